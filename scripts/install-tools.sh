@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the real tools the tests drive (registry, cosign, crane, opa) at the versions pinned in
+# scripts/tools.env. Idempotent and cached outside the clone, so CI and later runs reuse the builds.
+# Prints the bin directory on stdout's last line.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=tools.env
+source "$here/tools.env"
+
+tools_home="${VOUCH_TOOLS_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/vouch-tools}"
+bin="$tools_home/bin"
+mkdir -p "$bin"
+
+log() { printf 'install-tools: %s\n' "$*" >&2; }
+
+missing_debs=()
+for p in $DEBIAN_PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing_debs+=("$p")
+done
+if [ ${#missing_debs[@]} -gt 0 ]; then
+  log "apt-get install ${missing_debs[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing_debs[@]}" >&2
+fi
+ln -sf /usr/bin/docker-registry "$bin/docker-registry"
+
+go_tool() { # name module version
+  local name="$1" module="$2" version="$3"
+  local dir="$tools_home/$name-$version"
+  if [ ! -x "$dir/$(basename "$module")" ]; then
+    log "go install $module@$version"
+    mkdir -p "$dir"
+    GOBIN="$dir" GOFLAGS=-mod=mod go install "$module@$version" >&2
+  fi
+  ln -sf "$dir/$(basename "$module")" "$bin/$name"
+}
+
+go_tool cosign "$COSIGN_V3_MODULE" "$COSIGN_V3_VERSION"
+go_tool cosign2 "$COSIGN_V2_MODULE" "$COSIGN_V2_VERSION"
+go_tool crane "$CRANE_MODULE" "$CRANE_VERSION"
+go_tool opa "$OPA_MODULE" "$OPA_VERSION"
+
+echo "$bin"

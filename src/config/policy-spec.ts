@@ -1,0 +1,53 @@
+// The EnterpriseContractPolicy spec (ec-cli.md §2.1), field order as ec's Go structs.
+
+export interface VolatileCriterion {
+  value: string;
+  effectiveOn?: string;
+  effectiveUntil?: string;
+  imageRef?: string;
+  imageDigest?: string;
+  imageUrl?: string;
+  componentNames?: string[];
+  reference?: string;
+}
+
+export interface SourceConfig {
+  exclude?: string[];
+  include?: string[];
+}
+
+export interface VolatileSourceConfig {
+  exclude?: VolatileCriterion[];
+  include?: VolatileCriterion[];
+}
+
+export interface PolicySource {
+  name?: string;
+  policy?: string[];
+  data?: string[];
+  ruleData?: Record<string, unknown>;
+  config?: SourceConfig;
+  volatileConfig?: VolatileSourceConfig;
+}
+
+export interface PolicyIdentity {
+  subject?: string;
+  subjectRegExp?: string;
+  issuer?: string;
+  issuerRegExp?: string;
+}
+
+export interface PolicySpec {
+  name?: string;
+  description?: string;
+  sources?: PolicySource[];
+  /** Deprecated top-level configuration. */
+  configuration?: {
+    exclude?: string[];
+    include?: string[];
+    collections?: string[];
+  };
+  rekorUrl?: string;
+  publicKey?: string;
+  identity?: PolicyIdentity;
+}

@@ -1,0 +1,50 @@
+// One typed run configuration, produced from CLI flags, GitHub inputs or Tekton params.
+import type { PolicySpec } from './policy-spec.ts';
+import type { Snapshot } from '../policy/input.ts';
+
+/** One `--output FORMAT[=PATH][?opts]` target. */
+export interface OutputTarget {
+  format: string;
+  /** Undefined ⇒ stdout. */
+  path?: string;
+  showSuccesses?: boolean;
+  showWarnings?: boolean;
+  showPolicyDocsLink?: boolean;
+}
+
+/** Keyless identity constraints (exact or regexp), cosign/ec semantics. */
+export interface IdentityConfig {
+  subject?: string;
+  subjectRegExp?: string;
+  issuer?: string;
+  issuerRegExp?: string;
+}
+
+export type EffectiveTimeSetting = { kind: 'now' } | { kind: 'attestation' } | { kind: 'fixed'; time: Date };
+
+export interface RunConfig {
+  snapshot: Snapshot;
+  /** Where the snapshot came from (file path), for annotations pointing at components' lines. */
+  snapshotFile?: string;
+  /** The policy spec after CLI overrides (key, rekor, extra rule data). */
+  policy: PolicySpec;
+  /** PEM public key for key-based verification; undefined ⇒ keyless. */
+  publicKey?: string;
+  identity?: IdentityConfig;
+  rekorUrl?: string;
+  ignoreRekor: boolean;
+  outputs: OutputTarget[];
+  strict: boolean;
+  info: boolean;
+  showSuccesses: boolean;
+  showWarnings: boolean;
+  workers: number;
+  /** Milliseconds; 0 = none. */
+  timeoutMs: number;
+  effectiveTime: EffectiveTimeSetting;
+  extraRuleData: Record<string, string>;
+  opaPath?: string;
+  cacheDir: string;
+  /** Directory relative paths in the policy resolve against. */
+  baseDir: string;
+}
