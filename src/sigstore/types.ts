@@ -1,0 +1,58 @@
+// Contracts of the signature layer: how the validate pipeline asks for image signatures and
+// attestations to be found and verified.
+import type { IdentityConfig } from '../config/types.ts';
+import type { InTotoStatement } from '../policy/input.ts';
+import type { EntitySignature } from '../report/model.ts';
+import type { ImageReference, ImageSource } from '../oci/types.ts';
+
+/** How signatures must be verified (ec-cli.md §2.5, sigstore.md §1.7). */
+export type VerificationMode =
+  | {
+      kind: 'key';
+      /** PEM public key (ECDSA P-256/P-384, RSA, Ed25519). */
+      publicKey: string;
+      /** --ignore-rekor: no transparency log needed, SETs not read. */
+      ignoreTlog: boolean;
+    }
+  | {
+      kind: 'keyless';
+      identity: IdentityConfig;
+    };
+
+export interface VerifyContext {
+  source: ImageSource;
+  /** The image repository (tag/digest ignored). */
+  ref: ImageReference;
+  /** `sha256:<hex>` the signatures must be bound to. */
+  digest: string;
+  mode: VerificationMode;
+  /** Rekor URL chosen by flag/policy (used to pick the log from the trust root when several). */
+  rekorUrl?: string;
+}
+
+/** Outcome of `builtin.image.signature_check`. */
+export interface SignatureCheck {
+  ok: boolean;
+  /** Verified signatures (report `signatures`, input `image.signatures`). */
+  signatures: EntitySignature[];
+  /** Why candidates were rejected; empty when ok. Never contains secrets. */
+  errors: string[];
+  /** No signature artifact was found at all (ec's "no matching signatures" wording). */
+  noneFound: boolean;
+}
+
+export interface VerifiedAttestation {
+  /** The exact decoded DSSE payload. */
+  statement: InTotoStatement;
+  signatures: EntitySignature[];
+  /** The predicate's build type for SLSA provenance (v0.2 buildType, v1 buildDefinition.buildType). */
+  predicateBuildType?: string;
+}
+
+/** Outcome of `builtin.attestation.signature_check`. */
+export interface AttestationCheck {
+  ok: boolean;
+  attestations: VerifiedAttestation[];
+  errors: string[];
+  noneFound: boolean;
+}
