@@ -1,0 +1,58 @@
+// --public-key / policy `publicKey`: inline PEM or a PEM file (ec-cli.md §1.1).
+import { createPublicKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InputError, errorMessage } from '../errors.ts';
+
+const KMS_SCHEMES = /^(k8s|awskms|gcpkms|azurekms|hashivault|pkcs11|env):/;
+
+/** Returns the PEM text of the key; validates it is a supported public key. */
+export async function resolvePublicKey(value: string, baseDir: string, origin = '--public-key'): Promise<string> {
+  let pem: string;
+  let where = origin;
+  if (value.includes('-----BEGIN')) {
+    pem = value;
+  } else if (KMS_SCHEMES.test(value)) {
+    throw new InputError(
+      'UNSUPPORTED_KEY_REFERENCE',
+      `${origin} ${value}: key references (k8s://, KMS, PKCS#11) are not supported; export the public key as PEM (cosign public-key --key ${value} > cosign.pub) and pass the file`,
+      { value },
+    );
+  } else {
+    const path = resolve(baseDir, value);
+    where = `${origin} ${path}`;
+    try {
+      pem = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new InputError('PUBLIC_KEY_UNREADABLE', `${where}: cannot read the key file (${errorMessage(err)}); pass a PEM file or the PEM text`, {
+        value: path,
+      });
+    }
+  }
+  assertSupportedPublicKey(pem, where);
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+
+/** Rejects anything but ECDSA P-256/P-384/P-521, RSA and Ed25519 public keys, naming where it came from. */
+export function assertSupportedPublicKey(pem: string, where: string): void {
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    throw new InputError('PRIVATE_KEY_GIVEN', `${where}: this is a private key; pass the public key (cosign.pub)`, { value: where });
+  }
+  let type: string | undefined;
+  let curve: string | undefined;
+  try {
+    const key = createPublicKey(pem);
+    type = key.asymmetricKeyType;
+    curve = key.asymmetricKeyDetails?.namedCurve;
+  } catch (err) {
+    throw new InputError('PUBLIC_KEY_INVALID', `${where}: not a PEM public key (${errorMessage(err)})`, { value: where });
+  }
+  const ok = type === 'rsa' || type === 'ed25519' || (type === 'ec' && ['prime256v1', 'secp384r1', 'secp521r1'].includes(curve ?? ''));
+  if (!ok) {
+    throw new InputError(
+      'PUBLIC_KEY_UNSUPPORTED',
+      `${where}: unsupported key type ${type}${curve ? ` (${curve})` : ''}; use ECDSA P-256/P-384/P-521, RSA or Ed25519`,
+      { value: where },
+    );
+  }
+}

@@ -1,0 +1,194 @@
+// `vouch validate image` flags (ec's names and defaults) → one typed RunConfig. Every face (CLI,
+// GitHub, Tekton) goes through here, so a flag means the same thing everywhere.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../errors.ts';
+import type { Snapshot } from '../policy/input.ts';
+import { parseOutputTarget } from '../report/targets.ts';
+import { parseDuration } from './duration.ts';
+import { parseEffectiveTime } from './effective-time.ts';
+import { getBool, getSlice, getString, parseFlags, type FlagSpec } from './flags.ts';
+import { parseExtraRuleData, resolvePolicy } from './policy.ts';
+import type { PolicySpec } from './policy-spec.ts';
+import { resolvePublicKey } from './public-key.ts';
+import { loadSnapshot, mergeSnapshots } from './snapshot.ts';
+import type { IdentityConfig, RunConfig } from './types.ts';
+
+export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
+  { name: 'image', short: 'i', kind: 'string', help: 'OCI image reference (becomes a component named "Unnamed")' },
+  { name: 'images', kind: 'string', help: 'Snapshot: a components file, or the JSON/YAML text itself' },
+  { name: 'file-path', short: 'f', kind: 'string', help: 'DEPRECATED: use --images' },
+  { name: 'json-input', short: 'j', kind: 'string', help: 'DEPRECATED: use --images' },
+  { name: 'policy', short: 'p', kind: 'string', help: 'Policy configuration: a file, a git/https URL, or inline JSON/YAML' },
+  { name: 'public-key', short: 'k', kind: 'string', help: 'Public key (PEM text or file) the signatures must verify with' },
+  { name: 'rekor-url', short: 'r', kind: 'string', help: 'Rekor URL (overrides the policy rekorUrl)' },
+  { name: 'ignore-rekor', kind: 'bool', help: 'Skip transparency-log verification (key mode only)', default: false },
+  { name: 'certificate-identity', kind: 'string', help: 'Keyless: expected certificate identity (exact)' },
+  { name: 'certificate-identity-regexp', kind: 'string', help: 'Keyless: certificate identity regular expression' },
+  { name: 'certificate-oidc-issuer', kind: 'string', help: 'Keyless: expected OIDC issuer (exact)' },
+  { name: 'certificate-oidc-issuer-regexp', kind: 'string', help: 'Keyless: OIDC issuer regular expression' },
+  { name: 'tuf-mirror', kind: 'string', help: 'TUF mirror URL for the Sigstore trust root (with --tuf-root)' },
+  { name: 'tuf-root', kind: 'string', help: 'Initial root.json for --tuf-mirror' },
+  { name: 'trusted-root', kind: 'string', help: 'A Sigstore trusted_root.json file (offline trust root)' },
+  { name: 'output', kind: 'slice', help: 'FORMAT[=PATH][?show-successes=..&show-warnings=..], repeatable; formats: json, yaml, text, summary, summary-markdown, appstudio, junit, attestation, policy-input' },
+  { name: 'output-file', short: 'o', kind: 'string', help: 'DEPRECATED: use --output json=PATH' },
+  { name: 'strict', short: 's', kind: 'bool', help: 'Exit non-zero when the policy fails', default: true },
+  { name: 'effective-time', kind: 'string', help: 'now, attestation, RFC3339 time or YYYY-MM-DD', default: 'now' },
+  { name: 'extra-rule-data', kind: 'slice', help: 'key=value added to every source\'s ruleData, repeatable' },
+  { name: 'info', kind: 'bool', help: 'Keep full rule metadata (title, description, solution, …) in results', default: false },
+  { name: 'show-successes', kind: 'bool', help: 'Include successes in the report', default: false },
+  { name: 'show-warnings', kind: 'bool', help: 'Include warnings in the text report', default: true },
+  { name: 'show-policy-docs-link', kind: 'bool', help: 'Append a policy documentation link to the text report', default: false },
+  { name: 'color', kind: 'bool', help: 'Force colour in the text report', default: false },
+  { name: 'no-color', kind: 'bool', help: 'Disable colour in the text report', default: false },
+  { name: 'workers', kind: 'string', help: 'Components validated in parallel', default: '5' },
+  { name: 'timeout', kind: 'string', help: 'Give up after this long (Go duration; 0 = no limit)', default: '5m' },
+  { name: 'opa', kind: 'string', help: 'Path of the opa binary used to compile Rego (else OPA_PATH, then PATH)' },
+  { name: 'cache-dir', kind: 'string', help: 'Cache directory (else VOUCH_CACHE_DIR, then ~/.cache/vouch)' },
+  { name: 'debug', kind: 'bool', help: 'Debug logging to stderr', default: false },
+  { name: 'verbose', kind: 'bool', help: 'Verbose logging to stderr', default: false },
+  { name: 'quiet', kind: 'bool', help: 'Less logging', default: false },
+];
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  if (env.VOUCH_CACHE_DIR) return env.VOUCH_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  return join(base, 'vouch');
+}
+
+/** Extra knobs the run needs that are not part of RunConfig's policy semantics. */
+export interface RunExtras {
+  tufMirror?: string;
+  tufRoot?: string;
+  trustedRoot?: string;
+  color?: boolean;
+  snapshotText?: string;
+  debug: boolean;
+}
+
+export interface ValidateInvocation {
+  config: RunConfig;
+  extras: RunExtras;
+}
+
+export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<ValidateInvocation> {
+  const flags = parseFlags(argv, VALIDATE_IMAGE_FLAGS);
+  if (flags.positionals.length > 0) {
+    throw new InputError('UNEXPECTED_ARGUMENT', `unexpected argument ${JSON.stringify(flags.positionals[0])}: pass images with --image or --images`, {
+      value: flags.positionals[0],
+    });
+  }
+  const cacheDir = getString(flags, 'cache-dir') || defaultCacheDir(env);
+
+  // Snapshot: --images, --file-path, --json-input, then --image (ec's merge order).
+  const parts: Snapshot[] = [];
+  let snapshotFile: string | undefined;
+  let snapshotText: string | undefined;
+  for (const name of ['images', 'file-path', 'json-input'] as const) {
+    const v = getString(flags, name);
+    if (v === '') continue;
+    const loaded = await loadSnapshot(v, cwd);
+    parts.push(loaded.snapshot);
+    snapshotFile ??= loaded.file;
+    snapshotText ??= loaded.text;
+  }
+  const image = getString(flags, 'image');
+  if (image !== '') parts.push({ components: [{ name: 'Unnamed', containerImage: image }] });
+  if (parts.length === 0) {
+    throw new InputError('NO_IMAGES', 'neither Snapshot nor image reference provided to validate: pass --image REF or --images FILE', {
+      value: '--images',
+    });
+  }
+  const snapshot = mergeSnapshots(parts);
+  if (snapshot.components.length === 0) {
+    throw new InputError('NO_IMAGES', `${snapshotFile ?? '--images'}: the snapshot lists no components`, { value: snapshotFile });
+  }
+
+  // Policy, then CLI overrides (ec-cli.md §2.5).
+  const policyValue = getString(flags, 'policy');
+  const { spec: resolvedSpec } = await resolvePolicy(policyValue, { baseDir: cwd, cacheDir });
+  const spec: PolicySpec = structuredClone(resolvedSpec);
+  const publicKeyFlag = getString(flags, 'public-key');
+  const identityFlags: IdentityConfig = {};
+  const idMap = [
+    ['certificate-identity', 'subject'],
+    ['certificate-identity-regexp', 'subjectRegExp'],
+    ['certificate-oidc-issuer', 'issuer'],
+    ['certificate-oidc-issuer-regexp', 'issuerRegExp'],
+  ] as const;
+  for (const [flag, field] of idMap) {
+    const v = getString(flags, flag);
+    if (v !== '') identityFlags[field] = v;
+  }
+  const keylessFlags = Object.keys(identityFlags).length > 0;
+  if (publicKeyFlag !== '') spec.publicKey = publicKeyFlag;
+  else if (keylessFlags) delete spec.publicKey; // keyless flags win over the policy's key (EC-1740)
+  const rekorFlag = getString(flags, 'rekor-url');
+  if (rekorFlag !== '') spec.rekorUrl = rekorFlag;
+
+  let publicKey: string | undefined;
+  let identity: IdentityConfig | undefined;
+  if (spec.publicKey) {
+    publicKey = await resolvePublicKey(spec.publicKey, cwd, publicKeyFlag !== '' ? '--public-key' : 'policy publicKey');
+  } else {
+    identity = keylessFlags ? identityFlags : (spec.identity ?? {});
+    if (!identity.issuer && !identity.issuerRegExp) {
+      throw new InputError(
+        'KEYLESS_ISSUER_MISSING',
+        'certificate OIDC issuer must be provided for keyless workflow: pass --certificate-oidc-issuer[-regexp] (or --public-key for key-based signatures)',
+        { value: '--certificate-oidc-issuer' },
+      );
+    }
+    if (!identity.subject && !identity.subjectRegExp) {
+      throw new InputError(
+        'KEYLESS_IDENTITY_MISSING',
+        'certificate identity must be provided for keyless workflow: pass --certificate-identity[-regexp] (or --public-key for key-based signatures)',
+        { value: '--certificate-identity' },
+      );
+    }
+  }
+
+  const extraRuleData = await parseExtraRuleData(getSlice(flags, 'extra-rule-data'), { baseDir: cwd, cacheDir });
+
+  const outputs = getSlice(flags, 'output').map((t) => parseOutputTarget(t));
+  const legacyOut = getString(flags, 'output-file');
+  if (legacyOut !== '') outputs.push(parseOutputTarget(`json=${legacyOut}`));
+
+  const workersText = getString(flags, 'workers');
+  const workers = Number(workersText);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new InputError('INVALID_WORKERS', `--workers ${JSON.stringify(workersText)}: expected a whole number from 1 to 256`, { value: workersText });
+  }
+
+  const config: RunConfig = {
+    snapshot,
+    ...(snapshotFile ? { snapshotFile } : {}),
+    policy: spec,
+    ...(publicKey ? { publicKey } : {}),
+    ...(identity ? { identity } : {}),
+    ...(spec.rekorUrl ? { rekorUrl: spec.rekorUrl } : {}),
+    ignoreRekor: getBool(flags, 'ignore-rekor'),
+    outputs,
+    strict: getBool(flags, 'strict'),
+    info: getBool(flags, 'info'),
+    showSuccesses: getBool(flags, 'show-successes'),
+    showWarnings: getBool(flags, 'show-warnings'),
+    workers,
+    timeoutMs: parseDuration(getString(flags, 'timeout'), '--timeout'),
+    effectiveTime: parseEffectiveTime(getString(flags, 'effective-time')),
+    extraRuleData,
+    ...(getString(flags, 'opa') ? { opaPath: getString(flags, 'opa') } : {}),
+    cacheDir,
+    baseDir: cwd,
+  };
+  const color = getBool(flags, 'no-color') ? false : getBool(flags, 'color') ? true : undefined;
+  const extras: RunExtras = {
+    ...(getString(flags, 'tuf-mirror') ? { tufMirror: getString(flags, 'tuf-mirror') } : {}),
+    ...(getString(flags, 'tuf-root') ? { tufRoot: getString(flags, 'tuf-root') } : {}),
+    ...(getString(flags, 'trusted-root') ? { trustedRoot: getString(flags, 'trusted-root') } : {}),
+    ...(color !== undefined ? { color } : {}),
+    ...(snapshotText !== undefined ? { snapshotText } : {}),
+    debug: getBool(flags, 'debug') || getBool(flags, 'verbose'),
+  };
+  return { config, extras };
+}

@@ -1,0 +1,62 @@
+// Snapshot → the components to validate (ec-cli.md §1.2 rule 3): references parsed, and each image
+// index expanded into itself plus one component per platform manifest.
+import { InputError, errorMessage } from '../errors.ts';
+import { parseReference, repositoryName } from '../oci/reference.ts';
+import { MediaType, isIndex, type ImageReference, type ImageSource } from '../oci/types.ts';
+import type { Snapshot } from '../policy/input.ts';
+import type { PlannedComponent } from './component.ts';
+
+const INDEX_TYPES = new Set<string>([MediaType.OciIndex, MediaType.DockerManifestList]);
+
+export function parseComponents(snapshot: Snapshot, origin: string): PlannedComponent[] {
+  return snapshot.components.map((component, i) => {
+    try {
+      return { component, ref: parseReference(component.containerImage) };
+    } catch (err) {
+      throw new InputError(
+        'INVALID_COMPONENT_IMAGE',
+        `${origin}: components[${i}] (${component.name || 'Unnamed'}): ${errorMessage(err)}`,
+        { value: component.containerImage },
+      );
+    }
+  });
+}
+
+/**
+ * Adds one component per platform of each image index, named `<name>-<digest>-<arch>` as ec does.
+ * Lookup errors are only logged: the component's own validation reports an inaccessible image.
+ */
+export async function expandIndexes(
+  planned: PlannedComponent[],
+  sourceFor: (ref: ImageReference) => ImageSource,
+  log: (msg: string) => void,
+): Promise<PlannedComponent[]> {
+  const expanded = await Promise.all(
+    planned.map(async (p): Promise<PlannedComponent[]> => {
+      try {
+        const source = sourceFor(p.ref);
+        const desc = await source.resolve(p.ref);
+        if (!INDEX_TYPES.has(desc.mediaType)) return [p];
+        const fetched = await source.getManifest(p.ref, desc.digest);
+        if (!fetched || !isIndex(fetched.manifest)) return [p];
+        const children = fetched.manifest.manifests.map((m, i): PlannedComponent => {
+          const arch = m.platform?.architecture ? m.platform.architecture : `noarch-${i}`;
+          return {
+            component: {
+              name: `${p.component.name}-${m.digest}-${arch}`,
+              containerImage: `${repositoryName(p.ref)}@${m.digest}`,
+              ...(p.component.source ? { source: p.component.source } : {}),
+            },
+            ref: { ...p.ref, tag: undefined, digest: m.digest },
+            originalName: p.component.name,
+          };
+        });
+        return [p, ...children];
+      } catch (err) {
+        log(`could not inspect ${p.component.containerImage} for an image index: ${errorMessage(err)}`);
+        return [p];
+      }
+    }),
+  );
+  return expanded.flat();
+}

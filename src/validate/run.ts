@@ -1,0 +1,142 @@
+// `vouch validate image`: the whole run, from a RunConfig to a report. Components stream through a
+// bounded worker pool; the policy is loaded (compiled) once and shared by all components.
+import { formatRfc3339Nano } from '../config/effective-time.ts';
+import type { RunConfig } from '../config/types.ts';
+import { ExitCode, VouchError } from '../errors.ts';
+import { createSourceFactory } from '../oci/source.ts';
+import { loadPolicy } from '../policy/engine.ts';
+import type { PolicyInput, Snapshot } from '../policy/input.ts';
+import type { SigstoreOpts } from '../policy/types.ts';
+import type { ComponentReport, Report } from '../report/model.ts';
+import type { VerificationMode } from '../sigstore/types.ts';
+import { verifyImageAttestations } from '../sigstore/verify-attestations.ts';
+import { verifyImageSignatures } from '../sigstore/verify-signatures.ts';
+import { VERSION } from '../version.ts';
+import { validateComponent, type ComponentOutcome } from './component.ts';
+import { expandIndexes, parseComponents } from './expand.ts';
+import { mapWithConcurrency } from './pool.ts';
+import type { ValidationResult } from './types.ts';
+
+export interface RunOptions {
+  log?: (msg: string) => void;
+  /** Clock for the run (tests pin it). */
+  now?: Date;
+}
+
+function verificationMode(config: RunConfig): VerificationMode {
+  if (config.publicKey) return { kind: 'key', publicKey: config.publicKey, ignoreTlog: config.ignoreRekor };
+  return { kind: 'keyless', identity: config.identity ?? {} };
+}
+
+function sigstoreOpts(config: RunConfig): SigstoreOpts {
+  const id = config.identity ?? {};
+  return {
+    certificate_identity: id.subject ?? '',
+    certificate_identity_regexp: id.subjectRegExp ?? '',
+    certificate_oidc_issuer: id.issuer ?? '',
+    certificate_oidc_issuer_regexp: id.issuerRegExp ?? '',
+    ignore_rekor: config.ignoreRekor,
+    public_key: config.publicKey ?? '',
+    rekor_url: config.rekorUrl ?? '',
+  };
+}
+
+class TimeoutError extends VouchError {
+  constructor(ms: number) {
+    super(
+      'TIMEOUT',
+      `exceeded allowed execution time of ${ms / 1000}s, the timeout can be adjusted using the --timeout command line argument`,
+      { exitCode: ExitCode.Timeout, value: ms },
+    );
+  }
+}
+
+async function withTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
+  if (ms <= 0) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, expiry]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function runValidateImage(config: RunConfig, options: RunOptions = {}): Promise<ValidationResult> {
+  return withTimeout(config.timeoutMs, run(config, options));
+}
+
+async function run(config: RunConfig, options: RunOptions): Promise<ValidationResult> {
+  const log = options.log ?? (() => undefined);
+  const now = options.now ?? new Date();
+  const effectiveTime = config.effectiveTime.kind === 'fixed' ? config.effectiveTime.time : now;
+  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2) });
+
+  const planned = parseComponents(config.snapshot, config.snapshotFile ?? '--images');
+  const policy = await loadPolicy({
+    spec: config.policy,
+    effectiveTime,
+    info: config.info,
+    showSuccesses: config.showSuccesses,
+    extraRuleData: config.extraRuleData,
+    sigstoreOpts: sigstoreOpts(config),
+    ...(config.opaPath ? { opaPath: config.opaPath } : {}),
+    cacheDir: config.cacheDir,
+    baseDir: config.baseDir,
+  });
+  try {
+    const expanded = await expandIndexes(planned, sourceFor, log);
+    // ec processes components in ascending containerImage order and reports them descending.
+    expanded.sort((a, b) => (a.component.containerImage < b.component.containerImage ? -1 : a.component.containerImage > b.component.containerImage ? 1 : 0));
+    const snapshot: Snapshot = {
+      application: config.snapshot.application ?? '',
+      ...(config.snapshot.displayName ? { displayName: config.snapshot.displayName } : {}),
+      ...(config.snapshot.displayDescription ? { displayDescription: config.snapshot.displayDescription } : {}),
+      components: expanded.map((p) => p.component),
+      artifacts: config.snapshot.artifacts ?? {},
+    };
+    const mode = verificationMode(config);
+    const outcomes = await mapWithConcurrency(expanded, config.workers, (p): Promise<ComponentOutcome> =>
+      validateComponent(p, {
+        sourceFor,
+        verifySignatures: verifyImageSignatures,
+        verifyAttestations: verifyImageAttestations,
+        mode,
+        ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}),
+        policy,
+        snapshot,
+        info: config.info,
+        showSuccesses: config.showSuccesses,
+        effectiveTime: config.effectiveTime,
+        now: effectiveTime,
+        log,
+      }),
+    );
+    const ordered = outcomes
+      .map((o, i) => ({ o, i }))
+      .sort((a, b) => compareDescending(a.o.report, b.o.report) || a.i - b.i)
+      .map(({ o }) => o);
+    const components = ordered.map((o) => o.report);
+    const success = components.every((c) => c.success);
+    const report: Report = {
+      success,
+      components,
+      key: config.publicKey ?? '',
+      policy: policy.spec,
+      'ec-version': VERSION,
+      'effective-time': formatRfc3339Nano(effectiveTime),
+    };
+    const policyInputs = ordered.map((o) => o.input).filter((i): i is PolicyInput => i !== undefined);
+    const exitCode = success || !config.strict ? ExitCode.Ok : ExitCode.PolicyFailed;
+    return { report, policyInputs, exitCode };
+  } finally {
+    await policy.close();
+  }
+}
+
+function compareDescending(a: ComponentReport, b: ComponentReport): number {
+  return a.containerImage < b.containerImage ? 1 : a.containerImage > b.containerImage ? -1 : 0;
+}
