@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getBool, getSlice, getString, parseFlags, splitSlice, type FlagSpec } from '../../../src/config/flags.ts';
+import { InputError } from '../../../src/errors.ts';
+
+const specs: FlagSpec[] = [
+  { name: 'image', short: 'i', kind: 'string', help: '' },
+  { name: 'strict', short: 's', kind: 'bool', help: '', default: true },
+  { name: 'output', kind: 'slice', help: '' },
+];
+
+test('parses cobra-style flags: =value, separate value, short flags, booleans and slices', () => {
+  const p = parseFlags(['--image=a:1', '-i', 'b:2', '--strict=false', '--output', 'json,yaml=out.yaml', '--output=text'], specs);
+  assert.equal(getString(p, 'image'), 'b:2');
+  assert.equal(getBool(p, 'strict'), false);
+  assert.deepEqual(getSlice(p, 'output'), ['json', 'yaml=out.yaml', 'text']);
+  assert.ok(p.given.has('image') && p.given.has('strict'));
+});
+
+test('booleans default as registered and flip with a bare flag', () => {
+  assert.equal(getBool(parseFlags([], specs), 'strict'), true);
+  assert.equal(getBool(parseFlags(['-s'], specs), 'strict'), true);
+});
+
+test('an unknown flag is a bad-input error that suggests the close one', () => {
+  assert.throws(
+    () => parseFlags(['--imag', 'x'], specs),
+    (err: unknown) => err instanceof InputError && err.code === 'UNKNOWN_FLAG' && /--image/.test(err.message) && err.exitCode === 2,
+  );
+});
+
+test('a string flag without its value names the flag', () => {
+  assert.throws(() => parseFlags(['--image'], specs), /--image needs a value/);
+});
+
+test('a bad boolean value is rejected', () => {
+  assert.throws(() => parseFlags(['--strict=maybe'], specs), /expected true or false/);
+});
+
+test('slices split on commas but keep quoted commas', () => {
+  assert.deepEqual(splitSlice('a=1,"b=2,3",c'), ['a=1', 'b=2,3', 'c']);
+});
