@@ -1,13 +1,19 @@
 // Bundles src/ into the one committed entrypoint, dist/index.js (ESM, dependencies inlined).
+// `--check` builds in memory and exits 1 when the committed dist/index.js differs (stale).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const root = new URL('..', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+const outfile = new URL('dist/index.js', root).pathname;
+const check = process.argv.includes('--check');
 
-await build({
+const result = await build({
+  absWorkingDir: root.pathname,
   entryPoints: ['src/faces/main.ts'],
-  outfile: 'dist/index.js',
+  outfile,
   bundle: true,
+  write: false,
   platform: 'node',
   target: 'node24',
   format: 'esm',
@@ -20,3 +26,20 @@ await build({
     js: "#!/usr/bin/env node\nimport { createRequire as __vouchCreateRequire } from 'node:module';\nconst require = __vouchCreateRequire(import.meta.url);",
   },
 });
+
+const code = result.outputFiles[0].contents;
+if (check) {
+  let current = Buffer.alloc(0);
+  try {
+    current = readFileSync(outfile);
+  } catch {
+    // missing counts as stale
+  }
+  if (Buffer.compare(current, Buffer.from(code)) !== 0) {
+    console.error('dist/index.js is stale: run `npm run build` and commit dist/');
+    process.exit(1);
+  }
+} else {
+  mkdirSync(new URL('dist/', root), { recursive: true });
+  writeFileSync(outfile, code, { mode: 0o755 });
+}
