@@ -29,17 +29,23 @@ ln -sf /usr/bin/docker-registry "$bin/docker-registry"
 go_tool() { # name module version
   local name="$1" module="$2" version="$3"
   local dir="$tools_home/$name-$version"
-  if [ ! -x "$dir/$(basename "$module")" ]; then
+  local binary
+  binary="$(basename "$module")"
+  # A module root (github.com/sigstore/fulcio) builds a binary named after its last path element.
+  if [ ! -x "$dir/$binary" ]; then
     log "go install $module@$version"
     mkdir -p "$dir"
     GOBIN="$dir" GOFLAGS=-mod=mod go install "$module@$version" >&2
   fi
-  ln -sf "$dir/$(basename "$module")" "$bin/$name"
+  ln -sf "$dir/$binary" "$bin/$name"
 }
 
 go_tool cosign "$COSIGN_V3_MODULE" "$COSIGN_V3_VERSION"
 go_tool cosign2 "$COSIGN_V2_MODULE" "$COSIGN_V2_VERSION"
 go_tool crane "$CRANE_MODULE" "$CRANE_VERSION"
 go_tool opa "$OPA_MODULE" "$OPA_VERSION"
+go_tool fulcio "$FULCIO_MODULE" "$FULCIO_VERSION"
+go_tool timestamp-server "$TSA_MODULE" "$TSA_VERSION"
+go_tool rekor-posix "$REKOR_TILES_MODULE" "$REKOR_TILES_VERSION"
 
 echo "$bin"

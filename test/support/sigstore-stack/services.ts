@@ -1,0 +1,65 @@
+// Starts a real server binary, waits until it answers on loopback, and stops it.
+import { spawn } from 'node:child_process';
+import { networkInterfaces } from 'node:os';
+
+export interface Service {
+  name: string;
+  url: string;
+  /** The last output of the process, for failure messages. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Fulcio and the timestamp authority also open listeners on every interface (metrics, pprof), so
+ * tests that start them run inside a private network namespace holding only loopback
+ * (scripts/test.sh runs them under `unshare --net`). This refuses to start them anywhere else.
+ */
+export function inPrivateNetworkNamespace(): boolean {
+  return Object.keys(networkInterfaces()).every((n) => n === 'lo');
+}
+
+export function assertPrivateNetworkNamespace(): void {
+  const names = Object.keys(networkInterfaces());
+  if (!inPrivateNetworkNamespace()) {
+    throw new Error(`refusing to start Sigstore servers: this network namespace has interfaces ${names.join(', ')}; run under 'unshare --net' (scripts/test.sh does)`);
+  }
+}
+
+export async function startService(name: string, bin: string, args: string[], readyUrl: string, env: NodeJS.ProcessEnv = process.env): Promise<Service> {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let output = '';
+  const collect = (d: Buffer): void => {
+    output = (output + d.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
+    try {
+      const res = await fetch(readyUrl);
+      if (res.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not answer ${readyUrl} within 30 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name,
+    url: new URL(readyUrl).origin,
+    logs: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
