@@ -47,5 +47,8 @@ go_tool opa "$OPA_MODULE" "$OPA_VERSION"
 go_tool fulcio "$FULCIO_MODULE" "$FULCIO_VERSION"
 go_tool timestamp-server "$TSA_MODULE" "$TSA_VERSION"
 go_tool rekor-posix "$REKOR_TILES_MODULE" "$REKOR_TILES_VERSION"
+go_tool rekor-server "$REKOR_MODULE" "$REKOR_VERSION"
+go_tool trillian_log_server "$TRILLIAN_SERVER_MODULE" "$TRILLIAN_VERSION"
+go_tool trillian_log_signer "$TRILLIAN_SIGNER_MODULE" "$TRILLIAN_VERSION"
 
 echo "$bin"

@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { freePort } from '../registry.ts';
 import { toolPath } from '../tools.ts';
 import { startOidcIssuer, type OidcIssuer } from './oidc.ts';
+import { startRekor, type RekorLog } from './rekor.ts';
 import { assertPrivateNetworkNamespace, startService, type Service } from './services.ts';
 import { startTufRepository, type TufRepository } from './tuf.ts';
 
@@ -15,6 +16,8 @@ export interface SigstoreStack {
   dir: string;
   fulcioUrl: string;
   tsaUrl: string;
+  /** Rekor v1 (Trillian + MariaDB), when asked for. */
+  rekor?: RekorLog;
   issuers: { email: OidcIssuer; kubernetes: OidcIssuer; github: OidcIssuer };
   /** A trusted_root.json naming our Fulcio CA and TSA. */
   trustedRootPath: string;
@@ -41,10 +44,11 @@ function authority(uri: string, pems: string[]): Record<string, unknown> {
   };
 }
 
-export async function startSigstoreStack(): Promise<SigstoreStack> {
+export async function startSigstoreStack(options: { rekor?: boolean } = {}): Promise<SigstoreStack> {
   assertPrivateNetworkNamespace();
   const dir = await mkdtemp(join(tmpdir(), 'vouch-sigstore-'));
   const services: Service[] = [];
+  let rekor: RekorLog | undefined;
   const issuers = { email: await startOidcIssuer(), kubernetes: await startOidcIssuer(), github: await startOidcIssuer() };
   try {
     const config = {
@@ -76,11 +80,12 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
     );
     services.push(tsa);
 
+    if (options.rekor) rekor = await startRekor(dir);
     const fulcioChain = pemChain(await (await fetch(`${fulcio.url}/api/v1/rootCert`)).text());
     const tsaChain = pemChain(await (await fetch(`${tsa.url}/api/v1/timestamp/certchain`)).text());
     const trustedRoot = {
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      tlogs: [],
+      tlogs: rekor ? [rekor.trustedRootEntry()] : [],
       certificateAuthorities: [authority(fulcio.url, fulcioChain)],
       ctlogs: [],
       timestampAuthorities: [authority(tsa.url, tsaChain)],
@@ -94,17 +99,20 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
       dir,
       fulcioUrl: fulcio.url,
       tsaUrl: tsa.url,
+      ...(rekor ? { rekor } : {}),
       issuers,
       trustedRootPath,
       tuf,
-      logs: () => services.map((s) => `--- ${s.name}\n${s.logs()}`).join('\n'),
+      logs: () => [...services.map((s) => `--- ${s.name}\n${s.logs()}`), rekor?.logs() ?? ''].join('\n'),
       async stop() {
         await tuf.stop();
+        await rekor?.stop();
         await Promise.all(services.map((s) => s.stop()));
         await Promise.all(Object.values(issuers).map((i) => i.stop()));
       },
     };
   } catch (err) {
+    await rekor?.stop();
     await Promise.all(services.map((s) => s.stop()));
     await Promise.all(Object.values(issuers).map((i) => i.stop()));
     throw err;
