@@ -1,0 +1,30 @@
+// Registry failures, classified so the pipeline can tell "the image is not there" from "the
+// registry could not be reached" (an infrastructure error, never cached as a verdict).
+import { VouchError } from '../errors.ts';
+
+export type RegistryErrorCode =
+  | 'NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'DENIED'
+  | 'UNREACHABLE'
+  | 'TIMEOUT'
+  | 'DIGEST_MISMATCH'
+  | 'TOO_LARGE'
+  | 'BAD_RESPONSE'
+  | 'RATE_LIMITED';
+
+const TRANSIENT: ReadonlySet<RegistryErrorCode> = new Set(['UNREACHABLE', 'TIMEOUT', 'RATE_LIMITED']);
+
+export class RegistryError extends VouchError {
+  declare readonly code: RegistryErrorCode;
+  /** Caused by the network or the registry's health, not by the image: retry later, never cache. */
+  readonly transient: boolean;
+  readonly status: number | undefined;
+
+  constructor(code: RegistryErrorCode, message: string, options: { value?: unknown; status?: number; cause?: unknown; transient?: boolean } = {}) {
+    super(code, message, { value: options.value, cause: options.cause });
+    this.name = 'RegistryError';
+    this.status = options.status;
+    this.transient = options.transient ?? (TRANSIENT.has(code) || (options.status !== undefined && options.status >= 500));
+  }
+}

@@ -1,0 +1,111 @@
+// HTTP for the registry client: bounded concurrency, per-request timeouts, and retries with
+// exponential backoff and jitter that honour Retry-After.
+import { RegistryError } from './errors.ts';
+
+export interface RetryPolicy {
+  retries: number;
+  baseMs: number;
+  maxWaitMs: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseMs: 250, maxWaitMs: 5_000, timeoutMs: 30_000 };
+
+/** A counting semaphore: at most `limit` requests in flight per client. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly limit: number;
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/** Milliseconds to wait from a Retry-After header (seconds or HTTP date), capped. */
+export function retryAfterMs(header: string | null, now: number, capMs: number): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(Math.max(0, ms), capMs);
+}
+
+export function backoffMs(attempt: number, policy: RetryPolicy): number {
+  const exp = Math.min(policy.maxWaitMs, policy.baseMs * 2 ** attempt);
+  return exp / 2 + Math.random() * (exp / 2);
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUS.has(status);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * fetch with retries. `describe` names the request in errors (method and URL, never headers).
+ * Returns the last response for non-retryable or exhausted statuses; throws only for network errors.
+ */
+export async function fetchWithRetry(
+  url: string,
+  init: () => RequestInit,
+  policy: RetryPolicy,
+  describe: string,
+): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) });
+    } catch (err) {
+      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      if (attempt < policy.retries) {
+        await sleep(backoffMs(attempt, policy));
+        continue;
+      }
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+      throw new RegistryError(timedOut ? 'TIMEOUT' : 'UNREACHABLE', `${describe}: ${timedOut ? `no answer within ${policy.timeoutMs / 1000}s` : cause}`, {
+        value: url,
+        cause: err,
+      });
+    }
+    if (isRetryableStatus(res.status) && attempt < policy.retries) {
+      const wait = retryAfterMs(res.headers.get('retry-after'), Date.now(), policy.maxWaitMs) ?? backoffMs(attempt, policy);
+      await res.body?.cancel();
+      await sleep(wait);
+      continue;
+    }
+    return res;
+  }
+}
+
+/** Reads a response body, refusing more than `limit` bytes. */
+export async function readLimited(res: Response, limit: number, describe: string): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel();
+    throw new RegistryError('TOO_LARGE', `${describe}: ${declared} bytes is over the ${limit}-byte limit`, { value: declared });
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of res.body) {
+    total += chunk.byteLength;
+    if (total > limit) {
+      throw new RegistryError('TOO_LARGE', `${describe}: more than the ${limit}-byte limit`, { value: total });
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
