@@ -191,20 +191,20 @@ export class RegistryClient implements ImageSource {
       const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
       const size = Number(res.headers.get('content-length'));
       if (digest && mediaType && Number.isFinite(size) && (!ref.digest || digest === ref.digest)) return { mediaType, digest, size };
-    } else if (res.status !== 405 && res.status !== 400) {
-      throw await registryError(res, `HEAD ${this.baseUrl(ref)}/manifests/${id}`);
     }
-    // HEAD gave no usable digest: GET and hash the bytes ourselves.
-    const fetched = await this.getManifest(ref, id);
+    await res.body?.cancel();
+    // HEAD answers carry no error body, and some give no digest: GET tells why, or hashes the bytes.
+    const fetched = await this.getManifest(ref, id, true);
     if (!fetched) throw new RegistryError('NOT_FOUND', `GET ${this.baseUrl(ref)}/manifests/${id}: MANIFEST_UNKNOWN: manifest unknown`, { status: 404 });
     return fetched.descriptor;
   }
 
-  getManifest(ref: ImageReference, tagOrDigest: string): Promise<FetchedManifest | undefined> {
+  /** `strict`: a 404 is an error carrying the registry's words rather than `undefined`. */
+  getManifest(ref: ImageReference, tagOrDigest: string, strict = false): Promise<FetchedManifest | undefined> {
     const key = `${ref.registry}/${ref.repository}@${tagOrDigest}`;
     let p = this.manifests.get(key);
     if (!p) {
-      p = this.getManifestUncached(ref, tagOrDigest);
+      p = this.getManifestUncached(ref, tagOrDigest, strict);
       this.manifests.set(key, p);
       // Only digests are immutable; tags and failures are not kept.
       p.then(
@@ -215,10 +215,10 @@ export class RegistryClient implements ImageSource {
     return p;
   }
 
-  private async getManifestUncached(ref: ImageReference, tagOrDigest: string): Promise<FetchedManifest | undefined> {
+  private async getManifestUncached(ref: ImageReference, tagOrDigest: string, strict: boolean): Promise<FetchedManifest | undefined> {
     const describe = `GET ${this.baseUrl(ref)}/manifests/${tagOrDigest}`;
     const res = await this.request(ref, 'GET', `manifests/${tagOrDigest}`, { accept: MANIFEST_ACCEPT });
-    if (res.status === 404) {
+    if (res.status === 404 && !strict) {
       await res.body?.cancel();
       return undefined;
     }

@@ -1,0 +1,209 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RegistryClient } from '../../../src/oci/client.ts';
+import { RegistryError } from '../../../src/oci/errors.ts';
+import { parseReference } from '../../../src/oci/reference.ts';
+import { MediaType } from '../../../src/oci/types.ts';
+import { freePort, startRegistry, type TestRegistry } from '../../support/registry.ts';
+
+let reg: TestRegistry;
+before(async () => {
+  reg = await startRegistry();
+});
+after(async () => {
+  await reg.stop();
+});
+
+/** Pushes a small random image with our own push API and returns its manifest digest. */
+async function pushImage(client: RegistryClient, refText: string): Promise<{ digest: string; configDigest: string }> {
+  const ref = parseReference(refText);
+  const layer = await client.pushBlob(ref, randomBytes(512));
+  const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { a: 'b' } }, rootfs: { type: 'layers', diff_ids: [layer.digest] } }));
+  const config = await client.pushBlob(ref, configBytes);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: { mediaType: MediaType.OciConfig, digest: config.digest, size: config.size },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.digest, size: layer.size }],
+    }),
+  );
+  const desc = await client.pushManifest(ref, ref.tag ?? 'latest', manifest, MediaType.OciManifest);
+  return { digest: desc.digest, configDigest: config.digest };
+}
+
+test('pushes, resolves and reads back manifests and blobs, checking digests', async () => {
+  const client = new RegistryClient();
+  const { digest, configDigest } = await pushImage(client, `${reg.host}/app:v1`);
+  const ref = parseReference(`${reg.host}/app:v1`);
+  const desc = await client.resolve(ref);
+  assert.equal(desc.digest, digest);
+  assert.equal(desc.mediaType, MediaType.OciManifest);
+  const fetched = await client.getManifest(ref, digest);
+  assert.ok(fetched && 'config' in fetched.manifest);
+  const config = await client.getBlob(ref, fetched.manifest.config);
+  assert.equal(JSON.parse(config.toString()).config.Labels.a, 'b');
+  assert.equal(fetched.manifest.config.digest, configDigest);
+  assert.equal(await client.getManifest(ref, 'no-such-tag'), undefined);
+  await assert.rejects(client.resolve(parseReference(`${reg.host}/app:nope`)), (e: unknown) => e instanceof RegistryError && e.code === 'NOT_FOUND' && /MANIFEST_UNKNOWN/.test(e.message));
+});
+
+test('size limits are enforced before reading a blob', async () => {
+  const client = new RegistryClient();
+  await pushImage(client, `${reg.host}/limits:v1`);
+  const ref = parseReference(`${reg.host}/limits:v1`);
+  const fetched = await client.getManifest(ref, 'v1');
+  assert.ok(fetched && 'layers' in fetched.manifest);
+  await assert.rejects(client.getBlob(ref, fetched.manifest.layers[0]!, 100), (e: unknown) => e instanceof RegistryError && e.code === 'TOO_LARGE');
+});
+
+test('the referrers fallback reads the sha256-<hex> tag index; none gives []', async () => {
+  const client = new RegistryClient();
+  const { digest } = await pushImage(client, `${reg.host}/refs:v1`);
+  const ref = parseReference(`${reg.host}/refs:v1`);
+  assert.deepEqual(await client.referrers(ref, digest), []);
+  const other = await pushImage(client, `${reg.host}/refs:referrer`);
+  const referrer = { mediaType: MediaType.OciManifest, digest: other.digest, size: (await client.resolve(parseReference(`${reg.host}/refs:referrer`))).size, artifactType: MediaType.SigstoreBundleV03 };
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [referrer] }));
+  await client.pushManifest(ref, digest.replace(':', '-'), index, MediaType.OciIndex);
+  assert.deepEqual(await client.referrers(ref, digest), [referrer]);
+});
+
+test('an unreachable registry is a transient UNREACHABLE error after the retries', async () => {
+  const port = await freePort();
+  const client = new RegistryClient({ retry: { retries: 1, baseMs: 10 } });
+  await assert.rejects(client.resolve(parseReference(`127.0.0.1:${port}/app:v1`)), (e: unknown) => e instanceof RegistryError && e.code === 'UNREACHABLE' && e.transient);
+});
+
+/** A loopback proxy in front of the real registry, to inject what the registry itself never does. */
+async function proxy(handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, forward: () => void) => void): Promise<{ host: string; server: Server; count: () => number }> {
+  let n = 0;
+  const server = createServer((req, res) => {
+    n++;
+    const forward = (): void => {
+      const upstream = httpRequest({ host: '127.0.0.1', port: Number(reg.host.split(':')[1]), path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(upstream);
+    };
+    handler(req, res, forward);
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { host: `127.0.0.1:${port}`, server, count: () => n };
+}
+
+test('429 with Retry-After is honoured, then the request succeeds', async () => {
+  const client = new RegistryClient();
+  await pushImage(client, `${reg.host}/retry:v1`);
+  let refused = 0;
+  const p = await proxy((req, res, forward) => {
+    if (req.url?.includes('/manifests/') && refused < 1) {
+      refused++;
+      res.writeHead(429, { 'retry-after': '1' }).end();
+      return;
+    }
+    forward();
+  });
+  try {
+    const start = Date.now();
+    const desc = await new RegistryClient().resolve(parseReference(`${p.host}/retry:v1`));
+    assert.match(desc.digest, /^sha256:/);
+    assert.ok(Date.now() - start >= 950, 'waited for Retry-After');
+    assert.equal(refused, 1);
+  } finally {
+    p.server.close();
+  }
+});
+
+test('a blob whose bytes do not match its digest is rejected (tampering injected by a proxy)', async () => {
+  const client = new RegistryClient();
+  await pushImage(client, `${reg.host}/tamper:v1`);
+  const p = await proxy((req, res, forward) => {
+    if (req.url?.includes('/blobs/')) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(512, 1));
+      return;
+    }
+    forward();
+  });
+  try {
+    const viaProxy = new RegistryClient();
+    const ref = parseReference(`${p.host}/tamper:v1`);
+    const fetched = await viaProxy.getManifest(ref, 'v1');
+    assert.ok(fetched && 'layers' in fetched.manifest);
+    await assert.rejects(viaProxy.getBlob(ref, fetched.manifest.layers[0]!), (e: unknown) => e instanceof RegistryError && e.code === 'DIGEST_MISMATCH');
+  } finally {
+    p.server.close();
+  }
+});
+
+test('basic auth from a docker config file; the password never appears in errors', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-auth-'));
+  const htpasswd = join(dir, 'htpasswd');
+  const secret = 's3cr3t-Pa55w0rd';
+  await writeFile(htpasswd, execFileSync('htpasswd', ['-Bbn', 'builder', secret]));
+  const authReg = await startRegistry({ htpasswdFile: htpasswd });
+  try {
+    const anonymous = new RegistryClient({ env: { HOME: dir } });
+    const err = await anonymous.resolve(parseReference(`${authReg.host}/private:v1`)).catch((e: unknown) => e);
+    assert.ok(err instanceof RegistryError && err.code === 'UNAUTHORIZED', String(err));
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [authReg.host]: { auth: Buffer.from(`builder:${secret}`).toString('base64') } } }));
+    const authed = new RegistryClient({ env: { DOCKER_CONFIG: dir } });
+    const { digest } = await pushImage(authed, `${authReg.host}/private:v1`);
+    assert.equal((await authed.resolve(parseReference(`${authReg.host}/private:v1`))).digest, digest);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [authReg.host]: { auth: Buffer.from(`builder:wrong-${secret}`).toString('base64') } } }));
+    const wrong = new RegistryClient({ env: { DOCKER_CONFIG: dir } });
+    const denied = await wrong.resolve(parseReference(`${authReg.host}/private:v1`)).catch((e: unknown) => e);
+    assert.ok(denied instanceof RegistryError && denied.code === 'UNAUTHORIZED');
+    assert.doesNotMatch(`${denied.message} ${String(denied.value)}`, new RegExp(secret));
+  } finally {
+    await authReg.stop();
+  }
+});
+
+test('the bearer-token flow: challenge, token from the realm with credentials, one token per scope', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-bearer-'));
+  let tokenRequests = 0;
+  let lastScope = '';
+  let tokenAuth = '';
+  const token = `tok-${randomBytes(8).toString('hex')}`;
+  const tokenPort = await freePort();
+  const tokenServer = createServer((req, res) => {
+    tokenRequests++;
+    const url = new URL(req.url ?? '/', 'http://x');
+    lastScope = url.searchParams.get('scope') ?? '';
+    tokenAuth = req.headers.authorization ?? '';
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
+  });
+  await new Promise<void>((r) => tokenServer.listen(tokenPort, '127.0.0.1', r));
+  const p = await proxy((req, res, forward) => {
+    if (req.headers.authorization !== `Bearer ${token}`) {
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${tokenPort}/token",service="test-registry",scope="repository:bearer:pull"` }).end();
+      return;
+    }
+    delete req.headers.authorization;
+    forward();
+  });
+  try {
+    await pushImage(new RegistryClient(), `${reg.host}/bearer:v1`);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [p.host]: { username: 'robot', password: 'pw' } } }));
+    const client = new RegistryClient({ env: { DOCKER_CONFIG: dir } });
+    const ref = parseReference(`${p.host}/bearer:v1`);
+    const desc = await client.resolve(ref);
+    await client.getManifest(ref, desc.digest);
+    await client.getManifest(ref, 'v1');
+    assert.equal(tokenRequests, 1, 'one token for the pull scope');
+    assert.equal(lastScope, 'repository:bearer:pull');
+    assert.equal(tokenAuth, `Basic ${Buffer.from('robot:pw').toString('base64')}`);
+  } finally {
+    p.server.close();
+    tokenServer.close();
+  }
+});
