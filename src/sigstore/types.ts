@@ -28,6 +28,11 @@ export interface VerifyContext {
   mode: VerificationMode;
   /** Rekor URL chosen by flag/policy (used to pick the log from the trust root when several). */
   rekorUrl?: string;
+  /**
+   * The Sigstore trusted root (protobuf JSON), loaded on first use: needed for Rekor SETs and
+   * keyless certificates, never for key mode with --ignore-rekor.
+   */
+  trustedRoot?: () => Promise<unknown>;
 }
 
 /** Outcome of `builtin.image.signature_check`. */

@@ -1,0 +1,47 @@
+// Keyless identity matching, done here rather than by @sigstore/verify's policy (whose SAN string is
+// an unanchored regexp over one SAN only, sigstore.md §5.4): exact flags are exact string
+// comparisons; -regexp flags are regular expressions used as given, unanchored, like cosign (RE2's
+// MatchString) — write ^…$ to anchor. Identities are matched against EVERY SAN. Pure.
+import { InputError } from '../errors.ts';
+import type { IdentityConfig } from '../config/types.ts';
+
+export interface IdentityMatcher {
+  matches(sans: string[], issuer: string | undefined): boolean;
+  describe(): string;
+}
+
+/** Go's RE2 prefix flags `(?i)` etc. become JS flags; other RE2-only syntax is rejected clearly. */
+function compile(pattern: string, flag: string): RegExp {
+  let source = pattern;
+  let flags = 'u';
+  const prefix = /^\(\?([imsU]+)\)/.exec(source);
+  if (prefix) {
+    source = source.slice(prefix[0].length);
+    for (const f of prefix[1]!) if (f === 'i' || f === 'm' || f === 's') flags += f;
+  }
+  try {
+    return new RegExp(source.replace(/\(\?P</g, '(?<'), flags);
+  } catch (err) {
+    throw new InputError('INVALID_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${String(err)}`, { value: pattern });
+  }
+}
+
+export function identityMatcher(identity: IdentityConfig): IdentityMatcher {
+  const subject = identity.subject;
+  const subjectRe = subject === undefined && identity.subjectRegExp !== undefined ? compile(identity.subjectRegExp, '--certificate-identity-regexp') : undefined;
+  const issuer = identity.issuer;
+  const issuerRe = issuer === undefined && identity.issuerRegExp !== undefined ? compile(identity.issuerRegExp, '--certificate-oidc-issuer-regexp') : undefined;
+  return {
+    matches(sans, certIssuer) {
+      const subjectOk = subject !== undefined ? sans.includes(subject) : subjectRe !== undefined && sans.some((s) => subjectRe.test(s));
+      const issuerOk =
+        certIssuer !== undefined && (issuer !== undefined ? certIssuer === issuer : issuerRe !== undefined && issuerRe.test(certIssuer));
+      return subjectOk && issuerOk;
+    },
+    describe() {
+      const s = subject !== undefined ? `subject ${JSON.stringify(subject)}` : `subject matching ${String(subjectRe)}`;
+      const i = issuer !== undefined ? `issuer ${JSON.stringify(issuer)}` : `issuer matching ${String(issuerRe)}`;
+      return `${s} with ${i}`;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// Public keys for key-based verification, and the trust material that hands them to @sigstore/verify.
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import { InputError, errorMessage } from '../errors.ts';
+
+export function parsePublicKey(pem: string): KeyObject {
+  try {
+    return createPublicKey(pem);
+  } catch (err) {
+    throw new InputError('PUBLIC_KEY_INVALID', `the public key is not a PEM public key: ${errorMessage(err)}`, { value: 'public key' });
+  }
+}
+
+const EMPTY_ROOT = {
+  mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  tlogs: [],
+  certificateAuthorities: [],
+  ctlogs: [],
+  timestampAuthorities: [],
+};
+
+/**
+ * Trust material for key mode: the given key answers every key hint (cosign's --key ignores hints).
+ * `root` adds transparency logs (for SETs) when Rekor is checked.
+ */
+export function keyTrustMaterial(key: KeyObject, root: unknown = EMPTY_ROOT): TrustMaterial {
+  return toTrustMaterial(TrustedRoot.fromJSON(root), () => ({ publicKey: key, validFor: () => true }));
+}

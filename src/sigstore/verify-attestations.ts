@@ -1,0 +1,50 @@
+// builtin.attestation.signature_check: legacy `.att` DSSE layers of the image digest, each verified
+// with @sigstore/verify, payload type and subject checked; every verified one is kept.
+import { errorMessage } from '../errors.ts';
+import { RegistryError } from '../oci/errors.ts';
+import { MediaType, type Descriptor } from '../oci/types.ts';
+import { assertSubjectNamesDigest, decodeStatement, predicateBuildType } from './claims.ts';
+import { Annotation, legacyArtifacts } from './cosign-layout.ts';
+import { dsseBundle, parseEnvelope } from './legacy-bundle.ts';
+import { verifyLayerSigner } from './signer-check.ts';
+import type { AttestationCheck, VerifiedAttestation, VerifyContext } from './types.ts';
+import { SignatureRejected } from './verify-entity.ts';
+
+const ENVELOPE_LIMIT = 16 * 1024 * 1024;
+const IN_TOTO = 'application/vnd.in-toto+json';
+
+async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<VerifiedAttestation> {
+  if (layer.mediaType !== MediaType.DsseEnvelope) {
+    throw new SignatureRejected(`layer media type ${layer.mediaType} is not ${MediaType.DsseEnvelope}`);
+  }
+  const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
+  if (envelope.payloadType !== IN_TOTO) throw new SignatureRejected(`DSSE payload type ${envelope.payloadType} is not ${IN_TOTO}`);
+  const first = envelope.signatures[0]!;
+  // ec takes sig/keyid from the OCI layer annotation, falling back to the envelope's.
+  const annotated = layer.annotations?.[Annotation.Signature];
+  const signature = await verifyLayerSigner(ctx, layer, {
+    sig: annotated || first.sig,
+    keyid: first.keyid ?? '',
+    bundle: (material) => dsseBundle(envelope, material),
+  });
+  const statement = decodeStatement(envelope.payload);
+  assertSubjectNamesDigest(statement, ctx.digest);
+  const buildType = predicateBuildType(statement);
+  return { statement, signatures: [signature], ...(buildType ? { predicateBuildType: buildType } : {}) };
+}
+
+export async function verifyImageAttestations(ctx: VerifyContext): Promise<AttestationCheck> {
+  const { layers } = await legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'att');
+  if (layers.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
+  const attestations: VerifiedAttestation[] = [];
+  const errors: string[] = [];
+  for (const layer of layers) {
+    try {
+      attestations.push(await verifyLayer(ctx, layer));
+    } catch (err) {
+      if (err instanceof RegistryError && err.transient) throw err;
+      errors.push(layers.length > 1 ? `attestation ${layer.digest}: ${errorMessage(err)}` : errorMessage(err));
+    }
+  }
+  return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors, noneFound: false };
+}

@@ -1,0 +1,50 @@
+// builtin.image.signature_check: legacy `.sig` layers of the image digest, each verified with
+// @sigstore/verify and claim-checked; at least one must pass (cosign's rule).
+import { createHash } from 'node:crypto';
+import { errorMessage } from '../errors.ts';
+import { RegistryError } from '../oci/errors.ts';
+import { MediaType, type Descriptor } from '../oci/types.ts';
+import type { EntitySignature } from '../report/model.ts';
+import { assertSimpleSigningClaim } from './claims.ts';
+import { Annotation, legacyArtifacts } from './cosign-layout.ts';
+import { messageSignatureBundle } from './legacy-bundle.ts';
+import { verifyLayerSigner } from './signer-check.ts';
+import type { SignatureCheck, VerifyContext } from './types.ts';
+import { SignatureRejected } from './verify-entity.ts';
+
+const PAYLOAD_LIMIT = 4 * 1024 * 1024;
+
+async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<EntitySignature> {
+  if (layer.mediaType !== MediaType.SimpleSigning) {
+    throw new SignatureRejected(`layer media type ${layer.mediaType} is not ${MediaType.SimpleSigning}`);
+  }
+  const sig = layer.annotations?.[Annotation.Signature];
+  if (!sig) throw new SignatureRejected(`no ${Annotation.Signature} annotation`);
+  // The payload must hash to the layer descriptor (the source checks digest and size).
+  const payload = await ctx.source.getBlob(ctx.ref, layer, PAYLOAD_LIMIT);
+  const payloadSha256 = createHash('sha256').update(payload).digest();
+  const signature = await verifyLayerSigner(ctx, layer, {
+    sig,
+    artifact: payload,
+    bundle: (material) => messageSignatureBundle(sig, payloadSha256, material),
+  });
+  assertSimpleSigningClaim(payload, ctx.digest);
+  return signature;
+}
+
+export async function verifyImageSignatures(ctx: VerifyContext): Promise<SignatureCheck> {
+  const { layers } = await legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'sig');
+  if (layers.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
+  const signatures: EntitySignature[] = [];
+  const errors: string[] = [];
+  for (const layer of layers) {
+    try {
+      signatures.push(await verifyLayer(ctx, layer));
+    } catch (err) {
+      // The network failing is not a verdict on the signature: let the pipeline report it as such.
+      if (err instanceof RegistryError && err.transient) throw err;
+      errors.push(layers.length > 1 ? `signature ${layer.digest}: ${errorMessage(err)}` : errorMessage(err));
+    }
+  }
+  return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors, noneFound: false };
+}
