@@ -6,13 +6,14 @@ import { runTektonStep } from './tekton.ts';
 
 async function main(): Promise<number> {
   const env = process.env;
-  switch (detectFace(env)) {
+  const argv = process.argv.slice(2);
+  switch (detectFace(env, argv)) {
     case 'github':
       return runGitHubAction(env);
     case 'tekton':
       return runTektonStep(env);
     default:
-      return runCli(process.argv.slice(2), env, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+      return runCli(argv, env, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
   }
 }
 

@@ -23,7 +23,7 @@ import {
 } from './builtins.ts';
 import { fetchImageInfo } from './image-info.ts';
 import { hasProvenanceSchema, validateProvenanceStatement } from './slsa-schema.ts';
-import { sortResults } from '../policy/rules/process.ts';
+import { sortResults } from '../policy/rules/order.ts';
 
 /** A snapshot component after index expansion, with its parsed reference. */
 export interface PlannedComponent {

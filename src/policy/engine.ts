@@ -1,0 +1,120 @@
+// The policy engine the validate pipeline calls: every source fetched, compiled (or read from a
+// pre-compiled bundle) and loaded once, then evaluated per component with ec's semantics.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { applyExtraRuleData } from '../config/policy.ts';
+import type { PolicySource, PolicySpec } from '../config/policy-spec.ts';
+import { InputError } from '../errors.ts';
+import { isPolicyBundle, readBundle, readBundleDir, type PolicyBundle } from './bundle.ts';
+import { configData, loadDataTree, mergeData } from './data.ts';
+import type { PolicyInput } from './input.ts';
+import { compilePolicy, type RegoFile } from './opa/compile.ts';
+import { stripMetadata } from './rules/order.ts';
+import { ruleInfosFromModules } from './rules/annotations.ts';
+import { mergeOutcomes, processSourceResults } from './rules/process.ts';
+import { fetchSource } from './sources/fetch.ts';
+import type { EvaluationContext, PolicyEvaluator, PolicyLoadOptions, PolicyOutcome, RuleInfo } from './types.ts';
+import { loadCompiledPolicy, type LoadedPolicy } from './wasm/evaluate.ts';
+
+interface LoadedSource {
+  source: PolicySource;
+  name: string;
+  rules: RuleInfo[];
+  policy: LoadedPolicy;
+}
+
+async function regoFiles(root: string): Promise<RegoFile[]> {
+  const out: RegoFile[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const info = await stat(dir);
+    if (info.isFile()) {
+      if (dir.endsWith('.rego')) out.push({ path: dir, text: await readFile(dir, 'utf8') });
+      return;
+    }
+    for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.name.endsWith('.rego') && !e.name.endsWith('_test.rego')) out.push({ path: relative(root, p) || p, text: await readFile(p, 'utf8') });
+    }
+  };
+  await walk(root);
+  return out.map((f) => ({ ...f, path: f.path.startsWith('/') ? f.path : join(root, f.path) }));
+}
+
+/** Fetches a source's policy URLs; returns the pinned URLs and either modules or a pre-compiled bundle. */
+async function gatherPolicy(urls: string[], opts: PolicyLoadOptions): Promise<{ pinned: string[]; files: RegoFile[]; bundles: PolicyBundle[] }> {
+  const pinned: string[] = [];
+  const files: RegoFile[] = [];
+  const bundles: PolicyBundle[] = [];
+  for (const url of urls) {
+    const fetched = await fetchSource(url, opts);
+    pinned.push(fetched.pinned);
+    if (await isPolicyBundle(fetched.dir)) bundles.push(await readBundle(fetched.dir));
+    else {
+      const unpacked = (await stat(fetched.dir)).isDirectory() ? await readBundleDir(fetched.dir) : undefined;
+      if (unpacked) bundles.push(unpacked);
+      else files.push(...(await regoFiles(fetched.dir)));
+    }
+  }
+  return { pinned, files, bundles };
+}
+
+export async function loadPolicy(options: PolicyLoadOptions): Promise<PolicyEvaluator> {
+  const spec: PolicySpec = structuredClone(applyExtraRuleData(options.spec, options.extraRuleData));
+  const whenNs = options.effectiveTime.getTime() * 1_000_000;
+  const loaded: LoadedSource[] = [];
+  const seenCodes = new Map<string, string>();
+  for (const [i, source] of (spec.sources ?? []).entries()) {
+    const name = source.name ?? `sources[${i}]`;
+    const policyUrls = source.policy ?? [];
+    if (policyUrls.length === 0) continue;
+    const gathered = await gatherPolicy(policyUrls, options);
+    source.policy = gathered.pinned;
+    const dataDirs: string[] = [];
+    const pinnedData: string[] = [];
+    for (const url of source.data ?? []) {
+      const fetched = await fetchSource(url, options);
+      dataDirs.push(fetched.dir);
+      pinnedData.push(fetched.pinned);
+    }
+    if (source.data) source.data = pinnedData;
+    if (gathered.bundles.length > 1 || (gathered.bundles.length === 1 && gathered.files.length > 0)) {
+      throw new InputError('POLICY_BUNDLE_MIXED', `policy source ${name}: a pre-compiled bundle must be the source's only policy entry`, { value: name });
+    }
+    const bundle = gathered.bundles[0];
+    const rules = bundle ? bundle.rules : ruleInfosFromModules(gathered.files);
+    for (const r of rules) {
+      if (!r.annotated) continue;
+      const other = seenCodes.get(r.code);
+      if (other !== undefined && other !== name) throw new InputError('DUPLICATE_RULE_CODE', `found a second rule with the same code: ${r.code} (sources ${other} and ${name})`, { value: r.code });
+      seenCodes.set(r.code, name);
+    }
+    const compiled = bundle ? bundle.compiled : await compilePolicy(gathered.files, { ...(options.opaPath ? { opaPath: options.opaPath } : {}), cacheDir: options.cacheDir });
+    const data = bundle ? structuredClone(bundle.data) : {};
+    const origins = new Map<string, string>();
+    mergeData(data, await loadDataTree(dataDirs), 'data sources', origins);
+    mergeData(data, { rule_data__configuration__: source.ruleData ?? {} }, 'ruleData', origins);
+    mergeData(data, configData(whenNs, options.sigstoreOpts), 'config', origins);
+    loaded.push({ source, name, rules, policy: await loadCompiledPolicy(compiled, data) });
+  }
+
+  return {
+    spec,
+    async evaluate(input: PolicyInput, ctx: EvaluationContext): Promise<PolicyOutcome> {
+      const outcomes = loaded.map((s) =>
+        processSourceResults(s.policy.evaluate(input), s.rules, s.source, spec, ctx, { showSuccesses: options.showSuccesses, sourceName: s.name }),
+      );
+      const merged = mergeOutcomes(outcomes);
+      return {
+        violations: merged.violations.map((r) => stripMetadata(r, options.info)),
+        warnings: merged.warnings.map((r) => stripMetadata(r, options.info)),
+        successes: merged.successes.map((r) => stripMetadata(r, options.info)),
+        successCount: merged.successCount,
+      };
+    },
+    async close() {
+      for (const s of loaded) s.policy.close();
+    },
+  };
+}

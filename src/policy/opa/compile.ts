@@ -1,0 +1,165 @@
+// Rego → WebAssembly with the real `opa build -t wasm`: one entrypoint per deny/warn/violation rule,
+// network builtins removed from the capabilities (as ec does), cached by sources + opa version.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { access, constants, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import { EnvironmentError, InputError, errorMessage } from '../../errors.ts';
+import { readTar } from '../../util/tar.ts';
+import { parseRegoModule, ruleKind } from '../rules/annotations.ts';
+
+const run = promisify(execFile);
+const REMOVED_BUILTINS = new Set(['http.send', 'opa.runtime', 'net.lookup_ip_addr']);
+
+export interface CompiledPolicy {
+  wasm: Uint8Array;
+  /** `pkg/path/rule` entrypoints in the module. */
+  entrypoints: string[];
+  opaVersion: string;
+  key: string;
+}
+
+export interface RegoFile {
+  path: string;
+  text: string;
+}
+
+async function executable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `opa` from --opa, then OPA_PATH, then PATH. */
+export async function findOpa(explicit?: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  for (const candidate of [explicit, env.OPA_PATH]) {
+    if (!candidate) continue;
+    if (await executable(candidate)) return candidate;
+    throw new EnvironmentError('OPA_NOT_FOUND', `opa not found at ${candidate} (from ${candidate === explicit ? '--opa' : 'OPA_PATH'})`, { value: candidate });
+  }
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir && (await executable(join(dir, 'opa')))) return join(dir, 'opa');
+  }
+  throw new EnvironmentError(
+    'OPA_NOT_FOUND',
+    'compiling Rego needs the opa CLI, which is not on PATH: install it (go install github.com/open-policy-agent/opa@v1.22.2, or bash scripts/install-tools.sh), pass --opa PATH, or use a pre-compiled bundle (vouch policy build) as the policy source',
+    { value: 'opa' },
+  );
+}
+
+const versions = new Map<string, Promise<string>>();
+const capabilities = new Map<string, Promise<string>>();
+
+function opaVersion(opa: string): Promise<string> {
+  let v = versions.get(opa);
+  if (!v) {
+    v = run(opa, ['version']).then(({ stdout }) => /Version:\s*(\S+)/.exec(stdout)?.[1] ?? 'unknown');
+    versions.set(opa, v);
+  }
+  return v;
+}
+
+/** The current capabilities minus network builtins; merged, never replaced (a replacement drops rego_v1 etc.). */
+function restrictedCapabilities(opa: string): Promise<string> {
+  let c = capabilities.get(opa);
+  if (!c) {
+    c = run(opa, ['capabilities', '--current'], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => {
+      const caps = JSON.parse(stdout) as { builtins: { name: string }[]; allow_net?: string[] };
+      caps.builtins = caps.builtins.filter((b) => !REMOVED_BUILTINS.has(b.name));
+      caps.allow_net = [];
+      return JSON.stringify(caps);
+    });
+    capabilities.set(opa, c);
+  }
+  return c;
+}
+
+/** Entrypoints and rule-shape checks from the original modules (ec-cli.md §4.2). */
+export function entrypointsOf(files: RegoFile[]): string[] {
+  const entries = new Set<string>();
+  for (const f of files) {
+    if (f.path.endsWith('_test.rego')) continue;
+    const mod = parseRegoModule(f.path, f.text);
+    for (const r of mod.rules) {
+      const kind = ruleKind(r.name);
+      if (kind === 'other' && r.name !== 'exception') continue;
+      if (kind !== 'other' && (new RegExp(`^${r.name}\\s+if\\b`).test(r.head) || /^\w+\s*:?=\s*(true|false)\b/.test(r.head) || r.head === r.name)) {
+        throw new InputError('UNSUPPORTED_RULE_VALUE', `the rule "${r.head}" returns an unsupported value, at ${f.path}:${r.line} (deny/warn rules must produce strings or objects with "msg")`, {
+          value: `${f.path}:${r.line}`,
+        });
+      }
+      entries.add(`${mod.package.replace(/\./g, '/')}/${r.name}`);
+    }
+  }
+  return [...entries].sort();
+}
+
+function explainBuildError(stderr: string): InputError {
+  const undefinedFns = [...stderr.matchAll(/undefined function ([\w.]+)/g)].map((m) => m[1]!);
+  const network = undefinedFns.filter((f) => REMOVED_BUILTINS.has(f));
+  if (network.length > 0) {
+    return new InputError(
+      'POLICY_CAPABILITY',
+      `policy compilation error: the policy references Rego built-in functions not available in this context (${network.join(', ')}): network access from policies is not allowed\n${stderr.trim()}`,
+      { value: network },
+    );
+  }
+  return new InputError('POLICY_COMPILE', `policy compilation error:\n${stderr.trim()}`, { value: 'rego' });
+}
+
+export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string; cacheDir: string }): Promise<CompiledPolicy> {
+  const modules = files.filter((f) => f.path.endsWith('.rego') && !f.path.endsWith('_test.rego'));
+  const entrypoints = entrypointsOf(modules);
+  const opa = await findOpa(opts.opaPath);
+  const [version, caps] = await Promise.all([opaVersion(opa), restrictedCapabilities(opa)]);
+  const hash = createHash('sha256').update(`vouch-compile-v1\n${version}\n${createHash('sha256').update(caps).digest('hex')}\n`);
+  for (const f of [...modules].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${f.path}\n${f.text.length}\n${f.text}`);
+  const key = hash.digest('hex');
+  const dir = join(opts.cacheDir, 'compiled', key);
+  try {
+    const wasm = await readFile(join(dir, 'policy.wasm'));
+    const cachedEntrypoints = JSON.parse(await readFile(join(dir, 'entrypoints.json'), 'utf8')) as string[];
+    return { wasm, entrypoints: cachedEntrypoints, opaVersion: version, key };
+  } catch {
+    // not compiled yet
+  }
+  if (entrypoints.length === 0) {
+    throw new InputError('POLICY_NO_RULES', `the policy has no deny, violation or warn rules (${modules.map((m) => m.path).join(', ') || 'no .rego files'})`, {
+      value: modules.map((m) => m.path),
+    });
+  }
+  const work = await mkdtemp(join(tmpdir(), 'vouch-opa-'));
+  try {
+    // Only the .rego modules go to opa: data files are merged by vouch (ec's data rules).
+    const src = join(work, 'src');
+    await mkdir(src);
+    const names = modules.map((m, i) => `${String(i).padStart(4, '0')}-${m.path.replace(/[^\w.-]+/g, '_').slice(-80)}`);
+    await Promise.all(modules.map((m, i) => writeFile(join(src, names[i]!), m.text)));
+    // opa's messages name our temporary copies: put the original paths back.
+    const original = (text: string): string => names.reduce((t, n, i) => t.split(join(src, n)).join(modules[i]!.path), text);
+    await writeFile(join(work, 'caps.json'), caps);
+    const out = join(work, 'bundle.tar.gz');
+    try {
+      await run(opa, ['build', '-t', 'wasm', '--capabilities', join(work, 'caps.json'), ...entrypoints.flatMap((e) => ['-e', e]), '-o', out, src], {
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    } catch (err) {
+      throw explainBuildError(original((err as { stderr?: string }).stderr ?? errorMessage(err)));
+    }
+    const wasm = readTar(await readFile(out)).find((e) => e.path.replace(/^\/+/, '') === 'policy.wasm')?.data;
+    if (!wasm) throw new EnvironmentError('OPA_BUILD_OUTPUT', 'opa build produced no policy.wasm', { value: out });
+    const tmp = `${dir}.tmp-${process.pid}`;
+    await mkdir(tmp, { recursive: true });
+    await writeFile(join(tmp, 'policy.wasm'), wasm);
+    await writeFile(join(tmp, 'entrypoints.json'), JSON.stringify(entrypoints));
+    await rename(tmp, dir).catch(async () => rm(tmp, { recursive: true, force: true }));
+    return { wasm, entrypoints, opaVersion: version, key };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,147 @@
+// Rule metadata from the `# METADATA` blocks of the ORIGINAL .rego files (the compiled bundle loses
+// them): package, rule heads, title, description, custom.short_name, collections, effective_on,
+// depends_on, solution (ec-cli.md §4.3). YAML timestamps stay strings. Pure.
+import yaml from 'js-yaml';
+import { InputError } from '../../errors.ts';
+import type { RuleInfo } from '../types.ts';
+
+export interface RegoRule {
+  name: string;
+  line: number;
+  /** The rule head's text up to `{`, for shape checks (boolean deny rules are refused). */
+  head: string;
+}
+
+export interface RegoAnnotation {
+  scope: 'rule' | 'document' | 'package' | 'subpackages';
+  /** Rule name it applies to (rule/document scope). */
+  rule?: string;
+  line: number;
+  data: Record<string, unknown>;
+}
+
+export interface RegoModule {
+  path: string;
+  package: string;
+  rules: RegoRule[];
+  annotations: RegoAnnotation[];
+}
+
+const DENY = /^(deny|violation)(_[a-zA-Z0-9]+)*$/;
+const WARN = /^warn(_[a-zA-Z0-9]+)*$/;
+
+export function ruleKind(name: string): RuleInfo['kind'] {
+  return DENY.test(name) ? 'deny' : WARN.test(name) ? 'warn' : 'other';
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Scans a Rego module: package, top-level rule heads and METADATA blocks. */
+export function parseRegoModule(path: string, text: string): RegoModule {
+  const lines = text.split('\n');
+  let pkg = '';
+  const rules: RegoRule[] = [];
+  const annotations: RegoAnnotation[] = [];
+  let pending: { line: number; data: Record<string, unknown> }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^\s*#\s*METADATA\s*$/.test(line)) {
+      const body: string[] = [];
+      let j = i + 1;
+      for (; j < lines.length && /^\s*#/.test(lines[j]!); j++) body.push(lines[j]!.replace(/^\s*# ?/, ''));
+      let data: unknown;
+      try {
+        data = yaml.load(body.join('\n'), { schema: yaml.CORE_SCHEMA });
+      } catch (err) {
+        throw new InputError('REGO_METADATA_INVALID', `${path}:${i + 1}: the METADATA block is not valid YAML: ${String(err)}`, { value: path });
+      }
+      pending.push({ line: i + 1, data: isRecord(data) ? data : {} });
+      i = j - 1;
+      continue;
+    }
+    const pkgMatch = /^package\s+([\w.]+)/.exec(line);
+    if (pkgMatch) {
+      pkg = pkgMatch[1]!.replace(/^data\./, '');
+      for (const p of pending) annotations.push({ scope: p.data.scope === 'subpackages' ? 'subpackages' : 'package', line: p.line, data: p.data });
+      pending = [];
+      continue;
+    }
+    const head = /^([a-zA-Z_]\w*)(\s*(\[|contains\b|if\b|=|:=|\{)|\s*$)/.exec(line);
+    if (head && !['import', 'package', 'default', 'else'].includes(head[1]!)) {
+      const name = head[1]!;
+      rules.push({ name, line: i + 1, head: line.split('{')[0]!.trim() });
+      for (const p of pending) {
+        const scope = p.data.scope === 'document' ? 'document' : 'rule';
+        annotations.push({ scope, rule: name, line: p.line, data: p.data });
+      }
+      pending = [];
+    } else if (/^default\s+([a-zA-Z_]\w*)/.test(line)) {
+      pending = [];
+    }
+  }
+  return { path, package: pkg, rules, annotations };
+}
+
+/** asciidoc `xref:…[label]` ⇒ `label`, as ec unlinks titles and solutions. */
+function unlink(text: string): string {
+  return text.replace(/xref:[^[\s]*\[([^\]]*)\]/g, '$1');
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+const strList = (v: unknown): string[] | undefined =>
+  typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+
+/**
+ * One RuleInfo per deny/warn rule (annotated or not) and per annotated rule with a short_name.
+ * Duplicate codes within these modules are refused (ec: `found a second rule with the same code`).
+ */
+export function ruleInfosFromModules(files: { path: string; text: string }[]): RuleInfo[] {
+  const infos = new Map<string, RuleInfo>();
+  for (const file of files) {
+    if (file.path.endsWith('_test.rego')) continue;
+    const mod = parseRegoModule(file.path, file.text);
+    const annotatedRules = new Set<string>();
+    for (const a of mod.annotations) {
+      if (!a.rule) continue;
+      const custom = isRecord(a.data.custom) ? a.data.custom : {};
+      const shortName = str(custom.short_name);
+      if (!shortName) continue;
+      const code = `${mod.package}.${shortName}`;
+      if (infos.has(code) && infos.get(code)!.annotated) {
+        throw new InputError('DUPLICATE_RULE_CODE', `found a second rule with the same code: ${code} (${file.path}:${a.line})`, { value: code });
+      }
+      annotatedRules.add(`${a.rule}#${a.line}`);
+      const title = str(a.data.title);
+      const description = str(a.data.description);
+      const solution = str(custom.solution);
+      const collections = strList(custom.collections);
+      const effectiveOn = str(custom.effective_on);
+      const dependsOn = strList(custom.depends_on);
+      const intention = strList(custom.pipeline_intention);
+      infos.set(code, {
+        code,
+        package: mod.package,
+        rule: a.rule,
+        kind: ruleKind(a.rule),
+        annotated: true,
+        shortName,
+        ...(title ? { title: unlink(title.trim()) } : {}),
+        ...(description ? { description: unlink(description.trim()) } : {}),
+        ...(solution ? { solution: unlink(solution.trim()) } : {}),
+        ...(collections ? { collections } : {}),
+        ...(effectiveOn ? { effectiveOn } : {}),
+        ...(dependsOn ? { dependsOn } : {}),
+        ...(intention ? { pipelineIntention: intention } : {}),
+      });
+    }
+    for (const r of mod.rules) {
+      const kind = ruleKind(r.name);
+      if (kind === 'other') continue;
+      const code = `${mod.package}.${r.name}`;
+      if (!infos.has(code)) infos.set(code, { code, package: mod.package, rule: r.name, kind, annotated: false });
+    }
+  }
+  return [...infos.values()];
+}

@@ -1,0 +1,97 @@
+// Evaluates a compiled policy in-process with @open-policy-agent/opa-wasm: one instance per
+// source, data set once, each entrypoint queried per input (conftest semantics).
+import { loadPolicy, type LoadedPolicy as SdkPolicy } from '@open-policy-agent/opa-wasm';
+// The SDK dispatches a builtin to its own JS table before custom builtins, so a custom `sprintf`
+// (needed for Go's %q and %v) would never be called. The table is a shared CommonJS object: taking
+// the SDK's `sprintf` out of it (once, at load) lets ours answer. A relative import reaches the very
+// module instance the SDK uses, both from source and in the esbuild bundle (same resolved file).
+// @ts-expect-error -- an untyped CommonJS file inside the SDK
+import sdkBuiltinTable from '../../../node_modules/@open-policy-agent/opa-wasm/src/builtins/index.js';
+import { InputError, errorMessage } from '../../errors.ts';
+import type { CompiledPolicy } from '../opa/compile.ts';
+import type { RawResult, RawRuleOutcome } from '../types.ts';
+import { hostBuiltins } from './builtins.ts';
+
+const sdkBuiltins = sdkBuiltinTable as Record<string, unknown>;
+Reflect.deleteProperty(sdkBuiltins, 'sprintf');
+
+/** Builtins the SDK still answers itself (JSON, regex.split, yaml.*). */
+const SDK_PROVIDED = new Set(Object.keys(sdkBuiltins));
+
+export interface LoadedPolicy {
+  evaluate(input: unknown): RawRuleOutcome[];
+  close(): void;
+}
+
+/** The builtins a module needs, read through its own ABI (the SDK does not expose them). */
+function requiredBuiltins(policy: SdkPolicy): string[] {
+  const exports = (policy.wasmInstance as unknown as { exports: { builtins(): number; opa_json_dump(addr: number): number } }).exports;
+  const addr = exports.opa_json_dump(exports.builtins());
+  const bytes = new Uint8Array(policy.mem.buffer, addr);
+  const end = bytes.indexOf(0);
+  return Object.keys(JSON.parse(new TextDecoder().decode(bytes.subarray(0, end))) as Record<string, number>);
+}
+
+function toRawResult(value: unknown, where: string): RawResult {
+  if (typeof value === 'string') return { msg: value, metadata: {} };
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const { msg, _loc: _l, query: _q, ...metadata } = value as Record<string, unknown>;
+    if (typeof msg !== 'string') {
+      throw new InputError('RULE_RESULT_NO_MSG', `${where}: a result object has no string "msg" field: ${JSON.stringify(value).slice(0, 200)}`, { value: where });
+    }
+    return { msg, metadata };
+  }
+  throw new InputError('RULE_RESULT_UNSUPPORTED', `${where}: results must be strings or objects with "msg", got ${JSON.stringify(value)}`, { value: where });
+}
+
+function prefixless(rule: string): string {
+  return rule.replace(/^(deny|violation|warn)_?/, '');
+}
+
+export async function loadCompiledPolicy(compiled: CompiledPolicy, data: Record<string, unknown>, opts: { now?: Date } = {}): Promise<LoadedPolicy> {
+  const builtins = hostBuiltins(opts.now ?? new Date());
+  // Pre-sized memory: the first evaluation of a large input does not grow page by page.
+  const policy = await loadPolicy(Uint8Array.from(compiled.wasm), { initial: 160 }, builtins);
+  const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
+  if (missing.length > 0) {
+    throw new InputError('WASM_BUILTIN_MISSING', `the policy uses builtins vouch does not provide: ${missing.join(', ')}`, { value: missing });
+  }
+  policy.setData(data);
+  const entrypoints = compiled.entrypoints.filter((e) => !e.endsWith('/exception'));
+  const exceptions = new Set(compiled.entrypoints.filter((e) => e.endsWith('/exception')).map((e) => e.slice(0, -'/exception'.length)));
+  return {
+    evaluate(input) {
+      const outcomes: RawRuleOutcome[] = [];
+      for (const entry of entrypoints) {
+        const slash = entry.lastIndexOf('/');
+        const namespace = entry.slice(0, slash).replace(/\//g, '.');
+        const rule = entry.slice(slash + 1);
+        let value: unknown;
+        try {
+          const rs = policy.evaluate(input, entry) as { result?: unknown }[];
+          value = rs[0]?.result;
+        } catch (err) {
+          throw new InputError('POLICY_EVALUATION', `evaluating ${namespace}.${rule} failed: ${errorMessage(err) || JSON.stringify(err)}`, { value: entry });
+        }
+        let excepted = false;
+        const pkg = entry.slice(0, slash);
+        if (exceptions.has(pkg)) {
+          const ex = (policy.evaluate(input, `${pkg}/exception`) as { result?: unknown }[])[0]?.result;
+          excepted = Array.isArray(ex) && ex.some((e) => Array.isArray(e) && e.includes(prefixless(rule)));
+        }
+        const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+        outcomes.push({
+          namespace,
+          rule,
+          kind: /^warn/.test(rule) ? 'warn' : 'deny',
+          results: list.map((v) => toRawResult(v, `${namespace}.${rule}`)),
+          excepted,
+        });
+      }
+      return outcomes;
+    },
+    close() {
+      // The instance is garbage-collected with its memory; nothing to release explicitly.
+    },
+  };
+}
