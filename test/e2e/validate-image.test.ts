@@ -1,0 +1,174 @@
+// End-to-end: real registry, images signed and attested by the real cosign, verified by vouch.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeFixtures, type Fixtures } from '../support/fixtures.ts';
+import { freePort, startRegistry, type TestRegistry } from '../support/registry.ts';
+import { validateJson, vouch } from '../support/run-cli.ts';
+
+let reg: TestRegistry;
+let fx: Fixtures;
+let cacheDir: string;
+const env = (): NodeJS.ProcessEnv => ({ ...process.env, VOUCH_CACHE_DIR: cacheDir });
+
+before(async () => {
+  reg = await startRegistry();
+  fx = await makeFixtures(reg);
+  cacheDir = join(fx.dir, 'cache');
+});
+after(async () => {
+  await reg.stop();
+});
+
+type Result = { msg: string; metadata?: Record<string, unknown> };
+const keyArgs = (): string[] => ['--public-key', fx.key.pub, '--ignore-rekor'];
+const codes = (list: unknown): string[] => ((list as Result[] | undefined) ?? []).map((r) => String(r.metadata?.code));
+
+test('happy day: a signed image with SLSA v0.2 provenance passes, reported as ec reports it', async () => {
+  const { code, report } = await validateJson(['--image', fx.happy.ref, ...keyArgs(), '--show-successes'], env());
+  assert.equal(code, 0);
+  assert.equal(report.success, true);
+  assert.deepEqual(Object.keys(report), ['success', 'components', 'key', 'policy', 'ec-version', 'effective-time']);
+  assert.equal(report.key, await readFile(fx.key.pub, 'utf8'));
+  assert.match(String(report['effective-time']), /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
+  const c = report.components[0]!;
+  assert.deepEqual(Object.keys(c), ['name', 'containerImage', 'source', 'successes', 'success', 'signatures', 'attestations']);
+  assert.equal(c.name, 'Unnamed');
+  assert.equal(c.containerImage, fx.happy.pinned);
+  assert.deepEqual(codes(c.successes), ['builtin.attestation.signature_check', 'builtin.attestation.syntax_check', 'builtin.image.signature_check']);
+  assert.ok(((c.successes as Result[]) ?? []).every((s) => s.msg === 'Pass' && Object.keys(s.metadata ?? {}).join() === 'code'));
+  const sigs = c.signatures as { keyid: string; sig: string }[];
+  assert.equal(sigs.length, 1);
+  assert.equal(sigs[0]!.keyid, '');
+  assert.ok(Buffer.from(sigs[0]!.sig, 'base64').length > 60);
+  assert.deepEqual(c.attestations, [
+    {
+      type: 'https://in-toto.io/Statement/v0.1',
+      predicateType: 'https://slsa.dev/provenance/v0.2',
+      predicateBuildType: 'tekton.dev/v1beta1/PipelineRun',
+      signatures: (c.attestations as { signatures: unknown[] }[])[0]!.signatures,
+    },
+  ]);
+});
+
+test('SLSA v1 provenance passes the v1 schema check and reports its build type', async () => {
+  const { code, report } = await validateJson(['--image', fx.v1.ref, ...keyArgs()], env());
+  assert.equal(code, 0);
+  const att = (report.components[0]!.attestations as Record<string, unknown>[])[0]!;
+  assert.equal(att.predicateType, 'https://slsa.dev/provenance/v1');
+  assert.equal(att.predicateBuildType, 'https://tekton.dev/chains/v2/slsa');
+});
+
+test('a snapshot of several components: each verified, reported in descending containerImage order', async () => {
+  const file = join(fx.dir, 'components.yaml');
+  await writeFile(file, `application: acme\ncomponents:\n${fx.snapshot.map((s, i) => `  - name: c${i}\n    containerImage: ${s.ref}\n`).join('')}`);
+  const { code, report } = await validateJson(['--images', file, ...keyArgs()], env());
+  assert.equal(code, 0);
+  const images = report.components.map((c) => String(c.containerImage));
+  assert.deepEqual(images, [...fx.snapshot.map((s) => s.pinned)].sort().reverse());
+  assert.deepEqual(report.components.map((c) => c.success), [true, true, true]);
+});
+
+test('a multi-arch index is verified itself and per platform, platform components named as ec names them', async () => {
+  const { code, report } = await validateJson(['--images', JSON.stringify({ components: [{ name: 'multi', containerImage: fx.multiArch.index.ref }] }), ...keyArgs()], env());
+  assert.equal(code, 0, JSON.stringify(report, null, 1).slice(0, 2000));
+  const names = report.components.map((c) => String(c.name)).sort();
+  assert.deepEqual(names, ['multi', `multi-${fx.multiArch.platforms[0]!.digest}-amd64`, `multi-${fx.multiArch.platforms[1]!.digest}-arm64`].sort());
+  assert.ok(report.components.every((c) => c.success === true));
+});
+
+async function failing(image: string, extra: string[] = []): Promise<{ code: number; violations: Result[]; report: Record<string, unknown> & { components: Record<string, unknown>[] } }> {
+  const { code, report } = await validateJson(['--image', image, ...keyArgs(), ...extra], env());
+  assert.equal(report.success, false);
+  return { code, violations: (report.components[0]!.violations as Result[]) ?? [], report };
+}
+
+test('signed by another key: both checks fail with ec\'s public-key hint; exit 1', async () => {
+  const { code, violations } = await failing(fx.wrongKey.ref);
+  assert.equal(code, 1);
+  assert.deepEqual(codes(violations), ['builtin.attestation.signature_check', 'builtin.image.signature_check']);
+  assert.match(violations[1]!.msg, /^No image signatures found matching the given public key\. Verify the correct public key was provided, and a signature was created\. Error: no matching signatures: invalid signature/);
+  assert.match(violations[0]!.msg, /^No image attestations found matching the given public key\. Verify the correct public key was provided, and one or more attestations were created\. Error: no matching attestations: invalid signature/);
+});
+
+test('a signature copied from another image fails the digest claim', async () => {
+  const { violations } = await failing(fx.copiedSignature.ref);
+  assert.deepEqual(codes(violations), ['builtin.image.signature_check']);
+  assert.match(violations[0]!.msg, new RegExp(`Error: no matching signatures: invalid or missing digest in claim: ${fx.happy.digest}$`));
+});
+
+test('an attestation whose subject is another digest fails and stops policy evaluation', async () => {
+  const { violations } = await failing(fx.wrongSubjectAttestation.ref);
+  assert.deepEqual(codes(violations), ['builtin.attestation.signature_check']);
+  assert.match(violations[0]!.msg, /Error: no matching attestations: no matching subject digest found$/);
+});
+
+test('a tampered signature layer fails the signature check', async () => {
+  const { violations } = await failing(fx.tamperedSignature.ref);
+  assert.deepEqual(codes(violations), ['builtin.image.signature_check']);
+  assert.match(violations[0]!.msg, /invalid signature/);
+});
+
+test('an unsigned image: no signatures and no attestations', async () => {
+  const { violations } = await failing(fx.unsigned.ref);
+  assert.deepEqual(codes(violations), ['builtin.attestation.signature_check', 'builtin.image.signature_check']);
+  assert.equal(violations[1]!.msg, 'Image signature check failed: no signatures found');
+  assert.match(violations[0]!.msg, /no attestations found/);
+});
+
+test('a signed image without attestations fails only the attestation check', async () => {
+  const { violations, report } = await failing(fx.noAttestations.ref, ['--show-successes']);
+  assert.deepEqual(codes(violations), ['builtin.attestation.signature_check']);
+  assert.deepEqual(codes(report.components[0]!.successes), ['builtin.image.signature_check']);
+});
+
+test('a tag moved after signing resolves to the new, unsigned image; the signed digest still passes', async () => {
+  const { report } = await failing(fx.movedTag.ref);
+  assert.equal(report.components[0]!.containerImage, fx.movedTag.current.pinned);
+  const pinned = `${fx.movedTag.ref.split(':v1')[0]}@${fx.movedTag.signedDigest}`;
+  const ok = await validateJson(['--image', pinned, ...keyArgs()], env());
+  assert.equal(ok.report.success, true);
+});
+
+test('an unreachable registry is a builtin.image.accessible violation, never a pass', async () => {
+  const port = await freePort();
+  const { code, violations, report } = await failing(`127.0.0.1:${port}/gone:v1`);
+  assert.equal(code, 1);
+  assert.deepEqual(codes(violations), ['builtin.image.accessible']);
+  assert.match(violations[0]!.msg, /^Image URL is not accessible: HEAD http:\/\/127\.0\.0\.1:\d+\/v2\/gone\/manifests\/v1: /);
+  assert.equal(report.components[0]!.containerImage, `127.0.0.1:${port}/gone:v1`);
+});
+
+test('--strict=false reports the failure but exits 0', async () => {
+  const { code } = await failing(fx.unsigned.ref, ['--strict=false']);
+  assert.equal(code, 0);
+});
+
+test('--output policy-input writes ec\'s input document', async () => {
+  const run = await vouch(['validate', 'image', '--image', fx.happy.ref, ...keyArgs(), '--output', 'policy-input'], env());
+  assert.equal(run.code, 0, run.stderr);
+  const input = JSON.parse(run.stdout) as Record<string, Record<string, unknown>>;
+  assert.deepEqual(Object.keys(input).sort(), ['attestations', 'component_name', 'image', 'policy_spec', 'snapshot']);
+  assert.equal(input.image!.ref, fx.happy.pinned);
+  assert.deepEqual(Object.keys(input.image!).sort(), ['config', 'ref', 'signatures']);
+  assert.equal((input.image!.config as { Labels: Record<string, string> }).Labels['com.example.team'], 'release');
+  const att = (input.attestations as unknown as { statement: { predicateType: string; subject: { digest: { sha256: string } }[] }; signatures: unknown[] }[])[0]!;
+  assert.equal(att.statement.predicateType, 'https://slsa.dev/provenance/v0.2');
+  assert.equal(att.statement.subject[0]!.digest.sha256, fx.happy.digest.slice(7));
+  assert.deepEqual(input.snapshot, { application: '', components: [{ name: 'Unnamed', containerImage: fx.happy.ref }], artifacts: {} });
+});
+
+test('bad input is exit 2 with a message naming the flag or file', async () => {
+  const unknown = await vouch(['validate', 'image', '--imag', fx.happy.ref]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown flag: --imag\. Did you mean --image\?/);
+  const noKey = await vouch(['validate', 'image', '--image', fx.happy.ref, '--public-key', join(fx.dir, 'missing.pub')]);
+  assert.equal(noKey.code, 2);
+  assert.match(noKey.stderr, /missing\.pub: cannot read the key file/);
+  const nothing = await vouch(['validate', 'image', '--public-key', fx.key.pub]);
+  assert.equal(nothing.code, 2);
+  assert.match(nothing.stderr, /neither Snapshot nor image reference provided to validate/);
+  const keyless = await vouch(['validate', 'image', '--image', fx.happy.ref, '--certificate-identity', 'x']);
+  assert.match(keyless.stderr, /certificate OIDC issuer must be provided for keyless workflow/);
+});
