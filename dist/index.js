@@ -46660,7 +46660,8 @@ ${f.text}`);
         maxBuffer: 64 * 1024 * 1024
       });
     } catch (err) {
-      throw explainBuildError(original(err.stderr ?? errorMessage(err)));
+      const e = err;
+      throw explainBuildError(original(`${e.stderr ?? ""}${e.stdout ?? ""}`.trim() || errorMessage(err)));
     }
     const wasm = readTar(await readFile8(out)).find((e) => e.path.replace(/^\/+/, "") === "policy.wasm")?.data;
     if (!wasm) throw new EnvironmentError("OPA_BUILD_OUTPUT", "opa build produced no policy.wasm", { value: out });

@@ -149,7 +149,8 @@ export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string;
         maxBuffer: 64 * 1024 * 1024,
       });
     } catch (err) {
-      throw explainBuildError(original((err as { stderr?: string }).stderr ?? errorMessage(err)));
+      const e = err as { stderr?: string; stdout?: string };
+      throw explainBuildError(original(`${e.stderr ?? ''}${e.stdout ?? ''}`.trim() || errorMessage(err)));
     }
     const wasm = readTar(await readFile(out)).find((e) => e.path.replace(/^\/+/, '') === 'policy.wasm')?.data;
     if (!wasm) throw new EnvironmentError('OPA_BUILD_OUTPUT', 'opa build produced no policy.wasm', { value: out });
