@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderTestOutputError } from '../../../src/report/formats/appstudio.ts';
+import { indentWrap, shouldColor } from '../../../src/report/formats/text.ts';
+import { FORMATS, render, type Format, type RenderContext } from '../../../src/report/render.ts';
+import { parseOutputTarget } from '../../../src/report/targets.ts';
+import { createdAt, sampleReport } from './sample.ts';
+
+const golden = (name: string): string => fileURLToPath(new URL(`./golden/${name}`, import.meta.url));
+const ctx = (over: Partial<RenderContext> = {}): RenderContext => ({
+  report: sampleReport(),
+  policyInputs: [],
+  createdAt,
+  color: false,
+  showSuccesses: true,
+  showWarnings: true,
+  showPolicyDocsLink: false,
+  ...over,
+});
+
+const EXT: Record<string, string> = { json: 'json', yaml: 'yaml', junit: 'xml', appstudio: 'json', summary: 'json', 'summary-markdown': 'md', text: 'txt' };
+
+test('every format renders as its golden file', async () => {
+  for (const format of FORMATS.filter((f): f is Format => f in EXT)) {
+    const out = render(format, ctx());
+    const file = golden(`report.${format}.${EXT[format]}`);
+    if (process.env.UPDATE_GOLDEN === '1') await writeFile(file, out);
+    assert.equal(out, await readFile(file, 'utf8'), format);
+  }
+});
+
+test('JUnit validates against the Jenkins xUnit JUnit XSD and keeps infrastructure errors apart from failures', async () => {
+  const xml = render('junit', ctx());
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-junit-'));
+  await writeFile(join(dir, 'junit.xml'), xml);
+  execFileSync('xmllint', ['--noout', '--schema', fileURLToPath(new URL('./fixtures/junit-10.xsd', import.meta.url)), join(dir, 'junit.xml')], { stdio: 'pipe' });
+  assert.match(xml, /<error message="Image URL is not accessible[^"]*" type="UNREACHABLE"/);
+  assert.match(xml, /<failure message="Builder ID/);
+  assert.equal((xml.match(/<failure /g) ?? []).length, 2);
+  assert.equal((xml.match(/<skipped/g) ?? []).length, 1);
+  assert.match(xml, /classname="vouch\.web" name="slsa_source\.pinned: Materials are not pinned \[term=\[a b\]\]"/);
+  const warningsPass = render('junit', ctx({ warningsAsPasses: true }));
+  assert.equal((warningsPass.match(/<skipped/g) ?? []).length, 0);
+});
+
+test('TEST_OUTPUT: counts from every component, result precedence, ERROR with a note', () => {
+  assert.deepEqual(JSON.parse(render('appstudio', ctx())), { timestamp: '1795168800', namespace: '', successes: 8, failures: 3, warnings: 1, result: 'FAILURE' });
+  const ok = sampleReport();
+  ok.components = [ok.components[2]!];
+  ok.success = true;
+  assert.equal(JSON.parse(render('appstudio', ctx({ report: ok }))).result, 'SUCCESS');
+  ok.components[0]!.successCount = 0;
+  assert.equal(JSON.parse(render('appstudio', ctx({ report: ok }))).result, 'SKIPPED');
+  assert.deepEqual(JSON.parse(renderTestOutputError('boom', createdAt)), { timestamp: '1795168800', namespace: '', successes: 0, failures: 0, warnings: 0, result: 'ERROR', note: 'Error: boom' });
+});
+
+test('text: colour only on indicator and label, and only when asked; wrapping at 130 columns', () => {
+  const coloured = render('text', ctx({ color: true }));
+  assert.match(coloured, /\x1b\[31m✕\x1b\[0m \x1b\[31m\[Violation\] builder\.allowed\x1b\[0m/);
+  assert.doesNotMatch(render('text', ctx()), /\x1b\[/);
+  assert.equal(shouldColor({ NO_COLOR: '1' }, true, true), false);
+  assert.equal(shouldColor({ FORCE_COLOR: '1' }, false), true);
+  assert.equal(shouldColor({}, true), true);
+  assert.equal(shouldColor({}, false), false);
+  for (const line of indentWrap(`Reason: ${'word '.repeat(80)}`).split('\n')) assert.ok(line.length <= 130, line);
+});
+
+test('output targets: FORMAT[=PATH][?options], json default, unknown formats rejected', () => {
+  assert.deepEqual(parseOutputTarget('text=out.txt?show-successes=true&show-warnings=false'), { format: 'text', path: 'out.txt', showSuccesses: true, showWarnings: false });
+  assert.deepEqual(parseOutputTarget('=r.json'), { format: 'json', path: 'r.json' });
+  assert.deepEqual(parseOutputTarget('hacbs'), { format: 'hacbs' });
+  assert.throws(() => parseOutputTarget('xml=out'), /unknown format; use one of json, yaml, text/);
+  assert.throws(() => parseOutputTarget('json?colour=true'), /option colour=true/);
+});
