@@ -49453,7 +49453,7 @@ async function runGitHubAction(env) {
 import { mkdir as mkdir6, writeFile as writeFile7 } from "node:fs/promises";
 import { join as join12 } from "node:path";
 var truthy = (v) => (v ?? "").trim().toLowerCase() === "true";
-function tektonArgs(env, resultsDir, homeDir) {
+function tektonArgs(env, resultsDir, reportsDir) {
   const args = [];
   const str4 = (name, flag) => {
     const v = (env[name] ?? "").trim();
@@ -49476,9 +49476,9 @@ function tektonArgs(env, resultsDir, homeDir) {
   str4("WORKERS", "workers");
   if (env.INFO === void 0 || truthy(env.INFO)) args.push("--info");
   args.push("--strict=false", "--show-successes", "--timeout", "0");
-  args.push("--output", `text=${join12(homeDir, "text-report.txt")}?show-successes=false`);
-  args.push("--output", `json=${join12(homeDir, "report-json.json")}`);
-  args.push("--output", `junit=${join12(homeDir, "junit.xml")}`);
+  args.push("--output", `text=${join12(reportsDir, "text-report.txt")}?show-successes=false`);
+  args.push("--output", `json=${join12(reportsDir, "report-json.json")}`);
+  args.push("--output", `junit=${join12(reportsDir, "junit.xml")}`);
   args.push("--output", `appstudio=${join12(resultsDir, "TEST_OUTPUT")}`);
   args.push("--output", "text?show-successes=false");
   return args;
@@ -49486,10 +49486,11 @@ function tektonArgs(env, resultsDir, homeDir) {
 async function runTektonStep(env) {
   const resultsDir = env.VOUCH_TEKTON_RESULTS_DIR || "/tekton/results";
   const homeDir = env.HOMEDIR || env.HOME || "/tekton/home";
+  const reportsDir = env.VOUCH_REPORTS_DIR || homeDir;
   const strict = env.STRICT === void 0 || truthy(env.STRICT);
   try {
-    await mkdir6(homeDir, { recursive: true });
-    const inv = await parseValidateArgs(tektonArgs(env, resultsDir, homeDir), env, process.cwd());
+    await mkdir6(reportsDir, { recursive: true });
+    const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
     const result2 = await validateAndReport(inv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }, env, () => void 0);
     if (!result2.report.success) process.stderr.write("Error: success criteria not met\n");
     return result2.report.success || !strict ? 0 : 1;

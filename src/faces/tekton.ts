@@ -10,7 +10,7 @@ import { validateAndReport, parseValidateArgs } from './cli.ts';
 const truthy = (v: string | undefined): boolean => (v ?? '').trim().toLowerCase() === 'true';
 
 /** Task params (env) → `vouch validate image` flags, as ec's verify-enterprise-contract task maps them. */
-export function tektonArgs(env: NodeJS.ProcessEnv, resultsDir: string, homeDir: string): string[] {
+export function tektonArgs(env: NodeJS.ProcessEnv, resultsDir: string, reportsDir: string): string[] {
   const args: string[] = [];
   const str = (name: string, flag: string): void => {
     const v = (env[name] ?? '').trim();
@@ -35,9 +35,9 @@ export function tektonArgs(env: NodeJS.ProcessEnv, resultsDir: string, homeDir: 
   if (env.INFO === undefined || truthy(env.INFO)) args.push('--info');
   // ec runs non-strict and lets the assert step decide; vouch decides in the same step from STRICT.
   args.push('--strict=false', '--show-successes', '--timeout', '0');
-  args.push('--output', `text=${join(homeDir, 'text-report.txt')}?show-successes=false`);
-  args.push('--output', `json=${join(homeDir, 'report-json.json')}`);
-  args.push('--output', `junit=${join(homeDir, 'junit.xml')}`);
+  args.push('--output', `text=${join(reportsDir, 'text-report.txt')}?show-successes=false`);
+  args.push('--output', `json=${join(reportsDir, 'report-json.json')}`);
+  args.push('--output', `junit=${join(reportsDir, 'junit.xml')}`);
   args.push('--output', `appstudio=${join(resultsDir, 'TEST_OUTPUT')}`);
   args.push('--output', 'text?show-successes=false');
   return args;
@@ -46,10 +46,12 @@ export function tektonArgs(env: NodeJS.ProcessEnv, resultsDir: string, homeDir: 
 export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
   const resultsDir = env.VOUCH_TEKTON_RESULTS_DIR || '/tekton/results';
   const homeDir = env.HOMEDIR || env.HOME || '/tekton/home';
+  // The reports workspace when bound (Tekton substitutes an unbound optional workspace with "").
+  const reportsDir = env.VOUCH_REPORTS_DIR || homeDir;
   const strict = env.STRICT === undefined || truthy(env.STRICT);
   try {
-    await mkdir(homeDir, { recursive: true });
-    const inv = await parseValidateArgs(tektonArgs(env, resultsDir, homeDir), env, process.cwd());
+    await mkdir(reportsDir, { recursive: true });
+    const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
     const result = await validateAndReport(inv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }, env, () => undefined);
     if (!result.report.success) process.stderr.write('Error: success criteria not met\n');
     return result.report.success || !strict ? 0 : 1;

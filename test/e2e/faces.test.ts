@@ -1,0 +1,136 @@
+// The single entrypoint run the way the GitHub runner and a Tekton pod run it, against real
+// fixture images: outputs, job summary, annotations, TEST_OUTPUT and exit codes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+import { makeFixtures, type Fixtures } from '../support/fixtures.ts';
+import { startRegistry, type TestRegistry } from '../support/registry.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const entry = join(root, 'dist', 'index.js');
+let reg: TestRegistry;
+let fx: Fixtures;
+
+before(async () => {
+  reg = await startRegistry();
+  fx = await makeFixtures(reg);
+});
+after(async () => {
+  await reg.stop();
+});
+
+function runEntry(env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [entry], { env, cwd, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** INPUT_* as the runner sets them: action.yml defaults, then the workflow's `with:`. */
+async function actionEnv(withInputs: Record<string, string>, workspace: string): Promise<NodeJS.ProcessEnv> {
+  const action = yaml.load(await readFile(join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: workspace, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, VOUCH_CACHE_DIR: join(workspace, '.cache') };
+  for (const [name, def] of Object.entries(action.inputs)) env[`INPUT_${name.toUpperCase()}`] = withInputs[name] ?? def.default ?? '';
+  env.GITHUB_OUTPUT = join(workspace, 'output.txt');
+  env.GITHUB_STEP_SUMMARY = join(workspace, 'summary.md');
+  await writeFile(env.GITHUB_OUTPUT, '');
+  await writeFile(env.GITHUB_STEP_SUMMARY, '');
+  return env;
+}
+
+/** Parses the runner's GITHUB_OUTPUT file (name<<delimiter blocks). */
+function outputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+test('GitHub Action: a passing snapshot sets outputs, writes the summary and the reports', async () => {
+  const ws = await mkdtemp(join(fx.dir, 'gh-'));
+  await writeFile(join(ws, 'components.yaml'), `components:\n  - name: happy\n    containerImage: ${fx.happy.ref}\n`);
+  const env = await actionEnv({ images: 'components.yaml', 'public-key': fx.key.pub, 'ignore-rekor': 'true' }, ws);
+  const run = await runEntry(env, ws);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const out = outputs(await readFile(env.GITHUB_OUTPUT!, 'utf8'));
+  assert.equal(out.result, 'SUCCESS');
+  assert.equal(out.success, 'true');
+  assert.equal(out.violations, '0');
+  assert.equal(out['report-path'], join(ws, 'vouch-report.json'));
+  assert.equal(JSON.parse(out['test-output']!).result, 'SUCCESS');
+  assert.equal((JSON.parse(await readFile(join(ws, 'vouch-report.json'), 'utf8')) as { success: boolean }).success, true);
+  assert.match(await readFile(join(ws, 'vouch-junit.xml'), 'utf8'), /<testsuites/);
+  assert.match(await readFile(env.GITHUB_STEP_SUMMARY!, 'utf8'), /## vouch: SUCCESS/);
+});
+
+test('GitHub Action: a failing component fails the step with annotations on its line of the components file', async () => {
+  const ws = await mkdtemp(join(fx.dir, 'gh-'));
+  await writeFile(join(ws, 'components.yaml'), `# release\ncomponents:\n  - name: happy\n    containerImage: ${fx.happy.ref}\n  - name: unsigned\n    containerImage: ${fx.unsigned.ref}\n`);
+  const env = await actionEnv({ images: 'components.yaml', 'public-key': fx.key.pub, 'ignore-rekor': 'true' }, ws);
+  const run = await runEntry(env, ws);
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /::error title=builtin\.image\.signature_check,file=components\.yaml,line=6::unsigned: Image signature check failed: no signatures found/);
+  assert.match(run.stdout, /::error::vouch: 2 violation\(s\) in 1 component\(s\)/);
+  const summary = await readFile(env.GITHUB_STEP_SUMMARY!, 'utf8');
+  assert.match(summary, /<details><summary>✕ unsigned — 2 violation\(s\)<\/summary>/);
+  assert.doesNotMatch(summary, /✕ happy/);
+  assert.equal(outputs(await readFile(env.GITHUB_OUTPUT!, 'utf8')).result, 'FAILURE');
+});
+
+test('GitHub Action: strict=false reports the failure without failing the step; a bad input fails with its message', async () => {
+  const ws = await mkdtemp(join(fx.dir, 'gh-'));
+  const lenient = await runEntry(await actionEnv({ image: fx.unsigned.ref, 'public-key': fx.key.pub, 'ignore-rekor': 'true', strict: 'false' }, ws), ws);
+  assert.equal(lenient.code, 0);
+  const bad = await runEntry(await actionEnv({ image: fx.happy.ref, 'public-key': fx.key.pub, policy: '{"sources": [{"policy": ["x"], "confg": {}}]}' }, ws), ws);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stdout, /::error::.*policy\.sources\[0\]\.confg: unknown field; did you mean "config"\?/);
+});
+
+async function tekton(params: Record<string, string>): Promise<{ code: number; testOutput: Record<string, unknown>; home: string; stderr: string }> {
+  const home = await mkdtemp(join(fx.dir, 'tekton-'));
+  const results = join(home, 'results');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, VOUCH_FACE: 'tekton', HOME: home, HOMEDIR: home, VOUCH_TEKTON_RESULTS_DIR: results, VOUCH_REPORTS_DIR: '', VOUCH_CACHE_DIR: join(home, 'cache'), ...params };
+  const run = await runEntry(env, home);
+  const testOutput = JSON.parse(await readFile(join(results, 'TEST_OUTPUT'), 'utf8')) as Record<string, unknown>;
+  return { code: run.code, testOutput, home, stderr: run.stderr };
+}
+
+const TEST_OUTPUT_KEYS = ['timestamp', 'namespace', 'successes', 'failures', 'warnings', 'result'];
+
+test('Tekton: pass, fail (STRICT decides the exit), warning-only and hard-error runs all write a valid TEST_OUTPUT', async () => {
+  const images = JSON.stringify({ components: [{ name: 'happy', containerImage: fx.happy.ref }] });
+  const pass = await tekton({ IMAGES: images, PUBLIC_KEY: fx.key.pub, IGNORE_REKOR: 'true' });
+  assert.equal(pass.code, 0);
+  assert.deepEqual(Object.keys(pass.testOutput), TEST_OUTPUT_KEYS);
+  assert.equal(pass.testOutput.result, 'SUCCESS');
+  assert.match(pass.testOutput.timestamp as string, /^\d{10}$/);
+  assert.equal((JSON.parse(await readFile(join(pass.home, 'report-json.json'), 'utf8')) as { success: boolean }).success, true);
+  assert.match(await readFile(join(pass.home, 'text-report.txt'), 'utf8'), /^Success: true/);
+  assert.match(await readFile(join(pass.home, 'junit.xml'), 'utf8'), /<testsuites/);
+
+  const failImages = JSON.stringify({ components: [{ name: 'bad', containerImage: fx.unsigned.ref }] });
+  const fail = await tekton({ IMAGES: failImages, PUBLIC_KEY: fx.key.pub, IGNORE_REKOR: 'true', STRICT: 'true' });
+  assert.equal(fail.code, 1);
+  assert.equal(fail.testOutput.result, 'FAILURE');
+  const lenient = await tekton({ IMAGES: failImages, PUBLIC_KEY: fx.key.pub, IGNORE_REKOR: 'true', STRICT: 'false' });
+  assert.equal(lenient.code, 0);
+  assert.equal(lenient.testOutput.result, 'FAILURE');
+
+  const policies = join(root, 'examples', 'policies');
+  const warnPolicy = JSON.stringify({ sources: [{ policy: [policies], config: { include: ['labels'] }, ruleData: { required_labels: ['com.example.absent'] } }] });
+  const warn = await tekton({ IMAGES: images, PUBLIC_KEY: fx.key.pub, IGNORE_REKOR: 'true', POLICY_CONFIGURATION: warnPolicy });
+  assert.equal(warn.code, 0, warn.stderr);
+  assert.equal(warn.testOutput.result, 'WARNING');
+  assert.equal(warn.testOutput.warnings, 1);
+
+  const broken = await tekton({ IMAGES: images, PUBLIC_KEY: fx.key.pub, POLICY_CONFIGURATION: '{"sources": 3}' });
+  assert.equal(broken.code, 2);
+  assert.deepEqual(Object.keys(broken.testOutput), [...TEST_OUTPUT_KEYS, 'note']);
+  assert.equal(broken.testOutput.result, 'ERROR');
+  assert.match(broken.testOutput.note as string, /^Error: .*policy\.sources: must be a list/s);
+});
