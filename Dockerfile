@@ -18,7 +18,7 @@ LABEL org.opencontainers.image.title="vouch" \
       org.opencontainers.image.source="https://github.com/vouch-dev/vouch"
 COPY --from=opa /opa /usr/local/bin/opa
 COPY dist/index.js /opt/vouch/dist/index.js
-COPY action.yml LICENSE* /opt/vouch/
+COPY action.yml /opt/vouch/action.yml
 ENV NODE_ENV=production \
     VOUCH_CACHE_DIR=/tmp/vouch-cache
 USER 65532:65532
