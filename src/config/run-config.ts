@@ -1,7 +1,7 @@
 // `vouch validate image` flags (ec's names and defaults) → one typed RunConfig. Every face (CLI,
 // GitHub, Tekton) goes through here, so a flag means the same thing everywhere.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { Snapshot } from '../policy/input.ts';
 import { parseOutputTarget } from '../report/targets.ts';
@@ -56,11 +56,8 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return join(base, 'vouch');
 }
 
-/** Extra knobs the run needs that are not part of RunConfig's policy semantics. */
+/** Knobs of the faces, not of the run's semantics. */
 export interface RunExtras {
-  tufMirror?: string;
-  tufRoot?: string;
-  trustedRoot?: string;
   color?: boolean;
   snapshotText?: string;
   debug: boolean;
@@ -168,6 +165,11 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     ...(identity ? { identity } : {}),
     ...(spec.rekorUrl ? { rekorUrl: spec.rekorUrl } : {}),
     ignoreRekor: getBool(flags, 'ignore-rekor'),
+    trust: {
+      ...(getString(flags, 'trusted-root') ? { trustedRootFile: resolve(cwd, getString(flags, 'trusted-root')) } : {}),
+      ...(getString(flags, 'tuf-mirror') ? { tufMirror: getString(flags, 'tuf-mirror') } : {}),
+      ...(getString(flags, 'tuf-root') ? { tufRoot: resolve(cwd, getString(flags, 'tuf-root')) } : {}),
+    },
     outputs,
     strict: getBool(flags, 'strict'),
     info: getBool(flags, 'info'),
@@ -183,9 +185,6 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
   };
   const color = getBool(flags, 'no-color') ? false : getBool(flags, 'color') ? true : undefined;
   const extras: RunExtras = {
-    ...(getString(flags, 'tuf-mirror') ? { tufMirror: getString(flags, 'tuf-mirror') } : {}),
-    ...(getString(flags, 'tuf-root') ? { tufRoot: getString(flags, 'tuf-root') } : {}),
-    ...(getString(flags, 'trusted-root') ? { trustedRoot: getString(flags, 'trusted-root') } : {}),
     ...(color !== undefined ? { color } : {}),
     ...(snapshotText !== undefined ? { snapshotText } : {}),
     debug: getBool(flags, 'debug') || getBool(flags, 'verbose'),

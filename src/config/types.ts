@@ -33,6 +33,8 @@ export interface RunConfig {
   identity?: IdentityConfig;
   rekorUrl?: string;
   ignoreRekor: boolean;
+  /** Where the Sigstore trust root comes from (else the production root embedded in @sigstore/tuf). */
+  trust: { trustedRootFile?: string; tufMirror?: string; tufRoot?: string };
   outputs: OutputTarget[];
   strict: boolean;
   info: boolean;

@@ -55,7 +55,7 @@ export async function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv, 
 
 /** Runs a validation and writes every requested output. Returns the result for faces to summarise. */
 export async function validateAndReport(inv: ValidateInvocation, io: CliIO, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<ValidationResult> {
-  const result = await runValidateImage(inv.config, { log });
+  const result = await runValidateImage(inv.config, { log, env });
   await writeOutputs(
     {
       report: result.report,

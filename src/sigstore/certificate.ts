@@ -51,7 +51,9 @@ export function subjectAlternativeNames(cert: X509Certificate): SubjectAlternati
   const out: SubjectAlternativeNames = { emails: [], uris: [], dns: [], ips: [], otherNames: [] };
   const ext = cert.extSubjectAltName;
   if (!ext) return out;
-  for (const name of ext.valueObj.subs) {
+  // valueObj is the extension's OCTET STRING; the GeneralNames SEQUENCE is inside it.
+  const names = ext.valueObj.tag.isOctetString() ? (ext.valueObj.subs[0]?.subs ?? []) : ext.valueObj.subs;
+  for (const name of names) {
     const tag = name.tag;
     if (tag.isContextSpecific(1)) out.emails.push(name.value.toString('ascii'));
     else if (tag.isContextSpecific(2)) out.dns.push(name.value.toString('ascii'));
@@ -106,8 +108,8 @@ function rfc3339(d: Date): string {
 }
 
 /** RFC 2253-ish DN (`CN=sigstore-intermediate,O=sigstore.dev`), most specific first, as Go prints. */
-function distinguishedName(text: string): string {
-  return text
+function distinguishedName(text: string | undefined): string {
+  return (text ?? '')
     .split('\n')
     .filter((l) => l !== '')
     .reverse()

@@ -39,6 +39,7 @@ export interface ComponentDeps {
   verifyAttestations(ctx: VerifyContext): Promise<AttestationCheck>;
   mode: VerificationMode;
   rekorUrl?: string;
+  trustedRoot?: () => Promise<unknown>;
   policy: PolicyEvaluator;
   snapshot: Snapshot;
   info: boolean;
@@ -108,16 +109,34 @@ export async function validateComponent(planned: PlannedComponent, deps: Compone
   const successes: RuleResult[] = [];
   // Policy successes are counted even when not shown (TEST_OUTPUT counts them).
   let hiddenSuccesses = 0;
-  const verifyCtx: VerifyContext = { source, ref, digest, mode: deps.mode, ...(deps.rekorUrl ? { rekorUrl: deps.rekorUrl } : {}) };
+  const verifyCtx: VerifyContext = {
+    source,
+    ref,
+    digest,
+    mode: deps.mode,
+    ...(deps.rekorUrl ? { rekorUrl: deps.rekorUrl } : {}),
+    ...(deps.trustedRoot ? { trustedRoot: deps.trustedRoot } : {}),
+  };
 
+  // A registry or network failure while fetching signatures is not a verdict on them: the check
+  // fails (never passes) and the component is marked as an infrastructure error.
+  let infrastructureError: ComponentReport['infrastructureError'];
+  const guarded = <T>(check: Promise<T>): Promise<T | RegistryError> =>
+    check.catch((err: unknown) => {
+      if (!(err instanceof RegistryError)) throw err;
+      infrastructureError ??= { code: err.code, message: errorMessage(err) };
+      return err;
+    });
   const [info, sigCheck, attCheck] = await Promise.all([
     fetchImageInfo(deps.sourceFor, ref, digest, deps.log),
-    deps.verifySignatures(verifyCtx),
-    deps.verifyAttestations(verifyCtx),
+    guarded(deps.verifySignatures(verifyCtx)),
+    guarded(deps.verifyAttestations(verifyCtx)),
   ]);
 
-  if (sigCheck.ok) successes.push(builtinPass(IMAGE_SIGNATURE, deps.info));
+  if (sigCheck instanceof RegistryError) violations.push(imageSignatureFailed(errorMessage(sigCheck), keyMode, false, deps.info));
+  else if (sigCheck.ok) successes.push(builtinPass(IMAGE_SIGNATURE, deps.info));
   else violations.push(imageSignatureFailed(cosignSignatureError(sigCheck), keyMode, !sigCheck.noneFound, deps.info));
+  const signatures = sigCheck instanceof RegistryError ? [] : sigCheck.signatures;
 
   const finish = (extra: Partial<ComponentReport>, input?: PolicyInput): ComponentOutcome => {
     const sortedViolations = sortResults(violations);
@@ -129,13 +148,18 @@ export async function validateComponent(planned: PlannedComponent, deps: Compone
       success: sortedViolations.length === 0,
       ...extra,
       successCount: successes.length + hiddenSuccesses,
+      ...(infrastructureError ? { infrastructureError } : {}),
     };
     return input ? { report, input } : { report };
   };
 
+  if (attCheck instanceof RegistryError) {
+    violations.push(attestationSignatureFailed(errorMessage(attCheck), keyMode, false, deps.info));
+    return finish(signatures.length > 0 ? { signatures } : {});
+  }
   if (!attCheck.ok) {
     violations.push(attestationSignatureFailed(cosignAttestationError(attCheck), keyMode, true, deps.info));
-    return finish(sigCheck.ok ? { signatures: sigCheck.signatures } : {});
+    return finish(signatures.length > 0 ? { signatures } : {});
   }
   successes.push(builtinPass(ATTESTATION_SIGNATURE, deps.info));
 
@@ -159,7 +183,7 @@ export async function validateComponent(planned: PlannedComponent, deps: Compone
     signatures: a.signatures,
   }));
   const evidence: Partial<ComponentReport> = {
-    ...(sigCheck.signatures.length > 0 ? { signatures: sigCheck.signatures } : {}),
+    ...(signatures.length > 0 ? { signatures } : {}),
     ...(summaries.length > 0 ? { attestations: summaries } : {}),
   };
 
@@ -172,7 +196,7 @@ export async function validateComponent(planned: PlannedComponent, deps: Compone
     attestations,
     image: {
       ref: base.containerImage,
-      ...(sigCheck.signatures.length > 0 ? { signatures: sigCheck.signatures } : {}),
+      ...(signatures.length > 0 ? { signatures } : {}),
       ...(info.config ? { config: info.config } : {}),
       ...(info.parent ? { parent: info.parent } : {}),
       ...(component.source && Object.keys(component.source).length > 0 ? { source: component.source } : {}),

@@ -11,6 +11,7 @@ import type { ComponentReport, Report } from '../report/model.ts';
 import type { VerificationMode } from '../sigstore/types.ts';
 import { verifyImageAttestations } from '../sigstore/verify-attestations.ts';
 import { verifyImageSignatures } from '../sigstore/verify-signatures.ts';
+import { lazyTrustedRoot } from '../sigstore/trust-root.ts';
 import { VERSION } from '../version.ts';
 import { validateComponent, type ComponentOutcome } from './component.ts';
 import { expandIndexes, parseComponents } from './expand.ts';
@@ -19,6 +20,7 @@ import type { ValidationResult } from './types.ts';
 
 export interface RunOptions {
   log?: (msg: string) => void;
+  env?: NodeJS.ProcessEnv;
   /** Clock for the run (tests pin it). */
   now?: Date;
 }
@@ -99,6 +101,7 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
       artifacts: config.snapshot.artifacts ?? {},
     };
     const mode = verificationMode(config);
+    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env: options.env ?? process.env });
     const outcomes = await mapWithConcurrency(expanded, config.workers, (p): Promise<ComponentOutcome> =>
       validateComponent(p, {
         sourceFor,
@@ -106,6 +109,7 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
         verifyAttestations: verifyImageAttestations,
         mode,
         ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}),
+        trustedRoot,
         policy,
         snapshot,
         info: config.info,
