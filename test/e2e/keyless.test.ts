@@ -1,0 +1,103 @@
+// Keyless and key + Rekor verification against the real Sigstore stack on loopback (Fulcio with an
+// ephemeral CA, Rekor v1 on Trillian, a TSA, a TUF repository), signatures made by the real cosign.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateKeyPair, type KeyPair } from '../support/cosign.ts';
+import { pushImage, type PushedImage } from '../support/images.ts';
+import { slsaV02 } from '../support/predicates.ts';
+import { startRegistry, type TestRegistry } from '../support/registry.ts';
+import { inPrivateNetworkNamespace } from '../support/sigstore-stack/services.ts';
+import { cosignAttest, cosignSign, identityToken } from '../support/sigstore-stack/sign.ts';
+import { startSigstoreStack, type SigstoreStack } from '../support/sigstore-stack/stack.ts';
+import { validateJson } from '../support/run-cli.ts';
+
+const skip = inPrivateNetworkNamespace() ? false : 'needs a private network namespace (scripts/test.sh runs the tests under unshare --net)';
+const policies = fileURLToPath(new URL('../../examples/policies', import.meta.url));
+let stack: SigstoreStack;
+let reg: TestRegistry;
+let k8s: PushedImage;
+let github: PushedImage;
+let keyed: PushedImage;
+let key: KeyPair;
+let env: NodeJS.ProcessEnv;
+
+before(async () => {
+  if (skip) return;
+  stack = await startSigstoreStack({ rekor: true });
+  reg = await startRegistry();
+  env = { ...process.env, VOUCH_CACHE_DIR: join(stack.dir, 'vouch-cache') };
+  [k8s, github, keyed] = await Promise.all([pushImage(`${reg.host}/k8s:v1`), pushImage(`${reg.host}/gh:v1`), pushImage(`${reg.host}/keyed:v1`)]);
+  key = await generateKeyPair(stack.dir, 'rekor-key');
+  for (const [img, identity] of [[k8s, 'kubernetes'], [github, 'github']] as const) {
+    await cosignSign(stack, img.pinned, { identity, rekor: true });
+    await cosignAttest(stack, img.pinned, slsaV02(), 'slsaprovenance', { identity, rekor: true });
+  }
+  await cosignSign(stack, keyed.pinned, { key: key.key, rekor: true });
+  await cosignAttest(stack, keyed.pinned, slsaV02(), 'slsaprovenance', { key: key.key, rekor: true });
+}, { timeout: 300_000 });
+after(async () => {
+  if (skip) return;
+  await reg.stop();
+  await stack.stop();
+});
+
+type Component = { success: boolean; violations?: { msg: string }[]; signatures?: { metadata?: Record<string, string> }[] };
+const trust = (): string[] => ['--trusted-root', stack.trustedRootPath];
+
+test('keyless (Kubernetes service account): Fulcio chain, Rekor SET, identity and issuer', { skip }, async () => {
+  const id = identityToken(stack, 'kubernetes');
+  const { code, report } = await validateJson(['--image', k8s.ref, ...trust(), '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer], env);
+  assert.equal(code, 0, JSON.stringify(report).slice(0, 1500));
+  const meta = (report.components[0] as Component).signatures![0]!.metadata!;
+  assert.equal(meta['Subject Alternative Name'], `URIs:${id.san}`);
+  assert.equal(meta['Fulcio Issuer (V2)'], id.issuer);
+});
+
+test('keyless (GitHub workflow): Fulcio extensions reach the report and the policy', { skip }, async () => {
+  const id = identityToken(stack, 'github');
+  const args = ['--image', github.ref, ...trust(), '--certificate-identity-regexp', '^https://github\\.com/acme/widget/', '--certificate-oidc-issuer', id.issuer];
+  const { code, report } = await validateJson(args, env);
+  assert.equal(code, 0);
+  const meta = (report.components[0] as Component).signatures![0]!.metadata!;
+  assert.equal(meta['Fulcio Source Repository URI'], 'https://github.com/acme/widget');
+  assert.equal(meta['Fulcio Build Trigger'], 'push');
+  assert.equal(meta['Fulcio Runner Environment'], 'github-hosted');
+  const policy = JSON.stringify({ sources: [{ policy: [policies], config: { include: ['signer_identity'] }, ruleData: { allowed_oidc_issuers: ['https://token.actions.githubusercontent.com'] } }] });
+  const judged = await validateJson([...args, '--policy', policy], env);
+  assert.equal(judged.code, 1);
+  assert.match((judged.report.components[0] as Component).violations![0]!.msg, new RegExp(`Signature certified for issuer "${id.issuer.replace(/[.]/g, '\\.')}", which is not in \\["https://token\\.actions\\.githubusercontent\\.com"\\]`));
+});
+
+test('keyless negatives: another identity, an unanchored-looking trap, another issuer', { skip }, async () => {
+  const id = identityToken(stack, 'kubernetes');
+  for (const flags of [
+    ['--certificate-identity', 'https://kubernetes.io/namespaces/build/serviceaccounts/other', '--certificate-oidc-issuer', id.issuer],
+    ['--certificate-identity-regexp', '^https://kubernetes\\.io/namespaces/build/serviceaccounts/signe$', '--certificate-oidc-issuer', id.issuer],
+    ['--certificate-identity', id.san, '--certificate-oidc-issuer', stack.issuers.email.url],
+  ]) {
+    const { code, report } = await validateJson(['--image', k8s.ref, ...trust(), ...flags], env);
+    assert.equal(code, 1, flags.join(' '));
+    assert.match((report.components[0] as Component).violations![0]!.msg, /none of the expected identities matched/);
+  }
+});
+
+test('key + Rekor: verified offline from the SET; a trust root without that Rekor fails', { skip }, async () => {
+  const ok = await validateJson(['--image', keyed.ref, '--public-key', key.pub, ...trust()], env);
+  assert.equal(ok.code, 0, JSON.stringify(ok.report).slice(0, 1500));
+  const emptyRoot = join(stack.dir, 'no-rekor-root.json');
+  await writeFile(emptyRoot, JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] }));
+  const unknownLog = await validateJson(['--image', keyed.ref, '--public-key', key.pub, '--trusted-root', emptyRoot], env);
+  assert.equal(unknownLog.code, 1);
+  assert.match((unknownLog.report.components[0] as Component).violations![0]!.msg, /transparency log|SET/);
+  const ignored = await validateJson(['--image', keyed.ref, '--public-key', key.pub, '--ignore-rekor', '--trusted-root', emptyRoot], env);
+  assert.equal(ignored.code, 0, '--ignore-rekor does not read the SET');
+});
+
+test('the trust root from the loopback TUF repository (--tuf-mirror + --tuf-root)', { skip }, async () => {
+  const id = identityToken(stack, 'kubernetes');
+  const { code } = await validateJson(['--image', k8s.ref, '--tuf-mirror', stack.tuf.url, '--tuf-root', stack.tuf.rootPath, '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer], env);
+  assert.equal(code, 0);
+});
