@@ -44,7 +44,7 @@ function rfc3161Of(layer: Descriptor): string | undefined {
   }
 }
 
-async function rootTrust(ctx: VerifyContext, why: string): Promise<TrustMaterial & { json: unknown }> {
+export async function rootTrust(ctx: VerifyContext, why: string): Promise<TrustMaterial & { json: unknown }> {
   if (!ctx.trustedRoot) throw new SignatureRejected(`${why}, but no Sigstore trust root is configured`);
   const json = await ctx.trustedRoot();
   return { ...toTrustMaterial(TrustedRoot.fromJSON(json)), json };

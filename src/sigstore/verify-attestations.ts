@@ -3,6 +3,7 @@
 import { errorMessage } from '../errors.ts';
 import { RegistryError } from '../oci/errors.ts';
 import { MediaType, type Descriptor } from '../oci/types.ts';
+import { bundleCandidates, verifyBundleSigner } from './bundles.ts';
 import { assertSubjectNamesDigest, decodeStatement, predicateBuildType } from './claims.ts';
 import { Annotation, legacyArtifacts } from './cosign-layout.ts';
 import { dsseBundle, parseEnvelope } from './legacy-bundle.ts';
@@ -33,17 +34,30 @@ async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<Verif
   return { statement, signatures: [signature], ...(buildType ? { predicateBuildType: buildType } : {}) };
 }
 
+/** Legacy `.att` layers and cosign v3 attestation bundles (all of them: see verify-signatures.ts). */
 export async function verifyImageAttestations(ctx: VerifyContext): Promise<AttestationCheck> {
-  const { layers } = await legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'att');
-  if (layers.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
+  const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'att'), bundleCandidates(ctx)]);
+  const attestationBundles = bundles.candidates.filter((b) => !b.isSignature);
+  if (layers.length === 0 && attestationBundles.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
   const attestations: VerifiedAttestation[] = [];
   const errors: string[] = [];
+  for (const b of attestationBundles) {
+    try {
+      const signature = await verifyBundleSigner(ctx, b);
+      assertSubjectNamesDigest(b.statement, ctx.digest);
+      // ec reads no predicateBuildType for bundle attestations (ec-cli.md §3.1).
+      attestations.push({ statement: b.statement, signatures: [signature] });
+    } catch (err) {
+      if (err instanceof RegistryError && err.transient) throw err;
+      errors.push(`bundle ${b.digest}: ${errorMessage(err)}`);
+    }
+  }
   for (const layer of layers) {
     try {
       attestations.push(await verifyLayer(ctx, layer));
     } catch (err) {
       if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(layers.length > 1 ? `attestation ${layer.digest}: ${errorMessage(err)}` : errorMessage(err));
+      errors.push(layers.length + attestationBundles.length > 1 ? `attestation ${layer.digest}: ${errorMessage(err)}` : errorMessage(err));
     }
   }
   return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors, noneFound: false };

@@ -5,7 +5,8 @@ import { errorMessage } from '../errors.ts';
 import { RegistryError } from '../oci/errors.ts';
 import { MediaType, type Descriptor } from '../oci/types.ts';
 import type { EntitySignature } from '../report/model.ts';
-import { assertSimpleSigningClaim } from './claims.ts';
+import { bundleCandidates, verifyBundleSigner } from './bundles.ts';
+import { assertSimpleSigningClaim, assertSubjectNamesDigest } from './claims.ts';
 import { Annotation, legacyArtifacts } from './cosign-layout.ts';
 import { messageSignatureBundle } from './legacy-bundle.ts';
 import { verifyLayerSigner } from './signer-check.ts';
@@ -32,18 +33,33 @@ async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<Entit
   return signature;
 }
 
+/**
+ * Legacy `.sig` layers AND cosign v3 signature bundles are all candidates (cosign v3 ignores `.sig`
+ * once any bundle exists; vouch does not, so unrelated referrers never hide a valid signature).
+ */
 export async function verifyImageSignatures(ctx: VerifyContext): Promise<SignatureCheck> {
-  const { layers } = await legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'sig');
-  if (layers.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
+  const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'sig'), bundleCandidates(ctx)]);
+  const signatureBundles = bundles.candidates.filter((b) => b.isSignature);
+  if (layers.length === 0 && signatureBundles.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
   const signatures: EntitySignature[] = [];
   const errors: string[] = [];
+  for (const b of signatureBundles) {
+    try {
+      const signature = await verifyBundleSigner(ctx, b);
+      assertSubjectNamesDigest(b.statement, ctx.digest);
+      signatures.push(signature);
+    } catch (err) {
+      if (err instanceof RegistryError && err.transient) throw err;
+      errors.push(`bundle ${b.digest}: ${errorMessage(err)}`);
+    }
+  }
   for (const layer of layers) {
     try {
       signatures.push(await verifyLayer(ctx, layer));
     } catch (err) {
       // The network failing is not a verdict on the signature: let the pipeline report it as such.
       if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(layers.length > 1 ? `signature ${layer.digest}: ${errorMessage(err)}` : errorMessage(err));
+      errors.push(layers.length + signatureBundles.length > 1 ? `signature ${layer.digest}: ${errorMessage(err)}` : errorMessage(err));
     }
   }
   return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors, noneFound: false };

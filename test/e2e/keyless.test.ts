@@ -21,6 +21,8 @@ let reg: TestRegistry;
 let k8s: PushedImage;
 let github: PushedImage;
 let keyed: PushedImage;
+let bundled: PushedImage;
+let keyedBundle: PushedImage;
 let key: KeyPair;
 let env: NodeJS.ProcessEnv;
 
@@ -29,12 +31,20 @@ before(async () => {
   stack = await startSigstoreStack({ rekor: true });
   reg = await startRegistry();
   env = { ...process.env, VOUCH_CACHE_DIR: join(stack.dir, 'vouch-cache') };
-  [k8s, github, keyed] = await Promise.all([pushImage(`${reg.host}/k8s:v1`), pushImage(`${reg.host}/gh:v1`), pushImage(`${reg.host}/keyed:v1`)]);
+  [k8s, github, keyed, bundled, keyedBundle] = await Promise.all(
+    ['k8s', 'gh', 'keyed', 'bundled', 'keyed-bundle'].map((n) => pushImage(`${reg.host}/${n}:v1`)),
+  );
   key = await generateKeyPair(stack.dir, 'rekor-key');
   for (const [img, identity] of [[k8s, 'kubernetes'], [github, 'github']] as const) {
     await cosignSign(stack, img.pinned, { identity, rekor: true });
     await cosignAttest(stack, img.pinned, slsaV02(), 'slsaprovenance', { identity, rekor: true });
   }
+  // cosign v3's default format: Sigstore bundles as referrers (this registry has no referrers API,
+  // so cosign writes the sha256-<hex> tag-schema index).
+  await cosignSign(stack, bundled.pinned, { identity: 'email', rekor: true, bundles: true });
+  await cosignAttest(stack, bundled.pinned, slsaV02(), 'slsaprovenance', { identity: 'email', rekor: true, bundles: true });
+  await cosignSign(stack, keyedBundle.pinned, { key: key.key, rekor: true, bundles: true });
+  await cosignAttest(stack, keyedBundle.pinned, slsaV02(), 'slsaprovenance', { key: key.key, rekor: true, bundles: true });
   await cosignSign(stack, keyed.pinned, { key: key.key, rekor: true });
   await cosignAttest(stack, keyed.pinned, slsaV02(), 'slsaprovenance', { key: key.key, rekor: true });
 }, { timeout: 300_000 });
@@ -100,4 +110,24 @@ test('the trust root from the loopback TUF repository (--tuf-mirror + --tuf-root
   const id = identityToken(stack, 'kubernetes');
   const { code } = await validateJson(['--image', k8s.ref, '--tuf-mirror', stack.tuf.url, '--tuf-root', stack.tuf.rootPath, '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer], env);
   assert.equal(code, 0);
+});
+
+test('cosign v3 bundles (keyless, via the referrers tag schema): signature and attestation verify; the wrong identity fails', { skip }, async () => {
+  const id = identityToken(stack, 'email');
+  const { code, report } = await validateJson(['--image', bundled.ref, ...trust(), '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer, '--show-successes'], env);
+  assert.equal(code, 0, JSON.stringify(report).slice(0, 2000));
+  const c = report.components[0] as Component & { attestations: { predicateType: string; predicateBuildType?: string }[] };
+  assert.equal(c.signatures![0]!.metadata!['Subject Alternative Name'], `Email Addresses:${id.san}`);
+  assert.deepEqual(c.attestations.map((a) => a.predicateType), ['https://slsa.dev/provenance/v0.2']);
+  const wrong = await validateJson(['--image', bundled.ref, ...trust(), '--certificate-identity', 'someone@example.com', '--certificate-oidc-issuer', id.issuer], env);
+  assert.equal(wrong.code, 1);
+  assert.match((wrong.report.components[0] as Component).violations![0]!.msg, /none of the expected identities matched/);
+});
+
+test('cosign v3 bundles signed with a key + Rekor verify; another key fails', { skip }, async () => {
+  const ok = await validateJson(['--image', keyedBundle.ref, '--public-key', key.pub, ...trust()], env);
+  assert.equal(ok.code, 0, JSON.stringify(ok.report).slice(0, 2000));
+  const other = await generateKeyPair(stack.dir, 'other-key');
+  const bad = await validateJson(['--image', keyedBundle.ref, '--public-key', other.pub, ...trust()], env);
+  assert.equal(bad.code, 1);
 });

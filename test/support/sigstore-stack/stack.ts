@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { freePort } from '../registry.ts';
 import { toolPath } from '../tools.ts';
 import { startOidcIssuer, type OidcIssuer } from './oidc.ts';
+import { acquireStackLock } from './lock.ts';
 import { startRekor, type RekorLog } from './rekor.ts';
 import { assertPrivateNetworkNamespace, startService, type Service } from './services.ts';
 import { startTufRepository, type TufRepository } from './tuf.ts';
@@ -46,6 +47,7 @@ function authority(uri: string, pems: string[]): Record<string, unknown> {
 
 export async function startSigstoreStack(options: { rekor?: boolean } = {}): Promise<SigstoreStack> {
   assertPrivateNetworkNamespace();
+  const release = await acquireStackLock();
   const dir = await mkdtemp(join(tmpdir(), 'vouch-sigstore-'));
   const services: Service[] = [];
   let rekor: RekorLog | undefined;
@@ -109,12 +111,14 @@ export async function startSigstoreStack(options: { rekor?: boolean } = {}): Pro
         await rekor?.stop();
         await Promise.all(services.map((s) => s.stop()));
         await Promise.all(Object.values(issuers).map((i) => i.stop()));
+        await release();
       },
     };
   } catch (err) {
     await rekor?.stop();
     await Promise.all(services.map((s) => s.stop()));
     await Promise.all(Object.values(issuers).map((i) => i.stop()));
+    await release();
     throw err;
   }
 }
