@@ -31,9 +31,9 @@ before(async () => {
   stack = await startSigstoreStack({ rekor: true });
   reg = await startRegistry();
   env = { ...process.env, VOUCH_CACHE_DIR: join(stack.dir, 'vouch-cache') };
-  [k8s, github, keyed, bundled, keyedBundle] = await Promise.all(
+  [k8s, github, keyed, bundled, keyedBundle] = (await Promise.all(
     ['k8s', 'gh', 'keyed', 'bundled', 'keyed-bundle'].map((n) => pushImage(`${reg.host}/${n}:v1`)),
-  );
+  )) as [PushedImage, PushedImage, PushedImage, PushedImage, PushedImage];
   key = await generateKeyPair(stack.dir, 'rekor-key');
   for (const [img, identity] of [[k8s, 'kubernetes'], [github, 'github']] as const) {
     await cosignSign(stack, img.pinned, { identity, rekor: true });
