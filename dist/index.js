@@ -51135,15 +51135,10 @@ var RegistryClient = class {
     return p;
   }
   async resolveUncached(ref, id) {
-    const res = await this.request(ref, "HEAD", `manifests/${id}`, { accept: MANIFEST_ACCEPT });
-    if (res.ok) {
-      const digest = res.headers.get("docker-content-digest");
-      const mediaType = (res.headers.get("content-type") ?? "").split(";")[0].trim();
-      const size = Number(res.headers.get("content-length"));
-      if (digest && mediaType && Number.isFinite(size) && (!ref.digest || digest === ref.digest)) return { mediaType, digest, size };
-    }
-    await res.body?.cancel();
     const fetched = await this.getManifest(ref, id, true);
+    if (fetched && !id.includes(":")) {
+      this.manifests.set(`${ref.registry}/${ref.repository}@${fetched.descriptor.digest}`, Promise.resolve(fetched));
+    }
     if (!fetched) throw new RegistryError("NOT_FOUND", `GET ${this.baseUrl(ref)}/manifests/${id}: MANIFEST_UNKNOWN: manifest unknown`, { status: 404 });
     return fetched.descriptor;
   }
@@ -51210,7 +51205,10 @@ var RegistryClient = class {
     }
     return bytes;
   }
+  /** Registries seen to lack the referrers API: go straight to the tag schema for them. */
+  noReferrersApi = /* @__PURE__ */ new Set();
   async referrers(ref, digest) {
+    if (this.noReferrersApi.has(ref.registry)) return this.referrersByTag(ref, digest);
     const res = await this.request(ref, "GET", `referrers/${digest}`, { accept: MediaType.OciIndex });
     const type2 = (res.headers.get("content-type") ?? "").split(";")[0].trim();
     if (res.ok && type2 === MediaType.OciIndex) {
@@ -51219,11 +51217,16 @@ var RegistryClient = class {
     }
     await res.body?.cancel();
     if (res.ok || [400, 404, 405, 406].includes(res.status)) {
-      const fallback = await this.getManifest(ref, digest.replace(":", "-"));
-      if (!fallback || !("manifests" in fallback.manifest)) return [];
-      return fallback.manifest.manifests;
+      this.noReferrersApi.add(ref.registry);
+      return this.referrersByTag(ref, digest);
     }
     throw await registryError(res, `GET ${this.baseUrl(ref)}/referrers/${digest}`);
+  }
+  /** The OCI 1.1 referrers tag schema: an index at `sha256-<hex>`. */
+  async referrersByTag(ref, digest) {
+    const fallback = await this.getManifest(ref, digest.replace(":", "-"));
+    if (!fallback || !("manifests" in fallback.manifest)) return [];
+    return fallback.manifest.manifests;
   }
   /** Uploads a blob (monolithic POST + PUT), skipping it when the registry has it already. */
   async pushBlob(ref, bytes) {

@@ -185,16 +185,13 @@ export class RegistryClient implements ImageSource {
   }
 
   private async resolveUncached(ref: ImageReference, id: string): Promise<Descriptor> {
-    const res = await this.request(ref, 'HEAD', `manifests/${id}`, { accept: MANIFEST_ACCEPT });
-    if (res.ok) {
-      const digest = res.headers.get('docker-content-digest');
-      const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
-      const size = Number(res.headers.get('content-length'));
-      if (digest && mediaType && Number.isFinite(size) && (!ref.digest || digest === ref.digest)) return { mediaType, digest, size };
-    }
-    await res.body?.cancel();
-    // HEAD answers carry no error body, and some give no digest: GET tells why, or hashes the bytes.
+    // One GET instead of ec's HEAD + GET: the pipeline needs the manifest right after (config,
+    // platforms), and the bytes are hashed here, so the digest is ours, not the registry's word.
     const fetched = await this.getManifest(ref, id, true);
+    if (fetched && !id.includes(':')) {
+      // Keep the tag's manifest under its digest too: the next read by digest is free.
+      this.manifests.set(`${ref.registry}/${ref.repository}@${fetched.descriptor.digest}`, Promise.resolve(fetched));
+    }
     if (!fetched) throw new RegistryError('NOT_FOUND', `GET ${this.baseUrl(ref)}/manifests/${id}: MANIFEST_UNKNOWN: manifest unknown`, { status: 404 });
     return fetched.descriptor;
   }
@@ -268,7 +265,11 @@ export class RegistryClient implements ImageSource {
     return bytes;
   }
 
+  /** Registries seen to lack the referrers API: go straight to the tag schema for them. */
+  private readonly noReferrersApi = new Set<string>();
+
   async referrers(ref: ImageReference, digest: string): Promise<Descriptor[]> {
+    if (this.noReferrersApi.has(ref.registry)) return this.referrersByTag(ref, digest);
     const res = await this.request(ref, 'GET', `referrers/${digest}`, { accept: MediaType.OciIndex });
     const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
     if (res.ok && type === MediaType.OciIndex) {
@@ -277,12 +278,17 @@ export class RegistryClient implements ImageSource {
     }
     await res.body?.cancel();
     if (res.ok || [400, 404, 405, 406].includes(res.status)) {
-      // No referrers API: the OCI 1.1 tag schema fallback, an index at sha256-<hex>.
-      const fallback = await this.getManifest(ref, digest.replace(':', '-'));
-      if (!fallback || !('manifests' in fallback.manifest)) return [];
-      return fallback.manifest.manifests;
+      this.noReferrersApi.add(ref.registry);
+      return this.referrersByTag(ref, digest);
     }
     throw await registryError(res, `GET ${this.baseUrl(ref)}/referrers/${digest}`);
+  }
+
+  /** The OCI 1.1 referrers tag schema: an index at `sha256-<hex>`. */
+  private async referrersByTag(ref: ImageReference, digest: string): Promise<Descriptor[]> {
+    const fallback = await this.getManifest(ref, digest.replace(':', '-'));
+    if (!fallback || !('manifests' in fallback.manifest)) return [];
+    return fallback.manifest.manifests;
   }
 
   /** Uploads a blob (monolithic POST + PUT), skipping it when the registry has it already. */

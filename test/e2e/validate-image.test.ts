@@ -136,7 +136,7 @@ test('an unreachable registry is a builtin.image.accessible violation, never a p
   const { code, violations, report } = await failing(`127.0.0.1:${port}/gone:v1`);
   assert.equal(code, 1);
   assert.deepEqual(codes(violations), ['builtin.image.accessible']);
-  assert.match(violations[0]!.msg, /^Image URL is not accessible: HEAD http:\/\/127\.0\.0\.1:\d+\/v2\/gone\/manifests\/v1: /);
+  assert.match(violations[0]!.msg, /^Image URL is not accessible: GET http:\/\/127\.0\.0\.1:\d+\/v2\/gone\/manifests\/v1: /);
   assert.equal(report.components[0]!.containerImage, `127.0.0.1:${port}/gone:v1`);
 });
 

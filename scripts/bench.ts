@@ -1,0 +1,218 @@
+// `npm run bench`: vouch against its peers on loopback, measured, not asserted.
+// For each N (BENCH_N, default 10,100): N single-arch images, each signed with a key and attested
+// twice (SLSA v1 provenance + a custom predicate) by the real cosign, in a loopback registry behind
+// a request-counting proxy. Measures vouch cold and warm (wall, CPU, peak RSS, registry requests per
+// component), policy evaluation per component, `vouch --version`, and the peers doing the same job:
+// `cosign verify` + `cosign verify-attestation` per image and `opa eval` over each attestation.
+// Writes docs/benchmarks.md (table + SVG chart).
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest } from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadDataTree, configData } from '../src/policy/data.ts';
+import { compilePolicy } from '../src/policy/opa/compile.ts';
+import { loadCompiledPolicy } from '../src/policy/wasm/evaluate.ts';
+import { attest, generateKeyPair, sign, type KeyPair } from '../test/support/cosign.ts';
+import { pushImage, type PushedImage } from '../test/support/images.ts';
+import { slsaV1 } from '../test/support/predicates.ts';
+import { freePort, startRegistry } from '../test/support/registry.ts';
+import { toolPath } from '../test/support/tools.ts';
+
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+const policies = join(root, 'examples', 'policies');
+const sizes = (process.env.BENCH_N ?? '10,100').split(',').map(Number);
+
+interface Measure {
+  wallMs: number;
+  cpuMs: number;
+  maxRssMiB: number;
+  requests: number;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  }));
+  return out;
+}
+
+/** A loopback proxy that counts requests on their way to the registry. */
+async function countingProxy(target: string): Promise<{ host: string; count: () => number; reset: () => void; close: () => void }> {
+  let n = 0;
+  const [host, port] = target.split(':') as [string, string];
+  const server = createServer((req, res) => {
+    n++;
+    const up = httpRequest({ host, port: Number(port), path: req.url, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  const p = await freePort();
+  await new Promise<void>((r) => server.listen(p, '127.0.0.1', r));
+  return { host: `127.0.0.1:${p}`, count: () => n, reset: () => (n = 0), close: () => server.close() };
+}
+
+async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Measure & { code: number }> {
+  const probe = join(await mkdtemp(join(tmpdir(), 'vouch-probe-')), 'probe.json');
+  const start = process.hrtime.bigint();
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(cmd, args, { env: { ...env, VOUCH_BENCH_PROBE: probe }, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const p = JSON.parse(await readFile(probe, 'utf8').catch(() => '{}')) as { userMs?: number; systemMs?: number; maxRssKiB?: number };
+  return { code, wallMs, cpuMs: (p.userMs ?? 0) + (p.systemMs ?? 0), maxRssMiB: (p.maxRssKiB ?? 0) / 1024, requests: 0 };
+}
+
+async function makeImages(host: string, n: number, key: KeyPair, dir: string): Promise<PushedImage[]> {
+  const images = await mapLimit(Array.from({ length: n }, (_, i) => i), 8, (i) => pushImage(`${host}/bench-${n}-${i}:v1`));
+  await mapLimit(images, 4, async (img) => {
+    await sign(dir, img.pinned, key);
+    await attest(dir, img.pinned, key, slsaV1(), 'slsaprovenance1');
+    await attest(dir, img.pinned, key, { scanner: 'bench', result: 'clean' }, 'https://example.com/attestations/scan/v1');
+  });
+  return images;
+}
+
+async function main(): Promise<void> {
+  const reg = await startRegistry();
+  const proxy = await countingProxy(reg.host);
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-bench-'));
+  const key = await generateKeyPair(dir, 'bench');
+  const node = process.execPath;
+  const rows: Record<string, string | number>[] = [];
+  try {
+    const version = await timed(node, ['--import', join(root, 'scripts/bench-probe.mjs'), join(root, 'dist/index.js'), '--version'], process.env);
+    for (const n of sizes) {
+      process.stderr.write(`bench: preparing ${n} signed images…\n`);
+      const images = await makeImages(reg.host, n, key, dir);
+      const viaProxy = images.map((img) => img.ref.replace(reg.host, proxy.host));
+      const components = join(dir, `components-${n}.json`);
+      await writeFile(components, JSON.stringify({ components: viaProxy.map((ref, i) => ({ name: `c${i}`, containerImage: ref })) }));
+      const policy = JSON.stringify({ sources: [{ name: 'release', policy: [policies] }] });
+      const cacheDir = join(dir, `cache-${n}`);
+      const vouchArgs = ['--import', join(root, 'scripts/bench-probe.mjs'), join(root, 'dist/index.js'), 'validate', 'image', '--images', components, '--public-key', key.pub, '--ignore-rekor', '--policy', policy, '--output', `json=${join(dir, `report-${n}.json`)}`, '--strict=false', '--workers', '8'];
+      const env = { ...process.env, VOUCH_CACHE_DIR: cacheDir };
+      proxy.reset();
+      const cold = await timed(node, vouchArgs, env);
+      cold.requests = proxy.count();
+      proxy.reset();
+      const warm = await timed(node, vouchArgs, env);
+      warm.requests = proxy.count();
+      const report = JSON.parse(await readFile(join(dir, `report-${n}.json`), 'utf8')) as { success: boolean; components: unknown[] };
+
+      // Policy evaluation per component, after the one compile: the same wasm module, N inputs.
+      const files = await Promise.all((await run('find', [policies, '-name', '*.rego'])).stdout.trim().split('\n').map(async (p) => ({ path: p, text: await readFile(p, 'utf8') })));
+      const compiled = await compilePolicy(files, { cacheDir });
+      const loaded = await loadCompiledPolicy(compiled, { ...(await loadDataTree([])), ...configData(Date.now() * 1e6, { certificate_identity: '', certificate_identity_regexp: '', certificate_oidc_issuer: '', certificate_oidc_issuer_regexp: '', ignore_rekor: true, public_key: '', rekor_url: '' }) });
+      const input = JSON.parse((await run(node, [join(root, 'dist/index.js'), 'validate', 'image', '--image', viaProxy[0]!, '--public-key', key.pub, '--ignore-rekor', '--output', 'policy-input'], { env })).stdout);
+      const evalTimes: number[] = [];
+      for (let i = 0; i < Math.max(20, n); i++) {
+        const t = process.hrtime.bigint();
+        loaded.evaluate(input);
+        evalTimes.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      evalTimes.sort((a, b) => a - b);
+
+      // Peers: cosign verify + verify-attestation per image, opa eval over each image's attestation.
+      process.stderr.write(`bench: peers on ${n} images…\n`);
+      const peerStart = process.hrtime.bigint();
+      const inputFile = join(dir, 'input.json');
+      await writeFile(inputFile, JSON.stringify(input));
+      await mapLimit(images, 2, async (img) => {
+        await run(toolPath('cosign'), ['verify', '--key', key.pub, '--insecure-ignore-tlog', img.pinned], { env: { ...process.env, HOME: dir } });
+        await run(toolPath('cosign'), ['verify-attestation', '--key', key.pub, '--insecure-ignore-tlog', '--type', 'slsaprovenance1', img.pinned], { env: { ...process.env, HOME: dir } });
+        await run(toolPath('opa'), ['eval', '-d', policies, '-i', inputFile, '--format', 'json', 'data']);
+      });
+      const peerMs = Number(process.hrtime.bigint() - peerStart) / 1e6;
+      rows.push({
+        N: n,
+        success: String(report.success),
+        components: report.components.length,
+        'vouch cold s': (cold.wallMs / 1000).toFixed(2),
+        'vouch warm s': (warm.wallMs / 1000).toFixed(2),
+        'CPU s': (cold.cpuMs / 1000).toFixed(2),
+        'peak RSS MiB': cold.maxRssMiB.toFixed(0),
+        'requests/component': (cold.requests / n).toFixed(1),
+        'warm requests/component': (warm.requests / n).toFixed(1),
+        'policy eval median ms': evalTimes[Math.floor(evalTimes.length / 2)]!.toFixed(2),
+        'peers s': (peerMs / 1000).toFixed(2),
+        'peers / vouch': (peerMs / cold.wallMs).toFixed(1),
+      });
+      process.stderr.write(`bench: ${JSON.stringify(rows[rows.length - 1])}\n`);
+    }
+    await writeFile(join(root, 'docs', 'benchmarks.md'), renderDoc(rows, version.wallMs));
+    await writeFile(join(root, 'docs', 'benchmarks.svg'), renderSvg(rows));
+    process.stdout.write(renderDoc(rows, version.wallMs));
+  } finally {
+    proxy.close();
+    await reg.stop();
+  }
+}
+
+function renderDoc(rows: Record<string, string | number>[], versionMs: number): string {
+  const cols = Object.keys(rows[0] ?? {});
+  const table = [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`)].join('\n');
+  return `# Benchmarks
+
+Measured by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB,
+Node ${process.version}. Everything on loopback: a Debian docker-registry behind a request-counting proxy; each
+image signed with a key and attested twice (SLSA v1 provenance and a custom predicate) by the real cosign;
+the policy is examples/policies (compiled once with opa, evaluated in-process as WebAssembly).
+
+- **vouch cold**: a fresh cache (policy compiled with opa). **warm**: the same run again (compiled policy and
+  sources reused from the on-disk cache; registry data is fetched again — there is no verdict cache yet).
+- **requests/component**: registry requests counted at the proxy, divided by N.
+- **policy eval median ms**: one component's input through every rule, after the one compile.
+- **peers**: per image \`cosign verify\` + \`cosign verify-attestation\` (two at a time), and \`opa eval\`
+  of the same policy over that image's input — the same job done with the peers' CLIs.
+- \`vouch --version\`: ${versionMs.toFixed(0)} ms.
+
+${table}
+
+![time and memory against N](benchmarks.svg)
+`;
+}
+
+function renderSvg(rows: Record<string, string | number>[]): string {
+  const w = 640;
+  const h = 320;
+  const pad = 50;
+  const ns = rows.map((r) => Number(r.N));
+  const series = [
+    { key: 'vouch cold s', color: '#2e7d32' },
+    { key: 'peers s', color: '#c62828' },
+    { key: 'peak RSS MiB', color: '#1565c0', scale: 0.01 },
+  ];
+  const maxY = Math.max(1, ...rows.flatMap((r) => series.map((s) => Number(r[s.key]) * (s.scale ?? 1))));
+  const x = (n: number): number => pad + ((Math.log10(n) - Math.log10(Math.min(...ns))) / Math.max(1e-9, Math.log10(Math.max(...ns)) - Math.log10(Math.min(...ns)))) * (w - 2 * pad);
+  const y = (v: number): number => h - pad - (v / maxY) * (h - 2 * pad);
+  const lines = series
+    .map((s) => {
+      const pts = rows.map((r) => `${x(Number(r.N)).toFixed(1)},${y(Number(r[s.key]) * (s.scale ?? 1)).toFixed(1)}`).join(' ');
+      return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts}"/>`;
+    })
+    .join('\n');
+  const legend = series.map((s, i) => `<text x="${pad + i * 180}" y="20" fill="${s.color}" font-size="12">${s.key}${s.scale ? ' ÷ 100' : ''}</text>`).join('\n');
+  const ticks = rows.map((r) => `<text x="${x(Number(r.N))}" y="${h - pad + 18}" font-size="11" text-anchor="middle">N=${r.N}</text>`).join('\n');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#333"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${h - pad}" stroke="#333"/>
+<text x="10" y="${pad}" font-size="11">${maxY.toFixed(1)}</text><text x="30" y="${h - pad}" font-size="11">0</text>
+${lines}
+${legend}
+${ticks}
+</svg>
+`;
+}
+
+await main();
