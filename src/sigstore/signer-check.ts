@@ -14,7 +14,7 @@ import { keyTrustMaterial, parsePublicKey } from './keys.ts';
 import { parseRekorBundle, type RekorBundleAnnotation, type VerificationMaterialInput } from './legacy-bundle.ts';
 import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
 import type { VerifyContext } from './types.ts';
-import { SignatureRejected, verifyBundle, verifyEd25519Message } from './verify-entity.ts';
+import { SignatureRejected, cosignHashFor, verifyBundle, verifyWithHash } from './verify-entity.ts';
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
 
@@ -26,6 +26,8 @@ export interface LayerSignature {
   bundle(material: VerificationMaterialInput): Bundle;
   /** The artifact for message signatures (the simple-signing payload). */
   artifact?: Buffer;
+  /** The exact bytes the signature covers (the payload, or the DSSE pre-authentication encoding). */
+  signedBytes: Buffer;
 }
 
 function rekorOf(layer: Descriptor): RekorBundleAnnotation | undefined {
@@ -72,9 +74,10 @@ export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, s
       options.tlogThreshold = 1;
       assertRekorBodyNamesSigner(rekor.Payload.body, key);
     }
-    if (key.asymmetricKeyType === 'ed25519' && signed.artifact) {
-      if (rekor) throw new SignatureRejected('Ed25519 simple-signing signatures can only be checked with --ignore-rekor');
-      verifyEd25519Message(signed.artifact, signed.sig, key);
+    const hash = cosignHashFor(key);
+    if (hash !== undefined) {
+      if (rekor) throw new SignatureRejected(`${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace('  ', ' '));
+      verifyWithHash(signed.signedBytes, signed.sig, key, hash);
     } else {
       verifyBundle(signed.bundle({ ...(rekor ? { rekor } : {}) }), signed.artifact, trust, options);
     }

@@ -2,6 +2,7 @@
 // with @sigstore/verify, payload type and subject checked; every verified one is kept.
 import { errorMessage } from '../errors.ts';
 import { RegistryError } from '../oci/errors.ts';
+import { dsse } from '@sigstore/core';
 import { MediaType, type Descriptor } from '../oci/types.ts';
 import { bundleCandidates, verifyBundleSigner } from './bundles.ts';
 import { assertSubjectNamesDigest, decodeStatement, predicateBuildType } from './claims.ts';
@@ -26,6 +27,7 @@ async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<Verif
   const signature = await verifyLayerSigner(ctx, layer, {
     sig: annotated || first.sig,
     keyid: first.keyid ?? '',
+    signedBytes: dsse.preAuthEncoding(envelope.payloadType, Buffer.from(envelope.payload, 'base64')),
     bundle: (material) => dsseBundle(envelope, material),
   });
   const statement = decodeStatement(envelope.payload);

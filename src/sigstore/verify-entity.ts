@@ -48,12 +48,26 @@ export function verifyBundle(bundle: Bundle, artifact: Buffer | undefined, trust
 }
 
 /**
- * Ed25519 over a simple-signing payload: cosign signs the payload itself (pure Ed25519), while
- * @sigstore/verify always passes a hash name for message signatures, which Ed25519 refuses
- * (sigstore.md §5.5). The check is still @sigstore/core's verify, given no hash.
+ * The hash cosign signs with, where @sigstore/verify would pick another (sigstore.md §5.5):
+ * P-384/P-521 keys sign with SHA-384/SHA-512 (sigstore-js uses SHA-256); Ed25519 goes through
+ * @sigstore/core without a hash (sigstore-js passes one for message signatures, which Ed25519 refuses).
+ * `undefined` when @sigstore/verify's own choice is right.
  */
-export function verifyEd25519Message(payload: Buffer, signatureB64: string, key: KeyObject): void {
-  if (!sigCrypto.verify(payload, key, Buffer.from(signatureB64, 'base64'))) {
-    throw new SignatureRejected('invalid signature (Ed25519): it does not verify with the given key');
+export function cosignHashFor(key: KeyObject): string | null | undefined {
+  if (key.asymmetricKeyType === 'ed25519') return null;
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (curve === 'secp384r1') return 'sha384';
+  if (curve === 'secp521r1') return 'sha512';
+  return undefined;
+}
+
+/** @sigstore/core's verify with the hash cosign used (see cosignHashFor). */
+export function verifyWithHash(signed: Buffer, signatureB64: string, key: KeyObject, hash: string | null): void {
+  if (sigCrypto.verify(signed, key, Buffer.from(signatureB64, 'base64'), hash ?? undefined)) return;
+  if (key.asymmetricKeyType === 'ed25519') {
+    // cosign signs with Ed25519ph (pre-hashed); Node's crypto verifies pure Ed25519 only, and vouch
+    // does no hand-written cryptography. Never a pass: a clear failure instead.
+    throw new SignatureRejected('the signature does not verify as pure Ed25519; cosign signs Ed25519 keys with Ed25519ph, which vouch cannot verify yet: use an ECDSA or RSA key');
   }
+  throw new SignatureRejected('invalid signature when validating ASN.1 encoded signature (it does not verify with the given key)');
 }

@@ -27,6 +27,7 @@ async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<Entit
   const signature = await verifyLayerSigner(ctx, layer, {
     sig,
     artifact: payload,
+    signedBytes: payload,
     bundle: (material) => messageSignatureBundle(sig, payloadSha256, material),
   });
   assertSimpleSigningClaim(payload, ctx.digest);

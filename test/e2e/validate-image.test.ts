@@ -172,3 +172,33 @@ test('bad input is exit 2 with a message naming the flag or file', async () => {
   const keyless = await vouch(['validate', 'image', '--image', fx.happy.ref, '--certificate-identity', 'x']);
   assert.match(keyless.stderr, /certificate OIDC issuer must be provided for keyless workflow/);
 });
+
+test('ECDSA P-384 and RSA keys: cosign signatures and attestations verify; Ed25519 (cosign signs Ed25519ph) fails clearly, never passes', async () => {
+  const { importKeyPair, sign, attest } = await import('../support/cosign.ts');
+  const { pushImage } = await import('../support/images.ts');
+  const { slsaV02 } = await import('../support/predicates.ts');
+  for (const kind of ['p384', 'rsa'] as const) {
+    const k = await importKeyPair(fx.dir, `imported-${kind}`, kind);
+    const img = await pushImage(`${reg.host}/keytype-${kind}:v1`);
+    await sign(fx.dir, img.pinned, k);
+    await attest(fx.dir, img.pinned, k, slsaV02(), 'slsaprovenance');
+    const { code, report } = await validateJson(['--image', img.ref, '--public-key', k.pub, '--ignore-rekor'], env());
+    assert.equal(code, 0, `${kind}: ${JSON.stringify(report.components[0]).slice(0, 800)}`);
+    const wrong = await validateJson(['--image', img.ref, ...keyArgs()], env());
+    assert.equal(wrong.code, 1, kind);
+  }
+  const ed = await importKeyPair(fx.dir, 'imported-ed25519', 'ed25519');
+  const edImg = await pushImage(`${reg.host}/keytype-ed25519:v1`);
+  await sign(fx.dir, edImg.pinned, ed);
+  const edRun = await validateJson(['--image', edImg.ref, '--public-key', ed.pub, '--ignore-rekor'], env());
+  assert.equal(edRun.code, 1);
+  assert.match(JSON.stringify(edRun.report.components[0]), /cosign signs Ed25519 keys with Ed25519ph/);
+});
+
+test('--output attestation writes each verified statement (JSONL)', async () => {
+  const run = await vouch(['validate', 'image', '--image', fx.happy.ref, ...keyArgs(), '--output', 'attestation'], env());
+  const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { predicateType: string; subject: { digest: { sha256: string } }[] });
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0]!.predicateType, 'https://slsa.dev/provenance/v0.2');
+  assert.equal(lines[0]!.subject[0]!.digest.sha256, fx.happy.digest.slice(7));
+});
