@@ -50440,7 +50440,8 @@ function assertFormat(f) {
 var BOOL_OPTS = {
   "show-successes": "showSuccesses",
   "show-warnings": "showWarnings",
-  "show-policy-docs-link": "showPolicyDocsLink"
+  "show-policy-docs-link": "showPolicyDocsLink",
+  "warnings-as-passes": "warningsAsPasses"
 };
 function parseOutputTarget(text) {
   const q = text.indexOf("?");
@@ -50470,6 +50471,7 @@ async function writeOutputs(ctx, targets, stdout, cwd = process.cwd()) {
       showSuccesses: t.showSuccesses ?? ctx.showSuccesses,
       showWarnings: t.showWarnings ?? ctx.showWarnings,
       showPolicyDocsLink: t.showPolicyDocsLink ?? ctx.showPolicyDocsLink,
+      warningsAsPasses: t.warningsAsPasses ?? ctx.warningsAsPasses ?? false,
       // A file is never coloured unless colour was forced for the run.
       color: t.path ? false : ctx.color
     };
@@ -51840,7 +51842,7 @@ var VALIDATE_IMAGE_FLAGS = [
   { name: "tuf-mirror", kind: "string", help: "TUF mirror URL for the Sigstore trust root (with --tuf-root)" },
   { name: "tuf-root", kind: "string", help: "Initial root.json for --tuf-mirror" },
   { name: "trusted-root", kind: "string", help: "A Sigstore trusted_root.json file (offline trust root)" },
-  { name: "output", kind: "slice", help: "FORMAT[=PATH][?show-successes=..&show-warnings=..], repeatable; formats: json, yaml, text, summary, summary-markdown, appstudio, junit, attestation, policy-input" },
+  { name: "output", kind: "slice", help: "FORMAT[=PATH][?show-successes=..&show-warnings=..&warnings-as-passes=..(junit)], repeatable; formats: json, yaml, text, summary, summary-markdown, appstudio, junit, attestation, policy-input" },
   { name: "output-file", short: "o", kind: "string", help: "DEPRECATED: use --output json=PATH" },
   { name: "strict", short: "s", kind: "bool", help: "Exit non-zero when the policy fails", default: true },
   { name: "effective-time", kind: "string", help: "now, attestation, RFC3339 time or YYYY-MM-DD", default: "now" },

@@ -30,7 +30,7 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'tuf-mirror', kind: 'string', help: 'TUF mirror URL for the Sigstore trust root (with --tuf-root)' },
   { name: 'tuf-root', kind: 'string', help: 'Initial root.json for --tuf-mirror' },
   { name: 'trusted-root', kind: 'string', help: 'A Sigstore trusted_root.json file (offline trust root)' },
-  { name: 'output', kind: 'slice', help: 'FORMAT[=PATH][?show-successes=..&show-warnings=..], repeatable; formats: json, yaml, text, summary, summary-markdown, appstudio, junit, attestation, policy-input' },
+  { name: 'output', kind: 'slice', help: 'FORMAT[=PATH][?show-successes=..&show-warnings=..&warnings-as-passes=..(junit)], repeatable; formats: json, yaml, text, summary, summary-markdown, appstudio, junit, attestation, policy-input' },
   { name: 'output-file', short: 'o', kind: 'string', help: 'DEPRECATED: use --output json=PATH' },
   { name: 'strict', short: 's', kind: 'bool', help: 'Exit non-zero when the policy fails', default: true },
   { name: 'effective-time', kind: 'string', help: 'now, attestation, RFC3339 time or YYYY-MM-DD', default: 'now' },

@@ -10,6 +10,8 @@ export interface OutputTarget {
   showSuccesses?: boolean;
   showWarnings?: boolean;
   showPolicyDocsLink?: boolean;
+  /** JUnit only: count warnings as passed tests instead of skipped ones. */
+  warningsAsPasses?: boolean;
 }
 
 /** Keyless identity constraints (exact or regexp), cosign/ec semantics. */

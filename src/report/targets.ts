@@ -9,6 +9,7 @@ const BOOL_OPTS: Record<string, keyof OutputTarget> = {
   'show-successes': 'showSuccesses',
   'show-warnings': 'showWarnings',
   'show-policy-docs-link': 'showPolicyDocsLink',
+  'warnings-as-passes': 'warningsAsPasses',
 };
 
 export function parseOutputTarget(text: string): OutputTarget {
@@ -41,6 +42,7 @@ export async function writeOutputs(ctx: RenderContext, targets: OutputTarget[], 
       showSuccesses: t.showSuccesses ?? ctx.showSuccesses,
       showWarnings: t.showWarnings ?? ctx.showWarnings,
       showPolicyDocsLink: t.showPolicyDocsLink ?? ctx.showPolicyDocsLink,
+      warningsAsPasses: t.warningsAsPasses ?? ctx.warningsAsPasses ?? false,
       // A file is never coloured unless colour was forced for the run.
       color: t.path ? false : ctx.color,
     };

@@ -187,3 +187,42 @@ test('an OCI policy bundle (a vouch bundle pushed as an ORAS-style layer) is pul
   assert.deepEqual((report.policy as { sources: { policy: string[] }[] }).sources[0]!.policy, [`oci::${reg.host}/policy-bundle:v1@${pushed.digest}`]);
   assert.ok((report.components[0]!.successes as Result[]).some((s) => s.metadata?.code === 'builder.allowed'));
 });
+
+test('https sources: a policy archive served on loopback is downloaded and expanded; plain http elsewhere is refused', async () => {
+  const { createServer } = await import('node:http');
+  const archive = join(fx.dir, 'policies.tar.gz');
+  await run('tar', ['-czf', archive, '-C', dirname(policies), 'policies']);
+  const bytes = await readFile(archive);
+  const server = createServer((req, res) => {
+    if (req.url === '/policies.tar.gz') res.writeHead(200, { 'content-type': 'application/gzip' }).end(bytes);
+    else res.writeHead(404).end();
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${port}/policies.tar.gz`;
+    const { code, report } = await validateJson(['--image', fx.happy.ref, ...keyArgs(), '--policy', JSON.stringify({ sources: [{ policy: [url] }] }), '--show-successes'], env);
+    assert.equal(code, 0);
+    assert.ok((report.components[0]!.successes as Result[]).some((s) => s.metadata?.code === 'builder.allowed'));
+    const insecure = await vouch(['validate', 'image', '--image', fx.happy.ref, ...keyArgs(), '--policy', JSON.stringify({ sources: [{ policy: ['http://policies.example.com/p.tar.gz'] }] })], env);
+    assert.equal(insecure.code, 2);
+    assert.match(insecure.stderr, /attempting to download from insecure source: http:\/\/policies\.example\.com\/p\.tar\.gz/);
+  } finally {
+    server.close();
+  }
+});
+
+test('--extra-rule-data adds string values to every source ruleData (echoed in the report); a bad item is an error', async () => {
+  const policy = JSON.stringify({
+    sources: [
+      { name: 'a', policy: [join(policies, 'lib'), join(policies, 'builder')] },
+      { name: 'b', policy: [join(policies, 'lib'), join(policies, 'labels')], ruleData: { x: 1 } },
+    ],
+  });
+  const { report } = await validateJson(['--image', fx.happy.ref, ...keyArgs(), '--policy', policy, '--extra-rule-data', 'team=release,level=3'], env);
+  const sources = (report.policy as { sources?: { ruleData?: Record<string, unknown> }[] }).sources ?? [];
+  assert.deepEqual(sources.map((s) => s.ruleData), [{ team: 'release', level: '3' }, { x: 1, team: 'release', level: '3' }]);
+  const bad = await vouch(['validate', 'image', '--image', fx.happy.ref, ...keyArgs(), '--extra-rule-data', 'novalue'], env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /incorrect syntax for --extra-rule-data 0/);
+});

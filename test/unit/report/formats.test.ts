@@ -74,6 +74,7 @@ test('output targets: FORMAT[=PATH][?options], json default, unknown formats rej
   assert.deepEqual(parseOutputTarget('text=out.txt?show-successes=true&show-warnings=false'), { format: 'text', path: 'out.txt', showSuccesses: true, showWarnings: false });
   assert.deepEqual(parseOutputTarget('=r.json'), { format: 'json', path: 'r.json' });
   assert.deepEqual(parseOutputTarget('hacbs'), { format: 'hacbs' });
+  assert.deepEqual(parseOutputTarget('junit=j.xml?warnings-as-passes=true'), { format: 'junit', path: 'j.xml', warningsAsPasses: true });
   assert.throws(() => parseOutputTarget('xml=out'), /unknown format; use one of json, yaml, text/);
   assert.throws(() => parseOutputTarget('json?colour=true'), /option colour=true/);
 });
