@@ -53628,6 +53628,17 @@ function dsseBundle(envelope, input) {
 function spki(key) {
   return key.export({ type: "spki", format: "der" });
 }
+function keyFromVerifierV2(verifier) {
+  const cert = get(verifier, "x509Certificate", "rawBytes");
+  const key = get(verifier, "publicKey", "rawBytes");
+  try {
+    if (typeof cert === "string") return new X509Certificate3(Buffer.from(cert, "base64")).publicKey;
+    if (typeof key === "string") return createPublicKey3({ key: Buffer.from(key, "base64"), format: "der", type: "spki" });
+  } catch {
+    return void 0;
+  }
+  return void 0;
+}
 function keyFromBody(pemB64) {
   if (typeof pemB64 !== "string") return void 0;
   const pem = Buffer.from(pemB64, "base64").toString("utf8");
@@ -53648,11 +53659,12 @@ function get(obj, ...path) {
 }
 function assertRekorBodyNamesSigner(bodyB64, signer) {
   const { kind, version, body } = rekorBodyKind(bodyB64);
-  let named;
-  if (kind === "hashedrekord" || kind === "rekord") named = get(body, "spec", "signature", "publicKey", "content");
-  else if (kind === "dsse") named = get(body, "spec", "signatures", 0, "verifier");
-  else if (kind === "intoto") named = version === "0.0.1" ? get(body, "spec", "publicKey") : get(body, "spec", "content", "envelope", "signatures", 0, "publicKey");
-  const key = keyFromBody(named);
+  let key;
+  if (version === "0.0.2" && kind === "hashedrekord") key = keyFromVerifierV2(get(body, "spec", "hashedRekordV002", "signature", "verifier"));
+  else if (version === "0.0.2" && kind === "dsse") key = keyFromVerifierV2(get(body, "spec", "dsseV002", "signatures", 0, "verifier"));
+  else if (kind === "hashedrekord" || kind === "rekord") key = keyFromBody(get(body, "spec", "signature", "publicKey", "content"));
+  else if (kind === "dsse") key = keyFromBody(get(body, "spec", "signatures", 0, "verifier"));
+  else if (kind === "intoto") key = keyFromBody(version === "0.0.1" ? get(body, "spec", "publicKey") : get(body, "spec", "content", "envelope", "signatures", 0, "publicKey"));
   if (!key) throw new SignatureRejected(`the Rekor ${kind} ${version} entry names no signer key`);
   if (!spki(key).equals(spki(signer))) {
     throw new SignatureRejected(`the Rekor ${kind} entry was made by another key or certificate than this signature's`);
@@ -54009,10 +54021,23 @@ function authority(certs, uri) {
     validFor: { start: "1970-01-01T00:00:00Z" }
   };
 }
+function assertTrustedRootComplete(root, origin) {
+  for (const field2 of ["tlogs", "ctlogs"]) {
+    const logs = root?.[field2];
+    if (!Array.isArray(logs)) continue;
+    logs.forEach((log, i2) => {
+      const start = log?.publicKey?.validFor?.start;
+      if (typeof start !== "string" || start === "") {
+        throw new InputError("TRUST_ROOT_INCOMPLETE", `${origin}: ${field2}[${i2}].publicKey.validFor.start is missing; a trusted log key needs a start of validity`, { value: origin });
+      }
+    });
+  }
+}
 async function loadTrustedRoot(opts) {
   let root;
   if (opts.trustedRootFile) {
     root = await readJson(opts.trustedRootFile, "--trusted-root");
+    assertTrustedRootComplete(root, opts.trustedRootFile);
   } else if (opts.tufMirror) {
     if (opts.tufMirror !== DEFAULT_TUF_MIRROR && !opts.tufRoot) {
       throw new InputError("TUF_ROOT_MISSING", `--tuf-mirror ${opts.tufMirror} needs --tuf-root (the repository's initial root.json), as cosign initialize does`, { value: opts.tufMirror });

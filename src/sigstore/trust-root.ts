@@ -78,10 +78,28 @@ function authority(certs: X509Certificate[], uri: string): Root {
   };
 }
 
+/**
+ * A log key with no start of validity is refused (sigstore-js would treat it as valid since the
+ * beginning of time; the sigstore-conformance suite requires a rejection).
+ */
+export function assertTrustedRootComplete(root: unknown, origin: string): void {
+  for (const field of ['tlogs', 'ctlogs'] as const) {
+    const logs = (root as Record<string, unknown> | null)?.[field];
+    if (!Array.isArray(logs)) continue;
+    logs.forEach((log: unknown, i) => {
+      const start = (log as { publicKey?: { validFor?: { start?: unknown } } })?.publicKey?.validFor?.start;
+      if (typeof start !== 'string' || start === '') {
+        throw new InputError('TRUST_ROOT_INCOMPLETE', `${origin}: ${field}[${i}].publicKey.validFor.start is missing; a trusted log key needs a start of validity`, { value: origin });
+      }
+    });
+  }
+}
+
 export async function loadTrustedRoot(opts: TrustRootOptions): Promise<Root> {
   let root: Root;
   if (opts.trustedRootFile) {
     root = await readJson(opts.trustedRootFile, '--trusted-root');
+    assertTrustedRootComplete(root, opts.trustedRootFile);
   } else if (opts.tufMirror) {
     if (opts.tufMirror !== DEFAULT_TUF_MIRROR && !opts.tufRoot) {
       throw new InputError('TUF_ROOT_MISSING', `--tuf-mirror ${opts.tufMirror} needs --tuf-root (the repository's initial root.json), as cosign initialize does`, { value: opts.tufMirror });

@@ -51,3 +51,16 @@ test('a key cannot verify a keyless signature', async () => {
   const run = await validateJson(['--image', image, '--public-key', key, '--ignore-rekor']);
   assert.equal(run.code, 1);
 });
+
+test("cosign's production attestation bundle verifies offline against its trusted root; another identity fails", async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { verifyArtifactBundle } = await import('../../../src/sigstore/verify-artifact.ts');
+  const dir = fileURLToPath(new URL('../../../../shared/fixtures/cosign-bundle', import.meta.url));
+  const bundle = JSON.parse(await readFile(`${dir}/oci-attestation.sigstore.json`, 'utf8')) as { dsseEnvelope: { payload: string } };
+  const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as { subject: { digest: { sha256: string } }[] };
+  const trustedRoot = JSON.parse(await readFile(`${dir}/trusted_root_pgi.json`, 'utf8')) as unknown;
+  const artifact = { sha256: statement.subject[0]!.digest.sha256 };
+  verifyArtifactBundle({ bundle, artifact, trustedRoot, identity: { subject: 'cody@soyland.com', issuer: 'https://github.com/login/oauth' } });
+  assert.throws(() => verifyArtifactBundle({ bundle, artifact, trustedRoot, identity: { subject: 'someone@example.com', issuer: 'https://github.com/login/oauth' } }), /none of the expected identities matched/);
+  assert.throws(() => verifyArtifactBundle({ bundle, artifact: { sha256: '0'.repeat(64) }, trustedRoot, identity: { subject: 'cody@soyland.com', issuer: 'https://github.com/login/oauth' } }), /no subject of the statement has the artifact digest/);
+});
