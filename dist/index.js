@@ -18825,7 +18825,7 @@ var require_cert = __commonJS({
     var EXTENSION_OID_BASIC_CONSTRAINTS = "2.5.29.19";
     var EXTENSION_OID_AUTHORITY_KEY_ID = "2.5.29.35";
     exports.EXTENSION_OID_SCT = "1.3.6.1.4.1.11129.2.4.2";
-    var X509Certificate7 = class _X509Certificate {
+    var X509Certificate8 = class _X509Certificate {
       root;
       constructor(asn1) {
         this.root = asn1;
@@ -18985,7 +18985,7 @@ var require_cert = __commonJS({
         return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(3));
       }
     };
-    exports.X509Certificate = X509Certificate7;
+    exports.X509Certificate = X509Certificate8;
   }
 });
 
@@ -47393,6 +47393,7 @@ import { fileURLToPath } from "node:url";
 // src/config/run-config.ts
 import { homedir as homedir2 } from "node:os";
 import { join as join5, resolve as resolve6 } from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
 
 // src/errors.ts
 var ExitCode = {
@@ -51842,6 +51843,9 @@ var VALIDATE_IMAGE_FLAGS = [
   { name: "tuf-mirror", kind: "string", help: "TUF mirror URL for the Sigstore trust root (with --tuf-root)" },
   { name: "tuf-root", kind: "string", help: "Initial root.json for --tuf-mirror" },
   { name: "trusted-root", kind: "string", help: "A Sigstore trusted_root.json file (offline trust root)" },
+  { name: "ca-roots", kind: "string", help: "PEM file of organisation root CA certificates (instead of Fulcio)" },
+  { name: "ca-intermediates", kind: "string", help: "PEM file of organisation intermediate CA certificates" },
+  { name: "certificate-chain", kind: "string", help: "PEM file: intermediates then the root of an organisation CA" },
   { name: "output", kind: "slice", help: "FORMAT[=PATH][?show-successes=..&show-warnings=..&warnings-as-passes=..(junit)], repeatable; formats: json, yaml, text, summary, summary-markdown, appstudio, junit, attestation, policy-input" },
   { name: "output-file", short: "o", kind: "string", help: "DEPRECATED: use --output json=PATH" },
   { name: "strict", short: "s", kind: "bool", help: "Exit non-zero when the policy fails", default: true },
@@ -51861,6 +51865,31 @@ var VALIDATE_IMAGE_FLAGS = [
   { name: "verbose", kind: "bool", help: "Verbose logging to stderr", default: false },
   { name: "quiet", kind: "bool", help: "Less logging", default: false }
 ];
+var PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
+async function pemFile(path, flag, cwd) {
+  const full = resolve6(cwd, path);
+  let text;
+  try {
+    text = await readFile5(full, "utf8");
+  } catch (err) {
+    throw new InputError("PKI_UNREADABLE", `${flag} ${full}: ${errorMessage(err)}`, { value: full });
+  }
+  const certs = text.match(PEM_CERT) ?? [];
+  if (certs.length === 0) throw new InputError("PKI_UNREADABLE", `${flag} ${full}: no PEM certificates`, { value: full });
+  return certs;
+}
+async function loadPki(roots, intermediates, chain, cwd) {
+  if (chain !== "") {
+    if (roots !== "" || intermediates !== "") throw new InputError("PKI_FLAGS", "pass either --certificate-chain or --ca-roots/--ca-intermediates, not both", { value: "--certificate-chain" });
+    const certs = await pemFile(chain, "--certificate-chain", cwd);
+    return { roots: certs.slice(-1), intermediates: certs.slice(0, -1) };
+  }
+  if (roots === "") {
+    if (intermediates !== "") throw new InputError("PKI_FLAGS", "--ca-intermediates needs --ca-roots", { value: "--ca-intermediates" });
+    return void 0;
+  }
+  return { roots: await pemFile(roots, "--ca-roots", cwd), intermediates: intermediates === "" ? [] : await pemFile(intermediates, "--ca-intermediates", cwd) };
+}
 function defaultCacheDir(env) {
   if (env.VOUCH_CACHE_DIR) return env.VOUCH_CACHE_DIR;
   const base = env.XDG_CACHE_HOME || join5(env.HOME || homedir2(), ".cache");
@@ -51937,6 +51966,10 @@ async function buildRunConfig(argv, env, cwd) {
       );
     }
   }
+  const pki = await loadPki(getString(flags, "ca-roots"), getString(flags, "ca-intermediates"), getString(flags, "certificate-chain"), cwd);
+  if (pki && publicKey) {
+    throw new InputError("PKI_WITH_KEY", "--ca-roots/--ca-intermediates/--certificate-chain verify certificates; they cannot be combined with --public-key", { value: "--public-key" });
+  }
   const extraRuleData = await parseExtraRuleData(getSlice(flags, "extra-rule-data"), { baseDir: cwd, cacheDir });
   const outputs = getSlice(flags, "output").map((t) => parseOutputTarget(t));
   const legacyOut = getString(flags, "output-file");
@@ -51952,6 +51985,7 @@ async function buildRunConfig(argv, env, cwd) {
     policy: spec,
     ...publicKey ? { publicKey } : {},
     ...identity ? { identity } : {},
+    ...pki ? { pki } : {},
     ...spec.rekorUrl ? { rekorUrl: spec.rekorUrl } : {},
     ignoreRekor: getBool(flags, "ignore-rekor"),
     trust: {
@@ -51982,7 +52016,7 @@ async function buildRunConfig(argv, env, cwd) {
 }
 
 // src/oci/layout.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 import { join as join6, resolve as resolve7 } from "node:path";
 var REF_NAME = "org.opencontainers.image.ref.name";
 var KIND = "kind";
@@ -51997,7 +52031,7 @@ var OciLayoutSource = class {
     return resolve7(this.baseDir, ref.registry);
   }
   loadIndex(ref) {
-    this.index ??= readFile5(join6(this.dir(ref), "index.json"), "utf8").then(
+    this.index ??= readFile6(join6(this.dir(ref), "index.json"), "utf8").then(
       (text) => JSON.parse(text),
       (err) => {
         throw new RegistryError("NOT_FOUND", `${join6(this.dir(ref), "index.json")}: not an OCI image layout (${String(err)})`, { value: ref.registry });
@@ -52010,7 +52044,7 @@ var OciLayoutSource = class {
     const path = join6(this.dir(ref), "blobs", algorithm ?? "", hex ?? "");
     let bytes;
     try {
-      bytes = await readFile5(path);
+      bytes = await readFile6(path);
     } catch {
       throw new RegistryError("NOT_FOUND", `${path}: blob ${digest} is not in the layout`, { value: digest });
     }
@@ -52096,11 +52130,11 @@ function createSourceFactory(options = {}) {
 }
 
 // src/policy/engine.ts
-import { readdir as readdir2, readFile as readFile9, stat as stat3 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile10, stat as stat3 } from "node:fs/promises";
 import { join as join9, relative as relative2 } from "node:path";
 
 // src/policy/bundle.ts
-import { readFile as readFile6, writeFile as writeFile4 } from "node:fs/promises";
+import { readFile as readFile7, writeFile as writeFile4 } from "node:fs/promises";
 var INDEX = "vouch-index.json";
 var FORMAT = "vouch-policy-bundle/v1";
 async function writeBundle(bundle, file) {
@@ -52129,12 +52163,12 @@ function parseBundle(bytes, origin) {
   };
 }
 async function readBundle(file) {
-  return parseBundle(await readFile6(file), file);
+  return parseBundle(await readFile7(file), file);
 }
 async function isPolicyBundle(path) {
   if (!/\.(tar\.gz|tgz)$/i.test(path)) return false;
   try {
-    return readTar(await readFile6(path)).some((e) => e.path.replace(/^\.?\//, "") === INDEX);
+    return readTar(await readFile7(path)).some((e) => e.path.replace(/^\.?\//, "") === INDEX);
   } catch {
     return false;
   }
@@ -52142,17 +52176,17 @@ async function isPolicyBundle(path) {
 async function readBundleDir(dir) {
   let indexBytes;
   try {
-    indexBytes = await readFile6(`${dir}/${INDEX}`);
+    indexBytes = await readFile7(`${dir}/${INDEX}`);
   } catch {
     return void 0;
   }
-  const wasm = await readFile6(`${dir}/policy.wasm`);
-  const data = await readFile6(`${dir}/data.json`).catch(() => Buffer.from("{}"));
+  const wasm = await readFile7(`${dir}/policy.wasm`);
+  const data = await readFile7(`${dir}/data.json`).catch(() => Buffer.from("{}"));
   return parseBundle(writeTar([{ path: INDEX, data: indexBytes }, { path: "policy.wasm", data: wasm }, { path: "data.json", data }]), dir);
 }
 
 // src/policy/data.ts
-import { readdir, readFile as readFile7 } from "node:fs/promises";
+import { readdir, readFile as readFile8 } from "node:fs/promises";
 import { join as join7, relative } from "node:path";
 function isRecord3(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -52198,7 +52232,7 @@ async function loadDataTree(dirs) {
     for (const file of await dataFiles(dir)) {
       let doc;
       try {
-        doc = jsYaml.load(await readFile7(file, "utf8"), { schema: jsYaml.CORE_SCHEMA });
+        doc = jsYaml.load(await readFile8(file, "utf8"), { schema: jsYaml.CORE_SCHEMA });
       } catch (err) {
         throw new InputError("DATA_SYNTAX", `${file}: not valid JSON or YAML: ${errorMessage(err)}`, { value: file });
       }
@@ -52216,7 +52250,7 @@ function configData(whenNs, sigstore) {
 // src/policy/opa/compile.ts
 import { execFile as execFile3 } from "node:child_process";
 import { createHash as createHash3 } from "node:crypto";
-import { access, constants, mkdir as mkdir4, mkdtemp, readFile as readFile8, rename as rename2, rm as rm2, writeFile as writeFile5 } from "node:fs/promises";
+import { access, constants, mkdir as mkdir4, mkdtemp, readFile as readFile9, rename as rename2, rm as rm2, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join as join8 } from "node:path";
 import { promisify as promisify2 } from "node:util";
@@ -52424,8 +52458,8 @@ ${f.text}`);
   const key = hash.digest("hex");
   const dir = join8(opts.cacheDir, "compiled", key);
   try {
-    const wasm = await readFile8(join8(dir, "policy.wasm"));
-    const cachedEntrypoints = JSON.parse(await readFile8(join8(dir, "entrypoints.json"), "utf8"));
+    const wasm = await readFile9(join8(dir, "policy.wasm"));
+    const cachedEntrypoints = JSON.parse(await readFile9(join8(dir, "entrypoints.json"), "utf8"));
     return { wasm, entrypoints: cachedEntrypoints, opaVersion: version, key };
   } catch {
   }
@@ -52451,7 +52485,7 @@ ${f.text}`);
       const e = err;
       throw explainBuildError(original(`${e.stderr ?? ""}${e.stdout ?? ""}`.trim() || errorMessage(err)));
     }
-    const wasm = readTar(await readFile8(out)).find((e) => e.path.replace(/^\/+/, "") === "policy.wasm")?.data;
+    const wasm = readTar(await readFile9(out)).find((e) => e.path.replace(/^\/+/, "") === "policy.wasm")?.data;
     if (!wasm) throw new EnvironmentError("OPA_BUILD_OUTPUT", "opa build produced no policy.wasm", { value: out });
     const tmp = `${dir}.tmp-${process.pid}`;
     await mkdir4(tmp, { recursive: true });
@@ -53171,14 +53205,14 @@ async function regoFiles(root) {
   const walk = async (dir) => {
     const info = await stat3(dir);
     if (info.isFile()) {
-      if (dir.endsWith(".rego")) out.push({ path: dir, text: await readFile9(dir, "utf8") });
+      if (dir.endsWith(".rego")) out.push({ path: dir, text: await readFile10(dir, "utf8") });
       return;
     }
     for (const e of (await readdir2(dir, { withFileTypes: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (e.name.startsWith(".")) continue;
       const p = join9(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) out.push({ path: relative2(root, p) || p, text: await readFile9(p, "utf8") });
+      else if (e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) out.push({ path: relative2(root, p) || p, text: await readFile10(p, "utf8") });
     }
   };
   await walk(root);
@@ -53259,11 +53293,11 @@ async function loadPolicy2(options) {
 }
 
 // src/sigstore/verify-attestations.ts
-var import_core5 = __toESM(require_dist3(), 1);
+var import_core6 = __toESM(require_dist3(), 1);
 
 // src/sigstore/bundles.ts
 var import_bundle3 = __toESM(require_dist5(), 1);
-var import_core4 = __toESM(require_dist3(), 1);
+var import_core5 = __toESM(require_dist3(), 1);
 import { createPublicKey as createPublicKey5 } from "node:crypto";
 
 // src/sigstore/certificate.ts
@@ -53504,7 +53538,7 @@ function identityMatcher(identity) {
   return {
     matches(sans, certIssuer) {
       const subjectOk = subject2 !== void 0 ? sans.includes(subject2) : subjectRe !== void 0 && sans.some((s) => subjectRe.test(s));
-      const issuerOk = certIssuer !== void 0 && (issuer !== void 0 ? certIssuer === issuer : issuerRe !== void 0 && issuerRe.test(certIssuer));
+      const issuerOk = issuer !== void 0 ? certIssuer === issuer : issuerRe !== void 0 && issuerRe.test(certIssuer ?? "");
       return subjectOk && issuerOk;
     },
     describe() {
@@ -53674,7 +53708,7 @@ function assertRekorBodyNamesSigner(bodyB64, signer) {
 // src/sigstore/signer-check.ts
 var import_protobuf_specs2 = __toESM(require_dist4(), 1);
 var import_verify3 = __toESM(require_dist6(), 1);
-var import_core3 = __toESM(require_dist3(), 1);
+var import_core4 = __toESM(require_dist3(), 1);
 import { createPublicKey as createPublicKey4 } from "node:crypto";
 
 // src/sigstore/cosign-layout.ts
@@ -53694,8 +53728,30 @@ async function legacyArtifacts(source, ref, digest, suffix) {
   return { layers: fetched.manifest.layers, found: true };
 }
 
+// src/sigstore/pki-chain.ts
+var import_core3 = __toESM(require_dist3(), 1);
+function assertChainsToOrganisationCa(leafPem, pki, now = /* @__PURE__ */ new Date()) {
+  const roots = pki.roots.map((p) => import_core3.X509Certificate.parse(p));
+  const pool = [...pki.intermediates.map((p) => import_core3.X509Certificate.parse(p)), ...roots];
+  let cert = import_core3.X509Certificate.parse(leafPem);
+  for (let depth = 0; depth < 8; depth++) {
+    if (!cert.validForDate(now)) {
+      throw new SignatureRejected(`certificate ${depth === 0 ? "of the signer" : "in the chain"} is not valid now (${cert.notBefore.toISOString()} \u2013 ${cert.notAfter.toISOString()})`);
+    }
+    const issuer = pool.find((c) => c.subject.equals(cert.issuer) && cert.verify(c));
+    if (!issuer) throw new SignatureRejected("the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)");
+    if (!issuer.isCA) throw new SignatureRejected("the certificate is issued by a certificate that is not a CA");
+    if (roots.some((r) => r.equals(issuer))) {
+      if (!issuer.validForDate(now)) throw new SignatureRejected("the root CA certificate is not valid now");
+      return;
+    }
+    cert = issuer;
+  }
+  throw new SignatureRejected("the certificate chain is too long");
+}
+
 // src/sigstore/signer-check.ts
-var PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
+var PEM_CERT2 = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
 function rekorOf(layer) {
   const text = layer.annotations?.[Annotation.Bundle];
   return text ? parseRekorBundle(text) : void 0;
@@ -53718,49 +53774,56 @@ async function rootTrust(ctx, why) {
 async function verifyLayerSigner(ctx, layer, signed) {
   if (ctx.mode.kind === "key") {
     const key = parsePublicKey(ctx.mode.publicKey);
-    let rekor2;
+    let rekor;
     let trust;
-    const options2 = { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 };
+    const options = { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 };
     if (ctx.mode.ignoreTlog) {
       trust = keyTrustMaterial(key);
     } else {
-      rekor2 = rekorOf(layer);
-      if (!rekor2) {
+      rekor = rekorOf(layer);
+      if (!rekor) {
         throw new SignatureRejected(
           "no transparency log entry on this signature (no dev.sigstore.cosign/bundle annotation): sign with a Rekor upload, or pass --ignore-rekor for keys used without Rekor"
         );
       }
-      const root2 = await rootTrust(ctx, "the signature carries a Rekor entry to check");
-      trust = keyTrustMaterial(key, root2.json);
-      options2.tlogThreshold = 1;
-      assertRekorBodyNamesSigner(rekor2.Payload.body, key);
+      const root = await rootTrust(ctx, "the signature carries a Rekor entry to check");
+      trust = keyTrustMaterial(key, root.json);
+      options.tlogThreshold = 1;
+      assertRekorBodyNamesSigner(rekor.Payload.body, key);
     }
     const hash = cosignHashFor(key);
     if (hash !== void 0) {
-      if (rekor2) throw new SignatureRejected(`${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ""} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace("  ", " "));
+      if (rekor) throw new SignatureRejected(`${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ""} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace("  ", " "));
       verifyWithHash(signed.signedBytes, signed.sig, key, hash);
     } else {
-      verifyBundle(signed.bundle({ ...rekor2 ? { rekor: rekor2 } : {} }), signed.artifact, trust, options2);
+      verifyBundle(signed.bundle({ ...rekor ? { rekor } : {} }), signed.artifact, trust, options);
     }
     return { keyid: signed.keyid ?? "", sig: signed.sig };
   }
   const certText = layer.annotations?.[Annotation.Certificate];
-  const leafPem = certText?.match(PEM_CERT)?.[0];
+  const leafPem = certText?.match(PEM_CERT2)?.[0];
   if (!leafPem) throw new SignatureRejected("no signing certificate on this signature (was it signed with a key? pass --public-key)");
-  const chain = (layer.annotations?.[Annotation.Chain] ?? "").match(PEM_CERT) ?? [];
-  const leaf = import_core3.X509Certificate.parse(leafPem);
+  const chain = (layer.annotations?.[Annotation.Chain] ?? "").match(PEM_CERT2) ?? [];
+  const leaf = import_core4.X509Certificate.parse(leafPem);
   if (!hasCodeSigningEku(leafPem)) throw new SignatureRejected("the signing certificate is not for code signing (no codeSigning extended key usage)");
-  const rekor = rekorOf(layer);
-  const rfc3161 = rfc3161Of(layer);
-  const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
   const certKey = createPublicKey4(leafPem);
-  if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, certKey);
-  const options = {
-    tlogThreshold: rekor ? 1 : 0,
-    timestampThreshold: 1,
-    ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0
-  };
-  verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...rekor ? { rekor } : {}, ...rfc3161 ? { rfc3161 } : {} }), signed.artifact, root, options);
+  if (ctx.mode.pki) {
+    assertChainsToOrganisationCa(leafPem, ctx.mode.pki);
+    const hash = cosignHashFor(certKey);
+    if (hash !== void 0) verifyWithHash(signed.signedBytes, signed.sig, certKey, hash);
+    else verifyBundle(signed.bundle({}), signed.artifact, keyTrustMaterial(certKey), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 });
+  } else {
+    const rekor = rekorOf(layer);
+    const rfc3161 = rfc3161Of(layer);
+    const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
+    if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, certKey);
+    const options = {
+      tlogThreshold: rekor ? 1 : 0,
+      timestampThreshold: 1,
+      ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0
+    };
+    verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...rekor ? { rekor } : {}, ...rfc3161 ? { rfc3161 } : {} }), signed.artifact, root, options);
+  }
   const sans = subjectAlternativeNames(leaf);
   const issuer = certificateIssuer(leaf);
   const matcher = identityMatcher(ctx.mode.identity);
@@ -53854,7 +53917,7 @@ async function verifyBundleSigner(ctx, candidate) {
   for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, certKey);
   const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
   verifyBundle((0, import_bundle3.bundleFromJSON)(json2), void 0, root, { tlogThreshold: entries.length > 0 ? 1 : 0, timestampThreshold: 1, ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0 });
-  const leaf = import_core4.X509Certificate.parse(leafPem);
+  const leaf = import_core5.X509Certificate.parse(leafPem);
   const sans = subjectAlternativeNames(leaf);
   const issuer = certificateIssuer(leaf);
   const matcher = identityMatcher(ctx.mode.identity);
@@ -53880,7 +53943,7 @@ async function verifyLayer(ctx, layer) {
   const signature = await verifyLayerSigner(ctx, layer, {
     sig: annotated || first.sig,
     keyid: first.keyid ?? "",
-    signedBytes: import_core5.dsse.preAuthEncoding(envelope.payloadType, Buffer.from(envelope.payload, "base64")),
+    signedBytes: import_core6.dsse.preAuthEncoding(envelope.payloadType, Buffer.from(envelope.payload, "base64")),
     bundle: (material) => dsseBundle(envelope, material)
   });
   const statement = decodeStatement(envelope.payload);
@@ -53965,8 +54028,8 @@ async function verifyImageSignatures(ctx) {
 // src/sigstore/trust-root.ts
 var import_protobuf_specs3 = __toESM(require_dist4(), 1);
 var import_tuf = __toESM(require_dist9(), 1);
-import { X509Certificate as X509Certificate6, createHash as createHash5, createPublicKey as createPublicKey6 } from "node:crypto";
-import { readFile as readFile10 } from "node:fs/promises";
+import { X509Certificate as X509Certificate7, createHash as createHash5, createPublicKey as createPublicKey6 } from "node:crypto";
+import { readFile as readFile11 } from "node:fs/promises";
 import { join as join10 } from "node:path";
 
 // node_modules/@sigstore/tuf/seeds.json with { type: 'json' }
@@ -53982,17 +54045,17 @@ function embeddedRoot() {
 }
 async function readJson(path, what) {
   try {
-    return JSON.parse(await readFile10(path, "utf8"));
+    return JSON.parse(await readFile11(path, "utf8"));
   } catch (err) {
     throw new InputError("TRUST_ROOT_UNREADABLE", `${what} ${path}: ${errorMessage(err)}`, { value: path });
   }
 }
 var PEM_CERTS = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 async function pemCertificates(path, what) {
-  const text = await readFile10(path, "utf8").catch((err) => {
+  const text = await readFile11(path, "utf8").catch((err) => {
     throw new InputError("TRUST_ROOT_UNREADABLE", `${what} ${path}: ${errorMessage(err)}`, { value: path });
   });
-  const certs = (text.match(PEM_CERTS) ?? []).map((p) => new X509Certificate6(p));
+  const certs = (text.match(PEM_CERTS) ?? []).map((p) => new X509Certificate7(p));
   if (certs.length === 0) throw new InputError("TRUST_ROOT_UNREADABLE", `${what} ${path}: no PEM certificates`, { value: path });
   return certs;
 }
@@ -54058,11 +54121,11 @@ async function loadTrustedRoot(opts) {
   }
   const env = opts.env;
   if (env.SIGSTORE_REKOR_PUBLIC_KEY) {
-    const pem = await readFile10(env.SIGSTORE_REKOR_PUBLIC_KEY, "utf8");
+    const pem = await readFile11(env.SIGSTORE_REKOR_PUBLIC_KEY, "utf8");
     root = { ...root, tlogs: [logEntry(pem, opts.rekorUrl ?? PRODUCTION_REKOR)] };
   }
   if (env.SIGSTORE_CT_LOG_PUBLIC_KEY_FILE) {
-    const pem = await readFile10(env.SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, "utf8");
+    const pem = await readFile11(env.SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, "utf8");
     root = { ...root, ctlogs: [logEntry(pem, "https://ctfe.local")] };
   }
   if (env.SIGSTORE_ROOT_FILE) {
@@ -54592,7 +54655,7 @@ async function mapWithConcurrency(items, limit, fn) {
 // src/validate/run.ts
 function verificationMode(config) {
   if (config.publicKey) return { kind: "key", publicKey: config.publicKey, ignoreTlog: config.ignoreRekor };
-  return { kind: "keyless", identity: config.identity ?? {} };
+  return { kind: "keyless", identity: config.identity ?? {}, ...config.pki ? { pki: config.pki } : {} };
 }
 function sigstoreOpts(config) {
   const id = config.identity ?? {};
@@ -54705,15 +54768,15 @@ function compareDescending(a, b) {
 import { resolve as resolve8 } from "node:path";
 
 // src/policy/build.ts
-import { readdir as readdir3, readFile as readFile11, stat as stat4 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile12, stat as stat4 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function rego(dir) {
-  if ((await stat4(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile11(dir, "utf8") }] : [];
+  if ((await stat4(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile12(dir, "utf8") }] : [];
   const out = [];
   for (const e of (await readdir3(dir, { withFileTypes: true, recursive: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
     if (e.isFile() && e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) {
       const p = join11(e.parentPath, e.name);
-      out.push({ path: p, text: await readFile11(p, "utf8") });
+      out.push({ path: p, text: await readFile12(p, "utf8") });
     }
   }
   return out;
@@ -55376,7 +55439,7 @@ function warning(message, properties = {}) {
 }
 
 // src/faces/github.ts
-import { readFile as readFile12 } from "node:fs/promises";
+import { readFile as readFile13 } from "node:fs/promises";
 import { relative as relative3, resolve as resolve9 } from "node:path";
 
 // src/faces/snapshot-lines.ts
@@ -55507,7 +55570,7 @@ async function runGitHubAction(env) {
     if (reportPath) setOutput("report-path", resolve9(inv.config.baseDir, reportPath));
     if (junitPath) setOutput("junit-path", resolve9(inv.config.baseDir, junitPath));
     setOutput("test-output", render("appstudio", { report, policyInputs: [], createdAt: /* @__PURE__ */ new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
-    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile12(inv.config.snapshotFile, "utf8") : void 0);
+    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile13(inv.config.snapshotFile, "utf8") : void 0);
     annotate(report, snapshotText, inv.config.snapshotFile, inv.config.snapshot.components.map((c) => c.containerImage));
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(jobSummary(report)).write();
     if (!report.success && inv.config.strict) setFailed(`vouch: ${t.failures} violation(s) in ${report.components.filter((c) => !c.success).length} component(s)`);

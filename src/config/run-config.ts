@@ -2,7 +2,8 @@
 // GitHub, Tekton) goes through here, so a flag means the same thing everywhere.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { InputError } from '../errors.ts';
+import { readFile } from 'node:fs/promises';
+import { InputError, errorMessage } from '../errors.ts';
 import type { Snapshot } from '../policy/input.ts';
 import { parseOutputTarget } from '../report/targets.ts';
 import { parseDuration } from './duration.ts';
@@ -30,6 +31,9 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'tuf-mirror', kind: 'string', help: 'TUF mirror URL for the Sigstore trust root (with --tuf-root)' },
   { name: 'tuf-root', kind: 'string', help: 'Initial root.json for --tuf-mirror' },
   { name: 'trusted-root', kind: 'string', help: 'A Sigstore trusted_root.json file (offline trust root)' },
+  { name: 'ca-roots', kind: 'string', help: 'PEM file of organisation root CA certificates (instead of Fulcio)' },
+  { name: 'ca-intermediates', kind: 'string', help: 'PEM file of organisation intermediate CA certificates' },
+  { name: 'certificate-chain', kind: 'string', help: 'PEM file: intermediates then the root of an organisation CA' },
   { name: 'output', kind: 'slice', help: 'FORMAT[=PATH][?show-successes=..&show-warnings=..&warnings-as-passes=..(junit)], repeatable; formats: json, yaml, text, summary, summary-markdown, appstudio, junit, attestation, policy-input' },
   { name: 'output-file', short: 'o', kind: 'string', help: 'DEPRECATED: use --output json=PATH' },
   { name: 'strict', short: 's', kind: 'bool', help: 'Exit non-zero when the policy fails', default: true },
@@ -49,6 +53,35 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'verbose', kind: 'bool', help: 'Verbose logging to stderr', default: false },
   { name: 'quiet', kind: 'bool', help: 'Less logging', default: false },
 ];
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
+
+async function pemFile(path: string, flag: string, cwd: string): Promise<string[]> {
+  const full = resolve(cwd, path);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (err) {
+    throw new InputError('PKI_UNREADABLE', `${flag} ${full}: ${errorMessage(err)}`, { value: full });
+  }
+  const certs = text.match(PEM_CERT) ?? [];
+  if (certs.length === 0) throw new InputError('PKI_UNREADABLE', `${flag} ${full}: no PEM certificates`, { value: full });
+  return certs;
+}
+
+/** cosign's custom-PKI flags: a chain file is intermediates then the root (its last certificate). */
+async function loadPki(roots: string, intermediates: string, chain: string, cwd: string): Promise<{ roots: string[]; intermediates: string[] } | undefined> {
+  if (chain !== '') {
+    if (roots !== '' || intermediates !== '') throw new InputError('PKI_FLAGS', 'pass either --certificate-chain or --ca-roots/--ca-intermediates, not both', { value: '--certificate-chain' });
+    const certs = await pemFile(chain, '--certificate-chain', cwd);
+    return { roots: certs.slice(-1), intermediates: certs.slice(0, -1) };
+  }
+  if (roots === '') {
+    if (intermediates !== '') throw new InputError('PKI_FLAGS', '--ca-intermediates needs --ca-roots', { value: '--ca-intermediates' });
+    return undefined;
+  }
+  return { roots: await pemFile(roots, '--ca-roots', cwd), intermediates: intermediates === '' ? [] : await pemFile(intermediates, '--ca-intermediates', cwd) };
+}
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   if (env.VOUCH_CACHE_DIR) return env.VOUCH_CACHE_DIR;
@@ -145,6 +178,10 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     }
   }
 
+  const pki = await loadPki(getString(flags, 'ca-roots'), getString(flags, 'ca-intermediates'), getString(flags, 'certificate-chain'), cwd);
+  if (pki && publicKey) {
+    throw new InputError('PKI_WITH_KEY', '--ca-roots/--ca-intermediates/--certificate-chain verify certificates; they cannot be combined with --public-key', { value: '--public-key' });
+  }
   const extraRuleData = await parseExtraRuleData(getSlice(flags, 'extra-rule-data'), { baseDir: cwd, cacheDir });
 
   const outputs = getSlice(flags, 'output').map((t) => parseOutputTarget(t));
@@ -163,6 +200,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     policy: spec,
     ...(publicKey ? { publicKey } : {}),
     ...(identity ? { identity } : {}),
+    ...(pki ? { pki } : {}),
     ...(spec.rekorUrl ? { rekorUrl: spec.rekorUrl } : {}),
     ignoreRekor: getBool(flags, 'ignore-rekor'),
     trust: {

@@ -33,6 +33,8 @@ export interface RunConfig {
   /** PEM public key for key-based verification; undefined ⇒ keyless. */
   publicKey?: string;
   identity?: IdentityConfig;
+  /** Organisation CA certificates (PEM) for keyless-style verification without Fulcio. */
+  pki?: { roots: string[]; intermediates: string[] };
   rekorUrl?: string;
   ignoreRekor: boolean;
   /** Where the Sigstore trust root comes from (else the production root embedded in @sigstore/tuf). */

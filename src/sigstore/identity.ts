@@ -34,8 +34,9 @@ export function identityMatcher(identity: IdentityConfig): IdentityMatcher {
   return {
     matches(sans, certIssuer) {
       const subjectOk = subject !== undefined ? sans.includes(subject) : subjectRe !== undefined && sans.some((s) => subjectRe.test(s));
-      const issuerOk =
-        certIssuer !== undefined && (issuer !== undefined ? certIssuer === issuer : issuerRe !== undefined && issuerRe.test(certIssuer));
+      // A certificate without a Fulcio issuer extension (an organisation CA) has issuer "": cosign
+      // users match it with --certificate-oidc-issuer-regexp '.*'.
+      const issuerOk = issuer !== undefined ? certIssuer === issuer : issuerRe !== undefined && issuerRe.test(certIssuer ?? '');
       return subjectOk && issuerOk;
     },
     describe() {

@@ -12,6 +12,7 @@ import { Annotation } from './cosign-layout.ts';
 import { identityMatcher } from './identity.ts';
 import { keyTrustMaterial, parsePublicKey } from './keys.ts';
 import { parseRekorBundle, type RekorBundleAnnotation, type VerificationMaterialInput } from './legacy-bundle.ts';
+import { assertChainsToOrganisationCa } from './pki-chain.ts';
 import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
 import type { VerifyContext } from './types.ts';
 import { SignatureRejected, cosignHashFor, verifyBundle, verifyWithHash } from './verify-entity.ts';
@@ -91,18 +92,27 @@ export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, s
   const chain = (layer.annotations?.[Annotation.Chain] ?? '').match(PEM_CERT) ?? [];
   const leaf = X509Certificate.parse(leafPem);
   if (!hasCodeSigningEku(leafPem)) throw new SignatureRejected('the signing certificate is not for code signing (no codeSigning extended key usage)');
-  const rekor = rekorOf(layer);
-  const rfc3161 = rfc3161Of(layer);
-  const root = await rootTrust(ctx, 'keyless verification needs the Fulcio CA');
   const certKey = createPublicKey(leafPem);
-  if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, certKey);
-  const options: VerifierOptions = {
-    tlogThreshold: rekor ? 1 : 0,
-    timestampThreshold: 1,
-    ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0,
-  };
-  // Only the leaf goes into the bundle: chain certificates from the signature are never anchors.
-  verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...(rekor ? { rekor } : {}), ...(rfc3161 ? { rfc3161 } : {}) }), signed.artifact, root, options);
+  if (ctx.mode.pki) {
+    // Organisation PKI: the chain is checked by us against the configured CA only, then the
+    // signature with the certificate's key through @sigstore/verify.
+    assertChainsToOrganisationCa(leafPem, ctx.mode.pki);
+    const hash = cosignHashFor(certKey);
+    if (hash !== undefined) verifyWithHash(signed.signedBytes, signed.sig, certKey, hash);
+    else verifyBundle(signed.bundle({}), signed.artifact, keyTrustMaterial(certKey), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 });
+  } else {
+    const rekor = rekorOf(layer);
+    const rfc3161 = rfc3161Of(layer);
+    const root = await rootTrust(ctx, 'keyless verification needs the Fulcio CA');
+    if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, certKey);
+    const options: VerifierOptions = {
+      tlogThreshold: rekor ? 1 : 0,
+      timestampThreshold: 1,
+      ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0,
+    };
+    // Only the leaf goes into the bundle: chain certificates from the signature are never anchors.
+    verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...(rekor ? { rekor } : {}), ...(rfc3161 ? { rfc3161 } : {}) }), signed.artifact, root, options);
+  }
   const sans = subjectAlternativeNames(leaf);
   const issuer = certificateIssuer(leaf);
   const matcher = identityMatcher(ctx.mode.identity);

@@ -17,6 +17,11 @@ export type VerificationMode =
   | {
       kind: 'keyless';
       identity: IdentityConfig;
+      /**
+       * An organisation's own CA (--ca-roots/--ca-intermediates, --certificate-chain) instead of
+       * Fulcio: certificates are chained to these, never to certificates carried by the signature.
+       */
+      pki?: { roots: string[]; intermediates: string[] };
     };
 
 export interface VerifyContext {

@@ -27,7 +27,7 @@ export interface RunOptions {
 
 function verificationMode(config: RunConfig): VerificationMode {
   if (config.publicKey) return { kind: 'key', publicKey: config.publicKey, ignoreTlog: config.ignoreRekor };
-  return { kind: 'keyless', identity: config.identity ?? {} };
+  return { kind: 'keyless', identity: config.identity ?? {}, ...(config.pki ? { pki: config.pki } : {}) };
 }
 
 function sigstoreOpts(config: RunConfig): SigstoreOpts {

@@ -1,0 +1,91 @@
+// The SignPath flow: a signature made outside cosign with a key whose certificate chains to an
+// organisation CA (`cosign generate` → external signature → `cosign attach signature`), verified
+// with --certificate-chain or --ca-roots/--ca-intermediates. Certificates are made by openssl.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pushImage } from '../support/images.ts';
+import { startRegistry, type TestRegistry } from '../support/registry.ts';
+import { validateJson } from '../support/run-cli.ts';
+import { toolPath } from '../support/tools.ts';
+
+const run = promisify(execFile);
+let reg: TestRegistry;
+let dir: string;
+
+async function ca(name: string, issuer?: string): Promise<void> {
+  const ext = join(dir, `${name}.ext`);
+  await writeFile(ext, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n');
+  await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(dir, `${name}.key`)]);
+  await run('openssl', ['req', '-new', '-key', join(dir, `${name}.key`), '-subj', `/O=Acme/CN=${name}`, '-out', join(dir, `${name}.csr`)]);
+  const signer = issuer ? ['-CA', join(dir, `${issuer}.pem`), '-CAkey', join(dir, `${issuer}.key`), '-CAcreateserial'] : ['-signkey', join(dir, `${name}.key`)];
+  await run('openssl', ['x509', '-req', '-in', join(dir, `${name}.csr`), ...signer, '-days', '30', '-extfile', ext, '-out', join(dir, `${name}.pem`)]);
+}
+
+async function leaf(name: string, issuer: string, email: string): Promise<void> {
+  const ext = join(dir, `${name}.ext`);
+  await writeFile(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\nsubjectAltName=email:${email}\n`);
+  await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(dir, `${name}.key`)]);
+  await run('openssl', ['req', '-new', '-key', join(dir, `${name}.key`), '-subj', `/O=Acme/CN=${name}`, '-out', join(dir, `${name}.csr`)]);
+  await run('openssl', ['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', join(dir, `${issuer}.pem`), '-CAkey', join(dir, `${issuer}.key`), '-CAcreateserial', '-days', '7', '-extfile', ext, '-out', join(dir, `${name}.pem`)]);
+}
+
+/** Signs the image the SignPath way and attaches the signature, certificate and chain with cosign. */
+async function signExternally(image: string, leafName: string, chain: string[]): Promise<void> {
+  const env = { ...process.env, HOME: dir };
+  const payload = join(dir, `${leafName}-payload.json`);
+  await writeFile(payload, (await run(toolPath('cosign'), ['generate', image], { env })).stdout);
+  await run('openssl', ['dgst', '-sha256', '-sign', join(dir, `${leafName}.key`), '-out', join(dir, `${leafName}.sig`), payload]);
+  await writeFile(join(dir, `${leafName}.sig.b64`), (await readFile(join(dir, `${leafName}.sig`))).toString('base64'));
+  const chainFile = join(dir, `${leafName}-chain.pem`);
+  await writeFile(chainFile, (await Promise.all(chain.map((c) => readFile(join(dir, `${c}.pem`), 'utf8')))).join(''));
+  await run(toolPath('cosign'), ['attach', 'signature', '--payload', payload, '--signature', join(dir, `${leafName}.sig.b64`), '--certificate', join(dir, `${leafName}.pem`), '--certificate-chain', chainFile, image], { env });
+}
+
+let good: string;
+let smuggled: string;
+
+before(async () => {
+  reg = await startRegistry();
+  dir = await mkdtemp(join(tmpdir(), 'vouch-pki-'));
+  await ca('root');
+  await ca('intermediate', 'root');
+  await leaf('signer', 'intermediate', 'signer@acme.example');
+  await writeFile(join(dir, 'chain.pem'), `${await readFile(join(dir, 'intermediate.pem'), 'utf8')}${await readFile(join(dir, 'root.pem'), 'utf8')}`);
+  // An attacker's own self-signed CA, its chain carried in the signature's annotation.
+  await ca('evil-root');
+  await leaf('evil', 'evil-root', 'signer@acme.example');
+  const [a, b] = await Promise.all([pushImage(`${reg.host}/pki:v1`), pushImage(`${reg.host}/pki-evil:v1`)]);
+  good = a.pinned;
+  smuggled = b.pinned;
+  await signExternally(good, 'signer', ['intermediate', 'root']);
+  await signExternally(smuggled, 'evil', ['evil-root']);
+});
+after(async () => {
+  await reg.stop();
+});
+
+type Report = { components: { violations?: { msg: string; metadata?: { code?: string } }[]; signatures?: { metadata?: Record<string, string> }[] }[] };
+const codes = (r: Report): string[] => (r.components[0]!.violations ?? []).map((v) => String(v.metadata?.code));
+
+test('a signature chaining to the organisation CA passes the signature check (--certificate-chain and --ca-roots)', async () => {
+  for (const pki of [['--certificate-chain', join(dir, 'chain.pem')], ['--ca-roots', join(dir, 'root.pem'), '--ca-intermediates', join(dir, 'intermediate.pem')]]) {
+    const { report } = await validateJson(['--image', good, ...pki, '--certificate-identity', 'signer@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
+    const r = report as unknown as Report;
+    assert.deepEqual(codes(r), ['builtin.attestation.signature_check'], JSON.stringify(r.components[0]).slice(0, 800));
+    assert.equal(r.components[0]!.signatures?.[0]?.metadata?.['Subject Alternative Name'], 'Email Addresses:signer@acme.example');
+  }
+});
+
+test('a self-signed chain smuggled in the signature annotation is never an anchor; another identity fails', async () => {
+  const { report } = await validateJson(['--image', smuggled, '--certificate-chain', join(dir, 'chain.pem'), '--certificate-identity', 'signer@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
+  const r = report as unknown as Report;
+  assert.ok(codes(r).includes('builtin.image.signature_check'));
+  assert.match(r.components[0]!.violations!.find((v) => v.metadata?.code === 'builtin.image.signature_check')!.msg, /does not chain to a configured CA/);
+  const other = await validateJson(['--image', good, '--certificate-chain', join(dir, 'chain.pem'), '--certificate-identity', 'someone@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
+  assert.ok(codes(other.report as unknown as Report).includes('builtin.image.signature_check'));
+});
