@@ -54722,14 +54722,29 @@ async function run3(config, options) {
       artifacts: config.snapshot.artifacts ?? {}
     };
     const mode = verificationMode(config);
+    const once = (fn) => {
+      const seen = /* @__PURE__ */ new Map();
+      return (ctx) => {
+        const key = `${repositoryName(ctx.ref)}@${ctx.digest}`;
+        let p = seen.get(key);
+        if (!p) {
+          p = fn(ctx);
+          seen.set(key, p);
+          p.catch(() => seen.delete(key));
+        }
+        return p;
+      };
+    };
+    const verifySignatures = once(verifyImageSignatures);
+    const verifyAttestations = once(verifyImageAttestations);
     const trustedRoot = lazyTrustedRoot({ ...config.trust, ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}, cacheDir: config.cacheDir, env: options.env ?? process.env });
     const outcomes = await mapWithConcurrency(
       expanded,
       config.workers,
       (p) => validateComponent(p, {
         sourceFor,
-        verifySignatures: verifyImageSignatures,
-        verifyAttestations: verifyImageAttestations,
+        verifySignatures,
+        verifyAttestations,
         mode,
         ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {},
         trustedRoot,

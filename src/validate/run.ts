@@ -8,7 +8,8 @@ import { loadPolicy } from '../policy/engine.ts';
 import type { PolicyInput, Snapshot } from '../policy/input.ts';
 import type { SigstoreOpts } from '../policy/types.ts';
 import type { ComponentReport, Report } from '../report/model.ts';
-import type { VerificationMode } from '../sigstore/types.ts';
+import type { VerificationMode, VerifyContext } from '../sigstore/types.ts';
+import { repositoryName } from '../oci/reference.ts';
 import { verifyImageAttestations } from '../sigstore/verify-attestations.ts';
 import { verifyImageSignatures } from '../sigstore/verify-signatures.ts';
 import { lazyTrustedRoot } from '../sigstore/trust-root.ts';
@@ -101,12 +102,30 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
       artifacts: config.snapshot.artifacts ?? {},
     };
     const mode = verificationMode(config);
+    // Identical digests across components (an image listed twice, shared platform images) are
+    // verified once: digests are immutable, so the verdict is the same.
+    const once = <T>(fn: (ctx: VerifyContext) => Promise<T>): ((ctx: VerifyContext) => Promise<T>) => {
+      const seen = new Map<string, Promise<T>>();
+      return (ctx) => {
+        const key = `${repositoryName(ctx.ref)}@${ctx.digest}`;
+        let p = seen.get(key);
+        if (!p) {
+          p = fn(ctx);
+          seen.set(key, p);
+          // A network failure is not a verdict: the next component asking tries again.
+          p.catch(() => seen.delete(key));
+        }
+        return p;
+      };
+    };
+    const verifySignatures = once(verifyImageSignatures);
+    const verifyAttestations = once(verifyImageAttestations);
     const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env: options.env ?? process.env });
     const outcomes = await mapWithConcurrency(expanded, config.workers, (p): Promise<ComponentOutcome> =>
       validateComponent(p, {
         sourceFor,
-        verifySignatures: verifyImageSignatures,
-        verifyAttestations: verifyImageAttestations,
+        verifySignatures,
+        verifyAttestations,
         mode,
         ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}),
         trustedRoot,

@@ -1,0 +1,78 @@
+// Registry faults injected by a loopback proxy (429 with Retry-After, 500s, dropped connections):
+// the run still reaches the right verdicts, and what cannot be fetched is never a pass.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeFixtures, type Fixtures } from '../support/fixtures.ts';
+import { freePort, startRegistry, type TestRegistry } from '../support/registry.ts';
+import { validateJson } from '../support/run-cli.ts';
+
+let reg: TestRegistry;
+let fx: Fixtures;
+before(async () => {
+  reg = await startRegistry();
+  fx = await makeFixtures(reg);
+});
+after(async () => {
+  await reg.stop();
+});
+
+/** Each distinct request fails its first `failures` tries (429 Retry-After: 1, 500, or a drop), then passes through. */
+async function faultyProxy(failures: number): Promise<{ host: string; server: Server; injected: () => number }> {
+  const tries = new Map<string, number>();
+  let injected = 0;
+  let n = 0;
+  const [host, port] = reg.host.split(':') as [string, string];
+  const server = createServer((req, res) => {
+    const key = `${req.method} ${req.url}`;
+    const t = tries.get(key) ?? 0;
+    tries.set(key, t + 1);
+    if (t < failures) {
+      injected++;
+      const kind = n++ % 3;
+      if (kind === 0) return void res.writeHead(429, { 'retry-after': '1' }).end();
+      if (kind === 1) return void res.writeHead(500).end();
+      return void req.socket.destroy();
+    }
+    const up = httpRequest({ host, port: Number(port), path: req.url, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  const p = await freePort();
+  await new Promise<void>((r) => server.listen(p, '127.0.0.1', r));
+  return { host: `127.0.0.1:${p}`, server, injected: () => injected };
+}
+
+test('transient faults on every request: retried, and every verdict is the same as without faults', async () => {
+  const proxy = await faultyProxy(1);
+  try {
+    const images = [fx.happy, ...fx.snapshot, fx.unsigned];
+    const file = join(fx.dir, 'faulty.json');
+    await writeFile(file, JSON.stringify({ components: images.map((img, i) => ({ name: `c${i}`, containerImage: img.ref.replace(reg.host, proxy.host) })) }));
+    const { report } = await validateJson(['--images', file, '--public-key', fx.key.pub, '--ignore-rekor', '--strict=false'], { ...process.env, VOUCH_CACHE_DIR: join(fx.dir, 'cache-faults') });
+    const byName = new Map(report.components.map((c) => [String(c.name), c]));
+    for (let i = 0; i < images.length - 1; i++) assert.equal(byName.get(`c${i}`)!.success, true, `c${i}`);
+    const unsigned = byName.get(`c${images.length - 1}`)!;
+    assert.equal(unsigned.success, false);
+    assert.deepEqual((unsigned.violations as { metadata: { code: string } }[]).map((v) => v.metadata.code), ['builtin.attestation.signature_check', 'builtin.image.signature_check']);
+    assert.ok(proxy.injected() > 20, `injected ${proxy.injected()} faults`);
+  } finally {
+    proxy.server.close();
+  }
+});
+
+test('a registry that keeps failing: the component fails as inaccessible, never passes', async () => {
+  const proxy = await faultyProxy(100);
+  try {
+    const { code, report } = await validateJson(['--image', fx.happy.ref.replace(reg.host, proxy.host), '--public-key', fx.key.pub, '--ignore-rekor'], { ...process.env, VOUCH_CACHE_DIR: join(fx.dir, 'cache-down') });
+    assert.equal(code, 1);
+    assert.equal(report.success, false);
+    assert.deepEqual((report.components[0]!.violations as { metadata: { code: string } }[]).map((v) => v.metadata.code), ['builtin.image.accessible']);
+  } finally {
+    proxy.server.close();
+  }
+});
