@@ -14438,12 +14438,12 @@ ${ctx.indent}`;
       for (const {
         format,
         test,
-        resolve: resolve10
+        resolve: resolve11
       } of tags) {
         if (test) {
           const match = str4.match(test);
           if (match) {
-            let res = resolve10.apply(null, match);
+            let res = resolve11.apply(null, match);
             if (!(res instanceof Scalar)) res = new Scalar(res);
             if (format) res.format = format;
             return res;
@@ -27242,13 +27242,13 @@ var require_lib2 = __commonJS({
         unref: options.unref,
         maxRetryTime: options.maxRetryTime
       });
-      return new Promise(function(resolve10, reject) {
+      return new Promise(function(resolve11, reject) {
         operation.attempt(async (number) => {
           try {
             const result2 = await fn((err) => {
               throw Object.assign(new Error("Retrying"), { code: "EPROMISERETRY", retried: err });
             }, number, operation);
-            return resolve10(result2);
+            return resolve11(result2);
           } catch (err) {
             if (!isRetryError(err)) {
               return reject(err);
@@ -27377,12 +27377,12 @@ var require_fetcher = __commonJS({
     };
     exports.DefaultFetcher = DefaultFetcher;
     var writeBufferToStream = async (stream, buffer) => {
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve11, reject) => {
         stream.write(buffer, (err) => {
           if (err) {
             reject(err);
           }
-          resolve10(true);
+          resolve11(true);
         });
       });
     };
@@ -28081,7 +28081,7 @@ var require_target = __commonJS({
     var error_1 = require_error7();
     async function readTarget(tuf, targetPath) {
       const path = await getTargetPath(tuf, targetPath);
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve11, reject) => {
         fs_1.default.readFile(path, "utf-8", (err, data) => {
           if (err) {
             reject(new error_1.TUFError({
@@ -28090,7 +28090,7 @@ var require_target = __commonJS({
               cause: err
             }));
           } else {
-            resolve10(data);
+            resolve11(data);
           }
         });
       });
@@ -30397,9 +30397,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve10, reject) => {
+          return new Promise((resolve11, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve10(data);
+              return err ? reject(err) : resolve11(data);
             });
           });
         }
@@ -30437,12 +30437,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve10, reject) => {
+          return new Promise((resolve11, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve10(data);
+              ) : resolve11(data);
             });
           });
         }
@@ -30986,18 +30986,18 @@ var require_constants2 = __commonJS({
       TYPE2[TYPE2["REQUEST"] = 1] = "REQUEST";
       TYPE2[TYPE2["RESPONSE"] = 2] = "RESPONSE";
     })(TYPE = exports.TYPE || (exports.TYPE = {}));
-    var FLAGS2;
-    (function(FLAGS3) {
-      FLAGS3[FLAGS3["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
-      FLAGS3[FLAGS3["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
-      FLAGS3[FLAGS3["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
-      FLAGS3[FLAGS3["CHUNKED"] = 8] = "CHUNKED";
-      FLAGS3[FLAGS3["UPGRADE"] = 16] = "UPGRADE";
-      FLAGS3[FLAGS3["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
-      FLAGS3[FLAGS3["SKIPBODY"] = 64] = "SKIPBODY";
-      FLAGS3[FLAGS3["TRAILING"] = 128] = "TRAILING";
-      FLAGS3[FLAGS3["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
-    })(FLAGS2 = exports.FLAGS || (exports.FLAGS = {}));
+    var FLAGS3;
+    (function(FLAGS4) {
+      FLAGS4[FLAGS4["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
+      FLAGS4[FLAGS4["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
+      FLAGS4[FLAGS4["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
+      FLAGS4[FLAGS4["CHUNKED"] = 8] = "CHUNKED";
+      FLAGS4[FLAGS4["UPGRADE"] = 16] = "UPGRADE";
+      FLAGS4[FLAGS4["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
+      FLAGS4[FLAGS4["SKIPBODY"] = 64] = "SKIPBODY";
+      FLAGS4[FLAGS4["TRAILING"] = 128] = "TRAILING";
+      FLAGS4[FLAGS4["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
+    })(FLAGS3 = exports.FLAGS || (exports.FLAGS = {}));
     var LENIENT_FLAGS;
     (function(LENIENT_FLAGS2) {
       LENIENT_FLAGS2[LENIENT_FLAGS2["HEADERS"] = 1] = "HEADERS";
@@ -32709,8 +32709,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve10, reject) => {
-        res = resolve10;
+      const promise = new Promise((resolve11, reject) => {
+        res = resolve11;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -34961,12 +34961,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve10, reject) => {
+      const waitForDrain = () => new Promise((resolve11, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve10;
+          callback = resolve11;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -35636,12 +35636,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve10, reject) => {
+      const waitForDrain = () => new Promise((resolve11, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve10;
+          callback = resolve11;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -36120,16 +36120,16 @@ var require_client2 = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve10) => {
+        return new Promise((resolve11) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve10;
+            this[kClosedResolve] = resolve11;
           } else {
-            resolve10(null);
+            resolve11(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve10) => {
+        return new Promise((resolve11) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -36140,7 +36140,7 @@ var require_client2 = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve10(null);
+            resolve11(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -36191,7 +36191,7 @@ var require_client2 = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve10, reject) => {
+        const socket = await new Promise((resolve11, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -36203,7 +36203,7 @@ var require_client2 = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve10(socket2);
+              resolve11(socket2);
             }
           });
         });
@@ -36539,8 +36539,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve10) => {
-            this[kClosedResolve] = resolve10;
+          await new Promise((resolve11) => {
+            this[kClosedResolve] = resolve11;
           });
         }
       }
@@ -37809,7 +37809,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve10, reject) => {
+        return await new Promise((resolve11, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -37822,7 +37822,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve10(null);
+              resolve11(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -37841,7 +37841,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve11, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -37858,7 +37858,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve10,
+              resolve: resolve11,
               reject,
               length: 0,
               body: []
@@ -37928,18 +37928,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve10, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve11, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve10(chunksDecode(body, length));
+          resolve11(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve10(JSON.parse(chunksDecode(body, length)));
+          resolve11(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve10(chunksConcat(body, length).buffer);
+          resolve11(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve10(new Blob(body, { type: stream[kContentType] }));
+          resolve11(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve10(chunksConcat(body, length));
+          resolve11(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -38196,9 +38196,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve11(data);
           });
         });
       }
@@ -38421,9 +38421,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve11(data);
           });
         });
       }
@@ -38708,9 +38708,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve11(data);
           });
         });
       }
@@ -38802,9 +38802,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve11(data);
           });
         });
       }
@@ -42667,7 +42667,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve10, reject) => agent.dispatch(
+        return new Promise((resolve11, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -42743,7 +42743,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve10({
+              resolve11({
                 status,
                 statusText,
                 headersList,
@@ -42786,7 +42786,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve10({
+              resolve11({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -46527,8 +46527,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve10) => {
-        setTimeout(resolve10, ms).unref();
+      return new Promise((resolve11) => {
+        setTimeout(resolve11, ms).unref();
       });
     }
     module.exports = {
@@ -50765,17 +50765,17 @@ function fromEntry(entry) {
   return void 0;
 }
 function fromHelper(helper, registry) {
-  return new Promise((resolve10) => {
+  return new Promise((resolve11) => {
     const child = execFile(`docker-credential-${helper}`, ["get"], { timeout: 1e4 }, (err, stdout) => {
-      if (err) return resolve10(void 0);
+      if (err) return resolve11(void 0);
       try {
         const parsed = JSON.parse(stdout);
-        if (!parsed.Secret) return resolve10(void 0);
-        resolve10(
+        if (!parsed.Secret) return resolve11(void 0);
+        resolve11(
           parsed.Username === "<token>" ? { kind: "identity-token", username: "<token>", token: parsed.Secret } : { kind: "basic", username: parsed.Username ?? "", password: parsed.Secret }
         );
       } catch {
-        resolve10(void 0);
+        resolve11(void 0);
       }
     });
     child.stdin?.end(DOCKER_HUB_KEYS.includes(registry) ? "https://index.docker.io/v1/" : registry);
@@ -50842,7 +50842,7 @@ var Semaphore = class {
     this.limit = limit;
   }
   async run(fn) {
-    if (this.active >= this.limit) await new Promise((resolve10) => this.waiting.push(resolve10));
+    if (this.active >= this.limit) await new Promise((resolve11) => this.waiting.push(resolve11));
     this.active++;
     try {
       return await fn();
@@ -51858,6 +51858,7 @@ var VALIDATE_IMAGE_FLAGS = [
   { name: "color", kind: "bool", help: "Force colour in the text report", default: false },
   { name: "no-color", kind: "bool", help: "Disable colour in the text report", default: false },
   { name: "workers", kind: "string", help: "Components validated in parallel", default: "5" },
+  { name: "shard", kind: "string", help: "I/N: validate the I-th of N deterministic slices of the snapshot (join with vouch merge-reports)" },
   { name: "timeout", kind: "string", help: "Give up after this long (Go duration; 0 = no limit)", default: "5m" },
   { name: "opa", kind: "string", help: "Path of the opa binary used to compile Rego (else OPA_PATH, then PATH)" },
   { name: "cache-dir", kind: "string", help: "Cache directory (else VOUCH_CACHE_DIR, then ~/.cache/vouch)" },
@@ -51979,6 +51980,15 @@ async function buildRunConfig(argv, env, cwd) {
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
     throw new InputError("INVALID_WORKERS", `--workers ${JSON.stringify(workersText)}: expected a whole number from 1 to 256`, { value: workersText });
   }
+  const shardText = getString(flags, "shard");
+  let shard;
+  if (shardText !== "") {
+    const m = /^(\d+)\/(\d+)$/.exec(shardText);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) {
+      throw new InputError("INVALID_SHARD", `--shard ${JSON.stringify(shardText)}: expected I/N with 1 <= I <= N, e.g. 2/4`, { value: shardText });
+    }
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
   const config = {
     snapshot,
     ...snapshotFile ? { snapshotFile } : {},
@@ -51999,6 +52009,7 @@ async function buildRunConfig(argv, env, cwd) {
     showSuccesses: getBool(flags, "show-successes"),
     showWarnings: getBool(flags, "show-warnings"),
     workers,
+    ...shard ? { shard } : {},
     timeoutMs: parseDuration(getString(flags, "timeout"), "--timeout"),
     effectiveTime: parseEffectiveTime(getString(flags, "effective-time")),
     extraRuleData,
@@ -54607,6 +54618,11 @@ function parseComponents(snapshot, origin) {
     }
   });
 }
+function shardComponents(planned, shard) {
+  if (!shard) return planned;
+  const sorted = [...planned].sort((a, b) => a.component.containerImage < b.component.containerImage ? -1 : a.component.containerImage > b.component.containerImage ? 1 : 0);
+  return sorted.filter((_, i2) => i2 % shard.count === shard.index - 1);
+}
 async function expandIndexes(planned, sourceFor, log) {
   const expanded = await Promise.all(
     planned.map(async (p) => {
@@ -54699,7 +54715,7 @@ async function run3(config, options) {
   const now = options.now ?? /* @__PURE__ */ new Date();
   const effectiveTime = config.effectiveTime.kind === "fixed" ? config.effectiveTime.time : now;
   const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2) });
-  const planned = parseComponents(config.snapshot, config.snapshotFile ?? "--images");
+  const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? "--images"), config.shard);
   const policy = await loadPolicy2({
     spec: config.policy,
     effectiveTime,
@@ -54779,19 +54795,62 @@ function compareDescending(a, b) {
   return a.containerImage < b.containerImage ? 1 : a.containerImage > b.containerImage ? -1 : 0;
 }
 
-// src/faces/policy-build.ts
+// src/faces/merge-reports.ts
+import { readFile as readFile12 } from "node:fs/promises";
 import { resolve as resolve8 } from "node:path";
 
+// src/report/merge.ts
+function mergeReports(reports, origins) {
+  const first = reports[0];
+  if (!first) throw new InputError("MERGE_NOTHING", "vouch merge-reports needs at least one JSON report", { value: origins });
+  for (const [i2, r] of reports.entries()) {
+    if (!Array.isArray(r.components)) throw new InputError("MERGE_NOT_A_REPORT", `${origins[i2]}: not a vouch/ec JSON report (no components)`, { value: origins[i2] });
+    if (r.key !== first.key || JSON.stringify(r.policy) !== JSON.stringify(first.policy)) {
+      throw new InputError("MERGE_MISMATCH", `${origins[i2]}: made with another key or policy than ${origins[0]}; only shards of one run can be merged`, { value: origins[i2] });
+    }
+  }
+  const components = reports.flatMap((r) => r.components);
+  components.sort((a, b) => a.containerImage < b.containerImage ? 1 : a.containerImage > b.containerImage ? -1 : 0);
+  return { ...first, success: components.every((c) => c.success), components };
+}
+
+// src/faces/merge-reports.ts
+var FLAGS = [{ name: "output", kind: "slice", help: "FORMAT[=PATH], repeatable (default: json to stdout)" }];
+async function runMergeReports(argv, io) {
+  const flags = parseFlags(argv, FLAGS);
+  const files = flags.positionals.map((f) => resolve8(io.cwd, f));
+  const reports = [];
+  for (const f of files) {
+    try {
+      reports.push(JSON.parse(await readFile12(f, "utf8")));
+    } catch (err) {
+      throw new InputError("MERGE_UNREADABLE", `${f}: ${errorMessage(err)}`, { value: f });
+    }
+  }
+  const report = mergeReports(reports, files);
+  const targets = getSlice(flags, "output").map((t) => parseOutputTarget(t));
+  await writeOutputs(
+    { report, policyInputs: [], createdAt: /* @__PURE__ */ new Date(), color: false, showSuccesses: true, showWarnings: true, showPolicyDocsLink: false },
+    targets.length > 0 ? targets : [{ format: "json" }],
+    io.stdout,
+    io.cwd
+  );
+  return report.success ? ExitCode.Ok : ExitCode.PolicyFailed;
+}
+
+// src/faces/policy-build.ts
+import { resolve as resolve9 } from "node:path";
+
 // src/policy/build.ts
-import { readdir as readdir3, readFile as readFile12, stat as stat4 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile13, stat as stat4 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function rego(dir) {
-  if ((await stat4(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile12(dir, "utf8") }] : [];
+  if ((await stat4(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile13(dir, "utf8") }] : [];
   const out = [];
   for (const e of (await readdir3(dir, { withFileTypes: true, recursive: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
     if (e.isFile() && e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) {
       const p = join11(e.parentPath, e.name);
-      out.push({ path: p, text: await readFile12(p, "utf8") });
+      out.push({ path: p, text: await readFile13(p, "utf8") });
     }
   }
   return out;
@@ -54819,20 +54878,20 @@ async function buildPolicyBundle(policyOrSource, out, opts) {
 }
 
 // src/faces/policy-build.ts
-var FLAGS = [
+var FLAGS2 = [
   { name: "policy", short: "p", kind: "string", help: "Policy configuration (file, URL or inline) or a single source URL" },
   { name: "output", short: "o", kind: "string", help: "Where to write the bundle (.tar.gz)" },
   { name: "opa", kind: "string", help: "Path of the opa binary" },
   { name: "cache-dir", kind: "string", help: "Cache directory" }
 ];
 async function runPolicyBuild(argv, io) {
-  const flags = parseFlags(argv, FLAGS);
+  const flags = parseFlags(argv, FLAGS2);
   const policy = getString(flags, "policy");
   const output = getString(flags, "output");
   if (policy === "" || output === "") {
     throw new InputError("POLICY_BUILD_USAGE", "vouch policy build needs --policy and --output (e.g. --output bundle.tar.gz)", { value: argv.join(" ") });
   }
-  const out = resolve8(io.cwd, output);
+  const out = resolve9(io.cwd, output);
   await buildPolicyBundle(policy, out, {
     baseDir: io.cwd,
     cacheDir: getString(flags, "cache-dir") || defaultCacheDir(process.env),
@@ -54850,6 +54909,8 @@ Usage:
   vouch validate image [flags]     Validate images of a snapshot against a policy
   vouch policy build --policy P --output bundle.tar.gz
                                    Pre-compile a policy so runs need no opa
+  vouch merge-reports [--output FORMAT[=PATH]] shard1.json shard2.json \u2026
+                                   Join the JSON reports of --shard runs
   vouch version                    Print the version
 
 Run 'vouch validate image --help' for its flags.`;
@@ -54917,6 +54978,7 @@ async function runCli(argv, env, io) {
       return ExitCode.Ok;
     }
     if (cmd === "policy" && sub === "build") return await runPolicyBuild(rest, io);
+    if (cmd === "merge-reports") return await runMergeReports(argv.slice(1), io);
     if (cmd !== "validate" || sub !== "image") {
       throw new InputError("UNKNOWN_COMMAND", `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(" "))}; run 'vouch --help'`, {
         value: cmd
@@ -55119,11 +55181,11 @@ import { EOL as EOL3 } from "os";
 import { constants as constants2, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -55139,7 +55201,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result2) {
-      result2.done ? resolve10(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve11(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -55454,8 +55516,8 @@ function warning(message, properties = {}) {
 }
 
 // src/faces/github.ts
-import { readFile as readFile13 } from "node:fs/promises";
-import { relative as relative3, resolve as resolve9 } from "node:path";
+import { readFile as readFile14 } from "node:fs/promises";
+import { relative as relative3, resolve as resolve10 } from "node:path";
 
 // src/faces/snapshot-lines.ts
 function componentLines(text) {
@@ -55582,10 +55644,10 @@ async function runGitHubAction(env) {
     setOutput("successes", String(t.successes));
     const reportPath = getInput("report-path").trim();
     const junitPath = getInput("junit-path").trim();
-    if (reportPath) setOutput("report-path", resolve9(inv.config.baseDir, reportPath));
-    if (junitPath) setOutput("junit-path", resolve9(inv.config.baseDir, junitPath));
+    if (reportPath) setOutput("report-path", resolve10(inv.config.baseDir, reportPath));
+    if (junitPath) setOutput("junit-path", resolve10(inv.config.baseDir, junitPath));
     setOutput("test-output", render("appstudio", { report, policyInputs: [], createdAt: /* @__PURE__ */ new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
-    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile13(inv.config.snapshotFile, "utf8") : void 0);
+    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile14(inv.config.snapshotFile, "utf8") : void 0);
     annotate(report, snapshotText, inv.config.snapshotFile, inv.config.snapshot.components.map((c) => c.containerImage));
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(jobSummary(report)).write();
     if (!report.success && inv.config.strict) setFailed(`vouch: ${t.failures} violation(s) in ${report.components.filter((c) => !c.success).length} component(s)`);

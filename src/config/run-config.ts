@@ -46,6 +46,7 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'color', kind: 'bool', help: 'Force colour in the text report', default: false },
   { name: 'no-color', kind: 'bool', help: 'Disable colour in the text report', default: false },
   { name: 'workers', kind: 'string', help: 'Components validated in parallel', default: '5' },
+  { name: 'shard', kind: 'string', help: 'I/N: validate the I-th of N deterministic slices of the snapshot (join with vouch merge-reports)' },
   { name: 'timeout', kind: 'string', help: 'Give up after this long (Go duration; 0 = no limit)', default: '5m' },
   { name: 'opa', kind: 'string', help: 'Path of the opa binary used to compile Rego (else OPA_PATH, then PATH)' },
   { name: 'cache-dir', kind: 'string', help: 'Cache directory (else VOUCH_CACHE_DIR, then ~/.cache/vouch)' },
@@ -194,6 +195,16 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     throw new InputError('INVALID_WORKERS', `--workers ${JSON.stringify(workersText)}: expected a whole number from 1 to 256`, { value: workersText });
   }
 
+  const shardText = getString(flags, 'shard');
+  let shard: RunConfig['shard'];
+  if (shardText !== '') {
+    const m = /^(\d+)\/(\d+)$/.exec(shardText);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) {
+      throw new InputError('INVALID_SHARD', `--shard ${JSON.stringify(shardText)}: expected I/N with 1 <= I <= N, e.g. 2/4`, { value: shardText });
+    }
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
+
   const config: RunConfig = {
     snapshot,
     ...(snapshotFile ? { snapshotFile } : {}),
@@ -214,6 +225,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     showSuccesses: getBool(flags, 'show-successes'),
     showWarnings: getBool(flags, 'show-warnings'),
     workers,
+    ...(shard ? { shard } : {}),
     timeoutMs: parseDuration(getString(flags, 'timeout'), '--timeout'),
     effectiveTime: parseEffectiveTime(getString(flags, 'effective-time')),
     extraRuleData,

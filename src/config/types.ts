@@ -45,6 +45,8 @@ export interface RunConfig {
   showSuccesses: boolean;
   showWarnings: boolean;
   workers: number;
+  /** `--shard I/N`: validate only the I-th of N deterministic slices of the snapshot. */
+  shard?: { index: number; count: number };
   /** Milliseconds; 0 = none. */
   timeoutMs: number;
   effectiveTime: EffectiveTimeSetting;

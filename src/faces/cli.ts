@@ -10,6 +10,7 @@ import { shouldColor } from '../report/formats/text.ts';
 import { runValidateImage } from '../validate/run.ts';
 import type { ValidationResult } from '../validate/types.ts';
 import { VERSION } from '../version.ts';
+import { runMergeReports } from './merge-reports.ts';
 import { runPolicyBuild } from './policy-build.ts';
 
 export interface CliIO {
@@ -24,6 +25,8 @@ Usage:
   vouch validate image [flags]     Validate images of a snapshot against a policy
   vouch policy build --policy P --output bundle.tar.gz
                                    Pre-compile a policy so runs need no opa
+  vouch merge-reports [--output FORMAT[=PATH]] shard1.json shard2.json …
+                                   Join the JSON reports of --shard runs
   vouch version                    Print the version
 
 Run 'vouch validate image --help' for its flags.`;
@@ -92,6 +95,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIO):
       return ExitCode.Ok;
     }
     if (cmd === 'policy' && sub === 'build') return await runPolicyBuild(rest, io);
+    if (cmd === 'merge-reports') return await runMergeReports(argv.slice(1), io);
     if (cmd !== 'validate' || sub !== 'image') {
       throw new InputError('UNKNOWN_COMMAND', `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(' '))}; run 'vouch --help'`, {
         value: cmd,

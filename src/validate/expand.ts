@@ -23,6 +23,16 @@ export function parseComponents(snapshot: Snapshot, origin: string): PlannedComp
 }
 
 /**
+ * `--shard I/N`: components sorted by image, every N-th from the I-th (before index expansion, so an
+ * index and its platforms stay in one shard). The same snapshot always splits the same way.
+ */
+export function shardComponents(planned: PlannedComponent[], shard: { index: number; count: number } | undefined): PlannedComponent[] {
+  if (!shard) return planned;
+  const sorted = [...planned].sort((a, b) => (a.component.containerImage < b.component.containerImage ? -1 : a.component.containerImage > b.component.containerImage ? 1 : 0));
+  return sorted.filter((_, i) => i % shard.count === shard.index - 1);
+}
+
+/**
  * Adds one component per platform of each image index, named `<name>-<digest>-<arch>` as ec does.
  * Lookup errors are only logged: the component's own validation reports an inaccessible image.
  */

@@ -15,7 +15,7 @@ import { verifyImageSignatures } from '../sigstore/verify-signatures.ts';
 import { lazyTrustedRoot } from '../sigstore/trust-root.ts';
 import { VERSION } from '../version.ts';
 import { validateComponent, type ComponentOutcome } from './component.ts';
-import { expandIndexes, parseComponents } from './expand.ts';
+import { expandIndexes, parseComponents, shardComponents } from './expand.ts';
 import { mapWithConcurrency } from './pool.ts';
 import type { ValidationResult } from './types.ts';
 
@@ -78,7 +78,7 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
   const effectiveTime = config.effectiveTime.kind === 'fixed' ? config.effectiveTime.time : now;
   const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2) });
 
-  const planned = parseComponents(config.snapshot, config.snapshotFile ?? '--images');
+  const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? '--images'), config.shard);
   const policy = await loadPolicy({
     spec: config.policy,
     effectiveTime,

@@ -202,3 +202,28 @@ test('--output attestation writes each verified statement (JSONL)', async () => 
   assert.equal(lines[0]!.predicateType, 'https://slsa.dev/provenance/v0.2');
   assert.equal(lines[0]!.subject[0]!.digest.sha256, fx.happy.digest.slice(7));
 });
+
+test('--shard I/N splits the snapshot; merge-reports joins the shards into the single run\'s report and JUnit', async () => {
+  const file = join(fx.dir, 'shard-components.yaml');
+  const images = [fx.happy, ...fx.snapshot, fx.unsigned];
+  await writeFile(file, `components:\n${images.map((s, i) => `  - name: s${i}\n    containerImage: ${s.ref}\n`).join('')}`);
+  const common = ['validate', 'image', '--images', file, ...keyArgs(), '--effective-time', '2026-11-01T00:00:00Z', '--strict=false'];
+  const single = await vouch([...common, '--output', `json=${join(fx.dir, 'single.json')}`], env());
+  assert.equal(single.code, 0, single.stderr);
+  const shards: string[] = [];
+  for (const s of ['1/3', '2/3', '3/3']) {
+    const out = join(fx.dir, `shard-${s.replace('/', '-')}.json`);
+    assert.equal((await vouch([...common, '--shard', s, '--output', `json=${out}`], env())).code, 0);
+    shards.push(out);
+  }
+  const sizes = await Promise.all(shards.map(async (f) => (JSON.parse(await readFile(f, 'utf8')) as { components: unknown[] }).components.length));
+  assert.deepEqual(sizes, [2, 2, 1]);
+  const merged = await vouch(['merge-reports', '--output', `json=${join(fx.dir, 'merged.json')}`, '--output', `junit=${join(fx.dir, 'merged.xml')}`, '--output', 'appstudio', ...shards]);
+  assert.equal(merged.code, 1, 'the merged report fails like the single run');
+  assert.deepEqual(JSON.parse(await readFile(join(fx.dir, 'merged.json'), 'utf8')), JSON.parse(await readFile(join(fx.dir, 'single.json'), 'utf8')));
+  assert.equal(JSON.parse(merged.stdout).failures, 2);
+  assert.equal((await readFile(join(fx.dir, 'merged.xml'), 'utf8')).match(/<testsuite /g)?.length, 5);
+  const bad = await vouch([...common, '--shard', '4/3']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--shard "4\/3": expected I\/N/);
+});
