@@ -1238,11 +1238,11 @@ var require_dist = __commonJS({
     var makeDir = async (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      const mkdir7 = promisify3(options.fs.mkdir);
+      const mkdir8 = promisify3(options.fs.mkdir);
       const stat6 = promisify3(options.fs.stat);
       if (useNativeRecursiveOption && options.fs.mkdir === fs3.mkdir) {
         const pth = path.resolve(input);
-        await mkdir7(pth, {
+        await mkdir8(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -1250,7 +1250,7 @@ var require_dist = __commonJS({
       }
       const make = async (pth) => {
         try {
-          await mkdir7(pth, options.mode);
+          await mkdir8(pth, options.mode);
           return pth;
         } catch (error2) {
           if (error2.code === "EPERM") {
@@ -4639,7 +4639,7 @@ var require_dist = __commonJS({
             }
             return mapped.length && mapped[0] === arrays[0] ? baseIntersection(mapped, undefined$1, comparator) : [];
           });
-          function join14(array, separator) {
+          function join15(array, separator) {
             return array == null ? "" : nativeJoin.call(array, separator);
           }
           function last(array) {
@@ -6563,7 +6563,7 @@ var require_dist = __commonJS({
           lodash2.isUndefined = isUndefined;
           lodash2.isWeakMap = isWeakMap;
           lodash2.isWeakSet = isWeakSet;
-          lodash2.join = join14;
+          lodash2.join = join15;
           lodash2.kebabCase = kebabCase;
           lodash2.last = last;
           lodash2.lastIndexOf = lastIndexOf;
@@ -27648,9 +27648,9 @@ var require_url = __commonJS({
   "node_modules/tuf-js/dist/utils/url.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.join = join14;
+    exports.join = join15;
     var url_1 = __require("url");
-    function join14(base, path) {
+    function join15(base, path) {
       return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path)).toString();
     }
     function ensureTrailingSlash(path) {
@@ -47387,7 +47387,7 @@ var require_undici = __commonJS({
 });
 
 // src/faces/cli.ts
-import { dirname as dirname3, join as join12 } from "node:path";
+import { dirname as dirname3, join as join13 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/config/run-config.ts
@@ -54199,45 +54199,6 @@ function attestationSyntaxFailed(err, detailed) {
 }
 var NO_MATCHING_ATTESTATIONS = { msg: "No attestations contain a subject that match the given image." };
 
-// src/validate/image-info.ts
-var BASE_NAME = "org.opencontainers.image.base.name";
-var BASE_DIGEST = "org.opencontainers.image.base.digest";
-var CONFIG_LIMIT = 4 * 1024 * 1024;
-async function imageConfig(source, ref, digest) {
-  const fetched = await source.getManifest(ref, digest);
-  if (!fetched || isIndex(fetched.manifest)) return {};
-  const manifest = fetched.manifest;
-  const blob = await source.getBlob(ref, manifest.config, CONFIG_LIMIT);
-  const parsed = JSON.parse(blob.toString("utf8"));
-  const config = typeof parsed === "object" && parsed !== null && "config" in parsed && typeof parsed.config === "object" && parsed.config !== null ? parsed.config : void 0;
-  return { ...config ? { config } : {}, ...manifest.annotations ? { annotations: manifest.annotations } : {} };
-}
-async function fetchImageInfo(sourceFor, ref, digest, log) {
-  const info = {};
-  let annotations;
-  try {
-    const own = await imageConfig(sourceFor(ref), ref, digest);
-    if (own.config) info.config = own.config;
-    annotations = own.annotations;
-  } catch (err) {
-    log(`unable to fetch the image config of ${pinnedReference(ref, digest)}: ${String(err)}`);
-  }
-  const baseName = annotations?.[BASE_NAME];
-  const baseDigest = annotations?.[BASE_DIGEST];
-  if (baseName && baseDigest) {
-    const parentRefText = `${baseName}@${baseDigest}`;
-    info.parent = { ref: parentRefText };
-    try {
-      const parentRef = parseReference(parentRefText);
-      const parent = await imageConfig(sourceFor(parentRef), parentRef, baseDigest);
-      if (parent.config) info.parent.config = parent.config;
-    } catch (err) {
-      log(`unable to fetch the parent image config ${parentRefText}: ${String(err)}`);
-    }
-  }
-  return info;
-}
-
 // src/validate/slsa-schema.ts
 var DIGEST_ALGORITHMS = [
   "sha256",
@@ -54521,7 +54482,7 @@ async function validateComponent(planned, deps) {
     return err;
   });
   const [info, sigCheck, attCheck] = await Promise.all([
-    fetchImageInfo(deps.sourceFor, ref, digest, deps.log),
+    deps.imageInfo(ref, digest),
     guarded(deps.verifySignatures(verifyCtx)),
     guarded(deps.verifyAttestations(verifyCtx))
   ]);
@@ -54668,6 +54629,75 @@ async function mapWithConcurrency(items, limit, fn) {
   return results2;
 }
 
+// src/validate/verdict-cache.ts
+import { createHash as createHash6 } from "node:crypto";
+import { mkdir as mkdir5, readFile as readFile12, rename as rename3, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join11 } from "node:path";
+function verdictKey(parts) {
+  return createHash6("sha256").update(JSON.stringify(parts)).digest("hex");
+}
+function diskVerdictCache(dir) {
+  const root = join11(dir, "verdicts");
+  return {
+    async get(key) {
+      try {
+        return JSON.parse(await readFile12(join11(root, key.slice(0, 2), `${key}.json`), "utf8"));
+      } catch {
+        return void 0;
+      }
+    },
+    async put(key, value) {
+      const d = join11(root, key.slice(0, 2));
+      try {
+        await mkdir5(d, { recursive: true });
+        const tmp = join11(d, `${key}.${process.pid}.tmp`);
+        await writeFile6(tmp, JSON.stringify(value));
+        await rename3(tmp, join11(d, `${key}.json`));
+      } catch {
+      }
+    }
+  };
+}
+
+// src/validate/image-info.ts
+var BASE_NAME = "org.opencontainers.image.base.name";
+var BASE_DIGEST = "org.opencontainers.image.base.digest";
+var CONFIG_LIMIT = 4 * 1024 * 1024;
+async function imageConfig(source, ref, digest) {
+  const fetched = await source.getManifest(ref, digest);
+  if (!fetched || isIndex(fetched.manifest)) return {};
+  const manifest = fetched.manifest;
+  const blob = await source.getBlob(ref, manifest.config, CONFIG_LIMIT);
+  const parsed = JSON.parse(blob.toString("utf8"));
+  const config = typeof parsed === "object" && parsed !== null && "config" in parsed && typeof parsed.config === "object" && parsed.config !== null ? parsed.config : void 0;
+  return { ...config ? { config } : {}, ...manifest.annotations ? { annotations: manifest.annotations } : {} };
+}
+async function fetchImageInfo(sourceFor, ref, digest, log) {
+  const info = {};
+  let annotations;
+  try {
+    const own = await imageConfig(sourceFor(ref), ref, digest);
+    if (own.config) info.config = own.config;
+    annotations = own.annotations;
+  } catch (err) {
+    log(`unable to fetch the image config of ${pinnedReference(ref, digest)}: ${String(err)}`);
+  }
+  const baseName = annotations?.[BASE_NAME];
+  const baseDigest = annotations?.[BASE_DIGEST];
+  if (baseName && baseDigest) {
+    const parentRefText = `${baseName}@${baseDigest}`;
+    info.parent = { ref: parentRefText };
+    try {
+      const parentRef = parseReference(parentRefText);
+      const parent = await imageConfig(sourceFor(parentRef), parentRef, baseDigest);
+      if (parent.config) info.parent.config = parent.config;
+    } catch (err) {
+      log(`unable to fetch the parent image config ${parentRefText}: ${String(err)}`);
+    }
+  }
+  return info;
+}
+
 // src/validate/run.ts
 function verificationMode(config) {
   if (config.publicKey) return { kind: "key", publicKey: config.publicKey, ignoreTlog: config.ignoreRekor };
@@ -54751,8 +54781,27 @@ async function run3(config, options) {
         return p;
       };
     };
-    const verifySignatures = once(verifyImageSignatures);
-    const verifyAttestations = once(verifyImageAttestations);
+    const cache = diskVerdictCache(config.cacheDir);
+    const env = options.env ?? process.env;
+    const basis = [VERSION, mode, config.trust, config.rekorUrl ?? "", ["SIGSTORE_ROOT_FILE", "SIGSTORE_REKOR_PUBLIC_KEY", "SIGSTORE_CT_LOG_PUBLIC_KEY_FILE", "SIGSTORE_TSA_CERTIFICATE_FILE"].map((k) => env[k] ?? "")];
+    const cached = (kind, fn) => async (ctx) => {
+      const key = verdictKey([kind, repositoryName(ctx.ref), ctx.digest, ...basis]);
+      const hit = await cache.get(key);
+      if (hit?.ok) return hit;
+      const verdict = await fn(ctx);
+      if (verdict.ok) await cache.put(key, verdict);
+      return verdict;
+    };
+    const imageInfo = async (ref, digest) => {
+      const key = verdictKey(["image-info", VERSION, repositoryName(ref), digest]);
+      const hit = await cache.get(key);
+      if (hit?.cached) return hit;
+      const info = await fetchImageInfo(sourceFor, ref, digest, log);
+      if (info.config) await cache.put(key, { ...info, cached: true });
+      return info;
+    };
+    const verifySignatures = once(cached("signatures", verifyImageSignatures));
+    const verifyAttestations = once(cached("attestations", verifyImageAttestations));
     const trustedRoot = lazyTrustedRoot({ ...config.trust, ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}, cacheDir: config.cacheDir, env: options.env ?? process.env });
     const outcomes = await mapWithConcurrency(
       expanded,
@@ -54761,6 +54810,7 @@ async function run3(config, options) {
         sourceFor,
         verifySignatures,
         verifyAttestations,
+        imageInfo,
         mode,
         ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {},
         trustedRoot,
@@ -54796,7 +54846,7 @@ function compareDescending(a, b) {
 }
 
 // src/faces/merge-reports.ts
-import { readFile as readFile12 } from "node:fs/promises";
+import { readFile as readFile13 } from "node:fs/promises";
 import { resolve as resolve8 } from "node:path";
 
 // src/report/merge.ts
@@ -54822,7 +54872,7 @@ async function runMergeReports(argv, io) {
   const reports = [];
   for (const f of files) {
     try {
-      reports.push(JSON.parse(await readFile12(f, "utf8")));
+      reports.push(JSON.parse(await readFile13(f, "utf8")));
     } catch (err) {
       throw new InputError("MERGE_UNREADABLE", `${f}: ${errorMessage(err)}`, { value: f });
     }
@@ -54842,15 +54892,15 @@ async function runMergeReports(argv, io) {
 import { resolve as resolve9 } from "node:path";
 
 // src/policy/build.ts
-import { readdir as readdir3, readFile as readFile13, stat as stat4 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { readdir as readdir3, readFile as readFile14, stat as stat4 } from "node:fs/promises";
+import { join as join12 } from "node:path";
 async function rego(dir) {
-  if ((await stat4(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile13(dir, "utf8") }] : [];
+  if ((await stat4(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile14(dir, "utf8") }] : [];
   const out = [];
   for (const e of (await readdir3(dir, { withFileTypes: true, recursive: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
     if (e.isFile() && e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) {
-      const p = join11(e.parentPath, e.name);
-      out.push({ path: p, text: await readFile13(p, "utf8") });
+      const p = join12(e.parentPath, e.name);
+      out.push({ path: p, text: await readFile14(p, "utf8") });
     }
   }
   return out;
@@ -54915,18 +54965,18 @@ Usage:
 
 Run 'vouch validate image --help' for its flags.`;
 function demoArgs() {
-  const root = join12(dirname3(fileURLToPath(import.meta.url)), "..");
+  const root = join13(dirname3(fileURLToPath(import.meta.url)), "..");
   const repo = root.endsWith("/src") ? dirname3(root) : root;
-  const demo = join12(repo, "examples", "demo");
+  const demo = join13(repo, "examples", "demo");
   return {
     cwd: repo,
     argv: [
       "--images",
-      join12(demo, "components.yaml"),
+      join13(demo, "components.yaml"),
       "--public-key",
-      join12(demo, "cosign.pub"),
+      join13(demo, "cosign.pub"),
       "--policy",
-      join12(demo, "policy.yaml"),
+      join13(demo, "policy.yaml"),
       "--ignore-rekor",
       "--show-successes",
       "--info",
@@ -55206,7 +55256,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access: access2, appendFile, writeFile: writeFile6 } = promises;
+var { access: access2, appendFile, writeFile: writeFile7 } = promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -55263,7 +55313,7 @@ var Summary = class {
     return __awaiter(this, void 0, void 0, function* () {
       const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
       const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile6 : appendFile;
+      const writeFunc = overwrite ? writeFile7 : appendFile;
       yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
       return this.emptyBuffer();
     });
@@ -55466,7 +55516,7 @@ import os3 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir: mkdir5, open, readdir: readdir4, rename: rename3, rm: rm3, rmdir, stat: stat5, symlink, unlink: unlink2 } = fs2.promises;
+var { chmod, copyFile, lstat, mkdir: mkdir6, open, readdir: readdir4, rename: rename4, rm: rm3, rmdir, stat: stat5, symlink, unlink: unlink2 } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
@@ -55516,7 +55566,7 @@ function warning(message, properties = {}) {
 }
 
 // src/faces/github.ts
-import { readFile as readFile14 } from "node:fs/promises";
+import { readFile as readFile15 } from "node:fs/promises";
 import { relative as relative3, resolve as resolve10 } from "node:path";
 
 // src/faces/snapshot-lines.ts
@@ -55647,7 +55697,7 @@ async function runGitHubAction(env) {
     if (reportPath) setOutput("report-path", resolve10(inv.config.baseDir, reportPath));
     if (junitPath) setOutput("junit-path", resolve10(inv.config.baseDir, junitPath));
     setOutput("test-output", render("appstudio", { report, policyInputs: [], createdAt: /* @__PURE__ */ new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
-    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile14(inv.config.snapshotFile, "utf8") : void 0);
+    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile15(inv.config.snapshotFile, "utf8") : void 0);
     annotate(report, snapshotText, inv.config.snapshotFile, inv.config.snapshot.components.map((c) => c.containerImage));
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(jobSummary(report)).write();
     if (!report.success && inv.config.strict) setFailed(`vouch: ${t.failures} violation(s) in ${report.components.filter((c) => !c.success).length} component(s)`);
@@ -55659,8 +55709,8 @@ async function runGitHubAction(env) {
 }
 
 // src/faces/tekton.ts
-import { mkdir as mkdir6, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { mkdir as mkdir7, writeFile as writeFile8 } from "node:fs/promises";
+import { join as join14 } from "node:path";
 var truthy = (v) => (v ?? "").trim().toLowerCase() === "true";
 function tektonArgs(env, resultsDir, reportsDir) {
   const args = [];
@@ -55685,10 +55735,10 @@ function tektonArgs(env, resultsDir, reportsDir) {
   str4("WORKERS", "workers");
   if (env.INFO === void 0 || truthy(env.INFO)) args.push("--info");
   args.push("--strict=false", "--show-successes", "--timeout", "0");
-  args.push("--output", `text=${join13(reportsDir, "text-report.txt")}?show-successes=false`);
-  args.push("--output", `json=${join13(reportsDir, "report-json.json")}`);
-  args.push("--output", `junit=${join13(reportsDir, "junit.xml")}`);
-  args.push("--output", `appstudio=${join13(resultsDir, "TEST_OUTPUT")}`);
+  args.push("--output", `text=${join14(reportsDir, "text-report.txt")}?show-successes=false`);
+  args.push("--output", `json=${join14(reportsDir, "report-json.json")}`);
+  args.push("--output", `junit=${join14(reportsDir, "junit.xml")}`);
+  args.push("--output", `appstudio=${join14(resultsDir, "TEST_OUTPUT")}`);
   args.push("--output", "text?show-successes=false");
   return args;
 }
@@ -55698,7 +55748,7 @@ async function runTektonStep(env) {
   const reportsDir = env.VOUCH_REPORTS_DIR || homeDir;
   const strict = env.STRICT === void 0 || truthy(env.STRICT);
   try {
-    await mkdir6(reportsDir, { recursive: true });
+    await mkdir7(reportsDir, { recursive: true });
     const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
     const result2 = await validateAndReport(inv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }, env, () => void 0);
     if (!result2.report.success) process.stderr.write("Error: success criteria not met\n");
@@ -55707,8 +55757,8 @@ async function runTektonStep(env) {
     process.stderr.write(`Error: ${errorMessage(err)}
 `);
     try {
-      await mkdir6(resultsDir, { recursive: true });
-      await writeFile7(join13(resultsDir, "TEST_OUTPUT"), `${renderTestOutputError(errorMessage(err), /* @__PURE__ */ new Date())}
+      await mkdir7(resultsDir, { recursive: true });
+      await writeFile8(join14(resultsDir, "TEST_OUTPUT"), `${renderTestOutputError(errorMessage(err), /* @__PURE__ */ new Date())}
 `);
     } catch (writeErr) {
       process.stderr.write(`Error: could not write TEST_OUTPUT: ${errorMessage(writeErr)}

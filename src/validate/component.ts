@@ -21,7 +21,7 @@ import {
   imageInaccessible,
   imageSignatureFailed,
 } from './builtins.ts';
-import { fetchImageInfo } from './image-info.ts';
+import type { ImageInfo } from './image-info.ts';
 import { hasProvenanceSchema, validateProvenanceStatement } from './slsa-schema.ts';
 import { sortResults } from '../policy/rules/order.ts';
 
@@ -37,6 +37,8 @@ export interface ComponentDeps {
   sourceFor(ref: ImageReference): ImageSource;
   verifySignatures(ctx: VerifyContext): Promise<SignatureCheck>;
   verifyAttestations(ctx: VerifyContext): Promise<AttestationCheck>;
+  /** The image's config and parent (cached by digest by the run). */
+  imageInfo(ref: ImageReference, digest: string): Promise<ImageInfo>;
   mode: VerificationMode;
   rekorUrl?: string;
   trustedRoot?: () => Promise<unknown>;
@@ -128,7 +130,7 @@ export async function validateComponent(planned: PlannedComponent, deps: Compone
       return err;
     });
   const [info, sigCheck, attCheck] = await Promise.all([
-    fetchImageInfo(deps.sourceFor, ref, digest, deps.log),
+    deps.imageInfo(ref, digest),
     guarded(deps.verifySignatures(verifyCtx)),
     guarded(deps.verifyAttestations(verifyCtx)),
   ]);

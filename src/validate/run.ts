@@ -17,6 +17,9 @@ import { VERSION } from '../version.ts';
 import { validateComponent, type ComponentOutcome } from './component.ts';
 import { expandIndexes, parseComponents, shardComponents } from './expand.ts';
 import { mapWithConcurrency } from './pool.ts';
+import { diskVerdictCache, verdictKey } from './verdict-cache.ts';
+import { fetchImageInfo, type ImageInfo } from './image-info.ts';
+import type { ImageReference } from '../oci/types.ts';
 import type { ValidationResult } from './types.ts';
 
 export interface RunOptions {
@@ -118,14 +121,36 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
         return p;
       };
     };
-    const verifySignatures = once(verifyImageSignatures);
-    const verifyAttestations = once(verifyImageAttestations);
+    const cache = diskVerdictCache(config.cacheDir);
+    const env = options.env ?? process.env;
+    // What a verdict depends on besides the digest: how it was verified, against which trust.
+    const basis = [VERSION, mode, config.trust, config.rekorUrl ?? '', ['SIGSTORE_ROOT_FILE', 'SIGSTORE_REKOR_PUBLIC_KEY', 'SIGSTORE_CT_LOG_PUBLIC_KEY_FILE', 'SIGSTORE_TSA_CERTIFICATE_FILE'].map((k) => env[k] ?? '')];
+    const cached = <T extends { ok: boolean }>(kind: string, fn: (ctx: VerifyContext) => Promise<T>): ((ctx: VerifyContext) => Promise<T>) => async (ctx) => {
+      const key = verdictKey([kind, repositoryName(ctx.ref), ctx.digest, ...basis]);
+      const hit = await cache.get<T>(key);
+      if (hit?.ok) return hit;
+      const verdict = await fn(ctx);
+      if (verdict.ok) await cache.put(key, verdict);
+      return verdict;
+    };
+    const imageInfo = async (ref: ImageReference, digest: string): Promise<ImageInfo> => {
+      const key = verdictKey(['image-info', VERSION, repositoryName(ref), digest]);
+      const hit = await cache.get<ImageInfo & { cached: true }>(key);
+      if (hit?.cached) return hit;
+      const info = await fetchImageInfo(sourceFor, ref, digest, log);
+      // Only complete answers: a config that could not be fetched is tried again next run.
+      if (info.config) await cache.put(key, { ...info, cached: true });
+      return info;
+    };
+    const verifySignatures = once(cached('signatures', verifyImageSignatures));
+    const verifyAttestations = once(cached('attestations', verifyImageAttestations));
     const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env: options.env ?? process.env });
     const outcomes = await mapWithConcurrency(expanded, config.workers, (p): Promise<ComponentOutcome> =>
       validateComponent(p, {
         sourceFor,
         verifySignatures,
         verifyAttestations,
+        imageInfo,
         mode,
         ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}),
         trustedRoot,

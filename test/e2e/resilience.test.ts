@@ -20,13 +20,15 @@ after(async () => {
 });
 
 /** Each distinct request fails its first `failures` tries (429 Retry-After: 1, 500, or a drop), then passes through. */
-async function faultyProxy(failures: number): Promise<{ host: string; server: Server; injected: () => number }> {
+async function faultyProxy(failures: number): Promise<{ host: string; server: Server; injected: () => number; requests: () => string[] }> {
   const tries = new Map<string, number>();
+  const seen: string[] = [];
   let injected = 0;
   let n = 0;
   const [host, port] = reg.host.split(':') as [string, string];
   const server = createServer((req, res) => {
     const key = `${req.method} ${req.url}`;
+    seen.push(key);
     const t = tries.get(key) ?? 0;
     tries.set(key, t + 1);
     if (t < failures) {
@@ -44,7 +46,7 @@ async function faultyProxy(failures: number): Promise<{ host: string; server: Se
   });
   const p = await freePort();
   await new Promise<void>((r) => server.listen(p, '127.0.0.1', r));
-  return { host: `127.0.0.1:${p}`, server, injected: () => injected };
+  return { host: `127.0.0.1:${p}`, server, injected: () => injected, requests: () => [...seen] };
 }
 
 test('transient faults on every request: retried, and every verdict is the same as without faults', async () => {
@@ -72,6 +74,27 @@ test('a registry that keeps failing: the component fails as inaccessible, never 
     assert.equal(code, 1);
     assert.equal(report.success, false);
     assert.deepEqual((report.components[0]!.violations as { metadata: { code: string } }[]).map((v) => v.metadata.code), ['builtin.image.accessible']);
+  } finally {
+    proxy.server.close();
+  }
+});
+
+test('a warm re-run with the on-disk verdict cache downloads no blob (one manifest request per component)', async () => {
+  const proxy = await faultyProxy(0);
+  try {
+    const images = [fx.happy, ...fx.snapshot];
+    const file = join(fx.dir, 'warm.json');
+    await writeFile(file, JSON.stringify({ components: images.map((img, i) => ({ name: `w${i}`, containerImage: img.ref.replace(reg.host, proxy.host) })) }));
+    const env = { ...process.env, VOUCH_CACHE_DIR: join(fx.dir, 'cache-warm') };
+    const args = ['--images', file, '--public-key', fx.key.pub, '--ignore-rekor'];
+    const cold = await validateJson(args, env);
+    assert.equal(cold.report.success, true);
+    const coldRequests = proxy.requests().length;
+    const warm = await validateJson(args, env);
+    assert.deepEqual(warm.report.components, cold.report.components);
+    const warmRequests = proxy.requests().slice(coldRequests);
+    assert.deepEqual(warmRequests.filter((r) => r.includes('/blobs/')), []);
+    assert.equal(warmRequests.length, images.length, warmRequests.join('\n'));
   } finally {
     proxy.server.close();
   }
