@@ -169,8 +169,9 @@ Node ${process.version}. Everything on loopback: a Debian docker-registry behind
 image signed with a key and attested twice (SLSA v1 provenance and a custom predicate) by the real cosign;
 the policy is examples/policies (compiled once with opa, evaluated in-process as WebAssembly).
 
-- **vouch cold**: a fresh cache (policy compiled with opa). **warm**: the same run again (compiled policy and
-  sources reused from the on-disk cache; registry data is fetched again — there is no verdict cache yet).
+- **vouch cold**: a fresh cache (policy compiled with opa). **warm**: the same run again: compiled policy,
+  sources, verification verdicts and image configs come from the on-disk cache, so only each image's
+  manifest is fetched (to pin the tag again).
 - **requests/component**: registry requests counted at the proxy, divided by N.
 - **policy eval median ms**: one component's input through every rule, after the one compile.
 - **peers**: per image \`cosign verify\` + \`cosign verify-attestation\` (two at a time), and \`opa eval\`
