@@ -53438,7 +53438,7 @@ function explain(err) {
   if (err instanceof import_verify.VerificationError || err instanceof import_verify.PolicyError) {
     switch (err.code) {
       case "SIGNATURE_ERROR":
-        return `invalid signature when validating ASN.1 encoded signature (it does not verify with ${"the given key or certificate"})`;
+        return "invalid signature when validating ASN.1 encoded signature (it does not verify with the given key or certificate)";
       case "TLOG_INCLUSION_PROMISE_ERROR":
         return `the transparency log's signed entry timestamp (SET) does not verify with a trusted Rekor key: ${err.message}`;
       case "TLOG_BODY_ERROR":
