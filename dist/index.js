@@ -51836,6 +51836,7 @@ var VALIDATE_IMAGE_FLAGS = [
   { name: "public-key", short: "k", kind: "string", help: "Public key (PEM text or file) the signatures must verify with" },
   { name: "rekor-url", short: "r", kind: "string", help: "Rekor URL (overrides the policy rekorUrl)" },
   { name: "ignore-rekor", kind: "bool", help: "Skip transparency-log verification (key mode only)", default: false },
+  { name: "insecure-ignore-sct", kind: "bool", help: "Keyless: accept certificates without a CT log SCT (private Fulcio without CT)", default: false },
   { name: "certificate-identity", kind: "string", help: "Keyless: expected certificate identity (exact)" },
   { name: "certificate-identity-regexp", kind: "string", help: "Keyless: certificate identity regular expression" },
   { name: "certificate-oidc-issuer", kind: "string", help: "Keyless: expected OIDC issuer (exact)" },
@@ -51998,6 +51999,7 @@ async function buildRunConfig(argv, env, cwd) {
     ...pki ? { pki } : {},
     ...spec.rekorUrl ? { rekorUrl: spec.rekorUrl } : {},
     ignoreRekor: getBool(flags, "ignore-rekor"),
+    ...getBool(flags, "insecure-ignore-sct") ? { ignoreSct: true } : {},
     trust: {
       ...getString(flags, "trusted-root") ? { trustedRootFile: resolve6(cwd, getString(flags, "trusted-root")) } : {},
       ...getString(flags, "tuf-mirror") ? { tufMirror: getString(flags, "tuf-mirror") } : {},
@@ -53831,7 +53833,7 @@ async function verifyLayerSigner(ctx, layer, signed) {
     const options = {
       tlogThreshold: rekor ? 1 : 0,
       timestampThreshold: 1,
-      ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0
+      ctlogThreshold: root.ctlogs.length > 0 && !ctx.mode.ignoreSct ? 1 : 0
     };
     verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...rekor ? { rekor } : {}, ...rfc3161 ? { rfc3161 } : {} }), signed.artifact, root, options);
   }
@@ -53927,7 +53929,11 @@ async function verifyBundleSigner(ctx, candidate) {
   const certKey = createPublicKey5(leafPem);
   for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, certKey);
   const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
-  verifyBundle((0, import_bundle3.bundleFromJSON)(json2), void 0, root, { tlogThreshold: entries.length > 0 ? 1 : 0, timestampThreshold: 1, ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0 });
+  verifyBundle((0, import_bundle3.bundleFromJSON)(json2), void 0, root, {
+    tlogThreshold: entries.length > 0 ? 1 : 0,
+    timestampThreshold: 1,
+    ctlogThreshold: root.ctlogs.length > 0 && !(ctx.mode.kind === "keyless" && ctx.mode.ignoreSct) ? 1 : 0
+  });
   const leaf = import_core5.X509Certificate.parse(leafPem);
   const sans = subjectAlternativeNames(leaf);
   const issuer = certificateIssuer(leaf);
@@ -54701,7 +54707,7 @@ async function fetchImageInfo(sourceFor, ref, digest, log) {
 // src/validate/run.ts
 function verificationMode(config) {
   if (config.publicKey) return { kind: "key", publicKey: config.publicKey, ignoreTlog: config.ignoreRekor };
-  return { kind: "keyless", identity: config.identity ?? {}, ...config.pki ? { pki: config.pki } : {} };
+  return { kind: "keyless", identity: config.identity ?? {}, ...config.pki ? { pki: config.pki } : {}, ...config.ignoreSct ? { ignoreSct: true } : {} };
 }
 function sigstoreOpts(config) {
   const id = config.identity ?? {};

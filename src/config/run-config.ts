@@ -24,6 +24,7 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'public-key', short: 'k', kind: 'string', help: 'Public key (PEM text or file) the signatures must verify with' },
   { name: 'rekor-url', short: 'r', kind: 'string', help: 'Rekor URL (overrides the policy rekorUrl)' },
   { name: 'ignore-rekor', kind: 'bool', help: 'Skip transparency-log verification (key mode only)', default: false },
+  { name: 'insecure-ignore-sct', kind: 'bool', help: 'Keyless: accept certificates without a CT log SCT (private Fulcio without CT)', default: false },
   { name: 'certificate-identity', kind: 'string', help: 'Keyless: expected certificate identity (exact)' },
   { name: 'certificate-identity-regexp', kind: 'string', help: 'Keyless: certificate identity regular expression' },
   { name: 'certificate-oidc-issuer', kind: 'string', help: 'Keyless: expected OIDC issuer (exact)' },
@@ -214,6 +215,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     ...(pki ? { pki } : {}),
     ...(spec.rekorUrl ? { rekorUrl: spec.rekorUrl } : {}),
     ignoreRekor: getBool(flags, 'ignore-rekor'),
+    ...(getBool(flags, 'insecure-ignore-sct') ? { ignoreSct: true } : {}),
     trust: {
       ...(getString(flags, 'trusted-root') ? { trustedRootFile: resolve(cwd, getString(flags, 'trusted-root')) } : {}),
       ...(getString(flags, 'tuf-mirror') ? { tufMirror: getString(flags, 'tuf-mirror') } : {}),

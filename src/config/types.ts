@@ -37,6 +37,8 @@ export interface RunConfig {
   pki?: { roots: string[]; intermediates: string[] };
   rekorUrl?: string;
   ignoreRekor: boolean;
+  /** Keyless: accept certificates without an SCT (cosign's --insecure-ignore-sct). */
+  ignoreSct?: boolean;
   /** Where the Sigstore trust root comes from (else the production root embedded in @sigstore/tuf). */
   trust: { trustedRootFile?: string; tufMirror?: string; tufRoot?: string };
   outputs: OutputTarget[];

@@ -103,7 +103,11 @@ export async function verifyBundleSigner(ctx: VerifyContext, candidate: BundleCa
   const certKey = createPublicKey(leafPem);
   for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, certKey);
   const root = await rootTrust(ctx, 'keyless verification needs the Fulcio CA');
-  verifyBundle(bundleFromJSON(json), undefined, root, { tlogThreshold: entries.length > 0 ? 1 : 0, timestampThreshold: 1, ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0 });
+  verifyBundle(bundleFromJSON(json), undefined, root, {
+    tlogThreshold: entries.length > 0 ? 1 : 0,
+    timestampThreshold: 1,
+    ctlogThreshold: root.ctlogs.length > 0 && !(ctx.mode.kind === 'keyless' && ctx.mode.ignoreSct) ? 1 : 0,
+  });
   const leaf = X509Certificate.parse(leafPem);
   const sans = subjectAlternativeNames(leaf);
   const issuer = certificateIssuer(leaf);

@@ -108,7 +108,7 @@ export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, s
     const options: VerifierOptions = {
       tlogThreshold: rekor ? 1 : 0,
       timestampThreshold: 1,
-      ctlogThreshold: root.ctlogs.length > 0 ? 1 : 0,
+      ctlogThreshold: root.ctlogs.length > 0 && !ctx.mode.ignoreSct ? 1 : 0,
     };
     // Only the leaf goes into the bundle: chain certificates from the signature are never anchors.
     verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...(rekor ? { rekor } : {}), ...(rfc3161 ? { rfc3161 } : {}) }), signed.artifact, root, options);

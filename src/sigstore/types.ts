@@ -22,6 +22,8 @@ export type VerificationMode =
        * Fulcio: certificates are chained to these, never to certificates carried by the signature.
        */
       pki?: { roots: string[]; intermediates: string[] };
+      /** cosign's --insecure-ignore-sct: certificates need no CT log proof (private Fulcio without CT). */
+      ignoreSct?: boolean;
     };
 
 export interface VerifyContext {

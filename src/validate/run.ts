@@ -31,7 +31,7 @@ export interface RunOptions {
 
 function verificationMode(config: RunConfig): VerificationMode {
   if (config.publicKey) return { kind: 'key', publicKey: config.publicKey, ignoreTlog: config.ignoreRekor };
-  return { kind: 'keyless', identity: config.identity ?? {}, ...(config.pki ? { pki: config.pki } : {}) };
+  return { kind: 'keyless', identity: config.identity ?? {}, ...(config.pki ? { pki: config.pki } : {}), ...(config.ignoreSct ? { ignoreSct: true } : {}) };
 }
 
 function sigstoreOpts(config: RunConfig): SigstoreOpts {

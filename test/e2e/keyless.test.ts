@@ -131,3 +131,21 @@ test('cosign v3 bundles signed with a key + Rekor verify; another key fails', { 
   const bad = await validateJson(['--image', keyedBundle.ref, '--public-key', other.pub, ...trust()], env);
   assert.equal(bad.code, 1);
 });
+
+test("cosign's trust overrides (SIGSTORE_ROOT_FILE, SIGSTORE_REKOR_PUBLIC_KEY, SIGSTORE_TSA_CERTIFICATE_FILE) replace the embedded root", { skip }, async () => {
+  const id = identityToken(stack, 'kubernetes');
+  const files = {
+    root: join(stack.dir, 'fulcio-root.pem'),
+    rekor: join(stack.dir, 'rekor.pub'),
+    tsa: join(stack.dir, 'tsa-chain.pem'),
+  };
+  await writeFile(files.root, await (await fetch(`${stack.fulcioUrl}/api/v1/rootCert`)).text());
+  await writeFile(files.rekor, stack.rekor!.publicKeyPem);
+  await writeFile(files.tsa, await (await fetch(`${stack.tsaUrl}/api/v1/timestamp/certchain`)).text());
+  // The loopback Fulcio issues no SCTs; the production CT logs stay in the root, so skip SCTs as cosign users do.
+  const args = ['--image', k8s.ref, '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer, '--rekor-url', stack.rekor!.url, '--insecure-ignore-sct'];
+  const withOverrides = await validateJson(args, { ...env, SIGSTORE_ROOT_FILE: files.root, SIGSTORE_REKOR_PUBLIC_KEY: files.rekor, SIGSTORE_TSA_CERTIFICATE_FILE: files.tsa });
+  assert.equal(withOverrides.code, 0, JSON.stringify(withOverrides.report).slice(0, 1500));
+  const embeddedOnly = await validateJson(args, env);
+  assert.equal(embeddedOnly.code, 1, 'the production root does not trust the loopback Fulcio');
+});
