@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VALIDATE_IMAGE_FLAGS, buildRunConfig, type ValidateInvocation } from '../config/run-config.ts';
 import { formatFlagHelp } from '../config/flags.ts';
-import type { RunConfig } from '../config/types.ts';
 import { ExitCode, InputError, VouchError, errorMessage } from '../errors.ts';
 import { writeOutputs } from '../report/targets.ts';
 import { shouldColor } from '../report/formats/text.ts';
@@ -122,4 +121,3 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIO):
   }
 }
 
-export type { RunConfig };

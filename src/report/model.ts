@@ -70,8 +70,8 @@ export interface ComponentReport {
   signatures?: EntitySignature[];
   attestations?: AttestationSummary[];
   /**
-   * vouch extension (not in ec): successes counted even when not shown, for TEST_OUTPUT, and the
-   * infrastructure error that made the component fail, if any. Serialised only when present.
+   * vouch's own fields, never written to ec-compatible outputs: successes counted even when not
+   * shown (TEST_OUTPUT counts them), and the infrastructure error behind a failure (JUnit `error`).
    */
   successCount?: number;
   infrastructureError?: InfrastructureError;
