@@ -6,7 +6,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPair, type KeyPair } from '../support/cosign.ts';
-import { pushImage, type PushedImage } from '../support/images.ts';
+import { pushImage, rewriteManifest, type PushedImage } from '../support/images.ts';
+import { RegistryClient } from '../../src/oci/client.ts';
+import { parseReference } from '../../src/oci/reference.ts';
 import { slsaV02 } from '../support/predicates.ts';
 import { startRegistry, type TestRegistry } from '../support/registry.ts';
 import { inPrivateNetworkNamespace } from '../support/sigstore-stack/services.ts';
@@ -23,6 +25,7 @@ let github: PushedImage;
 let keyed: PushedImage;
 let bundled: PushedImage;
 let keyedBundle: PushedImage;
+let keyed2: PushedImage;
 let key: KeyPair;
 let env: NodeJS.ProcessEnv;
 
@@ -31,9 +34,9 @@ before(async () => {
   stack = await startSigstoreStack({ rekor: true });
   reg = await startRegistry();
   env = { ...process.env, VOUCH_CACHE_DIR: join(stack.dir, 'vouch-cache') };
-  [k8s, github, keyed, bundled, keyedBundle] = (await Promise.all(
-    ['k8s', 'gh', 'keyed', 'bundled', 'keyed-bundle'].map((n) => pushImage(`${reg.host}/${n}:v1`)),
-  )) as [PushedImage, PushedImage, PushedImage, PushedImage, PushedImage];
+  [k8s, github, keyed, bundled, keyedBundle, keyed2] = (await Promise.all(
+    ['k8s', 'gh', 'keyed', 'bundled', 'keyed-bundle', 'keyed2'].map((n) => pushImage(`${reg.host}/${n}:v1`)),
+  )) as [PushedImage, PushedImage, PushedImage, PushedImage, PushedImage, PushedImage];
   key = await generateKeyPair(stack.dir, 'rekor-key');
   for (const [img, identity] of [[k8s, 'kubernetes'], [github, 'github']] as const) {
     await cosignSign(stack, img.pinned, { identity, rekor: true });
@@ -46,6 +49,15 @@ before(async () => {
   await cosignSign(stack, keyedBundle.pinned, { key: key.key, rekor: true, bundles: true });
   await cosignAttest(stack, keyedBundle.pinned, slsaV02(), 'slsaprovenance', { key: key.key, rekor: true, bundles: true });
   await cosignSign(stack, keyed.pinned, { key: key.key, rekor: true });
+  await cosignSign(stack, keyed2.pinned, { key: key.key, rekor: true });
+  await cosignAttest(stack, keyed2.pinned, slsaV02(), 'slsaprovenance', { key: key.key, rekor: true });
+  // keyed2's signature now carries keyed's Rekor entry: a valid SET, for another artifact.
+  const sigTag = (img: PushedImage): string => `${img.pinned.split('@')[0]}:${img.digest.replace(':', '-')}.sig`;
+  const other = await new RegistryClient().getManifest(parseReference(sigTag(keyed)), `${keyed.digest.replace(':', '-')}.sig`);
+  const otherBundle = (other!.manifest as { layers: { annotations: Record<string, string> }[] }).layers[0]!.annotations['dev.sigstore.cosign/bundle']!;
+  await rewriteManifest(sigTag(keyed2), (m) => {
+    (m.layers as { annotations: Record<string, string> }[])[0]!.annotations['dev.sigstore.cosign/bundle'] = otherBundle;
+  });
   await cosignAttest(stack, keyed.pinned, slsaV02(), 'slsaprovenance', { key: key.key, rekor: true });
 }, { timeout: 300_000 });
 after(async () => {
@@ -148,4 +160,12 @@ test("cosign's trust overrides (SIGSTORE_ROOT_FILE, SIGSTORE_REKOR_PUBLIC_KEY, S
   assert.equal(withOverrides.code, 0, JSON.stringify(withOverrides.report).slice(0, 1500));
   const embeddedOnly = await validateJson(args, env);
   assert.equal(embeddedOnly.code, 1, 'the production root does not trust the loopback Fulcio');
+});
+
+test('key + Rekor: a valid SET for another artifact (an entry copied from another signature) is rejected', { skip }, async () => {
+  const { code, report } = await validateJson(['--image', keyed2.ref, '--public-key', key.pub, ...trust()], env);
+  assert.equal(code, 1);
+  const violations = (report.components[0] as Component).violations!;
+  assert.deepEqual(violations.map((v) => (v as { metadata?: { code?: string } }).metadata?.code), ['builtin.image.signature_check']);
+  assert.match(violations[0]!.msg, /transparency log entry is for another signature or artifact/);
 });
