@@ -53561,6 +53561,16 @@ function identityMatcher(identity) {
     }
   };
 }
+function assertCertificateIdentity(leaf, identity) {
+  const sans = subjectAlternativeNames(leaf);
+  const issuer = certificateIssuer(leaf);
+  const matcher = identityMatcher(identity);
+  if (!matcher.matches(allSans(sans), issuer)) {
+    throw new SignatureRejected(
+      `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? "(none)"}; expected ${matcher.describe()}`
+    );
+  }
+}
 
 // src/sigstore/keys.ts
 var import_protobuf_specs = __toESM(require_dist4(), 1);
@@ -53837,14 +53847,7 @@ async function verifyLayerSigner(ctx, layer, signed) {
     };
     verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...rekor ? { rekor } : {}, ...rfc3161 ? { rfc3161 } : {} }), signed.artifact, root, options);
   }
-  const sans = subjectAlternativeNames(leaf);
-  const issuer = certificateIssuer(leaf);
-  const matcher = identityMatcher(ctx.mode.identity);
-  if (!matcher.matches(allSans(sans), issuer)) {
-    throw new SignatureRejected(
-      `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? "(none)"}; expected ${matcher.describe()}`
-    );
-  }
+  assertCertificateIdentity(leaf, ctx.mode.identity);
   return {
     keyid: subjectKeyId(leafPem),
     sig: signed.sig,
@@ -53934,16 +53937,23 @@ async function verifyBundleSigner(ctx, candidate) {
     timestampThreshold: 1,
     ctlogThreshold: root.ctlogs.length > 0 && !(ctx.mode.kind === "keyless" && ctx.mode.ignoreSct) ? 1 : 0
   });
-  const leaf = import_core5.X509Certificate.parse(leafPem);
-  const sans = subjectAlternativeNames(leaf);
-  const issuer = certificateIssuer(leaf);
-  const matcher = identityMatcher(ctx.mode.identity);
-  if (!matcher.matches(allSans(sans), issuer)) {
-    throw new SignatureRejected(
-      `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? "(none)"}; expected ${matcher.describe()}`
-    );
-  }
+  assertCertificateIdentity(import_core5.X509Certificate.parse(leafPem), ctx.mode.identity);
   return { keyid: subjectKeyId(leafPem), sig: sig.sig, certificate: leafPem, chain: [], metadata: certificateMetadata(leafPem) };
+}
+
+// src/sigstore/candidates.ts
+async function verifyCandidates(candidates) {
+  const verified = [];
+  const errors = [];
+  for (const c of candidates) {
+    try {
+      verified.push(await c.verify());
+    } catch (err) {
+      if (err instanceof RegistryError && err.transient) throw err;
+      errors.push(candidates.length > 1 ? `${c.label}: ${errorMessage(err)}` : errorMessage(err));
+    }
+  }
+  return { verified, errors };
 }
 
 // src/sigstore/verify-attestations.ts
@@ -53972,26 +53982,17 @@ async function verifyImageAttestations(ctx) {
   const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, "att"), bundleCandidates(ctx)]);
   const attestationBundles = bundles.candidates.filter((b) => !b.isSignature);
   if (layers.length === 0 && attestationBundles.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
-  const attestations = [];
-  const errors = [];
-  for (const b of attestationBundles) {
-    try {
-      const signature = await verifyBundleSigner(ctx, b);
-      assertSubjectNamesDigest(b.statement, ctx.digest);
-      attestations.push({ statement: b.statement, signatures: [signature] });
-    } catch (err) {
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(`bundle ${b.digest}: ${errorMessage(err)}`);
-    }
-  }
-  for (const layer of layers) {
-    try {
-      attestations.push(await verifyLayer(ctx, layer));
-    } catch (err) {
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(layers.length + attestationBundles.length > 1 ? `attestation ${layer.digest}: ${errorMessage(err)}` : errorMessage(err));
-    }
-  }
+  const { verified: attestations, errors } = await verifyCandidates([
+    ...attestationBundles.map((b) => ({
+      label: `bundle ${b.digest}`,
+      verify: async () => {
+        const signature = await verifyBundleSigner(ctx, b);
+        assertSubjectNamesDigest(b.statement, ctx.digest);
+        return { statement: b.statement, signatures: [signature] };
+      }
+    })),
+    ...layers.map((layer) => ({ label: `attestation ${layer.digest}`, verify: () => verifyLayer(ctx, layer) }))
+  ]);
   return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors, noneFound: false };
 }
 
@@ -54019,26 +54020,17 @@ async function verifyImageSignatures(ctx) {
   const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, "sig"), bundleCandidates(ctx)]);
   const signatureBundles = bundles.candidates.filter((b) => b.isSignature);
   if (layers.length === 0 && signatureBundles.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
-  const signatures = [];
-  const errors = [];
-  for (const b of signatureBundles) {
-    try {
-      const signature = await verifyBundleSigner(ctx, b);
-      assertSubjectNamesDigest(b.statement, ctx.digest);
-      signatures.push(signature);
-    } catch (err) {
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(`bundle ${b.digest}: ${errorMessage(err)}`);
-    }
-  }
-  for (const layer of layers) {
-    try {
-      signatures.push(await verifyLayer2(ctx, layer));
-    } catch (err) {
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(layers.length + signatureBundles.length > 1 ? `signature ${layer.digest}: ${errorMessage(err)}` : errorMessage(err));
-    }
-  }
+  const { verified: signatures, errors } = await verifyCandidates([
+    ...signatureBundles.map((b) => ({
+      label: `bundle ${b.digest}`,
+      verify: async () => {
+        const signature = await verifyBundleSigner(ctx, b);
+        assertSubjectNamesDigest(b.statement, ctx.digest);
+        return signature;
+      }
+    })),
+    ...layers.map((layer) => ({ label: `signature ${layer.digest}`, verify: () => verifyLayer2(ctx, layer) }))
+  ]);
   return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors, noneFound: false };
 }
 

@@ -8,9 +8,9 @@ import type { VerifierOptions } from '@sigstore/verify';
 import type { Descriptor } from '../oci/types.ts';
 import type { InTotoStatement } from '../policy/input.ts';
 import type { EntitySignature } from '../report/model.ts';
-import { allSans, certificateIssuer, certificateMetadata, hasCodeSigningEku, subjectAltNamesText, subjectAlternativeNames, subjectKeyId } from './certificate.ts';
+import { certificateMetadata, hasCodeSigningEku, subjectKeyId } from './certificate.ts';
 import { decodeStatement } from './claims.ts';
-import { identityMatcher } from './identity.ts';
+import { assertCertificateIdentity } from './identity.ts';
 import { keyTrustMaterial, parsePublicKey } from './keys.ts';
 import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
 import { rootTrust } from './signer-check.ts';
@@ -108,14 +108,6 @@ export async function verifyBundleSigner(ctx: VerifyContext, candidate: BundleCa
     timestampThreshold: 1,
     ctlogThreshold: root.ctlogs.length > 0 && !(ctx.mode.kind === 'keyless' && ctx.mode.ignoreSct) ? 1 : 0,
   });
-  const leaf = X509Certificate.parse(leafPem);
-  const sans = subjectAlternativeNames(leaf);
-  const issuer = certificateIssuer(leaf);
-  const matcher = identityMatcher(ctx.mode.identity);
-  if (!matcher.matches(allSans(sans), issuer)) {
-    throw new SignatureRejected(
-      `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? '(none)'}; expected ${matcher.describe()}`,
-    );
-  }
+  assertCertificateIdentity(X509Certificate.parse(leafPem), ctx.mode.identity);
   return { keyid: subjectKeyId(leafPem), sig: sig.sig, certificate: leafPem, chain: [], metadata: certificateMetadata(leafPem) };
 }

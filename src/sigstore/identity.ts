@@ -2,8 +2,11 @@
 // an unanchored regexp over one SAN only, sigstore.md §5.4): exact flags are exact string
 // comparisons; -regexp flags are regular expressions used as given, unanchored, like cosign (RE2's
 // MatchString) — write ^…$ to anchor. Identities are matched against EVERY SAN. Pure.
+import type { X509Certificate } from '@sigstore/core';
 import { InputError } from '../errors.ts';
 import type { IdentityConfig } from '../config/types.ts';
+import { allSans, certificateIssuer, subjectAltNamesText, subjectAlternativeNames } from './certificate.ts';
+import { SignatureRejected } from './verify-entity.ts';
 
 export interface IdentityMatcher {
   matches(sans: string[], issuer: string | undefined): boolean;
@@ -45,4 +48,16 @@ export function identityMatcher(identity: IdentityConfig): IdentityMatcher {
       return `${s} with ${i}`;
     },
   };
+}
+
+/** Throws SignatureRejected unless the certificate names the expected identity and issuer (cosign's words). */
+export function assertCertificateIdentity(leaf: X509Certificate, identity: IdentityConfig): void {
+  const sans = subjectAlternativeNames(leaf);
+  const issuer = certificateIssuer(leaf);
+  const matcher = identityMatcher(identity);
+  if (!matcher.matches(allSans(sans), issuer)) {
+    throw new SignatureRejected(
+      `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? '(none)'}; expected ${matcher.describe()}`,
+    );
+  }
 }

@@ -7,9 +7,9 @@ import type { Bundle } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import type { Descriptor } from '../oci/types.ts';
 import type { EntitySignature } from '../report/model.ts';
-import { allSans, certificateIssuer, certificateMetadata, hasCodeSigningEku, subjectAltNamesText, subjectAlternativeNames, subjectKeyId } from './certificate.ts';
+import { certificateMetadata, hasCodeSigningEku, subjectKeyId } from './certificate.ts';
 import { Annotation } from './cosign-layout.ts';
-import { identityMatcher } from './identity.ts';
+import { assertCertificateIdentity } from './identity.ts';
 import { keyTrustMaterial, parsePublicKey } from './keys.ts';
 import { parseRekorBundle, type RekorBundleAnnotation, type VerificationMaterialInput } from './legacy-bundle.ts';
 import { assertChainsToOrganisationCa } from './pki-chain.ts';
@@ -113,14 +113,7 @@ export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, s
     // Only the leaf goes into the bundle: chain certificates from the signature are never anchors.
     verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...(rekor ? { rekor } : {}), ...(rfc3161 ? { rfc3161 } : {}) }), signed.artifact, root, options);
   }
-  const sans = subjectAlternativeNames(leaf);
-  const issuer = certificateIssuer(leaf);
-  const matcher = identityMatcher(ctx.mode.identity);
-  if (!matcher.matches(allSans(sans), issuer)) {
-    throw new SignatureRejected(
-      `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? '(none)'}; expected ${matcher.describe()}`,
-    );
-  }
+  assertCertificateIdentity(leaf, ctx.mode.identity);
   return {
     keyid: subjectKeyId(leafPem),
     sig: signed.sig,

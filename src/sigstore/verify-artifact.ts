@@ -7,9 +7,8 @@ import { X509Certificate } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial } from '@sigstore/verify';
 import type { IdentityConfig } from '../config/types.ts';
-import { allSans, certificateIssuer, subjectAltNamesText, subjectAlternativeNames } from './certificate.ts';
 import { decodeStatement } from './claims.ts';
-import { identityMatcher } from './identity.ts';
+import { assertCertificateIdentity } from './identity.ts';
 import { keyTrustMaterial, parsePublicKey } from './keys.ts';
 import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
 import { assertTrustedRootComplete } from './trust-root.ts';
@@ -67,11 +66,5 @@ export function verifyArtifactBundle(v: ArtifactVerification): void {
   for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, createPublicKey(pem));
   const trust = toTrustMaterial(TrustedRoot.fromJSON(v.trustedRoot));
   verifyBundle(bundle, artifact, trust, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
-  const leaf = X509Certificate.parse(pem);
-  const sans = subjectAlternativeNames(leaf);
-  const issuer = certificateIssuer(leaf);
-  const matcher = identityMatcher(v.identity ?? {});
-  if (!matcher.matches(allSans(sans), issuer)) {
-    throw new SignatureRejected(`none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? '(none)'}`);
-  }
+  assertCertificateIdentity(X509Certificate.parse(pem), v.identity ?? {});
 }

@@ -1,10 +1,9 @@
 // builtin.attestation.signature_check: legacy `.att` DSSE layers of the image digest, each verified
 // with @sigstore/verify, payload type and subject checked; every verified one is kept.
-import { errorMessage } from '../errors.ts';
-import { RegistryError } from '../oci/errors.ts';
 import { dsse } from '@sigstore/core';
 import { MediaType, type Descriptor } from '../oci/types.ts';
 import { bundleCandidates, verifyBundleSigner } from './bundles.ts';
+import { verifyCandidates } from './candidates.ts';
 import { assertSubjectNamesDigest, decodeStatement, predicateBuildType } from './claims.ts';
 import { Annotation, legacyArtifacts } from './cosign-layout.ts';
 import { dsseBundle, parseEnvelope } from './legacy-bundle.ts';
@@ -41,26 +40,17 @@ export async function verifyImageAttestations(ctx: VerifyContext): Promise<Attes
   const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'att'), bundleCandidates(ctx)]);
   const attestationBundles = bundles.candidates.filter((b) => !b.isSignature);
   if (layers.length === 0 && attestationBundles.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
-  const attestations: VerifiedAttestation[] = [];
-  const errors: string[] = [];
-  for (const b of attestationBundles) {
-    try {
-      const signature = await verifyBundleSigner(ctx, b);
-      assertSubjectNamesDigest(b.statement, ctx.digest);
-      // ec reads no predicateBuildType for bundle attestations (ec-cli.md §3.1).
-      attestations.push({ statement: b.statement, signatures: [signature] });
-    } catch (err) {
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(`bundle ${b.digest}: ${errorMessage(err)}`);
-    }
-  }
-  for (const layer of layers) {
-    try {
-      attestations.push(await verifyLayer(ctx, layer));
-    } catch (err) {
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(layers.length + attestationBundles.length > 1 ? `attestation ${layer.digest}: ${errorMessage(err)}` : errorMessage(err));
-    }
-  }
+  const { verified: attestations, errors } = await verifyCandidates<VerifiedAttestation>([
+    ...attestationBundles.map((b) => ({
+      label: `bundle ${b.digest}`,
+      verify: async () => {
+        const signature = await verifyBundleSigner(ctx, b);
+        assertSubjectNamesDigest(b.statement, ctx.digest);
+        // ec reads no predicateBuildType for bundle attestations (ec-cli.md §3.1).
+        return { statement: b.statement, signatures: [signature] };
+      },
+    })),
+    ...layers.map((layer) => ({ label: `attestation ${layer.digest}`, verify: () => verifyLayer(ctx, layer) })),
+  ]);
   return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors, noneFound: false };
 }

@@ -1,11 +1,10 @@
 // builtin.image.signature_check: legacy `.sig` layers of the image digest, each verified with
 // @sigstore/verify and claim-checked; at least one must pass (cosign's rule).
 import { createHash } from 'node:crypto';
-import { errorMessage } from '../errors.ts';
-import { RegistryError } from '../oci/errors.ts';
 import { MediaType, type Descriptor } from '../oci/types.ts';
 import type { EntitySignature } from '../report/model.ts';
 import { bundleCandidates, verifyBundleSigner } from './bundles.ts';
+import { verifyCandidates } from './candidates.ts';
 import { assertSimpleSigningClaim, assertSubjectNamesDigest } from './claims.ts';
 import { Annotation, legacyArtifacts } from './cosign-layout.ts';
 import { messageSignatureBundle } from './legacy-bundle.ts';
@@ -42,26 +41,16 @@ export async function verifyImageSignatures(ctx: VerifyContext): Promise<Signatu
   const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'sig'), bundleCandidates(ctx)]);
   const signatureBundles = bundles.candidates.filter((b) => b.isSignature);
   if (layers.length === 0 && signatureBundles.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
-  const signatures: EntitySignature[] = [];
-  const errors: string[] = [];
-  for (const b of signatureBundles) {
-    try {
-      const signature = await verifyBundleSigner(ctx, b);
-      assertSubjectNamesDigest(b.statement, ctx.digest);
-      signatures.push(signature);
-    } catch (err) {
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(`bundle ${b.digest}: ${errorMessage(err)}`);
-    }
-  }
-  for (const layer of layers) {
-    try {
-      signatures.push(await verifyLayer(ctx, layer));
-    } catch (err) {
-      // The network failing is not a verdict on the signature: let the pipeline report it as such.
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(layers.length + signatureBundles.length > 1 ? `signature ${layer.digest}: ${errorMessage(err)}` : errorMessage(err));
-    }
-  }
+  const { verified: signatures, errors } = await verifyCandidates<EntitySignature>([
+    ...signatureBundles.map((b) => ({
+      label: `bundle ${b.digest}`,
+      verify: async () => {
+        const signature = await verifyBundleSigner(ctx, b);
+        assertSubjectNamesDigest(b.statement, ctx.digest);
+        return signature;
+      },
+    })),
+    ...layers.map((layer) => ({ label: `signature ${layer.digest}`, verify: () => verifyLayer(ctx, layer) })),
+  ]);
   return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors, noneFound: false };
 }
