@@ -2,11 +2,11 @@
 // the run still reaches the right verdicts, and what cannot be fetched is never a pass.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type Server } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeFixtures, type Fixtures } from '../support/fixtures.ts';
-import { freePort, startRegistry, type TestRegistry } from '../support/registry.ts';
+import { startProxy, type LoopbackProxy } from '../support/proxy.ts';
+import { startRegistry, type TestRegistry } from '../support/registry.ts';
 import { validateJson } from '../support/run-cli.ts';
 
 let reg: TestRegistry;
@@ -20,33 +20,17 @@ after(async () => {
 });
 
 /** Each distinct request fails its first `failures` tries (429 Retry-After: 1, 500, or a drop), then passes through. */
-async function faultyProxy(failures: number): Promise<{ host: string; server: Server; injected: () => number; requests: () => string[] }> {
-  const tries = new Map<string, number>();
-  const seen: string[] = [];
+async function faultyProxy(failures: number): Promise<LoopbackProxy & { injected: () => number }> {
   let injected = 0;
-  let n = 0;
-  const [host, port] = reg.host.split(':') as [string, string];
-  const server = createServer((req, res) => {
-    const key = `${req.method} ${req.url}`;
-    seen.push(key);
-    const t = tries.get(key) ?? 0;
-    tries.set(key, t + 1);
-    if (t < failures) {
-      injected++;
-      const kind = n++ % 3;
-      if (kind === 0) return void res.writeHead(429, { 'retry-after': '1' }).end();
-      if (kind === 1) return void res.writeHead(500).end();
-      return void req.socket.destroy();
-    }
-    const up = httpRequest({ host, port: Number(port), path: req.url, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    req.pipe(up);
+  const proxy = await startProxy(reg.host, (req, res, seen) => {
+    if (seen >= failures) return false;
+    const kind = injected++ % 3;
+    if (kind === 0) res.writeHead(429, { 'retry-after': '1' }).end();
+    else if (kind === 1) res.writeHead(500).end();
+    else req.socket.destroy();
+    return true;
   });
-  const p = await freePort();
-  await new Promise<void>((r) => server.listen(p, '127.0.0.1', r));
-  return { host: `127.0.0.1:${p}`, server, injected: () => injected, requests: () => [...seen] };
+  return { ...proxy, injected: () => injected };
 }
 
 test('transient faults on every request: retried, and every verdict is the same as without faults', async () => {
@@ -63,7 +47,7 @@ test('transient faults on every request: retried, and every verdict is the same 
     assert.deepEqual((unsigned.violations as { metadata: { code: string } }[]).map((v) => v.metadata.code), ['builtin.attestation.signature_check', 'builtin.image.signature_check']);
     assert.ok(proxy.injected() > 20, `injected ${proxy.injected()} faults`);
   } finally {
-    proxy.server.close();
+    proxy.close();
   }
 });
 
@@ -75,7 +59,7 @@ test('a registry that keeps failing: the component fails as inaccessible, never 
     assert.equal(report.success, false);
     assert.deepEqual((report.components[0]!.violations as { metadata: { code: string } }[]).map((v) => v.metadata.code), ['builtin.image.accessible']);
   } finally {
-    proxy.server.close();
+    proxy.close();
   }
 });
 
@@ -96,6 +80,6 @@ test('a warm re-run with the on-disk verdict cache downloads no blob (one manife
     assert.deepEqual(warmRequests.filter((r) => r.includes('/blobs/')), []);
     assert.equal(warmRequests.length, images.length, warmRequests.join('\n'));
   } finally {
-    proxy.server.close();
+    proxy.close();
   }
 });

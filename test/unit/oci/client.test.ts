@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryClient } from '../../../src/oci/client.ts';
 import { RegistryError } from '../../../src/oci/errors.ts';
 import { parseReference } from '../../../src/oci/reference.ts';
 import { MediaType } from '../../../src/oci/types.ts';
+import { startProxy } from '../../support/proxy.ts';
 import { freePort, startRegistry, type TestRegistry } from '../../support/registry.ts';
 
 let reg: TestRegistry;
@@ -81,36 +82,15 @@ test('an unreachable registry is a transient UNREACHABLE error after the retries
   await assert.rejects(client.resolve(parseReference(`127.0.0.1:${port}/app:v1`)), (e: unknown) => e instanceof RegistryError && e.code === 'UNREACHABLE' && e.transient);
 });
 
-/** A loopback proxy in front of the real registry, to inject what the registry itself never does. */
-async function proxy(handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, forward: () => void) => void): Promise<{ host: string; server: Server; count: () => number }> {
-  let n = 0;
-  const server = createServer((req, res) => {
-    n++;
-    const forward = (): void => {
-      const upstream = httpRequest({ host: '127.0.0.1', port: Number(reg.host.split(':')[1]), path: req.url, method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      req.pipe(upstream);
-    };
-    handler(req, res, forward);
-  });
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return { host: `127.0.0.1:${port}`, server, count: () => n };
-}
-
 test('429 with Retry-After is honoured, then the request succeeds', async () => {
   const client = new RegistryClient();
   await pushImage(client, `${reg.host}/retry:v1`);
   let refused = 0;
-  const p = await proxy((req, res, forward) => {
-    if (req.url?.includes('/manifests/') && refused < 1) {
-      refused++;
-      res.writeHead(429, { 'retry-after': '1' }).end();
-      return;
-    }
-    forward();
+  const p = await startProxy(reg.host, (req, res) => {
+    if (!req.url?.includes('/manifests/') || refused >= 1) return false;
+    refused++;
+    res.writeHead(429, { 'retry-after': '1' }).end();
+    return true;
   });
   try {
     const start = Date.now();
@@ -119,19 +99,17 @@ test('429 with Retry-After is honoured, then the request succeeds', async () => 
     assert.ok(Date.now() - start >= 950, 'waited for Retry-After');
     assert.equal(refused, 1);
   } finally {
-    p.server.close();
+    p.close();
   }
 });
 
 test('a blob whose bytes do not match its digest is rejected (tampering injected by a proxy)', async () => {
   const client = new RegistryClient();
   await pushImage(client, `${reg.host}/tamper:v1`);
-  const p = await proxy((req, res, forward) => {
-    if (req.url?.includes('/blobs/')) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(512, 1));
-      return;
-    }
-    forward();
+  const p = await startProxy(reg.host, (req, res) => {
+    if (!req.url?.includes('/blobs/')) return false;
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(512, 1));
+    return true;
   });
   try {
     const viaProxy = new RegistryClient();
@@ -140,7 +118,7 @@ test('a blob whose bytes do not match its digest is rejected (tampering injected
     assert.ok(fetched && 'layers' in fetched.manifest);
     await assert.rejects(viaProxy.getBlob(ref, fetched.manifest.layers[0]!), (e: unknown) => e instanceof RegistryError && e.code === 'DIGEST_MISMATCH');
   } finally {
-    p.server.close();
+    p.close();
   }
 });
 
@@ -183,13 +161,13 @@ test('the bearer-token flow: challenge, token from the realm with credentials, o
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
   });
   await new Promise<void>((r) => tokenServer.listen(tokenPort, '127.0.0.1', r));
-  const p = await proxy((req, res, forward) => {
-    if (req.headers.authorization !== `Bearer ${token}`) {
-      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${tokenPort}/token",service="test-registry",scope="repository:bearer:pull"` }).end();
-      return;
+  const p = await startProxy(reg.host, (req, res) => {
+    if (req.headers.authorization === `Bearer ${token}`) {
+      delete req.headers.authorization;
+      return false;
     }
-    delete req.headers.authorization;
-    forward();
+    res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${tokenPort}/token",service="test-registry",scope="repository:bearer:pull"` }).end();
+    return true;
   });
   try {
     await pushImage(new RegistryClient(), `${reg.host}/bearer:v1`);
@@ -203,7 +181,7 @@ test('the bearer-token flow: challenge, token from the realm with credentials, o
     assert.equal(lastScope, 'repository:bearer:pull');
     assert.equal(tokenAuth, `Basic ${Buffer.from('robot:pw').toString('base64')}`);
   } finally {
-    p.server.close();
+    p.close();
     tokenServer.close();
   }
 });
