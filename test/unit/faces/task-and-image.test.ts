@@ -86,13 +86,15 @@ test('component lines for annotations, in YAML and JSON components files', () =>
   assert.deepEqual([...componentLines('components:\n  - name: a\n    containerImage: r/a:1\n  - containerImage: "r/b@sha256:x"\n')], [['r/a:1', 3], ['r/b@sha256:x', 4]]);
 });
 
-test('Dockerfile: pinned bases, opa copied from the official image, non-root, exec-form entrypoint, OCI labels, no remote ADD', async () => {
+test('Dockerfile: bases pinned by digest, opa copied from the official image, non-root, exec-form entrypoint, OCI labels, no remote ADD', async () => {
   const text = await readFile(join(root, 'Dockerfile'), 'utf8');
   const instructions = text.replace(/\\\n/g, ' ').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
   const froms = instructions.filter((l) => l.startsWith('FROM'));
   assert.equal(froms.length, 2, 'multi-stage');
-  assert.match(text, /ARG OPA_IMAGE=docker\.io\/openpolicyagent\/opa:\d+\.\d+\.\d+-static/);
-  assert.match(text, /ARG NODE_IMAGE=docker\.io\/library\/node:24\.\d+\.\d+-bookworm-slim/);
+  // Every base pinned by digest: the official opa image and Node 24.
+  assert.match(text, /ARG OPA_IMAGE=docker\.io\/openpolicyagent\/opa:\d+\.\d+\.\d+-static@sha256:[0-9a-f]{64}\n/);
+  assert.match(text, /ARG NODE_IMAGE=docker\.io\/library\/node:24[\w.-]*-slim@sha256:[0-9a-f]{64}\n/);
+  assert.deepEqual(froms, ['FROM ${OPA_IMAGE} AS opa', 'FROM ${NODE_IMAGE} AS runtime']);
   assert.ok(instructions.some((l) => /^COPY --from=opa \/opa \/usr\/local\/bin\/opa$/.test(l)));
   const user = instructions.filter((l) => l.startsWith('USER')).pop();
   assert.match(user ?? '', /^USER 65532(:65532)?$/);
