@@ -1,6 +1,5 @@
 // The EnterpriseContractPolicy spec schema (ec-cli.md §2.1): unknown fields are rejected and every
 // error names the JSON path, so a typo in `include` can never silently pass. Pure.
-import type { PolicySpec } from './policy-spec.ts';
 
 type Shape =
   | { type: 'string'; pattern?: RegExp; minLength?: number }
@@ -135,8 +134,4 @@ export function policySpecErrors(value: unknown, root = 'spec'): string[] {
     });
   }
   return errors;
-}
-
-export function isPolicySpec(value: unknown): value is PolicySpec {
-  return policySpecErrors(value).length === 0;
 }
