@@ -50868,11 +50868,11 @@ function isRetryableStatus(status) {
   return RETRYABLE_STATUS.has(status);
 }
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function fetchWithRetry(url, init, policy, describe) {
+async function fetchWithRetry(url, init, policy, describe, gate = (attempt) => attempt()) {
   for (let attempt = 0; ; attempt++) {
     let res;
     try {
-      res = await fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) });
+      res = await gate(() => fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) }));
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
       if (attempt < policy.retries) {
@@ -51100,31 +51100,30 @@ var RegistryClient = class {
     const url = path.startsWith("http") ? path : `${this.baseUrl(ref)}/${path}`;
     const describe = `${method} ${url}`;
     const scope = `repository:${ref.repository}:${push ? "pull,push" : "pull"}`;
-    return this.semaphore.run(async () => {
-      for (let round = 0; ; round++) {
-        const auth = await this.authorization(ref, scope);
-        const res = await fetchWithRetry(
-          url,
-          () => ({
-            method,
-            headers: { "user-agent": this.userAgent, ...headers, ...auth ? { authorization: auth } : {} },
-            ...body ? { body } : {}
-          }),
-          this.retry,
-          describe
-        );
-        if (res.status === 401 && round === 0) {
-          const challenge = parseChallenge(res.headers.get("www-authenticate"));
-          await res.body?.cancel();
-          if (challenge) {
-            this.challenges.set(ref.registry, challenge);
-            this.authorizations.delete(`${ref.registry} ${scope}`);
-            continue;
-          }
+    for (let round = 0; ; round++) {
+      const auth = await this.authorization(ref, scope);
+      const res = await fetchWithRetry(
+        url,
+        () => ({
+          method,
+          headers: { "user-agent": this.userAgent, ...headers, ...auth ? { authorization: auth } : {} },
+          ...body ? { body } : {}
+        }),
+        this.retry,
+        describe,
+        (attempt) => this.semaphore.run(attempt)
+      );
+      if (res.status === 401 && round === 0) {
+        const challenge = parseChallenge(res.headers.get("www-authenticate"));
+        await res.body?.cancel();
+        if (challenge) {
+          this.challenges.set(ref.registry, challenge);
+          this.authorizations.delete(`${ref.registry} ${scope}`);
+          continue;
         }
-        return res;
       }
-    });
+      return res;
+    }
   }
   resolve(ref) {
     const id = ref.digest ?? ref.tag ?? "latest";
@@ -53943,16 +53942,18 @@ async function verifyBundleSigner(ctx, candidate) {
 
 // src/sigstore/candidates.ts
 async function verifyCandidates(candidates) {
+  const settled = await Promise.allSettled(candidates.map((c) => c.verify()));
   const verified = [];
   const errors = [];
-  for (const c of candidates) {
-    try {
-      verified.push(await c.verify());
-    } catch (err) {
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(candidates.length > 1 ? `${c.label}: ${errorMessage(err)}` : errorMessage(err));
+  settled.forEach((s, i2) => {
+    if (s.status === "fulfilled") {
+      verified.push(s.value);
+      return;
     }
-  }
+    const err = s.reason;
+    if (err instanceof RegistryError && err.transient) throw err;
+    errors.push(candidates.length > 1 ? `${candidates[i2].label}: ${errorMessage(err)}` : errorMessage(err));
+  });
   return { verified, errors };
 }
 

@@ -145,31 +145,30 @@ export class RegistryClient implements ImageSource {
     const url = path.startsWith('http') ? path : `${this.baseUrl(ref)}/${path}`;
     const describe = `${method} ${url}`;
     const scope = `repository:${ref.repository}:${push ? 'pull,push' : 'pull'}`;
-    return this.semaphore.run(async () => {
-      for (let round = 0; ; round++) {
-        const auth = await this.authorization(ref, scope);
-        const res = await fetchWithRetry(
-          url,
-          () => ({
-            method,
-            headers: { 'user-agent': this.userAgent, ...headers, ...(auth ? { authorization: auth } : {}) },
-            ...(body ? { body } : {}),
-          }),
-          this.retry,
-          describe,
-        );
-        if (res.status === 401 && round === 0) {
-          const challenge = parseChallenge(res.headers.get('www-authenticate'));
-          await res.body?.cancel();
-          if (challenge) {
-            this.challenges.set(ref.registry, challenge);
-            this.authorizations.delete(`${ref.registry} ${scope}`);
-            continue;
-          }
+    for (let round = 0; ; round++) {
+      const auth = await this.authorization(ref, scope);
+      const res = await fetchWithRetry(
+        url,
+        () => ({
+          method,
+          headers: { 'user-agent': this.userAgent, ...headers, ...(auth ? { authorization: auth } : {}) },
+          ...(body ? { body } : {}),
+        }),
+        this.retry,
+        describe,
+        (attempt) => this.semaphore.run(attempt),
+      );
+      if (res.status === 401 && round === 0) {
+        const challenge = parseChallenge(res.headers.get('www-authenticate'));
+        await res.body?.cancel();
+        if (challenge) {
+          this.challenges.set(ref.registry, challenge);
+          this.authorizations.delete(`${ref.registry} ${scope}`);
+          continue;
         }
-        return res;
       }
-    });
+      return res;
+    }
   }
 
   resolve(ref: ImageReference): Promise<Descriptor> {

@@ -54,20 +54,26 @@ export function isRetryableStatus(status: number): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Runs one attempt; the registry client passes its semaphore so only attempts, not waits, hold a slot. */
+export type AttemptGate = <T>(attempt: () => Promise<T>) => Promise<T>;
+
 /**
  * fetch with retries. `describe` names the request in errors (method and URL, never headers).
  * Returns the last response for non-retryable or exhausted statuses; throws only for network errors.
+ * Waits between attempts happen outside `gate`: a request sleeping on Retry-After must not keep
+ * other components' requests from going out.
  */
 export async function fetchWithRetry(
   url: string,
   init: () => RequestInit,
   policy: RetryPolicy,
   describe: string,
+  gate: AttemptGate = (attempt) => attempt(),
 ): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
-      res = await fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) });
+      res = await gate(() => fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) }));
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       if (attempt < policy.retries) {

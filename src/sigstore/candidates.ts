@@ -11,15 +11,19 @@ export interface Candidate<R> {
 }
 
 export async function verifyCandidates<R>(candidates: Candidate<R>[]): Promise<{ verified: R[]; errors: string[] }> {
+  // Candidates are fetched and verified side by side (a component's attestation envelopes are
+  // independent blobs); results keep the candidates' order so reports stay deterministic.
+  const settled = await Promise.allSettled(candidates.map((c) => c.verify()));
   const verified: R[] = [];
   const errors: string[] = [];
-  for (const c of candidates) {
-    try {
-      verified.push(await c.verify());
-    } catch (err) {
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(candidates.length > 1 ? `${c.label}: ${errorMessage(err)}` : errorMessage(err));
+  settled.forEach((s, i) => {
+    if (s.status === 'fulfilled') {
+      verified.push(s.value);
+      return;
     }
-  }
+    const err: unknown = s.reason;
+    if (err instanceof RegistryError && err.transient) throw err;
+    errors.push(candidates.length > 1 ? `${candidates[i]!.label}: ${errorMessage(err)}` : errorMessage(err));
+  });
   return { verified, errors };
 }

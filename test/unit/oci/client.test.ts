@@ -103,6 +103,29 @@ test('429 with Retry-After is honoured, then the request succeeds', async () => 
   }
 });
 
+
+test('a request waiting on Retry-After does not hold a concurrency slot', async () => {
+  const client = new RegistryClient();
+  await pushImage(client, `${reg.host}/slow:v1`);
+  await pushImage(client, `${reg.host}/fast:v1`);
+  const p = await startProxy(reg.host, (req, res, seen) => {
+    if (!req.url?.includes('/slow/manifests/') || seen > 0) return false;
+    res.writeHead(429, { 'retry-after': '2' }).end();
+    return true;
+  });
+  try {
+    // One slot: the fast request must go out while the slow one sleeps, not after it.
+    const oneSlot = new RegistryClient({ maxConcurrency: 1 });
+    const start = Date.now();
+    const slow = oneSlot.resolve(parseReference(`${p.host}/slow:v1`)).then(() => Date.now() - start);
+    await new Promise((r) => setTimeout(r, 200));
+    const fast = await oneSlot.resolve(parseReference(`${p.host}/fast:v1`)).then(() => Date.now() - start);
+    assert.ok(fast < 1500, `fast request done after ${fast} ms`);
+    assert.ok((await slow) >= 1950, 'slow request waited for Retry-After');
+  } finally {
+    p.close();
+  }
+});
 test('a blob whose bytes do not match its digest is rejected (tampering injected by a proxy)', async () => {
   const client = new RegistryClient();
   await pushImage(client, `${reg.host}/tamper:v1`);

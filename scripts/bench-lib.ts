@@ -1,0 +1,121 @@
+// Pure helpers of the benchmark: where registry requests go, where CPU time goes, and which
+// requests a fault-injecting proxy fails. Kept apart from scripts/bench.ts so they can be tested.
+
+/** The kind of one registry request, from `METHOD /path` as the loopback proxy logs it. */
+export function requestKind(line: string): string {
+  const path = line.slice(line.indexOf(' ') + 1).split('?')[0]!;
+  if (/\/referrers\//.test(path)) return 'referrers API';
+  const manifest = /\/manifests\/([^/]+)$/.exec(path);
+  if (manifest) {
+    const ref = manifest[1]!;
+    if (/^sha256-[0-9a-f]{64}\.sig$/.test(ref)) return '.sig manifest';
+    if (/^sha256-[0-9a-f]{64}\.att$/.test(ref)) return '.att manifest';
+    if (/^sha256-[0-9a-f]{64}$/.test(ref)) return 'referrers tag (fallback index)';
+    return 'image manifest';
+  }
+  if (/\/blobs\//.test(path)) return 'blob';
+  if (/^\/v2\/?$/.test(path)) return 'API check';
+  return 'other';
+}
+
+/** Requests per component by kind, in order of frequency. */
+export function requestBreakdown(lines: string[], components: number): { kind: string; perComponent: number }[] {
+  const counts = new Map<string, number>();
+  for (const l of lines) counts.set(requestKind(l), (counts.get(requestKind(l)) ?? 0) + 1);
+  return [...counts]
+    .map(([kind, n]) => ({ kind, perComponent: n / components }))
+    .sort((a, b) => b.perComponent - a.perComponent || a.kind.localeCompare(b.kind));
+}
+
+/** The subset of a V8 `.cpuprofile` the summary reads. */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Module start lines of an esbuild bundle: esbuild writes `// <path>` before each module's code.
+ * Returns [line (0-based), area] sorted by line, where area is `src/<layer>` or a package name.
+ */
+export function bundleModules(bundle: string): [number, string][] {
+  const out: [number, string][] = [];
+  bundle.split('\n').forEach((text, i) => {
+    const m = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(text);
+    if (!m) return;
+    const p = m[1]!;
+    const area = p.startsWith('src/')
+      ? p.split('/').slice(0, 2).join('/').replace(/\.ts$/, '')
+      : (p.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? p);
+    out.push([i, area]);
+  });
+  return out;
+}
+
+function areaAt(modules: [number, string][], line: number): string {
+  let lo = 0;
+  let hi = modules.length - 1;
+  let found = 'bundle prelude';
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (modules[mid]![0] <= line) {
+      found = modules[mid]![1];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * Self time by area: our layers (`src/oci`, `src/sigstore`, …), each bundled package, Node's own
+ * code, the garbage collector, and idle time (waiting on the network or a child process).
+ */
+export function profileByArea(profile: CpuProfile, bundleUrlSuffix: string, modules: [number, string][]): { area: string; ms: number; share: number }[] {
+  const areaOf = new Map<number, string>();
+  for (const n of profile.nodes) {
+    const { functionName, url, lineNumber } = n.callFrame;
+    let area: string;
+    if (functionName === '(idle)') area = 'idle (network, child processes)';
+    else if (functionName === '(garbage collector)') area = 'garbage collector';
+    else if (functionName === '(program)' || functionName === '(root)') area = 'V8 (compile, runtime)';
+    else if (url.endsWith(bundleUrlSuffix)) area = areaAt(modules, lineNumber);
+    else if (url.startsWith('node:')) area = 'Node built-ins';
+    else if (url.startsWith('wasm://')) area = 'wasm (policy)';
+    else area = url === '' ? 'native' : 'other';
+    areaOf.set(n.id, area);
+  }
+  const ms = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const a = areaOf.get(id) ?? 'other';
+    ms.set(a, (ms.get(a) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const total = [...ms.values()].reduce((s, v) => s + v, 0) || 1;
+  return [...ms]
+    .map(([area, v]) => ({ area, ms: v, share: v / total }))
+    .sort((a, b) => b.ms - a.ms);
+}
+
+/** A small deterministic PRNG (mulberry32), so a fault run injects the same faults each time. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type Fault = '429' | '500' | 'drop' | undefined;
+
+/** Picks the fault for one request: `rate429` answer 429 Retry-After: 1, `rate500` 500, `rateDrop` a dropped connection. */
+export function faultPicker(rates: { rate429: number; rate500: number; rateDrop: number }, random: () => number): () => Fault {
+  return () => {
+    const r = random();
+    if (r < rates.rate429) return '429';
+    if (r < rates.rate429 + rates.rate500) return '500';
+    if (r < rates.rate429 + rates.rate500 + rates.rateDrop) return 'drop';
+    return undefined;
+  };
+}

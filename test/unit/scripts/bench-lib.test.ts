@@ -1,0 +1,63 @@
+// The benchmark's helpers: request kinds from real proxy log lines, areas from a real V8 profile of
+// dist/index.js, and a repeatable fault choice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { bundleModules, faultPicker, profileByArea, requestBreakdown, requestKind, seededRandom, type CpuProfile } from '../../../scripts/bench-lib.ts';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const hex = 'a'.repeat(64);
+
+test('request kinds: image manifests, cosign tags, the referrers fallback tag, the API, blobs', () => {
+  assert.equal(requestKind('GET /v2/bench-1/manifests/v1'), 'image manifest');
+  assert.equal(requestKind(`GET /v2/org/app/manifests/sha256:${hex}`), 'image manifest');
+  assert.equal(requestKind(`GET /v2/app/manifests/sha256-${hex}.sig`), '.sig manifest');
+  assert.equal(requestKind(`GET /v2/app/manifests/sha256-${hex}.att`), '.att manifest');
+  assert.equal(requestKind(`GET /v2/app/manifests/sha256-${hex}`), 'referrers tag (fallback index)');
+  assert.equal(requestKind(`GET /v2/app/referrers/sha256:${hex}?artifactType=x`), 'referrers API');
+  assert.equal(requestKind(`GET /v2/app/blobs/sha256:${hex}`), 'blob');
+  assert.equal(requestKind('GET /v2/'), 'API check');
+});
+
+test('request breakdown: per component, most frequent first', () => {
+  const lines = ['GET /v2/a/manifests/v1', 'GET /v2/b/manifests/v1', 'GET /v2/a/blobs/sha256:1', 'GET /v2/a/blobs/sha256:2', 'GET /v2/b/blobs/sha256:3', 'GET /v2/'];
+  assert.deepEqual(requestBreakdown(lines, 2), [
+    { kind: 'blob', perComponent: 1.5 },
+    { kind: 'image manifest', perComponent: 1 },
+    { kind: 'API check', perComponent: 0.5 },
+  ]);
+});
+
+test('profile areas: a real CPU profile of dist/index.js is split into our layers and packages', async () => {
+  const bundle = await readFile(join(root, 'dist/index.js'), 'utf8');
+  const modules = bundleModules(bundle);
+  const areas = new Set(modules.map(([, a]) => a));
+  for (const a of ['src/oci', 'src/sigstore', 'src/policy', 'src/faces', '@sigstore/verify', 'js-yaml']) assert.ok(areas.has(a), `bundle has ${a}`);
+  assert.deepEqual([...modules].sort((x, y) => x[0] - y[0]), modules, 'sorted by line');
+
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-prof-test-'));
+  await promisify(execFile)(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, join(root, 'dist/index.js'), 'validate', 'image', '--demo', '--output', 'text']).catch(() => undefined);
+  const [file] = await readdir(dir);
+  const profile = JSON.parse(await readFile(join(dir, file!), 'utf8')) as CpuProfile;
+  const summary = profileByArea(profile, 'dist/index.js', modules);
+  const total = summary.reduce((s, a) => s + a.share, 0);
+  assert.ok(Math.abs(total - 1) < 1e-9, `shares sum to 1 (${total})`);
+  assert.ok(summary.some((a) => a.area.startsWith('src/') || a.area === 'sigstore' || a.area.startsWith('@sigstore/')), JSON.stringify(summary));
+  for (let i = 1; i < summary.length; i++) assert.ok(summary[i - 1]!.ms >= summary[i]!.ms);
+});
+
+test('faults: the same seed picks the same faults, at about the asked rates', () => {
+  const rates = { rate429: 0.2, rate500: 0.03, rateDrop: 0.02 };
+  const a = faultPicker(rates, seededRandom(7));
+  const b = faultPicker(rates, seededRandom(7));
+  const picks = Array.from({ length: 10_000 }, () => a());
+  assert.deepEqual(picks.slice(0, 200), Array.from({ length: 200 }, () => b()));
+  const share = (f: string): number => picks.filter((p) => p === f).length / picks.length;
+  assert.ok(Math.abs(share('429') - 0.2) < 0.02, `429 ${share('429')}`);
+  assert.ok(Math.abs(share('500') - 0.03) < 0.01, `500 ${share('500')}`);
+  assert.ok(Math.abs(share('drop') - 0.02) < 0.01, `drop ${share('drop')}`);
+});
