@@ -40,6 +40,29 @@ go_tool() { # name module version
   ln -sf "$dir/$binary" "$bin/$name"
 }
 
+# For modules whose version list the proxy refuses: build the package from a throwaway module that
+# requires the exact version (go.sum is checked against the checksum database as usual).
+go_build_pinned() { # name module package version
+  local name="$1" module="$2" package="$3" version="$4"
+  local dir="$tools_home/$name-$version"
+  if [ ! -x "$dir/$name" ]; then
+    log "go build $package ($module@$version)"
+    local work
+    work="$(mktemp -d)"
+    mkdir -p "$dir"
+    (
+      cd "$work"
+      printf 'module vouch.local/tools\n\ngo 1.24\n' > go.mod
+      printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$package" > tools.go
+      go mod edit -require="$module@$version"
+      go mod tidy >&2
+      go build -o "$dir/$name" "$package" >&2
+    )
+    rm -rf "$work"
+  fi
+  ln -sf "$dir/$name" "$bin/$name"
+}
+
 go_tool cosign "$COSIGN_V3_MODULE" "$COSIGN_V3_VERSION"
 go_tool cosign2 "$COSIGN_V2_MODULE" "$COSIGN_V2_VERSION"
 go_tool crane "$CRANE_MODULE" "$CRANE_VERSION"
@@ -50,5 +73,6 @@ go_tool rekor-posix "$REKOR_TILES_MODULE" "$REKOR_TILES_VERSION"
 go_tool rekor-server "$REKOR_MODULE" "$REKOR_VERSION"
 go_tool trillian_log_server "$TRILLIAN_SERVER_MODULE" "$TRILLIAN_VERSION"
 go_tool trillian_log_signer "$TRILLIAN_SIGNER_MODULE" "$TRILLIAN_VERSION"
+go_build_pinned olareg "$OLAREG_MODULE" "$OLAREG_PACKAGE" "$OLAREG_VERSION"
 
 echo "$bin"

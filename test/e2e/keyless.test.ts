@@ -2,7 +2,10 @@
 // ephemeral CA, Rekor v1 on Trillian, a TSA, a TUF repository), signatures made by the real cosign.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPair, type KeyPair } from '../support/cosign.ts';
@@ -10,7 +13,9 @@ import { pushImage, rewriteManifest, type PushedImage } from '../support/images.
 import { RegistryClient } from '../../src/oci/client.ts';
 import { parseReference } from '../../src/oci/reference.ts';
 import { slsaV02 } from '../support/predicates.ts';
+import { makeCa, makeLeaf } from '../support/pki.ts';
 import { startRegistry, type TestRegistry } from '../support/registry.ts';
+import { toolPath } from '../support/tools.ts';
 import { inPrivateNetworkNamespace } from '../support/sigstore-stack/services.ts';
 import { cosignAttest, cosignSign, identityToken } from '../support/sigstore-stack/sign.ts';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore-stack/stack.ts';
@@ -26,6 +31,9 @@ let keyed: PushedImage;
 let bundled: PushedImage;
 let keyedBundle: PushedImage;
 let keyed2: PushedImage;
+let late: PushedImage;
+let onTime: PushedImage;
+let lateRoot: string;
 let key: KeyPair;
 let env: NodeJS.ProcessEnv;
 
@@ -59,7 +67,38 @@ before(async () => {
     (m.layers as { annotations: Record<string, string> }[])[0]!.annotations['dev.sigstore.cosign/bundle'] = otherBundle;
   });
   await cosignAttest(stack, keyed.pinned, slsaV02(), 'slsaprovenance', { key: key.key, rekor: true });
+  [late, onTime] = await signWithDatedCertificates();
 }, { timeout: 300_000 });
+
+/**
+ * A CA of ours added to the trust root as a certificate authority, and two leaves from it carrying
+ * Fulcio's issuer extension: one that expired an hour before it signed (Fulcio never issues such a
+ * certificate, so openssl makes it), one valid now. Both sign with cosign and upload to Rekor, whose
+ * integrated time is the signing time that verification checks the validity window against.
+ */
+async function signWithDatedCertificates(): Promise<[PushedImage, PushedImage]> {
+  const dir = stack.dir;
+  await makeCa(dir, 'dated-ca');
+  const hour = 3600_000;
+  await makeLeaf(dir, 'late', 'dated-ca', { email: 'late@example.com', oidcIssuer: 'https://issuer.example', validity: { notBefore: new Date(Date.now() - 2 * hour), notAfter: new Date(Date.now() - hour) } });
+  await makeLeaf(dir, 'on-time', 'dated-ca', { email: 'late@example.com', oidcIssuer: 'https://issuer.example' });
+  const root = JSON.parse(await readFile(stack.trustedRootPath, 'utf8')) as { certificateAuthorities: unknown[] };
+  const ca = new X509Certificate(await readFile(join(dir, 'dated-ca.pem')));
+  root.certificateAuthorities.push({
+    subject: { organization: 'Acme', commonName: 'dated-ca' },
+    uri: 'https://dated-ca.example',
+    certChain: { certificates: [{ rawBytes: ca.raw.toString('base64') }] },
+    validFor: { start: new Date(Date.parse(ca.validFrom) - 3 * hour).toISOString() },
+  });
+  lateRoot = join(dir, 'dated-root.json');
+  await writeFile(lateRoot, JSON.stringify(root));
+  const images = (await Promise.all(['late', 'on-time'].map((n) => pushImage(`${reg.host}/${n}:v1`)))) as [PushedImage, PushedImage];
+  for (const [name, img] of [['late', images[0]], ['on-time', images[1]]] as const) {
+    await promisify(execFile)(toolPath('cosign'), ['import-key-pair', '--key', join(dir, `${name}.key`), '--output-key-prefix', join(dir, `${name}-cosign`)], { env: { ...process.env, COSIGN_PASSWORD: '' } });
+    await cosignSign(stack, img.pinned, { key: join(dir, `${name}-cosign.key`), certificate: join(dir, `${name}.pem`), rekor: true, trustedRoot: lateRoot });
+  }
+  return images;
+}
 after(async () => {
   if (skip) return;
   await reg.stop();
@@ -168,4 +207,15 @@ test('key + Rekor: a valid SET for another artifact (an entry copied from anothe
   const violations = (report.components[0] as Component).violations!;
   assert.deepEqual(violations.map((v) => (v as { metadata?: { code?: string } }).metadata?.code), ['builtin.image.signature_check']);
   assert.match(violations[0]!.msg, /transparency log entry is for another signature or artifact/);
+});
+
+test('a certificate expired at signing time fails; the same CA and identity with a valid certificate pass', { skip }, async () => {
+  const args = (img: PushedImage): string[] => ['--image', img.ref, '--trusted-root', lateRoot, '--certificate-identity', 'late@example.com', '--certificate-oidc-issuer', 'https://issuer.example'];
+  const ok = await validateJson(args(onTime), env);
+  assert.equal(ok.code, 0, JSON.stringify(ok.report).slice(0, 1500));
+  const { code, report } = await validateJson(args(late), env);
+  assert.equal(code, 1);
+  const violations = (report.components[0] as Component).violations!;
+  assert.deepEqual(violations.map((v) => (v as { metadata?: { code?: string } }).metadata?.code), ['builtin.image.signature_check']);
+  assert.match(violations[0]!.msg, /expired|not valid/i);
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pushImage } from '../support/images.ts';
+import { makeCa, makeLeaf } from '../support/pki.ts';
 import { startRegistry, type TestRegistry } from '../support/registry.ts';
 import { validateJson } from '../support/run-cli.ts';
 import { toolPath } from '../support/tools.ts';
@@ -17,22 +18,8 @@ const run = promisify(execFile);
 let reg: TestRegistry;
 let dir: string;
 
-async function ca(name: string, issuer?: string): Promise<void> {
-  const ext = join(dir, `${name}.ext`);
-  await writeFile(ext, 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n');
-  await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(dir, `${name}.key`)]);
-  await run('openssl', ['req', '-new', '-key', join(dir, `${name}.key`), '-subj', `/O=Acme/CN=${name}`, '-out', join(dir, `${name}.csr`)]);
-  const signer = issuer ? ['-CA', join(dir, `${issuer}.pem`), '-CAkey', join(dir, `${issuer}.key`), '-CAcreateserial'] : ['-signkey', join(dir, `${name}.key`)];
-  await run('openssl', ['x509', '-req', '-in', join(dir, `${name}.csr`), ...signer, '-days', '30', '-extfile', ext, '-out', join(dir, `${name}.pem`)]);
-}
-
-async function leaf(name: string, issuer: string, email: string): Promise<void> {
-  const ext = join(dir, `${name}.ext`);
-  await writeFile(ext, `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\nsubjectAltName=email:${email}\n`);
-  await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(dir, `${name}.key`)]);
-  await run('openssl', ['req', '-new', '-key', join(dir, `${name}.key`), '-subj', `/O=Acme/CN=${name}`, '-out', join(dir, `${name}.csr`)]);
-  await run('openssl', ['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', join(dir, `${issuer}.pem`), '-CAkey', join(dir, `${issuer}.key`), '-CAcreateserial', '-days', '7', '-extfile', ext, '-out', join(dir, `${name}.pem`)]);
-}
+const ca = (name: string, issuer?: string): Promise<void> => makeCa(dir, name, issuer);
+const leaf = (name: string, issuer: string, email: string): Promise<void> => makeLeaf(dir, name, issuer, { email });
 
 /** Signs the image the SignPath way and attaches the signature, certificate and chain with cosign. */
 async function signExternally(image: string, leafName: string, chain: string[]): Promise<void> {

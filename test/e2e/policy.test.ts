@@ -61,8 +61,10 @@ test('rule data, a failing rule with a term, a future rule as a warning, and ec-
     { msg: 'Builder ID "https://tekton.dev/chains/v2" is not in the allowed list ["https://builder.example/only"]', metadata: { code: 'builder.allowed', term: 'https://tekton.dev/chains/v2' } },
   ]);
   assert.deepEqual((c.warnings as Result[]).map((w) => w.msg), [
+    'The image has SLSA provenance v0.2; SLSA v1 provenance is expected',
     'The image has no org.opencontainers.image.source label. This will become a failure starting on 2099-01-01T00:00:00Z',
     'The image has no "com.example.missing" label',
+    'The image is signed only with long-lived keys; a certificate-backed signature is recommended',
   ]);
 });
 

@@ -1,4 +1,5 @@
-// The real cosign, signing and attesting with long-lived keys in the legacy tag layout, no tlog.
+// The real cosign, signing and attesting with long-lived keys, no tlog: in the legacy tag layout
+// (.sig/.att), or as cosign v3 Sigstore bundles stored as referrers.
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -31,14 +32,19 @@ export async function importKeyPair(dir: string, prefix: string, kind: 'p384' | 
   return { key: join(dir, `${prefix}.key`), pub: join(dir, `${prefix}.pub`) };
 }
 
-const LEGACY = ['--yes', '--tlog-upload=false', '--new-bundle-format=false', '--use-signing-config=false'];
-
-export async function sign(dir: string, image: string, key: KeyPair): Promise<void> {
-  await run(toolPath('cosign'), ['sign', ...LEGACY, '--key', key.key, image], { env: env(dir) });
+export interface KeySignOptions {
+  /** cosign v3 bundles (OCI referrers, or the sha256-<hex> tag schema without the API) instead of .sig/.att tags. */
+  bundle?: boolean;
 }
 
-export async function attest(dir: string, image: string, key: KeyPair, predicate: unknown, type: string): Promise<void> {
+const flags = (opts: KeySignOptions): string[] => ['--yes', '--tlog-upload=false', `--new-bundle-format=${opts.bundle ? 'true' : 'false'}`, '--use-signing-config=false'];
+
+export async function sign(dir: string, image: string, key: KeyPair, opts: KeySignOptions = {}): Promise<void> {
+  await run(toolPath('cosign'), ['sign', ...flags(opts), '--key', key.key, image], { env: env(dir) });
+}
+
+export async function attest(dir: string, image: string, key: KeyPair, predicate: unknown, type: string, opts: KeySignOptions = {}): Promise<void> {
   const file = join(dir, `predicate-${Math.random().toString(16).slice(2)}.json`);
   await writeFile(file, JSON.stringify(predicate));
-  await run(toolPath('cosign'), ['attest', ...LEGACY, '--key', key.key, '--type', type, '--predicate', file, image], { env: env(dir) });
+  await run(toolPath('cosign'), ['attest', ...flags(opts), '--key', key.key, '--type', type, '--predicate', file, image], { env: env(dir) });
 }

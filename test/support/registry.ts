@@ -1,4 +1,6 @@
-// Starts a real OCI registry (Debian's docker-registry, distribution 2.8) on a free loopback port.
+// Starts a real OCI registry on a free loopback port: Debian's docker-registry (distribution 2.8, no
+// referrers API, so cosign v3 falls back to the sha256-<hex> tag schema), or olareg, which serves
+// the OCI 1.1 referrers API.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -52,17 +54,20 @@ http:
 ${auth}`;
   const configPath = join(dir, 'config.yml');
   await writeFile(configPath, config);
-  const child: ChildProcess = spawn(toolPath('docker-registry'), ['serve', configPath], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  return serveRegistry('docker-registry', ['serve', configPath], host, dir);
+}
+
+/** Runs a registry binary until GET /v2/ answers (200, or 401 behind auth); stop() also removes its data. */
+async function serveRegistry(tool: string, args: string[], host: string, dir: string): Promise<TestRegistry> {
+  const child: ChildProcess = spawn(toolPath(tool), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
+    stderr = (stderr + d.toString()).slice(-10_000);
   });
   const url = `http://${host}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`${tool} exited: ${stderr}`);
     try {
       const res = await fetch(`${url}/v2/`);
       if (res.status === 200 || res.status === 401) break;
@@ -71,7 +76,7 @@ ${auth}`;
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`docker-registry did not start on ${host}: ${stderr}`);
+      throw new Error(`${tool} did not start on ${host}: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -87,4 +92,12 @@ ${auth}`;
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** olareg on loopback: an OCI 1.1 registry that answers GET /v2/<name>/referrers/<digest>. */
+export async function startReferrersRegistry(): Promise<TestRegistry> {
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-olareg-'));
+  const port = await freePort();
+  // Garbage collection off: a test's referrers must not be collected while it runs.
+  return serveRegistry('olareg', ['serve', '--addr', '127.0.0.1', '--port', String(port), '--dir', join(dir, 'data'), '--gc-frequency=-1s'], `127.0.0.1:${port}`, dir);
 }

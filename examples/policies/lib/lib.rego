@@ -21,7 +21,14 @@ default_rule_data := {
 	"allowed_git_hosts": ["https://example.com/", "https://github.com/"],
 	"required_labels": ["org.opencontainers.image.title"],
 	"allowed_oidc_issuers": ["https://token.actions.githubusercontent.com"],
+	"allowed_statement_types": ["https://in-toto.io/Statement/v0.1", "https://in-toto.io/Statement/v1"],
+	"max_build_age_days": 90,
+	"allowed_registry_prefixes": ["registry.access.redhat.com/", "quay.io/", "docker.io/library/"],
+	"required_tasks": ["git-clone", "buildah"],
 }
+
+# The policy's effective time (ec's data.config.policy.when_ns), so time-based rules are reproducible.
+effective_time_ns := data.config.policy.when_ns
 
 # A result object as ec-policies builds them: code from the annotation chain, message from failure_msg.
 result_helper(chain, params) := {"code": code, "msg": msg} if {

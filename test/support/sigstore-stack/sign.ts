@@ -74,12 +74,18 @@ export interface SignOptions {
   rekor?: boolean;
   /** cosign v3 bundles (referrers / tag schema) instead of legacy .sig/.att tags. */
   bundles?: boolean;
+  /** With `key`: the certificate for that key, attached to the signature (an organisation's CA). */
+  certificate?: string;
+  /** A trusted_root.json other than the stack's, for cosign to sign against. */
+  trustedRoot?: string;
 }
 
 function commonArgs(stack: SigstoreStack, opts: SignOptions): string[] {
-  const args = ['--yes', '--trusted-root', stack.trustedRootPath, '--use-signing-config=false', `--new-bundle-format=${opts.bundles ? 'true' : 'false'}`];
-  if (opts.key) args.push('--key', opts.key);
-  else {
+  const args = ['--yes', '--trusted-root', opts.trustedRoot ?? stack.trustedRootPath, '--use-signing-config=false', `--new-bundle-format=${opts.bundles ? 'true' : 'false'}`];
+  if (opts.key) {
+    args.push('--key', opts.key);
+    if (opts.certificate) args.push('--certificate', opts.certificate);
+  } else {
     const id = identityToken(stack, opts.identity ?? 'email');
     args.push('--fulcio-url', stack.fulcioUrl, '--identity-token', id.token, '--timestamp-server-url', `${stack.tsaUrl}/api/v1/timestamp`);
   }
