@@ -70,8 +70,13 @@ export interface SignOptions {
   identity?: TestIdentity;
   /** Key-based signing with this cosign key file instead of keyless. */
   key?: string;
-  /** Upload to the stack's Rekor (needs `startSigstoreStack({ rekor: true })`). */
+  /** Upload to the stack's Rekor v1 (needs `startSigstoreStack({ rekor: true })`). */
   rekor?: boolean;
+  /**
+   * Sign through the stack's signing config instead: Rekor v2 and the TSA (needs `rekorV2: true`).
+   * cosign then writes bundles whatever the format flag says.
+   */
+  rekorV2?: boolean;
   /** cosign v3 bundles (referrers / tag schema) instead of legacy .sig/.att tags. */
   bundles?: boolean;
   /** With `key`: the certificate for that key, attached to the signature (an organisation's CA). */
@@ -81,6 +86,13 @@ export interface SignOptions {
 }
 
 function commonArgs(stack: SigstoreStack, opts: SignOptions): string[] {
+  if (opts.rekorV2) {
+    if (!stack.rekorV2) throw new Error('the stack was started without Rekor v2');
+    // The signing config names every service; cosign refuses --rekor-url and friends beside it.
+    const args = ['--yes', '--trusted-root', opts.trustedRoot ?? stack.trustedRootPath, '--signing-config', stack.signingConfigPath];
+    if (opts.key) return [...args, '--key', opts.key];
+    return [...args, '--identity-token', identityToken(stack, opts.identity ?? 'email').token];
+  }
   const args = ['--yes', '--trusted-root', opts.trustedRoot ?? stack.trustedRootPath, '--use-signing-config=false', `--new-bundle-format=${opts.bundles ? 'true' : 'false'}`];
   if (opts.key) {
     args.push('--key', opts.key);

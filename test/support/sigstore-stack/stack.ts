@@ -1,6 +1,7 @@
 // The keyless Sigstore stack on loopback, from the real binaries: OIDC issuers of our own (email,
 // Kubernetes service account, GitHub workflow), Fulcio with an ephemeral CA, a timestamp authority,
-// a trusted_root.json built from what those servers publish, and a TUF repository serving it.
+// Rekor v1 (Trillian) and/or Rekor v2 (tiles) when asked, a trusted_root.json built from what those
+// servers publish, a TUF repository serving it, and a signing config that sends cosign to Rekor v2.
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { toolPath } from '../tools.ts';
 import { startOidcIssuer, type OidcIssuer } from './oidc.ts';
 import { acquireStackLock } from './lock.ts';
 import { startRekor, type RekorLog } from './rekor.ts';
+import { startRekorV2 } from './rekor-v2.ts';
 import { assertPrivateNetworkNamespace, startService, type Service } from './services.ts';
 import { startTufRepository, type TufRepository } from './tuf.ts';
 
@@ -19,6 +21,10 @@ export interface SigstoreStack {
   tsaUrl: string;
   /** Rekor v1 (Trillian + MariaDB), when asked for. */
   rekor?: RekorLog;
+  /** Rekor v2 (rekor-tiles), when asked for. */
+  rekorV2?: RekorLog;
+  /** A cosign signing config (v0.2): our Fulcio, Rekor v2 when started, and the TSA. */
+  signingConfigPath: string;
   issuers: { email: OidcIssuer; kubernetes: OidcIssuer; github: OidcIssuer };
   /** A trusted_root.json naming our Fulcio CA and TSA. */
   trustedRootPath: string;
@@ -45,12 +51,17 @@ function authority(uri: string, pems: string[]): Record<string, unknown> {
   };
 }
 
-export async function startSigstoreStack(options: { rekor?: boolean } = {}): Promise<SigstoreStack> {
+export async function startSigstoreStack(options: { rekor?: boolean; rekorV2?: boolean } = {}): Promise<SigstoreStack> {
   assertPrivateNetworkNamespace();
   const release = await acquireStackLock();
   const dir = await mkdtemp(join(tmpdir(), 'vouch-sigstore-'));
   const services: Service[] = [];
   let rekor: RekorLog | undefined;
+  let rekorV2: RekorLog | undefined;
+  const stopLogs = async (): Promise<void> => {
+    await rekor?.stop();
+    await rekorV2?.stop();
+  };
   const issuers = { email: await startOidcIssuer(), kubernetes: await startOidcIssuer(), github: await startOidcIssuer() };
   try {
     const config = {
@@ -83,11 +94,12 @@ export async function startSigstoreStack(options: { rekor?: boolean } = {}): Pro
     services.push(tsa);
 
     if (options.rekor) rekor = await startRekor(dir);
+    if (options.rekorV2) rekorV2 = await startRekorV2(dir);
     const fulcioChain = pemChain(await (await fetch(`${fulcio.url}/api/v1/rootCert`)).text());
     const tsaChain = pemChain(await (await fetch(`${tsa.url}/api/v1/timestamp/certchain`)).text());
     const trustedRoot = {
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      tlogs: rekor ? [rekor.trustedRootEntry()] : [],
+      tlogs: [rekor, rekorV2].filter((l) => l !== undefined).map((l) => l.trustedRootEntry()),
       certificateAuthorities: [authority(fulcio.url, fulcioChain)],
       ctlogs: [],
       timestampAuthorities: [authority(tsa.url, tsaChain)],
@@ -97,25 +109,42 @@ export async function startSigstoreStack(options: { rekor?: boolean } = {}): Pro
     await writeFile(trustedRootPath, trustedRootBytes);
     await mkdir(join(dir, 'tuf'), { recursive: true });
     const tuf = await startTufRepository(join(dir, 'tuf'), { 'trusted_root.json': trustedRootBytes });
+    const service = (url: string, majorApiVersion: number): Record<string, unknown> => ({ url, majorApiVersion, validFor: { start: '2020-01-01T00:00:00Z' }, operator: 'vouch-test' });
+    const signingConfigPath = join(dir, 'signing_config.json');
+    await writeFile(
+      signingConfigPath,
+      JSON.stringify({
+        mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
+        caUrls: [service(fulcio.url, 1)],
+        oidcUrls: [],
+        rekorTlogUrls: rekorV2 ? [service(rekorV2.url, 2)] : [],
+        rekorTlogConfig: { selector: 'ANY' },
+        // The TSA entry is the full endpoint; Rekor's is the base URL.
+        tsaUrls: [service(`${tsa.url}/api/v1/timestamp`, 1)],
+        tsaConfig: { selector: 'ANY' },
+      }),
+    );
     return {
       dir,
       fulcioUrl: fulcio.url,
       tsaUrl: tsa.url,
       ...(rekor ? { rekor } : {}),
+      ...(rekorV2 ? { rekorV2 } : {}),
+      signingConfigPath,
       issuers,
       trustedRootPath,
       tuf,
-      logs: () => [...services.map((s) => `--- ${s.name}\n${s.logs()}`), rekor?.logs() ?? ''].join('\n'),
+      logs: () => [...services.map((s) => `--- ${s.name}\n${s.logs()}`), rekor?.logs() ?? '', rekorV2?.logs() ?? ''].join('\n'),
       async stop() {
         await tuf.stop();
-        await rekor?.stop();
+        await stopLogs();
         await Promise.all(services.map((s) => s.stop()));
         await Promise.all(Object.values(issuers).map((i) => i.stop()));
         await release();
       },
     };
   } catch (err) {
-    await rekor?.stop();
+    await stopLogs();
     await Promise.all(services.map((s) => s.stop()));
     await Promise.all(Object.values(issuers).map((i) => i.stop()));
     await release();
