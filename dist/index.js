@@ -18345,7 +18345,7 @@ var require_timestamp = __commonJS({
     var OID_PKCS9_CONTENT_TYPE_SIGNED_DATA = "1.2.840.113549.1.7.2";
     var OID_PKCS9_CONTENT_TYPE_TSTINFO = "1.2.840.113549.1.9.16.1.4";
     var OID_PKCS9_MESSAGE_DIGEST_KEY = "1.2.840.113549.1.9.4";
-    var RFC3161Timestamp = class _RFC3161Timestamp {
+    var RFC3161Timestamp2 = class _RFC3161Timestamp {
       root;
       constructor(asn1) {
         this.root = asn1;
@@ -18480,7 +18480,7 @@ var require_timestamp = __commonJS({
         return this.signerInfoObj.subs[5];
       }
     };
-    exports.RFC3161Timestamp = RFC3161Timestamp;
+    exports.RFC3161Timestamp = RFC3161Timestamp2;
   }
 });
 
@@ -18825,7 +18825,7 @@ var require_cert = __commonJS({
     var EXTENSION_OID_BASIC_CONSTRAINTS = "2.5.29.19";
     var EXTENSION_OID_AUTHORITY_KEY_ID = "2.5.29.35";
     exports.EXTENSION_OID_SCT = "1.3.6.1.4.1.11129.2.4.2";
-    var X509Certificate8 = class _X509Certificate {
+    var X509Certificate9 = class _X509Certificate {
       root;
       constructor(asn1) {
         this.root = asn1;
@@ -18985,7 +18985,7 @@ var require_cert = __commonJS({
         return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(3));
       }
     };
-    exports.X509Certificate = X509Certificate8;
+    exports.X509Certificate = X509Certificate9;
   }
 });
 
@@ -53429,6 +53429,7 @@ function subjectKeyId(pem) {
 // src/sigstore/verify-entity.ts
 var import_core2 = __toESM(require_dist3(), 1);
 var import_verify = __toESM(require_dist6(), 1);
+import { X509Certificate as X509Certificate3 } from "node:crypto";
 var SignatureRejected = class extends Error {
   constructor(message) {
     super(message);
@@ -53460,10 +53461,41 @@ function explain(err) {
   }
   return err instanceof Error ? err.message : String(err);
 }
+function claimedSigningTimes(bundle) {
+  const times = [];
+  for (const e of bundle.verificationMaterial.tlogEntries) {
+    if (e.integratedTime && e.integratedTime !== "0") times.push(new Date(Number(e.integratedTime) * 1e3));
+  }
+  for (const t of bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []) {
+    try {
+      times.push(import_core2.RFC3161Timestamp.parse(Buffer.from(t.signedTimestamp)).signingTime);
+    } catch {
+    }
+  }
+  return times;
+}
+function leafCertificate(bundle) {
+  const content = bundle.verificationMaterial.content;
+  const raw = content.$case === "x509CertificateChain" ? content.x509CertificateChain.certificates[0]?.rawBytes : content.$case === "certificate" ? content.certificate.rawBytes : void 0;
+  return raw ? new X509Certificate3(raw) : void 0;
+}
+function validityAtSigning(leaf, times) {
+  const from = new Date(leaf.validFrom);
+  const to = new Date(leaf.validTo);
+  const outside = times.find((t) => t < from || t > to);
+  if (!outside) return void 0;
+  const when = outside > to ? "it had expired when it signed" : "it was not yet valid when it signed";
+  return `the certificate was not valid at signing time: signed at ${outside.toISOString()}, but the certificate is valid from ${from.toISOString()} to ${to.toISOString()} (${when})`;
+}
 function verifyBundle(bundle, artifact, trust, options) {
   try {
     return new import_verify.Verifier(trust, options).verify((0, import_verify.toSignedEntity)(bundle, artifact));
   } catch (err) {
+    if (err instanceof import_verify.VerificationError && err.code === "CERTIFICATE_ERROR") {
+      const leaf = leafCertificate(bundle);
+      const window2 = leaf && validityAtSigning(leaf, claimedSigningTimes(bundle));
+      if (window2) throw new SignatureRejected(window2);
+    }
     throw new SignatureRejected(explain(err));
   }
 }
@@ -53594,7 +53626,7 @@ function keyTrustMaterial(key, root = EMPTY_ROOT) {
 }
 
 // src/sigstore/rekor-binding.ts
-import { createPublicKey as createPublicKey3, X509Certificate as X509Certificate3 } from "node:crypto";
+import { createPublicKey as createPublicKey3, X509Certificate as X509Certificate4 } from "node:crypto";
 
 // src/sigstore/legacy-bundle.ts
 var import_bundle2 = __toESM(require_dist5(), 1);
@@ -53688,7 +53720,7 @@ function keyFromVerifierV2(verifier) {
   const cert = get(verifier, "x509Certificate", "rawBytes");
   const key = get(verifier, "publicKey", "rawBytes");
   try {
-    if (typeof cert === "string") return new X509Certificate3(Buffer.from(cert, "base64")).publicKey;
+    if (typeof cert === "string") return new X509Certificate4(Buffer.from(cert, "base64")).publicKey;
     if (typeof key === "string") return createPublicKey3({ key: Buffer.from(key, "base64"), format: "der", type: "spki" });
   } catch {
     return void 0;
@@ -53699,7 +53731,7 @@ function keyFromBody(pemB64) {
   if (typeof pemB64 !== "string") return void 0;
   const pem = Buffer.from(pemB64, "base64").toString("utf8");
   try {
-    if (pem.includes("CERTIFICATE")) return new X509Certificate3(pem).publicKey;
+    if (pem.includes("CERTIFICATE")) return new X509Certificate4(pem).publicKey;
     return createPublicKey3(pem);
   } catch {
     return void 0;
@@ -54038,7 +54070,7 @@ async function verifyImageSignatures(ctx) {
 // src/sigstore/trust-root.ts
 var import_protobuf_specs3 = __toESM(require_dist4(), 1);
 var import_tuf = __toESM(require_dist9(), 1);
-import { X509Certificate as X509Certificate7, createHash as createHash5, createPublicKey as createPublicKey6 } from "node:crypto";
+import { X509Certificate as X509Certificate8, createHash as createHash5, createPublicKey as createPublicKey6 } from "node:crypto";
 import { readFile as readFile11 } from "node:fs/promises";
 import { join as join10 } from "node:path";
 
@@ -54065,7 +54097,7 @@ async function pemCertificates(path, what) {
   const text = await readFile11(path, "utf8").catch((err) => {
     throw new InputError("TRUST_ROOT_UNREADABLE", `${what} ${path}: ${errorMessage(err)}`, { value: path });
   });
-  const certs = (text.match(PEM_CERTS) ?? []).map((p) => new X509Certificate7(p));
+  const certs = (text.match(PEM_CERTS) ?? []).map((p) => new X509Certificate8(p));
   if (certs.length === 0) throw new InputError("TRUST_ROOT_UNREADABLE", `${what} ${path}: no PEM certificates`, { value: path });
   return certs;
 }

@@ -1,9 +1,9 @@
 // One signed entity (a legacy layer turned into a bundle) through @sigstore/verify, with the
 // thresholds each mode needs (sigstore.md §5.7).
-import { crypto as sigCrypto } from '@sigstore/core';
+import { RFC3161Timestamp, crypto as sigCrypto } from '@sigstore/core';
 import type { Bundle } from '@sigstore/bundle';
 import { PolicyError, VerificationError, Verifier, toSignedEntity, type Signer, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
-import type { KeyObject } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 
 export class SignatureRejected extends Error {
   constructor(message: string) {
@@ -39,10 +39,50 @@ function explain(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The times a bundle claims it was signed at: Rekor v1 integrated times and RFC 3161 timestamps. */
+function claimedSigningTimes(bundle: Bundle): Date[] {
+  const times: Date[] = [];
+  for (const e of bundle.verificationMaterial.tlogEntries) {
+    if (e.integratedTime && e.integratedTime !== '0') times.push(new Date(Number(e.integratedTime) * 1000));
+  }
+  for (const t of bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []) {
+    try {
+      times.push(RFC3161Timestamp.parse(Buffer.from(t.signedTimestamp)).signingTime);
+    } catch {
+      // an unparseable timestamp is reported by the verifier itself
+    }
+  }
+  return times;
+}
+
+function leafCertificate(bundle: Bundle): X509Certificate | undefined {
+  const content = bundle.verificationMaterial.content;
+  const raw = content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : content.$case === 'certificate' ? content.certificate.rawBytes : undefined;
+  return raw ? new X509Certificate(raw) : undefined;
+}
+
+/**
+ * Why a certificate failed, when the reason is its validity window: @sigstore/verify checks the
+ * chain at the signing time and reports only that the chain failed. Pure.
+ */
+export function validityAtSigning(leaf: X509Certificate, times: Date[]): string | undefined {
+  const from = new Date(leaf.validFrom);
+  const to = new Date(leaf.validTo);
+  const outside = times.find((t) => t < from || t > to);
+  if (!outside) return undefined;
+  const when = outside > to ? 'it had expired when it signed' : 'it was not yet valid when it signed';
+  return `the certificate was not valid at signing time: signed at ${outside.toISOString()}, but the certificate is valid from ${from.toISOString()} to ${to.toISOString()} (${when})`;
+}
+
 export function verifyBundle(bundle: Bundle, artifact: Buffer | undefined, trust: TrustMaterial, options: VerifierOptions): Signer {
   try {
     return new Verifier(trust, options).verify(toSignedEntity(bundle, artifact));
   } catch (err) {
+    if (err instanceof VerificationError && err.code === 'CERTIFICATE_ERROR') {
+      const leaf = leafCertificate(bundle);
+      const window = leaf && validityAtSigning(leaf, claimedSigningTimes(bundle));
+      if (window) throw new SignatureRejected(window);
+    }
     throw new SignatureRejected(explain(err));
   }
 }
