@@ -73,6 +73,8 @@ go_tool rekor-posix "$REKOR_TILES_MODULE" "$REKOR_TILES_VERSION"
 go_tool rekor-server "$REKOR_MODULE" "$REKOR_VERSION"
 go_tool trillian_log_server "$TRILLIAN_SERVER_MODULE" "$TRILLIAN_VERSION"
 go_tool trillian_log_signer "$TRILLIAN_SIGNER_MODULE" "$TRILLIAN_VERSION"
+go_tool createtree "$TRILLIAN_CREATETREE_MODULE" "$TRILLIAN_VERSION"
+go_tool ct_server "$CT_SERVER_MODULE" "$CT_SERVER_VERSION"
 go_build_pinned olareg "$OLAREG_MODULE" "$OLAREG_PACKAGE" "$OLAREG_VERSION"
 
 echo "$bin"

@@ -1,6 +1,7 @@
 // cosign v3 signatures and attestations: Sigstore bundles attached as OCI 1.1 referrers (or the
 // referrers tag schema), verified with @sigstore/verify. A bundle whose statement's predicate is
 // https://sigstore.dev/cosign/sign/v1 is an image signature; any other is an attestation.
+import { keylessThresholds } from './thresholds.ts';
 import { createPublicKey } from 'node:crypto';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
@@ -103,11 +104,7 @@ export async function verifyBundleSigner(ctx: VerifyContext, candidate: BundleCa
   const certKey = createPublicKey(leafPem);
   for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, certKey);
   const root = await rootTrust(ctx, 'keyless verification needs the Fulcio CA');
-  verifyBundle(bundleFromJSON(json), undefined, root, {
-    tlogThreshold: entries.length > 0 ? 1 : 0,
-    timestampThreshold: 1,
-    ctlogThreshold: root.ctlogs.length > 0 && !(ctx.mode.kind === 'keyless' && ctx.mode.ignoreSct) ? 1 : 0,
-  });
+  verifyBundle(bundleFromJSON(json), undefined, root, keylessThresholds(root, { tlogEntries: entries.length, ignoreSct: ctx.mode.kind === 'keyless' && ctx.mode.ignoreSct === true }));
   assertCertificateIdentity(X509Certificate.parse(leafPem), ctx.mode.identity);
   return { keyid: subjectKeyId(leafPem), sig: sig.sig, certificate: leafPem, chain: [], metadata: certificateMetadata(leafPem) };
 }

@@ -1,5 +1,6 @@
 // Verifies one legacy cosign layer's signature in the chosen mode (key, key + Rekor, keyless),
 // through @sigstore/verify, and describes the signer as ec's EntitySignature.
+import { keylessThresholds } from './thresholds.ts';
 import { createPublicKey } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
@@ -105,11 +106,7 @@ export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, s
     const rfc3161 = rfc3161Of(layer);
     const root = await rootTrust(ctx, 'keyless verification needs the Fulcio CA');
     if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, certKey);
-    const options: VerifierOptions = {
-      tlogThreshold: rekor ? 1 : 0,
-      timestampThreshold: 1,
-      ctlogThreshold: root.ctlogs.length > 0 && !ctx.mode.ignoreSct ? 1 : 0,
-    };
+    const options = keylessThresholds(root, { tlogEntries: rekor ? 1 : 0, ignoreSct: ctx.mode.ignoreSct === true });
     // Only the leaf goes into the bundle: chain certificates from the signature are never anchors.
     verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...(rekor ? { rekor } : {}), ...(rfc3161 ? { rfc3161 } : {}) }), signed.artifact, root, options);
   }

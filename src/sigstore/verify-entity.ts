@@ -27,6 +27,13 @@ function explain(err: unknown): string {
       case 'TIMESTAMP_ERROR':
         return `no trusted timestamp: ${err.message}`;
       case 'CERTIFICATE_ERROR':
+        // @sigstore/verify checks every SCT a certificate carries, whatever the threshold.
+        if (err.message === 'SCT verification failed') {
+          return "the certificate's SCT does not verify with a CT log of the trust root (an unknown log, or a forged timestamp); vouch checks every SCT a certificate carries, even with --insecure-ignore-sct";
+        }
+        if (/^expected \d+ SCTs/.test(err.message)) {
+          return `the certificate has no SCT from a trusted CT log (${err.message}); a certificate from a private CA without CT needs --insecure-ignore-sct`;
+        }
         return `the certificate does not chain to a trusted root: ${err.message}`;
       case 'PUBLIC_KEY_ERROR':
         return `the signing key is not trusted: ${err.message}`;

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync } from 'node:crypto';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,19 +185,21 @@ test('cosign v3 bundles signed with a key + Rekor verify; another key fails', { 
   assert.equal(bad.code, 1);
 });
 
-test("cosign's trust overrides (SIGSTORE_ROOT_FILE, SIGSTORE_REKOR_PUBLIC_KEY, SIGSTORE_TSA_CERTIFICATE_FILE) replace the embedded root", { skip }, async () => {
+test("cosign's trust overrides (SIGSTORE_ROOT_FILE, SIGSTORE_REKOR_PUBLIC_KEY, SIGSTORE_TSA_CERTIFICATE_FILE, SIGSTORE_CT_LOG_PUBLIC_KEY_FILE) replace the embedded root", { skip }, async () => {
   const id = identityToken(stack, 'kubernetes');
   const files = {
     root: join(stack.dir, 'fulcio-root.pem'),
     rekor: join(stack.dir, 'rekor.pub'),
     tsa: join(stack.dir, 'tsa-chain.pem'),
+    ct: join(stack.dir, 'ctlog.pem'),
   };
   await writeFile(files.root, await (await fetch(`${stack.fulcioUrl}/api/v1/rootCert`)).text());
   await writeFile(files.rekor, stack.rekor!.publicKeyPem);
   await writeFile(files.tsa, await (await fetch(`${stack.tsaUrl}/api/v1/timestamp/certchain`)).text());
-  // The loopback Fulcio issues no SCTs; the production CT logs stay in the root, so skip SCTs as cosign users do.
-  const args = ['--image', k8s.ref, '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer, '--rekor-url', stack.rekor!.url, '--insecure-ignore-sct'];
-  const withOverrides = await validateJson(args, { ...env, SIGSTORE_ROOT_FILE: files.root, SIGSTORE_REKOR_PUBLIC_KEY: files.rekor, SIGSTORE_TSA_CERTIFICATE_FILE: files.tsa });
+  await writeFile(files.ct, stack.ctlog.publicKeyPem);
+  const args = ['--image', k8s.ref, '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer, '--rekor-url', stack.rekor!.url];
+  const overrides = { SIGSTORE_ROOT_FILE: files.root, SIGSTORE_REKOR_PUBLIC_KEY: files.rekor, SIGSTORE_TSA_CERTIFICATE_FILE: files.tsa, SIGSTORE_CT_LOG_PUBLIC_KEY_FILE: files.ct };
+  const withOverrides = await validateJson(args, { ...env, ...overrides });
   assert.equal(withOverrides.code, 0, JSON.stringify(withOverrides.report).slice(0, 1500));
   const embeddedOnly = await validateJson(args, env);
   assert.equal(embeddedOnly.code, 1, 'the production root does not trust the loopback Fulcio');
@@ -212,7 +214,8 @@ test('key + Rekor: a valid SET for another artifact (an entry copied from anothe
 });
 
 test('a certificate expired at signing time fails; the same CA and identity with a valid certificate pass', { skip }, async () => {
-  const args = (img: PushedImage): string[] => ['--image', img.ref, '--trusted-root', lateRoot, '--certificate-identity', 'late@example.com', '--certificate-oidc-issuer', 'https://issuer.example'];
+  // Our CA logs to no CT log, so SCTs are waived here (what a private CA without CT needs).
+  const args = (img: PushedImage): string[] => ['--image', img.ref, '--trusted-root', lateRoot, '--certificate-identity', 'late@example.com', '--certificate-oidc-issuer', 'https://issuer.example', '--insecure-ignore-sct'];
   const ok = await validateJson(args(onTime), env);
   assert.equal(ok.code, 0, JSON.stringify(ok.report).slice(0, 1500));
   const { code, report } = await validateJson(args(late), env);
@@ -220,4 +223,36 @@ test('a certificate expired at signing time fails; the same CA and identity with
   const violations = (report.components[0] as Component).violations!;
   assert.deepEqual(violations.map((v) => (v as { metadata?: { code?: string } }).metadata?.code), ['builtin.attestation.signature_check', 'builtin.image.signature_check']);
   for (const v of violations) assert.match(v.msg, /the certificate was not valid at signing time: .*\(it had expired when it signed\)/);
+});
+
+test('SCTs: Fulcio certificates carry one from the loopback CT log; without that log in the trust root they fail, even with --insecure-ignore-sct', { skip }, async () => {
+  const id = identityToken(stack, 'kubernetes');
+  const root = JSON.parse(await readFile(stack.trustedRootPath, 'utf8')) as { ctlogs: unknown[] };
+  assert.equal(root.ctlogs.length, 1);
+  const noCt = join(stack.dir, 'no-ct-root.json');
+  await writeFile(noCt, JSON.stringify({ ...root, ctlogs: [] }));
+  const args = ['--image', k8s.ref, '--trusted-root', noCt, '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer];
+  const strict = await validateJson(args, env);
+  assert.equal(strict.code, 1);
+  assert.match((strict.report.components[0] as Component).violations![0]!.msg, /the trust root lists no certificate transparency log.*--insecure-ignore-sct/);
+  // The waiver covers a missing SCT, not one that cannot be checked (docs/compatibility.md).
+  const waived = await validateJson([...args, '--insecure-ignore-sct'], env);
+  assert.equal(waived.code, 1);
+  assert.match((waived.report.components[0] as Component).violations![0]!.msg, /SCT does not verify with a CT log of the trust root/);
+  // Another key under the CT log's ID: the SCT's signature does not verify.
+  const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' });
+  const forged = join(stack.dir, 'forged-ct-root.json');
+  const entry = root.ctlogs[0] as { publicKey: { rawBytes: string } };
+  await writeFile(forged, JSON.stringify({ ...root, ctlogs: [{ ...entry, publicKey: { ...entry.publicKey, rawBytes: other.toString('base64') } }] }));
+  const wrongKey = await validateJson(['--image', k8s.ref, '--trusted-root', forged, '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer], env);
+  assert.equal(wrongKey.code, 1);
+  assert.match((wrongKey.report.components[0] as Component).violations![0]!.msg, /SCT does not verify/);
+});
+
+test('SCTs: a certificate without one (a private CA) fails unless --insecure-ignore-sct', { skip }, async () => {
+  const args = ['--image', onTime.ref, '--trusted-root', lateRoot, '--certificate-identity', 'late@example.com', '--certificate-oidc-issuer', 'https://issuer.example'];
+  const { code, report } = await validateJson(args, env);
+  assert.equal(code, 1);
+  assert.match((report.components[0] as Component).violations![0]!.msg, /the certificate has no SCT from a trusted CT log .*--insecure-ignore-sct/);
+  assert.equal((await validateJson([...args, '--insecure-ignore-sct'], env)).code, 0);
 });

@@ -9,7 +9,7 @@ import { startSigstoreStack } from './stack.ts';
 
 const run = promisify(execFile);
 
-test('keyless signing with the real cosign against the loopback Fulcio and TSA verifies with the real cosign', { skip: inPrivateNetworkNamespace() ? false : 'needs a private network namespace (scripts/test.sh runs tests under unshare --net)' }, async () => {
+test('keyless signing with the real cosign against the loopback Fulcio (SCT from the CT log) and TSA verifies with the real cosign, SCT checked', { skip: inPrivateNetworkNamespace() ? false : 'needs a private network namespace (scripts/test.sh runs tests under unshare --net)' }, async () => {
   const stack = await startSigstoreStack();
   const reg = await startRegistry();
   try {
@@ -29,7 +29,7 @@ test('keyless signing with the real cosign against the loopback Fulcio and TSA v
     const verify = (identity: string) =>
       run(toolPath('cosign'), [
         'verify', '--certificate-identity', identity, '--certificate-oidc-issuer', stack.issuers.kubernetes.url,
-        '--trusted-root', stack.trustedRootPath, '--insecure-ignore-tlog', '--insecure-ignore-sct', '--use-signed-timestamps', image,
+        '--trusted-root', stack.trustedRootPath, '--insecure-ignore-tlog', '--use-signed-timestamps', image,
       ], { env });
     const ok = await verify('https://kubernetes.io/namespaces/default/serviceaccounts/default');
     assert.match(ok.stdout, new RegExp(digest));

@@ -1,5 +1,6 @@
 // The keyless Sigstore stack on loopback, from the real binaries: OIDC issuers of our own (email,
-// Kubernetes service account, GitHub workflow), Fulcio with an ephemeral CA, a timestamp authority,
+// Kubernetes service account, GitHub workflow), Fulcio with an ephemeral CA embedding SCTs from a
+// CT log (CTFE on Trillian + MariaDB), a timestamp authority,
 // Rekor v1 (Trillian) and/or Rekor v2 (tiles) when asked, a trusted_root.json built from what those
 // servers publish, a TUF repository serving it, and a signing config that sends cosign to Rekor v2.
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -12,6 +13,8 @@ import { startOidcIssuer, type OidcIssuer } from './oidc.ts';
 import { acquireStackLock } from './lock.ts';
 import { startRekor, type RekorLog } from './rekor.ts';
 import { startRekorV2 } from './rekor-v2.ts';
+import { planCtLog, startCtLog } from './ctlog.ts';
+import { startTrillian, type Trillian } from './trillian.ts';
 import { assertPrivateNetworkNamespace, startService, type Service } from './services.ts';
 import { startTufRepository, type TufRepository } from './tuf.ts';
 
@@ -23,6 +26,8 @@ export interface SigstoreStack {
   rekor?: RekorLog;
   /** Rekor v2 (rekor-tiles), when asked for. */
   rekorV2?: RekorLog;
+  /** The CT log whose SCTs Fulcio embeds (listed in the trusted root's ctlogs). */
+  ctlog: RekorLog;
   /** A cosign signing config (v0.2): our Fulcio, Rekor v2 when started, and the TSA. */
   signingConfigPath: string;
   issuers: { email: OidcIssuer; kubernetes: OidcIssuer; github: OidcIssuer };
@@ -58,9 +63,13 @@ export async function startSigstoreStack(options: { rekor?: boolean; rekorV2?: b
   const services: Service[] = [];
   let rekor: RekorLog | undefined;
   let rekorV2: RekorLog | undefined;
+  let ctlog: RekorLog | undefined;
+  let trillian: Trillian | undefined;
   const stopLogs = async (): Promise<void> => {
     await rekor?.stop();
     await rekorV2?.stop();
+    await ctlog?.stop();
+    await trillian?.stop();
   };
   const issuers = { email: await startOidcIssuer(), kubernetes: await startOidcIssuer(), github: await startOidcIssuer() };
   try {
@@ -74,11 +83,14 @@ export async function startSigstoreStack(options: { rekor?: boolean; rekorV2?: b
     const configPath = join(dir, 'fulcio.json');
     await writeFile(configPath, JSON.stringify(config));
     const [fPort, gPort, mPort, tPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    trillian = await startTrillian(dir);
+    // Fulcio is told where the CT log will be; the log starts once Fulcio's root exists to trust.
+    const ctPlan = await planCtLog(dir);
     const fulcio = await startService(
       'fulcio',
       toolPath('fulcio'),
       [
-        'serve', '--ca', 'ephemeralca', '--ct-log-url', '', '--config-path', configPath,
+        'serve', '--ca', 'ephemeralca', '--ct-log-url', ctPlan.url, '--ct-log-public-key-path', ctPlan.publicKeyPath, '--config-path', configPath,
         '--host', '127.0.0.1', '--port', String(fPort), '--grpc-host', '127.0.0.1', '--grpc-port', String(gPort),
         '--metrics-port', String(mPort), '--legacy-unix-domain-socket', join(dir, 'fulcio-legacy.sock'),
       ],
@@ -93,15 +105,16 @@ export async function startSigstoreStack(options: { rekor?: boolean; rekorV2?: b
     );
     services.push(tsa);
 
-    if (options.rekor) rekor = await startRekor(dir);
-    if (options.rekorV2) rekorV2 = await startRekorV2(dir);
     const fulcioChain = pemChain(await (await fetch(`${fulcio.url}/api/v1/rootCert`)).text());
+    ctlog = await startCtLog(dir, ctPlan, trillian, fulcioChain.join('\n'));
+    if (options.rekor) rekor = await startRekor(trillian);
+    if (options.rekorV2) rekorV2 = await startRekorV2(dir);
     const tsaChain = pemChain(await (await fetch(`${tsa.url}/api/v1/timestamp/certchain`)).text());
     const trustedRoot = {
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
       tlogs: [rekor, rekorV2].filter((l) => l !== undefined).map((l) => l.trustedRootEntry()),
       certificateAuthorities: [authority(fulcio.url, fulcioChain)],
-      ctlogs: [],
+      ctlogs: [ctlog.trustedRootEntry()],
       timestampAuthorities: [authority(tsa.url, tsaChain)],
     };
     const trustedRootPath = join(dir, 'trusted_root.json');
@@ -124,17 +137,19 @@ export async function startSigstoreStack(options: { rekor?: boolean; rekorV2?: b
         tsaConfig: { selector: 'ANY' },
       }),
     );
+    const [ct, tr] = [ctlog, trillian];
     return {
       dir,
       fulcioUrl: fulcio.url,
       tsaUrl: tsa.url,
       ...(rekor ? { rekor } : {}),
       ...(rekorV2 ? { rekorV2 } : {}),
+      ctlog,
       signingConfigPath,
       issuers,
       trustedRootPath,
       tuf,
-      logs: () => [...services.map((s) => `--- ${s.name}\n${s.logs()}`), rekor?.logs() ?? '', rekorV2?.logs() ?? ''].join('\n'),
+      logs: () => [...services.map((s) => `--- ${s.name}\n${s.logs()}`), rekor?.logs() ?? '', rekorV2?.logs() ?? '', ct.logs(), tr.logs()].join('\n'),
       async stop() {
         await tuf.stop();
         await stopLogs();
