@@ -60,18 +60,29 @@ async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promi
 interface ComponentVerdict {
   name: string;
   success: boolean;
-  infrastructureError?: unknown;
   violations?: { metadata?: { code?: string } }[];
 }
 
+/**
+ * Components reported as infrastructure errors: the JSON report stays ec's shape, so the
+ * classification is read where vouch publishes it, as JUnit `error` elements.
+ */
+function infrastructureErrors(junit: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of junit.matchAll(/<testsuite name="([^"]+?) \([^"]*\)"[^>]*\berrors="(\d+)"/g)) {
+    if (Number(m[2]) > 0) names.add(m[1]!);
+  }
+  return names;
+}
+
 /** Verdicts of a faulty run against the clean run: a false verdict is any difference not explained as an infrastructure error. */
-function compareVerdicts(clean: ComponentVerdict[], faulty: ComponentVerdict[]): { falseVerdicts: number; infrastructureErrors: number } {
+function compareVerdicts(clean: ComponentVerdict[], faulty: ComponentVerdict[], infra: Set<string>): { falseVerdicts: number; infrastructureErrors: number } {
   const byName = new Map(clean.map((c) => [c.name, c]));
   let falseVerdicts = 0;
   let infrastructureErrors = 0;
   for (const f of faulty) {
     const c = byName.get(f.name);
-    if (f.infrastructureError) {
+    if (infra.has(f.name)) {
       infrastructureErrors++;
       if (f.success) falseVerdicts++; // an infrastructure error must never pass
       continue;
@@ -166,10 +177,11 @@ async function main(): Promise<void> {
       try {
         const faultComponents = join(dir, `components-${n}-faults.json`);
         await writeFile(faultComponents, JSON.stringify({ components: images.map((img, i) => ({ name: `c${i}`, containerImage: img.ref.replace(reg.host, faulty.host) })) }));
-        const faultArgs = vouchArgs.map((a) => (a === components ? faultComponents : a.replace(`report-${n}.json`, `report-${n}-faults.json`)));
+        const faultJunit = join(dir, `report-${n}-faults.xml`);
+        const faultArgs = [...vouchArgs.map((a) => (a === components ? faultComponents : a.replace(`report-${n}.json`, `report-${n}-faults.json`))), '--output', `junit=${faultJunit}`];
         const faultRun = await timed(node, faultArgs, { ...process.env, VOUCH_CACHE_DIR: join(dir, `cache-${n}-faults`) });
         const faultReport = JSON.parse(await readFile(join(dir, `report-${n}-faults.json`), 'utf8')) as { components: ComponentVerdict[] };
-        const verdicts = compareVerdicts(report.components, faultReport.components);
+        const verdicts = compareVerdicts(report.components, faultReport.components, infrastructureErrors(await readFile(faultJunit, 'utf8')));
         faults.push({
           N: n,
           'faults injected': faulty.injected(),

@@ -3,7 +3,7 @@
 import { lookupCredential, type Credential } from './auth.ts';
 import { matchesDigest, computeDigest } from './digest.ts';
 import { RegistryError, type RegistryErrorCode } from './errors.ts';
-import { DEFAULT_RETRY, Semaphore, fetchWithRetry, readLimited, type RetryPolicy } from './http.ts';
+import { DEFAULT_RETRY, Semaphore, fetchWithRetry, readLimited, type Around, type RetryHooks, type RetryPolicy } from './http.ts';
 import { apiHost } from './reference.ts';
 import { MediaType, type Descriptor, type FetchedManifest, type ImageIndex, type ImageManifest, type ImageReference, type ImageSource } from './types.ts';
 
@@ -21,6 +21,8 @@ export interface RegistryClientOptions {
   plainHttp?: (registry: string) => boolean;
   /** Total bytes of small blobs kept in memory for reuse within the run. */
   blobCacheBytes?: number;
+  /** Around waits between retries (the run's worker pool frees the component's slot meanwhile). */
+  idle?: Around;
 }
 
 interface Challenge {
@@ -62,6 +64,7 @@ async function registryError(res: Response, describe: string): Promise<RegistryE
 export class RegistryClient implements ImageSource {
   private readonly semaphore: Semaphore;
   private readonly retry: RetryPolicy;
+  private readonly idle: Around | undefined;
   private readonly env: NodeJS.ProcessEnv;
   private readonly plainHttp: (registry: string) => boolean;
   private readonly userAgent: string;
@@ -77,6 +80,7 @@ export class RegistryClient implements ImageSource {
   constructor(options: RegistryClientOptions = {}) {
     this.semaphore = new Semaphore(options.maxConcurrency ?? 16);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.idle = options.idle;
     this.env = options.env ?? process.env;
     this.plainHttp = options.plainHttp ?? isLoopback;
     this.userAgent = options.userAgent ?? 'vouch';
@@ -125,19 +129,23 @@ export class RegistryClient implements ImageSource {
     if (cred.kind === 'identity-token') {
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.token, scope, client_id: 'vouch' });
       if (challenge.service) form.set('service', challenge.service);
-      res = await fetchWithRetry(url.toString(), () => ({ method: 'POST', body: form, headers: { 'user-agent': this.userAgent } }), this.retry, describe);
+      res = await fetchWithRetry(url.toString(), () => ({ method: 'POST', body: form, headers: { 'user-agent': this.userAgent } }), this.retry, describe, this.hooks());
     } else {
       if (challenge.service) url.searchParams.set('service', challenge.service);
       url.searchParams.set('scope', scope);
       const headers: Record<string, string> = { 'user-agent': this.userAgent };
       if (cred.kind === 'basic') headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
-      res = await fetchWithRetry(url.toString(), () => ({ headers }), this.retry, describe);
+      res = await fetchWithRetry(url.toString(), () => ({ headers }), this.retry, describe, this.hooks());
     }
     if (!res.ok) throw await registryError(res, describe);
     const body = (await res.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError('BAD_RESPONSE', `${describe}: the answer has no token`);
     return `Bearer ${token}`;
+  }
+
+  private hooks(): RetryHooks {
+    return { attempt: (run) => this.semaphore.run(run), ...(this.idle ? { wait: this.idle } : {}) };
   }
 
   /** One authenticated request: answers a 401 challenge once, then returns whatever comes. */
@@ -156,7 +164,7 @@ export class RegistryClient implements ImageSource {
         }),
         this.retry,
         describe,
-        (attempt) => this.semaphore.run(attempt),
+        this.hooks(),
       );
       if (res.status === 401 && round === 0) {
         const challenge = parseChallenge(res.headers.get('www-authenticate'));

@@ -54,22 +54,31 @@ export function isRetryableStatus(status: number): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Runs one attempt; the registry client passes its semaphore so only attempts, not waits, hold a slot. */
-export type AttemptGate = <T>(attempt: () => Promise<T>) => Promise<T>;
+/** Wraps one attempt, or one wait between attempts. */
+export type Around = <T>(run: () => Promise<T>) => Promise<T>;
+
+export interface RetryHooks {
+  /** Around each attempt: the registry client's concurrency semaphore. */
+  attempt?: Around;
+  /** Around each wait between attempts: the run's worker pool lets the component's slot go. */
+  wait?: Around;
+}
 
 /**
  * fetch with retries. `describe` names the request in errors (method and URL, never headers).
  * Returns the last response for non-retryable or exhausted statuses; throws only for network errors.
- * Waits between attempts happen outside `gate`: a request sleeping on Retry-After must not keep
- * other components' requests from going out.
+ * Waits happen outside `hooks.attempt`: a request sleeping on Retry-After must not keep other
+ * requests from going out.
  */
 export async function fetchWithRetry(
   url: string,
   init: () => RequestInit,
   policy: RetryPolicy,
   describe: string,
-  gate: AttemptGate = (attempt) => attempt(),
+  hooks: RetryHooks = {},
 ): Promise<Response> {
+  const gate: Around = hooks.attempt ?? ((run) => run());
+  const pause = (ms: number): Promise<void> => (hooks.wait ?? ((run) => run()))(() => sleep(ms));
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
@@ -77,7 +86,7 @@ export async function fetchWithRetry(
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       if (attempt < policy.retries) {
-        await sleep(backoffMs(attempt, policy));
+        await pause(backoffMs(attempt, policy));
         continue;
       }
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
@@ -89,7 +98,7 @@ export async function fetchWithRetry(
     if (isRetryableStatus(res.status) && attempt < policy.retries) {
       const wait = retryAfterMs(res.headers.get('retry-after'), Date.now(), policy.maxWaitMs) ?? backoffMs(attempt, policy);
       await res.body?.cancel();
-      await sleep(wait);
+      await pause(wait);
       continue;
     }
     return res;

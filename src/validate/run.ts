@@ -16,7 +16,7 @@ import { lazyTrustedRoot } from '../sigstore/trust-root.ts';
 import { VERSION } from '../version.ts';
 import { validateComponent, type ComponentOutcome } from './component.ts';
 import { expandIndexes, parseComponents, shardComponents } from './expand.ts';
-import { mapWithConcurrency } from './pool.ts';
+import { mapWithConcurrency, whileIdle } from './pool.ts';
 import { diskVerdictCache, verdictKey } from './verdict-cache.ts';
 import { fetchImageInfo, type ImageInfo } from './image-info.ts';
 import type { ImageReference } from '../oci/types.ts';
@@ -79,7 +79,7 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
   const log = options.log ?? (() => undefined);
   const now = options.now ?? new Date();
   const effectiveTime = config.effectiveTime.kind === 'fixed' ? config.effectiveTime.time : now;
-  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2) });
+  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle });
 
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? '--images'), config.shard);
   const policy = await loadPolicy({

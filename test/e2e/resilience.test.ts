@@ -83,3 +83,27 @@ test('a warm re-run with the on-disk verdict cache downloads no blob (one manife
     proxy.close();
   }
 });
+
+test('a component waiting on Retry-After lends its worker: with --workers 1 the others are fetched during the wait', async () => {
+  const happyRepo = fx.happy.pinned.split('@')[0]!.slice(reg.host.length);
+  const proxy = await startProxy(reg.host, (req, res, seen) => {
+    // The .sig lookup happens inside the worker pool (pinning and index expansion come before it).
+    if (seen > 0 || req.url !== `/v2${happyRepo}/manifests/${fx.happy.digest.replace(':', '-')}.sig`) return false;
+    res.writeHead(429, { 'retry-after': '1' }).end();
+    return true;
+  });
+  try {
+    const images = [fx.happy, ...fx.snapshot];
+    const file = join(fx.dir, 'lend.json');
+    await writeFile(file, JSON.stringify({ components: images.map((img, i) => ({ name: `l${i}`, containerImage: img.ref.replace(reg.host, proxy.host) })) }));
+    const { report } = await validateJson(['--images', file, '--public-key', fx.key.pub, '--ignore-rekor', '--workers', '1'], { ...process.env, VOUCH_CACHE_DIR: join(fx.dir, 'cache-lend') });
+    assert.equal(report.success, true);
+    const log = proxy.requests();
+    const happyAttempts = log.flatMap((r, i) => (r === `GET /v2${happyRepo}/manifests/${fx.happy.digest.replace(':', '-')}.sig` ? [i] : []));
+    const [refused, retried] = [happyAttempts[0]!, happyAttempts[1]!];
+    const othersMeanwhile = log.slice(refused + 1, retried).filter((r) => !r.includes(happyRepo) && /\.sig$|\.att$|\/blobs\//.test(r));
+    assert.ok(othersMeanwhile.length > 0, `other components' requests between the 429 and its retry:\n${log.join('\n')}`);
+  } finally {
+    proxy.close();
+  }
+});

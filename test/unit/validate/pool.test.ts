@@ -1,0 +1,69 @@
+// The component pool: order kept, working tasks bounded, a waiting task's slot lent to another,
+// tasks in flight bounded, and the first failure reported.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mapWithConcurrency, whileIdle } from '../../../src/validate/pool.ts';
+
+test('results keep input order and at most `limit` tasks work at once', async () => {
+  let working = 0;
+  let peak = 0;
+  const out = await mapWithConcurrency([30, 5, 20, 1, 10, 2], 2, async (ms, i) => {
+    peak = Math.max(peak, ++working);
+    await sleep(ms);
+    working--;
+    return i * 10;
+  });
+  assert.deepEqual(out, [0, 10, 20, 30, 40, 50]);
+  assert.equal(peak, 2);
+});
+
+test('a task waiting in whileIdle lends its slot: another task runs meanwhile', async () => {
+  const events: string[] = [];
+  const start = Date.now();
+  await mapWithConcurrency(['slow', 'fast'], 1, async (name) => {
+    events.push(`${name} start`);
+    if (name === 'slow') await whileIdle(() => sleep(300));
+    events.push(`${name} end`);
+  });
+  assert.deepEqual(events, ['slow start', 'fast start', 'fast end', 'slow end']);
+  assert.ok(Date.now() - start < 600, 'the waits overlapped');
+});
+
+test('without whileIdle a waiting task keeps its slot (the old behaviour is still there when asked for)', async () => {
+  const events: string[] = [];
+  await mapWithConcurrency(['slow', 'fast'], 1, async (name) => {
+    events.push(`${name} start`);
+    if (name === 'slow') await sleep(50);
+    events.push(`${name} end`);
+  });
+  assert.deepEqual(events, ['slow start', 'slow end', 'fast start', 'fast end']);
+});
+
+test('tasks in flight (working or waiting) stay within maxInFlight', async () => {
+  let inFlight = 0;
+  let peak = 0;
+  await mapWithConcurrency(Array.from({ length: 8 }, (_, i) => i), 1, async () => {
+    peak = Math.max(peak, ++inFlight);
+    await whileIdle(() => sleep(20));
+    inFlight--;
+  }, { maxInFlight: 3 });
+  assert.equal(peak, 3);
+});
+
+test('whileIdle outside a pool just runs the wait', async () => {
+  assert.equal(await whileIdle(async () => 7), 7);
+});
+
+test('the first failure is thrown after running tasks settle; no new task starts after it', async () => {
+  const started: number[] = [];
+  await assert.rejects(
+    mapWithConcurrency([0, 1, 2, 3, 4], 1, async (i) => {
+      started.push(i);
+      if (i === 1) throw new Error('boom 1');
+      await sleep(5);
+    }),
+    /boom 1/,
+  );
+  assert.deepEqual(started, [0, 1]);
+});
