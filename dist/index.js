@@ -50868,7 +50868,9 @@ function isRetryableStatus(status) {
   return RETRYABLE_STATUS.has(status);
 }
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function fetchWithRetry(url, init, policy, describe, gate = (attempt) => attempt()) {
+async function fetchWithRetry(url, init, policy, describe, hooks = {}) {
+  const gate = hooks.attempt ?? ((run4) => run4());
+  const pause = (ms) => (hooks.wait ?? ((run4) => run4()))(() => sleep(ms));
   for (let attempt = 0; ; attempt++) {
     let res;
     try {
@@ -50876,7 +50878,7 @@ async function fetchWithRetry(url, init, policy, describe, gate = (attempt) => a
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
       if (attempt < policy.retries) {
-        await sleep(backoffMs(attempt, policy));
+        await pause(backoffMs(attempt, policy));
         continue;
       }
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
@@ -50888,7 +50890,7 @@ async function fetchWithRetry(url, init, policy, describe, gate = (attempt) => a
     if (isRetryableStatus(res.status) && attempt < policy.retries) {
       const wait = retryAfterMs(res.headers.get("retry-after"), Date.now(), policy.maxWaitMs) ?? backoffMs(attempt, policy);
       await res.body?.cancel();
-      await sleep(wait);
+      await pause(wait);
       continue;
     }
     return res;
@@ -51024,6 +51026,7 @@ async function registryError(res, describe) {
 var RegistryClient = class {
   semaphore;
   retry;
+  idle;
   env;
   plainHttp;
   userAgent;
@@ -51038,6 +51041,7 @@ var RegistryClient = class {
   constructor(options = {}) {
     this.semaphore = new Semaphore(options.maxConcurrency ?? 16);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.idle = options.idle;
     this.env = options.env ?? process.env;
     this.plainHttp = options.plainHttp ?? isLoopback;
     this.userAgent = options.userAgent ?? "vouch";
@@ -51081,19 +51085,22 @@ var RegistryClient = class {
     if (cred.kind === "identity-token") {
       const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: cred.token, scope, client_id: "vouch" });
       if (challenge.service) form.set("service", challenge.service);
-      res = await fetchWithRetry(url.toString(), () => ({ method: "POST", body: form, headers: { "user-agent": this.userAgent } }), this.retry, describe);
+      res = await fetchWithRetry(url.toString(), () => ({ method: "POST", body: form, headers: { "user-agent": this.userAgent } }), this.retry, describe, this.hooks());
     } else {
       if (challenge.service) url.searchParams.set("service", challenge.service);
       url.searchParams.set("scope", scope);
       const headers = { "user-agent": this.userAgent };
       if (cred.kind === "basic") headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString("base64")}`;
-      res = await fetchWithRetry(url.toString(), () => ({ headers }), this.retry, describe);
+      res = await fetchWithRetry(url.toString(), () => ({ headers }), this.retry, describe, this.hooks());
     }
     if (!res.ok) throw await registryError(res, describe);
     const body = await res.json();
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError("BAD_RESPONSE", `${describe}: the answer has no token`);
     return `Bearer ${token}`;
+  }
+  hooks() {
+    return { attempt: (run4) => this.semaphore.run(run4), ...this.idle ? { wait: this.idle } : {} };
   }
   /** One authenticated request: answers a 401 challenge once, then returns whatever comes. */
   async request(ref, method, path, headers, body, push = false) {
@@ -51111,7 +51118,7 @@ var RegistryClient = class {
         }),
         this.retry,
         describe,
-        (attempt) => this.semaphore.run(attempt)
+        this.hooks()
       );
       if (res.status === 401 && round === 0) {
         const challenge = parseChallenge(res.headers.get("www-authenticate"));
@@ -51857,7 +51864,7 @@ var VALIDATE_IMAGE_FLAGS = [
   { name: "show-policy-docs-link", kind: "bool", help: "Append a policy documentation link to the text report", default: false },
   { name: "color", kind: "bool", help: "Force colour in the text report", default: false },
   { name: "no-color", kind: "bool", help: "Disable colour in the text report", default: false },
-  { name: "workers", kind: "string", help: "Components validated in parallel", default: "5" },
+  { name: "workers", kind: "string", help: "Components validated in parallel (components waiting on a rate-limited registry lend their worker to others, up to 8 per worker in flight)", default: "5" },
   { name: "shard", kind: "string", help: "I/N: validate the I-th of N deterministic slices of the snapshot (join with vouch merge-reports)" },
   { name: "timeout", kind: "string", help: "Give up after this long (Go duration; 0 = no limit)", default: "5m" },
   { name: "opa", kind: "string", help: "Path of the opa binary used to compile Rego (else OPA_PATH, then PATH)" },
@@ -54655,16 +54662,68 @@ async function expandIndexes(planned, sourceFor, log) {
 }
 
 // src/validate/pool.ts
-async function mapWithConcurrency(items, limit, fn) {
-  const results2 = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i2 = next++;
-      results2[i2] = await fn(items[i2], i2);
+import { AsyncLocalStorage } from "node:async_hooks";
+var Gate = class {
+  free;
+  queue = [];
+  constructor(size) {
+    this.free = size;
+  }
+  async acquire() {
+    if (this.free > 0) {
+      this.free--;
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    await new Promise((resolve11) => this.queue.push(resolve11));
+  }
+  release() {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.free++;
+  }
+};
+var slotOf = new AsyncLocalStorage();
+async function whileIdle(wait) {
+  const working = slotOf.getStore();
+  if (!working) return wait();
+  working.release();
+  try {
+    return await wait();
+  } finally {
+    await working.acquire();
+  }
+}
+async function mapWithConcurrency(items, limit, fn, options = {}) {
+  const workers = Math.max(1, limit);
+  const working = new Gate(workers);
+  const inFlight2 = new Gate(Math.max(workers, options.maxInFlight ?? workers * 8));
+  const results2 = new Array(items.length);
+  const running = [];
+  let failure;
+  for (let i2 = 0; i2 < items.length && !failure; i2++) {
+    await inFlight2.acquire();
+    await working.acquire();
+    if (failure) {
+      working.release();
+      inFlight2.release();
+      break;
+    }
+    running.push(
+      slotOf.run(working, () => fn(items[i2], i2)).then(
+        (r) => {
+          results2[i2] = r;
+        },
+        (error2) => {
+          failure ??= { error: error2 };
+        }
+      ).finally(() => {
+        working.release();
+        inFlight2.release();
+      })
+    );
+  }
+  await Promise.all(running);
+  if (failure) throw failure.error;
   return results2;
 }
 
@@ -54783,7 +54842,7 @@ async function run3(config, options) {
   const log = options.log ?? (() => void 0);
   const now = options.now ?? /* @__PURE__ */ new Date();
   const effectiveTime = config.effectiveTime.kind === "fixed" ? config.effectiveTime.time : now;
-  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2) });
+  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle });
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? "--images"), config.shard);
   const policy = await loadPolicy2({
     spec: config.policy,
