@@ -51864,7 +51864,7 @@ var VALIDATE_IMAGE_FLAGS = [
   { name: "show-policy-docs-link", kind: "bool", help: "Append a policy documentation link to the text report", default: false },
   { name: "color", kind: "bool", help: "Force colour in the text report", default: false },
   { name: "no-color", kind: "bool", help: "Disable colour in the text report", default: false },
-  { name: "workers", kind: "string", help: "Components validated in parallel (components waiting on a rate-limited registry lend their worker to others, up to 8 per worker in flight)", default: "5" },
+  { name: "workers", kind: "string", help: "Components validated in parallel (components waiting on a rate-limited registry lend their worker to others, up to 32 per worker in flight)", default: "5" },
   { name: "shard", kind: "string", help: "I/N: validate the I-th of N deterministic slices of the snapshot (join with vouch merge-reports)" },
   { name: "timeout", kind: "string", help: "Give up after this long (Go duration; 0 = no limit)", default: "5m" },
   { name: "opa", kind: "string", help: "Path of the opa binary used to compile Rego (else OPA_PATH, then PATH)" },
@@ -54582,6 +54582,7 @@ async function validateComponent(planned, deps) {
     violations.push(NO_MATCHING_ATTESTATIONS);
     return finish(evidence);
   }
+  const { policy, snapshot } = await deps.ready();
   const input = {
     attestations,
     image: {
@@ -54591,12 +54592,12 @@ async function validateComponent(planned, deps) {
       ...info.parent ? { parent: info.parent } : {},
       ...component.source && Object.keys(component.source).length > 0 ? { source: component.source } : {}
     },
-    snapshot: deps.snapshot,
+    snapshot,
     ...component.name ? { component_name: component.name } : {},
-    policy_spec: deps.policy.spec
+    policy_spec: policy.spec
   };
   const effectiveTime = deps.effectiveTime.kind === "fixed" ? deps.effectiveTime.time : deps.effectiveTime.kind === "attestation" ? attestationTime(attestations) ?? deps.now : deps.now;
-  const outcome = await deps.policy.evaluate(input, {
+  const outcome = await policy.evaluate(input, {
     imageDigest: digest,
     imageUrl: repositoryName(ref),
     componentName: component.name,
@@ -54630,35 +54631,30 @@ function shardComponents(planned, shard) {
   const sorted = [...planned].sort((a, b) => a.component.containerImage < b.component.containerImage ? -1 : a.component.containerImage > b.component.containerImage ? 1 : 0);
   return sorted.filter((_, i2) => i2 % shard.count === shard.index - 1);
 }
-async function expandIndexes(planned, sourceFor, log) {
-  const expanded = await Promise.all(
-    planned.map(async (p) => {
-      try {
-        const source = sourceFor(p.ref);
-        const desc = await source.resolve(p.ref);
-        if (!INDEX_TYPES.has(desc.mediaType)) return [p];
-        const fetched = await source.getManifest(p.ref, desc.digest);
-        if (!fetched || !isIndex(fetched.manifest)) return [p];
-        const children2 = fetched.manifest.manifests.map((m, i2) => {
-          const arch2 = m.platform?.architecture ? m.platform.architecture : `noarch-${i2}`;
-          return {
-            component: {
-              name: `${p.component.name}-${m.digest}-${arch2}`,
-              containerImage: `${repositoryName(p.ref)}@${m.digest}`,
-              ...p.component.source ? { source: p.component.source } : {}
-            },
-            ref: { ...p.ref, tag: void 0, digest: m.digest },
-            originalName: p.component.name
-          };
-        });
-        return [p, ...children2];
-      } catch (err) {
-        log(`could not inspect ${p.component.containerImage} for an image index: ${errorMessage(err)}`);
-        return [p];
-      }
-    })
-  );
-  return expanded.flat();
+async function expandIndex(p, sourceFor, log) {
+  try {
+    const source = sourceFor(p.ref);
+    const desc = await source.resolve(p.ref);
+    if (!INDEX_TYPES.has(desc.mediaType)) return [p];
+    const fetched = await source.getManifest(p.ref, desc.digest);
+    if (!fetched || !isIndex(fetched.manifest)) return [p];
+    const children2 = fetched.manifest.manifests.map((m, i2) => {
+      const arch2 = m.platform?.architecture ? m.platform.architecture : `noarch-${i2}`;
+      return {
+        component: {
+          name: `${p.component.name}-${m.digest}-${arch2}`,
+          containerImage: `${repositoryName(p.ref)}@${m.digest}`,
+          ...p.component.source ? { source: p.component.source } : {}
+        },
+        ref: { ...p.ref, tag: void 0, digest: m.digest },
+        originalName: p.component.name
+      };
+    });
+    return [p, ...children2];
+  } catch (err) {
+    log(`could not inspect ${p.component.containerImage} for an image index: ${errorMessage(err)}`);
+    return [p];
+  }
 }
 
 // src/validate/pool.ts
@@ -54696,11 +54692,13 @@ async function whileIdle(wait) {
 async function mapWithConcurrency(items, limit, fn, options = {}) {
   const workers = Math.max(1, limit);
   const working = new Gate(workers);
-  const inFlight2 = new Gate(Math.max(workers, options.maxInFlight ?? workers * 8));
-  const results2 = new Array(items.length);
+  const inFlight2 = new Gate(Math.max(workers, options.maxInFlight ?? workers * 32));
+  const results2 = [];
   const running = [];
   let failure;
-  for (let i2 = 0; i2 < items.length && !failure; i2++) {
+  let i2 = 0;
+  for await (const item of items) {
+    if (failure) break;
     await inFlight2.acquire();
     await working.acquire();
     if (failure) {
@@ -54708,10 +54706,11 @@ async function mapWithConcurrency(items, limit, fn, options = {}) {
       inFlight2.release();
       break;
     }
+    const index = i2++;
     running.push(
-      slotOf.run(working, () => fn(items[i2], i2)).then(
+      slotOf.run(working, () => fn(item, index)).then(
         (r) => {
-          results2[i2] = r;
+          results2[index] = r;
         },
         (error2) => {
           failure ??= { error: error2 };
@@ -54725,6 +54724,14 @@ async function mapWithConcurrency(items, limit, fn, options = {}) {
   await Promise.all(running);
   if (failure) throw failure.error;
   return results2;
+}
+async function* inCompletionOrder(promises3) {
+  const pending = new Map(promises3.map((p, i2) => [i2, p.then((value) => ({ i: i2, value }))]));
+  while (pending.size > 0) {
+    const { i: i2, value } = await Promise.race(pending.values());
+    pending.delete(i2);
+    yield value;
+  }
 }
 
 // src/validate/verdict-cache.ts
@@ -54844,7 +54851,7 @@ async function run3(config, options) {
   const effectiveTime = config.effectiveTime.kind === "fixed" ? config.effectiveTime.time : now;
   const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle });
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? "--images"), config.shard);
-  const policy = await loadPolicy2({
+  const policyLoading = loadPolicy2({
     spec: config.policy,
     effectiveTime,
     info: config.info,
@@ -54855,16 +54862,22 @@ async function run3(config, options) {
     cacheDir: config.cacheDir,
     baseDir: config.baseDir
   });
+  policyLoading.catch(() => void 0);
   try {
-    const expanded = await expandIndexes(planned, sourceFor, log);
-    expanded.sort((a, b) => a.component.containerImage < b.component.containerImage ? -1 : a.component.containerImage > b.component.containerImage ? 1 : 0);
-    const snapshot = {
-      application: config.snapshot.application ?? "",
-      ...config.snapshot.displayName ? { displayName: config.snapshot.displayName } : {},
-      ...config.snapshot.displayDescription ? { displayDescription: config.snapshot.displayDescription } : {},
-      components: expanded.map((p) => p.component),
-      artifacts: config.snapshot.artifacts ?? {}
-    };
+    const expansions = planned.map((p, order) => expandIndex(p, sourceFor, log).then((list) => list.map((item, child) => ({ item, order, child }))));
+    const byImage = (a, b) => a.item.component.containerImage < b.item.component.containerImage ? -1 : a.item.component.containerImage > b.item.component.containerImage ? 1 : a.order - b.order || a.child - b.child;
+    const ready = Promise.all([policyLoading, Promise.all(expansions)]).then(([policy2, lists]) => {
+      const expanded = lists.flat().sort(byImage);
+      const snapshot = {
+        application: config.snapshot.application ?? "",
+        ...config.snapshot.displayName ? { displayName: config.snapshot.displayName } : {},
+        ...config.snapshot.displayDescription ? { displayDescription: config.snapshot.displayDescription } : {},
+        components: expanded.map((o) => o.item.component),
+        artifacts: config.snapshot.artifacts ?? {}
+      };
+      return { policy: policy2, snapshot };
+    });
+    ready.catch(() => void 0);
     const mode = verificationMode(config);
     const once = (fn) => {
       const seen = /* @__PURE__ */ new Map();
@@ -54901,10 +54914,12 @@ async function run3(config, options) {
     const verifySignatures = once(cached("signatures", verifyImageSignatures));
     const verifyAttestations = once(cached("attestations", verifyImageAttestations));
     const trustedRoot = lazyTrustedRoot({ ...config.trust, ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}, cacheDir: config.cacheDir, env: options.env ?? process.env });
-    const outcomes = await mapWithConcurrency(
-      expanded,
-      config.workers,
-      (p) => validateComponent(p, {
+    async function* arrivals() {
+      for await (const list of inCompletionOrder(expansions)) yield* list;
+    }
+    const outcomes = await mapWithConcurrency(arrivals(), config.workers, async (p) => ({
+      at: p,
+      outcome: await validateComponent(p.item, {
         sourceFor,
         verifySignatures,
         verifyAttestations,
@@ -54912,16 +54927,17 @@ async function run3(config, options) {
         mode,
         ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {},
         trustedRoot,
-        policy,
-        snapshot,
+        // Waiting for the policy and the other components' lookups is idle time: the worker is lent.
+        ready: () => whileIdle(() => ready),
         info: config.info,
         showSuccesses: config.showSuccesses,
         effectiveTime: config.effectiveTime,
         now: effectiveTime,
         log
       })
-    );
-    const ordered = outcomes.map((o, i2) => ({ o, i: i2 })).sort((a, b) => compareDescending(a.o.report, b.o.report) || a.i - b.i).map(({ o }) => o);
+    }));
+    const ordered = outcomes.sort((a, b) => compareDescending(a.outcome.report, b.outcome.report) || a.at.order - b.at.order || a.at.child - b.at.child).map(({ outcome }) => outcome);
+    const policy = await policyLoading;
     const components = ordered.map((o) => o.report);
     const success = components.every((c) => c.success);
     const report = {
@@ -54936,7 +54952,7 @@ async function run3(config, options) {
     const exitCode = success || !config.strict ? ExitCode.Ok : ExitCode.PolicyFailed;
     return { report, policyInputs, exitCode };
   } finally {
-    await policy.close();
+    await policyLoading.then((p) => p.close(), () => void 0);
   }
 }
 function compareDescending(a, b) {

@@ -46,7 +46,7 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'show-policy-docs-link', kind: 'bool', help: 'Append a policy documentation link to the text report', default: false },
   { name: 'color', kind: 'bool', help: 'Force colour in the text report', default: false },
   { name: 'no-color', kind: 'bool', help: 'Disable colour in the text report', default: false },
-  { name: 'workers', kind: 'string', help: 'Components validated in parallel (components waiting on a rate-limited registry lend their worker to others, up to 8 per worker in flight)', default: '5' },
+  { name: 'workers', kind: 'string', help: 'Components validated in parallel (components waiting on a rate-limited registry lend their worker to others, up to 32 per worker in flight)', default: '5' },
   { name: 'shard', kind: 'string', help: 'I/N: validate the I-th of N deterministic slices of the snapshot (join with vouch merge-reports)' },
   { name: 'timeout', kind: 'string', help: 'Give up after this long (Go duration; 0 = no limit)', default: '5m' },
   { name: 'opa', kind: 'string', help: 'Path of the opa binary used to compile Rego (else OPA_PATH, then PATH)' },

@@ -42,8 +42,8 @@ export interface ComponentDeps {
   mode: VerificationMode;
   rekorUrl?: string;
   trustedRoot?: () => Promise<unknown>;
-  policy: PolicyEvaluator;
-  snapshot: Snapshot;
+  /** The policy, and the snapshot after every component's index lookup (evaluation needs both). */
+  ready(): Promise<{ policy: PolicyEvaluator; snapshot: Snapshot }>;
   info: boolean;
   showSuccesses: boolean;
   effectiveTime: EffectiveTimeSetting;
@@ -194,6 +194,7 @@ export async function validateComponent(planned: PlannedComponent, deps: Compone
     return finish(evidence);
   }
 
+  const { policy, snapshot } = await deps.ready();
   const input: PolicyInput = {
     attestations,
     image: {
@@ -203,9 +204,9 @@ export async function validateComponent(planned: PlannedComponent, deps: Compone
       ...(info.parent ? { parent: info.parent } : {}),
       ...(component.source && Object.keys(component.source).length > 0 ? { source: component.source } : {}),
     },
-    snapshot: deps.snapshot,
+    snapshot,
     ...(component.name ? { component_name: component.name } : {}),
-    policy_spec: deps.policy.spec,
+    policy_spec: policy.spec,
   };
 
   const effectiveTime =
@@ -214,7 +215,7 @@ export async function validateComponent(planned: PlannedComponent, deps: Compone
       : deps.effectiveTime.kind === 'attestation'
         ? (attestationTime(attestations) ?? deps.now)
         : deps.now;
-  const outcome = await deps.policy.evaluate(input, {
+  const outcome = await policy.evaluate(input, {
     imageDigest: digest,
     imageUrl: repositoryName(ref),
     componentName: component.name,

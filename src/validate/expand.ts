@@ -33,40 +33,36 @@ export function shardComponents(planned: PlannedComponent[], shard: { index: num
 }
 
 /**
- * Adds one component per platform of each image index, named `<name>-<digest>-<arch>` as ec does.
- * Lookup errors are only logged: the component's own validation reports an inaccessible image.
+ * The component, then one component per platform when it is an image index, named
+ * `<name>-<digest>-<arch>` as ec does. Lookup errors are only logged: the component's own
+ * validation reports an inaccessible image.
  */
-export async function expandIndexes(
-  planned: PlannedComponent[],
+export async function expandIndex(
+  p: PlannedComponent,
   sourceFor: (ref: ImageReference) => ImageSource,
   log: (msg: string) => void,
 ): Promise<PlannedComponent[]> {
-  const expanded = await Promise.all(
-    planned.map(async (p): Promise<PlannedComponent[]> => {
-      try {
-        const source = sourceFor(p.ref);
-        const desc = await source.resolve(p.ref);
-        if (!INDEX_TYPES.has(desc.mediaType)) return [p];
-        const fetched = await source.getManifest(p.ref, desc.digest);
-        if (!fetched || !isIndex(fetched.manifest)) return [p];
-        const children = fetched.manifest.manifests.map((m, i): PlannedComponent => {
-          const arch = m.platform?.architecture ? m.platform.architecture : `noarch-${i}`;
-          return {
-            component: {
-              name: `${p.component.name}-${m.digest}-${arch}`,
-              containerImage: `${repositoryName(p.ref)}@${m.digest}`,
-              ...(p.component.source ? { source: p.component.source } : {}),
-            },
-            ref: { ...p.ref, tag: undefined, digest: m.digest },
-            originalName: p.component.name,
-          };
-        });
-        return [p, ...children];
-      } catch (err) {
-        log(`could not inspect ${p.component.containerImage} for an image index: ${errorMessage(err)}`);
-        return [p];
-      }
-    }),
-  );
-  return expanded.flat();
+  try {
+    const source = sourceFor(p.ref);
+    const desc = await source.resolve(p.ref);
+    if (!INDEX_TYPES.has(desc.mediaType)) return [p];
+    const fetched = await source.getManifest(p.ref, desc.digest);
+    if (!fetched || !isIndex(fetched.manifest)) return [p];
+    const children = fetched.manifest.manifests.map((m, i): PlannedComponent => {
+      const arch = m.platform?.architecture ? m.platform.architecture : `noarch-${i}`;
+      return {
+        component: {
+          name: `${p.component.name}-${m.digest}-${arch}`,
+          containerImage: `${repositoryName(p.ref)}@${m.digest}`,
+          ...(p.component.source ? { source: p.component.source } : {}),
+        },
+        ref: { ...p.ref, tag: undefined, digest: m.digest },
+        originalName: p.component.name,
+      };
+    });
+    return [p, ...children];
+  } catch (err) {
+    log(`could not inspect ${p.component.containerImage} for an image index: ${errorMessage(err)}`);
+    return [p];
+  }
 }

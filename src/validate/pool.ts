@@ -42,20 +42,26 @@ export async function whileIdle<T>(wait: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * `items` may be an async iterable: tasks start as items arrive (components as their index
+ * lookups finish), and results are in arrival order.
+ */
 export async function mapWithConcurrency<T, R>(
-  items: T[],
+  items: Iterable<T> | AsyncIterable<T>,
   limit: number,
   fn: (item: T, index: number) => Promise<R>,
   options: { maxInFlight?: number } = {},
 ): Promise<R[]> {
   const workers = Math.max(1, limit);
   const working = new Gate(workers);
-  // Waiting components hold little (manifests, a few small blobs), so several per worker may wait.
-  const inFlight = new Gate(Math.max(workers, options.maxInFlight ?? workers * 8));
-  const results = new Array<R>(items.length);
+  // Waiting components hold little (manifests, a few small blobs), so many per worker may wait.
+  const inFlight = new Gate(Math.max(workers, options.maxInFlight ?? workers * 32));
+  const results: R[] = [];
   const running: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
-  for (let i = 0; i < items.length && !failure; i++) {
+  let i = 0;
+  for await (const item of items) {
+    if (failure) break;
     await inFlight.acquire();
     await working.acquire();
     if (failure) {
@@ -63,12 +69,13 @@ export async function mapWithConcurrency<T, R>(
       inFlight.release();
       break;
     }
+    const index = i++;
     running.push(
       slotOf
-        .run(working, () => fn(items[i]!, i))
+        .run(working, () => fn(item, index))
         .then(
           (r) => {
-            results[i] = r;
+            results[index] = r;
           },
           (error: unknown) => {
             failure ??= { error };
@@ -83,4 +90,14 @@ export async function mapWithConcurrency<T, R>(
   await Promise.all(running);
   if (failure) throw failure.error;
   return results;
+}
+
+/** The values of `promises` as each settles (none may reject). */
+export async function* inCompletionOrder<T>(promises: Promise<T>[]): AsyncGenerator<T> {
+  const pending = new Map(promises.map((p, i) => [i, p.then((value) => ({ i, value }))]));
+  while (pending.size > 0) {
+    const { i, value } = await Promise.race(pending.values());
+    pending.delete(i);
+    yield value;
+  }
 }

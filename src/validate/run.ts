@@ -14,13 +14,20 @@ import { verifyImageAttestations } from '../sigstore/verify-attestations.ts';
 import { verifyImageSignatures } from '../sigstore/verify-signatures.ts';
 import { lazyTrustedRoot } from '../sigstore/trust-root.ts';
 import { VERSION } from '../version.ts';
-import { validateComponent, type ComponentOutcome } from './component.ts';
-import { expandIndexes, parseComponents, shardComponents } from './expand.ts';
-import { mapWithConcurrency, whileIdle } from './pool.ts';
+import { validateComponent, type ComponentOutcome, type PlannedComponent } from './component.ts';
+import { expandIndex, parseComponents, shardComponents } from './expand.ts';
+import { inCompletionOrder, mapWithConcurrency, whileIdle } from './pool.ts';
 import { diskVerdictCache, verdictKey } from './verdict-cache.ts';
 import { fetchImageInfo, type ImageInfo } from './image-info.ts';
 import type { ImageReference } from '../oci/types.ts';
 import type { ValidationResult } from './types.ts';
+
+/** A component after index expansion, with its place in the snapshot (for a stable report order). */
+interface Ordered {
+  item: PlannedComponent;
+  order: number;
+  child: number;
+}
 
 export interface RunOptions {
   log?: (msg: string) => void;
@@ -82,7 +89,9 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
   const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle });
 
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? '--images'), config.shard);
-  const policy = await loadPolicy({
+  // The policy compiles (opa, a child process) while the registry work goes on; components wait
+  // for it only to evaluate.
+  const policyLoading = loadPolicy({
     spec: config.policy,
     effectiveTime,
     info: config.info,
@@ -93,17 +102,27 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
     cacheDir: config.cacheDir,
     baseDir: config.baseDir,
   });
+  // Awaited below; until then an early failure must not count as an unhandled rejection.
+  policyLoading.catch(() => undefined);
   try {
-    const expanded = await expandIndexes(planned, sourceFor, log);
-    // ec processes components in ascending containerImage order and reports them descending.
-    expanded.sort((a, b) => (a.component.containerImage < b.component.containerImage ? -1 : a.component.containerImage > b.component.containerImage ? 1 : 0));
-    const snapshot: Snapshot = {
-      application: config.snapshot.application ?? '',
-      ...(config.snapshot.displayName ? { displayName: config.snapshot.displayName } : {}),
-      ...(config.snapshot.displayDescription ? { displayDescription: config.snapshot.displayDescription } : {}),
-      components: expanded.map((p) => p.component),
-      artifacts: config.snapshot.artifacts ?? {},
-    };
+    // Every component's index lookup starts at once; each component enters the pool as soon as its
+    // own lookup is done. The policy input's snapshot lists all of them, so evaluation waits for all.
+    const expansions = planned.map((p, order) => expandIndex(p, sourceFor, log).then((list) => list.map((item, child) => ({ item, order, child }))));
+    const byImage = (a: Ordered, b: Ordered): number =>
+      a.item.component.containerImage < b.item.component.containerImage ? -1 : a.item.component.containerImage > b.item.component.containerImage ? 1 : a.order - b.order || a.child - b.child;
+    const ready = Promise.all([policyLoading, Promise.all(expansions)]).then(([policy, lists]) => {
+      // ec processes components in ascending containerImage order and reports them descending.
+      const expanded = lists.flat().sort(byImage);
+      const snapshot: Snapshot = {
+        application: config.snapshot.application ?? '',
+        ...(config.snapshot.displayName ? { displayName: config.snapshot.displayName } : {}),
+        ...(config.snapshot.displayDescription ? { displayDescription: config.snapshot.displayDescription } : {}),
+        components: expanded.map((o) => o.item.component),
+        artifacts: config.snapshot.artifacts ?? {},
+      };
+      return { policy, snapshot };
+    });
+    ready.catch(() => undefined);
     const mode = verificationMode(config);
     // Identical digests across components (an image listed twice, shared platform images) are
     // verified once: digests are immutable, so the verdict is the same.
@@ -145,8 +164,12 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
     const verifySignatures = once(cached('signatures', verifyImageSignatures));
     const verifyAttestations = once(cached('attestations', verifyImageAttestations));
     const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env: options.env ?? process.env });
-    const outcomes = await mapWithConcurrency(expanded, config.workers, (p): Promise<ComponentOutcome> =>
-      validateComponent(p, {
+    async function* arrivals(): AsyncGenerator<Ordered> {
+      for await (const list of inCompletionOrder(expansions)) yield* list;
+    }
+    const outcomes = await mapWithConcurrency(arrivals(), config.workers, async (p): Promise<{ outcome: ComponentOutcome; at: Ordered }> => ({
+      at: p,
+      outcome: await validateComponent(p.item, {
         sourceFor,
         verifySignatures,
         verifyAttestations,
@@ -154,19 +177,19 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
         mode,
         ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}),
         trustedRoot,
-        policy,
-        snapshot,
+        // Waiting for the policy and the other components' lookups is idle time: the worker is lent.
+        ready: () => whileIdle(() => ready),
         info: config.info,
         showSuccesses: config.showSuccesses,
         effectiveTime: config.effectiveTime,
         now: effectiveTime,
         log,
       }),
-    );
+    }));
     const ordered = outcomes
-      .map((o, i) => ({ o, i }))
-      .sort((a, b) => compareDescending(a.o.report, b.o.report) || a.i - b.i)
-      .map(({ o }) => o);
+      .sort((a, b) => compareDescending(a.outcome.report, b.outcome.report) || a.at.order - b.at.order || a.at.child - b.at.child)
+      .map(({ outcome }) => outcome);
+    const policy = await policyLoading;
     const components = ordered.map((o) => o.report);
     const success = components.every((c) => c.success);
     const report: Report = {
@@ -181,7 +204,7 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
     const exitCode = success || !config.strict ? ExitCode.Ok : ExitCode.PolicyFailed;
     return { report, policyInputs, exitCode };
   } finally {
-    await policy.close();
+    await policyLoading.then((p) => p.close(), () => undefined);
   }
 }
 

@@ -26,7 +26,18 @@ export function assertPrivateNetworkNamespace(): void {
   }
 }
 
-export async function startService(name: string, bin: string, args: string[], readyUrl: string, env: NodeJS.ProcessEnv = process.env): Promise<Service> {
+/**
+ * `stopSignal: 'SIGKILL'` for servers whose graceful stop only waits (Trillian sleeps 5 to 10 s on
+ * SIGTERM) and whose data is thrown away anyway.
+ */
+export async function startService(
+  name: string,
+  bin: string,
+  args: string[],
+  readyUrl: string,
+  options: { env?: NodeJS.ProcessEnv; stopSignal?: NodeJS.Signals } = {},
+): Promise<Service> {
+  const env = options.env ?? process.env;
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   const collect = (d: Buffer): void => {
@@ -56,7 +67,7 @@ export async function startService(name: string, bin: string, args: string[], re
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
+      child.kill(options.stopSignal ?? 'SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);

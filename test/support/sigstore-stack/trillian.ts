@@ -81,13 +81,13 @@ export async function startTrillian(dir: string): Promise<Trillian> {
     services.push(
       await startService('trillian_log_server', toolPath('trillian_log_server'), [
         '--storage_system=mysql', `--mysql_uri=${uri}`, `--rpc_endpoint=127.0.0.1:${rpc}`, `--http_endpoint=127.0.0.1:${http}`,
-      ], `http://127.0.0.1:${http}/metrics`),
+      ], `http://127.0.0.1:${http}/metrics`, { stopSignal: 'SIGKILL' }),
     );
     services.push(
       await startService('trillian_log_signer', toolPath('trillian_log_signer'), [
         '--storage_system=mysql', `--mysql_uri=${uri}`, `--rpc_endpoint=127.0.0.1:${signerRpc}`, `--http_endpoint=127.0.0.1:${signerHttp}`,
         '--force_master', '--sequencer_interval=100ms', '--batch_size=100',
-      ], `http://127.0.0.1:${signerHttp}/metrics`),
+      ], `http://127.0.0.1:${signerHttp}/metrics`, { stopSignal: 'SIGKILL' }),
     );
     const rpcAddress = `127.0.0.1:${rpc}`;
     return {
