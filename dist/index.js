@@ -52448,6 +52448,19 @@ function entrypointsOf(files) {
   }
   return [...entries].sort();
 }
+var AGGREGATE_ENTRYPOINT = "vouch__aggregate/results";
+function aggregateModule(entrypoints) {
+  const ref = (entry) => `data${entry.split("/").map((seg) => `[${JSON.stringify(seg)}]`).join("")}`;
+  const lines = entrypoints.map((e) => `results[${JSON.stringify(e)}] := v if {
+	v := ${ref(e)}
+}`);
+  return `package vouch__aggregate
+
+import rego.v1
+
+${lines.join("\n\n")}
+`;
+}
 function explainBuildError(stderr) {
   const undefinedFns = [...stderr.matchAll(/undefined function ([\w.]+)/g)].map((m) => m[1]);
   const network = undefinedFns.filter((f) => REMOVED_BUILTINS.has(f));
@@ -52467,7 +52480,7 @@ async function compilePolicy(files, opts) {
   const entrypoints = entrypointsOf(modules);
   const opa2 = await findOpa(opts.opaPath);
   const [version, caps] = await Promise.all([opaVersion(opa2), restrictedCapabilities(opa2)]);
-  const hash = createHash3("sha256").update(`vouch-compile-v1
+  const hash = createHash3("sha256").update(`vouch-compile-v2
 ${version}
 ${createHash3("sha256").update(caps).digest("hex")}
 `);
@@ -52493,11 +52506,13 @@ ${f.text}`);
     await mkdir4(src);
     const names = modules.map((m, i2) => `${String(i2).padStart(4, "0")}-${m.path.replace(/[^\w.-]+/g, "_").slice(-80)}`);
     await Promise.all(modules.map((m, i2) => writeFile5(join8(src, names[i2]), m.text)));
+    await writeFile5(join8(src, "zzzz-vouch-aggregate.rego"), aggregateModule(entrypoints));
+    const built = [...entrypoints, AGGREGATE_ENTRYPOINT];
     const original = (text) => names.reduce((t, n, i2) => t.split(join8(src, n)).join(modules[i2].path), text);
     await writeFile5(join8(work, "caps.json"), caps);
     const out = join8(work, "bundle.tar.gz");
     try {
-      await run2(opa2, ["build", "-t", "wasm", "--capabilities", join8(work, "caps.json"), ...entrypoints.flatMap((e) => ["-e", e]), "-o", out, src], {
+      await run2(opa2, ["build", "-t", "wasm", "--capabilities", join8(work, "caps.json"), ...built.flatMap((e) => ["-e", e]), "-o", out, src], {
         maxBuffer: 64 * 1024 * 1024
       });
     } catch (err) {
@@ -52509,9 +52524,9 @@ ${f.text}`);
     const tmp = `${dir}.tmp-${process.pid}`;
     await mkdir4(tmp, { recursive: true });
     await writeFile5(join8(tmp, "policy.wasm"), wasm);
-    await writeFile5(join8(tmp, "entrypoints.json"), JSON.stringify(entrypoints));
+    await writeFile5(join8(tmp, "entrypoints.json"), JSON.stringify(built));
     await rename2(tmp, dir).catch(async () => rm2(tmp, { recursive: true, force: true }));
-    return { wasm, entrypoints, opaVersion: version, key };
+    return { wasm, entrypoints: built, opaVersion: version, key };
   } finally {
     await rm2(work, { recursive: true, force: true });
   }
@@ -53180,26 +53195,42 @@ async function loadCompiledPolicy(compiled, data, opts = {}) {
     throw new InputError("WASM_BUILTIN_MISSING", `the policy uses builtins vouch does not provide: ${missing.join(", ")}`, { value: missing });
   }
   policy.setData(data);
-  const entrypoints = compiled.entrypoints.filter((e) => !e.endsWith("/exception"));
-  const exceptions = new Set(compiled.entrypoints.filter((e) => e.endsWith("/exception")).map((e) => e.slice(0, -"/exception".length)));
+  const ruleEntrypoints = compiled.entrypoints.filter((e) => e !== AGGREGATE_ENTRYPOINT);
+  const entrypoints = ruleEntrypoints.filter((e) => !e.endsWith("/exception"));
+  const exceptions = new Set(ruleEntrypoints.filter((e) => e.endsWith("/exception")).map((e) => e.slice(0, -"/exception".length)));
+  const aggregated = compiled.entrypoints.includes(AGGREGATE_ENTRYPOINT);
+  const evaluateOne = (json2, entry) => {
+    try {
+      return policy.evaluate(json2, entry)[0]?.result;
+    } catch (err) {
+      const slash = entry.lastIndexOf("/");
+      throw new InputError("POLICY_EVALUATION", `evaluating ${entry.slice(0, slash).replace(/\//g, ".")}.${entry.slice(slash + 1)} failed: ${errorMessage(err) || JSON.stringify(err)}`, { value: entry });
+    }
+  };
+  const evaluateAll = (json2) => {
+    if (aggregated) {
+      try {
+        const all = policy.evaluate(json2, AGGREGATE_ENTRYPOINT)[0]?.result ?? {};
+        return (entry) => all[entry];
+      } catch {
+      }
+    }
+    return (entry) => evaluateOne(json2, entry);
+  };
   return {
     evaluate(input) {
+      const encoded = new TextEncoder().encode(JSON.stringify(input));
+      const valueOf = evaluateAll(encoded.buffer.slice(encoded.byteOffset, encoded.byteOffset + encoded.byteLength));
       const outcomes = [];
       for (const entry of entrypoints) {
         const slash = entry.lastIndexOf("/");
         const namespace = entry.slice(0, slash).replace(/\//g, ".");
         const rule = entry.slice(slash + 1);
-        let value;
-        try {
-          const rs = policy.evaluate(input, entry);
-          value = rs[0]?.result;
-        } catch (err) {
-          throw new InputError("POLICY_EVALUATION", `evaluating ${namespace}.${rule} failed: ${errorMessage(err) || JSON.stringify(err)}`, { value: entry });
-        }
+        const value = valueOf(entry);
         let excepted = false;
         const pkg = entry.slice(0, slash);
         if (exceptions.has(pkg)) {
-          const ex = policy.evaluate(input, `${pkg}/exception`)[0]?.result;
+          const ex = valueOf(`${pkg}/exception`);
           excepted = Array.isArray(ex) && ex.some((e) => Array.isArray(e) && e.includes(prefixless(rule)));
         }
         const list = value === void 0 ? [] : Array.isArray(value) ? value : [value];
@@ -54726,11 +54757,17 @@ async function mapWithConcurrency(items, limit, fn, options = {}) {
   return results2;
 }
 async function* inCompletionOrder(promises3) {
-  const pending = new Map(promises3.map((p, i2) => [i2, p.then((value) => ({ i: i2, value }))]));
-  while (pending.size > 0) {
-    const { i: i2, value } = await Promise.race(pending.values());
-    pending.delete(i2);
-    yield value;
+  const settled = [];
+  let wake;
+  for (const p of promises3) {
+    void p.then((value) => {
+      settled.push(value);
+      wake?.();
+    });
+  }
+  for (let yielded = 0; yielded < promises3.length; yielded++) {
+    while (settled.length === 0) await new Promise((resolve11) => wake = resolve11);
+    yield settled.shift();
   }
 }
 

@@ -92,12 +92,18 @@ export async function mapWithConcurrency<T, R>(
   return results;
 }
 
-/** The values of `promises` as each settles (none may reject). */
+/** The values of `promises` as each settles (none may reject); linear, unlike repeated races. */
 export async function* inCompletionOrder<T>(promises: Promise<T>[]): AsyncGenerator<T> {
-  const pending = new Map(promises.map((p, i) => [i, p.then((value) => ({ i, value }))]));
-  while (pending.size > 0) {
-    const { i, value } = await Promise.race(pending.values());
-    pending.delete(i);
-    yield value;
+  const settled: T[] = [];
+  let wake: (() => void) | undefined;
+  for (const p of promises) {
+    void p.then((value) => {
+      settled.push(value);
+      wake?.();
+    });
+  }
+  for (let yielded = 0; yielded < promises.length; yielded++) {
+    while (settled.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    yield settled.shift()!;
   }
 }

@@ -99,6 +99,20 @@ export function entrypointsOf(files: RegoFile[]): string[] {
   return [...entries].sort();
 }
 
+/** The entrypoint that returns every rule's value at once (see aggregateModule). */
+export const AGGREGATE_ENTRYPOINT = 'vouch__aggregate/results';
+
+/**
+ * A generated module whose `results` maps each entrypoint to its rule's value, so a component's
+ * input (which holds the whole snapshot) is parsed once per component, not once per rule. Rules
+ * that are undefined are simply absent, as they are when queried one by one.
+ */
+export function aggregateModule(entrypoints: string[]): string {
+  const ref = (entry: string): string => `data${entry.split('/').map((seg) => `[${JSON.stringify(seg)}]`).join('')}`;
+  const lines = entrypoints.map((e) => `results[${JSON.stringify(e)}] := v if {\n\tv := ${ref(e)}\n}`);
+  return `package vouch__aggregate\n\nimport rego.v1\n\n${lines.join('\n\n')}\n`;
+}
+
 function explainBuildError(stderr: string): InputError {
   const undefinedFns = [...stderr.matchAll(/undefined function ([\w.]+)/g)].map((m) => m[1]!);
   const network = undefinedFns.filter((f) => REMOVED_BUILTINS.has(f));
@@ -117,7 +131,7 @@ export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string;
   const entrypoints = entrypointsOf(modules);
   const opa = await findOpa(opts.opaPath);
   const [version, caps] = await Promise.all([opaVersion(opa), restrictedCapabilities(opa)]);
-  const hash = createHash('sha256').update(`vouch-compile-v1\n${version}\n${createHash('sha256').update(caps).digest('hex')}\n`);
+  const hash = createHash('sha256').update(`vouch-compile-v2\n${version}\n${createHash('sha256').update(caps).digest('hex')}\n`);
   for (const f of [...modules].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${f.path}\n${f.text.length}\n${f.text}`);
   const key = hash.digest('hex');
   const dir = join(opts.cacheDir, 'compiled', key);
@@ -140,12 +154,14 @@ export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string;
     await mkdir(src);
     const names = modules.map((m, i) => `${String(i).padStart(4, '0')}-${m.path.replace(/[^\w.-]+/g, '_').slice(-80)}`);
     await Promise.all(modules.map((m, i) => writeFile(join(src, names[i]!), m.text)));
+    await writeFile(join(src, 'zzzz-vouch-aggregate.rego'), aggregateModule(entrypoints));
+    const built = [...entrypoints, AGGREGATE_ENTRYPOINT];
     // opa's messages name our temporary copies: put the original paths back.
     const original = (text: string): string => names.reduce((t, n, i) => t.split(join(src, n)).join(modules[i]!.path), text);
     await writeFile(join(work, 'caps.json'), caps);
     const out = join(work, 'bundle.tar.gz');
     try {
-      await run(opa, ['build', '-t', 'wasm', '--capabilities', join(work, 'caps.json'), ...entrypoints.flatMap((e) => ['-e', e]), '-o', out, src], {
+      await run(opa, ['build', '-t', 'wasm', '--capabilities', join(work, 'caps.json'), ...built.flatMap((e) => ['-e', e]), '-o', out, src], {
         maxBuffer: 64 * 1024 * 1024,
       });
     } catch (err) {
@@ -157,9 +173,9 @@ export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string;
     const tmp = `${dir}.tmp-${process.pid}`;
     await mkdir(tmp, { recursive: true });
     await writeFile(join(tmp, 'policy.wasm'), wasm);
-    await writeFile(join(tmp, 'entrypoints.json'), JSON.stringify(entrypoints));
+    await writeFile(join(tmp, 'entrypoints.json'), JSON.stringify(built));
     await rename(tmp, dir).catch(async () => rm(tmp, { recursive: true, force: true }));
-    return { wasm, entrypoints, opaVersion: version, key };
+    return { wasm, entrypoints: built, opaVersion: version, key };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import { loadPolicy, type LoadedPolicy as SdkPolicy } from '@open-policy-agent/o
 // @ts-expect-error -- an untyped CommonJS file inside the SDK
 import sdkBuiltinTable from '../../../node_modules/@open-policy-agent/opa-wasm/src/builtins/index.js';
 import { InputError, errorMessage } from '../../errors.ts';
-import type { CompiledPolicy } from '../opa/compile.ts';
+import { AGGREGATE_ENTRYPOINT, type CompiledPolicy } from '../opa/compile.ts';
 import type { RawResult, RawRuleOutcome } from '../types.ts';
 import { hostBuiltins } from './builtins.ts';
 
@@ -57,26 +57,48 @@ export async function loadCompiledPolicy(compiled: CompiledPolicy, data: Record<
     throw new InputError('WASM_BUILTIN_MISSING', `the policy uses builtins vouch does not provide: ${missing.join(', ')}`, { value: missing });
   }
   policy.setData(data);
-  const entrypoints = compiled.entrypoints.filter((e) => !e.endsWith('/exception'));
-  const exceptions = new Set(compiled.entrypoints.filter((e) => e.endsWith('/exception')).map((e) => e.slice(0, -'/exception'.length)));
+  const ruleEntrypoints = compiled.entrypoints.filter((e) => e !== AGGREGATE_ENTRYPOINT);
+  const entrypoints = ruleEntrypoints.filter((e) => !e.endsWith('/exception'));
+  const exceptions = new Set(ruleEntrypoints.filter((e) => e.endsWith('/exception')).map((e) => e.slice(0, -'/exception'.length)));
+  const aggregated = compiled.entrypoints.includes(AGGREGATE_ENTRYPOINT);
+
+  /** One entrypoint's value, named in the error when its evaluation fails. */
+  const evaluateOne = (json: ArrayBuffer, entry: string): unknown => {
+    try {
+      return (policy.evaluate(json, entry) as { result?: unknown }[])[0]?.result;
+    } catch (err) {
+      const slash = entry.lastIndexOf('/');
+      throw new InputError('POLICY_EVALUATION', `evaluating ${entry.slice(0, slash).replace(/\//g, '.')}.${entry.slice(slash + 1)} failed: ${errorMessage(err) || JSON.stringify(err)}`, { value: entry });
+    }
+  };
+  /** Every rule's value: in one evaluation when the module has the aggregate entrypoint. */
+  const evaluateAll = (json: ArrayBuffer): (entry: string) => unknown => {
+    if (aggregated) {
+      try {
+        const all = (policy.evaluate(json, AGGREGATE_ENTRYPOINT) as { result?: Record<string, unknown> }[])[0]?.result ?? {};
+        return (entry) => all[entry];
+      } catch {
+        // A rule failed: evaluate them one by one so the error names it.
+      }
+    }
+    return (entry) => evaluateOne(json, entry);
+  };
   return {
     evaluate(input) {
+      // Serialised once for every rule: the input holds the whole snapshot, so it grows with the
+      // number of components (the SDK takes an ArrayBuffer as ready-made JSON).
+      const encoded = new TextEncoder().encode(JSON.stringify(input));
+      const valueOf = evaluateAll(encoded.buffer.slice(encoded.byteOffset, encoded.byteOffset + encoded.byteLength));
       const outcomes: RawRuleOutcome[] = [];
       for (const entry of entrypoints) {
         const slash = entry.lastIndexOf('/');
         const namespace = entry.slice(0, slash).replace(/\//g, '.');
         const rule = entry.slice(slash + 1);
-        let value: unknown;
-        try {
-          const rs = policy.evaluate(input, entry) as { result?: unknown }[];
-          value = rs[0]?.result;
-        } catch (err) {
-          throw new InputError('POLICY_EVALUATION', `evaluating ${namespace}.${rule} failed: ${errorMessage(err) || JSON.stringify(err)}`, { value: entry });
-        }
+        const value = valueOf(entry);
         let excepted = false;
         const pkg = entry.slice(0, slash);
         if (exceptions.has(pkg)) {
-          const ex = (policy.evaluate(input, `${pkg}/exception`) as { result?: unknown }[])[0]?.result;
+          const ex = valueOf(`${pkg}/exception`);
           excepted = Array.isArray(ex) && ex.some((e) => Array.isArray(e) && e.includes(prefixless(rule)));
         }
         const list = value === undefined ? [] : Array.isArray(value) ? value : [value];

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mapWithConcurrency, whileIdle } from '../../../src/validate/pool.ts';
+import { inCompletionOrder, mapWithConcurrency, whileIdle } from '../../../src/validate/pool.ts';
 
 test('results keep input order and at most `limit` tasks work at once', async () => {
   let working = 0;
@@ -66,4 +66,15 @@ test('the first failure is thrown after running tasks settle; no new task starts
     /boom 1/,
   );
   assert.deepEqual(started, [0, 1]);
+});
+
+test('inCompletionOrder yields each value as its promise settles, every value once', async () => {
+  const delays = [30, 10, 20, 0];
+  const seen: number[] = [];
+  for await (const v of inCompletionOrder(delays.map((d, i) => sleep(d).then(() => i)))) seen.push(v);
+  assert.deepEqual(seen, [3, 1, 2, 0]);
+  const many: number[] = [];
+  for await (const v of inCompletionOrder(Array.from({ length: 5000 }, (_, i) => Promise.resolve(i)))) many.push(v);
+  assert.equal(many.length, 5000);
+  assert.equal(new Set(many).size, 5000);
 });
