@@ -4,13 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { VALIDATE_IMAGE_FLAGS, buildRunConfig, type ValidateInvocation } from '../config/run-config.ts';
 import { formatFlagHelp } from '../config/flags.ts';
 import { ExitCode, InputError, VouchError, errorMessage } from '../errors.ts';
-import { writeOutputs } from '../report/targets.ts';
-import { shouldColor } from '../report/formats/text.ts';
-import { runValidateImage } from '../validate/run.ts';
 import type { ValidationResult } from '../validate/types.ts';
 import { VERSION } from '../version.ts';
-import { runMergeReports } from './merge-reports.ts';
-import { runPolicyBuild } from './policy-build.ts';
 
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -57,6 +52,12 @@ export async function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv, 
 
 /** Runs a validation and writes every requested output. Returns the result for faces to summarise. */
 export async function validateAndReport(inv: ValidateInvocation, io: CliIO, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<ValidationResult> {
+  // Loaded on demand, with the report writers: `--help` and `version` need neither.
+  const [{ runValidateImage }, { writeOutputs }, { shouldColor }] = await Promise.all([
+    import('../validate/run.ts'),
+    import('../report/targets.ts'),
+    import('../report/formats/text.ts'),
+  ]);
   const result = await runValidateImage(inv.config, { log, env });
   await writeOutputs(
     {
@@ -93,8 +94,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIO):
       io.stdout.write(`vouch ${VERSION}\n`);
       return ExitCode.Ok;
     }
-    if (cmd === 'policy' && sub === 'build') return await runPolicyBuild(rest, io);
-    if (cmd === 'merge-reports') return await runMergeReports(argv.slice(1), io);
+    if (cmd === 'policy' && sub === 'build') return await (await import('./policy-build.ts')).runPolicyBuild(rest, io);
+    if (cmd === 'merge-reports') return await (await import('./merge-reports.ts')).runMergeReports(argv.slice(1), io);
     if (cmd !== 'validate' || sub !== 'image') {
       throw new InputError('UNKNOWN_COMMAND', `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(' '))}; run 'vouch --help'`, {
         value: cmd,
