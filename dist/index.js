@@ -34245,6 +34245,15 @@ var init_render = __esm({
   }
 });
 
+// src/version.ts
+var VERSION;
+var init_version = __esm({
+  "src/version.ts"() {
+    "use strict";
+    VERSION = `v${true ? "0.1.0" : sourceVersion()}`;
+  }
+});
+
 // src/report/targets.ts
 var targets_exports = {};
 __export(targets_exports, {
@@ -34377,6 +34386,15 @@ var init_effective_time = __esm({
 });
 
 // src/config/flags.ts
+var flags_exports = {};
+__export(flags_exports, {
+  formatFlagHelp: () => formatFlagHelp,
+  getBool: () => getBool,
+  getSlice: () => getSlice,
+  getString: () => getString,
+  parseFlags: () => parseFlags,
+  splitSlice: () => splitSlice
+});
 function parseFlags(argv, specs) {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const byShort = new Map(specs.filter((s) => s.short).map((s) => [s.short, s]));
@@ -35779,6 +35797,12 @@ var init_snapshot = __esm({
 });
 
 // src/config/run-config.ts
+var run_config_exports = {};
+__export(run_config_exports, {
+  VALIDATE_IMAGE_FLAGS: () => VALIDATE_IMAGE_FLAGS,
+  buildRunConfig: () => buildRunConfig,
+  defaultCacheDir: () => defaultCacheDir
+});
 import { homedir as homedir2 } from "node:os";
 import { join as join5, resolve as resolve6 } from "node:path";
 import { readFile as readFile5 } from "node:fs/promises";
@@ -35994,15 +36018,6 @@ var init_run_config = __esm({
       { name: "quiet", kind: "bool", help: "Less logging", default: false }
     ];
     PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
-  }
-});
-
-// src/version.ts
-var VERSION;
-var init_version = __esm({
-  "src/version.ts"() {
-    "use strict";
-    VERSION = `v${true ? "0.1.0" : sourceVersion()}`;
   }
 });
 
@@ -56298,7 +56313,7 @@ function demoArgs() {
   };
 }
 async function parseValidateArgs(argv, env, cwd = process.cwd()) {
-  return buildRunConfig(argv, env, cwd);
+  return (await Promise.resolve().then(() => (init_run_config(), run_config_exports))).buildRunConfig(argv, env, cwd);
 }
 async function validateAndReport(inv, io, env, log) {
   const [{ runValidateImage: runValidateImage2 }, { writeOutputs: writeOutputs2 }, { shouldColor: shouldColor2 }] = await Promise.all([
@@ -56352,10 +56367,11 @@ async function runCli(argv, env, io) {
       });
     }
     if (rest.includes("--help") || rest.includes("-h")) {
+      const [{ VALIDATE_IMAGE_FLAGS: VALIDATE_IMAGE_FLAGS2 }, { formatFlagHelp: formatFlagHelp2 }] = await Promise.all([Promise.resolve().then(() => (init_run_config(), run_config_exports)), Promise.resolve().then(() => (init_flags(), flags_exports))]);
       io.stdout.write(`Usage: vouch validate image [flags]
 
 Flags:
-${formatFlagHelp(VALIDATE_IMAGE_FLAGS)}
+${formatFlagHelp2(VALIDATE_IMAGE_FLAGS2)}
       --demo                                 Validate the embedded signed demo image (offline)
 `);
       return ExitCode2.Ok;
@@ -56381,8 +56397,6 @@ var USAGE;
 var init_cli = __esm({
   "src/faces/cli.ts"() {
     "use strict";
-    init_run_config();
-    init_flags();
     init_errors();
     init_version();
     USAGE = `vouch ${VERSION}: verify container image signatures, attestations and policy (ec-compatible)

@@ -1,8 +1,7 @@
 // The command-line face: `vouch validate image …` (ec's flags), `vouch policy build …`, `vouch version`.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VALIDATE_IMAGE_FLAGS, buildRunConfig, type ValidateInvocation } from '../config/run-config.ts';
-import { formatFlagHelp } from '../config/flags.ts';
+import type { ValidateInvocation } from '../config/run-config.ts';
 import { ExitCode, InputError, VouchError, errorMessage } from '../errors.ts';
 import type { ValidationResult } from '../validate/types.ts';
 import { VERSION } from '../version.ts';
@@ -47,7 +46,7 @@ export function demoArgs(): { argv: string[]; cwd: string } {
 
 /** Parses `validate image` flags into a RunConfig (the GitHub and Tekton faces call this too). */
 export async function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): Promise<ValidateInvocation> {
-  return buildRunConfig(argv, env, cwd);
+  return (await import('../config/run-config.ts')).buildRunConfig(argv, env, cwd);
 }
 
 /** Runs a validation and writes every requested output. Returns the result for faces to summarise. */
@@ -102,6 +101,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIO):
       });
     }
     if (rest.includes('--help') || rest.includes('-h')) {
+      const [{ VALIDATE_IMAGE_FLAGS }, { formatFlagHelp }] = await Promise.all([import('../config/run-config.ts'), import('../config/flags.ts')]);
       io.stdout.write(`Usage: vouch validate image [flags]\n\nFlags:\n${formatFlagHelp(VALIDATE_IMAGE_FLAGS)}\n      --demo                                 Validate the embedded signed demo image (offline)\n`);
       return ExitCode.Ok;
     }
