@@ -34726,14 +34726,16 @@ function isRetryableStatus(status) {
 async function fetchWithRetry(url, init, policy, describe, hooks = {}) {
   const gate = hooks.attempt ?? ((run4) => run4());
   const pause = (ms) => (hooks.wait ?? ((run4) => run4()))(() => sleep(ms));
-  for (let attempt = 0; ; attempt++) {
+  let errors = 0;
+  let throttled = 0;
+  for (; ; ) {
     let res;
     try {
       res = await gate(() => fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) }));
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-      if (attempt < policy.retries) {
-        await pause(backoffMs(attempt, policy));
+      if (errors < policy.retries) {
+        await pause(backoffMs(errors++, policy));
         continue;
       }
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
@@ -34742,7 +34744,9 @@ async function fetchWithRetry(url, init, policy, describe, hooks = {}) {
         cause: err
       });
     }
-    if (isRetryableStatus(res.status) && attempt < policy.retries) {
+    const isThrottle = res.status === 429;
+    if (isRetryableStatus(res.status) && (isThrottle ? throttled < policy.throttleRetries : errors < policy.retries)) {
+      const attempt = isThrottle ? throttled++ : errors++;
       const wait = retryAfterMs(res.headers.get("retry-after"), Date.now(), policy.maxWaitMs) ?? backoffMs(attempt, policy);
       await res.body?.cancel();
       await pause(wait);
@@ -34774,7 +34778,7 @@ var init_http = __esm({
   "src/oci/http.ts"() {
     "use strict";
     init_errors2();
-    DEFAULT_RETRY = { retries: 3, baseMs: 250, maxWaitMs: 5e3, timeoutMs: 3e4 };
+    DEFAULT_RETRY = { retries: 3, throttleRetries: 8, baseMs: 250, maxWaitMs: 5e3, timeoutMs: 3e4 };
     Semaphore = class {
       active = 0;
       waiting = [];

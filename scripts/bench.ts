@@ -357,7 +357,8 @@ vouch honours every \`Retry-After\`, so no run under these faults can finish soo
 chain of refused requests (a component whose manifest, then \`.sig\`, then a blob are each refused
 waits 3 s); for small N that floor alone exceeds twice the clean time. Waits overlap: a component
 waiting on \`Retry-After\` lends its worker to others, and the policy compiles meanwhile. What still
-fails after the retries is reported as an infrastructure error (JUnit \`error\`), never as a pass.
+fails after the retries (3 after a 5xx or a dropped connection, 8 more after a 429) is reported as an
+infrastructure error (JUnit \`error\`), never as a pass.
 `;
 }
 

@@ -3,13 +3,19 @@
 import { RegistryError } from './errors.ts';
 
 export interface RetryPolicy {
+  /** Retries after a server error (5xx) or a failed connection. */
   retries: number;
+  /**
+   * Retries after 429 Too Many Requests, counted apart: the registry is up and says when to come
+   * back, so waiting as told is what a polite client does, while errors still fail fast.
+   */
+  throttleRetries: number;
   baseMs: number;
   maxWaitMs: number;
   timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseMs: 250, maxWaitMs: 5_000, timeoutMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, throttleRetries: 8, baseMs: 250, maxWaitMs: 5_000, timeoutMs: 30_000 };
 
 /** A counting semaphore: at most `limit` requests in flight per client. */
 export class Semaphore {
@@ -79,14 +85,16 @@ export async function fetchWithRetry(
 ): Promise<Response> {
   const gate: Around = hooks.attempt ?? ((run) => run());
   const pause = (ms: number): Promise<void> => (hooks.wait ?? ((run) => run()))(() => sleep(ms));
-  for (let attempt = 0; ; attempt++) {
+  let errors = 0;
+  let throttled = 0;
+  for (;;) {
     let res: Response;
     try {
       res = await gate(() => fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) }));
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      if (attempt < policy.retries) {
-        await pause(backoffMs(attempt, policy));
+      if (errors < policy.retries) {
+        await pause(backoffMs(errors++, policy));
         continue;
       }
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
@@ -95,7 +103,9 @@ export async function fetchWithRetry(
         cause: err,
       });
     }
-    if (isRetryableStatus(res.status) && attempt < policy.retries) {
+    const isThrottle = res.status === 429;
+    if (isRetryableStatus(res.status) && (isThrottle ? throttled < policy.throttleRetries : errors < policy.retries)) {
+      const attempt = isThrottle ? throttled++ : errors++;
       const wait = retryAfterMs(res.headers.get('retry-after'), Date.now(), policy.maxWaitMs) ?? backoffMs(attempt, policy);
       await res.body?.cancel();
       await pause(wait);

@@ -104,6 +104,40 @@ test('429 with Retry-After is honoured, then the request succeeds', async () => 
 });
 
 
+test('429s have a retry budget of their own; server errors keep the short one', async () => {
+  const client = new RegistryClient();
+  await pushImage(client, `${reg.host}/budget:v1`);
+  // Each request for the manifest is answered by the next status in `plan`, then by the registry.
+  let plan: number[] = [];
+  let seen = 0;
+  const p = await startProxy(reg.host, (req, res) => {
+    if (!req.url?.includes('/budget/manifests/')) return false;
+    const status = plan[seen++];
+    if (status === undefined) return false;
+    res.writeHead(status, status === 429 ? { 'retry-after': '0' } : {}).end();
+    return true;
+  });
+  const resolveWith = (statuses: number[]): Promise<string> => {
+    plan = statuses;
+    seen = 0;
+    const client = new RegistryClient({ retry: { retries: 1, throttleRetries: 5, baseMs: 10 } });
+    return client.resolve(parseReference(`${p.host}/budget:v1`)).then((d) => d.digest);
+  };
+  try {
+    // Five 429s and one 503 are within the two budgets.
+    assert.match(await resolveWith([429, 429, 503, 429, 429, 429]), /^sha256:/);
+    assert.equal(seen, 7);
+    // A second 503 is past the error budget, however many 429 retries remain.
+    await assert.rejects(resolveWith([429, 503, 503]), (e: unknown) => e instanceof RegistryError && e.transient);
+    assert.equal(seen, 3);
+    // A sixth 429 is past the throttle budget.
+    await assert.rejects(resolveWith([429, 429, 429, 429, 429, 429]), (e: unknown) => e instanceof RegistryError && e.transient);
+    assert.equal(seen, 6);
+  } finally {
+    p.close();
+  }
+});
+
 test('a request waiting on Retry-After does not hold a concurrency slot', async () => {
   const client = new RegistryClient();
   await pushImage(client, `${reg.host}/slow:v1`);
