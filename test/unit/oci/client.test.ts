@@ -120,8 +120,9 @@ test('429s have a retry budget of their own; server errors keep the short one', 
   const resolveWith = (statuses: number[]): Promise<string> => {
     plan = statuses;
     seen = 0;
-    const client = new RegistryClient({ retry: { retries: 1, throttleRetries: 5, baseMs: 10 } });
-    return client.resolve(parseReference(`${p.host}/budget:v1`)).then((d) => d.digest);
+    // A fresh client each time: resolutions are cached per client.
+    const patient = new RegistryClient({ retry: { retries: 1, throttleRetries: 5, baseMs: 10 } });
+    return patient.resolve(parseReference(`${p.host}/budget:v1`)).then((d) => d.digest);
   };
   try {
     // Five 429s and one 503 are within the two budgets.
