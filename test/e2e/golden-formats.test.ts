@@ -58,5 +58,5 @@ test('all formats from a real run match their golden files', async () => {
     if (process.env.UPDATE_GOLDEN === '1') await writeFile(path, text);
     assert.equal(text, await readFile(path, 'utf8'), f);
   }
-  execFileSync('xmllint', ['--noout', '--schema', fileURLToPath(new URL('../unit/report/fixtures/junit-10.xsd', import.meta.url)), join(fx.dir, 'out.junit.xml')], { stdio: 'pipe' });
+  execFileSync('xmllint', ['--noout', '--schema', fileURLToPath(new URL('../fixtures/junit/junit-10.xsd', import.meta.url)), join(fx.dir, 'out.junit.xml')], { stdio: 'pipe' });
 });

@@ -10,7 +10,7 @@ import { toolPath } from '../tools.ts';
 
 test('the loopback TUF repository is accepted by the real cosign initialize', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-tuf-'));
-  const trustedRoot = Buffer.from(await readFile(new URL('../../../../shared/fixtures/conforma-keyless-image/trusted_root.json', import.meta.url)));
+  const trustedRoot = Buffer.from(await readFile(new URL('../../fixtures/conforma-keyless-image/trusted_root.json', import.meta.url)));
   const repo = await startTufRepository(join(dir, 'repo'), { 'trusted_root.json': trustedRoot });
   try {
     const home = join(dir, 'home');

@@ -5,8 +5,8 @@ import { OciLayoutSource } from '../../../src/oci/layout.ts';
 import { RegistryError } from '../../../src/oci/errors.ts';
 import { parseReference } from '../../../src/oci/reference.ts';
 
-// conforma/cli's keyless test image, saved with `cosign save` (see ../shared/fixtures/README.md).
-const layoutDir = fileURLToPath(new URL('../../../../shared/fixtures/conforma-keyless-image/oci-layout', import.meta.url));
+// conforma/cli's keyless test image, saved with `cosign save` (see test/fixtures/README.md).
+const layoutDir = fileURLToPath(new URL('../../fixtures/conforma-keyless-image/oci-layout', import.meta.url));
 const IMAGE = 'sha256:bb2863eb5a15ce3551748cd6aecd40db02c96c0276ae062354b415ad37330fee';
 
 test('reads a cosign-saved OCI layout: the image and its .sig/.att manifests', async () => {

@@ -38,7 +38,7 @@ test('JUnit validates against the Jenkins xUnit JUnit XSD and keeps infrastructu
   const xml = render('junit', ctx());
   const dir = await mkdtemp(join(tmpdir(), 'vouch-junit-'));
   await writeFile(join(dir, 'junit.xml'), xml);
-  execFileSync('xmllint', ['--noout', '--schema', fileURLToPath(new URL('./fixtures/junit-10.xsd', import.meta.url)), join(dir, 'junit.xml')], { stdio: 'pipe' });
+  execFileSync('xmllint', ['--noout', '--schema', fileURLToPath(new URL('../../fixtures/junit/junit-10.xsd', import.meta.url)), join(dir, 'junit.xml')], { stdio: 'pipe' });
   assert.match(xml, /<error message="Image URL is not accessible[^"]*" type="UNREACHABLE"/);
   assert.match(xml, /<failure message="Builder ID/);
   assert.equal((xml.match(/<failure /g) ?? []).length, 2);

@@ -1,4 +1,4 @@
-// The sigstore-conformance verification cases (../shared/fixtures/sigstore-conformance), run by our
+// The sigstore-conformance verification cases (test/fixtures/sigstore-conformance), run by our
 // own runner: each case with the artifact file and again with its sha256 digest.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadTrustedRoot } from '../../../src/sigstore/trust-root.ts';
 import { verifyArtifactBundle } from '../../../src/sigstore/verify-artifact.ts';
 
-const casesDir = fileURLToPath(new URL('../../../../shared/fixtures/sigstore-conformance/bundle-verify', import.meta.url));
+const casesDir = fileURLToPath(new URL('../../fixtures/sigstore-conformance/bundle-verify', import.meta.url));
 const DEFAULT_IDENTITY = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
 

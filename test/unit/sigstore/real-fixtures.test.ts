@@ -1,4 +1,4 @@
-// Real-world signatures made by other projects with real Sigstore services (../shared/fixtures).
+// Real-world signatures made by other projects with real Sigstore services (test/fixtures).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,7 @@ import { validateJson } from '../../support/run-cli.ts';
 
 // conforma/cli's keyless test image (legacy .sig/.att, Fulcio certificate, Rekor SETs), saved
 // with `cosign save`, and the trusted root recorded with it.
-const fixture = fileURLToPath(new URL('../../../../shared/fixtures/conforma-keyless-image', import.meta.url));
+const fixture = fileURLToPath(new URL('../../fixtures/conforma-keyless-image', import.meta.url));
 const image = `oci:${fixture}/oci-layout@sha256:bb2863eb5a15ce3551748cd6aecd40db02c96c0276ae062354b415ad37330fee`;
 const SA = 'https://kubernetes.io/namespaces/default/serviceaccounts/default';
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -47,7 +47,7 @@ test('another identity, another issuer, or another trust root fail with clear me
 });
 
 test('a key cannot verify a keyless signature', async () => {
-  const key = fileURLToPath(new URL('../../../../shared/fixtures/sigstore-conformance/bundle-verify/managed-key-happy-path/key.pub', import.meta.url));
+  const key = fileURLToPath(new URL('../../fixtures/sigstore-conformance/bundle-verify/managed-key-happy-path/key.pub', import.meta.url));
   const run = await validateJson(['--image', image, '--public-key', key, '--ignore-rekor']);
   assert.equal(run.code, 1);
 });
@@ -55,7 +55,7 @@ test('a key cannot verify a keyless signature', async () => {
 test("cosign's production attestation bundle verifies offline against its trusted root; another identity fails", async () => {
   const { readFile } = await import('node:fs/promises');
   const { verifyArtifactBundle } = await import('../../../src/sigstore/verify-artifact.ts');
-  const dir = fileURLToPath(new URL('../../../../shared/fixtures/cosign-bundle', import.meta.url));
+  const dir = fileURLToPath(new URL('../../fixtures/cosign-bundle', import.meta.url));
   const bundle = JSON.parse(await readFile(`${dir}/oci-attestation.sigstore.json`, 'utf8')) as { dsseEnvelope: { payload: string } };
   const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as { subject: { digest: { sha256: string } }[] };
   const trustedRoot = JSON.parse(await readFile(`${dir}/trusted_root_pgi.json`, 'utf8')) as unknown;

@@ -1,5 +1,5 @@
 // The explanation vouch adds when a certificate chain fails because of the validity window, on a
-// real Fulcio certificate (cosign's production bundle in ../shared/fixtures): ten minutes long.
+// real Fulcio certificate (cosign's production bundle in test/fixtures): ten minutes long.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { validityAtSigning } from '../../../src/sigstore/verify-entity.ts';
 
 async function fulcioLeaf(): Promise<X509Certificate> {
-  const path = fileURLToPath(new URL('../../../../shared/fixtures/cosign-bundle/oci-attestation.sigstore.json', import.meta.url));
+  const path = fileURLToPath(new URL('../../fixtures/cosign-bundle/oci-attestation.sigstore.json', import.meta.url));
   const bundle = JSON.parse(await readFile(path, 'utf8')) as { verificationMaterial: { certificate: { rawBytes: string } } };
   return new X509Certificate(Buffer.from(bundle.verificationMaterial.certificate.rawBytes, 'base64'));
 }
