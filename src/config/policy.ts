@@ -79,8 +79,8 @@ export async function resolvePolicy(value: string, opts: ResolveOptions): Promis
     return { spec: await checkSources(specFromDocument(doc, '--policy (inline JSON)'), '--policy', opts, false) };
   }
   const local = resolve(opts.baseDir, v);
-  // Inline YAML spans lines; only a single clean line can be a URL.
-  const kind = /[\u0000-\u001f\u007f]/.test(v) ? undefined : await checkSource(v, { baseDir: opts.baseDir });
+  // A URL is one word: inline YAML has blanks or spans lines.
+  const kind = /[\s\u0000-\u001f\u007f]/.test(v) ? undefined : await checkSource(v, { baseDir: opts.baseDir });
   if (kind === 'git' || kind === 'https') {
     const fetched = await fetchSource(v, opts);
     for (const name of CONFIG_NAMES) {
