@@ -14,6 +14,12 @@ export interface DocumentLimits {
   maxAliasedEntries: number;
   /** The document's size with every alias expanded: nodes plus characters of keys and strings. */
   maxExpandedSize: number;
+  /**
+   * Without aliases a document's expanded size is about its length, so aliases may inflate it at most
+   * this many times (but always up to `minExpandedSize`): a small file cannot become a large one.
+   */
+  maxInflation: number;
+  minExpandedSize: number;
   /** Nesting of lists and maps. */
   maxDepth: number;
 }
@@ -22,6 +28,8 @@ export const DOCUMENT_LIMITS: DocumentLimits = {
   maxBytes: 32 * 1024 * 1024,
   maxAliasedEntries: 100_000,
   maxExpandedSize: 64 * 1024 * 1024,
+  maxInflation: 10,
+  minExpandedSize: 1024 * 1024,
   maxDepth: 100,
 };
 
@@ -32,8 +40,8 @@ export interface ParseOptions {
   limits?: DocumentLimits;
 }
 
-function tooLarge(origin: string, what: string, limit: number): InputError {
-  return new InputError('DOCUMENT_TOO_LARGE', `${origin}: ${what} (limit ${limit})`, { value: origin });
+function tooLarge(origin: string, what: string): InputError {
+  return new InputError('DOCUMENT_TOO_LARGE', `${origin}: ${what}`, { value: origin });
 }
 
 /** Reads a file of at most `maxBytes`, never reading more than that whatever its size. */
@@ -48,7 +56,7 @@ export async function readTextFile(path: string, origin: string = path, maxBytes
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       length += bytesRead;
-      if (length > maxBytes) throw tooLarge(origin, `the file is larger than ${maxBytes} bytes`, maxBytes);
+      if (length > maxBytes) throw tooLarge(origin, `the file is larger than ${maxBytes} bytes (the limit)`);
     }
     return Buffer.concat(chunks, length).toString('utf8');
   } finally {
@@ -59,7 +67,7 @@ export async function readTextFile(path: string, origin: string = path, maxBytes
 /** Parses YAML (or JSON, a subset) within the limits; every failure is an InputError naming `origin`. */
 export function parseYamlDocument(text: string, origin: string, opts: ParseOptions): unknown {
   const limits = opts.limits ?? DOCUMENT_LIMITS;
-  if (Buffer.byteLength(text, 'utf8') > limits.maxBytes) throw tooLarge(origin, `the document is larger than ${limits.maxBytes} bytes`, limits.maxBytes);
+  if (Buffer.byteLength(text, 'utf8') > limits.maxBytes) throw tooLarge(origin, `the document is larger than ${limits.maxBytes} bytes (the limit)`);
   let aliased = 0;
   const listener = (event: string, state: { kind: string | null; tag: string | null; result: unknown }): void => {
     // An alias node closes with no kind and no tag of its own (js-yaml 4 loader.js composeNode).
@@ -78,7 +86,8 @@ export function parseYamlDocument(text: string, origin: string, opts: ParseOptio
     if (err instanceof InputError) throw err;
     throw new InputError(opts.syntaxCode, `${origin}: not valid JSON or YAML: ${errorMessage(err)}`, { value: origin });
   }
-  assertBoundedDocument(doc, origin, limits);
+  const maxSize = Math.min(limits.maxExpandedSize, Math.max(limits.minExpandedSize, limits.maxInflation * text.length));
+  assertBoundedDocument(doc, origin, { ...limits, maxExpandedSize: maxSize });
   return doc;
 }
 
@@ -95,13 +104,13 @@ export function assertBoundedDocument(doc: unknown, origin: string, limits: Docu
     const known = sizes.get(node);
     if (known !== undefined) return known;
     if (inProgress.has(node)) throw new InputError('DOCUMENT_CYCLE', `${origin}: the document refers to itself (a YAML alias inside its own anchor)`, { value: origin });
-    if (depth > limits.maxDepth) throw tooLarge(origin, `the document is nested more than ${limits.maxDepth} levels deep`, limits.maxDepth);
+    if (depth > limits.maxDepth) throw tooLarge(origin, `the document is nested more than ${limits.maxDepth} levels deep (the limit)`);
     inProgress.add(node);
     let size = 1;
     const entries: [string, unknown][] = Array.isArray(node) ? node.map((v): [string, unknown] => ['', v]) : Object.entries(node);
     for (const [key, value] of entries) {
       size += key.length + measure(value, depth + 1);
-      if (size > limits.maxExpandedSize) throw tooLarge(origin, `the document expands to more than ${limits.maxExpandedSize} nodes and characters (a YAML alias bomb?)`, limits.maxExpandedSize);
+      if (size > limits.maxExpandedSize) throw tooLarge(origin, `with its aliases expanded the document exceeds ${limits.maxExpandedSize} nodes and characters (the limit; a YAML alias bomb?)`);
     }
     inProgress.delete(node);
     sizes.set(node, size);

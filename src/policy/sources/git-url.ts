@@ -85,7 +85,7 @@ function checkRemote(repo: string, protocol: GitProtocol, url: string): void {
     if (parsed.hostname !== '') throw invalid('SOURCE_URL_INVALID', url, `${JSON.stringify(repo)}: file:// URLs name a local repository, without a host`);
     return;
   }
-  if (parsed.hostname === '' || parsed.hostname.startsWith('-') || decodeURIComponent(parsed.username).startsWith('-')) {
+  if (parsed.hostname === '' || parsed.hostname.startsWith('-') || /^(-|%2d)/i.test(parsed.username)) {
     throw invalid('SOURCE_URL_INVALID', url, `${JSON.stringify(repo)} has no valid host`);
   }
   if ((protocol === 'http' || protocol === 'git') && !isLoopbackUrl(repo)) {

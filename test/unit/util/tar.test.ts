@@ -10,35 +10,11 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../../../src/errors.ts';
 import { TAR_LIMITS, extractTar, readTar, writeTar } from '../../../src/util/tar.ts';
+import { rawArchive as archive, rawHeader } from '../../support/tar-bytes.ts';
 
 const run = promisify(execFile);
 const refused = (code: string, ...fragments: string[]) => (e: unknown) => e instanceof InputError && e.code === code && fragments.every((f) => e.message.includes(f));
 
-/**
- * One raw ustar header block. Hand-made on purpose: tar refuses to write forged sizes, bad checksums or
- * links the test needs, and these bytes are what a hostile source serves.
- */
-function rawHeader(fields: { name: string; size?: number; type?: string; linkname?: string; sizeField?: Buffer; checksumDelta?: number }): Buffer {
-  const h = Buffer.alloc(512);
-  h.write(fields.name, 0, 'utf8');
-  h.write('0000644\0', 100, 'ascii');
-  h.write('0000000\0', 108, 'ascii');
-  h.write('0000000\0', 116, 'ascii');
-  if (fields.sizeField) fields.sizeField.copy(h, 124);
-  else h.write(`${(fields.size ?? 0).toString(8).padStart(11, '0')}\0`, 124, 'ascii');
-  h.write('00000000000\0', 136, 'ascii');
-  h.write(fields.type ?? '0', 156, 'ascii');
-  if (fields.linkname) h.write(fields.linkname, 157, 'utf8');
-  h.write('ustar\0', 257, 'ascii');
-  h.write('00', 263, 'ascii');
-  h.write('        ', 148, 'ascii');
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${(sum + (fields.checksumDelta ?? 0)).toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-  return h;
-}
-
-const archive = (...blocks: Buffer[]): Buffer => Buffer.concat([...blocks, Buffer.alloc(1024)]);
 const fresh = (): Promise<string> => mkdtemp(join(tmpdir(), 'vouch-tar-'));
 
 test('a gzip bomb made by tar and gzip (160 MiB of zeros in well under 1 MiB) is refused before it is expanded', async () => {

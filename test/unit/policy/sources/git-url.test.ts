@@ -76,3 +76,14 @@ test('git fetch arguments: fixed options, then --, then the checked repository a
   // An abbreviated commit id is looked up among every branch and tag.
   assert.deepEqual(gitFetchArgs(parseGitUrl('git::https://host.example/r.git?ref=abc1234&depth=1'), INTO).slice(-4), ['--', 'https://host.example/r.git', '+refs/heads/*:refs/vouch/heads/*', '+refs/tags/*:refs/vouch/tags/*']);
 });
+
+test('a malformed percent-escape in the user part is never an untyped URIError (found by fuzzing)', () => {
+  for (const url of ['%@I#"', 'git::ssh://%E0%A4%A@host.example/r', 'git::ssh://%2doProxyCommand=x@host.example/r']) {
+    try {
+      parseGitUrl(url);
+    } catch (e) {
+      assert.ok(e instanceof InputError, `${url}: ${String(e)}`);
+    }
+  }
+  assert.throws(() => parseGitUrl('git::ssh://%2doProxyCommand=x@host.example/r'), (e: unknown) => e instanceof InputError && e.code === 'SOURCE_URL_INVALID');
+});
