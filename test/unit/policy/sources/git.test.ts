@@ -12,7 +12,8 @@ import { before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { EnvironmentError, InputError } from '../../../../src/errors.ts';
 import { fetchSource } from '../../../../src/policy/sources/fetch.ts';
-import { fetchGit } from '../../../../src/policy/sources/git.ts';
+import { fetchGit, runGit } from '../../../../src/policy/sources/git.ts';
+import { gitEnv as sourceGitEnv } from '../../../../src/policy/sources/git-url.ts';
 
 const run = promisify(execFile);
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' };
@@ -93,4 +94,13 @@ test('a git server that never answers is abandoned at the deadline', async () =>
   } finally {
     server.close();
   }
+});
+
+test('git itself refuses every transport but the source\'s own (GIT_ALLOW_PROTOCOL)', async () => {
+  const bare = join(dir, 'bare-allow');
+  await run('git', ['init', '-q', '--bare', bare]);
+  const fetch = (protocol: 'https' | 'file'): Promise<Buffer> =>
+    runGit(['fetch', '--quiet', '--', `file://${repo}`, 'HEAD'], { cwd: bare, env: sourceGitEnv(protocol), maxBytes: 1 << 20, deadlineMs: 60_000, source: 'S' });
+  await assert.rejects(fetch('https'), (e: unknown) => e instanceof EnvironmentError && e.code === 'GIT_FAILED' && /transport 'file' not allowed/.test(e.message));
+  await fetch('file');
 });
