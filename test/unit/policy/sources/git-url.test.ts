@@ -49,6 +49,8 @@ test('transports that run commands or travel in clear text are refused', () => {
     ['git::ftp://host/x', 'GIT_TRANSPORT_REFUSED'],
     ['git::git://git.example.com/r.git', 'INSECURE_SOURCE'],
     ['git::http://git.example.com/r.git', 'INSECURE_SOURCE'],
+    ['http://git.example.com/r.git', 'INSECURE_SOURCE'],
+    ['HTTP://git.example.com/r.git//p?ref=main', 'INSECURE_SOURCE'],
     ['git::ssh://-oProxyCommand=touch%20x/r', 'SOURCE_URL_INVALID'],
     ['git::ssh://-oProxyCommand=x@host/r', 'SOURCE_URL_INVALID'],
     ['git@host.example:-oProxyCommand=x', 'SOURCE_URL_INVALID'],
