@@ -10,6 +10,10 @@ type Shape =
   | { type: 'date-time' };
 
 const DIGEST = /^sha256:[a-fA-F0-9]{64}$/;
+/** Enough to fix a policy; a hostile one cannot make the error list itself the problem. */
+const MAX_ERRORS = 50;
+const MAX_PATTERN_INPUT = 4096;
+const MAX_SUGGESTED_KEY = 64;
 const IMAGE_URL = /^[a-z0-9][a-z0-9.-]*[a-z0-9](?:\/[a-z0-9][a-z0-9-]*[a-z0-9]){2,}$/;
 
 const criterion: Shape = {
@@ -72,9 +76,11 @@ function distance(a: string, b: string): number {
 }
 
 function check(shape: Shape, value: unknown, path: string, errors: string[]): void {
+  if (errors.length > MAX_ERRORS) return;
   switch (shape.type) {
     case 'string':
       if (typeof value !== 'string') errors.push(`${path}: must be a string`);
+      else if (shape.pattern && value.length > MAX_PATTERN_INPUT) errors.push(`${path}: longer than ${MAX_PATTERN_INPUT} characters`);
       else if (shape.pattern && !shape.pattern.test(value)) errors.push(`${path}: ${JSON.stringify(value)} does not match ${shape.pattern.source}`);
       return;
     case 'date-time':
@@ -84,6 +90,7 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
       if (!Array.isArray(value)) errors.push(`${path}: must be a list of strings`);
       else
         value.forEach((v, i) => {
+          if (errors.length > MAX_ERRORS) return;
           if (typeof v !== 'string') errors.push(`${path}[${i}]: must be a string`);
           else if (shape.minLength && v.length < shape.minLength) errors.push(`${path}[${i}]: must not be empty`);
         });
@@ -103,8 +110,8 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
       for (const [k, v] of Object.entries(value)) {
         const field = shape.fields[k];
         if (!field) {
-          const near = Object.keys(shape.fields).find((f) => distance(f.toLowerCase(), k.toLowerCase()) <= 2);
-          errors.push(`${path}.${k}: unknown field${near ? `; did you mean "${near}"?` : ''} (allowed: ${Object.keys(shape.fields).join(', ')})`);
+          const near = k.length > MAX_SUGGESTED_KEY ? undefined : Object.keys(shape.fields).find((f) => distance(f.toLowerCase(), k.toLowerCase()) <= 2);
+          errors.push(`${path}.${k.length > MAX_SUGGESTED_KEY ? `${k.slice(0, MAX_SUGGESTED_KEY)}…` : k}: unknown field${near ? `; did you mean "${near}"?` : ''} (allowed: ${Object.keys(shape.fields).join(', ')})`);
         } else if (v !== null && v !== undefined) {
           check(field, v, `${path}.${k}`, errors);
         }
@@ -125,7 +132,7 @@ export function policySpecErrors(value: unknown, root = 'spec'): string[] {
         const items = s.volatileConfig[list];
         if (!Array.isArray(items)) continue;
         items.forEach((c, j) => {
-          if (!isRecord(c)) return;
+          if (!isRecord(c) || errors.length > MAX_ERRORS) return;
           const scoped = ['imageUrl', 'imageDigest', 'imageRef', 'componentNames'].filter((k) => c[k] !== undefined);
           if (c.value === undefined) errors.push(`${root}.sources[${i}].volatileConfig.${list}[${j}].value: required`);
           if (scoped.length > 1) errors.push(`${root}.sources[${i}].volatileConfig.${list}[${j}]: set at most one of ${scoped.join(', ')}`);
@@ -133,5 +140,5 @@ export function policySpecErrors(value: unknown, root = 'spec'): string[] {
       }
     });
   }
-  return errors;
+  return errors.length > MAX_ERRORS ? [...errors.slice(0, MAX_ERRORS), `(more errors not shown)`] : errors;
 }

@@ -1,10 +1,9 @@
 // `--policy`: resolved in ec's order (ec-cli.md §2.4) and validated against the policy schema.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import yaml from 'js-yaml';
 import { InputError, errorMessage } from '../errors.ts';
-import { classifySource } from '../policy/sources/classify.ts';
-import { fetchSource } from '../policy/sources/fetch.ts';
+import { checkSource, fetchSource } from '../policy/sources/fetch.ts';
+import { assertBoundedDocument, parseYamlDocument, readTextFile } from './document.ts';
 import { policySpecErrors } from './policy-schema.ts';
 import type { PolicySpec } from './policy-spec.ts';
 
@@ -15,12 +14,26 @@ export interface ResolveOptions {
 
 const CONFIG_NAMES = ['.ec/policy.json', '.ec/policy.yaml', '.ec/policy.yml', 'policy.json', 'policy.yaml', 'policy.yml'];
 
-function parseDocument(text: string, origin: string): unknown {
-  try {
-    return yaml.load(text);
-  } catch (err) {
-    throw new InputError('POLICY_SYNTAX', `${origin}: not valid JSON or YAML: ${errorMessage(err)}`, { value: origin });
+const parseDocument = (text: string, origin: string): unknown => parseYamlDocument(text, origin, { syntaxCode: 'POLICY_SYNTAX' });
+
+/**
+ * Checks every source URL of a policy before anything is fetched, so a hostile one is refused with
+ * the policy's name whichever source comes first; `remote`: the policy itself was downloaded.
+ */
+async function checkSources(spec: PolicySpec, origin: string, opts: ResolveOptions, remote: boolean): Promise<PolicySpec> {
+  for (const [i, source] of (spec.sources ?? []).entries()) {
+    for (const list of ['policy', 'data'] as const) {
+      for (const url of source[list] ?? []) {
+        try {
+          await checkSource(url, { baseDir: opts.baseDir, remote });
+        } catch (err) {
+          if (err instanceof InputError) throw new InputError(err.code, `${origin}: sources[${i}].${list}: ${err.message}`, { value: err.value, cause: err });
+          throw err;
+        }
+      }
+    }
   }
+  return spec;
 }
 
 /** A full EnterpriseContractPolicy (with apiVersion) gives its spec; a bare spec is used as is. */
@@ -62,22 +75,28 @@ export async function resolvePolicy(value: string, opts: ResolveOptions): Promis
     } catch (err) {
       throw new InputError('POLICY_SYNTAX', `--policy: inline JSON does not parse: ${errorMessage(err)}`, { value: '--policy' });
     }
-    return { spec: specFromDocument(doc, '--policy (inline JSON)') };
+    assertBoundedDocument(doc, '--policy (inline JSON)');
+    return { spec: await checkSources(specFromDocument(doc, '--policy (inline JSON)'), '--policy', opts, false) };
   }
   const local = resolve(opts.baseDir, v);
-  const kind = classifySource(v, await isFile(local) || (await stat(local).catch(() => undefined)) !== undefined);
-  if ((kind === 'git' || kind === 'https') && !v.includes('\n')) {
+  // A URL is one word: inline YAML has blanks or spans lines.
+  const kind = /[\s\u0000-\u001f\u007f]/.test(v) ? undefined : await checkSource(v, { baseDir: opts.baseDir });
+  if (kind === 'git' || kind === 'https') {
     const fetched = await fetchSource(v, opts);
     for (const name of CONFIG_NAMES) {
       const path = join(fetched.dir, name);
-      if (await isFile(path)) return { spec: specFromDocument(parseDocument(await readFile(path, 'utf8'), `${fetched.pinned} ${name}`), fetched.pinned), pinnedFrom: fetched.pinned };
+      if (await isFile(path)) {
+        const origin = `${fetched.pinned} ${name}`;
+        const spec = specFromDocument(parseDocument(await readTextFile(path, origin), origin), origin);
+        return { spec: await checkSources(spec, origin, opts, true), pinnedFrom: fetched.pinned };
+      }
     }
     throw new InputError('POLICY_CONFIG_NOT_FOUND', `no suitable config file found at ${fetched.pinned}: add .ec/policy.yaml or policy.yaml`, { value: v });
   }
   if (/\.(json|ya?ml)$/i.test(v) && (await isFile(local))) {
-    const text = await readFile(local, 'utf8');
+    const text = await readTextFile(local);
     if (text.trim() === '') throw new InputError('POLICY_EMPTY', `file ${local} is empty`, { value: local });
-    return { spec: specFromDocument(parseDocument(text, local), local) };
+    return { spec: await checkSources(specFromDocument(parseDocument(text, local), local), local, opts, false) };
   }
   if (!v.includes(':')) {
     throw new InputError(
@@ -86,7 +105,7 @@ export async function resolvePolicy(value: string, opts: ResolveOptions): Promis
       { value: v },
     );
   }
-  return { spec: specFromDocument(parseDocument(v, '--policy'), '--policy') };
+  return { spec: await checkSources(specFromDocument(parseDocument(v, '--policy'), '--policy'), '--policy', opts, false) };
 }
 
 /**
@@ -105,8 +124,9 @@ export async function parseExtraRuleData(items: string[], opts: ResolveOptions):
     if (!raw.startsWith('{') && /\.(json|ya?ml)$/i.test(raw)) {
       const path = resolve(opts.baseDir, raw);
       try {
-        value = await readFile(path, 'utf8');
+        value = await readTextFile(path, `--extra-rule-data ${key}`);
       } catch (err) {
+        if (err instanceof InputError) throw err;
         throw new InputError('EXTRA_RULE_DATA_FILE', `--extra-rule-data ${key}: cannot read ${path}: ${errorMessage(err)}`, { value: path });
       }
     }

@@ -1,8 +1,7 @@
 // The application snapshot (`--images`, `--image`): parsed, validated and merged as ec does (ec-cli.md §1.2).
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import yaml from 'js-yaml';
-import { InputError, errorMessage } from '../errors.ts';
+import { InputError } from '../errors.ts';
+import { parseYamlDocument, readTextFile } from './document.ts';
 import type { Snapshot, SnapshotComponent } from '../policy/input.ts';
 
 export interface SnapshotSource {
@@ -23,9 +22,10 @@ export async function loadSnapshot(value: string, baseDir: string): Promise<Snap
   let text: string;
   let file: string | undefined;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readTextFile(path);
     file = path;
-  } catch {
+  } catch (err) {
+    if (err instanceof InputError) throw err;
     // ec: when reading as a file fails, the value is the snapshot text itself.
     if (!/[:{[]/.test(value)) {
       throw new InputError(
@@ -41,12 +41,7 @@ export async function loadSnapshot(value: string, baseDir: string): Promise<Snap
 
 /** Parses snapshot text (a SnapshotSpec, or an object whose `spec` is one). */
 export function parseSnapshot(text: string, origin: string): Snapshot {
-  let doc: unknown;
-  try {
-    doc = yaml.load(text);
-  } catch (err) {
-    throw new InputError('SNAPSHOT_SYNTAX', `${origin}: not valid JSON or YAML: ${errorMessage(err)}`, { value: origin });
-  }
+  let doc = parseYamlDocument(text, origin, { syntaxCode: 'SNAPSHOT_SYNTAX' });
   if (isRecord(doc) && isRecord(doc.spec)) doc = doc.spec;
   if (!isRecord(doc)) {
     throw new InputError('SNAPSHOT_SHAPE', `${origin}: expected an object with a "components" list`, { value: origin });

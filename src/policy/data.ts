@@ -1,9 +1,10 @@
 // The data tree Rego sees (ec-cli.md §2.6): data files merged by top-level key, rule data, and
 // `data.config`.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import yaml from 'js-yaml';
-import { InputError, errorMessage } from '../errors.ts';
+import { parseYamlDocument, readTextFile } from '../config/document.ts';
+import { InputError } from '../errors.ts';
 import type { SigstoreOpts } from './types.ts';
 
 type Tree = Record<string, unknown>;
@@ -55,12 +56,7 @@ export async function loadDataTree(dirs: string[]): Promise<Tree> {
   const origins = new Map<string, string>();
   for (const dir of dirs) {
     for (const file of await dataFiles(dir)) {
-      let doc: unknown;
-      try {
-        doc = yaml.load(await readFile(file, 'utf8'), { schema: yaml.CORE_SCHEMA });
-      } catch (err) {
-        throw new InputError('DATA_SYNTAX', `${file}: not valid JSON or YAML: ${errorMessage(err)}`, { value: file });
-      }
+      const doc = parseYamlDocument(await readTextFile(file), file, { syntaxCode: 'DATA_SYNTAX', schema: yaml.CORE_SCHEMA });
       if (doc === undefined || doc === null) continue;
       if (!isRecord(doc)) throw new InputError('DATA_SHAPE', `${file}: a data file must hold an object (its keys become data keys)`, { value: file });
       mergeData(tree, doc, relative(dir, file) || file, origins);

@@ -16,6 +16,7 @@ import { loadCompiledPolicy } from '../../src/policy/wasm/evaluate.ts';
 import { makeFixtures, type Fixtures } from '../support/fixtures.ts';
 import { freePort, startRegistry, type TestRegistry } from '../support/registry.ts';
 import { validateJson, vouch } from '../support/run-cli.ts';
+import { billionLaughsUnder } from '../support/yaml-bombs.ts';
 import { toolPath } from '../support/tools.ts';
 
 const run = promisify(execFile);
@@ -158,7 +159,13 @@ test('git sources over loopback (git daemon): //subdir and ?ref=, pinned to the 
   const port = await freePort();
   const daemon: ChildProcess = spawn('git', ['daemon', '--export-all', `--base-path=${base}`, '--listen=127.0.0.1', `--port=${port}`, '--reuseaddr', base], { stdio: 'ignore' });
   try {
-    await new Promise((r) => setTimeout(r, 500));
+    // Wait until the daemon answers rather than sleeping a fixed time.
+    for (let tries = 0; ; tries++) {
+      const up = await run('git', ['ls-remote', `git://127.0.0.1:${port}/policies.git`]).then(() => true, () => false);
+      if (up) break;
+      if (tries > 100) throw new Error('git daemon did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const url = `git::git://127.0.0.1:${port}/policies.git//policy?ref=main`;
     const { code, report } = await validateJson(['--image', fx.happy.ref, ...keyArgs(), '--policy', JSON.stringify({ sources: [{ name: 'git', policy: [url] }] })], env);
     assert.equal(code, 0);
@@ -227,4 +234,19 @@ test('--extra-rule-data adds string values to every source ruleData (echoed in t
   const bad = await vouch(['validate', 'image', '--image', fx.happy.ref, ...keyArgs(), '--extra-rule-data', 'novalue'], env);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /incorrect syntax for --extra-rule-data 0/);
+});
+
+test('a billion-laughs rule data file in a data source: exit 2 naming the file, quickly', async () => {
+  const data = await mkdtemp(join(fx.dir, 'bomb-data-'));
+  const file = join(data, 'rule_data.yml');
+  await writeFile(file, billionLaughsUnder('rule_data'));
+  const policy = JSON.stringify({ sources: [{ policy: [policies], data: [data] }] });
+  // The same sources as the tests above: the compiled policy comes from the cache.
+  await vouch(['validate', 'image', '--image', fx.happy.ref, ...keyArgs(), '--policy', JSON.stringify({ sources: [{ policy: [policies] }] })], env);
+  const started = Date.now();
+  const r = await vouch(['validate', 'image', '--image', fx.happy.ref, ...keyArgs(), '--policy', policy], env);
+  const elapsed = Date.now() - started;
+  assert.equal(r.code, 2, r.stderr);
+  assert.ok(r.stderr.includes(`${file}: with its aliases expanded`), r.stderr);
+  assert.ok(elapsed < 5000, `${elapsed} ms`);
 });
