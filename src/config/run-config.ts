@@ -3,9 +3,10 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { InputError, errorMessage } from '../errors.ts';
+import { EnvironmentError, InputError, errorMessage } from '../errors.ts';
 import type { Snapshot } from '../policy/input.ts';
-import { parseOutputTarget } from '../report/targets.ts';
+import { assertOutputsWritable, parseOutputTarget } from '../report/targets.ts';
+import { makeDirectory } from '../util/files.ts';
 import { parseDuration } from './duration.ts';
 import { parseEffectiveTime } from './effective-time.ts';
 import { getBool, getSlice, getString, parseFlags, type FlagSpec } from './flags.ts';
@@ -13,7 +14,7 @@ import { parseExtraRuleData, resolvePolicy } from './policy.ts';
 import type { PolicySpec } from './policy-spec.ts';
 import { resolvePublicKey } from './public-key.ts';
 import { loadSnapshot, mergeSnapshots } from './snapshot.ts';
-import type { IdentityConfig, RunConfig } from './types.ts';
+import type { IdentityConfig, OutputTarget, RunConfig } from './types.ts';
 
 export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'image', short: 'i', kind: 'string', help: 'OCI image reference (becomes a component named "Unnamed")' },
@@ -85,6 +86,24 @@ async function loadPki(roots: string, intermediates: string, chain: string, cwd:
   return { roots: await pemFile(roots, '--ca-roots', cwd), intermediates: intermediates === '' ? [] : await pemFile(intermediates, '--ca-intermediates', cwd) };
 }
 
+/** A target's file as an absolute path: relative paths mean the run's directory, whatever the process's. */
+function absoluteTarget(target: OutputTarget, cwd: string): OutputTarget {
+  return target.path ? { ...target, path: resolve(cwd, target.path) } : target;
+}
+
+/** The cache directory, made now: a flag's value that cannot be made is bad input, a derived one the environment's. */
+async function usableCacheDir(flagValue: string, env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
+  const dir = flagValue ? resolve(cwd, flagValue) : defaultCacheDir(env);
+  try {
+    await makeDirectory(dir);
+  } catch (err) {
+    const origin = flagValue ? '--cache-dir' : env.VOUCH_CACHE_DIR ? 'VOUCH_CACHE_DIR' : env.XDG_CACHE_HOME ? 'XDG_CACHE_HOME' : 'HOME';
+    const message = `${origin}: cannot create the cache directory ${dir}: ${errorMessage(err)}`;
+    throw flagValue ? new InputError('CACHE_DIR_UNUSABLE', message, { value: dir }) : new EnvironmentError('CACHE_DIR_UNUSABLE', message, { value: dir });
+  }
+  return dir;
+}
+
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   if (env.VOUCH_CACHE_DIR) return env.VOUCH_CACHE_DIR;
   const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
@@ -110,7 +129,16 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
       value: flags.positionals[0],
     });
   }
-  const cacheDir = getString(flags, 'cache-dir') || defaultCacheDir(env);
+  // Where the run writes is checked first: a run must not verify for minutes, then fail to write.
+  const cacheDir = await usableCacheDir(getString(flags, 'cache-dir'), env, cwd);
+  const outputs = getSlice(flags, 'output').map((t) => absoluteTarget(parseOutputTarget(t), cwd));
+  await assertOutputsWritable(outputs, cwd);
+  const legacyOut = getString(flags, 'output-file');
+  if (legacyOut !== '') {
+    const legacy = absoluteTarget(parseOutputTarget(`json=${legacyOut}`), cwd);
+    await assertOutputsWritable([legacy], cwd, '--output-file');
+    outputs.push(legacy);
+  }
 
   // Snapshot: --images, --file-path, --json-input, then --image (ec's merge order).
   const parts: Snapshot[] = [];
@@ -185,10 +213,6 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     throw new InputError('PKI_WITH_KEY', '--ca-roots/--ca-intermediates/--certificate-chain verify certificates; they cannot be combined with --public-key', { value: '--public-key' });
   }
   const extraRuleData = await parseExtraRuleData(getSlice(flags, 'extra-rule-data'), { baseDir: cwd, cacheDir });
-
-  const outputs = getSlice(flags, 'output').map((t) => parseOutputTarget(t));
-  const legacyOut = getString(flags, 'output-file');
-  if (legacyOut !== '') outputs.push(parseOutputTarget(`json=${legacyOut}`));
 
   const workersText = getString(flags, 'workers');
   const workers = Number(workersText);

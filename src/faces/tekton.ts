@@ -1,10 +1,11 @@
 // The Tekton step face: the Task's params arrive as environment variables; TEST_OUTPUT is always
 // written (also on a hard error, as ERROR with a note), the full reports go to $HOMEDIR, and STRICT
 // decides the step's exit.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VouchError, errorMessage } from '../errors.ts';
 import { renderTestOutputError } from '../report/formats/appstudio.ts';
+import { makeDirectory } from '../util/files.ts';
 import { validateAndReport, parseValidateArgs } from './cli.ts';
 
 const truthy = (v: string | undefined): boolean => (v ?? '').trim().toLowerCase() === 'true';
@@ -50,7 +51,7 @@ export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
   const reportsDir = env.VOUCH_REPORTS_DIR || homeDir;
   const strict = env.STRICT === undefined || truthy(env.STRICT);
   try {
-    await mkdir(reportsDir, { recursive: true });
+    await makeDirectory(reportsDir);
     const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
     const result = await validateAndReport(inv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }, env, () => undefined);
     if (!result.report.success) process.stderr.write('Error: success criteria not met\n');
@@ -58,7 +59,7 @@ export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
   } catch (err) {
     process.stderr.write(`Error: ${errorMessage(err)}\n`);
     try {
-      await mkdir(resultsDir, { recursive: true });
+      await makeDirectory(resultsDir);
       await writeFile(join(resultsDir, 'TEST_OUTPUT'), `${renderTestOutputError(errorMessage(err), new Date())}\n`);
     } catch (writeErr) {
       process.stderr.write(`Error: could not write TEST_OUTPUT: ${errorMessage(writeErr)}\n`);

@@ -1,8 +1,9 @@
 // `--output FORMAT[=PATH][?show-successes=…&show-warnings=…&show-policy-docs-link=…]` (ec-cli.md §1.4).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { OutputTarget } from '../config/types.ts';
 import { InputError, errorMessage } from '../errors.ts';
+import { assertWritableFile, makeDirectory } from '../util/files.ts';
 import { assertFormat, render, type RenderContext } from './render.ts';
 
 const BOOL_OPTS: Record<string, keyof OutputTarget> = {
@@ -32,6 +33,19 @@ export function parseOutputTarget(text: string): OutputTarget {
   return target;
 }
 
+/** Fails before the run when a target file cannot be written, naming the target (a run must not verify for minutes, then fail to report). */
+export async function assertOutputsWritable(targets: OutputTarget[], cwd: string, flag = '--output'): Promise<void> {
+  for (const t of targets) {
+    if (!t.path) continue;
+    const path = resolve(cwd, t.path);
+    try {
+      await assertWritableFile(path);
+    } catch (err) {
+      throw new InputError('OUTPUT_UNWRITABLE', `${flag} ${t.format}=${t.path}: cannot write ${path}: ${errorMessage(err)}`, { value: t.path });
+    }
+  }
+}
+
 /** Writes every target in order (files re-created, each ending in a newline); `text` to stdout when none. */
 export async function writeOutputs(ctx: RenderContext, targets: OutputTarget[], stdout: NodeJS.WritableStream, cwd = process.cwd()): Promise<void> {
   const list = targets.length > 0 ? targets : [{ format: 'text' }];
@@ -54,7 +68,7 @@ export async function writeOutputs(ctx: RenderContext, targets: OutputTarget[], 
     }
     const path = resolve(cwd, t.path);
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirectory(dirname(path));
       await writeFile(path, text);
     } catch (err) {
       errors.push(`${path}: ${errorMessage(err)}`);
