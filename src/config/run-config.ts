@@ -1,5 +1,6 @@
 // `vouch validate image` flags (ec's names and defaults) → one typed RunConfig. Every face (CLI,
 // GitHub, Tekton) goes through here, so a flag means the same thing everywhere.
+import { X509Certificate } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -59,17 +60,51 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
 
+/** A PEM certificate file named by a flag: every certificate in it must parse (a garbled one would fail every image). */
 async function pemFile(path: string, flag: string, cwd: string): Promise<string[]> {
   const full = resolve(cwd, path);
   let text: string;
   try {
     text = await readFile(full, 'utf8');
   } catch (err) {
-    throw new InputError('PKI_UNREADABLE', `${flag} ${full}: ${errorMessage(err)}`, { value: full });
+    throw new InputError('PKI_UNREADABLE', `${flag} ${full}: ${errorMessage(err)}`, { value: flag });
   }
   const certs = text.match(PEM_CERT) ?? [];
-  if (certs.length === 0) throw new InputError('PKI_UNREADABLE', `${flag} ${full}: no PEM certificates`, { value: full });
+  if (certs.length === 0) throw new InputError('PKI_UNREADABLE', `${flag} ${full}: no PEM certificates`, { value: flag });
+  certs.forEach((pem, i) => {
+    try {
+      new X509Certificate(pem);
+    } catch (err) {
+      throw new InputError('PKI_INVALID', `${flag} ${full}: certificate ${i + 1} does not parse (${errorMessage(err)})`, { value: flag });
+    }
+  });
   return certs;
+}
+
+/** Where the Sigstore trust root comes from: one source, each flag meaningful. Files are read (and checked) by the trust root's loader before the run. */
+function trustFlags(trustedRoot: string, tufMirror: string, tufRoot: string, cwd: string): RunConfig['trust'] {
+  if (trustedRoot !== '' && tufMirror !== '') {
+    throw new InputError('TRUST_FLAGS', 'pass either --trusted-root or --tuf-mirror (with --tuf-root), not both', { value: '--trusted-root' });
+  }
+  if (tufRoot !== '' && tufMirror === '') {
+    throw new InputError('TRUST_FLAGS', '--tuf-root needs --tuf-mirror (the TUF repository the root.json belongs to)', { value: '--tuf-root' });
+  }
+  if (tufMirror !== '') {
+    let url: URL | undefined;
+    try {
+      url = new URL(tufMirror);
+    } catch {
+      url = undefined;
+    }
+    if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
+      throw new InputError('TUF_MIRROR_INVALID', `--tuf-mirror ${JSON.stringify(tufMirror)}: not an http(s) URL`, { value: '--tuf-mirror' });
+    }
+  }
+  return {
+    ...(trustedRoot ? { trustedRootFile: resolve(cwd, trustedRoot) } : {}),
+    ...(tufMirror ? { tufMirror } : {}),
+    ...(tufRoot ? { tufRoot: resolve(cwd, tufRoot) } : {}),
+  };
 }
 
 /** cosign's custom-PKI flags: a chain file is intermediates then the root (its last certificate). */
@@ -139,6 +174,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     await assertOutputsWritable([legacy], cwd, '--output-file');
     outputs.push(legacy);
   }
+  const trust = trustFlags(getString(flags, 'trusted-root'), getString(flags, 'tuf-mirror'), getString(flags, 'tuf-root'), cwd);
 
   // Snapshot: --images, --file-path, --json-input, then --image (ec's merge order).
   const parts: Snapshot[] = [];
@@ -240,11 +276,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     ...(spec.rekorUrl ? { rekorUrl: spec.rekorUrl } : {}),
     ignoreRekor: getBool(flags, 'ignore-rekor'),
     ...(getBool(flags, 'insecure-ignore-sct') ? { ignoreSct: true } : {}),
-    trust: {
-      ...(getString(flags, 'trusted-root') ? { trustedRootFile: resolve(cwd, getString(flags, 'trusted-root')) } : {}),
-      ...(getString(flags, 'tuf-mirror') ? { tufMirror: getString(flags, 'tuf-mirror') } : {}),
-      ...(getString(flags, 'tuf-root') ? { tufRoot: resolve(cwd, getString(flags, 'tuf-root')) } : {}),
-    },
+    trust,
     outputs,
     strict: getBool(flags, 'strict'),
     info: getBool(flags, 'info'),

@@ -52,12 +52,18 @@ export async function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv, 
 /** Runs a validation and writes every requested output. Returns the result for faces to summarise. */
 export async function validateAndReport(inv: ValidateInvocation, io: CliIO, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<ValidationResult> {
   // Loaded on demand, with the report writers: `--help` and `version` need neither.
-  const [{ runValidateImage }, { writeOutputs }, { shouldColor }] = await Promise.all([
+  const [{ runValidateImage }, { writeOutputs }, { shouldColor }, { loadTrustedRoot }] = await Promise.all([
     import('../validate/run.ts'),
     import('../report/targets.ts'),
     import('../report/formats/text.ts'),
+    import('../sigstore/trust-root.ts'),
   ]);
-  const result = await runValidateImage(inv.config, { log, env });
+  // A trust root that cannot be loaded (a missing or garbled --trusted-root, --tuf-root,
+  // SIGSTORE_* file, an unreachable --tuf-mirror) is a configuration error named now, before any
+  // image, not a failed signature on every image.
+  const { config } = inv;
+  await loadTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env });
+  const result = await runValidateImage(config, { log, env });
   await writeOutputs(
     {
       report: result.report,
