@@ -3,13 +3,29 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateInvocation } from '../config/run-config.ts';
 import { ExitCode, InputError, VouchError, errorMessage } from '../errors.ts';
+import type { StdoutSink } from '../report/targets.ts';
 import type { ValidationResult } from '../validate/types.ts';
 import { VERSION } from '../version.ts';
+import { runnerSafeOutput, runnerSafeWriter, type TextWriter } from './runner-commands.ts';
 
 export interface CliIO {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream;
+  /** Reports printed to stdout pass its `guard` when it has one (under the GitHub runner). */
+  stdout: StdoutSink & { isTTY?: boolean };
+  stderr: TextWriter;
   cwd: string;
+}
+
+/**
+ * Under the GitHub runner (a `run:` step, or the Action) stdout and stderr are read for workflow
+ * commands: what vouch prints there is kept out of the parser (runner-commands.ts).
+ */
+export function runnerSafeIO(io: CliIO): CliIO {
+  const { stdout } = io;
+  return {
+    ...io,
+    stdout: { write: (text: string) => stdout.write(text), guard: runnerSafeOutput, ...(stdout.isTTY !== undefined ? { isTTY: stdout.isTTY } : {}) },
+    stderr: runnerSafeWriter(io.stderr),
+  };
 }
 
 const USAGE = `vouch ${VERSION}: verify container image signatures, attestations and policy (ec-compatible)
@@ -87,7 +103,8 @@ function printError(err: unknown, io: CliIO, debug: boolean): number {
   return err instanceof VouchError ? err.exitCode : ExitCode.Internal;
 }
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIO): Promise<number> {
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliIO): Promise<number> {
+  const io = env.GITHUB_ACTIONS === 'true' ? runnerSafeIO(cliIO) : cliIO;
   const debug = argv.includes('--debug') || argv.includes('--verbose');
   try {
     const [cmd, sub, ...rest] = argv;

@@ -1,11 +1,12 @@
 // The Tekton step face: the Task's params arrive as environment variables; TEST_OUTPUT is always
 // written (also on a hard error, as ERROR with a note), the full reports go to $HOMEDIR, and STRICT
-// decides the step's exit.
+// decides the step's exit (every value but `false` fails a failed policy: see strict.ts).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VouchError, errorMessage } from '../errors.ts';
 import { renderTestOutputError } from '../report/formats/appstudio.ts';
 import { makeDirectory } from '../util/files.ts';
+import { strictSetting } from './strict.ts';
 import { validateAndReport, parseValidateArgs } from './cli.ts';
 
 const truthy = (v: string | undefined): boolean => (v ?? '').trim().toLowerCase() === 'true';
@@ -49,7 +50,8 @@ export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
   const homeDir = env.HOMEDIR || env.HOME || '/tekton/home';
   // The reports workspace when bound (Tekton substitutes an unbound optional workspace with "").
   const reportsDir = env.VOUCH_REPORTS_DIR || homeDir;
-  const strict = env.STRICT === undefined || truthy(env.STRICT);
+  const { strict, note } = strictSetting(env.STRICT, 'STRICT');
+  if (note) process.stderr.write(`Warning: ${note}\n`);
   try {
     await makeDirectory(reportsDir);
     const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
