@@ -3,7 +3,7 @@
 // decides the step's exit (every value but `false` fails a failed policy: see strict.ts).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VouchError, errorMessage } from '../errors.ts';
+import { EnvironmentError, VouchError, errorMessage } from '../errors.ts';
 import { renderTestOutputError } from '../report/formats/appstudio.ts';
 import { makeDirectory } from '../util/files.ts';
 import { strictSetting } from './strict.ts';
@@ -53,7 +53,10 @@ export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
   const { strict, note } = strictSetting(env.STRICT, 'STRICT');
   if (note) process.stderr.write(`Warning: ${note}\n`);
   try {
-    await makeDirectory(reportsDir);
+    await makeDirectory(reportsDir).catch((err: unknown) => {
+      const origin = env.VOUCH_REPORTS_DIR ? 'the reports workspace' : 'HOMEDIR';
+      throw new EnvironmentError('REPORTS_DIR_UNUSABLE', `${origin} ${reportsDir}: cannot create it: ${errorMessage(err)}`, { value: reportsDir });
+    });
     const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
     const result = await validateAndReport(inv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }, env, () => undefined);
     if (!result.report.success) process.stderr.write('Error: success criteria not met\n');
