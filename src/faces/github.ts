@@ -71,6 +71,11 @@ export function jobSummary(report: Report): string {
   return out;
 }
 
+/**
+ * At most 10 errors and 10 warnings. Messages and titles are untrusted; @actions/core escapes them
+ * (command.js: escapeData for %, CR, LF; escapeProperty also for `:` and `,`), so none ends its
+ * command early or starts another.
+ */
 function annotate(report: Report, snapshotText: string | undefined, snapshotFile: string | undefined, originalImages: string[]): void {
   const lines = snapshotText ? componentLines(snapshotText) : new Map<string, number>();
   const file = snapshotFile ? relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), snapshotFile) : undefined;
