@@ -20,7 +20,11 @@ export interface ParsedFlags {
   positionals: string[];
 }
 
-const BOOL_TEXT: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, t: true, f: false, TRUE: true, FALSE: false, True: true, False: false };
+/** strconv.ParseBool's spellings, as pflag reads `--flag=VALUE`. A Map: `--strict=constructor` must not find Object.prototype. */
+const BOOL_TEXT: ReadonlyMap<string, boolean> = new Map([
+  ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((k) => [k, true] as const),
+  ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((k) => [k, false] as const),
+]);
 
 export function parseFlags(argv: string[], specs: FlagSpec[]): ParsedFlags {
   const byName = new Map(specs.map((s) => [s.name, s]));
@@ -30,10 +34,11 @@ export function parseFlags(argv: string[], specs: FlagSpec[]): ParsedFlags {
   const positionals: string[] = [];
   for (const s of specs) if (s.default !== undefined) values.set(s.name, s.default);
 
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+  const args = [...argv];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
+      positionals.push(...args.slice(i + 1));
       break;
     }
     let spec: FlagSpec | undefined;
@@ -50,6 +55,11 @@ export function parseFlags(argv: string[], specs: FlagSpec[]): ParsedFlags {
       if (!spec) throw unknownFlag(arg, specs);
       const rest = arg.slice(2);
       inline = rest === '' ? undefined : rest.startsWith('=') ? rest.slice(1) : rest;
+      // pflag: `-sk` after a boolean shorthand is more shorthands (`-s -k`), never `-s=k`.
+      if (spec.kind === 'bool' && rest !== '' && !rest.startsWith('=')) {
+        inline = undefined;
+        args.splice(i + 1, 0, `-${rest}`);
+      }
     } else {
       positionals.push(arg);
       continue;
@@ -59,7 +69,7 @@ export function parseFlags(argv: string[], specs: FlagSpec[]): ParsedFlags {
       if (inline === undefined) {
         values.set(spec.name, true);
       } else {
-        const b = BOOL_TEXT[inline];
+        const b = BOOL_TEXT.get(inline);
         if (b === undefined) {
           throw new InputError('INVALID_FLAG_VALUE', `--${spec.name}=${inline}: expected true or false`, { value: `--${spec.name}` });
         }
@@ -69,10 +79,10 @@ export function parseFlags(argv: string[], specs: FlagSpec[]): ParsedFlags {
     }
     let value = inline;
     if (value === undefined) {
-      if (i + 1 >= argv.length) {
+      if (i + 1 >= args.length) {
         throw new InputError('MISSING_FLAG_VALUE', `--${spec.name} needs a value`, { value: `--${spec.name}` });
       }
-      value = argv[++i]!;
+      value = args[++i]!;
     }
     if (spec.kind === 'slice') {
       const prev = values.get(spec.name);
@@ -103,7 +113,7 @@ export function splitSlice(value: string): string[] {
 
 function unknownFlag(arg: string, specs: FlagSpec[]): InputError {
   const name = arg.replace(/^-+/, '').split('=')[0] ?? '';
-  const close = specs.find((s) => s.name.includes(name) || name.includes(s.name));
+  const close = name.length < 2 ? undefined : specs.find((s) => s.name.includes(name) || name.includes(s.name));
   const hint = close ? ` Did you mean --${close.name}?` : ' Run with --help to list the flags.';
   return new InputError('UNKNOWN_FLAG', `unknown flag: ${arg.split('=')[0]}.${hint}`, { value: arg.split('=')[0] });
 }

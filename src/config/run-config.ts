@@ -1,11 +1,13 @@
 // `vouch validate image` flags (ec's names and defaults) → one typed RunConfig. Every face (CLI,
 // GitHub, Tekton) goes through here, so a flag means the same thing everywhere.
+import { X509Certificate } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { InputError, errorMessage } from '../errors.ts';
+import { EnvironmentError, InputError, errorMessage } from '../errors.ts';
 import type { Snapshot } from '../policy/input.ts';
-import { parseOutputTarget } from '../report/targets.ts';
+import { assertOutputsWritable, parseOutputTarget } from '../report/targets.ts';
+import { makeDirectory } from '../util/files.ts';
 import { parseDuration } from './duration.ts';
 import { parseEffectiveTime } from './effective-time.ts';
 import { getBool, getSlice, getString, parseFlags, type FlagSpec } from './flags.ts';
@@ -13,7 +15,7 @@ import { parseExtraRuleData, resolvePolicy } from './policy.ts';
 import type { PolicySpec } from './policy-spec.ts';
 import { resolvePublicKey } from './public-key.ts';
 import { loadSnapshot, mergeSnapshots } from './snapshot.ts';
-import type { IdentityConfig, RunConfig } from './types.ts';
+import type { IdentityConfig, OutputTarget, RunConfig } from './types.ts';
 
 export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'image', short: 'i', kind: 'string', help: 'OCI image reference (becomes a component named "Unnamed")' },
@@ -58,17 +60,51 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
 
+/** A PEM certificate file named by a flag: every certificate in it must parse (a garbled one would fail every image). */
 async function pemFile(path: string, flag: string, cwd: string): Promise<string[]> {
   const full = resolve(cwd, path);
   let text: string;
   try {
     text = await readFile(full, 'utf8');
   } catch (err) {
-    throw new InputError('PKI_UNREADABLE', `${flag} ${full}: ${errorMessage(err)}`, { value: full });
+    throw new InputError('PKI_UNREADABLE', `${flag} ${full}: ${errorMessage(err)}`, { value: flag });
   }
   const certs = text.match(PEM_CERT) ?? [];
-  if (certs.length === 0) throw new InputError('PKI_UNREADABLE', `${flag} ${full}: no PEM certificates`, { value: full });
+  if (certs.length === 0) throw new InputError('PKI_UNREADABLE', `${flag} ${full}: no PEM certificates`, { value: flag });
+  certs.forEach((pem, i) => {
+    try {
+      new X509Certificate(pem);
+    } catch (err) {
+      throw new InputError('PKI_INVALID', `${flag} ${full}: certificate ${i + 1} does not parse (${errorMessage(err)})`, { value: flag });
+    }
+  });
   return certs;
+}
+
+/** Where the Sigstore trust root comes from: one source, each flag meaningful. Files are read (and checked) by the trust root's loader before the run. */
+function trustFlags(trustedRoot: string, tufMirror: string, tufRoot: string, cwd: string): RunConfig['trust'] {
+  if (trustedRoot !== '' && tufMirror !== '') {
+    throw new InputError('TRUST_FLAGS', 'pass either --trusted-root or --tuf-mirror (with --tuf-root), not both', { value: '--trusted-root' });
+  }
+  if (tufRoot !== '' && tufMirror === '') {
+    throw new InputError('TRUST_FLAGS', '--tuf-root needs --tuf-mirror (the TUF repository the root.json belongs to)', { value: '--tuf-root' });
+  }
+  if (tufMirror !== '') {
+    let url: URL | undefined;
+    try {
+      url = new URL(tufMirror);
+    } catch {
+      url = undefined;
+    }
+    if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
+      throw new InputError('TUF_MIRROR_INVALID', `--tuf-mirror ${JSON.stringify(tufMirror)}: not an http(s) URL`, { value: '--tuf-mirror' });
+    }
+  }
+  return {
+    ...(trustedRoot ? { trustedRootFile: resolve(cwd, trustedRoot) } : {}),
+    ...(tufMirror ? { tufMirror } : {}),
+    ...(tufRoot ? { tufRoot: resolve(cwd, tufRoot) } : {}),
+  };
 }
 
 /** cosign's custom-PKI flags: a chain file is intermediates then the root (its last certificate). */
@@ -83,6 +119,24 @@ async function loadPki(roots: string, intermediates: string, chain: string, cwd:
     return undefined;
   }
   return { roots: await pemFile(roots, '--ca-roots', cwd), intermediates: intermediates === '' ? [] : await pemFile(intermediates, '--ca-intermediates', cwd) };
+}
+
+/** A target's file as an absolute path: relative paths mean the run's directory, whatever the process's. */
+function absoluteTarget(target: OutputTarget, cwd: string): OutputTarget {
+  return target.path ? { ...target, path: resolve(cwd, target.path) } : target;
+}
+
+/** The cache directory, made now: a flag's value that cannot be made is bad input, a derived one the environment's. */
+async function usableCacheDir(flagValue: string, env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
+  const dir = flagValue ? resolve(cwd, flagValue) : defaultCacheDir(env);
+  try {
+    await makeDirectory(dir);
+  } catch (err) {
+    const origin = flagValue ? '--cache-dir' : env.VOUCH_CACHE_DIR ? 'VOUCH_CACHE_DIR' : env.XDG_CACHE_HOME ? 'XDG_CACHE_HOME' : 'HOME';
+    const message = `${origin}: cannot create the cache directory ${dir}: ${errorMessage(err)}`;
+    throw flagValue ? new InputError('CACHE_DIR_UNUSABLE', message, { value: dir }) : new EnvironmentError('CACHE_DIR_UNUSABLE', message, { value: dir });
+  }
+  return dir;
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
@@ -110,7 +164,17 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
       value: flags.positionals[0],
     });
   }
-  const cacheDir = getString(flags, 'cache-dir') || defaultCacheDir(env);
+  // Where the run writes is checked first: a run must not verify for minutes, then fail to write.
+  const cacheDir = await usableCacheDir(getString(flags, 'cache-dir'), env, cwd);
+  const outputs = getSlice(flags, 'output').map((t) => absoluteTarget(parseOutputTarget(t), cwd));
+  await assertOutputsWritable(outputs, cwd);
+  const legacyOut = getString(flags, 'output-file');
+  if (legacyOut !== '') {
+    const legacy = absoluteTarget(parseOutputTarget(`json=${legacyOut}`), cwd);
+    await assertOutputsWritable([legacy], cwd, '--output-file');
+    outputs.push(legacy);
+  }
+  const trust = trustFlags(getString(flags, 'trusted-root'), getString(flags, 'tuf-mirror'), getString(flags, 'tuf-root'), cwd);
 
   // Snapshot: --images, --file-path, --json-input, then --image (ec's merge order).
   const parts: Snapshot[] = [];
@@ -186,10 +250,6 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
   }
   const extraRuleData = await parseExtraRuleData(getSlice(flags, 'extra-rule-data'), { baseDir: cwd, cacheDir });
 
-  const outputs = getSlice(flags, 'output').map((t) => parseOutputTarget(t));
-  const legacyOut = getString(flags, 'output-file');
-  if (legacyOut !== '') outputs.push(parseOutputTarget(`json=${legacyOut}`));
-
   const workersText = getString(flags, 'workers');
   const workers = Number(workersText);
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
@@ -216,11 +276,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     ...(spec.rekorUrl ? { rekorUrl: spec.rekorUrl } : {}),
     ignoreRekor: getBool(flags, 'ignore-rekor'),
     ...(getBool(flags, 'insecure-ignore-sct') ? { ignoreSct: true } : {}),
-    trust: {
-      ...(getString(flags, 'trusted-root') ? { trustedRootFile: resolve(cwd, getString(flags, 'trusted-root')) } : {}),
-      ...(getString(flags, 'tuf-mirror') ? { tufMirror: getString(flags, 'tuf-mirror') } : {}),
-      ...(getString(flags, 'tuf-root') ? { tufRoot: resolve(cwd, getString(flags, 'tuf-root')) } : {}),
-    },
+    trust,
     outputs,
     strict: getBool(flags, 'strict'),
     info: getBool(flags, 'info'),

@@ -3,13 +3,29 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateInvocation } from '../config/run-config.ts';
 import { ExitCode, InputError, VouchError, errorMessage } from '../errors.ts';
+import type { StdoutSink } from '../report/targets.ts';
 import type { ValidationResult } from '../validate/types.ts';
 import { VERSION } from '../version.ts';
+import { runnerSafeOutput, runnerSafeWriter, type TextWriter } from './runner-commands.ts';
 
 export interface CliIO {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream;
+  /** Reports printed to stdout pass its `guard` when it has one (under the GitHub runner). */
+  stdout: StdoutSink & { isTTY?: boolean };
+  stderr: TextWriter;
   cwd: string;
+}
+
+/**
+ * Under the GitHub runner (a `run:` step, or the Action) stdout and stderr are read for workflow
+ * commands: what vouch prints there is kept out of the parser (runner-commands.ts).
+ */
+export function runnerSafeIO(io: CliIO): CliIO {
+  const { stdout } = io;
+  return {
+    ...io,
+    stdout: { write: (text: string) => stdout.write(text), guard: runnerSafeOutput, ...(stdout.isTTY !== undefined ? { isTTY: stdout.isTTY } : {}) },
+    stderr: runnerSafeWriter(io.stderr),
+  };
 }
 
 const USAGE = `vouch ${VERSION}: verify container image signatures, attestations and policy (ec-compatible)
@@ -52,12 +68,18 @@ export async function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv, 
 /** Runs a validation and writes every requested output. Returns the result for faces to summarise. */
 export async function validateAndReport(inv: ValidateInvocation, io: CliIO, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<ValidationResult> {
   // Loaded on demand, with the report writers: `--help` and `version` need neither.
-  const [{ runValidateImage }, { writeOutputs }, { shouldColor }] = await Promise.all([
+  const [{ runValidateImage }, { writeOutputs }, { shouldColor }, { loadTrustedRoot }] = await Promise.all([
     import('../validate/run.ts'),
     import('../report/targets.ts'),
     import('../report/formats/text.ts'),
+    import('../sigstore/trust-root.ts'),
   ]);
-  const result = await runValidateImage(inv.config, { log, env });
+  // A trust root that cannot be loaded (a missing or garbled --trusted-root, --tuf-root,
+  // SIGSTORE_* file, an unreachable --tuf-mirror) is a configuration error named now, before any
+  // image, not a failed signature on every image.
+  const { config } = inv;
+  await loadTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env });
+  const result = await runValidateImage(config, { log, env });
   await writeOutputs(
     {
       report: result.report,
@@ -81,7 +103,8 @@ function printError(err: unknown, io: CliIO, debug: boolean): number {
   return err instanceof VouchError ? err.exitCode : ExitCode.Internal;
 }
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIO): Promise<number> {
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliIO): Promise<number> {
+  const io = env.GITHUB_ACTIONS === 'true' ? runnerSafeIO(cliIO) : cliIO;
   const debug = argv.includes('--debug') || argv.includes('--verbose');
   try {
     const [cmd, sub, ...rest] = argv;

@@ -7,8 +7,10 @@ import { VouchError, errorMessage } from '../errors.ts';
 import { totals } from '../report/counts.ts';
 import { render } from '../report/render.ts';
 import type { ComponentReport, Report } from '../report/model.ts';
-import { validateAndReport, parseValidateArgs } from './cli.ts';
+import { markdownText } from '../report/escape.ts';
+import { runnerSafeIO, validateAndReport, parseValidateArgs } from './cli.ts';
 import { componentLines, lineFor } from './snapshot-lines.ts';
+import { strictSetting } from './strict.ts';
 
 const SUMMARY_LIMIT = 1024 * 1024 - 4096;
 
@@ -36,7 +38,7 @@ export function actionArgs(input: (name: string) => string): string[] {
   str('tuf-mirror');
   str('tuf-root');
   str('trusted-root');
-  bool('strict');
+  args.push(`--strict=${strictSetting(input('strict'), 'strict').strict}`);
   bool('info');
   bool('show-successes');
   str('effective-time');
@@ -50,20 +52,16 @@ export function actionArgs(input: (name: string) => string): string[] {
   return args;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-/** Totals, then one collapsible block per failing component; trimmed deterministically under 1 MiB. */
+/** Totals, then one collapsible block per failing component; trimmed deterministically under 1 MiB. Every untrusted field is escaped (markdownText). */
 export function jobSummary(report: Report): string {
   const t = totals(report);
   let out = `## vouch: ${t.result}\n\n| Components | Violations | Warnings | Successes | Result |\n|---|---|---|---|---|\n| ${report.components.length} | ${t.failures} | ${t.warnings} | ${t.successes} | ${t.result} |\n\n`;
   const failing = report.components.filter((c) => !c.success);
   for (const [i, c] of failing.entries()) {
     const rows = (c.violations ?? []).map(
-      (v) => `| \`${escapeCell(String(v.metadata?.code ?? ''))}\` | ${escapeCell(v.msg)} | ${escapeCell(String(v.metadata?.solution ?? ''))} |`,
+      (v) => `| <code>${markdownText(String(v.metadata?.code ?? ''))}</code> | ${markdownText(v.msg)} | ${markdownText(String(v.metadata?.solution ?? ''))} |`,
     );
-    const block = `<details><summary>✕ ${escapeCell(c.name)} — ${c.violations?.length ?? 0} violation(s)</summary>\n\n\`${c.containerImage}\`\n\n| Rule | Message | Solution |\n|---|---|---|\n${rows.join('\n')}\n\n</details>\n\n`;
+    const block = `<details><summary>✕ ${markdownText(c.name)} — ${c.violations?.length ?? 0} violation(s)</summary>\n\n<code>${markdownText(c.containerImage)}</code>\n\n| Rule | Message | Solution |\n|---|---|---|\n${rows.join('\n')}\n\n</details>\n\n`;
     if (out.length + block.length > SUMMARY_LIMIT) {
       out += `_${failing.length - i} more failing component(s) not shown: the summary is limited to 1 MiB; see the JSON report._\n`;
       break;
@@ -73,6 +71,11 @@ export function jobSummary(report: Report): string {
   return out;
 }
 
+/**
+ * At most 10 errors and 10 warnings. Messages and titles are untrusted; @actions/core escapes them
+ * (command.js: escapeData for %, CR, LF; escapeProperty also for `:` and `,`), so none ends its
+ * command early or starts another.
+ */
 function annotate(report: Report, snapshotText: string | undefined, snapshotFile: string | undefined, originalImages: string[]): void {
   const lines = snapshotText ? componentLines(snapshotText) : new Map<string, number>();
   const file = snapshotFile ? relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), snapshotFile) : undefined;
@@ -94,9 +97,15 @@ function annotate(report: Report, snapshotText: string | undefined, snapshotFile
 
 export async function runGitHubAction(env: NodeJS.ProcessEnv): Promise<number> {
   try {
-    const args = actionArgs((name) => core.getInput(name));
+    // Untrimmed: each input trims what it may (`strict` only JSON whitespace, see strict.ts).
+    const input = (name: string): string => core.getInput(name, { trimWhitespace: false });
+    const { note } = strictSetting(input('strict'), 'strict');
+    if (note) core.warning(note);
+    const args = actionArgs(input);
     const inv = await parseValidateArgs(args, env, env.GITHUB_WORKSPACE ?? process.cwd());
-    const result = await validateAndReport(inv, { stdout: process.stdout, stderr: process.stderr, cwd: inv.config.baseDir }, env, (m) => core.debug(m));
+    // Reports and messages carry registry, policy and snapshot text: kept out of the runner's command parser.
+    const io = runnerSafeIO({ stdout: process.stdout, stderr: process.stderr, cwd: inv.config.baseDir });
+    const result = await validateAndReport(inv, io, env, (m) => core.debug(m));
     const { report } = result;
     const t = totals(report);
     core.setOutput('result', t.result);

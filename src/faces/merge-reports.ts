@@ -5,11 +5,11 @@ import { getSlice, parseFlags, type FlagSpec } from '../config/flags.ts';
 import { ExitCode, InputError, errorMessage } from '../errors.ts';
 import { mergeReports } from '../report/merge.ts';
 import type { Report } from '../report/model.ts';
-import { parseOutputTarget, writeOutputs } from '../report/targets.ts';
+import { parseOutputTarget, writeOutputs, type StdoutSink } from '../report/targets.ts';
 
 const FLAGS: FlagSpec[] = [{ name: 'output', kind: 'slice', help: 'FORMAT[=PATH], repeatable (default: json to stdout)' }];
 
-export async function runMergeReports(argv: string[], io: { stdout: NodeJS.WritableStream; cwd: string }): Promise<number> {
+export async function runMergeReports(argv: string[], io: { stdout: StdoutSink; cwd: string }): Promise<number> {
   const flags = parseFlags(argv, FLAGS);
   const files = flags.positionals.map((f) => resolve(io.cwd, f));
   const reports: Report[] = [];

@@ -12,7 +12,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'cache-dir', kind: 'string', help: 'Cache directory' },
 ];
 
-export async function runPolicyBuild(argv: string[], io: { stdout: NodeJS.WritableStream; cwd: string }): Promise<number> {
+export async function runPolicyBuild(argv: string[], io: { stdout: { write(text: string): unknown }; cwd: string }): Promise<number> {
   const flags = parseFlags(argv, FLAGS);
   const policy = getString(flags, 'policy');
   const output = getString(flags, 'output');

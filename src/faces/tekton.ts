@@ -1,10 +1,12 @@
 // The Tekton step face: the Task's params arrive as environment variables; TEST_OUTPUT is always
 // written (also on a hard error, as ERROR with a note), the full reports go to $HOMEDIR, and STRICT
-// decides the step's exit.
-import { mkdir, writeFile } from 'node:fs/promises';
+// decides the step's exit (every value but `false` fails a failed policy: see strict.ts).
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VouchError, errorMessage } from '../errors.ts';
+import { EnvironmentError, VouchError, errorMessage } from '../errors.ts';
 import { renderTestOutputError } from '../report/formats/appstudio.ts';
+import { makeDirectory } from '../util/files.ts';
+import { strictSetting } from './strict.ts';
 import { validateAndReport, parseValidateArgs } from './cli.ts';
 
 const truthy = (v: string | undefined): boolean => (v ?? '').trim().toLowerCase() === 'true';
@@ -48,9 +50,13 @@ export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
   const homeDir = env.HOMEDIR || env.HOME || '/tekton/home';
   // The reports workspace when bound (Tekton substitutes an unbound optional workspace with "").
   const reportsDir = env.VOUCH_REPORTS_DIR || homeDir;
-  const strict = env.STRICT === undefined || truthy(env.STRICT);
+  const { strict, note } = strictSetting(env.STRICT, 'STRICT');
+  if (note) process.stderr.write(`Warning: ${note}\n`);
   try {
-    await mkdir(reportsDir, { recursive: true });
+    await makeDirectory(reportsDir).catch((err: unknown) => {
+      const origin = env.VOUCH_REPORTS_DIR ? 'the reports workspace' : 'HOMEDIR';
+      throw new EnvironmentError('REPORTS_DIR_UNUSABLE', `${origin} ${reportsDir}: cannot create it: ${errorMessage(err)}`, { value: reportsDir });
+    });
     const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
     const result = await validateAndReport(inv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }, env, () => undefined);
     if (!result.report.success) process.stderr.write('Error: success criteria not met\n');
@@ -58,7 +64,7 @@ export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
   } catch (err) {
     process.stderr.write(`Error: ${errorMessage(err)}\n`);
     try {
-      await mkdir(resultsDir, { recursive: true });
+      await makeDirectory(resultsDir);
       await writeFile(join(resultsDir, 'TEST_OUTPUT'), `${renderTestOutputError(errorMessage(err), new Date())}\n`);
     } catch (writeErr) {
       process.stderr.write(`Error: could not write TEST_OUTPUT: ${errorMessage(writeErr)}\n`);

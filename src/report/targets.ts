@@ -1,9 +1,10 @@
 // `--output FORMAT[=PATH][?show-successes=…&show-warnings=…&show-policy-docs-link=…]` (ec-cli.md §1.4).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { OutputTarget } from '../config/types.ts';
 import { InputError, errorMessage } from '../errors.ts';
-import { assertFormat, render, type RenderContext } from './render.ts';
+import { assertWritableFile, makeDirectory } from '../util/files.ts';
+import { assertFormat, render, type Format, type RenderContext } from './render.ts';
 
 const BOOL_OPTS: Record<string, keyof OutputTarget> = {
   'show-successes': 'showSuccesses',
@@ -32,8 +33,27 @@ export function parseOutputTarget(text: string): OutputTarget {
   return target;
 }
 
+/** Fails before the run when a target file cannot be written, naming the target (a run must not verify for minutes, then fail to report). */
+export async function assertOutputsWritable(targets: OutputTarget[], cwd: string, flag = '--output'): Promise<void> {
+  for (const t of targets) {
+    if (!t.path) continue;
+    const path = resolve(cwd, t.path);
+    try {
+      await assertWritableFile(path);
+    } catch (err) {
+      throw new InputError('OUTPUT_UNWRITABLE', `${flag} ${t.format}=${t.path}: cannot write ${path}: ${errorMessage(err)}`, { value: t.path });
+    }
+  }
+}
+
+/** Where stdout targets are printed. A face's `guard` makes each format's text safe for what reads that stdout (the GitHub runner). */
+export interface StdoutSink {
+  write(text: string): unknown;
+  guard?: (text: string, format: Format) => string;
+}
+
 /** Writes every target in order (files re-created, each ending in a newline); `text` to stdout when none. */
-export async function writeOutputs(ctx: RenderContext, targets: OutputTarget[], stdout: NodeJS.WritableStream, cwd = process.cwd()): Promise<void> {
+export async function writeOutputs(ctx: RenderContext, targets: OutputTarget[], stdout: StdoutSink, cwd = process.cwd()): Promise<void> {
   const list = targets.length > 0 ? targets : [{ format: 'text' }];
   const errors: string[] = [];
   for (const t of list) {
@@ -46,15 +66,16 @@ export async function writeOutputs(ctx: RenderContext, targets: OutputTarget[], 
       // A file is never coloured unless colour was forced for the run.
       color: t.path ? false : ctx.color,
     };
-    let text = render(assertFormat(t.format), local);
+    const format = assertFormat(t.format);
+    let text = render(format, local);
     if (!text.endsWith('\n')) text += '\n';
     if (!t.path) {
-      stdout.write(text);
+      stdout.write(stdout.guard ? stdout.guard(text, format) : text);
       continue;
     }
     const path = resolve(cwd, t.path);
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirectory(dirname(path));
       await writeFile(path, text);
     } catch (err) {
       errors.push(`${path}: ${errorMessage(err)}`);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { getTrustedRoot } from '@sigstore/tuf';
+import { toTrustMaterial } from '@sigstore/verify';
 import seeds from '@sigstore/tuf/seeds.json' with { type: 'json' };
 import { EnvironmentError, InputError, errorMessage } from '../errors.ts';
 
@@ -29,23 +30,51 @@ function embeddedRoot(): Root {
   return JSON.parse(Buffer.from(target, 'base64').toString('utf8')) as Root;
 }
 
-async function readJson(path: string, what: string): Promise<Root> {
+/** A file named by a flag or variable, read; a missing or unreadable one is bad input naming both. */
+async function readNamed(path: string, origin: string): Promise<string> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as Root;
+    return await readFile(path, 'utf8');
   } catch (err) {
-    throw new InputError('TRUST_ROOT_UNREADABLE', `${what} ${path}: ${errorMessage(err)}`, { value: path });
+    throw new InputError('TRUST_ROOT_UNREADABLE', `${origin} ${path}: ${errorMessage(err)}`, { value: origin });
   }
+}
+
+async function readJson(path: string, origin: string): Promise<Root> {
+  const text = await readNamed(path, origin);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not JSON (${errorMessage(err)})`, { value: origin });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not a JSON object`, { value: origin });
+  }
+  return json as Root;
 }
 
 const PEM_CERTS = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-async function pemCertificates(path: string, what: string): Promise<X509Certificate[]> {
-  const text = await readFile(path, 'utf8').catch((err: unknown) => {
-    throw new InputError('TRUST_ROOT_UNREADABLE', `${what} ${path}: ${errorMessage(err)}`, { value: path });
+async function pemCertificates(path: string, origin: string): Promise<X509Certificate[]> {
+  const blocks = (await readNamed(path, origin)).match(PEM_CERTS) ?? [];
+  if (blocks.length === 0) throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: no PEM certificates`, { value: origin });
+  return blocks.map((pem, i) => {
+    try {
+      return new X509Certificate(pem);
+    } catch (err) {
+      throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: certificate ${i + 1} does not parse (${errorMessage(err)})`, { value: origin });
+    }
   });
-  const certs = (text.match(PEM_CERTS) ?? []).map((p) => new X509Certificate(p));
-  if (certs.length === 0) throw new InputError('TRUST_ROOT_UNREADABLE', `${what} ${path}: no PEM certificates`, { value: path });
-  return certs;
+}
+
+async function pemPublicKey(path: string, origin: string): Promise<string> {
+  const pem = await readNamed(path, origin);
+  try {
+    createPublicKey(pem);
+  } catch (err) {
+    throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not a PEM public key (${errorMessage(err)})`, { value: origin });
+  }
+  return pem;
 }
 
 function keyDetails(pem: string): { der: Buffer; details: string } {
@@ -95,45 +124,89 @@ export function assertTrustedRootComplete(root: unknown, origin: string): void {
   }
 }
 
+/**
+ * The parts sigstore-js builds its trust material from must parse: a garbled key or certificate is
+ * a configuration error of the run, not a failed signature on every image.
+ */
+export function assertTrustedRootUsable(root: Root, origin: string): void {
+  assertTrustedRootComplete(root, origin);
+  let material: ReturnType<typeof toTrustMaterial>;
+  try {
+    material = toTrustMaterial(TrustedRoot.fromJSON(root));
+  } catch (err) {
+    throw new InputError('TRUST_ROOT_INVALID', `${origin}: not a usable Sigstore trusted root (${errorMessage(err)})`, { value: origin });
+  }
+  const { tlogs, ctlogs, certificateAuthorities, timestampAuthorities } = material;
+  if (tlogs.length + ctlogs.length + certificateAuthorities.length + timestampAuthorities.length === 0) {
+    throw new InputError('TRUST_ROOT_INVALID', `${origin}: the trusted root lists no transparency log, CT log, certificate authority or timestamp authority`, { value: origin });
+  }
+}
+
+/** A TUF root.json is checked locally before any mirror is asked. */
+async function assertTufRoot(path: string): Promise<void> {
+  const root = await readJson(path, '--tuf-root');
+  const signed = root.signed as { _type?: unknown } | undefined;
+  if (signed?._type !== 'root' || !Array.isArray(root.signatures)) {
+    throw new InputError('TRUST_ROOT_INVALID', `--tuf-root ${path}: not a TUF root.json (signed._type "root" and signatures expected)`, { value: '--tuf-root' });
+  }
+}
+
+async function fromTuf(opts: TrustRootOptions, mirror: string): Promise<Root> {
+  if (mirror !== DEFAULT_TUF_MIRROR && !opts.tufRoot) {
+    throw new InputError('TUF_ROOT_MISSING', `--tuf-mirror ${mirror} needs --tuf-root (the repository's initial root.json), as cosign initialize does`, { value: '--tuf-mirror' });
+  }
+  if (opts.tufRoot) await assertTufRoot(opts.tufRoot);
+  try {
+    const tr = await getTrustedRoot({
+      mirrorURL: mirror,
+      ...(opts.tufRoot ? { rootPath: opts.tufRoot } : {}),
+      cachePath: join(opts.cacheDir, 'tuf', encodeURIComponent(mirror)),
+      forceInit: true,
+    });
+    return TrustedRoot.toJSON(tr) as Root;
+  } catch (err) {
+    throw new EnvironmentError('TUF_FAILED', `--tuf-mirror ${mirror}: could not obtain trusted_root.json from the TUF repository: ${errorMessage(err)}`, { value: '--tuf-mirror' });
+  }
+}
+
+/**
+ * The run's trust root, every configured piece checked: each failure names the flag or variable
+ * at fault (exit 2 for a file, 3 for an unreachable TUF mirror). Faces call it before the run.
+ */
 export async function loadTrustedRoot(opts: TrustRootOptions): Promise<Root> {
   let root: Root;
+  const origins: string[] = [];
   if (opts.trustedRootFile) {
     root = await readJson(opts.trustedRootFile, '--trusted-root');
-    assertTrustedRootComplete(root, opts.trustedRootFile);
+    assertTrustedRootUsable(root, `--trusted-root ${opts.trustedRootFile}`);
+    origins.push('--trusted-root');
   } else if (opts.tufMirror) {
-    if (opts.tufMirror !== DEFAULT_TUF_MIRROR && !opts.tufRoot) {
-      throw new InputError('TUF_ROOT_MISSING', `--tuf-mirror ${opts.tufMirror} needs --tuf-root (the repository's initial root.json), as cosign initialize does`, { value: opts.tufMirror });
-    }
-    try {
-      const tr = await getTrustedRoot({
-        mirrorURL: opts.tufMirror,
-        ...(opts.tufRoot ? { rootPath: opts.tufRoot } : {}),
-        cachePath: join(opts.cacheDir, 'tuf', encodeURIComponent(opts.tufMirror)),
-        forceInit: true,
-      });
-      root = TrustedRoot.toJSON(tr) as Root;
-    } catch (err) {
-      throw new EnvironmentError('TUF_FAILED', `could not obtain trusted_root.json from the TUF repository at ${opts.tufMirror}: ${errorMessage(err)}`, { value: opts.tufMirror });
-    }
+    root = await fromTuf(opts, opts.tufMirror);
+    origins.push(`--tuf-mirror ${opts.tufMirror}`);
   } else {
     root = embeddedRoot();
   }
   const env = opts.env;
   // cosign's overrides: each replaces one service's material.
   if (env.SIGSTORE_REKOR_PUBLIC_KEY) {
-    const pem = await readFile(env.SIGSTORE_REKOR_PUBLIC_KEY, 'utf8');
+    const pem = await pemPublicKey(env.SIGSTORE_REKOR_PUBLIC_KEY, 'SIGSTORE_REKOR_PUBLIC_KEY');
     root = { ...root, tlogs: [logEntry(pem, opts.rekorUrl ?? PRODUCTION_REKOR)] };
+    origins.push('SIGSTORE_REKOR_PUBLIC_KEY');
   }
   if (env.SIGSTORE_CT_LOG_PUBLIC_KEY_FILE) {
-    const pem = await readFile(env.SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, 'utf8');
+    const pem = await pemPublicKey(env.SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, 'SIGSTORE_CT_LOG_PUBLIC_KEY_FILE');
     root = { ...root, ctlogs: [logEntry(pem, 'https://ctfe.local')] };
+    origins.push('SIGSTORE_CT_LOG_PUBLIC_KEY_FILE');
   }
   if (env.SIGSTORE_ROOT_FILE) {
     root = { ...root, certificateAuthorities: [authority(await pemCertificates(env.SIGSTORE_ROOT_FILE, 'SIGSTORE_ROOT_FILE'), 'https://fulcio.local')] };
+    origins.push('SIGSTORE_ROOT_FILE');
   }
   if (env.SIGSTORE_TSA_CERTIFICATE_FILE) {
     root = { ...root, timestampAuthorities: [authority(await pemCertificates(env.SIGSTORE_TSA_CERTIFICATE_FILE, 'SIGSTORE_TSA_CERTIFICATE_FILE'), 'https://tsa.local')] };
+    origins.push('SIGSTORE_TSA_CERTIFICATE_FILE');
   }
+  if (origins.length > 0) assertTrustedRootUsable(root, `the trust root from ${origins.join(', ')}`);
   return root;
 }
 

@@ -40,3 +40,19 @@ test('a bad boolean value is rejected', () => {
 test('slices split on commas but keep quoted commas', () => {
   assert.deepEqual(splitSlice('a=1,"b=2,3",c'), ['a=1', 'b=2,3', 'c']);
 });
+
+test('a boolean value that names an Object.prototype member is an error, not a non-strict run', () => {
+  for (const v of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    assert.throws(() => parseFlags([`--strict=${v}`], specs), (err: unknown) => err instanceof InputError && err.code === 'INVALID_FLAG_VALUE', v);
+  }
+  assert.equal(getBool(parseFlags(['--strict=F'], specs), 'strict'), false, "strconv.ParseBool's F");
+});
+
+test('boolean shorthands combine as in pflag: -sX is -s -X, never -s=X', () => {
+  const both: FlagSpec[] = [...specs, { name: 'debug', short: 'd', kind: 'bool', help: '', default: false }];
+  const p = parseFlags(['-sd'], both);
+  assert.equal(getBool(p, 'strict'), true);
+  assert.equal(getBool(p, 'debug'), true);
+  assert.throws(() => parseFlags(['-s0'], both), /unknown flag: -0/);
+  assert.equal(getBool(parseFlags(['-s=false'], both), 'strict'), false);
+});
