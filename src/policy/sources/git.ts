@@ -3,8 +3,8 @@
 // streamed, not buffered whole by execFile), its time, and the transports it may use.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { EnvironmentError, InputError, VouchError } from '../../errors.ts';
 import { TAR_LIMITS, extractTar } from '../../util/tar.ts';
 import { exists, publish, sha256Hex } from './cache.ts';
@@ -74,11 +74,20 @@ export function runGit(args: string[], opts: RunOptions): Promise<Buffer> {
   });
 }
 
+/**
+ * The bare cache repository, made once even when several fetches (or runs) start together: it is
+ * initialised aside and renamed into place, so nobody sees, or races on, a half-made repository.
+ */
+async function ensureBareRepository(repoDir: string, env: NodeJS.ProcessEnv, source: string, deadlineMs: number): Promise<void> {
+  if (await exists(join(repoDir, 'HEAD'))) return;
+  await mkdir(dirname(repoDir), { recursive: true });
+  const aside = `${repoDir}.init-${randomBytes(8).toString('hex')}`;
+  await runGit(['init', '--quiet', '--bare', '--', aside], { env, maxBytes: SMALL_OUTPUT, deadlineMs, source });
+  // Another fetch may have won: its repository stays, ours goes.
+  await rename(aside, repoDir).catch(() => rm(aside, { recursive: true, force: true }));
+}
+
 async function fetchCommit(g: GitUrl, repoDir: string, run: (args: string[], maxBytes?: number) => Promise<Buffer>): Promise<string> {
-  if (!(await exists(join(repoDir, 'HEAD')))) {
-    await mkdir(repoDir, { recursive: true });
-    await run(['init', '--quiet', '--bare', '--', repoDir]);
-  }
   const into = `refs/vouch/fetch/${randomBytes(8).toString('hex')}`;
   await run(gitFetchArgs(g, into));
   try {
@@ -98,6 +107,7 @@ export async function fetchGit(url: string, opts: GitFetchOptions, limits: GitLi
   const repoDir = join(opts.cacheDir, 'sources', 'git', sha256Hex(g.repo));
   const run = (args: string[], maxBytes = SMALL_OUTPUT): Promise<Buffer> =>
     runGit(args, { cwd: repoDir, env: gitEnv(g.protocol), maxBytes, deadlineMs: limits.deadlineMs, source: url });
+  await ensureBareRepository(repoDir, gitEnv(g.protocol), url, limits.deadlineMs);
   const commit = await fetchCommit(g, repoDir, run);
   if (!isFullSha(commit)) throw new EnvironmentError('GIT_FAILED', `policy source ${url}: git did not name a commit (${JSON.stringify(commit.slice(0, 80))})`, { value: url });
   const tree = join(trees, commit);
