@@ -721,10 +721,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -747,12 +747,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -763,12 +763,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -978,8 +978,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -1000,11 +1000,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code) {
+          if (node.code === code2) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -1014,7 +1014,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code) {
+          } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -1038,19 +1038,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node !== null) {
-            if (code === node.code) {
+            if (code2 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code ? node.left : node.right;
+            node = node.code < code2 ? node.left : node.right;
           }
         }
         return null;
@@ -1757,11 +1757,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -2292,9 +2292,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve13, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve11(data);
+              return err ? reject(err) : resolve13(data);
             });
           });
         }
@@ -2332,12 +2332,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve13, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve11(data);
+              ) : resolve13(data);
             });
           });
         }
@@ -4249,9 +4249,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i2 = 0; i2 < url.length; ++i2) {
-        const code = url.charCodeAt(i2);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url.charCodeAt(i2);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4604,8 +4604,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve11, reject) => {
-        res = resolve11;
+      const promise = new Promise((resolve13, reject) => {
+        res = resolve13;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -4842,8 +4842,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4869,8 +4869,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -5096,8 +5096,8 @@ var require_file = __commonJS({
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
     var FileLike = class _FileLike {
-      constructor(blobLike, fileName, options = {}) {
-        const n = fileName;
+      constructor(blobLike, fileName2, options = {}) {
+        const n = fileName2;
         const t = options.type;
         const d = options.lastModified ?? Date.now();
         this[kState] = {
@@ -5917,7 +5917,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5992,7 +5992,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6087,11 +6087,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6114,10 +6114,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6134,7 +6134,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6314,7 +6314,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6336,7 +6336,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6372,13 +6372,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6856,12 +6856,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve11, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve11;
+          callback = resolve13;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7161,9 +7161,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type2, code, id) {
+    function onHttp2FrameError(type2, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type2}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type2}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7173,8 +7173,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7379,8 +7379,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type2, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type2}, code ${code}`));
+      stream.once("frameError", (type2, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type2}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -7531,12 +7531,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve11, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve11;
+          callback = resolve13;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8015,16 +8015,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve11) => {
+        return new Promise((resolve13) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve11;
+            this[kClosedResolve] = resolve13;
           } else {
-            resolve11(null);
+            resolve13(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve11) => {
+        return new Promise((resolve13) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -8035,7 +8035,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve11(null);
+            resolve13(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -8086,7 +8086,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve11, reject) => {
+        const socket = await new Promise((resolve13, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -8098,7 +8098,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve11(socket2);
+              resolve13(socket2);
             }
           });
         });
@@ -8434,8 +8434,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve11) => {
-            this[kClosedResolve] = resolve11;
+          await new Promise((resolve13) => {
+            this[kClosedResolve] = resolve13;
           });
         }
       }
@@ -9318,7 +9318,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9330,7 +9330,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -9704,7 +9704,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve11, reject) => {
+        return await new Promise((resolve13, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9717,7 +9717,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve11(null);
+              resolve13(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9736,7 +9736,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve11, reject) => {
+      return new Promise((resolve13, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9753,7 +9753,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve11,
+              resolve: resolve13,
               reject,
               length: 0,
               body: []
@@ -9823,18 +9823,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve11, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve13, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve11(chunksDecode(body, length));
+          resolve13(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve11(JSON.parse(chunksDecode(body, length)));
+          resolve13(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve11(chunksConcat(body, length).buffer);
+          resolve13(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve11(new Blob(body, { type: stream[kContentType] }));
+          resolve13(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve11(chunksConcat(body, length));
+          resolve13(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10091,9 +10091,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve11(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -10316,9 +10316,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve11(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -10603,9 +10603,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve11(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -10697,9 +10697,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve11(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -11245,7 +11245,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11285,7 +11285,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11298,7 +11298,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11338,7 +11338,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -12073,8 +12073,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i2 = 0;
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve11, reject) => agent.dispatch(
+        return new Promise((resolve13, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14638,7 +14638,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve11({
+              resolve13({
                 status,
                 statusText,
                 headersList,
@@ -14681,7 +14681,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve11({
+              resolve13({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -16229,8 +16229,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i2 = 0; i2 < value.length; ++i2) {
-        const code = value.charCodeAt(i2);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i2);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16238,26 +16238,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i2 = 0; i2 < name.length; ++i2) {
-        const code = name.charCodeAt(i2);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i2);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16273,31 +16273,31 @@ var require_util6 = __commonJS({
         ++i2;
       }
       while (i2 < len) {
-        const code = value.charCodeAt(i2++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i2++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path) {
       for (let i2 = 0; i2 < path.length; ++i2) {
-        const code = path.charCodeAt(i2);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path.charCodeAt(i2);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16308,8 +16308,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i2 = 0; i2 < domain.length; ++i2) {
-        const code = domain.charCodeAt(i2);
-        if (code === 46) {
+        const code2 = domain.charCodeAt(i2);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16319,10 +16319,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -17096,37 +17096,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i2 = 0; i2 < protocol.length; ++i2) {
-        const code = protocol.charCodeAt(i2);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i2);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17395,7 +17395,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17403,12 +17403,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17433,25 +17433,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result2 = ws[kByteParser].closingInfo;
       if (result2 && !result2.error) {
-        code = result2.code ?? 1005;
+        code2 = result2.code ?? 1005;
         reason = result2.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type2, init) => new CloseEvent(type2, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17576,8 +17576,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17764,8 +17764,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17851,11 +17851,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17867,7 +17867,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17882,8 +17882,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -18121,17 +18121,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18145,7 +18145,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18391,15 +18391,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -18422,8 +18422,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve11) => {
-        setTimeout(resolve11, ms).unref();
+      return new Promise((resolve13) => {
+        setTimeout(resolve13, ms).unref();
       });
     }
     module.exports = {
@@ -19362,11 +19362,11 @@ var init_summary = __esm({
   "node_modules/@actions/core/lib/summary.js"() {
     __awaiter = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve11) {
-          resolve11(value);
+        return value instanceof P ? value : new P(function(resolve13) {
+          resolve13(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve11, reject) {
+      return new (P || (P = Promise))(function(resolve13, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19382,7 +19382,7 @@ var init_summary = __esm({
           }
         }
         function step(result2) {
-          result2.done ? resolve11(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+          result2.done ? resolve13(result2.value) : adopt(result2.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19512,9 +19512,9 @@ var init_summary = __esm({
        *
        * @returns {Summary} summary instance
        */
-      addCodeBlock(code, lang) {
+      addCodeBlock(code2, lang) {
         const attrs = Object.assign({}, lang && { lang });
-        const element = this.wrap("pre", this.wrap("code", code), attrs);
+        const element = this.wrap("pre", this.wrap("code", code2), attrs);
         return this.addRaw(element).addEOL();
       }
       /**
@@ -19774,23 +19774,23 @@ var init_errors = __esm({
       code;
       value;
       exitCode;
-      constructor(code, message, options = {}) {
+      constructor(code2, message, options = {}) {
         super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
         this.name = "VouchError";
-        this.code = code;
+        this.code = code2;
         this.value = options.value;
         this.exitCode = options.exitCode ?? ExitCode2.Internal;
       }
     };
     InputError = class extends VouchError {
-      constructor(code, message, options = {}) {
-        super(code, message, { ...options, exitCode: ExitCode2.BadInput });
+      constructor(code2, message, options = {}) {
+        super(code2, message, { ...options, exitCode: ExitCode2.BadInput });
         this.name = "InputError";
       }
     };
     EnvironmentError = class extends VouchError {
-      constructor(code, message, options = {}) {
-        super(code, message, { ...options, exitCode: ExitCode2.Environment });
+      constructor(code2, message, options = {}) {
+        super(code2, message, { ...options, exitCode: ExitCode2.Environment });
         this.name = "EnvironmentError";
       }
     };
@@ -20241,11 +20241,11 @@ function resolveYamlMerge(data) {
 }
 function resolveYamlBinary(data) {
   if (data === null) return false;
-  var code, idx, bitlen = 0, max = data.length, map2 = BASE64_MAP;
+  var code2, idx, bitlen = 0, max = data.length, map2 = BASE64_MAP;
   for (idx = 0; idx < max; idx++) {
-    code = map2.indexOf(data.charAt(idx));
-    if (code > 64) continue;
-    if (code < 0) return false;
+    code2 = map2.indexOf(data.charAt(idx));
+    if (code2 > 64) continue;
+    if (code2 < 0) return false;
     bitlen += 6;
   }
   return bitlen % 8 === 0;
@@ -21875,17 +21875,17 @@ function detectType(state, object, explicit) {
   }
   return false;
 }
-function writeNode(state, level, object, block, compact2, iskey, isblockseq) {
+function writeNode(state, level, object, block2, compact2, iskey, isblockseq) {
   state.tag = null;
   state.dump = object;
   if (!detectType(state, object, false)) {
     detectType(state, object, true);
   }
   var type2 = _toString.call(state.dump);
-  var inblock = block;
+  var inblock = block2;
   var tagStr;
-  if (block) {
-    block = state.flowLevel < 0 || state.flowLevel > level;
+  if (block2) {
+    block2 = state.flowLevel < 0 || state.flowLevel > level;
   }
   var objectOrArray = type2 === "[object Object]" || type2 === "[object Array]", duplicateIndex, duplicate;
   if (objectOrArray) {
@@ -21902,7 +21902,7 @@ function writeNode(state, level, object, block, compact2, iskey, isblockseq) {
       state.usedDuplicates[duplicateIndex] = true;
     }
     if (type2 === "[object Object]") {
-      if (block && Object.keys(state.dump).length !== 0) {
+      if (block2 && Object.keys(state.dump).length !== 0) {
         writeBlockMapping(state, level, state.dump, compact2);
         if (duplicate) {
           state.dump = "&ref_" + duplicateIndex + state.dump;
@@ -21914,7 +21914,7 @@ function writeNode(state, level, object, block, compact2, iskey, isblockseq) {
         }
       }
     } else if (type2 === "[object Array]") {
-      if (block && state.dump.length !== 0) {
+      if (block2 && state.dump.length !== 0) {
         if (state.noArrayIndent && !isblockseq && level > 0) {
           writeBlockSequence(state, level - 1, state.dump, compact2);
         } else {
@@ -23751,7 +23751,7 @@ var require_dist = __commonJS({
     var semverExports = semver$1.exports;
     var fs3 = require$$0;
     var path = require$$1;
-    var { promisify: promisify3 } = require$$2;
+    var { promisify: promisify2 } = require$$2;
     var semver = semverExports;
     var useNativeRecursiveOption = semver.satisfies(process.version, ">=10.12.0");
     var checkPath = (pth) => {
@@ -23785,8 +23785,8 @@ var require_dist = __commonJS({
     var makeDir = async (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      const mkdir8 = promisify3(options.fs.mkdir);
-      const stat6 = promisify3(options.fs.stat);
+      const mkdir8 = promisify2(options.fs.mkdir);
+      const stat7 = promisify2(options.fs.stat);
       if (useNativeRecursiveOption && options.fs.mkdir === fs3.mkdir) {
         const pth = path.resolve(input);
         await mkdir8(pth, {
@@ -23814,7 +23814,7 @@ var require_dist = __commonJS({
             return make(pth);
           }
           try {
-            const stats = await stat6(pth);
+            const stats = await stat7(pth);
             if (!stats.isDirectory()) {
               throw new Error("The path is not a directory");
             }
@@ -27186,7 +27186,7 @@ var require_dist = __commonJS({
             }
             return mapped.length && mapped[0] === arrays[0] ? baseIntersection(mapped, undefined$1, comparator) : [];
           });
-          function join15(array, separator) {
+          function join16(array, separator) {
             return array == null ? "" : nativeJoin.call(array, separator);
           }
           function last(array) {
@@ -29110,7 +29110,7 @@ var require_dist = __commonJS({
           lodash2.isUndefined = isUndefined;
           lodash2.isWeakMap = isWeakMap;
           lodash2.isWeakSet = isWeakSet;
-          lodash2.join = join15;
+          lodash2.join = join16;
           lodash2.kebabCase = kebabCase;
           lodash2.last = last;
           lodash2.lastIndexOf = lastIndexOf;
@@ -33989,8 +33989,8 @@ function goValue(v) {
 function testCaseName(r) {
   const meta = Object.entries(r.metadata ?? {}).filter(([k]) => k !== "code").map(([k, v]) => `${k}=${goValue(v)}`).sort();
   const name = `${r.msg}${meta.length > 0 ? ` [${meta.join(", ")}]` : ""}`;
-  const code = r.metadata?.code;
-  return typeof code === "string" ? `${code}: ${name}` : name;
+  const code2 = r.metadata?.code;
+  return typeof code2 === "string" ? `${code2}: ${name}` : name;
 }
 function className(c) {
   return `vouch.${(c.name || "Unnamed").replace(/[.\s]+/g, "_")}`;
@@ -34040,13 +34040,13 @@ var init_junit = __esm({
 function byCode(results2) {
   const grouped = /* @__PURE__ */ new Map();
   for (const r of results2 ?? []) {
-    const code = r.metadata?.code;
-    if (typeof code !== "string" || code === "") continue;
-    grouped.set(code, [...grouped.get(code) ?? [], r.msg]);
+    const code2 = r.metadata?.code;
+    if (typeof code2 !== "string" || code2 === "") continue;
+    grouped.set(code2, [...grouped.get(code2) ?? [], r.msg]);
   }
   const out = {};
-  for (const [code, msgs] of grouped) {
-    out[code] = msgs.length > 1 ? [msgs[0], `There are ${msgs.length - 1} more "${code}" messages`] : msgs;
+  for (const [code2, msgs] of grouped) {
+    out[code2] = msgs.length > 1 ? [msgs[0], `There are ${msgs.length - 1} more "${code2}" messages`] : msgs;
   }
   return out;
 }
@@ -34125,8 +34125,8 @@ function results(ctx, kind, color) {
   for (const c of ctx.report.components) {
     const list = (kind === "Violation" ? c.violations : kind === "Warning" ? c.warnings : c.successes) ?? [];
     for (const r of list) {
-      const code = String(r.metadata?.code ?? "");
-      const label = `[${kind}] ${code}`;
+      const code2 = String(r.metadata?.code ?? "");
+      const label = `[${kind}] ${code2}`;
       out += color ? `\x1B[${COLOR[kind]}m${INDICATOR[kind]}\x1B[0m \x1B[${COLOR[kind]}m${label}\x1B[0m
 ` : `${INDICATOR[kind]} ${label}
 `;
@@ -34245,6 +34245,19 @@ var init_render = __esm({
   }
 });
 
+// src/report/escape.ts
+function markdownText(text) {
+  return text.replace(/[\t\n\r]/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "\uFFFD").replace(BIDI, "\uFFFD").replace(PUNCTUATION, (c) => `&#${c.charCodeAt(0)};`);
+}
+var BIDI, PUNCTUATION;
+var init_escape = __esm({
+  "src/report/escape.ts"() {
+    "use strict";
+    BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+    PUNCTUATION = /[!-/:-@[-`{-~]/g;
+  }
+});
+
 // src/version.ts
 var VERSION;
 var init_version = __esm({
@@ -34254,14 +34267,137 @@ var init_version = __esm({
   }
 });
 
+// src/faces/runner-commands.ts
+import { randomBytes } from "node:crypto";
+function mayHoldCommands(text) {
+  return text.includes("::") || text.includes("##[");
+}
+function tokenFor(text) {
+  const folded = text.toLowerCase();
+  for (; ; ) {
+    const token = `vouch-${randomBytes(16).toString("hex")}`;
+    if (!folded.includes(token)) return token;
+  }
+}
+function block(text) {
+  const token = tokenFor(text);
+  return `::stop-commands::${token}
+${text}${text.endsWith("\n") ? "" : "\n"}::${token}::
+`;
+}
+function withoutRunnerCommands(text) {
+  return mayHoldCommands(text) ? block(text) : text;
+}
+function runnerSafeOutput(text, format) {
+  return JSON_FORMATS.has(format) ? text.replaceAll("##[", "\\u0023#[") : withoutRunnerCommands(text);
+}
+function lineTail(previous, text) {
+  const line = previous + text;
+  const start = Math.max(line.lastIndexOf("\n"), line.lastIndexOf("\r")) + 1;
+  return line.slice(Math.max(start, line.length - 2));
+}
+function runnerSafeWriter(target) {
+  let tail = "";
+  return {
+    write(text) {
+      if (!mayHoldCommands(tail + text)) {
+        tail = lineTail(tail, text);
+        return target.write(text);
+      }
+      const lead = tail === "" ? "" : "\n";
+      tail = "";
+      return target.write(lead + block(text));
+    }
+  };
+}
+var JSON_FORMATS;
+var init_runner_commands = __esm({
+  "src/faces/runner-commands.ts"() {
+    "use strict";
+    JSON_FORMATS = /* @__PURE__ */ new Set(["json", "summary", "appstudio", "hacbs", "attestation", "policy-input"]);
+  }
+});
+
+// src/util/files.ts
+import { constants as constants3 } from "node:fs";
+import { lstat as lstat2, mkdir as mkdir2, open as open2, stat as stat2, unlink as unlink2 } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+function code(err) {
+  return err?.code;
+}
+async function isDirectory2(path) {
+  try {
+    return (await stat2(path)).isDirectory();
+  } catch (err) {
+    if (code(err) === "ENOENT") return void 0;
+    throw err;
+  }
+}
+async function makeDirectory(path) {
+  const missing = [];
+  for (let p = resolve(path); ; p = dirname(p)) {
+    const dir = await isDirectory2(p);
+    if (dir === true) break;
+    if (dir === false) throw new NotADirectory(p);
+    missing.push(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of missing.reverse()) {
+    try {
+      await mkdir2(p);
+    } catch (err) {
+      if (code(err) !== "EEXIST" || await isDirectory2(p).catch(() => false) !== true) throw err;
+    }
+  }
+}
+async function assertWritableFile(file) {
+  const path = resolve(file);
+  await makeDirectory(dirname(path));
+  const existing = await lstat2(path).then(
+    (s) => s,
+    (err) => {
+      if (code(err) === "ENOENT") return void 0;
+      throw err;
+    }
+  );
+  if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
+    if (existing.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: "EISDIR" });
+    return;
+  }
+  if (existing?.isSymbolicLink()) {
+    const target = await stat2(path).catch(() => void 0);
+    if (target && !target.isFile()) {
+      if (target.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: "EISDIR" });
+      return;
+    }
+  }
+  const created = existing === void 0;
+  const handle = await open2(path, created ? constants3.O_WRONLY | constants3.O_CREAT | constants3.O_EXCL : constants3.O_WRONLY | constants3.O_APPEND);
+  await handle.close();
+  if (created) await unlink2(path);
+}
+var NotADirectory;
+var init_files = __esm({
+  "src/util/files.ts"() {
+    "use strict";
+    NotADirectory = class extends Error {
+      code = "ENOTDIR";
+      constructor(path) {
+        super(`${path} exists and is not a directory`);
+      }
+    };
+  }
+});
+
 // src/report/targets.ts
 var targets_exports = {};
 __export(targets_exports, {
+  assertOutputsWritable: () => assertOutputsWritable,
   parseOutputTarget: () => parseOutputTarget,
   writeOutputs: () => writeOutputs
 });
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname2, resolve as resolve2 } from "node:path";
 function parseOutputTarget(text) {
   const q = text.indexOf("?");
   const main2 = q === -1 ? text : text.slice(0, q);
@@ -34281,6 +34417,17 @@ function parseOutputTarget(text) {
   }
   return target;
 }
+async function assertOutputsWritable(targets, cwd, flag = "--output") {
+  for (const t of targets) {
+    if (!t.path) continue;
+    const path = resolve2(cwd, t.path);
+    try {
+      await assertWritableFile(path);
+    } catch (err) {
+      throw new InputError("OUTPUT_UNWRITABLE", `${flag} ${t.format}=${t.path}: cannot write ${path}: ${errorMessage(err)}`, { value: t.path });
+    }
+  }
+}
 async function writeOutputs(ctx, targets, stdout, cwd = process.cwd()) {
   const list = targets.length > 0 ? targets : [{ format: "text" }];
   const errors = [];
@@ -34294,15 +34441,16 @@ async function writeOutputs(ctx, targets, stdout, cwd = process.cwd()) {
       // A file is never coloured unless colour was forced for the run.
       color: t.path ? false : ctx.color
     };
-    let text = render(assertFormat(t.format), local);
+    const format = assertFormat(t.format);
+    let text = render(format, local);
     if (!text.endsWith("\n")) text += "\n";
     if (!t.path) {
-      stdout.write(text);
+      stdout.write(stdout.guard ? stdout.guard(text, format) : text);
       continue;
     }
-    const path = resolve(cwd, t.path);
+    const path = resolve2(cwd, t.path);
     try {
-      await mkdir2(dirname(path), { recursive: true });
+      await makeDirectory(dirname2(path));
       await writeFile2(path, text);
     } catch (err) {
       errors.push(`${path}: ${errorMessage(err)}`);
@@ -34316,6 +34464,7 @@ var init_targets = __esm({
   "src/report/targets.ts"() {
     "use strict";
     init_errors();
+    init_files();
     init_render();
     BOOL_OPTS = {
       "show-successes": "showSuccesses",
@@ -34327,44 +34476,108 @@ var init_targets = __esm({
 });
 
 // src/config/duration.ts
-function parseDuration(value, flag) {
-  const v = value.trim();
-  if (v === "0") return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(v); m !== null; m = re.exec(v)) {
-    total += Number(m[1]) * (UNIT_MS[m[2]] ?? 0);
-    consumed = re.lastIndex;
-  }
-  if (v === "" || consumed !== v.length) {
-    throw new InputError("INVALID_DURATION", `${flag} ${JSON.stringify(value)} is not a duration: use e.g. 30s, 5m, 1h30m, or 0 for no limit`, {
-      value
-    });
-  }
-  return Math.round(total);
+function invalid(value, flag, why) {
+  return new InputError("INVALID_DURATION", `${flag} ${JSON.stringify(value)} is not a duration (${why}): use e.g. 30s, 5m, 1h30m, or 0 for no limit`, { value });
 }
-var UNIT_MS;
+function parseGoDuration(text) {
+  let s = text;
+  const negative = s.startsWith("-");
+  if (s.startsWith("-") || s.startsWith("+")) s = s.slice(1);
+  if (s === "0") return { ns: 0n, negative };
+  if (s === "") return "empty";
+  let total = 0n;
+  let i2 = 0;
+  while (i2 < s.length) {
+    const intStart = i2;
+    while (isDigit(s[i2])) i2++;
+    const intPart = s.slice(intStart, i2);
+    let fracPart = "";
+    if (s[i2] === ".") {
+      const fracStart = ++i2;
+      while (isDigit(s[i2])) i2++;
+      fracPart = s.slice(fracStart, i2);
+    }
+    if (intPart === "" && fracPart === "") return "a number is missing";
+    const unitStart = i2;
+    while (i2 < s.length && s[i2] !== "." && !isDigit(s[i2])) i2++;
+    const unitText = s.slice(unitStart, i2);
+    if (unitText === "") return "a unit is missing";
+    const unit = UNIT_NS.get(unitText);
+    if (unit === void 0) return `unknown unit ${JSON.stringify(unitText)}`;
+    total += BigInt(intPart || "0") * unit;
+    if (fracPart !== "") {
+      const scale = 10n ** BigInt(fracPart.length);
+      total += (BigInt(fracPart) * unit + scale - 1n) / scale;
+    }
+    if (total > GO_MAX_NS) return "longer than Go allows";
+  }
+  return { ns: total, negative };
+}
+function parseDuration(value, flag) {
+  const parsed = parseGoDuration(value.trim());
+  if (typeof parsed === "string") throw invalid(value, flag, parsed);
+  if (parsed.ns === 0n) return 0;
+  if (parsed.negative) throw invalid(value, flag, "negative");
+  const ms = (parsed.ns + 999999n) / 1000000n;
+  return ms > BigInt(MAX_TIMER_MS) ? MAX_TIMER_MS : Number(ms);
+}
+var UNIT_NS, GO_MAX_NS, MAX_TIMER_MS, isDigit;
 var init_duration = __esm({
   "src/config/duration.ts"() {
     "use strict";
     init_errors();
-    UNIT_MS = { ns: 1e-6, us: 1e-3, \u00B5s: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+    UNIT_NS = /* @__PURE__ */ new Map([
+      ["ns", 1n],
+      ["us", 1000n],
+      ["\xB5s", 1000n],
+      ["\u03BCs", 1000n],
+      ["ms", 1000000n],
+      ["s", 1000000000n],
+      ["m", 60000000000n],
+      ["h", 3600000000000n]
+    ]);
+    GO_MAX_NS = (1n << 63n) - 1n;
+    MAX_TIMER_MS = 2 ** 31 - 1;
+    isDigit = (c) => c !== void 0 && c >= "0" && c <= "9";
   }
 });
 
 // src/config/effective-time.ts
+function daysIn(month, year) {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+function toDate(f) {
+  const inRange = f.month >= 1 && f.month <= 12 && f.day >= 1 && f.day <= daysIn(f.month, f.year) && f.hour <= 23 && f.minute <= 59 && f.second <= 59;
+  if (!inRange) return void 0;
+  const d = /* @__PURE__ */ new Date(0);
+  d.setUTCFullYear(f.year, f.month - 1, f.day);
+  d.setUTCHours(f.hour, f.minute - f.offsetMinutes, f.second, f.millis);
+  return d;
+}
+function parseFixed(v) {
+  const date = DATE.exec(v);
+  if (date) return toDate({ year: +date[1], month: +date[2], day: +date[3], hour: 0, minute: 0, second: 0, millis: 0, offsetMinutes: 0 });
+  const m = RFC3339.exec(v);
+  if (!m) return void 0;
+  let offsetMinutes = 0;
+  if (!m[8]) {
+    const [hours, minutes] = [+m[10], +m[11]];
+    if (hours > 23 || minutes > 59) return void 0;
+    offsetMinutes = (m[9] === "-" ? -1 : 1) * (hours * 60 + minutes);
+  }
+  const millis = m[7] ? Number(m[7].slice(0, 3).padEnd(3, "0")) : 0;
+  return toDate({ year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +m[6], millis, offsetMinutes });
+}
 function parseEffectiveTime(value, flag = "--effective-time") {
   const v = value.trim();
   if (v === "" || v === "now") return { kind: "now" };
   if (v === "attestation") return { kind: "attestation" };
-  if (RFC3339.test(v) || DATE.test(v)) {
-    const time = new Date(DATE.test(v) ? `${v}T00:00:00Z` : v);
-    if (!Number.isNaN(time.getTime())) return { kind: "fixed", time };
-  }
+  const time = parseFixed(v);
+  if (time) return { kind: "fixed", time };
   throw new InputError(
     "INVALID_EFFECTIVE_TIME",
-    `${flag} ${JSON.stringify(value)} is not a time: use "now", "attestation", an RFC3339 time such as 2026-01-31T12:00:00Z, or a date such as 2026-01-31`,
+    `${flag} ${JSON.stringify(value)} is not a time: use "now", "attestation", an RFC 3339 time such as 2026-01-31T12:00:00Z, or a date such as 2026-01-31 (every field within its calendar range)`,
     { value }
   );
 }
@@ -34380,8 +34593,8 @@ var init_effective_time = __esm({
   "src/config/effective-time.ts"() {
     "use strict";
     init_errors();
-    RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-    DATE = /^\d{4}-\d{2}-\d{2}$/;
+    RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+    DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
   }
 });
 
@@ -34402,10 +34615,11 @@ function parseFlags(argv, specs) {
   const given = /* @__PURE__ */ new Set();
   const positionals = [];
   for (const s of specs) if (s.default !== void 0) values.set(s.name, s.default);
-  for (let i2 = 0; i2 < argv.length; i2++) {
-    const arg = argv[i2];
+  const args = [...argv];
+  for (let i2 = 0; i2 < args.length; i2++) {
+    const arg = args[i2];
     if (arg === "--") {
-      positionals.push(...argv.slice(i2 + 1));
+      positionals.push(...args.slice(i2 + 1));
       break;
     }
     let spec;
@@ -34422,6 +34636,10 @@ function parseFlags(argv, specs) {
       if (!spec) throw unknownFlag(arg, specs);
       const rest = arg.slice(2);
       inline = rest === "" ? void 0 : rest.startsWith("=") ? rest.slice(1) : rest;
+      if (spec.kind === "bool" && rest !== "" && !rest.startsWith("=")) {
+        inline = void 0;
+        args.splice(i2 + 1, 0, `-${rest}`);
+      }
     } else {
       positionals.push(arg);
       continue;
@@ -34431,7 +34649,7 @@ function parseFlags(argv, specs) {
       if (inline === void 0) {
         values.set(spec.name, true);
       } else {
-        const b = BOOL_TEXT[inline];
+        const b = BOOL_TEXT.get(inline);
         if (b === void 0) {
           throw new InputError("INVALID_FLAG_VALUE", `--${spec.name}=${inline}: expected true or false`, { value: `--${spec.name}` });
         }
@@ -34441,10 +34659,10 @@ function parseFlags(argv, specs) {
     }
     let value = inline;
     if (value === void 0) {
-      if (i2 + 1 >= argv.length) {
+      if (i2 + 1 >= args.length) {
         throw new InputError("MISSING_FLAG_VALUE", `--${spec.name} needs a value`, { value: `--${spec.name}` });
       }
-      value = argv[++i2];
+      value = args[++i2];
     }
     if (spec.kind === "slice") {
       const prev = values.get(spec.name);
@@ -34472,7 +34690,7 @@ function splitSlice(value) {
 }
 function unknownFlag(arg, specs) {
   const name = arg.replace(/^-+/, "").split("=")[0] ?? "";
-  const close = specs.find((s) => s.name.includes(name) || name.includes(s.name));
+  const close = name.length < 2 ? void 0 : specs.find((s) => s.name.includes(name) || name.includes(s.name));
   const hint = close ? ` Did you mean --${close.name}?` : " Run with --help to list the flags.";
   return new InputError("UNKNOWN_FLAG", `unknown flag: ${arg.split("=")[0]}.${hint}`, { value: arg.split("=")[0] });
 }
@@ -34500,91 +34718,10 @@ var init_flags = __esm({
   "src/config/flags.ts"() {
     "use strict";
     init_errors();
-    BOOL_TEXT = { true: true, false: false, "1": true, "0": false, t: true, f: false, TRUE: true, FALSE: false, True: true, False: false };
-  }
-});
-
-// src/policy/sources/classify.ts
-function insecure(url) {
-  return new InputError("INSECURE_SOURCE", `attempting to download from insecure source: ${url} (use https://)`, { value: url });
-}
-function isLoopbackUrl(url) {
-  try {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
-    return host === "localhost" || host === "::1" || /^127\./.test(host);
-  } catch {
-    return false;
-  }
-}
-function classifySource(url, existsLocally) {
-  const forced = /^([a-z0-9]+)::(.*)$/.exec(url);
-  if (forced) {
-    const [, kind, rest] = forced;
-    if (kind === "oci") return "oci";
-    if (kind === "file") return "file";
-    if (rest.startsWith("http://") && !isLoopbackUrl(rest)) throw insecure(url);
-    if (kind === "git") return "git";
-    if (kind === "http" || kind === "https") return "https";
-    throw new InputError("UNKNOWN_SOURCE_TYPE", `unknown source type "${kind}::" in ${url}: use git::, oci::, file:: or an https:// URL`, { value: url });
-  }
-  if (url.startsWith("oci://")) return "oci";
-  if (url.startsWith("file://") || url.startsWith("/") || url.startsWith("./") || url.startsWith("../") || existsLocally) return "file";
-  if (url.startsWith("git://") || /^git@[^:]+:/.test(url) || /\.git($|\/\/|\?)/.test(url)) return "git";
-  if (url.startsWith("http://")) {
-    if (!isLoopbackUrl(url)) throw insecure(url);
-    return FORGES.test(url) ? "git" : "https";
-  }
-  if (url.startsWith("https://")) return FORGES.test(url) ? "git" : "https";
-  if (FORGES.test(url)) return "git";
-  if (OCI_HOSTS.test(url)) return "oci";
-  return "file";
-}
-function parseGitUrl(url) {
-  let rest = url.replace(/^git::/, "");
-  const q = rest.indexOf("?");
-  const query = new URLSearchParams(q === -1 ? "" : rest.slice(q + 1));
-  if (q !== -1) rest = rest.slice(0, q);
-  let ref = query.get("ref") ?? void 0;
-  let subdir = "";
-  if (ref?.includes("//")) {
-    const [r, s] = ref.split("//", 2);
-    ref = r;
-    subdir = s;
-  }
-  const scheme = /^[a-z+]+:\/\//.exec(rest)?.[0] ?? "";
-  const body = rest.slice(scheme.length);
-  const sep2 = body.indexOf("//");
-  if (sep2 !== -1) {
-    subdir = subdir || body.slice(sep2 + 2);
-  }
-  let repoPath = sep2 === -1 ? body : body.slice(0, sep2);
-  let repo;
-  if (scheme) repo = `${scheme}${repoPath}`;
-  else if (/^git@[^:]+:/.test(repoPath)) repo = repoPath;
-  else {
-    if (!repoPath.endsWith(".git") && FORGES.test(repoPath)) repoPath = `${repoPath}.git`;
-    repo = `https://${repoPath}`;
-  }
-  const depthText = query.get("depth");
-  return {
-    repo,
-    subdir,
-    ...ref ? { ref } : {},
-    ...depthText ? { depth: Number(depthText) } : {},
-    // ec prints https sources without the scheme; others keep it so the pinned URL still works.
-    display: repo.replace(/^https:\/\//, "").replace(/^git@([^:]+):/, "$1/")
-  };
-}
-function pinnedGitUrl(g, sha2) {
-  return `git::${g.display}${g.subdir ? `//${g.subdir}` : ""}?ref=${sha2}`;
-}
-var FORGES, OCI_HOSTS;
-var init_classify = __esm({
-  "src/policy/sources/classify.ts"() {
-    "use strict";
-    init_errors();
-    FORGES = /(^|[/.@])(github\.com|gitlab\.com|bitbucket\.org)([/:]|$)/;
-    OCI_HOSTS = /^(quay\.io|[\w.-]+\.gcr\.io|gcr\.io|[\w.-]+\.pkg\.dev|[\w.-]+\.azurecr\.io|registry\.gitlab\.com|[\w.-]+\.dkr\.ecr\.[\w.-]+\.amazonaws\.com|localhost|127\.0\.0\.1|\[?::1\]?)(:\d+)?\//;
+    BOOL_TEXT = new Map([
+      ...["1", "t", "T", "TRUE", "true", "True"].map((k) => [k, true]),
+      ...["0", "f", "F", "FALSE", "false", "False"].map((k) => [k, false])
+    ]);
   }
 });
 
@@ -34622,17 +34759,17 @@ function fromEntry(entry) {
   return void 0;
 }
 function fromHelper(helper, registry) {
-  return new Promise((resolve11) => {
+  return new Promise((resolve13) => {
     const child = execFile(`docker-credential-${helper}`, ["get"], { timeout: 1e4 }, (err, stdout) => {
-      if (err) return resolve11(void 0);
+      if (err) return resolve13(void 0);
       try {
         const parsed = JSON.parse(stdout);
-        if (!parsed.Secret) return resolve11(void 0);
-        resolve11(
+        if (!parsed.Secret) return resolve13(void 0);
+        resolve13(
           parsed.Username === "<token>" ? { kind: "identity-token", username: "<token>", token: parsed.Secret } : { kind: "basic", username: parsed.Username ?? "", password: parsed.Secret }
         );
       } catch {
-        resolve11(void 0);
+        resolve13(void 0);
       }
     });
     child.stdin?.end(DOCKER_HUB_KEYS.includes(registry) ? "https://index.docker.io/v1/" : registry);
@@ -34698,11 +34835,11 @@ var init_errors2 = __esm({
       /** Caused by the network or the registry's health, not by the image: retry later, never cache. */
       transient;
       status;
-      constructor(code, message, options = {}) {
-        super(code, message, { value: options.value, cause: options.cause });
+      constructor(code2, message, options = {}) {
+        super(code2, message, { value: options.value, cause: options.cause });
         this.name = "RegistryError";
         this.status = options.status;
-        this.transient = options.transient ?? (TRANSIENT.has(code) || options.status !== void 0 && options.status >= 500);
+        this.transient = options.transient ?? (TRANSIENT.has(code2) || options.status !== void 0 && options.status >= 500);
       }
     };
   }
@@ -34724,8 +34861,8 @@ function isRetryableStatus(status) {
   return RETRYABLE_STATUS.has(status);
 }
 async function fetchWithRetry(url, init, policy, describe, hooks = {}) {
-  const gate = hooks.attempt ?? ((run4) => run4());
-  const pause = (ms) => (hooks.wait ?? ((run4) => run4()))(() => sleep(ms));
+  const gate = hooks.attempt ?? ((run3) => run3());
+  const pause = (ms) => (hooks.wait ?? ((run3) => run3()))(() => sleep(ms));
   let errors = 0;
   let throttled = 0;
   for (; ; ) {
@@ -34787,7 +34924,7 @@ var init_http = __esm({
         this.limit = limit;
       }
       async run(fn) {
-        if (this.active >= this.limit) await new Promise((resolve11) => this.waiting.push(resolve11));
+        if (this.active >= this.limit) await new Promise((resolve13) => this.waiting.push(resolve13));
         this.active++;
         try {
           return await fn();
@@ -34803,7 +34940,7 @@ var init_http = __esm({
 });
 
 // src/oci/reference.ts
-function invalid(text, why) {
+function invalid2(text, why) {
   return new InputError("INVALID_IMAGE_REFERENCE", `invalid image reference ${JSON.stringify(text)}: ${why}`, { value: text });
 }
 function splitTagDigest(rest, text) {
@@ -34813,26 +34950,26 @@ function splitTagDigest(rest, text) {
   if (at !== -1) {
     digest = name.slice(at + 1);
     name = name.slice(0, at);
-    if (!DIGEST.test(digest)) throw invalid(text, `digest must look like sha256:<64 hex characters>`);
+    if (!DIGEST.test(digest)) throw invalid2(text, `digest must look like sha256:<64 hex characters>`);
   }
   let tag;
   const colon = name.lastIndexOf(":");
   if (colon > name.lastIndexOf("/")) {
     tag = name.slice(colon + 1);
     name = name.slice(0, colon);
-    if (!TAG.test(tag)) throw invalid(text, `tag ${JSON.stringify(tag)} has characters a tag cannot have`);
+    if (!TAG.test(tag)) throw invalid2(text, `tag ${JSON.stringify(tag)} has characters a tag cannot have`);
   }
   return { name, ...tag ? { tag } : {}, ...digest ? { digest } : {} };
 }
 function parseReference(text) {
   const trimmed = text.trim();
-  if (trimmed === "") throw invalid(text, "it is empty");
+  if (trimmed === "") throw invalid2(text, "it is empty");
   if (trimmed.startsWith("oci:")) {
     const { name: name2, tag: tag2, digest: digest2 } = splitTagDigest(trimmed.slice(4), text);
-    if (name2 === "") throw invalid(text, "an OCI layout reference needs a directory: oci:<dir>[@sha256:\u2026]");
+    if (name2 === "") throw invalid2(text, "an OCI layout reference needs a directory: oci:<dir>[@sha256:\u2026]");
     return { transport: "oci-layout", registry: name2, repository: "", ...tag2 ? { tag: tag2 } : {}, ...digest2 ? { digest: digest2 } : {} };
   }
-  if (/^[a-z]+:\/\//i.test(trimmed)) throw invalid(text, "remove the URL scheme (use host/repository[:tag][@digest])");
+  if (/^[a-z]+:\/\//i.test(trimmed)) throw invalid2(text, "remove the URL scheme (use host/repository[:tag][@digest])");
   const { name, tag, digest } = splitTagDigest(trimmed, text);
   const slash = name.indexOf("/");
   const first = slash === -1 ? "" : name.slice(0, slash);
@@ -34842,7 +34979,7 @@ function parseReference(text) {
   if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && !repository.includes("/")) repository = `library/${repository}`;
   if (repository === "" || !repository.split("/").every((c) => PATH_COMPONENT.test(c))) {
-    throw invalid(text, "the repository must be lowercase letters, digits and separators (. _ -), path components joined by /");
+    throw invalid2(text, "the repository must be lowercase letters, digits and separators (. _ -), path components joined by /");
   }
   return { transport: "registry", registry, repository, ...tag ? { tag } : {}, ...digest ? { digest } : {} };
 }
@@ -34916,8 +35053,8 @@ async function registryError(res, describe) {
     if (errs && errs.length > 0) detail = errs.join("; ");
   } catch {
   }
-  const code = ERROR_CODES[res.status] ?? (res.status >= 500 ? "UNREACHABLE" : "BAD_RESPONSE");
-  return new RegistryError(code, `${describe}: ${detail}`, { status: res.status });
+  const code2 = ERROR_CODES[res.status] ?? (res.status >= 500 ? "UNREACHABLE" : "BAD_RESPONSE");
+  return new RegistryError(code2, `${describe}: ${detail}`, { status: res.status });
 }
 var MANIFEST_ACCEPT, MANIFEST_LIMIT, DEFAULT_BLOB_LIMIT, ERROR_CODES, RegistryClient;
 var init_client = __esm({
@@ -35010,7 +35147,7 @@ var init_client = __esm({
         return `Bearer ${token}`;
       }
       hooks() {
-        return { attempt: (run4) => this.semaphore.run(run4), ...this.idle ? { wait: this.idle } : {} };
+        return { attempt: (run3) => this.semaphore.run(run3), ...this.idle ? { wait: this.idle } : {} };
       }
       /** One authenticated request: answers a 401 challenge once, then returns whatever comes. */
       async request(ref, method, path, headers, body, push = false) {
@@ -35177,47 +35314,106 @@ var init_client = __esm({
 // src/util/tar.ts
 import { gunzipSync, gzipSync } from "node:zlib";
 import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname2, join as join2, normalize, sep } from "node:path";
-function str2(block, start, len) {
-  const slice = block.subarray(start, start + len);
+import { dirname as dirname3, join as join2, posix } from "node:path";
+function invalid3(budget, why) {
+  return new InputError("ARCHIVE_INVALID", `${budget.origin}: not a valid tar archive: ${why}`, { value: budget.origin });
+}
+function str2(block2, start, len) {
+  const slice = block2.subarray(start, start + len);
   const end = slice.indexOf(0);
   return Buffer.from(end === -1 ? slice : slice.subarray(0, end)).toString("utf8");
 }
-function octal(block, start, len) {
-  const text = str2(block, start, len).trim();
-  return text === "" ? 0 : parseInt(text, 8);
+function octal(block2, start, len, budget, field2) {
+  if ((block2[start] & 128) !== 0) throw invalid3(budget, `the ${field2} field uses base-256 (over 8 GiB)`);
+  const text = str2(block2, start, len).trim();
+  if (text === "") return 0;
+  if (!/^[0-7]+$/.test(text)) throw invalid3(budget, `the ${field2} field ${JSON.stringify(text)} is not octal`);
+  return parseInt(text, 8);
+}
+function checksumOk(header2, budget) {
+  const stored = octal(header2, 148, 8, budget, "checksum");
+  let unsigned = 0;
+  let signed = 0;
+  for (let i2 = 0; i2 < 512; i2++) {
+    const b = i2 >= 148 && i2 < 156 ? 32 : header2[i2];
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  return stored === unsigned || stored === signed;
 }
 function isGzip(bytes) {
   return bytes[0] === 31 && bytes[1] === 139;
 }
-function readTar(input) {
-  const bytes = isGzip(input) ? gunzipSync(input) : input;
+function gunzipBounded(input, budget) {
+  const max = budget.remainingBytes;
+  try {
+    return gunzipSync(input, { maxOutputLength: Math.max(1, max) });
+  } catch (err) {
+    if (err.code === "ERR_BUFFER_TOO_LARGE") {
+      throw new InputError("ARCHIVE_TOO_LARGE", `${budget.origin}: the archive expands to more than ${budget.limits.maxBytes} bytes (the limit)`, { value: budget.origin });
+    }
+    throw new InputError("ARCHIVE_INVALID", `${budget.origin}: not valid gzip: ${errorMessage(err)}`, { value: budget.origin });
+  }
+}
+function paxRecords(data, budget) {
+  const out = /* @__PURE__ */ new Map();
+  const buf = Buffer.from(data);
+  let at = 0;
+  while (at < buf.length && buf[at] !== 0) {
+    const space = buf.indexOf(32, at);
+    const len = space === -1 ? NaN : Number(buf.subarray(at, space).toString("ascii"));
+    if (!Number.isSafeInteger(len) || len <= space - at || at + len > buf.length || buf[at + len - 1] !== 10) throw invalid3(budget, "malformed pax header");
+    const record = buf.subarray(space + 1, at + len - 1).toString("utf8");
+    const eq = record.indexOf("=");
+    if (eq === -1) throw invalid3(budget, "malformed pax header");
+    out.set(record.slice(0, eq), record.slice(eq + 1));
+    at += len;
+  }
+  return out;
+}
+function readTar(input, opts = {}) {
+  const budget = budgetOf(opts);
+  let bytes = input;
+  if (isGzip(input)) bytes = gunzipBounded(input, budget);
+  budget.takeBytes(bytes.length);
   const entries = [];
   let offset = 0;
+  let pax = /* @__PURE__ */ new Map();
   let longName;
+  let longLink;
   while (offset + 512 <= bytes.length) {
     const header2 = bytes.subarray(offset, offset + 512);
     if (header2.every((b) => b === 0)) break;
-    const size = octal(header2, 124, 12);
-    const typeflag = String.fromCharCode(header2[156] ?? 0);
+    budget.takeEntry();
+    if (!checksumOk(header2, budget)) throw invalid3(budget, `bad header checksum at byte ${offset}`);
+    const typeflag = String.fromCharCode(header2[156]);
+    let size = octal(header2, 124, 12, budget, "size");
+    const paxSize = pax.get("size");
+    if (paxSize !== void 0 && typeflag !== "x" && typeflag !== "g") {
+      if (!/^[0-9]{1,15}$/.test(paxSize)) throw invalid3(budget, `pax size ${JSON.stringify(paxSize)} is not a number`);
+      size = Number(paxSize);
+    }
+    const start = offset + 512;
+    if (size > bytes.length - start) throw invalid3(budget, `an entry of ${size} bytes runs past the end of the archive (truncated, or a forged size)`);
+    const data = bytes.subarray(start, start + size);
+    offset = start + Math.ceil(size / 512) * 512;
+    if (typeflag === "L" || typeflag === "K" || typeflag === "x" || typeflag === "g") {
+      if (size > MAX_META) throw invalid3(budget, `a ${size}-byte metadata record`);
+      if (typeflag === "L") longName = Buffer.from(data).toString("utf8").replace(/\0+$/, "");
+      if (typeflag === "K") longLink = Buffer.from(data).toString("utf8").replace(/\0+$/, "");
+      if (typeflag === "x") pax = paxRecords(data, budget);
+      if (typeflag === "g") paxRecords(data, budget);
+      continue;
+    }
     const prefix = str2(header2, 345, 155);
     const name = str2(header2, 0, 100);
-    const data = bytes.subarray(offset + 512, offset + 512 + size);
-    offset += 512 + Math.ceil(size / 512) * 512;
-    if (typeflag === "L") {
-      longName = Buffer.from(data).toString("utf8").replace(/\0+$/, "");
-      continue;
-    }
-    if (typeflag === "x") {
-      const m = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"));
-      if (m) longName = m[1];
-      continue;
-    }
-    if (typeflag === "g") continue;
-    const path = longName ?? (prefix ? `${prefix}/${name}` : name);
+    const path = pax.get("path") ?? longName ?? (prefix ? `${prefix}/${name}` : name);
+    const linkTarget = pax.get("linkpath") ?? longLink ?? str2(header2, 157, 100);
+    pax = /* @__PURE__ */ new Map();
     longName = void 0;
-    const type2 = typeflag === "0" || typeflag === "\0" || typeflag === "7" ? "file" : typeflag === "5" ? "dir" : typeflag === "2" ? "symlink" : "other";
-    entries.push({ path, type: type2, data: new Uint8Array(data) });
+    longLink = void 0;
+    const type2 = TYPES[typeflag] ?? "other";
+    entries.push({ path, type: type2, data: new Uint8Array(data), ...type2 === "symlink" || type2 === "link" ? { linkTarget } : {} });
   }
   return entries;
 }
@@ -35248,38 +35444,500 @@ function writeTar(entries) {
   parts.push(Buffer.alloc(1024));
   return gzipSync(Buffer.concat(parts));
 }
-async function extractTar(bytes, root) {
-  for (const e of readTar(bytes)) {
-    if (e.type !== "file") continue;
-    const rel = normalize(e.path).replace(/^(\.\.(\/|\\|$))+/, "");
-    if (rel.startsWith(sep) || rel.split(sep).includes("..")) {
-      throw new InputError("TAR_PATH_ESCAPES", `archive entry ${e.path} points outside the extraction directory`, { value: e.path });
-    }
-    const target = join2(root, rel);
-    await mkdir3(dirname2(target), { recursive: true });
-    await writeFile3(target, e.data);
+function safeEntryPath(path, origin) {
+  const norm = posix.normalize(path).replace(/\/+$/, "");
+  if (path.startsWith("/") || path.includes("\\") || CONTROL.test(path) || norm === ".." || norm.startsWith("../")) {
+    throw new InputError("ARCHIVE_PATH_ESCAPES", `${origin}: archive entry ${JSON.stringify(path)} points outside the extraction directory`, { value: origin });
+  }
+  return norm === "." || norm === "" ? void 0 : norm;
+}
+function checkLink(e, rel, origin) {
+  const target = e.linkTarget ?? "";
+  const resolved = posix.normalize(e.type === "symlink" ? posix.join(posix.dirname(rel), target) : target);
+  if (target.startsWith("/") || target.includes("\\") || resolved === ".." || resolved.startsWith("../")) {
+    throw new InputError("ARCHIVE_LINK_ESCAPES", `${origin}: archive entry ${JSON.stringify(e.path)} links to ${JSON.stringify(target)}, outside the archive`, { value: origin });
   }
 }
+async function extractTar(bytes, root, opts = {}) {
+  const budget = budgetOf(opts);
+  for (const e of readTar(bytes, { budget })) {
+    if (e.type === "other") continue;
+    const rel = safeEntryPath(e.path, budget.origin);
+    if (rel === void 0) continue;
+    if (e.type === "symlink" || e.type === "link") {
+      checkLink(e, rel, budget.origin);
+      continue;
+    }
+    const target = join2(root, rel);
+    try {
+      if (e.type === "dir") await mkdir3(target, { recursive: true });
+      else {
+        await mkdir3(dirname3(target), { recursive: true });
+        await writeFile3(target, e.data);
+      }
+    } catch (err) {
+      throw new InputError("ARCHIVE_INVALID", `${budget.origin}: cannot extract archive entry ${JSON.stringify(e.path)}: ${errorMessage(err)}`, { value: budget.origin });
+    }
+  }
+}
+var TAR_LIMITS, MAX_META, TarBudget, budgetOf, TYPES, CONTROL;
 var init_tar = __esm({
   "src/util/tar.ts"() {
     "use strict";
     init_errors();
+    TAR_LIMITS = { maxBytes: 128 * 1024 * 1024, maxEntries: 1e4 };
+    MAX_META = 1024 * 1024;
+    TarBudget = class {
+      origin;
+      limits;
+      bytes = 0;
+      entries = 0;
+      constructor(origin, limits = TAR_LIMITS) {
+        this.origin = origin;
+        this.limits = limits;
+      }
+      get remainingBytes() {
+        return this.limits.maxBytes - this.bytes;
+      }
+      takeBytes(n) {
+        this.bytes += n;
+        if (this.bytes > this.limits.maxBytes) {
+          throw new InputError("ARCHIVE_TOO_LARGE", `${this.origin}: the archive expands to more than ${this.limits.maxBytes} bytes (the limit)`, { value: this.origin });
+        }
+      }
+      takeEntry() {
+        this.entries += 1;
+        if (this.entries > this.limits.maxEntries) {
+          throw new InputError("ARCHIVE_TOO_MANY_ENTRIES", `${this.origin}: the archive has more than ${this.limits.maxEntries} entries (the limit)`, { value: this.origin });
+        }
+      }
+    };
+    budgetOf = (opts) => opts.budget ?? new TarBudget(opts.origin ?? "archive", opts.limits);
+    TYPES = { "0": "file", "\0": "file", "7": "file", "5": "dir", "2": "symlink", "1": "link" };
+    CONTROL = /[\u0000-\u001f\u007f]/;
   }
 });
 
-// src/policy/sources/fetch.ts
-import { execFile as execFile2 } from "node:child_process";
+// src/policy/sources/cache.ts
 import { createHash as createHash2 } from "node:crypto";
-import { mkdir as mkdir4, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile4 } from "node:fs/promises";
-import { basename, join as join3, resolve as resolve2 } from "node:path";
-import { promisify } from "node:util";
+import { mkdir as mkdir4, rename as rename2, rm as rm2, stat as stat3 } from "node:fs/promises";
 async function exists2(path) {
   try {
-    await stat2(path);
+    await stat3(path);
     return true;
   } catch {
     return false;
   }
+}
+async function publish(dir, fill) {
+  if (await exists2(dir)) return;
+  const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  await mkdir4(tmp, { recursive: true });
+  try {
+    await fill(tmp);
+    await rename2(tmp, dir);
+  } catch (err) {
+    await rm2(tmp, { recursive: true, force: true });
+    if (!await exists2(dir)) throw err;
+  }
+}
+var sha256Hex;
+var init_cache = __esm({
+  "src/policy/sources/cache.ts"() {
+    "use strict";
+    sha256Hex = (data) => createHash2("sha256").update(data).digest("hex");
+  }
+});
+
+// src/policy/sources/classify.ts
+function insecure(url) {
+  return new InputError("INSECURE_SOURCE", `attempting to download from insecure source: ${url} (use https://)`, { value: url });
+}
+function schemeOf(url) {
+  return SCHEME.exec(url)?.[1]?.toLowerCase();
+}
+function isLoopbackUrl(url) {
+  let host;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function assertCleanSourceUrl(url) {
+  if (url === "" || url.trim() !== url || CONTROL2.test(url)) {
+    throw new InputError("SOURCE_URL_INVALID", `policy source ${JSON.stringify(url)}: a source URL must not be empty, carry surrounding blanks or control characters`, {
+      value: url
+    });
+  }
+}
+function httpSourceUrl(url, source = url, redirectedFrom) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InputError("SOURCE_URL_INVALID", `policy source ${source}: ${JSON.stringify(url)} is not a URL`, { value: source });
+  }
+  if (parsed.protocol === "https:") return parsed;
+  if (parsed.protocol === "http:") {
+    if (isLoopbackUrl(url)) return parsed;
+    throw insecure(redirectedFrom === void 0 ? source : `${url} (policy source ${source} redirected there from ${redirectedFrom})`);
+  }
+  throw new InputError("SOURCE_URL_INVALID", `policy source ${source}: ${JSON.stringify(url)} is not an https:// URL`, { value: source });
+}
+function classifySource(url, existsLocally) {
+  assertCleanSourceUrl(url);
+  const forced = FORCED.exec(url);
+  if (forced) {
+    const kind = forced[1].toLowerCase();
+    const rest = url.slice(forced[0].length);
+    assertCleanSourceUrl(rest);
+    if (kind === "oci") return "oci";
+    if (kind === "file") return "file";
+    if (kind !== "git" && kind !== "http" && kind !== "https") {
+      throw new InputError("UNKNOWN_SOURCE_TYPE", `unknown source type "${kind}::" in ${url}: use git::, oci::, file:: or an https:// URL`, { value: url });
+    }
+    if (schemeOf(rest) === "http" && !isLoopbackUrl(rest)) throw insecure(url);
+    if (kind === "git") return "git";
+    httpSourceUrl(rest, url);
+    return "https";
+  }
+  const scheme = schemeOf(url);
+  if (scheme === "oci") return "oci";
+  if (scheme === "file" || url.startsWith("/") || url.startsWith("./") || url.startsWith("../") || existsLocally) return "file";
+  if (scheme === "git" || /^git@[^:]+:/.test(url) || /\.git($|\/\/|\?)/.test(url)) return "git";
+  if (scheme === "http") {
+    if (!isLoopbackUrl(url)) throw insecure(url);
+    return FORGES.test(url) ? "git" : "https";
+  }
+  if (scheme === "https") return FORGES.test(url) ? "git" : "https";
+  if (FORGES.test(url)) return "git";
+  if (OCI_HOSTS.test(url)) return "oci";
+  return "file";
+}
+var FORGES, OCI_HOSTS, FORCED, SCHEME, CONTROL2;
+var init_classify = __esm({
+  "src/policy/sources/classify.ts"() {
+    "use strict";
+    init_errors();
+    FORGES = /(^|[/.@])(github\.com|gitlab\.com|bitbucket\.org)([/:]|$)/i;
+    OCI_HOSTS = /^(quay\.io|[\w.-]+\.gcr\.io|gcr\.io|[\w.-]+\.pkg\.dev|[\w.-]+\.azurecr\.io|registry\.gitlab\.com|[\w.-]+\.dkr\.ecr\.[\w.-]+\.amazonaws\.com|localhost|127\.0\.0\.1|\[?::1\]?)(:\d+)?\//i;
+    FORCED = /^([A-Za-z0-9]+)::/;
+    SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+    CONTROL2 = /[\u0000-\u001f\u007f]/;
+  }
+});
+
+// src/policy/sources/download.ts
+function tooLarge(source, limit) {
+  return new InputError("SOURCE_TOO_LARGE", `${source}: the download is larger than ${limit} bytes (the limit)`, { value: source });
+}
+function failed(source, err, limits) {
+  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
+    return new EnvironmentError("SOURCE_DOWNLOAD_TIMEOUT", `downloading ${source} did not finish within ${limits.deadlineMs / 1e3} s (the limit)`, { value: source });
+  }
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
+  return new EnvironmentError("SOURCE_DOWNLOAD_FAILED", `downloading ${source} failed: ${errorMessage(err)}${cause}`, { value: source });
+}
+async function readBody(res, source, limits) {
+  const declared = Number(res.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge(source, limits.maxBytes);
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader();
+  const chunks = [];
+  let length = 0;
+  for (; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > limits.maxBytes) {
+      await reader.cancel();
+      throw tooLarge(source, limits.maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, length);
+}
+async function download(target, source = target, limits = DOWNLOAD_LIMITS) {
+  let url = httpSourceUrl(target, source);
+  const signal = AbortSignal.timeout(limits.deadlineMs);
+  try {
+    for (let hop = 0; ; hop++) {
+      const res = await fetch(url, { redirect: "manual", signal });
+      const location = res.headers.get("location");
+      if (res.status >= 300 && res.status < 400 && location !== null) {
+        await res.body?.cancel();
+        if (hop >= limits.maxRedirects) throw new EnvironmentError("SOURCE_DOWNLOAD_FAILED", `downloading ${source} failed: more than ${limits.maxRedirects} redirects (the limit)`, { value: source });
+        url = httpSourceUrl(new URL(location, url).href, source, url.href);
+        continue;
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new EnvironmentError("SOURCE_DOWNLOAD_FAILED", `downloading ${source} failed: HTTP ${res.status}`, { value: source });
+      }
+      return await readBody(res, source, limits);
+    }
+  } catch (err) {
+    if (err instanceof InputError || err instanceof EnvironmentError) throw err;
+    throw failed(source, err, limits);
+  }
+}
+var DOWNLOAD_LIMITS;
+var init_download = __esm({
+  "src/policy/sources/download.ts"() {
+    "use strict";
+    init_errors();
+    init_classify();
+    DOWNLOAD_LIMITS = { maxBytes: 64 * 1024 * 1024, deadlineMs: 12e4, maxRedirects: 5 };
+  }
+});
+
+// src/policy/sources/git-url.ts
+import { isAbsolute, posix as posix2, resolve as resolve3 } from "node:path";
+function invalid4(code2, url, why) {
+  return new InputError(code2, `policy source ${url}: ${why}`, { value: url });
+}
+function isGitRefName(ref) {
+  if (HEX.test(ref)) return true;
+  if (ref === "" || ref.length > 1024 || ref === "@" || /^[-+/]/.test(ref) || /[/.]$/.test(ref)) return false;
+  if (REF_FORBIDDEN.test(ref) || ref.includes("..") || ref.includes("//") || ref.includes("@{")) return false;
+  return ref.split("/").every((c) => !c.startsWith(".") && !c.endsWith(".lock"));
+}
+function checkSubdir(subdir, url) {
+  if (subdir === "") return "";
+  const norm = posix2.normalize(subdir).replace(/\/+$/, "");
+  if (subdir.startsWith("/") || subdir.includes("\\") || norm === ".." || norm.startsWith("../") || norm.split("/").includes("..")) {
+    throw invalid4("GIT_SUBDIR_INVALID", url, `the sub-directory ${JSON.stringify(subdir)} must stay inside the repository`);
+  }
+  return norm === "." ? "" : norm;
+}
+function checkDepth(text, url) {
+  if (text === null) return void 0;
+  if (!/^[1-9][0-9]{0,8}$/.test(text)) throw invalid4("GIT_DEPTH_INVALID", url, `depth ${JSON.stringify(text)} must be a positive integer`);
+  return Number(text);
+}
+function parseQuery(query, url) {
+  const params = new URLSearchParams(query);
+  for (const key of new Set(params.keys())) {
+    if (key !== "ref" && key !== "depth") throw invalid4("GIT_QUERY_INVALID", url, `unknown query parameter ${JSON.stringify(key)} (ref and depth are supported)`);
+    if (params.getAll(key).length > 1) throw invalid4("GIT_QUERY_INVALID", url, `query parameter ${key} is given more than once`);
+  }
+  const ref = params.get("ref") ?? "";
+  return { ...ref !== "" ? { ref } : {}, depth: params.get("depth") };
+}
+function checkRemote(repo, protocol, url) {
+  let parsed;
+  try {
+    parsed = new URL(repo);
+  } catch {
+    throw invalid4("SOURCE_URL_INVALID", url, `${JSON.stringify(repo)} is not a valid git URL`);
+  }
+  if (protocol === "file") {
+    if (parsed.hostname !== "") throw invalid4("SOURCE_URL_INVALID", url, `${JSON.stringify(repo)}: file:// URLs name a local repository, without a host`);
+    return;
+  }
+  if (parsed.hostname === "" || parsed.hostname.startsWith("-") || /^(-|%2d)/i.test(parsed.username)) {
+    throw invalid4("SOURCE_URL_INVALID", url, `${JSON.stringify(repo)} has no valid host`);
+  }
+  if ((protocol === "http" || protocol === "git") && !isLoopbackUrl(repo)) {
+    throw new InputError("INSECURE_SOURCE", `attempting to download from insecure source: ${url} (use https:// or ssh)`, { value: url });
+  }
+}
+function locateRepo(body, scheme, url, baseDir) {
+  if (scheme !== void 0) {
+    const protocol = SCHEMES[scheme];
+    if (!protocol) throw invalid4("GIT_TRANSPORT_REFUSED", url, `the git transport ${scheme}:// is not allowed (use https://, ssh:// or git@host:path)`);
+    const repo2 = `${scheme}://${body}`;
+    checkRemote(repo2, protocol, url);
+    return { repo: repo2, protocol };
+  }
+  const scp = SCP.exec(body);
+  if (scp) {
+    if (scp[2].startsWith("-")) throw invalid4("SOURCE_URL_INVALID", url, `the repository path ${JSON.stringify(scp[2])} must not start with "-"`);
+    return { repo: body, protocol: "ssh" };
+  }
+  if (body.startsWith("/") || body.startsWith("./") || body.startsWith("../")) {
+    const repo2 = isAbsolute(body) ? body : resolve3(baseDir, body);
+    return { repo: repo2, protocol: "file" };
+  }
+  const repo = `https://${!body.endsWith(".git") && FORGES.test(body) ? `${body}.git` : body}`;
+  checkRemote(repo, "https", url);
+  return { repo, protocol: "https" };
+}
+function parseGitUrl(url, baseDir = process.cwd()) {
+  assertCleanSourceUrl(url);
+  let rest = url.replace(/^git::/i, "");
+  const helper = /^([A-Za-z0-9][A-Za-z0-9+.-]*)::/.exec(rest);
+  if (helper) throw invalid4("GIT_TRANSPORT_REFUSED", url, `the git transport ${helper[1]}:: is not allowed (it runs a command)`);
+  const q = rest.indexOf("?");
+  const query = parseQuery(q === -1 ? "" : rest.slice(q + 1), url);
+  if (q !== -1) rest = rest.slice(0, q);
+  let ref = query.ref;
+  let subdir = "";
+  if (ref?.includes("//")) {
+    const [r, s] = ref.split("//", 2);
+    ref = r === "" ? void 0 : r;
+    subdir = s;
+  }
+  if (ref !== void 0 && !isGitRefName(ref)) {
+    throw invalid4("GIT_REF_INVALID", url, `ref ${JSON.stringify(ref)} is not a git branch, tag or commit name (git check-ref-format)`);
+  }
+  const scheme = schemeOf(rest);
+  const body = scheme === void 0 ? rest : rest.slice(rest.indexOf("://") + 3);
+  const sep = body.indexOf("//", 1);
+  if (sep !== -1) subdir = subdir || body.slice(sep + 2);
+  const { repo, protocol } = locateRepo(sep === -1 ? body : body.slice(0, sep), scheme, url, baseDir);
+  const depth = checkDepth(query.depth, url);
+  return {
+    repo,
+    protocol,
+    subdir: checkSubdir(subdir, url),
+    ...ref !== void 0 ? { ref } : {},
+    ...depth !== void 0 ? { depth } : {},
+    // ec prints https sources without the scheme; others keep it so the pinned URL still works.
+    display: repo.replace(/^https:\/\//, "").replace(/^git@([^:]+):/, "$1/")
+  };
+}
+function gitFetchArgs(g, into) {
+  const abbreviated = isAbbreviatedSha(g.ref);
+  const refspecs = abbreviated ? ["+refs/heads/*:refs/vouch/heads/*", "+refs/tags/*:refs/vouch/tags/*"] : [`+${g.ref ?? "HEAD"}:${into}`];
+  return ["fetch", ...GIT_FETCH_OPTIONS, ...g.depth !== void 0 && !abbreviated ? [`--depth=${g.depth}`] : [], "--", g.repo, ...refspecs];
+}
+function gitCommitArgs(g, into) {
+  return ["rev-parse", "--verify", "--quiet", "--end-of-options", `${g.ref !== void 0 && isAbbreviatedSha(g.ref) ? g.ref : into}^{commit}`];
+}
+function gitEnv(protocol, env = process.env) {
+  return { ...env, GIT_TERMINAL_PROMPT: "0", GIT_ALLOW_PROTOCOL: protocol, GIT_PROTOCOL_FROM_USER: "0" };
+}
+function pinnedGitUrl(g, sha) {
+  return `git::${g.display}${g.subdir ? `//${g.subdir}` : ""}?ref=${sha}`;
+}
+var GIT_FETCH_OPTIONS, SCHEMES, SCP, HEX, FULL_SHA, REF_FORBIDDEN, isFullSha, isAbbreviatedSha;
+var init_git_url = __esm({
+  "src/policy/sources/git-url.ts"() {
+    "use strict";
+    init_errors();
+    init_classify();
+    GIT_FETCH_OPTIONS = ["--quiet", "--force", "--no-tags"];
+    SCHEMES = { https: "https", http: "http", git: "git", ssh: "ssh", "git+ssh": "ssh", "ssh+git": "ssh", file: "file" };
+    SCP = /^git@([A-Za-z0-9][A-Za-z0-9.-]*):(.+)$/;
+    HEX = /^[0-9a-f]{7,64}$/i;
+    FULL_SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
+    REF_FORBIDDEN = /[\u0000-\u0020\u007f~^:?*[\\]/;
+    isFullSha = (ref) => ref !== void 0 && FULL_SHA.test(ref);
+    isAbbreviatedSha = (ref) => ref !== void 0 && HEX.test(ref) && !FULL_SHA.test(ref.toLowerCase());
+  }
+});
+
+// src/policy/sources/git.ts
+import { spawn } from "node:child_process";
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { mkdir as mkdir5, rename as rename3, rm as rm3 } from "node:fs/promises";
+import { dirname as dirname4, join as join3 } from "node:path";
+function runGit(args, opts) {
+  return new Promise((resolve13, reject) => {
+    const child = spawn("git", args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    const out = [];
+    let length = 0;
+    let stderr = "";
+    let failure;
+    let settled = false;
+    const stop = (err) => {
+      failure ??= err;
+      child.kill("SIGKILL");
+    };
+    const timer = setTimeout(
+      () => stop(new EnvironmentError("SOURCE_DOWNLOAD_TIMEOUT", `policy source ${opts.source}: git ${args[0]} did not finish within ${opts.deadlineMs / 1e3} s (the limit)`, { value: opts.source })),
+      opts.deadlineMs
+    );
+    child.stdout.on("data", (chunk) => {
+      length += chunk.length;
+      if (length > opts.maxBytes) stop(new InputError("SOURCE_TOO_LARGE", `policy source ${opts.source}: git ${args[0]} produced more than ${opts.maxBytes} bytes (the limit)`, { value: opts.source }));
+      else out.push(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      if (stderr.length < MAX_STDERR) stderr += chunk.toString("utf8");
+    });
+    const finish = (code2, spawnError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (failure) reject(failure);
+      else if (spawnError) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: cannot run git: ${spawnError.message}`, { value: opts.source }));
+      else if (code2 !== 0) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: git ${args[0]} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${code2}`}`, { value: opts.source }));
+      else resolve13(Buffer.concat(out, length));
+    };
+    child.on("error", (err) => finish(null, err));
+    child.on("close", (code2) => finish(code2));
+  });
+}
+async function ensureBareRepository(repoDir, env, source, deadlineMs) {
+  if (await exists2(join3(repoDir, "HEAD"))) return;
+  await mkdir5(dirname4(repoDir), { recursive: true });
+  const aside = `${repoDir}.init-${randomBytes2(8).toString("hex")}`;
+  await runGit(["init", "--quiet", "--bare", "--", aside], { env, maxBytes: SMALL_OUTPUT, deadlineMs, source });
+  await rename3(aside, repoDir).catch(() => rm3(aside, { recursive: true, force: true }));
+}
+async function fetchCommit(g, repoDir, run3) {
+  const into = `refs/vouch/fetch/${randomBytes2(8).toString("hex")}`;
+  await run3(gitFetchArgs(g, into));
+  try {
+    return (await run3(gitCommitArgs(g, into))).toString("utf8").trim();
+  } finally {
+    await run3(["update-ref", "-d", "--", into]).catch(() => void 0);
+  }
+}
+async function fetchGit(url, opts, limits = GIT_LIMITS) {
+  const g = parseGitUrl(url, opts.baseDir);
+  const trees = join3(opts.cacheDir, "sources", "git-trees");
+  if (g.ref !== void 0 && isFullSha(g.ref) && await exists2(join3(trees, g.ref))) {
+    return { dir: join3(trees, g.ref, g.subdir), pinned: pinnedGitUrl(g, g.ref) };
+  }
+  const repoDir = join3(opts.cacheDir, "sources", "git", sha256Hex(g.repo));
+  const run3 = (args, maxBytes = SMALL_OUTPUT) => runGit(args, { cwd: repoDir, env: gitEnv(g.protocol), maxBytes, deadlineMs: limits.deadlineMs, source: url });
+  await ensureBareRepository(repoDir, gitEnv(g.protocol), url, limits.deadlineMs);
+  const commit = await fetchCommit(g, repoDir, run3);
+  if (!isFullSha(commit)) throw new EnvironmentError("GIT_FAILED", `policy source ${url}: git did not name a commit (${JSON.stringify(commit.slice(0, 80))})`, { value: url });
+  const tree = join3(trees, commit);
+  await publish(tree, async (tmp) => {
+    const archive = await run3(["archive", "--format=tar", "--end-of-options", commit], limits.maxArchiveBytes);
+    await extractTar(archive, tmp, { origin: `policy source ${url}` });
+  });
+  const dir = join3(tree, g.subdir);
+  if (!await exists2(dir)) throw new InputError("POLICY_SOURCE_NOT_FOUND", `policy source ${url}: no directory ${g.subdir} at ${commit}`, { value: url });
+  return { dir, pinned: pinnedGitUrl(g, commit) };
+}
+var GIT_LIMITS, SMALL_OUTPUT, MAX_STDERR;
+var init_git = __esm({
+  "src/policy/sources/git.ts"() {
+    "use strict";
+    init_errors();
+    init_tar();
+    init_cache();
+    init_git_url();
+    GIT_LIMITS = { maxArchiveBytes: TAR_LIMITS.maxBytes, deadlineMs: 3e5 };
+    SMALL_OUTPUT = 1024 * 1024;
+    MAX_STDERR = 16 * 1024;
+  }
+});
+
+// src/policy/sources/fetch.ts
+import { writeFile as writeFile4 } from "node:fs/promises";
+import { basename, join as join4, resolve as resolve4 } from "node:path";
+async function checkSource(url, opts) {
+  const kind = classifySource(url, await exists2(localPath(url, opts.baseDir)));
+  const local = kind === "file" || kind === "git" && parseGitUrl(url, opts.baseDir).protocol === "file";
+  if (opts.remote && local) {
+    throw new InputError("REMOTE_POLICY_LOCAL_SOURCE", `policy source ${url}: a policy configuration fetched from a remote source may not name local files or repositories`, {
+      value: url
+    });
+  }
+  if (kind === "https") httpSourceUrl(url.replace(/^https?::/i, ""), url);
+  return kind;
 }
 function fetchSource(url, opts) {
   const key = `${opts.cacheDir}
@@ -35294,14 +35952,15 @@ ${url}`;
   return p;
 }
 async function fetchUncached(url, opts) {
-  const local = resolve2(opts.baseDir, url.replace(/^file::/, "").replace(/^file:\/\//, ""));
-  const kind = classifySource(url, await exists2(local));
+  const kind = await checkSource(url, opts);
   switch (kind) {
-    case "file":
+    case "file": {
+      const local = localPath(url, opts.baseDir);
       if (!await exists2(local)) {
         throw new InputError("POLICY_SOURCE_NOT_FOUND", `policy source ${url}: no such file or directory (${local})`, { value: url });
       }
       return { dir: local, pinned: url };
+    }
     case "git":
       return fetchGit(url, opts);
     case "https":
@@ -35310,90 +35969,51 @@ async function fetchUncached(url, opts) {
       return fetchOci(url, opts);
   }
 }
-async function git(args, cwd) {
-  try {
-    const { stdout } = await run("git", args, { cwd, maxBuffer: MAX_DOWNLOAD, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
-    return stdout;
-  } catch (err) {
-    const stderr = err.stderr?.trim();
-    throw new EnvironmentError("GIT_FAILED", `git ${args[0]} failed: ${stderr || errorMessage(err)}`, { value: args.join(" ") });
+function fileName(name, url) {
+  const base = basename(name);
+  if (base === "" || base === "." || base === ".." || base.includes("\\")) {
+    throw new InputError("POLICY_BUNDLE_INVALID", `policy source ${url}: ${JSON.stringify(name)} is not a usable file name`, { value: url });
   }
-}
-async function fetchGit(url, opts) {
-  const g = parseGitUrl(url);
-  const root = join3(opts.cacheDir, "sources");
-  const trees = join3(root, "git-trees");
-  if (g.ref && /^[0-9a-f]{40}$/.test(g.ref) && await exists2(join3(trees, g.ref))) {
-    return { dir: join3(trees, g.ref, g.subdir), pinned: pinnedGitUrl(g, g.ref) };
-  }
-  const repoDir = join3(root, "git", sha(g.repo));
-  if (!await exists2(join3(repoDir, "HEAD"))) {
-    await mkdir4(repoDir, { recursive: true });
-    await git(["init", "--quiet", "--bare", repoDir]);
-  }
-  await git(["fetch", "--quiet", "--force", ...g.depth ? [`--depth=${g.depth}`] : [], g.repo, g.ref ?? "HEAD"], repoDir);
-  const commit = (await git(["rev-parse", "FETCH_HEAD^{commit}"], repoDir)).trim();
-  const tree = join3(trees, commit);
-  if (!await exists2(tree)) {
-    const { stdout } = await run("git", ["archive", "--format=tar", commit], { cwd: repoDir, encoding: "buffer", maxBuffer: MAX_DOWNLOAD });
-    const tmp = `${tree}.tmp-${process.pid}`;
-    await rm2(tmp, { recursive: true, force: true });
-    await mkdir4(tmp, { recursive: true });
-    await extractTar(stdout, tmp);
-    await rename2(tmp, tree).catch(async () => rm2(tmp, { recursive: true, force: true }));
-  }
-  const dir = join3(tree, g.subdir);
-  if (!await exists2(dir)) throw new InputError("POLICY_SOURCE_NOT_FOUND", `policy source ${url}: no directory ${g.subdir} at ${commit}`, { value: url });
-  return { dir, pinned: pinnedGitUrl(g, commit) };
-}
-async function download(url) {
-  let res;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(6e4) });
-  } catch (err) {
-    throw new EnvironmentError("SOURCE_DOWNLOAD_FAILED", `downloading ${url} failed: ${errorMessage(err)}`, { value: url });
-  }
-  if (!res.ok) throw new EnvironmentError("SOURCE_DOWNLOAD_FAILED", `downloading ${url} failed: HTTP ${res.status}`, { value: url });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  if (bytes.length > MAX_DOWNLOAD) throw new InputError("SOURCE_TOO_LARGE", `${url} is over ${MAX_DOWNLOAD} bytes`, { value: url });
-  return bytes;
+  return base;
 }
 async function fetchHttps(url, opts) {
-  const target = url.replace(/^(https?)::/, "");
-  const bytes = await download(target);
-  const dir = join3(opts.cacheDir, "sources", "https", sha(`${target}
-${createHash2("sha256").update(bytes).digest("hex")}`));
-  if (!await exists2(dir)) {
-    const tmp = `${dir}.tmp-${process.pid}`;
-    await mkdir4(tmp, { recursive: true });
+  const target = url.replace(/^https?::/i, "");
+  const bytes = await download(target, url);
+  const dir = join4(opts.cacheDir, "sources", "https", sha256Hex(`${target}
+${sha256Hex(bytes)}`));
+  await publish(dir, async (tmp) => {
     const name = basename(new URL(target).pathname) || "download";
-    if (isArchive(name, bytes)) await extractTar(bytes, tmp);
-    else await writeFile4(join3(tmp, name), bytes);
-    await rename2(tmp, dir).catch(async () => rm2(tmp, { recursive: true, force: true }));
-  }
+    if (isArchive(name, bytes)) await extractTar(bytes, tmp, { origin: `policy source ${url}` });
+    else await writeFile4(join4(tmp, fileName(name, url)), bytes);
+  });
   return { dir, pinned: url };
 }
 async function fetchOci(url, opts) {
-  const ref = parseReference(url.replace(/^oci::/, "").replace(/^oci:\/\//, "").replace(/^https?:\/\//, ""));
+  const ref = parseReference(url.replace(/^oci::/i, "").replace(/^oci:\/\//i, "").replace(/^https?:\/\//i, ""));
   const client = new RegistryClient();
   const desc = await client.resolve(ref);
   const pinned = `oci::${formatReference({ ...ref, digest: void 0 })}@${desc.digest}`;
-  const dir = join3(opts.cacheDir, "sources", "oci", desc.digest.replace(":", "-"));
+  const dir = join4(opts.cacheDir, "sources", "oci", desc.digest.replace(":", "-"));
   if (await exists2(dir)) return { dir, pinned };
   const fetched = await client.getManifest(ref, desc.digest);
   if (!fetched || isIndex(fetched.manifest)) throw new InputError("POLICY_BUNDLE_INVALID", `${url}: not an image manifest (ORAS policy bundle expected)`, { value: url });
-  const tmp = `${dir}.tmp-${process.pid}`;
-  await mkdir4(tmp, { recursive: true });
-  for (const layer of fetched.manifest.layers) {
-    const bytes = await client.getBlob(ref, layer, MAX_DOWNLOAD);
-    const title = layer.annotations?.[TITLE];
-    if (layer.mediaType.includes("tar") || !title && isArchive("", bytes)) await extractTar(bytes, tmp);
-    else if (title) await writeFile4(join3(tmp, basename(title)), bytes);
-  }
-  await rename2(tmp, dir).catch(async () => rm2(tmp, { recursive: true, force: true }));
+  const layers = fetched.manifest.layers;
+  const budget = new TarBudget(`policy source ${url}`);
+  await publish(dir, async (tmp) => {
+    for (const layer of layers) {
+      budget.takeEntry();
+      const bytes = await client.getBlob(ref, layer, Math.min(MAX_LAYER, budget.remainingBytes));
+      const title = layer.annotations?.[TITLE];
+      if (layer.mediaType.includes("tar") || !title && isArchive("", bytes)) await extractTar(bytes, tmp, { budget });
+      else if (title) {
+        budget.takeBytes(bytes.length);
+        await writeFile4(join4(tmp, fileName(title, url)), bytes);
+      }
+    }
+  });
   return { dir, pinned };
 }
-var run, MAX_DOWNLOAD, TITLE, inFlight, sha, isArchive;
+var MAX_LAYER, TITLE, inFlight, localPath, isArchive;
 var init_fetch = __esm({
   "src/policy/sources/fetch.ts"() {
     "use strict";
@@ -35402,13 +36022,103 @@ var init_fetch = __esm({
     init_reference();
     init_types();
     init_tar();
+    init_cache();
     init_classify();
-    run = promisify(execFile2);
-    MAX_DOWNLOAD = 256 * 1024 * 1024;
+    init_download();
+    init_git();
+    init_git_url();
+    MAX_LAYER = 64 * 1024 * 1024;
     TITLE = "org.opencontainers.image.title";
     inFlight = /* @__PURE__ */ new Map();
-    sha = (text) => createHash2("sha256").update(text).digest("hex");
+    localPath = (url, baseDir) => resolve4(baseDir, url.replace(/^file::/i, "").replace(/^file:\/\//i, ""));
     isArchive = (name, bytes) => /\.(tar\.gz|tgz|tar)$/i.test(name) || bytes[0] === 31 && bytes[1] === 139;
+  }
+});
+
+// src/config/document.ts
+import { open as open3 } from "node:fs/promises";
+function tooLarge2(origin, what) {
+  return new InputError("DOCUMENT_TOO_LARGE", `${origin}: ${what}`, { value: origin });
+}
+async function readTextFile(path, origin = path, maxBytes = DOCUMENT_LIMITS.maxBytes) {
+  const handle = await open3(path, "r");
+  try {
+    const chunks = [];
+    let length = 0;
+    for (; ; ) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > maxBytes) throw tooLarge2(origin, `the file is larger than ${maxBytes} bytes (the limit)`);
+    }
+    return Buffer.concat(chunks, length).toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+function parseYamlDocument(text, origin, opts) {
+  const limits = opts.limits ?? DOCUMENT_LIMITS;
+  if (Buffer.byteLength(text, "utf8") > limits.maxBytes) throw tooLarge2(origin, `the document is larger than ${limits.maxBytes} bytes (the limit)`);
+  let aliased = 0;
+  const listener = (event, state) => {
+    if (event !== "close" || state.kind !== null || state.tag !== null || typeof state.result !== "object" || state.result === null) return;
+    aliased += Array.isArray(state.result) ? state.result.length : Object.keys(state.result).length;
+    if (aliased > limits.maxAliasedEntries) {
+      throw new InputError("DOCUMENT_ALIAS_LIMIT", `${origin}: YAML aliases pull in more than ${limits.maxAliasedEntries} entries (an alias or merge-key bomb?)`, {
+        value: origin
+      });
+    }
+  };
+  let doc;
+  try {
+    doc = jsYaml.load(text, { ...opts.schema ? { schema: opts.schema } : {}, listener });
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(opts.syntaxCode, `${origin}: not valid JSON or YAML: ${errorMessage(err)}`, { value: origin });
+  }
+  const maxSize = Math.min(limits.maxExpandedSize, Math.max(limits.minExpandedSize, limits.maxInflation * text.length));
+  assertBoundedDocument(doc, origin, { ...limits, maxExpandedSize: maxSize });
+  return doc;
+}
+function assertBoundedDocument(doc, origin, limits = DOCUMENT_LIMITS) {
+  const sizes = /* @__PURE__ */ new Map();
+  const inProgress = /* @__PURE__ */ new Set();
+  const measure = (node, depth) => {
+    if (typeof node === "string") return 1 + node.length;
+    if (typeof node !== "object" || node === null) return 1;
+    const known = sizes.get(node);
+    if (known !== void 0) return known;
+    if (inProgress.has(node)) throw new InputError("DOCUMENT_CYCLE", `${origin}: the document refers to itself (a YAML alias inside its own anchor)`, { value: origin });
+    if (depth > limits.maxDepth) throw tooLarge2(origin, `the document is nested more than ${limits.maxDepth} levels deep (the limit)`);
+    inProgress.add(node);
+    let size = 1;
+    const entries = Array.isArray(node) ? node.map((v) => ["", v]) : Object.entries(node);
+    for (const [key, value] of entries) {
+      size += key.length + measure(value, depth + 1);
+      if (size > limits.maxExpandedSize) throw tooLarge2(origin, `with its aliases expanded the document exceeds ${limits.maxExpandedSize} nodes and characters (the limit; a YAML alias bomb?)`);
+    }
+    inProgress.delete(node);
+    sizes.set(node, size);
+    return size;
+  };
+  measure(doc, 0);
+}
+var DOCUMENT_LIMITS;
+var init_document = __esm({
+  "src/config/document.ts"() {
+    "use strict";
+    init_js_yaml();
+    init_errors();
+    DOCUMENT_LIMITS = {
+      maxBytes: 32 * 1024 * 1024,
+      maxAliasedEntries: 1e5,
+      maxExpandedSize: 64 * 1024 * 1024,
+      maxInflation: 10,
+      minExpandedSize: 1024 * 1024,
+      maxDepth: 100
+    };
   }
 });
 
@@ -35425,9 +36135,11 @@ function distance(a, b) {
   return d[a.length][b.length];
 }
 function check(shape, value, path, errors) {
+  if (errors.length > MAX_ERRORS) return;
   switch (shape.type) {
     case "string":
       if (typeof value !== "string") errors.push(`${path}: must be a string`);
+      else if (shape.pattern && value.length > MAX_PATTERN_INPUT) errors.push(`${path}: longer than ${MAX_PATTERN_INPUT} characters`);
       else if (shape.pattern && !shape.pattern.test(value)) errors.push(`${path}: ${JSON.stringify(value)} does not match ${shape.pattern.source}`);
       return;
     case "date-time":
@@ -35437,6 +36149,7 @@ function check(shape, value, path, errors) {
       if (!Array.isArray(value)) errors.push(`${path}: must be a list of strings`);
       else
         value.forEach((v, i2) => {
+          if (errors.length > MAX_ERRORS) return;
           if (typeof v !== "string") errors.push(`${path}[${i2}]: must be a string`);
           else if (shape.minLength && v.length < shape.minLength) errors.push(`${path}[${i2}]: must not be empty`);
         });
@@ -35456,8 +36169,8 @@ function check(shape, value, path, errors) {
       for (const [k, v] of Object.entries(value)) {
         const field2 = shape.fields[k];
         if (!field2) {
-          const near = Object.keys(shape.fields).find((f) => distance(f.toLowerCase(), k.toLowerCase()) <= 2);
-          errors.push(`${path}.${k}: unknown field${near ? `; did you mean "${near}"?` : ""} (allowed: ${Object.keys(shape.fields).join(", ")})`);
+          const near = k.length > MAX_SUGGESTED_KEY ? void 0 : Object.keys(shape.fields).find((f) => distance(f.toLowerCase(), k.toLowerCase()) <= 2);
+          errors.push(`${path}.${k.length > MAX_SUGGESTED_KEY ? `${k.slice(0, MAX_SUGGESTED_KEY)}\u2026` : k}: unknown field${near ? `; did you mean "${near}"?` : ""} (allowed: ${Object.keys(shape.fields).join(", ")})`);
         } else if (v !== null && v !== void 0) {
           check(field2, v, `${path}.${k}`, errors);
         }
@@ -35476,7 +36189,7 @@ function policySpecErrors(value, root = "spec") {
         const items = s.volatileConfig[list];
         if (!Array.isArray(items)) continue;
         items.forEach((c, j) => {
-          if (!isRecord(c)) return;
+          if (!isRecord(c) || errors.length > MAX_ERRORS) return;
           const scoped = ["imageUrl", "imageDigest", "imageRef", "componentNames"].filter((k) => c[k] !== void 0);
           if (c.value === void 0) errors.push(`${root}.sources[${i2}].volatileConfig.${list}[${j}].value: required`);
           if (scoped.length > 1) errors.push(`${root}.sources[${i2}].volatileConfig.${list}[${j}]: set at most one of ${scoped.join(", ")}`);
@@ -35484,13 +36197,16 @@ function policySpecErrors(value, root = "spec") {
       }
     });
   }
-  return errors;
+  return errors.length > MAX_ERRORS ? [...errors.slice(0, MAX_ERRORS), `(more errors not shown)`] : errors;
 }
-var DIGEST2, IMAGE_URL, criterion, includeExclude, POLICY_SPEC_SHAPE;
+var DIGEST2, MAX_ERRORS, MAX_PATTERN_INPUT, MAX_SUGGESTED_KEY, IMAGE_URL, criterion, includeExclude, POLICY_SPEC_SHAPE;
 var init_policy_schema = __esm({
   "src/config/policy-schema.ts"() {
     "use strict";
     DIGEST2 = /^sha256:[a-fA-F0-9]{64}$/;
+    MAX_ERRORS = 50;
+    MAX_PATTERN_INPUT = 4096;
+    MAX_SUGGESTED_KEY = 64;
     IMAGE_URL = /^[a-z0-9][a-z0-9.-]*[a-z0-9](?:\/[a-z0-9][a-z0-9-]*[a-z0-9]){2,}$/;
     criterion = {
       type: "object",
@@ -35538,14 +36254,22 @@ var init_policy_schema = __esm({
 });
 
 // src/config/policy.ts
-import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import { join as join4, resolve as resolve3 } from "node:path";
-function parseDocument(text, origin) {
-  try {
-    return jsYaml.load(text);
-  } catch (err) {
-    throw new InputError("POLICY_SYNTAX", `${origin}: not valid JSON or YAML: ${errorMessage(err)}`, { value: origin });
+import { stat as stat4 } from "node:fs/promises";
+import { join as join5, resolve as resolve5 } from "node:path";
+async function checkSources(spec, origin, opts, remote) {
+  for (const [i2, source] of (spec.sources ?? []).entries()) {
+    for (const list of ["policy", "data"]) {
+      for (const url of source[list] ?? []) {
+        try {
+          await checkSource(url, { baseDir: opts.baseDir, remote });
+        } catch (err) {
+          if (err instanceof InputError) throw new InputError(err.code, `${origin}: sources[${i2}].${list}: ${err.message}`, { value: err.value, cause: err });
+          throw err;
+        }
+      }
+    }
   }
+  return spec;
 }
 function specFromDocument(doc, origin) {
   if (doc === null || doc === void 0) return {};
@@ -35569,7 +36293,7 @@ function specFromDocument(doc, origin) {
 }
 async function isFile(path) {
   try {
-    return (await stat3(path)).isFile();
+    return (await stat4(path)).isFile();
   } catch {
     return false;
   }
@@ -35584,22 +36308,27 @@ async function resolvePolicy(value, opts) {
     } catch (err) {
       throw new InputError("POLICY_SYNTAX", `--policy: inline JSON does not parse: ${errorMessage(err)}`, { value: "--policy" });
     }
-    return { spec: specFromDocument(doc, "--policy (inline JSON)") };
+    assertBoundedDocument(doc, "--policy (inline JSON)");
+    return { spec: await checkSources(specFromDocument(doc, "--policy (inline JSON)"), "--policy", opts, false) };
   }
-  const local = resolve3(opts.baseDir, v);
-  const kind = classifySource(v, await isFile(local) || await stat3(local).catch(() => void 0) !== void 0);
-  if ((kind === "git" || kind === "https") && !v.includes("\n")) {
+  const local = resolve5(opts.baseDir, v);
+  const kind = /[\s\u0000-\u001f\u007f]/.test(v) ? void 0 : await checkSource(v, { baseDir: opts.baseDir });
+  if (kind === "git" || kind === "https") {
     const fetched = await fetchSource(v, opts);
     for (const name of CONFIG_NAMES) {
-      const path = join4(fetched.dir, name);
-      if (await isFile(path)) return { spec: specFromDocument(parseDocument(await readFile2(path, "utf8"), `${fetched.pinned} ${name}`), fetched.pinned), pinnedFrom: fetched.pinned };
+      const path = join5(fetched.dir, name);
+      if (await isFile(path)) {
+        const origin = `${fetched.pinned} ${name}`;
+        const spec = specFromDocument(parseDocument(await readTextFile(path, origin), origin), origin);
+        return { spec: await checkSources(spec, origin, opts, true), pinnedFrom: fetched.pinned };
+      }
     }
     throw new InputError("POLICY_CONFIG_NOT_FOUND", `no suitable config file found at ${fetched.pinned}: add .ec/policy.yaml or policy.yaml`, { value: v });
   }
   if (/\.(json|ya?ml)$/i.test(v) && await isFile(local)) {
-    const text = await readFile2(local, "utf8");
+    const text = await readTextFile(local);
     if (text.trim() === "") throw new InputError("POLICY_EMPTY", `file ${local} is empty`, { value: local });
-    return { spec: specFromDocument(parseDocument(text, local), local) };
+    return { spec: await checkSources(specFromDocument(parseDocument(text, local), local), local, opts, false) };
   }
   if (!v.includes(":")) {
     throw new InputError(
@@ -35608,7 +36337,7 @@ async function resolvePolicy(value, opts) {
       { value: v }
     );
   }
-  return { spec: specFromDocument(parseDocument(v, "--policy"), "--policy") };
+  return { spec: await checkSources(specFromDocument(parseDocument(v, "--policy"), "--policy"), "--policy", opts, false) };
 }
 async function parseExtraRuleData(items, opts) {
   const bad = items.map((item, i2) => item.includes("=") ? void 0 : `incorrect syntax for --extra-rule-data ${i2}`).filter((e) => e !== void 0);
@@ -35620,10 +36349,11 @@ async function parseExtraRuleData(items, opts) {
     const raw = item.slice(eq + 1);
     let value = raw;
     if (!raw.startsWith("{") && /\.(json|ya?ml)$/i.test(raw)) {
-      const path = resolve3(opts.baseDir, raw);
+      const path = resolve5(opts.baseDir, raw);
       try {
-        value = await readFile2(path, "utf8");
+        value = await readTextFile(path, `--extra-rule-data ${key}`);
       } catch (err) {
+        if (err instanceof InputError) throw err;
         throw new InputError("EXTRA_RULE_DATA_FILE", `--extra-rule-data ${key}: cannot read ${path}: ${errorMessage(err)}`, { value: path });
       }
     }
@@ -35635,23 +36365,23 @@ function applyExtraRuleData(spec, data) {
   if (Object.keys(data).length === 0 || !spec.sources) return spec;
   return { ...spec, sources: spec.sources.map((s) => ({ ...s, ruleData: { ...s.ruleData ?? {}, ...data } })) };
 }
-var CONFIG_NAMES;
+var CONFIG_NAMES, parseDocument;
 var init_policy = __esm({
   "src/config/policy.ts"() {
     "use strict";
-    init_js_yaml();
     init_errors();
-    init_classify();
     init_fetch();
+    init_document();
     init_policy_schema();
     CONFIG_NAMES = [".ec/policy.json", ".ec/policy.yaml", ".ec/policy.yml", "policy.json", "policy.yaml", "policy.yml"];
+    parseDocument = (text, origin) => parseYamlDocument(text, origin, { syntaxCode: "POLICY_SYNTAX" });
   }
 });
 
 // src/config/public-key.ts
 import { createPublicKey } from "node:crypto";
-import { readFile as readFile3 } from "node:fs/promises";
-import { resolve as resolve4 } from "node:path";
+import { readFile as readFile2 } from "node:fs/promises";
+import { resolve as resolve6 } from "node:path";
 async function resolvePublicKey(value, baseDir, origin = "--public-key") {
   let pem;
   let where = origin;
@@ -35664,10 +36394,10 @@ async function resolvePublicKey(value, baseDir, origin = "--public-key") {
       { value }
     );
   } else {
-    const path = resolve4(baseDir, value);
+    const path = resolve6(baseDir, value);
     where = `${origin} ${path}`;
     try {
-      pem = await readFile3(path, "utf8");
+      pem = await readFile2(path, "utf8");
     } catch (err) {
       throw new InputError("PUBLIC_KEY_UNREADABLE", `${where}: cannot read the key file (${errorMessage(err)}); pass a PEM file or the PEM text`, {
         value: path
@@ -35710,19 +36440,19 @@ var init_public_key = __esm({
 });
 
 // src/config/snapshot.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 function isRecord2(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 async function loadSnapshot(value, baseDir) {
-  const path = resolve5(baseDir, value);
+  const path = resolve7(baseDir, value);
   let text;
   let file;
   try {
-    text = await readFile4(path, "utf8");
+    text = await readTextFile(path);
     file = path;
-  } catch {
+  } catch (err) {
+    if (err instanceof InputError) throw err;
     if (!/[:{[]/.test(value)) {
       throw new InputError(
         "SNAPSHOT_NOT_FOUND",
@@ -35735,12 +36465,7 @@ async function loadSnapshot(value, baseDir) {
   return { snapshot: parseSnapshot(text, file ?? "--images"), ...file ? { file } : {}, text };
 }
 function parseSnapshot(text, origin) {
-  let doc;
-  try {
-    doc = jsYaml.load(text);
-  } catch (err) {
-    throw new InputError("SNAPSHOT_SYNTAX", `${origin}: not valid JSON or YAML: ${errorMessage(err)}`, { value: origin });
-  }
+  let doc = parseYamlDocument(text, origin, { syntaxCode: "SNAPSHOT_SYNTAX" });
   if (isRecord2(doc) && isRecord2(doc.spec)) doc = doc.spec;
   if (!isRecord2(doc)) {
     throw new InputError("SNAPSHOT_SHAPE", `${origin}: expected an object with a "components" list`, { value: origin });
@@ -35795,8 +36520,8 @@ function mergeSnapshots(parts) {
 var init_snapshot = __esm({
   "src/config/snapshot.ts"() {
     "use strict";
-    init_js_yaml();
     init_errors();
+    init_document();
   }
 });
 
@@ -35807,20 +36532,52 @@ __export(run_config_exports, {
   buildRunConfig: () => buildRunConfig,
   defaultCacheDir: () => defaultCacheDir
 });
+import { X509Certificate } from "node:crypto";
 import { homedir as homedir2 } from "node:os";
-import { join as join5, resolve as resolve6 } from "node:path";
-import { readFile as readFile5 } from "node:fs/promises";
+import { join as join6, resolve as resolve8 } from "node:path";
+import { readFile as readFile3 } from "node:fs/promises";
 async function pemFile(path, flag, cwd) {
-  const full = resolve6(cwd, path);
+  const full = resolve8(cwd, path);
   let text;
   try {
-    text = await readFile5(full, "utf8");
+    text = await readFile3(full, "utf8");
   } catch (err) {
-    throw new InputError("PKI_UNREADABLE", `${flag} ${full}: ${errorMessage(err)}`, { value: full });
+    throw new InputError("PKI_UNREADABLE", `${flag} ${full}: ${errorMessage(err)}`, { value: flag });
   }
   const certs = text.match(PEM_CERT) ?? [];
-  if (certs.length === 0) throw new InputError("PKI_UNREADABLE", `${flag} ${full}: no PEM certificates`, { value: full });
+  if (certs.length === 0) throw new InputError("PKI_UNREADABLE", `${flag} ${full}: no PEM certificates`, { value: flag });
+  certs.forEach((pem, i2) => {
+    try {
+      new X509Certificate(pem);
+    } catch (err) {
+      throw new InputError("PKI_INVALID", `${flag} ${full}: certificate ${i2 + 1} does not parse (${errorMessage(err)})`, { value: flag });
+    }
+  });
   return certs;
+}
+function trustFlags(trustedRoot, tufMirror, tufRoot, cwd) {
+  if (trustedRoot !== "" && tufMirror !== "") {
+    throw new InputError("TRUST_FLAGS", "pass either --trusted-root or --tuf-mirror (with --tuf-root), not both", { value: "--trusted-root" });
+  }
+  if (tufRoot !== "" && tufMirror === "") {
+    throw new InputError("TRUST_FLAGS", "--tuf-root needs --tuf-mirror (the TUF repository the root.json belongs to)", { value: "--tuf-root" });
+  }
+  if (tufMirror !== "") {
+    let url;
+    try {
+      url = new URL(tufMirror);
+    } catch {
+      url = void 0;
+    }
+    if (url?.protocol !== "https:" && url?.protocol !== "http:") {
+      throw new InputError("TUF_MIRROR_INVALID", `--tuf-mirror ${JSON.stringify(tufMirror)}: not an http(s) URL`, { value: "--tuf-mirror" });
+    }
+  }
+  return {
+    ...trustedRoot ? { trustedRootFile: resolve8(cwd, trustedRoot) } : {},
+    ...tufMirror ? { tufMirror } : {},
+    ...tufRoot ? { tufRoot: resolve8(cwd, tufRoot) } : {}
+  };
 }
 async function loadPki(roots, intermediates, chain, cwd) {
   if (chain !== "") {
@@ -35834,10 +36591,24 @@ async function loadPki(roots, intermediates, chain, cwd) {
   }
   return { roots: await pemFile(roots, "--ca-roots", cwd), intermediates: intermediates === "" ? [] : await pemFile(intermediates, "--ca-intermediates", cwd) };
 }
+function absoluteTarget(target, cwd) {
+  return target.path ? { ...target, path: resolve8(cwd, target.path) } : target;
+}
+async function usableCacheDir(flagValue, env, cwd) {
+  const dir = flagValue ? resolve8(cwd, flagValue) : defaultCacheDir(env);
+  try {
+    await makeDirectory(dir);
+  } catch (err) {
+    const origin = flagValue ? "--cache-dir" : env.VOUCH_CACHE_DIR ? "VOUCH_CACHE_DIR" : env.XDG_CACHE_HOME ? "XDG_CACHE_HOME" : "HOME";
+    const message = `${origin}: cannot create the cache directory ${dir}: ${errorMessage(err)}`;
+    throw flagValue ? new InputError("CACHE_DIR_UNUSABLE", message, { value: dir }) : new EnvironmentError("CACHE_DIR_UNUSABLE", message, { value: dir });
+  }
+  return dir;
+}
 function defaultCacheDir(env) {
   if (env.VOUCH_CACHE_DIR) return env.VOUCH_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || join5(env.HOME || homedir2(), ".cache");
-  return join5(base, "vouch");
+  const base = env.XDG_CACHE_HOME || join6(env.HOME || homedir2(), ".cache");
+  return join6(base, "vouch");
 }
 async function buildRunConfig(argv, env, cwd) {
   const flags = parseFlags(argv, VALIDATE_IMAGE_FLAGS);
@@ -35846,7 +36617,16 @@ async function buildRunConfig(argv, env, cwd) {
       value: flags.positionals[0]
     });
   }
-  const cacheDir = getString(flags, "cache-dir") || defaultCacheDir(env);
+  const cacheDir = await usableCacheDir(getString(flags, "cache-dir"), env, cwd);
+  const outputs = getSlice(flags, "output").map((t) => absoluteTarget(parseOutputTarget(t), cwd));
+  await assertOutputsWritable(outputs, cwd);
+  const legacyOut = getString(flags, "output-file");
+  if (legacyOut !== "") {
+    const legacy = absoluteTarget(parseOutputTarget(`json=${legacyOut}`), cwd);
+    await assertOutputsWritable([legacy], cwd, "--output-file");
+    outputs.push(legacy);
+  }
+  const trust = trustFlags(getString(flags, "trusted-root"), getString(flags, "tuf-mirror"), getString(flags, "tuf-root"), cwd);
   const parts = [];
   let snapshotFile;
   let snapshotText;
@@ -35915,9 +36695,6 @@ async function buildRunConfig(argv, env, cwd) {
     throw new InputError("PKI_WITH_KEY", "--ca-roots/--ca-intermediates/--certificate-chain verify certificates; they cannot be combined with --public-key", { value: "--public-key" });
   }
   const extraRuleData = await parseExtraRuleData(getSlice(flags, "extra-rule-data"), { baseDir: cwd, cacheDir });
-  const outputs = getSlice(flags, "output").map((t) => parseOutputTarget(t));
-  const legacyOut = getString(flags, "output-file");
-  if (legacyOut !== "") outputs.push(parseOutputTarget(`json=${legacyOut}`));
   const workersText = getString(flags, "workers");
   const workers = Number(workersText);
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
@@ -35942,11 +36719,7 @@ async function buildRunConfig(argv, env, cwd) {
     ...spec.rekorUrl ? { rekorUrl: spec.rekorUrl } : {},
     ignoreRekor: getBool(flags, "ignore-rekor"),
     ...getBool(flags, "insecure-ignore-sct") ? { ignoreSct: true } : {},
-    trust: {
-      ...getString(flags, "trusted-root") ? { trustedRootFile: resolve6(cwd, getString(flags, "trusted-root")) } : {},
-      ...getString(flags, "tuf-mirror") ? { tufMirror: getString(flags, "tuf-mirror") } : {},
-      ...getString(flags, "tuf-root") ? { tufRoot: resolve6(cwd, getString(flags, "tuf-root")) } : {}
-    },
+    trust,
     outputs,
     strict: getBool(flags, "strict"),
     info: getBool(flags, "info"),
@@ -35975,6 +36748,7 @@ var init_run_config = __esm({
     "use strict";
     init_errors();
     init_targets();
+    init_files();
     init_duration();
     init_effective_time();
     init_flags();
@@ -36026,8 +36800,8 @@ var init_run_config = __esm({
 });
 
 // src/oci/layout.ts
-import { readFile as readFile6 } from "node:fs/promises";
-import { join as join6, resolve as resolve7 } from "node:path";
+import { readFile as readFile4 } from "node:fs/promises";
+import { join as join7, resolve as resolve9 } from "node:path";
 var REF_NAME, KIND, MANIFEST_LIMIT2, OciLayoutSource;
 var init_layout = __esm({
   "src/oci/layout.ts"() {
@@ -36045,23 +36819,23 @@ var init_layout = __esm({
         this.baseDir = baseDir;
       }
       dir(ref) {
-        return resolve7(this.baseDir, ref.registry);
+        return resolve9(this.baseDir, ref.registry);
       }
       loadIndex(ref) {
-        this.index ??= readFile6(join6(this.dir(ref), "index.json"), "utf8").then(
+        this.index ??= readFile4(join7(this.dir(ref), "index.json"), "utf8").then(
           (text) => JSON.parse(text),
           (err) => {
-            throw new RegistryError("NOT_FOUND", `${join6(this.dir(ref), "index.json")}: not an OCI image layout (${String(err)})`, { value: ref.registry });
+            throw new RegistryError("NOT_FOUND", `${join7(this.dir(ref), "index.json")}: not an OCI image layout (${String(err)})`, { value: ref.registry });
           }
         );
         return this.index;
       }
       async readBlob(ref, digest, limit) {
         const [algorithm, hex] = digest.split(":");
-        const path = join6(this.dir(ref), "blobs", algorithm ?? "", hex ?? "");
+        const path = join7(this.dir(ref), "blobs", algorithm ?? "", hex ?? "");
         let bytes;
         try {
-          bytes = await readFile6(path);
+          bytes = await readFile4(path);
         } catch {
           throw new RegistryError("NOT_FOUND", `${path}: blob ${digest} is not in the layout`, { value: digest });
         }
@@ -36156,7 +36930,7 @@ var init_source = __esm({
 });
 
 // src/policy/bundle.ts
-import { readFile as readFile7, writeFile as writeFile5 } from "node:fs/promises";
+import { readFile as readFile5, writeFile as writeFile5 } from "node:fs/promises";
 async function writeBundle(bundle, file) {
   const index = { format: FORMAT, entrypoints: bundle.compiled.entrypoints, opaVersion: bundle.compiled.opaVersion, key: bundle.compiled.key, rules: bundle.rules };
   await writeFile5(
@@ -36183,12 +36957,12 @@ function parseBundle(bytes, origin) {
   };
 }
 async function readBundle(file) {
-  return parseBundle(await readFile7(file), file);
+  return parseBundle(await readFile5(file), file);
 }
 async function isPolicyBundle(path) {
   if (!/\.(tar\.gz|tgz)$/i.test(path)) return false;
   try {
-    return readTar(await readFile7(path)).some((e) => e.path.replace(/^\.?\//, "") === INDEX);
+    return readTar(await readFile5(path)).some((e) => e.path.replace(/^\.?\//, "") === INDEX);
   } catch {
     return false;
   }
@@ -36196,12 +36970,12 @@ async function isPolicyBundle(path) {
 async function readBundleDir(dir) {
   let indexBytes;
   try {
-    indexBytes = await readFile7(`${dir}/${INDEX}`);
+    indexBytes = await readFile5(`${dir}/${INDEX}`);
   } catch {
     return void 0;
   }
-  const wasm = await readFile7(`${dir}/policy.wasm`);
-  const data = await readFile7(`${dir}/data.json`).catch(() => Buffer.from("{}"));
+  const wasm = await readFile5(`${dir}/policy.wasm`);
+  const data = await readFile5(`${dir}/data.json`).catch(() => Buffer.from("{}"));
   return parseBundle(writeTar([{ path: INDEX, data: indexBytes }, { path: "policy.wasm", data: wasm }, { path: "data.json", data }]), dir);
 }
 var INDEX, FORMAT;
@@ -36216,8 +36990,8 @@ var init_bundle = __esm({
 });
 
 // src/policy/data.ts
-import { readdir as readdir2, readFile as readFile8 } from "node:fs/promises";
-import { join as join7, relative } from "node:path";
+import { readdir as readdir2 } from "node:fs/promises";
+import { join as join8, relative } from "node:path";
 function isRecord3(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -36247,7 +37021,7 @@ async function dataFiles(dir) {
     }
     for (const e of entries.sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (e.name.startsWith(".")) continue;
-      const p = join7(d, e.name);
+      const p = join8(d, e.name);
       if (e.isDirectory()) await walk(p);
       else if (/\.(json|ya?ml)$/i.test(e.name)) out.push(p);
     }
@@ -36260,12 +37034,7 @@ async function loadDataTree(dirs) {
   const origins = /* @__PURE__ */ new Map();
   for (const dir of dirs) {
     for (const file of await dataFiles(dir)) {
-      let doc;
-      try {
-        doc = jsYaml.load(await readFile8(file, "utf8"), { schema: jsYaml.CORE_SCHEMA });
-      } catch (err) {
-        throw new InputError("DATA_SYNTAX", `${file}: not valid JSON or YAML: ${errorMessage(err)}`, { value: file });
-      }
+      const doc = parseYamlDocument(await readTextFile(file), file, { syntaxCode: "DATA_SYNTAX", schema: jsYaml.CORE_SCHEMA });
       if (doc === void 0 || doc === null) continue;
       if (!isRecord3(doc)) throw new InputError("DATA_SHAPE", `${file}: a data file must hold an object (its keys become data keys)`, { value: file });
       mergeData(tree, doc, relative(dir, file) || file, origins);
@@ -36280,6 +37049,7 @@ var init_data = __esm({
   "src/policy/data.ts"() {
     "use strict";
     init_js_yaml();
+    init_document();
     init_errors();
   }
 });
@@ -36335,7 +37105,7 @@ function parseRegoModule(path, text) {
   }
   return { path, package: pkg, rules, annotations };
 }
-function unlink2(text) {
+function unlink3(text) {
   return text.replace(/xref:[^[\s]*\[([^\]]*)\]/g, "$1");
 }
 function ruleInfosFromModules(files) {
@@ -36349,9 +37119,9 @@ function ruleInfosFromModules(files) {
       const custom = isRecord4(a.data.custom) ? a.data.custom : {};
       const shortName = str3(custom.short_name);
       if (!shortName) continue;
-      const code = `${mod.package}.${shortName}`;
-      if (infos.has(code) && infos.get(code).annotated) {
-        throw new InputError("DUPLICATE_RULE_CODE", `found a second rule with the same code: ${code} (${file.path}:${a.line})`, { value: code });
+      const code2 = `${mod.package}.${shortName}`;
+      if (infos.has(code2) && infos.get(code2).annotated) {
+        throw new InputError("DUPLICATE_RULE_CODE", `found a second rule with the same code: ${code2} (${file.path}:${a.line})`, { value: code2 });
       }
       annotatedRules.add(`${a.rule}#${a.line}`);
       const title = str3(a.data.title);
@@ -36361,16 +37131,16 @@ function ruleInfosFromModules(files) {
       const effectiveOn = str3(custom.effective_on);
       const dependsOn = strList(custom.depends_on);
       const intention = strList(custom.pipeline_intention);
-      infos.set(code, {
-        code,
+      infos.set(code2, {
+        code: code2,
         package: mod.package,
         rule: a.rule,
         kind: ruleKind(a.rule),
         annotated: true,
         shortName,
-        ...title ? { title: unlink2(title.trim()) } : {},
-        ...description ? { description: unlink2(description.trim()) } : {},
-        ...solution ? { solution: unlink2(solution.trim()) } : {},
+        ...title ? { title: unlink3(title.trim()) } : {},
+        ...description ? { description: unlink3(description.trim()) } : {},
+        ...solution ? { solution: unlink3(solution.trim()) } : {},
         ...collections ? { collections } : {},
         ...effectiveOn ? { effectiveOn } : {},
         ...dependsOn ? { dependsOn } : {},
@@ -36380,8 +37150,8 @@ function ruleInfosFromModules(files) {
     for (const r of mod.rules) {
       const kind = ruleKind(r.name);
       if (kind === "other") continue;
-      const code = `${mod.package}.${r.name}`;
-      if (!infos.has(code)) infos.set(code, { code, package: mod.package, rule: r.name, kind, annotated: false });
+      const code2 = `${mod.package}.${r.name}`;
+      if (!infos.has(code2)) infos.set(code2, { code: code2, package: mod.package, rule: r.name, kind, annotated: false });
     }
   }
   return [...infos.values()];
@@ -36400,15 +37170,15 @@ var init_annotations = __esm({
 });
 
 // src/policy/opa/compile.ts
-import { execFile as execFile3 } from "node:child_process";
+import { execFile as execFile2 } from "node:child_process";
 import { createHash as createHash3 } from "node:crypto";
-import { access as access2, constants as constants3, mkdir as mkdir5, mkdtemp, readFile as readFile9, rename as rename3, rm as rm3, writeFile as writeFile6 } from "node:fs/promises";
+import { access as access2, constants as constants4, mkdir as mkdir6, mkdtemp, readFile as readFile6, rename as rename4, rm as rm4, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join as join8 } from "node:path";
-import { promisify as promisify2 } from "node:util";
+import { delimiter, join as join9 } from "node:path";
+import { promisify } from "node:util";
 async function executable(path) {
   try {
-    await access2(path, constants3.X_OK);
+    await access2(path, constants4.X_OK);
     return true;
   } catch {
     return false;
@@ -36421,7 +37191,7 @@ async function findOpa(explicit, env = process.env) {
     throw new EnvironmentError("OPA_NOT_FOUND", `opa not found at ${candidate} (from ${candidate === explicit ? "--opa" : "OPA_PATH"})`, { value: candidate });
   }
   for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (dir && await executable(join8(dir, "opa"))) return join8(dir, "opa");
+    if (dir && await executable(join9(dir, "opa"))) return join9(dir, "opa");
   }
   throw new EnvironmentError(
     "OPA_NOT_FOUND",
@@ -36432,7 +37202,7 @@ async function findOpa(explicit, env = process.env) {
 function opaVersion(opa2) {
   let v = versions.get(opa2);
   if (!v) {
-    v = run2(opa2, ["version"]).then(({ stdout }) => /Version:\s*(\S+)/.exec(stdout)?.[1] ?? "unknown");
+    v = run(opa2, ["version"]).then(({ stdout }) => /Version:\s*(\S+)/.exec(stdout)?.[1] ?? "unknown");
     versions.set(opa2, v);
   }
   return v;
@@ -36440,7 +37210,7 @@ function opaVersion(opa2) {
 function restrictedCapabilities(opa2) {
   let c = capabilities.get(opa2);
   if (!c) {
-    c = run2(opa2, ["capabilities", "--current"], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => {
+    c = run(opa2, ["capabilities", "--current"], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => {
       const caps = JSON.parse(stdout);
       caps.builtins = caps.builtins.filter((b) => !REMOVED_BUILTINS.has(b.name));
       caps.allow_net = [];
@@ -36507,10 +37277,10 @@ ${createHash3("sha256").update(caps).digest("hex")}
 ${f.text.length}
 ${f.text}`);
   const key = hash.digest("hex");
-  const dir = join8(opts.cacheDir, "compiled", key);
+  const dir = join9(opts.cacheDir, "compiled", key);
   try {
-    const wasm = await readFile9(join8(dir, "policy.wasm"));
-    const cachedEntrypoints = JSON.parse(await readFile9(join8(dir, "entrypoints.json"), "utf8"));
+    const wasm = await readFile6(join9(dir, "policy.wasm"));
+    const cachedEntrypoints = JSON.parse(await readFile6(join9(dir, "entrypoints.json"), "utf8"));
     return { wasm, entrypoints: cachedEntrypoints, opaVersion: version, key };
   } catch {
   }
@@ -36519,45 +37289,45 @@ ${f.text}`);
       value: modules.map((m) => m.path)
     });
   }
-  const work = await mkdtemp(join8(tmpdir(), "vouch-opa-"));
+  const work = await mkdtemp(join9(tmpdir(), "vouch-opa-"));
   try {
-    const src = join8(work, "src");
-    await mkdir5(src);
+    const src = join9(work, "src");
+    await mkdir6(src);
     const names = modules.map((m, i2) => `${String(i2).padStart(4, "0")}-${m.path.replace(/[^\w.-]+/g, "_").slice(-80)}`);
-    await Promise.all(modules.map((m, i2) => writeFile6(join8(src, names[i2]), m.text)));
-    await writeFile6(join8(src, "zzzz-vouch-aggregate.rego"), aggregateModule(entrypoints));
+    await Promise.all(modules.map((m, i2) => writeFile6(join9(src, names[i2]), m.text)));
+    await writeFile6(join9(src, "zzzz-vouch-aggregate.rego"), aggregateModule(entrypoints));
     const built = [...entrypoints, AGGREGATE_ENTRYPOINT];
-    const original = (text) => names.reduce((t, n, i2) => t.split(join8(src, n)).join(modules[i2].path), text);
-    await writeFile6(join8(work, "caps.json"), caps);
-    const out = join8(work, "bundle.tar.gz");
+    const original = (text) => names.reduce((t, n, i2) => t.split(join9(src, n)).join(modules[i2].path), text);
+    await writeFile6(join9(work, "caps.json"), caps);
+    const out = join9(work, "bundle.tar.gz");
     try {
-      await run2(opa2, ["build", "-t", "wasm", "--capabilities", join8(work, "caps.json"), ...built.flatMap((e) => ["-e", e]), "-o", out, src], {
+      await run(opa2, ["build", "-t", "wasm", "--capabilities", join9(work, "caps.json"), ...built.flatMap((e) => ["-e", e]), "-o", out, src], {
         maxBuffer: 64 * 1024 * 1024
       });
     } catch (err) {
       const e = err;
       throw explainBuildError(original(`${e.stderr ?? ""}${e.stdout ?? ""}`.trim() || errorMessage(err)));
     }
-    const wasm = readTar(await readFile9(out)).find((e) => e.path.replace(/^\/+/, "") === "policy.wasm")?.data;
+    const wasm = readTar(await readFile6(out)).find((e) => e.path.replace(/^\/+/, "") === "policy.wasm")?.data;
     if (!wasm) throw new EnvironmentError("OPA_BUILD_OUTPUT", "opa build produced no policy.wasm", { value: out });
     const tmp = `${dir}.tmp-${process.pid}`;
-    await mkdir5(tmp, { recursive: true });
-    await writeFile6(join8(tmp, "policy.wasm"), wasm);
-    await writeFile6(join8(tmp, "entrypoints.json"), JSON.stringify(built));
-    await rename3(tmp, dir).catch(async () => rm3(tmp, { recursive: true, force: true }));
+    await mkdir6(tmp, { recursive: true });
+    await writeFile6(join9(tmp, "policy.wasm"), wasm);
+    await writeFile6(join9(tmp, "entrypoints.json"), JSON.stringify(built));
+    await rename4(tmp, dir).catch(async () => rm4(tmp, { recursive: true, force: true }));
     return { wasm, entrypoints: built, opaVersion: version, key };
   } finally {
-    await rm3(work, { recursive: true, force: true });
+    await rm4(work, { recursive: true, force: true });
   }
 }
-var run2, REMOVED_BUILTINS, versions, capabilities, AGGREGATE_ENTRYPOINT;
+var run, REMOVED_BUILTINS, versions, capabilities, AGGREGATE_ENTRYPOINT;
 var init_compile = __esm({
   "src/policy/opa/compile.ts"() {
     "use strict";
     init_errors();
     init_tar();
     init_annotations();
-    run2 = promisify2(execFile3);
+    run = promisify(execFile2);
     REMOVED_BUILTINS = /* @__PURE__ */ new Set(["http.send", "opa.runtime", "net.lookup_ip_addr"]);
     versions = /* @__PURE__ */ new Map();
     capabilities = /* @__PURE__ */ new Map();
@@ -36579,8 +37349,8 @@ function sortResults(results2) {
 }
 function stripMetadata(result2, info) {
   if (info || !result2.metadata) return result2;
-  const { code, effective_on, term } = result2.metadata;
-  const kept = { ...code !== void 0 ? { code } : {}, ...effective_on !== void 0 ? { effective_on } : {}, ...term !== void 0 ? { term } : {} };
+  const { code: code2, effective_on, term } = result2.metadata;
+  const kept = { ...code2 !== void 0 ? { code: code2 } : {}, ...effective_on !== void 0 ? { effective_on } : {}, ...term !== void 0 ? { term } : {} };
   const { metadata: _dropped, ...rest } = result2;
   return Object.keys(kept).length > 0 ? { ...rest, metadata: kept } : rest;
 }
@@ -36593,8 +37363,8 @@ var init_order = __esm({
 });
 
 // src/policy/rules/matchers.ts
-function matchersFor(code, term, collections) {
-  const parts = code.split(".");
+function matchersFor(code2, term, collections) {
+  const parts = code2.split(".");
   const rule = parts.length >= 2 ? parts[parts.length - 1] : void 0;
   const pkg = parts.length >= 2 ? parts[parts.length - 2] : parts[0];
   const base = [pkg, `${pkg}.*`, ...rule ? [`${pkg}.${rule}`] : []];
@@ -36706,16 +37476,16 @@ function augment(meta, info, effectiveTime) {
   }
   return out;
 }
-function excludeHint(code, term) {
-  if (Array.isArray(term) && term.length > 1) return `one or more of ${term.map((t2) => `"${code}:${t2}"`).join(", ")}`;
+function excludeHint(code2, term) {
+  if (Array.isArray(term) && term.length > 1) return `one or more of ${term.map((t2) => `"${code2}:${t2}"`).join(", ")}`;
   const t = Array.isArray(term) ? term[0] : term;
-  return t ? `"${code}:${t}"` : `"${code}"`;
+  return t ? `"${code2}:${t}"` : `"${code2}"`;
 }
 function withExcludeHint(r) {
   const meta = r.metadata;
-  const code = typeof meta?.code === "string" ? meta.code : void 0;
-  if (!meta || !code || typeof meta.description !== "string" || meta.description === "") return r;
-  const description = `${meta.description.replace(/\.$/, "")}. To exclude this rule add ${excludeHint(code, terms(meta))} to the \`exclude\` section of the policy configuration.`;
+  const code2 = typeof meta?.code === "string" ? meta.code : void 0;
+  if (!meta || !code2 || typeof meta.description !== "string" || meta.description === "") return r;
+  const description = `${meta.description.replace(/\.$/, "")}. To exclude this rule add ${excludeHint(code2, terms(meta))} to the \`exclude\` section of the policy configuration.`;
   return { ...r, metadata: { ...meta, description } };
 }
 function processSourceResults(raw, rules, source, spec, ctx, opts) {
@@ -36737,17 +37507,17 @@ function processSourceResults(raw, rules, source, spec, ctx, opts) {
   const reported = /* @__PURE__ */ new Set();
   for (const outcome of raw) {
     for (const result2 of outcome.results) {
-      let code = typeof result2.metadata.code === "string" ? result2.metadata.code : void 0;
-      if (!code) {
+      let code2 = typeof result2.metadata.code === "string" ? result2.metadata.code : void 0;
+      if (!code2) {
         const candidates = annotatedByRule.get(`${outcome.namespace}.${outcome.rule}`);
-        if (candidates?.length === 1) code = candidates[0].code;
+        if (candidates?.length === 1) code2 = candidates[0].code;
       }
-      const meta = augment({ ...result2.metadata, ...code ? { code } : {} }, code ? byCode2.get(code) : void 0, ctx.effectiveTime);
-      if (code) {
-        const matchers = matchersFor(code, terms(meta), stringList(meta.collections));
+      const meta = augment({ ...result2.metadata, ...code2 ? { code: code2 } : {} }, code2 ? byCode2.get(code2) : void 0, ctx.effectiveTime);
+      if (code2) {
+        const matchers = matchersFor(code2, terms(meta), stringList(meta.collections));
         noteMatches(matchers);
         if (!isIncluded(matchers, cfg)) continue;
-        reported.add(code);
+        reported.add(code2);
       }
       if (outcome.excepted) continue;
       const item = { msg: result2.msg, ...Object.keys(meta).length > 0 ? { metadata: meta } : {} };
@@ -37252,13 +38022,13 @@ ${offset}${err}${errEnd}`;
         return next >= src.length || src[next] === "\n" ? str4 + "\n" : str4;
       }
       // ^(---|...)
-      static atDocumentBoundary(src, offset, sep2) {
+      static atDocumentBoundary(src, offset, sep) {
         const ch0 = src[offset];
         if (!ch0) return true;
         const prev = src[offset - 1];
         if (prev && prev !== "\n") return false;
-        if (sep2) {
-          if (ch0 !== sep2) return false;
+        if (sep) {
+          if (ch0 !== sep) return false;
         } else {
           if (ch0 !== Char.DIRECTIVES_END && ch0 !== Char.DOCUMENT_END) return false;
         }
@@ -38434,7 +39204,7 @@ var require_parse_cst = __commonJS({
         const folded = this.type === PlainValue.Type.BLOCK_FOLDED;
         let atStart = true;
         let str4 = "";
-        let sep2 = "";
+        let sep = "";
         let prevMoreIndented = false;
         for (let i2 = start; i2 < end; ++i2) {
           for (let j = 0; j < bi; ++j) {
@@ -38443,21 +39213,21 @@ var require_parse_cst = __commonJS({
           }
           const ch2 = src[i2];
           if (ch2 === "\n") {
-            if (sep2 === "\n") str4 += "\n";
-            else sep2 = "\n";
+            if (sep === "\n") str4 += "\n";
+            else sep = "\n";
           } else {
             const lineEnd = PlainValue.Node.endOfLine(src, i2);
             const line = src.slice(i2, lineEnd);
             i2 = lineEnd;
             if (folded && (ch2 === " " || ch2 === "	") && i2 < keepStart) {
-              if (sep2 === " ") sep2 = "\n";
-              else if (!prevMoreIndented && !atStart && sep2 === "\n") sep2 = "\n\n";
-              str4 += sep2 + line;
-              sep2 = lineEnd < end && src[lineEnd] || "";
+              if (sep === " ") sep = "\n";
+              else if (!prevMoreIndented && !atStart && sep === "\n") sep = "\n\n";
+              str4 += sep + line;
+              sep = lineEnd < end && src[lineEnd] || "";
               prevMoreIndented = true;
             } else {
-              str4 += sep2 + line;
-              sep2 = folded && i2 < keepStart ? " " : "\n";
+              str4 += sep + line;
+              sep = folded && i2 < keepStart ? " " : "\n";
               prevMoreIndented = false;
             }
             if (atStart && line !== "") atStart = false;
@@ -38892,12 +39662,12 @@ var require_parse_cst = __commonJS({
         } = this.context;
         const cc = src.substr(offset, length);
         const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-        const code = ok ? parseInt(cc, 16) : NaN;
-        if (isNaN(code)) {
+        const code2 = ok ? parseInt(cc, 16) : NaN;
+        if (isNaN(code2)) {
           errors.push(new PlainValue.YAMLSyntaxError(this, `Invalid escape sequence ${src.substr(offset - 2, length + 2)}`));
           return src.substr(offset - 2, length + 2);
         }
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       }
       /**
        * Parses a "double quoted" value from the source
@@ -39830,12 +40600,12 @@ ${ctx.indent}`;
       for (const {
         format,
         test,
-        resolve: resolve11
+        resolve: resolve13
       } of tags) {
         if (test) {
           const match = str4.match(test);
           if (match) {
-            let res = resolve11.apply(null, match);
+            let res = resolve13.apply(null, match);
             if (!(res instanceof Scalar)) res = new Scalar(res);
             if (format) res.format = format;
             return res;
@@ -39997,8 +40767,8 @@ ${indent}${text.slice(fold + 1, end2)}`;
           case "u":
             {
               str4 += json2.slice(start, i2);
-              const code = json2.substr(i2 + 2, 4);
-              switch (code) {
+              const code2 = json2.substr(i2 + 2, 4);
+              switch (code2) {
                 case "0000":
                   str4 += "\\0";
                   break;
@@ -40024,7 +40794,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
                   str4 += "\\P";
                   break;
                 default:
-                  if (code.substr(0, 2) === "00") str4 += "\\x" + code.substr(2);
+                  if (code2.substr(0, 2) === "00") str4 += "\\x" + code2.substr(2);
                   else str4 += json2.substr(i2, 6);
               }
               i2 += 5;
@@ -43064,7 +43834,7 @@ var init_sprintf = __esm({
 });
 
 // src/policy/wasm/builtins.ts
-import { X509Certificate } from "node:crypto";
+import { X509Certificate as X509Certificate2 } from "node:crypto";
 function safe(fn) {
   return (...args) => {
     try {
@@ -43217,7 +43987,7 @@ function jsonPatch(doc, ops) {
 function parseCertificates(input) {
   const text = /-----BEGIN/.test(input) ? input : Buffer.from(input, "base64").toString("utf8");
   const pems = /-----BEGIN/.test(text) ? text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [] : [];
-  const certs = pems.length > 0 ? pems.map((p) => new X509Certificate(p)) : [new X509Certificate(Buffer.from(input, "base64"))];
+  const certs = pems.length > 0 ? pems.map((p) => new X509Certificate2(p)) : [new X509Certificate2(Buffer.from(input, "base64"))];
   return certs.map((c) => ({
     Version: 3,
     SerialNumber: BigInt(`0x${c.serialNumber}`).toString(),
@@ -43421,25 +44191,25 @@ var init_evaluate = __esm({
 });
 
 // src/policy/engine.ts
-import { readdir as readdir3, readFile as readFile10, stat as stat4 } from "node:fs/promises";
-import { join as join9, relative as relative2 } from "node:path";
+import { readdir as readdir3, readFile as readFile7, stat as stat5 } from "node:fs/promises";
+import { join as join10, relative as relative2 } from "node:path";
 async function regoFiles(root) {
   const out = [];
   const walk = async (dir) => {
-    const info = await stat4(dir);
+    const info = await stat5(dir);
     if (info.isFile()) {
-      if (dir.endsWith(".rego")) out.push({ path: dir, text: await readFile10(dir, "utf8") });
+      if (dir.endsWith(".rego")) out.push({ path: dir, text: await readFile7(dir, "utf8") });
       return;
     }
     for (const e of (await readdir3(dir, { withFileTypes: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (e.name.startsWith(".")) continue;
-      const p = join9(dir, e.name);
+      const p = join10(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) out.push({ path: relative2(root, p) || p, text: await readFile10(p, "utf8") });
+      else if (e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) out.push({ path: relative2(root, p) || p, text: await readFile7(p, "utf8") });
     }
   };
   await walk(root);
-  return out.map((f) => ({ ...f, path: f.path.startsWith("/") ? f.path : join9(root, f.path) }));
+  return out.map((f) => ({ ...f, path: f.path.startsWith("/") ? f.path : join10(root, f.path) }));
 }
 async function gatherPolicy(urls, opts) {
   const pinned = [];
@@ -43450,7 +44220,7 @@ async function gatherPolicy(urls, opts) {
     pinned.push(fetched.pinned);
     if (await isPolicyBundle(fetched.dir)) bundles.push(await readBundle(fetched.dir));
     else {
-      const unpacked = (await stat4(fetched.dir)).isDirectory() ? await readBundleDir(fetched.dir) : void 0;
+      const unpacked = (await stat5(fetched.dir)).isDirectory() ? await readBundleDir(fetched.dir) : void 0;
       if (unpacked) bundles.push(unpacked);
       else files.push(...await regoFiles(fetched.dir));
     }
@@ -43615,8 +44385,8 @@ var require_stream = __commonJS({
         return this.getBlock(1)[0];
       }
       getUint16() {
-        const block = this.getBlock(2);
-        return block[0] << 8 | block[1];
+        const block2 = this.getBlock(2);
+        return block2[0] << 8 | block2[1];
       }
       ensureCapacity(size) {
         if (this.start + size > this.view.byteLength) {
@@ -44829,7 +45599,7 @@ var require_cert = __commonJS({
     var EXTENSION_OID_BASIC_CONSTRAINTS = "2.5.29.19";
     var EXTENSION_OID_AUTHORITY_KEY_ID = "2.5.29.35";
     exports.EXTENSION_OID_SCT = "1.3.6.1.4.1.11129.2.4.2";
-    var X509Certificate9 = class _X509Certificate {
+    var X509Certificate10 = class _X509Certificate {
       root;
       constructor(asn1) {
         this.root = asn1;
@@ -44989,7 +45759,7 @@ var require_cert = __commonJS({
         return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(3));
       }
     };
-    exports.X509Certificate = X509Certificate9;
+    exports.X509Certificate = X509Certificate10;
   }
 });
 
@@ -46573,9 +47343,9 @@ var require_error3 = __commonJS({
       code;
       cause;
       /* eslint-disable-line @typescript-eslint/no-explicit-any */
-      constructor({ code, message, cause }) {
+      constructor({ code: code2, message, cause }) {
         super(message);
-        this.code = code;
+        this.code = code2;
         this.cause = cause;
         this.name = this.constructor.name;
       }
@@ -46618,7 +47388,7 @@ var require_trust = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.filterTLogAuthorities = exports.filterCertAuthorities = void 0;
-    exports.toTrustMaterial = toTrustMaterial3;
+    exports.toTrustMaterial = toTrustMaterial4;
     var core_1 = require_dist3();
     var protobuf_specs_1 = require_dist4();
     var error_1 = require_error3();
@@ -46631,7 +47401,7 @@ var require_trust = __commonJS({
     Object.defineProperty(exports, "filterTLogAuthorities", { enumerable: true, get: function() {
       return filter_1.filterTLogAuthorities;
     } });
-    function toTrustMaterial3(root, keys) {
+    function toTrustMaterial4(root, keys) {
       const keyFinder = typeof keys === "function" ? keys : keyLocator(keys);
       return {
         certificateAuthorities: root.certificateAuthorities.map(createCertAuthority),
@@ -48092,7 +48862,7 @@ var require_dist5 = __commonJS({
 });
 
 // src/sigstore/verify-entity.ts
-import { X509Certificate as X509Certificate2 } from "node:crypto";
+import { X509Certificate as X509Certificate3 } from "node:crypto";
 function explain(err) {
   if (err instanceof import_verify.VerificationError || err instanceof import_verify.PolicyError) {
     switch (err.code) {
@@ -48140,7 +48910,7 @@ function claimedSigningTimes(bundle) {
 function leafCertificate(bundle) {
   const content = bundle.verificationMaterial.content;
   const raw = content.$case === "x509CertificateChain" ? content.x509CertificateChain.certificates[0]?.rawBytes : content.$case === "certificate" ? content.certificate.rawBytes : void 0;
-  return raw ? new X509Certificate2(raw) : void 0;
+  return raw ? new X509Certificate3(raw) : void 0;
 }
 function validityAtSigning(leaf, times) {
   const from = new Date(leaf.validFrom);
@@ -48955,7 +49725,7 @@ var init_legacy_bundle = __esm({
 });
 
 // src/sigstore/rekor-binding.ts
-import { createPublicKey as createPublicKey3, X509Certificate as X509Certificate4 } from "node:crypto";
+import { createPublicKey as createPublicKey3, X509Certificate as X509Certificate5 } from "node:crypto";
 function spki(key) {
   return key.export({ type: "spki", format: "der" });
 }
@@ -48963,7 +49733,7 @@ function keyFromVerifierV2(verifier) {
   const cert = get(verifier, "x509Certificate", "rawBytes");
   const key = get(verifier, "publicKey", "rawBytes");
   try {
-    if (typeof cert === "string") return new X509Certificate4(Buffer.from(cert, "base64")).publicKey;
+    if (typeof cert === "string") return new X509Certificate5(Buffer.from(cert, "base64")).publicKey;
     if (typeof key === "string") return createPublicKey3({ key: Buffer.from(key, "base64"), format: "der", type: "spki" });
   } catch {
     return void 0;
@@ -48974,7 +49744,7 @@ function keyFromBody(pemB64) {
   if (typeof pemB64 !== "string") return void 0;
   const pem = Buffer.from(pemB64, "base64").toString("utf8");
   try {
-    if (pem.includes("CERTIFICATE")) return new X509Certificate4(pem).publicKey;
+    if (pem.includes("CERTIFICATE")) return new X509Certificate5(pem).publicKey;
     return createPublicKey3(pem);
   } catch {
     return void 0;
@@ -50279,19 +51049,19 @@ var require_commonjs2 = __commonJS({
     }
     function maskUnmatchedOpens(masked, budget) {
       budget.remaining -= masked.length;
-      const open2 = [];
+      const open4 = [];
       for (let i2 = 0; i2 < masked.length; i2++) {
         const c = masked.charCodeAt(i2);
         if (c === 123) {
-          open2.push(i2);
-        } else if (c === 125 && open2.length) {
-          open2.pop();
+          open4.push(i2);
+        } else if (c === 125 && open4.length) {
+          open4.pop();
         }
       }
       let out = "";
       let last = 0;
-      for (let i2 = 0; i2 < open2.length; i2++) {
-        const at = open2[i2];
+      for (let i2 = 0; i2 < open4.length; i2++) {
+        const at = open4[i2];
         out += masked.slice(last, at) + "\0";
         last = at + 1;
       }
@@ -52135,10 +52905,10 @@ var require_commonjs3 = __commonJS({
           }
           return filtered.join("/");
         }).join("|");
-        const [open2, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
-        re = "^" + open2 + re + close + "$";
+        const [open4, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
+        re = "^" + open4 + re + close + "$";
         if (this.partial) {
-          re = "^(?:\\/|" + open2 + re.slice(1, -1) + close + ")$";
+          re = "^(?:\\/|" + open4 + re.slice(1, -1) + close + ")$";
         }
         if (this.negate)
           re = "^(?!" + re + ").+$";
@@ -54139,13 +54909,13 @@ var require_lib2 = __commonJS({
         unref: options.unref,
         maxRetryTime: options.maxRetryTime
       });
-      return new Promise(function(resolve11, reject) {
+      return new Promise(function(resolve13, reject) {
         operation.attempt(async (number) => {
           try {
             const result2 = await fn((err) => {
               throw Object.assign(new Error("Retrying"), { code: "EPROMISERETRY", retried: err });
             }, number, operation);
-            return resolve11(result2);
+            return resolve13(result2);
           } catch (err) {
             if (!isRetryError(err)) {
               return reject(err);
@@ -54274,12 +55044,12 @@ var require_fetcher = __commonJS({
     };
     exports.DefaultFetcher = DefaultFetcher;
     var writeBufferToStream = async (stream, buffer) => {
-      return new Promise((resolve11, reject) => {
+      return new Promise((resolve13, reject) => {
         stream.write(buffer, (err) => {
           if (err) {
             reject(err);
           }
-          resolve11(true);
+          resolve13(true);
         });
       });
     };
@@ -54458,13 +55228,13 @@ var require_store = __commonJS({
         }
         this.root.verifyDelegate(models_1.MetadataKind.Snapshot, newSnapshot);
         if (this.snapshot) {
-          Object.entries(this.snapshot.signed.meta).forEach(([fileName, fileInfo]) => {
-            const newFileInfo = newSnapshot.signed.meta[fileName];
+          Object.entries(this.snapshot.signed.meta).forEach(([fileName2, fileInfo]) => {
+            const newFileInfo = newSnapshot.signed.meta[fileName2];
             if (!newFileInfo) {
-              throw new error_1.RepositoryError(`Missing file ${fileName} in new snapshot`);
+              throw new error_1.RepositoryError(`Missing file ${fileName2} in new snapshot`);
             }
             if (newFileInfo.version < fileInfo.version) {
-              throw new error_1.BadVersionError(`New version ${newFileInfo.version} of ${fileName} is less than current version ${fileInfo.version}`);
+              throw new error_1.BadVersionError(`New version ${newFileInfo.version} of ${fileName2} is less than current version ${fileInfo.version}`);
             }
           });
         }
@@ -54545,9 +55315,9 @@ var require_url = __commonJS({
   "node_modules/tuf-js/dist/utils/url.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.join = join15;
+    exports.join = join16;
     var url_1 = __require("url");
-    function join15(base, path) {
+    function join16(base, path) {
       return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path)).toString();
     }
     function ensureTrailingSlash(path) {
@@ -54685,10 +55455,10 @@ var require_updater = __commonJS({
           targetFilePath = dir ? `${dir}/${filename}` : filename;
         }
         const targetUrl = url.join(targetBaseUrl, targetFilePath);
-        await this.fetcher.downloadFile(targetUrl, targetInfo.length, async (fileName) => {
-          await targetInfo.verify(fs3.createReadStream(fileName));
+        await this.fetcher.downloadFile(targetUrl, targetInfo.length, async (fileName2) => {
+          await targetInfo.verify(fs3.createReadStream(fileName2));
           log("WRITE %s", targetPath);
-          fs3.copyFileSync(fileName, targetPath);
+          fs3.copyFileSync(fileName2, targetPath);
         });
         return targetPath;
       }
@@ -54706,8 +55476,8 @@ var require_updater = __commonJS({
         }
         return;
       }
-      loadLocalMetadata(fileName) {
-        const filePath = path.join(this.dir, `${fileName}.json`);
+      loadLocalMetadata(fileName2) {
+        const filePath = path.join(this.dir, `${fileName2}.json`);
         log("READ %s", filePath);
         return fs3.readFileSync(filePath);
       }
@@ -54736,11 +55506,11 @@ var require_updater = __commonJS({
       }
       // Load local and remote timestamp metadata.
       // Client workflow 5.4: update timestamp role
-      async loadTimestamp({ checkRemote } = { checkRemote: true }) {
+      async loadTimestamp({ checkRemote: checkRemote2 } = { checkRemote: true }) {
         try {
           const data = this.loadLocalMetadata(models_1.MetadataKind.Timestamp);
           this.trustedSet.updateTimestamp(data);
-          if (!checkRemote) {
+          if (!checkRemote2) {
             return;
           }
         } catch (error2) {
@@ -54954,9 +55724,9 @@ var require_error7 = __commonJS({
     var TUFError = class extends Error {
       code;
       cause;
-      constructor({ code, message, cause }) {
+      constructor({ code: code2, message, cause }) {
         super(message);
-        this.code = code;
+        this.code = code2;
         this.cause = cause;
         this.name = this.constructor.name;
       }
@@ -54978,7 +55748,7 @@ var require_target = __commonJS({
     var error_1 = require_error7();
     async function readTarget(tuf, targetPath) {
       const path = await getTargetPath(tuf, targetPath);
-      return new Promise((resolve11, reject) => {
+      return new Promise((resolve13, reject) => {
         fs_1.default.readFile(path, "utf-8", (err, data) => {
           if (err) {
             reject(new error_1.TUFError({
@@ -54987,7 +55757,7 @@ var require_target = __commonJS({
               cause: err
             }));
           } else {
-            resolve11(data);
+            resolve13(data);
           }
         });
       });
@@ -55178,28 +55948,61 @@ var init_seeds = __esm({
 });
 
 // src/sigstore/trust-root.ts
-import { X509Certificate as X509Certificate8, createHash as createHash5, createPublicKey as createPublicKey6 } from "node:crypto";
-import { readFile as readFile11 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+var trust_root_exports = {};
+__export(trust_root_exports, {
+  DEFAULT_TUF_MIRROR: () => DEFAULT_TUF_MIRROR,
+  assertTrustedRootComplete: () => assertTrustedRootComplete,
+  assertTrustedRootUsable: () => assertTrustedRootUsable,
+  lazyTrustedRoot: () => lazyTrustedRoot,
+  loadTrustedRoot: () => loadTrustedRoot
+});
+import { X509Certificate as X509Certificate9, createHash as createHash5, createPublicKey as createPublicKey6 } from "node:crypto";
+import { readFile as readFile8 } from "node:fs/promises";
+import { join as join11 } from "node:path";
 function embeddedRoot() {
   const target = seeds_default[DEFAULT_TUF_MIRROR]?.targets["trusted_root.json"];
   if (!target) throw new EnvironmentError("TRUST_ROOT_MISSING", "@sigstore/tuf ships no embedded trusted_root.json; pass --trusted-root", { value: "seeds.json" });
   return JSON.parse(Buffer.from(target, "base64").toString("utf8"));
 }
-async function readJson(path, what) {
+async function readNamed(path, origin) {
   try {
-    return JSON.parse(await readFile11(path, "utf8"));
+    return await readFile8(path, "utf8");
   } catch (err) {
-    throw new InputError("TRUST_ROOT_UNREADABLE", `${what} ${path}: ${errorMessage(err)}`, { value: path });
+    throw new InputError("TRUST_ROOT_UNREADABLE", `${origin} ${path}: ${errorMessage(err)}`, { value: origin });
   }
 }
-async function pemCertificates(path, what) {
-  const text = await readFile11(path, "utf8").catch((err) => {
-    throw new InputError("TRUST_ROOT_UNREADABLE", `${what} ${path}: ${errorMessage(err)}`, { value: path });
+async function readJson(path, origin) {
+  const text = await readNamed(path, origin);
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch (err) {
+    throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: not JSON (${errorMessage(err)})`, { value: origin });
+  }
+  if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) {
+    throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: not a JSON object`, { value: origin });
+  }
+  return json2;
+}
+async function pemCertificates(path, origin) {
+  const blocks = (await readNamed(path, origin)).match(PEM_CERTS) ?? [];
+  if (blocks.length === 0) throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: no PEM certificates`, { value: origin });
+  return blocks.map((pem, i2) => {
+    try {
+      return new X509Certificate9(pem);
+    } catch (err) {
+      throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: certificate ${i2 + 1} does not parse (${errorMessage(err)})`, { value: origin });
+    }
   });
-  const certs = (text.match(PEM_CERTS) ?? []).map((p) => new X509Certificate8(p));
-  if (certs.length === 0) throw new InputError("TRUST_ROOT_UNREADABLE", `${what} ${path}: no PEM certificates`, { value: path });
-  return certs;
+}
+async function pemPublicKey(path, origin) {
+  const pem = await readNamed(path, origin);
+  try {
+    createPublicKey6(pem);
+  } catch (err) {
+    throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: not a PEM public key (${errorMessage(err)})`, { value: origin });
+  }
+  return pem;
 }
 function keyDetails(pem) {
   const key = createPublicKey6(pem);
@@ -55238,56 +56041,89 @@ function assertTrustedRootComplete(root, origin) {
     });
   }
 }
+function assertTrustedRootUsable(root, origin) {
+  assertTrustedRootComplete(root, origin);
+  let material;
+  try {
+    material = (0, import_verify4.toTrustMaterial)(import_protobuf_specs3.TrustedRoot.fromJSON(root));
+  } catch (err) {
+    throw new InputError("TRUST_ROOT_INVALID", `${origin}: not a usable Sigstore trusted root (${errorMessage(err)})`, { value: origin });
+  }
+  const { tlogs, ctlogs, certificateAuthorities, timestampAuthorities } = material;
+  if (tlogs.length + ctlogs.length + certificateAuthorities.length + timestampAuthorities.length === 0) {
+    throw new InputError("TRUST_ROOT_INVALID", `${origin}: the trusted root lists no transparency log, CT log, certificate authority or timestamp authority`, { value: origin });
+  }
+}
+async function assertTufRoot(path) {
+  const root = await readJson(path, "--tuf-root");
+  const signed = root.signed;
+  if (signed?._type !== "root" || !Array.isArray(root.signatures)) {
+    throw new InputError("TRUST_ROOT_INVALID", `--tuf-root ${path}: not a TUF root.json (signed._type "root" and signatures expected)`, { value: "--tuf-root" });
+  }
+}
+async function fromTuf(opts, mirror) {
+  if (mirror !== DEFAULT_TUF_MIRROR && !opts.tufRoot) {
+    throw new InputError("TUF_ROOT_MISSING", `--tuf-mirror ${mirror} needs --tuf-root (the repository's initial root.json), as cosign initialize does`, { value: "--tuf-mirror" });
+  }
+  if (opts.tufRoot) await assertTufRoot(opts.tufRoot);
+  try {
+    const tr = await (0, import_tuf.getTrustedRoot)({
+      mirrorURL: mirror,
+      ...opts.tufRoot ? { rootPath: opts.tufRoot } : {},
+      cachePath: join11(opts.cacheDir, "tuf", encodeURIComponent(mirror)),
+      forceInit: true
+    });
+    return import_protobuf_specs3.TrustedRoot.toJSON(tr);
+  } catch (err) {
+    throw new EnvironmentError("TUF_FAILED", `--tuf-mirror ${mirror}: could not obtain trusted_root.json from the TUF repository: ${errorMessage(err)}`, { value: "--tuf-mirror" });
+  }
+}
 async function loadTrustedRoot(opts) {
   let root;
+  const origins = [];
   if (opts.trustedRootFile) {
     root = await readJson(opts.trustedRootFile, "--trusted-root");
-    assertTrustedRootComplete(root, opts.trustedRootFile);
+    assertTrustedRootUsable(root, `--trusted-root ${opts.trustedRootFile}`);
+    origins.push("--trusted-root");
   } else if (opts.tufMirror) {
-    if (opts.tufMirror !== DEFAULT_TUF_MIRROR && !opts.tufRoot) {
-      throw new InputError("TUF_ROOT_MISSING", `--tuf-mirror ${opts.tufMirror} needs --tuf-root (the repository's initial root.json), as cosign initialize does`, { value: opts.tufMirror });
-    }
-    try {
-      const tr = await (0, import_tuf.getTrustedRoot)({
-        mirrorURL: opts.tufMirror,
-        ...opts.tufRoot ? { rootPath: opts.tufRoot } : {},
-        cachePath: join10(opts.cacheDir, "tuf", encodeURIComponent(opts.tufMirror)),
-        forceInit: true
-      });
-      root = import_protobuf_specs3.TrustedRoot.toJSON(tr);
-    } catch (err) {
-      throw new EnvironmentError("TUF_FAILED", `could not obtain trusted_root.json from the TUF repository at ${opts.tufMirror}: ${errorMessage(err)}`, { value: opts.tufMirror });
-    }
+    root = await fromTuf(opts, opts.tufMirror);
+    origins.push(`--tuf-mirror ${opts.tufMirror}`);
   } else {
     root = embeddedRoot();
   }
   const env = opts.env;
   if (env.SIGSTORE_REKOR_PUBLIC_KEY) {
-    const pem = await readFile11(env.SIGSTORE_REKOR_PUBLIC_KEY, "utf8");
+    const pem = await pemPublicKey(env.SIGSTORE_REKOR_PUBLIC_KEY, "SIGSTORE_REKOR_PUBLIC_KEY");
     root = { ...root, tlogs: [logEntry(pem, opts.rekorUrl ?? PRODUCTION_REKOR)] };
+    origins.push("SIGSTORE_REKOR_PUBLIC_KEY");
   }
   if (env.SIGSTORE_CT_LOG_PUBLIC_KEY_FILE) {
-    const pem = await readFile11(env.SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, "utf8");
+    const pem = await pemPublicKey(env.SIGSTORE_CT_LOG_PUBLIC_KEY_FILE, "SIGSTORE_CT_LOG_PUBLIC_KEY_FILE");
     root = { ...root, ctlogs: [logEntry(pem, "https://ctfe.local")] };
+    origins.push("SIGSTORE_CT_LOG_PUBLIC_KEY_FILE");
   }
   if (env.SIGSTORE_ROOT_FILE) {
     root = { ...root, certificateAuthorities: [authority(await pemCertificates(env.SIGSTORE_ROOT_FILE, "SIGSTORE_ROOT_FILE"), "https://fulcio.local")] };
+    origins.push("SIGSTORE_ROOT_FILE");
   }
   if (env.SIGSTORE_TSA_CERTIFICATE_FILE) {
     root = { ...root, timestampAuthorities: [authority(await pemCertificates(env.SIGSTORE_TSA_CERTIFICATE_FILE, "SIGSTORE_TSA_CERTIFICATE_FILE"), "https://tsa.local")] };
+    origins.push("SIGSTORE_TSA_CERTIFICATE_FILE");
   }
+  if (origins.length > 0) assertTrustedRootUsable(root, `the trust root from ${origins.join(", ")}`);
   return root;
 }
 function lazyTrustedRoot(opts) {
   let p;
   return () => p ??= loadTrustedRoot(opts);
 }
-var import_protobuf_specs3, import_tuf, DEFAULT_TUF_MIRROR, PRODUCTION_REKOR, PEM_CERTS;
+var import_protobuf_specs3, import_tuf, import_verify4, DEFAULT_TUF_MIRROR, PRODUCTION_REKOR, PEM_CERTS;
 var init_trust_root = __esm({
   "src/sigstore/trust-root.ts"() {
     "use strict";
     import_protobuf_specs3 = __toESM(require_dist4(), 1);
     import_tuf = __toESM(require_dist9(), 1);
+    import_verify4 = __toESM(require_dist5(), 1);
     init_seeds();
     init_errors();
     DEFAULT_TUF_MIRROR = "https://tuf-repo-cdn.sigstore.dev";
@@ -55843,7 +56679,7 @@ async function* inCompletionOrder(promises3) {
     });
   }
   for (let yielded = 0; yielded < promises3.length; yielded++) {
-    while (settled.length === 0) await new Promise((resolve11) => wake = resolve11);
+    while (settled.length === 0) await new Promise((resolve13) => wake = resolve13);
     yield settled.shift();
   }
 }
@@ -55862,7 +56698,7 @@ var init_pool = __esm({
           this.free--;
           return;
         }
-        await new Promise((resolve11) => this.queue.push(resolve11));
+        await new Promise((resolve13) => this.queue.push(resolve13));
       }
       release() {
         const next = this.queue.shift();
@@ -55876,28 +56712,28 @@ var init_pool = __esm({
 
 // src/validate/verdict-cache.ts
 import { createHash as createHash6 } from "node:crypto";
-import { mkdir as mkdir6, readFile as readFile12, rename as rename4, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { mkdir as mkdir7, readFile as readFile9, rename as rename5, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join12 } from "node:path";
 function verdictKey(parts) {
   return createHash6("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 function diskVerdictCache(dir) {
-  const root = join11(dir, "verdicts");
+  const root = join12(dir, "verdicts");
   return {
     async get(key) {
       try {
-        return JSON.parse(await readFile12(join11(root, key.slice(0, 2), `${key}.json`), "utf8"));
+        return JSON.parse(await readFile9(join12(root, key.slice(0, 2), `${key}.json`), "utf8"));
       } catch {
         return void 0;
       }
     },
     async put(key, value) {
-      const d = join11(root, key.slice(0, 2));
+      const d = join12(root, key.slice(0, 2));
       try {
-        await mkdir6(d, { recursive: true });
-        const tmp = join11(d, `${key}.${process.pid}.tmp`);
+        await mkdir7(d, { recursive: true });
+        const tmp = join12(d, `${key}.${process.pid}.tmp`);
         await writeFile7(tmp, JSON.stringify(value));
-        await rename4(tmp, join11(d, `${key}.json`));
+        await rename5(tmp, join12(d, `${key}.json`));
       } catch {
       }
     }
@@ -55991,9 +56827,9 @@ async function withTimeout(ms, work) {
   }
 }
 function runValidateImage(config, options = {}) {
-  return withTimeout(config.timeoutMs, run3(config, options));
+  return withTimeout(config.timeoutMs, run2(config, options));
 }
-async function run3(config, options) {
+async function run2(config, options) {
   const log = options.log ?? (() => void 0);
   const now = options.now ?? /* @__PURE__ */ new Date();
   const effectiveTime = config.effectiveTime.kind === "fixed" ? config.effectiveTime.time : now;
@@ -56137,15 +56973,15 @@ var init_run = __esm({
 });
 
 // src/policy/build.ts
-import { readdir as readdir4, readFile as readFile13, stat as stat5 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { readdir as readdir4, readFile as readFile10, stat as stat6 } from "node:fs/promises";
+import { join as join13 } from "node:path";
 async function rego(dir) {
-  if ((await stat5(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile13(dir, "utf8") }] : [];
+  if ((await stat6(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile10(dir, "utf8") }] : [];
   const out = [];
   for (const e of (await readdir4(dir, { withFileTypes: true, recursive: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
     if (e.isFile() && e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) {
-      const p = join12(e.parentPath, e.name);
-      out.push({ path: p, text: await readFile13(p, "utf8") });
+      const p = join13(e.parentPath, e.name);
+      out.push({ path: p, text: await readFile10(p, "utf8") });
     }
   }
   return out;
@@ -56189,7 +57025,7 @@ var policy_build_exports = {};
 __export(policy_build_exports, {
   runPolicyBuild: () => runPolicyBuild
 });
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 async function runPolicyBuild(argv, io) {
   const flags = parseFlags(argv, FLAGS);
   const policy = getString(flags, "policy");
@@ -56197,7 +57033,7 @@ async function runPolicyBuild(argv, io) {
   if (policy === "" || output === "") {
     throw new InputError("POLICY_BUILD_USAGE", "vouch policy build needs --policy and --output (e.g. --output bundle.tar.gz)", { value: argv.join(" ") });
   }
-  const out = resolve8(io.cwd, output);
+  const out = resolve10(io.cwd, output);
   await buildPolicyBundle(policy, out, {
     baseDir: io.cwd,
     cacheDir: getString(flags, "cache-dir") || defaultCacheDir(process.env),
@@ -56250,15 +57086,15 @@ var merge_reports_exports = {};
 __export(merge_reports_exports, {
   runMergeReports: () => runMergeReports
 });
-import { readFile as readFile14 } from "node:fs/promises";
-import { resolve as resolve9 } from "node:path";
+import { readFile as readFile11 } from "node:fs/promises";
+import { resolve as resolve11 } from "node:path";
 async function runMergeReports(argv, io) {
   const flags = parseFlags(argv, FLAGS2);
-  const files = flags.positionals.map((f) => resolve9(io.cwd, f));
+  const files = flags.positionals.map((f) => resolve11(io.cwd, f));
   const reports = [];
   for (const f of files) {
     try {
-      reports.push(JSON.parse(await readFile14(f, "utf8")));
+      reports.push(JSON.parse(await readFile11(f, "utf8")));
     } catch (err) {
       throw new InputError("MERGE_UNREADABLE", `${f}: ${errorMessage(err)}`, { value: f });
     }
@@ -56291,23 +57127,32 @@ __export(cli_exports, {
   demoArgs: () => demoArgs,
   parseValidateArgs: () => parseValidateArgs,
   runCli: () => runCli,
+  runnerSafeIO: () => runnerSafeIO,
   validateAndReport: () => validateAndReport
 });
-import { dirname as dirname3, join as join13 } from "node:path";
+import { dirname as dirname5, join as join14 } from "node:path";
 import { fileURLToPath } from "node:url";
+function runnerSafeIO(io) {
+  const { stdout } = io;
+  return {
+    ...io,
+    stdout: { write: (text) => stdout.write(text), guard: runnerSafeOutput, ...stdout.isTTY !== void 0 ? { isTTY: stdout.isTTY } : {} },
+    stderr: runnerSafeWriter(io.stderr)
+  };
+}
 function demoArgs() {
-  const root = join13(dirname3(fileURLToPath(import.meta.url)), "..");
-  const repo = root.endsWith("/src") ? dirname3(root) : root;
-  const demo = join13(repo, "examples", "demo");
+  const root = join14(dirname5(fileURLToPath(import.meta.url)), "..");
+  const repo = root.endsWith("/src") ? dirname5(root) : root;
+  const demo = join14(repo, "examples", "demo");
   return {
     cwd: repo,
     argv: [
       "--images",
-      join13(demo, "components.yaml"),
+      join14(demo, "components.yaml"),
       "--public-key",
-      join13(demo, "cosign.pub"),
+      join14(demo, "cosign.pub"),
       "--policy",
-      join13(demo, "policy.yaml"),
+      join14(demo, "policy.yaml"),
       "--ignore-rekor",
       "--show-successes",
       "--info",
@@ -56320,12 +57165,15 @@ async function parseValidateArgs(argv, env, cwd = process.cwd()) {
   return (await Promise.resolve().then(() => (init_run_config(), run_config_exports))).buildRunConfig(argv, env, cwd);
 }
 async function validateAndReport(inv, io, env, log) {
-  const [{ runValidateImage: runValidateImage2 }, { writeOutputs: writeOutputs2 }, { shouldColor: shouldColor2 }] = await Promise.all([
+  const [{ runValidateImage: runValidateImage2 }, { writeOutputs: writeOutputs2 }, { shouldColor: shouldColor2 }, { loadTrustedRoot: loadTrustedRoot2 }] = await Promise.all([
     Promise.resolve().then(() => (init_run(), run_exports)),
     Promise.resolve().then(() => (init_targets(), targets_exports)),
-    Promise.resolve().then(() => (init_text(), text_exports))
+    Promise.resolve().then(() => (init_text(), text_exports)),
+    Promise.resolve().then(() => (init_trust_root(), trust_root_exports))
   ]);
-  const result2 = await runValidateImage2(inv.config, { log, env });
+  const { config } = inv;
+  await loadTrustedRoot2({ ...config.trust, ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}, cacheDir: config.cacheDir, env });
+  const result2 = await runValidateImage2(config, { log, env });
   await writeOutputs2(
     {
       report: result2.report,
@@ -56349,7 +57197,8 @@ function printError(err, io, debug2) {
 `);
   return err instanceof VouchError ? err.exitCode : ExitCode2.Internal;
 }
-async function runCli(argv, env, io) {
+async function runCli(argv, env, cliIO) {
+  const io = env.GITHUB_ACTIONS === "true" ? runnerSafeIO(cliIO) : cliIO;
   const debug2 = argv.includes("--debug") || argv.includes("--verbose");
   try {
     const [cmd, sub, ...rest] = argv;
@@ -56403,6 +57252,7 @@ var init_cli = __esm({
     "use strict";
     init_errors();
     init_version();
+    init_runner_commands();
     USAGE = `vouch ${VERSION}: verify container image signatures, attestations and policy (ec-compatible)
 
 Usage:
@@ -56440,6 +57290,22 @@ var init_snapshot_lines = __esm({
   }
 });
 
+// src/faces/strict.ts
+function strictSetting(value, name) {
+  if (value === void 0) return { strict: true };
+  const v = value.replace(JSON_SPACE, "");
+  if (v === "false") return { strict: false };
+  if (v === "true") return { strict: true };
+  return { strict: true, note: `${name}=${JSON.stringify(value)} is not "true" or "false": the step fails when the policy fails (only "false" turns that off)` };
+}
+var JSON_SPACE;
+var init_strict = __esm({
+  "src/faces/strict.ts"() {
+    "use strict";
+    JSON_SPACE = /^[ \t\n\r]+|[ \t\n\r]+$/g;
+  }
+});
+
 // src/faces/github.ts
 var github_exports = {};
 __export(github_exports, {
@@ -56447,8 +57313,8 @@ __export(github_exports, {
   jobSummary: () => jobSummary,
   runGitHubAction: () => runGitHubAction
 });
-import { readFile as readFile15 } from "node:fs/promises";
-import { relative as relative3, resolve as resolve10 } from "node:path";
+import { readFile as readFile12 } from "node:fs/promises";
+import { relative as relative3, resolve as resolve12 } from "node:path";
 function actionArgs(input) {
   const args = [];
   const str4 = (name, flag = name) => {
@@ -56472,7 +57338,7 @@ function actionArgs(input) {
   str4("tuf-mirror");
   str4("tuf-root");
   str4("trusted-root");
-  bool2("strict");
+  args.push(`--strict=${strictSetting(input("strict"), "strict").strict}`);
   bool2("info");
   bool2("show-successes");
   str4("effective-time");
@@ -56484,9 +57350,6 @@ function actionArgs(input) {
   if (report) args.push("--output", `json=${report}`);
   if (junit) args.push("--output", `junit=${junit}`);
   return args;
-}
-function escapeCell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 function jobSummary(report) {
   const t = totals(report);
@@ -56500,11 +57363,11 @@ function jobSummary(report) {
   const failing = report.components.filter((c) => !c.success);
   for (const [i2, c] of failing.entries()) {
     const rows = (c.violations ?? []).map(
-      (v) => `| \`${escapeCell(String(v.metadata?.code ?? ""))}\` | ${escapeCell(v.msg)} | ${escapeCell(String(v.metadata?.solution ?? ""))} |`
+      (v) => `| <code>${markdownText(String(v.metadata?.code ?? ""))}</code> | ${markdownText(v.msg)} | ${markdownText(String(v.metadata?.solution ?? ""))} |`
     );
-    const block = `<details><summary>\u2715 ${escapeCell(c.name)} \u2014 ${c.violations?.length ?? 0} violation(s)</summary>
+    const block2 = `<details><summary>\u2715 ${markdownText(c.name)} \u2014 ${c.violations?.length ?? 0} violation(s)</summary>
 
-\`${c.containerImage}\`
+<code>${markdownText(c.containerImage)}</code>
 
 | Rule | Message | Solution |
 |---|---|---|
@@ -56513,12 +57376,12 @@ ${rows.join("\n")}
 </details>
 
 `;
-    if (out.length + block.length > SUMMARY_LIMIT) {
+    if (out.length + block2.length > SUMMARY_LIMIT) {
       out += `_${failing.length - i2} more failing component(s) not shown: the summary is limited to 1 MiB; see the JSON report._
 `;
       break;
     }
-    out += block;
+    out += block2;
   }
   return out;
 }
@@ -56542,9 +57405,13 @@ function annotate(report, snapshotText, snapshotFile, originalImages) {
 }
 async function runGitHubAction(env) {
   try {
-    const args = actionArgs((name) => getInput(name));
+    const input = (name) => getInput(name, { trimWhitespace: false });
+    const { note } = strictSetting(input("strict"), "strict");
+    if (note) warning(note);
+    const args = actionArgs(input);
     const inv = await parseValidateArgs(args, env, env.GITHUB_WORKSPACE ?? process.cwd());
-    const result2 = await validateAndReport(inv, { stdout: process.stdout, stderr: process.stderr, cwd: inv.config.baseDir }, env, (m) => debug(m));
+    const io = runnerSafeIO({ stdout: process.stdout, stderr: process.stderr, cwd: inv.config.baseDir });
+    const result2 = await validateAndReport(inv, io, env, (m) => debug(m));
     const { report } = result2;
     const t = totals(report);
     setOutput("result", t.result);
@@ -56554,10 +57421,10 @@ async function runGitHubAction(env) {
     setOutput("successes", String(t.successes));
     const reportPath = getInput("report-path").trim();
     const junitPath = getInput("junit-path").trim();
-    if (reportPath) setOutput("report-path", resolve10(inv.config.baseDir, reportPath));
-    if (junitPath) setOutput("junit-path", resolve10(inv.config.baseDir, junitPath));
+    if (reportPath) setOutput("report-path", resolve12(inv.config.baseDir, reportPath));
+    if (junitPath) setOutput("junit-path", resolve12(inv.config.baseDir, junitPath));
     setOutput("test-output", render("appstudio", { report, policyInputs: [], createdAt: /* @__PURE__ */ new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
-    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile15(inv.config.snapshotFile, "utf8") : void 0);
+    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile12(inv.config.snapshotFile, "utf8") : void 0);
     annotate(report, snapshotText, inv.config.snapshotFile, inv.config.snapshot.components.map((c) => c.containerImage));
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(jobSummary(report)).write();
     if (!report.success && inv.config.strict) setFailed(`vouch: ${t.failures} violation(s) in ${report.components.filter((c) => !c.success).length} component(s)`);
@@ -56575,8 +57442,10 @@ var init_github = __esm({
     init_errors();
     init_counts();
     init_render();
+    init_escape();
     init_cli();
     init_snapshot_lines();
+    init_strict();
     SUMMARY_LIMIT = 1024 * 1024 - 4096;
   }
 });
@@ -56587,8 +57456,8 @@ __export(tekton_exports, {
   runTektonStep: () => runTektonStep,
   tektonArgs: () => tektonArgs
 });
-import { mkdir as mkdir7, writeFile as writeFile8 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { writeFile as writeFile8 } from "node:fs/promises";
+import { join as join15 } from "node:path";
 function tektonArgs(env, resultsDir, reportsDir) {
   const args = [];
   const str4 = (name, flag) => {
@@ -56612,10 +57481,10 @@ function tektonArgs(env, resultsDir, reportsDir) {
   str4("WORKERS", "workers");
   if (env.INFO === void 0 || truthy(env.INFO)) args.push("--info");
   args.push("--strict=false", "--show-successes", "--timeout", "0");
-  args.push("--output", `text=${join14(reportsDir, "text-report.txt")}?show-successes=false`);
-  args.push("--output", `json=${join14(reportsDir, "report-json.json")}`);
-  args.push("--output", `junit=${join14(reportsDir, "junit.xml")}`);
-  args.push("--output", `appstudio=${join14(resultsDir, "TEST_OUTPUT")}`);
+  args.push("--output", `text=${join15(reportsDir, "text-report.txt")}?show-successes=false`);
+  args.push("--output", `json=${join15(reportsDir, "report-json.json")}`);
+  args.push("--output", `junit=${join15(reportsDir, "junit.xml")}`);
+  args.push("--output", `appstudio=${join15(resultsDir, "TEST_OUTPUT")}`);
   args.push("--output", "text?show-successes=false");
   return args;
 }
@@ -56623,9 +57492,14 @@ async function runTektonStep(env) {
   const resultsDir = env.VOUCH_TEKTON_RESULTS_DIR || "/tekton/results";
   const homeDir = env.HOMEDIR || env.HOME || "/tekton/home";
   const reportsDir = env.VOUCH_REPORTS_DIR || homeDir;
-  const strict = env.STRICT === void 0 || truthy(env.STRICT);
+  const { strict, note } = strictSetting(env.STRICT, "STRICT");
+  if (note) process.stderr.write(`Warning: ${note}
+`);
   try {
-    await mkdir7(reportsDir, { recursive: true });
+    await makeDirectory(reportsDir).catch((err) => {
+      const origin = env.VOUCH_REPORTS_DIR ? "the reports workspace" : "HOMEDIR";
+      throw new EnvironmentError("REPORTS_DIR_UNUSABLE", `${origin} ${reportsDir}: cannot create it: ${errorMessage(err)}`, { value: reportsDir });
+    });
     const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
     const result2 = await validateAndReport(inv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }, env, () => void 0);
     if (!result2.report.success) process.stderr.write("Error: success criteria not met\n");
@@ -56634,8 +57508,8 @@ async function runTektonStep(env) {
     process.stderr.write(`Error: ${errorMessage(err)}
 `);
     try {
-      await mkdir7(resultsDir, { recursive: true });
-      await writeFile8(join14(resultsDir, "TEST_OUTPUT"), `${renderTestOutputError(errorMessage(err), /* @__PURE__ */ new Date())}
+      await makeDirectory(resultsDir);
+      await writeFile8(join15(resultsDir, "TEST_OUTPUT"), `${renderTestOutputError(errorMessage(err), /* @__PURE__ */ new Date())}
 `);
     } catch (writeErr) {
       process.stderr.write(`Error: could not write TEST_OUTPUT: ${errorMessage(writeErr)}
@@ -56650,6 +57524,8 @@ var init_tekton = __esm({
     "use strict";
     init_errors();
     init_appstudio();
+    init_files();
+    init_strict();
     init_cli();
     truthy = (v) => (v ?? "").trim().toLowerCase() === "true";
   }
