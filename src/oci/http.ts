@@ -45,7 +45,8 @@ export class Semaphore {
 export function retryAfterMs(header: string | null, now: number, capMs: number): number | undefined {
   if (!header) return undefined;
   const text = header.trim();
-  const ms = /^\d{1,10}$/.test(text) ? Number(text) * 1000 : /^\d/.test(text) ? Number.NaN : Date.parse(text) - now;
+  // An HTTP-date starts with the day's name; Date.parse alone would take `-5` for a year.
+  const ms = /^\d{1,10}$/.test(text) ? Number(text) * 1000 : /^[A-Za-z]{3}/.test(text) ? Date.parse(text) - now : Number.NaN;
   if (!Number.isFinite(ms)) return undefined;
   return Math.min(Math.max(0, ms), capMs);
 }
