@@ -35,6 +35,12 @@ export interface RegistryClientOptions {
 
 const ERROR_CODES: Record<number, RegistryErrorCode> = { 401: 'UNAUTHORIZED', 403: 'DENIED', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
 
+/** A token failure, told as a failure of the request that needed the token. */
+function during(err: unknown, describe: string): unknown {
+  if (!(err instanceof RegistryError)) return err;
+  return new RegistryError(err.code, `${describe}: ${err.message}`, { value: err.value, status: err.status, cause: err, transient: err.transient });
+}
+
 const contentType = (res: Response): string => (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
 
 export class RegistryClient implements ImageSource {
@@ -164,7 +170,7 @@ export class RegistryClient implements ImageSource {
     const ours = target.origin === base.origin;
     const scope = `repository:${ref.repository}:${push ? 'pull,push' : 'pull'}`;
     for (let round = 0; ; round++) {
-      const auth = ours ? await this.authorization(ref, scope) : undefined;
+      const auth = ours ? await this.authorization(ref, scope).catch((err: unknown) => Promise.reject(during(err, describe))) : undefined;
       const res = await fetchWithRetry(
         url,
         () => ({

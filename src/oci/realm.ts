@@ -52,7 +52,7 @@ export interface RealmContext {
 /** The realm as a URL vouch may send credentials to, or a REFUSED error saying why not. */
 export function checkRealm(realm: string, ctx: RealmContext): URL {
   const refuse = (why: string): never => {
-    throw new RegistryError('REFUSED', `${ctx.registry.host} asked for a token from ${JSON.stringify(realm.slice(0, 200))}, which ${why}; no credentials were sent`, {
+    throw new RegistryError('REFUSED', `the registry asked for a token from ${JSON.stringify(realm.slice(0, 200))}, which ${why}; no credentials were sent`, {
       value: ctx.registry.host,
     });
   };
