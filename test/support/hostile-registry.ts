@@ -4,9 +4,15 @@
 // — and lets a test replace the answer of any route with what no real registry sends: wrong digests,
 // malformed JSON, oversized, trickling or endless bodies, redirects, odd 401 challenges, huge token
 // answers and error bodies. Hand-made bytes, because real registries cannot produce them.
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -47,12 +53,17 @@ export interface HostileRegistryOptions {
   auth?: { token: string; realm?: string; service?: string };
   /** Answer the referrers API (default) or 404 it, as registries without OCI 1.1 do. */
   referrersApi?: boolean;
+  /** Serve https with a self-signed certificate for 127.0.0.1 (made by the real openssl); trust `ca` to reach it. */
+  tls?: boolean;
 }
 
 export interface HostileRegistry {
   /** `127.0.0.1:<port>` */
   host: string;
+  /** `http://host`, or `https://host` with `tls`. */
   url: string;
+  /** With `tls`: the server's self-signed certificate (PEM), for `tls.setDefaultCACertificates`. */
+  ca?: string;
   /** Every request, in order, with its headers (Authorization included). */
   requests: RecordedRequest[];
   putBlob(repo: string, bytes: Uint8Array): string;
@@ -199,7 +210,7 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
     return { status: 200, headers: { 'content-type': stored.contentType, 'docker-content-digest': digest }, body: stored.bytes };
   }
 
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
     const real = answer(req);
     const route = `${req.method} ${req.url}`;
@@ -211,7 +222,9 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
       return faults.challenge(`Bearer realm="${realm}",service="${auth.service ?? 'hostile'}"`)(req, res, real);
     }
     res.writeHead(real.status, { ...real.headers, 'content-length': String(real.body.length) }).end(req.method === 'HEAD' ? undefined : real.body);
-  });
+  };
+  const pki = options.tls ? await selfSigned() : undefined;
+  const server = pki ? createTlsServer(pki, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -257,7 +270,8 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
 
   const registry: HostileRegistry = {
     host,
-    url: `http://${host}`,
+    url: `${pki ? 'https' : 'http'}://${host}`,
+    ...(pki ? { ca: pki.cert } : {}),
     requests,
     putBlob,
     putManifest,
@@ -286,4 +300,18 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
     },
   };
   return registry;
+}
+
+/** A P-256 key and self-signed certificate for 127.0.0.1, made by the real openssl. */
+async function selfSigned(): Promise<{ key: string; cert: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-hostile-tls-'));
+  try {
+    await promisify(execFile)('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    ]);
+    return { key: await readFile(join(dir, 'key.pem'), 'utf8'), cert: await readFile(join(dir, 'cert.pem'), 'utf8') };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

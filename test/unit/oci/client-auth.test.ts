@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { RegistryClient } from '../../../src/oci/client.ts';
 import { RegistryError } from '../../../src/oci/errors.ts';
 import { checkRealm, type RealmContext } from '../../../src/oci/realm.ts';
@@ -30,6 +31,11 @@ async function clientWithCredentials(host: string, options: ConstructorParameter
   const dir = await mkdtemp(join(tmpdir(), 'vouch-auth-'));
   await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } }));
   return new RegistryClient({ env: { DOCKER_CONFIG: dir }, retry: { retries: 0, baseMs: 1 }, ...options });
+}
+
+/** This process trusts the https registry's self-signed certificate from now on. */
+function trust(s: HostileRegistry): void {
+  setDefaultCACertificates([...getCACertificates('default'), s.ca!]);
 }
 
 const authorizations = (s: HostileRegistry): string[] => s.requests.map((r) => r.headers.authorization ?? '').filter((a) => a !== '');
@@ -133,4 +139,33 @@ test('a token service that redirects is not followed: its form or header could c
   const client = await clientWithCredentials(registry.host);
   await assert.rejects(client.resolve(parseReference(`${registry.host}/app:v1`)), refusedWith(/does not follow token service redirects/));
   assert.deepEqual(elsewhere.requests, []);
+});
+
+test('an https registry: a plain-http realm gets nothing, not even on loopback (no downgrade)', async () => {
+  const realmServer = await hostile();
+  const registry = await hostile({ tls: true, auth: { token: 'T', realm: `${realmServer.url}/token` } });
+  trust(registry);
+  registry.putImage('app', 'v1');
+  const client = await clientWithCredentials(registry.host, { plainHttp: () => false });
+  await assert.rejects(client.resolve(parseReference(`${registry.host}/app:v1`)), refusedWith(/is plain http for a registry reached over https/));
+  assert.deepEqual(realmServer.requests, []);
+});
+
+test('an https registry: its own https realm gets the credentials; a blob redirected to plain http is refused', async () => {
+  const plain = await hostile();
+  const registry = await hostile({ tls: true, auth: { token: 'T' } });
+  trust(registry);
+  const digest = registry.putImage('app', 'v1');
+  const client = await clientWithCredentials(registry.host, { plainHttp: () => false });
+  const ref = parseReference(`${registry.host}/app:v1`);
+  assert.equal((await client.resolve(ref)).digest, digest);
+  assert.deepEqual(registry.requests.filter((r) => r.url.startsWith('/token')).map((r) => r.headers.authorization), [BASIC], 'over https, to the registry itself');
+  const fetched = await client.getManifest(ref, digest);
+  assert.ok(fetched && 'layers' in fetched.manifest);
+  const layer = fetched.manifest.layers[0]!;
+  const bytes = await (await fetch(`${registry.url}/v2/app/blobs/${layer.digest}`, { headers: { authorization: 'Bearer T' } })).arrayBuffer();
+  plain.putBlob('app', new Uint8Array(bytes));
+  registry.fault(/\/blobs\//, faults.redirect(`${plain.url}/v2/app/blobs/${layer.digest}`));
+  await assert.rejects(client.getBlob(ref, layer), refusedWith(/redirected to plain http \(http:\/\/127\.0\.0\.1:\d+\); vouch does not downgrade/));
+  assert.deepEqual(authorizations(plain), [], 'and fetch sent it no credentials');
 });
