@@ -15,12 +15,13 @@ const MANIFEST_LIMIT = 4 * 1024 * 1024;
 
 /**
  * A regular file of at most `limit` bytes, never through a symbolic link: a layout may come from
- * anyone, and must not make vouch read a file elsewhere.
+ * anyone, and must not make vouch read a file elsewhere, nor wait on a pipe (O_NONBLOCK: opening a
+ * FIFO returns at once, and it is then refused as not a regular file).
  */
 async function readLayoutFile(path: string, limit: number, what: string): Promise<Buffer> {
   let handle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw new RegistryError('BAD_RESPONSE', `${path}: ${what} is a symbolic link; vouch reads only regular files in a layout`, { value: path });

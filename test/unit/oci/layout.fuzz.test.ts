@@ -3,6 +3,7 @@
 // exception and never a file outside the layout.
 import assert from 'node:assert/strict';
 import { test, after } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -101,4 +102,13 @@ test('a blob that is a symbolic link is refused, not followed', async () => {
   const source = new OciLayoutSource();
   const ref = parseReference(`oci:${dir}`);
   await assert.rejects(source.getManifest(ref, digestOf(manifest)), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE' && /is a symbolic link/.test(e.message));
+});
+
+test('a blob that is a named pipe is refused at once, not waited on', async () => {
+  const digest = `sha256:${'b'.repeat(64)}`;
+  const dir = await writeLayout([], () => JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MediaType.OciManifest, digest, size: 10 }] }));
+  execFileSync('mkfifo', [join(dir, 'blobs', 'sha256', 'b'.repeat(64))]);
+  const start = Date.now();
+  await assert.rejects(new OciLayoutSource().getManifest(parseReference(`oci:${dir}`), digest), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE' && /is not a regular file/.test(e.message));
+  assert.ok(Date.now() - start < 1000);
 });
