@@ -32,8 +32,10 @@ export function isLoopbackHost(hostPort: string): boolean {
   return isIP(host) !== 0 && LOOPBACK.check(host, family(host));
 }
 
+/** An internal address by its literal (names other than `localhost` would need DNS, out of scope as for go-containerregistry). */
 function isInternal(hostname: string): boolean {
   const host = bare(hostname);
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
   return isIP(host) !== 0 && INTERNAL.check(host, family(host));
 }
 

@@ -91,6 +91,7 @@ test('the realm rules (go-containerregistry validateRealmURL, plus https-only cr
   refused('https://[::ffff:169.254.169.254]/token', httpsRegistry, /loopback, private or link-local/);
   refused('https://[fd00::1]/token', httpsRegistry, /loopback, private or link-local/);
   refused('https://0.0.0.0/token', httpsRegistry, /loopback, private or link-local/);
+  refused('https://localhost:8443/token', httpsRegistry, /loopback, private or link-local/);
   refused('javascript:alert(1)', httpsRegistry, /neither https nor http/);
   assert.equal(ok('https://10.0.0.5:8443/token', { registry: new URL('https://10.0.0.5:8443'), plainHttp: () => false }), 'https://10.0.0.5:8443/token', 'the registry itself');
   assert.equal(ok('http://127.0.0.1:5001/token', loopbackRegistry), 'http://127.0.0.1:5001/token', 'loopback registry, loopback realm');
