@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '../errors.ts';
 
 export type Credential =
   | { kind: 'anonymous' }
@@ -13,10 +14,68 @@ export type Credential =
   /** A bearer token to send as is (docker `registrytoken`). */
   | { kind: 'registry-token'; token: string };
 
-interface DockerConfig {
-  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }>;
-  credHelpers?: Record<string, string>;
+interface AuthEntry {
+  auth?: string;
+  username?: string;
+  password?: string;
+  identitytoken?: string;
+  registrytoken?: string;
+}
+
+export interface DockerConfig {
+  auths: Record<string, AuthEntry>;
+  credHelpers: Record<string, string>;
   credsStore?: string;
+}
+
+const ENTRY_FIELDS = ['auth', 'username', 'password', 'identitytoken', 'registrytoken'] as const;
+/** A credential helper is a program on PATH named `docker-credential-<name>`: never a path. */
+const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * One config file (docker's config.json, podman's auth.json). Empty is no config; anything that is
+ * not the documented shape is an InputError naming the file and field (docker refuses such files too).
+ */
+export function parseDockerConfig(text: string, path: string): DockerConfig {
+  const bad = (field: string, why: string): never => {
+    throw new InputError('INVALID_REGISTRY_AUTH_FILE', `${path}: ${field} ${why}`, { value: path });
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (text.trim() === '') return { auths: {}, credHelpers: {} };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text around the fault: it could quote a password.
+    return bad('the file', 'is not JSON');
+  }
+  if (!isObject(raw)) return bad('the file', 'is not a JSON object');
+  const auths: Record<string, AuthEntry> = {};
+  if (raw.auths !== undefined && raw.auths !== null) {
+    if (!isObject(raw.auths)) bad('auths', 'is not an object');
+    for (const [key, entry] of Object.entries(raw.auths as Record<string, unknown>)) {
+      if (!isObject(entry)) bad(`auths[${JSON.stringify(key)}]`, 'is not an object');
+      const out: AuthEntry = {};
+      for (const field of ENTRY_FIELDS) {
+        const v = (entry as Record<string, unknown>)[field];
+        if (v === undefined || v === null) continue;
+        if (typeof v !== 'string') bad(`auths[${JSON.stringify(key)}].${field}`, 'is not a string');
+        out[field] = v as string;
+      }
+      Object.defineProperty(auths, key, { value: out, enumerable: true });
+    }
+  }
+  const credHelpers: Record<string, string> = {};
+  if (raw.credHelpers !== undefined && raw.credHelpers !== null) {
+    if (!isObject(raw.credHelpers)) bad('credHelpers', 'is not an object');
+    for (const [key, helper] of Object.entries(raw.credHelpers as Record<string, unknown>)) {
+      if (typeof helper !== 'string' || !HELPER_NAME.test(helper)) bad(`credHelpers[${JSON.stringify(key)}]`, 'is not a credential helper name');
+      Object.defineProperty(credHelpers, key, { value: helper, enumerable: true });
+    }
+  }
+  const store = raw.credsStore;
+  if (store !== undefined && store !== null && store !== '' && (typeof store !== 'string' || !HELPER_NAME.test(store))) bad('credsStore', 'is not a credential helper name');
+  return { auths, credHelpers, ...(typeof store === 'string' && store !== '' ? { credsStore: store } : {}) };
 }
 
 const DOCKER_HUB_KEYS = ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
@@ -36,7 +95,7 @@ function keysFor(registry: string): string[] {
   return [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`, `https://${registry}/v2/`];
 }
 
-function fromEntry(entry: NonNullable<DockerConfig['auths']>[string]): Credential | undefined {
+function fromEntry(entry: AuthEntry): Credential | undefined {
   let username = entry.username;
   let password = entry.password;
   if (entry.auth) {
@@ -59,13 +118,11 @@ function fromHelper(helper: string, registry: string): Promise<Credential | unde
     const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: 10_000 }, (err, stdout) => {
       if (err) return resolve(undefined);
       try {
-        const parsed = JSON.parse(stdout) as { Username?: string; Secret?: string };
-        if (!parsed.Secret) return resolve(undefined);
-        resolve(
-          parsed.Username === '<token>'
-            ? { kind: 'identity-token', username: '<token>', token: parsed.Secret }
-            : { kind: 'basic', username: parsed.Username ?? '', password: parsed.Secret },
-        );
+        const parsed = JSON.parse(stdout) as { Username?: unknown; Secret?: unknown } | null;
+        const secret = parsed?.Secret;
+        const username = typeof parsed?.Username === 'string' ? parsed.Username : '';
+        if (typeof secret !== 'string' || secret === '') return resolve(undefined);
+        resolve(username === '<token>' ? { kind: 'identity-token', username, token: secret } : { kind: 'basic', username, password: secret });
       } catch {
         resolve(undefined);
       }
@@ -77,20 +134,21 @@ function fromHelper(helper: string, registry: string): Promise<Credential | unde
 /** Finds the credential for a registry host; anonymous when no config names it. */
 export async function lookupCredential(registry: string, env: NodeJS.ProcessEnv = process.env): Promise<Credential> {
   for (const path of configPaths(env)) {
-    let config: DockerConfig;
+    let text: string;
     try {
-      config = JSON.parse(await readFile(path, 'utf8')) as DockerConfig;
+      text = await readFile(path, 'utf8');
     } catch {
       continue;
     }
+    const config = parseDockerConfig(text, path);
     const keys = keysFor(registry);
-    const helper = keys.map((k) => config.credHelpers?.[k]).find((h) => h);
+    const helper = keys.map((k) => (Object.hasOwn(config.credHelpers, k) ? config.credHelpers[k] : undefined)).find((h) => h);
     if (helper) {
       const cred = await fromHelper(helper, registry);
       if (cred) return cred;
     }
     for (const key of keys) {
-      const entry = config.auths?.[key];
+      const entry = Object.hasOwn(config.auths, key) ? config.auths[key] : undefined;
       const cred = entry ? fromEntry(entry) : undefined;
       if (cred) return cred;
     }

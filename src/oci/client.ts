@@ -1,15 +1,23 @@
 // A small OCI distribution client: anonymous, basic and bearer-token auth, retries, digest
 // checks, size limits, and per-run caches so each manifest and blob is fetched at most once.
 import { lookupCredential, type Credential } from './auth.ts';
+import { parseChallenge, type Challenge } from './challenge.ts';
 import { matchesDigest, computeDigest } from './digest.ts';
 import { RegistryError, type RegistryErrorCode } from './errors.ts';
-import { DEFAULT_RETRY, Semaphore, fetchWithRetry, readLimited, type Around, type RetryHooks, type RetryPolicy } from './http.ts';
+import { DEFAULT_RETRY, Semaphore, discard, fetchWithRetry, readLimited, type Around, type RetryHooks, type RetryPolicy } from './http.ts';
+import { parseIndex, parseManifest } from './manifest.ts';
+import { checkRealm, isLoopbackHost } from './realm.ts';
 import { apiHost } from './reference.ts';
-import { MediaType, type Descriptor, type FetchedManifest, type ImageIndex, type ImageManifest, type ImageReference, type ImageSource } from './types.ts';
+import { basicAuthorization, parseTokenResponse, registryErrorDetail } from './token.ts';
+import { MediaType, type Descriptor, type FetchedManifest, type ImageReference, type ImageSource } from './types.ts';
 
 export const MANIFEST_ACCEPT = [MediaType.OciManifest, MediaType.OciIndex, MediaType.DockerManifest, MediaType.DockerManifestList].join(', ');
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const DEFAULT_BLOB_LIMIT = 16 * 1024 * 1024;
+/** go-containerregistry's maxTokenBodySize (pkg/v1/remote/transport/bearer.go). */
+const TOKEN_LIMIT = 64 * 1024;
+/** An error body is read for its message only. */
+const ERROR_BODY_LIMIT = 64 * 1024;
 
 export interface RegistryClientOptions {
   /** Requests in flight at once (bounded by --workers). */
@@ -17,56 +25,30 @@ export interface RegistryClientOptions {
   retry?: Partial<RetryPolicy>;
   userAgent?: string;
   env?: NodeJS.ProcessEnv;
-  /** Registries reached over plain http; default: loopback and localhost only. */
-  plainHttp?: (registry: string) => boolean;
+  /** Hosts (`host[:port]`) reached over plain http, registries and token realms; default: loopback only. */
+  plainHttp?: (host: string) => boolean;
   /** Total bytes of small blobs kept in memory for reuse within the run. */
   blobCacheBytes?: number;
   /** Around waits between retries (the run's worker pool frees the component's slot meanwhile). */
   idle?: Around;
 }
 
-interface Challenge {
-  scheme: 'bearer' | 'basic';
-  realm?: string;
-  service?: string;
-}
-
-function isLoopback(registry: string): boolean {
-  const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\./.test(host) || host.endsWith('.localhost');
-}
-
-function parseChallenge(header: string | null): Challenge | undefined {
-  if (!header) return undefined;
-  const scheme = header.trim().split(/\s+/, 1)[0]!.toLowerCase();
-  if (scheme !== 'bearer' && scheme !== 'basic') return undefined;
-  const params: Record<string, string> = {};
-  for (const m of header.matchAll(/(\w+)="([^"]*)"/g)) params[m[1]!.toLowerCase()] = m[2]!;
-  return { scheme, ...(params.realm ? { realm: params.realm } : {}), ...(params.service ? { service: params.service } : {}) };
-}
-
 const ERROR_CODES: Record<number, RegistryErrorCode> = { 401: 'UNAUTHORIZED', 403: 'DENIED', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
 
-async function registryError(res: Response, describe: string): Promise<RegistryError> {
-  let detail = `${res.status} ${res.statusText}`.trim();
-  try {
-    const body = (await res.text()).slice(0, 4096);
-    const parsed = JSON.parse(body) as { errors?: { code?: string; message?: string }[] };
-    const errs = parsed.errors?.map((e) => `${e.code ?? 'UNKNOWN'}: ${e.message ?? ''}`.trim());
-    if (errs && errs.length > 0) detail = errs.join('; ');
-  } catch {
-    // not a registry error body
-  }
-  const code = ERROR_CODES[res.status] ?? (res.status >= 500 ? 'UNREACHABLE' : 'BAD_RESPONSE');
-  return new RegistryError(code, `${describe}: ${detail}`, { status: res.status });
+/** A token failure, told as a failure of the request that needed the token. */
+function during(err: unknown, describe: string): unknown {
+  if (!(err instanceof RegistryError)) return err;
+  return new RegistryError(err.code, `${describe}: ${err.message}`, { value: err.value, status: err.status, cause: err, transient: err.transient });
 }
+
+const contentType = (res: Response): string => (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
 
 export class RegistryClient implements ImageSource {
   private readonly semaphore: Semaphore;
   private readonly retry: RetryPolicy;
   private readonly idle: Around | undefined;
   private readonly env: NodeJS.ProcessEnv;
-  private readonly plainHttp: (registry: string) => boolean;
+  private readonly plainHttp: (host: string) => boolean;
   private readonly userAgent: string;
   private readonly credentials = new Map<string, Promise<Credential>>();
   private readonly challenges = new Map<string, Challenge>();
@@ -82,7 +64,7 @@ export class RegistryClient implements ImageSource {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.idle = options.idle;
     this.env = options.env ?? process.env;
-    this.plainHttp = options.plainHttp ?? isLoopback;
+    this.plainHttp = options.plainHttp ?? isLoopbackHost;
     this.userAgent = options.userAgent ?? 'vouch';
     this.blobCacheBytes = options.blobCacheBytes ?? 8 * 1024 * 1024;
   }
@@ -116,45 +98,79 @@ export class RegistryClient implements ImageSource {
     return auth;
   }
 
+  /** Reads a body through the one limited reader, under this client's request deadline. */
+  private read(res: Response, limit: number, describe: string): Promise<Buffer> {
+    return readLimited(res, { limit, describe, timeoutMs: this.retry.timeoutMs });
+  }
+
+  /** A RegistryError for a non-OK answer, with the registry's own words when it gave some. */
+  private async failure(res: Response, describe: string): Promise<RegistryError> {
+    let detail = `${res.status} ${res.statusText}`.trim();
+    try {
+      const words = registryErrorDetail(JSON.parse((await this.read(res, ERROR_BODY_LIMIT, describe)).toString('utf8')));
+      if (words) detail = words;
+    } catch (err) {
+      if (err instanceof RegistryError && err.code === 'TOO_LARGE') detail += ` (an error body over the ${ERROR_BODY_LIMIT}-byte limit)`;
+      else if (err instanceof RegistryError && err.code === 'TIMEOUT') detail += ` (an error body still arriving after ${this.retry.timeoutMs / 1000}s)`;
+    }
+    const code = ERROR_CODES[res.status] ?? (res.status >= 500 ? 'UNREACHABLE' : 'BAD_RESPONSE');
+    return new RegistryError(code, `${describe}: ${detail}`, { status: res.status });
+  }
+
   private async fetchAuthorization(ref: ImageReference, challenge: Challenge, scope: string): Promise<string | undefined> {
     const cred = await this.credential(ref.registry);
-    if (challenge.scheme === 'basic') {
-      return cred.kind === 'basic' ? `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}` : undefined;
-    }
+    // A basic challenge is answered to the registry itself (request() only sends it there).
+    if (challenge.scheme === 'basic') return cred.kind === 'basic' ? basicAuthorization(cred.username, cred.password) : undefined;
     if (cred.kind === 'registry-token') return `Bearer ${cred.token}`;
     if (!challenge.realm) throw new RegistryError('BAD_RESPONSE', `${ref.registry} asked for a bearer token without a realm`, { value: ref.registry });
-    const url = new URL(challenge.realm);
+    const url = checkRealm(challenge.realm, { registry: new URL(this.baseUrl(ref)), plainHttp: this.plainHttp });
     const describe = `token request to ${url.origin}${url.pathname} for ${scope}`;
-    let res: Response;
+    const headers: Record<string, string> = { 'user-agent': this.userAgent };
+    let init: RequestInit;
     if (cred.kind === 'identity-token') {
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.token, scope, client_id: 'vouch' });
-      if (challenge.service) form.set('service', challenge.service);
-      res = await fetchWithRetry(url.toString(), () => ({ method: 'POST', body: form, headers: { 'user-agent': this.userAgent } }), this.retry, describe, this.hooks());
+      if (challenge.service !== undefined) form.set('service', challenge.service);
+      init = { method: 'POST', body: form, headers };
     } else {
-      if (challenge.service) url.searchParams.set('service', challenge.service);
+      if (challenge.service !== undefined) url.searchParams.set('service', challenge.service);
       url.searchParams.set('scope', scope);
-      const headers: Record<string, string> = { 'user-agent': this.userAgent };
-      if (cred.kind === 'basic') headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
-      res = await fetchWithRetry(url.toString(), () => ({ headers }), this.retry, describe, this.hooks());
+      if (cred.kind === 'basic') headers.authorization = basicAuthorization(cred.username, cred.password);
+      init = { headers };
     }
-    if (!res.ok) throw await registryError(res, describe);
-    const body = (await res.json()) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
-    if (!token) throw new RegistryError('BAD_RESPONSE', `${describe}: the answer has no token`);
-    return `Bearer ${token}`;
+    // A redirect could carry the credentials (a form body, a same-origin header) somewhere the realm
+    // rules never saw: token services do not redirect, so vouch does not follow.
+    const res = await fetchWithRetry(url.toString(), () => ({ ...init, redirect: 'manual' }), this.retry, describe, this.hooks());
+    if (res.status >= 300 && res.status < 400) {
+      await discard(res);
+      throw new RegistryError('REFUSED', `${describe}: redirected (${res.status}); vouch does not follow token service redirects`, { value: url.origin });
+    }
+    if (!res.ok) throw await this.failure(res, describe);
+    return `Bearer ${parseTokenResponse(await this.read(res, TOKEN_LIMIT, describe), describe)}`;
   }
 
   private hooks(): RetryHooks {
     return { attempt: (run) => this.semaphore.run(run), ...(this.idle ? { wait: this.idle } : {}) };
   }
 
-  /** One authenticated request: answers a 401 challenge once, then returns whatever comes. */
+  /**
+   * One request to the registry: answers a 401 challenge once, then returns whatever comes.
+   * Credentials go to the registry's own origin only: fetch drops the Authorization header on a
+   * redirect to another origin, and a challenge from where a redirect led is not answered.
+   */
   private async request(ref: ImageReference, method: string, path: string, headers: Record<string, string>, body?: Uint8Array, push = false): Promise<Response> {
-    const url = path.startsWith('http') ? path : `${this.baseUrl(ref)}/${path}`;
+    const base = new URL(this.baseUrl(ref));
+    let target: URL;
+    try {
+      target = new URL(path.startsWith('http') ? path : `${base.href}/${path}`);
+    } catch {
+      throw new RegistryError('BAD_RESPONSE', `${ref.registry} sent an unusable location ${JSON.stringify(path.slice(0, 200))}`, { value: ref.registry });
+    }
+    const url = target.href;
     const describe = `${method} ${url}`;
+    const ours = target.origin === base.origin;
     const scope = `repository:${ref.repository}:${push ? 'pull,push' : 'pull'}`;
     for (let round = 0; ; round++) {
-      const auth = await this.authorization(ref, scope);
+      const auth = ours ? await this.authorization(ref, scope).catch((err: unknown) => Promise.reject(during(err, describe))) : undefined;
       const res = await fetchWithRetry(
         url,
         () => ({
@@ -166,10 +182,15 @@ export class RegistryClient implements ImageSource {
         describe,
         this.hooks(),
       );
-      if (res.status === 401 && round === 0) {
+      const landed = new URL(res.url || url);
+      if (landed.protocol === 'http:' && target.protocol === 'https:') {
+        await discard(res);
+        throw new RegistryError('REFUSED', `${describe}: redirected to plain http (${landed.origin}); vouch does not downgrade`, { value: landed.origin });
+      }
+      if (res.status === 401 && round === 0 && ours && landed.origin === base.origin) {
         const challenge = parseChallenge(res.headers.get('www-authenticate'));
-        await res.body?.cancel();
         if (challenge) {
+          await discard(res);
           this.challenges.set(ref.registry, challenge);
           this.authorizations.delete(`${ref.registry} ${scope}`);
           continue;
@@ -223,22 +244,17 @@ export class RegistryClient implements ImageSource {
     const describe = `GET ${this.baseUrl(ref)}/manifests/${tagOrDigest}`;
     const res = await this.request(ref, 'GET', `manifests/${tagOrDigest}`, { accept: MANIFEST_ACCEPT });
     if (res.status === 404 && !strict) {
-      await res.body?.cancel();
+      await discard(res);
       return undefined;
     }
-    if (!res.ok) throw await registryError(res, describe);
-    const bytes = await readLimited(res, MANIFEST_LIMIT, describe);
+    if (!res.ok) throw await this.failure(res, describe);
+    const bytes = await this.read(res, MANIFEST_LIMIT, describe);
     const expected = tagOrDigest.includes(':') ? tagOrDigest : (res.headers.get('docker-content-digest') ?? computeDigest(bytes));
     if (!matchesDigest(bytes, expected)) {
-      throw new RegistryError('DIGEST_MISMATCH', `${describe}: the manifest's content does not hash to ${expected}`, { value: expected });
+      throw new RegistryError('DIGEST_MISMATCH', `${describe}: the manifest's content does not hash to ${expected.slice(0, 140)}`, { value: expected });
     }
-    let manifest: ImageManifest | ImageIndex;
-    try {
-      manifest = JSON.parse(bytes.toString('utf8')) as ImageManifest | ImageIndex;
-    } catch {
-      throw new RegistryError('BAD_RESPONSE', `${describe}: the manifest is not JSON`);
-    }
-    const mediaType = manifest.mediaType ?? (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+    // The media type comes from the content, never from the Content-Type header.
+    const { mediaType, manifest } = parseManifest(bytes, describe);
     return { descriptor: { mediaType, digest: expected, size: bytes.length }, bytes, manifest };
   }
 
@@ -262,8 +278,8 @@ export class RegistryClient implements ImageSource {
       throw new RegistryError('TOO_LARGE', `${describe}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`, { value: descriptor.size });
     }
     const res = await this.request(ref, 'GET', `blobs/${descriptor.digest}`, {});
-    if (!res.ok) throw await registryError(res, describe);
-    const bytes = await readLimited(res, maxBytes, describe);
+    if (!res.ok) throw await this.failure(res, describe);
+    const bytes = await this.read(res, maxBytes, describe);
     if (bytes.length !== descriptor.size || !matchesDigest(bytes, descriptor.digest)) {
       throw new RegistryError('DIGEST_MISMATCH', `${describe}: the blob's content does not match its descriptor (${descriptor.digest}, ${descriptor.size} bytes)`, {
         value: descriptor.digest,
@@ -277,18 +293,15 @@ export class RegistryClient implements ImageSource {
 
   async referrers(ref: ImageReference, digest: string): Promise<Descriptor[]> {
     if (this.noReferrersApi.has(ref.registry)) return this.referrersByTag(ref, digest);
+    const describe = `GET ${this.baseUrl(ref)}/referrers/${digest}`;
     const res = await this.request(ref, 'GET', `referrers/${digest}`, { accept: MediaType.OciIndex });
-    const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
-    if (res.ok && type === MediaType.OciIndex) {
-      const bytes = await readLimited(res, MANIFEST_LIMIT, `GET referrers/${digest}`);
-      return (JSON.parse(bytes.toString('utf8')) as ImageIndex).manifests ?? [];
-    }
-    await res.body?.cancel();
+    if (res.ok && contentType(res) === MediaType.OciIndex) return parseIndex(await this.read(res, MANIFEST_LIMIT, describe), describe).manifests;
+    await discard(res);
     if (res.ok || [400, 404, 405, 406].includes(res.status)) {
       this.noReferrersApi.add(ref.registry);
       return this.referrersByTag(ref, digest);
     }
-    throw await registryError(res, `GET ${this.baseUrl(ref)}/referrers/${digest}`);
+    throw await this.failure(res, describe);
   }
 
   /** The OCI 1.1 referrers tag schema: an index at `sha256-<hex>`. */
@@ -302,24 +315,29 @@ export class RegistryClient implements ImageSource {
   async pushBlob(ref: ImageReference, bytes: Uint8Array): Promise<Descriptor> {
     const digest = computeDigest(bytes);
     const head = await this.request(ref, 'HEAD', `blobs/${digest}`, {}, undefined, true);
-    await head.body?.cancel();
+    await discard(head);
     if (head.ok) return { mediaType: 'application/octet-stream', digest, size: bytes.length };
     const start = await this.request(ref, 'POST', 'blobs/uploads/', {}, undefined, true);
-    await start.body?.cancel();
     const location = start.headers.get('location');
-    if (start.status !== 202 || !location) throw await registryError(start, `POST ${this.baseUrl(ref)}/blobs/uploads/`);
-    const target = new URL(location, this.baseUrl(ref));
+    if (start.status !== 202 || !location) throw await this.failure(start, `POST ${this.baseUrl(ref)}/blobs/uploads/`);
+    await discard(start);
+    let target: URL;
+    try {
+      target = new URL(location, this.baseUrl(ref));
+    } catch {
+      throw new RegistryError('BAD_RESPONSE', `POST ${this.baseUrl(ref)}/blobs/uploads/: unusable Location ${JSON.stringify(location.slice(0, 200))}`);
+    }
     target.searchParams.set('digest', digest);
     const put = await this.request(ref, 'PUT', target.toString(), { 'content-type': 'application/octet-stream' }, bytes, true);
-    if (!put.ok) throw await registryError(put, `PUT ${target.origin}${target.pathname}`);
-    await put.body?.cancel();
+    if (!put.ok) throw await this.failure(put, `PUT ${target.origin}${target.pathname}`);
+    await discard(put);
     return { mediaType: 'application/octet-stream', digest, size: bytes.length };
   }
 
   async pushManifest(ref: ImageReference, tagOrDigest: string, bytes: Uint8Array, mediaType: string): Promise<Descriptor> {
     const res = await this.request(ref, 'PUT', `manifests/${tagOrDigest}`, { 'content-type': mediaType }, bytes, true);
-    if (!res.ok) throw await registryError(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);
-    await res.body?.cancel();
+    if (!res.ok) throw await this.failure(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);
+    await discard(res);
     return { mediaType, digest: computeDigest(bytes), size: bytes.length };
   }
 }

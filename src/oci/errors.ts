@@ -11,7 +11,9 @@ export type RegistryErrorCode =
   | 'DIGEST_MISMATCH'
   | 'TOO_LARGE'
   | 'BAD_RESPONSE'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  /** The registry asked for something vouch will not do: credentials to a foreign or plain-http realm, an https→http redirect. */
+  | 'REFUSED';
 
 const TRANSIENT: ReadonlySet<RegistryErrorCode> = new Set(['UNREACHABLE', 'TIMEOUT', 'RATE_LIMITED']);
 

@@ -38,11 +38,15 @@ export class Semaphore {
   }
 }
 
-/** Milliseconds to wait from a Retry-After header (seconds or HTTP date), capped. */
+/**
+ * Milliseconds to wait from a Retry-After header (RFC 9110 §10.2.3: delay-seconds or an HTTP-date),
+ * capped; undefined for anything else.
+ */
 export function retryAfterMs(header: string | null, now: number, capMs: number): number | undefined {
   if (!header) return undefined;
-  const seconds = Number(header);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  const text = header.trim();
+  // An HTTP-date starts with the day's name; Date.parse alone would take `-5` for a year.
+  const ms = /^\d{1,10}$/.test(text) ? Number(text) * 1000 : /^[A-Za-z]{3}/.test(text) ? Date.parse(text) - now : Number.NaN;
   if (!Number.isFinite(ms)) return undefined;
   return Math.min(Math.max(0, ms), capMs);
 }
@@ -56,6 +60,16 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
 export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUS.has(status);
+}
+
+const timedOut = (err: unknown): boolean => err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+
+/** Text of a network failure: undici puts the reason in `cause`. */
+const networkCause = (err: unknown): string => (err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err));
+
+/** Drops a body we will not read (cancelling an errored stream rejects: nothing to do then). */
+export async function discard(res: Response): Promise<void> {
+  await res.body?.cancel().catch(() => undefined);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -92,13 +106,12 @@ export async function fetchWithRetry(
     try {
       res = await gate(() => fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) }));
     } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       if (errors < policy.retries) {
         await pause(backoffMs(errors++, policy));
         continue;
       }
-      const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
-      throw new RegistryError(timedOut ? 'TIMEOUT' : 'UNREACHABLE', `${describe}: ${timedOut ? `no answer within ${policy.timeoutMs / 1000}s` : cause}`, {
+      const late = timedOut(err);
+      throw new RegistryError(late ? 'TIMEOUT' : 'UNREACHABLE', `${describe}: ${late ? `no answer within ${policy.timeoutMs / 1000}s` : networkCause(err)}`, {
         value: url,
         cause: err,
       });
@@ -107,7 +120,7 @@ export async function fetchWithRetry(
     if (isRetryableStatus(res.status) && (isThrottle ? throttled < policy.throttleRetries : errors < policy.retries)) {
       const attempt = isThrottle ? throttled++ : errors++;
       const wait = retryAfterMs(res.headers.get('retry-after'), Date.now(), policy.maxWaitMs) ?? backoffMs(attempt, policy);
-      await res.body?.cancel();
+      await discard(res);
       await pause(wait);
       continue;
     }
@@ -115,22 +128,40 @@ export async function fetchWithRetry(
   }
 }
 
-/** Reads a response body, refusing more than `limit` bytes. */
-export async function readLimited(res: Response, limit: number, describe: string): Promise<Buffer> {
+export interface ReadLimits {
+  /** Bytes accepted, at most. */
+  limit: number;
+  /** The request, for messages (method and URL). */
+  describe: string;
+  /** The request's deadline (fetchWithRetry's signal also aborts the body), for messages. */
+  timeoutMs: number;
+}
+
+/**
+ * Reads a response body while it streams, refusing more than `limit` bytes (whatever Content-Length
+ * says, or without one). The request's timeout signal covers the body too: a body that trickles or
+ * never ends is a TIMEOUT error. Every failure is a RegistryError naming the request and the limit.
+ */
+export async function readLimited(res: Response, { limit, describe, timeoutMs }: ReadLimits): Promise<Buffer> {
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
-    await res.body?.cancel();
+    await discard(res);
     throw new RegistryError('TOO_LARGE', `${describe}: ${declared} bytes is over the ${limit}-byte limit`, { value: declared });
   }
   if (!res.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of res.body) {
-    total += chunk.byteLength;
-    if (total > limit) {
-      throw new RegistryError('TOO_LARGE', `${describe}: more than the ${limit}-byte limit`, { value: total });
+  try {
+    for await (const chunk of res.body) {
+      total += chunk.byteLength;
+      // Leaving the loop cancels the stream.
+      if (total > limit) throw new RegistryError('TOO_LARGE', `${describe}: more than the ${limit}-byte limit`, { value: total });
+      chunks.push(Buffer.from(chunk));
     }
-    chunks.push(Buffer.from(chunk));
+  } catch (err) {
+    if (err instanceof RegistryError) throw err;
+    if (timedOut(err)) throw new RegistryError('TIMEOUT', `${describe}: the answer did not arrive within ${timeoutMs / 1000}s (${total} bytes read)`, { value: describe, cause: err });
+    throw new RegistryError('UNREACHABLE', `${describe}: the connection broke while reading the answer: ${networkCause(err)}`, { value: describe, cause: err });
   }
   return Buffer.concat(chunks);
 }

@@ -1,15 +1,43 @@
 // Read-only ImageSource over an OCI image layout directory (index.json + blobs/), including the
 // layouts `cosign save` writes: signature and attestation manifests are listed beside the image,
 // annotated `kind: dev.cosignproject.cosign/sigs|atts`, and are served here under cosign's tag names.
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { matchesDigest } from './digest.ts';
 import { RegistryError } from './errors.ts';
-import { isIndex, type Descriptor, type FetchedManifest, type ImageIndex, type ImageManifest, type ImageReference, type ImageSource } from './types.ts';
+import { DIGEST, parseIndex, parseManifest } from './manifest.ts';
+import { isIndex, type Descriptor, type FetchedManifest, type ImageIndex, type ImageReference, type ImageSource } from './types.ts';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 const KIND = 'kind';
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * A regular file of at most `limit` bytes, never through a symbolic link: a layout may come from
+ * anyone, and must not make vouch read a file elsewhere, nor wait on a pipe (O_NONBLOCK: opening a
+ * FIFO returns at once, and it is then refused as not a regular file).
+ */
+async function readLayoutFile(path: string, limit: number, what: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new RegistryError('BAD_RESPONSE', `${path}: ${what} is a symbolic link; vouch reads only regular files in a layout`, { value: path });
+    throw new RegistryError('NOT_FOUND', `${path}: ${what} is not in the layout (${code ?? String(err)})`, { value: path });
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new RegistryError('BAD_RESPONSE', `${path}: ${what} is not a regular file`, { value: path });
+    if (stat.size > limit) throw new RegistryError('TOO_LARGE', `${path}: ${stat.size} bytes is over the ${limit}-byte limit`, { value: stat.size });
+    const bytes = await handle.readFile();
+    if (bytes.length > limit) throw new RegistryError('TOO_LARGE', `${path}: over the ${limit}-byte limit`, { value: bytes.length });
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
 
 export class OciLayoutSource implements ImageSource {
   private index: Promise<ImageIndex> | undefined;
@@ -24,25 +52,23 @@ export class OciLayoutSource implements ImageSource {
   }
 
   private loadIndex(ref: ImageReference): Promise<ImageIndex> {
-    this.index ??= readFile(join(this.dir(ref), 'index.json'), 'utf8').then(
-      (text) => JSON.parse(text) as ImageIndex,
+    const path = join(this.dir(ref), 'index.json');
+    this.index ??= readLayoutFile(path, MANIFEST_LIMIT, 'index.json').then(
+      (bytes) => parseIndex(bytes, path),
       (err: unknown) => {
-        throw new RegistryError('NOT_FOUND', `${join(this.dir(ref), 'index.json')}: not an OCI image layout (${String(err)})`, { value: ref.registry });
+        throw err instanceof RegistryError && err.code === 'NOT_FOUND'
+          ? new RegistryError('NOT_FOUND', `${path}: not an OCI image layout (${err.message})`, { value: ref.registry })
+          : err;
       },
     );
     return this.index;
   }
 
   private async readBlob(ref: ImageReference, digest: string, limit: number): Promise<Buffer> {
-    const [algorithm, hex] = digest.split(':');
-    const path = join(this.dir(ref), 'blobs', algorithm ?? '', hex ?? '');
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch {
-      throw new RegistryError('NOT_FOUND', `${path}: blob ${digest} is not in the layout`, { value: digest });
-    }
-    if (bytes.length > limit) throw new RegistryError('TOO_LARGE', `${path}: over the ${limit}-byte limit`, { value: digest });
+    if (!DIGEST.test(digest)) throw new RegistryError('BAD_RESPONSE', `${this.dir(ref)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
+    const [algorithm, hex] = digest.split(':') as [string, string];
+    const path = join(this.dir(ref), 'blobs', algorithm, hex);
+    const bytes = await readLayoutFile(path, limit, `blob ${digest}`);
     if (!matchesDigest(bytes, digest)) throw new RegistryError('DIGEST_MISMATCH', `${path}: content does not hash to ${digest}`, { value: digest });
     return bytes;
   }
@@ -89,8 +115,7 @@ export class OciLayoutSource implements ImageSource {
       if (err instanceof RegistryError && err.code === 'NOT_FOUND') return undefined;
       throw err;
     }
-    const manifest = JSON.parse(bytes.toString('utf8')) as ImageManifest | ImageIndex;
-    const mediaType = manifest.mediaType ?? desc.mediaType;
+    const { mediaType, manifest } = parseManifest(bytes, join(this.dir(ref), 'blobs', ...desc.digest.split(':')));
     return { descriptor: { mediaType, digest: desc.digest, size: bytes.length }, bytes, manifest };
   }
 

@@ -44,6 +44,14 @@ export function imageInaccessible(err: string, detailed: boolean): RuleResult {
 }
 
 /**
+ * A component whose processing failed outright (a registry answer that is not what it claims to be,
+ * an internal error): ec ends the whole run without a report; vouch fails this component only.
+ */
+export function componentFailed(err: string, detailed: boolean): RuleResult {
+  return result(IMAGE_ACCESSIBLE, `Image could not be validated: ${err}`, detailed);
+}
+
+/**
  * cosign's error text, wrapped as ec wraps it: in key mode a "no matching signatures" error gets the
  * friendlier hint about the public key.
  */

@@ -2,13 +2,14 @@
 // image signatures, verify attestations (a failure stops here), check attestation syntax, build the
 // policy input and evaluate the policy.
 import type { EffectiveTimeSetting } from '../config/types.ts';
-import { errorMessage } from '../errors.ts';
+import { EnvironmentError, InputError, VouchError, errorMessage } from '../errors.ts';
 import { RegistryError } from '../oci/errors.ts';
 import { pinnedReference, repositoryName } from '../oci/reference.ts';
 import type { ImageReference, ImageSource } from '../oci/types.ts';
 import type { InputAttestation, PolicyInput, Snapshot, SnapshotComponent } from '../policy/input.ts';
 import type { PolicyEvaluator } from '../policy/types.ts';
 import type { AttestationSummary, ComponentReport, RuleResult } from '../report/model.ts';
+import { MalformedSignatureError } from '../sigstore/legacy-bundle.ts';
 import type { AttestationCheck, SignatureCheck, VerificationMode, VerifyContext } from '../sigstore/types.ts';
 import {
   ATTESTATION_SIGNATURE,
@@ -18,6 +19,7 @@ import {
   attestationSignatureFailed,
   attestationSyntaxFailed,
   builtinPass,
+  componentFailed,
   imageInaccessible,
   imageSignatureFailed,
 } from './builtins.ts';
@@ -83,16 +85,59 @@ function attestationTime(attestations: InputAttestation[]): Date | undefined {
   return newest;
 }
 
+/** The run's own failure (its policy did not load), met while one component waited for it. */
+class RunFailure {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
+/**
+ * Errors that are the run's, not the image's: its configuration or environment (a trust root that
+ * cannot be had, a key that does not parse) is the same for every component, so the run stops with
+ * that error's exit code. A malformed signature is the image's.
+ */
+function belongsToRun(err: unknown): boolean {
+  if (err instanceof RegistryError || err instanceof MalformedSignatureError) return false;
+  return err instanceof EnvironmentError || err instanceof InputError;
+}
+
+/**
+ * One component. Whatever goes wrong inside its own work (a hostile registry's answers, a bug)
+ * fails this component with the error's message, never the run and never as a pass.
+ */
 export async function validateComponent(planned: PlannedComponent, deps: ComponentDeps): Promise<ComponentOutcome> {
-  const { component, ref } = planned;
-  const source = deps.sourceFor(ref);
-  const keyMode = deps.mode.kind === 'key';
+  const { component } = planned;
   const base: ComponentReport = {
     name: component.name,
     containerImage: component.containerImage,
     source: component.source ?? {},
     success: false,
   };
+  try {
+    return await validateImage(planned, base, deps);
+  } catch (err) {
+    if (err instanceof RunFailure) throw err.error;
+    if (belongsToRun(err)) throw err;
+    if (!(err instanceof VouchError) && err instanceof Error) deps.log(`internal error validating ${base.containerImage}: ${err.stack ?? err.message}`);
+    const message = errorMessage(err);
+    const report: ComponentReport = {
+      ...base,
+      success: false,
+      violations: [componentFailed(message, deps.info)],
+      successCount: 0,
+      infrastructureError: { code: err instanceof VouchError ? err.code : 'INTERNAL', message },
+    };
+    return { report };
+  }
+}
+
+/** `base.containerImage` becomes the pinned reference as soon as the digest is known. */
+async function validateImage(planned: PlannedComponent, base: ComponentReport, deps: ComponentDeps): Promise<ComponentOutcome> {
+  const { component, ref } = planned;
+  const source = deps.sourceFor(ref);
+  const keyMode = deps.mode.kind === 'key';
 
   // 1–2: pin the reference first (no TOCTOU): everything below uses the digest.
   let digest: string;
@@ -194,7 +239,9 @@ export async function validateComponent(planned: PlannedComponent, deps: Compone
     return finish(evidence);
   }
 
-  const { policy, snapshot } = await deps.ready();
+  const { policy, snapshot } = await deps.ready().catch((err: unknown) => {
+    throw new RunFailure(err);
+  });
   const input: PolicyInput = {
     attestations,
     image: {

@@ -2,11 +2,9 @@
 // index expanded into itself plus one component per platform manifest.
 import { InputError, errorMessage } from '../errors.ts';
 import { parseReference, repositoryName } from '../oci/reference.ts';
-import { MediaType, isIndex, type ImageReference, type ImageSource } from '../oci/types.ts';
+import { isIndex, type ImageReference, type ImageSource } from '../oci/types.ts';
 import type { Snapshot } from '../policy/input.ts';
 import type { PlannedComponent } from './component.ts';
-
-const INDEX_TYPES = new Set<string>([MediaType.OciIndex, MediaType.DockerManifestList]);
 
 export function parseComponents(snapshot: Snapshot, origin: string): PlannedComponent[] {
   return snapshot.components.map((component, i) => {
@@ -33,9 +31,9 @@ export function shardComponents(planned: PlannedComponent[], shard: { index: num
 }
 
 /**
- * The component, then one component per platform when it is an image index, named
- * `<name>-<digest>-<arch>` as ec does. Lookup errors are only logged: the component's own
- * validation reports an inaccessible image.
+ * The component, then one component per platform when it is an image index (told by its content,
+ * with or without `mediaType`), named `<name>-<digest>-<arch>` as ec does. Lookup errors are only
+ * logged: the component's own validation reports an inaccessible image.
  */
 export async function expandIndex(
   p: PlannedComponent,
@@ -45,7 +43,8 @@ export async function expandIndex(
   try {
     const source = sourceFor(p.ref);
     const desc = await source.resolve(p.ref);
-    if (!INDEX_TYPES.has(desc.mediaType)) return [p];
+    // An index is known by its content (a `manifests` list), whatever media type it was served with:
+    // an index whose children went unverified would pass on the index's signature alone.
     const fetched = await source.getManifest(p.ref, desc.digest);
     if (!fetched || !isIndex(fetched.manifest)) return [p];
     const children = fetched.manifest.manifests.map((m, i): PlannedComponent => {

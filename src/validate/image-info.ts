@@ -16,7 +16,7 @@ async function imageConfig(source: ImageSource, ref: ImageReference, digest: str
   const blob = await source.getBlob(ref, manifest.config, CONFIG_LIMIT);
   const parsed: unknown = JSON.parse(blob.toString('utf8'));
   const config =
-    typeof parsed === 'object' && parsed !== null && 'config' in parsed && typeof parsed.config === 'object' && parsed.config !== null
+    typeof parsed === 'object' && parsed !== null && 'config' in parsed && typeof parsed.config === 'object' && parsed.config !== null && !Array.isArray(parsed.config)
       ? (parsed.config as Record<string, unknown>)
       : undefined;
   return { ...(config ? { config } : {}), ...(manifest.annotations ? { annotations: manifest.annotations } : {}) };
