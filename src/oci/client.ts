@@ -14,6 +14,9 @@ import { MediaType, type Descriptor, type FetchedManifest, type ImageReference, 
 export const MANIFEST_ACCEPT = [MediaType.OciManifest, MediaType.OciIndex, MediaType.DockerManifest, MediaType.DockerManifestList].join(', ');
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const DEFAULT_BLOB_LIMIT = 16 * 1024 * 1024;
+/** Statuses followed as redirects, and how many hops (Go's http.Client allows 10). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
 /** go-containerregistry's maxTokenBodySize (pkg/v1/remote/transport/bearer.go). */
 const TOKEN_LIMIT = 64 * 1024;
 /** An error body is read for its message only. */
@@ -153,44 +156,45 @@ export class RegistryClient implements ImageSource {
   }
 
   /**
-   * One request to the registry: answers a 401 challenge once, then returns whatever comes.
-   * Credentials go to the registry's own origin only: fetch drops the Authorization header on a
-   * redirect to another origin, and a challenge from where a redirect led is not answered.
+   * One request to the registry: follows redirects itself and answers a 401 challenge once, then
+   * returns whatever comes. Each hop is checked before anything connects to it (no https→http, plain
+   * http only to hosts vouch reaches over http); credentials go to the registry's own origin only,
+   * and a challenge from where a redirect led is not answered.
    */
   private async request(ref: ImageReference, method: string, path: string, headers: Record<string, string>, body?: Uint8Array, push = false): Promise<Response> {
     const base = new URL(this.baseUrl(ref));
-    let target: URL;
-    try {
-      target = new URL(path.startsWith('http') ? path : `${base.href}/${path}`);
-    } catch {
-      throw new RegistryError('BAD_RESPONSE', `${ref.registry} sent an unusable location ${JSON.stringify(path.slice(0, 200))}`, { value: ref.registry });
-    }
-    const url = target.href;
-    const describe = `${method} ${url}`;
-    const ours = target.origin === base.origin;
+    let target = this.location(ref, path.startsWith('http') ? path : `${base.href}/${path}`);
     const scope = `repository:${ref.repository}:${push ? 'pull,push' : 'pull'}`;
-    for (let round = 0; ; round++) {
+    let challenged = false;
+    for (let hop = 0; ; ) {
+      const describe = `${method} ${target.href}`;
+      const ours = target.origin === base.origin;
       const auth = ours ? await this.authorization(ref, scope).catch((err: unknown) => Promise.reject(during(err, describe))) : undefined;
       const res = await fetchWithRetry(
-        url,
+        target.href,
         () => ({
           method,
           headers: { 'user-agent': this.userAgent, ...headers, ...(auth ? { authorization: auth } : {}) },
           ...(body ? { body } : {}),
+          redirect: 'manual',
         }),
         this.retry,
         describe,
         this.hooks(),
       );
-      const landed = new URL(res.url || url);
-      if (landed.protocol === 'http:' && target.protocol === 'https:') {
+      if (REDIRECTS.has(res.status)) {
+        const location = res.headers.get('location');
         await discard(res);
-        throw new RegistryError('REFUSED', `${describe}: redirected to plain http (${landed.origin}); vouch does not downgrade`, { value: landed.origin });
+        if (++hop > MAX_REDIRECTS) throw new RegistryError('REFUSED', `${describe}: more than ${MAX_REDIRECTS} redirects`, { value: target.origin });
+        if (body && res.status !== 307 && res.status !== 308) throw new RegistryError('REFUSED', `${describe}: redirected (${res.status}) while sending a body`, { value: target.origin });
+        target = this.nextHop(ref, target, location, describe);
+        continue;
       }
-      if (res.status === 401 && round === 0 && ours && landed.origin === base.origin) {
+      if (res.status === 401 && !challenged && ours) {
         const challenge = parseChallenge(res.headers.get('www-authenticate'));
         if (challenge) {
           await discard(res);
+          challenged = true;
           this.challenges.set(ref.registry, challenge);
           this.authorizations.delete(`${ref.registry} ${scope}`);
           continue;
@@ -198,6 +202,31 @@ export class RegistryClient implements ImageSource {
       }
       return res;
     }
+  }
+
+  private location(ref: ImageReference, text: string): URL {
+    try {
+      return new URL(text);
+    } catch {
+      throw new RegistryError('BAD_RESPONSE', `${ref.registry} sent an unusable location ${JSON.stringify(text.slice(0, 200))}`, { value: ref.registry });
+    }
+  }
+
+  /** Where a redirect leads, refused before connecting when it would downgrade. */
+  private nextHop(ref: ImageReference, from: URL, location: string | null, describe: string): URL {
+    if (!location) throw new RegistryError('BAD_RESPONSE', `${describe}: a redirect without a Location`, { value: from.origin });
+    let next: URL;
+    try {
+      next = new URL(location, from);
+    } catch {
+      throw new RegistryError('BAD_RESPONSE', `${describe}: an unusable redirect location ${JSON.stringify(location.slice(0, 200))}`, { value: from.origin });
+    }
+    if (next.protocol === 'https:') return next;
+    if (next.protocol === 'http:' && from.protocol === 'https:') {
+      throw new RegistryError('REFUSED', `${describe}: redirected to plain http (${next.origin}); vouch does not downgrade`, { value: next.origin });
+    }
+    if (next.protocol === 'http:' && this.plainHttp(next.host)) return next;
+    throw new RegistryError('REFUSED', `${describe}: redirected to ${JSON.stringify(next.origin)}, which vouch does not reach over ${next.protocol.replace(':', '')}`, { value: next.origin });
   }
 
   resolve(ref: ImageReference): Promise<Descriptor> {
