@@ -26,38 +26,46 @@ export function signedJson(text: string, what: string): unknown {
   }
 }
 
+/**
+ * base64 as cosign writes it (standard alphabet, padded). Node's decoder skips characters it does
+ * not know, so `MEU\u0003C…` would verify as `MEUC…` while the report shows the first.
+ */
+export function strictBase64(text: string, what: string): Buffer {
+  const bytes = Buffer.from(text, 'base64');
+  if (text === '' || bytes.toString('base64') !== text) throw new MalformedSignatureError(`${what} is not base64`);
+  return bytes;
+}
+
 function record(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function parseRekorBundle(text: string): RekorBundleAnnotation {
   const p = record(signedJson(text, 'the Rekor bundle annotation'));
   const payload = record(p?.Payload);
   if (
     typeof p?.SignedEntryTimestamp !== 'string' ||
-    !BASE64.test(p.SignedEntryTimestamp) ||
     !payload ||
     typeof payload.body !== 'string' ||
-    !BASE64.test(payload.body) ||
     !isCount(payload.integratedTime) ||
     !isCount(payload.logIndex) ||
     typeof payload.logID !== 'string' ||
     !/^(?:[0-9a-f]{2})+$/i.test(payload.logID)
   ) {
-    throw new MalformedSignatureError(
-      'the Rekor bundle annotation lacks SignedEntryTimestamp (base64) or Payload{body (base64), integratedTime, logIndex (non-negative integers), logID (hex)}',
-    );
+    throw new MalformedSignatureError('the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex (non-negative integers), logID (hex)}');
   }
+  strictBase64(p.SignedEntryTimestamp, "the Rekor bundle annotation's SignedEntryTimestamp");
+  strictBase64(payload.body, "the Rekor bundle annotation's body");
   return p as unknown as RekorBundleAnnotation;
 }
 
 /** The `dev.sigstore.cosign/rfc3161timestamp` annotation: `{"SignedRFC3161Timestamp": "<base64 DER>"}`. */
 export function parseRfc3161Annotation(text: string): string {
   const ts = record(signedJson(text, 'the RFC 3161 timestamp annotation'))?.SignedRFC3161Timestamp;
-  if (typeof ts !== 'string' || ts === '' || !BASE64.test(ts)) throw new MalformedSignatureError('the RFC 3161 timestamp annotation has no SignedRFC3161Timestamp (base64)');
+  if (typeof ts !== 'string') throw new MalformedSignatureError('the RFC 3161 timestamp annotation has no SignedRFC3161Timestamp');
+  strictBase64(ts, 'the RFC 3161 timestamp');
   return ts;
 }
 
@@ -127,6 +135,8 @@ export function parseEnvelope(blob: Buffer): DsseEnvelopeJson {
   if (e.signatures.length > 1) throw new MalformedSignatureError(`the DSSE envelope has ${e.signatures.length} signatures; vouch verifies envelopes with exactly one`);
   const sig = record(e.signatures[0]);
   if (typeof sig?.sig !== 'string' || sig.sig === '') throw new MalformedSignatureError('the DSSE signature has no "sig"');
+  strictBase64(sig.sig, 'the DSSE signature');
+  strictBase64(e.payload, 'the DSSE payload');
   if (sig.keyid !== undefined && typeof sig.keyid !== 'string') throw new MalformedSignatureError('the DSSE signature\'s "keyid" is not a string');
   return e as unknown as DsseEnvelopeJson;
 }

@@ -9,7 +9,7 @@ import { assertCodeSigning, certificateSigner } from './certificate.ts';
 import { Annotation } from './cosign-layout.ts';
 import { assertCertificateIdentity } from './identity.ts';
 import { keyTrustMaterial, parsePublicKey } from './keys.ts';
-import { parseRekorBundle, parseRfc3161Annotation, type RekorBundleAnnotation, type VerificationMaterialInput } from './legacy-bundle.ts';
+import { parseRekorBundle, parseRfc3161Annotation, strictBase64, type RekorBundleAnnotation, type VerificationMaterialInput } from './legacy-bundle.ts';
 import { verifyWithOrganisationCa } from './pki-chain.ts';
 import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
 import { legacySigningCertificate } from './signing-material.ts';
@@ -47,6 +47,7 @@ export async function rootTrust(ctx: VerifyContext, why: string): Promise<TrustM
 
 /** Verifies the layer's signature; returns ec's description of it. Throws SignatureRejected. */
 export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, signed: LayerSignature): Promise<EntitySignature> {
+  strictBase64(signed.sig, 'the signature');
   if (ctx.mode.kind === 'key') {
     const key = parsePublicKey(ctx.mode.publicKey);
     let rekor: RekorBundleAnnotation | undefined;

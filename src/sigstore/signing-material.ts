@@ -49,16 +49,18 @@ function ambiguous(message: string): MalformedSignatureError {
 export function parseSigningCertificate(der: Buffer, what: string): SigningCertificate {
   let x509: X509Certificate;
   let node: NodeX509;
+  let key: KeyObject;
   try {
     x509 = X509Certificate.parse(der as Buffer<ArrayBuffer>);
     node = new NodeX509(der);
+    key = node.publicKey;
     // @sigstore/core reads fields lazily: a field it cannot read fails here, not during a check.
     void [x509.subject, x509.issuer, x509.notBefore, x509.notAfter, x509.extensions, x509.isCA, x509.signatureAlgorithm];
   } catch (err) {
     throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`);
   }
   if (!Buffer.from(x509.root.toDER()).equals(der) || !node.raw.equals(der)) throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
-  const key = node.publicKey;
+  if (Number.isNaN(x509.notBefore.getTime()) || Number.isNaN(x509.notAfter.getTime())) throw new MalformedSignatureError(`${what} has an unreadable validity period`);
   if (!key.export({ type: 'spki', format: 'der' }).equals(x509.publicKey)) throw new MalformedSignatureError(`${what}: certificate parsers disagree on its public key`);
   return { der, pem: toPem('CERTIFICATE', der), x509, node, key };
 }
@@ -105,6 +107,7 @@ function exactlyOne(obj: Record<string, unknown>, names: readonly string[], what
   if (set.length > 1) throw ambiguous(`the bundle sets ${set.join(' and ')}; exactly one ${what} is allowed`);
   if (set.length === 0) throw new MalformedSignatureError(`the bundle has no ${what}`);
   if (set[0]!.includes('_')) throw new MalformedSignatureError(`the bundle names its ${what} ${set[0]}; write it in protobuf JSON's camelCase`);
+  if (!isObject(obj[set[0]!])) throw new MalformedSignatureError(`the bundle's ${set[0]} is not a JSON object`);
 }
 
 /** What the verifier will check the signature with. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateJson } from '../../support/run-cli.ts';
 import { MalformedSignatureError } from '../../../src/sigstore/legacy-bundle.ts';
-import { legacySigningCertificate, parseBundle } from '../../../src/sigstore/signing-material.ts';
+import { legacySigningCertificate, parseBundle, parseSigningCertificate } from '../../../src/sigstore/signing-material.ts';
 import { loadTrustedRoot } from '../../../src/sigstore/trust-root.ts';
 import { verifyArtifactBundle } from '../../../src/sigstore/verify-artifact.ts';
 import { toPem } from '../../../src/util/pem.ts';
@@ -149,4 +149,12 @@ test('legacy layer: the unedited copy verifies; another leaf in the chain annota
   })));
   assert.equal(twoCertificates.code, 1);
   assert.match(signatureViolation(twoCertificates.report) ?? '', /annotation holds 2 certificates/);
+});
+
+test('a certificate whose validity period cannot be read is refused, not reported (found by certificate.fuzz.test.ts)', async () => {
+  const bundle = await readJson(`${cases}/bundle-with-root-cert_fail/bundle.sigstore.json`);
+  const der = Buffer.from((bundle.verificationMaterial.x509CertificateChain as { certificates: RawCert[] }).certificates[1]!.rawBytes, 'base64');
+  const at = 2084403865 % der.length;
+  der[at] = der[at]! ^ 8;
+  assert.throws(() => parseSigningCertificate(der, 'the certificate'), /the certificate has an unreadable validity period/);
 });
