@@ -4,16 +4,18 @@
 // material that could name two signers is refused, never resolved by picking one:
 // - a bundle sets exactly one of publicKey / x509CertificateChain / certificate, and exactly one of
 //   messageSignature / dsseEnvelope (protobuf's oneof would silently keep one of several);
-// - certificates after the first of a v0.1/v0.2 x509CertificateChain, and those of the legacy
-//   chain annotation, must each be the CA that issued the certificate before them (no other leaf,
-//   no stranger); a bundle chain may not hold a root (sigstore-conformance
-//   bundle-with-root-cert_fail), the legacy annotation may end with one (cosign writes Fulcio's
-//   chain there). They are informational: @sigstore/verify and the organisation-CA check build
-//   chains from the trust root or the configured CA only, never from these.
+// - the certificates after the first of an x509CertificateChain (v0.1/v0.2 bundles, and the v0.3
+//   ones cosign v3 writes with --certificate-chain) and those of the legacy chain annotation must
+//   each be the CA that issued the certificate before them (no other leaf, no stranger); a bundle
+//   chain may not hold a root (sigstore-conformance bundle-with-root-cert_fail), the legacy
+//   annotation may end with one (cosign writes Fulcio's chain there). They are informational:
+//   @sigstore/verify and the organisation-CA check build chains from the trust root or the
+//   configured CA only, never from these.
 // Pure.
 import { X509Certificate as NodeX509, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
+import { X509CertificateChain } from '@sigstore/protobuf-specs';
 import { errorMessage } from '../errors.ts';
 import { parseStrictJson } from '../util/strict-json.ts';
 import { pemBlocks, toPem } from '../util/pem.ts';
@@ -110,21 +112,40 @@ function exactlyOne(obj: Record<string, unknown>, names: readonly string[], what
   if (!isObject(obj[set[0]!])) throw new MalformedSignatureError(`the bundle's ${set[0]} is not a JSON object`);
 }
 
-/** What the verifier will check the signature with. */
-function signingMaterial(bundle: Bundle): SigningMaterial {
+/** What the verifier will check the signature with; `carried` are the certificates moved out of a v0.3 chain. */
+function signingMaterial(bundle: Bundle, carried: Buffer[]): SigningMaterial {
   const content = bundle.verificationMaterial.content;
+  const chainOf = (certs: Buffer[]): SigningMaterial => {
+    const [first, ...rest] = certs.map((der, i) => parseSigningCertificate(der, `certificate ${i + 1} of the bundle's x509CertificateChain`));
+    if (!first) throw new MalformedSignatureError("the bundle's x509CertificateChain is empty");
+    assertIssuerChain(first, rest, "the bundle's x509CertificateChain", false);
+    return { kind: 'certificate', certificate: first, chain: rest };
+  };
   switch (content.$case) {
     case 'publicKey':
       return { kind: 'publicKey' };
     case 'certificate':
-      return { kind: 'certificate', certificate: parseSigningCertificate(content.certificate.rawBytes, 'the bundle certificate'), chain: [] };
-    case 'x509CertificateChain': {
-      const [first, ...rest] = content.x509CertificateChain.certificates.map((c, i) => parseSigningCertificate(c.rawBytes, `certificate ${i + 1} of the bundle's x509CertificateChain`));
-      if (!first) throw new MalformedSignatureError("the bundle's x509CertificateChain is empty");
-      assertIssuerChain(first, rest, "the bundle's x509CertificateChain", false);
-      return { kind: 'certificate', certificate: first, chain: rest };
-    }
+      return carried.length > 0 ? chainOf([content.certificate.rawBytes, ...carried]) : { kind: 'certificate', certificate: parseSigningCertificate(content.certificate.rawBytes, 'the bundle certificate'), chain: [] };
+    case 'x509CertificateChain':
+      return chainOf(content.x509CertificateChain.certificates.map((c) => c.rawBytes));
   }
+}
+
+const V01_V02 = /^application\/vnd\.dev\.sigstore\.bundle\+json;version=0\.[12]$/;
+
+/**
+ * cosign v3 (`sign --certificate … --certificate-chain …`) writes v0.3 bundles with an
+ * x509CertificateChain (leaf, then intermediates), which the v0.3 format replaced by a single
+ * certificate and @sigstore/bundle refuses. The verifier gets the leaf as that certificate; the
+ * rest are returned to be checked as its issuers (never anchors, like every carried certificate).
+ */
+function cosignV03Chain(json: Record<string, unknown>, vm: Record<string, unknown>): { json: Record<string, unknown>; carried: Buffer[] } {
+  const chain = vm.x509CertificateChain;
+  if (typeof json.mediaType !== 'string' || V01_V02.test(json.mediaType) || !isObject(chain) || !Array.isArray(chain.certificates)) return { json, carried: [] };
+  const [leaf, ...rest] = X509CertificateChain.fromJSON(chain).certificates;
+  if (!leaf) return { json, carried: [] };
+  const others = Object.fromEntries(Object.entries(vm).filter(([k]) => k !== 'x509CertificateChain'));
+  return { json: { ...json, verificationMaterial: { ...others, certificate: { rawBytes: leaf.rawBytes.toString('base64') } } }, carried: rest.map((c) => c.rawBytes) };
 }
 
 /** A bundle from its bytes: strict JSON, one signature content, one signing certificate or key. */
@@ -142,14 +163,17 @@ export function parseBundle(bytes: Buffer | string): ParsedBundle {
   if (!isObject(vm)) throw new MalformedSignatureError('the bundle has no verificationMaterial object');
   exactlyOne(vm, MATERIAL, 'signing key or certificate (publicKey, x509CertificateChain or certificate)');
   let bundle: Bundle;
+  let carried: Buffer[];
   try {
-    bundle = bundleFromJSON(json);
+    const normalised = cosignV03Chain(json, vm);
+    carried = normalised.carried;
+    bundle = bundleFromJSON(normalised.json);
   } catch (err) {
     const fields = err instanceof ValidationError && err.fields ? `: ${err.fields.join(', ')}` : '';
     // ts-proto reads wrong-typed members with TypeErrors; every failure here is a malformed bundle.
     throw new MalformedSignatureError(`not a valid Sigstore bundle${fields || ` (${errorMessage(err).slice(0, 200)})`}`);
   }
-  return { bundle, material: signingMaterial(bundle) };
+  return { bundle, material: signingMaterial(bundle, carried) };
 }
 
 /** The legacy layout: exactly one certificate in `certificate`, its issuers (if any) in `chain`. */
