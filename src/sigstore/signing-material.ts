@@ -40,6 +40,14 @@ export interface ParsedBundle {
   material: SigningMaterial;
 }
 
+/** Certificates a signature may carry (leaf and issuers): real chains hold two to four. */
+const MAX_CERTIFICATES = 10;
+/**
+ * Log entries and timestamps a bundle may carry (cosign writes one of each at most): @sigstore/verify
+ * checks the chain once per timestamp and compares them pairwise, so thousands cost minutes.
+ */
+const MAX_PROOFS = 10;
+
 function ambiguous(message: string): MalformedSignatureError {
   return new MalformedSignatureError(`ambiguous verification material: ${message}`);
 }
@@ -116,6 +124,7 @@ function exactlyOne(obj: Record<string, unknown>, names: readonly string[], what
 function signingMaterial(bundle: Bundle, carried: Buffer[]): SigningMaterial {
   const content = bundle.verificationMaterial.content;
   const chainOf = (certs: Buffer[]): SigningMaterial => {
+    if (certs.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the bundle's x509CertificateChain holds ${certs.length} certificates; at most ${MAX_CERTIFICATES} are read`);
     const [first, ...rest] = certs.map((der, i) => parseSigningCertificate(der, `certificate ${i + 1} of the bundle's x509CertificateChain`));
     if (!first) throw new MalformedSignatureError("the bundle's x509CertificateChain is empty");
     assertIssuerChain(first, rest, "the bundle's x509CertificateChain", false);
@@ -173,6 +182,8 @@ export function parseBundle(bytes: Buffer | string): ParsedBundle {
     // ts-proto reads wrong-typed members with TypeErrors; every failure here is a malformed bundle.
     throw new MalformedSignatureError(`not a valid Sigstore bundle${fields || ` (${errorMessage(err).slice(0, 200)})`}`);
   }
+  const proofs = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
+  if (proofs.some((n) => n > MAX_PROOFS)) throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
   return { bundle, material: signingMaterial(bundle, carried) };
 }
 
@@ -185,6 +196,7 @@ export function legacySigningCertificate(certificateText: string, chainText: str
     } catch (err) {
       throw new MalformedSignatureError(`the ${annotation} annotation: ${errorMessage(err)}`);
     }
+    if (blocks.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the ${annotation} annotation holds ${blocks.length} PEM blocks; at most ${MAX_CERTIFICATES} are read`);
     return blocks.map((b, i) => {
       if (b.type !== 'CERTIFICATE') throw new MalformedSignatureError(`the ${annotation} annotation holds a ${b.type}, not a CERTIFICATE`);
       return parseSigningCertificate(b.der, `certificate ${i + 1} of the ${annotation} annotation`);

@@ -56,6 +56,7 @@ function signedParts(p: ParsedBundle): unknown {
   const material = p.bundle.verificationMaterial.content;
   return { content, material: material.$case === 'publicKey' ? 'publicKey' : material };
 }
+const certificateB64 = (JSON.parse(codyBundle) as { verificationMaterial: { certificate: { rawBytes: string } } }).verificationMaterial.certificate.rawBytes;
 const originals = reals.map((r) => signedParts(parseBundle(r.text)));
 
 // Each run verifies a bundle (a few milliseconds of cryptography): a quarter of the shared count.
@@ -121,4 +122,21 @@ test('one bit flipped in any signed field (signature, payload, digest, certifica
     }),
     heavy,
   );
+});
+
+test('bounded time on hostile sizes: deep nesting, 200 000 keys, thousands of certificates or log entries are refused within seconds', () => {
+  const hostile = [
+    `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    `{${Array.from({ length: 200_000 }, (_, i) => `"k${i}":0`).join(',')}}`,
+    JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1', dsseEnvelope: { payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: 'AA==' }] }, verificationMaterial: { x509CertificateChain: { certificates: Array.from({ length: 2000 }, () => ({ rawBytes: certificateB64 })) } } }),
+  ];
+  const withEntries = JSON.parse(reals[1]!.text) as { verificationMaterial: { tlogEntries: Record<string, unknown>[] } };
+  const entry = withEntries.verificationMaterial.tlogEntries[0]!;
+  withEntries.verificationMaterial.tlogEntries = Array.from({ length: 1500 }, (_, i) => ({ ...entry, integratedTime: String(1_700_000_000 + i) }));
+  hostile.push(JSON.stringify(withEntries));
+  for (const text of hostile) {
+    const start = performance.now();
+    assert.throws(() => parseBundle(text), (err: unknown) => typed(err));
+    assert.ok(performance.now() - start < 5000, `${text.length} bytes took ${Math.round(performance.now() - start)} ms`);
+  }
 });
