@@ -1,8 +1,9 @@
 // --public-key / policy `publicKey`: inline PEM or a PEM file (ec-cli.md §1.1).
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, errorMessage } from '../errors.ts';
+import { pemBlocks } from '../util/pem.ts';
 
 const KMS_SCHEMES = /^(k8s|awskms|gcpkms|azurekms|hashivault|pkcs11|env):/;
 
@@ -33,20 +34,38 @@ export async function resolvePublicKey(value: string, baseDir: string, origin = 
   return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 
+/**
+ * The key of PEM text holding exactly one `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1) block
+ * and nothing else: a second key, a certificate or stray text could be read differently by another
+ * tool. Throws InputError naming `where`.
+ */
+export function publicKeyFromPem(pem: string, where: string): KeyObject {
+  let blocks;
+  try {
+    blocks = pemBlocks(pem);
+  } catch (err) {
+    throw new InputError('PUBLIC_KEY_INVALID', `${where}: not a PEM public key (${errorMessage(err)})`, { value: where });
+  }
+  const block = blocks[0];
+  if (blocks.length !== 1 || !block || (block.type !== 'PUBLIC KEY' && block.type !== 'RSA PUBLIC KEY')) {
+    const found = blocks.map((b) => b.type).join(', ');
+    throw new InputError('PUBLIC_KEY_INVALID', `${where}: not a PEM public key (expected exactly one PUBLIC KEY block, found ${found})`, { value: where });
+  }
+  try {
+    return createPublicKey({ key: block.der, format: 'der', type: block.type === 'PUBLIC KEY' ? 'spki' : 'pkcs1' });
+  } catch (err) {
+    throw new InputError('PUBLIC_KEY_INVALID', `${where}: not a PEM public key (${errorMessage(err)})`, { value: where });
+  }
+}
+
 /** Rejects anything but ECDSA P-256/P-384/P-521, RSA and Ed25519 public keys, naming where it came from. */
 export function assertSupportedPublicKey(pem: string, where: string): void {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
     throw new InputError('PRIVATE_KEY_GIVEN', `${where}: this is a private key; pass the public key (cosign.pub)`, { value: where });
   }
-  let type: string | undefined;
-  let curve: string | undefined;
-  try {
-    const key = createPublicKey(pem);
-    type = key.asymmetricKeyType;
-    curve = key.asymmetricKeyDetails?.namedCurve;
-  } catch (err) {
-    throw new InputError('PUBLIC_KEY_INVALID', `${where}: not a PEM public key (${errorMessage(err)})`, { value: where });
-  }
+  const key = publicKeyFromPem(pem, where);
+  const type = key.asymmetricKeyType;
+  const curve = key.asymmetricKeyDetails?.namedCurve;
   const ok = type === 'rsa' || type === 'ed25519' || (type === 'ec' && ['prime256v1', 'secp384r1', 'secp521r1'].includes(curve ?? ''));
   if (!ok) {
     throw new InputError(

@@ -1,20 +1,23 @@
 // cosign v3 signatures and attestations: Sigstore bundles attached as OCI 1.1 referrers (or the
 // referrers tag schema), verified with @sigstore/verify. A bundle whose statement's predicate is
 // https://sigstore.dev/cosign/sign/v1 is an image signature; any other is an attestation.
-import { keylessThresholds } from './thresholds.ts';
-import { createPublicKey } from 'node:crypto';
-import { bundleFromJSON } from '@sigstore/bundle';
-import { X509Certificate } from '@sigstore/core';
+import { dsse } from '@sigstore/core';
+import { errorMessage } from '../errors.ts';
+import { RegistryError } from '../oci/errors.ts';
+import type { Bundle } from '@sigstore/bundle';
 import type { VerifierOptions } from '@sigstore/verify';
 import type { Descriptor } from '../oci/types.ts';
 import type { InTotoStatement } from '../policy/input.ts';
 import type { EntitySignature } from '../report/model.ts';
-import { certificateMetadata, hasCodeSigningEku, subjectKeyId } from './certificate.ts';
+import { assertCodeSigning, certificateSigner } from './certificate.ts';
 import { decodeStatement } from './claims.ts';
 import { assertCertificateIdentity } from './identity.ts';
 import { keyTrustMaterial, parsePublicKey } from './keys.ts';
+import { verifyWithOrganisationCa } from './pki-chain.ts';
 import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
 import { rootTrust } from './signer-check.ts';
+import { parseBundle, type ParsedBundle } from './signing-material.ts';
+import { keylessThresholds } from './thresholds.ts';
 import type { VerifyContext } from './types.ts';
 import { SignatureRejected, verifyBundle } from './verify-entity.ts';
 
@@ -22,12 +25,12 @@ export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 const BUNDLE_MEDIA = 'application/vnd.dev.sigstore.bundle';
 const BUNDLE_LIMIT = 16 * 1024 * 1024;
 
-type Json = Record<string, unknown>;
+const IN_TOTO = 'application/vnd.in-toto+json';
 
 export interface BundleCandidate {
   /** The referrer manifest's digest, for messages. */
   digest: string;
-  json: Json;
+  parsed: ParsedBundle;
   statement: InTotoStatement;
   isSignature: boolean;
 }
@@ -55,56 +58,66 @@ async function discover(ctx: VerifyContext): Promise<{ candidates: BundleCandida
     const layers = fetched.manifest.layers;
     if (layers.length !== 1 || !layers[0]!.mediaType.startsWith(BUNDLE_MEDIA)) continue;
     try {
-      const json = JSON.parse((await ctx.source.getBlob(ctx.ref, layers[0]!, BUNDLE_LIMIT)).toString('utf8')) as Json;
-      const envelope = json.dsseEnvelope as { payload?: string; payloadType?: string } | undefined;
-      if (!envelope?.payload) continue;
-      const statement = decodeStatement(envelope.payload);
-      candidates.push({ digest: r.digest, json, statement, isSignature: statement.predicateType === COSIGN_SIGN_PREDICATE });
+      const parsed = parseBundle(await ctx.source.getBlob(ctx.ref, layers[0]!, BUNDLE_LIMIT));
+      const content = parsed.bundle.content;
+      if (content.$case !== 'dsseEnvelope') throw new SignatureRejected('the bundle signs no DSSE envelope (cosign signs images and attestations with in-toto statements)');
+      if (content.dsseEnvelope.payloadType !== IN_TOTO) throw new SignatureRejected(`DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
+      const statement = decodeStatement(content.dsseEnvelope.payload);
+      candidates.push({ digest: r.digest, parsed, statement, isSignature: statement.predicateType === COSIGN_SIGN_PREDICATE });
     } catch (err) {
-      errors.push(`bundle ${r.digest}: ${err instanceof Error ? err.message : String(err)}`);
+      // A bundle that cannot be read is a rejected candidate of both checks (its kind is unknown);
+      // a registry that failed is not a verdict.
+      if (err instanceof RegistryError && err.transient) throw err;
+      errors.push(`bundle ${r.digest}: ${errorMessage(err)}`);
     }
   }
   return { candidates, errors };
 }
 
-function leafCertificatePem(material: Json): string | undefined {
-  const single = (material.certificate as { rawBytes?: string } | undefined)?.rawBytes;
-  const chain = (material.x509CertificateChain as { certificates?: { rawBytes?: string }[] } | undefined)?.certificates?.[0]?.rawBytes;
-  const raw = single ?? chain;
-  if (!raw) return undefined;
-  return `-----BEGIN CERTIFICATE-----\n${raw.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+/** The same signature without transparency log entries or timestamps (not checked in this mode). */
+function withoutLogs(bundle: Bundle): Bundle {
+  return { ...bundle, verificationMaterial: { ...bundle.verificationMaterial, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } } };
+}
+
+/** The same signature with a bare key hint instead of its certificate, for a key checked by us. */
+function keyOnly(bundle: Bundle): Bundle {
+  const stripped = withoutLogs(bundle);
+  return { ...stripped, verificationMaterial: { ...stripped.verificationMaterial, content: { $case: 'publicKey', publicKey: { hint: '' } } } };
 }
 
 /** Verifies one bundle in the chosen mode; returns ec's description of its signer. */
 export async function verifyBundleSigner(ctx: VerifyContext, candidate: BundleCandidate): Promise<EntitySignature> {
-  const json = structuredClone(candidate.json);
-  const material = (json.verificationMaterial ?? {}) as Json;
-  const entries = (material.tlogEntries as { canonicalizedBody?: string }[] | undefined) ?? [];
-  const sig = ((json.dsseEnvelope as { signatures?: { sig?: string; keyid?: string }[] }).signatures ?? [])[0];
-  if (!sig?.sig) throw new SignatureRejected('the bundle has no DSSE signature');
+  const { bundle, material } = candidate.parsed;
+  if (bundle.content.$case !== 'dsseEnvelope') throw new SignatureRejected('the bundle signs no DSSE envelope');
+  const envelope = bundle.content.dsseEnvelope;
+  const sig = envelope.signatures[0]!;
+  const sigB64 = sig.sig.toString('base64');
+  const entries = bundle.verificationMaterial.tlogEntries;
   if (ctx.mode.kind === 'key') {
+    if (material.kind !== 'publicKey') throw new SignatureRejected('the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer');
     const key = parsePublicKey(ctx.mode.publicKey);
-    const options: VerifierOptions = { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 };
-    let trust = keyTrustMaterial(key);
     if (ctx.mode.ignoreTlog) {
-      material.tlogEntries = [];
-      material.timestampVerificationData = { rfc3161Timestamps: [] };
+      verifyBundle(withoutLogs(bundle), undefined, keyTrustMaterial(key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, { key });
     } else {
       if (entries.length === 0) throw new SignatureRejected('no transparency log entry in the bundle: pass --ignore-rekor for keys used without Rekor');
-      for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, key);
-      trust = keyTrustMaterial(key, (await rootTrust(ctx, 'the bundle carries a Rekor entry to check')).json);
-      options.tlogThreshold = 1;
+      for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString('base64'), key);
+      const trust = keyTrustMaterial(key, (await rootTrust(ctx, 'the bundle carries a Rekor entry to check')).json);
+      const options: VerifierOptions = { tlogThreshold: 1, timestampThreshold: 0, ctlogThreshold: 0 };
+      verifyBundle(bundle, undefined, trust, options, { key });
     }
-    verifyBundle(bundleFromJSON(json), undefined, trust, options);
-    return { keyid: sig.keyid ?? '', sig: sig.sig };
+    return { keyid: sig.keyid, sig: sigB64 };
   }
-  const leafPem = leafCertificatePem(material);
-  if (!leafPem) throw new SignatureRejected('no signing certificate in the bundle (was it signed with a key? pass --public-key)');
-  if (!hasCodeSigningEku(leafPem)) throw new SignatureRejected('the signing certificate is not for code signing (no codeSigning extended key usage)');
-  const certKey = createPublicKey(leafPem);
-  for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, certKey);
-  const root = await rootTrust(ctx, 'keyless verification needs the Fulcio CA');
-  verifyBundle(bundleFromJSON(json), undefined, root, keylessThresholds(root, { tlogEntries: entries.length, ignoreSct: ctx.mode.kind === 'keyless' && ctx.mode.ignoreSct === true }));
-  assertCertificateIdentity(X509Certificate.parse(leafPem), ctx.mode.identity);
-  return { keyid: subjectKeyId(leafPem), sig: sig.sig, certificate: leafPem, chain: [], metadata: certificateMetadata(leafPem) };
+  if (material.kind !== 'certificate') throw new SignatureRejected('no signing certificate in the bundle (was it signed with a key? pass --public-key)');
+  const cert = material.certificate;
+  assertCodeSigning(cert);
+  if (ctx.mode.pki) {
+    // An organisation CA replaces the Sigstore trust root for bundles as for legacy layers.
+    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: keyOnly(bundle), signedBytes: dsse.preAuthEncoding(envelope.payloadType, envelope.payload), sig: sigB64 });
+  } else {
+    for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString('base64'), cert.key);
+    const root = await rootTrust(ctx, 'keyless verification needs the Fulcio CA');
+    verifyBundle(bundle, undefined, root, keylessThresholds(root, { tlogEntries: entries.length, ignoreSct: ctx.mode.ignoreSct === true }), cert);
+  }
+  assertCertificateIdentity(cert.x509, ctx.mode.identity);
+  return certificateSigner(cert, sigB64, material.chain);
 }

@@ -1,7 +1,9 @@
 // What a signing certificate says: every SAN (email, URI, DNS, IP, Fulcio otherName), the Fulcio
 // extensions, and ec's metadata map with ec's names (ec-cli.md §3.1). Pure.
-import { X509Certificate as NodeX509 } from 'node:crypto';
-import { ASN1Obj, X509Certificate } from '@sigstore/core';
+import { ASN1Obj, type X509Certificate } from '@sigstore/core';
+import type { EntitySignature } from '../report/model.ts';
+import type { SigningCertificate } from './signing-material.ts';
+import { SignatureRejected } from './verify-entity.ts';
 
 export const FULCIO_OID = '1.3.6.1.4.1.57264.1';
 const OTHERNAME_USERNAME = `${FULCIO_OID}.7`;
@@ -97,10 +99,13 @@ export function certificateIssuer(cert: X509Certificate): string | undefined {
   return fulcioExtension(cert, 8) ?? fulcioExtension(cert, 1);
 }
 
-export function hasCodeSigningEku(pem: string): boolean {
+/** Throws unless the certificate may sign code (no extended key usage, or codeSigning among them). */
+export function assertCodeSigning(cert: SigningCertificate): void {
   // node:crypto exposes the EKU list; @sigstore/core does not.
-  const eku = new NodeX509(pem).keyUsage;
-  return eku === undefined || eku.includes(EKU_CODE_SIGNING);
+  const eku = cert.node.keyUsage;
+  if (eku !== undefined && !eku.includes(EKU_CODE_SIGNING)) {
+    throw new SignatureRejected('the signing certificate is not for code signing (no codeSigning extended key usage)');
+  }
 }
 
 function rfc3339(d: Date): string {
@@ -117,9 +122,8 @@ function distinguishedName(text: string | undefined): string {
 }
 
 /** ec's certificate metadata map (keys sorted when serialised; empty values omitted). */
-export function certificateMetadata(pem: string): Record<string, string> {
-  const node = new NodeX509(pem);
-  const cert = X509Certificate.parse(pem);
+export function certificateMetadata(signer: SigningCertificate): Record<string, string> {
+  const { node, x509: cert } = signer;
   const sans = subjectAlternativeNames(cert);
   const sanParts = [
     sans.uris.length ? `URIs:${sans.uris.join(', ')}` : '',
@@ -148,6 +152,15 @@ export function certificateMetadata(pem: string): Record<string, string> {
 }
 
 /** Hex SubjectKeyId of the leaf: ec's `keyid` for keyless signatures. */
-export function subjectKeyId(pem: string): string {
-  return X509Certificate.parse(pem).extSubjectKeyID?.keyIdentifier.toString('hex') ?? '';
+function subjectKeyId(cert: X509Certificate): string {
+  try {
+    return cert.extSubjectKeyID?.keyIdentifier.toString('hex') ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** ec's description of a signature made with a certificate, all from that one certificate. */
+export function certificateSigner(cert: SigningCertificate, sig: string, chain: SigningCertificate[]): EntitySignature {
+  return { keyid: subjectKeyId(cert.x509), sig, certificate: cert.pem, chain: chain.map((c) => c.pem), metadata: certificateMetadata(cert) };
 }

@@ -1,8 +1,12 @@
-// Claim checks: the signature or attestation must be about THIS image digest. Pure.
+// Claim checks: the signature or attestation must be about THIS image digest. Signed payloads are
+// read as strict JSON: a duplicate key, or two differing only in case, is refused (Go's decoder,
+// which cosign and ec use, matches keys case-insensitively and could read another claim). Pure.
+import { errorMessage } from '../errors.ts';
 import type { InTotoStatement } from '../policy/input.ts';
+import { parseStrictJson } from '../util/strict-json.ts';
 import { SignatureRejected } from './verify-entity.ts';
 
-/** Go's JSON decoding matches keys case-insensitively; cosign accepts `Docker-manifest-digest`. */
+/** Go's JSON decoding matches keys case-insensitively; cosign accepts `Docker-manifest-digest` (one match: duplicates are refused). */
 function field(obj: unknown, name: string): unknown {
   if (obj === null || typeof obj !== 'object') return undefined;
   const lower = name.toLowerCase();
@@ -14,9 +18,9 @@ function field(obj: unknown, name: string): unknown {
 export function assertSimpleSigningClaim(payload: Buffer, digest: string): void {
   let doc: unknown;
   try {
-    doc = JSON.parse(payload.toString('utf8'));
-  } catch {
-    throw new SignatureRejected('the signature payload is not simple-signing JSON');
+    doc = parseStrictJson(payload.toString('utf8'));
+  } catch (err) {
+    throw new SignatureRejected(`the signature payload is not simple-signing JSON: ${errorMessage(err)}`);
   }
   const claimed = field(field(field(doc, 'critical'), 'image'), 'docker-manifest-digest');
   if (claimed !== digest) {
@@ -24,15 +28,16 @@ export function assertSimpleSigningClaim(payload: Buffer, digest: string): void 
   }
 }
 
-export function decodeStatement(payloadB64: string): InTotoStatement {
+/** The in-toto statement a DSSE envelope's (decoded) payload holds. */
+export function decodeStatement(payload: Buffer): InTotoStatement {
   let statement: unknown;
   try {
-    statement = JSON.parse(Buffer.from(payloadB64, 'base64').toString('utf8'));
-  } catch {
-    throw new SignatureRejected('the attestation payload is not JSON');
+    statement = parseStrictJson(payload.toString('utf8'));
+  } catch (err) {
+    throw new SignatureRejected(`the attestation payload is not JSON: ${errorMessage(err)}`);
   }
   const s = statement as Partial<InTotoStatement>;
-  if (typeof s !== 'object' || s === null || typeof s.predicateType !== 'string' || !Array.isArray(s.subject)) {
+  if (typeof s !== 'object' || s === null || Array.isArray(s) || typeof s.predicateType !== 'string' || !Array.isArray(s.subject)) {
     throw new SignatureRejected('the attestation payload is not an in-toto statement (no predicateType or subject)');
   }
   return s as InTotoStatement;

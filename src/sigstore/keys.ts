@@ -1,15 +1,12 @@
 // Public keys for key-based verification, and the trust material that hands them to @sigstore/verify.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
-import { InputError, errorMessage } from '../errors.ts';
+import { publicKeyFromPem } from '../config/public-key.ts';
 
+/** The key of a PEM public key (exactly one block); InputError otherwise. */
 export function parsePublicKey(pem: string): KeyObject {
-  try {
-    return createPublicKey(pem);
-  } catch (err) {
-    throw new InputError('PUBLIC_KEY_INVALID', `the public key is not a PEM public key: ${errorMessage(err)}`, { value: 'public key' });
-  }
+  return publicKeyFromPem(pem, 'the public key');
 }
 
 const EMPTY_ROOT = {

@@ -1,7 +1,8 @@
 // Legacy cosign layers (`.sig` simple signing, `.att` DSSE) expressed as v0.1 Sigstore bundles, so
 // @sigstore/verify does every cryptographic check (sigstore.md §5.6). Pure.
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { InputError } from '../errors.ts';
+import { InputError, errorMessage } from '../errors.ts';
+import { parseStrictJson } from '../util/strict-json.ts';
 
 /** The `dev.sigstore.cosign/bundle` annotation: a Rekor SET and the entry it covers. */
 export interface RekorBundleAnnotation {
@@ -16,39 +17,63 @@ export class MalformedSignatureError extends InputError {
   }
 }
 
-export function parseRekorBundle(text: string): RekorBundleAnnotation {
-  let parsed: unknown;
+/** Strict JSON (no duplicate keys) of a signature's part, or a MalformedSignatureError naming it. */
+export function signedJson(text: string, what: string): unknown {
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new MalformedSignatureError('the Rekor bundle annotation is not JSON');
+    return parseStrictJson(text);
+  } catch (err) {
+    throw new MalformedSignatureError(`${what}: ${errorMessage(err)}`);
   }
-  const p = parsed as Partial<RekorBundleAnnotation>;
-  const payload = p.Payload;
+}
+
+/**
+ * base64 as cosign writes it (standard alphabet, padded). Node's decoder skips characters it does
+ * not know, so `MEU\u0003C…` would verify as `MEUC…` while the report shows the first.
+ */
+export function strictBase64(text: string, what: string): Buffer {
+  const bytes = Buffer.from(text, 'base64');
+  if (text === '' || bytes.toString('base64') !== text) throw new MalformedSignatureError(`${what} is not base64`);
+  return bytes;
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+export function parseRekorBundle(text: string): RekorBundleAnnotation {
+  const p = record(signedJson(text, 'the Rekor bundle annotation'));
+  const payload = record(p?.Payload);
   if (
-    typeof p.SignedEntryTimestamp !== 'string' ||
+    typeof p?.SignedEntryTimestamp !== 'string' ||
     !payload ||
     typeof payload.body !== 'string' ||
-    typeof payload.integratedTime !== 'number' ||
-    typeof payload.logIndex !== 'number' ||
-    typeof payload.logID !== 'string'
+    !isCount(payload.integratedTime) ||
+    !isCount(payload.logIndex) ||
+    typeof payload.logID !== 'string' ||
+    !/^(?:[0-9a-f]{2})+$/i.test(payload.logID)
   ) {
-    throw new MalformedSignatureError('the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex, logID}');
+    throw new MalformedSignatureError('the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex (non-negative integers), logID (hex)}');
   }
-  return p as RekorBundleAnnotation;
+  strictBase64(p.SignedEntryTimestamp, "the Rekor bundle annotation's SignedEntryTimestamp");
+  strictBase64(payload.body, "the Rekor bundle annotation's body");
+  return p as unknown as RekorBundleAnnotation;
+}
+
+/** The `dev.sigstore.cosign/rfc3161timestamp` annotation: `{"SignedRFC3161Timestamp": "<base64 DER>"}`. */
+export function parseRfc3161Annotation(text: string): string {
+  const ts = record(signedJson(text, 'the RFC 3161 timestamp annotation'))?.SignedRFC3161Timestamp;
+  if (typeof ts !== 'string') throw new MalformedSignatureError('the RFC 3161 timestamp annotation has no SignedRFC3161Timestamp');
+  strictBase64(ts, 'the RFC 3161 timestamp');
+  return ts;
 }
 
 /** The kind and apiVersion of a Rekor entry body. */
 export function rekorBodyKind(bodyB64: string): { kind: string; version: string; body: Record<string, unknown> } {
-  let body: unknown;
-  try {
-    body = JSON.parse(Buffer.from(bodyB64, 'base64').toString('utf8'));
-  } catch {
-    throw new MalformedSignatureError('the Rekor entry body is not base64 JSON');
-  }
-  const b = body as { kind?: unknown; apiVersion?: unknown };
-  if (typeof b.kind !== 'string' || typeof b.apiVersion !== 'string') throw new MalformedSignatureError('the Rekor entry body has no kind/apiVersion');
-  return { kind: b.kind, version: b.apiVersion, body: body as Record<string, unknown> };
+  const body = record(signedJson(Buffer.from(bodyB64, 'base64').toString('utf8'), 'the Rekor entry body'));
+  if (typeof body?.kind !== 'string' || typeof body.apiVersion !== 'string') throw new MalformedSignatureError('the Rekor entry body has no kind/apiVersion');
+  return { kind: body.kind, version: body.apiVersion, body };
 }
 
 function tlogEntry(rekor: RekorBundleAnnotation): Record<string, unknown> {
@@ -98,21 +123,22 @@ export interface DsseEnvelopeJson {
   signatures: { sig: string; keyid?: string }[];
 }
 
+/**
+ * A legacy `.att` layer's DSSE envelope. Exactly one signature: cosign writes one, and with several
+ * the one verified and the one reported could differ.
+ */
 export function parseEnvelope(blob: Buffer): DsseEnvelopeJson {
-  let env: unknown;
-  try {
-    env = JSON.parse(blob.toString('utf8'));
-  } catch {
-    throw new MalformedSignatureError('the attestation layer is not a JSON DSSE envelope');
-  }
-  const e = env as Partial<DsseEnvelopeJson>;
-  if (typeof e.payload !== 'string' || typeof e.payloadType !== 'string' || !Array.isArray(e.signatures) || e.signatures.length === 0) {
+  const e = record(signedJson(blob.toString('utf8'), 'the DSSE envelope'));
+  if (typeof e?.payload !== 'string' || typeof e.payloadType !== 'string' || !Array.isArray(e.signatures) || e.signatures.length === 0) {
     throw new MalformedSignatureError('the DSSE envelope lacks payload, payloadType or signatures');
   }
-  for (const s of e.signatures) {
-    if (typeof s?.sig !== 'string') throw new MalformedSignatureError('a DSSE signature has no "sig"');
-  }
-  return e as DsseEnvelopeJson;
+  if (e.signatures.length > 1) throw new MalformedSignatureError(`the DSSE envelope has ${e.signatures.length} signatures; vouch verifies envelopes with exactly one`);
+  const sig = record(e.signatures[0]);
+  if (typeof sig?.sig !== 'string' || sig.sig === '') throw new MalformedSignatureError('the DSSE signature has no "sig"');
+  strictBase64(sig.sig, 'the DSSE signature');
+  strictBase64(e.payload, 'the DSSE payload');
+  if (sig.keyid !== undefined && typeof sig.keyid !== 'string') throw new MalformedSignatureError('the DSSE signature\'s "keyid" is not a string');
+  return e as unknown as DsseEnvelopeJson;
 }
 
 /** A `.att` layer: the DSSE envelope itself (one signature: the one sigstore-js verifies). */

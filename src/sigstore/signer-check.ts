@@ -1,24 +1,21 @@
 // Verifies one legacy cosign layer's signature in the chosen mode (key, key + Rekor, keyless),
 // through @sigstore/verify, and describes the signer as ec's EntitySignature.
-import { keylessThresholds } from './thresholds.ts';
-import { createPublicKey } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import type { Bundle } from '@sigstore/bundle';
-import { X509Certificate } from '@sigstore/core';
 import type { Descriptor } from '../oci/types.ts';
 import type { EntitySignature } from '../report/model.ts';
-import { certificateMetadata, hasCodeSigningEku, subjectKeyId } from './certificate.ts';
+import { assertCodeSigning, certificateSigner } from './certificate.ts';
 import { Annotation } from './cosign-layout.ts';
 import { assertCertificateIdentity } from './identity.ts';
 import { keyTrustMaterial, parsePublicKey } from './keys.ts';
-import { parseRekorBundle, type RekorBundleAnnotation, type VerificationMaterialInput } from './legacy-bundle.ts';
-import { assertChainsToOrganisationCa } from './pki-chain.ts';
+import { parseRekorBundle, parseRfc3161Annotation, strictBase64, type RekorBundleAnnotation, type VerificationMaterialInput } from './legacy-bundle.ts';
+import { verifyWithOrganisationCa } from './pki-chain.ts';
 import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
+import { legacySigningCertificate } from './signing-material.ts';
+import { keylessThresholds } from './thresholds.ts';
 import type { VerifyContext } from './types.ts';
 import { SignatureRejected, cosignHashFor, verifyBundle, verifyWithHash } from './verify-entity.ts';
-
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
 
 export interface LayerSignature {
   /** base64 signature (the layer annotation, or the DSSE signature). */
@@ -39,13 +36,7 @@ function rekorOf(layer: Descriptor): RekorBundleAnnotation | undefined {
 
 function rfc3161Of(layer: Descriptor): string | undefined {
   const text = layer.annotations?.[Annotation.Rfc3161Timestamp];
-  if (!text) return undefined;
-  try {
-    const parsed = JSON.parse(text) as { SignedRFC3161Timestamp?: unknown };
-    return typeof parsed.SignedRFC3161Timestamp === 'string' ? parsed.SignedRFC3161Timestamp : undefined;
-  } catch {
-    throw new SignatureRejected('the RFC 3161 timestamp annotation is not JSON');
-  }
+  return text ? parseRfc3161Annotation(text) : undefined;
 }
 
 export async function rootTrust(ctx: VerifyContext, why: string): Promise<TrustMaterial & { json: unknown }> {
@@ -56,6 +47,7 @@ export async function rootTrust(ctx: VerifyContext, why: string): Promise<TrustM
 
 /** Verifies the layer's signature; returns ec's description of it. Throws SignatureRejected. */
 export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, signed: LayerSignature): Promise<EntitySignature> {
+  strictBase64(signed.sig, 'the signature');
   if (ctx.mode.kind === 'key') {
     const key = parsePublicKey(ctx.mode.publicKey);
     let rekor: RekorBundleAnnotation | undefined;
@@ -81,41 +73,27 @@ export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, s
       if (rekor) throw new SignatureRejected(`${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace('  ', ' '));
       verifyWithHash(signed.signedBytes, signed.sig, key, hash);
     } else {
-      verifyBundle(signed.bundle({ ...(rekor ? { rekor } : {}) }), signed.artifact, trust, options);
+      verifyBundle(signed.bundle({ ...(rekor ? { rekor } : {}) }), signed.artifact, trust, options, { key });
     }
     return { keyid: signed.keyid ?? '', sig: signed.sig };
   }
 
-  // Keyless: the certificate must chain to a trusted CA and name the expected identity.
+  // Keyless: the one certificate of the annotations must chain to a trusted CA and name the identity.
   const certText = layer.annotations?.[Annotation.Certificate];
-  const leafPem = certText?.match(PEM_CERT)?.[0];
-  if (!leafPem) throw new SignatureRejected('no signing certificate on this signature (was it signed with a key? pass --public-key)');
-  const chain = (layer.annotations?.[Annotation.Chain] ?? '').match(PEM_CERT) ?? [];
-  const leaf = X509Certificate.parse(leafPem);
-  if (!hasCodeSigningEku(leafPem)) throw new SignatureRejected('the signing certificate is not for code signing (no codeSigning extended key usage)');
-  const certKey = createPublicKey(leafPem);
+  if (!certText) throw new SignatureRejected('no signing certificate on this signature (was it signed with a key? pass --public-key)');
+  const { certificate: cert, chain } = legacySigningCertificate(certText, layer.annotations?.[Annotation.Chain]);
+  assertCodeSigning(cert);
   if (ctx.mode.pki) {
-    // Organisation PKI: the chain is checked by us against the configured CA only, then the
-    // signature with the certificate's key through @sigstore/verify.
-    assertChainsToOrganisationCa(leafPem, ctx.mode.pki);
-    const hash = cosignHashFor(certKey);
-    if (hash !== undefined) verifyWithHash(signed.signedBytes, signed.sig, certKey, hash);
-    else verifyBundle(signed.bundle({}), signed.artifact, keyTrustMaterial(certKey), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 });
+    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: signed.bundle({}), ...(signed.artifact ? { artifact: signed.artifact } : {}), signedBytes: signed.signedBytes, sig: signed.sig });
   } else {
     const rekor = rekorOf(layer);
     const rfc3161 = rfc3161Of(layer);
     const root = await rootTrust(ctx, 'keyless verification needs the Fulcio CA');
-    if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, certKey);
+    if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, cert.key);
     const options = keylessThresholds(root, { tlogEntries: rekor ? 1 : 0, ignoreSct: ctx.mode.ignoreSct === true });
-    // Only the leaf goes into the bundle: chain certificates from the signature are never anchors.
-    verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...(rekor ? { rekor } : {}), ...(rfc3161 ? { rfc3161 } : {}) }), signed.artifact, root, options);
+    // Only the signing certificate goes into the bundle: chain certificates are never anchors.
+    verifyBundle(signed.bundle({ certificateDer: cert.der, ...(rekor ? { rekor } : {}), ...(rfc3161 ? { rfc3161 } : {}) }), signed.artifact, root, options, cert);
   }
-  assertCertificateIdentity(leaf, ctx.mode.identity);
-  return {
-    keyid: subjectKeyId(leafPem),
-    sig: signed.sig,
-    certificate: leafPem.endsWith('\n') ? leafPem : `${leafPem}\n`,
-    chain: chain.map((c) => (c.endsWith('\n') ? c : `${c}\n`)),
-    metadata: certificateMetadata(leafPem),
-  };
+  assertCertificateIdentity(cert.x509, ctx.mode.identity);
+  return certificateSigner(cert, signed.sig, chain);
 }

@@ -1,9 +1,8 @@
 // A Sigstore bundle verified against an artifact (or its sha256 digest), outside any registry: the
 // sigstore-conformance verification protocol, and `vouch verify-bundle`. Every cryptographic check
-// is @sigstore/verify's; identity, subject and Rekor-signer binding are ours, as for images.
-import { createHash, createPublicKey } from 'node:crypto';
-import { bundleFromJSON } from '@sigstore/bundle';
-import { X509Certificate } from '@sigstore/core';
+// is @sigstore/verify's; identity, subject and Rekor-signer binding are ours, as for images, all on
+// the one signing certificate (or key) that signing-material.ts reads from the bundle.
+import { createHash } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial } from '@sigstore/verify';
 import type { IdentityConfig } from '../config/types.ts';
@@ -11,13 +10,15 @@ import { decodeStatement } from './claims.ts';
 import { assertCertificateIdentity } from './identity.ts';
 import { keyTrustMaterial, parsePublicKey } from './keys.ts';
 import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
+import { parseBundle } from './signing-material.ts';
 import { assertTrustedRootComplete } from './trust-root.ts';
 import { SignatureRejected, verifyBundle } from './verify-entity.ts';
 
 export type ArtifactInput = { bytes: Buffer } | { sha256: string };
 
 export interface ArtifactVerification {
-  bundle: unknown;
+  /** The bundle file's bytes (read as strict JSON). */
+  bundle: Buffer | string;
   artifact: ArtifactInput;
   trustedRoot: unknown;
   /** Key mode (PEM) or identity mode. */
@@ -25,46 +26,35 @@ export interface ArtifactVerification {
   identity?: IdentityConfig;
 }
 
-type Json = Record<string, unknown>;
-
-function leafPem(material: Json): string | undefined {
-  const raw =
-    (material.certificate as { rawBytes?: string } | undefined)?.rawBytes ??
-    (material.x509CertificateChain as { certificates?: { rawBytes?: string }[] } | undefined)?.certificates?.[0]?.rawBytes;
-  return raw ? `-----BEGIN CERTIFICATE-----\n${raw.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n` : undefined;
-}
-
-/** Throws SignatureRejected (or a bundle validation error) unless the bundle verifies. */
+/** Throws SignatureRejected (or MalformedSignatureError) unless the bundle verifies. */
 export function verifyArtifactBundle(v: ArtifactVerification): void {
   assertTrustedRootComplete(v.trustedRoot, 'trusted root');
-  const json = v.bundle as Json;
-  const bundle = bundleFromJSON(json);
-  const material = (json.verificationMaterial ?? {}) as Json;
-  const entries = (material.tlogEntries as { canonicalizedBody?: string }[] | undefined) ?? [];
+  const { bundle, material } = parseBundle(v.bundle);
+  const entries = bundle.verificationMaterial.tlogEntries;
   const digest = 'bytes' in v.artifact ? createHash('sha256').update(v.artifact.bytes).digest('hex') : v.artifact.sha256.replace(/^sha256:/, '');
 
   // What is signed must be this artifact.
-  const envelope = json.dsseEnvelope as { payload?: string } | undefined;
-  if (envelope?.payload) {
-    const statement = decodeStatement(envelope.payload);
+  let artifact: Buffer | undefined;
+  if (bundle.content.$case === 'dsseEnvelope') {
+    const statement = decodeStatement(bundle.content.dsseEnvelope.payload);
     if (!statement.subject.some((s) => s?.digest?.sha256 === digest)) throw new SignatureRejected('no subject of the statement has the artifact digest');
   } else {
-    const md = (json.messageSignature as { messageDigest?: { digest?: string } } | undefined)?.messageDigest?.digest;
-    if (!md || Buffer.from(md, 'base64').toString('hex') !== digest) throw new SignatureRejected('the message digest is not the artifact digest');
+    if (bundle.content.messageSignature.messageDigest.digest.toString('hex') !== digest) throw new SignatureRejected('the message digest is not the artifact digest');
     if (!('bytes' in v.artifact)) throw new SignatureRejected('verifying a message signature from a digest needs pre-hashed ECDSA, which Node cannot do; pass the artifact');
+    artifact = v.artifact.bytes;
   }
-  const artifact = 'bytes' in v.artifact && !envelope?.payload ? v.artifact.bytes : undefined;
 
   if (v.publicKey) {
+    if (material.kind !== 'publicKey') throw new SignatureRejected('the bundle was signed with a certificate, not a key: verify it with an identity');
     const key = parsePublicKey(v.publicKey);
-    for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, key);
-    verifyBundle(bundle, artifact, keyTrustMaterial(key, v.trustedRoot), { tlogThreshold: entries.length > 0 ? 1 : 0, ctlogThreshold: 0, timestampThreshold: 1 });
+    for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString('base64'), key);
+    verifyBundle(bundle, artifact, keyTrustMaterial(key, v.trustedRoot), { tlogThreshold: entries.length > 0 ? 1 : 0, ctlogThreshold: 0, timestampThreshold: 1 }, { key });
     return;
   }
-  const pem = leafPem(material);
-  if (!pem) throw new SignatureRejected('the bundle has no signing certificate');
-  for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, createPublicKey(pem));
+  if (material.kind !== 'certificate') throw new SignatureRejected('the bundle has no signing certificate');
+  const cert = material.certificate;
+  for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString('base64'), cert.key);
   const trust = toTrustMaterial(TrustedRoot.fromJSON(v.trustedRoot));
-  verifyBundle(bundle, artifact, trust, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
-  assertCertificateIdentity(X509Certificate.parse(pem), v.identity ?? {});
+  verifyBundle(bundle, artifact, trust, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 }, cert);
+  assertCertificateIdentity(cert.x509, v.identity ?? {});
 }

@@ -21,15 +21,18 @@ async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<Verif
   const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
   if (envelope.payloadType !== IN_TOTO) throw new SignatureRejected(`DSSE payload type ${envelope.payloadType} is not ${IN_TOTO}`);
   const first = envelope.signatures[0]!;
-  // ec takes sig/keyid from the OCI layer annotation, falling back to the envelope's.
+  // ec reports sig/keyid from the OCI layer annotation, falling back to the envelope's: the two
+  // must then be the same signature (cosign attest leaves the annotation empty).
   const annotated = layer.annotations?.[Annotation.Signature];
+  if (annotated && annotated !== first.sig) throw new SignatureRejected(`the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
+  const payload = Buffer.from(envelope.payload, 'base64');
   const signature = await verifyLayerSigner(ctx, layer, {
-    sig: annotated || first.sig,
+    sig: first.sig,
     keyid: first.keyid ?? '',
-    signedBytes: dsse.preAuthEncoding(envelope.payloadType, Buffer.from(envelope.payload, 'base64')),
+    signedBytes: dsse.preAuthEncoding(envelope.payloadType, payload),
     bundle: (material) => dsseBundle(envelope, material),
   });
-  const statement = decodeStatement(envelope.payload);
+  const statement = decodeStatement(payload);
   assertSubjectNamesDigest(statement, ctx.digest);
   const buildType = predicateBuildType(statement);
   return { statement, signatures: [signature], ...(buildType ? { predicateBuildType: buildType } : {}) };
@@ -39,7 +42,7 @@ async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<Verif
 export async function verifyImageAttestations(ctx: VerifyContext): Promise<AttestationCheck> {
   const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'att'), bundleCandidates(ctx)]);
   const attestationBundles = bundles.candidates.filter((b) => !b.isSignature);
-  if (layers.length === 0 && attestationBundles.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
+  if (layers.length === 0 && attestationBundles.length === 0 && bundles.errors.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
   const { verified: attestations, errors } = await verifyCandidates<VerifiedAttestation>([
     ...attestationBundles.map((b) => ({
       label: `bundle ${b.digest}`,
@@ -52,5 +55,5 @@ export async function verifyImageAttestations(ctx: VerifyContext): Promise<Attes
     })),
     ...layers.map((layer) => ({ label: `attestation ${layer.digest}`, verify: () => verifyLayer(ctx, layer) })),
   ]);
-  return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors, noneFound: false };
+  return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors: [...bundles.errors, ...errors], noneFound: false };
 }

@@ -62,12 +62,6 @@ function claimedSigningTimes(bundle: Bundle): Date[] {
   return times;
 }
 
-function leafCertificate(bundle: Bundle): X509Certificate | undefined {
-  const content = bundle.verificationMaterial.content;
-  const raw = content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : content.$case === 'certificate' ? content.certificate.rawBytes : undefined;
-  return raw ? new X509Certificate(raw) : undefined;
-}
-
 /**
  * Why a certificate failed, when the reason is its validity window: @sigstore/verify checks the
  * chain at the signing time and reports only that the chain failed. Pure.
@@ -81,17 +75,30 @@ export function validityAtSigning(leaf: X509Certificate, times: Date[]): string 
   return `the certificate was not valid at signing time: signed at ${outside.toISOString()}, but the certificate is valid from ${from.toISOString()} to ${to.toISOString()} (${when})`;
 }
 
-export function verifyBundle(bundle: Bundle, artifact: Buffer | undefined, trust: TrustMaterial, options: VerifierOptions): Signer {
+/** The key that must have verified the signature, and its certificate when there is one. */
+export interface ExpectedSigner {
+  key: KeyObject;
+  node?: X509Certificate;
+}
+
+/**
+ * @sigstore/verify's checks of one bundle; the key it verified the signature with must be the
+ * expected signer's (the certificate identity, issuer and report are taken from), never another.
+ */
+export function verifyBundle(bundle: Bundle, artifact: Buffer | undefined, trust: TrustMaterial, options: VerifierOptions, expected: ExpectedSigner): Signer {
+  let signer: Signer;
   try {
-    return new Verifier(trust, options).verify(toSignedEntity(bundle, artifact));
+    signer = new Verifier(trust, options).verify(toSignedEntity(bundle, artifact));
   } catch (err) {
-    if (err instanceof VerificationError && err.code === 'CERTIFICATE_ERROR') {
-      const leaf = leafCertificate(bundle);
-      const window = leaf && validityAtSigning(leaf, claimedSigningTimes(bundle));
-      if (window) throw new SignatureRejected(window);
-    }
-    throw new SignatureRejected(explain(err));
+    const window = err instanceof VerificationError && err.code === 'CERTIFICATE_ERROR' && expected.node ? validityAtSigning(expected.node, claimedSigningTimes(bundle)) : undefined;
+    throw new SignatureRejected(window ?? explain(err));
   }
+  if (!spki(signer.key).equals(spki(expected.key))) throw new SignatureRejected("the signature was verified with another key than the signing certificate's or the given key");
+  return signer;
+}
+
+function spki(key: KeyObject): Buffer {
+  return key.export({ type: 'spki', format: 'der' });
 }
 
 /**

@@ -40,7 +40,7 @@ async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<Entit
 export async function verifyImageSignatures(ctx: VerifyContext): Promise<SignatureCheck> {
   const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'sig'), bundleCandidates(ctx)]);
   const signatureBundles = bundles.candidates.filter((b) => b.isSignature);
-  if (layers.length === 0 && signatureBundles.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
+  if (layers.length === 0 && signatureBundles.length === 0 && bundles.errors.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
   const { verified: signatures, errors } = await verifyCandidates<EntitySignature>([
     ...signatureBundles.map((b) => ({
       label: `bundle ${b.digest}`,
@@ -52,5 +52,5 @@ export async function verifyImageSignatures(ctx: VerifyContext): Promise<Signatu
     })),
     ...layers.map((layer) => ({ label: `signature ${layer.digest}`, verify: () => verifyLayer(ctx, layer) })),
   ]);
-  return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors, noneFound: false };
+  return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors: [...bundles.errors, ...errors], noneFound: false };
 }

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, createHash, generateKeyPairSync } from 'node:crypto';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { generateKeyPair, type KeyPair } from '../support/cosign.ts';
 import { pushImage, rewriteManifest, type PushedImage } from '../support/images.ts';
 import { RegistryClient } from '../../src/oci/client.ts';
 import { parseReference } from '../../src/oci/reference.ts';
+import { MediaType } from '../../src/oci/types.ts';
 import { slsaV02 } from '../support/predicates.ts';
 import { makeCa, makeLeaf } from '../support/pki.ts';
 import { startRegistry, type TestRegistry } from '../support/registry.ts';
@@ -33,6 +34,7 @@ let keyedBundle: PushedImage;
 let keyed2: PushedImage;
 let late: PushedImage;
 let onTime: PushedImage;
+let confused: PushedImage;
 let lateRoot: string;
 let key: KeyPair;
 let env: NodeJS.ProcessEnv;
@@ -68,6 +70,9 @@ before(async () => {
   });
   await cosignAttest(stack, keyed.pinned, slsaV02(), 'slsaprovenance', { key: key.key, rekor: true });
   [late, onTime] = await signWithDatedCertificates();
+  // The attacker's own keyless signature (another identity, TSA only, no Rekor entry) on an image.
+  confused = await pushImage(`${reg.host}/confused:v1`);
+  await cosignSign(stack, confused.pinned, { identity: 'github', bundles: true });
 }, { timeout: 300_000 });
 
 /**
@@ -256,4 +261,72 @@ test('SCTs: a certificate without one (a private CA) fails unless --insecure-ign
   assert.equal(code, 1);
   assert.match((report.components[0] as Component).violations![0]!.msg, /the certificate has no SCT from a trusted CT log .*--insecure-ignore-sct/);
   assert.equal((await validateJson([...args, '--insecure-ignore-sct'], env)).code, 0);
+});
+
+type Json = Record<string, unknown>;
+type BundleReferrer = { manifest: Json & { layers: Json[] }; bundle: Json & { verificationMaterial: Json }; isSignature: boolean };
+
+/** The Sigstore bundles cosign attached to an image (this registry: the sha256-<hex> tag-schema index). */
+async function referrerBundles(img: PushedImage): Promise<BundleReferrer[]> {
+  const client = new RegistryClient({ env: {} });
+  const ref = parseReference(img.pinned);
+  const out: BundleReferrer[] = [];
+  for (const d of await client.referrers(ref, img.digest)) {
+    const fetched = (await client.getManifest(ref, d.digest))!;
+    const manifest = JSON.parse(fetched.bytes.toString('utf8')) as BundleReferrer['manifest'];
+    const layer = manifest.layers[0] as { digest: string; size: number };
+    const bundle = JSON.parse((await client.getBlob(ref, layer)).toString('utf8')) as BundleReferrer['bundle'];
+    const statement = JSON.parse(Buffer.from((bundle.dsseEnvelope as { payload: string }).payload, 'base64').toString('utf8')) as { predicateType: string };
+    out.push({ manifest, bundle, isSignature: statement.predicateType === 'https://sigstore.dev/cosign/sign/v1' });
+  }
+  return out;
+}
+
+/** Attaches one more bundle to the image, in a manifest like cosign's, listed in the tag-schema index. */
+async function attachBundle(img: PushedImage, like: BundleReferrer['manifest'], bundle: Json): Promise<void> {
+  const client = new RegistryClient({ env: {} });
+  const ref = parseReference(img.pinned);
+  const blob = await client.pushBlob(ref, Buffer.from(JSON.stringify(bundle)));
+  const manifest = { ...like, layers: [{ ...like.layers[0], digest: blob.digest, size: blob.size }] };
+  const bytes = Buffer.from(JSON.stringify(manifest));
+  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  await client.pushManifest(ref, digest, bytes, MediaType.OciManifest);
+  const tag = img.digest.replace(':', '-');
+  const index = JSON.parse((await client.getManifest(ref, tag))!.bytes.toString('utf8')) as { manifests: Json[] };
+  index.manifests.push({ mediaType: MediaType.OciManifest, digest, size: bytes.length, artifactType: like.artifactType });
+  await client.pushManifest(ref, tag, Buffer.from(JSON.stringify(index)), MediaType.OciIndex);
+}
+
+const signatureViolation = (report: { components: unknown[] }): string | undefined =>
+  ((report.components[0] as Component).violations as { msg: string; metadata?: { code?: string } }[] | undefined)?.find((v) => v.metadata?.code === 'builtin.image.signature_check')?.msg;
+
+test("certificate confusion: the attacker's real bundle with the victim's certificate spliced beside its chain is refused as ambiguous, never verified as the victim", { skip }, async () => {
+  const victim = identityToken(stack, 'email');
+  const attacker = identityToken(stack, 'github');
+  const [own] = (await referrerBundles(confused)).filter((b) => b.isSignature);
+  const victimCertificate = (await referrerBundles(bundled)).find((b) => b.isSignature)!.bundle.verificationMaterial.certificate;
+  assert.ok(own && victimCertificate);
+  // The attacker's bundle verifies as the attacker: the splice below is the only forgery.
+  const asAttacker = await validateJson(['--image', confused.ref, ...trust(), '--certificate-identity', attacker.san, '--certificate-oidc-issuer', attacker.issuer], env);
+  assert.equal(signatureViolation(asAttacker.report), undefined, JSON.stringify(asAttacker.report).slice(0, 1500));
+  // @sigstore/verify checks the signature with the chain (protobuf's oneof takes it before
+  // `certificate`); a reader taking `certificate` first would see the victim.
+  const vm = own.bundle.verificationMaterial;
+  const forged = {
+    ...own.bundle,
+    mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1',
+    verificationMaterial: { ...vm, x509CertificateChain: { certificates: [vm.certificate] }, certificate: victimCertificate },
+  };
+  await attachBundle(confused, own.manifest, forged);
+  const { code, report } = await validateJson(['--image', confused.ref, ...trust(), '--certificate-identity', victim.san, '--certificate-oidc-issuer', victim.issuer], env);
+  assert.equal(code, 1);
+  assert.match(signatureViolation(report) ?? '', /ambiguous verification material: the bundle sets x509CertificateChain and certificate/);
+});
+
+test('organisation CA configured: a bundle signed keyless by the loopback Fulcio fails, even with the Sigstore trust root at hand', { skip }, async () => {
+  await makeCa(stack.dir, 'org-root');
+  const id = identityToken(stack, 'email');
+  const { code, report } = await validateJson(['--image', bundled.ref, ...trust(), '--ca-roots', join(stack.dir, 'org-root.pem'), '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer], env);
+  assert.equal(code, 1);
+  assert.match(signatureViolation(report) ?? '', /does not chain to a configured CA/);
 });

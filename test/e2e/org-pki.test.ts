@@ -1,9 +1,12 @@
 // The SignPath flow: a signature made outside cosign with a key whose certificate chains to an
 // organisation CA (`cosign generate` → external signature → `cosign attach signature`), verified
-// with --certificate-chain or --ca-roots/--ca-intermediates. Certificates are made by openssl.
+// with --certificate-chain or --ca-roots/--ca-intermediates. Certificates are made by openssl. The
+// same key and certificate also sign cosign v3 bundles (`cosign sign --key --certificate`), which
+// obey the organisation CA too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,8 +36,32 @@ async function signExternally(image: string, leafName: string, chain: string[]):
   await run(toolPath('cosign'), ['attach', 'signature', '--payload', payload, '--signature', join(dir, `${leafName}.sig.b64`), '--certificate', join(dir, `${leafName}.pem`), '--certificate-chain', chainFile, image], { env });
 }
 
+/**
+ * Signs the image with cosign v3 as a Sigstore bundle (a referrer), with the leaf's key and
+ * certificate, and the chain inside the bundle when given. No transparency log: an organisation CA.
+ */
+async function signBundle(image: string, leafName: string, chain?: string[]): Promise<void> {
+  const env = { ...process.env, HOME: dir, COSIGN_PASSWORD: '' };
+  const prefix = join(dir, `${leafName}-cosign`);
+  if (!existsSync(`${prefix}.key`)) await run(toolPath('cosign'), ['import-key-pair', '--key', join(dir, `${leafName}.key`), '--output-key-prefix', prefix], { env });
+  const chainArgs: string[] = [];
+  if (chain) {
+    const chainFile = join(dir, `${leafName}-bundle-chain.pem`);
+    await writeFile(chainFile, (await Promise.all(chain.map((c) => readFile(join(dir, `${c}.pem`), 'utf8')))).join(''));
+    chainArgs.push('--certificate-chain', chainFile);
+  }
+  await run(
+    toolPath('cosign'),
+    ['sign', '--yes', '--key', `${prefix}.key`, '--certificate', join(dir, `${leafName}.pem`), ...chainArgs, '--new-bundle-format=true', '--tlog-upload=false', '--use-signing-config=false', image],
+    { env },
+  );
+}
+
 let good: string;
 let smuggled: string;
+let bundled: string;
+let bundledWithChain: string;
+let evilBundle: string;
 
 before(async () => {
   reg = await startRegistry();
@@ -46,11 +73,19 @@ before(async () => {
   // An attacker's own self-signed CA, its chain carried in the signature's annotation.
   await ca('evil-root');
   await leaf('evil', 'evil-root', 'signer@acme.example');
-  const [a, b] = await Promise.all([pushImage(`${reg.host}/pki:v1`), pushImage(`${reg.host}/pki-evil:v1`)]);
-  good = a.pinned;
-  smuggled = b.pinned;
+  const [a, b, c, d, e] = await Promise.all(['pki', 'pki-evil', 'pki-bundle', 'pki-bundle-chain', 'pki-bundle-evil'].map((n) => pushImage(`${reg.host}/${n}:v1`)));
+  good = a!.pinned;
+  smuggled = b!.pinned;
+  bundled = c!.pinned;
+  bundledWithChain = d!.pinned;
+  evilBundle = e!.pinned;
   await signExternally(good, 'signer', ['intermediate', 'root']);
   await signExternally(smuggled, 'evil', ['evil-root']);
+  // cosign v3 writes a v0.3 bundle with the certificate, or with an x509CertificateChain (leaf,
+  // intermediate: cosign drops the root) when given the chain.
+  await signBundle(bundled, 'signer');
+  await signBundle(bundledWithChain, 'signer', ['intermediate', 'root']);
+  await signBundle(evilBundle, 'evil', ['evil-root']);
 });
 after(async () => {
   await reg.stop();
@@ -75,4 +110,19 @@ test('a self-signed chain smuggled in the signature annotation is never an ancho
   assert.match(r.components[0]!.violations!.find((v) => v.metadata?.code === 'builtin.image.signature_check')!.msg, /does not chain to a configured CA/);
   const other = await validateJson(['--image', good, '--certificate-chain', join(dir, 'chain.pem'), '--certificate-identity', 'someone@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
   assert.ok(codes(other.report as unknown as Report).includes('builtin.image.signature_check'));
+});
+
+test('cosign v3 bundles signed with the organisation certificate pass the signature check (chain in the bundle or not); an attacker CA does not', async () => {
+  const pkiFlags = [['--certificate-chain', join(dir, 'chain.pem')], ['--ca-roots', join(dir, 'root.pem'), '--ca-intermediates', join(dir, 'intermediate.pem')]];
+  for (const image of [bundled, bundledWithChain]) {
+    for (const pki of pkiFlags) {
+      const { report } = await validateJson(['--image', image, ...pki, '--certificate-identity', 'signer@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
+      const r = report as unknown as Report;
+      assert.deepEqual(codes(r), ['builtin.attestation.signature_check'], JSON.stringify(r.components[0]).slice(0, 800));
+      assert.equal(r.components[0]!.signatures?.[0]?.metadata?.['Subject Alternative Name'], 'Email Addresses:signer@acme.example');
+    }
+  }
+  const { report } = await validateJson(['--image', evilBundle, '--certificate-chain', join(dir, 'chain.pem'), '--certificate-identity', 'signer@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
+  const r = report as unknown as Report;
+  assert.match(r.components[0]!.violations!.find((v) => v.metadata?.code === 'builtin.image.signature_check')!.msg, /does not chain to a configured CA/);
 });

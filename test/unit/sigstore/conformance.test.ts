@@ -41,10 +41,9 @@ test('sigstore-conformance bundle-verify cases (artifact and digest modes)', asy
       let ok = true;
       let why = '';
       try {
-        const bundle = JSON.parse(bundleText) as Record<string, unknown>;
-        if (mode === 'digest' && !bundle.dsseEnvelope) continue;
+        if (mode === 'digest' && !bundleText.includes('"dsseEnvelope"')) continue;
         verifyArtifactBundle({
-          bundle,
+          bundle: bundleText,
           artifact: mode === 'artifact' ? { bytes: artifact } : { sha256: createHash('sha256').update(artifact).digest('hex') },
           trustedRoot: root ? JSON.parse(root) : production,
           ...(key ? { publicKey: key } : { identity }),

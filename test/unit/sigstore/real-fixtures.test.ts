@@ -56,8 +56,8 @@ test("cosign's production attestation bundle verifies offline against its truste
   const { readFile } = await import('node:fs/promises');
   const { verifyArtifactBundle } = await import('../../../src/sigstore/verify-artifact.ts');
   const dir = fileURLToPath(new URL('../../fixtures/cosign-bundle', import.meta.url));
-  const bundle = JSON.parse(await readFile(`${dir}/oci-attestation.sigstore.json`, 'utf8')) as { dsseEnvelope: { payload: string } };
-  const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as { subject: { digest: { sha256: string } }[] };
+  const bundle = await readFile(`${dir}/oci-attestation.sigstore.json`, 'utf8');
+  const statement = JSON.parse(Buffer.from((JSON.parse(bundle) as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload, 'base64').toString('utf8')) as { subject: { digest: { sha256: string } }[] };
   const trustedRoot = JSON.parse(await readFile(`${dir}/trusted_root_pgi.json`, 'utf8')) as unknown;
   const artifact = { sha256: statement.subject[0]!.digest.sha256 };
   verifyArtifactBundle({ bundle, artifact, trustedRoot, identity: { subject: 'cody@soyland.com', issuer: 'https://github.com/login/oauth' } });
