@@ -9,7 +9,7 @@ import { Compiler, SchemaCompileError } from './json-schema/compile.ts';
 import { ROOT } from './json-schema/messages.ts';
 import type { SubSchema } from './json-schema/schema.ts';
 import { fieldOf, LimitError, Validator } from './json-schema/validate.ts';
-import { fromPlain, NestingLimitError, parseJsonText, type JsonValue } from './json-schema/value.ts';
+import { fingerprint, fromPlain, NestingLimitError, parseJsonText, ValueCount, type JsonValue } from './json-schema/value.ts';
 
 /** One validation error as json.match_schema returns it. */
 export interface MatchError {
@@ -22,23 +22,51 @@ export interface MatchError {
 class ArgumentError extends Error {}
 
 /** astValueToJSONSchemaLoader: a JSON string (checked like json.Valid) or an object/array. */
-function loadArgument(v: unknown): JsonValue {
+function loadArgument(v: unknown, count = new ValueCount()): JsonValue {
   if (typeof v === 'string') {
-    const parsed = parseJsonText(v);
+    const parsed = parseJsonText(v, count);
     if (parsed === undefined) throw new ArgumentError('invalid JSON string');
     return parsed;
   }
   // Rego sets reach host builtins as arrays too (OPA itself rejects a set here).
   if (Array.isArray(v) || (typeof v === 'object' && v !== null)) {
-    const converted = fromPlain(v);
+    const converted = fromPlain(v, count);
     if (converted === undefined) throw new ArgumentError('wrong type, expected string or object');
     return converted;
   }
   throw new ArgumentError('wrong type, expected string or object');
 }
 
+/**
+ * Compiled schemas by their JSON text. A policy validates every SBOM of every component against
+ * the same few schemas (CycloneDX's takes ~50 ms to compile), as OPA's inter-query cache does.
+ * A compiled schema is never modified afterwards, so sharing it is safe; failures are kept too.
+ */
+const compiled = new Map<string, SubSchema | Error>();
+const CACHE_SIZE = 16;
+
 function compile(schema: unknown): SubSchema {
-  return new Compiler().compile(loadArgument(schema));
+  let doc: JsonValue;
+  try {
+    doc = loadArgument(schema);
+  } catch (err) {
+    if (err instanceof ArgumentError || err instanceof NestingLimitError) throw err;
+    throw new ArgumentError('wrong type, expected string or object');
+  }
+  const key = fingerprint(doc);
+  let entry = compiled.get(key);
+  if (entry === undefined) {
+    try {
+      entry = new Compiler().compile(doc);
+    } catch (err) {
+      if (!(err instanceof SchemaCompileError || err instanceof NestingLimitError)) throw err;
+      entry = err;
+    }
+    if (compiled.size >= CACHE_SIZE) compiled.delete(compiled.keys().next().value!);
+  } else compiled.delete(key); // re-inserted below: most recently used last
+  compiled.set(key, entry);
+  if (entry instanceof Error) throw entry;
+  return entry;
 }
 
 function limitFailure(message: string): [false, MatchError[]] {
@@ -52,8 +80,9 @@ function limitFailure(message: string): [false, MatchError[]] {
  */
 export function matchSchema(document: unknown, schema: unknown): [boolean, MatchError[]] | undefined {
   let doc: JsonValue;
+  const values = new ValueCount();
   try {
-    doc = loadArgument(document);
+    doc = loadArgument(document, values);
   } catch (err) {
     if (err instanceof NestingLimitError) return limitFailure(`Validation stopped: the document is ${err.message}`);
     return undefined;
@@ -65,7 +94,7 @@ export function matchSchema(document: unknown, schema: unknown): [boolean, Match
     return undefined;
   }
   try {
-    const errors = new Validator().validate(root, doc);
+    const errors = new Validator(values.n).validate(root, doc);
     return [errors.length === 0, errors.map((e) => ({ error: `${fieldOf(e.context)}: ${e.description}`, type: e.type, field: fieldOf(e.context), desc: e.description }))];
   } catch (err) {
     if (err instanceof LimitError) return limitFailure(err.message);

@@ -5,8 +5,9 @@
 //
 // Until then, `compilePattern` is a conservative adapter onto JavaScript's RegExp: it translates
 // the RE2 constructs whose meaning it knows exactly ('.' never matches "\n", \s and \w are ASCII,
-// \A and \z, POSIX classes, (?P<name>…)) and refuses everything else, as well as any repetition of
-// a group that itself repeats (the shape that makes a backtracking engine exponential). Refusing
+// \A and \z, POSIX classes, (?P<name>…)) and refuses everything else, as well as any repetition
+// (more than once) of a group that itself repeats, the shape that makes backtracking exponential,
+// such as `(?:-[a-z]+)*` — valid RE2, refused until the RE2 module replaces this adapter. Refusing
 // means "not a valid regex" to the caller: the schema fails to compile rather than being checked
 // with a different meaning. Pure.
 
@@ -88,14 +89,14 @@ class Translator {
       case '*':
       case '+':
       case '?':
-        return this.quantifier(ch, 1);
+        return this.quantifier(ch, 1, ch === '?' ? 1 : Infinity);
       case '{': {
         const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
         if (!m) return this.atom(literal('{'), 1);
         const min = Number(m[1]);
-        const max = m[2] === undefined ? min : m[3] === '' ? undefined : Number(m[3]);
-        if (min > MAX_REPEAT || (max !== undefined && (max > MAX_REPEAT || max < min))) throw new Refused('bad repeat');
-        return this.quantifier(m[0], m[0].length);
+        const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+        if (min > MAX_REPEAT || (max !== Infinity && (max > MAX_REPEAT || max < min))) throw new Refused('bad repeat');
+        return this.quantifier(m[0], m[0].length, max);
       }
       case '[':
         return this.atom(this.charClass(), 0);
@@ -120,9 +121,11 @@ class Translator {
     this.last = { kind: 'atom' };
   }
 
-  private quantifier(text: string, advance: number): void {
+  /** A repetition operator; `max` is how many times it may repeat its operand. */
+  private quantifier(text: string, advance: number, max: number): void {
     if (this.last.kind === 'none' || this.last.kind === 'quantified') throw new Refused('missing or nested repetition');
-    if (this.last.kind === 'group' && this.last.repeats) throw new Refused('repetition of a repeating group');
+    // Backtracking turns exponential only when a repeating group is itself repeated; an optional one is fine.
+    if (this.last.kind === 'group' && this.last.repeats && max > 1) throw new Refused('repetition of a repeating group');
     this.i += advance;
     let js = text;
     if (this.peek() === '?') {

@@ -8,39 +8,54 @@ export type JsonObject = Map<string, JsonValue>;
 
 /** Deepest nesting of arrays and objects accepted, in documents and schemas alike. */
 export const MAX_NESTING = 512;
+/** Most values (of any kind, at any depth) in one argument. */
+export const MAX_VALUES = 2_000_000;
 
-/** Thrown (and caught by the builtins) when a value is deeper than MAX_NESTING. */
+/** Thrown (and caught by the builtins) when a value is deeper than MAX_NESTING or has more than MAX_VALUES values. */
 export class NestingLimitError extends Error {
-  readonly code = 'JSON_SCHEMA_NESTING_LIMIT';
-  constructor() {
-    super(`nesting deeper than ${MAX_NESTING} levels`);
+  readonly code = 'JSON_SCHEMA_SIZE_LIMIT';
+  constructor(message = `nesting deeper than ${MAX_NESTING} levels`) {
+    super(message);
     this.name = 'NestingLimitError';
+  }
+}
+
+/** Counts the values a conversion has made, against MAX_VALUES. */
+export class ValueCount {
+  n = 0;
+
+  add(): void {
+    if (++this.n > MAX_VALUES) throw new NestingLimitError(`more than ${MAX_VALUES} values`);
   }
 }
 
 export const isObject = (v: JsonValue | undefined): v is JsonObject => v instanceof Map;
 
+const wellFormed = (s: string): string => (s.isWellFormed() ? s : s.toWellFormed());
+
 /** A copy of a plain JSON-like value in this model; undefined when it holds anything but JSON. */
-export function fromPlain(v: unknown, depth = 0): JsonValue | undefined {
+export function fromPlain(v: unknown, count = new ValueCount(), depth = 0): JsonValue | undefined {
+  count.add();
   if (v === null || typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string') return v.toWellFormed();
+  if (typeof v === 'string') return wellFormed(v);
   if (depth >= MAX_NESTING) throw new NestingLimitError();
   if (Array.isArray(v)) {
-    const out: JsonValue[] = [];
-    for (const item of v) {
-      const x = fromPlain(item, depth + 1);
+    const out: JsonValue[] = new Array<JsonValue>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = fromPlain(v[i], count, depth + 1);
       if (x === undefined) return undefined;
-      out.push(x);
+      out[i] = x;
     }
     return out;
   }
   if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
     const out: JsonObject = new Map();
-    for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
-      const x = fromPlain(item, depth + 1);
+    const o = v as Record<string, unknown>;
+    for (const key of Object.keys(o)) {
+      const x = fromPlain(o[key], count, depth + 1);
       if (x === undefined) return undefined;
-      out.set(key.toWellFormed(), x);
+      out.set(wellFormed(key), x);
     }
     return out;
   }
@@ -51,14 +66,23 @@ export function fromPlain(v: unknown, depth = 0): JsonValue | undefined {
  * JSON text as Go's json.Valid + decoder read it; undefined for invalid JSON or a number outside
  * float64 range (Go keeps such a number's digits, but cannot compare it without overflowing).
  */
-export function parseJsonText(text: string): JsonValue | undefined {
+export function parseJsonText(text: string, count = new ValueCount()): JsonValue | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
-  return fromPlain(parsed);
+  return fromPlain(parsed, count);
+}
+
+/** A key for a converted value (equal values from the same source give equal keys). Linear. */
+export function fingerprint(v: JsonValue): string {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  if (Array.isArray(v)) return `[${v.map(fingerprint).join(',')}]`;
+  let out = '{';
+  for (const [k, x] of v) out += `${JSON.stringify(k)}:${fingerprint(x)},`;
+  return `${out}}`;
 }
 
 /** Compares by Unicode code point, which is the byte order of UTF-8 that Go sorts strings by. */

@@ -116,6 +116,10 @@ export const MATCH_CASES: MatchCase[] = [
   { name: 'pattern \\d and \\w', doc: text('v1_2'), schema: { pattern: '^\\w\\d_\\d$' } },
   { name: 'pattern (?i)', doc: text('ABC'), schema: { pattern: '(?i)^abc$' } },
   { name: 'pattern repetition', doc: text('aaaa'), schema: { pattern: '^a{2,3}$' } },
+  { name: 'pattern optional repeating group (CycloneDX locale)', doc: text('en-us'), schema: { pattern: '^([a-z]{2})(-[A-Z]{2})?$' } },
+  { name: 'pattern optional repeating group ok', doc: text('en-US'), schema: { pattern: '^([a-z]{2})(-[A-Z]{2})?$' } },
+  { name: 'pattern escapes in class', doc: text('a-b.c/d'), schema: { pattern: '^[\\w\\-./]+$' } },
+  { name: 'pattern alternation group', doc: text('git+https://x'), schema: { pattern: '^(oci://|git\\+)' } },
   { name: 'string keywords on number', doc: text(12345), schema: { maxLength: 2 } },
   // --- const / enum
   { name: 'const ok', doc: { a: [1, 2] }, schema: { const: { a: [1, 2] } } },
