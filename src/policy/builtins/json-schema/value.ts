@@ -49,7 +49,8 @@ export function fromPlain(v: unknown, count = new ValueCount(), depth = 0): Json
     }
     return out;
   }
-  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+  const proto: unknown = typeof v === 'object' ? Object.getPrototypeOf(v) : undefined;
+  if (proto === Object.prototype || proto === null) {
     const out: JsonObject = new Map();
     const o = v as Record<string, unknown>;
     for (const key of Object.keys(o)) {
