@@ -1,7 +1,8 @@
 // The Rego builtins json.match_schema and json.verify_schema, answering as OPA's Go topdown does
-// (open-policy-agent/opa v1.22.2 v1/topdown/jsonschema.go over its internal/gojsonschema, drafts 4,
-// 6 and 7). The release policy turns their error strings into violation messages, so those are
-// gojsonschema's to the letter. Like every host builtin they never throw: where Go returns an error
+// (open-policy-agent/opa v1.22.2 v1/topdown/jsonschema.go over internal/gojsonschema, OPA's copy of
+// xeipuuv/gojsonschema b076d39a02e5: drafts 4, 6 and 7, draft detected from `$schema`, a lenient
+// hybrid of them without it). The release policy turns their error strings into violation
+// messages, so those are gojsonschema's to the letter. Like every host builtin they never throw: where Go returns an error
 // (a malformed argument, a schema that does not compile) the answer is undefined, as in OPA's
 // non-strict evaluation. Differences from ec, all stricter, are listed in docs/compatibility.md.
 // Pure.

@@ -1,7 +1,7 @@
-// gojsonschema's English messages (DefaultLocale in OPA's internal/gojsonschema/locales.go, OPA
-// v1.22.2 = commit 1f3a1e4d…, identical in v1.15.2 which conforma/cli a183384 uses), filled in the
-// way its text/template does: Go's %v of each detail. The release policy shows these strings to
-// people and keys severities off them, so they are copied to the letter. Pure.
+// gojsonschema's English messages (DefaultLocale in open-policy-agent/opa internal/gojsonschema/
+// locales.go at v1.22.2, identical at v1.15.2 = 37b80cb7b620, which conforma/cli a18338416237
+// pins), filled in as its text/template does: Go's %v of each detail. The release policy shows
+// these strings to people and keys severities off them, so they are the same to the letter. Pure.
 
 /** A big.Float as Go's fmt prints it (%v = shortest %g, exponent from 1e+06 and below 1e-04). */
 export function goBigFloat(x: number): string {
