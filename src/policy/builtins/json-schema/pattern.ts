@@ -6,10 +6,12 @@
 // Until then, `compilePattern` is a conservative adapter onto JavaScript's RegExp: it translates
 // the RE2 constructs whose meaning it knows exactly ('.' never matches "\n", \s and \w are ASCII,
 // \A and \z, POSIX classes, (?P<name>…)) and refuses everything else, as well as any repetition
-// (more than once) of a group that itself repeats, the shape that makes backtracking exponential,
-// such as `(?:-[a-z]+)*` — valid RE2, refused until the RE2 module replaces this adapter. Refusing
-// means "not a valid regex" to the caller: the schema fails to compile rather than being checked
-// with a different meaning. Pure.
+// (more than once) of a group that itself repeats or alternates, the shapes that make backtracking
+// exponential, such as `(?:-[a-z]+)*` or `(a|ab)*` — valid RE2, refused until the RE2 module
+// replaces this adapter. Refusing means "not a valid regex" to the caller: the schema fails to
+// compile rather than being checked with a different meaning. What remains is polynomial
+// backtracking (`\d*\d*\d*x`), which only the RE2 module's linear engine removes: plug it in.
+// Pure.
 
 /** A compiled pattern: `test` reports whether it matches anywhere in `s` (Go's MatchString). */
 export interface CompiledPattern {
@@ -46,7 +48,7 @@ const literal = (ch: string): string => (SYNTAX.has(ch) ? `\\${ch}` : ch);
 const classLiteral = (ch: string): string => (SYNTAX.has(ch) || ch === '-' ? `\\${ch}` : ch);
 
 interface Frame {
-  /** Whether anything repeated appears inside this group (so repeating the group would nest). */
+  /** Whether a repetition or an alternation appears inside this group (repeating it may backtrack exponentially). */
   repeats: boolean;
 }
 
@@ -84,6 +86,7 @@ class Translator {
       case '|':
         this.i++;
         this.out += '|';
+        this.frames[this.frames.length - 1]!.repeats = true;
         this.last = { kind: 'none' };
         return;
       case '*':

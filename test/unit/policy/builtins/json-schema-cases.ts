@@ -102,6 +102,12 @@ export const MATCH_CASES: MatchCase[] = [
   { name: 'multipleOf decimal bad', doc: text(0.35), schema: { multipleOf: 0.1 } },
   { name: 'multipleOf integer', doc: text(10), schema: { multipleOf: 3 } },
   { name: 'multipleOf big', doc: text(1e20), schema: { multipleOf: 7 } },
+  { name: 'maximum 1e21', doc: text(1e22), schema: { maximum: 1e21 } },
+  { name: 'minimum -0.0001', doc: text(-1), schema: { minimum: -0.0001 } },
+  { name: 'multipleOf 1e-7', doc: text(0.00000035), schema: { multipleOf: 1e-7 } },
+  { name: 'multipleOf 1e-7 bad', doc: text(0.000000355), schema: { multipleOf: 1e-7 } },
+  { name: 'maximum large integer', doc: text(9007199254740993), schema: { maximum: 9007199254740991 } },
+  { name: 'exclusiveMinimum negative zero', doc: text(0), schema: { exclusiveMinimum: -0 } },
   { name: 'number keywords on string', doc: text('x'), schema: { minimum: 5, multipleOf: 2 } },
   // --- strings
   { name: 'minLength', doc: text('ab'), schema: { minLength: 3 } },
@@ -166,6 +172,9 @@ export const MATCH_CASES: MatchCase[] = [
   { name: 'ref by $id with pointer', doc: { x: 5 }, schema: { $id: 'http://example.com/root.json', definitions: { a: { $id: 'other.json', definitions: { b: { type: 'boolean' } } } }, properties: { x: { $ref: 'other.json#/definitions/b' } } } },
   { name: 'ref plain-name fragment resolves to root', doc: { x: 5 }, schema: { type: 'object', properties: { x: { $ref: '#nope' } } } },
   { name: 'draft4 id', doc: { x: 5 }, schema: { $schema: D4, id: 'http://example.com/r.json', definitions: { a: { id: 'a.json', type: 'string' } }, properties: { x: { $ref: 'a.json' } } } },
+  { name: 'location-independent $id', doc: { x: 5 }, schema: { definitions: { a: { $id: '#foo', type: 'string' } }, properties: { x: { $ref: '#foo' } } } },
+  { name: 'nested $id base for refs', doc: { x: 5 }, schema: { $id: 'http://example.com/a/root.json', definitions: { d: { $id: 'sub/', definitions: { e: { $id: 'leaf.json', type: 'null' } } } }, properties: { x: { $ref: 'sub/leaf.json' } } } },
+  { name: 'ref with query not found', doc: {}, schema: { $ref: 'http://example.com/x?y#/a' } },
   { name: 'definitions bool', doc: { x: 5 }, schema: { definitions: { f: false }, properties: { x: { $ref: '#/definitions/f' } } } },
   // --- formats
   ...[
