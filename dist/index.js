@@ -5371,7 +5371,7 @@ var require_formdata_parser = __commonJS({
         if (result2 === "failure") {
           return "failure";
         }
-        let { name, filename, contentType, encoding } = result2;
+        let { name, filename, contentType: contentType2, encoding } = result2;
         position.position += 2;
         let body;
         {
@@ -5392,11 +5392,11 @@ var require_formdata_parser = __commonJS({
         }
         let value;
         if (filename !== null) {
-          contentType ??= "text/plain";
-          if (!isAsciiString(contentType)) {
-            contentType = "";
+          contentType2 ??= "text/plain";
+          if (!isAsciiString(contentType2)) {
+            contentType2 = "";
           }
-          value = new File([body], filename, { type: contentType });
+          value = new File([body], filename, { type: contentType2 });
         } else {
           value = utf8DecodeBytes(Buffer.from(body));
         }
@@ -5408,14 +5408,14 @@ var require_formdata_parser = __commonJS({
     function parseMultipartFormDataHeaders(input, position) {
       let name = null;
       let filename = null;
-      let contentType = null;
+      let contentType2 = null;
       let encoding = null;
       while (true) {
         if (input[position.position] === 13 && input[position.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
-          return { name, filename, contentType, encoding };
+          return { name, filename, contentType: contentType2, encoding };
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
@@ -5470,7 +5470,7 @@ var require_formdata_parser = __commonJS({
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
-            contentType = isomorphicDecode(headerValue);
+            contentType2 = isomorphicDecode(headerValue);
             break;
           }
           case "content-transfer-encoding": {
@@ -5917,7 +5917,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5992,7 +5992,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6087,11 +6087,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants5.ERROR.OK) {
+          if (ret !== constants6.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants5.ERROR.PAUSED) {
+            } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6114,10 +6114,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants5.ERROR.OK) {
+        if (ret === constants6.ERROR.OK) {
           return null;
         }
-        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6134,7 +6134,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants5.ERROR[ret], data);
+        return new HTTPParserError(message, constants6.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6314,7 +6314,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants5.ERROR.PAUSED : 0;
+        return pause ? constants6.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6336,7 +6336,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6372,13 +6372,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6595,16 +6595,16 @@ var require_client_h1 = __commonJS({
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
-        const [bodyStream, contentType] = extractBody(body);
+        const [bodyStream, contentType2] = extractBody(body);
         if (request.contentType == null) {
-          headers.push("content-type", contentType);
+          headers.push("content-type", contentType2);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
       } else if (util.isBlobLike(body) && request.contentType == null) {
-        const contentType = body.type;
-        if (contentType) {
-          const contentTypeValue = `${contentType}`;
+        const contentType2 = body.type;
+        if (contentType2) {
+          const contentTypeValue = `${contentType2}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
             util.errorRequest(client, request, new InvalidArgumentError("invalid content-type header"));
             return false;
@@ -7304,8 +7304,8 @@ var require_client_h2 = __commonJS({
       let contentLength = util.bodyLength(body);
       if (util.isFormDataLike(body)) {
         extractBody ??= require_body().extractBody;
-        const [bodyStream, contentType] = extractBody(body);
-        headers["content-type"] = contentType;
+        const [bodyStream, contentType2] = extractBody(body);
+        headers["content-type"] = contentType2;
         body = bodyStream.stream;
         contentLength = bodyStream.length;
       }
@@ -9593,7 +9593,7 @@ var require_readable = __commonJS({
       constructor({
         resume,
         abort,
-        contentType = "",
+        contentType: contentType2 = "",
         contentLength,
         highWaterMark = 64 * 1024
         // Same as nodejs fs streams.
@@ -9607,7 +9607,7 @@ var require_readable = __commonJS({
         this[kAbort] = abort;
         this[kConsume] = null;
         this[kBody] = null;
-        this[kContentType] = contentType;
+        this[kContentType] = contentType2;
         this[kContentLength] = contentLength;
         this[kReading] = false;
       }
@@ -9874,7 +9874,7 @@ var require_util3 = __commonJS({
     } = require_errors();
     var { chunksDecode } = require_readable();
     var CHUNK_LIMIT = 128 * 1024;
-    async function getResolveErrorBodyCallback({ callback, body, contentType, statusCode, statusMessage, headers }) {
+    async function getResolveErrorBodyCallback({ callback, body, contentType: contentType2, statusCode, statusMessage, headers }) {
       assert(body);
       let chunks = [];
       let length = 0;
@@ -9893,7 +9893,7 @@ var require_util3 = __commonJS({
         length = 0;
       }
       const message = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
-      if (statusCode === 204 || !contentType || !length) {
+      if (statusCode === 204 || !contentType2 || !length) {
         queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers)));
         return;
       }
@@ -9901,9 +9901,9 @@ var require_util3 = __commonJS({
       Error.stackTraceLimit = 0;
       let payload;
       try {
-        if (isContentTypeApplicationJson(contentType)) {
+        if (isContentTypeApplicationJson(contentType2)) {
           payload = JSON.parse(chunksDecode(chunks, length));
-        } else if (isContentTypeText(contentType)) {
+        } else if (isContentTypeText(contentType2)) {
           payload = chunksDecode(chunks, length);
         }
       } catch {
@@ -9912,11 +9912,11 @@ var require_util3 = __commonJS({
       }
       queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers, payload)));
     }
-    var isContentTypeApplicationJson = (contentType) => {
-      return contentType.length > 15 && contentType[11] === "/" && contentType[0] === "a" && contentType[1] === "p" && contentType[2] === "p" && contentType[3] === "l" && contentType[4] === "i" && contentType[5] === "c" && contentType[6] === "a" && contentType[7] === "t" && contentType[8] === "i" && contentType[9] === "o" && contentType[10] === "n" && contentType[12] === "j" && contentType[13] === "s" && contentType[14] === "o" && contentType[15] === "n";
+    var isContentTypeApplicationJson = (contentType2) => {
+      return contentType2.length > 15 && contentType2[11] === "/" && contentType2[0] === "a" && contentType2[1] === "p" && contentType2[2] === "p" && contentType2[3] === "l" && contentType2[4] === "i" && contentType2[5] === "c" && contentType2[6] === "a" && contentType2[7] === "t" && contentType2[8] === "i" && contentType2[9] === "o" && contentType2[10] === "n" && contentType2[12] === "j" && contentType2[13] === "s" && contentType2[14] === "o" && contentType2[15] === "n";
     };
-    var isContentTypeText = (contentType) => {
-      return contentType.length > 4 && contentType[4] === "/" && contentType[0] === "t" && contentType[1] === "e" && contentType[2] === "x" && contentType[3] === "t";
+    var isContentTypeText = (contentType2) => {
+      return contentType2.length > 4 && contentType2[4] === "/" && contentType2[0] === "t" && contentType2[1] === "e" && contentType2[2] === "x" && contentType2[3] === "t";
     };
     module.exports = {
       getResolveErrorBodyCallback,
@@ -10024,12 +10024,12 @@ var require_api_request = __commonJS({
           return;
         }
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
-        const contentType = parsedHeaders["content-type"];
+        const contentType2 = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
         const res = new Readable({
           resume,
           abort,
-          contentType,
+          contentType: contentType2,
           contentLength: this.method !== "HEAD" && contentLength ? Number(contentLength) : null,
           highWaterMark
         });
@@ -10043,7 +10043,7 @@ var require_api_request = __commonJS({
             this.runInAsyncScope(
               getResolveErrorBodyCallback,
               null,
-              { callback, body: res, contentType, statusCode, statusMessage, headers }
+              { callback, body: res, contentType: contentType2, statusCode, statusMessage, headers }
             );
           } else {
             this.runInAsyncScope(callback, null, null, {
@@ -10243,13 +10243,13 @@ var require_api_stream = __commonJS({
         let res;
         if (this.throwOnError && statusCode >= 400) {
           const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
-          const contentType = parsedHeaders["content-type"];
+          const contentType2 = parsedHeaders["content-type"];
           res = new PassThrough();
           this.callback = null;
           this.runInAsyncScope(
             getResolveErrorBodyCallback,
             null,
-            { callback, body: res, contentType, statusCode, statusMessage, headers }
+            { callback, body: res, contentType: contentType2, statusCode, statusMessage, headers }
           );
         } else {
           if (factory === null) {
@@ -11772,7 +11772,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP } = __require("node:net");
+    var { isIP: isIP2 } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11885,7 +11885,7 @@ var require_dns = __commonJS({
       #defaultPick(origin, hostnameRecords, affinity) {
         let ip = null;
         const { records, offset } = hostnameRecords;
-        let family;
+        let family2;
         if (this.dualStack) {
           if (affinity == null) {
             if (offset == null || offset === maxInt) {
@@ -11897,28 +11897,28 @@ var require_dns = __commonJS({
             }
           }
           if (records[affinity] != null && records[affinity].ips.length > 0) {
-            family = records[affinity];
+            family2 = records[affinity];
           } else {
-            family = records[affinity === 4 ? 6 : 4];
+            family2 = records[affinity === 4 ? 6 : 4];
           }
         } else {
-          family = records[affinity];
+          family2 = records[affinity];
         }
-        if (family == null || family.ips.length === 0) {
+        if (family2 == null || family2.ips.length === 0) {
           return ip;
         }
-        if (family.offset == null || family.offset === maxInt) {
-          family.offset = 0;
+        if (family2.offset == null || family2.offset === maxInt) {
+          family2.offset = 0;
         } else {
-          family.offset++;
+          family2.offset++;
         }
-        const position = family.offset % family.ips.length;
-        ip = family.ips[position] ?? null;
+        const position = family2.offset % family2.ips.length;
+        ip = family2.ips[position] ?? null;
         if (ip == null) {
           return ip;
         }
         if (Date.now() - ip.timestamp > ip.ttl) {
-          family.ips.splice(position, 1);
+          family2.ips.splice(position, 1);
           return this.pick(origin, hostnameRecords, affinity);
         }
         return ip;
@@ -11926,16 +11926,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp3 = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record of addresses) {
-          record.timestamp = timestamp3;
-          if (typeof record.ttl === "number") {
-            record.ttl = Math.min(record.ttl, this.#maxTTL);
+        for (const record2 of addresses) {
+          record2.timestamp = timestamp3;
+          if (typeof record2.ttl === "number") {
+            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
           } else {
-            record.ttl = this.#maxTTL;
+            record2.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record.family] ?? { ips: [] };
-          familyRecords.ips.push(record);
-          records.records[record.family] = familyRecords;
+          const familyRecords = records.records[record2.family] ?? { ips: [] };
+          familyRecords.ips.push(record2);
+          records.records[record2.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -12027,7 +12027,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP(origin.hostname) !== 0) {
+          if (isIP2(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -13245,13 +13245,13 @@ var require_request2 = __commonJS({
         }
         let initBody = null;
         if (init.body != null) {
-          const [extractedBody, contentType] = extractBody(
+          const [extractedBody, contentType2] = extractBody(
             init.body,
             request.keepalive
           );
           initBody = extractedBody;
-          if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
-            this[kHeaders].append("content-type", contentType);
+          if (contentType2 && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
+            this[kHeaders].append("content-type", contentType2);
           }
         }
         const inputOrInitBody = initBody ?? inputBody;
@@ -18982,8 +18982,8 @@ var require_eventsource = __commonJS({
               return;
             }
           }
-          const contentType = response.headersList.get("content-type", true);
-          const mimeType = contentType !== null ? parseMIMEType(contentType) : "failure";
+          const contentType2 = response.headersList.get("content-type", true);
+          const mimeType = contentType2 !== null ? parseMIMEType(contentType2) : "failure";
           const contentTypeValid = mimeType !== "failure" && mimeType.essence === "text/event-stream";
           if (response.status !== 200 || contentTypeValid === false) {
             this.close();
@@ -24607,7 +24607,7 @@ var require_dist = __commonJS({
             function object() {
             }
             return function(proto) {
-              if (!isObject2(proto)) {
+              if (!isObject3(proto)) {
                 return {};
               }
               if (objectCreate) {
@@ -25009,7 +25009,7 @@ var require_dist = __commonJS({
             if (result3 !== undefined$1) {
               return result3;
             }
-            if (!isObject2(value)) {
+            if (!isObject3(value)) {
               return value;
             }
             var isArr = isArray(value);
@@ -25356,7 +25356,7 @@ var require_dist = __commonJS({
             return true;
           }
           function baseIsNative(value) {
-            if (!isObject2(value) || isMasked(value)) {
+            if (!isObject3(value) || isMasked(value)) {
               return false;
             }
             var pattern = isFunction(value) ? reIsNative : reIsHostCtor;
@@ -25396,7 +25396,7 @@ var require_dist = __commonJS({
             return result3;
           }
           function baseKeysIn(object) {
-            if (!isObject2(object)) {
+            if (!isObject3(object)) {
               return nativeKeysIn(object);
             }
             var isProto = isPrototype(object), result3 = [];
@@ -25441,7 +25441,7 @@ var require_dist = __commonJS({
             }
             baseFor(source, function(srcValue, key) {
               stack || (stack = new Stack());
-              if (isObject2(srcValue)) {
+              if (isObject3(srcValue)) {
                 baseMergeDeep(object, source, key, srcIndex, baseMerge, customizer, stack);
               } else {
                 var newValue = customizer ? customizer(safeGet(object, key), srcValue, key + "", object, source, stack) : undefined$1;
@@ -25481,7 +25481,7 @@ var require_dist = __commonJS({
                 newValue = objValue;
                 if (isArguments(objValue)) {
                   newValue = toPlainObject(objValue);
-                } else if (!isObject2(objValue) || isFunction(objValue)) {
+                } else if (!isObject3(objValue) || isFunction(objValue)) {
                   newValue = initCloneObject(srcValue);
                 }
               } else {
@@ -25620,7 +25620,7 @@ var require_dist = __commonJS({
             return shuffleSelf(array, baseClamp(n, 0, array.length));
           }
           function baseSet(object, path2, value, customizer) {
-            if (!isObject2(object)) {
+            if (!isObject3(object)) {
               return object;
             }
             path2 = castPath(path2, object);
@@ -25634,7 +25634,7 @@ var require_dist = __commonJS({
                 var objValue = nested[key];
                 newValue = customizer ? customizer(objValue, key, nested) : undefined$1;
                 if (newValue === undefined$1) {
-                  newValue = isObject2(objValue) ? objValue : isIndex2(path2[index2 + 1]) ? [] : {};
+                  newValue = isObject3(objValue) ? objValue : isIndex2(path2[index2 + 1]) ? [] : {};
                 }
               }
               assignValue(nested, key, newValue);
@@ -26097,7 +26097,7 @@ var require_dist = __commonJS({
                   return new Ctor(args[0], args[1], args[2], args[3], args[4], args[5], args[6]);
               }
               var thisBinding = baseCreate(Ctor.prototype), result3 = Ctor.apply(thisBinding, args);
-              return isObject2(result3) ? result3 : thisBinding;
+              return isObject3(result3) ? result3 : thisBinding;
             };
           }
           function createCurry(func, bitmask, arity) {
@@ -26433,7 +26433,7 @@ var require_dist = __commonJS({
             return objValue;
           }
           function customDefaultsMerge(objValue, srcValue, key, object, source, stack) {
-            if (isObject2(objValue) && isObject2(srcValue)) {
+            if (isObject3(objValue) && isObject3(srcValue)) {
               stack.set(srcValue, objValue);
               baseMerge(objValue, srcValue, undefined$1, customDefaultsMerge, stack);
               stack["delete"](srcValue);
@@ -26781,7 +26781,7 @@ var require_dist = __commonJS({
             return !!length && (type2 == "number" || type2 != "symbol" && reIsUint.test(value)) && (value > -1 && value % 1 == 0 && value < length);
           }
           function isIterateeCall(value, index2, object) {
-            if (!isObject2(object)) {
+            if (!isObject3(object)) {
               return false;
             }
             var type2 = typeof index2;
@@ -26824,7 +26824,7 @@ var require_dist = __commonJS({
             return value === proto;
           }
           function isStrictComparable(value) {
-            return value === value && !isObject2(value);
+            return value === value && !isObject3(value);
           }
           function matchesStrictComparable(key, srcValue) {
             return function(object) {
@@ -27706,7 +27706,7 @@ var require_dist = __commonJS({
               throw new TypeError2(FUNC_ERROR_TEXT);
             }
             wait = toNumber(wait) || 0;
-            if (isObject2(options)) {
+            if (isObject3(options)) {
               leading = !!options.leading;
               maxing = "maxWait" in options;
               maxWait = maxing ? nativeMax(toNumber(options.maxWait) || 0, wait) : maxWait;
@@ -27876,7 +27876,7 @@ var require_dist = __commonJS({
             if (typeof func != "function") {
               throw new TypeError2(FUNC_ERROR_TEXT);
             }
-            if (isObject2(options)) {
+            if (isObject3(options)) {
               leading = "leading" in options ? !!options.leading : leading;
               trailing = "trailing" in options ? !!options.trailing : trailing;
             }
@@ -27984,7 +27984,7 @@ var require_dist = __commonJS({
             return typeof value == "number" && nativeIsFinite(value);
           }
           function isFunction(value) {
-            if (!isObject2(value)) {
+            if (!isObject3(value)) {
               return false;
             }
             var tag = baseGetTag(value);
@@ -27996,7 +27996,7 @@ var require_dist = __commonJS({
           function isLength(value) {
             return typeof value == "number" && value > -1 && value % 1 == 0 && value <= MAX_SAFE_INTEGER;
           }
-          function isObject2(value) {
+          function isObject3(value) {
             var type2 = typeof value;
             return value != null && (type2 == "object" || type2 == "function");
           }
@@ -28103,9 +28103,9 @@ var require_dist = __commonJS({
             if (isSymbol(value)) {
               return NAN;
             }
-            if (isObject2(value)) {
+            if (isObject3(value)) {
               var other = typeof value.valueOf == "function" ? value.valueOf() : value;
-              value = isObject2(other) ? other + "" : other;
+              value = isObject3(other) ? other + "" : other;
             }
             if (typeof value != "string") {
               return value === 0 ? value : +value;
@@ -28326,7 +28326,7 @@ var require_dist = __commonJS({
               var Ctor = object && object.constructor;
               if (isArrLike) {
                 accumulator = isArr ? new Ctor() : [];
-              } else if (isObject2(object)) {
+              } else if (isObject3(object)) {
                 accumulator = isFunction(Ctor) ? baseCreate(getPrototype(object)) : {};
               } else {
                 accumulator = {};
@@ -28616,7 +28616,7 @@ var require_dist = __commonJS({
           }
           function truncate(string, options) {
             var length = DEFAULT_TRUNC_LENGTH, omission = DEFAULT_TRUNC_OMISSION;
-            if (isObject2(options)) {
+            if (isObject3(options)) {
               var separator = "separator" in options ? options.separator : separator;
               length = "length" in options ? toInteger(options.length) : length;
               omission = "omission" in options ? baseToString(options.omission) : omission;
@@ -28746,13 +28746,13 @@ var require_dist = __commonJS({
           });
           function mixin(object, source, options) {
             var props = keys(source), methodNames = baseFunctions(source, props);
-            if (options == null && !(isObject2(source) && (methodNames.length || !props.length))) {
+            if (options == null && !(isObject3(source) && (methodNames.length || !props.length))) {
               options = source;
               source = object;
               object = this;
               methodNames = baseFunctions(source, keys(source));
             }
-            var chain2 = !(isObject2(options) && "chain" in options) || !!options.chain, isFunc = isFunction(object);
+            var chain2 = !(isObject3(options) && "chain" in options) || !!options.chain, isFunc = isFunction(object);
             arrayEach(methodNames, function(methodName) {
               var func = source[methodName];
               object[methodName] = func;
@@ -29098,7 +29098,7 @@ var require_dist = __commonJS({
           lodash2.isNil = isNil;
           lodash2.isNull = isNull2;
           lodash2.isNumber = isNumber;
-          lodash2.isObject = isObject2;
+          lodash2.isObject = isObject3;
           lodash2.isObjectLike = isObjectLike;
           lodash2.isPlainObject = isPlainObject;
           lodash2.isRegExp = isRegExp;
@@ -29369,7 +29369,7 @@ var require_dist = __commonJS({
       if (hasRequiredUtility) return Utility;
       hasRequiredUtility = 1;
       (function() {
-        var assign, getValue, isArray, isEmpty, isFunction, isObject2, isPlainObject, hasProp = {}.hasOwnProperty;
+        var assign, getValue, isArray, isEmpty, isFunction, isObject3, isPlainObject, hasProp = {}.hasOwnProperty;
         assign = function(target, ...sources) {
           var i2, key, len, source;
           if (isFunction(Object.assign)) {
@@ -29390,7 +29390,7 @@ var require_dist = __commonJS({
         isFunction = function(val) {
           return !!val && Object.prototype.toString.call(val) === "[object Function]";
         };
-        isObject2 = function(val) {
+        isObject3 = function(val) {
           var ref;
           return !!val && ((ref = typeof val) === "function" || ref === "object");
         };
@@ -29415,7 +29415,7 @@ var require_dist = __commonJS({
         };
         isPlainObject = function(val) {
           var ctor, proto;
-          return isObject2(val) && (proto = Object.getPrototypeOf(val)) && (ctor = proto.constructor) && typeof ctor === "function" && ctor instanceof ctor && Function.prototype.toString.call(ctor) === Function.prototype.toString.call(Object);
+          return isObject3(val) && (proto = Object.getPrototypeOf(val)) && (ctor = proto.constructor) && typeof ctor === "function" && ctor instanceof ctor && Function.prototype.toString.call(ctor) === Function.prototype.toString.call(Object);
         };
         getValue = function(obj) {
           if (isFunction(obj.valueOf)) {
@@ -29426,7 +29426,7 @@ var require_dist = __commonJS({
         };
         Utility.assign = assign;
         Utility.isFunction = isFunction;
-        Utility.isObject = isObject2;
+        Utility.isObject = isObject3;
         Utility.isArray = isArray;
         Utility.isEmpty = isEmpty;
         Utility.isPlainObject = isPlainObject;
@@ -29812,8 +29812,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLElement) return XMLElement.exports;
       hasRequiredXMLElement = 1;
       (function() {
-        var NodeType2, XMLAttribute2, XMLNamedNodeMap2, XMLNode2, getValue, isFunction, isObject2, hasProp = {}.hasOwnProperty;
-        ({ isObject: isObject2, isFunction, getValue } = requireUtility());
+        var NodeType2, XMLAttribute2, XMLNamedNodeMap2, XMLNode2, getValue, isFunction, isObject3, hasProp = {}.hasOwnProperty;
+        ({ isObject: isObject3, isFunction, getValue } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLAttribute2 = requireXMLAttribute();
@@ -29884,7 +29884,7 @@ var require_dist = __commonJS({
               if (name != null) {
                 name = getValue(name);
               }
-              if (isObject2(name)) {
+              if (isObject3(name)) {
                 for (attName in name) {
                   if (!hasProp.call(name, attName)) continue;
                   attValue = name[attName];
@@ -30236,8 +30236,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDeclaration) return XMLDeclaration.exports;
       hasRequiredXMLDeclaration = 1;
       (function() {
-        var NodeType2, XMLNode2, isObject2;
-        ({ isObject: isObject2 } = requireUtility());
+        var NodeType2, XMLNode2, isObject3;
+        ({ isObject: isObject3 } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLDeclaration.exports = class XMLDeclaration extends XMLNode2 {
@@ -30248,7 +30248,7 @@ var require_dist = __commonJS({
           // `standalone` standalone document declaration: true or false
           constructor(parent, version, encoding, standalone) {
             super(parent);
-            if (isObject2(version)) {
+            if (isObject3(version)) {
               ({ version, encoding, standalone } = version);
             }
             if (!version) {
@@ -30345,8 +30345,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDTDEntity) return XMLDTDEntity.exports;
       hasRequiredXMLDTDEntity = 1;
       (function() {
-        var NodeType2, XMLNode2, isObject2;
-        ({ isObject: isObject2 } = requireUtility());
+        var NodeType2, XMLNode2, isObject3;
+        ({ isObject: isObject3 } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLDTDEntity.exports = (function() {
@@ -30371,7 +30371,7 @@ var require_dist = __commonJS({
               this.pe = !!pe;
               this.name = this.stringify.name(name);
               this.type = NodeType2.EntityDeclaration;
-              if (!isObject2(value)) {
+              if (!isObject3(value)) {
                 this.value = this.stringify.dtdEntityValue(value);
                 this.internal = true;
               } else {
@@ -30544,8 +30544,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDocType) return XMLDocType.exports;
       hasRequiredXMLDocType = 1;
       (function() {
-        var NodeType2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLNamedNodeMap2, XMLNode2, isObject2;
-        ({ isObject: isObject2 } = requireUtility());
+        var NodeType2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLNamedNodeMap2, XMLNode2, isObject3;
+        ({ isObject: isObject3 } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLDTDAttList2 = requireXMLDTDAttList();
@@ -30574,7 +30574,7 @@ var require_dist = __commonJS({
                 }
               }
               this.documentObject = parent;
-              if (isObject2(pubID)) {
+              if (isObject3(pubID)) {
                 ({ pubID, sysID } = pubID);
               }
               if (sysID == null) {
@@ -30984,8 +30984,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLNode) return XMLNode.exports;
       hasRequiredXMLNode = 1;
       (function() {
-        var DocumentPosition2, NodeType2, XMLCData2, XMLComment2, XMLDeclaration2, XMLDocType2, XMLDummy2, XMLElement2, XMLNodeList2, XMLProcessingInstruction2, XMLRaw2, XMLText2, getValue, isEmpty, isFunction, isObject2, hasProp = {}.hasOwnProperty, splice = [].splice;
-        ({ isObject: isObject2, isFunction, isEmpty, getValue } = requireUtility());
+        var DocumentPosition2, NodeType2, XMLCData2, XMLComment2, XMLDeclaration2, XMLDocType2, XMLDummy2, XMLElement2, XMLNodeList2, XMLProcessingInstruction2, XMLRaw2, XMLText2, getValue, isEmpty, isFunction, isObject3, hasProp = {}.hasOwnProperty, splice = [].splice;
+        ({ isObject: isObject3, isFunction, isEmpty, getValue } = requireUtility());
         XMLElement2 = null;
         XMLCData2 = null;
         XMLComment2 = null;
@@ -31058,7 +31058,7 @@ var require_dist = __commonJS({
                 attributes = {};
               }
               attributes = getValue(attributes);
-              if (!isObject2(attributes)) {
+              if (!isObject3(attributes)) {
                 [text, attributes] = [attributes, text];
               }
               if (name != null) {
@@ -31071,7 +31071,7 @@ var require_dist = __commonJS({
                 }
               } else if (isFunction(name)) {
                 lastChild = this.element(name.apply());
-              } else if (isObject2(name)) {
+              } else if (isObject3(name)) {
                 for (key in name) {
                   if (!hasProp.call(name, key)) continue;
                   val = name[key];
@@ -31082,7 +31082,7 @@ var require_dist = __commonJS({
                     lastChild = this.attribute(key.substr(this.stringify.convertAttKey.length), val);
                   } else if (!this.options.separateArrayItems && Array.isArray(val) && isEmpty(val)) {
                     lastChild = this.dummy();
-                  } else if (isObject2(val) && isEmpty(val)) {
+                  } else if (isObject3(val) && isEmpty(val)) {
                     lastChild = this.element(key);
                   } else if (!this.options.keepNullNodes && val == null) {
                     lastChild = this.dummy();
@@ -31093,7 +31093,7 @@ var require_dist = __commonJS({
                       childNode[key] = item;
                       lastChild = this.element(childNode);
                     }
-                  } else if (isObject2(val)) {
+                  } else if (isObject3(val)) {
                     if (!this.options.ignoreDecorators && this.stringify.convertTextKey && key.indexOf(this.stringify.convertTextKey) === 0) {
                       lastChild = this.element(val);
                     } else {
@@ -31192,7 +31192,7 @@ var require_dist = __commonJS({
               }
               attributes || (attributes = {});
               attributes = getValue(attributes);
-              if (!isObject2(attributes)) {
+              if (!isObject3(attributes)) {
                 [text, attributes] = [attributes, text];
               }
               child = new XMLElement2(this, name, attributes);
@@ -31206,7 +31206,7 @@ var require_dist = __commonJS({
             // `value` element text
             text(value) {
               var child;
-              if (isObject2(value)) {
+              if (isObject3(value)) {
                 this.element(value);
               }
               child = new XMLText2(this, value);
@@ -31279,7 +31279,7 @@ var require_dist = __commonJS({
                   insTarget = target[j];
                   this.instruction(insTarget);
                 }
-              } else if (isObject2(target)) {
+              } else if (isObject3(target)) {
                 for (insTarget in target) {
                   if (!hasProp.call(target, insTarget)) continue;
                   insValue = target[insTarget];
@@ -32740,8 +32740,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDocumentCB) return XMLDocumentCB.exports;
       hasRequiredXMLDocumentCB = 1;
       (function() {
-        var NodeType2, WriterState2, XMLAttribute2, XMLCData2, XMLComment2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLDeclaration2, XMLDocType2, XMLDocument2, XMLElement2, XMLProcessingInstruction2, XMLRaw2, XMLStringWriter2, XMLStringifier2, XMLText2, getValue, isFunction, isObject2, isPlainObject, hasProp = {}.hasOwnProperty;
-        ({ isObject: isObject2, isFunction, isPlainObject, getValue } = requireUtility());
+        var NodeType2, WriterState2, XMLAttribute2, XMLCData2, XMLComment2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLDeclaration2, XMLDocType2, XMLDocument2, XMLElement2, XMLProcessingInstruction2, XMLRaw2, XMLStringWriter2, XMLStringifier2, XMLText2, getValue, isFunction, isObject3, isPlainObject, hasProp = {}.hasOwnProperty;
+        ({ isObject: isObject3, isFunction, isPlainObject, getValue } = requireUtility());
         NodeType2 = requireNodeType();
         XMLDocument2 = requireXMLDocument();
         XMLElement2 = requireXMLElement();
@@ -32876,7 +32876,7 @@ var require_dist = __commonJS({
               attributes = {};
             }
             attributes = getValue(attributes);
-            if (!isObject2(attributes)) {
+            if (!isObject3(attributes)) {
               [text, attributes] = [attributes, text];
             }
             this.currentNode = new XMLElement2(this, name, attributes);
@@ -32898,7 +32898,7 @@ var require_dist = __commonJS({
             if (this.currentNode && this.currentNode.type === NodeType2.DocType) {
               this.dtdElement(...arguments);
             } else {
-              if (Array.isArray(name) || isObject2(name) || isFunction(name)) {
+              if (Array.isArray(name) || isObject3(name) || isFunction(name)) {
                 oldValidationFlag = this.options.noValidation;
                 this.options.noValidation = true;
                 root = new XMLDocument2(this.options).element("TEMP_ROOT");
@@ -32929,7 +32929,7 @@ var require_dist = __commonJS({
             if (name != null) {
               name = getValue(name);
             }
-            if (isObject2(name)) {
+            if (isObject3(name)) {
               for (attName in name) {
                 if (!hasProp.call(name, attName)) continue;
                 attValue = name[attName];
@@ -33000,7 +33000,7 @@ var require_dist = __commonJS({
                 insTarget = target[i2];
                 this.instruction(insTarget);
               }
-            } else if (isObject2(target)) {
+            } else if (isObject3(target)) {
               for (insTarget in target) {
                 if (!hasProp.call(target, insTarget)) continue;
                 insValue = target[insTarget];
@@ -34677,10 +34677,10 @@ function parseFlags(argv, specs) {
 function splitSlice(value) {
   const out = [];
   let cur = "";
-  let quoted = false;
+  let quoted2 = false;
   for (const ch of value) {
-    if (ch === '"') quoted = !quoted;
-    else if (ch === "," && !quoted) {
+    if (ch === '"') quoted2 = !quoted2;
+    else if (ch === "," && !quoted2) {
       out.push(cur);
       cur = "";
     } else cur += ch;
@@ -34730,6 +34730,46 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+function parseDockerConfig(text, path) {
+  const bad = (field2, why) => {
+    throw new InputError("INVALID_REGISTRY_AUTH_FILE", `${path}: ${field2} ${why}`, { value: path });
+  };
+  const isObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (text.trim() === "") return { auths: {}, credHelpers: {} };
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return bad("the file", "is not JSON");
+  }
+  if (!isObject3(raw)) return bad("the file", "is not a JSON object");
+  const auths = {};
+  if (raw.auths !== void 0 && raw.auths !== null) {
+    if (!isObject3(raw.auths)) bad("auths", "is not an object");
+    for (const [key, entry] of Object.entries(raw.auths)) {
+      if (!isObject3(entry)) bad(`auths[${JSON.stringify(key)}]`, "is not an object");
+      const out = {};
+      for (const field2 of ENTRY_FIELDS) {
+        const v = entry[field2];
+        if (v === void 0 || v === null) continue;
+        if (typeof v !== "string") bad(`auths[${JSON.stringify(key)}].${field2}`, "is not a string");
+        out[field2] = v;
+      }
+      Object.defineProperty(auths, key, { value: out, enumerable: true });
+    }
+  }
+  const credHelpers = {};
+  if (raw.credHelpers !== void 0 && raw.credHelpers !== null) {
+    if (!isObject3(raw.credHelpers)) bad("credHelpers", "is not an object");
+    for (const [key, helper] of Object.entries(raw.credHelpers)) {
+      if (typeof helper !== "string" || !HELPER_NAME.test(helper)) bad(`credHelpers[${JSON.stringify(key)}]`, "is not a credential helper name");
+      Object.defineProperty(credHelpers, key, { value: helper, enumerable: true });
+    }
+  }
+  const store = raw.credsStore;
+  if (store !== void 0 && store !== null && store !== "" && (typeof store !== "string" || !HELPER_NAME.test(store))) bad("credsStore", "is not a credential helper name");
+  return { auths, credHelpers, ...typeof store === "string" && store !== "" ? { credsStore: store } : {} };
+}
 function configPaths(env) {
   const paths = [];
   if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
@@ -34764,10 +34804,10 @@ function fromHelper(helper, registry) {
       if (err) return resolve13(void 0);
       try {
         const parsed = JSON.parse(stdout);
-        if (!parsed.Secret) return resolve13(void 0);
-        resolve13(
-          parsed.Username === "<token>" ? { kind: "identity-token", username: "<token>", token: parsed.Secret } : { kind: "basic", username: parsed.Username ?? "", password: parsed.Secret }
-        );
+        const secret = parsed?.Secret;
+        const username = typeof parsed?.Username === "string" ? parsed.Username : "";
+        if (typeof secret !== "string" || secret === "") return resolve13(void 0);
+        resolve13(username === "<token>" ? { kind: "identity-token", username, token: secret } : { kind: "basic", username, password: secret });
       } catch {
         resolve13(void 0);
       }
@@ -34777,20 +34817,21 @@ function fromHelper(helper, registry) {
 }
 async function lookupCredential(registry, env = process.env) {
   for (const path of configPaths(env)) {
-    let config;
+    let text;
     try {
-      config = JSON.parse(await readFile(path, "utf8"));
+      text = await readFile(path, "utf8");
     } catch {
       continue;
     }
+    const config = parseDockerConfig(text, path);
     const keys = keysFor(registry);
-    const helper = keys.map((k) => config.credHelpers?.[k]).find((h) => h);
+    const helper = keys.map((k) => Object.hasOwn(config.credHelpers, k) ? config.credHelpers[k] : void 0).find((h) => h);
     if (helper) {
       const cred = await fromHelper(helper, registry);
       if (cred) return cred;
     }
     for (const key of keys) {
-      const entry = config.auths?.[key];
+      const entry = Object.hasOwn(config.auths, key) ? config.auths[key] : void 0;
       const cred = entry ? fromEntry(entry) : void 0;
       if (cred) return cred;
     }
@@ -34801,11 +34842,110 @@ async function lookupCredential(registry, env = process.env) {
   }
   return { kind: "anonymous" };
 }
-var DOCKER_HUB_KEYS;
+var ENTRY_FIELDS, HELPER_NAME, DOCKER_HUB_KEYS;
 var init_auth2 = __esm({
   "src/oci/auth.ts"() {
     "use strict";
+    init_errors();
+    ENTRY_FIELDS = ["auth", "username", "password", "identitytoken", "registrytoken"];
+    HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
     DOCKER_HUB_KEYS = ["https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io"];
+  }
+});
+
+// src/oci/challenge.ts
+function parseChallenges(header2) {
+  const s = new Scanner(header2);
+  const out = [];
+  const skipSeparators = () => {
+    for (; ; ) {
+      s.skipSpace();
+      if (s.peek() !== ",") return;
+      s.at++;
+    }
+  };
+  skipSeparators();
+  while (!s.done()) {
+    const start = s.at;
+    const name = s.match(TOKEN);
+    if (!name) return [];
+    s.skipSpace();
+    if (s.peek() === "=" && out.length > 0) {
+      s.at++;
+      s.skipSpace();
+      const value = s.peek() === '"' ? s.quoted() : s.match(TOKEN);
+      if (value === void 0) return [];
+      const params = out[out.length - 1].params;
+      const key = name.toLowerCase();
+      if (params.has(key)) return [];
+      params.set(key, value);
+    } else {
+      if (s.at === start + name.length && s.peek() !== void 0 && s.peek() !== ",") return [];
+      out.push({ scheme: name.toLowerCase(), params: /* @__PURE__ */ new Map() });
+      const mark = s.at;
+      const token68 = s.match(TOKEN68);
+      s.skipSpace();
+      if (!token68 || !(s.done() || s.peek() === ",")) s.at = mark;
+    }
+    skipSeparators();
+  }
+  return out;
+}
+function parseChallenge(header2) {
+  if (!header2) return void 0;
+  for (const c of parseChallenges(header2)) {
+    if (c.scheme !== "bearer" && c.scheme !== "basic") continue;
+    const realm = c.params.get("realm");
+    const service = c.params.get("service");
+    const scope = c.params.get("scope");
+    return { scheme: c.scheme, ...realm !== void 0 ? { realm } : {}, ...service !== void 0 ? { service } : {}, ...scope !== void 0 ? { scope } : {} };
+  }
+  return void 0;
+}
+var TOKEN, TOKEN68, OWS, Scanner;
+var init_challenge = __esm({
+  "src/oci/challenge.ts"() {
+    "use strict";
+    TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]+/y;
+    TOKEN68 = /[A-Za-z0-9._~+/-]+=*/y;
+    OWS = /[ \t]*/y;
+    Scanner = class {
+      text;
+      at = 0;
+      constructor(text) {
+        this.text = text;
+      }
+      match(re) {
+        re.lastIndex = this.at;
+        const m = re.exec(this.text);
+        if (!m || m[0] === "") return void 0;
+        this.at = re.lastIndex;
+        return m[0];
+      }
+      skipSpace() {
+        this.match(OWS);
+      }
+      peek() {
+        return this.text[this.at];
+      }
+      done() {
+        return this.at >= this.text.length;
+      }
+      /** A quoted-string with `\` escapes; undefined when it never closes. */
+      quoted() {
+        let out = "";
+        for (let i2 = this.at + 1; i2 < this.text.length; i2++) {
+          const c = this.text[i2];
+          if (c === '"') {
+            this.at = i2 + 1;
+            return out;
+          }
+          if (c === "\\") i2++;
+          if (i2 < this.text.length) out += this.text[i2];
+        }
+        return void 0;
+      }
+    };
   }
 });
 
@@ -34848,8 +34988,8 @@ var init_errors2 = __esm({
 // src/oci/http.ts
 function retryAfterMs(header2, now, capMs) {
   if (!header2) return void 0;
-  const seconds = Number(header2);
-  const ms = Number.isFinite(seconds) ? seconds * 1e3 : Date.parse(header2) - now;
+  const text = header2.trim();
+  const ms = /^\d{1,10}$/.test(text) ? Number(text) * 1e3 : /^[A-Za-z]{3}/.test(text) ? Date.parse(text) - now : Number.NaN;
   if (!Number.isFinite(ms)) return void 0;
   return Math.min(Math.max(0, ms), capMs);
 }
@@ -34859,6 +34999,9 @@ function backoffMs(attempt, policy) {
 }
 function isRetryableStatus(status) {
   return RETRYABLE_STATUS.has(status);
+}
+async function discard(res) {
+  await res.body?.cancel().catch(() => void 0);
 }
 async function fetchWithRetry(url, init, policy, describe, hooks = {}) {
   const gate = hooks.attempt ?? ((run3) => run3());
@@ -34870,13 +35013,12 @@ async function fetchWithRetry(url, init, policy, describe, hooks = {}) {
     try {
       res = await gate(() => fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) }));
     } catch (err) {
-      const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
       if (errors < policy.retries) {
         await pause(backoffMs(errors++, policy));
         continue;
       }
-      const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
-      throw new RegistryError(timedOut ? "TIMEOUT" : "UNREACHABLE", `${describe}: ${timedOut ? `no answer within ${policy.timeoutMs / 1e3}s` : cause}`, {
+      const late = timedOut(err);
+      throw new RegistryError(late ? "TIMEOUT" : "UNREACHABLE", `${describe}: ${late ? `no answer within ${policy.timeoutMs / 1e3}s` : networkCause(err)}`, {
         value: url,
         cause: err
       });
@@ -34885,32 +35027,36 @@ async function fetchWithRetry(url, init, policy, describe, hooks = {}) {
     if (isRetryableStatus(res.status) && (isThrottle ? throttled < policy.throttleRetries : errors < policy.retries)) {
       const attempt = isThrottle ? throttled++ : errors++;
       const wait = retryAfterMs(res.headers.get("retry-after"), Date.now(), policy.maxWaitMs) ?? backoffMs(attempt, policy);
-      await res.body?.cancel();
+      await discard(res);
       await pause(wait);
       continue;
     }
     return res;
   }
 }
-async function readLimited(res, limit, describe) {
+async function readLimited(res, { limit, describe, timeoutMs }) {
   const declared = Number(res.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
-    await res.body?.cancel();
+    await discard(res);
     throw new RegistryError("TOO_LARGE", `${describe}: ${declared} bytes is over the ${limit}-byte limit`, { value: declared });
   }
   if (!res.body) return Buffer.alloc(0);
   const chunks = [];
   let total = 0;
-  for await (const chunk of res.body) {
-    total += chunk.byteLength;
-    if (total > limit) {
-      throw new RegistryError("TOO_LARGE", `${describe}: more than the ${limit}-byte limit`, { value: total });
+  try {
+    for await (const chunk of res.body) {
+      total += chunk.byteLength;
+      if (total > limit) throw new RegistryError("TOO_LARGE", `${describe}: more than the ${limit}-byte limit`, { value: total });
+      chunks.push(Buffer.from(chunk));
     }
-    chunks.push(Buffer.from(chunk));
+  } catch (err) {
+    if (err instanceof RegistryError) throw err;
+    if (timedOut(err)) throw new RegistryError("TIMEOUT", `${describe}: the answer did not arrive within ${timeoutMs / 1e3}s (${total} bytes read)`, { value: describe, cause: err });
+    throw new RegistryError("UNREACHABLE", `${describe}: the connection broke while reading the answer: ${networkCause(err)}`, { value: describe, cause: err });
   }
   return Buffer.concat(chunks);
 }
-var DEFAULT_RETRY, Semaphore, RETRYABLE_STATUS, sleep;
+var DEFAULT_RETRY, Semaphore, RETRYABLE_STATUS, timedOut, networkCause, sleep;
 var init_http = __esm({
   "src/oci/http.ts"() {
     "use strict";
@@ -34935,7 +35081,220 @@ var init_http = __esm({
       }
     };
     RETRYABLE_STATUS = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
+    timedOut = (err) => err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+    networkCause = (err) => err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
     sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  }
+});
+
+// src/oci/types.ts
+function isIndex(m) {
+  return Array.isArray(m.manifests);
+}
+var MediaType;
+var init_types = __esm({
+  "src/oci/types.ts"() {
+    "use strict";
+    MediaType = {
+      OciManifest: "application/vnd.oci.image.manifest.v1+json",
+      OciIndex: "application/vnd.oci.image.index.v1+json",
+      DockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+      DockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+      OciConfig: "application/vnd.oci.image.config.v1+json",
+      OciEmpty: "application/vnd.oci.empty.v1+json",
+      SimpleSigning: "application/vnd.dev.cosign.simplesigning.v1+json",
+      DsseEnvelope: "application/vnd.dsse.envelope.v1+json",
+      SigstoreBundleV03: "application/vnd.dev.sigstore.bundle.v0.3+json"
+    };
+  }
+});
+
+// src/oci/manifest.ts
+function parseJson(bytes, reader) {
+  let value;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch {
+    reader.fail("", "is not JSON");
+  }
+  return reader.object(value, "the document");
+}
+function parseManifest(bytes, where) {
+  const r = new Reader(where);
+  const o = parseJson(bytes, r);
+  if (o.schemaVersion !== void 0 && o.schemaVersion !== 2) r.fail("schemaVersion", "is not 2 (only image manifest schema 2 can be verified)");
+  const declared = r.optionalString(o.mediaType, "mediaType");
+  const isIndex2 = o.manifests !== void 0;
+  const isManifest = o.config !== void 0 || o.layers !== void 0;
+  if (isIndex2 && isManifest) r.fail("", "has both manifests and config/layers: neither clearly an index nor a manifest");
+  if (!isIndex2 && !isManifest) r.fail("", "has neither manifests nor config/layers: not an image index or manifest");
+  if (declared !== void 0 && (isIndex2 && MANIFEST_TYPES.has(declared) || isManifest && INDEX_TYPES.has(declared))) {
+    r.fail("mediaType", `${declared} contradicts the content (${isIndex2 ? "an index" : "a manifest"})`);
+  }
+  const common2 = {
+    schemaVersion: 2,
+    ...declared !== void 0 ? { mediaType: declared } : {},
+    ...optional("artifactType", r.optionalString(o.artifactType, "artifactType")),
+    ...optional("subject", o.subject === void 0 ? void 0 : r.descriptor(o.subject, "subject")),
+    ...optional("annotations", r.annotations(o.annotations, "annotations"))
+  };
+  if (isIndex2) {
+    return { mediaType: declared ?? MediaType.OciIndex, manifest: { ...common2, manifests: r.descriptors(o.manifests, "manifests") } };
+  }
+  if (o.config === void 0) r.fail("config", "is missing");
+  return {
+    mediaType: declared ?? MediaType.OciManifest,
+    manifest: { ...common2, config: r.descriptor(o.config, "config"), layers: r.descriptors(o.layers, "layers") }
+  };
+}
+function parseIndex(bytes, where) {
+  const { manifest } = parseManifest(bytes, where);
+  if ("manifests" in manifest) return manifest;
+  return new Reader(where).fail("", "is a manifest, not an image index");
+}
+function optional(key, value) {
+  return value === void 0 ? {} : { [key]: value };
+}
+var MAX_DESCRIPTORS, DIGEST, INDEX_TYPES, MANIFEST_TYPES, Reader;
+var init_manifest = __esm({
+  "src/oci/manifest.ts"() {
+    "use strict";
+    init_errors2();
+    init_types();
+    MAX_DESCRIPTORS = 1e3;
+    DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+    INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.OciIndex, MediaType.DockerManifestList]);
+    MANIFEST_TYPES = /* @__PURE__ */ new Set([MediaType.OciManifest, MediaType.DockerManifest]);
+    Reader = class {
+      where;
+      constructor(where) {
+        this.where = where;
+      }
+      fail(path, why) {
+        throw new RegistryError("BAD_RESPONSE", `${this.where}: ${path ? `${path} ` : ""}${why}`, { value: this.where });
+      }
+      object(v, path) {
+        if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail(path, "is not a JSON object");
+        return v;
+      }
+      string(v, path) {
+        if (typeof v !== "string") this.fail(path, "is not a string");
+        return v;
+      }
+      optionalString(v, path) {
+        return v === void 0 ? void 0 : this.string(v, path);
+      }
+      strings(v, path) {
+        if (v === void 0) return void 0;
+        if (!Array.isArray(v)) this.fail(path, "is not an array");
+        return v.map((s, i2) => this.string(s, `${path}[${i2}]`));
+      }
+      annotations(v, path) {
+        if (v === void 0) return void 0;
+        return Object.fromEntries(Object.entries(this.object(v, path)).map(([k, s]) => [k, this.string(s, `${path}[${JSON.stringify(k)}]`)]));
+      }
+      platform(v, path) {
+        if (v === void 0) return void 0;
+        const o = this.object(v, path);
+        const osVersion = this.optionalString(o["os.version"], `${path}["os.version"]`);
+        const osFeatures = this.strings(o["os.features"], `${path}["os.features"]`);
+        const variant = this.optionalString(o.variant, `${path}.variant`);
+        const features = this.strings(o.features, `${path}.features`);
+        return {
+          architecture: this.string(o.architecture, `${path}.architecture`),
+          os: this.string(o.os, `${path}.os`),
+          ...osVersion !== void 0 ? { "os.version": osVersion } : {},
+          ...osFeatures ? { "os.features": osFeatures } : {},
+          ...variant !== void 0 ? { variant } : {},
+          ...features ? { features } : {}
+        };
+      }
+      descriptor(v, path) {
+        const o = this.object(v, path);
+        const digest = this.string(o.digest, `${path}.digest`);
+        if (!DIGEST.test(digest)) this.fail(`${path}.digest`, "is not a sha256 or sha512 digest");
+        const size = o.size;
+        if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) this.fail(`${path}.size`, "is not a byte count");
+        const urls = this.strings(o.urls, `${path}.urls`);
+        const annotations = this.annotations(o.annotations, `${path}.annotations`);
+        const data = this.optionalString(o.data, `${path}.data`);
+        const artifactType = this.optionalString(o.artifactType, `${path}.artifactType`);
+        const platform2 = this.platform(o.platform, `${path}.platform`);
+        return {
+          mediaType: this.string(o.mediaType, `${path}.mediaType`),
+          digest,
+          size,
+          ...urls ? { urls } : {},
+          ...annotations ? { annotations } : {},
+          ...data !== void 0 ? { data } : {},
+          ...artifactType !== void 0 ? { artifactType } : {},
+          ...platform2 ? { platform: platform2 } : {}
+        };
+      }
+      descriptors(v, path) {
+        if (!Array.isArray(v)) this.fail(path, "is not an array");
+        if (v.length > MAX_DESCRIPTORS) this.fail(path, `has ${v.length} entries, over the ${MAX_DESCRIPTORS}-entry limit`);
+        return v.map((d, i2) => this.descriptor(d, `${path}[${i2}]`));
+      }
+    };
+  }
+});
+
+// src/oci/realm.ts
+import { BlockList, isIP } from "node:net";
+function isLoopbackHost(hostPort) {
+  const host = bare(hostPort.startsWith("[") ? hostPort.slice(0, hostPort.indexOf("]") + 1) : hostPort.replace(/:\d*$/, ""));
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  return isIP(host) !== 0 && LOOPBACK.check(host, family(host));
+}
+function isInternal(hostname) {
+  const host = bare(hostname);
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  return isIP(host) !== 0 && INTERNAL.check(host, family(host));
+}
+function canonicalHost(url) {
+  return `${url.hostname.toLowerCase()}:${url.port || (url.protocol === "http:" ? "80" : "443")}`;
+}
+function checkRealm(realm, ctx) {
+  const refuse = (why) => {
+    throw new RegistryError("REFUSED", `the registry asked for a token from ${JSON.stringify(realm.slice(0, 200))}, which ${why}; no credentials were sent`, {
+      value: ctx.registry.host
+    });
+  };
+  let url;
+  try {
+    url = new URL(realm);
+  } catch {
+    return refuse("is not a URL");
+  }
+  if (url.username !== "" || url.password !== "") refuse("carries credentials of its own");
+  if (url.protocol === "http:") {
+    if (ctx.registry.protocol !== "http:") refuse("is plain http for a registry reached over https");
+    if (!ctx.plainHttp(url.host)) refuse("is plain http to a host vouch only reaches over https");
+  } else if (url.protocol !== "https:") {
+    refuse("is neither https nor http");
+  }
+  if (canonicalHost(url) === canonicalHost(ctx.registry)) return url;
+  if (isInternal(url.hostname) && !(isLoopbackHost(url.host) && isLoopbackHost(ctx.registry.host))) {
+    refuse("is a loopback, private or link-local address other than the registry");
+  }
+  return url;
+}
+var LOOPBACK, INTERNAL, bare, family;
+var init_realm = __esm({
+  "src/oci/realm.ts"() {
+    "use strict";
+    init_errors2();
+    LOOPBACK = new BlockList();
+    LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+    LOOPBACK.addAddress("::1", "ipv6");
+    INTERNAL = new BlockList();
+    for (const [net, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.168.0.0", 16], ["224.0.0.0", 24]]) {
+      INTERNAL.addSubnet(net, prefix, "ipv4");
+    }
+    for (const [net, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff02::", 16]]) INTERNAL.addSubnet(net, prefix, "ipv6");
+    bare = (hostname) => hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    family = (ip) => isIP(ip) === 6 ? "ipv6" : "ipv4";
   }
 });
 
@@ -34950,7 +35309,7 @@ function splitTagDigest(rest, text) {
   if (at !== -1) {
     digest = name.slice(at + 1);
     name = name.slice(0, at);
-    if (!DIGEST.test(digest)) throw invalid2(text, `digest must look like sha256:<64 hex characters>`);
+    if (!DIGEST2.test(digest)) throw invalid2(text, `digest must look like sha256:<64 hex characters>`);
   }
   let tag;
   const colon = name.lastIndexOf(":");
@@ -34997,79 +35356,80 @@ function formatReference(ref) {
 function apiHost(ref) {
   return ref.registry === DOCKER_HUB ? "registry-1.docker.io" : ref.registry;
 }
-var DIGEST, TAG, PATH_COMPONENT, DOCKER_HUB;
+var DIGEST2, TAG, PATH_COMPONENT, DOCKER_HUB;
 var init_reference = __esm({
   "src/oci/reference.ts"() {
     "use strict";
     init_errors();
-    DIGEST = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
+    DIGEST2 = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
     TAG = /^[\w][\w.-]{0,127}$/;
     PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
     DOCKER_HUB = "docker.io";
   }
 });
 
-// src/oci/types.ts
-function isIndex(m) {
-  return Array.isArray(m.manifests);
+// src/oci/token.ts
+function parseTokenResponse(bytes, describe) {
+  let body;
+  try {
+    body = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch {
+    throw new RegistryError("BAD_RESPONSE", `${describe}: the answer is not JSON`, { value: describe });
+  }
+  const fields = typeof body === "object" && body !== null && !Array.isArray(body) ? body : {};
+  const token = [fields.token, fields.access_token].find((t) => typeof t === "string" && t !== "");
+  if (token === void 0) throw new RegistryError("BAD_RESPONSE", `${describe}: the answer has no token`, { value: describe });
+  if (!HEADER_SAFE.test(token)) throw new RegistryError("BAD_RESPONSE", `${describe}: the token has characters a header cannot carry`, { value: describe });
+  return token;
 }
-var MediaType;
-var init_types = __esm({
-  "src/oci/types.ts"() {
+function basicAuthorization(username, password) {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+}
+function registryErrorDetail(body, maxChars = 500) {
+  const errors = typeof body === "object" && body !== null ? body.errors : void 0;
+  if (!Array.isArray(errors)) return void 0;
+  const parts = errors.filter((e) => typeof e === "object" && e !== null).map((e) => `${typeof e.code === "string" ? e.code : "UNKNOWN"}: ${typeof e.message === "string" ? e.message : ""}`.trim());
+  if (parts.length === 0) return void 0;
+  const text = parts.join("; ").replace(/[\p{Cc}\p{Cf}]+/gu, " ");
+  return text.length > maxChars ? `${text.slice(0, maxChars)}\u2026` : text;
+}
+var HEADER_SAFE;
+var init_token = __esm({
+  "src/oci/token.ts"() {
     "use strict";
-    MediaType = {
-      OciManifest: "application/vnd.oci.image.manifest.v1+json",
-      OciIndex: "application/vnd.oci.image.index.v1+json",
-      DockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-      DockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-      OciConfig: "application/vnd.oci.image.config.v1+json",
-      OciEmpty: "application/vnd.oci.empty.v1+json",
-      SimpleSigning: "application/vnd.dev.cosign.simplesigning.v1+json",
-      DsseEnvelope: "application/vnd.dsse.envelope.v1+json",
-      SigstoreBundleV03: "application/vnd.dev.sigstore.bundle.v0.3+json"
-    };
+    init_errors2();
+    HEADER_SAFE = /^[\x21-\x7e]+$/;
   }
 });
 
 // src/oci/client.ts
-function isLoopback(registry) {
-  const host = registry.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || /^127\./.test(host) || host.endsWith(".localhost");
+function during(err, describe) {
+  if (!(err instanceof RegistryError)) return err;
+  return new RegistryError(err.code, `${describe}: ${err.message}`, { value: err.value, status: err.status, cause: err, transient: err.transient });
 }
-function parseChallenge(header2) {
-  if (!header2) return void 0;
-  const scheme = header2.trim().split(/\s+/, 1)[0].toLowerCase();
-  if (scheme !== "bearer" && scheme !== "basic") return void 0;
-  const params = {};
-  for (const m of header2.matchAll(/(\w+)="([^"]*)"/g)) params[m[1].toLowerCase()] = m[2];
-  return { scheme, ...params.realm ? { realm: params.realm } : {}, ...params.service ? { service: params.service } : {} };
-}
-async function registryError(res, describe) {
-  let detail = `${res.status} ${res.statusText}`.trim();
-  try {
-    const body = (await res.text()).slice(0, 4096);
-    const parsed = JSON.parse(body);
-    const errs = parsed.errors?.map((e) => `${e.code ?? "UNKNOWN"}: ${e.message ?? ""}`.trim());
-    if (errs && errs.length > 0) detail = errs.join("; ");
-  } catch {
-  }
-  const code2 = ERROR_CODES[res.status] ?? (res.status >= 500 ? "UNREACHABLE" : "BAD_RESPONSE");
-  return new RegistryError(code2, `${describe}: ${detail}`, { status: res.status });
-}
-var MANIFEST_ACCEPT, MANIFEST_LIMIT, DEFAULT_BLOB_LIMIT, ERROR_CODES, RegistryClient;
+var MANIFEST_ACCEPT, MANIFEST_LIMIT, DEFAULT_BLOB_LIMIT, REDIRECTS, MAX_REDIRECTS, TOKEN_LIMIT, ERROR_BODY_LIMIT, ERROR_CODES, contentType, RegistryClient;
 var init_client = __esm({
   "src/oci/client.ts"() {
     "use strict";
     init_auth2();
+    init_challenge();
     init_digest();
     init_errors2();
     init_http();
+    init_manifest();
+    init_realm();
     init_reference();
+    init_token();
     init_types();
     MANIFEST_ACCEPT = [MediaType.OciManifest, MediaType.OciIndex, MediaType.DockerManifest, MediaType.DockerManifestList].join(", ");
     MANIFEST_LIMIT = 4 * 1024 * 1024;
     DEFAULT_BLOB_LIMIT = 16 * 1024 * 1024;
+    REDIRECTS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+    MAX_REDIRECTS = 10;
+    TOKEN_LIMIT = 64 * 1024;
+    ERROR_BODY_LIMIT = 64 * 1024;
     ERROR_CODES = { 401: "UNAUTHORIZED", 403: "DENIED", 404: "NOT_FOUND", 429: "RATE_LIMITED" };
+    contentType = (res) => (res.headers.get("content-type") ?? "").split(";")[0].trim();
     RegistryClient = class {
       semaphore;
       retry;
@@ -35090,7 +35450,7 @@ var init_client = __esm({
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.idle = options.idle;
         this.env = options.env ?? process.env;
-        this.plainHttp = options.plainHttp ?? isLoopback;
+        this.plainHttp = options.plainHttp ?? isLoopbackHost;
         this.userAgent = options.userAgent ?? "vouch";
         this.blobCacheBytes = options.blobCacheBytes ?? 8 * 1024 * 1024;
       }
@@ -35119,58 +35479,93 @@ var init_client = __esm({
         }
         return auth;
       }
+      /** Reads a body through the one limited reader, under this client's request deadline. */
+      read(res, limit, describe) {
+        return readLimited(res, { limit, describe, timeoutMs: this.retry.timeoutMs });
+      }
+      /** A RegistryError for a non-OK answer, with the registry's own words when it gave some. */
+      async failure(res, describe) {
+        let detail = `${res.status} ${res.statusText}`.trim();
+        try {
+          const words = registryErrorDetail(JSON.parse((await this.read(res, ERROR_BODY_LIMIT, describe)).toString("utf8")));
+          if (words) detail = words;
+        } catch (err) {
+          if (err instanceof RegistryError && err.code === "TOO_LARGE") detail += ` (an error body over the ${ERROR_BODY_LIMIT}-byte limit)`;
+          else if (err instanceof RegistryError && err.code === "TIMEOUT") detail += ` (an error body still arriving after ${this.retry.timeoutMs / 1e3}s)`;
+        }
+        const code2 = ERROR_CODES[res.status] ?? (res.status >= 500 ? "UNREACHABLE" : "BAD_RESPONSE");
+        return new RegistryError(code2, `${describe}: ${detail}`, { status: res.status });
+      }
       async fetchAuthorization(ref, challenge, scope) {
         const cred = await this.credential(ref.registry);
-        if (challenge.scheme === "basic") {
-          return cred.kind === "basic" ? `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString("base64")}` : void 0;
-        }
+        if (challenge.scheme === "basic") return cred.kind === "basic" ? basicAuthorization(cred.username, cred.password) : void 0;
         if (cred.kind === "registry-token") return `Bearer ${cred.token}`;
         if (!challenge.realm) throw new RegistryError("BAD_RESPONSE", `${ref.registry} asked for a bearer token without a realm`, { value: ref.registry });
-        const url = new URL(challenge.realm);
+        const url = checkRealm(challenge.realm, { registry: new URL(this.baseUrl(ref)), plainHttp: this.plainHttp });
         const describe = `token request to ${url.origin}${url.pathname} for ${scope}`;
-        let res;
+        const headers = { "user-agent": this.userAgent };
+        let init;
         if (cred.kind === "identity-token") {
           const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: cred.token, scope, client_id: "vouch" });
-          if (challenge.service) form.set("service", challenge.service);
-          res = await fetchWithRetry(url.toString(), () => ({ method: "POST", body: form, headers: { "user-agent": this.userAgent } }), this.retry, describe, this.hooks());
+          if (challenge.service !== void 0) form.set("service", challenge.service);
+          init = { method: "POST", body: form, headers };
         } else {
-          if (challenge.service) url.searchParams.set("service", challenge.service);
+          if (challenge.service !== void 0) url.searchParams.set("service", challenge.service);
           url.searchParams.set("scope", scope);
-          const headers = { "user-agent": this.userAgent };
-          if (cred.kind === "basic") headers.authorization = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString("base64")}`;
-          res = await fetchWithRetry(url.toString(), () => ({ headers }), this.retry, describe, this.hooks());
+          if (cred.kind === "basic") headers.authorization = basicAuthorization(cred.username, cred.password);
+          init = { headers };
         }
-        if (!res.ok) throw await registryError(res, describe);
-        const body = await res.json();
-        const token = body.token ?? body.access_token;
-        if (!token) throw new RegistryError("BAD_RESPONSE", `${describe}: the answer has no token`);
-        return `Bearer ${token}`;
+        const res = await fetchWithRetry(url.toString(), () => ({ ...init, redirect: "manual" }), this.retry, describe, this.hooks());
+        if (res.status >= 300 && res.status < 400) {
+          await discard(res);
+          throw new RegistryError("REFUSED", `${describe}: redirected (${res.status}); vouch does not follow token service redirects`, { value: url.origin });
+        }
+        if (!res.ok) throw await this.failure(res, describe);
+        return `Bearer ${parseTokenResponse(await this.read(res, TOKEN_LIMIT, describe), describe)}`;
       }
       hooks() {
         return { attempt: (run3) => this.semaphore.run(run3), ...this.idle ? { wait: this.idle } : {} };
       }
-      /** One authenticated request: answers a 401 challenge once, then returns whatever comes. */
+      /**
+       * One request to the registry: follows redirects itself and answers a 401 challenge once, then
+       * returns whatever comes. Each hop is checked before anything connects to it (no https→http, plain
+       * http only to hosts vouch reaches over http); credentials go to the registry's own origin only,
+       * and a challenge from where a redirect led is not answered.
+       */
       async request(ref, method, path, headers, body, push = false) {
-        const url = path.startsWith("http") ? path : `${this.baseUrl(ref)}/${path}`;
-        const describe = `${method} ${url}`;
+        const base = new URL(this.baseUrl(ref));
+        let target = this.location(ref, path.startsWith("http") ? path : `${base.href}/${path}`);
         const scope = `repository:${ref.repository}:${push ? "pull,push" : "pull"}`;
-        for (let round = 0; ; round++) {
-          const auth = await this.authorization(ref, scope);
+        let challenged = false;
+        for (let hop = 0; ; ) {
+          const describe = `${method} ${target.href}`;
+          const ours = target.origin === base.origin;
+          const auth = ours ? await this.authorization(ref, scope).catch((err) => Promise.reject(during(err, describe))) : void 0;
           const res = await fetchWithRetry(
-            url,
+            target.href,
             () => ({
               method,
               headers: { "user-agent": this.userAgent, ...headers, ...auth ? { authorization: auth } : {} },
-              ...body ? { body } : {}
+              ...body ? { body } : {},
+              redirect: "manual"
             }),
             this.retry,
             describe,
             this.hooks()
           );
-          if (res.status === 401 && round === 0) {
+          if (REDIRECTS.has(res.status)) {
+            const location = res.headers.get("location");
+            await discard(res);
+            if (++hop > MAX_REDIRECTS) throw new RegistryError("REFUSED", `${describe}: more than ${MAX_REDIRECTS} redirects`, { value: target.origin });
+            if (body && res.status !== 307 && res.status !== 308) throw new RegistryError("REFUSED", `${describe}: redirected (${res.status}) while sending a body`, { value: target.origin });
+            target = this.nextHop(ref, target, location, describe);
+            continue;
+          }
+          if (res.status === 401 && !challenged && ours) {
             const challenge = parseChallenge(res.headers.get("www-authenticate"));
-            await res.body?.cancel();
             if (challenge) {
+              await discard(res);
+              challenged = true;
               this.challenges.set(ref.registry, challenge);
               this.authorizations.delete(`${ref.registry} ${scope}`);
               continue;
@@ -35178,6 +35573,29 @@ var init_client = __esm({
           }
           return res;
         }
+      }
+      location(ref, text) {
+        try {
+          return new URL(text);
+        } catch {
+          throw new RegistryError("BAD_RESPONSE", `${ref.registry} sent an unusable location ${JSON.stringify(text.slice(0, 200))}`, { value: ref.registry });
+        }
+      }
+      /** Where a redirect leads, refused before connecting when it would downgrade. */
+      nextHop(ref, from, location, describe) {
+        if (!location) throw new RegistryError("BAD_RESPONSE", `${describe}: a redirect without a Location`, { value: from.origin });
+        let next;
+        try {
+          next = new URL(location, from);
+        } catch {
+          throw new RegistryError("BAD_RESPONSE", `${describe}: an unusable redirect location ${JSON.stringify(location.slice(0, 200))}`, { value: from.origin });
+        }
+        if (next.protocol === "https:") return next;
+        if (next.protocol === "http:" && from.protocol === "https:") {
+          throw new RegistryError("REFUSED", `${describe}: redirected to plain http (${next.origin}); vouch does not downgrade`, { value: next.origin });
+        }
+        if (next.protocol === "http:" && this.plainHttp(next.host)) return next;
+        throw new RegistryError("REFUSED", `${describe}: redirected to ${JSON.stringify(next.origin)}, which vouch does not reach over ${next.protocol.replace(":", "")}`, { value: next.origin });
       }
       resolve(ref) {
         const id = ref.digest ?? ref.tag ?? "latest";
@@ -35216,22 +35634,16 @@ var init_client = __esm({
         const describe = `GET ${this.baseUrl(ref)}/manifests/${tagOrDigest}`;
         const res = await this.request(ref, "GET", `manifests/${tagOrDigest}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404 && !strict) {
-          await res.body?.cancel();
+          await discard(res);
           return void 0;
         }
-        if (!res.ok) throw await registryError(res, describe);
-        const bytes = await readLimited(res, MANIFEST_LIMIT, describe);
+        if (!res.ok) throw await this.failure(res, describe);
+        const bytes = await this.read(res, MANIFEST_LIMIT, describe);
         const expected = tagOrDigest.includes(":") ? tagOrDigest : res.headers.get("docker-content-digest") ?? computeDigest(bytes);
         if (!matchesDigest(bytes, expected)) {
-          throw new RegistryError("DIGEST_MISMATCH", `${describe}: the manifest's content does not hash to ${expected}`, { value: expected });
+          throw new RegistryError("DIGEST_MISMATCH", `${describe}: the manifest's content does not hash to ${expected.slice(0, 140)}`, { value: expected });
         }
-        let manifest;
-        try {
-          manifest = JSON.parse(bytes.toString("utf8"));
-        } catch {
-          throw new RegistryError("BAD_RESPONSE", `${describe}: the manifest is not JSON`);
-        }
-        const mediaType = manifest.mediaType ?? (res.headers.get("content-type") ?? "").split(";")[0].trim();
+        const { mediaType, manifest } = parseManifest(bytes, describe);
         return { descriptor: { mediaType, digest: expected, size: bytes.length }, bytes, manifest };
       }
       getBlob(ref, descriptor, maxBytes = DEFAULT_BLOB_LIMIT) {
@@ -35252,8 +35664,8 @@ var init_client = __esm({
           throw new RegistryError("TOO_LARGE", `${describe}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`, { value: descriptor.size });
         }
         const res = await this.request(ref, "GET", `blobs/${descriptor.digest}`, {});
-        if (!res.ok) throw await registryError(res, describe);
-        const bytes = await readLimited(res, maxBytes, describe);
+        if (!res.ok) throw await this.failure(res, describe);
+        const bytes = await this.read(res, maxBytes, describe);
         if (bytes.length !== descriptor.size || !matchesDigest(bytes, descriptor.digest)) {
           throw new RegistryError("DIGEST_MISMATCH", `${describe}: the blob's content does not match its descriptor (${descriptor.digest}, ${descriptor.size} bytes)`, {
             value: descriptor.digest
@@ -35265,18 +35677,15 @@ var init_client = __esm({
       noReferrersApi = /* @__PURE__ */ new Set();
       async referrers(ref, digest) {
         if (this.noReferrersApi.has(ref.registry)) return this.referrersByTag(ref, digest);
+        const describe = `GET ${this.baseUrl(ref)}/referrers/${digest}`;
         const res = await this.request(ref, "GET", `referrers/${digest}`, { accept: MediaType.OciIndex });
-        const type2 = (res.headers.get("content-type") ?? "").split(";")[0].trim();
-        if (res.ok && type2 === MediaType.OciIndex) {
-          const bytes = await readLimited(res, MANIFEST_LIMIT, `GET referrers/${digest}`);
-          return JSON.parse(bytes.toString("utf8")).manifests ?? [];
-        }
-        await res.body?.cancel();
+        if (res.ok && contentType(res) === MediaType.OciIndex) return parseIndex(await this.read(res, MANIFEST_LIMIT, describe), describe).manifests;
+        await discard(res);
         if (res.ok || [400, 404, 405, 406].includes(res.status)) {
           this.noReferrersApi.add(ref.registry);
           return this.referrersByTag(ref, digest);
         }
-        throw await registryError(res, `GET ${this.baseUrl(ref)}/referrers/${digest}`);
+        throw await this.failure(res, describe);
       }
       /** The OCI 1.1 referrers tag schema: an index at `sha256-<hex>`. */
       async referrersByTag(ref, digest) {
@@ -35288,23 +35697,28 @@ var init_client = __esm({
       async pushBlob(ref, bytes) {
         const digest = computeDigest(bytes);
         const head = await this.request(ref, "HEAD", `blobs/${digest}`, {}, void 0, true);
-        await head.body?.cancel();
+        await discard(head);
         if (head.ok) return { mediaType: "application/octet-stream", digest, size: bytes.length };
         const start = await this.request(ref, "POST", "blobs/uploads/", {}, void 0, true);
-        await start.body?.cancel();
         const location = start.headers.get("location");
-        if (start.status !== 202 || !location) throw await registryError(start, `POST ${this.baseUrl(ref)}/blobs/uploads/`);
-        const target = new URL(location, this.baseUrl(ref));
+        if (start.status !== 202 || !location) throw await this.failure(start, `POST ${this.baseUrl(ref)}/blobs/uploads/`);
+        await discard(start);
+        let target;
+        try {
+          target = new URL(location, this.baseUrl(ref));
+        } catch {
+          throw new RegistryError("BAD_RESPONSE", `POST ${this.baseUrl(ref)}/blobs/uploads/: unusable Location ${JSON.stringify(location.slice(0, 200))}`);
+        }
         target.searchParams.set("digest", digest);
         const put = await this.request(ref, "PUT", target.toString(), { "content-type": "application/octet-stream" }, bytes, true);
-        if (!put.ok) throw await registryError(put, `PUT ${target.origin}${target.pathname}`);
-        await put.body?.cancel();
+        if (!put.ok) throw await this.failure(put, `PUT ${target.origin}${target.pathname}`);
+        await discard(put);
         return { mediaType: "application/octet-stream", digest, size: bytes.length };
       }
       async pushManifest(ref, tagOrDigest, bytes, mediaType) {
         const res = await this.request(ref, "PUT", `manifests/${tagOrDigest}`, { "content-type": mediaType }, bytes, true);
-        if (!res.ok) throw await registryError(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);
-        await res.body?.cancel();
+        if (!res.ok) throw await this.failure(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);
+        await discard(res);
         return { mediaType, digest: computeDigest(bytes), size: bytes.length };
       }
     };
@@ -35363,10 +35777,10 @@ function paxRecords(data, budget) {
     const space = buf.indexOf(32, at);
     const len = space === -1 ? NaN : Number(buf.subarray(at, space).toString("ascii"));
     if (!Number.isSafeInteger(len) || len <= space - at || at + len > buf.length || buf[at + len - 1] !== 10) throw invalid3(budget, "malformed pax header");
-    const record = buf.subarray(space + 1, at + len - 1).toString("utf8");
-    const eq = record.indexOf("=");
+    const record2 = buf.subarray(space + 1, at + len - 1).toString("utf8");
+    const eq = record2.indexOf("=");
     if (eq === -1) throw invalid3(budget, "malformed pax header");
-    out.set(record.slice(0, eq), record.slice(eq + 1));
+    out.set(record2.slice(0, eq), record2.slice(eq + 1));
     at += len;
   }
   return out;
@@ -36199,11 +36613,11 @@ function policySpecErrors(value, root = "spec") {
   }
   return errors.length > MAX_ERRORS ? [...errors.slice(0, MAX_ERRORS), `(more errors not shown)`] : errors;
 }
-var DIGEST2, MAX_ERRORS, MAX_PATTERN_INPUT, MAX_SUGGESTED_KEY, IMAGE_URL, criterion, includeExclude, POLICY_SPEC_SHAPE;
+var DIGEST3, MAX_ERRORS, MAX_PATTERN_INPUT, MAX_SUGGESTED_KEY, IMAGE_URL, criterion, includeExclude, POLICY_SPEC_SHAPE;
 var init_policy_schema = __esm({
   "src/config/policy-schema.ts"() {
     "use strict";
-    DIGEST2 = /^sha256:[a-fA-F0-9]{64}$/;
+    DIGEST3 = /^sha256:[a-fA-F0-9]{64}$/;
     MAX_ERRORS = 50;
     MAX_PATTERN_INPUT = 4096;
     MAX_SUGGESTED_KEY = 64;
@@ -36214,8 +36628,8 @@ var init_policy_schema = __esm({
         value: { type: "string" },
         effectiveOn: { type: "date-time" },
         effectiveUntil: { type: "date-time" },
-        imageRef: { type: "string", pattern: DIGEST2 },
-        imageDigest: { type: "string", pattern: DIGEST2 },
+        imageRef: { type: "string", pattern: DIGEST3 },
+        imageDigest: { type: "string", pattern: DIGEST3 },
         imageUrl: { type: "string", pattern: IMAGE_URL },
         componentNames: { type: "string[]", minLength: 1 },
         reference: { type: "string" }
@@ -36378,6 +36792,49 @@ var init_policy = __esm({
   }
 });
 
+// src/util/pem.ts
+function skipWhitespace(text, i2) {
+  while (i2 < text.length && /\s/.test(text[i2])) i2++;
+  return i2;
+}
+function pemBlocks(text) {
+  const blocks = [];
+  let i2 = skipWhitespace(text, 0);
+  while (i2 < text.length) {
+    BLOCK.lastIndex = i2;
+    const m = BLOCK.exec(text);
+    if (!m) throw new PemError(blocks.length === 0 ? "not PEM text" : `text after PEM block ${blocks.length} is not a PEM block`);
+    const [, type2, body, endType] = m;
+    if (type2 !== endType) throw new PemError(`PEM block ${blocks.length + 1} begins as ${type2} but ends as ${endType}`);
+    const b64 = body.replace(/\r?\n/g, "");
+    if (!BASE64.test(b64) || b64 === "") throw new PemError(`PEM block ${blocks.length + 1} (${type2}) is not base64`);
+    blocks.push({ type: type2, der: Buffer.from(b64, "base64") });
+    i2 = skipWhitespace(text, BLOCK.lastIndex);
+  }
+  return blocks;
+}
+function toPem(type2, der) {
+  return `-----BEGIN ${type2}-----
+${der.toString("base64").match(/.{1,64}/g).join("\n")}
+-----END ${type2}-----
+`;
+}
+var PemError, BLOCK, BASE64;
+var init_pem = __esm({
+  "src/util/pem.ts"() {
+    "use strict";
+    init_errors();
+    PemError = class extends InputError {
+      constructor(message) {
+        super("PEM_INVALID", message);
+        this.name = "PemError";
+      }
+    };
+    BLOCK = /-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n([A-Za-z0-9+/=\r\n]*?)-----END ([A-Z0-9 ]{1,40})-----/y;
+    BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  }
+});
+
 // src/config/public-key.ts
 import { createPublicKey } from "node:crypto";
 import { readFile as readFile2 } from "node:fs/promises";
@@ -36408,19 +36865,31 @@ async function resolvePublicKey(value, baseDir, origin = "--public-key") {
   return pem.endsWith("\n") ? pem : `${pem}
 `;
 }
+function publicKeyFromPem(pem, where) {
+  let blocks;
+  try {
+    blocks = pemBlocks(pem);
+  } catch (err) {
+    throw new InputError("PUBLIC_KEY_INVALID", `${where}: not a PEM public key (${errorMessage(err)})`, { value: where });
+  }
+  const block2 = blocks[0];
+  if (blocks.length !== 1 || !block2 || block2.type !== "PUBLIC KEY" && block2.type !== "RSA PUBLIC KEY") {
+    const found = blocks.map((b) => b.type).join(", ");
+    throw new InputError("PUBLIC_KEY_INVALID", `${where}: not a PEM public key (expected exactly one PUBLIC KEY block, found ${found})`, { value: where });
+  }
+  try {
+    return createPublicKey({ key: block2.der, format: "der", type: block2.type === "PUBLIC KEY" ? "spki" : "pkcs1" });
+  } catch (err) {
+    throw new InputError("PUBLIC_KEY_INVALID", `${where}: not a PEM public key (${errorMessage(err)})`, { value: where });
+  }
+}
 function assertSupportedPublicKey(pem, where) {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
     throw new InputError("PRIVATE_KEY_GIVEN", `${where}: this is a private key; pass the public key (cosign.pub)`, { value: where });
   }
-  let type2;
-  let curve;
-  try {
-    const key = createPublicKey(pem);
-    type2 = key.asymmetricKeyType;
-    curve = key.asymmetricKeyDetails?.namedCurve;
-  } catch (err) {
-    throw new InputError("PUBLIC_KEY_INVALID", `${where}: not a PEM public key (${errorMessage(err)})`, { value: where });
-  }
+  const key = publicKeyFromPem(pem, where);
+  const type2 = key.asymmetricKeyType;
+  const curve = key.asymmetricKeyDetails?.namedCurve;
   const ok = type2 === "rsa" || type2 === "ed25519" || type2 === "ec" && ["prime256v1", "secp384r1", "secp521r1"].includes(curve ?? "");
   if (!ok) {
     throw new InputError(
@@ -36435,6 +36904,7 @@ var init_public_key = __esm({
   "src/config/public-key.ts"() {
     "use strict";
     init_errors();
+    init_pem();
     KMS_SCHEMES = /^(k8s|awskms|gcpkms|azurekms|hashivault|pkcs11|env):/;
   }
 });
@@ -36800,14 +37270,36 @@ var init_run_config = __esm({
 });
 
 // src/oci/layout.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { constants as constants4 } from "node:fs";
+import { open as open4 } from "node:fs/promises";
 import { join as join7, resolve as resolve9 } from "node:path";
+async function readLayoutFile(path, limit, what) {
+  let handle;
+  try {
+    handle = await open4(path, constants4.O_RDONLY | constants4.O_NOFOLLOW | constants4.O_NONBLOCK);
+  } catch (err) {
+    const code2 = err.code;
+    if (code2 === "ELOOP") throw new RegistryError("BAD_RESPONSE", `${path}: ${what} is a symbolic link; vouch reads only regular files in a layout`, { value: path });
+    throw new RegistryError("NOT_FOUND", `${path}: ${what} is not in the layout (${code2 ?? String(err)})`, { value: path });
+  }
+  try {
+    const stat7 = await handle.stat();
+    if (!stat7.isFile()) throw new RegistryError("BAD_RESPONSE", `${path}: ${what} is not a regular file`, { value: path });
+    if (stat7.size > limit) throw new RegistryError("TOO_LARGE", `${path}: ${stat7.size} bytes is over the ${limit}-byte limit`, { value: stat7.size });
+    const bytes = await handle.readFile();
+    if (bytes.length > limit) throw new RegistryError("TOO_LARGE", `${path}: over the ${limit}-byte limit`, { value: bytes.length });
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
 var REF_NAME, KIND, MANIFEST_LIMIT2, OciLayoutSource;
 var init_layout = __esm({
   "src/oci/layout.ts"() {
     "use strict";
     init_digest();
     init_errors2();
+    init_manifest();
     init_types();
     REF_NAME = "org.opencontainers.image.ref.name";
     KIND = "kind";
@@ -36822,24 +37314,20 @@ var init_layout = __esm({
         return resolve9(this.baseDir, ref.registry);
       }
       loadIndex(ref) {
-        this.index ??= readFile4(join7(this.dir(ref), "index.json"), "utf8").then(
-          (text) => JSON.parse(text),
+        const path = join7(this.dir(ref), "index.json");
+        this.index ??= readLayoutFile(path, MANIFEST_LIMIT2, "index.json").then(
+          (bytes) => parseIndex(bytes, path),
           (err) => {
-            throw new RegistryError("NOT_FOUND", `${join7(this.dir(ref), "index.json")}: not an OCI image layout (${String(err)})`, { value: ref.registry });
+            throw err instanceof RegistryError && err.code === "NOT_FOUND" ? new RegistryError("NOT_FOUND", `${path}: not an OCI image layout (${err.message})`, { value: ref.registry }) : err;
           }
         );
         return this.index;
       }
       async readBlob(ref, digest, limit) {
+        if (!DIGEST.test(digest)) throw new RegistryError("BAD_RESPONSE", `${this.dir(ref)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
         const [algorithm, hex] = digest.split(":");
-        const path = join7(this.dir(ref), "blobs", algorithm ?? "", hex ?? "");
-        let bytes;
-        try {
-          bytes = await readFile4(path);
-        } catch {
-          throw new RegistryError("NOT_FOUND", `${path}: blob ${digest} is not in the layout`, { value: digest });
-        }
-        if (bytes.length > limit) throw new RegistryError("TOO_LARGE", `${path}: over the ${limit}-byte limit`, { value: digest });
+        const path = join7(this.dir(ref), "blobs", algorithm, hex);
+        const bytes = await readLayoutFile(path, limit, `blob ${digest}`);
         if (!matchesDigest(bytes, digest)) throw new RegistryError("DIGEST_MISMATCH", `${path}: content does not hash to ${digest}`, { value: digest });
         return bytes;
       }
@@ -36880,8 +37368,7 @@ var init_layout = __esm({
           if (err instanceof RegistryError && err.code === "NOT_FOUND") return void 0;
           throw err;
         }
-        const manifest = JSON.parse(bytes.toString("utf8"));
-        const mediaType = manifest.mediaType ?? desc.mediaType;
+        const { mediaType, manifest } = parseManifest(bytes, join7(this.dir(ref), "blobs", ...desc.digest.split(":")));
         return { descriptor: { mediaType, digest: desc.digest, size: bytes.length }, bytes, manifest };
       }
       getBlob(ref, descriptor, maxBytes = 16 * 1024 * 1024) {
@@ -36930,7 +37417,7 @@ var init_source = __esm({
 });
 
 // src/policy/bundle.ts
-import { readFile as readFile5, writeFile as writeFile5 } from "node:fs/promises";
+import { readFile as readFile4, writeFile as writeFile5 } from "node:fs/promises";
 async function writeBundle(bundle, file) {
   const index = { format: FORMAT, entrypoints: bundle.compiled.entrypoints, opaVersion: bundle.compiled.opaVersion, key: bundle.compiled.key, rules: bundle.rules };
   await writeFile5(
@@ -36957,12 +37444,12 @@ function parseBundle(bytes, origin) {
   };
 }
 async function readBundle(file) {
-  return parseBundle(await readFile5(file), file);
+  return parseBundle(await readFile4(file), file);
 }
 async function isPolicyBundle(path) {
   if (!/\.(tar\.gz|tgz)$/i.test(path)) return false;
   try {
-    return readTar(await readFile5(path)).some((e) => e.path.replace(/^\.?\//, "") === INDEX);
+    return readTar(await readFile4(path)).some((e) => e.path.replace(/^\.?\//, "") === INDEX);
   } catch {
     return false;
   }
@@ -36970,12 +37457,12 @@ async function isPolicyBundle(path) {
 async function readBundleDir(dir) {
   let indexBytes;
   try {
-    indexBytes = await readFile5(`${dir}/${INDEX}`);
+    indexBytes = await readFile4(`${dir}/${INDEX}`);
   } catch {
     return void 0;
   }
-  const wasm = await readFile5(`${dir}/policy.wasm`);
-  const data = await readFile5(`${dir}/data.json`).catch(() => Buffer.from("{}"));
+  const wasm = await readFile4(`${dir}/policy.wasm`);
+  const data = await readFile4(`${dir}/data.json`).catch(() => Buffer.from("{}"));
   return parseBundle(writeTar([{ path: INDEX, data: indexBytes }, { path: "policy.wasm", data: wasm }, { path: "data.json", data }]), dir);
 }
 var INDEX, FORMAT;
@@ -37172,13 +37659,13 @@ var init_annotations = __esm({
 // src/policy/opa/compile.ts
 import { execFile as execFile2 } from "node:child_process";
 import { createHash as createHash3 } from "node:crypto";
-import { access as access2, constants as constants4, mkdir as mkdir6, mkdtemp, readFile as readFile6, rename as rename4, rm as rm4, writeFile as writeFile6 } from "node:fs/promises";
+import { access as access2, constants as constants5, mkdir as mkdir6, mkdtemp, readFile as readFile5, rename as rename4, rm as rm4, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join as join9 } from "node:path";
 import { promisify } from "node:util";
 async function executable(path) {
   try {
-    await access2(path, constants4.X_OK);
+    await access2(path, constants5.X_OK);
     return true;
   } catch {
     return false;
@@ -37279,8 +37766,8 @@ ${f.text}`);
   const key = hash.digest("hex");
   const dir = join9(opts.cacheDir, "compiled", key);
   try {
-    const wasm = await readFile6(join9(dir, "policy.wasm"));
-    const cachedEntrypoints = JSON.parse(await readFile6(join9(dir, "entrypoints.json"), "utf8"));
+    const wasm = await readFile5(join9(dir, "policy.wasm"));
+    const cachedEntrypoints = JSON.parse(await readFile5(join9(dir, "entrypoints.json"), "utf8"));
     return { wasm, entrypoints: cachedEntrypoints, opaVersion: version, key };
   } catch {
   }
@@ -37308,7 +37795,7 @@ ${f.text}`);
       const e = err;
       throw explainBuildError(original(`${e.stderr ?? ""}${e.stdout ?? ""}`.trim() || errorMessage(err)));
     }
-    const wasm = readTar(await readFile6(out)).find((e) => e.path.replace(/^\/+/, "") === "policy.wasm")?.data;
+    const wasm = readTar(await readFile5(out)).find((e) => e.path.replace(/^\/+/, "") === "policy.wasm")?.data;
     if (!wasm) throw new EnvironmentError("OPA_BUILD_OUTPUT", "opa build produced no policy.wasm", { value: out });
     const tmp = `${dir}.tmp-${process.pid}`;
     await mkdir6(tmp, { recursive: true });
@@ -38106,14 +38593,14 @@ ${offset}${err}${errEnd}`;
       static foldNewline(src, offset, indent) {
         let inCount = 0;
         let error2 = false;
-        let fold = "";
+        let fold2 = "";
         let ch = src[offset + 1];
         while (ch === " " || ch === "	" || ch === "\n") {
           switch (ch) {
             case "\n":
               inCount = 0;
               offset += 1;
-              fold += "\n";
+              fold2 += "\n";
               break;
             case "	":
               if (inCount <= indent) error2 = true;
@@ -38126,10 +38613,10 @@ ${offset}${err}${errEnd}`;
           }
           ch = src[offset + 1];
         }
-        if (!fold) fold = " ";
+        if (!fold2) fold2 = " ";
         if (ch && inCount <= indent) error2 = true;
         return {
-          fold,
+          fold: fold2,
           offset,
           error: error2
         };
@@ -38416,10 +38903,10 @@ ${ctx}
           const ch2 = src[i2];
           if (ch2 === "\n") {
             const {
-              fold,
+              fold: fold2,
               offset
             } = Node.foldNewline(src, i2, -1);
-            str4 += fold;
+            str4 += fold2;
             i2 = offset;
           } else if (ch2 === " " || ch2 === "	") {
             const wsStart = i2;
@@ -39543,11 +40030,11 @@ var require_parse_cst = __commonJS({
           if (ch === "\n") {
             if (PlainValue.Node.atDocumentBoundary(src, i2 + 1)) errors.push(new PlainValue.YAMLSemanticError(this, "Document boundary indicators are not allowed within string values"));
             const {
-              fold,
+              fold: fold2,
               offset,
               error: error2
             } = PlainValue.Node.foldNewline(src, i2, indent);
-            str4 += fold;
+            str4 += fold2;
             i2 = offset;
             if (error2) errors.push(new PlainValue.YAMLSemanticError(this, "Multi-line double-quoted string needs to be sufficiently indented"));
           } else if (ch === "\\") {
@@ -39722,11 +40209,11 @@ var require_parse_cst = __commonJS({
           if (ch === "\n") {
             if (PlainValue.Node.atDocumentBoundary(src, i2 + 1)) errors.push(new PlainValue.YAMLSemanticError(this, "Document boundary indicators are not allowed within string values"));
             const {
-              fold,
+              fold: fold2,
               offset,
               error: error2
             } = PlainValue.Node.foldNewline(src, i2, indent);
-            str4 += fold;
+            str4 += fold2;
             i2 = offset;
             if (error2) errors.push(new PlainValue.YAMLSemanticError(this, "Multi-line single-quoted string needs to be sufficiently indented"));
           } else if (ch === "'") {
@@ -40711,14 +41198,14 @@ ${ctx.indent}`;
       if (onFold) onFold();
       let res = text.slice(0, folds[0]);
       for (let i3 = 0; i3 < folds.length; ++i3) {
-        const fold = folds[i3];
+        const fold2 = folds[i3];
         const end2 = folds[i3 + 1] || text.length;
-        if (fold === 0) res = `
+        if (fold2 === 0) res = `
 ${indent}${text.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold]) res += `${text[fold]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold2]) res += `${text[fold2]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
@@ -44191,21 +44678,21 @@ var init_evaluate = __esm({
 });
 
 // src/policy/engine.ts
-import { readdir as readdir3, readFile as readFile7, stat as stat5 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile6, stat as stat5 } from "node:fs/promises";
 import { join as join10, relative as relative2 } from "node:path";
 async function regoFiles(root) {
   const out = [];
   const walk = async (dir) => {
     const info = await stat5(dir);
     if (info.isFile()) {
-      if (dir.endsWith(".rego")) out.push({ path: dir, text: await readFile7(dir, "utf8") });
+      if (dir.endsWith(".rego")) out.push({ path: dir, text: await readFile6(dir, "utf8") });
       return;
     }
     for (const e of (await readdir3(dir, { withFileTypes: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (e.name.startsWith(".")) continue;
       const p = join10(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) out.push({ path: relative2(root, p) || p, text: await readFile7(p, "utf8") });
+      else if (e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) out.push({ path: relative2(root, p) || p, text: await readFile6(p, "utf8") });
     }
   };
   await walk(root);
@@ -44800,12 +45287,12 @@ var require_crypto = __commonJS({
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createPublicKey = createPublicKey7;
+    exports.createPublicKey = createPublicKey4;
     exports.digest = digest;
     exports.verify = verify;
     exports.bufferEqual = bufferEqual;
     var crypto_1 = __importDefault(__require("crypto"));
-    function createPublicKey7(key, type2 = "spki") {
+    function createPublicKey4(key, type2 = "spki") {
       if (typeof key === "string") {
         if (key.startsWith("-----")) {
           return crypto_1.default.createPublicKey(key);
@@ -45599,7 +46086,7 @@ var require_cert = __commonJS({
     var EXTENSION_OID_BASIC_CONSTRAINTS = "2.5.29.19";
     var EXTENSION_OID_AUTHORITY_KEY_ID = "2.5.29.35";
     exports.EXTENSION_OID_SCT = "1.3.6.1.4.1.11129.2.4.2";
-    var X509Certificate10 = class _X509Certificate {
+    var X509Certificate7 = class _X509Certificate {
       root;
       constructor(asn1) {
         this.root = asn1;
@@ -45759,7 +46246,7 @@ var require_cert = __commonJS({
         return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(3));
       }
     };
-    exports.X509Certificate = X509Certificate10;
+    exports.X509Certificate = X509Certificate7;
   }
 });
 
@@ -48862,7 +49349,6 @@ var require_dist5 = __commonJS({
 });
 
 // src/sigstore/verify-entity.ts
-import { X509Certificate as X509Certificate3 } from "node:crypto";
 function explain(err) {
   if (err instanceof import_verify.VerificationError || err instanceof import_verify.PolicyError) {
     switch (err.code) {
@@ -48907,11 +49393,6 @@ function claimedSigningTimes(bundle) {
   }
   return times;
 }
-function leafCertificate(bundle) {
-  const content = bundle.verificationMaterial.content;
-  const raw = content.$case === "x509CertificateChain" ? content.x509CertificateChain.certificates[0]?.rawBytes : content.$case === "certificate" ? content.certificate.rawBytes : void 0;
-  return raw ? new X509Certificate3(raw) : void 0;
-}
 function validityAtSigning(leaf, times) {
   const from = new Date(leaf.validFrom);
   const to = new Date(leaf.validTo);
@@ -48920,17 +49401,19 @@ function validityAtSigning(leaf, times) {
   const when = outside > to ? "it had expired when it signed" : "it was not yet valid when it signed";
   return `the certificate was not valid at signing time: signed at ${outside.toISOString()}, but the certificate is valid from ${from.toISOString()} to ${to.toISOString()} (${when})`;
 }
-function verifyBundle(bundle, artifact, trust, options) {
+function verifyBundle(bundle, artifact, trust, options, expected) {
+  let signer;
   try {
-    return new import_verify.Verifier(trust, options).verify((0, import_verify.toSignedEntity)(bundle, artifact));
+    signer = new import_verify.Verifier(trust, options).verify((0, import_verify.toSignedEntity)(bundle, artifact));
   } catch (err) {
-    if (err instanceof import_verify.VerificationError && err.code === "CERTIFICATE_ERROR") {
-      const leaf = leafCertificate(bundle);
-      const window2 = leaf && validityAtSigning(leaf, claimedSigningTimes(bundle));
-      if (window2) throw new SignatureRejected(window2);
-    }
-    throw new SignatureRejected(explain(err));
+    const window2 = err instanceof import_verify.VerificationError && err.code === "CERTIFICATE_ERROR" && expected.node ? validityAtSigning(expected.node, claimedSigningTimes(bundle)) : void 0;
+    throw new SignatureRejected(window2 ?? explain(err));
   }
+  if (!spki(signer.key).equals(spki(expected.key))) throw new SignatureRejected("the signature was verified with another key than the signing certificate's or the given key");
+  return signer;
+}
+function spki(key) {
+  return key.export({ type: "spki", format: "der" });
 }
 function cosignHashFor(key) {
   if (key.asymmetricKeyType === "ed25519") return null;
@@ -48961,18 +49444,369 @@ var init_verify_entity = __esm({
   }
 });
 
-// src/sigstore/thresholds.ts
-function keylessThresholds(root, opts) {
-  if (!opts.ignoreSct && root.ctlogs.length === 0) {
+// src/sigstore/certificate.ts
+function ipText(bytes) {
+  if (bytes.length === 4) return [...bytes].join(".");
+  const groups = [];
+  for (let i2 = 0; i2 < bytes.length; i2 += 2) groups.push(bytes.readUInt16BE(i2).toString(16));
+  return groups.join(":");
+}
+function subjectAlternativeNames(cert) {
+  const out = { emails: [], uris: [], dns: [], ips: [], otherNames: [] };
+  const ext = cert.extSubjectAltName;
+  if (!ext) return out;
+  const names = ext.valueObj.tag.isOctetString() ? ext.valueObj.subs[0]?.subs ?? [] : ext.valueObj.subs;
+  for (const name of names) {
+    const tag = name.tag;
+    if (tag.isContextSpecific(1)) out.emails.push(name.value.toString("ascii"));
+    else if (tag.isContextSpecific(2)) out.dns.push(name.value.toString("ascii"));
+    else if (tag.isContextSpecific(6)) out.uris.push(name.value.toString("ascii"));
+    else if (tag.isContextSpecific(7)) out.ips.push(ipText(name.value));
+    else if (tag.isContextSpecific(0) && name.subs.length >= 2) {
+      const oid = name.subs[0].toOID();
+      const wrapped = name.subs[1];
+      const inner = wrapped.subs[0];
+      if (oid === OTHERNAME_USERNAME && inner) out.otherNames.push(inner.value.toString("utf8"));
+    }
+  }
+  return out;
+}
+function allSans(sans) {
+  return [...sans.emails, ...sans.uris, ...sans.otherNames, ...sans.dns, ...sans.ips];
+}
+function subjectAltNamesText(sans) {
+  return allSans(sans).join(" ");
+}
+function fulcioExtension(cert, arc) {
+  const ext = cert.extension(`${FULCIO_OID}.${arc}`);
+  if (!ext) return void 0;
+  if (arc <= 6) return ext.value.toString("utf8");
+  try {
+    return import_core3.ASN1Obj.parseBuffer(ext.value).value.toString("utf8");
+  } catch {
+    return void 0;
+  }
+}
+function certificateIssuer(cert) {
+  return fulcioExtension(cert, 8) ?? fulcioExtension(cert, 1);
+}
+function assertCodeSigning(cert) {
+  const eku = cert.node.keyUsage;
+  if (eku !== void 0 && !eku.includes(EKU_CODE_SIGNING)) {
+    throw new SignatureRejected("the signing certificate is not for code signing (no codeSigning extended key usage)");
+  }
+}
+function rfc3339(d) {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function distinguishedName(text) {
+  return (text ?? "").split("\n").filter((l) => l !== "").reverse().join(",");
+}
+function certificateMetadata(signer) {
+  const { node, x509: cert } = signer;
+  const sans = subjectAlternativeNames(cert);
+  const sanParts = [
+    sans.uris.length ? `URIs:${sans.uris.join(", ")}` : "",
+    sans.emails.length ? `Email Addresses:${sans.emails.join(", ")}` : "",
+    sans.otherNames.length ? `OtherName:${sans.otherNames.join(", ")}` : "",
+    sans.dns.length ? `DNS Names:${sans.dns.join(", ")}` : "",
+    sans.ips.length ? `IP Addresses:${sans.ips.join(", ")}` : ""
+  ].filter((p) => p !== "");
+  const meta = {
+    Subject: distinguishedName(node.subject),
+    "Subject Alternative Name": sanParts.join("; "),
+    Issuer: distinguishedName(node.issuer),
+    "Serial Number": node.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
+    "Not Before": rfc3339(cert.notBefore),
+    "Not After": rfc3339(cert.notAfter)
+  };
+  for (const [arc, name] of Object.entries(FULCIO_NAMES)) {
+    const v = fulcioExtension(cert, Number(arc));
+    if (v) meta[name] = v;
+  }
+  return Object.fromEntries(
+    Object.entries(meta).filter(([, v]) => v !== "").sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+  );
+}
+function subjectKeyId(cert) {
+  try {
+    return cert.extSubjectKeyID?.keyIdentifier.toString("hex") ?? "";
+  } catch {
+    return "";
+  }
+}
+function certificateSigner(cert, sig, chain) {
+  return { keyid: subjectKeyId(cert.x509), sig, certificate: cert.pem, chain: chain.map((c) => c.pem), metadata: certificateMetadata(cert) };
+}
+var import_core3, FULCIO_OID, OTHERNAME_USERNAME, EKU_CODE_SIGNING, FULCIO_NAMES;
+var init_certificate = __esm({
+  "src/sigstore/certificate.ts"() {
+    "use strict";
+    import_core3 = __toESM(require_dist3(), 1);
+    init_verify_entity();
+    FULCIO_OID = "1.3.6.1.4.1.57264.1";
+    OTHERNAME_USERNAME = `${FULCIO_OID}.7`;
+    EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
+    FULCIO_NAMES = {
+      1: "Fulcio Issuer",
+      2: "Fulcio GitHub Workflow Trigger",
+      3: "Fulcio GitHub Workflow SHA",
+      4: "Fulcio GitHub Workflow Name",
+      5: "Fulcio GitHub Workflow Repository",
+      6: "Fulcio GitHub Workflow Ref",
+      8: "Fulcio Issuer (V2)",
+      9: "Fulcio Build Signer URI",
+      10: "Fulcio Build Signer Digest",
+      11: "Fulcio Runner Environment",
+      12: "Fulcio Source Repository URI",
+      13: "Fulcio Source Repository Digest",
+      14: "Fulcio Source Repository Ref",
+      15: "Fulcio Source Repository Identifier",
+      16: "Fulcio Source Repository Owner URI",
+      17: "Fulcio Source Repository Owner Identifier",
+      18: "Fulcio Build Config URI",
+      19: "Fulcio Build Config Digest",
+      20: "Fulcio Build Trigger",
+      21: "Fulcio Run Invocation URI"
+    };
+  }
+});
+
+// src/util/strict-json.ts
+function fold(key) {
+  return key.toUpperCase().toLowerCase();
+}
+function stringEnd(text, start) {
+  let i2 = start + 1;
+  for (; ; ) {
+    const c = text.charCodeAt(i2);
+    if (c === 34) return i2;
+    i2 += c === 92 ? 2 : 1;
+  }
+}
+function quoted(key) {
+  return JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}\u2026` : key);
+}
+function checkKey(frame, key) {
+  if (frame.exact.has(key)) throw new StrictJsonError("JSON_DUPLICATE_KEY", `duplicate key ${quoted(key)}`);
+  const folded = fold(key);
+  const other = frame.folded.get(folded);
+  if (other !== void 0) {
+    throw new StrictJsonError("JSON_DUPLICATE_KEY", `keys ${quoted(other)} and ${quoted(key)} differ only in case (Go reads them as one)`);
+  }
+  frame.exact.add(key);
+  frame.folded.set(folded, key);
+}
+function assertUnambiguous(text) {
+  const stack = [];
+  for (let i2 = 0; i2 < text.length; i2++) {
+    const c = text.charCodeAt(i2);
+    const top = stack[stack.length - 1];
+    if (c === 34) {
+      const end = stringEnd(text, i2);
+      if (top && top.expectKey) {
+        const raw = text.slice(i2 + 1, end);
+        checkKey(top, raw.includes("\\") ? JSON.parse(text.slice(i2, end + 1)) : raw);
+      }
+      i2 = end;
+    } else if (c === 123 || c === 91) {
+      if (stack.length >= MAX_JSON_DEPTH) throw new StrictJsonError("JSON_TOO_DEEP", `nested deeper than ${MAX_JSON_DEPTH} levels`);
+      stack.push(c === 123 ? { exact: /* @__PURE__ */ new Set(), folded: /* @__PURE__ */ new Map(), expectKey: true } : null);
+    } else if (c === 125 || c === 93) {
+      stack.pop();
+    } else if (top && c === 58) {
+      top.expectKey = false;
+    } else if (top && c === 44) {
+      top.expectKey = true;
+    }
+  }
+}
+function parseStrictJson(text) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new StrictJsonError("JSON_INVALID", "not valid JSON");
+  }
+  assertUnambiguous(text);
+  return value;
+}
+var MAX_JSON_DEPTH, StrictJsonError;
+var init_strict_json = __esm({
+  "src/util/strict-json.ts"() {
+    "use strict";
+    init_errors();
+    MAX_JSON_DEPTH = 512;
+    StrictJsonError = class extends InputError {
+      constructor(code2, message) {
+        super(code2, message);
+        this.name = "StrictJsonError";
+      }
+    };
+  }
+});
+
+// src/sigstore/claims.ts
+function field(obj, name) {
+  if (obj === null || typeof obj !== "object") return void 0;
+  const lower = name.toLowerCase();
+  const key = Object.keys(obj).find((k) => k.toLowerCase() === lower);
+  return key === void 0 ? void 0 : obj[key];
+}
+function assertSimpleSigningClaim(payload, digest) {
+  let doc;
+  try {
+    doc = parseStrictJson(payload.toString("utf8"));
+  } catch (err) {
+    throw new SignatureRejected(`the signature payload is not simple-signing JSON: ${errorMessage(err)}`);
+  }
+  const claimed = field(field(field(doc, "critical"), "image"), "docker-manifest-digest");
+  if (claimed !== digest) {
+    throw new SignatureRejected(`invalid or missing digest in claim: ${typeof claimed === "string" ? claimed : "(none)"}`);
+  }
+}
+function decodeStatement(payload) {
+  let statement;
+  try {
+    statement = parseStrictJson(payload.toString("utf8"));
+  } catch (err) {
+    throw new SignatureRejected(`the attestation payload is not JSON: ${errorMessage(err)}`);
+  }
+  const s = statement;
+  if (typeof s !== "object" || s === null || Array.isArray(s) || typeof s.predicateType !== "string" || !Array.isArray(s.subject)) {
+    throw new SignatureRejected("the attestation payload is not an in-toto statement (no predicateType or subject)");
+  }
+  return s;
+}
+function assertSubjectNamesDigest(statement, digest) {
+  const hex = digest.replace(/^sha256:/, "");
+  if (!statement.subject.some((s) => s && typeof s === "object" && s.digest?.sha256 === hex)) {
+    throw new SignatureRejected("no matching subject digest found");
+  }
+}
+function predicateBuildType(statement) {
+  const p = statement.predicate;
+  if (statement.predicateType === "https://slsa.dev/provenance/v0.2" && typeof p?.buildType === "string") return p.buildType;
+  if (statement.predicateType === "https://slsa.dev/provenance/v1" && typeof p?.buildDefinition?.buildType === "string") return p.buildDefinition.buildType;
+  return void 0;
+}
+var init_claims = __esm({
+  "src/sigstore/claims.ts"() {
+    "use strict";
+    init_errors();
+    init_strict_json();
+    init_verify_entity();
+  }
+});
+
+// src/sigstore/identity.ts
+function compile(pattern, flag) {
+  let source = pattern;
+  let flags = "u";
+  const prefix = /^\(\?([imsU]+)\)/.exec(source);
+  if (prefix) {
+    source = source.slice(prefix[0].length);
+    for (const f of prefix[1]) if (f === "i" || f === "m" || f === "s") flags += f;
+  }
+  try {
+    return new RegExp(source.replace(/\(\?P</g, "(?<"), flags);
+  } catch (err) {
+    throw new InputError("INVALID_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${String(err)}`, { value: pattern });
+  }
+}
+function identityMatcher(identity) {
+  const subject2 = identity.subject;
+  const subjectRe = subject2 === void 0 && identity.subjectRegExp !== void 0 ? compile(identity.subjectRegExp, "--certificate-identity-regexp") : void 0;
+  const issuer = identity.issuer;
+  const issuerRe = issuer === void 0 && identity.issuerRegExp !== void 0 ? compile(identity.issuerRegExp, "--certificate-oidc-issuer-regexp") : void 0;
+  return {
+    matches(sans, certIssuer) {
+      const subjectOk = subject2 !== void 0 ? sans.includes(subject2) : subjectRe !== void 0 && sans.some((s) => subjectRe.test(s));
+      const issuerOk = issuer !== void 0 ? certIssuer === issuer : issuerRe !== void 0 && issuerRe.test(certIssuer ?? "");
+      return subjectOk && issuerOk;
+    },
+    describe() {
+      const s = subject2 !== void 0 ? `subject ${JSON.stringify(subject2)}` : `subject matching ${String(subjectRe)}`;
+      const i2 = issuer !== void 0 ? `issuer ${JSON.stringify(issuer)}` : `issuer matching ${String(issuerRe)}`;
+      return `${s} with ${i2}`;
+    }
+  };
+}
+function assertCertificateIdentity(leaf, identity) {
+  const sans = subjectAlternativeNames(leaf);
+  const issuer = certificateIssuer(leaf);
+  const matcher = identityMatcher(identity);
+  if (!matcher.matches(allSans(sans), issuer)) {
     throw new SignatureRejected(
-      "the trust root lists no certificate transparency log, so the certificate's SCT cannot be checked; for a private Fulcio without CT, pass --insecure-ignore-sct"
+      `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? "(none)"}; expected ${matcher.describe()}`
     );
   }
-  return { tlogThreshold: opts.tlogEntries > 0 ? 1 : 0, timestampThreshold: 1, ctlogThreshold: opts.ignoreSct ? 0 : 1 };
 }
-var init_thresholds = __esm({
-  "src/sigstore/thresholds.ts"() {
+var init_identity = __esm({
+  "src/sigstore/identity.ts"() {
     "use strict";
+    init_errors();
+    init_certificate();
+    init_verify_entity();
+  }
+});
+
+// src/sigstore/keys.ts
+function parsePublicKey(pem) {
+  return publicKeyFromPem(pem, "the public key");
+}
+function keyTrustMaterial(key, root = EMPTY_ROOT) {
+  return (0, import_verify2.toTrustMaterial)(import_protobuf_specs.TrustedRoot.fromJSON(root), () => ({ publicKey: key, validFor: () => true }));
+}
+var import_protobuf_specs, import_verify2, EMPTY_ROOT;
+var init_keys = __esm({
+  "src/sigstore/keys.ts"() {
+    "use strict";
+    import_protobuf_specs = __toESM(require_dist4(), 1);
+    import_verify2 = __toESM(require_dist5(), 1);
+    init_public_key();
+    EMPTY_ROOT = {
+      mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+      tlogs: [],
+      certificateAuthorities: [],
+      ctlogs: [],
+      timestampAuthorities: []
+    };
+  }
+});
+
+// src/sigstore/pki-chain.ts
+function assertChainsToOrganisationCa(leaf, pki, now = /* @__PURE__ */ new Date()) {
+  const roots = pki.roots.map((p) => import_core4.X509Certificate.parse(p));
+  const pool = [...pki.intermediates.map((p) => import_core4.X509Certificate.parse(p)), ...roots];
+  let cert = leaf;
+  for (let depth = 0; depth < 8; depth++) {
+    if (!cert.validForDate(now)) {
+      throw new SignatureRejected(`certificate ${depth === 0 ? "of the signer" : "in the chain"} is not valid now (${cert.notBefore.toISOString()} \u2013 ${cert.notAfter.toISOString()})`);
+    }
+    const issuer = pool.find((c) => c.subject.equals(cert.issuer) && cert.verify(c));
+    if (!issuer) throw new SignatureRejected("the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)");
+    if (!issuer.isCA) throw new SignatureRejected("the certificate is issued by a certificate that is not a CA");
+    if (roots.some((r) => r.equals(issuer))) {
+      if (!issuer.validForDate(now)) throw new SignatureRejected("the root CA certificate is not valid now");
+      return;
+    }
+    cert = issuer;
+  }
+  throw new SignatureRejected("the certificate chain is too long");
+}
+function verifyWithOrganisationCa(cert, pki, signed) {
+  assertChainsToOrganisationCa(cert.x509, pki);
+  const hash = cosignHashFor(cert.key);
+  if (hash !== void 0) verifyWithHash(signed.signedBytes, signed.sig, cert.key, hash);
+  else verifyBundle(signed.keyOnly, signed.artifact, keyTrustMaterial(cert.key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, cert);
+}
+var import_core4;
+var init_pki_chain = __esm({
+  "src/sigstore/pki-chain.ts"() {
+    "use strict";
+    import_core4 = __toESM(require_dist3(), 1);
+    init_keys();
     init_verify_entity();
   }
 });
@@ -49094,14 +49928,14 @@ var require_error4 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ValidationError = void 0;
-    var ValidationError = class extends Error {
+    var ValidationError2 = class extends Error {
       fields;
       constructor(message, fields) {
         super(message);
         this.fields = fields;
       }
     };
-    exports.ValidationError = ValidationError;
+    exports.ValidationError = ValidationError2;
   }
 });
 
@@ -49381,283 +50215,42 @@ var require_dist6 = __commonJS({
   }
 });
 
-// src/sigstore/certificate.ts
-import { X509Certificate as NodeX509 } from "node:crypto";
-function ipText(bytes) {
-  if (bytes.length === 4) return [...bytes].join(".");
-  const groups = [];
-  for (let i2 = 0; i2 < bytes.length; i2 += 2) groups.push(bytes.readUInt16BE(i2).toString(16));
-  return groups.join(":");
-}
-function subjectAlternativeNames(cert) {
-  const out = { emails: [], uris: [], dns: [], ips: [], otherNames: [] };
-  const ext = cert.extSubjectAltName;
-  if (!ext) return out;
-  const names = ext.valueObj.tag.isOctetString() ? ext.valueObj.subs[0]?.subs ?? [] : ext.valueObj.subs;
-  for (const name of names) {
-    const tag = name.tag;
-    if (tag.isContextSpecific(1)) out.emails.push(name.value.toString("ascii"));
-    else if (tag.isContextSpecific(2)) out.dns.push(name.value.toString("ascii"));
-    else if (tag.isContextSpecific(6)) out.uris.push(name.value.toString("ascii"));
-    else if (tag.isContextSpecific(7)) out.ips.push(ipText(name.value));
-    else if (tag.isContextSpecific(0) && name.subs.length >= 2) {
-      const oid = name.subs[0].toOID();
-      const wrapped = name.subs[1];
-      const inner = wrapped.subs[0];
-      if (oid === OTHERNAME_USERNAME && inner) out.otherNames.push(inner.value.toString("utf8"));
-    }
-  }
-  return out;
-}
-function allSans(sans) {
-  return [...sans.emails, ...sans.uris, ...sans.otherNames, ...sans.dns, ...sans.ips];
-}
-function subjectAltNamesText(sans) {
-  return allSans(sans).join(" ");
-}
-function fulcioExtension(cert, arc) {
-  const ext = cert.extension(`${FULCIO_OID}.${arc}`);
-  if (!ext) return void 0;
-  if (arc <= 6) return ext.value.toString("utf8");
-  try {
-    return import_core3.ASN1Obj.parseBuffer(ext.value).value.toString("utf8");
-  } catch {
-    return void 0;
-  }
-}
-function certificateIssuer(cert) {
-  return fulcioExtension(cert, 8) ?? fulcioExtension(cert, 1);
-}
-function hasCodeSigningEku(pem) {
-  const eku = new NodeX509(pem).keyUsage;
-  return eku === void 0 || eku.includes(EKU_CODE_SIGNING);
-}
-function rfc3339(d) {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function distinguishedName(text) {
-  return (text ?? "").split("\n").filter((l) => l !== "").reverse().join(",");
-}
-function certificateMetadata(pem) {
-  const node = new NodeX509(pem);
-  const cert = import_core3.X509Certificate.parse(pem);
-  const sans = subjectAlternativeNames(cert);
-  const sanParts = [
-    sans.uris.length ? `URIs:${sans.uris.join(", ")}` : "",
-    sans.emails.length ? `Email Addresses:${sans.emails.join(", ")}` : "",
-    sans.otherNames.length ? `OtherName:${sans.otherNames.join(", ")}` : "",
-    sans.dns.length ? `DNS Names:${sans.dns.join(", ")}` : "",
-    sans.ips.length ? `IP Addresses:${sans.ips.join(", ")}` : ""
-  ].filter((p) => p !== "");
-  const meta = {
-    Subject: distinguishedName(node.subject),
-    "Subject Alternative Name": sanParts.join("; "),
-    Issuer: distinguishedName(node.issuer),
-    "Serial Number": node.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
-    "Not Before": rfc3339(cert.notBefore),
-    "Not After": rfc3339(cert.notAfter)
-  };
-  for (const [arc, name] of Object.entries(FULCIO_NAMES)) {
-    const v = fulcioExtension(cert, Number(arc));
-    if (v) meta[name] = v;
-  }
-  return Object.fromEntries(
-    Object.entries(meta).filter(([, v]) => v !== "").sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
-  );
-}
-function subjectKeyId(pem) {
-  return import_core3.X509Certificate.parse(pem).extSubjectKeyID?.keyIdentifier.toString("hex") ?? "";
-}
-var import_core3, FULCIO_OID, OTHERNAME_USERNAME, EKU_CODE_SIGNING, FULCIO_NAMES;
-var init_certificate = __esm({
-  "src/sigstore/certificate.ts"() {
-    "use strict";
-    import_core3 = __toESM(require_dist3(), 1);
-    FULCIO_OID = "1.3.6.1.4.1.57264.1";
-    OTHERNAME_USERNAME = `${FULCIO_OID}.7`;
-    EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
-    FULCIO_NAMES = {
-      1: "Fulcio Issuer",
-      2: "Fulcio GitHub Workflow Trigger",
-      3: "Fulcio GitHub Workflow SHA",
-      4: "Fulcio GitHub Workflow Name",
-      5: "Fulcio GitHub Workflow Repository",
-      6: "Fulcio GitHub Workflow Ref",
-      8: "Fulcio Issuer (V2)",
-      9: "Fulcio Build Signer URI",
-      10: "Fulcio Build Signer Digest",
-      11: "Fulcio Runner Environment",
-      12: "Fulcio Source Repository URI",
-      13: "Fulcio Source Repository Digest",
-      14: "Fulcio Source Repository Ref",
-      15: "Fulcio Source Repository Identifier",
-      16: "Fulcio Source Repository Owner URI",
-      17: "Fulcio Source Repository Owner Identifier",
-      18: "Fulcio Build Config URI",
-      19: "Fulcio Build Config Digest",
-      20: "Fulcio Build Trigger",
-      21: "Fulcio Run Invocation URI"
-    };
-  }
-});
-
-// src/sigstore/claims.ts
-function field(obj, name) {
-  if (obj === null || typeof obj !== "object") return void 0;
-  const lower = name.toLowerCase();
-  const key = Object.keys(obj).find((k) => k.toLowerCase() === lower);
-  return key === void 0 ? void 0 : obj[key];
-}
-function assertSimpleSigningClaim(payload, digest) {
-  let doc;
-  try {
-    doc = JSON.parse(payload.toString("utf8"));
-  } catch {
-    throw new SignatureRejected("the signature payload is not simple-signing JSON");
-  }
-  const claimed = field(field(field(doc, "critical"), "image"), "docker-manifest-digest");
-  if (claimed !== digest) {
-    throw new SignatureRejected(`invalid or missing digest in claim: ${typeof claimed === "string" ? claimed : "(none)"}`);
-  }
-}
-function decodeStatement(payloadB64) {
-  let statement;
-  try {
-    statement = JSON.parse(Buffer.from(payloadB64, "base64").toString("utf8"));
-  } catch {
-    throw new SignatureRejected("the attestation payload is not JSON");
-  }
-  const s = statement;
-  if (typeof s !== "object" || s === null || typeof s.predicateType !== "string" || !Array.isArray(s.subject)) {
-    throw new SignatureRejected("the attestation payload is not an in-toto statement (no predicateType or subject)");
-  }
-  return s;
-}
-function assertSubjectNamesDigest(statement, digest) {
-  const hex = digest.replace(/^sha256:/, "");
-  if (!statement.subject.some((s) => s && typeof s === "object" && s.digest?.sha256 === hex)) {
-    throw new SignatureRejected("no matching subject digest found");
-  }
-}
-function predicateBuildType(statement) {
-  const p = statement.predicate;
-  if (statement.predicateType === "https://slsa.dev/provenance/v0.2" && typeof p?.buildType === "string") return p.buildType;
-  if (statement.predicateType === "https://slsa.dev/provenance/v1" && typeof p?.buildDefinition?.buildType === "string") return p.buildDefinition.buildType;
-  return void 0;
-}
-var init_claims = __esm({
-  "src/sigstore/claims.ts"() {
-    "use strict";
-    init_verify_entity();
-  }
-});
-
-// src/sigstore/identity.ts
-function compile(pattern, flag) {
-  let source = pattern;
-  let flags = "u";
-  const prefix = /^\(\?([imsU]+)\)/.exec(source);
-  if (prefix) {
-    source = source.slice(prefix[0].length);
-    for (const f of prefix[1]) if (f === "i" || f === "m" || f === "s") flags += f;
-  }
-  try {
-    return new RegExp(source.replace(/\(\?P</g, "(?<"), flags);
-  } catch (err) {
-    throw new InputError("INVALID_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${String(err)}`, { value: pattern });
-  }
-}
-function identityMatcher(identity) {
-  const subject2 = identity.subject;
-  const subjectRe = subject2 === void 0 && identity.subjectRegExp !== void 0 ? compile(identity.subjectRegExp, "--certificate-identity-regexp") : void 0;
-  const issuer = identity.issuer;
-  const issuerRe = issuer === void 0 && identity.issuerRegExp !== void 0 ? compile(identity.issuerRegExp, "--certificate-oidc-issuer-regexp") : void 0;
-  return {
-    matches(sans, certIssuer) {
-      const subjectOk = subject2 !== void 0 ? sans.includes(subject2) : subjectRe !== void 0 && sans.some((s) => subjectRe.test(s));
-      const issuerOk = issuer !== void 0 ? certIssuer === issuer : issuerRe !== void 0 && issuerRe.test(certIssuer ?? "");
-      return subjectOk && issuerOk;
-    },
-    describe() {
-      const s = subject2 !== void 0 ? `subject ${JSON.stringify(subject2)}` : `subject matching ${String(subjectRe)}`;
-      const i2 = issuer !== void 0 ? `issuer ${JSON.stringify(issuer)}` : `issuer matching ${String(issuerRe)}`;
-      return `${s} with ${i2}`;
-    }
-  };
-}
-function assertCertificateIdentity(leaf, identity) {
-  const sans = subjectAlternativeNames(leaf);
-  const issuer = certificateIssuer(leaf);
-  const matcher = identityMatcher(identity);
-  if (!matcher.matches(allSans(sans), issuer)) {
-    throw new SignatureRejected(
-      `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? "(none)"}; expected ${matcher.describe()}`
-    );
-  }
-}
-var init_identity = __esm({
-  "src/sigstore/identity.ts"() {
-    "use strict";
-    init_errors();
-    init_certificate();
-    init_verify_entity();
-  }
-});
-
-// src/sigstore/keys.ts
-import { createPublicKey as createPublicKey2 } from "node:crypto";
-function parsePublicKey(pem) {
-  try {
-    return createPublicKey2(pem);
-  } catch (err) {
-    throw new InputError("PUBLIC_KEY_INVALID", `the public key is not a PEM public key: ${errorMessage(err)}`, { value: "public key" });
-  }
-}
-function keyTrustMaterial(key, root = EMPTY_ROOT) {
-  return (0, import_verify2.toTrustMaterial)(import_protobuf_specs.TrustedRoot.fromJSON(root), () => ({ publicKey: key, validFor: () => true }));
-}
-var import_protobuf_specs, import_verify2, EMPTY_ROOT;
-var init_keys = __esm({
-  "src/sigstore/keys.ts"() {
-    "use strict";
-    import_protobuf_specs = __toESM(require_dist4(), 1);
-    import_verify2 = __toESM(require_dist5(), 1);
-    init_errors();
-    EMPTY_ROOT = {
-      mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
-      tlogs: [],
-      certificateAuthorities: [],
-      ctlogs: [],
-      timestampAuthorities: []
-    };
-  }
-});
-
 // src/sigstore/legacy-bundle.ts
-function parseRekorBundle(text) {
-  let parsed;
+function signedJson(text, what) {
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new MalformedSignatureError("the Rekor bundle annotation is not JSON");
+    return parseStrictJson(text);
+  } catch (err) {
+    throw new MalformedSignatureError(`${what}: ${errorMessage(err)}`);
   }
-  const p = parsed;
-  const payload = p.Payload;
-  if (typeof p.SignedEntryTimestamp !== "string" || !payload || typeof payload.body !== "string" || typeof payload.integratedTime !== "number" || typeof payload.logIndex !== "number" || typeof payload.logID !== "string") {
-    throw new MalformedSignatureError("the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex, logID}");
+}
+function strictBase64(text, what) {
+  const bytes = Buffer.from(text, "base64");
+  if (text === "" || bytes.toString("base64") !== text) throw new MalformedSignatureError(`${what} is not base64`);
+  return bytes;
+}
+function record(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
+}
+function parseRekorBundle(text) {
+  const p = record(signedJson(text, "the Rekor bundle annotation"));
+  const payload = record(p?.Payload);
+  if (typeof p?.SignedEntryTimestamp !== "string" || !payload || typeof payload.body !== "string" || !isCount(payload.integratedTime) || !isCount(payload.logIndex) || typeof payload.logID !== "string" || !/^(?:[0-9a-f]{2})+$/i.test(payload.logID)) {
+    throw new MalformedSignatureError("the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex (non-negative integers), logID (hex)}");
   }
+  strictBase64(p.SignedEntryTimestamp, "the Rekor bundle annotation's SignedEntryTimestamp");
+  strictBase64(payload.body, "the Rekor bundle annotation's body");
   return p;
 }
+function parseRfc3161Annotation(text) {
+  const ts = record(signedJson(text, "the RFC 3161 timestamp annotation"))?.SignedRFC3161Timestamp;
+  if (typeof ts !== "string") throw new MalformedSignatureError("the RFC 3161 timestamp annotation has no SignedRFC3161Timestamp");
+  strictBase64(ts, "the RFC 3161 timestamp");
+  return ts;
+}
 function rekorBodyKind(bodyB64) {
-  let body;
-  try {
-    body = JSON.parse(Buffer.from(bodyB64, "base64").toString("utf8"));
-  } catch {
-    throw new MalformedSignatureError("the Rekor entry body is not base64 JSON");
-  }
-  const b = body;
-  if (typeof b.kind !== "string" || typeof b.apiVersion !== "string") throw new MalformedSignatureError("the Rekor entry body has no kind/apiVersion");
-  return { kind: b.kind, version: b.apiVersion, body };
+  const body = record(signedJson(Buffer.from(bodyB64, "base64").toString("utf8"), "the Rekor entry body"));
+  if (typeof body?.kind !== "string" || typeof body.apiVersion !== "string") throw new MalformedSignatureError("the Rekor entry body has no kind/apiVersion");
+  return { kind: body.kind, version: body.apiVersion, body };
 }
 function tlogEntry(rekor) {
   const { kind, version } = rekorBodyKind(rekor.Payload.body);
@@ -49685,19 +50278,16 @@ function messageSignatureBundle(signatureB64, payloadSha256, input) {
   });
 }
 function parseEnvelope(blob) {
-  let env;
-  try {
-    env = JSON.parse(blob.toString("utf8"));
-  } catch {
-    throw new MalformedSignatureError("the attestation layer is not a JSON DSSE envelope");
-  }
-  const e = env;
-  if (typeof e.payload !== "string" || typeof e.payloadType !== "string" || !Array.isArray(e.signatures) || e.signatures.length === 0) {
+  const e = record(signedJson(blob.toString("utf8"), "the DSSE envelope"));
+  if (typeof e?.payload !== "string" || typeof e.payloadType !== "string" || !Array.isArray(e.signatures) || e.signatures.length === 0) {
     throw new MalformedSignatureError("the DSSE envelope lacks payload, payloadType or signatures");
   }
-  for (const s of e.signatures) {
-    if (typeof s?.sig !== "string") throw new MalformedSignatureError('a DSSE signature has no "sig"');
-  }
+  if (e.signatures.length > 1) throw new MalformedSignatureError(`the DSSE envelope has ${e.signatures.length} signatures; vouch verifies envelopes with exactly one`);
+  const sig = record(e.signatures[0]);
+  if (typeof sig?.sig !== "string" || sig.sig === "") throw new MalformedSignatureError('the DSSE signature has no "sig"');
+  strictBase64(sig.sig, "the DSSE signature");
+  strictBase64(e.payload, "the DSSE payload");
+  if (sig.keyid !== void 0 && typeof sig.keyid !== "string") throw new MalformedSignatureError(`the DSSE signature's "keyid" is not a string`);
   return e;
 }
 function dsseBundle(envelope, input) {
@@ -49708,33 +50298,35 @@ function dsseBundle(envelope, input) {
     dsseEnvelope: { payload: envelope.payload, payloadType: envelope.payloadType, signatures: [{ sig: sig.sig, keyid: sig.keyid ?? "" }] }
   });
 }
-var import_bundle2, MalformedSignatureError, V01;
+var import_bundle2, MalformedSignatureError, isCount, V01;
 var init_legacy_bundle = __esm({
   "src/sigstore/legacy-bundle.ts"() {
     "use strict";
     import_bundle2 = __toESM(require_dist6(), 1);
     init_errors();
+    init_strict_json();
     MalformedSignatureError = class extends InputError {
       constructor(message, value) {
         super("MALFORMED_SIGNATURE", message, { value });
         this.name = "MalformedSignatureError";
       }
     };
+    isCount = (v) => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
     V01 = "application/vnd.dev.sigstore.bundle+json;version=0.1";
   }
 });
 
 // src/sigstore/rekor-binding.ts
-import { createPublicKey as createPublicKey3, X509Certificate as X509Certificate5 } from "node:crypto";
-function spki(key) {
+import { createPublicKey as createPublicKey2, X509Certificate as X509Certificate4 } from "node:crypto";
+function spki2(key) {
   return key.export({ type: "spki", format: "der" });
 }
 function keyFromVerifierV2(verifier) {
   const cert = get(verifier, "x509Certificate", "rawBytes");
   const key = get(verifier, "publicKey", "rawBytes");
   try {
-    if (typeof cert === "string") return new X509Certificate5(Buffer.from(cert, "base64")).publicKey;
-    if (typeof key === "string") return createPublicKey3({ key: Buffer.from(key, "base64"), format: "der", type: "spki" });
+    if (typeof cert === "string") return new X509Certificate4(Buffer.from(cert, "base64")).publicKey;
+    if (typeof key === "string") return createPublicKey2({ key: Buffer.from(key, "base64"), format: "der", type: "spki" });
   } catch {
     return void 0;
   }
@@ -49744,8 +50336,8 @@ function keyFromBody(pemB64) {
   if (typeof pemB64 !== "string") return void 0;
   const pem = Buffer.from(pemB64, "base64").toString("utf8");
   try {
-    if (pem.includes("CERTIFICATE")) return new X509Certificate5(pem).publicKey;
-    return createPublicKey3(pem);
+    if (pem.includes("CERTIFICATE")) return new X509Certificate4(pem).publicKey;
+    return createPublicKey2(pem);
   } catch {
     return void 0;
   }
@@ -49767,7 +50359,7 @@ function assertRekorBodyNamesSigner(bodyB64, signer) {
   else if (kind === "dsse") key = keyFromBody(get(body, "spec", "signatures", 0, "verifier"));
   else if (kind === "intoto") key = keyFromBody(version === "0.0.1" ? get(body, "spec", "publicKey") : get(body, "spec", "content", "envelope", "signatures", 0, "publicKey"));
   if (!key) throw new SignatureRejected(`the Rekor ${kind} ${version} entry names no signer key`);
-  if (!spki(key).equals(spki(signer))) {
+  if (!spki2(key).equals(spki2(signer))) {
     throw new SignatureRejected(`the Rekor ${kind} entry was made by another key or certificate than this signature's`);
   }
 }
@@ -49802,57 +50394,185 @@ var init_cosign_layout = __esm({
   }
 });
 
-// src/sigstore/pki-chain.ts
-function assertChainsToOrganisationCa(leafPem, pki, now = /* @__PURE__ */ new Date()) {
-  const roots = pki.roots.map((p) => import_core4.X509Certificate.parse(p));
-  const pool = [...pki.intermediates.map((p) => import_core4.X509Certificate.parse(p)), ...roots];
-  let cert = import_core4.X509Certificate.parse(leafPem);
-  for (let depth = 0; depth < 8; depth++) {
-    if (!cert.validForDate(now)) {
-      throw new SignatureRejected(`certificate ${depth === 0 ? "of the signer" : "in the chain"} is not valid now (${cert.notBefore.toISOString()} \u2013 ${cert.notAfter.toISOString()})`);
-    }
-    const issuer = pool.find((c) => c.subject.equals(cert.issuer) && cert.verify(c));
-    if (!issuer) throw new SignatureRejected("the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)");
-    if (!issuer.isCA) throw new SignatureRejected("the certificate is issued by a certificate that is not a CA");
-    if (roots.some((r) => r.equals(issuer))) {
-      if (!issuer.validForDate(now)) throw new SignatureRejected("the root CA certificate is not valid now");
-      return;
-    }
-    cert = issuer;
-  }
-  throw new SignatureRejected("the certificate chain is too long");
+// src/sigstore/signing-material.ts
+import { X509Certificate as NodeX509 } from "node:crypto";
+function ambiguous(message) {
+  return new MalformedSignatureError(`ambiguous verification material: ${message}`);
 }
-var import_core4;
-var init_pki_chain = __esm({
-  "src/sigstore/pki-chain.ts"() {
+function parseSigningCertificate(der, what) {
+  let x509;
+  let node;
+  let key;
+  try {
+    x509 = import_core5.X509Certificate.parse(der);
+    node = new NodeX509(der);
+    key = node.publicKey;
+    void [x509.subject, x509.issuer, x509.notBefore, x509.notAfter, x509.extensions, x509.isCA, x509.signatureAlgorithm];
+  } catch (err) {
+    throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`);
+  }
+  if (!Buffer.from(x509.root.toDER()).equals(der) || !node.raw.equals(der)) throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
+  if (Number.isNaN(x509.notBefore.getTime()) || Number.isNaN(x509.notAfter.getTime())) throw new MalformedSignatureError(`${what} has an unreadable validity period`);
+  if (!key.export({ type: "spki", format: "der" }).equals(x509.publicKey)) throw new MalformedSignatureError(`${what}: certificate parsers disagree on its public key`);
+  return { der, pem: toPem("CERTIFICATE", der), x509, node, key };
+}
+function issued(issuer, child) {
+  try {
+    return issuer.subject.equals(child.issuer) && child.verify(issuer);
+  } catch {
+    return false;
+  }
+}
+function assertIssuerChain(signer, chain, where, rootAllowed) {
+  let child = signer.x509;
+  chain.forEach((c, i2) => {
+    const n = `${where} certificate ${i2 + 1}`;
+    if (c.x509.equals(signer.x509)) throw ambiguous(`${n} is the signing certificate again`);
+    if (!c.x509.isCA) throw ambiguous(`${n} is not a CA certificate (another signer's certificate?)`);
+    if (!issued(c.x509, child)) throw ambiguous(`${n} did not issue the certificate before it`);
+    if (c.x509.subject.equals(c.x509.issuer) && (!rootAllowed || i2 !== chain.length - 1)) {
+      throw ambiguous(`${n} is a root certificate; roots come from the trust root, never from the signature`);
+    }
+    child = c.x509;
+  });
+}
+function present(obj, names) {
+  return names.filter((n) => Object.hasOwn(obj, n));
+}
+function isObject2(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function exactlyOne(obj, names, what) {
+  const set2 = present(obj, names);
+  if (set2.length > 1) throw ambiguous(`the bundle sets ${set2.join(" and ")}; exactly one ${what} is allowed`);
+  if (set2.length === 0) throw new MalformedSignatureError(`the bundle has no ${what}`);
+  if (set2[0].includes("_")) throw new MalformedSignatureError(`the bundle names its ${what} ${set2[0]}; write it in protobuf JSON's camelCase`);
+  if (!isObject2(obj[set2[0]])) throw new MalformedSignatureError(`the bundle's ${set2[0]} is not a JSON object`);
+}
+function signingMaterial(bundle, carried) {
+  const content = bundle.verificationMaterial.content;
+  const chainOf = (certs) => {
+    if (certs.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the bundle's x509CertificateChain holds ${certs.length} certificates; at most ${MAX_CERTIFICATES} are read`);
+    const [first, ...rest] = certs.map((der, i2) => parseSigningCertificate(der, `certificate ${i2 + 1} of the bundle's x509CertificateChain`));
+    if (!first) throw new MalformedSignatureError("the bundle's x509CertificateChain is empty");
+    assertIssuerChain(first, rest, "the bundle's x509CertificateChain", false);
+    return { kind: "certificate", certificate: first, chain: rest };
+  };
+  switch (content.$case) {
+    case "publicKey":
+      return { kind: "publicKey" };
+    case "certificate":
+      return carried.length > 0 ? chainOf([content.certificate.rawBytes, ...carried]) : { kind: "certificate", certificate: parseSigningCertificate(content.certificate.rawBytes, "the bundle certificate"), chain: [] };
+    case "x509CertificateChain":
+      return chainOf(content.x509CertificateChain.certificates.map((c) => c.rawBytes));
+  }
+}
+function cosignV03Chain(json2, vm) {
+  const chain = vm.x509CertificateChain;
+  if (typeof json2.mediaType !== "string" || V01_V02.test(json2.mediaType) || !isObject2(chain) || !Array.isArray(chain.certificates)) return { json: json2, carried: [] };
+  const [leaf, ...rest] = import_protobuf_specs2.X509CertificateChain.fromJSON(chain).certificates;
+  if (!leaf) return { json: json2, carried: [] };
+  const others = Object.fromEntries(Object.entries(vm).filter(([k]) => k !== "x509CertificateChain"));
+  return { json: { ...json2, verificationMaterial: { ...others, certificate: { rawBytes: leaf.rawBytes.toString("base64") } } }, carried: rest.map((c) => c.rawBytes) };
+}
+function parseBundle2(bytes) {
+  let json2;
+  try {
+    json2 = parseStrictJson(typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  } catch (err) {
+    throw new MalformedSignatureError(`the bundle: ${errorMessage(err)}`);
+  }
+  if (!isObject2(json2)) throw new MalformedSignatureError("the bundle is not a JSON object");
+  exactlyOne(json2, CONTENT, "signature content (messageSignature or dsseEnvelope)");
+  if (Object.hasOwn(json2, "verification_material")) throw ambiguous("the bundle names verification_material; write it verificationMaterial");
+  const vm = json2.verificationMaterial;
+  if (!isObject2(vm)) throw new MalformedSignatureError("the bundle has no verificationMaterial object");
+  exactlyOne(vm, MATERIAL, "signing key or certificate (publicKey, x509CertificateChain or certificate)");
+  let bundle;
+  let carried;
+  try {
+    const normalised = cosignV03Chain(json2, vm);
+    carried = normalised.carried;
+    bundle = (0, import_bundle3.bundleFromJSON)(normalised.json);
+  } catch (err) {
+    const fields = err instanceof import_bundle3.ValidationError && err.fields ? `: ${err.fields.join(", ")}` : "";
+    throw new MalformedSignatureError(`not a valid Sigstore bundle${fields || ` (${errorMessage(err).slice(0, 200)})`}`);
+  }
+  const proofs = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
+  if (proofs.some((n) => n > MAX_PROOFS)) throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
+  return { bundle, material: signingMaterial(bundle, carried) };
+}
+function legacySigningCertificate(certificateText, chainText) {
+  const read = (text, annotation) => {
+    let blocks;
+    try {
+      blocks = pemBlocks(text);
+    } catch (err) {
+      throw new MalformedSignatureError(`the ${annotation} annotation: ${errorMessage(err)}`);
+    }
+    if (blocks.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the ${annotation} annotation holds ${blocks.length} PEM blocks; at most ${MAX_CERTIFICATES} are read`);
+    return blocks.map((b, i2) => {
+      if (b.type !== "CERTIFICATE") throw new MalformedSignatureError(`the ${annotation} annotation holds a ${b.type}, not a CERTIFICATE`);
+      return parseSigningCertificate(b.der, `certificate ${i2 + 1} of the ${annotation} annotation`);
+    });
+  };
+  const certs = read(certificateText, "dev.sigstore.cosign/certificate");
+  if (certs.length !== 1) throw ambiguous(`the dev.sigstore.cosign/certificate annotation holds ${certs.length} certificates; exactly one signed`);
+  const chain = chainText && chainText.trim() !== "" ? read(chainText, "dev.sigstore.cosign/chain") : [];
+  assertIssuerChain(certs[0], chain, "the dev.sigstore.cosign/chain annotation", true);
+  return { certificate: certs[0], chain };
+}
+var import_bundle3, import_core5, import_protobuf_specs2, MAX_CERTIFICATES, MAX_PROOFS, CONTENT, MATERIAL, V01_V02;
+var init_signing_material = __esm({
+  "src/sigstore/signing-material.ts"() {
     "use strict";
-    import_core4 = __toESM(require_dist3(), 1);
+    import_bundle3 = __toESM(require_dist6(), 1);
+    import_core5 = __toESM(require_dist3(), 1);
+    import_protobuf_specs2 = __toESM(require_dist4(), 1);
+    init_errors();
+    init_strict_json();
+    init_pem();
+    init_legacy_bundle();
+    MAX_CERTIFICATES = 10;
+    MAX_PROOFS = 10;
+    CONTENT = ["messageSignature", "dsseEnvelope", "message_signature", "dsse_envelope"];
+    MATERIAL = ["publicKey", "x509CertificateChain", "certificate", "public_key", "x509_certificate_chain"];
+    V01_V02 = /^application\/vnd\.dev\.sigstore\.bundle\+json;version=0\.[12]$/;
+  }
+});
+
+// src/sigstore/thresholds.ts
+function keylessThresholds(root, opts) {
+  if (!opts.ignoreSct && root.ctlogs.length === 0) {
+    throw new SignatureRejected(
+      "the trust root lists no certificate transparency log, so the certificate's SCT cannot be checked; for a private Fulcio without CT, pass --insecure-ignore-sct"
+    );
+  }
+  return { tlogThreshold: opts.tlogEntries > 0 ? 1 : 0, timestampThreshold: 1, ctlogThreshold: opts.ignoreSct ? 0 : 1 };
+}
+var init_thresholds = __esm({
+  "src/sigstore/thresholds.ts"() {
+    "use strict";
     init_verify_entity();
   }
 });
 
 // src/sigstore/signer-check.ts
-import { createPublicKey as createPublicKey4 } from "node:crypto";
 function rekorOf(layer) {
   const text = layer.annotations?.[Annotation.Bundle];
   return text ? parseRekorBundle(text) : void 0;
 }
 function rfc3161Of(layer) {
   const text = layer.annotations?.[Annotation.Rfc3161Timestamp];
-  if (!text) return void 0;
-  try {
-    const parsed = JSON.parse(text);
-    return typeof parsed.SignedRFC3161Timestamp === "string" ? parsed.SignedRFC3161Timestamp : void 0;
-  } catch {
-    throw new SignatureRejected("the RFC 3161 timestamp annotation is not JSON");
-  }
+  return text ? parseRfc3161Annotation(text) : void 0;
 }
 async function rootTrust(ctx, why) {
   if (!ctx.trustedRoot) throw new SignatureRejected(`${why}, but no Sigstore trust root is configured`);
   const json2 = await ctx.trustedRoot();
-  return { ...(0, import_verify3.toTrustMaterial)(import_protobuf_specs2.TrustedRoot.fromJSON(json2)), json: json2 };
+  return { ...(0, import_verify3.toTrustMaterial)(import_protobuf_specs3.TrustedRoot.fromJSON(json2)), json: json2 };
 }
 async function verifyLayerSigner(ctx, layer, signed) {
+  strictBase64(signed.sig, "the signature");
   if (ctx.mode.kind === "key") {
     const key = parsePublicKey(ctx.mode.publicKey);
     let rekor;
@@ -49877,49 +50597,33 @@ async function verifyLayerSigner(ctx, layer, signed) {
       if (rekor) throw new SignatureRejected(`${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ""} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace("  ", " "));
       verifyWithHash(signed.signedBytes, signed.sig, key, hash);
     } else {
-      verifyBundle(signed.bundle({ ...rekor ? { rekor } : {} }), signed.artifact, trust, options);
+      verifyBundle(signed.bundle({ ...rekor ? { rekor } : {} }), signed.artifact, trust, options, { key });
     }
     return { keyid: signed.keyid ?? "", sig: signed.sig };
   }
   const certText = layer.annotations?.[Annotation.Certificate];
-  const leafPem = certText?.match(PEM_CERT2)?.[0];
-  if (!leafPem) throw new SignatureRejected("no signing certificate on this signature (was it signed with a key? pass --public-key)");
-  const chain = (layer.annotations?.[Annotation.Chain] ?? "").match(PEM_CERT2) ?? [];
-  const leaf = import_core5.X509Certificate.parse(leafPem);
-  if (!hasCodeSigningEku(leafPem)) throw new SignatureRejected("the signing certificate is not for code signing (no codeSigning extended key usage)");
-  const certKey = createPublicKey4(leafPem);
+  if (!certText) throw new SignatureRejected("no signing certificate on this signature (was it signed with a key? pass --public-key)");
+  const { certificate: cert, chain } = legacySigningCertificate(certText, layer.annotations?.[Annotation.Chain]);
+  assertCodeSigning(cert);
   if (ctx.mode.pki) {
-    assertChainsToOrganisationCa(leafPem, ctx.mode.pki);
-    const hash = cosignHashFor(certKey);
-    if (hash !== void 0) verifyWithHash(signed.signedBytes, signed.sig, certKey, hash);
-    else verifyBundle(signed.bundle({}), signed.artifact, keyTrustMaterial(certKey), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 });
+    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: signed.bundle({}), ...signed.artifact ? { artifact: signed.artifact } : {}, signedBytes: signed.signedBytes, sig: signed.sig });
   } else {
     const rekor = rekorOf(layer);
     const rfc3161 = rfc3161Of(layer);
     const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
-    if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, certKey);
+    if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, cert.key);
     const options = keylessThresholds(root, { tlogEntries: rekor ? 1 : 0, ignoreSct: ctx.mode.ignoreSct === true });
-    verifyBundle(signed.bundle({ certificateDer: Buffer.from(leaf.root.toDER()), ...rekor ? { rekor } : {}, ...rfc3161 ? { rfc3161 } : {} }), signed.artifact, root, options);
+    verifyBundle(signed.bundle({ certificateDer: cert.der, ...rekor ? { rekor } : {}, ...rfc3161 ? { rfc3161 } : {} }), signed.artifact, root, options, cert);
   }
-  assertCertificateIdentity(leaf, ctx.mode.identity);
-  return {
-    keyid: subjectKeyId(leafPem),
-    sig: signed.sig,
-    certificate: leafPem.endsWith("\n") ? leafPem : `${leafPem}
-`,
-    chain: chain.map((c) => c.endsWith("\n") ? c : `${c}
-`),
-    metadata: certificateMetadata(leafPem)
-  };
+  assertCertificateIdentity(cert.x509, ctx.mode.identity);
+  return certificateSigner(cert, signed.sig, chain);
 }
-var import_protobuf_specs2, import_verify3, import_core5, PEM_CERT2;
+var import_protobuf_specs3, import_verify3;
 var init_signer_check = __esm({
   "src/sigstore/signer-check.ts"() {
     "use strict";
-    init_thresholds();
-    import_protobuf_specs2 = __toESM(require_dist4(), 1);
+    import_protobuf_specs3 = __toESM(require_dist4(), 1);
     import_verify3 = __toESM(require_dist5(), 1);
-    import_core5 = __toESM(require_dist3(), 1);
     init_certificate();
     init_cosign_layout();
     init_identity();
@@ -49927,13 +50631,13 @@ var init_signer_check = __esm({
     init_legacy_bundle();
     init_pki_chain();
     init_rekor_binding();
+    init_signing_material();
+    init_thresholds();
     init_verify_entity();
-    PEM_CERT2 = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
   }
 });
 
 // src/sigstore/bundles.ts
-import { createPublicKey as createPublicKey5 } from "node:crypto";
 function bundleCandidates(ctx) {
   let p = discovered.get(ctx);
   if (!p) {
@@ -49953,76 +50657,81 @@ async function discover(ctx) {
     const layers = fetched.manifest.layers;
     if (layers.length !== 1 || !layers[0].mediaType.startsWith(BUNDLE_MEDIA)) continue;
     try {
-      const json2 = JSON.parse((await ctx.source.getBlob(ctx.ref, layers[0], BUNDLE_LIMIT)).toString("utf8"));
-      const envelope = json2.dsseEnvelope;
-      if (!envelope?.payload) continue;
-      const statement = decodeStatement(envelope.payload);
-      candidates.push({ digest: r.digest, json: json2, statement, isSignature: statement.predicateType === COSIGN_SIGN_PREDICATE });
+      const parsed = parseBundle2(await ctx.source.getBlob(ctx.ref, layers[0], BUNDLE_LIMIT));
+      const content = parsed.bundle.content;
+      if (content.$case !== "dsseEnvelope") throw new SignatureRejected("the bundle signs no DSSE envelope (cosign signs images and attestations with in-toto statements)");
+      if (content.dsseEnvelope.payloadType !== IN_TOTO) throw new SignatureRejected(`DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
+      const statement = decodeStatement(content.dsseEnvelope.payload);
+      candidates.push({ digest: r.digest, parsed, statement, isSignature: statement.predicateType === COSIGN_SIGN_PREDICATE });
     } catch (err) {
-      errors.push(`bundle ${r.digest}: ${err instanceof Error ? err.message : String(err)}`);
+      if (err instanceof RegistryError && err.transient) throw err;
+      errors.push(`bundle ${r.digest}: ${errorMessage(err)}`);
     }
   }
   return { candidates, errors };
 }
-function leafCertificatePem(material) {
-  const single = material.certificate?.rawBytes;
-  const chain = material.x509CertificateChain?.certificates?.[0]?.rawBytes;
-  const raw = single ?? chain;
-  if (!raw) return void 0;
-  return `-----BEGIN CERTIFICATE-----
-${raw.match(/.{1,64}/g).join("\n")}
------END CERTIFICATE-----
-`;
+function withoutLogs(bundle) {
+  return { ...bundle, verificationMaterial: { ...bundle.verificationMaterial, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } } };
+}
+function keyOnly(bundle) {
+  const stripped = withoutLogs(bundle);
+  return { ...stripped, verificationMaterial: { ...stripped.verificationMaterial, content: { $case: "publicKey", publicKey: { hint: "" } } } };
 }
 async function verifyBundleSigner(ctx, candidate) {
-  const json2 = structuredClone(candidate.json);
-  const material = json2.verificationMaterial ?? {};
-  const entries = material.tlogEntries ?? [];
-  const sig = (json2.dsseEnvelope.signatures ?? [])[0];
-  if (!sig?.sig) throw new SignatureRejected("the bundle has no DSSE signature");
+  const { bundle, material } = candidate.parsed;
+  if (bundle.content.$case !== "dsseEnvelope") throw new SignatureRejected("the bundle signs no DSSE envelope");
+  const envelope = bundle.content.dsseEnvelope;
+  const sig = envelope.signatures[0];
+  const sigB64 = sig.sig.toString("base64");
+  const entries = bundle.verificationMaterial.tlogEntries;
   if (ctx.mode.kind === "key") {
+    if (material.kind !== "publicKey") throw new SignatureRejected("the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer");
     const key = parsePublicKey(ctx.mode.publicKey);
-    const options = { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 };
-    let trust = keyTrustMaterial(key);
     if (ctx.mode.ignoreTlog) {
-      material.tlogEntries = [];
-      material.timestampVerificationData = { rfc3161Timestamps: [] };
+      verifyBundle(withoutLogs(bundle), void 0, keyTrustMaterial(key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, { key });
     } else {
       if (entries.length === 0) throw new SignatureRejected("no transparency log entry in the bundle: pass --ignore-rekor for keys used without Rekor");
-      for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, key);
-      trust = keyTrustMaterial(key, (await rootTrust(ctx, "the bundle carries a Rekor entry to check")).json);
-      options.tlogThreshold = 1;
+      for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString("base64"), key);
+      const trust = keyTrustMaterial(key, (await rootTrust(ctx, "the bundle carries a Rekor entry to check")).json);
+      const options = { tlogThreshold: 1, timestampThreshold: 0, ctlogThreshold: 0 };
+      verifyBundle(bundle, void 0, trust, options, { key });
     }
-    verifyBundle((0, import_bundle3.bundleFromJSON)(json2), void 0, trust, options);
-    return { keyid: sig.keyid ?? "", sig: sig.sig };
+    return { keyid: sig.keyid, sig: sigB64 };
   }
-  const leafPem = leafCertificatePem(material);
-  if (!leafPem) throw new SignatureRejected("no signing certificate in the bundle (was it signed with a key? pass --public-key)");
-  if (!hasCodeSigningEku(leafPem)) throw new SignatureRejected("the signing certificate is not for code signing (no codeSigning extended key usage)");
-  const certKey = createPublicKey5(leafPem);
-  for (const e of entries) if (e.canonicalizedBody) assertRekorBodyNamesSigner(e.canonicalizedBody, certKey);
-  const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
-  verifyBundle((0, import_bundle3.bundleFromJSON)(json2), void 0, root, keylessThresholds(root, { tlogEntries: entries.length, ignoreSct: ctx.mode.kind === "keyless" && ctx.mode.ignoreSct === true }));
-  assertCertificateIdentity(import_core6.X509Certificate.parse(leafPem), ctx.mode.identity);
-  return { keyid: subjectKeyId(leafPem), sig: sig.sig, certificate: leafPem, chain: [], metadata: certificateMetadata(leafPem) };
+  if (material.kind !== "certificate") throw new SignatureRejected("no signing certificate in the bundle (was it signed with a key? pass --public-key)");
+  const cert = material.certificate;
+  assertCodeSigning(cert);
+  if (ctx.mode.pki) {
+    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: keyOnly(bundle), signedBytes: import_core6.dsse.preAuthEncoding(envelope.payloadType, envelope.payload), sig: sigB64 });
+  } else {
+    for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString("base64"), cert.key);
+    const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
+    verifyBundle(bundle, void 0, root, keylessThresholds(root, { tlogEntries: entries.length, ignoreSct: ctx.mode.ignoreSct === true }), cert);
+  }
+  assertCertificateIdentity(cert.x509, ctx.mode.identity);
+  return certificateSigner(cert, sigB64, material.chain);
 }
-var import_bundle3, import_core6, COSIGN_SIGN_PREDICATE, BUNDLE_MEDIA, BUNDLE_LIMIT, discovered;
+var import_core6, COSIGN_SIGN_PREDICATE, BUNDLE_MEDIA, BUNDLE_LIMIT, IN_TOTO, discovered;
 var init_bundles = __esm({
   "src/sigstore/bundles.ts"() {
     "use strict";
-    init_thresholds();
-    import_bundle3 = __toESM(require_dist6(), 1);
     import_core6 = __toESM(require_dist3(), 1);
+    init_errors();
+    init_errors2();
     init_certificate();
     init_claims();
     init_identity();
     init_keys();
+    init_pki_chain();
     init_rekor_binding();
     init_signer_check();
+    init_signing_material();
+    init_thresholds();
     init_verify_entity();
     COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
     BUNDLE_MEDIA = "application/vnd.dev.sigstore.bundle";
     BUNDLE_LIMIT = 16 * 1024 * 1024;
+    IN_TOTO = "application/vnd.in-toto+json";
     discovered = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -50057,16 +50766,18 @@ async function verifyLayer(ctx, layer) {
     throw new SignatureRejected(`layer media type ${layer.mediaType} is not ${MediaType.DsseEnvelope}`);
   }
   const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
-  if (envelope.payloadType !== IN_TOTO) throw new SignatureRejected(`DSSE payload type ${envelope.payloadType} is not ${IN_TOTO}`);
+  if (envelope.payloadType !== IN_TOTO2) throw new SignatureRejected(`DSSE payload type ${envelope.payloadType} is not ${IN_TOTO2}`);
   const first = envelope.signatures[0];
   const annotated = layer.annotations?.[Annotation.Signature];
+  if (annotated && annotated !== first.sig) throw new SignatureRejected(`the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
+  const payload = Buffer.from(envelope.payload, "base64");
   const signature = await verifyLayerSigner(ctx, layer, {
-    sig: annotated || first.sig,
+    sig: first.sig,
     keyid: first.keyid ?? "",
-    signedBytes: import_core7.dsse.preAuthEncoding(envelope.payloadType, Buffer.from(envelope.payload, "base64")),
+    signedBytes: import_core7.dsse.preAuthEncoding(envelope.payloadType, payload),
     bundle: (material) => dsseBundle(envelope, material)
   });
-  const statement = decodeStatement(envelope.payload);
+  const statement = decodeStatement(payload);
   assertSubjectNamesDigest(statement, ctx.digest);
   const buildType = predicateBuildType(statement);
   return { statement, signatures: [signature], ...buildType ? { predicateBuildType: buildType } : {} };
@@ -50074,7 +50785,7 @@ async function verifyLayer(ctx, layer) {
 async function verifyImageAttestations(ctx) {
   const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, "att"), bundleCandidates(ctx)]);
   const attestationBundles = bundles.candidates.filter((b) => !b.isSignature);
-  if (layers.length === 0 && attestationBundles.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
+  if (layers.length === 0 && attestationBundles.length === 0 && bundles.errors.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
   const { verified: attestations, errors } = await verifyCandidates([
     ...attestationBundles.map((b) => ({
       label: `bundle ${b.digest}`,
@@ -50086,9 +50797,9 @@ async function verifyImageAttestations(ctx) {
     })),
     ...layers.map((layer) => ({ label: `attestation ${layer.digest}`, verify: () => verifyLayer(ctx, layer) }))
   ]);
-  return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors, noneFound: false };
+  return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors: [...bundles.errors, ...errors], noneFound: false };
 }
-var import_core7, ENVELOPE_LIMIT, IN_TOTO;
+var import_core7, ENVELOPE_LIMIT, IN_TOTO2;
 var init_verify_attestations = __esm({
   "src/sigstore/verify-attestations.ts"() {
     "use strict";
@@ -50102,7 +50813,7 @@ var init_verify_attestations = __esm({
     init_signer_check();
     init_verify_entity();
     ENVELOPE_LIMIT = 16 * 1024 * 1024;
-    IN_TOTO = "application/vnd.in-toto+json";
+    IN_TOTO2 = "application/vnd.in-toto+json";
   }
 });
 
@@ -50128,7 +50839,7 @@ async function verifyLayer2(ctx, layer) {
 async function verifyImageSignatures(ctx) {
   const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, "sig"), bundleCandidates(ctx)]);
   const signatureBundles = bundles.candidates.filter((b) => b.isSignature);
-  if (layers.length === 0 && signatureBundles.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
+  if (layers.length === 0 && signatureBundles.length === 0 && bundles.errors.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
   const { verified: signatures, errors } = await verifyCandidates([
     ...signatureBundles.map((b) => ({
       label: `bundle ${b.digest}`,
@@ -50140,7 +50851,7 @@ async function verifyImageSignatures(ctx) {
     })),
     ...layers.map((layer) => ({ label: `signature ${layer.digest}`, verify: () => verifyLayer2(ctx, layer) }))
   ]);
-  return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors, noneFound: false };
+  return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors: [...bundles.errors, ...errors], noneFound: false };
 }
 var PAYLOAD_LIMIT;
 var init_verify_signatures = __esm({
@@ -50225,7 +50936,7 @@ var require_guard = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isDefined = isDefined;
-    exports.isObject = isObject2;
+    exports.isObject = isObject3;
     exports.isStringArray = isStringArray;
     exports.isObjectArray = isObjectArray;
     exports.isStringRecord = isStringRecord;
@@ -50233,14 +50944,14 @@ var require_guard = __commonJS({
     function isDefined(val) {
       return val !== void 0;
     }
-    function isObject2(value) {
+    function isObject3(value) {
       return typeof value === "object" && value !== null;
     }
     function isStringArray(value) {
       return Array.isArray(value) && value.every((v) => typeof v === "string");
     }
     function isObjectArray(value) {
-      return Array.isArray(value) && value.every(isObject2);
+      return Array.isArray(value) && value.every(isObject3);
     }
     function isStringRecord(value) {
       return typeof value === "object" && value !== null && Object.keys(value).every((k) => typeof k === "string") && Object.values(value).every((v) => typeof v === "string");
@@ -51049,19 +51760,19 @@ var require_commonjs2 = __commonJS({
     }
     function maskUnmatchedOpens(masked, budget) {
       budget.remaining -= masked.length;
-      const open4 = [];
+      const open5 = [];
       for (let i2 = 0; i2 < masked.length; i2++) {
         const c = masked.charCodeAt(i2);
         if (c === 123) {
-          open4.push(i2);
-        } else if (c === 125 && open4.length) {
-          open4.pop();
+          open5.push(i2);
+        } else if (c === 125 && open5.length) {
+          open5.pop();
         }
       }
       let out = "";
       let last = 0;
-      for (let i2 = 0; i2 < open4.length; i2++) {
-        const at = open4[i2];
+      for (let i2 = 0; i2 < open5.length; i2++) {
+        const at = open5[i2];
         out += masked.slice(last, at) + "\0";
         last = at + 1;
       }
@@ -52905,10 +53616,10 @@ var require_commonjs3 = __commonJS({
           }
           return filtered.join("/");
         }).join("|");
-        const [open4, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
-        re = "^" + open4 + re + close + "$";
+        const [open5, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
+        re = "^" + open5 + re + close + "$";
         if (this.partial) {
-          re = "^(?:\\/|" + open4 + re.slice(1, -1) + close + ")$";
+          re = "^(?:\\/|" + open5 + re.slice(1, -1) + close + ")$";
         }
         if (this.negate)
           re = "^(?!" + re + ").+$";
@@ -55956,8 +56667,8 @@ __export(trust_root_exports, {
   lazyTrustedRoot: () => lazyTrustedRoot,
   loadTrustedRoot: () => loadTrustedRoot
 });
-import { X509Certificate as X509Certificate9, createHash as createHash5, createPublicKey as createPublicKey6 } from "node:crypto";
-import { readFile as readFile8 } from "node:fs/promises";
+import { X509Certificate as X509Certificate6, createHash as createHash5, createPublicKey as createPublicKey3 } from "node:crypto";
+import { readFile as readFile7 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 function embeddedRoot() {
   const target = seeds_default[DEFAULT_TUF_MIRROR]?.targets["trusted_root.json"];
@@ -55966,7 +56677,7 @@ function embeddedRoot() {
 }
 async function readNamed(path, origin) {
   try {
-    return await readFile8(path, "utf8");
+    return await readFile7(path, "utf8");
   } catch (err) {
     throw new InputError("TRUST_ROOT_UNREADABLE", `${origin} ${path}: ${errorMessage(err)}`, { value: origin });
   }
@@ -55989,7 +56700,7 @@ async function pemCertificates(path, origin) {
   if (blocks.length === 0) throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: no PEM certificates`, { value: origin });
   return blocks.map((pem, i2) => {
     try {
-      return new X509Certificate9(pem);
+      return new X509Certificate6(pem);
     } catch (err) {
       throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: certificate ${i2 + 1} does not parse (${errorMessage(err)})`, { value: origin });
     }
@@ -55998,14 +56709,14 @@ async function pemCertificates(path, origin) {
 async function pemPublicKey(path, origin) {
   const pem = await readNamed(path, origin);
   try {
-    createPublicKey6(pem);
+    createPublicKey3(pem);
   } catch (err) {
     throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: not a PEM public key (${errorMessage(err)})`, { value: origin });
   }
   return pem;
 }
 function keyDetails(pem) {
-  const key = createPublicKey6(pem);
+  const key = createPublicKey3(pem);
   const der = key.export({ type: "spki", format: "der" });
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const details = key.asymmetricKeyType === "ed25519" ? "PKIX_ED25519" : key.asymmetricKeyType === "rsa" ? "PKIX_RSA_PKCS1V15_2048_SHA256" : curve === "secp384r1" ? "PKIX_ECDSA_P384_SHA_384" : "PKIX_ECDSA_P256_SHA_256";
@@ -56045,7 +56756,7 @@ function assertTrustedRootUsable(root, origin) {
   assertTrustedRootComplete(root, origin);
   let material;
   try {
-    material = (0, import_verify4.toTrustMaterial)(import_protobuf_specs3.TrustedRoot.fromJSON(root));
+    material = (0, import_verify4.toTrustMaterial)(import_protobuf_specs4.TrustedRoot.fromJSON(root));
   } catch (err) {
     throw new InputError("TRUST_ROOT_INVALID", `${origin}: not a usable Sigstore trusted root (${errorMessage(err)})`, { value: origin });
   }
@@ -56073,7 +56784,7 @@ async function fromTuf(opts, mirror) {
       cachePath: join11(opts.cacheDir, "tuf", encodeURIComponent(mirror)),
       forceInit: true
     });
-    return import_protobuf_specs3.TrustedRoot.toJSON(tr);
+    return import_protobuf_specs4.TrustedRoot.toJSON(tr);
   } catch (err) {
     throw new EnvironmentError("TUF_FAILED", `--tuf-mirror ${mirror}: could not obtain trusted_root.json from the TUF repository: ${errorMessage(err)}`, { value: "--tuf-mirror" });
   }
@@ -56117,11 +56828,11 @@ function lazyTrustedRoot(opts) {
   let p;
   return () => p ??= loadTrustedRoot(opts);
 }
-var import_protobuf_specs3, import_tuf, import_verify4, DEFAULT_TUF_MIRROR, PRODUCTION_REKOR, PEM_CERTS;
+var import_protobuf_specs4, import_tuf, import_verify4, DEFAULT_TUF_MIRROR, PRODUCTION_REKOR, PEM_CERTS;
 var init_trust_root = __esm({
   "src/sigstore/trust-root.ts"() {
     "use strict";
-    import_protobuf_specs3 = __toESM(require_dist4(), 1);
+    import_protobuf_specs4 = __toESM(require_dist4(), 1);
     import_tuf = __toESM(require_dist9(), 1);
     import_verify4 = __toESM(require_dist5(), 1);
     init_seeds();
@@ -56141,6 +56852,9 @@ function result(info, msg, detailed) {
 }
 function imageInaccessible(err, detailed) {
   return result(IMAGE_ACCESSIBLE, `Image URL is not accessible: ${err}`, detailed);
+}
+function componentFailed(err, detailed) {
+  return result(IMAGE_ACCESSIBLE, `Image could not be validated: ${err}`, detailed);
 }
 function imageSignatureFailed(cosignError, keyMode, noMatch, detailed) {
   const msg = keyMode && noMatch ? `No image signatures found matching the given public key. Verify the correct public key was provided, and a signature was created. Error: ${cosignError}` : `Image signature check failed: ${cosignError}`;
@@ -56431,16 +57145,39 @@ function attestationTime(attestations) {
   }
   return newest;
 }
+function belongsToRun(err) {
+  if (err instanceof RegistryError || err instanceof MalformedSignatureError) return false;
+  return err instanceof EnvironmentError || err instanceof InputError;
+}
 async function validateComponent(planned, deps) {
-  const { component, ref } = planned;
-  const source = deps.sourceFor(ref);
-  const keyMode = deps.mode.kind === "key";
+  const { component } = planned;
   const base = {
     name: component.name,
     containerImage: component.containerImage,
     source: component.source ?? {},
     success: false
   };
+  try {
+    return await validateImage(planned, base, deps);
+  } catch (err) {
+    if (err instanceof RunFailure) throw err.error;
+    if (belongsToRun(err)) throw err;
+    if (!(err instanceof VouchError) && err instanceof Error) deps.log(`internal error validating ${base.containerImage}: ${err.stack ?? err.message}`);
+    const message = errorMessage(err);
+    const report = {
+      ...base,
+      success: false,
+      violations: [componentFailed(message, deps.info)],
+      successCount: 0,
+      infrastructureError: { code: err instanceof VouchError ? err.code : "INTERNAL", message }
+    };
+    return { report };
+  }
+}
+async function validateImage(planned, base, deps) {
+  const { component, ref } = planned;
+  const source = deps.sourceFor(ref);
+  const keyMode = deps.mode.kind === "key";
   let digest;
   try {
     digest = ref.digest ?? (await source.resolve(ref)).digest;
@@ -56524,7 +57261,9 @@ async function validateComponent(planned, deps) {
     violations.push(NO_MATCHING_ATTESTATIONS);
     return finish(evidence);
   }
-  const { policy, snapshot } = await deps.ready();
+  const { policy, snapshot } = await deps.ready().catch((err) => {
+    throw new RunFailure(err);
+  });
   const input = {
     attestations,
     image: {
@@ -56552,17 +57291,24 @@ async function validateComponent(planned, deps) {
   hiddenSuccesses = outcome.successCount - outcome.successes.length;
   return finish(evidence, input);
 }
-var STATEMENT_V01;
+var STATEMENT_V01, RunFailure;
 var init_component = __esm({
   "src/validate/component.ts"() {
     "use strict";
     init_errors();
     init_errors2();
     init_reference();
+    init_legacy_bundle();
     init_builtins2();
     init_slsa_schema();
     init_order();
     STATEMENT_V01 = "https://in-toto.io/Statement/v0.1";
+    RunFailure = class {
+      error;
+      constructor(error2) {
+        this.error = error2;
+      }
+    };
   }
 });
 
@@ -56589,7 +57335,6 @@ async function expandIndex(p, sourceFor, log) {
   try {
     const source = sourceFor(p.ref);
     const desc = await source.resolve(p.ref);
-    if (!INDEX_TYPES.has(desc.mediaType)) return [p];
     const fetched = await source.getManifest(p.ref, desc.digest);
     if (!fetched || !isIndex(fetched.manifest)) return [p];
     const children2 = fetched.manifest.manifests.map((m, i2) => {
@@ -56610,14 +57355,12 @@ async function expandIndex(p, sourceFor, log) {
     return [p];
   }
 }
-var INDEX_TYPES;
 var init_expand = __esm({
   "src/validate/expand.ts"() {
     "use strict";
     init_errors();
     init_reference();
     init_types();
-    INDEX_TYPES = /* @__PURE__ */ new Set([MediaType.OciIndex, MediaType.DockerManifestList]);
   }
 });
 
@@ -56712,7 +57455,7 @@ var init_pool = __esm({
 
 // src/validate/verdict-cache.ts
 import { createHash as createHash6 } from "node:crypto";
-import { mkdir as mkdir7, readFile as readFile9, rename as rename5, writeFile as writeFile7 } from "node:fs/promises";
+import { mkdir as mkdir7, readFile as readFile8, rename as rename5, writeFile as writeFile7 } from "node:fs/promises";
 import { join as join12 } from "node:path";
 function verdictKey(parts) {
   return createHash6("sha256").update(JSON.stringify(parts)).digest("hex");
@@ -56722,7 +57465,7 @@ function diskVerdictCache(dir) {
   return {
     async get(key) {
       try {
-        return JSON.parse(await readFile9(join12(root, key.slice(0, 2), `${key}.json`), "utf8"));
+        return JSON.parse(await readFile8(join12(root, key.slice(0, 2), `${key}.json`), "utf8"));
       } catch {
         return void 0;
       }
@@ -56752,7 +57495,7 @@ async function imageConfig(source, ref, digest) {
   const manifest = fetched.manifest;
   const blob = await source.getBlob(ref, manifest.config, CONFIG_LIMIT);
   const parsed = JSON.parse(blob.toString("utf8"));
-  const config = typeof parsed === "object" && parsed !== null && "config" in parsed && typeof parsed.config === "object" && parsed.config !== null ? parsed.config : void 0;
+  const config = typeof parsed === "object" && parsed !== null && "config" in parsed && typeof parsed.config === "object" && parsed.config !== null && !Array.isArray(parsed.config) ? parsed.config : void 0;
   return { ...config ? { config } : {}, ...manifest.annotations ? { annotations: manifest.annotations } : {} };
 }
 async function fetchImageInfo(sourceFor, ref, digest, log) {
@@ -56973,15 +57716,15 @@ var init_run = __esm({
 });
 
 // src/policy/build.ts
-import { readdir as readdir4, readFile as readFile10, stat as stat6 } from "node:fs/promises";
+import { readdir as readdir4, readFile as readFile9, stat as stat6 } from "node:fs/promises";
 import { join as join13 } from "node:path";
 async function rego(dir) {
-  if ((await stat6(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile10(dir, "utf8") }] : [];
+  if ((await stat6(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile9(dir, "utf8") }] : [];
   const out = [];
   for (const e of (await readdir4(dir, { withFileTypes: true, recursive: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
     if (e.isFile() && e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) {
       const p = join13(e.parentPath, e.name);
-      out.push({ path: p, text: await readFile10(p, "utf8") });
+      out.push({ path: p, text: await readFile9(p, "utf8") });
     }
   }
   return out;
@@ -57086,7 +57829,7 @@ var merge_reports_exports = {};
 __export(merge_reports_exports, {
   runMergeReports: () => runMergeReports
 });
-import { readFile as readFile11 } from "node:fs/promises";
+import { readFile as readFile10 } from "node:fs/promises";
 import { resolve as resolve11 } from "node:path";
 async function runMergeReports(argv, io) {
   const flags = parseFlags(argv, FLAGS2);
@@ -57094,7 +57837,7 @@ async function runMergeReports(argv, io) {
   const reports = [];
   for (const f of files) {
     try {
-      reports.push(JSON.parse(await readFile11(f, "utf8")));
+      reports.push(JSON.parse(await readFile10(f, "utf8")));
     } catch (err) {
       throw new InputError("MERGE_UNREADABLE", `${f}: ${errorMessage(err)}`, { value: f });
     }
@@ -57313,7 +58056,7 @@ __export(github_exports, {
   jobSummary: () => jobSummary,
   runGitHubAction: () => runGitHubAction
 });
-import { readFile as readFile12 } from "node:fs/promises";
+import { readFile as readFile11 } from "node:fs/promises";
 import { relative as relative3, resolve as resolve12 } from "node:path";
 function actionArgs(input) {
   const args = [];
@@ -57424,7 +58167,7 @@ async function runGitHubAction(env) {
     if (reportPath) setOutput("report-path", resolve12(inv.config.baseDir, reportPath));
     if (junitPath) setOutput("junit-path", resolve12(inv.config.baseDir, junitPath));
     setOutput("test-output", render("appstudio", { report, policyInputs: [], createdAt: /* @__PURE__ */ new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
-    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile12(inv.config.snapshotFile, "utf8") : void 0);
+    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile11(inv.config.snapshotFile, "utf8") : void 0);
     annotate(report, snapshotText, inv.config.snapshotFile, inv.config.snapshot.components.map((c) => c.containerImage));
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(jobSummary(report)).write();
     if (!report.success && inv.config.strict) setFailed(`vouch: ${t.failures} violation(s) in ${report.components.filter((c) => !c.success).length} component(s)`);
