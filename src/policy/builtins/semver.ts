@@ -26,12 +26,9 @@ const cut = (s: string, sep: string): [string, string] => {
 };
 
 function parse(text: string): Version | undefined {
-  let version = text.startsWith('v') ? text.slice(1) : text;
-  let meta: string;
-  [version, meta] = cut(version, '+');
+  const [rest, meta] = cut(text.startsWith('v') ? text.slice(1) : text, '+');
   if (meta !== '' && !META.test(meta)) return undefined;
-  let pre: string;
-  [version, pre] = cut(version, '-');
+  const [version, pre] = cut(rest, '-');
   if (pre !== '' && !META.test(pre)) return undefined;
   if (version.split('.').length !== 3) return undefined;
   const [major, minor, patch] = version.split('.').map(parseInt64);

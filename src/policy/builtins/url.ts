@@ -169,7 +169,7 @@ function validEncoded(s: string, mode: number): boolean {
 }
 
 function parse(raw: string): ParsedURL {
-  // eslint-disable-next-line no-control-regex -- Go refuses ASCII control bytes
+  // Go refuses ASCII control bytes.
   if (/[\x00-\x1f\x7f]/.test(raw)) fail('invalid control character in URL');
   const u: GoURL = { Scheme: '', Opaque: '', User: null, Host: '', Path: '', RawPath: '', OmitHost: false, ForceQuery: false, RawQuery: '', Fragment: '', RawFragment: '' };
   if (raw === '*') {
