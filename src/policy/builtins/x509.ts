@@ -113,15 +113,17 @@ const CURVES: { oid: number[]; p: bigint; b: bigint; size: number }[] = [
 /** x509.OID.String() of DER arc bytes (an unterminated last arc is dropped, as in Go). */
 function oidText(der: Uint8Array): string {
   let out = '';
-  let val = 0n;
+  let bits = '';
   let first = true;
   for (const v of der) {
-    val = (val << 7n) | BigInt(v & 0x7f);
+    // Seven bits per byte, joined as binary text and read once: linear even for a huge arc.
+    bits += (v & 0x7f).toString(2).padStart(7, '0');
     if ((v & 0x80) !== 0) continue;
+    const val = BigInt(`0b${bits}`);
     if (first) out += val < 80n ? `${val / 40n}.${val % 40n}` : `2.${val - 80n}`;
     else out += `.${val}`;
     first = false;
-    val = 0n;
+    bits = '';
   }
   return out;
 }
