@@ -345,7 +345,8 @@ function tzset(spec: string, lastTxSec: number, sec: number): ZonePeriod | undef
 
 // ---- ICU fallback (no system zone files) ----
 
-function intlLocation(timeZone: string): Location {
+/** A Location from ICU (Intl), used only when the system has no zone files. */
+export function intlLocation(timeZone: string): Location {
   const fmt = new Intl.DateTimeFormat('en-US', {
     timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short', timeZoneName: 'short',
   });
