@@ -34,8 +34,7 @@ export function int64Argument(x: unknown): bigint | undefined {
 export const fitsInt64 = (n: bigint): boolean => n >= INT64_MIN && n <= INT64_MAX;
 
 /** A result as exact JSON text: bigints print as integers; anything not JSON throws. */
-export function encodeExactJson(value: unknown, depth = 0): string {
-  if (depth > 512) throw new RangeError('value nested too deeply');
+export function encodeExactJson(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -48,10 +47,10 @@ export function encodeExactJson(value: unknown, depth = 0): string {
     case 'string':
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v: unknown) => encodeExactJson(v, depth + 1)).join(',')}]`;
+      if (Array.isArray(value)) return `[${value.map((v: unknown) => encodeExactJson(v)).join(',')}]`;
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) throw new TypeError('not a plain object');
-      const parts = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}:${encodeExactJson(v, depth + 1)}`);
+      const parts = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}:${encodeExactJson(v)}`);
       return `{${parts.join(',')}}`;
     }
     default:
