@@ -11,6 +11,7 @@ import { InputError, errorMessage } from '../../errors.ts';
 import { AGGREGATE_ENTRYPOINT, type CompiledPolicy } from '../opa/compile.ts';
 import type { RawResult, RawRuleOutcome } from '../types.ts';
 import { hostBuiltins } from './builtins.ts';
+import { patchJsonIsValid } from './patch-json-is-valid.ts';
 
 const sdkBuiltins = sdkBuiltinTable as Record<string, unknown>;
 Reflect.deleteProperty(sdkBuiltins, 'sprintf');
@@ -51,7 +52,7 @@ function prefixless(rule: string): string {
 export async function loadCompiledPolicy(compiled: CompiledPolicy, data: Record<string, unknown>, opts: { now?: Date } = {}): Promise<LoadedPolicy> {
   const builtins = hostBuiltins(opts.now ?? new Date());
   // Pre-sized memory: the first evaluation of a large input does not grow page by page.
-  const policy = await loadPolicy(Uint8Array.from(compiled.wasm), { initial: 160 }, builtins);
+  const policy = await loadPolicy(patchJsonIsValid(Uint8Array.from(compiled.wasm)), { initial: 160 }, builtins);
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
   if (missing.length > 0) {
     throw new InputError('WASM_BUILTIN_MISSING', `the policy uses builtins vouch does not provide: ${missing.join(', ')}`, { value: missing });

@@ -1,149 +1,88 @@
-// Go-compatible sprintf for Rego (OPA's topdown semantics): numbers become Go ints or floats,
-// strings stay strings, every other value is printed in Rego syntax (`["a", "b"]`, `{"a", "b"}`
-// for sets — which reach the host as arrays, see isSet — `{"k": "v"}`), then Go's fmt applies. Pure.
+// OPA's sprintf (open-policy-agent/opa v1.15.2, the version ec pins, v1/topdown/strings.go
+// builtinSprintf): each Rego number becomes a Go int, *big.Int or float64, a string stays a string,
+// and any other value becomes its Rego text (ast.Value.String(), v1/ast/term.go), then Go's
+// fmt.Sprintf formats. Numbers reach the host as doubles and sets as arrays (docs/compatibility.md);
+// a JS Set, should a loader hand one over, prints as OPA prints a set. Pure.
+import { goSprintf as goFmt, type GoValue } from '../builtins/gofmt.ts';
+import { quote } from '../builtins/strconv.ts';
+import { fitsInt64, integerArgument } from '../builtins/value.ts';
+
+const utf8Compare = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** The integer a number stands for, when it reads as one (below 1e21 JS prints no exponent). */
+function asInteger(v: number | bigint): bigint | undefined {
+  if (typeof v === 'bigint') return v;
+  return Number.isInteger(v) && Math.abs(v) < 1e21 ? integerArgument(v) : undefined;
+}
+
+/** A Rego number's text. */
+function numberText(v: number | bigint): string {
+  return asInteger(v)?.toString() ?? String(v);
+}
+
+const TYPE_RANK = (v: unknown): number =>
+  v === null || v === undefined ? 0 : typeof v === 'boolean' ? 1 : typeof v === 'number' || typeof v === 'bigint' ? 2 : typeof v === 'string' ? 3 : Array.isArray(v) ? 4 : v instanceof Set ? 6 : 5;
+
+/** OPA's ordering of values (ast.Compare), for printing set elements in its order. */
+export function regoCompare(a: unknown, b: unknown): number {
+  const ra = TYPE_RANK(a);
+  const rb = TYPE_RANK(b);
+  if (ra !== rb) return ra - rb;
+  switch (ra) {
+    case 1:
+      return Number(a) - Number(b);
+    case 2:
+      return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+    case 3:
+      return utf8Compare(a as string, b as string);
+    case 4:
+    case 6: {
+      const xs = ra === 6 ? [...(a as Set<unknown>)].sort(regoCompare) : (a as unknown[]);
+      const ys = ra === 6 ? [...(b as Set<unknown>)].sort(regoCompare) : (b as unknown[]);
+      for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
+        const c = regoCompare(xs[i], ys[i]);
+        if (c !== 0) return c;
+      }
+      return xs.length - ys.length;
+    }
+    case 5: {
+      const ka = Object.keys(a as object).sort(utf8Compare);
+      const kb = Object.keys(b as object).sort(utf8Compare);
+      for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
+        const c = utf8Compare(ka[i]!, kb[i]!) || regoCompare((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[kb[i]!]);
+        if (c !== 0) return c;
+      }
+      return ka.length - kb.length;
+    }
+    default:
+      return 0;
+  }
+}
 
 /** A Rego value as OPA's ast.Value.String() prints it. */
 export function regoString(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return quote(v);
+  if (typeof v === 'number' || typeof v === 'bigint') return numberText(v);
+  if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(regoString).join(', ')}]`;
-  const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}: ${regoString(x)}`).join(', ')}}`;
+  if (v instanceof Set) return v.size === 0 ? 'set()' : `{${[...v].sort(regoCompare).map(regoString).join(', ')}}`;
+  const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => utf8Compare(a, b));
+  return `{${entries.map(([k, x]) => `${quote(k)}: ${regoString(x)}`).join(', ')}}`;
 }
 
-type GoArg = { kind: 'int'; value: bigint } | { kind: 'float'; value: number } | { kind: 'string'; value: string };
-
-function toGo(v: unknown): GoArg {
-  if (typeof v === 'number') return Number.isInteger(v) ? { kind: 'int', value: BigInt(v) } : { kind: 'float', value: v };
-  if (typeof v === 'string') return { kind: 'string', value: v };
-  return { kind: 'string', value: regoString(v) };
-}
-
-/** Go's %v / %g for float64 (shortest representation, exponent for large/small). */
-function goFloat(x: number): string {
-  if (!Number.isFinite(x)) return x > 0 ? '+Inf' : x < 0 ? '-Inf' : 'NaN';
-  const abs = Math.abs(x);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e21)) {
-    const [m, e] = x.toExponential().split('e') as [string, string];
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+/** The Go value OPA's sprintf passes for one Rego argument. */
+function toGo(v: unknown): GoValue {
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    const n = asInteger(v);
+    if (n === undefined) return { type: 'float64', value: Number(v) };
+    return fitsInt64(n) ? { type: 'int', value: n } : { type: 'big.Int', value: n };
   }
-  return String(x);
+  if (typeof v === 'string') return { type: 'string', value: v };
+  return { type: 'string', value: regoString(v) };
 }
 
-/** Go's strconv.Quote for ASCII/UTF-8 text (what %q prints for strings). */
-function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-
-function pad(text: string, width: number | undefined, left: boolean, zero: boolean): string {
-  if (width === undefined || text.length >= width) return text;
-  if (left) return text.padEnd(width, ' ');
-  if (zero) {
-    const sign = /^[+-]/.test(text) ? text[0]! : '';
-    return sign + text.slice(sign.length).padStart(width - sign.length, '0');
-  }
-  return text.padStart(width, ' ');
-}
-
-function badVerb(verb: string, a: GoArg): string {
-  const type = a.kind === 'int' ? 'int' : a.kind === 'float' ? 'float64' : 'string';
-  return `%!${verb}(${type}=${a.kind === 'float' ? goFloat(a.value) : String(a.value)})`;
-}
-
-function formatOne(verb: string, a: GoArg, flags: string, width: number | undefined, prec: number | undefined): string {
-  const plus = flags.includes('+');
-  let text: string;
-  switch (verb) {
-    case 'v':
-      text = a.kind === 'float' ? goFloat(a.value) : String(a.value);
-      if (plus && a.kind !== 'string' && !text.startsWith('-')) text = `+${text}`;
-      break;
-    case 's':
-      text = a.kind === 'string' ? a.value : badVerb('s', a);
-      if (prec !== undefined && a.kind === 'string') text = [...text].slice(0, prec).join('');
-      break;
-    case 'q':
-      text = a.kind === 'string' ? goQuote(a.value) : a.kind === 'int' ? `'${String.fromCodePoint(Number(a.value))}'` : badVerb('q', a);
-      break;
-    case 'd':
-      text = a.kind === 'int' ? String(a.value) : badVerb('d', a);
-      if (plus && a.kind === 'int' && a.value >= 0n) text = `+${text}`;
-      break;
-    case 'x':
-    case 'X': {
-      const hex = a.kind === 'int' ? a.value.toString(16) : a.kind === 'string' ? Buffer.from(a.value).toString('hex') : badVerb(verb, a);
-      text = verb === 'X' ? hex.toUpperCase() : hex;
-      break;
-    }
-    case 'f':
-    case 'F':
-      text = a.kind === 'string' ? badVerb(verb, a) : Number(a.value).toFixed(prec ?? 6);
-      break;
-    case 'e':
-      text = a.kind === 'string' ? badVerb(verb, a) : goFloat(Number(Number(a.value).toExponential(prec ?? 6))).replace(/^(-?\d)(e)/, '$1.000000$2');
-      break;
-    case 'g':
-      text = a.kind === 'string' ? badVerb(verb, a) : goFloat(Number(a.value));
-      break;
-    case 't':
-      text = a.kind === 'string' && (a.value === 'true' || a.value === 'false') ? a.value : badVerb('t', a);
-      break;
-    case 'T':
-      text = a.kind === 'int' ? 'int' : a.kind === 'float' ? 'float64' : 'string';
-      break;
-    default:
-      text = badVerb(verb, a);
-  }
-  return pad(text, width, flags.includes('-'), flags.includes('0') && verb !== 's' && verb !== 'q');
-}
-
-/** Go's fmt.Sprintf over Rego values. */
+/** OPA's sprintf(format, values). */
 export function goSprintf(format: string, args: unknown[]): string {
-  const values = args.map(toGo);
-  let next = 0;
-  let out = '';
-  for (let i = 0; i < format.length; i++) {
-    const ch = format[i]!;
-    if (ch !== '%') {
-      out += ch;
-      continue;
-    }
-    const m = /^([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/.exec(format.slice(i + 1));
-    if (!m) {
-      out += '%!(NOVERB)';
-      continue;
-    }
-    i += m[0].length;
-    const [, flags = '', w, p, verb = ''] = m;
-    if (verb === '%') {
-      out += '%';
-      continue;
-    }
-    const a = values[next++];
-    if (a === undefined) {
-      out += `%!${verb}(MISSING)`;
-      continue;
-    }
-    out += formatOne(verb, a, flags, w === undefined ? undefined : Number(w), p === undefined ? undefined : Number(p));
-  }
-  if (next < values.length) {
-    out += `%!(EXTRA ${values
-      .slice(next)
-      .map((a) => `${a.kind === 'int' ? 'int' : a.kind === 'float' ? 'float64' : 'string'}=${a.kind === 'float' ? goFloat(a.value) : String(a.value)}`)
-      .join(', ')})`;
-  }
-  return out;
+  return goFmt(format, args.map(toGo));
 }
