@@ -547,12 +547,12 @@ var require_errors = __commonJS({
     };
     var kResponseStatusCodeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE_STATUS_CODE");
     var ResponseStatusCodeError = class extends UndiciError {
-      constructor(message, statusCode, headers, body) {
+      constructor(message, statusCode, headers, body2) {
         super(message);
         this.name = "ResponseStatusCodeError";
         this.message = message || "Response Status Code Error";
         this.code = "UND_ERR_RESPONSE_STATUS_CODE";
-        this.body = body;
+        this.body = body2;
         this.status = statusCode;
         this.statusCode = statusCode;
         this.headers = headers;
@@ -998,33 +998,33 @@ var require_tree = __commonJS({
           throw new TypeError("Unreachable");
         }
         let index = 0;
-        let node = this;
+        let node2 = this;
         while (true) {
           const code2 = key.charCodeAt(index);
           if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code2) {
+          if (node2.code === code2) {
             if (length === ++index) {
-              node.value = value;
+              node2.value = value;
               break;
-            } else if (node.middle !== null) {
-              node = node.middle;
+            } else if (node2.middle !== null) {
+              node2 = node2.middle;
             } else {
-              node.middle = new _TstNode(key, value, index);
+              node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code2) {
-            if (node.left !== null) {
-              node = node.left;
+          } else if (node2.code < code2) {
+            if (node2.left !== null) {
+              node2 = node2.left;
             } else {
-              node.left = new _TstNode(key, value, index);
+              node2.left = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.right !== null) {
-            node = node.right;
+          } else if (node2.right !== null) {
+            node2 = node2.right;
           } else {
-            node.right = new _TstNode(key, value, index);
+            node2.right = new _TstNode(key, value, index);
             break;
           }
         }
@@ -1036,21 +1036,21 @@ var require_tree = __commonJS({
       search(key) {
         const keylength = key.length;
         let index = 0;
-        let node = this;
-        while (node !== null && index < keylength) {
+        let node2 = this;
+        while (node2 !== null && index < keylength) {
           let code2 = key[index];
           if (code2 <= 90 && code2 >= 65) {
             code2 |= 32;
           }
-          while (node !== null) {
-            if (code2 === node.code) {
+          while (node2 !== null) {
+            if (code2 === node2.code) {
               if (keylength === ++index) {
-                return node;
+                return node2;
               }
-              node = node.middle;
+              node2 = node2.middle;
               break;
             }
-            node = node.code < code2 ? node.left : node.right;
+            node2 = node2.code < code2 ? node2.left : node2.right;
           }
         }
         return null;
@@ -1108,8 +1108,8 @@ var require_util = __commonJS({
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v) => Number(v));
     var BodyAsyncIterable = class {
-      constructor(body) {
-        this[kBody] = body;
+      constructor(body2) {
+        this[kBody] = body2;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -1118,26 +1118,26 @@ var require_util = __commonJS({
         yield* this[kBody];
       }
     };
-    function wrapRequestBody(body) {
-      if (isStream(body)) {
-        if (bodyLength(body) === 0) {
-          body.on("data", function() {
+    function wrapRequestBody(body2) {
+      if (isStream(body2)) {
+        if (bodyLength(body2) === 0) {
+          body2.on("data", function() {
             assert(false);
           });
         }
-        if (typeof body.readableDidRead !== "boolean") {
-          body[kBodyUsed] = false;
-          EE.prototype.on.call(body, "data", function() {
+        if (typeof body2.readableDidRead !== "boolean") {
+          body2[kBodyUsed] = false;
+          EE.prototype.on.call(body2, "data", function() {
             this[kBodyUsed] = true;
           });
         }
-        return body;
-      } else if (body && typeof body.pipeTo === "function") {
-        return new BodyAsyncIterable(body);
-      } else if (body && typeof body !== "string" && !ArrayBuffer.isView(body) && isIterable(body)) {
-        return new BodyAsyncIterable(body);
+        return body2;
+      } else if (body2 && typeof body2.pipeTo === "function") {
+        return new BodyAsyncIterable(body2);
+      } else if (body2 && typeof body2 !== "string" && !ArrayBuffer.isView(body2) && isIterable(body2)) {
+        return new BodyAsyncIterable(body2);
       } else {
-        return body;
+        return body2;
       }
     }
     function nop() {
@@ -1257,21 +1257,21 @@ var require_util = __commonJS({
     function isIterable(obj) {
       return !!(obj != null && (typeof obj[Symbol.iterator] === "function" || typeof obj[Symbol.asyncIterator] === "function"));
     }
-    function bodyLength(body) {
-      if (body == null) {
+    function bodyLength(body2) {
+      if (body2 == null) {
         return 0;
-      } else if (isStream(body)) {
-        const state = body._readableState;
+      } else if (isStream(body2)) {
+        const state = body2._readableState;
         return state && state.objectMode === false && state.ended === true && Number.isFinite(state.length) ? state.length : null;
-      } else if (isBlobLike(body)) {
-        return body.size != null ? body.size : null;
-      } else if (isBuffer(body)) {
-        return body.byteLength;
+      } else if (isBlobLike(body2)) {
+        return body2.size != null ? body2.size : null;
+      } else if (isBuffer(body2)) {
+        return body2.byteLength;
       }
       return null;
     }
-    function isDestroyed(body) {
-      return body && !!(body.destroyed || body[kDestroyed] || stream.isDestroyed?.(body));
+    function isDestroyed(body2) {
+      return body2 && !!(body2.destroyed || body2[kDestroyed] || stream.isDestroyed?.(body2));
     }
     function destroy(stream2, err) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
@@ -1386,14 +1386,14 @@ var require_util = __commonJS({
         }
       }
     }
-    function isDisturbed(body) {
-      return !!(body && (stream.isDisturbed(body) || body[kBodyUsed]));
+    function isDisturbed(body2) {
+      return !!(body2 && (stream.isDisturbed(body2) || body2[kBodyUsed]));
     }
-    function isErrored(body) {
-      return !!(body && stream.isErrored(body));
+    function isErrored(body2) {
+      return !!(body2 && stream.isErrored(body2));
     }
-    function isReadable(body) {
-      return !!(body && stream.isReadable(body));
+    function isReadable(body2) {
+      return !!(body2 && stream.isReadable(body2));
     }
     function getSocketInfo(socket) {
       return {
@@ -1812,7 +1812,7 @@ var require_request = __commonJS({
       constructor(origin, {
         path,
         method,
-        body,
+        body: body2,
         headers,
         query,
         idempotent,
@@ -1860,10 +1860,10 @@ var require_request = __commonJS({
         this.throwOnError = throwOnError === true;
         this.method = method;
         this.abort = null;
-        if (body == null) {
+        if (body2 == null) {
           this.body = null;
-        } else if (isStream(body)) {
-          this.body = body;
+        } else if (isStream(body2)) {
+          this.body = body2;
           const rState = this.body._readableState;
           if (!rState || !rState.autoDestroy) {
             this.endHandler = function autoDestroy() {
@@ -1879,16 +1879,16 @@ var require_request = __commonJS({
             }
           };
           this.body.on("error", this.errorHandler);
-        } else if (isBuffer(body)) {
-          this.body = body.byteLength ? body : null;
-        } else if (ArrayBuffer.isView(body)) {
-          this.body = body.buffer.byteLength ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : null;
-        } else if (body instanceof ArrayBuffer) {
-          this.body = body.byteLength ? Buffer.from(body) : null;
-        } else if (typeof body === "string") {
-          this.body = body.length ? Buffer.from(body) : null;
-        } else if (isFormDataLike(body) || isIterable(body) || isBlobLike(body)) {
-          this.body = body;
+        } else if (isBuffer(body2)) {
+          this.body = body2.byteLength ? body2 : null;
+        } else if (ArrayBuffer.isView(body2)) {
+          this.body = body2.buffer.byteLength ? Buffer.from(body2.buffer, body2.byteOffset, body2.byteLength) : null;
+        } else if (body2 instanceof ArrayBuffer) {
+          this.body = body2.byteLength ? Buffer.from(body2) : null;
+        } else if (typeof body2 === "string") {
+          this.body = body2.length ? Buffer.from(body2) : null;
+        } else if (isFormDataLike(body2) || isIterable(body2) || isBlobLike(body2)) {
+          this.body = body2;
         } else {
           throw new InvalidArgumentError("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
         }
@@ -3460,11 +3460,11 @@ var require_data_url = __commonJS({
       }
       position.position++;
       const encodedBody = input.slice(mimeTypeLength + 1);
-      let body = stringPercentDecode(encodedBody);
+      let body2 = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
-        const stringBody = isomorphicDecode(body);
-        body = forgivingBase64(stringBody);
-        if (body === "failure") {
+        const stringBody = isomorphicDecode(body2);
+        body2 = forgivingBase64(stringBody);
+        if (body2 === "failure") {
           return "failure";
         }
         mimeType = mimeType.slice(0, -6);
@@ -3478,7 +3478,7 @@ var require_data_url = __commonJS({
       if (mimeTypeRecord === "failure") {
         mimeTypeRecord = parseMIMEType("text/plain;charset=US-ASCII");
       }
-      return { mimeType: mimeTypeRecord, body };
+      return { mimeType: mimeTypeRecord, body: body2 };
     }
     function URLSerializer(url, excludeFragment = false) {
       if (!excludeFragment) {
@@ -4754,12 +4754,12 @@ var require_util2 = __commonJS({
         }
       });
     }
-    async function fullyReadBody(body, processBody, processBodyError) {
+    async function fullyReadBody(body2, processBody, processBodyError) {
       const successSteps = processBody;
       const errorSteps = processBodyError;
       let reader;
       try {
-        reader = body.stream.getReader();
+        reader = body2.stream.getReader();
       } catch (e) {
         errorSteps(e);
         return;
@@ -5373,16 +5373,16 @@ var require_formdata_parser = __commonJS({
         }
         let { name, filename, contentType: contentType2, encoding } = result2;
         position.position += 2;
-        let body;
+        let body2;
         {
           const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input.subarray(position.position, boundaryIndex - 4);
-          position.position += body.length;
+          body2 = input.subarray(position.position, boundaryIndex - 4);
+          position.position += body2.length;
           if (encoding === "base64") {
-            body = Buffer.from(body.toString(), "base64");
+            body2 = Buffer.from(body2.toString(), "base64");
           }
         }
         if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
@@ -5396,9 +5396,9 @@ var require_formdata_parser = __commonJS({
           if (!isAsciiString(contentType2)) {
             contentType2 = "";
           }
-          value = new File([body], filename, { type: contentType2 });
+          value = new File([body2], filename, { type: contentType2 });
         } else {
-          value = utf8DecodeBytes(Buffer.from(body));
+          value = utf8DecodeBytes(Buffer.from(body2));
         }
         assert(isUSVString(name));
         assert(typeof value === "string" && isUSVString(value) || isFileLike(value));
@@ -5632,7 +5632,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5640,14 +5640,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5726,8 +5726,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           type: "bytes"
         });
       }
-      const body = { stream, source, length };
-      return [body, type2];
+      const body2 = { stream, source, length };
+      return [body2, type2];
     }
     function safelyExtractBody(object, keepalive = false) {
       if (object instanceof ReadableStream) {
@@ -5736,13 +5736,13 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       }
       return extractBody(object, keepalive);
     }
-    function cloneBody(instance, body) {
-      const [out1, out2] = body.stream.tee();
-      body.stream = out1;
+    function cloneBody(instance, body2) {
+      const [out1, out2] = body2.stream.tee();
+      body2.stream = out1;
       return {
         stream: out2,
-        length: body.length,
-        source: body.source
+        length: body2.length,
+        source: body2.source
       };
     }
     function throwIfAborted(state) {
@@ -5837,8 +5837,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       return promise.promise;
     }
     function bodyUnusable(object) {
-      const body = object[kState].body;
-      return body != null && (body.stream.locked || util.isDisturbed(body.stream));
+      const body2 = object[kState].body;
+      return body2 != null && (body2.stream.locked || util.isDisturbed(body2.stream));
     }
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
@@ -5937,35 +5937,35 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at, len) => {
+          wasm_on_url: (p, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p, at, len) => {
+          wasm_on_status: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at, len) => {
+          wasm_on_header_field: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at, len) => {
+          wasm_on_header_value: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at, len) => {
+          wasm_on_body: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -6088,14 +6088,14 @@ var require_client_h1 = __commonJS({
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
           if (ret !== constants6.ERROR.OK) {
-            const body = data.subarray(offset);
+            const body2 = data.subarray(offset);
             if (ret === constants6.ERROR.PAUSED_UPGRADE) {
-              this.onUpgrade(body);
+              this.onUpgrade(body2);
             } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
-              socket.unshift(body);
+              socket.unshift(body2);
             } else {
-              throw this.createError(ret, body);
+              throw this.createError(ret, body2);
             }
           }
         } catch (err) {
@@ -6589,20 +6589,20 @@ var require_client_h1 = __commonJS({
     }
     function writeH1(client, request) {
       const { method, path, host, upgrade, blocking, reset } = request;
-      let { body, headers, contentLength } = request;
+      let { body: body2, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
-      if (util.isFormDataLike(body)) {
+      if (util.isFormDataLike(body2)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
-        const [bodyStream, contentType2] = extractBody(body);
+        const [bodyStream, contentType2] = extractBody(body2);
         if (request.contentType == null) {
           headers.push("content-type", contentType2);
         }
-        body = bodyStream.stream;
+        body2 = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request.contentType == null) {
-        const contentType2 = body.type;
+      } else if (util.isBlobLike(body2) && request.contentType == null) {
+        const contentType2 = body2.type;
         if (contentType2) {
           const contentTypeValue = `${contentType2}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
@@ -6612,10 +6612,10 @@ var require_client_h1 = __commonJS({
           headers.push("content-type", contentTypeValue);
         }
       }
-      if (body && typeof body.read === "function") {
-        body.read(0);
+      if (body2 && typeof body2.read === "function") {
+        body2.read(0);
       }
-      const bodyLength = util.bodyLength(body);
+      const bodyLength = util.bodyLength(body2);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
         contentLength = request.contentLength;
@@ -6643,7 +6643,7 @@ var require_client_h1 = __commonJS({
           return;
         }
         util.errorRequest(client, request, error2 || new RequestAbortedError());
-        util.destroy(body);
+        util.destroy(body2);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
@@ -6704,26 +6704,26 @@ upgrade: ${upgrade}\r
       if (channels.sendHeaders.hasSubscribers) {
         channels.sendHeaders.publish({ request, headers: header2, socket });
       }
-      if (!body || bodyLength === 0) {
+      if (!body2 || bodyLength === 0) {
         writeBuffer(abort, null, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isBlobLike(body)) {
-        if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isBuffer(body2)) {
+        writeBuffer(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isBlobLike(body2)) {
+        if (typeof body2.stream === "function") {
+          writeIterable(abort, body2.stream(), client, request, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload);
+          writeBlob(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
         }
-      } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request, socket, contentLength, header2, expectsPayload);
-      } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isStream(body2)) {
+        writeStream(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
+      } else if (util.isIterable(body2)) {
+        writeIterable(abort, body2, client, request, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
+    function writeStream(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
       const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
@@ -6743,13 +6743,13 @@ upgrade: ${upgrade}\r
         if (finished) {
           return;
         }
-        if (body.resume) {
-          body.resume();
+        if (body2.resume) {
+          body2.resume();
         }
       };
       const onClose = function() {
         queueMicrotask(() => {
-          body.removeListener("error", onFinished);
+          body2.removeListener("error", onFinished);
         });
         if (!finished) {
           const err = new RequestAbortedError();
@@ -6763,7 +6763,7 @@ upgrade: ${upgrade}\r
         finished = true;
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
-        body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
+        body2.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
         if (!err) {
           try {
             writer.end();
@@ -6773,28 +6773,28 @@ upgrade: ${upgrade}\r
         }
         writer.destroy(err);
         if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
-          util.destroy(body, err);
+          util.destroy(body2, err);
         } else {
-          util.destroy(body);
+          util.destroy(body2);
         }
       };
-      body.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
-      if (body.resume) {
-        body.resume();
+      body2.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
+      if (body2.resume) {
+        body2.resume();
       }
       socket.on("drain", onDrain).on("error", onFinished);
-      if (body.errorEmitted ?? body.errored) {
-        setImmediate(() => onFinished(body.errored));
-      } else if (body.endEmitted ?? body.readableEnded) {
+      if (body2.errorEmitted ?? body2.errored) {
+        setImmediate(() => onFinished(body2.errored));
+      } else if (body2.endEmitted ?? body2.readableEnded) {
         setImmediate(() => onFinished(null));
       }
-      if (body.closeEmitted ?? body.closed) {
+      if (body2.closeEmitted ?? body2.closed) {
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
+    function writeBuffer(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
       try {
-        if (!body) {
+        if (!body2) {
           if (contentLength === 0) {
             socket.write(`${header2}content-length: 0\r
 \r
@@ -6804,15 +6804,15 @@ upgrade: ${upgrade}\r
             socket.write(`${header2}\r
 `, "latin1");
           }
-        } else if (util.isBuffer(body)) {
-          assert(contentLength === body.byteLength, "buffer body must have content length");
+        } else if (util.isBuffer(body2)) {
+          assert(contentLength === body2.byteLength, "buffer body must have content length");
           socket.cork();
           socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
-          socket.write(body);
+          socket.write(body2);
           socket.uncork();
-          request.onBodySent(body);
+          request.onBodySent(body2);
           if (!expectsPayload && request.reset !== false) {
             socket[kReset] = true;
           }
@@ -6823,13 +6823,13 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
-      assert(contentLength === body.size, "blob body must have content length");
+    async function writeBlob(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
+      assert(contentLength === body2.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body.size) {
+        if (contentLength != null && contentLength !== body2.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body.arrayBuffer());
+        const buffer = Buffer.from(await body2.arrayBuffer());
         socket.cork();
         socket.write(`${header2}content-length: ${contentLength}\r
 \r
@@ -6846,7 +6846,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
+    async function writeIterable(abort, body2, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6867,7 +6867,7 @@ upgrade: ${upgrade}\r
       socket.on("close", onDrain).on("drain", onDrain);
       const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       try {
-        for await (const chunk of body) {
+        for await (const chunk of body2) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -7199,7 +7199,7 @@ var require_client_h2 = __commonJS({
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
       const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
-      let { body } = request;
+      let { body: body2 } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
         return false;
@@ -7239,7 +7239,7 @@ var require_client_h2 = __commonJS({
         if (stream != null) {
           util.destroy(stream, error2);
         }
-        util.destroy(body, error2);
+        util.destroy(body2, error2);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
       };
@@ -7298,15 +7298,15 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_PATH] = path;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
-      if (body && typeof body.read === "function") {
-        body.read(0);
+      if (body2 && typeof body2.read === "function") {
+        body2.read(0);
       }
-      let contentLength = util.bodyLength(body);
-      if (util.isFormDataLike(body)) {
+      let contentLength = util.bodyLength(body2);
+      if (util.isFormDataLike(body2)) {
         extractBody ??= require_body().extractBody;
-        const [bodyStream, contentType2] = extractBody(body);
+        const [bodyStream, contentType2] = extractBody(body2);
         headers["content-type"] = contentType2;
-        body = bodyStream.stream;
+        body2 = bodyStream.stream;
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
@@ -7323,11 +7323,11 @@ var require_client_h2 = __commonJS({
         process.emitWarning(new RequestContentLengthMismatchError());
       }
       if (contentLength != null) {
-        assert(body, "no body must not have content length");
+        assert(body2, "no body must not have content length");
         headers[HTTP2_HEADER_CONTENT_LENGTH] = `${contentLength}`;
       }
       session.ref();
-      const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
+      const shouldEndStream = method === "GET" || method === "HEAD" || body2 === null;
       if (expectContinue) {
         headers[HTTP2_HEADER_EXPECT] = "100-continue";
         stream = session.request(headers, { endStream: shouldEndStream, signal });
@@ -7384,7 +7384,7 @@ var require_client_h2 = __commonJS({
       });
       return true;
       function writeBodyH2() {
-        if (!body || contentLength === 0) {
+        if (!body2 || contentLength === 0) {
           writeBuffer(
             abort,
             stream,
@@ -7395,23 +7395,23 @@ var require_client_h2 = __commonJS({
             contentLength,
             expectsPayload
           );
-        } else if (util.isBuffer(body)) {
+        } else if (util.isBuffer(body2)) {
           writeBuffer(
             abort,
             stream,
-            body,
+            body2,
             client,
             request,
             client[kSocket],
             contentLength,
             expectsPayload
           );
-        } else if (util.isBlobLike(body)) {
-          if (typeof body.stream === "function") {
+        } else if (util.isBlobLike(body2)) {
+          if (typeof body2.stream === "function") {
             writeIterable(
               abort,
               stream,
-              body.stream(),
+              body2.stream(),
               client,
               request,
               client[kSocket],
@@ -7422,7 +7422,7 @@ var require_client_h2 = __commonJS({
             writeBlob(
               abort,
               stream,
-              body,
+              body2,
               client,
               request,
               client[kSocket],
@@ -7430,22 +7430,22 @@ var require_client_h2 = __commonJS({
               expectsPayload
             );
           }
-        } else if (util.isStream(body)) {
+        } else if (util.isStream(body2)) {
           writeStream(
             abort,
             client[kSocket],
             expectsPayload,
             stream,
-            body,
+            body2,
             client,
             request,
             contentLength
           );
-        } else if (util.isIterable(body)) {
+        } else if (util.isIterable(body2)) {
           writeIterable(
             abort,
             stream,
-            body,
+            body2,
             client,
             request,
             client[kSocket],
@@ -7457,15 +7457,15 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
       try {
-        if (body != null && util.isBuffer(body)) {
-          assert(contentLength === body.byteLength, "buffer body must have content length");
+        if (body2 != null && util.isBuffer(body2)) {
+          assert(contentLength === body2.byteLength, "buffer body must have content length");
           h2stream.cork();
-          h2stream.write(body);
+          h2stream.write(body2);
           h2stream.uncork();
           h2stream.end();
-          request.onBodySent(body);
+          request.onBodySent(body2);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
@@ -7476,10 +7476,10 @@ var require_client_h2 = __commonJS({
         abort(error2);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body2, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline(
-        body,
+        body2,
         h2stream,
         (err) => {
           if (err) {
@@ -7500,13 +7500,13 @@ var require_client_h2 = __commonJS({
         request.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
-      assert(contentLength === body.size, "blob body must have content length");
+    async function writeBlob(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
+      assert(contentLength === body2.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body.size) {
+        if (contentLength != null && contentLength !== body2.size) {
           throw new RequestContentLengthMismatchError();
         }
-        const buffer = Buffer.from(await body.arrayBuffer());
+        const buffer = Buffer.from(await body2.arrayBuffer());
         h2stream.cork();
         h2stream.write(buffer);
         h2stream.uncork();
@@ -7521,7 +7521,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body2, client, request, socket, contentLength, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7541,7 +7541,7 @@ var require_client_h2 = __commonJS({
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
       try {
-        for await (const chunk of body) {
+        for await (const chunk of body2) {
           if (socket[kError]) {
             throw socket[kError];
           }
@@ -7579,8 +7579,8 @@ var require_redirect_handler = __commonJS({
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
     var kBody = /* @__PURE__ */ Symbol("body");
     var BodyAsyncIterable = class {
-      constructor(body) {
-        this[kBody] = body;
+      constructor(body2) {
+        this[kBody] = body2;
         this[kBodyUsed] = false;
       }
       async *[Symbol.asyncIterator]() {
@@ -9823,18 +9823,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve13, stream, length } = consume2;
+      const { type: type2, body: body2, resolve: resolve13, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve13(chunksDecode(body, length));
+          resolve13(chunksDecode(body2, length));
         } else if (type2 === "json") {
-          resolve13(JSON.parse(chunksDecode(body, length)));
+          resolve13(JSON.parse(chunksDecode(body2, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve13(chunksConcat(body, length).buffer);
+          resolve13(chunksConcat(body2, length).buffer);
         } else if (type2 === "blob") {
-          resolve13(new Blob(body, { type: stream[kContentType] }));
+          resolve13(new Blob(body2, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve13(chunksConcat(body, length));
+          resolve13(chunksConcat(body2, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9874,12 +9874,12 @@ var require_util3 = __commonJS({
     } = require_errors();
     var { chunksDecode } = require_readable();
     var CHUNK_LIMIT = 128 * 1024;
-    async function getResolveErrorBodyCallback({ callback, body, contentType: contentType2, statusCode, statusMessage, headers }) {
-      assert(body);
+    async function getResolveErrorBodyCallback({ callback, body: body2, contentType: contentType2, statusCode, statusMessage, headers }) {
+      assert(body2);
       let chunks = [];
       let length = 0;
       try {
-        for await (const chunk of body) {
+        for await (const chunk of body2) {
           chunks.push(chunk);
           length += chunk.length;
           if (length > CHUNK_LIMIT) {
@@ -9941,7 +9941,7 @@ var require_api_request = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
+        const { signal, method, opaque, body: body2, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -9960,8 +9960,8 @@ var require_api_request = __commonJS({
           }
           super("UNDICI_REQUEST");
         } catch (err) {
-          if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err);
+          if (util.isStream(body2)) {
+            util.destroy(body2.on("error", util.nop), err);
           }
           throw err;
         }
@@ -9971,7 +9971,7 @@ var require_api_request = __commonJS({
         this.callback = callback;
         this.res = null;
         this.abort = null;
-        this.body = body;
+        this.body = body2;
         this.trailers = {};
         this.context = null;
         this.onInfo = onInfo || null;
@@ -9980,8 +9980,8 @@ var require_api_request = __commonJS({
         this.signal = signal;
         this.reason = null;
         this.removeAbortListener = null;
-        if (util.isStream(body)) {
-          body.on("error", (err) => {
+        if (util.isStream(body2)) {
+          body2.on("error", (err) => {
             this.onError(err);
           });
         }
@@ -10065,7 +10065,7 @@ var require_api_request = __commonJS({
         this.res.push(null);
       }
       onError(err) {
-        const { res, callback, body, opaque } = this;
+        const { res, callback, body: body2, opaque } = this;
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
@@ -10078,9 +10078,9 @@ var require_api_request = __commonJS({
             util.destroy(res, err);
           });
         }
-        if (body) {
+        if (body2) {
           this.body = null;
-          util.destroy(body, err);
+          util.destroy(body2, err);
         }
         if (this.removeAbortListener) {
           res?.off("close", this.removeAbortListener);
@@ -10179,7 +10179,7 @@ var require_api_stream = __commonJS({
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        const { signal, method, opaque, body, onInfo, responseHeaders, throwOnError } = opts;
+        const { signal, method, opaque, body: body2, onInfo, responseHeaders, throwOnError } = opts;
         try {
           if (typeof callback !== "function") {
             throw new InvalidArgumentError("invalid callback");
@@ -10198,8 +10198,8 @@ var require_api_stream = __commonJS({
           }
           super("UNDICI_STREAM");
         } catch (err) {
-          if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err);
+          if (util.isStream(body2)) {
+            util.destroy(body2.on("error", util.nop), err);
           }
           throw err;
         }
@@ -10211,11 +10211,11 @@ var require_api_stream = __commonJS({
         this.abort = null;
         this.context = null;
         this.trailers = null;
-        this.body = body;
+        this.body = body2;
         this.onInfo = onInfo || null;
         this.throwOnError = throwOnError || false;
-        if (util.isStream(body)) {
-          body.on("error", (err) => {
+        if (util.isStream(body2)) {
+          body2.on("error", (err) => {
             this.onError(err);
           });
         }
@@ -10296,7 +10296,7 @@ var require_api_stream = __commonJS({
         res.end();
       }
       onError(err) {
-        const { res, callback, opaque, body } = this;
+        const { res, callback, opaque, body: body2 } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
@@ -10308,9 +10308,9 @@ var require_api_stream = __commonJS({
             this.runInAsyncScope(callback, null, err, { opaque });
           });
         }
-        if (body) {
+        if (body2) {
           this.body = null;
-          util.destroy(body, err);
+          util.destroy(body2, err);
         }
       }
     };
@@ -10417,9 +10417,9 @@ var require_api_pipeline = __commonJS({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
-            const { body } = this;
-            if (body?.resume) {
-              body.resume();
+            const { body: body2 } = this;
+            if (body2?.resume) {
+              body2.resume();
             }
           },
           write: (chunk, encoding, callback) => {
@@ -10431,14 +10431,14 @@ var require_api_pipeline = __commonJS({
             }
           },
           destroy: (err, callback) => {
-            const { body, req, res, ret, abort } = this;
+            const { body: body2, req, res, ret, abort } = this;
             if (!err && !ret._readableState.endEmitted) {
               err = new RequestAbortedError();
             }
             if (abort && err) {
               abort();
             }
-            util.destroy(body, err);
+            util.destroy(body2, err);
             util.destroy(req, err);
             util.destroy(res, err);
             removeSignal(this);
@@ -10472,11 +10472,11 @@ var require_api_pipeline = __commonJS({
           return;
         }
         this.res = new PipelineResponse(resume);
-        let body;
+        let body2;
         try {
           this.handler = null;
           const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
-          body = this.runInAsyncScope(handler, null, {
+          body2 = this.runInAsyncScope(handler, null, {
             statusCode,
             headers,
             opaque,
@@ -10487,13 +10487,13 @@ var require_api_pipeline = __commonJS({
           this.res.on("error", util.nop);
           throw err;
         }
-        if (!body || typeof body.on !== "function") {
+        if (!body2 || typeof body2.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
         }
-        body.on("data", (chunk) => {
-          const { ret, body: body2 } = this;
-          if (!ret.push(chunk) && body2.pause) {
-            body2.pause();
+        body2.on("data", (chunk) => {
+          const { ret, body: body3 } = this;
+          if (!ret.push(chunk) && body3.pause) {
+            body3.pause();
           }
         }).on("error", (err) => {
           const { ret } = this;
@@ -10507,7 +10507,7 @@ var require_api_pipeline = __commonJS({
             util.destroy(ret, new RequestAbortedError());
           }
         });
-        this.body = body;
+        this.body = body2;
       }
       onData(chunk) {
         const { res } = this;
@@ -10876,10 +10876,10 @@ var require_mock_utils = __commonJS({
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
+    function matchKey(mockDispatch2, { path, method, body: body2, headers }) {
       const pathMatch = matchValue(mockDispatch2.path, path);
       const methodMatch = matchValue(mockDispatch2.method, method);
-      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
+      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
@@ -10907,7 +10907,7 @@ var require_mock_utils = __commonJS({
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body: body2 }) => typeof body2 !== "undefined" ? matchValue(body2, key.body) : true);
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
       }
@@ -10937,11 +10937,11 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path, method, body: body2, headers, query } = opts;
       return {
         path,
         method,
-        body,
+        body: body2,
         headers,
         query
       };
@@ -10966,9 +10966,9 @@ var require_mock_utils = __commonJS({
     function getStatusText(statusCode) {
       return STATUS_CODES[statusCode] || "unknown";
     }
-    async function getResponse(body) {
+    async function getResponse(body2) {
       const buffers = [];
-      for await (const data of body) {
+      for await (const data of body2) {
         buffers.push(data);
       }
       return Buffer.concat(buffers).toString("utf8");
@@ -10998,12 +10998,12 @@ var require_mock_utils = __commonJS({
       }
       function handleReply(mockDispatches, _data = data) {
         const optsHeaders = Array.isArray(opts.headers) ? buildHeadersFromArray(opts.headers) : opts.headers;
-        const body = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
-        if (isPromise(body)) {
-          body.then((newData) => handleReply(mockDispatches, newData));
+        const body2 = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
+        if (isPromise(body2)) {
+          body2.then((newData) => handleReply(mockDispatches, newData));
           return;
         }
-        const responseData = getResponseData(body);
+        const responseData = getResponseData(body2);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
         handler.onConnect?.((err) => handler.onError(err), null);
@@ -12547,9 +12547,9 @@ var require_response = __commonJS({
         const bytes = textEncoder.encode(
           serializeJavascriptValueToJSONString(data)
         );
-        const body = extractBody(bytes);
+        const body2 = extractBody(bytes);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
-        initializeResponse(responseObject, init, { body: body[0], type: "application/json" });
+        initializeResponse(responseObject, init, { body: body2[0], type: "application/json" });
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
@@ -12573,13 +12573,13 @@ var require_response = __commonJS({
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
-      constructor(body = null, init = {}) {
+      constructor(body2 = null, init = {}) {
         webidl.util.markAsUncloneable(this);
-        if (body === kConstruct) {
+        if (body2 === kConstruct) {
           return;
         }
-        if (body !== null) {
-          body = webidl.converters.BodyInit(body);
+        if (body2 !== null) {
+          body2 = webidl.converters.BodyInit(body2);
         }
         init = webidl.converters.ResponseInit(init);
         this[kState] = makeResponse({});
@@ -12587,8 +12587,8 @@ var require_response = __commonJS({
         setHeadersGuard(this[kHeaders], "response");
         setHeadersList(this[kHeaders], this[kState].headersList);
         let bodyWithType = null;
-        if (body != null) {
-          const [extractedBody, type2] = extractBody(body);
+        if (body2 != null) {
+          const [extractedBody, type2] = extractBody(body2);
           bodyWithType = { body: extractedBody, type: type2 };
         }
         initializeResponse(this, init, bodyWithType);
@@ -12793,7 +12793,7 @@ var require_response = __commonJS({
       assert(isCancelled(fetchParams));
       return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
-    function initializeResponse(response, init, body) {
+    function initializeResponse(response, init, body2) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
         throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
       }
@@ -12811,16 +12811,16 @@ var require_response = __commonJS({
       if ("headers" in init && init.headers != null) {
         fill(response[kHeaders], init.headers);
       }
-      if (body) {
+      if (body2) {
         if (nullBodyStatus.includes(response.status)) {
           throw webidl.errors.exception({
             header: "Response constructor",
             message: `Invalid response status code ${response.status}`
           });
         }
-        response[kState].body = body.body;
-        if (body.type != null && !response[kState].headersList.contains("content-type", true)) {
-          response[kState].headersList.append("content-type", body.type, true);
+        response[kState].body = body2.body;
+        if (body2.type != null && !response[kState].headersList.contains("content-type", true)) {
+          response[kState].headersList.append("content-type", body2.type, true);
         }
       }
     }
@@ -14459,11 +14459,11 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body: body2, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
         if (socket) {
           response = makeResponse({ status, statusText, headersList, socket });
         } else {
-          const iterator = body[Symbol.asyncIterator]();
+          const iterator = body2[Symbol.asyncIterator]();
           fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
@@ -14559,7 +14559,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.connection.destroy();
       }
       return response;
-      function dispatch({ body }) {
+      function dispatch({ body: body2 }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve13, reject) => agent.dispatch(
@@ -14567,7 +14567,7 @@ var require_fetch = __commonJS({
             path: url.pathname + url.search,
             origin: url.origin,
             method: request.method,
-            body: agent.isMockActive ? request.body && (request.body.source || request.body.stream) : body,
+            body: agent.isMockActive ? request.body && (request.body.source || request.body.stream) : body2,
             headers: request.headersList.entries,
             maxRedirections: 0,
             upgrade: request.mode === "websocket" ? "websocket" : void 0
@@ -15890,8 +15890,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15918,9 +15918,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15950,11 +15950,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -16128,13 +16128,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16164,12 +16164,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -17731,9 +17731,9 @@ var require_receiver = __commonJS({
             if (this.#byteOffset < this.#info.payloadLength) {
               return callback();
             }
-            const body = this.consume(this.#info.payloadLength);
+            const body2 = this.consume(this.#info.payloadLength);
             if (isControlFrame(this.#info.opcode)) {
-              this.#loop = this.parseControlFrame(body);
+              this.#loop = this.parseControlFrame(body2);
               this.#state = parserStates.INFO;
               const socket = this.ws[kResponse].socket;
               if (this.#loop && socket.writableNeedDrain) {
@@ -17747,7 +17747,7 @@ var require_receiver = __commonJS({
               }
             } else {
               if (!this.#info.compressed) {
-                if (!this.writeFragments(body)) {
+                if (!this.writeFragments(body2)) {
                   return;
                 }
                 if (this.#maxPayloadSize > 0 && this.#fragmentsBytes > this.#maxPayloadSize) {
@@ -17760,7 +17760,7 @@ var require_receiver = __commonJS({
                 this.#state = parserStates.INFO;
               } else {
                 this.#extensions.get("permessage-deflate").decompress(
-                  body,
+                  body2,
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
@@ -17873,14 +17873,14 @@ var require_receiver = __commonJS({
        * Parses control frames.
        * @param {Buffer} body
        */
-      parseControlFrame(body) {
+      parseControlFrame(body2) {
         const { opcode, payloadLength } = this.#info;
         if (opcode === opcodes.CLOSE) {
           if (payloadLength === 1) {
             failWebsocketConnection(this.ws, "Received close frame with a 1-byte body.");
             return false;
           }
-          this.#info.closeInfo = this.parseCloseBody(body);
+          this.#info.closeInfo = this.parseCloseBody(body2);
           if (this.#info.closeInfo.error) {
             const { code: code2, reason } = this.#info.closeInfo;
             closeWebSocketConnection(this.ws, code2, reason, reason.length);
@@ -17888,12 +17888,12 @@ var require_receiver = __commonJS({
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
-            let body2 = emptyBuffer;
+            let body3 = emptyBuffer;
             if (this.#info.closeInfo.code) {
-              body2 = Buffer.allocUnsafe(2);
-              body2.writeUInt16BE(this.#info.closeInfo.code, 0);
+              body3 = Buffer.allocUnsafe(2);
+              body3.writeUInt16BE(this.#info.closeInfo.code, 0);
             }
-            const closeFrame = new WebsocketFrameSend(body2);
+            const closeFrame = new WebsocketFrameSend(body3);
             this.ws[kResponse].socket.write(
               closeFrame.createFrame(opcodes.CLOSE),
               (err) => {
@@ -17908,18 +17908,18 @@ var require_receiver = __commonJS({
           return false;
         } else if (opcode === opcodes.PING) {
           if (!this.ws[kReceivedClose]) {
-            const frame = new WebsocketFrameSend(body);
+            const frame = new WebsocketFrameSend(body2);
             this.ws[kResponse].socket.write(frame.createFrame(opcodes.PONG));
             if (channels.ping.hasSubscribers) {
               channels.ping.publish({
-                payload: body
+                payload: body2
               });
             }
           }
         } else if (opcode === opcodes.PONG) {
           if (channels.pong.hasSubscribers) {
             channels.pong.publish({
-              payload: body
+              payload: body2
             });
           }
         }
@@ -17963,24 +17963,24 @@ var require_sender = __commonJS({
           if (!this.#running) {
             this.#socket.write(frame, cb);
           } else {
-            const node2 = {
+            const node3 = {
               promise: null,
               callback: cb,
               frame
             };
-            this.#queue.push(node2);
+            this.#queue.push(node3);
           }
           return;
         }
-        const node = {
+        const node2 = {
           promise: item.arrayBuffer().then((ab) => {
-            node.promise = null;
-            node.frame = createFrame(ab, hint);
+            node2.promise = null;
+            node2.frame = createFrame(ab, hint);
           }),
           callback: cb,
           frame: null
         };
-        this.#queue.push(node);
+        this.#queue.push(node2);
         if (!this.#running) {
           this.#run();
         }
@@ -17989,12 +17989,12 @@ var require_sender = __commonJS({
         this.#running = true;
         const queue = this.#queue;
         while (!queue.isEmpty()) {
-          const node = queue.shift();
-          if (node.promise !== null) {
-            await node.promise;
+          const node2 = queue.shift();
+          if (node2.promise !== null) {
+            await node2.promise;
           }
-          this.#socket.write(node.frame, node.callback);
-          node.callback = node.frame = null;
+          this.#socket.write(node2.frame, node2.callback);
+          node2.callback = node2.frame = null;
         }
         this.#running = false;
       }
@@ -20114,23 +20114,23 @@ function resolveYamlInteger(data) {
   return true;
 }
 function constructYamlInteger(data) {
-  var value = data, sign = 1, ch;
+  var value = data, sign2 = 1, ch;
   if (value.indexOf("_") !== -1) {
     value = value.replace(/_/g, "");
   }
   ch = value[0];
   if (ch === "-" || ch === "+") {
-    if (ch === "-") sign = -1;
+    if (ch === "-") sign2 = -1;
     value = value.slice(1);
     ch = value[0];
   }
   if (value === "0") return 0;
   if (ch === "0") {
-    if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-    if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-    if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    if (value[1] === "b") return sign2 * parseInt(value.slice(2), 2);
+    if (value[1] === "x") return sign2 * parseInt(value.slice(2), 16);
+    if (value[1] === "o") return sign2 * parseInt(value.slice(2), 8);
   }
-  return sign * parseInt(value, 10);
+  return sign2 * parseInt(value, 10);
 }
 function isInteger(object) {
   return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common.isNegativeZero(object));
@@ -20145,18 +20145,18 @@ function resolveYamlFloat(data) {
   return true;
 }
 function constructYamlFloat(data) {
-  var value, sign;
+  var value, sign2;
   value = data.replace(/_/g, "").toLowerCase();
-  sign = value[0] === "-" ? -1 : 1;
+  sign2 = value[0] === "-" ? -1 : 1;
   if ("+-".indexOf(value[0]) >= 0) {
     value = value.slice(1);
   }
   if (value === ".inf") {
-    return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    return sign2 === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   } else if (value === ".nan") {
     return NaN;
   }
-  return sign * parseFloat(value, 10);
+  return sign2 * parseFloat(value, 10);
 }
 function representYamlFloat(object, style) {
   var res;
@@ -22731,8 +22731,8 @@ var require_dist = __commonJS({
           safeRe[i2] = new RegExp(makeSafeRe(src[i2]));
         }
       }
-      exports$1.parse = parse;
-      function parse(version, options) {
+      exports$1.parse = parse3;
+      function parse3(version, options) {
         if (!options || typeof options !== "object") {
           options = {
             loose: !!options,
@@ -22760,12 +22760,12 @@ var require_dist = __commonJS({
       }
       exports$1.valid = valid;
       function valid(version, options) {
-        var v = parse(version, options);
+        var v = parse3(version, options);
         return v ? v.version : null;
       }
       exports$1.clean = clean;
       function clean(version, options) {
-        var s = parse(version.trim().replace(/^[=v]+/, ""), options);
+        var s = parse3(version.trim().replace(/^[=v]+/, ""), options);
         return s ? s.version : null;
       }
       exports$1.SemVer = SemVer;
@@ -23001,8 +23001,8 @@ var require_dist = __commonJS({
         if (eq(version1, version2)) {
           return null;
         } else {
-          var v1 = parse(version1);
-          var v2 = parse(version2);
+          var v1 = parse3(version1);
+          var v2 = parse3(version2);
           var prefix = "";
           if (v1.prerelease.length || v2.prerelease.length) {
             prefix = "pre";
@@ -23045,13 +23045,13 @@ var require_dist = __commonJS({
       function patch(a, loose) {
         return new SemVer(a, loose).patch;
       }
-      exports$1.compare = compare;
-      function compare(a, b, loose) {
+      exports$1.compare = compare2;
+      function compare2(a, b, loose) {
         return new SemVer(a, loose).compare(new SemVer(b, loose));
       }
       exports$1.compareLoose = compareLoose;
       function compareLoose(a, b) {
-        return compare(a, b, true);
+        return compare2(a, b, true);
       }
       exports$1.compareBuild = compareBuild;
       function compareBuild(a, b, loose) {
@@ -23061,7 +23061,7 @@ var require_dist = __commonJS({
       }
       exports$1.rcompare = rcompare;
       function rcompare(a, b, loose) {
-        return compare(b, a, loose);
+        return compare2(b, a, loose);
       }
       exports$1.sort = sort;
       function sort(list, loose) {
@@ -23077,27 +23077,27 @@ var require_dist = __commonJS({
       }
       exports$1.gt = gt;
       function gt(a, b, loose) {
-        return compare(a, b, loose) > 0;
+        return compare2(a, b, loose) > 0;
       }
       exports$1.lt = lt;
       function lt(a, b, loose) {
-        return compare(a, b, loose) < 0;
+        return compare2(a, b, loose) < 0;
       }
       exports$1.eq = eq;
       function eq(a, b, loose) {
-        return compare(a, b, loose) === 0;
+        return compare2(a, b, loose) === 0;
       }
       exports$1.neq = neq;
       function neq(a, b, loose) {
-        return compare(a, b, loose) !== 0;
+        return compare2(a, b, loose) !== 0;
       }
       exports$1.gte = gte;
       function gte(a, b, loose) {
-        return compare(a, b, loose) >= 0;
+        return compare2(a, b, loose) >= 0;
       }
       exports$1.lte = lte;
       function lte(a, b, loose) {
-        return compare(a, b, loose) <= 0;
+        return compare2(a, b, loose) <= 0;
       }
       exports$1.cmp = cmp2;
       function cmp2(a, op, b, loose) {
@@ -23708,7 +23708,7 @@ var require_dist = __commonJS({
       }
       exports$1.prerelease = prerelease;
       function prerelease(version, options) {
-        var parsed = parse(version, options);
+        var parsed = parse3(version, options);
         return parsed && parsed.prerelease.length ? parsed.prerelease : null;
       }
       exports$1.intersects = intersects;
@@ -23745,7 +23745,7 @@ var require_dist = __commonJS({
         if (match === null) {
           return null;
         }
-        return parse(match[2] + "." + (match[3] || "0") + "." + (match[4] || "0"), options);
+        return parse3(match[2] + "." + (match[3] || "0") + "." + (match[4] || "0"), options);
       }
     })(semver$1, semver$1.exports);
     var semverExports = semver$1.exports;
@@ -24432,8 +24432,8 @@ var require_dist = __commonJS({
             return object[key];
           });
         }
-        function cacheHas(cache, key) {
-          return cache.has(key);
+        function cacheHas(cache2, key) {
+          return cache2.has(key);
         }
         function charsStartIndex(strSymbols, chrSymbols) {
           var index2 = -1, length = strSymbols.length;
@@ -24587,10 +24587,10 @@ var require_dist = __commonJS({
           })();
           var ctxClearTimeout = context.clearTimeout !== root.clearTimeout && context.clearTimeout, ctxNow = Date2 && Date2.now !== root.Date.now && Date2.now, ctxSetTimeout = context.setTimeout !== root.setTimeout && context.setTimeout;
           var nativeCeil = Math2.ceil, nativeFloor = Math2.floor, nativeGetSymbols = Object2.getOwnPropertySymbols, nativeIsBuffer = Buffer2 ? Buffer2.isBuffer : undefined$1, nativeIsFinite = context.isFinite, nativeJoin = arrayProto.join, nativeKeys = overArg(Object2.keys, Object2), nativeMax = Math2.max, nativeMin = Math2.min, nativeNow = Date2.now, nativeParseInt = context.parseInt, nativeRandom = Math2.random, nativeReverse = arrayProto.reverse;
-          var DataView = getNative(context, "DataView"), Map2 = getNative(context, "Map"), Promise2 = getNative(context, "Promise"), Set2 = getNative(context, "Set"), WeakMap2 = getNative(context, "WeakMap"), nativeCreate = getNative(Object2, "create");
+          var DataView2 = getNative(context, "DataView"), Map2 = getNative(context, "Map"), Promise2 = getNative(context, "Promise"), Set2 = getNative(context, "Set"), WeakMap2 = getNative(context, "WeakMap"), nativeCreate = getNative(Object2, "create");
           var metaMap = WeakMap2 && new WeakMap2();
           var realNames = {};
-          var dataViewCtorString = toSource(DataView), mapCtorString = toSource(Map2), promiseCtorString = toSource(Promise2), setCtorString = toSource(Set2), weakMapCtorString = toSource(WeakMap2);
+          var dataViewCtorString = toSource(DataView2), mapCtorString = toSource(Map2), promiseCtorString = toSource(Promise2), setCtorString = toSource(Set2), weakMapCtorString = toSource(WeakMap2);
           var symbolProto = Symbol2 ? Symbol2.prototype : undefined$1, symbolValueOf = symbolProto ? symbolProto.valueOf : undefined$1, symbolToString = symbolProto ? symbolProto.toString : undefined$1;
           function lodash2(value) {
             if (isObjectLike(value) && !isArray(value) && !(value instanceof LazyWrapper)) {
@@ -24607,7 +24607,7 @@ var require_dist = __commonJS({
             function object() {
             }
             return function(proto) {
-              if (!isObject3(proto)) {
+              if (!isObject4(proto)) {
                 return {};
               }
               if (objectCreate) {
@@ -24984,9 +24984,9 @@ var require_dist = __commonJS({
             }
           }
           function baseAt(object, paths) {
-            var index2 = -1, length = paths.length, result3 = Array2(length), skip = object == null;
+            var index2 = -1, length = paths.length, result3 = Array2(length), skip2 = object == null;
             while (++index2 < length) {
-              result3[index2] = skip ? undefined$1 : get2(object, paths[index2]);
+              result3[index2] = skip2 ? undefined$1 : get2(object, paths[index2]);
             }
             return result3;
           }
@@ -25009,7 +25009,7 @@ var require_dist = __commonJS({
             if (result3 !== undefined$1) {
               return result3;
             }
-            if (!isObject3(value)) {
+            if (!isObject4(value)) {
               return value;
             }
             var isArr = isArray(value);
@@ -25248,8 +25248,8 @@ var require_dist = __commonJS({
                 if (!(seen ? cacheHas(seen, computed) : includes2(result3, computed, comparator))) {
                   othIndex = othLength;
                   while (--othIndex) {
-                    var cache = caches[othIndex];
-                    if (!(cache ? cacheHas(cache, computed) : includes2(arrays[othIndex], computed, comparator))) {
+                    var cache2 = caches[othIndex];
+                    if (!(cache2 ? cacheHas(cache2, computed) : includes2(arrays[othIndex], computed, comparator))) {
                       continue outer;
                     }
                   }
@@ -25356,7 +25356,7 @@ var require_dist = __commonJS({
             return true;
           }
           function baseIsNative(value) {
-            if (!isObject3(value) || isMasked(value)) {
+            if (!isObject4(value) || isMasked(value)) {
               return false;
             }
             var pattern = isFunction(value) ? reIsNative : reIsHostCtor;
@@ -25396,7 +25396,7 @@ var require_dist = __commonJS({
             return result3;
           }
           function baseKeysIn(object) {
-            if (!isObject3(object)) {
+            if (!isObject4(object)) {
               return nativeKeysIn(object);
             }
             var isProto = isPrototype(object), result3 = [];
@@ -25441,7 +25441,7 @@ var require_dist = __commonJS({
             }
             baseFor(source, function(srcValue, key) {
               stack || (stack = new Stack());
-              if (isObject3(srcValue)) {
+              if (isObject4(srcValue)) {
                 baseMergeDeep(object, source, key, srcIndex, baseMerge, customizer, stack);
               } else {
                 var newValue = customizer ? customizer(safeGet(object, key), srcValue, key + "", object, source, stack) : undefined$1;
@@ -25481,7 +25481,7 @@ var require_dist = __commonJS({
                 newValue = objValue;
                 if (isArguments(objValue)) {
                   newValue = toPlainObject(objValue);
-                } else if (!isObject3(objValue) || isFunction(objValue)) {
+                } else if (!isObject4(objValue) || isFunction(objValue)) {
                   newValue = initCloneObject(srcValue);
                 }
               } else {
@@ -25620,7 +25620,7 @@ var require_dist = __commonJS({
             return shuffleSelf(array, baseClamp(n, 0, array.length));
           }
           function baseSet(object, path2, value, customizer) {
-            if (!isObject3(object)) {
+            if (!isObject4(object)) {
               return object;
             }
             path2 = castPath(path2, object);
@@ -25634,7 +25634,7 @@ var require_dist = __commonJS({
                 var objValue = nested[key];
                 newValue = customizer ? customizer(objValue, key, nested) : undefined$1;
                 if (newValue === undefined$1) {
-                  newValue = isObject3(objValue) ? objValue : isIndex2(path2[index2 + 1]) ? [] : {};
+                  newValue = isObject4(objValue) ? objValue : isIndex2(path2[index2 + 1]) ? [] : {};
                 }
               }
               assignValue(nested, key, newValue);
@@ -26097,7 +26097,7 @@ var require_dist = __commonJS({
                   return new Ctor(args[0], args[1], args[2], args[3], args[4], args[5], args[6]);
               }
               var thisBinding = baseCreate(Ctor.prototype), result3 = Ctor.apply(thisBinding, args);
-              return isObject3(result3) ? result3 : thisBinding;
+              return isObject4(result3) ? result3 : thisBinding;
             };
           }
           function createCurry(func, bitmask, arity) {
@@ -26433,7 +26433,7 @@ var require_dist = __commonJS({
             return objValue;
           }
           function customDefaultsMerge(objValue, srcValue, key, object, source, stack) {
-            if (isObject3(objValue) && isObject3(srcValue)) {
+            if (isObject4(objValue) && isObject4(srcValue)) {
               stack.set(srcValue, objValue);
               baseMerge(objValue, srcValue, undefined$1, customDefaultsMerge, stack);
               stack["delete"](srcValue);
@@ -26657,7 +26657,7 @@ var require_dist = __commonJS({
             return result3;
           };
           var getTag = baseGetTag;
-          if (DataView && getTag(new DataView(new ArrayBuffer(1))) != dataViewTag || Map2 && getTag(new Map2()) != mapTag || Promise2 && getTag(Promise2.resolve()) != promiseTag || Set2 && getTag(new Set2()) != setTag || WeakMap2 && getTag(new WeakMap2()) != weakMapTag) {
+          if (DataView2 && getTag(new DataView2(new ArrayBuffer(1))) != dataViewTag || Map2 && getTag(new Map2()) != mapTag || Promise2 && getTag(Promise2.resolve()) != promiseTag || Set2 && getTag(new Set2()) != setTag || WeakMap2 && getTag(new WeakMap2()) != weakMapTag) {
             getTag = function(value) {
               var result3 = baseGetTag(value), Ctor = result3 == objectTag ? value.constructor : undefined$1, ctorString = Ctor ? toSource(Ctor) : "";
               if (ctorString) {
@@ -26781,7 +26781,7 @@ var require_dist = __commonJS({
             return !!length && (type2 == "number" || type2 != "symbol" && reIsUint.test(value)) && (value > -1 && value % 1 == 0 && value < length);
           }
           function isIterateeCall(value, index2, object) {
-            if (!isObject3(object)) {
+            if (!isObject4(object)) {
               return false;
             }
             var type2 = typeof index2;
@@ -26824,7 +26824,7 @@ var require_dist = __commonJS({
             return value === proto;
           }
           function isStrictComparable(value) {
-            return value === value && !isObject3(value);
+            return value === value && !isObject4(value);
           }
           function matchesStrictComparable(key, srcValue) {
             return function(object) {
@@ -26836,12 +26836,12 @@ var require_dist = __commonJS({
           }
           function memoizeCapped(func) {
             var result3 = memoize(func, function(key) {
-              if (cache.size === MAX_MEMOIZE_SIZE) {
-                cache.clear();
+              if (cache2.size === MAX_MEMOIZE_SIZE) {
+                cache2.clear();
               }
               return key;
             });
-            var cache = result3.cache;
+            var cache2 = result3.cache;
             return result3;
           }
           function mergeData2(data, source) {
@@ -26968,8 +26968,8 @@ var require_dist = __commonJS({
             if (string.charCodeAt(0) === 46) {
               result3.push("");
             }
-            string.replace(rePropName, function(match, number, quote, subString) {
-              result3.push(quote ? subString.replace(reEscapeChar, "$1") : number || match);
+            string.replace(rePropName, function(match, number, quote2, subString) {
+              result3.push(quote2 ? subString.replace(reEscapeChar, "$1") : number || match);
             });
             return result3;
           });
@@ -27225,7 +27225,7 @@ var require_dist = __commonJS({
             }).sort(compareAscending));
             return result3;
           });
-          function remove(array, predicate) {
+          function remove2(array, predicate) {
             var result3 = [];
             if (!(array && array.length)) {
               return result3;
@@ -27706,7 +27706,7 @@ var require_dist = __commonJS({
               throw new TypeError2(FUNC_ERROR_TEXT);
             }
             wait = toNumber(wait) || 0;
-            if (isObject3(options)) {
+            if (isObject4(options)) {
               leading = !!options.leading;
               maxing = "maxWait" in options;
               maxWait = maxing ? nativeMax(toNumber(options.maxWait) || 0, wait) : maxWait;
@@ -27795,12 +27795,12 @@ var require_dist = __commonJS({
               throw new TypeError2(FUNC_ERROR_TEXT);
             }
             var memoized = function() {
-              var args = arguments, key = resolver ? resolver.apply(this, args) : args[0], cache = memoized.cache;
-              if (cache.has(key)) {
-                return cache.get(key);
+              var args = arguments, key = resolver ? resolver.apply(this, args) : args[0], cache2 = memoized.cache;
+              if (cache2.has(key)) {
+                return cache2.get(key);
               }
               var result3 = func.apply(this, args);
-              memoized.cache = cache.set(key, result3) || cache;
+              memoized.cache = cache2.set(key, result3) || cache2;
               return result3;
             };
             memoized.cache = new (memoize.Cache || MapCache)();
@@ -27876,7 +27876,7 @@ var require_dist = __commonJS({
             if (typeof func != "function") {
               throw new TypeError2(FUNC_ERROR_TEXT);
             }
-            if (isObject3(options)) {
+            if (isObject4(options)) {
               leading = "leading" in options ? !!options.leading : leading;
               trailing = "trailing" in options ? !!options.trailing : trailing;
             }
@@ -27984,7 +27984,7 @@ var require_dist = __commonJS({
             return typeof value == "number" && nativeIsFinite(value);
           }
           function isFunction(value) {
-            if (!isObject3(value)) {
+            if (!isObject4(value)) {
               return false;
             }
             var tag = baseGetTag(value);
@@ -27996,7 +27996,7 @@ var require_dist = __commonJS({
           function isLength(value) {
             return typeof value == "number" && value > -1 && value % 1 == 0 && value <= MAX_SAFE_INTEGER;
           }
-          function isObject3(value) {
+          function isObject4(value) {
             var type2 = typeof value;
             return value != null && (type2 == "object" || type2 == "function");
           }
@@ -28084,8 +28084,8 @@ var require_dist = __commonJS({
             }
             value = toNumber(value);
             if (value === INFINITY || value === -INFINITY) {
-              var sign = value < 0 ? -1 : 1;
-              return sign * MAX_INTEGER;
+              var sign2 = value < 0 ? -1 : 1;
+              return sign2 * MAX_INTEGER;
             }
             return value === value ? value : 0;
           }
@@ -28103,9 +28103,9 @@ var require_dist = __commonJS({
             if (isSymbol(value)) {
               return NAN;
             }
-            if (isObject3(value)) {
+            if (isObject4(value)) {
               var other = typeof value.valueOf == "function" ? value.valueOf() : value;
-              value = isObject3(other) ? other + "" : other;
+              value = isObject4(other) ? other + "" : other;
             }
             if (typeof value != "string") {
               return value === 0 ? value : +value;
@@ -28143,7 +28143,7 @@ var require_dist = __commonJS({
           var assignWith = createAssigner(function(object, source, srcIndex, customizer) {
             copyObject(source, keys(source), object, customizer);
           });
-          var at = flatRest(baseAt);
+          var at2 = flatRest(baseAt);
           function create(prototype, properties) {
             var result3 = baseCreate(prototype);
             return properties == null ? result3 : baseAssign(result3, properties);
@@ -28326,7 +28326,7 @@ var require_dist = __commonJS({
               var Ctor = object && object.constructor;
               if (isArrLike) {
                 accumulator = isArr ? new Ctor() : [];
-              } else if (isObject3(object)) {
+              } else if (isObject4(object)) {
                 accumulator = isFunction(Ctor) ? baseCreate(getPrototype(object)) : {};
               } else {
                 accumulator = {};
@@ -28435,7 +28435,7 @@ var require_dist = __commonJS({
             position -= target.length;
             return position >= 0 && string.slice(position, end) == target;
           }
-          function escape(string) {
+          function escape2(string) {
             string = toString2(string);
             return string && reHasUnescapedHtml.test(string) ? string.replace(reUnescapedHtml, escapeHtmlChar) : string;
           }
@@ -28616,7 +28616,7 @@ var require_dist = __commonJS({
           }
           function truncate(string, options) {
             var length = DEFAULT_TRUNC_LENGTH, omission = DEFAULT_TRUNC_OMISSION;
-            if (isObject3(options)) {
+            if (isObject4(options)) {
               var separator = "separator" in options ? options.separator : separator;
               length = "length" in options ? toInteger(options.length) : length;
               omission = "omission" in options ? baseToString(options.omission) : omission;
@@ -28661,7 +28661,7 @@ var require_dist = __commonJS({
             }
             return result3 + omission;
           }
-          function unescape(string) {
+          function unescape2(string) {
             string = toString2(string);
             return string && reHasEscapedHtml.test(string) ? string.replace(reEscapedHtml, unescapeHtmlChar) : string;
           }
@@ -28746,13 +28746,13 @@ var require_dist = __commonJS({
           });
           function mixin(object, source, options) {
             var props = keys(source), methodNames = baseFunctions(source, props);
-            if (options == null && !(isObject3(source) && (methodNames.length || !props.length))) {
+            if (options == null && !(isObject4(source) && (methodNames.length || !props.length))) {
               options = source;
               source = object;
               object = this;
               methodNames = baseFunctions(source, keys(source));
             }
-            var chain2 = !(isObject3(options) && "chain" in options) || !!options.chain, isFunc = isFunction(object);
+            var chain2 = !(isObject4(options) && "chain" in options) || !!options.chain, isFunc = isFunction(object);
             arrayEach(methodNames, function(methodName) {
               var func = source[methodName];
               object[methodName] = func;
@@ -28882,7 +28882,7 @@ var require_dist = __commonJS({
           lodash2.assignIn = assignIn;
           lodash2.assignInWith = assignInWith;
           lodash2.assignWith = assignWith;
-          lodash2.at = at;
+          lodash2.at = at2;
           lodash2.before = before;
           lodash2.bind = bind;
           lodash2.bindAll = bindAll;
@@ -28974,7 +28974,7 @@ var require_dist = __commonJS({
           lodash2.rangeRight = rangeRight;
           lodash2.rearg = rearg;
           lodash2.reject = reject;
-          lodash2.remove = remove;
+          lodash2.remove = remove2;
           lodash2.rest = rest;
           lodash2.reverse = reverse;
           lodash2.sampleSize = sampleSize;
@@ -29046,7 +29046,7 @@ var require_dist = __commonJS({
           lodash2.divide = divide;
           lodash2.endsWith = endsWith;
           lodash2.eq = eq;
-          lodash2.escape = escape;
+          lodash2.escape = escape2;
           lodash2.escapeRegExp = escapeRegExp;
           lodash2.every = every;
           lodash2.find = find;
@@ -29098,7 +29098,7 @@ var require_dist = __commonJS({
           lodash2.isNil = isNil;
           lodash2.isNull = isNull2;
           lodash2.isNumber = isNumber;
-          lodash2.isObject = isObject3;
+          lodash2.isObject = isObject4;
           lodash2.isObjectLike = isObjectLike;
           lodash2.isPlainObject = isPlainObject;
           lodash2.isRegExp = isRegExp;
@@ -29175,7 +29175,7 @@ var require_dist = __commonJS({
           lodash2.trimEnd = trimEnd;
           lodash2.trimStart = trimStart;
           lodash2.truncate = truncate;
-          lodash2.unescape = unescape;
+          lodash2.unescape = unescape2;
           lodash2.uniqueId = uniqueId;
           lodash2.upperCase = upperCase;
           lodash2.upperFirst = upperFirst;
@@ -29369,7 +29369,7 @@ var require_dist = __commonJS({
       if (hasRequiredUtility) return Utility;
       hasRequiredUtility = 1;
       (function() {
-        var assign, getValue, isArray, isEmpty, isFunction, isObject3, isPlainObject, hasProp = {}.hasOwnProperty;
+        var assign, getValue, isArray, isEmpty, isFunction, isObject4, isPlainObject, hasProp = {}.hasOwnProperty;
         assign = function(target, ...sources) {
           var i2, key, len, source;
           if (isFunction(Object.assign)) {
@@ -29390,7 +29390,7 @@ var require_dist = __commonJS({
         isFunction = function(val) {
           return !!val && Object.prototype.toString.call(val) === "[object Function]";
         };
-        isObject3 = function(val) {
+        isObject4 = function(val) {
           var ref;
           return !!val && ((ref = typeof val) === "function" || ref === "object");
         };
@@ -29415,7 +29415,7 @@ var require_dist = __commonJS({
         };
         isPlainObject = function(val) {
           var ctor, proto;
-          return isObject3(val) && (proto = Object.getPrototypeOf(val)) && (ctor = proto.constructor) && typeof ctor === "function" && ctor instanceof ctor && Function.prototype.toString.call(ctor) === Function.prototype.toString.call(Object);
+          return isObject4(val) && (proto = Object.getPrototypeOf(val)) && (ctor = proto.constructor) && typeof ctor === "function" && ctor instanceof ctor && Function.prototype.toString.call(ctor) === Function.prototype.toString.call(Object);
         };
         getValue = function(obj) {
           if (isFunction(obj.valueOf)) {
@@ -29426,7 +29426,7 @@ var require_dist = __commonJS({
         };
         Utility.assign = assign;
         Utility.isFunction = isFunction;
-        Utility.isObject = isObject3;
+        Utility.isObject = isObject4;
         Utility.isArray = isArray;
         Utility.isEmpty = isEmpty;
         Utility.isPlainObject = isPlainObject;
@@ -29689,17 +29689,17 @@ var require_dist = __commonJS({
                 return "attribute: {" + name + "}, parent: <" + this.parent.name + ">";
               }
             }
-            isEqualNode(node) {
-              if (node.namespaceURI !== this.namespaceURI) {
+            isEqualNode(node2) {
+              if (node2.namespaceURI !== this.namespaceURI) {
                 return false;
               }
-              if (node.prefix !== this.prefix) {
+              if (node2.prefix !== this.prefix) {
                 return false;
               }
-              if (node.localName !== this.localName) {
+              if (node2.localName !== this.localName) {
                 return false;
               }
-              if (node.value !== this.value) {
+              if (node2.value !== this.value) {
                 return false;
               }
               return true;
@@ -29771,10 +29771,10 @@ var require_dist = __commonJS({
             getNamedItem(name) {
               return this.nodes[name];
             }
-            setNamedItem(node) {
+            setNamedItem(node2) {
               var oldNode;
-              oldNode = this.nodes[node.nodeName];
-              this.nodes[node.nodeName] = node;
+              oldNode = this.nodes[node2.nodeName];
+              this.nodes[node2.nodeName] = node2;
               return oldNode || null;
             }
             removeNamedItem(name) {
@@ -29790,7 +29790,7 @@ var require_dist = __commonJS({
             getNamedItemNS(namespaceURI, localName) {
               throw new Error("This DOM method is not implemented.");
             }
-            setNamedItemNS(node) {
+            setNamedItemNS(node2) {
               throw new Error("This DOM method is not implemented.");
             }
             removeNamedItemNS(namespaceURI, localName) {
@@ -29812,8 +29812,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLElement) return XMLElement.exports;
       hasRequiredXMLElement = 1;
       (function() {
-        var NodeType2, XMLAttribute2, XMLNamedNodeMap2, XMLNode2, getValue, isFunction, isObject3, hasProp = {}.hasOwnProperty;
-        ({ isObject: isObject3, isFunction, getValue } = requireUtility());
+        var NodeType2, XMLAttribute2, XMLNamedNodeMap2, XMLNode2, getValue, isFunction, isObject4, hasProp = {}.hasOwnProperty;
+        ({ isObject: isObject4, isFunction, getValue } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLAttribute2 = requireXMLAttribute();
@@ -29825,7 +29825,7 @@ var require_dist = __commonJS({
             // `name` element name
             // `attributes` an object containing name/value pairs of attributes
             constructor(parent, name, attributes) {
-              var child, j, len, ref;
+              var child2, j, len, ref;
               super(parent);
               if (name == null) {
                 throw new Error("Missing element name. " + this.debugInfo());
@@ -29844,9 +29844,9 @@ var require_dist = __commonJS({
                 if (parent.children) {
                   ref = parent.children;
                   for (j = 0, len = ref.length; j < len; j++) {
-                    child = ref[j];
-                    if (child.type === NodeType2.DocType) {
-                      child.name = this.name;
+                    child2 = ref[j];
+                    if (child2.type === NodeType2.DocType) {
+                      child2.name = this.name;
                       break;
                     }
                   }
@@ -29868,9 +29868,9 @@ var require_dist = __commonJS({
                 clonedSelf.attribs[attName] = att.clone();
               }
               clonedSelf.children = [];
-              this.children.forEach(function(child) {
+              this.children.forEach(function(child2) {
                 var clonedChild;
-                clonedChild = child.clone();
+                clonedChild = child2.clone();
                 clonedChild.parent = clonedSelf;
                 return clonedSelf.children.push(clonedChild);
               });
@@ -29884,7 +29884,7 @@ var require_dist = __commonJS({
               if (name != null) {
                 name = getValue(name);
               }
-              if (isObject3(name)) {
+              if (isObject4(name)) {
                 for (attName in name) {
                   if (!hasProp.call(name, attName)) continue;
                   attValue = name[attName];
@@ -30012,25 +30012,25 @@ var require_dist = __commonJS({
             getElementsByClassName(classNames) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            isEqualNode(node) {
+            isEqualNode(node2) {
               var i2, j, ref;
-              if (!super.isEqualNode(node)) {
+              if (!super.isEqualNode(node2)) {
                 return false;
               }
-              if (node.namespaceURI !== this.namespaceURI) {
+              if (node2.namespaceURI !== this.namespaceURI) {
                 return false;
               }
-              if (node.prefix !== this.prefix) {
+              if (node2.prefix !== this.prefix) {
                 return false;
               }
-              if (node.localName !== this.localName) {
+              if (node2.localName !== this.localName) {
                 return false;
               }
-              if (node.attribs.length !== this.attribs.length) {
+              if (node2.attribs.length !== this.attribs.length) {
                 return false;
               }
               for (i2 = j = 0, ref = this.attribs.length - 1; 0 <= ref ? j <= ref : j >= ref; i2 = 0 <= ref ? ++j : --j) {
-                if (!this.attribs[i2].isEqualNode(node.attribs[i2])) {
+                if (!this.attribs[i2].isEqualNode(node2.attribs[i2])) {
                   return false;
                 }
               }
@@ -30121,11 +30121,11 @@ var require_dist = __commonJS({
             replaceData(offset, count, arg) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            isEqualNode(node) {
-              if (!super.isEqualNode(node)) {
+            isEqualNode(node2) {
+              if (!super.isEqualNode(node2)) {
                 return false;
               }
-              if (node.data !== this.data) {
+              if (node2.data !== this.data) {
                 return false;
               }
               return true;
@@ -30236,8 +30236,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDeclaration) return XMLDeclaration.exports;
       hasRequiredXMLDeclaration = 1;
       (function() {
-        var NodeType2, XMLNode2, isObject3;
-        ({ isObject: isObject3 } = requireUtility());
+        var NodeType2, XMLNode2, isObject4;
+        ({ isObject: isObject4 } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLDeclaration.exports = class XMLDeclaration extends XMLNode2 {
@@ -30248,7 +30248,7 @@ var require_dist = __commonJS({
           // `standalone` standalone document declaration: true or false
           constructor(parent, version, encoding, standalone) {
             super(parent);
-            if (isObject3(version)) {
+            if (isObject4(version)) {
               ({ version, encoding, standalone } = version);
             }
             if (!version) {
@@ -30345,8 +30345,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDTDEntity) return XMLDTDEntity.exports;
       hasRequiredXMLDTDEntity = 1;
       (function() {
-        var NodeType2, XMLNode2, isObject3;
-        ({ isObject: isObject3 } = requireUtility());
+        var NodeType2, XMLNode2, isObject4;
+        ({ isObject: isObject4 } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLDTDEntity.exports = (function() {
@@ -30371,7 +30371,7 @@ var require_dist = __commonJS({
               this.pe = !!pe;
               this.name = this.stringify.name(name);
               this.type = NodeType2.EntityDeclaration;
-              if (!isObject3(value)) {
+              if (!isObject4(value)) {
                 this.value = this.stringify.dtdEntityValue(value);
                 this.internal = true;
               } else {
@@ -30544,8 +30544,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDocType) return XMLDocType.exports;
       hasRequiredXMLDocType = 1;
       (function() {
-        var NodeType2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLNamedNodeMap2, XMLNode2, isObject3;
-        ({ isObject: isObject3 } = requireUtility());
+        var NodeType2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLNamedNodeMap2, XMLNode2, isObject4;
+        ({ isObject: isObject4 } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLDTDAttList2 = requireXMLDTDAttList();
@@ -30560,21 +30560,21 @@ var require_dist = __commonJS({
             // `pubID` public identifier of the external subset
             // `sysID` system identifier of the external subset
             constructor(parent, pubID, sysID) {
-              var child, i2, len, ref;
+              var child2, i2, len, ref;
               super(parent);
               this.type = NodeType2.DocType;
               if (parent.children) {
                 ref = parent.children;
                 for (i2 = 0, len = ref.length; i2 < len; i2++) {
-                  child = ref[i2];
-                  if (child.type === NodeType2.Element) {
-                    this.name = child.name;
+                  child2 = ref[i2];
+                  if (child2.type === NodeType2.Element) {
+                    this.name = child2.name;
                     break;
                   }
                 }
               }
               this.documentObject = parent;
-              if (isObject3(pubID)) {
+              if (isObject4(pubID)) {
                 ({ pubID, sysID } = pubID);
               }
               if (sysID == null) {
@@ -30591,9 +30591,9 @@ var require_dist = __commonJS({
             // `name` element name
             // `value` element content (defaults to #PCDATA)
             element(name, value) {
-              var child;
-              child = new XMLDTDElement2(this, name, value);
-              this.children.push(child);
+              var child2;
+              child2 = new XMLDTDElement2(this, name, value);
+              this.children.push(child2);
               return this;
             }
             // Creates an attribute declaration
@@ -30605,9 +30605,9 @@ var require_dist = __commonJS({
             // `defaultValue` default value of the attribute
             //                (only used for #FIXED or #DEFAULT)
             attList(elementName, attributeName, attributeType, defaultValueType, defaultValue) {
-              var child;
-              child = new XMLDTDAttList2(this, elementName, attributeName, attributeType, defaultValueType, defaultValue);
-              this.children.push(child);
+              var child2;
+              child2 = new XMLDTDAttList2(this, elementName, attributeName, attributeType, defaultValueType, defaultValue);
+              this.children.push(child2);
               return this;
             }
             // Creates a general entity declaration
@@ -30617,9 +30617,9 @@ var require_dist = __commonJS({
             // `value.sysID` system identifier
             // `value.nData` notation declaration
             entity(name, value) {
-              var child;
-              child = new XMLDTDEntity2(this, false, name, value);
-              this.children.push(child);
+              var child2;
+              child2 = new XMLDTDEntity2(this, false, name, value);
+              this.children.push(child2);
               return this;
             }
             // Creates a parameter entity declaration
@@ -30628,9 +30628,9 @@ var require_dist = __commonJS({
             // `value.pubID` public identifier
             // `value.sysID` system identifier
             pEntity(name, value) {
-              var child;
-              child = new XMLDTDEntity2(this, true, name, value);
-              this.children.push(child);
+              var child2;
+              child2 = new XMLDTDEntity2(this, true, name, value);
+              this.children.push(child2);
               return this;
             }
             // Creates a NOTATION declaration
@@ -30639,9 +30639,9 @@ var require_dist = __commonJS({
             // `value.pubID` public identifier
             // `value.sysID` system identifier
             notation(name, value) {
-              var child;
-              child = new XMLDTDNotation2(this, name, value);
-              this.children.push(child);
+              var child2;
+              child2 = new XMLDTDNotation2(this, name, value);
+              this.children.push(child2);
               return this;
             }
             // Converts to string
@@ -30671,17 +30671,17 @@ var require_dist = __commonJS({
             up() {
               return this.root() || this.documentObject;
             }
-            isEqualNode(node) {
-              if (!super.isEqualNode(node)) {
+            isEqualNode(node2) {
+              if (!super.isEqualNode(node2)) {
                 return false;
               }
-              if (node.name !== this.name) {
+              if (node2.name !== this.name) {
                 return false;
               }
-              if (node.publicId !== this.publicId) {
+              if (node2.publicId !== this.publicId) {
                 return false;
               }
-              if (node.systemId !== this.systemId) {
+              if (node2.systemId !== this.systemId) {
                 return false;
               }
               return true;
@@ -30689,13 +30689,13 @@ var require_dist = __commonJS({
           }
           Object.defineProperty(XMLDocType2.prototype, "entities", {
             get: function() {
-              var child, i2, len, nodes, ref;
+              var child2, i2, len, nodes, ref;
               nodes = {};
               ref = this.children;
               for (i2 = 0, len = ref.length; i2 < len; i2++) {
-                child = ref[i2];
-                if (child.type === NodeType2.EntityDeclaration && !child.pe) {
-                  nodes[child.name] = child;
+                child2 = ref[i2];
+                if (child2.type === NodeType2.EntityDeclaration && !child2.pe) {
+                  nodes[child2.name] = child2;
                 }
               }
               return new XMLNamedNodeMap2(nodes);
@@ -30703,13 +30703,13 @@ var require_dist = __commonJS({
           });
           Object.defineProperty(XMLDocType2.prototype, "notations", {
             get: function() {
-              var child, i2, len, nodes, ref;
+              var child2, i2, len, nodes, ref;
               nodes = {};
               ref = this.children;
               for (i2 = 0, len = ref.length; i2 < len; i2++) {
-                child = ref[i2];
-                if (child.type === NodeType2.NotationDeclaration) {
-                  nodes[child.name] = child;
+                child2 = ref[i2];
+                if (child2.type === NodeType2.NotationDeclaration) {
+                  nodes[child2.name] = child2;
                 }
               }
               return new XMLNamedNodeMap2(nodes);
@@ -30880,11 +30880,11 @@ var require_dist = __commonJS({
           toString(options) {
             return this.options.writer.processingInstruction(this, this.options.writer.filterOptions(options));
           }
-          isEqualNode(node) {
-            if (!super.isEqualNode(node)) {
+          isEqualNode(node2) {
+            if (!super.isEqualNode(node2)) {
               return false;
             }
-            if (node.target !== this.target) {
+            if (node2.target !== this.target) {
               return false;
             }
             return true;
@@ -30984,8 +30984,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLNode) return XMLNode.exports;
       hasRequiredXMLNode = 1;
       (function() {
-        var DocumentPosition2, NodeType2, XMLCData2, XMLComment2, XMLDeclaration2, XMLDocType2, XMLDummy2, XMLElement2, XMLNodeList2, XMLProcessingInstruction2, XMLRaw2, XMLText2, getValue, isEmpty, isFunction, isObject3, hasProp = {}.hasOwnProperty, splice = [].splice;
-        ({ isObject: isObject3, isFunction, isEmpty, getValue } = requireUtility());
+        var DocumentPosition2, NodeType2, XMLCData2, XMLComment2, XMLDeclaration2, XMLDocType2, XMLDummy2, XMLElement2, XMLNodeList2, XMLProcessingInstruction2, XMLRaw2, XMLText2, getValue, isEmpty, isFunction, isObject4, hasProp = {}.hasOwnProperty, splice = [].splice;
+        ({ isObject: isObject4, isFunction, isEmpty, getValue } = requireUtility());
         XMLElement2 = null;
         XMLCData2 = null;
         XMLComment2 = null;
@@ -31030,7 +31030,7 @@ var require_dist = __commonJS({
             // Sets the parent node of this node and its children recursively
             // `parent` the parent node
             setParent(parent) {
-              var child, j, len, ref1, results2;
+              var child2, j, len, ref1, results2;
               this.parent = parent;
               if (parent) {
                 this.options = parent.options;
@@ -31039,8 +31039,8 @@ var require_dist = __commonJS({
               ref1 = this.children;
               results2 = [];
               for (j = 0, len = ref1.length; j < len; j++) {
-                child = ref1[j];
-                results2.push(child.setParent(this));
+                child2 = ref1[j];
+                results2.push(child2.setParent(this));
               }
               return results2;
             }
@@ -31058,7 +31058,7 @@ var require_dist = __commonJS({
                 attributes = {};
               }
               attributes = getValue(attributes);
-              if (!isObject3(attributes)) {
+              if (!isObject4(attributes)) {
                 [text, attributes] = [attributes, text];
               }
               if (name != null) {
@@ -31071,7 +31071,7 @@ var require_dist = __commonJS({
                 }
               } else if (isFunction(name)) {
                 lastChild = this.element(name.apply());
-              } else if (isObject3(name)) {
+              } else if (isObject4(name)) {
                 for (key in name) {
                   if (!hasProp.call(name, key)) continue;
                   val = name[key];
@@ -31082,7 +31082,7 @@ var require_dist = __commonJS({
                     lastChild = this.attribute(key.substr(this.stringify.convertAttKey.length), val);
                   } else if (!this.options.separateArrayItems && Array.isArray(val) && isEmpty(val)) {
                     lastChild = this.dummy();
-                  } else if (isObject3(val) && isEmpty(val)) {
+                  } else if (isObject4(val) && isEmpty(val)) {
                     lastChild = this.element(key);
                   } else if (!this.options.keepNullNodes && val == null) {
                     lastChild = this.dummy();
@@ -31093,7 +31093,7 @@ var require_dist = __commonJS({
                       childNode[key] = item;
                       lastChild = this.element(childNode);
                     }
-                  } else if (isObject3(val)) {
+                  } else if (isObject4(val)) {
                     if (!this.options.ignoreDecorators && this.stringify.convertTextKey && key.indexOf(this.stringify.convertTextKey) === 0) {
                       lastChild = this.element(val);
                     } else {
@@ -31131,7 +31131,7 @@ var require_dist = __commonJS({
             // `attributes` an object containing name/value pairs of attributes
             // `text` element text
             insertBefore(name, attributes, text) {
-              var child, i2, newChild, refChild, removed;
+              var child2, i2, newChild, refChild, removed;
               if (name != null ? name.type : void 0) {
                 newChild = name;
                 refChild = attributes;
@@ -31151,9 +31151,9 @@ var require_dist = __commonJS({
                 }
                 i2 = this.parent.children.indexOf(this);
                 removed = this.parent.children.splice(i2);
-                child = this.parent.element(name, attributes, text);
+                child2 = this.parent.element(name, attributes, text);
                 Array.prototype.push.apply(this.parent.children, removed);
-                return child;
+                return child2;
               }
             }
             // Creates a child element node after the current node
@@ -31161,15 +31161,15 @@ var require_dist = __commonJS({
             // `attributes` an object containing name/value pairs of attributes
             // `text` element text
             insertAfter(name, attributes, text) {
-              var child, i2, removed;
+              var child2, i2, removed;
               if (this.isRoot) {
                 throw new Error("Cannot insert elements at root level. " + this.debugInfo(name));
               }
               i2 = this.parent.children.indexOf(this);
               removed = this.parent.children.splice(i2 + 1);
-              child = this.parent.element(name, attributes, text);
+              child2 = this.parent.element(name, attributes, text);
               Array.prototype.push.apply(this.parent.children, removed);
-              return child;
+              return child2;
             }
             // Deletes a child element node
             remove() {
@@ -31186,47 +31186,47 @@ var require_dist = __commonJS({
             // `attributes` an object containing name/value pairs of attributes
             // `text` element text
             node(name, attributes, text) {
-              var child;
+              var child2;
               if (name != null) {
                 name = getValue(name);
               }
               attributes || (attributes = {});
               attributes = getValue(attributes);
-              if (!isObject3(attributes)) {
+              if (!isObject4(attributes)) {
                 [text, attributes] = [attributes, text];
               }
-              child = new XMLElement2(this, name, attributes);
+              child2 = new XMLElement2(this, name, attributes);
               if (text != null) {
-                child.text(text);
+                child2.text(text);
               }
-              this.children.push(child);
-              return child;
+              this.children.push(child2);
+              return child2;
             }
             // Creates a text node
             // `value` element text
             text(value) {
-              var child;
-              if (isObject3(value)) {
+              var child2;
+              if (isObject4(value)) {
                 this.element(value);
               }
-              child = new XMLText2(this, value);
-              this.children.push(child);
+              child2 = new XMLText2(this, value);
+              this.children.push(child2);
               return this;
             }
             // Creates a CDATA node
             // `value` element text without CDATA delimiters
             cdata(value) {
-              var child;
-              child = new XMLCData2(this, value);
-              this.children.push(child);
+              var child2;
+              child2 = new XMLCData2(this, value);
+              this.children.push(child2);
               return this;
             }
             // Creates a comment node
             // `value` comment text
             comment(value) {
-              var child;
-              child = new XMLComment2(this, value);
-              this.children.push(child);
+              var child2;
+              child2 = new XMLComment2(this, value);
+              this.children.push(child2);
               return this;
             }
             // Creates a comment node before the current node
@@ -31252,16 +31252,16 @@ var require_dist = __commonJS({
             // Adds unescaped raw text
             // `value` text
             raw(value) {
-              var child;
-              child = new XMLRaw2(this, value);
-              this.children.push(child);
+              var child2;
+              child2 = new XMLRaw2(this, value);
+              this.children.push(child2);
               return this;
             }
             // Adds a dummy node
             dummy() {
-              var child;
-              child = new XMLDummy2(this);
-              return child;
+              var child2;
+              child2 = new XMLDummy2(this);
+              return child2;
             }
             // Adds a processing instruction
             // `target` instruction target
@@ -31279,7 +31279,7 @@ var require_dist = __commonJS({
                   insTarget = target[j];
                   this.instruction(insTarget);
                 }
-              } else if (isObject3(target)) {
+              } else if (isObject4(target)) {
                 for (insTarget in target) {
                   if (!hasProp.call(target, insTarget)) continue;
                   insValue = target[insTarget];
@@ -31337,21 +31337,21 @@ var require_dist = __commonJS({
             // `pubID` the public identifier of the external subset
             // `sysID` the system identifier of the external subset
             dtd(pubID, sysID) {
-              var child, doc, doctype, i2, j, k, len, len1, ref1, ref2;
+              var child2, doc, doctype, i2, j, k, len, len1, ref1, ref2;
               doc = this.document();
               doctype = new XMLDocType2(doc, pubID, sysID);
               ref1 = doc.children;
               for (i2 = j = 0, len = ref1.length; j < len; i2 = ++j) {
-                child = ref1[i2];
-                if (child.type === NodeType2.DocType) {
+                child2 = ref1[i2];
+                if (child2.type === NodeType2.DocType) {
                   doc.children[i2] = doctype;
                   return doctype;
                 }
               }
               ref2 = doc.children;
               for (i2 = k = 0, len1 = ref2.length; k < len1; i2 = ++k) {
-                child = ref2[i2];
-                if (child.isRoot) {
+                child2 = ref2[i2];
+                if (child2.isRoot) {
                   doc.children.splice(i2, 0, doctype);
                   return doctype;
                 }
@@ -31368,27 +31368,27 @@ var require_dist = __commonJS({
             }
             // Gets the root node
             root() {
-              var node;
-              node = this;
-              while (node) {
-                if (node.type === NodeType2.Document) {
-                  return node.rootObject;
-                } else if (node.isRoot) {
-                  return node;
+              var node2;
+              node2 = this;
+              while (node2) {
+                if (node2.type === NodeType2.Document) {
+                  return node2.rootObject;
+                } else if (node2.isRoot) {
+                  return node2;
                 } else {
-                  node = node.parent;
+                  node2 = node2.parent;
                 }
               }
             }
             // Gets the node representing the XML document
             document() {
-              var node;
-              node = this;
-              while (node) {
-                if (node.type === NodeType2.Document) {
-                  return node;
+              var node2;
+              node2 = this;
+              while (node2) {
+                if (node2.type === NodeType2.Document) {
+                  return node2;
                 } else {
-                  node = node.parent;
+                  node2 = node2.parent;
                 }
               }
             }
@@ -31417,7 +31417,7 @@ var require_dist = __commonJS({
             // Imports cloned root from another XML document
             // `doc` the XML document to insert nodes from
             importDocument(doc) {
-              var child, clonedRoot, j, len, ref1;
+              var child2, clonedRoot, j, len, ref1;
               clonedRoot = doc.root().clone();
               clonedRoot.parent = this;
               clonedRoot.isRoot = false;
@@ -31429,9 +31429,9 @@ var require_dist = __commonJS({
                 if (this.children) {
                   ref1 = this.children;
                   for (j = 0, len = ref1.length; j < len; j++) {
-                    child = ref1[j];
-                    if (child.type === NodeType2.DocType) {
-                      child.name = clonedRoot.name;
+                    child2 = ref1[j];
+                    if (child2.type === NodeType2.DocType) {
+                      child2.name = clonedRoot.name;
                       break;
                     }
                   }
@@ -31585,16 +31585,16 @@ var require_dist = __commonJS({
             lookupNamespaceURI(prefix) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            isEqualNode(node) {
+            isEqualNode(node2) {
               var i2, j, ref1;
-              if (node.nodeType !== this.nodeType) {
+              if (node2.nodeType !== this.nodeType) {
                 return false;
               }
-              if (node.children.length !== this.children.length) {
+              if (node2.children.length !== this.children.length) {
                 return false;
               }
               for (i2 = j = 0, ref1 = this.children.length - 1; 0 <= ref1 ? j <= ref1 : j >= ref1; i2 = 0 <= ref1 ? ++j : --j) {
-                if (!this.children[i2].isEqualNode(node.children[i2])) {
+                if (!this.children[i2].isEqualNode(node2.children[i2])) {
                   return false;
                 }
               }
@@ -31619,15 +31619,15 @@ var require_dist = __commonJS({
             }
             // An object A is called a descendant of an object B, if either A is 
             // a child of B or A is a child of an object C that is a descendant of B.
-            isDescendant(node) {
-              var child, isDescendantChild, j, len, ref1;
+            isDescendant(node2) {
+              var child2, isDescendantChild, j, len, ref1;
               ref1 = this.children;
               for (j = 0, len = ref1.length; j < len; j++) {
-                child = ref1[j];
-                if (node === child) {
+                child2 = ref1[j];
+                if (node2 === child2) {
                   return true;
                 }
-                isDescendantChild = child.isDescendant(node);
+                isDescendantChild = child2.isDescendant(node2);
                 if (isDescendantChild) {
                   return true;
                 }
@@ -31636,14 +31636,14 @@ var require_dist = __commonJS({
             }
             // An object A is called an ancestor of an object B if and only if
             // B is a descendant of A.
-            isAncestor(node) {
-              return node.isDescendant(this);
+            isAncestor(node2) {
+              return node2.isDescendant(this);
             }
             // An object A is preceding an object B if A and B are in the 
             // same tree and A comes before B in tree order.
-            isPreceding(node) {
+            isPreceding(node2) {
               var nodePos, thisPos;
-              nodePos = this.treePosition(node);
+              nodePos = this.treePosition(node2);
               thisPos = this.treePosition(this);
               if (nodePos === -1 || thisPos === -1) {
                 return false;
@@ -31653,9 +31653,9 @@ var require_dist = __commonJS({
             }
             // An object A is folllowing an object B if A and B are in the 
             // same tree and A comes after B in tree order.
-            isFollowing(node) {
+            isFollowing(node2) {
               var nodePos, thisPos;
-              nodePos = this.treePosition(node);
+              nodePos = this.treePosition(node2);
               thisPos = this.treePosition(this);
               if (nodePos === -1 || thisPos === -1) {
                 return false;
@@ -31665,13 +31665,13 @@ var require_dist = __commonJS({
             }
             // Returns the preorder position of the given node in the tree, or -1
             // if the node is not in the tree.
-            treePosition(node) {
+            treePosition(node2) {
               var found, pos;
               pos = 0;
               found = false;
               this.foreachTreeNode(this.document(), function(childNode) {
                 pos++;
-                if (!found && childNode === node) {
+                if (!found && childNode === node2) {
                   return found = true;
                 }
               });
@@ -31682,16 +31682,16 @@ var require_dist = __commonJS({
               }
             }
             // Depth-first preorder traversal through the XML tree
-            foreachTreeNode(node, func) {
-              var child, j, len, ref1, res;
-              node || (node = this.document());
-              ref1 = node.children;
+            foreachTreeNode(node2, func) {
+              var child2, j, len, ref1, res;
+              node2 || (node2 = this.document());
+              ref1 = node2.children;
               for (j = 0, len = ref1.length; j < len; j++) {
-                child = ref1[j];
-                if (res = func(child)) {
+                child2 = ref1[j];
+                if (res = func(child2)) {
                   return res;
                 } else {
-                  res = this.foreachTreeNode(child, func);
+                  res = this.foreachTreeNode(child2, func);
                   if (res) {
                     return res;
                   }
@@ -31758,14 +31758,14 @@ var require_dist = __commonJS({
           });
           Object.defineProperty(XMLNode2.prototype, "textContent", {
             get: function() {
-              var child, j, len, ref1, str4;
+              var child2, j, len, ref1, str4;
               if (this.nodeType === NodeType2.Element || this.nodeType === NodeType2.DocumentFragment) {
                 str4 = "";
                 ref1 = this.children;
                 for (j = 0, len = ref1.length; j < len; j++) {
-                  child = ref1[j];
-                  if (child.textContent) {
-                    str4 += child.textContent;
+                  child2 = ref1[j];
+                  if (child2.textContent) {
+                    str4 += child2.textContent;
                   }
                 }
                 return str4;
@@ -32102,7 +32102,7 @@ var require_dist = __commonJS({
           // `node` current node
           // `options` writer options
           // `level` current indentation level
-          indent(node, options, level) {
+          indent(node2, options, level) {
             var indentLevel;
             if (!options.pretty || options.suppressPrettyCount) {
               return "";
@@ -32118,7 +32118,7 @@ var require_dist = __commonJS({
           // `node` current node
           // `options` writer options
           // `level` current indentation level
-          endline(node, options, level) {
+          endline(node2, options, level) {
             if (!options.pretty || options.suppressPrettyCount) {
               return "";
             } else {
@@ -32136,101 +32136,101 @@ var require_dist = __commonJS({
             this.closeAttribute(att, options, level);
             return r;
           }
-          cdata(node, options, level) {
+          cdata(node2, options, level) {
             var r;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level) + "<![CDATA[";
+            r = this.indent(node2, options, level) + "<![CDATA[";
             options.state = WriterState2.InsideTag;
-            r += node.value;
+            r += node2.value;
             options.state = WriterState2.CloseTag;
-            r += "]]>" + this.endline(node, options, level);
+            r += "]]>" + this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          comment(node, options, level) {
+          comment(node2, options, level) {
             var r;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level) + "<!-- ";
+            r = this.indent(node2, options, level) + "<!-- ";
             options.state = WriterState2.InsideTag;
-            r += node.value;
+            r += node2.value;
             options.state = WriterState2.CloseTag;
-            r += " -->" + this.endline(node, options, level);
+            r += " -->" + this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          declaration(node, options, level) {
+          declaration(node2, options, level) {
             var r;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level) + "<?xml";
+            r = this.indent(node2, options, level) + "<?xml";
             options.state = WriterState2.InsideTag;
-            r += ' version="' + node.version + '"';
-            if (node.encoding != null) {
-              r += ' encoding="' + node.encoding + '"';
+            r += ' version="' + node2.version + '"';
+            if (node2.encoding != null) {
+              r += ' encoding="' + node2.encoding + '"';
             }
-            if (node.standalone != null) {
-              r += ' standalone="' + node.standalone + '"';
+            if (node2.standalone != null) {
+              r += ' standalone="' + node2.standalone + '"';
             }
             options.state = WriterState2.CloseTag;
             r += options.spaceBeforeSlash + "?>";
-            r += this.endline(node, options, level);
+            r += this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          docType(node, options, level) {
-            var child, i2, len1, r, ref;
+          docType(node2, options, level) {
+            var child2, i2, len1, r, ref;
             level || (level = 0);
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level);
-            r += "<!DOCTYPE " + node.root().name;
-            if (node.pubID && node.sysID) {
-              r += ' PUBLIC "' + node.pubID + '" "' + node.sysID + '"';
-            } else if (node.sysID) {
-              r += ' SYSTEM "' + node.sysID + '"';
+            r = this.indent(node2, options, level);
+            r += "<!DOCTYPE " + node2.root().name;
+            if (node2.pubID && node2.sysID) {
+              r += ' PUBLIC "' + node2.pubID + '" "' + node2.sysID + '"';
+            } else if (node2.sysID) {
+              r += ' SYSTEM "' + node2.sysID + '"';
             }
-            if (node.children.length > 0) {
+            if (node2.children.length > 0) {
               r += " [";
-              r += this.endline(node, options, level);
+              r += this.endline(node2, options, level);
               options.state = WriterState2.InsideTag;
-              ref = node.children;
+              ref = node2.children;
               for (i2 = 0, len1 = ref.length; i2 < len1; i2++) {
-                child = ref[i2];
-                r += this.writeChildNode(child, options, level + 1);
+                child2 = ref[i2];
+                r += this.writeChildNode(child2, options, level + 1);
               }
               options.state = WriterState2.CloseTag;
               r += "]";
             }
             options.state = WriterState2.CloseTag;
             r += options.spaceBeforeSlash + ">";
-            r += this.endline(node, options, level);
+            r += this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          element(node, options, level) {
-            var att, attLen, child, childNodeCount, firstChildNode, i2, j, len, len1, len2, name, prettySuppressed, r, ratt, ref, ref1, ref2, ref3, rline;
+          element(node2, options, level) {
+            var att, attLen, child2, childNodeCount, firstChildNode, i2, j, len, len1, len2, name, prettySuppressed, r, ratt, ref, ref1, ref2, ref3, rline;
             level || (level = 0);
             prettySuppressed = false;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level) + "<" + node.name;
+            r = this.indent(node2, options, level) + "<" + node2.name;
             if (options.pretty && options.width > 0) {
               len = r.length;
-              ref = node.attribs;
+              ref = node2.attribs;
               for (name in ref) {
                 if (!hasProp.call(ref, name)) continue;
                 att = ref[name];
                 ratt = this.attribute(att, options, level);
                 attLen = ratt.length;
                 if (len + attLen > options.width) {
-                  rline = this.indent(node, options, level + 1) + ratt;
-                  r += this.endline(node, options, level) + rline;
+                  rline = this.indent(node2, options, level + 1) + ratt;
+                  r += this.endline(node2, options, level) + rline;
                   len = rline.length;
                 } else {
                   rline = " " + ratt;
@@ -32239,25 +32239,25 @@ var require_dist = __commonJS({
                 }
               }
             } else {
-              ref1 = node.attribs;
+              ref1 = node2.attribs;
               for (name in ref1) {
                 if (!hasProp.call(ref1, name)) continue;
                 att = ref1[name];
                 r += this.attribute(att, options, level);
               }
             }
-            childNodeCount = node.children.length;
-            firstChildNode = childNodeCount === 0 ? null : node.children[0];
-            if (childNodeCount === 0 || node.children.every(function(e) {
+            childNodeCount = node2.children.length;
+            firstChildNode = childNodeCount === 0 ? null : node2.children[0];
+            if (childNodeCount === 0 || node2.children.every(function(e) {
               return (e.type === NodeType2.Text || e.type === NodeType2.Raw || e.type === NodeType2.CData) && e.value === "";
             })) {
               if (options.allowEmpty) {
                 r += ">";
                 options.state = WriterState2.CloseTag;
-                r += "</" + node.name + ">" + this.endline(node, options, level);
+                r += "</" + node2.name + ">" + this.endline(node2, options, level);
               } else {
                 options.state = WriterState2.CloseTag;
-                r += options.spaceBeforeSlash + "/>" + this.endline(node, options, level);
+                r += options.spaceBeforeSlash + "/>" + this.endline(node2, options, level);
               }
             } else if (options.pretty && childNodeCount === 1 && (firstChildNode.type === NodeType2.Text || firstChildNode.type === NodeType2.Raw || firstChildNode.type === NodeType2.CData) && firstChildNode.value != null) {
               r += ">";
@@ -32268,195 +32268,195 @@ var require_dist = __commonJS({
               options.suppressPrettyCount--;
               prettySuppressed = false;
               options.state = WriterState2.CloseTag;
-              r += "</" + node.name + ">" + this.endline(node, options, level);
+              r += "</" + node2.name + ">" + this.endline(node2, options, level);
             } else {
               if (options.dontPrettyTextNodes) {
-                ref2 = node.children;
+                ref2 = node2.children;
                 for (i2 = 0, len1 = ref2.length; i2 < len1; i2++) {
-                  child = ref2[i2];
-                  if ((child.type === NodeType2.Text || child.type === NodeType2.Raw || child.type === NodeType2.CData) && child.value != null) {
+                  child2 = ref2[i2];
+                  if ((child2.type === NodeType2.Text || child2.type === NodeType2.Raw || child2.type === NodeType2.CData) && child2.value != null) {
                     options.suppressPrettyCount++;
                     prettySuppressed = true;
                     break;
                   }
                 }
               }
-              r += ">" + this.endline(node, options, level);
+              r += ">" + this.endline(node2, options, level);
               options.state = WriterState2.InsideTag;
-              ref3 = node.children;
+              ref3 = node2.children;
               for (j = 0, len2 = ref3.length; j < len2; j++) {
-                child = ref3[j];
-                r += this.writeChildNode(child, options, level + 1);
+                child2 = ref3[j];
+                r += this.writeChildNode(child2, options, level + 1);
               }
               options.state = WriterState2.CloseTag;
-              r += this.indent(node, options, level) + "</" + node.name + ">";
+              r += this.indent(node2, options, level) + "</" + node2.name + ">";
               if (prettySuppressed) {
                 options.suppressPrettyCount--;
               }
-              r += this.endline(node, options, level);
+              r += this.endline(node2, options, level);
               options.state = WriterState2.None;
             }
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          writeChildNode(node, options, level) {
-            switch (node.type) {
+          writeChildNode(node2, options, level) {
+            switch (node2.type) {
               case NodeType2.CData:
-                return this.cdata(node, options, level);
+                return this.cdata(node2, options, level);
               case NodeType2.Comment:
-                return this.comment(node, options, level);
+                return this.comment(node2, options, level);
               case NodeType2.Element:
-                return this.element(node, options, level);
+                return this.element(node2, options, level);
               case NodeType2.Raw:
-                return this.raw(node, options, level);
+                return this.raw(node2, options, level);
               case NodeType2.Text:
-                return this.text(node, options, level);
+                return this.text(node2, options, level);
               case NodeType2.ProcessingInstruction:
-                return this.processingInstruction(node, options, level);
+                return this.processingInstruction(node2, options, level);
               case NodeType2.Dummy:
                 return "";
               case NodeType2.Declaration:
-                return this.declaration(node, options, level);
+                return this.declaration(node2, options, level);
               case NodeType2.DocType:
-                return this.docType(node, options, level);
+                return this.docType(node2, options, level);
               case NodeType2.AttributeDeclaration:
-                return this.dtdAttList(node, options, level);
+                return this.dtdAttList(node2, options, level);
               case NodeType2.ElementDeclaration:
-                return this.dtdElement(node, options, level);
+                return this.dtdElement(node2, options, level);
               case NodeType2.EntityDeclaration:
-                return this.dtdEntity(node, options, level);
+                return this.dtdEntity(node2, options, level);
               case NodeType2.NotationDeclaration:
-                return this.dtdNotation(node, options, level);
+                return this.dtdNotation(node2, options, level);
               default:
-                throw new Error("Unknown XML node type: " + node.constructor.name);
+                throw new Error("Unknown XML node type: " + node2.constructor.name);
             }
           }
-          processingInstruction(node, options, level) {
+          processingInstruction(node2, options, level) {
             var r;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level) + "<?";
+            r = this.indent(node2, options, level) + "<?";
             options.state = WriterState2.InsideTag;
-            r += node.target;
-            if (node.value) {
-              r += " " + node.value;
+            r += node2.target;
+            if (node2.value) {
+              r += " " + node2.value;
             }
             options.state = WriterState2.CloseTag;
             r += options.spaceBeforeSlash + "?>";
-            r += this.endline(node, options, level);
+            r += this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          raw(node, options, level) {
+          raw(node2, options, level) {
             var r;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level);
+            r = this.indent(node2, options, level);
             options.state = WriterState2.InsideTag;
-            r += node.value;
+            r += node2.value;
             options.state = WriterState2.CloseTag;
-            r += this.endline(node, options, level);
+            r += this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          text(node, options, level) {
+          text(node2, options, level) {
             var r;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level);
+            r = this.indent(node2, options, level);
             options.state = WriterState2.InsideTag;
-            r += node.value;
+            r += node2.value;
             options.state = WriterState2.CloseTag;
-            r += this.endline(node, options, level);
+            r += this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          dtdAttList(node, options, level) {
+          dtdAttList(node2, options, level) {
             var r;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level) + "<!ATTLIST";
+            r = this.indent(node2, options, level) + "<!ATTLIST";
             options.state = WriterState2.InsideTag;
-            r += " " + node.elementName + " " + node.attributeName + " " + node.attributeType;
-            if (node.defaultValueType !== "#DEFAULT") {
-              r += " " + node.defaultValueType;
+            r += " " + node2.elementName + " " + node2.attributeName + " " + node2.attributeType;
+            if (node2.defaultValueType !== "#DEFAULT") {
+              r += " " + node2.defaultValueType;
             }
-            if (node.defaultValue) {
-              r += ' "' + node.defaultValue + '"';
+            if (node2.defaultValue) {
+              r += ' "' + node2.defaultValue + '"';
             }
             options.state = WriterState2.CloseTag;
-            r += options.spaceBeforeSlash + ">" + this.endline(node, options, level);
+            r += options.spaceBeforeSlash + ">" + this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          dtdElement(node, options, level) {
+          dtdElement(node2, options, level) {
             var r;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level) + "<!ELEMENT";
+            r = this.indent(node2, options, level) + "<!ELEMENT";
             options.state = WriterState2.InsideTag;
-            r += " " + node.name + " " + node.value;
+            r += " " + node2.name + " " + node2.value;
             options.state = WriterState2.CloseTag;
-            r += options.spaceBeforeSlash + ">" + this.endline(node, options, level);
+            r += options.spaceBeforeSlash + ">" + this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          dtdEntity(node, options, level) {
+          dtdEntity(node2, options, level) {
             var r;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level) + "<!ENTITY";
+            r = this.indent(node2, options, level) + "<!ENTITY";
             options.state = WriterState2.InsideTag;
-            if (node.pe) {
+            if (node2.pe) {
               r += " %";
             }
-            r += " " + node.name;
-            if (node.value) {
-              r += ' "' + node.value + '"';
+            r += " " + node2.name;
+            if (node2.value) {
+              r += ' "' + node2.value + '"';
             } else {
-              if (node.pubID && node.sysID) {
-                r += ' PUBLIC "' + node.pubID + '" "' + node.sysID + '"';
-              } else if (node.sysID) {
-                r += ' SYSTEM "' + node.sysID + '"';
+              if (node2.pubID && node2.sysID) {
+                r += ' PUBLIC "' + node2.pubID + '" "' + node2.sysID + '"';
+              } else if (node2.sysID) {
+                r += ' SYSTEM "' + node2.sysID + '"';
               }
-              if (node.nData) {
-                r += " NDATA " + node.nData;
+              if (node2.nData) {
+                r += " NDATA " + node2.nData;
               }
             }
             options.state = WriterState2.CloseTag;
-            r += options.spaceBeforeSlash + ">" + this.endline(node, options, level);
+            r += options.spaceBeforeSlash + ">" + this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          dtdNotation(node, options, level) {
+          dtdNotation(node2, options, level) {
             var r;
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level) + "<!NOTATION";
+            r = this.indent(node2, options, level) + "<!NOTATION";
             options.state = WriterState2.InsideTag;
-            r += " " + node.name;
-            if (node.pubID && node.sysID) {
-              r += ' PUBLIC "' + node.pubID + '" "' + node.sysID + '"';
-            } else if (node.pubID) {
-              r += ' PUBLIC "' + node.pubID + '"';
-            } else if (node.sysID) {
-              r += ' SYSTEM "' + node.sysID + '"';
+            r += " " + node2.name;
+            if (node2.pubID && node2.sysID) {
+              r += ' PUBLIC "' + node2.pubID + '" "' + node2.sysID + '"';
+            } else if (node2.pubID) {
+              r += ' PUBLIC "' + node2.pubID + '"';
+            } else if (node2.sysID) {
+              r += ' SYSTEM "' + node2.sysID + '"';
             }
             options.state = WriterState2.CloseTag;
-            r += options.spaceBeforeSlash + ">" + this.endline(node, options, level);
+            r += options.spaceBeforeSlash + ">" + this.endline(node2, options, level);
             options.state = WriterState2.None;
-            this.closeNode(node, options, level);
+            this.closeNode(node2, options, level);
             return r;
           }
-          openNode(node, options, level) {
+          openNode(node2, options, level) {
           }
-          closeNode(node, options, level) {
+          closeNode(node2, options, level) {
           }
           openAttribute(att, options, level) {
           }
@@ -32486,13 +32486,13 @@ var require_dist = __commonJS({
             super(options);
           }
           document(doc, options) {
-            var child, i2, len, r, ref;
+            var child2, i2, len, r, ref;
             options = this.filterOptions(options);
             r = "";
             ref = doc.children;
             for (i2 = 0, len = ref.length; i2 < len; i2++) {
-              child = ref[i2];
-              r += this.writeChildNode(child, options, 0);
+              child2 = ref[i2];
+              r += this.writeChildNode(child2, options, 0);
             }
             if (options.pretty && r.slice(-options.newline.length) === options.newline) {
               r = r.slice(0, -options.newline.length);
@@ -32626,7 +32626,7 @@ var require_dist = __commonJS({
             normalizeDocument() {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            renameNode(node, namespaceURI, qualifiedName) {
+            renameNode(node2, namespaceURI, qualifiedName) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
             // DOM level 4 functions to be implemented later
@@ -32651,12 +32651,12 @@ var require_dist = __commonJS({
           });
           Object.defineProperty(XMLDocument2.prototype, "doctype", {
             get: function() {
-              var child, i2, len, ref;
+              var child2, i2, len, ref;
               ref = this.children;
               for (i2 = 0, len = ref.length; i2 < len; i2++) {
-                child = ref[i2];
-                if (child.type === NodeType2.DocType) {
-                  return child;
+                child2 = ref[i2];
+                if (child2.type === NodeType2.DocType) {
+                  return child2;
                 }
               }
               return null;
@@ -32740,8 +32740,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDocumentCB) return XMLDocumentCB.exports;
       hasRequiredXMLDocumentCB = 1;
       (function() {
-        var NodeType2, WriterState2, XMLAttribute2, XMLCData2, XMLComment2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLDeclaration2, XMLDocType2, XMLDocument2, XMLElement2, XMLProcessingInstruction2, XMLRaw2, XMLStringWriter2, XMLStringifier2, XMLText2, getValue, isFunction, isObject3, isPlainObject, hasProp = {}.hasOwnProperty;
-        ({ isObject: isObject3, isFunction, isPlainObject, getValue } = requireUtility());
+        var NodeType2, WriterState2, XMLAttribute2, XMLCData2, XMLComment2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLDeclaration2, XMLDocType2, XMLDocument2, XMLElement2, XMLProcessingInstruction2, XMLRaw2, XMLStringWriter2, XMLStringifier2, XMLText2, getValue, isFunction, isObject4, isPlainObject, hasProp = {}.hasOwnProperty;
+        ({ isObject: isObject4, isFunction, isPlainObject, getValue } = requireUtility());
         NodeType2 = requireNodeType();
         XMLDocument2 = requireXMLDocument();
         XMLElement2 = requireXMLElement();
@@ -32811,45 +32811,45 @@ var require_dist = __commonJS({
           }
           // Creates a child element node from the given XMLNode
           // `node` the child node
-          createChildNode(node) {
-            var att, attName, attributes, child, i2, len, ref, ref1;
-            switch (node.type) {
+          createChildNode(node2) {
+            var att, attName, attributes, child2, i2, len, ref, ref1;
+            switch (node2.type) {
               case NodeType2.CData:
-                this.cdata(node.value);
+                this.cdata(node2.value);
                 break;
               case NodeType2.Comment:
-                this.comment(node.value);
+                this.comment(node2.value);
                 break;
               case NodeType2.Element:
                 attributes = {};
-                ref = node.attribs;
+                ref = node2.attribs;
                 for (attName in ref) {
                   if (!hasProp.call(ref, attName)) continue;
                   att = ref[attName];
                   attributes[attName] = att.value;
                 }
-                this.node(node.name, attributes);
+                this.node(node2.name, attributes);
                 break;
               case NodeType2.Dummy:
                 this.dummy();
                 break;
               case NodeType2.Raw:
-                this.raw(node.value);
+                this.raw(node2.value);
                 break;
               case NodeType2.Text:
-                this.text(node.value);
+                this.text(node2.value);
                 break;
               case NodeType2.ProcessingInstruction:
-                this.instruction(node.target, node.value);
+                this.instruction(node2.target, node2.value);
                 break;
               default:
-                throw new Error("This XML node type is not supported in a JS object: " + node.constructor.name);
+                throw new Error("This XML node type is not supported in a JS object: " + node2.constructor.name);
             }
-            ref1 = node.children;
+            ref1 = node2.children;
             for (i2 = 0, len = ref1.length; i2 < len; i2++) {
-              child = ref1[i2];
-              this.createChildNode(child);
-              if (child.type === NodeType2.Element) {
+              child2 = ref1[i2];
+              this.createChildNode(child2);
+              if (child2.type === NodeType2.Element) {
                 this.up();
               }
             }
@@ -32876,7 +32876,7 @@ var require_dist = __commonJS({
               attributes = {};
             }
             attributes = getValue(attributes);
-            if (!isObject3(attributes)) {
+            if (!isObject4(attributes)) {
               [text, attributes] = [attributes, text];
             }
             this.currentNode = new XMLElement2(this, name, attributes);
@@ -32894,11 +32894,11 @@ var require_dist = __commonJS({
           // `attributes` an object containing name/value pairs of attributes
           // `text` element text
           element(name, attributes, text) {
-            var child, i2, len, oldValidationFlag, ref, root;
+            var child2, i2, len, oldValidationFlag, ref, root;
             if (this.currentNode && this.currentNode.type === NodeType2.DocType) {
               this.dtdElement(...arguments);
             } else {
-              if (Array.isArray(name) || isObject3(name) || isFunction(name)) {
+              if (Array.isArray(name) || isObject4(name) || isFunction(name)) {
                 oldValidationFlag = this.options.noValidation;
                 this.options.noValidation = true;
                 root = new XMLDocument2(this.options).element("TEMP_ROOT");
@@ -32906,9 +32906,9 @@ var require_dist = __commonJS({
                 this.options.noValidation = oldValidationFlag;
                 ref = root.children;
                 for (i2 = 0, len = ref.length; i2 < len; i2++) {
-                  child = ref[i2];
-                  this.createChildNode(child);
-                  if (child.type === NodeType2.Element) {
+                  child2 = ref[i2];
+                  this.createChildNode(child2);
+                  if (child2.type === NodeType2.Element) {
                     this.up();
                   }
                 }
@@ -32929,7 +32929,7 @@ var require_dist = __commonJS({
             if (name != null) {
               name = getValue(name);
             }
-            if (isObject3(name)) {
+            if (isObject4(name)) {
               for (attName in name) {
                 if (!hasProp.call(name, attName)) continue;
                 attValue = name[attName];
@@ -32950,44 +32950,44 @@ var require_dist = __commonJS({
           // Creates a text node
           // `value` element text
           text(value) {
-            var node;
+            var node2;
             this.openCurrent();
-            node = new XMLText2(this, value);
-            this.onData(this.writer.text(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+            node2 = new XMLText2(this, value);
+            this.onData(this.writer.text(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             return this;
           }
           // Creates a CDATA node
           // `value` element text without CDATA delimiters
           cdata(value) {
-            var node;
+            var node2;
             this.openCurrent();
-            node = new XMLCData2(this, value);
-            this.onData(this.writer.cdata(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+            node2 = new XMLCData2(this, value);
+            this.onData(this.writer.cdata(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             return this;
           }
           // Creates a comment node
           // `value` comment text
           comment(value) {
-            var node;
+            var node2;
             this.openCurrent();
-            node = new XMLComment2(this, value);
-            this.onData(this.writer.comment(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+            node2 = new XMLComment2(this, value);
+            this.onData(this.writer.comment(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             return this;
           }
           // Adds unescaped raw text
           // `value` text
           raw(value) {
-            var node;
+            var node2;
             this.openCurrent();
-            node = new XMLRaw2(this, value);
-            this.onData(this.writer.raw(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+            node2 = new XMLRaw2(this, value);
+            this.onData(this.writer.raw(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             return this;
           }
           // Adds a processing instruction
           // `target` instruction target
           // `value` instruction value
           instruction(target, value) {
-            var i2, insTarget, insValue, len, node;
+            var i2, insTarget, insValue, len, node2;
             this.openCurrent();
             if (target != null) {
               target = getValue(target);
@@ -33000,7 +33000,7 @@ var require_dist = __commonJS({
                 insTarget = target[i2];
                 this.instruction(insTarget);
               }
-            } else if (isObject3(target)) {
+            } else if (isObject4(target)) {
               for (insTarget in target) {
                 if (!hasProp.call(target, insTarget)) continue;
                 insValue = target[insTarget];
@@ -33010,8 +33010,8 @@ var require_dist = __commonJS({
               if (isFunction(value)) {
                 value = value.apply();
               }
-              node = new XMLProcessingInstruction2(this, target, value);
-              this.onData(this.writer.processingInstruction(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+              node2 = new XMLProcessingInstruction2(this, target, value);
+              this.onData(this.writer.processingInstruction(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             }
             return this;
           }
@@ -33020,13 +33020,13 @@ var require_dist = __commonJS({
           // `encoding` Encoding declaration, e.g. UTF-8
           // `standalone` standalone document declaration: true or false
           declaration(version, encoding, standalone) {
-            var node;
+            var node2;
             this.openCurrent();
             if (this.documentStarted) {
               throw new Error("declaration() must be the first node.");
             }
-            node = new XMLDeclaration2(this, version, encoding, standalone);
-            this.onData(this.writer.declaration(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+            node2 = new XMLDeclaration2(this, version, encoding, standalone);
+            this.onData(this.writer.declaration(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             return this;
           }
           // Creates the document type declaration
@@ -33052,10 +33052,10 @@ var require_dist = __commonJS({
           // `name` element name
           // `value` element content (defaults to #PCDATA)
           dtdElement(name, value) {
-            var node;
+            var node2;
             this.openCurrent();
-            node = new XMLDTDElement2(this, name, value);
-            this.onData(this.writer.dtdElement(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+            node2 = new XMLDTDElement2(this, name, value);
+            this.onData(this.writer.dtdElement(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             return this;
           }
           // Creates an attribute declaration
@@ -33067,10 +33067,10 @@ var require_dist = __commonJS({
           // `defaultValue` default value of the attribute
           //                (only used for #FIXED or #DEFAULT)
           attList(elementName, attributeName, attributeType, defaultValueType, defaultValue) {
-            var node;
+            var node2;
             this.openCurrent();
-            node = new XMLDTDAttList2(this, elementName, attributeName, attributeType, defaultValueType, defaultValue);
-            this.onData(this.writer.dtdAttList(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+            node2 = new XMLDTDAttList2(this, elementName, attributeName, attributeType, defaultValueType, defaultValue);
+            this.onData(this.writer.dtdAttList(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             return this;
           }
           // Creates a general entity declaration
@@ -33080,10 +33080,10 @@ var require_dist = __commonJS({
           // `value.sysID` system identifier
           // `value.nData` notation declaration
           entity(name, value) {
-            var node;
+            var node2;
             this.openCurrent();
-            node = new XMLDTDEntity2(this, false, name, value);
-            this.onData(this.writer.dtdEntity(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+            node2 = new XMLDTDEntity2(this, false, name, value);
+            this.onData(this.writer.dtdEntity(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             return this;
           }
           // Creates a parameter entity declaration
@@ -33092,10 +33092,10 @@ var require_dist = __commonJS({
           // `value.pubID` public identifier
           // `value.sysID` system identifier
           pEntity(name, value) {
-            var node;
+            var node2;
             this.openCurrent();
-            node = new XMLDTDEntity2(this, true, name, value);
-            this.onData(this.writer.dtdEntity(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+            node2 = new XMLDTDEntity2(this, true, name, value);
+            this.onData(this.writer.dtdEntity(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             return this;
           }
           // Creates a NOTATION declaration
@@ -33104,10 +33104,10 @@ var require_dist = __commonJS({
           // `value.pubID` public identifier
           // `value.sysID` system identifier
           notation(name, value) {
-            var node;
+            var node2;
             this.openCurrent();
-            node = new XMLDTDNotation2(this, name, value);
-            this.onData(this.writer.dtdNotation(node, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
+            node2 = new XMLDTDNotation2(this, name, value);
+            this.onData(this.writer.dtdNotation(node2, this.writerOptions, this.currentLevel + 1), this.currentLevel + 1);
             return this;
           }
           // Gets the parent node
@@ -33145,59 +33145,59 @@ var require_dist = __commonJS({
           }
           // Writes the opening tag of the current node or the entire node if it has
           // no child nodes
-          openNode(node) {
+          openNode(node2) {
             var att, chunk, name, ref;
-            if (!node.isOpen) {
-              if (!this.root && this.currentLevel === 0 && node.type === NodeType2.Element) {
-                this.root = node;
+            if (!node2.isOpen) {
+              if (!this.root && this.currentLevel === 0 && node2.type === NodeType2.Element) {
+                this.root = node2;
               }
               chunk = "";
-              if (node.type === NodeType2.Element) {
+              if (node2.type === NodeType2.Element) {
                 this.writerOptions.state = WriterState2.OpenTag;
-                chunk = this.writer.indent(node, this.writerOptions, this.currentLevel) + "<" + node.name;
-                ref = node.attribs;
+                chunk = this.writer.indent(node2, this.writerOptions, this.currentLevel) + "<" + node2.name;
+                ref = node2.attribs;
                 for (name in ref) {
                   if (!hasProp.call(ref, name)) continue;
                   att = ref[name];
                   chunk += this.writer.attribute(att, this.writerOptions, this.currentLevel);
                 }
-                chunk += (node.children ? ">" : "/>") + this.writer.endline(node, this.writerOptions, this.currentLevel);
+                chunk += (node2.children ? ">" : "/>") + this.writer.endline(node2, this.writerOptions, this.currentLevel);
                 this.writerOptions.state = WriterState2.InsideTag;
               } else {
                 this.writerOptions.state = WriterState2.OpenTag;
-                chunk = this.writer.indent(node, this.writerOptions, this.currentLevel) + "<!DOCTYPE " + node.rootNodeName;
-                if (node.pubID && node.sysID) {
-                  chunk += ' PUBLIC "' + node.pubID + '" "' + node.sysID + '"';
-                } else if (node.sysID) {
-                  chunk += ' SYSTEM "' + node.sysID + '"';
+                chunk = this.writer.indent(node2, this.writerOptions, this.currentLevel) + "<!DOCTYPE " + node2.rootNodeName;
+                if (node2.pubID && node2.sysID) {
+                  chunk += ' PUBLIC "' + node2.pubID + '" "' + node2.sysID + '"';
+                } else if (node2.sysID) {
+                  chunk += ' SYSTEM "' + node2.sysID + '"';
                 }
-                if (node.children) {
+                if (node2.children) {
                   chunk += " [";
                   this.writerOptions.state = WriterState2.InsideTag;
                 } else {
                   this.writerOptions.state = WriterState2.CloseTag;
                   chunk += ">";
                 }
-                chunk += this.writer.endline(node, this.writerOptions, this.currentLevel);
+                chunk += this.writer.endline(node2, this.writerOptions, this.currentLevel);
               }
               this.onData(chunk, this.currentLevel);
-              return node.isOpen = true;
+              return node2.isOpen = true;
             }
           }
           // Writes the closing tag of the current node
-          closeNode(node) {
+          closeNode(node2) {
             var chunk;
-            if (!node.isClosed) {
+            if (!node2.isClosed) {
               chunk = "";
               this.writerOptions.state = WriterState2.CloseTag;
-              if (node.type === NodeType2.Element) {
-                chunk = this.writer.indent(node, this.writerOptions, this.currentLevel) + "</" + node.name + ">" + this.writer.endline(node, this.writerOptions, this.currentLevel);
+              if (node2.type === NodeType2.Element) {
+                chunk = this.writer.indent(node2, this.writerOptions, this.currentLevel) + "</" + node2.name + ">" + this.writer.endline(node2, this.writerOptions, this.currentLevel);
               } else {
-                chunk = this.writer.indent(node, this.writerOptions, this.currentLevel) + "]>" + this.writer.endline(node, this.writerOptions, this.currentLevel);
+                chunk = this.writer.indent(node2, this.writerOptions, this.currentLevel) + "]>" + this.writer.endline(node2, this.writerOptions, this.currentLevel);
               }
               this.writerOptions.state = WriterState2.None;
               this.onData(chunk, this.currentLevel);
-              return node.isClosed = true;
+              return node2.isClosed = true;
             }
           }
           // Called when a new chunk of XML is output
@@ -33320,85 +33320,85 @@ var require_dist = __commonJS({
             super(options);
             this.stream = stream;
           }
-          endline(node, options, level) {
-            if (node.isLastRootNode && options.state === WriterState2.CloseTag) {
+          endline(node2, options, level) {
+            if (node2.isLastRootNode && options.state === WriterState2.CloseTag) {
               return "";
             } else {
-              return super.endline(node, options, level);
+              return super.endline(node2, options, level);
             }
           }
           document(doc, options) {
-            var child, i2, j, k, len1, len2, ref, ref1, results2;
+            var child2, i2, j, k, len1, len2, ref, ref1, results2;
             ref = doc.children;
             for (i2 = j = 0, len1 = ref.length; j < len1; i2 = ++j) {
-              child = ref[i2];
-              child.isLastRootNode = i2 === doc.children.length - 1;
+              child2 = ref[i2];
+              child2.isLastRootNode = i2 === doc.children.length - 1;
             }
             options = this.filterOptions(options);
             ref1 = doc.children;
             results2 = [];
             for (k = 0, len2 = ref1.length; k < len2; k++) {
-              child = ref1[k];
-              results2.push(this.writeChildNode(child, options, 0));
+              child2 = ref1[k];
+              results2.push(this.writeChildNode(child2, options, 0));
             }
             return results2;
           }
-          cdata(node, options, level) {
-            return this.stream.write(super.cdata(node, options, level));
+          cdata(node2, options, level) {
+            return this.stream.write(super.cdata(node2, options, level));
           }
-          comment(node, options, level) {
-            return this.stream.write(super.comment(node, options, level));
+          comment(node2, options, level) {
+            return this.stream.write(super.comment(node2, options, level));
           }
-          declaration(node, options, level) {
-            return this.stream.write(super.declaration(node, options, level));
+          declaration(node2, options, level) {
+            return this.stream.write(super.declaration(node2, options, level));
           }
-          docType(node, options, level) {
-            var child, j, len1, ref;
+          docType(node2, options, level) {
+            var child2, j, len1, ref;
             level || (level = 0);
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            this.stream.write(this.indent(node, options, level));
-            this.stream.write("<!DOCTYPE " + node.root().name);
-            if (node.pubID && node.sysID) {
-              this.stream.write(' PUBLIC "' + node.pubID + '" "' + node.sysID + '"');
-            } else if (node.sysID) {
-              this.stream.write(' SYSTEM "' + node.sysID + '"');
+            this.stream.write(this.indent(node2, options, level));
+            this.stream.write("<!DOCTYPE " + node2.root().name);
+            if (node2.pubID && node2.sysID) {
+              this.stream.write(' PUBLIC "' + node2.pubID + '" "' + node2.sysID + '"');
+            } else if (node2.sysID) {
+              this.stream.write(' SYSTEM "' + node2.sysID + '"');
             }
-            if (node.children.length > 0) {
+            if (node2.children.length > 0) {
               this.stream.write(" [");
-              this.stream.write(this.endline(node, options, level));
+              this.stream.write(this.endline(node2, options, level));
               options.state = WriterState2.InsideTag;
-              ref = node.children;
+              ref = node2.children;
               for (j = 0, len1 = ref.length; j < len1; j++) {
-                child = ref[j];
-                this.writeChildNode(child, options, level + 1);
+                child2 = ref[j];
+                this.writeChildNode(child2, options, level + 1);
               }
               options.state = WriterState2.CloseTag;
               this.stream.write("]");
             }
             options.state = WriterState2.CloseTag;
             this.stream.write(options.spaceBeforeSlash + ">");
-            this.stream.write(this.endline(node, options, level));
+            this.stream.write(this.endline(node2, options, level));
             options.state = WriterState2.None;
-            return this.closeNode(node, options, level);
+            return this.closeNode(node2, options, level);
           }
-          element(node, options, level) {
-            var att, attLen, child, childNodeCount, firstChildNode, j, len, len1, name, r, ratt, ref, ref1, ref2, rline;
+          element(node2, options, level) {
+            var att, attLen, child2, childNodeCount, firstChildNode, j, len, len1, name, r, ratt, ref, ref1, ref2, rline;
             level || (level = 0);
-            this.openNode(node, options, level);
+            this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
-            r = this.indent(node, options, level) + "<" + node.name;
+            r = this.indent(node2, options, level) + "<" + node2.name;
             if (options.pretty && options.width > 0) {
               len = r.length;
-              ref = node.attribs;
+              ref = node2.attribs;
               for (name in ref) {
                 if (!hasProp.call(ref, name)) continue;
                 att = ref[name];
                 ratt = this.attribute(att, options, level);
                 attLen = ratt.length;
                 if (len + attLen > options.width) {
-                  rline = this.indent(node, options, level + 1) + ratt;
-                  r += this.endline(node, options, level) + rline;
+                  rline = this.indent(node2, options, level + 1) + ratt;
+                  r += this.endline(node2, options, level) + rline;
                   len = rline.length;
                 } else {
                   rline = " " + ratt;
@@ -33407,7 +33407,7 @@ var require_dist = __commonJS({
                 }
               }
             } else {
-              ref1 = node.attribs;
+              ref1 = node2.attribs;
               for (name in ref1) {
                 if (!hasProp.call(ref1, name)) continue;
                 att = ref1[name];
@@ -33415,15 +33415,15 @@ var require_dist = __commonJS({
               }
             }
             this.stream.write(r);
-            childNodeCount = node.children.length;
-            firstChildNode = childNodeCount === 0 ? null : node.children[0];
-            if (childNodeCount === 0 || node.children.every(function(e) {
+            childNodeCount = node2.children.length;
+            firstChildNode = childNodeCount === 0 ? null : node2.children[0];
+            if (childNodeCount === 0 || node2.children.every(function(e) {
               return (e.type === NodeType2.Text || e.type === NodeType2.Raw || e.type === NodeType2.CData) && e.value === "";
             })) {
               if (options.allowEmpty) {
                 this.stream.write(">");
                 options.state = WriterState2.CloseTag;
-                this.stream.write("</" + node.name + ">");
+                this.stream.write("</" + node2.name + ">");
               } else {
                 options.state = WriterState2.CloseTag;
                 this.stream.write(options.spaceBeforeSlash + "/>");
@@ -33435,42 +33435,42 @@ var require_dist = __commonJS({
               this.writeChildNode(firstChildNode, options, level + 1);
               options.suppressPrettyCount--;
               options.state = WriterState2.CloseTag;
-              this.stream.write("</" + node.name + ">");
+              this.stream.write("</" + node2.name + ">");
             } else {
-              this.stream.write(">" + this.endline(node, options, level));
+              this.stream.write(">" + this.endline(node2, options, level));
               options.state = WriterState2.InsideTag;
-              ref2 = node.children;
+              ref2 = node2.children;
               for (j = 0, len1 = ref2.length; j < len1; j++) {
-                child = ref2[j];
-                this.writeChildNode(child, options, level + 1);
+                child2 = ref2[j];
+                this.writeChildNode(child2, options, level + 1);
               }
               options.state = WriterState2.CloseTag;
-              this.stream.write(this.indent(node, options, level) + "</" + node.name + ">");
+              this.stream.write(this.indent(node2, options, level) + "</" + node2.name + ">");
             }
-            this.stream.write(this.endline(node, options, level));
+            this.stream.write(this.endline(node2, options, level));
             options.state = WriterState2.None;
-            return this.closeNode(node, options, level);
+            return this.closeNode(node2, options, level);
           }
-          processingInstruction(node, options, level) {
-            return this.stream.write(super.processingInstruction(node, options, level));
+          processingInstruction(node2, options, level) {
+            return this.stream.write(super.processingInstruction(node2, options, level));
           }
-          raw(node, options, level) {
-            return this.stream.write(super.raw(node, options, level));
+          raw(node2, options, level) {
+            return this.stream.write(super.raw(node2, options, level));
           }
-          text(node, options, level) {
-            return this.stream.write(super.text(node, options, level));
+          text(node2, options, level) {
+            return this.stream.write(super.text(node2, options, level));
           }
-          dtdAttList(node, options, level) {
-            return this.stream.write(super.dtdAttList(node, options, level));
+          dtdAttList(node2, options, level) {
+            return this.stream.write(super.dtdAttList(node2, options, level));
           }
-          dtdElement(node, options, level) {
-            return this.stream.write(super.dtdElement(node, options, level));
+          dtdElement(node2, options, level) {
+            return this.stream.write(super.dtdElement(node2, options, level));
           }
-          dtdEntity(node, options, level) {
-            return this.stream.write(super.dtdEntity(node, options, level));
+          dtdEntity(node2, options, level) {
+            return this.stream.write(super.dtdEntity(node2, options, level));
           }
-          dtdNotation(node, options, level) {
-            return this.stream.write(super.dtdNotation(node, options, level));
+          dtdNotation(node2, options, level) {
+            return this.stream.write(super.dtdNotation(node2, options, level));
           }
         };
       }).call(commonjsGlobal);
@@ -33706,8 +33706,8 @@ var require_dist = __commonJS({
        */
       buildNode(element) {
         element = super.buildNode(element);
-        _.forEach(this._children, (child) => {
-          child.build(element);
+        _.forEach(this._children, (child2) => {
+          child2.build(element);
         });
         return element;
       }
@@ -34734,7 +34734,7 @@ function parseDockerConfig(text, path) {
   const bad = (field2, why) => {
     throw new InputError("INVALID_REGISTRY_AUTH_FILE", `${path}: ${field2} ${why}`, { value: path });
   };
-  const isObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+  const isObject4 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
   if (text.trim() === "") return { auths: {}, credHelpers: {} };
   let raw;
   try {
@@ -34742,12 +34742,12 @@ function parseDockerConfig(text, path) {
   } catch {
     return bad("the file", "is not JSON");
   }
-  if (!isObject3(raw)) return bad("the file", "is not a JSON object");
+  if (!isObject4(raw)) return bad("the file", "is not a JSON object");
   const auths = {};
   if (raw.auths !== void 0 && raw.auths !== null) {
-    if (!isObject3(raw.auths)) bad("auths", "is not an object");
+    if (!isObject4(raw.auths)) bad("auths", "is not an object");
     for (const [key, entry] of Object.entries(raw.auths)) {
-      if (!isObject3(entry)) bad(`auths[${JSON.stringify(key)}]`, "is not an object");
+      if (!isObject4(entry)) bad(`auths[${JSON.stringify(key)}]`, "is not an object");
       const out = {};
       for (const field2 of ENTRY_FIELDS) {
         const v = entry[field2];
@@ -34760,7 +34760,7 @@ function parseDockerConfig(text, path) {
   }
   const credHelpers = {};
   if (raw.credHelpers !== void 0 && raw.credHelpers !== null) {
-    if (!isObject3(raw.credHelpers)) bad("credHelpers", "is not an object");
+    if (!isObject4(raw.credHelpers)) bad("credHelpers", "is not an object");
     for (const [key, helper] of Object.entries(raw.credHelpers)) {
       if (typeof helper !== "string" || !HELPER_NAME.test(helper)) bad(`credHelpers[${JSON.stringify(key)}]`, "is not a credential helper name");
       Object.defineProperty(credHelpers, key, { value: helper, enumerable: true });
@@ -34800,7 +34800,7 @@ function fromEntry(entry) {
 }
 function fromHelper(helper, registry) {
   return new Promise((resolve13) => {
-    const child = execFile(`docker-credential-${helper}`, ["get"], { timeout: 1e4 }, (err, stdout) => {
+    const child2 = execFile(`docker-credential-${helper}`, ["get"], { timeout: 1e4 }, (err, stdout) => {
       if (err) return resolve13(void 0);
       try {
         const parsed = JSON.parse(stdout);
@@ -34812,7 +34812,7 @@ function fromHelper(helper, registry) {
         resolve13(void 0);
       }
     });
-    child.stdin?.end(DOCKER_HUB_KEYS.includes(registry) ? "https://index.docker.io/v1/" : registry);
+    child2.stdin?.end(DOCKER_HUB_KEYS.includes(registry) ? "https://index.docker.io/v1/" : registry);
   });
 }
 async function lookupCredential(registry, env = process.env) {
@@ -35256,7 +35256,7 @@ function canonicalHost(url) {
   return `${url.hostname.toLowerCase()}:${url.port || (url.protocol === "http:" ? "80" : "443")}`;
 }
 function checkRealm(realm, ctx) {
-  const refuse = (why) => {
+  const refuse2 = (why) => {
     throw new RegistryError("REFUSED", `the registry asked for a token from ${JSON.stringify(realm.slice(0, 200))}, which ${why}; no credentials were sent`, {
       value: ctx.registry.host
     });
@@ -35265,18 +35265,18 @@ function checkRealm(realm, ctx) {
   try {
     url = new URL(realm);
   } catch {
-    return refuse("is not a URL");
+    return refuse2("is not a URL");
   }
-  if (url.username !== "" || url.password !== "") refuse("carries credentials of its own");
+  if (url.username !== "" || url.password !== "") refuse2("carries credentials of its own");
   if (url.protocol === "http:") {
-    if (ctx.registry.protocol !== "http:") refuse("is plain http for a registry reached over https");
-    if (!ctx.plainHttp(url.host)) refuse("is plain http to a host vouch only reaches over https");
+    if (ctx.registry.protocol !== "http:") refuse2("is plain http for a registry reached over https");
+    if (!ctx.plainHttp(url.host)) refuse2("is plain http to a host vouch only reaches over https");
   } else if (url.protocol !== "https:") {
-    refuse("is neither https nor http");
+    refuse2("is neither https nor http");
   }
   if (canonicalHost(url) === canonicalHost(ctx.registry)) return url;
   if (isInternal(url.hostname) && !(isLoopbackHost(url.host) && isLoopbackHost(ctx.registry.host))) {
-    refuse("is a loopback, private or link-local address other than the registry");
+    refuse2("is a loopback, private or link-local address other than the registry");
   }
   return url;
 }
@@ -35305,10 +35305,10 @@ function invalid2(text, why) {
 function splitTagDigest(rest, text) {
   let name = rest;
   let digest;
-  const at = name.indexOf("@");
-  if (at !== -1) {
-    digest = name.slice(at + 1);
-    name = name.slice(0, at);
+  const at2 = name.indexOf("@");
+  if (at2 !== -1) {
+    digest = name.slice(at2 + 1);
+    name = name.slice(0, at2);
     if (!DIGEST2.test(digest)) throw invalid2(text, `digest must look like sha256:<64 hex characters>`);
   }
   let tag;
@@ -35370,14 +35370,14 @@ var init_reference = __esm({
 
 // src/oci/token.ts
 function parseTokenResponse(bytes, describe) {
-  let body;
+  let body2;
   try {
-    body = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    body2 = JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch {
     throw new RegistryError("BAD_RESPONSE", `${describe}: the answer is not JSON`, { value: describe });
   }
-  const fields = typeof body === "object" && body !== null && !Array.isArray(body) ? body : {};
-  const token = [fields.token, fields.access_token].find((t) => typeof t === "string" && t !== "");
+  const fields2 = typeof body2 === "object" && body2 !== null && !Array.isArray(body2) ? body2 : {};
+  const token = [fields2.token, fields2.access_token].find((t) => typeof t === "string" && t !== "");
   if (token === void 0) throw new RegistryError("BAD_RESPONSE", `${describe}: the answer has no token`, { value: describe });
   if (!HEADER_SAFE.test(token)) throw new RegistryError("BAD_RESPONSE", `${describe}: the token has characters a header cannot carry`, { value: describe });
   return token;
@@ -35385,8 +35385,8 @@ function parseTokenResponse(bytes, describe) {
 function basicAuthorization(username, password) {
   return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 }
-function registryErrorDetail(body, maxChars = 500) {
-  const errors = typeof body === "object" && body !== null ? body.errors : void 0;
+function registryErrorDetail(body2, maxChars = 500) {
+  const errors = typeof body2 === "object" && body2 !== null ? body2.errors : void 0;
   if (!Array.isArray(errors)) return void 0;
   const parts = errors.filter((e) => typeof e === "object" && e !== null).map((e) => `${typeof e.code === "string" ? e.code : "UNKNOWN"}: ${typeof e.message === "string" ? e.message : ""}`.trim());
   if (parts.length === 0) return void 0;
@@ -35532,7 +35532,7 @@ var init_client = __esm({
        * http only to hosts vouch reaches over http); credentials go to the registry's own origin only,
        * and a challenge from where a redirect led is not answered.
        */
-      async request(ref, method, path, headers, body, push = false) {
+      async request(ref, method, path, headers, body2, push = false) {
         const base = new URL(this.baseUrl(ref));
         let target = this.location(ref, path.startsWith("http") ? path : `${base.href}/${path}`);
         const scope = `repository:${ref.repository}:${push ? "pull,push" : "pull"}`;
@@ -35546,7 +35546,7 @@ var init_client = __esm({
             () => ({
               method,
               headers: { "user-agent": this.userAgent, ...headers, ...auth ? { authorization: auth } : {} },
-              ...body ? { body } : {},
+              ...body2 ? { body: body2 } : {},
               redirect: "manual"
             }),
             this.retry,
@@ -35557,7 +35557,7 @@ var init_client = __esm({
             const location = res.headers.get("location");
             await discard(res);
             if (++hop > MAX_REDIRECTS) throw new RegistryError("REFUSED", `${describe}: more than ${MAX_REDIRECTS} redirects`, { value: target.origin });
-            if (body && res.status !== 307 && res.status !== 308) throw new RegistryError("REFUSED", `${describe}: redirected (${res.status}) while sending a body`, { value: target.origin });
+            if (body2 && res.status !== 307 && res.status !== 308) throw new RegistryError("REFUSED", `${describe}: redirected (${res.status}) while sending a body`, { value: target.origin });
             target = this.nextHop(ref, target, location, describe);
             continue;
           }
@@ -35772,16 +35772,16 @@ function gunzipBounded(input, budget) {
 function paxRecords(data, budget) {
   const out = /* @__PURE__ */ new Map();
   const buf = Buffer.from(data);
-  let at = 0;
-  while (at < buf.length && buf[at] !== 0) {
-    const space = buf.indexOf(32, at);
-    const len = space === -1 ? NaN : Number(buf.subarray(at, space).toString("ascii"));
-    if (!Number.isSafeInteger(len) || len <= space - at || at + len > buf.length || buf[at + len - 1] !== 10) throw invalid3(budget, "malformed pax header");
-    const record2 = buf.subarray(space + 1, at + len - 1).toString("utf8");
+  let at2 = 0;
+  while (at2 < buf.length && buf[at2] !== 0) {
+    const space = buf.indexOf(32, at2);
+    const len = space === -1 ? NaN : Number(buf.subarray(at2, space).toString("ascii"));
+    if (!Number.isSafeInteger(len) || len <= space - at2 || at2 + len > buf.length || buf[at2 + len - 1] !== 10) throw invalid3(budget, "malformed pax header");
+    const record2 = buf.subarray(space + 1, at2 + len - 1).toString("utf8");
     const eq = record2.indexOf("=");
     if (eq === -1) throw invalid3(budget, "malformed pax header");
     out.set(record2.slice(0, eq), record2.slice(eq + 1));
-    at += len;
+    at2 += len;
   }
   return out;
 }
@@ -35859,11 +35859,11 @@ function writeTar(entries) {
   return gzipSync(Buffer.concat(parts));
 }
 function safeEntryPath(path, origin) {
-  const norm = posix.normalize(path).replace(/\/+$/, "");
-  if (path.startsWith("/") || path.includes("\\") || CONTROL.test(path) || norm === ".." || norm.startsWith("../")) {
+  const norm2 = posix.normalize(path).replace(/\/+$/, "");
+  if (path.startsWith("/") || path.includes("\\") || CONTROL.test(path) || norm2 === ".." || norm2.startsWith("../")) {
     throw new InputError("ARCHIVE_PATH_ESCAPES", `${origin}: archive entry ${JSON.stringify(path)} points outside the extraction directory`, { value: origin });
   }
-  return norm === "." || norm === "" ? void 0 : norm;
+  return norm2 === "." || norm2 === "" ? void 0 : norm2;
 }
 function checkLink(e, rel, origin) {
   const target = e.linkTarget ?? "";
@@ -36123,11 +36123,11 @@ function isGitRefName(ref) {
 }
 function checkSubdir(subdir, url) {
   if (subdir === "") return "";
-  const norm = posix2.normalize(subdir).replace(/\/+$/, "");
-  if (subdir.startsWith("/") || subdir.includes("\\") || norm === ".." || norm.startsWith("../") || norm.split("/").includes("..")) {
+  const norm2 = posix2.normalize(subdir).replace(/\/+$/, "");
+  if (subdir.startsWith("/") || subdir.includes("\\") || norm2 === ".." || norm2.startsWith("../") || norm2.split("/").includes("..")) {
     throw invalid4("GIT_SUBDIR_INVALID", url, `the sub-directory ${JSON.stringify(subdir)} must stay inside the repository`);
   }
-  return norm === "." ? "" : norm;
+  return norm2 === "." ? "" : norm2;
 }
 function checkDepth(text, url) {
   if (text === null) return void 0;
@@ -36161,24 +36161,24 @@ function checkRemote(repo, protocol, url) {
     throw new InputError("INSECURE_SOURCE", `attempting to download from insecure source: ${url} (use https:// or ssh)`, { value: url });
   }
 }
-function locateRepo(body, scheme, url, baseDir) {
+function locateRepo(body2, scheme, url, baseDir) {
   if (scheme !== void 0) {
     const protocol = SCHEMES[scheme];
     if (!protocol) throw invalid4("GIT_TRANSPORT_REFUSED", url, `the git transport ${scheme}:// is not allowed (use https://, ssh:// or git@host:path)`);
-    const repo2 = `${scheme}://${body}`;
+    const repo2 = `${scheme}://${body2}`;
     checkRemote(repo2, protocol, url);
     return { repo: repo2, protocol };
   }
-  const scp = SCP.exec(body);
+  const scp = SCP.exec(body2);
   if (scp) {
     if (scp[2].startsWith("-")) throw invalid4("SOURCE_URL_INVALID", url, `the repository path ${JSON.stringify(scp[2])} must not start with "-"`);
-    return { repo: body, protocol: "ssh" };
+    return { repo: body2, protocol: "ssh" };
   }
-  if (body.startsWith("/") || body.startsWith("./") || body.startsWith("../")) {
-    const repo2 = isAbsolute(body) ? body : resolve3(baseDir, body);
+  if (body2.startsWith("/") || body2.startsWith("./") || body2.startsWith("../")) {
+    const repo2 = isAbsolute(body2) ? body2 : resolve3(baseDir, body2);
     return { repo: repo2, protocol: "file" };
   }
-  const repo = `https://${!body.endsWith(".git") && FORGES.test(body) ? `${body}.git` : body}`;
+  const repo = `https://${!body2.endsWith(".git") && FORGES.test(body2) ? `${body2}.git` : body2}`;
   checkRemote(repo, "https", url);
   return { repo, protocol: "https" };
 }
@@ -36201,10 +36201,10 @@ function parseGitUrl(url, baseDir = process.cwd()) {
     throw invalid4("GIT_REF_INVALID", url, `ref ${JSON.stringify(ref)} is not a git branch, tag or commit name (git check-ref-format)`);
   }
   const scheme = schemeOf(rest);
-  const body = scheme === void 0 ? rest : rest.slice(rest.indexOf("://") + 3);
-  const sep = body.indexOf("//", 1);
-  if (sep !== -1) subdir = subdir || body.slice(sep + 2);
-  const { repo, protocol } = locateRepo(sep === -1 ? body : body.slice(0, sep), scheme, url, baseDir);
+  const body2 = scheme === void 0 ? rest : rest.slice(rest.indexOf("://") + 3);
+  const sep = body2.indexOf("//", 1);
+  if (sep !== -1) subdir = subdir || body2.slice(sep + 2);
+  const { repo, protocol } = locateRepo(sep === -1 ? body2 : body2.slice(0, sep), scheme, url, baseDir);
   const depth = checkDepth(query.depth, url);
   return {
     repo,
@@ -36254,7 +36254,7 @@ import { mkdir as mkdir5, rename as rename3, rm as rm3 } from "node:fs/promises"
 import { dirname as dirname4, join as join3 } from "node:path";
 function runGit(args, opts) {
   return new Promise((resolve13, reject) => {
-    const child = spawn("git", args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child2 = spawn("git", args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
     let length = 0;
     let stderr = "";
@@ -36262,18 +36262,18 @@ function runGit(args, opts) {
     let settled = false;
     const stop = (err) => {
       failure ??= err;
-      child.kill("SIGKILL");
+      child2.kill("SIGKILL");
     };
     const timer = setTimeout(
       () => stop(new EnvironmentError("SOURCE_DOWNLOAD_TIMEOUT", `policy source ${opts.source}: git ${args[0]} did not finish within ${opts.deadlineMs / 1e3} s (the limit)`, { value: opts.source })),
       opts.deadlineMs
     );
-    child.stdout.on("data", (chunk) => {
+    child2.stdout.on("data", (chunk) => {
       length += chunk.length;
       if (length > opts.maxBytes) stop(new InputError("SOURCE_TOO_LARGE", `policy source ${opts.source}: git ${args[0]} produced more than ${opts.maxBytes} bytes (the limit)`, { value: opts.source }));
       else out.push(chunk);
     });
-    child.stderr.on("data", (chunk) => {
+    child2.stderr.on("data", (chunk) => {
       if (stderr.length < MAX_STDERR) stderr += chunk.toString("utf8");
     });
     const finish = (code2, spawnError) => {
@@ -36285,8 +36285,8 @@ function runGit(args, opts) {
       else if (code2 !== 0) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: git ${args[0]} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${code2}`}`, { value: opts.source }));
       else resolve13(Buffer.concat(out, length));
     };
-    child.on("error", (err) => finish(null, err));
-    child.on("close", (code2) => finish(code2));
+    child2.on("error", (err) => finish(null, err));
+    child2.on("close", (code2) => finish(code2));
   });
 }
 async function ensureBareRepository(repoDir, env, source, deadlineMs) {
@@ -36499,22 +36499,22 @@ function parseYamlDocument(text, origin, opts) {
 function assertBoundedDocument(doc, origin, limits = DOCUMENT_LIMITS) {
   const sizes = /* @__PURE__ */ new Map();
   const inProgress = /* @__PURE__ */ new Set();
-  const measure = (node, depth) => {
-    if (typeof node === "string") return 1 + node.length;
-    if (typeof node !== "object" || node === null) return 1;
-    const known = sizes.get(node);
+  const measure = (node2, depth) => {
+    if (typeof node2 === "string") return 1 + node2.length;
+    if (typeof node2 !== "object" || node2 === null) return 1;
+    const known = sizes.get(node2);
     if (known !== void 0) return known;
-    if (inProgress.has(node)) throw new InputError("DOCUMENT_CYCLE", `${origin}: the document refers to itself (a YAML alias inside its own anchor)`, { value: origin });
+    if (inProgress.has(node2)) throw new InputError("DOCUMENT_CYCLE", `${origin}: the document refers to itself (a YAML alias inside its own anchor)`, { value: origin });
     if (depth > limits.maxDepth) throw tooLarge2(origin, `the document is nested more than ${limits.maxDepth} levels deep (the limit)`);
-    inProgress.add(node);
+    inProgress.add(node2);
     let size = 1;
-    const entries = Array.isArray(node) ? node.map((v) => ["", v]) : Object.entries(node);
+    const entries = Array.isArray(node2) ? node2.map((v) => ["", v]) : Object.entries(node2);
     for (const [key, value] of entries) {
       size += key.length + measure(value, depth + 1);
       if (size > limits.maxExpandedSize) throw tooLarge2(origin, `with its aliases expanded the document exceeds ${limits.maxExpandedSize} nodes and characters (the limit; a YAML alias bomb?)`);
     }
-    inProgress.delete(node);
-    sizes.set(node, size);
+    inProgress.delete(node2);
+    sizes.set(node2, size);
     return size;
   };
   measure(doc, 0);
@@ -36804,11 +36804,11 @@ function pemBlocks(text) {
     BLOCK.lastIndex = i2;
     const m = BLOCK.exec(text);
     if (!m) throw new PemError(blocks.length === 0 ? "not PEM text" : `text after PEM block ${blocks.length} is not a PEM block`);
-    const [, type2, body, endType] = m;
+    const [, type2, body2, endType] = m;
     if (type2 !== endType) throw new PemError(`PEM block ${blocks.length + 1} begins as ${type2} but ends as ${endType}`);
-    const b64 = body.replace(/\r?\n/g, "");
-    if (!BASE64.test(b64) || b64 === "") throw new PemError(`PEM block ${blocks.length + 1} (${type2}) is not base64`);
-    blocks.push({ type: type2, der: Buffer.from(b64, "base64") });
+    const b642 = body2.replace(/\r?\n/g, "");
+    if (!BASE64.test(b642) || b642 === "") throw new PemError(`PEM block ${blocks.length + 1} (${type2}) is not base64`);
+    blocks.push({ type: type2, der: Buffer.from(b642, "base64") });
     i2 = skipWhitespace(text, BLOCK.lastIndex);
   }
   return blocks;
@@ -37325,8 +37325,8 @@ var init_layout = __esm({
       }
       async readBlob(ref, digest, limit) {
         if (!DIGEST.test(digest)) throw new RegistryError("BAD_RESPONSE", `${this.dir(ref)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
-        const [algorithm, hex] = digest.split(":");
-        const path = join7(this.dir(ref), "blobs", algorithm, hex);
+        const [algorithm, hex2] = digest.split(":");
+        const path = join7(this.dir(ref), "blobs", algorithm, hex2);
         const bytes = await readLayoutFile(path, limit, `blob ${digest}`);
         if (!matchesDigest(bytes, digest)) throw new RegistryError("DIGEST_MISMATCH", `${path}: content does not hash to ${digest}`, { value: digest });
         return bytes;
@@ -37484,15 +37484,15 @@ function isRecord3(v) {
 }
 function mergeData(into, from, origin, origins, path = "") {
   for (const [k, v] of Object.entries(from)) {
-    const at = path ? `${path}.${k}` : k;
+    const at2 = path ? `${path}.${k}` : k;
     const existing = into[k];
     if (existing === void 0) {
       into[k] = v;
-      origins.set(at, origin);
+      origins.set(at2, origin);
     } else if (isRecord3(existing) && isRecord3(v)) {
-      mergeData(existing, v, origin, origins, at);
+      mergeData(existing, v, origin, origins, at2);
     } else {
-      throw new InputError("DATA_MERGE_CONFLICT", `merge error: data key "${at}" is set by both ${origins.get(at) ?? "another file"} and ${origin}`, { value: at });
+      throw new InputError("DATA_MERGE_CONFLICT", `merge error: data key "${at2}" is set by both ${origins.get(at2) ?? "another file"} and ${origin}`, { value: at2 });
     }
   }
 }
@@ -37557,12 +37557,12 @@ function parseRegoModule(path, text) {
   for (let i2 = 0; i2 < lines.length; i2++) {
     const line = lines[i2];
     if (/^\s*#\s*METADATA\s*$/.test(line)) {
-      const body = [];
+      const body2 = [];
       let j = i2 + 1;
-      for (; j < lines.length && /^\s*#/.test(lines[j]); j++) body.push(lines[j].replace(/^\s*# ?/, ""));
+      for (; j < lines.length && /^\s*#/.test(lines[j]); j++) body2.push(lines[j].replace(/^\s*# ?/, ""));
       let data;
       try {
-        data = jsYaml.load(body.join("\n"), { schema: jsYaml.CORE_SCHEMA });
+        data = jsYaml.load(body2.join("\n"), { schema: jsYaml.CORE_SCHEMA });
       } catch (err) {
         throw new InputError("REGO_METADATA_INVALID", `${path}:${i2 + 1}: the METADATA block is not valid YAML: ${String(err)}`, { value: path });
       }
@@ -37887,10 +37887,10 @@ function parseTime(text) {
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
   return Number.isNaN(d.getTime()) ? void 0 : d;
 }
-function active(c, at) {
-  const on = parseTime(c.effectiveOn) ?? at;
-  const until = parseTime(c.effectiveUntil) ?? at;
-  return on <= at && at <= until;
+function active(c, at2) {
+  const on = parseTime(c.effectiveOn) ?? at2;
+  const until = parseTime(c.effectiveUntil) ?? at2;
+  return on <= at2 && at2 <= until;
 }
 function scopeOf(c, ctx) {
   const digest = c.imageRef ?? c.imageDigest;
@@ -38132,7 +38132,7 @@ var require_sprintf = __commonJS({
         return sprintf.apply(null, [fmt].concat(argv || []));
       }
       function sprintf_format(parse_tree, argv) {
-        var cursor = 1, tree_length = parse_tree.length, arg, output = "", i2, k, ph, pad2, pad_character, pad_length, is_positive, sign;
+        var cursor = 1, tree_length = parse_tree.length, arg, output = "", i2, k, ph, pad2, pad_character, pad_length, is_positive, sign2;
         for (i2 = 0; i2 < tree_length; i2++) {
           if (typeof parse_tree[i2] === "string") {
             output += parse_tree[i2];
@@ -38216,15 +38216,15 @@ var require_sprintf = __commonJS({
               output += arg;
             } else {
               if (re.number.test(ph.type) && (!is_positive || ph.sign)) {
-                sign = is_positive ? "+" : "-";
+                sign2 = is_positive ? "+" : "-";
                 arg = arg.toString().replace(re.sign, "");
               } else {
-                sign = "";
+                sign2 = "";
               }
               pad_character = ph.pad_char ? ph.pad_char === "0" ? "0" : ph.pad_char.charAt(1) : " ";
-              pad_length = ph.width - (sign + arg).length;
+              pad_length = ph.width - (sign2 + arg).length;
               pad2 = ph.width ? pad_length > 0 ? pad_character.repeat(pad_length) : "" : "";
-              output += ph.align ? sign + arg + pad2 : pad_character === "0" ? sign + pad2 + arg : pad2 + sign + arg;
+              output += ph.align ? sign2 + arg + pad2 : pad_character === "0" ? sign2 + pad2 + arg : pad2 + sign2 + arg;
             }
           }
         }
@@ -38413,7 +38413,7 @@ var require_PlainValue_516d5bc2 = __commonJS({
         col: offset - lineStarts[line - 1] + 1
       };
     }
-    function getLine2(line, cst) {
+    function getLine3(line, cst) {
       const {
         lineStarts,
         src
@@ -38428,7 +38428,7 @@ var require_PlainValue_516d5bc2 = __commonJS({
       start,
       end
     }, cst, maxWidth = 80) {
-      let src = getLine2(start.line, cst);
+      let src = getLine3(start.line, cst);
       if (!src) return null;
       let {
         col
@@ -39142,12 +39142,12 @@ var require_parse_cst = __commonJS({
           context: {
             src
           },
-          node,
+          node: node2,
           range,
           value
         } = this;
         if (value != null) return value;
-        const str4 = node ? src.slice(range.start, node.range.start) + String(node) : src.slice(range.start, range.end);
+        const str4 = node2 ? src.slice(range.start, node2.range.start) + String(node2) : src.slice(range.start, range.end);
         return PlainValue.Node.addStringTerminator(src, range.end, str4);
       }
     };
@@ -39169,8 +39169,8 @@ var require_parse_cst = __commonJS({
         return offset;
       }
     };
-    function grabCollectionEndComments(node) {
-      let cnode = node;
+    function grabCollectionEndComments(node2) {
+      let cnode = node2;
       while (cnode instanceof CollectionItem) cnode = cnode.node;
       if (!(cnode instanceof Collection)) return null;
       const len = cnode.items.length;
@@ -39193,7 +39193,7 @@ var require_parse_cst = __commonJS({
       while (true) {
         cnode.range.end = prevEnd;
         if (cnode.valueRange && cnode.valueRange.end > prevEnd) cnode.valueRange.end = prevEnd;
-        if (cnode === node) break;
+        if (cnode === node2) break;
         cnode = cnode.context.parent;
       }
       return ca;
@@ -39314,20 +39314,20 @@ var require_parse_cst = __commonJS({
               this.error = new PlainValue.YAMLSyntaxError(this, msg);
             }
           }
-          const node = parseNode({
+          const node2 = parseNode({
             atLineStart,
             inCollection: true,
             indent,
             lineStart,
             parent: this
           }, offset);
-          if (!node) return offset;
-          this.items.push(node);
-          this.valueRange.end = node.valueRange.end;
-          offset = PlainValue.Node.normalizeOffset(src, node.range.end);
+          if (!node2) return offset;
+          this.items.push(node2);
+          this.valueRange.end = node2.valueRange.end;
+          offset = PlainValue.Node.normalizeOffset(src, node2.range.end);
           ch = src[offset];
           atLineStart = false;
-          prevIncludesTrailingLines = node.includesTrailingLines;
+          prevIncludesTrailingLines = node2.includesTrailingLines;
           if (ch) {
             let ls = offset - 1;
             let prev = src[ls];
@@ -39337,15 +39337,15 @@ var require_parse_cst = __commonJS({
               atLineStart = true;
             }
           }
-          const ec = grabCollectionEndComments(node);
+          const ec = grabCollectionEndComments(node2);
           if (ec) Array.prototype.push.apply(this.items, ec);
         }
         return offset;
       }
       setOrigRanges(cr, offset) {
         offset = super.setOrigRanges(cr, offset);
-        this.items.forEach((node) => {
-          offset = node.setOrigRanges(cr, offset);
+        this.items.forEach((node2) => {
+          offset = node2.setOrigRanges(cr, offset);
         });
         return offset;
       }
@@ -39540,12 +39540,12 @@ var require_parse_cst = __commonJS({
                 lineStart,
                 parent: this
               };
-              const node = parseNode(context, iEnd);
-              if (!node) return this.valueRange.end = iEnd;
-              this.contents.push(node);
-              offset = node.range.end;
+              const node2 = parseNode(context, iEnd);
+              if (!node2) return this.valueRange.end = iEnd;
+              this.contents.push(node2);
+              offset = node2.range.end;
               atLineStart = false;
-              const ec = grabCollectionEndComments(node);
+              const ec = grabCollectionEndComments(node2);
               if (ec) Array.prototype.push.apply(this.contents, ec);
             }
           }
@@ -39595,12 +39595,12 @@ var require_parse_cst = __commonJS({
       }
       setOrigRanges(cr, offset) {
         offset = super.setOrigRanges(cr, offset);
-        this.directives.forEach((node) => {
-          offset = node.setOrigRanges(cr, offset);
+        this.directives.forEach((node2) => {
+          offset = node2.setOrigRanges(cr, offset);
         });
         if (this.directivesEndMarker) offset = this.directivesEndMarker.setOrigRange(cr, offset);
-        this.contents.forEach((node) => {
-          offset = node.setOrigRanges(cr, offset);
+        this.contents.forEach((node2) => {
+          offset = node2.setOrigRanges(cr, offset);
         });
         if (this.documentEndMarker) offset = this.documentEndMarker.setOrigRange(cr, offset);
         return offset;
@@ -39845,8 +39845,8 @@ var require_parse_cst = __commonJS({
         this.items = null;
       }
       prevNodeIsJsonLike(idx = this.items.length) {
-        const node = this.items[idx - 1];
-        return !!node && (node.jsonLike || node.type === PlainValue.Type.COMMENT && this.prevNodeIsJsonLike(idx - 1));
+        const node2 = this.items[idx - 1];
+        return !!node2 && (node2.jsonLike || node2.type === PlainValue.Type.COMMENT && this.prevNodeIsJsonLike(idx - 1));
       }
       /**
        * @param {ParseContext} context
@@ -39926,7 +39926,7 @@ var require_parse_cst = __commonJS({
             }
             // fallthrough
             default: {
-              const node = parseNode({
+              const node2 = parseNode({
                 atLineStart: false,
                 inCollection: false,
                 inFlow: true,
@@ -39934,12 +39934,12 @@ var require_parse_cst = __commonJS({
                 lineStart,
                 parent: this
               }, offset);
-              if (!node) {
+              if (!node2) {
                 this.valueRange = new PlainValue.Range(start, offset);
                 return offset;
               }
-              this.items.push(node);
-              offset = PlainValue.Node.normalizeOffset(src, node.range.end);
+              this.items.push(node2);
+              offset = PlainValue.Node.normalizeOffset(src, node2.range.end);
             }
           }
           offset = PlainValue.Node.endOfWhiteSpace(src, offset);
@@ -39958,18 +39958,18 @@ var require_parse_cst = __commonJS({
       }
       setOrigRanges(cr, offset) {
         offset = super.setOrigRanges(cr, offset);
-        this.items.forEach((node) => {
-          if (node instanceof PlainValue.Node) {
-            offset = node.setOrigRanges(cr, offset);
+        this.items.forEach((node2) => {
+          if (node2 instanceof PlainValue.Node) {
+            offset = node2.setOrigRanges(cr, offset);
           } else if (cr.length === 0) {
-            node.origOffset = node.offset;
+            node2.origOffset = node2.offset;
           } else {
             let i2 = offset;
             while (i2 < cr.length) {
-              if (cr[i2] > node.offset) break;
+              if (cr[i2] > node2.offset) break;
               else ++i2;
             }
-            node.origOffset = node.offset + i2;
+            node2.origOffset = node2.offset + i2;
             offset = i2;
           }
         });
@@ -39988,10 +39988,10 @@ var require_parse_cst = __commonJS({
         const nodes = items.filter((item) => item instanceof PlainValue.Node);
         let str4 = "";
         let prevEnd = range.start;
-        nodes.forEach((node) => {
-          const prefix = src.slice(prevEnd, node.range.start);
-          prevEnd = node.range.end;
-          str4 += prefix + String(node);
+        nodes.forEach((node2) => {
+          const prefix = src.slice(prevEnd, node2.range.start);
+          prevEnd = node2.range.end;
+          str4 += prefix + String(node2);
           if (str4[str4.length - 1] === "\n" && src[prevEnd - 1] !== "\n" && src[prevEnd] === "\n") {
             prevEnd += 1;
           }
@@ -40325,31 +40325,31 @@ var require_parse_cst = __commonJS({
             type: type2,
             valueStart
           } = context.parseProps(start);
-          const node = createNewNode(type2, props);
+          const node2 = createNewNode(type2, props);
           let offset = start;
           try {
-            offset = node.parse(context, valueStart);
+            offset = node2.parse(context, valueStart);
           } catch (error2) {
             const msg = error2 instanceof Error ? error2.message : String(error2);
-            if (!node.error) node.error = new PlainValue.YAMLSyntaxError(node, msg);
+            if (!node2.error) node2.error = new PlainValue.YAMLSyntaxError(node2, msg);
           }
-          node.range = new PlainValue.Range(start, offset);
+          node2.range = new PlainValue.Range(start, offset);
           if (offset <= start) {
-            if (!node.error) node.error = new Error(`Node#parse consumed no characters`);
-            node.error.parseEnd = offset;
-            node.error.source = node;
-            node.range.end = start + 1;
+            if (!node2.error) node2.error = new Error(`Node#parse consumed no characters`);
+            node2.error.parseEnd = offset;
+            node2.error.source = node2;
+            node2.range.end = start + 1;
           }
-          if (context.nodeStartsCollection(node)) {
-            if (!node.error && !context.atLineStart && context.parent.type === PlainValue.Type.DOCUMENT) {
-              node.error = new PlainValue.YAMLSyntaxError(node, "Block collection must not have preceding content here (e.g. directives-end indicator)");
+          if (context.nodeStartsCollection(node2)) {
+            if (!node2.error && !context.atLineStart && context.parent.type === PlainValue.Type.DOCUMENT) {
+              node2.error = new PlainValue.YAMLSyntaxError(node2, "Block collection must not have preceding content here (e.g. directives-end indicator)");
             }
-            const collection = new Collection(node);
+            const collection = new Collection(node2);
             offset = collection.parse(new _ParseContext(context), offset);
             collection.range = new PlainValue.Range(start, offset);
             return collection;
           }
-          return node;
+          return node2;
         });
         this.atLineStart = atLineStart != null ? atLineStart : orig.atLineStart || false;
         this.inCollection = inCollection != null ? inCollection : orig.inCollection || false;
@@ -40360,15 +40360,15 @@ var require_parse_cst = __commonJS({
         this.root = orig.root;
         this.src = orig.src;
       }
-      nodeStartsCollection(node) {
+      nodeStartsCollection(node2) {
         const {
           inCollection,
           inFlow,
           src
         } = this;
         if (inCollection || inFlow) return false;
-        if (node instanceof CollectionItem) return true;
-        let offset = node.range.end;
+        if (node2 instanceof CollectionItem) return true;
+        let offset = node2.range.end;
         if (src[offset] === "\n" || src[offset - 1] === "\n") return false;
         offset = PlainValue.Node.endOfWhiteSpace(src, offset);
         return src[offset] === ":";
@@ -40424,7 +40424,7 @@ var require_parse_cst = __commonJS({
         };
       }
     };
-    function parse(src) {
+    function parse3(src) {
       const cr = [];
       if (src.indexOf("\r") !== -1) {
         src = src.replace(/\r\n?/g, (match, offset2) => {
@@ -40455,7 +40455,7 @@ var require_parse_cst = __commonJS({
       documents.toString = () => documents.join("...\n");
       return documents;
     }
-    exports.parse = parse;
+    exports.parse = parse3;
   }
 });
 
@@ -40535,42 +40535,42 @@ ${indent}${str4}`;
         if (isEmptyPath(path)) this.add(value);
         else {
           const [key, ...rest] = path;
-          const node = this.get(key, true);
-          if (node instanceof _Collection) node.addIn(rest, value);
-          else if (node === void 0 && this.schema) this.set(key, collectionFromPath(this.schema, rest, value));
+          const node2 = this.get(key, true);
+          if (node2 instanceof _Collection) node2.addIn(rest, value);
+          else if (node2 === void 0 && this.schema) this.set(key, collectionFromPath(this.schema, rest, value));
           else throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
       }
       deleteIn([key, ...rest]) {
         if (rest.length === 0) return this.delete(key);
-        const node = this.get(key, true);
-        if (node instanceof _Collection) return node.deleteIn(rest);
+        const node2 = this.get(key, true);
+        if (node2 instanceof _Collection) return node2.deleteIn(rest);
         else throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
       }
       getIn([key, ...rest], keepScalar) {
-        const node = this.get(key, true);
-        if (rest.length === 0) return !keepScalar && node instanceof Scalar ? node.value : node;
-        else return node instanceof _Collection ? node.getIn(rest, keepScalar) : void 0;
+        const node2 = this.get(key, true);
+        if (rest.length === 0) return !keepScalar && node2 instanceof Scalar ? node2.value : node2;
+        else return node2 instanceof _Collection ? node2.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues() {
-        return this.items.every((node) => {
-          if (!node || node.type !== "PAIR") return false;
-          const n = node.value;
+        return this.items.every((node2) => {
+          if (!node2 || node2.type !== "PAIR") return false;
+          const n = node2.value;
           return n == null || n instanceof Scalar && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       hasIn([key, ...rest]) {
         if (rest.length === 0) return this.has(key);
-        const node = this.get(key, true);
-        return node instanceof _Collection ? node.hasIn(rest) : false;
+        const node2 = this.get(key, true);
+        return node2 instanceof _Collection ? node2.hasIn(rest) : false;
       }
       setIn([key, ...rest], value) {
         if (rest.length === 0) {
           this.set(key, value);
         } else {
-          const node = this.get(key, true);
-          if (node instanceof _Collection) node.setIn(rest, value);
-          else if (node === void 0 && this.schema) this.set(key, collectionFromPath(this.schema, rest, value));
+          const node2 = this.get(key, true);
+          if (node2 instanceof _Collection) node2.setIn(rest, value);
+          else if (node2 === void 0 && this.schema) this.set(key, collectionFromPath(this.schema, rest, value));
           else throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
       }
@@ -40858,20 +40858,20 @@ ${ctx.indent}`;
       PAIR: "PAIR",
       MERGE_PAIR: "MERGE_PAIR"
     });
-    var getAliasCount = (node, anchors) => {
-      if (node instanceof Alias) {
-        const anchor = anchors.get(node.source);
+    var getAliasCount = (node2, anchors) => {
+      if (node2 instanceof Alias) {
+        const anchor = anchors.get(node2.source);
         return anchor.count * anchor.aliasCount;
-      } else if (node instanceof Collection) {
+      } else if (node2 instanceof Collection) {
         let count = 0;
-        for (const item of node.items) {
+        for (const item of node2.items) {
           const c = getAliasCount(item, anchors);
           if (c > count) count = c;
         }
         return count;
-      } else if (node instanceof Pair) {
-        const kc = getAliasCount(node.key, anchors);
-        const vc = getAliasCount(node.value, anchors);
+      } else if (node2 instanceof Pair) {
+        const kc = getAliasCount(node2.key, anchors);
+        const vc = getAliasCount(node2.value, anchors);
         return Math.max(kc, vc);
       }
       return 1;
@@ -40965,8 +40965,8 @@ ${ctx.indent}`;
       }
       get(key, keepScalar) {
         const it = findPair(this.items, key);
-        const node = it && it.value;
-        return !keepScalar && node instanceof Scalar ? node.value : node;
+        const node2 = it && it.value;
+        return !keepScalar && node2 instanceof Scalar ? node2.value : node2;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -41371,9 +41371,9 @@ ${indent}${wsEnd}`;
 ${indent}${wsStart}${value}${wsEnd}`;
       }
       value = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
-      const body = foldFlowLines(`${wsStart}${value}${wsEnd}`, indent, FOLD_BLOCK, strOptions.fold);
+      const body2 = foldFlowLines(`${wsStart}${value}${wsEnd}`, indent, FOLD_BLOCK, strOptions.fold);
       return `${header2}
-${indent}${body}`;
+${indent}${body2}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const {
@@ -41409,12 +41409,12 @@ ${indent}`);
         const resolved = resolveScalar(str4, tags, tags.scalarFallback).value;
         if (typeof resolved !== "string") return doubleQuotedString(value, ctx);
       }
-      const body = implicitKey ? str4 : foldFlowLines(str4, indent, FOLD_FLOW, getFoldOptions(ctx));
-      if (comment && !inFlow && (body.indexOf("\n") !== -1 || comment.indexOf("\n") !== -1)) {
+      const body2 = implicitKey ? str4 : foldFlowLines(str4, indent, FOLD_FLOW, getFoldOptions(ctx));
+      if (comment && !inFlow && (body2.indexOf("\n") !== -1 || comment.indexOf("\n") !== -1)) {
         if (onComment) onComment();
-        return addCommentBefore(body, indent, comment);
+        return addCommentBefore(body2, indent, comment);
       }
-      return body;
+      return body2;
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const {
@@ -41552,31 +41552,31 @@ ${indent}`);
         }
       }
     }
-    function resolveString(doc, node) {
-      const res = node.strValue;
+    function resolveString(doc, node2) {
+      const res = node2.strValue;
       if (!res) return "";
       if (typeof res === "string") return res;
       res.errors.forEach((error2) => {
-        if (!error2.source) error2.source = node;
+        if (!error2.source) error2.source = node2;
         doc.errors.push(error2);
       });
       return res.str;
     }
-    function resolveTagHandle(doc, node) {
+    function resolveTagHandle(doc, node2) {
       const {
         handle,
         suffix
-      } = node.tag;
+      } = node2.tag;
       let prefix = doc.tagPrefixes.find((p) => p.handle === handle);
       if (!prefix) {
         const dtp = doc.getDefaults().tagPrefixes;
         if (dtp) prefix = dtp.find((p) => p.handle === handle);
-        if (!prefix) throw new PlainValue.YAMLSemanticError(node, `The ${handle} tag handle is non-default and was not declared.`);
+        if (!prefix) throw new PlainValue.YAMLSemanticError(node2, `The ${handle} tag handle is non-default and was not declared.`);
       }
-      if (!suffix) throw new PlainValue.YAMLSemanticError(node, `The ${handle} tag has no suffix.`);
+      if (!suffix) throw new PlainValue.YAMLSemanticError(node2, `The ${handle} tag has no suffix.`);
       if (handle === "!" && (doc.version || doc.options.version) === "1.0") {
         if (suffix[0] === "^") {
-          doc.warnings.push(new PlainValue.YAMLWarning(node, "YAML 1.0 ^ tag expansion is not supported"));
+          doc.warnings.push(new PlainValue.YAMLWarning(node2, "YAML 1.0 ^ tag expansion is not supported"));
           return suffix;
         }
         if (/[:/]/.test(suffix)) {
@@ -41586,11 +41586,11 @@ ${indent}`);
       }
       return prefix.prefix + decodeURIComponent(suffix);
     }
-    function resolveTagName(doc, node) {
+    function resolveTagName(doc, node2) {
       const {
         tag,
         type: type2
-      } = node;
+      } = node2;
       let nonSpecific = false;
       if (tag) {
         const {
@@ -41601,12 +41601,12 @@ ${indent}`);
         if (verbatim) {
           if (verbatim !== "!" && verbatim !== "!!") return verbatim;
           const msg = `Verbatim tags aren't resolved, so ${verbatim} is invalid.`;
-          doc.errors.push(new PlainValue.YAMLSemanticError(node, msg));
+          doc.errors.push(new PlainValue.YAMLSemanticError(node2, msg));
         } else if (handle === "!" && !suffix) {
           nonSpecific = true;
         } else {
           try {
-            return resolveTagHandle(doc, node);
+            return resolveTagHandle(doc, node2);
           } catch (error2) {
             doc.errors.push(error2);
           }
@@ -41630,7 +41630,7 @@ ${indent}`);
           return null;
       }
     }
-    function resolveByTagName(doc, node, tagName) {
+    function resolveByTagName(doc, node2, tagName) {
       const {
         tags
       } = doc.schema;
@@ -41639,12 +41639,12 @@ ${indent}`);
         if (tag.tag === tagName) {
           if (tag.test) matchWithTest.push(tag);
           else {
-            const res = tag.resolve(doc, node);
+            const res = tag.resolve(doc, node2);
             return res instanceof Collection ? res : new Scalar(res);
           }
         }
       }
-      const str4 = resolveString(doc, node);
+      const str4 = resolveString(doc, node2);
       if (typeof str4 === "string" && matchWithTest.length > 0) return resolveScalar(str4, matchWithTest, tags.scalarFallback);
       return null;
     }
@@ -41662,83 +41662,83 @@ ${indent}`);
           return PlainValue.defaultTags.STR;
       }
     }
-    function resolveTag(doc, node, tagName) {
+    function resolveTag(doc, node2, tagName) {
       try {
-        const res = resolveByTagName(doc, node, tagName);
+        const res = resolveByTagName(doc, node2, tagName);
         if (res) {
-          if (tagName && node.tag) res.tag = tagName;
+          if (tagName && node2.tag) res.tag = tagName;
           return res;
         }
       } catch (error2) {
         if (error2 instanceof PlainValue.YAMLError) {
-          if (!error2.source) error2.source = node;
+          if (!error2.source) error2.source = node2;
           doc.errors.push(error2);
         } else {
           const msg = error2 instanceof Error ? error2.message : String(error2);
-          doc.errors.push(new PlainValue.YAMLSemanticError(node, msg));
+          doc.errors.push(new PlainValue.YAMLSemanticError(node2, msg));
         }
         return null;
       }
       try {
-        const fallback = getFallbackTagName(node);
+        const fallback = getFallbackTagName(node2);
         if (!fallback) throw new Error(`The tag ${tagName} is unavailable`);
         const msg = `The tag ${tagName} is unavailable, falling back to ${fallback}`;
-        doc.warnings.push(new PlainValue.YAMLWarning(node, msg));
-        const res = resolveByTagName(doc, node, fallback);
+        doc.warnings.push(new PlainValue.YAMLWarning(node2, msg));
+        const res = resolveByTagName(doc, node2, fallback);
         res.tag = tagName;
         return res;
       } catch (error2) {
-        const refError = new PlainValue.YAMLReferenceError(node, error2.message);
+        const refError = new PlainValue.YAMLReferenceError(node2, error2.message);
         refError.stack = error2.stack;
         doc.errors.push(refError);
         return null;
       }
     }
-    var isCollectionItem = (node) => {
-      if (!node) return false;
+    var isCollectionItem = (node2) => {
+      if (!node2) return false;
       const {
         type: type2
-      } = node;
+      } = node2;
       return type2 === PlainValue.Type.MAP_KEY || type2 === PlainValue.Type.MAP_VALUE || type2 === PlainValue.Type.SEQ_ITEM;
     };
-    function resolveNodeProps(errors, node) {
+    function resolveNodeProps(errors, node2) {
       const comments = {
         before: [],
         after: []
       };
       let hasAnchor = false;
       let hasTag = false;
-      const props = isCollectionItem(node.context.parent) ? node.context.parent.props.concat(node.props) : node.props;
+      const props = isCollectionItem(node2.context.parent) ? node2.context.parent.props.concat(node2.props) : node2.props;
       for (const {
         start,
         end
       } of props) {
-        switch (node.context.src[start]) {
+        switch (node2.context.src[start]) {
           case PlainValue.Char.COMMENT: {
-            if (!node.commentHasRequiredWhitespace(start)) {
+            if (!node2.commentHasRequiredWhitespace(start)) {
               const msg = "Comments must be separated from other tokens by white space characters";
-              errors.push(new PlainValue.YAMLSemanticError(node, msg));
+              errors.push(new PlainValue.YAMLSemanticError(node2, msg));
             }
             const {
               header: header2,
               valueRange
-            } = node;
+            } = node2;
             const cc = valueRange && (start > valueRange.start || header2 && start > header2.start) ? comments.after : comments.before;
-            cc.push(node.context.src.slice(start + 1, end));
+            cc.push(node2.context.src.slice(start + 1, end));
             break;
           }
           // Actual anchor & tag resolution is handled by schema, here we just complain
           case PlainValue.Char.ANCHOR:
             if (hasAnchor) {
               const msg = "A node can have at most one anchor";
-              errors.push(new PlainValue.YAMLSemanticError(node, msg));
+              errors.push(new PlainValue.YAMLSemanticError(node2, msg));
             }
             hasAnchor = true;
             break;
           case PlainValue.Char.TAG:
             if (hasTag) {
               const msg = "A node can have at most one tag";
-              errors.push(new PlainValue.YAMLSemanticError(node, msg));
+              errors.push(new PlainValue.YAMLSemanticError(node2, msg));
             }
             hasTag = true;
             break;
@@ -41750,66 +41750,66 @@ ${indent}`);
         hasTag
       };
     }
-    function resolveNodeValue(doc, node) {
+    function resolveNodeValue(doc, node2) {
       const {
         anchors,
         errors,
         schema: schema2
       } = doc;
-      if (node.type === PlainValue.Type.ALIAS) {
-        const name = node.rawValue;
+      if (node2.type === PlainValue.Type.ALIAS) {
+        const name = node2.rawValue;
         const src = anchors.getNode(name);
         if (!src) {
           const msg = `Aliased anchor not found: ${name}`;
-          errors.push(new PlainValue.YAMLReferenceError(node, msg));
+          errors.push(new PlainValue.YAMLReferenceError(node2, msg));
           return null;
         }
         const res = new Alias(src);
         anchors._cstAliases.push(res);
         return res;
       }
-      const tagName = resolveTagName(doc, node);
-      if (tagName) return resolveTag(doc, node, tagName);
-      if (node.type !== PlainValue.Type.PLAIN) {
-        const msg = `Failed to resolve ${node.type} node here`;
-        errors.push(new PlainValue.YAMLSyntaxError(node, msg));
+      const tagName = resolveTagName(doc, node2);
+      if (tagName) return resolveTag(doc, node2, tagName);
+      if (node2.type !== PlainValue.Type.PLAIN) {
+        const msg = `Failed to resolve ${node2.type} node here`;
+        errors.push(new PlainValue.YAMLSyntaxError(node2, msg));
         return null;
       }
       try {
-        const str4 = resolveString(doc, node);
+        const str4 = resolveString(doc, node2);
         return resolveScalar(str4, schema2.tags, schema2.tags.scalarFallback);
       } catch (error2) {
-        if (!error2.source) error2.source = node;
+        if (!error2.source) error2.source = node2;
         errors.push(error2);
         return null;
       }
     }
-    function resolveNode(doc, node) {
-      if (!node) return null;
-      if (node.error) doc.errors.push(node.error);
+    function resolveNode(doc, node2) {
+      if (!node2) return null;
+      if (node2.error) doc.errors.push(node2.error);
       const {
         comments,
         hasAnchor,
         hasTag
-      } = resolveNodeProps(doc.errors, node);
+      } = resolveNodeProps(doc.errors, node2);
       if (hasAnchor) {
         const {
           anchors
         } = doc;
-        const name = node.anchor;
+        const name = node2.anchor;
         const prev = anchors.getNode(name);
         if (prev) anchors.map[anchors.newName(name)] = prev;
-        anchors.map[name] = node;
+        anchors.map[name] = node2;
       }
-      if (node.type === PlainValue.Type.ALIAS && (hasAnchor || hasTag)) {
+      if (node2.type === PlainValue.Type.ALIAS && (hasAnchor || hasTag)) {
         const msg = "An alias node must not specify any properties";
-        doc.errors.push(new PlainValue.YAMLSemanticError(node, msg));
+        doc.errors.push(new PlainValue.YAMLSemanticError(node2, msg));
       }
-      const res = resolveNodeValue(doc, node);
+      const res = resolveNodeValue(doc, node2);
       if (res) {
-        res.range = [node.range.start, node.range.end];
-        if (doc.options.keepCstNodes) res.cstNode = node;
-        if (doc.options.keepNodeTypes) res.type = node.type;
+        res.range = [node2.range.start, node2.range.end];
+        if (doc.options.keepCstNodes) res.cstNode = node2;
+        if (doc.options.keepNodeTypes) res.type = node2.type;
         const cb = comments.before.join("\n");
         if (cb) {
           res.commentBefore = res.commentBefore ? `${res.commentBefore}
@@ -41819,7 +41819,7 @@ ${cb}` : cb;
         if (ca) res.comment = res.comment ? `${res.comment}
 ${ca}` : ca;
       }
-      return node.resolved = res;
+      return node2.resolved = res;
     }
     function resolveMap(doc, cst) {
       if (cst.type !== PlainValue.Type.MAP && cst.type !== PlainValue.Type.FLOW_MAP) {
@@ -41844,11 +41844,11 @@ ${ca}` : ca;
           items[i2] = new Merge(items[i2]);
           const sources = items[i2].value.items;
           let error2 = null;
-          sources.some((node) => {
-            if (node instanceof Alias) {
+          sources.some((node2) => {
+            if (node2 instanceof Alias) {
               const {
                 type: type2
-              } = node.source;
+              } = node2.source;
               if (type2 === PlainValue.Type.MAP || type2 === PlainValue.Type.FLOW_MAP) return false;
               return error2 = "Merge nodes aliases can only point to maps";
             }
@@ -41878,7 +41878,7 @@ ${ca}` : ca;
     var valueHasPairComment = ({
       context: {
         lineStart,
-        node,
+        node: node2,
         src
       },
       props
@@ -41887,7 +41887,7 @@ ${ca}` : ca;
       const {
         start
       } = props[0];
-      if (node && start > node.valueRange.start) return false;
+      if (node2 && start > node2.valueRange.start) return false;
       if (src[start] !== PlainValue.Char.COMMENT) return false;
       for (let i2 = lineStart; i2 < start; ++i2) if (src[i2] === "\n") return false;
       return true;
@@ -42278,8 +42278,8 @@ var require_warnings_793925ce = __commonJS({
        *   const blob = new Blob([buffer], { type: 'image/jpeg' })
        *   document.querySelector('#photo').src = URL.createObjectURL(blob)
        */
-      resolve: (doc, node) => {
-        const src = resolveSeq.resolveString(doc, node);
+      resolve: (doc, node2) => {
+        const src = resolveSeq.resolveString(doc, node2);
         if (typeof Buffer === "function") {
           return Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
@@ -42289,7 +42289,7 @@ var require_warnings_793925ce = __commonJS({
           return buffer;
         } else {
           const msg = "This environment does not support reading binary tags; either Buffer or atob is required";
-          doc.errors.push(new PlainValue.YAMLReferenceError(node, msg));
+          doc.errors.push(new PlainValue.YAMLReferenceError(node2, msg));
           return null;
         }
       },
@@ -42491,17 +42491,17 @@ ${pair.comment}` : item.comment;
       resolve: parseSet,
       createNode: createSet
     };
-    var parseSexagesimal = (sign, parts) => {
+    var parseSexagesimal = (sign2, parts) => {
       const n = parts.split(":").reduce((n2, p) => n2 * 60 + Number(p), 0);
-      return sign === "-" ? -n : n;
+      return sign2 === "-" ? -n : n;
     };
     var stringifySexagesimal = ({
       value
     }) => {
       if (isNaN(value) || !isFinite(value)) return resolveSeq.stringifyNumber(value);
-      let sign = "";
+      let sign2 = "";
       if (value < 0) {
-        sign = "-";
+        sign2 = "-";
         value = Math.abs(value);
       }
       const parts = [value % 60];
@@ -42515,7 +42515,7 @@ ${pair.comment}` : item.comment;
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => n < 10 ? "0" + String(n) : String(n)).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => n < 10 ? "0" + String(n) : String(n)).join(":").replace(/000000\d*$/, "");
     };
     var intTime = {
       identify: (value) => typeof value === "number",
@@ -42523,7 +42523,7 @@ ${pair.comment}` : item.comment;
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^([-+]?)([0-9][0-9_]*(?::[0-5]?[0-9])+)$/,
-      resolve: (str4, sign, parts) => parseSexagesimal(sign, parts.replace(/_/g, "")),
+      resolve: (str4, sign2, parts) => parseSexagesimal(sign2, parts.replace(/_/g, "")),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -42532,7 +42532,7 @@ ${pair.comment}` : item.comment;
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^([-+]?)([0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)$/,
-      resolve: (str4, sign, parts) => parseSexagesimal(sign, parts.replace(/_/g, "")),
+      resolve: (str4, sign2, parts) => parseSexagesimal(sign2, parts.replace(/_/g, "")),
       stringify: stringifySexagesimal
     };
     var timestamp3 = {
@@ -42662,12 +42662,12 @@ var require_Schema_bcc6c2d7 = __commonJS({
     var failsafe2 = [map2, seq2, string];
     var intIdentify$2 = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve$1 = (src, part, radix) => resolveSeq.intOptions.asBigInt ? BigInt(src) : parseInt(part, radix);
-    function intStringify$1(node, radix, prefix) {
+    function intStringify$1(node2, radix, prefix) {
       const {
         value
-      } = node;
+      } = node2;
       if (intIdentify$2(value) && value >= 0) return prefix + value.toString(radix);
-      return resolveSeq.stringifyNumber(node);
+      return resolveSeq.stringifyNumber(node2);
     }
     var nullObj = {
       identify: (value) => value == null,
@@ -42698,7 +42698,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       test: /^0o([0-7]+)$/,
       resolve: (str4, oct) => intResolve$1(str4, oct, 8),
       options: resolveSeq.intOptions,
-      stringify: (node) => intStringify$1(node, 8, "0o")
+      stringify: (node2) => intStringify$1(node2, 8, "0o")
     };
     var intObj = {
       identify: intIdentify$2,
@@ -42715,9 +42715,9 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x([0-9a-fA-F]+)$/,
-      resolve: (str4, hex) => intResolve$1(str4, hex, 16),
+      resolve: (str4, hex2) => intResolve$1(str4, hex2, 16),
       options: resolveSeq.intOptions,
-      stringify: (node) => intStringify$1(node, 16, "0x")
+      stringify: (node2) => intStringify$1(node2, 16, "0x")
     };
     var nanObj = {
       identify: (value) => typeof value === "number",
@@ -42745,9 +42745,9 @@ var require_Schema_bcc6c2d7 = __commonJS({
       test: /^[-+]?(?:\.([0-9]+)|[0-9]+\.([0-9]*))$/,
       resolve(str4, frac1, frac2) {
         const frac = frac1 || frac2;
-        const node = new resolveSeq.Scalar(parseFloat(str4));
-        if (frac && frac[frac.length - 1] === "0") node.minFractionDigits = frac.length;
-        return node;
+        const node2 = new resolveSeq.Scalar(parseFloat(str4));
+        if (frac && frac[frac.length - 1] === "0") node2.minFractionDigits = frac.length;
+        return node2;
       },
       stringify: resolveSeq.stringifyNumber
     };
@@ -42801,7 +42801,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       value
     }) => value ? resolveSeq.boolOptions.trueStr : resolveSeq.boolOptions.falseStr;
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(sign, src, radix) {
+    function intResolve(sign2, src, radix) {
       let str4 = src.replace(/_/g, "");
       if (resolveSeq.intOptions.asBigInt) {
         switch (radix) {
@@ -42816,20 +42816,20 @@ var require_Schema_bcc6c2d7 = __commonJS({
             break;
         }
         const n2 = BigInt(str4);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str4, radix);
-      return sign === "-" ? -1 * n : n;
+      return sign2 === "-" ? -1 * n : n;
     }
-    function intStringify(node, radix, prefix) {
+    function intStringify(node2, radix, prefix) {
       const {
         value
-      } = node;
+      } = node2;
       if (intIdentify(value)) {
         const str4 = value.toString(radix);
         return value < 0 ? "-" + prefix + str4.substr(1) : prefix + str4;
       }
-      return resolveSeq.stringifyNumber(node);
+      return resolveSeq.stringifyNumber(node2);
     }
     var yaml11 = failsafe2.concat([{
       identify: (value) => value == null,
@@ -42862,22 +42862,22 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^([-+]?)0b([0-1_]+)$/,
-      resolve: (str4, sign, bin) => intResolve(sign, bin, 2),
-      stringify: (node) => intStringify(node, 2, "0b")
+      resolve: (str4, sign2, bin) => intResolve(sign2, bin, 2),
+      stringify: (node2) => intStringify(node2, 2, "0b")
     }, {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^([-+]?)0([0-7_]+)$/,
-      resolve: (str4, sign, oct) => intResolve(sign, oct, 8),
-      stringify: (node) => intStringify(node, 8, "0")
+      resolve: (str4, sign2, oct) => intResolve(sign2, oct, 8),
+      stringify: (node2) => intStringify(node2, 8, "0")
     }, {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^([-+]?)([0-9][0-9_]*)$/,
-      resolve: (str4, sign, abs) => intResolve(sign, abs, 10),
+      resolve: (str4, sign2, abs) => intResolve(sign2, abs, 10),
       stringify: resolveSeq.stringifyNumber
     }, {
       identify: intIdentify,
@@ -42885,8 +42885,8 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^([-+]?)0x([0-9a-fA-F_]+)$/,
-      resolve: (str4, sign, hex) => intResolve(sign, hex, 16),
-      stringify: (node) => intStringify(node, 16, "0x")
+      resolve: (str4, sign2, hex2) => intResolve(sign2, hex2, 16),
+      stringify: (node2) => intStringify(node2, 16, "0x")
     }, {
       identify: (value) => typeof value === "number",
       default: true,
@@ -42910,12 +42910,12 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.([0-9_]*)$/,
       resolve(str4, frac) {
-        const node = new resolveSeq.Scalar(parseFloat(str4.replace(/_/g, "")));
+        const node2 = new resolveSeq.Scalar(parseFloat(str4.replace(/_/g, "")));
         if (frac) {
           const f = frac.replace(/_/g, "");
-          if (f[f.length - 1] === "0") node.minFractionDigits = f.length;
+          if (f[f.length - 1] === "0") node2.minFractionDigits = f.length;
         }
-        return node;
+        return node2;
       },
       stringify: resolveSeq.stringifyNumber
     }], warnings.binary, warnings.omap, warnings.pairs, warnings.set, warnings.intTime, warnings.floatTime, warnings.timestamp);
@@ -43188,18 +43188,18 @@ var require_Document_a8d0fbf9 = __commonJS({
       }
       return tagObj;
     }
-    function stringifyProps(node, tagObj, {
+    function stringifyProps(node2, tagObj, {
       anchors,
       doc
     }) {
       const props = [];
-      const anchor = doc.anchors.getName(node);
+      const anchor = doc.anchors.getName(node2);
       if (anchor) {
-        anchors[anchor] = node;
+        anchors[anchor] = node2;
         props.push(`&${anchor}`);
       }
-      if (node.tag) {
-        props.push(stringifyTag(doc, node.tag));
+      if (node2.tag) {
+        props.push(stringifyTag(doc, node2.tag));
       } else if (!tagObj.default) {
         props.push(stringifyTag(doc, tagObj.tag));
       }
@@ -43237,16 +43237,16 @@ var require_Document_a8d0fbf9 = __commonJS({
 ${ctx.indent}${str4}`;
     }
     var Anchors = class _Anchors {
-      static validAnchorNode(node) {
-        return node instanceof resolveSeq.Scalar || node instanceof resolveSeq.YAMLSeq || node instanceof resolveSeq.YAMLMap;
+      static validAnchorNode(node2) {
+        return node2 instanceof resolveSeq.Scalar || node2 instanceof resolveSeq.YAMLSeq || node2 instanceof resolveSeq.YAMLMap;
       }
       constructor(prefix) {
         PlainValue._defineProperty(this, "map", /* @__PURE__ */ Object.create(null));
         this.prefix = prefix;
       }
-      createAlias(node, name) {
-        this.setAnchor(node, name);
-        return new resolveSeq.Alias(node);
+      createAlias(node2, name) {
+        this.setAnchor(node2, name);
+        return new resolveSeq.Alias(node2);
       }
       createMergePair(...sources) {
         const merge2 = new resolveSeq.Merge();
@@ -43260,11 +43260,11 @@ ${ctx.indent}${str4}`;
         });
         return merge2;
       }
-      getName(node) {
+      getName(node2) {
         const {
           map: map2
         } = this;
-        return Object.keys(map2).find((a) => map2[a] === node);
+        return Object.keys(map2).find((a) => map2[a] === node2);
       }
       getNames() {
         return Object.keys(this.map);
@@ -43294,8 +43294,8 @@ ${ctx.indent}${str4}`;
         });
         delete this._cstAliases;
       }
-      setAnchor(node, name) {
-        if (node != null && !_Anchors.validAnchorNode(node)) {
+      setAnchor(node2, name) {
+        if (node2 != null && !_Anchors.validAnchorNode(node2)) {
           throw new Error("Anchors may only be set for Scalar, Seq and Map nodes");
         }
         if (name && /[\x00-\x19\s,[\]{}]/.test(name)) {
@@ -43304,80 +43304,80 @@ ${ctx.indent}${str4}`;
         const {
           map: map2
         } = this;
-        const prev = node && Object.keys(map2).find((a) => map2[a] === node);
+        const prev = node2 && Object.keys(map2).find((a) => map2[a] === node2);
         if (prev) {
           if (!name) {
             return prev;
           } else if (prev !== name) {
             delete map2[prev];
-            map2[name] = node;
+            map2[name] = node2;
           }
         } else {
           if (!name) {
-            if (!node) return null;
+            if (!node2) return null;
             name = this.newName();
           }
-          map2[name] = node;
+          map2[name] = node2;
         }
         return name;
       }
     };
-    var visit = (node, tags) => {
-      if (node && typeof node === "object") {
+    var visit = (node2, tags) => {
+      if (node2 && typeof node2 === "object") {
         const {
           tag
-        } = node;
-        if (node instanceof resolveSeq.Collection) {
+        } = node2;
+        if (node2 instanceof resolveSeq.Collection) {
           if (tag) tags[tag] = true;
-          node.items.forEach((n) => visit(n, tags));
-        } else if (node instanceof resolveSeq.Pair) {
-          visit(node.key, tags);
-          visit(node.value, tags);
-        } else if (node instanceof resolveSeq.Scalar) {
+          node2.items.forEach((n) => visit(n, tags));
+        } else if (node2 instanceof resolveSeq.Pair) {
+          visit(node2.key, tags);
+          visit(node2.value, tags);
+        } else if (node2 instanceof resolveSeq.Scalar) {
           if (tag) tags[tag] = true;
         }
       }
       return tags;
     };
-    var listTagNames = (node) => Object.keys(visit(node, {}));
+    var listTagNames = (node2) => Object.keys(visit(node2, {}));
     function parseContents(doc, contents) {
       const comments = {
         before: [],
         after: []
       };
-      let body = void 0;
+      let body2 = void 0;
       let spaceBefore = false;
-      for (const node of contents) {
-        if (node.valueRange) {
-          if (body !== void 0) {
+      for (const node2 of contents) {
+        if (node2.valueRange) {
+          if (body2 !== void 0) {
             const msg = "Document contains trailing content not separated by a ... or --- line";
-            doc.errors.push(new PlainValue.YAMLSyntaxError(node, msg));
+            doc.errors.push(new PlainValue.YAMLSyntaxError(node2, msg));
             break;
           }
-          const res = resolveSeq.resolveNode(doc, node);
+          const res = resolveSeq.resolveNode(doc, node2);
           if (spaceBefore) {
             res.spaceBefore = true;
             spaceBefore = false;
           }
-          body = res;
-        } else if (node.comment !== null) {
-          const cc = body === void 0 ? comments.before : comments.after;
-          cc.push(node.comment);
-        } else if (node.type === PlainValue.Type.BLANK_LINE) {
+          body2 = res;
+        } else if (node2.comment !== null) {
+          const cc = body2 === void 0 ? comments.before : comments.after;
+          cc.push(node2.comment);
+        } else if (node2.type === PlainValue.Type.BLANK_LINE) {
           spaceBefore = true;
-          if (body === void 0 && comments.before.length > 0 && !doc.commentBefore) {
+          if (body2 === void 0 && comments.before.length > 0 && !doc.commentBefore) {
             doc.commentBefore = comments.before.join("\n");
             comments.before = [];
           }
         }
       }
-      doc.contents = body || null;
-      if (!body) {
+      doc.contents = body2 || null;
+      if (!body2) {
         doc.comment = comments.before.concat(comments.after).join("\n") || null;
       } else {
         const cb = comments.before.join("\n");
         if (cb) {
-          const cbNode = body instanceof resolveSeq.Collection && body.items[0] ? body.items[0] : body;
+          const cbNode = body2 instanceof resolveSeq.Collection && body2.items[0] ? body2.items[0] : body2;
           cbNode.commentBefore = cbNode.commentBefore ? `${cb}
 ${cbNode.commentBefore}` : cb;
         }
@@ -43547,8 +43547,8 @@ ${cbNode.commentBefore}` : cb;
         const opt = Object.assign({}, this.getDefaults(), this.options);
         this.schema = new Schema2.Schema(opt);
       }
-      parse(node, prevDoc) {
-        if (this.options.keepCstNodes) this.cstNode = node;
+      parse(node2, prevDoc) {
+        if (this.options.keepCstNodes) this.cstNode = node2;
         if (this.options.keepNodeTypes) this.type = "DOCUMENT";
         const {
           directives = [],
@@ -43556,7 +43556,7 @@ ${cbNode.commentBefore}` : cb;
           directivesEndMarker,
           error: error2,
           valueRange
-        } = node;
+        } = node2;
         if (error2) {
           if (!error2.source) error2.source = this;
           this.errors.push(error2);
@@ -43671,8 +43671,8 @@ ${cbNode.commentBefore}` : cb;
             contentComment = this.contents.comment;
           }
           const onChompKeep = contentComment ? null : () => chompKeep = true;
-          const body = stringify(this.contents, ctx, () => contentComment = null, onChompKeep);
-          lines.push(resolveSeq.addComment(body, "", contentComment));
+          const body2 = stringify(this.contents, ctx, () => contentComment = null, onChompKeep);
+          lines.push(resolveSeq.addComment(body2, "", contentComment));
         } else if (this.contents !== void 0) {
           lines.push(stringify(this.contents, ctx));
         }
@@ -43734,7 +43734,7 @@ var require_dist2 = __commonJS({
       }
       return doc;
     }
-    function parse(src, options) {
+    function parse3(src, options) {
       const doc = parseDocument2(src, options);
       doc.warnings.forEach((warning2) => warnings.warn(warning2));
       if (doc.errors.length > 0) throw doc.errors[0];
@@ -43749,7 +43749,7 @@ var require_dist2 = __commonJS({
       createNode,
       defaultOptions: Document$1.defaultOptions,
       Document,
-      parse,
+      parse: parse3,
       parseAllDocuments,
       parseCST: parseCst.parse,
       parseDocument: parseDocument2,
@@ -43777,7 +43777,7 @@ var require_yaml2 = __commonJS({
       "YAMLSyntaxError",
       "YAMLWarning"
     ]);
-    function parse(str4) {
+    function parse3(str4) {
       if (typeof str4 !== "string") {
         return { ok: false, result: void 0 };
       }
@@ -43797,9 +43797,9 @@ var require_yaml2 = __commonJS({
     module.exports = {
       // is_valid is expected to return nothing if input is invalid otherwise
       // true/false for it being valid YAML.
-      "yaml.is_valid": (str4) => typeof str4 === "string" ? parse(str4).ok : void 0,
+      "yaml.is_valid": (str4) => typeof str4 === "string" ? parse3(str4).ok : void 0,
       "yaml.marshal": (data) => yaml.stringify(data),
-      "yaml.unmarshal": (str4) => parse(str4).result
+      "yaml.unmarshal": (str4) => parse3(str4).result
     };
   }
 });
@@ -44184,243 +44184,3198 @@ var init_src = __esm({
   }
 });
 
-// src/policy/wasm/sprintf.ts
-function regoString(v) {
-  if (v === null || v === void 0) return "null";
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (Array.isArray(v)) return `[${v.map(regoString).join(", ")}]`;
-  const entries = Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}: ${regoString(x)}`).join(", ")}}`;
+// src/policy/builtins/json-patch.ts
+function node(value) {
+  return { value, members: /* @__PURE__ */ new Map(), slots: Array.isArray(value) ? value.map((_, i2) => i2) : void 0 };
 }
-function toGo(v) {
-  if (typeof v === "number") return Number.isInteger(v) ? { kind: "int", value: BigInt(v) } : { kind: "float", value: v };
-  if (typeof v === "string") return { kind: "string", value: v };
-  return { kind: "string", value: regoString(v) };
+function toIndex(length, key) {
+  if (typeof key === "number") return Number.isInteger(key) ? key : fail("invalid number type for indexing");
+  if (typeof key !== "string") return fail("invalid type for indexing");
+  if (key === "-") return length;
+  if (!/^[+-]?\d+$/.test(key)) fail("invalid string for indexing");
+  if (key !== "0" && key.startsWith("0")) fail("leading zeros are not allowed in JSON paths");
+  const n = Number(key);
+  return Number.isSafeInteger(n) ? n : fail("index out of range");
 }
-function goFloat(x) {
-  if (!Number.isFinite(x)) return x > 0 ? "+Inf" : x < 0 ? "-Inf" : "NaN";
-  const abs = Math.abs(x);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e21)) {
-    const [m, e] = x.toExponential().split("e");
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+function insert(n, key, value) {
+  const child2 = node(value);
+  if (isObject2(n.value)) n.members.set(memberKey(key), child2);
+  else if (n.slots) {
+    const idx = toIndex(n.slots.length, key);
+    if (idx < 0 || idx > n.slots.length) fail("index for array insertion out of bounds");
+    n.slots.splice(idx, 0, child2);
+  } else fail("expected composite type");
+  return child2;
+}
+function remove(n, key) {
+  if (isObject2(n.value)) {
+    const k = memberKey(key);
+    const m = n.members.get(k);
+    if (m === DELETED || m === void 0 && !Object.hasOwn(n.value, k)) fail("cannot delete a member that does not exist");
+    n.members.set(k, DELETED);
+  } else if (n.slots) {
+    const idx = toIndex(n.slots.length, key);
+    if (idx < 0 || idx > n.slots.length - 1) fail("index for array delete out of bounds");
+    n.slots.splice(idx, 1);
+  } else fail("expected composite type");
+}
+function child(n, key) {
+  if (isObject2(n.value)) {
+    const k = memberKey(key);
+    const m = n.members.get(k);
+    if (m === DELETED) return fail("cannot unfold a deleted member");
+    if (m !== void 0) return m;
+    return Object.hasOwn(n.value, k) ? insert(n, k, n.value[k]) : fail("path does not exist");
   }
-  return String(x);
-}
-function goQuote(s) {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0);
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "	") out += "\\t";
-    else if (ch === "\r") out += "\\r";
-    else if (c < 32 || c === 127) out += `\\x${c.toString(16).padStart(2, "0")}`;
-    else out += ch;
+  if (n.slots) {
+    const idx = toIndex(n.slots.length, key);
+    const slot = n.slots[idx];
+    if (typeof slot === "object") return slot;
+    const original = n.value;
+    if (idx < 0 || idx >= original.length) fail("path does not exist");
+    remove(n, idx);
+    return insert(n, idx, original[idx]);
   }
-  return `${out}"`;
+  return fail("expected composite type");
 }
-function pad(text, width, left, zero) {
-  if (width === void 0 || text.length >= width) return text;
-  if (left) return text.padEnd(width, " ");
-  if (zero) {
-    const sign = /^[+-]/.test(text) ? text[0] : "";
-    return sign + text.slice(sign.length).padStart(width - sign.length, "0");
+function unfold(root, path) {
+  return path.reduce((n, key) => child(n, key), root);
+}
+function render2(n) {
+  if (isObject2(n.value)) {
+    const out = {};
+    for (const [k, v] of Object.entries(n.value)) if (!n.members.has(k)) out[k] = v;
+    for (const [k, m] of n.members) if (m !== DELETED) out[k] = render2(m);
+    return out;
   }
-  return text.padStart(width, " ");
+  if (n.slots) return n.slots.map((s) => typeof s === "number" ? n.value[s] : render2(s));
+  return n.value;
 }
-function badVerb(verb, a) {
-  const type2 = a.kind === "int" ? "int" : a.kind === "float" ? "float64" : "string";
-  return `%!${verb}(${type2}=${a.kind === "float" ? goFloat(a.value) : String(a.value)})`;
+function parsePath(p) {
+  if (typeof p === "string") {
+    if (p === "") return [];
+    return p.replace(/^\/+/, "").split("/").map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+  }
+  if (Array.isArray(p)) return p;
+  return fail("path must be a string or an array of segments");
 }
-function formatOne(verb, a, flags, width, prec) {
-  const plus = flags.includes("+");
-  let text;
-  switch (verb) {
-    case "v":
-      text = a.kind === "float" ? goFloat(a.value) : String(a.value);
-      if (plus && a.kind !== "string" && !text.startsWith("-")) text = `+${text}`;
+function regoEqual(a, b) {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i2) => regoEqual(x, b[i2]));
+  if (isObject2(a) && isObject2(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && regoEqual(a[k], b[k]));
+  }
+  return a === b;
+}
+function at(root, path) {
+  return root.node ? unfold(root.node, path) : fail("deleted node encountered");
+}
+function insertAt(root, path, value) {
+  if (path.length === 0) root.node = node(value);
+  else insert(at(root, path.slice(0, -1)), path.at(-1), value);
+}
+function removeAt(root, path) {
+  if (!root.node) fail("deleted node encountered");
+  if (path.length === 0) root.node = void 0;
+  else remove(at(root, path.slice(0, -1)), path.at(-1));
+}
+function applyOne(root, op) {
+  if (!isObject2(op)) fail("operation is not an object");
+  const o = op;
+  if (!("path" in o)) fail("missing required attribute 'path'");
+  if (typeof o.op !== "string") fail("attribute 'op' must be a string");
+  const path = parsePath(o.path);
+  const value = () => "value" in o ? o.value : fail("missing required attribute 'value'");
+  const from = () => parsePath("from" in o ? o.from : fail("missing required attribute 'from'"));
+  switch (o.op) {
+    case "add":
+      insertAt(root, path, value());
       break;
-    case "s":
-      text = a.kind === "string" ? a.value : badVerb("s", a);
-      if (prec !== void 0 && a.kind === "string") text = [...text].slice(0, prec).join("");
+    case "remove":
+      removeAt(root, path);
       break;
-    case "q":
-      text = a.kind === "string" ? goQuote(a.value) : a.kind === "int" ? `'${String.fromCodePoint(Number(a.value))}'` : badVerb("q", a);
+    case "replace":
+      removeAt(root, path);
+      insertAt(root, path, value());
       break;
-    case "d":
-      text = a.kind === "int" ? String(a.value) : badVerb("d", a);
-      if (plus && a.kind === "int" && a.value >= 0n) text = `+${text}`;
-      break;
-    case "x":
-    case "X": {
-      const hex = a.kind === "int" ? a.value.toString(16) : a.kind === "string" ? Buffer.from(a.value).toString("hex") : badVerb(verb, a);
-      text = verb === "X" ? hex.toUpperCase() : hex;
+    case "move": {
+      const src = from();
+      const chunk = render2(at(root, src));
+      removeAt(root, src);
+      insertAt(root, path, chunk);
       break;
     }
-    case "f":
-    case "F":
-      text = a.kind === "string" ? badVerb(verb, a) : Number(a.value).toFixed(prec ?? 6);
+    case "copy":
+      insertAt(root, path, render2(at(root, from())));
       break;
-    case "e":
-      text = a.kind === "string" ? badVerb(verb, a) : goFloat(Number(Number(a.value).toExponential(prec ?? 6))).replace(/^(-?\d)(e)/, "$1.000000$2");
-      break;
-    case "g":
-      text = a.kind === "string" ? badVerb(verb, a) : goFloat(Number(a.value));
-      break;
-    case "t":
-      text = a.kind === "string" && (a.value === "true" || a.value === "false") ? a.value : badVerb("t", a);
-      break;
-    case "T":
-      text = a.kind === "int" ? "int" : a.kind === "float" ? "float64" : "string";
+    case "test":
+      if (!regoEqual(render2(at(root, path)), value())) fail("test failed");
       break;
     default:
-      text = badVerb(verb, a);
+      fail("unrecognized op");
   }
-  return pad(text, width, flags.includes("-"), flags.includes("0") && verb !== "s" && verb !== "q");
 }
-function goSprintf(format, args) {
-  const values = args.map(toGo);
-  let next = 0;
-  let out = "";
-  for (let i2 = 0; i2 < format.length; i2++) {
-    const ch = format[i2];
-    if (ch !== "%") {
-      out += ch;
-      continue;
-    }
-    const m = /^([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/.exec(format.slice(i2 + 1));
-    if (!m) {
-      out += "%!(NOVERB)";
-      continue;
-    }
-    i2 += m[0].length;
-    const [, flags = "", w, p, verb = ""] = m;
-    if (verb === "%") {
-      out += "%";
-      continue;
-    }
-    const a = values[next++];
-    if (a === void 0) {
-      out += `%!${verb}(MISSING)`;
-      continue;
-    }
-    out += formatOne(verb, a, flags, w === void 0 ? void 0 : Number(w), p === void 0 ? void 0 : Number(p));
+function jsonPatch(doc, operations) {
+  if (!Array.isArray(operations)) return void 0;
+  const root = { node: node(doc) };
+  try {
+    for (const op of operations) applyOne(root, op);
+  } catch (err) {
+    if (err instanceof PatchError) return void 0;
+    throw err;
   }
-  if (next < values.length) {
-    out += `%!(EXTRA ${values.slice(next).map((a) => `${a.kind === "int" ? "int" : a.kind === "float" ? "float64" : "string"}=${a.kind === "float" ? goFloat(a.value) : String(a.value)}`).join(", ")})`;
+  return root.node ? render2(root.node) : void 0;
+}
+var DELETED, PatchError, fail, isObject2, memberKey;
+var init_json_patch = __esm({
+  "src/policy/builtins/json-patch.ts"() {
+    "use strict";
+    DELETED = /* @__PURE__ */ Symbol("deleted");
+    PatchError = class extends Error {
+    };
+    fail = (why) => {
+      throw new PatchError(why);
+    };
+    isObject2 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+    memberKey = (key) => typeof key === "string" ? key : fail("non-string object key");
+  }
+});
+
+// src/policy/builtins/semver.ts
+function parseInt64(s) {
+  if (!/^[+-]?\d+$/.test(s)) return void 0;
+  const n = BigInt(s);
+  return n >= -INT64_MAX - 1n && n <= INT64_MAX ? n : void 0;
+}
+function parse(text) {
+  const [rest, meta] = cut(text.startsWith("v") ? text.slice(1) : text, "+");
+  if (meta !== "" && !META.test(meta)) return void 0;
+  const [version, pre] = cut(rest, "-");
+  if (pre !== "" && !META.test(pre)) return void 0;
+  if (version.split(".").length !== 3) return void 0;
+  const [major, minor, patch] = version.split(".").map(parseInt64);
+  if (major === void 0 || minor === void 0 || patch === void 0) return void 0;
+  return { major, minor, patch, pre };
+}
+function compare(v, o) {
+  const c = sign(v.major, o.major) || sign(v.minor, o.minor) || sign(v.patch, o.patch);
+  if (c !== 0) return c;
+  if (v.pre === o.pre) return 0;
+  if (v.pre === "") return 1;
+  if (o.pre === "") return -1;
+  let [a, afterA] = cut(v.pre, ".");
+  let [b, afterB] = cut(o.pre, ".");
+  for (; ; ) {
+    if (a === "" && b !== "") return -1;
+    if (a !== "" && b === "") return 1;
+    if (a === "" && b === "") return void 0;
+    const aInt = allDecimals(a);
+    const bInt = allDecimals(b);
+    if (aInt !== bInt) return aInt ? -1 : 1;
+    const d = aInt ? sign(atoi(a), atoi(b)) : sign(a, b);
+    if (d !== 0) return d;
+    if (afterA !== "" && afterB === "") return 1;
+    if (afterA === "" && afterB !== "") return -1;
+    [a, afterA] = cut(afterA, ".");
+    [b, afterB] = cut(afterB, ".");
+  }
+}
+var META, INT64_MAX, cut, allDecimals, atoi, sign, semverBuiltins;
+var init_semver = __esm({
+  "src/policy/builtins/semver.ts"() {
+    "use strict";
+    META = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
+    INT64_MAX = 2n ** 63n - 1n;
+    cut = (s, sep) => {
+      const i2 = s.indexOf(sep);
+      return i2 === -1 ? [s, ""] : [s.slice(0, i2), s.slice(i2 + 1)];
+    };
+    allDecimals = (s) => /^\d+$/.test(s);
+    atoi = (s) => BigInt(s) > INT64_MAX ? INT64_MAX : BigInt(s);
+    sign = (a, b) => a > b ? 1 : a < b ? -1 : 0;
+    semverBuiltins = {
+      isValid: (v) => typeof v === "string" && parse(v) !== void 0,
+      compare(a, b) {
+        if (typeof a !== "string" || typeof b !== "string") return void 0;
+        const x = parse(a);
+        const y = parse(b);
+        return x && y ? compare(x, y) : void 0;
+      }
+    };
+  }
+});
+
+// src/policy/builtins/strings.ts
+function stringList2(x) {
+  if (typeof x === "string") return [x];
+  if (!Array.isArray(x) || !x.every((s) => typeof s === "string")) return void 0;
+  return x;
+}
+function anyMatch(search, base, matches) {
+  const strs = stringList2(search);
+  const affixes = stringList2(base);
+  if (!strs || !affixes) return void 0;
+  return strs.some((s) => affixes.some((a) => matches(s, a)));
+}
+var stringsBuiltins;
+var init_strings = __esm({
+  "src/policy/builtins/strings.ts"() {
+    "use strict";
+    stringsBuiltins = {
+      anyPrefixMatch: (search, base) => anyMatch(search, base, (s, p) => s.startsWith(p)),
+      // Go compares the rune-reversed strings; on valid UTF-8 that is a suffix test.
+      anySuffixMatch: (search, base) => anyMatch(search, base, (s, p) => s.endsWith(p))
+    };
+  }
+});
+
+// src/policy/builtins/value.ts
+function integerArgument(x) {
+  if (typeof x === "bigint") return x;
+  if (typeof x !== "number" || !Number.isInteger(x)) return void 0;
+  if (Number.isSafeInteger(x)) return BigInt(x);
+  const text = String(x);
+  return /^-?\d+$/.test(text) ? BigInt(text) : BigInt(x);
+}
+function int64Argument(x) {
+  const n = integerArgument(x);
+  return n !== void 0 && n >= INT64_MIN && n <= INT64_MAX2 ? n : void 0;
+}
+function encodeExactJson(value) {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "boolean":
+      return value ? "true" : "false";
+    case "bigint":
+      return value.toString();
+    case "number":
+      if (!Number.isFinite(value)) throw new RangeError("not a JSON number");
+      return JSON.stringify(value);
+    case "string":
+      return JSON.stringify(value);
+    case "object": {
+      if (Array.isArray(value)) return `[${value.map((v) => encodeExactJson(v)).join(",")}]`;
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw new TypeError("not a plain object");
+      const parts = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${encodeExactJson(v)}`);
+      return `{${parts.join(",")}}`;
+    }
+    default:
+      throw new TypeError(`not a JSON value: ${typeof value}`);
+  }
+}
+var INT64_MIN, INT64_MAX2, fitsInt64;
+var init_value = __esm({
+  "src/policy/builtins/value.ts"() {
+    "use strict";
+    INT64_MIN = -(2n ** 63n);
+    INT64_MAX2 = 2n ** 63n - 1n;
+    fitsInt64 = (n) => n >= INT64_MIN && n <= INT64_MAX2;
+  }
+});
+
+// src/policy/builtins/tz.ts
+import { readFileSync } from "node:fs";
+function fixedZone(name, offset) {
+  return {
+    lookup: () => ({ name, offset, start: -Infinity, end: Infinity, isDST: false }),
+    lookupName: (n) => n === name ? offset : void 0
+  };
+}
+function daysFromCivil(year, month, day) {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+function civilFromDays(days) {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+function parseTzif(data) {
+  const r = new Reader2(data);
+  if (latin1(r.bytes(4) ?? new Uint8Array()) !== "TZif") return void 0;
+  const head = r.bytes(16);
+  if (!head) return void 0;
+  const version = head[0] === 0 ? 1 : head[0] === 50 ? 2 : head[0] === 51 ? 3 : 0;
+  if (version === 0) return void 0;
+  const readCounts = () => {
+    const n2 = [];
+    for (let i2 = 0; i2 < 6; i2++) {
+      const v = r.u32();
+      if (v === void 0) return void 0;
+      n2.push(v);
+    }
+    return n2;
+  };
+  let n = readCounts();
+  if (!n) return void 0;
+  let size = 4;
+  if (version > 1) {
+    const [utcLocal, stdWall, leap, time, zone, chars] = n;
+    if (!r.bytes(time * 4 + time + zone * 6 + chars + leap * 8 + stdWall + utcLocal + 20)) return void 0;
+    n = readCounts();
+    if (!n) return void 0;
+    size = 8;
+  }
+  const [, , nLeap, nTime, nZone, nChar] = n;
+  const txTimes = r.bytes(nTime * size);
+  const txZones = r.bytes(nTime);
+  const zoneData = r.bytes(nZone * 6);
+  const abbrev = r.bytes(nChar);
+  const rest1 = r.bytes(nLeap * (size + 4));
+  const isStd = r.bytes(n[1]);
+  const isUtc = r.bytes(n[0]);
+  if (!txTimes || !txZones || !zoneData || !abbrev || !rest1 || !isStd || !isUtc) return void 0;
+  const tail = data.subarray(r.pos);
+  const extend3 = tail.length > 2 && tail[0] === 10 && tail[tail.length - 1] === 10 ? latin1(tail.subarray(1, tail.length - 1)) : "";
+  if (nZone === 0) return void 0;
+  const zones = [];
+  const zd = new DataView(zoneData.buffer, zoneData.byteOffset, zoneData.byteLength);
+  for (let i2 = 0; i2 < nZone; i2++) {
+    const idx = zoneData[i2 * 6 + 5];
+    if (idx >= abbrev.length) return void 0;
+    const nul = abbrev.indexOf(0, idx);
+    zones.push({ offset: zd.getInt32(i2 * 6), isDST: zoneData[i2 * 6 + 4] !== 0, name: latin1(abbrev.subarray(idx, nul === -1 ? abbrev.length : nul)) });
+  }
+  const td = new DataView(txTimes.buffer, txTimes.byteOffset, txTimes.byteLength);
+  const tx = [];
+  for (let i2 = 0; i2 < nTime; i2++) {
+    const when = size === 4 ? td.getInt32(i2 * 4) : Number(td.getBigInt64(i2 * 8));
+    if (txZones[i2] >= zones.length) return void 0;
+    tx.push({ when, index: txZones[i2] });
+  }
+  if (tx.length === 0) tx.push({ when: -Infinity, index: 0 });
+  return tzifLocation(zones, tx, extend3);
+}
+function firstZone(zones, tx) {
+  if (!tx.some((t) => t.index === 0)) return 0;
+  if (tx.length > 0 && zones[tx[0].index].isDST) {
+    for (let zi = tx[0].index - 1; zi >= 0; zi--) if (!zones[zi].isDST) return zi;
+  }
+  const std = zones.findIndex((z) => !z.isDST);
+  return std === -1 ? 0 : std;
+}
+function tzifLocation(zones, tx, extend3) {
+  const lookup = (sec) => {
+    if (sec < tx[0].when) {
+      const z2 = zones[firstZone(zones, tx)];
+      return { name: z2.name, offset: z2.offset, start: -Infinity, end: tx[0].when, isDST: z2.isDST };
+    }
+    let lo = 0;
+    let hi = tx.length;
+    let end = Infinity;
+    while (hi - lo > 1) {
+      const m = lo + hi >>> 1;
+      if (sec < tx[m].when) {
+        end = tx[m].when;
+        hi = m;
+      } else lo = m;
+    }
+    const z = zones[tx[lo].index];
+    const start = tx[lo].when;
+    if (lo === tx.length - 1 && extend3 !== "") {
+      const e = tzset(extend3, start, sec);
+      if (e) return e;
+    }
+    return { name: z.name, offset: z.offset, start, end, isDST: z.isDST };
+  };
+  const lookupName2 = (name, unix) => {
+    for (const z of zones) {
+      if (z.name === name && lookup(unix - z.offset).name === z.name) return lookup(unix - z.offset).offset;
+    }
+    return zones.find((z) => z.name === name)?.offset;
+  };
+  return { lookup, lookupName: lookupName2 };
+}
+function tzsetName(s) {
+  if (s === "") return void 0;
+  if (s[0] === "<") {
+    const i3 = s.indexOf(">");
+    return i3 === -1 ? void 0 : [s.slice(1, i3), s.slice(i3 + 1)];
+  }
+  const i2 = s.search(/[0-9,+-]/);
+  if (i2 === -1) return s.length < 3 ? void 0 : [s, ""];
+  return i2 < 3 ? void 0 : [s.slice(0, i2), s.slice(i2)];
+}
+function tzsetNum(s, min, max) {
+  const m = /^\d+/.exec(s);
+  if (!m) return void 0;
+  let num = 0;
+  for (const c of m[0]) {
+    num = num * 10 + Number(c);
+    if (num > max) return void 0;
+  }
+  return num < min ? void 0 : [num, s.slice(m[0].length)];
+}
+function tzsetOffset(s) {
+  if (s === "") return void 0;
+  const neg = s[0] === "-";
+  if (s[0] === "+" || s[0] === "-") s = s.slice(1);
+  const h = tzsetNum(s, 0, 24 * 7);
+  if (!h) return void 0;
+  let off = h[0] * 3600;
+  s = h[1];
+  for (const scale of [60, 1]) {
+    if (s[0] !== ":") break;
+    const p = tzsetNum(s.slice(1), 0, 59);
+    if (!p) return void 0;
+    off += p[0] * scale;
+    s = p[1];
+  }
+  return [neg ? -off : off, s];
+}
+function tzsetRule(s) {
+  const r = { kind: "doy", day: 0, week: 0, mon: 0, time: 2 * 3600 };
+  if (s === "") return void 0;
+  if (s[0] === "J") {
+    const d = tzsetNum(s.slice(1), 1, 365);
+    if (!d) return void 0;
+    [r.day, s] = d;
+    r.kind = "julian";
+  } else if (s[0] === "M") {
+    const mon = tzsetNum(s.slice(1), 1, 12);
+    if (!mon || mon[1][0] !== ".") return void 0;
+    const week = tzsetNum(mon[1].slice(1), 1, 5);
+    if (!week || week[1][0] !== ".") return void 0;
+    const day = tzsetNum(week[1].slice(1), 0, 6);
+    if (!day) return void 0;
+    Object.assign(r, { kind: "mwd", mon: mon[0], week: week[0], day: day[0] });
+    s = day[1];
+  } else {
+    const d = tzsetNum(s, 0, 365);
+    if (!d) return void 0;
+    [r.day, s] = d;
+  }
+  if (s[0] !== "/") return [r, s];
+  const off = tzsetOffset(s.slice(1));
+  if (!off) return void 0;
+  [r.time, s] = off;
+  return [r, s];
+}
+function tzruleTime(year, r, off) {
+  let s;
+  if (r.kind === "julian") {
+    s = (r.day - 1) * SECONDS_PER_DAY + (isLeap(year) && r.day >= 60 ? SECONDS_PER_DAY : 0);
+  } else if (r.kind === "doy") {
+    s = r.day * SECONDS_PER_DAY;
+  } else {
+    const dow = ((daysFromCivil(year, r.mon, 1) + 4) % 7 + 7) % 7;
+    let d = r.day - dow;
+    if (d < 0) d += 7;
+    for (let i2 = 1; i2 < r.week; i2++) {
+      if (d + 7 >= daysIn2(r.mon, year)) break;
+      d += 7;
+    }
+    d += daysBefore(r.mon) + (isLeap(year) && r.mon > 2 ? 1 : 0);
+    s = d * SECONDS_PER_DAY;
+  }
+  return s + r.time - off;
+}
+function tzset(spec, lastTxSec, sec) {
+  const std = tzsetName(spec);
+  const stdOff = std && tzsetOffset(std[1]);
+  if (!std || !stdOff) return void 0;
+  let stdName = std[0];
+  let stdOffset = -stdOff[0];
+  let s = stdOff[1];
+  if (s === "" || s[0] === ",") return { name: stdName, offset: stdOffset, start: lastTxSec, end: Infinity, isDST: false };
+  const dst = tzsetName(s);
+  if (!dst) return void 0;
+  let dstName = dst[0];
+  let dstOffset;
+  s = dst[1];
+  if (s === "" || s[0] === ",") dstOffset = stdOffset + 3600;
+  else {
+    const o = tzsetOffset(s);
+    if (!o) return void 0;
+    dstOffset = -o[0];
+    s = o[1];
+  }
+  if (s === "") s = ",M3.2.0,M11.1.0";
+  if (s[0] !== "," && s[0] !== ";") return void 0;
+  const startRule = tzsetRule(s.slice(1));
+  if (!startRule || startRule[1][0] !== ",") return void 0;
+  const endRule = tzsetRule(startRule[1].slice(1));
+  if (!endRule || endRule[1] !== "") return void 0;
+  const days = Math.floor(sec / SECONDS_PER_DAY);
+  const { year } = civilFromDays(days);
+  const yday = days - daysFromCivil(year, 1, 1) + 1;
+  const ysec = (yday - 1) * SECONDS_PER_DAY + sec % SECONDS_PER_DAY;
+  const ystart = sec - ysec;
+  let startSec = tzruleTime(year, startRule[0], stdOffset);
+  let endSec = tzruleTime(year, endRule[0], dstOffset);
+  let dstIsDST = true;
+  let stdIsDST = false;
+  if (endSec < startSec) {
+    [startSec, endSec] = [endSec, startSec];
+    [stdName, dstName] = [dstName, stdName];
+    [stdOffset, dstOffset] = [dstOffset, stdOffset];
+    [stdIsDST, dstIsDST] = [dstIsDST, stdIsDST];
+  }
+  if (ysec < startSec) return { name: stdName, offset: stdOffset, start: ystart, end: startSec + ystart, isDST: stdIsDST };
+  if (ysec >= endSec) return { name: stdName, offset: stdOffset, start: endSec + ystart, end: ystart + 365 * SECONDS_PER_DAY, isDST: stdIsDST };
+  return { name: dstName, offset: dstOffset, start: startSec + ystart, end: endSec + ystart, isDST: dstIsDST };
+}
+function intlLocation(timeZone) {
+  const fmt = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+    era: "short",
+    timeZoneName: "short"
+  });
+  const lookup = (sec) => {
+    const parts = Object.fromEntries(fmt.formatToParts(new Date(sec * 1e3)).map((p) => [p.type, p.value]));
+    const year = parts.era === "BC" ? 1 - Number(parts.year) : Number(parts.year);
+    const local = daysFromCivil(year, Number(parts.month), Number(parts.day)) * SECONDS_PER_DAY + Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second);
+    const offset = local - sec;
+    const abs = Math.abs(offset);
+    const numeric = `${offset < 0 ? "-" : "+"}${String(Math.floor(abs / 3600)).padStart(2, "0")}${abs % 3600 ? String(Math.floor(abs % 3600 / 60)).padStart(2, "0") : ""}`;
+    const name = /^[A-Z]{3,5}$/.test(parts.timeZoneName ?? "") ? parts.timeZoneName : numeric;
+    return { name, offset, start: sec, end: sec + 1, isDST: false };
+  };
+  return { lookup, lookupName: (name, unix) => lookup(unix).name === name ? lookup(unix).offset : void 0 };
+}
+function readTzif(path) {
+  try {
+    const data = readFileSync(path);
+    return data.length <= MAX_TZIF_BYTES ? data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function icuZone(name) {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return void 0;
+  }
+}
+function loadNamed(name) {
+  if (/\.\./.test(name) || name.startsWith("/") || name.startsWith("\\") || !/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(name)) return void 0;
+  if (icuZone(name) === void 0) return void 0;
+  for (const dir of ZONE_SOURCES) {
+    const data = readTzif(dir + name);
+    const loc = data && parseTzif(data);
+    if (loc) return loc;
+  }
+  if (!hasSystemZones() && (Intl.supportedValuesOf("timeZone").includes(name) || icuZone(name) === name)) return intlLocation(name);
+  return void 0;
+}
+function loadLocal() {
+  const tz = process.env.TZ;
+  if (tz === void 0) {
+    const data = readTzif("/etc/localtime");
+    return (data && parseTzif(data)) ?? UTC;
+  }
+  const name = tz.startsWith(":") ? tz.slice(1) : tz;
+  if (name === "" || name === "UTC") return UTC;
+  if (name.startsWith("/")) {
+    const data = readTzif(name);
+    return (data && parseTzif(data)) ?? UTC;
+  }
+  return loadNamed(name) ?? UTC;
+}
+function loadLocation(name) {
+  if (name === "" || name === "UTC") return UTC;
+  if (!cache.has(name)) cache.set(name, name === "Local" ? loadLocal() : loadNamed(name));
+  return cache.get(name);
+}
+var SECONDS_PER_DAY, UTC, isLeap, DAYS_BEFORE, daysBefore, daysIn2, Reader2, latin1, ZONE_SOURCES, MAX_TZIF_BYTES, cache, hasSystemZones;
+var init_tz = __esm({
+  "src/policy/builtins/tz.ts"() {
+    "use strict";
+    SECONDS_PER_DAY = 86400;
+    UTC = fixedZone("UTC", 0);
+    isLeap = (year) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+    daysBefore = (m) => DAYS_BEFORE[m - 1];
+    daysIn2 = (month, year) => month === 2 && isLeap(year) ? 29 : daysBefore(month + 1) - daysBefore(month);
+    Reader2 = class {
+      pos = 0;
+      data;
+      constructor(data) {
+        this.data = data;
+      }
+      bytes(n) {
+        if (n < 0 || this.pos + n > this.data.length) return void 0;
+        const out = this.data.subarray(this.pos, this.pos + n);
+        this.pos += n;
+        return out;
+      }
+      u32() {
+        const b = this.bytes(4);
+        return b && (b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]) >>> 0;
+      }
+    };
+    latin1 = (b) => Buffer.from(b).toString("latin1");
+    ZONE_SOURCES = ["/usr/share/zoneinfo/", "/usr/share/lib/zoneinfo/", "/usr/lib/locale/TZ/", "/etc/zoneinfo/"];
+    MAX_TZIF_BYTES = 1 << 16;
+    cache = /* @__PURE__ */ new Map();
+    hasSystemZones = () => ZONE_SOURCES.some((dir) => readTzif(`${dir}UTC`) !== void 0);
+  }
+});
+
+// src/policy/builtins/time.ts
+function fromUnixNano(ns, loc) {
+  let sec = ns / NS;
+  let nsec = ns % NS;
+  if (nsec < 0n) {
+    nsec += NS;
+    sec -= 1n;
+  }
+  return { sec: Number(sec), nsec: Number(nsec), loc };
+}
+function unixNano(t) {
+  if (!Number.isSafeInteger(t.sec)) return void 0;
+  const ns = BigInt(t.sec) * NS + BigInt(t.nsec);
+  return fitsInt64(ns) ? ns : void 0;
+}
+function fields(t) {
+  const z = t.loc.lookup(t.sec);
+  const local = t.sec + z.offset;
+  const days = Math.floor(local / SECONDS_PER_DAY2);
+  const sod = local - days * SECONDS_PER_DAY2;
+  const { year, month, day } = civilFromDays(days);
+  return {
+    year,
+    month,
+    day,
+    yday: days - daysFromCivil(year, 1, 1) + 1,
+    weekday: ((days + 4) % 7 + 7) % 7,
+    hour: Math.floor(sod / 3600),
+    min: Math.floor(sod % 3600 / 60),
+    sec: sod % 60,
+    zoneName: z.name,
+    offset: z.offset
+  };
+}
+function norm(hi, lo, base) {
+  if (lo < 0) {
+    const n = Math.floor((-lo - 1) / base) + 1;
+    hi -= n;
+    lo += n * base;
+  }
+  if (lo >= base) {
+    const n = Math.floor(lo / base);
+    hi += n;
+    lo -= n * base;
+  }
+  return [hi, lo];
+}
+function goDate(year, month, day, hour, min, sec, nsec, loc) {
+  let m = month - 1;
+  [year, m] = norm(year, m, 12);
+  [sec, nsec] = norm(sec, nsec, 1e9);
+  [min, sec] = norm(min, sec, 60);
+  [hour, min] = norm(hour, min, 60);
+  [day, hour] = norm(day, hour, 24);
+  let unix = (daysFromCivil(year, m + 1, 1) + day - 1) * SECONDS_PER_DAY2 + hour * 3600 + min * 60 + sec;
+  const z = loc.lookup(unix);
+  if (z.offset !== 0) {
+    let offset = z.offset;
+    const utc2 = unix - offset;
+    if (utc2 < z.start || utc2 >= z.end) offset = loc.lookup(utc2).offset;
+    unix -= offset;
+  }
+  return { sec: unix, nsec, loc };
+}
+function nextStdChunk(layout) {
+  const at2 = (i2, std, len, digits = 0) => ({ prefix: layout.slice(0, i2), std, digits, suffix: layout.slice(i2 + len) });
+  for (let i2 = 0; i2 < layout.length; i2++) {
+    const rest = layout.slice(i2);
+    switch (layout[i2]) {
+      case "J":
+        if (rest.startsWith("Jan")) {
+          if (rest.startsWith("January")) return at2(i2, "January", 7);
+          if (!startsWithLower(rest.slice(3))) return at2(i2, "Jan", 3);
+        }
+        break;
+      case "M":
+        if (rest.startsWith("Mon")) {
+          if (rest.startsWith("Monday")) return at2(i2, "Monday", 6);
+          if (!startsWithLower(rest.slice(3))) return at2(i2, "Mon", 3);
+        }
+        if (rest.startsWith("MST")) return at2(i2, "MST", 3);
+        break;
+      case "0":
+        if (rest.length >= 2 && rest[1] >= "1" && rest[1] <= "6") return at2(i2, STD_0X[rest.charCodeAt(1) - 49], 2);
+        if (rest.startsWith("002")) return at2(i2, "002", 3);
+        break;
+      case "1":
+        return rest.startsWith("15") ? at2(i2, "15", 2) : at2(i2, "1", 1);
+      case "2":
+        return rest.startsWith("2006") ? at2(i2, "2006", 4) : at2(i2, "2", 1);
+      case "_":
+        if (rest[1] === "2") {
+          if (rest.startsWith("_2006")) return { prefix: layout.slice(0, i2 + 1), std: "2006", digits: 0, suffix: layout.slice(i2 + 5) };
+          return at2(i2, "_2", 2);
+        }
+        if (rest.startsWith("__2")) return at2(i2, "__2", 3);
+        break;
+      case "3":
+        return at2(i2, "3", 1);
+      case "4":
+        return at2(i2, "4", 1);
+      case "5":
+        return at2(i2, "5", 1);
+      case "P":
+        if (rest[1] === "M") return at2(i2, "PM", 2);
+        break;
+      case "p":
+        if (rest[1] === "m") return at2(i2, "pm", 2);
+        break;
+      case "-":
+      case "Z": {
+        const sign2 = layout[i2];
+        for (const tail of ["070000", "07:00:00", "0700", "07:00", "07"]) {
+          if (rest.startsWith(sign2 + tail)) return at2(i2, sign2 + tail, tail.length + 1);
+        }
+        break;
+      }
+      case ".":
+      case ",": {
+        const ch = rest[1];
+        if (ch === "0" || ch === "9") {
+          let j = i2 + 1;
+          while (j < layout.length && layout[j] === ch) j++;
+          if (!isDigit2(layout, j)) {
+            const digits = j - (i2 + 1) & 4095;
+            return { prefix: layout.slice(0, i2), std: ch === "0" ? "frac0" : "frac9", digits, sep: layout[i2], suffix: layout.slice(j) };
+          }
+        }
+        break;
+      }
+    }
+  }
+  return { prefix: layout, digits: 0, suffix: "" };
+}
+function goInt(x, width) {
+  const digits = String(Math.abs(x)).padStart(width, "0");
+  return x < 0 ? `-${digits}` : digits;
+}
+function goNano(nsec, digits, sep, trim) {
+  if (trim && (digits === 0 || nsec === 0)) return "";
+  let frac = String(nsec).padStart(9, "0");
+  if (digits < 9) frac = frac.slice(0, digits);
+  let out = sep + frac;
+  if (trim) out = out.replace(/0+$/, "").replace(/[.,]$/, "");
+  return out;
+}
+function formatZone(std, offset) {
+  if (offset === 0 && std.startsWith("Z")) return "Z";
+  let zone = Math.trunc(offset / 60);
+  let absoffset = offset;
+  let out = "+";
+  if (zone < 0) {
+    out = "-";
+    zone = -zone;
+    absoffset = -absoffset;
+  }
+  out += goInt(Math.trunc(zone / 60), 2);
+  if (std.includes(":")) out += ":";
+  if (std !== "-07" && std !== "Z07") out += goInt(zone % 60, 2);
+  if (std.endsWith("0000") || std.endsWith(":00:00")) out += (std.endsWith(":00:00") ? ":" : "") + goInt(absoffset % 60, 2);
+  return out;
+}
+function goFormat(t, layout) {
+  const f = fields(t);
+  let out = "";
+  while (layout !== "") {
+    const c = nextStdChunk(layout);
+    out += c.prefix;
+    if (c.std === void 0) break;
+    layout = c.suffix;
+    const hr12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
+    switch (c.std) {
+      case "06":
+        out += goInt(Math.abs(f.year) % 100, 2);
+        break;
+      case "2006":
+        out += goInt(f.year, 4);
+        break;
+      case "Jan":
+        out += SHORT_MONTHS[f.month - 1];
+        break;
+      case "January":
+        out += LONG_MONTHS[f.month - 1];
+        break;
+      case "1":
+        out += goInt(f.month, 0);
+        break;
+      case "01":
+        out += goInt(f.month, 2);
+        break;
+      case "Mon":
+        out += SHORT_DAYS[f.weekday];
+        break;
+      case "Monday":
+        out += LONG_DAYS[f.weekday];
+        break;
+      case "2":
+        out += goInt(f.day, 0);
+        break;
+      case "_2":
+        out += (f.day < 10 ? " " : "") + goInt(f.day, 0);
+        break;
+      case "02":
+        out += goInt(f.day, 2);
+        break;
+      case "__2":
+        out += goInt(f.yday, 0).padStart(3, " ");
+        break;
+      case "002":
+        out += goInt(f.yday, 3);
+        break;
+      case "15":
+        out += goInt(f.hour, 2);
+        break;
+      case "3":
+        out += goInt(hr12, 0);
+        break;
+      case "03":
+        out += goInt(hr12, 2);
+        break;
+      case "4":
+        out += goInt(f.min, 0);
+        break;
+      case "04":
+        out += goInt(f.min, 2);
+        break;
+      case "5":
+        out += goInt(f.sec, 0);
+        break;
+      case "05":
+        out += goInt(f.sec, 2);
+        break;
+      case "PM":
+        out += f.hour >= 12 ? "PM" : "AM";
+        break;
+      case "pm":
+        out += f.hour >= 12 ? "pm" : "am";
+        break;
+      case "MST":
+        if (f.zoneName !== "") out += f.zoneName;
+        else {
+          const zone = Math.trunc(f.offset / 60);
+          out += (zone < 0 ? "-" : "+") + goInt(Math.trunc(Math.abs(zone) / 60), 2) + goInt(Math.abs(zone) % 60, 2);
+        }
+        break;
+      case "frac0":
+      case "frac9":
+        out += goNano(t.nsec, c.digits, c.sep ?? ".", c.std === "frac9");
+        break;
+      default:
+        out += formatZone(c.std, f.offset);
+    }
   }
   return out;
 }
+function leadingInt(s) {
+  const m = /^\d*/.exec(s)[0];
+  let x = 0n;
+  for (const c of m) {
+    x = x * 10n + BigInt(c.charCodeAt(0) - 48);
+    if (x > 2n ** 63n) return void 0;
+  }
+  return [Number(x), s.slice(m.length)];
+}
+function atoi2(s) {
+  let neg = false;
+  if (s[0] === "-" || s[0] === "+") {
+    neg = s[0] === "-";
+    s = s.slice(1);
+  }
+  const r = leadingInt(s);
+  if (!r || r[1] !== "") fail2();
+  return neg ? -r[0] : r[0];
+}
+function getnum(s, fixed) {
+  if (!isDigit2(s, 0)) fail2();
+  if (!isDigit2(s, 1)) {
+    if (fixed) fail2();
+    return [s.charCodeAt(0) - 48, s.slice(1)];
+  }
+  return [(s.charCodeAt(0) - 48) * 10 + s.charCodeAt(1) - 48, s.slice(2)];
+}
+function getnum3(s, fixed) {
+  let n = 0;
+  let i2 = 0;
+  for (; i2 < 3 && isDigit2(s, i2); i2++) n = n * 10 + s.charCodeAt(i2) - 48;
+  if (i2 === 0 || fixed && i2 !== 3) fail2();
+  return [n, s.slice(i2)];
+}
+function lookupName(tab, val) {
+  const fold2 = (c) => c | 32;
+  for (let i2 = 0; i2 < tab.length; i2++) {
+    const v = tab[i2];
+    if (val.length < v.length) continue;
+    let ok = true;
+    for (let j = 0; j < v.length && ok; j++) {
+      const a = val.charCodeAt(j);
+      const b = v.charCodeAt(j);
+      ok = a === b || fold2(a) === fold2(b) && fold2(a) >= 97 && fold2(a) <= 122;
+    }
+    if (ok) return [i2, val.slice(v.length)];
+  }
+  return fail2();
+}
+function skip(value, prefix) {
+  while (prefix.length > 0) {
+    if (prefix[0] === " ") {
+      if (value.length > 0 && value[0] !== " ") fail2();
+      prefix = prefix.replace(/^ +/, "");
+      value = value.replace(/^ +/, "");
+      continue;
+    }
+    if (value.length === 0 || value[0] !== prefix[0]) fail2();
+    prefix = prefix.slice(1);
+    value = value.slice(1);
+  }
+  return value;
+}
+function parseSignedOffset(value) {
+  if (value[0] !== "-" && value[0] !== "+") return 0;
+  const r = leadingInt(value.slice(1));
+  if (!r || r[1] === value.slice(1) || r[0] > 23) return 0;
+  return value.length - r[1].length;
+}
+function parseTimeZone(value) {
+  if (value.length < 3) return 0;
+  if (value.startsWith("ChST") || value.startsWith("MeST")) return 4;
+  if (value.startsWith("GMT")) return value.length === 3 ? 3 : 3 + parseSignedOffset(value.slice(3));
+  if (value[0] === "+" || value[0] === "-") return parseSignedOffset(value);
+  let n = 0;
+  while (n < 6 && n < value.length && value[n] >= "A" && value[n] <= "Z") n++;
+  if (n === 3) return 3;
+  if (n === 4 && (value[3] === "T" || value.startsWith("WITA"))) return 4;
+  if (n === 5 && value[4] === "T") return 5;
+  return 0;
+}
+function parseNanoseconds(value, nbytes) {
+  if (!commaOrPeriod(value[0])) fail2();
+  if (nbytes > 10) nbytes = 10;
+  const ns = atoi2(value.slice(1, nbytes));
+  if (ns < 0) fail2();
+  return ns * 10 ** (10 - nbytes);
+}
+function goParse(layout, value, local) {
+  let year = 0;
+  let month = -1;
+  let day = -1;
+  let yday = -1;
+  let hour = 0;
+  let min = 0;
+  let sec = 0;
+  let nsec = 0;
+  let utc2 = false;
+  let zoneOffset = -1;
+  let zoneName = "";
+  let amSet = false;
+  let pmSet = false;
+  for (; ; ) {
+    const c = nextStdChunk(layout);
+    value = skip(value, c.prefix);
+    if (c.std === void 0) {
+      if (value.length !== 0) fail2();
+      break;
+    }
+    layout = c.suffix;
+    switch (c.std) {
+      case "06":
+        if (value.length < 2) fail2();
+        year = atoi2(value.slice(0, 2));
+        year += year >= 69 ? 1900 : 2e3;
+        value = value.slice(2);
+        break;
+      case "2006":
+        if (value.length < 4 || !isDigit2(value, 0)) fail2();
+        year = atoi2(value.slice(0, 4));
+        value = value.slice(4);
+        break;
+      case "Jan":
+      case "January":
+        [month, value] = lookupName(c.std === "Jan" ? SHORT_MONTHS : LONG_MONTHS, value);
+        month++;
+        break;
+      case "1":
+      case "01":
+        [month, value] = getnum(value, c.std === "01");
+        if (month <= 0 || month > 12) fail2();
+        break;
+      case "Mon":
+      case "Monday":
+        [, value] = lookupName(c.std === "Mon" ? SHORT_DAYS : LONG_DAYS, value);
+        break;
+      case "2":
+      case "_2":
+      case "02":
+        if (c.std === "_2" && value[0] === " ") value = value.slice(1);
+        [day, value] = getnum(value, c.std === "02");
+        break;
+      case "__2":
+      case "002":
+        for (let i2 = 0; i2 < 2; i2++) if (c.std === "__2" && value[0] === " ") value = value.slice(1);
+        [yday, value] = getnum3(value, c.std === "002");
+        break;
+      case "15":
+        [hour, value] = getnum(value, false);
+        if (hour >= 24) fail2();
+        break;
+      case "3":
+      case "03":
+        [hour, value] = getnum(value, c.std === "03");
+        if (hour > 12) fail2();
+        break;
+      case "4":
+      case "04":
+        [min, value] = getnum(value, c.std === "04");
+        if (min >= 60) fail2();
+        break;
+      case "5":
+      case "05": {
+        [sec, value] = getnum(value, c.std === "05");
+        if (sec >= 60) fail2();
+        if (value.length >= 2 && commaOrPeriod(value[0]) && isDigit2(value, 1)) {
+          const next = nextStdChunk(layout).std;
+          if (next === "frac0" || next === "frac9") break;
+          let n = 2;
+          while (n < value.length && isDigit2(value, n)) n++;
+          nsec = parseNanoseconds(value, n);
+          value = value.slice(n);
+        }
+        break;
+      }
+      case "PM":
+      case "pm": {
+        if (value.length < 2) fail2();
+        const p = value.slice(0, 2);
+        value = value.slice(2);
+        if (p === (c.std === "PM" ? "PM" : "pm")) pmSet = true;
+        else if (p === (c.std === "PM" ? "AM" : "am")) amSet = true;
+        else fail2();
+        break;
+      }
+      case "MST": {
+        if (value.startsWith("UTC")) {
+          utc2 = true;
+          value = value.slice(3);
+          break;
+        }
+        const n = parseTimeZone(value);
+        if (n === 0) fail2();
+        zoneName = value.slice(0, n);
+        value = value.slice(n);
+        break;
+      }
+      case "frac0": {
+        const ndigit = 1 + c.digits;
+        if (value.length < ndigit) fail2();
+        nsec = parseNanoseconds(value, ndigit);
+        value = value.slice(ndigit);
+        break;
+      }
+      case "frac9": {
+        if (value.length < 2 || !commaOrPeriod(value[0]) || !isDigit2(value, 1)) break;
+        let i2 = 0;
+        while (i2 + 1 < value.length && isDigit2(value, i2 + 1)) i2++;
+        nsec = parseNanoseconds(value, 1 + i2);
+        value = value.slice(1 + i2);
+        break;
+      }
+      default: {
+        if (c.std.startsWith("Z") && value[0] === "Z") {
+          value = value.slice(1);
+          utc2 = true;
+          break;
+        }
+        const std = c.std.slice(1);
+        let parts;
+        if (std === "07:00") {
+          if (value.length < 6 || value[3] !== ":") fail2();
+          parts = [value[0], value.slice(1, 3), value.slice(4, 6), "00"];
+          value = value.slice(6);
+        } else if (std === "07") {
+          if (value.length < 3) fail2();
+          parts = [value[0], value.slice(1, 3), "00", "00"];
+          value = value.slice(3);
+        } else if (std === "07:00:00") {
+          if (value.length < 9 || value[3] !== ":" || value[6] !== ":") fail2();
+          parts = [value[0], value.slice(1, 3), value.slice(4, 6), value.slice(7, 9)];
+          value = value.slice(9);
+        } else if (std === "070000") {
+          if (value.length < 7) fail2();
+          parts = [value[0], value.slice(1, 3), value.slice(3, 5), value.slice(5, 7)];
+          value = value.slice(7);
+        } else {
+          if (value.length < 5) fail2();
+          parts = [value[0], value.slice(1, 3), value.slice(3, 5), "00"];
+          value = value.slice(5);
+        }
+        const [hh, mm, ss] = [getnum(parts[1], true)[0], getnum(parts[2], true)[0], getnum(parts[3], true)[0]];
+        if (hh > 24 || mm > 60 || ss > 60) fail2();
+        zoneOffset = (hh * 60 + mm) * 60 + ss;
+        if (parts[0] === "-") zoneOffset = -zoneOffset;
+        else if (parts[0] !== "+") fail2();
+      }
+    }
+  }
+  if (pmSet && hour < 12) hour += 12;
+  else if (amSet && hour === 12) hour = 0;
+  if (yday >= 0) {
+    let d = 0;
+    let m = 0;
+    if (isLeap(year)) {
+      if (yday === 31 + 29) {
+        m = 2;
+        d = 29;
+      } else if (yday > 31 + 29) yday--;
+    }
+    if (yday < 1 || yday > 365) fail2();
+    if (m === 0) {
+      m = Math.floor((yday - 1) / 31) + 1;
+      if (daysBefore(m + 1) < yday) m++;
+      d = yday - daysBefore(m);
+    }
+    if (month >= 0 && month !== m || day >= 0 && day !== d) fail2();
+    month = m;
+    day = d;
+  } else {
+    if (month < 0) month = 1;
+    if (day < 0) day = 1;
+  }
+  if (day < 1 || day > daysIn2(month, year)) fail2();
+  const t = goDate(year, month, day, hour, min, sec, nsec, UTC);
+  if (utc2) return t;
+  if (zoneOffset !== -1) {
+    const sec2 = t.sec - zoneOffset;
+    const z = local.lookup(sec2);
+    const inLocal = z.offset === zoneOffset && (zoneName === "" || z.name === zoneName);
+    return { ...t, sec: sec2, loc: inLocal ? local : fixedZone(zoneName, zoneOffset) };
+  }
+  if (zoneName !== "") {
+    const offset = local.lookupName(zoneName, t.sec);
+    if (offset !== void 0) return { ...t, sec: t.sec - offset, loc: local };
+    const gmt = zoneName.length > 3 && zoneName.startsWith("GMT") ? atoi2(zoneName.slice(3)) * 3600 : 0;
+    return { ...t, loc: fixedZone(zoneName, gmt) };
+  }
+  return t;
+}
+function parseGoTime(layout, value) {
+  try {
+    return goParse(layout, value, loadLocation("Local") ?? UTC);
+  } catch (err) {
+    if (err instanceof ParseFailure) return void 0;
+    throw err;
+  }
+}
+function addDateGo(t, years, months, days) {
+  const f = fields(t);
+  return goDate(f.year + years, f.month + months, f.day + days, f.hour, f.min, f.sec, t.nsec, t.loc);
+}
+function marshalTimeJSON(t) {
+  const f = fields(t);
+  if (f.year < 0 || f.year > 9999 || Math.trunc(Math.abs(f.offset) / 3600) >= 24) return void 0;
+  return goFormat(t, NAMED_LAYOUTS.RFC3339Nano);
+}
+function parseToNs(layout, value) {
+  const t = parseGoTime(toBytes(layout), toBytes(value));
+  return t && unixNano(t);
+}
+function tzTime(x) {
+  let ns = x;
+  let loc = UTC;
+  let layout = "";
+  if (Array.isArray(x)) {
+    if (x.length === 0) return void 0;
+    ns = x[0];
+    if (typeof ns !== "number" && typeof ns !== "bigint") return void 0;
+    if (x.length > 1) {
+      if (typeof x[1] !== "string") return void 0;
+      loc = loadLocation(x[1]);
+    }
+    if (x.length > 2) {
+      if (typeof x[2] !== "string") return void 0;
+      layout = x[2];
+    }
+  } else if (typeof x !== "number" && typeof x !== "bigint") return void 0;
+  const n = int64Argument(ns);
+  if (n === void 0 || loc === void 0) return void 0;
+  return { t: fromUnixNano(n, loc), layout };
+}
+var NS, SECONDS_PER_DAY2, STD_0X, isDigit2, startsWithLower, LONG_DAYS, LONG_MONTHS, SHORT_DAYS, SHORT_MONTHS, ParseFailure, fail2, commaOrPeriod, NAMED_LAYOUTS, toBytes, fromBytes, timeBuiltins, nowNs;
+var init_time = __esm({
+  "src/policy/builtins/time.ts"() {
+    "use strict";
+    init_value();
+    init_tz();
+    NS = 1000000000n;
+    SECONDS_PER_DAY2 = 86400;
+    STD_0X = ["01", "02", "03", "04", "05", "06"];
+    isDigit2 = (s, i2) => i2 < s.length && s.charCodeAt(i2) >= 48 && s.charCodeAt(i2) <= 57;
+    startsWithLower = (s) => s.length > 0 && s.charCodeAt(0) >= 97 && s.charCodeAt(0) <= 122;
+    LONG_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+    LONG_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    SHORT_DAYS = LONG_DAYS.map((d) => d.slice(0, 3));
+    SHORT_MONTHS = LONG_MONTHS.map((m) => m.slice(0, 3));
+    ParseFailure = class extends Error {
+    };
+    fail2 = () => {
+      throw new ParseFailure("bad value for field");
+    };
+    commaOrPeriod = (c) => c === "." || c === ",";
+    NAMED_LAYOUTS = {
+      ANSIC: "Mon Jan _2 15:04:05 2006",
+      UnixDate: "Mon Jan _2 15:04:05 MST 2006",
+      RubyDate: "Mon Jan 02 15:04:05 -0700 2006",
+      RFC822: "02 Jan 06 15:04 MST",
+      RFC822Z: "02 Jan 06 15:04 -0700",
+      RFC850: "Monday, 02-Jan-06 15:04:05 MST",
+      RFC1123: "Mon, 02 Jan 2006 15:04:05 MST",
+      RFC1123Z: "Mon, 02 Jan 2006 15:04:05 -0700",
+      RFC3339: "2006-01-02T15:04:05Z07:00",
+      RFC3339Nano: "2006-01-02T15:04:05.999999999Z07:00"
+    };
+    toBytes = (s) => Buffer.from(s, "utf8").toString("latin1");
+    fromBytes = (s) => Buffer.from(s, "latin1").toString("utf8");
+    timeBuiltins = {
+      parseRfc3339Ns: (value) => typeof value === "string" ? parseToNs(NAMED_LAYOUTS.RFC3339, value) : void 0,
+      parseNs: (layout, value) => typeof layout === "string" && typeof value === "string" ? parseToNs(NAMED_LAYOUTS[layout] ?? layout, value) : void 0,
+      format(x) {
+        const tt = tzTime(x);
+        if (!tt) return void 0;
+        const layout = tt.layout === "" ? NAMED_LAYOUTS.RFC3339Nano : NAMED_LAYOUTS[tt.layout] ?? tt.layout;
+        return fromBytes(goFormat(tt.t, toBytes(layout)));
+      },
+      date(x) {
+        const tt = tzTime(x);
+        if (!tt) return void 0;
+        const f = fields(tt.t);
+        return [f.year, f.month, f.day];
+      },
+      clock(x) {
+        const tt = tzTime(x);
+        if (!tt) return void 0;
+        const f = fields(tt.t);
+        return [f.hour, f.min, f.sec];
+      },
+      weekday(x) {
+        const tt = tzTime(x);
+        return tt && LONG_DAYS[fields(tt.t).weekday];
+      },
+      addDate(x, years, months, days) {
+        const tt = tzTime(x);
+        const [y, m, d] = [int64Argument(years), int64Argument(months), int64Argument(days)];
+        if (!tt || y === void 0 || m === void 0 || d === void 0) return void 0;
+        const f = fields(tt.t);
+        return unixNano(goDate(f.year + Number(y), f.month + Number(m), f.day + Number(d), f.hour, f.min, f.sec, tt.t.nsec, tt.t.loc));
+      },
+      diff(a, b) {
+        const ta = tzTime(a);
+        const tb = tzTime(b);
+        if (!ta || !tb) return void 0;
+        let t1 = ta.t;
+        let t2 = { ...tb.t, loc: t1.loc };
+        if (t1.sec > t2.sec || t1.sec === t2.sec && t1.nsec > t2.nsec) [t1, t2] = [t2, t1];
+        const f1 = fields(t1);
+        const f2 = fields(t2);
+        let year = f2.year - f1.year;
+        let month = f2.month - f1.month;
+        let day = f2.day - f1.day;
+        let hour = f2.hour - f1.hour;
+        let min = f2.min - f1.min;
+        let sec = f2.sec - f1.sec;
+        if (sec < 0) {
+          sec += 60;
+          min--;
+        }
+        if (min < 0) {
+          min += 60;
+          hour--;
+        }
+        if (hour < 0) {
+          hour += 24;
+          day--;
+        }
+        if (day < 0) {
+          day += daysIn2(f1.month, f1.year);
+          month--;
+        }
+        if (month < 0) {
+          month += 12;
+          year--;
+        }
+        return [year, month, day, hour, min, sec];
+      }
+    };
+    nowNs = (now) => BigInt(now.getTime()) * 1000000n;
+  }
+});
+
+// src/policy/builtins/der.ts
+function minimalInteger(b) {
+  if (b.length === 0) return false;
+  if (b.length === 1) return true;
+  return !(b[0] === 0 && (b[1] & 128) === 0 || b[0] === 255 && (b[1] & 128) === 128);
+}
+function rightAlign(bs) {
+  const shift = 8 - bs.bitLength % 8;
+  if (shift === 8 || bs.bytes.length === 0) return bs.bytes;
+  const a = new Uint8Array(bs.bytes.length);
+  a[0] = bs.bytes[0] >> shift;
+  for (let i2 = 1; i2 < bs.bytes.length; i2++) a[i2] = bs.bytes[i2 - 1] << 8 - shift & 255 | bs.bytes[i2] >> shift;
+  return a;
+}
+function bitAt(bs, i2) {
+  if (i2 < 0 || i2 >= bs.bitLength) return 0;
+  return bs.bytes[i2 >> 3] >> 7 - (i2 & 7) & 1;
+}
+var TAG2, contextTag, Der;
+var init_der = __esm({
+  "src/policy/builtins/der.ts"() {
+    "use strict";
+    TAG2 = {
+      BOOLEAN: 1,
+      INTEGER: 2,
+      BIT_STRING: 3,
+      OCTET_STRING: 4,
+      NULL: 5,
+      OID: 6,
+      ENUM: 10,
+      UTF8String: 12,
+      SEQUENCE: 48,
+      SET: 49,
+      PrintableString: 19,
+      T61String: 20,
+      IA5String: 22,
+      UTCTime: 23,
+      GeneralizedTime: 24,
+      NumericString: 18,
+      BMPString: 30
+    };
+    contextTag = (n, constructed = false) => 128 | (constructed ? 32 : 0) | n;
+    Der = class _Der {
+      bytes;
+      constructor(bytes) {
+        this.bytes = bytes;
+      }
+      get empty() {
+        return this.bytes.length === 0;
+      }
+      get rest() {
+        return this.bytes;
+      }
+      peek(tag) {
+        return this.bytes.length > 0 && this.bytes[0] === tag;
+      }
+      /** One element: its tag, contents and whole encoding; undefined where cryptobyte's readASN1 fails. */
+      readAny() {
+        const s = this.bytes;
+        if (s.length < 2) return void 0;
+        const tag = s[0];
+        const lenByte = s[1];
+        if ((tag & 31) === 31) return void 0;
+        let length;
+        let header2;
+        if ((lenByte & 128) === 0) {
+          header2 = 2;
+          length = lenByte;
+        } else {
+          const lenLen = lenByte & 127;
+          if (lenLen === 0 || lenLen > 4 || s.length < 2 + lenLen) return void 0;
+          let len32 = 0;
+          for (let i2 = 0; i2 < lenLen; i2++) len32 = len32 * 256 + s[2 + i2];
+          if (len32 < 128 || s[2] === 0) return void 0;
+          header2 = 2 + lenLen;
+          length = len32;
+        }
+        if (s.length < header2 + length) return void 0;
+        this.bytes = s.subarray(header2 + length);
+        return { tag, body: s.subarray(header2, header2 + length), element: s.subarray(0, header2 + length) };
+      }
+      /** The contents of an element with this tag. */
+      read(tag) {
+        const save = this.bytes;
+        const e = this.readAny();
+        if (!e || e.tag !== tag) {
+          this.bytes = save;
+          return void 0;
+        }
+        return new _Der(e.body);
+      }
+      /** The whole encoding of an element with this tag. */
+      readElement(tag) {
+        const save = this.bytes;
+        const e = this.readAny();
+        if (!e || e.tag !== tag) {
+          this.bytes = save;
+          return void 0;
+        }
+        return e.element;
+      }
+      /** ReadOptionalASN1: undefined on a malformed element, present false when the tag is absent. */
+      readOptional(tag) {
+        if (!this.peek(tag)) return { present: false, value: new _Der(new Uint8Array()) };
+        const v = this.read(tag);
+        return v && { present: true, value: v };
+      }
+      skipOptional(tag) {
+        return !this.peek(tag) || this.read(tag) !== void 0;
+      }
+      readBoolean() {
+        const b = this.read(TAG2.BOOLEAN)?.rest;
+        if (!b || b.length !== 1) return void 0;
+        return b[0] === 255 ? true : b[0] === 0 ? false : void 0;
+      }
+      /** A minimally encoded INTEGER (any size), with this tag. */
+      readBigInt(tag = TAG2.INTEGER) {
+        const b = this.read(tag)?.rest;
+        if (!b || !minimalInteger(b)) return void 0;
+        let n = 0n;
+        for (const x of b) n = n << 8n | BigInt(x);
+        return (b[0] & 128) !== 0 ? n - (1n << BigInt(8 * b.length)) : n;
+      }
+      /** An INTEGER that fits Go's int64 (ReadASN1Integer into *int / ReadASN1Int64WithTag). */
+      readInt64(tag = TAG2.INTEGER) {
+        const save = this.bytes;
+        const body2 = this.read(tag)?.rest;
+        this.bytes = save;
+        if (!body2 || body2.length > 8) return void 0;
+        return this.readBigInt(tag);
+      }
+      /** An INTEGER read into Go's uint (non-negative, at most 64 bits). */
+      readUint64() {
+        const save = this.bytes;
+        const body2 = this.read(TAG2.INTEGER)?.rest;
+        this.bytes = save;
+        if (!body2 || body2.length > 9 || body2.length === 9 && body2[0] !== 0 || body2.length > 0 && (body2[0] & 128) !== 0) return void 0;
+        return this.readBigInt();
+      }
+      /** An OBJECT IDENTIFIER as Go's asn1.ObjectIdentifier ([]int, arcs below 2^31). */
+      readOID() {
+        const b = this.read(TAG2.OID)?.rest;
+        if (!b || b.length === 0) return void 0;
+        const arcs = [];
+        let i2 = 0;
+        const base128 = () => {
+          let ret = 0;
+          for (let n = 0; i2 < b.length; n++) {
+            if (n === 5 || ret >= 1 << 24) return void 0;
+            const c = b[i2++];
+            if (n === 0 && c === 128) return void 0;
+            ret = ret * 128 + (c & 127);
+            if ((c & 128) === 0) return ret;
+          }
+          return void 0;
+        };
+        const first = base128();
+        if (first === void 0) return void 0;
+        if (first < 80) arcs.push(Math.floor(first / 40), first % 40);
+        else arcs.push(2, first - 80);
+        while (i2 < b.length) {
+          const v = base128();
+          if (v === void 0) return void 0;
+          arcs.push(v);
+        }
+        return arcs;
+      }
+      /** A BIT STRING: its bytes (padding bits zero, as DER requires) and bit length. */
+      readBitString() {
+        const b = this.read(TAG2.BIT_STRING)?.rest;
+        if (!b || b.length === 0) return void 0;
+        const padding2 = b[0];
+        const bytes = b.subarray(1);
+        if (padding2 > 7 || bytes.length === 0 && padding2 !== 0 || bytes.length > 0 && (bytes[bytes.length - 1] & (1 << padding2) - 1) !== 0) return void 0;
+        return { bytes, bitLength: bytes.length * 8 - padding2 };
+      }
+    };
+  }
+});
+
+// src/policy/builtins/pem.ts
+function decodeStdBase64(s) {
+  const clean = s.replace(/[\r\n]/g, "");
+  if (clean.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean)) return void 0;
+  return new Uint8Array(Buffer.from(clean, "base64"));
+}
+function getLine2(data) {
+  let i2 = data.indexOf("\n");
+  let j;
+  if (i2 < 0) {
+    i2 = data.length;
+    j = i2;
+  } else {
+    j = i2 + 1;
+    if (i2 > 0 && data[i2 - 1] === "\r") i2--;
+  }
+  return { line: data.slice(0, i2).replace(/[ \t]+$/, ""), rest: data.slice(j), consumed: j };
+}
+function pemDecode(data) {
+  let rest = data;
+  let endTrailerIndex = 0;
+  for (; ; ) {
+    if (endTrailerIndex < 0 || endTrailerIndex > rest.length) return { rest: data };
+    rest = rest.slice(endTrailerIndex);
+    let endIndex = rest.indexOf("\n-----END ");
+    if (endIndex < 0) return { rest: data };
+    endTrailerIndex = endIndex + "\n-----END ".length;
+    const beginIndex = rest.slice(0, endIndex).lastIndexOf("-----BEGIN ");
+    if (beginIndex < 0 || beginIndex > 0 && rest[beginIndex - 1] !== "\n") continue;
+    const skipBegin = beginIndex + "-----BEGIN ".length;
+    rest = rest.slice(skipBegin);
+    endIndex -= skipBegin;
+    endTrailerIndex -= skipBegin;
+    const typeLine = getLine2(rest);
+    rest = typeLine.rest;
+    endIndex -= typeLine.consumed;
+    endTrailerIndex -= typeLine.consumed;
+    if (!typeLine.line.endsWith("-----")) continue;
+    const type2 = typeLine.line.slice(0, -5);
+    let headers = 0;
+    let complete = true;
+    for (; ; ) {
+      if (rest.length === 0) {
+        complete = false;
+        break;
+      }
+      const l = getLine2(rest);
+      if (!l.line.includes(":")) break;
+      headers++;
+      rest = l.rest;
+      endIndex -= l.consumed;
+      endTrailerIndex -= l.consumed;
+    }
+    if (!complete) return { rest: data };
+    if (headers > 0 && endIndex < 0) continue;
+    let endTrailer = rest.slice(endTrailerIndex);
+    const endTrailerLen = type2.length + 5;
+    if (endTrailer.length < endTrailerLen) continue;
+    const restOfEndLine = endTrailer.slice(endTrailerLen);
+    endTrailer = endTrailer.slice(0, endTrailerLen);
+    if (!endTrailer.startsWith(type2) || !endTrailer.endsWith("-----")) continue;
+    if (getLine2(restOfEndLine).line.length !== 0) continue;
+    let bytes = new Uint8Array();
+    if (endIndex > 0) {
+      const decoded = decodeStdBase64(rest.slice(0, endIndex).replace(/[ \t]/g, ""));
+      if (!decoded) continue;
+      bytes = decoded;
+    }
+    return { block: { type: type2, bytes }, rest: getLine2(rest.slice(endIndex + "\n-----END ".length - 1)).rest };
+  }
+}
+var toText;
+var init_pem2 = __esm({
+  "src/policy/builtins/pem.ts"() {
+    "use strict";
+    toText = (b) => Buffer.from(b).toString("latin1");
+  }
+});
+
+// src/policy/builtins/url.ts
+import { isIPv4, isIPv6 } from "node:net";
+function shouldEscape(c, mode) {
+  if (isAlnum(c)) return false;
+  if ((mode === HOST || mode === ZONE) && `!$&'()*+,;=:[]<>"`.includes(c)) return false;
+  if ("-_.~".includes(c)) return false;
+  if ("$&+,/:;=?@".includes(c)) {
+    switch (mode) {
+      case PATH:
+        return c === "?";
+      case PATH_SEGMENT:
+        return "/;,?".includes(c);
+      case USER_PASSWORD:
+        return "@/?:".includes(c);
+      case QUERY_COMPONENT:
+        return true;
+      case FRAGMENT:
+        return false;
+    }
+  }
+  if (mode === FRAGMENT && "!()*".includes(c)) return false;
+  return true;
+}
+function unescape(s, mode) {
+  let n = 0;
+  let hasPlus = false;
+  for (let i2 = 0; i2 < s.length; ) {
+    const c = s[i2];
+    if (c === "%") {
+      n++;
+      if (i2 + 2 >= s.length || !isHex(s[i2 + 1]) || !isHex(s[i2 + 2])) fail3("invalid URL escape");
+      const v = parseInt(s.slice(i2 + 1, i2 + 3), 16);
+      if (mode === HOST && parseInt(s[i2 + 1], 16) < 8 && s.slice(i2, i2 + 3) !== "%25") fail3("invalid URL escape");
+      if (mode === ZONE && s.slice(i2, i2 + 3) !== "%25" && v !== 32 && shouldEscape(String.fromCharCode(v), HOST)) fail3("invalid URL escape");
+      i2 += 3;
+    } else {
+      if (c === "+") hasPlus = mode === QUERY_COMPONENT;
+      else if ((mode === HOST || mode === ZONE) && c.charCodeAt(0) < 128 && shouldEscape(c, mode)) fail3("invalid character in host name");
+      i2++;
+    }
+  }
+  if (n === 0 && !hasPlus) return s;
+  let out = "";
+  for (let i2 = 0; i2 < s.length; i2++) {
+    const c = s[i2];
+    if (c === "%") {
+      out += String.fromCharCode(parseInt(s.slice(i2 + 1, i2 + 3), 16));
+      i2 += 2;
+    } else out += c === "+" ? mode === QUERY_COMPONENT ? " " : "+" : c;
+  }
+  return out;
+}
+function escape(s, mode) {
+  let out = "";
+  for (const c of s) {
+    if (c === " " && mode === QUERY_COMPONENT) out += "+";
+    else if (shouldEscape(c, mode)) out += `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+    else out += c;
+  }
+  return out;
+}
+function getScheme(raw) {
+  for (let i2 = 0; i2 < raw.length; i2++) {
+    const c = raw[i2];
+    if (/[A-Za-z]/.test(c)) continue;
+    if (/[0-9+.-]/.test(c)) {
+      if (i2 === 0) return ["", raw];
+      continue;
+    }
+    if (c === ":") {
+      if (i2 === 0) fail3("missing protocol scheme");
+      return [raw.slice(0, i2), raw.slice(i2 + 1)];
+    }
+    return ["", raw];
+  }
+  return ["", raw];
+}
+function parseHost(scheme, host) {
+  const open5 = host.lastIndexOf("[");
+  if (open5 > 0) fail3("invalid IP-literal");
+  if (open5 === 0) {
+    const close = host.lastIndexOf("]");
+    if (close < 0) fail3("missing ']' in host");
+    const colonPort = host.slice(close + 1);
+    if (!validOptionalPort(colonPort)) fail3("invalid port");
+    const port = unescape(colonPort, HOST);
+    const hostname = host.slice(1, close);
+    const zoneIdx = hostname.indexOf("%25");
+    const unescaped = zoneIdx >= 0 ? unescape(hostname.slice(0, zoneIdx), HOST) + unescape(hostname.slice(zoneIdx), ZONE) : unescape(hostname, HOST);
+    const [addr, zone] = [unescaped.split("%")[0], unescaped.includes("%") ? unescaped.slice(unescaped.indexOf("%") + 1) : void 0];
+    if (!isIPv6(addr) || isIPv4(addr) || zone === "") fail3("invalid host");
+    return `[${unescaped}]${port}`;
+  }
+  let i2 = host.indexOf(":");
+  if (i2 !== -1) {
+    const last = host.lastIndexOf(":");
+    if (last !== i2 && scheme !== "http" && scheme !== "https") i2 = last;
+    if (!validOptionalPort(host.slice(i2))) fail3("invalid port");
+  }
+  return unescape(host, HOST);
+}
+function parseAuthority(scheme, authority2) {
+  const at2 = authority2.lastIndexOf("@");
+  const host = parseHost(scheme, at2 < 0 ? authority2 : authority2.slice(at2 + 1));
+  if (at2 < 0) return { host };
+  const userinfo = authority2.slice(0, at2);
+  if (!validUserinfo(userinfo)) fail3("invalid userinfo");
+  const colon = userinfo.indexOf(":");
+  if (colon < 0) return { host, user: { username: unescape(userinfo, USER_PASSWORD) } };
+  return { host, user: { username: unescape(userinfo.slice(0, colon), USER_PASSWORD), password: unescape(userinfo.slice(colon + 1), USER_PASSWORD) } };
+}
+function validEncoded(s, mode) {
+  for (const c of s) {
+    if ("!$&'()*+,;=:@[]%".includes(c)) continue;
+    if (shouldEscape(c, mode)) return false;
+  }
+  return true;
+}
+function parse2(raw) {
+  if (/[\x00-\x1f\x7f]/.test(raw)) fail3("invalid control character in URL");
+  const u = { Scheme: "", Opaque: "", User: null, Host: "", Path: "", RawPath: "", OmitHost: false, ForceQuery: false, RawQuery: "", Fragment: "", RawFragment: "" };
+  if (raw === "*") {
+    u.Path = "*";
+    return { json: u };
+  }
+  let [scheme, rest] = getScheme(raw);
+  u.Scheme = scheme.toLowerCase();
+  scheme = u.Scheme;
+  if (rest.endsWith("?") && rest.split("?").length === 2) {
+    u.ForceQuery = true;
+    rest = rest.slice(0, -1);
+  } else {
+    const q = rest.indexOf("?");
+    if (q >= 0) {
+      u.RawQuery = rest.slice(q + 1);
+      rest = rest.slice(0, q);
+    }
+  }
+  if (!rest.startsWith("/")) {
+    if (scheme !== "") {
+      u.Opaque = rest;
+      return { json: u };
+    }
+    if (rest.split("/")[0].includes(":")) fail3("first path segment in URL cannot contain colon");
+  }
+  let user;
+  if ((scheme !== "" || !rest.startsWith("///")) && rest.startsWith("//")) {
+    let authority2 = rest.slice(2);
+    rest = "";
+    const slash = authority2.indexOf("/");
+    if (slash >= 0) {
+      rest = authority2.slice(slash);
+      authority2 = authority2.slice(0, slash);
+    }
+    const a = parseAuthority(scheme, authority2);
+    u.Host = a.host;
+    user = a.user;
+    u.User = user ? {} : null;
+  } else if (scheme !== "" && rest.startsWith("/")) u.OmitHost = true;
+  u.Path = unescape(rest, PATH);
+  u.RawPath = escape(u.Path, PATH) === rest ? "" : rest;
+  return { json: u, user };
+}
+function escapedPath(u) {
+  if (u.RawPath !== "" && validEncoded(u.RawPath, PATH)) {
+    try {
+      if (unescape(u.RawPath, PATH) === u.Path) return u.RawPath;
+    } catch {
+    }
+  }
+  return u.Path === "*" ? "*" : escape(u.Path, PATH);
+}
+function escapedFragment(u) {
+  if (u.RawFragment !== "" && validEncoded(u.RawFragment, FRAGMENT)) {
+    try {
+      if (unescape(u.RawFragment, FRAGMENT) === u.Fragment) return u.RawFragment;
+    } catch {
+    }
+  }
+  return escape(u.Fragment, FRAGMENT);
+}
+function urlString(p) {
+  const u = p.json;
+  let out = u.Scheme !== "" ? `${u.Scheme}:` : "";
+  if (u.Opaque !== "") out += u.Opaque;
+  else {
+    if (u.Scheme !== "" || u.Host !== "" || p.user) {
+      if (!(u.OmitHost && u.Host === "" && !p.user)) {
+        if (u.Host !== "" || u.Path !== "" || p.user) out += "//";
+        if (p.user) out += `${escape(p.user.username, USER_PASSWORD)}${p.user.password !== void 0 ? `:${escape(p.user.password, USER_PASSWORD)}` : ""}@`;
+        if (u.Host !== "") out += escape(u.Host, HOST);
+      }
+    }
+    const path = escapedPath(u);
+    if (path !== "" && path[0] !== "/" && u.Host !== "") out += "/";
+    if (out === "" && path.split("/")[0].includes(":")) out += "./";
+    out += path;
+  }
+  if (u.ForceQuery || u.RawQuery !== "") out += `?${u.RawQuery}`;
+  if (u.Fragment !== "") out += `#${escapedFragment(u)}`;
+  return out;
+}
+function parseGoURL(raw) {
+  try {
+    const hash = raw.indexOf("#");
+    const p = parse2(hash < 0 ? raw : raw.slice(0, hash));
+    if (hash >= 0 && raw.length > hash + 1) {
+      const frag = raw.slice(hash + 1);
+      p.json.Fragment = unescape(frag, FRAGMENT);
+      p.json.RawFragment = escape(p.json.Fragment, FRAGMENT) === frag ? "" : frag;
+    }
+    return { url: p.json, text: urlString(p) };
+  } catch (err) {
+    if (err instanceof UrlError) return void 0;
+    throw err;
+  }
+}
+var PATH, PATH_SEGMENT, HOST, ZONE, USER_PASSWORD, QUERY_COMPONENT, FRAGMENT, isAlnum, isHex, UrlError, fail3, validOptionalPort, validUserinfo;
+var init_url = __esm({
+  "src/policy/builtins/url.ts"() {
+    "use strict";
+    PATH = 1;
+    PATH_SEGMENT = 2;
+    HOST = 4;
+    ZONE = 8;
+    USER_PASSWORD = 16;
+    QUERY_COMPONENT = 32;
+    FRAGMENT = 64;
+    isAlnum = (c) => /^[A-Za-z0-9]$/.test(c);
+    isHex = (c) => c !== void 0 && /^[0-9A-Fa-f]$/.test(c);
+    UrlError = class extends Error {
+    };
+    fail3 = (why) => {
+      throw new UrlError(why);
+    };
+    validOptionalPort = (port) => port === "" || /^:\d*$/.test(port);
+    validUserinfo = (s) => /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(s);
+  }
+});
+
+// src/policy/builtins/x509.ts
+function utf8Length(b, i2) {
+  const c = b[i2];
+  const cont = (k, lo = 128, hi = 191) => i2 + k < b.length && b[i2 + k] >= lo && b[i2 + k] <= hi;
+  if (c < 128) return 1;
+  if (c >= 194 && c <= 223) return cont(1) ? 2 : 0;
+  if (c >= 224 && c <= 239) return cont(1, c === 224 ? 160 : 128, c === 237 ? 159 : 191) && cont(2) ? 3 : 0;
+  if (c >= 240 && c <= 244) return cont(1, c === 240 ? 144 : 128, c === 244 ? 143 : 191) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+function goString(b) {
+  let out = "";
+  for (let i2 = 0; i2 < b.length; ) {
+    const n = utf8Length(b, i2);
+    out += n === 0 ? "\uFFFD" : Buffer.from(b.subarray(i2, i2 + n)).toString("utf8");
+    i2 += n || 1;
+  }
+  return out;
+}
+function oidText(der) {
+  let out = "";
+  let bits = "";
+  let first = true;
+  for (const v of der) {
+    bits += (v & 127).toString(2).padStart(7, "0");
+    if ((v & 128) !== 0) continue;
+    const val = BigInt(`0b${bits}`);
+    if (first) out += val < 80n ? `${val / 40n}.${val % 40n}` : `2.${val - 80n}`;
+    else out += `.${val}`;
+    first = false;
+    bits = "";
+  }
+  return out;
+}
+function oidArcs(der) {
+  const out = [];
+  let val = 0;
+  for (const v of der) {
+    if (val > (1 << 24) - 1) return void 0;
+    val = val * 128 + (v & 127);
+    if ((v & 128) !== 0) continue;
+    if (out.length === 0) out.push(...val < 80 ? [Math.floor(val / 40), val % 40] : [2, val - 80]);
+    else out.push(val);
+    val = 0;
+  }
+  return out;
+}
+function validOIDDer(der) {
+  if (der.length === 0 || (der[der.length - 1] & 128) !== 0) return false;
+  let start = 0;
+  for (let i2 = 0; i2 < der.length; i2++) {
+    if (i2 === start && der[i2] === 128) return false;
+    if ((der[i2] & 128) === 0) start = i2 + 1;
+  }
+  return true;
+}
+function asn1String(tag, v) {
+  switch (tag) {
+    case TAG2.T61String:
+      return Buffer.from(v).toString("latin1");
+    case TAG2.PrintableString:
+      return v.every(isPrintableByte) ? Buffer.from(v).toString("latin1") : fail4("invalid PrintableString");
+    case TAG2.UTF8String:
+      return validUTF8(v) ? Buffer.from(v).toString("utf8") : fail4("invalid UTF-8 string");
+    case TAG2.BMPString: {
+      if (v.length % 2 !== 0) fail4("invalid BMPString");
+      let w = v;
+      if (w.length >= 2 && w[w.length - 1] === 0 && w[w.length - 2] === 0) w = w.subarray(0, w.length - 2);
+      let s = "";
+      for (let i2 = 0; i2 < w.length; i2 += 2) {
+        const point = w[i2] << 8 | w[i2 + 1];
+        if (point === 65534 || point === 65535 || point >= 64976 && point <= 65007 || point >= 55296 && point <= 57343) fail4("invalid BMPString");
+        s += String.fromCharCode(point);
+      }
+      return s;
+    }
+    case TAG2.IA5String:
+      return isASCII(v) ? Buffer.from(v).toString("latin1") : fail4("invalid IA5String");
+    case TAG2.NumericString:
+      return v.every((b) => b >= 48 && b <= 57 || b === 32) ? Buffer.from(v).toString("latin1") : fail4("invalid NumericString");
+    default:
+      return fail4("unsupported string type");
+  }
+}
+function parseName(raw) {
+  const name = { Country: null, Organization: null, OrganizationalUnit: null, Locality: null, Province: null, StreetAddress: null, PostalCode: null, SerialNumber: "", CommonName: "", Names: null, ExtraNames: null };
+  const seq2 = new Der(raw).read(TAG2.SEQUENCE) ?? fail4("invalid RDNSequence");
+  while (!seq2.empty) {
+    const set2 = seq2.read(TAG2.SET) ?? fail4("invalid RDNSequence");
+    while (!set2.empty) {
+      const atav = set2.read(TAG2.SEQUENCE) ?? fail4("invalid attribute");
+      const type2 = atav.readOID() ?? fail4("invalid attribute type");
+      const value = atav.readAny() ?? fail4("invalid attribute value");
+      const text = asn1String(value.tag, value.body);
+      (name.Names ??= []).push({ Type: type2, Value: text });
+      if (type2.length === 4 && type2[0] === 2 && type2[1] === 5 && type2[2] === 4) {
+        if (type2[3] === 3) name.CommonName = text;
+        else if (type2[3] === 5) name.SerialNumber = text;
+        else {
+          const field2 = NAME_FIELDS[type2[3]];
+          if (field2) (name[field2] ??= []).push(text);
+        }
+      }
+    }
+  }
+  return name;
+}
+function parseAI(der) {
+  const algorithm = der.readOID() ?? fail4("malformed OID");
+  if (der.empty) return { algorithm, params: new Uint8Array() };
+  const p = der.readAny() ?? fail4("malformed parameters");
+  return { algorithm, params: p.element };
+}
+function pssAlgorithm(params) {
+  const seq2 = new Der(params).read(TAG2.SEQUENCE);
+  if (!seq2) return 0;
+  const explicit = (n) => seq2.read(contextTag(n, true));
+  const ai = (d) => {
+    const s = d?.read(TAG2.SEQUENCE);
+    const algorithm = s?.readOID();
+    if (!s || !algorithm) return void 0;
+    return { algorithm, params: s.empty ? new Uint8Array() : s.readAny()?.element ?? new Uint8Array() };
+  };
+  const hash = ai(explicit(0));
+  const mgf = ai(explicit(1));
+  const salt = explicit(2)?.readInt64();
+  const trailerDer = seq2.peek(contextTag(3, true)) ? explicit(3) : void 0;
+  const trailer = trailerDer ? trailerDer.readInt64() : 1n;
+  if (!hash || !mgf || salt === void 0 || trailer === void 0) return 0;
+  const mgfHash = ai(new Der(mgf.params));
+  const nullOrAbsent = (p) => p.length === 0 || bytesEq(p, NULL_BYTES);
+  if (!mgfHash || !nullOrAbsent(hash.params) || !oidEq(mgf.algorithm, OID.mgf1) || !oidEq(mgfHash.algorithm, hash.algorithm) || !nullOrAbsent(mgfHash.params) || trailer !== 1n) return 0;
+  if (oidEq(hash.algorithm, OID.sha256) && salt === 32n) return 13;
+  if (oidEq(hash.algorithm, OID.sha384) && salt === 48n) return 14;
+  if (oidEq(hash.algorithm, OID.sha512) && salt === 64n) return 15;
+  return 0;
+}
+function signatureAlgorithm(ai) {
+  if (oidEq(ai.algorithm, OID.signatureEd25519) && ai.params.length !== 0) return 0;
+  if (oidEq(ai.algorithm, OID.signatureRSAPSS)) return pssAlgorithm(ai.params);
+  return SIGNATURE_ALGORITHMS.find(([oid]) => oidEq(oid, ai.algorithm))?.[1] ?? 0;
+}
+function publicKeyAlgorithm(oid) {
+  if (oidEq(oid, OID.publicKeyRSA)) return 1;
+  if (oidEq(oid, OID.publicKeyDSA)) return 2;
+  if (oidEq(oid, OID.publicKeyECDSA)) return 3;
+  if (oidEq(oid, OID.publicKeyEd25519)) return 4;
+  return 0;
+}
+function bigFromBytes(b) {
+  let n = 0n;
+  for (const x of b) n = n << 8n | BigInt(x);
+  return n;
+}
+function parsePublicKey(algorithm, ai, data) {
+  switch (algorithm) {
+    case 1: {
+      if (!bytesEq(ai.params, NULL_BYTES)) fail4("RSA key missing NULL parameters");
+      const der = new Der(data).read(TAG2.SEQUENCE) ?? fail4("invalid RSA public key");
+      const N = der.readBigInt() ?? fail4("invalid RSA modulus");
+      const E = der.readInt64() ?? fail4("invalid RSA public exponent");
+      return { N: positive(N, "RSA modulus is not positive"), E: positive(E, "RSA exponent is not positive") };
+    }
+    case 3: {
+      const curveOID = new Der(ai.params).readOID() ?? fail4("invalid ECDSA parameters");
+      const curve = CURVES.find((c) => oidEq(c.oid, curveOID)) ?? fail4("unsupported elliptic curve");
+      if (data.length !== 1 + 2 * curve.size || data[0] !== 4) fail4("invalid uncompressed public key");
+      const X = bigFromBytes(data.subarray(1, 1 + curve.size));
+      const Y = bigFromBytes(data.subarray(1 + curve.size));
+      const { p, b } = curve;
+      if (X >= p || Y >= p || (Y * Y - (X * X * X - 3n * X + b)) % p !== 0n) fail4("point not on curve");
+      return { Curve: {}, X, Y };
+    }
+    case 4:
+      if (ai.params.length !== 0) fail4("Ed25519 key encoded with illegal parameters");
+      if (data.length !== 32) fail4("wrong Ed25519 public key size");
+      return b64(data);
+    case 2: {
+      const Y = new Der(data).readBigInt() ?? fail4("invalid DSA public key");
+      const params = new Der(ai.params).read(TAG2.SEQUENCE) ?? fail4("invalid DSA parameters");
+      const [P, Q, G] = [params.readBigInt(), params.readBigInt(), params.readBigInt()];
+      if (P === void 0 || Q === void 0 || G === void 0) fail4("invalid DSA parameters");
+      return { P: positive(P, "DSA"), Q: positive(Q, "DSA"), G: positive(G, "DSA"), Y: positive(Y, "DSA") };
+    }
+    default:
+      return null;
+  }
+}
+function readTime(der) {
+  if (der.peek(TAG2.UTCTime)) {
+    const text = toText(der.read(TAG2.UTCTime)?.rest ?? fail4("malformed UTCTime"));
+    const layout = parseGoTime("060102150405Z0700", text) ? "060102150405Z0700" : "0601021504Z0700";
+    const t = parseGoTime(layout, text) ?? fail4("malformed UTCTime");
+    if (goFormat(t, layout) !== text) fail4("malformed UTCTime");
+    return yearOf(t) >= 2050 ? addDateGo(t, -100, 0, 0) : t;
+  }
+  if (der.peek(TAG2.GeneralizedTime)) {
+    const text = toText(der.read(TAG2.GeneralizedTime)?.rest ?? fail4("malformed GeneralizedTime"));
+    const layout = "20060102150405.999999999Z0700";
+    const t = parseGoTime(layout, text);
+    if (!t || goFormat(t, layout) !== text) return fail4("malformed GeneralizedTime");
+    return t;
+  }
+  return fail4("unsupported time format");
+}
+function yearOf(t) {
+  return Number(goFormat(t, "2006"));
+}
+function domainNameValid(s, constraint) {
+  if (s.length === 0) return true;
+  if (s.endsWith(".")) return false;
+  if (constraint && s[0] === ".") s = s.slice(1);
+  return s.split(".").every((label) => label.length > 0 && [...label].every((c) => c.charCodeAt(0) >= 33 && c.charCodeAt(0) <= 126));
+}
+function ipString(ip) {
+  const v4 = ip.length === 4 ? ip : ip.length === 16 && ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 255 && ip[11] === 255 ? ip.subarray(12) : void 0;
+  if (v4) return [...v4].join(".");
+  const groups = Array.from({ length: 8 }, (_, i2) => ip[2 * i2] << 8 | ip[2 * i2 + 1]);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i2 = 0; i2 < 8; ) {
+    let j = i2;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i2 > bestLen && j - i2 >= 2) {
+      bestStart = i2;
+      bestLen = j - i2;
+    }
+    i2 = j === i2 ? i2 + 1 : j;
+  }
+  const hexes = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hexes.join(":");
+  return `${hexes.slice(0, bestStart).join(":")}::${hexes.slice(bestStart + bestLen).join(":")}`;
+}
+function parseSAN(cert, value) {
+  const seq2 = new Der(value).read(TAG2.SEQUENCE) ?? fail4("invalid subject alternative names");
+  const dns = [];
+  const emails = [];
+  const ips = [];
+  const uris = [];
+  const uriStrings = [];
+  while (!seq2.empty) {
+    const san = seq2.readAny() ?? fail4("invalid subject alternative name");
+    switch (san.tag ^ 128) {
+      case 1:
+        emails.push(IA5(san.body, "SAN rfc822Name is malformed"));
+        break;
+      case 2:
+        dns.push(IA5(san.body, "SAN dNSName is malformed"));
+        break;
+      case 6: {
+        const u = parseGoURL(IA5(san.body, "SAN uniformResourceIdentifier is malformed")) ?? fail4("cannot parse URI");
+        if (u.url.Host.length > 0 && !domainNameValid(u.url.Host, false)) fail4("invalid domain");
+        uris.push(u.url);
+        uriStrings.push(u.text);
+        break;
+      }
+      case 7:
+        if (san.body.length !== 4 && san.body.length !== 16) fail4("cannot parse IP address");
+        ips.push(ipString(san.body));
+        break;
+    }
+  }
+  cert.DNSNames = dns.length ? dns : null;
+  cert.EmailAddresses = emails.length ? emails : null;
+  cert.IPAddresses = ips.length ? ips : null;
+  cert.URIs = uris.length ? uris : null;
+  cert.URIStrings = uriStrings.length ? uriStrings : null;
+  return dns.length + emails.length + ips.length + uris.length === 0;
+}
+function validMailbox(s) {
+  if (s.length === 0) return false;
+  let i2 = 0;
+  let local = "";
+  if (s[0] === '"') {
+    i2 = 1;
+    for (; ; ) {
+      if (i2 >= s.length) return false;
+      const c = s.charCodeAt(i2++);
+      if (c === 34) break;
+      if (c === 92) {
+        if (i2 >= s.length) return false;
+        const n = s.charCodeAt(i2);
+        if (n === 11 || n === 12 || n >= 1 && n <= 9 || n >= 14 && n <= 127) {
+          local += s[i2++];
+        } else return false;
+      } else if (c === 11 || c === 12 || c === 32 || c === 33 || c === 127 || c >= 1 && c <= 8 || c >= 14 && c <= 31 || c >= 35 && c <= 91 || c >= 93 && c <= 126) local += s[i2 - 1];
+      else return false;
+    }
+  } else {
+    while (i2 < s.length) {
+      let c = s[i2];
+      if (c === "\\") {
+        i2++;
+        if (i2 >= s.length) return false;
+        c = s[i2];
+        local += c;
+        i2++;
+        continue;
+      }
+      if (!/[0-9A-Za-z!#$%&'*+\-/=?^_`{|}~.]/.test(c)) break;
+      local += c;
+      i2++;
+    }
+    if (local.length === 0 || local.startsWith(".") || local.endsWith(".") || local.includes("..")) return false;
+  }
+  if (s[i2] !== "@") return false;
+  const domain = s.slice(i2 + 1);
+  if (domain.length === 0) return true;
+  const labels = domain.split(".");
+  return labels.every((l) => l.length > 0 && [...l].every((c) => c.charCodeAt(0) >= 33 && c.charCodeAt(0) <= 126));
+}
+function parseNameConstraints(cert, e) {
+  const outer = new Der(e.value);
+  const top = outer.read(TAG2.SEQUENCE);
+  if (!top || !outer.empty) fail4("invalid NameConstraints extension");
+  const permitted = top.readOptional(contextTag(0, true)) ?? fail4("invalid NameConstraints extension");
+  const excluded = top.readOptional(contextTag(1, true)) ?? fail4("invalid NameConstraints extension");
+  if (!top.empty) fail4("invalid NameConstraints extension");
+  if (!permitted.present && !excluded.present || permitted.value.empty && excluded.value.empty) fail4("empty name constraints extension");
+  let unhandled = false;
+  const values = (subtrees) => {
+    const dns = [];
+    const ips = [];
+    const emails = [];
+    const uris = [];
+    while (!subtrees.empty) {
+      const seq2 = subtrees.read(TAG2.SEQUENCE) ?? fail4("invalid NameConstraints extension");
+      const v = seq2.readAny() ?? fail4("invalid NameConstraints extension");
+      if (v.tag === contextTag(2)) {
+        const d = IA5(v.body, "invalid constraint value");
+        if (!domainNameValid(d, true)) fail4("failed to parse dnsName constraint");
+        dns.push(d);
+      } else if (v.tag === contextTag(7)) {
+        const n = v.body.length === 8 ? 4 : v.body.length === 32 ? 16 : fail4("IP constraint length");
+        const mask = v.body.subarray(n);
+        let seenZero = false;
+        for (const b of mask) {
+          if (seenZero ? b !== 0 : ![0, 128, 192, 224, 240, 248, 252, 254, 255].includes(b)) fail4("invalid mask");
+          if (b !== 255) seenZero = true;
+        }
+        ips.push({ IP: ipString(v.body.subarray(0, n)), Mask: b64(mask) });
+      } else if (v.tag === contextTag(1)) {
+        const c = IA5(v.body, "invalid constraint value");
+        if (c.includes("@") ? !validMailbox(c) : !domainNameValid(c, true)) fail4("failed to parse rfc822Name constraint");
+        emails.push(c);
+      } else if (v.tag === contextTag(6)) {
+        const d = IA5(v.body, "invalid constraint value");
+        if (isIPLiteral(d) || !domainNameValid(d, true)) fail4("failed to parse URI constraint");
+        uris.push(d);
+      } else unhandled = true;
+    }
+    const orNull = (xs) => xs.length ? xs : null;
+    return [orNull(dns), orNull(ips), orNull(emails), orNull(uris)];
+  };
+  [cert.PermittedDNSDomains, cert.PermittedIPRanges, cert.PermittedEmailAddresses, cert.PermittedURIDomains] = values(permitted.value);
+  [cert.ExcludedDNSDomains, cert.ExcludedIPRanges, cert.ExcludedEmailAddresses, cert.ExcludedURIDomains] = values(excluded.value);
+  cert.PermittedDNSDomainsCritical = e.Critical;
+  return unhandled;
+}
+function isIPLiteral(s) {
+  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(s) ? s.split(".").every((x) => Number(x) <= 255 && !(x.length > 1 && x.startsWith("0"))) : /^[0-9A-Fa-f:.]+$/.test(s) && s.includes(":") && isIPv6Text(s);
+}
+function isIPv6Text(s) {
+  const parts = s.split("::");
+  if (parts.length > 2) return false;
+  const groups = (p) => p === "" ? [] : p.split(":");
+  const all = parts.flatMap(groups);
+  const last = all.at(-1) ?? "";
+  const v4 = last.includes(".");
+  if (v4 && !isIPLiteral(last)) return false;
+  const hexGroups = v4 ? all.slice(0, -1) : all;
+  if (!hexGroups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
+  const count = hexGroups.length + (v4 ? 2 : 0);
+  return parts.length === 2 ? count < 8 : count === 8;
+}
+function processExtensions(cert, exts) {
+  const unhandledCritical = [];
+  for (const e of exts) {
+    let unhandled = false;
+    const v = new Der(e.value);
+    if (e.Id.length === 4 && e.Id[0] === 2 && e.Id[1] === 5 && e.Id[2] === 29) {
+      switch (e.Id[3]) {
+        case 15: {
+          const bits = v.readBitString() ?? fail4("invalid key usage");
+          let usage = 0;
+          for (let i2 = 0; i2 < 9; i2++) if (bitAt(bits, i2)) usage |= 1 << i2;
+          cert.KeyUsage = usage;
+          break;
+        }
+        case 19: {
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid basic constraints");
+          let isCA = false;
+          if (seq2.peek(TAG2.BOOLEAN)) isCA = seq2.readBoolean() ?? fail4("invalid basic constraints");
+          let maxPathLen = -1n;
+          if (seq2.peek(TAG2.INTEGER)) {
+            const mpl = seq2.readUint64();
+            if (mpl === void 0 || mpl > INT64_MAX3) fail4("invalid basic constraints");
+            maxPathLen = mpl;
+          }
+          Object.assign(cert, { IsCA: isCA, MaxPathLen: maxPathLen, BasicConstraintsValid: true, MaxPathLenZero: maxPathLen === 0n });
+          break;
+        }
+        case 17:
+          unhandled = parseSAN(cert, e.value);
+          break;
+        case 30:
+          unhandled = parseNameConstraints(cert, e);
+          break;
+        case 31: {
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid CRL distribution points");
+          const points = cert.CRLDistributionPoints ?? [];
+          while (!seq2.empty) {
+            const dp = seq2.read(TAG2.SEQUENCE) ?? fail4("invalid CRL distribution point");
+            const name = dp.readOptional(contextTag(0, true)) ?? fail4("invalid CRL distribution point");
+            if (!name.present) continue;
+            const full = name.value.read(contextTag(0, true)) ?? fail4("invalid CRL distribution point");
+            while (!full.empty && full.peek(contextTag(6))) points.push(goString(full.read(contextTag(6))?.rest ?? fail4("invalid CRL distribution point")));
+          }
+          cert.CRLDistributionPoints = points.length ? points : cert.CRLDistributionPoints;
+          break;
+        }
+        case 35: {
+          if (e.Critical) fail4("authority key identifier incorrectly marked critical");
+          const akid = v.read(TAG2.SEQUENCE) ?? fail4("invalid authority key identifier");
+          cert.AuthorityKeyId = akid.peek(contextTag(0)) ? b64(akid.read(contextTag(0))?.rest ?? fail4("invalid authority key identifier")) : null;
+          break;
+        }
+        case 36: {
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid policy constraints extension");
+          if (seq2.peek(contextTag(0))) {
+            const n = seq2.readInt64(contextTag(0)) ?? fail4("invalid policy constraints extension");
+            Object.assign(cert, { RequireExplicitPolicy: n, RequireExplicitPolicyZero: n === 0n });
+          }
+          if (seq2.peek(contextTag(1))) {
+            const n = seq2.readInt64(contextTag(1)) ?? fail4("invalid policy constraints extension");
+            Object.assign(cert, { InhibitPolicyMapping: n, InhibitPolicyMappingZero: n === 0n });
+          }
+          break;
+        }
+        case 37: {
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid extended key usages");
+          const known = [];
+          const unknown = [];
+          while (!seq2.empty) {
+            const eku = seq2.readOID() ?? fail4("invalid extended key usages");
+            const i2 = EXT_KEY_USAGES.findIndex((o) => oidEq(o, eku));
+            if (i2 >= 0) known.push(i2);
+            else unknown.push(eku);
+          }
+          cert.ExtKeyUsage = known.length ? known : null;
+          cert.UnknownExtKeyUsage = unknown.length ? unknown : null;
+          break;
+        }
+        case 14: {
+          if (e.Critical) fail4("subject key identifier incorrectly marked critical");
+          cert.SubjectKeyId = b64(v.read(TAG2.OCTET_STRING)?.rest ?? fail4("invalid subject key identifier"));
+          break;
+        }
+        case 32: {
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid certificate policies");
+          const policies = [];
+          while (!seq2.empty) {
+            const oid = seq2.read(TAG2.SEQUENCE)?.read(TAG2.OID)?.rest ?? fail4("invalid certificate policies");
+            if (policies.some((p) => bytesEq(p, oid)) || !validOIDDer(oid)) fail4("invalid certificate policies");
+            policies.push(oid);
+          }
+          cert.Policies = policies.length ? policies.map(oidText) : null;
+          cert.PolicyIdentifiers = policies.map(oidArcs).filter((a) => a !== void 0);
+          break;
+        }
+        case 33: {
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid policy mappings extension");
+          const mappings = [];
+          while (!seq2.empty) {
+            const s = seq2.read(TAG2.SEQUENCE);
+            const issuer = s?.read(TAG2.OID)?.rest;
+            const subject2 = s?.read(TAG2.OID)?.rest;
+            if (!issuer || !subject2) fail4("invalid policy mappings extension");
+            mappings.push({ IssuerDomainPolicy: oidText(issuer), SubjectDomainPolicy: oidText(subject2) });
+          }
+          cert.PolicyMappings = mappings.length ? mappings : null;
+          break;
+        }
+        case 54: {
+          const n = v.readInt64() ?? fail4("invalid inhibit any policy extension");
+          Object.assign(cert, { InhibitAnyPolicy: n, InhibitAnyPolicyZero: n === 0n });
+          break;
+        }
+        default:
+          unhandled = true;
+      }
+    } else if (oidEq(e.Id, OID.authorityInfoAccess)) {
+      if (e.Critical) fail4("authority info access incorrectly marked critical");
+      const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid authority info access");
+      const ocsp = cert.OCSPServer ?? [];
+      const issuers = cert.IssuingCertificateURL ?? [];
+      while (!seq2.empty) {
+        const aia = seq2.read(TAG2.SEQUENCE) ?? fail4("invalid authority info access");
+        const method = aia.readOID() ?? fail4("invalid authority info access");
+        if (!aia.peek(contextTag(6))) continue;
+        const url = goString(aia.read(contextTag(6))?.rest ?? fail4("invalid authority info access"));
+        if (oidEq(method, OID.ocsp)) ocsp.push(url);
+        else if (oidEq(method, OID.caIssuers)) issuers.push(url);
+      }
+      cert.OCSPServer = ocsp.length ? ocsp : null;
+      cert.IssuingCertificateURL = issuers.length ? issuers : null;
+    } else unhandled = true;
+    if (e.Critical && unhandled) unhandledCritical.push(e.Id);
+  }
+  cert.UnhandledCriticalExtensions = unhandledCritical.length ? unhandledCritical : null;
+}
+function zeroCertificate() {
+  const nulls = ["Extensions", "ExtraExtensions", "UnhandledCriticalExtensions", "ExtKeyUsage", "UnknownExtKeyUsage", "SubjectKeyId", "AuthorityKeyId", "OCSPServer", "IssuingCertificateURL", "DNSNames", "EmailAddresses", "IPAddresses", "URIs", "PermittedDNSDomains", "ExcludedDNSDomains", "PermittedIPRanges", "ExcludedIPRanges", "PermittedEmailAddresses", "ExcludedEmailAddresses", "PermittedURIDomains", "ExcludedURIDomains", "CRLDistributionPoints", "PolicyIdentifiers", "Policies", "PolicyMappings", "URIStrings"];
+  const zeros = ["KeyUsage", "MaxPathLen", "InhibitAnyPolicy", "InhibitPolicyMapping", "RequireExplicitPolicy"];
+  const falses = ["BasicConstraintsValid", "IsCA", "MaxPathLenZero", "PermittedDNSDomainsCritical", "InhibitAnyPolicyZero", "InhibitPolicyMappingZero", "RequireExplicitPolicyZero"];
+  return Object.fromEntries([...nulls.map((k) => [k, null]), ...zeros.map((k) => [k, 0]), ...falses.map((k) => [k, false])]);
+}
+function parseCertificate(der) {
+  const cert = zeroCertificate();
+  const outerDer = new Der(der);
+  const raw = outerDer.readElement(TAG2.SEQUENCE) ?? fail4("malformed certificate");
+  cert.Raw = b64(raw);
+  const input = new Der(raw).read(TAG2.SEQUENCE) ?? fail4("malformed certificate");
+  const rawTBS = input.readElement(TAG2.SEQUENCE) ?? fail4("malformed tbs certificate");
+  cert.RawTBSCertificate = b64(rawTBS);
+  const tbs = new Der(rawTBS).read(TAG2.SEQUENCE) ?? fail4("malformed tbs certificate");
+  const versionField = tbs.readOptional(contextTag(0, true)) ?? fail4("malformed version");
+  let version = 0n;
+  if (versionField.present) {
+    version = versionField.value.readInt64() ?? fail4("malformed version");
+    if (!versionField.value.empty) fail4("malformed version");
+  }
+  if (version < 0n) fail4("malformed version");
+  version++;
+  if (version > 3n) fail4("invalid version");
+  cert.Version = Number(version);
+  const serial = tbs.readBigInt() ?? fail4("malformed serial number");
+  if (serial < 0n) fail4("negative serial number");
+  cert.SerialNumber = serial;
+  const sigAI = tbs.read(TAG2.SEQUENCE) ?? fail4("malformed signature algorithm identifier");
+  const outerSigAI = input.read(TAG2.SEQUENCE) ?? fail4("malformed algorithm identifier");
+  if (!bytesEq(sigAI.rest, outerSigAI.rest)) fail4("inner and outer signature algorithm identifiers don't match");
+  cert.SignatureAlgorithm = signatureAlgorithm(parseAI(sigAI));
+  const issuer = tbs.readElement(TAG2.SEQUENCE) ?? fail4("malformed issuer");
+  cert.RawIssuer = b64(issuer);
+  cert.Issuer = parseName(issuer);
+  const validity = tbs.read(TAG2.SEQUENCE) ?? fail4("malformed validity");
+  const notBefore = readTime(validity);
+  const notAfter = readTime(validity);
+  const subject2 = tbs.readElement(TAG2.SEQUENCE) ?? fail4("malformed issuer");
+  cert.RawSubject = b64(subject2);
+  cert.Subject = parseName(subject2);
+  const rawSPKI = tbs.readElement(TAG2.SEQUENCE) ?? fail4("malformed spki");
+  cert.RawSubjectPublicKeyInfo = b64(rawSPKI);
+  const spki3 = new Der(rawSPKI).read(TAG2.SEQUENCE) ?? fail4("malformed spki");
+  const pkAI = parseAI(spki3.read(TAG2.SEQUENCE) ?? fail4("malformed public key algorithm identifier"));
+  cert.PublicKeyAlgorithm = publicKeyAlgorithm(pkAI.algorithm);
+  const spk = spki3.readBitString() ?? fail4("malformed subjectPublicKey");
+  cert.PublicKey = parsePublicKey(cert.PublicKeyAlgorithm, pkAI, rightAlign(spk));
+  if (version > 1n) {
+    if (!tbs.skipOptional(contextTag(1)) || !tbs.skipOptional(contextTag(2))) fail4("malformed unique ID");
+    if (version === 3n) {
+      const field2 = tbs.readOptional(contextTag(3, true)) ?? fail4("malformed extensions");
+      if (field2.present) {
+        const seq2 = field2.value.read(TAG2.SEQUENCE) ?? fail4("malformed extensions");
+        const exts = [];
+        while (!seq2.empty) {
+          const ext = seq2.read(TAG2.SEQUENCE) ?? fail4("malformed extension");
+          const Id = ext.readOID() ?? fail4("malformed extension OID field");
+          const Critical = ext.peek(TAG2.BOOLEAN) ? ext.readBoolean() ?? fail4("malformed extension critical field") : false;
+          const value = ext.read(TAG2.OCTET_STRING)?.rest ?? fail4("malformed extension value field");
+          if (exts.some((x) => oidEq(x.Id, Id))) fail4("duplicate extension");
+          exts.push({ Id, Critical, value });
+        }
+        cert.Extensions = exts.length ? exts.map((x) => ({ Id: x.Id, Critical: x.Critical, Value: b64(x.value) })) : null;
+        processExtensions(cert, exts);
+      }
+    }
+  }
+  const signature = input.readBitString() ?? fail4("malformed signature");
+  cert.Signature = b64(rightAlign(signature));
+  cert.NotBefore = marshalTimeJSON(notBefore) ?? fail4("time not representable in JSON");
+  cert.NotAfter = marshalTimeJSON(notAfter) ?? fail4("time not representable in JSON");
+  return { cert, length: raw.length };
+}
+function parseDER(der) {
+  const certs = [];
+  while (der.length > 0) {
+    const { cert, length } = parseCertificate(der);
+    certs.push(cert);
+    der = der.subarray(length);
+  }
+  return certs;
+}
+function parsePEM(data) {
+  const chunks = [];
+  let rest = data;
+  for (; ; ) {
+    const { block: block2, rest: next } = pemDecode(rest);
+    if (!block2) break;
+    if (block2.type !== "CERTIFICATE") fail4("PEM block type is not CERTIFICATE");
+    chunks.push(block2.bytes);
+    rest = next;
+  }
+  return parseDER(new Uint8Array(Buffer.concat(chunks)));
+}
+function parseCertificates(input) {
+  if (typeof input !== "string") return void 0;
+  const bytes = toText(new Uint8Array(Buffer.from(input, "utf8")));
+  try {
+    if (bytes.startsWith("-----BEGIN")) return parsePEM(bytes);
+    const der = decodeStdBase64(bytes) ?? fail4("illegal base64 data");
+    const text = toText(der);
+    return text.startsWith("-----BEGIN") ? parsePEM(text) : parseDER(der);
+  } catch (err) {
+    if (err instanceof CertError) return void 0;
+    throw err;
+  }
+}
+var CertError, fail4, b64, oidEq, bytesEq, validUTF8, OID, SIGNATURE_ALGORITHMS, EXT_KEY_USAGES, CURVES, isPrintableByte, isASCII, NAME_FIELDS, NULL_BYTES, positive, INT64_MAX3, IA5;
+var init_x509 = __esm({
+  "src/policy/builtins/x509.ts"() {
+    "use strict";
+    init_der();
+    init_pem2();
+    init_time();
+    init_url();
+    CertError = class extends Error {
+    };
+    fail4 = (why) => {
+      throw new CertError(why);
+    };
+    b64 = (b) => Buffer.from(b).toString("base64");
+    oidEq = (a, b) => a.length === b.length && a.every((x, i2) => x === b[i2]);
+    bytesEq = (a, b) => Buffer.compare(a, b) === 0;
+    validUTF8 = (b) => {
+      for (let i2 = 0; i2 < b.length; ) {
+        const n = utf8Length(b, i2);
+        if (n === 0) return false;
+        i2 += n;
+      }
+      return true;
+    };
+    OID = {
+      publicKeyRSA: [1, 2, 840, 113549, 1, 1, 1],
+      publicKeyDSA: [1, 2, 840, 10040, 4, 1],
+      publicKeyECDSA: [1, 2, 840, 10045, 2, 1],
+      publicKeyEd25519: [1, 3, 101, 112],
+      signatureRSAPSS: [1, 2, 840, 113549, 1, 1, 10],
+      signatureEd25519: [1, 3, 101, 112],
+      sha256: [2, 16, 840, 1, 101, 3, 4, 2, 1],
+      sha384: [2, 16, 840, 1, 101, 3, 4, 2, 2],
+      sha512: [2, 16, 840, 1, 101, 3, 4, 2, 3],
+      mgf1: [1, 2, 840, 113549, 1, 1, 8],
+      authorityInfoAccess: [1, 3, 6, 1, 5, 5, 7, 1, 1],
+      ocsp: [1, 3, 6, 1, 5, 5, 7, 48, 1],
+      caIssuers: [1, 3, 6, 1, 5, 5, 7, 48, 2]
+    };
+    SIGNATURE_ALGORITHMS = [
+      [[1, 2, 840, 113549, 1, 1, 4], 2],
+      [[1, 2, 840, 113549, 1, 1, 5], 3],
+      [[1, 3, 14, 3, 2, 29], 3],
+      [[1, 2, 840, 113549, 1, 1, 11], 4],
+      [[1, 2, 840, 113549, 1, 1, 12], 5],
+      [[1, 2, 840, 113549, 1, 1, 13], 6],
+      [[1, 2, 840, 10040, 4, 3], 7],
+      [[2, 16, 840, 1, 101, 3, 4, 3, 2], 8],
+      [[1, 2, 840, 10045, 4, 1], 9],
+      [[1, 2, 840, 10045, 4, 3, 2], 10],
+      [[1, 2, 840, 10045, 4, 3, 3], 11],
+      [[1, 2, 840, 10045, 4, 3, 4], 12],
+      [[1, 3, 101, 112], 16]
+    ];
+    EXT_KEY_USAGES = [
+      [2, 5, 29, 37, 0],
+      [1, 3, 6, 1, 5, 5, 7, 3, 1],
+      [1, 3, 6, 1, 5, 5, 7, 3, 2],
+      [1, 3, 6, 1, 5, 5, 7, 3, 3],
+      [1, 3, 6, 1, 5, 5, 7, 3, 4],
+      [1, 3, 6, 1, 5, 5, 7, 3, 5],
+      [1, 3, 6, 1, 5, 5, 7, 3, 6],
+      [1, 3, 6, 1, 5, 5, 7, 3, 7],
+      [1, 3, 6, 1, 5, 5, 7, 3, 8],
+      [1, 3, 6, 1, 5, 5, 7, 3, 9],
+      [1, 3, 6, 1, 4, 1, 311, 10, 3, 3],
+      [2, 16, 840, 1, 113730, 4, 1],
+      [1, 3, 6, 1, 4, 1, 311, 2, 1, 22],
+      [1, 3, 6, 1, 4, 1, 311, 61, 1, 1]
+    ];
+    CURVES = [
+      { oid: [1, 3, 132, 0, 33], size: 28, p: 2n ** 224n - 2n ** 96n + 1n, b: 0xb4050a850c04b3abf54132565044b0b7d7bfd8ba270b39432355ffb4n },
+      { oid: [1, 2, 840, 10045, 3, 1, 7], size: 32, p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n, b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn },
+      { oid: [1, 3, 132, 0, 34], size: 48, p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n, b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn },
+      { oid: [1, 3, 132, 0, 35], size: 66, p: 2n ** 521n - 1n, b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n }
+    ];
+    isPrintableByte = (b) => b >= 97 && b <= 122 || b >= 65 && b <= 90 || b >= 48 && b <= 57 || b >= 39 && b <= 41 || b >= 43 && b <= 47 || " :=?*&".includes(String.fromCharCode(b));
+    isASCII = (b) => b.every((x) => x < 128);
+    NAME_FIELDS = {
+      6: "Country",
+      7: "Locality",
+      8: "Province",
+      9: "StreetAddress",
+      10: "Organization",
+      11: "OrganizationalUnit",
+      17: "PostalCode"
+    };
+    NULL_BYTES = new Uint8Array([5, 0]);
+    positive = (n, why) => n !== void 0 && n > 0n ? n : fail4(why);
+    INT64_MAX3 = 2n ** 63n - 1n;
+    IA5 = (b, why) => isASCII(b) ? toText(b) : fail4(why);
+  }
+});
+
+// src/policy/builtins/strconv.ts
+function escapeRune(r, quote2, asciiOnly) {
+  const ch = String.fromCodePoint(r);
+  if (ch === quote2 || ch === "\\") return `\\${ch}`;
+  if (asciiOnly ? r < 128 && isPrint(r) : isPrint(r)) return ch;
+  const named = NAMED_ESCAPES[r];
+  if (named !== void 0) return named;
+  if (r < 32 || r === 127) return `\\x${hex(r, 2)}`;
+  if (!validRune(r)) r = 65533;
+  return r < 65536 ? `\\u${hex(r, 4)}` : `\\U${hex(r, 8)}`;
+}
+function quote(s, asciiOnly = false) {
+  let out = '"';
+  for (const ch of s) out += escapeRune(ch.codePointAt(0), '"', asciiOnly);
+  return `${out}"`;
+}
+function quoteRune(r, asciiOnly = false) {
+  return `'${escapeRune(validRune(r) ? r : 65533, "'", asciiOnly)}'`;
+}
+function canBackquote(s) {
+  for (const ch of s) {
+    const r = ch.codePointAt(0);
+    if (r === 65279 || r >= 55296 && r <= 57343) return false;
+    if (r < 32 && r !== 9 || r === 96 || r === 127) return false;
+  }
+  return true;
+}
+function bitsOf(x) {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const neg = bits >> 63n === 1n;
+  const biased = Number(bits >> 52n & 0x7ffn);
+  const frac = bits & (1n << 52n) - 1n;
+  return biased === 0 ? { neg, mant: frac, exp: -1074 } : { neg, mant: frac | 1n << 52n, exp: biased - 1075 };
+}
+function trimDigits(d, dp) {
+  const lead = d.length - d.replace(/^0+/, "").length;
+  d = d.slice(lead).replace(/0+$/, "");
+  return d === "" ? { d: "", dp: 0 } : { d, dp: dp - lead };
+}
+function exactDigits(x) {
+  const { mant, exp } = bitsOf(x);
+  if (mant === 0n) return { d: "", dp: 0 };
+  if (exp >= 0) {
+    const s2 = (mant << BigInt(exp)).toString();
+    return trimDigits(s2, s2.length);
+  }
+  const s = (mant * 5n ** BigInt(-exp)).toString();
+  return trimDigits(s, s.length + exp);
+}
+function shortestDigits(x) {
+  if (x === 0) return { d: "", dp: 0 };
+  const [mantissa, e] = Math.abs(x).toExponential().split("e");
+  return trimDigits(mantissa.replace(".", ""), Number(e) + 1);
+}
+function roundDigits(a, nd) {
+  if (nd < 0 || nd >= a.d.length) return a;
+  const next = a.d[nd];
+  const up = next === "5" && nd + 1 === a.d.length ? nd > 0 && Number(a.d[nd - 1]) % 2 === 1 : next >= "5";
+  if (!up) return trimDigits(a.d.slice(0, nd), a.dp);
+  let i2 = nd - 1;
+  while (i2 >= 0 && a.d[i2] === "9") i2--;
+  if (i2 < 0) return { d: "1", dp: a.dp + 1 };
+  return trimDigits(a.d.slice(0, i2) + String(Number(a.d[i2]) + 1), a.dp);
+}
+function fmtE(neg, d, prec, e) {
+  let out = (neg ? "-" : "") + (d.d[0] ?? "0");
+  if (prec > 0) out += `.${d.d.slice(1, prec + 1).padEnd(prec, "0")}`;
+  let exp = d.d === "" ? 0 : d.dp - 1;
+  const sign2 = exp < 0 ? "-" : "+";
+  exp = Math.abs(exp);
+  return `${out}${e}${sign2}${String(exp).padStart(2, "0")}`;
+}
+function fmtF(neg, d, prec) {
+  let out = neg ? "-" : "";
+  out += d.dp > 0 ? d.d.slice(0, d.dp).padEnd(d.dp, "0") : "0";
+  if (prec > 0) {
+    let frac = "";
+    for (let i2 = 0; i2 < prec; i2++) {
+      const j = d.dp + i2;
+      frac += j >= 0 && j < d.d.length ? d.d[j] : "0";
+    }
+    out += `.${frac}`;
+  }
+  return out;
+}
+function fmtB(neg, mant, exp) {
+  return `${neg ? "-" : ""}${mant}p${exp >= 0 ? "+" : ""}${exp}`;
+}
+function fmtX(neg, mantIn, expIn, prec, upper) {
+  let mant = mantIn;
+  let exp = mant === 0n ? 0 : expIn + 52;
+  mant <<= 8n;
+  const ONE = 1n << 60n;
+  while (mant !== 0n && (mant & ONE) === 0n) {
+    mant <<= 1n;
+    exp--;
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = mant << shift & ONE - 1n;
+    mant >>= 60n - shift;
+    if ((extra | mant & 1n) > 1n << 59n) mant++;
+    mant <<= 60n - shift;
+    if ((mant & 1n << 61n) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const digit = (v) => {
+    const c = v.toString(16);
+    return upper ? c.toUpperCase() : c;
+  };
+  let out = `${neg ? "-" : ""}0${upper ? "X" : "x"}${mant >> 60n & 1n}`;
+  mant = mant << 4n & (1n << 64n) - 1n;
+  if (prec < 0 && mant !== 0n) {
+    out += ".";
+    while (mant !== 0n) {
+      out += digit(mant >> 60n & 15n);
+      mant = mant << 4n & (1n << 64n) - 1n;
+    }
+  } else if (prec > 0) {
+    out += ".";
+    for (let i2 = 0; i2 < prec; i2++) {
+      out += digit(mant >> 60n & 15n);
+      mant = mant << 4n & (1n << 64n) - 1n;
+    }
+  }
+  const sign2 = exp < 0 ? "-" : "+";
+  return `${out}${upper ? "P" : "p"}${sign2}${String(Math.abs(exp)).padStart(2, "0")}`;
+}
+function formatFloat(x, fmt, prec) {
+  if (Number.isNaN(x)) return "NaN";
+  if (!Number.isFinite(x)) return x > 0 ? "+Inf" : "-Inf";
+  const { neg, mant, exp } = bitsOf(x);
+  if (fmt === "b") return fmtB(neg, mant, exp);
+  if (fmt === "x" || fmt === "X") return fmtX(neg, mant, exp, prec, fmt === "X");
+  const shortest = prec < 0;
+  let digs;
+  if (shortest) {
+    digs = shortestDigits(x);
+    if (mant !== 0n) {
+      if (fmt === "e" || fmt === "E") prec = Math.max(digs.d.length - 1, 0);
+      else if (fmt === "f") prec = Math.max(digs.d.length - digs.dp, 0);
+      else prec = digs.d.length;
+    }
+  } else {
+    const exact = exactDigits(x);
+    if (fmt === "e" || fmt === "E") digs = roundDigits(exact, prec + 1);
+    else if (fmt === "f") digs = roundDigits(exact, exact.dp + prec);
+    else {
+      if (prec === 0 && mant !== 0n) prec = 1;
+      digs = roundDigits(exact, prec);
+    }
+  }
+  if (fmt === "e" || fmt === "E") return fmtE(neg, digs, prec, fmt);
+  if (fmt === "f") return fmtF(neg, digs, prec);
+  let eprec = prec;
+  if (eprec > digs.d.length && digs.d.length >= digs.dp) eprec = digs.d.length;
+  if (shortest) eprec = 6;
+  const e = digs.dp - 1;
+  const efmt = fmt === "G" ? "E" : "e";
+  if (e < -4 || e >= eprec) return fmtE(neg, digs, Math.min(prec, digs.d.length) - 1, efmt);
+  if (prec > digs.dp) prec = digs.d.length;
+  return fmtF(neg, digs, Math.max(prec - digs.dp, 0));
+}
+var PRINTABLE, isPrint, NAMED_ESCAPES, validRune, hex;
+var init_strconv = __esm({
+  "src/policy/builtins/strconv.ts"() {
+    "use strict";
+    PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+    isPrint = (r) => PRINTABLE.test(String.fromCodePoint(r));
+    NAMED_ESCAPES = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v" };
+    validRune = (r) => r >= 0 && r <= 1114111 && (r < 55296 || r > 57343);
+    hex = (n, width) => n.toString(16).padStart(width, "0");
+  }
+});
+
+// src/policy/builtins/gofmt.ts
+function padding(f, n) {
+  return n <= 0 ? "" : (f.zero && !f.minus ? "0" : " ").repeat(n);
+}
+function pad(f, s) {
+  if (!f.widPresent || f.wid === 0) return s;
+  const n = f.wid - runeCount(s);
+  return f.minus ? s + padding(f, n) : padding(f, n) + s;
+}
+function fmtInteger(f, value, base, verb, upper) {
+  const negative = value < 0n;
+  const u = negative ? -value : value;
+  let prec = 0;
+  if (f.precPresent) {
+    prec = f.prec;
+    if (prec === 0 && u === 0n) return " ".repeat(f.widPresent ? f.wid : 0);
+  } else if (f.zero && !f.minus && f.widPresent) {
+    prec = f.wid;
+    if (negative || f.plus || f.space) prec--;
+  }
+  let digits = u.toString(base);
+  if (upper) digits = digits.toUpperCase();
+  digits = digits.padStart(prec, "0");
+  if (f.sharp) {
+    if (base === 2) digits = `0b${digits}`;
+    else if (base === 8 && digits[0] !== "0") digits = `0${digits}`;
+    else if (base === 16) digits = `0${upper ? "X" : "x"}${digits}`;
+  }
+  if (verb === "O") digits = `0o${digits}`;
+  if (negative) digits = `-${digits}`;
+  else if (f.plus) digits = `+${digits}`;
+  else if (f.space) digits = ` ${digits}`;
+  return padSpaces(f, digits);
+}
+function fmtUnicode(f, value) {
+  const u = BigInt.asUintN(64, value);
+  let prec = 4;
+  if (f.precPresent && f.prec > 4) prec = f.prec;
+  let out = `U+${u.toString(16).toUpperCase().padStart(prec, "0")}`;
+  if (f.sharp && u <= 0x10ffffn && isPrint(Number(u)) && !(u >= 0xd800n && u <= 0xdfffn)) out += ` '${String.fromCodePoint(Number(u))}'`;
+  return padSpaces(f, out);
+}
+function toRune(value) {
+  const u = BigInt.asUintN(64, value);
+  const r = u > 0x10ffffn ? 65533 : Number(u);
+  return r >= 55296 && r <= 57343 ? 65533 : r;
+}
+function fmtFloat(f, v, verb, precIn) {
+  const prec = f.precPresent ? f.prec : precIn;
+  let num = formatFloat(v, verb, prec);
+  num = num[0] === "-" || num[0] === "+" ? num : `+${num}`;
+  if (f.space && num[0] === "+" && !f.plus) num = ` ${num.slice(1)}`;
+  if (num[1] === "I" || num[1] === "N") {
+    if (num[1] === "N" && !f.space && !f.plus) num = num.slice(1);
+    return padSpaces(f, num);
+  }
+  if (f.sharp && verb !== "b") {
+    let digits = 0;
+    if (verb === "v" || verb === "g" || verb === "G" || verb === "x") digits = prec === -1 ? 6 : prec;
+    let tail = "";
+    let hasPoint = false;
+    let sawNonzero = false;
+    let body2 = num;
+    for (let i2 = 1; i2 < body2.length; i2++) {
+      const c = body2[i2];
+      if (c === ".") hasPoint = true;
+      else if (c === "p" || c === "P" || (c === "e" || c === "E") && verb !== "x" && verb !== "X") {
+        tail = body2.slice(i2);
+        body2 = body2.slice(0, i2);
+        break;
+      } else {
+        if (c !== "0") sawNonzero = true;
+        if (sawNonzero) digits--;
+      }
+    }
+    if (!hasPoint) {
+      if (body2.length === 2 && body2[1] === "0") digits--;
+      body2 += ".";
+    }
+    if (digits > 0) body2 += "0".repeat(digits);
+    num = body2 + tail;
+  }
+  if (f.plus || num[0] !== "+") {
+    if (f.zero && !f.minus && f.widPresent && f.wid > num.length) return num[0] + "0".repeat(f.wid - num.length) + num.slice(1);
+    return pad(f, num);
+  }
+  return pad(f, num.slice(1));
+}
+function fmtString(f, s, verb) {
+  const truncate = (x) => f.precPresent ? [...x].slice(0, f.prec).join("") : x;
+  switch (verb) {
+    case "v":
+    case "s":
+      if (verb === "v" && f.sharpV) return fmtQ(f, s);
+      return pad(f, truncate(s));
+    case "x":
+    case "X":
+      return fmtSx(f, s, verb === "X");
+    case "q":
+      return fmtQ(f, s);
+    default:
+      return void 0;
+  }
+  function fmtQ(fl, x) {
+    x = truncate(x);
+    if (fl.sharp && canBackquote(x)) return pad(fl, `\`${x}\``);
+    return pad(fl, quote(x, fl.plus));
+  }
+}
+function fmtSx(f, s, upper) {
+  let bytes = Buffer.from(s, "utf8");
+  if (f.precPresent && f.prec < bytes.length) bytes = bytes.subarray(0, f.prec);
+  if (bytes.length === 0) return f.widPresent ? padding(f, f.wid) : "";
+  let width = 2 * bytes.length;
+  if (f.space) {
+    if (f.sharp) width *= 2;
+    width += bytes.length - 1;
+  } else if (f.sharp) width += 2;
+  const prefix = upper ? "0X" : "0x";
+  let body2 = f.sharp ? prefix : "";
+  bytes.forEach((b, i2) => {
+    if (f.space && i2 > 0) body2 += f.sharp ? ` ${prefix}` : " ";
+    const h = b.toString(16).padStart(2, "0");
+    body2 += upper ? h.toUpperCase() : h;
+  });
+  const fill = f.widPresent && f.wid > width ? padding(f, f.wid - width) : "";
+  return f.minus ? body2 + fill : fill + body2;
+}
+function fmtBigInt(f, x, verb) {
+  const base = verb === "b" ? 2 : verb === "o" || verb === "O" ? 8 : verb === "x" || verb === "X" ? 16 : "dsv".includes(verb) ? 10 : 0;
+  if (base === 0) return `%!${verb}(big.Int=${x})`;
+  const plus = f.plus || f.plusV;
+  const sign2 = x < 0n ? "-" : plus ? "+" : f.space ? " " : "";
+  let prefix = "";
+  if (f.sharp || f.sharpV) prefix = verb === "b" ? "0b" : verb === "o" ? "0" : verb === "x" ? "0x" : verb === "X" ? "0X" : "";
+  if (verb === "O") prefix = "0o";
+  let digits = (x < 0n ? -x : x).toString(base);
+  if (verb === "X") digits = digits.toUpperCase();
+  let zeros = 0;
+  if (f.precPresent) {
+    if (digits.length < f.prec) zeros = f.prec - digits.length;
+    else if (digits === "0" && f.prec === 0) return "";
+  }
+  let left = 0;
+  let right = 0;
+  const length = sign2.length + prefix.length + zeros + digits.length;
+  if (f.widPresent && length < f.wid) {
+    const d = f.wid - length;
+    if (f.minus) right = d;
+    else if (f.zero && !f.precPresent) zeros = d;
+    else left = d;
+  }
+  return " ".repeat(left) + sign2 + prefix + "0".repeat(zeros) + digits + " ".repeat(right);
+}
+function printArg(f, a, verb) {
+  if (verb === "T") return pad(f, [...typeName(a)].slice(0, f.precPresent ? f.prec : void 0).join(""));
+  if (a.type === "big.Int") return fmtBigInt(f, a.value, verb === "p" ? "p" : verb);
+  let out;
+  if (a.type === "int") {
+    const v = a.value;
+    switch (verb) {
+      case "v":
+      case "d":
+        out = fmtInteger(f, v, 10, verb, false);
+        break;
+      case "b":
+        out = fmtInteger(f, v, 2, verb, false);
+        break;
+      case "o":
+      case "O":
+        out = fmtInteger(f, v, 8, verb, false);
+        break;
+      case "x":
+        out = fmtInteger(f, v, 16, verb, false);
+        break;
+      case "X":
+        out = fmtInteger(f, v, 16, verb, true);
+        break;
+      case "c":
+        out = pad(f, String.fromCodePoint(toRune(v)));
+        break;
+      case "q":
+        out = pad(f, quoteRune(toRune(v), f.plus));
+        break;
+      case "U":
+        out = fmtUnicode(f, v);
+        break;
+    }
+  } else if (a.type === "float64") {
+    switch (verb) {
+      case "v":
+        out = fmtFloat(f, a.value, "g", -1);
+        break;
+      case "b":
+      case "g":
+      case "G":
+      case "x":
+      case "X":
+        out = fmtFloat(f, a.value, verb, -1);
+        break;
+      case "f":
+      case "e":
+      case "E":
+        out = fmtFloat(f, a.value, verb, 6);
+        break;
+      case "F":
+        out = fmtFloat(f, a.value, "f", 6);
+        break;
+    }
+  } else {
+    out = fmtString(f, a.value, verb);
+  }
+  return out ?? `%!${verb}(${typeName(a)}=${printArg(f, a, "v")})`;
+}
+function parsenum(s, start, end) {
+  let num = 0;
+  let ok = false;
+  let i2 = start;
+  for (; i2 < end && s[i2] >= "0" && s[i2] <= "9"; i2++) {
+    if (num > 1e6 || num < -1e6) return { num: 0, ok: false, next: end };
+    num = num * 10 + s.charCodeAt(i2) - 48;
+    ok = true;
+  }
+  return { num, ok, next: i2 };
+}
+function goSprintf(format, args) {
+  const end = format.length;
+  let out = "";
+  let argNum = 0;
+  let reordered = false;
+  let i2 = 0;
+  while (i2 < end) {
+    let goodArgNum = true;
+    const lasti = i2;
+    while (i2 < end && format[i2] !== "%") i2++;
+    out += format.slice(lasti, i2);
+    if (i2 >= end) break;
+    i2++;
+    const f = noFlags();
+    for (; i2 < end; i2++) {
+      const c = format[i2];
+      if (c === "#") f.sharp = true;
+      else if (c === "0") f.zero = true;
+      else if (c === "+") f.plus = true;
+      else if (c === "-") f.minus = true;
+      else if (c === " ") f.space = true;
+      else break;
+    }
+    let afterIndex = false;
+    const argNumber = () => {
+      if (i2 >= end || format[i2] !== "[") {
+        afterIndex = false;
+        return;
+      }
+      reordered = true;
+      const close = format.indexOf("]", i2 + 1);
+      let ok = false;
+      let index = 0;
+      let wid = 1;
+      if (end - i2 >= 3 && close !== -1) {
+        const p = parsenum(format, i2 + 1, close);
+        wid = close - i2 + 1;
+        if (p.ok && p.next === close) {
+          ok = true;
+          index = p.num - 1;
+        }
+      }
+      if (ok && index >= 0 && index < args.length) {
+        argNum = index;
+        i2 += wid;
+        afterIndex = true;
+        return;
+      }
+      goodArgNum = false;
+      i2 += wid;
+      afterIndex = ok;
+    };
+    const intFromArg = () => {
+      if (argNum >= args.length) return { num: 0, ok: false };
+      const a = args[argNum++];
+      if (a.type !== "int" || a.value > 1000000n || a.value < -1000000n) return { num: 0, ok: false };
+      return { num: Number(a.value), ok: true };
+    };
+    argNumber();
+    if (i2 < end && format[i2] === "*") {
+      i2++;
+      const w = intFromArg();
+      f.wid = w.num;
+      f.widPresent = w.ok;
+      if (!w.ok) out += "%!(BADWIDTH)";
+      if (f.wid < 0) {
+        f.wid = -f.wid;
+        f.minus = true;
+        f.zero = false;
+      }
+      afterIndex = false;
+    } else {
+      const p = parsenum(format, i2, end);
+      f.wid = p.num;
+      f.widPresent = p.ok;
+      i2 = p.next;
+      if (afterIndex && f.widPresent) goodArgNum = false;
+    }
+    if (i2 + 1 < end && format[i2] === ".") {
+      i2++;
+      if (afterIndex) goodArgNum = false;
+      argNumber();
+      if (i2 < end && format[i2] === "*") {
+        i2++;
+        const p = intFromArg();
+        f.prec = p.num;
+        f.precPresent = p.ok;
+        if (f.prec < 0) {
+          f.prec = 0;
+          f.precPresent = false;
+        }
+        if (!f.precPresent) out += "%!(BADPREC)";
+        afterIndex = false;
+      } else {
+        const p = parsenum(format, i2, end);
+        f.prec = p.num;
+        f.precPresent = p.ok;
+        i2 = p.next;
+        if (!f.precPresent) {
+          f.prec = 0;
+          f.precPresent = true;
+        }
+      }
+    }
+    if (!afterIndex) argNumber();
+    if (i2 >= end) {
+      out += "%!(NOVERB)";
+      break;
+    }
+    const verb = String.fromCodePoint(format.codePointAt(i2));
+    i2 += verb.length;
+    if (verb === "%") out += "%";
+    else if (!goodArgNum) out += `%!${verb}(BADINDEX)`;
+    else if (argNum >= args.length) out += `%!${verb}(MISSING)`;
+    else {
+      if (verb === "v" || verb === "w") {
+        f.sharpV = f.sharp;
+        f.sharp = false;
+        f.plusV = f.plus;
+        f.plus = false;
+      }
+      out += printArg(f, args[argNum], verb);
+      argNum++;
+    }
+  }
+  if (!reordered && argNum < args.length) {
+    out += `%!(EXTRA ${args.slice(argNum).map((a) => `${typeName(a)}=${printArg(noFlags(), a, "v")}`).join(", ")})`;
+  }
+  return out;
+}
+var noFlags, runeCount, padSpaces, typeName;
+var init_gofmt = __esm({
+  "src/policy/builtins/gofmt.ts"() {
+    "use strict";
+    init_strconv();
+    noFlags = () => ({ plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false });
+    runeCount = (s) => [...s].length;
+    padSpaces = (f, s) => pad({ ...f, zero: false }, s);
+    typeName = (a) => a.type === "big.Int" ? "*big.Int" : a.type;
+  }
+});
+
+// src/policy/wasm/sprintf.ts
+function asInteger(v) {
+  if (typeof v === "bigint") return v;
+  return Number.isInteger(v) && Math.abs(v) < 1e21 ? integerArgument(v) : void 0;
+}
+function numberText(v) {
+  return asInteger(v)?.toString() ?? String(v);
+}
+function regoCompare(a, b) {
+  const ra = TYPE_RANK(a);
+  const rb = TYPE_RANK(b);
+  if (ra !== rb) return ra - rb;
+  switch (ra) {
+    case 1:
+      return Number(a) - Number(b);
+    case 2:
+      return a < b ? -1 : a > b ? 1 : 0;
+    case 3:
+      return utf8Compare(a, b);
+    case 4:
+    case 6: {
+      const xs = ra === 6 ? [...a].sort(regoCompare) : a;
+      const ys = ra === 6 ? [...b].sort(regoCompare) : b;
+      for (let i2 = 0; i2 < Math.min(xs.length, ys.length); i2++) {
+        const c = regoCompare(xs[i2], ys[i2]);
+        if (c !== 0) return c;
+      }
+      return xs.length - ys.length;
+    }
+    case 5: {
+      const ka = Object.keys(a).sort(utf8Compare);
+      const kb = Object.keys(b).sort(utf8Compare);
+      for (let i2 = 0; i2 < Math.min(ka.length, kb.length); i2++) {
+        const c = utf8Compare(ka[i2], kb[i2]) || regoCompare(a[ka[i2]], b[kb[i2]]);
+        if (c !== 0) return c;
+      }
+      return ka.length - kb.length;
+    }
+    default:
+      return 0;
+  }
+}
+function regoString(v) {
+  if (v === null || v === void 0) return "null";
+  if (typeof v === "string") return quote(v);
+  if (typeof v === "number" || typeof v === "bigint") return numberText(v);
+  if (typeof v === "boolean") return String(v);
+  if (Array.isArray(v)) return `[${v.map(regoString).join(", ")}]`;
+  if (v instanceof Set) return v.size === 0 ? "set()" : `{${[...v].sort(regoCompare).map(regoString).join(", ")}}`;
+  const entries = Object.entries(v).sort(([a], [b]) => utf8Compare(a, b));
+  return `{${entries.map(([k, x]) => `${quote(k)}: ${regoString(x)}`).join(", ")}}`;
+}
+function toGo(v) {
+  if (typeof v === "number" || typeof v === "bigint") {
+    const n = asInteger(v);
+    if (n === void 0) return { type: "float64", value: Number(v) };
+    return fitsInt64(n) ? { type: "int", value: n } : { type: "big.Int", value: n };
+  }
+  if (typeof v === "string") return { type: "string", value: v };
+  return { type: "string", value: regoString(v) };
+}
+function goSprintf2(format, args) {
+  return goSprintf(format, args.map(toGo));
+}
+var utf8Compare, TYPE_RANK;
 var init_sprintf = __esm({
   "src/policy/wasm/sprintf.ts"() {
     "use strict";
+    init_gofmt();
+    init_strconv();
+    init_value();
+    utf8Compare = (a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+    TYPE_RANK = (v) => v === null || v === void 0 ? 0 : typeof v === "boolean" ? 1 : typeof v === "number" || typeof v === "bigint" ? 2 : typeof v === "string" ? 3 : Array.isArray(v) ? 4 : v instanceof Set ? 6 : 5;
   }
 });
 
 // src/policy/wasm/builtins.ts
-import { X509Certificate as X509Certificate2 } from "node:crypto";
+function toModule(value) {
+  if (value === void 0) return void 0;
+  const bytes = new TextEncoder().encode(encodeExactJson(value));
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
 function safe(fn) {
   return (...args) => {
     try {
-      return fn(...args);
+      return toModule(fn(...args));
     } catch {
       return void 0;
     }
   };
-}
-function parseWithLayout(layout, value) {
-  const tokens = [
-    ["2006", "(?<Y>\\d{4})"],
-    ["01", "(?<M>\\d{2})"],
-    ["02", "(?<D>\\d{2})"],
-    ["15", "(?<h>\\d{2})"],
-    ["04", "(?<m>\\d{2})"],
-    ["05", "(?<s>\\d{2})"],
-    [".999999999", "(?<f>\\.\\d{1,9})?"],
-    [".000000000", "(?<f>\\.\\d{9})"],
-    ["Z07:00", "(?<z>Z|[+-]\\d{2}:\\d{2})"],
-    ["-07:00", "(?<z>[+-]\\d{2}:\\d{2})"],
-    ["MST", "(?<tz>[A-Z]{3,4})"],
-    ["Jan", "(?<mon>[A-Z][a-z]{2})"],
-    ["Mon", "[A-Z][a-z]{2}"],
-    ["_2", "\\s?(?<D>\\d{1,2})"]
-  ];
-  let re = "";
-  for (let i2 = 0; i2 < layout.length; ) {
-    const tok = tokens.find(([t]) => layout.startsWith(t, i2));
-    if (tok) {
-      re += tok[1];
-      i2 += tok[0].length;
-    } else {
-      re += layout[i2].replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      i2++;
-    }
-  }
-  const m = new RegExp(`^${re}$`).exec(value);
-  if (!m?.groups) return void 0;
-  const g = m.groups;
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  const month = g.M ? Number(g.M) : g.mon ? months.indexOf(g.mon) + 1 : 1;
-  const frac = g.f ? g.f.slice(1).padEnd(3, "0").slice(0, 3) : "000";
-  const zone = g.z && g.z !== "Z" ? g.z : "Z";
-  const iso = `${g.Y ?? "0000"}-${String(month).padStart(2, "0")}-${(g.D ?? "01").padStart(2, "0")}T${g.h ?? "00"}:${g.m ?? "00"}:${g.s ?? "00"}.${frac}${zone}`;
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? void 0 : d;
-}
-function formatLayout(d, layout) {
-  const iso = d.toISOString();
-  const map2 = {
-    "2006": iso.slice(0, 4),
-    "01": iso.slice(5, 7),
-    "02": iso.slice(8, 10),
-    "15": iso.slice(11, 13),
-    "04": iso.slice(14, 16),
-    "05": iso.slice(17, 19),
-    "Z07:00": "Z",
-    "-07:00": "+00:00",
-    "MST": "UTC",
-    ".999999999": d.getUTCMilliseconds() ? `.${String(d.getUTCMilliseconds()).padStart(3, "0").replace(/0+$/, "")}` : ""
-  };
-  let out = "";
-  for (let i2 = 0; i2 < layout.length; ) {
-    const key = Object.keys(map2).sort((a, b) => b.length - a.length).find((k) => layout.startsWith(k, i2));
-    if (key) {
-      out += map2[key];
-      i2 += key.length;
-    } else out += layout[i2++];
-  }
-  return out;
-}
-function semverCompare(a, b) {
-  const x = SEMVER.exec(a);
-  const y = SEMVER.exec(b);
-  if (!x || !y) return void 0;
-  for (let i2 = 1; i2 <= 3; i2++) {
-    const d = Number(x[i2]) - Number(y[i2]);
-    if (d !== 0) return Math.sign(d);
-  }
-  const pa = x[4];
-  const pb = y[4];
-  if (pa === pb) return 0;
-  if (pa === void 0) return 1;
-  if (pb === void 0) return -1;
-  const ia = pa.split(".");
-  const ib = pb.split(".");
-  for (let i2 = 0; i2 < Math.max(ia.length, ib.length); i2++) {
-    const ea = ia[i2];
-    const eb = ib[i2];
-    if (ea === void 0) return -1;
-    if (eb === void 0) return 1;
-    const na = /^\d+$/.test(ea);
-    const nb = /^\d+$/.test(eb);
-    if (na && nb && Number(ea) !== Number(eb)) return Math.sign(Number(ea) - Number(eb));
-    if (na !== nb) return na ? -1 : 1;
-    if (ea !== eb) return ea < eb ? -1 : 1;
-  }
-  return 0;
 }
 function goRegExp(pattern, global2 = false) {
   let source = pattern.replace(/\(\?P</g, "(?<");
@@ -44432,150 +47387,261 @@ function goRegExp(pattern, global2 = false) {
   }
   return new RegExp(source, flags);
 }
-function jsonPointer(doc, path) {
-  const parts = path.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
-  let parent = doc;
-  for (const p of parts.slice(0, -1)) parent = parent[p];
-  return { parent, key: parts[parts.length - 1] ?? "" };
-}
-function jsonPatch(doc, ops) {
-  let out = structuredClone(doc);
-  for (const op of ops) {
-    if (op.path === "") {
-      if (op.op === "add" || op.op === "replace") out = structuredClone(op.value);
-      continue;
-    }
-    const { parent, key } = jsonPointer(out, op.path);
-    if (parent === null || typeof parent !== "object") return void 0;
-    const target = parent;
-    switch (op.op) {
-      case "add":
-        if (Array.isArray(parent)) parent.splice(key === "-" ? parent.length : Number(key), 0, structuredClone(op.value));
-        else target[key] = structuredClone(op.value);
-        break;
-      case "replace":
-        if (!(key in target)) return void 0;
-        target[key] = structuredClone(op.value);
-        break;
-      case "remove":
-        if (Array.isArray(parent)) parent.splice(Number(key), 1);
-        else if (key in target) Reflect.deleteProperty(target, key);
-        else return void 0;
-        break;
-      case "test":
-        if (JSON.stringify(target[key]) !== JSON.stringify(op.value)) return void 0;
-        break;
-      default:
-        return void 0;
-    }
-  }
-  return out;
-}
-function parseCertificates(input) {
-  const text = /-----BEGIN/.test(input) ? input : Buffer.from(input, "base64").toString("utf8");
-  const pems = /-----BEGIN/.test(text) ? text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [] : [];
-  const certs = pems.length > 0 ? pems.map((p) => new X509Certificate2(p)) : [new X509Certificate2(Buffer.from(input, "base64"))];
-  return certs.map((c) => ({
-    Version: 3,
-    SerialNumber: BigInt(`0x${c.serialNumber}`).toString(),
-    Subject: { CommonName: /CN=([^\n]+)/.exec(c.subject)?.[1] ?? "" },
-    Issuer: { CommonName: /CN=([^\n]+)/.exec(c.issuer)?.[1] ?? "" },
-    NotBefore: new Date(c.validFrom).toISOString().replace(/\.000Z$/, "Z"),
-    NotAfter: new Date(c.validTo).toISOString().replace(/\.000Z$/, "Z"),
-    DNSNames: (c.subjectAltName ?? "").split(", ").filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4)),
-    EmailAddresses: (c.subjectAltName ?? "").split(", ").filter((s) => s.startsWith("email:")).map((s) => s.slice(6)),
-    URIStrings: (c.subjectAltName ?? "").split(", ").filter((s) => s.startsWith("URI:")).map((s) => s.slice(4)),
-    IsCA: c.ca,
-    Raw: c.raw.toString("base64")
-  }));
-}
 function hostBuiltins(now) {
-  const nowNs = now.getTime() * NS_PER_MS;
   const table = {
-    sprintf: (format, args) => isStr(format) && Array.isArray(args) ? goSprintf(format, args) : void 0,
-    "time.now_ns": () => nowNs,
-    "time.parse_rfc3339_ns": (v) => isStr(v) ? (parseWithLayout(RFC3339_LAYOUT, v)?.getTime() ?? NaN) * NS_PER_MS : void 0,
-    "time.parse_ns": (layout, v) => isStr(layout) && isStr(v) ? (parseWithLayout(layout, v)?.getTime() ?? NaN) * NS_PER_MS : void 0,
-    "time.format": (x) => {
-      if (isNum(x)) return formatLayout(nsToDate(x), "2006-01-02T15:04:05.999999999Z07:00");
-      if (Array.isArray(x) && isNum(x[0])) return formatLayout(nsToDate(x[0]), isStr(x[2]) ? x[2] : "2006-01-02T15:04:05.999999999Z07:00");
-      return void 0;
-    },
-    "time.date": (x) => {
-      const d = nsToDate(Array.isArray(x) ? Number(x[0]) : Number(x));
-      return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
-    },
-    "time.clock": (x) => {
-      const d = nsToDate(Array.isArray(x) ? Number(x[0]) : Number(x));
-      return [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
-    },
-    "time.weekday": (x) => ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][nsToDate(Array.isArray(x) ? Number(x[0]) : Number(x)).getUTCDay()],
-    "time.add_date": (ns, y, m, d) => {
-      if (!isNum(ns) || !isNum(y) || !isNum(m) || !isNum(d)) return void 0;
-      const t = nsToDate(ns);
-      const out = Date.UTC(t.getUTCFullYear() + y, t.getUTCMonth() + m, t.getUTCDate() + d, t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), t.getUTCMilliseconds());
-      return out * NS_PER_MS + ns % NS_PER_MS;
-    },
-    "time.diff": (a, b) => {
-      const x = nsToDate(Number(a));
-      const y = nsToDate(Number(b));
-      const [lo, hi] = x < y ? [x, y] : [y, x];
-      let years = hi.getUTCFullYear() - lo.getUTCFullYear();
-      let months = hi.getUTCMonth() - lo.getUTCMonth();
-      let days = hi.getUTCDate() - lo.getUTCDate();
-      const secs = (hi.getUTCHours() - lo.getUTCHours()) * 3600 + (hi.getUTCMinutes() - lo.getUTCMinutes()) * 60 + (hi.getUTCSeconds() - lo.getUTCSeconds());
-      let s = secs;
-      if (s < 0) {
-        s += 86400;
-        days--;
-      }
-      if (days < 0) {
-        days += new Date(Date.UTC(hi.getUTCFullYear(), hi.getUTCMonth(), 0)).getUTCDate();
-        months--;
-      }
-      if (months < 0) {
-        months += 12;
-        years--;
-      }
-      return [years, months, days, Math.floor(s / 3600), Math.floor(s % 3600 / 60), s % 60];
-    },
+    sprintf: (format, args) => isStr(format) && Array.isArray(args) ? goSprintf2(format, args) : void 0,
+    "time.now_ns": () => nowNs(now),
+    "time.parse_rfc3339_ns": timeBuiltins.parseRfc3339Ns,
+    "time.parse_ns": timeBuiltins.parseNs,
+    "time.format": timeBuiltins.format,
+    "time.date": timeBuiltins.date,
+    "time.clock": timeBuiltins.clock,
+    "time.weekday": timeBuiltins.weekday,
+    "time.add_date": timeBuiltins.addDate,
+    "time.diff": timeBuiltins.diff,
     "object.keys": (o) => o !== null && typeof o === "object" && !Array.isArray(o) ? Object.keys(o) : void 0,
-    "strings.any_prefix_match": (search, base) => {
-      const s = Array.isArray(search) ? search : [search];
-      const b = Array.isArray(base) ? base : [base];
-      return s.some((x) => b.some((y) => isStr(x) && isStr(y) && x.startsWith(y)));
-    },
-    "strings.any_suffix_match": (search, base) => {
-      const s = Array.isArray(search) ? search : [search];
-      const b = Array.isArray(base) ? base : [base];
-      return s.some((x) => b.some((y) => isStr(x) && isStr(y) && x.endsWith(y)));
-    },
+    "strings.any_prefix_match": stringsBuiltins.anyPrefixMatch,
+    "strings.any_suffix_match": stringsBuiltins.anySuffixMatch,
     "regex.replace": (s, pattern, value) => isStr(s) && isStr(pattern) && isStr(value) ? s.replace(goRegExp(pattern, true), value.replace(/\$\{?(\d+)\}?/g, "$$$1")) : void 0,
     "regex.find_n": (pattern, value, n) => {
       if (!isStr(pattern) || !isStr(value) || !isNum(n)) return void 0;
       const all = [...value.matchAll(goRegExp(pattern, true))].map((m) => m[0]);
       return n < 0 ? all : all.slice(0, n);
     },
-    "semver.is_valid": (v) => isStr(v) && SEMVER.test(v) && !v.startsWith("v"),
-    "semver.compare": (a, b) => isStr(a) && isStr(b) ? semverCompare(a, b) : void 0,
-    "json.patch": (doc, ops) => Array.isArray(ops) ? jsonPatch(doc, ops) : void 0,
-    "crypto.x509.parse_certificates": (v) => isStr(v) ? parseCertificates(v) : void 0,
+    "semver.is_valid": semverBuiltins.isValid,
+    "semver.compare": semverBuiltins.compare,
+    "json.patch": jsonPatch,
+    "crypto.x509.parse_certificates": parseCertificates,
     trace: () => true,
     "internal.print": () => true
   };
   return Object.fromEntries(Object.entries(table).map(([k, f]) => [k, safe(f)]));
 }
-var NS_PER_MS, isStr, isNum, RFC3339_LAYOUT, nsToDate, SEMVER;
+var isStr, isNum;
 var init_builtins = __esm({
   "src/policy/wasm/builtins.ts"() {
     "use strict";
+    init_json_patch();
+    init_semver();
+    init_strings();
+    init_time();
+    init_value();
+    init_x509();
     init_sprintf();
-    NS_PER_MS = 1e6;
     isStr = (v) => typeof v === "string";
     isNum = (v) => typeof v === "number";
-    RFC3339_LAYOUT = "2006-01-02T15:04:05Z07:00";
-    nsToDate = (ns) => new Date(Math.floor(ns / NS_PER_MS));
-    SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+  }
+});
+
+// src/policy/wasm/patch-json-is-valid.ts
+function sections(wasm) {
+  const r = new Reader3(wasm);
+  const magic = [0, 97, 115, 109, 1, 0, 0, 0];
+  if (!magic.every((b) => r.byte() === b)) throw new RangeError("not a wasm module");
+  const out = [];
+  while (r.pos < wasm.length) {
+    const id = r.byte();
+    const size = r.u32();
+    out.push({ id, start: r.pos, end: r.pos + size });
+    r.skip(size);
+  }
+  return out;
+}
+function functionNames(wasm, secs) {
+  for (const s of secs.filter((x) => x.id === 0)) {
+    const r = new Reader3(wasm.subarray(0, s.end), s.start);
+    if (r.name() !== "name") continue;
+    const names = /* @__PURE__ */ new Map();
+    while (r.pos < s.end) {
+      const id = r.byte();
+      const size = r.u32();
+      const end = r.pos + size;
+      if (id === 1) {
+        for (let n = r.u32(); n > 0; n--) {
+          const index = r.u32();
+          names.set(r.name(), index);
+        }
+      }
+      r.pos = end;
+    }
+    return names;
+  }
+  return void 0;
+}
+function importedFunctions(wasm, secs) {
+  const s = secs.find((x) => x.id === 2);
+  if (!s) return 0;
+  const r = new Reader3(wasm.subarray(0, s.end), s.start);
+  let funcs = 0;
+  for (let n = r.u32(); n > 0; n--) {
+    r.name();
+    r.name();
+    const kind = r.byte();
+    if (kind === 0) {
+      r.u32();
+      funcs++;
+    } else if (kind === 1) {
+      r.byte();
+      const flags = r.byte();
+      r.u32();
+      if (flags & 1) r.u32();
+    } else if (kind === 2) {
+      const flags = r.byte();
+      r.u32();
+      if (flags & 1) r.u32();
+    } else if (kind === 3) {
+      r.byte();
+      r.byte();
+    } else if (kind === 4) {
+      r.byte();
+      r.u32();
+    } else throw new RangeError(`unknown import kind ${kind}`);
+  }
+  return funcs;
+}
+function body(wasm, secs, definedIndex) {
+  const s = secs.find((x) => x.id === 10);
+  if (!s) throw new RangeError("no code section");
+  const r = new Reader3(wasm.subarray(0, s.end), s.start);
+  const count = r.u32();
+  if (definedIndex < 0 || definedIndex >= count) throw new RangeError("function index outside the code section");
+  for (let i2 = 0; i2 < definedIndex; i2++) r.skip(r.u32());
+  const size = r.u32();
+  return { start: r.pos, end: r.pos + size };
+}
+function callSites(wasm, range, target) {
+  const r = new Reader3(wasm.subarray(0, range.end), range.start);
+  for (let n = r.u32(); n > 0; n--) {
+    r.u32();
+    r.byte();
+  }
+  const sites = [];
+  while (r.pos < range.end) {
+    const at2 = r.pos;
+    const op = r.byte();
+    if (op === 2 || op === 3 || op === 4) {
+      if (!VALTYPES.has(r.bytes[r.pos])) r.skipSigned(33);
+      else r.byte();
+    } else if (op === 12 || op === 13 || op >= 32 && op <= 38 || op === 18 || op === 210) r.u32();
+    else if (op === CALL) {
+      if (r.u32() === target) sites.push(at2);
+    } else if (op === 14) {
+      for (let n = r.u32(); n >= 0; n--) r.u32();
+    } else if (op === 17 || op === 19) {
+      r.u32();
+      r.u32();
+    } else if (op === 28) {
+      for (let n = r.u32(); n > 0; n--) r.byte();
+    } else if (op >= 40 && op <= 62) {
+      r.u32();
+      r.u32();
+    } else if (op === 63 || op === 64 || op === 208) r.byte();
+    else if (op === 65) r.skipSigned(32);
+    else if (op === 66) r.skipSigned(64);
+    else if (op === 67) r.skip(4);
+    else if (op === 68) r.skip(8);
+    else if (op === 252) skipPrefixed(r);
+    else if (!(op <= 1 || op === 5 || op === 11 || op === 15 || op === 26 || op === 27 || op >= 69 && op <= 196 || op === 209)) {
+      throw new RangeError(`unknown opcode 0x${op.toString(16)}`);
+    }
+  }
+  return sites;
+}
+function skipPrefixed(r) {
+  const sub = r.u32();
+  if (sub <= 7) return;
+  if (sub === 8) {
+    r.u32();
+    r.byte();
+  } else if (sub === 9 || sub === 13 || sub >= 15 && sub <= 17) r.u32();
+  else if (sub === 10 || sub === 12 || sub === 14) {
+    r.u32();
+    r.u32();
+  } else if (sub === 11) r.byte();
+  else throw new RangeError(`unknown opcode 0xfc ${sub}`);
+}
+function refuse(why, cause) {
+  throw new EnvironmentError(
+    "WASM_JSON_IS_VALID_PATCH",
+    `the policy module's json.is_valid cannot be made safe (${why}); it frees a constant in OPA's wasm runtime and would corrupt the evaluation. Compile the policy with a supported opa (v1.8 to v1.22).`,
+    { value: why, cause }
+  );
+}
+function patchJsonIsValid(wasm) {
+  let secs;
+  let names;
+  try {
+    secs = sections(wasm);
+    names = functionNames(wasm, secs);
+  } catch (err) {
+    return refuse("the module cannot be read", err);
+  }
+  if (!names) return refuse("the module has no name section");
+  const isValid = names.get("opa_json_is_valid");
+  if (isValid === void 0) return wasm;
+  const free = names.get("opa_free");
+  if (free === void 0) return refuse("the module has no opa_free");
+  let sites;
+  try {
+    sites = callSites(wasm, body(wasm, secs, isValid - importedFunctions(wasm, secs)), free);
+  } catch (err) {
+    return refuse("opa_json_is_valid cannot be decoded", err);
+  }
+  if (sites.length !== 1) return refuse(`opa_json_is_valid calls opa_free ${sites.length} times, expected once`);
+  const site = sites[0];
+  const call = new Reader3(wasm, site + 1);
+  call.u32();
+  const out = Uint8Array.from(wasm);
+  out[site] = DROP;
+  out.fill(NOP, site + 1, call.pos);
+  return out;
+}
+var CALL, DROP, NOP, Reader3, VALTYPES;
+var init_patch_json_is_valid = __esm({
+  "src/policy/wasm/patch-json-is-valid.ts"() {
+    "use strict";
+    init_errors();
+    CALL = 16;
+    DROP = 26;
+    NOP = 1;
+    Reader3 = class {
+      pos;
+      bytes;
+      constructor(bytes, pos = 0) {
+        this.bytes = bytes;
+        this.pos = pos;
+      }
+      byte() {
+        if (this.pos >= this.bytes.length) throw new RangeError("unexpected end of module");
+        return this.bytes[this.pos++];
+      }
+      /** An unsigned LEB128 of at most 32 bits. */
+      u32() {
+        let result2 = 0;
+        for (let shift = 0; shift < 35; shift += 7) {
+          const b = this.byte();
+          result2 += (b & 127) * 2 ** shift;
+          if ((b & 128) === 0) return result2;
+        }
+        throw new RangeError("LEB128 too long");
+      }
+      /** Skips a signed LEB128 of at most `bits` bits. */
+      skipSigned(bits) {
+        for (let n = 0; n < Math.ceil(bits / 7); n++) if ((this.byte() & 128) === 0) return;
+        throw new RangeError("LEB128 too long");
+      }
+      skip(n) {
+        if (n < 0 || this.pos + n > this.bytes.length) throw new RangeError("unexpected end of module");
+        this.pos += n;
+      }
+      name() {
+        const n = this.u32();
+        const start = this.pos;
+        this.skip(n);
+        return Buffer.from(this.bytes.subarray(start, start + n)).toString("utf8");
+      }
+    };
+    VALTYPES = /* @__PURE__ */ new Set([127, 126, 125, 124, 123, 112, 111, 64]);
   }
 });
 
@@ -44603,7 +47669,7 @@ function prefixless(rule) {
 }
 async function loadCompiledPolicy(compiled, data, opts = {}) {
   const builtins = hostBuiltins(opts.now ?? /* @__PURE__ */ new Date());
-  const policy = await loadPolicy(Uint8Array.from(compiled.wasm), { initial: 160 }, builtins);
+  const policy = await loadPolicy(patchJsonIsValid(Uint8Array.from(compiled.wasm)), { initial: 160 }, builtins);
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
   if (missing.length > 0) {
     throw new InputError("WASM_BUILTIN_MISSING", `the policy uses builtins vouch does not provide: ${missing.join(", ")}`, { value: missing });
@@ -44671,6 +47737,7 @@ var init_evaluate = __esm({
     init_errors();
     init_compile();
     init_builtins();
+    init_patch_json_is_valid();
     sdkBuiltins = import_builtins.default;
     Reflect.deleteProperty(sdkBuiltins, "sprintf");
     SDK_PROVIDED = new Set(Object.keys(sdkBuiltins));
@@ -45046,8 +48113,8 @@ var require_parse2 = __commonJS({
       const bits = [];
       for (let i2 = start; i2 < end; ++i2) {
         const byte = buf[i2];
-        const skip = i2 === end - 1 ? unused : 0;
-        for (let j = 7; j >= skip; --j) {
+        const skip2 = i2 === end - 1 ? unused : 0;
+        for (let j = 7; j >= skip2; --j) {
           bits.push(byte >> j & 1);
         }
       }
@@ -45878,7 +48945,7 @@ var require_sct = __commonJS({
         const extenstionLength = stream.getUint16();
         const extensions = stream.getBlock(extenstionLength);
         const hashAlgorithm = stream.getUint8();
-        const signatureAlgorithm = stream.getUint8();
+        const signatureAlgorithm2 = stream.getUint8();
         const sigLength = stream.getUint16();
         const signature = stream.getBlock(sigLength);
         if (stream.position !== buf.length) {
@@ -45890,7 +48957,7 @@ var require_sct = __commonJS({
           timestamp: timestamp3,
           extensions,
           hashAlgorithm,
-          signatureAlgorithm,
+          signatureAlgorithm: signatureAlgorithm2,
           signature
         });
       }
@@ -46086,7 +49153,7 @@ var require_cert = __commonJS({
     var EXTENSION_OID_BASIC_CONSTRAINTS = "2.5.29.19";
     var EXTENSION_OID_AUTHORITY_KEY_ID = "2.5.29.35";
     exports.EXTENSION_OID_SCT = "1.3.6.1.4.1.11129.2.4.2";
-    var X509Certificate7 = class _X509Certificate {
+    var X509Certificate6 = class _X509Certificate {
       root;
       constructor(asn1) {
         this.root = asn1;
@@ -46246,7 +49313,7 @@ var require_cert = __commonJS({
         return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(3));
       }
     };
-    exports.X509Certificate = X509Certificate7;
+    exports.X509Certificate = X509Certificate6;
   }
 });
 
@@ -46428,8 +49495,8 @@ var require_envelope = __commonJS({
         return obj;
       }
     };
-    function bytesFromBase64(b64) {
-      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    function bytesFromBase64(b642) {
+      return Uint8Array.from(globalThis.Buffer.from(b642, "base64"));
     }
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
@@ -46940,8 +50007,8 @@ var require_sigstore_common = __commonJS({
         return obj;
       }
     };
-    function bytesFromBase64(b64) {
-      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    function bytesFromBase64(b642) {
+      return Uint8Array.from(globalThis.Buffer.from(b642, "base64"));
     }
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
@@ -47085,8 +50152,8 @@ var require_sigstore_rekor = __commonJS({
         return obj;
       }
     };
-    function bytesFromBase64(b64) {
-      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    function bytesFromBase64(b642) {
+      return Uint8Array.from(globalThis.Buffer.from(b642, "base64"));
     }
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
@@ -47667,8 +50734,8 @@ var require_sigstore_verification = __commonJS({
         return obj;
       }
     };
-    function bytesFromBase64(b64) {
-      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    function bytesFromBase64(b642) {
+      return Uint8Array.from(globalThis.Buffer.from(b642, "base64"));
     }
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
@@ -48423,8 +51490,8 @@ var require_verifier = __commonJS({
         return obj;
       }
     };
-    function bytesFromBase64(b64) {
-      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    function bytesFromBase64(b642) {
+      return Uint8Array.from(globalThis.Buffer.from(b642, "base64"));
     }
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
@@ -48530,8 +51597,8 @@ var require_hashedrekord = __commonJS({
         return obj;
       }
     };
-    function bytesFromBase64(b64) {
-      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    function bytesFromBase64(b642) {
+      return Uint8Array.from(globalThis.Buffer.from(b642, "base64"));
     }
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
@@ -49102,36 +52169,36 @@ var require_tlog = __commonJS({
     var set_1 = require_set();
     function verifyTLogBody(entry, sigContent) {
       const { kind, version } = entry.kindVersion;
-      let body;
+      let body2;
       try {
-        body = JSON.parse(entry.canonicalizedBody.toString("utf8"));
+        body2 = JSON.parse(entry.canonicalizedBody.toString("utf8"));
       } catch {
         throw new error_1.VerificationError({
           code: "TLOG_BODY_ERROR",
           message: "invalid canonicalized body"
         });
       }
-      if (kind !== body.kind || version !== body.apiVersion) {
+      if (kind !== body2.kind || version !== body2.apiVersion) {
         throw new error_1.VerificationError({
           code: "TLOG_BODY_ERROR",
-          message: `kind/version mismatch - expected: ${kind}/${version}, received: ${body.kind}/${body.apiVersion}`
+          message: `kind/version mismatch - expected: ${kind}/${version}, received: ${body2.kind}/${body2.apiVersion}`
         });
       }
       switch (kind) {
         case "dsse":
           if (version == dsse_1.DSSE_API_VERSION_V1) {
-            return (0, dsse_1.verifyDSSETLogBody)(body, sigContent);
+            return (0, dsse_1.verifyDSSETLogBody)(body2, sigContent);
           } else {
-            const entryRekorV2 = v2_1.Entry.fromJSON(body);
+            const entryRekorV2 = v2_1.Entry.fromJSON(body2);
             return (0, dsse_1.verifyDSSETLogBodyV2)(entryRekorV2, sigContent);
           }
         case "intoto":
-          return (0, intoto_1.verifyIntotoTLogBody)(body, sigContent);
+          return (0, intoto_1.verifyIntotoTLogBody)(body2, sigContent);
         case "hashedrekord":
           if (version == hashedrekord_1.HASHEDREKORD_API_VERSION_V1) {
-            return (0, hashedrekord_1.verifyHashedRekordTLogBody)(body, sigContent);
+            return (0, hashedrekord_1.verifyHashedRekordTLogBody)(body2, sigContent);
           } else {
-            const entryRekorV2 = v2_1.Entry.fromJSON(body);
+            const entryRekorV2 = v2_1.Entry.fromJSON(body2);
             return (0, hashedrekord_1.verifyHashedRekordTLogBodyV2)(entryRekorV2, sigContent);
           }
         /* istanbul ignore next */
@@ -49503,7 +52570,7 @@ function distinguishedName(text) {
   return (text ?? "").split("\n").filter((l) => l !== "").reverse().join(",");
 }
 function certificateMetadata(signer) {
-  const { node, x509: cert } = signer;
+  const { node: node2, x509: cert } = signer;
   const sans = subjectAlternativeNames(cert);
   const sanParts = [
     sans.uris.length ? `URIs:${sans.uris.join(", ")}` : "",
@@ -49513,10 +52580,10 @@ function certificateMetadata(signer) {
     sans.ips.length ? `IP Addresses:${sans.ips.join(", ")}` : ""
   ].filter((p) => p !== "");
   const meta = {
-    Subject: distinguishedName(node.subject),
+    Subject: distinguishedName(node2.subject),
     "Subject Alternative Name": sanParts.join("; "),
-    Issuer: distinguishedName(node.issuer),
-    "Serial Number": node.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
+    Issuer: distinguishedName(node2.issuer),
+    "Serial Number": node2.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
     "Not Before": rfc3339(cert.notBefore),
     "Not After": rfc3339(cert.notAfter)
   };
@@ -49679,8 +52746,8 @@ function decodeStatement(payload) {
   return s;
 }
 function assertSubjectNamesDigest(statement, digest) {
-  const hex = digest.replace(/^sha256:/, "");
-  if (!statement.subject.some((s) => s && typeof s === "object" && s.digest?.sha256 === hex)) {
+  const hex2 = digest.replace(/^sha256:/, "");
+  if (!statement.subject.some((s) => s && typeof s === "object" && s.digest?.sha256 === hex2)) {
     throw new SignatureRejected("no matching subject digest found");
   }
 }
@@ -49752,7 +52819,7 @@ var init_identity = __esm({
 });
 
 // src/sigstore/keys.ts
-function parsePublicKey(pem) {
+function parsePublicKey2(pem) {
   return publicKeyFromPem(pem, "the public key");
 }
 function keyTrustMaterial(key, root = EMPTY_ROOT) {
@@ -49930,9 +52997,9 @@ var require_error4 = __commonJS({
     exports.ValidationError = void 0;
     var ValidationError2 = class extends Error {
       fields;
-      constructor(message, fields) {
+      constructor(message, fields2) {
         super(message);
-        this.fields = fields;
+        this.fields = fields2;
       }
     };
     exports.ValidationError = ValidationError2;
@@ -50248,9 +53315,9 @@ function parseRfc3161Annotation(text) {
   return ts;
 }
 function rekorBodyKind(bodyB64) {
-  const body = record(signedJson(Buffer.from(bodyB64, "base64").toString("utf8"), "the Rekor entry body"));
-  if (typeof body?.kind !== "string" || typeof body.apiVersion !== "string") throw new MalformedSignatureError("the Rekor entry body has no kind/apiVersion");
-  return { kind: body.kind, version: body.apiVersion, body };
+  const body2 = record(signedJson(Buffer.from(bodyB64, "base64").toString("utf8"), "the Rekor entry body"));
+  if (typeof body2?.kind !== "string" || typeof body2.apiVersion !== "string") throw new MalformedSignatureError("the Rekor entry body has no kind/apiVersion");
+  return { kind: body2.kind, version: body2.apiVersion, body: body2 };
 }
 function tlogEntry(rekor) {
   const { kind, version } = rekorBodyKind(rekor.Payload.body);
@@ -50317,7 +53384,7 @@ var init_legacy_bundle = __esm({
 });
 
 // src/sigstore/rekor-binding.ts
-import { createPublicKey as createPublicKey2, X509Certificate as X509Certificate4 } from "node:crypto";
+import { createPublicKey as createPublicKey2, X509Certificate as X509Certificate3 } from "node:crypto";
 function spki2(key) {
   return key.export({ type: "spki", format: "der" });
 }
@@ -50325,7 +53392,7 @@ function keyFromVerifierV2(verifier) {
   const cert = get(verifier, "x509Certificate", "rawBytes");
   const key = get(verifier, "publicKey", "rawBytes");
   try {
-    if (typeof cert === "string") return new X509Certificate4(Buffer.from(cert, "base64")).publicKey;
+    if (typeof cert === "string") return new X509Certificate3(Buffer.from(cert, "base64")).publicKey;
     if (typeof key === "string") return createPublicKey2({ key: Buffer.from(key, "base64"), format: "der", type: "spki" });
   } catch {
     return void 0;
@@ -50336,7 +53403,7 @@ function keyFromBody(pemB64) {
   if (typeof pemB64 !== "string") return void 0;
   const pem = Buffer.from(pemB64, "base64").toString("utf8");
   try {
-    if (pem.includes("CERTIFICATE")) return new X509Certificate4(pem).publicKey;
+    if (pem.includes("CERTIFICATE")) return new X509Certificate3(pem).publicKey;
     return createPublicKey2(pem);
   } catch {
     return void 0;
@@ -50351,13 +53418,13 @@ function get(obj, ...path) {
   return cur;
 }
 function assertRekorBodyNamesSigner(bodyB64, signer) {
-  const { kind, version, body } = rekorBodyKind(bodyB64);
+  const { kind, version, body: body2 } = rekorBodyKind(bodyB64);
   let key;
-  if (version === "0.0.2" && kind === "hashedrekord") key = keyFromVerifierV2(get(body, "spec", "hashedRekordV002", "signature", "verifier"));
-  else if (version === "0.0.2" && kind === "dsse") key = keyFromVerifierV2(get(body, "spec", "dsseV002", "signatures", 0, "verifier"));
-  else if (kind === "hashedrekord" || kind === "rekord") key = keyFromBody(get(body, "spec", "signature", "publicKey", "content"));
-  else if (kind === "dsse") key = keyFromBody(get(body, "spec", "signatures", 0, "verifier"));
-  else if (kind === "intoto") key = keyFromBody(version === "0.0.1" ? get(body, "spec", "publicKey") : get(body, "spec", "content", "envelope", "signatures", 0, "publicKey"));
+  if (version === "0.0.2" && kind === "hashedrekord") key = keyFromVerifierV2(get(body2, "spec", "hashedRekordV002", "signature", "verifier"));
+  else if (version === "0.0.2" && kind === "dsse") key = keyFromVerifierV2(get(body2, "spec", "dsseV002", "signatures", 0, "verifier"));
+  else if (kind === "hashedrekord" || kind === "rekord") key = keyFromBody(get(body2, "spec", "signature", "publicKey", "content"));
+  else if (kind === "dsse") key = keyFromBody(get(body2, "spec", "signatures", 0, "verifier"));
+  else if (kind === "intoto") key = keyFromBody(version === "0.0.1" ? get(body2, "spec", "publicKey") : get(body2, "spec", "content", "envelope", "signatures", 0, "publicKey"));
   if (!key) throw new SignatureRejected(`the Rekor ${kind} ${version} entry names no signer key`);
   if (!spki2(key).equals(spki2(signer))) {
     throw new SignatureRejected(`the Rekor ${kind} entry was made by another key or certificate than this signature's`);
@@ -50401,45 +53468,45 @@ function ambiguous(message) {
 }
 function parseSigningCertificate(der, what) {
   let x509;
-  let node;
+  let node2;
   let key;
   try {
     x509 = import_core5.X509Certificate.parse(der);
-    node = new NodeX509(der);
-    key = node.publicKey;
+    node2 = new NodeX509(der);
+    key = node2.publicKey;
     void [x509.subject, x509.issuer, x509.notBefore, x509.notAfter, x509.extensions, x509.isCA, x509.signatureAlgorithm];
   } catch (err) {
     throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`);
   }
-  if (!Buffer.from(x509.root.toDER()).equals(der) || !node.raw.equals(der)) throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
+  if (!Buffer.from(x509.root.toDER()).equals(der) || !node2.raw.equals(der)) throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
   if (Number.isNaN(x509.notBefore.getTime()) || Number.isNaN(x509.notAfter.getTime())) throw new MalformedSignatureError(`${what} has an unreadable validity period`);
   if (!key.export({ type: "spki", format: "der" }).equals(x509.publicKey)) throw new MalformedSignatureError(`${what}: certificate parsers disagree on its public key`);
-  return { der, pem: toPem("CERTIFICATE", der), x509, node, key };
+  return { der, pem: toPem("CERTIFICATE", der), x509, node: node2, key };
 }
-function issued(issuer, child) {
+function issued(issuer, child2) {
   try {
-    return issuer.subject.equals(child.issuer) && child.verify(issuer);
+    return issuer.subject.equals(child2.issuer) && child2.verify(issuer);
   } catch {
     return false;
   }
 }
 function assertIssuerChain(signer, chain, where, rootAllowed) {
-  let child = signer.x509;
+  let child2 = signer.x509;
   chain.forEach((c, i2) => {
     const n = `${where} certificate ${i2 + 1}`;
     if (c.x509.equals(signer.x509)) throw ambiguous(`${n} is the signing certificate again`);
     if (!c.x509.isCA) throw ambiguous(`${n} is not a CA certificate (another signer's certificate?)`);
-    if (!issued(c.x509, child)) throw ambiguous(`${n} did not issue the certificate before it`);
+    if (!issued(c.x509, child2)) throw ambiguous(`${n} did not issue the certificate before it`);
     if (c.x509.subject.equals(c.x509.issuer) && (!rootAllowed || i2 !== chain.length - 1)) {
       throw ambiguous(`${n} is a root certificate; roots come from the trust root, never from the signature`);
     }
-    child = c.x509;
+    child2 = c.x509;
   });
 }
 function present(obj, names) {
   return names.filter((n) => Object.hasOwn(obj, n));
 }
-function isObject2(v) {
+function isObject3(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 function exactlyOne(obj, names, what) {
@@ -50447,7 +53514,7 @@ function exactlyOne(obj, names, what) {
   if (set2.length > 1) throw ambiguous(`the bundle sets ${set2.join(" and ")}; exactly one ${what} is allowed`);
   if (set2.length === 0) throw new MalformedSignatureError(`the bundle has no ${what}`);
   if (set2[0].includes("_")) throw new MalformedSignatureError(`the bundle names its ${what} ${set2[0]}; write it in protobuf JSON's camelCase`);
-  if (!isObject2(obj[set2[0]])) throw new MalformedSignatureError(`the bundle's ${set2[0]} is not a JSON object`);
+  if (!isObject3(obj[set2[0]])) throw new MalformedSignatureError(`the bundle's ${set2[0]} is not a JSON object`);
 }
 function signingMaterial(bundle, carried) {
   const content = bundle.verificationMaterial.content;
@@ -50469,7 +53536,7 @@ function signingMaterial(bundle, carried) {
 }
 function cosignV03Chain(json2, vm) {
   const chain = vm.x509CertificateChain;
-  if (typeof json2.mediaType !== "string" || V01_V02.test(json2.mediaType) || !isObject2(chain) || !Array.isArray(chain.certificates)) return { json: json2, carried: [] };
+  if (typeof json2.mediaType !== "string" || V01_V02.test(json2.mediaType) || !isObject3(chain) || !Array.isArray(chain.certificates)) return { json: json2, carried: [] };
   const [leaf, ...rest] = import_protobuf_specs2.X509CertificateChain.fromJSON(chain).certificates;
   if (!leaf) return { json: json2, carried: [] };
   const others = Object.fromEntries(Object.entries(vm).filter(([k]) => k !== "x509CertificateChain"));
@@ -50482,11 +53549,11 @@ function parseBundle2(bytes) {
   } catch (err) {
     throw new MalformedSignatureError(`the bundle: ${errorMessage(err)}`);
   }
-  if (!isObject2(json2)) throw new MalformedSignatureError("the bundle is not a JSON object");
+  if (!isObject3(json2)) throw new MalformedSignatureError("the bundle is not a JSON object");
   exactlyOne(json2, CONTENT, "signature content (messageSignature or dsseEnvelope)");
   if (Object.hasOwn(json2, "verification_material")) throw ambiguous("the bundle names verification_material; write it verificationMaterial");
   const vm = json2.verificationMaterial;
-  if (!isObject2(vm)) throw new MalformedSignatureError("the bundle has no verificationMaterial object");
+  if (!isObject3(vm)) throw new MalformedSignatureError("the bundle has no verificationMaterial object");
   exactlyOne(vm, MATERIAL, "signing key or certificate (publicKey, x509CertificateChain or certificate)");
   let bundle;
   let carried;
@@ -50495,8 +53562,8 @@ function parseBundle2(bytes) {
     carried = normalised.carried;
     bundle = (0, import_bundle3.bundleFromJSON)(normalised.json);
   } catch (err) {
-    const fields = err instanceof import_bundle3.ValidationError && err.fields ? `: ${err.fields.join(", ")}` : "";
-    throw new MalformedSignatureError(`not a valid Sigstore bundle${fields || ` (${errorMessage(err).slice(0, 200)})`}`);
+    const fields2 = err instanceof import_bundle3.ValidationError && err.fields ? `: ${err.fields.join(", ")}` : "";
+    throw new MalformedSignatureError(`not a valid Sigstore bundle${fields2 || ` (${errorMessage(err).slice(0, 200)})`}`);
   }
   const proofs = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
   if (proofs.some((n) => n > MAX_PROOFS)) throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
@@ -50574,7 +53641,7 @@ async function rootTrust(ctx, why) {
 async function verifyLayerSigner(ctx, layer, signed) {
   strictBase64(signed.sig, "the signature");
   if (ctx.mode.kind === "key") {
-    const key = parsePublicKey(ctx.mode.publicKey);
+    const key = parsePublicKey2(ctx.mode.publicKey);
     let rekor;
     let trust;
     const options = { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 };
@@ -50686,7 +53753,7 @@ async function verifyBundleSigner(ctx, candidate) {
   const entries = bundle.verificationMaterial.tlogEntries;
   if (ctx.mode.kind === "key") {
     if (material.kind !== "publicKey") throw new SignatureRejected("the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer");
-    const key = parsePublicKey(ctx.mode.publicKey);
+    const key = parsePublicKey2(ctx.mode.publicKey);
     if (ctx.mode.ignoreTlog) {
       verifyBundle(withoutLogs(bundle), void 0, keyTrustMaterial(key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, { key });
     } else {
@@ -50936,7 +54003,7 @@ var require_guard = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isDefined = isDefined;
-    exports.isObject = isObject3;
+    exports.isObject = isObject4;
     exports.isStringArray = isStringArray;
     exports.isObjectArray = isObjectArray;
     exports.isStringRecord = isStringRecord;
@@ -50944,14 +54011,14 @@ var require_guard = __commonJS({
     function isDefined(val) {
       return val !== void 0;
     }
-    function isObject3(value) {
+    function isObject4(value) {
       return typeof value === "object" && value !== null;
     }
     function isStringArray(value) {
       return Array.isArray(value) && value.every((v) => typeof v === "string");
     }
     function isObjectArray(value) {
-      return Array.isArray(value) && value.every(isObject3);
+      return Array.isArray(value) && value.every(isObject4);
     }
     function isStringRecord(value) {
       return typeof value === "object" && value !== null && Object.keys(value).every((k) => typeof k === "string") && Object.values(value).every((v) => typeof v === "string");
@@ -51437,7 +54504,7 @@ var require_key2 = __commonJS({
       if (keyInfo.keyVal.startsWith(PEM_HEADER)) {
         key = crypto_1.default.createPublicKey(keyInfo.keyVal);
       } else {
-        if (!isHex(keyInfo.keyVal)) {
+        if (!isHex2(keyInfo.keyVal)) {
           throw new error_1.CryptoError("Invalid key format");
         }
         key = crypto_1.default.createPublicKey({
@@ -51473,7 +54540,7 @@ var require_key2 = __commonJS({
       if (keyInfo.keyVal.startsWith(PEM_HEADER)) {
         key = crypto_1.default.createPublicKey(keyInfo.keyVal);
       } else {
-        if (!isHex(keyInfo.keyVal)) {
+        if (!isHex2(keyInfo.keyVal)) {
           throw new error_1.CryptoError("Invalid key format");
         }
         key = crypto_1.default.createPublicKey({
@@ -51490,8 +54557,8 @@ var require_key2 = __commonJS({
     var ed25519 = {
       // Translates a hex key into a crypto KeyObject
       // https://keygen.sh/blog/how-to-use-hexadecimal-ed25519-keys-in-node/
-      hexToDER: (hex) => {
-        const key = Buffer.from(hex, "hex");
+      hexToDER: (hex2) => {
+        const key = Buffer.from(hex2, "hex");
         const oid = (0, oid_1.encodeOIDString)(OID_EDDSA);
         const elements = Buffer.concat([
           Buffer.concat([
@@ -51515,8 +54582,8 @@ var require_key2 = __commonJS({
       }
     };
     var ecdsa = {
-      hexToDER: (hex, curveOID) => {
-        const key = Buffer.from(hex, "hex");
+      hexToDER: (hex2, curveOID) => {
+        const key = Buffer.from(hex2, "hex");
         const bitString = Buffer.concat([
           Buffer.from([ANS1_TAG_BIT_STRING]),
           Buffer.from([key.length + 1]),
@@ -51541,7 +54608,7 @@ var require_key2 = __commonJS({
         return der;
       }
     };
-    var isHex = (key) => /^[0-9a-fA-F]+$/.test(key);
+    var isHex2 = (key) => /^[0-9a-fA-F]+$/.test(key);
   }
 });
 
@@ -51772,9 +54839,9 @@ var require_commonjs2 = __commonJS({
       let out = "";
       let last = 0;
       for (let i2 = 0; i2 < open5.length; i2++) {
-        const at = open5[i2];
-        out += masked.slice(last, at) + "\0";
-        last = at + 1;
+        const at2 = open5[i2];
+        out += masked.slice(last, at2) + "\0";
+        last = at2 + 1;
       }
       return out + masked.slice(last);
     }
@@ -51810,10 +54877,10 @@ var require_commonjs2 = __commonJS({
           pushAll(parts, tail);
           return parts;
         }
-        const { pre, body, post } = m;
+        const { pre, body: body2, post } = m;
         const p = pre.split(",");
         p[0] = carry + p[0];
-        p[p.length - 1] += "{" + body + "}";
+        p[p.length - 1] += "{" + body2 + "}";
         if (!post.length) {
           pushAll(parts, p);
           return parts;
@@ -51877,8 +54944,8 @@ var require_commonjs2 = __commonJS({
       budget.remaining -= out.length;
       return out;
     }
-    function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
-      const n = body.split(/\.\./);
+    function expandSequence(body2, isAlphaSequence, max, maxLength, budget) {
+      const n = body2.split(/\.\./);
       const N = [];
       if (n[0] === void 0 || n[1] === void 0) {
         return N;
@@ -52186,13 +55253,13 @@ var require_unescape = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.unescape = void 0;
-    var unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
+    var unescape2 = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
       if (magicalBraces) {
         return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
       }
       return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
     };
-    exports.unescape = unescape;
+    exports.unescape = unescape2;
   }
 });
 
@@ -52519,14 +55586,14 @@ var require_ast = __commonJS({
         ast.#parts = [str4.substring(pos - 1)];
         return i2;
       }
-      #canAdoptWithSpace(child) {
-        return this.#canAdopt(child, adoptionWithSpaceMap);
+      #canAdoptWithSpace(child2) {
+        return this.#canAdopt(child2, adoptionWithSpaceMap);
       }
-      #canAdopt(child, map2 = adoptionMap) {
-        if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null) {
+      #canAdopt(child2, map2 = adoptionMap) {
+        if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null) {
           return false;
         }
-        const gc = child.#parts[0];
+        const gc = child2.#parts[0];
         if (!gc || typeof gc !== "object" || gc.type === null) {
           return false;
         }
@@ -52535,15 +55602,15 @@ var require_ast = __commonJS({
       #canAdoptType(c, map2 = adoptionAnyMap) {
         return !!map2.get(this.type)?.includes(c);
       }
-      #adoptWithSpace(child, index) {
-        const gc = child.#parts[0];
+      #adoptWithSpace(child2, index) {
+        const gc = child2.#parts[0];
         const blank = new _a(null, gc, this.options);
         blank.#parts.push("");
         gc.push(blank);
-        this.#adopt(child, index);
+        this.#adopt(child2, index);
       }
-      #adopt(child, index) {
-        const gc = child.#parts[0];
+      #adopt(child2, index) {
+        const gc = child2.#parts[0];
         this.#parts.splice(index, 1, ...gc.#parts);
         for (const p of gc.#parts) {
           if (typeof p === "object")
@@ -52555,19 +55622,19 @@ var require_ast = __commonJS({
         const m = usurpMap.get(this.type);
         return !!m?.has(c);
       }
-      #canUsurp(child) {
-        if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
+      #canUsurp(child2) {
+        if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
           return false;
         }
-        const gc = child.#parts[0];
+        const gc = child2.#parts[0];
         if (!gc || typeof gc !== "object" || gc.type === null) {
           return false;
         }
         return this.#canUsurpType(gc.type);
       }
-      #usurp(child) {
+      #usurp(child2) {
         const m = usurpMap.get(this.type);
-        const gc = child.#parts[0];
+        const gc = child2.#parts[0];
         const nt = m?.get(gc.type);
         if (!nt)
           return false;
@@ -52592,10 +55659,10 @@ var require_ast = __commonJS({
         if (this !== this.#root)
           return this.#root.toMMPattern();
         const glob = this.toString();
-        const [re, body, hasMagic, uflag] = this.toRegExpSource();
+        const [re, body2, hasMagic, uflag] = this.toRegExpSource();
         const anyMagic = hasMagic || this.#hasMagic || this.#options.nocase && !this.#options.nocaseMagicOnly && glob.toUpperCase() !== glob.toLowerCase();
         if (!anyMagic) {
-          return body;
+          return body2;
         }
         const flags = (this.#options.nocase ? "i" : "") + (uflag ? "u" : "");
         return Object.assign(new RegExp(`^${re}$`, flags), {
@@ -52720,8 +55787,8 @@ var require_ast = __commonJS({
         }
         const repeated = this.type === "*" || this.type === "+";
         const start = this.type === "!" ? "(?:(?!(?:" : "(?:";
-        let body = this.#partsToRegExp(dot);
-        if (this.isStart() && this.isEnd() && !body && this.type !== "!") {
+        let body2 = this.#partsToRegExp(dot);
+        if (this.isStart() && this.isEnd() && !body2 && this.type !== "!") {
           const s = this.toString();
           const me = this;
           me.#parts = [s];
@@ -52730,11 +55797,11 @@ var require_ast = __commonJS({
           return [s, (0, unescape_js_1.unescape)(this.toString()), false, false];
         }
         let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot ? "" : this.#partsToRegExp(true);
-        if (bodyDotAllowed === body) {
+        if (bodyDotAllowed === body2) {
           bodyDotAllowed = "";
         }
         if (bodyDotAllowed) {
-          body = `(?:${body})(?:${bodyDotAllowed})*?`;
+          body2 = `(?:${body2})(?:${bodyDotAllowed})*?`;
         }
         let final = "";
         if (this.type === "!" && this.#emptyExt) {
@@ -52744,11 +55811,11 @@ var require_ast = __commonJS({
             // !() must match something,but !(x) can match ''
             "))" + (this.isStart() && !dot && !allowDot ? startNoDot : "") + star + ")"
           ) : this.type === "@" ? ")" : this.type === "?" ? ")?" : this.type === "+" && bodyDotAllowed ? ")" : this.type === "*" && bodyDotAllowed ? `)?` : `)${this.type}`;
-          final = start + body + close;
+          final = start + body2 + close;
         }
         return [
           final,
-          (0, unescape_js_1.unescape)(body),
+          (0, unescape_js_1.unescape)(body2),
           this.#hasMagic = !!this.#hasMagic,
           this.#uflag
         ];
@@ -52856,13 +55923,13 @@ var require_escape = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.escape = void 0;
-    var escape = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
+    var escape2 = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
       if (magicalBraces) {
         return windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, "[$&]") : s.replace(/[?*()[\]\\{}]/g, "\\$&");
       }
       return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
     };
-    exports.escape = escape;
+    exports.escape = escape2;
   }
 });
 
@@ -53407,7 +56474,7 @@ var require_commonjs3 = __commonJS({
       #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
         const firstgs = pattern.indexOf(exports.GLOBSTAR, patternIndex);
         const lastgs = pattern.lastIndexOf(exports.GLOBSTAR);
-        const [head, body, tail] = partial ? [
+        const [head, body2, tail] = partial ? [
           pattern.slice(patternIndex, firstgs),
           pattern.slice(firstgs + 1),
           []
@@ -53442,7 +56509,7 @@ var require_commonjs3 = __commonJS({
             fileTailMatch = tail.length + 1;
           }
         }
-        if (!body.length) {
+        if (!body2.length) {
           let sawSome = !!fileTailMatch;
           for (let i3 = fileIndex; i3 < file.length - fileTailMatch; i3++) {
             const f = String(file[i3]);
@@ -53457,7 +56524,7 @@ var require_commonjs3 = __commonJS({
         let currentBody = bodySegments[0];
         let nonGsParts = 0;
         const nonGsPartsSums = [0];
-        for (const b of body) {
+        for (const b of body2) {
           if (b === exports.GLOBSTAR) {
             nonGsPartsSums.push(nonGsParts);
             currentBody = [[], 0];
@@ -53488,11 +56555,11 @@ var require_commonjs3 = __commonJS({
           }
           return sawTail;
         }
-        const [body, after] = bs;
+        const [body2, after] = bs;
         while (fileIndex <= after) {
-          const m = this.#matchOne(file.slice(0, fileIndex + body.length), body, partial, fileIndex, 0);
+          const m = this.#matchOne(file.slice(0, fileIndex + body2.length), body2, partial, fileIndex, 0);
           if (m && globStarDepth < this.maxGlobstarRecursion) {
-            const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
+            const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body2.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
             if (sub !== false) {
               return sub;
             }
@@ -54663,7 +57730,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type2 = typeof val;
       if (type2 === "string" && val.length > 0) {
-        return parse(val);
+        return parse3(val);
       } else if (type2 === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -54671,7 +57738,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse(str4) {
+    function parse3(str4) {
       str4 = String(str4);
       if (str4.length > 100) {
         return;
@@ -54915,8 +57982,8 @@ var require_common = __commonJS({
         return namespaces;
       }
       function enabled(name) {
-        for (const skip of createDebug.skips) {
-          if (matchesTemplate(name, skip)) {
+        for (const skip2 of createDebug.skips) {
+          if (matchesTemplate(name, skip2)) {
             return false;
           }
         }
@@ -55185,7 +58252,7 @@ var require_supports_color = __commonJS({
         return 1;
       }
       if ("CI" in env) {
-        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env) || env.CI_NAME === "codeship") {
+        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign2) => sign2 in env) || env.CI_NAME === "codeship") {
           return 1;
         }
         return min;
@@ -56667,7 +59734,7 @@ __export(trust_root_exports, {
   lazyTrustedRoot: () => lazyTrustedRoot,
   loadTrustedRoot: () => loadTrustedRoot
 });
-import { X509Certificate as X509Certificate6, createHash as createHash5, createPublicKey as createPublicKey3 } from "node:crypto";
+import { X509Certificate as X509Certificate5, createHash as createHash5, createPublicKey as createPublicKey3 } from "node:crypto";
 import { readFile as readFile7 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 function embeddedRoot() {
@@ -56700,7 +59767,7 @@ async function pemCertificates(path, origin) {
   if (blocks.length === 0) throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: no PEM certificates`, { value: origin });
   return blocks.map((pem, i2) => {
     try {
-      return new X509Certificate6(pem);
+      return new X509Certificate5(pem);
     } catch (err) {
       throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: certificate ${i2 + 1} does not parse (${errorMessage(err)})`, { value: origin });
     }
@@ -57591,7 +60658,7 @@ async function run2(config, options) {
   });
   policyLoading.catch(() => void 0);
   try {
-    const expansions = planned.map((p, order) => expandIndex(p, sourceFor, log).then((list) => list.map((item, child) => ({ item, order, child }))));
+    const expansions = planned.map((p, order) => expandIndex(p, sourceFor, log).then((list) => list.map((item, child2) => ({ item, order, child: child2 }))));
     const byImage = (a, b) => a.item.component.containerImage < b.item.component.containerImage ? -1 : a.item.component.containerImage > b.item.component.containerImage ? 1 : a.order - b.order || a.child - b.child;
     const ready = Promise.all([policyLoading, Promise.all(expansions)]).then(([policy2, lists]) => {
       const expanded = lists.flat().sort(byImage);
@@ -57619,23 +60686,23 @@ async function run2(config, options) {
         return p;
       };
     };
-    const cache = diskVerdictCache(config.cacheDir);
+    const cache2 = diskVerdictCache(config.cacheDir);
     const env = options.env ?? process.env;
     const basis = [VERSION, mode, config.trust, config.rekorUrl ?? "", ["SIGSTORE_ROOT_FILE", "SIGSTORE_REKOR_PUBLIC_KEY", "SIGSTORE_CT_LOG_PUBLIC_KEY_FILE", "SIGSTORE_TSA_CERTIFICATE_FILE"].map((k) => env[k] ?? "")];
     const cached = (kind, fn) => async (ctx) => {
       const key = verdictKey([kind, repositoryName(ctx.ref), ctx.digest, ...basis]);
-      const hit = await cache.get(key);
+      const hit = await cache2.get(key);
       if (hit?.ok) return hit;
       const verdict = await fn(ctx);
-      if (verdict.ok) await cache.put(key, verdict);
+      if (verdict.ok) await cache2.put(key, verdict);
       return verdict;
     };
     const imageInfo = async (ref, digest) => {
       const key = verdictKey(["image-info", VERSION, repositoryName(ref), digest]);
-      const hit = await cache.get(key);
+      const hit = await cache2.get(key);
       if (hit?.cached) return hit;
       const info = await fetchImageInfo(sourceFor, ref, digest, log);
-      if (info.config) await cache.put(key, { ...info, cached: true });
+      if (info.config) await cache2.put(key, { ...info, cached: true });
       return info;
     };
     const verifySignatures = once(cached("signatures", verifyImageSignatures));
