@@ -4,6 +4,8 @@
 // entrypoint). Results go back to the module as exact JSON text (see encodeExactJson), so integers
 // above 2^53, nanosecond times above all, keep every digit.
 import { jsonPatch } from '../builtins/json-patch.ts';
+import { jsonSchemaBuiltins } from '../builtins/json-schema.ts';
+import { purlBuiltins } from '../builtins/purl.ts';
 import { semverBuiltins } from '../builtins/semver.ts';
 import { stringsBuiltins } from '../builtins/strings.ts';
 import { nowNs, timeBuiltins } from '../builtins/time.ts';
@@ -75,6 +77,8 @@ export function hostBuiltins(now: Date): Record<string, Builtin> {
     'semver.compare': semverBuiltins.compare,
     'json.patch': jsonPatch,
     'crypto.x509.parse_certificates': parseCertificates,
+    ...jsonSchemaBuiltins,
+    ...purlBuiltins,
     trace: () => true,
     'internal.print': () => true,
   };
