@@ -1,7 +1,9 @@
 // Standard Rego builtins the wasm target leaves to the host, implemented to OPA's semantics. As in
 // OPA, a builtin that cannot answer is undefined (returns undefined), never an exception: a throw
-// would abort the whole entrypoint.
+// aborts the whole entrypoint. The one exception is a regular expression vouch cannot run with Go's
+// results: answering anything (even undefined) could turn into a pass, so evaluation stops.
 import { X509Certificate } from 'node:crypto';
+import { Re2UnsupportedError, compileRe2 } from '../../util/re2.ts';
 import { goSprintf } from './sprintf.ts';
 
 export type Builtin = (...args: unknown[]) => unknown;
@@ -12,7 +14,8 @@ function safe(fn: Builtin): Builtin {
   return (...args) => {
     try {
       return fn(...args);
-    } catch {
+    } catch (err) {
+      if (err instanceof Re2UnsupportedError) throw err;
       return undefined;
     }
   };
@@ -101,18 +104,6 @@ function semverCompare(a: string, b: string): number | undefined {
     if (ea !== eb) return ea < eb ? -1 : 1;
   }
   return 0;
-}
-
-/** RE2 prefix flags `(?i)` → JS flags; `(?P<name>` → `(?<name>`. */
-function goRegExp(pattern: string, global = false): RegExp {
-  let source = pattern.replace(/\(\?P</g, '(?<');
-  let flags = global ? 'gu' : 'u';
-  const m = /^\(\?([ims]+)\)/.exec(source);
-  if (m) {
-    source = source.slice(m[0].length);
-    flags += m[1];
-  }
-  return new RegExp(source, flags);
 }
 
 function jsonPointer(doc: unknown, path: string): { parent: unknown; key: string } {
@@ -238,13 +229,16 @@ export function hostBuiltins(now: Date): Record<string, Builtin> {
       const b = Array.isArray(base) ? base : [base];
       return s.some((x) => b.some((y) => isStr(x) && isStr(y) && x.endsWith(y)));
     },
-    'regex.replace': (s, pattern, value) =>
-      isStr(s) && isStr(pattern) && isStr(value) ? s.replace(goRegExp(pattern, true), value.replace(/\$\{?(\d+)\}?/g, '$$$1')) : undefined,
+    // Go's regexp (RE2) semantics, in linear time: patterns come from policy data.
+    'regex.replace': (s, pattern, value) => (isStr(s) && isStr(pattern) && isStr(value) ? compileRe2(pattern).replaceAll(s, value) : undefined),
     'regex.find_n': (pattern, value, n) => {
-      if (!isStr(pattern) || !isStr(value) || !isNum(n)) return undefined;
-      const all = [...value.matchAll(goRegExp(pattern, true))].map((m) => m[0]);
-      return n < 0 ? all : all.slice(0, n);
+      if (!isStr(pattern) || !isStr(value) || !Number.isInteger(n)) return undefined;
+      const subject = value.toWellFormed();
+      return compileRe2(pattern)
+        .findAll(subject, n as number)
+        .map((m) => subject.slice(m.start, m.end));
     },
+    'regex.split': (pattern, value) => (isStr(pattern) && isStr(value) ? compileRe2(pattern).split(value, -1) : undefined),
     'semver.is_valid': (v) => isStr(v) && SEMVER.test(v) && !v.startsWith('v'),
     'semver.compare': (a, b) => (isStr(a) && isStr(b) ? semverCompare(a, b) : undefined),
     'json.patch': (doc, ops) => (Array.isArray(ops) ? jsonPatch(doc, ops) : undefined),

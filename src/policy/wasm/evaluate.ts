@@ -2,8 +2,9 @@
 // source, data set once, each entrypoint queried per input (conftest semantics).
 import { loadPolicy, type LoadedPolicy as SdkPolicy } from '@open-policy-agent/opa-wasm';
 // The SDK dispatches a builtin to its own JS table before custom builtins, so a custom `sprintf`
-// (needed for Go's %q and %v) would never be called. The table is a shared CommonJS object: taking
-// the SDK's `sprintf` out of it (once, at load) lets ours answer. A relative import reaches the very
+// (needed for Go's %q and %v) or `regex.split` (the SDK's is a backtracking JavaScript RegExp, not
+// RE2) would never be called. The table is a shared CommonJS object: taking the SDK's entries out of
+// it (once, at load) lets ours answer. A relative import reaches the very
 // module instance the SDK uses, both from source and in the esbuild bundle (same resolved file).
 // @ts-expect-error -- an untyped CommonJS file inside the SDK
 import sdkBuiltinTable from '../../../node_modules/@open-policy-agent/opa-wasm/src/builtins/index.js';
@@ -13,9 +14,9 @@ import type { RawResult, RawRuleOutcome } from '../types.ts';
 import { hostBuiltins } from './builtins.ts';
 
 const sdkBuiltins = sdkBuiltinTable as Record<string, unknown>;
-Reflect.deleteProperty(sdkBuiltins, 'sprintf');
+for (const name of ['sprintf', 'regex.split']) Reflect.deleteProperty(sdkBuiltins, name);
 
-/** Builtins the SDK still answers itself (JSON, regex.split, yaml.*). */
+/** Builtins the SDK still answers itself (JSON, yaml.*). */
 const SDK_PROVIDED = new Set(Object.keys(sdkBuiltins));
 
 export interface LoadedPolicy {
