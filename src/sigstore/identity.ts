@@ -3,8 +3,8 @@
 // comparisons; -regexp flags are regular expressions used as given, unanchored, like cosign (RE2's
 // MatchString) — write ^…$ to anchor. Identities are matched against EVERY SAN. Pure.
 import type { X509Certificate } from '@sigstore/core';
-import { InputError, errorMessage } from '../errors.ts';
-import { Re2UnsupportedError, compileRe2, type Re2 } from '../util/re2.ts';
+import { InputError } from '../errors.ts';
+import { Re2SyntaxError, Re2UnsupportedError, compileRe2, type Re2 } from '../util/re2.ts';
 import type { IdentityConfig } from '../config/types.ts';
 import { allSans, certificateIssuer, subjectAltNamesText, subjectAlternativeNames } from './certificate.ts';
 import { SignatureRejected } from './verify-entity.ts';
@@ -20,7 +20,8 @@ function compile(pattern: string, flag: string): Re2 {
     return compileRe2(pattern);
   } catch (err) {
     if (err instanceof Re2UnsupportedError) throw new InputError('UNSUPPORTED_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)}: ${err.message}`, { value: pattern });
-    throw new InputError('INVALID_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${errorMessage(err)}`, { value: pattern });
+    if (err instanceof Re2SyntaxError) throw new InputError('INVALID_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${err.message}`, { value: pattern });
+    throw err;
   }
 }
 
