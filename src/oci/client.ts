@@ -23,6 +23,8 @@ export interface RegistryClientOptions {
   blobCacheBytes?: number;
   /** Around waits between retries (the run's worker pool frees the component's slot meanwhile). */
   idle?: Around;
+  /** Aborts every request in flight and every wait (the run's --timeout). */
+  signal?: AbortSignal;
 }
 
 interface Challenge {
@@ -65,6 +67,7 @@ export class RegistryClient implements ImageSource {
   private readonly semaphore: Semaphore;
   private readonly retry: RetryPolicy;
   private readonly idle: Around | undefined;
+  private readonly signal: AbortSignal | undefined;
   private readonly env: NodeJS.ProcessEnv;
   private readonly plainHttp: (registry: string) => boolean;
   private readonly userAgent: string;
@@ -81,6 +84,7 @@ export class RegistryClient implements ImageSource {
     this.semaphore = new Semaphore(options.maxConcurrency ?? 16);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.idle = options.idle;
+    this.signal = options.signal;
     this.env = options.env ?? process.env;
     this.plainHttp = options.plainHttp ?? isLoopback;
     this.userAgent = options.userAgent ?? 'vouch';
@@ -145,7 +149,7 @@ export class RegistryClient implements ImageSource {
   }
 
   private hooks(): RetryHooks {
-    return { attempt: (run) => this.semaphore.run(run), ...(this.idle ? { wait: this.idle } : {}) };
+    return { attempt: (run) => this.semaphore.run(run), ...(this.idle ? { wait: this.idle } : {}), ...(this.signal ? { signal: this.signal } : {}) };
   }
 
   /** One authenticated request: answers a 401 challenge once, then returns whatever comes. */

@@ -64,29 +64,39 @@ class TimeoutError extends VouchError {
   }
 }
 
-async function withTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
-  if (ms <= 0) return work;
+/**
+ * Runs `work` under --timeout. Expiry aborts its signal, which terminates the policy evaluation
+ * workers (a long evaluation never blocks this thread, so the timer does fire), stops registry
+ * requests and opa compiles: the process can exit at once with ec's message.
+ */
+async function withTimeout<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  if (ms <= 0) return work(controller.signal);
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
+    timer = setTimeout(() => {
+      const err = new TimeoutError(ms);
+      controller.abort(err);
+      reject(err);
+    }, ms);
     timer.unref();
   });
   try {
-    return await Promise.race([work, expiry]);
+    return await Promise.race([work(controller.signal), expiry]);
   } finally {
     clearTimeout(timer);
   }
 }
 
 export function runValidateImage(config: RunConfig, options: RunOptions = {}): Promise<ValidationResult> {
-  return withTimeout(config.timeoutMs, run(config, options));
+  return withTimeout(config.timeoutMs, (signal) => run(config, options, signal));
 }
 
-async function run(config: RunConfig, options: RunOptions): Promise<ValidationResult> {
+async function run(config: RunConfig, options: RunOptions, signal: AbortSignal): Promise<ValidationResult> {
   const log = options.log ?? (() => undefined);
   const now = options.now ?? new Date();
   const effectiveTime = config.effectiveTime.kind === 'fixed' ? config.effectiveTime.time : now;
-  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle });
+  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal });
 
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? '--images'), config.shard);
   // The policy compiles (opa, a child process) while the registry work goes on; components wait
@@ -101,6 +111,8 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
     ...(config.opaPath ? { opaPath: config.opaPath } : {}),
     cacheDir: config.cacheDir,
     baseDir: config.baseDir,
+    evaluationWorkers: config.workers,
+    signal,
   });
   // Awaited below; until then an early failure must not count as an unhandled rejection.
   policyLoading.catch(() => undefined);
