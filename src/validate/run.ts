@@ -1,5 +1,6 @@
 // `vouch validate image`: the whole run, from a RunConfig to a report. Components stream through a
 // bounded worker pool; the policy is loaded (compiled) once and shared by all components.
+import { createHash } from 'node:crypto';
 import { formatRfc3339Nano } from '../config/effective-time.ts';
 import type { RunConfig } from '../config/types.ts';
 import { ExitCode, VouchError } from '../errors.ts';
@@ -17,7 +18,7 @@ import { VERSION } from '../version.ts';
 import { validateComponent, type ComponentOutcome, type PlannedComponent } from './component.ts';
 import { expandIndex, parseComponents, shardComponents } from './expand.ts';
 import { inCompletionOrder, mapWithConcurrency, whileIdle } from './pool.ts';
-import { diskVerdictCache, verdictKey } from './verdict-cache.ts';
+import { diskVerdictCache, isAttestationPass, isCachedImageInfo, isSignaturePass, verdictKey } from './verdict-cache.ts';
 import { fetchImageInfo, type ImageInfo } from './image-info.ts';
 import type { ImageReference } from '../oci/types.ts';
 import type { ValidationResult } from './types.ts';
@@ -52,6 +53,24 @@ function sigstoreOpts(config: RunConfig): SigstoreOpts {
     public_key: config.publicKey ?? '',
     rekor_url: config.rekorUrl ?? '',
   };
+}
+
+const memo = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+};
+
+/**
+ * What a cached verdict depends on besides the image digest — all by content, never by path: the
+ * vouch version, the verification mode (the public key, or the identity and organisation CA
+ * certificates), the Rekor URL, and the trust root actually used (a --trusted-root file, the TUF
+ * targets, with SIGSTORE_* overrides applied). Key-only verification (--ignore-rekor) uses no trust
+ * root. Changing any of them in place misses the cache.
+ */
+async function verdictBasis(mode: VerificationMode, rekorUrl: string | undefined, trustedRoot: () => Promise<unknown>): Promise<unknown[]> {
+  const usesRoot = !(mode.kind === 'key' && mode.ignoreTlog);
+  const root = usesRoot ? createHash('sha256').update(JSON.stringify(await trustedRoot())).digest('hex') : 'no trust root';
+  return [VERSION, mode, rekorUrl ?? '', root];
 }
 
 class TimeoutError extends VouchError {
@@ -153,29 +172,31 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal):
       };
     };
     const cache = diskVerdictCache(config.cacheDir);
-    const env = options.env ?? process.env;
-    // What a verdict depends on besides the digest: how it was verified, against which trust.
-    const basis = [VERSION, mode, config.trust, config.rekorUrl ?? '', ['SIGSTORE_ROOT_FILE', 'SIGSTORE_REKOR_PUBLIC_KEY', 'SIGSTORE_CT_LOG_PUBLIC_KEY_FILE', 'SIGSTORE_TSA_CERTIFICATE_FILE'].map((k) => env[k] ?? '')];
-    const cached = <T extends { ok: boolean }>(kind: string, fn: (ctx: VerifyContext) => Promise<T>): ((ctx: VerifyContext) => Promise<T>) => async (ctx) => {
-      const key = verdictKey([kind, repositoryName(ctx.ref), ctx.digest, ...basis]);
-      const hit = await cache.get<T>(key);
-      if (hit?.ok) return hit;
+    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env: options.env ?? process.env });
+    // What a verdict depends on besides the digest, computed once per run.
+    const basis = memo(() => verdictBasis(mode, config.rekorUrl, trustedRoot));
+    const cached = <T extends { ok: boolean }>(kind: string, fn: (ctx: VerifyContext) => Promise<T>, isPass: (v: unknown) => v is T): ((ctx: VerifyContext) => Promise<T>) => async (ctx) => {
+      // Trust material that cannot be read is no reason to trust a cached pass: verify as if cold.
+      const parts = await basis().catch(() => undefined);
+      if (!parts) return fn(ctx);
+      const key = verdictKey([kind, repositoryName(ctx.ref), ctx.digest, ...parts]);
+      const hit = await cache.get(key, isPass);
+      if (hit) return hit;
       const verdict = await fn(ctx);
       if (verdict.ok) await cache.put(key, verdict);
       return verdict;
     };
     const imageInfo = async (ref: ImageReference, digest: string): Promise<ImageInfo> => {
       const key = verdictKey(['image-info', VERSION, repositoryName(ref), digest]);
-      const hit = await cache.get<ImageInfo & { cached: true }>(key);
-      if (hit?.cached) return hit;
+      const hit = await cache.get(key, isCachedImageInfo);
+      if (hit) return hit;
       const info = await fetchImageInfo(sourceFor, ref, digest, log);
       // Only complete answers: a config that could not be fetched is tried again next run.
       if (info.config) await cache.put(key, { ...info, cached: true });
       return info;
     };
-    const verifySignatures = once(cached('signatures', verifyImageSignatures));
-    const verifyAttestations = once(cached('attestations', verifyImageAttestations));
-    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env: options.env ?? process.env });
+    const verifySignatures = once(cached('signatures', verifyImageSignatures, isSignaturePass));
+    const verifyAttestations = once(cached('attestations', verifyImageAttestations, isAttestationPass));
     async function* arrivals(): AsyncGenerator<Ordered> {
       for await (const list of inCompletionOrder(expansions)) yield* list;
     }
