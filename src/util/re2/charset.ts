@@ -117,9 +117,19 @@ let foldable: number[] | undefined;
 /** The set with every member's orbit added (Go's appendFoldedRange). */
 export function fold(r: Ranges): Ranges {
   const orbits = caseOrbits();
-  foldable ??= [...orbits.keys()].sort((a, b) => a - b);
+  const sorted = (foldable ??= [...orbits.keys()].sort((a, b) => a - b));
   const extra: number[] = [];
-  for (const cp of foldable) if (contains(r, cp)) for (const m of orbits.get(cp)!) extra.push(m, m);
+  for (let i = 0; i < r.length; i += 2) {
+    // The first foldable code point in the range, by binary search, then those after it.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < r[i]!) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < sorted.length && sorted[k]! <= r[i + 1]!; k++) for (const m of orbits.get(sorted[k]!)!) extra.push(m, m);
+  }
   return extra.length === 0 ? r : normalize([...r, ...extra]);
 }
 

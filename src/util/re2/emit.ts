@@ -89,6 +89,8 @@ function hasAssertion(n: Node, kinds: Assertion[]): boolean {
   return (n.k === 'assert' && kinds.includes(n.a)) || subsOf(n).some((s) => hasAssertion(s, kinds));
 }
 
+const maxRepl = (parts: Emitted[]): number => parts.reduce((m, p) => Math.max(m, p.repl), 1);
+
 export class Emitter {
   /** Multi-line anchors need V8's `m` flag, and the subject's other line terminators stood in for. */
   readonly multiline: boolean;
@@ -113,12 +115,12 @@ export class Emitter {
       case 'assert':
         return { src: n.a === 'bol' || n.a === 'bot' ? '^' : n.a === 'eol' || n.a === 'eot' ? '$' : n.a === 'wb' ? '\\b' : '\\B', atom: false, alt: false, repl: 1 };
       case 'cat': {
-        const parts = n.subs.map((s) => this.emit(s, budget, stripCaptures));
-        return { src: parts.map((p) => (p.alt ? `(?:${p.src})` : p.src)).join(''), atom: false, alt: false, repl: Math.max(...parts.map((p) => p.repl)) };
+        const parts = this.each(n.subs, budget, stripCaptures);
+        return { src: parts.map((p) => (p.alt ? `(?:${p.src})` : p.src)).join(''), atom: false, alt: false, repl: maxRepl(parts) };
       }
       case 'alt': {
-        const parts = n.subs.map((s) => this.emit(s, budget, stripCaptures));
-        return { src: parts.map((p) => p.src).join('|'), atom: false, alt: true, repl: Math.max(...parts.map((p) => p.repl)) };
+        const parts = this.each(n.subs, budget, stripCaptures);
+        return { src: parts.map((p) => p.src).join('|'), atom: false, alt: true, repl: maxRepl(parts) };
       }
       case 'cap': {
         const inner = this.emit(n.sub, budget, stripCaptures);
@@ -175,6 +177,17 @@ export class Emitter {
       tail = greedy ? `(?:${copy.alt ? `(?:${copy.src})` : copy.src}${tail}|)` : `(?:|${copy.alt ? `(?:${copy.src})` : copy.src}${tail})`;
     }
     return this.copies(copy, min, tail, copy.repl);
+  }
+
+  /** Each of a sequence, refused as soon as their total is too large (not after building it). */
+  private each(subs: Node[], budget: number, strip: boolean): Emitted[] {
+    let total = 0;
+    return subs.map((s) => {
+      const e = this.emit(s, budget, strip);
+      total += e.src.length;
+      this.checkSize(total);
+      return e;
+    });
   }
 
   private optional(x: Emitted, greedy: boolean): Emitted {

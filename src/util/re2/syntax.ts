@@ -1,6 +1,6 @@
 // Go's regexp/syntax grammar (Perl flags, as regexp.Compile uses them), re-stated over code points:
 // a parse tree with Go's acceptance rules and error wording, and the tree facts the emitter needs.
-import { Re2SyntaxError } from './errors.ts';
+import { Re2SyntaxError, Re2UnsupportedError } from './errors.ts';
 import { ANY, ANY_BUT_NL, MAX_RUNE, PERL, POSIX, complement, fold, jsPropertyFor, normalize, propertyRanges, type Ranges } from './charset.ts';
 
 export type Assertion = 'bol' | 'eol' | 'bot' | 'eot' | 'wb' | 'nwb';
@@ -54,6 +54,17 @@ export class Parser {
 
   private peek(offset = 0): number | undefined {
     return this.cps[this.i + offset];
+  }
+
+  private colonBracket = -2;
+
+  /** Where the next `:]` at or after `from` starts (-1: none); searches move forward only, so the total is linear. */
+  private colonBracketFrom(from: number): number {
+    if (this.colonBracket === -1 || this.colonBracket >= from) return this.colonBracket;
+    let k = from;
+    while (k + 1 < this.cps.length && !(this.cps[k] === ch(':') && this.cps[k + 1] === ch(']'))) k++;
+    this.colonBracket = k + 1 < this.cps.length ? k : -1;
+    return this.colonBracket;
   }
 
   /** Alternatives up to `)` or the end; flag changes last to the end of the enclosing group. */
@@ -152,8 +163,20 @@ export class Parser {
   }
 
   /** `(`…`)`, `(?flags)`, `(?flags:…)`, `(?P<name>…)`, `(?<name>…)`; undefined for a bare flag change. */
+  private depth = 0;
+
   private group(): Node | undefined {
     const open = this.i;
+    // Go bounds the tree's height (checked after parsing); this bounds the parser's own recursion.
+    if (++this.depth > MAX_HEIGHT) throw new Re2UnsupportedError(this.pattern, 'groups nested more than 1000 deep');
+    try {
+      return this.groupBody(open);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private groupBody(open: number): Node | undefined {
     this.i++;
     let capture: { index: number } | undefined;
     const outer = this.flags;
@@ -324,26 +347,25 @@ export class Parser {
       negated = true;
       this.i++;
     }
-    let pairs: number[] = [];
+    const pairs: number[] = [];
     let first = true;
     while (this.peek() !== ch(']') || first) {
       if (this.i >= this.cps.length) this.fail('missing closing ]', this.text(whole, this.cps.length));
       first = false;
       if (this.peek() === ch('[') && this.peek(1) === ch(':')) {
-        const rest = this.text(this.i, this.cps.length);
-        const end = rest.indexOf(':]', 2);
+        const end = this.colonBracketFrom(this.i + 2);
         if (end >= 0) {
-          const name = rest.slice(2, end);
+          const name = this.text(this.i + 2, end);
           const base = POSIX[name.replace(/^\^/, '')];
-          if (!base) this.fail('invalid character class range', rest.slice(0, end + 2));
-          this.i += Array.from(rest.slice(0, end + 2)).length;
-          pairs = pairs.concat(this.group_(base, name.startsWith('^')));
+          if (!base) this.fail('invalid character class range', this.text(this.i, end + 2));
+          this.i = end + 2;
+          pairs.push(...this.group_(base, name.startsWith('^')));
           continue;
         }
       }
       const cls = this.unicodeClass() ?? this.perlClass();
       if (cls) {
-        pairs = pairs.concat(cls);
+        pairs.push(...cls);
         continue;
       }
       const rangeStart = this.i;
@@ -354,7 +376,7 @@ export class Parser {
         hi = this.classChar(whole);
         if (hi < lo) this.fail('invalid character class range', this.text(rangeStart));
       }
-      pairs = pairs.concat(this.flags & FOLD ? fold([lo, hi]) : [lo, hi]);
+      pairs.push(...(this.flags & FOLD ? fold([lo, hi]) : [lo, hi]));
     }
     this.i++;
     const set = normalize(pairs);

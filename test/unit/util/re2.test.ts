@@ -77,3 +77,25 @@ test('invalid patterns are Re2SyntaxError with Go\'s wording; compileRe2 caches 
   assert.throws(() => compileRe2('(a)\\1'), Re2SyntaxError);
   assert.equal(compileRe2('a+'), compileRe2('a+'));
 });
+
+test('huge patterns from data compile in bounded time or are refused with a typed error', () => {
+  const patterns = [
+    '(?i)' + 'a'.repeat(100_000),
+    '[' + '[:alpha:]'.repeat(20_000) + ']',
+    '[' + '[:'.repeat(30_000) + ']',
+    '('.repeat(5000) + 'a' + ')'.repeat(5000),
+    'a|'.repeat(100_000) + 'b',
+    '\\pL|'.repeat(2000) + 'b',
+    '(?P<n'.repeat(10_000),
+  ];
+  for (const p of patterns) {
+    const started = performance.now();
+    try {
+      new Re2(p).test('abc');
+    } catch (err) {
+      assert.ok(err instanceof Re2SyntaxError || err instanceof Re2UnsupportedError, String(err));
+      assert.ok(err.message.length < 1000);
+    }
+    assert.ok(performance.now() - started < 5000, `${p.slice(0, 20)}… took ${performance.now() - started} ms`);
+  }
+});
