@@ -1,5 +1,6 @@
 // `vouch validate image`: the whole run, from a RunConfig to a report. Components stream through a
-// bounded worker pool; the policy is loaded (compiled) once and shared by all components.
+// bounded worker pool; the policy is loaded (compiled) once and evaluated in a pool of worker threads
+// shared by all components; --timeout aborts everything in flight.
 import { createHash } from 'node:crypto';
 import { formatRfc3339Nano } from '../config/effective-time.ts';
 import type { RunConfig } from '../config/types.ts';
