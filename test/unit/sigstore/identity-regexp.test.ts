@@ -40,9 +40,12 @@ const ROWS: [string[], string][] = [
   [['--certificate-identity-regexp', 'kubernetes\\.io', '--certificate-oidc-issuer-regexp', '^cluster\\.local'], 'an issuer regexp that does not match'],
 ];
 
+/** A cache of its own for each run: a cached verdict must not stand in for the matching under test. */
+const fresh = async (): Promise<NodeJS.ProcessEnv> => ({ ...process.env, VOUCH_CACHE_DIR: await mkdtemp(join(tmpdir(), 'vouch-id-')) });
+
 test('identity regexps: vouch verifies exactly when cosign does', async () => {
   for (const [flags, what] of ROWS) {
-    const [theirs, ours] = await Promise.all([cosignAccepts(flags), validateJson(['--image', image, '--trusted-root', `${fixture}/trusted_root.json`, ...flags])]);
+    const [theirs, ours] = await Promise.all([cosignAccepts(flags), validateJson(['--image', image, '--trusted-root', `${fixture}/trusted_root.json`, ...flags], await fresh())]);
     assert.equal(ours.code === 0, theirs, `${what}: cosign ${theirs ? 'accepts' : 'rejects'} ${flags.join(' ')} (vouch exit ${ours.code}: ${ours.stderr.trim()})`);
   }
 });
@@ -52,7 +55,7 @@ test('a catastrophic identity regexp is answered as cosign answers it, in second
   const started = performance.now();
   const child = await run(process.execPath, [main, 'validate', 'image', '--image', image, '--trusted-root', `${fixture}/trusted_root.json`, ...flags, '--output', 'json'], {
     timeout: 60_000,
-    env: { ...process.env, VOUCH_CACHE_DIR: await mkdtemp(join(tmpdir(), 'vouch-id-')) },
+    env: await fresh(),
   }).then(
     () => ({ code: 0, stdout: '' }),
     (err: { code?: number | string; killed?: boolean; stdout?: string }) => {
@@ -68,7 +71,7 @@ test('a catastrophic identity regexp is answered as cosign answers it, in second
 
 test('an identity regexp that is not RE2 never verifies, with Go\'s message (cosign refuses it too)', async () => {
   const flags = ['--certificate-identity-regexp', '(default)\\1', '--certificate-oidc-issuer', ISSUER];
-  const ours = await validateJson(['--image', image, '--trusted-root', `${fixture}/trusted_root.json`, ...flags]);
+  const ours = await validateJson(['--image', image, '--trusted-root', `${fixture}/trusted_root.json`, ...flags], await fresh());
   assert.equal(ours.code, 1);
   const msgs = (ours.report.components[0]!.violations as { msg: string }[]).map((v) => v.msg);
   assert.ok(msgs.length > 0 && msgs.every((m) => m.includes('--certificate-identity-regexp "(default)\\\\1" is not a valid regular expression: error parsing regexp: invalid escape sequence')), msgs.join('\n'));
