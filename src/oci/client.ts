@@ -34,6 +34,8 @@ export interface RegistryClientOptions {
   blobCacheBytes?: number;
   /** Around waits between retries (the run's worker pool frees the component's slot meanwhile). */
   idle?: Around;
+  /** Aborts every request in flight and every wait (the run's --timeout). */
+  signal?: AbortSignal;
 }
 
 const ERROR_CODES: Record<number, RegistryErrorCode> = { 401: 'UNAUTHORIZED', 403: 'DENIED', 404: 'NOT_FOUND', 429: 'RATE_LIMITED' };
@@ -50,6 +52,7 @@ export class RegistryClient implements ImageSource {
   private readonly semaphore: Semaphore;
   private readonly retry: RetryPolicy;
   private readonly idle: Around | undefined;
+  private readonly signal: AbortSignal | undefined;
   private readonly env: NodeJS.ProcessEnv;
   private readonly plainHttp: (host: string) => boolean;
   private readonly userAgent: string;
@@ -66,6 +69,7 @@ export class RegistryClient implements ImageSource {
     this.semaphore = new Semaphore(options.maxConcurrency ?? 16);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.idle = options.idle;
+    this.signal = options.signal;
     this.env = options.env ?? process.env;
     this.plainHttp = options.plainHttp ?? isLoopbackHost;
     this.userAgent = options.userAgent ?? 'vouch';
@@ -152,7 +156,7 @@ export class RegistryClient implements ImageSource {
   }
 
   private hooks(): RetryHooks {
-    return { attempt: (run) => this.semaphore.run(run), ...(this.idle ? { wait: this.idle } : {}) };
+    return { attempt: (run) => this.semaphore.run(run), ...(this.idle ? { wait: this.idle } : {}), ...(this.signal ? { signal: this.signal } : {}) };
   }
 
   /**

@@ -72,7 +72,19 @@ export async function discard(res: Response): Promise<void> {
   await res.body?.cancel().catch(() => undefined);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+  });
 
 /** Wraps one attempt, or one wait between attempts. */
 export type Around = <T>(run: () => Promise<T>) => Promise<T>;
@@ -82,6 +94,8 @@ export interface RetryHooks {
   attempt?: Around;
   /** Around each wait between attempts: the run's worker pool lets the component's slot go. */
   wait?: Around;
+  /** Aborts the request in flight and any wait (the run's --timeout); never retried. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -98,14 +112,16 @@ export async function fetchWithRetry(
   hooks: RetryHooks = {},
 ): Promise<Response> {
   const gate: Around = hooks.attempt ?? ((run) => run());
-  const pause = (ms: number): Promise<void> => (hooks.wait ?? ((run) => run()))(() => sleep(ms));
+  const pause = (ms: number): Promise<void> => (hooks.wait ?? ((run) => run()))(() => sleep(ms, hooks.signal));
   let errors = 0;
   let throttled = 0;
   for (;;) {
     let res: Response;
     try {
-      res = await gate(() => fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) }));
+      const timeout = AbortSignal.timeout(policy.timeoutMs);
+      res = await gate(() => fetch(url, { ...init(), signal: hooks.signal ? AbortSignal.any([hooks.signal, timeout]) : timeout }));
     } catch (err) {
+      if (hooks.signal?.aborted) throw hooks.signal.reason;
       if (errors < policy.retries) {
         await pause(backoffMs(errors++, policy));
         continue;

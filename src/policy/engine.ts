@@ -1,5 +1,6 @@
 // The policy engine the validate pipeline calls: every source fetched, compiled (or read from a
-// pre-compiled bundle) and loaded once, then evaluated per component with ec's semantics.
+// pre-compiled bundle) and loaded once into a pool of evaluation workers, then evaluated per
+// component with ec's semantics.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { applyExtraRuleData } from '../config/policy.ts';
@@ -14,13 +15,14 @@ import { ruleInfosFromModules } from './rules/annotations.ts';
 import { mergeOutcomes, processSourceResults } from './rules/process.ts';
 import { fetchSource } from './sources/fetch.ts';
 import type { EvaluationContext, PolicyEvaluator, PolicyLoadOptions, PolicyOutcome, RuleInfo } from './types.ts';
-import { loadCompiledPolicy, type LoadedPolicy } from './wasm/evaluate.ts';
+import { policyProgram } from './wasm/evaluate.ts';
+import type { SourceProgram } from './wasm/worker.ts';
+import { evaluationPoolSize, startEvaluationPool, type EvaluationPool } from './wasm/workers.ts';
 
 interface LoadedSource {
   source: PolicySource;
   name: string;
   rules: RuleInfo[];
-  policy: LoadedPolicy;
 }
 
 async function regoFiles(root: string): Promise<RegoFile[]> {
@@ -62,8 +64,25 @@ async function gatherPolicy(urls: string[], opts: PolicyLoadOptions): Promise<{ 
 
 export async function loadPolicy(options: PolicyLoadOptions): Promise<PolicyEvaluator> {
   const spec: PolicySpec = structuredClone(applyExtraRuleData(options.spec, options.extraRuleData));
+  // The workers start while sources are fetched and compiled.
+  const withPolicy = (spec.sources ?? []).some((s) => (s.policy ?? []).length > 0);
+  const pool = withPolicy ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal) : undefined;
+  let loaded: LoadedSource[];
+  try {
+    const { sources, programs } = await loadSources(spec, options);
+    await pool?.load(programs, new Date());
+    loaded = sources;
+  } catch (err) {
+    await pool?.close();
+    throw err;
+  }
+  return evaluator(spec, loaded, pool, options);
+}
+
+async function loadSources(spec: PolicySpec, options: PolicyLoadOptions): Promise<{ sources: LoadedSource[]; programs: SourceProgram[] }> {
   const whenNs = options.effectiveTime.getTime() * 1_000_000;
   const loaded: LoadedSource[] = [];
+  const programs: SourceProgram[] = [];
   const seenCodes = new Map<string, string>();
   for (const [i, source] of (spec.sources ?? []).entries()) {
     const name = source.name ?? `sources[${i}]`;
@@ -90,21 +109,24 @@ export async function loadPolicy(options: PolicyLoadOptions): Promise<PolicyEval
       if (other !== undefined && other !== name) throw new InputError('DUPLICATE_RULE_CODE', `found a second rule with the same code: ${r.code} (sources ${other} and ${name})`, { value: r.code });
       seenCodes.set(r.code, name);
     }
-    const compiled = bundle ? bundle.compiled : await compilePolicy(gathered.files, { ...(options.opaPath ? { opaPath: options.opaPath } : {}), cacheDir: options.cacheDir });
+    const compiled = bundle ? bundle.compiled : await compilePolicy(gathered.files, { ...(options.opaPath ? { opaPath: options.opaPath } : {}), cacheDir: options.cacheDir, ...(options.signal ? { signal: options.signal } : {}) });
     const data = bundle ? structuredClone(bundle.data) : {};
     const origins = new Map<string, string>();
     mergeData(data, await loadDataTree(dataDirs), 'data sources', origins);
     mergeData(data, { rule_data__configuration__: source.ruleData ?? {} }, 'ruleData', origins);
     mergeData(data, configData(whenNs, options.sigstoreOpts), 'config', origins);
-    loaded.push({ source, name, rules, policy: await loadCompiledPolicy(compiled, data) });
+    loaded.push({ source, name, rules });
+    programs.push({ ...(await policyProgram(compiled)), data });
   }
+  return { sources: loaded, programs };
+}
 
+function evaluator(spec: PolicySpec, loaded: LoadedSource[], pool: EvaluationPool | undefined, options: PolicyLoadOptions): PolicyEvaluator {
   return {
     spec,
     async evaluate(input: PolicyInput, ctx: EvaluationContext): Promise<PolicyOutcome> {
-      const outcomes = loaded.map((s) =>
-        processSourceResults(s.policy.evaluate(input), s.rules, s.source, spec, ctx, { showSuccesses: options.showSuccesses, sourceName: s.name }),
-      );
+      const raw = pool && loaded.length > 0 ? await pool.evaluate(input) : [];
+      const outcomes = loaded.map((s, i) => processSourceResults(raw[i]!, s.rules, s.source, spec, ctx, { showSuccesses: options.showSuccesses, sourceName: s.name }));
       const merged = mergeOutcomes(outcomes);
       return {
         violations: merged.violations.map((r) => stripMetadata(r, options.info)),
@@ -114,7 +136,7 @@ export async function loadPolicy(options: PolicyLoadOptions): Promise<PolicyEval
       };
     },
     async close() {
-      for (const s of loaded) s.policy.close();
+      await pool?.close();
     },
   };
 }

@@ -100,4 +100,8 @@ export interface PolicyLoadOptions {
   cacheDir: string;
   /** Directory that relative local source paths are resolved against. */
   baseDir: string;
+  /** Components evaluated at once (--workers): the evaluation workers, capped by the cores. */
+  evaluationWorkers?: number;
+  /** Aborts loading and evaluation (--timeout): workers are terminated, fetches and compiles stopped. */
+  signal?: AbortSignal;
 }

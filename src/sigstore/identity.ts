@@ -4,6 +4,7 @@
 // MatchString) — write ^…$ to anchor. Identities are matched against EVERY SAN. Pure.
 import type { X509Certificate } from '@sigstore/core';
 import { InputError } from '../errors.ts';
+import { Re2SyntaxError, Re2UnsupportedError, compileRe2, type Re2 } from '../util/re2.ts';
 import type { IdentityConfig } from '../config/types.ts';
 import { allSans, certificateIssuer, subjectAltNamesText, subjectAlternativeNames } from './certificate.ts';
 import { SignatureRejected } from './verify-entity.ts';
@@ -13,19 +14,14 @@ export interface IdentityMatcher {
   describe(): string;
 }
 
-/** Go's RE2 prefix flags `(?i)` etc. become JS flags; other RE2-only syntax is rejected clearly. */
-function compile(pattern: string, flag: string): RegExp {
-  let source = pattern;
-  let flags = 'u';
-  const prefix = /^\(\?([imsU]+)\)/.exec(source);
-  if (prefix) {
-    source = source.slice(prefix[0].length);
-    for (const f of prefix[1]!) if (f === 'i' || f === 'm' || f === 's') flags += f;
-  }
+/** The flag's pattern with cosign's semantics (Go's RE2: linear time, Go's syntax), or a clear refusal. */
+function compile(pattern: string, flag: string): Re2 {
   try {
-    return new RegExp(source.replace(/\(\?P</g, '(?<'), flags);
+    return compileRe2(pattern);
   } catch (err) {
-    throw new InputError('INVALID_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${String(err)}`, { value: pattern });
+    if (err instanceof Re2UnsupportedError) throw new InputError('UNSUPPORTED_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)}: ${err.message}`, { value: pattern });
+    if (err instanceof Re2SyntaxError) throw new InputError('INVALID_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${err.message}`, { value: pattern });
+    throw err;
   }
 }
 

@@ -1,5 +1,7 @@
 // `vouch validate image`: the whole run, from a RunConfig to a report. Components stream through a
-// bounded worker pool; the policy is loaded (compiled) once and shared by all components.
+// bounded worker pool; the policy is loaded (compiled) once and evaluated in a pool of worker threads
+// shared by all components; --timeout aborts everything in flight.
+import { createHash } from 'node:crypto';
 import { formatRfc3339Nano } from '../config/effective-time.ts';
 import type { RunConfig } from '../config/types.ts';
 import { ExitCode, VouchError } from '../errors.ts';
@@ -17,7 +19,7 @@ import { VERSION } from '../version.ts';
 import { validateComponent, type ComponentOutcome, type PlannedComponent } from './component.ts';
 import { expandIndex, parseComponents, shardComponents } from './expand.ts';
 import { inCompletionOrder, mapWithConcurrency, whileIdle } from './pool.ts';
-import { diskVerdictCache, verdictKey } from './verdict-cache.ts';
+import { diskVerdictCache, isAttestationPass, isCachedImageInfo, isSignaturePass, verdictKey } from './verdict-cache.ts';
 import { fetchImageInfo, type ImageInfo } from './image-info.ts';
 import type { ImageReference } from '../oci/types.ts';
 import type { ValidationResult } from './types.ts';
@@ -54,6 +56,24 @@ function sigstoreOpts(config: RunConfig): SigstoreOpts {
   };
 }
 
+const memo = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+};
+
+/**
+ * What a cached verdict depends on besides the image digest — all by content, never by path: the
+ * vouch version, the verification mode (the public key, or the identity and organisation CA
+ * certificates), the Rekor URL, and the trust root actually used (a --trusted-root file, the TUF
+ * targets, with SIGSTORE_* overrides applied). Key-only verification (--ignore-rekor) uses no trust
+ * root. Changing any of them in place misses the cache.
+ */
+async function verdictBasis(mode: VerificationMode, rekorUrl: string | undefined, trustedRoot: () => Promise<unknown>): Promise<unknown[]> {
+  const usesRoot = !(mode.kind === 'key' && mode.ignoreTlog);
+  const root = usesRoot ? createHash('sha256').update(JSON.stringify(await trustedRoot())).digest('hex') : 'no trust root';
+  return [VERSION, mode, rekorUrl ?? '', root];
+}
+
 class TimeoutError extends VouchError {
   constructor(ms: number) {
     super(
@@ -64,29 +84,39 @@ class TimeoutError extends VouchError {
   }
 }
 
-async function withTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
-  if (ms <= 0) return work;
+/**
+ * Runs `work` under --timeout. Expiry aborts its signal, which terminates the policy evaluation
+ * workers (a long evaluation never blocks this thread, so the timer does fire), stops registry
+ * requests and opa compiles: the process can exit at once with ec's message.
+ */
+async function withTimeout<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  if (ms <= 0) return work(controller.signal);
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
+    timer = setTimeout(() => {
+      const err = new TimeoutError(ms);
+      controller.abort(err);
+      reject(err);
+    }, ms);
     timer.unref();
   });
   try {
-    return await Promise.race([work, expiry]);
+    return await Promise.race([work(controller.signal), expiry]);
   } finally {
     clearTimeout(timer);
   }
 }
 
 export function runValidateImage(config: RunConfig, options: RunOptions = {}): Promise<ValidationResult> {
-  return withTimeout(config.timeoutMs, run(config, options));
+  return withTimeout(config.timeoutMs, (signal) => run(config, options, signal));
 }
 
-async function run(config: RunConfig, options: RunOptions): Promise<ValidationResult> {
+async function run(config: RunConfig, options: RunOptions, signal: AbortSignal): Promise<ValidationResult> {
   const log = options.log ?? (() => undefined);
   const now = options.now ?? new Date();
   const effectiveTime = config.effectiveTime.kind === 'fixed' ? config.effectiveTime.time : now;
-  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle });
+  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal });
 
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? '--images'), config.shard);
   // The policy compiles (opa, a child process) while the registry work goes on; components wait
@@ -101,6 +131,8 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
     ...(config.opaPath ? { opaPath: config.opaPath } : {}),
     cacheDir: config.cacheDir,
     baseDir: config.baseDir,
+    evaluationWorkers: config.workers,
+    signal,
   });
   // Awaited below; until then an early failure must not count as an unhandled rejection.
   policyLoading.catch(() => undefined);
@@ -141,29 +173,31 @@ async function run(config: RunConfig, options: RunOptions): Promise<ValidationRe
       };
     };
     const cache = diskVerdictCache(config.cacheDir);
-    const env = options.env ?? process.env;
-    // What a verdict depends on besides the digest: how it was verified, against which trust.
-    const basis = [VERSION, mode, config.trust, config.rekorUrl ?? '', ['SIGSTORE_ROOT_FILE', 'SIGSTORE_REKOR_PUBLIC_KEY', 'SIGSTORE_CT_LOG_PUBLIC_KEY_FILE', 'SIGSTORE_TSA_CERTIFICATE_FILE'].map((k) => env[k] ?? '')];
-    const cached = <T extends { ok: boolean }>(kind: string, fn: (ctx: VerifyContext) => Promise<T>): ((ctx: VerifyContext) => Promise<T>) => async (ctx) => {
-      const key = verdictKey([kind, repositoryName(ctx.ref), ctx.digest, ...basis]);
-      const hit = await cache.get<T>(key);
-      if (hit?.ok) return hit;
+    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env: options.env ?? process.env });
+    // What a verdict depends on besides the digest, computed once per run.
+    const basis = memo(() => verdictBasis(mode, config.rekorUrl, trustedRoot));
+    const cached = <T extends { ok: boolean }>(kind: string, fn: (ctx: VerifyContext) => Promise<T>, isPass: (v: unknown) => v is T): ((ctx: VerifyContext) => Promise<T>) => async (ctx) => {
+      // Trust material that cannot be read is no reason to trust a cached pass: verify as if cold.
+      const parts = await basis().catch(() => undefined);
+      if (!parts) return fn(ctx);
+      const key = verdictKey([kind, repositoryName(ctx.ref), ctx.digest, ...parts]);
+      const hit = await cache.get(key, isPass);
+      if (hit) return hit;
       const verdict = await fn(ctx);
       if (verdict.ok) await cache.put(key, verdict);
       return verdict;
     };
     const imageInfo = async (ref: ImageReference, digest: string): Promise<ImageInfo> => {
       const key = verdictKey(['image-info', VERSION, repositoryName(ref), digest]);
-      const hit = await cache.get<ImageInfo & { cached: true }>(key);
-      if (hit?.cached) return hit;
+      const hit = await cache.get(key, isCachedImageInfo);
+      if (hit) return hit;
       const info = await fetchImageInfo(sourceFor, ref, digest, log);
       // Only complete answers: a config that could not be fetched is tried again next run.
       if (info.config) await cache.put(key, { ...info, cached: true });
       return info;
     };
-    const verifySignatures = once(cached('signatures', verifyImageSignatures));
-    const verifyAttestations = once(cached('attestations', verifyImageAttestations));
-    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env: options.env ?? process.env });
+    const verifySignatures = once(cached('signatures', verifyImageSignatures, isSignaturePass));
+    const verifyAttestations = once(cached('attestations', verifyImageAttestations, isAttestationPass));
     async function* arrivals(): AsyncGenerator<Ordered> {
       for await (const list of inCompletionOrder(expansions)) yield* list;
     }

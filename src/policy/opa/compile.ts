@@ -126,7 +126,7 @@ function explainBuildError(stderr: string): InputError {
   return new InputError('POLICY_COMPILE', `policy compilation error:\n${stderr.trim()}`, { value: 'rego' });
 }
 
-export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string; cacheDir: string }): Promise<CompiledPolicy> {
+export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string; cacheDir: string; signal?: AbortSignal }): Promise<CompiledPolicy> {
   const modules = files.filter((f) => f.path.endsWith('.rego') && !f.path.endsWith('_test.rego'));
   const entrypoints = entrypointsOf(modules);
   const opa = await findOpa(opts.opaPath);
@@ -163,8 +163,10 @@ export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string;
     try {
       await run(opa, ['build', '-t', 'wasm', '--capabilities', join(work, 'caps.json'), ...built.flatMap((e) => ['-e', e]), '-o', out, src], {
         maxBuffer: 64 * 1024 * 1024,
+        ...(opts.signal ? { signal: opts.signal } : {}),
       });
     } catch (err) {
+      if (opts.signal?.aborted) throw opts.signal.reason;
       const e = err as { stderr?: string; stdout?: string };
       throw explainBuildError(original(`${e.stderr ?? ''}${e.stdout ?? ''}`.trim() || errorMessage(err)));
     }

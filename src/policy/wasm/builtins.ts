@@ -2,7 +2,9 @@
 // (src/policy/builtins/*, each citing the OPA/Go source it follows). As in OPA's non-strict mode, a
 // builtin that cannot answer is undefined, never an exception (a throw would abort the whole
 // entrypoint). Results go back to the module as exact JSON text (see encodeExactJson), so integers
-// above 2^53, nanosecond times above all, keep every digit.
+// above 2^53, nanosecond times above all, keep every digit. The one exception to "never throw" is a
+// regular expression vouch cannot run with Go's results: answering anything (even undefined) could
+// turn into a pass, so evaluation stops.
 import { jsonPatch } from '../builtins/json-patch.ts';
 import { jsonSchemaBuiltins } from '../builtins/json-schema.ts';
 import { purlBuiltins } from '../builtins/purl.ts';
@@ -11,6 +13,7 @@ import { stringsBuiltins } from '../builtins/strings.ts';
 import { nowNs, timeBuiltins } from '../builtins/time.ts';
 import { encodeExactJson } from '../builtins/value.ts';
 import { parseCertificates } from '../builtins/x509.ts';
+import { Re2UnsupportedError, compileRe2 } from '../../util/re2.ts';
 import { goSprintf } from './sprintf.ts';
 
 export type Builtin = (...args: unknown[]) => unknown;
@@ -29,26 +32,15 @@ function safe(fn: Builtin): Builtin {
   return (...args) => {
     try {
       return toModule(fn(...args));
-    } catch {
+    } catch (err) {
+      if (err instanceof Re2UnsupportedError) throw err;
       return undefined;
     }
   };
 }
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
-const isNum = (v: unknown): v is number => typeof v === 'number';
 
-/** RE2 prefix flags `(?i)` → JS flags; `(?P<name>` → `(?<name>`. */
-function goRegExp(pattern: string, global = false): RegExp {
-  let source = pattern.replace(/\(\?P</g, '(?<');
-  let flags = global ? 'gu' : 'u';
-  const m = /^\(\?([ims]+)\)/.exec(source);
-  if (m) {
-    source = source.slice(m[0].length);
-    flags += m[1];
-  }
-  return new RegExp(source, flags);
-}
 
 /** The host builtins, for one evaluation clock (`time.now_ns` is constant within a run, as in OPA). */
 export function hostBuiltins(now: Date): Record<string, Builtin> {
@@ -66,13 +58,16 @@ export function hostBuiltins(now: Date): Record<string, Builtin> {
     'object.keys': (o) => (o !== null && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o) : undefined),
     'strings.any_prefix_match': stringsBuiltins.anyPrefixMatch,
     'strings.any_suffix_match': stringsBuiltins.anySuffixMatch,
-    'regex.replace': (s, pattern, value) =>
-      isStr(s) && isStr(pattern) && isStr(value) ? s.replace(goRegExp(pattern, true), value.replace(/\$\{?(\d+)\}?/g, '$$$1')) : undefined,
+    // Go's regexp (RE2) semantics, in linear time: patterns come from policy data.
+    'regex.replace': (s, pattern, value) => (isStr(s) && isStr(pattern) && isStr(value) ? compileRe2(pattern).replaceAll(s, value) : undefined),
     'regex.find_n': (pattern, value, n) => {
-      if (!isStr(pattern) || !isStr(value) || !isNum(n)) return undefined;
-      const all = [...value.matchAll(goRegExp(pattern, true))].map((m) => m[0]);
-      return n < 0 ? all : all.slice(0, n);
+      if (!isStr(pattern) || !isStr(value) || !Number.isInteger(n)) return undefined;
+      const subject = value.toWellFormed();
+      return compileRe2(pattern)
+        .findAll(subject, n as number)
+        .map((m) => subject.slice(m.start, m.end));
     },
+    'regex.split': (pattern, value) => (isStr(pattern) && isStr(value) ? compileRe2(pattern).split(value, -1) : undefined),
     'semver.is_valid': semverBuiltins.isValid,
     'semver.compare': semverBuiltins.compare,
     'json.patch': jsonPatch,

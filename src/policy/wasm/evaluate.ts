@@ -2,8 +2,9 @@
 // source, data set once, each entrypoint queried per input (conftest semantics).
 import { loadPolicy, type LoadedPolicy as SdkPolicy } from '@open-policy-agent/opa-wasm';
 // The SDK dispatches a builtin to its own JS table before custom builtins, so a custom `sprintf`
-// (needed for Go's %q and %v) would never be called. The table is a shared CommonJS object: taking
-// the SDK's `sprintf` out of it (once, at load) lets ours answer. A relative import reaches the very
+// (needed for Go's %q and %v) or `regex.split` (the SDK's is a backtracking JavaScript RegExp, not
+// RE2) would never be called. The table is a shared CommonJS object: taking the SDK's entries out of
+// it (once, at load) lets ours answer. A relative import reaches the very
 // module instance the SDK uses, both from source and in the esbuild bundle (same resolved file).
 // @ts-expect-error -- an untyped CommonJS file inside the SDK
 import sdkBuiltinTable from '../../../node_modules/@open-policy-agent/opa-wasm/src/builtins/index.js';
@@ -14,14 +15,28 @@ import { hostBuiltins } from './builtins.ts';
 import { patchJsonIsValid } from './patch-json-is-valid.ts';
 
 const sdkBuiltins = sdkBuiltinTable as Record<string, unknown>;
-Reflect.deleteProperty(sdkBuiltins, 'sprintf');
+for (const name of ['sprintf', 'regex.split']) Reflect.deleteProperty(sdkBuiltins, name);
 
-/** Builtins the SDK still answers itself (JSON, regex.split, yaml.*). */
+/** Builtins the SDK still answers itself (JSON, yaml.*). */
 const SDK_PROVIDED = new Set(Object.keys(sdkBuiltins));
 
 export interface LoadedPolicy {
   evaluate(input: unknown): RawRuleOutcome[];
+  /** The same, for an input already serialised as JSON (evaluation workers receive it so). */
+  evaluateJson(json: string): RawRuleOutcome[];
   close(): void;
+}
+
+/** A compiled WebAssembly module, opaque here: threads share it through postMessage (no DOM lib types). */
+export interface WasmModule {
+  readonly wasmModule: unique symbol;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } }).WebAssembly;
+
+/** What an instance is made from: the compiled module and its entrypoints. */
+export interface PolicyProgram {
+  module: WasmModule;
+  entrypoints: string[];
 }
 
 /** The builtins a module needs, read through its own ABI (the SDK does not expose them). */
@@ -49,19 +64,28 @@ function prefixless(rule: string): string {
   return rule.replace(/^(deny|violation|warn)_?/, '');
 }
 
+/** Compiles the module once; instances (one per evaluation worker) are made from it. */
+export async function policyProgram(compiled: CompiledPolicy): Promise<PolicyProgram> {
+  return { module: await wasmApi.compile(patchJsonIsValid(Uint8Array.from(compiled.wasm))), entrypoints: compiled.entrypoints };
+}
+
 export async function loadCompiledPolicy(compiled: CompiledPolicy, data: Record<string, unknown>, opts: { now?: Date } = {}): Promise<LoadedPolicy> {
+  return instantiatePolicy(await policyProgram(compiled), data, opts);
+}
+
+export async function instantiatePolicy(program: PolicyProgram, data: Record<string, unknown>, opts: { now?: Date } = {}): Promise<LoadedPolicy> {
   const builtins = hostBuiltins(opts.now ?? new Date());
   // Pre-sized memory: the first evaluation of a large input does not grow page by page.
-  const policy = await loadPolicy(patchJsonIsValid(Uint8Array.from(compiled.wasm)), { initial: 160 }, builtins);
+  const policy = await loadPolicy(program.module, { initial: 160 }, builtins);
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
   if (missing.length > 0) {
     throw new InputError('WASM_BUILTIN_MISSING', `the policy uses builtins vouch does not provide: ${missing.join(', ')}`, { value: missing });
   }
   policy.setData(data);
-  const ruleEntrypoints = compiled.entrypoints.filter((e) => e !== AGGREGATE_ENTRYPOINT);
+  const ruleEntrypoints = program.entrypoints.filter((e) => e !== AGGREGATE_ENTRYPOINT);
   const entrypoints = ruleEntrypoints.filter((e) => !e.endsWith('/exception'));
   const exceptions = new Set(ruleEntrypoints.filter((e) => e.endsWith('/exception')).map((e) => e.slice(0, -'/exception'.length)));
-  const aggregated = compiled.entrypoints.includes(AGGREGATE_ENTRYPOINT);
+  const aggregated = program.entrypoints.includes(AGGREGATE_ENTRYPOINT);
 
   /** One entrypoint's value, named in the error when its evaluation fails. */
   const evaluateOne = (json: ArrayBuffer, entry: string): unknown => {
@@ -84,35 +108,37 @@ export async function loadCompiledPolicy(compiled: CompiledPolicy, data: Record<
     }
     return (entry) => evaluateOne(json, entry);
   };
-  return {
-    evaluate(input) {
-      // Serialised once for every rule: the input holds the whole snapshot, so it grows with the
-      // number of components (the SDK takes an ArrayBuffer as ready-made JSON).
-      const encoded = new TextEncoder().encode(JSON.stringify(input));
-      const valueOf = evaluateAll(encoded.buffer.slice(encoded.byteOffset, encoded.byteOffset + encoded.byteLength));
-      const outcomes: RawRuleOutcome[] = [];
-      for (const entry of entrypoints) {
-        const slash = entry.lastIndexOf('/');
-        const namespace = entry.slice(0, slash).replace(/\//g, '.');
-        const rule = entry.slice(slash + 1);
-        const value = valueOf(entry);
-        let excepted = false;
-        const pkg = entry.slice(0, slash);
-        if (exceptions.has(pkg)) {
-          const ex = valueOf(`${pkg}/exception`);
-          excepted = Array.isArray(ex) && ex.some((e) => Array.isArray(e) && e.includes(prefixless(rule)));
-        }
-        const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
-        outcomes.push({
-          namespace,
-          rule,
-          kind: /^warn/.test(rule) ? 'warn' : 'deny',
-          results: list.map((v) => toRawResult(v, `${namespace}.${rule}`)),
-          excepted,
-        });
+  const evaluateJson = (json: string): RawRuleOutcome[] => {
+    // Serialised once for every rule: the input holds the whole snapshot, so it grows with the
+    // number of components (the SDK takes an ArrayBuffer as ready-made JSON).
+    const encoded = new TextEncoder().encode(json);
+    const valueOf = evaluateAll(encoded.buffer.slice(encoded.byteOffset, encoded.byteOffset + encoded.byteLength));
+    const outcomes: RawRuleOutcome[] = [];
+    for (const entry of entrypoints) {
+      const slash = entry.lastIndexOf('/');
+      const namespace = entry.slice(0, slash).replace(/\//g, '.');
+      const rule = entry.slice(slash + 1);
+      const value = valueOf(entry);
+      let excepted = false;
+      const pkg = entry.slice(0, slash);
+      if (exceptions.has(pkg)) {
+        const ex = valueOf(`${pkg}/exception`);
+        excepted = Array.isArray(ex) && ex.some((e) => Array.isArray(e) && e.includes(prefixless(rule)));
       }
-      return outcomes;
-    },
+      const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+      outcomes.push({
+        namespace,
+        rule,
+        kind: /^warn/.test(rule) ? 'warn' : 'deny',
+        results: list.map((v) => toRawResult(v, `${namespace}.${rule}`)),
+        excepted,
+      });
+    }
+    return outcomes;
+  };
+  return {
+    evaluate: (input) => evaluateJson(JSON.stringify(input)),
+    evaluateJson,
     close() {
       // The instance is garbage-collected with its memory; nothing to release explicitly.
     },

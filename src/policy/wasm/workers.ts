@@ -1,0 +1,117 @@
+// A small pool of evaluation workers (worker.ts): every worker holds an instance of every policy
+// source, made from modules compiled once here; each component's input is serialised once and
+// evaluated by whichever worker is free. Evaluation never blocks this thread, so timers fire while
+// a policy runs, and close() (or the abort signal) stops a runaway evaluation by terminating its
+// thread. I/O stays here: a later host builtin that needs the registry answers from this thread.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { EnvironmentError, ExitCode, InputError, VouchError } from '../../errors.ts';
+import type { RawRuleOutcome } from '../types.ts';
+import { EVALUATION_WORKER, evaluationWorkerUrl, type FromWorker, type SourceProgram, type ToWorker, type TransferredError } from './worker.ts';
+
+export interface EvaluationPool {
+  /** Instantiates every source in every worker; resolves when all are ready. */
+  load(sources: SourceProgram[], now: Date): Promise<void>;
+  /** Every source's raw outcomes for one input, in source order. */
+  evaluate(input: unknown): Promise<RawRuleOutcome[][]>;
+  /** Terminates the workers; pending evaluations reject. */
+  close(): Promise<void>;
+}
+
+/** Workers for `requested` concurrent components: never more than the machine's cores. */
+export function evaluationPoolSize(requested: number): number {
+  return Math.max(1, Math.min(requested, availableParallelism()));
+}
+
+function revive(e: TransferredError): VouchError {
+  if (e.exitCode === ExitCode.BadInput) return new InputError(e.code, e.message);
+  if (e.exitCode === ExitCode.Environment) return new EnvironmentError(e.code, e.message);
+  return new VouchError(e.code, e.message, { exitCode: e.exitCode });
+}
+
+interface Job {
+  id: number;
+  input: string;
+  resolve(outcomes: RawRuleOutcome[][]): void;
+  reject(err: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  job?: Job;
+}
+
+export function startEvaluationPool(size: number, signal?: AbortSignal): EvaluationPool {
+  const slots: Slot[] = [];
+  const queue: Job[] = [];
+  let nextId = 0;
+  let failure: unknown;
+  let loading: { pending: number; resolve(): void; reject(err: unknown): void } | undefined;
+
+  const fail = (err: unknown): void => {
+    failure ??= err;
+    loading?.reject(failure);
+    for (const job of [...queue.splice(0), ...slots.flatMap((s) => (s.job ? [s.job] : []))]) job.reject(failure);
+    for (const s of slots) {
+      s.job = undefined;
+      void s.worker.terminate();
+    }
+  };
+  const dispatch = (): void => {
+    for (const slot of slots) {
+      if (slot.job || queue.length === 0 || failure !== undefined) continue;
+      slot.job = queue.shift()!;
+      slot.worker.postMessage({ kind: 'evaluate', id: slot.job.id, input: slot.job.input } satisfies ToWorker);
+    }
+  };
+  for (let i = 0; i < size; i++) {
+    const worker = new Worker(evaluationWorkerUrl(), { workerData: { vouchWorker: EVALUATION_WORKER } });
+    const slot: Slot = { worker };
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.kind === 'loaded') {
+        if (loading && --loading.pending === 0) loading.resolve();
+        return;
+      }
+      if (msg.kind === 'failed' && msg.id === undefined) return fail(revive(msg.error));
+      const job = slot.job;
+      slot.job = undefined;
+      if (job && job.id === msg.id) {
+        if (msg.kind === 'outcomes') job.resolve(msg.outcomes);
+        else job.reject(revive(msg.error));
+      }
+      dispatch();
+    });
+    // A worker that dies (out of memory, a bug) fails the run: never a verdict without evaluation.
+    worker.on('error', (err) => fail(new EnvironmentError('POLICY_WORKER_FAILED', `a policy evaluation worker failed: ${err.message}`)));
+    worker.on('exit', (code) => {
+      if (failure === undefined) fail(new EnvironmentError('POLICY_WORKER_FAILED', `a policy evaluation worker exited (code ${code})`));
+    });
+    slots.push(slot);
+  }
+  const onAbort = (): void => fail(signal?.reason ?? new VouchError('ABORTED', 'policy evaluation was aborted'));
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  return {
+    load(sources, now) {
+      if (failure !== undefined) return Promise.reject(failure);
+      return new Promise<void>((resolve, reject) => {
+        loading = { pending: slots.length, resolve, reject };
+        for (const s of slots) s.worker.postMessage({ kind: 'load', sources, nowMs: now.getTime() } satisfies ToWorker);
+      });
+    },
+    evaluate(input) {
+      if (failure !== undefined) return Promise.reject(failure);
+      return new Promise<RawRuleOutcome[][]>((resolve, reject) => {
+        queue.push({ id: nextId++, input: JSON.stringify(input), resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      signal?.removeEventListener('abort', onAbort);
+      failure ??= new VouchError('POLICY_CLOSED', 'the policy evaluator was closed');
+      fail(failure);
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}
