@@ -1174,7 +1174,7 @@ var require_util = __commonJS({
     function isHttpOrHttpsPrefixed(value) {
       return value != null && value[0] === "h" && value[1] === "t" && value[2] === "t" && value[3] === "p" && (value[4] === ":" || value[4] === "s" && value[5] === ":");
     }
-    function parseURL(url) {
+    function parseURL2(url) {
       if (typeof url === "string") {
         url = new URL(url);
         if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
@@ -1221,7 +1221,7 @@ var require_util = __commonJS({
       return url;
     }
     function parseOrigin(url) {
-      url = parseURL(url);
+      url = parseURL2(url);
       if (url.pathname !== "/" || url.search || url.hash) {
         throw new InvalidArgumentError("invalid url");
       }
@@ -1556,7 +1556,7 @@ var require_util = __commonJS({
       isUSVString,
       isBlobLike,
       parseOrigin,
-      parseURL,
+      parseURL: parseURL2,
       getServerName,
       isStream,
       isIterable,
@@ -2875,12 +2875,12 @@ var require_constants2 = __commonJS({
       ERROR2[ERROR2["PAUSED_H2_UPGRADE"] = 23] = "PAUSED_H2_UPGRADE";
       ERROR2[ERROR2["USER"] = 24] = "USER";
     })(ERROR = exports.ERROR || (exports.ERROR = {}));
-    var TYPE;
-    (function(TYPE2) {
-      TYPE2[TYPE2["BOTH"] = 0] = "BOTH";
-      TYPE2[TYPE2["REQUEST"] = 1] = "REQUEST";
-      TYPE2[TYPE2["RESPONSE"] = 2] = "RESPONSE";
-    })(TYPE = exports.TYPE || (exports.TYPE = {}));
+    var TYPE2;
+    (function(TYPE3) {
+      TYPE3[TYPE3["BOTH"] = 0] = "BOTH";
+      TYPE3[TYPE3["REQUEST"] = 1] = "REQUEST";
+      TYPE3[TYPE3["RESPONSE"] = 2] = "RESPONSE";
+    })(TYPE2 = exports.TYPE || (exports.TYPE = {}));
     var FLAGS3;
     (function(FLAGS4) {
       FLAGS4[FLAGS4["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
@@ -5632,7 +5632,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape3 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5640,14 +5640,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5988,7 +5988,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6415,7 +6415,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -15890,8 +15890,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache2 = this.#relevantRequestResponseList;
-        const backupCache = [...cache2];
+        const cache3 = this.#relevantRequestResponseList;
+        const backupCache = [...cache3];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15918,9 +15918,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache2.indexOf(requestResponse);
+                const idx = cache3.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache2.splice(idx, 1);
+                cache3.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15950,11 +15950,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache2.indexOf(requestResponse);
+                const idx = cache3.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache2.splice(idx, 1);
+                cache3.splice(idx, 1);
               }
-              cache2.push([operation.request, operation.response]);
+              cache3.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -16128,13 +16128,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache2 = new Cache(kConstruct, cacheList);
-            return await cache2.match(request, options);
+            const cache3 = new Cache(kConstruct, cacheList);
+            return await cache3.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache2 = new Cache(kConstruct, cacheList);
-            const response = await cache2.match(request, options);
+            const cache3 = new Cache(kConstruct, cacheList);
+            const response = await cache3.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16164,12 +16164,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache3 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache3);
+          const cache4 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache4);
         }
-        const cache2 = [];
-        this.#caches.set(cacheName, cache2);
-        return new Cache(kConstruct, cache2);
+        const cache3 = [];
+        this.#caches.set(cacheName, cache3);
+        return new Cache(kConstruct, cache3);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -19576,8 +19576,8 @@ var init_summary = __esm({
        * @returns {Summary} summary instance
        */
       addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
+        const { width, height: height2 } = options || {};
+        const attrs = Object.assign(Object.assign({}, width && { width }), height2 && { height: height2 });
         const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
         return this.addRaw(element).addEOL();
       }
@@ -20061,71 +20061,71 @@ function isDecCode(c) {
 }
 function resolveYamlInteger(data) {
   if (data === null) return false;
-  var max = data.length, index = 0, hasDigits = false, ch;
+  var max = data.length, index = 0, hasDigits = false, ch2;
   if (!max) return false;
-  ch = data[index];
-  if (ch === "-" || ch === "+") {
-    ch = data[++index];
+  ch2 = data[index];
+  if (ch2 === "-" || ch2 === "+") {
+    ch2 = data[++index];
   }
-  if (ch === "0") {
+  if (ch2 === "0") {
     if (index + 1 === max) return true;
-    ch = data[++index];
-    if (ch === "b") {
+    ch2 = data[++index];
+    if (ch2 === "b") {
       index++;
       for (; index < max; index++) {
-        ch = data[index];
-        if (ch === "_") continue;
-        if (ch !== "0" && ch !== "1") return false;
+        ch2 = data[index];
+        if (ch2 === "_") continue;
+        if (ch2 !== "0" && ch2 !== "1") return false;
         hasDigits = true;
       }
-      return hasDigits && ch !== "_";
+      return hasDigits && ch2 !== "_";
     }
-    if (ch === "x") {
+    if (ch2 === "x") {
       index++;
       for (; index < max; index++) {
-        ch = data[index];
-        if (ch === "_") continue;
+        ch2 = data[index];
+        if (ch2 === "_") continue;
         if (!isHexCode(data.charCodeAt(index))) return false;
         hasDigits = true;
       }
-      return hasDigits && ch !== "_";
+      return hasDigits && ch2 !== "_";
     }
-    if (ch === "o") {
+    if (ch2 === "o") {
       index++;
       for (; index < max; index++) {
-        ch = data[index];
-        if (ch === "_") continue;
+        ch2 = data[index];
+        if (ch2 === "_") continue;
         if (!isOctCode(data.charCodeAt(index))) return false;
         hasDigits = true;
       }
-      return hasDigits && ch !== "_";
+      return hasDigits && ch2 !== "_";
     }
   }
-  if (ch === "_") return false;
+  if (ch2 === "_") return false;
   for (; index < max; index++) {
-    ch = data[index];
-    if (ch === "_") continue;
+    ch2 = data[index];
+    if (ch2 === "_") continue;
     if (!isDecCode(data.charCodeAt(index))) {
       return false;
     }
     hasDigits = true;
   }
-  if (!hasDigits || ch === "_") return false;
+  if (!hasDigits || ch2 === "_") return false;
   return true;
 }
 function constructYamlInteger(data) {
-  var value = data, sign2 = 1, ch;
+  var value = data, sign2 = 1, ch2;
   if (value.indexOf("_") !== -1) {
     value = value.replace(/_/g, "");
   }
-  ch = value[0];
-  if (ch === "-" || ch === "+") {
-    if (ch === "-") sign2 = -1;
+  ch2 = value[0];
+  if (ch2 === "-" || ch2 === "+") {
+    if (ch2 === "-") sign2 = -1;
     value = value.slice(1);
-    ch = value[0];
+    ch2 = value[0];
   }
   if (value === "0") return 0;
-  if (ch === "0") {
+  if (ch2 === "0") {
     if (value[1] === "b") return sign2 * parseInt(value.slice(2), 2);
     if (value[1] === "x") return sign2 * parseInt(value.slice(2), 16);
     if (value[1] === "o") return sign2 * parseInt(value.slice(2), 8);
@@ -20543,11 +20543,11 @@ function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valu
   return _result;
 }
 function readLineBreak(state) {
-  var ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch === 10) {
+  var ch2;
+  ch2 = state.input.charCodeAt(state.position);
+  if (ch2 === 10) {
     state.position++;
-  } else if (ch === 13) {
+  } else if (ch2 === 13) {
     state.position++;
     if (state.input.charCodeAt(state.position) === 10) {
       state.position++;
@@ -20560,27 +20560,27 @@ function readLineBreak(state) {
   state.firstTabInLine = -1;
 }
 function skipSeparationSpace(state, allowComments, checkIndent) {
-  var lineBreaks = 0, ch = state.input.charCodeAt(state.position);
-  while (ch !== 0) {
-    while (is_WHITE_SPACE(ch)) {
-      if (ch === 9 && state.firstTabInLine === -1) {
+  var lineBreaks = 0, ch2 = state.input.charCodeAt(state.position);
+  while (ch2 !== 0) {
+    while (is_WHITE_SPACE(ch2)) {
+      if (ch2 === 9 && state.firstTabInLine === -1) {
         state.firstTabInLine = state.position;
       }
-      ch = state.input.charCodeAt(++state.position);
+      ch2 = state.input.charCodeAt(++state.position);
     }
-    if (allowComments && ch === 35) {
+    if (allowComments && ch2 === 35) {
       do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (ch !== 10 && ch !== 13 && ch !== 0);
+        ch2 = state.input.charCodeAt(++state.position);
+      } while (ch2 !== 10 && ch2 !== 13 && ch2 !== 0);
     }
-    if (is_EOL(ch)) {
+    if (is_EOL(ch2)) {
       readLineBreak(state);
-      ch = state.input.charCodeAt(state.position);
+      ch2 = state.input.charCodeAt(state.position);
       lineBreaks++;
       state.lineIndent = 0;
-      while (ch === 32) {
+      while (ch2 === 32) {
         state.lineIndent++;
-        ch = state.input.charCodeAt(++state.position);
+        ch2 = state.input.charCodeAt(++state.position);
       }
     } else {
       break;
@@ -20592,12 +20592,12 @@ function skipSeparationSpace(state, allowComments, checkIndent) {
   return lineBreaks;
 }
 function testDocumentSeparator(state) {
-  var _position = state.position, ch;
-  ch = state.input.charCodeAt(_position);
-  if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+  var _position = state.position, ch2;
+  ch2 = state.input.charCodeAt(_position);
+  if ((ch2 === 45 || ch2 === 46) && ch2 === state.input.charCodeAt(_position + 1) && ch2 === state.input.charCodeAt(_position + 2)) {
     _position += 3;
-    ch = state.input.charCodeAt(_position);
-    if (ch === 0 || is_WS_OR_EOL(ch)) {
+    ch2 = state.input.charCodeAt(_position);
+    if (ch2 === 0 || is_WS_OR_EOL(ch2)) {
       return true;
     }
   }
@@ -20611,12 +20611,12 @@ function writeFoldedLines(state, count) {
   }
 }
 function readPlainScalar(state, nodeIndent, withinFlowCollection) {
-  var preceding, following, captureStart, captureEnd, hasPendingContent, _line, _lineStart, _lineIndent, _kind = state.kind, _result = state.result, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (is_WS_OR_EOL(ch) || is_FLOW_INDICATOR(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+  var preceding, following, captureStart, captureEnd, hasPendingContent, _line, _lineStart, _lineIndent, _kind = state.kind, _result = state.result, ch2;
+  ch2 = state.input.charCodeAt(state.position);
+  if (is_WS_OR_EOL(ch2) || is_FLOW_INDICATOR(ch2) || ch2 === 35 || ch2 === 38 || ch2 === 42 || ch2 === 33 || ch2 === 124 || ch2 === 62 || ch2 === 39 || ch2 === 34 || ch2 === 37 || ch2 === 64 || ch2 === 96) {
     return false;
   }
-  if (ch === 63 || ch === 45) {
+  if (ch2 === 63 || ch2 === 45) {
     following = state.input.charCodeAt(state.position + 1);
     if (is_WS_OR_EOL(following) || withinFlowCollection && is_FLOW_INDICATOR(following)) {
       return false;
@@ -20626,27 +20626,27 @@ function readPlainScalar(state, nodeIndent, withinFlowCollection) {
   state.result = "";
   captureStart = captureEnd = state.position;
   hasPendingContent = false;
-  while (ch !== 0) {
-    if (ch === 58) {
+  while (ch2 !== 0) {
+    if (ch2 === 58) {
       following = state.input.charCodeAt(state.position + 1);
       if (is_WS_OR_EOL(following) || withinFlowCollection && is_FLOW_INDICATOR(following)) {
         break;
       }
-    } else if (ch === 35) {
+    } else if (ch2 === 35) {
       preceding = state.input.charCodeAt(state.position - 1);
       if (is_WS_OR_EOL(preceding)) {
         break;
       }
-    } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && is_FLOW_INDICATOR(ch)) {
+    } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && is_FLOW_INDICATOR(ch2)) {
       break;
-    } else if (is_EOL(ch)) {
+    } else if (is_EOL(ch2)) {
       _line = state.line;
       _lineStart = state.lineStart;
       _lineIndent = state.lineIndent;
       skipSeparationSpace(state, false, -1);
       if (state.lineIndent >= nodeIndent) {
         hasPendingContent = true;
-        ch = state.input.charCodeAt(state.position);
+        ch2 = state.input.charCodeAt(state.position);
         continue;
       } else {
         state.position = captureEnd;
@@ -20662,10 +20662,10 @@ function readPlainScalar(state, nodeIndent, withinFlowCollection) {
       captureStart = captureEnd = state.position;
       hasPendingContent = false;
     }
-    if (!is_WHITE_SPACE(ch)) {
+    if (!is_WHITE_SPACE(ch2)) {
       captureEnd = state.position + 1;
     }
-    ch = state.input.charCodeAt(++state.position);
+    ch2 = state.input.charCodeAt(++state.position);
   }
   captureSegment(state, captureStart, captureEnd, false);
   if (state.result) {
@@ -20676,27 +20676,27 @@ function readPlainScalar(state, nodeIndent, withinFlowCollection) {
   return false;
 }
 function readSingleQuotedScalar(state, nodeIndent) {
-  var ch, captureStart, captureEnd;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 39) {
+  var ch2, captureStart, captureEnd;
+  ch2 = state.input.charCodeAt(state.position);
+  if (ch2 !== 39) {
     return false;
   }
   state.kind = "scalar";
   state.result = "";
   state.position++;
   captureStart = captureEnd = state.position;
-  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-    if (ch === 39) {
+  while ((ch2 = state.input.charCodeAt(state.position)) !== 0) {
+    if (ch2 === 39) {
       captureSegment(state, captureStart, state.position, true);
-      ch = state.input.charCodeAt(++state.position);
-      if (ch === 39) {
+      ch2 = state.input.charCodeAt(++state.position);
+      if (ch2 === 39) {
         captureStart = state.position;
         state.position++;
         captureEnd = state.position;
       } else {
         return true;
       }
-    } else if (is_EOL(ch)) {
+    } else if (is_EOL(ch2)) {
       captureSegment(state, captureStart, captureEnd, true);
       writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
       captureStart = captureEnd = state.position;
@@ -20710,34 +20710,34 @@ function readSingleQuotedScalar(state, nodeIndent) {
   throwError(state, "unexpected end of the stream within a single quoted scalar");
 }
 function readDoubleQuotedScalar(state, nodeIndent) {
-  var captureStart, captureEnd, hexLength, hexResult, tmp, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 34) {
+  var captureStart, captureEnd, hexLength, hexResult, tmp, ch2;
+  ch2 = state.input.charCodeAt(state.position);
+  if (ch2 !== 34) {
     return false;
   }
   state.kind = "scalar";
   state.result = "";
   state.position++;
   captureStart = captureEnd = state.position;
-  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-    if (ch === 34) {
+  while ((ch2 = state.input.charCodeAt(state.position)) !== 0) {
+    if (ch2 === 34) {
       captureSegment(state, captureStart, state.position, true);
       state.position++;
       return true;
-    } else if (ch === 92) {
+    } else if (ch2 === 92) {
       captureSegment(state, captureStart, state.position, true);
-      ch = state.input.charCodeAt(++state.position);
-      if (is_EOL(ch)) {
+      ch2 = state.input.charCodeAt(++state.position);
+      if (is_EOL(ch2)) {
         skipSeparationSpace(state, false, nodeIndent);
-      } else if (ch < 256 && simpleEscapeCheck[ch]) {
-        state.result += simpleEscapeMap[ch];
+      } else if (ch2 < 256 && simpleEscapeCheck[ch2]) {
+        state.result += simpleEscapeMap[ch2];
         state.position++;
-      } else if ((tmp = escapedHexLen(ch)) > 0) {
+      } else if ((tmp = escapedHexLen(ch2)) > 0) {
         hexLength = tmp;
         hexResult = 0;
         for (; hexLength > 0; hexLength--) {
-          ch = state.input.charCodeAt(++state.position);
-          if ((tmp = fromHexCode(ch)) >= 0) {
+          ch2 = state.input.charCodeAt(++state.position);
+          if ((tmp = fromHexCode(ch2)) >= 0) {
             hexResult = (hexResult << 4) + tmp;
           } else {
             throwError(state, "expected hexadecimal character");
@@ -20749,7 +20749,7 @@ function readDoubleQuotedScalar(state, nodeIndent) {
         throwError(state, "unknown escape sequence");
       }
       captureStart = captureEnd = state.position;
-    } else if (is_EOL(ch)) {
+    } else if (is_EOL(ch2)) {
       captureSegment(state, captureStart, captureEnd, true);
       writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
       captureStart = captureEnd = state.position;
@@ -20763,13 +20763,13 @@ function readDoubleQuotedScalar(state, nodeIndent) {
   throwError(state, "unexpected end of the stream within a double quoted scalar");
 }
 function readFlowCollection(state, nodeIndent) {
-  var readNext = true, _line, _lineStart, _pos, _tag = state.tag, _result, _anchor = state.anchor, following, terminator, isPair, isExplicitPair, isMapping, overridableKeys = /* @__PURE__ */ Object.create(null), keyNode, keyTag, valueNode, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch === 91) {
+  var readNext = true, _line, _lineStart, _pos, _tag = state.tag, _result, _anchor = state.anchor, following, terminator, isPair, isExplicitPair, isMapping, overridableKeys = /* @__PURE__ */ Object.create(null), keyNode, keyTag, valueNode, ch2;
+  ch2 = state.input.charCodeAt(state.position);
+  if (ch2 === 91) {
     terminator = 93;
     isMapping = false;
     _result = [];
-  } else if (ch === 123) {
+  } else if (ch2 === 123) {
     terminator = 125;
     isMapping = true;
     _result = {};
@@ -20779,11 +20779,11 @@ function readFlowCollection(state, nodeIndent) {
   if (state.anchor !== null) {
     state.anchorMap[state.anchor] = _result;
   }
-  ch = state.input.charCodeAt(++state.position);
-  while (ch !== 0) {
+  ch2 = state.input.charCodeAt(++state.position);
+  while (ch2 !== 0) {
     skipSeparationSpace(state, true, nodeIndent);
-    ch = state.input.charCodeAt(state.position);
-    if (ch === terminator) {
+    ch2 = state.input.charCodeAt(state.position);
+    if (ch2 === terminator) {
       state.position++;
       state.tag = _tag;
       state.anchor = _anchor;
@@ -20792,12 +20792,12 @@ function readFlowCollection(state, nodeIndent) {
       return true;
     } else if (!readNext) {
       throwError(state, "missed comma between flow collection entries");
-    } else if (ch === 44) {
+    } else if (ch2 === 44) {
       throwError(state, "expected the node content, but found ','");
     }
     keyTag = keyNode = valueNode = null;
     isPair = isExplicitPair = false;
-    if (ch === 63) {
+    if (ch2 === 63) {
       following = state.input.charCodeAt(state.position + 1);
       if (is_WS_OR_EOL(following)) {
         isPair = isExplicitPair = true;
@@ -20812,10 +20812,10 @@ function readFlowCollection(state, nodeIndent) {
     keyTag = state.tag;
     keyNode = state.result;
     skipSeparationSpace(state, true, nodeIndent);
-    ch = state.input.charCodeAt(state.position);
-    if ((isExplicitPair || state.line === _line) && ch === 58) {
+    ch2 = state.input.charCodeAt(state.position);
+    if ((isExplicitPair || state.line === _line) && ch2 === 58) {
       isPair = true;
-      ch = state.input.charCodeAt(++state.position);
+      ch2 = state.input.charCodeAt(++state.position);
       skipSeparationSpace(state, true, nodeIndent);
       composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
       valueNode = state.result;
@@ -20828,10 +20828,10 @@ function readFlowCollection(state, nodeIndent) {
       _result.push(keyNode);
     }
     skipSeparationSpace(state, true, nodeIndent);
-    ch = state.input.charCodeAt(state.position);
-    if (ch === 44) {
+    ch2 = state.input.charCodeAt(state.position);
+    if (ch2 === 44) {
       readNext = true;
-      ch = state.input.charCodeAt(++state.position);
+      ch2 = state.input.charCodeAt(++state.position);
     } else {
       readNext = false;
     }
@@ -20839,26 +20839,26 @@ function readFlowCollection(state, nodeIndent) {
   throwError(state, "unexpected end of the stream within a flow collection");
 }
 function readBlockScalar(state, nodeIndent) {
-  var captureStart, folding, chomping = CHOMPING_CLIP, didReadContent = false, detectedIndent = false, textIndent = nodeIndent, emptyLines = 0, atMoreIndented = false, tmp, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch === 124) {
+  var captureStart, folding, chomping = CHOMPING_CLIP, didReadContent = false, detectedIndent = false, textIndent = nodeIndent, emptyLines = 0, atMoreIndented = false, tmp, ch2;
+  ch2 = state.input.charCodeAt(state.position);
+  if (ch2 === 124) {
     folding = false;
-  } else if (ch === 62) {
+  } else if (ch2 === 62) {
     folding = true;
   } else {
     return false;
   }
   state.kind = "scalar";
   state.result = "";
-  while (ch !== 0) {
-    ch = state.input.charCodeAt(++state.position);
-    if (ch === 43 || ch === 45) {
+  while (ch2 !== 0) {
+    ch2 = state.input.charCodeAt(++state.position);
+    if (ch2 === 43 || ch2 === 45) {
       if (CHOMPING_CLIP === chomping) {
-        chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        chomping = ch2 === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
       } else {
         throwError(state, "repeat of a chomping mode identifier");
       }
-    } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+    } else if ((tmp = fromDecimalCode(ch2)) >= 0) {
       if (tmp === 0) {
         throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
       } else if (!detectedIndent) {
@@ -20871,28 +20871,28 @@ function readBlockScalar(state, nodeIndent) {
       break;
     }
   }
-  if (is_WHITE_SPACE(ch)) {
+  if (is_WHITE_SPACE(ch2)) {
     do {
-      ch = state.input.charCodeAt(++state.position);
-    } while (is_WHITE_SPACE(ch));
-    if (ch === 35) {
+      ch2 = state.input.charCodeAt(++state.position);
+    } while (is_WHITE_SPACE(ch2));
+    if (ch2 === 35) {
       do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (!is_EOL(ch) && ch !== 0);
+        ch2 = state.input.charCodeAt(++state.position);
+      } while (!is_EOL(ch2) && ch2 !== 0);
     }
   }
-  while (ch !== 0) {
+  while (ch2 !== 0) {
     readLineBreak(state);
     state.lineIndent = 0;
-    ch = state.input.charCodeAt(state.position);
-    while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+    ch2 = state.input.charCodeAt(state.position);
+    while ((!detectedIndent || state.lineIndent < textIndent) && ch2 === 32) {
       state.lineIndent++;
-      ch = state.input.charCodeAt(++state.position);
+      ch2 = state.input.charCodeAt(++state.position);
     }
     if (!detectedIndent && state.lineIndent > textIndent) {
       textIndent = state.lineIndent;
     }
-    if (is_EOL(ch)) {
+    if (is_EOL(ch2)) {
       emptyLines++;
       continue;
     }
@@ -20907,7 +20907,7 @@ function readBlockScalar(state, nodeIndent) {
       break;
     }
     if (folding) {
-      if (is_WHITE_SPACE(ch)) {
+      if (is_WHITE_SPACE(ch2)) {
         atMoreIndented = true;
         state.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
       } else if (atMoreIndented) {
@@ -20927,26 +20927,26 @@ function readBlockScalar(state, nodeIndent) {
     detectedIndent = true;
     emptyLines = 0;
     captureStart = state.position;
-    while (!is_EOL(ch) && ch !== 0) {
-      ch = state.input.charCodeAt(++state.position);
+    while (!is_EOL(ch2) && ch2 !== 0) {
+      ch2 = state.input.charCodeAt(++state.position);
     }
     captureSegment(state, captureStart, state.position, false);
   }
   return true;
 }
 function readBlockSequence(state, nodeIndent) {
-  var _line, _tag = state.tag, _anchor = state.anchor, _result = [], following, detected = false, ch;
+  var _line, _tag = state.tag, _anchor = state.anchor, _result = [], following, detected = false, ch2;
   if (state.firstTabInLine !== -1) return false;
   if (state.anchor !== null) {
     state.anchorMap[state.anchor] = _result;
   }
-  ch = state.input.charCodeAt(state.position);
-  while (ch !== 0) {
+  ch2 = state.input.charCodeAt(state.position);
+  while (ch2 !== 0) {
     if (state.firstTabInLine !== -1) {
       state.position = state.firstTabInLine;
       throwError(state, "tab characters must not be used in indentation");
     }
-    if (ch !== 45) {
+    if (ch2 !== 45) {
       break;
     }
     following = state.input.charCodeAt(state.position + 1);
@@ -20958,7 +20958,7 @@ function readBlockSequence(state, nodeIndent) {
     if (skipSeparationSpace(state, true, -1)) {
       if (state.lineIndent <= nodeIndent) {
         _result.push(null);
-        ch = state.input.charCodeAt(state.position);
+        ch2 = state.input.charCodeAt(state.position);
         continue;
       }
     }
@@ -20966,8 +20966,8 @@ function readBlockSequence(state, nodeIndent) {
     composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
     _result.push(state.result);
     skipSeparationSpace(state, true, -1);
-    ch = state.input.charCodeAt(state.position);
-    if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+    ch2 = state.input.charCodeAt(state.position);
+    if ((state.line === _line || state.lineIndent > nodeIndent) && ch2 !== 0) {
       throwError(state, "bad indentation of a sequence entry");
     } else if (state.lineIndent < nodeIndent) {
       break;
@@ -20983,21 +20983,21 @@ function readBlockSequence(state, nodeIndent) {
   return false;
 }
 function readBlockMapping(state, nodeIndent, flowIndent) {
-  var following, allowCompact, _line, _keyLine, _keyLineStart, _keyPos, _tag = state.tag, _anchor = state.anchor, _result = {}, overridableKeys = /* @__PURE__ */ Object.create(null), keyTag = null, keyNode = null, valueNode = null, atExplicitKey = false, detected = false, ch;
+  var following, allowCompact, _line, _keyLine, _keyLineStart, _keyPos, _tag = state.tag, _anchor = state.anchor, _result = {}, overridableKeys = /* @__PURE__ */ Object.create(null), keyTag = null, keyNode = null, valueNode = null, atExplicitKey = false, detected = false, ch2;
   if (state.firstTabInLine !== -1) return false;
   if (state.anchor !== null) {
     state.anchorMap[state.anchor] = _result;
   }
-  ch = state.input.charCodeAt(state.position);
-  while (ch !== 0) {
+  ch2 = state.input.charCodeAt(state.position);
+  while (ch2 !== 0) {
     if (!atExplicitKey && state.firstTabInLine !== -1) {
       state.position = state.firstTabInLine;
       throwError(state, "tab characters must not be used in indentation");
     }
     following = state.input.charCodeAt(state.position + 1);
     _line = state.line;
-    if ((ch === 63 || ch === 58) && is_WS_OR_EOL(following)) {
-      if (ch === 63) {
+    if ((ch2 === 63 || ch2 === 58) && is_WS_OR_EOL(following)) {
+      if (ch2 === 63) {
         if (atExplicitKey) {
           storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
           keyTag = keyNode = valueNode = null;
@@ -21012,7 +21012,7 @@ function readBlockMapping(state, nodeIndent, flowIndent) {
         throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
       }
       state.position += 1;
-      ch = following;
+      ch2 = following;
     } else {
       _keyLine = state.line;
       _keyLineStart = state.lineStart;
@@ -21021,13 +21021,13 @@ function readBlockMapping(state, nodeIndent, flowIndent) {
         break;
       }
       if (state.line === _line) {
-        ch = state.input.charCodeAt(state.position);
-        while (is_WHITE_SPACE(ch)) {
-          ch = state.input.charCodeAt(++state.position);
+        ch2 = state.input.charCodeAt(state.position);
+        while (is_WHITE_SPACE(ch2)) {
+          ch2 = state.input.charCodeAt(++state.position);
         }
-        if (ch === 58) {
-          ch = state.input.charCodeAt(++state.position);
-          if (!is_WS_OR_EOL(ch)) {
+        if (ch2 === 58) {
+          ch2 = state.input.charCodeAt(++state.position);
+          if (!is_WS_OR_EOL(ch2)) {
             throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
           }
           if (atExplicitKey) {
@@ -21072,9 +21072,9 @@ function readBlockMapping(state, nodeIndent, flowIndent) {
         keyTag = keyNode = valueNode = null;
       }
       skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
+      ch2 = state.input.charCodeAt(state.position);
     }
-    if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+    if ((state.line === _line || state.lineIndent > nodeIndent) && ch2 !== 0) {
       throwError(state, "bad indentation of a mapping entry");
     } else if (state.lineIndent < nodeIndent) {
       break;
@@ -21092,37 +21092,37 @@ function readBlockMapping(state, nodeIndent, flowIndent) {
   return detected;
 }
 function readTagProperty(state) {
-  var _position, isVerbatim = false, isNamed = false, tagHandle, tagName, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 33) return false;
+  var _position, isVerbatim = false, isNamed = false, tagHandle, tagName, ch2;
+  ch2 = state.input.charCodeAt(state.position);
+  if (ch2 !== 33) return false;
   if (state.tag !== null) {
     throwError(state, "duplication of a tag property");
   }
-  ch = state.input.charCodeAt(++state.position);
-  if (ch === 60) {
+  ch2 = state.input.charCodeAt(++state.position);
+  if (ch2 === 60) {
     isVerbatim = true;
-    ch = state.input.charCodeAt(++state.position);
-  } else if (ch === 33) {
+    ch2 = state.input.charCodeAt(++state.position);
+  } else if (ch2 === 33) {
     isNamed = true;
     tagHandle = "!!";
-    ch = state.input.charCodeAt(++state.position);
+    ch2 = state.input.charCodeAt(++state.position);
   } else {
     tagHandle = "!";
   }
   _position = state.position;
   if (isVerbatim) {
     do {
-      ch = state.input.charCodeAt(++state.position);
-    } while (ch !== 0 && ch !== 62);
+      ch2 = state.input.charCodeAt(++state.position);
+    } while (ch2 !== 0 && ch2 !== 62);
     if (state.position < state.length) {
       tagName = state.input.slice(_position, state.position);
-      ch = state.input.charCodeAt(++state.position);
+      ch2 = state.input.charCodeAt(++state.position);
     } else {
       throwError(state, "unexpected end of the stream within a verbatim tag");
     }
   } else {
-    while (ch !== 0 && !is_WS_OR_EOL(ch)) {
-      if (ch === 33) {
+    while (ch2 !== 0 && !is_WS_OR_EOL(ch2)) {
+      if (ch2 === 33) {
         if (!isNamed) {
           tagHandle = state.input.slice(_position - 1, state.position + 1);
           if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
@@ -21134,7 +21134,7 @@ function readTagProperty(state) {
           throwError(state, "tag suffix cannot contain exclamation marks");
         }
       }
-      ch = state.input.charCodeAt(++state.position);
+      ch2 = state.input.charCodeAt(++state.position);
     }
     tagName = state.input.slice(_position, state.position);
     if (PATTERN_FLOW_INDICATORS.test(tagName)) {
@@ -21163,16 +21163,16 @@ function readTagProperty(state) {
   return true;
 }
 function readAnchorProperty(state) {
-  var _position, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 38) return false;
+  var _position, ch2;
+  ch2 = state.input.charCodeAt(state.position);
+  if (ch2 !== 38) return false;
   if (state.anchor !== null) {
     throwError(state, "duplication of an anchor property");
   }
-  ch = state.input.charCodeAt(++state.position);
+  ch2 = state.input.charCodeAt(++state.position);
   _position = state.position;
-  while (ch !== 0 && !is_WS_OR_EOL(ch) && !is_FLOW_INDICATOR(ch)) {
-    ch = state.input.charCodeAt(++state.position);
+  while (ch2 !== 0 && !is_WS_OR_EOL(ch2) && !is_FLOW_INDICATOR(ch2)) {
+    ch2 = state.input.charCodeAt(++state.position);
   }
   if (state.position === _position) {
     throwError(state, "name of an anchor node must contain at least one character");
@@ -21181,13 +21181,13 @@ function readAnchorProperty(state) {
   return true;
 }
 function readAlias(state) {
-  var _position, alias, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 42) return false;
-  ch = state.input.charCodeAt(++state.position);
+  var _position, alias, ch2;
+  ch2 = state.input.charCodeAt(state.position);
+  if (ch2 !== 42) return false;
+  ch2 = state.input.charCodeAt(++state.position);
   _position = state.position;
-  while (ch !== 0 && !is_WS_OR_EOL(ch) && !is_FLOW_INDICATOR(ch)) {
-    ch = state.input.charCodeAt(++state.position);
+  while (ch2 !== 0 && !is_WS_OR_EOL(ch2) && !is_FLOW_INDICATOR(ch2)) {
+    ch2 = state.input.charCodeAt(++state.position);
   }
   if (state.position === _position) {
     throwError(state, "name of an alias node must contain at least one character");
@@ -21327,46 +21327,46 @@ function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact
   return state.tag !== null || state.anchor !== null || hasContent;
 }
 function readDocument(state) {
-  var documentStart = state.position, _position, directiveName, directiveArgs, hasDirectives = false, ch;
+  var documentStart = state.position, _position, directiveName, directiveArgs, hasDirectives = false, ch2;
   state.version = null;
   state.checkLineBreaks = state.legacy;
   state.tagMap = /* @__PURE__ */ Object.create(null);
   state.anchorMap = /* @__PURE__ */ Object.create(null);
-  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+  while ((ch2 = state.input.charCodeAt(state.position)) !== 0) {
     skipSeparationSpace(state, true, -1);
-    ch = state.input.charCodeAt(state.position);
-    if (state.lineIndent > 0 || ch !== 37) {
+    ch2 = state.input.charCodeAt(state.position);
+    if (state.lineIndent > 0 || ch2 !== 37) {
       break;
     }
     hasDirectives = true;
-    ch = state.input.charCodeAt(++state.position);
+    ch2 = state.input.charCodeAt(++state.position);
     _position = state.position;
-    while (ch !== 0 && !is_WS_OR_EOL(ch)) {
-      ch = state.input.charCodeAt(++state.position);
+    while (ch2 !== 0 && !is_WS_OR_EOL(ch2)) {
+      ch2 = state.input.charCodeAt(++state.position);
     }
     directiveName = state.input.slice(_position, state.position);
     directiveArgs = [];
     if (directiveName.length < 1) {
       throwError(state, "directive name must not be less than one character in length");
     }
-    while (ch !== 0) {
-      while (is_WHITE_SPACE(ch)) {
-        ch = state.input.charCodeAt(++state.position);
+    while (ch2 !== 0) {
+      while (is_WHITE_SPACE(ch2)) {
+        ch2 = state.input.charCodeAt(++state.position);
       }
-      if (ch === 35) {
+      if (ch2 === 35) {
         do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (ch !== 0 && !is_EOL(ch));
+          ch2 = state.input.charCodeAt(++state.position);
+        } while (ch2 !== 0 && !is_EOL(ch2));
         break;
       }
-      if (is_EOL(ch)) break;
+      if (is_EOL(ch2)) break;
       _position = state.position;
-      while (ch !== 0 && !is_WS_OR_EOL(ch)) {
-        ch = state.input.charCodeAt(++state.position);
+      while (ch2 !== 0 && !is_WS_OR_EOL(ch2)) {
+        ch2 = state.input.charCodeAt(++state.position);
       }
       directiveArgs.push(state.input.slice(_position, state.position));
     }
-    if (ch !== 0) readLineBreak(state);
+    if (ch2 !== 0) readLineBreak(state);
     if (_hasOwnProperty$1.call(directiveHandlers, directiveName)) {
       directiveHandlers[directiveName](state, directiveName, directiveArgs);
     } else {
@@ -23155,14 +23155,14 @@ var require_dist = __commonJS({
         this.options = options;
         this.loose = !!options.loose;
         this.parse(comp);
-        if (this.semver === ANY) {
+        if (this.semver === ANY2) {
           this.value = "";
         } else {
           this.value = this.operator + this.semver.version;
         }
         debug2("comp", this);
       }
-      var ANY = {};
+      var ANY2 = {};
       Comparator.prototype.parse = function(comp) {
         var r = this.options.loose ? safeRe[t.COMPARATORLOOSE] : safeRe[t.COMPARATOR];
         var m = comp.match(r);
@@ -23174,7 +23174,7 @@ var require_dist = __commonJS({
           this.operator = "";
         }
         if (!m[2]) {
-          this.semver = ANY;
+          this.semver = ANY2;
         } else {
           this.semver = new SemVer(m[2], this.options.loose);
         }
@@ -23184,7 +23184,7 @@ var require_dist = __commonJS({
       };
       Comparator.prototype.test = function(version) {
         debug2("Comparator.test", version, this.options.loose);
-        if (this.semver === ANY || version === ANY) {
+        if (this.semver === ANY2 || version === ANY2) {
           return true;
         }
         if (typeof version === "string") {
@@ -23531,7 +23531,7 @@ var require_dist = __commonJS({
         if (version.prerelease.length && !options.includePrerelease) {
           for (i3 = 0; i3 < set2.length; i3++) {
             debug2(set2[i3].semver);
-            if (set2[i3].semver === ANY) {
+            if (set2[i3].semver === ANY2) {
               continue;
             }
             if (set2[i3].semver.prerelease.length > 0) {
@@ -23684,7 +23684,7 @@ var require_dist = __commonJS({
           var high = null;
           var low = null;
           comparators.forEach(function(comparator) {
-            if (comparator.semver === ANY) {
+            if (comparator.semver === ANY2) {
               comparator = new Comparator(">=0.0.0");
             }
             high = high || comparator;
@@ -24432,8 +24432,8 @@ var require_dist = __commonJS({
             return object[key];
           });
         }
-        function cacheHas(cache2, key) {
-          return cache2.has(key);
+        function cacheHas(cache3, key) {
+          return cache3.has(key);
         }
         function charsStartIndex(strSymbols, chrSymbols) {
           var index2 = -1, length = strSymbols.length;
@@ -24607,7 +24607,7 @@ var require_dist = __commonJS({
             function object() {
             }
             return function(proto) {
-              if (!isObject4(proto)) {
+              if (!isObject5(proto)) {
                 return {};
               }
               if (objectCreate) {
@@ -25009,7 +25009,7 @@ var require_dist = __commonJS({
             if (result3 !== undefined$1) {
               return result3;
             }
-            if (!isObject4(value)) {
+            if (!isObject5(value)) {
               return value;
             }
             var isArr = isArray(value);
@@ -25248,8 +25248,8 @@ var require_dist = __commonJS({
                 if (!(seen ? cacheHas(seen, computed) : includes2(result3, computed, comparator))) {
                   othIndex = othLength;
                   while (--othIndex) {
-                    var cache2 = caches[othIndex];
-                    if (!(cache2 ? cacheHas(cache2, computed) : includes2(arrays[othIndex], computed, comparator))) {
+                    var cache3 = caches[othIndex];
+                    if (!(cache3 ? cacheHas(cache3, computed) : includes2(arrays[othIndex], computed, comparator))) {
                       continue outer;
                     }
                   }
@@ -25356,7 +25356,7 @@ var require_dist = __commonJS({
             return true;
           }
           function baseIsNative(value) {
-            if (!isObject4(value) || isMasked(value)) {
+            if (!isObject5(value) || isMasked(value)) {
               return false;
             }
             var pattern = isFunction(value) ? reIsNative : reIsHostCtor;
@@ -25396,7 +25396,7 @@ var require_dist = __commonJS({
             return result3;
           }
           function baseKeysIn(object) {
-            if (!isObject4(object)) {
+            if (!isObject5(object)) {
               return nativeKeysIn(object);
             }
             var isProto = isPrototype(object), result3 = [];
@@ -25441,7 +25441,7 @@ var require_dist = __commonJS({
             }
             baseFor(source, function(srcValue, key) {
               stack || (stack = new Stack());
-              if (isObject4(srcValue)) {
+              if (isObject5(srcValue)) {
                 baseMergeDeep(object, source, key, srcIndex, baseMerge, customizer, stack);
               } else {
                 var newValue = customizer ? customizer(safeGet(object, key), srcValue, key + "", object, source, stack) : undefined$1;
@@ -25481,7 +25481,7 @@ var require_dist = __commonJS({
                 newValue = objValue;
                 if (isArguments(objValue)) {
                   newValue = toPlainObject(objValue);
-                } else if (!isObject4(objValue) || isFunction(objValue)) {
+                } else if (!isObject5(objValue) || isFunction(objValue)) {
                   newValue = initCloneObject(srcValue);
                 }
               } else {
@@ -25620,7 +25620,7 @@ var require_dist = __commonJS({
             return shuffleSelf(array, baseClamp(n, 0, array.length));
           }
           function baseSet(object, path2, value, customizer) {
-            if (!isObject4(object)) {
+            if (!isObject5(object)) {
               return object;
             }
             path2 = castPath(path2, object);
@@ -25634,7 +25634,7 @@ var require_dist = __commonJS({
                 var objValue = nested[key];
                 newValue = customizer ? customizer(objValue, key, nested) : undefined$1;
                 if (newValue === undefined$1) {
-                  newValue = isObject4(objValue) ? objValue : isIndex2(path2[index2 + 1]) ? [] : {};
+                  newValue = isObject5(objValue) ? objValue : isIndex2(path2[index2 + 1]) ? [] : {};
                 }
               }
               assignValue(nested, key, newValue);
@@ -26097,7 +26097,7 @@ var require_dist = __commonJS({
                   return new Ctor(args[0], args[1], args[2], args[3], args[4], args[5], args[6]);
               }
               var thisBinding = baseCreate(Ctor.prototype), result3 = Ctor.apply(thisBinding, args);
-              return isObject4(result3) ? result3 : thisBinding;
+              return isObject5(result3) ? result3 : thisBinding;
             };
           }
           function createCurry(func, bitmask, arity) {
@@ -26433,7 +26433,7 @@ var require_dist = __commonJS({
             return objValue;
           }
           function customDefaultsMerge(objValue, srcValue, key, object, source, stack) {
-            if (isObject4(objValue) && isObject4(srcValue)) {
+            if (isObject5(objValue) && isObject5(srcValue)) {
               stack.set(srcValue, objValue);
               baseMerge(objValue, srcValue, undefined$1, customDefaultsMerge, stack);
               stack["delete"](srcValue);
@@ -26781,7 +26781,7 @@ var require_dist = __commonJS({
             return !!length && (type2 == "number" || type2 != "symbol" && reIsUint.test(value)) && (value > -1 && value % 1 == 0 && value < length);
           }
           function isIterateeCall(value, index2, object) {
-            if (!isObject4(object)) {
+            if (!isObject5(object)) {
               return false;
             }
             var type2 = typeof index2;
@@ -26824,7 +26824,7 @@ var require_dist = __commonJS({
             return value === proto;
           }
           function isStrictComparable(value) {
-            return value === value && !isObject4(value);
+            return value === value && !isObject5(value);
           }
           function matchesStrictComparable(key, srcValue) {
             return function(object) {
@@ -26836,12 +26836,12 @@ var require_dist = __commonJS({
           }
           function memoizeCapped(func) {
             var result3 = memoize(func, function(key) {
-              if (cache2.size === MAX_MEMOIZE_SIZE) {
-                cache2.clear();
+              if (cache3.size === MAX_MEMOIZE_SIZE) {
+                cache3.clear();
               }
               return key;
             });
-            var cache2 = result3.cache;
+            var cache3 = result3.cache;
             return result3;
           }
           function mergeData2(data, source) {
@@ -26933,8 +26933,8 @@ var require_dist = __commonJS({
             return root.setTimeout(func, wait);
           };
           var setToString = shortOut(baseSetToString);
-          function setWrapToString(wrapper, reference, bitmask) {
-            var source = reference + "";
+          function setWrapToString(wrapper, reference2, bitmask) {
+            var source = reference2 + "";
             return setToString(wrapper, insertWrapDetails(source, updateWrapDetails(getWrapDetails(source), bitmask)));
           }
           function shortOut(func) {
@@ -27038,7 +27038,7 @@ var require_dist = __commonJS({
             }
             return result3;
           }
-          function concat() {
+          function concat2() {
             var length = arguments.length;
             if (!length) {
               return [];
@@ -27375,7 +27375,7 @@ var require_dist = __commonJS({
               return apply(iteratee2, undefined$1, group);
             });
           }
-          var without = baseRest(function(array, values2) {
+          var without2 = baseRest(function(array, values2) {
             return isArrayLikeObject(array) ? baseDifference(array, values2) : [];
           });
           var xor = baseRest(function(arrays) {
@@ -27706,7 +27706,7 @@ var require_dist = __commonJS({
               throw new TypeError2(FUNC_ERROR_TEXT);
             }
             wait = toNumber(wait) || 0;
-            if (isObject4(options)) {
+            if (isObject5(options)) {
               leading = !!options.leading;
               maxing = "maxWait" in options;
               maxWait = maxing ? nativeMax(toNumber(options.maxWait) || 0, wait) : maxWait;
@@ -27795,12 +27795,12 @@ var require_dist = __commonJS({
               throw new TypeError2(FUNC_ERROR_TEXT);
             }
             var memoized = function() {
-              var args = arguments, key = resolver ? resolver.apply(this, args) : args[0], cache2 = memoized.cache;
-              if (cache2.has(key)) {
-                return cache2.get(key);
+              var args = arguments, key = resolver ? resolver.apply(this, args) : args[0], cache3 = memoized.cache;
+              if (cache3.has(key)) {
+                return cache3.get(key);
               }
               var result3 = func.apply(this, args);
-              memoized.cache = cache2.set(key, result3) || cache2;
+              memoized.cache = cache3.set(key, result3) || cache3;
               return result3;
             };
             memoized.cache = new (memoize.Cache || MapCache)();
@@ -27876,7 +27876,7 @@ var require_dist = __commonJS({
             if (typeof func != "function") {
               throw new TypeError2(FUNC_ERROR_TEXT);
             }
-            if (isObject4(options)) {
+            if (isObject5(options)) {
               leading = "leading" in options ? !!options.leading : leading;
               trailing = "trailing" in options ? !!options.trailing : trailing;
             }
@@ -27984,19 +27984,19 @@ var require_dist = __commonJS({
             return typeof value == "number" && nativeIsFinite(value);
           }
           function isFunction(value) {
-            if (!isObject4(value)) {
+            if (!isObject5(value)) {
               return false;
             }
             var tag = baseGetTag(value);
             return tag == funcTag || tag == genTag || tag == asyncTag || tag == proxyTag;
           }
-          function isInteger2(value) {
+          function isInteger3(value) {
             return typeof value == "number" && value == toInteger(value);
           }
           function isLength(value) {
             return typeof value == "number" && value > -1 && value % 1 == 0 && value <= MAX_SAFE_INTEGER;
           }
-          function isObject4(value) {
+          function isObject5(value) {
             var type2 = typeof value;
             return value != null && (type2 == "object" || type2 == "function");
           }
@@ -28042,7 +28042,7 @@ var require_dist = __commonJS({
           }
           var isRegExp = nodeIsRegExp ? baseUnary(nodeIsRegExp) : baseIsRegExp;
           function isSafeInteger(value) {
-            return isInteger2(value) && value >= -MAX_SAFE_INTEGER && value <= MAX_SAFE_INTEGER;
+            return isInteger3(value) && value >= -MAX_SAFE_INTEGER && value <= MAX_SAFE_INTEGER;
           }
           var isSet = nodeIsSet ? baseUnary(nodeIsSet) : baseIsSet;
           function isString(value) {
@@ -28103,9 +28103,9 @@ var require_dist = __commonJS({
             if (isSymbol(value)) {
               return NAN;
             }
-            if (isObject4(value)) {
+            if (isObject5(value)) {
               var other = typeof value.valueOf == "function" ? value.valueOf() : value;
-              value = isObject4(other) ? other + "" : other;
+              value = isObject5(other) ? other + "" : other;
             }
             if (typeof value != "string") {
               return value === 0 ? value : +value;
@@ -28326,7 +28326,7 @@ var require_dist = __commonJS({
               var Ctor = object && object.constructor;
               if (isArrLike) {
                 accumulator = isArr ? new Ctor() : [];
-              } else if (isObject4(object)) {
+              } else if (isObject5(object)) {
                 accumulator = isFunction(Ctor) ? baseCreate(getPrototype(object)) : {};
               } else {
                 accumulator = {};
@@ -28435,7 +28435,7 @@ var require_dist = __commonJS({
             position -= target.length;
             return position >= 0 && string.slice(position, end) == target;
           }
-          function escape2(string) {
+          function escape3(string) {
             string = toString2(string);
             return string && reHasUnescapedHtml.test(string) ? string.replace(reUnescapedHtml, escapeHtmlChar) : string;
           }
@@ -28616,7 +28616,7 @@ var require_dist = __commonJS({
           }
           function truncate(string, options) {
             var length = DEFAULT_TRUNC_LENGTH, omission = DEFAULT_TRUNC_OMISSION;
-            if (isObject4(options)) {
+            if (isObject5(options)) {
               var separator = "separator" in options ? options.separator : separator;
               length = "length" in options ? toInteger(options.length) : length;
               omission = "omission" in options ? baseToString(options.omission) : omission;
@@ -28661,7 +28661,7 @@ var require_dist = __commonJS({
             }
             return result3 + omission;
           }
-          function unescape2(string) {
+          function unescape3(string) {
             string = toString2(string);
             return string && reHasEscapedHtml.test(string) ? string.replace(reEscapedHtml, unescapeHtmlChar) : string;
           }
@@ -28746,13 +28746,13 @@ var require_dist = __commonJS({
           });
           function mixin(object, source, options) {
             var props = keys(source), methodNames = baseFunctions(source, props);
-            if (options == null && !(isObject4(source) && (methodNames.length || !props.length))) {
+            if (options == null && !(isObject5(source) && (methodNames.length || !props.length))) {
               options = source;
               source = object;
               object = this;
               methodNames = baseFunctions(source, keys(source));
             }
-            var chain2 = !(isObject4(options) && "chain" in options) || !!options.chain, isFunc = isFunction(object);
+            var chain2 = !(isObject5(options) && "chain" in options) || !!options.chain, isFunc = isFunction(object);
             arrayEach(methodNames, function(methodName) {
               var func = source[methodName];
               object[methodName] = func;
@@ -28891,7 +28891,7 @@ var require_dist = __commonJS({
           lodash2.chain = chain;
           lodash2.chunk = chunk;
           lodash2.compact = compact2;
-          lodash2.concat = concat;
+          lodash2.concat = concat2;
           lodash2.cond = cond;
           lodash2.conforms = conforms;
           lodash2.constant = constant;
@@ -29015,7 +29015,7 @@ var require_dist = __commonJS({
           lodash2.updateWith = updateWith;
           lodash2.values = values;
           lodash2.valuesIn = valuesIn;
-          lodash2.without = without;
+          lodash2.without = without2;
           lodash2.words = words;
           lodash2.wrap = wrap;
           lodash2.xor = xor;
@@ -29046,7 +29046,7 @@ var require_dist = __commonJS({
           lodash2.divide = divide;
           lodash2.endsWith = endsWith;
           lodash2.eq = eq;
-          lodash2.escape = escape2;
+          lodash2.escape = escape3;
           lodash2.escapeRegExp = escapeRegExp;
           lodash2.every = every;
           lodash2.find = find;
@@ -29088,7 +29088,7 @@ var require_dist = __commonJS({
           lodash2.isError = isError;
           lodash2.isFinite = isFinite2;
           lodash2.isFunction = isFunction;
-          lodash2.isInteger = isInteger2;
+          lodash2.isInteger = isInteger3;
           lodash2.isLength = isLength;
           lodash2.isMap = isMap;
           lodash2.isMatch = isMatch;
@@ -29098,7 +29098,7 @@ var require_dist = __commonJS({
           lodash2.isNil = isNil;
           lodash2.isNull = isNull2;
           lodash2.isNumber = isNumber;
-          lodash2.isObject = isObject4;
+          lodash2.isObject = isObject5;
           lodash2.isObjectLike = isObjectLike;
           lodash2.isPlainObject = isPlainObject;
           lodash2.isRegExp = isRegExp;
@@ -29175,7 +29175,7 @@ var require_dist = __commonJS({
           lodash2.trimEnd = trimEnd;
           lodash2.trimStart = trimStart;
           lodash2.truncate = truncate;
-          lodash2.unescape = unescape2;
+          lodash2.unescape = unescape3;
           lodash2.uniqueId = uniqueId;
           lodash2.upperCase = upperCase;
           lodash2.upperFirst = upperFirst;
@@ -29369,7 +29369,7 @@ var require_dist = __commonJS({
       if (hasRequiredUtility) return Utility;
       hasRequiredUtility = 1;
       (function() {
-        var assign, getValue, isArray, isEmpty, isFunction, isObject4, isPlainObject, hasProp = {}.hasOwnProperty;
+        var assign, getValue, isArray, isEmpty, isFunction, isObject5, isPlainObject, hasProp = {}.hasOwnProperty;
         assign = function(target, ...sources) {
           var i2, key, len, source;
           if (isFunction(Object.assign)) {
@@ -29390,7 +29390,7 @@ var require_dist = __commonJS({
         isFunction = function(val) {
           return !!val && Object.prototype.toString.call(val) === "[object Function]";
         };
-        isObject4 = function(val) {
+        isObject5 = function(val) {
           var ref;
           return !!val && ((ref = typeof val) === "function" || ref === "object");
         };
@@ -29415,7 +29415,7 @@ var require_dist = __commonJS({
         };
         isPlainObject = function(val) {
           var ctor, proto;
-          return isObject4(val) && (proto = Object.getPrototypeOf(val)) && (ctor = proto.constructor) && typeof ctor === "function" && ctor instanceof ctor && Function.prototype.toString.call(ctor) === Function.prototype.toString.call(Object);
+          return isObject5(val) && (proto = Object.getPrototypeOf(val)) && (ctor = proto.constructor) && typeof ctor === "function" && ctor instanceof ctor && Function.prototype.toString.call(ctor) === Function.prototype.toString.call(Object);
         };
         getValue = function(obj) {
           if (isFunction(obj.valueOf)) {
@@ -29426,7 +29426,7 @@ var require_dist = __commonJS({
         };
         Utility.assign = assign;
         Utility.isFunction = isFunction;
-        Utility.isObject = isObject4;
+        Utility.isObject = isObject5;
         Utility.isArray = isArray;
         Utility.isEmpty = isEmpty;
         Utility.isPlainObject = isPlainObject;
@@ -29812,8 +29812,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLElement) return XMLElement.exports;
       hasRequiredXMLElement = 1;
       (function() {
-        var NodeType2, XMLAttribute2, XMLNamedNodeMap2, XMLNode2, getValue, isFunction, isObject4, hasProp = {}.hasOwnProperty;
-        ({ isObject: isObject4, isFunction, getValue } = requireUtility());
+        var NodeType2, XMLAttribute2, XMLNamedNodeMap2, XMLNode2, getValue, isFunction, isObject5, hasProp = {}.hasOwnProperty;
+        ({ isObject: isObject5, isFunction, getValue } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLAttribute2 = requireXMLAttribute();
@@ -29884,7 +29884,7 @@ var require_dist = __commonJS({
               if (name != null) {
                 name = getValue(name);
               }
-              if (isObject4(name)) {
+              if (isObject5(name)) {
                 for (attName in name) {
                   if (!hasProp.call(name, attName)) continue;
                   attValue = name[attName];
@@ -30236,8 +30236,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDeclaration) return XMLDeclaration.exports;
       hasRequiredXMLDeclaration = 1;
       (function() {
-        var NodeType2, XMLNode2, isObject4;
-        ({ isObject: isObject4 } = requireUtility());
+        var NodeType2, XMLNode2, isObject5;
+        ({ isObject: isObject5 } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLDeclaration.exports = class XMLDeclaration extends XMLNode2 {
@@ -30248,7 +30248,7 @@ var require_dist = __commonJS({
           // `standalone` standalone document declaration: true or false
           constructor(parent, version, encoding, standalone) {
             super(parent);
-            if (isObject4(version)) {
+            if (isObject5(version)) {
               ({ version, encoding, standalone } = version);
             }
             if (!version) {
@@ -30345,8 +30345,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDTDEntity) return XMLDTDEntity.exports;
       hasRequiredXMLDTDEntity = 1;
       (function() {
-        var NodeType2, XMLNode2, isObject4;
-        ({ isObject: isObject4 } = requireUtility());
+        var NodeType2, XMLNode2, isObject5;
+        ({ isObject: isObject5 } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLDTDEntity.exports = (function() {
@@ -30371,7 +30371,7 @@ var require_dist = __commonJS({
               this.pe = !!pe;
               this.name = this.stringify.name(name);
               this.type = NodeType2.EntityDeclaration;
-              if (!isObject4(value)) {
+              if (!isObject5(value)) {
                 this.value = this.stringify.dtdEntityValue(value);
                 this.internal = true;
               } else {
@@ -30544,8 +30544,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDocType) return XMLDocType.exports;
       hasRequiredXMLDocType = 1;
       (function() {
-        var NodeType2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLNamedNodeMap2, XMLNode2, isObject4;
-        ({ isObject: isObject4 } = requireUtility());
+        var NodeType2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLNamedNodeMap2, XMLNode2, isObject5;
+        ({ isObject: isObject5 } = requireUtility());
         XMLNode2 = requireXMLNode();
         NodeType2 = requireNodeType();
         XMLDTDAttList2 = requireXMLDTDAttList();
@@ -30574,7 +30574,7 @@ var require_dist = __commonJS({
                 }
               }
               this.documentObject = parent;
-              if (isObject4(pubID)) {
+              if (isObject5(pubID)) {
                 ({ pubID, sysID } = pubID);
               }
               if (sysID == null) {
@@ -30984,8 +30984,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLNode) return XMLNode.exports;
       hasRequiredXMLNode = 1;
       (function() {
-        var DocumentPosition2, NodeType2, XMLCData2, XMLComment2, XMLDeclaration2, XMLDocType2, XMLDummy2, XMLElement2, XMLNodeList2, XMLProcessingInstruction2, XMLRaw2, XMLText2, getValue, isEmpty, isFunction, isObject4, hasProp = {}.hasOwnProperty, splice = [].splice;
-        ({ isObject: isObject4, isFunction, isEmpty, getValue } = requireUtility());
+        var DocumentPosition2, NodeType2, XMLCData2, XMLComment2, XMLDeclaration2, XMLDocType2, XMLDummy2, XMLElement2, XMLNodeList2, XMLProcessingInstruction2, XMLRaw2, XMLText2, getValue, isEmpty, isFunction, isObject5, hasProp = {}.hasOwnProperty, splice = [].splice;
+        ({ isObject: isObject5, isFunction, isEmpty, getValue } = requireUtility());
         XMLElement2 = null;
         XMLCData2 = null;
         XMLComment2 = null;
@@ -31058,7 +31058,7 @@ var require_dist = __commonJS({
                 attributes = {};
               }
               attributes = getValue(attributes);
-              if (!isObject4(attributes)) {
+              if (!isObject5(attributes)) {
                 [text, attributes] = [attributes, text];
               }
               if (name != null) {
@@ -31071,7 +31071,7 @@ var require_dist = __commonJS({
                 }
               } else if (isFunction(name)) {
                 lastChild = this.element(name.apply());
-              } else if (isObject4(name)) {
+              } else if (isObject5(name)) {
                 for (key in name) {
                   if (!hasProp.call(name, key)) continue;
                   val = name[key];
@@ -31082,7 +31082,7 @@ var require_dist = __commonJS({
                     lastChild = this.attribute(key.substr(this.stringify.convertAttKey.length), val);
                   } else if (!this.options.separateArrayItems && Array.isArray(val) && isEmpty(val)) {
                     lastChild = this.dummy();
-                  } else if (isObject4(val) && isEmpty(val)) {
+                  } else if (isObject5(val) && isEmpty(val)) {
                     lastChild = this.element(key);
                   } else if (!this.options.keepNullNodes && val == null) {
                     lastChild = this.dummy();
@@ -31093,7 +31093,7 @@ var require_dist = __commonJS({
                       childNode[key] = item;
                       lastChild = this.element(childNode);
                     }
-                  } else if (isObject4(val)) {
+                  } else if (isObject5(val)) {
                     if (!this.options.ignoreDecorators && this.stringify.convertTextKey && key.indexOf(this.stringify.convertTextKey) === 0) {
                       lastChild = this.element(val);
                     } else {
@@ -31192,7 +31192,7 @@ var require_dist = __commonJS({
               }
               attributes || (attributes = {});
               attributes = getValue(attributes);
-              if (!isObject4(attributes)) {
+              if (!isObject5(attributes)) {
                 [text, attributes] = [attributes, text];
               }
               child2 = new XMLElement2(this, name, attributes);
@@ -31206,7 +31206,7 @@ var require_dist = __commonJS({
             // `value` element text
             text(value) {
               var child2;
-              if (isObject4(value)) {
+              if (isObject5(value)) {
                 this.element(value);
               }
               child2 = new XMLText2(this, value);
@@ -31279,7 +31279,7 @@ var require_dist = __commonJS({
                   insTarget = target[j];
                   this.instruction(insTarget);
                 }
-              } else if (isObject4(target)) {
+              } else if (isObject5(target)) {
                 for (insTarget in target) {
                   if (!hasProp.call(target, insTarget)) continue;
                   insValue = target[insTarget];
@@ -32740,8 +32740,8 @@ var require_dist = __commonJS({
       if (hasRequiredXMLDocumentCB) return XMLDocumentCB.exports;
       hasRequiredXMLDocumentCB = 1;
       (function() {
-        var NodeType2, WriterState2, XMLAttribute2, XMLCData2, XMLComment2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLDeclaration2, XMLDocType2, XMLDocument2, XMLElement2, XMLProcessingInstruction2, XMLRaw2, XMLStringWriter2, XMLStringifier2, XMLText2, getValue, isFunction, isObject4, isPlainObject, hasProp = {}.hasOwnProperty;
-        ({ isObject: isObject4, isFunction, isPlainObject, getValue } = requireUtility());
+        var NodeType2, WriterState2, XMLAttribute2, XMLCData2, XMLComment2, XMLDTDAttList2, XMLDTDElement2, XMLDTDEntity2, XMLDTDNotation2, XMLDeclaration2, XMLDocType2, XMLDocument2, XMLElement2, XMLProcessingInstruction2, XMLRaw2, XMLStringWriter2, XMLStringifier2, XMLText2, getValue, isFunction, isObject5, isPlainObject, hasProp = {}.hasOwnProperty;
+        ({ isObject: isObject5, isFunction, isPlainObject, getValue } = requireUtility());
         NodeType2 = requireNodeType();
         XMLDocument2 = requireXMLDocument();
         XMLElement2 = requireXMLElement();
@@ -32876,7 +32876,7 @@ var require_dist = __commonJS({
               attributes = {};
             }
             attributes = getValue(attributes);
-            if (!isObject4(attributes)) {
+            if (!isObject5(attributes)) {
               [text, attributes] = [attributes, text];
             }
             this.currentNode = new XMLElement2(this, name, attributes);
@@ -32898,7 +32898,7 @@ var require_dist = __commonJS({
             if (this.currentNode && this.currentNode.type === NodeType2.DocType) {
               this.dtdElement(...arguments);
             } else {
-              if (Array.isArray(name) || isObject4(name) || isFunction(name)) {
+              if (Array.isArray(name) || isObject5(name) || isFunction(name)) {
                 oldValidationFlag = this.options.noValidation;
                 this.options.noValidation = true;
                 root = new XMLDocument2(this.options).element("TEMP_ROOT");
@@ -32929,7 +32929,7 @@ var require_dist = __commonJS({
             if (name != null) {
               name = getValue(name);
             }
-            if (isObject4(name)) {
+            if (isObject5(name)) {
               for (attName in name) {
                 if (!hasProp.call(name, attName)) continue;
                 attValue = name[attName];
@@ -33000,7 +33000,7 @@ var require_dist = __commonJS({
                 insTarget = target[i2];
                 this.instruction(insTarget);
               }
-            } else if (isObject4(target)) {
+            } else if (isObject5(target)) {
               for (insTarget in target) {
                 if (!hasProp.call(target, insTarget)) continue;
                 insValue = target[insTarget];
@@ -34072,7 +34072,7 @@ function utc(d) {
 }
 function renderSummaryMarkdown(report, createdAt) {
   const t = totals(report);
-  const icon = (ok) => ok ? ":white_check_mark:" : ":x:";
+  const icon = (ok2) => ok2 ? ":white_check_mark:" : ":x:";
   return [
     "| Field | Value |Status|",
     "|-------|-------|------|",
@@ -34502,12 +34502,12 @@ function parseGoDuration(text) {
     while (i2 < s.length && s[i2] !== "." && !isDigit(s[i2])) i2++;
     const unitText = s.slice(unitStart, i2);
     if (unitText === "") return "a unit is missing";
-    const unit = UNIT_NS.get(unitText);
-    if (unit === void 0) return `unknown unit ${JSON.stringify(unitText)}`;
-    total += BigInt(intPart || "0") * unit;
+    const unit2 = UNIT_NS.get(unitText);
+    if (unit2 === void 0) return `unknown unit ${JSON.stringify(unitText)}`;
+    total += BigInt(intPart || "0") * unit2;
     if (fracPart !== "") {
       const scale = 10n ** BigInt(fracPart.length);
-      total += (BigInt(fracPart) * unit + scale - 1n) / scale;
+      total += (BigInt(fracPart) * unit2 + scale - 1n) / scale;
     }
     if (total > GO_MAX_NS) return "longer than Go allows";
   }
@@ -34678,12 +34678,12 @@ function splitSlice(value) {
   const out = [];
   let cur = "";
   let quoted2 = false;
-  for (const ch of value) {
-    if (ch === '"') quoted2 = !quoted2;
-    else if (ch === "," && !quoted2) {
+  for (const ch2 of value) {
+    if (ch2 === '"') quoted2 = !quoted2;
+    else if (ch2 === "," && !quoted2) {
       out.push(cur);
       cur = "";
-    } else cur += ch;
+    } else cur += ch2;
   }
   out.push(cur);
   return out.filter((s) => s !== "");
@@ -34731,28 +34731,28 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 function parseDockerConfig(text, path) {
-  const bad = (field2, why) => {
+  const bad2 = (field2, why) => {
     throw new InputError("INVALID_REGISTRY_AUTH_FILE", `${path}: ${field2} ${why}`, { value: path });
   };
-  const isObject4 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+  const isObject5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
   if (text.trim() === "") return { auths: {}, credHelpers: {} };
   let raw;
   try {
     raw = JSON.parse(text);
   } catch {
-    return bad("the file", "is not JSON");
+    return bad2("the file", "is not JSON");
   }
-  if (!isObject4(raw)) return bad("the file", "is not a JSON object");
+  if (!isObject5(raw)) return bad2("the file", "is not a JSON object");
   const auths = {};
   if (raw.auths !== void 0 && raw.auths !== null) {
-    if (!isObject4(raw.auths)) bad("auths", "is not an object");
+    if (!isObject5(raw.auths)) bad2("auths", "is not an object");
     for (const [key, entry] of Object.entries(raw.auths)) {
-      if (!isObject4(entry)) bad(`auths[${JSON.stringify(key)}]`, "is not an object");
+      if (!isObject5(entry)) bad2(`auths[${JSON.stringify(key)}]`, "is not an object");
       const out = {};
       for (const field2 of ENTRY_FIELDS) {
         const v = entry[field2];
         if (v === void 0 || v === null) continue;
-        if (typeof v !== "string") bad(`auths[${JSON.stringify(key)}].${field2}`, "is not a string");
+        if (typeof v !== "string") bad2(`auths[${JSON.stringify(key)}].${field2}`, "is not a string");
         out[field2] = v;
       }
       Object.defineProperty(auths, key, { value: out, enumerable: true });
@@ -34760,14 +34760,14 @@ function parseDockerConfig(text, path) {
   }
   const credHelpers = {};
   if (raw.credHelpers !== void 0 && raw.credHelpers !== null) {
-    if (!isObject4(raw.credHelpers)) bad("credHelpers", "is not an object");
+    if (!isObject5(raw.credHelpers)) bad2("credHelpers", "is not an object");
     for (const [key, helper] of Object.entries(raw.credHelpers)) {
-      if (typeof helper !== "string" || !HELPER_NAME.test(helper)) bad(`credHelpers[${JSON.stringify(key)}]`, "is not a credential helper name");
+      if (typeof helper !== "string" || !HELPER_NAME.test(helper)) bad2(`credHelpers[${JSON.stringify(key)}]`, "is not a credential helper name");
       Object.defineProperty(credHelpers, key, { value: helper, enumerable: true });
     }
   }
   const store = raw.credsStore;
-  if (store !== void 0 && store !== null && store !== "" && (typeof store !== "string" || !HELPER_NAME.test(store))) bad("credsStore", "is not a credential helper name");
+  if (store !== void 0 && store !== null && store !== "" && (typeof store !== "string" || !HELPER_NAME.test(store))) bad2("credsStore", "is not a credential helper name");
   return { auths, credHelpers, ...typeof store === "string" && store !== "" ? { credsStore: store } : {} };
 }
 function configPaths(env) {
@@ -35005,14 +35005,16 @@ async function discard(res) {
 }
 async function fetchWithRetry(url, init, policy, describe, hooks = {}) {
   const gate = hooks.attempt ?? ((run3) => run3());
-  const pause = (ms) => (hooks.wait ?? ((run3) => run3()))(() => sleep(ms));
+  const pause = (ms) => (hooks.wait ?? ((run3) => run3()))(() => sleep(ms, hooks.signal));
   let errors = 0;
   let throttled = 0;
   for (; ; ) {
     let res;
     try {
-      res = await gate(() => fetch(url, { ...init(), signal: AbortSignal.timeout(policy.timeoutMs) }));
+      const timeout = AbortSignal.timeout(policy.timeoutMs);
+      res = await gate(() => fetch(url, { ...init(), signal: hooks.signal ? AbortSignal.any([hooks.signal, timeout]) : timeout }));
     } catch (err) {
+      if (hooks.signal?.aborted) throw hooks.signal.reason;
       if (errors < policy.retries) {
         await pause(backoffMs(errors++, policy));
         continue;
@@ -35083,7 +35085,18 @@ var init_http = __esm({
     RETRYABLE_STATUS = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
     timedOut = (err) => err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
     networkCause = (err) => err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
-    sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    sleep = (ms, signal) => new Promise((resolve13, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", stop);
+        resolve13();
+      }, ms);
+      const stop = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", stop, { once: true });
+    });
   }
 });
 
@@ -35434,6 +35447,7 @@ var init_client = __esm({
       semaphore;
       retry;
       idle;
+      signal;
       env;
       plainHttp;
       userAgent;
@@ -35449,6 +35463,7 @@ var init_client = __esm({
         this.semaphore = new Semaphore(options.maxConcurrency ?? 16);
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.idle = options.idle;
+        this.signal = options.signal;
         this.env = options.env ?? process.env;
         this.plainHttp = options.plainHttp ?? isLoopbackHost;
         this.userAgent = options.userAgent ?? "vouch";
@@ -35524,7 +35539,7 @@ var init_client = __esm({
         return `Bearer ${parseTokenResponse(await this.read(res, TOKEN_LIMIT, describe), describe)}`;
       }
       hooks() {
-        return { attempt: (run3) => this.semaphore.run(run3), ...this.idle ? { wait: this.idle } : {} };
+        return { attempt: (run3) => this.semaphore.run(run3), ...this.idle ? { wait: this.idle } : {}, ...this.signal ? { signal: this.signal } : {} };
       }
       /**
        * One request to the registry: follows redirects itself and answers a 401 challenge once, then
@@ -36754,8 +36769,8 @@ async function resolvePolicy(value, opts) {
   return { spec: await checkSources(specFromDocument(parseDocument(v, "--policy"), "--policy"), "--policy", opts, false) };
 }
 async function parseExtraRuleData(items, opts) {
-  const bad = items.map((item, i2) => item.includes("=") ? void 0 : `incorrect syntax for --extra-rule-data ${i2}`).filter((e) => e !== void 0);
-  if (bad.length > 0) throw new InputError("EXTRA_RULE_DATA_SYNTAX", `${bad.join("\n")}: use key=value`, { value: items });
+  const bad2 = items.map((item, i2) => item.includes("=") ? void 0 : `incorrect syntax for --extra-rule-data ${i2}`).filter((e) => e !== void 0);
+  if (bad2.length > 0) throw new InputError("EXTRA_RULE_DATA_SYNTAX", `${bad2.join("\n")}: use key=value`, { value: items });
   const out = {};
   for (const item of items) {
     const eq = item.indexOf("=");
@@ -36890,8 +36905,8 @@ function assertSupportedPublicKey(pem, where) {
   const key = publicKeyFromPem(pem, where);
   const type2 = key.asymmetricKeyType;
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  const ok = type2 === "rsa" || type2 === "ed25519" || type2 === "ec" && ["prime256v1", "secp384r1", "secp521r1"].includes(curve ?? "");
-  if (!ok) {
+  const ok2 = type2 === "rsa" || type2 === "ed25519" || type2 === "ec" && ["prime256v1", "secp384r1", "secp521r1"].includes(curve ?? "");
+  if (!ok2) {
     throw new InputError(
       "PUBLIC_KEY_UNSUPPORTED",
       `${where}: unsupported key type ${type2}${curve ? ` (${curve})` : ""}; use ECDSA P-256/P-384/P-521, RSA or Ed25519`,
@@ -37325,8 +37340,8 @@ var init_layout = __esm({
       }
       async readBlob(ref, digest, limit) {
         if (!DIGEST.test(digest)) throw new RegistryError("BAD_RESPONSE", `${this.dir(ref)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
-        const [algorithm, hex2] = digest.split(":");
-        const path = join7(this.dir(ref), "blobs", algorithm, hex2);
+        const [algorithm, hex3] = digest.split(":");
+        const path = join7(this.dir(ref), "blobs", algorithm, hex3);
         const bytes = await readLayoutFile(path, limit, `blob ${digest}`);
         if (!matchesDigest(bytes, digest)) throw new RegistryError("DIGEST_MISMATCH", `${path}: content does not hash to ${digest}`, { value: digest });
         return bytes;
@@ -37789,9 +37804,11 @@ ${f.text}`);
     const out = join9(work, "bundle.tar.gz");
     try {
       await run(opa2, ["build", "-t", "wasm", "--capabilities", join9(work, "caps.json"), ...built.flatMap((e) => ["-e", e]), "-o", out, src], {
-        maxBuffer: 64 * 1024 * 1024
+        maxBuffer: 64 * 1024 * 1024,
+        ...opts.signal ? { signal: opts.signal } : {}
       });
     } catch (err) {
+      if (opts.signal?.aborted) throw opts.signal.reason;
       const e = err;
       throw explainBuildError(original(`${e.stderr ?? ""}${e.stdout ?? ""}`.trim() || errorMessage(err)));
     }
@@ -38526,32 +38543,32 @@ ${offset}${err}${errEnd}`;
         return !ch3 || ch3 === "\n" || ch3 === "	" || ch3 === " ";
       }
       static endOfIdentifier(src, offset) {
-        let ch = src[offset];
-        const isVerbatim = ch === "<";
+        let ch2 = src[offset];
+        const isVerbatim = ch2 === "<";
         const notOk = isVerbatim ? ["\n", "	", " ", ">"] : ["\n", "	", " ", "[", "]", "{", "}", ","];
-        while (ch && notOk.indexOf(ch) === -1) ch = src[offset += 1];
-        if (isVerbatim && ch === ">") offset += 1;
+        while (ch2 && notOk.indexOf(ch2) === -1) ch2 = src[offset += 1];
+        if (isVerbatim && ch2 === ">") offset += 1;
         return offset;
       }
       static endOfIndent(src, offset) {
-        let ch = src[offset];
-        while (ch === " ") ch = src[offset += 1];
+        let ch2 = src[offset];
+        while (ch2 === " ") ch2 = src[offset += 1];
         return offset;
       }
       static endOfLine(src, offset) {
-        let ch = src[offset];
-        while (ch && ch !== "\n") ch = src[offset += 1];
+        let ch2 = src[offset];
+        while (ch2 && ch2 !== "\n") ch2 = src[offset += 1];
         return offset;
       }
       static endOfWhiteSpace(src, offset) {
-        let ch = src[offset];
-        while (ch === "	" || ch === " ") ch = src[offset += 1];
+        let ch2 = src[offset];
+        while (ch2 === "	" || ch2 === " ") ch2 = src[offset += 1];
         return offset;
       }
       static startOfLine(src, offset) {
-        let ch = src[offset - 1];
-        if (ch === "\n") return offset;
-        while (ch && ch !== "\n") ch = src[offset -= 1];
+        let ch2 = src[offset - 1];
+        if (ch2 === "\n") return offset;
+        while (ch2 && ch2 !== "\n") ch2 = src[offset -= 1];
         return offset + 1;
       }
       /**
@@ -38569,38 +38586,38 @@ ${offset}${err}${errEnd}`;
           return inEnd;
         } else {
           const wsEnd = _Node.endOfWhiteSpace(src, inEnd);
-          const ch = src[wsEnd];
-          if (!ch || ch === "\n") return wsEnd;
+          const ch2 = src[wsEnd];
+          if (!ch2 || ch2 === "\n") return wsEnd;
         }
         return null;
       }
       static atBlank(src, offset, endAsBlank) {
-        const ch = src[offset];
-        return ch === "\n" || ch === "	" || ch === " " || endAsBlank && !ch;
+        const ch2 = src[offset];
+        return ch2 === "\n" || ch2 === "	" || ch2 === " " || endAsBlank && !ch2;
       }
-      static nextNodeIsIndented(ch, indentDiff, indicatorAsIndent) {
-        if (!ch || indentDiff < 0) return false;
+      static nextNodeIsIndented(ch2, indentDiff, indicatorAsIndent) {
+        if (!ch2 || indentDiff < 0) return false;
         if (indentDiff > 0) return true;
-        return indicatorAsIndent && ch === "-";
+        return indicatorAsIndent && ch2 === "-";
       }
       // should be at line or string end, or at next non-whitespace char
       static normalizeOffset(src, offset) {
-        const ch = src[offset];
-        return !ch ? offset : ch !== "\n" && src[offset - 1] === "\n" ? offset - 1 : _Node.endOfWhiteSpace(src, offset);
+        const ch2 = src[offset];
+        return !ch2 ? offset : ch2 !== "\n" && src[offset - 1] === "\n" ? offset - 1 : _Node.endOfWhiteSpace(src, offset);
       }
       // fold single newline into space, multiple newlines to N - 1 newlines
       // presumes src[offset] === '\n'
       static foldNewline(src, offset, indent) {
         let inCount = 0;
         let error2 = false;
-        let fold2 = "";
-        let ch = src[offset + 1];
-        while (ch === " " || ch === "	" || ch === "\n") {
-          switch (ch) {
+        let fold3 = "";
+        let ch2 = src[offset + 1];
+        while (ch2 === " " || ch2 === "	" || ch2 === "\n") {
+          switch (ch2) {
             case "\n":
               inCount = 0;
               offset += 1;
-              fold2 += "\n";
+              fold3 += "\n";
               break;
             case "	":
               if (inCount <= indent) error2 = true;
@@ -38611,12 +38628,12 @@ ${offset}${err}${errEnd}`;
               offset += 1;
               break;
           }
-          ch = src[offset + 1];
+          ch2 = src[offset + 1];
         }
-        if (!fold2) fold2 = " ";
-        if (ch && inCount <= indent) error2 = true;
+        if (!fold3) fold3 = " ";
+        if (ch2 && inCount <= indent) error2 = true;
         return {
-          fold: fold2,
+          fold: fold3,
           offset,
           error: error2
         };
@@ -38875,15 +38892,15 @@ ${ctx}
     }
     var PlainValue = class _PlainValue extends Node {
       static endOfLine(src, start, inFlow) {
-        let ch = src[start];
+        let ch2 = src[start];
         let offset = start;
-        while (ch && ch !== "\n") {
-          if (inFlow && (ch === "[" || ch === "]" || ch === "{" || ch === "}" || ch === ",")) break;
+        while (ch2 && ch2 !== "\n") {
+          if (inFlow && (ch2 === "[" || ch2 === "]" || ch2 === "{" || ch2 === "}" || ch2 === ",")) break;
           const next = src[offset + 1];
-          if (ch === ":" && (!next || next === "\n" || next === "	" || next === " " || inFlow && next === ",")) break;
-          if ((ch === " " || ch === "	") && next === "#") break;
+          if (ch2 === ":" && (!next || next === "\n" || next === "	" || next === " " || inFlow && next === ",")) break;
+          if ((ch2 === " " || ch2 === "	") && next === "#") break;
           offset += 1;
-          ch = next;
+          ch2 = next;
         }
         return offset;
       }
@@ -38896,28 +38913,28 @@ ${ctx}
         const {
           src
         } = this.context;
-        let ch = src[end - 1];
-        while (start < end && (ch === "\n" || ch === "	" || ch === " ")) ch = src[--end - 1];
+        let ch2 = src[end - 1];
+        while (start < end && (ch2 === "\n" || ch2 === "	" || ch2 === " ")) ch2 = src[--end - 1];
         let str4 = "";
         for (let i2 = start; i2 < end; ++i2) {
-          const ch2 = src[i2];
-          if (ch2 === "\n") {
+          const ch3 = src[i2];
+          if (ch3 === "\n") {
             const {
-              fold: fold2,
+              fold: fold3,
               offset
             } = Node.foldNewline(src, i2, -1);
-            str4 += fold2;
+            str4 += fold3;
             i2 = offset;
-          } else if (ch2 === " " || ch2 === "	") {
+          } else if (ch3 === " " || ch3 === "	") {
             const wsStart = i2;
             let next = src[i2 + 1];
             while (i2 < end && (next === " " || next === "	")) {
               i2 += 1;
               next = src[i2 + 1];
             }
-            if (next !== "\n") str4 += i2 > wsStart ? src.slice(wsStart, i2 + 1) : ch2;
+            if (next !== "\n") str4 += i2 > wsStart ? src.slice(wsStart, i2 + 1) : ch3;
           } else {
-            str4 += ch2;
+            str4 += ch3;
           }
         }
         const ch0 = src[start];
@@ -38951,7 +38968,7 @@ ${ctx}
         } = this.context;
         let offset = start;
         let valueEnd = start;
-        for (let ch = src[offset]; ch === "\n"; ch = src[offset]) {
+        for (let ch2 = src[offset]; ch2 === "\n"; ch2 = src[offset]) {
           if (Node.atDocumentBoundary(src, offset + 1)) break;
           const end = Node.endOfBlockIndent(src, indent, offset + 1);
           if (end === null || src[end] === "#") break;
@@ -38998,8 +39015,8 @@ ${ctx}
           src
         } = context;
         let offset = start;
-        const ch = src[offset];
-        if (ch && ch !== "#" && ch !== "\n") {
+        const ch2 = src[offset];
+        if (ch2 && ch2 !== "#" && ch2 !== "\n") {
           offset = _PlainValue.endOfLine(src, start, inFlow);
         }
         this.valueRange = new Range(start, offset);
@@ -39079,12 +39096,12 @@ var require_parse_cst = __commonJS({
         if (!atLineStart && this.type === PlainValue.Type.SEQ_ITEM) this.error = new PlainValue.YAMLSemanticError(this, "Sequence items must not have preceding content on the same line");
         const indent = atLineStart ? start - lineStart : context.indent;
         let offset = PlainValue.Node.endOfWhiteSpace(src, start + 1);
-        let ch = src[offset];
-        const inlineComment = ch === "#";
+        let ch2 = src[offset];
+        const inlineComment = ch2 === "#";
         const comments = [];
         let blankLine = null;
-        while (ch === "\n" || ch === "#") {
-          if (ch === "#") {
+        while (ch2 === "\n" || ch2 === "#") {
+          if (ch2 === "#") {
             const end2 = PlainValue.Node.endOfLine(src, offset + 1);
             comments.push(new PlainValue.Range(offset, end2));
             offset = end2;
@@ -39100,9 +39117,9 @@ var require_parse_cst = __commonJS({
             }
             offset = PlainValue.Node.endOfIndent(src, lineStart);
           }
-          ch = src[offset];
+          ch2 = src[offset];
         }
-        if (PlainValue.Node.nextNodeIsIndented(ch, offset - (lineStart + indent), this.type !== PlainValue.Type.SEQ_ITEM)) {
+        if (PlainValue.Node.nextNodeIsIndented(ch2, offset - (lineStart + indent), this.type !== PlainValue.Type.SEQ_ITEM)) {
           this.node = parseNode({
             atLineStart,
             inCollection: false,
@@ -39110,7 +39127,7 @@ var require_parse_cst = __commonJS({
             lineStart,
             parent: this
           }, offset);
-        } else if (ch && lineStart > start + 1) {
+        } else if (ch2 && lineStart > start + 1) {
           offset = lineStart - 1;
         }
         if (this.node) {
@@ -39202,10 +39219,10 @@ var require_parse_cst = __commonJS({
       static nextContentHasIndent(src, offset, indent) {
         const lineStart = PlainValue.Node.endOfLine(src, offset) + 1;
         offset = PlainValue.Node.endOfWhiteSpace(src, lineStart);
-        const ch = src[offset];
-        if (!ch) return false;
+        const ch2 = src[offset];
+        if (!ch2) return false;
         if (offset >= lineStart + indent) return true;
-        if (ch !== "#" && ch !== "\n") return false;
+        if (ch2 !== "#" && ch2 !== "\n") return false;
         return _Collection.nextContentHasIndent(src, offset, indent);
       }
       constructor(firstItem) {
@@ -39244,24 +39261,24 @@ var require_parse_cst = __commonJS({
         const indent = firstItem.range.start - firstItem.context.lineStart;
         let offset = start;
         offset = PlainValue.Node.normalizeOffset(src, offset);
-        let ch = src[offset];
+        let ch2 = src[offset];
         let atLineStart = PlainValue.Node.endOfWhiteSpace(src, lineStart) === offset;
         let prevIncludesTrailingLines = false;
-        while (ch) {
-          while (ch === "\n" || ch === "#") {
-            if (atLineStart && ch === "\n" && !prevIncludesTrailingLines) {
+        while (ch2) {
+          while (ch2 === "\n" || ch2 === "#") {
+            if (atLineStart && ch2 === "\n" && !prevIncludesTrailingLines) {
               const blankLine = new BlankLine();
               offset = blankLine.parse({
                 src
               }, offset);
               this.valueRange.end = offset;
               if (offset >= src.length) {
-                ch = null;
+                ch2 = null;
                 break;
               }
               this.items.push(blankLine);
               offset -= 1;
-            } else if (ch === "#") {
+            } else if (ch2 === "#") {
               if (offset < lineStart + indent && !_Collection.nextContentHasIndent(src, offset, indent)) {
                 return offset;
               }
@@ -39274,7 +39291,7 @@ var require_parse_cst = __commonJS({
               this.items.push(comment);
               this.valueRange.end = offset;
               if (offset >= src.length) {
-                ch = null;
+                ch2 = null;
                 break;
               }
             }
@@ -39287,13 +39304,13 @@ var require_parse_cst = __commonJS({
                 offset = wsEnd;
               }
             }
-            ch = src[offset];
+            ch2 = src[offset];
             atLineStart = true;
           }
-          if (!ch) {
+          if (!ch2) {
             break;
           }
-          if (offset !== lineStart + indent && (atLineStart || ch !== ":")) {
+          if (offset !== lineStart + indent && (atLineStart || ch2 !== ":")) {
             if (offset < lineStart + indent) {
               if (lineStart > start) offset = lineStart;
               break;
@@ -39303,11 +39320,11 @@ var require_parse_cst = __commonJS({
             }
           }
           if (firstItem.type === PlainValue.Type.SEQ_ITEM) {
-            if (ch !== "-") {
+            if (ch2 !== "-") {
               if (lineStart > start) offset = lineStart;
               break;
             }
-          } else if (ch === "-" && !this.error) {
+          } else if (ch2 === "-" && !this.error) {
             const next = src[offset + 1];
             if (!next || next === "\n" || next === "	" || next === " ") {
               const msg = "A collection cannot be both a mapping and a sequence";
@@ -39325,10 +39342,10 @@ var require_parse_cst = __commonJS({
           this.items.push(node2);
           this.valueRange.end = node2.valueRange.end;
           offset = PlainValue.Node.normalizeOffset(src, node2.range.end);
-          ch = src[offset];
+          ch2 = src[offset];
           atLineStart = false;
           prevIncludesTrailingLines = node2.includesTrailingLines;
-          if (ch) {
+          if (ch2) {
             let ls = offset - 1;
             let prev = src[ls];
             while (prev === " " || prev === "	") prev = src[--ls];
@@ -39386,8 +39403,8 @@ var require_parse_cst = __commonJS({
           src
         } = this.context;
         let offset = start;
-        let ch = src[offset];
-        while (ch && ch !== "\n" && ch !== "	" && ch !== " ") ch = src[offset += 1];
+        let ch2 = src[offset];
+        while (ch2 && ch2 !== "\n" && ch2 !== "	" && ch2 !== " ") ch2 = src[offset += 1];
         this.name = src.slice(start, offset);
         return offset;
       }
@@ -39396,8 +39413,8 @@ var require_parse_cst = __commonJS({
           src
         } = this.context;
         let offset = start;
-        let ch = src[offset];
-        while (ch && ch !== "\n" && ch !== "#") ch = src[offset += 1];
+        let ch2 = src[offset];
+        while (ch2 && ch2 !== "\n" && ch2 !== "#") ch2 = src[offset += 1];
         this.valueRange = new PlainValue.Range(start, offset);
         return offset;
       }
@@ -39413,8 +39430,8 @@ var require_parse_cst = __commonJS({
     var Document = class _Document extends PlainValue.Node {
       static startCommentOrEndBlankLine(src, start) {
         const offset = PlainValue.Node.endOfWhiteSpace(src, start);
-        const ch = src[offset];
-        return ch === "#" || ch === "\n" ? offset : start;
+        const ch2 = src[offset];
+        return ch2 === "#" || ch2 === "\n" ? offset : start;
       }
       constructor() {
         super(PlainValue.Type.DOCUMENT);
@@ -39668,15 +39685,15 @@ var require_parse_cst = __commonJS({
         } = this.context;
         if (this.valueRange.isEmpty()) return "";
         let lastNewLine = null;
-        let ch = src[end - 1];
-        while (ch === "\n" || ch === "	" || ch === " ") {
+        let ch2 = src[end - 1];
+        while (ch2 === "\n" || ch2 === "	" || ch2 === " ") {
           end -= 1;
           if (end <= start) {
             if (this.chomping === Chomp.KEEP) break;
             else return "";
           }
-          if (ch === "\n") lastNewLine = end;
-          ch = src[end - 1];
+          if (ch2 === "\n") lastNewLine = end;
+          ch2 = src[end - 1];
         }
         let keepStart = end + 1;
         if (lastNewLine) {
@@ -39698,15 +39715,15 @@ var require_parse_cst = __commonJS({
             if (src[i2] !== " ") break;
             i2 += 1;
           }
-          const ch2 = src[i2];
-          if (ch2 === "\n") {
+          const ch3 = src[i2];
+          if (ch3 === "\n") {
             if (sep === "\n") str4 += "\n";
             else sep = "\n";
           } else {
             const lineEnd = PlainValue.Node.endOfLine(src, i2);
             const line = src.slice(i2, lineEnd);
             i2 = lineEnd;
-            if (folded && (ch2 === " " || ch2 === "	") && i2 < keepStart) {
+            if (folded && (ch3 === " " || ch3 === "	") && i2 < keepStart) {
               if (sep === " ") sep = "\n";
               else if (!prevMoreIndented && !atStart && sep === "\n") sep = "\n\n";
               str4 += sep + line;
@@ -39729,8 +39746,8 @@ var require_parse_cst = __commonJS({
         let offset = start + 1;
         let bi = "";
         while (true) {
-          const ch = src[offset];
-          switch (ch) {
+          const ch2 = src[offset];
+          switch (ch2) {
             case "-":
               this.chomping = Chomp.STRIP;
               break;
@@ -39747,7 +39764,7 @@ var require_parse_cst = __commonJS({
             case "7":
             case "8":
             case "9":
-              bi += ch;
+              bi += ch2;
               break;
             default:
               this.blockIndent = Number(bi) || null;
@@ -39766,12 +39783,12 @@ var require_parse_cst = __commonJS({
         let offset = start;
         let valueEnd = start;
         let minBlockIndent = 1;
-        for (let ch = src[offset]; ch === "\n"; ch = src[offset]) {
+        for (let ch2 = src[offset]; ch2 === "\n"; ch2 = src[offset]) {
           offset += 1;
           if (PlainValue.Node.atDocumentBoundary(src, offset)) break;
           const end = PlainValue.Node.endOfBlockIndent(src, indent, offset);
           if (end === null) break;
-          const ch2 = src[end];
+          const ch3 = src[end];
           const lineIndent = end - (offset + indent);
           if (!this.blockIndent) {
             if (src[end] !== "\n") {
@@ -39783,7 +39800,7 @@ var require_parse_cst = __commonJS({
             } else if (lineIndent > minBlockIndent) {
               minBlockIndent = lineIndent;
             }
-          } else if (ch2 && ch2 !== "\n" && lineIndent < this.blockIndent) {
+          } else if (ch3 && ch3 !== "\n" && lineIndent < this.blockIndent) {
             if (src[end] === "#") break;
             if (!this.error) {
               const src2 = explicit ? "explicit indentation indicator" : "first line";
@@ -40002,10 +40019,10 @@ var require_parse_cst = __commonJS({
     };
     var QuoteDouble = class _QuoteDouble extends PlainValue.Node {
       static endOfQuote(src, offset) {
-        let ch = src[offset];
-        while (ch && ch !== '"') {
-          offset += ch === "\\" ? 2 : 1;
-          ch = src[offset];
+        let ch2 = src[offset];
+        while (ch2 && ch2 !== '"') {
+          offset += ch2 === "\\" ? 2 : 1;
+          ch2 = src[offset];
         }
         return offset + 1;
       }
@@ -40026,18 +40043,18 @@ var require_parse_cst = __commonJS({
         if (src[end - 1] !== '"') errors.push(new PlainValue.YAMLSyntaxError(this, 'Missing closing "quote'));
         let str4 = "";
         for (let i2 = start + 1; i2 < end - 1; ++i2) {
-          const ch = src[i2];
-          if (ch === "\n") {
+          const ch2 = src[i2];
+          if (ch2 === "\n") {
             if (PlainValue.Node.atDocumentBoundary(src, i2 + 1)) errors.push(new PlainValue.YAMLSemanticError(this, "Document boundary indicators are not allowed within string values"));
             const {
-              fold: fold2,
+              fold: fold3,
               offset,
               error: error2
             } = PlainValue.Node.foldNewline(src, i2, indent);
-            str4 += fold2;
+            str4 += fold3;
             i2 = offset;
             if (error2) errors.push(new PlainValue.YAMLSemanticError(this, "Multi-line double-quoted string needs to be sufficiently indented"));
-          } else if (ch === "\\") {
+          } else if (ch2 === "\\") {
             i2 += 1;
             switch (src[i2]) {
               case "0":
@@ -40126,16 +40143,16 @@ var require_parse_cst = __commonJS({
                 errors.push(new PlainValue.YAMLSyntaxError(this, `Invalid escape sequence ${src.substr(i2 - 1, 2)}`));
                 str4 += "\\" + src[i2];
             }
-          } else if (ch === " " || ch === "	") {
+          } else if (ch2 === " " || ch2 === "	") {
             const wsStart = i2;
             let next = src[i2 + 1];
             while (next === " " || next === "	") {
               i2 += 1;
               next = src[i2 + 1];
             }
-            if (next !== "\n") str4 += i2 > wsStart ? src.slice(wsStart, i2 + 1) : ch;
+            if (next !== "\n") str4 += i2 > wsStart ? src.slice(wsStart, i2 + 1) : ch2;
           } else {
-            str4 += ch;
+            str4 += ch2;
           }
         }
         return errors.length > 0 ? {
@@ -40148,8 +40165,8 @@ var require_parse_cst = __commonJS({
           src
         } = this.context;
         const cc = src.substr(offset, length);
-        const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-        const code2 = ok ? parseInt(cc, 16) : NaN;
+        const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+        const code2 = ok2 ? parseInt(cc, 16) : NaN;
         if (isNaN(code2)) {
           errors.push(new PlainValue.YAMLSyntaxError(this, `Invalid escape sequence ${src.substr(offset - 2, length + 2)}`));
           return src.substr(offset - 2, length + 2);
@@ -40177,13 +40194,13 @@ var require_parse_cst = __commonJS({
     };
     var QuoteSingle = class _QuoteSingle extends PlainValue.Node {
       static endOfQuote(src, offset) {
-        let ch = src[offset];
-        while (ch) {
-          if (ch === "'") {
+        let ch2 = src[offset];
+        while (ch2) {
+          if (ch2 === "'") {
             if (src[offset + 1] !== "'") break;
-            ch = src[offset += 2];
+            ch2 = src[offset += 2];
           } else {
-            ch = src[offset += 1];
+            ch2 = src[offset += 1];
           }
         }
         return offset + 1;
@@ -40205,31 +40222,31 @@ var require_parse_cst = __commonJS({
         if (src[end - 1] !== "'") errors.push(new PlainValue.YAMLSyntaxError(this, "Missing closing 'quote"));
         let str4 = "";
         for (let i2 = start + 1; i2 < end - 1; ++i2) {
-          const ch = src[i2];
-          if (ch === "\n") {
+          const ch2 = src[i2];
+          if (ch2 === "\n") {
             if (PlainValue.Node.atDocumentBoundary(src, i2 + 1)) errors.push(new PlainValue.YAMLSemanticError(this, "Document boundary indicators are not allowed within string values"));
             const {
-              fold: fold2,
+              fold: fold3,
               offset,
               error: error2
             } = PlainValue.Node.foldNewline(src, i2, indent);
-            str4 += fold2;
+            str4 += fold3;
             i2 = offset;
             if (error2) errors.push(new PlainValue.YAMLSemanticError(this, "Multi-line single-quoted string needs to be sufficiently indented"));
-          } else if (ch === "'") {
-            str4 += ch;
+          } else if (ch2 === "'") {
+            str4 += ch2;
             i2 += 1;
             if (src[i2] !== "'") errors.push(new PlainValue.YAMLSyntaxError(this, "Unescaped single quote? This should not happen."));
-          } else if (ch === " " || ch === "	") {
+          } else if (ch2 === " " || ch2 === "	") {
             const wsStart = i2;
             let next = src[i2 + 1];
             while (next === " " || next === "	") {
               i2 += 1;
               next = src[i2 + 1];
             }
-            if (next !== "\n") str4 += i2 > wsStart ? src.slice(wsStart, i2 + 1) : ch;
+            if (next !== "\n") str4 += i2 > wsStart ? src.slice(wsStart, i2 + 1) : ch2;
           } else {
-            str4 += ch;
+            str4 += ch2;
           }
         }
         return errors.length > 0 ? {
@@ -40384,9 +40401,9 @@ var require_parse_cst = __commonJS({
         const props = [];
         let lineHasProps = false;
         offset = this.atLineStart ? PlainValue.Node.endOfIndent(src, offset) : PlainValue.Node.endOfWhiteSpace(src, offset);
-        let ch = src[offset];
-        while (ch === PlainValue.Char.ANCHOR || ch === PlainValue.Char.COMMENT || ch === PlainValue.Char.TAG || ch === "\n") {
-          if (ch === "\n") {
+        let ch2 = src[offset];
+        while (ch2 === PlainValue.Char.ANCHOR || ch2 === PlainValue.Char.COMMENT || ch2 === PlainValue.Char.TAG || ch2 === "\n") {
+          if (ch2 === "\n") {
             let inEnd = offset;
             let lineStart;
             do {
@@ -40400,22 +40417,22 @@ var require_parse_cst = __commonJS({
             this.lineStart = lineStart;
             lineHasProps = false;
             offset = inEnd;
-          } else if (ch === PlainValue.Char.COMMENT) {
+          } else if (ch2 === PlainValue.Char.COMMENT) {
             const end = PlainValue.Node.endOfLine(src, offset + 1);
             props.push(new PlainValue.Range(offset, end));
             offset = end;
           } else {
             let end = PlainValue.Node.endOfIdentifier(src, offset + 1);
-            if (ch === PlainValue.Char.TAG && src[end] === "," && /^[a-zA-Z0-9-]+\.[a-zA-Z0-9-]+,\d\d\d\d(-\d\d){0,2}\/\S/.test(src.slice(offset + 1, end + 13))) {
+            if (ch2 === PlainValue.Char.TAG && src[end] === "," && /^[a-zA-Z0-9-]+\.[a-zA-Z0-9-]+,\d\d\d\d(-\d\d){0,2}\/\S/.test(src.slice(offset + 1, end + 13))) {
               end = PlainValue.Node.endOfIdentifier(src, end + 5);
             }
             props.push(new PlainValue.Range(offset, end));
             lineHasProps = true;
             offset = PlainValue.Node.endOfWhiteSpace(src, end);
           }
-          ch = src[offset];
+          ch2 = src[offset];
         }
-        if (lineHasProps && ch === ":" && PlainValue.Node.atBlank(src, offset + 1, true)) offset -= 1;
+        if (lineHasProps && ch2 === ":" && PlainValue.Node.atBlank(src, offset + 1, true)) offset -= 1;
         const type2 = _ParseContext.parseType(src, offset, inFlow);
         return {
           props,
@@ -41106,12 +41123,12 @@ ${ctx.indent}`;
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
     var consumeMoreIndentedLines = (text, i2) => {
-      let ch = text[i2 + 1];
-      while (ch === " " || ch === "	") {
+      let ch2 = text[i2 + 1];
+      while (ch2 === " " || ch2 === "	") {
         do {
-          ch = text[i2 += 1];
-        } while (ch && ch !== "\n");
-        ch = text[i2 + 1];
+          ch2 = text[i2 += 1];
+        } while (ch2 && ch2 !== "\n");
+        ch2 = text[i2 + 1];
       }
       return i2;
     };
@@ -41142,8 +41159,8 @@ ${ctx.indent}`;
         i2 = consumeMoreIndentedLines(text, i2);
         if (i2 !== -1) end = i2 + endStep;
       }
-      for (let ch; ch = text[i2 += 1]; ) {
-        if (mode === FOLD_QUOTED && ch === "\\") {
+      for (let ch2; ch2 = text[i2 += 1]; ) {
+        if (mode === FOLD_QUOTED && ch2 === "\\") {
           escStart = i2;
           switch (text[i2 + 1]) {
             case "x":
@@ -41160,12 +41177,12 @@ ${ctx.indent}`;
           }
           escEnd = i2;
         }
-        if (ch === "\n") {
+        if (ch2 === "\n") {
           if (mode === FOLD_BLOCK) i2 = consumeMoreIndentedLines(text, i2);
           end = i2 + endStep;
           split = void 0;
         } else {
-          if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
+          if (ch2 === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i2 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	") split = i2;
           }
@@ -41176,8 +41193,8 @@ ${ctx.indent}`;
               split = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
-                prev = ch;
-                ch = text[i2 += 1];
+                prev = ch2;
+                ch2 = text[i2 += 1];
                 overflow = true;
               }
               const j = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
@@ -41191,21 +41208,21 @@ ${ctx.indent}`;
             }
           }
         }
-        prev = ch;
+        prev = ch2;
       }
       if (overflow && onOverflow) onOverflow();
       if (folds.length === 0) return text;
       if (onFold) onFold();
       let res = text.slice(0, folds[0]);
       for (let i3 = 0; i3 < folds.length; ++i3) {
-        const fold2 = folds[i3];
+        const fold3 = folds[i3];
         const end2 = folds[i3 + 1] || text.length;
-        if (fold2 === 0) res = `
+        if (fold3 === 0) res = `
 ${indent}${text.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold2]) res += `${text[fold2]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold3]) res += `${text[fold3]}\\`;
           res += `
-${indent}${text.slice(fold2 + 1, end2)}`;
+${indent}${text.slice(fold3 + 1, end2)}`;
         }
       }
       return res;
@@ -41243,14 +41260,14 @@ ${indent}${text.slice(fold2 + 1, end2)}`;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str4 = "";
       let start = 0;
-      for (let i2 = 0, ch = json2[i2]; ch; ch = json2[++i2]) {
-        if (ch === " " && json2[i2 + 1] === "\\" && json2[i2 + 2] === "n") {
+      for (let i2 = 0, ch2 = json2[i2]; ch2; ch2 = json2[++i2]) {
+        if (ch2 === " " && json2[i2 + 1] === "\\" && json2[i2 + 2] === "n") {
           str4 += json2.slice(start, i2) + "\\ ";
           i2 += 1;
           start = i2;
-          ch = "\\";
+          ch2 = "\\";
         }
-        if (ch === "\\") switch (json2[i2 + 1]) {
+        if (ch2 === "\\") switch (json2[i2 + 1]) {
           case "u":
             {
               str4 += json2.slice(start, i2);
@@ -42715,7 +42732,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x([0-9a-fA-F]+)$/,
-      resolve: (str4, hex2) => intResolve$1(str4, hex2, 16),
+      resolve: (str4, hex3) => intResolve$1(str4, hex3, 16),
       options: resolveSeq.intOptions,
       stringify: (node2) => intStringify$1(node2, 16, "0x")
     };
@@ -42885,7 +42902,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^([-+]?)0x([0-9a-fA-F_]+)$/,
-      resolve: (str4, sign2, hex2) => intResolve(sign2, hex2, 16),
+      resolve: (str4, sign2, hex3) => intResolve(sign2, hex3, 16),
       stringify: (node2) => intStringify(node2, 16, "0x")
     }, {
       identify: (value) => typeof value === "number",
@@ -43157,14 +43174,14 @@ var require_Document_a8d0fbf9 = __commonJS({
         p = dtp && dtp.find((p2) => tag.indexOf(p2.prefix) === 0);
       }
       if (!p) return tag[0] === "!" ? tag : `!<${tag}>`;
-      const suffix = tag.substr(p.prefix.length).replace(/[!,[\]{}]/g, (ch) => ({
+      const suffix = tag.substr(p.prefix.length).replace(/[!,[\]{}]/g, (ch2) => ({
         "!": "%21",
         ",": "%2C",
         "[": "%5B",
         "]": "%5D",
         "{": "%7B",
         "}": "%7D"
-      })[ch]);
+      })[ch2]);
       return p.handle + suffix;
     }
     function getTagObject(tags, item) {
@@ -44341,6 +44358,3177 @@ var init_json_patch = __esm({
   }
 });
 
+// src/policy/builtins/json-schema/decimal.ts
+function toDecimal(x) {
+  if (x === 0) return { coefficient: 0n, exponent: 0 };
+  const [mantissa, exp] = x.toExponential().split("e");
+  const [whole, fraction = ""] = mantissa.split(".");
+  return { coefficient: BigInt(whole + fraction), exponent: Number(exp) - fraction.length };
+}
+function aligned(a, b) {
+  const e = Math.min(a.exponent, b.exponent);
+  return [a.coefficient * 10n ** BigInt(a.exponent - e), b.coefficient * 10n ** BigInt(b.exponent - e)];
+}
+function compareDecimal(a, b) {
+  const [x, y] = aligned(a, b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+function isMultipleOf(x, m) {
+  const [a, b] = aligned(x, m);
+  return a % b === 0n;
+}
+var toBound;
+var init_decimal = __esm({
+  "src/policy/builtins/json-schema/decimal.ts"() {
+    "use strict";
+    toBound = (value) => ({ value, decimal: toDecimal(value) });
+  }
+});
+
+// src/policy/builtins/json-schema/messages.ts
+function goBigFloat(x) {
+  if (x === 0) return "0";
+  const sign2 = x < 0 ? "-" : "";
+  const [mantissa, exp] = Math.abs(x).toExponential().split("e");
+  const digits = mantissa.replace(".", "");
+  const sci = Number(exp);
+  if (sci < -4 || sci >= 6) {
+    const more = digits.length > 1 ? `.${digits.slice(1)}` : "";
+    return `${sign2}${digits[0]}${more}e${sci < 0 ? "-" : "+"}${String(Math.abs(sci)).padStart(2, "0")}`;
+  }
+  const point = sci + 1;
+  const whole = point > 0 ? digits.slice(0, point).padEnd(point, "0") : "0";
+  const fractionDigits = Math.max(digits.length - point, 0);
+  let fraction = "";
+  for (let i2 = point; i2 < point + fractionDigits; i2++) fraction += i2 < 0 ? "0" : digits[i2] ?? "0";
+  return `${sign2}${whole}${fraction === "" ? "" : `.${fraction}`}`;
+}
+var Describe, SchemaText, Expected, ROOT;
+var init_messages = __esm({
+  "src/policy/builtins/json-schema/messages.ts"() {
+    "use strict";
+    Describe = {
+      false: () => "False always fails validation",
+      required: (property) => `${property} is required`,
+      invalid_type: (expected, given) => `Invalid type. Expected: ${expected}, given: ${given}`,
+      number_any_of: () => "Must validate at least one schema (anyOf)",
+      number_one_of: () => "Must validate one and only one schema (oneOf)",
+      number_all_of: () => "Must validate all the schemas (allOf)",
+      number_not: () => "Must not validate the schema (not)",
+      missing_dependency: (dependency) => `Has a dependency on ${dependency}`,
+      const: (field2, allowed) => `${field2} does not match: ${allowed}`,
+      enum: (field2, allowed) => `${field2} must be one of the following: ${allowed}`,
+      array_no_additional_items: () => "No additional items allowed on array",
+      array_min_items: (min) => `Array must have at least ${min} items`,
+      array_max_items: (max) => `Array must have at most ${max} items`,
+      unique: (i2, j) => `array items[${i2},${j}] must be unique`,
+      contains: () => "At least one of the items must match",
+      array_min_properties: (min) => `Must have at least ${min} properties`,
+      array_max_properties: (max) => `Must have at most ${max} properties`,
+      additional_property_not_allowed: (property) => `Additional property ${property} is not allowed`,
+      invalid_property_name: (property) => `Property name of "${property}" does not match`,
+      string_gte: (min) => `String length must be greater than or equal to ${min}`,
+      string_lte: (max) => `String length must be less than or equal to ${max}`,
+      pattern: (pattern) => `Does not match pattern '${pattern}'`,
+      format: (format) => `Does not match format '${format}'`,
+      multiple_of: (multiple) => `Must be a multiple of ${goBigFloat(multiple)}`,
+      number_gte: (min) => `Must be greater than or equal to ${goBigFloat(min)}`,
+      number_gt: (min) => `Must be greater than ${goBigFloat(min)}`,
+      number_lte: (max) => `Must be less than or equal to ${goBigFloat(max)}`,
+      number_lt: (max) => `Must be less than ${goBigFloat(max)}`,
+      condition_then: () => 'Must validate "then" as "if" was valid',
+      condition_else: () => 'Must validate "else" as "if" was not valid'
+    };
+    SchemaText = {
+      invalidType: (expected, given) => `Invalid type. Expected: ${expected}, given: ${given}`,
+      regexPattern: (pattern) => `Invalid regex pattern '${pattern}'`,
+      greaterThanZero: (key) => `${key} must be strictly greater than 0`,
+      mustBeOfA: (x, y) => `${x} must be of a ${y}`,
+      mustBeOfAn: (x, y) => `${x} must be of an ${y}`,
+      cannotBeUsedWithout: (x, y) => `${x} cannot be used without ${y}`,
+      cannotBeGT: (x, y) => `${x} cannot be greater than ${y}`,
+      mustBeOfType: (key, type2) => `${key} must be of type ${type2}`,
+      mustBeValidRegex: (key) => `${key} must be a valid regex`,
+      mustBeGTEZero: (key) => `${key} must be greater than or equal to 0`,
+      keyCannotBeGreaterThan: (key, y) => `${key} cannot be greater than ${y}`,
+      keyItemsMustBeUnique: (key) => `${key} items must be unique`,
+      referenceMustBeCanonical: (reference2) => `Reference ${reference2} must be canonical`,
+      notAValidType: (given) => `has a primitive type that is NOT VALID -- given: /${given}/ Expected valid values are:[array boolean integer number null object string]`,
+      duplicated: (type2) => `${type2} type is duplicated`,
+      parseError: (expected) => `Expected: ${expected}, given: Invalid JSON`
+    };
+    Expected = {
+      number: "Number",
+      arrayOfStrings: "Array Of Strings",
+      arrayOfSchemas: "Array Of Schemas",
+      schema: "Valid Schema",
+      schemaOrArrayOfStrings: "Schema Or Array Of Strings",
+      properties: "Properties",
+      dependency: "Dependency"
+    };
+    ROOT = "(Root)";
+  }
+});
+
+// src/util/re2/charset.ts
+function normalize(pairs2) {
+  const spans = [];
+  for (let i2 = 0; i2 < pairs2.length; i2 += 2) spans.push([pairs2[i2], pairs2[i2 + 1]]);
+  spans.sort((a, b) => a[0] - b[0]);
+  const out = [];
+  for (const [lo, hi] of spans) {
+    const last = out.length - 1;
+    if (last > 0 && lo <= out[last] + 1) out[last] = Math.max(out[last], hi);
+    else out.push(lo, hi);
+  }
+  return out;
+}
+function complement(r) {
+  const out = [];
+  let next = 0;
+  for (let i2 = 0; i2 < r.length; i2 += 2) {
+    if (r[i2] > next) out.push(next, r[i2] - 1);
+    next = r[i2 + 1] + 1;
+  }
+  if (next <= MAX_RUNE) out.push(next, MAX_RUNE);
+  return out;
+}
+function contains(r, cp) {
+  for (let i2 = 0; i2 < r.length; i2 += 2) if (cp >= r[i2] && cp <= r[i2 + 1]) return true;
+  return false;
+}
+function codePointsBelow(limit) {
+  const units = new Uint16Array(Math.min(limit, 55296) + Math.max(0, Math.min(limit, 65536) - 57344) + Math.max(0, limit - 65536) * 2);
+  let i2 = 0;
+  for (let cp = 0; cp < limit; cp++) {
+    if (cp < 65536) {
+      if (cp < 55296 || cp > 57343) units[i2++] = cp;
+    } else {
+      units[i2++] = 55296 + (cp - 65536 >> 10);
+      units[i2++] = 56320 + (cp - 65536 & 1023);
+    }
+  }
+  return new TextDecoder("utf-16le").decode(units);
+}
+function codePointAtOffset(i2) {
+  const bmpUnits = 65536 - 2048;
+  return i2 < 55296 ? i2 : i2 < bmpUnits ? i2 + 2048 : 65536 + (i2 - bmpUnits) / 2;
+}
+function caseOrbits() {
+  if (orbitOf) return orbitOf;
+  const root = /* @__PURE__ */ new Map();
+  const find = (x) => {
+    let r = x;
+    while (root.get(r) !== void 0 && root.get(r) !== r) r = root.get(r);
+    return r;
+  };
+  for (const m of codePointsBelow(131072).matchAll(new RegExp("\\p{Changes_When_Casemapped}", "gu"))) {
+    const s = m[0];
+    for (const t of [s.toLowerCase(), s.toUpperCase()]) {
+      if (t === s || Array.from(t).length !== 1 || !SAME_FOLD.test(s + t)) continue;
+      const a = find(s.codePointAt(0));
+      const b = find(t.codePointAt(0));
+      root.set(a, a);
+      root.set(b, a);
+    }
+  }
+  const groups = /* @__PURE__ */ new Map();
+  for (const cp of root.keys()) groups.set(find(cp), [...groups.get(find(cp)) ?? [], cp]);
+  orbitOf = /* @__PURE__ */ new Map();
+  for (const members of groups.values()) for (const m of members) orbitOf.set(m, members);
+  return orbitOf;
+}
+function fold(r) {
+  const orbits = caseOrbits();
+  const sorted = foldable ??= [...orbits.keys()].sort((a, b) => a - b);
+  const extra = [];
+  for (let i2 = 0; i2 < r.length; i2 += 2) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (sorted[mid] < r[i2]) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < sorted.length && sorted[k] <= r[i2 + 1]; k++) for (const m of orbits.get(sorted[k])) extra.push(m, m);
+  }
+  return extra.length === 0 ? r : normalize([...r, ...extra]);
+}
+function canonicalName(name) {
+  const bare2 = name.replace(/[_\- ]/g, "");
+  return bare2.charAt(0).toUpperCase() + bare2.slice(1).toLowerCase();
+}
+function jsPropertyFor(name) {
+  if (!unicodeNames) {
+    unicodeNames = /* @__PURE__ */ new Map([["Any", "Any"], ["Assigned", "Assigned"], ["Ascii", "ASCII"], ["Lc", "LC"]]);
+    for (const c of GO_CATEGORIES) if (canonicalName(c) === c) unicodeNames.set(c, c);
+    for (const s of GO_SCRIPTS) if (canonicalName(s) === s) unicodeNames.set(s, `Script=${s}`);
+    for (const [alias, c] of Object.entries(GO_CATEGORY_ALIASES)) unicodeNames.set(canonicalName(alias), c);
+  }
+  return unicodeNames.get(canonicalName(name));
+}
+function propertyRanges(prop) {
+  const known = propertySets.get(prop);
+  if (known) return known;
+  everyCodePoint ??= codePointsBelow(MAX_RUNE + 1);
+  const out = [];
+  for (const m of everyCodePoint.matchAll(new RegExp(`\\p{${prop}}+`, "gu"))) {
+    const lastUnit = m.index + m[0].length - 1;
+    out.push(codePointAtOffset(m.index), codePointAtOffset(isLow(everyCodePoint.charCodeAt(lastUnit)) ? lastUnit - 1 : lastUnit));
+  }
+  const ranges = normalize(out);
+  propertySets.set(prop, ranges);
+  return ranges;
+}
+var MAX_RUNE, isHigh, isLow, ANY, ANY_BUT_NL, PERL, POSIX, orbitOf, SAME_FOLD, foldable, GO_CATEGORIES, GO_CATEGORY_ALIASES, GO_SCRIPTS, unicodeNames, everyCodePoint, propertySets;
+var init_charset = __esm({
+  "src/util/re2/charset.ts"() {
+    "use strict";
+    MAX_RUNE = 1114111;
+    isHigh = (u) => u >= 55296 && u <= 56319;
+    isLow = (u) => u >= 56320 && u <= 57343;
+    ANY = [0, MAX_RUNE];
+    ANY_BUT_NL = [0, 9, 11, MAX_RUNE];
+    PERL = { d: [48, 57], s: [9, 10, 12, 13, 32, 32], w: [48, 57, 65, 90, 95, 95, 97, 122] };
+    POSIX = {
+      alnum: [48, 57, 65, 90, 97, 122],
+      alpha: [65, 90, 97, 122],
+      ascii: [0, 127],
+      blank: [9, 9, 32, 32],
+      cntrl: [0, 31, 127, 127],
+      digit: [48, 57],
+      graph: [33, 126],
+      lower: [97, 122],
+      print: [32, 126],
+      punct: [33, 47, 58, 64, 91, 96, 123, 126],
+      space: [9, 13, 32, 32],
+      upper: [65, 90],
+      word: [48, 57, 65, 90, 95, 95, 97, 122],
+      xdigit: [48, 57, 65, 70, 97, 102]
+    };
+    SAME_FOLD = /^(.)\1$/iu;
+    GO_CATEGORIES = "C Cc Cf Cn Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs".split(" ");
+    GO_CATEGORY_ALIASES = {
+      Cased_Letter: "LC",
+      Close_Punctuation: "Pe",
+      Combining_Mark: "M",
+      Connector_Punctuation: "Pc",
+      Control: "Cc",
+      Currency_Symbol: "Sc",
+      Dash_Punctuation: "Pd",
+      Decimal_Number: "Nd",
+      Enclosing_Mark: "Me",
+      Final_Punctuation: "Pf",
+      Format: "Cf",
+      Initial_Punctuation: "Pi",
+      Letter: "L",
+      Letter_Number: "Nl",
+      Line_Separator: "Zl",
+      Lowercase_Letter: "Ll",
+      Mark: "M",
+      Math_Symbol: "Sm",
+      Modifier_Letter: "Lm",
+      Modifier_Symbol: "Sk",
+      Nonspacing_Mark: "Mn",
+      Number: "N",
+      Open_Punctuation: "Ps",
+      Other: "C",
+      Other_Letter: "Lo",
+      Other_Number: "No",
+      Other_Punctuation: "Po",
+      Other_Symbol: "So",
+      Paragraph_Separator: "Zp",
+      Private_Use: "Co",
+      Punctuation: "P",
+      Separator: "Z",
+      Space_Separator: "Zs",
+      Spacing_Mark: "Mc",
+      Surrogate: "Cs",
+      Symbol: "S",
+      Titlecase_Letter: "Lt",
+      Unassigned: "Cn",
+      Uppercase_Letter: "Lu",
+      cntrl: "Cc",
+      digit: "Nd",
+      punct: "P"
+    };
+    GO_SCRIPTS = "Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah Batak Bengali Bhaiksuki Bopomofo Brahmi Braille Buginese Buhid Canadian_Aboriginal Carian Caucasian_Albanian Chakma Cham Cherokee Chorasmian Common Coptic Cuneiform Cypriot Cypro_Minoan Cyrillic Deseret Devanagari Dives_Akuru Dogra Duployan Egyptian_Hieroglyphs Elbasan Elymaic Ethiopic Georgian Glagolitic Gothic Grantha Greek Gujarati Gunjala_Gondi Gurmukhi Han Hangul Hanifi_Rohingya Hanunoo Hatran Hebrew Hiragana Imperial_Aramaic Inherited Inscriptional_Pahlavi Inscriptional_Parthian Javanese Kaithi Kannada Katakana Kawi Kayah_Li Kharoshthi Khitan_Small_Script Khmer Khojki Khudawadi Lao Latin Lepcha Limbu Linear_A Linear_B Lisu Lycian Lydian Mahajani Makasar Malayalam Mandaic Manichaean Marchen Masaram_Gondi Medefaidrin Meetei_Mayek Mende_Kikakui Meroitic_Cursive Meroitic_Hieroglyphs Miao Modi Mongolian Mro Multani Myanmar Nabataean Nag_Mundari Nandinagari New_Tai_Lue Newa Nko Nushu Nyiakeng_Puachue_Hmong Ogham Ol_Chiki Old_Hungarian Old_Italic Old_North_Arabian Old_Permic Old_Persian Old_Sogdian Old_South_Arabian Old_Turkic Old_Uyghur Oriya Osage Osmanya Pahawh_Hmong Palmyrene Pau_Cin_Hau Phags_Pa Phoenician Psalter_Pahlavi Rejang Runic Samaritan Saurashtra Sharada Shavian Siddham SignWriting Sinhala Sogdian Sora_Sompeng Soyombo Sundanese Syloti_Nagri Syriac Tagalog Tagbanwa Tai_Le Tai_Tham Tai_Viet Takri Tamil Tangsa Tangut Telugu Thaana Thai Tibetan Tifinagh Tirhuta Toto Ugaritic Vai Vithkuqi Wancho Warang_Citi Yezidi Yi Zanabazar_Square".split(" ");
+    propertySets = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/util/re2/errors.ts
+var Re2SyntaxError, Re2UnsupportedError;
+var init_errors3 = __esm({
+  "src/util/re2/errors.ts"() {
+    "use strict";
+    init_errors();
+    Re2SyntaxError = class extends InputError {
+      constructor(pattern, what, expr) {
+        super("RE2_SYNTAX", `error parsing regexp: ${what}: \`${expr.length > 200 ? `${expr.slice(0, 200)}\u2026` : expr}\``, { value: pattern });
+        this.name = "Re2SyntaxError";
+      }
+    };
+    Re2UnsupportedError = class extends InputError {
+      constructor(pattern, why) {
+        super("RE2_UNSUPPORTED", `the regular expression ${JSON.stringify(pattern.slice(0, 200))} is valid RE2 but not supported by vouch: ${why}`, { value: pattern });
+        this.name = "Re2UnsupportedError";
+      }
+    };
+  }
+});
+
+// src/util/re2/syntax.ts
+function concat(seq2) {
+  return seq2.length === 0 ? { k: "empty" } : seq2.length === 1 ? seq2[0] : { k: "cat", subs: seq2 };
+}
+function subsOf(n) {
+  return n.k === "cat" || n.k === "alt" ? n.subs : n.k === "cap" || n.k === "rep" ? [n.sub] : [];
+}
+function height(n) {
+  let h = 0;
+  for (const s of subsOf(n)) h = Math.max(h, height(s));
+  return h + 1;
+}
+function repeatIsValid(n, limit) {
+  let budget = limit;
+  if (n.k === "rep" && n.counted) {
+    if (n.max === 0) return true;
+    const m = n.max < 0 ? n.min : n.max;
+    if (m > budget) return false;
+    if (m > 0) budget = Math.floor(budget / m);
+  }
+  return subsOf(n).every((s) => repeatIsValid(s, budget));
+}
+function nullable(n) {
+  switch (n.k) {
+    case "set":
+      return false;
+    case "empty":
+    case "assert":
+      return true;
+    case "cat":
+      return n.subs.every(nullable);
+    case "alt":
+      return n.subs.some(nullable);
+    case "cap":
+      return nullable(n.sub);
+    case "rep":
+      return n.min === 0 || nullable(n.sub);
+  }
+}
+function hasCapture(n) {
+  return n.k === "cap" || subsOf(n).some(hasCapture);
+}
+function alwaysSet(n) {
+  switch (n.k) {
+    case "cat":
+      return new Set(n.subs.flatMap((s) => [...alwaysSet(s)]));
+    case "alt": {
+      const [first, ...rest] = n.subs.map(alwaysSet);
+      return new Set([...first].filter((g) => rest.every((r) => r.has(g))));
+    }
+    case "cap":
+      return /* @__PURE__ */ new Set([n.index, ...alwaysSet(n.sub)]);
+    case "rep":
+      return n.min >= 1 ? alwaysSet(n.sub) : /* @__PURE__ */ new Set();
+    default:
+      return /* @__PURE__ */ new Set();
+  }
+}
+function unstableGroups(n, out) {
+  if (n.k === "rep" && (n.max < 0 || n.max >= 2)) {
+    const kept = alwaysSet(n.sub);
+    const walk = (m) => {
+      if (m.k === "cap" && !kept.has(m.index)) out.add(m.index);
+      subsOf(m).forEach(walk);
+    };
+    walk(n.sub);
+  }
+  for (const s of subsOf(n)) unstableGroups(s, out);
+  return out;
+}
+var FOLD, MULTILINE, DOT_NL, UNGREEDY, MAX_REPEAT, MAX_HEIGHT, isAlnum, hexValue, ch, Parser;
+var init_syntax = __esm({
+  "src/util/re2/syntax.ts"() {
+    "use strict";
+    init_errors3();
+    init_charset();
+    FOLD = 1;
+    MULTILINE = 2;
+    DOT_NL = 4;
+    UNGREEDY = 8;
+    MAX_REPEAT = 1e3;
+    MAX_HEIGHT = 1e3;
+    isAlnum = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122;
+    hexValue = (c) => c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+    ch = (s) => s.charCodeAt(0);
+    Parser = class {
+      cps;
+      i = 0;
+      flags = 0;
+      names = [void 0];
+      pattern;
+      constructor(pattern) {
+        this.pattern = pattern;
+        this.cps = Array.from(pattern, (c) => c.codePointAt(0));
+      }
+      parse() {
+        const node2 = this.body();
+        if (this.i < this.cps.length) this.fail("unexpected )", this.pattern);
+        if (height(node2) > MAX_HEIGHT) this.fail("expression nests too deeply", this.pattern);
+        return node2;
+      }
+      fail(what, expr) {
+        throw new Re2SyntaxError(this.pattern, what, expr);
+      }
+      text(from, to = this.i) {
+        return String.fromCodePoint(...this.cps.slice(from, to));
+      }
+      peek(offset = 0) {
+        return this.cps[this.i + offset];
+      }
+      colonBracket = -2;
+      /** Where the next `:]` at or after `from` starts (-1: none); searches move forward only, so the total is linear. */
+      colonBracketFrom(from) {
+        if (this.colonBracket === -1 || this.colonBracket >= from) return this.colonBracket;
+        let k = from;
+        while (k + 1 < this.cps.length && !(this.cps[k] === ch(":") && this.cps[k + 1] === ch("]"))) k++;
+        this.colonBracket = k + 1 < this.cps.length ? k : -1;
+        return this.colonBracket;
+      }
+      /** Alternatives up to `)` or the end; flag changes last to the end of the enclosing group. */
+      body() {
+        const alternatives = [];
+        let seq2 = [];
+        let lastRepeat = -1;
+        while (this.i < this.cps.length && this.peek() !== ch(")")) {
+          const start = this.i;
+          const c = this.peek();
+          let repeated = false;
+          if (c === ch("|")) {
+            alternatives.push(concat(seq2));
+            seq2 = [];
+            this.i++;
+          } else if (c === ch("*") || c === ch("+") || c === ch("?")) {
+            this.i++;
+            this.repeat(seq2, c === ch("+") ? 1 : 0, c === ch("?") ? 1 : -1, false, start, lastRepeat);
+            repeated = true;
+          } else if (c === ch("{")) {
+            const counts = this.counts();
+            if (counts) {
+              this.repeat(seq2, counts.min, counts.max, true, start, lastRepeat);
+              repeated = true;
+            } else {
+              this.i++;
+              seq2.push(this.literal(c));
+            }
+          } else if (c === ch("(")) {
+            const group = this.group();
+            if (group) seq2.push(group);
+          } else if (c === ch("[")) {
+            seq2.push({ k: "set", r: this.charClass() });
+          } else if (c === ch("\\")) {
+            seq2.push(...this.escape());
+          } else {
+            this.i++;
+            if (c === ch(".")) seq2.push({ k: "set", r: this.flags & DOT_NL ? ANY : ANY_BUT_NL });
+            else if (c === ch("^")) seq2.push({ k: "assert", a: this.flags & MULTILINE ? "bol" : "bot" });
+            else if (c === ch("$")) seq2.push({ k: "assert", a: this.flags & MULTILINE ? "eol" : "eot" });
+            else seq2.push(this.literal(c));
+          }
+          lastRepeat = repeated ? start : -1;
+        }
+        alternatives.push(concat(seq2));
+        return alternatives.length === 1 ? alternatives[0] : { k: "alt", subs: alternatives };
+      }
+      literal(c) {
+        return { k: "set", r: this.flags & FOLD ? fold([c, c]) : [c, c] };
+      }
+      /** `{n}`, `{n,}`, `{n,m}` at the cursor, consumed; undefined (nothing consumed) when not that form. */
+      counts() {
+        const start = this.i;
+        let j = start + 1;
+        const int2 = () => {
+          const first = j;
+          if (!(this.cps[j] >= 48 && this.cps[j] <= 57)) return void 0;
+          if (this.cps[j] === 48 && this.cps[j + 1] >= 48 && this.cps[j + 1] <= 57) return void 0;
+          while (this.cps[j] >= 48 && this.cps[j] <= 57) j++;
+          return j - first > 8 ? -1 : Number(this.text(first, j));
+        };
+        let min = int2();
+        if (min === void 0) return void 0;
+        let max = min;
+        if (this.cps[j] === ch(",")) {
+          j++;
+          if (this.cps[j] === ch("}")) max = -1;
+          else {
+            const m = int2();
+            if (m === void 0) return void 0;
+            max = m;
+            if (m < 0) min = -1;
+          }
+        }
+        if (this.cps[j] !== ch("}")) return void 0;
+        this.i = j + 1;
+        if (min < 0 || min > MAX_REPEAT || max > MAX_REPEAT || max >= 0 && min > max) this.fail("invalid repeat count", this.text(start));
+        return { min, max };
+      }
+      repeat(seq2, min, max, counted, start, lastRepeat) {
+        let greedy = (this.flags & UNGREEDY) === 0;
+        if (this.peek() === ch("?")) {
+          this.i++;
+          greedy = !greedy;
+        }
+        if (lastRepeat >= 0) this.fail("invalid nested repetition operator", this.text(lastRepeat));
+        const sub = seq2.pop();
+        if (!sub) this.fail("missing argument to repetition operator", this.text(start));
+        const node2 = { k: "rep", min, max, greedy, counted, sub };
+        if (counted && (min >= 2 || max >= 2) && !repeatIsValid(node2, MAX_REPEAT)) this.fail("invalid repeat count", this.text(start));
+        seq2.push(node2);
+      }
+      /** `(`…`)`, `(?flags)`, `(?flags:…)`, `(?P<name>…)`, `(?<name>…)`; undefined for a bare flag change. */
+      depth = 0;
+      group() {
+        const open6 = this.i;
+        if (++this.depth > MAX_HEIGHT) throw new Re2UnsupportedError(this.pattern, "groups nested more than 1000 deep");
+        try {
+          return this.groupBody(open6);
+        } finally {
+          this.depth--;
+        }
+      }
+      groupBody(open6) {
+        this.i++;
+        let capture;
+        const outer = this.flags;
+        if (this.peek() === ch("?")) {
+          const named = this.peek(1) === ch("P") && this.peek(2) === ch("<") ? 3 : this.peek(1) === ch("<") ? 2 : 0;
+          if (named > 0) {
+            const close = this.cps.indexOf(ch(">"), this.i);
+            if (close < 0) this.fail("invalid named capture", this.text(open6, this.cps.length));
+            const name = this.text(this.i + named, close);
+            if (!/^[A-Za-z0-9_]+$/.test(name)) this.fail("invalid named capture", this.text(open6, close + 1));
+            this.i = close + 1;
+            this.names.push(name);
+            capture = { index: this.names.length - 1 };
+          } else if (this.flagGroup(open6)) {
+            return void 0;
+          }
+        } else {
+          this.names.push(void 0);
+          capture = { index: this.names.length - 1 };
+        }
+        const sub = this.body();
+        if (this.peek() !== ch(")")) this.fail("missing closing )", this.pattern);
+        this.i++;
+        this.flags = outer;
+        return capture ? { k: "cap", index: capture.index, sub } : sub;
+      }
+      /** After `(?`: flags, then `)` (returns true: only the flags change) or `:` (a group follows). */
+      flagGroup(open6) {
+        this.i++;
+        let flags = this.flags;
+        let negate = false;
+        let sawFlag = false;
+        for (; ; ) {
+          const c = this.peek();
+          this.i++;
+          const bit = c === ch("i") ? FOLD : c === ch("m") ? MULTILINE : c === ch("s") ? DOT_NL : c === ch("U") ? UNGREEDY : 0;
+          if (bit) {
+            flags = negate ? flags & ~bit : flags | bit;
+            sawFlag = true;
+          } else if (c === ch("-") && !negate) {
+            negate = true;
+            sawFlag = false;
+          } else if ((c === ch(":") || c === ch(")")) && (!negate || sawFlag)) {
+            this.flags = flags;
+            return c === ch(")");
+          } else {
+            this.fail("invalid or unsupported Perl syntax", this.text(open6, Math.min(this.i, this.cps.length)));
+          }
+        }
+      }
+      /** A backslash outside a class: assertions, `\Q…\E`, classes, then single-character escapes. */
+      escape() {
+        const start = this.i;
+        const c = this.peek(1);
+        const simple = {
+          [ch("A")]: { k: "assert", a: "bot" },
+          [ch("z")]: { k: "assert", a: "eot" },
+          [ch("b")]: { k: "assert", a: "wb" },
+          [ch("B")]: { k: "assert", a: "nwb" }
+        };
+        if (c !== void 0 && simple[c]) {
+          this.i += 2;
+          return [simple[c]];
+        }
+        if (c === ch("C")) this.fail("invalid escape sequence", "\\C");
+        if (c === ch("Q")) {
+          let end = this.i + 2;
+          while (end < this.cps.length && !(this.cps[end] === ch("\\") && this.cps[end + 1] === ch("E"))) end++;
+          const literal = this.cps.slice(this.i + 2, end);
+          this.i = Math.min(this.cps.length, end + 2);
+          return literal.map((x) => this.literal(x));
+        }
+        const cls = this.unicodeClass() ?? this.perlClass();
+        if (cls) return [{ k: "set", r: cls }];
+        const r = this.escapedChar();
+        if (r === void 0) this.fail("invalid escape sequence", this.text(start));
+        return [this.literal(r)];
+      }
+      /** `\d \D \s \S \w \W` at the cursor. */
+      perlClass() {
+        if (this.peek() !== ch("\\")) return void 0;
+        const c = this.peek(1);
+        const name = c === void 0 ? "" : String.fromCodePoint(c);
+        const base = PERL[name.toLowerCase()];
+        if (!base || !/[dswDSW]/.test(name)) return void 0;
+        this.i += 2;
+        return this.group_(base, name === name.toUpperCase());
+      }
+      /** A class group, folded under (?i) before any negation (Go's appendGroup). */
+      group_(base, negated) {
+        const r = this.flags & FOLD ? fold(base) : base;
+        return negated ? complement(r) : r;
+      }
+      /** `\pN`, `\p{Name}`, `\PN`, `\p{^Name}` at the cursor. */
+      unicodeClass() {
+        if (this.peek() !== ch("\\") || this.peek(1) !== ch("p") && this.peek(1) !== ch("P")) return void 0;
+        const start = this.i;
+        let negated = this.peek(1) === ch("P");
+        let name;
+        if (this.peek(2) === ch("{")) {
+          const close = this.cps.indexOf(ch("}"), this.i);
+          if (close < 0) this.fail("invalid character class range", this.text(start, this.cps.length));
+          name = this.text(this.i + 3, close);
+          this.i = close + 1;
+        } else {
+          name = this.peek(2) === void 0 ? "" : String.fromCodePoint(this.peek(2));
+          this.i = Math.min(this.cps.length, this.i + 3);
+        }
+        if (name.startsWith("^")) {
+          negated = !negated;
+          name = name.slice(1);
+        }
+        const prop = jsPropertyFor(name);
+        if (!prop) this.fail("invalid character class range", this.text(start));
+        const set2 = prop === "Any" ? ANY : prop === "Assigned" ? complement(propertyRanges("Cn")) : propertyRanges(prop);
+        return this.group_(set2, negated);
+      }
+      /** The code point of a single-character escape (`\n`, `\x41`, `\x{263a}`, `\101`, `\.`), consumed. */
+      escapedChar() {
+        const c = this.peek(1);
+        if (c === void 0) this.fail("trailing backslash at end of expression", "");
+        this.i += 2;
+        if (c < 128 && !isAlnum(c)) return c;
+        const isOctal = (x) => x !== void 0 && x >= 48 && x <= 55;
+        if (c === ch("0") || c >= ch("1") && c <= ch("7") && isOctal(this.peek())) {
+          let r = c - 48;
+          for (let n = 1; n < 3 && isOctal(this.peek()); n++) r = r * 8 + (this.cps[this.i++] - 48);
+          return r;
+        }
+        if (c === ch("x")) return this.hexEscape();
+        const named = { [ch("a")]: 7, [ch("f")]: 12, [ch("n")]: 10, [ch("r")]: 13, [ch("t")]: 9, [ch("v")]: 11 };
+        return named[c];
+      }
+      hexEscape() {
+        if (this.peek() === ch("{")) {
+          this.i++;
+          let r = 0;
+          let digits = 0;
+          for (; ; ) {
+            const c = this.cps[this.i++];
+            if (c === void 0) return void 0;
+            if (c === ch("}")) return digits > 0 ? r : void 0;
+            const v = hexValue(c);
+            if (v < 0) return void 0;
+            r = r * 16 + v;
+            digits++;
+            if (r > MAX_RUNE) return void 0;
+          }
+        }
+        const x = hexValue(this.cps[this.i++] ?? -1);
+        const y = hexValue(this.cps[this.i++] ?? -1);
+        return x < 0 || y < 0 ? void 0 : x * 16 + y;
+      }
+      /** `[…]` at the cursor (Go's parseClass with Perl flags: `-` is literal where it cannot be a range). */
+      charClass() {
+        const whole = this.i;
+        this.i++;
+        let negated = false;
+        if (this.peek() === ch("^")) {
+          negated = true;
+          this.i++;
+        }
+        const pairs2 = [];
+        let first = true;
+        while (this.peek() !== ch("]") || first) {
+          if (this.i >= this.cps.length) this.fail("missing closing ]", this.text(whole, this.cps.length));
+          first = false;
+          if (this.peek() === ch("[") && this.peek(1) === ch(":")) {
+            const end = this.colonBracketFrom(this.i + 2);
+            if (end >= 0) {
+              const name = this.text(this.i + 2, end);
+              const base = POSIX[name.replace(/^\^/, "")];
+              if (!base) this.fail("invalid character class range", this.text(this.i, end + 2));
+              this.i = end + 2;
+              pairs2.push(...this.group_(base, name.startsWith("^")));
+              continue;
+            }
+          }
+          const cls = this.unicodeClass() ?? this.perlClass();
+          if (cls) {
+            pairs2.push(...cls);
+            continue;
+          }
+          const rangeStart = this.i;
+          const lo = this.classChar(whole);
+          let hi = lo;
+          if (this.peek() === ch("-") && this.peek(1) !== void 0 && this.peek(1) !== ch("]")) {
+            this.i++;
+            hi = this.classChar(whole);
+            if (hi < lo) this.fail("invalid character class range", this.text(rangeStart));
+          }
+          pairs2.push(...this.flags & FOLD ? fold([lo, hi]) : [lo, hi]);
+        }
+        this.i++;
+        const set2 = normalize(pairs2);
+        return negated ? complement(set2) : set2;
+      }
+      classChar(whole) {
+        const c = this.peek();
+        if (c === void 0) this.fail("missing closing ]", this.text(whole, this.cps.length));
+        if (c !== ch("\\")) {
+          this.i++;
+          return c;
+        }
+        const start = this.i;
+        const r = this.escapedChar();
+        if (r === void 0) this.fail("invalid escape sequence", this.text(start));
+        return r;
+      }
+    };
+  }
+});
+
+// src/util/re2/emit.ts
+function without(r, cp) {
+  const out = [];
+  for (let i2 = 0; i2 < r.length; i2 += 2) {
+    const lo = r[i2];
+    const hi = r[i2 + 1];
+    if (cp < lo || cp > hi) out.push(lo, hi);
+    else {
+      if (lo < cp) out.push(lo, cp - 1);
+      if (cp < hi) out.push(cp + 1, hi);
+    }
+  }
+  return out;
+}
+function unitClass(units) {
+  if (units.length === 2 && units[0] === units[1]) return unit(units[0]);
+  let body2 = "";
+  for (let i2 = 0; i2 < units.length; i2 += 2) body2 += units[i2] === units[i2 + 1] ? unit(units[i2]) : `${unit(units[i2])}-${unit(units[i2 + 1])}`;
+  return `[${body2}]`;
+}
+function emitSet(r, multiline) {
+  let bmp = [];
+  const lowsByHigh = /* @__PURE__ */ new Map();
+  const wholeHighs = [];
+  for (let i2 = 0; i2 < r.length; i2 += 2) {
+    const lo = r[i2];
+    const hi = r[i2 + 1];
+    if (lo <= Math.min(hi, 55295)) bmp.push(lo, Math.min(hi, 55295));
+    if (Math.max(lo, 57344) <= Math.min(hi, 65535)) bmp.push(Math.max(lo, 57344), Math.min(hi, 65535));
+    for (let cp = Math.max(lo, 65536); cp <= hi; ) {
+      const high = 55296 + (cp - 65536 >> 10);
+      const end = Math.min(hi, 65536 + (high - 55296 + 1 << 10) - 1);
+      const lowLo = 56320 + (cp - 65536 & 1023);
+      const lowHi = 56320 + (end - 65536 & 1023);
+      if (lowLo === 56320 && lowHi === 57343) wholeHighs.push(high, high);
+      else lowsByHigh.set(high, [...lowsByHigh.get(high) ?? [], lowLo, lowHi]);
+      cp = end + 1;
+    }
+  }
+  if (multiline) {
+    for (const [cp, standIn] of LINE_STAND_INS) {
+      if (!contains(r, cp)) continue;
+      bmp = [...without(normalize(bmp), cp), standIn, standIn];
+    }
+  }
+  const pieces = [];
+  const units = normalize(bmp);
+  if (units.length > 0) pieces.push(unitClass(units));
+  if (wholeHighs.length > 0) pieces.push(`${unitClass(normalize(wholeHighs))}[\\udc00-\\udfff]`);
+  for (const [high, lows] of lowsByHigh) pieces.push(`${unit(high)}${unitClass(normalize(lows))}`);
+  if (pieces.length === 0) return { src: "[]", atom: true, alt: false, repl: 1 };
+  if (pieces.length === 1) return { src: pieces[0], atom: units.length > 0, alt: false, repl: 1 };
+  return { src: `(?:${pieces.join("|")})`, atom: true, alt: false, repl: 1 };
+}
+function hasAssertion(n, kinds) {
+  return n.k === "assert" && kinds.includes(n.a) || subsOf(n).some((s) => hasAssertion(s, kinds));
+}
+var V8_REPLICATION, MAX_SOURCE, LINE_STAND_INS, unit, maxRepl, Emitter;
+var init_emit = __esm({
+  "src/util/re2/emit.ts"() {
+    "use strict";
+    init_errors3();
+    init_charset();
+    init_syntax();
+    V8_REPLICATION = 16;
+    MAX_SOURCE = 1 << 18;
+    LINE_STAND_INS = [[13, 56320], [8232, 56321], [8233, 56322]];
+    unit = (u) => /[A-Za-z0-9_]/.test(String.fromCharCode(u)) ? String.fromCharCode(u) : `\\u${u.toString(16).padStart(4, "0")}`;
+    maxRepl = (parts) => parts.reduce((m, p) => Math.max(m, p.repl), 1);
+    Emitter = class {
+      /** Multi-line anchors need V8's `m` flag, and the subject's other line terminators stood in for. */
+      multiline;
+      pattern;
+      constructor(pattern, tree) {
+        this.pattern = pattern;
+        this.multiline = hasAssertion(tree, ["bol", "eol"]);
+        if (this.multiline && hasAssertion(tree, ["bot", "eot"])) this.unsupported("multi-line anchors (?m)^ and (?m)$ mixed with whole-text anchors in one expression");
+      }
+      unsupported(why) {
+        throw new Re2UnsupportedError(this.pattern, why);
+      }
+      emit(n, budget, stripCaptures) {
+        switch (n.k) {
+          case "set":
+            return emitSet(n.r, this.multiline);
+          case "empty":
+            return { src: "(?:)", atom: true, alt: false, repl: 1 };
+          case "assert":
+            return { src: n.a === "bol" || n.a === "bot" ? "^" : n.a === "eol" || n.a === "eot" ? "$" : n.a === "wb" ? "\\b" : "\\B", atom: false, alt: false, repl: 1 };
+          case "cat": {
+            const parts = this.each(n.subs, budget, stripCaptures);
+            return { src: parts.map((p) => p.alt ? `(?:${p.src})` : p.src).join(""), atom: false, alt: false, repl: maxRepl(parts) };
+          }
+          case "alt": {
+            const parts = this.each(n.subs, budget, stripCaptures);
+            return { src: parts.map((p) => p.src).join("|"), atom: false, alt: true, repl: maxRepl(parts) };
+          }
+          case "cap": {
+            const inner = this.emit(n.sub, budget, stripCaptures);
+            if (stripCaptures) return inner;
+            return { src: `(${inner.src})`, atom: true, alt: false, repl: inner.repl };
+          }
+          case "rep":
+            return this.repetition(n, budget, stripCaptures);
+        }
+      }
+      repetition(n, budget, strip) {
+        const { min, max, greedy, sub } = n;
+        const lazy = greedy ? "" : "?";
+        const group = (e) => e.atom ? e.src : `(?:${e.src})`;
+        if (max === 0) {
+          const x = this.emit(sub, budget, strip);
+          return { src: `${group(x)}{0}`, atom: false, alt: false, repl: x.repl };
+        }
+        if (min === 1 && max === 1) return this.emit(sub, budget, strip);
+        if (min === 0 && max === 1) return this.optional(this.emit(sub, budget, strip), greedy);
+        const empty = nullable(sub);
+        if (max < 0) {
+          if (empty) this.unsupported("a repetition of an expression that can match the empty string (Go and JavaScript iterate it differently)");
+          if (min <= 1) {
+            const x = this.emit(sub, budget, strip);
+            return { src: `${group(x)}${min === 0 ? "*" : "+"}${lazy}`, atom: false, alt: false, repl: x.repl };
+          }
+          if (min <= budget) {
+            const x = this.emit(sub, Math.floor(budget / min), strip);
+            return { src: `${group(x)}{${min},}${lazy}`, atom: false, alt: false, repl: min * x.repl };
+          }
+          const copy2 = this.emit(sub, budget, true);
+          const last = this.emit(sub, budget, strip);
+          return this.copies(copy2, min - 1, `${group(last)}+${lazy}`, Math.max(copy2.repl, last.repl));
+        }
+        const exact = min === max;
+        if ((exact || !empty) && max <= budget) {
+          const x = this.emit(sub, Math.floor(budget / max), strip);
+          return { src: `${group(x)}{${exact ? min : `${min},${max}`}}${lazy}`, atom: false, alt: false, repl: max * x.repl };
+        }
+        if (!exact && hasCapture(sub) && !strip) this.unsupported("a capture group in a counted repetition too large for V8 (at most 16 copies)");
+        const copy = this.emit(sub, budget, true);
+        if (exact) {
+          const last = this.emit(sub, budget, strip);
+          return this.copies(copy, min - 1, group(last), Math.max(copy.repl, last.repl));
+        }
+        let tail = "";
+        for (let k = 0; k < max - min; k++) {
+          this.checkSize(tail.length + copy.src.length + 8);
+          tail = greedy ? `(?:${copy.alt ? `(?:${copy.src})` : copy.src}${tail}|)` : `(?:|${copy.alt ? `(?:${copy.src})` : copy.src}${tail})`;
+        }
+        return this.copies(copy, min, tail, copy.repl);
+      }
+      /** Each of a sequence, refused as soon as their total is too large (not after building it). */
+      each(subs, budget, strip) {
+        let total = 0;
+        return subs.map((s) => {
+          const e = this.emit(s, budget, strip);
+          total += e.src.length;
+          this.checkSize(total);
+          return e;
+        });
+      }
+      optional(x, greedy) {
+        return { src: greedy ? `(?:${x.src}|)` : `(?:|${x.src})`, atom: true, alt: false, repl: x.repl };
+      }
+      copies(x, n, suffix, repl) {
+        const one = x.alt ? `(?:${x.src})` : x.src;
+        this.checkSize(one.length * n + suffix.length);
+        return { src: one.repeat(n) + suffix, atom: false, alt: false, repl };
+      }
+      checkSize(length) {
+        if (length > MAX_SOURCE) this.unsupported("the expression is too large");
+      }
+    };
+  }
+});
+
+// src/util/re2.ts
+import v8 from "node:v8";
+function assertLinearEngine() {
+  if (linearEngine === void 0) {
+    try {
+      new RegExp("a", "l");
+      linearEngine = true;
+    } catch {
+      linearEngine = false;
+    }
+  }
+  if (!linearEngine) {
+    throw new EnvironmentError("RE2_ENGINE", "V8's linear-time regular expression engine is not available in this Node.js (--enable-experimental-regexp-engine)", { value: process.version });
+  }
+}
+function restoreLineBreaks(s) {
+  let out = "";
+  for (let i2 = 0; i2 < s.length; i2++) {
+    const u = s.charCodeAt(i2);
+    const standIn = LINE_STAND_INS.find(([, x]) => x === u);
+    out += standIn && !(i2 > 0 && isHigh(s.charCodeAt(i2 - 1))) ? String.fromCharCode(standIn[0]) : s[i2];
+  }
+  return out;
+}
+function extractRef(s) {
+  const brace = s.startsWith("{");
+  let i2 = brace ? 1 : 0;
+  while (i2 < s.length) {
+    const c = String.fromCodePoint(s.codePointAt(i2));
+    if (!NAME_CHAR.test(c)) break;
+    i2 += c.length;
+  }
+  const name = s.slice(brace ? 1 : 0, i2);
+  if (name === "") return void 0;
+  if (brace) {
+    if (s[i2] !== "}") return void 0;
+    i2++;
+  }
+  const numeric = /^[0-9]+$/.test(name) && !(name.length > 1 && name.startsWith("0")) && name.length <= 9;
+  return { name: numeric ? Number(name) : name, rest: s.slice(i2) };
+}
+function templateRefs(template) {
+  const refs = [];
+  let rest = template;
+  for (let dollar = rest.indexOf("$"); dollar >= 0; dollar = rest.indexOf("$")) {
+    rest = rest.slice(dollar + 1);
+    if (rest.startsWith("$")) {
+      rest = rest.slice(1);
+      continue;
+    }
+    const ref = extractRef(rest);
+    if (!ref) continue;
+    if (ref.name !== 0) refs.push(ref.name);
+    rest = ref.rest;
+  }
+  return refs;
+}
+function compileRe2(pattern) {
+  let entry = cache.get(pattern);
+  if (entry === void 0) {
+    try {
+      entry = new Re2(pattern);
+    } catch (err) {
+      if (!(err instanceof Re2SyntaxError || err instanceof Re2UnsupportedError)) throw err;
+      entry = err;
+    }
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value);
+    cache.set(pattern, entry);
+  }
+  if (entry instanceof Error) throw entry;
+  return entry;
+}
+var linearEngine, Re2, NAME_CHAR, cache, CACHE_ENTRIES;
+var init_re2 = __esm({
+  "src/util/re2.ts"() {
+    "use strict";
+    init_errors();
+    init_charset();
+    init_emit();
+    init_errors3();
+    init_syntax();
+    v8.setFlagsFromString("--enable-experimental-regexp-engine");
+    Re2 = class {
+      pattern;
+      /** Capture names by group number (index 0, the whole match, has none). */
+      groupNames;
+      re;
+      multiline;
+      unstable;
+      constructor(pattern) {
+        assertLinearEngine();
+        this.pattern = pattern;
+        const wellFormed2 = pattern.toWellFormed();
+        const parser = new Parser(wellFormed2);
+        const tree = parser.parse();
+        this.groupNames = parser.names;
+        const emitter = new Emitter(pattern, tree);
+        const { src } = emitter.emit(tree, V8_REPLICATION, false);
+        emitter.checkSize(src.length);
+        this.multiline = emitter.multiline;
+        this.unstable = unstableGroups(tree, /* @__PURE__ */ new Set());
+        try {
+          this.re = new RegExp(src, emitter.multiline ? "lgm" : "lg");
+        } catch (err) {
+          throw new Re2UnsupportedError(pattern, `V8's linear engine refused it (${err instanceof Error ? err.message.slice(-60) : String(err)})`);
+        }
+      }
+      toString() {
+        return `/${this.pattern}/`;
+      }
+      /** Go's MatchString: is there a match anywhere (unanchored)? */
+      test(s) {
+        return this.execAt(this.prepare(s), 0) !== void 0;
+      }
+      /** Go's FindAll…: up to `n` successive non-overlapping matches (all when n < 0). */
+      findAll(s, n) {
+        return this.submatches(s, n).map(({ start, end }) => ({ start, end }));
+      }
+      submatches(s, n) {
+        const subject2 = this.prepare(s);
+        const out = [];
+        let prevEnd = -1;
+        for (let pos = 0; (n < 0 || out.length < n) && pos <= subject2.length; ) {
+          const m = this.execAt(subject2, pos);
+          if (!m) break;
+          let accept = true;
+          if (m.end === pos) {
+            if (m.start === prevEnd) accept = false;
+            pos += pos >= subject2.length ? 1 : isHigh(subject2.charCodeAt(pos)) && isLow(subject2.charCodeAt(pos + 1)) ? 2 : 1;
+          } else {
+            pos = m.end;
+          }
+          prevEnd = m.end;
+          if (accept) out.push(m);
+        }
+        return out;
+      }
+      /** Go's ReplaceAllString, as OPA's regex.replace runs it: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
+      replaceAll(s, template) {
+        const refs = templateRefs(template);
+        for (const ref of refs) {
+          const groups = typeof ref === "number" ? [ref] : this.groupNames.flatMap((name, i2) => name === ref ? [i2] : []);
+          if (groups.some((g) => this.unstable.has(g))) {
+            throw new Re2UnsupportedError(this.pattern, `$${ref} refers to a group inside a repetition that may not set it (Go keeps an earlier iteration's value, JavaScript does not)`);
+          }
+        }
+        const subject2 = s.toWellFormed();
+        let out = "";
+        let last = 0;
+        for (const m of this.submatches(subject2, -1)) {
+          out += subject2.slice(last, m.start) + this.expand(template, m, subject2.slice(m.start, m.end));
+          last = m.end;
+        }
+        return out + subject2.slice(last);
+      }
+      /** Go's Split: the text between matches (n < 0: all). */
+      split(s, n) {
+        if (n === 0) return [];
+        const subject2 = s.toWellFormed();
+        if (this.pattern.length > 0 && subject2.length === 0) return [""];
+        const out = [];
+        let begin = 0;
+        let end = 0;
+        for (const m of this.findAll(subject2, n)) {
+          if (n > 0 && out.length >= n - 1) break;
+          end = m.start;
+          if (m.end !== 0) out.push(subject2.slice(begin, end));
+          begin = m.end;
+        }
+        if (end !== subject2.length) out.push(subject2.slice(begin));
+        return out;
+      }
+      prepare(s) {
+        const wellFormed2 = s.toWellFormed();
+        if (!this.multiline) return wellFormed2;
+        return wellFormed2.replace(/[\r\u2028\u2029]/g, (c) => String.fromCharCode(LINE_STAND_INS.find(([cp]) => cp === c.charCodeAt(0))[1]));
+      }
+      /** The leftmost-first match starting at or after `pos` on a code point boundary. */
+      execAt(subject2, pos) {
+        for (let from = pos; from <= subject2.length; ) {
+          this.re.lastIndex = from;
+          const m = this.re.exec(subject2);
+          if (!m) return void 0;
+          if (m.index > 0 && isLow(subject2.charCodeAt(m.index)) && isHigh(subject2.charCodeAt(m.index - 1))) {
+            from = m.index + 1;
+            continue;
+          }
+          const groups = m.slice(1).map((g) => g === void 0 || !this.multiline ? g : restoreLineBreaks(g));
+          return { start: m.index, end: m.index + m[0].length, groups };
+        }
+        return void 0;
+      }
+      expand(template, m, whole) {
+        let out = "";
+        let rest = template;
+        for (; ; ) {
+          const dollar = rest.indexOf("$");
+          if (dollar < 0) break;
+          out += rest.slice(0, dollar);
+          rest = rest.slice(dollar + 1);
+          if (rest.startsWith("$")) {
+            out += "$";
+            rest = rest.slice(1);
+            continue;
+          }
+          const ref = extractRef(rest);
+          if (!ref) {
+            out += "$";
+            continue;
+          }
+          rest = ref.rest;
+          if (typeof ref.name === "number") out += ref.name === 0 ? whole : m.groups[ref.name - 1] ?? "";
+          else {
+            const i2 = this.groupNames.findIndex((name, g) => name === ref.name && m.groups[g - 1] !== void 0);
+            if (i2 > 0) out += m.groups[i2 - 1];
+          }
+        }
+        return out + rest;
+      }
+    };
+    NAME_CHAR = /^[\p{L}\p{Nd}_]/u;
+    cache = /* @__PURE__ */ new Map();
+    CACHE_ENTRIES = 512;
+  }
+});
+
+// src/policy/builtins/json-schema/pattern.ts
+function compilePattern(source) {
+  try {
+    const re = compileRe2(source);
+    return { test: (s) => re.test(s) };
+  } catch (err) {
+    if (err instanceof Re2SyntaxError || err instanceof Re2UnsupportedError) return void 0;
+    throw err;
+  }
+}
+var init_pattern = __esm({
+  "src/policy/builtins/json-schema/pattern.ts"() {
+    "use strict";
+    init_re2();
+  }
+});
+
+// src/policy/builtins/go/bytes.ts
+function toByteString(s) {
+  const bytes = Buffer.from(s.toWellFormed(), "utf8");
+  return bytes.toString("latin1");
+}
+function validSequenceLength(b, i2) {
+  const c0 = b.charCodeAt(i2);
+  if (c0 < 128) return 1;
+  const cont = (j, lo = 128, hi = 191) => {
+    const c = b.charCodeAt(j);
+    return j < b.length && c >= lo && c <= hi;
+  };
+  if (c0 >= 194 && c0 <= 223) return cont(i2 + 1) ? 2 : 0;
+  if (c0 === 224) return cont(i2 + 1, 160) && cont(i2 + 2) ? 3 : 0;
+  if (c0 >= 225 && c0 <= 236 || c0 === 238 || c0 === 239) return cont(i2 + 1) && cont(i2 + 2) ? 3 : 0;
+  if (c0 === 237) return cont(i2 + 1, 128, 159) && cont(i2 + 2) ? 3 : 0;
+  if (c0 === 240) return cont(i2 + 1, 144) && cont(i2 + 2) && cont(i2 + 3) ? 4 : 0;
+  if (c0 >= 241 && c0 <= 243) return cont(i2 + 1) && cont(i2 + 2) && cont(i2 + 3) ? 4 : 0;
+  if (c0 === 244) return cont(i2 + 1, 128, 143) && cont(i2 + 2) && cont(i2 + 3) ? 4 : 0;
+  return 0;
+}
+function decodeRune(b, i2) {
+  const n = validSequenceLength(b, i2);
+  if (n === 0) return { rune: 65533, size: 1, valid: false };
+  const text = Buffer.from(b.slice(i2, i2 + n), "latin1").toString("utf8");
+  return { rune: text.codePointAt(0), size: n, valid: true };
+}
+function fromByteString(b) {
+  let out = "";
+  let start = 0;
+  for (let i2 = 0; i2 < b.length; ) {
+    const n = validSequenceLength(b, i2);
+    if (n === 0) {
+      out += Buffer.from(b.slice(start, i2), "latin1").toString("utf8") + "\uFFFD";
+      i2 += 1;
+      start = i2;
+    } else i2 += n;
+  }
+  return out + Buffer.from(b.slice(start), "latin1").toString("utf8");
+}
+var init_bytes = __esm({
+  "src/policy/builtins/go/bytes.ts"() {
+    "use strict";
+  }
+});
+
+// src/policy/builtins/go/quote.ts
+function goQuoteBytes(b) {
+  let out = '"';
+  for (let i2 = 0; i2 < b.length; ) {
+    const { rune, size, valid } = decodeRune(b, i2);
+    if (!valid) out += `\\x${hex(b.charCodeAt(i2), 2)}`;
+    else if (SHORT_ESCAPES[rune] !== void 0) out += SHORT_ESCAPES[rune];
+    else if (rune < 32 || rune === 127) out += `\\x${hex(rune, 2)}`;
+    else if (PRINTABLE.test(String.fromCodePoint(rune))) out += String.fromCodePoint(rune);
+    else if (rune < 65536) out += `\\u${hex(rune, 4)}`;
+    else out += `\\U${hex(rune, 8)}`;
+    i2 += size;
+  }
+  return `${out}"`;
+}
+var PRINTABLE, SHORT_ESCAPES, hex;
+var init_quote = __esm({
+  "src/policy/builtins/go/quote.ts"() {
+    "use strict";
+    init_bytes();
+    PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+    SHORT_ESCAPES = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v", 92: "\\\\", 34: '\\"' };
+    hex = (n, width) => n.toString(16).padStart(width, "0");
+  }
+});
+
+// src/policy/builtins/go/netip.ts
+function fail2(input, msg, at2 = "") {
+  const where = at2 === "" ? "" : ` (at ${goQuoteBytes(at2)})`;
+  return { ok: false, message: `ParseAddr(${goQuoteBytes(input)}): ${msg}${where}` };
+}
+function checkIPv4Fields(input, off, end) {
+  const s = input.slice(off, end);
+  let val = 0;
+  let pos = 0;
+  let digits = 0;
+  for (let i2 = 0; i2 < s.length; i2++) {
+    const c = s.charCodeAt(i2);
+    if (isDigit2(c)) {
+      if (digits === 1 && val === 0) return fail2(input, "IPv4 field has octet with leading zero");
+      val = val * 10 + (c - 48);
+      digits++;
+      if (val > 255) return fail2(input, "IPv4 field has value >255");
+    } else if (c === 46) {
+      if (i2 === 0 || i2 === s.length - 1 || s[i2 - 1] === ".") return fail2(input, "IPv4 field must have at least one digit", s.slice(i2));
+      if (pos === 3) return fail2(input, "IPv4 address too long");
+      pos++;
+      val = 0;
+      digits = 0;
+    } else return fail2(input, "unexpected character", s.slice(i2));
+  }
+  if (pos < 3) return fail2(input, "IPv4 address too short");
+  return void 0;
+}
+function hexValue2(c) {
+  if (isDigit2(c)) return c - 48;
+  if (c >= 97 && c <= 102) return c - 97 + 10;
+  if (c >= 65 && c <= 70) return c - 65 + 10;
+  return -1;
+}
+function parseIPv6(input) {
+  let s = input;
+  let zone = "";
+  const pct = s.indexOf("%");
+  if (pct !== -1) {
+    zone = s.slice(pct + 1);
+    s = s.slice(0, pct);
+    if (zone === "") return fail2(input, "zone must be a non-empty string");
+  }
+  let ellipsis = -1;
+  if (s.startsWith("::")) {
+    ellipsis = 0;
+    s = s.slice(2);
+    if (s === "") return { ok: true, is4: false, zone };
+  }
+  let i2 = 0;
+  while (i2 < 16) {
+    let off = 0;
+    let acc = 0;
+    for (; off < s.length; off++) {
+      const v = hexValue2(s.charCodeAt(off));
+      if (v < 0) break;
+      acc = acc * 16 + v;
+      if (off > 3) return fail2(input, "each group must have 4 or less digits", s);
+      if (acc > 65535) return fail2(input, "IPv6 field has value >=2^16", s);
+    }
+    if (off === 0) return fail2(input, "each colon-separated field must have at least one digit", s);
+    if (off < s.length && s[off] === ".") {
+      if (ellipsis < 0 && i2 !== 12) return fail2(input, "embedded IPv4 address must replace the final 2 fields of the address", s);
+      if (i2 + 4 > 16) return fail2(input, "too many hex fields to fit an embedded IPv4 at the end of the address", s);
+      const end = input.length - (zone.length > 0 ? zone.length + 1 : 0);
+      const bad2 = checkIPv4Fields(input, end - s.length, end);
+      if (bad2) return bad2;
+      s = "";
+      i2 += 4;
+      break;
+    }
+    i2 += 2;
+    s = s.slice(off);
+    if (s === "") break;
+    if (s[0] !== ":") return fail2(input, "unexpected character, want colon", s);
+    if (s.length === 1) return fail2(input, "colon must be followed by more characters", s);
+    s = s.slice(1);
+    if (s[0] === ":") {
+      if (ellipsis >= 0) return fail2(input, "multiple :: in address", s);
+      ellipsis = i2;
+      s = s.slice(1);
+      if (s === "") break;
+    }
+  }
+  if (s !== "") return fail2(input, "trailing garbage after address", s);
+  if (i2 < 16 && ellipsis < 0) return fail2(input, "address string too short");
+  if (i2 === 16 && ellipsis >= 0) return fail2(input, "the :: must expand to at least one field of zeros");
+  return { ok: true, is4: false, zone };
+}
+function parseAddr(s) {
+  for (let i2 = 0; i2 < s.length; i2++) {
+    if (s[i2] === ".") return checkIPv4Fields(s, 0, s.length) ?? { ok: true, is4: true, zone: "" };
+    if (s[i2] === ":") return parseIPv6(s);
+    if (s[i2] === "%") return fail2(s, "missing IPv6 address");
+  }
+  return fail2(s, "unable to parse IP");
+}
+function isGoIP(s) {
+  const addr = parseAddr(s);
+  return addr.ok && addr.zone === "";
+}
+var isDigit2;
+var init_netip = __esm({
+  "src/policy/builtins/go/netip.ts"() {
+    "use strict";
+    init_quote();
+    isDigit2 = (c) => c >= 48 && c <= 57;
+  }
+});
+
+// src/policy/builtins/go/url.ts
+function shouldEscape(c, mode) {
+  if (isAlnum2(c)) return false;
+  if ((mode === "host" || mode === "zone") && `!$&'()*+,;=:[]<>"`.includes(c)) return false;
+  if ("-_.~".includes(c)) return false;
+  if ("$&+,/:;=?@".includes(c)) {
+    switch (mode) {
+      case "path":
+        return c === "?";
+      case "pathSegment":
+        return c === "/" || c === ";" || c === "," || c === "?";
+      case "userPassword":
+        return c === "@" || c === "/" || c === "?" || c === ":";
+      case "queryComponent":
+        return true;
+      case "fragment":
+        return false;
+      default:
+        break;
+    }
+  }
+  if (mode === "fragment" && "!()*".includes(c)) return false;
+  return true;
+}
+function unescape(s, mode) {
+  let escapes = 0;
+  let hasPlus = false;
+  for (let i2 = 0; i2 < s.length; ) {
+    const c = s[i2];
+    if (c === "%") {
+      escapes++;
+      if (i2 + 2 >= s.length || !isHex(s[i2 + 1]) || !isHex(s[i2 + 2])) {
+        return bad(`invalid URL escape ${goQuoteBytes(s.slice(i2, i2 + 3))}`);
+      }
+      const value = parseInt(s.slice(i2 + 1, i2 + 3), 16);
+      if (mode === "host" && value < 128 && s.slice(i2, i2 + 3) !== "%25") return bad(`invalid URL escape ${goQuoteBytes(s.slice(i2, i2 + 3))}`);
+      if (mode === "zone" && s.slice(i2, i2 + 3) !== "%25" && value !== 32 && shouldEscape(String.fromCharCode(value), "host")) {
+        return bad(`invalid URL escape ${goQuoteBytes(s.slice(i2, i2 + 3))}`);
+      }
+      i2 += 3;
+    } else {
+      if (c === "+") hasPlus = mode === "queryComponent";
+      else if ((mode === "host" || mode === "zone") && c.charCodeAt(0) < 128 && shouldEscape(c, mode)) {
+        return bad(`invalid character ${goQuoteBytes(c)} in host name`);
+      }
+      i2++;
+    }
+  }
+  if (escapes === 0 && !hasPlus) return ok(s);
+  let out = "";
+  for (let i2 = 0; i2 < s.length; i2++) {
+    const c = s[i2];
+    if (c === "%") {
+      out += String.fromCharCode(parseInt(s.slice(i2 + 1, i2 + 3), 16));
+      i2 += 2;
+    } else if (c === "+") out += mode === "queryComponent" ? " " : "+";
+    else out += c;
+  }
+  return ok(out);
+}
+function escape(s, mode) {
+  let out = "";
+  for (const c of s) {
+    if (c === " " && mode === "queryComponent") out += "+";
+    else if (shouldEscape(c, mode)) out += `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+    else out += c;
+  }
+  return out;
+}
+function getScheme(raw) {
+  for (let i2 = 0; i2 < raw.length; i2++) {
+    const c = raw[i2];
+    if (c >= "a" && c <= "z" || c >= "A" && c <= "Z") continue;
+    if (c >= "0" && c <= "9" || c === "+" || c === "-" || c === ".") {
+      if (i2 === 0) return ok({ scheme: "", rest: raw });
+      continue;
+    }
+    if (c === ":") {
+      if (i2 === 0) return bad("missing protocol scheme");
+      return ok({ scheme: raw.slice(0, i2), rest: raw.slice(i2 + 1) });
+    }
+    return ok({ scheme: "", rest: raw });
+  }
+  return ok({ scheme: "", rest: raw });
+}
+function validOptionalPort(port) {
+  if (port === "") return true;
+  if (port[0] !== ":") return false;
+  return /^[0-9]*$/.test(port.slice(1));
+}
+function parseHost(scheme, host) {
+  const open6 = host.lastIndexOf("[");
+  if (open6 > 0) return bad("invalid IP-literal");
+  if (open6 === 0) {
+    const close = host.lastIndexOf("]");
+    if (close < 0) return bad("missing ']' in host");
+    const colonPort = host.slice(close + 1);
+    if (!validOptionalPort(colonPort)) return bad(`invalid port ${goQuoteBytes(colonPort)} after host`);
+    const port = unescape(colonPort, "host");
+    if (!port.ok) return port;
+    const hostname = host.slice(1, close);
+    const zoneAt = hostname.indexOf("%25");
+    let unescaped2;
+    if (zoneAt >= 0) {
+      const hostPart = unescape(hostname.slice(0, zoneAt), "host");
+      if (!hostPart.ok) return hostPart;
+      const zonePart = unescape(hostname.slice(zoneAt), "zone");
+      if (!zonePart.ok) return zonePart;
+      unescaped2 = hostPart.value + zonePart.value;
+    } else {
+      const plain = unescape(hostname, "host");
+      if (!plain.ok) return plain;
+      unescaped2 = plain.value;
+    }
+    const addr = parseAddr(unescaped2);
+    if (!addr.ok) return bad(`invalid host: ${addr.message}`);
+    if (addr.is4) return bad("invalid IP-literal");
+    return ok(`[${unescaped2}]${port.value}`);
+  }
+  let i2 = host.indexOf(":");
+  if (i2 !== -1) {
+    const last = host.lastIndexOf(":");
+    if (last !== i2 && scheme !== "http" && scheme !== "https") i2 = last;
+    const colonPort = host.slice(i2);
+    if (!validOptionalPort(colonPort)) return bad(`invalid port ${goQuoteBytes(colonPort)} after host`);
+  }
+  return unescape(host, "host");
+}
+function validUserinfo(s) {
+  for (const c of s) {
+    if (isAlnum2(c)) continue;
+    if (!"-._:~!$&'()*+,;=%@".includes(c)) return false;
+  }
+  return true;
+}
+function parseAuthority(scheme, authority2) {
+  const at2 = authority2.lastIndexOf("@");
+  const host = parseHost(scheme, at2 < 0 ? authority2 : authority2.slice(at2 + 1));
+  if (!host.ok) return host;
+  if (at2 < 0) return ok({ user: void 0, host: host.value });
+  const userinfo = authority2.slice(0, at2);
+  if (!validUserinfo(userinfo)) return bad("net/url: invalid userinfo");
+  const colon = userinfo.indexOf(":");
+  const username = unescape(colon < 0 ? userinfo : userinfo.slice(0, colon), "userPassword");
+  if (!username.ok) return username;
+  if (colon < 0) return ok({ user: { username: username.value, password: void 0 }, host: host.value });
+  const password = unescape(userinfo.slice(colon + 1), "userPassword");
+  if (!password.ok) return password;
+  return ok({ user: { username: username.value, password: password.value }, host: host.value });
+}
+function emptyURL() {
+  return { scheme: "", opaque: "", user: void 0, host: "", path: "", rawPath: "", forceQuery: false, rawQuery: "", fragment: "", rawFragment: "", omitHost: false };
+}
+function setPath(u, p) {
+  const path = unescape(p, "path");
+  if (!path.ok) return path;
+  u.path = path.value;
+  u.rawPath = escape(path.value, "path") === p ? "" : p;
+  return ok(u);
+}
+function setFragment(u, f) {
+  const frag = unescape(f, "fragment");
+  if (!frag.ok) return frag;
+  u.fragment = frag.value;
+  u.rawFragment = escape(frag.value, "fragment") === f ? "" : f;
+  return ok(u);
+}
+function parseWithoutFragment(raw) {
+  if (CONTROL_BYTE.test(raw)) return bad("net/url: invalid control character in URL");
+  const u = emptyURL();
+  if (raw === "*") {
+    u.path = "*";
+    return ok(u);
+  }
+  const scheme = getScheme(raw);
+  if (!scheme.ok) return scheme;
+  u.scheme = scheme.value.scheme.toLowerCase();
+  let rest = scheme.value.rest;
+  if (rest.endsWith("?") && rest.indexOf("?") === rest.length - 1) {
+    u.forceQuery = true;
+    rest = rest.slice(0, -1);
+  } else {
+    const q = rest.indexOf("?");
+    if (q >= 0) {
+      u.rawQuery = rest.slice(q + 1);
+      rest = rest.slice(0, q);
+    }
+  }
+  if (!rest.startsWith("/")) {
+    if (u.scheme !== "") {
+      u.opaque = rest;
+      return ok(u);
+    }
+    const slash = rest.indexOf("/");
+    if ((slash < 0 ? rest : rest.slice(0, slash)).includes(":")) return bad("first path segment in URL cannot contain colon");
+  }
+  if ((u.scheme !== "" || !rest.startsWith("///")) && rest.startsWith("//")) {
+    let authority2 = rest.slice(2);
+    rest = "";
+    const slash = authority2.indexOf("/");
+    if (slash >= 0) {
+      rest = authority2.slice(slash);
+      authority2 = authority2.slice(0, slash);
+    }
+    const auth = parseAuthority(u.scheme, authority2);
+    if (!auth.ok) return auth;
+    u.user = auth.value.user;
+    u.host = auth.value.host;
+  } else if (u.scheme !== "" && rest.startsWith("/")) u.omitHost = true;
+  return setPath(u, rest);
+}
+function parseURL(raw) {
+  const hash = raw.indexOf("#");
+  const head = hash < 0 ? raw : raw.slice(0, hash);
+  const frag = hash < 0 ? "" : raw.slice(hash + 1);
+  const parsed = parseWithoutFragment(head);
+  if (!parsed.ok) return bad(`parse ${goQuoteBytes(head)}: ${parsed.message}`);
+  if (frag === "") return parsed;
+  const withFragment = setFragment(parsed.value, frag);
+  if (!withFragment.ok) return bad(`parse ${goQuoteBytes(raw)}: ${withFragment.message}`);
+  return withFragment;
+}
+function validEncoded(s, mode) {
+  for (const c of s) {
+    if ("!$&'()*+,;=:@[]%".includes(c)) continue;
+    if (shouldEscape(c, mode)) return false;
+  }
+  return true;
+}
+function escapedPath(u) {
+  if (u.rawPath !== "" && validEncoded(u.rawPath, "path")) {
+    const p = unescape(u.rawPath, "path");
+    if (p.ok && p.value === u.path) return u.rawPath;
+  }
+  if (u.path === "*") return "*";
+  return escape(u.path, "path");
+}
+function escapedFragment(u) {
+  if (u.rawFragment !== "" && validEncoded(u.rawFragment, "fragment")) {
+    const f = unescape(u.rawFragment, "fragment");
+    if (f.ok && f.value === u.fragment) return u.rawFragment;
+  }
+  return escape(u.fragment, "fragment");
+}
+function userString(user) {
+  const name = escape(user.username, "userPassword");
+  return user.password === void 0 ? name : `${name}:${escape(user.password, "userPassword")}`;
+}
+function urlString(u) {
+  let out = u.scheme === "" ? "" : `${u.scheme}:`;
+  if (u.opaque !== "") out += u.opaque;
+  else {
+    if ((u.scheme !== "" || u.host !== "" || u.user) && !(u.omitHost && u.host === "" && !u.user)) {
+      if (u.host !== "" || u.path !== "" || u.user) out += "//";
+      if (u.user) out += `${userString(u.user)}@`;
+      if (u.host !== "") out += escape(u.host, "host");
+    }
+    const path = escapedPath(u);
+    if (path !== "" && path[0] !== "/" && u.host !== "") out += "/";
+    if (out === "") {
+      const slash = path.indexOf("/");
+      if ((slash < 0 ? path : path.slice(0, slash)).includes(":")) out += "./";
+    }
+    out += path;
+  }
+  if (u.forceQuery || u.rawQuery !== "") out += `?${u.rawQuery}`;
+  if (u.fragment !== "") out += `#${escapedFragment(u)}`;
+  return out;
+}
+function resolvePath(base, ref) {
+  let full;
+  if (ref === "") full = base;
+  else if (ref[0] !== "/") full = base.slice(0, base.lastIndexOf("/") + 1) + ref;
+  else full = ref;
+  if (full === "") return "";
+  const segments = full.split("/");
+  let dst = "/";
+  let first = true;
+  for (const elem of segments) {
+    if (elem === ".") {
+      first = false;
+      continue;
+    }
+    if (elem === "..") {
+      const i2 = dst.slice(1).lastIndexOf("/");
+      dst = i2 >= 0 ? dst.slice(0, i2 + 1) : "/";
+      first = dst.length === 1;
+      continue;
+    }
+    if (!first) dst += "/";
+    dst += elem;
+    first = false;
+  }
+  const last = segments[segments.length - 1];
+  if (last === "." || last === "..") dst += "/";
+  return dst.length > 1 && dst[1] === "/" ? dst.slice(1) : dst;
+}
+function withResolvedPath(u, p) {
+  const set2 = setPath(u, p);
+  return set2.ok ? set2.value : u;
+}
+function resolveReference(base, ref) {
+  const url = { ...ref };
+  if (ref.scheme === "") url.scheme = base.scheme;
+  if (ref.scheme !== "" || ref.host !== "" || ref.user) return withResolvedPath(url, resolvePath(escapedPath(ref), ""));
+  if (ref.opaque !== "") return { ...url, user: void 0, host: "", path: "" };
+  if (ref.path === "" && !ref.forceQuery && ref.rawQuery === "") {
+    url.rawQuery = base.rawQuery;
+    if (ref.fragment === "") {
+      url.fragment = base.fragment;
+      url.rawFragment = base.rawFragment;
+    }
+  }
+  if (ref.path === "" && base.opaque !== "") return { ...url, opaque: base.opaque, user: void 0, host: "", path: "" };
+  url.host = base.host;
+  url.user = base.user;
+  return withResolvedPath(url, resolvePath(escapedPath(base), escapedPath(ref)));
+}
+var ok, bad, isAlnum2, isHex, pathUnescape, queryUnescape, CONTROL_BYTE;
+var init_url = __esm({
+  "src/policy/builtins/go/url.ts"() {
+    "use strict";
+    init_netip();
+    init_quote();
+    ok = (value) => ({ ok: true, value });
+    bad = (message) => ({ ok: false, message });
+    isAlnum2 = (c) => c >= "a" && c <= "z" || c >= "A" && c <= "Z" || c >= "0" && c <= "9";
+    isHex = (c) => c !== void 0 && /^[0-9a-fA-F]$/.test(c);
+    pathUnescape = (s) => unescape(s, "pathSegment");
+    queryUnescape = (s) => unescape(s, "queryComponent");
+    CONTROL_BYTE = /[\x00-\x1f\x7f]/;
+  }
+});
+
+// src/policy/builtins/json-schema/value.ts
+function fromPlain(v, count = new ValueCount(), depth = 0) {
+  count.add();
+  if (v === null || typeof v === "boolean") return v;
+  if (typeof v === "number") return Number.isFinite(v) ? v : void 0;
+  if (typeof v === "string") return wellFormed(v);
+  if (depth >= MAX_NESTING) throw new NestingLimitError();
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i2 = 0; i2 < v.length; i2++) {
+      const x = fromPlain(v[i2], count, depth + 1);
+      if (x === void 0) return void 0;
+      out[i2] = x;
+    }
+    return out;
+  }
+  const proto = typeof v === "object" ? Object.getPrototypeOf(v) : void 0;
+  if (proto === Object.prototype || proto === null) {
+    const out = /* @__PURE__ */ new Map();
+    const o = v;
+    for (const key of Object.keys(o)) {
+      const x = fromPlain(o[key], count, depth + 1);
+      if (x === void 0) return void 0;
+      out.set(wellFormed(key), x);
+    }
+    return out;
+  }
+  return void 0;
+}
+function parseJsonText(text, count = new ValueCount()) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+  return fromPlain(parsed, count);
+}
+function fingerprint(v) {
+  if (v === null || typeof v !== "object") return typeof v === "string" ? JSON.stringify(v) : String(v);
+  if (Array.isArray(v)) return `[${v.map(fingerprint).join(",")}]`;
+  let out = "{";
+  for (const [k, x] of v) out += `${JSON.stringify(k)}:${fingerprint(x)},`;
+  return `${out}}`;
+}
+function compareCodePoints(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i2 = 0; i2 < n; i2++) {
+    const x = a.charCodeAt(i2);
+    const y = b.charCodeAt(i2);
+    if (x === y) continue;
+    const xs = x >= 55296 && x <= 57343;
+    const ys = y >= 55296 && y <= 57343;
+    if (xs !== ys) return xs ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+function sortedKeys(o) {
+  return [...o.keys()].sort(compareCodePoints);
+}
+function goJsonString(s) {
+  let out = '"';
+  for (const ch2 of s) {
+    const c = ch2.codePointAt(0);
+    if (SHORT[ch2] !== void 0) out += SHORT[ch2];
+    else if (c < 32 || ch2 === "<" || ch2 === ">" || ch2 === "&") out += `\\u00${HEX2[c >> 4]}${HEX2[c & 15]}`;
+    else if (c === 8232 || c === 8233) out += `\\u202${HEX2[c & 15]}`;
+    else out += ch2;
+  }
+  return `${out}"`;
+}
+function goJsonNumber(n) {
+  return Object.is(n, -0) ? "-0" : String(n);
+}
+function goMarshal(v) {
+  if (v === null) return "null";
+  if (typeof v === "boolean") return String(v);
+  if (typeof v === "number") return goJsonNumber(v);
+  if (typeof v === "string") return goJsonString(v);
+  if (Array.isArray(v)) return `[${v.map(goMarshal).join(",")}]`;
+  return `{${sortedKeys(v).map((k) => `${goJsonString(k)}:${goMarshal(v.get(k))}`).join(",")}}`;
+}
+var MAX_NESTING, MAX_VALUES, NestingLimitError, ValueCount, isObject3, wellFormed, HEX2, SHORT;
+var init_value = __esm({
+  "src/policy/builtins/json-schema/value.ts"() {
+    "use strict";
+    MAX_NESTING = 512;
+    MAX_VALUES = 2e6;
+    NestingLimitError = class extends Error {
+      code = "JSON_SCHEMA_SIZE_LIMIT";
+      constructor(message = `nesting deeper than ${MAX_NESTING} levels`) {
+        super(message);
+        this.name = "NestingLimitError";
+      }
+    };
+    ValueCount = class {
+      n = 0;
+      add() {
+        if (++this.n > MAX_VALUES) throw new NestingLimitError(`more than ${MAX_VALUES} values`);
+      }
+    };
+    isObject3 = (v) => v instanceof Map;
+    wellFormed = (s) => s.isWellFormed() ? s : s.toWellFormed();
+    HEX2 = "0123456789abcdef";
+    SHORT = { '"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "	": "\\t" };
+  }
+});
+
+// src/policy/builtins/json-schema/reference.ts
+function newReference(s) {
+  const parsed = parseURL(toByteString(s));
+  if (!parsed.ok) return parsed;
+  return { ok: true, value: fromURL(parsed.value) };
+}
+function fromURL(url) {
+  const tokens = url.fragment.startsWith("/") ? url.fragment.slice(1).split("/") : [];
+  return { url, tokens };
+}
+function referenceString(r) {
+  return fromByteString(urlString(r.url));
+}
+function withoutFragment(r) {
+  return { url: { ...r.url, fragment: "" }, tokens: r.tokens };
+}
+function isCanonical(r) {
+  const file = r.url.scheme === "file";
+  return file ? r.url.path.startsWith("/") : r.url.scheme !== "" && r.url.host !== "";
+}
+function inherits(parent, child2) {
+  const base = { ...parent.url, fragment: "", rawFragment: "" };
+  const resolved = parseURL(urlString(resolveReference(base, child2.url)));
+  return resolved.ok ? { ok: true, value: fromURL(resolved.value) } : resolved;
+}
+function atoi(token) {
+  if (!/^[+-]?[0-9]+$/.test(token)) return void 0;
+  const n = BigInt(token);
+  if (n > 9223372036854775807n || n < -9223372036854775808n) return void 0;
+  return Number(n);
+}
+function getPointer(r, document2) {
+  let node2 = document2;
+  for (const raw of r.tokens) {
+    const token = fromByteString(raw);
+    if (isObject3(node2)) {
+      const key = token.replaceAll("~1", "/").replaceAll("~0", "~");
+      const next = node2.get(key);
+      if (next === void 0) return { ok: false, message: `Object has no key '${key}'` };
+      node2 = next;
+    } else if (Array.isArray(node2)) {
+      const index = atoi(token);
+      if (index === void 0) return { ok: false, message: `Invalid array index '${token}'` };
+      if (index < 0 || index >= node2.length) return { ok: false, message: `Out of bound array[0,${node2.length}] index '${index}'` };
+      node2 = node2[index];
+    } else return { ok: false, message: `Invalid token reference '${token}'` };
+  }
+  return { ok: true, value: node2 };
+}
+var init_reference2 = __esm({
+  "src/policy/builtins/json-schema/reference.ts"() {
+    "use strict";
+    init_bytes();
+    init_url();
+    init_value();
+  }
+});
+
+// src/policy/builtins/json-schema/schema.ts
+function newSubSchema(property, draft) {
+  return { draft, property, types: [], items: [], itemsIsSingleSchema: false, properties: [], format: "", required: [], uniqueItems: false, oneOf: [], anyOf: [], allOf: [] };
+}
+var Draft;
+var init_schema = __esm({
+  "src/policy/builtins/json-schema/schema.ts"() {
+    "use strict";
+    Draft = { D4: 4, D6: 6, D7: 7, Hybrid: 1e6 };
+  }
+});
+
+// src/policy/builtins/json-schema/compile.ts
+function reference(s) {
+  const r = newReference(s);
+  return r.ok ? r.value : fail3(r.message);
+}
+function detectDraft(doc) {
+  if (typeof doc === "boolean") return void 0;
+  if (!isObject3(doc)) return fail3("schema is invalid");
+  const schema2 = doc.get("$schema");
+  if (schema2 === void 0) return void 0;
+  if (typeof schema2 !== "string") return fail3(SchemaText.mustBeOfType("$schema", "string"));
+  return DRAFTS[referenceString(reference(schema2))];
+}
+function getString2(m, key) {
+  const v = m.get(key);
+  if (v === void 0 || typeof v === "string") return v;
+  return fail3(SchemaText.invalidType("string", key));
+}
+function getSlice2(m, key) {
+  const v = m.get(key);
+  if (v === void 0 || Array.isArray(v)) return v;
+  return fail3(SchemaText.mustBeOfAn(key, "array"));
+}
+function integerOf(v) {
+  return typeof v === "number" && Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? v : void 0;
+}
+function nonNegativeInteger(m, key) {
+  if (!m.has(key)) return void 0;
+  const n = integerOf(m.get(key));
+  if (n === void 0) return fail3(SchemaText.mustBeOfAn(key, "integer"));
+  if (n < 0) return fail3(SchemaText.mustBeGTEZero(key));
+  return n;
+}
+var MAX_COMPILE_STEPS, SchemaCompileError, fail3, JSON_TYPES, DRAFTS, isSchemaValue, Compiler;
+var init_compile2 = __esm({
+  "src/policy/builtins/json-schema/compile.ts"() {
+    "use strict";
+    init_decimal();
+    init_messages();
+    init_pattern();
+    init_reference2();
+    init_schema();
+    init_value();
+    MAX_COMPILE_STEPS = 2e5;
+    SchemaCompileError = class extends Error {
+      code = "JSON_SCHEMA_INVALID";
+      constructor(message) {
+        super(message);
+        this.name = "SchemaCompileError";
+      }
+    };
+    fail3 = (message) => {
+      throw new SchemaCompileError(message);
+    };
+    JSON_TYPES = ["array", "boolean", "integer", "number", "null", "object", "string"];
+    DRAFTS = {
+      "http://json-schema.org/draft-04/schema": Draft.D4,
+      "http://json-schema.org/draft-06/schema": Draft.D6,
+      "http://json-schema.org/draft-07/schema": Draft.D7
+    };
+    isSchemaValue = (v) => typeof v === "boolean" || isObject3(v);
+    Compiler = class {
+      /** schemaPool: documents by URL (the root under "", `$id`s under their resolved URL). */
+      documents = /* @__PURE__ */ new Map();
+      /** schemaReferencePool: compiled `$ref` targets by reference string. */
+      references = /* @__PURE__ */ new Map();
+      draft = Draft.Hybrid;
+      steps = 0;
+      /** SchemaLoader.Compile of an in-memory schema document (which it rewrites: `$ref`s made absolute). */
+      compile(doc) {
+        const root = reference("#");
+        this.draft = detectDraft(doc) ?? Draft.Hybrid;
+        this.parseReferences(doc, root);
+        const schema2 = newSubSchema("(Root)", this.draft);
+        this.parseSchema(doc, schema2, 0);
+        return schema2;
+      }
+      parseReferences(doc, ref) {
+        const key = referenceString(ref);
+        if (this.documents.has(key)) fail3(`Reference already exists: "${key}"`);
+        try {
+          this.parseReferencesRecursive(doc, ref, 0);
+        } finally {
+          this.documents.set(key, { document: doc });
+        }
+      }
+      /** Registers every `$id` and makes every `$ref` absolute, silently skipping what does not parse. */
+      parseReferencesRecursive(doc, ref, depth) {
+        if (depth > MAX_NESTING) fail3(`schema nesting deeper than ${MAX_NESTING} levels`);
+        if (Array.isArray(doc)) {
+          for (const v of doc) this.parseReferencesRecursive(v, ref, depth + 1);
+          return;
+        }
+        if (!isObject3(doc)) return;
+        let local = ref;
+        const id = doc.get(doc.has("id") ? "id" : "$id");
+        if (typeof id === "string") {
+          const parsed = newReference(id);
+          const resolved = parsed.ok ? inherits(ref, parsed.value) : void 0;
+          if (resolved?.ok) {
+            local = resolved.value;
+            const key = referenceString(local);
+            if (this.documents.has(key)) fail3(`Reference already exists: "${key}"`);
+            this.documents.set(key, { document: doc });
+          }
+        }
+        const target = doc.get("$ref");
+        if (typeof target === "string") {
+          const parsed = newReference(target);
+          const absolute = parsed.ok ? inherits(local, parsed.value) : void 0;
+          if (absolute?.ok) doc.set("$ref", referenceString(absolute.value));
+        }
+        for (const k of sortedKeys(doc)) {
+          if (k === "const" || k === "enum") continue;
+          const v = doc.get(k);
+          if (k === "properties" || k === "dependencies" || k === "patternProperties") {
+            if (isObject3(v)) for (const child2 of sortedKeys(v)) this.parseReferencesRecursive(v.get(child2), local, depth + 2);
+          } else this.parseReferencesRecursive(v, local, depth + 1);
+        }
+      }
+      /** schemaPool.GetDocument: a pooled document, or a pointer into one; nothing is ever fetched. */
+      getDocument(ref) {
+        const key = referenceString(ref);
+        const pooled = this.documents.get(key);
+        if (pooled) return pooled.document;
+        const base = this.documents.get(referenceString(withoutFragment(ref)));
+        if (base) {
+          const found = getPointer(ref, base.document);
+          if (!found.ok) return fail3(found.message);
+          this.documents.set(key, { document: found.value });
+          return found.value;
+        }
+        if (!isCanonical(ref)) return fail3(SchemaText.referenceMustBeCanonical(key));
+        return fail3(`remote reference loading disabled: ${referenceString(withoutFragment(ref))}`);
+      }
+      child(property, doc, depth) {
+        const node2 = newSubSchema(property, this.draft);
+        this.parseSchema(doc, node2, depth + 1);
+        return node2;
+      }
+      parseReference(current, ref, depth) {
+        const node2 = newSubSchema("$ref", this.draft);
+        const key = referenceString(ref);
+        if (!this.references.has(key)) this.references.set(key, node2);
+        const doc = this.getDocument(ref);
+        if (!isSchemaValue(doc)) fail3(SchemaText.mustBeOfType(Expected.schema, "object"));
+        this.parseSchema(doc, node2, depth + 1);
+        current.refSchema = node2;
+      }
+      parseSchema(doc, s, depth) {
+        if (depth > MAX_NESTING) fail3(`schema nesting deeper than ${MAX_NESTING} levels`);
+        if (++this.steps > MAX_COMPILE_STEPS) fail3(`schema larger than ${MAX_COMPILE_STEPS} nodes`);
+        if (s.draft >= Draft.D6 && typeof doc === "boolean") {
+          s.pass = doc;
+          return;
+        }
+        if (!isObject3(doc)) return fail3(SchemaText.parseError(Expected.schema));
+        this.parseIdentity(doc, s);
+        this.parseDefinitions(doc, depth);
+        getString2(doc, "title");
+        getString2(doc, "description");
+        const ref = getString2(doc, "$ref");
+        if (ref !== void 0) {
+          const r = reference(ref);
+          const known = this.references.get(referenceString(r));
+          if (!known) return this.parseReference(s, r, depth);
+          s.refSchema = known;
+        }
+        this.parseType(doc, s);
+        this.parseObjectKeywords(doc, s, depth);
+        this.parseArrayKeywords(doc, s, depth);
+        this.parseNumberKeywords(doc, s);
+        this.parseStringKeywords(doc, s);
+        this.parseObjectLimits(doc, s);
+        this.parseArrayLimits(doc, s, depth);
+        this.parseValueKeywords(doc, s);
+        this.parseCombinators(doc, s, depth);
+      }
+      parseIdentity(doc, s) {
+        let key = "$id";
+        if (s.draft === Draft.D4) key = "id";
+        else if (s.draft === Draft.Hybrid && doc.has("id")) key = "id";
+        const id = getString2(doc, key);
+        if (id !== void 0) reference(id);
+      }
+      parseDefinitions(doc, depth) {
+        const definitions = doc.get("definitions");
+        if (definitions === void 0) return;
+        if (!isObject3(definitions)) return fail3(SchemaText.invalidType(Expected.arrayOfSchemas, "definitions"));
+        for (const k of sortedKeys(definitions)) {
+          const v = definitions.get(k);
+          if (!isSchemaValue(v)) return fail3(SchemaText.invalidType(Expected.arrayOfSchemas, "definitions"));
+          this.child("definitions", v, depth);
+        }
+      }
+      parseType(doc, s) {
+        const type2 = doc.get("type");
+        if (type2 === void 0) return;
+        const add = (t) => {
+          if (!JSON_TYPES.includes(t)) fail3(SchemaText.notAValidType(t));
+          if (s.types.includes(t)) fail3(SchemaText.duplicated(t));
+          s.types.push(t);
+        };
+        if (typeof type2 === "string") add(type2);
+        else if (Array.isArray(type2)) {
+          for (const t of type2) {
+            if (typeof t !== "string") fail3(SchemaText.invalidType("type", `string/${Expected.arrayOfStrings}`));
+            add(t);
+          }
+        } else fail3(SchemaText.invalidType("type", `string/${Expected.arrayOfStrings}`));
+      }
+      parseObjectKeywords(doc, s, depth) {
+        const properties = doc.get("properties");
+        if (properties !== void 0) {
+          if (!isObject3(properties)) fail3(SchemaText.mustBeOfType(Expected.properties, "object"));
+          for (const k of sortedKeys(properties)) s.properties.push(this.child(k, properties.get(k), depth));
+        }
+        const additional = doc.get("additionalProperties");
+        if (additional !== void 0) {
+          if (typeof additional === "boolean") s.additionalProperties = additional;
+          else if (isObject3(additional)) s.additionalProperties = this.child("additionalProperties", additional, depth);
+          else fail3(SchemaText.invalidType(`boolean/${Expected.schema}`, "additionalProperties"));
+        }
+        const patterns = doc.get("patternProperties");
+        if (patterns !== void 0) {
+          if (!isObject3(patterns)) fail3(SchemaText.invalidType(Expected.schema, "patternProperties"));
+          const map2 = patterns;
+          if (map2.size > 0) s.patternProperties = /* @__PURE__ */ new Map();
+          for (const k of sortedKeys(map2)) {
+            const compiled2 = compilePattern(k);
+            if (!compiled2) fail3(SchemaText.regexPattern(k));
+            s.patternProperties.set(k, { compiled: compiled2, schema: this.child(k, map2.get(k), depth) });
+          }
+        }
+        const names = doc.get("propertyNames");
+        if (names !== void 0 && s.draft >= Draft.D6) {
+          if (!isSchemaValue(names)) fail3(SchemaText.invalidType(Expected.schema, "patternProperties"));
+          s.propertyNames = this.child("propertyNames", names, depth);
+        }
+        const dependencies = doc.get("dependencies");
+        if (dependencies !== void 0) this.parseDependencies(dependencies, s, depth);
+      }
+      parseDependencies(dependencies, s, depth) {
+        if (!isObject3(dependencies)) return fail3(SchemaText.mustBeOfType("dependencies", "object"));
+        s.dependencies = /* @__PURE__ */ new Map();
+        for (const k of sortedKeys(dependencies)) {
+          const v = dependencies.get(k);
+          if (Array.isArray(v)) {
+            const names = [];
+            for (const name of v) {
+              if (typeof name !== "string") fail3(SchemaText.mustBeOfType(Expected.dependency, Expected.schemaOrArrayOfStrings));
+              names.push(name);
+            }
+            if (names.length > 0) s.dependencies.set(k, names);
+          } else if (isSchemaValue(v)) s.dependencies.set(k, this.child(k, v, depth));
+          else fail3(SchemaText.mustBeOfType(Expected.dependency, Expected.schemaOrArrayOfStrings));
+        }
+      }
+      parseArrayKeywords(doc, s, depth) {
+        const items = doc.get("items");
+        if (items !== void 0) {
+          if (Array.isArray(items)) {
+            for (const item of items) {
+              if (!isSchemaValue(item)) fail3(SchemaText.invalidType(`${Expected.schema}/${Expected.arrayOfSchemas}`, "items"));
+              s.items.push(this.child("items", item, depth));
+            }
+          } else if (isSchemaValue(items)) {
+            s.items.push(this.child("items", items, depth));
+            s.itemsIsSingleSchema = true;
+          } else fail3(SchemaText.invalidType(`${Expected.schema}/${Expected.arrayOfSchemas}`, "items"));
+        }
+        const additional = doc.get("additionalItems");
+        if (additional !== void 0) {
+          if (typeof additional === "boolean") s.additionalItems = additional;
+          else if (isObject3(additional)) s.additionalItems = this.child("additionalItems", additional, depth);
+          else fail3(SchemaText.invalidType(`boolean/${Expected.schema}`, "additionalItems"));
+        }
+      }
+      parseNumberKeywords(doc, s) {
+        const multipleOf = doc.get("multipleOf");
+        if (multipleOf !== void 0) {
+          if (typeof multipleOf !== "number") fail3(SchemaText.invalidType(Expected.number, "multipleOf"));
+          if (multipleOf <= 0) fail3(SchemaText.greaterThanZero("multipleOf"));
+          s.multipleOf = toBound(multipleOf);
+        }
+        for (const [bound, exclusive] of [["minimum", "exclusiveMinimum"], ["maximum", "exclusiveMaximum"]]) {
+          const value = doc.get(bound);
+          if (value !== void 0) {
+            if (typeof value !== "number") fail3(SchemaText.mustBeOfA(bound, Expected.number));
+            s[bound] = toBound(value);
+          }
+          if (doc.has(exclusive)) this.parseExclusive(doc.get(exclusive), s, bound, exclusive);
+        }
+      }
+      /** exclusiveMinimum/Maximum: a flag on the bound in draft 4, a number from draft 6, either in hybrid mode. */
+      parseExclusive(v, s, bound, exclusive) {
+        const asFlag = () => {
+          if (s[bound] === void 0) fail3(SchemaText.cannotBeUsedWithout(exclusive, bound));
+          if (v === true) {
+            s[exclusive] = s[bound];
+            s[bound] = void 0;
+          }
+        };
+        if (s.draft === Draft.D4) {
+          if (typeof v !== "boolean") fail3(SchemaText.invalidType("boolean", exclusive));
+          asFlag();
+        } else if (s.draft === Draft.Hybrid) {
+          if (typeof v === "boolean") asFlag();
+          else if (typeof v === "number") s[exclusive] = toBound(v);
+          else fail3(SchemaText.invalidType("boolean/number", exclusive));
+        } else {
+          if (typeof v !== "number") fail3(SchemaText.invalidType("number", exclusive));
+          s[exclusive] = toBound(v);
+        }
+      }
+      parseStringKeywords(doc, s) {
+        s.minLength = nonNegativeInteger(doc, "minLength");
+        s.maxLength = nonNegativeInteger(doc, "maxLength");
+        if (s.minLength !== void 0 && s.maxLength !== void 0 && s.minLength > s.maxLength) fail3(SchemaText.cannotBeGT("minLength", "maxLength"));
+        const pattern = getString2(doc, "pattern");
+        if (pattern !== void 0) {
+          const compiled2 = compilePattern(pattern);
+          if (!compiled2) fail3(SchemaText.mustBeValidRegex("pattern"));
+          s.pattern = { source: pattern, compiled: compiled2 };
+        }
+        s.format = getString2(doc, "format") ?? "";
+      }
+      parseObjectLimits(doc, s) {
+        s.minProperties = nonNegativeInteger(doc, "minProperties");
+        s.maxProperties = nonNegativeInteger(doc, "maxProperties");
+        if (s.minProperties !== void 0 && s.maxProperties !== void 0 && s.minProperties > s.maxProperties) {
+          fail3(SchemaText.keyCannotBeGreaterThan("minProperties", "maxProperties"));
+        }
+        for (const name of getSlice2(doc, "required") ?? []) {
+          if (typeof name !== "string") fail3(SchemaText.invalidType("string", "required"));
+          if (s.required.includes(name)) fail3(SchemaText.keyItemsMustBeUnique("required"));
+          s.required.push(name);
+        }
+      }
+      parseArrayLimits(doc, s, depth) {
+        s.minItems = nonNegativeInteger(doc, "minItems");
+        s.maxItems = nonNegativeInteger(doc, "maxItems");
+        const unique = doc.get("uniqueItems");
+        if (unique !== void 0) {
+          if (typeof unique !== "boolean") fail3(SchemaText.mustBeOfA("uniqueItems", "boolean"));
+          s.uniqueItems = unique;
+        }
+        const contains2 = doc.get("contains");
+        if (contains2 !== void 0 && s.draft >= Draft.D6) s.contains = this.child("contains", contains2, depth);
+      }
+      parseValueKeywords(doc, s) {
+        const constant = doc.get("const");
+        if (constant !== void 0 && s.draft >= Draft.D6) s.constValue = goMarshal(constant);
+        const values = getSlice2(doc, "enum");
+        if (values === void 0) return;
+        s.enumValues = [];
+        for (const v of values) {
+          const text = goMarshal(v);
+          if (s.enumValues.includes(text)) fail3(SchemaText.keyItemsMustBeUnique("enum"));
+          s.enumValues.push(text);
+        }
+      }
+      parseCombinators(doc, s, depth) {
+        for (const key of ["oneOf", "anyOf", "allOf"]) {
+          for (const v of getSlice2(doc, key) ?? []) s[key].push(this.child(key, v, depth));
+        }
+        const keyed = [["not", true], ["if", s.draft >= Draft.D7], ["then", s.draft >= Draft.D7], ["else", s.draft >= Draft.D7]];
+        for (const [key, applies] of keyed) {
+          const v = doc.get(key);
+          if (!applies || v === void 0) continue;
+          if (!isSchemaValue(v)) fail3(SchemaText.mustBeOfAn(key, "object"));
+          s[key] = this.child(key, v, depth);
+        }
+      }
+    };
+  }
+});
+
+// src/policy/builtins/go/mail.ts
+function validBase64(text) {
+  if (text.length % 4 !== 0) return false;
+  return /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text);
+}
+function validQ(text) {
+  for (let i2 = 0; i2 < text.length; i2++) {
+    const c = text.charCodeAt(i2);
+    if (text[i2] === "=") {
+      if (i2 + 2 >= text.length || !/^[0-9A-Fa-f]{2}$/.test(text.slice(i2 + 1, i2 + 3))) return false;
+      i2 += 2;
+    } else if (!(c >= 32 && c <= 126 || c === 10 || c === 13 || c === 9)) return false;
+  }
+  return true;
+}
+function decodeWord(word) {
+  const plain = { kind: "plain" };
+  if (word.length < 8 || !word.startsWith("=?") || !word.endsWith("?=") || word.split("?").length - 1 !== 4) return plain;
+  const [charset, encoding, text] = word.slice(2, -2).split("?");
+  if (charset === "" || encoding.length !== 1) return plain;
+  const e = encoding.toLowerCase();
+  if (e === "b" ? !validBase64(text) : e === "q" ? !validQ(text) : true) return plain;
+  if (!["utf-8", "iso-8859-1", "us-ascii"].includes(charset.toLowerCase())) return { kind: "charset-error" };
+  return { kind: "decoded", empty: text === "" };
+}
+function isGoMailAddress(address) {
+  const p = new AddrParser(address);
+  try {
+    const count = p.parseAddress(true);
+    if (!p.skipCFWS() || !p.empty()) return false;
+    return count === 1;
+  } catch (err) {
+    if (err instanceof MailSyntax) return false;
+    throw err;
+  }
+}
+var isVchar, isWSP, SPECIALS, isAtext, isQtext, isDtext, MailSyntax, AddrParser;
+var init_mail = __esm({
+  "src/policy/builtins/go/mail.ts"() {
+    "use strict";
+    init_bytes();
+    init_netip();
+    isVchar = (r) => r >= 33 && r <= 126 || r >= 128;
+    isWSP = (r) => r === 32 || r === 9;
+    SPECIALS = new Set([...'()<>[]:;@\\,"'].map((c) => c.charCodeAt(0)));
+    isAtext = (r, dot) => r === 46 ? dot : !SPECIALS.has(r) && isVchar(r);
+    isQtext = (r) => r !== 92 && r !== 34 && isVchar(r);
+    isDtext = (r) => r !== 91 && r !== 93 && r !== 92 && isVchar(r);
+    MailSyntax = class extends Error {
+    };
+    AddrParser = class {
+      s;
+      constructor(s) {
+        this.s = s;
+      }
+      empty() {
+        return this.s.length === 0;
+      }
+      peek() {
+        return this.s[0];
+      }
+      consume(c) {
+        if (this.empty() || this.peek() !== c) return false;
+        this.s = this.s.slice(1);
+        return true;
+      }
+      skipSpace() {
+        this.s = this.s.replace(/^[ \t]+/, "");
+      }
+      /** Comments and folding white space; false when a comment is unterminated. */
+      skipCFWS() {
+        this.skipSpace();
+        while (this.consume("(")) {
+          if (!this.consumeComment().closed) return false;
+          this.skipSpace();
+        }
+        return true;
+      }
+      /** The comment's text (escapes resolved) and whether it was closed. */
+      consumeComment() {
+        let depth = 1;
+        let text = "";
+        while (!this.empty() && depth !== 0) {
+          if (this.peek() === "\\" && this.s.length > 1) this.s = this.s.slice(1);
+          else if (this.peek() === "(") depth++;
+          else if (this.peek() === ")") depth--;
+          if (depth > 0) text += this.s[0];
+          this.s = this.s.slice(1);
+        }
+        return { text, closed: depth === 0 };
+      }
+      consumeQuotedString() {
+        let i2 = 1;
+        let text = "";
+        let escaped = false;
+        for (; ; ) {
+          if (i2 >= this.s.length) throw new MailSyntax("unclosed quoted-string");
+          const { rune, size, valid } = decodeRune(this.s, i2);
+          if (!valid) throw new MailSyntax("invalid utf-8 in quoted-string");
+          if (escaped) {
+            if (!isVchar(rune) && !isWSP(rune)) throw new MailSyntax("bad character in quoted-string");
+            text += this.s.slice(i2, i2 + size);
+            escaped = false;
+          } else if (isQtext(rune) || isWSP(rune)) text += this.s.slice(i2, i2 + size);
+          else if (rune === 34) break;
+          else if (rune === 92) escaped = true;
+          else throw new MailSyntax("bad character in quoted-string");
+          i2 += size;
+        }
+        this.s = this.s.slice(i2 + 1);
+        return text;
+      }
+      consumeAtom(dot, permissive) {
+        let i2 = 0;
+        while (i2 < this.s.length) {
+          const { rune, size, valid } = decodeRune(this.s, i2);
+          if (!valid) throw new MailSyntax("invalid utf-8 in address");
+          if (!isAtext(rune, dot)) break;
+          i2 += size;
+        }
+        if (i2 === 0) throw new MailSyntax("invalid string");
+        const atom = this.s.slice(0, i2);
+        this.s = this.s.slice(i2);
+        if (!permissive && (atom.startsWith(".") || atom.includes("..") || atom.endsWith("."))) throw new MailSyntax("dot in atom");
+        return atom;
+      }
+      consumeDomainLiteral() {
+        if (!this.consume("[")) throw new MailSyntax("missing [");
+        let text = "";
+        for (; ; ) {
+          if (this.empty()) throw new MailSyntax("unclosed domain-literal");
+          if (this.peek() === "]") break;
+          const { rune, size, valid } = decodeRune(this.s, 0);
+          if (!valid || !isDtext(rune)) throw new MailSyntax("bad domain-literal");
+          text += this.s.slice(0, size);
+          this.s = this.s.slice(size);
+        }
+        this.consume("]");
+        if (!isGoIP(text)) throw new MailSyntax("invalid IP address in domain-literal");
+      }
+      /** addr-spec; on failure the parser is left where it was, as Go's deferred restore does. */
+      tryAddrSpec() {
+        const saved = this.s;
+        try {
+          this.skipSpace();
+          if (this.empty()) throw new MailSyntax("no addr-spec");
+          if (this.peek() === '"') {
+            if (this.consumeQuotedString() === "") throw new MailSyntax("empty quoted string in addr-spec");
+          } else this.consumeAtom(true, false);
+          if (!this.consume("@")) throw new MailSyntax("missing @");
+          this.skipSpace();
+          if (this.empty()) throw new MailSyntax("no domain");
+          if (this.peek() === "[") this.consumeDomainLiteral();
+          else this.consumeAtom(true, false);
+          return true;
+        } catch (err) {
+          if (!(err instanceof MailSyntax)) throw err;
+          this.s = saved;
+          return false;
+        }
+      }
+      /** A display name. `words` mirrors Go's slice: decoded words wait in a buffer until a plain one. */
+      consumePhrase() {
+        let words = 0;
+        let pending = false;
+        let failed2 = false;
+        for (; ; ) {
+          if (words > 0 && !this.skipCFWS()) throw new MailSyntax("misformatted parenthetical comment");
+          this.skipSpace();
+          if (this.empty()) break;
+          let decoded = { kind: "plain" };
+          try {
+            if (this.peek() === '"') this.consumeQuotedString();
+            else decoded = decodeWord(this.consumeAtom(true, true));
+            if (decoded.kind === "charset-error") throw new MailSyntax("charset not supported");
+          } catch (err) {
+            if (!(err instanceof MailSyntax)) throw err;
+            failed2 = true;
+            break;
+          }
+          if (decoded.kind === "decoded") pending ||= !decoded.empty;
+          else if (pending) {
+            words += 2;
+            pending = false;
+          } else words += 1;
+        }
+        if (pending) words += 1;
+        if (failed2 && words === 0) throw new MailSyntax("missing word in phrase");
+      }
+      consumeDisplayNameComment() {
+        if (!this.consume("(")) throw new MailSyntax("comment does not start with (");
+        const comment = this.consumeComment();
+        if (!comment.closed) throw new MailSyntax("misformatted parenthetical comment");
+        for (const word of comment.text.split(/[ \t]+/)) {
+          if (word !== "" && decodeWord(word).kind === "charset-error") throw new MailSyntax("charset not supported");
+        }
+      }
+      /** parseAddress: the number of addresses it yields (a group may yield several or none). */
+      parseAddress(handleGroup) {
+        this.skipSpace();
+        if (this.empty()) throw new MailSyntax("no address");
+        if (this.tryAddrSpec()) {
+          this.skipSpace();
+          if (!this.empty() && this.peek() === "(") this.consumeDisplayNameComment();
+          return 1;
+        }
+        if (this.peek() !== "<") this.consumePhrase();
+        this.skipSpace();
+        if (handleGroup && this.consume(":")) return this.consumeGroupList();
+        if (!this.consume("<")) throw new MailSyntax("no angle-addr");
+        if (!this.tryAddrSpec()) throw new MailSyntax("bad addr-spec");
+        if (!this.consume(">")) throw new MailSyntax("unclosed angle-addr");
+        return 1;
+      }
+      consumeGroupList() {
+        let count = 0;
+        this.skipSpace();
+        if (this.consume(";")) {
+          if (!this.skipCFWS()) throw new MailSyntax("misformatted parenthetical comment");
+          return 0;
+        }
+        for (; ; ) {
+          this.skipSpace();
+          count += this.parseAddress(false);
+          if (!this.skipCFWS()) throw new MailSyntax("misformatted parenthetical comment");
+          if (this.consume(";")) {
+            if (!this.skipCFWS()) throw new MailSyntax("misformatted parenthetical comment");
+            return count;
+          }
+          if (!this.consume(",")) throw new MailSyntax("expected comma");
+        }
+      }
+    };
+  }
+});
+
+// src/policy/builtins/json-schema/formats.ts
+function getnum(s, fixed) {
+  if (!isDigit3(s, 0)) return void 0;
+  if (!isDigit3(s, 1)) return fixed ? void 0 : { n: Number(s[0]), rest: s.slice(1) };
+  return { n: Number(s.slice(0, 2)), rest: s.slice(2) };
+}
+function daysIn2(month, year) {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+function goTimeParses(layout, value) {
+  let v = value;
+  let month = 1;
+  let day = 1;
+  let year = 0;
+  for (let k = 0; k < layout.length; k++) {
+    const field2 = layout[k];
+    if (typeof field2 === "object") {
+      if (!v.startsWith(field2.literal)) return false;
+      v = v.slice(field2.literal.length);
+      continue;
+    }
+    switch (field2) {
+      case "year":
+        if (v.length < 4 || !/^\d{4}/.test(v)) return false;
+        year = Number(v.slice(0, 4));
+        v = v.slice(4);
+        break;
+      case "month":
+      case "day":
+      case "hour":
+      case "minute": {
+        const got = getnum(v, field2 !== "hour");
+        if (!got) return false;
+        if (field2 === "month" && (got.n < 1 || got.n > 12)) return false;
+        if (field2 === "hour" && got.n >= 24) return false;
+        if (field2 === "minute" && got.n >= 60) return false;
+        if (field2 === "month") month = got.n;
+        if (field2 === "day") day = got.n;
+        v = got.rest;
+        break;
+      }
+      case "second": {
+        const got = getnum(v, true);
+        if (!got || got.n >= 60) return false;
+        v = got.rest;
+        if (layout[k + 1] !== "fraction" && v.length >= 2 && isSeparator(v[0]) && isDigit3(v, 1)) v = v.slice(fractionLength(v));
+        break;
+      }
+      case "fraction":
+        if (v.length >= 2 && isSeparator(v[0]) && isDigit3(v, 1)) v = v.slice(fractionLength(v));
+        break;
+      case "zone": {
+        if (v.startsWith("Z")) {
+          v = v.slice(1);
+          break;
+        }
+        if (v.length < 6 || v[3] !== ":") return false;
+        const hours = getnum(v.slice(1, 3), true);
+        const minutes = getnum(v.slice(4, 6), true);
+        if (!hours || !minutes || hours.n > 24 || minutes.n > 60 || v[0] !== "+" && v[0] !== "-") return false;
+        v = v.slice(6);
+        break;
+      }
+    }
+  }
+  return v === "" && day >= 1 && day <= daysIn2(month, year);
+}
+function isHostname(s) {
+  return Buffer.byteLength(s, "utf8") < 256 && s.split(".").every((label) => HOST_LABEL.test(label));
+}
+function isUriTemplatePath(path) {
+  for (let i2 = path.indexOf("{"); i2 >= 0; i2 = path.indexOf("{", i2)) {
+    const close = path.indexOf("}", i2 + 1);
+    if (close < 0) return false;
+    i2 = close + 1;
+  }
+  return true;
+}
+function uri(s) {
+  const u = parseURL(toByteString(s));
+  return u.ok && u.value.scheme !== "" && !s.includes("\\");
+}
+function uriReference(s) {
+  return parseURL(toByteString(s)).ok && !s.includes("\\");
+}
+function isFormat2(format, value) {
+  const check3 = Object.hasOwn(CHECKERS, format) ? CHECKERS[format] : void 0;
+  return check3 === void 0 || typeof value !== "string" || check3(value);
+}
+var DATE2, TIME, TIME_ZONE, RFC33392, RFC3339_NANO, isDigit3, isSeparator, fractionLength, HOST_LABEL, isJsonPointer, CHECKERS;
+var init_formats = __esm({
+  "src/policy/builtins/json-schema/formats.ts"() {
+    "use strict";
+    init_bytes();
+    init_mail();
+    init_netip();
+    init_url();
+    init_pattern();
+    DATE2 = ["year", { literal: "-" }, "month", { literal: "-" }, "day"];
+    TIME = ["hour", { literal: ":" }, "minute", { literal: ":" }, "second"];
+    TIME_ZONE = [...TIME, "zone"];
+    RFC33392 = [...DATE2, { literal: "T" }, ...TIME, "zone"];
+    RFC3339_NANO = [...DATE2, { literal: "T" }, ...TIME, "fraction", "zone"];
+    isDigit3 = (s, i2) => i2 < s.length && s[i2] >= "0" && s[i2] <= "9";
+    isSeparator = (c) => c === "." || c === ",";
+    fractionLength = (s) => {
+      let n = 1;
+      while (isDigit3(s, n)) n++;
+      return n;
+    };
+    HOST_LABEL = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+    isJsonPointer = (s) => /^(?:\/(?:[^~/]|~[01])*)*$/u.test(s);
+    CHECKERS = {
+      date: (s) => goTimeParses(DATE2, s),
+      time: (s) => goTimeParses(TIME_ZONE, s) || goTimeParses(TIME, s),
+      "date-time": (s) => [TIME, TIME_ZONE, DATE2, RFC33392, RFC3339_NANO].some((layout) => goTimeParses(layout, s)),
+      hostname: isHostname,
+      email: (s) => isGoMailAddress(toByteString(s)),
+      "idn-email": (s) => isGoMailAddress(toByteString(s)),
+      ipv4: (s) => isGoIP(s) && s.includes("."),
+      ipv6: (s) => isGoIP(s) && s.includes(":"),
+      uri,
+      iri: uri,
+      "uri-reference": uriReference,
+      "iri-reference": uriReference,
+      "uri-template": (s) => {
+        const u = parseURL(toByteString(s));
+        return u.ok && !s.includes("\\") && isUriTemplatePath(u.value.path);
+      },
+      uuid: (s) => /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/.test(s),
+      regex: (s) => s === "" || compilePattern(s) !== void 0,
+      "json-pointer": isJsonPointer,
+      "relative-json-pointer": (s) => /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~[01])*)*)$/u.test(s)
+    };
+  }
+});
+
+// src/policy/builtins/json-schema/validate.ts
+var MAX_VALIDATION_DEPTH, BASE_VALIDATION_STEPS, STEPS_PER_VALUE, LimitError, fieldOf, Result, isInteger2, Validator;
+var init_validate = __esm({
+  "src/policy/builtins/json-schema/validate.ts"() {
+    "use strict";
+    init_decimal();
+    init_formats();
+    init_messages();
+    init_value();
+    MAX_VALIDATION_DEPTH = 1500;
+    BASE_VALIDATION_STEPS = 1e6;
+    STEPS_PER_VALUE = 200;
+    LimitError = class extends Error {
+      code = "JSON_SCHEMA_LIMIT";
+      constructor(message) {
+        super(message);
+        this.name = "LimitError";
+      }
+    };
+    fieldOf = (context) => context.startsWith(`${ROOT}.`) ? context.slice(ROOT.length + 1) : context;
+    Result = class {
+      errors = [];
+      score = 0;
+      add(type2, context, description) {
+        this.errors.push({ type: type2, context, description });
+        this.score -= 2;
+      }
+      merge(other) {
+        for (const e of other.errors) this.errors.push(e);
+        this.score += other.score;
+      }
+      get valid() {
+        return this.errors.length === 0;
+      }
+    };
+    isInteger2 = (n) => Number.isInteger(n);
+    Validator = class {
+      steps = 0;
+      maxSteps;
+      depth = 0;
+      /** The (schema, value) pairs being validated on the current path, to catch cycles. */
+      active = /* @__PURE__ */ new Map();
+      /** `values`: how many values the document has (its step allowance grows with it). */
+      constructor(values) {
+        this.maxSteps = BASE_VALIDATION_STEPS + STEPS_PER_VALUE * values;
+      }
+      validate(root, doc) {
+        const result2 = new Result();
+        this.recurse(root, doc, result2, ROOT);
+        return result2.errors;
+      }
+      sub(schema2, node2, context) {
+        const result2 = new Result();
+        this.recurse(schema2, node2, result2, context);
+        return result2;
+      }
+      recurse(schema2, node2, result2, context) {
+        if (++this.steps > this.maxSteps) throw new LimitError(`Validation stopped after ${this.maxSteps} steps`);
+        if (this.depth >= MAX_VALIDATION_DEPTH) throw new LimitError(`Validation stopped at ${MAX_VALIDATION_DEPTH} nested schemas`);
+        let seen = this.active.get(schema2);
+        if (seen?.has(node2)) throw new LimitError("Validation stopped: the schema refers back to itself without consuming the document");
+        if (!seen) this.active.set(schema2, seen = /* @__PURE__ */ new Set());
+        seen.add(node2);
+        this.depth++;
+        try {
+          this.validateRecursive(schema2, node2, result2, context);
+        } finally {
+          this.depth--;
+          seen.delete(node2);
+        }
+      }
+      typeError(s, given, result2, context) {
+        if (s.types.length === 0 || s.types.includes(given)) return false;
+        const expected = s.types.length > 1 ? `[${s.types.join(",")}]` : s.types[0];
+        result2.add("invalid_type", context, Describe.invalid_type(expected, given));
+        return true;
+      }
+      validateRecursive(s, node2, result2, context) {
+        if (s.pass !== void 0) {
+          if (!s.pass) result2.add("false", context, Describe.false());
+          return;
+        }
+        if (s.refSchema) return this.recurse(s.refSchema, node2, result2, context);
+        if (node2 === null) {
+          if (this.typeError(s, "null", result2, context)) return;
+          this.validateSchema(s, node2, result2, context);
+          this.validateCommon(s, node2, result2, context);
+        } else if (typeof node2 === "number") {
+          const int2 = isInteger2(node2);
+          if (s.types.length > 0 && !(s.types.includes("number") || int2 && s.types.includes("integer"))) {
+            this.typeError(s, int2 ? "integer" : "number", result2, context);
+            return;
+          }
+          this.validateSchema(s, node2, result2, context);
+          this.validateNumber(s, node2, result2, context);
+          this.validateCommon(s, node2, result2, context);
+        } else if (Array.isArray(node2)) {
+          if (this.typeError(s, "array", result2, context)) return;
+          this.validateSchema(s, node2, result2, context);
+          this.validateArray(s, node2, result2, context);
+          this.validateCommon(s, node2, result2, context);
+        } else if (isObject3(node2)) {
+          if (this.typeError(s, "object", result2, context)) return;
+          this.validateSchema(s, node2, result2, context);
+          this.validateObject(s, node2, result2, context);
+          this.validateCommon(s, node2, result2, context);
+          for (const p of s.properties) {
+            const next = node2.get(p.property);
+            if (next !== void 0) this.recurse(p, next, result2, `${context}.${p.property}`);
+          }
+        } else if (typeof node2 === "boolean") {
+          if (this.typeError(s, "boolean", result2, context)) return;
+          this.validateSchema(s, node2, result2, context);
+          this.validateCommon(s, node2, result2, context);
+        } else {
+          if (this.typeError(s, "string", result2, context)) return;
+          this.validateSchema(s, node2, result2, context);
+          this.validateCommon(s, node2, result2, context);
+          this.validateString(s, node2, result2, context);
+        }
+        result2.score++;
+      }
+      validateSchema(s, node2, result2, context) {
+        if (s.anyOf.length > 0) {
+          let valid = false;
+          let best;
+          for (const schema2 of s.anyOf) {
+            const r = this.sub(schema2, node2, context);
+            valid = r.valid;
+            if (valid) break;
+            if (!best || r.score > best.score) best = r;
+          }
+          if (!valid) {
+            result2.add("number_any_of", context, Describe.number_any_of());
+            if (best) result2.merge(best);
+          }
+        }
+        if (s.oneOf.length > 0) {
+          let validated = 0;
+          let best;
+          for (const schema2 of s.oneOf) {
+            const r = this.sub(schema2, node2, context);
+            if (r.valid) validated++;
+            else if (validated === 0 && (!best || r.score > best.score)) best = r;
+          }
+          if (validated !== 1) {
+            result2.add("number_one_of", context, Describe.number_one_of());
+            if (validated === 0 && best) result2.merge(best);
+          }
+        }
+        if (s.allOf.length > 0) {
+          let validated = 0;
+          for (const schema2 of s.allOf) {
+            const r = this.sub(schema2, node2, context);
+            if (r.valid) validated++;
+            result2.merge(r);
+          }
+          if (validated !== s.allOf.length) result2.add("number_all_of", context, Describe.number_all_of());
+        }
+        if (s.not && this.sub(s.not, node2, context).valid) result2.add("number_not", context, Describe.number_not());
+        if (s.dependencies && s.dependencies.size > 0 && isObject3(node2)) this.validateDependencies(s.dependencies, node2, result2, context);
+        if (s.if) {
+          const matched = this.sub(s.if, node2, context).valid;
+          const branch = matched ? s.then : s.else;
+          if (branch) {
+            const r = this.sub(branch, node2, context);
+            if (!r.valid) {
+              if (matched) result2.add("condition_then", context, Describe.condition_then());
+              else result2.add("condition_else", context, Describe.condition_else());
+              result2.merge(r);
+            }
+          }
+        }
+        result2.score++;
+      }
+      validateDependencies(dependencies, node2, result2, context) {
+        for (const key of sortedKeys(node2)) {
+          const dependency = dependencies.get(key);
+          if (dependency === void 0) continue;
+          if (Array.isArray(dependency)) {
+            for (const needed of dependency) {
+              if (!node2.has(needed)) result2.add("missing_dependency", context, Describe.missing_dependency(needed));
+            }
+          } else this.recurse(dependency, node2, result2, context);
+        }
+      }
+      validateCommon(s, node2, result2, context) {
+        if (s.constValue !== void 0 && goMarshal(node2) !== s.constValue) {
+          result2.add("const", context, Describe.const(fieldOf(context), s.constValue));
+        }
+        if (s.enumValues !== void 0 && !s.enumValues.includes(goMarshal(node2))) {
+          result2.add("enum", context, Describe.enum(fieldOf(context), s.enumValues.join(", ")));
+        }
+        if (s.format !== "" && !isFormat2(s.format, node2)) result2.add("format", context, Describe.format(s.format));
+        result2.score++;
+      }
+      validateArray(s, node2, result2, context) {
+        if (s.itemsIsSingleSchema) {
+          node2.forEach((item, i2) => result2.merge(this.sub(s.items[0], item, `${context}.${i2}`)));
+        } else if (s.items.length > 0) {
+          const n = Math.min(s.items.length, node2.length);
+          for (let i2 = 0; i2 < n; i2++) result2.merge(this.sub(s.items[i2], node2[i2], `${context}.${i2}`));
+          if (s.items.length < node2.length) {
+            if (s.additionalItems === false) result2.add("array_no_additional_items", context, Describe.array_no_additional_items());
+            else if (typeof s.additionalItems === "object") {
+              for (let i2 = s.items.length; i2 < node2.length; i2++) result2.merge(this.sub(s.additionalItems, node2[i2], `${context}.${i2}`));
+            }
+          }
+        }
+        if (s.minItems !== void 0 && node2.length < s.minItems) result2.add("array_min_items", context, Describe.array_min_items(s.minItems));
+        if (s.maxItems !== void 0 && node2.length > s.maxItems) result2.add("array_max_items", context, Describe.array_max_items(s.maxItems));
+        if (s.uniqueItems) {
+          const seen = /* @__PURE__ */ new Map();
+          node2.forEach((item, j) => {
+            const text = goMarshal(item);
+            const i2 = seen.get(text);
+            if (i2 !== void 0) result2.add("unique", context, Describe.unique(i2, j));
+            seen.set(text, j);
+          });
+        }
+        if (s.contains) this.validateContains(s.contains, node2, result2, context);
+        result2.score++;
+      }
+      validateContains(contains2, node2, result2, context) {
+        let best;
+        for (let i2 = 0; i2 < node2.length; i2++) {
+          const r = this.sub(contains2, node2[i2], `${context}.${i2}`);
+          if (r.valid) return;
+          if (!best || r.score > best.score) best = r;
+        }
+        result2.add("contains", context, Describe.contains());
+        if (best) result2.merge(best);
+      }
+      validateObject(s, node2, result2, context) {
+        if (s.minProperties !== void 0 && node2.size < s.minProperties) result2.add("array_min_properties", context, Describe.array_min_properties(s.minProperties));
+        if (s.maxProperties !== void 0 && node2.size > s.maxProperties) result2.add("array_max_properties", context, Describe.array_max_properties(s.maxProperties));
+        for (const name of s.required) {
+          if (node2.has(name)) result2.score++;
+          else result2.add("required", context, Describe.required(name));
+        }
+        const keys = sortedKeys(node2);
+        for (const key of keys) {
+          const declared = s.properties.some((p) => p.property === key);
+          const matched = this.validatePatternProperties(s, key, node2.get(key), result2, context);
+          if (declared || matched) continue;
+          if (s.additionalProperties === false) result2.add("additional_property_not_allowed", context, Describe.additional_property_not_allowed(key));
+          else if (typeof s.additionalProperties === "object") result2.merge(this.sub(s.additionalProperties, node2.get(key), `${context}.${key}`));
+        }
+        if (s.propertyNames) {
+          for (const key of keys) {
+            const r = this.sub(s.propertyNames, key, context);
+            if (!r.valid) {
+              result2.add("invalid_property_name", context, Describe.invalid_property_name(key));
+              result2.merge(r);
+            }
+          }
+        }
+        result2.score++;
+      }
+      validatePatternProperties(s, key, value, result2, context) {
+        if (!s.patternProperties) return false;
+        let matched = false;
+        for (const pk of [...s.patternProperties.keys()].sort(compareCodePoints)) {
+          const { compiled: compiled2, schema: schema2 } = s.patternProperties.get(pk);
+          if (!compiled2.test(key)) continue;
+          matched = true;
+          result2.merge(this.sub(schema2, value, `${context}.${key}`));
+        }
+        if (matched) result2.score++;
+        return matched;
+      }
+      validateString(s, node2, result2, context) {
+        let length;
+        const runes = () => length ??= [...node2].length;
+        if (s.minLength !== void 0 && runes() < s.minLength) result2.add("string_gte", context, Describe.string_gte(s.minLength));
+        if (s.maxLength !== void 0 && runes() > s.maxLength) result2.add("string_lte", context, Describe.string_lte(s.maxLength));
+        if (s.pattern && !s.pattern.compiled.test(node2)) result2.add("pattern", context, Describe.pattern(s.pattern.source));
+        result2.score++;
+      }
+      validateNumber(s, node2, result2, context) {
+        const x = toDecimal(node2);
+        if (s.multipleOf && !isMultipleOf(x, s.multipleOf.decimal)) result2.add("multiple_of", context, Describe.multiple_of(s.multipleOf.value));
+        if (s.maximum && compareDecimal(x, s.maximum.decimal) > 0) result2.add("number_lte", context, Describe.number_lte(s.maximum.value));
+        if (s.exclusiveMaximum && compareDecimal(x, s.exclusiveMaximum.decimal) >= 0) result2.add("number_lt", context, Describe.number_lt(s.exclusiveMaximum.value));
+        if (s.minimum && compareDecimal(x, s.minimum.decimal) < 0) result2.add("number_gte", context, Describe.number_gte(s.minimum.value));
+        if (s.exclusiveMinimum && compareDecimal(x, s.exclusiveMinimum.decimal) <= 0) result2.add("number_gt", context, Describe.number_gt(s.exclusiveMinimum.value));
+        result2.score++;
+      }
+    };
+  }
+});
+
+// src/policy/builtins/json-schema.ts
+function loadArgument(v, count = new ValueCount()) {
+  if (typeof v === "string") {
+    const parsed = parseJsonText(v, count);
+    if (parsed === void 0) throw new ArgumentError("invalid JSON string");
+    return parsed;
+  }
+  if (Array.isArray(v) || typeof v === "object" && v !== null) {
+    const converted = fromPlain(v, count);
+    if (converted === void 0) throw new ArgumentError("wrong type, expected string or object");
+    return converted;
+  }
+  throw new ArgumentError("wrong type, expected string or object");
+}
+function compile(schema2) {
+  let doc;
+  try {
+    doc = loadArgument(schema2);
+  } catch (err) {
+    if (err instanceof ArgumentError || err instanceof NestingLimitError) throw err;
+    throw new ArgumentError("wrong type, expected string or object");
+  }
+  const key = fingerprint(doc);
+  let entry = compiled.get(key);
+  if (entry === void 0) {
+    try {
+      entry = new Compiler().compile(doc);
+    } catch (err) {
+      if (!(err instanceof SchemaCompileError || err instanceof NestingLimitError)) throw err;
+      entry = err;
+    }
+    if (compiled.size >= CACHE_SIZE) compiled.delete(compiled.keys().next().value);
+  } else compiled.delete(key);
+  compiled.set(key, entry);
+  if (entry instanceof Error) throw entry;
+  return entry;
+}
+function limitFailure(message) {
+  return [false, [{ error: `${ROOT}: ${message}`, type: "validation_limit", field: ROOT, desc: message }]];
+}
+function matchSchema(document2, schema2) {
+  let doc;
+  const values = new ValueCount();
+  try {
+    doc = loadArgument(document2, values);
+  } catch (err) {
+    if (err instanceof NestingLimitError) return limitFailure(`Validation stopped: the document is ${err.message}`);
+    return void 0;
+  }
+  let root;
+  try {
+    root = compile(schema2);
+  } catch {
+    return void 0;
+  }
+  try {
+    const errors = new Validator(values.n).validate(root, doc);
+    return [errors.length === 0, errors.map((e) => ({ error: `${fieldOf(e.context)}: ${e.description}`, type: e.type, field: fieldOf(e.context), desc: e.description }))];
+  } catch (err) {
+    if (err instanceof LimitError) return limitFailure(err.message);
+    if (err instanceof RangeError) return limitFailure("Validation stopped: too deeply nested");
+    return void 0;
+  }
+}
+function verifySchema(schema2) {
+  try {
+    compile(schema2);
+    return [true, null];
+  } catch (err) {
+    if (err instanceof ArgumentError || err instanceof SchemaCompileError || err instanceof NestingLimitError) return [false, `jsonschema: ${err.message}`];
+    return [false, "jsonschema: schema could not be compiled"];
+  }
+}
+var ArgumentError, compiled, CACHE_SIZE, jsonSchemaBuiltins;
+var init_json_schema = __esm({
+  "src/policy/builtins/json-schema.ts"() {
+    "use strict";
+    init_compile2();
+    init_messages();
+    init_validate();
+    init_value();
+    ArgumentError = class extends Error {
+    };
+    compiled = /* @__PURE__ */ new Map();
+    CACHE_SIZE = 16;
+    jsonSchemaBuiltins = {
+      "json.match_schema": matchSchema,
+      "json.verify_schema": verifySchema
+    };
+  }
+});
+
+// src/policy/builtins/go/strings.ts
+function goPathClean(path) {
+  if (path === "") return ".";
+  const rooted = path.startsWith("/");
+  const out = [];
+  let dotdot = 0;
+  for (const elem of path.split("/")) {
+    if (elem === "" || elem === ".") continue;
+    if (elem === "..") {
+      if (out.length > dotdot) out.pop();
+      else if (!rooted) {
+        out.push("..");
+        dotdot = out.length;
+      }
+    } else out.push(elem);
+  }
+  const joined = out.join("/");
+  if (rooted) return `/${joined}`;
+  return joined === "" ? "." : joined;
+}
+function goPathJoin(...elems) {
+  const kept = elems.filter((e) => e !== "");
+  return kept.length === 0 ? "" : goPathClean(kept.join("/"));
+}
+function goTrim(s, c) {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start] === c) start++;
+  while (end > start && s[end - 1] === c) end--;
+  return s.slice(start, end);
+}
+function goToLower(s) {
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
+  let out = "";
+  for (const ch2 of s) {
+    if (ch2 === "\u0130") out += "i";
+    else {
+      const lower = ch2.toLowerCase();
+      out += [...lower].length === 1 ? lower : ch2;
+    }
+  }
+  return out;
+}
+var init_strings = __esm({
+  "src/policy/builtins/go/strings.ts"() {
+    "use strict";
+  }
+});
+
+// src/policy/builtins/purl.ts
+function unescaped(result2) {
+  if (!result2.ok) throw new PurlError(result2.message);
+  return result2.value;
+}
+function parseQualifiers(rawQuery) {
+  const out = [];
+  for (const piece of rawQuery === "" ? [] : rawQuery.split("&")) {
+    if (piece.includes(";")) throw new PurlError("invalid semicolon separator in query");
+    if (piece === "") continue;
+    const eq = piece.indexOf("=");
+    const key = unescaped(queryUnescape(eq < 0 ? piece : piece.slice(0, eq)));
+    if (!QUALIFIER_KEY.test(key)) throw new PurlError("invalid qualifier key");
+    const value = unescaped(queryUnescape(eq < 0 ? "" : piece.slice(eq + 1)));
+    out.push({ key: key.toLowerCase(), value });
+  }
+  return out;
+}
+function normalizeQualifiers(qualifiers) {
+  const kept = qualifiers.filter((q) => q.value !== "").sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  for (let i2 = 1; i2 < kept.length; i2++) if (kept[i2 - 1].key === kept[i2].key) throw new PurlError("duplicate qualifier key");
+  return kept;
+}
+function splitPath(path) {
+  let namespace = "";
+  let name = path;
+  let version = "";
+  const slash = name.lastIndexOf("/");
+  if (slash !== -1) {
+    namespace = unescaped(pathUnescape(name.slice(0, slash)));
+    name = name.slice(slash + 1);
+  }
+  const at2 = name.lastIndexOf("@");
+  if (at2 !== -1) {
+    version = unescaped(pathUnescape(name.slice(at2 + 1)));
+    name = name.slice(0, at2);
+  }
+  name = unescaped(pathUnescape(name));
+  if (name === "") throw new PurlError("purl is missing name");
+  return { namespace, name, version };
+}
+function adjustName(type2, name, qualifiers) {
+  if (LOWER_NAME.has(type2)) return goToLower(name);
+  if (type2 === "pypi") return goToLower(name.replaceAll("_", "-"));
+  if (type2 === "mlflow") {
+    const repository = qualifiers.find((q) => q.key === "repository_url")?.value;
+    if (repository !== void 0 && !repository.includes("azureml") && repository.includes("databricks")) return goToLower(name);
+  }
+  return name;
+}
+function checkTypeRules(p) {
+  const channel = p.qualifiers.find((q) => q.key === "channel");
+  if (p.type === "conan" && (p.namespace !== "" ? channel === void 0 : channel !== void 0 && channel.value !== "")) throw new PurlError("conan channel");
+  if (p.type === "swift" && (p.namespace === "" || p.version === "")) throw new PurlError("swift needs namespace and version");
+  if (p.type === "cran" && p.version === "") throw new PurlError("cran needs version");
+}
+function fromString(purl) {
+  const parsed = parseURL(toByteString(purl));
+  if (!parsed.ok) throw new PurlError(parsed.message);
+  const u = parsed.value;
+  if (u.scheme !== "pkg") throw new PurlError('purl scheme is not "pkg"');
+  const rest = u.opaque !== "" ? u.opaque : goPathJoin(u.host, u.path).replace(/^\//, "");
+  const slash = rest.indexOf("/");
+  if (slash < 0) throw new PurlError("purl is missing type or name");
+  const type2 = goToLower(fromByteString(rest.slice(0, slash)));
+  const qualifiers = parseQualifiers(u.rawQuery);
+  const { namespace, name, version } = splitPath(rest.slice(slash + 1));
+  return normalize2(type2, namespace, name, version, qualifiers, u.fragment);
+}
+function normalize2(type2, namespace, name, version, rawQualifiers, subpath) {
+  if (!TYPE.test(type2)) throw new PurlError("invalid type");
+  const qualifiers = normalizeQualifiers(rawQualifiers).map((q) => ({ key: q.key, value: fromByteString(q.value) }));
+  if (subpath.split("/").some((s, i2) => i2 !== 0 && (s === "." || s === ".."))) throw new PurlError("invalid subpath");
+  const ns = fromByteString(goTrim(namespace, "/"));
+  const p = {
+    type: type2,
+    namespace: LOWER_NAMESPACE.has(type2) ? goToLower(ns) : ns,
+    name: adjustName(type2, fromByteString(name), qualifiers),
+    version: type2 === "huggingface" ? goToLower(fromByteString(version)) : fromByteString(version),
+    qualifiers,
+    subpath: fromByteString(goTrim(subpath, "/"))
+  };
+  checkTypeRules(p);
+  return p;
+}
+function tryParse(purl) {
+  if (typeof purl !== "string") return void 0;
+  try {
+    return fromString(purl);
+  } catch (err) {
+    if (err instanceof PurlError) return void 0;
+    return void 0;
+  }
+}
+function purlIsValid(purl) {
+  return tryParse(purl) !== void 0;
+}
+function purlParse(purl) {
+  return tryParse(purl);
+}
+var PurlError, TYPE, QUALIFIER_KEY, LOWER_NAMESPACE, LOWER_NAME, purlBuiltins;
+var init_purl = __esm({
+  "src/policy/builtins/purl.ts"() {
+    "use strict";
+    init_bytes();
+    init_strings();
+    init_url();
+    PurlError = class extends Error {
+    };
+    TYPE = /^[A-Za-z.\-+][0-9A-Za-z.\-+]*$/;
+    QUALIFIER_KEY = /^[A-Za-z.\-_][0-9A-Za-z.\-_]*$/;
+    LOWER_NAMESPACE = /* @__PURE__ */ new Set(["alpm", "apk", "bitbucket", "composer", "deb", "github", "golang", "npm", "rpm", "qpkg"]);
+    LOWER_NAME = /* @__PURE__ */ new Set(["alpm", "apk", "bitbucket", "bitnami", "composer", "deb", "github", "golang", "npm"]);
+    purlBuiltins = {
+      "ec.purl.is_valid": purlIsValid,
+      "ec.purl.parse": purlParse
+    };
+  }
+});
+
 // src/policy/builtins/semver.ts
 function parseInt64(s) {
   if (!/^[+-]?\d+$/.test(s)) return void 0;
@@ -44372,7 +47560,7 @@ function compare(v, o) {
     const aInt = allDecimals(a);
     const bInt = allDecimals(b);
     if (aInt !== bInt) return aInt ? -1 : 1;
-    const d = aInt ? sign(atoi(a), atoi(b)) : sign(a, b);
+    const d = aInt ? sign(atoi2(a), atoi2(b)) : sign(a, b);
     if (d !== 0) return d;
     if (afterA !== "" && afterB === "") return 1;
     if (afterA === "" && afterB !== "") return -1;
@@ -44380,7 +47568,7 @@ function compare(v, o) {
     [b, afterB] = cut(afterB, ".");
   }
 }
-var META, INT64_MAX, cut, allDecimals, atoi, sign, semverBuiltins;
+var META, INT64_MAX, cut, allDecimals, atoi2, sign, semverBuiltins;
 var init_semver = __esm({
   "src/policy/builtins/semver.ts"() {
     "use strict";
@@ -44391,7 +47579,7 @@ var init_semver = __esm({
       return i2 === -1 ? [s, ""] : [s.slice(0, i2), s.slice(i2 + 1)];
     };
     allDecimals = (s) => /^\d+$/.test(s);
-    atoi = (s) => BigInt(s) > INT64_MAX ? INT64_MAX : BigInt(s);
+    atoi2 = (s) => BigInt(s) > INT64_MAX ? INT64_MAX : BigInt(s);
     sign = (a, b) => a > b ? 1 : a < b ? -1 : 0;
     semverBuiltins = {
       isValid: (v) => typeof v === "string" && parse(v) !== void 0,
@@ -44418,7 +47606,7 @@ function anyMatch(search, base, matches) {
   return strs.some((s) => affixes.some((a) => matches(s, a)));
 }
 var stringsBuiltins;
-var init_strings = __esm({
+var init_strings2 = __esm({
   "src/policy/builtins/strings.ts"() {
     "use strict";
     stringsBuiltins = {
@@ -44465,7 +47653,7 @@ function encodeExactJson(value) {
   }
 }
 var INT64_MIN, INT64_MAX2, fitsInt64;
-var init_value = __esm({
+var init_value2 = __esm({
   "src/policy/builtins/value.ts"() {
     "use strict";
     INT64_MIN = -(2n ** 63n);
@@ -44674,7 +47862,7 @@ function tzruleTime(year, r, off) {
     let d = r.day - dow;
     if (d < 0) d += 7;
     for (let i2 = 1; i2 < r.week; i2++) {
-      if (d + 7 >= daysIn2(r.mon, year)) break;
+      if (d + 7 >= daysIn3(r.mon, year)) break;
       d += 7;
     }
     d += daysBefore(r.mon) + (isLeap(year) && r.mon > 2 ? 1 : 0);
@@ -44794,10 +47982,10 @@ function loadLocal() {
 }
 function loadLocation(name) {
   if (name === "" || name === "UTC") return UTC;
-  if (!cache.has(name)) cache.set(name, name === "Local" ? loadLocal() : loadNamed(name));
-  return cache.get(name);
+  if (!cache2.has(name)) cache2.set(name, name === "Local" ? loadLocal() : loadNamed(name));
+  return cache2.get(name);
 }
-var SECONDS_PER_DAY, UTC, isLeap, DAYS_BEFORE, daysBefore, daysIn2, Reader2, latin1, ZONE_SOURCES, MAX_TZIF_BYTES, cache, hasSystemZones;
+var SECONDS_PER_DAY, UTC, isLeap, DAYS_BEFORE, daysBefore, daysIn3, Reader2, latin1, ZONE_SOURCES, MAX_TZIF_BYTES, cache2, hasSystemZones;
 var init_tz = __esm({
   "src/policy/builtins/tz.ts"() {
     "use strict";
@@ -44806,7 +47994,7 @@ var init_tz = __esm({
     isLeap = (year) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
     DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
     daysBefore = (m) => DAYS_BEFORE[m - 1];
-    daysIn2 = (month, year) => month === 2 && isLeap(year) ? 29 : daysBefore(month + 1) - daysBefore(month);
+    daysIn3 = (month, year) => month === 2 && isLeap(year) ? 29 : daysBefore(month + 1) - daysBefore(month);
     Reader2 = class {
       pos = 0;
       data;
@@ -44827,7 +48015,7 @@ var init_tz = __esm({
     latin1 = (b) => Buffer.from(b).toString("latin1");
     ZONE_SOURCES = ["/usr/share/zoneinfo/", "/usr/share/lib/zoneinfo/", "/usr/lib/locale/TZ/", "/etc/zoneinfo/"];
     MAX_TZIF_BYTES = 1 << 16;
-    cache = /* @__PURE__ */ new Map();
+    cache2 = /* @__PURE__ */ new Map();
     hasSystemZones = () => ZONE_SOURCES.some((dir) => readTzif(`${dir}UTC`) !== void 0);
   }
 });
@@ -44951,13 +48139,13 @@ function nextStdChunk(layout) {
       }
       case ".":
       case ",": {
-        const ch = rest[1];
-        if (ch === "0" || ch === "9") {
+        const ch2 = rest[1];
+        if (ch2 === "0" || ch2 === "9") {
           let j = i2 + 1;
-          while (j < layout.length && layout[j] === ch) j++;
-          if (!isDigit2(layout, j)) {
+          while (j < layout.length && layout[j] === ch2) j++;
+          if (!isDigit4(layout, j)) {
             const digits = j - (i2 + 1) & 4095;
-            return { prefix: layout.slice(0, i2), std: ch === "0" ? "frac0" : "frac9", digits, sep: layout[i2], suffix: layout.slice(j) };
+            return { prefix: layout.slice(0, i2), std: ch2 === "0" ? "frac0" : "frac9", digits, sep: layout[i2], suffix: layout.slice(j) };
           }
         }
         break;
@@ -45096,20 +48284,20 @@ function leadingInt(s) {
   }
   return [Number(x), s.slice(m.length)];
 }
-function atoi2(s) {
+function atoi3(s) {
   let neg = false;
   if (s[0] === "-" || s[0] === "+") {
     neg = s[0] === "-";
     s = s.slice(1);
   }
   const r = leadingInt(s);
-  if (!r || r[1] !== "") fail2();
+  if (!r || r[1] !== "") fail4();
   return neg ? -r[0] : r[0];
 }
-function getnum(s, fixed) {
-  if (!isDigit2(s, 0)) fail2();
-  if (!isDigit2(s, 1)) {
-    if (fixed) fail2();
+function getnum2(s, fixed) {
+  if (!isDigit4(s, 0)) fail4();
+  if (!isDigit4(s, 1)) {
+    if (fixed) fail4();
     return [s.charCodeAt(0) - 48, s.slice(1)];
   }
   return [(s.charCodeAt(0) - 48) * 10 + s.charCodeAt(1) - 48, s.slice(2)];
@@ -45117,34 +48305,34 @@ function getnum(s, fixed) {
 function getnum3(s, fixed) {
   let n = 0;
   let i2 = 0;
-  for (; i2 < 3 && isDigit2(s, i2); i2++) n = n * 10 + s.charCodeAt(i2) - 48;
-  if (i2 === 0 || fixed && i2 !== 3) fail2();
+  for (; i2 < 3 && isDigit4(s, i2); i2++) n = n * 10 + s.charCodeAt(i2) - 48;
+  if (i2 === 0 || fixed && i2 !== 3) fail4();
   return [n, s.slice(i2)];
 }
 function lookupName(tab, val) {
-  const fold2 = (c) => c | 32;
+  const fold3 = (c) => c | 32;
   for (let i2 = 0; i2 < tab.length; i2++) {
     const v = tab[i2];
     if (val.length < v.length) continue;
-    let ok = true;
-    for (let j = 0; j < v.length && ok; j++) {
+    let ok2 = true;
+    for (let j = 0; j < v.length && ok2; j++) {
       const a = val.charCodeAt(j);
       const b = v.charCodeAt(j);
-      ok = a === b || fold2(a) === fold2(b) && fold2(a) >= 97 && fold2(a) <= 122;
+      ok2 = a === b || fold3(a) === fold3(b) && fold3(a) >= 97 && fold3(a) <= 122;
     }
-    if (ok) return [i2, val.slice(v.length)];
+    if (ok2) return [i2, val.slice(v.length)];
   }
-  return fail2();
+  return fail4();
 }
 function skip(value, prefix) {
   while (prefix.length > 0) {
     if (prefix[0] === " ") {
-      if (value.length > 0 && value[0] !== " ") fail2();
+      if (value.length > 0 && value[0] !== " ") fail4();
       prefix = prefix.replace(/^ +/, "");
       value = value.replace(/^ +/, "");
       continue;
     }
-    if (value.length === 0 || value[0] !== prefix[0]) fail2();
+    if (value.length === 0 || value[0] !== prefix[0]) fail4();
     prefix = prefix.slice(1);
     value = value.slice(1);
   }
@@ -45169,10 +48357,10 @@ function parseTimeZone(value) {
   return 0;
 }
 function parseNanoseconds(value, nbytes) {
-  if (!commaOrPeriod(value[0])) fail2();
+  if (!commaOrPeriod(value[0])) fail4();
   if (nbytes > 10) nbytes = 10;
-  const ns = atoi2(value.slice(1, nbytes));
-  if (ns < 0) fail2();
+  const ns = atoi3(value.slice(1, nbytes));
+  if (ns < 0) fail4();
   return ns * 10 ** (10 - nbytes);
 }
 function goParse(layout, value, local) {
@@ -45193,20 +48381,20 @@ function goParse(layout, value, local) {
     const c = nextStdChunk(layout);
     value = skip(value, c.prefix);
     if (c.std === void 0) {
-      if (value.length !== 0) fail2();
+      if (value.length !== 0) fail4();
       break;
     }
     layout = c.suffix;
     switch (c.std) {
       case "06":
-        if (value.length < 2) fail2();
-        year = atoi2(value.slice(0, 2));
+        if (value.length < 2) fail4();
+        year = atoi3(value.slice(0, 2));
         year += year >= 69 ? 1900 : 2e3;
         value = value.slice(2);
         break;
       case "2006":
-        if (value.length < 4 || !isDigit2(value, 0)) fail2();
-        year = atoi2(value.slice(0, 4));
+        if (value.length < 4 || !isDigit4(value, 0)) fail4();
+        year = atoi3(value.slice(0, 4));
         value = value.slice(4);
         break;
       case "Jan":
@@ -45216,8 +48404,8 @@ function goParse(layout, value, local) {
         break;
       case "1":
       case "01":
-        [month, value] = getnum(value, c.std === "01");
-        if (month <= 0 || month > 12) fail2();
+        [month, value] = getnum2(value, c.std === "01");
+        if (month <= 0 || month > 12) fail4();
         break;
       case "Mon":
       case "Monday":
@@ -45227,7 +48415,7 @@ function goParse(layout, value, local) {
       case "_2":
       case "02":
         if (c.std === "_2" && value[0] === " ") value = value.slice(1);
-        [day, value] = getnum(value, c.std === "02");
+        [day, value] = getnum2(value, c.std === "02");
         break;
       case "__2":
       case "002":
@@ -45235,28 +48423,28 @@ function goParse(layout, value, local) {
         [yday, value] = getnum3(value, c.std === "002");
         break;
       case "15":
-        [hour, value] = getnum(value, false);
-        if (hour >= 24) fail2();
+        [hour, value] = getnum2(value, false);
+        if (hour >= 24) fail4();
         break;
       case "3":
       case "03":
-        [hour, value] = getnum(value, c.std === "03");
-        if (hour > 12) fail2();
+        [hour, value] = getnum2(value, c.std === "03");
+        if (hour > 12) fail4();
         break;
       case "4":
       case "04":
-        [min, value] = getnum(value, c.std === "04");
-        if (min >= 60) fail2();
+        [min, value] = getnum2(value, c.std === "04");
+        if (min >= 60) fail4();
         break;
       case "5":
       case "05": {
-        [sec, value] = getnum(value, c.std === "05");
-        if (sec >= 60) fail2();
-        if (value.length >= 2 && commaOrPeriod(value[0]) && isDigit2(value, 1)) {
+        [sec, value] = getnum2(value, c.std === "05");
+        if (sec >= 60) fail4();
+        if (value.length >= 2 && commaOrPeriod(value[0]) && isDigit4(value, 1)) {
           const next = nextStdChunk(layout).std;
           if (next === "frac0" || next === "frac9") break;
           let n = 2;
-          while (n < value.length && isDigit2(value, n)) n++;
+          while (n < value.length && isDigit4(value, n)) n++;
           nsec = parseNanoseconds(value, n);
           value = value.slice(n);
         }
@@ -45264,12 +48452,12 @@ function goParse(layout, value, local) {
       }
       case "PM":
       case "pm": {
-        if (value.length < 2) fail2();
+        if (value.length < 2) fail4();
         const p = value.slice(0, 2);
         value = value.slice(2);
         if (p === (c.std === "PM" ? "PM" : "pm")) pmSet = true;
         else if (p === (c.std === "PM" ? "AM" : "am")) amSet = true;
-        else fail2();
+        else fail4();
         break;
       }
       case "MST": {
@@ -45279,22 +48467,22 @@ function goParse(layout, value, local) {
           break;
         }
         const n = parseTimeZone(value);
-        if (n === 0) fail2();
+        if (n === 0) fail4();
         zoneName = value.slice(0, n);
         value = value.slice(n);
         break;
       }
       case "frac0": {
         const ndigit = 1 + c.digits;
-        if (value.length < ndigit) fail2();
+        if (value.length < ndigit) fail4();
         nsec = parseNanoseconds(value, ndigit);
         value = value.slice(ndigit);
         break;
       }
       case "frac9": {
-        if (value.length < 2 || !commaOrPeriod(value[0]) || !isDigit2(value, 1)) break;
+        if (value.length < 2 || !commaOrPeriod(value[0]) || !isDigit4(value, 1)) break;
         let i2 = 0;
-        while (i2 + 1 < value.length && isDigit2(value, i2 + 1)) i2++;
+        while (i2 + 1 < value.length && isDigit4(value, i2 + 1)) i2++;
         nsec = parseNanoseconds(value, 1 + i2);
         value = value.slice(1 + i2);
         break;
@@ -45308,31 +48496,31 @@ function goParse(layout, value, local) {
         const std = c.std.slice(1);
         let parts;
         if (std === "07:00") {
-          if (value.length < 6 || value[3] !== ":") fail2();
+          if (value.length < 6 || value[3] !== ":") fail4();
           parts = [value[0], value.slice(1, 3), value.slice(4, 6), "00"];
           value = value.slice(6);
         } else if (std === "07") {
-          if (value.length < 3) fail2();
+          if (value.length < 3) fail4();
           parts = [value[0], value.slice(1, 3), "00", "00"];
           value = value.slice(3);
         } else if (std === "07:00:00") {
-          if (value.length < 9 || value[3] !== ":" || value[6] !== ":") fail2();
+          if (value.length < 9 || value[3] !== ":" || value[6] !== ":") fail4();
           parts = [value[0], value.slice(1, 3), value.slice(4, 6), value.slice(7, 9)];
           value = value.slice(9);
         } else if (std === "070000") {
-          if (value.length < 7) fail2();
+          if (value.length < 7) fail4();
           parts = [value[0], value.slice(1, 3), value.slice(3, 5), value.slice(5, 7)];
           value = value.slice(7);
         } else {
-          if (value.length < 5) fail2();
+          if (value.length < 5) fail4();
           parts = [value[0], value.slice(1, 3), value.slice(3, 5), "00"];
           value = value.slice(5);
         }
-        const [hh, mm, ss] = [getnum(parts[1], true)[0], getnum(parts[2], true)[0], getnum(parts[3], true)[0]];
-        if (hh > 24 || mm > 60 || ss > 60) fail2();
+        const [hh, mm, ss] = [getnum2(parts[1], true)[0], getnum2(parts[2], true)[0], getnum2(parts[3], true)[0]];
+        if (hh > 24 || mm > 60 || ss > 60) fail4();
         zoneOffset = (hh * 60 + mm) * 60 + ss;
         if (parts[0] === "-") zoneOffset = -zoneOffset;
-        else if (parts[0] !== "+") fail2();
+        else if (parts[0] !== "+") fail4();
       }
     }
   }
@@ -45347,20 +48535,20 @@ function goParse(layout, value, local) {
         d = 29;
       } else if (yday > 31 + 29) yday--;
     }
-    if (yday < 1 || yday > 365) fail2();
+    if (yday < 1 || yday > 365) fail4();
     if (m === 0) {
       m = Math.floor((yday - 1) / 31) + 1;
       if (daysBefore(m + 1) < yday) m++;
       d = yday - daysBefore(m);
     }
-    if (month >= 0 && month !== m || day >= 0 && day !== d) fail2();
+    if (month >= 0 && month !== m || day >= 0 && day !== d) fail4();
     month = m;
     day = d;
   } else {
     if (month < 0) month = 1;
     if (day < 0) day = 1;
   }
-  if (day < 1 || day > daysIn2(month, year)) fail2();
+  if (day < 1 || day > daysIn3(month, year)) fail4();
   const t = goDate(year, month, day, hour, min, sec, nsec, UTC);
   if (utc2) return t;
   if (zoneOffset !== -1) {
@@ -45372,7 +48560,7 @@ function goParse(layout, value, local) {
   if (zoneName !== "") {
     const offset = local.lookupName(zoneName, t.sec);
     if (offset !== void 0) return { ...t, sec: t.sec - offset, loc: local };
-    const gmt = zoneName.length > 3 && zoneName.startsWith("GMT") ? atoi2(zoneName.slice(3)) * 3600 : 0;
+    const gmt = zoneName.length > 3 && zoneName.startsWith("GMT") ? atoi3(zoneName.slice(3)) * 3600 : 0;
     return { ...t, loc: fixedZone(zoneName, gmt) };
   }
   return t;
@@ -45419,16 +48607,16 @@ function tzTime(x) {
   if (n === void 0 || loc === void 0) return void 0;
   return { t: fromUnixNano(n, loc), layout };
 }
-var NS, SECONDS_PER_DAY2, STD_0X, isDigit2, startsWithLower, LONG_DAYS, LONG_MONTHS, SHORT_DAYS, SHORT_MONTHS, ParseFailure, fail2, commaOrPeriod, NAMED_LAYOUTS, toBytes, fromBytes, timeBuiltins, nowNs;
+var NS, SECONDS_PER_DAY2, STD_0X, isDigit4, startsWithLower, LONG_DAYS, LONG_MONTHS, SHORT_DAYS, SHORT_MONTHS, ParseFailure, fail4, commaOrPeriod, NAMED_LAYOUTS, toBytes, fromBytes, timeBuiltins, nowNs;
 var init_time = __esm({
   "src/policy/builtins/time.ts"() {
     "use strict";
-    init_value();
+    init_value2();
     init_tz();
     NS = 1000000000n;
     SECONDS_PER_DAY2 = 86400;
     STD_0X = ["01", "02", "03", "04", "05", "06"];
-    isDigit2 = (s, i2) => i2 < s.length && s.charCodeAt(i2) >= 48 && s.charCodeAt(i2) <= 57;
+    isDigit4 = (s, i2) => i2 < s.length && s.charCodeAt(i2) >= 48 && s.charCodeAt(i2) <= 57;
     startsWithLower = (s) => s.length > 0 && s.charCodeAt(0) >= 97 && s.charCodeAt(0) <= 122;
     LONG_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
     LONG_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -45436,7 +48624,7 @@ var init_time = __esm({
     SHORT_MONTHS = LONG_MONTHS.map((m) => m.slice(0, 3));
     ParseFailure = class extends Error {
     };
-    fail2 = () => {
+    fail4 = () => {
       throw new ParseFailure("bad value for field");
     };
     commaOrPeriod = (c) => c === "." || c === ",";
@@ -45514,7 +48702,7 @@ var init_time = __esm({
           day--;
         }
         if (day < 0) {
-          day += daysIn2(f1.month, f1.year);
+          day += daysIn3(f1.month, f1.year);
           month--;
         }
         if (month < 0) {
@@ -45789,8 +48977,8 @@ var init_pem2 = __esm({
 
 // src/policy/builtins/url.ts
 import { isIPv4, isIPv6 } from "node:net";
-function shouldEscape(c, mode) {
-  if (isAlnum(c)) return false;
+function shouldEscape2(c, mode) {
+  if (isAlnum3(c)) return false;
   if ((mode === HOST || mode === ZONE) && `!$&'()*+,;=:[]<>"`.includes(c)) return false;
   if ("-_.~".includes(c)) return false;
   if ("$&+,/:;=?@".includes(c)) {
@@ -45810,21 +48998,21 @@ function shouldEscape(c, mode) {
   if (mode === FRAGMENT && "!()*".includes(c)) return false;
   return true;
 }
-function unescape(s, mode) {
+function unescape2(s, mode) {
   let n = 0;
   let hasPlus = false;
   for (let i2 = 0; i2 < s.length; ) {
     const c = s[i2];
     if (c === "%") {
       n++;
-      if (i2 + 2 >= s.length || !isHex(s[i2 + 1]) || !isHex(s[i2 + 2])) fail3("invalid URL escape");
+      if (i2 + 2 >= s.length || !isHex2(s[i2 + 1]) || !isHex2(s[i2 + 2])) fail5("invalid URL escape");
       const v = parseInt(s.slice(i2 + 1, i2 + 3), 16);
-      if (mode === HOST && parseInt(s[i2 + 1], 16) < 8 && s.slice(i2, i2 + 3) !== "%25") fail3("invalid URL escape");
-      if (mode === ZONE && s.slice(i2, i2 + 3) !== "%25" && v !== 32 && shouldEscape(String.fromCharCode(v), HOST)) fail3("invalid URL escape");
+      if (mode === HOST && parseInt(s[i2 + 1], 16) < 8 && s.slice(i2, i2 + 3) !== "%25") fail5("invalid URL escape");
+      if (mode === ZONE && s.slice(i2, i2 + 3) !== "%25" && v !== 32 && shouldEscape2(String.fromCharCode(v), HOST)) fail5("invalid URL escape");
       i2 += 3;
     } else {
       if (c === "+") hasPlus = mode === QUERY_COMPONENT;
-      else if ((mode === HOST || mode === ZONE) && c.charCodeAt(0) < 128 && shouldEscape(c, mode)) fail3("invalid character in host name");
+      else if ((mode === HOST || mode === ZONE) && c.charCodeAt(0) < 128 && shouldEscape2(c, mode)) fail5("invalid character in host name");
       i2++;
     }
   }
@@ -45839,16 +49027,16 @@ function unescape(s, mode) {
   }
   return out;
 }
-function escape(s, mode) {
+function escape2(s, mode) {
   let out = "";
   for (const c of s) {
     if (c === " " && mode === QUERY_COMPONENT) out += "+";
-    else if (shouldEscape(c, mode)) out += `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+    else if (shouldEscape2(c, mode)) out += `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
     else out += c;
   }
   return out;
 }
-function getScheme(raw) {
+function getScheme2(raw) {
   for (let i2 = 0; i2 < raw.length; i2++) {
     const c = raw[i2];
     if (/[A-Za-z]/.test(c)) continue;
@@ -45857,62 +49045,62 @@ function getScheme(raw) {
       continue;
     }
     if (c === ":") {
-      if (i2 === 0) fail3("missing protocol scheme");
+      if (i2 === 0) fail5("missing protocol scheme");
       return [raw.slice(0, i2), raw.slice(i2 + 1)];
     }
     return ["", raw];
   }
   return ["", raw];
 }
-function parseHost(scheme, host) {
-  const open5 = host.lastIndexOf("[");
-  if (open5 > 0) fail3("invalid IP-literal");
-  if (open5 === 0) {
+function parseHost2(scheme, host) {
+  const open6 = host.lastIndexOf("[");
+  if (open6 > 0) fail5("invalid IP-literal");
+  if (open6 === 0) {
     const close = host.lastIndexOf("]");
-    if (close < 0) fail3("missing ']' in host");
+    if (close < 0) fail5("missing ']' in host");
     const colonPort = host.slice(close + 1);
-    if (!validOptionalPort(colonPort)) fail3("invalid port");
-    const port = unescape(colonPort, HOST);
+    if (!validOptionalPort2(colonPort)) fail5("invalid port");
+    const port = unescape2(colonPort, HOST);
     const hostname = host.slice(1, close);
     const zoneIdx = hostname.indexOf("%25");
-    const unescaped = zoneIdx >= 0 ? unescape(hostname.slice(0, zoneIdx), HOST) + unescape(hostname.slice(zoneIdx), ZONE) : unescape(hostname, HOST);
-    const [addr, zone] = [unescaped.split("%")[0], unescaped.includes("%") ? unescaped.slice(unescaped.indexOf("%") + 1) : void 0];
-    if (!isIPv6(addr) || isIPv4(addr) || zone === "") fail3("invalid host");
-    return `[${unescaped}]${port}`;
+    const unescaped2 = zoneIdx >= 0 ? unescape2(hostname.slice(0, zoneIdx), HOST) + unescape2(hostname.slice(zoneIdx), ZONE) : unescape2(hostname, HOST);
+    const [addr, zone] = [unescaped2.split("%")[0], unescaped2.includes("%") ? unescaped2.slice(unescaped2.indexOf("%") + 1) : void 0];
+    if (!isIPv6(addr) || isIPv4(addr) || zone === "") fail5("invalid host");
+    return `[${unescaped2}]${port}`;
   }
   let i2 = host.indexOf(":");
   if (i2 !== -1) {
     const last = host.lastIndexOf(":");
     if (last !== i2 && scheme !== "http" && scheme !== "https") i2 = last;
-    if (!validOptionalPort(host.slice(i2))) fail3("invalid port");
+    if (!validOptionalPort2(host.slice(i2))) fail5("invalid port");
   }
-  return unescape(host, HOST);
+  return unescape2(host, HOST);
 }
-function parseAuthority(scheme, authority2) {
+function parseAuthority2(scheme, authority2) {
   const at2 = authority2.lastIndexOf("@");
-  const host = parseHost(scheme, at2 < 0 ? authority2 : authority2.slice(at2 + 1));
+  const host = parseHost2(scheme, at2 < 0 ? authority2 : authority2.slice(at2 + 1));
   if (at2 < 0) return { host };
   const userinfo = authority2.slice(0, at2);
-  if (!validUserinfo(userinfo)) fail3("invalid userinfo");
+  if (!validUserinfo2(userinfo)) fail5("invalid userinfo");
   const colon = userinfo.indexOf(":");
-  if (colon < 0) return { host, user: { username: unescape(userinfo, USER_PASSWORD) } };
-  return { host, user: { username: unescape(userinfo.slice(0, colon), USER_PASSWORD), password: unescape(userinfo.slice(colon + 1), USER_PASSWORD) } };
+  if (colon < 0) return { host, user: { username: unescape2(userinfo, USER_PASSWORD) } };
+  return { host, user: { username: unescape2(userinfo.slice(0, colon), USER_PASSWORD), password: unescape2(userinfo.slice(colon + 1), USER_PASSWORD) } };
 }
-function validEncoded(s, mode) {
+function validEncoded2(s, mode) {
   for (const c of s) {
     if ("!$&'()*+,;=:@[]%".includes(c)) continue;
-    if (shouldEscape(c, mode)) return false;
+    if (shouldEscape2(c, mode)) return false;
   }
   return true;
 }
 function parse2(raw) {
-  if (/[\x00-\x1f\x7f]/.test(raw)) fail3("invalid control character in URL");
+  if (/[\x00-\x1f\x7f]/.test(raw)) fail5("invalid control character in URL");
   const u = { Scheme: "", Opaque: "", User: null, Host: "", Path: "", RawPath: "", OmitHost: false, ForceQuery: false, RawQuery: "", Fragment: "", RawFragment: "" };
   if (raw === "*") {
     u.Path = "*";
     return { json: u };
   }
-  let [scheme, rest] = getScheme(raw);
+  let [scheme, rest] = getScheme2(raw);
   u.Scheme = scheme.toLowerCase();
   scheme = u.Scheme;
   if (rest.endsWith("?") && rest.split("?").length === 2) {
@@ -45930,7 +49118,7 @@ function parse2(raw) {
       u.Opaque = rest;
       return { json: u };
     }
-    if (rest.split("/")[0].includes(":")) fail3("first path segment in URL cannot contain colon");
+    if (rest.split("/")[0].includes(":")) fail5("first path segment in URL cannot contain colon");
   }
   let user;
   if ((scheme !== "" || !rest.startsWith("///")) && rest.startsWith("//")) {
@@ -45941,34 +49129,34 @@ function parse2(raw) {
       rest = authority2.slice(slash);
       authority2 = authority2.slice(0, slash);
     }
-    const a = parseAuthority(scheme, authority2);
+    const a = parseAuthority2(scheme, authority2);
     u.Host = a.host;
     user = a.user;
     u.User = user ? {} : null;
   } else if (scheme !== "" && rest.startsWith("/")) u.OmitHost = true;
-  u.Path = unescape(rest, PATH);
-  u.RawPath = escape(u.Path, PATH) === rest ? "" : rest;
+  u.Path = unescape2(rest, PATH);
+  u.RawPath = escape2(u.Path, PATH) === rest ? "" : rest;
   return { json: u, user };
 }
-function escapedPath(u) {
-  if (u.RawPath !== "" && validEncoded(u.RawPath, PATH)) {
+function escapedPath2(u) {
+  if (u.RawPath !== "" && validEncoded2(u.RawPath, PATH)) {
     try {
-      if (unescape(u.RawPath, PATH) === u.Path) return u.RawPath;
+      if (unescape2(u.RawPath, PATH) === u.Path) return u.RawPath;
     } catch {
     }
   }
-  return u.Path === "*" ? "*" : escape(u.Path, PATH);
+  return u.Path === "*" ? "*" : escape2(u.Path, PATH);
 }
-function escapedFragment(u) {
-  if (u.RawFragment !== "" && validEncoded(u.RawFragment, FRAGMENT)) {
+function escapedFragment2(u) {
+  if (u.RawFragment !== "" && validEncoded2(u.RawFragment, FRAGMENT)) {
     try {
-      if (unescape(u.RawFragment, FRAGMENT) === u.Fragment) return u.RawFragment;
+      if (unescape2(u.RawFragment, FRAGMENT) === u.Fragment) return u.RawFragment;
     } catch {
     }
   }
-  return escape(u.Fragment, FRAGMENT);
+  return escape2(u.Fragment, FRAGMENT);
 }
-function urlString(p) {
+function urlString2(p) {
   const u = p.json;
   let out = u.Scheme !== "" ? `${u.Scheme}:` : "";
   if (u.Opaque !== "") out += u.Opaque;
@@ -45976,17 +49164,17 @@ function urlString(p) {
     if (u.Scheme !== "" || u.Host !== "" || p.user) {
       if (!(u.OmitHost && u.Host === "" && !p.user)) {
         if (u.Host !== "" || u.Path !== "" || p.user) out += "//";
-        if (p.user) out += `${escape(p.user.username, USER_PASSWORD)}${p.user.password !== void 0 ? `:${escape(p.user.password, USER_PASSWORD)}` : ""}@`;
-        if (u.Host !== "") out += escape(u.Host, HOST);
+        if (p.user) out += `${escape2(p.user.username, USER_PASSWORD)}${p.user.password !== void 0 ? `:${escape2(p.user.password, USER_PASSWORD)}` : ""}@`;
+        if (u.Host !== "") out += escape2(u.Host, HOST);
       }
     }
-    const path = escapedPath(u);
+    const path = escapedPath2(u);
     if (path !== "" && path[0] !== "/" && u.Host !== "") out += "/";
     if (out === "" && path.split("/")[0].includes(":")) out += "./";
     out += path;
   }
   if (u.ForceQuery || u.RawQuery !== "") out += `?${u.RawQuery}`;
-  if (u.Fragment !== "") out += `#${escapedFragment(u)}`;
+  if (u.Fragment !== "") out += `#${escapedFragment2(u)}`;
   return out;
 }
 function parseGoURL(raw) {
@@ -45995,17 +49183,17 @@ function parseGoURL(raw) {
     const p = parse2(hash < 0 ? raw : raw.slice(0, hash));
     if (hash >= 0 && raw.length > hash + 1) {
       const frag = raw.slice(hash + 1);
-      p.json.Fragment = unescape(frag, FRAGMENT);
-      p.json.RawFragment = escape(p.json.Fragment, FRAGMENT) === frag ? "" : frag;
+      p.json.Fragment = unescape2(frag, FRAGMENT);
+      p.json.RawFragment = escape2(p.json.Fragment, FRAGMENT) === frag ? "" : frag;
     }
-    return { url: p.json, text: urlString(p) };
+    return { url: p.json, text: urlString2(p) };
   } catch (err) {
     if (err instanceof UrlError) return void 0;
     throw err;
   }
 }
-var PATH, PATH_SEGMENT, HOST, ZONE, USER_PASSWORD, QUERY_COMPONENT, FRAGMENT, isAlnum, isHex, UrlError, fail3, validOptionalPort, validUserinfo;
-var init_url = __esm({
+var PATH, PATH_SEGMENT, HOST, ZONE, USER_PASSWORD, QUERY_COMPONENT, FRAGMENT, isAlnum3, isHex2, UrlError, fail5, validOptionalPort2, validUserinfo2;
+var init_url2 = __esm({
   "src/policy/builtins/url.ts"() {
     "use strict";
     PATH = 1;
@@ -46015,15 +49203,15 @@ var init_url = __esm({
     USER_PASSWORD = 16;
     QUERY_COMPONENT = 32;
     FRAGMENT = 64;
-    isAlnum = (c) => /^[A-Za-z0-9]$/.test(c);
-    isHex = (c) => c !== void 0 && /^[0-9A-Fa-f]$/.test(c);
+    isAlnum3 = (c) => /^[A-Za-z0-9]$/.test(c);
+    isHex2 = (c) => c !== void 0 && /^[0-9A-Fa-f]$/.test(c);
     UrlError = class extends Error {
     };
-    fail3 = (why) => {
+    fail5 = (why) => {
       throw new UrlError(why);
     };
-    validOptionalPort = (port) => port === "" || /^:\d*$/.test(port);
-    validUserinfo = (s) => /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(s);
+    validOptionalPort2 = (port) => port === "" || /^:\d*$/.test(port);
+    validUserinfo2 = (s) => /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(s);
   }
 });
 
@@ -46088,38 +49276,38 @@ function asn1String(tag, v) {
     case TAG2.T61String:
       return Buffer.from(v).toString("latin1");
     case TAG2.PrintableString:
-      return v.every(isPrintableByte) ? Buffer.from(v).toString("latin1") : fail4("invalid PrintableString");
+      return v.every(isPrintableByte) ? Buffer.from(v).toString("latin1") : fail6("invalid PrintableString");
     case TAG2.UTF8String:
-      return validUTF8(v) ? Buffer.from(v).toString("utf8") : fail4("invalid UTF-8 string");
+      return validUTF8(v) ? Buffer.from(v).toString("utf8") : fail6("invalid UTF-8 string");
     case TAG2.BMPString: {
-      if (v.length % 2 !== 0) fail4("invalid BMPString");
+      if (v.length % 2 !== 0) fail6("invalid BMPString");
       let w = v;
       if (w.length >= 2 && w[w.length - 1] === 0 && w[w.length - 2] === 0) w = w.subarray(0, w.length - 2);
       let s = "";
       for (let i2 = 0; i2 < w.length; i2 += 2) {
         const point = w[i2] << 8 | w[i2 + 1];
-        if (point === 65534 || point === 65535 || point >= 64976 && point <= 65007 || point >= 55296 && point <= 57343) fail4("invalid BMPString");
+        if (point === 65534 || point === 65535 || point >= 64976 && point <= 65007 || point >= 55296 && point <= 57343) fail6("invalid BMPString");
         s += String.fromCharCode(point);
       }
       return s;
     }
     case TAG2.IA5String:
-      return isASCII(v) ? Buffer.from(v).toString("latin1") : fail4("invalid IA5String");
+      return isASCII(v) ? Buffer.from(v).toString("latin1") : fail6("invalid IA5String");
     case TAG2.NumericString:
-      return v.every((b) => b >= 48 && b <= 57 || b === 32) ? Buffer.from(v).toString("latin1") : fail4("invalid NumericString");
+      return v.every((b) => b >= 48 && b <= 57 || b === 32) ? Buffer.from(v).toString("latin1") : fail6("invalid NumericString");
     default:
-      return fail4("unsupported string type");
+      return fail6("unsupported string type");
   }
 }
 function parseName(raw) {
   const name = { Country: null, Organization: null, OrganizationalUnit: null, Locality: null, Province: null, StreetAddress: null, PostalCode: null, SerialNumber: "", CommonName: "", Names: null, ExtraNames: null };
-  const seq2 = new Der(raw).read(TAG2.SEQUENCE) ?? fail4("invalid RDNSequence");
+  const seq2 = new Der(raw).read(TAG2.SEQUENCE) ?? fail6("invalid RDNSequence");
   while (!seq2.empty) {
-    const set2 = seq2.read(TAG2.SET) ?? fail4("invalid RDNSequence");
+    const set2 = seq2.read(TAG2.SET) ?? fail6("invalid RDNSequence");
     while (!set2.empty) {
-      const atav = set2.read(TAG2.SEQUENCE) ?? fail4("invalid attribute");
-      const type2 = atav.readOID() ?? fail4("invalid attribute type");
-      const value = atav.readAny() ?? fail4("invalid attribute value");
+      const atav = set2.read(TAG2.SEQUENCE) ?? fail6("invalid attribute");
+      const type2 = atav.readOID() ?? fail6("invalid attribute type");
+      const value = atav.readAny() ?? fail6("invalid attribute value");
       const text = asn1String(value.tag, value.body);
       (name.Names ??= []).push({ Type: type2, Value: text });
       if (type2.length === 4 && type2[0] === 2 && type2[1] === 5 && type2[2] === 4) {
@@ -46135,9 +49323,9 @@ function parseName(raw) {
   return name;
 }
 function parseAI(der) {
-  const algorithm = der.readOID() ?? fail4("malformed OID");
+  const algorithm = der.readOID() ?? fail6("malformed OID");
   if (der.empty) return { algorithm, params: new Uint8Array() };
-  const p = der.readAny() ?? fail4("malformed parameters");
+  const p = der.readAny() ?? fail6("malformed parameters");
   return { algorithm, params: p.element };
 }
 function pssAlgorithm(params) {
@@ -46184,31 +49372,31 @@ function bigFromBytes(b) {
 function parsePublicKey(algorithm, ai, data) {
   switch (algorithm) {
     case 1: {
-      if (!bytesEq(ai.params, NULL_BYTES)) fail4("RSA key missing NULL parameters");
-      const der = new Der(data).read(TAG2.SEQUENCE) ?? fail4("invalid RSA public key");
-      const N = der.readBigInt() ?? fail4("invalid RSA modulus");
-      const E = der.readInt64() ?? fail4("invalid RSA public exponent");
+      if (!bytesEq(ai.params, NULL_BYTES)) fail6("RSA key missing NULL parameters");
+      const der = new Der(data).read(TAG2.SEQUENCE) ?? fail6("invalid RSA public key");
+      const N = der.readBigInt() ?? fail6("invalid RSA modulus");
+      const E = der.readInt64() ?? fail6("invalid RSA public exponent");
       return { N: positive(N, "RSA modulus is not positive"), E: positive(E, "RSA exponent is not positive") };
     }
     case 3: {
-      const curveOID = new Der(ai.params).readOID() ?? fail4("invalid ECDSA parameters");
-      const curve = CURVES.find((c) => oidEq(c.oid, curveOID)) ?? fail4("unsupported elliptic curve");
-      if (data.length !== 1 + 2 * curve.size || data[0] !== 4) fail4("invalid uncompressed public key");
+      const curveOID = new Der(ai.params).readOID() ?? fail6("invalid ECDSA parameters");
+      const curve = CURVES.find((c) => oidEq(c.oid, curveOID)) ?? fail6("unsupported elliptic curve");
+      if (data.length !== 1 + 2 * curve.size || data[0] !== 4) fail6("invalid uncompressed public key");
       const X = bigFromBytes(data.subarray(1, 1 + curve.size));
       const Y = bigFromBytes(data.subarray(1 + curve.size));
       const { p, b } = curve;
-      if (X >= p || Y >= p || (Y * Y - (X * X * X - 3n * X + b)) % p !== 0n) fail4("point not on curve");
+      if (X >= p || Y >= p || (Y * Y - (X * X * X - 3n * X + b)) % p !== 0n) fail6("point not on curve");
       return { Curve: {}, X, Y };
     }
     case 4:
-      if (ai.params.length !== 0) fail4("Ed25519 key encoded with illegal parameters");
-      if (data.length !== 32) fail4("wrong Ed25519 public key size");
+      if (ai.params.length !== 0) fail6("Ed25519 key encoded with illegal parameters");
+      if (data.length !== 32) fail6("wrong Ed25519 public key size");
       return b64(data);
     case 2: {
-      const Y = new Der(data).readBigInt() ?? fail4("invalid DSA public key");
-      const params = new Der(ai.params).read(TAG2.SEQUENCE) ?? fail4("invalid DSA parameters");
+      const Y = new Der(data).readBigInt() ?? fail6("invalid DSA public key");
+      const params = new Der(ai.params).read(TAG2.SEQUENCE) ?? fail6("invalid DSA parameters");
       const [P, Q, G] = [params.readBigInt(), params.readBigInt(), params.readBigInt()];
-      if (P === void 0 || Q === void 0 || G === void 0) fail4("invalid DSA parameters");
+      if (P === void 0 || Q === void 0 || G === void 0) fail6("invalid DSA parameters");
       return { P: positive(P, "DSA"), Q: positive(Q, "DSA"), G: positive(G, "DSA"), Y: positive(Y, "DSA") };
     }
     default:
@@ -46217,20 +49405,20 @@ function parsePublicKey(algorithm, ai, data) {
 }
 function readTime(der) {
   if (der.peek(TAG2.UTCTime)) {
-    const text = toText(der.read(TAG2.UTCTime)?.rest ?? fail4("malformed UTCTime"));
+    const text = toText(der.read(TAG2.UTCTime)?.rest ?? fail6("malformed UTCTime"));
     const layout = parseGoTime("060102150405Z0700", text) ? "060102150405Z0700" : "0601021504Z0700";
-    const t = parseGoTime(layout, text) ?? fail4("malformed UTCTime");
-    if (goFormat(t, layout) !== text) fail4("malformed UTCTime");
+    const t = parseGoTime(layout, text) ?? fail6("malformed UTCTime");
+    if (goFormat(t, layout) !== text) fail6("malformed UTCTime");
     return yearOf(t) >= 2050 ? addDateGo(t, -100, 0, 0) : t;
   }
   if (der.peek(TAG2.GeneralizedTime)) {
-    const text = toText(der.read(TAG2.GeneralizedTime)?.rest ?? fail4("malformed GeneralizedTime"));
+    const text = toText(der.read(TAG2.GeneralizedTime)?.rest ?? fail6("malformed GeneralizedTime"));
     const layout = "20060102150405.999999999Z0700";
     const t = parseGoTime(layout, text);
-    if (!t || goFormat(t, layout) !== text) return fail4("malformed GeneralizedTime");
+    if (!t || goFormat(t, layout) !== text) return fail6("malformed GeneralizedTime");
     return t;
   }
-  return fail4("unsupported time format");
+  return fail6("unsupported time format");
 }
 function yearOf(t) {
   return Number(goFormat(t, "2006"));
@@ -46261,14 +49449,14 @@ function ipString(ip) {
   return `${hexes.slice(0, bestStart).join(":")}::${hexes.slice(bestStart + bestLen).join(":")}`;
 }
 function parseSAN(cert, value) {
-  const seq2 = new Der(value).read(TAG2.SEQUENCE) ?? fail4("invalid subject alternative names");
+  const seq2 = new Der(value).read(TAG2.SEQUENCE) ?? fail6("invalid subject alternative names");
   const dns = [];
   const emails = [];
   const ips = [];
   const uris = [];
   const uriStrings = [];
   while (!seq2.empty) {
-    const san = seq2.readAny() ?? fail4("invalid subject alternative name");
+    const san = seq2.readAny() ?? fail6("invalid subject alternative name");
     switch (san.tag ^ 128) {
       case 1:
         emails.push(IA5(san.body, "SAN rfc822Name is malformed"));
@@ -46277,14 +49465,14 @@ function parseSAN(cert, value) {
         dns.push(IA5(san.body, "SAN dNSName is malformed"));
         break;
       case 6: {
-        const u = parseGoURL(IA5(san.body, "SAN uniformResourceIdentifier is malformed")) ?? fail4("cannot parse URI");
-        if (u.url.Host.length > 0 && !domainNameValid(u.url.Host, false)) fail4("invalid domain");
+        const u = parseGoURL(IA5(san.body, "SAN uniformResourceIdentifier is malformed")) ?? fail6("cannot parse URI");
+        if (u.url.Host.length > 0 && !domainNameValid(u.url.Host, false)) fail6("invalid domain");
         uris.push(u.url);
         uriStrings.push(u.text);
         break;
       }
       case 7:
-        if (san.body.length !== 4 && san.body.length !== 16) fail4("cannot parse IP address");
+        if (san.body.length !== 4 && san.body.length !== 16) fail6("cannot parse IP address");
         ips.push(ipString(san.body));
         break;
     }
@@ -46341,11 +49529,11 @@ function validMailbox(s) {
 function parseNameConstraints(cert, e) {
   const outer = new Der(e.value);
   const top = outer.read(TAG2.SEQUENCE);
-  if (!top || !outer.empty) fail4("invalid NameConstraints extension");
-  const permitted = top.readOptional(contextTag(0, true)) ?? fail4("invalid NameConstraints extension");
-  const excluded = top.readOptional(contextTag(1, true)) ?? fail4("invalid NameConstraints extension");
-  if (!top.empty) fail4("invalid NameConstraints extension");
-  if (!permitted.present && !excluded.present || permitted.value.empty && excluded.value.empty) fail4("empty name constraints extension");
+  if (!top || !outer.empty) fail6("invalid NameConstraints extension");
+  const permitted = top.readOptional(contextTag(0, true)) ?? fail6("invalid NameConstraints extension");
+  const excluded = top.readOptional(contextTag(1, true)) ?? fail6("invalid NameConstraints extension");
+  if (!top.empty) fail6("invalid NameConstraints extension");
+  if (!permitted.present && !excluded.present || permitted.value.empty && excluded.value.empty) fail6("empty name constraints extension");
   let unhandled = false;
   const values = (subtrees) => {
     const dns = [];
@@ -46353,28 +49541,28 @@ function parseNameConstraints(cert, e) {
     const emails = [];
     const uris = [];
     while (!subtrees.empty) {
-      const seq2 = subtrees.read(TAG2.SEQUENCE) ?? fail4("invalid NameConstraints extension");
-      const v = seq2.readAny() ?? fail4("invalid NameConstraints extension");
+      const seq2 = subtrees.read(TAG2.SEQUENCE) ?? fail6("invalid NameConstraints extension");
+      const v = seq2.readAny() ?? fail6("invalid NameConstraints extension");
       if (v.tag === contextTag(2)) {
         const d = IA5(v.body, "invalid constraint value");
-        if (!domainNameValid(d, true)) fail4("failed to parse dnsName constraint");
+        if (!domainNameValid(d, true)) fail6("failed to parse dnsName constraint");
         dns.push(d);
       } else if (v.tag === contextTag(7)) {
-        const n = v.body.length === 8 ? 4 : v.body.length === 32 ? 16 : fail4("IP constraint length");
+        const n = v.body.length === 8 ? 4 : v.body.length === 32 ? 16 : fail6("IP constraint length");
         const mask = v.body.subarray(n);
         let seenZero = false;
         for (const b of mask) {
-          if (seenZero ? b !== 0 : ![0, 128, 192, 224, 240, 248, 252, 254, 255].includes(b)) fail4("invalid mask");
+          if (seenZero ? b !== 0 : ![0, 128, 192, 224, 240, 248, 252, 254, 255].includes(b)) fail6("invalid mask");
           if (b !== 255) seenZero = true;
         }
         ips.push({ IP: ipString(v.body.subarray(0, n)), Mask: b64(mask) });
       } else if (v.tag === contextTag(1)) {
         const c = IA5(v.body, "invalid constraint value");
-        if (c.includes("@") ? !validMailbox(c) : !domainNameValid(c, true)) fail4("failed to parse rfc822Name constraint");
+        if (c.includes("@") ? !validMailbox(c) : !domainNameValid(c, true)) fail6("failed to parse rfc822Name constraint");
         emails.push(c);
       } else if (v.tag === contextTag(6)) {
         const d = IA5(v.body, "invalid constraint value");
-        if (isIPLiteral(d) || !domainNameValid(d, true)) fail4("failed to parse URI constraint");
+        if (isIPLiteral(d) || !domainNameValid(d, true)) fail6("failed to parse URI constraint");
         uris.push(d);
       } else unhandled = true;
     }
@@ -46410,20 +49598,20 @@ function processExtensions(cert, exts) {
     if (e.Id.length === 4 && e.Id[0] === 2 && e.Id[1] === 5 && e.Id[2] === 29) {
       switch (e.Id[3]) {
         case 15: {
-          const bits = v.readBitString() ?? fail4("invalid key usage");
+          const bits = v.readBitString() ?? fail6("invalid key usage");
           let usage = 0;
           for (let i2 = 0; i2 < 9; i2++) if (bitAt(bits, i2)) usage |= 1 << i2;
           cert.KeyUsage = usage;
           break;
         }
         case 19: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid basic constraints");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid basic constraints");
           let isCA = false;
-          if (seq2.peek(TAG2.BOOLEAN)) isCA = seq2.readBoolean() ?? fail4("invalid basic constraints");
+          if (seq2.peek(TAG2.BOOLEAN)) isCA = seq2.readBoolean() ?? fail6("invalid basic constraints");
           let maxPathLen = -1n;
           if (seq2.peek(TAG2.INTEGER)) {
             const mpl = seq2.readUint64();
-            if (mpl === void 0 || mpl > INT64_MAX3) fail4("invalid basic constraints");
+            if (mpl === void 0 || mpl > INT64_MAX3) fail6("invalid basic constraints");
             maxPathLen = mpl;
           }
           Object.assign(cert, { IsCA: isCA, MaxPathLen: maxPathLen, BasicConstraintsValid: true, MaxPathLenZero: maxPathLen === 0n });
@@ -46436,42 +49624,42 @@ function processExtensions(cert, exts) {
           unhandled = parseNameConstraints(cert, e);
           break;
         case 31: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid CRL distribution points");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid CRL distribution points");
           const points = cert.CRLDistributionPoints ?? [];
           while (!seq2.empty) {
-            const dp = seq2.read(TAG2.SEQUENCE) ?? fail4("invalid CRL distribution point");
-            const name = dp.readOptional(contextTag(0, true)) ?? fail4("invalid CRL distribution point");
+            const dp = seq2.read(TAG2.SEQUENCE) ?? fail6("invalid CRL distribution point");
+            const name = dp.readOptional(contextTag(0, true)) ?? fail6("invalid CRL distribution point");
             if (!name.present) continue;
-            const full = name.value.read(contextTag(0, true)) ?? fail4("invalid CRL distribution point");
-            while (!full.empty && full.peek(contextTag(6))) points.push(goString(full.read(contextTag(6))?.rest ?? fail4("invalid CRL distribution point")));
+            const full = name.value.read(contextTag(0, true)) ?? fail6("invalid CRL distribution point");
+            while (!full.empty && full.peek(contextTag(6))) points.push(goString(full.read(contextTag(6))?.rest ?? fail6("invalid CRL distribution point")));
           }
           cert.CRLDistributionPoints = points.length ? points : cert.CRLDistributionPoints;
           break;
         }
         case 35: {
-          if (e.Critical) fail4("authority key identifier incorrectly marked critical");
-          const akid = v.read(TAG2.SEQUENCE) ?? fail4("invalid authority key identifier");
-          cert.AuthorityKeyId = akid.peek(contextTag(0)) ? b64(akid.read(contextTag(0))?.rest ?? fail4("invalid authority key identifier")) : null;
+          if (e.Critical) fail6("authority key identifier incorrectly marked critical");
+          const akid = v.read(TAG2.SEQUENCE) ?? fail6("invalid authority key identifier");
+          cert.AuthorityKeyId = akid.peek(contextTag(0)) ? b64(akid.read(contextTag(0))?.rest ?? fail6("invalid authority key identifier")) : null;
           break;
         }
         case 36: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid policy constraints extension");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid policy constraints extension");
           if (seq2.peek(contextTag(0))) {
-            const n = seq2.readInt64(contextTag(0)) ?? fail4("invalid policy constraints extension");
+            const n = seq2.readInt64(contextTag(0)) ?? fail6("invalid policy constraints extension");
             Object.assign(cert, { RequireExplicitPolicy: n, RequireExplicitPolicyZero: n === 0n });
           }
           if (seq2.peek(contextTag(1))) {
-            const n = seq2.readInt64(contextTag(1)) ?? fail4("invalid policy constraints extension");
+            const n = seq2.readInt64(contextTag(1)) ?? fail6("invalid policy constraints extension");
             Object.assign(cert, { InhibitPolicyMapping: n, InhibitPolicyMappingZero: n === 0n });
           }
           break;
         }
         case 37: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid extended key usages");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid extended key usages");
           const known = [];
           const unknown = [];
           while (!seq2.empty) {
-            const eku = seq2.readOID() ?? fail4("invalid extended key usages");
+            const eku = seq2.readOID() ?? fail6("invalid extended key usages");
             const i2 = EXT_KEY_USAGES.findIndex((o) => oidEq(o, eku));
             if (i2 >= 0) known.push(i2);
             else unknown.push(eku);
@@ -46481,16 +49669,16 @@ function processExtensions(cert, exts) {
           break;
         }
         case 14: {
-          if (e.Critical) fail4("subject key identifier incorrectly marked critical");
-          cert.SubjectKeyId = b64(v.read(TAG2.OCTET_STRING)?.rest ?? fail4("invalid subject key identifier"));
+          if (e.Critical) fail6("subject key identifier incorrectly marked critical");
+          cert.SubjectKeyId = b64(v.read(TAG2.OCTET_STRING)?.rest ?? fail6("invalid subject key identifier"));
           break;
         }
         case 32: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid certificate policies");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid certificate policies");
           const policies = [];
           while (!seq2.empty) {
-            const oid = seq2.read(TAG2.SEQUENCE)?.read(TAG2.OID)?.rest ?? fail4("invalid certificate policies");
-            if (policies.some((p) => bytesEq(p, oid)) || !validOIDDer(oid)) fail4("invalid certificate policies");
+            const oid = seq2.read(TAG2.SEQUENCE)?.read(TAG2.OID)?.rest ?? fail6("invalid certificate policies");
+            if (policies.some((p) => bytesEq(p, oid)) || !validOIDDer(oid)) fail6("invalid certificate policies");
             policies.push(oid);
           }
           cert.Policies = policies.length ? policies.map(oidText) : null;
@@ -46498,20 +49686,20 @@ function processExtensions(cert, exts) {
           break;
         }
         case 33: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid policy mappings extension");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid policy mappings extension");
           const mappings = [];
           while (!seq2.empty) {
             const s = seq2.read(TAG2.SEQUENCE);
             const issuer = s?.read(TAG2.OID)?.rest;
             const subject2 = s?.read(TAG2.OID)?.rest;
-            if (!issuer || !subject2) fail4("invalid policy mappings extension");
+            if (!issuer || !subject2) fail6("invalid policy mappings extension");
             mappings.push({ IssuerDomainPolicy: oidText(issuer), SubjectDomainPolicy: oidText(subject2) });
           }
           cert.PolicyMappings = mappings.length ? mappings : null;
           break;
         }
         case 54: {
-          const n = v.readInt64() ?? fail4("invalid inhibit any policy extension");
+          const n = v.readInt64() ?? fail6("invalid inhibit any policy extension");
           Object.assign(cert, { InhibitAnyPolicy: n, InhibitAnyPolicyZero: n === 0n });
           break;
         }
@@ -46519,15 +49707,15 @@ function processExtensions(cert, exts) {
           unhandled = true;
       }
     } else if (oidEq(e.Id, OID.authorityInfoAccess)) {
-      if (e.Critical) fail4("authority info access incorrectly marked critical");
-      const seq2 = v.read(TAG2.SEQUENCE) ?? fail4("invalid authority info access");
+      if (e.Critical) fail6("authority info access incorrectly marked critical");
+      const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid authority info access");
       const ocsp = cert.OCSPServer ?? [];
       const issuers = cert.IssuingCertificateURL ?? [];
       while (!seq2.empty) {
-        const aia = seq2.read(TAG2.SEQUENCE) ?? fail4("invalid authority info access");
-        const method = aia.readOID() ?? fail4("invalid authority info access");
+        const aia = seq2.read(TAG2.SEQUENCE) ?? fail6("invalid authority info access");
+        const method = aia.readOID() ?? fail6("invalid authority info access");
         if (!aia.peek(contextTag(6))) continue;
-        const url = goString(aia.read(contextTag(6))?.rest ?? fail4("invalid authority info access"));
+        const url = goString(aia.read(contextTag(6))?.rest ?? fail6("invalid authority info access"));
         if (oidEq(method, OID.ocsp)) ocsp.push(url);
         else if (oidEq(method, OID.caIssuers)) issuers.push(url);
       }
@@ -46547,58 +49735,58 @@ function zeroCertificate() {
 function parseCertificate(der) {
   const cert = zeroCertificate();
   const outerDer = new Der(der);
-  const raw = outerDer.readElement(TAG2.SEQUENCE) ?? fail4("malformed certificate");
+  const raw = outerDer.readElement(TAG2.SEQUENCE) ?? fail6("malformed certificate");
   cert.Raw = b64(raw);
-  const input = new Der(raw).read(TAG2.SEQUENCE) ?? fail4("malformed certificate");
-  const rawTBS = input.readElement(TAG2.SEQUENCE) ?? fail4("malformed tbs certificate");
+  const input = new Der(raw).read(TAG2.SEQUENCE) ?? fail6("malformed certificate");
+  const rawTBS = input.readElement(TAG2.SEQUENCE) ?? fail6("malformed tbs certificate");
   cert.RawTBSCertificate = b64(rawTBS);
-  const tbs = new Der(rawTBS).read(TAG2.SEQUENCE) ?? fail4("malformed tbs certificate");
-  const versionField = tbs.readOptional(contextTag(0, true)) ?? fail4("malformed version");
+  const tbs = new Der(rawTBS).read(TAG2.SEQUENCE) ?? fail6("malformed tbs certificate");
+  const versionField = tbs.readOptional(contextTag(0, true)) ?? fail6("malformed version");
   let version = 0n;
   if (versionField.present) {
-    version = versionField.value.readInt64() ?? fail4("malformed version");
-    if (!versionField.value.empty) fail4("malformed version");
+    version = versionField.value.readInt64() ?? fail6("malformed version");
+    if (!versionField.value.empty) fail6("malformed version");
   }
-  if (version < 0n) fail4("malformed version");
+  if (version < 0n) fail6("malformed version");
   version++;
-  if (version > 3n) fail4("invalid version");
+  if (version > 3n) fail6("invalid version");
   cert.Version = Number(version);
-  const serial = tbs.readBigInt() ?? fail4("malformed serial number");
-  if (serial < 0n) fail4("negative serial number");
+  const serial = tbs.readBigInt() ?? fail6("malformed serial number");
+  if (serial < 0n) fail6("negative serial number");
   cert.SerialNumber = serial;
-  const sigAI = tbs.read(TAG2.SEQUENCE) ?? fail4("malformed signature algorithm identifier");
-  const outerSigAI = input.read(TAG2.SEQUENCE) ?? fail4("malformed algorithm identifier");
-  if (!bytesEq(sigAI.rest, outerSigAI.rest)) fail4("inner and outer signature algorithm identifiers don't match");
+  const sigAI = tbs.read(TAG2.SEQUENCE) ?? fail6("malformed signature algorithm identifier");
+  const outerSigAI = input.read(TAG2.SEQUENCE) ?? fail6("malformed algorithm identifier");
+  if (!bytesEq(sigAI.rest, outerSigAI.rest)) fail6("inner and outer signature algorithm identifiers don't match");
   cert.SignatureAlgorithm = signatureAlgorithm(parseAI(sigAI));
-  const issuer = tbs.readElement(TAG2.SEQUENCE) ?? fail4("malformed issuer");
+  const issuer = tbs.readElement(TAG2.SEQUENCE) ?? fail6("malformed issuer");
   cert.RawIssuer = b64(issuer);
   cert.Issuer = parseName(issuer);
-  const validity = tbs.read(TAG2.SEQUENCE) ?? fail4("malformed validity");
+  const validity = tbs.read(TAG2.SEQUENCE) ?? fail6("malformed validity");
   const notBefore = readTime(validity);
   const notAfter = readTime(validity);
-  const subject2 = tbs.readElement(TAG2.SEQUENCE) ?? fail4("malformed issuer");
+  const subject2 = tbs.readElement(TAG2.SEQUENCE) ?? fail6("malformed issuer");
   cert.RawSubject = b64(subject2);
   cert.Subject = parseName(subject2);
-  const rawSPKI = tbs.readElement(TAG2.SEQUENCE) ?? fail4("malformed spki");
+  const rawSPKI = tbs.readElement(TAG2.SEQUENCE) ?? fail6("malformed spki");
   cert.RawSubjectPublicKeyInfo = b64(rawSPKI);
-  const spki3 = new Der(rawSPKI).read(TAG2.SEQUENCE) ?? fail4("malformed spki");
-  const pkAI = parseAI(spki3.read(TAG2.SEQUENCE) ?? fail4("malformed public key algorithm identifier"));
+  const spki3 = new Der(rawSPKI).read(TAG2.SEQUENCE) ?? fail6("malformed spki");
+  const pkAI = parseAI(spki3.read(TAG2.SEQUENCE) ?? fail6("malformed public key algorithm identifier"));
   cert.PublicKeyAlgorithm = publicKeyAlgorithm(pkAI.algorithm);
-  const spk = spki3.readBitString() ?? fail4("malformed subjectPublicKey");
+  const spk = spki3.readBitString() ?? fail6("malformed subjectPublicKey");
   cert.PublicKey = parsePublicKey(cert.PublicKeyAlgorithm, pkAI, rightAlign(spk));
   if (version > 1n) {
-    if (!tbs.skipOptional(contextTag(1)) || !tbs.skipOptional(contextTag(2))) fail4("malformed unique ID");
+    if (!tbs.skipOptional(contextTag(1)) || !tbs.skipOptional(contextTag(2))) fail6("malformed unique ID");
     if (version === 3n) {
-      const field2 = tbs.readOptional(contextTag(3, true)) ?? fail4("malformed extensions");
+      const field2 = tbs.readOptional(contextTag(3, true)) ?? fail6("malformed extensions");
       if (field2.present) {
-        const seq2 = field2.value.read(TAG2.SEQUENCE) ?? fail4("malformed extensions");
+        const seq2 = field2.value.read(TAG2.SEQUENCE) ?? fail6("malformed extensions");
         const exts = [];
         while (!seq2.empty) {
-          const ext = seq2.read(TAG2.SEQUENCE) ?? fail4("malformed extension");
-          const Id = ext.readOID() ?? fail4("malformed extension OID field");
-          const Critical = ext.peek(TAG2.BOOLEAN) ? ext.readBoolean() ?? fail4("malformed extension critical field") : false;
-          const value = ext.read(TAG2.OCTET_STRING)?.rest ?? fail4("malformed extension value field");
-          if (exts.some((x) => oidEq(x.Id, Id))) fail4("duplicate extension");
+          const ext = seq2.read(TAG2.SEQUENCE) ?? fail6("malformed extension");
+          const Id = ext.readOID() ?? fail6("malformed extension OID field");
+          const Critical = ext.peek(TAG2.BOOLEAN) ? ext.readBoolean() ?? fail6("malformed extension critical field") : false;
+          const value = ext.read(TAG2.OCTET_STRING)?.rest ?? fail6("malformed extension value field");
+          if (exts.some((x) => oidEq(x.Id, Id))) fail6("duplicate extension");
           exts.push({ Id, Critical, value });
         }
         cert.Extensions = exts.length ? exts.map((x) => ({ Id: x.Id, Critical: x.Critical, Value: b64(x.value) })) : null;
@@ -46606,10 +49794,10 @@ function parseCertificate(der) {
       }
     }
   }
-  const signature = input.readBitString() ?? fail4("malformed signature");
+  const signature = input.readBitString() ?? fail6("malformed signature");
   cert.Signature = b64(rightAlign(signature));
-  cert.NotBefore = marshalTimeJSON(notBefore) ?? fail4("time not representable in JSON");
-  cert.NotAfter = marshalTimeJSON(notAfter) ?? fail4("time not representable in JSON");
+  cert.NotBefore = marshalTimeJSON(notBefore) ?? fail6("time not representable in JSON");
+  cert.NotAfter = marshalTimeJSON(notAfter) ?? fail6("time not representable in JSON");
   return { cert, length: raw.length };
 }
 function parseDER(der) {
@@ -46627,7 +49815,7 @@ function parsePEM(data) {
   for (; ; ) {
     const { block: block2, rest: next } = pemDecode(rest);
     if (!block2) break;
-    if (block2.type !== "CERTIFICATE") fail4("PEM block type is not CERTIFICATE");
+    if (block2.type !== "CERTIFICATE") fail6("PEM block type is not CERTIFICATE");
     chunks.push(block2.bytes);
     rest = next;
   }
@@ -46638,7 +49826,7 @@ function parseCertificates(input) {
   const bytes = toText(new Uint8Array(Buffer.from(input, "utf8")));
   try {
     if (bytes.startsWith("-----BEGIN")) return parsePEM(bytes);
-    const der = decodeStdBase64(bytes) ?? fail4("illegal base64 data");
+    const der = decodeStdBase64(bytes) ?? fail6("illegal base64 data");
     const text = toText(der);
     return text.startsWith("-----BEGIN") ? parsePEM(text) : parseDER(der);
   } catch (err) {
@@ -46646,17 +49834,17 @@ function parseCertificates(input) {
     throw err;
   }
 }
-var CertError, fail4, b64, oidEq, bytesEq, validUTF8, OID, SIGNATURE_ALGORITHMS, EXT_KEY_USAGES, CURVES, isPrintableByte, isASCII, NAME_FIELDS, NULL_BYTES, positive, INT64_MAX3, IA5;
+var CertError, fail6, b64, oidEq, bytesEq, validUTF8, OID, SIGNATURE_ALGORITHMS, EXT_KEY_USAGES, CURVES, isPrintableByte, isASCII, NAME_FIELDS, NULL_BYTES, positive, INT64_MAX3, IA5;
 var init_x509 = __esm({
   "src/policy/builtins/x509.ts"() {
     "use strict";
     init_der();
     init_pem2();
     init_time();
-    init_url();
+    init_url2();
     CertError = class extends Error {
     };
-    fail4 = (why) => {
+    fail6 = (why) => {
       throw new CertError(why);
     };
     b64 = (b) => Buffer.from(b).toString("base64");
@@ -46734,34 +49922,34 @@ var init_x509 = __esm({
       17: "PostalCode"
     };
     NULL_BYTES = new Uint8Array([5, 0]);
-    positive = (n, why) => n !== void 0 && n > 0n ? n : fail4(why);
+    positive = (n, why) => n !== void 0 && n > 0n ? n : fail6(why);
     INT64_MAX3 = 2n ** 63n - 1n;
-    IA5 = (b, why) => isASCII(b) ? toText(b) : fail4(why);
+    IA5 = (b, why) => isASCII(b) ? toText(b) : fail6(why);
   }
 });
 
 // src/policy/builtins/strconv.ts
 function escapeRune(r, quote2, asciiOnly) {
-  const ch = String.fromCodePoint(r);
-  if (ch === quote2 || ch === "\\") return `\\${ch}`;
-  if (asciiOnly ? r < 128 && isPrint(r) : isPrint(r)) return ch;
+  const ch2 = String.fromCodePoint(r);
+  if (ch2 === quote2 || ch2 === "\\") return `\\${ch2}`;
+  if (asciiOnly ? r < 128 && isPrint(r) : isPrint(r)) return ch2;
   const named = NAMED_ESCAPES[r];
   if (named !== void 0) return named;
-  if (r < 32 || r === 127) return `\\x${hex(r, 2)}`;
+  if (r < 32 || r === 127) return `\\x${hex2(r, 2)}`;
   if (!validRune(r)) r = 65533;
-  return r < 65536 ? `\\u${hex(r, 4)}` : `\\U${hex(r, 8)}`;
+  return r < 65536 ? `\\u${hex2(r, 4)}` : `\\U${hex2(r, 8)}`;
 }
 function quote(s, asciiOnly = false) {
   let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0), '"', asciiOnly);
+  for (const ch2 of s) out += escapeRune(ch2.codePointAt(0), '"', asciiOnly);
   return `${out}"`;
 }
 function quoteRune(r, asciiOnly = false) {
   return `'${escapeRune(validRune(r) ? r : 65533, "'", asciiOnly)}'`;
 }
 function canBackquote(s) {
-  for (const ch of s) {
-    const r = ch.codePointAt(0);
+  for (const ch2 of s) {
+    const r = ch2.codePointAt(0);
     if (r === 65279 || r >= 55296 && r <= 57343) return false;
     if (r < 32 && r !== 9 || r === 96 || r === 127) return false;
   }
@@ -46907,15 +50095,15 @@ function formatFloat(x, fmt, prec) {
   if (prec > digs.dp) prec = digs.d.length;
   return fmtF(neg, digs, Math.max(prec - digs.dp, 0));
 }
-var PRINTABLE, isPrint, NAMED_ESCAPES, validRune, hex;
+var PRINTABLE2, isPrint, NAMED_ESCAPES, validRune, hex2;
 var init_strconv = __esm({
   "src/policy/builtins/strconv.ts"() {
     "use strict";
-    PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-    isPrint = (r) => PRINTABLE.test(String.fromCodePoint(r));
+    PRINTABLE2 = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+    isPrint = (r) => PRINTABLE2.test(String.fromCodePoint(r));
     NAMED_ESCAPES = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v" };
     validRune = (r) => r >= 0 && r <= 1114111 && (r < 55296 || r > 57343);
-    hex = (n, width) => n.toString(16).padStart(width, "0");
+    hex2 = (n, width) => n.toString(16).padStart(width, "0");
   }
 });
 
@@ -47135,14 +50323,14 @@ function printArg(f, a, verb) {
 }
 function parsenum(s, start, end) {
   let num = 0;
-  let ok = false;
+  let ok2 = false;
   let i2 = start;
   for (; i2 < end && s[i2] >= "0" && s[i2] <= "9"; i2++) {
     if (num > 1e6 || num < -1e6) return { num: 0, ok: false, next: end };
     num = num * 10 + s.charCodeAt(i2) - 48;
-    ok = true;
+    ok2 = true;
   }
-  return { num, ok, next: i2 };
+  return { num, ok: ok2, next: i2 };
 }
 function goSprintf(format, args) {
   const end = format.length;
@@ -47175,18 +50363,18 @@ function goSprintf(format, args) {
       }
       reordered = true;
       const close = format.indexOf("]", i2 + 1);
-      let ok = false;
+      let ok2 = false;
       let index = 0;
       let wid = 1;
       if (end - i2 >= 3 && close !== -1) {
         const p = parsenum(format, i2 + 1, close);
         wid = close - i2 + 1;
         if (p.ok && p.next === close) {
-          ok = true;
+          ok2 = true;
           index = p.num - 1;
         }
       }
-      if (ok && index >= 0 && index < args.length) {
+      if (ok2 && index >= 0 && index < args.length) {
         argNum = index;
         i2 += wid;
         afterIndex = true;
@@ -47194,7 +50382,7 @@ function goSprintf(format, args) {
       }
       goodArgNum = false;
       i2 += wid;
-      afterIndex = ok;
+      afterIndex = ok2;
     };
     const intFromArg = () => {
       if (argNum >= args.length) return { num: 0, ok: false };
@@ -47356,7 +50544,7 @@ var init_sprintf = __esm({
     "use strict";
     init_gofmt();
     init_strconv();
-    init_value();
+    init_value2();
     utf8Compare = (a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
     TYPE_RANK = (v) => v === null || v === void 0 ? 0 : typeof v === "boolean" ? 1 : typeof v === "number" || typeof v === "bigint" ? 2 : typeof v === "string" ? 3 : Array.isArray(v) ? 4 : v instanceof Set ? 6 : 5;
   }
@@ -47372,20 +50560,11 @@ function safe(fn) {
   return (...args) => {
     try {
       return toModule(fn(...args));
-    } catch {
+    } catch (err) {
+      if (err instanceof Re2UnsupportedError) throw err;
       return void 0;
     }
   };
-}
-function goRegExp(pattern, global2 = false) {
-  let source = pattern.replace(/\(\?P</g, "(?<");
-  let flags = global2 ? "gu" : "u";
-  const m = /^\(\?([ims]+)\)/.exec(source);
-  if (m) {
-    source = source.slice(m[0].length);
-    flags += m[1];
-  }
-  return new RegExp(source, flags);
 }
 function hostBuiltins(now) {
   const table = {
@@ -47402,34 +50581,40 @@ function hostBuiltins(now) {
     "object.keys": (o) => o !== null && typeof o === "object" && !Array.isArray(o) ? Object.keys(o) : void 0,
     "strings.any_prefix_match": stringsBuiltins.anyPrefixMatch,
     "strings.any_suffix_match": stringsBuiltins.anySuffixMatch,
-    "regex.replace": (s, pattern, value) => isStr(s) && isStr(pattern) && isStr(value) ? s.replace(goRegExp(pattern, true), value.replace(/\$\{?(\d+)\}?/g, "$$$1")) : void 0,
+    // Go's regexp (RE2) semantics, in linear time: patterns come from policy data.
+    "regex.replace": (s, pattern, value) => isStr(s) && isStr(pattern) && isStr(value) ? compileRe2(pattern).replaceAll(s, value) : void 0,
     "regex.find_n": (pattern, value, n) => {
-      if (!isStr(pattern) || !isStr(value) || !isNum(n)) return void 0;
-      const all = [...value.matchAll(goRegExp(pattern, true))].map((m) => m[0]);
-      return n < 0 ? all : all.slice(0, n);
+      if (!isStr(pattern) || !isStr(value) || !Number.isInteger(n)) return void 0;
+      const subject2 = value.toWellFormed();
+      return compileRe2(pattern).findAll(subject2, n).map((m) => subject2.slice(m.start, m.end));
     },
+    "regex.split": (pattern, value) => isStr(pattern) && isStr(value) ? compileRe2(pattern).split(value, -1) : void 0,
     "semver.is_valid": semverBuiltins.isValid,
     "semver.compare": semverBuiltins.compare,
     "json.patch": jsonPatch,
     "crypto.x509.parse_certificates": parseCertificates,
+    ...jsonSchemaBuiltins,
+    ...purlBuiltins,
     trace: () => true,
     "internal.print": () => true
   };
   return Object.fromEntries(Object.entries(table).map(([k, f]) => [k, safe(f)]));
 }
-var isStr, isNum;
+var isStr;
 var init_builtins = __esm({
   "src/policy/wasm/builtins.ts"() {
     "use strict";
     init_json_patch();
+    init_json_schema();
+    init_purl();
     init_semver();
-    init_strings();
+    init_strings2();
     init_time();
-    init_value();
+    init_value2();
     init_x509();
+    init_re2();
     init_sprintf();
     isStr = (v) => typeof v === "string";
-    isNum = (v) => typeof v === "number";
   }
 });
 
@@ -47667,18 +50852,21 @@ function toRawResult(value, where) {
 function prefixless(rule) {
   return rule.replace(/^(deny|violation|warn)_?/, "");
 }
-async function loadCompiledPolicy(compiled, data, opts = {}) {
+async function policyProgram(compiled2) {
+  return { module: await wasmApi.compile(patchJsonIsValid(Uint8Array.from(compiled2.wasm))), entrypoints: compiled2.entrypoints };
+}
+async function instantiatePolicy(program, data, opts = {}) {
   const builtins = hostBuiltins(opts.now ?? /* @__PURE__ */ new Date());
-  const policy = await loadPolicy(patchJsonIsValid(Uint8Array.from(compiled.wasm)), { initial: 160 }, builtins);
+  const policy = await loadPolicy(program.module, { initial: 160 }, builtins);
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
   if (missing.length > 0) {
     throw new InputError("WASM_BUILTIN_MISSING", `the policy uses builtins vouch does not provide: ${missing.join(", ")}`, { value: missing });
   }
   policy.setData(data);
-  const ruleEntrypoints = compiled.entrypoints.filter((e) => e !== AGGREGATE_ENTRYPOINT);
+  const ruleEntrypoints = program.entrypoints.filter((e) => e !== AGGREGATE_ENTRYPOINT);
   const entrypoints = ruleEntrypoints.filter((e) => !e.endsWith("/exception"));
   const exceptions = new Set(ruleEntrypoints.filter((e) => e.endsWith("/exception")).map((e) => e.slice(0, -"/exception".length)));
-  const aggregated = compiled.entrypoints.includes(AGGREGATE_ENTRYPOINT);
+  const aggregated = program.entrypoints.includes(AGGREGATE_ENTRYPOINT);
   const evaluateOne = (json2, entry) => {
     try {
       return policy.evaluate(json2, entry)[0]?.result;
@@ -47697,38 +50885,40 @@ async function loadCompiledPolicy(compiled, data, opts = {}) {
     }
     return (entry) => evaluateOne(json2, entry);
   };
-  return {
-    evaluate(input) {
-      const encoded = new TextEncoder().encode(JSON.stringify(input));
-      const valueOf = evaluateAll(encoded.buffer.slice(encoded.byteOffset, encoded.byteOffset + encoded.byteLength));
-      const outcomes = [];
-      for (const entry of entrypoints) {
-        const slash = entry.lastIndexOf("/");
-        const namespace = entry.slice(0, slash).replace(/\//g, ".");
-        const rule = entry.slice(slash + 1);
-        const value = valueOf(entry);
-        let excepted = false;
-        const pkg = entry.slice(0, slash);
-        if (exceptions.has(pkg)) {
-          const ex = valueOf(`${pkg}/exception`);
-          excepted = Array.isArray(ex) && ex.some((e) => Array.isArray(e) && e.includes(prefixless(rule)));
-        }
-        const list = value === void 0 ? [] : Array.isArray(value) ? value : [value];
-        outcomes.push({
-          namespace,
-          rule,
-          kind: /^warn/.test(rule) ? "warn" : "deny",
-          results: list.map((v) => toRawResult(v, `${namespace}.${rule}`)),
-          excepted
-        });
+  const evaluateJson = (json2) => {
+    const encoded = new TextEncoder().encode(json2);
+    const valueOf = evaluateAll(encoded.buffer.slice(encoded.byteOffset, encoded.byteOffset + encoded.byteLength));
+    const outcomes = [];
+    for (const entry of entrypoints) {
+      const slash = entry.lastIndexOf("/");
+      const namespace = entry.slice(0, slash).replace(/\//g, ".");
+      const rule = entry.slice(slash + 1);
+      const value = valueOf(entry);
+      let excepted = false;
+      const pkg = entry.slice(0, slash);
+      if (exceptions.has(pkg)) {
+        const ex = valueOf(`${pkg}/exception`);
+        excepted = Array.isArray(ex) && ex.some((e) => Array.isArray(e) && e.includes(prefixless(rule)));
       }
-      return outcomes;
-    },
+      const list = value === void 0 ? [] : Array.isArray(value) ? value : [value];
+      outcomes.push({
+        namespace,
+        rule,
+        kind: /^warn/.test(rule) ? "warn" : "deny",
+        results: list.map((v) => toRawResult(v, `${namespace}.${rule}`)),
+        excepted
+      });
+    }
+    return outcomes;
+  };
+  return {
+    evaluate: (input) => evaluateJson(JSON.stringify(input)),
+    evaluateJson,
     close() {
     }
   };
 }
-var import_builtins, sdkBuiltins, SDK_PROVIDED;
+var import_builtins, sdkBuiltins, SDK_PROVIDED, wasmApi;
 var init_evaluate = __esm({
   "src/policy/wasm/evaluate.ts"() {
     "use strict";
@@ -47739,8 +50929,145 @@ var init_evaluate = __esm({
     init_builtins();
     init_patch_json_is_valid();
     sdkBuiltins = import_builtins.default;
-    Reflect.deleteProperty(sdkBuiltins, "sprintf");
+    for (const name of ["sprintf", "regex.split"]) Reflect.deleteProperty(sdkBuiltins, name);
     SDK_PROVIDED = new Set(Object.keys(sdkBuiltins));
+    wasmApi = globalThis.WebAssembly;
+  }
+});
+
+// src/policy/wasm/worker.ts
+var worker_exports = {};
+__export(worker_exports, {
+  EVALUATION_WORKER: () => EVALUATION_WORKER,
+  evaluationWorkerUrl: () => evaluationWorkerUrl,
+  transferable: () => transferable
+});
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+function evaluationWorkerUrl() {
+  return new URL(import.meta.url);
+}
+function transferable(err) {
+  if (err instanceof VouchError) return { code: err.code, message: err.message, exitCode: err.exitCode };
+  return { code: "POLICY_WORKER_BUG", message: errorMessage(err) || String(err), exitCode: ExitCode2.Internal };
+}
+function serve(port) {
+  let loaded;
+  const reply = (msg) => port.postMessage(msg);
+  port.on("message", (msg) => {
+    if (msg.kind === "load") {
+      const now = new Date(msg.nowMs);
+      loaded = Promise.all(msg.sources.map((s) => instantiatePolicy(s, s.data, { now })));
+      loaded.then(
+        () => reply({ kind: "loaded" }),
+        (err) => reply({ kind: "failed", error: transferable(err) })
+      );
+      return;
+    }
+    const policies = loaded ?? Promise.reject(new VouchError("POLICY_NOT_LOADED", "evaluation before the policy was loaded"));
+    policies.then(
+      (list) => reply({ kind: "outcomes", id: msg.id, outcomes: list.map((p) => p.evaluateJson(msg.input)) }),
+      (err) => reply({ kind: "failed", id: msg.id, error: transferable(err) })
+    ).catch((err) => reply({ kind: "failed", id: msg.id, error: transferable(err) }));
+  });
+}
+var EVALUATION_WORKER;
+var init_worker = __esm({
+  "src/policy/wasm/worker.ts"() {
+    "use strict";
+    init_errors();
+    init_evaluate();
+    EVALUATION_WORKER = "policy-evaluation";
+    if (!isMainThread && parentPort && workerData?.vouchWorker === EVALUATION_WORKER) serve(parentPort);
+  }
+});
+
+// src/policy/wasm/workers.ts
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+function evaluationPoolSize(requested) {
+  return Math.max(1, Math.min(requested, availableParallelism()));
+}
+function revive(e) {
+  if (e.exitCode === ExitCode2.BadInput) return new InputError(e.code, e.message);
+  if (e.exitCode === ExitCode2.Environment) return new EnvironmentError(e.code, e.message);
+  return new VouchError(e.code, e.message, { exitCode: e.exitCode });
+}
+function startEvaluationPool(size, signal) {
+  const slots = [];
+  const queue = [];
+  let nextId = 0;
+  let failure;
+  let loading;
+  const fail7 = (err) => {
+    failure ??= err;
+    loading?.reject(failure);
+    for (const job of [...queue.splice(0), ...slots.flatMap((s) => s.job ? [s.job] : [])]) job.reject(failure);
+    for (const s of slots) {
+      s.job = void 0;
+      void s.worker.terminate();
+    }
+  };
+  const dispatch = () => {
+    for (const slot of slots) {
+      if (slot.job || queue.length === 0 || failure !== void 0) continue;
+      slot.job = queue.shift();
+      slot.worker.postMessage({ kind: "evaluate", id: slot.job.id, input: slot.job.input });
+    }
+  };
+  for (let i2 = 0; i2 < size; i2++) {
+    const worker = new Worker(evaluationWorkerUrl(), { workerData: { vouchWorker: EVALUATION_WORKER } });
+    const slot = { worker };
+    worker.on("message", (msg) => {
+      if (msg.kind === "loaded") {
+        if (loading && --loading.pending === 0) loading.resolve();
+        return;
+      }
+      if (msg.kind === "failed" && msg.id === void 0) return fail7(revive(msg.error));
+      const job = slot.job;
+      slot.job = void 0;
+      if (job && job.id === msg.id) {
+        if (msg.kind === "outcomes") job.resolve(msg.outcomes);
+        else job.reject(revive(msg.error));
+      }
+      dispatch();
+    });
+    worker.on("error", (err) => fail7(new EnvironmentError("POLICY_WORKER_FAILED", `a policy evaluation worker failed: ${err.message}`)));
+    worker.on("exit", (code2) => {
+      if (failure === void 0) fail7(new EnvironmentError("POLICY_WORKER_FAILED", `a policy evaluation worker exited (code ${code2})`));
+    });
+    slots.push(slot);
+  }
+  const onAbort = () => fail7(signal?.reason ?? new VouchError("ABORTED", "policy evaluation was aborted"));
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    load(sources, now) {
+      if (failure !== void 0) return Promise.reject(failure);
+      return new Promise((resolve13, reject) => {
+        loading = { pending: slots.length, resolve: resolve13, reject };
+        for (const s of slots) s.worker.postMessage({ kind: "load", sources, nowMs: now.getTime() });
+      });
+    },
+    evaluate(input) {
+      if (failure !== void 0) return Promise.reject(failure);
+      return new Promise((resolve13, reject) => {
+        queue.push({ id: nextId++, input: JSON.stringify(input), resolve: resolve13, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      signal?.removeEventListener("abort", onAbort);
+      failure ??= new VouchError("POLICY_CLOSED", "the policy evaluator was closed");
+      fail7(failure);
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    }
+  };
+}
+var init_workers = __esm({
+  "src/policy/wasm/workers.ts"() {
+    "use strict";
+    init_errors();
+    init_worker();
   }
 });
 
@@ -47783,8 +51110,23 @@ async function gatherPolicy(urls, opts) {
 }
 async function loadPolicy2(options) {
   const spec = structuredClone(applyExtraRuleData(options.spec, options.extraRuleData));
+  const withPolicy = (spec.sources ?? []).some((s) => (s.policy ?? []).length > 0);
+  const pool = withPolicy ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal) : void 0;
+  let loaded;
+  try {
+    const { sources, programs } = await loadSources(spec, options);
+    await pool?.load(programs, /* @__PURE__ */ new Date());
+    loaded = sources;
+  } catch (err) {
+    await pool?.close();
+    throw err;
+  }
+  return evaluator(spec, loaded, pool, options);
+}
+async function loadSources(spec, options) {
   const whenNs = options.effectiveTime.getTime() * 1e6;
   const loaded = [];
+  const programs = [];
   const seenCodes = /* @__PURE__ */ new Map();
   for (const [i2, source] of (spec.sources ?? []).entries()) {
     const name = source.name ?? `sources[${i2}]`;
@@ -47811,20 +51153,23 @@ async function loadPolicy2(options) {
       if (other !== void 0 && other !== name) throw new InputError("DUPLICATE_RULE_CODE", `found a second rule with the same code: ${r.code} (sources ${other} and ${name})`, { value: r.code });
       seenCodes.set(r.code, name);
     }
-    const compiled = bundle ? bundle.compiled : await compilePolicy(gathered.files, { ...options.opaPath ? { opaPath: options.opaPath } : {}, cacheDir: options.cacheDir });
+    const compiled2 = bundle ? bundle.compiled : await compilePolicy(gathered.files, { ...options.opaPath ? { opaPath: options.opaPath } : {}, cacheDir: options.cacheDir, ...options.signal ? { signal: options.signal } : {} });
     const data = bundle ? structuredClone(bundle.data) : {};
     const origins = /* @__PURE__ */ new Map();
     mergeData(data, await loadDataTree(dataDirs), "data sources", origins);
     mergeData(data, { rule_data__configuration__: source.ruleData ?? {} }, "ruleData", origins);
     mergeData(data, configData(whenNs, options.sigstoreOpts), "config", origins);
-    loaded.push({ source, name, rules, policy: await loadCompiledPolicy(compiled, data) });
+    loaded.push({ source, name, rules });
+    programs.push({ ...await policyProgram(compiled2), data });
   }
+  return { sources: loaded, programs };
+}
+function evaluator(spec, loaded, pool, options) {
   return {
     spec,
     async evaluate(input, ctx) {
-      const outcomes = loaded.map(
-        (s) => processSourceResults(s.policy.evaluate(input), s.rules, s.source, spec, ctx, { showSuccesses: options.showSuccesses, sourceName: s.name })
-      );
+      const raw = pool && loaded.length > 0 ? await pool.evaluate(input) : [];
+      const outcomes = loaded.map((s, i2) => processSourceResults(raw[i2], s.rules, s.source, spec, ctx, { showSuccesses: options.showSuccesses, sourceName: s.name }));
       const merged = mergeOutcomes(outcomes);
       return {
         violations: merged.violations.map((r) => stripMetadata(r, options.info)),
@@ -47834,7 +51179,7 @@ async function loadPolicy2(options) {
       };
     },
     async close() {
-      for (const s of loaded) s.policy.close();
+      await pool?.close();
     }
   };
 }
@@ -47851,6 +51196,7 @@ var init_engine = __esm({
     init_process();
     init_fetch();
     init_evaluate();
+    init_workers();
   }
 });
 
@@ -52640,7 +55986,7 @@ var init_certificate = __esm({
 });
 
 // src/util/strict-json.ts
-function fold(key) {
+function fold2(key) {
   return key.toUpperCase().toLowerCase();
 }
 function stringEnd(text, start) {
@@ -52656,7 +56002,7 @@ function quoted(key) {
 }
 function checkKey(frame, key) {
   if (frame.exact.has(key)) throw new StrictJsonError("JSON_DUPLICATE_KEY", `duplicate key ${quoted(key)}`);
-  const folded = fold(key);
+  const folded = fold2(key);
   const other = frame.folded.get(folded);
   if (other !== void 0) {
     throw new StrictJsonError("JSON_DUPLICATE_KEY", `keys ${quoted(other)} and ${quoted(key)} differ only in case (Go reads them as one)`);
@@ -52746,8 +56092,8 @@ function decodeStatement(payload) {
   return s;
 }
 function assertSubjectNamesDigest(statement, digest) {
-  const hex2 = digest.replace(/^sha256:/, "");
-  if (!statement.subject.some((s) => s && typeof s === "object" && s.digest?.sha256 === hex2)) {
+  const hex3 = digest.replace(/^sha256:/, "");
+  if (!statement.subject.some((s) => s && typeof s === "object" && s.digest?.sha256 === hex3)) {
     throw new SignatureRejected("no matching subject digest found");
   }
 }
@@ -52767,25 +56113,20 @@ var init_claims = __esm({
 });
 
 // src/sigstore/identity.ts
-function compile(pattern, flag) {
-  let source = pattern;
-  let flags = "u";
-  const prefix = /^\(\?([imsU]+)\)/.exec(source);
-  if (prefix) {
-    source = source.slice(prefix[0].length);
-    for (const f of prefix[1]) if (f === "i" || f === "m" || f === "s") flags += f;
-  }
+function compile2(pattern, flag) {
   try {
-    return new RegExp(source.replace(/\(\?P</g, "(?<"), flags);
+    return compileRe2(pattern);
   } catch (err) {
-    throw new InputError("INVALID_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${String(err)}`, { value: pattern });
+    if (err instanceof Re2UnsupportedError) throw new InputError("UNSUPPORTED_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)}: ${err.message}`, { value: pattern });
+    if (err instanceof Re2SyntaxError) throw new InputError("INVALID_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${err.message}`, { value: pattern });
+    throw err;
   }
 }
 function identityMatcher(identity) {
   const subject2 = identity.subject;
-  const subjectRe = subject2 === void 0 && identity.subjectRegExp !== void 0 ? compile(identity.subjectRegExp, "--certificate-identity-regexp") : void 0;
+  const subjectRe = subject2 === void 0 && identity.subjectRegExp !== void 0 ? compile2(identity.subjectRegExp, "--certificate-identity-regexp") : void 0;
   const issuer = identity.issuer;
-  const issuerRe = issuer === void 0 && identity.issuerRegExp !== void 0 ? compile(identity.issuerRegExp, "--certificate-oidc-issuer-regexp") : void 0;
+  const issuerRe = issuer === void 0 && identity.issuerRegExp !== void 0 ? compile2(identity.issuerRegExp, "--certificate-oidc-issuer-regexp") : void 0;
   return {
     matches(sans, certIssuer) {
       const subjectOk = subject2 !== void 0 ? sans.includes(subject2) : subjectRe !== void 0 && sans.some((s) => subjectRe.test(s));
@@ -52813,6 +56154,7 @@ var init_identity = __esm({
   "src/sigstore/identity.ts"() {
     "use strict";
     init_errors();
+    init_re2();
     init_certificate();
     init_verify_entity();
   }
@@ -53506,7 +56848,7 @@ function assertIssuerChain(signer, chain, where, rootAllowed) {
 function present(obj, names) {
   return names.filter((n) => Object.hasOwn(obj, n));
 }
-function isObject3(v) {
+function isObject4(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 function exactlyOne(obj, names, what) {
@@ -53514,7 +56856,7 @@ function exactlyOne(obj, names, what) {
   if (set2.length > 1) throw ambiguous(`the bundle sets ${set2.join(" and ")}; exactly one ${what} is allowed`);
   if (set2.length === 0) throw new MalformedSignatureError(`the bundle has no ${what}`);
   if (set2[0].includes("_")) throw new MalformedSignatureError(`the bundle names its ${what} ${set2[0]}; write it in protobuf JSON's camelCase`);
-  if (!isObject3(obj[set2[0]])) throw new MalformedSignatureError(`the bundle's ${set2[0]} is not a JSON object`);
+  if (!isObject4(obj[set2[0]])) throw new MalformedSignatureError(`the bundle's ${set2[0]} is not a JSON object`);
 }
 function signingMaterial(bundle, carried) {
   const content = bundle.verificationMaterial.content;
@@ -53536,7 +56878,7 @@ function signingMaterial(bundle, carried) {
 }
 function cosignV03Chain(json2, vm) {
   const chain = vm.x509CertificateChain;
-  if (typeof json2.mediaType !== "string" || V01_V02.test(json2.mediaType) || !isObject3(chain) || !Array.isArray(chain.certificates)) return { json: json2, carried: [] };
+  if (typeof json2.mediaType !== "string" || V01_V02.test(json2.mediaType) || !isObject4(chain) || !Array.isArray(chain.certificates)) return { json: json2, carried: [] };
   const [leaf, ...rest] = import_protobuf_specs2.X509CertificateChain.fromJSON(chain).certificates;
   if (!leaf) return { json: json2, carried: [] };
   const others = Object.fromEntries(Object.entries(vm).filter(([k]) => k !== "x509CertificateChain"));
@@ -53549,11 +56891,11 @@ function parseBundle2(bytes) {
   } catch (err) {
     throw new MalformedSignatureError(`the bundle: ${errorMessage(err)}`);
   }
-  if (!isObject3(json2)) throw new MalformedSignatureError("the bundle is not a JSON object");
+  if (!isObject4(json2)) throw new MalformedSignatureError("the bundle is not a JSON object");
   exactlyOne(json2, CONTENT, "signature content (messageSignature or dsseEnvelope)");
   if (Object.hasOwn(json2, "verification_material")) throw ambiguous("the bundle names verification_material; write it verificationMaterial");
   const vm = json2.verificationMaterial;
-  if (!isObject3(vm)) throw new MalformedSignatureError("the bundle has no verificationMaterial object");
+  if (!isObject4(vm)) throw new MalformedSignatureError("the bundle has no verificationMaterial object");
   exactlyOne(vm, MATERIAL, "signing key or certificate (publicKey, x509CertificateChain or certificate)");
   let bundle;
   let carried;
@@ -54003,22 +57345,22 @@ var require_guard = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isDefined = isDefined;
-    exports.isObject = isObject4;
-    exports.isStringArray = isStringArray;
+    exports.isObject = isObject5;
+    exports.isStringArray = isStringArray2;
     exports.isObjectArray = isObjectArray;
     exports.isStringRecord = isStringRecord;
     exports.isObjectRecord = isObjectRecord;
     function isDefined(val) {
       return val !== void 0;
     }
-    function isObject4(value) {
+    function isObject5(value) {
       return typeof value === "object" && value !== null;
     }
-    function isStringArray(value) {
+    function isStringArray2(value) {
       return Array.isArray(value) && value.every((v) => typeof v === "string");
     }
     function isObjectArray(value) {
-      return Array.isArray(value) && value.every(isObject4);
+      return Array.isArray(value) && value.every(isObject5);
     }
     function isStringRecord(value) {
       return typeof value === "object" && value !== null && Object.keys(value).every((k) => typeof k === "string") && Object.values(value).every((v) => typeof v === "string");
@@ -54504,7 +57846,7 @@ var require_key2 = __commonJS({
       if (keyInfo.keyVal.startsWith(PEM_HEADER)) {
         key = crypto_1.default.createPublicKey(keyInfo.keyVal);
       } else {
-        if (!isHex2(keyInfo.keyVal)) {
+        if (!isHex3(keyInfo.keyVal)) {
           throw new error_1.CryptoError("Invalid key format");
         }
         key = crypto_1.default.createPublicKey({
@@ -54540,7 +57882,7 @@ var require_key2 = __commonJS({
       if (keyInfo.keyVal.startsWith(PEM_HEADER)) {
         key = crypto_1.default.createPublicKey(keyInfo.keyVal);
       } else {
-        if (!isHex2(keyInfo.keyVal)) {
+        if (!isHex3(keyInfo.keyVal)) {
           throw new error_1.CryptoError("Invalid key format");
         }
         key = crypto_1.default.createPublicKey({
@@ -54557,8 +57899,8 @@ var require_key2 = __commonJS({
     var ed25519 = {
       // Translates a hex key into a crypto KeyObject
       // https://keygen.sh/blog/how-to-use-hexadecimal-ed25519-keys-in-node/
-      hexToDER: (hex2) => {
-        const key = Buffer.from(hex2, "hex");
+      hexToDER: (hex3) => {
+        const key = Buffer.from(hex3, "hex");
         const oid = (0, oid_1.encodeOIDString)(OID_EDDSA);
         const elements = Buffer.concat([
           Buffer.concat([
@@ -54582,8 +57924,8 @@ var require_key2 = __commonJS({
       }
     };
     var ecdsa = {
-      hexToDER: (hex2, curveOID) => {
-        const key = Buffer.from(hex2, "hex");
+      hexToDER: (hex3, curveOID) => {
+        const key = Buffer.from(hex3, "hex");
         const bitString = Buffer.concat([
           Buffer.from([ANS1_TAG_BIT_STRING]),
           Buffer.from([key.length + 1]),
@@ -54608,7 +57950,7 @@ var require_key2 = __commonJS({
         return der;
       }
     };
-    var isHex2 = (key) => /^[0-9a-fA-F]+$/.test(key);
+    var isHex3 = (key) => /^[0-9a-fA-F]+$/.test(key);
   }
 });
 
@@ -54827,19 +58169,19 @@ var require_commonjs2 = __commonJS({
     }
     function maskUnmatchedOpens(masked, budget) {
       budget.remaining -= masked.length;
-      const open5 = [];
+      const open6 = [];
       for (let i2 = 0; i2 < masked.length; i2++) {
         const c = masked.charCodeAt(i2);
         if (c === 123) {
-          open5.push(i2);
-        } else if (c === 125 && open5.length) {
-          open5.pop();
+          open6.push(i2);
+        } else if (c === 125 && open6.length) {
+          open6.pop();
         }
       }
       let out = "";
       let last = 0;
-      for (let i2 = 0; i2 < open5.length; i2++) {
-        const at2 = open5[i2];
+      for (let i2 = 0; i2 < open6.length; i2++) {
+        const at2 = open6[i2];
         out += masked.slice(last, at2) + "\0";
         last = at2 + 1;
       }
@@ -55253,13 +58595,13 @@ var require_unescape = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.unescape = void 0;
-    var unescape2 = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
+    var unescape3 = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
       if (magicalBraces) {
         return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
       }
       return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
     };
-    exports.unescape = unescape2;
+    exports.unescape = unescape3;
   }
 });
 
@@ -55923,13 +59265,13 @@ var require_escape = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.escape = void 0;
-    var escape2 = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
+    var escape3 = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
       if (magicalBraces) {
         return windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, "[$&]") : s.replace(/[?*()[\]\\{}]/g, "\\$&");
       }
       return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
     };
-    exports.escape = escape2;
+    exports.escape = escape3;
   }
 });
 
@@ -56683,10 +60025,10 @@ var require_commonjs3 = __commonJS({
           }
           return filtered.join("/");
         }).join("|");
-        const [open5, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
-        re = "^" + open5 + re + close + "$";
+        const [open6, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
+        re = "^" + open6 + re + close + "$";
         if (this.partial) {
-          re = "^(?:\\/|" + open5 + re.slice(1, -1) + close + ")$";
+          re = "^(?:\\/|" + open6 + re.slice(1, -1) + close + ")$";
         }
         if (this.negate)
           re = "^(?!" + re + ").+$";
@@ -59798,11 +63140,11 @@ function logEntry(pem, baseUrl) {
     logId: { keyId: createHash5("sha256").update(der).digest("base64") }
   };
 }
-function authority(certs, uri) {
+function authority(certs, uri2) {
   const ordered = [...certs.filter((c) => c.subject !== c.issuer), ...certs.filter((c) => c.subject === c.issuer)];
   return {
-    subject: { organization: "local", commonName: uri },
-    uri,
+    subject: { organization: "local", commonName: uri2 },
+    uri: uri2,
     certChain: { certificates: ordered.map((c) => ({ rawBytes: c.raw.toString("base64") })) },
     validFor: { start: "1970-01-01T00:00:00Z" }
   };
@@ -59971,7 +63313,7 @@ function typeOf(v) {
   return typeof v;
 }
 function validFormat(format, v) {
-  if (format === "date-time") return RFC33392.test(v) && !Number.isNaN(Date.parse(v));
+  if (format === "date-time") return RFC33393.test(v) && !Number.isNaN(Date.parse(v));
   try {
     return new URL(v).protocol !== "";
   } catch {
@@ -60043,7 +63385,7 @@ function validateProvenanceStatement(statement, predicateType) {
   return `[I#] [S#] doesn't validate with ${predicateType}#
 ${lines.join("\n")}`;
 }
-var DIGEST_ALGORITHMS, digestSet, timestamp2, subject, DEFS, SLSA_V02, SLSA_V1, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1, SCHEMAS, RFC33392;
+var DIGEST_ALGORITHMS, digestSet, timestamp2, subject, DEFS, SLSA_V02, SLSA_V1, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1, SCHEMAS, RFC33393;
 var init_slsa_schema = __esm({
   "src/validate/slsa-schema.ts"() {
     "use strict";
@@ -60188,7 +63530,7 @@ var init_slsa_schema = __esm({
     SLSA_PROVENANCE_V02 = "https://slsa.dev/provenance/v0.2";
     SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
     SCHEMAS = { [SLSA_PROVENANCE_V02]: SLSA_V02, [SLSA_PROVENANCE_V1]: SLSA_V1 };
-    RFC33392 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+    RFC33393 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
   }
 });
 
@@ -60522,17 +63864,35 @@ var init_pool = __esm({
 
 // src/validate/verdict-cache.ts
 import { createHash as createHash6 } from "node:crypto";
-import { mkdir as mkdir7, readFile as readFile8, rename as rename5, writeFile as writeFile7 } from "node:fs/promises";
+import { mkdir as mkdir7, open as open5, rename as rename5, writeFile as writeFile7 } from "node:fs/promises";
 import { join as join12 } from "node:path";
 function verdictKey(parts) {
   return createHash6("sha256").update(JSON.stringify(parts)).digest("hex");
 }
+function ownedPrivately(stats) {
+  const uid = process.getuid?.();
+  return uid === void 0 || stats.uid === uid && (stats.mode & 18) === 0;
+}
+async function readOwned(path) {
+  const handle = await open5(path, "r");
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile() || !ownedPrivately(stats) || stats.size > ENTRY_LIMIT) return void 0;
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
 function diskVerdictCache(dir) {
   const root = join12(dir, "verdicts");
   return {
-    async get(key) {
+    async get(key, isValid) {
       try {
-        return JSON.parse(await readFile8(join12(root, key.slice(0, 2), `${key}.json`), "utf8"));
+        const text = await readOwned(join12(root, key.slice(0, 2), `${key}.json`));
+        if (text === void 0) return void 0;
+        const entry = JSON.parse(text);
+        if (entry?.format !== FORMAT2 || entry.key !== key || !isValid(entry.value)) return void 0;
+        return entry.value;
       } catch {
         return void 0;
       }
@@ -60540,18 +63900,41 @@ function diskVerdictCache(dir) {
     async put(key, value) {
       const d = join12(root, key.slice(0, 2));
       try {
-        await mkdir7(d, { recursive: true });
+        await mkdir7(d, { recursive: true, mode: 448 });
         const tmp = join12(d, `${key}.${process.pid}.tmp`);
-        await writeFile7(tmp, JSON.stringify(value));
+        await writeFile7(tmp, JSON.stringify({ format: FORMAT2, key, value }), { mode: 384 });
         await rename5(tmp, join12(d, `${key}.json`));
       } catch {
       }
     }
   };
 }
+function isEntitySignature(v) {
+  return isRecord5(v) && typeof v.keyid === "string" && typeof v.sig === "string" && optional2(v.certificate, (x) => typeof x === "string") && optional2(v.chain, isStringArray) && optional2(v.metadata, (m) => isRecord5(m) && Object.values(m).every((x) => typeof x === "string"));
+}
+function isStatement(v) {
+  return isRecord5(v) && typeof v._type === "string" && typeof v.predicateType === "string" && Array.isArray(v.subject) && v.subject.every((s) => isRecord5(s) && isRecord5(s.digest) && Object.values(s.digest).every((d) => typeof d === "string"));
+}
+function isSignaturePass(v) {
+  return isRecord5(v) && v.ok === true && Array.isArray(v.signatures) && v.signatures.length > 0 && v.signatures.every(isEntitySignature) && isStringArray(v.errors) && v.noneFound === false;
+}
+function isAttestationPass(v) {
+  return isRecord5(v) && v.ok === true && Array.isArray(v.attestations) && v.attestations.every(
+    (a) => isRecord5(a) && isStatement(a.statement) && Array.isArray(a.signatures) && a.signatures.length > 0 && a.signatures.every(isEntitySignature) && optional2(a.predicateBuildType, (x) => typeof x === "string")
+  ) && isStringArray(v.errors) && v.noneFound === false;
+}
+function isCachedImageInfo(v) {
+  return isRecord5(v) && v.cached === true && optional2(v.config, isRecord5) && optional2(v.parent, (p) => isRecord5(p) && typeof p.ref === "string" && optional2(p.config, isRecord5));
+}
+var FORMAT2, ENTRY_LIMIT, isRecord5, isStringArray, optional2;
 var init_verdict_cache = __esm({
   "src/validate/verdict-cache.ts"() {
     "use strict";
+    FORMAT2 = "vouch-verdict/1";
+    ENTRY_LIMIT = 64 * 1024 * 1024;
+    isRecord5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+    isStringArray = (v) => Array.isArray(v) && v.every((s) => typeof s === "string");
+    optional2 = (v, check3) => v === void 0 || check3(v);
   }
 });
 
@@ -60607,6 +63990,7 @@ var run_exports = {};
 __export(run_exports, {
   runValidateImage: () => runValidateImage
 });
+import { createHash as createHash7 } from "node:crypto";
 function verificationMode(config) {
   if (config.publicKey) return { kind: "key", publicKey: config.publicKey, ignoreTlog: config.ignoreRekor };
   return { kind: "keyless", identity: config.identity ?? {}, ...config.pki ? { pki: config.pki } : {}, ...config.ignoreSct ? { ignoreSct: true } : {} };
@@ -60623,27 +64007,37 @@ function sigstoreOpts(config) {
     rekor_url: config.rekorUrl ?? ""
   };
 }
+async function verdictBasis(mode, rekorUrl, trustedRoot) {
+  const usesRoot = !(mode.kind === "key" && mode.ignoreTlog);
+  const root = usesRoot ? createHash7("sha256").update(JSON.stringify(await trustedRoot())).digest("hex") : "no trust root";
+  return [VERSION, mode, rekorUrl ?? "", root];
+}
 async function withTimeout(ms, work) {
-  if (ms <= 0) return work;
+  const controller = new AbortController();
+  if (ms <= 0) return work(controller.signal);
   let timer;
   const expiry = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
+    timer = setTimeout(() => {
+      const err = new TimeoutError(ms);
+      controller.abort(err);
+      reject(err);
+    }, ms);
     timer.unref();
   });
   try {
-    return await Promise.race([work, expiry]);
+    return await Promise.race([work(controller.signal), expiry]);
   } finally {
     clearTimeout(timer);
   }
 }
 function runValidateImage(config, options = {}) {
-  return withTimeout(config.timeoutMs, run2(config, options));
+  return withTimeout(config.timeoutMs, (signal) => run2(config, options, signal));
 }
-async function run2(config, options) {
+async function run2(config, options, signal) {
   const log = options.log ?? (() => void 0);
   const now = options.now ?? /* @__PURE__ */ new Date();
   const effectiveTime = config.effectiveTime.kind === "fixed" ? config.effectiveTime.time : now;
-  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle });
+  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal });
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? "--images"), config.shard);
   const policyLoading = loadPolicy2({
     spec: config.policy,
@@ -60654,7 +64048,9 @@ async function run2(config, options) {
     sigstoreOpts: sigstoreOpts(config),
     ...config.opaPath ? { opaPath: config.opaPath } : {},
     cacheDir: config.cacheDir,
-    baseDir: config.baseDir
+    baseDir: config.baseDir,
+    evaluationWorkers: config.workers,
+    signal
   });
   policyLoading.catch(() => void 0);
   try {
@@ -60686,28 +64082,29 @@ async function run2(config, options) {
         return p;
       };
     };
-    const cache2 = diskVerdictCache(config.cacheDir);
-    const env = options.env ?? process.env;
-    const basis = [VERSION, mode, config.trust, config.rekorUrl ?? "", ["SIGSTORE_ROOT_FILE", "SIGSTORE_REKOR_PUBLIC_KEY", "SIGSTORE_CT_LOG_PUBLIC_KEY_FILE", "SIGSTORE_TSA_CERTIFICATE_FILE"].map((k) => env[k] ?? "")];
-    const cached = (kind, fn) => async (ctx) => {
-      const key = verdictKey([kind, repositoryName(ctx.ref), ctx.digest, ...basis]);
-      const hit = await cache2.get(key);
-      if (hit?.ok) return hit;
+    const cache3 = diskVerdictCache(config.cacheDir);
+    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}, cacheDir: config.cacheDir, env: options.env ?? process.env });
+    const basis = memo(() => verdictBasis(mode, config.rekorUrl, trustedRoot));
+    const cached = (kind, fn, isPass) => async (ctx) => {
+      const parts = await basis().catch(() => void 0);
+      if (!parts) return fn(ctx);
+      const key = verdictKey([kind, repositoryName(ctx.ref), ctx.digest, ...parts]);
+      const hit = await cache3.get(key, isPass);
+      if (hit) return hit;
       const verdict = await fn(ctx);
-      if (verdict.ok) await cache2.put(key, verdict);
+      if (verdict.ok) await cache3.put(key, verdict);
       return verdict;
     };
     const imageInfo = async (ref, digest) => {
       const key = verdictKey(["image-info", VERSION, repositoryName(ref), digest]);
-      const hit = await cache2.get(key);
-      if (hit?.cached) return hit;
+      const hit = await cache3.get(key, isCachedImageInfo);
+      if (hit) return hit;
       const info = await fetchImageInfo(sourceFor, ref, digest, log);
-      if (info.config) await cache2.put(key, { ...info, cached: true });
+      if (info.config) await cache3.put(key, { ...info, cached: true });
       return info;
     };
-    const verifySignatures = once(cached("signatures", verifyImageSignatures));
-    const verifyAttestations = once(cached("attestations", verifyImageAttestations));
-    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}, cacheDir: config.cacheDir, env: options.env ?? process.env });
+    const verifySignatures = once(cached("signatures", verifyImageSignatures, isSignaturePass));
+    const verifyAttestations = once(cached("attestations", verifyImageAttestations, isAttestationPass));
     async function* arrivals() {
       for await (const list of inCompletionOrder(expansions)) yield* list;
     }
@@ -60752,7 +64149,7 @@ async function run2(config, options) {
 function compareDescending(a, b) {
   return a.containerImage < b.containerImage ? 1 : a.containerImage > b.containerImage ? -1 : 0;
 }
-var TimeoutError;
+var memo, TimeoutError;
 var init_run = __esm({
   "src/validate/run.ts"() {
     "use strict";
@@ -60770,6 +64167,10 @@ var init_run = __esm({
     init_pool();
     init_verdict_cache();
     init_image_info();
+    memo = (fn) => {
+      let p;
+      return () => p ??= fn();
+    };
     TimeoutError = class extends VouchError {
       constructor(ms) {
         super(
@@ -60783,15 +64184,15 @@ var init_run = __esm({
 });
 
 // src/policy/build.ts
-import { readdir as readdir4, readFile as readFile9, stat as stat6 } from "node:fs/promises";
+import { readdir as readdir4, readFile as readFile8, stat as stat6 } from "node:fs/promises";
 import { join as join13 } from "node:path";
 async function rego(dir) {
-  if ((await stat6(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile9(dir, "utf8") }] : [];
+  if ((await stat6(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile8(dir, "utf8") }] : [];
   const out = [];
   for (const e of (await readdir4(dir, { withFileTypes: true, recursive: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
     if (e.isFile() && e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) {
       const p = join13(e.parentPath, e.name);
-      out.push({ path: p, text: await readFile9(p, "utf8") });
+      out.push({ path: p, text: await readFile8(p, "utf8") });
     }
   }
   return out;
@@ -60813,9 +64214,9 @@ async function buildPolicyBundle(policyOrSource, out, opts) {
   }
   const files = (await Promise.all(policyUrls.map(async (u) => rego((await fetchSource(u, opts)).dir)))).flat();
   const rules = ruleInfosFromModules(files);
-  const compiled = await compilePolicy(files, { cacheDir: opts.cacheDir, ...opts.opaPath ? { opaPath: opts.opaPath } : {} });
+  const compiled2 = await compilePolicy(files, { cacheDir: opts.cacheDir, ...opts.opaPath ? { opaPath: opts.opaPath } : {} });
   const data = await loadDataTree(await Promise.all(dataUrls.map(async (u) => (await fetchSource(u, opts)).dir)));
-  await writeBundle({ compiled, data, rules }, out);
+  await writeBundle({ compiled: compiled2, data, rules }, out);
 }
 var init_build = __esm({
   "src/policy/build.ts"() {
@@ -60896,7 +64297,7 @@ var merge_reports_exports = {};
 __export(merge_reports_exports, {
   runMergeReports: () => runMergeReports
 });
-import { readFile as readFile10 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 import { resolve as resolve11 } from "node:path";
 async function runMergeReports(argv, io) {
   const flags = parseFlags(argv, FLAGS2);
@@ -60904,7 +64305,7 @@ async function runMergeReports(argv, io) {
   const reports = [];
   for (const f of files) {
     try {
-      reports.push(JSON.parse(await readFile10(f, "utf8")));
+      reports.push(JSON.parse(await readFile9(f, "utf8")));
     } catch (err) {
       throw new InputError("MERGE_UNREADABLE", `${f}: ${errorMessage(err)}`, { value: f });
     }
@@ -61123,7 +64524,7 @@ __export(github_exports, {
   jobSummary: () => jobSummary,
   runGitHubAction: () => runGitHubAction
 });
-import { readFile as readFile11 } from "node:fs/promises";
+import { readFile as readFile10 } from "node:fs/promises";
 import { relative as relative3, resolve as resolve12 } from "node:path";
 function actionArgs(input) {
   const args = [];
@@ -61234,7 +64635,7 @@ async function runGitHubAction(env) {
     if (reportPath) setOutput("report-path", resolve12(inv.config.baseDir, reportPath));
     if (junitPath) setOutput("junit-path", resolve12(inv.config.baseDir, junitPath));
     setOutput("test-output", render("appstudio", { report, policyInputs: [], createdAt: /* @__PURE__ */ new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
-    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile11(inv.config.snapshotFile, "utf8") : void 0);
+    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile10(inv.config.snapshotFile, "utf8") : void 0);
     annotate(report, snapshotText, inv.config.snapshotFile, inv.config.snapshot.components.map((c) => c.containerImage));
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(jobSummary(report)).write();
     if (!report.success && inv.config.strict) setFailed(`vouch: ${t.failures} violation(s) in ${report.components.filter((c) => !c.success).length} component(s)`);
@@ -61341,6 +64742,9 @@ var init_tekton = __esm({
   }
 });
 
+// src/faces/main.ts
+import { isMainThread as isMainThread2, workerData as workerData2 } from "node:worker_threads";
+
 // src/faces/detect.ts
 function detectFace(env, argv) {
   if (argv.length > 0) return "cli";
@@ -61362,4 +64766,5 @@ async function main() {
       return (await Promise.resolve().then(() => (init_cli(), cli_exports))).runCli(argv, env, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
   }
 }
-process.exitCode = await main();
+if (!isMainThread2 && workerData2?.vouchWorker) await Promise.resolve().then(() => (init_worker(), worker_exports));
+else process.exitCode = await main();
