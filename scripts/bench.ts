@@ -199,7 +199,7 @@ async function main(): Promise<void> {
 
       // Policy evaluation per component, after the one compile: the same wasm module, N inputs.
       const files = await Promise.all((await run('find', [policies, '-name', '*.rego'])).stdout.trim().split('\n').map(async (p) => ({ path: p, text: await readFile(p, 'utf8') })));
-      const compiled = await compilePolicy(files, { cacheDir });
+      const compiled = await compilePolicy(files, { cacheDir, env: process.env });
       const loaded = await loadCompiledPolicy(compiled, { ...(await loadDataTree([])), ...configData(Date.now() * 1e6, { certificate_identity: '', certificate_identity_regexp: '', certificate_oidc_issuer: '', certificate_oidc_issuer_regexp: '', ignore_rekor: true, public_key: '', rekor_url: '' }) });
       const input = JSON.parse((await run(node, [join(root, 'dist/index.js'), 'validate', 'image', '--image', viaProxy[0]!, '--public-key', key.pub, '--ignore-rekor', '--output', 'policy-input'], { env })).stdout) as {
         snapshot: { components: unknown[] };

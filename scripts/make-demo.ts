@@ -32,7 +32,7 @@ try {
   await mkdir(demo, { recursive: true });
   await run(toolPath('cosign'), ['save', '--dir', join(demo, 'oci-layout'), image.pinned], { env: { ...process.env, HOME: work } });
   await copyFile(key.pub, join(demo, 'cosign.pub'));
-  await buildPolicyBundle('examples/policies', join(demo, 'policy-bundle.tar.gz'), { baseDir: root, cacheDir: join(work, 'cache') });
+  await buildPolicyBundle('examples/policies', join(demo, 'policy-bundle.tar.gz'), { baseDir: root, cacheDir: join(work, 'cache'), env: process.env });
   await writeFile(
     join(demo, 'components.yaml'),
     `# The demo snapshot: one component, an image saved as an OCI layout (no registry needed).\napplication: vouch-demo\ncomponents:\n  - name: widget\n    containerImage: oci:examples/demo/oci-layout@${image.digest}\n    source:\n      git:\n        url: https://example.com/acme/widget\n        revision: a1b2c3d4e5f60718293a4b5c6d7e8f9012345678\n`,

@@ -5,17 +5,17 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { EnvironmentError, InputError, errorMessage } from '../errors.ts';
-import type { Snapshot } from '../policy/input.ts';
-import { assertOutputsWritable, parseOutputTarget } from '../report/targets.ts';
+import type { Snapshot } from '../model/snapshot.ts';
+import { assertOutputsWritable, parseOutputTarget } from './outputs.ts';
 import { makeDirectory } from '../util/files.ts';
 import { parseDuration } from './duration.ts';
 import { parseEffectiveTime } from './effective-time.ts';
 import { getBool, getSlice, getString, parseFlags, type FlagSpec } from './flags.ts';
-import { parseExtraRuleData, resolvePolicy } from './policy.ts';
-import type { PolicySpec } from './policy-spec.ts';
+import { parseExtraRuleData } from './policy.ts';
+import type { PolicySpec } from '../model/policy-spec.ts';
 import { resolvePublicKey } from './public-key.ts';
 import { loadSnapshot, mergeSnapshots } from './snapshot.ts';
-import type { IdentityConfig, OutputTarget, RunConfig } from './types.ts';
+import type { IdentityConfig, OutputTarget, PolicyResolver, RunConfig } from './types.ts';
 
 export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'image', short: 'i', kind: 'string', help: 'OCI image reference (becomes a component named "Unnamed")' },
@@ -157,7 +157,7 @@ export interface ValidateInvocation {
   extras: RunExtras;
 }
 
-export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<ValidateInvocation> {
+export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string, resolvePolicy: PolicyResolver): Promise<ValidateInvocation> {
   const flags = parseFlags(argv, VALIDATE_IMAGE_FLAGS);
   if (flags.positionals.length > 0) {
     throw new InputError('UNEXPECTED_ARGUMENT', `unexpected argument ${JSON.stringify(flags.positionals[0])}: pass images with --image or --images`, {
@@ -202,7 +202,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
 
   // Policy, then CLI overrides (ec-cli.md §2.5).
   const policyValue = getString(flags, 'policy');
-  const { spec: resolvedSpec } = await resolvePolicy(policyValue, { baseDir: cwd, cacheDir });
+  const { spec: resolvedSpec } = await resolvePolicy(policyValue, { baseDir: cwd, cacheDir, env });
   const spec: PolicySpec = structuredClone(resolvedSpec);
   const publicKeyFlag = getString(flags, 'public-key');
   const identityFlags: IdentityConfig = {};
@@ -248,7 +248,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
   if (pki && publicKey) {
     throw new InputError('PKI_WITH_KEY', '--ca-roots/--ca-intermediates/--certificate-chain verify certificates; they cannot be combined with --public-key', { value: '--public-key' });
   }
-  const extraRuleData = await parseExtraRuleData(getSlice(flags, 'extra-rule-data'), { baseDir: cwd, cacheDir });
+  const extraRuleData = await parseExtraRuleData(getSlice(flags, 'extra-rule-data'), { baseDir: cwd, cacheDir, env });
 
   const workersText = getString(flags, 'workers');
   const workers = Number(workersText);

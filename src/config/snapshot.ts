@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { parseYamlDocument, readTextFile } from './document.ts';
-import type { Snapshot, SnapshotComponent } from '../policy/input.ts';
+import type { Snapshot, SnapshotComponent } from '../model/snapshot.ts';
 
 export interface SnapshotSource {
   snapshot: Snapshot;

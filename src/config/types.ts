@@ -1,6 +1,6 @@
 // One typed run configuration, produced from CLI flags, GitHub inputs or Tekton params.
-import type { PolicySpec } from './policy-spec.ts';
-import type { Snapshot } from '../policy/input.ts';
+import type { PolicySpec } from '../model/policy-spec.ts';
+import type { Snapshot } from '../model/snapshot.ts';
 
 /** One `--output FORMAT[=PATH][?opts]` target. */
 export interface OutputTarget {
@@ -58,3 +58,16 @@ export interface RunConfig {
   /** Directory relative paths in the policy resolve against. */
   baseDir: string;
 }
+
+export interface ResolveOptions {
+  baseDir: string;
+  cacheDir: string;
+  /** The run's environment (git and registry credentials for remote configurations). */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Turns `--policy`'s value into a policy spec. The policy layer provides it (it may download a
+ * configuration); configuration parsing takes it as a parameter so it never imports upward.
+ */
+export type PolicyResolver = (value: string, opts: ResolveOptions) => Promise<{ spec: PolicySpec; pinnedFrom?: string }>;

@@ -6,9 +6,10 @@ import { relative, resolve } from 'node:path';
 import { VouchError, errorMessage } from '../errors.ts';
 import { totals } from '../report/counts.ts';
 import { render } from '../report/render.ts';
-import type { ComponentReport, Report } from '../report/model.ts';
+import type { ComponentReport, Report } from '../model/report.ts';
 import { markdownText } from '../report/escape.ts';
-import { runnerSafeIO, validateAndReport, parseValidateArgs } from './cli.ts';
+import { runnerSafeIO } from '../report/runner-commands.ts';
+import { parseValidateArgs, validateAndReport } from '../validate/entry.ts';
 import { componentLines, lineFor } from './snapshot-lines.ts';
 import { strictSetting } from './strict.ts';
 
@@ -76,9 +77,9 @@ export function jobSummary(report: Report): string {
  * (command.js: escapeData for %, CR, LF; escapeProperty also for `:` and `,`), so none ends its
  * command early or starts another.
  */
-function annotate(report: Report, snapshotText: string | undefined, snapshotFile: string | undefined, originalImages: string[]): void {
+function annotate(report: Report, snapshotText: string | undefined, snapshotFile: string | undefined, originalImages: string[], workspace: string): void {
   const lines = snapshotText ? componentLines(snapshotText) : new Map<string, number>();
-  const file = snapshotFile ? relative(process.env.GITHUB_WORKSPACE ?? process.cwd(), snapshotFile) : undefined;
+  const file = snapshotFile ? relative(workspace, snapshotFile) : undefined;
   let errors = 0;
   let warnings = 0;
   const props = (c: ComponentReport, title: string): core.AnnotationProperties => {
@@ -102,9 +103,10 @@ export async function runGitHubAction(env: NodeJS.ProcessEnv): Promise<number> {
     const { note } = strictSetting(input('strict'), 'strict');
     if (note) core.warning(note);
     const args = actionArgs(input);
-    const inv = await parseValidateArgs(args, env, env.GITHUB_WORKSPACE ?? process.cwd());
+    const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+    const inv = await parseValidateArgs(args, env, workspace);
     // Reports and messages carry registry, policy and snapshot text: kept out of the runner's command parser.
-    const io = runnerSafeIO({ stdout: process.stdout, stderr: process.stderr, cwd: inv.config.baseDir });
+    const io = runnerSafeIO({ stdout: process.stdout, stderr: process.stderr });
     const result = await validateAndReport(inv, io, env, (m) => core.debug(m));
     const { report } = result;
     const t = totals(report);
@@ -119,7 +121,7 @@ export async function runGitHubAction(env: NodeJS.ProcessEnv): Promise<number> {
     if (junitPath) core.setOutput('junit-path', resolve(inv.config.baseDir, junitPath));
     core.setOutput('test-output', render('appstudio', { report, policyInputs: [], createdAt: new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
     const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile(inv.config.snapshotFile, 'utf8') : undefined);
-    annotate(report, snapshotText, inv.config.snapshotFile, inv.config.snapshot.components.map((c) => c.containerImage));
+    annotate(report, snapshotText, inv.config.snapshotFile, inv.config.snapshot.components.map((c) => c.containerImage), workspace);
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(jobSummary(report)).write();
     if (!report.success && inv.config.strict) core.setFailed(`vouch: ${t.failures} violation(s) in ${report.components.filter((c) => !c.success).length} component(s)`);
     return report.success || !inv.config.strict ? 0 : 1;

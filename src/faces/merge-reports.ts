@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import { getSlice, parseFlags, type FlagSpec } from '../config/flags.ts';
 import { ExitCode, InputError, errorMessage } from '../errors.ts';
 import { mergeReports } from '../report/merge.ts';
-import type { Report } from '../report/model.ts';
-import { parseOutputTarget, writeOutputs, type StdoutSink } from '../report/targets.ts';
+import type { Report } from '../model/report.ts';
+import { parseOutputTarget } from '../config/outputs.ts';
+import { writeOutputs, type StdoutSink } from '../report/targets.ts';
 
 const FLAGS: FlagSpec[] = [{ name: 'output', kind: 'slice', help: 'FORMAT[=PATH], repeatable (default: json to stdout)' }];
 

@@ -12,7 +12,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'cache-dir', kind: 'string', help: 'Cache directory' },
 ];
 
-export async function runPolicyBuild(argv: string[], io: { stdout: { write(text: string): unknown }; cwd: string }): Promise<number> {
+export async function runPolicyBuild(argv: string[], io: { stdout: { write(text: string): unknown }; cwd: string }, env: NodeJS.ProcessEnv): Promise<number> {
   const flags = parseFlags(argv, FLAGS);
   const policy = getString(flags, 'policy');
   const output = getString(flags, 'output');
@@ -22,7 +22,8 @@ export async function runPolicyBuild(argv: string[], io: { stdout: { write(text:
   const out = resolve(io.cwd, output);
   await buildPolicyBundle(policy, out, {
     baseDir: io.cwd,
-    cacheDir: getString(flags, 'cache-dir') || defaultCacheDir(process.env),
+    cacheDir: getString(flags, 'cache-dir') || defaultCacheDir(env),
+    env,
     ...(getString(flags, 'opa') ? { opaPath: getString(flags, 'opa') } : {}),
   });
   io.stdout.write(`wrote ${out}\n`);

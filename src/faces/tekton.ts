@@ -7,7 +7,7 @@ import { EnvironmentError, VouchError, errorMessage } from '../errors.ts';
 import { renderTestOutputError } from '../report/formats/appstudio.ts';
 import { makeDirectory } from '../util/files.ts';
 import { strictSetting } from './strict.ts';
-import { validateAndReport, parseValidateArgs } from './cli.ts';
+import { parseValidateArgs, validateAndReport } from '../validate/entry.ts';
 
 const truthy = (v: string | undefined): boolean => (v ?? '').trim().toLowerCase() === 'true';
 
@@ -58,7 +58,7 @@ export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
       throw new EnvironmentError('REPORTS_DIR_UNUSABLE', `${origin} ${reportsDir}: cannot create it: ${errorMessage(err)}`, { value: reportsDir });
     });
     const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
-    const result = await validateAndReport(inv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }, env, () => undefined);
+    const result = await validateAndReport(inv, { stdout: process.stdout }, env, () => undefined);
     if (!result.report.success) process.stderr.write('Error: success criteria not met\n');
     return result.report.success || !strict ? 0 : 1;
   } catch (err) {

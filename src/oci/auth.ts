@@ -2,7 +2,6 @@
 // only ever placed in Authorization headers: never logged, never in error messages.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 
@@ -85,7 +84,7 @@ export function configPaths(env: NodeJS.ProcessEnv): string[] {
   const paths: string[] = [];
   if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
   if (env.DOCKER_CONFIG) paths.push(join(env.DOCKER_CONFIG, 'config.json'));
-  paths.push(join(env.HOME || homedir(), '.docker', 'config.json'));
+  if (env.HOME) paths.push(join(env.HOME, '.docker', 'config.json'));
   if (env.XDG_RUNTIME_DIR) paths.push(join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json'));
   return paths;
 }
@@ -132,7 +131,7 @@ function fromHelper(helper: string, registry: string): Promise<Credential | unde
 }
 
 /** Finds the credential for a registry host; anonymous when no config names it. */
-export async function lookupCredential(registry: string, env: NodeJS.ProcessEnv = process.env): Promise<Credential> {
+export async function lookupCredential(registry: string, env: NodeJS.ProcessEnv): Promise<Credential> {
   for (const path of configPaths(env)) {
     let text: string;
     try {

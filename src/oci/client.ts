@@ -70,7 +70,8 @@ export class RegistryClient implements ImageSource {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.idle = options.idle;
     this.signal = options.signal;
-    this.env = options.env ?? process.env;
+    // The run's environment (docker config, credential helpers); none given means no credentials.
+    this.env = options.env ?? {};
     this.plainHttp = options.plainHttp ?? isLoopbackHost;
     this.userAgent = options.userAgent ?? 'vouch';
     this.blobCacheBytes = options.blobCacheBytes ?? 8 * 1024 * 1024;

@@ -1,6 +1,6 @@
 // `vouch policy build`: compiles one policy source (a source URL or a policy with one source) into a
 // pre-compiled bundle.
-import { resolvePolicy } from '../config/policy.ts';
+import { resolvePolicy } from './resolve-config.ts';
 import { InputError } from '../errors.ts';
 import { writeBundle } from './bundle.ts';
 import { loadDataTree } from './data.ts';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 export interface BuildOptions {
   baseDir: string;
   cacheDir: string;
+  env: NodeJS.ProcessEnv;
   opaPath?: string;
 }
 
@@ -45,7 +46,7 @@ export async function buildPolicyBundle(policyOrSource: string, out: string, opt
   }
   const files = (await Promise.all(policyUrls.map(async (u) => rego((await fetchSource(u, opts)).dir)))).flat();
   const rules = ruleInfosFromModules(files);
-  const compiled = await compilePolicy(files, { cacheDir: opts.cacheDir, ...(opts.opaPath ? { opaPath: opts.opaPath } : {}) });
+  const compiled = await compilePolicy(files, { cacheDir: opts.cacheDir, env: opts.env, ...(opts.opaPath ? { opaPath: opts.opaPath } : {}) });
   const data = await loadDataTree(await Promise.all(dataUrls.map(async (u) => (await fetchSource(u, opts)).dir)));
   await writeBundle({ compiled, data, rules }, out);
 }

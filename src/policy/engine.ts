@@ -4,11 +4,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { applyExtraRuleData } from '../config/policy.ts';
-import type { PolicySource, PolicySpec } from '../config/policy-spec.ts';
+import type { PolicySource, PolicySpec } from '../model/policy-spec.ts';
 import { InputError } from '../errors.ts';
 import { isPolicyBundle, readBundle, readBundleDir, type PolicyBundle } from './bundle.ts';
 import { configData, loadDataTree, mergeData } from './data.ts';
-import type { PolicyInput } from './input.ts';
+import type { PolicyInput } from '../model/policy-input.ts';
 import { compilePolicy, type RegoFile } from './opa/compile.ts';
 import { stripMetadata } from './rules/order.ts';
 import { ruleInfosFromModules } from './rules/annotations.ts';
@@ -109,7 +109,7 @@ async function loadSources(spec: PolicySpec, options: PolicyLoadOptions): Promis
       if (other !== undefined && other !== name) throw new InputError('DUPLICATE_RULE_CODE', `found a second rule with the same code: ${r.code} (sources ${other} and ${name})`, { value: r.code });
       seenCodes.set(r.code, name);
     }
-    const compiled = bundle ? bundle.compiled : await compilePolicy(gathered.files, { ...(options.opaPath ? { opaPath: options.opaPath } : {}), cacheDir: options.cacheDir, ...(options.signal ? { signal: options.signal } : {}) });
+    const compiled = bundle ? bundle.compiled : await compilePolicy(gathered.files, { ...(options.opaPath ? { opaPath: options.opaPath } : {}), cacheDir: options.cacheDir, env: options.env, ...(options.signal ? { signal: options.signal } : {}) });
     const data = bundle ? structuredClone(bundle.data) : {};
     const origins = new Map<string, string>();
     mergeData(data, await loadDataTree(dataDirs), 'data sources', origins);

@@ -1,8 +1,8 @@
 // Contracts between the policy layers: compile (opa → wasm), evaluate (opa-wasm), rule results
 // (conftest/ec semantics) and the engine the validate pipeline calls.
-import type { PolicySpec } from '../config/policy-spec.ts';
-import type { RuleResult } from '../report/model.ts';
-import type { PolicyInput } from './input.ts';
+import type { PolicySpec } from '../model/policy-spec.ts';
+import type { RuleResult } from '../model/results.ts';
+import type { PolicyInput } from '../model/policy-input.ts';
 
 /** Rule metadata read from `# METADATA` annotations of the original .rego files (ec-cli.md §4.3). */
 export interface RuleInfo {
@@ -98,6 +98,8 @@ export interface PolicyLoadOptions {
   opaPath?: string;
   /** Directory for the content-addressed source and compile caches. */
   cacheDir: string;
+  /** The run's environment: opa on PATH, git and registry credentials for sources. */
+  env: NodeJS.ProcessEnv;
   /** Directory that relative local source paths are resolved against. */
   baseDir: string;
   /** Components evaluated at once (--workers): the evaluation workers, capped by the cores. */

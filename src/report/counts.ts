@@ -1,5 +1,5 @@
 // Totals shared by TEST_OUTPUT, text, summaries and job summaries (ec-cli.md §3.3). Pure.
-import type { ComponentReport, Report } from './model.ts';
+import type { ComponentReport, Report } from '../model/report.ts';
 
 export type TestResult = 'SUCCESS' | 'FAILURE' | 'WARNING' | 'SKIPPED' | 'ERROR';
 

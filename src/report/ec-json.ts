@@ -1,7 +1,9 @@
 // The report as ec serialises it: Go struct field order, omitempty, metadata keys sorted, and no
 // vouch-only fields. Every ec-compatible format starts from this. Pure.
-import type { PolicySpec, PolicySource, VolatileCriterion } from '../config/policy-spec.ts';
-import type { AttestationSummary, ComponentReport, EntitySignature, Report, RuleResult } from './model.ts';
+import type { PolicySpec, PolicySource, VolatileCriterion } from '../model/policy-spec.ts';
+import type { AttestationSummary, ComponentReport, Report } from '../model/report.ts';
+import type { EntitySignature } from '../model/signature.ts';
+import type { RuleResult } from '../model/results.ts';
 
 type Json = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 // Joins reports of shards (`vouch validate image --shard I/N`) into the report a single run gives.
 import { InputError } from '../errors.ts';
-import type { ComponentReport, Report } from './model.ts';
+import type { ComponentReport, Report } from '../model/report.ts';
 
 export function mergeReports(reports: Report[], origins: string[]): Report {
   const first = reports[0];

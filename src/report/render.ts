@@ -1,31 +1,11 @@
 // One report model → every output format.
 import { dump } from 'js-yaml';
-import { InputError } from '../errors.ts';
-import type { PolicyInput } from '../policy/input.ts';
+import type { Format, RenderContext } from '../model/output.ts';
 import { ecReport } from './ec-json.ts';
 import { renderAppStudio } from './formats/appstudio.ts';
 import { renderJUnit } from './formats/junit.ts';
 import { renderSummary, renderSummaryMarkdown } from './formats/summary.ts';
 import { renderText } from './formats/text.ts';
-import type { Report } from './model.ts';
-
-export interface RenderContext {
-  report: Report;
-  policyInputs: PolicyInput[];
-  createdAt: Date;
-  color: boolean;
-  showSuccesses: boolean;
-  showWarnings: boolean;
-  showPolicyDocsLink: boolean;
-  warningsAsPasses?: boolean;
-}
-
-export const FORMATS = ['json', 'yaml', 'text', 'summary', 'summary-markdown', 'appstudio', 'hacbs', 'junit', 'attestation', 'policy-input'] as const;
-export type Format = (typeof FORMATS)[number];
-
-export function isFormat(f: string): f is Format {
-  return (FORMATS as readonly string[]).includes(f);
-}
 
 export function render(format: Format, ctx: RenderContext): string {
   switch (format) {
@@ -49,11 +29,4 @@ export function render(format: Format, ctx: RenderContext): string {
     case 'policy-input':
       return ctx.policyInputs.map((i) => JSON.stringify(i)).join('\n');
   }
-}
-
-export function assertFormat(f: string): Format {
-  if (!isFormat(f)) {
-    throw new InputError('UNKNOWN_OUTPUT_FORMAT', `--output ${f}: unknown format; use one of ${FORMATS.filter((x) => x !== 'hacbs').join(', ')}`, { value: f });
-  }
-  return f;
 }

@@ -1,50 +1,12 @@
-// `--output FORMAT[=PATH][?show-successes=…&show-warnings=…&show-policy-docs-link=…]` (ec-cli.md §1.4).
+// Writes a run's reports to every `--output` target (parsed and checked by config/outputs.ts).
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { OutputTarget } from '../config/types.ts';
 import { InputError, errorMessage } from '../errors.ts';
-import { assertWritableFile, makeDirectory } from '../util/files.ts';
-import { assertFormat, render, type Format, type RenderContext } from './render.ts';
-
-const BOOL_OPTS: Record<string, keyof OutputTarget> = {
-  'show-successes': 'showSuccesses',
-  'show-warnings': 'showWarnings',
-  'show-policy-docs-link': 'showPolicyDocsLink',
-  'warnings-as-passes': 'warningsAsPasses',
-};
-
-export function parseOutputTarget(text: string): OutputTarget {
-  const q = text.indexOf('?');
-  const main = q === -1 ? text : text.slice(0, q);
-  const eq = main.indexOf('=');
-  const format = (eq === -1 ? main : main.slice(0, eq)) || 'json';
-  const path = eq === -1 ? '' : main.slice(eq + 1);
-  const target: OutputTarget = { format: assertFormat(format) };
-  if (path !== '') target.path = path;
-  if (q !== -1) {
-    for (const [k, v] of new URLSearchParams(text.slice(q + 1))) {
-      const field = BOOL_OPTS[k];
-      if (!field || !['true', 'false'].includes(v)) {
-        throw new InputError('INVALID_OUTPUT_OPTION', `--output ${text}: option ${k}=${v} is not one of ${Object.keys(BOOL_OPTS).join(', ')} with true/false`, { value: text });
-      }
-      (target as unknown as Record<string, boolean>)[field] = v === 'true';
-    }
-  }
-  return target;
-}
-
-/** Fails before the run when a target file cannot be written, naming the target (a run must not verify for minutes, then fail to report). */
-export async function assertOutputsWritable(targets: OutputTarget[], cwd: string, flag = '--output'): Promise<void> {
-  for (const t of targets) {
-    if (!t.path) continue;
-    const path = resolve(cwd, t.path);
-    try {
-      await assertWritableFile(path);
-    } catch (err) {
-      throw new InputError('OUTPUT_UNWRITABLE', `${flag} ${t.format}=${t.path}: cannot write ${path}: ${errorMessage(err)}`, { value: t.path });
-    }
-  }
-}
+import { makeDirectory } from '../util/files.ts';
+import { render } from './render.ts';
+import { assertFormat } from '../config/outputs.ts';
+import type { Format, RenderContext } from '../model/output.ts';
 
 /** Where stdout targets are printed. A face's `guard` makes each format's text safe for what reads that stdout (the GitHub runner). */
 export interface StdoutSink {

@@ -2,7 +2,7 @@
 // read as strict JSON: a duplicate key, or two differing only in case, is refused (Go's decoder,
 // which cosign and ec use, matches keys case-insensitively and could read another claim). Pure.
 import { errorMessage } from '../errors.ts';
-import type { InTotoStatement } from '../policy/input.ts';
+import type { InTotoStatement } from '../model/statement.ts';
 import { parseStrictJson } from '../util/strict-json.ts';
 import { SignatureRejected } from './verify-entity.ts';
 

@@ -4,7 +4,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import type { Bundle } from '@sigstore/bundle';
 import type { Descriptor } from '../oci/types.ts';
-import type { EntitySignature } from '../report/model.ts';
+import type { EntitySignature } from '../model/signature.ts';
 import { assertCodeSigning, certificateSigner } from './certificate.ts';
 import { Annotation } from './cosign-layout.ts';
 import { assertCertificateIdentity } from './identity.ts';

@@ -1,8 +1,8 @@
 // Contracts of the signature layer: how the validate pipeline asks for image signatures and
 // attestations to be found and verified.
 import type { IdentityConfig } from '../config/types.ts';
-import type { InTotoStatement } from '../policy/input.ts';
-import type { EntitySignature } from '../report/model.ts';
+import type { InTotoStatement } from '../model/statement.ts';
+import type { EntitySignature } from '../model/signature.ts';
 import type { ImageReference, ImageSource } from '../oci/types.ts';
 
 /** How signatures must be verified (ec-cli.md §2.5, sigstore.md §1.7). */

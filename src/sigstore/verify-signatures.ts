@@ -2,7 +2,7 @@
 // @sigstore/verify and claim-checked; at least one must pass (cosign's rule).
 import { createHash } from 'node:crypto';
 import { MediaType, type Descriptor } from '../oci/types.ts';
-import type { EntitySignature } from '../report/model.ts';
+import type { EntitySignature } from '../model/signature.ts';
 import { bundleCandidates, verifyBundleSigner } from './bundles.ts';
 import { verifyCandidates } from './candidates.ts';
 import { assertSimpleSigningClaim, assertSubjectNamesDigest } from './claims.ts';

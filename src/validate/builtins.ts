@@ -1,6 +1,6 @@
 // ec's builtin checks: codes, titles, descriptions and messages exactly as ec reports them
 // (ec-cli.md §4.1). Pure constructors; the pipeline decides when each applies.
-import type { RuleResult } from '../report/model.ts';
+import type { RuleResult } from '../model/results.ts';
 
 interface BuiltinInfo {
   code: string;

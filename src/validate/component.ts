@@ -6,9 +6,11 @@ import { EnvironmentError, InputError, VouchError, errorMessage } from '../error
 import { RegistryError } from '../oci/errors.ts';
 import { pinnedReference, repositoryName } from '../oci/reference.ts';
 import type { ImageReference, ImageSource } from '../oci/types.ts';
-import type { InputAttestation, PolicyInput, Snapshot, SnapshotComponent } from '../policy/input.ts';
+import type { InputAttestation, PolicyInput } from '../model/policy-input.ts';
+import type { Snapshot, SnapshotComponent } from '../model/snapshot.ts';
 import type { PolicyEvaluator } from '../policy/types.ts';
-import type { AttestationSummary, ComponentReport, RuleResult } from '../report/model.ts';
+import type { AttestationSummary, ComponentReport } from '../model/report.ts';
+import type { RuleResult } from '../model/results.ts';
 import { MalformedSignatureError } from '../sigstore/legacy-bundle.ts';
 import type { AttestationCheck, SignatureCheck, VerificationMode, VerifyContext } from '../sigstore/types.ts';
 import {

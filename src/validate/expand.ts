@@ -3,7 +3,7 @@
 import { InputError, errorMessage } from '../errors.ts';
 import { parseReference, repositoryName } from '../oci/reference.ts';
 import { isIndex, type ImageReference, type ImageSource } from '../oci/types.ts';
-import type { Snapshot } from '../policy/input.ts';
+import type { Snapshot } from '../model/snapshot.ts';
 import type { PlannedComponent } from './component.ts';
 
 export function parseComponents(snapshot: Snapshot, origin: string): PlannedComponent[] {

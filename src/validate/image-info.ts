@@ -3,7 +3,7 @@
 // logs them, so the input simply lacks the field.
 import { parseReference, pinnedReference } from '../oci/reference.ts';
 import { isIndex, type ImageReference, type ImageSource } from '../oci/types.ts';
-import type { InputImage } from '../policy/input.ts';
+import type { InputImage } from '../model/policy-input.ts';
 
 const BASE_NAME = 'org.opencontainers.image.base.name';
 const BASE_DIGEST = 'org.opencontainers.image.base.digest';

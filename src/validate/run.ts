@@ -7,9 +7,10 @@ import type { RunConfig } from '../config/types.ts';
 import { ExitCode, VouchError } from '../errors.ts';
 import { createSourceFactory } from '../oci/source.ts';
 import { loadPolicy } from '../policy/engine.ts';
-import type { PolicyInput, Snapshot } from '../policy/input.ts';
+import type { PolicyInput } from '../model/policy-input.ts';
+import type { Snapshot } from '../model/snapshot.ts';
 import type { SigstoreOpts } from '../policy/types.ts';
-import type { ComponentReport, Report } from '../report/model.ts';
+import type { ComponentReport, Report } from '../model/report.ts';
 import type { VerificationMode, VerifyContext } from '../sigstore/types.ts';
 import { repositoryName } from '../oci/reference.ts';
 import { verifyImageAttestations } from '../sigstore/verify-attestations.ts';
@@ -33,7 +34,8 @@ interface Ordered {
 
 export interface RunOptions {
   log?: (msg: string) => void;
-  env?: NodeJS.ProcessEnv;
+  /** The run's environment: registry credentials, opa, git, trust overrides (SIGSTORE_*). */
+  env: NodeJS.ProcessEnv;
   /** Clock for the run (tests pin it). */
   now?: Date;
 }
@@ -108,15 +110,16 @@ async function withTimeout<T>(ms: number, work: (signal: AbortSignal) => Promise
   }
 }
 
-export function runValidateImage(config: RunConfig, options: RunOptions = {}): Promise<ValidationResult> {
+export function runValidateImage(config: RunConfig, options: RunOptions): Promise<ValidationResult> {
   return withTimeout(config.timeoutMs, (signal) => run(config, options, signal));
 }
 
 async function run(config: RunConfig, options: RunOptions, signal: AbortSignal): Promise<ValidationResult> {
+  const { env } = options;
   const log = options.log ?? (() => undefined);
   const now = options.now ?? new Date();
   const effectiveTime = config.effectiveTime.kind === 'fixed' ? config.effectiveTime.time : now;
-  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal });
+  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal, env });
 
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? '--images'), config.shard);
   // The policy compiles (opa, a child process) while the registry work goes on; components wait
@@ -130,6 +133,7 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal):
     sigstoreOpts: sigstoreOpts(config),
     ...(config.opaPath ? { opaPath: config.opaPath } : {}),
     cacheDir: config.cacheDir,
+    env,
     baseDir: config.baseDir,
     evaluationWorkers: config.workers,
     signal,
@@ -173,7 +177,7 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal):
       };
     };
     const cache = diskVerdictCache(config.cacheDir);
-    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env: options.env ?? process.env });
+    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env });
     // What a verdict depends on besides the digest, computed once per run.
     const basis = memo(() => verdictBasis(mode, config.rekorUrl, trustedRoot));
     const cached = <T extends { ok: boolean }>(kind: string, fn: (ctx: VerifyContext) => Promise<T>, isPass: (v: unknown) => v is T): ((ctx: VerifyContext) => Promise<T>) => async (ctx) => {

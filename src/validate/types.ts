@@ -1,7 +1,7 @@
 // Contract between the faces (CLI, GitHub, Tekton) and the validation pipeline.
 import type { ExitCode } from '../errors.ts';
-import type { PolicyInput } from '../policy/input.ts';
-import type { Report } from '../report/model.ts';
+import type { PolicyInput } from '../model/policy-input.ts';
+import type { Report } from '../model/report.ts';
 
 export interface ValidationResult {
   report: Report;

@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InTotoStatement } from '../policy/input.ts';
-import type { EntitySignature } from '../report/model.ts';
+import type { InTotoStatement } from '../model/statement.ts';
+import type { EntitySignature } from '../model/signature.ts';
 import type { AttestationCheck, SignatureCheck } from '../sigstore/types.ts';
 import type { ImageInfo } from './image-info.ts';
 

@@ -84,7 +84,7 @@ test('differential: deny/warn sets from wasm equal `opa eval` on the same input 
   const files = await Promise.all(
     ['lib/lib.rego', 'builder/builder.rego', 'labels/labels.rego', 'future/future.rego', 'slsa_source_version_controlled/slsa_source_version_controlled.rego', 'slsa_provenance_available/slsa_provenance_available.rego'].map(async (p) => ({ path: join(policies, p), text: await readFile(join(policies, p), 'utf8') })),
   );
-  const compiled = await compilePolicy(files, { cacheDir: join(fx.dir, 'cache') });
+  const compiled = await compilePolicy(files, { cacheDir: join(fx.dir, 'cache'), env: process.env });
   const loaded = await loadCompiledPolicy(compiled, data);
   const ours = loaded.evaluate(input);
   for (const outcome of ours) {

@@ -404,7 +404,7 @@ function loadNamed(name: string): Location | undefined {
   return undefined;
 }
 
-/** Go's time.Local, initialised from $TZ or /etc/localtime as Go's initLocal does. */
+/** Go's time.Local, initialised from $TZ or /etc/localtime as Go's initLocal does: like Go's, process-wide state (OPA's "Local" zone is the process's). */
 function loadLocal(): Location {
   const tz = process.env.TZ;
   if (tz === undefined) {

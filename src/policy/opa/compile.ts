@@ -36,7 +36,7 @@ async function executable(path: string): Promise<boolean> {
 }
 
 /** `opa` from --opa, then OPA_PATH, then PATH. */
-export async function findOpa(explicit?: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function findOpa(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   for (const candidate of [explicit, env.OPA_PATH]) {
     if (!candidate) continue;
     if (await executable(candidate)) return candidate;
@@ -126,10 +126,10 @@ function explainBuildError(stderr: string): InputError {
   return new InputError('POLICY_COMPILE', `policy compilation error:\n${stderr.trim()}`, { value: 'rego' });
 }
 
-export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string; cacheDir: string; signal?: AbortSignal }): Promise<CompiledPolicy> {
+export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string; cacheDir: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CompiledPolicy> {
   const modules = files.filter((f) => f.path.endsWith('.rego') && !f.path.endsWith('_test.rego'));
   const entrypoints = entrypointsOf(modules);
-  const opa = await findOpa(opts.opaPath);
+  const opa = await findOpa(opts.opaPath, opts.env);
   const [version, caps] = await Promise.all([opaVersion(opa), restrictedCapabilities(opa)]);
   const hash = createHash('sha256').update(`vouch-compile-v2\n${version}\n${createHash('sha256').update(caps).digest('hex')}\n`);
   for (const f of [...modules].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${f.path}\n${f.text.length}\n${f.text}`);

@@ -1,6 +1,6 @@
 // Include/exclude matching and scoring, and which policy configuration applies to an image
 // (ec-cli.md §2.2, §4.6). Pure.
-import type { PolicySource, PolicySpec, VolatileCriterion } from '../../config/policy-spec.ts';
+import type { PolicySource, PolicySpec, VolatileCriterion } from '../../model/policy-spec.ts';
 import type { EvaluationContext } from '../types.ts';
 
 /** Matchers of a result: only the last two code segments count (`pkg`, `rule`). */

@@ -1,5 +1,5 @@
 // Result ordering and metadata stripping as ec does them (ec-cli.md §3.2, §4.5 step 9). Pure.
-import type { RuleResult } from '../../report/model.ts';
+import type { RuleResult } from '../../model/results.ts';
 
 function firstTerm(r: RuleResult): string {
   const term = r.metadata?.term;

@@ -1,7 +1,7 @@
 // One source's raw rule outcomes → ec's violations, warnings and successes (ec-cli.md §4.5). Pure.
-import type { PolicySource, PolicySpec } from '../../config/policy-spec.ts';
+import type { PolicySource, PolicySpec } from '../../model/policy-spec.ts';
 import { VouchError, ExitCode } from '../../errors.ts';
-import type { ResultMetadata, RuleResult } from '../../report/model.ts';
+import type { ResultMetadata, RuleResult } from '../../model/results.ts';
 import type { EvaluationContext, PolicyOutcome, RawRuleOutcome, RuleInfo } from '../types.ts';
 import { isIncluded, matchersFor, resolveIncludeExclude } from './matchers.ts';
 import { sortResults } from './order.ts';

@@ -21,6 +21,8 @@ const TITLE = 'org.opencontainers.image.title';
 export interface FetchOptions {
   baseDir: string;
   cacheDir: string;
+  /** The run's environment: git's, and the registry client's credentials. */
+  env: NodeJS.ProcessEnv;
 }
 
 export interface CheckOptions {
@@ -111,7 +113,7 @@ async function fetchHttps(url: string, opts: FetchOptions): Promise<FetchedSourc
 
 async function fetchOci(url: string, opts: FetchOptions): Promise<FetchedSource> {
   const ref = parseReference(url.replace(/^oci::/i, '').replace(/^oci:\/\//i, '').replace(/^https?:\/\//i, ''));
-  const client = new RegistryClient();
+  const client = new RegistryClient({ env: opts.env });
   const desc = await client.resolve(ref);
   const pinned = `oci::${formatReference({ ...ref, digest: undefined })}@${desc.digest}`;
   const dir = join(opts.cacheDir, 'sources', 'oci', desc.digest.replace(':', '-'));

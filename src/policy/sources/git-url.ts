@@ -169,7 +169,7 @@ export function gitCommitArgs(g: GitUrl, into: string): string[] {
 }
 
 /** The environment git runs in: no prompts, and only this source's transport (redirects included). */
-export function gitEnv(protocol: GitProtocol, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function gitEnv(protocol: GitProtocol, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, GIT_TERMINAL_PROMPT: '0', GIT_ALLOW_PROTOCOL: protocol, GIT_PROTOCOL_FROM_USER: '0' };
 }
 

@@ -13,6 +13,7 @@ import { gitCommitArgs, gitEnv, gitFetchArgs, isFullSha, parseGitUrl, pinnedGitU
 export interface GitFetchOptions {
   baseDir: string;
   cacheDir: string;
+  env: NodeJS.ProcessEnv;
 }
 
 export interface GitLimits {
@@ -106,8 +107,8 @@ export async function fetchGit(url: string, opts: GitFetchOptions, limits: GitLi
   }
   const repoDir = join(opts.cacheDir, 'sources', 'git', sha256Hex(g.repo));
   const run = (args: string[], maxBytes = SMALL_OUTPUT): Promise<Buffer> =>
-    runGit(args, { cwd: repoDir, env: gitEnv(g.protocol), maxBytes, deadlineMs: limits.deadlineMs, source: url });
-  await ensureBareRepository(repoDir, gitEnv(g.protocol), url, limits.deadlineMs);
+    runGit(args, { cwd: repoDir, env: gitEnv(g.protocol, opts.env), maxBytes, deadlineMs: limits.deadlineMs, source: url });
+  await ensureBareRepository(repoDir, gitEnv(g.protocol, opts.env), url, limits.deadlineMs);
   const commit = await fetchCommit(g, repoDir, run);
   if (!isFullSha(commit)) throw new EnvironmentError('GIT_FAILED', `policy source ${url}: git did not name a commit (${JSON.stringify(commit.slice(0, 80))})`, { value: url });
   const tree = join(trees, commit);

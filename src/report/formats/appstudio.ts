@@ -1,6 +1,6 @@
 // TEST_OUTPUT (`appstudio`, alias `hacbs`): the Konflux/Tekton test result (ec-cli.md §3.3). Pure.
 import { totals } from '../counts.ts';
-import type { Report } from '../model.ts';
+import type { Report } from '../../model/report.ts';
 
 const unixSeconds = (d: Date): string => String(Math.floor(d.getTime() / 1000));
 

@@ -4,7 +4,8 @@
 // made unique per suite (GitLab drops duplicates); classname is `vouch.<component>` so Jenkins'
 // split on the last dot gives package "vouch" and class "<component>".
 import junitReportBuilder, { type Builder } from 'junit-report-builder';
-import type { ComponentReport, Report, RuleResult } from '../model.ts';
+import type { ComponentReport, Report } from '../../model/report.ts';
+import type { RuleResult } from '../../model/results.ts';
 
 // The package is CommonJS whose module.exports is the builder; its typings describe an ES default.
 const rootBuilder = junitReportBuilder as unknown as Builder;

@@ -1,6 +1,7 @@
 // `summary` (condensed JSON) and `summary-markdown` (ec-cli.md §3.4). Pure.
 import { successCount, totals } from '../counts.ts';
-import type { Report, RuleResult } from '../model.ts';
+import type { Report } from '../../model/report.ts';
+import type { RuleResult } from '../../model/results.ts';
 
 function byCode(results: RuleResult[] | undefined): Record<string, string[]> {
   const grouped = new Map<string, string[]>();

@@ -1,8 +1,8 @@
 // ec's `text` report (ec-cli.md §3.5): header, component summary, then violations, warnings and
 // successes, wrapped at 130 columns with a 2-space indent. Pure.
-import type { RuleResult } from '../model.ts';
+import type { RuleResult } from '../../model/results.ts';
 import { successCount, totals } from '../counts.ts';
-import type { RenderContext } from '../render.ts';
+import type { RenderContext } from '../../model/output.ts';
 
 const WRAP = 130;
 const INDENT = '  ';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { resolvePolicy } from '../../../src/config/policy.ts';
+import { resolvePolicy } from '../../../src/policy/resolve-config.ts';
 import { DOCUMENT_LIMITS } from '../../../src/config/document.ts';
 import { InputError } from '../../../src/errors.ts';
 import { billionLaughsUnder } from '../../support/yaml-bombs.ts';
@@ -20,7 +20,7 @@ let dir: string;
 let server: Server;
 let base: string;
 const archives = new Map<string, Buffer>();
-const opts = (): { baseDir: string; cacheDir: string } => ({ baseDir: dir, cacheDir: join(dir, 'cache') });
+const opts = (): { baseDir: string; cacheDir: string; env: NodeJS.ProcessEnv } => ({ baseDir: dir, cacheDir: join(dir, 'cache'), env: process.env });
 const hostileRef = (): string => `git::file://${dir}/repo?ref=${encodeURIComponent(`--upload-pack=touch ${dir}/pwned;false`)}`;
 const refused = (code: string, ...fragments: string[]) => (e: unknown) => e instanceof InputError && e.code === code && e.exitCode === 2 && fragments.every((f) => e.message.includes(f));
 

@@ -5,7 +5,7 @@ import { strictSetting } from '../../../src/faces/strict.ts';
 import { jobSummary } from '../../../src/faces/github.ts';
 import { markdownText } from '../../../src/report/escape.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
-import type { Report } from '../../../src/report/model.ts';
+import type { Report } from '../../../src/model/report.ts';
 
 test('STRICT / strict: only "false" (JSON whitespace around it allowed) lets a failed policy pass', () => {
   const table: [string | undefined, boolean, boolean][] = [

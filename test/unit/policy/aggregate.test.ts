@@ -21,7 +21,7 @@ test('the aggregate module quotes every path segment', () => {
 test('the example policies: aggregate results equal rule-by-rule results, on a failing and a passing input', async () => {
   const entries = (await readdir(policies, { recursive: true })).filter((e) => e.endsWith('.rego'));
   const files = await Promise.all(entries.map(async (p) => ({ path: p, text: await readFile(join(policies, p), 'utf8') })));
-  const compiled = await compilePolicy(files, { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-agg-')) });
+  const compiled = await compilePolicy(files, { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-agg-')), env: process.env });
   assert.ok(compiled.entrypoints.includes(AGGREGATE_ENTRYPOINT));
   const data = { ...(await loadDataTree([])), ...configData(Date.parse('2026-11-23T00:00:00Z') * 1e6, opts) };
   const aggregated = await loadCompiledPolicy(compiled, data);
@@ -42,7 +42,7 @@ test('the example policies: aggregate results equal rule-by-rule results, on a f
 
 test('a rule failing at run time is named, as it is when rules are queried one by one', async () => {
   const text = 'package acme\n\nimport rego.v1\n\nx := 1 if input.a\n\nx := 2 if input.a\n\ndeny contains "boom" if x == 1\n\nwarn contains "fine" if true\n';
-  const compiled = await compilePolicy([{ path: 'acme.rego', text }], { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-agg-')) });
+  const compiled = await compilePolicy([{ path: 'acme.rego', text }], { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-agg-')), env: process.env });
   const loaded = await loadCompiledPolicy(compiled, {});
   assert.deepEqual(loaded.evaluate({ a: false }).map((o) => [o.rule, o.results.length]), [['deny', 0], ['warn', 1]]);
   assert.throws(() => loaded.evaluate({ a: true }), (e: unknown) => e instanceof InputError && e.code === 'POLICY_EVALUATION' && /^evaluating acme\.deny failed/.test(e.message));

@@ -25,7 +25,7 @@ const POLICY = 'package fuzz\n\nimport rego.v1\n\ndeny contains r if {\n\tsome r
 
 let compiled: Promise<Awaited<ReturnType<typeof compilePolicy>>> | undefined;
 const policyWith = async (data: Record<string, unknown>): Promise<LoadedPolicy> => {
-  compiled ??= mkdtemp(join(tmpdir(), 'vouch-fuzz-')).then((cacheDir) => compilePolicy([{ path: 'fuzz.rego', text: POLICY }], { cacheDir }));
+  compiled ??= mkdtemp(join(tmpdir(), 'vouch-fuzz-')).then((cacheDir) => compilePolicy([{ path: 'fuzz.rego', text: POLICY }], { cacheDir, env: process.env }));
   return loadCompiledPolicy(await compiled, data, { now: NOW });
 };
 

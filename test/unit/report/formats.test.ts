@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTestOutputError } from '../../../src/report/formats/appstudio.ts';
 import { indentWrap, shouldColor } from '../../../src/report/formats/text.ts';
-import { FORMATS, render, type Format, type RenderContext } from '../../../src/report/render.ts';
-import { parseOutputTarget } from '../../../src/report/targets.ts';
+import { render } from '../../../src/report/render.ts';
+import { FORMATS, type Format, type RenderContext } from '../../../src/model/output.ts';
+import { parseOutputTarget } from '../../../src/config/outputs.ts';
 import { createdAt, sampleReport } from './sample.ts';
 
 const golden = (name: string): string => fileURLToPath(new URL(`./golden/${name}`, import.meta.url));

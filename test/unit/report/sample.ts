@@ -1,6 +1,6 @@
 // A realistic report model for format tests: a failing multi-component snapshot with terms, list
 // terms, warnings, successes with --info metadata, an inaccessible image and an infrastructure error.
-import type { Report } from '../../../src/report/model.ts';
+import type { Report } from '../../../src/model/report.ts';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;

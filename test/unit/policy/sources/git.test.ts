@@ -23,7 +23,7 @@ let first: string;
 let second: string;
 
 const git = async (...args: string[]): Promise<string> => (await run('git', ['-C', repo, ...args], { env: gitEnv })).stdout.trim();
-const opts = (): { baseDir: string; cacheDir: string } => ({ baseDir: dir, cacheDir: join(dir, `cache-${Math.random()}`) });
+const opts = (): { baseDir: string; cacheDir: string; env: NodeJS.ProcessEnv } => ({ baseDir: dir, cacheDir: join(dir, `cache-${Math.random()}`), env: process.env });
 const absent = async (path: string): Promise<boolean> => access(path).then(() => false, () => true);
 
 before(async () => {
@@ -100,7 +100,7 @@ test('git itself refuses every transport but the source\'s own (GIT_ALLOW_PROTOC
   const bare = join(dir, 'bare-allow');
   await run('git', ['init', '-q', '--bare', bare]);
   const fetch = (protocol: 'https' | 'file'): Promise<Buffer> =>
-    runGit(['fetch', '--quiet', '--', `file://${repo}`, 'HEAD'], { cwd: bare, env: sourceGitEnv(protocol), maxBytes: 1 << 20, deadlineMs: 60_000, source: 'S' });
+    runGit(['fetch', '--quiet', '--', `file://${repo}`, 'HEAD'], { cwd: bare, env: sourceGitEnv(protocol, process.env), maxBytes: 1 << 20, deadlineMs: 60_000, source: 'S' });
   await assert.rejects(fetch('https'), (e: unknown) => e instanceof EnvironmentError && e.code === 'GIT_FAILED' && /transport 'file' not allowed/.test(e.message));
   await fetch('file');
 });

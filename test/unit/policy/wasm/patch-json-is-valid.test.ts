@@ -61,7 +61,7 @@ deny contains "false is valid JSON" if json.is_valid("false")
 
 deny contains sprintf("%v", [[1, {"k": "v"}]]) if input.go
 `;
-  const compiled = await compilePolicy([{ path: 'main.rego', text: rego }], { opaPath: toolPath('opa'), cacheDir: await mkdtemp(join(tmpdir(), 'vouch-isvalid-')) });
+  const compiled = await compilePolicy([{ path: 'main.rego', text: rego }], { opaPath: toolPath('opa'), cacheDir: await mkdtemp(join(tmpdir(), 'vouch-isvalid-')), env: process.env });
   const policy = await loadCompiledPolicy(compiled, {});
   for (let i = 0; i < 3; i++) {
     const msgs = policy.evaluate({ go: true }).flatMap((o) => o.results.map((r) => r.msg)).sort();

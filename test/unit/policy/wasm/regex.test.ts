@@ -41,7 +41,7 @@ test('catastrophic patterns from policy data: the compiled policy answers as opa
   await writeFile(join(dir, 'regexes.rego'), POLICY);
   await writeFile(join(dir, 'data.json'), JSON.stringify({ patterns: PATTERNS }));
   await writeFile(join(dir, 'input.json'), JSON.stringify(INPUT));
-  const compiled = await compilePolicy([{ path: 'regexes.rego', text: POLICY }], { cacheDir: join(dir, 'cache') });
+  const compiled = await compilePolicy([{ path: 'regexes.rego', text: POLICY }], { cacheDir: join(dir, 'cache'), env: process.env });
   await writeFile(join(dir, 'policy.wasm'), compiled.wasm);
   const script = `
     import { readFileSync } from 'node:fs';
@@ -62,7 +62,7 @@ test('catastrophic patterns from policy data: the compiled policy answers as opa
 
 test('a pattern vouch cannot run with Go\'s results stops the evaluation with a typed error naming it', async () => {
   const text = 'package r\n\nimport rego.v1\n\ndeny contains "no" if {\n\tregex.replace("aa", data.p, "x") == "aa"\n}\n';
-  const compiled = await compilePolicy([{ path: 'r.rego', text }], { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-regex-')) });
+  const compiled = await compilePolicy([{ path: 'r.rego', text }], { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-regex-')), env: process.env });
   const loaded = await loadCompiledPolicy(compiled, { p: '(a*)*' });
   assert.throws(
     () => loaded.evaluate({}),

@@ -15,7 +15,7 @@ import { startEvaluationPool } from '../../../../src/policy/wasm/workers.ts';
 
 const policies = fileURLToPath(new URL('../../../../examples/policies', import.meta.url));
 const opts = { certificate_identity: '', certificate_identity_regexp: '', certificate_oidc_issuer: '', certificate_oidc_issuer_regexp: '', ignore_rekor: true, public_key: '', rekor_url: '' };
-const compile = async (files: RegoFile[]): Promise<Awaited<ReturnType<typeof compilePolicy>>> => compilePolicy(files, { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-pool-')) });
+const compile = async (files: RegoFile[]): Promise<Awaited<ReturnType<typeof compilePolicy>>> => compilePolicy(files, { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-pool-')), env: process.env });
 const module = (name: string, text: string): RegoFile[] => [{ path: `${name}.rego`, text: `package ${name}\n\nimport rego.v1\n\n${text}\n` }];
 
 test('two workers give exactly what an instance in this thread gives, for many inputs at once', async () => {

@@ -14,7 +14,7 @@
 // JSON outputs stay parseable instead: `##[` can only occur inside a JSON string there, where
 // `\u0023#[` means the same; no JSON line starts with `::`.
 import { randomBytes } from 'node:crypto';
-import type { Format } from '../report/render.ts';
+import type { Format } from '../model/output.ts';
 
 export interface TextWriter {
   write(text: string): unknown;
@@ -76,5 +76,20 @@ export function runnerSafeWriter(target: TextWriter): TextWriter {
       tail = '';
       return target.write(lead + block(text));
     },
+  };
+}
+
+/**
+ * Streams of a run under the GitHub runner (a `run:` step, or the Action): what vouch prints on
+ * stdout and stderr is kept out of the command parser.
+ */
+export function runnerSafeIO<T extends { stdout: { write(text: string): unknown; isTTY?: boolean }; stderr: TextWriter }>(
+  io: T,
+): T & { stdout: { guard: typeof runnerSafeOutput } } {
+  const { stdout } = io;
+  return {
+    ...io,
+    stdout: { write: (text: string) => stdout.write(text), guard: runnerSafeOutput, ...(stdout.isTTY !== undefined ? { isTTY: stdout.isTTY } : {}) },
+    stderr: runnerSafeWriter(io.stderr),
   };
 }

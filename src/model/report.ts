@@ -1,37 +1,9 @@
-// The report model: ec's JSON report (ec-cli.md §3.1), field names and order kept so existing
-// consumers of ec reports keep working. Every output format is rendered from this one model.
-import type { PolicySpec } from '../config/policy-spec.ts';
-
-/** Rule result metadata. Keys are emitted alphabetically (ec's Go map order). */
-export interface ResultMetadata {
-  code?: string;
-  collections?: string[];
-  depends_on?: string[];
-  description?: string;
-  effective_on?: string;
-  severity?: string;
-  solution?: string;
-  term?: string | string[];
-  title?: string;
-  [key: string]: unknown;
-}
-
-export interface RuleResult {
-  msg: string;
-  metadata?: ResultMetadata;
-  outputs?: string[];
-}
-
-/** One verified signature (image signature or one DSSE signature of an attestation). */
-export interface EntitySignature {
-  /** "" for key-based signing; hex SubjectKeyId of the leaf for keyless. */
-  keyid: string;
-  /** base64 signature. */
-  sig: string;
-  certificate?: string;
-  chain?: string[];
-  metadata?: Record<string, string>;
-}
+// The report model: ec's JSON report, field names and order kept so existing consumers of ec
+// reports keep working. Every output format is rendered from this one model. Shared by every layer.
+import type { PolicySpec } from './policy-spec.ts';
+import type { RuleResult } from './results.ts';
+import type { EntitySignature } from './signature.ts';
+import type { SnapshotComponentSource } from './snapshot.ts';
 
 export interface AttestationSummary {
   /** Always the v0.1 statement type string, as ec reports it. */
@@ -39,17 +11,6 @@ export interface AttestationSummary {
   predicateType: string;
   predicateBuildType?: string;
   signatures: EntitySignature[];
-}
-
-export interface SnapshotComponentSource {
-  git?: {
-    url?: string;
-    revision?: string;
-    context?: string;
-    dockerfileUrl?: string;
-    devfileUrl?: string;
-  };
-  [key: string]: unknown;
 }
 
 /** Why a component could not be judged on policy: kept apart from policy failures (JUnit `error`). */

@@ -1,4 +1,4 @@
-// The EnterpriseContractPolicy spec (ec-cli.md §2.1), field order as ec's Go structs.
+// The EnterpriseContractPolicy spec, field order as ec's Go structs (conforma/crds api/v1alpha1 enterprisecontractpolicy_types.go). Shared by every layer.
 
 export interface VolatileCriterion {
   value: string;

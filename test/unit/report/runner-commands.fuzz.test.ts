@@ -3,7 +3,7 @@
 // on arbitrary text, on sequences of writes, and on JSON outputs (which must stay the same JSON).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runnerSafeOutput, runnerSafeWriter, withoutRunnerCommands } from '../../../src/faces/runner-commands.ts';
+import { runnerSafeOutput, runnerSafeWriter, withoutRunnerCommands } from '../../../src/report/runner-commands.ts';
 import { runnerCommands } from '../../support/runner-commands.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
 

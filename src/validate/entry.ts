@@ -1,0 +1,43 @@
+// The one validation entry every face shares: `validate image` flags → a run → every requested
+// report. The faces differ only in where their flags come from and what they do with the result.
+import { buildRunConfig, type ValidateInvocation } from '../config/run-config.ts';
+import { resolvePolicy } from '../policy/resolve-config.ts';
+import { shouldColor } from '../report/formats/text.ts';
+import { writeOutputs, type StdoutSink } from '../report/targets.ts';
+import { loadTrustedRoot } from '../sigstore/trust-root.ts';
+import { runValidateImage } from './run.ts';
+import type { ValidationResult } from './types.ts';
+
+/** Where reports printed to stdout go (a face's `guard` keeps them safe for whoever reads stdout). */
+export interface ReportIO {
+  stdout: StdoutSink & { isTTY?: boolean };
+}
+
+/** Parses `validate image` flags into a RunConfig, `--policy` resolved by the policy layer. */
+export function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<ValidateInvocation> {
+  return buildRunConfig(argv, env, cwd, resolvePolicy);
+}
+
+/** Runs a validation and writes every requested output. Returns the result for faces to summarise. */
+export async function validateAndReport(inv: ValidateInvocation, io: ReportIO, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<ValidationResult> {
+  // A trust root that cannot be loaded (a missing or garbled --trusted-root, --tuf-root,
+  // SIGSTORE_* file, an unreachable --tuf-mirror) is a configuration error named now, before any
+  // image, not a failed signature on every image.
+  const { config } = inv;
+  await loadTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env });
+  const result = await runValidateImage(config, { log, env });
+  await writeOutputs(
+    {
+      report: result.report,
+      policyInputs: result.policyInputs,
+      createdAt: new Date(),
+      color: shouldColor(env, io.stdout.isTTY === true, inv.extras.color),
+      showSuccesses: config.showSuccesses,
+      showWarnings: config.showWarnings,
+      showPolicyDocsLink: false,
+    },
+    config.outputs,
+    io.stdout,
+  );
+  return result;
+}
