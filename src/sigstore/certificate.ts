@@ -1,5 +1,6 @@
 // What a signing certificate says: every SAN (email, URI, DNS, IP, Fulcio otherName), the Fulcio
 // extensions, and ec's metadata map with ec's names (ec-cli.md §3.1). Pure.
+import { goDistinguishedName } from './distinguished-name.ts';
 import { ASN1Obj, type X509Certificate } from '@sigstore/core';
 import type { EntitySignature } from '../model/signature.ts';
 import type { SigningCertificate } from './signing-material.ts';
@@ -112,15 +113,6 @@ function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** RFC 2253-ish DN (`CN=sigstore-intermediate,O=sigstore.dev`), most specific first, as Go prints. */
-function distinguishedName(text: string | undefined): string {
-  return (text ?? '')
-    .split('\n')
-    .filter((l) => l !== '')
-    .reverse()
-    .join(',');
-}
-
 /** ec's certificate metadata map (keys sorted when serialised; empty values omitted). */
 export function certificateMetadata(signer: SigningCertificate): Record<string, string> {
   const { node, x509: cert } = signer;
@@ -133,9 +125,9 @@ export function certificateMetadata(signer: SigningCertificate): Record<string, 
     sans.ips.length ? `IP Addresses:${sans.ips.join(', ')}` : '',
   ].filter((p) => p !== '');
   const meta: Record<string, string> = {
-    Subject: distinguishedName(node.subject),
+    Subject: goDistinguishedName(cert.subject),
     'Subject Alternative Name': sanParts.join('; '),
-    Issuer: distinguishedName(node.issuer),
+    Issuer: goDistinguishedName(cert.issuer),
     'Serial Number': node.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''),
     'Not Before': rfc3339(cert.notBefore),
     'Not After': rfc3339(cert.notAfter),
