@@ -35,6 +35,28 @@ export function isLoopbackUrl(url: string): boolean {
 }
 
 /** A source URL must be one clean line: no surrounding blanks, no control characters. */
+/** `scheme://userinfo@`: the userinfo of a URL, after an optional forced `kind::`. */
+const USERINFO = /^(?:[A-Za-z0-9]+::)?\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)@/;
+
+/**
+ * Refuses a source URL that carries credentials (`https://user:token@…`, `https://token@…`, an ssh
+ * password): source URLs are printed in reports, logs and messages, so a secret must reach git
+ * another way (a credential helper, ~/.git-credentials, an ssh key). An ssh user name alone is no
+ * secret. The message shows the URL with its userinfo masked.
+ */
+export function assertNoCredentials(url: string): void {
+  const userinfo = USERINFO.exec(url)?.[1];
+  if (userinfo === undefined) return;
+  const ssh = /^(?:[A-Za-z0-9]+::)?\s*(?:git\+)?ssh:\/\//i.test(url);
+  if (ssh && !userinfo.includes(':')) return;
+  const masked = url.replace(USERINFO, (m, info: string) => m.replace(`${info}@`, '***@'));
+  throw new InputError(
+    'SOURCE_URL_CREDENTIALS',
+    `policy source ${masked}: a source URL must not carry credentials (they would be printed in reports and logs); give them to git through a credential helper or ~/.git-credentials, or use an ssh key`,
+    { value: masked },
+  );
+}
+
 export function assertCleanSourceUrl(url: string): void {
   if (url === '' || url.trim() !== url || CONTROL.test(url)) {
     throw new InputError('SOURCE_URL_INVALID', `policy source ${JSON.stringify(url)}: a source URL must not be empty, carry surrounding blanks or control characters`, {
@@ -64,6 +86,7 @@ export function httpSourceUrl(url: string, source: string = url, redirectedFrom?
 
 /** `existsLocally`: the value names an existing local path (go-gather's file detector wins). */
 export function classifySource(url: string, existsLocally: boolean): SourceKind {
+  assertNoCredentials(url);
   assertCleanSourceUrl(url);
   const forced = FORCED.exec(url);
   if (forced) {

@@ -55,3 +55,24 @@ test('every https hop is checked: http only to loopback, nothing but http(s)', (
   assert.throws(() => httpSourceUrl('file:///etc/passwd'), refused('SOURCE_URL_INVALID'));
   assert.throws(() => httpSourceUrl('not a url'), refused('SOURCE_URL_INVALID'));
 });
+
+test('a source URL carrying credentials is refused, and the message never shows them', () => {
+  const SECRET = 'ghp_s3cr3tT0k3n';
+  for (const url of [
+    `git::https://x-access-token:${SECRET}@github.com/org/policy.git//release?ref=main`,
+    `https://${SECRET}@github.com/org/policy`,
+    `https://user:${SECRET}@policies.example.com/p.tar.gz`,
+    `GIT::HTTPS://${SECRET}@host.example/r.git`,
+    `git::ssh://git:${SECRET}@host.example/r.git`,
+    `https://user:${SECRET}@policies.example.com/p.tar.gz `,
+  ]) {
+    assert.throws(
+      () => classifySource(url, false),
+      (e: unknown) => e instanceof InputError && e.code === 'SOURCE_URL_CREDENTIALS' && !e.message.includes(SECRET) && !JSON.stringify(e.value).includes(SECRET) && e.message.includes('***@'),
+      url,
+    );
+  }
+  // An ssh user name is no secret.
+  assert.equal(classifySource('git::ssh://git@host.example/r.git', false), 'git');
+  assert.equal(classifySource('git@github.com:org/policy.git', false), 'git');
+});
