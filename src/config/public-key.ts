@@ -7,12 +7,21 @@ import { pemBlocks } from '../util/pem.ts';
 
 const KMS_SCHEMES = /^(k8s|awskms|gcpkms|azurekms|hashivault|pkcs11|env):/;
 
-/** Returns the PEM text of the key; validates it is a supported public key. */
-export async function resolvePublicKey(value: string, baseDir: string, origin = '--public-key'): Promise<string> {
+/**
+ * Returns the PEM text of the key; validates it is a supported public key. `downloadedFrom`: the key
+ * comes from a policy configuration fetched from there, which may not choose a local file to read.
+ */
+export async function resolvePublicKey(value: string, baseDir: string, origin = '--public-key', downloadedFrom?: string): Promise<string> {
   let pem: string;
   let where = origin;
   if (value.includes('-----BEGIN')) {
     pem = value;
+  } else if (downloadedFrom !== undefined) {
+    throw new InputError(
+      'REMOTE_POLICY_LOCAL_KEY',
+      `${origin} in the policy configuration from ${downloadedFrom}: a configuration fetched from a remote source must give its public key as PEM text, not a file to read on this machine`,
+      { value: downloadedFrom },
+    );
   } else if (KMS_SCHEMES.test(value)) {
     throw new InputError(
       'UNSUPPORTED_KEY_REFERENCE',

@@ -202,7 +202,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
 
   // Policy, then CLI overrides (ec-cli.md §2.5).
   const policyValue = getString(flags, 'policy');
-  const { spec: resolvedSpec } = await resolvePolicy(policyValue, { baseDir: cwd, cacheDir, env });
+  const { spec: resolvedSpec, pinnedFrom: policyFrom } = await resolvePolicy(policyValue, { baseDir: cwd, cacheDir, env });
   const spec: PolicySpec = structuredClone(resolvedSpec);
   const publicKeyFlag = getString(flags, 'public-key');
   const identityFlags: IdentityConfig = {};
@@ -225,7 +225,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
   let publicKey: string | undefined;
   let identity: IdentityConfig | undefined;
   if (spec.publicKey) {
-    publicKey = await resolvePublicKey(spec.publicKey, cwd, publicKeyFlag !== '' ? '--public-key' : 'policy publicKey');
+    publicKey = await resolvePublicKey(spec.publicKey, cwd, publicKeyFlag !== '' ? '--public-key' : 'policy publicKey', publicKeyFlag === '' ? policyFrom : undefined);
   } else {
     identity = keylessFlags ? identityFlags : (spec.identity ?? {});
     if (!identity.issuer && !identity.issuerRegExp) {

@@ -93,6 +93,21 @@ test('a remote policy configuration (loopback http, and a git repository) naming
   await assertRefused(await validate(`git::file://${join(dir, 'cfg-repo')}`), 'policy.yaml: sources[0].data', hostile);
 });
 
+test('a remote policy configuration naming a local file as its public key: exit 2, the file is never read', async () => {
+  const cfg = join(dir, 'cfg-key');
+  await mkdir(cfg, { recursive: true });
+  // /proc/self/environ would hand the key parser this process's secrets; any local path is refused.
+  await writeFile(join(cfg, 'policy.yaml'), 'publicKey: /proc/self/environ\nsources: []\n');
+  await run('tar', ['-C', cfg, '-czf', join(dir, 'cfg-key.tar.gz'), 'policy.yaml']);
+  served.set('/cfg-key.tar.gz', await readFile(join(dir, 'cfg-key.tar.gz')));
+  const r = await vouch(['validate', 'image', ...IMAGE, '--ignore-rekor', '--policy', `${base}/cfg-key.tar.gz`], env, dir);
+  await assertRefused(r, 'policy publicKey in the policy configuration from', 'must give its public key as PEM text');
+  // The same file named on the command line is the user's choice, and is read (and refused as no key).
+  const local = await vouch(['validate', 'image', ...IMAGE, '--ignore-rekor', '--public-key', join(cfg, 'policy.yaml')], env, dir);
+  assert.equal(local.code, 2, local.stderr);
+  assert.match(local.stderr, /not a PEM public key/);
+});
+
 test('vouch policy build: a hostile source URL, or a config naming one', async () => {
   const out = join(dir, 'bundle.tar.gz');
   await assertRefused(await vouch(['policy', 'build', '--policy', hostile, '--output', out], env, dir), hostile);
