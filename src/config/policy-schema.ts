@@ -1,5 +1,6 @@
 // The EnterpriseContractPolicy spec schema (ec-cli.md §2.1): unknown fields are rejected and every
 // error names the JSON path, so a typo in `include` can never silently pass. Pure.
+import { isRecord } from '../util/json-shapes.ts';
 
 type Shape =
   | { type: 'string'; pattern?: RegExp; minLength?: number }
@@ -60,10 +61,6 @@ export const POLICY_SPEC_SHAPE: Shape = {
     },
   },
 };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Edit distance, for "did you mean" on unknown fields. */
 function distance(a: string, b: string): number {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { parseYamlDocument, readTextFile } from './document.ts';
 import type { Snapshot, SnapshotComponent } from '../model/snapshot.ts';
+import { isRecord } from '../util/json-shapes.ts';
 
 export interface SnapshotSource {
   snapshot: Snapshot;
@@ -10,10 +11,6 @@ export interface SnapshotSource {
   file?: string;
   /** The raw text, kept so faces can point annotations at a component's line. */
   text: string;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Reads `--images`: a file path, or the inline JSON/YAML text itself. */
