@@ -42,7 +42,7 @@ test('any snapshot text parses to components with images, or is refused with a t
         assert.ok(err instanceof InputError, `untyped error for ${JSON.stringify(t).slice(0, 200)}: ${String(err)}`);
         assert.ok(err.message.startsWith('c.yaml'), err.message);
       }
-      assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms for ${JSON.stringify(t).slice(0, 200)}`);
+      assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms for ${JSON.stringify(t).slice(0, 200)}`);
     }),
   );
 });

@@ -24,6 +24,6 @@ test('linear time whatever an attacker writes', () => {
   for (const text of [`-----BEGIN CERTIFICATE-----\n${'A'.repeat(2_000_000)}`, '-----BEGIN CERTIFICATE-----\n-'.repeat(100_000), `${'-----BEGIN X-----\nAA==\n-----END X-----\n'.repeat(50_000)}junk`]) {
     const start = performance.now();
     assert.throws(() => pemBlocks(text), PemError);
-    assert.ok(performance.now() - start < 3000, `${text.length} bytes took ${Math.round(performance.now() - start)} ms`);
+    assert.ok(performance.now() - start < 15_000, `${text.length} bytes took ${Math.round(performance.now() - start)} ms`);
   }
 });
