@@ -1,4 +1,5 @@
-// --effective-time: `now`, `attestation`, RFC 3339, or YYYY-MM-DD (ec-cli.md §1.1, §4.7). Times are
+// --effective-time: `now`, `attestation`, RFC 3339, or YYYY-MM-DD, as ec's parseEffectiveTime
+// (conforma/cli a18338416237 internal/policy/policy.go). Times are
 // read as Go's time.Parse(time.RFC3339, …) reads them (golang/go src/time/format_rfc3339.go,
 // parseRFC3339, commit 1e0d73188ffd96a06da0aa54707681ded46acaff): uppercase `T` and `Z`, every
 // calendar field range-checked (2026-02-30 is an error, never 2026-03-02), seconds 00–59.

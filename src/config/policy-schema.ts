@@ -1,4 +1,5 @@
-// The EnterpriseContractPolicy spec schema (ec-cli.md §2.1): unknown fields are rejected and every
+// The EnterpriseContractPolicy spec schema (conforma/crds 6f685d079f19
+// api/v1alpha1/policy_spec.json): unknown fields are rejected and every
 // error names the JSON path, so a typo in `include` can never silently pass. Pure.
 import { isRecord } from '../util/json-shapes.ts';
 

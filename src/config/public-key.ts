@@ -1,4 +1,5 @@
-// --public-key / policy `publicKey`: inline PEM or a PEM file (ec-cli.md §1.1).
+// --public-key / policy `publicKey`: inline PEM or a PEM file (conforma/cli a18338416237
+// internal/policy/policy.go).
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';

@@ -200,7 +200,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     throw new InputError('NO_IMAGES', `${snapshotFile ?? '--images'}: the snapshot lists no components`, { value: snapshotFile });
   }
 
-  // Policy, then CLI overrides (ec-cli.md §2.5).
+  // Policy, then CLI overrides (conforma/cli a18338416237 internal/policy/policy.go NewPolicy).
   const policyValue = getString(flags, 'policy');
   const { spec: resolvedSpec, pinnedFrom: policyFrom } = await resolvePolicy(policyValue, { baseDir: cwd, cacheDir, env });
   const spec: PolicySpec = structuredClone(resolvedSpec);

@@ -1,4 +1,5 @@
-// The application snapshot (`--images`, `--image`): parsed, validated and merged as ec does (ec-cli.md §1.2).
+// The application snapshot (`--images`, `--image`): parsed, validated and merged as ec does
+// (conforma/cli a18338416237 internal/applicationsnapshot/input.go).
 import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { parseYamlDocument, readTextFile } from './document.ts';

@@ -1,7 +1,8 @@
 // The Tekton `STRICT` param and the Action's `strict` input: the step fails on a failed policy
 // unless the value says false. ec's task decides in its `assert` step with
 // `jq --argjson strict "$(params.STRICT)" -e '.result == "SUCCESS" or .result == "WARNING" or ($strict | not)'`
-// (ec-cli.md §5.1): `false` (JSON, so lowercase, surrounding JSON whitespace allowed) lets a failure
+// (conforma/cli a18338416237 tasks/verify-enterprise-contract/0.1/verify-enterprise-contract.yaml):
+// `false` (JSON, so lowercase, surrounding JSON whitespace allowed) lets a failure
 // through; `true`, `1` and `0` (JSON numbers are truthy) fail it; `TRUE`, `yes` and `""` are not
 // JSON and break the step. vouch reads the same table, fails closed on everything but `false`, and
 // says so when the value is neither `true` nor `false`. (`null`, lenient in ec, is strict here.)

@@ -1,5 +1,6 @@
-// The data tree Rego sees (ec-cli.md §2.6): data files merged by top-level key, rule data, and
-// `data.config`.
+// The data tree Rego sees, as ec builds it: data files merged by top-level key, rule data, and
+// `data.config` (conforma/cli a18338416237 internal/evaluator/conftest_evaluator.go,
+// internal/policy/source/source.go).
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import yaml from 'js-yaml';

@@ -4,7 +4,10 @@ import type { PolicySpec } from '../model/policy-spec.ts';
 import type { RuleResult } from '../model/results.ts';
 import type { PolicyInput } from '../model/policy-input.ts';
 
-/** Rule metadata read from `# METADATA` annotations of the original .rego files (ec-cli.md §4.3). */
+/**
+ * Rule metadata read from `# METADATA` annotations of the original .rego files (conforma/cli
+ * a18338416237 internal/opa/rule/rule.go).
+ */
 export interface RuleInfo {
   /** `<package path without data.>.<short_name>`, or `<pkg>.<rule name>` for unannotated rules. */
   code: string;
@@ -73,7 +76,7 @@ export interface PolicyEvaluator {
   close(): Promise<void>;
 }
 
-/** `data.config.default_sigstore_opts` (ec-cli.md §2.6). */
+/** `data.config.default_sigstore_opts` (conforma/cli a18338416237 internal/evaluator/conftest_evaluator.go). */
 export interface SigstoreOpts {
   certificate_identity: string;
   certificate_identity_regexp: string;

@@ -1,4 +1,5 @@
-// Totals shared by TEST_OUTPUT, text, summaries and job summaries (ec-cli.md §3.3). Pure.
+// Totals shared by TEST_OUTPUT, text, summaries and job summaries
+// (conforma/cli a18338416237 internal/applicationsnapshot/report.go). Pure.
 import type { ComponentReport, Report } from '../model/report.ts';
 
 export type TestResult = 'SUCCESS' | 'FAILURE' | 'WARNING' | 'SKIPPED' | 'ERROR';

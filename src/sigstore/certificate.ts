@@ -1,5 +1,6 @@
 // What a signing certificate says: every SAN (email, URI, DNS, IP, Fulcio otherName), the Fulcio
-// extensions, and ec's metadata map with ec's names (ec-cli.md §3.1). Pure.
+// extensions, and ec's metadata map with ec's names
+// (conforma/cli a18338416237 internal/signature/certificate.go). Pure.
 import { goDistinguishedName } from './distinguished-name.ts';
 import { ASN1Obj, type X509Certificate } from '@sigstore/core';
 import type { EntitySignature } from '../model/signature.ts';

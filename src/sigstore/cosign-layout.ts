@@ -1,5 +1,5 @@
-// How cosign stores signatures and attestations next to an image (sigstore.md §1): legacy tags and
-// the annotations on each layer.
+// How cosign stores signatures and attestations next to an image (sigstore/cosign d6d86c224e58
+// pkg/oci/remote/options.go, pkg/oci/static/signature.go): legacy tags and the annotations on each layer.
 import type { Descriptor, ImageReference, ImageSource } from '../oci/types.ts';
 
 export const Annotation = {

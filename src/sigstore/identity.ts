@@ -1,7 +1,9 @@
 // Keyless identity matching, done here rather than by @sigstore/verify's policy (whose SAN string is
-// an unanchored regexp over one SAN only, sigstore.md §5.4): exact flags are exact string
-// comparisons; -regexp flags are regular expressions used as given, unanchored, like cosign (RE2's
-// MatchString) — write ^…$ to anchor. Identities are matched against EVERY SAN. Pure.
+// an unanchored regexp over one SAN only: sigstore/sigstore-js 769a53d87132
+// packages/verify/src/policy.ts): exact flags are exact string comparisons; -regexp flags are
+// regular expressions used as given, unanchored, like cosign (RE2's MatchString in
+// CheckCertificatePolicy, sigstore/cosign d6d86c224e58 pkg/cosign/verify.go) — write ^…$ to
+// anchor. Identities are matched against EVERY SAN. Pure.
 import type { X509Certificate } from '@sigstore/core';
 import { InputError } from '../errors.ts';
 import { Re2SyntaxError, Re2UnsupportedError, compileRe2, type Re2 } from '../util/re2.ts';

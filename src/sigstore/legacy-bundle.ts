@@ -1,5 +1,6 @@
 // Legacy cosign layers (`.sig` simple signing, `.att` DSSE) expressed as v0.1 Sigstore bundles, so
-// @sigstore/verify does every cryptographic check (sigstore.md §5.6). Pure.
+// @sigstore/verify does every cryptographic check with the mapping of
+// sigstore/sigstore-go 4594ab4c779d examples/oci-image-verification/main.go. Pure.
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { InputError, errorMessage } from '../errors.ts';
 import { parseStrictJson } from '../util/strict-json.ts';

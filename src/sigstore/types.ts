@@ -5,7 +5,10 @@ import type { InTotoStatement } from '../model/statement.ts';
 import type { EntitySignature } from '../model/signature.ts';
 import type { ImageReference, ImageSource } from '../oci/types.ts';
 
-/** How signatures must be verified (ec-cli.md §2.5, sigstore.md §1.7). */
+/**
+ * How signatures must be verified (conforma/cli a18338416237 internal/policy/policy.go;
+ * sigstore/cosign d6d86c224e58 pkg/cosign/verify.go CheckOpts).
+ */
 export type VerificationMode =
   | {
       kind: 'key';

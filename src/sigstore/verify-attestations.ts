@@ -49,7 +49,8 @@ export async function verifyImageAttestations(ctx: VerifyContext): Promise<Attes
       verify: async () => {
         const signature = await verifyBundleSigner(ctx, b);
         assertSubjectNamesDigest(b.statement, ctx.digest);
-        // ec reads no predicateBuildType for bundle attestations (ec-cli.md §3.1).
+        // ec reads no predicateBuildType for bundle attestations (conforma/cli a18338416237
+        // internal/attestation/attestation.go ProvenanceFromBundlePayload).
         return { statement: b.statement, signatures: [signature] };
       },
     })),

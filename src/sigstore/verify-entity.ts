@@ -1,5 +1,5 @@
 // One signed entity (a legacy layer turned into a bundle) through @sigstore/verify, with the
-// thresholds each mode needs (sigstore.md §5.7).
+// thresholds each mode needs (sigstore/sigstore-js 769a53d87132 packages/verify/src/verifier.ts).
 import { RFC3161Timestamp, crypto as sigCrypto } from '@sigstore/core';
 import type { Bundle } from '@sigstore/bundle';
 import { PolicyError, VerificationError, Verifier, toSignedEntity, type Signer, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
@@ -102,7 +102,9 @@ function spki(key: KeyObject): Buffer {
 }
 
 /**
- * The hash cosign signs with, where @sigstore/verify would pick another (sigstore.md §5.5):
+ * The hash cosign signs with (sigstore/cosign d6d86c224e58 pkg/cosign/keys.go LoadPrivateKey),
+ * where @sigstore/verify would pick another (sigstore/sigstore-js 769a53d87132
+ * packages/verify/src/bundle/):
  * P-384/P-521 keys sign with SHA-384/SHA-512 (sigstore-js uses SHA-256); Ed25519 goes through
  * @sigstore/core without a hash (sigstore-js passes one for message signatures, which Ed25519 refuses).
  * `undefined` when @sigstore/verify's own choice is right.

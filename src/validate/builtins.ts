@@ -1,5 +1,6 @@
 // ec's builtin checks: codes, titles, descriptions and messages exactly as ec reports them
-// (ec-cli.md §4.1). Pure constructors; the pipeline decides when each applies.
+// (conforma/cli a18338416237 internal/output/output.go). Pure constructors; the pipeline decides
+// when each applies.
 import type { RuleResult } from '../model/results.ts';
 
 interface BuiltinInfo {

@@ -1,6 +1,6 @@
-// One component through ec's pipeline (ec-cli.md §4.1): pin the reference to a digest, verify
-// image signatures, verify attestations (a failure stops here), check attestation syntax, build the
-// policy input and evaluate the policy.
+// One component through ec's pipeline (conforma/cli a18338416237 internal/image/validate.go
+// ValidateImage): pin the reference to a digest, verify image signatures, verify attestations (a
+// failure stops here), check attestation syntax, build the policy input and evaluate the policy.
 import type { EffectiveTimeSetting } from '../config/types.ts';
 import { EnvironmentError, InputError, VouchError, errorMessage } from '../errors.ts';
 import { RegistryError } from '../oci/errors.ts';

@@ -1,4 +1,5 @@
-// Snapshot → the components to validate (ec-cli.md §1.2 rule 3): references parsed, and each image
+// Snapshot → the components to validate (as ec's expandImageIndex,
+// conforma/cli a18338416237 internal/applicationsnapshot/input.go): references parsed, and each image
 // index expanded into itself plus one component per platform manifest.
 import { InputError, errorMessage } from '../errors.ts';
 import { parseReference, repositoryName } from '../oci/reference.ts';

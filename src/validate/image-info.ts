@@ -1,6 +1,7 @@
 // What the policy input says about the image itself: its config, and its parent (base) image's
-// config from the base-image annotations (ec-cli.md §4.4). Failures here are not verdicts: ec only
-// logs them, so the input simply lacks the field.
+// config from the base-image annotations (conforma/cli a18338416237
+// internal/fetchers/oci/config/config.go). Failures here are not verdicts: ec only logs them, so
+// the input simply lacks the field.
 import { parseReference, pinnedReference } from '../oci/reference.ts';
 import { isIndex, type ImageReference, type ImageSource } from '../oci/types.ts';
 import type { InputImage } from '../model/policy-input.ts';

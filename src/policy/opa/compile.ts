@@ -79,7 +79,10 @@ function restrictedCapabilities(opa: string): Promise<string> {
   return c;
 }
 
-/** Entrypoints and rule-shape checks from the original modules (ec-cli.md §4.2). */
+/**
+ * Entrypoints and rule-shape checks from the original modules (conforma/cli a18338416237
+ * internal/opa/inspect.go checkRules).
+ */
 export function entrypointsOf(files: RegoFile[]): string[] {
   const entries = new Set<string>();
   for (const f of files) {

@@ -1,6 +1,7 @@
 // Rule metadata from the `# METADATA` blocks of the ORIGINAL .rego files (the compiled bundle loses
 // them): package, rule heads, title, description, custom.short_name, collections, effective_on,
-// depends_on, solution (ec-cli.md §4.3). YAML timestamps stay strings. Pure.
+// depends_on, solution (conforma/cli a18338416237
+// internal/opa/rule/rule.go). YAML timestamps stay strings. Pure.
 import yaml from 'js-yaml';
 import { InputError } from '../../errors.ts';
 import type { RuleInfo } from '../types.ts';

@@ -1,5 +1,5 @@
 // Include/exclude matching and scoring, and which policy configuration applies to an image
-// (ec-cli.md §2.2, §4.6). Pure.
+// (conforma/cli a18338416237 internal/evaluator/criteria.go, filters.go). Pure.
 import type { PolicySource, PolicySpec, VolatileCriterion } from '../../model/policy-spec.ts';
 import type { EvaluationContext } from '../types.ts';
 

@@ -1,4 +1,5 @@
-// Result ordering and metadata stripping as ec does them (ec-cli.md §3.2, §4.5 step 9). Pure.
+// Result ordering and metadata stripping as ec does them
+// (conforma/cli a18338416237 internal/output/output.go sortResults, keepSomeMetadata). Pure.
 import type { RuleResult } from '../../model/results.ts';
 
 function firstTerm(r: RuleResult): string {

@@ -1,4 +1,5 @@
-// One source's raw rule outcomes → ec's violations, warnings and successes (ec-cli.md §4.5). Pure.
+// One source's raw rule outcomes → ec's violations, warnings and successes
+// (conforma/cli a18338416237 internal/evaluator/conftest_evaluator.go Evaluate). Pure.
 import type { PolicySource, PolicySpec } from '../../model/policy-spec.ts';
 import { VouchError, ExitCode } from '../../errors.ts';
 import type { ResultMetadata, RuleResult } from '../../model/results.ts';

@@ -1,7 +1,8 @@
-// Policy source URLs, classified in go-gather's order (ec-cli.md §2.3). Pure. Schemes are compared
-// case-insensitively and a URL with surrounding blanks or control characters is refused: the WHATWG
-// URL parser (which fetch and git's curl apply) ignores them, so ` HTTP://host` would otherwise pass
-// an `http://` prefix check and still be fetched over plain http.
+// Policy source URLs, classified in go-gather's order (conforma/go-gather fa03c16efc90
+// gather/*/, routed by conforma/cli a18338416237 internal/downloader/downloader.go). Pure. Schemes
+// are compared case-insensitively and a URL with surrounding blanks or control characters is
+// refused: the WHATWG URL parser (which fetch and git's curl apply) ignores them, so ` HTTP://host`
+// would otherwise pass an `http://` prefix check and still be fetched over plain http.
 import { InputError } from '../../errors.ts';
 
 export type SourceKind = 'file' | 'git' | 'https' | 'oci';

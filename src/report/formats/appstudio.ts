@@ -1,4 +1,5 @@
-// TEST_OUTPUT (`appstudio`, alias `hacbs`): the Konflux/Tekton test result (ec-cli.md §3.3). Pure.
+// TEST_OUTPUT (`appstudio`, alias `hacbs`): the Konflux/Tekton test result
+// (conforma/cli a18338416237 internal/applicationsnapshot/report.go toAppstudioReport). Pure.
 import { totals } from '../counts.ts';
 import type { Report } from '../../model/report.ts';
 

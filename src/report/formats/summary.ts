@@ -1,4 +1,5 @@
-// `summary` (condensed JSON) and `summary-markdown` (ec-cli.md §3.4). Pure.
+// `summary` (condensed JSON) and `summary-markdown`
+// (conforma/cli a18338416237 internal/applicationsnapshot/report.go toSummary, generateMarkdownSummary). Pure.
 import { successCount, totals } from '../counts.ts';
 import type { Report } from '../../model/report.ts';
 import type { RuleResult } from '../../model/results.ts';

@@ -1,4 +1,5 @@
-// ec's `text` report (ec-cli.md §3.5): header, component summary, then violations, warnings and
+// ec's `text` report (conforma/cli a18338416237 internal/applicationsnapshot/templates/text_report.tmpl):
+// header, component summary, then violations, warnings and
 // successes, wrapped at 130 columns with a 2-space indent. Pure.
 import type { RuleResult } from '../../model/results.ts';
 import { successCount, totals } from '../counts.ts';
