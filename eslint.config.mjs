@@ -1,4 +1,4 @@
-// Lint config: typescript-eslint's strict preset; `any` is banned outright (DEVELOPERS.md).
+// Lint config: typescript-eslint's strict preset; `any` is banned outright (no untyped value crosses a layer).
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
