@@ -8,8 +8,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { RegistryClient } from '../../src/oci/client.ts';
 import { parseReference } from '../../src/oci/reference.ts';
@@ -330,3 +332,43 @@ test('every ec builtin answers as ec does, from a policy evaluated in a worker, 
   }
 });
 
+
+// A registry that accepts connections and never answers: the worker waits on the main thread, which
+// waits on the registry; --timeout must still end the process at once, with ec's message.
+const stalled: Socket[] = [];
+const silent = createServer((socket) => stalled.push(socket));
+after(() => {
+  for (const socket of stalled) socket.destroy();
+  silent.close();
+});
+
+test('--timeout ends a run whose policy waits on a registry that never answers (exit 4, at once, no report)', async () => {
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as { port: number }).port;
+  const fixture = fileURLToPath(new URL('../fixtures/conforma-keyless-image', import.meta.url));
+  const image = `oci:${fixture}/oci-layout@sha256:bb2863eb5a15ce3551748cd6aecd40db02c96c0276ae062354b415ad37330fee`;
+  const keyless = ['--trusted-root', `${fixture}/trusted_root.json`, '--certificate-identity', 'https://kubernetes.io/namespaces/default/serviceaccounts/default', '--certificate-oidc-issuer', 'https://kubernetes.default.svc.cluster.local'];
+  const policyDir = join(dir, 'stuck');
+  await mkdir(policyDir, { recursive: true });
+  await writeFile(join(policyDir, 'stuck.rego'), 'package stuck\n\nimport rego.v1\n\n# METADATA\n# title: Waits\n# custom:\n#   short_name: waits\ndeny contains {"code": "stuck.waits", "msg": "the registry answered"} if {\n\tref := data.rule_data__configuration__.ref\n\tref != ""\n\tec.oci.image_manifest(ref)\n}\n');
+  const env = { ...process.env, VOUCH_CACHE_DIR: join(dir, 'stuck-cache') };
+  const main = fileURLToPath(new URL('../../src/faces/main.ts', import.meta.url));
+  const cli = async (ref: string, timeout: string): Promise<{ code: number; stdout: string; stderr: string; seconds: number }> => {
+    const started = performance.now();
+    const args = ['validate', 'image', '--image', image, ...keyless, '--policy', JSON.stringify({ sources: [{ policy: [policyDir], ruleData: { ref } }] }), '--timeout', timeout, '--output', 'json'];
+    return new Promise((resolve) => {
+      execFile(process.execPath, [main, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr, seconds: (performance.now() - started) / 1000 });
+      });
+    });
+  };
+  // The first run compiles the policy (and calls nothing), so the second times out while waiting.
+  const compiling = await cli('', '5m');
+  assert.equal(compiling.code, 0, compiling.stderr);
+  const stuck = await cli(`127.0.0.1:${port}/acme/app:v1`, '10s');
+  assert.equal(stuck.code, 4, stuck.stderr);
+  assert.match(stuck.stderr, /exceeded allowed execution time of 10s/);
+  assert.equal(stuck.stdout, '');
+  assert.ok(stuck.seconds < 15, `exited after ${stuck.seconds.toFixed(1)} s`);
+  assert.ok(stalled.length > 0, 'the policy reached the registry');
+});
