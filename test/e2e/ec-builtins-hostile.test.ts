@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { createSourceFactory } from '../../src/oci/source.ts';
 import { createEcHost } from '../../src/policy/ec/host.ts';
@@ -118,7 +119,9 @@ test('references a policy must not steer are undefined: an oci: layout path, sha
   const digest = hostile.putImage('refs', 'v1');
   const host = newHost();
   assert.ok(await call(host, 'ec.oci.descriptor', `${hostile.host}/refs@${digest}`));
-  for (const ref of [`oci:/etc@${digest}`, `oci:${tmpdir()}`, `${hostile.host}/refs@sha512:${'a'.repeat(128)}`, ` ${hostile.host}/refs:v1`, `${hostile.host}/refs:v1\n`, 42, null, ['x']]) {
+  // A real OCI layout (the keyless fixture): readable, were a policy allowed to name a directory.
+  const layout = `oci:${fileURLToPath(new URL('../fixtures/conforma-keyless-image/oci-layout', import.meta.url))}@sha256:bb2863eb5a15ce3551748cd6aecd40db02c96c0276ae062354b415ad37330fee`;
+  for (const ref of [layout, `${hostile.host}/refs@sha512:${'a'.repeat(128)}`, ` ${hostile.host}/refs:v1`, `${hostile.host}/refs:v1\n`, 42, null, ['x']]) {
     for (const name of ['ec.oci.descriptor', 'ec.oci.image_manifest', 'ec.oci.blob', 'ec.oci.image_referrers', 'ec.oci.image_tag_refs']) {
       assert.equal(await call(host, name, ref), undefined, `${name}(${JSON.stringify(ref)})`);
     }
