@@ -5,22 +5,13 @@
 // workers themselves (pure). ec's failure rule holds here: any failure is undefined.
 import type { EcComponentHost, EcHost } from '../types.ts';
 import { ComponentOci, OciAnswers } from './oci.ts';
+import { remember } from './remember.ts';
 import { verifyAttestation, verifyImage, type SigstoreDeps } from './sigstore.ts';
 
 /** What the host needs from the run: its image sources (one registry client) and trust material. */
 export type EcHostDeps = SigstoreDeps;
 
 type Answer = (args: unknown[]) => Promise<unknown>;
-
-/** Kept for the whole run, as ec keeps verify_image results (failures too). */
-function cached(cache: Map<string, Promise<unknown>>, key: string, answer: () => Promise<unknown>): Promise<unknown> {
-  let p = cache.get(key);
-  if (!p) {
-    p = answer();
-    cache.set(key, p);
-  }
-  return p;
-}
 
 export function createEcHost(deps: EcHostDeps): EcHost {
   const oci = new OciAnswers(deps.sourceFor);
@@ -40,8 +31,9 @@ export function createEcHost(deps: EcHostDeps): EcHost {
         'ec.oci.parsed_blob': ([ref]) => component.parsedBlob(ref),
         'ec.oci.blob_files': ([ref, paths]) => component.blobFiles(ref, paths),
         'ec.oci.image_files': ([ref, paths]) => component.imageFiles(ref, paths),
-        'ec.sigstore.verify_image': ([ref, opts]) => cached(verifiedImages, JSON.stringify([ref, opts]), () => verifyImage(ref, opts, deps)),
-        'ec.sigstore.verify_attestation': ([ref, opts]) => cached(verifiedAttestations, JSON.stringify([ref, opts]), () => verifyAttestation(ref, opts, deps)),
+        // Never rejected (a failure is `success: false`), so kept as ec keeps them, failures too.
+        'ec.sigstore.verify_image': ([ref, opts]) => remember(verifiedImages, JSON.stringify([ref, opts]), () => verifyImage(ref, opts, deps)),
+        'ec.sigstore.verify_attestation': ([ref, opts]) => remember(verifiedAttestations, JSON.stringify([ref, opts]), () => verifyAttestation(ref, opts, deps)),
       };
       return {
         async call(name, args) {

@@ -3,11 +3,13 @@
 // budget, size limits and digest checks). Each answer here either is ec's value or throws; the host
 // turns a throw into undefined, ec's rule. Caches as ec's: descriptors, manifests and indexes for
 // the whole run (OciAnswers), blobs and files per component (ComponentOci).
+import { VouchError } from '../../errors.ts';
 import { repositoryName } from '../../oci/reference.ts';
 import { isIndex, type FetchedManifest, type ImageManifest, type ImageReference, type ImageSource } from '../../oci/types.ts';
 import { TAR_LIMITS, TarBudget } from '../../util/tar.ts';
 import { FlattenedImage, blobFiles, isCompressed, tarEntries } from './files.ts';
 import { ecDigestReference, ecReference, type PinnedReference } from './reference.ts';
+import { remember } from './remember.ts';
 import { headDescriptorTerm, indexTerm, manifestTerm, referrerTerm, schemaVersionOf, type Json } from './shapes.ts';
 
 export type SourceFor = (ref: ImageReference) => ImageSource;
@@ -19,9 +21,10 @@ const DEFAULT_PLATFORM = { os: 'linux', architecture: 'amd64' };
 /** cosign's tag-based artifacts, in the order ec looks for them. */
 const COSIGN_TAG_SUFFIXES = ['sig', 'att', 'sbom'];
 
-class NotAnswerable extends Error {
+/** What ec answers undefined for; the host turns it (and any failure) into undefined. */
+class NotAnswerable extends VouchError {
   constructor(why: string) {
-    super(why);
+    super('EC_BUILTIN_UNDEFINED', why);
     this.name = 'NotAnswerable';
   }
 }
@@ -29,17 +32,6 @@ class NotAnswerable extends Error {
 const refuse = (why: string): never => {
   throw new NotAnswerable(why);
 };
-
-/** Kept while it succeeds: a failure is tried again next time (ec caches successes only). */
-function remember<T>(cache: Map<string, Promise<T>>, key: string, fetch: () => Promise<T>): Promise<T> {
-  let p = cache.get(key);
-  if (!p) {
-    p = fetch();
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-  }
-  return p;
-}
 
 /** The image a reference names, as go-containerregistry's remote.Image finds it. */
 interface Image {

@@ -5,14 +5,15 @@
 // A descriptor's `data` is go-containerregistry's []byte, i.e. the base64 field decoded, shown as
 // text (invalid UTF-8 as U+FFFD, as ec's JSON shows it); base64 Go cannot decode fails the whole
 // document, as Go's json.Unmarshal does. Pure.
+import { VouchError } from '../../errors.ts';
 import type { Descriptor, ImageIndex, ImageManifest, Platform } from '../../oci/types.ts';
 import { decodeStdBase64 } from '../builtins/pem.ts';
 
 export type Json = Record<string, unknown>;
 
-export class UndecodableData extends Error {
+export class UndecodableData extends VouchError {
   constructor(digest: string) {
-    super(`descriptor ${digest}: data is not base64`);
+    super('DESCRIPTOR_DATA', `descriptor ${digest}: data is not base64`, { value: digest });
     this.name = 'UndecodableData';
   }
 }
