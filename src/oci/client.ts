@@ -9,7 +9,7 @@ import { parseIndex, parseManifest } from './manifest.ts';
 import { checkRealm, isLoopbackHost } from './realm.ts';
 import { apiHost } from './reference.ts';
 import { basicAuthorization, parseTokenResponse, registryErrorDetail } from './token.ts';
-import { MediaType, type Descriptor, type FetchedManifest, type ImageReference, type ImageSource } from './types.ts';
+import { MediaType, type BlobDescriptor, type Descriptor, type FetchedManifest, type ImageReference, type ImageSource } from './types.ts';
 
 export const MANIFEST_ACCEPT = [MediaType.OciManifest, MediaType.OciIndex, MediaType.DockerManifest, MediaType.DockerManifestList].join(', ');
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
@@ -292,13 +292,13 @@ export class RegistryClient implements ImageSource {
     return { descriptor: { mediaType, digest: expected, size: bytes.length }, bytes, manifest };
   }
 
-  getBlob(ref: ImageReference, descriptor: Pick<Descriptor, 'digest' | 'size'>, maxBytes = DEFAULT_BLOB_LIMIT): Promise<Buffer> {
+  getBlob(ref: ImageReference, descriptor: BlobDescriptor, maxBytes = DEFAULT_BLOB_LIMIT): Promise<Buffer> {
     const key = `${ref.registry}/${ref.repository}@${descriptor.digest}`;
     const cached = this.blobs.get(key);
     if (cached) return cached;
     const p = this.getBlobUncached(ref, descriptor, maxBytes);
     // Small blobs (signature payloads, configs) are kept for the run, within a byte budget.
-    if (descriptor.size <= this.blobCacheBytes) {
+    if (descriptor.size !== undefined && descriptor.size <= this.blobCacheBytes) {
       this.blobCacheBytes -= descriptor.size;
       this.blobs.set(key, p);
       p.catch(() => this.blobs.delete(key));
@@ -306,16 +306,16 @@ export class RegistryClient implements ImageSource {
     return p;
   }
 
-  private async getBlobUncached(ref: ImageReference, descriptor: Pick<Descriptor, 'digest' | 'size'>, maxBytes: number): Promise<Buffer> {
+  private async getBlobUncached(ref: ImageReference, descriptor: BlobDescriptor, maxBytes: number): Promise<Buffer> {
     const describe = `GET ${this.baseUrl(ref)}/blobs/${descriptor.digest}`;
-    if (descriptor.size > maxBytes) {
+    if (descriptor.size !== undefined && descriptor.size > maxBytes) {
       throw new RegistryError('TOO_LARGE', `${describe}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`, { value: descriptor.size });
     }
     const res = await this.request(ref, 'GET', `blobs/${descriptor.digest}`, {});
     if (!res.ok) throw await this.failure(res, describe);
     const bytes = await this.read(res, maxBytes, describe);
-    if (bytes.length !== descriptor.size || !matchesDigest(bytes, descriptor.digest)) {
-      throw new RegistryError('DIGEST_MISMATCH', `${describe}: the blob's content does not match its descriptor (${descriptor.digest}, ${descriptor.size} bytes)`, {
+    if ((descriptor.size !== undefined && bytes.length !== descriptor.size) || !matchesDigest(bytes, descriptor.digest)) {
+      throw new RegistryError('DIGEST_MISMATCH', `${describe}: the blob's content does not match its descriptor (${descriptor.digest}${descriptor.size === undefined ? '' : `, ${descriptor.size} bytes`})`, {
         value: descriptor.digest,
       });
     }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { matchesDigest } from './digest.ts';
 import { RegistryError } from './errors.ts';
 import { DIGEST, parseIndex, parseManifest } from './manifest.ts';
-import { isIndex, type Descriptor, type FetchedManifest, type ImageIndex, type ImageReference, type ImageSource } from './types.ts';
+import { isIndex, type BlobDescriptor, type Descriptor, type FetchedManifest, type ImageIndex, type ImageReference, type ImageSource } from './types.ts';
 
 const REF_NAME = 'org.opencontainers.image.ref.name';
 const KIND = 'kind';
@@ -119,9 +119,9 @@ export class OciLayoutSource implements ImageSource {
     return { descriptor: { mediaType, digest: desc.digest, size: bytes.length }, bytes, manifest };
   }
 
-  getBlob(ref: ImageReference, descriptor: Pick<Descriptor, 'digest' | 'size'>, maxBytes = 16 * 1024 * 1024): Promise<Buffer> {
+  getBlob(ref: ImageReference, descriptor: BlobDescriptor, maxBytes = 16 * 1024 * 1024): Promise<Buffer> {
     return this.readBlob(ref, descriptor.digest, maxBytes).then((bytes) => {
-      if (bytes.length !== descriptor.size) {
+      if (descriptor.size !== undefined && bytes.length !== descriptor.size) {
         throw new RegistryError('DIGEST_MISMATCH', `blob ${descriptor.digest} has ${bytes.length} bytes, its descriptor says ${descriptor.size}`);
       }
       return bytes;

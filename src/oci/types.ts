@@ -64,6 +64,12 @@ export interface ImageIndex {
   annotations?: Record<string, string>;
 }
 
+/** What fetching a blob needs: its digest, and its size when a descriptor gave one. */
+export interface BlobDescriptor {
+  digest: string;
+  size?: number;
+}
+
 /** A manifest whose bytes hashed to `descriptor.digest`. */
 export interface FetchedManifest {
   descriptor: Descriptor;
@@ -84,8 +90,11 @@ export interface ImageSource {
   resolve(ref: ImageReference): Promise<Descriptor>;
   /** Fetches a manifest by tag or digest. `undefined` when the registry says it does not exist. */
   getManifest(ref: ImageReference, tagOrDigest: string): Promise<FetchedManifest | undefined>;
-  /** Fetches a blob, refusing more than `maxBytes` (default 16 MiB) and checking its digest. */
-  getBlob(ref: ImageReference, descriptor: Pick<Descriptor, 'digest' | 'size'>, maxBytes?: number): Promise<Buffer>;
+  /**
+   * Fetches a blob, refusing more than `maxBytes` (default 16 MiB) and checking its digest (and its
+   * size, when known: a blob named by digest alone, as by `ec.oci.blob`, has none).
+   */
+  getBlob(ref: ImageReference, descriptor: BlobDescriptor, maxBytes?: number): Promise<Buffer>;
   /**
    * OCI 1.1 referrers of `digest`: the referrers API, else the `sha256-<hex>` tag schema fallback.
    * `[]` when there are none.

@@ -66,7 +66,7 @@ export async function loadPolicy(options: PolicyLoadOptions): Promise<PolicyEval
   const spec: PolicySpec = structuredClone(applyExtraRuleData(options.spec, options.extraRuleData));
   // The workers start while sources are fetched and compiled.
   const withPolicy = (spec.sources ?? []).some((s) => (s.policy ?? []).length > 0);
-  const pool = withPolicy ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal) : undefined;
+  const pool = withPolicy ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal, options.ec ? { ec: options.ec } : {}) : undefined;
   let loaded: LoadedSource[];
   try {
     const { sources, programs } = await loadSources(spec, options);

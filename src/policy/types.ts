@@ -109,4 +109,17 @@ export interface PolicyLoadOptions {
   evaluationWorkers?: number;
   /** Aborts loading and evaluation (--timeout): workers are terminated, fetches and compiles stopped. */
   signal?: AbortSignal;
+  /** Answers the `ec.oci.*` and `ec.sigstore.*` builtins (src/policy/ec/host.ts); without it they fail the evaluation. */
+  ec?: EcHost;
+}
+
+/** The main thread's answers to the `ec.*` builtins that need I/O, with ec's process-wide caches. */
+export interface EcHost {
+  /** The answers for one component's evaluation, with ec's per-component caches (blobs, files). */
+  forComponent(): EcComponentHost;
+}
+
+export interface EcComponentHost {
+  /** ec's answer to `name(...args)`; undefined when ec's would be (any failure). Never rejects. */
+  call(name: string, args: unknown[]): Promise<unknown>;
 }

@@ -6,6 +6,7 @@ import { formatRfc3339Nano } from '../config/effective-time.ts';
 import type { RunConfig } from '../config/types.ts';
 import { ExitCode, VouchError } from '../errors.ts';
 import { createSourceFactory } from '../oci/source.ts';
+import { createEcHost } from '../policy/ec/host.ts';
 import { loadPolicy } from '../policy/engine.ts';
 import type { PolicyInput } from '../model/policy-input.ts';
 import type { Snapshot } from '../model/snapshot.ts';
@@ -122,6 +123,17 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal):
   const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal, env });
 
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? '--images'), config.shard);
+  // ── ec.* builtins (src/policy/ec): the policy's registry and Sigstore look-ups go through this
+  // run's one registry client (sourceFor) and its trust material. ──
+  const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env });
+  const ecHost = createEcHost({
+    sourceFor,
+    trustedRoot,
+    ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}),
+    ...(config.pki ? { pki: config.pki } : {}),
+    ...(config.ignoreSct ? { ignoreSct: true } : {}),
+  });
+  // ── end of the ec.* wiring ──
   // The policy compiles (opa, a child process) while the registry work goes on; components wait
   // for it only to evaluate.
   const policyLoading = loadPolicy({
@@ -137,6 +149,7 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal):
     baseDir: config.baseDir,
     evaluationWorkers: config.workers,
     signal,
+    ec: ecHost,
   });
   // Awaited below; until then an early failure must not count as an unhandled rejection.
   policyLoading.catch(() => undefined);
@@ -177,7 +190,6 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal):
       };
     };
     const cache = diskVerdictCache(config.cacheDir);
-    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env });
     // What a verdict depends on besides the digest, computed once per run.
     const basis = memo(() => verdictBasis(mode, config.rekorUrl, trustedRoot));
     const cached = <T extends { ok: boolean }>(kind: string, fn: (ctx: VerifyContext) => Promise<T>, isPass: (v: unknown) => v is T): ((ctx: VerifyContext) => Promise<T>) => async (ctx) => {

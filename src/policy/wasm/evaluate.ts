@@ -9,9 +9,11 @@ import { loadPolicy, type LoadedPolicy as SdkPolicy } from '@open-policy-agent/o
 // @ts-expect-error -- an untyped CommonJS file inside the SDK
 import sdkBuiltinTable from '../../../node_modules/@open-policy-agent/opa-wasm/src/builtins/index.js';
 import { InputError, errorMessage } from '../../errors.ts';
+import { HostCallError } from '../ec/bridge.ts';
+import { EC_BUILTIN_NAMES } from '../opa/capabilities.ts';
 import { AGGREGATE_ENTRYPOINT, type CompiledPolicy } from '../opa/compile.ts';
 import type { RawResult, RawRuleOutcome } from '../types.ts';
-import { hostBuiltins } from './builtins.ts';
+import { hostBuiltins, type Builtin } from './builtins.ts';
 import { patchJsonIsValid } from './patch-json-is-valid.ts';
 
 const sdkBuiltins = sdkBuiltinTable as Record<string, unknown>;
@@ -37,6 +39,29 @@ const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8A
 export interface PolicyProgram {
   module: WasmModule;
   entrypoints: string[];
+}
+
+/** A builtin answered by the main thread: raw JSON for the module, undefined, or a HostCallError. */
+export type HostCall = (name: string, args: unknown[]) => ArrayBuffer | undefined;
+
+export interface InstanceOptions {
+  /** `time.now_ns` for the run. */
+  now?: Date;
+  /** Reaches the main thread for the `ec.*` builtins that need I/O (evaluation workers have it). */
+  hostCall?: HostCall;
+}
+
+/**
+ * Every builtin the host answers, in one place (the dispatch): vouch's own, then ec's that are not
+ * among them, which need the main thread and so exist only where `hostCall` does.
+ */
+function builtinTable(opts: InstanceOptions): Record<string, Builtin> {
+  const table = hostBuiltins(opts.now ?? new Date());
+  const { hostCall } = opts;
+  if (hostCall) {
+    for (const name of EC_BUILTIN_NAMES) if (!(name in table)) table[name] = (...args) => hostCall(name, args);
+  }
+  return table;
 }
 
 /** The builtins a module needs, read through its own ABI (the SDK does not expose them). */
@@ -69,12 +94,12 @@ export async function policyProgram(compiled: CompiledPolicy): Promise<PolicyPro
   return { module: await wasmApi.compile(patchJsonIsValid(Uint8Array.from(compiled.wasm))), entrypoints: compiled.entrypoints };
 }
 
-export async function loadCompiledPolicy(compiled: CompiledPolicy, data: Record<string, unknown>, opts: { now?: Date } = {}): Promise<LoadedPolicy> {
+export async function loadCompiledPolicy(compiled: CompiledPolicy, data: Record<string, unknown>, opts: InstanceOptions = {}): Promise<LoadedPolicy> {
   return instantiatePolicy(await policyProgram(compiled), data, opts);
 }
 
-export async function instantiatePolicy(program: PolicyProgram, data: Record<string, unknown>, opts: { now?: Date } = {}): Promise<LoadedPolicy> {
-  const builtins = hostBuiltins(opts.now ?? new Date());
+export async function instantiatePolicy(program: PolicyProgram, data: Record<string, unknown>, opts: InstanceOptions = {}): Promise<LoadedPolicy> {
+  const builtins = builtinTable(opts);
   // Pre-sized memory: the first evaluation of a large input does not grow page by page.
   const policy = await loadPolicy(program.module, { initial: 160 }, builtins);
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
@@ -92,6 +117,8 @@ export async function instantiatePolicy(program: PolicyProgram, data: Record<str
     try {
       return (policy.evaluate(json, entry) as { result?: unknown }[])[0]?.result;
     } catch (err) {
+      // The main thread could not answer: not this rule's error, and no other rule's either.
+      if (err instanceof HostCallError) throw err;
       const slash = entry.lastIndexOf('/');
       throw new InputError('POLICY_EVALUATION', `evaluating ${entry.slice(0, slash).replace(/\//g, '.')}.${entry.slice(slash + 1)} failed: ${errorMessage(err) || JSON.stringify(err)}`, { value: entry });
     }
@@ -102,7 +129,8 @@ export async function instantiatePolicy(program: PolicyProgram, data: Record<str
       try {
         const all = (policy.evaluate(json, AGGREGATE_ENTRYPOINT) as { result?: Record<string, unknown> }[])[0]?.result ?? {};
         return (entry) => all[entry];
-      } catch {
+      } catch (err) {
+        if (err instanceof HostCallError) throw err;
         // A rule failed: evaluate them one by one so the error names it.
       }
     }

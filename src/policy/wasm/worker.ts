@@ -4,9 +4,11 @@
 //
 // It starts from the same file as the main thread (dist/index.js is one bundle): the entry point
 // sees `workerData.vouchWorker` and imports this module, whose top level then serves. From source,
-// the pool starts this file itself. Messages are typed below; the main thread owns all I/O.
+// the pool starts this file itself. Messages are typed below; the main thread owns all I/O, which
+// the `ec.*` builtins reach through the bridge in workerData (../ec/bridge.ts).
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ExitCode, VouchError, errorMessage } from '../../errors.ts';
+import { SyncHostCaller, type BridgeEnd } from '../ec/bridge.ts';
 import type { RawRuleOutcome } from '../types.ts';
 import { instantiatePolicy, type LoadedPolicy, type PolicyProgram } from './evaluate.ts';
 
@@ -41,13 +43,15 @@ export function transferable(err: unknown): TransferredError {
   return { code: 'POLICY_WORKER_BUG', message: errorMessage(err) || String(err), exitCode: ExitCode.Internal };
 }
 
-function serve(port: NonNullable<typeof parentPort>): void {
+function serve(port: NonNullable<typeof parentPort>, bridge: BridgeEnd | undefined): void {
   let loaded: Promise<LoadedPolicy[]> | undefined;
+  const host = bridge ? new SyncHostCaller(bridge) : undefined;
+  const hostCall = host ? { hostCall: (name: string, args: unknown[]) => host.call(name, args) } : {};
   const reply = (msg: FromWorker): void => port.postMessage(msg);
   port.on('message', (msg: ToWorker) => {
     if (msg.kind === 'load') {
       const now = new Date(msg.nowMs);
-      loaded = Promise.all(msg.sources.map((s) => instantiatePolicy(s, s.data, { now })));
+      loaded = Promise.all(msg.sources.map((s) => instantiatePolicy(s, s.data, { now, ...hostCall })));
       loaded.then(
         () => reply({ kind: 'loaded' }),
         (err: unknown) => reply({ kind: 'failed', error: transferable(err) }),
@@ -56,10 +60,15 @@ function serve(port: NonNullable<typeof parentPort>): void {
     }
     const policies = loaded ?? Promise.reject(new VouchError('POLICY_NOT_LOADED', 'evaluation before the policy was loaded'));
     policies.then(
-      (list) => reply({ kind: 'outcomes', id: msg.id, outcomes: list.map((p) => p.evaluateJson(msg.input)) }),
+      (list) => {
+        // One component: ec's builtins are memoised per evaluation, never across components.
+        host?.reset();
+        reply({ kind: 'outcomes', id: msg.id, outcomes: list.map((p) => p.evaluateJson(msg.input)) });
+      },
       (err: unknown) => reply({ kind: 'failed', id: msg.id, error: transferable(err) }),
     ).catch((err: unknown) => reply({ kind: 'failed', id: msg.id, error: transferable(err) }));
   });
 }
 
-if (!isMainThread && parentPort && (workerData as { vouchWorker?: unknown } | null)?.vouchWorker === EVALUATION_WORKER) serve(parentPort);
+const data = workerData as { vouchWorker?: unknown; bridge?: BridgeEnd } | null;
+if (!isMainThread && parentPort && data?.vouchWorker === EVALUATION_WORKER) serve(parentPort, data.bridge);

@@ -2,11 +2,13 @@
 // source, made from modules compiled once here; each component's input is serialised once and
 // evaluated by whichever worker is free. Evaluation never blocks this thread, so timers fire while
 // a policy runs, and close() (or the abort signal) stops a runaway evaluation by terminating its
-// thread. I/O stays here: a later host builtin that needs the registry answers from this thread.
+// thread. I/O stays here: the `ec.*` builtins that need the registry are answered from this thread
+// through each worker's synchronous bridge (../ec/bridge.ts), for the component the worker evaluates.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { EnvironmentError, ExitCode, InputError, VouchError } from '../../errors.ts';
-import type { RawRuleOutcome } from '../types.ts';
+import { HostCallError, serveBridge, type BridgeServer, type BridgeTimes, type HostCallRequest } from '../ec/bridge.ts';
+import type { EcComponentHost, EcHost, RawRuleOutcome } from '../types.ts';
 import { EVALUATION_WORKER, evaluationWorkerUrl, type FromWorker, type SourceProgram, type ToWorker, type TransferredError } from './worker.ts';
 
 export interface EvaluationPool {
@@ -32,16 +34,36 @@ function revive(e: TransferredError): VouchError {
 interface Job {
   id: number;
   input: string;
+  /** The component's answers to host calls (its own blob caches). */
+  host?: EcComponentHost;
   resolve(outcomes: RawRuleOutcome[][]): void;
   reject(err: unknown): void;
 }
 
 interface Slot {
   worker: Worker;
+  bridge: BridgeServer;
   job?: Job;
 }
 
-export function startEvaluationPool(size: number, signal?: AbortSignal): EvaluationPool {
+export interface PoolOptions {
+  /** Answers the `ec.*` host builtins; without it a call fails the evaluation. */
+  ec?: EcHost;
+  /** How long one host call may take before it is answered undefined, and how much longer a worker waits for that answer (tests shorten both). */
+  hostCall?: BridgeTimes;
+}
+
+/** A host call from a worker, answered for the component that worker is evaluating. */
+function answer(job: Job | undefined, request: HostCallRequest): Promise<unknown> {
+  if (job?.host) return job.host.call(request.name, request.args);
+  return Promise.reject(
+    job
+      ? new HostCallError('EC_BUILTIN_UNAVAILABLE', `${request.name} needs registry access, which this evaluation does not have`, ExitCode.Environment)
+      : new HostCallError('EC_BUILTIN_NO_COMPONENT', `${request.name} was called outside a component's evaluation`, ExitCode.Internal),
+  );
+}
+
+export function startEvaluationPool(size: number, signal?: AbortSignal, options: PoolOptions = {}): EvaluationPool {
   const slots: Slot[] = [];
   const queue: Job[] = [];
   let nextId = 0;
@@ -54,6 +76,7 @@ export function startEvaluationPool(size: number, signal?: AbortSignal): Evaluat
     for (const job of [...queue.splice(0), ...slots.flatMap((s) => (s.job ? [s.job] : []))]) job.reject(failure);
     for (const s of slots) {
       s.job = undefined;
+      s.bridge.close();
       void s.worker.terminate();
     }
   };
@@ -65,8 +88,10 @@ export function startEvaluationPool(size: number, signal?: AbortSignal): Evaluat
     }
   };
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(evaluationWorkerUrl(), { workerData: { vouchWorker: EVALUATION_WORKER } });
-    const slot: Slot = { worker };
+    // The worker's host calls are answered for the job it holds at the time (slots[i] below).
+    const bridge = serveBridge((request) => answer(slots[i]?.job, request), options.hostCall);
+    const worker = new Worker(evaluationWorkerUrl(), { workerData: { vouchWorker: EVALUATION_WORKER, bridge: bridge.end }, transferList: [bridge.end.port] });
+    const slot: Slot = { worker, bridge };
     worker.on('message', (msg: FromWorker) => {
       if (msg.kind === 'loaded') {
         if (loading && --loading.pending === 0) loading.resolve();
@@ -103,7 +128,8 @@ export function startEvaluationPool(size: number, signal?: AbortSignal): Evaluat
     evaluate(input) {
       if (failure !== undefined) return Promise.reject(failure);
       return new Promise<RawRuleOutcome[][]>((resolve, reject) => {
-        queue.push({ id: nextId++, input: JSON.stringify(input), resolve, reject });
+        const host = options.ec?.forComponent();
+        queue.push({ id: nextId++, input: JSON.stringify(input), ...(host ? { host } : {}), resolve, reject });
         dispatch();
       });
     },
