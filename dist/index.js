@@ -721,11 +721,11 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code2, data) {
+      constructor(message, code2, data3) {
         super(message);
         this.name = "HTTPParserError";
         this.code = code2 ? `HPE_${code2}` : void 0;
-        this.data = data ? data.toString() : void 0;
+        this.data = data3 ? data3.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
         return instance && instance[kHTTPParserError] === true;
@@ -747,13 +747,13 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
+      constructor(message, code2, { headers, data: data3 }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
         this.statusCode = code2;
-        this.data = data;
+        this.data = data3;
         this.headers = headers;
       }
       static [Symbol.hasInstance](instance) {
@@ -763,13 +763,13 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
+      constructor(message, code2, { headers, data: data3 }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code2;
-        this.data = data;
+        this.data = data3;
         this.headers = headers;
       }
       static [Symbol.hasInstance](instance) {
@@ -1145,16 +1145,16 @@ var require_util = __commonJS({
     function isStream(obj) {
       return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
     }
-    function isBlobLike(object) {
-      if (object === null) {
+    function isBlobLike(object2) {
+      if (object2 === null) {
         return false;
-      } else if (object instanceof Blob2) {
+      } else if (object2 instanceof Blob2) {
         return true;
-      } else if (typeof object !== "object") {
+      } else if (typeof object2 !== "object") {
         return false;
       } else {
-        const sTag = object[Symbol.toStringTag];
-        return (sTag === "Blob" || sTag === "File") && ("stream" in object && typeof object.stream === "function" || "arrayBuffer" in object && typeof object.arrayBuffer === "function");
+        const sTag = object2[Symbol.toStringTag];
+        return (sTag === "Blob" || sTag === "File") && ("stream" in object2 && typeof object2.stream === "function" || "arrayBuffer" in object2 && typeof object2.arrayBuffer === "function");
       }
     }
     function buildURL(url, queryParams) {
@@ -1436,8 +1436,8 @@ var require_util = __commonJS({
         }
       );
     }
-    function isFormDataLike(object) {
-      return object && typeof object === "object" && typeof object.append === "function" && typeof object.delete === "function" && typeof object.get === "function" && typeof object.getAll === "function" && typeof object.has === "function" && typeof object.set === "function" && object[Symbol.toStringTag] === "FormData";
+    function isFormDataLike(object2) {
+      return object2 && typeof object2 === "object" && typeof object2.append === "function" && typeof object2.delete === "function" && typeof object2.get === "function" && typeof object2.getAll === "function" && typeof object2.has === "function" && typeof object2.set === "function" && object2[Symbol.toStringTag] === "FormData";
     }
     function addAbortListener(signal, listener) {
       if ("addEventListener" in signal) {
@@ -2293,8 +2293,8 @@ var require_dispatcher_base = __commonJS({
       close(callback) {
         if (callback === void 0) {
           return new Promise((resolve15, reject) => {
-            this.close((err, data) => {
-              return err ? reject(err) : resolve15(data);
+            this.close((err, data3) => {
+              return err ? reject(err) : resolve15(data3);
             });
           });
         }
@@ -2333,11 +2333,11 @@ var require_dispatcher_base = __commonJS({
         }
         if (callback === void 0) {
           return new Promise((resolve15, reject) => {
-            this.destroy(err, (err2, data) => {
+            this.destroy(err, (err2, data3) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve15(data);
+              ) : resolve15(data3);
             });
           });
         }
@@ -2662,15 +2662,15 @@ var require_connect = __commonJS({
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key);
-            if (ref !== void 0 && ref.deref() === void 0) {
+            const ref2 = this._sessionCache.get(key);
+            if (ref2 !== void 0 && ref2.deref() === void 0) {
               this._sessionCache.delete(key);
             }
           });
         }
         get(sessionKey) {
-          const ref = this._sessionCache.get(sessionKey);
-          return ref ? ref.deref() : null;
+          const ref2 = this._sessionCache.get(sessionKey);
+          return ref2 ? ref2.deref() : null;
         }
         set(sessionKey, session) {
           if (this._maxCachedSessions === 0) {
@@ -3622,13 +3622,13 @@ var require_data_url = __commonJS({
       }
       return mimeType;
     }
-    function forgivingBase64(data) {
-      data = data.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
-      let dataLength = data.length;
+    function forgivingBase64(data3) {
+      data3 = data3.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
+      let dataLength = data3.length;
       if (dataLength % 4 === 0) {
-        if (data.charCodeAt(dataLength - 1) === 61) {
+        if (data3.charCodeAt(dataLength - 1) === 61) {
           --dataLength;
-          if (data.charCodeAt(dataLength - 1) === 61) {
+          if (data3.charCodeAt(dataLength - 1) === 61) {
             --dataLength;
           }
         }
@@ -3636,10 +3636,10 @@ var require_data_url = __commonJS({
       if (dataLength % 4 === 1) {
         return "failure";
       }
-      if (/[^+/0-9A-Za-z]/.test(data.length === dataLength ? data : data.substring(0, dataLength))) {
+      if (/[^+/0-9A-Za-z]/.test(data3.length === dataLength ? data3 : data3.substring(0, dataLength))) {
         return "failure";
       }
-      const buffer = Buffer.from(data, "base64");
+      const buffer = Buffer.from(data3, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
     function collectAnHTTPQuotedString(input, position, extractValue) {
@@ -4270,8 +4270,8 @@ var require_util2 = __commonJS({
       }
       return "allowed";
     }
-    function isErrorLike(object) {
-      return object instanceof Error || (object?.constructor?.name === "Error" || object?.constructor?.name === "DOMException");
+    function isErrorLike(object2) {
+      return object2 instanceof Error || (object2?.constructor?.name === "Error" || object2?.constructor?.name === "DOMException");
     }
     function isValidReasonPhrase(statusText) {
       for (let i2 = 0; i2 < statusText.length; ++i2) {
@@ -4592,11 +4592,11 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin(A, B) {
-      if (A.origin === B.origin && A.origin === "null") {
+    function sameOrigin(A2, B2) {
+      if (A2.origin === B2.origin && A2.origin === "null") {
         return true;
       }
-      if (A.protocol === B.protocol && A.hostname === B.hostname && A.port === B.port) {
+      if (A2.protocol === B2.protocol && A2.hostname === B2.hostname && A2.port === B2.port) {
         return true;
       }
       return false;
@@ -4696,7 +4696,7 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
@@ -4704,7 +4704,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function keys() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "key");
           }
         },
@@ -4713,7 +4713,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function values() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "value");
           }
         },
@@ -4722,7 +4722,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function entries() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
         },
@@ -4731,7 +4731,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
@@ -4744,7 +4744,7 @@ var require_util2 = __commonJS({
           }
         }
       };
-      return Object.defineProperties(object.prototype, {
+      return Object.defineProperties(object2.prototype, {
         ...properties,
         [Symbol.iterator]: {
           writable: true,
@@ -4817,26 +4817,26 @@ var require_util2 = __commonJS({
       return protocol === "http:" || protocol === "https:";
     }
     function simpleRangeHeaderValue(value, allowWhitespace) {
-      const data = value;
-      if (!data.startsWith("bytes")) {
+      const data3 = value;
+      if (!data3.startsWith("bytes")) {
         return "failure";
       }
       const position = { position: 5 };
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data3,
           position
         );
       }
-      if (data.charCodeAt(position.position) !== 61) {
+      if (data3.charCodeAt(position.position) !== 61) {
         return "failure";
       }
       position.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data3,
           position
         );
       }
@@ -4845,25 +4845,25 @@ var require_util2 = __commonJS({
           const code2 = char.charCodeAt(0);
           return code2 >= 48 && code2 <= 57;
         },
-        data,
+        data3,
         position
       );
       const rangeStartValue = rangeStart.length ? Number(rangeStart) : null;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data3,
           position
         );
       }
-      if (data.charCodeAt(position.position) !== 45) {
+      if (data3.charCodeAt(position.position) !== 45) {
         return "failure";
       }
       position.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data3,
           position
         );
       }
@@ -4872,11 +4872,11 @@ var require_util2 = __commonJS({
           const code2 = char.charCodeAt(0);
           return code2 >= 48 && code2 <= 57;
         },
-        data,
+        data3,
         position
       );
       const rangeEndValue = rangeEnd.length ? Number(rangeEnd) : null;
-      if (position.position < data.length) {
+      if (position.position < data3.length) {
         return "failure";
       }
       if (rangeEndValue === null && rangeStartValue === null) {
@@ -5144,8 +5144,8 @@ var require_file = __commonJS({
       }
     };
     webidl.converters.Blob = webidl.interfaceConverter(Blob2);
-    function isFileLike(object) {
-      return object instanceof File || object && (typeof object.stream === "function" || typeof object.arrayBuffer === "function") && object[Symbol.toStringTag] === "File";
+    function isFileLike(object2) {
+      return object2 instanceof File || object2 && (typeof object2.stream === "function" || typeof object2.arrayBuffer === "function") && object2[Symbol.toStringTag] === "File";
     }
     module.exports = { FileLike, isFileLike };
   }
@@ -5593,12 +5593,12 @@ var require_body = __commonJS({
         }
       });
     }
-    function extractBody(object, keepalive = false) {
+    function extractBody(object2, keepalive = false) {
       let stream = null;
-      if (object instanceof ReadableStream) {
-        stream = object;
-      } else if (isBlobLike(object)) {
-        stream = object.stream();
+      if (object2 instanceof ReadableStream) {
+        stream = object2;
+      } else if (isBlobLike(object2)) {
+        stream = object2.stream();
       } else {
         stream = new ReadableStream({
           async pull(controller) {
@@ -5618,36 +5618,36 @@ var require_body = __commonJS({
       let source = null;
       let length = null;
       let type2 = null;
-      if (typeof object === "string") {
-        source = object;
+      if (typeof object2 === "string") {
+        source = object2;
         type2 = "text/plain;charset=UTF-8";
-      } else if (object instanceof URLSearchParams) {
-        source = object.toString();
+      } else if (object2 instanceof URLSearchParams) {
+        source = object2.toString();
         type2 = "application/x-www-form-urlencoded;charset=UTF-8";
-      } else if (isArrayBuffer(object)) {
-        source = new Uint8Array(object.slice());
-      } else if (ArrayBuffer.isView(object)) {
-        source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
-      } else if (util.isFormDataLike(object)) {
+      } else if (isArrayBuffer(object2)) {
+        source = new Uint8Array(object2.slice());
+      } else if (ArrayBuffer.isView(object2)) {
+        source = new Uint8Array(object2.buffer.slice(object2.byteOffset, object2.byteOffset + object2.byteLength));
+      } else if (util.isFormDataLike(object2)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape3 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape4 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object) {
+        for (const [name, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape4(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape4(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape4(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5666,7 +5666,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (hasUnknownSizeValue) {
           length = null;
         }
-        source = object;
+        source = object2;
         action = async function* () {
           for (const part of blobParts) {
             if (part.stream) {
@@ -5677,22 +5677,22 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           }
         };
         type2 = `multipart/form-data; boundary=${boundary}`;
-      } else if (isBlobLike(object)) {
-        source = object;
-        length = object.size;
-        if (object.type) {
-          type2 = object.type;
+      } else if (isBlobLike(object2)) {
+        source = object2;
+        length = object2.size;
+        if (object2.type) {
+          type2 = object2.type;
         }
-      } else if (typeof object[Symbol.asyncIterator] === "function") {
+      } else if (typeof object2[Symbol.asyncIterator] === "function") {
         if (keepalive) {
           throw new TypeError("keepalive");
         }
-        if (util.isDisturbed(object) || object.locked) {
+        if (util.isDisturbed(object2) || object2.locked) {
           throw new TypeError(
             "Response body object should not be disturbed or locked"
           );
         }
-        stream = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
+        stream = object2 instanceof ReadableStream ? object2 : ReadableStreamFrom(object2);
       }
       if (typeof source === "string" || util.isBuffer(source)) {
         length = Buffer.byteLength(source);
@@ -5701,7 +5701,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         let iterator;
         stream = new ReadableStream({
           async start() {
-            iterator = action(object)[Symbol.asyncIterator]();
+            iterator = action(object2)[Symbol.asyncIterator]();
           },
           async pull(controller) {
             const { value, done } = await iterator.next();
@@ -5729,12 +5729,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body2 = { stream, source, length };
       return [body2, type2];
     }
-    function safelyExtractBody(object, keepalive = false) {
-      if (object instanceof ReadableStream) {
-        assert(!util.isDisturbed(object), "The body has already been consumed.");
-        assert(!object.locked, "The stream is locked.");
+    function safelyExtractBody(object2, keepalive = false) {
+      if (object2 instanceof ReadableStream) {
+        assert(!util.isDisturbed(object2), "The body has already been consumed.");
+        assert(!object2.locked, "The stream is locked.");
       }
-      return extractBody(object, keepalive);
+      return extractBody(object2, keepalive);
     }
     function cloneBody(instance, body2) {
       const [out1, out2] = body2.stream.tee();
@@ -5814,30 +5814,30 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function mixinBody(prototype) {
       Object.assign(prototype.prototype, bodyMixinMethods(prototype));
     }
-    async function consumeBody(object, convertBytesToJSValue, instance) {
-      webidl.brandCheck(object, instance);
-      if (bodyUnusable(object)) {
+    async function consumeBody(object2, convertBytesToJSValue, instance) {
+      webidl.brandCheck(object2, instance);
+      if (bodyUnusable(object2)) {
         throw new TypeError("Body is unusable: Body has already been read");
       }
-      throwIfAborted(object[kState]);
+      throwIfAborted(object2[kState]);
       const promise = createDeferredPromise();
       const errorSteps = (error2) => promise.reject(error2);
-      const successSteps = (data) => {
+      const successSteps = (data3) => {
         try {
-          promise.resolve(convertBytesToJSValue(data));
+          promise.resolve(convertBytesToJSValue(data3));
         } catch (e) {
           errorSteps(e);
         }
       };
-      if (object[kState].body == null) {
+      if (object2[kState].body == null) {
         successSteps(Buffer.allocUnsafe(0));
         return promise.promise;
       }
-      await fullyReadBody(object[kState].body, successSteps, errorSteps);
+      await fullyReadBody(object2[kState].body, successSteps, errorSteps);
       return promise.promise;
     }
-    function bodyUnusable(object) {
-      const body2 = object[kState].body;
+    function bodyUnusable(object2) {
+      const body2 = object2[kState].body;
       return body2 != null && (body2.stream.locked || util.isDisturbed(body2.stream));
     }
     function parseJSONFromBytes(bytes) {
@@ -6061,25 +6061,25 @@ var require_client_h1 = __commonJS({
           this.execute(chunk);
         }
       }
-      execute(data) {
+      execute(data3) {
         assert(this.ptr != null);
         assert(currentParser == null);
         assert(!this.paused);
         const { socket, llhttp } = this;
-        if (data.length > currentBufferSize) {
+        if (data3.length > currentBufferSize) {
           if (currentBufferPtr) {
             llhttp.free(currentBufferPtr);
           }
-          currentBufferSize = Math.ceil(data.length / 4096) * 4096;
+          currentBufferSize = Math.ceil(data3.length / 4096) * 4096;
           currentBufferPtr = llhttp.malloc(currentBufferSize);
         }
-        new Uint8Array(llhttp.memory.buffer, currentBufferPtr, currentBufferSize).set(data);
+        new Uint8Array(llhttp.memory.buffer, currentBufferPtr, currentBufferSize).set(data3);
         try {
           let ret;
           try {
-            currentBufferRef = data;
+            currentBufferRef = data3;
             currentParser = this;
-            ret = llhttp.llhttp_execute(this.ptr, currentBufferPtr, data.length);
+            ret = llhttp.llhttp_execute(this.ptr, currentBufferPtr, data3.length);
           } catch (err) {
             throw err;
           } finally {
@@ -6088,7 +6088,7 @@ var require_client_h1 = __commonJS({
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
           if (ret !== constants6.ERROR.OK) {
-            const body2 = data.subarray(offset);
+            const body2 = data3.subarray(offset);
             if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body2);
             } else if (ret === constants6.ERROR.PAUSED) {
@@ -6123,7 +6123,7 @@ var require_client_h1 = __commonJS({
         }
         return this.createError(ret, EMPTY_BUF);
       }
-      createError(ret, data) {
+      createError(ret, data3) {
         const { llhttp, contentLength, bytesRead } = this;
         if (contentLength && bytesRead !== parseInt(contentLength, 10)) {
           return new ResponseContentLengthMismatchError();
@@ -6134,7 +6134,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants6.ERROR[ret], data);
+        return new HTTPParserError(message, constants6.ERROR[ret], data3);
       }
       destroy() {
         assert(this.ptr != null);
@@ -8269,8 +8269,8 @@ var require_fixed_queue = __commonJS({
       isFull() {
         return (this.top + 1 & kMask) === this.bottom;
       }
-      push(data) {
-        this.list[this.top] = data;
+      push(data3) {
+        this.list[this.top] = data3;
         this.top = this.top + 1 & kMask;
       }
       shift() {
@@ -8289,11 +8289,11 @@ var require_fixed_queue = __commonJS({
       isEmpty() {
         return this.head.isEmpty();
       }
-      push(data) {
+      push(data3) {
         if (this.head.isFull()) {
           this.head = this.head.next = new FixedCircularBuffer();
         }
-        this.head.push(data);
+        this.head.push(data3);
       }
       shift() {
         const tail = this.tail;
@@ -8878,14 +8878,14 @@ var require_proxy_agent = __commonJS({
       }
       [kDispatch](opts, handler) {
         const onHeaders = handler.onHeaders;
-        handler.onHeaders = function(statusCode, data, resume) {
+        handler.onHeaders = function(statusCode, data3, resume) {
           if (statusCode === 407) {
             if (typeof handler.onError === "function") {
               handler.onError(new InvalidArgumentError("Proxy Authentication Required (407)"));
             }
             return;
           }
-          if (onHeaders) onHeaders.call(this, statusCode, data, resume);
+          if (onHeaders) onHeaders.call(this, statusCode, data3, resume);
         };
         const {
           origin,
@@ -10092,8 +10092,8 @@ var require_api_request = __commonJS({
     function request(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve15, reject) => {
-          request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve15(data);
+          request.call(this, opts, (err, data3) => {
+            return err ? reject(err) : resolve15(data3);
           });
         });
       }
@@ -10317,8 +10317,8 @@ var require_api_stream = __commonJS({
     function stream(opts, factory, callback) {
       if (callback === void 0) {
         return new Promise((resolve15, reject) => {
-          stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve15(data);
+          stream.call(this, opts, factory, (err, data3) => {
+            return err ? reject(err) : resolve15(data3);
           });
         });
       }
@@ -10604,8 +10604,8 @@ var require_api_upgrade = __commonJS({
     function upgrade(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve15, reject) => {
-          upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve15(data);
+          upgrade.call(this, opts, (err, data3) => {
+            return err ? reject(err) : resolve15(data3);
           });
         });
       }
@@ -10698,8 +10698,8 @@ var require_api_connect = __commonJS({
     function connect(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve15, reject) => {
-          connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve15(data);
+          connect.call(this, opts, (err, data3) => {
+            return err ? reject(err) : resolve15(data3);
           });
         });
       }
@@ -10883,17 +10883,17 @@ var require_mock_utils = __commonJS({
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
-    function getResponseData(data) {
-      if (Buffer.isBuffer(data)) {
-        return data;
-      } else if (data instanceof Uint8Array) {
-        return data;
-      } else if (data instanceof ArrayBuffer) {
-        return data;
-      } else if (typeof data === "object") {
-        return JSON.stringify(data);
+    function getResponseData(data3) {
+      if (Buffer.isBuffer(data3)) {
+        return data3;
+      } else if (data3 instanceof Uint8Array) {
+        return data3;
+      } else if (data3 instanceof ArrayBuffer) {
+        return data3;
+      } else if (typeof data3 === "object") {
+        return JSON.stringify(data3);
       } else {
-        return data.toString();
+        return data3.toString();
       }
     }
     function getMockDispatch(mockDispatches, key) {
@@ -10918,9 +10918,9 @@ var require_mock_utils = __commonJS({
       }
       return matchedMockDispatches[0];
     }
-    function addMockDispatch(mockDispatches, key, data) {
+    function addMockDispatch(mockDispatches, key, data3) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
-      const replyData = typeof data === "function" ? { callback: data } : { ...data };
+      const replyData = typeof data3 === "function" ? { callback: data3 } : { ...data3 };
       const newMockDispatch = { ...baseData, ...key, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
@@ -10946,12 +10946,12 @@ var require_mock_utils = __commonJS({
         query
       };
     }
-    function generateKeyValues(data) {
-      const keys = Object.keys(data);
+    function generateKeyValues(data3) {
+      const keys = Object.keys(data3);
       const result2 = [];
       for (let i2 = 0; i2 < keys.length; ++i2) {
         const key = keys[i2];
-        const value = data[key];
+        const value = data3[key];
         const name = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
@@ -10968,8 +10968,8 @@ var require_mock_utils = __commonJS({
     }
     async function getResponse(body2) {
       const buffers = [];
-      for await (const data of body2) {
-        buffers.push(data);
+      for await (const data3 of body2) {
+        buffers.push(data3);
       }
       return Buffer.concat(buffers).toString("utf8");
     }
@@ -10980,7 +10980,7 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
+      const { data: { statusCode, data: data3, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
@@ -10996,7 +10996,7 @@ var require_mock_utils = __commonJS({
       } else {
         handleReply(this[kDispatches]);
       }
-      function handleReply(mockDispatches, _data = data) {
+      function handleReply(mockDispatches, _data = data3) {
         const optsHeaders = Array.isArray(opts.headers) ? buildHeadersFromArray(opts.headers) : opts.headers;
         const body2 = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
         if (isPromise(body2)) {
@@ -11154,12 +11154,12 @@ var require_mock_interceptor = __commonJS({
         this[kDefaultTrailers] = {};
         this[kContentLength] = false;
       }
-      createMockScopeDispatchData({ statusCode, data, responseOptions }) {
-        const responseData = getResponseData(data);
+      createMockScopeDispatchData({ statusCode, data: data3, responseOptions }) {
+        const responseData = getResponseData(data3);
         const contentLength = this[kContentLength] ? { "content-length": responseData.length } : {};
         const headers = { ...this[kDefaultHeaders], ...contentLength, ...responseOptions.headers };
         const trailers = { ...this[kDefaultTrailers], ...responseOptions.trailers };
-        return { statusCode, data, headers, trailers };
+        return { statusCode, data: data3, headers, trailers };
       }
       validateReplyParameters(replyParameters) {
         if (typeof replyParameters.statusCode === "undefined") {
@@ -12083,10 +12083,10 @@ var require_headers = __commonJS({
       while (j > i2 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i2))) ++i2;
       return i2 === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i2, j);
     }
-    function fill(headers, object) {
-      if (Array.isArray(object)) {
-        for (let i2 = 0; i2 < object.length; ++i2) {
-          const header2 = object[i2];
+    function fill(headers, object2) {
+      if (Array.isArray(object2)) {
+        for (let i2 = 0; i2 < object2.length; ++i2) {
+          const header2 = object2[i2];
           if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
@@ -12095,10 +12095,10 @@ var require_headers = __commonJS({
           }
           appendHeader(headers, header2[0], header2[1]);
         }
-      } else if (typeof object === "object" && object !== null) {
-        const keys = Object.keys(object);
+      } else if (typeof object2 === "object" && object2 !== null) {
+        const keys = Object.keys(object2);
         for (let i2 = 0; i2 < keys.length; ++i2) {
-          appendHeader(headers, keys[i2], object[keys[i2]]);
+          appendHeader(headers, keys[i2], object2[keys[i2]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -12539,13 +12539,13 @@ var require_response = __commonJS({
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response-json
-      static json(data, init = {}) {
+      static json(data3, init = {}) {
         webidl.argumentLengthCheck(arguments, 1, "Response.json");
         if (init !== null) {
           init = webidl.converters.ResponseInit(init);
         }
         const bytes = textEncoder.encode(
-          serializeJavascriptValueToJSONString(data)
+          serializeJavascriptValueToJSONString(data3)
         );
         const body2 = extractBody(bytes);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
@@ -12989,8 +12989,8 @@ var require_request2 = __commonJS({
           const controllerList = dependentControllerMap.get(ac.signal);
           if (controllerList !== void 0) {
             if (controllerList.size !== 0) {
-              for (const ref of controllerList) {
-                const ctrl = ref.deref();
+              for (const ref2 of controllerList) {
+                const ctrl = ref2.deref();
                 if (ctrl !== void 0) {
                   ctrl.abort(this.reason);
                 }
@@ -13107,15 +13107,15 @@ var require_request2 = __commonJS({
           request.urlList = [request.url];
         }
         if (init.referrer !== void 0) {
-          const referrer = init.referrer;
-          if (referrer === "") {
+          const referrer2 = init.referrer;
+          if (referrer2 === "") {
             request.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
-              parsedReferrer = new URL(referrer, baseUrl);
+              parsedReferrer = new URL(referrer2, baseUrl);
             } catch (err) {
-              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
+              throw new TypeError(`Referrer "${referrer2}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request.referrer = "client";
@@ -15201,8 +15201,8 @@ var require_util4 = __commonJS({
           return decode(bytes, encoding);
         }
         case "ArrayBuffer": {
-          const sequence = combineByteSequences(bytes);
-          return sequence.buffer;
+          const sequence2 = combineByteSequences(bytes);
+          return sequence2.buffer;
         }
         case "BinaryString": {
           let binaryString = "";
@@ -15532,9 +15532,9 @@ var require_util5 = __commonJS({
     var assert = __require("node:assert");
     var { URLSerializer } = require_data_url();
     var { isValidHeaderName } = require_util2();
-    function urlEquals(A, B, excludeFragment = false) {
-      const serializedA = URLSerializer(A, excludeFragment);
-      const serializedB = URLSerializer(B, excludeFragment);
+    function urlEquals(A2, B2, excludeFragment = false) {
+      const serializedA = URLSerializer(A2, excludeFragment);
+      const serializedB = URLSerializer(B2, excludeFragment);
       return serializedA === serializedB;
     }
     function getFieldValues(header2) {
@@ -16589,17 +16589,17 @@ var require_cookies = __commonJS({
       }
       return out;
     }
-    function deleteCookie(headers, name, attributes) {
+    function deleteCookie(headers, name, attributes2) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
       name = webidl.converters.DOMString(name, prefix, "name");
-      attributes = webidl.converters.DeleteCookieAttributes(attributes);
+      attributes2 = webidl.converters.DeleteCookieAttributes(attributes2);
       setCookie(headers, {
         name,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
-        ...attributes
+        ...attributes2
       });
     }
     function getSetCookies(headers) {
@@ -16743,13 +16743,13 @@ var require_events = __commonJS({
         }
         return this.#eventInit.ports;
       }
-      initMessageEvent(type2, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
+      initMessageEvent(type2, bubbles = false, cancelable = false, data3 = null, origin = "", lastEventId = "", source = null, ports = []) {
         webidl.brandCheck(this, _MessageEvent);
         webidl.argumentLengthCheck(arguments, 1, "MessageEvent.initMessageEvent");
         return new _MessageEvent(type2, {
           bubbles,
           cancelable,
-          data,
+          data: data3,
           origin,
           lastEventId,
           source,
@@ -17061,23 +17061,23 @@ var require_util7 = __commonJS({
       const event = eventFactory(e, eventInitDict);
       target.dispatchEvent(event);
     }
-    function websocketMessageReceived(ws, type2, data) {
+    function websocketMessageReceived(ws, type2, data3) {
       if (ws[kReadyState] !== states.OPEN) {
         return;
       }
       let dataForEvent;
       if (type2 === opcodes.TEXT) {
         try {
-          dataForEvent = utf8Decode(data);
+          dataForEvent = utf8Decode(data3);
         } catch {
           failWebsocketConnection(ws, "Received invalid UTF-8 in text frame.");
           return;
         }
       } else if (type2 === opcodes.BINARY) {
         if (ws[kBinaryType] === "blob") {
-          dataForEvent = new Blob([data]);
+          dataForEvent = new Blob([data3]);
         } else {
-          dataForEvent = toArrayBuffer(data);
+          dataForEvent = toArrayBuffer(data3);
         }
       }
       fireEvent("message", ws, createFastMessageEvent, {
@@ -17242,8 +17242,8 @@ var require_frame = __commonJS({
       /**
        * @param {Buffer|undefined} data
        */
-      constructor(data) {
-        this.frameData = data;
+      constructor(data3) {
+        this.frameData = data3;
       }
       createFrame(opcode) {
         const frameData = this.frameData;
@@ -17518,8 +17518,8 @@ var require_permessage_deflate = __commonJS({
           }
           this.#inflate[kBuffer] = [];
           this.#inflate[kLength] = 0;
-          this.#inflate.on("data", (data) => {
-            this.#inflate[kLength] += data.length;
+          this.#inflate.on("data", (data3) => {
+            this.#inflate[kLength] += data3.length;
             if (this.#maxPayloadSize > 0 && this.#inflate[kLength] > this.#maxPayloadSize) {
               callback(new MessageSizeExceededError());
               this.#inflate.removeAllListeners();
@@ -17527,7 +17527,7 @@ var require_permessage_deflate = __commonJS({
               this.#inflate = null;
               return;
             }
-            this.#inflate[kBuffer].push(data);
+            this.#inflate[kBuffer].push(data3);
           });
           this.#inflate.on("error", (err) => {
             this.#inflate = null;
@@ -17762,13 +17762,13 @@ var require_receiver = __commonJS({
                 this.#extensions.get("permessage-deflate").decompress(
                   body2,
                   this.#info.fin,
-                  (error2, data) => {
+                  (error2, data3) => {
                     if (error2) {
                       const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
                       failWebsocketConnectionWithCode(this.ws, code2, error2.message);
                       return;
                     }
-                    if (!this.writeFragments(data)) {
+                    if (!this.writeFragments(data3)) {
                       return;
                     }
                     if (this.#maxPayloadSize > 0 && this.#fragmentsBytes > this.#maxPayloadSize) {
@@ -17849,16 +17849,16 @@ var require_receiver = __commonJS({
         this.#fragmentsBytes = 0;
         return output;
       }
-      parseCloseBody(data) {
-        assert(data.length !== 1);
+      parseCloseBody(data3) {
+        assert(data3.length !== 1);
         let code2;
-        if (data.length >= 2) {
-          code2 = data.readUInt16BE(0);
+        if (data3.length >= 2) {
+          code2 = data3.readUInt16BE(0);
         }
         if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
+        let reason = data3.subarray(2);
         if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
           reason = reason.subarray(3);
         }
@@ -17999,18 +17999,18 @@ var require_sender = __commonJS({
         this.#running = false;
       }
     };
-    function createFrame(data, hint) {
-      return new WebsocketFrameSend(toBuffer(data, hint)).createFrame(hint === sendHints.string ? opcodes.TEXT : opcodes.BINARY);
+    function createFrame(data3, hint) {
+      return new WebsocketFrameSend(toBuffer(data3, hint)).createFrame(hint === sendHints.string ? opcodes.TEXT : opcodes.BINARY);
     }
-    function toBuffer(data, hint) {
+    function toBuffer(data3, hint) {
       switch (hint) {
         case sendHints.string:
-          return Buffer.from(data);
+          return Buffer.from(data3);
         case sendHints.arrayBuffer:
         case sendHints.blob:
-          return new FastBuffer(data);
+          return new FastBuffer(data3);
         case sendHints.typedArray:
-          return new FastBuffer(data.buffer, data.byteOffset, data.byteLength);
+          return new FastBuffer(data3.buffer, data3.byteOffset, data3.byteLength);
       }
     }
     module.exports = { SendQueue };
@@ -18151,37 +18151,37 @@ var require_websocket = __commonJS({
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
        * @param {NodeJS.TypedArray|ArrayBuffer|Blob|string} data
        */
-      send(data) {
+      send(data3) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.send";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        data = webidl.converters.WebSocketSendData(data, prefix, "data");
+        data3 = webidl.converters.WebSocketSendData(data3, prefix, "data");
         if (isConnecting(this)) {
           throw new DOMException("Sent before connected.", "InvalidStateError");
         }
         if (!isEstablished(this) || isClosing(this)) {
           return;
         }
-        if (typeof data === "string") {
-          const length = Buffer.byteLength(data);
+        if (typeof data3 === "string") {
+          const length = Buffer.byteLength(data3);
           this.#bufferedAmount += length;
-          this.#sendQueue.add(data, () => {
+          this.#sendQueue.add(data3, () => {
             this.#bufferedAmount -= length;
           }, sendHints.string);
-        } else if (types2.isArrayBuffer(data)) {
-          this.#bufferedAmount += data.byteLength;
-          this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= data.byteLength;
+        } else if (types2.isArrayBuffer(data3)) {
+          this.#bufferedAmount += data3.byteLength;
+          this.#sendQueue.add(data3, () => {
+            this.#bufferedAmount -= data3.byteLength;
           }, sendHints.arrayBuffer);
-        } else if (ArrayBuffer.isView(data)) {
-          this.#bufferedAmount += data.byteLength;
-          this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= data.byteLength;
+        } else if (ArrayBuffer.isView(data3)) {
+          this.#bufferedAmount += data3.byteLength;
+          this.#sendQueue.add(data3, () => {
+            this.#bufferedAmount -= data3.byteLength;
           }, sendHints.typedArray);
-        } else if (isBlobLike(data)) {
-          this.#bufferedAmount += data.size;
-          this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= data.size;
+        } else if (isBlobLike(data3)) {
+          this.#bufferedAmount += data3.size;
+          this.#sendQueue.add(data3, () => {
+            this.#bufferedAmount -= data3.size;
           }, sendHints.blob);
         }
       }
@@ -19544,10 +19544,10 @@ var init_summary = __esm({
             if (typeof cell === "string") {
               return this.wrap("td", cell);
             }
-            const { header: header2, data, colspan, rowspan } = cell;
+            const { header: header2, data: data3, colspan, rowspan } = cell;
             const tag = header2 ? "th" : "td";
             const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
-            return this.wrap(tag, data, attrs);
+            return this.wrap(tag, data3, attrs);
           }).join("");
           return this.wrap("tr", cells);
         }).join("");
@@ -19827,10 +19827,10 @@ function isNothing(subject2) {
 function isObject(subject2) {
   return typeof subject2 === "object" && subject2 !== null;
 }
-function toArray(sequence) {
-  if (Array.isArray(sequence)) return sequence;
-  else if (isNothing(sequence)) return [];
-  return [sequence];
+function toArray(sequence2) {
+  if (Array.isArray(sequence2)) return sequence2;
+  else if (isNothing(sequence2)) return [];
+  return [sequence2];
 }
 function extend(target, source) {
   var index, length, key, sourceKeys;
@@ -19972,8 +19972,8 @@ function Type$1(tag, options) {
   this.resolve = options["resolve"] || function() {
     return true;
   };
-  this.construct = options["construct"] || function(data) {
-    return data;
+  this.construct = options["construct"] || function(data3) {
+    return data3;
   };
   this.instanceOf = options["instanceOf"] || null;
   this.predicate = options["predicate"] || null;
@@ -20028,27 +20028,27 @@ function compileMap() {
 function Schema$1(definition) {
   return this.extend(definition);
 }
-function resolveYamlNull(data) {
-  if (data === null) return true;
-  var max = data.length;
-  return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+function resolveYamlNull(data3) {
+  if (data3 === null) return true;
+  var max = data3.length;
+  return max === 1 && data3 === "~" || max === 4 && (data3 === "null" || data3 === "Null" || data3 === "NULL");
 }
 function constructYamlNull() {
   return null;
 }
-function isNull(object) {
-  return object === null;
+function isNull(object2) {
+  return object2 === null;
 }
-function resolveYamlBoolean(data) {
-  if (data === null) return false;
-  var max = data.length;
-  return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+function resolveYamlBoolean(data3) {
+  if (data3 === null) return false;
+  var max = data3.length;
+  return max === 4 && (data3 === "true" || data3 === "True" || data3 === "TRUE") || max === 5 && (data3 === "false" || data3 === "False" || data3 === "FALSE");
 }
-function constructYamlBoolean(data) {
-  return data === "true" || data === "True" || data === "TRUE";
+function constructYamlBoolean(data3) {
+  return data3 === "true" || data3 === "True" || data3 === "TRUE";
 }
-function isBoolean(object) {
-  return Object.prototype.toString.call(object) === "[object Boolean]";
+function isBoolean(object2) {
+  return Object.prototype.toString.call(object2) === "[object Boolean]";
 }
 function isHexCode(c) {
   return 48 <= c && c <= 57 || 65 <= c && c <= 70 || 97 <= c && c <= 102;
@@ -20059,21 +20059,21 @@ function isOctCode(c) {
 function isDecCode(c) {
   return 48 <= c && c <= 57;
 }
-function resolveYamlInteger(data) {
-  if (data === null) return false;
-  var max = data.length, index = 0, hasDigits = false, ch2;
+function resolveYamlInteger(data3) {
+  if (data3 === null) return false;
+  var max = data3.length, index = 0, hasDigits = false, ch2;
   if (!max) return false;
-  ch2 = data[index];
+  ch2 = data3[index];
   if (ch2 === "-" || ch2 === "+") {
-    ch2 = data[++index];
+    ch2 = data3[++index];
   }
   if (ch2 === "0") {
     if (index + 1 === max) return true;
-    ch2 = data[++index];
+    ch2 = data3[++index];
     if (ch2 === "b") {
       index++;
       for (; index < max; index++) {
-        ch2 = data[index];
+        ch2 = data3[index];
         if (ch2 === "_") continue;
         if (ch2 !== "0" && ch2 !== "1") return false;
         hasDigits = true;
@@ -20083,9 +20083,9 @@ function resolveYamlInteger(data) {
     if (ch2 === "x") {
       index++;
       for (; index < max; index++) {
-        ch2 = data[index];
+        ch2 = data3[index];
         if (ch2 === "_") continue;
-        if (!isHexCode(data.charCodeAt(index))) return false;
+        if (!isHexCode(data3.charCodeAt(index))) return false;
         hasDigits = true;
       }
       return hasDigits && ch2 !== "_";
@@ -20093,9 +20093,9 @@ function resolveYamlInteger(data) {
     if (ch2 === "o") {
       index++;
       for (; index < max; index++) {
-        ch2 = data[index];
+        ch2 = data3[index];
         if (ch2 === "_") continue;
-        if (!isOctCode(data.charCodeAt(index))) return false;
+        if (!isOctCode(data3.charCodeAt(index))) return false;
         hasDigits = true;
       }
       return hasDigits && ch2 !== "_";
@@ -20103,9 +20103,9 @@ function resolveYamlInteger(data) {
   }
   if (ch2 === "_") return false;
   for (; index < max; index++) {
-    ch2 = data[index];
+    ch2 = data3[index];
     if (ch2 === "_") continue;
-    if (!isDecCode(data.charCodeAt(index))) {
+    if (!isDecCode(data3.charCodeAt(index))) {
       return false;
     }
     hasDigits = true;
@@ -20113,8 +20113,8 @@ function resolveYamlInteger(data) {
   if (!hasDigits || ch2 === "_") return false;
   return true;
 }
-function constructYamlInteger(data) {
-  var value = data, sign2 = 1, ch2;
+function constructYamlInteger(data3) {
+  var value = data3, sign2 = 1, ch2;
   if (value.indexOf("_") !== -1) {
     value = value.replace(/_/g, "");
   }
@@ -20132,21 +20132,21 @@ function constructYamlInteger(data) {
   }
   return sign2 * parseInt(value, 10);
 }
-function isInteger(object) {
-  return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common.isNegativeZero(object));
+function isInteger(object2) {
+  return Object.prototype.toString.call(object2) === "[object Number]" && (object2 % 1 === 0 && !common.isNegativeZero(object2));
 }
-function resolveYamlFloat(data) {
-  if (data === null) return false;
-  if (!YAML_FLOAT_PATTERN.test(data) || // Quick hack to not allow integers end with `_`
+function resolveYamlFloat(data3) {
+  if (data3 === null) return false;
+  if (!YAML_FLOAT_PATTERN.test(data3) || // Quick hack to not allow integers end with `_`
   // Probably should update regexp & check speed
-  data[data.length - 1] === "_") {
+  data3[data3.length - 1] === "_") {
     return false;
   }
   return true;
 }
-function constructYamlFloat(data) {
+function constructYamlFloat(data3) {
   var value, sign2;
-  value = data.replace(/_/g, "").toLowerCase();
+  value = data3.replace(/_/g, "").toLowerCase();
   sign2 = value[0] === "-" ? -1 : 1;
   if ("+-".indexOf(value[0]) >= 0) {
     value = value.slice(1);
@@ -20158,9 +20158,9 @@ function constructYamlFloat(data) {
   }
   return sign2 * parseFloat(value, 10);
 }
-function representYamlFloat(object, style) {
+function representYamlFloat(object2, style) {
   var res;
-  if (isNaN(object)) {
+  if (isNaN(object2)) {
     switch (style) {
       case "lowercase":
         return ".nan";
@@ -20169,7 +20169,7 @@ function representYamlFloat(object, style) {
       case "camelcase":
         return ".NaN";
     }
-  } else if (Number.POSITIVE_INFINITY === object) {
+  } else if (Number.POSITIVE_INFINITY === object2) {
     switch (style) {
       case "lowercase":
         return ".inf";
@@ -20178,7 +20178,7 @@ function representYamlFloat(object, style) {
       case "camelcase":
         return ".Inf";
     }
-  } else if (Number.NEGATIVE_INFINITY === object) {
+  } else if (Number.NEGATIVE_INFINITY === object2) {
     switch (style) {
       case "lowercase":
         return "-.inf";
@@ -20187,25 +20187,25 @@ function representYamlFloat(object, style) {
       case "camelcase":
         return "-.Inf";
     }
-  } else if (common.isNegativeZero(object)) {
+  } else if (common.isNegativeZero(object2)) {
     return "-0.0";
   }
-  res = object.toString(10);
+  res = object2.toString(10);
   return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
 }
-function isFloat(object) {
-  return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common.isNegativeZero(object));
+function isFloat(object2) {
+  return Object.prototype.toString.call(object2) === "[object Number]" && (object2 % 1 !== 0 || common.isNegativeZero(object2));
 }
-function resolveYamlTimestamp(data) {
-  if (data === null) return false;
-  if (YAML_DATE_REGEXP.exec(data) !== null) return true;
-  if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+function resolveYamlTimestamp(data3) {
+  if (data3 === null) return false;
+  if (YAML_DATE_REGEXP.exec(data3) !== null) return true;
+  if (YAML_TIMESTAMP_REGEXP.exec(data3) !== null) return true;
   return false;
 }
-function constructYamlTimestamp(data) {
+function constructYamlTimestamp(data3) {
   var match, year, month, day, hour, minute, second, fraction = 0, delta = null, tz_hour, tz_minute, date;
-  match = YAML_DATE_REGEXP.exec(data);
-  if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+  match = YAML_DATE_REGEXP.exec(data3);
+  if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data3);
   if (match === null) throw new Error("Date resolve error");
   year = +match[1];
   month = +match[2] - 1;
@@ -20233,25 +20233,25 @@ function constructYamlTimestamp(data) {
   if (delta) date.setTime(date.getTime() - delta);
   return date;
 }
-function representYamlTimestamp(object) {
-  return object.toISOString();
+function representYamlTimestamp(object2) {
+  return object2.toISOString();
 }
-function resolveYamlMerge(data) {
-  return data === "<<" || data === null;
+function resolveYamlMerge(data3) {
+  return data3 === "<<" || data3 === null;
 }
-function resolveYamlBinary(data) {
-  if (data === null) return false;
-  var code2, idx, bitlen = 0, max = data.length, map2 = BASE64_MAP;
+function resolveYamlBinary(data3) {
+  if (data3 === null) return false;
+  var code2, idx, bitlen = 0, max = data3.length, map2 = BASE64_MAP;
   for (idx = 0; idx < max; idx++) {
-    code2 = map2.indexOf(data.charAt(idx));
+    code2 = map2.indexOf(data3.charAt(idx));
     if (code2 > 64) continue;
     if (code2 < 0) return false;
     bitlen += 6;
   }
   return bitlen % 8 === 0;
 }
-function constructYamlBinary(data) {
-  var idx, tailbits, input = data.replace(/[\r\n=]/g, ""), max = input.length, map2 = BASE64_MAP, bits = 0, result2 = [];
+function constructYamlBinary(data3) {
+  var idx, tailbits, input = data3.replace(/[\r\n=]/g, ""), max = input.length, map2 = BASE64_MAP, bits = 0, result2 = [];
   for (idx = 0; idx < max; idx++) {
     if (idx % 4 === 0 && idx) {
       result2.push(bits >> 16 & 255);
@@ -20273,8 +20273,8 @@ function constructYamlBinary(data) {
   }
   return new Uint8Array(result2);
 }
-function representYamlBinary(object) {
-  var result2 = "", bits = 0, idx, tail, max = object.length, map2 = BASE64_MAP;
+function representYamlBinary(object2) {
+  var result2 = "", bits = 0, idx, tail, max = object2.length, map2 = BASE64_MAP;
   for (idx = 0; idx < max; idx++) {
     if (idx % 3 === 0 && idx) {
       result2 += map2[bits >> 18 & 63];
@@ -20282,7 +20282,7 @@ function representYamlBinary(object) {
       result2 += map2[bits >> 6 & 63];
       result2 += map2[bits & 63];
     }
-    bits = (bits << 8) + object[idx];
+    bits = (bits << 8) + object2[idx];
   }
   tail = max % 3;
   if (tail === 0) {
@@ -20306,11 +20306,11 @@ function representYamlBinary(object) {
 function isBinary(obj) {
   return Object.prototype.toString.call(obj) === "[object Uint8Array]";
 }
-function resolveYamlOmap(data) {
-  if (data === null) return true;
-  var objectKeys = [], index, length, pair, pairKey, pairHasKey, object = data;
-  for (index = 0, length = object.length; index < length; index += 1) {
-    pair = object[index];
+function resolveYamlOmap(data3) {
+  if (data3 === null) return true;
+  var objectKeys = [], index, length, pair, pairKey, pairHasKey, object2 = data3;
+  for (index = 0, length = object2.length; index < length; index += 1) {
+    pair = object2[index];
     pairHasKey = false;
     if (_toString$2.call(pair) !== "[object Object]") return false;
     for (pairKey in pair) {
@@ -20325,15 +20325,15 @@ function resolveYamlOmap(data) {
   }
   return true;
 }
-function constructYamlOmap(data) {
-  return data !== null ? data : [];
+function constructYamlOmap(data3) {
+  return data3 !== null ? data3 : [];
 }
-function resolveYamlPairs(data) {
-  if (data === null) return true;
-  var index, length, pair, keys, result2, object = data;
-  result2 = new Array(object.length);
-  for (index = 0, length = object.length; index < length; index += 1) {
-    pair = object[index];
+function resolveYamlPairs(data3) {
+  if (data3 === null) return true;
+  var index, length, pair, keys, result2, object2 = data3;
+  result2 = new Array(object2.length);
+  for (index = 0, length = object2.length; index < length; index += 1) {
+    pair = object2[index];
     if (_toString$1.call(pair) !== "[object Object]") return false;
     keys = Object.keys(pair);
     if (keys.length !== 1) return false;
@@ -20341,29 +20341,29 @@ function resolveYamlPairs(data) {
   }
   return true;
 }
-function constructYamlPairs(data) {
-  if (data === null) return [];
-  var index, length, pair, keys, result2, object = data;
-  result2 = new Array(object.length);
-  for (index = 0, length = object.length; index < length; index += 1) {
-    pair = object[index];
+function constructYamlPairs(data3) {
+  if (data3 === null) return [];
+  var index, length, pair, keys, result2, object2 = data3;
+  result2 = new Array(object2.length);
+  for (index = 0, length = object2.length; index < length; index += 1) {
+    pair = object2[index];
     keys = Object.keys(pair);
     result2[index] = [keys[0], pair[keys[0]]];
   }
   return result2;
 }
-function resolveYamlSet(data) {
-  if (data === null) return true;
-  var key, object = data;
-  for (key in object) {
-    if (_hasOwnProperty$2.call(object, key)) {
-      if (object[key] !== null) return false;
+function resolveYamlSet(data3) {
+  if (data3 === null) return true;
+  var key, object2 = data3;
+  for (key in object2) {
+    if (_hasOwnProperty$2.call(object2, key)) {
+      if (object2[key] !== null) return false;
     }
   }
   return true;
 }
-function constructYamlSet(data) {
-  return data !== null ? data : {};
+function constructYamlSet(data3) {
+  return data3 !== null ? data3 : {};
 }
 function _class(obj) {
   return Object.prototype.toString.call(obj);
@@ -20421,16 +20421,16 @@ function charFromCodepoint(c) {
     (c - 65536 & 1023) + 56320
   );
 }
-function setProperty(object, key, value) {
+function setProperty(object2, key, value) {
   if (key === "__proto__") {
-    Object.defineProperty(object, key, {
+    Object.defineProperty(object2, key, {
       configurable: true,
       enumerable: true,
       writable: true,
       value
     });
   } else {
-    object[key] = value;
+    object2[key] = value;
   }
 }
 function State$1(input, options) {
@@ -21734,12 +21734,12 @@ function escapeString(string) {
   }
   return result2;
 }
-function writeFlowSequence(state, level, object) {
+function writeFlowSequence(state, level, object2) {
   var _result = "", _tag = state.tag, index, length, value;
-  for (index = 0, length = object.length; index < length; index += 1) {
-    value = object[index];
+  for (index = 0, length = object2.length; index < length; index += 1) {
+    value = object2[index];
     if (state.replacer) {
-      value = state.replacer.call(object, String(index), value);
+      value = state.replacer.call(object2, String(index), value);
     }
     if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
       if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
@@ -21749,12 +21749,12 @@ function writeFlowSequence(state, level, object) {
   state.tag = _tag;
   state.dump = "[" + _result + "]";
 }
-function writeBlockSequence(state, level, object, compact2) {
+function writeBlockSequence(state, level, object2, compact2) {
   var _result = "", _tag = state.tag, index, length, value;
-  for (index = 0, length = object.length; index < length; index += 1) {
-    value = object[index];
+  for (index = 0, length = object2.length; index < length; index += 1) {
+    value = object2[index];
     if (state.replacer) {
-      value = state.replacer.call(object, String(index), value);
+      value = state.replacer.call(object2, String(index), value);
     }
     if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
       if (!compact2 || _result !== "") {
@@ -21771,16 +21771,16 @@ function writeBlockSequence(state, level, object, compact2) {
   state.tag = _tag;
   state.dump = _result || "[]";
 }
-function writeFlowMapping(state, level, object) {
-  var _result = "", _tag = state.tag, objectKeyList = Object.keys(object), index, length, objectKey, objectValue, pairBuffer;
+function writeFlowMapping(state, level, object2) {
+  var _result = "", _tag = state.tag, objectKeyList = Object.keys(object2), index, length, objectKey, objectValue, pairBuffer;
   for (index = 0, length = objectKeyList.length; index < length; index += 1) {
     pairBuffer = "";
     if (_result !== "") pairBuffer += ", ";
     if (state.condenseFlow) pairBuffer += '"';
     objectKey = objectKeyList[index];
-    objectValue = object[objectKey];
+    objectValue = object2[objectKey];
     if (state.replacer) {
-      objectValue = state.replacer.call(object, objectKey, objectValue);
+      objectValue = state.replacer.call(object2, objectKey, objectValue);
     }
     if (!writeNode(state, level, objectKey, false, false)) {
       continue;
@@ -21796,8 +21796,8 @@ function writeFlowMapping(state, level, object) {
   state.tag = _tag;
   state.dump = "{" + _result + "}";
 }
-function writeBlockMapping(state, level, object, compact2) {
-  var _result = "", _tag = state.tag, objectKeyList = Object.keys(object), index, length, objectKey, objectValue, explicitPair, pairBuffer;
+function writeBlockMapping(state, level, object2, compact2) {
+  var _result = "", _tag = state.tag, objectKeyList = Object.keys(object2), index, length, objectKey, objectValue, explicitPair, pairBuffer;
   if (state.sortKeys === true) {
     objectKeyList.sort();
   } else if (typeof state.sortKeys === "function") {
@@ -21811,9 +21811,9 @@ function writeBlockMapping(state, level, object, compact2) {
       pairBuffer += generateNextLine(state, level);
     }
     objectKey = objectKeyList[index];
-    objectValue = object[objectKey];
+    objectValue = object2[objectKey];
     if (state.replacer) {
-      objectValue = state.replacer.call(object, objectKey, objectValue);
+      objectValue = state.replacer.call(object2, objectKey, objectValue);
     }
     if (!writeNode(state, level + 1, objectKey, true, true, true)) {
       continue;
@@ -21844,15 +21844,15 @@ function writeBlockMapping(state, level, object, compact2) {
   state.tag = _tag;
   state.dump = _result || "{}";
 }
-function detectType(state, object, explicit) {
+function detectType(state, object2, explicit) {
   var _result, typeList, index, length, type2, style;
   typeList = explicit ? state.explicitTypes : state.implicitTypes;
   for (index = 0, length = typeList.length; index < length; index += 1) {
     type2 = typeList[index];
-    if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+    if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object2 === "object" && object2 instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object2))) {
       if (explicit) {
         if (type2.multi && type2.representName) {
-          state.tag = type2.representName(object);
+          state.tag = type2.representName(object2);
         } else {
           state.tag = type2.tag;
         }
@@ -21862,9 +21862,9 @@ function detectType(state, object, explicit) {
       if (type2.represent) {
         style = state.styleMap[type2.tag] || type2.defaultStyle;
         if (_toString.call(type2.represent) === "[object Function]") {
-          _result = type2.represent(object, style);
+          _result = type2.represent(object2, style);
         } else if (_hasOwnProperty.call(type2.represent, style)) {
-          _result = type2.represent[style](object, style);
+          _result = type2.represent[style](object2, style);
         } else {
           throw new exception("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
         }
@@ -21875,11 +21875,11 @@ function detectType(state, object, explicit) {
   }
   return false;
 }
-function writeNode(state, level, object, block2, compact2, iskey, isblockseq) {
+function writeNode(state, level, object2, block2, compact2, iskey, isblockseq) {
   state.tag = null;
-  state.dump = object;
-  if (!detectType(state, object, false)) {
-    detectType(state, object, true);
+  state.dump = object2;
+  if (!detectType(state, object2, false)) {
+    detectType(state, object2, true);
   }
   var type2 = _toString.call(state.dump);
   var inblock = block2;
@@ -21889,7 +21889,7 @@ function writeNode(state, level, object, block2, compact2, iskey, isblockseq) {
   }
   var objectOrArray = type2 === "[object Object]" || type2 === "[object Array]", duplicateIndex, duplicate;
   if (objectOrArray) {
-    duplicateIndex = state.duplicates.indexOf(object);
+    duplicateIndex = state.duplicates.indexOf(object2);
     duplicate = duplicateIndex !== -1;
   }
   if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
@@ -21955,32 +21955,32 @@ function writeNode(state, level, object, block2, compact2, iskey, isblockseq) {
   }
   return true;
 }
-function getDuplicateReferences(object, state) {
+function getDuplicateReferences(object2, state) {
   var objects = [], duplicatesIndexes = [], index, length;
-  inspectNode(object, objects, duplicatesIndexes);
+  inspectNode(object2, objects, duplicatesIndexes);
   for (index = 0, length = duplicatesIndexes.length; index < length; index += 1) {
     state.duplicates.push(objects[duplicatesIndexes[index]]);
   }
   state.usedDuplicates = new Array(length);
 }
-function inspectNode(object, objects, duplicatesIndexes) {
+function inspectNode(object2, objects, duplicatesIndexes) {
   var objectKeyList, index, length;
-  if (object !== null && typeof object === "object") {
-    index = objects.indexOf(object);
+  if (object2 !== null && typeof object2 === "object") {
+    index = objects.indexOf(object2);
     if (index !== -1) {
       if (duplicatesIndexes.indexOf(index) === -1) {
         duplicatesIndexes.push(index);
       }
     } else {
-      objects.push(object);
-      if (Array.isArray(object)) {
-        for (index = 0, length = object.length; index < length; index += 1) {
-          inspectNode(object[index], objects, duplicatesIndexes);
+      objects.push(object2);
+      if (Array.isArray(object2)) {
+        for (index = 0, length = object2.length; index < length; index += 1) {
+          inspectNode(object2[index], objects, duplicatesIndexes);
         }
       } else {
-        objectKeyList = Object.keys(object);
+        objectKeyList = Object.keys(object2);
         for (index = 0, length = objectKeyList.length; index < length; index += 1) {
-          inspectNode(object[objectKeyList[index]], objects, duplicatesIndexes);
+          inspectNode(object2[objectKeyList[index]], objects, duplicatesIndexes);
         }
       }
     }
@@ -22084,20 +22084,20 @@ var init_js_yaml = __esm({
     schema = Schema$1;
     str = new type("tag:yaml.org,2002:str", {
       kind: "scalar",
-      construct: function(data) {
-        return data !== null ? data : "";
+      construct: function(data3) {
+        return data3 !== null ? data3 : "";
       }
     });
     seq = new type("tag:yaml.org,2002:seq", {
       kind: "sequence",
-      construct: function(data) {
-        return data !== null ? data : [];
+      construct: function(data3) {
+        return data3 !== null ? data3 : [];
       }
     });
     map = new type("tag:yaml.org,2002:map", {
       kind: "mapping",
-      construct: function(data) {
-        return data !== null ? data : {};
+      construct: function(data3) {
+        return data3 !== null ? data3 : {};
       }
     });
     failsafe = new schema({
@@ -22137,14 +22137,14 @@ var init_js_yaml = __esm({
       construct: constructYamlBoolean,
       predicate: isBoolean,
       represent: {
-        lowercase: function(object) {
-          return object ? "true" : "false";
+        lowercase: function(object2) {
+          return object2 ? "true" : "false";
         },
-        uppercase: function(object) {
-          return object ? "TRUE" : "FALSE";
+        uppercase: function(object2) {
+          return object2 ? "TRUE" : "FALSE";
         },
-        camelcase: function(object) {
-          return object ? "True" : "False";
+        camelcase: function(object2) {
+          return object2 ? "True" : "False";
         }
       },
       defaultStyle: "lowercase"
@@ -24374,13 +24374,13 @@ var require_dist = __commonJS({
           return length ? baseSum(array, iteratee) / length : NAN;
         }
         function baseProperty(key) {
-          return function(object) {
-            return object == null ? undefined$1 : object[key];
+          return function(object2) {
+            return object2 == null ? undefined$1 : object2[key];
           };
         }
-        function basePropertyOf(object) {
+        function basePropertyOf(object2) {
           return function(key) {
-            return object == null ? undefined$1 : object[key];
+            return object2 == null ? undefined$1 : object2[key];
           };
         }
         function baseReduce(collection, iteratee, accumulator, initAccum, eachFunc) {
@@ -24414,9 +24414,9 @@ var require_dist = __commonJS({
           }
           return result2;
         }
-        function baseToPairs(object, props) {
+        function baseToPairs(object2, props) {
           return arrayMap(props, function(key) {
-            return [key, object[key]];
+            return [key, object2[key]];
           });
         }
         function baseTrim(string) {
@@ -24427,9 +24427,9 @@ var require_dist = __commonJS({
             return func(value);
           };
         }
-        function baseValues(object, props) {
+        function baseValues(object2, props) {
           return arrayMap(props, function(key) {
-            return object[key];
+            return object2[key];
           });
         }
         function cacheHas(cache3, key) {
@@ -24461,8 +24461,8 @@ var require_dist = __commonJS({
         function escapeStringChar(chr) {
           return "\\" + stringEscapes[chr];
         }
-        function getValue(object, key) {
-          return object == null ? undefined$1 : object[key];
+        function getValue(object2, key) {
+          return object2 == null ? undefined$1 : object2[key];
         }
         function hasUnicode(string) {
           return reHasUnicode.test(string);
@@ -24471,9 +24471,9 @@ var require_dist = __commonJS({
           return reHasUnicodeWord.test(string);
         }
         function iteratorToArray(iterator) {
-          var data, result2 = [];
-          while (!(data = iterator.next()).done) {
-            result2.push(data.value);
+          var data3, result2 = [];
+          while (!(data3 = iterator.next()).done) {
+            result2.push(data3.value);
           }
           return result2;
         }
@@ -24604,7 +24604,7 @@ var require_dist = __commonJS({
             return new LodashWrapper(value);
           }
           var baseCreate = /* @__PURE__ */ (function() {
-            function object() {
+            function object2() {
             }
             return function(proto) {
               if (!isObject5(proto)) {
@@ -24613,9 +24613,9 @@ var require_dist = __commonJS({
               if (objectCreate) {
                 return objectCreate(proto);
               }
-              object.prototype = proto;
-              var result3 = new object();
-              object.prototype = undefined$1;
+              object2.prototype = proto;
+              var result3 = new object2();
+              object2.prototype = undefined$1;
               return result3;
             };
           })();
@@ -24718,7 +24718,7 @@ var require_dist = __commonJS({
                 index2 += dir;
                 var iterIndex = -1, value = array[index2];
                 while (++iterIndex < iterLength) {
-                  var data = iteratees[iterIndex], iteratee2 = data.iteratee, type2 = data.type, computed = iteratee2(value);
+                  var data3 = iteratees[iterIndex], iteratee2 = data3.iteratee, type2 = data3.type, computed = iteratee2(value);
                   if (type2 == LAZY_MAP_FLAG) {
                     value = computed;
                   } else if (!computed) {
@@ -24753,21 +24753,21 @@ var require_dist = __commonJS({
             return result3;
           }
           function hashGet(key) {
-            var data = this.__data__;
+            var data3 = this.__data__;
             if (nativeCreate) {
-              var result3 = data[key];
+              var result3 = data3[key];
               return result3 === HASH_UNDEFINED ? undefined$1 : result3;
             }
-            return hasOwnProperty.call(data, key) ? data[key] : undefined$1;
+            return hasOwnProperty.call(data3, key) ? data3[key] : undefined$1;
           }
           function hashHas(key) {
-            var data = this.__data__;
-            return nativeCreate ? data[key] !== undefined$1 : hasOwnProperty.call(data, key);
+            var data3 = this.__data__;
+            return nativeCreate ? data3[key] !== undefined$1 : hasOwnProperty.call(data3, key);
           }
           function hashSet(key, value) {
-            var data = this.__data__;
+            var data3 = this.__data__;
             this.size += this.has(key) ? 0 : 1;
-            data[key] = nativeCreate && value === undefined$1 ? HASH_UNDEFINED : value;
+            data3[key] = nativeCreate && value === undefined$1 ? HASH_UNDEFINED : value;
             return this;
           }
           Hash.prototype.clear = hashClear;
@@ -24788,33 +24788,33 @@ var require_dist = __commonJS({
             this.size = 0;
           }
           function listCacheDelete(key) {
-            var data = this.__data__, index2 = assocIndexOf(data, key);
+            var data3 = this.__data__, index2 = assocIndexOf(data3, key);
             if (index2 < 0) {
               return false;
             }
-            var lastIndex = data.length - 1;
+            var lastIndex = data3.length - 1;
             if (index2 == lastIndex) {
-              data.pop();
+              data3.pop();
             } else {
-              splice.call(data, index2, 1);
+              splice.call(data3, index2, 1);
             }
             --this.size;
             return true;
           }
           function listCacheGet(key) {
-            var data = this.__data__, index2 = assocIndexOf(data, key);
-            return index2 < 0 ? undefined$1 : data[index2][1];
+            var data3 = this.__data__, index2 = assocIndexOf(data3, key);
+            return index2 < 0 ? undefined$1 : data3[index2][1];
           }
           function listCacheHas(key) {
             return assocIndexOf(this.__data__, key) > -1;
           }
           function listCacheSet(key, value) {
-            var data = this.__data__, index2 = assocIndexOf(data, key);
+            var data3 = this.__data__, index2 = assocIndexOf(data3, key);
             if (index2 < 0) {
               ++this.size;
-              data.push([key, value]);
+              data3.push([key, value]);
             } else {
-              data[index2][1] = value;
+              data3[index2][1] = value;
             }
             return this;
           }
@@ -24851,9 +24851,9 @@ var require_dist = __commonJS({
             return getMapData(this, key).has(key);
           }
           function mapCacheSet(key, value) {
-            var data = getMapData(this, key), size2 = data.size;
-            data.set(key, value);
-            this.size += data.size == size2 ? 0 : 1;
+            var data3 = getMapData(this, key), size2 = data3.size;
+            data3.set(key, value);
+            this.size += data3.size == size2 ? 0 : 1;
             return this;
           }
           MapCache.prototype.clear = mapCacheClear;
@@ -24878,16 +24878,16 @@ var require_dist = __commonJS({
           SetCache.prototype.add = SetCache.prototype.push = setCacheAdd;
           SetCache.prototype.has = setCacheHas;
           function Stack(entries) {
-            var data = this.__data__ = new ListCache(entries);
-            this.size = data.size;
+            var data3 = this.__data__ = new ListCache(entries);
+            this.size = data3.size;
           }
           function stackClear() {
             this.__data__ = new ListCache();
             this.size = 0;
           }
           function stackDelete(key) {
-            var data = this.__data__, result3 = data["delete"](key);
-            this.size = data.size;
+            var data3 = this.__data__, result3 = data3["delete"](key);
+            this.size = data3.size;
             return result3;
           }
           function stackGet(key) {
@@ -24897,18 +24897,18 @@ var require_dist = __commonJS({
             return this.__data__.has(key);
           }
           function stackSet(key, value) {
-            var data = this.__data__;
-            if (data instanceof ListCache) {
-              var pairs2 = data.__data__;
+            var data3 = this.__data__;
+            if (data3 instanceof ListCache) {
+              var pairs2 = data3.__data__;
               if (!Map2 || pairs2.length < LARGE_ARRAY_SIZE - 1) {
                 pairs2.push([key, value]);
-                this.size = ++data.size;
+                this.size = ++data3.size;
                 return this;
               }
-              data = this.__data__ = new MapCache(pairs2);
+              data3 = this.__data__ = new MapCache(pairs2);
             }
-            data.set(key, value);
-            this.size = data.size;
+            data3.set(key, value);
+            this.size = data3.size;
             return this;
           }
           Stack.prototype.clear = stackClear;
@@ -24939,15 +24939,15 @@ var require_dist = __commonJS({
           function arrayShuffle(array) {
             return shuffleSelf(copyArray(array));
           }
-          function assignMergeValue(object, key, value) {
-            if (value !== undefined$1 && !eq(object[key], value) || value === undefined$1 && !(key in object)) {
-              baseAssignValue(object, key, value);
+          function assignMergeValue(object2, key, value) {
+            if (value !== undefined$1 && !eq(object2[key], value) || value === undefined$1 && !(key in object2)) {
+              baseAssignValue(object2, key, value);
             }
           }
-          function assignValue(object, key, value) {
-            var objValue = object[key];
-            if (!(hasOwnProperty.call(object, key) && eq(objValue, value)) || value === undefined$1 && !(key in object)) {
-              baseAssignValue(object, key, value);
+          function assignValue(object2, key, value) {
+            var objValue = object2[key];
+            if (!(hasOwnProperty.call(object2, key) && eq(objValue, value)) || value === undefined$1 && !(key in object2)) {
+              baseAssignValue(object2, key, value);
             }
           }
           function assocIndexOf(array, key) {
@@ -24965,28 +24965,28 @@ var require_dist = __commonJS({
             });
             return accumulator;
           }
-          function baseAssign(object, source) {
-            return object && copyObject(source, keys(source), object);
+          function baseAssign(object2, source) {
+            return object2 && copyObject(source, keys(source), object2);
           }
-          function baseAssignIn(object, source) {
-            return object && copyObject(source, keysIn(source), object);
+          function baseAssignIn(object2, source) {
+            return object2 && copyObject(source, keysIn(source), object2);
           }
-          function baseAssignValue(object, key, value) {
+          function baseAssignValue(object2, key, value) {
             if (key == "__proto__" && defineProperty) {
-              defineProperty(object, key, {
+              defineProperty(object2, key, {
                 "configurable": true,
                 "enumerable": true,
                 "value": value,
                 "writable": true
               });
             } else {
-              object[key] = value;
+              object2[key] = value;
             }
           }
-          function baseAt(object, paths) {
-            var index2 = -1, length = paths.length, result3 = Array2(length), skip2 = object == null;
+          function baseAt(object2, paths) {
+            var index2 = -1, length = paths.length, result3 = Array2(length), skip2 = object2 == null;
             while (++index2 < length) {
-              result3[index2] = skip2 ? undefined$1 : get2(object, paths[index2]);
+              result3[index2] = skip2 ? undefined$1 : get2(object2, paths[index2]);
             }
             return result3;
           }
@@ -25001,10 +25001,10 @@ var require_dist = __commonJS({
             }
             return number;
           }
-          function baseClone(value, bitmask, customizer, key, object, stack) {
+          function baseClone(value, bitmask, customizer, key, object2, stack) {
             var result3, isDeep = bitmask & CLONE_DEEP_FLAG, isFlat = bitmask & CLONE_FLAT_FLAG, isFull = bitmask & CLONE_SYMBOLS_FLAG;
             if (customizer) {
-              result3 = object ? customizer(value, key, object, stack) : customizer(value);
+              result3 = object2 ? customizer(value, key, object2, stack) : customizer(value);
             }
             if (result3 !== undefined$1) {
               return result3;
@@ -25023,14 +25023,14 @@ var require_dist = __commonJS({
               if (isBuffer(value)) {
                 return cloneBuffer(value, isDeep);
               }
-              if (tag == objectTag || tag == argsTag || isFunc && !object) {
+              if (tag == objectTag || tag == argsTag || isFunc && !object2) {
                 result3 = isFlat || isFunc ? {} : initCloneObject(value);
                 if (!isDeep) {
                   return isFlat ? copySymbolsIn(value, baseAssignIn(result3, value)) : copySymbols(value, baseAssign(result3, value));
                 }
               } else {
                 if (!cloneableTags[tag]) {
-                  return object ? value : {};
+                  return object2 ? value : {};
                 }
                 result3 = initCloneByTag(value, tag, isDeep);
               }
@@ -25063,19 +25063,19 @@ var require_dist = __commonJS({
           }
           function baseConforms(source) {
             var props = keys(source);
-            return function(object) {
-              return baseConformsTo(object, source, props);
+            return function(object2) {
+              return baseConformsTo(object2, source, props);
             };
           }
-          function baseConformsTo(object, source, props) {
+          function baseConformsTo(object2, source, props) {
             var length = props.length;
-            if (object == null) {
+            if (object2 == null) {
               return !length;
             }
-            object = Object2(object);
+            object2 = Object2(object2);
             while (length--) {
-              var key = props[length], predicate = source[key], value = object[key];
-              if (value === undefined$1 && !(key in object) || !predicate(value)) {
+              var key = props[length], predicate = source[key], value = object2[key];
+              if (value === undefined$1 && !(key in object2) || !predicate(value)) {
                 return false;
               }
             }
@@ -25188,28 +25188,28 @@ var require_dist = __commonJS({
           }
           var baseFor = createBaseFor();
           var baseForRight = createBaseFor(true);
-          function baseForOwn(object, iteratee2) {
-            return object && baseFor(object, iteratee2, keys);
+          function baseForOwn(object2, iteratee2) {
+            return object2 && baseFor(object2, iteratee2, keys);
           }
-          function baseForOwnRight(object, iteratee2) {
-            return object && baseForRight(object, iteratee2, keys);
+          function baseForOwnRight(object2, iteratee2) {
+            return object2 && baseForRight(object2, iteratee2, keys);
           }
-          function baseFunctions(object, props) {
+          function baseFunctions(object2, props) {
             return arrayFilter(props, function(key) {
-              return isFunction(object[key]);
+              return isFunction(object2[key]);
             });
           }
-          function baseGet(object, path2) {
-            path2 = castPath(path2, object);
+          function baseGet(object2, path2) {
+            path2 = castPath(path2, object2);
             var index2 = 0, length = path2.length;
-            while (object != null && index2 < length) {
-              object = object[toKey(path2[index2++])];
+            while (object2 != null && index2 < length) {
+              object2 = object2[toKey(path2[index2++])];
             }
-            return index2 && index2 == length ? object : undefined$1;
+            return index2 && index2 == length ? object2 : undefined$1;
           }
-          function baseGetAllKeys(object, keysFunc, symbolsFunc) {
-            var result3 = keysFunc(object);
-            return isArray(object) ? result3 : arrayPush(result3, symbolsFunc(object));
+          function baseGetAllKeys(object2, keysFunc, symbolsFunc) {
+            var result3 = keysFunc(object2);
+            return isArray(object2) ? result3 : arrayPush(result3, symbolsFunc(object2));
           }
           function baseGetTag(value) {
             if (value == null) {
@@ -25220,11 +25220,11 @@ var require_dist = __commonJS({
           function baseGt(value, other) {
             return value > other;
           }
-          function baseHas(object, key) {
-            return object != null && hasOwnProperty.call(object, key);
+          function baseHas(object2, key) {
+            return object2 != null && hasOwnProperty.call(object2, key);
           }
-          function baseHasIn(object, key) {
-            return object != null && key in Object2(object);
+          function baseHasIn(object2, key) {
+            return object2 != null && key in Object2(object2);
           }
           function baseInRange(number, start, end) {
             return number >= nativeMin(start, end) && number < nativeMax(start, end);
@@ -25261,17 +25261,17 @@ var require_dist = __commonJS({
               }
             return result3;
           }
-          function baseInverter(object, setter, iteratee2, accumulator) {
-            baseForOwn(object, function(value, key, object2) {
-              setter(accumulator, iteratee2(value), key, object2);
+          function baseInverter(object2, setter, iteratee2, accumulator) {
+            baseForOwn(object2, function(value, key, object3) {
+              setter(accumulator, iteratee2(value), key, object3);
             });
             return accumulator;
           }
-          function baseInvoke(object, path2, args) {
-            path2 = castPath(path2, object);
-            object = parent(object, path2);
-            var func = object == null ? object : object[toKey(last(path2))];
-            return func == null ? undefined$1 : apply(func, object, args);
+          function baseInvoke(object2, path2, args) {
+            path2 = castPath(path2, object2);
+            object2 = parent(object2, path2);
+            var func = object2 == null ? object2 : object2[toKey(last(path2))];
+            return func == null ? undefined$1 : apply(func, object2, args);
           }
           function baseIsArguments(value) {
             return isObjectLike(value) && baseGetTag(value) == argsTag;
@@ -25291,12 +25291,12 @@ var require_dist = __commonJS({
             }
             return baseIsEqualDeep(value, other, bitmask, customizer, baseIsEqual, stack);
           }
-          function baseIsEqualDeep(object, other, bitmask, customizer, equalFunc, stack) {
-            var objIsArr = isArray(object), othIsArr = isArray(other), objTag = objIsArr ? arrayTag : getTag(object), othTag = othIsArr ? arrayTag : getTag(other);
+          function baseIsEqualDeep(object2, other, bitmask, customizer, equalFunc, stack) {
+            var objIsArr = isArray(object2), othIsArr = isArray(other), objTag = objIsArr ? arrayTag : getTag(object2), othTag = othIsArr ? arrayTag : getTag(other);
             objTag = objTag == argsTag ? objectTag : objTag;
             othTag = othTag == argsTag ? objectTag : othTag;
             var objIsObj = objTag == objectTag, othIsObj = othTag == objectTag, isSameTag = objTag == othTag;
-            if (isSameTag && isBuffer(object)) {
+            if (isSameTag && isBuffer(object2)) {
               if (!isBuffer(other)) {
                 return false;
               }
@@ -25305,12 +25305,12 @@ var require_dist = __commonJS({
             }
             if (isSameTag && !objIsObj) {
               stack || (stack = new Stack());
-              return objIsArr || isTypedArray(object) ? equalArrays(object, other, bitmask, customizer, equalFunc, stack) : equalByTag(object, other, objTag, bitmask, customizer, equalFunc, stack);
+              return objIsArr || isTypedArray(object2) ? equalArrays(object2, other, bitmask, customizer, equalFunc, stack) : equalByTag(object2, other, objTag, bitmask, customizer, equalFunc, stack);
             }
             if (!(bitmask & COMPARE_PARTIAL_FLAG)) {
-              var objIsWrapped = objIsObj && hasOwnProperty.call(object, "__wrapped__"), othIsWrapped = othIsObj && hasOwnProperty.call(other, "__wrapped__");
+              var objIsWrapped = objIsObj && hasOwnProperty.call(object2, "__wrapped__"), othIsWrapped = othIsObj && hasOwnProperty.call(other, "__wrapped__");
               if (objIsWrapped || othIsWrapped) {
-                var objUnwrapped = objIsWrapped ? object.value() : object, othUnwrapped = othIsWrapped ? other.value() : other;
+                var objUnwrapped = objIsWrapped ? object2.value() : object2, othUnwrapped = othIsWrapped ? other.value() : other;
                 stack || (stack = new Stack());
                 return equalFunc(objUnwrapped, othUnwrapped, bitmask, customizer, stack);
               }
@@ -25319,34 +25319,34 @@ var require_dist = __commonJS({
               return false;
             }
             stack || (stack = new Stack());
-            return equalObjects(object, other, bitmask, customizer, equalFunc, stack);
+            return equalObjects(object2, other, bitmask, customizer, equalFunc, stack);
           }
           function baseIsMap(value) {
             return isObjectLike(value) && getTag(value) == mapTag;
           }
-          function baseIsMatch(object, source, matchData, customizer) {
+          function baseIsMatch(object2, source, matchData, customizer) {
             var index2 = matchData.length, length = index2, noCustomizer = !customizer;
-            if (object == null) {
+            if (object2 == null) {
               return !length;
             }
-            object = Object2(object);
+            object2 = Object2(object2);
             while (index2--) {
-              var data = matchData[index2];
-              if (noCustomizer && data[2] ? data[1] !== object[data[0]] : !(data[0] in object)) {
+              var data3 = matchData[index2];
+              if (noCustomizer && data3[2] ? data3[1] !== object2[data3[0]] : !(data3[0] in object2)) {
                 return false;
               }
             }
             while (++index2 < length) {
-              data = matchData[index2];
-              var key = data[0], objValue = object[key], srcValue = data[1];
-              if (noCustomizer && data[2]) {
-                if (objValue === undefined$1 && !(key in object)) {
+              data3 = matchData[index2];
+              var key = data3[0], objValue = object2[key], srcValue = data3[1];
+              if (noCustomizer && data3[2]) {
+                if (objValue === undefined$1 && !(key in object2)) {
                   return false;
                 }
               } else {
                 var stack = new Stack();
                 if (customizer) {
-                  var result3 = customizer(objValue, srcValue, key, object, source, stack);
+                  var result3 = customizer(objValue, srcValue, key, object2, source, stack);
                 }
                 if (!(result3 === undefined$1 ? baseIsEqual(srcValue, objValue, COMPARE_PARTIAL_FLAG | COMPARE_UNORDERED_FLAG, customizer, stack) : result3)) {
                   return false;
@@ -25383,25 +25383,25 @@ var require_dist = __commonJS({
             }
             return property(value);
           }
-          function baseKeys(object) {
-            if (!isPrototype(object)) {
-              return nativeKeys(object);
+          function baseKeys(object2) {
+            if (!isPrototype(object2)) {
+              return nativeKeys(object2);
             }
             var result3 = [];
-            for (var key in Object2(object)) {
-              if (hasOwnProperty.call(object, key) && key != "constructor") {
+            for (var key in Object2(object2)) {
+              if (hasOwnProperty.call(object2, key) && key != "constructor") {
                 result3.push(key);
               }
             }
             return result3;
           }
-          function baseKeysIn(object) {
-            if (!isObject5(object)) {
-              return nativeKeysIn(object);
+          function baseKeysIn(object2) {
+            if (!isObject5(object2)) {
+              return nativeKeysIn(object2);
             }
-            var isProto = isPrototype(object), result3 = [];
-            for (var key in object) {
-              if (!(key == "constructor" && (isProto || !hasOwnProperty.call(object, key)))) {
+            var isProto = isPrototype(object2), result3 = [];
+            for (var key in object2) {
+              if (!(key == "constructor" && (isProto || !hasOwnProperty.call(object2, key)))) {
                 result3.push(key);
               }
             }
@@ -25422,43 +25422,43 @@ var require_dist = __commonJS({
             if (matchData.length == 1 && matchData[0][2]) {
               return matchesStrictComparable(matchData[0][0], matchData[0][1]);
             }
-            return function(object) {
-              return object === source || baseIsMatch(object, source, matchData);
+            return function(object2) {
+              return object2 === source || baseIsMatch(object2, source, matchData);
             };
           }
           function baseMatchesProperty(path2, srcValue) {
             if (isKey(path2) && isStrictComparable(srcValue)) {
               return matchesStrictComparable(toKey(path2), srcValue);
             }
-            return function(object) {
-              var objValue = get2(object, path2);
-              return objValue === undefined$1 && objValue === srcValue ? hasIn(object, path2) : baseIsEqual(srcValue, objValue, COMPARE_PARTIAL_FLAG | COMPARE_UNORDERED_FLAG);
+            return function(object2) {
+              var objValue = get2(object2, path2);
+              return objValue === undefined$1 && objValue === srcValue ? hasIn(object2, path2) : baseIsEqual(srcValue, objValue, COMPARE_PARTIAL_FLAG | COMPARE_UNORDERED_FLAG);
             };
           }
-          function baseMerge(object, source, srcIndex, customizer, stack) {
-            if (object === source) {
+          function baseMerge(object2, source, srcIndex, customizer, stack) {
+            if (object2 === source) {
               return;
             }
             baseFor(source, function(srcValue, key) {
               stack || (stack = new Stack());
               if (isObject5(srcValue)) {
-                baseMergeDeep(object, source, key, srcIndex, baseMerge, customizer, stack);
+                baseMergeDeep(object2, source, key, srcIndex, baseMerge, customizer, stack);
               } else {
-                var newValue = customizer ? customizer(safeGet(object, key), srcValue, key + "", object, source, stack) : undefined$1;
+                var newValue = customizer ? customizer(safeGet(object2, key), srcValue, key + "", object2, source, stack) : undefined$1;
                 if (newValue === undefined$1) {
                   newValue = srcValue;
                 }
-                assignMergeValue(object, key, newValue);
+                assignMergeValue(object2, key, newValue);
               }
             }, keysIn);
           }
-          function baseMergeDeep(object, source, key, srcIndex, mergeFunc, customizer, stack) {
-            var objValue = safeGet(object, key), srcValue = safeGet(source, key), stacked = stack.get(srcValue);
+          function baseMergeDeep(object2, source, key, srcIndex, mergeFunc, customizer, stack) {
+            var objValue = safeGet(object2, key), srcValue = safeGet(source, key), stacked = stack.get(srcValue);
             if (stacked) {
-              assignMergeValue(object, key, stacked);
+              assignMergeValue(object2, key, stacked);
               return;
             }
-            var newValue = customizer ? customizer(objValue, srcValue, key + "", object, source, stack) : undefined$1;
+            var newValue = customizer ? customizer(objValue, srcValue, key + "", object2, source, stack) : undefined$1;
             var isCommon = newValue === undefined$1;
             if (isCommon) {
               var isArr = isArray(srcValue), isBuff = !isArr && isBuffer(srcValue), isTyped = !isArr && !isBuff && isTypedArray(srcValue);
@@ -25493,7 +25493,7 @@ var require_dist = __commonJS({
               mergeFunc(newValue, srcValue, srcIndex, customizer, stack);
               stack["delete"](srcValue);
             }
-            assignMergeValue(object, key, newValue);
+            assignMergeValue(object2, key, newValue);
           }
           function baseNth(array, n) {
             var length = array.length;
@@ -25524,28 +25524,28 @@ var require_dist = __commonJS({
               });
               return { "criteria": criteria, "index": ++index2, "value": value };
             });
-            return baseSortBy(result3, function(object, other) {
-              return compareMultiple(object, other, orders);
+            return baseSortBy(result3, function(object2, other) {
+              return compareMultiple(object2, other, orders);
             });
           }
-          function basePick(object, paths) {
-            return basePickBy(object, paths, function(value, path2) {
-              return hasIn(object, path2);
+          function basePick(object2, paths) {
+            return basePickBy(object2, paths, function(value, path2) {
+              return hasIn(object2, path2);
             });
           }
-          function basePickBy(object, paths, predicate) {
+          function basePickBy(object2, paths, predicate) {
             var index2 = -1, length = paths.length, result3 = {};
             while (++index2 < length) {
-              var path2 = paths[index2], value = baseGet(object, path2);
+              var path2 = paths[index2], value = baseGet(object2, path2);
               if (predicate(value, path2)) {
-                baseSet(result3, castPath(path2, object), value);
+                baseSet(result3, castPath(path2, object2), value);
               }
             }
             return result3;
           }
           function basePropertyDeep(path2) {
-            return function(object) {
-              return baseGet(object, path2);
+            return function(object2) {
+              return baseGet(object2, path2);
             };
           }
           function basePullAll(array, values2, iteratee2, comparator) {
@@ -25619,16 +25619,16 @@ var require_dist = __commonJS({
             var array = values(collection);
             return shuffleSelf(array, baseClamp(n, 0, array.length));
           }
-          function baseSet(object, path2, value, customizer) {
-            if (!isObject5(object)) {
-              return object;
+          function baseSet(object2, path2, value, customizer) {
+            if (!isObject5(object2)) {
+              return object2;
             }
-            path2 = castPath(path2, object);
-            var index2 = -1, length = path2.length, lastIndex = length - 1, nested = object;
+            path2 = castPath(path2, object2);
+            var index2 = -1, length = path2.length, lastIndex = length - 1, nested = object2;
             while (nested != null && ++index2 < length) {
               var key = toKey(path2[index2]), newValue = value;
               if (key === "__proto__" || key === "constructor" || key === "prototype") {
-                return object;
+                return object2;
               }
               if (index2 != lastIndex) {
                 var objValue = nested[key];
@@ -25640,10 +25640,10 @@ var require_dist = __commonJS({
               assignValue(nested, key, newValue);
               nested = nested[key];
             }
-            return object;
+            return object2;
           }
-          var baseSetData = !metaMap ? identity : function(func, data) {
-            metaMap.set(func, data);
+          var baseSetData = !metaMap ? identity : function(func, data3) {
+            metaMap.set(func, data3);
             return func;
           };
           var baseSetToString = !defineProperty ? identity : function(func, string) {
@@ -25800,26 +25800,26 @@ var require_dist = __commonJS({
               }
             return result3;
           }
-          function baseUnset(object, path2) {
-            path2 = castPath(path2, object);
+          function baseUnset(object2, path2) {
+            path2 = castPath(path2, object2);
             var index2 = -1, length = path2.length;
             if (!length) {
               return true;
             }
             while (++index2 < length) {
               var key = toKey(path2[index2]);
-              if (key === "__proto__" && !hasOwnProperty.call(object, "__proto__")) {
+              if (key === "__proto__" && !hasOwnProperty.call(object2, "__proto__")) {
                 return false;
               }
               if ((key === "constructor" || key === "prototype") && index2 < length - 1) {
                 return false;
               }
             }
-            var obj = parent(object, path2);
+            var obj = parent(object2, path2);
             return obj == null || delete obj[toKey(last(path2))];
           }
-          function baseUpdate(object, path2, updater, customizer) {
-            return baseSet(object, path2, updater(baseGet(object, path2)), customizer);
+          function baseUpdate(object2, path2, updater, customizer) {
+            return baseSet(object2, path2, updater(baseGet(object2, path2)), customizer);
           }
           function baseWhile(array, predicate, isDrop, fromRight) {
             var length = array.length, index2 = fromRight ? length : -1;
@@ -25866,11 +25866,11 @@ var require_dist = __commonJS({
           function castFunction(value) {
             return typeof value == "function" ? value : identity;
           }
-          function castPath(value, object) {
+          function castPath(value, object2) {
             if (isArray(value)) {
               return value;
             }
-            return isKey(value, object) ? [value] : stringToPath(toString2(value));
+            return isKey(value, object2) ? [value] : stringToPath(toString2(value));
           }
           var castRest = baseRest;
           function castSlice(array, start, end) {
@@ -25923,8 +25923,8 @@ var require_dist = __commonJS({
             }
             return 0;
           }
-          function compareMultiple(object, other, orders) {
-            var index2 = -1, objCriteria = object.criteria, othCriteria = other.criteria, length = objCriteria.length, ordersLength = orders.length;
+          function compareMultiple(object2, other, orders) {
+            var index2 = -1, objCriteria = object2.criteria, othCriteria = other.criteria, length = objCriteria.length, ordersLength = orders.length;
             while (++index2 < length) {
               var result3 = compareAscending(objCriteria[index2], othCriteria[index2]);
               if (result3) {
@@ -25935,7 +25935,7 @@ var require_dist = __commonJS({
                 return result3 * (order == "desc" ? -1 : 1);
               }
             }
-            return object.index - other.index;
+            return object2.index - other.index;
           }
           function composeArgs(args, partials, holders, isCurried) {
             var argsIndex = -1, argsLength = args.length, holdersLength = holders.length, leftIndex = -1, leftLength = partials.length, rangeLength = nativeMax(argsLength - holdersLength, 0), result3 = Array2(leftLength + rangeLength), isUncurried = !isCurried;
@@ -25976,29 +25976,29 @@ var require_dist = __commonJS({
             }
             return array;
           }
-          function copyObject(source, props, object, customizer) {
-            var isNew = !object;
-            object || (object = {});
+          function copyObject(source, props, object2, customizer) {
+            var isNew = !object2;
+            object2 || (object2 = {});
             var index2 = -1, length = props.length;
             while (++index2 < length) {
               var key = props[index2];
-              var newValue = customizer ? customizer(object[key], source[key], key, object, source) : undefined$1;
+              var newValue = customizer ? customizer(object2[key], source[key], key, object2, source) : undefined$1;
               if (newValue === undefined$1) {
                 newValue = source[key];
               }
               if (isNew) {
-                baseAssignValue(object, key, newValue);
+                baseAssignValue(object2, key, newValue);
               } else {
-                assignValue(object, key, newValue);
+                assignValue(object2, key, newValue);
               }
             }
-            return object;
+            return object2;
           }
-          function copySymbols(source, object) {
-            return copyObject(source, getSymbols(source), object);
+          function copySymbols(source, object2) {
+            return copyObject(source, getSymbols(source), object2);
           }
-          function copySymbolsIn(source, object) {
-            return copyObject(source, getSymbolsIn(source), object);
+          function copySymbolsIn(source, object2) {
+            return copyObject(source, getSymbolsIn(source), object2);
           }
           function createAggregator(setter, initializer) {
             return function(collection, iteratee2) {
@@ -26007,21 +26007,21 @@ var require_dist = __commonJS({
             };
           }
           function createAssigner(assigner) {
-            return baseRest(function(object, sources) {
+            return baseRest(function(object2, sources) {
               var index2 = -1, length = sources.length, customizer = length > 1 ? sources[length - 1] : undefined$1, guard = length > 2 ? sources[2] : undefined$1;
               customizer = assigner.length > 3 && typeof customizer == "function" ? (length--, customizer) : undefined$1;
               if (guard && isIterateeCall(sources[0], sources[1], guard)) {
                 customizer = length < 3 ? undefined$1 : customizer;
                 length = 1;
               }
-              object = Object2(object);
+              object2 = Object2(object2);
               while (++index2 < length) {
                 var source = sources[index2];
                 if (source) {
-                  assigner(object, source, index2, customizer);
+                  assigner(object2, source, index2, customizer);
                 }
               }
-              return object;
+              return object2;
             });
           }
           function createBaseEach(eachFunc, fromRight) {
@@ -26042,15 +26042,15 @@ var require_dist = __commonJS({
             };
           }
           function createBaseFor(fromRight) {
-            return function(object, iteratee2, keysFunc) {
-              var index2 = -1, iterable = Object2(object), props = keysFunc(object), length = props.length;
+            return function(object2, iteratee2, keysFunc) {
+              var index2 = -1, iterable = Object2(object2), props = keysFunc(object2), length = props.length;
               while (length--) {
                 var key = props[fromRight ? length : ++index2];
                 if (iteratee2(iterable[key], key, iterable) === false) {
                   break;
                 }
               }
-              return object;
+              return object2;
             };
           }
           function createBind(func, bitmask, thisArg) {
@@ -26160,9 +26160,9 @@ var require_dist = __commonJS({
               index2 = wrapper ? index2 : length;
               while (++index2 < length) {
                 func = funcs[index2];
-                var funcName = getFuncName(func), data = funcName == "wrapper" ? getData(func) : undefined$1;
-                if (data && isLaziable(data[0]) && data[1] == (WRAP_ARY_FLAG | WRAP_CURRY_FLAG | WRAP_PARTIAL_FLAG | WRAP_REARG_FLAG) && !data[4].length && data[9] == 1) {
-                  wrapper = wrapper[getFuncName(data[0])].apply(wrapper, data[3]);
+                var funcName = getFuncName(func), data3 = funcName == "wrapper" ? getData(func) : undefined$1;
+                if (data3 && isLaziable(data3[0]) && data3[1] == (WRAP_ARY_FLAG | WRAP_CURRY_FLAG | WRAP_PARTIAL_FLAG | WRAP_REARG_FLAG) && !data3[4].length && data3[9] == 1) {
+                  wrapper = wrapper[getFuncName(data3[0])].apply(wrapper, data3[3]);
                 } else {
                   wrapper = func.length == 1 && isLaziable(func) ? wrapper[funcName]() : wrapper.thru(func);
                 }
@@ -26230,8 +26230,8 @@ var require_dist = __commonJS({
             return wrapper;
           }
           function createInverter(setter, toIteratee) {
-            return function(object, iteratee2) {
-              return baseInverter(object, setter, toIteratee(iteratee2), {});
+            return function(object2, iteratee2) {
+              return baseInverter(object2, setter, toIteratee(iteratee2), {});
             };
           }
           function createMathOperation(operator, defaultValue) {
@@ -26361,15 +26361,15 @@ var require_dist = __commonJS({
             return new Set2(values2);
           };
           function createToPairs(keysFunc) {
-            return function(object) {
-              var tag = getTag(object);
+            return function(object2) {
+              var tag = getTag(object2);
               if (tag == mapTag) {
-                return mapToArray(object);
+                return mapToArray(object2);
               }
               if (tag == setTag) {
-                return setToPairs(object);
+                return setToPairs(object2);
               }
-              return baseToPairs(object, keysFunc(object));
+              return baseToPairs(object2, keysFunc(object2));
             };
           }
           function createWrap(func, bitmask, thisArg, partials, holders, argPos, ary2, arity) {
@@ -26389,7 +26389,7 @@ var require_dist = __commonJS({
               var partialsRight = partials, holdersRight = holders;
               partials = holders = undefined$1;
             }
-            var data = isBindKey ? undefined$1 : getData(func);
+            var data3 = isBindKey ? undefined$1 : getData(func);
             var newData = [
               func,
               bitmask,
@@ -26402,8 +26402,8 @@ var require_dist = __commonJS({
               ary2,
               arity
             ];
-            if (data) {
-              mergeData2(newData, data);
+            if (data3) {
+              mergeData2(newData, data3);
             }
             func = newData[0];
             bitmask = newData[1];
@@ -26423,16 +26423,16 @@ var require_dist = __commonJS({
             } else {
               result3 = createHybrid.apply(undefined$1, newData);
             }
-            var setter = data ? baseSetData : setData;
+            var setter = data3 ? baseSetData : setData;
             return setWrapToString(setter(result3, newData), func, bitmask);
           }
-          function customDefaultsAssignIn(objValue, srcValue, key, object) {
-            if (objValue === undefined$1 || eq(objValue, objectProto[key]) && !hasOwnProperty.call(object, key)) {
+          function customDefaultsAssignIn(objValue, srcValue, key, object2) {
+            if (objValue === undefined$1 || eq(objValue, objectProto[key]) && !hasOwnProperty.call(object2, key)) {
               return srcValue;
             }
             return objValue;
           }
-          function customDefaultsMerge(objValue, srcValue, key, object, source, stack) {
+          function customDefaultsMerge(objValue, srcValue, key, object2, source, stack) {
             if (isObject5(objValue) && isObject5(srcValue)) {
               stack.set(srcValue, objValue);
               baseMerge(objValue, srcValue, undefined$1, customDefaultsMerge, stack);
@@ -26486,54 +26486,54 @@ var require_dist = __commonJS({
             stack["delete"](other);
             return result3;
           }
-          function equalByTag(object, other, tag, bitmask, customizer, equalFunc, stack) {
+          function equalByTag(object2, other, tag, bitmask, customizer, equalFunc, stack) {
             switch (tag) {
               case dataViewTag:
-                if (object.byteLength != other.byteLength || object.byteOffset != other.byteOffset) {
+                if (object2.byteLength != other.byteLength || object2.byteOffset != other.byteOffset) {
                   return false;
                 }
-                object = object.buffer;
+                object2 = object2.buffer;
                 other = other.buffer;
               case arrayBufferTag:
-                if (object.byteLength != other.byteLength || !equalFunc(new Uint8Array2(object), new Uint8Array2(other))) {
+                if (object2.byteLength != other.byteLength || !equalFunc(new Uint8Array2(object2), new Uint8Array2(other))) {
                   return false;
                 }
                 return true;
               case boolTag:
               case dateTag:
               case numberTag:
-                return eq(+object, +other);
+                return eq(+object2, +other);
               case errorTag:
-                return object.name == other.name && object.message == other.message;
+                return object2.name == other.name && object2.message == other.message;
               case regexpTag:
               case stringTag:
-                return object == other + "";
+                return object2 == other + "";
               case mapTag:
                 var convert = mapToArray;
               case setTag:
                 var isPartial = bitmask & COMPARE_PARTIAL_FLAG;
                 convert || (convert = setToArray);
-                if (object.size != other.size && !isPartial) {
+                if (object2.size != other.size && !isPartial) {
                   return false;
                 }
-                var stacked = stack.get(object);
+                var stacked = stack.get(object2);
                 if (stacked) {
                   return stacked == other;
                 }
                 bitmask |= COMPARE_UNORDERED_FLAG;
-                stack.set(object, other);
-                var result3 = equalArrays(convert(object), convert(other), bitmask, customizer, equalFunc, stack);
-                stack["delete"](object);
+                stack.set(object2, other);
+                var result3 = equalArrays(convert(object2), convert(other), bitmask, customizer, equalFunc, stack);
+                stack["delete"](object2);
                 return result3;
               case symbolTag:
                 if (symbolValueOf) {
-                  return symbolValueOf.call(object) == symbolValueOf.call(other);
+                  return symbolValueOf.call(object2) == symbolValueOf.call(other);
                 }
             }
             return false;
           }
-          function equalObjects(object, other, bitmask, customizer, equalFunc, stack) {
-            var isPartial = bitmask & COMPARE_PARTIAL_FLAG, objProps = getAllKeys(object), objLength = objProps.length, othProps = getAllKeys(other), othLength = othProps.length;
+          function equalObjects(object2, other, bitmask, customizer, equalFunc, stack) {
+            var isPartial = bitmask & COMPARE_PARTIAL_FLAG, objProps = getAllKeys(object2), objLength = objProps.length, othProps = getAllKeys(other), othLength = othProps.length;
             if (objLength != othLength && !isPartial) {
               return false;
             }
@@ -26544,20 +26544,20 @@ var require_dist = __commonJS({
                 return false;
               }
             }
-            var objStacked = stack.get(object);
+            var objStacked = stack.get(object2);
             var othStacked = stack.get(other);
             if (objStacked && othStacked) {
-              return objStacked == other && othStacked == object;
+              return objStacked == other && othStacked == object2;
             }
             var result3 = true;
-            stack.set(object, other);
-            stack.set(other, object);
+            stack.set(object2, other);
+            stack.set(other, object2);
             var skipCtor = isPartial;
             while (++index2 < objLength) {
               key = objProps[index2];
-              var objValue = object[key], othValue = other[key];
+              var objValue = object2[key], othValue = other[key];
               if (customizer) {
-                var compared = isPartial ? customizer(othValue, objValue, key, other, object, stack) : customizer(objValue, othValue, key, object, other, stack);
+                var compared = isPartial ? customizer(othValue, objValue, key, other, object2, stack) : customizer(objValue, othValue, key, object2, other, stack);
               }
               if (!(compared === undefined$1 ? objValue === othValue || equalFunc(objValue, othValue, bitmask, customizer, stack) : compared)) {
                 result3 = false;
@@ -26566,23 +26566,23 @@ var require_dist = __commonJS({
               skipCtor || (skipCtor = key == "constructor");
             }
             if (result3 && !skipCtor) {
-              var objCtor = object.constructor, othCtor = other.constructor;
-              if (objCtor != othCtor && ("constructor" in object && "constructor" in other) && !(typeof objCtor == "function" && objCtor instanceof objCtor && typeof othCtor == "function" && othCtor instanceof othCtor)) {
+              var objCtor = object2.constructor, othCtor = other.constructor;
+              if (objCtor != othCtor && ("constructor" in object2 && "constructor" in other) && !(typeof objCtor == "function" && objCtor instanceof objCtor && typeof othCtor == "function" && othCtor instanceof othCtor)) {
                 result3 = false;
               }
             }
-            stack["delete"](object);
+            stack["delete"](object2);
             stack["delete"](other);
             return result3;
           }
           function flatRest(func) {
             return setToString(overRest(func, undefined$1, flatten), func + "");
           }
-          function getAllKeys(object) {
-            return baseGetAllKeys(object, keys, getSymbols);
+          function getAllKeys(object2) {
+            return baseGetAllKeys(object2, keys, getSymbols);
           }
-          function getAllKeysIn(object) {
-            return baseGetAllKeys(object, keysIn, getSymbolsIn);
+          function getAllKeysIn(object2) {
+            return baseGetAllKeys(object2, keysIn, getSymbolsIn);
           }
           var getData = !metaMap ? noop : function(func) {
             return metaMap.get(func);
@@ -26590,16 +26590,16 @@ var require_dist = __commonJS({
           function getFuncName(func) {
             var result3 = func.name + "", array = realNames[result3], length = hasOwnProperty.call(realNames, result3) ? array.length : 0;
             while (length--) {
-              var data = array[length], otherFunc = data.func;
+              var data3 = array[length], otherFunc = data3.func;
               if (otherFunc == null || otherFunc == func) {
-                return data.name;
+                return data3.name;
               }
             }
             return result3;
           }
           function getHolder(func) {
-            var object = hasOwnProperty.call(lodash2, "placeholder") ? lodash2 : func;
-            return object.placeholder;
+            var object2 = hasOwnProperty.call(lodash2, "placeholder") ? lodash2 : func;
+            return object2.placeholder;
           }
           function getIteratee() {
             var result3 = lodash2.iteratee || iteratee;
@@ -26607,19 +26607,19 @@ var require_dist = __commonJS({
             return arguments.length ? result3(arguments[0], arguments[1]) : result3;
           }
           function getMapData(map3, key) {
-            var data = map3.__data__;
-            return isKeyable(key) ? data[typeof key == "string" ? "string" : "hash"] : data.map;
+            var data3 = map3.__data__;
+            return isKeyable(key) ? data3[typeof key == "string" ? "string" : "hash"] : data3.map;
           }
-          function getMatchData(object) {
-            var result3 = keys(object), length = result3.length;
+          function getMatchData(object2) {
+            var result3 = keys(object2), length = result3.length;
             while (length--) {
-              var key = result3[length], value = object[key];
+              var key = result3[length], value = object2[key];
               result3[length] = [key, value, isStrictComparable(value)];
             }
             return result3;
           }
-          function getNative(object, key) {
-            var value = getValue(object, key);
+          function getNative(object2, key) {
+            var value = getValue(object2, key);
             return baseIsNative(value) ? value : undefined$1;
           }
           function getRawTag(value) {
@@ -26639,20 +26639,20 @@ var require_dist = __commonJS({
             }
             return result3;
           }
-          var getSymbols = !nativeGetSymbols ? stubArray : function(object) {
-            if (object == null) {
+          var getSymbols = !nativeGetSymbols ? stubArray : function(object2) {
+            if (object2 == null) {
               return [];
             }
-            object = Object2(object);
-            return arrayFilter(nativeGetSymbols(object), function(symbol) {
-              return propertyIsEnumerable.call(object, symbol);
+            object2 = Object2(object2);
+            return arrayFilter(nativeGetSymbols(object2), function(symbol) {
+              return propertyIsEnumerable.call(object2, symbol);
             });
           };
-          var getSymbolsIn = !nativeGetSymbols ? stubArray : function(object) {
+          var getSymbolsIn = !nativeGetSymbols ? stubArray : function(object2) {
             var result3 = [];
-            while (object) {
-              arrayPush(result3, getSymbols(object));
-              object = getPrototype(object);
+            while (object2) {
+              arrayPush(result3, getSymbols(object2));
+              object2 = getPrototype(object2);
             }
             return result3;
           };
@@ -26680,8 +26680,8 @@ var require_dist = __commonJS({
           function getView(start, end, transforms) {
             var index2 = -1, length = transforms.length;
             while (++index2 < length) {
-              var data = transforms[index2], size2 = data.size;
-              switch (data.type) {
+              var data3 = transforms[index2], size2 = data3.size;
+              switch (data3.type) {
                 case "drop":
                   start += size2;
                   break;
@@ -26702,21 +26702,21 @@ var require_dist = __commonJS({
             var match = source.match(reWrapDetails);
             return match ? match[1].split(reSplitDetails) : [];
           }
-          function hasPath(object, path2, hasFunc) {
-            path2 = castPath(path2, object);
+          function hasPath(object2, path2, hasFunc) {
+            path2 = castPath(path2, object2);
             var index2 = -1, length = path2.length, result3 = false;
             while (++index2 < length) {
               var key = toKey(path2[index2]);
-              if (!(result3 = object != null && hasFunc(object, key))) {
+              if (!(result3 = object2 != null && hasFunc(object2, key))) {
                 break;
               }
-              object = object[key];
+              object2 = object2[key];
             }
             if (result3 || ++index2 != length) {
               return result3;
             }
-            length = object == null ? 0 : object.length;
-            return !!length && isLength(length) && isIndex2(key, length) && (isArray(object) || isArguments(object));
+            length = object2 == null ? 0 : object2.length;
+            return !!length && isLength(length) && isIndex2(key, length) && (isArray(object2) || isArguments(object2));
           }
           function initCloneArray(array) {
             var length = array.length, result3 = new array.constructor(length);
@@ -26726,19 +26726,19 @@ var require_dist = __commonJS({
             }
             return result3;
           }
-          function initCloneObject(object) {
-            return typeof object.constructor == "function" && !isPrototype(object) ? baseCreate(getPrototype(object)) : {};
+          function initCloneObject(object2) {
+            return typeof object2.constructor == "function" && !isPrototype(object2) ? baseCreate(getPrototype(object2)) : {};
           }
-          function initCloneByTag(object, tag, isDeep) {
-            var Ctor = object.constructor;
+          function initCloneByTag(object2, tag, isDeep) {
+            var Ctor = object2.constructor;
             switch (tag) {
               case arrayBufferTag:
-                return cloneArrayBuffer(object);
+                return cloneArrayBuffer(object2);
               case boolTag:
               case dateTag:
-                return new Ctor(+object);
+                return new Ctor(+object2);
               case dataViewTag:
-                return cloneDataView(object, isDeep);
+                return cloneDataView(object2, isDeep);
               case float32Tag:
               case float64Tag:
               case int8Tag:
@@ -26748,18 +26748,18 @@ var require_dist = __commonJS({
               case uint8ClampedTag:
               case uint16Tag:
               case uint32Tag:
-                return cloneTypedArray(object, isDeep);
+                return cloneTypedArray(object2, isDeep);
               case mapTag:
                 return new Ctor();
               case numberTag:
               case stringTag:
-                return new Ctor(object);
+                return new Ctor(object2);
               case regexpTag:
-                return cloneRegExp(object);
+                return cloneRegExp(object2);
               case setTag:
                 return new Ctor();
               case symbolTag:
-                return cloneSymbol(object);
+                return cloneSymbol(object2);
             }
           }
           function insertWrapDetails(source, details) {
@@ -26780,17 +26780,17 @@ var require_dist = __commonJS({
             length = length == null ? MAX_SAFE_INTEGER : length;
             return !!length && (type2 == "number" || type2 != "symbol" && reIsUint.test(value)) && (value > -1 && value % 1 == 0 && value < length);
           }
-          function isIterateeCall(value, index2, object) {
-            if (!isObject5(object)) {
+          function isIterateeCall(value, index2, object2) {
+            if (!isObject5(object2)) {
               return false;
             }
             var type2 = typeof index2;
-            if (type2 == "number" ? isArrayLike(object) && isIndex2(index2, object.length) : type2 == "string" && index2 in object) {
-              return eq(object[index2], value);
+            if (type2 == "number" ? isArrayLike(object2) && isIndex2(index2, object2.length) : type2 == "string" && index2 in object2) {
+              return eq(object2[index2], value);
             }
             return false;
           }
-          function isKey(value, object) {
+          function isKey(value, object2) {
             if (isArray(value)) {
               return false;
             }
@@ -26798,7 +26798,7 @@ var require_dist = __commonJS({
             if (type2 == "number" || type2 == "symbol" || type2 == "boolean" || value == null || isSymbol(value)) {
               return true;
             }
-            return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object != null && value in Object2(object);
+            return reIsPlainProp.test(value) || !reIsDeepProp.test(value) || object2 != null && value in Object2(object2);
           }
           function isKeyable(value) {
             var type2 = typeof value;
@@ -26812,8 +26812,8 @@ var require_dist = __commonJS({
             if (func === other) {
               return true;
             }
-            var data = getData(other);
-            return !!data && func === data[0];
+            var data3 = getData(other);
+            return !!data3 && func === data3[0];
           }
           function isMasked(func) {
             return !!maskSrcKey && maskSrcKey in func;
@@ -26827,11 +26827,11 @@ var require_dist = __commonJS({
             return value === value && !isObject5(value);
           }
           function matchesStrictComparable(key, srcValue) {
-            return function(object) {
-              if (object == null) {
+            return function(object2) {
+              if (object2 == null) {
                 return false;
               }
-              return object[key] === srcValue && (srcValue !== undefined$1 || key in Object2(object));
+              return object2[key] === srcValue && (srcValue !== undefined$1 || key in Object2(object2));
             };
           }
           function memoizeCapped(func) {
@@ -26844,46 +26844,46 @@ var require_dist = __commonJS({
             var cache3 = result3.cache;
             return result3;
           }
-          function mergeData2(data, source) {
-            var bitmask = data[1], srcBitmask = source[1], newBitmask = bitmask | srcBitmask, isCommon = newBitmask < (WRAP_BIND_FLAG | WRAP_BIND_KEY_FLAG | WRAP_ARY_FLAG);
-            var isCombo = srcBitmask == WRAP_ARY_FLAG && bitmask == WRAP_CURRY_FLAG || srcBitmask == WRAP_ARY_FLAG && bitmask == WRAP_REARG_FLAG && data[7].length <= source[8] || srcBitmask == (WRAP_ARY_FLAG | WRAP_REARG_FLAG) && source[7].length <= source[8] && bitmask == WRAP_CURRY_FLAG;
+          function mergeData2(data3, source) {
+            var bitmask = data3[1], srcBitmask = source[1], newBitmask = bitmask | srcBitmask, isCommon = newBitmask < (WRAP_BIND_FLAG | WRAP_BIND_KEY_FLAG | WRAP_ARY_FLAG);
+            var isCombo = srcBitmask == WRAP_ARY_FLAG && bitmask == WRAP_CURRY_FLAG || srcBitmask == WRAP_ARY_FLAG && bitmask == WRAP_REARG_FLAG && data3[7].length <= source[8] || srcBitmask == (WRAP_ARY_FLAG | WRAP_REARG_FLAG) && source[7].length <= source[8] && bitmask == WRAP_CURRY_FLAG;
             if (!(isCommon || isCombo)) {
-              return data;
+              return data3;
             }
             if (srcBitmask & WRAP_BIND_FLAG) {
-              data[2] = source[2];
+              data3[2] = source[2];
               newBitmask |= bitmask & WRAP_BIND_FLAG ? 0 : WRAP_CURRY_BOUND_FLAG;
             }
             var value = source[3];
             if (value) {
-              var partials = data[3];
-              data[3] = partials ? composeArgs(partials, value, source[4]) : value;
-              data[4] = partials ? replaceHolders(data[3], PLACEHOLDER) : source[4];
+              var partials = data3[3];
+              data3[3] = partials ? composeArgs(partials, value, source[4]) : value;
+              data3[4] = partials ? replaceHolders(data3[3], PLACEHOLDER) : source[4];
             }
             value = source[5];
             if (value) {
-              partials = data[5];
-              data[5] = partials ? composeArgsRight(partials, value, source[6]) : value;
-              data[6] = partials ? replaceHolders(data[5], PLACEHOLDER) : source[6];
+              partials = data3[5];
+              data3[5] = partials ? composeArgsRight(partials, value, source[6]) : value;
+              data3[6] = partials ? replaceHolders(data3[5], PLACEHOLDER) : source[6];
             }
             value = source[7];
             if (value) {
-              data[7] = value;
+              data3[7] = value;
             }
             if (srcBitmask & WRAP_ARY_FLAG) {
-              data[8] = data[8] == null ? source[8] : nativeMin(data[8], source[8]);
+              data3[8] = data3[8] == null ? source[8] : nativeMin(data3[8], source[8]);
             }
-            if (data[9] == null) {
-              data[9] = source[9];
+            if (data3[9] == null) {
+              data3[9] = source[9];
             }
-            data[0] = source[0];
-            data[1] = newBitmask;
-            return data;
+            data3[0] = source[0];
+            data3[1] = newBitmask;
+            return data3;
           }
-          function nativeKeysIn(object) {
+          function nativeKeysIn(object2) {
             var result3 = [];
-            if (object != null) {
-              for (var key in Object2(object)) {
+            if (object2 != null) {
+              for (var key in Object2(object2)) {
                 result3.push(key);
               }
             }
@@ -26908,8 +26908,8 @@ var require_dist = __commonJS({
               return apply(func, this, otherArgs);
             };
           }
-          function parent(object, path2) {
-            return path2.length < 2 ? object : baseGet(object, baseSlice(path2, 0, -1));
+          function parent(object2, path2) {
+            return path2.length < 2 ? object2 : baseGet(object2, baseSlice(path2, 0, -1));
           }
           function reorder(array, indexes) {
             var arrLength = array.length, length = nativeMin(indexes.length, arrLength), oldArray = copyArray(array);
@@ -26919,14 +26919,14 @@ var require_dist = __commonJS({
             }
             return array;
           }
-          function safeGet(object, key) {
-            if (key === "constructor" && typeof object[key] === "function") {
+          function safeGet(object2, key) {
+            if (key === "constructor" && typeof object2[key] === "function") {
               return;
             }
             if (key == "__proto__") {
               return;
             }
-            return object[key];
+            return object2[key];
           }
           var setData = shortOut(baseSetData);
           var setTimeout2 = ctxSetTimeout || function(func, wait) {
@@ -27418,8 +27418,8 @@ var require_dist = __commonJS({
             return interceptor(value);
           }
           var wrapperAt = flatRest(function(paths) {
-            var length = paths.length, start = length ? paths[0] : 0, value = this.__wrapped__, interceptor = function(object) {
-              return baseAt(object, paths);
+            var length = paths.length, start = length ? paths[0] : 0, value = this.__wrapped__, interceptor = function(object2) {
+              return baseAt(object2, paths);
             };
             if (length > 1 || this.__actions__.length || !(value instanceof LazyWrapper) || !isIndex2(start)) {
               return this.thru(interceptor);
@@ -27542,7 +27542,7 @@ var require_dist = __commonJS({
             if (fromIndex < 0) {
               fromIndex = nativeMax(length + fromIndex, 0);
             }
-            return isString(collection) ? fromIndex <= length && collection.indexOf(value, fromIndex) > -1 : !!length && baseIndexOf(collection, value, fromIndex) > -1;
+            return isString2(collection) ? fromIndex <= length && collection.indexOf(value, fromIndex) > -1 : !!length && baseIndexOf(collection, value, fromIndex) > -1;
           }
           var invokeMap = baseRest(function(collection, path2, args) {
             var index2 = -1, isFunc = typeof path2 == "function", result3 = isArrayLike(collection) ? Array2(collection.length) : [];
@@ -27610,7 +27610,7 @@ var require_dist = __commonJS({
               return 0;
             }
             if (isArrayLike(collection)) {
-              return isString(collection) ? stringSize(collection) : collection.length;
+              return isString2(collection) ? stringSize(collection) : collection.length;
             }
             var tag = getTag(collection);
             if (tag == mapTag || tag == setTag) {
@@ -27680,13 +27680,13 @@ var require_dist = __commonJS({
             }
             return createWrap(func, bitmask, thisArg, partials, holders);
           });
-          var bindKey = baseRest(function(object, key, partials) {
+          var bindKey = baseRest(function(object2, key, partials) {
             var bitmask = WRAP_BIND_FLAG | WRAP_BIND_KEY_FLAG;
             if (partials.length) {
               var holders = replaceHolders(partials, getHolder(bindKey));
               bitmask |= WRAP_PARTIAL_FLAG;
             }
-            return createWrap(key, bitmask, object, partials, holders);
+            return createWrap(key, bitmask, object2, partials, holders);
           });
           function curry(func, arity, guard) {
             arity = guard ? undefined$1 : arity;
@@ -27913,8 +27913,8 @@ var require_dist = __commonJS({
             customizer = typeof customizer == "function" ? customizer : undefined$1;
             return baseClone(value, CLONE_DEEP_FLAG | CLONE_SYMBOLS_FLAG, customizer);
           }
-          function conformsTo(object, source) {
-            return source == null || baseConformsTo(object, source, keys(source));
+          function conformsTo(object2, source) {
+            return source == null || baseConformsTo(object2, source, keys(source));
           }
           function eq(value, other) {
             return value === other || value !== value && other !== other;
@@ -28004,12 +28004,12 @@ var require_dist = __commonJS({
             return value != null && typeof value == "object";
           }
           var isMap = nodeIsMap ? baseUnary(nodeIsMap) : baseIsMap;
-          function isMatch(object, source) {
-            return object === source || baseIsMatch(object, source, getMatchData(source));
+          function isMatch(object2, source) {
+            return object2 === source || baseIsMatch(object2, source, getMatchData(source));
           }
-          function isMatchWith(object, source, customizer) {
+          function isMatchWith(object2, source, customizer) {
             customizer = typeof customizer == "function" ? customizer : undefined$1;
-            return baseIsMatch(object, source, getMatchData(source), customizer);
+            return baseIsMatch(object2, source, getMatchData(source), customizer);
           }
           function isNaN2(value) {
             return isNumber(value) && value != +value;
@@ -28045,7 +28045,7 @@ var require_dist = __commonJS({
             return isInteger3(value) && value >= -MAX_SAFE_INTEGER && value <= MAX_SAFE_INTEGER;
           }
           var isSet = nodeIsSet ? baseUnary(nodeIsSet) : baseIsSet;
-          function isString(value) {
+          function isString2(value) {
             return typeof value == "string" || !isArray(value) && isObjectLike(value) && baseGetTag(value) == stringTag;
           }
           function isSymbol(value) {
@@ -28070,7 +28070,7 @@ var require_dist = __commonJS({
               return [];
             }
             if (isArrayLike(value)) {
-              return isString(value) ? stringToArray(value) : copyArray(value);
+              return isString2(value) ? stringToArray(value) : copyArray(value);
             }
             if (symIterator && value[symIterator]) {
               return iteratorToArray(value[symIterator]());
@@ -28123,33 +28123,33 @@ var require_dist = __commonJS({
           function toString2(value) {
             return value == null ? "" : baseToString(value);
           }
-          var assign = createAssigner(function(object, source) {
+          var assign = createAssigner(function(object2, source) {
             if (isPrototype(source) || isArrayLike(source)) {
-              copyObject(source, keys(source), object);
+              copyObject(source, keys(source), object2);
               return;
             }
             for (var key in source) {
               if (hasOwnProperty.call(source, key)) {
-                assignValue(object, key, source[key]);
+                assignValue(object2, key, source[key]);
               }
             }
           });
-          var assignIn = createAssigner(function(object, source) {
-            copyObject(source, keysIn(source), object);
+          var assignIn = createAssigner(function(object2, source) {
+            copyObject(source, keysIn(source), object2);
           });
-          var assignInWith = createAssigner(function(object, source, srcIndex, customizer) {
-            copyObject(source, keysIn(source), object, customizer);
+          var assignInWith = createAssigner(function(object2, source, srcIndex, customizer) {
+            copyObject(source, keysIn(source), object2, customizer);
           });
-          var assignWith = createAssigner(function(object, source, srcIndex, customizer) {
-            copyObject(source, keys(source), object, customizer);
+          var assignWith = createAssigner(function(object2, source, srcIndex, customizer) {
+            copyObject(source, keys(source), object2, customizer);
           });
           var at2 = flatRest(baseAt);
           function create(prototype, properties) {
             var result3 = baseCreate(prototype);
             return properties == null ? result3 : baseAssign(result3, properties);
           }
-          var defaults = baseRest(function(object, sources) {
-            object = Object2(object);
+          var defaults = baseRest(function(object2, sources) {
+            object2 = Object2(object2);
             var index2 = -1;
             var length = sources.length;
             var guard = length > 2 ? sources[2] : undefined$1;
@@ -28163,51 +28163,51 @@ var require_dist = __commonJS({
               var propsLength = props.length;
               while (++propsIndex < propsLength) {
                 var key = props[propsIndex];
-                var value = object[key];
-                if (value === undefined$1 || eq(value, objectProto[key]) && !hasOwnProperty.call(object, key)) {
-                  object[key] = source[key];
+                var value = object2[key];
+                if (value === undefined$1 || eq(value, objectProto[key]) && !hasOwnProperty.call(object2, key)) {
+                  object2[key] = source[key];
                 }
               }
             }
-            return object;
+            return object2;
           });
           var defaultsDeep = baseRest(function(args) {
             args.push(undefined$1, customDefaultsMerge);
             return apply(mergeWith, undefined$1, args);
           });
-          function findKey(object, predicate) {
-            return baseFindKey(object, getIteratee(predicate, 3), baseForOwn);
+          function findKey(object2, predicate) {
+            return baseFindKey(object2, getIteratee(predicate, 3), baseForOwn);
           }
-          function findLastKey(object, predicate) {
-            return baseFindKey(object, getIteratee(predicate, 3), baseForOwnRight);
+          function findLastKey(object2, predicate) {
+            return baseFindKey(object2, getIteratee(predicate, 3), baseForOwnRight);
           }
-          function forIn(object, iteratee2) {
-            return object == null ? object : baseFor(object, getIteratee(iteratee2, 3), keysIn);
+          function forIn(object2, iteratee2) {
+            return object2 == null ? object2 : baseFor(object2, getIteratee(iteratee2, 3), keysIn);
           }
-          function forInRight(object, iteratee2) {
-            return object == null ? object : baseForRight(object, getIteratee(iteratee2, 3), keysIn);
+          function forInRight(object2, iteratee2) {
+            return object2 == null ? object2 : baseForRight(object2, getIteratee(iteratee2, 3), keysIn);
           }
-          function forOwn(object, iteratee2) {
-            return object && baseForOwn(object, getIteratee(iteratee2, 3));
+          function forOwn(object2, iteratee2) {
+            return object2 && baseForOwn(object2, getIteratee(iteratee2, 3));
           }
-          function forOwnRight(object, iteratee2) {
-            return object && baseForOwnRight(object, getIteratee(iteratee2, 3));
+          function forOwnRight(object2, iteratee2) {
+            return object2 && baseForOwnRight(object2, getIteratee(iteratee2, 3));
           }
-          function functions(object) {
-            return object == null ? [] : baseFunctions(object, keys(object));
+          function functions(object2) {
+            return object2 == null ? [] : baseFunctions(object2, keys(object2));
           }
-          function functionsIn(object) {
-            return object == null ? [] : baseFunctions(object, keysIn(object));
+          function functionsIn(object2) {
+            return object2 == null ? [] : baseFunctions(object2, keysIn(object2));
           }
-          function get2(object, path2, defaultValue) {
-            var result3 = object == null ? undefined$1 : baseGet(object, path2);
+          function get2(object2, path2, defaultValue) {
+            var result3 = object2 == null ? undefined$1 : baseGet(object2, path2);
             return result3 === undefined$1 ? defaultValue : result3;
           }
-          function has(object, path2) {
-            return object != null && hasPath(object, path2, baseHas);
+          function has(object2, path2) {
+            return object2 != null && hasPath(object2, path2, baseHas);
           }
-          function hasIn(object, path2) {
-            return object != null && hasPath(object, path2, baseHasIn);
+          function hasIn(object2, path2) {
+            return object2 != null && hasPath(object2, path2, baseHasIn);
           }
           var invert = createInverter(function(result3, value, key) {
             if (value != null && typeof value.toString != "function") {
@@ -28226,46 +28226,46 @@ var require_dist = __commonJS({
             }
           }, getIteratee);
           var invoke = baseRest(baseInvoke);
-          function keys(object) {
-            return isArrayLike(object) ? arrayLikeKeys(object) : baseKeys(object);
+          function keys(object2) {
+            return isArrayLike(object2) ? arrayLikeKeys(object2) : baseKeys(object2);
           }
-          function keysIn(object) {
-            return isArrayLike(object) ? arrayLikeKeys(object, true) : baseKeysIn(object);
+          function keysIn(object2) {
+            return isArrayLike(object2) ? arrayLikeKeys(object2, true) : baseKeysIn(object2);
           }
-          function mapKeys(object, iteratee2) {
+          function mapKeys(object2, iteratee2) {
             var result3 = {};
             iteratee2 = getIteratee(iteratee2, 3);
-            baseForOwn(object, function(value, key, object2) {
-              baseAssignValue(result3, iteratee2(value, key, object2), value);
+            baseForOwn(object2, function(value, key, object3) {
+              baseAssignValue(result3, iteratee2(value, key, object3), value);
             });
             return result3;
           }
-          function mapValues(object, iteratee2) {
+          function mapValues(object2, iteratee2) {
             var result3 = {};
             iteratee2 = getIteratee(iteratee2, 3);
-            baseForOwn(object, function(value, key, object2) {
-              baseAssignValue(result3, key, iteratee2(value, key, object2));
+            baseForOwn(object2, function(value, key, object3) {
+              baseAssignValue(result3, key, iteratee2(value, key, object3));
             });
             return result3;
           }
-          var merge2 = createAssigner(function(object, source, srcIndex) {
-            baseMerge(object, source, srcIndex);
+          var merge2 = createAssigner(function(object2, source, srcIndex) {
+            baseMerge(object2, source, srcIndex);
           });
-          var mergeWith = createAssigner(function(object, source, srcIndex, customizer) {
-            baseMerge(object, source, srcIndex, customizer);
+          var mergeWith = createAssigner(function(object2, source, srcIndex, customizer) {
+            baseMerge(object2, source, srcIndex, customizer);
           });
-          var omit = flatRest(function(object, paths) {
+          var omit = flatRest(function(object2, paths) {
             var result3 = {};
-            if (object == null) {
+            if (object2 == null) {
               return result3;
             }
             var isDeep = false;
             paths = arrayMap(paths, function(path2) {
-              path2 = castPath(path2, object);
+              path2 = castPath(path2, object2);
               isDeep || (isDeep = path2.length > 1);
               return path2;
             });
-            copyObject(object, getAllKeysIn(object), result3);
+            copyObject(object2, getAllKeysIn(object2), result3);
             if (isDeep) {
               result3 = baseClone(result3, CLONE_DEEP_FLAG | CLONE_FLAT_FLAG | CLONE_SYMBOLS_FLAG, customOmitClone);
             }
@@ -28275,83 +28275,83 @@ var require_dist = __commonJS({
             }
             return result3;
           });
-          function omitBy(object, predicate) {
-            return pickBy(object, negate(getIteratee(predicate)));
+          function omitBy(object2, predicate) {
+            return pickBy(object2, negate(getIteratee(predicate)));
           }
-          var pick = flatRest(function(object, paths) {
-            return object == null ? {} : basePick(object, paths);
+          var pick = flatRest(function(object2, paths) {
+            return object2 == null ? {} : basePick(object2, paths);
           });
-          function pickBy(object, predicate) {
-            if (object == null) {
+          function pickBy(object2, predicate) {
+            if (object2 == null) {
               return {};
             }
-            var props = arrayMap(getAllKeysIn(object), function(prop) {
+            var props = arrayMap(getAllKeysIn(object2), function(prop) {
               return [prop];
             });
             predicate = getIteratee(predicate);
-            return basePickBy(object, props, function(value, path2) {
+            return basePickBy(object2, props, function(value, path2) {
               return predicate(value, path2[0]);
             });
           }
-          function result2(object, path2, defaultValue) {
-            path2 = castPath(path2, object);
+          function result2(object2, path2, defaultValue) {
+            path2 = castPath(path2, object2);
             var index2 = -1, length = path2.length;
             if (!length) {
               length = 1;
-              object = undefined$1;
+              object2 = undefined$1;
             }
             while (++index2 < length) {
-              var value = object == null ? undefined$1 : object[toKey(path2[index2])];
+              var value = object2 == null ? undefined$1 : object2[toKey(path2[index2])];
               if (value === undefined$1) {
                 index2 = length;
                 value = defaultValue;
               }
-              object = isFunction(value) ? value.call(object) : value;
+              object2 = isFunction(value) ? value.call(object2) : value;
             }
-            return object;
+            return object2;
           }
-          function set2(object, path2, value) {
-            return object == null ? object : baseSet(object, path2, value);
+          function set2(object2, path2, value) {
+            return object2 == null ? object2 : baseSet(object2, path2, value);
           }
-          function setWith(object, path2, value, customizer) {
+          function setWith(object2, path2, value, customizer) {
             customizer = typeof customizer == "function" ? customizer : undefined$1;
-            return object == null ? object : baseSet(object, path2, value, customizer);
+            return object2 == null ? object2 : baseSet(object2, path2, value, customizer);
           }
           var toPairs = createToPairs(keys);
           var toPairsIn = createToPairs(keysIn);
-          function transform(object, iteratee2, accumulator) {
-            var isArr = isArray(object), isArrLike = isArr || isBuffer(object) || isTypedArray(object);
+          function transform(object2, iteratee2, accumulator) {
+            var isArr = isArray(object2), isArrLike = isArr || isBuffer(object2) || isTypedArray(object2);
             iteratee2 = getIteratee(iteratee2, 4);
             if (accumulator == null) {
-              var Ctor = object && object.constructor;
+              var Ctor = object2 && object2.constructor;
               if (isArrLike) {
                 accumulator = isArr ? new Ctor() : [];
-              } else if (isObject5(object)) {
-                accumulator = isFunction(Ctor) ? baseCreate(getPrototype(object)) : {};
+              } else if (isObject5(object2)) {
+                accumulator = isFunction(Ctor) ? baseCreate(getPrototype(object2)) : {};
               } else {
                 accumulator = {};
               }
             }
-            (isArrLike ? arrayEach : baseForOwn)(object, function(value, index2, object2) {
-              return iteratee2(accumulator, value, index2, object2);
+            (isArrLike ? arrayEach : baseForOwn)(object2, function(value, index2, object3) {
+              return iteratee2(accumulator, value, index2, object3);
             });
             return accumulator;
           }
-          function unset(object, path2) {
-            return object == null ? true : baseUnset(object, path2);
+          function unset(object2, path2) {
+            return object2 == null ? true : baseUnset(object2, path2);
           }
-          function update(object, path2, updater) {
-            return object == null ? object : baseUpdate(object, path2, castFunction(updater));
+          function update(object2, path2, updater) {
+            return object2 == null ? object2 : baseUpdate(object2, path2, castFunction(updater));
           }
-          function updateWith(object, path2, updater, customizer) {
+          function updateWith(object2, path2, updater, customizer) {
             customizer = typeof customizer == "function" ? customizer : undefined$1;
-            return object == null ? object : baseUpdate(object, path2, castFunction(updater), customizer);
+            return object2 == null ? object2 : baseUpdate(object2, path2, castFunction(updater), customizer);
           }
-          function values(object) {
-            return object == null ? [] : baseValues(object, keys(object));
+          function values(object2) {
+            return object2 == null ? [] : baseValues(object2, keys(object2));
           }
-          function valuesIn(object) {
-            return object == null ? [] : baseValues(object, keysIn(object));
+          function valuesIn(object2) {
+            return object2 == null ? [] : baseValues(object2, keysIn(object2));
           }
           function clamp(number, lower, upper) {
             if (upper === undefined$1) {
@@ -28435,7 +28435,7 @@ var require_dist = __commonJS({
             position -= target.length;
             return position >= 0 && string.slice(position, end) == target;
           }
-          function escape3(string) {
+          function escape4(string) {
             string = toString2(string);
             return string && reHasUnescapedHtml.test(string) ? string.replace(reUnescapedHtml, escapeHtmlChar) : string;
           }
@@ -28515,7 +28515,7 @@ var require_dist = __commonJS({
           var startCase = createCompounder(function(result3, word, index2) {
             return result3 + (index2 ? " " : "") + upperFirst(word);
           });
-          function startsWith(string, target, position) {
+          function startsWith2(string, target, position) {
             string = toString2(string);
             position = position == null ? 0 : baseClamp(toInteger(position), 0, string.length);
             target = baseToString(target);
@@ -28684,12 +28684,12 @@ var require_dist = __commonJS({
               return isError(e) ? e : new Error2(e);
             }
           });
-          var bindAll = flatRest(function(object, methodNames) {
+          var bindAll = flatRest(function(object2, methodNames) {
             arrayEach(methodNames, function(key) {
               key = toKey(key);
-              baseAssignValue(object, key, bind(object[key], object));
+              baseAssignValue(object2, key, bind(object2[key], object2));
             });
-            return object;
+            return object2;
           });
           function cond(pairs2) {
             var length = pairs2 == null ? 0 : pairs2.length, toIteratee = getIteratee();
@@ -28735,41 +28735,41 @@ var require_dist = __commonJS({
             return baseMatchesProperty(path2, baseClone(srcValue, CLONE_DEEP_FLAG));
           }
           var method = baseRest(function(path2, args) {
-            return function(object) {
-              return baseInvoke(object, path2, args);
+            return function(object2) {
+              return baseInvoke(object2, path2, args);
             };
           });
-          var methodOf = baseRest(function(object, args) {
+          var methodOf = baseRest(function(object2, args) {
             return function(path2) {
-              return baseInvoke(object, path2, args);
+              return baseInvoke(object2, path2, args);
             };
           });
-          function mixin(object, source, options) {
+          function mixin(object2, source, options) {
             var props = keys(source), methodNames = baseFunctions(source, props);
             if (options == null && !(isObject5(source) && (methodNames.length || !props.length))) {
               options = source;
-              source = object;
-              object = this;
+              source = object2;
+              object2 = this;
               methodNames = baseFunctions(source, keys(source));
             }
-            var chain2 = !(isObject5(options) && "chain" in options) || !!options.chain, isFunc = isFunction(object);
+            var chain2 = !(isObject5(options) && "chain" in options) || !!options.chain, isFunc = isFunction(object2);
             arrayEach(methodNames, function(methodName) {
               var func = source[methodName];
-              object[methodName] = func;
+              object2[methodName] = func;
               if (isFunc) {
-                object.prototype[methodName] = function() {
+                object2.prototype[methodName] = function() {
                   var chainAll = this.__chain__;
                   if (chain2 || chainAll) {
-                    var result3 = object(this.__wrapped__), actions = result3.__actions__ = copyArray(this.__actions__);
-                    actions.push({ "func": func, "args": arguments, "thisArg": object });
+                    var result3 = object2(this.__wrapped__), actions = result3.__actions__ = copyArray(this.__actions__);
+                    actions.push({ "func": func, "args": arguments, "thisArg": object2 });
                     result3.__chain__ = chainAll;
                     return result3;
                   }
-                  return func.apply(object, arrayPush([this.value()], arguments));
+                  return func.apply(object2, arrayPush([this.value()], arguments));
                 };
               }
             });
-            return object;
+            return object2;
           }
           function noConflict() {
             if (root._ === this) {
@@ -28791,9 +28791,9 @@ var require_dist = __commonJS({
           function property(path2) {
             return isKey(path2) ? baseProperty(toKey(path2)) : basePropertyDeep(path2);
           }
-          function propertyOf(object) {
+          function propertyOf(object2) {
             return function(path2) {
-              return object == null ? undefined$1 : baseGet(object, path2);
+              return object2 == null ? undefined$1 : baseGet(object2, path2);
             };
           }
           var range = createRange();
@@ -29046,7 +29046,7 @@ var require_dist = __commonJS({
           lodash2.divide = divide;
           lodash2.endsWith = endsWith;
           lodash2.eq = eq;
-          lodash2.escape = escape3;
+          lodash2.escape = escape4;
           lodash2.escapeRegExp = escapeRegExp;
           lodash2.every = every;
           lodash2.find = find;
@@ -29104,7 +29104,7 @@ var require_dist = __commonJS({
           lodash2.isRegExp = isRegExp;
           lodash2.isSafeInteger = isSafeInteger;
           lodash2.isSet = isSet;
-          lodash2.isString = isString;
+          lodash2.isString = isString2;
           lodash2.isSymbol = isSymbol;
           lodash2.isTypedArray = isTypedArray;
           lodash2.isUndefined = isUndefined;
@@ -29157,7 +29157,7 @@ var require_dist = __commonJS({
           lodash2.sortedLastIndexBy = sortedLastIndexBy;
           lodash2.sortedLastIndexOf = sortedLastIndexOf;
           lodash2.startCase = startCase;
-          lodash2.startsWith = startsWith;
+          lodash2.startsWith = startsWith2;
           lodash2.subtract = subtract;
           lodash2.sum = sum;
           lodash2.sumBy = sumBy;
@@ -29391,8 +29391,8 @@ var require_dist = __commonJS({
           return !!val && Object.prototype.toString.call(val) === "[object Function]";
         };
         isObject5 = function(val) {
-          var ref;
-          return !!val && ((ref = typeof val) === "function" || ref === "object");
+          var ref2;
+          return !!val && ((ref2 = typeof val) === "function" || ref2 === "object");
         };
         isArray = function(val) {
           if (isFunction(Array.isArray)) {
@@ -29824,8 +29824,8 @@ var require_dist = __commonJS({
             // `parent` the parent node
             // `name` element name
             // `attributes` an object containing name/value pairs of attributes
-            constructor(parent, name, attributes) {
-              var child2, j, len, ref;
+            constructor(parent, name, attributes2) {
+              var child2, j, len, ref2;
               super(parent);
               if (name == null) {
                 throw new Error("Missing element name. " + this.debugInfo());
@@ -29834,17 +29834,17 @@ var require_dist = __commonJS({
               this.type = NodeType2.Element;
               this.attribs = {};
               this.schemaTypeInfo = null;
-              if (attributes != null) {
-                this.attribute(attributes);
+              if (attributes2 != null) {
+                this.attribute(attributes2);
               }
               if (parent.type === NodeType2.Document) {
                 this.isRoot = true;
                 this.documentObject = parent;
                 parent.rootObject = this;
                 if (parent.children) {
-                  ref = parent.children;
-                  for (j = 0, len = ref.length; j < len; j++) {
-                    child2 = ref[j];
+                  ref2 = parent.children;
+                  for (j = 0, len = ref2.length; j < len; j++) {
+                    child2 = ref2[j];
                     if (child2.type === NodeType2.DocType) {
                       child2.name = this.name;
                       break;
@@ -29855,16 +29855,16 @@ var require_dist = __commonJS({
             }
             // Creates and returns a deep clone of `this`
             clone() {
-              var att, attName, clonedSelf, ref;
+              var att, attName, clonedSelf, ref2;
               clonedSelf = Object.create(this);
               if (clonedSelf.isRoot) {
                 clonedSelf.documentObject = null;
               }
               clonedSelf.attribs = {};
-              ref = this.attribs;
-              for (attName in ref) {
-                if (!hasProp.call(ref, attName)) continue;
-                att = ref[attName];
+              ref2 = this.attribs;
+              for (attName in ref2) {
+                if (!hasProp.call(ref2, attName)) continue;
+                att = ref2[attName];
                 clonedSelf.attribs[attName] = att.clone();
               }
               clonedSelf.children = [];
@@ -30013,7 +30013,7 @@ var require_dist = __commonJS({
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
             isEqualNode(node2) {
-              var i2, j, ref;
+              var i2, j, ref2;
               if (!super.isEqualNode(node2)) {
                 return false;
               }
@@ -30029,7 +30029,7 @@ var require_dist = __commonJS({
               if (node2.attribs.length !== this.attribs.length) {
                 return false;
               }
-              for (i2 = j = 0, ref = this.attribs.length - 1; 0 <= ref ? j <= ref : j >= ref; i2 = 0 <= ref ? ++j : --j) {
+              for (i2 = j = 0, ref2 = this.attribs.length - 1; 0 <= ref2 ? j <= ref2 : j >= ref2; i2 = 0 <= ref2 ? ++j : --j) {
                 if (!this.attribs[i2].isEqualNode(node2.attribs[i2])) {
                   return false;
                 }
@@ -30560,13 +30560,13 @@ var require_dist = __commonJS({
             // `pubID` public identifier of the external subset
             // `sysID` system identifier of the external subset
             constructor(parent, pubID, sysID) {
-              var child2, i2, len, ref;
+              var child2, i2, len, ref2;
               super(parent);
               this.type = NodeType2.DocType;
               if (parent.children) {
-                ref = parent.children;
-                for (i2 = 0, len = ref.length; i2 < len; i2++) {
-                  child2 = ref[i2];
+                ref2 = parent.children;
+                for (i2 = 0, len = ref2.length; i2 < len; i2++) {
+                  child2 = ref2[i2];
                   if (child2.type === NodeType2.Element) {
                     this.name = child2.name;
                     break;
@@ -30689,11 +30689,11 @@ var require_dist = __commonJS({
           }
           Object.defineProperty(XMLDocType2.prototype, "entities", {
             get: function() {
-              var child2, i2, len, nodes, ref;
+              var child2, i2, len, nodes, ref2;
               nodes = {};
-              ref = this.children;
-              for (i2 = 0, len = ref.length; i2 < len; i2++) {
-                child2 = ref[i2];
+              ref2 = this.children;
+              for (i2 = 0, len = ref2.length; i2 < len; i2++) {
+                child2 = ref2[i2];
                 if (child2.type === NodeType2.EntityDeclaration && !child2.pe) {
                   nodes[child2.name] = child2;
                 }
@@ -30703,11 +30703,11 @@ var require_dist = __commonJS({
           });
           Object.defineProperty(XMLDocType2.prototype, "notations", {
             get: function() {
-              var child2, i2, len, nodes, ref;
+              var child2, i2, len, nodes, ref2;
               nodes = {};
-              ref = this.children;
-              for (i2 = 0, len = ref.length; i2 < len; i2++) {
-                child2 = ref[i2];
+              ref2 = this.children;
+              for (i2 = 0, len = ref2.length; i2 < len; i2++) {
+                child2 = ref2[i2];
                 if (child2.type === NodeType2.NotationDeclaration) {
                   nodes[child2.name] = child2;
                 }
@@ -31048,18 +31048,18 @@ var require_dist = __commonJS({
             // `name` node name or an object describing the XML tree
             // `attributes` an object containing name/value pairs of attributes
             // `text` element text
-            element(name, attributes, text) {
+            element(name, attributes2, text) {
               var childNode, item, j, k, key, lastChild, len, len1, val;
               lastChild = null;
-              if (attributes === null && text == null) {
-                [attributes, text] = [{}, null];
+              if (attributes2 === null && text == null) {
+                [attributes2, text] = [{}, null];
               }
-              if (attributes == null) {
-                attributes = {};
+              if (attributes2 == null) {
+                attributes2 = {};
               }
-              attributes = getValue(attributes);
-              if (!isObject5(attributes)) {
-                [text, attributes] = [attributes, text];
+              attributes2 = getValue(attributes2);
+              if (!isObject5(attributes2)) {
+                [text, attributes2] = [attributes2, text];
               }
               if (name != null) {
                 name = getValue(name);
@@ -31118,7 +31118,7 @@ var require_dist = __commonJS({
                 } else if (!this.options.ignoreDecorators && this.stringify.convertPIKey && name.indexOf(this.stringify.convertPIKey) === 0) {
                   lastChild = this.instruction(name.substr(this.stringify.convertPIKey.length), text);
                 } else {
-                  lastChild = this.node(name, attributes, text);
+                  lastChild = this.node(name, attributes2, text);
                 }
               }
               if (lastChild == null) {
@@ -31130,11 +31130,11 @@ var require_dist = __commonJS({
             // `name` node name or an object describing the XML tree
             // `attributes` an object containing name/value pairs of attributes
             // `text` element text
-            insertBefore(name, attributes, text) {
+            insertBefore(name, attributes2, text) {
               var child2, i2, newChild, refChild, removed;
               if (name != null ? name.type : void 0) {
                 newChild = name;
-                refChild = attributes;
+                refChild = attributes2;
                 newChild.setParent(this);
                 if (refChild) {
                   i2 = children.indexOf(refChild);
@@ -31151,7 +31151,7 @@ var require_dist = __commonJS({
                 }
                 i2 = this.parent.children.indexOf(this);
                 removed = this.parent.children.splice(i2);
-                child2 = this.parent.element(name, attributes, text);
+                child2 = this.parent.element(name, attributes2, text);
                 Array.prototype.push.apply(this.parent.children, removed);
                 return child2;
               }
@@ -31160,14 +31160,14 @@ var require_dist = __commonJS({
             // `name` node name or an object describing the XML tree
             // `attributes` an object containing name/value pairs of attributes
             // `text` element text
-            insertAfter(name, attributes, text) {
+            insertAfter(name, attributes2, text) {
               var child2, i2, removed;
               if (this.isRoot) {
                 throw new Error("Cannot insert elements at root level. " + this.debugInfo(name));
               }
               i2 = this.parent.children.indexOf(this);
               removed = this.parent.children.splice(i2 + 1);
-              child2 = this.parent.element(name, attributes, text);
+              child2 = this.parent.element(name, attributes2, text);
               Array.prototype.push.apply(this.parent.children, removed);
               return child2;
             }
@@ -31185,17 +31185,17 @@ var require_dist = __commonJS({
             // `name` name of the node
             // `attributes` an object containing name/value pairs of attributes
             // `text` element text
-            node(name, attributes, text) {
+            node(name, attributes2, text) {
               var child2;
               if (name != null) {
                 name = getValue(name);
               }
-              attributes || (attributes = {});
-              attributes = getValue(attributes);
-              if (!isObject5(attributes)) {
-                [text, attributes] = [attributes, text];
+              attributes2 || (attributes2 = {});
+              attributes2 = getValue(attributes2);
+              if (!isObject5(attributes2)) {
+                [text, attributes2] = [attributes2, text];
               }
-              child2 = new XMLElement2(this, name, attributes);
+              child2 = new XMLElement2(this, name, attributes2);
               if (text != null) {
                 child2.text(text);
               }
@@ -31454,11 +31454,11 @@ var require_dist = __commonJS({
               }
             }
             // Aliases
-            ele(name, attributes, text) {
-              return this.element(name, attributes, text);
+            ele(name, attributes2, text) {
+              return this.element(name, attributes2, text);
             }
-            nod(name, attributes, text) {
-              return this.node(name, attributes, text);
+            nod(name, attributes2, text) {
+              return this.node(name, attributes2, text);
             }
             txt(value) {
               return this.text(value);
@@ -31478,11 +31478,11 @@ var require_dist = __commonJS({
             dec(version, encoding, standalone) {
               return this.declaration(version, encoding, standalone);
             }
-            e(name, attributes, text) {
-              return this.element(name, attributes, text);
+            e(name, attributes2, text) {
+              return this.element(name, attributes2, text);
             }
-            n(name, attributes, text) {
-              return this.node(name, attributes, text);
+            n(name, attributes2, text) {
+              return this.node(name, attributes2, text);
             }
             t(value) {
               return this.text(value);
@@ -31551,9 +31551,9 @@ var require_dist = __commonJS({
             }
             // DOM level 3 functions to be implemented later
             compareDocumentPosition(other) {
-              var ref, res;
-              ref = this;
-              if (ref === other) {
+              var ref2, res;
+              ref2 = this;
+              if (ref2 === other) {
                 return 0;
               } else if (this.document() !== other.document()) {
                 res = DocumentPosition2.Disconnected | DocumentPosition2.ImplementationSpecific;
@@ -31563,11 +31563,11 @@ var require_dist = __commonJS({
                   res |= DocumentPosition2.Following;
                 }
                 return res;
-              } else if (ref.isAncestor(other)) {
+              } else if (ref2.isAncestor(other)) {
                 return DocumentPosition2.Contains | DocumentPosition2.Preceding;
-              } else if (ref.isDescendant(other)) {
+              } else if (ref2.isDescendant(other)) {
                 return DocumentPosition2.Contains | DocumentPosition2.Following;
-              } else if (ref.isPreceding(other)) {
+              } else if (ref2.isPreceding(other)) {
                 return DocumentPosition2.Preceding;
               } else {
                 return DocumentPosition2.Following;
@@ -31603,7 +31603,7 @@ var require_dist = __commonJS({
             getFeature(feature, version) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            setUserData(key, data, handler) {
+            setUserData(key, data3, handler) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
             getUserData(key) {
@@ -31798,7 +31798,7 @@ var require_dist = __commonJS({
             // `options.noValidation` whether values will be validated and escaped or returned as is
             // `options.invalidCharReplacement` a character to replace invalid characters and disable character validation
             constructor(options) {
-              var key, ref, value;
+              var key, ref2, value;
               this.assertLegalChar = this.assertLegalChar.bind(this);
               this.assertLegalName = this.assertLegalName.bind(this);
               options || (options = {});
@@ -31806,10 +31806,10 @@ var require_dist = __commonJS({
               if (!this.options.version) {
                 this.options.version = "1.0";
               }
-              ref = options.stringify || {};
-              for (key in ref) {
-                if (!hasProp.call(ref, key)) continue;
-                value = ref[key];
+              ref2 = options.stringify || {};
+              for (key in ref2) {
+                if (!hasProp.call(ref2, key)) continue;
+                value = ref2[key];
                 this[key] = value;
               }
             }
@@ -32062,13 +32062,13 @@ var require_dist = __commonJS({
           // 'options.dontPrettyTextNodes' if any text is present in node, don't indent or LF
           // `options.spaceBeforeSlash` add a space before the closing slash of empty elements
           constructor(options) {
-            var key, ref, value;
+            var key, ref2, value;
             options || (options = {});
             this.options = options;
-            ref = options.writer || {};
-            for (key in ref) {
-              if (!hasProp.call(ref, key)) continue;
-              value = ref[key];
+            ref2 = options.writer || {};
+            for (key in ref2) {
+              if (!hasProp.call(ref2, key)) continue;
+              value = ref2[key];
               this["_" + key] = this[key];
               this[key] = value;
             }
@@ -32076,7 +32076,7 @@ var require_dist = __commonJS({
           // Filters writer options and provides defaults
           // `options` writer options
           filterOptions(options) {
-            var filteredOptions, ref, ref1, ref2, ref3, ref4, ref5, ref6, ref7;
+            var filteredOptions, ref2, ref1, ref22, ref3, ref4, ref5, ref6, ref7;
             options || (options = {});
             options = assign({}, this.options, options);
             filteredOptions = {
@@ -32084,9 +32084,9 @@ var require_dist = __commonJS({
             };
             filteredOptions.pretty = options.pretty || false;
             filteredOptions.allowEmpty = options.allowEmpty || false;
-            filteredOptions.indent = (ref = options.indent) != null ? ref : "  ";
+            filteredOptions.indent = (ref2 = options.indent) != null ? ref2 : "  ";
             filteredOptions.newline = (ref1 = options.newline) != null ? ref1 : "\n";
-            filteredOptions.offset = (ref2 = options.offset) != null ? ref2 : 0;
+            filteredOptions.offset = (ref22 = options.offset) != null ? ref22 : 0;
             filteredOptions.width = (ref3 = options.width) != null ? ref3 : 0;
             filteredOptions.dontPrettyTextNodes = (ref4 = (ref5 = options.dontPrettyTextNodes) != null ? ref5 : options.dontprettytextnodes) != null ? ref4 : 0;
             filteredOptions.spaceBeforeSlash = (ref6 = (ref7 = options.spaceBeforeSlash) != null ? ref7 : options.spacebeforeslash) != null ? ref6 : "";
@@ -32183,7 +32183,7 @@ var require_dist = __commonJS({
             return r;
           }
           docType(node2, options, level) {
-            var child2, i2, len1, r, ref;
+            var child2, i2, len1, r, ref2;
             level || (level = 0);
             this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
@@ -32198,9 +32198,9 @@ var require_dist = __commonJS({
               r += " [";
               r += this.endline(node2, options, level);
               options.state = WriterState2.InsideTag;
-              ref = node2.children;
-              for (i2 = 0, len1 = ref.length; i2 < len1; i2++) {
-                child2 = ref[i2];
+              ref2 = node2.children;
+              for (i2 = 0, len1 = ref2.length; i2 < len1; i2++) {
+                child2 = ref2[i2];
                 r += this.writeChildNode(child2, options, level + 1);
               }
               options.state = WriterState2.CloseTag;
@@ -32214,7 +32214,7 @@ var require_dist = __commonJS({
             return r;
           }
           element(node2, options, level) {
-            var att, attLen, child2, childNodeCount, firstChildNode, i2, j, len, len1, len2, name, prettySuppressed, r, ratt, ref, ref1, ref2, ref3, rline;
+            var att, attLen, child2, childNodeCount, firstChildNode, i2, j, len, len1, len2, name, prettySuppressed, r, ratt, ref2, ref1, ref22, ref3, rline;
             level || (level = 0);
             prettySuppressed = false;
             this.openNode(node2, options, level);
@@ -32222,10 +32222,10 @@ var require_dist = __commonJS({
             r = this.indent(node2, options, level) + "<" + node2.name;
             if (options.pretty && options.width > 0) {
               len = r.length;
-              ref = node2.attribs;
-              for (name in ref) {
-                if (!hasProp.call(ref, name)) continue;
-                att = ref[name];
+              ref2 = node2.attribs;
+              for (name in ref2) {
+                if (!hasProp.call(ref2, name)) continue;
+                att = ref2[name];
                 ratt = this.attribute(att, options, level);
                 attLen = ratt.length;
                 if (len + attLen > options.width) {
@@ -32271,9 +32271,9 @@ var require_dist = __commonJS({
               r += "</" + node2.name + ">" + this.endline(node2, options, level);
             } else {
               if (options.dontPrettyTextNodes) {
-                ref2 = node2.children;
-                for (i2 = 0, len1 = ref2.length; i2 < len1; i2++) {
-                  child2 = ref2[i2];
+                ref22 = node2.children;
+                for (i2 = 0, len1 = ref22.length; i2 < len1; i2++) {
+                  child2 = ref22[i2];
                   if ((child2.type === NodeType2.Text || child2.type === NodeType2.Raw || child2.type === NodeType2.CData) && child2.value != null) {
                     options.suppressPrettyCount++;
                     prettySuppressed = true;
@@ -32486,12 +32486,12 @@ var require_dist = __commonJS({
             super(options);
           }
           document(doc, options) {
-            var child2, i2, len, r, ref;
+            var child2, i2, len, r, ref2;
             options = this.filterOptions(options);
             r = "";
-            ref = doc.children;
-            for (i2 = 0, len = ref.length; i2 < len; i2++) {
-              child2 = ref[i2];
+            ref2 = doc.children;
+            for (i2 = 0, len = ref2.length; i2 < len; i2++) {
+              child2 = ref2[i2];
               r += this.writeChildNode(child2, options, 0);
             }
             if (options.pretty && r.slice(-options.newline.length) === options.newline) {
@@ -32582,16 +32582,16 @@ var require_dist = __commonJS({
             createDocumentFragment() {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            createTextNode(data) {
+            createTextNode(data3) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            createComment(data) {
+            createComment(data3) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            createCDATASection(data) {
+            createCDATASection(data3) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
-            createProcessingInstruction(target, data) {
+            createProcessingInstruction(target, data3) {
               throw new Error("This DOM method is not implemented." + this.debugInfo());
             }
             createAttribute(name) {
@@ -32651,10 +32651,10 @@ var require_dist = __commonJS({
           });
           Object.defineProperty(XMLDocument2.prototype, "doctype", {
             get: function() {
-              var child2, i2, len, ref;
-              ref = this.children;
-              for (i2 = 0, len = ref.length; i2 < len; i2++) {
-                child2 = ref[i2];
+              var child2, i2, len, ref2;
+              ref2 = this.children;
+              for (i2 = 0, len = ref2.length; i2 < len; i2++) {
+                child2 = ref2[i2];
                 if (child2.type === NodeType2.DocType) {
                   return child2;
                 }
@@ -32812,7 +32812,7 @@ var require_dist = __commonJS({
           // Creates a child element node from the given XMLNode
           // `node` the child node
           createChildNode(node2) {
-            var att, attName, attributes, child2, i2, len, ref, ref1;
+            var att, attName, attributes2, child2, i2, len, ref2, ref1;
             switch (node2.type) {
               case NodeType2.CData:
                 this.cdata(node2.value);
@@ -32821,14 +32821,14 @@ var require_dist = __commonJS({
                 this.comment(node2.value);
                 break;
               case NodeType2.Element:
-                attributes = {};
-                ref = node2.attribs;
-                for (attName in ref) {
-                  if (!hasProp.call(ref, attName)) continue;
-                  att = ref[attName];
-                  attributes[attName] = att.value;
+                attributes2 = {};
+                ref2 = node2.attribs;
+                for (attName in ref2) {
+                  if (!hasProp.call(ref2, attName)) continue;
+                  att = ref2[attName];
+                  attributes2[attName] = att.value;
                 }
-                this.node(node2.name, attributes);
+                this.node(node2.name, attributes2);
                 break;
               case NodeType2.Dummy:
                 this.dummy();
@@ -32863,7 +32863,7 @@ var require_dist = __commonJS({
           // `name` name of the node
           // `attributes` an object containing name/value pairs of attributes
           // `text` element text
-          node(name, attributes, text) {
+          node(name, attributes2, text) {
             if (name == null) {
               throw new Error("Missing node name.");
             }
@@ -32872,14 +32872,14 @@ var require_dist = __commonJS({
             }
             this.openCurrent();
             name = getValue(name);
-            if (attributes == null) {
-              attributes = {};
+            if (attributes2 == null) {
+              attributes2 = {};
             }
-            attributes = getValue(attributes);
-            if (!isObject5(attributes)) {
-              [text, attributes] = [attributes, text];
+            attributes2 = getValue(attributes2);
+            if (!isObject5(attributes2)) {
+              [text, attributes2] = [attributes2, text];
             }
-            this.currentNode = new XMLElement2(this, name, attributes);
+            this.currentNode = new XMLElement2(this, name, attributes2);
             this.currentNode.children = false;
             this.currentLevel++;
             this.openTags[this.currentLevel] = this.currentNode;
@@ -32893,8 +32893,8 @@ var require_dist = __commonJS({
           // `name` name of the node
           // `attributes` an object containing name/value pairs of attributes
           // `text` element text
-          element(name, attributes, text) {
-            var child2, i2, len, oldValidationFlag, ref, root;
+          element(name, attributes2, text) {
+            var child2, i2, len, oldValidationFlag, ref2, root;
             if (this.currentNode && this.currentNode.type === NodeType2.DocType) {
               this.dtdElement(...arguments);
             } else {
@@ -32904,16 +32904,16 @@ var require_dist = __commonJS({
                 root = new XMLDocument2(this.options).element("TEMP_ROOT");
                 root.element(name);
                 this.options.noValidation = oldValidationFlag;
-                ref = root.children;
-                for (i2 = 0, len = ref.length; i2 < len; i2++) {
-                  child2 = ref[i2];
+                ref2 = root.children;
+                for (i2 = 0, len = ref2.length; i2 < len; i2++) {
+                  child2 = ref2[i2];
                   this.createChildNode(child2);
                   if (child2.type === NodeType2.Element) {
                     this.up();
                   }
                 }
               } else {
-                this.node(name, attributes, text);
+                this.node(name, attributes2, text);
               }
             }
             return this;
@@ -33146,7 +33146,7 @@ var require_dist = __commonJS({
           // Writes the opening tag of the current node or the entire node if it has
           // no child nodes
           openNode(node2) {
-            var att, chunk, name, ref;
+            var att, chunk, name, ref2;
             if (!node2.isOpen) {
               if (!this.root && this.currentLevel === 0 && node2.type === NodeType2.Element) {
                 this.root = node2;
@@ -33155,10 +33155,10 @@ var require_dist = __commonJS({
               if (node2.type === NodeType2.Element) {
                 this.writerOptions.state = WriterState2.OpenTag;
                 chunk = this.writer.indent(node2, this.writerOptions, this.currentLevel) + "<" + node2.name;
-                ref = node2.attribs;
-                for (name in ref) {
-                  if (!hasProp.call(ref, name)) continue;
-                  att = ref[name];
+                ref2 = node2.attribs;
+                for (name in ref2) {
+                  if (!hasProp.call(ref2, name)) continue;
+                  att = ref2[name];
                   chunk += this.writer.attribute(att, this.writerOptions, this.currentLevel);
                 }
                 chunk += (node2.children ? ">" : "/>") + this.writer.endline(node2, this.writerOptions, this.currentLevel);
@@ -33224,8 +33224,8 @@ var require_dist = __commonJS({
           ele() {
             return this.element(...arguments);
           }
-          nod(name, attributes, text) {
-            return this.node(name, attributes, text);
+          nod(name, attributes2, text) {
+            return this.node(name, attributes2, text);
           }
           txt(value) {
             return this.text(value);
@@ -33245,11 +33245,11 @@ var require_dist = __commonJS({
           dtd(root, pubID, sysID) {
             return this.doctype(root, pubID, sysID);
           }
-          e(name, attributes, text) {
-            return this.element(name, attributes, text);
+          e(name, attributes2, text) {
+            return this.element(name, attributes2, text);
           }
-          n(name, attributes, text) {
-            return this.node(name, attributes, text);
+          n(name, attributes2, text) {
+            return this.node(name, attributes2, text);
           }
           t(value) {
             return this.text(value);
@@ -33328,10 +33328,10 @@ var require_dist = __commonJS({
             }
           }
           document(doc, options) {
-            var child2, i2, j, k, len1, len2, ref, ref1, results2;
-            ref = doc.children;
-            for (i2 = j = 0, len1 = ref.length; j < len1; i2 = ++j) {
-              child2 = ref[i2];
+            var child2, i2, j, k, len1, len2, ref2, ref1, results2;
+            ref2 = doc.children;
+            for (i2 = j = 0, len1 = ref2.length; j < len1; i2 = ++j) {
+              child2 = ref2[i2];
               child2.isLastRootNode = i2 === doc.children.length - 1;
             }
             options = this.filterOptions(options);
@@ -33353,7 +33353,7 @@ var require_dist = __commonJS({
             return this.stream.write(super.declaration(node2, options, level));
           }
           docType(node2, options, level) {
-            var child2, j, len1, ref;
+            var child2, j, len1, ref2;
             level || (level = 0);
             this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
@@ -33368,9 +33368,9 @@ var require_dist = __commonJS({
               this.stream.write(" [");
               this.stream.write(this.endline(node2, options, level));
               options.state = WriterState2.InsideTag;
-              ref = node2.children;
-              for (j = 0, len1 = ref.length; j < len1; j++) {
-                child2 = ref[j];
+              ref2 = node2.children;
+              for (j = 0, len1 = ref2.length; j < len1; j++) {
+                child2 = ref2[j];
                 this.writeChildNode(child2, options, level + 1);
               }
               options.state = WriterState2.CloseTag;
@@ -33383,17 +33383,17 @@ var require_dist = __commonJS({
             return this.closeNode(node2, options, level);
           }
           element(node2, options, level) {
-            var att, attLen, child2, childNodeCount, firstChildNode, j, len, len1, name, r, ratt, ref, ref1, ref2, rline;
+            var att, attLen, child2, childNodeCount, firstChildNode, j, len, len1, name, r, ratt, ref2, ref1, ref22, rline;
             level || (level = 0);
             this.openNode(node2, options, level);
             options.state = WriterState2.OpenTag;
             r = this.indent(node2, options, level) + "<" + node2.name;
             if (options.pretty && options.width > 0) {
               len = r.length;
-              ref = node2.attribs;
-              for (name in ref) {
-                if (!hasProp.call(ref, name)) continue;
-                att = ref[name];
+              ref2 = node2.attribs;
+              for (name in ref2) {
+                if (!hasProp.call(ref2, name)) continue;
+                att = ref2[name];
                 ratt = this.attribute(att, options, level);
                 attLen = ratt.length;
                 if (len + attLen > options.width) {
@@ -33439,9 +33439,9 @@ var require_dist = __commonJS({
             } else {
               this.stream.write(">" + this.endline(node2, options, level));
               options.state = WriterState2.InsideTag;
-              ref2 = node2.children;
-              for (j = 0, len1 = ref2.length; j < len1; j++) {
-                child2 = ref2[j];
+              ref22 = node2.children;
+              for (j = 0, len1 = ref22.length; j < len1; j++) {
+                child2 = ref22[j];
                 this.writeChildNode(child2, options, level + 1);
               }
               options.state = WriterState2.CloseTag;
@@ -34773,10 +34773,23 @@ var init_document = __esm({
   }
 });
 
-// src/config/policy-schema.ts
+// src/util/json-shapes.ts
 function isRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+function isString(v) {
+  return typeof v === "string";
+}
+function isStringList(v) {
+  return Array.isArray(v) && v.every(isString);
+}
+var init_json_shapes = __esm({
+  "src/util/json-shapes.ts"() {
+    "use strict";
+  }
+});
+
+// src/config/policy-schema.ts
 function distance(a, b) {
   const d = Array.from({ length: a.length + 1 }, (_, i2) => [i2, ...Array(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
@@ -34854,6 +34867,7 @@ var DIGEST, MAX_ERRORS, MAX_PATTERN_INPUT, MAX_SUGGESTED_KEY, IMAGE_URL, criteri
 var init_policy_schema = __esm({
   "src/config/policy-schema.ts"() {
     "use strict";
+    init_json_shapes();
     DIGEST = /^sha256:[a-fA-F0-9]{64}$/;
     MAX_ERRORS = 50;
     MAX_PATTERN_INPUT = 4096;
@@ -34948,9 +34962,9 @@ async function parseExtraRuleData(items, opts) {
   }
   return out;
 }
-function applyExtraRuleData(spec, data) {
-  if (Object.keys(data).length === 0 || !spec.sources) return spec;
-  return { ...spec, sources: spec.sources.map((s) => ({ ...s, ruleData: { ...s.ruleData ?? {}, ...data } })) };
+function applyExtraRuleData(spec, data3) {
+  if (Object.keys(data3).length === 0 || !spec.sources) return spec;
+  return { ...spec, sources: spec.sources.map((s) => ({ ...s, ruleData: { ...s.ruleData ?? {}, ...data3 } })) };
 }
 var parsePolicyDocument;
 var init_policy = __esm({
@@ -35010,11 +35024,17 @@ var init_pem = __esm({
 import { createPublicKey } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve as resolve4 } from "node:path";
-async function resolvePublicKey(value, baseDir, origin = "--public-key") {
+async function resolvePublicKey(value, baseDir, origin = "--public-key", downloadedFrom) {
   let pem;
   let where = origin;
   if (value.includes("-----BEGIN")) {
     pem = value;
+  } else if (downloadedFrom !== void 0) {
+    throw new InputError(
+      "REMOTE_POLICY_LOCAL_KEY",
+      `${origin} in the policy configuration from ${downloadedFrom}: a configuration fetched from a remote source must give its public key as PEM text, not a file to read on this machine`,
+      { value: downloadedFrom }
+    );
   } else if (KMS_SCHEMES.test(value)) {
     throw new InputError(
       "UNSUPPORTED_KEY_REFERENCE",
@@ -35082,9 +35102,6 @@ var init_public_key = __esm({
 
 // src/config/snapshot.ts
 import { resolve as resolve5 } from "node:path";
-function isRecord2(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 async function loadSnapshot(value, baseDir) {
   const path = resolve5(baseDir, value);
   let text;
@@ -35107,8 +35124,8 @@ async function loadSnapshot(value, baseDir) {
 }
 function parseSnapshot(text, origin) {
   let doc = parseYamlDocument(text, origin, { syntaxCode: "SNAPSHOT_SYNTAX" });
-  if (isRecord2(doc) && isRecord2(doc.spec)) doc = doc.spec;
-  if (!isRecord2(doc)) {
+  if (isRecord(doc) && isRecord(doc.spec)) doc = doc.spec;
+  if (!isRecord(doc)) {
     throw new InputError("SNAPSHOT_SHAPE", `${origin}: expected an object with a "components" list`, { value: origin });
   }
   const raw = doc.components;
@@ -35117,14 +35134,14 @@ function parseSnapshot(text, origin) {
   }
   const components = (raw ?? []).map((c, i2) => {
     const where = `${origin}: components[${i2}]`;
-    if (!isRecord2(c)) throw new InputError("SNAPSHOT_SHAPE", `${where} must be an object with "containerImage"`, { value: where });
+    if (!isRecord(c)) throw new InputError("SNAPSHOT_SHAPE", `${where} must be an object with "containerImage"`, { value: where });
     if (typeof c.containerImage !== "string" || c.containerImage.trim() === "") {
       throw new InputError("SNAPSHOT_SHAPE", `${where}.containerImage must be a non-empty image reference`, { value: where });
     }
     if (c.name !== void 0 && typeof c.name !== "string") {
       throw new InputError("SNAPSHOT_SHAPE", `${where}.name must be a string`, { value: where });
     }
-    if (c.source !== void 0 && !isRecord2(c.source)) {
+    if (c.source !== void 0 && !isRecord(c.source)) {
       throw new InputError("SNAPSHOT_SHAPE", `${where}.source must be an object`, { value: where });
     }
     return { ...c, name: c.name ?? "", containerImage: c.containerImage.trim() };
@@ -35134,7 +35151,7 @@ function parseSnapshot(text, origin) {
     const v = doc[key];
     if (typeof v === "string") snapshot[key] = v;
   }
-  if (isRecord2(doc.artifacts)) snapshot.artifacts = doc.artifacts;
+  if (isRecord(doc.artifacts)) snapshot.artifacts = doc.artifacts;
   return snapshot;
 }
 function mergeSnapshots(parts) {
@@ -35163,6 +35180,7 @@ var init_snapshot = __esm({
     "use strict";
     init_errors();
     init_document();
+    init_json_shapes();
   }
 });
 
@@ -35291,7 +35309,7 @@ async function buildRunConfig(argv, env, cwd, resolvePolicy2) {
     throw new InputError("NO_IMAGES", `${snapshotFile ?? "--images"}: the snapshot lists no components`, { value: snapshotFile });
   }
   const policyValue = getString(flags, "policy");
-  const { spec: resolvedSpec } = await resolvePolicy2(policyValue, { baseDir: cwd, cacheDir, env });
+  const { spec: resolvedSpec, pinnedFrom: policyFrom } = await resolvePolicy2(policyValue, { baseDir: cwd, cacheDir, env });
   const spec = structuredClone(resolvedSpec);
   const publicKeyFlag = getString(flags, "public-key");
   const identityFlags = {};
@@ -35313,7 +35331,7 @@ async function buildRunConfig(argv, env, cwd, resolvePolicy2) {
   let publicKey;
   let identity;
   if (spec.publicKey) {
-    publicKey = await resolvePublicKey(spec.publicKey, cwd, publicKeyFlag !== "" ? "--public-key" : "policy publicKey");
+    publicKey = await resolvePublicKey(spec.publicKey, cwd, publicKeyFlag !== "" ? "--public-key" : "policy publicKey", publicKeyFlag === "" ? policyFrom : void 0);
   } else {
     identity = keylessFlags ? identityFlags : spec.identity ?? {};
     if (!identity.issuer && !identity.issuerRegExp) {
@@ -35875,8 +35893,8 @@ function parseManifest(bytes, where) {
   };
 }
 function parseIndex(bytes, where) {
-  const { manifest } = parseManifest(bytes, where);
-  if ("manifests" in manifest) return manifest;
+  const { manifest: manifest2 } = parseManifest(bytes, where);
+  if ("manifests" in manifest2) return manifest2;
   return new Reader(where).fail("", "is a manifest, not an image index");
 }
 function optional(key, value) {
@@ -35943,19 +35961,19 @@ var init_manifest = __esm({
         const size = o.size;
         if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) this.fail(`${path}.size`, "is not a byte count");
         const urls = this.strings(o.urls, `${path}.urls`);
-        const annotations = this.annotations(o.annotations, `${path}.annotations`);
-        const data = this.optionalString(o.data, `${path}.data`);
+        const annotations2 = this.annotations(o.annotations, `${path}.annotations`);
+        const data3 = this.optionalString(o.data, `${path}.data`);
         const artifactType = this.optionalString(o.artifactType, `${path}.artifactType`);
-        const platform2 = this.platform(o.platform, `${path}.platform`);
+        const platform3 = this.platform(o.platform, `${path}.platform`);
         return {
           mediaType: this.string(o.mediaType, `${path}.mediaType`),
           digest,
           size,
           ...urls ? { urls } : {},
-          ...annotations ? { annotations } : {},
-          ...data !== void 0 ? { data } : {},
+          ...annotations2 ? { annotations: annotations2 } : {},
+          ...data3 !== void 0 ? { data: data3 } : {},
           ...artifactType !== void 0 ? { artifactType } : {},
-          ...platform2 ? { platform: platform2 } : {}
+          ...platform3 ? { platform: platform3 } : {}
         };
       }
       descriptors(v, path) {
@@ -35983,7 +36001,7 @@ function canonicalHost(url) {
   return `${url.hostname.toLowerCase()}:${url.port || (url.protocol === "http:" ? "80" : "443")}`;
 }
 function checkRealm(realm, ctx) {
-  const refuse2 = (why) => {
+  const refuse3 = (why) => {
     throw new RegistryError("REFUSED", `the registry asked for a token from ${JSON.stringify(realm.slice(0, 200))}, which ${why}; no credentials were sent`, {
       value: ctx.registry.host
     });
@@ -35992,18 +36010,18 @@ function checkRealm(realm, ctx) {
   try {
     url = new URL(realm);
   } catch {
-    return refuse2("is not a URL");
+    return refuse3("is not a URL");
   }
-  if (url.username !== "" || url.password !== "") refuse2("carries credentials of its own");
+  if (url.username !== "" || url.password !== "") refuse3("carries credentials of its own");
   if (url.protocol === "http:") {
-    if (ctx.registry.protocol !== "http:") refuse2("is plain http for a registry reached over https");
-    if (!ctx.plainHttp(url.host)) refuse2("is plain http to a host vouch only reaches over https");
+    if (ctx.registry.protocol !== "http:") refuse3("is plain http for a registry reached over https");
+    if (!ctx.plainHttp(url.host)) refuse3("is plain http to a host vouch only reaches over https");
   } else if (url.protocol !== "https:") {
-    refuse2("is neither https nor http");
+    refuse3("is neither https nor http");
   }
   if (canonicalHost(url) === canonicalHost(ctx.registry)) return url;
   if (isInternal(url.hostname) && !(isLoopbackHost(url.host) && isLoopbackHost(ctx.registry.host))) {
-    refuse2("is a loopback, private or link-local address other than the registry");
+    refuse3("is a loopback, private or link-local address other than the registry");
   }
   return url;
 }
@@ -36069,19 +36087,19 @@ function parseReference(text) {
   }
   return { transport: "registry", registry, repository, ...tag ? { tag } : {}, ...digest ? { digest } : {} };
 }
-function repositoryName(ref) {
-  if (ref.transport === "oci-layout") return `oci:${ref.registry}`;
-  const registry = ref.registry === DOCKER_HUB ? "index.docker.io" : ref.registry;
-  return `${registry}/${ref.repository}`;
+function repositoryName(ref2) {
+  if (ref2.transport === "oci-layout") return `oci:${ref2.registry}`;
+  const registry = ref2.registry === DOCKER_HUB ? "index.docker.io" : ref2.registry;
+  return `${registry}/${ref2.repository}`;
 }
-function pinnedReference(ref, digest) {
-  return `${repositoryName(ref)}@${digest}`;
+function pinnedReference(ref2, digest) {
+  return `${repositoryName(ref2)}@${digest}`;
 }
-function formatReference(ref) {
-  return `${repositoryName(ref)}${ref.tag ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
+function formatReference(ref2) {
+  return `${repositoryName(ref2)}${ref2.tag ? `:${ref2.tag}` : ""}${ref2.digest ? `@${ref2.digest}` : ""}`;
 }
-function apiHost(ref) {
-  return ref.registry === DOCKER_HUB ? "registry-1.docker.io" : ref.registry;
+function apiHost(ref2) {
+  return ref2.registry === DOCKER_HUB ? "registry-1.docker.io" : ref2.registry;
 }
 var DIGEST3, TAG, PATH_COMPONENT, DOCKER_HUB;
 var init_reference = __esm({
@@ -36183,9 +36201,9 @@ var init_client = __esm({
         this.userAgent = options.userAgent ?? "vouch";
         this.blobCacheBytes = options.blobCacheBytes ?? 8 * 1024 * 1024;
       }
-      baseUrl(ref) {
-        const host = apiHost(ref);
-        return `${this.plainHttp(ref.registry) ? "http" : "https"}://${host}/v2/${ref.repository}`;
+      baseUrl(ref2) {
+        const host = apiHost(ref2);
+        return `${this.plainHttp(ref2.registry) ? "http" : "https"}://${host}/v2/${ref2.repository}`;
       }
       credential(registry) {
         let c = this.credentials.get(registry);
@@ -36196,13 +36214,13 @@ var init_client = __esm({
         return c;
       }
       /** Obtains (once per registry + scope) the Authorization header a challenge asks for. */
-      authorization(ref, scope) {
-        const challenge = this.challenges.get(ref.registry);
+      authorization(ref2, scope) {
+        const challenge = this.challenges.get(ref2.registry);
         if (!challenge) return Promise.resolve(void 0);
-        const key = `${ref.registry} ${scope}`;
+        const key = `${ref2.registry} ${scope}`;
         let auth = this.authorizations.get(key);
         if (!auth) {
-          auth = this.fetchAuthorization(ref, challenge, scope);
+          auth = this.fetchAuthorization(ref2, challenge, scope);
           this.authorizations.set(key, auth);
           auth.catch(() => this.authorizations.delete(key));
         }
@@ -36225,12 +36243,12 @@ var init_client = __esm({
         const code2 = ERROR_CODES[res.status] ?? (res.status >= 500 ? "UNREACHABLE" : "BAD_RESPONSE");
         return new RegistryError(code2, `${describe}: ${detail}`, { status: res.status });
       }
-      async fetchAuthorization(ref, challenge, scope) {
-        const cred = await this.credential(ref.registry);
+      async fetchAuthorization(ref2, challenge, scope) {
+        const cred = await this.credential(ref2.registry);
         if (challenge.scheme === "basic") return cred.kind === "basic" ? basicAuthorization(cred.username, cred.password) : void 0;
         if (cred.kind === "registry-token") return `Bearer ${cred.token}`;
-        if (!challenge.realm) throw new RegistryError("BAD_RESPONSE", `${ref.registry} asked for a bearer token without a realm`, { value: ref.registry });
-        const url = checkRealm(challenge.realm, { registry: new URL(this.baseUrl(ref)), plainHttp: this.plainHttp });
+        if (!challenge.realm) throw new RegistryError("BAD_RESPONSE", `${ref2.registry} asked for a bearer token without a realm`, { value: ref2.registry });
+        const url = checkRealm(challenge.realm, { registry: new URL(this.baseUrl(ref2)), plainHttp: this.plainHttp });
         const describe = `token request to ${url.origin}${url.pathname} for ${scope}`;
         const headers = { "user-agent": this.userAgent };
         let init;
@@ -36261,15 +36279,15 @@ var init_client = __esm({
        * http only to hosts vouch reaches over http); credentials go to the registry's own origin only,
        * and a challenge from where a redirect led is not answered.
        */
-      async request(ref, method, path, headers, body2, push = false) {
-        const base = new URL(this.baseUrl(ref));
-        let target = this.location(ref, path.startsWith("http") ? path : `${base.href}/${path}`);
-        const scope = `repository:${ref.repository}:${push ? "pull,push" : "pull"}`;
+      async request(ref2, method, path, headers, body2, push = false) {
+        const base = new URL(this.baseUrl(ref2));
+        let target = this.location(ref2, path.startsWith("http") ? path : `${base.href}/${path}`);
+        const scope = `repository:${ref2.repository}:${push ? "pull,push" : "pull"}`;
         let challenged = false;
         for (let hop = 0; ; ) {
           const describe = `${method} ${target.href}`;
           const ours = target.origin === base.origin;
-          const auth = ours ? await this.authorization(ref, scope).catch((err) => Promise.reject(during(err, describe))) : void 0;
+          const auth = ours ? await this.authorization(ref2, scope).catch((err) => Promise.reject(during(err, describe))) : void 0;
           const res = await fetchWithRetry(
             target.href,
             () => ({
@@ -36287,7 +36305,7 @@ var init_client = __esm({
             await discard(res);
             if (++hop > MAX_REDIRECTS) throw new RegistryError("REFUSED", `${describe}: more than ${MAX_REDIRECTS} redirects`, { value: target.origin });
             if (body2 && res.status !== 307 && res.status !== 308) throw new RegistryError("REFUSED", `${describe}: redirected (${res.status}) while sending a body`, { value: target.origin });
-            target = this.nextHop(ref, target, location, describe);
+            target = this.nextHop(ref2, target, location, describe);
             continue;
           }
           if (res.status === 401 && !challenged && ours) {
@@ -36295,23 +36313,23 @@ var init_client = __esm({
             if (challenge) {
               await discard(res);
               challenged = true;
-              this.challenges.set(ref.registry, challenge);
-              this.authorizations.delete(`${ref.registry} ${scope}`);
+              this.challenges.set(ref2.registry, challenge);
+              this.authorizations.delete(`${ref2.registry} ${scope}`);
               continue;
             }
           }
           return res;
         }
       }
-      location(ref, text) {
+      location(ref2, text) {
         try {
           return new URL(text);
         } catch {
-          throw new RegistryError("BAD_RESPONSE", `${ref.registry} sent an unusable location ${JSON.stringify(text.slice(0, 200))}`, { value: ref.registry });
+          throw new RegistryError("BAD_RESPONSE", `${ref2.registry} sent an unusable location ${JSON.stringify(text.slice(0, 200))}`, { value: ref2.registry });
         }
       }
       /** Where a redirect leads, refused before connecting when it would downgrade. */
-      nextHop(ref, from, location, describe) {
+      nextHop(ref2, from, location, describe) {
         if (!location) throw new RegistryError("BAD_RESPONSE", `${describe}: a redirect without a Location`, { value: from.origin });
         let next;
         try {
@@ -36326,31 +36344,31 @@ var init_client = __esm({
         if (next.protocol === "http:" && this.plainHttp(next.host)) return next;
         throw new RegistryError("REFUSED", `${describe}: redirected to ${JSON.stringify(next.origin)}, which vouch does not reach over ${next.protocol.replace(":", "")}`, { value: next.origin });
       }
-      resolve(ref) {
-        const id = ref.digest ?? ref.tag ?? "latest";
-        const key = `${ref.registry}/${ref.repository}:${id}`;
+      resolve(ref2) {
+        const id = ref2.digest ?? ref2.tag ?? "latest";
+        const key = `${ref2.registry}/${ref2.repository}:${id}`;
         let p = this.resolutions.get(key);
         if (!p) {
-          p = this.resolveUncached(ref, id);
+          p = this.resolveUncached(ref2, id);
           this.resolutions.set(key, p);
           p.catch(() => this.resolutions.delete(key));
         }
         return p;
       }
-      async resolveUncached(ref, id) {
-        const fetched = await this.getManifest(ref, id, true);
+      async resolveUncached(ref2, id) {
+        const fetched = await this.getManifest(ref2, id, true);
         if (fetched && !id.includes(":")) {
-          this.manifests.set(`${ref.registry}/${ref.repository}@${fetched.descriptor.digest}`, Promise.resolve(fetched));
+          this.manifests.set(`${ref2.registry}/${ref2.repository}@${fetched.descriptor.digest}`, Promise.resolve(fetched));
         }
-        if (!fetched) throw new RegistryError("NOT_FOUND", `GET ${this.baseUrl(ref)}/manifests/${id}: MANIFEST_UNKNOWN: manifest unknown`, { status: 404 });
+        if (!fetched) throw new RegistryError("NOT_FOUND", `GET ${this.baseUrl(ref2)}/manifests/${id}: MANIFEST_UNKNOWN: manifest unknown`, { status: 404 });
         return fetched.descriptor;
       }
       /** `strict`: a 404 is an error carrying the registry's words rather than `undefined`. */
-      getManifest(ref, tagOrDigest, strict = false) {
-        const key = `${ref.registry}/${ref.repository}@${tagOrDigest}`;
+      getManifest(ref2, tagOrDigest, strict = false) {
+        const key = `${ref2.registry}/${ref2.repository}@${tagOrDigest}`;
         let p = this.manifests.get(key);
         if (!p) {
-          p = this.getManifestUncached(ref, tagOrDigest, strict);
+          p = this.getManifestUncached(ref2, tagOrDigest, strict);
           this.manifests.set(key, p);
           p.then(
             () => tagOrDigest.includes(":") ? void 0 : this.manifests.delete(key),
@@ -36359,9 +36377,9 @@ var init_client = __esm({
         }
         return p;
       }
-      async getManifestUncached(ref, tagOrDigest, strict) {
-        const describe = `GET ${this.baseUrl(ref)}/manifests/${tagOrDigest}`;
-        const res = await this.request(ref, "GET", `manifests/${tagOrDigest}`, { accept: MANIFEST_ACCEPT });
+      async getManifestUncached(ref2, tagOrDigest, strict) {
+        const describe = `GET ${this.baseUrl(ref2)}/manifests/${tagOrDigest}`;
+        const res = await this.request(ref2, "GET", `manifests/${tagOrDigest}`, { accept: MANIFEST_ACCEPT });
         if (res.status === 404 && !strict) {
           await discard(res);
           return void 0;
@@ -36372,81 +36390,81 @@ var init_client = __esm({
         if (!matchesDigest(bytes, expected)) {
           throw new RegistryError("DIGEST_MISMATCH", `${describe}: the manifest's content does not hash to ${expected.slice(0, 140)}`, { value: expected });
         }
-        const { mediaType, manifest } = parseManifest(bytes, describe);
-        return { descriptor: { mediaType, digest: expected, size: bytes.length }, bytes, manifest };
+        const { mediaType, manifest: manifest2 } = parseManifest(bytes, describe);
+        return { descriptor: { mediaType, digest: expected, size: bytes.length }, bytes, manifest: manifest2 };
       }
-      getBlob(ref, descriptor, maxBytes = DEFAULT_BLOB_LIMIT) {
-        const key = `${ref.registry}/${ref.repository}@${descriptor.digest}`;
+      getBlob(ref2, descriptor2, maxBytes = DEFAULT_BLOB_LIMIT) {
+        const key = `${ref2.registry}/${ref2.repository}@${descriptor2.digest}`;
         const cached = this.blobs.get(key);
         if (cached) return cached;
-        const p = this.getBlobUncached(ref, descriptor, maxBytes);
-        if (descriptor.size <= this.blobCacheBytes) {
-          this.blobCacheBytes -= descriptor.size;
+        const p = this.getBlobUncached(ref2, descriptor2, maxBytes);
+        if (descriptor2.size !== void 0 && descriptor2.size <= this.blobCacheBytes) {
+          this.blobCacheBytes -= descriptor2.size;
           this.blobs.set(key, p);
           p.catch(() => this.blobs.delete(key));
         }
         return p;
       }
-      async getBlobUncached(ref, descriptor, maxBytes) {
-        const describe = `GET ${this.baseUrl(ref)}/blobs/${descriptor.digest}`;
-        if (descriptor.size > maxBytes) {
-          throw new RegistryError("TOO_LARGE", `${describe}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit`, { value: descriptor.size });
+      async getBlobUncached(ref2, descriptor2, maxBytes) {
+        const describe = `GET ${this.baseUrl(ref2)}/blobs/${descriptor2.digest}`;
+        if (descriptor2.size !== void 0 && descriptor2.size > maxBytes) {
+          throw new RegistryError("TOO_LARGE", `${describe}: ${descriptor2.size} bytes is over the ${maxBytes}-byte limit`, { value: descriptor2.size });
         }
-        const res = await this.request(ref, "GET", `blobs/${descriptor.digest}`, {});
+        const res = await this.request(ref2, "GET", `blobs/${descriptor2.digest}`, {});
         if (!res.ok) throw await this.failure(res, describe);
         const bytes = await this.read(res, maxBytes, describe);
-        if (bytes.length !== descriptor.size || !matchesDigest(bytes, descriptor.digest)) {
-          throw new RegistryError("DIGEST_MISMATCH", `${describe}: the blob's content does not match its descriptor (${descriptor.digest}, ${descriptor.size} bytes)`, {
-            value: descriptor.digest
+        if (descriptor2.size !== void 0 && bytes.length !== descriptor2.size || !matchesDigest(bytes, descriptor2.digest)) {
+          throw new RegistryError("DIGEST_MISMATCH", `${describe}: the blob's content does not match its descriptor (${descriptor2.digest}${descriptor2.size === void 0 ? "" : `, ${descriptor2.size} bytes`})`, {
+            value: descriptor2.digest
           });
         }
         return bytes;
       }
       /** Registries seen to lack the referrers API: go straight to the tag schema for them. */
       noReferrersApi = /* @__PURE__ */ new Set();
-      async referrers(ref, digest) {
-        if (this.noReferrersApi.has(ref.registry)) return this.referrersByTag(ref, digest);
-        const describe = `GET ${this.baseUrl(ref)}/referrers/${digest}`;
-        const res = await this.request(ref, "GET", `referrers/${digest}`, { accept: MediaType.OciIndex });
+      async referrers(ref2, digest) {
+        if (this.noReferrersApi.has(ref2.registry)) return this.referrersByTag(ref2, digest);
+        const describe = `GET ${this.baseUrl(ref2)}/referrers/${digest}`;
+        const res = await this.request(ref2, "GET", `referrers/${digest}`, { accept: MediaType.OciIndex });
         if (res.ok && contentType(res) === MediaType.OciIndex) return parseIndex(await this.read(res, MANIFEST_LIMIT, describe), describe).manifests;
         await discard(res);
         if (res.ok || [400, 404, 405, 406].includes(res.status)) {
-          this.noReferrersApi.add(ref.registry);
-          return this.referrersByTag(ref, digest);
+          this.noReferrersApi.add(ref2.registry);
+          return this.referrersByTag(ref2, digest);
         }
         throw await this.failure(res, describe);
       }
       /** The OCI 1.1 referrers tag schema: an index at `sha256-<hex>`. */
-      async referrersByTag(ref, digest) {
-        const fallback = await this.getManifest(ref, digest.replace(":", "-"));
+      async referrersByTag(ref2, digest) {
+        const fallback = await this.getManifest(ref2, digest.replace(":", "-"));
         if (!fallback || !("manifests" in fallback.manifest)) return [];
         return fallback.manifest.manifests;
       }
       /** Uploads a blob (monolithic POST + PUT), skipping it when the registry has it already. */
-      async pushBlob(ref, bytes) {
+      async pushBlob(ref2, bytes) {
         const digest = computeDigest(bytes);
-        const head = await this.request(ref, "HEAD", `blobs/${digest}`, {}, void 0, true);
+        const head = await this.request(ref2, "HEAD", `blobs/${digest}`, {}, void 0, true);
         await discard(head);
         if (head.ok) return { mediaType: "application/octet-stream", digest, size: bytes.length };
-        const start = await this.request(ref, "POST", "blobs/uploads/", {}, void 0, true);
+        const start = await this.request(ref2, "POST", "blobs/uploads/", {}, void 0, true);
         const location = start.headers.get("location");
-        if (start.status !== 202 || !location) throw await this.failure(start, `POST ${this.baseUrl(ref)}/blobs/uploads/`);
+        if (start.status !== 202 || !location) throw await this.failure(start, `POST ${this.baseUrl(ref2)}/blobs/uploads/`);
         await discard(start);
         let target;
         try {
-          target = new URL(location, this.baseUrl(ref));
+          target = new URL(location, this.baseUrl(ref2));
         } catch {
-          throw new RegistryError("BAD_RESPONSE", `POST ${this.baseUrl(ref)}/blobs/uploads/: unusable Location ${JSON.stringify(location.slice(0, 200))}`);
+          throw new RegistryError("BAD_RESPONSE", `POST ${this.baseUrl(ref2)}/blobs/uploads/: unusable Location ${JSON.stringify(location.slice(0, 200))}`);
         }
         target.searchParams.set("digest", digest);
-        const put = await this.request(ref, "PUT", target.toString(), { "content-type": "application/octet-stream" }, bytes, true);
+        const put = await this.request(ref2, "PUT", target.toString(), { "content-type": "application/octet-stream" }, bytes, true);
         if (!put.ok) throw await this.failure(put, `PUT ${target.origin}${target.pathname}`);
         await discard(put);
         return { mediaType: "application/octet-stream", digest, size: bytes.length };
       }
-      async pushManifest(ref, tagOrDigest, bytes, mediaType) {
-        const res = await this.request(ref, "PUT", `manifests/${tagOrDigest}`, { "content-type": mediaType }, bytes, true);
-        if (!res.ok) throw await this.failure(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);
+      async pushManifest(ref2, tagOrDigest, bytes, mediaType) {
+        const res = await this.request(ref2, "PUT", `manifests/${tagOrDigest}`, { "content-type": mediaType }, bytes, true);
+        if (!res.ok) throw await this.failure(res, `PUT ${this.baseUrl(ref2)}/manifests/${tagOrDigest}`);
         await discard(res);
         return { mediaType, digest: computeDigest(bytes), size: bytes.length };
       }
@@ -36498,9 +36516,9 @@ function gunzipBounded(input, budget) {
     throw new InputError("ARCHIVE_INVALID", `${budget.origin}: not valid gzip: ${errorMessage(err)}`, { value: budget.origin });
   }
 }
-function paxRecords(data, budget) {
+function paxRecords(data3, budget) {
   const out = /* @__PURE__ */ new Map();
-  const buf = Buffer.from(data);
+  const buf = Buffer.from(data3);
   let at2 = 0;
   while (at2 < buf.length && buf[at2] !== 0) {
     const space = buf.indexOf(32, at2);
@@ -36538,14 +36556,14 @@ function readTar(input, opts = {}) {
     }
     const start = offset + 512;
     if (size > bytes.length - start) throw invalid3(budget, `an entry of ${size} bytes runs past the end of the archive (truncated, or a forged size)`);
-    const data = bytes.subarray(start, start + size);
+    const data3 = bytes.subarray(start, start + size);
     offset = start + Math.ceil(size / 512) * 512;
     if (typeflag === "L" || typeflag === "K" || typeflag === "x" || typeflag === "g") {
       if (size > MAX_META) throw invalid3(budget, `a ${size}-byte metadata record`);
-      if (typeflag === "L") longName = Buffer.from(data).toString("utf8").replace(/\0+$/, "");
-      if (typeflag === "K") longLink = Buffer.from(data).toString("utf8").replace(/\0+$/, "");
-      if (typeflag === "x") pax = paxRecords(data, budget);
-      if (typeflag === "g") paxRecords(data, budget);
+      if (typeflag === "L") longName = Buffer.from(data3).toString("utf8").replace(/\0+$/, "");
+      if (typeflag === "K") longLink = Buffer.from(data3).toString("utf8").replace(/\0+$/, "");
+      if (typeflag === "x") pax = paxRecords(data3, budget);
+      if (typeflag === "g") paxRecords(data3, budget);
       continue;
     }
     const prefix = str2(header2, 345, 155);
@@ -36556,7 +36574,7 @@ function readTar(input, opts = {}) {
     longName = void 0;
     longLink = void 0;
     const type2 = TYPES[typeflag] ?? "other";
-    entries.push({ path, type: type2, data: new Uint8Array(data), ...type2 === "symlink" || type2 === "link" ? { linkTarget } : {} });
+    entries.push({ path, type: type2, data: new Uint8Array(data3), ...type2 === "symlink" || type2 === "link" ? { linkTarget } : {} });
   }
   return entries;
 }
@@ -36688,7 +36706,7 @@ var sha256Hex;
 var init_cache = __esm({
   "src/policy/sources/cache.ts"() {
     "use strict";
-    sha256Hex = (data) => createHash2("sha256").update(data).digest("hex");
+    sha256Hex = (data3) => createHash2("sha256").update(data3).digest("hex");
   }
 });
 
@@ -36707,6 +36725,18 @@ function isLoopbackUrl(url) {
     return false;
   }
   return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+function assertNoCredentials(url) {
+  const userinfo = USERINFO.exec(url)?.[1];
+  if (userinfo === void 0) return;
+  const ssh = /^(?:[A-Za-z0-9]+::)?\s*(?:git\+)?ssh:\/\//i.test(url);
+  if (ssh && !userinfo.includes(":")) return;
+  const masked = url.replace(USERINFO, (m, info) => m.replace(`${info}@`, "***@"));
+  throw new InputError(
+    "SOURCE_URL_CREDENTIALS",
+    `policy source ${masked}: a source URL must not carry credentials (they would be printed in reports and logs); give them to git through a credential helper or ~/.git-credentials, or use an ssh key`,
+    { value: masked }
+  );
 }
 function assertCleanSourceUrl(url) {
   if (url === "" || url.trim() !== url || CONTROL2.test(url)) {
@@ -36730,6 +36760,7 @@ function httpSourceUrl(url, source = url, redirectedFrom) {
   throw new InputError("SOURCE_URL_INVALID", `policy source ${source}: ${JSON.stringify(url)} is not an https:// URL`, { value: source });
 }
 function classifySource(url, existsLocally) {
+  assertNoCredentials(url);
   assertCleanSourceUrl(url);
   const forced = FORCED.exec(url);
   if (forced) {
@@ -36759,7 +36790,7 @@ function classifySource(url, existsLocally) {
   if (OCI_HOSTS.test(url)) return "oci";
   return "file";
 }
-var FORGES, OCI_HOSTS, FORCED, SCHEME, CONTROL2;
+var FORGES, OCI_HOSTS, FORCED, SCHEME, CONTROL2, USERINFO;
 var init_classify = __esm({
   "src/policy/sources/classify.ts"() {
     "use strict";
@@ -36769,6 +36800,7 @@ var init_classify = __esm({
     FORCED = /^([A-Za-z0-9]+)::/;
     SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
     CONTROL2 = /[\u0000-\u001f\u007f]/;
+    USERINFO = /^(?:[A-Za-z0-9]+::)?\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)@/;
   }
 });
 
@@ -36844,11 +36876,11 @@ import { isAbsolute, posix as posix2, resolve as resolve7 } from "node:path";
 function invalid4(code2, url, why) {
   return new InputError(code2, `policy source ${url}: ${why}`, { value: url });
 }
-function isGitRefName(ref) {
-  if (HEX.test(ref)) return true;
-  if (ref === "" || ref.length > 1024 || ref === "@" || /^[-+/]/.test(ref) || /[/.]$/.test(ref)) return false;
-  if (REF_FORBIDDEN.test(ref) || ref.includes("..") || ref.includes("//") || ref.includes("@{")) return false;
-  return ref.split("/").every((c) => !c.startsWith(".") && !c.endsWith(".lock"));
+function isGitRefName(ref2) {
+  if (HEX.test(ref2)) return true;
+  if (ref2 === "" || ref2.length > 1024 || ref2 === "@" || /^[-+/]/.test(ref2) || /[/.]$/.test(ref2)) return false;
+  if (REF_FORBIDDEN.test(ref2) || ref2.includes("..") || ref2.includes("//") || ref2.includes("@{")) return false;
+  return ref2.split("/").every((c) => !c.startsWith(".") && !c.endsWith(".lock"));
 }
 function checkSubdir(subdir, url) {
   if (subdir === "") return "";
@@ -36869,8 +36901,8 @@ function parseQuery(query, url) {
     if (key !== "ref" && key !== "depth") throw invalid4("GIT_QUERY_INVALID", url, `unknown query parameter ${JSON.stringify(key)} (ref and depth are supported)`);
     if (params.getAll(key).length > 1) throw invalid4("GIT_QUERY_INVALID", url, `query parameter ${key} is given more than once`);
   }
-  const ref = params.get("ref") ?? "";
-  return { ...ref !== "" ? { ref } : {}, depth: params.get("depth") };
+  const ref2 = params.get("ref") ?? "";
+  return { ...ref2 !== "" ? { ref: ref2 } : {}, depth: params.get("depth") };
 }
 function checkRemote(repo, protocol, url) {
   let parsed;
@@ -36919,15 +36951,15 @@ function parseGitUrl(url, baseDir = process.cwd()) {
   const q = rest.indexOf("?");
   const query = parseQuery(q === -1 ? "" : rest.slice(q + 1), url);
   if (q !== -1) rest = rest.slice(0, q);
-  let ref = query.ref;
+  let ref2 = query.ref;
   let subdir = "";
-  if (ref?.includes("//")) {
-    const [r, s] = ref.split("//", 2);
-    ref = r === "" ? void 0 : r;
+  if (ref2?.includes("//")) {
+    const [r, s] = ref2.split("//", 2);
+    ref2 = r === "" ? void 0 : r;
     subdir = s;
   }
-  if (ref !== void 0 && !isGitRefName(ref)) {
-    throw invalid4("GIT_REF_INVALID", url, `ref ${JSON.stringify(ref)} is not a git branch, tag or commit name (git check-ref-format)`);
+  if (ref2 !== void 0 && !isGitRefName(ref2)) {
+    throw invalid4("GIT_REF_INVALID", url, `ref ${JSON.stringify(ref2)} is not a git branch, tag or commit name (git check-ref-format)`);
   }
   const scheme = schemeOf(rest);
   const body2 = scheme === void 0 ? rest : rest.slice(rest.indexOf("://") + 3);
@@ -36939,7 +36971,7 @@ function parseGitUrl(url, baseDir = process.cwd()) {
     repo,
     protocol,
     subdir: checkSubdir(subdir, url),
-    ...ref !== void 0 ? { ref } : {},
+    ...ref2 !== void 0 ? { ref: ref2 } : {},
     ...depth !== void 0 ? { depth } : {},
     // ec prints https sources without the scheme; others keep it so the pinned URL still works.
     display: repo.replace(/^https:\/\//, "").replace(/^git@([^:]+):/, "$1/")
@@ -36971,8 +37003,8 @@ var init_git_url = __esm({
     HEX = /^[0-9a-f]{7,64}$/i;
     FULL_SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
     REF_FORBIDDEN = /[\u0000-\u0020\u007f~^:?*[\\]/;
-    isFullSha = (ref) => ref !== void 0 && FULL_SHA.test(ref);
-    isAbbreviatedSha = (ref) => ref !== void 0 && HEX.test(ref) && !FULL_SHA.test(ref.toLowerCase());
+    isFullSha = (ref2) => ref2 !== void 0 && FULL_SHA.test(ref2);
+    isAbbreviatedSha = (ref2) => ref2 !== void 0 && HEX.test(ref2) && !FULL_SHA.test(ref2.toLowerCase());
   }
 });
 
@@ -37132,20 +37164,20 @@ ${sha256Hex(bytes)}`));
   return { dir, pinned: url };
 }
 async function fetchOci(url, opts) {
-  const ref = parseReference(url.replace(/^oci::/i, "").replace(/^oci:\/\//i, "").replace(/^https?:\/\//i, ""));
+  const ref2 = parseReference(url.replace(/^oci::/i, "").replace(/^oci:\/\//i, "").replace(/^https?:\/\//i, ""));
   const client = new RegistryClient({ env: opts.env });
-  const desc = await client.resolve(ref);
-  const pinned = `oci::${formatReference({ ...ref, digest: void 0 })}@${desc.digest}`;
+  const desc = await client.resolve(ref2);
+  const pinned = `oci::${formatReference({ ...ref2, digest: void 0 })}@${desc.digest}`;
   const dir = join5(opts.cacheDir, "sources", "oci", desc.digest.replace(":", "-"));
   if (await exists2(dir)) return { dir, pinned };
-  const fetched = await client.getManifest(ref, desc.digest);
+  const fetched = await client.getManifest(ref2, desc.digest);
   if (!fetched || isIndex(fetched.manifest)) throw new InputError("POLICY_BUNDLE_INVALID", `${url}: not an image manifest (ORAS policy bundle expected)`, { value: url });
   const layers = fetched.manifest.layers;
   const budget = new TarBudget(`policy source ${url}`);
   await publish(dir, async (tmp) => {
     for (const layer of layers) {
       budget.takeEntry();
-      const bytes = await client.getBlob(ref, layer, Math.min(MAX_LAYER, budget.remainingBytes));
+      const bytes = await client.getBlob(ref2, layer, Math.min(MAX_LAYER, budget.remainingBytes));
       const title = layer.annotations?.[TITLE];
       if (layer.mediaType.includes("tar") || !title && isArchive("", bytes)) await extractTar(bytes, tmp, { budget });
       else if (title) {
@@ -37307,11 +37339,11 @@ var require_envelope = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Signature = exports.Envelope = void 0;
     exports.Envelope = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0),
-          payloadType: isSet(object.payloadType) ? globalThis.String(object.payloadType) : "",
-          signatures: globalThis.Array.isArray(object?.signatures) ? object.signatures.map((e) => exports.Signature.fromJSON(e)) : []
+          payload: isSet(object2.payload) ? Buffer.from(bytesFromBase64(object2.payload)) : Buffer.alloc(0),
+          payloadType: isSet(object2.payloadType) ? globalThis.String(object2.payloadType) : "",
+          signatures: globalThis.Array.isArray(object2?.signatures) ? object2.signatures.map((e) => exports.Signature.fromJSON(e)) : []
         };
       },
       toJSON(message) {
@@ -37329,10 +37361,10 @@ var require_envelope = __commonJS({
       }
     };
     exports.Signature = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          sig: isSet(object.sig) ? Buffer.from(bytesFromBase64(object.sig)) : Buffer.alloc(0),
-          keyid: isSet(object.keyid) ? globalThis.String(object.keyid) : ""
+          sig: isSet(object2.sig) ? Buffer.from(bytesFromBase64(object2.sig)) : Buffer.alloc(0),
+          keyid: isSet(object2.keyid) ? globalThis.String(object2.keyid) : ""
         };
       },
       toJSON(message) {
@@ -37365,10 +37397,10 @@ var require_timestamp = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Timestamp = void 0;
     exports.Timestamp = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          seconds: isSet(object.seconds) ? globalThis.String(object.seconds) : "0",
-          nanos: isSet(object.nanos) ? globalThis.Number(object.nanos) : 0
+          seconds: isSet(object2.seconds) ? globalThis.String(object2.seconds) : "0",
+          nanos: isSet(object2.nanos) ? globalThis.Number(object2.nanos) : 0
         };
       },
       toJSON(message) {
@@ -37410,8 +37442,8 @@ var require_sigstore_common = __commonJS({
       HashAlgorithm2[HashAlgorithm2["SHA3_256"] = 4] = "SHA3_256";
       HashAlgorithm2[HashAlgorithm2["SHA3_384"] = 5] = "SHA3_384";
     })(HashAlgorithm || (exports.HashAlgorithm = HashAlgorithm = {}));
-    function hashAlgorithmFromJSON(object) {
-      switch (object) {
+    function hashAlgorithmFromJSON(object2) {
+      switch (object2) {
         case 0:
         case "HASH_ALGORITHM_UNSPECIFIED":
           return HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED;
@@ -37431,11 +37463,11 @@ var require_sigstore_common = __commonJS({
         case "SHA3_384":
           return HashAlgorithm.SHA3_384;
         default:
-          throw new globalThis.Error("Unrecognized enum value " + object + " for enum HashAlgorithm");
+          throw new globalThis.Error("Unrecognized enum value " + object2 + " for enum HashAlgorithm");
       }
     }
-    function hashAlgorithmToJSON(object) {
-      switch (object) {
+    function hashAlgorithmToJSON(object2) {
+      switch (object2) {
         case HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED:
           return "HASH_ALGORITHM_UNSPECIFIED";
         case HashAlgorithm.SHA2_256:
@@ -37449,7 +37481,7 @@ var require_sigstore_common = __commonJS({
         case HashAlgorithm.SHA3_384:
           return "SHA3_384";
         default:
-          throw new globalThis.Error("Unrecognized enum value " + object + " for enum HashAlgorithm");
+          throw new globalThis.Error("Unrecognized enum value " + object2 + " for enum HashAlgorithm");
       }
     }
     var PublicKeyDetails;
@@ -37479,8 +37511,8 @@ var require_sigstore_common = __commonJS({
       PublicKeyDetails2[PublicKeyDetails2["ML_DSA_65"] = 21] = "ML_DSA_65";
       PublicKeyDetails2[PublicKeyDetails2["ML_DSA_87"] = 22] = "ML_DSA_87";
     })(PublicKeyDetails || (exports.PublicKeyDetails = PublicKeyDetails = {}));
-    function publicKeyDetailsFromJSON(object) {
-      switch (object) {
+    function publicKeyDetailsFromJSON(object2) {
+      switch (object2) {
         case 0:
         case "PUBLIC_KEY_DETAILS_UNSPECIFIED":
           return PublicKeyDetails.PUBLIC_KEY_DETAILS_UNSPECIFIED;
@@ -37554,11 +37586,11 @@ var require_sigstore_common = __commonJS({
         case "ML_DSA_87":
           return PublicKeyDetails.ML_DSA_87;
         default:
-          throw new globalThis.Error("Unrecognized enum value " + object + " for enum PublicKeyDetails");
+          throw new globalThis.Error("Unrecognized enum value " + object2 + " for enum PublicKeyDetails");
       }
     }
-    function publicKeyDetailsToJSON(object) {
-      switch (object) {
+    function publicKeyDetailsToJSON(object2) {
+      switch (object2) {
         case PublicKeyDetails.PUBLIC_KEY_DETAILS_UNSPECIFIED:
           return "PUBLIC_KEY_DETAILS_UNSPECIFIED";
         case PublicKeyDetails.PKCS1_RSA_PKCS1V5:
@@ -37608,7 +37640,7 @@ var require_sigstore_common = __commonJS({
         case PublicKeyDetails.ML_DSA_87:
           return "ML_DSA_87";
         default:
-          throw new globalThis.Error("Unrecognized enum value " + object + " for enum PublicKeyDetails");
+          throw new globalThis.Error("Unrecognized enum value " + object2 + " for enum PublicKeyDetails");
       }
     }
     var SubjectAlternativeNameType;
@@ -37618,8 +37650,8 @@ var require_sigstore_common = __commonJS({
       SubjectAlternativeNameType2[SubjectAlternativeNameType2["URI"] = 2] = "URI";
       SubjectAlternativeNameType2[SubjectAlternativeNameType2["OTHER_NAME"] = 3] = "OTHER_NAME";
     })(SubjectAlternativeNameType || (exports.SubjectAlternativeNameType = SubjectAlternativeNameType = {}));
-    function subjectAlternativeNameTypeFromJSON(object) {
-      switch (object) {
+    function subjectAlternativeNameTypeFromJSON(object2) {
+      switch (object2) {
         case 0:
         case "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED":
           return SubjectAlternativeNameType.SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED;
@@ -37633,11 +37665,11 @@ var require_sigstore_common = __commonJS({
         case "OTHER_NAME":
           return SubjectAlternativeNameType.OTHER_NAME;
         default:
-          throw new globalThis.Error("Unrecognized enum value " + object + " for enum SubjectAlternativeNameType");
+          throw new globalThis.Error("Unrecognized enum value " + object2 + " for enum SubjectAlternativeNameType");
       }
     }
-    function subjectAlternativeNameTypeToJSON(object) {
-      switch (object) {
+    function subjectAlternativeNameTypeToJSON(object2) {
+      switch (object2) {
         case SubjectAlternativeNameType.SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED:
           return "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED";
         case SubjectAlternativeNameType.EMAIL:
@@ -37647,14 +37679,14 @@ var require_sigstore_common = __commonJS({
         case SubjectAlternativeNameType.OTHER_NAME:
           return "OTHER_NAME";
         default:
-          throw new globalThis.Error("Unrecognized enum value " + object + " for enum SubjectAlternativeNameType");
+          throw new globalThis.Error("Unrecognized enum value " + object2 + " for enum SubjectAlternativeNameType");
       }
     }
     exports.HashOutput = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          algorithm: isSet(object.algorithm) ? hashAlgorithmFromJSON(object.algorithm) : 0,
-          digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0)
+          algorithm: isSet(object2.algorithm) ? hashAlgorithmFromJSON(object2.algorithm) : 0,
+          digest: isSet(object2.digest) ? Buffer.from(bytesFromBase64(object2.digest)) : Buffer.alloc(0)
         };
       },
       toJSON(message) {
@@ -37669,10 +37701,10 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.MessageSignature = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          messageDigest: isSet(object.messageDigest) ? exports.HashOutput.fromJSON(object.messageDigest) : void 0,
-          signature: isSet(object.signature) ? Buffer.from(bytesFromBase64(object.signature)) : Buffer.alloc(0)
+          messageDigest: isSet(object2.messageDigest) ? exports.HashOutput.fromJSON(object2.messageDigest) : void 0,
+          signature: isSet(object2.signature) ? Buffer.from(bytesFromBase64(object2.signature)) : Buffer.alloc(0)
         };
       },
       toJSON(message) {
@@ -37687,8 +37719,8 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.LogId = {
-      fromJSON(object) {
-        return { keyId: isSet(object.keyId) ? Buffer.from(bytesFromBase64(object.keyId)) : Buffer.alloc(0) };
+      fromJSON(object2) {
+        return { keyId: isSet(object2.keyId) ? Buffer.from(bytesFromBase64(object2.keyId)) : Buffer.alloc(0) };
       },
       toJSON(message) {
         const obj = {};
@@ -37699,9 +37731,9 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.RFC3161SignedTimestamp = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          signedTimestamp: isSet(object.signedTimestamp) ? Buffer.from(bytesFromBase64(object.signedTimestamp)) : Buffer.alloc(0)
+          signedTimestamp: isSet(object2.signedTimestamp) ? Buffer.from(bytesFromBase64(object2.signedTimestamp)) : Buffer.alloc(0)
         };
       },
       toJSON(message) {
@@ -37713,11 +37745,11 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.PublicKey = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : void 0,
-          keyDetails: isSet(object.keyDetails) ? publicKeyDetailsFromJSON(object.keyDetails) : 0,
-          validFor: isSet(object.validFor) ? exports.TimeRange.fromJSON(object.validFor) : void 0
+          rawBytes: isSet(object2.rawBytes) ? Buffer.from(bytesFromBase64(object2.rawBytes)) : void 0,
+          keyDetails: isSet(object2.keyDetails) ? publicKeyDetailsFromJSON(object2.keyDetails) : 0,
+          validFor: isSet(object2.validFor) ? exports.TimeRange.fromJSON(object2.validFor) : void 0
         };
       },
       toJSON(message) {
@@ -37735,8 +37767,8 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.PublicKeyIdentifier = {
-      fromJSON(object) {
-        return { hint: isSet(object.hint) ? globalThis.String(object.hint) : "" };
+      fromJSON(object2) {
+        return { hint: isSet(object2.hint) ? globalThis.String(object2.hint) : "" };
       },
       toJSON(message) {
         const obj = {};
@@ -37747,8 +37779,8 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.ObjectIdentifier = {
-      fromJSON(object) {
-        return { id: globalThis.Array.isArray(object?.id) ? object.id.map((e) => globalThis.Number(e)) : [] };
+      fromJSON(object2) {
+        return { id: globalThis.Array.isArray(object2?.id) ? object2.id.map((e) => globalThis.Number(e)) : [] };
       },
       toJSON(message) {
         const obj = {};
@@ -37759,10 +37791,10 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.ObjectIdentifierValuePair = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          oid: isSet(object.oid) ? exports.ObjectIdentifier.fromJSON(object.oid) : void 0,
-          value: isSet(object.value) ? Buffer.from(bytesFromBase64(object.value)) : Buffer.alloc(0)
+          oid: isSet(object2.oid) ? exports.ObjectIdentifier.fromJSON(object2.oid) : void 0,
+          value: isSet(object2.value) ? Buffer.from(bytesFromBase64(object2.value)) : Buffer.alloc(0)
         };
       },
       toJSON(message) {
@@ -37777,10 +37809,10 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.DistinguishedName = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          organization: isSet(object.organization) ? globalThis.String(object.organization) : "",
-          commonName: isSet(object.commonName) ? globalThis.String(object.commonName) : ""
+          organization: isSet(object2.organization) ? globalThis.String(object2.organization) : "",
+          commonName: isSet(object2.commonName) ? globalThis.String(object2.commonName) : ""
         };
       },
       toJSON(message) {
@@ -37795,8 +37827,8 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.X509Certificate = {
-      fromJSON(object) {
-        return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
+      fromJSON(object2) {
+        return { rawBytes: isSet(object2.rawBytes) ? Buffer.from(bytesFromBase64(object2.rawBytes)) : Buffer.alloc(0) };
       },
       toJSON(message) {
         const obj = {};
@@ -37807,10 +37839,10 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.SubjectAlternativeName = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          type: isSet(object.type) ? subjectAlternativeNameTypeFromJSON(object.type) : 0,
-          identity: isSet(object.regexp) ? { $case: "regexp", regexp: globalThis.String(object.regexp) } : isSet(object.value) ? { $case: "value", value: globalThis.String(object.value) } : void 0
+          type: isSet(object2.type) ? subjectAlternativeNameTypeFromJSON(object2.type) : 0,
+          identity: isSet(object2.regexp) ? { $case: "regexp", regexp: globalThis.String(object2.regexp) } : isSet(object2.value) ? { $case: "value", value: globalThis.String(object2.value) } : void 0
         };
       },
       toJSON(message) {
@@ -37827,9 +37859,9 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.X509CertificateChain = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          certificates: globalThis.Array.isArray(object?.certificates) ? object.certificates.map((e) => exports.X509Certificate.fromJSON(e)) : []
+          certificates: globalThis.Array.isArray(object2?.certificates) ? object2.certificates.map((e) => exports.X509Certificate.fromJSON(e)) : []
         };
       },
       toJSON(message) {
@@ -37841,10 +37873,10 @@ var require_sigstore_common = __commonJS({
       }
     };
     exports.TimeRange = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          start: isSet(object.start) ? fromJsonTimestamp(object.start) : void 0,
-          end: isSet(object.end) ? fromJsonTimestamp(object.end) : void 0
+          start: isSet(object2.start) ? fromJsonTimestamp(object2.start) : void 0,
+          end: isSet(object2.end) ? fromJsonTimestamp(object2.end) : void 0
         };
       },
       toJSON(message) {
@@ -37892,10 +37924,10 @@ var require_sigstore_rekor = __commonJS({
     exports.TransparencyLogEntry = exports.InclusionPromise = exports.InclusionProof = exports.Checkpoint = exports.KindVersion = void 0;
     var sigstore_common_1 = require_sigstore_common();
     exports.KindVersion = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
-          version: isSet(object.version) ? globalThis.String(object.version) : ""
+          kind: isSet(object2.kind) ? globalThis.String(object2.kind) : "",
+          version: isSet(object2.version) ? globalThis.String(object2.version) : ""
         };
       },
       toJSON(message) {
@@ -37910,8 +37942,8 @@ var require_sigstore_rekor = __commonJS({
       }
     };
     exports.Checkpoint = {
-      fromJSON(object) {
-        return { envelope: isSet(object.envelope) ? globalThis.String(object.envelope) : "" };
+      fromJSON(object2) {
+        return { envelope: isSet(object2.envelope) ? globalThis.String(object2.envelope) : "" };
       },
       toJSON(message) {
         const obj = {};
@@ -37922,13 +37954,13 @@ var require_sigstore_rekor = __commonJS({
       }
     };
     exports.InclusionProof = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          logIndex: isSet(object.logIndex) ? globalThis.String(object.logIndex) : "0",
-          rootHash: isSet(object.rootHash) ? Buffer.from(bytesFromBase64(object.rootHash)) : Buffer.alloc(0),
-          treeSize: isSet(object.treeSize) ? globalThis.String(object.treeSize) : "0",
-          hashes: globalThis.Array.isArray(object?.hashes) ? object.hashes.map((e) => Buffer.from(bytesFromBase64(e))) : [],
-          checkpoint: isSet(object.checkpoint) ? exports.Checkpoint.fromJSON(object.checkpoint) : void 0
+          logIndex: isSet(object2.logIndex) ? globalThis.String(object2.logIndex) : "0",
+          rootHash: isSet(object2.rootHash) ? Buffer.from(bytesFromBase64(object2.rootHash)) : Buffer.alloc(0),
+          treeSize: isSet(object2.treeSize) ? globalThis.String(object2.treeSize) : "0",
+          hashes: globalThis.Array.isArray(object2?.hashes) ? object2.hashes.map((e) => Buffer.from(bytesFromBase64(e))) : [],
+          checkpoint: isSet(object2.checkpoint) ? exports.Checkpoint.fromJSON(object2.checkpoint) : void 0
         };
       },
       toJSON(message) {
@@ -37952,9 +37984,9 @@ var require_sigstore_rekor = __commonJS({
       }
     };
     exports.InclusionPromise = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          signedEntryTimestamp: isSet(object.signedEntryTimestamp) ? Buffer.from(bytesFromBase64(object.signedEntryTimestamp)) : Buffer.alloc(0)
+          signedEntryTimestamp: isSet(object2.signedEntryTimestamp) ? Buffer.from(bytesFromBase64(object2.signedEntryTimestamp)) : Buffer.alloc(0)
         };
       },
       toJSON(message) {
@@ -37966,15 +37998,15 @@ var require_sigstore_rekor = __commonJS({
       }
     };
     exports.TransparencyLogEntry = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          logIndex: isSet(object.logIndex) ? globalThis.String(object.logIndex) : "0",
-          logId: isSet(object.logId) ? sigstore_common_1.LogId.fromJSON(object.logId) : void 0,
-          kindVersion: isSet(object.kindVersion) ? exports.KindVersion.fromJSON(object.kindVersion) : void 0,
-          integratedTime: isSet(object.integratedTime) ? globalThis.String(object.integratedTime) : "0",
-          inclusionPromise: isSet(object.inclusionPromise) ? exports.InclusionPromise.fromJSON(object.inclusionPromise) : void 0,
-          inclusionProof: isSet(object.inclusionProof) ? exports.InclusionProof.fromJSON(object.inclusionProof) : void 0,
-          canonicalizedBody: isSet(object.canonicalizedBody) ? Buffer.from(bytesFromBase64(object.canonicalizedBody)) : Buffer.alloc(0)
+          logIndex: isSet(object2.logIndex) ? globalThis.String(object2.logIndex) : "0",
+          logId: isSet(object2.logId) ? sigstore_common_1.LogId.fromJSON(object2.logId) : void 0,
+          kindVersion: isSet(object2.kindVersion) ? exports.KindVersion.fromJSON(object2.kindVersion) : void 0,
+          integratedTime: isSet(object2.integratedTime) ? globalThis.String(object2.integratedTime) : "0",
+          inclusionPromise: isSet(object2.inclusionPromise) ? exports.InclusionPromise.fromJSON(object2.inclusionPromise) : void 0,
+          inclusionProof: isSet(object2.inclusionProof) ? exports.InclusionProof.fromJSON(object2.inclusionProof) : void 0,
+          canonicalizedBody: isSet(object2.canonicalizedBody) ? Buffer.from(bytesFromBase64(object2.canonicalizedBody)) : Buffer.alloc(0)
         };
       },
       toJSON(message) {
@@ -38025,9 +38057,9 @@ var require_sigstore_bundle = __commonJS({
     var sigstore_common_1 = require_sigstore_common();
     var sigstore_rekor_1 = require_sigstore_rekor();
     exports.TimestampVerificationData = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          rfc3161Timestamps: globalThis.Array.isArray(object?.rfc3161Timestamps) ? object.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.fromJSON(e)) : []
+          rfc3161Timestamps: globalThis.Array.isArray(object2?.rfc3161Timestamps) ? object2.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.fromJSON(e)) : []
         };
       },
       toJSON(message) {
@@ -38039,14 +38071,14 @@ var require_sigstore_bundle = __commonJS({
       }
     };
     exports.VerificationMaterial = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          content: isSet(object.publicKey) ? { $case: "publicKey", publicKey: sigstore_common_1.PublicKeyIdentifier.fromJSON(object.publicKey) } : isSet(object.x509CertificateChain) ? {
+          content: isSet(object2.publicKey) ? { $case: "publicKey", publicKey: sigstore_common_1.PublicKeyIdentifier.fromJSON(object2.publicKey) } : isSet(object2.x509CertificateChain) ? {
             $case: "x509CertificateChain",
-            x509CertificateChain: sigstore_common_1.X509CertificateChain.fromJSON(object.x509CertificateChain)
-          } : isSet(object.certificate) ? { $case: "certificate", certificate: sigstore_common_1.X509Certificate.fromJSON(object.certificate) } : void 0,
-          tlogEntries: globalThis.Array.isArray(object?.tlogEntries) ? object.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.fromJSON(e)) : [],
-          timestampVerificationData: isSet(object.timestampVerificationData) ? exports.TimestampVerificationData.fromJSON(object.timestampVerificationData) : void 0
+            x509CertificateChain: sigstore_common_1.X509CertificateChain.fromJSON(object2.x509CertificateChain)
+          } : isSet(object2.certificate) ? { $case: "certificate", certificate: sigstore_common_1.X509Certificate.fromJSON(object2.certificate) } : void 0,
+          tlogEntries: globalThis.Array.isArray(object2?.tlogEntries) ? object2.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.fromJSON(e)) : [],
+          timestampVerificationData: isSet(object2.timestampVerificationData) ? exports.TimestampVerificationData.fromJSON(object2.timestampVerificationData) : void 0
         };
       },
       toJSON(message) {
@@ -38068,11 +38100,11 @@ var require_sigstore_bundle = __commonJS({
       }
     };
     exports.Bundle = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
-          verificationMaterial: isSet(object.verificationMaterial) ? exports.VerificationMaterial.fromJSON(object.verificationMaterial) : void 0,
-          content: isSet(object.messageSignature) ? { $case: "messageSignature", messageSignature: sigstore_common_1.MessageSignature.fromJSON(object.messageSignature) } : isSet(object.dsseEnvelope) ? { $case: "dsseEnvelope", dsseEnvelope: envelope_1.Envelope.fromJSON(object.dsseEnvelope) } : void 0
+          mediaType: isSet(object2.mediaType) ? globalThis.String(object2.mediaType) : "",
+          verificationMaterial: isSet(object2.verificationMaterial) ? exports.VerificationMaterial.fromJSON(object2.verificationMaterial) : void 0,
+          content: isSet(object2.messageSignature) ? { $case: "messageSignature", messageSignature: sigstore_common_1.MessageSignature.fromJSON(object2.messageSignature) } : isSet(object2.dsseEnvelope) ? { $case: "dsseEnvelope", dsseEnvelope: envelope_1.Envelope.fromJSON(object2.dsseEnvelope) } : void 0
         };
       },
       toJSON(message) {
@@ -38113,8 +38145,8 @@ var require_sigstore_trustroot = __commonJS({
       ServiceSelector2[ServiceSelector2["ANY"] = 2] = "ANY";
       ServiceSelector2[ServiceSelector2["EXACT"] = 3] = "EXACT";
     })(ServiceSelector || (exports.ServiceSelector = ServiceSelector = {}));
-    function serviceSelectorFromJSON(object) {
-      switch (object) {
+    function serviceSelectorFromJSON(object2) {
+      switch (object2) {
         case 0:
         case "SERVICE_SELECTOR_UNDEFINED":
           return ServiceSelector.SERVICE_SELECTOR_UNDEFINED;
@@ -38128,11 +38160,11 @@ var require_sigstore_trustroot = __commonJS({
         case "EXACT":
           return ServiceSelector.EXACT;
         default:
-          throw new globalThis.Error("Unrecognized enum value " + object + " for enum ServiceSelector");
+          throw new globalThis.Error("Unrecognized enum value " + object2 + " for enum ServiceSelector");
       }
     }
-    function serviceSelectorToJSON(object) {
-      switch (object) {
+    function serviceSelectorToJSON(object2) {
+      switch (object2) {
         case ServiceSelector.SERVICE_SELECTOR_UNDEFINED:
           return "SERVICE_SELECTOR_UNDEFINED";
         case ServiceSelector.ALL:
@@ -38142,18 +38174,18 @@ var require_sigstore_trustroot = __commonJS({
         case ServiceSelector.EXACT:
           return "EXACT";
         default:
-          throw new globalThis.Error("Unrecognized enum value " + object + " for enum ServiceSelector");
+          throw new globalThis.Error("Unrecognized enum value " + object2 + " for enum ServiceSelector");
       }
     }
     exports.TransparencyLogInstance = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          baseUrl: isSet(object.baseUrl) ? globalThis.String(object.baseUrl) : "",
-          hashAlgorithm: isSet(object.hashAlgorithm) ? (0, sigstore_common_1.hashAlgorithmFromJSON)(object.hashAlgorithm) : 0,
-          publicKey: isSet(object.publicKey) ? sigstore_common_1.PublicKey.fromJSON(object.publicKey) : void 0,
-          logId: isSet(object.logId) ? sigstore_common_1.LogId.fromJSON(object.logId) : void 0,
-          checkpointKeyId: isSet(object.checkpointKeyId) ? sigstore_common_1.LogId.fromJSON(object.checkpointKeyId) : void 0,
-          operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
+          baseUrl: isSet(object2.baseUrl) ? globalThis.String(object2.baseUrl) : "",
+          hashAlgorithm: isSet(object2.hashAlgorithm) ? (0, sigstore_common_1.hashAlgorithmFromJSON)(object2.hashAlgorithm) : 0,
+          publicKey: isSet(object2.publicKey) ? sigstore_common_1.PublicKey.fromJSON(object2.publicKey) : void 0,
+          logId: isSet(object2.logId) ? sigstore_common_1.LogId.fromJSON(object2.logId) : void 0,
+          checkpointKeyId: isSet(object2.checkpointKeyId) ? sigstore_common_1.LogId.fromJSON(object2.checkpointKeyId) : void 0,
+          operator: isSet(object2.operator) ? globalThis.String(object2.operator) : ""
         };
       },
       toJSON(message) {
@@ -38180,13 +38212,13 @@ var require_sigstore_trustroot = __commonJS({
       }
     };
     exports.CertificateAuthority = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          subject: isSet(object.subject) ? sigstore_common_1.DistinguishedName.fromJSON(object.subject) : void 0,
-          uri: isSet(object.uri) ? globalThis.String(object.uri) : "",
-          certChain: isSet(object.certChain) ? sigstore_common_1.X509CertificateChain.fromJSON(object.certChain) : void 0,
-          validFor: isSet(object.validFor) ? sigstore_common_1.TimeRange.fromJSON(object.validFor) : void 0,
-          operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
+          subject: isSet(object2.subject) ? sigstore_common_1.DistinguishedName.fromJSON(object2.subject) : void 0,
+          uri: isSet(object2.uri) ? globalThis.String(object2.uri) : "",
+          certChain: isSet(object2.certChain) ? sigstore_common_1.X509CertificateChain.fromJSON(object2.certChain) : void 0,
+          validFor: isSet(object2.validFor) ? sigstore_common_1.TimeRange.fromJSON(object2.validFor) : void 0,
+          operator: isSet(object2.operator) ? globalThis.String(object2.operator) : ""
         };
       },
       toJSON(message) {
@@ -38210,13 +38242,13 @@ var require_sigstore_trustroot = __commonJS({
       }
     };
     exports.TrustedRoot = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
-          tlogs: globalThis.Array.isArray(object?.tlogs) ? object.tlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e)) : [],
-          certificateAuthorities: globalThis.Array.isArray(object?.certificateAuthorities) ? object.certificateAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e)) : [],
-          ctlogs: globalThis.Array.isArray(object?.ctlogs) ? object.ctlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e)) : [],
-          timestampAuthorities: globalThis.Array.isArray(object?.timestampAuthorities) ? object.timestampAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e)) : []
+          mediaType: isSet(object2.mediaType) ? globalThis.String(object2.mediaType) : "",
+          tlogs: globalThis.Array.isArray(object2?.tlogs) ? object2.tlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e)) : [],
+          certificateAuthorities: globalThis.Array.isArray(object2?.certificateAuthorities) ? object2.certificateAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e)) : [],
+          ctlogs: globalThis.Array.isArray(object2?.ctlogs) ? object2.ctlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e)) : [],
+          timestampAuthorities: globalThis.Array.isArray(object2?.timestampAuthorities) ? object2.timestampAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e)) : []
         };
       },
       toJSON(message) {
@@ -38240,15 +38272,15 @@ var require_sigstore_trustroot = __commonJS({
       }
     };
     exports.SigningConfig = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
-          caUrls: globalThis.Array.isArray(object?.caUrls) ? object.caUrls.map((e) => exports.Service.fromJSON(e)) : [],
-          oidcUrls: globalThis.Array.isArray(object?.oidcUrls) ? object.oidcUrls.map((e) => exports.Service.fromJSON(e)) : [],
-          rekorTlogUrls: globalThis.Array.isArray(object?.rekorTlogUrls) ? object.rekorTlogUrls.map((e) => exports.Service.fromJSON(e)) : [],
-          rekorTlogConfig: isSet(object.rekorTlogConfig) ? exports.ServiceConfiguration.fromJSON(object.rekorTlogConfig) : void 0,
-          tsaUrls: globalThis.Array.isArray(object?.tsaUrls) ? object.tsaUrls.map((e) => exports.Service.fromJSON(e)) : [],
-          tsaConfig: isSet(object.tsaConfig) ? exports.ServiceConfiguration.fromJSON(object.tsaConfig) : void 0
+          mediaType: isSet(object2.mediaType) ? globalThis.String(object2.mediaType) : "",
+          caUrls: globalThis.Array.isArray(object2?.caUrls) ? object2.caUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          oidcUrls: globalThis.Array.isArray(object2?.oidcUrls) ? object2.oidcUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          rekorTlogUrls: globalThis.Array.isArray(object2?.rekorTlogUrls) ? object2.rekorTlogUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          rekorTlogConfig: isSet(object2.rekorTlogConfig) ? exports.ServiceConfiguration.fromJSON(object2.rekorTlogConfig) : void 0,
+          tsaUrls: globalThis.Array.isArray(object2?.tsaUrls) ? object2.tsaUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          tsaConfig: isSet(object2.tsaConfig) ? exports.ServiceConfiguration.fromJSON(object2.tsaConfig) : void 0
         };
       },
       toJSON(message) {
@@ -38278,12 +38310,12 @@ var require_sigstore_trustroot = __commonJS({
       }
     };
     exports.Service = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          url: isSet(object.url) ? globalThis.String(object.url) : "",
-          majorApiVersion: isSet(object.majorApiVersion) ? globalThis.Number(object.majorApiVersion) : 0,
-          validFor: isSet(object.validFor) ? sigstore_common_1.TimeRange.fromJSON(object.validFor) : void 0,
-          operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
+          url: isSet(object2.url) ? globalThis.String(object2.url) : "",
+          majorApiVersion: isSet(object2.majorApiVersion) ? globalThis.Number(object2.majorApiVersion) : 0,
+          validFor: isSet(object2.validFor) ? sigstore_common_1.TimeRange.fromJSON(object2.validFor) : void 0,
+          operator: isSet(object2.operator) ? globalThis.String(object2.operator) : ""
         };
       },
       toJSON(message) {
@@ -38304,10 +38336,10 @@ var require_sigstore_trustroot = __commonJS({
       }
     };
     exports.ServiceConfiguration = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          selector: isSet(object.selector) ? serviceSelectorFromJSON(object.selector) : 0,
-          count: isSet(object.count) ? globalThis.Number(object.count) : 0
+          selector: isSet(object2.selector) ? serviceSelectorFromJSON(object2.selector) : 0,
+          count: isSet(object2.count) ? globalThis.Number(object2.count) : 0
         };
       },
       toJSON(message) {
@@ -38322,11 +38354,11 @@ var require_sigstore_trustroot = __commonJS({
       }
     };
     exports.ClientTrustConfig = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
-          trustedRoot: isSet(object.trustedRoot) ? exports.TrustedRoot.fromJSON(object.trustedRoot) : void 0,
-          signingConfig: isSet(object.signingConfig) ? exports.SigningConfig.fromJSON(object.signingConfig) : void 0
+          mediaType: isSet(object2.mediaType) ? globalThis.String(object2.mediaType) : "",
+          trustedRoot: isSet(object2.trustedRoot) ? exports.TrustedRoot.fromJSON(object2.trustedRoot) : void 0,
+          signingConfig: isSet(object2.signingConfig) ? exports.SigningConfig.fromJSON(object2.signingConfig) : void 0
         };
       },
       toJSON(message) {
@@ -38359,11 +38391,11 @@ var require_sigstore_verification = __commonJS({
     var sigstore_common_1 = require_sigstore_common();
     var sigstore_trustroot_1 = require_sigstore_trustroot();
     exports.CertificateIdentity = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
-          san: isSet(object.san) ? sigstore_common_1.SubjectAlternativeName.fromJSON(object.san) : void 0,
-          oids: globalThis.Array.isArray(object?.oids) ? object.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.fromJSON(e)) : []
+          issuer: isSet(object2.issuer) ? globalThis.String(object2.issuer) : "",
+          san: isSet(object2.san) ? sigstore_common_1.SubjectAlternativeName.fromJSON(object2.san) : void 0,
+          oids: globalThis.Array.isArray(object2?.oids) ? object2.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.fromJSON(e)) : []
         };
       },
       toJSON(message) {
@@ -38381,9 +38413,9 @@ var require_sigstore_verification = __commonJS({
       }
     };
     exports.CertificateIdentities = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          identities: globalThis.Array.isArray(object?.identities) ? object.identities.map((e) => exports.CertificateIdentity.fromJSON(e)) : []
+          identities: globalThis.Array.isArray(object2?.identities) ? object2.identities.map((e) => exports.CertificateIdentity.fromJSON(e)) : []
         };
       },
       toJSON(message) {
@@ -38395,9 +38427,9 @@ var require_sigstore_verification = __commonJS({
       }
     };
     exports.PublicKeyIdentities = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          publicKeys: globalThis.Array.isArray(object?.publicKeys) ? object.publicKeys.map((e) => sigstore_common_1.PublicKey.fromJSON(e)) : []
+          publicKeys: globalThis.Array.isArray(object2?.publicKeys) ? object2.publicKeys.map((e) => sigstore_common_1.PublicKey.fromJSON(e)) : []
         };
       },
       toJSON(message) {
@@ -38409,17 +38441,17 @@ var require_sigstore_verification = __commonJS({
       }
     };
     exports.ArtifactVerificationOptions = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          signers: isSet(object.certificateIdentities) ? {
+          signers: isSet(object2.certificateIdentities) ? {
             $case: "certificateIdentities",
-            certificateIdentities: exports.CertificateIdentities.fromJSON(object.certificateIdentities)
-          } : isSet(object.publicKeys) ? { $case: "publicKeys", publicKeys: exports.PublicKeyIdentities.fromJSON(object.publicKeys) } : void 0,
-          tlogOptions: isSet(object.tlogOptions) ? exports.ArtifactVerificationOptions_TlogOptions.fromJSON(object.tlogOptions) : void 0,
-          ctlogOptions: isSet(object.ctlogOptions) ? exports.ArtifactVerificationOptions_CtlogOptions.fromJSON(object.ctlogOptions) : void 0,
-          tsaOptions: isSet(object.tsaOptions) ? exports.ArtifactVerificationOptions_TimestampAuthorityOptions.fromJSON(object.tsaOptions) : void 0,
-          integratedTsOptions: isSet(object.integratedTsOptions) ? exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.fromJSON(object.integratedTsOptions) : void 0,
-          observerOptions: isSet(object.observerOptions) ? exports.ArtifactVerificationOptions_ObserverTimestampOptions.fromJSON(object.observerOptions) : void 0
+            certificateIdentities: exports.CertificateIdentities.fromJSON(object2.certificateIdentities)
+          } : isSet(object2.publicKeys) ? { $case: "publicKeys", publicKeys: exports.PublicKeyIdentities.fromJSON(object2.publicKeys) } : void 0,
+          tlogOptions: isSet(object2.tlogOptions) ? exports.ArtifactVerificationOptions_TlogOptions.fromJSON(object2.tlogOptions) : void 0,
+          ctlogOptions: isSet(object2.ctlogOptions) ? exports.ArtifactVerificationOptions_CtlogOptions.fromJSON(object2.ctlogOptions) : void 0,
+          tsaOptions: isSet(object2.tsaOptions) ? exports.ArtifactVerificationOptions_TimestampAuthorityOptions.fromJSON(object2.tsaOptions) : void 0,
+          integratedTsOptions: isSet(object2.integratedTsOptions) ? exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.fromJSON(object2.integratedTsOptions) : void 0,
+          observerOptions: isSet(object2.observerOptions) ? exports.ArtifactVerificationOptions_ObserverTimestampOptions.fromJSON(object2.observerOptions) : void 0
         };
       },
       toJSON(message) {
@@ -38448,11 +38480,11 @@ var require_sigstore_verification = __commonJS({
       }
     };
     exports.ArtifactVerificationOptions_TlogOptions = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
-          performOnlineVerification: isSet(object.performOnlineVerification) ? globalThis.Boolean(object.performOnlineVerification) : false,
-          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+          threshold: isSet(object2.threshold) ? globalThis.Number(object2.threshold) : 0,
+          performOnlineVerification: isSet(object2.performOnlineVerification) ? globalThis.Boolean(object2.performOnlineVerification) : false,
+          disable: isSet(object2.disable) ? globalThis.Boolean(object2.disable) : false
         };
       },
       toJSON(message) {
@@ -38470,10 +38502,10 @@ var require_sigstore_verification = __commonJS({
       }
     };
     exports.ArtifactVerificationOptions_CtlogOptions = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
-          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+          threshold: isSet(object2.threshold) ? globalThis.Number(object2.threshold) : 0,
+          disable: isSet(object2.disable) ? globalThis.Boolean(object2.disable) : false
         };
       },
       toJSON(message) {
@@ -38488,10 +38520,10 @@ var require_sigstore_verification = __commonJS({
       }
     };
     exports.ArtifactVerificationOptions_TimestampAuthorityOptions = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
-          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+          threshold: isSet(object2.threshold) ? globalThis.Number(object2.threshold) : 0,
+          disable: isSet(object2.disable) ? globalThis.Boolean(object2.disable) : false
         };
       },
       toJSON(message) {
@@ -38506,10 +38538,10 @@ var require_sigstore_verification = __commonJS({
       }
     };
     exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
-          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+          threshold: isSet(object2.threshold) ? globalThis.Number(object2.threshold) : 0,
+          disable: isSet(object2.disable) ? globalThis.Boolean(object2.disable) : false
         };
       },
       toJSON(message) {
@@ -38524,10 +38556,10 @@ var require_sigstore_verification = __commonJS({
       }
     };
     exports.ArtifactVerificationOptions_ObserverTimestampOptions = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
-          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+          threshold: isSet(object2.threshold) ? globalThis.Number(object2.threshold) : 0,
+          disable: isSet(object2.disable) ? globalThis.Boolean(object2.disable) : false
         };
       },
       toJSON(message) {
@@ -38542,9 +38574,9 @@ var require_sigstore_verification = __commonJS({
       }
     };
     exports.Artifact = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          data: isSet(object.artifactUri) ? { $case: "artifactUri", artifactUri: globalThis.String(object.artifactUri) } : isSet(object.artifact) ? { $case: "artifact", artifact: Buffer.from(bytesFromBase64(object.artifact)) } : isSet(object.artifactDigest) ? { $case: "artifactDigest", artifactDigest: sigstore_common_1.HashOutput.fromJSON(object.artifactDigest) } : void 0
+          data: isSet(object2.artifactUri) ? { $case: "artifactUri", artifactUri: globalThis.String(object2.artifactUri) } : isSet(object2.artifact) ? { $case: "artifact", artifact: Buffer.from(bytesFromBase64(object2.artifact)) } : isSet(object2.artifactDigest) ? { $case: "artifactDigest", artifactDigest: sigstore_common_1.HashOutput.fromJSON(object2.artifactDigest) } : void 0
         };
       },
       toJSON(message) {
@@ -38560,12 +38592,12 @@ var require_sigstore_verification = __commonJS({
       }
     };
     exports.Input = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          artifactTrustRoot: isSet(object.artifactTrustRoot) ? sigstore_trustroot_1.TrustedRoot.fromJSON(object.artifactTrustRoot) : void 0,
-          artifactVerificationOptions: isSet(object.artifactVerificationOptions) ? exports.ArtifactVerificationOptions.fromJSON(object.artifactVerificationOptions) : void 0,
-          bundle: isSet(object.bundle) ? sigstore_bundle_1.Bundle.fromJSON(object.bundle) : void 0,
-          artifact: isSet(object.artifact) ? exports.Artifact.fromJSON(object.artifact) : void 0
+          artifactTrustRoot: isSet(object2.artifactTrustRoot) ? sigstore_trustroot_1.TrustedRoot.fromJSON(object2.artifactTrustRoot) : void 0,
+          artifactVerificationOptions: isSet(object2.artifactVerificationOptions) ? exports.ArtifactVerificationOptions.fromJSON(object2.artifactVerificationOptions) : void 0,
+          bundle: isSet(object2.bundle) ? sigstore_bundle_1.Bundle.fromJSON(object2.bundle) : void 0,
+          artifact: isSet(object2.artifact) ? exports.Artifact.fromJSON(object2.artifact) : void 0
         };
       },
       toJSON(message) {
@@ -38729,20 +38761,20 @@ var require_lib = __commonJS({
     var RIGHT_SQUARE_BRACKET = "]";
     var LEFT_CURLY_BRACKET = "{";
     var RIGHT_CURLY_BRACKET = "}";
-    function canonicalize(object) {
+    function canonicalize(object2) {
       const buffer = [];
-      if (typeof object === "string") {
-        buffer.push(canonicalizeString(object));
-      } else if (typeof object === "boolean") {
-        buffer.push(JSON.stringify(object));
-      } else if (Number.isInteger(object)) {
-        buffer.push(JSON.stringify(object));
-      } else if (object === null) {
-        buffer.push(JSON.stringify(object));
-      } else if (Array.isArray(object)) {
+      if (typeof object2 === "string") {
+        buffer.push(canonicalizeString(object2));
+      } else if (typeof object2 === "boolean") {
+        buffer.push(JSON.stringify(object2));
+      } else if (Number.isInteger(object2)) {
+        buffer.push(JSON.stringify(object2));
+      } else if (object2 === null) {
+        buffer.push(JSON.stringify(object2));
+      } else if (Array.isArray(object2)) {
         buffer.push(LEFT_SQUARE_BRACKET);
         let first = true;
-        object.forEach((element) => {
+        object2.forEach((element) => {
           if (!first) {
             buffer.push(COMMA);
           }
@@ -38750,21 +38782,21 @@ var require_lib = __commonJS({
           buffer.push(canonicalize(element));
         });
         buffer.push(RIGHT_SQUARE_BRACKET);
-      } else if (typeof object === "object") {
+      } else if (typeof object2 === "object") {
         buffer.push(LEFT_CURLY_BRACKET);
         let first = true;
-        Object.keys(object).sort().forEach((property) => {
+        Object.keys(object2).sort().forEach((property) => {
           if (!first) {
             buffer.push(COMMA);
           }
           first = false;
           buffer.push(canonicalizeString(property));
           buffer.push(COLON);
-          buffer.push(canonicalize(object[property]));
+          buffer.push(canonicalize(object2[property]));
         });
         buffer.push(RIGHT_CURLY_BRACKET);
       } else {
-        throw new TypeError("cannot encode " + object.toString());
+        throw new TypeError("cannot encode " + object2.toString());
       }
       return buffer.join("");
     }
@@ -38789,9 +38821,9 @@ var require_verify = __commonJS({
     exports.verifySignature = void 0;
     var canonical_json_1 = require_lib();
     var crypto_1 = __importDefault(__require("crypto"));
-    var verifySignature = (metaDataSignedData, key, signature) => {
+    var verifySignature = (metaDataSignedData, key, signature2) => {
       const canonicalData = Buffer.from((0, canonical_json_1.canonicalize)(metaDataSignedData));
-      return crypto_1.default.verify(key.hashAlgorithm, canonicalData, key, Buffer.from(signature, "hex"));
+      return crypto_1.default.verify(key.hashAlgorithm, canonicalData, key, Buffer.from(signature2, "hex"));
     };
     exports.verifySignature = verifySignature;
   }
@@ -38899,8 +38931,8 @@ var require_base = __commonJS({
         }
         return referenceTime >= new Date(this.expires);
       }
-      static commonFieldsFromJSON(data) {
-        const { spec_version, expires, version, ...rest } = data;
+      static commonFieldsFromJSON(data3) {
+        const { spec_version, expires, version, ...rest } = data3;
         if (!utils_1.guard.isDefined(spec_version)) {
           throw new error_1.ValueError("spec_version is not defined");
         } else if (typeof spec_version !== "string") {
@@ -38969,10 +39001,10 @@ var require_file2 = __commonJS({
         }
         return this.version === other.version && this.length === other.length && util_1.default.isDeepStrictEqual(this.hashes, other.hashes) && util_1.default.isDeepStrictEqual(this.unrecognizedFields, other.unrecognizedFields);
       }
-      verify(data) {
+      verify(data3) {
         if (this.length !== void 0) {
-          if (data.length !== this.length) {
-            throw new error_1.LengthOrHashMismatchError(`Expected length ${this.length} but got ${data.length}`);
+          if (data3.length !== this.length) {
+            throw new error_1.LengthOrHashMismatchError(`Expected length ${this.length} but got ${data3.length}`);
           }
         }
         if (this.hashes) {
@@ -38983,7 +39015,7 @@ var require_file2 = __commonJS({
             } catch (e) {
               throw new error_1.LengthOrHashMismatchError(`Hash algorithm ${key} not supported`);
             }
-            const observedHash = hash.update(data).digest("hex");
+            const observedHash = hash.update(data3).digest("hex");
             if (observedHash !== value) {
               throw new error_1.LengthOrHashMismatchError(`Expected hash ${value} but got ${observedHash}`);
             }
@@ -39003,8 +39035,8 @@ var require_file2 = __commonJS({
         }
         return json2;
       }
-      static fromJSON(data) {
-        const { version, length, hashes, ...rest } = data;
+      static fromJSON(data3) {
+        const { version, length, hashes, ...rest } = data3;
         if (typeof version !== "number") {
           throw new TypeError("version must be a number");
         }
@@ -39082,8 +39114,8 @@ var require_file2 = __commonJS({
           ...this.unrecognizedFields
         };
       }
-      static fromJSON(path, data) {
-        const { length, hashes, ...rest } = data;
+      static fromJSON(path, data3) {
+        const { length, hashes, ...rest } = data3;
         if (typeof length !== "number") {
           throw new TypeError("length must be a number");
         }
@@ -39333,8 +39365,8 @@ var require_key2 = __commonJS({
       // Verifies the that the metadata.signatures contains a signature made with
       // this key and is correctly signed.
       verifySignature(metadata) {
-        const signature = metadata.signatures[this.keyID];
-        if (!signature)
+        const signature2 = metadata.signatures[this.keyID];
+        if (!signature2)
           throw new error_1.UnsignedMetadataError("no signature for key found in metadata");
         if (!this.keyVal.public)
           throw new error_1.UnsignedMetadataError("no public key found");
@@ -39345,7 +39377,7 @@ var require_key2 = __commonJS({
         });
         const signedData = metadata.signed.toJSON();
         try {
-          if (!utils_1.crypto.verifySignature(signedData, publicKey, signature.sig)) {
+          if (!utils_1.crypto.verifySignature(signedData, publicKey, signature2.sig)) {
             throw new error_1.UnsignedMetadataError(`failed to verify ${this.keyID} signature`);
           }
         } catch (error2) {
@@ -39369,8 +39401,8 @@ var require_key2 = __commonJS({
           ...this.unrecognizedFields
         };
       }
-      static fromJSON(keyID, data) {
-        const { keytype, scheme, keyval, ...rest } = data;
+      static fromJSON(keyID, data3) {
+        const { keytype, scheme, keyval, ...rest } = data3;
         if (typeof keytype !== "string") {
           throw new TypeError("keytype must be a string");
         }
@@ -39637,9 +39669,9 @@ var require_commonjs2 = __commonJS({
     }
     function expandSequence(body2, isAlphaSequence, max, maxLength, budget) {
       const n = body2.split(/\.\./);
-      const N = [];
+      const N2 = [];
       if (n[0] === void 0 || n[1] === void 0) {
-        return N;
+        return N2;
       }
       const x = numeric(n[0]);
       const y = numeric(n[1]);
@@ -39654,7 +39686,7 @@ var require_commonjs2 = __commonJS({
       const pad2 = n.some(isPadded);
       const cost = pad2 ? width : 1;
       let length = 0;
-      for (let i2 = x; test(i2, y) && N.length < max; i2 += incr) {
+      for (let i2 = x; test(i2, y) && N2.length < max; i2 += incr) {
         budget.remaining -= cost;
         if (budget.remaining < 0) {
           return void 0;
@@ -39681,10 +39713,10 @@ var require_commonjs2 = __commonJS({
         }
         if (length + c.length > maxLength)
           break;
-        N.push(c);
+        N2.push(c);
         length += c.length;
       }
-      return N;
+      return N2;
     }
     function expand_(str4, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
       budget.remaining -= CALL_STEPS;
@@ -40614,13 +40646,13 @@ var require_escape = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.escape = void 0;
-    var escape3 = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
+    var escape4 = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
       if (magicalBraces) {
         return windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, "[$&]") : s.replace(/[?*()[\]\\{}]/g, "\\$&");
       }
       return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
     };
-    exports.escape = escape3;
+    exports.escape = escape4;
   }
 });
 
@@ -41513,8 +41545,8 @@ var require_role = __commonJS({
           ...this.unrecognizedFields
         };
       }
-      static fromJSON(data) {
-        const { keyids, threshold, ...rest } = data;
+      static fromJSON(data3) {
+        const { keyids, threshold, ...rest } = data3;
         if (!utils_1.guard.isStringArray(keyids)) {
           throw new TypeError("keyids must be an array");
         }
@@ -41579,8 +41611,8 @@ var require_role = __commonJS({
         }
         return json2;
       }
-      static fromJSON(data) {
-        const { keyids, threshold, name, terminating, paths, path_hash_prefixes, ...rest } = data;
+      static fromJSON(data3) {
+        const { keyids, threshold, name, terminating, paths, path_hash_prefixes, ...rest } = data3;
         if (!utils_1.guard.isStringArray(keyids)) {
           throw new TypeError("keyids must be an array of strings");
         }
@@ -41698,8 +41730,8 @@ var require_role = __commonJS({
         };
         return json2;
       }
-      static fromJSON(data) {
-        const { keyids, threshold, bit_length, name_prefix, ...rest } = data;
+      static fromJSON(data3) {
+        const { keyids, threshold, bit_length, name_prefix, ...rest } = data3;
         if (!utils_1.guard.isStringArray(keyids)) {
           throw new TypeError("keyids must be an array of strings");
         }
@@ -41789,8 +41821,8 @@ var require_root = __commonJS({
           ...this.unrecognizedFields
         };
       }
-      static fromJSON(data) {
-        const { unrecognizedFields, ...commonFields } = base_1.Signed.commonFieldsFromJSON(data);
+      static fromJSON(data3) {
+        const { unrecognizedFields, ...commonFields } = base_1.Signed.commonFieldsFromJSON(data3);
         const { keys, roles, consistent_snapshot, ...rest } = unrecognizedFields;
         if (typeof consistent_snapshot !== "boolean") {
           throw new TypeError("consistent_snapshot must be a boolean");
@@ -41811,26 +41843,26 @@ var require_root = __commonJS({
     function rolesToJSON(roles) {
       return Object.entries(roles).reduce((acc, [roleName, role]) => ({ ...acc, [roleName]: role.toJSON() }), {});
     }
-    function keysFromJSON(data) {
+    function keysFromJSON(data3) {
       let keys;
-      if (utils_1.guard.isDefined(data)) {
-        if (!utils_1.guard.isObjectRecord(data)) {
+      if (utils_1.guard.isDefined(data3)) {
+        if (!utils_1.guard.isObjectRecord(data3)) {
           throw new TypeError("keys must be an object");
         }
-        keys = Object.entries(data).reduce((acc, [keyID, keyData]) => ({
+        keys = Object.entries(data3).reduce((acc, [keyID, keyData]) => ({
           ...acc,
           [keyID]: key_1.Key.fromJSON(keyID, keyData)
         }), {});
       }
       return keys;
     }
-    function rolesFromJSON(data) {
+    function rolesFromJSON(data3) {
       let roles;
-      if (utils_1.guard.isDefined(data)) {
-        if (!utils_1.guard.isObjectRecord(data)) {
+      if (utils_1.guard.isDefined(data3)) {
+        if (!utils_1.guard.isObjectRecord(data3)) {
           throw new TypeError("roles must be an object");
         }
-        roles = Object.entries(data).reduce((acc, [roleName, roleData]) => ({
+        roles = Object.entries(data3).reduce((acc, [roleName, roleData]) => ({
           ...acc,
           [roleName]: role_1.Role.fromJSON(roleData)
         }), {});
@@ -41860,8 +41892,8 @@ var require_signature = __commonJS({
           sig: this.sig
         };
       }
-      static fromJSON(data) {
-        const { keyid, sig } = data;
+      static fromJSON(data3) {
+        const { keyid, sig } = data3;
         if (typeof keyid !== "string") {
           throw new TypeError("keyid must be a string");
         }
@@ -41914,8 +41946,8 @@ var require_snapshot = __commonJS({
           ...this.unrecognizedFields
         };
       }
-      static fromJSON(data) {
-        const { unrecognizedFields, ...commonFields } = base_1.Signed.commonFieldsFromJSON(data);
+      static fromJSON(data3) {
+        const { unrecognizedFields, ...commonFields } = base_1.Signed.commonFieldsFromJSON(data3);
         const { meta, ...rest } = unrecognizedFields;
         return new _Snapshot({
           ...commonFields,
@@ -41931,13 +41963,13 @@ var require_snapshot = __commonJS({
         [path]: metadata.toJSON()
       }), {});
     }
-    function metaFromJSON(data) {
+    function metaFromJSON(data3) {
       let meta;
-      if (utils_1.guard.isDefined(data)) {
-        if (!utils_1.guard.isObjectRecord(data)) {
+      if (utils_1.guard.isDefined(data3)) {
+        if (!utils_1.guard.isObjectRecord(data3)) {
           throw new TypeError("meta field is malformed");
         } else {
-          meta = Object.entries(data).reduce((acc, [path, metadata]) => ({
+          meta = Object.entries(data3).reduce((acc, [path, metadata]) => ({
             ...acc,
             [path]: file_1.MetaFile.fromJSON(metadata)
           }), {});
@@ -42010,8 +42042,8 @@ var require_delegations = __commonJS({
         }
         return json2;
       }
-      static fromJSON(data) {
-        const { keys, roles, succinct_roles, ...unrecognizedFields } = data;
+      static fromJSON(data3) {
+        const { keys, roles, succinct_roles, ...unrecognizedFields } = data3;
         let succinctRoles;
         if (utils_1.guard.isObject(succinct_roles)) {
           succinctRoles = role_1.SuccinctRoles.fromJSON(succinct_roles);
@@ -42034,22 +42066,22 @@ var require_delegations = __commonJS({
     function rolesToJSON(roles) {
       return Object.values(roles).map((role) => role.toJSON());
     }
-    function keysFromJSON(data) {
-      if (!utils_1.guard.isObjectRecord(data)) {
+    function keysFromJSON(data3) {
+      if (!utils_1.guard.isObjectRecord(data3)) {
         throw new TypeError("keys is malformed");
       }
-      return Object.entries(data).reduce((acc, [keyID, keyData]) => ({
+      return Object.entries(data3).reduce((acc, [keyID, keyData]) => ({
         ...acc,
         [keyID]: key_1.Key.fromJSON(keyID, keyData)
       }), {});
     }
-    function rolesFromJSON(data) {
+    function rolesFromJSON(data3) {
       let roleMap;
-      if (utils_1.guard.isDefined(data)) {
-        if (!utils_1.guard.isObjectArray(data)) {
+      if (utils_1.guard.isDefined(data3)) {
+        if (!utils_1.guard.isObjectArray(data3)) {
           throw new TypeError("roles is malformed");
         }
-        roleMap = data.reduce((acc, role) => {
+        roleMap = data3.reduce((acc, role) => {
           const delegatedRole = role_1.DelegatedRole.fromJSON(role);
           if (Object.hasOwn(acc, delegatedRole.name)) {
             throw new error_1.ValueError(`duplicate delegated role: ${delegatedRole.name}`);
@@ -42111,8 +42143,8 @@ var require_targets = __commonJS({
         }
         return json2;
       }
-      static fromJSON(data) {
-        const { unrecognizedFields, ...commonFields } = base_1.Signed.commonFieldsFromJSON(data);
+      static fromJSON(data3) {
+        const { unrecognizedFields, ...commonFields } = base_1.Signed.commonFieldsFromJSON(data3);
         const { targets, delegations, ...rest } = unrecognizedFields;
         return new _Targets({
           ...commonFields,
@@ -42129,13 +42161,13 @@ var require_targets = __commonJS({
         [path]: target.toJSON()
       }), {});
     }
-    function targetsFromJSON(data) {
+    function targetsFromJSON(data3) {
       let targets;
-      if (utils_1.guard.isDefined(data)) {
-        if (!utils_1.guard.isObjectRecord(data)) {
+      if (utils_1.guard.isDefined(data3)) {
+        if (!utils_1.guard.isObjectRecord(data3)) {
           throw new TypeError("targets must be an object");
         } else {
-          targets = Object.entries(data).reduce((acc, [path, target]) => ({
+          targets = Object.entries(data3).reduce((acc, [path, target]) => ({
             ...acc,
             [path]: file_1.TargetFile.fromJSON(path, target)
           }), {});
@@ -42143,13 +42175,13 @@ var require_targets = __commonJS({
       }
       return targets;
     }
-    function delegationsFromJSON(data) {
+    function delegationsFromJSON(data3) {
       let delegations;
-      if (utils_1.guard.isDefined(data)) {
-        if (!utils_1.guard.isObject(data)) {
+      if (utils_1.guard.isDefined(data3)) {
+        if (!utils_1.guard.isObject(data3)) {
           throw new TypeError("delegations must be an object");
         } else {
-          delegations = delegations_1.Delegations.fromJSON(data);
+          delegations = delegations_1.Delegations.fromJSON(data3);
         }
       }
       return delegations;
@@ -42189,8 +42221,8 @@ var require_timestamp2 = __commonJS({
           ...this.unrecognizedFields
         };
       }
-      static fromJSON(data) {
-        const { unrecognizedFields, ...commonFields } = base_1.Signed.commonFieldsFromJSON(data);
+      static fromJSON(data3) {
+        const { unrecognizedFields, ...commonFields } = base_1.Signed.commonFieldsFromJSON(data3);
         const { meta, ...rest } = unrecognizedFields;
         return new _Timestamp({
           ...commonFields,
@@ -42200,10 +42232,10 @@ var require_timestamp2 = __commonJS({
       }
     };
     exports.Timestamp = Timestamp;
-    function snapshotMetaFromJSON(data) {
+    function snapshotMetaFromJSON(data3) {
       let snapshotMeta;
-      if (utils_1.guard.isDefined(data)) {
-        const snapshotData = data["snapshot.json"];
+      if (utils_1.guard.isDefined(data3)) {
+        const snapshotData = data3["snapshot.json"];
         if (!utils_1.guard.isDefined(snapshotData) || !utils_1.guard.isObject(snapshotData)) {
           throw new TypeError("missing snapshot.json in meta");
         } else {
@@ -42245,11 +42277,11 @@ var require_metadata = __commonJS({
       }
       sign(signer, append = true) {
         const bytes = Buffer.from((0, canonical_json_1.canonicalize)(this.signed.toJSON()));
-        const signature = signer(bytes);
+        const signature2 = signer(bytes);
         if (!append) {
           this.signatures = {};
         }
-        this.signatures[signature.keyID] = signature;
+        this.signatures[signature2.keyID] = signature2;
       }
       verifyDelegate(delegatedRole, delegatedMetadata) {
         let role;
@@ -42304,8 +42336,8 @@ var require_metadata = __commonJS({
         );
       }
       toJSON() {
-        const signatures = Object.values(this.signatures).map((signature) => {
-          return signature.toJSON();
+        const signatures = Object.values(this.signatures).map((signature2) => {
+          return signature2.toJSON();
         });
         return {
           signatures,
@@ -42313,8 +42345,8 @@ var require_metadata = __commonJS({
           ...this.unrecognizedFields
         };
       }
-      static fromJSON(type2, data) {
-        const { signed, signatures, ...rest } = data;
+      static fromJSON(type2, data3) {
+        const { signed, signatures, ...rest } = data3;
         if (!utils_1.guard.isDefined(signed) || !utils_1.guard.isObject(signed)) {
           throw new TypeError("signed is not defined");
         }
@@ -43635,8 +43667,8 @@ var require_store = __commonJS({
         return this.trustedSet[name];
       }
       updateRoot(bytesBuffer) {
-        const data = JSON.parse(bytesBuffer.toString("utf8"));
-        const newRoot = models_1.Metadata.fromJSON(models_1.MetadataKind.Root, data);
+        const data3 = JSON.parse(bytesBuffer.toString("utf8"));
+        const newRoot = models_1.Metadata.fromJSON(models_1.MetadataKind.Root, data3);
         if (newRoot.signed.type != models_1.MetadataKind.Root) {
           throw new error_1.RepositoryError(`Expected 'root', got ${newRoot.signed.type}`);
         }
@@ -43655,8 +43687,8 @@ var require_store = __commonJS({
         if (this.root.signed.isExpired(this.referenceTime)) {
           throw new error_1.ExpiredMetadataError("Final root.json is expired");
         }
-        const data = JSON.parse(bytesBuffer.toString("utf8"));
-        const newTimestamp = models_1.Metadata.fromJSON(models_1.MetadataKind.Timestamp, data);
+        const data3 = JSON.parse(bytesBuffer.toString("utf8"));
+        const newTimestamp = models_1.Metadata.fromJSON(models_1.MetadataKind.Timestamp, data3);
         if (newTimestamp.signed.type != models_1.MetadataKind.Timestamp) {
           throw new error_1.RepositoryError(`Expected 'timestamp', got ${newTimestamp.signed.type}`);
         }
@@ -43690,8 +43722,8 @@ var require_store = __commonJS({
         if (!trusted) {
           snapshotMeta.verify(bytesBuffer);
         }
-        const data = JSON.parse(bytesBuffer.toString("utf8"));
-        const newSnapshot = models_1.Metadata.fromJSON(models_1.MetadataKind.Snapshot, data);
+        const data3 = JSON.parse(bytesBuffer.toString("utf8"));
+        const newSnapshot = models_1.Metadata.fromJSON(models_1.MetadataKind.Snapshot, data3);
         if (newSnapshot.signed.type != models_1.MetadataKind.Snapshot) {
           throw new error_1.RepositoryError(`Expected 'snapshot', got ${newSnapshot.signed.type}`);
         }
@@ -43725,8 +43757,8 @@ var require_store = __commonJS({
           throw new error_1.RepositoryError(`Missing ${roleName}.json in snapshot`);
         }
         meta.verify(bytesBuffer);
-        const data = JSON.parse(bytesBuffer.toString("utf8"));
-        const newDelegate = models_1.Metadata.fromJSON(models_1.MetadataKind.Targets, data);
+        const data3 = JSON.parse(bytesBuffer.toString("utf8"));
+        const newDelegate = models_1.Metadata.fromJSON(models_1.MetadataKind.Targets, data3);
         if (newDelegate.signed.type != models_1.MetadataKind.Targets) {
           throw new error_1.RepositoryError(`Expected 'targets', got ${newDelegate.signed.type}`);
         }
@@ -43743,8 +43775,8 @@ var require_store = __commonJS({
       // Verifies and loads data as trusted root metadata.
       // Note that an expired initial root is still considered valid.
       loadTrustedRoot(bytesBuffer) {
-        const data = JSON.parse(bytesBuffer.toString("utf8"));
-        const root = models_1.Metadata.fromJSON(models_1.MetadataKind.Root, data);
+        const data3 = JSON.parse(bytesBuffer.toString("utf8"));
+        const root = models_1.Metadata.fromJSON(models_1.MetadataKind.Root, data3);
         if (root.signed.type != models_1.MetadataKind.Root) {
           throw new error_1.RepositoryError(`Expected 'root', got ${root.signed.type}`);
         }
@@ -43871,8 +43903,8 @@ var require_updater = __commonJS({
         this.targetDir = targetDir;
         this.targetBaseUrl = targetBaseUrl;
         this.forceCache = options.forceCache ?? false;
-        const data = this.loadLocalMetadata(models_1.MetadataKind.Root);
-        this.trustedSet = new store_1.TrustedMetadataStore(data);
+        const data3 = this.loadLocalMetadata(models_1.MetadataKind.Root);
+        this.trustedSet = new store_1.TrustedMetadataStore(data3);
         this.config = { ...config_1.defaultConfig, ...config };
         const userAgent = config?.userAgent ? `${config.userAgent} tuf-js/${package_json_1.version}` : `tuf-js/${package_json_1.version}`;
         this.fetcher = fetcher || new fetcher_1.DefaultFetcher({
@@ -43977,8 +44009,8 @@ var require_updater = __commonJS({
       // Client workflow 5.4: update timestamp role
       async loadTimestamp({ checkRemote: checkRemote2 } = { checkRemote: true }) {
         try {
-          const data = this.loadLocalMetadata(models_1.MetadataKind.Timestamp);
-          this.trustedSet.updateTimestamp(data);
+          const data3 = this.loadLocalMetadata(models_1.MetadataKind.Timestamp);
+          this.trustedSet.updateTimestamp(data3);
           if (!checkRemote2) {
             return;
           }
@@ -44000,8 +44032,8 @@ var require_updater = __commonJS({
       // Client workflow 5.5: update snapshot role
       async loadSnapshot() {
         try {
-          const data = this.loadLocalMetadata(models_1.MetadataKind.Snapshot);
-          this.trustedSet.updateSnapshot(data, true);
+          const data3 = this.loadLocalMetadata(models_1.MetadataKind.Snapshot);
+          this.trustedSet.updateSnapshot(data3, true);
         } catch (error2) {
           if (!this.trustedSet.timestamp) {
             throw new ReferenceError("No timestamp metadata", { cause: error2 });
@@ -44218,7 +44250,7 @@ var require_target = __commonJS({
     async function readTarget(tuf, targetPath) {
       const path = await getTargetPath(tuf, targetPath);
       return new Promise((resolve15, reject) => {
-        fs_1.default.readFile(path, "utf-8", (err, data) => {
+        fs_1.default.readFile(path, "utf-8", (err, data3) => {
           if (err) {
             reject(new error_1.TUFError({
               code: "TUF_READ_TARGET_ERROR",
@@ -44226,7 +44258,7 @@ var require_target = __commonJS({
               cause: err
             }));
           } else {
-            resolve15(data);
+            resolve15(data3);
           }
         });
       });
@@ -44764,7 +44796,7 @@ var require_obj = __commonJS({
     var length_1 = require_length();
     var parse_1 = require_parse2();
     var tag_1 = require_tag();
-    var ASN1Obj2 = class {
+    var ASN1Obj3 = class {
       tag;
       subs;
       value;
@@ -44846,7 +44878,7 @@ var require_obj = __commonJS({
         return (0, parse_1.parseBitString)(this.value);
       }
     };
-    exports.ASN1Obj = ASN1Obj2;
+    exports.ASN1Obj = ASN1Obj3;
     var MAX_DEPTH = 100;
     function parseStream(stream, depth = 0) {
       if (depth > MAX_DEPTH) {
@@ -44868,7 +44900,7 @@ var require_obj = __commonJS({
       if (subs.length === 0) {
         stream.seek(start + len);
       }
-      return new ASN1Obj2(tag, value, subs);
+      return new ASN1Obj3(tag, value, subs);
     }
     function collectSubs(stream, len, depth) {
       const end = stream.position + len;
@@ -44928,16 +44960,16 @@ var require_crypto = __commonJS({
         return crypto_1.default.createPublicKey({ key, format: "der", type: type2 });
       }
     }
-    function digest(algorithm, ...data) {
+    function digest(algorithm, ...data3) {
       const hash = crypto_1.default.createHash(algorithm);
-      for (const d of data) {
+      for (const d of data3) {
         hash.update(d);
       }
       return hash.digest();
     }
-    function verify(data, key, signature, algorithm) {
+    function verify(data3, key, signature2, algorithm) {
       try {
-        return crypto_1.default.verify(algorithm, data, key, signature);
+        return crypto_1.default.verify(algorithm, data3, key, signature2);
       } catch (e) {
         return false;
       }
@@ -44995,14 +45027,14 @@ var require_json = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.canonicalize = canonicalize;
-    function canonicalize(object) {
+    function canonicalize(object2) {
       let buffer = "";
-      if (object === null || typeof object !== "object" || object.toJSON != null) {
-        buffer += JSON.stringify(object);
-      } else if (Array.isArray(object)) {
+      if (object2 === null || typeof object2 !== "object" || object2.toJSON != null) {
+        buffer += JSON.stringify(object2);
+      } else if (Array.isArray(object2)) {
         buffer += "[";
         let first = true;
-        object.forEach((element) => {
+        object2.forEach((element) => {
           if (!first) {
             buffer += ",";
           }
@@ -45013,14 +45045,14 @@ var require_json = __commonJS({
       } else {
         buffer += "{";
         let first = true;
-        Object.keys(object).sort().forEach((property) => {
+        Object.keys(object2).sort().forEach((property) => {
           if (!first) {
             buffer += ",";
           }
           first = false;
           buffer += JSON.stringify(property);
           buffer += ":";
-          buffer += canonicalize(object[property]);
+          buffer += canonicalize(object2[property]);
         });
         buffer += "}";
       }
@@ -45161,8 +45193,8 @@ var require_tstinfo = __commonJS({
       get raw() {
         return this.root.toDER();
       }
-      verify(data) {
-        const digest = crypto2.digest(this.messageImprintHashAlgorithm, data);
+      verify(data3) {
+        const digest = crypto2.digest(this.messageImprintHashAlgorithm, data3);
         if (!crypto2.bufferEqual(digest, this.messageImprintHashedMessage)) {
           throw new error_1.RFC3161TimestampVerificationError("message imprint does not match artifact");
         }
@@ -45268,7 +45300,7 @@ var require_timestamp3 = __commonJS({
       get tstInfo() {
         return new tstinfo_1.TSTInfo(this.eContentObj.subs[0].subs[0]);
       }
-      verify(data, publicKey) {
+      verify(data3, publicKey) {
         if (!this.timeStampTokenObj) {
           throw new error_1.RFC3161TimestampVerificationError("timeStampToken is missing");
         }
@@ -45278,7 +45310,7 @@ var require_timestamp3 = __commonJS({
         if (this.eContentType !== OID_PKCS9_CONTENT_TYPE_TSTINFO) {
           throw new error_1.RFC3161TimestampVerificationError(`incorrect encapsulated content type: ${this.eContentType}`);
         }
-        this.tstInfo.verify(data);
+        this.tstInfo.verify(data3);
         this.verifyMessageDigest();
         this.verifySignature(publicKey);
       }
@@ -45501,7 +45533,7 @@ var require_sct = __commonJS({
         const hashAlgorithm = stream.getUint8();
         const signatureAlgorithm2 = stream.getUint8();
         const sigLength = stream.getUint16();
-        const signature = stream.getBlock(sigLength);
+        const signature2 = stream.getBlock(sigLength);
         if (stream.position !== buf.length) {
           throw new Error("SCT buffer length mismatch");
         }
@@ -45512,7 +45544,7 @@ var require_sct = __commonJS({
           extensions,
           hashAlgorithm,
           signatureAlgorithm: signatureAlgorithm2,
-          signature
+          signature: signature2
         });
       }
     };
@@ -45985,8 +46017,8 @@ var require_dsse2 = __commonJS({
       compareSignedDigest(digest) {
         return core_1.crypto.bufferEqual(digest, core_1.crypto.digest("sha256", this.preAuthEncoding));
       }
-      compareSignature(signature) {
-        return core_1.crypto.bufferEqual(signature, this.signature);
+      compareSignature(signature2) {
+        return core_1.crypto.bufferEqual(signature2, this.signature);
       }
       verifySignature(key) {
         return core_1.crypto.verify(this.preAuthEncoding, key, this.signature);
@@ -46031,8 +46063,8 @@ var require_message = __commonJS({
         this.hashAlgorithm = HASH_ALGORITHM_MAP[messageSignature.messageDigest.algorithm] ?? /* istanbul ignore next */
         "sha256";
       }
-      compareSignature(signature) {
-        return core_1.crypto.bufferEqual(signature, this.signature);
+      compareSignature(signature2) {
+        return core_1.crypto.bufferEqual(signature2, this.signature);
       }
       compareDigest(digest) {
         return core_1.crypto.bufferEqual(digest, this.messageDigest);
@@ -46585,7 +46617,7 @@ var require_tsa = __commonJS({
     var error_1 = require_error6();
     var certificate_1 = require_certificate();
     var trust_1 = require_trust();
-    function verifyRFC3161Timestamp(timestamp3, data, timestampAuthorities) {
+    function verifyRFC3161Timestamp(timestamp3, data3, timestampAuthorities) {
       const signingTime = timestamp3.signingTime;
       timestampAuthorities = (0, trust_1.filterCertAuthorities)(timestampAuthorities, signingTime);
       timestampAuthorities = filterCAsBySerialAndIssuer(timestampAuthorities, {
@@ -46594,7 +46626,7 @@ var require_tsa = __commonJS({
       });
       const verified = timestampAuthorities.some((ca) => {
         try {
-          verifyTimestampForCA(timestamp3, data, ca);
+          verifyTimestampForCA(timestamp3, data3, ca);
           return true;
         } catch (e) {
           return false;
@@ -46607,7 +46639,7 @@ var require_tsa = __commonJS({
         });
       }
     }
-    function verifyTimestampForCA(timestamp3, data, ca) {
+    function verifyTimestampForCA(timestamp3, data3, ca) {
       const [leaf, ...cas] = ca.certChain;
       const signingKey = core_1.crypto.createPublicKey(leaf.publicKey);
       const signingTime = timestamp3.signingTime;
@@ -46623,7 +46655,7 @@ var require_tsa = __commonJS({
           message: "invalid certificate chain"
         });
       }
-      timestamp3.verify(data, signingKey);
+      timestamp3.verify(data3, signingKey);
     }
     function filterCAsBySerialAndIssuer(timestampAuthorities, criteria) {
       return timestampAuthorities.filter((ca) => ca.certChain.length > 0 && core_1.crypto.bufferEqual(ca.certChain[0].serialNumber, criteria.serialNumber) && core_1.crypto.bufferEqual(ca.certChain[0].issuer, criteria.issuer));
@@ -46639,8 +46671,8 @@ var require_timestamp4 = __commonJS({
     exports.getTSATimestamp = getTSATimestamp;
     exports.getTLogTimestamp = getTLogTimestamp;
     var tsa_1 = require_tsa();
-    function getTSATimestamp(timestamp3, data, timestampAuthorities) {
-      (0, tsa_1.verifyRFC3161Timestamp)(timestamp3, data, timestampAuthorities);
+    function getTSATimestamp(timestamp3, data3, timestampAuthorities) {
+      (0, tsa_1.verifyRFC3161Timestamp)(timestamp3, data3, timestampAuthorities);
       return {
         type: "timestamp-authority",
         logID: timestamp3.signerSerialNumber,
@@ -46668,8 +46700,8 @@ var require_verifier = __commonJS({
     exports.Signature = exports.Verifier = exports.PublicKey = void 0;
     var sigstore_common_1 = require_sigstore_common();
     exports.PublicKey = {
-      fromJSON(object) {
-        return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
+      fromJSON(object2) {
+        return { rawBytes: isSet(object2.rawBytes) ? Buffer.from(bytesFromBase64(object2.rawBytes)) : Buffer.alloc(0) };
       },
       toJSON(message) {
         const obj = {};
@@ -46680,10 +46712,10 @@ var require_verifier = __commonJS({
       }
     };
     exports.Verifier = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          verifier: isSet(object.publicKey) ? { $case: "publicKey", publicKey: exports.PublicKey.fromJSON(object.publicKey) } : isSet(object.x509Certificate) ? { $case: "x509Certificate", x509Certificate: sigstore_common_1.X509Certificate.fromJSON(object.x509Certificate) } : void 0,
-          keyDetails: isSet(object.keyDetails) ? (0, sigstore_common_1.publicKeyDetailsFromJSON)(object.keyDetails) : 0
+          verifier: isSet(object2.publicKey) ? { $case: "publicKey", publicKey: exports.PublicKey.fromJSON(object2.publicKey) } : isSet(object2.x509Certificate) ? { $case: "x509Certificate", x509Certificate: sigstore_common_1.X509Certificate.fromJSON(object2.x509Certificate) } : void 0,
+          keyDetails: isSet(object2.keyDetails) ? (0, sigstore_common_1.publicKeyDetailsFromJSON)(object2.keyDetails) : 0
         };
       },
       toJSON(message) {
@@ -46700,10 +46732,10 @@ var require_verifier = __commonJS({
       }
     };
     exports.Signature = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          content: isSet(object.content) ? Buffer.from(bytesFromBase64(object.content)) : Buffer.alloc(0),
-          verifier: isSet(object.verifier) ? exports.Verifier.fromJSON(object.verifier) : void 0
+          content: isSet(object2.content) ? Buffer.from(bytesFromBase64(object2.content)) : Buffer.alloc(0),
+          verifier: isSet(object2.verifier) ? exports.Verifier.fromJSON(object2.verifier) : void 0
         };
       },
       toJSON(message) {
@@ -46739,10 +46771,10 @@ var require_dsse3 = __commonJS({
     var sigstore_common_1 = require_sigstore_common();
     var verifier_1 = require_verifier();
     exports.DSSERequestV002 = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          envelope: isSet(object.envelope) ? envelope_1.Envelope.fromJSON(object.envelope) : void 0,
-          verifiers: globalThis.Array.isArray(object?.verifiers) ? object.verifiers.map((e) => verifier_1.Verifier.fromJSON(e)) : []
+          envelope: isSet(object2.envelope) ? envelope_1.Envelope.fromJSON(object2.envelope) : void 0,
+          verifiers: globalThis.Array.isArray(object2?.verifiers) ? object2.verifiers.map((e) => verifier_1.Verifier.fromJSON(e)) : []
         };
       },
       toJSON(message) {
@@ -46757,10 +46789,10 @@ var require_dsse3 = __commonJS({
       }
     };
     exports.DSSELogEntryV002 = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          payloadHash: isSet(object.payloadHash) ? sigstore_common_1.HashOutput.fromJSON(object.payloadHash) : void 0,
-          signatures: globalThis.Array.isArray(object?.signatures) ? object.signatures.map((e) => verifier_1.Signature.fromJSON(e)) : []
+          payloadHash: isSet(object2.payloadHash) ? sigstore_common_1.HashOutput.fromJSON(object2.payloadHash) : void 0,
+          signatures: globalThis.Array.isArray(object2?.signatures) ? object2.signatures.map((e) => verifier_1.Signature.fromJSON(e)) : []
         };
       },
       toJSON(message) {
@@ -46789,10 +46821,10 @@ var require_hashedrekord = __commonJS({
     var sigstore_common_1 = require_sigstore_common();
     var verifier_1 = require_verifier();
     exports.HashedRekordRequestV002 = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0),
-          signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : void 0
+          digest: isSet(object2.digest) ? Buffer.from(bytesFromBase64(object2.digest)) : Buffer.alloc(0),
+          signature: isSet(object2.signature) ? verifier_1.Signature.fromJSON(object2.signature) : void 0
         };
       },
       toJSON(message) {
@@ -46807,10 +46839,10 @@ var require_hashedrekord = __commonJS({
       }
     };
     exports.HashedRekordLogEntryV002 = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          data: isSet(object.data) ? sigstore_common_1.HashOutput.fromJSON(object.data) : void 0,
-          signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : void 0
+          data: isSet(object2.data) ? sigstore_common_1.HashOutput.fromJSON(object2.data) : void 0,
+          signature: isSet(object2.signature) ? verifier_1.Signature.fromJSON(object2.signature) : void 0
         };
       },
       toJSON(message) {
@@ -46845,11 +46877,11 @@ var require_entry = __commonJS({
     var dsse_1 = require_dsse3();
     var hashedrekord_1 = require_hashedrekord();
     exports.Entry = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
-          apiVersion: isSet(object.apiVersion) ? globalThis.String(object.apiVersion) : "",
-          spec: isSet(object.spec) ? exports.Spec.fromJSON(object.spec) : void 0
+          kind: isSet(object2.kind) ? globalThis.String(object2.kind) : "",
+          apiVersion: isSet(object2.apiVersion) ? globalThis.String(object2.apiVersion) : "",
+          spec: isSet(object2.spec) ? exports.Spec.fromJSON(object2.spec) : void 0
         };
       },
       toJSON(message) {
@@ -46867,9 +46899,9 @@ var require_entry = __commonJS({
       }
     };
     exports.Spec = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          spec: isSet(object.hashedRekordV002) ? { $case: "hashedRekordV002", hashedRekordV002: hashedrekord_1.HashedRekordLogEntryV002.fromJSON(object.hashedRekordV002) } : isSet(object.dsseV002) ? { $case: "dsseV002", dsseV002: dsse_1.DSSELogEntryV002.fromJSON(object.dsseV002) } : void 0
+          spec: isSet(object2.hashedRekordV002) ? { $case: "hashedRekordV002", hashedRekordV002: hashedrekord_1.HashedRekordLogEntryV002.fromJSON(object2.hashedRekordV002) } : isSet(object2.dsseV002) ? { $case: "dsseV002", dsseV002: dsse_1.DSSELogEntryV002.fromJSON(object2.dsseV002) } : void 0
         };
       },
       toJSON(message) {
@@ -46883,12 +46915,12 @@ var require_entry = __commonJS({
       }
     };
     exports.CreateEntryRequest = {
-      fromJSON(object) {
+      fromJSON(object2) {
         return {
-          spec: isSet(object.hashedRekordRequestV002) ? {
+          spec: isSet(object2.hashedRekordRequestV002) ? {
             $case: "hashedRekordRequestV002",
-            hashedRekordRequestV002: hashedrekord_1.HashedRekordRequestV002.fromJSON(object.hashedRekordRequestV002)
-          } : isSet(object.dsseRequestV002) ? { $case: "dsseRequestV002", dsseRequestV002: dsse_1.DSSERequestV002.fromJSON(object.dsseRequestV002) } : void 0
+            hashedRekordRequestV002: hashedrekord_1.HashedRekordRequestV002.fromJSON(object2.hashedRekordRequestV002)
+          } : isSet(object2.dsseRequestV002) ? { $case: "dsseRequestV002", dsseRequestV002: dsse_1.DSSERequestV002.fromJSON(object2.dsseRequestV002) } : void 0
         };
       },
       toJSON(message) {
@@ -47163,16 +47195,16 @@ var require_checkpoint = __commonJS({
       return checkpoint;
     }
     function verifySignedNote(signedNote, tlogs) {
-      const data = Buffer.from(signedNote.note, "utf-8");
-      return signedNote.signatures.some((signature) => {
-        const tlog = tlogs.find((tlog2) => core_1.crypto.bufferEqual(tlog2.logID.subarray(0, 4), signature.keyHint) && // Match the signature name to the base URL of the tlog. The name is
+      const data3 = Buffer.from(signedNote.note, "utf-8");
+      return signedNote.signatures.some((signature2) => {
+        const tlog = tlogs.find((tlog2) => core_1.crypto.bufferEqual(tlog2.logID.subarray(0, 4), signature2.keyHint) && // Match the signature name to the base URL of the tlog. The name is
         // attacker-controlled, so it MUST be compared as a literal substring
         // and never coerced into a RegExp (as String.prototype.match would).
-        tlog2.baseURL.includes(signature.name));
+        tlog2.baseURL.includes(signature2.name));
         if (!tlog) {
           return false;
         }
-        return core_1.crypto.verify(data, tlog.publicKey, signature.signature);
+        return core_1.crypto.verify(data3, tlog.publicKey, signature2.signature);
       });
     }
     var SignedNote = class _SignedNote {
@@ -47192,11 +47224,11 @@ var require_checkpoint = __commonJS({
         }
         const split = envelope.indexOf(CHECKPOINT_SEPARATOR);
         const header2 = envelope.slice(0, split + 1);
-        const data = envelope.slice(split + CHECKPOINT_SEPARATOR.length);
-        const matches = data.matchAll(SIGNATURE_REGEX);
+        const data3 = envelope.slice(split + CHECKPOINT_SEPARATOR.length);
+        const matches = data3.matchAll(SIGNATURE_REGEX);
         const signatures = Array.from(matches, (match) => {
-          const [, name, signature] = match;
-          const sigBytes = Buffer.from(signature, "base64");
+          const [, name, signature2] = match;
+          const sigBytes = Buffer.from(signature2, "base64");
           if (sigBytes.length < 5) {
             throw new error_1.VerificationError({
               code: "TLOG_INCLUSION_PROOF_ERROR",
@@ -47356,9 +47388,9 @@ var require_set = __commonJS({
       });
       const verified = validTLogs.some((tlog) => {
         const payload = toVerificationPayload(entry);
-        const data = Buffer.from(core_1.json.canonicalize(payload), "utf8");
-        const signature = entry.inclusionPromise.signedEntryTimestamp;
-        return core_1.crypto.verify(data, tlog.publicKey, signature);
+        const data3 = Buffer.from(core_1.json.canonicalize(payload), "utf8");
+        const signature2 = entry.inclusionPromise.signedEntryTimestamp;
+        return core_1.crypto.verify(data3, tlog.publicKey, signature2);
       });
       if (!verified) {
         throw new error_1.VerificationError({
@@ -47868,30 +47900,30 @@ var init_layout = __esm({
       constructor(baseDir = process.cwd()) {
         this.baseDir = baseDir;
       }
-      dir(ref) {
-        return resolve11(this.baseDir, ref.registry);
+      dir(ref2) {
+        return resolve11(this.baseDir, ref2.registry);
       }
-      loadIndex(ref) {
-        const path = join8(this.dir(ref), "index.json");
+      loadIndex(ref2) {
+        const path = join8(this.dir(ref2), "index.json");
         this.index ??= readLayoutFile(path, MANIFEST_LIMIT2, "index.json").then(
           (bytes) => parseIndex(bytes, path),
           (err) => {
-            throw err instanceof RegistryError && err.code === "NOT_FOUND" ? new RegistryError("NOT_FOUND", `${path}: not an OCI image layout (${err.message})`, { value: ref.registry }) : err;
+            throw err instanceof RegistryError && err.code === "NOT_FOUND" ? new RegistryError("NOT_FOUND", `${path}: not an OCI image layout (${err.message})`, { value: ref2.registry }) : err;
           }
         );
         return this.index;
       }
-      async readBlob(ref, digest, limit) {
-        if (!DIGEST2.test(digest)) throw new RegistryError("BAD_RESPONSE", `${this.dir(ref)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
+      async readBlob(ref2, digest, limit) {
+        if (!DIGEST2.test(digest)) throw new RegistryError("BAD_RESPONSE", `${this.dir(ref2)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
         const [algorithm, hex3] = digest.split(":");
-        const path = join8(this.dir(ref), "blobs", algorithm, hex3);
+        const path = join8(this.dir(ref2), "blobs", algorithm, hex3);
         const bytes = await readLayoutFile(path, limit, `blob ${digest}`);
         if (!matchesDigest(bytes, digest)) throw new RegistryError("DIGEST_MISMATCH", `${path}: content does not hash to ${digest}`, { value: digest });
         return bytes;
       }
       /** Finds a manifest descriptor by digest, tag, or cosign's `sha256-<hex>.sig|.att` names. */
-      async find(ref, tagOrDigest) {
-        const index = await this.loadIndex(ref);
+      async find(ref2, tagOrDigest) {
+        const index = await this.loadIndex(ref2);
         if (tagOrDigest.includes(":")) {
           return index.manifests.find((m) => m.digest === tagOrDigest) ?? { mediaType: "", digest: tagOrDigest, size: 0 };
         }
@@ -47906,42 +47938,42 @@ var init_layout = __esm({
         }
         return void 0;
       }
-      async resolve(ref) {
-        const index = await this.loadIndex(ref);
-        const want = ref.digest ?? ref.tag;
+      async resolve(ref2) {
+        const index = await this.loadIndex(ref2);
+        const want = ref2.digest ?? ref2.tag;
         const found = want ? index.manifests.find((m) => m.digest === want || m.annotations?.[REF_NAME] === want) : index.manifests.find((m) => m.annotations?.[KIND] === "dev.cosignproject.cosign/image") ?? (index.manifests.length === 1 ? index.manifests[0] : void 0);
         if (!found) {
-          throw new RegistryError("NOT_FOUND", `${this.dir(ref)}: no image ${want ?? "(untagged)"} in this OCI layout`, { value: want });
+          throw new RegistryError("NOT_FOUND", `${this.dir(ref2)}: no image ${want ?? "(untagged)"} in this OCI layout`, { value: want });
         }
         const { mediaType, digest, size } = found;
         return { mediaType, digest, size };
       }
-      async getManifest(ref, tagOrDigest) {
-        const desc = await this.find(ref, tagOrDigest);
+      async getManifest(ref2, tagOrDigest) {
+        const desc = await this.find(ref2, tagOrDigest);
         if (!desc) return void 0;
         let bytes;
         try {
-          bytes = await this.readBlob(ref, desc.digest, MANIFEST_LIMIT2);
+          bytes = await this.readBlob(ref2, desc.digest, MANIFEST_LIMIT2);
         } catch (err) {
           if (err instanceof RegistryError && err.code === "NOT_FOUND") return void 0;
           throw err;
         }
-        const { mediaType, manifest } = parseManifest(bytes, join8(this.dir(ref), "blobs", ...desc.digest.split(":")));
-        return { descriptor: { mediaType, digest: desc.digest, size: bytes.length }, bytes, manifest };
+        const { mediaType, manifest: manifest2 } = parseManifest(bytes, join8(this.dir(ref2), "blobs", ...desc.digest.split(":")));
+        return { descriptor: { mediaType, digest: desc.digest, size: bytes.length }, bytes, manifest: manifest2 };
       }
-      getBlob(ref, descriptor, maxBytes = 16 * 1024 * 1024) {
-        return this.readBlob(ref, descriptor.digest, maxBytes).then((bytes) => {
-          if (bytes.length !== descriptor.size) {
-            throw new RegistryError("DIGEST_MISMATCH", `blob ${descriptor.digest} has ${bytes.length} bytes, its descriptor says ${descriptor.size}`);
+      getBlob(ref2, descriptor2, maxBytes = 16 * 1024 * 1024) {
+        return this.readBlob(ref2, descriptor2.digest, maxBytes).then((bytes) => {
+          if (descriptor2.size !== void 0 && bytes.length !== descriptor2.size) {
+            throw new RegistryError("DIGEST_MISMATCH", `blob ${descriptor2.digest} has ${bytes.length} bytes, its descriptor says ${descriptor2.size}`);
           }
           return bytes;
         });
       }
-      async referrers(ref, digest) {
-        const index = await this.loadIndex(ref);
+      async referrers(ref2, digest) {
+        const index = await this.loadIndex(ref2);
         const found = [];
         for (const m of index.manifests) {
-          const fetched = await this.getManifest(ref, m.digest);
+          const fetched = await this.getManifest(ref2, m.digest);
           if (fetched && !isIndex(fetched.manifest) && fetched.manifest.subject?.digest === digest) {
             found.push({ ...m, ...fetched.manifest.artifactType ? { artifactType: fetched.manifest.artifactType } : {} });
           }
@@ -47956,12 +47988,12 @@ var init_layout = __esm({
 function createSourceFactory(options = {}) {
   const registry = new RegistryClient(options);
   const layouts = /* @__PURE__ */ new Map();
-  return (ref) => {
-    if (ref.transport === "registry") return registry;
-    let layout = layouts.get(ref.registry);
+  return (ref2) => {
+    if (ref2.transport === "registry") return registry;
+    let layout = layouts.get(ref2.registry);
     if (!layout) {
       layout = new OciLayoutSource(options.baseDir);
-      layouts.set(ref.registry, layout);
+      layouts.set(ref2.registry, layout);
     }
     return layout;
   };
@@ -47971,6 +48003,3250 @@ var init_source = __esm({
     "use strict";
     init_client();
     init_layout();
+  }
+});
+
+// src/policy/ec/files.ts
+import { posix as posix3 } from "node:path";
+import { zstdDecompressSync } from "node:zlib";
+function isCompressed(bytes) {
+  return startsWith(bytes, GZIP) || startsWith(bytes, ZSTD);
+}
+function tarEntries(bytes, budget) {
+  if (!startsWith(bytes, ZSTD)) return readTar(bytes, { budget });
+  let expanded;
+  try {
+    expanded = zstdDecompressSync(bytes, { maxOutputLength: Math.max(1, budget.remainingBytes) });
+  } catch (err) {
+    const tooLarge3 = err.code === "ERR_BUFFER_TOO_LARGE";
+    throw new InputError(tooLarge3 ? "ARCHIVE_TOO_LARGE" : "ARCHIVE_INVALID", `${budget.origin}: ${tooLarge3 ? `expands to more than ${budget.limits.maxBytes} bytes (the limit)` : "not valid zstd"}`, {
+      value: budget.origin
+    });
+  }
+  return readTar(expanded, { budget });
+}
+function finite(value) {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(finite);
+  if (value !== null && typeof value === "object") return Object.values(value).every(finite);
+  return true;
+}
+function structuredContent(data3, origin) {
+  try {
+    const value = parseYamlDocument(Buffer.from(data3).toString("utf8"), origin, { syntaxCode: "EC_FILE_SYNTAX", schema: jsYaml.CORE_SCHEMA }) ?? null;
+    return finite(value) ? { value } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function blobFiles(entries, paths, origin) {
+  const wanted = new Set(paths);
+  const files2 = {};
+  for (const e of entries) {
+    if (!wanted.has(e.path) || e.data.length > MAX_ENTRY) continue;
+    const content = structuredContent(e.data, `${origin} ${e.path}`);
+    if (content) files2[e.path] = content.value;
+  }
+  return files2;
+}
+function goClean(p) {
+  const n = posix3.normalize(p);
+  return n.length > 1 && n.endsWith("/") ? n.slice(0, -1) : n;
+}
+function goExt(p) {
+  const dot = p.lastIndexOf(".");
+  return dot > p.lastIndexOf("/") ? p.slice(dot) : "";
+}
+function matchesPrefix(name, prefix) {
+  return equalFold(goDir(name), goClean(prefix)) && STRUCTURED.some((e) => equalFold(goExt(name), e));
+}
+var GZIP, ZSTD, MAX_ENTRY, STRUCTURED, WHITEOUT, startsWith, goDir, equalFold, FlattenedImage;
+var init_files2 = __esm({
+  "src/policy/ec/files.ts"() {
+    "use strict";
+    init_js_yaml();
+    init_document();
+    init_errors();
+    init_tar();
+    GZIP = [31, 139];
+    ZSTD = [40, 181, 47, 253];
+    MAX_ENTRY = 500 * 1024 * 1024;
+    STRUCTURED = [".yaml", ".yml", ".json"];
+    WHITEOUT = ".wh.";
+    startsWith = (bytes, magic) => magic.every((b, i2) => bytes[i2] === b);
+    goDir = (p) => goClean(p.slice(0, p.lastIndexOf("/") + 1));
+    equalFold = (a, b) => a.toLowerCase() === b.toLowerCase();
+    FlattenedImage = class {
+      /** Name → whether it hides what is below it (files and whiteouts do, directories do not). */
+      seen = /* @__PURE__ */ new Map();
+      prefixes;
+      origin;
+      files = {};
+      constructor(prefixes, origin) {
+        this.prefixes = prefixes;
+        this.origin = origin;
+      }
+      hiddenByDirectory(name) {
+        for (let file = name; file !== ""; ) {
+          const dir = posix3.dirname(file);
+          if (dir === file) break;
+          if (this.seen.get(dir) === true) return true;
+          file = dir;
+        }
+        return false;
+      }
+      /** The next layer down. */
+      addLayer(entries) {
+        for (const e of entries) {
+          const cleaned = goClean(e.path);
+          const dir = posix3.dirname(cleaned);
+          let base = posix3.basename(cleaned);
+          const tombstone = base.startsWith(WHITEOUT);
+          if (tombstone) base = base.slice(WHITEOUT.length);
+          const name = e.type === "dir" ? cleaned : goClean(`${dir}/${base}`);
+          if (this.seen.has(name) || this.hiddenByDirectory(name)) continue;
+          this.seen.set(name, tombstone || e.type !== "dir");
+          if (tombstone || !this.prefixes.some((p) => matchesPrefix(cleaned, p))) continue;
+          const content = structuredContent(e.data, `${this.origin} ${cleaned}`);
+          if (content) this.files[cleaned] = content.value;
+        }
+      }
+    };
+  }
+});
+
+// src/policy/ec/reference.ts
+function ecReference(text) {
+  if (typeof text !== "string" || text !== text.trim()) return void 0;
+  let ref2;
+  try {
+    ref2 = parseReference(text);
+  } catch {
+    return void 0;
+  }
+  if (ref2.transport !== "registry") return void 0;
+  if (ref2.digest !== void 0 && !ref2.digest.startsWith("sha256:")) return void 0;
+  return ref2;
+}
+function ecDigestReference(text) {
+  const ref2 = ecReference(text);
+  return ref2?.digest === void 0 ? void 0 : { ...ref2, digest: ref2.digest };
+}
+var init_reference2 = __esm({
+  "src/policy/ec/reference.ts"() {
+    "use strict";
+    init_reference();
+  }
+});
+
+// src/policy/ec/remember.ts
+function remember(cache3, key, fetch2) {
+  let p = cache3.get(key);
+  if (!p) {
+    p = fetch2();
+    cache3.set(key, p);
+    p.catch(() => cache3.delete(key));
+  }
+  return p;
+}
+var init_remember = __esm({
+  "src/policy/ec/remember.ts"() {
+    "use strict";
+  }
+});
+
+// src/policy/builtins/pem.ts
+function decodeStdBase64(s) {
+  const clean = s.replace(/[\r\n]/g, "");
+  if (clean.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean)) return void 0;
+  return new Uint8Array(Buffer.from(clean, "base64"));
+}
+function getLine2(data3) {
+  let i2 = data3.indexOf("\n");
+  let j;
+  if (i2 < 0) {
+    i2 = data3.length;
+    j = i2;
+  } else {
+    j = i2 + 1;
+    if (i2 > 0 && data3[i2 - 1] === "\r") i2--;
+  }
+  return { line: data3.slice(0, i2).replace(/[ \t]+$/, ""), rest: data3.slice(j), consumed: j };
+}
+function pemDecode(data3) {
+  let rest = data3;
+  let endTrailerIndex = 0;
+  for (; ; ) {
+    if (endTrailerIndex < 0 || endTrailerIndex > rest.length) return { rest: data3 };
+    rest = rest.slice(endTrailerIndex);
+    let endIndex = rest.indexOf("\n-----END ");
+    if (endIndex < 0) return { rest: data3 };
+    endTrailerIndex = endIndex + "\n-----END ".length;
+    const beginIndex = rest.slice(0, endIndex).lastIndexOf("-----BEGIN ");
+    if (beginIndex < 0 || beginIndex > 0 && rest[beginIndex - 1] !== "\n") continue;
+    const skipBegin = beginIndex + "-----BEGIN ".length;
+    rest = rest.slice(skipBegin);
+    endIndex -= skipBegin;
+    endTrailerIndex -= skipBegin;
+    const typeLine = getLine2(rest);
+    rest = typeLine.rest;
+    endIndex -= typeLine.consumed;
+    endTrailerIndex -= typeLine.consumed;
+    if (!typeLine.line.endsWith("-----")) continue;
+    const type2 = typeLine.line.slice(0, -5);
+    let headers = 0;
+    let complete = true;
+    for (; ; ) {
+      if (rest.length === 0) {
+        complete = false;
+        break;
+      }
+      const l = getLine2(rest);
+      if (!l.line.includes(":")) break;
+      headers++;
+      rest = l.rest;
+      endIndex -= l.consumed;
+      endTrailerIndex -= l.consumed;
+    }
+    if (!complete) return { rest: data3 };
+    if (headers > 0 && endIndex < 0) continue;
+    let endTrailer = rest.slice(endTrailerIndex);
+    const endTrailerLen = type2.length + 5;
+    if (endTrailer.length < endTrailerLen) continue;
+    const restOfEndLine = endTrailer.slice(endTrailerLen);
+    endTrailer = endTrailer.slice(0, endTrailerLen);
+    if (!endTrailer.startsWith(type2) || !endTrailer.endsWith("-----")) continue;
+    if (getLine2(restOfEndLine).line.length !== 0) continue;
+    let bytes = new Uint8Array();
+    if (endIndex > 0) {
+      const decoded = decodeStdBase64(rest.slice(0, endIndex).replace(/[ \t]/g, ""));
+      if (!decoded) continue;
+      bytes = decoded;
+    }
+    return { block: { type: type2, bytes }, rest: getLine2(rest.slice(endIndex + "\n-----END ".length - 1)).rest };
+  }
+}
+var toText;
+var init_pem2 = __esm({
+  "src/policy/builtins/pem.ts"() {
+    "use strict";
+    toText = (b) => Buffer.from(b).toString("latin1");
+  }
+});
+
+// src/policy/ec/shapes.ts
+function data(d) {
+  if (d.data === void 0) return "";
+  const bytes = decodeStdBase64(d.data);
+  if (!bytes) throw new UndecodableData(d.digest);
+  return Buffer.from(bytes).toString("utf8");
+}
+function platformTerm(p) {
+  return {
+    architecture: p.architecture,
+    os: p.os,
+    "os.version": p["os.version"] ?? "",
+    "os.features": p["os.features"] ?? [],
+    variant: p.variant ?? "",
+    features: p.features ?? []
+  };
+}
+function descriptorTerm(d) {
+  return {
+    mediaType: d.mediaType,
+    size: d.size,
+    digest: d.digest,
+    data: data(d),
+    urls: d.urls ?? [],
+    annotations: d.annotations ?? {},
+    artifactType: d.artifactType ?? "",
+    ...d.platform ? { platform: platformTerm(d.platform) } : {}
+  };
+}
+function headDescriptorTerm(d) {
+  return { mediaType: d.mediaType, size: d.size, digest: d.digest, data: "", urls: [], annotations: {}, artifactType: "" };
+}
+function schemaVersionOf(bytes) {
+  const v = JSON.parse(Buffer.from(bytes).toString("utf8")).schemaVersion;
+  return typeof v === "number" ? v : 0;
+}
+function manifestTerm(m, schemaVersion) {
+  return {
+    schemaVersion,
+    mediaType: m.mediaType ?? "",
+    config: descriptorTerm(m.config),
+    layers: m.layers.map(descriptorTerm),
+    annotations: m.annotations ?? {},
+    ...m.subject ? { subject: descriptorTerm(m.subject) } : {}
+  };
+}
+function indexTerm(i2, schemaVersion) {
+  return {
+    schemaVersion,
+    mediaType: i2.mediaType ?? "",
+    manifests: i2.manifests.map(descriptorTerm),
+    annotations: i2.annotations ?? {},
+    ...i2.subject ? { subject: descriptorTerm(i2.subject) } : {}
+  };
+}
+function referrerTerm(repository, d) {
+  return {
+    mediaType: d.mediaType,
+    size: d.size,
+    digest: d.digest,
+    artifactType: d.artifactType ?? "",
+    ref: `${repository}@${d.digest}`,
+    annotations: d.annotations ?? {}
+  };
+}
+var UndecodableData;
+var init_shapes = __esm({
+  "src/policy/ec/shapes.ts"() {
+    "use strict";
+    init_errors();
+    init_pem2();
+    UndecodableData = class extends VouchError {
+      constructor(digest) {
+        super("DESCRIPTOR_DATA", `descriptor ${digest}: data is not base64`, { value: digest });
+        this.name = "UndecodableData";
+      }
+    };
+  }
+});
+
+// src/policy/ec/oci.ts
+function stringList(value) {
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : refuse("paths are not strings");
+}
+var BLOB_LIMIT, DEFAULT_PLATFORM, COSIGN_TAG_SUFFIXES, NotAnswerable, refuse, OciAnswers, ComponentOci;
+var init_oci = __esm({
+  "src/policy/ec/oci.ts"() {
+    "use strict";
+    init_errors();
+    init_reference();
+    init_types();
+    init_tar();
+    init_files2();
+    init_reference2();
+    init_remember();
+    init_shapes();
+    BLOB_LIMIT = TAR_LIMITS.maxBytes;
+    DEFAULT_PLATFORM = { os: "linux", architecture: "amd64" };
+    COSIGN_TAG_SUFFIXES = ["sig", "att", "sbom"];
+    NotAnswerable = class extends VouchError {
+      constructor(why) {
+        super("EC_BUILTIN_UNDEFINED", why);
+        this.name = "NotAnswerable";
+      }
+    };
+    refuse = (why) => {
+      throw new NotAnswerable(why);
+    };
+    OciAnswers = class {
+      sourceFor;
+      descriptors = /* @__PURE__ */ new Map();
+      manifests = /* @__PURE__ */ new Map();
+      indexes = /* @__PURE__ */ new Map();
+      constructor(sourceFor) {
+        this.sourceFor = sourceFor;
+      }
+      source(ref2) {
+        return this.sourceFor(ref2);
+      }
+      /** ec's resolveIfNeeded: a tag is resolved to its digest; a digest is taken as it is. */
+      async pin(text) {
+        const ref2 = ecReference(text) ?? refuse("not a reference");
+        if (ref2.digest !== void 0) return { ...ref2, digest: ref2.digest };
+        const { digest } = await this.sourceFor(ref2).resolve(ref2);
+        return { ...ref2, digest };
+      }
+      async manifestAt(ref2, digest) {
+        const fetched = await this.sourceFor(ref2).getManifest(ref2, digest);
+        return fetched ?? refuse(`no manifest ${digest}`);
+      }
+      /** An index stands for its linux/amd64 image, as remote.Image's default platform picks it. */
+      async image(ref2) {
+        const fetched = await this.manifestAt(ref2, ref2.digest);
+        if (!isIndex(fetched.manifest)) return { ref: ref2, fetched, manifest: fetched.manifest };
+        const child2 = fetched.manifest.manifests.find((d) => d.platform?.os === DEFAULT_PLATFORM.os && d.platform.architecture === DEFAULT_PLATFORM.architecture);
+        const childRef = { ...ref2, digest: (child2 ?? refuse("no linux/amd64 image in the index")).digest };
+        const inner = await this.manifestAt(ref2, childRef.digest);
+        return isIndex(inner.manifest) ? refuse("an index inside an index") : { ref: childRef, fetched: inner, manifest: inner.manifest };
+      }
+      descriptor(text) {
+        return remember(this.descriptors, String(text), async () => {
+          const ref2 = await this.pin(text);
+          return headDescriptorTerm(await this.sourceFor(ref2).resolve(ref2));
+        });
+      }
+      imageManifest(text) {
+        return remember(this.manifests, String(text), async () => {
+          const { fetched, manifest: manifest2 } = await this.image(await this.pin(text));
+          return manifestTerm(manifest2, schemaVersionOf(fetched.bytes));
+        });
+      }
+      /** A set of references (an array here): the manifests that could be had, fetched at once. */
+      async imageManifests(refs) {
+        if (!Array.isArray(refs) || !refs.every((r) => typeof r === "string")) refuse("not a set of strings");
+        const list = refs;
+        const settled = await Promise.allSettled(list.map((r) => this.imageManifest(r)));
+        const out = {};
+        settled.forEach((s, i2) => {
+          if (s.status === "fulfilled") out[list[i2]] = s.value;
+        });
+        return out;
+      }
+      imageIndex(text) {
+        return remember(this.indexes, String(text), async () => {
+          const ref2 = await this.pin(text);
+          const fetched = await this.manifestAt(ref2, ref2.digest);
+          return isIndex(fetched.manifest) ? indexTerm(fetched.manifest, schemaVersionOf(fetched.bytes)) : refuse("not an index");
+        });
+      }
+      /** The cosign `.sig`, `.att` and `.sbom` tags of the image that exist; a failed check leaves one out. */
+      async imageTagRefs(text) {
+        const ref2 = await this.pin(text);
+        const tags = COSIGN_TAG_SUFFIXES.map((suffix) => `${ref2.digest.replace(":", "-")}.${suffix}`);
+        const source = this.sourceFor(ref2);
+        const found = await Promise.all(tags.map((tag) => source.getManifest(ref2, tag).then((m) => m !== void 0, () => false)));
+        return tags.filter((_, i2) => found[i2]).map((tag) => `${repositoryName(ref2)}:${tag}`);
+      }
+      /** OCI 1.1 referrers (the API, else the tag schema), each with `ref` to fetch it by. */
+      async imageReferrers(text) {
+        const ref2 = await this.pin(text);
+        const referrers = await this.sourceFor(ref2).referrers(ref2, ref2.digest);
+        return referrers.map((d) => referrerTerm(repositoryName(ref2), d));
+      }
+      /** A blob's bytes, by digest alone (its digest checked by the client). */
+      async blobBytes(text) {
+        const ref2 = ecDigestReference(text) ?? refuse("not a digest reference");
+        return this.sourceFor(ref2).getBlob(ref2, { digest: ref2.digest }, BLOB_LIMIT);
+      }
+    };
+    ComponentOci = class {
+      oci;
+      blobs = /* @__PURE__ */ new Map();
+      parsed = /* @__PURE__ */ new Map();
+      files = /* @__PURE__ */ new Map();
+      constructor(oci) {
+        this.oci = oci;
+      }
+      /**
+       * `ec.oci.blob`: the content as text. ec decompresses gzip and zstd blobs and then requires the
+       * sha256 of what it read to be the blob's digest, which a compressed blob's content never has.
+       */
+      blob(text) {
+        return remember(this.blobs, String(text), async () => {
+          const bytes = await this.oci.blobBytes(text);
+          return isCompressed(bytes) ? refuse("a compressed blob") : bytes.toString("utf8");
+        });
+      }
+      parsedBlob(text) {
+        return remember(this.parsed, String(text), async () => JSON.parse(await this.blob(text)));
+      }
+      blobFiles(text, paths) {
+        return remember(this.files, `blob:${String(text)}:${JSON.stringify(paths)}`, async () => {
+          const bytes = await this.oci.blobBytes(text);
+          const wanted = stringList(paths);
+          if (wanted.length === 0) return {};
+          const origin = `blob ${String(text)}`;
+          return blobFiles(tarEntries(bytes, new TarBudget(origin)), wanted, origin);
+        });
+      }
+      /** `ec.oci.image_files`: a digest reference; no paths gives null (ec's nil map). */
+      imageFiles(text, paths) {
+        return remember(this.files, `image:${String(text)}:${JSON.stringify(paths)}`, async () => {
+          const pinned = ecDigestReference(text) ?? refuse("not a digest reference");
+          const prefixes = stringList(paths);
+          const { ref: ref2, manifest: manifest2 } = await this.oci.image(pinned);
+          if (prefixes.length === 0) return null;
+          const origin = `image ${String(text)}`;
+          const budget = new TarBudget(origin);
+          const image = new FlattenedImage(prefixes, origin);
+          const source = this.oci.source(ref2);
+          for (const layer of [...manifest2.layers].reverse()) {
+            image.addLayer(tarEntries(await source.getBlob(ref2, layer, Math.min(BLOB_LIMIT, budget.remainingBytes)), budget));
+          }
+          return image.files;
+        });
+      }
+    };
+  }
+});
+
+// src/sigstore/distinguished-name.ts
+function sequence(content) {
+  const n = content.length;
+  const length = n < 128 ? [n] : n < 256 ? [129, n] : n < 65536 ? [130, n >> 8, n & 255] : [131, n >> 16, n >> 8 & 255, n & 255];
+  return Buffer.concat([Buffer.from([48, ...length]), Uint8Array.from(content)]);
+}
+function attributes(nameContent) {
+  const out = [];
+  for (const rdn of import_core2.ASN1Obj.parseBuffer(sequence(nameContent)).subs) {
+    for (const atv of rdn.subs) {
+      const [type2, value] = atv.subs;
+      if (!type2 || !value) continue;
+      const text = value.tag.number === 30 ? Buffer.from(value.value).swap16().toString("utf16le") : value.value.toString(value.tag.number === 12 ? "utf8" : "latin1");
+      out.push({ type: type2.toOID(), value: text });
+    }
+  }
+  return out;
+}
+function marshalledHex(text) {
+  const bytes = Buffer.from(text, PRINTABLE.test(text) ? "latin1" : "utf8");
+  const n = bytes.length;
+  const length = n < 128 ? [n] : n < 256 ? [129, n] : [130, n >> 8, n & 255];
+  return Buffer.concat([Buffer.from([PRINTABLE.test(text) ? 19 : 12, ...length]), bytes]).toString("hex");
+}
+function escape(value) {
+  const lastByte = Buffer.byteLength(value, "utf8") - 1;
+  let out = "";
+  let k = 0;
+  for (const c of value) {
+    const special = ',+"\\<>;'.includes(c) || c === " " && (k === 0 || k === lastByte) || c === "#" && k === 0;
+    out += special ? `\\${c}` : c;
+    k += Buffer.byteLength(c, "utf8");
+  }
+  return out;
+}
+function atvText(a) {
+  const name = TYPE_NAMES[a.type];
+  return name ? `${name}=${escape(a.value)}` : `${a.type}=#${marshalledHex(a.value)}`;
+}
+function goDistinguishedName(nameContent) {
+  const attrs = attributes(nameContent);
+  const rdns = attrs.filter((a) => !(a.type in TYPE_NAMES)).map((a) => [a]);
+  for (const type2 of FIELD_ORDER) {
+    const values = attrs.filter((a) => a.type === type2);
+    if (values.length > 0) rdns.push(values);
+  }
+  for (const type2 of [COMMON_NAME, SERIAL_NUMBER]) {
+    const last = attrs.filter((a) => a.type === type2).at(-1);
+    if (last && last.value !== "") rdns.push([last]);
+  }
+  return rdns.reverse().map((rdn) => rdn.map(atvText).join("+")).join(",");
+}
+var import_core2, TYPE_NAMES, FIELD_ORDER, COMMON_NAME, SERIAL_NUMBER, PRINTABLE;
+var init_distinguished_name = __esm({
+  "src/sigstore/distinguished-name.ts"() {
+    "use strict";
+    import_core2 = __toESM(require_dist6(), 1);
+    TYPE_NAMES = {
+      "2.5.4.6": "C",
+      "2.5.4.10": "O",
+      "2.5.4.11": "OU",
+      "2.5.4.3": "CN",
+      "2.5.4.5": "SERIALNUMBER",
+      "2.5.4.7": "L",
+      "2.5.4.8": "ST",
+      "2.5.4.9": "STREET",
+      "2.5.4.17": "POSTALCODE"
+    };
+    FIELD_ORDER = ["2.5.4.6", "2.5.4.8", "2.5.4.7", "2.5.4.9", "2.5.4.17", "2.5.4.10", "2.5.4.11"];
+    COMMON_NAME = "2.5.4.3";
+    SERIAL_NUMBER = "2.5.4.5";
+    PRINTABLE = /^[A-Za-z0-9 '()*+,\-./:=?]*$/;
+  }
+});
+
+// src/sigstore/verify-entity.ts
+function explain(err) {
+  if (err instanceof import_verify2.VerificationError || err instanceof import_verify2.PolicyError) {
+    switch (err.code) {
+      case "SIGNATURE_ERROR":
+        return "invalid signature when validating ASN.1 encoded signature (it does not verify with the given key or certificate)";
+      case "TLOG_INCLUSION_PROMISE_ERROR":
+        return `the transparency log's signed entry timestamp (SET) does not verify with a trusted Rekor key: ${err.message}`;
+      case "TLOG_BODY_ERROR":
+        return `the transparency log entry is for another signature or artifact: ${err.message}`;
+      case "TLOG_ERROR":
+        return `no trusted transparency log entry: ${err.message}`;
+      case "TIMESTAMP_ERROR":
+        return `no trusted timestamp: ${err.message}`;
+      case "CERTIFICATE_ERROR":
+        if (err.message === "SCT verification failed") {
+          return "the certificate's SCT does not verify with a CT log of the trust root (an unknown log, or a forged timestamp); vouch checks every SCT a certificate carries, even with --insecure-ignore-sct";
+        }
+        if (/^expected \d+ SCTs/.test(err.message)) {
+          return `the certificate has no SCT from a trusted CT log (${err.message}); a certificate from a private CA without CT needs --insecure-ignore-sct`;
+        }
+        return `the certificate does not chain to a trusted root: ${err.message}`;
+      case "PUBLIC_KEY_ERROR":
+        return `the signing key is not trusted: ${err.message}`;
+      case "UNTRUSTED_SIGNER_ERROR":
+        return `the certificate identity does not match: ${err.message}`;
+      default:
+        return `${err.code}: ${err.message}`;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+function claimedSigningTimes(bundle) {
+  const times = [];
+  for (const e of bundle.verificationMaterial.tlogEntries) {
+    if (e.integratedTime && e.integratedTime !== "0") times.push(new Date(Number(e.integratedTime) * 1e3));
+  }
+  for (const t of bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []) {
+    try {
+      times.push(import_core3.RFC3161Timestamp.parse(Buffer.from(t.signedTimestamp)).signingTime);
+    } catch {
+    }
+  }
+  return times;
+}
+function validityAtSigning(leaf, times) {
+  const from = new Date(leaf.validFrom);
+  const to = new Date(leaf.validTo);
+  const outside = times.find((t) => t < from || t > to);
+  if (!outside) return void 0;
+  const when = outside > to ? "it had expired when it signed" : "it was not yet valid when it signed";
+  return `the certificate was not valid at signing time: signed at ${outside.toISOString()}, but the certificate is valid from ${from.toISOString()} to ${to.toISOString()} (${when})`;
+}
+function verifyBundle(bundle, artifact, trust, options, expected) {
+  let signer;
+  try {
+    signer = new import_verify2.Verifier(trust, options).verify((0, import_verify2.toSignedEntity)(bundle, artifact));
+  } catch (err) {
+    const window2 = err instanceof import_verify2.VerificationError && err.code === "CERTIFICATE_ERROR" && expected.node ? validityAtSigning(expected.node, claimedSigningTimes(bundle)) : void 0;
+    throw new SignatureRejected(window2 ?? explain(err));
+  }
+  if (!spki(signer.key).equals(spki(expected.key))) throw new SignatureRejected("the signature was verified with another key than the signing certificate's or the given key");
+  return signer;
+}
+function spki(key) {
+  return key.export({ type: "spki", format: "der" });
+}
+function cosignHashFor(key) {
+  if (key.asymmetricKeyType === "ed25519") return null;
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (curve === "secp384r1") return "sha384";
+  if (curve === "secp521r1") return "sha512";
+  return void 0;
+}
+function verifyWithHash(signed, signatureB64, key, hash) {
+  if (import_core3.crypto.verify(signed, key, Buffer.from(signatureB64, "base64"), hash ?? void 0)) return;
+  if (key.asymmetricKeyType === "ed25519") {
+    throw new SignatureRejected("the signature does not verify as pure Ed25519; cosign signs Ed25519 keys with Ed25519ph, which vouch cannot verify yet: use an ECDSA or RSA key");
+  }
+  throw new SignatureRejected("invalid signature when validating ASN.1 encoded signature (it does not verify with the given key)");
+}
+var import_core3, import_verify2, SignatureRejected;
+var init_verify_entity = __esm({
+  "src/sigstore/verify-entity.ts"() {
+    "use strict";
+    import_core3 = __toESM(require_dist6(), 1);
+    import_verify2 = __toESM(require_dist7(), 1);
+    SignatureRejected = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "SignatureRejected";
+      }
+    };
+  }
+});
+
+// src/sigstore/certificate.ts
+function ipText(bytes) {
+  if (bytes.length === 4) return [...bytes].join(".");
+  const groups = [];
+  for (let i2 = 0; i2 < bytes.length; i2 += 2) groups.push(bytes.readUInt16BE(i2).toString(16));
+  return groups.join(":");
+}
+function subjectAlternativeNames(cert) {
+  const out = { emails: [], uris: [], dns: [], ips: [], otherNames: [] };
+  const ext = cert.extSubjectAltName;
+  if (!ext) return out;
+  const names = ext.valueObj.tag.isOctetString() ? ext.valueObj.subs[0]?.subs ?? [] : ext.valueObj.subs;
+  for (const name of names) {
+    const tag = name.tag;
+    if (tag.isContextSpecific(1)) out.emails.push(name.value.toString("ascii"));
+    else if (tag.isContextSpecific(2)) out.dns.push(name.value.toString("ascii"));
+    else if (tag.isContextSpecific(6)) out.uris.push(name.value.toString("ascii"));
+    else if (tag.isContextSpecific(7)) out.ips.push(ipText(name.value));
+    else if (tag.isContextSpecific(0) && name.subs.length >= 2) {
+      const oid = name.subs[0].toOID();
+      const wrapped = name.subs[1];
+      const inner = wrapped.subs[0];
+      if (oid === OTHERNAME_USERNAME && inner) out.otherNames.push(inner.value.toString("utf8"));
+    }
+  }
+  return out;
+}
+function allSans(sans) {
+  return [...sans.emails, ...sans.uris, ...sans.otherNames, ...sans.dns, ...sans.ips];
+}
+function subjectAltNamesText(sans) {
+  return allSans(sans).join(" ");
+}
+function fulcioExtension(cert, arc) {
+  const ext = cert.extension(`${FULCIO_OID}.${arc}`);
+  if (!ext) return void 0;
+  if (arc <= 6) return ext.value.toString("utf8");
+  try {
+    return import_core4.ASN1Obj.parseBuffer(ext.value).value.toString("utf8");
+  } catch {
+    return void 0;
+  }
+}
+function certificateIssuer(cert) {
+  return fulcioExtension(cert, 8) ?? fulcioExtension(cert, 1);
+}
+function assertCodeSigning(cert) {
+  const eku = cert.node.keyUsage;
+  if (eku !== void 0 && !eku.includes(EKU_CODE_SIGNING)) {
+    throw new SignatureRejected("the signing certificate is not for code signing (no codeSigning extended key usage)");
+  }
+}
+function rfc3339(d) {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+function certificateMetadata(signer) {
+  const { node: node2, x509: cert } = signer;
+  const sans = subjectAlternativeNames(cert);
+  const sanParts = [
+    sans.uris.length ? `URIs:${sans.uris.join(", ")}` : "",
+    sans.emails.length ? `Email Addresses:${sans.emails.join(", ")}` : "",
+    sans.otherNames.length ? `OtherName:${sans.otherNames.join(", ")}` : "",
+    sans.dns.length ? `DNS Names:${sans.dns.join(", ")}` : "",
+    sans.ips.length ? `IP Addresses:${sans.ips.join(", ")}` : ""
+  ].filter((p) => p !== "");
+  const meta = {
+    Subject: goDistinguishedName(cert.subject),
+    "Subject Alternative Name": sanParts.join("; "),
+    Issuer: goDistinguishedName(cert.issuer),
+    "Serial Number": node2.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
+    "Not Before": rfc3339(cert.notBefore),
+    "Not After": rfc3339(cert.notAfter)
+  };
+  for (const [arc, name] of Object.entries(FULCIO_NAMES)) {
+    const v = fulcioExtension(cert, Number(arc));
+    if (v) meta[name] = v;
+  }
+  return Object.fromEntries(
+    Object.entries(meta).filter(([, v]) => v !== "").sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+  );
+}
+function subjectKeyId(cert) {
+  try {
+    return cert.extSubjectKeyID?.keyIdentifier.toString("hex") ?? "";
+  } catch {
+    return "";
+  }
+}
+function certificateSigner(cert, sig, chain) {
+  return { keyid: subjectKeyId(cert.x509), sig, certificate: cert.pem, chain: chain.map((c) => c.pem), metadata: certificateMetadata(cert) };
+}
+var import_core4, FULCIO_OID, OTHERNAME_USERNAME, EKU_CODE_SIGNING, FULCIO_NAMES;
+var init_certificate = __esm({
+  "src/sigstore/certificate.ts"() {
+    "use strict";
+    init_distinguished_name();
+    import_core4 = __toESM(require_dist6(), 1);
+    init_verify_entity();
+    FULCIO_OID = "1.3.6.1.4.1.57264.1";
+    OTHERNAME_USERNAME = `${FULCIO_OID}.7`;
+    EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
+    FULCIO_NAMES = {
+      1: "Fulcio Issuer",
+      2: "Fulcio GitHub Workflow Trigger",
+      3: "Fulcio GitHub Workflow SHA",
+      4: "Fulcio GitHub Workflow Name",
+      5: "Fulcio GitHub Workflow Repository",
+      6: "Fulcio GitHub Workflow Ref",
+      8: "Fulcio Issuer (V2)",
+      9: "Fulcio Build Signer URI",
+      10: "Fulcio Build Signer Digest",
+      11: "Fulcio Runner Environment",
+      12: "Fulcio Source Repository URI",
+      13: "Fulcio Source Repository Digest",
+      14: "Fulcio Source Repository Ref",
+      15: "Fulcio Source Repository Identifier",
+      16: "Fulcio Source Repository Owner URI",
+      17: "Fulcio Source Repository Owner Identifier",
+      18: "Fulcio Build Config URI",
+      19: "Fulcio Build Config Digest",
+      20: "Fulcio Build Trigger",
+      21: "Fulcio Run Invocation URI"
+    };
+  }
+});
+
+// src/util/strict-json.ts
+function fold(key) {
+  return key.toUpperCase().toLowerCase();
+}
+function stringEnd(text, start) {
+  let i2 = start + 1;
+  for (; ; ) {
+    const c = text.charCodeAt(i2);
+    if (c === 34) return i2;
+    i2 += c === 92 ? 2 : 1;
+  }
+}
+function quoted(key) {
+  return JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}\u2026` : key);
+}
+function checkKey(frame, key) {
+  if (frame.exact.has(key)) throw new StrictJsonError("JSON_DUPLICATE_KEY", `duplicate key ${quoted(key)}`);
+  const folded = fold(key);
+  const other = frame.folded.get(folded);
+  if (other !== void 0) {
+    throw new StrictJsonError("JSON_DUPLICATE_KEY", `keys ${quoted(other)} and ${quoted(key)} differ only in case (Go reads them as one)`);
+  }
+  frame.exact.add(key);
+  frame.folded.set(folded, key);
+}
+function assertUnambiguous(text) {
+  const stack = [];
+  for (let i2 = 0; i2 < text.length; i2++) {
+    const c = text.charCodeAt(i2);
+    const top = stack[stack.length - 1];
+    if (c === 34) {
+      const end = stringEnd(text, i2);
+      if (top && top.expectKey) {
+        const raw = text.slice(i2 + 1, end);
+        checkKey(top, raw.includes("\\") ? JSON.parse(text.slice(i2, end + 1)) : raw);
+      }
+      i2 = end;
+    } else if (c === 123 || c === 91) {
+      if (stack.length >= MAX_JSON_DEPTH) throw new StrictJsonError("JSON_TOO_DEEP", `nested deeper than ${MAX_JSON_DEPTH} levels`);
+      stack.push(c === 123 ? { exact: /* @__PURE__ */ new Set(), folded: /* @__PURE__ */ new Map(), expectKey: true } : null);
+    } else if (c === 125 || c === 93) {
+      stack.pop();
+    } else if (top && c === 58) {
+      top.expectKey = false;
+    } else if (top && c === 44) {
+      top.expectKey = true;
+    }
+  }
+}
+function parseStrictJson(text) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new StrictJsonError("JSON_INVALID", "not valid JSON");
+  }
+  assertUnambiguous(text);
+  return value;
+}
+var MAX_JSON_DEPTH, StrictJsonError;
+var init_strict_json = __esm({
+  "src/util/strict-json.ts"() {
+    "use strict";
+    init_errors();
+    MAX_JSON_DEPTH = 512;
+    StrictJsonError = class extends InputError {
+      constructor(code2, message) {
+        super(code2, message);
+        this.name = "StrictJsonError";
+      }
+    };
+  }
+});
+
+// src/sigstore/claims.ts
+function field(obj, name) {
+  if (obj === null || typeof obj !== "object") return void 0;
+  const lower = name.toLowerCase();
+  const key = Object.keys(obj).find((k) => k.toLowerCase() === lower);
+  return key === void 0 ? void 0 : obj[key];
+}
+function assertSimpleSigningClaim(payload, digest) {
+  let doc;
+  try {
+    doc = parseStrictJson(payload.toString("utf8"));
+  } catch (err) {
+    throw new SignatureRejected(`the signature payload is not simple-signing JSON: ${errorMessage(err)}`);
+  }
+  const claimed = field(field(field(doc, "critical"), "image"), "docker-manifest-digest");
+  if (claimed !== digest) {
+    throw new SignatureRejected(`invalid or missing digest in claim: ${typeof claimed === "string" ? claimed : "(none)"}`);
+  }
+}
+function decodeStatement(payload) {
+  let statement;
+  try {
+    statement = parseStrictJson(payload.toString("utf8"));
+  } catch (err) {
+    throw new SignatureRejected(`the attestation payload is not JSON: ${errorMessage(err)}`);
+  }
+  const s = statement;
+  if (typeof s !== "object" || s === null || Array.isArray(s) || typeof s.predicateType !== "string" || !Array.isArray(s.subject)) {
+    throw new SignatureRejected("the attestation payload is not an in-toto statement (no predicateType or subject)");
+  }
+  return s;
+}
+function assertSubjectNamesDigest(statement, digest) {
+  const hex3 = digest.replace(/^sha256:/, "");
+  if (!statement.subject.some((s) => s && typeof s === "object" && s.digest?.sha256 === hex3)) {
+    throw new SignatureRejected("no matching subject digest found");
+  }
+}
+function predicateBuildType(statement) {
+  const p = statement.predicate;
+  if (statement.predicateType === "https://slsa.dev/provenance/v0.2" && typeof p?.buildType === "string") return p.buildType;
+  if (statement.predicateType === "https://slsa.dev/provenance/v1" && typeof p?.buildDefinition?.buildType === "string") return p.buildDefinition.buildType;
+  return void 0;
+}
+var init_claims = __esm({
+  "src/sigstore/claims.ts"() {
+    "use strict";
+    init_errors();
+    init_strict_json();
+    init_verify_entity();
+  }
+});
+
+// src/util/re2/charset.ts
+function normalize(pairs2) {
+  const spans = [];
+  for (let i2 = 0; i2 < pairs2.length; i2 += 2) spans.push([pairs2[i2], pairs2[i2 + 1]]);
+  spans.sort((a, b) => a[0] - b[0]);
+  const out = [];
+  for (const [lo, hi] of spans) {
+    const last = out.length - 1;
+    if (last > 0 && lo <= out[last] + 1) out[last] = Math.max(out[last], hi);
+    else out.push(lo, hi);
+  }
+  return out;
+}
+function complement(r) {
+  const out = [];
+  let next = 0;
+  for (let i2 = 0; i2 < r.length; i2 += 2) {
+    if (r[i2] > next) out.push(next, r[i2] - 1);
+    next = r[i2 + 1] + 1;
+  }
+  if (next <= MAX_RUNE) out.push(next, MAX_RUNE);
+  return out;
+}
+function contains(r, cp) {
+  for (let i2 = 0; i2 < r.length; i2 += 2) if (cp >= r[i2] && cp <= r[i2 + 1]) return true;
+  return false;
+}
+function codePointsBelow(limit) {
+  const units = new Uint16Array(Math.min(limit, 55296) + Math.max(0, Math.min(limit, 65536) - 57344) + Math.max(0, limit - 65536) * 2);
+  let i2 = 0;
+  for (let cp = 0; cp < limit; cp++) {
+    if (cp < 65536) {
+      if (cp < 55296 || cp > 57343) units[i2++] = cp;
+    } else {
+      units[i2++] = 55296 + (cp - 65536 >> 10);
+      units[i2++] = 56320 + (cp - 65536 & 1023);
+    }
+  }
+  return new TextDecoder("utf-16le").decode(units);
+}
+function codePointAtOffset(i2) {
+  const bmpUnits = 65536 - 2048;
+  return i2 < 55296 ? i2 : i2 < bmpUnits ? i2 + 2048 : 65536 + (i2 - bmpUnits) / 2;
+}
+function caseOrbits() {
+  if (orbitOf) return orbitOf;
+  const root = /* @__PURE__ */ new Map();
+  const find = (x) => {
+    let r = x;
+    while (root.get(r) !== void 0 && root.get(r) !== r) r = root.get(r);
+    return r;
+  };
+  for (const m of codePointsBelow(131072).matchAll(new RegExp("\\p{Changes_When_Casemapped}", "gu"))) {
+    const s = m[0];
+    for (const t of [s.toLowerCase(), s.toUpperCase()]) {
+      if (t === s || Array.from(t).length !== 1 || !SAME_FOLD.test(s + t)) continue;
+      const a = find(s.codePointAt(0));
+      const b = find(t.codePointAt(0));
+      root.set(a, a);
+      root.set(b, a);
+    }
+  }
+  const groups = /* @__PURE__ */ new Map();
+  for (const cp of root.keys()) groups.set(find(cp), [...groups.get(find(cp)) ?? [], cp]);
+  orbitOf = /* @__PURE__ */ new Map();
+  for (const members of groups.values()) for (const m of members) orbitOf.set(m, members);
+  return orbitOf;
+}
+function fold2(r) {
+  const orbits = caseOrbits();
+  const sorted = foldable ??= [...orbits.keys()].sort((a, b) => a - b);
+  const extra = [];
+  for (let i2 = 0; i2 < r.length; i2 += 2) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (sorted[mid] < r[i2]) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < sorted.length && sorted[k] <= r[i2 + 1]; k++) for (const m of orbits.get(sorted[k])) extra.push(m, m);
+  }
+  return extra.length === 0 ? r : normalize([...r, ...extra]);
+}
+function canonicalName(name) {
+  const bare2 = name.replace(/[_\- ]/g, "");
+  return bare2.charAt(0).toUpperCase() + bare2.slice(1).toLowerCase();
+}
+function jsPropertyFor(name) {
+  if (!unicodeNames) {
+    unicodeNames = /* @__PURE__ */ new Map([["Any", "Any"], ["Assigned", "Assigned"], ["Ascii", "ASCII"], ["Lc", "LC"]]);
+    for (const c of GO_CATEGORIES) if (canonicalName(c) === c) unicodeNames.set(c, c);
+    for (const s of GO_SCRIPTS) if (canonicalName(s) === s) unicodeNames.set(s, `Script=${s}`);
+    for (const [alias, c] of Object.entries(GO_CATEGORY_ALIASES)) unicodeNames.set(canonicalName(alias), c);
+  }
+  return unicodeNames.get(canonicalName(name));
+}
+function propertyRanges(prop) {
+  const known = propertySets.get(prop);
+  if (known) return known;
+  everyCodePoint ??= codePointsBelow(MAX_RUNE + 1);
+  const out = [];
+  for (const m of everyCodePoint.matchAll(new RegExp(`\\p{${prop}}+`, "gu"))) {
+    const lastUnit = m.index + m[0].length - 1;
+    out.push(codePointAtOffset(m.index), codePointAtOffset(isLow(everyCodePoint.charCodeAt(lastUnit)) ? lastUnit - 1 : lastUnit));
+  }
+  const ranges = normalize(out);
+  propertySets.set(prop, ranges);
+  return ranges;
+}
+var MAX_RUNE, isHigh, isLow, ANY, ANY_BUT_NL, PERL, POSIX, orbitOf, SAME_FOLD, foldable, GO_CATEGORIES, GO_CATEGORY_ALIASES, GO_SCRIPTS, unicodeNames, everyCodePoint, propertySets;
+var init_charset = __esm({
+  "src/util/re2/charset.ts"() {
+    "use strict";
+    MAX_RUNE = 1114111;
+    isHigh = (u) => u >= 55296 && u <= 56319;
+    isLow = (u) => u >= 56320 && u <= 57343;
+    ANY = [0, MAX_RUNE];
+    ANY_BUT_NL = [0, 9, 11, MAX_RUNE];
+    PERL = { d: [48, 57], s: [9, 10, 12, 13, 32, 32], w: [48, 57, 65, 90, 95, 95, 97, 122] };
+    POSIX = {
+      alnum: [48, 57, 65, 90, 97, 122],
+      alpha: [65, 90, 97, 122],
+      ascii: [0, 127],
+      blank: [9, 9, 32, 32],
+      cntrl: [0, 31, 127, 127],
+      digit: [48, 57],
+      graph: [33, 126],
+      lower: [97, 122],
+      print: [32, 126],
+      punct: [33, 47, 58, 64, 91, 96, 123, 126],
+      space: [9, 13, 32, 32],
+      upper: [65, 90],
+      word: [48, 57, 65, 90, 95, 95, 97, 122],
+      xdigit: [48, 57, 65, 70, 97, 102]
+    };
+    SAME_FOLD = /^(.)\1$/iu;
+    GO_CATEGORIES = "C Cc Cf Cn Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs".split(" ");
+    GO_CATEGORY_ALIASES = {
+      Cased_Letter: "LC",
+      Close_Punctuation: "Pe",
+      Combining_Mark: "M",
+      Connector_Punctuation: "Pc",
+      Control: "Cc",
+      Currency_Symbol: "Sc",
+      Dash_Punctuation: "Pd",
+      Decimal_Number: "Nd",
+      Enclosing_Mark: "Me",
+      Final_Punctuation: "Pf",
+      Format: "Cf",
+      Initial_Punctuation: "Pi",
+      Letter: "L",
+      Letter_Number: "Nl",
+      Line_Separator: "Zl",
+      Lowercase_Letter: "Ll",
+      Mark: "M",
+      Math_Symbol: "Sm",
+      Modifier_Letter: "Lm",
+      Modifier_Symbol: "Sk",
+      Nonspacing_Mark: "Mn",
+      Number: "N",
+      Open_Punctuation: "Ps",
+      Other: "C",
+      Other_Letter: "Lo",
+      Other_Number: "No",
+      Other_Punctuation: "Po",
+      Other_Symbol: "So",
+      Paragraph_Separator: "Zp",
+      Private_Use: "Co",
+      Punctuation: "P",
+      Separator: "Z",
+      Space_Separator: "Zs",
+      Spacing_Mark: "Mc",
+      Surrogate: "Cs",
+      Symbol: "S",
+      Titlecase_Letter: "Lt",
+      Unassigned: "Cn",
+      Uppercase_Letter: "Lu",
+      cntrl: "Cc",
+      digit: "Nd",
+      punct: "P"
+    };
+    GO_SCRIPTS = "Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah Batak Bengali Bhaiksuki Bopomofo Brahmi Braille Buginese Buhid Canadian_Aboriginal Carian Caucasian_Albanian Chakma Cham Cherokee Chorasmian Common Coptic Cuneiform Cypriot Cypro_Minoan Cyrillic Deseret Devanagari Dives_Akuru Dogra Duployan Egyptian_Hieroglyphs Elbasan Elymaic Ethiopic Georgian Glagolitic Gothic Grantha Greek Gujarati Gunjala_Gondi Gurmukhi Han Hangul Hanifi_Rohingya Hanunoo Hatran Hebrew Hiragana Imperial_Aramaic Inherited Inscriptional_Pahlavi Inscriptional_Parthian Javanese Kaithi Kannada Katakana Kawi Kayah_Li Kharoshthi Khitan_Small_Script Khmer Khojki Khudawadi Lao Latin Lepcha Limbu Linear_A Linear_B Lisu Lycian Lydian Mahajani Makasar Malayalam Mandaic Manichaean Marchen Masaram_Gondi Medefaidrin Meetei_Mayek Mende_Kikakui Meroitic_Cursive Meroitic_Hieroglyphs Miao Modi Mongolian Mro Multani Myanmar Nabataean Nag_Mundari Nandinagari New_Tai_Lue Newa Nko Nushu Nyiakeng_Puachue_Hmong Ogham Ol_Chiki Old_Hungarian Old_Italic Old_North_Arabian Old_Permic Old_Persian Old_Sogdian Old_South_Arabian Old_Turkic Old_Uyghur Oriya Osage Osmanya Pahawh_Hmong Palmyrene Pau_Cin_Hau Phags_Pa Phoenician Psalter_Pahlavi Rejang Runic Samaritan Saurashtra Sharada Shavian Siddham SignWriting Sinhala Sogdian Sora_Sompeng Soyombo Sundanese Syloti_Nagri Syriac Tagalog Tagbanwa Tai_Le Tai_Tham Tai_Viet Takri Tamil Tangsa Tangut Telugu Thaana Thai Tibetan Tifinagh Tirhuta Toto Ugaritic Vai Vithkuqi Wancho Warang_Citi Yezidi Yi Zanabazar_Square".split(" ");
+    propertySets = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/util/re2/errors.ts
+var Re2SyntaxError, Re2UnsupportedError;
+var init_errors3 = __esm({
+  "src/util/re2/errors.ts"() {
+    "use strict";
+    init_errors();
+    Re2SyntaxError = class extends InputError {
+      constructor(pattern, what, expr) {
+        super("RE2_SYNTAX", `error parsing regexp: ${what}: \`${expr.length > 200 ? `${expr.slice(0, 200)}\u2026` : expr}\``, { value: pattern });
+        this.name = "Re2SyntaxError";
+      }
+    };
+    Re2UnsupportedError = class extends InputError {
+      constructor(pattern, why) {
+        super("RE2_UNSUPPORTED", `the regular expression ${JSON.stringify(pattern.slice(0, 200))} is valid RE2 but not supported by vouch: ${why}`, { value: pattern });
+        this.name = "Re2UnsupportedError";
+      }
+    };
+  }
+});
+
+// src/util/re2/syntax.ts
+function concat(seq2) {
+  return seq2.length === 0 ? { k: "empty" } : seq2.length === 1 ? seq2[0] : { k: "cat", subs: seq2 };
+}
+function subsOf(n) {
+  return n.k === "cat" || n.k === "alt" ? n.subs : n.k === "cap" || n.k === "rep" ? [n.sub] : [];
+}
+function height(n) {
+  let h = 0;
+  for (const s of subsOf(n)) h = Math.max(h, height(s));
+  return h + 1;
+}
+function repeatIsValid(n, limit) {
+  let budget = limit;
+  if (n.k === "rep" && n.counted) {
+    if (n.max === 0) return true;
+    const m = n.max < 0 ? n.min : n.max;
+    if (m > budget) return false;
+    if (m > 0) budget = Math.floor(budget / m);
+  }
+  return subsOf(n).every((s) => repeatIsValid(s, budget));
+}
+function nullable(n) {
+  switch (n.k) {
+    case "set":
+      return false;
+    case "empty":
+    case "assert":
+      return true;
+    case "cat":
+      return n.subs.every(nullable);
+    case "alt":
+      return n.subs.some(nullable);
+    case "cap":
+      return nullable(n.sub);
+    case "rep":
+      return n.min === 0 || nullable(n.sub);
+  }
+}
+function hasCapture(n) {
+  return n.k === "cap" || subsOf(n).some(hasCapture);
+}
+function alwaysSet(n) {
+  switch (n.k) {
+    case "cat":
+      return new Set(n.subs.flatMap((s) => [...alwaysSet(s)]));
+    case "alt": {
+      const [first, ...rest] = n.subs.map(alwaysSet);
+      return new Set([...first].filter((g) => rest.every((r) => r.has(g))));
+    }
+    case "cap":
+      return /* @__PURE__ */ new Set([n.index, ...alwaysSet(n.sub)]);
+    case "rep":
+      return n.min >= 1 ? alwaysSet(n.sub) : /* @__PURE__ */ new Set();
+    default:
+      return /* @__PURE__ */ new Set();
+  }
+}
+function unstableGroups(n, out) {
+  if (n.k === "rep" && (n.max < 0 || n.max >= 2)) {
+    const kept = alwaysSet(n.sub);
+    const walk = (m) => {
+      if (m.k === "cap" && !kept.has(m.index)) out.add(m.index);
+      subsOf(m).forEach(walk);
+    };
+    walk(n.sub);
+  }
+  for (const s of subsOf(n)) unstableGroups(s, out);
+  return out;
+}
+var FOLD, MULTILINE, DOT_NL, UNGREEDY, MAX_REPEAT, MAX_HEIGHT, isAlnum, hexValue, ch, Parser;
+var init_syntax = __esm({
+  "src/util/re2/syntax.ts"() {
+    "use strict";
+    init_errors3();
+    init_charset();
+    FOLD = 1;
+    MULTILINE = 2;
+    DOT_NL = 4;
+    UNGREEDY = 8;
+    MAX_REPEAT = 1e3;
+    MAX_HEIGHT = 1e3;
+    isAlnum = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122;
+    hexValue = (c) => c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+    ch = (s) => s.charCodeAt(0);
+    Parser = class {
+      cps;
+      i = 0;
+      flags = 0;
+      names = [void 0];
+      pattern;
+      constructor(pattern) {
+        this.pattern = pattern;
+        this.cps = Array.from(pattern, (c) => c.codePointAt(0));
+      }
+      parse() {
+        const node2 = this.body();
+        if (this.i < this.cps.length) this.fail("unexpected )", this.pattern);
+        if (height(node2) > MAX_HEIGHT) this.fail("expression nests too deeply", this.pattern);
+        return node2;
+      }
+      fail(what, expr) {
+        throw new Re2SyntaxError(this.pattern, what, expr);
+      }
+      text(from, to = this.i) {
+        return String.fromCodePoint(...this.cps.slice(from, to));
+      }
+      peek(offset = 0) {
+        return this.cps[this.i + offset];
+      }
+      colonBracket = -2;
+      /** Where the next `:]` at or after `from` starts (-1: none); searches move forward only, so the total is linear. */
+      colonBracketFrom(from) {
+        if (this.colonBracket === -1 || this.colonBracket >= from) return this.colonBracket;
+        let k = from;
+        while (k + 1 < this.cps.length && !(this.cps[k] === ch(":") && this.cps[k + 1] === ch("]"))) k++;
+        this.colonBracket = k + 1 < this.cps.length ? k : -1;
+        return this.colonBracket;
+      }
+      /** Alternatives up to `)` or the end; flag changes last to the end of the enclosing group. */
+      body() {
+        const alternatives = [];
+        let seq2 = [];
+        let lastRepeat = -1;
+        while (this.i < this.cps.length && this.peek() !== ch(")")) {
+          const start = this.i;
+          const c = this.peek();
+          let repeated = false;
+          if (c === ch("|")) {
+            alternatives.push(concat(seq2));
+            seq2 = [];
+            this.i++;
+          } else if (c === ch("*") || c === ch("+") || c === ch("?")) {
+            this.i++;
+            this.repeat(seq2, c === ch("+") ? 1 : 0, c === ch("?") ? 1 : -1, false, start, lastRepeat);
+            repeated = true;
+          } else if (c === ch("{")) {
+            const counts = this.counts();
+            if (counts) {
+              this.repeat(seq2, counts.min, counts.max, true, start, lastRepeat);
+              repeated = true;
+            } else {
+              this.i++;
+              seq2.push(this.literal(c));
+            }
+          } else if (c === ch("(")) {
+            const group = this.group();
+            if (group) seq2.push(group);
+          } else if (c === ch("[")) {
+            seq2.push({ k: "set", r: this.charClass() });
+          } else if (c === ch("\\")) {
+            seq2.push(...this.escape());
+          } else {
+            this.i++;
+            if (c === ch(".")) seq2.push({ k: "set", r: this.flags & DOT_NL ? ANY : ANY_BUT_NL });
+            else if (c === ch("^")) seq2.push({ k: "assert", a: this.flags & MULTILINE ? "bol" : "bot" });
+            else if (c === ch("$")) seq2.push({ k: "assert", a: this.flags & MULTILINE ? "eol" : "eot" });
+            else seq2.push(this.literal(c));
+          }
+          lastRepeat = repeated ? start : -1;
+        }
+        alternatives.push(concat(seq2));
+        return alternatives.length === 1 ? alternatives[0] : { k: "alt", subs: alternatives };
+      }
+      literal(c) {
+        return { k: "set", r: this.flags & FOLD ? fold2([c, c]) : [c, c] };
+      }
+      /** `{n}`, `{n,}`, `{n,m}` at the cursor, consumed; undefined (nothing consumed) when not that form. */
+      counts() {
+        const start = this.i;
+        let j = start + 1;
+        const int2 = () => {
+          const first = j;
+          if (!(this.cps[j] >= 48 && this.cps[j] <= 57)) return void 0;
+          if (this.cps[j] === 48 && this.cps[j + 1] >= 48 && this.cps[j + 1] <= 57) return void 0;
+          while (this.cps[j] >= 48 && this.cps[j] <= 57) j++;
+          return j - first > 8 ? -1 : Number(this.text(first, j));
+        };
+        let min = int2();
+        if (min === void 0) return void 0;
+        let max = min;
+        if (this.cps[j] === ch(",")) {
+          j++;
+          if (this.cps[j] === ch("}")) max = -1;
+          else {
+            const m = int2();
+            if (m === void 0) return void 0;
+            max = m;
+            if (m < 0) min = -1;
+          }
+        }
+        if (this.cps[j] !== ch("}")) return void 0;
+        this.i = j + 1;
+        if (min < 0 || min > MAX_REPEAT || max > MAX_REPEAT || max >= 0 && min > max) this.fail("invalid repeat count", this.text(start));
+        return { min, max };
+      }
+      repeat(seq2, min, max, counted, start, lastRepeat) {
+        let greedy = (this.flags & UNGREEDY) === 0;
+        if (this.peek() === ch("?")) {
+          this.i++;
+          greedy = !greedy;
+        }
+        if (lastRepeat >= 0) this.fail("invalid nested repetition operator", this.text(lastRepeat));
+        const sub = seq2.pop();
+        if (!sub) this.fail("missing argument to repetition operator", this.text(start));
+        const node2 = { k: "rep", min, max, greedy, counted, sub };
+        if (counted && (min >= 2 || max >= 2) && !repeatIsValid(node2, MAX_REPEAT)) this.fail("invalid repeat count", this.text(start));
+        seq2.push(node2);
+      }
+      /** `(`…`)`, `(?flags)`, `(?flags:…)`, `(?P<name>…)`, `(?<name>…)`; undefined for a bare flag change. */
+      depth = 0;
+      group() {
+        const open6 = this.i;
+        if (++this.depth > MAX_HEIGHT) throw new Re2UnsupportedError(this.pattern, "groups nested more than 1000 deep");
+        try {
+          return this.groupBody(open6);
+        } finally {
+          this.depth--;
+        }
+      }
+      groupBody(open6) {
+        this.i++;
+        let capture;
+        const outer = this.flags;
+        if (this.peek() === ch("?")) {
+          const named2 = this.peek(1) === ch("P") && this.peek(2) === ch("<") ? 3 : this.peek(1) === ch("<") ? 2 : 0;
+          if (named2 > 0) {
+            const close = this.cps.indexOf(ch(">"), this.i);
+            if (close < 0) this.fail("invalid named capture", this.text(open6, this.cps.length));
+            const name = this.text(this.i + named2, close);
+            if (!/^[A-Za-z0-9_]+$/.test(name)) this.fail("invalid named capture", this.text(open6, close + 1));
+            this.i = close + 1;
+            this.names.push(name);
+            capture = { index: this.names.length - 1 };
+          } else if (this.flagGroup(open6)) {
+            return void 0;
+          }
+        } else {
+          this.names.push(void 0);
+          capture = { index: this.names.length - 1 };
+        }
+        const sub = this.body();
+        if (this.peek() !== ch(")")) this.fail("missing closing )", this.pattern);
+        this.i++;
+        this.flags = outer;
+        return capture ? { k: "cap", index: capture.index, sub } : sub;
+      }
+      /** After `(?`: flags, then `)` (returns true: only the flags change) or `:` (a group follows). */
+      flagGroup(open6) {
+        this.i++;
+        let flags = this.flags;
+        let negate = false;
+        let sawFlag = false;
+        for (; ; ) {
+          const c = this.peek();
+          this.i++;
+          const bit = c === ch("i") ? FOLD : c === ch("m") ? MULTILINE : c === ch("s") ? DOT_NL : c === ch("U") ? UNGREEDY : 0;
+          if (bit) {
+            flags = negate ? flags & ~bit : flags | bit;
+            sawFlag = true;
+          } else if (c === ch("-") && !negate) {
+            negate = true;
+            sawFlag = false;
+          } else if ((c === ch(":") || c === ch(")")) && (!negate || sawFlag)) {
+            this.flags = flags;
+            return c === ch(")");
+          } else {
+            this.fail("invalid or unsupported Perl syntax", this.text(open6, Math.min(this.i, this.cps.length)));
+          }
+        }
+      }
+      /** A backslash outside a class: assertions, `\Q…\E`, classes, then single-character escapes. */
+      escape() {
+        const start = this.i;
+        const c = this.peek(1);
+        const simple = {
+          [ch("A")]: { k: "assert", a: "bot" },
+          [ch("z")]: { k: "assert", a: "eot" },
+          [ch("b")]: { k: "assert", a: "wb" },
+          [ch("B")]: { k: "assert", a: "nwb" }
+        };
+        if (c !== void 0 && simple[c]) {
+          this.i += 2;
+          return [simple[c]];
+        }
+        if (c === ch("C")) this.fail("invalid escape sequence", "\\C");
+        if (c === ch("Q")) {
+          let end = this.i + 2;
+          while (end < this.cps.length && !(this.cps[end] === ch("\\") && this.cps[end + 1] === ch("E"))) end++;
+          const literal = this.cps.slice(this.i + 2, end);
+          this.i = Math.min(this.cps.length, end + 2);
+          return literal.map((x) => this.literal(x));
+        }
+        const cls = this.unicodeClass() ?? this.perlClass();
+        if (cls) return [{ k: "set", r: cls }];
+        const r = this.escapedChar();
+        if (r === void 0) this.fail("invalid escape sequence", this.text(start));
+        return [this.literal(r)];
+      }
+      /** `\d \D \s \S \w \W` at the cursor. */
+      perlClass() {
+        if (this.peek() !== ch("\\")) return void 0;
+        const c = this.peek(1);
+        const name = c === void 0 ? "" : String.fromCodePoint(c);
+        const base = PERL[name.toLowerCase()];
+        if (!base || !/[dswDSW]/.test(name)) return void 0;
+        this.i += 2;
+        return this.group_(base, name === name.toUpperCase());
+      }
+      /** A class group, folded under (?i) before any negation (Go's appendGroup). */
+      group_(base, negated) {
+        const r = this.flags & FOLD ? fold2(base) : base;
+        return negated ? complement(r) : r;
+      }
+      /** `\pN`, `\p{Name}`, `\PN`, `\p{^Name}` at the cursor. */
+      unicodeClass() {
+        if (this.peek() !== ch("\\") || this.peek(1) !== ch("p") && this.peek(1) !== ch("P")) return void 0;
+        const start = this.i;
+        let negated = this.peek(1) === ch("P");
+        let name;
+        if (this.peek(2) === ch("{")) {
+          const close = this.cps.indexOf(ch("}"), this.i);
+          if (close < 0) this.fail("invalid character class range", this.text(start, this.cps.length));
+          name = this.text(this.i + 3, close);
+          this.i = close + 1;
+        } else {
+          name = this.peek(2) === void 0 ? "" : String.fromCodePoint(this.peek(2));
+          this.i = Math.min(this.cps.length, this.i + 3);
+        }
+        if (name.startsWith("^")) {
+          negated = !negated;
+          name = name.slice(1);
+        }
+        const prop = jsPropertyFor(name);
+        if (!prop) this.fail("invalid character class range", this.text(start));
+        const set2 = prop === "Any" ? ANY : prop === "Assigned" ? complement(propertyRanges("Cn")) : propertyRanges(prop);
+        return this.group_(set2, negated);
+      }
+      /** The code point of a single-character escape (`\n`, `\x41`, `\x{263a}`, `\101`, `\.`), consumed. */
+      escapedChar() {
+        const c = this.peek(1);
+        if (c === void 0) this.fail("trailing backslash at end of expression", "");
+        this.i += 2;
+        if (c < 128 && !isAlnum(c)) return c;
+        const isOctal = (x) => x !== void 0 && x >= 48 && x <= 55;
+        if (c === ch("0") || c >= ch("1") && c <= ch("7") && isOctal(this.peek())) {
+          let r = c - 48;
+          for (let n = 1; n < 3 && isOctal(this.peek()); n++) r = r * 8 + (this.cps[this.i++] - 48);
+          return r;
+        }
+        if (c === ch("x")) return this.hexEscape();
+        const named2 = { [ch("a")]: 7, [ch("f")]: 12, [ch("n")]: 10, [ch("r")]: 13, [ch("t")]: 9, [ch("v")]: 11 };
+        return named2[c];
+      }
+      hexEscape() {
+        if (this.peek() === ch("{")) {
+          this.i++;
+          let r = 0;
+          let digits = 0;
+          for (; ; ) {
+            const c = this.cps[this.i++];
+            if (c === void 0) return void 0;
+            if (c === ch("}")) return digits > 0 ? r : void 0;
+            const v = hexValue(c);
+            if (v < 0) return void 0;
+            r = r * 16 + v;
+            digits++;
+            if (r > MAX_RUNE) return void 0;
+          }
+        }
+        const x = hexValue(this.cps[this.i++] ?? -1);
+        const y = hexValue(this.cps[this.i++] ?? -1);
+        return x < 0 || y < 0 ? void 0 : x * 16 + y;
+      }
+      /** `[…]` at the cursor (Go's parseClass with Perl flags: `-` is literal where it cannot be a range). */
+      charClass() {
+        const whole = this.i;
+        this.i++;
+        let negated = false;
+        if (this.peek() === ch("^")) {
+          negated = true;
+          this.i++;
+        }
+        const pairs2 = [];
+        let first = true;
+        while (this.peek() !== ch("]") || first) {
+          if (this.i >= this.cps.length) this.fail("missing closing ]", this.text(whole, this.cps.length));
+          first = false;
+          if (this.peek() === ch("[") && this.peek(1) === ch(":")) {
+            const end = this.colonBracketFrom(this.i + 2);
+            if (end >= 0) {
+              const name = this.text(this.i + 2, end);
+              const base = POSIX[name.replace(/^\^/, "")];
+              if (!base) this.fail("invalid character class range", this.text(this.i, end + 2));
+              this.i = end + 2;
+              pairs2.push(...this.group_(base, name.startsWith("^")));
+              continue;
+            }
+          }
+          const cls = this.unicodeClass() ?? this.perlClass();
+          if (cls) {
+            pairs2.push(...cls);
+            continue;
+          }
+          const rangeStart = this.i;
+          const lo = this.classChar(whole);
+          let hi = lo;
+          if (this.peek() === ch("-") && this.peek(1) !== void 0 && this.peek(1) !== ch("]")) {
+            this.i++;
+            hi = this.classChar(whole);
+            if (hi < lo) this.fail("invalid character class range", this.text(rangeStart));
+          }
+          pairs2.push(...this.flags & FOLD ? fold2([lo, hi]) : [lo, hi]);
+        }
+        this.i++;
+        const set2 = normalize(pairs2);
+        return negated ? complement(set2) : set2;
+      }
+      classChar(whole) {
+        const c = this.peek();
+        if (c === void 0) this.fail("missing closing ]", this.text(whole, this.cps.length));
+        if (c !== ch("\\")) {
+          this.i++;
+          return c;
+        }
+        const start = this.i;
+        const r = this.escapedChar();
+        if (r === void 0) this.fail("invalid escape sequence", this.text(start));
+        return r;
+      }
+    };
+  }
+});
+
+// src/util/re2/emit.ts
+function without(r, cp) {
+  const out = [];
+  for (let i2 = 0; i2 < r.length; i2 += 2) {
+    const lo = r[i2];
+    const hi = r[i2 + 1];
+    if (cp < lo || cp > hi) out.push(lo, hi);
+    else {
+      if (lo < cp) out.push(lo, cp - 1);
+      if (cp < hi) out.push(cp + 1, hi);
+    }
+  }
+  return out;
+}
+function unitClass(units) {
+  if (units.length === 2 && units[0] === units[1]) return unit(units[0]);
+  let body2 = "";
+  for (let i2 = 0; i2 < units.length; i2 += 2) body2 += units[i2] === units[i2 + 1] ? unit(units[i2]) : `${unit(units[i2])}-${unit(units[i2 + 1])}`;
+  return `[${body2}]`;
+}
+function emitSet(r, multiline) {
+  let bmp = [];
+  const lowsByHigh = /* @__PURE__ */ new Map();
+  const wholeHighs = [];
+  for (let i2 = 0; i2 < r.length; i2 += 2) {
+    const lo = r[i2];
+    const hi = r[i2 + 1];
+    if (lo <= Math.min(hi, 55295)) bmp.push(lo, Math.min(hi, 55295));
+    if (Math.max(lo, 57344) <= Math.min(hi, 65535)) bmp.push(Math.max(lo, 57344), Math.min(hi, 65535));
+    for (let cp = Math.max(lo, 65536); cp <= hi; ) {
+      const high = 55296 + (cp - 65536 >> 10);
+      const end = Math.min(hi, 65536 + (high - 55296 + 1 << 10) - 1);
+      const lowLo = 56320 + (cp - 65536 & 1023);
+      const lowHi = 56320 + (end - 65536 & 1023);
+      if (lowLo === 56320 && lowHi === 57343) wholeHighs.push(high, high);
+      else lowsByHigh.set(high, [...lowsByHigh.get(high) ?? [], lowLo, lowHi]);
+      cp = end + 1;
+    }
+  }
+  if (multiline) {
+    for (const [cp, standIn] of LINE_STAND_INS) {
+      if (!contains(r, cp)) continue;
+      bmp = [...without(normalize(bmp), cp), standIn, standIn];
+    }
+  }
+  const pieces = [];
+  const units = normalize(bmp);
+  if (units.length > 0) pieces.push(unitClass(units));
+  if (wholeHighs.length > 0) pieces.push(`${unitClass(normalize(wholeHighs))}[\\udc00-\\udfff]`);
+  for (const [high, lows] of lowsByHigh) pieces.push(`${unit(high)}${unitClass(normalize(lows))}`);
+  if (pieces.length === 0) return { src: "[]", atom: true, alt: false, repl: 1 };
+  if (pieces.length === 1) return { src: pieces[0], atom: units.length > 0, alt: false, repl: 1 };
+  return { src: `(?:${pieces.join("|")})`, atom: true, alt: false, repl: 1 };
+}
+function hasAssertion(n, kinds) {
+  return n.k === "assert" && kinds.includes(n.a) || subsOf(n).some((s) => hasAssertion(s, kinds));
+}
+var V8_REPLICATION, MAX_SOURCE, LINE_STAND_INS, unit, maxRepl, Emitter;
+var init_emit = __esm({
+  "src/util/re2/emit.ts"() {
+    "use strict";
+    init_errors3();
+    init_charset();
+    init_syntax();
+    V8_REPLICATION = 16;
+    MAX_SOURCE = 1 << 18;
+    LINE_STAND_INS = [[13, 56320], [8232, 56321], [8233, 56322]];
+    unit = (u) => /[A-Za-z0-9_]/.test(String.fromCharCode(u)) ? String.fromCharCode(u) : `\\u${u.toString(16).padStart(4, "0")}`;
+    maxRepl = (parts) => parts.reduce((m, p) => Math.max(m, p.repl), 1);
+    Emitter = class {
+      /** Multi-line anchors need V8's `m` flag, and the subject's other line terminators stood in for. */
+      multiline;
+      pattern;
+      constructor(pattern, tree) {
+        this.pattern = pattern;
+        this.multiline = hasAssertion(tree, ["bol", "eol"]);
+        if (this.multiline && hasAssertion(tree, ["bot", "eot"])) this.unsupported("multi-line anchors (?m)^ and (?m)$ mixed with whole-text anchors in one expression");
+      }
+      unsupported(why) {
+        throw new Re2UnsupportedError(this.pattern, why);
+      }
+      emit(n, budget, stripCaptures) {
+        switch (n.k) {
+          case "set":
+            return emitSet(n.r, this.multiline);
+          case "empty":
+            return { src: "(?:)", atom: true, alt: false, repl: 1 };
+          case "assert":
+            return { src: n.a === "bol" || n.a === "bot" ? "^" : n.a === "eol" || n.a === "eot" ? "$" : n.a === "wb" ? "\\b" : "\\B", atom: false, alt: false, repl: 1 };
+          case "cat": {
+            const parts = this.each(n.subs, budget, stripCaptures);
+            return { src: parts.map((p) => p.alt ? `(?:${p.src})` : p.src).join(""), atom: false, alt: false, repl: maxRepl(parts) };
+          }
+          case "alt": {
+            const parts = this.each(n.subs, budget, stripCaptures);
+            return { src: parts.map((p) => p.src).join("|"), atom: false, alt: true, repl: maxRepl(parts) };
+          }
+          case "cap": {
+            const inner = this.emit(n.sub, budget, stripCaptures);
+            if (stripCaptures) return inner;
+            return { src: `(${inner.src})`, atom: true, alt: false, repl: inner.repl };
+          }
+          case "rep":
+            return this.repetition(n, budget, stripCaptures);
+        }
+      }
+      repetition(n, budget, strip) {
+        const { min, max, greedy, sub } = n;
+        const lazy = greedy ? "" : "?";
+        const group = (e) => e.atom ? e.src : `(?:${e.src})`;
+        if (max === 0) {
+          const x = this.emit(sub, budget, strip);
+          return { src: `${group(x)}{0}`, atom: false, alt: false, repl: x.repl };
+        }
+        if (min === 1 && max === 1) return this.emit(sub, budget, strip);
+        if (min === 0 && max === 1) return this.optional(this.emit(sub, budget, strip), greedy);
+        const empty = nullable(sub);
+        if (max < 0) {
+          if (empty) this.unsupported("a repetition of an expression that can match the empty string (Go and JavaScript iterate it differently)");
+          if (min <= 1) {
+            const x = this.emit(sub, budget, strip);
+            return { src: `${group(x)}${min === 0 ? "*" : "+"}${lazy}`, atom: false, alt: false, repl: x.repl };
+          }
+          if (min <= budget) {
+            const x = this.emit(sub, Math.floor(budget / min), strip);
+            return { src: `${group(x)}{${min},}${lazy}`, atom: false, alt: false, repl: min * x.repl };
+          }
+          const copy2 = this.emit(sub, budget, true);
+          const last = this.emit(sub, budget, strip);
+          return this.copies(copy2, min - 1, `${group(last)}+${lazy}`, Math.max(copy2.repl, last.repl));
+        }
+        const exact = min === max;
+        if ((exact || !empty) && max <= budget) {
+          const x = this.emit(sub, Math.floor(budget / max), strip);
+          return { src: `${group(x)}{${exact ? min : `${min},${max}`}}${lazy}`, atom: false, alt: false, repl: max * x.repl };
+        }
+        if (!exact && hasCapture(sub) && !strip) this.unsupported("a capture group in a counted repetition too large for V8 (at most 16 copies)");
+        const copy = this.emit(sub, budget, true);
+        if (exact) {
+          const last = this.emit(sub, budget, strip);
+          return this.copies(copy, min - 1, group(last), Math.max(copy.repl, last.repl));
+        }
+        let tail = "";
+        for (let k = 0; k < max - min; k++) {
+          this.checkSize(tail.length + copy.src.length + 8);
+          tail = greedy ? `(?:${copy.alt ? `(?:${copy.src})` : copy.src}${tail}|)` : `(?:|${copy.alt ? `(?:${copy.src})` : copy.src}${tail})`;
+        }
+        return this.copies(copy, min, tail, copy.repl);
+      }
+      /** Each of a sequence, refused as soon as their total is too large (not after building it). */
+      each(subs, budget, strip) {
+        let total = 0;
+        return subs.map((s) => {
+          const e = this.emit(s, budget, strip);
+          total += e.src.length;
+          this.checkSize(total);
+          return e;
+        });
+      }
+      optional(x, greedy) {
+        return { src: greedy ? `(?:${x.src}|)` : `(?:|${x.src})`, atom: true, alt: false, repl: x.repl };
+      }
+      copies(x, n, suffix, repl) {
+        const one = x.alt ? `(?:${x.src})` : x.src;
+        this.checkSize(one.length * n + suffix.length);
+        return { src: one.repeat(n) + suffix, atom: false, alt: false, repl };
+      }
+      checkSize(length) {
+        if (length > MAX_SOURCE) this.unsupported("the expression is too large");
+      }
+    };
+  }
+});
+
+// src/util/re2.ts
+import v8 from "node:v8";
+function assertLinearEngine() {
+  if (linearEngine === void 0) {
+    try {
+      new RegExp("a", "l");
+      linearEngine = true;
+    } catch {
+      linearEngine = false;
+    }
+  }
+  if (!linearEngine) {
+    throw new EnvironmentError("RE2_ENGINE", "V8's linear-time regular expression engine is not available in this Node.js (--enable-experimental-regexp-engine)", { value: process.version });
+  }
+}
+function restoreLineBreaks(s) {
+  let out = "";
+  for (let i2 = 0; i2 < s.length; i2++) {
+    const u = s.charCodeAt(i2);
+    const standIn = LINE_STAND_INS.find(([, x]) => x === u);
+    out += standIn && !(i2 > 0 && isHigh(s.charCodeAt(i2 - 1))) ? String.fromCharCode(standIn[0]) : s[i2];
+  }
+  return out;
+}
+function extractRef(s) {
+  const brace = s.startsWith("{");
+  let i2 = brace ? 1 : 0;
+  while (i2 < s.length) {
+    const c = String.fromCodePoint(s.codePointAt(i2));
+    if (!NAME_CHAR.test(c)) break;
+    i2 += c.length;
+  }
+  const name = s.slice(brace ? 1 : 0, i2);
+  if (name === "") return void 0;
+  if (brace) {
+    if (s[i2] !== "}") return void 0;
+    i2++;
+  }
+  const numeric = /^[0-9]+$/.test(name) && !(name.length > 1 && name.startsWith("0")) && name.length <= 9;
+  return { name: numeric ? Number(name) : name, rest: s.slice(i2) };
+}
+function templateRefs(template) {
+  const refs = [];
+  let rest = template;
+  for (let dollar = rest.indexOf("$"); dollar >= 0; dollar = rest.indexOf("$")) {
+    rest = rest.slice(dollar + 1);
+    if (rest.startsWith("$")) {
+      rest = rest.slice(1);
+      continue;
+    }
+    const ref2 = extractRef(rest);
+    if (!ref2) continue;
+    if (ref2.name !== 0) refs.push(ref2.name);
+    rest = ref2.rest;
+  }
+  return refs;
+}
+function compileRe2(pattern) {
+  let entry = cache.get(pattern);
+  if (entry === void 0) {
+    try {
+      entry = new Re2(pattern);
+    } catch (err) {
+      if (!(err instanceof Re2SyntaxError || err instanceof Re2UnsupportedError)) throw err;
+      entry = err;
+    }
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value);
+    cache.set(pattern, entry);
+  }
+  if (entry instanceof Error) throw entry;
+  return entry;
+}
+var linearEngine, Re2, NAME_CHAR, cache, CACHE_ENTRIES;
+var init_re2 = __esm({
+  "src/util/re2.ts"() {
+    "use strict";
+    init_errors();
+    init_charset();
+    init_emit();
+    init_errors3();
+    init_syntax();
+    v8.setFlagsFromString("--enable-experimental-regexp-engine");
+    Re2 = class {
+      pattern;
+      /** Capture names by group number (index 0, the whole match, has none). */
+      groupNames;
+      re;
+      multiline;
+      unstable;
+      constructor(pattern) {
+        assertLinearEngine();
+        this.pattern = pattern;
+        const wellFormed2 = pattern.toWellFormed();
+        const parser = new Parser(wellFormed2);
+        const tree = parser.parse();
+        this.groupNames = parser.names;
+        const emitter = new Emitter(pattern, tree);
+        const { src } = emitter.emit(tree, V8_REPLICATION, false);
+        emitter.checkSize(src.length);
+        this.multiline = emitter.multiline;
+        this.unstable = unstableGroups(tree, /* @__PURE__ */ new Set());
+        try {
+          this.re = new RegExp(src, emitter.multiline ? "lgm" : "lg");
+        } catch (err) {
+          throw new Re2UnsupportedError(pattern, `V8's linear engine refused it (${err instanceof Error ? err.message.slice(-60) : String(err)})`);
+        }
+      }
+      toString() {
+        return `/${this.pattern}/`;
+      }
+      /** Go's MatchString: is there a match anywhere (unanchored)? */
+      test(s) {
+        return this.execAt(this.prepare(s), 0) !== void 0;
+      }
+      /** Go's FindAll…: up to `n` successive non-overlapping matches (all when n < 0). */
+      findAll(s, n) {
+        return this.submatches(s, n).map(({ start, end }) => ({ start, end }));
+      }
+      submatches(s, n) {
+        const subject2 = this.prepare(s);
+        const out = [];
+        let prevEnd = -1;
+        for (let pos = 0; (n < 0 || out.length < n) && pos <= subject2.length; ) {
+          const m = this.execAt(subject2, pos);
+          if (!m) break;
+          let accept = true;
+          if (m.end === pos) {
+            if (m.start === prevEnd) accept = false;
+            pos += pos >= subject2.length ? 1 : isHigh(subject2.charCodeAt(pos)) && isLow(subject2.charCodeAt(pos + 1)) ? 2 : 1;
+          } else {
+            pos = m.end;
+          }
+          prevEnd = m.end;
+          if (accept) out.push(m);
+        }
+        return out;
+      }
+      /** Go's ReplaceAllString, as OPA's regex.replace runs it: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
+      replaceAll(s, template) {
+        const refs = templateRefs(template);
+        for (const ref2 of refs) {
+          const groups = typeof ref2 === "number" ? [ref2] : this.groupNames.flatMap((name, i2) => name === ref2 ? [i2] : []);
+          if (groups.some((g) => this.unstable.has(g))) {
+            throw new Re2UnsupportedError(this.pattern, `$${ref2} refers to a group inside a repetition that may not set it (Go keeps an earlier iteration's value, JavaScript does not)`);
+          }
+        }
+        const subject2 = s.toWellFormed();
+        let out = "";
+        let last = 0;
+        for (const m of this.submatches(subject2, -1)) {
+          out += subject2.slice(last, m.start) + this.expand(template, m, subject2.slice(m.start, m.end));
+          last = m.end;
+        }
+        return out + subject2.slice(last);
+      }
+      /** Go's Split: the text between matches (n < 0: all). */
+      split(s, n) {
+        if (n === 0) return [];
+        const subject2 = s.toWellFormed();
+        if (this.pattern.length > 0 && subject2.length === 0) return [""];
+        const out = [];
+        let begin = 0;
+        let end = 0;
+        for (const m of this.findAll(subject2, n)) {
+          if (n > 0 && out.length >= n - 1) break;
+          end = m.start;
+          if (m.end !== 0) out.push(subject2.slice(begin, end));
+          begin = m.end;
+        }
+        if (end !== subject2.length) out.push(subject2.slice(begin));
+        return out;
+      }
+      prepare(s) {
+        const wellFormed2 = s.toWellFormed();
+        if (!this.multiline) return wellFormed2;
+        return wellFormed2.replace(/[\r\u2028\u2029]/g, (c) => String.fromCharCode(LINE_STAND_INS.find(([cp]) => cp === c.charCodeAt(0))[1]));
+      }
+      /** The leftmost-first match starting at or after `pos` on a code point boundary. */
+      execAt(subject2, pos) {
+        for (let from = pos; from <= subject2.length; ) {
+          this.re.lastIndex = from;
+          const m = this.re.exec(subject2);
+          if (!m) return void 0;
+          if (m.index > 0 && isLow(subject2.charCodeAt(m.index)) && isHigh(subject2.charCodeAt(m.index - 1))) {
+            from = m.index + 1;
+            continue;
+          }
+          const groups = m.slice(1).map((g) => g === void 0 || !this.multiline ? g : restoreLineBreaks(g));
+          return { start: m.index, end: m.index + m[0].length, groups };
+        }
+        return void 0;
+      }
+      expand(template, m, whole) {
+        let out = "";
+        let rest = template;
+        for (; ; ) {
+          const dollar = rest.indexOf("$");
+          if (dollar < 0) break;
+          out += rest.slice(0, dollar);
+          rest = rest.slice(dollar + 1);
+          if (rest.startsWith("$")) {
+            out += "$";
+            rest = rest.slice(1);
+            continue;
+          }
+          const ref2 = extractRef(rest);
+          if (!ref2) {
+            out += "$";
+            continue;
+          }
+          rest = ref2.rest;
+          if (typeof ref2.name === "number") out += ref2.name === 0 ? whole : m.groups[ref2.name - 1] ?? "";
+          else {
+            const i2 = this.groupNames.findIndex((name, g) => name === ref2.name && m.groups[g - 1] !== void 0);
+            if (i2 > 0) out += m.groups[i2 - 1];
+          }
+        }
+        return out + rest;
+      }
+    };
+    NAME_CHAR = /^[\p{L}\p{Nd}_]/u;
+    cache = /* @__PURE__ */ new Map();
+    CACHE_ENTRIES = 512;
+  }
+});
+
+// src/sigstore/identity.ts
+function compile(pattern, flag) {
+  try {
+    return compileRe2(pattern);
+  } catch (err) {
+    if (err instanceof Re2UnsupportedError) throw new InputError("UNSUPPORTED_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)}: ${err.message}`, { value: pattern });
+    if (err instanceof Re2SyntaxError) throw new InputError("INVALID_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${err.message}`, { value: pattern });
+    throw err;
+  }
+}
+function identityMatcher(identity) {
+  const subject2 = identity.subject;
+  const subjectRe = subject2 === void 0 && identity.subjectRegExp !== void 0 ? compile(identity.subjectRegExp, "--certificate-identity-regexp") : void 0;
+  const issuer = identity.issuer;
+  const issuerRe = issuer === void 0 && identity.issuerRegExp !== void 0 ? compile(identity.issuerRegExp, "--certificate-oidc-issuer-regexp") : void 0;
+  return {
+    matches(sans, certIssuer) {
+      const subjectOk = subject2 !== void 0 ? sans.includes(subject2) : subjectRe !== void 0 && sans.some((s) => subjectRe.test(s));
+      const issuerOk = issuer !== void 0 ? certIssuer === issuer : issuerRe !== void 0 && issuerRe.test(certIssuer ?? "");
+      return subjectOk && issuerOk;
+    },
+    describe() {
+      const s = subject2 !== void 0 ? `subject ${JSON.stringify(subject2)}` : `subject matching ${String(subjectRe)}`;
+      const i2 = issuer !== void 0 ? `issuer ${JSON.stringify(issuer)}` : `issuer matching ${String(issuerRe)}`;
+      return `${s} with ${i2}`;
+    }
+  };
+}
+function assertCertificateIdentity(leaf, identity) {
+  const sans = subjectAlternativeNames(leaf);
+  const issuer = certificateIssuer(leaf);
+  const matcher = identityMatcher(identity);
+  if (!matcher.matches(allSans(sans), issuer)) {
+    throw new SignatureRejected(
+      `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? "(none)"}; expected ${matcher.describe()}`
+    );
+  }
+}
+var init_identity = __esm({
+  "src/sigstore/identity.ts"() {
+    "use strict";
+    init_errors();
+    init_re2();
+    init_certificate();
+    init_verify_entity();
+  }
+});
+
+// src/sigstore/keys.ts
+function parsePublicKey(pem) {
+  return publicKeyFromPem(pem, "the public key");
+}
+function keyTrustMaterial(key, root = EMPTY_ROOT) {
+  return (0, import_verify3.toTrustMaterial)(import_protobuf_specs2.TrustedRoot.fromJSON(root), () => ({ publicKey: key, validFor: () => true }));
+}
+var import_protobuf_specs2, import_verify3, EMPTY_ROOT;
+var init_keys = __esm({
+  "src/sigstore/keys.ts"() {
+    "use strict";
+    import_protobuf_specs2 = __toESM(require_dist2(), 1);
+    import_verify3 = __toESM(require_dist7(), 1);
+    init_public_key();
+    EMPTY_ROOT = {
+      mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+      tlogs: [],
+      certificateAuthorities: [],
+      ctlogs: [],
+      timestampAuthorities: []
+    };
+  }
+});
+
+// src/sigstore/pki-chain.ts
+function assertChainsToOrganisationCa(leaf, pki, now = /* @__PURE__ */ new Date()) {
+  const roots = pki.roots.map((p) => import_core5.X509Certificate.parse(p));
+  const pool = [...pki.intermediates.map((p) => import_core5.X509Certificate.parse(p)), ...roots];
+  let cert = leaf;
+  for (let depth = 0; depth < 8; depth++) {
+    if (!cert.validForDate(now)) {
+      throw new SignatureRejected(`certificate ${depth === 0 ? "of the signer" : "in the chain"} is not valid now (${cert.notBefore.toISOString()} \u2013 ${cert.notAfter.toISOString()})`);
+    }
+    const issuer = pool.find((c) => c.subject.equals(cert.issuer) && cert.verify(c));
+    if (!issuer) throw new SignatureRejected("the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)");
+    if (!issuer.isCA) throw new SignatureRejected("the certificate is issued by a certificate that is not a CA");
+    if (roots.some((r) => r.equals(issuer))) {
+      if (!issuer.validForDate(now)) throw new SignatureRejected("the root CA certificate is not valid now");
+      return;
+    }
+    cert = issuer;
+  }
+  throw new SignatureRejected("the certificate chain is too long");
+}
+function verifyWithOrganisationCa(cert, pki, signed) {
+  assertChainsToOrganisationCa(cert.x509, pki);
+  const hash = cosignHashFor(cert.key);
+  if (hash !== void 0) verifyWithHash(signed.signedBytes, signed.sig, cert.key, hash);
+  else verifyBundle(signed.keyOnly, signed.artifact, keyTrustMaterial(cert.key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, cert);
+}
+var import_core5;
+var init_pki_chain = __esm({
+  "src/sigstore/pki-chain.ts"() {
+    "use strict";
+    import_core5 = __toESM(require_dist6(), 1);
+    init_keys();
+    init_verify_entity();
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/bundle.js
+var require_bundle2 = __commonJS({
+  "node_modules/@sigstore/bundle/dist/bundle.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = void 0;
+    exports.isBundleWithCertificateChain = isBundleWithCertificateChain;
+    exports.isBundleWithPublicKey = isBundleWithPublicKey;
+    exports.isBundleWithMessageSignature = isBundleWithMessageSignature;
+    exports.isBundleWithDsseEnvelope = isBundleWithDsseEnvelope;
+    exports.BUNDLE_V01_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.1";
+    exports.BUNDLE_V02_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.2";
+    exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.3";
+    exports.BUNDLE_V03_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    function isBundleWithCertificateChain(b) {
+      return b.verificationMaterial.content.$case === "x509CertificateChain";
+    }
+    function isBundleWithPublicKey(b) {
+      return b.verificationMaterial.content.$case === "publicKey";
+    }
+    function isBundleWithMessageSignature(b) {
+      return b.content.$case === "messageSignature";
+    }
+    function isBundleWithDsseEnvelope(b) {
+      return b.content.$case === "dsseEnvelope";
+    }
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/build.js
+var require_build = __commonJS({
+  "node_modules/@sigstore/bundle/dist/build.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.toMessageSignatureBundle = toMessageSignatureBundle;
+    exports.toDSSEBundle = toDSSEBundle;
+    var protobuf_specs_1 = require_dist2();
+    var bundle_1 = require_bundle2();
+    function toMessageSignatureBundle(options) {
+      return {
+        mediaType: options.certificateChain ? bundle_1.BUNDLE_V02_MEDIA_TYPE : bundle_1.BUNDLE_V03_MEDIA_TYPE,
+        content: {
+          $case: "messageSignature",
+          messageSignature: {
+            messageDigest: {
+              algorithm: protobuf_specs_1.HashAlgorithm.SHA2_256,
+              digest: options.digest
+            },
+            signature: options.signature
+          }
+        },
+        verificationMaterial: toVerificationMaterial(options)
+      };
+    }
+    function toDSSEBundle(options) {
+      return {
+        mediaType: options.certificateChain ? bundle_1.BUNDLE_V02_MEDIA_TYPE : bundle_1.BUNDLE_V03_MEDIA_TYPE,
+        content: {
+          $case: "dsseEnvelope",
+          dsseEnvelope: toEnvelope(options)
+        },
+        verificationMaterial: toVerificationMaterial(options)
+      };
+    }
+    function toEnvelope(options) {
+      return {
+        payloadType: options.artifactType,
+        payload: options.artifact,
+        signatures: [toSignature(options)]
+      };
+    }
+    function toSignature(options) {
+      return {
+        keyid: options.keyHint || "",
+        sig: options.signature
+      };
+    }
+    function toVerificationMaterial(options) {
+      return {
+        content: toKeyContent(options),
+        tlogEntries: [],
+        timestampVerificationData: { rfc3161Timestamps: [] }
+      };
+    }
+    function toKeyContent(options) {
+      if (options.certificate) {
+        if (options.certificateChain) {
+          return {
+            $case: "x509CertificateChain",
+            x509CertificateChain: {
+              certificates: [{ rawBytes: options.certificate }]
+            }
+          };
+        } else {
+          return {
+            $case: "certificate",
+            certificate: { rawBytes: options.certificate }
+          };
+        }
+      } else {
+        return {
+          $case: "publicKey",
+          publicKey: {
+            hint: options.keyHint || ""
+          }
+        };
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/error.js
+var require_error7 = __commonJS({
+  "node_modules/@sigstore/bundle/dist/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ValidationError = void 0;
+    var ValidationError2 = class extends Error {
+      fields;
+      constructor(message, fields2) {
+        super(message);
+        this.fields = fields2;
+      }
+    };
+    exports.ValidationError = ValidationError2;
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/validate.js
+var require_validate = __commonJS({
+  "node_modules/@sigstore/bundle/dist/validate.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.assertBundle = assertBundle;
+    exports.assertBundleV01 = assertBundleV01;
+    exports.isBundleV01 = isBundleV01;
+    exports.assertBundleV02 = assertBundleV02;
+    exports.assertBundleLatest = assertBundleLatest;
+    var error_1 = require_error7();
+    function assertBundle(b) {
+      const invalidValues = validateBundleBase(b);
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid bundle", invalidValues);
+      }
+    }
+    function assertBundleV01(b) {
+      const invalidValues = [];
+      invalidValues.push(...validateBundleBase(b));
+      invalidValues.push(...validateInclusionPromise(b));
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid v0.1 bundle", invalidValues);
+      }
+    }
+    function isBundleV01(b) {
+      try {
+        assertBundleV01(b);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+    function assertBundleV02(b) {
+      const invalidValues = [];
+      invalidValues.push(...validateBundleBase(b));
+      invalidValues.push(...validateInclusionProof(b));
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid v0.2 bundle", invalidValues);
+      }
+    }
+    function assertBundleLatest(b) {
+      const invalidValues = [];
+      invalidValues.push(...validateBundleBase(b));
+      invalidValues.push(...validateInclusionProof(b));
+      invalidValues.push(...validateNoCertificateChain(b));
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid bundle", invalidValues);
+      }
+    }
+    function validateBundleBase(b) {
+      const invalidValues = [];
+      if (b.mediaType === void 0 || !b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\+json;version=\d\.\d/) && !b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\.v\d\.\d\+json/)) {
+        invalidValues.push("mediaType");
+      }
+      if (b.content === void 0) {
+        invalidValues.push("content");
+      } else {
+        switch (b.content.$case) {
+          case "messageSignature":
+            if (b.content.messageSignature.messageDigest === void 0) {
+              invalidValues.push("content.messageSignature.messageDigest");
+            } else {
+              if (b.content.messageSignature.messageDigest.digest.length === 0) {
+                invalidValues.push("content.messageSignature.messageDigest.digest");
+              }
+            }
+            if (b.content.messageSignature.signature.length === 0) {
+              invalidValues.push("content.messageSignature.signature");
+            }
+            break;
+          case "dsseEnvelope":
+            if (b.content.dsseEnvelope.payload.length === 0) {
+              invalidValues.push("content.dsseEnvelope.payload");
+            }
+            if (b.content.dsseEnvelope.signatures.length !== 1) {
+              invalidValues.push("content.dsseEnvelope.signatures");
+            } else {
+              if (b.content.dsseEnvelope.signatures[0].sig.length === 0) {
+                invalidValues.push("content.dsseEnvelope.signatures[0].sig");
+              }
+            }
+            break;
+        }
+      }
+      if (b.verificationMaterial === void 0) {
+        invalidValues.push("verificationMaterial");
+      } else {
+        if (b.verificationMaterial.content === void 0) {
+          invalidValues.push("verificationMaterial.content");
+        } else {
+          switch (b.verificationMaterial.content.$case) {
+            case "x509CertificateChain":
+              if (b.verificationMaterial.content.x509CertificateChain.certificates.length === 0) {
+                invalidValues.push("verificationMaterial.content.x509CertificateChain.certificates");
+              }
+              b.verificationMaterial.content.x509CertificateChain.certificates.forEach((cert, i2) => {
+                if (cert.rawBytes.length === 0) {
+                  invalidValues.push(`verificationMaterial.content.x509CertificateChain.certificates[${i2}].rawBytes`);
+                }
+              });
+              break;
+            case "certificate":
+              if (b.verificationMaterial.content.certificate.rawBytes.length === 0) {
+                invalidValues.push("verificationMaterial.content.certificate.rawBytes");
+              }
+              break;
+          }
+        }
+        if (b.verificationMaterial.tlogEntries === void 0) {
+          invalidValues.push("verificationMaterial.tlogEntries");
+        } else {
+          if (b.verificationMaterial.tlogEntries.length > 0) {
+            b.verificationMaterial.tlogEntries.forEach((entry, i2) => {
+              if (entry.logId === void 0) {
+                invalidValues.push(`verificationMaterial.tlogEntries[${i2}].logId`);
+              }
+              if (entry.kindVersion === void 0) {
+                invalidValues.push(`verificationMaterial.tlogEntries[${i2}].kindVersion`);
+              }
+            });
+          }
+        }
+      }
+      return invalidValues;
+    }
+    function validateInclusionPromise(b) {
+      const invalidValues = [];
+      if (b.verificationMaterial && b.verificationMaterial.tlogEntries?.length > 0) {
+        b.verificationMaterial.tlogEntries.forEach((entry, i2) => {
+          if (entry.inclusionPromise === void 0) {
+            invalidValues.push(`verificationMaterial.tlogEntries[${i2}].inclusionPromise`);
+          }
+        });
+      }
+      return invalidValues;
+    }
+    function validateInclusionProof(b) {
+      const invalidValues = [];
+      if (b.verificationMaterial && b.verificationMaterial.tlogEntries?.length > 0) {
+        b.verificationMaterial.tlogEntries.forEach((entry, i2) => {
+          if (entry.inclusionProof === void 0) {
+            invalidValues.push(`verificationMaterial.tlogEntries[${i2}].inclusionProof`);
+          } else {
+            if (entry.inclusionProof.checkpoint === void 0) {
+              invalidValues.push(`verificationMaterial.tlogEntries[${i2}].inclusionProof.checkpoint`);
+            }
+          }
+        });
+      }
+      return invalidValues;
+    }
+    function validateNoCertificateChain(b) {
+      const invalidValues = [];
+      if (b.verificationMaterial?.content?.$case === "x509CertificateChain") {
+        invalidValues.push("verificationMaterial.content.$case");
+      }
+      return invalidValues;
+    }
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/serialized.js
+var require_serialized = __commonJS({
+  "node_modules/@sigstore/bundle/dist/serialized.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = void 0;
+    var protobuf_specs_1 = require_dist2();
+    var bundle_1 = require_bundle2();
+    var validate_1 = require_validate();
+    var bundleFromJSON3 = (obj) => {
+      const bundle = protobuf_specs_1.Bundle.fromJSON(obj);
+      switch (bundle.mediaType) {
+        case bundle_1.BUNDLE_V01_MEDIA_TYPE:
+          (0, validate_1.assertBundleV01)(bundle);
+          break;
+        case bundle_1.BUNDLE_V02_MEDIA_TYPE:
+          (0, validate_1.assertBundleV02)(bundle);
+          break;
+        default:
+          (0, validate_1.assertBundleLatest)(bundle);
+          break;
+      }
+      return bundle;
+    };
+    exports.bundleFromJSON = bundleFromJSON3;
+    var bundleToJSON = (bundle) => {
+      return protobuf_specs_1.Bundle.toJSON(bundle);
+    };
+    exports.bundleToJSON = bundleToJSON;
+    var envelopeFromJSON = (obj) => {
+      return protobuf_specs_1.Envelope.fromJSON(obj);
+    };
+    exports.envelopeFromJSON = envelopeFromJSON;
+    var envelopeToJSON = (envelope) => {
+      return protobuf_specs_1.Envelope.toJSON(envelope);
+    };
+    exports.envelopeToJSON = envelopeToJSON;
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/index.js
+var require_dist8 = __commonJS({
+  "node_modules/@sigstore/bundle/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.isBundleV01 = exports.assertBundleV02 = exports.assertBundleV01 = exports.assertBundleLatest = exports.assertBundle = exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = exports.ValidationError = exports.isBundleWithPublicKey = exports.isBundleWithMessageSignature = exports.isBundleWithDsseEnvelope = exports.isBundleWithCertificateChain = exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = exports.toMessageSignatureBundle = exports.toDSSEBundle = void 0;
+    var build_1 = require_build();
+    Object.defineProperty(exports, "toDSSEBundle", { enumerable: true, get: function() {
+      return build_1.toDSSEBundle;
+    } });
+    Object.defineProperty(exports, "toMessageSignatureBundle", { enumerable: true, get: function() {
+      return build_1.toMessageSignatureBundle;
+    } });
+    var bundle_1 = require_bundle2();
+    Object.defineProperty(exports, "BUNDLE_V01_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V01_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "BUNDLE_V02_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V02_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "BUNDLE_V03_LEGACY_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V03_LEGACY_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "BUNDLE_V03_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V03_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "isBundleWithCertificateChain", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithCertificateChain;
+    } });
+    Object.defineProperty(exports, "isBundleWithDsseEnvelope", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithDsseEnvelope;
+    } });
+    Object.defineProperty(exports, "isBundleWithMessageSignature", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithMessageSignature;
+    } });
+    Object.defineProperty(exports, "isBundleWithPublicKey", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithPublicKey;
+    } });
+    var error_1 = require_error7();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
+      return error_1.ValidationError;
+    } });
+    var serialized_1 = require_serialized();
+    Object.defineProperty(exports, "bundleFromJSON", { enumerable: true, get: function() {
+      return serialized_1.bundleFromJSON;
+    } });
+    Object.defineProperty(exports, "bundleToJSON", { enumerable: true, get: function() {
+      return serialized_1.bundleToJSON;
+    } });
+    Object.defineProperty(exports, "envelopeFromJSON", { enumerable: true, get: function() {
+      return serialized_1.envelopeFromJSON;
+    } });
+    Object.defineProperty(exports, "envelopeToJSON", { enumerable: true, get: function() {
+      return serialized_1.envelopeToJSON;
+    } });
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "assertBundle", { enumerable: true, get: function() {
+      return validate_1.assertBundle;
+    } });
+    Object.defineProperty(exports, "assertBundleLatest", { enumerable: true, get: function() {
+      return validate_1.assertBundleLatest;
+    } });
+    Object.defineProperty(exports, "assertBundleV01", { enumerable: true, get: function() {
+      return validate_1.assertBundleV01;
+    } });
+    Object.defineProperty(exports, "assertBundleV02", { enumerable: true, get: function() {
+      return validate_1.assertBundleV02;
+    } });
+    Object.defineProperty(exports, "isBundleV01", { enumerable: true, get: function() {
+      return validate_1.isBundleV01;
+    } });
+  }
+});
+
+// src/sigstore/legacy-bundle.ts
+function signedJson(text, what) {
+  try {
+    return parseStrictJson(text);
+  } catch (err) {
+    throw new MalformedSignatureError(`${what}: ${errorMessage(err)}`);
+  }
+}
+function strictBase64(text, what) {
+  const bytes = Buffer.from(text, "base64");
+  if (text === "" || bytes.toString("base64") !== text) throw new MalformedSignatureError(`${what} is not base64`);
+  return bytes;
+}
+function record(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
+}
+function parseRekorBundle(text) {
+  const p = record(signedJson(text, "the Rekor bundle annotation"));
+  const payload = record(p?.Payload);
+  if (typeof p?.SignedEntryTimestamp !== "string" || !payload || typeof payload.body !== "string" || !isCount(payload.integratedTime) || !isCount(payload.logIndex) || typeof payload.logID !== "string" || !/^(?:[0-9a-f]{2})+$/i.test(payload.logID)) {
+    throw new MalformedSignatureError("the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex (non-negative integers), logID (hex)}");
+  }
+  strictBase64(p.SignedEntryTimestamp, "the Rekor bundle annotation's SignedEntryTimestamp");
+  strictBase64(payload.body, "the Rekor bundle annotation's body");
+  return p;
+}
+function parseRfc3161Annotation(text) {
+  const ts = record(signedJson(text, "the RFC 3161 timestamp annotation"))?.SignedRFC3161Timestamp;
+  if (typeof ts !== "string") throw new MalformedSignatureError("the RFC 3161 timestamp annotation has no SignedRFC3161Timestamp");
+  strictBase64(ts, "the RFC 3161 timestamp");
+  return ts;
+}
+function rekorBodyKind(bodyB64) {
+  const body2 = record(signedJson(Buffer.from(bodyB64, "base64").toString("utf8"), "the Rekor entry body"));
+  if (typeof body2?.kind !== "string" || typeof body2.apiVersion !== "string") throw new MalformedSignatureError("the Rekor entry body has no kind/apiVersion");
+  return { kind: body2.kind, version: body2.apiVersion, body: body2 };
+}
+function tlogEntry(rekor) {
+  const { kind, version } = rekorBodyKind(rekor.Payload.body);
+  return {
+    logIndex: String(rekor.Payload.logIndex),
+    logId: { keyId: Buffer.from(rekor.Payload.logID, "hex").toString("base64") },
+    kindVersion: { kind, version },
+    integratedTime: String(rekor.Payload.integratedTime),
+    inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp },
+    canonicalizedBody: rekor.Payload.body
+  };
+}
+function verificationMaterial(input) {
+  return {
+    ...input.certificateDer ? { x509CertificateChain: { certificates: [{ rawBytes: input.certificateDer.toString("base64") }] } } : { publicKey: { hint: "" } },
+    tlogEntries: input.rekor ? [tlogEntry(input.rekor)] : [],
+    timestampVerificationData: { rfc3161Timestamps: input.rfc3161 ? [{ signedTimestamp: input.rfc3161 }] : [] }
+  };
+}
+function messageSignatureBundle(signatureB64, payloadSha256, input) {
+  return (0, import_bundle.bundleFromJSON)({
+    mediaType: V01,
+    verificationMaterial: verificationMaterial(input),
+    messageSignature: { messageDigest: { algorithm: "SHA2_256", digest: payloadSha256.toString("base64") }, signature: signatureB64 }
+  });
+}
+function parseEnvelope(blob) {
+  const e = record(signedJson(blob.toString("utf8"), "the DSSE envelope"));
+  if (typeof e?.payload !== "string" || typeof e.payloadType !== "string" || !Array.isArray(e.signatures) || e.signatures.length === 0) {
+    throw new MalformedSignatureError("the DSSE envelope lacks payload, payloadType or signatures");
+  }
+  if (e.signatures.length > 1) throw new MalformedSignatureError(`the DSSE envelope has ${e.signatures.length} signatures; vouch verifies envelopes with exactly one`);
+  const sig = record(e.signatures[0]);
+  if (typeof sig?.sig !== "string" || sig.sig === "") throw new MalformedSignatureError('the DSSE signature has no "sig"');
+  strictBase64(sig.sig, "the DSSE signature");
+  strictBase64(e.payload, "the DSSE payload");
+  if (sig.keyid !== void 0 && typeof sig.keyid !== "string") throw new MalformedSignatureError(`the DSSE signature's "keyid" is not a string`);
+  return e;
+}
+function dsseBundle(envelope, input) {
+  const sig = envelope.signatures[0];
+  return (0, import_bundle.bundleFromJSON)({
+    mediaType: V01,
+    verificationMaterial: verificationMaterial(input),
+    dsseEnvelope: { payload: envelope.payload, payloadType: envelope.payloadType, signatures: [{ sig: sig.sig, keyid: sig.keyid ?? "" }] }
+  });
+}
+var import_bundle, MalformedSignatureError, isCount, V01;
+var init_legacy_bundle = __esm({
+  "src/sigstore/legacy-bundle.ts"() {
+    "use strict";
+    import_bundle = __toESM(require_dist8(), 1);
+    init_errors();
+    init_strict_json();
+    MalformedSignatureError = class extends InputError {
+      constructor(message, value) {
+        super("MALFORMED_SIGNATURE", message, { value });
+        this.name = "MalformedSignatureError";
+      }
+    };
+    isCount = (v) => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+    V01 = "application/vnd.dev.sigstore.bundle+json;version=0.1";
+  }
+});
+
+// src/sigstore/rekor-binding.ts
+import { createPublicKey as createPublicKey3, X509Certificate as X509Certificate4 } from "node:crypto";
+function spki2(key) {
+  return key.export({ type: "spki", format: "der" });
+}
+function keyFromVerifierV2(verifier) {
+  const cert = get(verifier, "x509Certificate", "rawBytes");
+  const key = get(verifier, "publicKey", "rawBytes");
+  try {
+    if (typeof cert === "string") return new X509Certificate4(Buffer.from(cert, "base64")).publicKey;
+    if (typeof key === "string") return createPublicKey3({ key: Buffer.from(key, "base64"), format: "der", type: "spki" });
+  } catch {
+    return void 0;
+  }
+  return void 0;
+}
+function keyFromBody(pemB64) {
+  if (typeof pemB64 !== "string") return void 0;
+  const pem = Buffer.from(pemB64, "base64").toString("utf8");
+  try {
+    if (pem.includes("CERTIFICATE")) return new X509Certificate4(pem).publicKey;
+    return createPublicKey3(pem);
+  } catch {
+    return void 0;
+  }
+}
+function get(obj, ...path) {
+  let cur = obj;
+  for (const p of path) {
+    if (cur === null || typeof cur !== "object") return void 0;
+    cur = cur[p];
+  }
+  return cur;
+}
+function assertRekorBodyNamesSigner(bodyB64, signer) {
+  const { kind, version, body: body2 } = rekorBodyKind(bodyB64);
+  let key;
+  if (version === "0.0.2" && kind === "hashedrekord") key = keyFromVerifierV2(get(body2, "spec", "hashedRekordV002", "signature", "verifier"));
+  else if (version === "0.0.2" && kind === "dsse") key = keyFromVerifierV2(get(body2, "spec", "dsseV002", "signatures", 0, "verifier"));
+  else if (kind === "hashedrekord" || kind === "rekord") key = keyFromBody(get(body2, "spec", "signature", "publicKey", "content"));
+  else if (kind === "dsse") key = keyFromBody(get(body2, "spec", "signatures", 0, "verifier"));
+  else if (kind === "intoto") key = keyFromBody(version === "0.0.1" ? get(body2, "spec", "publicKey") : get(body2, "spec", "content", "envelope", "signatures", 0, "publicKey"));
+  if (!key) throw new SignatureRejected(`the Rekor ${kind} ${version} entry names no signer key`);
+  if (!spki2(key).equals(spki2(signer))) {
+    throw new SignatureRejected(`the Rekor ${kind} entry was made by another key or certificate than this signature's`);
+  }
+}
+var init_rekor_binding = __esm({
+  "src/sigstore/rekor-binding.ts"() {
+    "use strict";
+    init_legacy_bundle();
+    init_verify_entity();
+  }
+});
+
+// src/sigstore/cosign-layout.ts
+function cosignTag(digest, suffix) {
+  return `${digest.replace(":", "-")}.${suffix}`;
+}
+async function legacyArtifacts(source, ref2, digest, suffix) {
+  const fetched = await source.getManifest(ref2, cosignTag(digest, suffix));
+  if (!fetched || !("layers" in fetched.manifest)) return { layers: [], found: false };
+  return { layers: fetched.manifest.layers, found: true };
+}
+var Annotation;
+var init_cosign_layout = __esm({
+  "src/sigstore/cosign-layout.ts"() {
+    "use strict";
+    Annotation = {
+      Signature: "dev.cosignproject.cosign/signature",
+      Certificate: "dev.sigstore.cosign/certificate",
+      Chain: "dev.sigstore.cosign/chain",
+      Bundle: "dev.sigstore.cosign/bundle",
+      Rfc3161Timestamp: "dev.sigstore.cosign/rfc3161timestamp"
+    };
+  }
+});
+
+// src/sigstore/signing-material.ts
+import { X509Certificate as NodeX509 } from "node:crypto";
+function ambiguous(message) {
+  return new MalformedSignatureError(`ambiguous verification material: ${message}`);
+}
+function parseSigningCertificate(der, what) {
+  let x509;
+  let node2;
+  let key;
+  try {
+    x509 = import_core6.X509Certificate.parse(der);
+    node2 = new NodeX509(der);
+    key = node2.publicKey;
+    void [x509.subject, x509.issuer, x509.notBefore, x509.notAfter, x509.extensions, x509.isCA, x509.signatureAlgorithm];
+  } catch (err) {
+    throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`);
+  }
+  if (!Buffer.from(x509.root.toDER()).equals(der) || !node2.raw.equals(der)) throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
+  if (Number.isNaN(x509.notBefore.getTime()) || Number.isNaN(x509.notAfter.getTime())) throw new MalformedSignatureError(`${what} has an unreadable validity period`);
+  if (!key.export({ type: "spki", format: "der" }).equals(x509.publicKey)) throw new MalformedSignatureError(`${what}: certificate parsers disagree on its public key`);
+  return { der, pem: toPem("CERTIFICATE", der), x509, node: node2, key };
+}
+function issued(issuer, child2) {
+  try {
+    return issuer.subject.equals(child2.issuer) && child2.verify(issuer);
+  } catch {
+    return false;
+  }
+}
+function assertIssuerChain(signer, chain, where, rootAllowed) {
+  let child2 = signer.x509;
+  chain.forEach((c, i2) => {
+    const n = `${where} certificate ${i2 + 1}`;
+    if (c.x509.equals(signer.x509)) throw ambiguous(`${n} is the signing certificate again`);
+    if (!c.x509.isCA) throw ambiguous(`${n} is not a CA certificate (another signer's certificate?)`);
+    if (!issued(c.x509, child2)) throw ambiguous(`${n} did not issue the certificate before it`);
+    if (c.x509.subject.equals(c.x509.issuer) && (!rootAllowed || i2 !== chain.length - 1)) {
+      throw ambiguous(`${n} is a root certificate; roots come from the trust root, never from the signature`);
+    }
+    child2 = c.x509;
+  });
+}
+function present(obj, names) {
+  return names.filter((n) => Object.hasOwn(obj, n));
+}
+function isObject2(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function exactlyOne(obj, names, what) {
+  const set2 = present(obj, names);
+  if (set2.length > 1) throw ambiguous(`the bundle sets ${set2.join(" and ")}; exactly one ${what} is allowed`);
+  if (set2.length === 0) throw new MalformedSignatureError(`the bundle has no ${what}`);
+  if (set2[0].includes("_")) throw new MalformedSignatureError(`the bundle names its ${what} ${set2[0]}; write it in protobuf JSON's camelCase`);
+  if (!isObject2(obj[set2[0]])) throw new MalformedSignatureError(`the bundle's ${set2[0]} is not a JSON object`);
+}
+function signingMaterial(bundle, carried) {
+  const content = bundle.verificationMaterial.content;
+  const chainOf = (certs) => {
+    if (certs.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the bundle's x509CertificateChain holds ${certs.length} certificates; at most ${MAX_CERTIFICATES} are read`);
+    const [first, ...rest] = certs.map((der, i2) => parseSigningCertificate(der, `certificate ${i2 + 1} of the bundle's x509CertificateChain`));
+    if (!first) throw new MalformedSignatureError("the bundle's x509CertificateChain is empty");
+    assertIssuerChain(first, rest, "the bundle's x509CertificateChain", false);
+    return { kind: "certificate", certificate: first, chain: rest };
+  };
+  switch (content.$case) {
+    case "publicKey":
+      return { kind: "publicKey" };
+    case "certificate":
+      return carried.length > 0 ? chainOf([content.certificate.rawBytes, ...carried]) : { kind: "certificate", certificate: parseSigningCertificate(content.certificate.rawBytes, "the bundle certificate"), chain: [] };
+    case "x509CertificateChain":
+      return chainOf(content.x509CertificateChain.certificates.map((c) => c.rawBytes));
+  }
+}
+function cosignV03Chain(json2, vm) {
+  const chain = vm.x509CertificateChain;
+  if (typeof json2.mediaType !== "string" || V01_V02.test(json2.mediaType) || !isObject2(chain) || !Array.isArray(chain.certificates)) return { json: json2, carried: [] };
+  const [leaf, ...rest] = import_protobuf_specs3.X509CertificateChain.fromJSON(chain).certificates;
+  if (!leaf) return { json: json2, carried: [] };
+  const others = Object.fromEntries(Object.entries(vm).filter(([k]) => k !== "x509CertificateChain"));
+  return { json: { ...json2, verificationMaterial: { ...others, certificate: { rawBytes: leaf.rawBytes.toString("base64") } } }, carried: rest.map((c) => c.rawBytes) };
+}
+function parseBundle(bytes) {
+  let json2;
+  try {
+    json2 = parseStrictJson(typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  } catch (err) {
+    throw new MalformedSignatureError(`the bundle: ${errorMessage(err)}`);
+  }
+  if (!isObject2(json2)) throw new MalformedSignatureError("the bundle is not a JSON object");
+  exactlyOne(json2, CONTENT, "signature content (messageSignature or dsseEnvelope)");
+  if (Object.hasOwn(json2, "verification_material")) throw ambiguous("the bundle names verification_material; write it verificationMaterial");
+  const vm = json2.verificationMaterial;
+  if (!isObject2(vm)) throw new MalformedSignatureError("the bundle has no verificationMaterial object");
+  exactlyOne(vm, MATERIAL, "signing key or certificate (publicKey, x509CertificateChain or certificate)");
+  let bundle;
+  let carried;
+  try {
+    const normalised = cosignV03Chain(json2, vm);
+    carried = normalised.carried;
+    bundle = (0, import_bundle2.bundleFromJSON)(normalised.json);
+  } catch (err) {
+    const fields2 = err instanceof import_bundle2.ValidationError && err.fields ? `: ${err.fields.join(", ")}` : "";
+    throw new MalformedSignatureError(`not a valid Sigstore bundle${fields2 || ` (${errorMessage(err).slice(0, 200)})`}`);
+  }
+  const proofs = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
+  if (proofs.some((n) => n > MAX_PROOFS)) throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
+  return { bundle, material: signingMaterial(bundle, carried) };
+}
+function legacySigningCertificate(certificateText, chainText) {
+  const read = (text, annotation) => {
+    let blocks;
+    try {
+      blocks = pemBlocks(text);
+    } catch (err) {
+      throw new MalformedSignatureError(`the ${annotation} annotation: ${errorMessage(err)}`);
+    }
+    if (blocks.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the ${annotation} annotation holds ${blocks.length} PEM blocks; at most ${MAX_CERTIFICATES} are read`);
+    return blocks.map((b, i2) => {
+      if (b.type !== "CERTIFICATE") throw new MalformedSignatureError(`the ${annotation} annotation holds a ${b.type}, not a CERTIFICATE`);
+      return parseSigningCertificate(b.der, `certificate ${i2 + 1} of the ${annotation} annotation`);
+    });
+  };
+  const certs = read(certificateText, "dev.sigstore.cosign/certificate");
+  if (certs.length !== 1) throw ambiguous(`the dev.sigstore.cosign/certificate annotation holds ${certs.length} certificates; exactly one signed`);
+  const chain = chainText && chainText.trim() !== "" ? read(chainText, "dev.sigstore.cosign/chain") : [];
+  assertIssuerChain(certs[0], chain, "the dev.sigstore.cosign/chain annotation", true);
+  return { certificate: certs[0], chain };
+}
+var import_bundle2, import_core6, import_protobuf_specs3, MAX_CERTIFICATES, MAX_PROOFS, CONTENT, MATERIAL, V01_V02;
+var init_signing_material = __esm({
+  "src/sigstore/signing-material.ts"() {
+    "use strict";
+    import_bundle2 = __toESM(require_dist8(), 1);
+    import_core6 = __toESM(require_dist6(), 1);
+    import_protobuf_specs3 = __toESM(require_dist2(), 1);
+    init_errors();
+    init_strict_json();
+    init_pem();
+    init_legacy_bundle();
+    MAX_CERTIFICATES = 10;
+    MAX_PROOFS = 10;
+    CONTENT = ["messageSignature", "dsseEnvelope", "message_signature", "dsse_envelope"];
+    MATERIAL = ["publicKey", "x509CertificateChain", "certificate", "public_key", "x509_certificate_chain"];
+    V01_V02 = /^application\/vnd\.dev\.sigstore\.bundle\+json;version=0\.[12]$/;
+  }
+});
+
+// src/sigstore/thresholds.ts
+function keylessThresholds(root, opts) {
+  if (!opts.ignoreSct && root.ctlogs.length === 0) {
+    throw new SignatureRejected(
+      "the trust root lists no certificate transparency log, so the certificate's SCT cannot be checked; for a private Fulcio without CT, pass --insecure-ignore-sct"
+    );
+  }
+  return { tlogThreshold: opts.tlogEntries > 0 ? 1 : 0, timestampThreshold: 1, ctlogThreshold: opts.ignoreSct ? 0 : 1 };
+}
+var init_thresholds = __esm({
+  "src/sigstore/thresholds.ts"() {
+    "use strict";
+    init_verify_entity();
+  }
+});
+
+// src/sigstore/signer-check.ts
+function rekorOf(layer) {
+  const text = layer.annotations?.[Annotation.Bundle];
+  return text ? parseRekorBundle(text) : void 0;
+}
+function rfc3161Of(layer) {
+  const text = layer.annotations?.[Annotation.Rfc3161Timestamp];
+  return text ? parseRfc3161Annotation(text) : void 0;
+}
+async function rootTrust(ctx, why) {
+  if (!ctx.trustedRoot) throw new SignatureRejected(`${why}, but no Sigstore trust root is configured`);
+  const json2 = await ctx.trustedRoot();
+  return { ...(0, import_verify4.toTrustMaterial)(import_protobuf_specs4.TrustedRoot.fromJSON(json2)), json: json2 };
+}
+async function verifyLayerSigner(ctx, layer, signed) {
+  strictBase64(signed.sig, "the signature");
+  if (ctx.mode.kind === "key") {
+    const key = parsePublicKey(ctx.mode.publicKey);
+    let rekor;
+    let trust;
+    const options = { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 };
+    if (ctx.mode.ignoreTlog) {
+      trust = keyTrustMaterial(key);
+    } else {
+      rekor = rekorOf(layer);
+      if (!rekor) {
+        throw new SignatureRejected(
+          "no transparency log entry on this signature (no dev.sigstore.cosign/bundle annotation): sign with a Rekor upload, or pass --ignore-rekor for keys used without Rekor"
+        );
+      }
+      const root = await rootTrust(ctx, "the signature carries a Rekor entry to check");
+      trust = keyTrustMaterial(key, root.json);
+      options.tlogThreshold = 1;
+      assertRekorBodyNamesSigner(rekor.Payload.body, key);
+    }
+    const hash = cosignHashFor(key);
+    if (hash !== void 0) {
+      if (rekor) throw new SignatureRejected(`${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ""} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace("  ", " "));
+      verifyWithHash(signed.signedBytes, signed.sig, key, hash);
+    } else {
+      verifyBundle(signed.bundle({ ...rekor ? { rekor } : {} }), signed.artifact, trust, options, { key });
+    }
+    return { keyid: signed.keyid ?? "", sig: signed.sig };
+  }
+  const certText = layer.annotations?.[Annotation.Certificate];
+  if (!certText) throw new SignatureRejected("no signing certificate on this signature (was it signed with a key? pass --public-key)");
+  const { certificate: cert, chain } = legacySigningCertificate(certText, layer.annotations?.[Annotation.Chain]);
+  assertCodeSigning(cert);
+  if (ctx.mode.pki) {
+    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: signed.bundle({}), ...signed.artifact ? { artifact: signed.artifact } : {}, signedBytes: signed.signedBytes, sig: signed.sig });
+  } else {
+    const rekor = rekorOf(layer);
+    const rfc3161 = rfc3161Of(layer);
+    const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
+    if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, cert.key);
+    const options = keylessThresholds(root, { tlogEntries: rekor ? 1 : 0, ignoreSct: ctx.mode.ignoreSct === true });
+    verifyBundle(signed.bundle({ certificateDer: cert.der, ...rekor ? { rekor } : {}, ...rfc3161 ? { rfc3161 } : {} }), signed.artifact, root, options, cert);
+  }
+  assertCertificateIdentity(cert.x509, ctx.mode.identity);
+  return certificateSigner(cert, signed.sig, chain);
+}
+var import_protobuf_specs4, import_verify4;
+var init_signer_check = __esm({
+  "src/sigstore/signer-check.ts"() {
+    "use strict";
+    import_protobuf_specs4 = __toESM(require_dist2(), 1);
+    import_verify4 = __toESM(require_dist7(), 1);
+    init_certificate();
+    init_cosign_layout();
+    init_identity();
+    init_keys();
+    init_legacy_bundle();
+    init_pki_chain();
+    init_rekor_binding();
+    init_signing_material();
+    init_thresholds();
+    init_verify_entity();
+  }
+});
+
+// src/sigstore/bundles.ts
+function bundleCandidates(ctx) {
+  let p = discovered.get(ctx);
+  if (!p) {
+    p = discover(ctx);
+    discovered.set(ctx, p);
+  }
+  return p;
+}
+async function discover(ctx) {
+  const referrers = await ctx.source.referrers(ctx.ref, ctx.digest);
+  const candidates = [];
+  const errors = [];
+  for (const r of referrers) {
+    if (r.artifactType && !r.artifactType.startsWith(BUNDLE_MEDIA)) continue;
+    const fetched = await ctx.source.getManifest(ctx.ref, r.digest);
+    if (!fetched || !("layers" in fetched.manifest)) continue;
+    const layers = fetched.manifest.layers;
+    if (layers.length !== 1 || !layers[0].mediaType.startsWith(BUNDLE_MEDIA)) continue;
+    try {
+      const parsed = parseBundle(await ctx.source.getBlob(ctx.ref, layers[0], BUNDLE_LIMIT));
+      const content = parsed.bundle.content;
+      if (content.$case !== "dsseEnvelope") throw new SignatureRejected("the bundle signs no DSSE envelope (cosign signs images and attestations with in-toto statements)");
+      if (content.dsseEnvelope.payloadType !== IN_TOTO) throw new SignatureRejected(`DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
+      const statement = decodeStatement(content.dsseEnvelope.payload);
+      candidates.push({ digest: r.digest, parsed, statement, isSignature: statement.predicateType === COSIGN_SIGN_PREDICATE });
+    } catch (err) {
+      if (err instanceof RegistryError && err.transient) throw err;
+      errors.push(`bundle ${r.digest}: ${errorMessage(err)}`);
+    }
+  }
+  return { candidates, errors };
+}
+function withoutLogs(bundle) {
+  return { ...bundle, verificationMaterial: { ...bundle.verificationMaterial, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } } };
+}
+function keyOnly(bundle) {
+  const stripped = withoutLogs(bundle);
+  return { ...stripped, verificationMaterial: { ...stripped.verificationMaterial, content: { $case: "publicKey", publicKey: { hint: "" } } } };
+}
+async function verifyBundleSigner(ctx, candidate) {
+  const { bundle, material } = candidate.parsed;
+  if (bundle.content.$case !== "dsseEnvelope") throw new SignatureRejected("the bundle signs no DSSE envelope");
+  const envelope = bundle.content.dsseEnvelope;
+  const sig = envelope.signatures[0];
+  const sigB64 = sig.sig.toString("base64");
+  const entries = bundle.verificationMaterial.tlogEntries;
+  if (ctx.mode.kind === "key") {
+    if (material.kind !== "publicKey") throw new SignatureRejected("the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer");
+    const key = parsePublicKey(ctx.mode.publicKey);
+    if (ctx.mode.ignoreTlog) {
+      verifyBundle(withoutLogs(bundle), void 0, keyTrustMaterial(key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, { key });
+    } else {
+      if (entries.length === 0) throw new SignatureRejected("no transparency log entry in the bundle: pass --ignore-rekor for keys used without Rekor");
+      for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString("base64"), key);
+      const trust = keyTrustMaterial(key, (await rootTrust(ctx, "the bundle carries a Rekor entry to check")).json);
+      const options = { tlogThreshold: 1, timestampThreshold: 0, ctlogThreshold: 0 };
+      verifyBundle(bundle, void 0, trust, options, { key });
+    }
+    return { keyid: sig.keyid, sig: sigB64 };
+  }
+  if (material.kind !== "certificate") throw new SignatureRejected("no signing certificate in the bundle (was it signed with a key? pass --public-key)");
+  const cert = material.certificate;
+  assertCodeSigning(cert);
+  if (ctx.mode.pki) {
+    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: keyOnly(bundle), signedBytes: import_core7.dsse.preAuthEncoding(envelope.payloadType, envelope.payload), sig: sigB64 });
+  } else {
+    for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString("base64"), cert.key);
+    const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
+    verifyBundle(bundle, void 0, root, keylessThresholds(root, { tlogEntries: entries.length, ignoreSct: ctx.mode.ignoreSct === true }), cert);
+  }
+  assertCertificateIdentity(cert.x509, ctx.mode.identity);
+  return certificateSigner(cert, sigB64, material.chain);
+}
+var import_core7, COSIGN_SIGN_PREDICATE, BUNDLE_MEDIA, BUNDLE_LIMIT, IN_TOTO, discovered;
+var init_bundles = __esm({
+  "src/sigstore/bundles.ts"() {
+    "use strict";
+    import_core7 = __toESM(require_dist6(), 1);
+    init_errors();
+    init_errors2();
+    init_certificate();
+    init_claims();
+    init_identity();
+    init_keys();
+    init_pki_chain();
+    init_rekor_binding();
+    init_signer_check();
+    init_signing_material();
+    init_thresholds();
+    init_verify_entity();
+    COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+    BUNDLE_MEDIA = "application/vnd.dev.sigstore.bundle";
+    BUNDLE_LIMIT = 16 * 1024 * 1024;
+    IN_TOTO = "application/vnd.in-toto+json";
+    discovered = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/sigstore/candidates.ts
+async function verifyCandidates(candidates) {
+  const settled = await Promise.allSettled(candidates.map((c) => c.verify()));
+  const verified = [];
+  const errors = [];
+  settled.forEach((s, i2) => {
+    if (s.status === "fulfilled") {
+      verified.push(s.value);
+      return;
+    }
+    const err = s.reason;
+    if (err instanceof RegistryError && err.transient) throw err;
+    errors.push(candidates.length > 1 ? `${candidates[i2].label}: ${errorMessage(err)}` : errorMessage(err));
+  });
+  return { verified, errors };
+}
+var init_candidates = __esm({
+  "src/sigstore/candidates.ts"() {
+    "use strict";
+    init_errors();
+    init_errors2();
+  }
+});
+
+// src/sigstore/verify-attestations.ts
+async function verifyLayer(ctx, layer) {
+  if (layer.mediaType !== MediaType.DsseEnvelope) {
+    throw new SignatureRejected(`layer media type ${layer.mediaType} is not ${MediaType.DsseEnvelope}`);
+  }
+  const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
+  if (envelope.payloadType !== IN_TOTO2) throw new SignatureRejected(`DSSE payload type ${envelope.payloadType} is not ${IN_TOTO2}`);
+  const first = envelope.signatures[0];
+  const annotated = layer.annotations?.[Annotation.Signature];
+  if (annotated && annotated !== first.sig) throw new SignatureRejected(`the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
+  const payload = Buffer.from(envelope.payload, "base64");
+  const signature2 = await verifyLayerSigner(ctx, layer, {
+    sig: first.sig,
+    keyid: first.keyid ?? "",
+    signedBytes: import_core8.dsse.preAuthEncoding(envelope.payloadType, payload),
+    bundle: (material) => dsseBundle(envelope, material)
+  });
+  const statement = decodeStatement(payload);
+  assertSubjectNamesDigest(statement, ctx.digest);
+  const buildType = predicateBuildType(statement);
+  return { statement, signatures: [signature2], ...buildType ? { predicateBuildType: buildType } : {} };
+}
+async function verifyImageAttestations(ctx) {
+  const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, "att"), bundleCandidates(ctx)]);
+  const attestationBundles = bundles.candidates.filter((b) => !b.isSignature);
+  if (layers.length === 0 && attestationBundles.length === 0 && bundles.errors.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
+  const { verified: attestations, errors } = await verifyCandidates([
+    ...attestationBundles.map((b) => ({
+      label: `bundle ${b.digest}`,
+      verify: async () => {
+        const signature2 = await verifyBundleSigner(ctx, b);
+        assertSubjectNamesDigest(b.statement, ctx.digest);
+        return { statement: b.statement, signatures: [signature2] };
+      }
+    })),
+    ...layers.map((layer) => ({ label: `attestation ${layer.digest}`, verify: () => verifyLayer(ctx, layer) }))
+  ]);
+  return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors: [...bundles.errors, ...errors], noneFound: false };
+}
+var import_core8, ENVELOPE_LIMIT, IN_TOTO2;
+var init_verify_attestations = __esm({
+  "src/sigstore/verify-attestations.ts"() {
+    "use strict";
+    import_core8 = __toESM(require_dist6(), 1);
+    init_types();
+    init_bundles();
+    init_candidates();
+    init_claims();
+    init_cosign_layout();
+    init_legacy_bundle();
+    init_signer_check();
+    init_verify_entity();
+    ENVELOPE_LIMIT = 16 * 1024 * 1024;
+    IN_TOTO2 = "application/vnd.in-toto+json";
+  }
+});
+
+// src/sigstore/verify-signatures.ts
+import { createHash as createHash4 } from "node:crypto";
+async function verifyLayer2(ctx, layer) {
+  if (layer.mediaType !== MediaType.SimpleSigning) {
+    throw new SignatureRejected(`layer media type ${layer.mediaType} is not ${MediaType.SimpleSigning}`);
+  }
+  const sig = layer.annotations?.[Annotation.Signature];
+  if (!sig) throw new SignatureRejected(`no ${Annotation.Signature} annotation`);
+  const payload = await ctx.source.getBlob(ctx.ref, layer, PAYLOAD_LIMIT);
+  const payloadSha256 = createHash4("sha256").update(payload).digest();
+  const signature2 = await verifyLayerSigner(ctx, layer, {
+    sig,
+    artifact: payload,
+    signedBytes: payload,
+    bundle: (material) => messageSignatureBundle(sig, payloadSha256, material)
+  });
+  assertSimpleSigningClaim(payload, ctx.digest);
+  return signature2;
+}
+async function verifyImageSignatures(ctx) {
+  const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, "sig"), bundleCandidates(ctx)]);
+  const signatureBundles = bundles.candidates.filter((b) => b.isSignature);
+  if (layers.length === 0 && signatureBundles.length === 0 && bundles.errors.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
+  const { verified: signatures, errors } = await verifyCandidates([
+    ...signatureBundles.map((b) => ({
+      label: `bundle ${b.digest}`,
+      verify: async () => {
+        const signature2 = await verifyBundleSigner(ctx, b);
+        assertSubjectNamesDigest(b.statement, ctx.digest);
+        return signature2;
+      }
+    })),
+    ...layers.map((layer) => ({ label: `signature ${layer.digest}`, verify: () => verifyLayer2(ctx, layer) }))
+  ]);
+  return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors: [...bundles.errors, ...errors], noneFound: false };
+}
+var PAYLOAD_LIMIT;
+var init_verify_signatures = __esm({
+  "src/sigstore/verify-signatures.ts"() {
+    "use strict";
+    init_types();
+    init_bundles();
+    init_candidates();
+    init_claims();
+    init_cosign_layout();
+    init_legacy_bundle();
+    init_signer_check();
+    init_verify_entity();
+    PAYLOAD_LIMIT = 4 * 1024 * 1024;
+  }
+});
+
+// src/policy/ec/sigstore.ts
+function typeName(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v === "object" ? "object" : typeof v;
+}
+function modeFrom(opts, deps) {
+  if (stringOpt(opts, "rekor_public_key") !== "") return "rekor_public_key is not supported by vouch: Rekor keys come from the trusted root";
+  const publicKey = stringOpt(opts, "public_key");
+  if (publicKey !== "") {
+    if (!publicKey.includes("-----BEGIN")) return "new policy: public_key must be PEM text (vouch reads no file, URL or KMS key a policy names)";
+    try {
+      publicKeyFromPem(publicKey, "public_key");
+    } catch (err) {
+      return `new policy: ${errorMessage(err)}`;
+    }
+    return { kind: "key", publicKey, ignoreTlog: opts.ignore_rekor === true };
+  }
+  const identity = {};
+  const set2 = (key, opt) => {
+    const v = stringOpt(opts, opt);
+    if (v !== "") identity[key] = v;
+  };
+  set2("subject", "certificate_identity");
+  set2("subjectRegExp", "certificate_identity_regexp");
+  set2("issuer", "certificate_oidc_issuer");
+  set2("issuerRegExp", "certificate_oidc_issuer_regexp");
+  const missing = [
+    ...identity.issuer === void 0 && identity.issuerRegExp === void 0 ? ["certificate OIDC issuer must be provided for keyless workflow"] : [],
+    ...identity.subject === void 0 && identity.subjectRegExp === void 0 ? ["certificate identity must be provided for keyless workflow"] : []
+  ];
+  if (missing.length > 0) return `new policy: ${missing.join("\n")}`;
+  return { kind: "keyless", identity, ...deps.pki ? { pki: deps.pki } : {}, ...deps.ignoreSct ? { ignoreSct: true } : {} };
+}
+function verifyContext(refText, opts, deps) {
+  if (typeof refText !== "string") return { ok: false, error: `ref parameter: operand 0 must be string but got ${typeName(refText)}` };
+  const ref2 = ecDigestReference(refText);
+  if (!ref2) {
+    const why = refText.split("@").length === 2 ? "a digest must be sha256:<64 hex characters> after a repository" : "a digest must contain exactly one '@' separator (e.g. registry/repository@digest)";
+    return { ok: false, error: `new digest: ${why} saw: ${refText}` };
+  }
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
+    return { ok: false, error: `opts parameter: opts parameter: operand 1 must be object but got ${typeName(opts)}` };
+  }
+  const o = opts;
+  const mode = modeFrom(o, deps);
+  if (typeof mode === "string") return { ok: false, error: `opts parameter: ${mode}` };
+  const rekorUrl = stringOpt(o, "rekor_url") || deps.rekorUrl;
+  return {
+    ok: true,
+    ctx: { source: deps.sourceFor(ref2), ref: ref2, digest: ref2.digest, mode, ...rekorUrl ? { rekorUrl } : {}, ...deps.trustedRoot ? { trustedRoot: deps.trustedRoot } : {} }
+  };
+}
+function signatureTerm(s) {
+  return { keyid: s.keyid, signature: s.sig, certificate: s.certificate ?? "", chain: s.chain ?? [], metadata: s.metadata ?? {} };
+}
+function signatureFailure(check3) {
+  return check3.noneFound ? "no signatures found" : `no matching signatures: ${check3.errors.join("\n ")}`;
+}
+function attestationFailure(check3) {
+  return `no matching attestations: ${check3.errors.join("\n ")}`;
+}
+async function verifyImage(refText, opts, deps) {
+  const failed2 = (error2) => ({ success: false, errors: [error2], signatures: [] });
+  const prepared = verifyContext(refText, opts, deps);
+  if (!prepared.ok) return failed2(prepared.error);
+  try {
+    const check3 = await verifyImageSignatures(prepared.ctx);
+    if (!check3.ok) return failed2(`verify image signature: ${signatureFailure(check3)}`);
+    return { success: true, errors: [], signatures: check3.signatures.map(signatureTerm) };
+  } catch (err) {
+    return failed2(`verify image signature: ${errorMessage(err)}`);
+  }
+}
+async function verifyAttestation(refText, opts, deps) {
+  const failed2 = (error2) => ({ success: false, errors: [error2], attestations: [] });
+  const prepared = verifyContext(refText, opts, deps);
+  if (!prepared.ok) return failed2(prepared.error);
+  try {
+    const check3 = await verifyImageAttestations(prepared.ctx);
+    if (!check3.ok) return failed2(`verify image attestation signature: ${attestationFailure(check3)}`);
+    return { success: true, errors: [], attestations: check3.attestations.map((a) => ({ statement: a.statement, signatures: a.signatures.map(signatureTerm) })) };
+  } catch (err) {
+    return failed2(`verify image attestation signature: ${errorMessage(err)}`);
+  }
+}
+var stringOpt;
+var init_sigstore = __esm({
+  "src/policy/ec/sigstore.ts"() {
+    "use strict";
+    init_public_key();
+    init_errors();
+    init_verify_attestations();
+    init_verify_signatures();
+    init_reference2();
+    stringOpt = (opts, key) => typeof opts[key] === "string" ? opts[key] : "";
+  }
+});
+
+// src/policy/ec/host.ts
+function createEcHost(deps) {
+  const oci = new OciAnswers(deps.sourceFor);
+  const verifiedImages = /* @__PURE__ */ new Map();
+  return {
+    forComponent() {
+      const component = new ComponentOci(oci);
+      const verifiedAttestations = /* @__PURE__ */ new Map();
+      const answers = {
+        "ec.oci.descriptor": ([ref2]) => oci.descriptor(ref2),
+        "ec.oci.image_manifest": ([ref2]) => oci.imageManifest(ref2),
+        "ec.oci.image_manifests": ([refs]) => oci.imageManifests(refs),
+        "ec.oci.image_index": ([ref2]) => oci.imageIndex(ref2),
+        "ec.oci.image_tag_refs": ([ref2]) => oci.imageTagRefs(ref2),
+        "ec.oci.image_referrers": ([ref2]) => oci.imageReferrers(ref2),
+        "ec.oci.blob": ([ref2]) => component.blob(ref2),
+        "ec.oci.parsed_blob": ([ref2]) => component.parsedBlob(ref2),
+        "ec.oci.blob_files": ([ref2, paths]) => component.blobFiles(ref2, paths),
+        "ec.oci.image_files": ([ref2, paths]) => component.imageFiles(ref2, paths),
+        // Never rejected (a failure is `success: false`), so kept as ec keeps them, failures too.
+        "ec.sigstore.verify_image": ([ref2, opts]) => remember(verifiedImages, JSON.stringify([ref2, opts]), () => verifyImage(ref2, opts, deps)),
+        "ec.sigstore.verify_attestation": ([ref2, opts]) => remember(verifiedAttestations, JSON.stringify([ref2, opts]), () => verifyAttestation(ref2, opts, deps))
+      };
+      return {
+        async call(name, args) {
+          const answer2 = Object.hasOwn(answers, name) ? answers[name] : void 0;
+          try {
+            return await answer2?.(args);
+          } catch {
+            return void 0;
+          }
+        }
+      };
+    }
+  };
+}
+var init_host = __esm({
+  "src/policy/ec/host.ts"() {
+    "use strict";
+    init_oci();
+    init_remember();
+    init_sigstore();
   }
 });
 
@@ -47987,22 +51263,49 @@ async function writeBundle(bundle, file) {
     ])
   );
 }
-function parseBundle(bytes, origin) {
+function ruleProblem(r) {
+  if (!isRecord(r)) return "not an object";
+  for (const key of ["code", "package", "rule"]) if (!isString(r[key])) return `${key} is not a string`;
+  if (!["deny", "warn", "other"].includes(r.kind)) return "kind is not deny, warn or other";
+  if (typeof r.annotated !== "boolean") return "annotated is not a boolean";
+  for (const key of ["shortName", "title", "description", "solution", "effectiveOn"]) if (r[key] !== void 0 && !isString(r[key])) return `${key} is not a string`;
+  for (const key of ["collections", "dependsOn", "pipelineIntention"]) if (r[key] !== void 0 && !isStringList(r[key])) return `${key} is not a list of strings`;
+  return void 0;
+}
+function bundleJson(bytes, member, origin) {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (err) {
+    throw new InputError("POLICY_BUNDLE_INVALID", `${origin}: ${member} is not JSON (${errorMessage(err)})`, { value: origin });
+  }
+}
+function parseBundle2(bytes, origin) {
   const entries = new Map(readTar(bytes).map((e) => [e.path.replace(/^\.?\//, ""), e.data]));
   const indexBytes = entries.get(INDEX);
   const wasm = entries.get("policy.wasm");
   if (!indexBytes || !wasm) throw new InputError("POLICY_BUNDLE_INVALID", `${origin}: not a vouch policy bundle (no ${INDEX} or policy.wasm)`, { value: origin });
-  const index = JSON.parse(Buffer.from(indexBytes).toString("utf8"));
-  if (index.format !== FORMAT) throw new InputError("POLICY_BUNDLE_VERSION", `${origin}: bundle format ${index.format} is not ${FORMAT}; rebuild it with this vouch`, { value: origin });
-  const data = entries.get("data.json");
+  const index = bundleJson(indexBytes, INDEX, origin);
+  const invalid5 = (why) => new InputError("POLICY_BUNDLE_INVALID", `${origin}: ${INDEX}: ${why}`, { value: origin });
+  if (!isRecord(index)) throw invalid5("not an object");
+  if (index.format !== FORMAT) throw new InputError("POLICY_BUNDLE_VERSION", `${origin}: bundle format ${JSON.stringify(index.format)} is not ${FORMAT}; rebuild it with this vouch`, { value: origin });
+  if (!isStringList(index.entrypoints) || !isString(index.opaVersion) || !isString(index.key) || !Array.isArray(index.rules)) {
+    throw invalid5("entrypoints, opaVersion, key or rules missing or of the wrong type");
+  }
+  index.rules.forEach((r, i2) => {
+    const problem = ruleProblem(r);
+    if (problem) throw invalid5(`rules[${i2}]: ${problem}`);
+  });
+  const dataBytes = entries.get("data.json");
+  const data3 = dataBytes ? bundleJson(dataBytes, "data.json", origin) : {};
+  if (!isRecord(data3)) throw new InputError("POLICY_BUNDLE_INVALID", `${origin}: data.json is not an object`, { value: origin });
   return {
     compiled: { wasm, entrypoints: index.entrypoints, opaVersion: index.opaVersion, key: index.key },
-    data: data ? JSON.parse(Buffer.from(data).toString("utf8")) : {},
+    data: data3,
     rules: index.rules
   };
 }
 async function readBundle(file) {
-  return parseBundle(await readFile5(file), file);
+  return parseBundle2(await readFile5(file), file);
 }
 async function isPolicyBundle(path) {
   if (!/\.(tar\.gz|tgz)$/i.test(path)) return false;
@@ -48020,14 +51323,15 @@ async function readBundleDir(dir) {
     return void 0;
   }
   const wasm = await readFile5(`${dir}/policy.wasm`);
-  const data = await readFile5(`${dir}/data.json`).catch(() => Buffer.from("{}"));
-  return parseBundle(writeTar([{ path: INDEX, data: indexBytes }, { path: "policy.wasm", data: wasm }, { path: "data.json", data }]), dir);
+  const data3 = await readFile5(`${dir}/data.json`).catch(() => Buffer.from("{}"));
+  return parseBundle2(writeTar([{ path: INDEX, data: indexBytes }, { path: "policy.wasm", data: wasm }, { path: "data.json", data: data3 }]), dir);
 }
 var INDEX, FORMAT;
 var init_bundle = __esm({
   "src/policy/bundle.ts"() {
     "use strict";
     init_errors();
+    init_json_shapes();
     init_tar();
     INDEX = "vouch-index.json";
     FORMAT = "vouch-policy-bundle/v1";
@@ -48037,7 +51341,7 @@ var init_bundle = __esm({
 // src/policy/data.ts
 import { readdir as readdir2 } from "node:fs/promises";
 import { join as join9, relative } from "node:path";
-function isRecord3(v) {
+function isRecord2(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function mergeData(into, from, origin, origins, path = "") {
@@ -48047,7 +51351,7 @@ function mergeData(into, from, origin, origins, path = "") {
     if (existing === void 0) {
       into[k] = v;
       origins.set(at2, origin);
-    } else if (isRecord3(existing) && isRecord3(v)) {
+    } else if (isRecord2(existing) && isRecord2(v)) {
       mergeData(existing, v, origin, origins, at2);
     } else {
       throw new InputError("DATA_MERGE_CONFLICT", `merge error: data key "${at2}" is set by both ${origins.get(at2) ?? "another file"} and ${origin}`, { value: at2 });
@@ -48081,7 +51385,7 @@ async function loadDataTree(dirs) {
     for (const file of await dataFiles(dir)) {
       const doc = parseYamlDocument(await readTextFile(file), file, { syntaxCode: "DATA_SYNTAX", schema: jsYaml.CORE_SCHEMA });
       if (doc === void 0 || doc === null) continue;
-      if (!isRecord3(doc)) throw new InputError("DATA_SHAPE", `${file}: a data file must hold an object (its keys become data keys)`, { value: file });
+      if (!isRecord2(doc)) throw new InputError("DATA_SHAPE", `${file}: a data file must hold an object (its keys become data keys)`, { value: file });
       mergeData(tree, doc, relative(dir, file) || file, origins);
     }
   }
@@ -48103,14 +51407,14 @@ var init_data = __esm({
 function ruleKind(name) {
   return DENY.test(name) ? "deny" : WARN.test(name) ? "warn" : "other";
 }
-function isRecord4(v) {
+function isRecord3(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function parseRegoModule(path, text) {
   const lines = text.split("\n");
   let pkg = "";
   const rules = [];
-  const annotations = [];
+  const annotations2 = [];
   let pending = [];
   for (let i2 = 0; i2 < lines.length; i2++) {
     const line = lines[i2];
@@ -48118,20 +51422,20 @@ function parseRegoModule(path, text) {
       const body2 = [];
       let j = i2 + 1;
       for (; j < lines.length && /^\s*#/.test(lines[j]); j++) body2.push(lines[j].replace(/^\s*# ?/, ""));
-      let data;
+      let data3;
       try {
-        data = jsYaml.load(body2.join("\n"), { schema: jsYaml.CORE_SCHEMA });
+        data3 = jsYaml.load(body2.join("\n"), { schema: jsYaml.CORE_SCHEMA });
       } catch (err) {
         throw new InputError("REGO_METADATA_INVALID", `${path}:${i2 + 1}: the METADATA block is not valid YAML: ${String(err)}`, { value: path });
       }
-      pending.push({ line: i2 + 1, data: isRecord4(data) ? data : {} });
+      pending.push({ line: i2 + 1, data: isRecord3(data3) ? data3 : {} });
       i2 = j - 1;
       continue;
     }
     const pkgMatch = /^package\s+([\w.]+)/.exec(line);
     if (pkgMatch) {
       pkg = pkgMatch[1].replace(/^data\./, "");
-      for (const p of pending) annotations.push({ scope: p.data.scope === "subpackages" ? "subpackages" : "package", line: p.line, data: p.data });
+      for (const p of pending) annotations2.push({ scope: p.data.scope === "subpackages" ? "subpackages" : "package", line: p.line, data: p.data });
       pending = [];
       continue;
     }
@@ -48141,27 +51445,27 @@ function parseRegoModule(path, text) {
       rules.push({ name, line: i2 + 1, head: line.split("{")[0].trim() });
       for (const p of pending) {
         const scope = p.data.scope === "document" ? "document" : "rule";
-        annotations.push({ scope, rule: name, line: p.line, data: p.data });
+        annotations2.push({ scope, rule: name, line: p.line, data: p.data });
       }
       pending = [];
     } else if (/^default\s+([a-zA-Z_]\w*)/.test(line)) {
       pending = [];
     }
   }
-  return { path, package: pkg, rules, annotations };
+  return { path, package: pkg, rules, annotations: annotations2 };
 }
 function unlink3(text) {
   return text.replace(/xref:[^[\s]*\[([^\]]*)\]/g, "$1");
 }
-function ruleInfosFromModules(files) {
+function ruleInfosFromModules(files2) {
   const infos = /* @__PURE__ */ new Map();
-  for (const file of files) {
+  for (const file of files2) {
     if (file.path.endsWith("_test.rego")) continue;
     const mod = parseRegoModule(file.path, file.text);
     const annotatedRules = /* @__PURE__ */ new Set();
     for (const a of mod.annotations) {
       if (!a.rule) continue;
-      const custom = isRecord4(a.data.custom) ? a.data.custom : {};
+      const custom = isRecord3(a.data.custom) ? a.data.custom : {};
       const shortName = str3(custom.short_name);
       if (!shortName) continue;
       const code2 = `${mod.package}.${shortName}`;
@@ -48214,9 +51518,85 @@ var init_annotations = __esm({
   }
 });
 
+// src/policy/opa/capabilities.ts
+function builtin(name, args, result2, nondeterministic = true) {
+  return { name, decl: { type: "function", args, result: result2 }, ...nondeterministic ? { nondeterministic } : {} };
+}
+function ecCapabilities(current) {
+  const kept = current.builtins.filter((b) => !REMOVED_BUILTINS.has(b.name) && !EC_BUILTIN_NAMES.has(b.name));
+  return { ...current, builtins: [...kept, ...EC_BUILTINS.map((b) => structuredClone(b))], allow_net: [] };
+}
+var S, N, B, A, named, oneOf, arrayOf, object, mapOf, annotations, platform2, descriptorProps, descriptor, manifest, imageIndex, referrer, files, signature, sigstoreOpts, ref, EC_BUILTINS, EC_BUILTIN_NAMES, REMOVED_BUILTINS;
+var init_capabilities = __esm({
+  "src/policy/opa/capabilities.ts"() {
+    "use strict";
+    S = { type: "string" };
+    N = { type: "number" };
+    B = { type: "boolean" };
+    A = { type: "any" };
+    named = (name, t) => ({ ...t, name });
+    oneOf = (t) => ({ type: "array", static: [t] });
+    arrayOf = (t) => ({ type: "array", dynamic: t });
+    object = (props) => ({
+      type: "object",
+      static: Object.keys(props).sort().map((key) => ({ key, value: props[key] }))
+    });
+    mapOf = (key, value) => ({ type: "object", dynamic: { key, value } });
+    annotations = mapOf(S, S);
+    platform2 = object({ architecture: S, os: S, "os.version": S, "os.features": oneOf(S), variant: S, features: oneOf(S) });
+    descriptorProps = { mediaType: S, size: N, digest: S, data: S, urls: oneOf(S), annotations, platform: platform2 };
+    descriptor = object({ ...descriptorProps, artifactType: S });
+    manifest = object({ schemaVersion: N, mediaType: S, config: descriptor, layers: oneOf(descriptor), annotations, subject: descriptor });
+    imageIndex = object({ schemaVersion: N, mediaType: S, manifests: oneOf(object(descriptorProps)), annotations });
+    referrer = object({ mediaType: S, size: N, digest: S, artifactType: S, ref: S, annotations });
+    files = (what) => ({ type: "object", dynamic: { key: named("path", S), value: named("content", A) }, name: what });
+    signature = object({ keyid: S, signature: S, certificate: S, chain: oneOf(S), metadata: mapOf(S, S) });
+    sigstoreOpts = { type: "object", static: [{ key: "ignore_rekor", value: B }], dynamic: { key: S, value: S }, name: "opts" };
+    ref = () => named("ref", S);
+    EC_BUILTINS = [
+      builtin("ec.oci.blob", [ref()], named("blob", S)),
+      builtin("ec.oci.parsed_blob", [ref()], named("value", A)),
+      builtin("ec.oci.blob_files", [ref(), named("paths", oneOf(S))], files("files")),
+      builtin("ec.oci.descriptor", [ref()], named("object", descriptor)),
+      builtin("ec.oci.image_files", [ref(), named("paths", oneOf(S))], files("files")),
+      builtin("ec.oci.image_manifest", [ref()], named("object", manifest)),
+      builtin("ec.oci.image_manifests", [named("refs", { type: "set", of: S })], { type: "object", dynamic: { key: named("ref", S), value: named("manifest", manifest) }, name: "manifests" }),
+      builtin("ec.oci.image_index", [ref()], named("object", imageIndex)),
+      builtin("ec.oci.image_tag_refs", [ref()], named("refs", oneOf(S))),
+      builtin("ec.oci.image_referrers", [ref()], named("referrers", oneOf(referrer))),
+      builtin(
+        "ec.sigstore.verify_image",
+        [ref(), sigstoreOpts],
+        named("result", object({ success: named("success", B), errors: named("errors", oneOf(S)), signatures: named("signatures", oneOf(signature)) }))
+      ),
+      builtin(
+        "ec.sigstore.verify_attestation",
+        [ref(), sigstoreOpts],
+        named(
+          "result",
+          object({
+            success: named("success", B),
+            errors: named("errors", oneOf(S)),
+            attestations: named("attestations", oneOf(named("attestation", object({ statement: named("statement", A), signatures: named("signatures", oneOf(signature)) }))))
+          })
+        )
+      ),
+      builtin("ec.purl.is_valid", [named("purl", S)], named("result", S), false),
+      builtin(
+        "ec.purl.parse",
+        [named("purl", S)],
+        named("object", object({ type: S, namespace: S, name: S, version: S, qualifiers: arrayOf(object({ key: S, value: S })), subpath: S })),
+        false
+      )
+    ];
+    EC_BUILTIN_NAMES = new Set(EC_BUILTINS.map((b) => b.name));
+    REMOVED_BUILTINS = /* @__PURE__ */ new Set(["http.send", "opa.runtime", "net.lookup_ip_addr"]);
+  }
+});
+
 // src/policy/opa/compile.ts
 import { execFile as execFile2 } from "node:child_process";
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { access as access2, constants as constants5, mkdir as mkdir6, mkdtemp, readFile as readFile6, rename as rename4, rm as rm4, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join as join10 } from "node:path";
@@ -48255,19 +51635,14 @@ function opaVersion(opa2) {
 function restrictedCapabilities(opa2) {
   let c = capabilities.get(opa2);
   if (!c) {
-    c = run(opa2, ["capabilities", "--current"], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => {
-      const caps = JSON.parse(stdout);
-      caps.builtins = caps.builtins.filter((b) => !REMOVED_BUILTINS.has(b.name));
-      caps.allow_net = [];
-      return JSON.stringify(caps);
-    });
+    c = run(opa2, ["capabilities", "--current"], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => JSON.stringify(ecCapabilities(JSON.parse(stdout))));
     capabilities.set(opa2, c);
   }
   return c;
 }
-function entrypointsOf(files) {
+function entrypointsOf(files2) {
   const entries = /* @__PURE__ */ new Set();
-  for (const f of files) {
+  for (const f of files2) {
     if (f.path.endsWith("_test.rego")) continue;
     const mod = parseRegoModule(f.path, f.text);
     for (const r of mod.rules) {
@@ -48284,9 +51659,9 @@ function entrypointsOf(files) {
   return [...entries].sort();
 }
 function aggregateModule(entrypoints) {
-  const ref = (entry) => `data${entry.split("/").map((seg) => `[${JSON.stringify(seg)}]`).join("")}`;
+  const ref2 = (entry) => `data${entry.split("/").map((seg) => `[${JSON.stringify(seg)}]`).join("")}`;
   const lines = entrypoints.map((e) => `results[${JSON.stringify(e)}] := v if {
-	v := ${ref(e)}
+	v := ${ref2(e)}
 }`);
   return `package vouch__aggregate
 
@@ -48309,14 +51684,23 @@ ${stderr.trim()}`,
   return new InputError("POLICY_COMPILE", `policy compilation error:
 ${stderr.trim()}`, { value: "rego" });
 }
-async function compilePolicy(files, opts) {
-  const modules = files.filter((f) => f.path.endsWith(".rego") && !f.path.endsWith("_test.rego"));
+async function everyCompileError(opa2, caps, src, signal) {
+  try {
+    await run(opa2, ["check", "--max-errors=-1", "--capabilities", caps, src], { maxBuffer: 64 * 1024 * 1024, ...signal ? { signal } : {} });
+    return void 0;
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    return outputOf(err) || void 0;
+  }
+}
+async function compilePolicy(files2, opts) {
+  const modules = files2.filter((f) => f.path.endsWith(".rego") && !f.path.endsWith("_test.rego"));
   const entrypoints = entrypointsOf(modules);
   const opa2 = await findOpa(opts.opaPath, opts.env);
   const [version, caps] = await Promise.all([opaVersion(opa2), restrictedCapabilities(opa2)]);
-  const hash = createHash4("sha256").update(`vouch-compile-v2
+  const hash = createHash5("sha256").update(`vouch-compile-v2
 ${version}
-${createHash4("sha256").update(caps).digest("hex")}
+${createHash5("sha256").update(caps).digest("hex")}
 `);
   for (const f of [...modules].sort((a, b) => a.path < b.path ? -1 : 1)) hash.update(`${f.path}
 ${f.text.length}
@@ -48352,8 +51736,8 @@ ${f.text}`);
       });
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
-      const e = err;
-      throw explainBuildError(original(`${e.stderr ?? ""}${e.stdout ?? ""}`.trim() || errorMessage(err)));
+      const every = await everyCompileError(opa2, join10(work, "caps.json"), src, opts.signal);
+      throw explainBuildError(original(every ?? (outputOf(err) || errorMessage(err))));
     }
     const wasm = readTar(await readFile6(out)).find((e) => e.path.replace(/^\/+/, "") === "policy.wasm")?.data;
     if (!wasm) throw new EnvironmentError("OPA_BUILD_OUTPUT", "opa build produced no policy.wasm", { value: out });
@@ -48367,18 +51751,22 @@ ${f.text}`);
     await rm4(work, { recursive: true, force: true });
   }
 }
-var run, REMOVED_BUILTINS, versions, capabilities, AGGREGATE_ENTRYPOINT;
+var run, versions, capabilities, AGGREGATE_ENTRYPOINT, outputOf;
 var init_compile = __esm({
   "src/policy/opa/compile.ts"() {
     "use strict";
     init_errors();
     init_tar();
     init_annotations();
+    init_capabilities();
     run = promisify(execFile2);
-    REMOVED_BUILTINS = /* @__PURE__ */ new Set(["http.send", "opa.runtime", "net.lookup_ip_addr"]);
     versions = /* @__PURE__ */ new Map();
     capabilities = /* @__PURE__ */ new Map();
     AGGREGATE_ENTRYPOINT = "vouch__aggregate/results";
+    outputOf = (err) => {
+      const e = err;
+      return `${e.stderr ?? ""}${e.stdout ?? ""}`.trim();
+    };
   }
 });
 
@@ -48497,7 +51885,7 @@ function terms(meta) {
   const t = meta.term;
   return typeof t === "string" || Array.isArray(t) ? t : void 0;
 }
-function stringList(v) {
+function stringList2(v) {
   if (typeof v === "string") return [v];
   if (Array.isArray(v)) return v.filter((x) => typeof x === "string");
   return void 0;
@@ -48512,10 +51900,10 @@ function augment(meta, info, effectiveTime) {
     if (info.dependsOn) out.depends_on = info.dependsOn;
     if (info.effectiveOn) out.effective_on = info.effectiveOn;
   }
-  const collections = stringList(out.collections);
+  const collections = stringList2(out.collections);
   if (collections) out.collections = collections;
   else delete out.collections;
-  const dependsOn = stringList(out.depends_on);
+  const dependsOn = stringList2(out.depends_on);
   if (dependsOn) out.depends_on = dependsOn;
   else delete out.depends_on;
   if (typeof out.effective_on === "string" && GO_RFC3339_Z.test(out.effective_on) && Date.parse(out.effective_on) < effectiveTime.getTime() - NINETY_DAYS_MS) {
@@ -48561,7 +51949,7 @@ function processSourceResults(raw, rules, source, spec, ctx, opts) {
       }
       const meta = augment({ ...result2.metadata, ...code2 ? { code: code2 } : {} }, code2 ? byCode2.get(code2) : void 0, ctx.effectiveTime);
       if (code2) {
-        const matchers = matchersFor(code2, terms(meta), stringList(meta.collections));
+        const matchers = matchersFor(code2, terms(meta), stringList2(meta.collections));
         noteMatches(matchers);
         if (!isIncluded(matchers, cfg)) continue;
         reported.add(code2);
@@ -48598,7 +51986,7 @@ function processSourceResults(raw, rules, source, spec, ctx, opts) {
   }
   const missing = cfg.reportableIncludes.filter((inc) => !matchedIncludes.has(inc)).map((inc) => ({ msg: `Include criterion '${inc}' doesn't match any policy rule` }));
   const failedCodes = new Set([...violations, ...warnings].map((r) => r.metadata?.code).filter((c) => typeof c === "string"));
-  const dependsOnFailed = (r) => (stringList(r.metadata?.depends_on) ?? []).some((d) => failedCodes.has(d));
+  const dependsOnFailed = (r) => (stringList2(r.metadata?.depends_on) ?? []).some((d) => failedCodes.has(d));
   const keptViolations = violations.filter((r) => !dependsOnFailed(r)).map(withExcludeHint);
   const keptWarnings = [...warnings.filter((r) => !dependsOnFailed(r)), ...missing];
   const keptSuccesses = successes.filter((r) => !dependsOnFailed(r));
@@ -54251,7 +57639,7 @@ ${cbNode.commentBefore}` : cb;
 });
 
 // node_modules/yaml/dist/index.js
-var require_dist8 = __commonJS({
+var require_dist9 = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var parseCst = require_parse_cst();
@@ -54323,7 +57711,7 @@ var require_dist8 = __commonJS({
 // node_modules/yaml/index.js
 var require_yaml = __commonJS({
   "node_modules/yaml/index.js"(exports, module) {
-    module.exports = require_dist8().YAML;
+    module.exports = require_dist9().YAML;
   }
 });
 
@@ -54358,7 +57746,7 @@ var require_yaml2 = __commonJS({
       // is_valid is expected to return nothing if input is invalid otherwise
       // true/false for it being valid YAML.
       "yaml.is_valid": (str4) => typeof str4 === "string" ? parse3(str4).ok : void 0,
-      "yaml.marshal": (data) => yaml.stringify(data),
+      "yaml.marshal": (data3) => yaml.stringify(data3),
       "yaml.unmarshal": (str4) => parse3(str4).result
     };
   }
@@ -54663,9 +58051,9 @@ var require_opa = __commonJS({
        * Loads data for use in subsequent evaluations.
        * @param {object | ArrayBuffer} data  data in form of `object` or ArrayBuffer (last is assumed to be a well-formed stringified JSON)
        */
-      setData(data) {
+      setData(data3) {
         this.wasmInstance.exports.opa_heap_ptr_set(this.baseHeapPtr);
-        this.dataAddr = _loadJSON(this.wasmInstance, this.mem, data);
+        this.dataAddr = _loadJSON(this.wasmInstance, this.mem, data3);
         this.dataHeapPtr = this.wasmInstance.exports.opa_heap_ptr_get();
       }
     };
@@ -54744,6 +58132,165 @@ var init_src = __esm({
   }
 });
 
+// src/policy/builtins/value.ts
+function integerArgument(x) {
+  if (typeof x === "bigint") return x;
+  if (typeof x !== "number" || !Number.isInteger(x)) return void 0;
+  if (Number.isSafeInteger(x)) return BigInt(x);
+  const text = String(x);
+  return /^-?\d+$/.test(text) ? BigInt(text) : BigInt(x);
+}
+function int64Argument(x) {
+  const n = integerArgument(x);
+  return n !== void 0 && n >= INT64_MIN && n <= INT64_MAX ? n : void 0;
+}
+function encodeExactJson(value) {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "boolean":
+      return value ? "true" : "false";
+    case "bigint":
+      return value.toString();
+    case "number":
+      if (!Number.isFinite(value)) throw new RangeError("not a JSON number");
+      return JSON.stringify(value);
+    case "string":
+      return JSON.stringify(value);
+    case "object": {
+      if (Array.isArray(value)) return `[${value.map((v) => encodeExactJson(v)).join(",")}]`;
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw new TypeError("not a plain object");
+      const parts = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${encodeExactJson(v)}`);
+      return `{${parts.join(",")}}`;
+    }
+    default:
+      throw new TypeError(`not a JSON value: ${typeof value}`);
+  }
+}
+var INT64_MIN, INT64_MAX, fitsInt64;
+var init_value = __esm({
+  "src/policy/builtins/value.ts"() {
+    "use strict";
+    INT64_MIN = -(2n ** 63n);
+    INT64_MAX = 2n ** 63n - 1n;
+    fitsInt64 = (n) => n >= INT64_MIN && n <= INT64_MAX;
+  }
+});
+
+// src/policy/ec/bridge.ts
+import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
+function encoded(value) {
+  if (value === void 0) return void 0;
+  const bytes = new TextEncoder().encode(encodeExactJson(value));
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
+function withinBudget(work, budgetMs) {
+  let timer;
+  const expiry = new Promise((resolve15) => {
+    timer = setTimeout(() => resolve15(void 0), budgetMs);
+    timer.unref();
+  });
+  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
+}
+function serveBridge(handler, times = {}) {
+  const budgetMs = times.budgetMs ?? HOST_CALL_BUDGET_MS;
+  const { port1, port2 } = new MessageChannel();
+  const state = new Int32Array(new SharedArrayBuffer(4));
+  const reply = (message, transfer = []) => {
+    port1.postMessage(message, transfer);
+    Atomics.store(state, 0, 1);
+    Atomics.notify(state, 0);
+  };
+  port1.on("message", (request) => {
+    withinBudget(handler(request), budgetMs).then(
+      (value) => {
+        const json2 = encoded(value);
+        reply(json2 ? { id: request.id, json: json2 } : { id: request.id }, json2 ? [json2] : []);
+      },
+      (err) => {
+        const e = err instanceof VouchError ? err : new VouchError("EC_BUILTIN_BUG", `${request.name}: ${String(err)}`);
+        reply({ id: request.id, error: { code: e.code, message: e.message, exitCode: e.exitCode } });
+      }
+    );
+  });
+  return {
+    end: { port: port2, state, deadlineMs: budgetMs + (times.marginMs ?? HOST_CALL_MARGIN_MS) },
+    close: () => port1.close()
+  };
+}
+var HOST_CALL_BUDGET_MS, HOST_CALL_MARGIN_MS, HostCallError, SyncHostCaller;
+var init_bridge = __esm({
+  "src/policy/ec/bridge.ts"() {
+    "use strict";
+    init_errors();
+    init_value();
+    HOST_CALL_BUDGET_MS = 5 * 6e4;
+    HOST_CALL_MARGIN_MS = 6e4;
+    HostCallError = class extends VouchError {
+      constructor(code2, message, exitCode) {
+        super(code2, message, { exitCode });
+        this.name = "HostCallError";
+      }
+    };
+    SyncHostCaller = class {
+      end;
+      next = 0;
+      memo = /* @__PURE__ */ new Map();
+      /** Once a call failed, the rest of the evaluation fails at once (no second wait). */
+      failed;
+      constructor(end) {
+        this.end = end;
+      }
+      /** A new evaluation (one component): ec's memoisation is per evaluation. */
+      reset() {
+        this.memo.clear();
+        this.failed = void 0;
+      }
+      call(name, args) {
+        if (this.failed) throw this.failed;
+        const key = `${name}\0${JSON.stringify(args)}`;
+        if (this.memo.has(key)) return this.memo.get(key);
+        try {
+          const value = this.roundTrip(name, args);
+          this.memo.set(key, value);
+          return value;
+        } catch (err) {
+          this.failed = err instanceof HostCallError ? err : new HostCallError("EC_BUILTIN_BUG", `${name}: ${String(err)}`, ExitCode2.Internal);
+          throw this.failed;
+        }
+      }
+      roundTrip(name, args) {
+        const { port, state, deadlineMs } = this.end;
+        const id = ++this.next;
+        const deadline = Date.now() + deadlineMs;
+        Atomics.store(state, 0, 0);
+        port.postMessage({ id, name, args });
+        for (; ; ) {
+          const reply = this.take(id);
+          if (reply) {
+            if ("error" in reply) throw new HostCallError(reply.error.code, reply.error.message, reply.error.exitCode);
+            return reply.json;
+          }
+          const left = deadline - Date.now();
+          if (left <= 0) {
+            throw new HostCallError("EC_BUILTIN_NO_ANSWER", `${name}: the main thread did not answer within ${Math.round(deadlineMs / 1e3)} s`, ExitCode2.Internal);
+          }
+          Atomics.wait(state, 0, 0, left);
+          Atomics.store(state, 0, 0);
+        }
+      }
+      /** This call's reply if queued; replies to calls given up before are dropped. */
+      take(id) {
+        for (; ; ) {
+          const received = receiveMessageOnPort(this.end.port);
+          if (!received) return void 0;
+          if (received.message.id === id) return received.message;
+        }
+      }
+    };
+  }
+});
+
 // src/policy/builtins/json-patch.ts
 function node(value) {
   return { value, members: /* @__PURE__ */ new Map(), slots: Array.isArray(value) ? value.map((_, i2) => i2) : void 0 };
@@ -54759,7 +58306,7 @@ function toIndex(length, key) {
 }
 function insert(n, key, value) {
   const child2 = node(value);
-  if (isObject2(n.value)) n.members.set(memberKey(key), child2);
+  if (isObject3(n.value)) n.members.set(memberKey(key), child2);
   else if (n.slots) {
     const idx = toIndex(n.slots.length, key);
     if (idx < 0 || idx > n.slots.length) fail("index for array insertion out of bounds");
@@ -54768,7 +58315,7 @@ function insert(n, key, value) {
   return child2;
 }
 function remove(n, key) {
-  if (isObject2(n.value)) {
+  if (isObject3(n.value)) {
     const k = memberKey(key);
     const m = n.members.get(k);
     if (m === DELETED || m === void 0 && !Object.hasOwn(n.value, k)) fail("cannot delete a member that does not exist");
@@ -54780,7 +58327,7 @@ function remove(n, key) {
   } else fail("expected composite type");
 }
 function child(n, key) {
-  if (isObject2(n.value)) {
+  if (isObject3(n.value)) {
     const k = memberKey(key);
     const m = n.members.get(k);
     if (m === DELETED) return fail("cannot unfold a deleted member");
@@ -54802,7 +58349,7 @@ function unfold(root, path) {
   return path.reduce((n, key) => child(n, key), root);
 }
 function render2(n) {
-  if (isObject2(n.value)) {
+  if (isObject3(n.value)) {
     const out = {};
     for (const [k, v] of Object.entries(n.value)) if (!n.members.has(k)) out[k] = v;
     for (const [k, m] of n.members) if (m !== DELETED) out[k] = render2(m);
@@ -54821,7 +58368,7 @@ function parsePath(p) {
 }
 function regoEqual(a, b) {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i2) => regoEqual(x, b[i2]));
-  if (isObject2(a) && isObject2(b)) {
+  if (isObject3(a) && isObject3(b)) {
     const ka = Object.keys(a);
     return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && regoEqual(a[k], b[k]));
   }
@@ -54840,7 +58387,7 @@ function removeAt(root, path) {
   else remove(at(root, path.slice(0, -1)), path.at(-1));
 }
 function applyOne(root, op) {
-  if (!isObject2(op)) fail("operation is not an object");
+  if (!isObject3(op)) fail("operation is not an object");
   const o = op;
   if (!("path" in o)) fail("missing required attribute 'path'");
   if (typeof o.op !== "string") fail("attribute 'op' must be a string");
@@ -54886,7 +58433,7 @@ function jsonPatch(doc, operations) {
   }
   return root.node ? render2(root.node) : void 0;
 }
-var DELETED, PatchError, fail, isObject2, memberKey;
+var DELETED, PatchError, fail, isObject3, memberKey;
 var init_json_patch = __esm({
   "src/policy/builtins/json-patch.ts"() {
     "use strict";
@@ -54896,7 +58443,7 @@ var init_json_patch = __esm({
     fail = (why) => {
       throw new PatchError(why);
     };
-    isObject2 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+    isObject3 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
     memberKey = (key) => typeof key === "string" ? key : fail("non-string object key");
   }
 });
@@ -55013,1048 +58560,6 @@ var init_messages = __esm({
   }
 });
 
-// src/util/re2/charset.ts
-function normalize(pairs2) {
-  const spans = [];
-  for (let i2 = 0; i2 < pairs2.length; i2 += 2) spans.push([pairs2[i2], pairs2[i2 + 1]]);
-  spans.sort((a, b) => a[0] - b[0]);
-  const out = [];
-  for (const [lo, hi] of spans) {
-    const last = out.length - 1;
-    if (last > 0 && lo <= out[last] + 1) out[last] = Math.max(out[last], hi);
-    else out.push(lo, hi);
-  }
-  return out;
-}
-function complement(r) {
-  const out = [];
-  let next = 0;
-  for (let i2 = 0; i2 < r.length; i2 += 2) {
-    if (r[i2] > next) out.push(next, r[i2] - 1);
-    next = r[i2 + 1] + 1;
-  }
-  if (next <= MAX_RUNE) out.push(next, MAX_RUNE);
-  return out;
-}
-function contains(r, cp) {
-  for (let i2 = 0; i2 < r.length; i2 += 2) if (cp >= r[i2] && cp <= r[i2 + 1]) return true;
-  return false;
-}
-function codePointsBelow(limit) {
-  const units = new Uint16Array(Math.min(limit, 55296) + Math.max(0, Math.min(limit, 65536) - 57344) + Math.max(0, limit - 65536) * 2);
-  let i2 = 0;
-  for (let cp = 0; cp < limit; cp++) {
-    if (cp < 65536) {
-      if (cp < 55296 || cp > 57343) units[i2++] = cp;
-    } else {
-      units[i2++] = 55296 + (cp - 65536 >> 10);
-      units[i2++] = 56320 + (cp - 65536 & 1023);
-    }
-  }
-  return new TextDecoder("utf-16le").decode(units);
-}
-function codePointAtOffset(i2) {
-  const bmpUnits = 65536 - 2048;
-  return i2 < 55296 ? i2 : i2 < bmpUnits ? i2 + 2048 : 65536 + (i2 - bmpUnits) / 2;
-}
-function caseOrbits() {
-  if (orbitOf) return orbitOf;
-  const root = /* @__PURE__ */ new Map();
-  const find = (x) => {
-    let r = x;
-    while (root.get(r) !== void 0 && root.get(r) !== r) r = root.get(r);
-    return r;
-  };
-  for (const m of codePointsBelow(131072).matchAll(new RegExp("\\p{Changes_When_Casemapped}", "gu"))) {
-    const s = m[0];
-    for (const t of [s.toLowerCase(), s.toUpperCase()]) {
-      if (t === s || Array.from(t).length !== 1 || !SAME_FOLD.test(s + t)) continue;
-      const a = find(s.codePointAt(0));
-      const b = find(t.codePointAt(0));
-      root.set(a, a);
-      root.set(b, a);
-    }
-  }
-  const groups = /* @__PURE__ */ new Map();
-  for (const cp of root.keys()) groups.set(find(cp), [...groups.get(find(cp)) ?? [], cp]);
-  orbitOf = /* @__PURE__ */ new Map();
-  for (const members of groups.values()) for (const m of members) orbitOf.set(m, members);
-  return orbitOf;
-}
-function fold(r) {
-  const orbits = caseOrbits();
-  const sorted = foldable ??= [...orbits.keys()].sort((a, b) => a - b);
-  const extra = [];
-  for (let i2 = 0; i2 < r.length; i2 += 2) {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (sorted[mid] < r[i2]) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let k = lo; k < sorted.length && sorted[k] <= r[i2 + 1]; k++) for (const m of orbits.get(sorted[k])) extra.push(m, m);
-  }
-  return extra.length === 0 ? r : normalize([...r, ...extra]);
-}
-function canonicalName(name) {
-  const bare2 = name.replace(/[_\- ]/g, "");
-  return bare2.charAt(0).toUpperCase() + bare2.slice(1).toLowerCase();
-}
-function jsPropertyFor(name) {
-  if (!unicodeNames) {
-    unicodeNames = /* @__PURE__ */ new Map([["Any", "Any"], ["Assigned", "Assigned"], ["Ascii", "ASCII"], ["Lc", "LC"]]);
-    for (const c of GO_CATEGORIES) if (canonicalName(c) === c) unicodeNames.set(c, c);
-    for (const s of GO_SCRIPTS) if (canonicalName(s) === s) unicodeNames.set(s, `Script=${s}`);
-    for (const [alias, c] of Object.entries(GO_CATEGORY_ALIASES)) unicodeNames.set(canonicalName(alias), c);
-  }
-  return unicodeNames.get(canonicalName(name));
-}
-function propertyRanges(prop) {
-  const known = propertySets.get(prop);
-  if (known) return known;
-  everyCodePoint ??= codePointsBelow(MAX_RUNE + 1);
-  const out = [];
-  for (const m of everyCodePoint.matchAll(new RegExp(`\\p{${prop}}+`, "gu"))) {
-    const lastUnit = m.index + m[0].length - 1;
-    out.push(codePointAtOffset(m.index), codePointAtOffset(isLow(everyCodePoint.charCodeAt(lastUnit)) ? lastUnit - 1 : lastUnit));
-  }
-  const ranges = normalize(out);
-  propertySets.set(prop, ranges);
-  return ranges;
-}
-var MAX_RUNE, isHigh, isLow, ANY, ANY_BUT_NL, PERL, POSIX, orbitOf, SAME_FOLD, foldable, GO_CATEGORIES, GO_CATEGORY_ALIASES, GO_SCRIPTS, unicodeNames, everyCodePoint, propertySets;
-var init_charset = __esm({
-  "src/util/re2/charset.ts"() {
-    "use strict";
-    MAX_RUNE = 1114111;
-    isHigh = (u) => u >= 55296 && u <= 56319;
-    isLow = (u) => u >= 56320 && u <= 57343;
-    ANY = [0, MAX_RUNE];
-    ANY_BUT_NL = [0, 9, 11, MAX_RUNE];
-    PERL = { d: [48, 57], s: [9, 10, 12, 13, 32, 32], w: [48, 57, 65, 90, 95, 95, 97, 122] };
-    POSIX = {
-      alnum: [48, 57, 65, 90, 97, 122],
-      alpha: [65, 90, 97, 122],
-      ascii: [0, 127],
-      blank: [9, 9, 32, 32],
-      cntrl: [0, 31, 127, 127],
-      digit: [48, 57],
-      graph: [33, 126],
-      lower: [97, 122],
-      print: [32, 126],
-      punct: [33, 47, 58, 64, 91, 96, 123, 126],
-      space: [9, 13, 32, 32],
-      upper: [65, 90],
-      word: [48, 57, 65, 90, 95, 95, 97, 122],
-      xdigit: [48, 57, 65, 70, 97, 102]
-    };
-    SAME_FOLD = /^(.)\1$/iu;
-    GO_CATEGORIES = "C Cc Cf Cn Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs".split(" ");
-    GO_CATEGORY_ALIASES = {
-      Cased_Letter: "LC",
-      Close_Punctuation: "Pe",
-      Combining_Mark: "M",
-      Connector_Punctuation: "Pc",
-      Control: "Cc",
-      Currency_Symbol: "Sc",
-      Dash_Punctuation: "Pd",
-      Decimal_Number: "Nd",
-      Enclosing_Mark: "Me",
-      Final_Punctuation: "Pf",
-      Format: "Cf",
-      Initial_Punctuation: "Pi",
-      Letter: "L",
-      Letter_Number: "Nl",
-      Line_Separator: "Zl",
-      Lowercase_Letter: "Ll",
-      Mark: "M",
-      Math_Symbol: "Sm",
-      Modifier_Letter: "Lm",
-      Modifier_Symbol: "Sk",
-      Nonspacing_Mark: "Mn",
-      Number: "N",
-      Open_Punctuation: "Ps",
-      Other: "C",
-      Other_Letter: "Lo",
-      Other_Number: "No",
-      Other_Punctuation: "Po",
-      Other_Symbol: "So",
-      Paragraph_Separator: "Zp",
-      Private_Use: "Co",
-      Punctuation: "P",
-      Separator: "Z",
-      Space_Separator: "Zs",
-      Spacing_Mark: "Mc",
-      Surrogate: "Cs",
-      Symbol: "S",
-      Titlecase_Letter: "Lt",
-      Unassigned: "Cn",
-      Uppercase_Letter: "Lu",
-      cntrl: "Cc",
-      digit: "Nd",
-      punct: "P"
-    };
-    GO_SCRIPTS = "Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah Batak Bengali Bhaiksuki Bopomofo Brahmi Braille Buginese Buhid Canadian_Aboriginal Carian Caucasian_Albanian Chakma Cham Cherokee Chorasmian Common Coptic Cuneiform Cypriot Cypro_Minoan Cyrillic Deseret Devanagari Dives_Akuru Dogra Duployan Egyptian_Hieroglyphs Elbasan Elymaic Ethiopic Georgian Glagolitic Gothic Grantha Greek Gujarati Gunjala_Gondi Gurmukhi Han Hangul Hanifi_Rohingya Hanunoo Hatran Hebrew Hiragana Imperial_Aramaic Inherited Inscriptional_Pahlavi Inscriptional_Parthian Javanese Kaithi Kannada Katakana Kawi Kayah_Li Kharoshthi Khitan_Small_Script Khmer Khojki Khudawadi Lao Latin Lepcha Limbu Linear_A Linear_B Lisu Lycian Lydian Mahajani Makasar Malayalam Mandaic Manichaean Marchen Masaram_Gondi Medefaidrin Meetei_Mayek Mende_Kikakui Meroitic_Cursive Meroitic_Hieroglyphs Miao Modi Mongolian Mro Multani Myanmar Nabataean Nag_Mundari Nandinagari New_Tai_Lue Newa Nko Nushu Nyiakeng_Puachue_Hmong Ogham Ol_Chiki Old_Hungarian Old_Italic Old_North_Arabian Old_Permic Old_Persian Old_Sogdian Old_South_Arabian Old_Turkic Old_Uyghur Oriya Osage Osmanya Pahawh_Hmong Palmyrene Pau_Cin_Hau Phags_Pa Phoenician Psalter_Pahlavi Rejang Runic Samaritan Saurashtra Sharada Shavian Siddham SignWriting Sinhala Sogdian Sora_Sompeng Soyombo Sundanese Syloti_Nagri Syriac Tagalog Tagbanwa Tai_Le Tai_Tham Tai_Viet Takri Tamil Tangsa Tangut Telugu Thaana Thai Tibetan Tifinagh Tirhuta Toto Ugaritic Vai Vithkuqi Wancho Warang_Citi Yezidi Yi Zanabazar_Square".split(" ");
-    propertySets = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/util/re2/errors.ts
-var Re2SyntaxError, Re2UnsupportedError;
-var init_errors3 = __esm({
-  "src/util/re2/errors.ts"() {
-    "use strict";
-    init_errors();
-    Re2SyntaxError = class extends InputError {
-      constructor(pattern, what, expr) {
-        super("RE2_SYNTAX", `error parsing regexp: ${what}: \`${expr.length > 200 ? `${expr.slice(0, 200)}\u2026` : expr}\``, { value: pattern });
-        this.name = "Re2SyntaxError";
-      }
-    };
-    Re2UnsupportedError = class extends InputError {
-      constructor(pattern, why) {
-        super("RE2_UNSUPPORTED", `the regular expression ${JSON.stringify(pattern.slice(0, 200))} is valid RE2 but not supported by vouch: ${why}`, { value: pattern });
-        this.name = "Re2UnsupportedError";
-      }
-    };
-  }
-});
-
-// src/util/re2/syntax.ts
-function concat(seq2) {
-  return seq2.length === 0 ? { k: "empty" } : seq2.length === 1 ? seq2[0] : { k: "cat", subs: seq2 };
-}
-function subsOf(n) {
-  return n.k === "cat" || n.k === "alt" ? n.subs : n.k === "cap" || n.k === "rep" ? [n.sub] : [];
-}
-function height(n) {
-  let h = 0;
-  for (const s of subsOf(n)) h = Math.max(h, height(s));
-  return h + 1;
-}
-function repeatIsValid(n, limit) {
-  let budget = limit;
-  if (n.k === "rep" && n.counted) {
-    if (n.max === 0) return true;
-    const m = n.max < 0 ? n.min : n.max;
-    if (m > budget) return false;
-    if (m > 0) budget = Math.floor(budget / m);
-  }
-  return subsOf(n).every((s) => repeatIsValid(s, budget));
-}
-function nullable(n) {
-  switch (n.k) {
-    case "set":
-      return false;
-    case "empty":
-    case "assert":
-      return true;
-    case "cat":
-      return n.subs.every(nullable);
-    case "alt":
-      return n.subs.some(nullable);
-    case "cap":
-      return nullable(n.sub);
-    case "rep":
-      return n.min === 0 || nullable(n.sub);
-  }
-}
-function hasCapture(n) {
-  return n.k === "cap" || subsOf(n).some(hasCapture);
-}
-function alwaysSet(n) {
-  switch (n.k) {
-    case "cat":
-      return new Set(n.subs.flatMap((s) => [...alwaysSet(s)]));
-    case "alt": {
-      const [first, ...rest] = n.subs.map(alwaysSet);
-      return new Set([...first].filter((g) => rest.every((r) => r.has(g))));
-    }
-    case "cap":
-      return /* @__PURE__ */ new Set([n.index, ...alwaysSet(n.sub)]);
-    case "rep":
-      return n.min >= 1 ? alwaysSet(n.sub) : /* @__PURE__ */ new Set();
-    default:
-      return /* @__PURE__ */ new Set();
-  }
-}
-function unstableGroups(n, out) {
-  if (n.k === "rep" && (n.max < 0 || n.max >= 2)) {
-    const kept = alwaysSet(n.sub);
-    const walk = (m) => {
-      if (m.k === "cap" && !kept.has(m.index)) out.add(m.index);
-      subsOf(m).forEach(walk);
-    };
-    walk(n.sub);
-  }
-  for (const s of subsOf(n)) unstableGroups(s, out);
-  return out;
-}
-var FOLD, MULTILINE, DOT_NL, UNGREEDY, MAX_REPEAT, MAX_HEIGHT, isAlnum, hexValue, ch, Parser;
-var init_syntax = __esm({
-  "src/util/re2/syntax.ts"() {
-    "use strict";
-    init_errors3();
-    init_charset();
-    FOLD = 1;
-    MULTILINE = 2;
-    DOT_NL = 4;
-    UNGREEDY = 8;
-    MAX_REPEAT = 1e3;
-    MAX_HEIGHT = 1e3;
-    isAlnum = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122;
-    hexValue = (c) => c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
-    ch = (s) => s.charCodeAt(0);
-    Parser = class {
-      cps;
-      i = 0;
-      flags = 0;
-      names = [void 0];
-      pattern;
-      constructor(pattern) {
-        this.pattern = pattern;
-        this.cps = Array.from(pattern, (c) => c.codePointAt(0));
-      }
-      parse() {
-        const node2 = this.body();
-        if (this.i < this.cps.length) this.fail("unexpected )", this.pattern);
-        if (height(node2) > MAX_HEIGHT) this.fail("expression nests too deeply", this.pattern);
-        return node2;
-      }
-      fail(what, expr) {
-        throw new Re2SyntaxError(this.pattern, what, expr);
-      }
-      text(from, to = this.i) {
-        return String.fromCodePoint(...this.cps.slice(from, to));
-      }
-      peek(offset = 0) {
-        return this.cps[this.i + offset];
-      }
-      colonBracket = -2;
-      /** Where the next `:]` at or after `from` starts (-1: none); searches move forward only, so the total is linear. */
-      colonBracketFrom(from) {
-        if (this.colonBracket === -1 || this.colonBracket >= from) return this.colonBracket;
-        let k = from;
-        while (k + 1 < this.cps.length && !(this.cps[k] === ch(":") && this.cps[k + 1] === ch("]"))) k++;
-        this.colonBracket = k + 1 < this.cps.length ? k : -1;
-        return this.colonBracket;
-      }
-      /** Alternatives up to `)` or the end; flag changes last to the end of the enclosing group. */
-      body() {
-        const alternatives = [];
-        let seq2 = [];
-        let lastRepeat = -1;
-        while (this.i < this.cps.length && this.peek() !== ch(")")) {
-          const start = this.i;
-          const c = this.peek();
-          let repeated = false;
-          if (c === ch("|")) {
-            alternatives.push(concat(seq2));
-            seq2 = [];
-            this.i++;
-          } else if (c === ch("*") || c === ch("+") || c === ch("?")) {
-            this.i++;
-            this.repeat(seq2, c === ch("+") ? 1 : 0, c === ch("?") ? 1 : -1, false, start, lastRepeat);
-            repeated = true;
-          } else if (c === ch("{")) {
-            const counts = this.counts();
-            if (counts) {
-              this.repeat(seq2, counts.min, counts.max, true, start, lastRepeat);
-              repeated = true;
-            } else {
-              this.i++;
-              seq2.push(this.literal(c));
-            }
-          } else if (c === ch("(")) {
-            const group = this.group();
-            if (group) seq2.push(group);
-          } else if (c === ch("[")) {
-            seq2.push({ k: "set", r: this.charClass() });
-          } else if (c === ch("\\")) {
-            seq2.push(...this.escape());
-          } else {
-            this.i++;
-            if (c === ch(".")) seq2.push({ k: "set", r: this.flags & DOT_NL ? ANY : ANY_BUT_NL });
-            else if (c === ch("^")) seq2.push({ k: "assert", a: this.flags & MULTILINE ? "bol" : "bot" });
-            else if (c === ch("$")) seq2.push({ k: "assert", a: this.flags & MULTILINE ? "eol" : "eot" });
-            else seq2.push(this.literal(c));
-          }
-          lastRepeat = repeated ? start : -1;
-        }
-        alternatives.push(concat(seq2));
-        return alternatives.length === 1 ? alternatives[0] : { k: "alt", subs: alternatives };
-      }
-      literal(c) {
-        return { k: "set", r: this.flags & FOLD ? fold([c, c]) : [c, c] };
-      }
-      /** `{n}`, `{n,}`, `{n,m}` at the cursor, consumed; undefined (nothing consumed) when not that form. */
-      counts() {
-        const start = this.i;
-        let j = start + 1;
-        const int2 = () => {
-          const first = j;
-          if (!(this.cps[j] >= 48 && this.cps[j] <= 57)) return void 0;
-          if (this.cps[j] === 48 && this.cps[j + 1] >= 48 && this.cps[j + 1] <= 57) return void 0;
-          while (this.cps[j] >= 48 && this.cps[j] <= 57) j++;
-          return j - first > 8 ? -1 : Number(this.text(first, j));
-        };
-        let min = int2();
-        if (min === void 0) return void 0;
-        let max = min;
-        if (this.cps[j] === ch(",")) {
-          j++;
-          if (this.cps[j] === ch("}")) max = -1;
-          else {
-            const m = int2();
-            if (m === void 0) return void 0;
-            max = m;
-            if (m < 0) min = -1;
-          }
-        }
-        if (this.cps[j] !== ch("}")) return void 0;
-        this.i = j + 1;
-        if (min < 0 || min > MAX_REPEAT || max > MAX_REPEAT || max >= 0 && min > max) this.fail("invalid repeat count", this.text(start));
-        return { min, max };
-      }
-      repeat(seq2, min, max, counted, start, lastRepeat) {
-        let greedy = (this.flags & UNGREEDY) === 0;
-        if (this.peek() === ch("?")) {
-          this.i++;
-          greedy = !greedy;
-        }
-        if (lastRepeat >= 0) this.fail("invalid nested repetition operator", this.text(lastRepeat));
-        const sub = seq2.pop();
-        if (!sub) this.fail("missing argument to repetition operator", this.text(start));
-        const node2 = { k: "rep", min, max, greedy, counted, sub };
-        if (counted && (min >= 2 || max >= 2) && !repeatIsValid(node2, MAX_REPEAT)) this.fail("invalid repeat count", this.text(start));
-        seq2.push(node2);
-      }
-      /** `(`…`)`, `(?flags)`, `(?flags:…)`, `(?P<name>…)`, `(?<name>…)`; undefined for a bare flag change. */
-      depth = 0;
-      group() {
-        const open6 = this.i;
-        if (++this.depth > MAX_HEIGHT) throw new Re2UnsupportedError(this.pattern, "groups nested more than 1000 deep");
-        try {
-          return this.groupBody(open6);
-        } finally {
-          this.depth--;
-        }
-      }
-      groupBody(open6) {
-        this.i++;
-        let capture;
-        const outer = this.flags;
-        if (this.peek() === ch("?")) {
-          const named = this.peek(1) === ch("P") && this.peek(2) === ch("<") ? 3 : this.peek(1) === ch("<") ? 2 : 0;
-          if (named > 0) {
-            const close = this.cps.indexOf(ch(">"), this.i);
-            if (close < 0) this.fail("invalid named capture", this.text(open6, this.cps.length));
-            const name = this.text(this.i + named, close);
-            if (!/^[A-Za-z0-9_]+$/.test(name)) this.fail("invalid named capture", this.text(open6, close + 1));
-            this.i = close + 1;
-            this.names.push(name);
-            capture = { index: this.names.length - 1 };
-          } else if (this.flagGroup(open6)) {
-            return void 0;
-          }
-        } else {
-          this.names.push(void 0);
-          capture = { index: this.names.length - 1 };
-        }
-        const sub = this.body();
-        if (this.peek() !== ch(")")) this.fail("missing closing )", this.pattern);
-        this.i++;
-        this.flags = outer;
-        return capture ? { k: "cap", index: capture.index, sub } : sub;
-      }
-      /** After `(?`: flags, then `)` (returns true: only the flags change) or `:` (a group follows). */
-      flagGroup(open6) {
-        this.i++;
-        let flags = this.flags;
-        let negate = false;
-        let sawFlag = false;
-        for (; ; ) {
-          const c = this.peek();
-          this.i++;
-          const bit = c === ch("i") ? FOLD : c === ch("m") ? MULTILINE : c === ch("s") ? DOT_NL : c === ch("U") ? UNGREEDY : 0;
-          if (bit) {
-            flags = negate ? flags & ~bit : flags | bit;
-            sawFlag = true;
-          } else if (c === ch("-") && !negate) {
-            negate = true;
-            sawFlag = false;
-          } else if ((c === ch(":") || c === ch(")")) && (!negate || sawFlag)) {
-            this.flags = flags;
-            return c === ch(")");
-          } else {
-            this.fail("invalid or unsupported Perl syntax", this.text(open6, Math.min(this.i, this.cps.length)));
-          }
-        }
-      }
-      /** A backslash outside a class: assertions, `\Q…\E`, classes, then single-character escapes. */
-      escape() {
-        const start = this.i;
-        const c = this.peek(1);
-        const simple = {
-          [ch("A")]: { k: "assert", a: "bot" },
-          [ch("z")]: { k: "assert", a: "eot" },
-          [ch("b")]: { k: "assert", a: "wb" },
-          [ch("B")]: { k: "assert", a: "nwb" }
-        };
-        if (c !== void 0 && simple[c]) {
-          this.i += 2;
-          return [simple[c]];
-        }
-        if (c === ch("C")) this.fail("invalid escape sequence", "\\C");
-        if (c === ch("Q")) {
-          let end = this.i + 2;
-          while (end < this.cps.length && !(this.cps[end] === ch("\\") && this.cps[end + 1] === ch("E"))) end++;
-          const literal = this.cps.slice(this.i + 2, end);
-          this.i = Math.min(this.cps.length, end + 2);
-          return literal.map((x) => this.literal(x));
-        }
-        const cls = this.unicodeClass() ?? this.perlClass();
-        if (cls) return [{ k: "set", r: cls }];
-        const r = this.escapedChar();
-        if (r === void 0) this.fail("invalid escape sequence", this.text(start));
-        return [this.literal(r)];
-      }
-      /** `\d \D \s \S \w \W` at the cursor. */
-      perlClass() {
-        if (this.peek() !== ch("\\")) return void 0;
-        const c = this.peek(1);
-        const name = c === void 0 ? "" : String.fromCodePoint(c);
-        const base = PERL[name.toLowerCase()];
-        if (!base || !/[dswDSW]/.test(name)) return void 0;
-        this.i += 2;
-        return this.group_(base, name === name.toUpperCase());
-      }
-      /** A class group, folded under (?i) before any negation (Go's appendGroup). */
-      group_(base, negated) {
-        const r = this.flags & FOLD ? fold(base) : base;
-        return negated ? complement(r) : r;
-      }
-      /** `\pN`, `\p{Name}`, `\PN`, `\p{^Name}` at the cursor. */
-      unicodeClass() {
-        if (this.peek() !== ch("\\") || this.peek(1) !== ch("p") && this.peek(1) !== ch("P")) return void 0;
-        const start = this.i;
-        let negated = this.peek(1) === ch("P");
-        let name;
-        if (this.peek(2) === ch("{")) {
-          const close = this.cps.indexOf(ch("}"), this.i);
-          if (close < 0) this.fail("invalid character class range", this.text(start, this.cps.length));
-          name = this.text(this.i + 3, close);
-          this.i = close + 1;
-        } else {
-          name = this.peek(2) === void 0 ? "" : String.fromCodePoint(this.peek(2));
-          this.i = Math.min(this.cps.length, this.i + 3);
-        }
-        if (name.startsWith("^")) {
-          negated = !negated;
-          name = name.slice(1);
-        }
-        const prop = jsPropertyFor(name);
-        if (!prop) this.fail("invalid character class range", this.text(start));
-        const set2 = prop === "Any" ? ANY : prop === "Assigned" ? complement(propertyRanges("Cn")) : propertyRanges(prop);
-        return this.group_(set2, negated);
-      }
-      /** The code point of a single-character escape (`\n`, `\x41`, `\x{263a}`, `\101`, `\.`), consumed. */
-      escapedChar() {
-        const c = this.peek(1);
-        if (c === void 0) this.fail("trailing backslash at end of expression", "");
-        this.i += 2;
-        if (c < 128 && !isAlnum(c)) return c;
-        const isOctal = (x) => x !== void 0 && x >= 48 && x <= 55;
-        if (c === ch("0") || c >= ch("1") && c <= ch("7") && isOctal(this.peek())) {
-          let r = c - 48;
-          for (let n = 1; n < 3 && isOctal(this.peek()); n++) r = r * 8 + (this.cps[this.i++] - 48);
-          return r;
-        }
-        if (c === ch("x")) return this.hexEscape();
-        const named = { [ch("a")]: 7, [ch("f")]: 12, [ch("n")]: 10, [ch("r")]: 13, [ch("t")]: 9, [ch("v")]: 11 };
-        return named[c];
-      }
-      hexEscape() {
-        if (this.peek() === ch("{")) {
-          this.i++;
-          let r = 0;
-          let digits = 0;
-          for (; ; ) {
-            const c = this.cps[this.i++];
-            if (c === void 0) return void 0;
-            if (c === ch("}")) return digits > 0 ? r : void 0;
-            const v = hexValue(c);
-            if (v < 0) return void 0;
-            r = r * 16 + v;
-            digits++;
-            if (r > MAX_RUNE) return void 0;
-          }
-        }
-        const x = hexValue(this.cps[this.i++] ?? -1);
-        const y = hexValue(this.cps[this.i++] ?? -1);
-        return x < 0 || y < 0 ? void 0 : x * 16 + y;
-      }
-      /** `[…]` at the cursor (Go's parseClass with Perl flags: `-` is literal where it cannot be a range). */
-      charClass() {
-        const whole = this.i;
-        this.i++;
-        let negated = false;
-        if (this.peek() === ch("^")) {
-          negated = true;
-          this.i++;
-        }
-        const pairs2 = [];
-        let first = true;
-        while (this.peek() !== ch("]") || first) {
-          if (this.i >= this.cps.length) this.fail("missing closing ]", this.text(whole, this.cps.length));
-          first = false;
-          if (this.peek() === ch("[") && this.peek(1) === ch(":")) {
-            const end = this.colonBracketFrom(this.i + 2);
-            if (end >= 0) {
-              const name = this.text(this.i + 2, end);
-              const base = POSIX[name.replace(/^\^/, "")];
-              if (!base) this.fail("invalid character class range", this.text(this.i, end + 2));
-              this.i = end + 2;
-              pairs2.push(...this.group_(base, name.startsWith("^")));
-              continue;
-            }
-          }
-          const cls = this.unicodeClass() ?? this.perlClass();
-          if (cls) {
-            pairs2.push(...cls);
-            continue;
-          }
-          const rangeStart = this.i;
-          const lo = this.classChar(whole);
-          let hi = lo;
-          if (this.peek() === ch("-") && this.peek(1) !== void 0 && this.peek(1) !== ch("]")) {
-            this.i++;
-            hi = this.classChar(whole);
-            if (hi < lo) this.fail("invalid character class range", this.text(rangeStart));
-          }
-          pairs2.push(...this.flags & FOLD ? fold([lo, hi]) : [lo, hi]);
-        }
-        this.i++;
-        const set2 = normalize(pairs2);
-        return negated ? complement(set2) : set2;
-      }
-      classChar(whole) {
-        const c = this.peek();
-        if (c === void 0) this.fail("missing closing ]", this.text(whole, this.cps.length));
-        if (c !== ch("\\")) {
-          this.i++;
-          return c;
-        }
-        const start = this.i;
-        const r = this.escapedChar();
-        if (r === void 0) this.fail("invalid escape sequence", this.text(start));
-        return r;
-      }
-    };
-  }
-});
-
-// src/util/re2/emit.ts
-function without(r, cp) {
-  const out = [];
-  for (let i2 = 0; i2 < r.length; i2 += 2) {
-    const lo = r[i2];
-    const hi = r[i2 + 1];
-    if (cp < lo || cp > hi) out.push(lo, hi);
-    else {
-      if (lo < cp) out.push(lo, cp - 1);
-      if (cp < hi) out.push(cp + 1, hi);
-    }
-  }
-  return out;
-}
-function unitClass(units) {
-  if (units.length === 2 && units[0] === units[1]) return unit(units[0]);
-  let body2 = "";
-  for (let i2 = 0; i2 < units.length; i2 += 2) body2 += units[i2] === units[i2 + 1] ? unit(units[i2]) : `${unit(units[i2])}-${unit(units[i2 + 1])}`;
-  return `[${body2}]`;
-}
-function emitSet(r, multiline) {
-  let bmp = [];
-  const lowsByHigh = /* @__PURE__ */ new Map();
-  const wholeHighs = [];
-  for (let i2 = 0; i2 < r.length; i2 += 2) {
-    const lo = r[i2];
-    const hi = r[i2 + 1];
-    if (lo <= Math.min(hi, 55295)) bmp.push(lo, Math.min(hi, 55295));
-    if (Math.max(lo, 57344) <= Math.min(hi, 65535)) bmp.push(Math.max(lo, 57344), Math.min(hi, 65535));
-    for (let cp = Math.max(lo, 65536); cp <= hi; ) {
-      const high = 55296 + (cp - 65536 >> 10);
-      const end = Math.min(hi, 65536 + (high - 55296 + 1 << 10) - 1);
-      const lowLo = 56320 + (cp - 65536 & 1023);
-      const lowHi = 56320 + (end - 65536 & 1023);
-      if (lowLo === 56320 && lowHi === 57343) wholeHighs.push(high, high);
-      else lowsByHigh.set(high, [...lowsByHigh.get(high) ?? [], lowLo, lowHi]);
-      cp = end + 1;
-    }
-  }
-  if (multiline) {
-    for (const [cp, standIn] of LINE_STAND_INS) {
-      if (!contains(r, cp)) continue;
-      bmp = [...without(normalize(bmp), cp), standIn, standIn];
-    }
-  }
-  const pieces = [];
-  const units = normalize(bmp);
-  if (units.length > 0) pieces.push(unitClass(units));
-  if (wholeHighs.length > 0) pieces.push(`${unitClass(normalize(wholeHighs))}[\\udc00-\\udfff]`);
-  for (const [high, lows] of lowsByHigh) pieces.push(`${unit(high)}${unitClass(normalize(lows))}`);
-  if (pieces.length === 0) return { src: "[]", atom: true, alt: false, repl: 1 };
-  if (pieces.length === 1) return { src: pieces[0], atom: units.length > 0, alt: false, repl: 1 };
-  return { src: `(?:${pieces.join("|")})`, atom: true, alt: false, repl: 1 };
-}
-function hasAssertion(n, kinds) {
-  return n.k === "assert" && kinds.includes(n.a) || subsOf(n).some((s) => hasAssertion(s, kinds));
-}
-var V8_REPLICATION, MAX_SOURCE, LINE_STAND_INS, unit, maxRepl, Emitter;
-var init_emit = __esm({
-  "src/util/re2/emit.ts"() {
-    "use strict";
-    init_errors3();
-    init_charset();
-    init_syntax();
-    V8_REPLICATION = 16;
-    MAX_SOURCE = 1 << 18;
-    LINE_STAND_INS = [[13, 56320], [8232, 56321], [8233, 56322]];
-    unit = (u) => /[A-Za-z0-9_]/.test(String.fromCharCode(u)) ? String.fromCharCode(u) : `\\u${u.toString(16).padStart(4, "0")}`;
-    maxRepl = (parts) => parts.reduce((m, p) => Math.max(m, p.repl), 1);
-    Emitter = class {
-      /** Multi-line anchors need V8's `m` flag, and the subject's other line terminators stood in for. */
-      multiline;
-      pattern;
-      constructor(pattern, tree) {
-        this.pattern = pattern;
-        this.multiline = hasAssertion(tree, ["bol", "eol"]);
-        if (this.multiline && hasAssertion(tree, ["bot", "eot"])) this.unsupported("multi-line anchors (?m)^ and (?m)$ mixed with whole-text anchors in one expression");
-      }
-      unsupported(why) {
-        throw new Re2UnsupportedError(this.pattern, why);
-      }
-      emit(n, budget, stripCaptures) {
-        switch (n.k) {
-          case "set":
-            return emitSet(n.r, this.multiline);
-          case "empty":
-            return { src: "(?:)", atom: true, alt: false, repl: 1 };
-          case "assert":
-            return { src: n.a === "bol" || n.a === "bot" ? "^" : n.a === "eol" || n.a === "eot" ? "$" : n.a === "wb" ? "\\b" : "\\B", atom: false, alt: false, repl: 1 };
-          case "cat": {
-            const parts = this.each(n.subs, budget, stripCaptures);
-            return { src: parts.map((p) => p.alt ? `(?:${p.src})` : p.src).join(""), atom: false, alt: false, repl: maxRepl(parts) };
-          }
-          case "alt": {
-            const parts = this.each(n.subs, budget, stripCaptures);
-            return { src: parts.map((p) => p.src).join("|"), atom: false, alt: true, repl: maxRepl(parts) };
-          }
-          case "cap": {
-            const inner = this.emit(n.sub, budget, stripCaptures);
-            if (stripCaptures) return inner;
-            return { src: `(${inner.src})`, atom: true, alt: false, repl: inner.repl };
-          }
-          case "rep":
-            return this.repetition(n, budget, stripCaptures);
-        }
-      }
-      repetition(n, budget, strip) {
-        const { min, max, greedy, sub } = n;
-        const lazy = greedy ? "" : "?";
-        const group = (e) => e.atom ? e.src : `(?:${e.src})`;
-        if (max === 0) {
-          const x = this.emit(sub, budget, strip);
-          return { src: `${group(x)}{0}`, atom: false, alt: false, repl: x.repl };
-        }
-        if (min === 1 && max === 1) return this.emit(sub, budget, strip);
-        if (min === 0 && max === 1) return this.optional(this.emit(sub, budget, strip), greedy);
-        const empty = nullable(sub);
-        if (max < 0) {
-          if (empty) this.unsupported("a repetition of an expression that can match the empty string (Go and JavaScript iterate it differently)");
-          if (min <= 1) {
-            const x = this.emit(sub, budget, strip);
-            return { src: `${group(x)}${min === 0 ? "*" : "+"}${lazy}`, atom: false, alt: false, repl: x.repl };
-          }
-          if (min <= budget) {
-            const x = this.emit(sub, Math.floor(budget / min), strip);
-            return { src: `${group(x)}{${min},}${lazy}`, atom: false, alt: false, repl: min * x.repl };
-          }
-          const copy2 = this.emit(sub, budget, true);
-          const last = this.emit(sub, budget, strip);
-          return this.copies(copy2, min - 1, `${group(last)}+${lazy}`, Math.max(copy2.repl, last.repl));
-        }
-        const exact = min === max;
-        if ((exact || !empty) && max <= budget) {
-          const x = this.emit(sub, Math.floor(budget / max), strip);
-          return { src: `${group(x)}{${exact ? min : `${min},${max}`}}${lazy}`, atom: false, alt: false, repl: max * x.repl };
-        }
-        if (!exact && hasCapture(sub) && !strip) this.unsupported("a capture group in a counted repetition too large for V8 (at most 16 copies)");
-        const copy = this.emit(sub, budget, true);
-        if (exact) {
-          const last = this.emit(sub, budget, strip);
-          return this.copies(copy, min - 1, group(last), Math.max(copy.repl, last.repl));
-        }
-        let tail = "";
-        for (let k = 0; k < max - min; k++) {
-          this.checkSize(tail.length + copy.src.length + 8);
-          tail = greedy ? `(?:${copy.alt ? `(?:${copy.src})` : copy.src}${tail}|)` : `(?:|${copy.alt ? `(?:${copy.src})` : copy.src}${tail})`;
-        }
-        return this.copies(copy, min, tail, copy.repl);
-      }
-      /** Each of a sequence, refused as soon as their total is too large (not after building it). */
-      each(subs, budget, strip) {
-        let total = 0;
-        return subs.map((s) => {
-          const e = this.emit(s, budget, strip);
-          total += e.src.length;
-          this.checkSize(total);
-          return e;
-        });
-      }
-      optional(x, greedy) {
-        return { src: greedy ? `(?:${x.src}|)` : `(?:|${x.src})`, atom: true, alt: false, repl: x.repl };
-      }
-      copies(x, n, suffix, repl) {
-        const one = x.alt ? `(?:${x.src})` : x.src;
-        this.checkSize(one.length * n + suffix.length);
-        return { src: one.repeat(n) + suffix, atom: false, alt: false, repl };
-      }
-      checkSize(length) {
-        if (length > MAX_SOURCE) this.unsupported("the expression is too large");
-      }
-    };
-  }
-});
-
-// src/util/re2.ts
-import v8 from "node:v8";
-function assertLinearEngine() {
-  if (linearEngine === void 0) {
-    try {
-      new RegExp("a", "l");
-      linearEngine = true;
-    } catch {
-      linearEngine = false;
-    }
-  }
-  if (!linearEngine) {
-    throw new EnvironmentError("RE2_ENGINE", "V8's linear-time regular expression engine is not available in this Node.js (--enable-experimental-regexp-engine)", { value: process.version });
-  }
-}
-function restoreLineBreaks(s) {
-  let out = "";
-  for (let i2 = 0; i2 < s.length; i2++) {
-    const u = s.charCodeAt(i2);
-    const standIn = LINE_STAND_INS.find(([, x]) => x === u);
-    out += standIn && !(i2 > 0 && isHigh(s.charCodeAt(i2 - 1))) ? String.fromCharCode(standIn[0]) : s[i2];
-  }
-  return out;
-}
-function extractRef(s) {
-  const brace = s.startsWith("{");
-  let i2 = brace ? 1 : 0;
-  while (i2 < s.length) {
-    const c = String.fromCodePoint(s.codePointAt(i2));
-    if (!NAME_CHAR.test(c)) break;
-    i2 += c.length;
-  }
-  const name = s.slice(brace ? 1 : 0, i2);
-  if (name === "") return void 0;
-  if (brace) {
-    if (s[i2] !== "}") return void 0;
-    i2++;
-  }
-  const numeric = /^[0-9]+$/.test(name) && !(name.length > 1 && name.startsWith("0")) && name.length <= 9;
-  return { name: numeric ? Number(name) : name, rest: s.slice(i2) };
-}
-function templateRefs(template) {
-  const refs = [];
-  let rest = template;
-  for (let dollar = rest.indexOf("$"); dollar >= 0; dollar = rest.indexOf("$")) {
-    rest = rest.slice(dollar + 1);
-    if (rest.startsWith("$")) {
-      rest = rest.slice(1);
-      continue;
-    }
-    const ref = extractRef(rest);
-    if (!ref) continue;
-    if (ref.name !== 0) refs.push(ref.name);
-    rest = ref.rest;
-  }
-  return refs;
-}
-function compileRe2(pattern) {
-  let entry = cache.get(pattern);
-  if (entry === void 0) {
-    try {
-      entry = new Re2(pattern);
-    } catch (err) {
-      if (!(err instanceof Re2SyntaxError || err instanceof Re2UnsupportedError)) throw err;
-      entry = err;
-    }
-    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value);
-    cache.set(pattern, entry);
-  }
-  if (entry instanceof Error) throw entry;
-  return entry;
-}
-var linearEngine, Re2, NAME_CHAR, cache, CACHE_ENTRIES;
-var init_re2 = __esm({
-  "src/util/re2.ts"() {
-    "use strict";
-    init_errors();
-    init_charset();
-    init_emit();
-    init_errors3();
-    init_syntax();
-    v8.setFlagsFromString("--enable-experimental-regexp-engine");
-    Re2 = class {
-      pattern;
-      /** Capture names by group number (index 0, the whole match, has none). */
-      groupNames;
-      re;
-      multiline;
-      unstable;
-      constructor(pattern) {
-        assertLinearEngine();
-        this.pattern = pattern;
-        const wellFormed2 = pattern.toWellFormed();
-        const parser = new Parser(wellFormed2);
-        const tree = parser.parse();
-        this.groupNames = parser.names;
-        const emitter = new Emitter(pattern, tree);
-        const { src } = emitter.emit(tree, V8_REPLICATION, false);
-        emitter.checkSize(src.length);
-        this.multiline = emitter.multiline;
-        this.unstable = unstableGroups(tree, /* @__PURE__ */ new Set());
-        try {
-          this.re = new RegExp(src, emitter.multiline ? "lgm" : "lg");
-        } catch (err) {
-          throw new Re2UnsupportedError(pattern, `V8's linear engine refused it (${err instanceof Error ? err.message.slice(-60) : String(err)})`);
-        }
-      }
-      toString() {
-        return `/${this.pattern}/`;
-      }
-      /** Go's MatchString: is there a match anywhere (unanchored)? */
-      test(s) {
-        return this.execAt(this.prepare(s), 0) !== void 0;
-      }
-      /** Go's FindAll…: up to `n` successive non-overlapping matches (all when n < 0). */
-      findAll(s, n) {
-        return this.submatches(s, n).map(({ start, end }) => ({ start, end }));
-      }
-      submatches(s, n) {
-        const subject2 = this.prepare(s);
-        const out = [];
-        let prevEnd = -1;
-        for (let pos = 0; (n < 0 || out.length < n) && pos <= subject2.length; ) {
-          const m = this.execAt(subject2, pos);
-          if (!m) break;
-          let accept = true;
-          if (m.end === pos) {
-            if (m.start === prevEnd) accept = false;
-            pos += pos >= subject2.length ? 1 : isHigh(subject2.charCodeAt(pos)) && isLow(subject2.charCodeAt(pos + 1)) ? 2 : 1;
-          } else {
-            pos = m.end;
-          }
-          prevEnd = m.end;
-          if (accept) out.push(m);
-        }
-        return out;
-      }
-      /** Go's ReplaceAllString, as OPA's regex.replace runs it: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
-      replaceAll(s, template) {
-        const refs = templateRefs(template);
-        for (const ref of refs) {
-          const groups = typeof ref === "number" ? [ref] : this.groupNames.flatMap((name, i2) => name === ref ? [i2] : []);
-          if (groups.some((g) => this.unstable.has(g))) {
-            throw new Re2UnsupportedError(this.pattern, `$${ref} refers to a group inside a repetition that may not set it (Go keeps an earlier iteration's value, JavaScript does not)`);
-          }
-        }
-        const subject2 = s.toWellFormed();
-        let out = "";
-        let last = 0;
-        for (const m of this.submatches(subject2, -1)) {
-          out += subject2.slice(last, m.start) + this.expand(template, m, subject2.slice(m.start, m.end));
-          last = m.end;
-        }
-        return out + subject2.slice(last);
-      }
-      /** Go's Split: the text between matches (n < 0: all). */
-      split(s, n) {
-        if (n === 0) return [];
-        const subject2 = s.toWellFormed();
-        if (this.pattern.length > 0 && subject2.length === 0) return [""];
-        const out = [];
-        let begin = 0;
-        let end = 0;
-        for (const m of this.findAll(subject2, n)) {
-          if (n > 0 && out.length >= n - 1) break;
-          end = m.start;
-          if (m.end !== 0) out.push(subject2.slice(begin, end));
-          begin = m.end;
-        }
-        if (end !== subject2.length) out.push(subject2.slice(begin));
-        return out;
-      }
-      prepare(s) {
-        const wellFormed2 = s.toWellFormed();
-        if (!this.multiline) return wellFormed2;
-        return wellFormed2.replace(/[\r\u2028\u2029]/g, (c) => String.fromCharCode(LINE_STAND_INS.find(([cp]) => cp === c.charCodeAt(0))[1]));
-      }
-      /** The leftmost-first match starting at or after `pos` on a code point boundary. */
-      execAt(subject2, pos) {
-        for (let from = pos; from <= subject2.length; ) {
-          this.re.lastIndex = from;
-          const m = this.re.exec(subject2);
-          if (!m) return void 0;
-          if (m.index > 0 && isLow(subject2.charCodeAt(m.index)) && isHigh(subject2.charCodeAt(m.index - 1))) {
-            from = m.index + 1;
-            continue;
-          }
-          const groups = m.slice(1).map((g) => g === void 0 || !this.multiline ? g : restoreLineBreaks(g));
-          return { start: m.index, end: m.index + m[0].length, groups };
-        }
-        return void 0;
-      }
-      expand(template, m, whole) {
-        let out = "";
-        let rest = template;
-        for (; ; ) {
-          const dollar = rest.indexOf("$");
-          if (dollar < 0) break;
-          out += rest.slice(0, dollar);
-          rest = rest.slice(dollar + 1);
-          if (rest.startsWith("$")) {
-            out += "$";
-            rest = rest.slice(1);
-            continue;
-          }
-          const ref = extractRef(rest);
-          if (!ref) {
-            out += "$";
-            continue;
-          }
-          rest = ref.rest;
-          if (typeof ref.name === "number") out += ref.name === 0 ? whole : m.groups[ref.name - 1] ?? "";
-          else {
-            const i2 = this.groupNames.findIndex((name, g) => name === ref.name && m.groups[g - 1] !== void 0);
-            if (i2 > 0) out += m.groups[i2 - 1];
-          }
-        }
-        return out + rest;
-      }
-    };
-    NAME_CHAR = /^[\p{L}\p{Nd}_]/u;
-    cache = /* @__PURE__ */ new Map();
-    CACHE_ENTRIES = 512;
-  }
-});
-
 // src/policy/builtins/json-schema/pattern.ts
 function compilePattern(source) {
   try {
@@ -56126,19 +58631,19 @@ function goQuoteBytes(b) {
     if (!valid) out += `\\x${hex(b.charCodeAt(i2), 2)}`;
     else if (SHORT_ESCAPES[rune] !== void 0) out += SHORT_ESCAPES[rune];
     else if (rune < 32 || rune === 127) out += `\\x${hex(rune, 2)}`;
-    else if (PRINTABLE.test(String.fromCodePoint(rune))) out += String.fromCodePoint(rune);
+    else if (PRINTABLE2.test(String.fromCodePoint(rune))) out += String.fromCodePoint(rune);
     else if (rune < 65536) out += `\\u${hex(rune, 4)}`;
     else out += `\\U${hex(rune, 8)}`;
     i2 += size;
   }
   return `${out}"`;
 }
-var PRINTABLE, SHORT_ESCAPES, hex;
+var PRINTABLE2, SHORT_ESCAPES, hex;
 var init_quote = __esm({
   "src/policy/builtins/go/quote.ts"() {
     "use strict";
     init_bytes();
-    PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+    PRINTABLE2 = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
     SHORT_ESCAPES = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v", 92: "\\\\", 34: '\\"' };
     hex = (n, width) => n.toString(16).padStart(width, "0");
   }
@@ -56314,7 +58819,7 @@ function unescape(s, mode) {
   }
   return ok(out);
 }
-function escape(s, mode) {
+function escape2(s, mode) {
   let out = "";
   for (const c of s) {
     if (c === " " && mode === "queryComponent") out += "+";
@@ -56411,14 +58916,14 @@ function setPath(u, p) {
   const path = unescape(p, "path");
   if (!path.ok) return path;
   u.path = path.value;
-  u.rawPath = escape(path.value, "path") === p ? "" : p;
+  u.rawPath = escape2(path.value, "path") === p ? "" : p;
   return ok(u);
 }
 function setFragment(u, f) {
   const frag = unescape(f, "fragment");
   if (!frag.ok) return frag;
   u.fragment = frag.value;
-  u.rawFragment = escape(frag.value, "fragment") === f ? "" : f;
+  u.rawFragment = escape2(frag.value, "fragment") === f ? "" : f;
   return ok(u);
 }
 function parseWithoutFragment(raw) {
@@ -56489,18 +58994,18 @@ function escapedPath(u) {
     if (p.ok && p.value === u.path) return u.rawPath;
   }
   if (u.path === "*") return "*";
-  return escape(u.path, "path");
+  return escape2(u.path, "path");
 }
 function escapedFragment(u) {
   if (u.rawFragment !== "" && validEncoded(u.rawFragment, "fragment")) {
     const f = unescape(u.rawFragment, "fragment");
     if (f.ok && f.value === u.fragment) return u.rawFragment;
   }
-  return escape(u.fragment, "fragment");
+  return escape2(u.fragment, "fragment");
 }
 function userString(user) {
-  const name = escape(user.username, "userPassword");
-  return user.password === void 0 ? name : `${name}:${escape(user.password, "userPassword")}`;
+  const name = escape2(user.username, "userPassword");
+  return user.password === void 0 ? name : `${name}:${escape2(user.password, "userPassword")}`;
 }
 function urlString(u) {
   let out = u.scheme === "" ? "" : `${u.scheme}:`;
@@ -56509,7 +59014,7 @@ function urlString(u) {
     if ((u.scheme !== "" || u.host !== "" || u.user) && !(u.omitHost && u.host === "" && !u.user)) {
       if (u.host !== "" || u.path !== "" || u.user) out += "//";
       if (u.user) out += `${userString(u.user)}@`;
-      if (u.host !== "") out += escape(u.host, "host");
+      if (u.host !== "") out += escape2(u.host, "host");
     }
     const path = escapedPath(u);
     if (path !== "" && path[0] !== "/" && u.host !== "") out += "/";
@@ -56523,11 +59028,11 @@ function urlString(u) {
   if (u.fragment !== "") out += `#${escapedFragment(u)}`;
   return out;
 }
-function resolvePath(base, ref) {
+function resolvePath(base, ref2) {
   let full;
-  if (ref === "") full = base;
-  else if (ref[0] !== "/") full = base.slice(0, base.lastIndexOf("/") + 1) + ref;
-  else full = ref;
+  if (ref2 === "") full = base;
+  else if (ref2[0] !== "/") full = base.slice(0, base.lastIndexOf("/") + 1) + ref2;
+  else full = ref2;
   if (full === "") return "";
   const segments = full.split("/");
   let dst = "/";
@@ -56555,22 +59060,22 @@ function withResolvedPath(u, p) {
   const set2 = setPath(u, p);
   return set2.ok ? set2.value : u;
 }
-function resolveReference(base, ref) {
-  const url = { ...ref };
-  if (ref.scheme === "") url.scheme = base.scheme;
-  if (ref.scheme !== "" || ref.host !== "" || ref.user) return withResolvedPath(url, resolvePath(escapedPath(ref), ""));
-  if (ref.opaque !== "") return { ...url, user: void 0, host: "", path: "" };
-  if (ref.path === "" && !ref.forceQuery && ref.rawQuery === "") {
+function resolveReference(base, ref2) {
+  const url = { ...ref2 };
+  if (ref2.scheme === "") url.scheme = base.scheme;
+  if (ref2.scheme !== "" || ref2.host !== "" || ref2.user) return withResolvedPath(url, resolvePath(escapedPath(ref2), ""));
+  if (ref2.opaque !== "") return { ...url, user: void 0, host: "", path: "" };
+  if (ref2.path === "" && !ref2.forceQuery && ref2.rawQuery === "") {
     url.rawQuery = base.rawQuery;
-    if (ref.fragment === "") {
+    if (ref2.fragment === "") {
       url.fragment = base.fragment;
       url.rawFragment = base.rawFragment;
     }
   }
-  if (ref.path === "" && base.opaque !== "") return { ...url, opaque: base.opaque, user: void 0, host: "", path: "" };
+  if (ref2.path === "" && base.opaque !== "") return { ...url, opaque: base.opaque, user: void 0, host: "", path: "" };
   url.host = base.host;
   url.user = base.user;
-  return withResolvedPath(url, resolvePath(escapedPath(base), escapedPath(ref)));
+  return withResolvedPath(url, resolvePath(escapedPath(base), escapedPath(ref2)));
 }
 var ok, bad, isAlnum2, isHex, pathUnescape, queryUnescape, CONTROL_BYTE;
 var init_url = __esm({
@@ -56671,8 +59176,8 @@ function goMarshal(v) {
   if (Array.isArray(v)) return `[${v.map(goMarshal).join(",")}]`;
   return `{${sortedKeys(v).map((k) => `${goJsonString(k)}:${goMarshal(v.get(k))}`).join(",")}}`;
 }
-var MAX_NESTING, MAX_VALUES, NestingLimitError, ValueCount, isObject3, wellFormed, HEX2, SHORT;
-var init_value = __esm({
+var MAX_NESTING, MAX_VALUES, NestingLimitError, ValueCount, isObject4, wellFormed, HEX2, SHORT;
+var init_value2 = __esm({
   "src/policy/builtins/json-schema/value.ts"() {
     "use strict";
     MAX_NESTING = 512;
@@ -56690,7 +59195,7 @@ var init_value = __esm({
         if (++this.n > MAX_VALUES) throw new NestingLimitError(`more than ${MAX_VALUES} values`);
       }
     };
-    isObject3 = (v) => v instanceof Map;
+    isObject4 = (v) => v instanceof Map;
     wellFormed = (s) => s.isWellFormed() ? s : s.toWellFormed();
     HEX2 = "0123456789abcdef";
     SHORT = { '"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "	": "\\t" };
@@ -56732,7 +59237,7 @@ function getPointer(r, document2) {
   let node2 = document2;
   for (const raw of r.tokens) {
     const token = fromByteString(raw);
-    if (isObject3(node2)) {
+    if (isObject4(node2)) {
       const key = token.replaceAll("~1", "/").replaceAll("~0", "~");
       const next = node2.get(key);
       if (next === void 0) return { ok: false, message: `Object has no key '${key}'` };
@@ -56746,12 +59251,12 @@ function getPointer(r, document2) {
   }
   return { ok: true, value: node2 };
 }
-var init_reference2 = __esm({
+var init_reference3 = __esm({
   "src/policy/builtins/json-schema/reference.ts"() {
     "use strict";
     init_bytes();
     init_url();
-    init_value();
+    init_value2();
   }
 });
 
@@ -56774,7 +59279,7 @@ function reference(s) {
 }
 function detectDraft(doc) {
   if (typeof doc === "boolean") return void 0;
-  if (!isObject3(doc)) return fail3("schema is invalid");
+  if (!isObject4(doc)) return fail3("schema is invalid");
   const schema2 = doc.get("$schema");
   if (schema2 === void 0) return void 0;
   if (typeof schema2 !== "string") return fail3(SchemaText.mustBeOfType("$schema", "string"));
@@ -56807,9 +59312,9 @@ var init_compile2 = __esm({
     init_decimal();
     init_messages();
     init_pattern();
-    init_reference2();
+    init_reference3();
     init_schema();
-    init_value();
+    init_value2();
     MAX_COMPILE_STEPS = 2e5;
     SchemaCompileError = class extends Error {
       code = "JSON_SCHEMA_INVALID";
@@ -56827,7 +59332,7 @@ var init_compile2 = __esm({
       "http://json-schema.org/draft-06/schema": Draft.D6,
       "http://json-schema.org/draft-07/schema": Draft.D7
     };
-    isSchemaValue = (v) => typeof v === "boolean" || isObject3(v);
+    isSchemaValue = (v) => typeof v === "boolean" || isObject4(v);
     Compiler = class {
       /** schemaPool: documents by URL (the root under "", `$id`s under their resolved URL). */
       documents = /* @__PURE__ */ new Map();
@@ -56844,28 +59349,28 @@ var init_compile2 = __esm({
         this.parseSchema(doc, schema2, 0);
         return schema2;
       }
-      parseReferences(doc, ref) {
-        const key = referenceString(ref);
+      parseReferences(doc, ref2) {
+        const key = referenceString(ref2);
         if (this.documents.has(key)) fail3(`Reference already exists: "${key}"`);
         try {
-          this.parseReferencesRecursive(doc, ref, 0);
+          this.parseReferencesRecursive(doc, ref2, 0);
         } finally {
           this.documents.set(key, { document: doc });
         }
       }
       /** Registers every `$id` and makes every `$ref` absolute, silently skipping what does not parse. */
-      parseReferencesRecursive(doc, ref, depth) {
+      parseReferencesRecursive(doc, ref2, depth) {
         if (depth > MAX_NESTING) fail3(`schema nesting deeper than ${MAX_NESTING} levels`);
         if (Array.isArray(doc)) {
-          for (const v of doc) this.parseReferencesRecursive(v, ref, depth + 1);
+          for (const v of doc) this.parseReferencesRecursive(v, ref2, depth + 1);
           return;
         }
-        if (!isObject3(doc)) return;
-        let local = ref;
+        if (!isObject4(doc)) return;
+        let local = ref2;
         const id = doc.get(doc.has("id") ? "id" : "$id");
         if (typeof id === "string") {
           const parsed = newReference(id);
-          const resolved = parsed.ok ? inherits(ref, parsed.value) : void 0;
+          const resolved = parsed.ok ? inherits(ref2, parsed.value) : void 0;
           if (resolved?.ok) {
             local = resolved.value;
             const key = referenceString(local);
@@ -56883,35 +59388,35 @@ var init_compile2 = __esm({
           if (k === "const" || k === "enum") continue;
           const v = doc.get(k);
           if (k === "properties" || k === "dependencies" || k === "patternProperties") {
-            if (isObject3(v)) for (const child2 of sortedKeys(v)) this.parseReferencesRecursive(v.get(child2), local, depth + 2);
+            if (isObject4(v)) for (const child2 of sortedKeys(v)) this.parseReferencesRecursive(v.get(child2), local, depth + 2);
           } else this.parseReferencesRecursive(v, local, depth + 1);
         }
       }
       /** schemaPool.GetDocument: a pooled document, or a pointer into one; nothing is ever fetched. */
-      getDocument(ref) {
-        const key = referenceString(ref);
+      getDocument(ref2) {
+        const key = referenceString(ref2);
         const pooled = this.documents.get(key);
         if (pooled) return pooled.document;
-        const base = this.documents.get(referenceString(withoutFragment(ref)));
+        const base = this.documents.get(referenceString(withoutFragment(ref2)));
         if (base) {
-          const found = getPointer(ref, base.document);
+          const found = getPointer(ref2, base.document);
           if (!found.ok) return fail3(found.message);
           this.documents.set(key, { document: found.value });
           return found.value;
         }
-        if (!isCanonical(ref)) return fail3(SchemaText.referenceMustBeCanonical(key));
-        return fail3(`remote reference loading disabled: ${referenceString(withoutFragment(ref))}`);
+        if (!isCanonical(ref2)) return fail3(SchemaText.referenceMustBeCanonical(key));
+        return fail3(`remote reference loading disabled: ${referenceString(withoutFragment(ref2))}`);
       }
       child(property, doc, depth) {
         const node2 = newSubSchema(property, this.draft);
         this.parseSchema(doc, node2, depth + 1);
         return node2;
       }
-      parseReference(current, ref, depth) {
+      parseReference(current, ref2, depth) {
         const node2 = newSubSchema("$ref", this.draft);
-        const key = referenceString(ref);
+        const key = referenceString(ref2);
         if (!this.references.has(key)) this.references.set(key, node2);
-        const doc = this.getDocument(ref);
+        const doc = this.getDocument(ref2);
         if (!isSchemaValue(doc)) fail3(SchemaText.mustBeOfType(Expected.schema, "object"));
         this.parseSchema(doc, node2, depth + 1);
         current.refSchema = node2;
@@ -56923,14 +59428,14 @@ var init_compile2 = __esm({
           s.pass = doc;
           return;
         }
-        if (!isObject3(doc)) return fail3(SchemaText.parseError(Expected.schema));
+        if (!isObject4(doc)) return fail3(SchemaText.parseError(Expected.schema));
         this.parseIdentity(doc, s);
         this.parseDefinitions(doc, depth);
         getString2(doc, "title");
         getString2(doc, "description");
-        const ref = getString2(doc, "$ref");
-        if (ref !== void 0) {
-          const r = reference(ref);
+        const ref2 = getString2(doc, "$ref");
+        if (ref2 !== void 0) {
+          const r = reference(ref2);
           const known = this.references.get(referenceString(r));
           if (!known) return this.parseReference(s, r, depth);
           s.refSchema = known;
@@ -56955,7 +59460,7 @@ var init_compile2 = __esm({
       parseDefinitions(doc, depth) {
         const definitions = doc.get("definitions");
         if (definitions === void 0) return;
-        if (!isObject3(definitions)) return fail3(SchemaText.invalidType(Expected.arrayOfSchemas, "definitions"));
+        if (!isObject4(definitions)) return fail3(SchemaText.invalidType(Expected.arrayOfSchemas, "definitions"));
         for (const k of sortedKeys(definitions)) {
           const v = definitions.get(k);
           if (!isSchemaValue(v)) return fail3(SchemaText.invalidType(Expected.arrayOfSchemas, "definitions"));
@@ -56981,18 +59486,18 @@ var init_compile2 = __esm({
       parseObjectKeywords(doc, s, depth) {
         const properties = doc.get("properties");
         if (properties !== void 0) {
-          if (!isObject3(properties)) fail3(SchemaText.mustBeOfType(Expected.properties, "object"));
+          if (!isObject4(properties)) fail3(SchemaText.mustBeOfType(Expected.properties, "object"));
           for (const k of sortedKeys(properties)) s.properties.push(this.child(k, properties.get(k), depth));
         }
         const additional = doc.get("additionalProperties");
         if (additional !== void 0) {
           if (typeof additional === "boolean") s.additionalProperties = additional;
-          else if (isObject3(additional)) s.additionalProperties = this.child("additionalProperties", additional, depth);
+          else if (isObject4(additional)) s.additionalProperties = this.child("additionalProperties", additional, depth);
           else fail3(SchemaText.invalidType(`boolean/${Expected.schema}`, "additionalProperties"));
         }
         const patterns = doc.get("patternProperties");
         if (patterns !== void 0) {
-          if (!isObject3(patterns)) fail3(SchemaText.invalidType(Expected.schema, "patternProperties"));
+          if (!isObject4(patterns)) fail3(SchemaText.invalidType(Expected.schema, "patternProperties"));
           const map2 = patterns;
           if (map2.size > 0) s.patternProperties = /* @__PURE__ */ new Map();
           for (const k of sortedKeys(map2)) {
@@ -57010,7 +59515,7 @@ var init_compile2 = __esm({
         if (dependencies !== void 0) this.parseDependencies(dependencies, s, depth);
       }
       parseDependencies(dependencies, s, depth) {
-        if (!isObject3(dependencies)) return fail3(SchemaText.mustBeOfType("dependencies", "object"));
+        if (!isObject4(dependencies)) return fail3(SchemaText.mustBeOfType("dependencies", "object"));
         s.dependencies = /* @__PURE__ */ new Map();
         for (const k of sortedKeys(dependencies)) {
           const v = dependencies.get(k);
@@ -57041,7 +59546,7 @@ var init_compile2 = __esm({
         const additional = doc.get("additionalItems");
         if (additional !== void 0) {
           if (typeof additional === "boolean") s.additionalItems = additional;
-          else if (isObject3(additional)) s.additionalItems = this.child("additionalItems", additional, depth);
+          else if (isObject4(additional)) s.additionalItems = this.child("additionalItems", additional, depth);
           else fail3(SchemaText.invalidType(`boolean/${Expected.schema}`, "additionalItems"));
         }
       }
@@ -57527,7 +60032,7 @@ var init_validate = __esm({
     init_decimal();
     init_formats();
     init_messages();
-    init_value();
+    init_value2();
     MAX_VALIDATION_DEPTH = 1500;
     BASE_VALIDATION_STEPS = 1e6;
     STEPS_PER_VALUE = 200;
@@ -57620,7 +60125,7 @@ var init_validate = __esm({
           this.validateSchema(s, node2, result2, context);
           this.validateArray(s, node2, result2, context);
           this.validateCommon(s, node2, result2, context);
-        } else if (isObject3(node2)) {
+        } else if (isObject4(node2)) {
           if (this.typeError(s, "object", result2, context)) return;
           this.validateSchema(s, node2, result2, context);
           this.validateObject(s, node2, result2, context);
@@ -57679,7 +60184,7 @@ var init_validate = __esm({
           if (validated !== s.allOf.length) result2.add("number_all_of", context, Describe.number_all_of());
         }
         if (s.not && this.sub(s.not, node2, context).valid) result2.add("number_not", context, Describe.number_not());
-        if (s.dependencies && s.dependencies.size > 0 && isObject3(node2)) this.validateDependencies(s.dependencies, node2, result2, context);
+        if (s.dependencies && s.dependencies.size > 0 && isObject4(node2)) this.validateDependencies(s.dependencies, node2, result2, context);
         if (s.if) {
           const matched = this.sub(s.if, node2, context).valid;
           const branch = matched ? s.then : s.else;
@@ -57825,7 +60330,7 @@ function loadArgument(v, count = new ValueCount()) {
   }
   throw new ArgumentError("wrong type, expected string or object");
 }
-function compile(schema2) {
+function compile2(schema2) {
   let doc;
   try {
     doc = loadArgument(schema2);
@@ -57862,7 +60367,7 @@ function matchSchema(document2, schema2) {
   }
   let root;
   try {
-    root = compile(schema2);
+    root = compile2(schema2);
   } catch {
     return void 0;
   }
@@ -57877,7 +60382,7 @@ function matchSchema(document2, schema2) {
 }
 function verifySchema(schema2) {
   try {
-    compile(schema2);
+    compile2(schema2);
     return [true, null];
   } catch (err) {
     if (err instanceof ArgumentError || err instanceof SchemaCompileError || err instanceof NestingLimitError) return [false, `jsonschema: ${err.message}`];
@@ -57891,7 +60396,7 @@ var init_json_schema = __esm({
     init_compile2();
     init_messages();
     init_validate();
-    init_value();
+    init_value2();
     ArgumentError = class extends Error {
     };
     compiled = /* @__PURE__ */ new Map();
@@ -58076,7 +60581,7 @@ var init_purl = __esm({
 function parseInt64(s) {
   if (!/^[+-]?\d+$/.test(s)) return void 0;
   const n = BigInt(s);
-  return n >= -INT64_MAX - 1n && n <= INT64_MAX ? n : void 0;
+  return n >= -INT64_MAX2 - 1n && n <= INT64_MAX2 ? n : void 0;
 }
 function parse(text) {
   const [rest, meta] = cut(text.startsWith("v") ? text.slice(1) : text, "+");
@@ -58111,18 +60616,18 @@ function compare(v, o) {
     [b, afterB] = cut(afterB, ".");
   }
 }
-var META, INT64_MAX, cut, allDecimals, atoi2, sign, semverBuiltins;
+var META, INT64_MAX2, cut, allDecimals, atoi2, sign, semverBuiltins;
 var init_semver = __esm({
   "src/policy/builtins/semver.ts"() {
     "use strict";
     META = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
-    INT64_MAX = 2n ** 63n - 1n;
+    INT64_MAX2 = 2n ** 63n - 1n;
     cut = (s, sep) => {
       const i2 = s.indexOf(sep);
       return i2 === -1 ? [s, ""] : [s.slice(0, i2), s.slice(i2 + 1)];
     };
     allDecimals = (s) => /^\d+$/.test(s);
-    atoi2 = (s) => BigInt(s) > INT64_MAX ? INT64_MAX : BigInt(s);
+    atoi2 = (s) => BigInt(s) > INT64_MAX2 ? INT64_MAX2 : BigInt(s);
     sign = (a, b) => a > b ? 1 : a < b ? -1 : 0;
     semverBuiltins = {
       isValid: (v) => typeof v === "string" && parse(v) !== void 0,
@@ -58137,14 +60642,14 @@ var init_semver = __esm({
 });
 
 // src/policy/builtins/strings.ts
-function stringList2(x) {
+function stringList3(x) {
   if (typeof x === "string") return [x];
   if (!Array.isArray(x) || !x.every((s) => typeof s === "string")) return void 0;
   return x;
 }
 function anyMatch(search, base, matches) {
-  const strs = stringList2(search);
-  const affixes = stringList2(base);
+  const strs = stringList3(search);
+  const affixes = stringList3(base);
   if (!strs || !affixes) return void 0;
   return strs.some((s) => affixes.some((a) => matches(s, a)));
 }
@@ -58157,51 +60662,6 @@ var init_strings2 = __esm({
       // Go compares the rune-reversed strings; on valid UTF-8 that is a suffix test.
       anySuffixMatch: (search, base) => anyMatch(search, base, (s, p) => s.endsWith(p))
     };
-  }
-});
-
-// src/policy/builtins/value.ts
-function integerArgument(x) {
-  if (typeof x === "bigint") return x;
-  if (typeof x !== "number" || !Number.isInteger(x)) return void 0;
-  if (Number.isSafeInteger(x)) return BigInt(x);
-  const text = String(x);
-  return /^-?\d+$/.test(text) ? BigInt(text) : BigInt(x);
-}
-function int64Argument(x) {
-  const n = integerArgument(x);
-  return n !== void 0 && n >= INT64_MIN && n <= INT64_MAX2 ? n : void 0;
-}
-function encodeExactJson(value) {
-  if (value === null) return "null";
-  switch (typeof value) {
-    case "boolean":
-      return value ? "true" : "false";
-    case "bigint":
-      return value.toString();
-    case "number":
-      if (!Number.isFinite(value)) throw new RangeError("not a JSON number");
-      return JSON.stringify(value);
-    case "string":
-      return JSON.stringify(value);
-    case "object": {
-      if (Array.isArray(value)) return `[${value.map((v) => encodeExactJson(v)).join(",")}]`;
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) throw new TypeError("not a plain object");
-      const parts = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${encodeExactJson(v)}`);
-      return `{${parts.join(",")}}`;
-    }
-    default:
-      throw new TypeError(`not a JSON value: ${typeof value}`);
-  }
-}
-var INT64_MIN, INT64_MAX2, fitsInt64;
-var init_value2 = __esm({
-  "src/policy/builtins/value.ts"() {
-    "use strict";
-    INT64_MIN = -(2n ** 63n);
-    INT64_MAX2 = 2n ** 63n - 1n;
-    fitsInt64 = (n) => n >= INT64_MIN && n <= INT64_MAX2;
   }
 });
 
@@ -58233,8 +60693,8 @@ function civilFromDays(days) {
   const month = mp < 10 ? mp + 3 : mp - 9;
   return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
-function parseTzif(data) {
-  const r = new Reader2(data);
+function parseTzif(data3) {
+  const r = new Reader2(data3);
   if (latin1(r.bytes(4) ?? new Uint8Array()) !== "TZif") return void 0;
   const head = r.bytes(16);
   if (!head) return void 0;
@@ -58268,7 +60728,7 @@ function parseTzif(data) {
   const isStd = r.bytes(n[1]);
   const isUtc = r.bytes(n[0]);
   if (!txTimes || !txZones || !zoneData || !abbrev || !rest1 || !isStd || !isUtc) return void 0;
-  const tail = data.subarray(r.pos);
+  const tail = data3.subarray(r.pos);
   const extend3 = tail.length > 2 && tail[0] === 10 && tail[tail.length - 1] === 10 ? latin1(tail.subarray(1, tail.length - 1)) : "";
   if (nZone === 0) return void 0;
   const zones = [];
@@ -58485,8 +60945,8 @@ function intlLocation(timeZone) {
 }
 function readTzif(path) {
   try {
-    const data = readFileSync(path);
-    return data.length <= MAX_TZIF_BYTES ? data : void 0;
+    const data3 = readFileSync(path);
+    return data3.length <= MAX_TZIF_BYTES ? data3 : void 0;
   } catch {
     return void 0;
   }
@@ -58502,8 +60962,8 @@ function loadNamed(name) {
   if (/\.\./.test(name) || name.startsWith("/") || name.startsWith("\\") || !/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(name)) return void 0;
   if (icuZone(name) === void 0) return void 0;
   for (const dir of ZONE_SOURCES) {
-    const data = readTzif(dir + name);
-    const loc = data && parseTzif(data);
+    const data3 = readTzif(dir + name);
+    const loc = data3 && parseTzif(data3);
     if (loc) return loc;
   }
   if (!hasSystemZones() && (Intl.supportedValuesOf("timeZone").includes(name) || icuZone(name) === name)) return intlLocation(name);
@@ -58512,14 +60972,14 @@ function loadNamed(name) {
 function loadLocal() {
   const tz = process.env.TZ;
   if (tz === void 0) {
-    const data = readTzif("/etc/localtime");
-    return (data && parseTzif(data)) ?? UTC;
+    const data3 = readTzif("/etc/localtime");
+    return (data3 && parseTzif(data3)) ?? UTC;
   }
   const name = tz.startsWith(":") ? tz.slice(1) : tz;
   if (name === "" || name === "UTC") return UTC;
   if (name.startsWith("/")) {
-    const data = readTzif(name);
-    return (data && parseTzif(data)) ?? UTC;
+    const data3 = readTzif(name);
+    return (data3 && parseTzif(data3)) ?? UTC;
   }
   return loadNamed(name) ?? UTC;
 }
@@ -58541,8 +61001,8 @@ var init_tz = __esm({
     Reader2 = class {
       pos = 0;
       data;
-      constructor(data) {
-        this.data = data;
+      constructor(data3) {
+        this.data = data3;
       }
       bytes(n) {
         if (n < 0 || this.pos + n > this.data.length) return void 0;
@@ -59154,7 +61614,7 @@ var NS, SECONDS_PER_DAY2, STD_0X, isDigit4, startsWithLower, LONG_DAYS, LONG_MON
 var init_time = __esm({
   "src/policy/builtins/time.ts"() {
     "use strict";
-    init_value2();
+    init_value();
     init_tz();
     NS = 1000000000n;
     SECONDS_PER_DAY2 = 86400;
@@ -59439,85 +61899,6 @@ var init_der = __esm({
   }
 });
 
-// src/policy/builtins/pem.ts
-function decodeStdBase64(s) {
-  const clean = s.replace(/[\r\n]/g, "");
-  if (clean.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(clean)) return void 0;
-  return new Uint8Array(Buffer.from(clean, "base64"));
-}
-function getLine2(data) {
-  let i2 = data.indexOf("\n");
-  let j;
-  if (i2 < 0) {
-    i2 = data.length;
-    j = i2;
-  } else {
-    j = i2 + 1;
-    if (i2 > 0 && data[i2 - 1] === "\r") i2--;
-  }
-  return { line: data.slice(0, i2).replace(/[ \t]+$/, ""), rest: data.slice(j), consumed: j };
-}
-function pemDecode(data) {
-  let rest = data;
-  let endTrailerIndex = 0;
-  for (; ; ) {
-    if (endTrailerIndex < 0 || endTrailerIndex > rest.length) return { rest: data };
-    rest = rest.slice(endTrailerIndex);
-    let endIndex = rest.indexOf("\n-----END ");
-    if (endIndex < 0) return { rest: data };
-    endTrailerIndex = endIndex + "\n-----END ".length;
-    const beginIndex = rest.slice(0, endIndex).lastIndexOf("-----BEGIN ");
-    if (beginIndex < 0 || beginIndex > 0 && rest[beginIndex - 1] !== "\n") continue;
-    const skipBegin = beginIndex + "-----BEGIN ".length;
-    rest = rest.slice(skipBegin);
-    endIndex -= skipBegin;
-    endTrailerIndex -= skipBegin;
-    const typeLine = getLine2(rest);
-    rest = typeLine.rest;
-    endIndex -= typeLine.consumed;
-    endTrailerIndex -= typeLine.consumed;
-    if (!typeLine.line.endsWith("-----")) continue;
-    const type2 = typeLine.line.slice(0, -5);
-    let headers = 0;
-    let complete = true;
-    for (; ; ) {
-      if (rest.length === 0) {
-        complete = false;
-        break;
-      }
-      const l = getLine2(rest);
-      if (!l.line.includes(":")) break;
-      headers++;
-      rest = l.rest;
-      endIndex -= l.consumed;
-      endTrailerIndex -= l.consumed;
-    }
-    if (!complete) return { rest: data };
-    if (headers > 0 && endIndex < 0) continue;
-    let endTrailer = rest.slice(endTrailerIndex);
-    const endTrailerLen = type2.length + 5;
-    if (endTrailer.length < endTrailerLen) continue;
-    const restOfEndLine = endTrailer.slice(endTrailerLen);
-    endTrailer = endTrailer.slice(0, endTrailerLen);
-    if (!endTrailer.startsWith(type2) || !endTrailer.endsWith("-----")) continue;
-    if (getLine2(restOfEndLine).line.length !== 0) continue;
-    let bytes = new Uint8Array();
-    if (endIndex > 0) {
-      const decoded = decodeStdBase64(rest.slice(0, endIndex).replace(/[ \t]/g, ""));
-      if (!decoded) continue;
-      bytes = decoded;
-    }
-    return { block: { type: type2, bytes }, rest: getLine2(rest.slice(endIndex + "\n-----END ".length - 1)).rest };
-  }
-}
-var toText;
-var init_pem2 = __esm({
-  "src/policy/builtins/pem.ts"() {
-    "use strict";
-    toText = (b) => Buffer.from(b).toString("latin1");
-  }
-});
-
 // src/policy/builtins/url.ts
 import { isIPv4, isIPv6 } from "node:net";
 function shouldEscape2(c, mode) {
@@ -59570,7 +61951,7 @@ function unescape2(s, mode) {
   }
   return out;
 }
-function escape2(s, mode) {
+function escape3(s, mode) {
   let out = "";
   for (const c of s) {
     if (c === " " && mode === QUERY_COMPONENT) out += "+";
@@ -59678,7 +62059,7 @@ function parse2(raw) {
     u.User = user ? {} : null;
   } else if (scheme !== "" && rest.startsWith("/")) u.OmitHost = true;
   u.Path = unescape2(rest, PATH);
-  u.RawPath = escape2(u.Path, PATH) === rest ? "" : rest;
+  u.RawPath = escape3(u.Path, PATH) === rest ? "" : rest;
   return { json: u, user };
 }
 function escapedPath2(u) {
@@ -59688,7 +62069,7 @@ function escapedPath2(u) {
     } catch {
     }
   }
-  return u.Path === "*" ? "*" : escape2(u.Path, PATH);
+  return u.Path === "*" ? "*" : escape3(u.Path, PATH);
 }
 function escapedFragment2(u) {
   if (u.RawFragment !== "" && validEncoded2(u.RawFragment, FRAGMENT)) {
@@ -59697,7 +62078,7 @@ function escapedFragment2(u) {
     } catch {
     }
   }
-  return escape2(u.Fragment, FRAGMENT);
+  return escape3(u.Fragment, FRAGMENT);
 }
 function urlString2(p) {
   const u = p.json;
@@ -59707,8 +62088,8 @@ function urlString2(p) {
     if (u.Scheme !== "" || u.Host !== "" || p.user) {
       if (!(u.OmitHost && u.Host === "" && !p.user)) {
         if (u.Host !== "" || u.Path !== "" || p.user) out += "//";
-        if (p.user) out += `${escape2(p.user.username, USER_PASSWORD)}${p.user.password !== void 0 ? `:${escape2(p.user.password, USER_PASSWORD)}` : ""}@`;
-        if (u.Host !== "") out += escape2(u.Host, HOST);
+        if (p.user) out += `${escape3(p.user.username, USER_PASSWORD)}${p.user.password !== void 0 ? `:${escape3(p.user.password, USER_PASSWORD)}` : ""}@`;
+        if (u.Host !== "") out += escape3(u.Host, HOST);
       }
     }
     const path = escapedPath2(u);
@@ -59727,7 +62108,7 @@ function parseGoURL(raw) {
     if (hash >= 0 && raw.length > hash + 1) {
       const frag = raw.slice(hash + 1);
       p.json.Fragment = unescape2(frag, FRAGMENT);
-      p.json.RawFragment = escape2(p.json.Fragment, FRAGMENT) === frag ? "" : frag;
+      p.json.RawFragment = escape3(p.json.Fragment, FRAGMENT) === frag ? "" : frag;
     }
     return { url: p.json, text: urlString2(p) };
   } catch (err) {
@@ -59912,31 +62293,31 @@ function bigFromBytes(b) {
   for (const x of b) n = n << 8n | BigInt(x);
   return n;
 }
-function parsePublicKey(algorithm, ai, data) {
+function parsePublicKey2(algorithm, ai, data3) {
   switch (algorithm) {
     case 1: {
       if (!bytesEq(ai.params, NULL_BYTES)) fail6("RSA key missing NULL parameters");
-      const der = new Der(data).read(TAG2.SEQUENCE) ?? fail6("invalid RSA public key");
-      const N = der.readBigInt() ?? fail6("invalid RSA modulus");
+      const der = new Der(data3).read(TAG2.SEQUENCE) ?? fail6("invalid RSA public key");
+      const N2 = der.readBigInt() ?? fail6("invalid RSA modulus");
       const E = der.readInt64() ?? fail6("invalid RSA public exponent");
-      return { N: positive(N, "RSA modulus is not positive"), E: positive(E, "RSA exponent is not positive") };
+      return { N: positive(N2, "RSA modulus is not positive"), E: positive(E, "RSA exponent is not positive") };
     }
     case 3: {
       const curveOID = new Der(ai.params).readOID() ?? fail6("invalid ECDSA parameters");
       const curve = CURVES.find((c) => oidEq(c.oid, curveOID)) ?? fail6("unsupported elliptic curve");
-      if (data.length !== 1 + 2 * curve.size || data[0] !== 4) fail6("invalid uncompressed public key");
-      const X = bigFromBytes(data.subarray(1, 1 + curve.size));
-      const Y = bigFromBytes(data.subarray(1 + curve.size));
+      if (data3.length !== 1 + 2 * curve.size || data3[0] !== 4) fail6("invalid uncompressed public key");
+      const X = bigFromBytes(data3.subarray(1, 1 + curve.size));
+      const Y = bigFromBytes(data3.subarray(1 + curve.size));
       const { p, b } = curve;
       if (X >= p || Y >= p || (Y * Y - (X * X * X - 3n * X + b)) % p !== 0n) fail6("point not on curve");
       return { Curve: {}, X, Y };
     }
     case 4:
       if (ai.params.length !== 0) fail6("Ed25519 key encoded with illegal parameters");
-      if (data.length !== 32) fail6("wrong Ed25519 public key size");
-      return b64(data);
+      if (data3.length !== 32) fail6("wrong Ed25519 public key size");
+      return b64(data3);
     case 2: {
-      const Y = new Der(data).readBigInt() ?? fail6("invalid DSA public key");
+      const Y = new Der(data3).readBigInt() ?? fail6("invalid DSA public key");
       const params = new Der(ai.params).read(TAG2.SEQUENCE) ?? fail6("invalid DSA parameters");
       const [P, Q, G] = [params.readBigInt(), params.readBigInt(), params.readBigInt()];
       if (P === void 0 || Q === void 0 || G === void 0) fail6("invalid DSA parameters");
@@ -60316,7 +62697,7 @@ function parseCertificate(der) {
   const pkAI = parseAI(spki3.read(TAG2.SEQUENCE) ?? fail6("malformed public key algorithm identifier"));
   cert.PublicKeyAlgorithm = publicKeyAlgorithm(pkAI.algorithm);
   const spk = spki3.readBitString() ?? fail6("malformed subjectPublicKey");
-  cert.PublicKey = parsePublicKey(cert.PublicKeyAlgorithm, pkAI, rightAlign(spk));
+  cert.PublicKey = parsePublicKey2(cert.PublicKeyAlgorithm, pkAI, rightAlign(spk));
   if (version > 1n) {
     if (!tbs.skipOptional(contextTag(1)) || !tbs.skipOptional(contextTag(2))) fail6("malformed unique ID");
     if (version === 3n) {
@@ -60337,8 +62718,8 @@ function parseCertificate(der) {
       }
     }
   }
-  const signature = input.readBitString() ?? fail6("malformed signature");
-  cert.Signature = b64(rightAlign(signature));
+  const signature2 = input.readBitString() ?? fail6("malformed signature");
+  cert.Signature = b64(rightAlign(signature2));
   cert.NotBefore = marshalTimeJSON(notBefore) ?? fail6("time not representable in JSON");
   cert.NotAfter = marshalTimeJSON(notAfter) ?? fail6("time not representable in JSON");
   return { cert, length: raw.length };
@@ -60352,9 +62733,9 @@ function parseDER(der) {
   }
   return certs;
 }
-function parsePEM(data) {
+function parsePEM(data3) {
   const chunks = [];
-  let rest = data;
+  let rest = data3;
   for (; ; ) {
     const { block: block2, rest: next } = pemDecode(rest);
     if (!block2) break;
@@ -60476,8 +62857,8 @@ function escapeRune(r, quote2, asciiOnly) {
   const ch2 = String.fromCodePoint(r);
   if (ch2 === quote2 || ch2 === "\\") return `\\${ch2}`;
   if (asciiOnly ? r < 128 && isPrint(r) : isPrint(r)) return ch2;
-  const named = NAMED_ESCAPES[r];
-  if (named !== void 0) return named;
+  const named2 = NAMED_ESCAPES[r];
+  if (named2 !== void 0) return named2;
   if (r < 32 || r === 127) return `\\x${hex2(r, 2)}`;
   if (!validRune(r)) r = 65533;
   return r < 65536 ? `\\u${hex2(r, 4)}` : `\\U${hex2(r, 8)}`;
@@ -60638,12 +63019,12 @@ function formatFloat(x, fmt, prec) {
   if (prec > digs.dp) prec = digs.d.length;
   return fmtF(neg, digs, Math.max(prec - digs.dp, 0));
 }
-var PRINTABLE2, isPrint, NAMED_ESCAPES, validRune, hex2;
+var PRINTABLE3, isPrint, NAMED_ESCAPES, validRune, hex2;
 var init_strconv = __esm({
   "src/policy/builtins/strconv.ts"() {
     "use strict";
-    PRINTABLE2 = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-    isPrint = (r) => PRINTABLE2.test(String.fromCodePoint(r));
+    PRINTABLE3 = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+    isPrint = (r) => PRINTABLE3.test(String.fromCodePoint(r));
     NAMED_ESCAPES = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v" };
     validRune = (r) => r >= 0 && r <= 1114111 && (r < 55296 || r > 57343);
     hex2 = (n, width) => n.toString(16).padStart(width, "0");
@@ -60805,7 +63186,7 @@ function fmtBigInt(f, x, verb) {
   return " ".repeat(left) + sign2 + prefix + "0".repeat(zeros) + digits + " ".repeat(right);
 }
 function printArg(f, a, verb) {
-  if (verb === "T") return pad(f, [...typeName(a)].slice(0, f.precPresent ? f.prec : void 0).join(""));
+  if (verb === "T") return pad(f, [...typeName2(a)].slice(0, f.precPresent ? f.prec : void 0).join(""));
   if (a.type === "big.Int") return fmtBigInt(f, a.value, verb === "p" ? "p" : verb);
   let out;
   if (a.type === "int") {
@@ -60862,7 +63243,7 @@ function printArg(f, a, verb) {
   } else {
     out = fmtString(f, a.value, verb);
   }
-  return out ?? `%!${verb}(${typeName(a)}=${printArg(f, a, "v")})`;
+  return out ?? `%!${verb}(${typeName2(a)}=${printArg(f, a, "v")})`;
 }
 function parsenum(s, start, end) {
   let num = 0;
@@ -61001,11 +63382,11 @@ function goSprintf(format, args) {
     }
   }
   if (!reordered && argNum < args.length) {
-    out += `%!(EXTRA ${args.slice(argNum).map((a) => `${typeName(a)}=${printArg(noFlags(), a, "v")}`).join(", ")})`;
+    out += `%!(EXTRA ${args.slice(argNum).map((a) => `${typeName2(a)}=${printArg(noFlags(), a, "v")}`).join(", ")})`;
   }
   return out;
 }
-var noFlags, runeCount, padSpaces, typeName;
+var noFlags, runeCount, padSpaces, typeName2;
 var init_gofmt = __esm({
   "src/policy/builtins/gofmt.ts"() {
     "use strict";
@@ -61013,7 +63394,7 @@ var init_gofmt = __esm({
     noFlags = () => ({ plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false });
     runeCount = (s) => [...s].length;
     padSpaces = (f, s) => pad({ ...f, zero: false }, s);
-    typeName = (a) => a.type === "big.Int" ? "*big.Int" : a.type;
+    typeName2 = (a) => a.type === "big.Int" ? "*big.Int" : a.type;
   }
 });
 
@@ -61087,7 +63468,7 @@ var init_sprintf = __esm({
     "use strict";
     init_gofmt();
     init_strconv();
-    init_value2();
+    init_value();
     utf8Compare = (a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
     TYPE_RANK = (v) => v === null || v === void 0 ? 0 : typeof v === "boolean" ? 1 : typeof v === "number" || typeof v === "bigint" ? 2 : typeof v === "string" ? 3 : Array.isArray(v) ? 4 : v instanceof Set ? 6 : 5;
   }
@@ -61153,7 +63534,7 @@ var init_builtins = __esm({
     init_semver();
     init_strings2();
     init_time();
-    init_value2();
+    init_value();
     init_x509();
     init_re2();
     init_sprintf();
@@ -61288,7 +63669,7 @@ function skipPrefixed(r) {
   } else if (sub === 11) r.byte();
   else throw new RangeError(`unknown opcode 0xfc ${sub}`);
 }
-function refuse(why, cause) {
+function refuse2(why, cause) {
   throw new EnvironmentError(
     "WASM_JSON_IS_VALID_PATCH",
     `the policy module's json.is_valid cannot be made safe (${why}); it frees a constant in OPA's wasm runtime and would corrupt the evaluation. Compile the policy with a supported opa (v1.8 to v1.22).`,
@@ -61302,20 +63683,20 @@ function patchJsonIsValid(wasm) {
     secs = sections(wasm);
     names = functionNames(wasm, secs);
   } catch (err) {
-    return refuse("the module cannot be read", err);
+    return refuse2("the module cannot be read", err);
   }
-  if (!names) return refuse("the module has no name section");
+  if (!names) return refuse2("the module has no name section");
   const isValid = names.get("opa_json_is_valid");
   if (isValid === void 0) return wasm;
   const free = names.get("opa_free");
-  if (free === void 0) return refuse("the module has no opa_free");
+  if (free === void 0) return refuse2("the module has no opa_free");
   let sites;
   try {
     sites = callSites(wasm, body(wasm, secs, isValid - importedFunctions(wasm, secs)), free);
   } catch (err) {
-    return refuse("opa_json_is_valid cannot be decoded", err);
+    return refuse2("opa_json_is_valid cannot be decoded", err);
   }
-  if (sites.length !== 1) return refuse(`opa_json_is_valid calls opa_free ${sites.length} times, expected once`);
+  if (sites.length !== 1) return refuse2(`opa_json_is_valid calls opa_free ${sites.length} times, expected once`);
   const site = sites[0];
   const call = new Reader3(wasm, site + 1);
   call.u32();
@@ -61374,6 +63755,14 @@ var init_patch_json_is_valid = __esm({
 });
 
 // src/policy/wasm/evaluate.ts
+function builtinTable(opts) {
+  const table = hostBuiltins(opts.now ?? /* @__PURE__ */ new Date());
+  const { hostCall } = opts;
+  if (hostCall) {
+    for (const name of EC_BUILTIN_NAMES) if (!(name in table)) table[name] = (...args) => hostCall(name, args);
+  }
+  return table;
+}
 function requiredBuiltins(policy) {
   const exports = policy.wasmInstance.exports;
   const addr = exports.opa_json_dump(exports.builtins());
@@ -61398,14 +63787,14 @@ function prefixless(rule) {
 async function policyProgram(compiled2) {
   return { module: await wasmApi.compile(patchJsonIsValid(Uint8Array.from(compiled2.wasm))), entrypoints: compiled2.entrypoints };
 }
-async function instantiatePolicy(program, data, opts = {}) {
-  const builtins = hostBuiltins(opts.now ?? /* @__PURE__ */ new Date());
+async function instantiatePolicy(program, data3, opts = {}) {
+  const builtins = builtinTable(opts);
   const policy = await loadPolicy(program.module, { initial: 160 }, builtins);
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
   if (missing.length > 0) {
     throw new InputError("WASM_BUILTIN_MISSING", `the policy uses builtins vouch does not provide: ${missing.join(", ")}`, { value: missing });
   }
-  policy.setData(data);
+  policy.setData(data3);
   const ruleEntrypoints = program.entrypoints.filter((e) => e !== AGGREGATE_ENTRYPOINT);
   const entrypoints = ruleEntrypoints.filter((e) => !e.endsWith("/exception"));
   const exceptions = new Set(ruleEntrypoints.filter((e) => e.endsWith("/exception")).map((e) => e.slice(0, -"/exception".length)));
@@ -61414,6 +63803,7 @@ async function instantiatePolicy(program, data, opts = {}) {
     try {
       return policy.evaluate(json2, entry)[0]?.result;
     } catch (err) {
+      if (err instanceof HostCallError) throw err;
       const slash = entry.lastIndexOf("/");
       throw new InputError("POLICY_EVALUATION", `evaluating ${entry.slice(0, slash).replace(/\//g, ".")}.${entry.slice(slash + 1)} failed: ${errorMessage(err) || JSON.stringify(err)}`, { value: entry });
     }
@@ -61423,14 +63813,15 @@ async function instantiatePolicy(program, data, opts = {}) {
       try {
         const all = policy.evaluate(json2, AGGREGATE_ENTRYPOINT)[0]?.result ?? {};
         return (entry) => all[entry];
-      } catch {
+      } catch (err) {
+        if (err instanceof HostCallError) throw err;
       }
     }
     return (entry) => evaluateOne(json2, entry);
   };
   const evaluateJson = (json2) => {
-    const encoded = new TextEncoder().encode(json2);
-    const valueOf = evaluateAll(encoded.buffer.slice(encoded.byteOffset, encoded.byteOffset + encoded.byteLength));
+    const encoded2 = new TextEncoder().encode(json2);
+    const valueOf = evaluateAll(encoded2.buffer.slice(encoded2.byteOffset, encoded2.byteOffset + encoded2.byteLength));
     const outcomes = [];
     for (const entry of entrypoints) {
       const slash = entry.lastIndexOf("/");
@@ -61468,6 +63859,8 @@ var init_evaluate = __esm({
     init_src();
     import_builtins = __toESM(require_builtins(), 1);
     init_errors();
+    init_bridge();
+    init_capabilities();
     init_compile();
     init_builtins();
     init_patch_json_is_valid();
@@ -61493,13 +63886,15 @@ function transferable(err) {
   if (err instanceof VouchError) return { code: err.code, message: err.message, exitCode: err.exitCode };
   return { code: "POLICY_WORKER_BUG", message: errorMessage(err) || String(err), exitCode: ExitCode2.Internal };
 }
-function serve(port) {
+function serve(port, bridge) {
   let loaded;
+  const host = bridge ? new SyncHostCaller(bridge) : void 0;
+  const hostCall = host ? { hostCall: (name, args) => host.call(name, args) } : {};
   const reply = (msg) => port.postMessage(msg);
   port.on("message", (msg) => {
     if (msg.kind === "load") {
       const now = new Date(msg.nowMs);
-      loaded = Promise.all(msg.sources.map((s) => instantiatePolicy(s, s.data, { now })));
+      loaded = Promise.all(msg.sources.map((s) => instantiatePolicy(s, s.data, { now, ...hostCall })));
       loaded.then(
         () => reply({ kind: "loaded" }),
         (err) => reply({ kind: "failed", error: transferable(err) })
@@ -61508,19 +63903,24 @@ function serve(port) {
     }
     const policies = loaded ?? Promise.reject(new VouchError("POLICY_NOT_LOADED", "evaluation before the policy was loaded"));
     policies.then(
-      (list) => reply({ kind: "outcomes", id: msg.id, outcomes: list.map((p) => p.evaluateJson(msg.input)) }),
+      (list) => {
+        host?.reset();
+        reply({ kind: "outcomes", id: msg.id, outcomes: list.map((p) => p.evaluateJson(msg.input)) });
+      },
       (err) => reply({ kind: "failed", id: msg.id, error: transferable(err) })
     ).catch((err) => reply({ kind: "failed", id: msg.id, error: transferable(err) }));
   });
 }
-var EVALUATION_WORKER;
+var EVALUATION_WORKER, data2;
 var init_worker = __esm({
   "src/policy/wasm/worker.ts"() {
     "use strict";
     init_errors();
+    init_bridge();
     init_evaluate();
     EVALUATION_WORKER = "policy-evaluation";
-    if (!isMainThread && parentPort && workerData?.vouchWorker === EVALUATION_WORKER) serve(parentPort);
+    data2 = workerData;
+    if (!isMainThread && parentPort && data2?.vouchWorker === EVALUATION_WORKER) serve(parentPort, data2.bridge);
   }
 });
 
@@ -61535,7 +63935,13 @@ function revive(e) {
   if (e.exitCode === ExitCode2.Environment) return new EnvironmentError(e.code, e.message);
   return new VouchError(e.code, e.message, { exitCode: e.exitCode });
 }
-function startEvaluationPool(size, signal) {
+function answer(job, request) {
+  if (job?.host) return job.host.call(request.name, request.args);
+  return Promise.reject(
+    job ? new HostCallError("EC_BUILTIN_UNAVAILABLE", `${request.name} needs registry access, which this evaluation does not have`, ExitCode2.Environment) : new HostCallError("EC_BUILTIN_NO_COMPONENT", `${request.name} was called outside a component's evaluation`, ExitCode2.Internal)
+  );
+}
+function startEvaluationPool(size, signal, options = {}) {
   const slots = [];
   const queue = [];
   let nextId = 0;
@@ -61547,6 +63953,7 @@ function startEvaluationPool(size, signal) {
     for (const job of [...queue.splice(0), ...slots.flatMap((s) => s.job ? [s.job] : [])]) job.reject(failure);
     for (const s of slots) {
       s.job = void 0;
+      s.bridge.close();
       void s.worker.terminate();
     }
   };
@@ -61558,8 +63965,9 @@ function startEvaluationPool(size, signal) {
     }
   };
   for (let i2 = 0; i2 < size; i2++) {
-    const worker = new Worker(evaluationWorkerUrl(), { workerData: { vouchWorker: EVALUATION_WORKER } });
-    const slot = { worker };
+    const bridge = serveBridge((request) => answer(slots[i2]?.job, request), options.hostCall);
+    const worker = new Worker(evaluationWorkerUrl(), { workerData: { vouchWorker: EVALUATION_WORKER, bridge: bridge.end }, transferList: [bridge.end.port] });
+    const slot = { worker, bridge };
     worker.on("message", (msg) => {
       if (msg.kind === "loaded") {
         if (loading && --loading.pending === 0) loading.resolve();
@@ -61594,7 +64002,8 @@ function startEvaluationPool(size, signal) {
     evaluate(input) {
       if (failure !== void 0) return Promise.reject(failure);
       return new Promise((resolve15, reject) => {
-        queue.push({ id: nextId++, input: JSON.stringify(input), resolve: resolve15, reject });
+        const host = options.ec?.forComponent();
+        queue.push({ id: nextId++, input: JSON.stringify(input), ...host ? { host } : {}, resolve: resolve15, reject });
         dispatch();
       });
     },
@@ -61610,6 +64019,7 @@ var init_workers = __esm({
   "src/policy/wasm/workers.ts"() {
     "use strict";
     init_errors();
+    init_bridge();
     init_worker();
   }
 });
@@ -61637,7 +64047,7 @@ async function regoFiles(root) {
 }
 async function gatherPolicy(urls, opts) {
   const pinned = [];
-  const files = [];
+  const files2 = [];
   const bundles = [];
   for (const url of urls) {
     const fetched = await fetchSource(url, opts);
@@ -61646,15 +64056,15 @@ async function gatherPolicy(urls, opts) {
     else {
       const unpacked = (await stat5(fetched.dir)).isDirectory() ? await readBundleDir(fetched.dir) : void 0;
       if (unpacked) bundles.push(unpacked);
-      else files.push(...await regoFiles(fetched.dir));
+      else files2.push(...await regoFiles(fetched.dir));
     }
   }
-  return { pinned, files, bundles };
+  return { pinned, files: files2, bundles };
 }
 async function loadPolicy2(options) {
   const spec = structuredClone(applyExtraRuleData(options.spec, options.extraRuleData));
   const withPolicy = (spec.sources ?? []).some((s) => (s.policy ?? []).length > 0);
-  const pool = withPolicy ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal) : void 0;
+  const pool = withPolicy ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal, options.ec ? { ec: options.ec } : {}) : void 0;
   let loaded;
   try {
     const { sources, programs } = await loadSources(spec, options);
@@ -61697,13 +64107,13 @@ async function loadSources(spec, options) {
       seenCodes.set(r.code, name);
     }
     const compiled2 = bundle ? bundle.compiled : await compilePolicy(gathered.files, { ...options.opaPath ? { opaPath: options.opaPath } : {}, cacheDir: options.cacheDir, env: options.env, ...options.signal ? { signal: options.signal } : {} });
-    const data = bundle ? structuredClone(bundle.data) : {};
+    const data3 = bundle ? structuredClone(bundle.data) : {};
     const origins = /* @__PURE__ */ new Map();
-    mergeData(data, await loadDataTree(dataDirs), "data sources", origins);
-    mergeData(data, { rule_data__configuration__: source.ruleData ?? {} }, "ruleData", origins);
-    mergeData(data, configData(whenNs, options.sigstoreOpts), "config", origins);
+    mergeData(data3, await loadDataTree(dataDirs), "data sources", origins);
+    mergeData(data3, { rule_data__configuration__: source.ruleData ?? {} }, "ruleData", origins);
+    mergeData(data3, configData(whenNs, options.sigstoreOpts), "config", origins);
     loaded.push({ source, name, rules });
-    programs.push({ ...await policyProgram(compiled2), data });
+    programs.push({ ...await policyProgram(compiled2), data: data3 });
   }
   return { sources: loaded, programs };
 }
@@ -61740,1523 +64150,6 @@ var init_engine = __esm({
     init_fetch();
     init_evaluate();
     init_workers();
-  }
-});
-
-// src/sigstore/verify-entity.ts
-function explain(err) {
-  if (err instanceof import_verify2.VerificationError || err instanceof import_verify2.PolicyError) {
-    switch (err.code) {
-      case "SIGNATURE_ERROR":
-        return "invalid signature when validating ASN.1 encoded signature (it does not verify with the given key or certificate)";
-      case "TLOG_INCLUSION_PROMISE_ERROR":
-        return `the transparency log's signed entry timestamp (SET) does not verify with a trusted Rekor key: ${err.message}`;
-      case "TLOG_BODY_ERROR":
-        return `the transparency log entry is for another signature or artifact: ${err.message}`;
-      case "TLOG_ERROR":
-        return `no trusted transparency log entry: ${err.message}`;
-      case "TIMESTAMP_ERROR":
-        return `no trusted timestamp: ${err.message}`;
-      case "CERTIFICATE_ERROR":
-        if (err.message === "SCT verification failed") {
-          return "the certificate's SCT does not verify with a CT log of the trust root (an unknown log, or a forged timestamp); vouch checks every SCT a certificate carries, even with --insecure-ignore-sct";
-        }
-        if (/^expected \d+ SCTs/.test(err.message)) {
-          return `the certificate has no SCT from a trusted CT log (${err.message}); a certificate from a private CA without CT needs --insecure-ignore-sct`;
-        }
-        return `the certificate does not chain to a trusted root: ${err.message}`;
-      case "PUBLIC_KEY_ERROR":
-        return `the signing key is not trusted: ${err.message}`;
-      case "UNTRUSTED_SIGNER_ERROR":
-        return `the certificate identity does not match: ${err.message}`;
-      default:
-        return `${err.code}: ${err.message}`;
-    }
-  }
-  return err instanceof Error ? err.message : String(err);
-}
-function claimedSigningTimes(bundle) {
-  const times = [];
-  for (const e of bundle.verificationMaterial.tlogEntries) {
-    if (e.integratedTime && e.integratedTime !== "0") times.push(new Date(Number(e.integratedTime) * 1e3));
-  }
-  for (const t of bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []) {
-    try {
-      times.push(import_core2.RFC3161Timestamp.parse(Buffer.from(t.signedTimestamp)).signingTime);
-    } catch {
-    }
-  }
-  return times;
-}
-function validityAtSigning(leaf, times) {
-  const from = new Date(leaf.validFrom);
-  const to = new Date(leaf.validTo);
-  const outside = times.find((t) => t < from || t > to);
-  if (!outside) return void 0;
-  const when = outside > to ? "it had expired when it signed" : "it was not yet valid when it signed";
-  return `the certificate was not valid at signing time: signed at ${outside.toISOString()}, but the certificate is valid from ${from.toISOString()} to ${to.toISOString()} (${when})`;
-}
-function verifyBundle(bundle, artifact, trust, options, expected) {
-  let signer;
-  try {
-    signer = new import_verify2.Verifier(trust, options).verify((0, import_verify2.toSignedEntity)(bundle, artifact));
-  } catch (err) {
-    const window2 = err instanceof import_verify2.VerificationError && err.code === "CERTIFICATE_ERROR" && expected.node ? validityAtSigning(expected.node, claimedSigningTimes(bundle)) : void 0;
-    throw new SignatureRejected(window2 ?? explain(err));
-  }
-  if (!spki(signer.key).equals(spki(expected.key))) throw new SignatureRejected("the signature was verified with another key than the signing certificate's or the given key");
-  return signer;
-}
-function spki(key) {
-  return key.export({ type: "spki", format: "der" });
-}
-function cosignHashFor(key) {
-  if (key.asymmetricKeyType === "ed25519") return null;
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (curve === "secp384r1") return "sha384";
-  if (curve === "secp521r1") return "sha512";
-  return void 0;
-}
-function verifyWithHash(signed, signatureB64, key, hash) {
-  if (import_core2.crypto.verify(signed, key, Buffer.from(signatureB64, "base64"), hash ?? void 0)) return;
-  if (key.asymmetricKeyType === "ed25519") {
-    throw new SignatureRejected("the signature does not verify as pure Ed25519; cosign signs Ed25519 keys with Ed25519ph, which vouch cannot verify yet: use an ECDSA or RSA key");
-  }
-  throw new SignatureRejected("invalid signature when validating ASN.1 encoded signature (it does not verify with the given key)");
-}
-var import_core2, import_verify2, SignatureRejected;
-var init_verify_entity = __esm({
-  "src/sigstore/verify-entity.ts"() {
-    "use strict";
-    import_core2 = __toESM(require_dist6(), 1);
-    import_verify2 = __toESM(require_dist7(), 1);
-    SignatureRejected = class extends Error {
-      constructor(message) {
-        super(message);
-        this.name = "SignatureRejected";
-      }
-    };
-  }
-});
-
-// src/sigstore/certificate.ts
-function ipText(bytes) {
-  if (bytes.length === 4) return [...bytes].join(".");
-  const groups = [];
-  for (let i2 = 0; i2 < bytes.length; i2 += 2) groups.push(bytes.readUInt16BE(i2).toString(16));
-  return groups.join(":");
-}
-function subjectAlternativeNames(cert) {
-  const out = { emails: [], uris: [], dns: [], ips: [], otherNames: [] };
-  const ext = cert.extSubjectAltName;
-  if (!ext) return out;
-  const names = ext.valueObj.tag.isOctetString() ? ext.valueObj.subs[0]?.subs ?? [] : ext.valueObj.subs;
-  for (const name of names) {
-    const tag = name.tag;
-    if (tag.isContextSpecific(1)) out.emails.push(name.value.toString("ascii"));
-    else if (tag.isContextSpecific(2)) out.dns.push(name.value.toString("ascii"));
-    else if (tag.isContextSpecific(6)) out.uris.push(name.value.toString("ascii"));
-    else if (tag.isContextSpecific(7)) out.ips.push(ipText(name.value));
-    else if (tag.isContextSpecific(0) && name.subs.length >= 2) {
-      const oid = name.subs[0].toOID();
-      const wrapped = name.subs[1];
-      const inner = wrapped.subs[0];
-      if (oid === OTHERNAME_USERNAME && inner) out.otherNames.push(inner.value.toString("utf8"));
-    }
-  }
-  return out;
-}
-function allSans(sans) {
-  return [...sans.emails, ...sans.uris, ...sans.otherNames, ...sans.dns, ...sans.ips];
-}
-function subjectAltNamesText(sans) {
-  return allSans(sans).join(" ");
-}
-function fulcioExtension(cert, arc) {
-  const ext = cert.extension(`${FULCIO_OID}.${arc}`);
-  if (!ext) return void 0;
-  if (arc <= 6) return ext.value.toString("utf8");
-  try {
-    return import_core3.ASN1Obj.parseBuffer(ext.value).value.toString("utf8");
-  } catch {
-    return void 0;
-  }
-}
-function certificateIssuer(cert) {
-  return fulcioExtension(cert, 8) ?? fulcioExtension(cert, 1);
-}
-function assertCodeSigning(cert) {
-  const eku = cert.node.keyUsage;
-  if (eku !== void 0 && !eku.includes(EKU_CODE_SIGNING)) {
-    throw new SignatureRejected("the signing certificate is not for code signing (no codeSigning extended key usage)");
-  }
-}
-function rfc3339(d) {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-function distinguishedName(text) {
-  return (text ?? "").split("\n").filter((l) => l !== "").reverse().join(",");
-}
-function certificateMetadata(signer) {
-  const { node: node2, x509: cert } = signer;
-  const sans = subjectAlternativeNames(cert);
-  const sanParts = [
-    sans.uris.length ? `URIs:${sans.uris.join(", ")}` : "",
-    sans.emails.length ? `Email Addresses:${sans.emails.join(", ")}` : "",
-    sans.otherNames.length ? `OtherName:${sans.otherNames.join(", ")}` : "",
-    sans.dns.length ? `DNS Names:${sans.dns.join(", ")}` : "",
-    sans.ips.length ? `IP Addresses:${sans.ips.join(", ")}` : ""
-  ].filter((p) => p !== "");
-  const meta = {
-    Subject: distinguishedName(node2.subject),
-    "Subject Alternative Name": sanParts.join("; "),
-    Issuer: distinguishedName(node2.issuer),
-    "Serial Number": node2.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
-    "Not Before": rfc3339(cert.notBefore),
-    "Not After": rfc3339(cert.notAfter)
-  };
-  for (const [arc, name] of Object.entries(FULCIO_NAMES)) {
-    const v = fulcioExtension(cert, Number(arc));
-    if (v) meta[name] = v;
-  }
-  return Object.fromEntries(
-    Object.entries(meta).filter(([, v]) => v !== "").sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
-  );
-}
-function subjectKeyId(cert) {
-  try {
-    return cert.extSubjectKeyID?.keyIdentifier.toString("hex") ?? "";
-  } catch {
-    return "";
-  }
-}
-function certificateSigner(cert, sig, chain) {
-  return { keyid: subjectKeyId(cert.x509), sig, certificate: cert.pem, chain: chain.map((c) => c.pem), metadata: certificateMetadata(cert) };
-}
-var import_core3, FULCIO_OID, OTHERNAME_USERNAME, EKU_CODE_SIGNING, FULCIO_NAMES;
-var init_certificate = __esm({
-  "src/sigstore/certificate.ts"() {
-    "use strict";
-    import_core3 = __toESM(require_dist6(), 1);
-    init_verify_entity();
-    FULCIO_OID = "1.3.6.1.4.1.57264.1";
-    OTHERNAME_USERNAME = `${FULCIO_OID}.7`;
-    EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
-    FULCIO_NAMES = {
-      1: "Fulcio Issuer",
-      2: "Fulcio GitHub Workflow Trigger",
-      3: "Fulcio GitHub Workflow SHA",
-      4: "Fulcio GitHub Workflow Name",
-      5: "Fulcio GitHub Workflow Repository",
-      6: "Fulcio GitHub Workflow Ref",
-      8: "Fulcio Issuer (V2)",
-      9: "Fulcio Build Signer URI",
-      10: "Fulcio Build Signer Digest",
-      11: "Fulcio Runner Environment",
-      12: "Fulcio Source Repository URI",
-      13: "Fulcio Source Repository Digest",
-      14: "Fulcio Source Repository Ref",
-      15: "Fulcio Source Repository Identifier",
-      16: "Fulcio Source Repository Owner URI",
-      17: "Fulcio Source Repository Owner Identifier",
-      18: "Fulcio Build Config URI",
-      19: "Fulcio Build Config Digest",
-      20: "Fulcio Build Trigger",
-      21: "Fulcio Run Invocation URI"
-    };
-  }
-});
-
-// src/util/strict-json.ts
-function fold2(key) {
-  return key.toUpperCase().toLowerCase();
-}
-function stringEnd(text, start) {
-  let i2 = start + 1;
-  for (; ; ) {
-    const c = text.charCodeAt(i2);
-    if (c === 34) return i2;
-    i2 += c === 92 ? 2 : 1;
-  }
-}
-function quoted(key) {
-  return JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}\u2026` : key);
-}
-function checkKey(frame, key) {
-  if (frame.exact.has(key)) throw new StrictJsonError("JSON_DUPLICATE_KEY", `duplicate key ${quoted(key)}`);
-  const folded = fold2(key);
-  const other = frame.folded.get(folded);
-  if (other !== void 0) {
-    throw new StrictJsonError("JSON_DUPLICATE_KEY", `keys ${quoted(other)} and ${quoted(key)} differ only in case (Go reads them as one)`);
-  }
-  frame.exact.add(key);
-  frame.folded.set(folded, key);
-}
-function assertUnambiguous(text) {
-  const stack = [];
-  for (let i2 = 0; i2 < text.length; i2++) {
-    const c = text.charCodeAt(i2);
-    const top = stack[stack.length - 1];
-    if (c === 34) {
-      const end = stringEnd(text, i2);
-      if (top && top.expectKey) {
-        const raw = text.slice(i2 + 1, end);
-        checkKey(top, raw.includes("\\") ? JSON.parse(text.slice(i2, end + 1)) : raw);
-      }
-      i2 = end;
-    } else if (c === 123 || c === 91) {
-      if (stack.length >= MAX_JSON_DEPTH) throw new StrictJsonError("JSON_TOO_DEEP", `nested deeper than ${MAX_JSON_DEPTH} levels`);
-      stack.push(c === 123 ? { exact: /* @__PURE__ */ new Set(), folded: /* @__PURE__ */ new Map(), expectKey: true } : null);
-    } else if (c === 125 || c === 93) {
-      stack.pop();
-    } else if (top && c === 58) {
-      top.expectKey = false;
-    } else if (top && c === 44) {
-      top.expectKey = true;
-    }
-  }
-}
-function parseStrictJson(text) {
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new StrictJsonError("JSON_INVALID", "not valid JSON");
-  }
-  assertUnambiguous(text);
-  return value;
-}
-var MAX_JSON_DEPTH, StrictJsonError;
-var init_strict_json = __esm({
-  "src/util/strict-json.ts"() {
-    "use strict";
-    init_errors();
-    MAX_JSON_DEPTH = 512;
-    StrictJsonError = class extends InputError {
-      constructor(code2, message) {
-        super(code2, message);
-        this.name = "StrictJsonError";
-      }
-    };
-  }
-});
-
-// src/sigstore/claims.ts
-function field(obj, name) {
-  if (obj === null || typeof obj !== "object") return void 0;
-  const lower = name.toLowerCase();
-  const key = Object.keys(obj).find((k) => k.toLowerCase() === lower);
-  return key === void 0 ? void 0 : obj[key];
-}
-function assertSimpleSigningClaim(payload, digest) {
-  let doc;
-  try {
-    doc = parseStrictJson(payload.toString("utf8"));
-  } catch (err) {
-    throw new SignatureRejected(`the signature payload is not simple-signing JSON: ${errorMessage(err)}`);
-  }
-  const claimed = field(field(field(doc, "critical"), "image"), "docker-manifest-digest");
-  if (claimed !== digest) {
-    throw new SignatureRejected(`invalid or missing digest in claim: ${typeof claimed === "string" ? claimed : "(none)"}`);
-  }
-}
-function decodeStatement(payload) {
-  let statement;
-  try {
-    statement = parseStrictJson(payload.toString("utf8"));
-  } catch (err) {
-    throw new SignatureRejected(`the attestation payload is not JSON: ${errorMessage(err)}`);
-  }
-  const s = statement;
-  if (typeof s !== "object" || s === null || Array.isArray(s) || typeof s.predicateType !== "string" || !Array.isArray(s.subject)) {
-    throw new SignatureRejected("the attestation payload is not an in-toto statement (no predicateType or subject)");
-  }
-  return s;
-}
-function assertSubjectNamesDigest(statement, digest) {
-  const hex3 = digest.replace(/^sha256:/, "");
-  if (!statement.subject.some((s) => s && typeof s === "object" && s.digest?.sha256 === hex3)) {
-    throw new SignatureRejected("no matching subject digest found");
-  }
-}
-function predicateBuildType(statement) {
-  const p = statement.predicate;
-  if (statement.predicateType === "https://slsa.dev/provenance/v0.2" && typeof p?.buildType === "string") return p.buildType;
-  if (statement.predicateType === "https://slsa.dev/provenance/v1" && typeof p?.buildDefinition?.buildType === "string") return p.buildDefinition.buildType;
-  return void 0;
-}
-var init_claims = __esm({
-  "src/sigstore/claims.ts"() {
-    "use strict";
-    init_errors();
-    init_strict_json();
-    init_verify_entity();
-  }
-});
-
-// src/sigstore/identity.ts
-function compile2(pattern, flag) {
-  try {
-    return compileRe2(pattern);
-  } catch (err) {
-    if (err instanceof Re2UnsupportedError) throw new InputError("UNSUPPORTED_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)}: ${err.message}`, { value: pattern });
-    if (err instanceof Re2SyntaxError) throw new InputError("INVALID_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${err.message}`, { value: pattern });
-    throw err;
-  }
-}
-function identityMatcher(identity) {
-  const subject2 = identity.subject;
-  const subjectRe = subject2 === void 0 && identity.subjectRegExp !== void 0 ? compile2(identity.subjectRegExp, "--certificate-identity-regexp") : void 0;
-  const issuer = identity.issuer;
-  const issuerRe = issuer === void 0 && identity.issuerRegExp !== void 0 ? compile2(identity.issuerRegExp, "--certificate-oidc-issuer-regexp") : void 0;
-  return {
-    matches(sans, certIssuer) {
-      const subjectOk = subject2 !== void 0 ? sans.includes(subject2) : subjectRe !== void 0 && sans.some((s) => subjectRe.test(s));
-      const issuerOk = issuer !== void 0 ? certIssuer === issuer : issuerRe !== void 0 && issuerRe.test(certIssuer ?? "");
-      return subjectOk && issuerOk;
-    },
-    describe() {
-      const s = subject2 !== void 0 ? `subject ${JSON.stringify(subject2)}` : `subject matching ${String(subjectRe)}`;
-      const i2 = issuer !== void 0 ? `issuer ${JSON.stringify(issuer)}` : `issuer matching ${String(issuerRe)}`;
-      return `${s} with ${i2}`;
-    }
-  };
-}
-function assertCertificateIdentity(leaf, identity) {
-  const sans = subjectAlternativeNames(leaf);
-  const issuer = certificateIssuer(leaf);
-  const matcher = identityMatcher(identity);
-  if (!matcher.matches(allSans(sans), issuer)) {
-    throw new SignatureRejected(
-      `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? "(none)"}; expected ${matcher.describe()}`
-    );
-  }
-}
-var init_identity = __esm({
-  "src/sigstore/identity.ts"() {
-    "use strict";
-    init_errors();
-    init_re2();
-    init_certificate();
-    init_verify_entity();
-  }
-});
-
-// src/sigstore/keys.ts
-function parsePublicKey2(pem) {
-  return publicKeyFromPem(pem, "the public key");
-}
-function keyTrustMaterial(key, root = EMPTY_ROOT) {
-  return (0, import_verify3.toTrustMaterial)(import_protobuf_specs2.TrustedRoot.fromJSON(root), () => ({ publicKey: key, validFor: () => true }));
-}
-var import_protobuf_specs2, import_verify3, EMPTY_ROOT;
-var init_keys = __esm({
-  "src/sigstore/keys.ts"() {
-    "use strict";
-    import_protobuf_specs2 = __toESM(require_dist2(), 1);
-    import_verify3 = __toESM(require_dist7(), 1);
-    init_public_key();
-    EMPTY_ROOT = {
-      mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
-      tlogs: [],
-      certificateAuthorities: [],
-      ctlogs: [],
-      timestampAuthorities: []
-    };
-  }
-});
-
-// src/sigstore/pki-chain.ts
-function assertChainsToOrganisationCa(leaf, pki, now = /* @__PURE__ */ new Date()) {
-  const roots = pki.roots.map((p) => import_core4.X509Certificate.parse(p));
-  const pool = [...pki.intermediates.map((p) => import_core4.X509Certificate.parse(p)), ...roots];
-  let cert = leaf;
-  for (let depth = 0; depth < 8; depth++) {
-    if (!cert.validForDate(now)) {
-      throw new SignatureRejected(`certificate ${depth === 0 ? "of the signer" : "in the chain"} is not valid now (${cert.notBefore.toISOString()} \u2013 ${cert.notAfter.toISOString()})`);
-    }
-    const issuer = pool.find((c) => c.subject.equals(cert.issuer) && cert.verify(c));
-    if (!issuer) throw new SignatureRejected("the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)");
-    if (!issuer.isCA) throw new SignatureRejected("the certificate is issued by a certificate that is not a CA");
-    if (roots.some((r) => r.equals(issuer))) {
-      if (!issuer.validForDate(now)) throw new SignatureRejected("the root CA certificate is not valid now");
-      return;
-    }
-    cert = issuer;
-  }
-  throw new SignatureRejected("the certificate chain is too long");
-}
-function verifyWithOrganisationCa(cert, pki, signed) {
-  assertChainsToOrganisationCa(cert.x509, pki);
-  const hash = cosignHashFor(cert.key);
-  if (hash !== void 0) verifyWithHash(signed.signedBytes, signed.sig, cert.key, hash);
-  else verifyBundle(signed.keyOnly, signed.artifact, keyTrustMaterial(cert.key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, cert);
-}
-var import_core4;
-var init_pki_chain = __esm({
-  "src/sigstore/pki-chain.ts"() {
-    "use strict";
-    import_core4 = __toESM(require_dist6(), 1);
-    init_keys();
-    init_verify_entity();
-  }
-});
-
-// node_modules/@sigstore/bundle/dist/bundle.js
-var require_bundle2 = __commonJS({
-  "node_modules/@sigstore/bundle/dist/bundle.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = void 0;
-    exports.isBundleWithCertificateChain = isBundleWithCertificateChain;
-    exports.isBundleWithPublicKey = isBundleWithPublicKey;
-    exports.isBundleWithMessageSignature = isBundleWithMessageSignature;
-    exports.isBundleWithDsseEnvelope = isBundleWithDsseEnvelope;
-    exports.BUNDLE_V01_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.1";
-    exports.BUNDLE_V02_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.2";
-    exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.3";
-    exports.BUNDLE_V03_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
-    function isBundleWithCertificateChain(b) {
-      return b.verificationMaterial.content.$case === "x509CertificateChain";
-    }
-    function isBundleWithPublicKey(b) {
-      return b.verificationMaterial.content.$case === "publicKey";
-    }
-    function isBundleWithMessageSignature(b) {
-      return b.content.$case === "messageSignature";
-    }
-    function isBundleWithDsseEnvelope(b) {
-      return b.content.$case === "dsseEnvelope";
-    }
-  }
-});
-
-// node_modules/@sigstore/bundle/dist/build.js
-var require_build = __commonJS({
-  "node_modules/@sigstore/bundle/dist/build.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.toMessageSignatureBundle = toMessageSignatureBundle;
-    exports.toDSSEBundle = toDSSEBundle;
-    var protobuf_specs_1 = require_dist2();
-    var bundle_1 = require_bundle2();
-    function toMessageSignatureBundle(options) {
-      return {
-        mediaType: options.certificateChain ? bundle_1.BUNDLE_V02_MEDIA_TYPE : bundle_1.BUNDLE_V03_MEDIA_TYPE,
-        content: {
-          $case: "messageSignature",
-          messageSignature: {
-            messageDigest: {
-              algorithm: protobuf_specs_1.HashAlgorithm.SHA2_256,
-              digest: options.digest
-            },
-            signature: options.signature
-          }
-        },
-        verificationMaterial: toVerificationMaterial(options)
-      };
-    }
-    function toDSSEBundle(options) {
-      return {
-        mediaType: options.certificateChain ? bundle_1.BUNDLE_V02_MEDIA_TYPE : bundle_1.BUNDLE_V03_MEDIA_TYPE,
-        content: {
-          $case: "dsseEnvelope",
-          dsseEnvelope: toEnvelope(options)
-        },
-        verificationMaterial: toVerificationMaterial(options)
-      };
-    }
-    function toEnvelope(options) {
-      return {
-        payloadType: options.artifactType,
-        payload: options.artifact,
-        signatures: [toSignature(options)]
-      };
-    }
-    function toSignature(options) {
-      return {
-        keyid: options.keyHint || "",
-        sig: options.signature
-      };
-    }
-    function toVerificationMaterial(options) {
-      return {
-        content: toKeyContent(options),
-        tlogEntries: [],
-        timestampVerificationData: { rfc3161Timestamps: [] }
-      };
-    }
-    function toKeyContent(options) {
-      if (options.certificate) {
-        if (options.certificateChain) {
-          return {
-            $case: "x509CertificateChain",
-            x509CertificateChain: {
-              certificates: [{ rawBytes: options.certificate }]
-            }
-          };
-        } else {
-          return {
-            $case: "certificate",
-            certificate: { rawBytes: options.certificate }
-          };
-        }
-      } else {
-        return {
-          $case: "publicKey",
-          publicKey: {
-            hint: options.keyHint || ""
-          }
-        };
-      }
-    }
-  }
-});
-
-// node_modules/@sigstore/bundle/dist/error.js
-var require_error7 = __commonJS({
-  "node_modules/@sigstore/bundle/dist/error.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.ValidationError = void 0;
-    var ValidationError2 = class extends Error {
-      fields;
-      constructor(message, fields2) {
-        super(message);
-        this.fields = fields2;
-      }
-    };
-    exports.ValidationError = ValidationError2;
-  }
-});
-
-// node_modules/@sigstore/bundle/dist/validate.js
-var require_validate = __commonJS({
-  "node_modules/@sigstore/bundle/dist/validate.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.assertBundle = assertBundle;
-    exports.assertBundleV01 = assertBundleV01;
-    exports.isBundleV01 = isBundleV01;
-    exports.assertBundleV02 = assertBundleV02;
-    exports.assertBundleLatest = assertBundleLatest;
-    var error_1 = require_error7();
-    function assertBundle(b) {
-      const invalidValues = validateBundleBase(b);
-      if (invalidValues.length > 0) {
-        throw new error_1.ValidationError("invalid bundle", invalidValues);
-      }
-    }
-    function assertBundleV01(b) {
-      const invalidValues = [];
-      invalidValues.push(...validateBundleBase(b));
-      invalidValues.push(...validateInclusionPromise(b));
-      if (invalidValues.length > 0) {
-        throw new error_1.ValidationError("invalid v0.1 bundle", invalidValues);
-      }
-    }
-    function isBundleV01(b) {
-      try {
-        assertBundleV01(b);
-        return true;
-      } catch (e) {
-        return false;
-      }
-    }
-    function assertBundleV02(b) {
-      const invalidValues = [];
-      invalidValues.push(...validateBundleBase(b));
-      invalidValues.push(...validateInclusionProof(b));
-      if (invalidValues.length > 0) {
-        throw new error_1.ValidationError("invalid v0.2 bundle", invalidValues);
-      }
-    }
-    function assertBundleLatest(b) {
-      const invalidValues = [];
-      invalidValues.push(...validateBundleBase(b));
-      invalidValues.push(...validateInclusionProof(b));
-      invalidValues.push(...validateNoCertificateChain(b));
-      if (invalidValues.length > 0) {
-        throw new error_1.ValidationError("invalid bundle", invalidValues);
-      }
-    }
-    function validateBundleBase(b) {
-      const invalidValues = [];
-      if (b.mediaType === void 0 || !b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\+json;version=\d\.\d/) && !b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\.v\d\.\d\+json/)) {
-        invalidValues.push("mediaType");
-      }
-      if (b.content === void 0) {
-        invalidValues.push("content");
-      } else {
-        switch (b.content.$case) {
-          case "messageSignature":
-            if (b.content.messageSignature.messageDigest === void 0) {
-              invalidValues.push("content.messageSignature.messageDigest");
-            } else {
-              if (b.content.messageSignature.messageDigest.digest.length === 0) {
-                invalidValues.push("content.messageSignature.messageDigest.digest");
-              }
-            }
-            if (b.content.messageSignature.signature.length === 0) {
-              invalidValues.push("content.messageSignature.signature");
-            }
-            break;
-          case "dsseEnvelope":
-            if (b.content.dsseEnvelope.payload.length === 0) {
-              invalidValues.push("content.dsseEnvelope.payload");
-            }
-            if (b.content.dsseEnvelope.signatures.length !== 1) {
-              invalidValues.push("content.dsseEnvelope.signatures");
-            } else {
-              if (b.content.dsseEnvelope.signatures[0].sig.length === 0) {
-                invalidValues.push("content.dsseEnvelope.signatures[0].sig");
-              }
-            }
-            break;
-        }
-      }
-      if (b.verificationMaterial === void 0) {
-        invalidValues.push("verificationMaterial");
-      } else {
-        if (b.verificationMaterial.content === void 0) {
-          invalidValues.push("verificationMaterial.content");
-        } else {
-          switch (b.verificationMaterial.content.$case) {
-            case "x509CertificateChain":
-              if (b.verificationMaterial.content.x509CertificateChain.certificates.length === 0) {
-                invalidValues.push("verificationMaterial.content.x509CertificateChain.certificates");
-              }
-              b.verificationMaterial.content.x509CertificateChain.certificates.forEach((cert, i2) => {
-                if (cert.rawBytes.length === 0) {
-                  invalidValues.push(`verificationMaterial.content.x509CertificateChain.certificates[${i2}].rawBytes`);
-                }
-              });
-              break;
-            case "certificate":
-              if (b.verificationMaterial.content.certificate.rawBytes.length === 0) {
-                invalidValues.push("verificationMaterial.content.certificate.rawBytes");
-              }
-              break;
-          }
-        }
-        if (b.verificationMaterial.tlogEntries === void 0) {
-          invalidValues.push("verificationMaterial.tlogEntries");
-        } else {
-          if (b.verificationMaterial.tlogEntries.length > 0) {
-            b.verificationMaterial.tlogEntries.forEach((entry, i2) => {
-              if (entry.logId === void 0) {
-                invalidValues.push(`verificationMaterial.tlogEntries[${i2}].logId`);
-              }
-              if (entry.kindVersion === void 0) {
-                invalidValues.push(`verificationMaterial.tlogEntries[${i2}].kindVersion`);
-              }
-            });
-          }
-        }
-      }
-      return invalidValues;
-    }
-    function validateInclusionPromise(b) {
-      const invalidValues = [];
-      if (b.verificationMaterial && b.verificationMaterial.tlogEntries?.length > 0) {
-        b.verificationMaterial.tlogEntries.forEach((entry, i2) => {
-          if (entry.inclusionPromise === void 0) {
-            invalidValues.push(`verificationMaterial.tlogEntries[${i2}].inclusionPromise`);
-          }
-        });
-      }
-      return invalidValues;
-    }
-    function validateInclusionProof(b) {
-      const invalidValues = [];
-      if (b.verificationMaterial && b.verificationMaterial.tlogEntries?.length > 0) {
-        b.verificationMaterial.tlogEntries.forEach((entry, i2) => {
-          if (entry.inclusionProof === void 0) {
-            invalidValues.push(`verificationMaterial.tlogEntries[${i2}].inclusionProof`);
-          } else {
-            if (entry.inclusionProof.checkpoint === void 0) {
-              invalidValues.push(`verificationMaterial.tlogEntries[${i2}].inclusionProof.checkpoint`);
-            }
-          }
-        });
-      }
-      return invalidValues;
-    }
-    function validateNoCertificateChain(b) {
-      const invalidValues = [];
-      if (b.verificationMaterial?.content?.$case === "x509CertificateChain") {
-        invalidValues.push("verificationMaterial.content.$case");
-      }
-      return invalidValues;
-    }
-  }
-});
-
-// node_modules/@sigstore/bundle/dist/serialized.js
-var require_serialized = __commonJS({
-  "node_modules/@sigstore/bundle/dist/serialized.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = void 0;
-    var protobuf_specs_1 = require_dist2();
-    var bundle_1 = require_bundle2();
-    var validate_1 = require_validate();
-    var bundleFromJSON3 = (obj) => {
-      const bundle = protobuf_specs_1.Bundle.fromJSON(obj);
-      switch (bundle.mediaType) {
-        case bundle_1.BUNDLE_V01_MEDIA_TYPE:
-          (0, validate_1.assertBundleV01)(bundle);
-          break;
-        case bundle_1.BUNDLE_V02_MEDIA_TYPE:
-          (0, validate_1.assertBundleV02)(bundle);
-          break;
-        default:
-          (0, validate_1.assertBundleLatest)(bundle);
-          break;
-      }
-      return bundle;
-    };
-    exports.bundleFromJSON = bundleFromJSON3;
-    var bundleToJSON = (bundle) => {
-      return protobuf_specs_1.Bundle.toJSON(bundle);
-    };
-    exports.bundleToJSON = bundleToJSON;
-    var envelopeFromJSON = (obj) => {
-      return protobuf_specs_1.Envelope.fromJSON(obj);
-    };
-    exports.envelopeFromJSON = envelopeFromJSON;
-    var envelopeToJSON = (envelope) => {
-      return protobuf_specs_1.Envelope.toJSON(envelope);
-    };
-    exports.envelopeToJSON = envelopeToJSON;
-  }
-});
-
-// node_modules/@sigstore/bundle/dist/index.js
-var require_dist9 = __commonJS({
-  "node_modules/@sigstore/bundle/dist/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isBundleV01 = exports.assertBundleV02 = exports.assertBundleV01 = exports.assertBundleLatest = exports.assertBundle = exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = exports.ValidationError = exports.isBundleWithPublicKey = exports.isBundleWithMessageSignature = exports.isBundleWithDsseEnvelope = exports.isBundleWithCertificateChain = exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = exports.toMessageSignatureBundle = exports.toDSSEBundle = void 0;
-    var build_1 = require_build();
-    Object.defineProperty(exports, "toDSSEBundle", { enumerable: true, get: function() {
-      return build_1.toDSSEBundle;
-    } });
-    Object.defineProperty(exports, "toMessageSignatureBundle", { enumerable: true, get: function() {
-      return build_1.toMessageSignatureBundle;
-    } });
-    var bundle_1 = require_bundle2();
-    Object.defineProperty(exports, "BUNDLE_V01_MEDIA_TYPE", { enumerable: true, get: function() {
-      return bundle_1.BUNDLE_V01_MEDIA_TYPE;
-    } });
-    Object.defineProperty(exports, "BUNDLE_V02_MEDIA_TYPE", { enumerable: true, get: function() {
-      return bundle_1.BUNDLE_V02_MEDIA_TYPE;
-    } });
-    Object.defineProperty(exports, "BUNDLE_V03_LEGACY_MEDIA_TYPE", { enumerable: true, get: function() {
-      return bundle_1.BUNDLE_V03_LEGACY_MEDIA_TYPE;
-    } });
-    Object.defineProperty(exports, "BUNDLE_V03_MEDIA_TYPE", { enumerable: true, get: function() {
-      return bundle_1.BUNDLE_V03_MEDIA_TYPE;
-    } });
-    Object.defineProperty(exports, "isBundleWithCertificateChain", { enumerable: true, get: function() {
-      return bundle_1.isBundleWithCertificateChain;
-    } });
-    Object.defineProperty(exports, "isBundleWithDsseEnvelope", { enumerable: true, get: function() {
-      return bundle_1.isBundleWithDsseEnvelope;
-    } });
-    Object.defineProperty(exports, "isBundleWithMessageSignature", { enumerable: true, get: function() {
-      return bundle_1.isBundleWithMessageSignature;
-    } });
-    Object.defineProperty(exports, "isBundleWithPublicKey", { enumerable: true, get: function() {
-      return bundle_1.isBundleWithPublicKey;
-    } });
-    var error_1 = require_error7();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
-      return error_1.ValidationError;
-    } });
-    var serialized_1 = require_serialized();
-    Object.defineProperty(exports, "bundleFromJSON", { enumerable: true, get: function() {
-      return serialized_1.bundleFromJSON;
-    } });
-    Object.defineProperty(exports, "bundleToJSON", { enumerable: true, get: function() {
-      return serialized_1.bundleToJSON;
-    } });
-    Object.defineProperty(exports, "envelopeFromJSON", { enumerable: true, get: function() {
-      return serialized_1.envelopeFromJSON;
-    } });
-    Object.defineProperty(exports, "envelopeToJSON", { enumerable: true, get: function() {
-      return serialized_1.envelopeToJSON;
-    } });
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "assertBundle", { enumerable: true, get: function() {
-      return validate_1.assertBundle;
-    } });
-    Object.defineProperty(exports, "assertBundleLatest", { enumerable: true, get: function() {
-      return validate_1.assertBundleLatest;
-    } });
-    Object.defineProperty(exports, "assertBundleV01", { enumerable: true, get: function() {
-      return validate_1.assertBundleV01;
-    } });
-    Object.defineProperty(exports, "assertBundleV02", { enumerable: true, get: function() {
-      return validate_1.assertBundleV02;
-    } });
-    Object.defineProperty(exports, "isBundleV01", { enumerable: true, get: function() {
-      return validate_1.isBundleV01;
-    } });
-  }
-});
-
-// src/sigstore/legacy-bundle.ts
-function signedJson(text, what) {
-  try {
-    return parseStrictJson(text);
-  } catch (err) {
-    throw new MalformedSignatureError(`${what}: ${errorMessage(err)}`);
-  }
-}
-function strictBase64(text, what) {
-  const bytes = Buffer.from(text, "base64");
-  if (text === "" || bytes.toString("base64") !== text) throw new MalformedSignatureError(`${what} is not base64`);
-  return bytes;
-}
-function record(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
-}
-function parseRekorBundle(text) {
-  const p = record(signedJson(text, "the Rekor bundle annotation"));
-  const payload = record(p?.Payload);
-  if (typeof p?.SignedEntryTimestamp !== "string" || !payload || typeof payload.body !== "string" || !isCount(payload.integratedTime) || !isCount(payload.logIndex) || typeof payload.logID !== "string" || !/^(?:[0-9a-f]{2})+$/i.test(payload.logID)) {
-    throw new MalformedSignatureError("the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex (non-negative integers), logID (hex)}");
-  }
-  strictBase64(p.SignedEntryTimestamp, "the Rekor bundle annotation's SignedEntryTimestamp");
-  strictBase64(payload.body, "the Rekor bundle annotation's body");
-  return p;
-}
-function parseRfc3161Annotation(text) {
-  const ts = record(signedJson(text, "the RFC 3161 timestamp annotation"))?.SignedRFC3161Timestamp;
-  if (typeof ts !== "string") throw new MalformedSignatureError("the RFC 3161 timestamp annotation has no SignedRFC3161Timestamp");
-  strictBase64(ts, "the RFC 3161 timestamp");
-  return ts;
-}
-function rekorBodyKind(bodyB64) {
-  const body2 = record(signedJson(Buffer.from(bodyB64, "base64").toString("utf8"), "the Rekor entry body"));
-  if (typeof body2?.kind !== "string" || typeof body2.apiVersion !== "string") throw new MalformedSignatureError("the Rekor entry body has no kind/apiVersion");
-  return { kind: body2.kind, version: body2.apiVersion, body: body2 };
-}
-function tlogEntry(rekor) {
-  const { kind, version } = rekorBodyKind(rekor.Payload.body);
-  return {
-    logIndex: String(rekor.Payload.logIndex),
-    logId: { keyId: Buffer.from(rekor.Payload.logID, "hex").toString("base64") },
-    kindVersion: { kind, version },
-    integratedTime: String(rekor.Payload.integratedTime),
-    inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp },
-    canonicalizedBody: rekor.Payload.body
-  };
-}
-function verificationMaterial(input) {
-  return {
-    ...input.certificateDer ? { x509CertificateChain: { certificates: [{ rawBytes: input.certificateDer.toString("base64") }] } } : { publicKey: { hint: "" } },
-    tlogEntries: input.rekor ? [tlogEntry(input.rekor)] : [],
-    timestampVerificationData: { rfc3161Timestamps: input.rfc3161 ? [{ signedTimestamp: input.rfc3161 }] : [] }
-  };
-}
-function messageSignatureBundle(signatureB64, payloadSha256, input) {
-  return (0, import_bundle2.bundleFromJSON)({
-    mediaType: V01,
-    verificationMaterial: verificationMaterial(input),
-    messageSignature: { messageDigest: { algorithm: "SHA2_256", digest: payloadSha256.toString("base64") }, signature: signatureB64 }
-  });
-}
-function parseEnvelope(blob) {
-  const e = record(signedJson(blob.toString("utf8"), "the DSSE envelope"));
-  if (typeof e?.payload !== "string" || typeof e.payloadType !== "string" || !Array.isArray(e.signatures) || e.signatures.length === 0) {
-    throw new MalformedSignatureError("the DSSE envelope lacks payload, payloadType or signatures");
-  }
-  if (e.signatures.length > 1) throw new MalformedSignatureError(`the DSSE envelope has ${e.signatures.length} signatures; vouch verifies envelopes with exactly one`);
-  const sig = record(e.signatures[0]);
-  if (typeof sig?.sig !== "string" || sig.sig === "") throw new MalformedSignatureError('the DSSE signature has no "sig"');
-  strictBase64(sig.sig, "the DSSE signature");
-  strictBase64(e.payload, "the DSSE payload");
-  if (sig.keyid !== void 0 && typeof sig.keyid !== "string") throw new MalformedSignatureError(`the DSSE signature's "keyid" is not a string`);
-  return e;
-}
-function dsseBundle(envelope, input) {
-  const sig = envelope.signatures[0];
-  return (0, import_bundle2.bundleFromJSON)({
-    mediaType: V01,
-    verificationMaterial: verificationMaterial(input),
-    dsseEnvelope: { payload: envelope.payload, payloadType: envelope.payloadType, signatures: [{ sig: sig.sig, keyid: sig.keyid ?? "" }] }
-  });
-}
-var import_bundle2, MalformedSignatureError, isCount, V01;
-var init_legacy_bundle = __esm({
-  "src/sigstore/legacy-bundle.ts"() {
-    "use strict";
-    import_bundle2 = __toESM(require_dist9(), 1);
-    init_errors();
-    init_strict_json();
-    MalformedSignatureError = class extends InputError {
-      constructor(message, value) {
-        super("MALFORMED_SIGNATURE", message, { value });
-        this.name = "MalformedSignatureError";
-      }
-    };
-    isCount = (v) => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-    V01 = "application/vnd.dev.sigstore.bundle+json;version=0.1";
-  }
-});
-
-// src/sigstore/rekor-binding.ts
-import { createPublicKey as createPublicKey3, X509Certificate as X509Certificate4 } from "node:crypto";
-function spki2(key) {
-  return key.export({ type: "spki", format: "der" });
-}
-function keyFromVerifierV2(verifier) {
-  const cert = get(verifier, "x509Certificate", "rawBytes");
-  const key = get(verifier, "publicKey", "rawBytes");
-  try {
-    if (typeof cert === "string") return new X509Certificate4(Buffer.from(cert, "base64")).publicKey;
-    if (typeof key === "string") return createPublicKey3({ key: Buffer.from(key, "base64"), format: "der", type: "spki" });
-  } catch {
-    return void 0;
-  }
-  return void 0;
-}
-function keyFromBody(pemB64) {
-  if (typeof pemB64 !== "string") return void 0;
-  const pem = Buffer.from(pemB64, "base64").toString("utf8");
-  try {
-    if (pem.includes("CERTIFICATE")) return new X509Certificate4(pem).publicKey;
-    return createPublicKey3(pem);
-  } catch {
-    return void 0;
-  }
-}
-function get(obj, ...path) {
-  let cur = obj;
-  for (const p of path) {
-    if (cur === null || typeof cur !== "object") return void 0;
-    cur = cur[p];
-  }
-  return cur;
-}
-function assertRekorBodyNamesSigner(bodyB64, signer) {
-  const { kind, version, body: body2 } = rekorBodyKind(bodyB64);
-  let key;
-  if (version === "0.0.2" && kind === "hashedrekord") key = keyFromVerifierV2(get(body2, "spec", "hashedRekordV002", "signature", "verifier"));
-  else if (version === "0.0.2" && kind === "dsse") key = keyFromVerifierV2(get(body2, "spec", "dsseV002", "signatures", 0, "verifier"));
-  else if (kind === "hashedrekord" || kind === "rekord") key = keyFromBody(get(body2, "spec", "signature", "publicKey", "content"));
-  else if (kind === "dsse") key = keyFromBody(get(body2, "spec", "signatures", 0, "verifier"));
-  else if (kind === "intoto") key = keyFromBody(version === "0.0.1" ? get(body2, "spec", "publicKey") : get(body2, "spec", "content", "envelope", "signatures", 0, "publicKey"));
-  if (!key) throw new SignatureRejected(`the Rekor ${kind} ${version} entry names no signer key`);
-  if (!spki2(key).equals(spki2(signer))) {
-    throw new SignatureRejected(`the Rekor ${kind} entry was made by another key or certificate than this signature's`);
-  }
-}
-var init_rekor_binding = __esm({
-  "src/sigstore/rekor-binding.ts"() {
-    "use strict";
-    init_legacy_bundle();
-    init_verify_entity();
-  }
-});
-
-// src/sigstore/cosign-layout.ts
-function cosignTag(digest, suffix) {
-  return `${digest.replace(":", "-")}.${suffix}`;
-}
-async function legacyArtifacts(source, ref, digest, suffix) {
-  const fetched = await source.getManifest(ref, cosignTag(digest, suffix));
-  if (!fetched || !("layers" in fetched.manifest)) return { layers: [], found: false };
-  return { layers: fetched.manifest.layers, found: true };
-}
-var Annotation;
-var init_cosign_layout = __esm({
-  "src/sigstore/cosign-layout.ts"() {
-    "use strict";
-    Annotation = {
-      Signature: "dev.cosignproject.cosign/signature",
-      Certificate: "dev.sigstore.cosign/certificate",
-      Chain: "dev.sigstore.cosign/chain",
-      Bundle: "dev.sigstore.cosign/bundle",
-      Rfc3161Timestamp: "dev.sigstore.cosign/rfc3161timestamp"
-    };
-  }
-});
-
-// src/sigstore/signing-material.ts
-import { X509Certificate as NodeX509 } from "node:crypto";
-function ambiguous(message) {
-  return new MalformedSignatureError(`ambiguous verification material: ${message}`);
-}
-function parseSigningCertificate(der, what) {
-  let x509;
-  let node2;
-  let key;
-  try {
-    x509 = import_core5.X509Certificate.parse(der);
-    node2 = new NodeX509(der);
-    key = node2.publicKey;
-    void [x509.subject, x509.issuer, x509.notBefore, x509.notAfter, x509.extensions, x509.isCA, x509.signatureAlgorithm];
-  } catch (err) {
-    throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`);
-  }
-  if (!Buffer.from(x509.root.toDER()).equals(der) || !node2.raw.equals(der)) throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
-  if (Number.isNaN(x509.notBefore.getTime()) || Number.isNaN(x509.notAfter.getTime())) throw new MalformedSignatureError(`${what} has an unreadable validity period`);
-  if (!key.export({ type: "spki", format: "der" }).equals(x509.publicKey)) throw new MalformedSignatureError(`${what}: certificate parsers disagree on its public key`);
-  return { der, pem: toPem("CERTIFICATE", der), x509, node: node2, key };
-}
-function issued(issuer, child2) {
-  try {
-    return issuer.subject.equals(child2.issuer) && child2.verify(issuer);
-  } catch {
-    return false;
-  }
-}
-function assertIssuerChain(signer, chain, where, rootAllowed) {
-  let child2 = signer.x509;
-  chain.forEach((c, i2) => {
-    const n = `${where} certificate ${i2 + 1}`;
-    if (c.x509.equals(signer.x509)) throw ambiguous(`${n} is the signing certificate again`);
-    if (!c.x509.isCA) throw ambiguous(`${n} is not a CA certificate (another signer's certificate?)`);
-    if (!issued(c.x509, child2)) throw ambiguous(`${n} did not issue the certificate before it`);
-    if (c.x509.subject.equals(c.x509.issuer) && (!rootAllowed || i2 !== chain.length - 1)) {
-      throw ambiguous(`${n} is a root certificate; roots come from the trust root, never from the signature`);
-    }
-    child2 = c.x509;
-  });
-}
-function present(obj, names) {
-  return names.filter((n) => Object.hasOwn(obj, n));
-}
-function isObject4(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function exactlyOne(obj, names, what) {
-  const set2 = present(obj, names);
-  if (set2.length > 1) throw ambiguous(`the bundle sets ${set2.join(" and ")}; exactly one ${what} is allowed`);
-  if (set2.length === 0) throw new MalformedSignatureError(`the bundle has no ${what}`);
-  if (set2[0].includes("_")) throw new MalformedSignatureError(`the bundle names its ${what} ${set2[0]}; write it in protobuf JSON's camelCase`);
-  if (!isObject4(obj[set2[0]])) throw new MalformedSignatureError(`the bundle's ${set2[0]} is not a JSON object`);
-}
-function signingMaterial(bundle, carried) {
-  const content = bundle.verificationMaterial.content;
-  const chainOf = (certs) => {
-    if (certs.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the bundle's x509CertificateChain holds ${certs.length} certificates; at most ${MAX_CERTIFICATES} are read`);
-    const [first, ...rest] = certs.map((der, i2) => parseSigningCertificate(der, `certificate ${i2 + 1} of the bundle's x509CertificateChain`));
-    if (!first) throw new MalformedSignatureError("the bundle's x509CertificateChain is empty");
-    assertIssuerChain(first, rest, "the bundle's x509CertificateChain", false);
-    return { kind: "certificate", certificate: first, chain: rest };
-  };
-  switch (content.$case) {
-    case "publicKey":
-      return { kind: "publicKey" };
-    case "certificate":
-      return carried.length > 0 ? chainOf([content.certificate.rawBytes, ...carried]) : { kind: "certificate", certificate: parseSigningCertificate(content.certificate.rawBytes, "the bundle certificate"), chain: [] };
-    case "x509CertificateChain":
-      return chainOf(content.x509CertificateChain.certificates.map((c) => c.rawBytes));
-  }
-}
-function cosignV03Chain(json2, vm) {
-  const chain = vm.x509CertificateChain;
-  if (typeof json2.mediaType !== "string" || V01_V02.test(json2.mediaType) || !isObject4(chain) || !Array.isArray(chain.certificates)) return { json: json2, carried: [] };
-  const [leaf, ...rest] = import_protobuf_specs3.X509CertificateChain.fromJSON(chain).certificates;
-  if (!leaf) return { json: json2, carried: [] };
-  const others = Object.fromEntries(Object.entries(vm).filter(([k]) => k !== "x509CertificateChain"));
-  return { json: { ...json2, verificationMaterial: { ...others, certificate: { rawBytes: leaf.rawBytes.toString("base64") } } }, carried: rest.map((c) => c.rawBytes) };
-}
-function parseBundle2(bytes) {
-  let json2;
-  try {
-    json2 = parseStrictJson(typeof bytes === "string" ? bytes : bytes.toString("utf8"));
-  } catch (err) {
-    throw new MalformedSignatureError(`the bundle: ${errorMessage(err)}`);
-  }
-  if (!isObject4(json2)) throw new MalformedSignatureError("the bundle is not a JSON object");
-  exactlyOne(json2, CONTENT, "signature content (messageSignature or dsseEnvelope)");
-  if (Object.hasOwn(json2, "verification_material")) throw ambiguous("the bundle names verification_material; write it verificationMaterial");
-  const vm = json2.verificationMaterial;
-  if (!isObject4(vm)) throw new MalformedSignatureError("the bundle has no verificationMaterial object");
-  exactlyOne(vm, MATERIAL, "signing key or certificate (publicKey, x509CertificateChain or certificate)");
-  let bundle;
-  let carried;
-  try {
-    const normalised = cosignV03Chain(json2, vm);
-    carried = normalised.carried;
-    bundle = (0, import_bundle3.bundleFromJSON)(normalised.json);
-  } catch (err) {
-    const fields2 = err instanceof import_bundle3.ValidationError && err.fields ? `: ${err.fields.join(", ")}` : "";
-    throw new MalformedSignatureError(`not a valid Sigstore bundle${fields2 || ` (${errorMessage(err).slice(0, 200)})`}`);
-  }
-  const proofs = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
-  if (proofs.some((n) => n > MAX_PROOFS)) throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
-  return { bundle, material: signingMaterial(bundle, carried) };
-}
-function legacySigningCertificate(certificateText, chainText) {
-  const read = (text, annotation) => {
-    let blocks;
-    try {
-      blocks = pemBlocks(text);
-    } catch (err) {
-      throw new MalformedSignatureError(`the ${annotation} annotation: ${errorMessage(err)}`);
-    }
-    if (blocks.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the ${annotation} annotation holds ${blocks.length} PEM blocks; at most ${MAX_CERTIFICATES} are read`);
-    return blocks.map((b, i2) => {
-      if (b.type !== "CERTIFICATE") throw new MalformedSignatureError(`the ${annotation} annotation holds a ${b.type}, not a CERTIFICATE`);
-      return parseSigningCertificate(b.der, `certificate ${i2 + 1} of the ${annotation} annotation`);
-    });
-  };
-  const certs = read(certificateText, "dev.sigstore.cosign/certificate");
-  if (certs.length !== 1) throw ambiguous(`the dev.sigstore.cosign/certificate annotation holds ${certs.length} certificates; exactly one signed`);
-  const chain = chainText && chainText.trim() !== "" ? read(chainText, "dev.sigstore.cosign/chain") : [];
-  assertIssuerChain(certs[0], chain, "the dev.sigstore.cosign/chain annotation", true);
-  return { certificate: certs[0], chain };
-}
-var import_bundle3, import_core5, import_protobuf_specs3, MAX_CERTIFICATES, MAX_PROOFS, CONTENT, MATERIAL, V01_V02;
-var init_signing_material = __esm({
-  "src/sigstore/signing-material.ts"() {
-    "use strict";
-    import_bundle3 = __toESM(require_dist9(), 1);
-    import_core5 = __toESM(require_dist6(), 1);
-    import_protobuf_specs3 = __toESM(require_dist2(), 1);
-    init_errors();
-    init_strict_json();
-    init_pem();
-    init_legacy_bundle();
-    MAX_CERTIFICATES = 10;
-    MAX_PROOFS = 10;
-    CONTENT = ["messageSignature", "dsseEnvelope", "message_signature", "dsse_envelope"];
-    MATERIAL = ["publicKey", "x509CertificateChain", "certificate", "public_key", "x509_certificate_chain"];
-    V01_V02 = /^application\/vnd\.dev\.sigstore\.bundle\+json;version=0\.[12]$/;
-  }
-});
-
-// src/sigstore/thresholds.ts
-function keylessThresholds(root, opts) {
-  if (!opts.ignoreSct && root.ctlogs.length === 0) {
-    throw new SignatureRejected(
-      "the trust root lists no certificate transparency log, so the certificate's SCT cannot be checked; for a private Fulcio without CT, pass --insecure-ignore-sct"
-    );
-  }
-  return { tlogThreshold: opts.tlogEntries > 0 ? 1 : 0, timestampThreshold: 1, ctlogThreshold: opts.ignoreSct ? 0 : 1 };
-}
-var init_thresholds = __esm({
-  "src/sigstore/thresholds.ts"() {
-    "use strict";
-    init_verify_entity();
-  }
-});
-
-// src/sigstore/signer-check.ts
-function rekorOf(layer) {
-  const text = layer.annotations?.[Annotation.Bundle];
-  return text ? parseRekorBundle(text) : void 0;
-}
-function rfc3161Of(layer) {
-  const text = layer.annotations?.[Annotation.Rfc3161Timestamp];
-  return text ? parseRfc3161Annotation(text) : void 0;
-}
-async function rootTrust(ctx, why) {
-  if (!ctx.trustedRoot) throw new SignatureRejected(`${why}, but no Sigstore trust root is configured`);
-  const json2 = await ctx.trustedRoot();
-  return { ...(0, import_verify4.toTrustMaterial)(import_protobuf_specs4.TrustedRoot.fromJSON(json2)), json: json2 };
-}
-async function verifyLayerSigner(ctx, layer, signed) {
-  strictBase64(signed.sig, "the signature");
-  if (ctx.mode.kind === "key") {
-    const key = parsePublicKey2(ctx.mode.publicKey);
-    let rekor;
-    let trust;
-    const options = { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 };
-    if (ctx.mode.ignoreTlog) {
-      trust = keyTrustMaterial(key);
-    } else {
-      rekor = rekorOf(layer);
-      if (!rekor) {
-        throw new SignatureRejected(
-          "no transparency log entry on this signature (no dev.sigstore.cosign/bundle annotation): sign with a Rekor upload, or pass --ignore-rekor for keys used without Rekor"
-        );
-      }
-      const root = await rootTrust(ctx, "the signature carries a Rekor entry to check");
-      trust = keyTrustMaterial(key, root.json);
-      options.tlogThreshold = 1;
-      assertRekorBodyNamesSigner(rekor.Payload.body, key);
-    }
-    const hash = cosignHashFor(key);
-    if (hash !== void 0) {
-      if (rekor) throw new SignatureRejected(`${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ""} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace("  ", " "));
-      verifyWithHash(signed.signedBytes, signed.sig, key, hash);
-    } else {
-      verifyBundle(signed.bundle({ ...rekor ? { rekor } : {} }), signed.artifact, trust, options, { key });
-    }
-    return { keyid: signed.keyid ?? "", sig: signed.sig };
-  }
-  const certText = layer.annotations?.[Annotation.Certificate];
-  if (!certText) throw new SignatureRejected("no signing certificate on this signature (was it signed with a key? pass --public-key)");
-  const { certificate: cert, chain } = legacySigningCertificate(certText, layer.annotations?.[Annotation.Chain]);
-  assertCodeSigning(cert);
-  if (ctx.mode.pki) {
-    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: signed.bundle({}), ...signed.artifact ? { artifact: signed.artifact } : {}, signedBytes: signed.signedBytes, sig: signed.sig });
-  } else {
-    const rekor = rekorOf(layer);
-    const rfc3161 = rfc3161Of(layer);
-    const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
-    if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, cert.key);
-    const options = keylessThresholds(root, { tlogEntries: rekor ? 1 : 0, ignoreSct: ctx.mode.ignoreSct === true });
-    verifyBundle(signed.bundle({ certificateDer: cert.der, ...rekor ? { rekor } : {}, ...rfc3161 ? { rfc3161 } : {} }), signed.artifact, root, options, cert);
-  }
-  assertCertificateIdentity(cert.x509, ctx.mode.identity);
-  return certificateSigner(cert, signed.sig, chain);
-}
-var import_protobuf_specs4, import_verify4;
-var init_signer_check = __esm({
-  "src/sigstore/signer-check.ts"() {
-    "use strict";
-    import_protobuf_specs4 = __toESM(require_dist2(), 1);
-    import_verify4 = __toESM(require_dist7(), 1);
-    init_certificate();
-    init_cosign_layout();
-    init_identity();
-    init_keys();
-    init_legacy_bundle();
-    init_pki_chain();
-    init_rekor_binding();
-    init_signing_material();
-    init_thresholds();
-    init_verify_entity();
-  }
-});
-
-// src/sigstore/bundles.ts
-function bundleCandidates(ctx) {
-  let p = discovered.get(ctx);
-  if (!p) {
-    p = discover(ctx);
-    discovered.set(ctx, p);
-  }
-  return p;
-}
-async function discover(ctx) {
-  const referrers = await ctx.source.referrers(ctx.ref, ctx.digest);
-  const candidates = [];
-  const errors = [];
-  for (const r of referrers) {
-    if (r.artifactType && !r.artifactType.startsWith(BUNDLE_MEDIA)) continue;
-    const fetched = await ctx.source.getManifest(ctx.ref, r.digest);
-    if (!fetched || !("layers" in fetched.manifest)) continue;
-    const layers = fetched.manifest.layers;
-    if (layers.length !== 1 || !layers[0].mediaType.startsWith(BUNDLE_MEDIA)) continue;
-    try {
-      const parsed = parseBundle2(await ctx.source.getBlob(ctx.ref, layers[0], BUNDLE_LIMIT));
-      const content = parsed.bundle.content;
-      if (content.$case !== "dsseEnvelope") throw new SignatureRejected("the bundle signs no DSSE envelope (cosign signs images and attestations with in-toto statements)");
-      if (content.dsseEnvelope.payloadType !== IN_TOTO) throw new SignatureRejected(`DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
-      const statement = decodeStatement(content.dsseEnvelope.payload);
-      candidates.push({ digest: r.digest, parsed, statement, isSignature: statement.predicateType === COSIGN_SIGN_PREDICATE });
-    } catch (err) {
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(`bundle ${r.digest}: ${errorMessage(err)}`);
-    }
-  }
-  return { candidates, errors };
-}
-function withoutLogs(bundle) {
-  return { ...bundle, verificationMaterial: { ...bundle.verificationMaterial, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } } };
-}
-function keyOnly(bundle) {
-  const stripped = withoutLogs(bundle);
-  return { ...stripped, verificationMaterial: { ...stripped.verificationMaterial, content: { $case: "publicKey", publicKey: { hint: "" } } } };
-}
-async function verifyBundleSigner(ctx, candidate) {
-  const { bundle, material } = candidate.parsed;
-  if (bundle.content.$case !== "dsseEnvelope") throw new SignatureRejected("the bundle signs no DSSE envelope");
-  const envelope = bundle.content.dsseEnvelope;
-  const sig = envelope.signatures[0];
-  const sigB64 = sig.sig.toString("base64");
-  const entries = bundle.verificationMaterial.tlogEntries;
-  if (ctx.mode.kind === "key") {
-    if (material.kind !== "publicKey") throw new SignatureRejected("the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer");
-    const key = parsePublicKey2(ctx.mode.publicKey);
-    if (ctx.mode.ignoreTlog) {
-      verifyBundle(withoutLogs(bundle), void 0, keyTrustMaterial(key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, { key });
-    } else {
-      if (entries.length === 0) throw new SignatureRejected("no transparency log entry in the bundle: pass --ignore-rekor for keys used without Rekor");
-      for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString("base64"), key);
-      const trust = keyTrustMaterial(key, (await rootTrust(ctx, "the bundle carries a Rekor entry to check")).json);
-      const options = { tlogThreshold: 1, timestampThreshold: 0, ctlogThreshold: 0 };
-      verifyBundle(bundle, void 0, trust, options, { key });
-    }
-    return { keyid: sig.keyid, sig: sigB64 };
-  }
-  if (material.kind !== "certificate") throw new SignatureRejected("no signing certificate in the bundle (was it signed with a key? pass --public-key)");
-  const cert = material.certificate;
-  assertCodeSigning(cert);
-  if (ctx.mode.pki) {
-    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: keyOnly(bundle), signedBytes: import_core6.dsse.preAuthEncoding(envelope.payloadType, envelope.payload), sig: sigB64 });
-  } else {
-    for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString("base64"), cert.key);
-    const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
-    verifyBundle(bundle, void 0, root, keylessThresholds(root, { tlogEntries: entries.length, ignoreSct: ctx.mode.ignoreSct === true }), cert);
-  }
-  assertCertificateIdentity(cert.x509, ctx.mode.identity);
-  return certificateSigner(cert, sigB64, material.chain);
-}
-var import_core6, COSIGN_SIGN_PREDICATE, BUNDLE_MEDIA, BUNDLE_LIMIT, IN_TOTO, discovered;
-var init_bundles = __esm({
-  "src/sigstore/bundles.ts"() {
-    "use strict";
-    import_core6 = __toESM(require_dist6(), 1);
-    init_errors();
-    init_errors2();
-    init_certificate();
-    init_claims();
-    init_identity();
-    init_keys();
-    init_pki_chain();
-    init_rekor_binding();
-    init_signer_check();
-    init_signing_material();
-    init_thresholds();
-    init_verify_entity();
-    COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
-    BUNDLE_MEDIA = "application/vnd.dev.sigstore.bundle";
-    BUNDLE_LIMIT = 16 * 1024 * 1024;
-    IN_TOTO = "application/vnd.in-toto+json";
-    discovered = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/sigstore/candidates.ts
-async function verifyCandidates(candidates) {
-  const settled = await Promise.allSettled(candidates.map((c) => c.verify()));
-  const verified = [];
-  const errors = [];
-  settled.forEach((s, i2) => {
-    if (s.status === "fulfilled") {
-      verified.push(s.value);
-      return;
-    }
-    const err = s.reason;
-    if (err instanceof RegistryError && err.transient) throw err;
-    errors.push(candidates.length > 1 ? `${candidates[i2].label}: ${errorMessage(err)}` : errorMessage(err));
-  });
-  return { verified, errors };
-}
-var init_candidates = __esm({
-  "src/sigstore/candidates.ts"() {
-    "use strict";
-    init_errors();
-    init_errors2();
-  }
-});
-
-// src/sigstore/verify-attestations.ts
-async function verifyLayer(ctx, layer) {
-  if (layer.mediaType !== MediaType.DsseEnvelope) {
-    throw new SignatureRejected(`layer media type ${layer.mediaType} is not ${MediaType.DsseEnvelope}`);
-  }
-  const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
-  if (envelope.payloadType !== IN_TOTO2) throw new SignatureRejected(`DSSE payload type ${envelope.payloadType} is not ${IN_TOTO2}`);
-  const first = envelope.signatures[0];
-  const annotated = layer.annotations?.[Annotation.Signature];
-  if (annotated && annotated !== first.sig) throw new SignatureRejected(`the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
-  const payload = Buffer.from(envelope.payload, "base64");
-  const signature = await verifyLayerSigner(ctx, layer, {
-    sig: first.sig,
-    keyid: first.keyid ?? "",
-    signedBytes: import_core7.dsse.preAuthEncoding(envelope.payloadType, payload),
-    bundle: (material) => dsseBundle(envelope, material)
-  });
-  const statement = decodeStatement(payload);
-  assertSubjectNamesDigest(statement, ctx.digest);
-  const buildType = predicateBuildType(statement);
-  return { statement, signatures: [signature], ...buildType ? { predicateBuildType: buildType } : {} };
-}
-async function verifyImageAttestations(ctx) {
-  const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, "att"), bundleCandidates(ctx)]);
-  const attestationBundles = bundles.candidates.filter((b) => !b.isSignature);
-  if (layers.length === 0 && attestationBundles.length === 0 && bundles.errors.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
-  const { verified: attestations, errors } = await verifyCandidates([
-    ...attestationBundles.map((b) => ({
-      label: `bundle ${b.digest}`,
-      verify: async () => {
-        const signature = await verifyBundleSigner(ctx, b);
-        assertSubjectNamesDigest(b.statement, ctx.digest);
-        return { statement: b.statement, signatures: [signature] };
-      }
-    })),
-    ...layers.map((layer) => ({ label: `attestation ${layer.digest}`, verify: () => verifyLayer(ctx, layer) }))
-  ]);
-  return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors: [...bundles.errors, ...errors], noneFound: false };
-}
-var import_core7, ENVELOPE_LIMIT, IN_TOTO2;
-var init_verify_attestations = __esm({
-  "src/sigstore/verify-attestations.ts"() {
-    "use strict";
-    import_core7 = __toESM(require_dist6(), 1);
-    init_types();
-    init_bundles();
-    init_candidates();
-    init_claims();
-    init_cosign_layout();
-    init_legacy_bundle();
-    init_signer_check();
-    init_verify_entity();
-    ENVELOPE_LIMIT = 16 * 1024 * 1024;
-    IN_TOTO2 = "application/vnd.in-toto+json";
-  }
-});
-
-// src/sigstore/verify-signatures.ts
-import { createHash as createHash5 } from "node:crypto";
-async function verifyLayer2(ctx, layer) {
-  if (layer.mediaType !== MediaType.SimpleSigning) {
-    throw new SignatureRejected(`layer media type ${layer.mediaType} is not ${MediaType.SimpleSigning}`);
-  }
-  const sig = layer.annotations?.[Annotation.Signature];
-  if (!sig) throw new SignatureRejected(`no ${Annotation.Signature} annotation`);
-  const payload = await ctx.source.getBlob(ctx.ref, layer, PAYLOAD_LIMIT);
-  const payloadSha256 = createHash5("sha256").update(payload).digest();
-  const signature = await verifyLayerSigner(ctx, layer, {
-    sig,
-    artifact: payload,
-    signedBytes: payload,
-    bundle: (material) => messageSignatureBundle(sig, payloadSha256, material)
-  });
-  assertSimpleSigningClaim(payload, ctx.digest);
-  return signature;
-}
-async function verifyImageSignatures(ctx) {
-  const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, "sig"), bundleCandidates(ctx)]);
-  const signatureBundles = bundles.candidates.filter((b) => b.isSignature);
-  if (layers.length === 0 && signatureBundles.length === 0 && bundles.errors.length === 0) return { ok: false, signatures: [], errors: [], noneFound: true };
-  const { verified: signatures, errors } = await verifyCandidates([
-    ...signatureBundles.map((b) => ({
-      label: `bundle ${b.digest}`,
-      verify: async () => {
-        const signature = await verifyBundleSigner(ctx, b);
-        assertSubjectNamesDigest(b.statement, ctx.digest);
-        return signature;
-      }
-    })),
-    ...layers.map((layer) => ({ label: `signature ${layer.digest}`, verify: () => verifyLayer2(ctx, layer) }))
-  ]);
-  return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors: [...bundles.errors, ...errors], noneFound: false };
-}
-var PAYLOAD_LIMIT;
-var init_verify_signatures = __esm({
-  "src/sigstore/verify-signatures.ts"() {
-    "use strict";
-    init_types();
-    init_bundles();
-    init_candidates();
-    init_claims();
-    init_cosign_layout();
-    init_legacy_bundle();
-    init_signer_check();
-    init_verify_entity();
-    PAYLOAD_LIMIT = 4 * 1024 * 1024;
   }
 });
 
@@ -63601,26 +64494,26 @@ async function validateComponent(planned, deps) {
   }
 }
 async function validateImage(planned, base, deps) {
-  const { component, ref } = planned;
-  const source = deps.sourceFor(ref);
+  const { component, ref: ref2 } = planned;
+  const source = deps.sourceFor(ref2);
   const keyMode = deps.mode.kind === "key";
   let digest;
   try {
-    digest = ref.digest ?? (await source.resolve(ref)).digest;
-    if (ref.digest) await source.resolve(ref);
+    digest = ref2.digest ?? (await source.resolve(ref2)).digest;
+    if (ref2.digest) await source.resolve(ref2);
   } catch (err) {
     const report = { ...base, violations: [imageInaccessible(errorMessage(err), deps.info)], successCount: 0 };
     if (err instanceof RegistryError && err.transient) report.infrastructureError = { code: err.code, message: errorMessage(err) };
     return { report };
   }
-  base.containerImage = pinnedReference(ref, digest);
+  base.containerImage = pinnedReference(ref2, digest);
   const violations = [];
   const warnings = [];
   const successes = [];
   let hiddenSuccesses = 0;
   const verifyCtx = {
     source,
-    ref,
+    ref: ref2,
     digest,
     mode: deps.mode,
     ...deps.rekorUrl ? { rekorUrl: deps.rekorUrl } : {},
@@ -63633,7 +64526,7 @@ async function validateImage(planned, base, deps) {
     return err;
   });
   const [info, sigCheck, attCheck] = await Promise.all([
-    deps.imageInfo(ref, digest),
+    deps.imageInfo(ref2, digest),
     guarded(deps.verifySignatures(verifyCtx)),
     guarded(deps.verifyAttestations(verifyCtx))
   ]);
@@ -63706,7 +64599,7 @@ async function validateImage(planned, base, deps) {
   const effectiveTime = deps.effectiveTime.kind === "fixed" ? deps.effectiveTime.time : deps.effectiveTime.kind === "attestation" ? attestationTime(attestations) ?? deps.now : deps.now;
   const outcome = await policy.evaluate(input, {
     imageDigest: digest,
-    imageUrl: repositoryName(ref),
+    imageUrl: repositoryName(ref2),
     componentName: component.name,
     ...planned.originalName ? { originalComponentName: planned.originalName } : {},
     effectiveTime
@@ -63927,56 +64820,56 @@ function diskVerdictCache(dir) {
   };
 }
 function isEntitySignature(v) {
-  return isRecord5(v) && typeof v.keyid === "string" && typeof v.sig === "string" && optional2(v.certificate, (x) => typeof x === "string") && optional2(v.chain, isStringArray) && optional2(v.metadata, (m) => isRecord5(m) && Object.values(m).every((x) => typeof x === "string"));
+  return isRecord4(v) && typeof v.keyid === "string" && typeof v.sig === "string" && optional2(v.certificate, (x) => typeof x === "string") && optional2(v.chain, isStringArray) && optional2(v.metadata, (m) => isRecord4(m) && Object.values(m).every((x) => typeof x === "string"));
 }
 function isStatement(v) {
-  return isRecord5(v) && typeof v._type === "string" && typeof v.predicateType === "string" && Array.isArray(v.subject) && v.subject.every((s) => isRecord5(s) && isRecord5(s.digest) && Object.values(s.digest).every((d) => typeof d === "string"));
+  return isRecord4(v) && typeof v._type === "string" && typeof v.predicateType === "string" && Array.isArray(v.subject) && v.subject.every((s) => isRecord4(s) && isRecord4(s.digest) && Object.values(s.digest).every((d) => typeof d === "string"));
 }
 function isSignaturePass(v) {
-  return isRecord5(v) && v.ok === true && Array.isArray(v.signatures) && v.signatures.length > 0 && v.signatures.every(isEntitySignature) && isStringArray(v.errors) && v.noneFound === false;
+  return isRecord4(v) && v.ok === true && Array.isArray(v.signatures) && v.signatures.length > 0 && v.signatures.every(isEntitySignature) && isStringArray(v.errors) && v.noneFound === false;
 }
 function isAttestationPass(v) {
-  return isRecord5(v) && v.ok === true && Array.isArray(v.attestations) && v.attestations.every(
-    (a) => isRecord5(a) && isStatement(a.statement) && Array.isArray(a.signatures) && a.signatures.length > 0 && a.signatures.every(isEntitySignature) && optional2(a.predicateBuildType, (x) => typeof x === "string")
+  return isRecord4(v) && v.ok === true && Array.isArray(v.attestations) && v.attestations.every(
+    (a) => isRecord4(a) && isStatement(a.statement) && Array.isArray(a.signatures) && a.signatures.length > 0 && a.signatures.every(isEntitySignature) && optional2(a.predicateBuildType, (x) => typeof x === "string")
   ) && isStringArray(v.errors) && v.noneFound === false;
 }
 function isCachedImageInfo(v) {
-  return isRecord5(v) && v.cached === true && optional2(v.config, isRecord5) && optional2(v.parent, (p) => isRecord5(p) && typeof p.ref === "string" && optional2(p.config, isRecord5));
+  return isRecord4(v) && v.cached === true && optional2(v.config, isRecord4) && optional2(v.parent, (p) => isRecord4(p) && typeof p.ref === "string" && optional2(p.config, isRecord4));
 }
-var FORMAT2, ENTRY_LIMIT, isRecord5, isStringArray, optional2;
+var FORMAT2, ENTRY_LIMIT, isRecord4, isStringArray, optional2;
 var init_verdict_cache = __esm({
   "src/validate/verdict-cache.ts"() {
     "use strict";
     FORMAT2 = "vouch-verdict/1";
     ENTRY_LIMIT = 64 * 1024 * 1024;
-    isRecord5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+    isRecord4 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
     isStringArray = (v) => Array.isArray(v) && v.every((s) => typeof s === "string");
     optional2 = (v, check3) => v === void 0 || check3(v);
   }
 });
 
 // src/validate/image-info.ts
-async function imageConfig(source, ref, digest) {
-  const fetched = await source.getManifest(ref, digest);
+async function imageConfig(source, ref2, digest) {
+  const fetched = await source.getManifest(ref2, digest);
   if (!fetched || isIndex(fetched.manifest)) return {};
-  const manifest = fetched.manifest;
-  const blob = await source.getBlob(ref, manifest.config, CONFIG_LIMIT);
+  const manifest2 = fetched.manifest;
+  const blob = await source.getBlob(ref2, manifest2.config, CONFIG_LIMIT);
   const parsed = JSON.parse(blob.toString("utf8"));
   const config = typeof parsed === "object" && parsed !== null && "config" in parsed && typeof parsed.config === "object" && parsed.config !== null && !Array.isArray(parsed.config) ? parsed.config : void 0;
-  return { ...config ? { config } : {}, ...manifest.annotations ? { annotations: manifest.annotations } : {} };
+  return { ...config ? { config } : {}, ...manifest2.annotations ? { annotations: manifest2.annotations } : {} };
 }
-async function fetchImageInfo(sourceFor, ref, digest, log) {
+async function fetchImageInfo(sourceFor, ref2, digest, log) {
   const info = {};
-  let annotations;
+  let annotations2;
   try {
-    const own = await imageConfig(sourceFor(ref), ref, digest);
+    const own = await imageConfig(sourceFor(ref2), ref2, digest);
     if (own.config) info.config = own.config;
-    annotations = own.annotations;
+    annotations2 = own.annotations;
   } catch (err) {
-    log(`unable to fetch the image config of ${pinnedReference(ref, digest)}: ${String(err)}`);
+    log(`unable to fetch the image config of ${pinnedReference(ref2, digest)}: ${String(err)}`);
   }
-  const baseName = annotations?.[BASE_NAME];
-  const baseDigest = annotations?.[BASE_DIGEST];
+  const baseName = annotations2?.[BASE_NAME];
+  const baseDigest = annotations2?.[BASE_DIGEST];
   if (baseName && baseDigest) {
     const parentRefText = `${baseName}@${baseDigest}`;
     info.parent = { ref: parentRefText };
@@ -64008,7 +64901,7 @@ function verificationMode(config) {
   if (config.publicKey) return { kind: "key", publicKey: config.publicKey, ignoreTlog: config.ignoreRekor };
   return { kind: "keyless", identity: config.identity ?? {}, ...config.pki ? { pki: config.pki } : {}, ...config.ignoreSct ? { ignoreSct: true } : {} };
 }
-function sigstoreOpts(config) {
+function sigstoreOpts2(config) {
   const id = config.identity ?? {};
   return {
     certificate_identity: id.subject ?? "",
@@ -64053,19 +64946,28 @@ async function run2(config, options, signal) {
   const effectiveTime = config.effectiveTime.kind === "fixed" ? config.effectiveTime.time : now;
   const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal, env });
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? "--images"), config.shard);
+  const trustedRoot = lazyTrustedRoot({ ...config.trust, ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}, cacheDir: config.cacheDir, env });
+  const ecHost = createEcHost({
+    sourceFor,
+    trustedRoot,
+    ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {},
+    ...config.pki ? { pki: config.pki } : {},
+    ...config.ignoreSct ? { ignoreSct: true } : {}
+  });
   const policyLoading = loadPolicy2({
     spec: config.policy,
     effectiveTime,
     info: config.info,
     showSuccesses: config.showSuccesses,
     extraRuleData: config.extraRuleData,
-    sigstoreOpts: sigstoreOpts(config),
+    sigstoreOpts: sigstoreOpts2(config),
     ...config.opaPath ? { opaPath: config.opaPath } : {},
     cacheDir: config.cacheDir,
     env,
     baseDir: config.baseDir,
     evaluationWorkers: config.workers,
-    signal
+    signal,
+    ec: ecHost
   });
   policyLoading.catch(() => void 0);
   try {
@@ -64098,7 +65000,6 @@ async function run2(config, options, signal) {
       };
     };
     const cache3 = diskVerdictCache(config.cacheDir);
-    const trustedRoot = lazyTrustedRoot({ ...config.trust, ...config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}, cacheDir: config.cacheDir, env });
     const basis = memo(() => verdictBasis(mode, config.rekorUrl, trustedRoot));
     const cached = (kind, fn, isPass) => async (ctx) => {
       const parts = await basis().catch(() => void 0);
@@ -64110,11 +65011,11 @@ async function run2(config, options, signal) {
       if (verdict.ok) await cache3.put(key, verdict);
       return verdict;
     };
-    const imageInfo = async (ref, digest) => {
-      const key = verdictKey(["image-info", VERSION, repositoryName(ref), digest]);
+    const imageInfo = async (ref2, digest) => {
+      const key = verdictKey(["image-info", VERSION, repositoryName(ref2), digest]);
       const hit = await cache3.get(key, isCachedImageInfo);
       if (hit) return hit;
-      const info = await fetchImageInfo(sourceFor, ref, digest, log);
+      const info = await fetchImageInfo(sourceFor, ref2, digest, log);
       if (info.config) await cache3.put(key, { ...info, cached: true });
       return info;
     };
@@ -64171,6 +65072,7 @@ var init_run = __esm({
     init_effective_time();
     init_errors();
     init_source();
+    init_host();
     init_engine();
     init_reference();
     init_verify_attestations();
@@ -64533,11 +65435,11 @@ async function buildPolicyBundle(policyOrSource, out, opts) {
   } else {
     policyUrls = [policyOrSource];
   }
-  const files = (await Promise.all(policyUrls.map(async (u) => rego((await fetchSource(u, opts)).dir)))).flat();
-  const rules = ruleInfosFromModules(files);
-  const compiled2 = await compilePolicy(files, { cacheDir: opts.cacheDir, env: opts.env, ...opts.opaPath ? { opaPath: opts.opaPath } : {} });
-  const data = await loadDataTree(await Promise.all(dataUrls.map(async (u) => (await fetchSource(u, opts)).dir)));
-  await writeBundle({ compiled: compiled2, data, rules }, out);
+  const files2 = (await Promise.all(policyUrls.map(async (u) => rego((await fetchSource(u, opts)).dir)))).flat();
+  const rules = ruleInfosFromModules(files2);
+  const compiled2 = await compilePolicy(files2, { cacheDir: opts.cacheDir, env: opts.env, ...opts.opaPath ? { opaPath: opts.opaPath } : {} });
+  const data3 = await loadDataTree(await Promise.all(dataUrls.map(async (u) => (await fetchSource(u, opts)).dir)));
+  await writeBundle({ compiled: compiled2, data: data3, rules }, out);
 }
 var init_build = __esm({
   "src/policy/build.ts"() {
@@ -64623,16 +65525,16 @@ import { readFile as readFile10 } from "node:fs/promises";
 import { resolve as resolve14 } from "node:path";
 async function runMergeReports(argv, io) {
   const flags = parseFlags(argv, FLAGS2);
-  const files = flags.positionals.map((f) => resolve14(io.cwd, f));
+  const files2 = flags.positionals.map((f) => resolve14(io.cwd, f));
   const reports = [];
-  for (const f of files) {
+  for (const f of files2) {
     try {
       reports.push(JSON.parse(await readFile10(f, "utf8")));
     } catch (err) {
       throw new InputError("MERGE_UNREADABLE", `${f}: ${errorMessage(err)}`, { value: f });
     }
   }
-  const report = mergeReports(reports, files);
+  const report = mergeReports(reports, files2);
   const targets = getSlice(flags, "output").map((t) => parseOutputTarget(t));
   await writeOutputs(
     { report, policyInputs: [], createdAt: /* @__PURE__ */ new Date(), color: false, showSuccesses: true, showWarnings: true, showPolicyDocsLink: false },
