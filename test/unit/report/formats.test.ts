@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTestOutputError } from '../../../src/report/formats/appstudio.ts';
+import { componentLabel } from '../../../src/report/formats/junit.ts';
 import { indentWrap, shouldColor } from '../../../src/report/formats/text.ts';
 import { render } from '../../../src/report/render.ts';
 import { FORMATS, type Format, type RenderContext } from '../../../src/model/output.ts';
@@ -47,6 +48,10 @@ test('JUnit validates against the Jenkins xUnit JUnit XSD and keeps infrastructu
   assert.match(xml, /<testcase name="slsa_source\.pinned:a,b" classname="web" time="0">/);
   const warningsPass = render('junit', ctx({ warningsAsPasses: true }));
   assert.equal((warningsPass.match(/<skipped/g) ?? []).length, 0);
+  // A platform of an image index keeps its name without the digest that changes with every build.
+  assert.equal(componentLabel(`multi-sha256:${'a'.repeat(64)}-arm64`), 'multi (arm64)');
+  assert.equal(componentLabel('a\nb\u0000'), 'a b');
+  assert.equal(componentLabel(''), 'Unnamed');
 });
 
 test('JUnit ?format=ec is ec\'s byte for byte (reports and JUnit written by ec v0.9.115 from the same run)', async () => {
