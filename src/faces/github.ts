@@ -61,15 +61,18 @@ export function actionArgs(input: (name: string) => string): string[] {
   return args;
 }
 
-interface Annotation {
+export interface PlannedAnnotation {
+  kind: 'error' | 'warning' | 'notice';
   message: string;
-  props: core.AnnotationProperties;
+  props?: core.AnnotationProperties;
 }
 
+type ComponentAnnotation = Omit<PlannedAnnotation, 'kind'>;
+
 /** One annotation per component (so the cap covers as many components as it can), on its line of the components file. */
-function perComponent(report: Report, where: ComponentsFile | undefined): { errors: Annotation[]; warnings: Annotation[] } {
-  const errors: Annotation[] = [];
-  const warnings: Annotation[] = [];
+function perComponent(report: Report, where: ComponentsFile | undefined): { errors: ComponentAnnotation[]; warnings: ComponentAnnotation[] } {
+  const errors: ComponentAnnotation[] = [];
+  const warnings: ComponentAnnotation[] = [];
   const props = (c: ComponentReport, title: string): core.AnnotationProperties => {
     const line = where?.lines[locationKey(c)];
     return { title, ...(where ? { file: where.path } : {}), ...(where && line ? { startLine: line } : {}) };
@@ -85,12 +88,6 @@ function perComponent(report: Report, where: ComponentsFile | undefined): { erro
     if (w.length > 0) warnings.push({ message: `${c.name}:\n${list(w)}`, props: props(c, `${c.name}: ${w.length} warning(s)`) });
   }
   return { errors, warnings };
-}
-
-export interface PlannedAnnotation {
-  kind: 'error' | 'warning' | 'notice';
-  message: string;
-  props?: core.AnnotationProperties;
 }
 
 /**
