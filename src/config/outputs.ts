@@ -31,9 +31,13 @@ export function parseOutputTarget(text: string): OutputTarget {
   if (path !== '') target.path = path;
   if (q !== -1) {
     for (const [k, v] of new URLSearchParams(text.slice(q + 1))) {
+      if (k === 'format' && target.format === 'junit' && v === 'ec') {
+        target.ecFormat = true;
+        continue;
+      }
       const field = BOOL_OPTS[k];
       if (!field || !['true', 'false'].includes(v)) {
-        throw new InputError('INVALID_OUTPUT_OPTION', `--output ${text}: option ${k}=${v} is not one of ${Object.keys(BOOL_OPTS).join(', ')} with true/false`, { value: text });
+        throw new InputError('INVALID_OUTPUT_OPTION', `--output ${text}: option ${k}=${v} is not one of ${Object.keys(BOOL_OPTS).join(', ')} with true/false${target.format === 'junit' ? ', or format=ec' : ''}`, { value: text });
       }
       (target as unknown as Record<string, boolean>)[field] = v === 'true';
     }

@@ -37,7 +37,7 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'ca-roots', kind: 'string', help: 'PEM file of organisation root CA certificates (instead of Fulcio)' },
   { name: 'ca-intermediates', kind: 'string', help: 'PEM file of organisation intermediate CA certificates' },
   { name: 'certificate-chain', kind: 'string', help: 'PEM file: intermediates then the root of an organisation CA' },
-  { name: 'output', kind: 'slice', help: 'FORMAT[=PATH][?show-successes=..&show-warnings=..&warnings-as-passes=..(junit)], repeatable; formats: json, yaml, text, summary, summary-markdown, appstudio, junit, attestation, policy-input' },
+  { name: 'output', kind: 'slice', help: 'FORMAT[=PATH][?show-successes=..&show-warnings=..&warnings-as-passes=..&format=ec (junit)], repeatable; formats: json, yaml, text, summary, summary-markdown, appstudio, junit, attestation, policy-input' },
   { name: 'output-file', short: 'o', kind: 'string', help: 'DEPRECATED: use --output json=PATH' },
   { name: 'strict', short: 's', kind: 'bool', help: 'Exit non-zero when the policy fails', default: true },
   { name: 'effective-time', kind: 'string', help: 'now, attestation, RFC3339 time or YYYY-MM-DD', default: 'now' },
@@ -55,7 +55,7 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'cache-dir', kind: 'string', help: 'Cache directory (else VOUCH_CACHE_DIR, then ~/.cache/vouch)' },
   { name: 'debug', kind: 'bool', help: 'Debug logging to stderr', default: false },
   { name: 'verbose', kind: 'bool', help: 'Verbose logging to stderr', default: false },
-  { name: 'quiet', kind: 'bool', help: 'Less logging', default: false },
+  { name: 'quiet', kind: 'bool', help: 'No progress line on stderr', default: false },
 ];
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
@@ -150,6 +150,8 @@ export interface RunExtras {
   color?: boolean;
   snapshotText?: string;
   debug: boolean;
+  /** `--quiet`: no progress on stderr. */
+  quiet?: boolean;
 }
 
 export interface ValidateInvocation {
@@ -296,6 +298,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     ...(color !== undefined ? { color } : {}),
     ...(snapshotText !== undefined ? { snapshotText } : {}),
     debug: getBool(flags, 'debug') || getBool(flags, 'verbose'),
+    quiet: getBool(flags, 'quiet'),
   };
   return { config, extras };
 }

@@ -12,6 +12,8 @@ export interface OutputTarget {
   showPolicyDocsLink?: boolean;
   /** JUnit only: count warnings as passed tests instead of skipped ones. */
   warningsAsPasses?: boolean;
+  /** JUnit only: ec's exact form (`?format=ec`) instead of vouch's. */
+  ecFormat?: boolean;
 }
 
 /** Keyless identity constraints (exact or regexp), cosign/ec semantics. */

@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, InputError, VouchError, errorMessage } from '../errors.ts';
+import { expectedComponents, isCiLog, progressMode, startProgress } from '../report/progress.ts';
 import type { StdoutSink } from '../report/targets.ts';
 import { VERSION } from '../version.ts';
 import { runnerSafeIO, type TextWriter } from '../report/runner-commands.ts';
@@ -9,7 +10,8 @@ import { runnerSafeIO, type TextWriter } from '../report/runner-commands.ts';
 export interface CliIO {
   /** Reports printed to stdout pass its `guard` when it has one (under the GitHub runner). */
   stdout: StdoutSink & { isTTY?: boolean };
-  stderr: TextWriter;
+  /** Progress goes here (a live line when it is a terminal). */
+  stderr: TextWriter & { isTTY?: boolean };
   cwd: string;
 }
 
@@ -88,7 +90,30 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliI
     const { parseValidateArgs, validateAndReport } = await import('../validate/entry.ts');
     const inv = await parseValidateArgs(args, env, cwd);
     const log = inv.extras.debug ? (m: string) => io.stderr.write(`debug: ${m}\n`) : () => undefined;
-    const result = await validateAndReport(inv, io, env, log);
+    // Debug lines would tear a live line: no progress with --debug.
+    const progress = startProgress({
+      mode: progressMode({ quiet: inv.extras.quiet === true || inv.extras.debug, stderrIsTTY: cliIO.stderr.isTTY === true, ciLog: isCiLog(env) }),
+      total: expectedComponents(inv.config.snapshot.components.length, inv.config.shard),
+      write: (text) => io.stderr.write(text),
+    });
+    // The live line is cleared before a report is printed on the same terminal.
+    const { stdout } = io;
+    const reportIO = {
+      stdout: {
+        write: (text: string) => {
+          progress.stop();
+          return stdout.write(text);
+        },
+        ...(stdout.guard ? { guard: stdout.guard } : {}),
+        ...(stdout.isTTY !== undefined ? { isTTY: stdout.isTTY } : {}),
+      },
+    };
+    let result: Awaited<ReturnType<typeof validateAndReport>>;
+    try {
+      result = await validateAndReport(inv, reportIO, env, log, { onComponentDone: progress.componentDone });
+    } finally {
+      progress.stop();
+    }
     if (result.exitCode !== ExitCode.Ok) io.stderr.write('Error: success criteria not met\n');
     return result.exitCode;
   } catch (err) {

@@ -2,18 +2,26 @@
 // annotations pointing at the components file.
 import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { VouchError, errorMessage } from '../errors.ts';
-import { totals } from '../report/counts.ts';
-import { render } from '../report/render.ts';
+import type { ComponentsFile } from '../model/output.ts';
 import type { ComponentReport, Report } from '../model/report.ts';
-import { markdownText } from '../report/escape.ts';
+import { renderTestOutputError } from '../report/formats/appstudio.ts';
+import { gateTotals, policyViolations } from '../report/counts.ts';
+import { errorSummary, headline, jobSummary } from '../report/job-summary.ts';
+import { componentsFileOf, locationKey } from '../report/locations.ts';
+import { expectedComponents, progressMode, startProgress } from '../report/progress.ts';
+import { render } from '../report/render.ts';
 import { runnerSafeIO } from '../report/runner-commands.ts';
 import { parseValidateArgs, validateAndReport } from '../validate/entry.ts';
-import { componentLines, lineFor } from './snapshot-lines.ts';
 import { strictSetting } from './strict.ts';
 
-const SUMMARY_LIMIT = 1024 * 1024 - 4096;
+/**
+ * The runner keeps at most 10 annotations of each kind (error, warning, notice) per step and drops
+ * the rest silently (actions/runner src/Runner.Worker/ExecutionContext.cs, AddIssue and
+ * _maxCountPerIssueType = 10; commit 258d6c857db3519913f7deb6004b60172f8043ae).
+ */
+const ANNOTATIONS_PER_KIND = 10;
 
 /** Action inputs → `vouch validate image` flags (one way to configure a run). */
 export function actionArgs(input: (name: string) => string): string[] {
@@ -53,66 +61,130 @@ export function actionArgs(input: (name: string) => string): string[] {
   return args;
 }
 
-/** Totals, then one collapsible block per failing component; trimmed deterministically under 1 MiB. Every untrusted field is escaped (markdownText). */
-export function jobSummary(report: Report): string {
-  const t = totals(report);
-  let out = `## vouch: ${t.result}\n\n| Components | Violations | Warnings | Successes | Result |\n|---|---|---|---|---|\n| ${report.components.length} | ${t.failures} | ${t.warnings} | ${t.successes} | ${t.result} |\n\n`;
-  const failing = report.components.filter((c) => !c.success);
-  for (const [i, c] of failing.entries()) {
-    const rows = (c.violations ?? []).map(
-      (v) => `| <code>${markdownText(String(v.metadata?.code ?? ''))}</code> | ${markdownText(v.msg)} | ${markdownText(String(v.metadata?.solution ?? ''))} |`,
-    );
-    const block = `<details><summary>✕ ${markdownText(c.name)} — ${c.violations?.length ?? 0} violation(s)</summary>\n\n<code>${markdownText(c.containerImage)}</code>\n\n| Rule | Message | Solution |\n|---|---|---|\n${rows.join('\n')}\n\n</details>\n\n`;
-    if (out.length + block.length > SUMMARY_LIMIT) {
-      out += `_${failing.length - i} more failing component(s) not shown: the summary is limited to 1 MiB; see the JSON report._\n`;
-      break;
+export interface PlannedAnnotation {
+  kind: 'error' | 'warning' | 'notice';
+  message: string;
+  props?: core.AnnotationProperties;
+}
+
+type ComponentAnnotation = Omit<PlannedAnnotation, 'kind'>;
+
+/** One annotation per component (so the cap covers as many components as it can), on its line of the components file. */
+function perComponent(report: Report, where: ComponentsFile | undefined): { errors: ComponentAnnotation[]; warnings: ComponentAnnotation[] } {
+  const errors: ComponentAnnotation[] = [];
+  const warnings: ComponentAnnotation[] = [];
+  const props = (c: ComponentReport, title: string): core.AnnotationProperties => {
+    const line = where?.lines[locationKey(c)];
+    return { title, ...(where ? { file: where.path } : {}), ...(where && line ? { startLine: line } : {}) };
+  };
+  const list = (results: { msg: string; metadata?: { code?: unknown } }[]): string => results.map((r) => `${String(r.metadata?.code ?? 'policy')}: ${r.msg}`).join('\n');
+  for (const c of report.components) {
+    if (c.infrastructureError) {
+      errors.push({ message: `${c.name}: could not be checked: ${c.infrastructureError.message}`, props: props(c, `${c.name}: ${c.infrastructureError.code}`) });
     }
-    out += block;
+    const violations = policyViolations(c);
+    if (violations.length > 0) errors.push({ message: `${c.name}:\n${list(violations)}`, props: props(c, `${c.name}: ${violations.length} violation(s)`) });
+    const w = c.warnings ?? [];
+    if (w.length > 0) warnings.push({ message: `${c.name}:\n${list(w)}`, props: props(c, `${c.name}: ${w.length} warning(s)`) });
   }
-  return out;
+  return { errors, warnings };
 }
 
 /**
- * At most 10 errors and 10 warnings. Messages and titles are untrusted; @actions/core escapes them
- * (command.js: escapeData for %, CR, LF; escapeProperty also for `:` and `,`), so none ends its
- * command early or starts another.
+ * The headline first (it must survive the cap; a failed strict run's headline fails the step), then
+ * per-component annotations in the room the cap leaves (`used`: annotations of each kind already
+ * made by this step), then a notice pointing at the summary for what did not fit.
  */
-function annotate(report: Report, snapshotText: string | undefined, snapshotFile: string | undefined, originalImages: string[], workspace: string): void {
-  const lines = snapshotText ? componentLines(snapshotText) : new Map<string, number>();
-  const file = snapshotFile ? relative(workspace, snapshotFile) : undefined;
-  let errors = 0;
-  let warnings = 0;
-  const props = (c: ComponentReport, title: string): core.AnnotationProperties => {
-    const line = lineFor(lines, c.containerImage, originalImages);
-    return { title, ...(file ? { file } : {}), ...(file && line ? { startLine: line } : {}) };
-  };
-  for (const c of report.components) {
-    for (const v of c.violations ?? []) {
-      if (errors++ < 10) core.error(`${c.name}: ${v.msg}`, props(c, String(v.metadata?.code ?? 'vouch')));
-    }
-    for (const w of c.warnings ?? []) {
-      if (warnings++ < 10) core.warning(`${c.name}: ${w.msg}`, props(c, String(w.metadata?.code ?? 'vouch')));
-    }
+export function planAnnotations(report: Report, where: ComponentsFile | undefined, used: { errors: number; warnings: number }, strict: boolean): PlannedAnnotation[] {
+  const plan: PlannedAnnotation[] = [];
+  const head = headline(gateTotals(report));
+  const failed = !report.success;
+  plan.push({ kind: failed && strict ? 'error' : failed ? 'warning' : 'notice', message: head });
+  const errorRoom = Math.max(0, ANNOTATIONS_PER_KIND - used.errors - (failed && strict ? 1 : 0));
+  const warningRoom = Math.max(0, ANNOTATIONS_PER_KIND - used.warnings - (failed && !strict ? 1 : 0));
+  const { errors, warnings } = perComponent(report, where);
+  for (const a of errors.slice(0, errorRoom)) plan.push({ kind: 'error', ...a });
+  for (const a of warnings.slice(0, warningRoom)) plan.push({ kind: 'warning', ...a });
+  const cut = Math.max(0, errors.length - errorRoom) + Math.max(0, warnings.length - warningRoom);
+  if (cut > 0) {
+    plan.push({
+      kind: 'notice',
+      message: `${cut} more component annotation(s) not shown (GitHub keeps ${ANNOTATIONS_PER_KIND} errors and ${ANNOTATIONS_PER_KIND} warnings per step): see the job summary and the reports.`,
+    });
   }
+  return plan;
+}
+
+/**
+ * Messages and titles are untrusted; @actions/core escapes them (command.js: escapeData for %, CR,
+ * LF; escapeProperty also for `:` and `,`), so none ends its command early or starts another. The
+ * failed strict run's headline goes through setFailed: the step fails with it.
+ */
+function emit(plan: PlannedAnnotation[], failStep: boolean): void {
+  plan.forEach((a, i) => {
+    if (i === 0 && failStep) core.setFailed(a.message);
+    else if (a.kind === 'error') core.error(a.message, a.props);
+    else if (a.kind === 'warning') core.warning(a.message, a.props);
+    else core.notice(a.message, a.props);
+  });
+}
+
+/** Where the components are written, relative to the workspace (annotations' `file`). */
+async function componentsFile(inv: Awaited<ReturnType<typeof parseValidateArgs>>, report: Report, workspace: string): Promise<ComponentsFile | undefined> {
+  const file = inv.config.snapshotFile;
+  if (!file) return undefined;
+  const text = inv.extras.snapshotText ?? (await readFile(file, 'utf8'));
+  return componentsFileOf(report.components, { path: file, text }, inv.config.snapshot.components, workspace);
+}
+
+/** A run that stopped on an error still sets the outputs (`result=ERROR`) and says in the summary what to fix. */
+async function reportStop(err: unknown, env: NodeJS.ProcessEnv): Promise<number> {
+  const message = errorMessage(err);
+  core.setOutput('result', 'ERROR');
+  core.setOutput('success', 'false');
+  core.setOutput('error', message);
+  core.setOutput('test-output', renderTestOutputError(message, new Date()));
+  if (env.GITHUB_STEP_SUMMARY) {
+    await core.summary
+      .addRaw(errorSummary(message, err instanceof VouchError ? err.code : undefined))
+      .write()
+      .catch(() => undefined);
+  }
+  core.setFailed(message);
+  return err instanceof VouchError ? err.exitCode : 70;
 }
 
 export async function runGitHubAction(env: NodeJS.ProcessEnv): Promise<number> {
   try {
     // Untrimmed: each input trims what it may (`strict` only JSON whitespace, see strict.ts).
     const input = (name: string): string => core.getInput(name, { trimWhitespace: false });
-    const { note } = strictSetting(input('strict'), 'strict');
-    if (note) core.warning(note);
+    const { strict, note } = strictSetting(input('strict'), 'strict');
+    const used = { errors: 0, warnings: 0 };
+    if (note) {
+      core.warning(note);
+      used.warnings++;
+    }
     const args = actionArgs(input);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const inv = await parseValidateArgs(args, env, workspace);
     // Reports and messages carry registry, policy and snapshot text: kept out of the runner's command parser.
     const io = runnerSafeIO({ stdout: process.stdout, stderr: process.stderr });
-    const result = await validateAndReport(inv, io, env, (m) => core.debug(m));
-    const { report } = result;
-    const t = totals(report);
+    const progress = startProgress({
+      mode: progressMode({ quiet: inv.extras.quiet === true, stderrIsTTY: false, ciLog: true }),
+      total: expectedComponents(inv.config.snapshot.components.length, inv.config.shard),
+      write: (text) => io.stderr.write(text),
+    });
+    let report: Report;
+    try {
+      ({ report } = await validateAndReport(inv, io, env, (m) => core.debug(m), { onComponentDone: progress.componentDone }));
+    } finally {
+      progress.stop();
+    }
+    const t = gateTotals(report);
     core.setOutput('result', t.result);
     core.setOutput('success', String(report.success));
-    core.setOutput('violations', String(t.failures));
+    core.setOutput('violations', String(t.violations));
+    core.setOutput('infrastructure-errors', String(t.infrastructureErrors));
     core.setOutput('warnings', String(t.warnings));
     core.setOutput('successes', String(t.successes));
     const reportPath = core.getInput('report-path').trim();
@@ -120,13 +192,10 @@ export async function runGitHubAction(env: NodeJS.ProcessEnv): Promise<number> {
     if (reportPath) core.setOutput('report-path', resolve(inv.config.baseDir, reportPath));
     if (junitPath) core.setOutput('junit-path', resolve(inv.config.baseDir, junitPath));
     core.setOutput('test-output', render('appstudio', { report, policyInputs: [], createdAt: new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
-    const snapshotText = inv.extras.snapshotText ?? (inv.config.snapshotFile ? await readFile(inv.config.snapshotFile, 'utf8') : undefined);
-    annotate(report, snapshotText, inv.config.snapshotFile, inv.config.snapshot.components.map((c) => c.containerImage), workspace);
+    emit(planAnnotations(report, await componentsFile(inv, report, workspace), used, strict), !report.success && strict);
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(jobSummary(report)).write();
-    if (!report.success && inv.config.strict) core.setFailed(`vouch: ${t.failures} violation(s) in ${report.components.filter((c) => !c.success).length} component(s)`);
-    return report.success || !inv.config.strict ? 0 : 1;
+    return report.success || !strict ? 0 : 1;
   } catch (err) {
-    core.setFailed(errorMessage(err));
-    return err instanceof VouchError ? err.exitCode : 70;
+    return reportStop(err, env);
   }
 }

@@ -1,30 +1,40 @@
-// `vouch merge-reports [--output FORMAT[=PATH]]… report.json…`: one report and one JUnit file from shards.
+// `vouch merge-reports [--output FORMAT[=PATH]]… shard.json…`: the reports of a single run, from the
+// JSON reports of its `--shard I/N` runs (every shard once, all of one snapshot: see report/merge.ts).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getSlice, parseFlags, type FlagSpec } from '../config/flags.ts';
-import { ExitCode, InputError, errorMessage } from '../errors.ts';
-import { mergeReports } from '../report/merge.ts';
-import type { Report } from '../model/report.ts';
 import { parseOutputTarget } from '../config/outputs.ts';
+import { ExitCode, InputError, errorMessage } from '../errors.ts';
+import { mergeShards, parseShardReport, type ShardReport } from '../report/merge.ts';
 import { writeOutputs, type StdoutSink } from '../report/targets.ts';
 
 const FLAGS: FlagSpec[] = [{ name: 'output', kind: 'slice', help: 'FORMAT[=PATH], repeatable (default: json to stdout)' }];
 
 export async function runMergeReports(argv: string[], io: { stdout: StdoutSink; cwd: string }): Promise<number> {
   const flags = parseFlags(argv, FLAGS);
-  const files = flags.positionals.map((f) => resolve(io.cwd, f));
-  const reports: Report[] = [];
-  for (const f of files) {
+  const targets = getSlice(flags, 'output').map((t) => parseOutputTarget(t));
+  const shards: ShardReport[] = [];
+  for (const f of flags.positionals.map((p) => resolve(io.cwd, p))) {
+    let text: string;
     try {
-      reports.push(JSON.parse(await readFile(f, 'utf8')) as Report);
+      text = await readFile(f, 'utf8');
     } catch (err) {
       throw new InputError('MERGE_UNREADABLE', `${f}: ${errorMessage(err)}`, { value: f });
     }
+    shards.push(parseShardReport(text, f));
   }
-  const report = mergeReports(reports, files);
-  const targets = getSlice(flags, 'output').map((t) => parseOutputTarget(t));
+  const { report, showSuccesses, componentsFile } = mergeShards(shards);
   await writeOutputs(
-    { report, policyInputs: [], createdAt: new Date(), color: false, showSuccesses: true, showWarnings: true, showPolicyDocsLink: false },
+    {
+      report,
+      ...(componentsFile ? { componentsFile } : {}),
+      policyInputs: [],
+      createdAt: new Date(),
+      color: false,
+      showSuccesses,
+      showWarnings: true,
+      showPolicyDocsLink: false,
+    },
     targets.length > 0 ? targets : [{ format: 'json' }],
     io.stdout,
     io.cwd,

@@ -3,9 +3,11 @@
 import { buildRunConfig, type ValidateInvocation } from '../config/run-config.ts';
 import { resolvePolicy } from '../policy/resolve-config.ts';
 import { shouldColor } from '../report/formats/text.ts';
-import { writeOutputs, type StdoutSink } from '../report/targets.ts';
+import { componentsFileOf } from '../report/locations.ts';
+import { snapshotDigest } from '../report/merge.ts';
+import { successesNeeded, writeOutputs, type StdoutSink } from '../report/targets.ts';
 import { loadTrustedRoot } from '../sigstore/trust-root.ts';
-import { runValidateImage } from './run.ts';
+import { runValidateImage, type RunOptions } from './run.ts';
 import type { ValidationResult } from './types.ts';
 
 /** Where reports printed to stdout go (a face's `guard` keeps them safe for whoever reads stdout). */
@@ -19,15 +21,29 @@ export function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv, cwd: s
 }
 
 /** Runs a validation and writes every requested output. Returns the result for faces to summarise. */
-export async function validateAndReport(inv: ValidateInvocation, io: ReportIO, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<ValidationResult> {
+export async function validateAndReport(
+  inv: ValidateInvocation,
+  io: ReportIO,
+  env: NodeJS.ProcessEnv,
+  log: (m: string) => void,
+  observe: Pick<RunOptions, 'onComponentDone'> = {},
+): Promise<ValidationResult> {
   // A trust root that cannot be loaded (a missing or garbled --trusted-root, --tuf-root,
   // SIGSTORE_* file, an unreachable --tuf-mirror) is a configuration error named now, before any
   // image, not a failed signature on every image.
   const { config } = inv;
   await loadTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env });
-  const result = await runValidateImage(config, { log, env });
+  const result = await runValidateImage({ ...config, showSuccesses: successesNeeded(config) }, { log, env, ...observe });
+  const { snapshotFile } = config;
+  const text = inv.extras.snapshotText;
+  const componentsFile =
+    snapshotFile && text !== undefined
+      ? componentsFileOf(result.report.components, { path: snapshotFile, text }, config.snapshot.components, config.baseDir)
+      : undefined;
   await writeOutputs(
     {
+      ...(componentsFile ? { componentsFile } : {}),
+      ...(config.shard ? { shard: { ...config.shard, snapshotDigest: snapshotDigest(config.snapshot) } } : {}),
       report: result.report,
       policyInputs: result.policyInputs,
       createdAt: new Date(),

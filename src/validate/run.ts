@@ -39,6 +39,8 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   /** Clock for the run (tests pin it). */
   now?: Date;
+  /** Called as each component's report is complete (progress). */
+  onComponentDone?: (report: ComponentReport) => void;
 }
 
 function verificationMode(config: RunConfig): VerificationMode {
@@ -234,7 +236,7 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal):
         effectiveTime: config.effectiveTime,
         now: effectiveTime,
         log,
-      }),
+      }).then((o) => { options.onComponentDone?.(o.report); return o; }),
     }));
     const ordered = outcomes
       .sort((a, b) => compareDescending(a.outcome.report, b.outcome.report) || a.at.order - b.at.order || a.at.child - b.at.child)

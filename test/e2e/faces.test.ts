@@ -52,7 +52,7 @@ function outputs(text: string): Record<string, string> {
   return out;
 }
 
-test('GitHub Action: a passing snapshot sets outputs, writes the summary and the reports', async () => {
+test('GitHub Action: a passing snapshot sets outputs, writes the summary and the reports; the JUnit lists the checks it made', async () => {
   const ws = await mkdtemp(join(fx.dir, 'gh-'));
   await writeFile(join(ws, 'components.yaml'), `components:\n  - name: happy\n    containerImage: ${fx.happy.ref}\n`);
   const env = await actionEnv({ images: 'components.yaml', 'public-key': fx.key.pub, 'ignore-rekor': 'true' }, ws);
@@ -62,34 +62,91 @@ test('GitHub Action: a passing snapshot sets outputs, writes the summary and the
   assert.equal(out.result, 'SUCCESS');
   assert.equal(out.success, 'true');
   assert.equal(out.violations, '0');
+  assert.equal(out['infrastructure-errors'], '0');
   assert.equal(out['report-path'], join(ws, 'vouch-report.json'));
   assert.equal(JSON.parse(out['test-output']!).result, 'SUCCESS');
-  assert.equal((JSON.parse(await readFile(join(ws, 'vouch-report.json'), 'utf8')) as { success: boolean }).success, true);
-  assert.match(await readFile(join(ws, 'vouch-junit.xml'), 'utf8'), /<testsuites/);
+  const report = JSON.parse(await readFile(join(ws, 'vouch-report.json'), 'utf8')) as { success: boolean; components: Record<string, unknown>[] };
+  assert.equal(report.success, true);
+  assert.equal(report.components[0]!.successes, undefined, 'show-successes is false by default: the JSON report has none');
+  // With the Action's defaults a passing run still lists its checks (dorny showed "0 ran").
+  const junit = await readFile(join(ws, 'vouch-junit.xml'), 'utf8');
+  assert.match(junit, /<testsuite name="happy" tests="3" failures="0" errors="0" skipped="0" time="0" timestamp="[^"]+" file="components\.yaml">/);
+  assert.match(junit, /<testcase name="builtin\.image\.signature_check" classname="happy" time="0"\/>/);
+  assert.match(run.stdout, /::notice::vouch: 1 component passed/);
   assert.match(await readFile(env.GITHUB_STEP_SUMMARY!, 'utf8'), /## vouch: SUCCESS/);
 });
 
-test('GitHub Action: a failing component fails the step with annotations on its line of the components file', async () => {
+test('GitHub Action: a failing component fails the step; the headline is the first annotation, then one per component on its line', async () => {
   const ws = await mkdtemp(join(fx.dir, 'gh-'));
   await writeFile(join(ws, 'components.yaml'), `# release\ncomponents:\n  - name: happy\n    containerImage: ${fx.happy.ref}\n  - name: unsigned\n    containerImage: ${fx.unsigned.ref}\n`);
   const env = await actionEnv({ images: 'components.yaml', 'public-key': fx.key.pub, 'ignore-rekor': 'true' }, ws);
   const run = await runEntry(env, ws);
   assert.equal(run.code, 1);
-  assert.match(run.stdout, /::error title=builtin\.image\.signature_check,file=components\.yaml,line=6::unsigned: Image signature check failed: no signatures found/);
-  assert.match(run.stdout, /::error::vouch: 2 violation\(s\) in 1 component\(s\)/);
+  const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
+  assert.deepEqual(errors[0], '::error::vouch: 2 violations in 1 of 2 components');
+  assert.match(errors[1]!, /^::error title=unsigned%3A 2 violation\(s\),file=components\.yaml,line=6::unsigned:%0Abuiltin\.attestation\.signature_check: .*%0Abuiltin\.image\.signature_check: Image signature check failed: no signatures found$/);
   const summary = await readFile(env.GITHUB_STEP_SUMMARY!, 'utf8');
-  assert.match(summary, /<details><summary>✕ unsigned — 2 violation\(s\)<\/summary>/);
+  assert.match(summary, /<details><summary>✕ unsigned — 2 violations<\/summary>/);
   assert.doesNotMatch(summary, /✕ happy/);
+  const junit = await readFile(join(ws, 'vouch-junit.xml'), 'utf8');
+  assert.match(junit, /<failure message="Image signature check failed: no signatures found" type="violation">Image signature check failed: no signatures found\nImage: [^\n]+\n {4}at unsigned \(components\.yaml:6:1\)<\/failure>/);
   assert.equal(outputs(await readFile(env.GITHUB_OUTPUT!, 'utf8')).result, 'FAILURE');
 });
 
-test('GitHub Action: strict=false reports the failure without failing the step; a bad input fails with its message', async () => {
+test('GitHub Action: 12 failing components — the headline survives the cap of 10 errors, 9 components are annotated, a notice points at the summary', async () => {
+  const ws = await mkdtemp(join(fx.dir, 'gh-'));
+  const bad = [fx.unsigned, fx.wrongKey, fx.copiedSignature, fx.tamperedSignature, fx.noAttestations, fx.wrongSubjectAttestation];
+  // Each image twice, by tag and by digest: 12 components.
+  const refs = bad.flatMap((img) => [img.ref, img.pinned]);
+  await writeFile(join(ws, 'components.yaml'), `components:\n${refs.map((r, i) => `  - name: c${i}\n    containerImage: ${r}\n`).join('')}`);
+  const env = await actionEnv({ images: 'components.yaml', 'public-key': fx.key.pub, 'ignore-rekor': 'true' }, ws);
+  const run = await runEntry(env, ws);
+  assert.equal(run.code, 1);
+  const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
+  assert.equal(errors.length, 10, errors.join('\n'));
+  assert.match(errors[0]!, /^::error::vouch: \d+ violations in 12 of 12 components$/);
+  assert.match(run.stdout, /::notice::3 more component annotation\(s\) not shown \(GitHub keeps 10 errors and 10 warnings per step\): see the job summary and the reports\./);
+});
+
+test('GitHub Action: a registry that cannot be reached is not a violation: its own output, ERROR, and the step fails', async () => {
+  const ws = await mkdtemp(join(fx.dir, 'gh-'));
+  // Port 1 on loopback: nothing listens, the connection is refused.
+  await writeFile(join(ws, 'components.yaml'), `components:\n  - name: happy\n    containerImage: ${fx.happy.ref}\n  - name: down\n    containerImage: 127.0.0.1:1/acme/down:v1\n`);
+  const env = await actionEnv({ images: 'components.yaml', 'public-key': fx.key.pub, 'ignore-rekor': 'true' }, ws);
+  const run = await runEntry(env, ws);
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  const out = outputs(await readFile(env.GITHUB_OUTPUT!, 'utf8'));
+  assert.equal(out.result, 'ERROR');
+  assert.equal(out.success, 'false');
+  assert.equal(out.violations, '0');
+  assert.equal(out['infrastructure-errors'], '1');
+  assert.equal(JSON.parse(out['test-output']!).result, 'FAILURE', 'TEST_OUTPUT counts as ec does');
+  const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
+  assert.equal(errors[0], '::error::vouch: 1 component of 2 could not be checked (registry or network error); no policy violation in the others');
+  assert.match(errors[1]!, /^::error title=down%3A UNREACHABLE,file=components\.yaml,line=5::down: could not be checked: /);
+  assert.match(await readFile(join(ws, 'vouch-junit.xml'), 'utf8'), /<testcase name="builtin\.image\.accessible" classname="down" time="0">\n\s+<error message="Image URL is not accessible: [^"]*" type="UNREACHABLE">/);
+  const summary = await readFile(env.GITHUB_STEP_SUMMARY!, 'utf8');
+  assert.match(summary, /^## vouch: ERROR\n/);
+  assert.match(summary, /⚠ down — could not be checked \(UNREACHABLE\)/);
+});
+
+test('GitHub Action: strict=false reports the failure without failing the step; a configuration error sets result=ERROR and says what to fix', async () => {
   const ws = await mkdtemp(join(fx.dir, 'gh-'));
   const lenient = await runEntry(await actionEnv({ image: fx.unsigned.ref, 'public-key': fx.key.pub, 'ignore-rekor': 'true', strict: 'false' }, ws), ws);
   assert.equal(lenient.code, 0);
-  const bad = await runEntry(await actionEnv({ image: fx.happy.ref, 'public-key': fx.key.pub, policy: '{"sources": [{"policy": ["x"], "confg": {}}]}' }, ws), ws);
+  assert.match(lenient.stdout, /::warning::vouch: 2 violations in 1 of 1 component/);
+  const env = await actionEnv({ image: fx.happy.ref, 'public-key': fx.key.pub, policy: '{"sources": [{"policy": ["x"], "confg": {}}]}' }, ws);
+  const bad = await runEntry(env, ws);
   assert.equal(bad.code, 2);
   assert.match(bad.stdout, /::error::.*policy\.sources\[0\]\.confg: unknown field; did you mean "config"\?/);
+  const out = outputs(await readFile(env.GITHUB_OUTPUT!, 'utf8'));
+  assert.equal(out.result, 'ERROR');
+  assert.equal(out.success, 'false');
+  assert.match(out.error!, /policy\.sources\[0\]\.confg: unknown field; did you mean "config"\?/);
+  assert.equal(JSON.parse(out['test-output']!).result, 'ERROR');
+  const summary = await readFile(env.GITHUB_STEP_SUMMARY!, 'utf8');
+  assert.match(summary, /^## vouch: ERROR\n\nvouch stopped \(POLICY&#95;SCHEMA\): .*confg&#58; unknown field/);
+  assert.match(summary, /Fix what the message names/);
 });
 
 async function tekton(params: Record<string, string>): Promise<{ code: number; testOutput: Record<string, unknown>; home: string; stderr: string }> {

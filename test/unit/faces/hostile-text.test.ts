@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { strictSetting } from '../../../src/faces/strict.ts';
-import { jobSummary } from '../../../src/faces/github.ts';
+import { jobSummary } from '../../../src/report/job-summary.ts';
 import { markdownText } from '../../../src/report/escape.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
 import type { Report } from '../../../src/model/report.ts';

@@ -12,7 +12,7 @@ import yaml from 'js-yaml';
 import { actionArgs } from '../../../src/faces/github.ts';
 import { tektonArgs } from '../../../src/faces/tekton.ts';
 import { detectFace } from '../../../src/faces/detect.ts';
-import { componentLines } from '../../../src/faces/snapshot-lines.ts';
+import { componentLines } from '../../../src/report/locations.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 

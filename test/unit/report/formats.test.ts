@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTestOutputError } from '../../../src/report/formats/appstudio.ts';
+import { componentLabel } from '../../../src/report/formats/junit.ts';
 import { indentWrap, shouldColor } from '../../../src/report/formats/text.ts';
 import { render } from '../../../src/report/render.ts';
 import { FORMATS, type Format, type RenderContext } from '../../../src/model/output.ts';
@@ -40,13 +41,30 @@ test('JUnit validates against the Jenkins xUnit JUnit XSD and keeps infrastructu
   const dir = await mkdtemp(join(tmpdir(), 'vouch-junit-'));
   await writeFile(join(dir, 'junit.xml'), xml);
   execFileSync('xmllint', ['--noout', '--schema', fileURLToPath(new URL('../../fixtures/junit/junit-10.xsd', import.meta.url)), join(dir, 'junit.xml')], { stdio: 'pipe' });
-  assert.match(xml, /<error message="Image URL is not accessible[^"]*" type="UNREACHABLE"/);
-  assert.match(xml, /<failure message="Builder ID/);
+  assert.match(xml, /<error message="Image URL is not accessible[^"]*" type="UNREACHABLE">Image URL is not accessible/);
+  assert.match(xml, /<failure message="Builder ID[^"]*" type="violation">Builder ID/);
   assert.equal((xml.match(/<failure /g) ?? []).length, 2);
-  assert.equal((xml.match(/<skipped/g) ?? []).length, 1);
-  assert.match(xml, /classname="vouch\.web" name="slsa_source\.pinned: Materials are not pinned \[term=\[a b\]\]"/);
+  assert.equal((xml.match(/<skipped message="The image has no &quot;com\.example\.team&quot; label">/g) ?? []).length, 1);
+  assert.match(xml, /<testcase name="slsa_source\.pinned:a,b" classname="web" time="0">/);
   const warningsPass = render('junit', ctx({ warningsAsPasses: true }));
   assert.equal((warningsPass.match(/<skipped/g) ?? []).length, 0);
+  // A platform of an image index keeps its name without the digest that changes with every build.
+  assert.equal(componentLabel(`multi-sha256:${'a'.repeat(64)}-arm64`), 'multi (arm64)');
+  assert.equal(componentLabel('a\nb\u0000'), 'a b');
+  assert.equal(componentLabel(''), 'Unnamed');
+});
+
+test('JUnit ?format=ec is ec\'s byte for byte (reports and JUnit written by ec v0.9.115 from the same run)', async () => {
+  for (const name of ['tags-info', 'snapshot']) {
+    const fixture = (ext: string): string => fileURLToPath(new URL(`../../fixtures/ec-junit/${name}.${ext}`, import.meta.url));
+    const expected = await readFile(fixture('xml'), 'utf8');
+    const report = JSON.parse(await readFile(fixture('json'), 'utf8')) as ReturnType<typeof sampleReport>;
+    const at = /timestamp="([^"]+)"/.exec(expected)![1]!;
+    assert.equal(`${render('junit', ctx({ report, createdAt: new Date(at), ecJUnit: true }))}\n`, expected, name);
+  }
+  assert.deepEqual(parseOutputTarget('junit=j.xml?format=ec'), { format: 'junit', path: 'j.xml', ecFormat: true });
+  assert.throws(() => parseOutputTarget('json=j.json?format=ec'), /option format=ec is not one of/);
+  assert.throws(() => parseOutputTarget('junit?format=xunit'), /or format=ec/);
 });
 
 test('TEST_OUTPUT: counts from every component, result precedence, ERROR with a note', () => {
