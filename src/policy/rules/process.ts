@@ -1,5 +1,6 @@
 // One source's raw rule outcomes → ec's violations, warnings and successes (ec-cli.md §4.5). Pure.
 import type { PolicySource, PolicySpec } from '../../model/policy-spec.ts';
+import { parseFixed } from '../../config/effective-time.ts';
 import { VouchError, ExitCode } from '../../errors.ts';
 import type { ResultMetadata, RuleResult } from '../../model/results.ts';
 import type { EvaluationContext, PolicyOutcome, RawRuleOutcome, RuleInfo } from '../types.ts';
@@ -7,7 +8,14 @@ import { isIncluded, matchersFor, resolveIncludeExclude } from './matchers.ts';
 import { sortResults } from './order.ts';
 
 const NINETY_DAYS_MS = 90 * 24 * 3600 * 1000;
-const GO_RFC3339_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+/** ec's effectiveOnFormat `2006-01-02T15:04:05Z`; Go's time.Parse also takes a fraction after the seconds. */
+const EFFECTIVE_ON = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:[.,](\d+))?Z$/;
+
+/** The time of an effective_on value, as ec parses it; undefined when ec would not (then the rule is in force). */
+function effectiveOnTime(v: unknown): number | undefined {
+  const m = typeof v === 'string' ? EFFECTIVE_ON.exec(v) : null;
+  return m ? parseFixed(`${m[1]!}${m[2] ? `.${m[2]}` : ''}Z`)?.getTime() : undefined;
+}
 
 function terms(meta: ResultMetadata): string | string[] | undefined {
   const t = meta.term;
@@ -20,9 +28,26 @@ function stringList(v: unknown): string[] | undefined {
   return undefined;
 }
 
-/** Adds the rule's annotations to a result's metadata (annotation wins for effective_on). */
+/** A JSON value as Go's fmt.Sprint prints what encoding/json decoded (`<nil>`, `map[k:v]`, `[a b]`). */
+function goSprint(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goSprint).join(' ')}]`;
+  if (typeof v === 'object') {
+    const keys = Object.keys(v).sort();
+    return `map[${keys.map((k) => `${k}:${goSprint((v as Record<string, unknown>)[k])}`).join(' ')}]`;
+  }
+  return String(v);
+}
+
+/**
+ * Adds the rule's annotations to a result's metadata (annotation wins). A result's own `collections`
+ * is kept only as a list (each element printed as Go prints it), as ec normalises it; its own
+ * `depends_on` is kept as written and, as in ec, never trims anything.
+ */
 function augment(meta: ResultMetadata, info: RuleInfo | undefined, effectiveTime: Date): ResultMetadata {
   const out: ResultMetadata = { ...meta };
+  if (Array.isArray(out.collections)) out.collections = out.collections.map(goSprint);
+  else delete out.collections;
   if (info) {
     if (info.title) out.title = info.title;
     if (info.description) out.description = info.description;
@@ -31,16 +56,9 @@ function augment(meta: ResultMetadata, info: RuleInfo | undefined, effectiveTime
     if (info.dependsOn) out.depends_on = info.dependsOn;
     if (info.effectiveOn) out.effective_on = info.effectiveOn;
   }
-  const collections = stringList(out.collections);
-  if (collections) out.collections = collections;
-  else delete out.collections;
-  const dependsOn = stringList(out.depends_on);
-  if (dependsOn) out.depends_on = dependsOn;
-  else delete out.depends_on;
   // An effective_on long in the past says nothing: ec drops it (older than effective time − 90 days).
-  if (typeof out.effective_on === 'string' && GO_RFC3339_Z.test(out.effective_on) && Date.parse(out.effective_on) < effectiveTime.getTime() - NINETY_DAYS_MS) {
-    delete out.effective_on;
-  }
+  const since = effectiveOnTime(out.effective_on);
+  if (since !== undefined && since < effectiveTime.getTime() - NINETY_DAYS_MS) delete out.effective_on;
   return out;
 }
 
@@ -93,6 +111,8 @@ export function processSourceResults(
   const violations: RuleResult[] = [];
   const warnings: RuleResult[] = [];
   const reported = new Set<string>();
+  // The dependencies a result is trimmed by: its rule's annotation only (ec: a []string there).
+  const dependencies = new Map<RuleResult, string[]>();
   for (const outcome of raw) {
     for (const result of outcome.results) {
       let code = typeof result.metadata.code === 'string' ? result.metadata.code : undefined;
@@ -100,7 +120,8 @@ export function processSourceResults(
         const candidates = annotatedByRule.get(`${outcome.namespace}.${outcome.rule}`);
         if (candidates?.length === 1) code = candidates[0]!.code;
       }
-      const meta = augment({ ...result.metadata, ...(code ? { code } : {}) }, code ? byCode.get(code) : undefined, ctx.effectiveTime);
+      // ec augments (and normalises) only results with a code; the others keep their metadata as written.
+      const meta = code ? augment({ ...result.metadata, code }, byCode.get(code), ctx.effectiveTime) : { ...result.metadata };
       if (code) {
         const matchers = matchersFor(code, terms(meta), stringList(meta.collections));
         noteMatches(matchers);
@@ -108,17 +129,18 @@ export function processSourceResults(
         reported.add(code);
       }
       if (outcome.excepted) continue;
-      const item: RuleResult = { msg: result.msg, ...(Object.keys(meta).length > 0 ? { metadata: meta } : {}) };
+      let item: RuleResult = { msg: result.msg, ...(Object.keys(meta).length > 0 ? { metadata: meta } : {}) };
       const severity = meta.severity;
-      if (outcome.kind === 'warn') {
-        (severity === 'failure' ? violations : warnings).push(item);
-      } else if (severity === 'warning') {
-        warnings.push(item);
-      } else if (typeof meta.effective_on === 'string' && Date.parse(meta.effective_on) > ctx.effectiveTime.getTime()) {
-        warnings.push({ ...item, msg: `${item.msg.replace(/\.$/, '')}. This will become a failure starting on ${meta.effective_on}` });
-      } else {
-        violations.push(item);
+      // ec's isResultEffective: in force unless effective_on parses and is not before the effective time.
+      const since = effectiveOnTime(meta.effective_on);
+      const future = since !== undefined && !(since < ctx.effectiveTime.getTime());
+      if (outcome.kind === 'deny' && severity !== 'warning' && future) {
+        item = { ...item, msg: `${item.msg.replace(/\.$/, '')}. This will become a failure starting on ${String(meta.effective_on)}` };
       }
+      const deps = code ? byCode.get(code)?.dependsOn : undefined;
+      if (deps) dependencies.set(item, deps);
+      const violation = outcome.kind === 'warn' ? severity === 'failure' : severity !== 'warning' && !future;
+      (violation ? violations : warnings).push(item);
     }
   }
 
@@ -136,23 +158,26 @@ export function processSourceResults(
       ...(info.effectiveOn ? { effective_on: info.effectiveOn } : {}),
       ...(info.title ? { title: info.title } : {}),
     };
-    successes.push({ msg: 'Pass', metadata });
+    const success: RuleResult = { msg: 'Pass', metadata };
+    if (info.dependsOn) dependencies.set(success, info.dependsOn);
+    successes.push(success);
+  }
+  // ec counts before trimming, and not the unmatched-include warnings: a source of nothing else is an error.
+  if (violations.length + warnings.length + successes.length === 0) {
+    throw new NoResultsError(opts.sourceName ?? source.name ?? '(unnamed)');
   }
 
   const missing = cfg.reportableIncludes
     .filter((inc) => !matchedIncludes.has(inc))
     .map((inc): RuleResult => ({ msg: `Include criterion '${inc}' doesn't match any policy rule` }));
 
-  // Rules whose prerequisites were reported say nothing more: drop them (ec's depends_on trimming).
-  const failedCodes = new Set([...violations, ...warnings].map((r) => r.metadata?.code).filter((c): c is string => typeof c === 'string'));
-  const dependsOnFailed = (r: RuleResult): boolean => (stringList(r.metadata?.depends_on) ?? []).some((d) => failedCodes.has(d));
-  const keptViolations = violations.filter((r) => !dependsOnFailed(r)).map(withExcludeHint);
-  const keptWarnings = [...warnings.filter((r) => !dependsOnFailed(r)), ...missing];
-  const keptSuccesses = successes.filter((r) => !dependsOnFailed(r));
-
-  if (keptViolations.length + keptWarnings.length + keptSuccesses.length === 0) {
-    throw new NoResultsError(opts.sourceName ?? source.name ?? '(unnamed)');
-  }
+  // ec's depends_on trimming: a result stays while one of its dependencies went unreported (ec
+  // appends it once per such dependency; vouch keeps it once), and goes when all were reported.
+  const reportedCodes = new Set([...violations, ...warnings].map((r) => r.metadata?.code).filter((c): c is string => typeof c === 'string'));
+  const kept = (r: RuleResult): boolean => dependencies.get(r)?.some((d) => !reportedCodes.has(d)) ?? true;
+  const keptViolations = violations.filter(kept).map(withExcludeHint);
+  const keptWarnings = [...warnings.filter(kept), ...missing];
+  const keptSuccesses = successes.filter(kept);
   return {
     violations: sortResults(keptViolations),
     warnings: sortResults(keptWarnings),
