@@ -62,10 +62,11 @@ function augment(meta: ResultMetadata, info: RuleInfo | undefined, effectiveTime
   return out;
 }
 
+/** ec's excludeDirectives: one entry per non-empty string term, else the code alone. */
 function excludeHint(code: string, term: string | string[] | undefined): string {
-  if (Array.isArray(term) && term.length > 1) return `one or more of ${term.map((t) => `"${code}:${t}"`).join(', ')}`;
-  const t = Array.isArray(term) ? term[0] : term;
-  return t ? `"${code}:${t}"` : `"${code}"`;
+  const entries = (Array.isArray(term) ? term : [term]).filter((t): t is string => typeof t === 'string' && t !== '').map((t) => `"${code}:${t}"`);
+  if (entries.length > 1) return `one or more of ${entries.join(', ')}`;
+  return entries[0] ?? `"${code}"`;
 }
 
 function withExcludeHint(r: RuleResult): RuleResult {

@@ -160,3 +160,35 @@ test('rules of a nested package are evaluated and matched by their last two code
   assert.deepEqual(codes(full.violations), ['main.a']);
   assert.deepEqual(full.warnings.map((w) => w.msg), ["Include criterion 'release.maven_repos.b' doesn't match any policy rule"]);
 });
+
+const HINTS = `package main
+
+import rego.v1
+
+# METADATA
+# title: Hint
+# description: Has a hint.
+# custom:
+#   short_name: hint
+deny contains {"code": "main.hint", "msg": "hint", "term": [1, "", "t"]}
+
+# METADATA
+# title: Two
+# description: Two terms
+# custom:
+#   short_name: two
+deny contains {"code": "main.two", "msg": "two", "term": ["a", "b"]}
+`;
+
+test('the exclude hint names only non-empty string terms', async () => {
+  const dir = await tree({ 'policy/main.rego': HINTS });
+  const out = await evaluateSource({ policy: [`${dir}/policy`] });
+  // ec printed exactly these.
+  assert.deepEqual(
+    out.violations.map((r) => r.metadata?.description),
+    [
+      'Has a hint. To exclude this rule add "main.hint:t" to the `exclude` section of the policy configuration.',
+      'Two terms. To exclude this rule add one or more of "main.two:a", "main.two:b" to the `exclude` section of the policy configuration.',
+    ],
+  );
+});
