@@ -5,7 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { assertBoundedDocument, parseYamlDocument, readTextFile } from '../config/document.ts';
 import { InputError, errorMessage } from '../errors.ts';
-import { GO_YAML_V2_SCHEMA } from './data-yaml.ts';
+import { GO_YAML_V2_SCHEMA } from '../util/go-yaml.ts';
 import type { SigstoreOpts } from './types.ts';
 
 type Tree = Record<string, unknown>;

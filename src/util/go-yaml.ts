@@ -1,8 +1,8 @@
-// YAML data files read as ec reads them: OPA's loader converts YAML with sigs.k8s.io/yaml v1.6.0,
-// which decodes with go.yaml.in/yaml/v2 (YAML 1.1 plain scalars: `yes`, `on`, `n` are booleans,
-// `0777` is octal, `1_000` an integer; timestamps stay strings) and then marshals JSON (NaN and
-// infinities are errors there). This is go.yaml.in/yaml/v2 v2.4.4 resolve.go `resolve`, for the
-// implicit types, as a js-yaml schema. Pure.
+// YAML read as ec reads it: ec (the policy configuration) and OPA's loader (data files) convert
+// YAML with sigs.k8s.io/yaml v1.6.0, which decodes with go.yaml.in/yaml/v2 (YAML 1.1 plain scalars:
+// `yes`, `on`, `n` are booleans, `0777` is octal, `1_000` an integer; timestamps stay strings) and
+// then marshals JSON (NaN and infinities are errors there). This is go.yaml.in/yaml/v2 v2.4.4
+// resolve.go `resolve`, for the implicit types, as a js-yaml schema. Pure.
 import yaml from 'js-yaml';
 
 const BOOLS = new Map<string, boolean>([
