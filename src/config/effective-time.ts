@@ -39,7 +39,8 @@ function toDate(f: Fields): Date | undefined {
   return d;
 }
 
-function parseFixed(v: string): Date | undefined {
+/** An RFC 3339 time or a YYYY-MM-DD date (UTC), as Go's time.Parse reads them; undefined otherwise. */
+export function parseFixed(v: string): Date | undefined {
   const date = DATE.exec(v);
   if (date) return toDate({ year: +date[1]!, month: +date[2]!, day: +date[3]!, hour: 0, minute: 0, second: 0, millis: 0, offsetMinutes: 0 });
   const m = RFC3339.exec(v);

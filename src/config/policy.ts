@@ -3,13 +3,17 @@
 // layer's (policy/resolve-config.ts), handed to buildRunConfig as a PolicyResolver.
 import { resolve } from 'node:path';
 import { InputError, errorMessage } from '../errors.ts';
+import { GO_YAML_V2_SCHEMA } from '../util/go-yaml.ts';
 import { parseYamlDocument, readTextFile } from './document.ts';
 import { policySpecErrors } from './policy-schema.ts';
 import type { PolicySpec } from '../model/policy-spec.ts';
 import type { ResolveOptions } from './types.ts';
 
-/** A policy document's text (YAML or JSON) within the document limits; errors name `origin`. */
-export const parsePolicyDocument = (text: string, origin: string): unknown => parseYamlDocument(text, origin, { syntaxCode: 'POLICY_SYNTAX' });
+/**
+ * A policy document's text (YAML or JSON) within the document limits; errors name `origin`. Read as
+ * ec reads it (sigs.k8s.io/yaml): in `ruleData: {since: 2024-01-01, strict: yes}` a string and a boolean.
+ */
+export const parsePolicyDocument = (text: string, origin: string): unknown => parseYamlDocument(text, origin, { syntaxCode: 'POLICY_SYNTAX', schema: GO_YAML_V2_SCHEMA });
 
 /** A full EnterpriseContractPolicy (with apiVersion) gives its spec; a bare spec is used as is. */
 export function specFromDocument(doc: unknown, origin: string): PolicySpec {

@@ -113,7 +113,8 @@ async function loadSources(spec: PolicySpec, options: PolicyLoadOptions): Promis
     const data = bundle ? structuredClone(bundle.data) : {};
     const origins = new Map<string, string>();
     mergeData(data, await loadDataTree(dataDirs), 'data sources', origins);
-    mergeData(data, { rule_data__configuration__: source.ruleData ?? {} }, 'ruleData', origins);
+    // ec adds `rule_data__configuration__` only for a source with ruleData (policy/source PolicySourcesFrom).
+    if (source.ruleData !== undefined) mergeData(data, { rule_data__configuration__: source.ruleData }, 'ruleData', origins);
     mergeData(data, configData(whenNs, options.sigstoreOpts), 'config', origins);
     loaded.push({ source, name, rules });
     programs.push({ ...(await policyProgram(compiled)), data });

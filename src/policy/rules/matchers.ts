@@ -1,35 +1,34 @@
 // Include/exclude matching and scoring, and which policy configuration applies to an image
 // (conforma/cli a18338416237 internal/evaluator/criteria.go, filters.go). Pure.
+import { parseFixed } from '../../config/effective-time.ts';
 import type { PolicySource, PolicySpec, VolatileCriterion } from '../../model/policy-spec.ts';
 import type { EvaluationContext } from '../types.ts';
 
-/** Matchers of a result: only the last two code segments count (`pkg`, `rule`). */
-export function matchersFor(code: string, term: string | string[] | undefined, collections: string[] | undefined): string[] {
+/**
+ * Matchers of a result (conforma/cli a183384 internal/evaluator/filters.go LegacyMakeMatchers):
+ * only the last two code segments count (`pkg`, `rule`); a code without a dot has no package
+ * matchers; empty terms and terms that are not strings are ignored.
+ */
+export function matchersFor(code: string, term: unknown, collections: string[] | undefined): string[] {
   const parts = code.split('.');
-  const rule = parts.length >= 2 ? parts[parts.length - 1]! : undefined;
-  const pkg = parts.length >= 2 ? parts[parts.length - 2]! : parts[0]!;
-  const base = [pkg, `${pkg}.*`, ...(rule ? [`${pkg}.${rule}`] : [])];
-  const terms = term === undefined ? [] : Array.isArray(term) ? term : [term];
+  const rule = parts[parts.length - 1]!;
+  const base = parts.length >= 2 ? [parts[parts.length - 2]!].flatMap((pkg) => [pkg, `${pkg}.*`, `${pkg}.${rule}`]) : [];
+  const terms = (Array.isArray(term) ? term : [term]).filter((t): t is string => typeof t === 'string' && t !== '');
   const withTerms = terms.flatMap((t) => base.map((m) => `${m}:${t}`));
   return [...base, ...withTerms, '*', ...(collections ?? []).map((c) => `@${c}`)];
 }
 
-/** Specificity of one include/exclude entry (ec's table: `pkg.rule:term` = 210, `*` = 1, `@c` = 10). */
+/** Specificity of one include/exclude entry (ec's LegacyScore: `pkg.rule:term` = 210, `*` = 1, `@c` = 10). */
 export function entryScore(entry: string): number {
   if (entry.startsWith('@')) return 10;
-  if (entry === '*') return 1;
-  let score = 0;
-  let base = entry;
   const colon = entry.indexOf(':');
-  if (colon > 0) {
-    score += 100;
-    base = entry.slice(0, colon);
-  }
-  if (base === '*') return score + 1;
-  if (base.startsWith('*.')) return score + 1 + 100;
-  if (base.endsWith('.*')) return score + 10 * base.slice(0, -2).split('.').length;
-  const segments = base.split('.').length;
-  return score + (segments === 1 ? 10 : 10 * (segments - 1) + 100);
+  const name = colon < 0 ? entry : entry.slice(0, colon);
+  let score = colon >= 0 && colon < entry.length - 1 ? 100 : 0;
+  const segments = name.split('.');
+  if (segments.length === 1) return score + (name === '*' ? 1 : 10);
+  const rule = segments[segments.length - 1]!;
+  score += segments.slice(0, -1).join('.') === '*' ? 1 : 10 * (segments.length - 1);
+  return score + (rule !== '*' && rule !== '' ? 100 : 0);
 }
 
 /** Sum of the scores of entries that equal one of the matchers. */
@@ -49,25 +48,24 @@ export function isIncluded(matchers: string[], cfg: Pick<FilterConfig, 'include'
   return score(cfg.include, matchers) > score(cfg.exclude, matchers);
 }
 
-function parseTime(text: string | undefined): Date | undefined {
-  if (!text) return undefined;
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
+/** In force at `at`; a time that is not RFC 3339 or a date makes ec skip the criterion (timeutil.ParseVolatileTime). */
 function active(c: VolatileCriterion, at: Date): boolean {
-  const on = parseTime(c.effectiveOn) ?? at;
-  const until = parseTime(c.effectiveUntil) ?? at;
-  return on <= at && at <= until;
+  const on = c.effectiveOn ? parseFixed(c.effectiveOn) : at;
+  const until = c.effectiveUntil ? parseFixed(c.effectiveUntil) : at;
+  return on !== undefined && until !== undefined && on <= at && at <= until;
 }
 
 type Scope = 'image' | 'component' | 'global' | 'other';
 
+/**
+ * ec keys a criterion by the first non-empty of imageRef, imageUrl, imageDigest, and looks an image
+ * up by its repository's full name and its digest (criteria.go collectVolatileConfigItems, get):
+ * exact matches only.
+ */
 function scopeOf(c: VolatileCriterion, ctx: EvaluationContext): Scope {
-  const digest = c.imageRef ?? c.imageDigest;
-  if (digest !== undefined) return digest === ctx.imageDigest ? 'image' : 'other';
-  if (c.imageUrl !== undefined) return c.imageUrl === ctx.imageUrl || `${ctx.imageUrl}`.endsWith(`/${c.imageUrl}`) ? 'image' : 'other';
-  if (c.componentNames !== undefined) {
+  const key = c.imageRef || c.imageUrl || c.imageDigest;
+  if (key) return key === ctx.imageUrl || key === ctx.imageDigest ? 'image' : 'other';
+  if (c.componentNames !== undefined && c.componentNames.length > 0) {
     const names = [ctx.componentName, ctx.originalComponentName].filter((n): n is string => !!n);
     return c.componentNames.some((n) => names.includes(n)) ? 'component' : 'other';
   }
@@ -79,12 +77,17 @@ export function resolveIncludeExclude(source: PolicySource, spec: PolicySpec, ct
   const include = [...(source.config?.include ?? [])];
   const exclude = [...(source.config?.exclude ?? [])];
   const reportable = [...include];
+  // ec decides "no include/exclude given" on every criterion in force, whichever image it is for
+  // (criteria.go computeIncludeExclude counts Criteria.len()): one scoped to another image still
+  // keeps the top-level configuration and the default `*` away.
+  let given = { include: include.length, exclude: exclude.length };
   for (const [list, items] of [
     [include, source.volatileConfig?.include],
     [exclude, source.volatileConfig?.exclude],
   ] as const) {
     for (const c of items ?? []) {
       if (!active(c, ctx.effectiveTime)) continue;
+      given = list === include ? { ...given, include: given.include + 1 } : { ...given, exclude: given.exclude + 1 };
       const scope = scopeOf(c, ctx);
       if (scope === 'other') continue;
       list.push(c.value);
@@ -92,11 +95,13 @@ export function resolveIncludeExclude(source: PolicySource, spec: PolicySpec, ct
       if (list === include && scope !== 'component') reportable.push(c.value);
     }
   }
-  if (include.length === 0 && exclude.length === 0 && spec.configuration) {
-    include.push(...(spec.configuration.include ?? []), ...(spec.configuration.collections ?? []).map((c) => `@${c}`));
+  if (given.include === 0 && given.exclude === 0 && spec.configuration) {
+    const top = [...(spec.configuration.include ?? []), ...(spec.configuration.collections ?? []).map((c) => `@${c}`)];
+    include.push(...top);
     exclude.push(...(spec.configuration.exclude ?? []));
-    reportable.push(...(spec.configuration.include ?? []), ...(spec.configuration.collections ?? []).map((c) => `@${c}`));
+    reportable.push(...top);
+    given = { include: top.length, exclude: exclude.length };
   }
-  if (include.length === 0) include.push('*');
+  if (given.include === 0) include.push('*');
   return { include, exclude, reportableIncludes: [...new Set(reportable)] };
 }

@@ -1,6 +1,7 @@
 // One source's raw rule outcomes → ec's violations, warnings and successes
 // (conforma/cli a18338416237 internal/evaluator/conftest_evaluator.go Evaluate). Pure.
 import type { PolicySource, PolicySpec } from '../../model/policy-spec.ts';
+import { parseFixed } from '../../config/effective-time.ts';
 import { VouchError, ExitCode } from '../../errors.ts';
 import type { ResultMetadata, RuleResult } from '../../model/results.ts';
 import type { EvaluationContext, PolicyOutcome, RawRuleOutcome, RuleInfo } from '../types.ts';
@@ -8,7 +9,14 @@ import { isIncluded, matchersFor, resolveIncludeExclude } from './matchers.ts';
 import { sortResults } from './order.ts';
 
 const NINETY_DAYS_MS = 90 * 24 * 3600 * 1000;
-const GO_RFC3339_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+/** ec's effectiveOnFormat `2006-01-02T15:04:05Z`; Go's time.Parse also takes a fraction after the seconds. */
+const EFFECTIVE_ON = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:[.,](\d+))?Z$/;
+
+/** The time of an effective_on value, as ec parses it; undefined when ec would not (then the rule is in force). */
+function effectiveOnTime(v: unknown): number | undefined {
+  const m = typeof v === 'string' ? EFFECTIVE_ON.exec(v) : null;
+  return m ? parseFixed(`${m[1]!}${m[2] ? `.${m[2]}` : ''}Z`)?.getTime() : undefined;
+}
 
 function terms(meta: ResultMetadata): string | string[] | undefined {
   const t = meta.term;
@@ -21,9 +29,26 @@ function stringList(v: unknown): string[] | undefined {
   return undefined;
 }
 
-/** Adds the rule's annotations to a result's metadata (annotation wins for effective_on). */
+/** A JSON value as Go's fmt.Sprint prints what encoding/json decoded (`<nil>`, `map[k:v]`, `[a b]`). */
+function goSprint(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goSprint).join(' ')}]`;
+  if (typeof v === 'object') {
+    const keys = Object.keys(v).sort();
+    return `map[${keys.map((k) => `${k}:${goSprint((v as Record<string, unknown>)[k])}`).join(' ')}]`;
+  }
+  return String(v);
+}
+
+/**
+ * Adds the rule's annotations to a result's metadata (annotation wins). A result's own `collections`
+ * is kept only as a list (each element printed as Go prints it), as ec normalises it; its own
+ * `depends_on` is kept as written and, as in ec, never trims anything.
+ */
 function augment(meta: ResultMetadata, info: RuleInfo | undefined, effectiveTime: Date): ResultMetadata {
   const out: ResultMetadata = { ...meta };
+  if (Array.isArray(out.collections)) out.collections = out.collections.map(goSprint);
+  else delete out.collections;
   if (info) {
     if (info.title) out.title = info.title;
     if (info.description) out.description = info.description;
@@ -32,23 +57,17 @@ function augment(meta: ResultMetadata, info: RuleInfo | undefined, effectiveTime
     if (info.dependsOn) out.depends_on = info.dependsOn;
     if (info.effectiveOn) out.effective_on = info.effectiveOn;
   }
-  const collections = stringList(out.collections);
-  if (collections) out.collections = collections;
-  else delete out.collections;
-  const dependsOn = stringList(out.depends_on);
-  if (dependsOn) out.depends_on = dependsOn;
-  else delete out.depends_on;
   // An effective_on long in the past says nothing: ec drops it (older than effective time − 90 days).
-  if (typeof out.effective_on === 'string' && GO_RFC3339_Z.test(out.effective_on) && Date.parse(out.effective_on) < effectiveTime.getTime() - NINETY_DAYS_MS) {
-    delete out.effective_on;
-  }
+  const since = effectiveOnTime(out.effective_on);
+  if (since !== undefined && since < effectiveTime.getTime() - NINETY_DAYS_MS) delete out.effective_on;
   return out;
 }
 
+/** ec's excludeDirectives: one entry per non-empty string term, else the code alone. */
 function excludeHint(code: string, term: string | string[] | undefined): string {
-  if (Array.isArray(term) && term.length > 1) return `one or more of ${term.map((t) => `"${code}:${t}"`).join(', ')}`;
-  const t = Array.isArray(term) ? term[0] : term;
-  return t ? `"${code}:${t}"` : `"${code}"`;
+  const entries = (Array.isArray(term) ? term : [term]).filter((t): t is string => typeof t === 'string' && t !== '').map((t) => `"${code}:${t}"`);
+  if (entries.length > 1) return `one or more of ${entries.join(', ')}`;
+  return entries[0] ?? `"${code}"`;
 }
 
 function withExcludeHint(r: RuleResult): RuleResult {
@@ -94,6 +113,8 @@ export function processSourceResults(
   const violations: RuleResult[] = [];
   const warnings: RuleResult[] = [];
   const reported = new Set<string>();
+  // The dependencies a result is trimmed by: its rule's annotation only (ec: a []string there).
+  const dependencies = new Map<RuleResult, string[]>();
   for (const outcome of raw) {
     for (const result of outcome.results) {
       let code = typeof result.metadata.code === 'string' ? result.metadata.code : undefined;
@@ -101,7 +122,8 @@ export function processSourceResults(
         const candidates = annotatedByRule.get(`${outcome.namespace}.${outcome.rule}`);
         if (candidates?.length === 1) code = candidates[0]!.code;
       }
-      const meta = augment({ ...result.metadata, ...(code ? { code } : {}) }, code ? byCode.get(code) : undefined, ctx.effectiveTime);
+      // ec augments (and normalises) only results with a code; the others keep their metadata as written.
+      const meta = code ? augment({ ...result.metadata, code }, byCode.get(code), ctx.effectiveTime) : { ...result.metadata };
       if (code) {
         const matchers = matchersFor(code, terms(meta), stringList(meta.collections));
         noteMatches(matchers);
@@ -109,17 +131,18 @@ export function processSourceResults(
         reported.add(code);
       }
       if (outcome.excepted) continue;
-      const item: RuleResult = { msg: result.msg, ...(Object.keys(meta).length > 0 ? { metadata: meta } : {}) };
+      let item: RuleResult = { msg: result.msg, ...(Object.keys(meta).length > 0 ? { metadata: meta } : {}) };
       const severity = meta.severity;
-      if (outcome.kind === 'warn') {
-        (severity === 'failure' ? violations : warnings).push(item);
-      } else if (severity === 'warning') {
-        warnings.push(item);
-      } else if (typeof meta.effective_on === 'string' && Date.parse(meta.effective_on) > ctx.effectiveTime.getTime()) {
-        warnings.push({ ...item, msg: `${item.msg.replace(/\.$/, '')}. This will become a failure starting on ${meta.effective_on}` });
-      } else {
-        violations.push(item);
+      // ec's isResultEffective: in force unless effective_on parses and is not before the effective time.
+      const since = effectiveOnTime(meta.effective_on);
+      const future = since !== undefined && !(since < ctx.effectiveTime.getTime());
+      if (outcome.kind === 'deny' && severity !== 'warning' && future) {
+        item = { ...item, msg: `${item.msg.replace(/\.$/, '')}. This will become a failure starting on ${String(meta.effective_on)}` };
       }
+      const deps = code ? byCode.get(code)?.dependsOn : undefined;
+      if (deps) dependencies.set(item, deps);
+      const violation = outcome.kind === 'warn' ? severity === 'failure' : severity !== 'warning' && !future;
+      (violation ? violations : warnings).push(item);
     }
   }
 
@@ -137,23 +160,26 @@ export function processSourceResults(
       ...(info.effectiveOn ? { effective_on: info.effectiveOn } : {}),
       ...(info.title ? { title: info.title } : {}),
     };
-    successes.push({ msg: 'Pass', metadata });
+    const success: RuleResult = { msg: 'Pass', metadata };
+    if (info.dependsOn) dependencies.set(success, info.dependsOn);
+    successes.push(success);
+  }
+  // ec counts before trimming, and not the unmatched-include warnings: a source of nothing else is an error.
+  if (violations.length + warnings.length + successes.length === 0) {
+    throw new NoResultsError(opts.sourceName ?? source.name ?? '(unnamed)');
   }
 
   const missing = cfg.reportableIncludes
     .filter((inc) => !matchedIncludes.has(inc))
     .map((inc): RuleResult => ({ msg: `Include criterion '${inc}' doesn't match any policy rule` }));
 
-  // Rules whose prerequisites were reported say nothing more: drop them (ec's depends_on trimming).
-  const failedCodes = new Set([...violations, ...warnings].map((r) => r.metadata?.code).filter((c): c is string => typeof c === 'string'));
-  const dependsOnFailed = (r: RuleResult): boolean => (stringList(r.metadata?.depends_on) ?? []).some((d) => failedCodes.has(d));
-  const keptViolations = violations.filter((r) => !dependsOnFailed(r)).map(withExcludeHint);
-  const keptWarnings = [...warnings.filter((r) => !dependsOnFailed(r)), ...missing];
-  const keptSuccesses = successes.filter((r) => !dependsOnFailed(r));
-
-  if (keptViolations.length + keptWarnings.length + keptSuccesses.length === 0) {
-    throw new NoResultsError(opts.sourceName ?? source.name ?? '(unnamed)');
-  }
+  // ec's depends_on trimming: a result stays while one of its dependencies went unreported (ec
+  // appends it once per such dependency; vouch keeps it once), and goes when all were reported.
+  const reportedCodes = new Set([...violations, ...warnings].map((r) => r.metadata?.code).filter((c): c is string => typeof c === 'string'));
+  const kept = (r: RuleResult): boolean => dependencies.get(r)?.some((d) => !reportedCodes.has(d)) ?? true;
+  const keptViolations = violations.filter(kept).map(withExcludeHint);
+  const keptWarnings = [...warnings.filter(kept), ...missing];
+  const keptSuccesses = successes.filter(kept);
   return {
     violations: sortResults(keptViolations),
     warnings: sortResults(keptWarnings),

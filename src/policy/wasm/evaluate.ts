@@ -1,6 +1,6 @@
 // Evaluates a compiled policy in-process with @open-policy-agent/opa-wasm: one instance per
 // source, data set once, each entrypoint queried per input (conftest semantics).
-import { loadPolicy, type LoadedPolicy as SdkPolicy } from '@open-policy-agent/opa-wasm';
+import type { LoadedPolicy as SdkPolicy } from '@open-policy-agent/opa-wasm';
 // The SDK dispatches a builtin to its own JS table before custom builtins, so a custom `sprintf`
 // (needed for Go's %q and %v) or `regex.split` (the SDK's is a backtracking JavaScript RegExp, not
 // RE2) would never be called. The table is a shared CommonJS object: taking the SDK's entries out of
@@ -14,6 +14,7 @@ import { EC_BUILTIN_NAMES } from '../opa/capabilities.ts';
 import { AGGREGATE_ENTRYPOINT, type CompiledPolicy } from '../opa/compile.ts';
 import type { RawResult, RawRuleOutcome } from '../types.ts';
 import { hostBuiltins, type Builtin } from './builtins.ts';
+import { instantiateModule } from './instance.ts';
 import { patchJsonIsValid } from './patch-json-is-valid.ts';
 
 const sdkBuiltins = sdkBuiltinTable as Record<string, unknown>;
@@ -101,7 +102,8 @@ export async function loadCompiledPolicy(compiled: CompiledPolicy, data: Record<
 export async function instantiatePolicy(program: PolicyProgram, data: Record<string, unknown>, opts: InstanceOptions = {}): Promise<LoadedPolicy> {
   const builtins = builtinTable(opts);
   // Pre-sized memory: the first evaluation of a large input does not grow page by page.
-  const policy = await loadPolicy(program.module, { initial: 160 }, builtins);
+  // vouch's own builtin dispatch (instance.ts): sprintf sees sets and number text as Go's does.
+  const policy = instantiateModule(program.module, builtins, sdkBuiltins, { initialPages: 160 });
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
   if (missing.length > 0) {
     throw new InputError('WASM_BUILTIN_MISSING', `the policy uses builtins vouch does not provide: ${missing.join(', ')}`, { value: missing });

@@ -27,6 +27,6 @@ test('rule data: merge-key bombs are refused quickly; ordinary anchors load', as
   await assert.rejects(loadDataTree([dir]), (e: unknown) => e instanceof InputError && e.message.startsWith(join(dir, 'm.yaml')));
   assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
   const ok = await mkdtemp(join(tmpdir(), 'vouch-data-'));
-  await writeFile(join(ok, 'a.yaml'), 'x: &x [1, 2]\ny: *x\n');
-  assert.deepEqual(await loadDataTree([ok]), { x: [1, 2], y: [1, 2] });
+  await writeFile(join(ok, 'a.yaml'), 'x: &x [1, 2]\nz: *x\n');
+  assert.deepEqual(await loadDataTree([ok]), { x: [1, 2], z: [1, 2] });
 });

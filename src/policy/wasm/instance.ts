@@ -1,0 +1,112 @@
+// A policy instance whose builtin calls vouch dispatches. The SDK's loadPolicy hands every host
+// builtin its arguments through the module's JSON dump (@open-policy-agent/opa-wasm 1.10.0
+// src/opa.js `_builtinCall`), where a set becomes an array and a number loses its text; Go's sprintf
+// prints both (`{"a", "b"}`, `%!d(float64=1)` for `1.0`). Builtins named in `regoValueArgs` get
+// their arguments through `opa_value_dump` instead (rego-value.ts); every other one as the SDK does.
+// Instantiation and the ABI check follow the SDK's `_importObject`/`_preparePolicy`; evaluation is
+// the SDK's own LoadedPolicy.
+import type { LoadedPolicy as SdkPolicy } from '@open-policy-agent/opa-wasm';
+// @ts-expect-error -- an untyped CommonJS file inside the SDK (the package exports no LoadedPolicy under ESM)
+import sdkModule from '../../../node_modules/@open-policy-agent/opa-wasm/src/opa.js';
+import { InputError } from '../../errors.ts';
+import { RegoValueSyntaxError, parseRegoValue } from './rego-value.ts';
+
+interface Memory {
+  readonly buffer: ArrayBuffer;
+}
+
+interface Exports {
+  builtins(): number;
+  opa_json_dump(addr: number): number;
+  opa_value_dump(addr: number): number;
+  opa_json_parse(addr: number, len: number): number;
+  opa_malloc(len: number): number;
+  opa_wasm_abi_version?: { value: number };
+  opa_wasm_abi_minor_version?: { value: number };
+}
+
+interface Instance {
+  readonly exports: Exports;
+}
+
+const wasm = (globalThis as unknown as {
+  WebAssembly: { Memory: new (d: { initial: number }) => Memory; Instance: new (m: object, imports: object) => Instance };
+}).WebAssembly;
+
+const SdkLoadedPolicy = (sdkModule as { LoadedPolicy: new (instance: Instance, memory: Memory, minorVersion: number) => SdkPolicy }).LoadedPolicy;
+
+export type HostBuiltin = (...args: unknown[]) => unknown;
+
+/** Builtins whose arguments keep Rego's sets and number text: Go's sprintf prints both. */
+export const REGO_VALUE_BUILTINS: ReadonlySet<string> = new Set(['sprintf']);
+
+/** The NUL-terminated UTF-8 string at addr. */
+function cString(memory: Memory, addr: number): string {
+  const bytes = new Uint8Array(memory.buffer);
+  const end = bytes.indexOf(0, addr);
+  return new TextDecoder().decode(bytes.subarray(addr, end < 0 ? bytes.length : end));
+}
+
+/** Instantiates the module with vouch's builtin dispatch; `fallback` answers what `builtins` does not (the SDK's own JS builtins). */
+export function instantiateModule(
+  module: object,
+  builtins: Record<string, HostBuiltin>,
+  fallback: Record<string, unknown>,
+  opts: { initialPages: number; regoValueArgs?: ReadonlySet<string> },
+): SdkPolicy {
+  const memory = new wasm.Memory({ initial: opts.initialPages });
+  const regoValueArgs = opts.regoValueArgs ?? REGO_VALUE_BUILTINS;
+  const names = new Map<number, string>();
+  // Set once the instance exists; the module calls no builtin while it is being instantiated.
+  const holder: { exports?: Exports } = {};
+
+  const argument = (ex: Exports, name: string, addr: number): unknown => {
+    if (regoValueArgs.has(name)) {
+      try {
+        return parseRegoValue(cString(memory, ex.opa_value_dump(addr)));
+      } catch (err) {
+        // Not expected: the module writes the syntax read here. The JSON dump still carries the value.
+        if (!(err instanceof RegoValueSyntaxError)) throw err;
+      }
+    }
+    return JSON.parse(cString(memory, ex.opa_json_dump(addr))) as unknown;
+  };
+  /** A result into the module: an ArrayBuffer as ready JSON text, anything else as its JSON (0 = undefined). */
+  const toModule = (ex: Exports, value: unknown): number => {
+    if (value === undefined) return 0;
+    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new TextEncoder().encode(JSON.stringify(value));
+    const addr = ex.opa_malloc(bytes.byteLength);
+    new Uint8Array(memory.buffer).set(bytes, addr);
+    const parsed = ex.opa_json_parse(addr, bytes.byteLength);
+    if (parsed === 0) throw new Error('failed to parse json value');
+    return parsed;
+  };
+  const call = (id: number, addrs: number[]): number => {
+    const ex = holder.exports!;
+    const name = names.get(id) ?? '';
+    const impl = builtins[name] ?? (fallback[name] as HostBuiltin | undefined);
+    if (typeof impl !== 'function') throw new Error(`not implemented: built-in function ${id}: ${name}`);
+    return toModule(ex, impl(...addrs.map((a) => argument(ex, name, a))));
+  };
+  const instance = new wasm.Instance(module, {
+    env: {
+      memory,
+      opa_abort: (addr: number) => {
+        throw new Error(cString(memory, addr));
+      },
+      // Only the module's own debugging prints here (Rego's print() is a builtin); stdout carries reports.
+      opa_println: () => undefined,
+      opa_builtin0: (id: number) => call(id, []),
+      opa_builtin1: (id: number, _ctx: number, a: number) => call(id, [a]),
+      opa_builtin2: (id: number, _ctx: number, a: number, b: number) => call(id, [a, b]),
+      opa_builtin3: (id: number, _ctx: number, a: number, b: number, c: number) => call(id, [a, b, c]),
+      opa_builtin4: (id: number, _ctx: number, a: number, b: number, c: number, d: number) => call(id, [a, b, c, d]),
+    },
+  });
+  const exports = (holder.exports = instance.exports);
+  const abi = exports.opa_wasm_abi_version?.value;
+  if (abi !== 1) throw new InputError('WASM_ABI_UNSUPPORTED', `the policy module has wasm ABI version ${String(abi)}; vouch reads version 1`, { value: abi });
+  const table = JSON.parse(cString(memory, exports.opa_json_dump(exports.builtins()))) as Record<string, number>;
+  for (const [name, id] of Object.entries(table)) names.set(id, name);
+  return new SdkLoadedPolicy(instance, memory, exports.opa_wasm_abi_minor_version?.value ?? 0);
+}
