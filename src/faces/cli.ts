@@ -73,7 +73,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliI
       });
     }
     if (rest.includes('--help') || rest.includes('-h')) {
-      const [{ VALIDATE_IMAGE_FLAGS }, { formatFlagHelp }] = await Promise.all([import('../config/run-config.ts'), import('../config/flags.ts')]);
+      const [{ VALIDATE_IMAGE_FLAGS }, { formatFlagHelp }] = await Promise.all([import('../config/validate-image-flags.ts'), import('../config/flags.ts')]);
       io.stdout.write(`Usage: vouch validate image [flags]\n\nFlags:\n${formatFlagHelp(VALIDATE_IMAGE_FLAGS)}\n      --demo                                 Validate the embedded signed demo image (offline)\n`);
       return ExitCode.Ok;
     }

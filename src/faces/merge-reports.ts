@@ -1,14 +1,14 @@
 // `vouch merge-reports [--output FORMAT[=PATH]]… report.json…`: one report and one JUnit file from shards.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { getSlice, parseFlags, type FlagSpec } from '../config/flags.ts';
+import { parseFlags, type FlagTable } from '../config/flags.ts';
 import { ExitCode, InputError, errorMessage } from '../errors.ts';
 import { mergeReports } from '../report/merge.ts';
 import type { Report } from '../model/report.ts';
 import { parseOutputTarget } from '../config/outputs.ts';
 import { writeOutputs, type StdoutSink } from '../report/targets.ts';
 
-const FLAGS: FlagSpec[] = [{ name: 'output', kind: 'slice', help: 'FORMAT[=PATH], repeatable (default: json to stdout)' }];
+const FLAGS = { output: { kind: 'slice', help: 'FORMAT[=PATH], repeatable (default: json to stdout)' } } as const satisfies FlagTable;
 
 export async function runMergeReports(argv: string[], io: { stdout: StdoutSink; cwd: string }): Promise<number> {
   const flags = parseFlags(argv, FLAGS);
@@ -22,7 +22,7 @@ export async function runMergeReports(argv: string[], io: { stdout: StdoutSink; 
     }
   }
   const report = mergeReports(reports, files);
-  const targets = getSlice(flags, 'output').map((t) => parseOutputTarget(t));
+  const targets = flags.values.output.map((t) => parseOutputTarget(t));
   await writeOutputs(
     { report, policyInputs: [], createdAt: new Date(), color: false, showSuccesses: true, showWarnings: true, showPolicyDocsLink: false },
     targets.length > 0 ? targets : [{ format: 'json' }],
