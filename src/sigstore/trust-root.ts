@@ -1,6 +1,6 @@
 // The Sigstore trust root for a run: a trusted_root.json file, a TUF repository (mirror + root, as
 // `cosign initialize` takes them), or the production root embedded in @sigstore/tuf; then cosign's
-// per-service environment overrides. Loaded once, only when a check needs it.
+// per-service environment overrides. Loaded once per run, before any image.
 import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -171,7 +171,7 @@ async function fromTuf(opts: TrustRootOptions, mirror: string): Promise<Root> {
 
 /**
  * The run's trust root, every configured piece checked: each failure names the flag or variable
- * at fault (exit 2 for a file, 3 for an unreachable TUF mirror). Faces call it before the run.
+ * at fault (exit 2 for a file, 3 for an unreachable TUF mirror). The run loads it first, inside --timeout.
  */
 export async function loadTrustedRoot(opts: TrustRootOptions): Promise<Root> {
   let root: Root;
@@ -208,10 +208,4 @@ export async function loadTrustedRoot(opts: TrustRootOptions): Promise<Root> {
   }
   if (origins.length > 0) assertTrustedRootUsable(root, `the trust root from ${origins.join(', ')}`);
   return root;
-}
-
-/** Loads once, on first use. */
-export function lazyTrustedRoot(opts: TrustRootOptions): () => Promise<Root> {
-  let p: Promise<Root> | undefined;
-  return () => (p ??= loadTrustedRoot(opts));
 }

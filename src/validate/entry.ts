@@ -4,7 +4,6 @@ import { buildRunConfig, type ValidateInvocation } from '../config/run-config.ts
 import { resolvePolicy } from '../policy/resolve-config.ts';
 import { shouldColor } from '../report/formats/text.ts';
 import { writeOutputs, type StdoutSink } from '../report/targets.ts';
-import { loadTrustedRoot } from '../sigstore/trust-root.ts';
 import { runValidateImage } from './run.ts';
 import type { ValidationResult } from './types.ts';
 
@@ -20,11 +19,7 @@ export function parseValidateArgs(argv: string[], env: NodeJS.ProcessEnv, cwd: s
 
 /** Runs a validation and writes every requested output. Returns the result for faces to summarise. */
 export async function validateAndReport(inv: ValidateInvocation, io: ReportIO, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<ValidationResult> {
-  // A trust root that cannot be loaded (a missing or garbled --trusted-root, --tuf-root,
-  // SIGSTORE_* file, an unreachable --tuf-mirror) is a configuration error named now, before any
-  // image, not a failed signature on every image.
   const { config } = inv;
-  await loadTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env });
   const result = await runValidateImage(config, { log, env });
   await writeOutputs(
     {
