@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, errorMessage } from '../errors.ts';
 import type { PolicySpec } from '../model/policy-spec.ts';
+import { compileIdentityPattern } from './identity-pattern.ts';
 import { resolvePublicKey } from './public-key.ts';
 import type { IdentityConfig, RunConfig } from './types.ts';
 import type { ValidateImageFlags } from './validate-image-flags.ts';
@@ -51,7 +52,7 @@ export async function signerConfig(spec: PolicySpec, flags: ValidateImageFlags, 
   return pki ? { ...signer, pki } : signer;
 }
 
-/** A keyless identity needs an issuer and a subject (exact or regexp), as cosign does. */
+/** A keyless identity needs an issuer and a subject (exact or regexp), as cosign does; a regexp must compile. */
 function keylessIdentity(identity: IdentityConfig): IdentityConfig {
   if (!identity.issuer && !identity.issuerRegExp) {
     throw new InputError(
@@ -67,6 +68,9 @@ function keylessIdentity(identity: IdentityConfig): IdentityConfig {
       { value: '--certificate-identity' },
     );
   }
+  // As the matcher reads them: an exact value wins over its regexp.
+  if (identity.subject === undefined && identity.subjectRegExp !== undefined) compileIdentityPattern(identity.subjectRegExp, '--certificate-identity-regexp');
+  if (identity.issuer === undefined && identity.issuerRegExp !== undefined) compileIdentityPattern(identity.issuerRegExp, '--certificate-oidc-issuer-regexp');
   return identity;
 }
 

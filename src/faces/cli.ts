@@ -1,7 +1,7 @@
 // The command-line face: `vouch validate image …` (ec's flags), `vouch policy build …`, `vouch version`.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, InputError, VouchError, errorMessage } from '../errors.ts';
+import { ExitCode, InputError, errorMessage, exitCodeOf } from '../errors.ts';
 import type { StdoutSink } from '../report/targets.ts';
 import { VERSION } from '../version.ts';
 import { runnerSafeIO, type TextWriter } from '../report/runner-commands.ts';
@@ -49,7 +49,7 @@ function printError(err: unknown, io: CliIO, debug: boolean): number {
   const message = errorMessage(err);
   io.stderr.write(`Error: ${message}\n`);
   if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
-  return err instanceof VouchError ? err.exitCode : ExitCode.Internal;
+  return exitCodeOf(err);
 }
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliIO): Promise<number> {

@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { VouchError, errorMessage } from '../errors.ts';
+import { ExitCode, errorMessage, exitCodeOf } from '../errors.ts';
 import { totals } from '../report/counts.ts';
 import { render } from '../report/render.ts';
 import type { ComponentReport, Report } from '../model/report.ts';
@@ -124,9 +124,9 @@ export async function runGitHubAction(env: NodeJS.ProcessEnv): Promise<number> {
     annotate(report, snapshotText, inv.config.snapshotFile, inv.config.snapshot.components.map((c) => c.containerImage), workspace);
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(jobSummary(report)).write();
     if (!report.success && inv.config.strict) core.setFailed(`vouch: ${t.failures} violation(s) in ${report.components.filter((c) => !c.success).length} component(s)`);
-    return report.success || !inv.config.strict ? 0 : 1;
+    return report.success || !inv.config.strict ? ExitCode.Ok : ExitCode.PolicyFailed;
   } catch (err) {
     core.setFailed(errorMessage(err));
-    return err instanceof VouchError ? err.exitCode : 70;
+    return exitCodeOf(err);
   }
 }

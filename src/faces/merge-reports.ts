@@ -18,7 +18,7 @@ export async function runMergeReports(argv: string[], io: { stdout: StdoutSink; 
     try {
       reports.push(JSON.parse(await readFile(f, 'utf8')) as Report);
     } catch (err) {
-      throw new InputError('MERGE_UNREADABLE', `${f}: ${errorMessage(err)}`, { value: f });
+      throw new InputError('MERGE_UNREADABLE', `${f}: ${errorMessage(err)}`, { value: f, cause: err });
     }
   }
   const report = mergeReports(reports, files);

@@ -49,14 +49,17 @@ export function inaccessible(base: ComponentReport, err: unknown, info: boolean)
   return report;
 }
 
+/** The rejections' words, as cosign lists its errors. */
+const rejections = (check: SignatureCheck | AttestationCheck): string => check.errors.map((e) => e.message).join('\n ');
+
 function cosignSignatureError(check: SignatureCheck): string {
   if (check.noneFound) return 'no signatures found';
-  return `no matching signatures: ${check.errors.join('\n ')}`;
+  return `no matching signatures: ${rejections(check)}`;
 }
 
 function cosignAttestationError(check: AttestationCheck): string {
   if (check.noneFound) return 'no matching attestations: no attestations found';
-  return `no matching attestations: ${check.errors.join('\n ')}`;
+  return `no matching attestations: ${rejections(check)}`;
 }
 
 /** Signatures: builtin.image.signature_check, worded as ec wraps cosign's error. */

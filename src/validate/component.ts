@@ -3,7 +3,7 @@
 // policy input and evaluate the policy. The steps are in component-steps.ts; this file runs them
 // in order and keeps one component's failures from becoming the run's.
 import type { EffectiveTimeSetting } from '../config/types.ts';
-import { EnvironmentError, InputError, VouchError, errorMessage } from '../errors.ts';
+import { VouchError, errorCode, errorMessage } from '../errors.ts';
 import type { PolicyInput } from '../model/policy-input.ts';
 import type { ComponentReport } from '../model/report.ts';
 import type { Snapshot, SnapshotComponent } from '../model/snapshot.ts';
@@ -11,7 +11,7 @@ import { RegistryError } from '../oci/errors.ts';
 import { pinnedReference } from '../oci/reference.ts';
 import type { ImageReference, ImageSource } from '../oci/types.ts';
 import type { PolicyEvaluator } from '../policy/types.ts';
-import { MalformedSignatureError } from '../sigstore/legacy-bundle.ts';
+import { belongsToRun } from '../sigstore/errors.ts';
 import type { AttestationCheck, SignatureCheck, VerificationMode, VerifyContext } from '../sigstore/types.ts';
 import { NO_MATCHING_ATTESTATIONS, componentFailed } from './builtins.ts';
 import {
@@ -71,16 +71,6 @@ class RunFailure {
 }
 
 /**
- * Errors that are the run's, not the image's: its configuration or environment (a trust root that
- * cannot be had, a key that does not parse) is the same for every component, so the run stops with
- * that error's exit code. A malformed signature is the image's.
- */
-function belongsToRun(err: unknown): boolean {
-  if (err instanceof RegistryError || err instanceof MalformedSignatureError) return false;
-  return err instanceof EnvironmentError || err instanceof InputError;
-}
-
-/**
  * One component. Whatever goes wrong inside its own work (a hostile registry's answers, a bug)
  * fails this component with the error's message, never the run and never as a pass.
  */
@@ -104,7 +94,7 @@ export async function validateComponent(planned: PlannedComponent, deps: Compone
       success: false,
       violations: [componentFailed(message, deps.info)],
       successCount: 0,
-      infrastructureError: { code: err instanceof VouchError ? err.code : 'INTERNAL', message },
+      infrastructureError: { code: errorCode(err), message },
     };
     return { report };
   }

@@ -6,7 +6,7 @@
 // sees `workerData.vouchWorker` and imports this module, whose top level then serves. From source,
 // the pool starts this file itself. Messages are typed below; the main thread owns all I/O.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { ExitCode, VouchError, errorMessage } from '../../errors.ts';
+import { ExitCode, VouchError, errorMessage, type ErrorCode } from '../../errors.ts';
 import type { RawRuleOutcome } from '../types.ts';
 import { instantiatePolicy, type LoadedPolicy, type PolicyProgram } from './evaluate.ts';
 
@@ -21,7 +21,7 @@ export type ToWorker = { kind: 'load'; sources: SourceProgram[]; nowMs: number }
 
 /** A typed error, as it crosses threads (classes do not). */
 export interface TransferredError {
-  code: string;
+  code: ErrorCode;
   message: string;
   exitCode: ExitCode;
 }

@@ -62,7 +62,7 @@ test('signatures: a pass, none found, none matching (key mode gets ec\'s public-
   assert.deepEqual(signatureVerdict(ok, key), { pass: true, result: { msg: 'Pass', metadata: { code: 'builtin.image.signature_check' } } });
   const none: SignatureCheck = { ok: false, signatures: [], errors: [], noneFound: true };
   assert.equal(signatureVerdict(none, key).result.msg, 'Image signature check failed: no signatures found');
-  const bad: SignatureCheck = { ok: false, signatures: [], errors: ['a', 'b'], noneFound: false };
+  const bad: SignatureCheck = { ok: false, signatures: [], errors: [{ code: 'SIGNATURE_INVALID', message: 'a' }, { code: 'IDENTITY_MISMATCH', message: 'b' }], noneFound: false };
   assert.match(signatureVerdict(bad, key).result.msg, /^No image signatures found matching the given public key\. .* Error: no matching signatures: a\n b$/);
   assert.equal(signatureVerdict(bad, keyless).result.msg, 'Image signature check failed: no matching signatures: a\n b');
   const down = signatureVerdict(new RegistryError('UNREACHABLE', 'registry down'), key);
@@ -72,7 +72,7 @@ test('signatures: a pass, none found, none matching (key mode gets ec\'s public-
 test('attestations: ec\'s wording for none found and none matching', () => {
   const none: AttestationCheck = { ok: false, attestations: [], errors: [], noneFound: true };
   assert.match(attestationVerdict(none, key).result.msg, /^No image attestations found matching the given public key\. .* Error: no matching attestations: no attestations found$/);
-  const bad: AttestationCheck = { ok: false, attestations: [], errors: ['wrong key'], noneFound: false };
+  const bad: AttestationCheck = { ok: false, attestations: [], errors: [{ code: 'SIGNATURE_INVALID', message: 'wrong key' }], noneFound: false };
   assert.equal(attestationVerdict(bad, keyless).result.msg, 'Image attestation check failed: no matching attestations: wrong key');
   assert.equal(attestationVerdict({ ok: true, attestations: [provenance()], errors: [], noneFound: false }, key).pass, true);
 });

@@ -112,7 +112,7 @@ test('signer mode: a key, or a keyless identity with an organisation CA; the pol
 
 const ctxFor = (repo: string, digest: string): VerifyContext => ({ source: client, ref: parseReference(`${registry.host}/${repo}:v1`), digest, mode: { kind: 'key', publicKey: 'PEM', ignoreTlog: true } });
 const pass: SignatureCheck = { ok: true, signatures: [{ keyid: '', sig: 'MEUCIQ==' }], errors: [], noneFound: false };
-const fail: SignatureCheck = { ok: false, signatures: [], errors: ['no'], noneFound: false };
+const fail: SignatureCheck = { ok: false, signatures: [], errors: [{ code: 'SIGNATURE_INVALID', message: 'no' }], noneFound: false };
 
 test('once: one verification per repository and digest in a run; a failure to verify is tried again', async () => {
   let calls = 0;
