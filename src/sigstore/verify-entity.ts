@@ -96,10 +96,20 @@ export function verifyBundle(bundle: Bundle, artifact: Buffer | undefined, trust
   } catch (err) {
     const window = err instanceof VerificationError && err.code === 'CERTIFICATE_ERROR' && expected.node ? validityAtSigning(expected.node, claimedSigningTimes(bundle)) : undefined;
     if (window) throw new SignatureRejected('CERTIFICATE_NOT_VALID', window, { cause: err });
-    throw explain(err, () => (expected.x509 ? certificateFault(expected.x509, trust, options.ctlogThreshold ?? 1) : 'chain'));
+    throw explain(err, () => diagnose(expected, trust, options));
   }
   if (!spki(signer.key).equals(spki(expected.key))) throw new SignatureRejected('SIGNER_KEY_MISMATCH', "the signature was verified with another key than the signing certificate's or the given key");
   return signer;
+}
+
+/** certificateFault, for diagnosis only: a certificate it cannot read is reported as not chaining. */
+function diagnose(expected: ExpectedSigner, trust: TrustMaterial, options: VerifierOptions): CertificateFault {
+  if (!expected.x509) return 'chain';
+  try {
+    return certificateFault(expected.x509, trust, options.ctlogThreshold ?? 1);
+  } catch {
+    return 'chain';
+  }
 }
 
 function spki(key: KeyObject): Buffer {
