@@ -17,6 +17,24 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * Every stable error code, by layer. Each layer declares its own union in its errors module
+ * (ConfigErrorCode in src/config/errors.ts, RegistryErrorCode in src/oci/errors.ts, …) and adds it
+ * here by declaration merging, so this leaf imports no layer and a code no layer declared (a typo)
+ * does not compile:
+ *
+ *   declare module '../errors.ts' {
+ *     interface ErrorCodes {
+ *       config: ConfigErrorCode;
+ *     }
+ *   }
+ */
+export interface ErrorCodes {
+  /** A bug: something not a VouchError was met where a code is needed. */
+  internal: 'INTERNAL';
+}
+export type ErrorCode = ErrorCodes[keyof ErrorCodes];
+
 export interface VouchErrorOptions {
   /** What was wrong: the file, field, flag or image at fault. Never a secret. */
   value?: unknown;
@@ -26,11 +44,11 @@ export interface VouchErrorOptions {
 
 /** Base error. `code` is a stable SCREAMING_SNAKE identifier; `message` says what to do. */
 export class VouchError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly value: unknown;
   readonly exitCode: ExitCode;
 
-  constructor(code: string, message: string, options: VouchErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: VouchErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'VouchError';
     this.code = code;
@@ -41,7 +59,7 @@ export class VouchError extends Error {
 
 /** Bad flag, file or field: exit 2. */
 export class InputError extends VouchError {
-  constructor(code: string, message: string, options: Omit<VouchErrorOptions, 'exitCode'> = {}) {
+  constructor(code: ErrorCode, message: string, options: Omit<VouchErrorOptions, 'exitCode'> = {}) {
     super(code, message, { ...options, exitCode: ExitCode.BadInput });
     this.name = 'InputError';
   }
@@ -49,7 +67,7 @@ export class InputError extends VouchError {
 
 /** Missing tool, unreachable policy source, unusable trust root: exit 3. */
 export class EnvironmentError extends VouchError {
-  constructor(code: string, message: string, options: Omit<VouchErrorOptions, 'exitCode'> = {}) {
+  constructor(code: ErrorCode, message: string, options: Omit<VouchErrorOptions, 'exitCode'> = {}) {
     super(code, message, { ...options, exitCode: ExitCode.Environment });
     this.name = 'EnvironmentError';
   }
@@ -59,4 +77,14 @@ export class EnvironmentError extends VouchError {
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/** The exit code a thrown value ends the process with: a VouchError's own, else Internal (a bug). */
+export function exitCodeOf(err: unknown): ExitCode {
+  return err instanceof VouchError ? err.exitCode : ExitCode.Internal;
+}
+
+/** The code of any thrown value: a VouchError's own, else INTERNAL. */
+export function errorCode(err: unknown): ErrorCode {
+  return err instanceof VouchError ? err.code : 'INTERNAL';
 }

@@ -5,7 +5,7 @@
 // the keys aliases pull in are counted while loading, and the loaded graph is measured as if expanded.
 import { open } from 'node:fs/promises';
 import yaml from 'js-yaml';
-import { InputError, errorMessage } from '../errors.ts';
+import { InputError, errorMessage, type ErrorCode } from '../errors.ts';
 
 export interface DocumentLimits {
   /** Bytes of text. */
@@ -35,7 +35,7 @@ export const DOCUMENT_LIMITS: DocumentLimits = {
 
 export interface ParseOptions {
   /** The error code for text that does not parse (each caller keeps its own). */
-  syntaxCode: string;
+  syntaxCode: ErrorCode;
   schema?: yaml.Schema;
   limits?: DocumentLimits;
 }
@@ -84,7 +84,7 @@ export function parseYamlDocument(text: string, origin: string, opts: ParseOptio
     doc = yaml.load(text, { ...(opts.schema ? { schema: opts.schema } : {}), listener: listener as unknown as yaml.LoadOptions['listener'] });
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(opts.syntaxCode, `${origin}: not valid JSON or YAML: ${errorMessage(err)}`, { value: origin });
+    throw new InputError(opts.syntaxCode, `${origin}: not valid JSON or YAML: ${errorMessage(err)}`, { value: origin, cause: err });
   }
   const maxSize = Math.min(limits.maxExpandedSize, Math.max(limits.minExpandedSize, limits.maxInflation * text.length));
   assertBoundedDocument(doc, origin, { ...limits, maxExpandedSize: maxSize });

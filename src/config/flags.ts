@@ -1,24 +1,43 @@
 // A small cobra-compatible flag parser: `--flag=value`, `--flag value`, `-f value`, boolean
 // `--flag` / `--flag=false`, repeatable string slices split on commas. Pure.
+//
+// A command declares its flags in one table keyed by name; the parsed values are a record typed by
+// that table, so reading an undeclared flag is a compile error and each value has its kind's type.
 import { InputError } from '../errors.ts';
 
-export interface FlagSpec {
-  name: string;
+/** A flag's kind and the type its parsed value has. */
+interface FlagKinds {
+  /** `''` when not given and without a default. */
+  string: string;
+  bool: boolean;
+  /** Repeatable, comma-separated; `[]` when not given. */
+  slice: string[];
+}
+export type FlagKind = keyof FlagKinds;
+
+interface FlagSpecOf<K extends FlagKind> {
+  kind: K;
   short?: string;
-  kind: 'string' | 'bool' | 'slice';
   /** Help text; "DEPRECATED" flags still parse. */
   help: string;
-  default?: string | boolean;
+  default?: FlagKinds[K];
 }
+export type FlagSpec = { [K in FlagKind]: FlagSpecOf<K> }[FlagKind];
 
-export type FlagValues = Map<string, string | boolean | string[]>;
+/** A command's flags by name (`--name`); the key order is the `--help` order. */
+export type FlagTable = Readonly<Record<string, FlagSpec>>;
 
-export interface ParsedFlags {
-  values: FlagValues;
+/** Parsed values of a table: one per declared flag, typed by its kind. */
+export type FlagValues<T extends FlagTable> = { readonly [N in keyof T]: FlagKinds[T[N]['kind']] };
+
+export interface ParsedFlags<T extends FlagTable> {
+  values: FlagValues<T>;
   /** Flags the user actually gave (for precedence rules such as keyless clearing publicKey). */
-  given: Set<string>;
+  given: ReadonlySet<keyof T & string>;
   positionals: string[];
 }
+
+type AnyValue = FlagKinds[FlagKind];
 
 /** strconv.ParseBool's spellings, as pflag reads `--flag=VALUE`. A Map: `--strict=constructor` must not find Object.prototype. */
 const BOOL_TEXT: ReadonlyMap<string, boolean> = new Map([
@@ -26,13 +45,18 @@ const BOOL_TEXT: ReadonlyMap<string, boolean> = new Map([
   ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((k) => [k, false] as const),
 ]);
 
-export function parseFlags(argv: string[], specs: FlagSpec[]): ParsedFlags {
-  const byName = new Map(specs.map((s) => [s.name, s]));
-  const byShort = new Map(specs.filter((s) => s.short).map((s) => [s.short!, s]));
-  const values: FlagValues = new Map();
+function initialValue(spec: FlagSpec): AnyValue {
+  if (spec.default !== undefined) return spec.default;
+  return spec.kind === 'bool' ? false : spec.kind === 'slice' ? [] : '';
+}
+
+export function parseFlags<T extends FlagTable>(argv: string[], table: T): ParsedFlags<T> {
+  const entries = Object.entries(table);
+  const byName = new Map(entries);
+  const byShort = new Map(entries.flatMap(([name, s]) => (s.short ? [[s.short, name] as const] : [])));
+  const values = new Map<string, AnyValue>(entries.map(([name, s]) => [name, initialValue(s)]));
   const given = new Set<string>();
   const positionals: string[] = [];
-  for (const s of specs) if (s.default !== undefined) values.set(s.name, s.default);
 
   const args = [...argv];
   for (let i = 0; i < args.length; i++) {
@@ -41,22 +65,21 @@ export function parseFlags(argv: string[], specs: FlagSpec[]): ParsedFlags {
       positionals.push(...args.slice(i + 1));
       break;
     }
-    let spec: FlagSpec | undefined;
+    let name: string;
     let inline: string | undefined;
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
-      const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       inline = eq === -1 ? undefined : arg.slice(eq + 1);
-      spec = byName.get(name);
-      if (!spec) throw unknownFlag(arg, specs);
+      if (!byName.has(name)) throw unknownFlag(arg, Object.keys(table));
     } else if (arg.startsWith('-') && arg.length > 1) {
-      const name = arg.slice(1, 2);
-      spec = byShort.get(name);
-      if (!spec) throw unknownFlag(arg, specs);
+      const short = byShort.get(arg.slice(1, 2));
+      if (short === undefined) throw unknownFlag(arg, Object.keys(table));
+      name = short;
       const rest = arg.slice(2);
       inline = rest === '' ? undefined : rest.startsWith('=') ? rest.slice(1) : rest;
       // pflag: `-sk` after a boolean shorthand is more shorthands (`-s -k`), never `-s=k`.
-      if (spec.kind === 'bool' && rest !== '' && !rest.startsWith('=')) {
+      if (byName.get(name)!.kind === 'bool' && rest !== '' && !rest.startsWith('=')) {
         inline = undefined;
         args.splice(i + 1, 0, `-${rest}`);
       }
@@ -64,35 +87,38 @@ export function parseFlags(argv: string[], specs: FlagSpec[]): ParsedFlags {
       positionals.push(arg);
       continue;
     }
-    given.add(spec.name);
+    const spec = byName.get(name)!;
     if (spec.kind === 'bool') {
-      if (inline === undefined) {
-        values.set(spec.name, true);
-      } else {
-        const b = BOOL_TEXT.get(inline);
-        if (b === undefined) {
-          throw new InputError('INVALID_FLAG_VALUE', `--${spec.name}=${inline}: expected true or false`, { value: `--${spec.name}` });
-        }
-        values.set(spec.name, b);
-      }
+      values.set(name, parseBool(name, inline));
+      given.add(name);
       continue;
     }
     let value = inline;
     if (value === undefined) {
       if (i + 1 >= args.length) {
-        throw new InputError('MISSING_FLAG_VALUE', `--${spec.name} needs a value`, { value: `--${spec.name}` });
+        throw new InputError('MISSING_FLAG_VALUE', `--${name} needs a value`, { value: `--${name}` });
       }
       value = args[++i]!;
     }
     if (spec.kind === 'slice') {
-      const prev = values.get(spec.name);
-      const list = Array.isArray(prev) && given.has(spec.name) ? prev : [];
-      values.set(spec.name, [...list, ...splitSlice(value)]);
+      const prev = values.get(name);
+      const list = Array.isArray(prev) && given.has(name) ? prev : [];
+      values.set(name, [...list, ...splitSlice(value)]);
     } else {
-      values.set(spec.name, value);
+      values.set(name, value);
     }
+    given.add(name);
   }
-  return { values, given, positionals };
+  // The one place the table's types meet the parsed values: each was set from its own spec's kind.
+  const record = Object.assign(Object.create(null) as object, Object.fromEntries(values)) as FlagValues<T>;
+  return { values: record, given: given as ReadonlySet<keyof T & string>, positionals };
+}
+
+function parseBool(name: string, inline: string | undefined): boolean {
+  if (inline === undefined) return true;
+  const b = BOOL_TEXT.get(inline);
+  if (b === undefined) throw new InputError('INVALID_FLAG_VALUE', `--${name}=${inline}: expected true or false`, { value: `--${name}` });
+  return b;
 }
 
 /** cobra's StringSlice splits on commas (CSV rules: quotes keep commas). */
@@ -111,31 +137,17 @@ export function splitSlice(value: string): string[] {
   return out.filter((s) => s !== '');
 }
 
-function unknownFlag(arg: string, specs: FlagSpec[]): InputError {
+function unknownFlag(arg: string, names: string[]): InputError {
   const name = arg.replace(/^-+/, '').split('=')[0] ?? '';
-  const close = name.length < 2 ? undefined : specs.find((s) => s.name.includes(name) || name.includes(s.name));
-  const hint = close ? ` Did you mean --${close.name}?` : ' Run with --help to list the flags.';
+  const close = name.length < 2 ? undefined : names.find((n) => n.includes(name) || name.includes(n));
+  const hint = close ? ` Did you mean --${close}?` : ' Run with --help to list the flags.';
   return new InputError('UNKNOWN_FLAG', `unknown flag: ${arg.split('=')[0]}.${hint}`, { value: arg.split('=')[0] });
 }
 
-export function getString(p: ParsedFlags, name: string): string {
-  const v = p.values.get(name);
-  return typeof v === 'string' ? v : '';
-}
-
-export function getBool(p: ParsedFlags, name: string): boolean {
-  return p.values.get(name) === true;
-}
-
-export function getSlice(p: ParsedFlags, name: string): string[] {
-  const v = p.values.get(name);
-  return Array.isArray(v) ? v : [];
-}
-
 /** `--help` text for a flag table. */
-export function formatFlagHelp(specs: FlagSpec[]): string {
-  const rows = specs.map((s) => {
-    const left = `${s.short ? `-${s.short}, ` : '    '}--${s.name}${s.kind === 'bool' ? '' : ' string'}`;
+export function formatFlagHelp(table: FlagTable): string {
+  const rows = Object.entries(table).map(([name, s]) => {
+    const left = `${s.short ? `-${s.short}, ` : '    '}--${name}${s.kind === 'bool' ? '' : ' string'}`;
     const def = s.default !== undefined && s.default !== '' && s.default !== false ? ` (default ${JSON.stringify(s.default)})` : '';
     return `  ${left.padEnd(42)} ${s.help}${def}`;
   });

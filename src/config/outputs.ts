@@ -53,7 +53,7 @@ export async function assertOutputsWritable(targets: OutputTarget[], cwd: string
     try {
       await assertWritableFile(path);
     } catch (err) {
-      throw new InputError('OUTPUT_UNWRITABLE', `${flag} ${t.format}=${t.path}: cannot write ${path}: ${errorMessage(err)}`, { value: t.path });
+      throw new InputError('OUTPUT_UNWRITABLE', `${flag} ${t.format}=${t.path}: cannot write ${path}: ${errorMessage(err)}`, { value: t.path, cause: err });
     }
   }
 }

@@ -55,7 +55,7 @@ export async function parseExtraRuleData(items: string[], opts: ResolveOptions):
         value = await readTextFile(path, `--extra-rule-data ${key}`);
       } catch (err) {
         if (err instanceof InputError) throw err;
-        throw new InputError('EXTRA_RULE_DATA_FILE', `--extra-rule-data ${key}: cannot read ${path}: ${errorMessage(err)}`, { value: path });
+        throw new InputError('EXTRA_RULE_DATA_FILE', `--extra-rule-data ${key}: cannot read ${path}: ${errorMessage(err)}`, { value: path, cause: err });
       }
     }
     out[key] = value;

@@ -37,6 +37,7 @@ export async function resolvePublicKey(value: string, baseDir: string, origin = 
     } catch (err) {
       throw new InputError('PUBLIC_KEY_UNREADABLE', `${where}: cannot read the key file (${errorMessage(err)}); pass a PEM file or the PEM text`, {
         value: path,
+        cause: err,
       });
     }
   }
@@ -54,7 +55,7 @@ export function publicKeyFromPem(pem: string, where: string): KeyObject {
   try {
     blocks = pemBlocks(pem);
   } catch (err) {
-    throw new InputError('PUBLIC_KEY_INVALID', `${where}: not a PEM public key (${errorMessage(err)})`, { value: where });
+    throw new InputError('PUBLIC_KEY_INVALID', `${where}: not a PEM public key (${errorMessage(err)})`, { value: where, cause: err });
   }
   const block = blocks[0];
   if (blocks.length !== 1 || !block || (block.type !== 'PUBLIC KEY' && block.type !== 'RSA PUBLIC KEY')) {
@@ -64,7 +65,7 @@ export function publicKeyFromPem(pem: string, where: string): KeyObject {
   try {
     return createPublicKey({ key: block.der, format: 'der', type: block.type === 'PUBLIC KEY' ? 'spki' : 'pkcs1' });
   } catch (err) {
-    throw new InputError('PUBLIC_KEY_INVALID', `${where}: not a PEM public key (${errorMessage(err)})`, { value: where });
+    throw new InputError('PUBLIC_KEY_INVALID', `${where}: not a PEM public key (${errorMessage(err)})`, { value: where, cause: err });
   }
 }
 

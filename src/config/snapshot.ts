@@ -29,7 +29,7 @@ export async function loadSnapshot(value: string, baseDir: string): Promise<Snap
       throw new InputError(
         'SNAPSHOT_NOT_FOUND',
         `--images ${JSON.stringify(value)}: no such file, and not inline JSON/YAML either. Pass the path of a components file or the snapshot text`,
-        { value },
+        { value, cause: err },
       );
     }
     text = value;

@@ -1,7 +1,7 @@
 // The command-line face: `vouch validate image …` (ec's flags), `vouch policy build …`, `vouch version`.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, InputError, VouchError, errorMessage } from '../errors.ts';
+import { ExitCode, InputError, errorMessage, exitCodeOf } from '../errors.ts';
 import { expectedComponents, isCiLog, progressMode, startProgress } from '../report/progress.ts';
 import type { StdoutSink } from '../report/targets.ts';
 import { VERSION } from '../version.ts';
@@ -51,7 +51,7 @@ function printError(err: unknown, io: CliIO, debug: boolean): number {
   const message = errorMessage(err);
   io.stderr.write(`Error: ${message}\n`);
   if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
-  return err instanceof VouchError ? err.exitCode : ExitCode.Internal;
+  return exitCodeOf(err);
 }
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliIO): Promise<number> {
@@ -75,7 +75,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliI
       });
     }
     if (rest.includes('--help') || rest.includes('-h')) {
-      const [{ VALIDATE_IMAGE_FLAGS }, { formatFlagHelp }] = await Promise.all([import('../config/run-config.ts'), import('../config/flags.ts')]);
+      const [{ VALIDATE_IMAGE_FLAGS }, { formatFlagHelp }] = await Promise.all([import('../config/validate-image-flags.ts'), import('../config/flags.ts')]);
       io.stdout.write(`Usage: vouch validate image [flags]\n\nFlags:\n${formatFlagHelp(VALIDATE_IMAGE_FLAGS)}\n      --demo                                 Validate the embedded signed demo image (offline)\n`);
       return ExitCode.Ok;
     }

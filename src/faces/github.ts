@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { VouchError, errorMessage } from '../errors.ts';
+import { ExitCode, VouchError, errorMessage, exitCodeOf } from '../errors.ts';
 import type { ComponentsFile } from '../model/output.ts';
 import type { ComponentReport, Report } from '../model/report.ts';
 import { renderTestOutputError } from '../report/formats/appstudio.ts';
@@ -151,7 +151,7 @@ async function reportStop(err: unknown, env: NodeJS.ProcessEnv): Promise<number>
       .catch(() => undefined);
   }
   core.setFailed(message);
-  return err instanceof VouchError ? err.exitCode : 70;
+  return exitCodeOf(err);
 }
 
 export async function runGitHubAction(env: NodeJS.ProcessEnv): Promise<number> {
@@ -194,7 +194,7 @@ export async function runGitHubAction(env: NodeJS.ProcessEnv): Promise<number> {
     core.setOutput('test-output', render('appstudio', { report, policyInputs: [], createdAt: new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
     emit(planAnnotations(report, await componentsFile(inv, report, workspace), used, strict), !report.success && strict);
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(jobSummary(report)).write();
-    return report.success || !strict ? 0 : 1;
+    return report.success || !strict ? ExitCode.Ok : ExitCode.PolicyFailed;
   } catch (err) {
     return reportStop(err, env);
   }

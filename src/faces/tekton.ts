@@ -3,7 +3,7 @@
 // decides the step's exit (every value but `false` fails a failed policy: see strict.ts).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EnvironmentError, VouchError, errorMessage } from '../errors.ts';
+import { EnvironmentError, ExitCode, errorMessage, exitCodeOf } from '../errors.ts';
 import { renderTestOutputError } from '../report/formats/appstudio.ts';
 import { makeDirectory } from '../util/files.ts';
 import { strictSetting } from './strict.ts';
@@ -55,12 +55,12 @@ export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
   try {
     await makeDirectory(reportsDir).catch((err: unknown) => {
       const origin = env.VOUCH_REPORTS_DIR ? 'the reports workspace' : 'HOMEDIR';
-      throw new EnvironmentError('REPORTS_DIR_UNUSABLE', `${origin} ${reportsDir}: cannot create it: ${errorMessage(err)}`, { value: reportsDir });
+      throw new EnvironmentError('REPORTS_DIR_UNUSABLE', `${origin} ${reportsDir}: cannot create it: ${errorMessage(err)}`, { value: reportsDir, cause: err });
     });
     const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
     const result = await validateAndReport(inv, { stdout: process.stdout }, env, () => undefined);
     if (!result.report.success) process.stderr.write('Error: success criteria not met\n');
-    return result.report.success || !strict ? 0 : 1;
+    return result.report.success || !strict ? ExitCode.Ok : ExitCode.PolicyFailed;
   } catch (err) {
     process.stderr.write(`Error: ${errorMessage(err)}\n`);
     try {
@@ -69,6 +69,6 @@ export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
     } catch (writeErr) {
       process.stderr.write(`Error: could not write TEST_OUTPUT: ${errorMessage(writeErr)}\n`);
     }
-    return err instanceof VouchError ? err.exitCode : 70;
+    return exitCodeOf(err);
   }
 }

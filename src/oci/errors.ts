@@ -15,6 +15,16 @@ export type RegistryErrorCode =
   /** The registry asked for something vouch will not do: credentials to a foreign or plain-http realm, an https→http redirect. */
   | 'REFUSED';
 
+/** Bad input met by the OCI layer: an image reference, a registry credentials file. */
+export type OciErrorCode = 'INVALID_IMAGE_REFERENCE' | 'INVALID_REGISTRY_AUTH_FILE';
+
+declare module '../errors.ts' {
+  interface ErrorCodes {
+    registry: RegistryErrorCode;
+    oci: OciErrorCode;
+  }
+}
+
 const TRANSIENT: ReadonlySet<RegistryErrorCode> = new Set(['UNREACHABLE', 'TIMEOUT', 'RATE_LIMITED']);
 
 export class RegistryError extends VouchError {

@@ -24,8 +24,8 @@ async function readLayoutFile(path: string, limit: number, what: string): Promis
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new RegistryError('BAD_RESPONSE', `${path}: ${what} is a symbolic link; vouch reads only regular files in a layout`, { value: path });
-    throw new RegistryError('NOT_FOUND', `${path}: ${what} is not in the layout (${code ?? String(err)})`, { value: path });
+    if (code === 'ELOOP') throw new RegistryError('BAD_RESPONSE', `${path}: ${what} is a symbolic link; vouch reads only regular files in a layout`, { value: path, cause: err });
+    throw new RegistryError('NOT_FOUND', `${path}: ${what} is not in the layout (${code ?? String(err)})`, { value: path, cause: err });
   }
   try {
     const stat = await handle.stat();

@@ -48,7 +48,7 @@ export const resolvePolicy: PolicyResolver = async (value: string, opts: Resolve
     try {
       doc = JSON.parse(v);
     } catch (err) {
-      throw new InputError('POLICY_SYNTAX', `--policy: inline JSON does not parse: ${errorMessage(err)}`, { value: '--policy' });
+      throw new InputError('POLICY_SYNTAX', `--policy: inline JSON does not parse: ${errorMessage(err)}`, { value: '--policy', cause: err });
     }
     assertBoundedDocument(doc, '--policy (inline JSON)');
     return { spec: await checkSources(specFromDocument(doc, '--policy (inline JSON)'), '--policy', opts, false) };

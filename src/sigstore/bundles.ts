@@ -2,13 +2,12 @@
 // referrers tag schema), verified with @sigstore/verify. A bundle whose statement's predicate is
 // https://sigstore.dev/cosign/sign/v1 is an image signature; any other is an attestation.
 import { dsse } from '@sigstore/core';
-import { errorMessage } from '../errors.ts';
-import { RegistryError } from '../oci/errors.ts';
 import type { Bundle } from '@sigstore/bundle';
 import type { VerifierOptions } from '@sigstore/verify';
 import type { Descriptor } from '../oci/types.ts';
 import type { InTotoStatement } from '../model/statement.ts';
 import type { EntitySignature } from '../model/signature.ts';
+import { rejection } from './candidates.ts';
 import { assertCodeSigning, certificateSigner } from './certificate.ts';
 import { decodeStatement } from './claims.ts';
 import { assertCertificateIdentity } from './identity.ts';
@@ -18,8 +17,9 @@ import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
 import { rootTrust } from './signer-check.ts';
 import { parseBundle, type ParsedBundle } from './signing-material.ts';
 import { keylessThresholds } from './thresholds.ts';
-import type { VerifyContext } from './types.ts';
-import { SignatureRejected, verifyBundle } from './verify-entity.ts';
+import type { Rejection, VerifyContext } from './types.ts';
+import { verifyBundle } from './verify-entity.ts';
+import { SignatureRejected } from './errors.ts';
 
 export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 const BUNDLE_MEDIA = 'application/vnd.dev.sigstore.bundle';
@@ -35,10 +35,10 @@ export interface BundleCandidate {
   isSignature: boolean;
 }
 
-const discovered = new WeakMap<VerifyContext, Promise<{ candidates: BundleCandidate[]; errors: string[] }>>();
+const discovered = new WeakMap<VerifyContext, Promise<{ candidates: BundleCandidate[]; errors: Rejection[] }>>();
 
 /** Referrer bundles of the image digest, fetched once per verification context. */
-export function bundleCandidates(ctx: VerifyContext): Promise<{ candidates: BundleCandidate[]; errors: string[] }> {
+export function bundleCandidates(ctx: VerifyContext): Promise<{ candidates: BundleCandidate[]; errors: Rejection[] }> {
   let p = discovered.get(ctx);
   if (!p) {
     p = discover(ctx);
@@ -47,10 +47,10 @@ export function bundleCandidates(ctx: VerifyContext): Promise<{ candidates: Bund
   return p;
 }
 
-async function discover(ctx: VerifyContext): Promise<{ candidates: BundleCandidate[]; errors: string[] }> {
+async function discover(ctx: VerifyContext): Promise<{ candidates: BundleCandidate[]; errors: Rejection[] }> {
   const referrers: Descriptor[] = await ctx.source.referrers(ctx.ref, ctx.digest);
   const candidates: BundleCandidate[] = [];
-  const errors: string[] = [];
+  const errors: Rejection[] = [];
   for (const r of referrers) {
     if (r.artifactType && !r.artifactType.startsWith(BUNDLE_MEDIA)) continue;
     const fetched = await ctx.source.getManifest(ctx.ref, r.digest);
@@ -60,15 +60,14 @@ async function discover(ctx: VerifyContext): Promise<{ candidates: BundleCandida
     try {
       const parsed = parseBundle(await ctx.source.getBlob(ctx.ref, layers[0]!, BUNDLE_LIMIT));
       const content = parsed.bundle.content;
-      if (content.$case !== 'dsseEnvelope') throw new SignatureRejected('the bundle signs no DSSE envelope (cosign signs images and attestations with in-toto statements)');
-      if (content.dsseEnvelope.payloadType !== IN_TOTO) throw new SignatureRejected(`DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
+      if (content.$case !== 'dsseEnvelope') throw new SignatureRejected('PAYLOAD_TYPE', 'the bundle signs no DSSE envelope (cosign signs images and attestations with in-toto statements)');
+      if (content.dsseEnvelope.payloadType !== IN_TOTO) throw new SignatureRejected('PAYLOAD_TYPE', `DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
       const statement = decodeStatement(content.dsseEnvelope.payload);
       candidates.push({ digest: r.digest, parsed, statement, isSignature: statement.predicateType === COSIGN_SIGN_PREDICATE });
     } catch (err) {
       // A bundle that cannot be read is a rejected candidate of both checks (its kind is unknown);
       // a registry that failed is not a verdict.
-      if (err instanceof RegistryError && err.transient) throw err;
-      errors.push(`bundle ${r.digest}: ${errorMessage(err)}`);
+      errors.push(rejection(err, `bundle ${r.digest}`));
     }
   }
   return { candidates, errors };
@@ -88,18 +87,18 @@ function keyOnly(bundle: Bundle): Bundle {
 /** Verifies one bundle in the chosen mode; returns ec's description of its signer. */
 export async function verifyBundleSigner(ctx: VerifyContext, candidate: BundleCandidate): Promise<EntitySignature> {
   const { bundle, material } = candidate.parsed;
-  if (bundle.content.$case !== 'dsseEnvelope') throw new SignatureRejected('the bundle signs no DSSE envelope');
+  if (bundle.content.$case !== 'dsseEnvelope') throw new SignatureRejected('PAYLOAD_TYPE', 'the bundle signs no DSSE envelope');
   const envelope = bundle.content.dsseEnvelope;
   const sig = envelope.signatures[0]!;
   const sigB64 = sig.sig.toString('base64');
   const entries = bundle.verificationMaterial.tlogEntries;
   if (ctx.mode.kind === 'key') {
-    if (material.kind !== 'publicKey') throw new SignatureRejected('the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer');
+    if (material.kind !== 'publicKey') throw new SignatureRejected('SIGNER_KIND_MISMATCH', 'the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer');
     const key = parsePublicKey(ctx.mode.publicKey);
     if (ctx.mode.ignoreTlog) {
       verifyBundle(withoutLogs(bundle), undefined, keyTrustMaterial(key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, { key });
     } else {
-      if (entries.length === 0) throw new SignatureRejected('no transparency log entry in the bundle: pass --ignore-rekor for keys used without Rekor');
+      if (entries.length === 0) throw new SignatureRejected('TLOG_ENTRY_MISSING', 'no transparency log entry in the bundle: pass --ignore-rekor for keys used without Rekor');
       for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString('base64'), key);
       const trust = keyTrustMaterial(key, (await rootTrust(ctx, 'the bundle carries a Rekor entry to check')).json);
       const options: VerifierOptions = { tlogThreshold: 1, timestampThreshold: 0, ctlogThreshold: 0 };
@@ -107,7 +106,7 @@ export async function verifyBundleSigner(ctx: VerifyContext, candidate: BundleCa
     }
     return { keyid: sig.keyid, sig: sigB64 };
   }
-  if (material.kind !== 'certificate') throw new SignatureRejected('no signing certificate in the bundle (was it signed with a key? pass --public-key)');
+  if (material.kind !== 'certificate') throw new SignatureRejected('CERTIFICATE_MISSING', 'no signing certificate in the bundle (was it signed with a key? pass --public-key)');
   const cert = material.certificate;
   assertCodeSigning(cert);
   if (ctx.mode.pki) {

@@ -5,7 +5,7 @@ import { goDistinguishedName } from './distinguished-name.ts';
 import { ASN1Obj, type X509Certificate } from '@sigstore/core';
 import type { EntitySignature } from '../model/signature.ts';
 import type { SigningCertificate } from './signing-material.ts';
-import { SignatureRejected } from './verify-entity.ts';
+import { SignatureRejected } from './errors.ts';
 
 export const FULCIO_OID = '1.3.6.1.4.1.57264.1';
 const OTHERNAME_USERNAME = `${FULCIO_OID}.7`;
@@ -106,7 +106,7 @@ export function assertCodeSigning(cert: SigningCertificate): void {
   // node:crypto exposes the EKU list; @sigstore/core does not.
   const eku = cert.node.keyUsage;
   if (eku !== undefined && !eku.includes(EKU_CODE_SIGNING)) {
-    throw new SignatureRejected('the signing certificate is not for code signing (no codeSigning extended key usage)');
+    throw new SignatureRejected('NOT_CODE_SIGNING', 'the signing certificate is not for code signing (no codeSigning extended key usage)');
   }
 }
 

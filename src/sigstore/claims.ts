@@ -4,7 +4,7 @@
 import { errorMessage } from '../errors.ts';
 import type { InTotoStatement } from '../model/statement.ts';
 import { parseStrictJson } from '../util/strict-json.ts';
-import { SignatureRejected } from './verify-entity.ts';
+import { SignatureRejected } from './errors.ts';
 
 /** Go's JSON decoding matches keys case-insensitively; cosign accepts `Docker-manifest-digest` (one match: duplicates are refused). */
 function field(obj: unknown, name: string): unknown {
@@ -20,11 +20,11 @@ export function assertSimpleSigningClaim(payload: Buffer, digest: string): void 
   try {
     doc = parseStrictJson(payload.toString('utf8'));
   } catch (err) {
-    throw new SignatureRejected(`the signature payload is not simple-signing JSON: ${errorMessage(err)}`);
+    throw new SignatureRejected('PAYLOAD_INVALID', `the signature payload is not simple-signing JSON: ${errorMessage(err)}`, { cause: err });
   }
   const claimed = field(field(field(doc, 'critical'), 'image'), 'docker-manifest-digest');
   if (claimed !== digest) {
-    throw new SignatureRejected(`invalid or missing digest in claim: ${typeof claimed === 'string' ? claimed : '(none)'}`);
+    throw new SignatureRejected('SUBJECT_MISMATCH', `invalid or missing digest in claim: ${typeof claimed === 'string' ? claimed : '(none)'}`);
   }
 }
 
@@ -34,11 +34,11 @@ export function decodeStatement(payload: Buffer): InTotoStatement {
   try {
     statement = parseStrictJson(payload.toString('utf8'));
   } catch (err) {
-    throw new SignatureRejected(`the attestation payload is not JSON: ${errorMessage(err)}`);
+    throw new SignatureRejected('PAYLOAD_INVALID', `the attestation payload is not JSON: ${errorMessage(err)}`, { cause: err });
   }
   const s = statement as Partial<InTotoStatement>;
   if (typeof s !== 'object' || s === null || Array.isArray(s) || typeof s.predicateType !== 'string' || !Array.isArray(s.subject)) {
-    throw new SignatureRejected('the attestation payload is not an in-toto statement (no predicateType or subject)');
+    throw new SignatureRejected('PAYLOAD_INVALID', 'the attestation payload is not an in-toto statement (no predicateType or subject)');
   }
   return s as InTotoStatement;
 }
@@ -47,7 +47,7 @@ export function decodeStatement(payload: Buffer): InTotoStatement {
 export function assertSubjectNamesDigest(statement: InTotoStatement, digest: string): void {
   const hex = digest.replace(/^sha256:/, '');
   if (!statement.subject.some((s) => s && typeof s === 'object' && s.digest?.sha256 === hex)) {
-    throw new SignatureRejected('no matching subject digest found');
+    throw new SignatureRejected('SUBJECT_MISMATCH', 'no matching subject digest found');
   }
 }
 

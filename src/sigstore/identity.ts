@@ -5,33 +5,21 @@
 // CheckCertificatePolicy, sigstore/cosign d6d86c224e58 pkg/cosign/verify.go) — write ^…$ to
 // anchor. Identities are matched against EVERY SAN. Pure.
 import type { X509Certificate } from '@sigstore/core';
-import { InputError } from '../errors.ts';
-import { Re2SyntaxError, Re2UnsupportedError, compileRe2, type Re2 } from '../util/re2.ts';
+import { compileIdentityPattern } from '../config/identity-pattern.ts';
 import type { IdentityConfig } from '../config/types.ts';
 import { allSans, certificateIssuer, subjectAltNamesText, subjectAlternativeNames } from './certificate.ts';
-import { SignatureRejected } from './verify-entity.ts';
+import { SignatureRejected } from './errors.ts';
 
 export interface IdentityMatcher {
   matches(sans: string[], issuer: string | undefined): boolean;
   describe(): string;
 }
 
-/** The flag's pattern with cosign's semantics (Go's RE2: linear time, Go's syntax), or a clear refusal. */
-function compile(pattern: string, flag: string): Re2 {
-  try {
-    return compileRe2(pattern);
-  } catch (err) {
-    if (err instanceof Re2UnsupportedError) throw new InputError('UNSUPPORTED_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)}: ${err.message}`, { value: pattern });
-    if (err instanceof Re2SyntaxError) throw new InputError('INVALID_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${err.message}`, { value: pattern });
-    throw err;
-  }
-}
-
 export function identityMatcher(identity: IdentityConfig): IdentityMatcher {
   const subject = identity.subject;
-  const subjectRe = subject === undefined && identity.subjectRegExp !== undefined ? compile(identity.subjectRegExp, '--certificate-identity-regexp') : undefined;
+  const subjectRe = subject === undefined && identity.subjectRegExp !== undefined ? compileIdentityPattern(identity.subjectRegExp, '--certificate-identity-regexp') : undefined;
   const issuer = identity.issuer;
-  const issuerRe = issuer === undefined && identity.issuerRegExp !== undefined ? compile(identity.issuerRegExp, '--certificate-oidc-issuer-regexp') : undefined;
+  const issuerRe = issuer === undefined && identity.issuerRegExp !== undefined ? compileIdentityPattern(identity.issuerRegExp, '--certificate-oidc-issuer-regexp') : undefined;
   return {
     matches(sans, certIssuer) {
       const subjectOk = subject !== undefined ? sans.includes(subject) : subjectRe !== undefined && sans.some((s) => subjectRe.test(s));
@@ -55,6 +43,7 @@ export function assertCertificateIdentity(leaf: X509Certificate, identity: Ident
   const matcher = identityMatcher(identity);
   if (!matcher.matches(allSans(sans), issuer)) {
     throw new SignatureRejected(
+      'IDENTITY_MISMATCH',
       `none of the expected identities matched what was in the certificate, got subjects [${subjectAltNamesText(sans)}] with issuer ${issuer ?? '(none)'}; expected ${matcher.describe()}`,
     );
   }

@@ -2,7 +2,8 @@
 // @sigstore/verify does every cryptographic check with the mapping of
 // sigstore/sigstore-go 4594ab4c779d examples/oci-image-verification/main.go. Pure.
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { InputError, errorMessage } from '../errors.ts';
+import { errorMessage } from '../errors.ts';
+import { MalformedSignatureError } from './errors.ts';
 import { parseStrictJson } from '../util/strict-json.ts';
 
 /** The `dev.sigstore.cosign/bundle` annotation: a Rekor SET and the entry it covers. */
@@ -11,19 +12,12 @@ export interface RekorBundleAnnotation {
   Payload: { body: string; integratedTime: number; logIndex: number; logID: string };
 }
 
-export class MalformedSignatureError extends InputError {
-  constructor(message: string, value?: unknown) {
-    super('MALFORMED_SIGNATURE', message, { value });
-    this.name = 'MalformedSignatureError';
-  }
-}
-
 /** Strict JSON (no duplicate keys) of a signature's part, or a MalformedSignatureError naming it. */
 export function signedJson(text: string, what: string): unknown {
   try {
     return parseStrictJson(text);
   } catch (err) {
-    throw new MalformedSignatureError(`${what}: ${errorMessage(err)}`);
+    throw new MalformedSignatureError(`${what}: ${errorMessage(err)}`, { cause: err });
   }
 }
 

@@ -8,7 +8,8 @@ import type { Bundle } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import { keyTrustMaterial } from './keys.ts';
 import type { SigningCertificate } from './signing-material.ts';
-import { SignatureRejected, cosignHashFor, verifyBundle, verifyWithHash } from './verify-entity.ts';
+import { cosignHashFor, verifyBundle, verifyWithHash } from './verify-entity.ts';
+import { SignatureRejected } from './errors.ts';
 
 export interface OrganisationPki {
   roots: string[];
@@ -21,18 +22,18 @@ export function assertChainsToOrganisationCa(leaf: X509Certificate, pki: Organis
   let cert = leaf;
   for (let depth = 0; depth < 8; depth++) {
     if (!cert.validForDate(now)) {
-      throw new SignatureRejected(`certificate ${depth === 0 ? 'of the signer' : 'in the chain'} is not valid now (${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`);
+      throw new SignatureRejected('CERTIFICATE_NOT_VALID', `certificate ${depth === 0 ? 'of the signer' : 'in the chain'} is not valid now (${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`);
     }
     const issuer = pool.find((c) => c.subject.equals(cert.issuer) && cert.verify(c));
-    if (!issuer) throw new SignatureRejected('the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)');
-    if (!issuer.isCA) throw new SignatureRejected('the certificate is issued by a certificate that is not a CA');
+    if (!issuer) throw new SignatureRejected('CERTIFICATE_UNTRUSTED', 'the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)');
+    if (!issuer.isCA) throw new SignatureRejected('CERTIFICATE_UNTRUSTED', 'the certificate is issued by a certificate that is not a CA');
     if (roots.some((r) => r.equals(issuer))) {
-      if (!issuer.validForDate(now)) throw new SignatureRejected('the root CA certificate is not valid now');
+      if (!issuer.validForDate(now)) throw new SignatureRejected('CERTIFICATE_NOT_VALID', 'the root CA certificate is not valid now');
       return;
     }
     cert = issuer;
   }
-  throw new SignatureRejected('the certificate chain is too long');
+  throw new SignatureRejected('CERTIFICATE_UNTRUSTED', 'the certificate chain is too long');
 }
 
 export interface SignedWithCertificate {

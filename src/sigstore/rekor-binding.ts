@@ -2,7 +2,7 @@
 // name the same signer key or certificate as the signature being verified. Pure.
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { rekorBodyKind } from './legacy-bundle.ts';
-import { SignatureRejected } from './verify-entity.ts';
+import { SignatureRejected } from './errors.ts';
 
 function spki(key: KeyObject): Buffer {
   return key.export({ type: 'spki', format: 'der' });
@@ -51,8 +51,8 @@ export function assertRekorBodyNamesSigner(bodyB64: string, signer: KeyObject): 
   else if (kind === 'hashedrekord' || kind === 'rekord') key = keyFromBody(get(body, 'spec', 'signature', 'publicKey', 'content'));
   else if (kind === 'dsse') key = keyFromBody(get(body, 'spec', 'signatures', 0, 'verifier'));
   else if (kind === 'intoto') key = keyFromBody(version === '0.0.1' ? get(body, 'spec', 'publicKey') : get(body, 'spec', 'content', 'envelope', 'signatures', 0, 'publicKey'));
-  if (!key) throw new SignatureRejected(`the Rekor ${kind} ${version} entry names no signer key`);
+  if (!key) throw new SignatureRejected('REKOR_SIGNER_MISMATCH', `the Rekor ${kind} ${version} entry names no signer key`);
   if (!spki(key).equals(spki(signer))) {
-    throw new SignatureRejected(`the Rekor ${kind} entry was made by another key or certificate than this signature's`);
+    throw new SignatureRejected('REKOR_SIGNER_MISMATCH', `the Rekor ${kind} entry was made by another key or certificate than this signature's`);
   }
 }

@@ -15,7 +15,8 @@ import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
 import { legacySigningCertificate } from './signing-material.ts';
 import { keylessThresholds } from './thresholds.ts';
 import type { VerifyContext } from './types.ts';
-import { SignatureRejected, cosignHashFor, verifyBundle, verifyWithHash } from './verify-entity.ts';
+import { cosignHashFor, verifyBundle, verifyWithHash } from './verify-entity.ts';
+import { SignatureRejected } from './errors.ts';
 
 export interface LayerSignature {
   /** base64 signature (the layer annotation, or the DSSE signature). */
@@ -40,7 +41,7 @@ function rfc3161Of(layer: Descriptor): string | undefined {
 }
 
 export async function rootTrust(ctx: VerifyContext, why: string): Promise<TrustMaterial & { json: unknown }> {
-  if (!ctx.trustedRoot) throw new SignatureRejected(`${why}, but no Sigstore trust root is configured`);
+  if (!ctx.trustedRoot) throw new SignatureRejected('NO_TRUST_ROOT', `${why}, but no Sigstore trust root is configured`);
   const json = await ctx.trustedRoot();
   return { ...toTrustMaterial(TrustedRoot.fromJSON(json)), json };
 }
@@ -60,6 +61,7 @@ export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, s
       rekor = rekorOf(layer);
       if (!rekor) {
         throw new SignatureRejected(
+          'TLOG_ENTRY_MISSING',
           'no transparency log entry on this signature (no dev.sigstore.cosign/bundle annotation): sign with a Rekor upload, or pass --ignore-rekor for keys used without Rekor',
         );
       }
@@ -70,7 +72,7 @@ export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, s
     }
     const hash = cosignHashFor(key);
     if (hash !== undefined) {
-      if (rekor) throw new SignatureRejected(`${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace('  ', ' '));
+      if (rekor) throw new SignatureRejected('UNSUPPORTED_SIGNATURE', `${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace('  ', ' '));
       verifyWithHash(signed.signedBytes, signed.sig, key, hash);
     } else {
       verifyBundle(signed.bundle({ ...(rekor ? { rekor } : {}) }), signed.artifact, trust, options, { key });
@@ -80,7 +82,7 @@ export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, s
 
   // Keyless: the one certificate of the annotations must chain to a trusted CA and name the identity.
   const certText = layer.annotations?.[Annotation.Certificate];
-  if (!certText) throw new SignatureRejected('no signing certificate on this signature (was it signed with a key? pass --public-key)');
+  if (!certText) throw new SignatureRejected('CERTIFICATE_MISSING', 'no signing certificate on this signature (was it signed with a key? pass --public-key)');
   const { certificate: cert, chain } = legacySigningCertificate(certText, layer.annotations?.[Annotation.Chain]);
   assertCodeSigning(cert);
   if (ctx.mode.pki) {

@@ -19,7 +19,7 @@ import { X509CertificateChain } from '@sigstore/protobuf-specs';
 import { errorMessage } from '../errors.ts';
 import { parseStrictJson } from '../util/strict-json.ts';
 import { pemBlocks, toPem } from '../util/pem.ts';
-import { MalformedSignatureError } from './legacy-bundle.ts';
+import { MalformedSignatureError } from './errors.ts';
 
 export interface SigningCertificate {
   der: Buffer;
@@ -67,7 +67,7 @@ export function parseSigningCertificate(der: Buffer, what: string): SigningCerti
     // @sigstore/core reads fields lazily: a field it cannot read fails here, not during a check.
     void [x509.subject, x509.issuer, x509.notBefore, x509.notAfter, x509.extensions, x509.isCA, x509.signatureAlgorithm];
   } catch (err) {
-    throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`);
+    throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`, { cause: err });
   }
   if (!Buffer.from(x509.root.toDER()).equals(der) || !node.raw.equals(der)) throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
   if (Number.isNaN(x509.notBefore.getTime()) || Number.isNaN(x509.notAfter.getTime())) throw new MalformedSignatureError(`${what} has an unreadable validity period`);
@@ -163,7 +163,7 @@ export function parseBundle(bytes: Buffer | string): ParsedBundle {
   try {
     json = parseStrictJson(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
   } catch (err) {
-    throw new MalformedSignatureError(`the bundle: ${errorMessage(err)}`);
+    throw new MalformedSignatureError(`the bundle: ${errorMessage(err)}`, { cause: err });
   }
   if (!isObject(json)) throw new MalformedSignatureError('the bundle is not a JSON object');
   exactlyOne(json, CONTENT, 'signature content (messageSignature or dsseEnvelope)');
@@ -180,7 +180,7 @@ export function parseBundle(bytes: Buffer | string): ParsedBundle {
   } catch (err) {
     const fields = err instanceof ValidationError && err.fields ? `: ${err.fields.join(', ')}` : '';
     // ts-proto reads wrong-typed members with TypeErrors; every failure here is a malformed bundle.
-    throw new MalformedSignatureError(`not a valid Sigstore bundle${fields || ` (${errorMessage(err).slice(0, 200)})`}`);
+    throw new MalformedSignatureError(`not a valid Sigstore bundle${fields || ` (${errorMessage(err).slice(0, 200)})`}`, { cause: err });
   }
   const proofs = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
   if (proofs.some((n) => n > MAX_PROOFS)) throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
@@ -194,7 +194,7 @@ export function legacySigningCertificate(certificateText: string, chainText: str
     try {
       blocks = pemBlocks(text);
     } catch (err) {
-      throw new MalformedSignatureError(`the ${annotation} annotation: ${errorMessage(err)}`);
+      throw new MalformedSignatureError(`the ${annotation} annotation: ${errorMessage(err)}`, { cause: err });
     }
     if (blocks.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the ${annotation} annotation holds ${blocks.length} PEM blocks; at most ${MAX_CERTIFICATES} are read`);
     return blocks.map((b, i) => {

@@ -1,6 +1,6 @@
 // The Sigstore trust root for a run: a trusted_root.json file, a TUF repository (mirror + root, as
 // `cosign initialize` takes them), or the production root embedded in @sigstore/tuf; then cosign's
-// per-service environment overrides. Loaded once, only when a check needs it.
+// per-service environment overrides. Loaded once per run, before any image.
 import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ async function readNamed(path: string, origin: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new InputError('TRUST_ROOT_UNREADABLE', `${origin} ${path}: ${errorMessage(err)}`, { value: origin });
+    throw new InputError('TRUST_ROOT_UNREADABLE', `${origin} ${path}: ${errorMessage(err)}`, { value: origin, cause: err });
   }
 }
 
@@ -45,7 +45,7 @@ async function readJson(path: string, origin: string): Promise<Root> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not JSON (${errorMessage(err)})`, { value: origin });
+    throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not JSON (${errorMessage(err)})`, { value: origin, cause: err });
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not a JSON object`, { value: origin });
@@ -62,7 +62,7 @@ async function pemCertificates(path: string, origin: string): Promise<X509Certif
     try {
       return new X509Certificate(pem);
     } catch (err) {
-      throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: certificate ${i + 1} does not parse (${errorMessage(err)})`, { value: origin });
+      throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: certificate ${i + 1} does not parse (${errorMessage(err)})`, { value: origin, cause: err });
     }
   });
 }
@@ -72,7 +72,7 @@ async function pemPublicKey(path: string, origin: string): Promise<string> {
   try {
     createPublicKey(pem);
   } catch (err) {
-    throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not a PEM public key (${errorMessage(err)})`, { value: origin });
+    throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not a PEM public key (${errorMessage(err)})`, { value: origin, cause: err });
   }
   return pem;
 }
@@ -134,7 +134,7 @@ export function assertTrustedRootUsable(root: Root, origin: string): void {
   try {
     material = toTrustMaterial(TrustedRoot.fromJSON(root));
   } catch (err) {
-    throw new InputError('TRUST_ROOT_INVALID', `${origin}: not a usable Sigstore trusted root (${errorMessage(err)})`, { value: origin });
+    throw new InputError('TRUST_ROOT_INVALID', `${origin}: not a usable Sigstore trusted root (${errorMessage(err)})`, { value: origin, cause: err });
   }
   const { tlogs, ctlogs, certificateAuthorities, timestampAuthorities } = material;
   if (tlogs.length + ctlogs.length + certificateAuthorities.length + timestampAuthorities.length === 0) {
@@ -165,13 +165,13 @@ async function fromTuf(opts: TrustRootOptions, mirror: string): Promise<Root> {
     });
     return TrustedRoot.toJSON(tr) as Root;
   } catch (err) {
-    throw new EnvironmentError('TUF_FAILED', `--tuf-mirror ${mirror}: could not obtain trusted_root.json from the TUF repository: ${errorMessage(err)}`, { value: '--tuf-mirror' });
+    throw new EnvironmentError('TUF_FAILED', `--tuf-mirror ${mirror}: could not obtain trusted_root.json from the TUF repository: ${errorMessage(err)}`, { value: '--tuf-mirror', cause: err });
   }
 }
 
 /**
  * The run's trust root, every configured piece checked: each failure names the flag or variable
- * at fault (exit 2 for a file, 3 for an unreachable TUF mirror). Faces call it before the run.
+ * at fault (exit 2 for a file, 3 for an unreachable TUF mirror). The run loads it first, inside --timeout.
  */
 export async function loadTrustedRoot(opts: TrustRootOptions): Promise<Root> {
   let root: Root;
@@ -208,10 +208,4 @@ export async function loadTrustedRoot(opts: TrustRootOptions): Promise<Root> {
   }
   if (origins.length > 0) assertTrustedRootUsable(root, `the trust root from ${origins.join(', ')}`);
   return root;
-}
-
-/** Loads once, on first use. */
-export function lazyTrustedRoot(opts: TrustRootOptions): () => Promise<Root> {
-  let p: Promise<Root> | undefined;
-  return () => (p ??= loadTrustedRoot(opts));
 }

@@ -1,6 +1,7 @@
 // Contracts of the signature layer: how the validate pipeline asks for image signatures and
 // attestations to be found and verified.
 import type { IdentityConfig } from '../config/types.ts';
+import type { ErrorCode } from '../errors.ts';
 import type { InTotoStatement } from '../model/statement.ts';
 import type { EntitySignature } from '../model/signature.ts';
 import type { ImageReference, ImageSource } from '../oci/types.ts';
@@ -45,13 +46,23 @@ export interface VerifyContext {
   trustedRoot?: () => Promise<unknown>;
 }
 
+/**
+ * Why one candidate (a signature, an attestation, a bundle) was rejected: the stable code of the
+ * error that rejected it (a RejectionCode, MALFORMED_SIGNATURE, a registry's code, or INTERNAL for
+ * a bug) and the words the report shows. Never contains secrets.
+ */
+export interface Rejection {
+  code: ErrorCode;
+  message: string;
+}
+
 /** Outcome of `builtin.image.signature_check`. */
 export interface SignatureCheck {
   ok: boolean;
   /** Verified signatures (report `signatures`, input `image.signatures`). */
   signatures: EntitySignature[];
-  /** Why candidates were rejected; empty when ok. Never contains secrets. */
-  errors: string[];
+  /** Why candidates were rejected; empty when ok. */
+  errors: Rejection[];
   /** No signature artifact was found at all (ec's "no matching signatures" wording). */
   noneFound: boolean;
 }
@@ -68,6 +79,7 @@ export interface VerifiedAttestation {
 export interface AttestationCheck {
   ok: boolean;
   attestations: VerifiedAttestation[];
-  errors: string[];
+  /** Why candidates were rejected; empty when ok. */
+  errors: Rejection[];
   noneFound: boolean;
 }

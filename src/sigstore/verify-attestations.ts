@@ -9,22 +9,22 @@ import { Annotation, legacyArtifacts } from './cosign-layout.ts';
 import { dsseBundle, parseEnvelope } from './legacy-bundle.ts';
 import { verifyLayerSigner } from './signer-check.ts';
 import type { AttestationCheck, VerifiedAttestation, VerifyContext } from './types.ts';
-import { SignatureRejected } from './verify-entity.ts';
+import { SignatureRejected } from './errors.ts';
 
 const ENVELOPE_LIMIT = 16 * 1024 * 1024;
 const IN_TOTO = 'application/vnd.in-toto+json';
 
 async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<VerifiedAttestation> {
   if (layer.mediaType !== MediaType.DsseEnvelope) {
-    throw new SignatureRejected(`layer media type ${layer.mediaType} is not ${MediaType.DsseEnvelope}`);
+    throw new SignatureRejected('LAYER_MEDIA_TYPE', `layer media type ${layer.mediaType} is not ${MediaType.DsseEnvelope}`);
   }
   const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
-  if (envelope.payloadType !== IN_TOTO) throw new SignatureRejected(`DSSE payload type ${envelope.payloadType} is not ${IN_TOTO}`);
+  if (envelope.payloadType !== IN_TOTO) throw new SignatureRejected('PAYLOAD_TYPE', `DSSE payload type ${envelope.payloadType} is not ${IN_TOTO}`);
   const first = envelope.signatures[0]!;
   // ec reports sig/keyid from the OCI layer annotation, falling back to the envelope's: the two
   // must then be the same signature (cosign attest leaves the annotation empty).
   const annotated = layer.annotations?.[Annotation.Signature];
-  if (annotated && annotated !== first.sig) throw new SignatureRejected(`the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
+  if (annotated && annotated !== first.sig) throw new SignatureRejected('SIGNATURE_ANNOTATION_MISMATCH', `the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
   const payload = Buffer.from(envelope.payload, 'base64');
   const signature = await verifyLayerSigner(ctx, layer, {
     sig: first.sig,

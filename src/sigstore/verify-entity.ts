@@ -1,49 +1,52 @@
 // One signed entity (a legacy layer turned into a bundle) through @sigstore/verify, with the
 // thresholds each mode needs (sigstore/sigstore-js 769a53d87132 packages/verify/src/verifier.ts).
-import { RFC3161Timestamp, crypto as sigCrypto } from '@sigstore/core';
+import { RFC3161Timestamp, crypto as sigCrypto, type X509Certificate as CoreX509Certificate } from '@sigstore/core';
 import type { Bundle } from '@sigstore/bundle';
 import { PolicyError, VerificationError, Verifier, toSignedEntity, type Signer, type TrustMaterial, type VerifierOptions } from '@sigstore/verify';
 import { X509Certificate, type KeyObject } from 'node:crypto';
+import { errorMessage } from '../errors.ts';
+import { certificateFault, type CertificateFault } from './certificate-fault.ts';
+import { SignatureRejected, type RejectionCode } from './errors.ts';
 
-export class SignatureRejected extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SignatureRejected';
+/**
+ * Why @sigstore/verify refused a signature, by its error code, in words a release engineer can act
+ * on, with a code of our own. Its message is shown, never matched: a CERTIFICATE_ERROR's cause is
+ * told by certificateFault from the certificate and the trust material.
+ */
+function explain(err: unknown, certificate: () => CertificateFault): SignatureRejected {
+  const rejected = (code: RejectionCode, message: string): SignatureRejected => new SignatureRejected(code, message, { cause: err });
+  if (!(err instanceof VerificationError || err instanceof PolicyError)) return rejected('VERIFICATION_FAILED', errorMessage(err));
+  switch (err.code) {
+    case 'SIGNATURE_ERROR':
+      return rejected('SIGNATURE_INVALID', 'invalid signature when validating ASN.1 encoded signature (it does not verify with the given key or certificate)');
+    case 'TLOG_INCLUSION_PROMISE_ERROR':
+      return rejected('TLOG_SET_INVALID', `the transparency log's signed entry timestamp (SET) does not verify with a trusted Rekor key: ${err.message}`);
+    case 'TLOG_BODY_ERROR':
+      return rejected('TLOG_BODY_MISMATCH', `the transparency log entry is for another signature or artifact: ${err.message}`);
+    case 'TLOG_ERROR':
+      return rejected('TLOG_UNTRUSTED', `no trusted transparency log entry: ${err.message}`);
+    case 'TIMESTAMP_ERROR':
+      return rejected('TIMESTAMP_UNTRUSTED', `no trusted timestamp: ${err.message}`);
+    case 'CERTIFICATE_ERROR':
+      switch (certificate()) {
+        case 'sct-invalid':
+          // @sigstore/verify checks every SCT a certificate carries, whatever the threshold.
+          return rejected(
+            'SCT_INVALID',
+            "the certificate's SCT does not verify with a CT log of the trust root (an unknown log, or a forged timestamp); vouch checks every SCT a certificate carries, even with --insecure-ignore-sct",
+          );
+        case 'sct-missing':
+          return rejected('SCT_MISSING', `the certificate has no SCT from a trusted CT log (${err.message}); a certificate from a private CA without CT needs --insecure-ignore-sct`);
+        case 'chain':
+          return rejected('CERTIFICATE_UNTRUSTED', `the certificate does not chain to a trusted root: ${err.message}`);
+      }
+      break;
+    case 'PUBLIC_KEY_ERROR':
+      return rejected('KEY_UNTRUSTED', `the signing key is not trusted: ${err.message}`);
+    case 'UNTRUSTED_SIGNER_ERROR':
+      return rejected('IDENTITY_MISMATCH', `the certificate identity does not match: ${err.message}`);
   }
-}
-
-/** Words a release engineer can act on, for @sigstore/verify's error codes. */
-function explain(err: unknown): string {
-  if (err instanceof VerificationError || err instanceof PolicyError) {
-    switch (err.code) {
-      case 'SIGNATURE_ERROR':
-        return 'invalid signature when validating ASN.1 encoded signature (it does not verify with the given key or certificate)';
-      case 'TLOG_INCLUSION_PROMISE_ERROR':
-        return `the transparency log's signed entry timestamp (SET) does not verify with a trusted Rekor key: ${err.message}`;
-      case 'TLOG_BODY_ERROR':
-        return `the transparency log entry is for another signature or artifact: ${err.message}`;
-      case 'TLOG_ERROR':
-        return `no trusted transparency log entry: ${err.message}`;
-      case 'TIMESTAMP_ERROR':
-        return `no trusted timestamp: ${err.message}`;
-      case 'CERTIFICATE_ERROR':
-        // @sigstore/verify checks every SCT a certificate carries, whatever the threshold.
-        if (err.message === 'SCT verification failed') {
-          return "the certificate's SCT does not verify with a CT log of the trust root (an unknown log, or a forged timestamp); vouch checks every SCT a certificate carries, even with --insecure-ignore-sct";
-        }
-        if (/^expected \d+ SCTs/.test(err.message)) {
-          return `the certificate has no SCT from a trusted CT log (${err.message}); a certificate from a private CA without CT needs --insecure-ignore-sct`;
-        }
-        return `the certificate does not chain to a trusted root: ${err.message}`;
-      case 'PUBLIC_KEY_ERROR':
-        return `the signing key is not trusted: ${err.message}`;
-      case 'UNTRUSTED_SIGNER_ERROR':
-        return `the certificate identity does not match: ${err.message}`;
-      default:
-        return `${err.code}: ${err.message}`;
-    }
-  }
-  return err instanceof Error ? err.message : String(err);
+  return rejected('VERIFICATION_FAILED', `${err.code}: ${err.message}`);
 }
 
 /** The times a bundle claims it was signed at: Rekor v1 integrated times and RFC 3161 timestamps. */
@@ -75,10 +78,11 @@ export function validityAtSigning(leaf: X509Certificate, times: Date[]): string 
   return `the certificate was not valid at signing time: signed at ${outside.toISOString()}, but the certificate is valid from ${from.toISOString()} to ${to.toISOString()} (${when})`;
 }
 
-/** The key that must have verified the signature, and its certificate when there is one. */
+/** The key that must have verified the signature, and its certificate when there is one (Node's and @sigstore/core's readings). */
 export interface ExpectedSigner {
   key: KeyObject;
   node?: X509Certificate;
+  x509?: CoreX509Certificate;
 }
 
 /**
@@ -91,10 +95,21 @@ export function verifyBundle(bundle: Bundle, artifact: Buffer | undefined, trust
     signer = new Verifier(trust, options).verify(toSignedEntity(bundle, artifact));
   } catch (err) {
     const window = err instanceof VerificationError && err.code === 'CERTIFICATE_ERROR' && expected.node ? validityAtSigning(expected.node, claimedSigningTimes(bundle)) : undefined;
-    throw new SignatureRejected(window ?? explain(err));
+    if (window) throw new SignatureRejected('CERTIFICATE_NOT_VALID', window, { cause: err });
+    throw explain(err, () => diagnose(expected, trust, options));
   }
-  if (!spki(signer.key).equals(spki(expected.key))) throw new SignatureRejected("the signature was verified with another key than the signing certificate's or the given key");
+  if (!spki(signer.key).equals(spki(expected.key))) throw new SignatureRejected('SIGNER_KEY_MISMATCH', "the signature was verified with another key than the signing certificate's or the given key");
   return signer;
+}
+
+/** certificateFault, for diagnosis only: a certificate it cannot read is reported as not chaining. */
+function diagnose(expected: ExpectedSigner, trust: TrustMaterial, options: VerifierOptions): CertificateFault {
+  if (!expected.x509) return 'chain';
+  try {
+    return certificateFault(expected.x509, trust, options.ctlogThreshold ?? 1);
+  } catch {
+    return 'chain';
+  }
 }
 
 function spki(key: KeyObject): Buffer {
@@ -123,7 +138,7 @@ export function verifyWithHash(signed: Buffer, signatureB64: string, key: KeyObj
   if (key.asymmetricKeyType === 'ed25519') {
     // cosign signs with Ed25519ph (pre-hashed); Node's crypto verifies pure Ed25519 only, and vouch
     // does no hand-written cryptography. Never a pass: a clear failure instead.
-    throw new SignatureRejected('the signature does not verify as pure Ed25519; cosign signs Ed25519 keys with Ed25519ph, which vouch cannot verify yet: use an ECDSA or RSA key');
+    throw new SignatureRejected('UNSUPPORTED_SIGNATURE', 'the signature does not verify as pure Ed25519; cosign signs Ed25519 keys with Ed25519ph, which vouch cannot verify yet: use an ECDSA or RSA key');
   }
-  throw new SignatureRejected('invalid signature when validating ASN.1 encoded signature (it does not verify with the given key)');
+  throw new SignatureRejected('SIGNATURE_INVALID', 'invalid signature when validating ASN.1 encoded signature (it does not verify with the given key)');
 }

@@ -10,16 +10,16 @@ import { Annotation, legacyArtifacts } from './cosign-layout.ts';
 import { messageSignatureBundle } from './legacy-bundle.ts';
 import { verifyLayerSigner } from './signer-check.ts';
 import type { SignatureCheck, VerifyContext } from './types.ts';
-import { SignatureRejected } from './verify-entity.ts';
+import { SignatureRejected } from './errors.ts';
 
 const PAYLOAD_LIMIT = 4 * 1024 * 1024;
 
 async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<EntitySignature> {
   if (layer.mediaType !== MediaType.SimpleSigning) {
-    throw new SignatureRejected(`layer media type ${layer.mediaType} is not ${MediaType.SimpleSigning}`);
+    throw new SignatureRejected('LAYER_MEDIA_TYPE', `layer media type ${layer.mediaType} is not ${MediaType.SimpleSigning}`);
   }
   const sig = layer.annotations?.[Annotation.Signature];
-  if (!sig) throw new SignatureRejected(`no ${Annotation.Signature} annotation`);
+  if (!sig) throw new SignatureRejected('SIGNATURE_ANNOTATION_MISSING', `no ${Annotation.Signature} annotation`);
   // The payload must hash to the layer descriptor (the source checks digest and size).
   const payload = await ctx.source.getBlob(ctx.ref, layer, PAYLOAD_LIMIT);
   const payloadSha256 = createHash('sha256').update(payload).digest();

@@ -114,9 +114,9 @@ function gunzipBounded(input: Uint8Array, budget: TarBudget): Uint8Array {
     return gunzipSync(input, { maxOutputLength: Math.max(1, max) });
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new InputError('ARCHIVE_TOO_LARGE', `${budget.origin}: the archive expands to more than ${budget.limits.maxBytes} bytes (the limit)`, { value: budget.origin });
+      throw new InputError('ARCHIVE_TOO_LARGE', `${budget.origin}: the archive expands to more than ${budget.limits.maxBytes} bytes (the limit)`, { value: budget.origin, cause: err });
     }
-    throw new InputError('ARCHIVE_INVALID', `${budget.origin}: not valid gzip: ${errorMessage(err)}`, { value: budget.origin });
+    throw new InputError('ARCHIVE_INVALID', `${budget.origin}: not valid gzip: ${errorMessage(err)}`, { value: budget.origin, cause: err });
   }
 }
 
@@ -262,7 +262,7 @@ export async function extractTar(bytes: Uint8Array, root: string, opts: TarOptio
         await writeFile(target, e.data);
       }
     } catch (err) {
-      throw new InputError('ARCHIVE_INVALID', `${budget.origin}: cannot extract archive entry ${JSON.stringify(e.path)}: ${errorMessage(err)}`, { value: budget.origin });
+      throw new InputError('ARCHIVE_INVALID', `${budget.origin}: cannot extract archive entry ${JSON.stringify(e.path)}: ${errorMessage(err)}`, { value: budget.origin, cause: err });
     }
   }
 }

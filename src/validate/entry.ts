@@ -6,7 +6,6 @@ import { shouldColor } from '../report/formats/text.ts';
 import { componentsFileOf } from '../report/locations.ts';
 import { snapshotDigest } from '../report/merge.ts';
 import { successesNeeded, writeOutputs, type StdoutSink } from '../report/targets.ts';
-import { loadTrustedRoot } from '../sigstore/trust-root.ts';
 import { runValidateImage, type RunOptions } from './run.ts';
 import type { ValidationResult } from './types.ts';
 
@@ -28,11 +27,7 @@ export async function validateAndReport(
   log: (m: string) => void,
   observe: Pick<RunOptions, 'onComponentDone'> = {},
 ): Promise<ValidationResult> {
-  // A trust root that cannot be loaded (a missing or garbled --trusted-root, --tuf-root,
-  // SIGSTORE_* file, an unreachable --tuf-mirror) is a configuration error named now, before any
-  // image, not a failed signature on every image.
   const { config } = inv;
-  await loadTrustedRoot({ ...config.trust, ...(config.rekorUrl ? { rekorUrl: config.rekorUrl } : {}), cacheDir: config.cacheDir, env });
   const result = await runValidateImage({ ...config, showSuccesses: successesNeeded(config) }, { log, env, ...observe });
   const { snapshotFile } = config;
   const text = inv.extras.snapshotText;

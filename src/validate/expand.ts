@@ -15,7 +15,7 @@ export function parseComponents(snapshot: Snapshot, origin: string): PlannedComp
       throw new InputError(
         'INVALID_COMPONENT_IMAGE',
         `${origin}: components[${i}] (${component.name || 'Unnamed'}): ${errorMessage(err)}`,
-        { value: component.containerImage },
+        { value: component.containerImage, cause: err },
       );
     }
   });

@@ -76,6 +76,8 @@ export function diskVerdictCache(dir: string): VerdictCache {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+/** A pass rejected nothing: its `errors` list is empty. */
+const isNone = (v: unknown): v is [] => Array.isArray(v) && v.length === 0;
 const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
 
 function isEntitySignature(v: unknown): v is EntitySignature {
@@ -101,7 +103,7 @@ function isStatement(v: unknown): v is InTotoStatement {
 
 /** A cached pass of the signature check. */
 export function isSignaturePass(v: unknown): v is SignatureCheck {
-  return isRecord(v) && v.ok === true && Array.isArray(v.signatures) && v.signatures.length > 0 && v.signatures.every(isEntitySignature) && isStringArray(v.errors) && v.noneFound === false;
+  return isRecord(v) && v.ok === true && Array.isArray(v.signatures) && v.signatures.length > 0 && v.signatures.every(isEntitySignature) && isNone(v.errors) && v.noneFound === false;
 }
 
 /** A cached pass of the attestation check. */
@@ -113,7 +115,7 @@ export function isAttestationPass(v: unknown): v is AttestationCheck {
     v.attestations.every(
       (a) => isRecord(a) && isStatement(a.statement) && Array.isArray(a.signatures) && a.signatures.length > 0 && a.signatures.every(isEntitySignature) && optional(a.predicateBuildType, (x) => typeof x === 'string'),
     ) &&
-    isStringArray(v.errors) &&
+    isNone(v.errors) &&
     v.noneFound === false
   );
 }

@@ -11,6 +11,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startTufRepository } from '../support/sigstore-stack/tuf.ts';
 import { vouch } from '../support/run-cli.ts';
 
 const main = fileURLToPath(new URL('../../src/faces/main.ts', import.meta.url));
@@ -116,4 +117,23 @@ test('a registry that accepts connections and never answers: --timeout 2s aborts
   assert.match(run.stderr, TIMEOUT_MESSAGE);
   assert.ok(run.seconds < 6, `exited after ${run.seconds.toFixed(1)} s`);
   assert.ok(stalled.length > 0, 'the registry was reached');
+});
+
+test('a TUF mirror that never answers: the trust root is loaded inside --timeout, exit 4 at the limit', async () => {
+  if (!silent.listening) await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as { port: number }).port;
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-timeout-'));
+  // A real TUF root.json (its repository stopped at once): the mirror asked is the silent one.
+  const repo = await startTufRepository(join(dir, 'repo'), { 'trusted_root.json': Buffer.from('{}') });
+  await repo.stop();
+  const before = stalled.length;
+  const env = { ...process.env, VOUCH_CACHE_DIR: join(dir, 'cache') };
+  const started = performance.now();
+  // In-process: @sigstore/tuf takes no abort signal, so its request lingers (until its own 5 s
+  // timeout and retries) after the run has ended with the timeout.
+  const run = await vouch(['validate', 'image', '--image', image, ...keyless.slice(2), '--tuf-mirror', `http://127.0.0.1:${port}`, '--tuf-root', repo.rootPath, '--timeout', '2s'], env);
+  assert.equal(run.code, 4, run.stderr);
+  assert.match(run.stderr, TIMEOUT_MESSAGE);
+  assert.ok((performance.now() - started) / 1000 < 4, `ended after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  assert.ok(stalled.length > before, 'the mirror was asked');
 });

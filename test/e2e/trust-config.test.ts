@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startHostileRegistry } from '../support/hostile-registry.ts';
 import { startTufRepository } from '../support/sigstore-stack/tuf.ts';
 import { vouch } from '../support/run-cli.ts';
 
@@ -45,5 +46,21 @@ test('a TUF repository serving an unusable trusted_root.json is named; a good on
     assert.match(result.stdout, /127\.0\.0\.1:9/);
   } finally {
     await good.stop();
+  }
+});
+
+test('the TUF trust root is loaded once per run: the check before the images is the one the run uses', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-tuf-cfg-'));
+  const [repo, registry] = await Promise.all([startTufRepository(join(dir, 'repo'), { 'trusted_root.json': await trustedRoot() }), startHostileRegistry()]);
+  try {
+    // An unsigned image the run reaches: its verdict's cache key needs the trust root.
+    registry.putImage('app', 'v1');
+    const args = ['validate', 'image', '--image', `${registry.host}/app:v1`, ...base.slice(4), '--tuf-mirror', repo.url, '--tuf-root', repo.rootPath];
+    const result = await vouch(args, { ...process.env, VOUCH_CACHE_DIR: join(dir, 'cache') }, dir);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stdout, /no signatures found/);
+    assert.equal(repo.requests.filter((r) => r.endsWith('timestamp.json')).length, 1, repo.requests.join(' '));
+  } finally {
+    await Promise.all([repo.stop(), registry.close()]);
   }
 });

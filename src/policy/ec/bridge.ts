@@ -14,7 +14,7 @@
 // against a main thread that can no longer answer: the evaluation then fails, never a verdict. An
 // aborted run (--timeout) terminates the workers, which ends a wait at once.
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { ExitCode, VouchError } from '../../errors.ts';
+import { ExitCode, VouchError, type ErrorCode } from '../../errors.ts';
 import { encodeExactJson } from '../builtins/value.ts';
 
 /** How long the main thread lets one call run before answering undefined. */
@@ -41,11 +41,11 @@ export interface HostCallRequest {
   args: unknown[];
 }
 
-type HostCallReply = { id: number; json?: ArrayBuffer } | { id: number; error: { code: string; message: string; exitCode: ExitCode } };
+type HostCallReply = { id: number; json?: ArrayBuffer } | { id: number; error: { code: ErrorCode; message: string; exitCode: ExitCode } };
 
 /** A host call that could not be answered: the evaluation stops (never a rule's "undefined"). */
 export class HostCallError extends VouchError {
-  constructor(code: string, message: string, exitCode: ExitCode) {
+  constructor(code: ErrorCode, message: string, exitCode: ExitCode) {
     super(code, message, { exitCode });
     this.name = 'HostCallError';
   }

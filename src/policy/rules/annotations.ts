@@ -56,7 +56,7 @@ export function parseRegoModule(path: string, text: string): RegoModule {
       try {
         data = yaml.load(body.join('\n'), { schema: yaml.CORE_SCHEMA });
       } catch (err) {
-        throw new InputError('REGO_METADATA_INVALID', `${path}:${i + 1}: the METADATA block is not valid YAML: ${String(err)}`, { value: path });
+        throw new InputError('REGO_METADATA_INVALID', `${path}:${i + 1}: the METADATA block is not valid YAML: ${String(err)}`, { value: path, cause: err });
       }
       pending.push({ line: i + 1, data: isRecord(data) ? data : {} });
       i = j - 1;

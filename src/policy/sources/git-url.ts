@@ -5,6 +5,7 @@
 // only https (plain http and git:// on loopback), ssh and local repositories are fetched.
 import { isAbsolute, posix, resolve } from 'node:path';
 import { InputError } from '../../errors.ts';
+import type { PolicyErrorCode } from '../errors.ts';
 import { FORGES, assertCleanSourceUrl, isLoopbackUrl, schemeOf } from './classify.ts';
 
 /** The transports vouch lets git use, as git names them in `GIT_ALLOW_PROTOCOL`. */
@@ -31,7 +32,7 @@ const HEX = /^[0-9a-f]{7,64}$/i;
 const FULL_SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
 const REF_FORBIDDEN = /[\u0000-\u0020\u007f~^:?*[\\]/;
 
-function invalid(code: string, url: string, why: string): InputError {
+function invalid(code: PolicyErrorCode, url: string, why: string): InputError {
   return new InputError(code, `policy source ${url}: ${why}`, { value: url });
 }
 

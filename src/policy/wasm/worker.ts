@@ -7,7 +7,7 @@
 // the pool starts this file itself. Messages are typed below; the main thread owns all I/O, which
 // the `ec.*` builtins reach through the bridge in workerData (../ec/bridge.ts).
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { ExitCode, VouchError, errorMessage } from '../../errors.ts';
+import { ExitCode, VouchError, errorMessage, type ErrorCode } from '../../errors.ts';
 import { SyncHostCaller, type BridgeEnd } from '../ec/bridge.ts';
 import type { RawRuleOutcome } from '../types.ts';
 import { instantiatePolicy, type LoadedPolicy, type PolicyProgram } from './evaluate.ts';
@@ -23,7 +23,7 @@ export type ToWorker = { kind: 'load'; sources: SourceProgram[]; nowMs: number }
 
 /** A typed error, as it crosses threads (classes do not). */
 export interface TransferredError {
-  code: string;
+  code: ErrorCode;
   message: string;
   exitCode: ExitCode;
 }

@@ -44,6 +44,8 @@ export interface TufRepository {
   url: string;
   /** Path of the initial root.json a client must be given (`--root`). */
   rootPath: string;
+  /** The path of every request, in order. */
+  requests: string[];
   stop(): Promise<void>;
 }
 
@@ -90,7 +92,9 @@ export async function startTufRepository(dir: string, targets: Record<string, Bu
   await writeFile(join(dir, '1.snapshot.json'), snapshotBytes);
   await writeFile(join(dir, 'timestamp.json'), JSON.stringify(timestampRole));
 
+  const requests: string[] = [];
   const server: Server = createServer((req, res) => {
+    requests.push(req.url ?? '/');
     const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^(\.\.[/\\])+/, '');
     readFile(join(dir, path))
       .then((body) => {
@@ -102,5 +106,5 @@ export async function startTufRepository(dir: string, targets: Record<string, Bu
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return { dir, url, rootPath: join(dir, 'root.json'), stop: () => new Promise<void>((r) => server.close(() => r())) };
+  return { dir, url, rootPath: join(dir, 'root.json'), requests, stop: () => new Promise<void>((r) => server.close(() => r())) };
 }

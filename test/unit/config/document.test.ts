@@ -10,7 +10,7 @@ import { InputError } from '../../../src/errors.ts';
 import { billionLaughs, mergeKeyBomb } from '../../support/yaml-bombs.ts';
 
 const refused = (code: string, origin: string) => (e: unknown) => e instanceof InputError && e.code === code && e.message.startsWith(`${origin}:`) && e.exitCode === 2;
-const parse = (text: string): unknown => parseYamlDocument(text, 'doc.yaml', { syntaxCode: 'X_SYNTAX' });
+const parse = (text: string): unknown => parseYamlDocument(text, 'doc.yaml', { syntaxCode: 'SNAPSHOT_SYNTAX' });
 
 function quickly<T>(fn: () => T): T {
   const started = Date.now();
@@ -47,7 +47,7 @@ test('ordinary anchors and merges stay usable', () => {
 });
 
 test('a syntax error keeps the caller code', () => {
-  assert.throws(() => parse('a: [\n'), refused('X_SYNTAX', 'doc.yaml'));
+  assert.throws(() => parse('a: [\n'), refused('SNAPSHOT_SYNTAX', 'doc.yaml'));
 });
 
 test('a file over the size limit is refused without reading it whole', async () => {

@@ -3,17 +3,17 @@
 // also when they look like options; the last string flag wins; booleans are booleans.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getBool, getSlice, getString, parseFlags, splitSlice, type FlagSpec } from '../../../src/config/flags.ts';
-import { VALIDATE_IMAGE_FLAGS } from '../../../src/config/run-config.ts';
+import { parseFlags, splitSlice, type FlagTable } from '../../../src/config/flags.ts';
+import { VALIDATE_IMAGE_FLAGS } from '../../../src/config/validate-image-flags.ts';
 import { InputError } from '../../../src/errors.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
 
-const specs: FlagSpec[] = [
-  { name: 'image', short: 'i', kind: 'string', help: '' },
-  { name: 'strict', short: 's', kind: 'bool', help: '', default: true },
-  { name: 'debug', short: 'd', kind: 'bool', help: '', default: false },
-  { name: 'output', kind: 'slice', help: '' },
-];
+const specs = {
+  image: { short: 'i', kind: 'string', help: '' },
+  strict: { short: 's', kind: 'bool', help: '', default: true },
+  debug: { short: 'd', kind: 'bool', help: '', default: false },
+  output: { kind: 'slice', help: '' },
+} as const satisfies FlagTable;
 
 const tokens = fc.oneof(
   fc.string(),
@@ -21,7 +21,7 @@ const tokens = fc.oneof(
   fc.tuple(fc.constantFrom('--image=', '--strict=', '--output=', '-i', '-s', '--', '-'), fc.string()).map(([a, b]) => a + b),
 );
 
-function tryParse(argv: string[], table: FlagSpec[] = specs): ReturnType<typeof parseFlags> | undefined {
+function tryParse<T extends FlagTable>(argv: string[], table: T): ReturnType<typeof parseFlags<T>> | undefined {
   try {
     return parseFlags(argv, table);
   } catch (err) {
@@ -34,20 +34,20 @@ function tryParse(argv: string[], table: FlagSpec[] = specs): ReturnType<typeof 
 test('any argument list parses or is refused with a typed error; booleans stay booleans', () => {
   fuzz(
     fc.property(fc.array(tokens, { maxLength: 8 }), (argv) => {
-      const p = tryParse(argv);
+      const p = tryParse(argv, specs);
       if (!p) return;
-      for (const s of specs) {
-        const v = p.values.get(s.name);
-        if (s.kind === 'bool') assert.equal(typeof v, 'boolean', `${s.name} of ${JSON.stringify(argv)} is ${String(v)}`);
-        if (s.kind === 'string') assert.ok(v === undefined || typeof v === 'string');
-        if (s.kind === 'slice') assert.ok(v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
+      for (const [name, s] of Object.entries(specs)) {
+        const v: unknown = p.values[name as keyof typeof specs];
+        if (s.kind === 'bool') assert.equal(typeof v, 'boolean', `${name} of ${JSON.stringify(argv)} is ${String(v)}`);
+        if (s.kind === 'string') assert.equal(typeof v, 'string');
+        if (s.kind === 'slice') assert.ok(Array.isArray(v) && v.every((x) => typeof x === 'string'));
       }
     }),
   );
 });
 
 test('the real flag table: any argument list parses or is refused with a typed error', () => {
-  const real = fc.oneof(tokens, fc.constantFrom(...VALIDATE_IMAGE_FLAGS.flatMap((f) => [`--${f.name}`, `--${f.name}=`, ...(f.short ? [`-${f.short}`] : [])])));
+  const real = fc.oneof(tokens, fc.constantFrom(...Object.entries(VALIDATE_IMAGE_FLAGS).flatMap(([name, f]) => [`--${name}`, `--${name}=`, ...('short' in f ? [`-${f.short}`] : [])])));
   fuzz(fc.property(fc.array(real, { maxLength: 8 }), (argv) => void tryParse(argv, VALIDATE_IMAGE_FLAGS)));
 });
 
@@ -56,9 +56,9 @@ test('a string value round-trips in every form, also when it looks like an optio
   fuzz(
     fc.property(value, (v) => {
       for (const argv of [[`--image=${v}`], ['--image', v], ['-i', v], [`-i=${v}`]]) {
-        assert.equal(getString(parseFlags(argv, specs), 'image'), v, JSON.stringify(argv));
+        assert.equal(parseFlags(argv, specs).values.image, v, JSON.stringify(argv));
       }
-      if (v !== '' && !v.startsWith('=')) assert.equal(getString(parseFlags([`-i${v}`], specs), 'image'), v);
+      if (v !== '' && !v.startsWith('=')) assert.equal(parseFlags([`-i${v}`], specs).values.image, v);
     }),
   );
 });
@@ -67,9 +67,9 @@ test('the last of repeated string flags wins; repeated slices accumulate', () =>
   fuzz(
     fc.property(fc.array(fc.string(), { minLength: 1, maxLength: 5 }), (values) => {
       const p = parseFlags(values.flatMap((v) => ['--image', v]), specs);
-      assert.equal(getString(p, 'image'), values.at(-1));
+      assert.equal(p.values.image, values.at(-1));
       const q = parseFlags(values.map((v) => `--output=${v}`), specs);
-      assert.deepEqual(getSlice(q, 'output'), values.flatMap((v) => splitSlice(v)));
+      assert.deepEqual(q.values.output, values.flatMap((v) => splitSlice(v)));
     }),
   );
 });
@@ -78,8 +78,8 @@ test('a boolean is true or false from strconv.ParseBool spellings only; anything
   const accepted = new Map([...['1', 't', 'T', 'TRUE', 'true', 'True'].map((k) => [k, true] as const), ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((k) => [k, false] as const)]);
   fuzz(
     fc.property(fc.oneof(fc.string(), fc.constantFrom(...accepted.keys(), 'constructor', '__proto__', 'toString', 'valueOf', 'yes', 'no')), (v) => {
-      const p = tryParse([`--strict=${v}`]);
-      assert.equal(p === undefined ? undefined : getBool(p, 'strict'), accepted.get(v), v);
+      const p = tryParse([`--strict=${v}`], specs);
+      assert.equal(p?.values.strict, accepted.get(v), v);
     }),
   );
 });

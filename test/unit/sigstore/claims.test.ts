@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertSimpleSigningClaim, decodeStatement } from '../../../src/sigstore/claims.ts';
-import { SignatureRejected } from '../../../src/sigstore/verify-entity.ts';
+import { SignatureRejected } from '../../../src/sigstore/errors.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OTHER = `sha256:${'b'.repeat(64)}`;

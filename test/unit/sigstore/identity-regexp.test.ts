@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { validateJson } from '../../support/run-cli.ts';
+import { validateJson, vouch } from '../../support/run-cli.ts';
 import { toolPath } from '../../support/tools.ts';
 
 const run = promisify(execFile);
@@ -69,11 +69,19 @@ test('a catastrophic identity regexp is answered as cosign answers it, in second
   assert.ok(performance.now() - started < 30_000);
 });
 
-test('an identity regexp that is not RE2 never verifies, with Go\'s message (cosign refuses it too)', async () => {
-  const flags = ['--certificate-identity-regexp', '(default)\\1', '--certificate-oidc-issuer', ISSUER];
-  const ours = await validateJson(['--image', image, '--trusted-root', `${fixture}/trusted_root.json`, ...flags], await fresh());
-  assert.equal(ours.code, 1);
-  const msgs = (ours.report.components[0]!.violations as { msg: string }[]).map((v) => v.msg);
-  assert.ok(msgs.length > 0 && msgs.every((m) => m.includes('--certificate-identity-regexp "(default)\\\\1" is not a valid regular expression: error parsing regexp: invalid escape sequence')), msgs.join('\n'));
-  assert.equal(await cosignAccepts(flags), false);
+test('an identity regexp that is not RE2 is bad input before any image, with Go\'s message (cosign refuses it too)', async () => {
+  for (const [flag, pattern] of [
+    ['--certificate-identity-regexp', '(default)\\1'],
+    ['--certificate-oidc-issuer-regexp', '(a*)*'],
+  ] as const) {
+    const flags = flag === '--certificate-identity-regexp' ? [flag, pattern, '--certificate-oidc-issuer', ISSUER] : ['--certificate-identity-regexp', '.', flag, pattern];
+    // Port 9 on loopback: nothing listens; a run that started would report the image instead.
+    const ours = await vouch(['validate', 'image', '--image', '127.0.0.1:9/never/fetched:v1', ...flags], await fresh());
+    assert.equal(ours.code, 2, ours.stderr);
+    assert.equal(ours.stdout, '');
+    assert.match(ours.stderr, new RegExp(`^Error: ${flag} ${JSON.stringify(pattern).replace(/[\\()*]/g, '\\$&')}`));
+  }
+  const ours = await vouch(['validate', 'image', '--image', image, '--certificate-identity-regexp', '(default)\\1', '--certificate-oidc-issuer', ISSUER], await fresh());
+  assert.match(ours.stderr, /--certificate-identity-regexp "\(default\)\\\\1" is not a valid regular expression: error parsing regexp: invalid escape sequence/);
+  assert.equal(await cosignAccepts(['--certificate-identity-regexp', '(default)\\1', '--certificate-oidc-issuer', ISSUER]), false);
 });

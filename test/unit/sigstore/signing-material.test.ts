@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateJson } from '../../support/run-cli.ts';
-import { MalformedSignatureError } from '../../../src/sigstore/legacy-bundle.ts';
+import { MalformedSignatureError } from '../../../src/sigstore/errors.ts';
 import { legacySigningCertificate, parseBundle, parseSigningCertificate } from '../../../src/sigstore/signing-material.ts';
 import { loadTrustedRoot } from '../../../src/sigstore/trust-root.ts';
 import { verifyArtifactBundle } from '../../../src/sigstore/verify-artifact.ts';

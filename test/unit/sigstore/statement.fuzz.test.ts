@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assertSimpleSigningClaim, assertSubjectNamesDigest, decodeStatement, predicateBuildType } from '../../../src/sigstore/claims.ts';
-import { SignatureRejected } from '../../../src/sigstore/verify-entity.ts';
+import { SignatureRejected } from '../../../src/sigstore/errors.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
 import { applyEdit, byteEdit, jsonPaths, setAt } from '../../support/mutate.ts';
 

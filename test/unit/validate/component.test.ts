@@ -57,7 +57,7 @@ test('a bug in one step (a TypeError) fails the component with its message, pinn
 });
 
 test("the run's own failures still stop the run: its policy, its environment, its configuration", async () => {
-  const policyError = new InputError('POLICY_INVALID', 'policy.sources[0]: bad');
+  const policyError = new InputError('POLICY_SCHEMA', 'policy.sources[0]: bad');
   await assert.rejects(validateComponent(planned(), deps({ ready: () => Promise.reject(policyError) })), (e) => e === policyError);
   const noRoot = new EnvironmentError('TRUST_ROOT_MISSING', 'no trust root');
   await assert.rejects(validateComponent(planned(), deps({ verifySignatures: () => Promise.reject(noRoot) })), (e) => e === noRoot);
