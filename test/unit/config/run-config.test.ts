@@ -118,6 +118,6 @@ test('the whole configuration: every step in place', async () => {
   assert.equal(config.cacheDir, join(dir, 'cache'));
   assert.equal(config.baseDir, dir);
   assert.deepEqual(config.outputs, [{ format: 'json' }]);
-  assert.deepEqual(extras, { color: false, snapshotText: 'components:\n  - name: a\n    containerImage: registry.example/a:1\n', debug: false });
+  assert.deepEqual(extras, { color: false, snapshotText: 'components:\n  - name: a\n    containerImage: registry.example/a:1\n', debug: false, quiet: false });
   await assert.rejects(buildRunConfig(['registry.example/a:1'], {}, dir, resolvePolicy), inputError('UNEXPECTED_ARGUMENT'));
 });
