@@ -10,6 +10,8 @@ import { assertOutputsWritable, parseOutputTarget } from './outputs.ts';
 import { makeDirectory } from '../util/files.ts';
 import { parseDuration } from './duration.ts';
 import { parseEffectiveTime } from './effective-time.ts';
+import { assertEffectiveTimeAllowed } from './past-effective-time.ts';
+import { parseRetryFlags } from './retry.ts';
 import { getBool, getSlice, getString, parseFlags, type FlagSpec } from './flags.ts';
 import { parseExtraRuleData } from './policy.ts';
 import type { PolicySpec } from '../model/policy-spec.ts';
@@ -41,6 +43,7 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'output-file', short: 'o', kind: 'string', help: 'DEPRECATED: use --output json=PATH' },
   { name: 'strict', short: 's', kind: 'bool', help: 'Exit non-zero when the policy fails', default: true },
   { name: 'effective-time', kind: 'string', help: 'now, attestation, RFC3339 time or YYYY-MM-DD', default: 'now' },
+  { name: 'allow-past-effective-time', kind: 'bool', help: 'Accept an --effective-time in the past (refused by default, as ec does)', default: false },
   { name: 'extra-rule-data', kind: 'slice', help: 'key=value added to every source\'s ruleData, repeatable' },
   { name: 'info', kind: 'bool', help: 'Keep full rule metadata (title, description, solution, …) in results', default: false },
   { name: 'show-successes', kind: 'bool', help: 'Include successes in the report', default: false },
@@ -50,6 +53,11 @@ export const VALIDATE_IMAGE_FLAGS: FlagSpec[] = [
   { name: 'no-color', kind: 'bool', help: 'Disable colour in the text report', default: false },
   { name: 'workers', kind: 'string', help: 'Components validated in parallel (components waiting on a rate-limited registry lend their worker to others, up to 32 per worker in flight)', default: '5' },
   { name: 'shard', kind: 'string', help: 'I/N: validate the I-th of N deterministic slices of the snapshot (join with vouch merge-reports)' },
+  { name: 'retry-duration', kind: 'string', help: 'Registry retries: first wait of the exponential backoff (Go duration)', default: '1s' },
+  { name: 'retry-factor', kind: 'string', help: 'Registry retries: backoff multiplier, 1 to 100', default: '2' },
+  { name: 'retry-jitter', kind: 'string', help: 'Registry retries: each wait moves by up to this share of itself, 0.0-1.0', default: '0.1' },
+  { name: 'retry-max-retry', kind: 'string', help: 'Registry retries after a 5xx or a failed connection (429s wait as told, apart)', default: '3' },
+  { name: 'retry-max-wait', kind: 'string', help: 'Registry retries: longest wait, Retry-After included (Go duration)', default: '3s' },
   { name: 'timeout', kind: 'string', help: 'Give up after this long (Go duration; 0 = no limit)', default: '5m' },
   { name: 'opa', kind: 'string', help: 'Path of the opa binary used to compile Rego (else OPA_PATH, then PATH)' },
   { name: 'cache-dir', kind: 'string', help: 'Cache directory (else VOUCH_CACHE_DIR, then ~/.cache/vouch)' },
@@ -266,6 +274,16 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     shard = { index: Number(m[1]), count: Number(m[2]) };
   }
 
+  const effectiveTime = parseEffectiveTime(getString(flags, 'effective-time'));
+  assertEffectiveTimeAllowed(effectiveTime, getBool(flags, 'allow-past-effective-time'), new Date());
+  const retry = parseRetryFlags({
+    duration: getString(flags, 'retry-duration'),
+    factor: getString(flags, 'retry-factor'),
+    jitter: getString(flags, 'retry-jitter'),
+    maxRetry: getString(flags, 'retry-max-retry'),
+    maxWait: getString(flags, 'retry-max-wait'),
+  });
+
   const config: RunConfig = {
     snapshot,
     ...(snapshotFile ? { snapshotFile } : {}),
@@ -285,7 +303,8 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     workers,
     ...(shard ? { shard } : {}),
     timeoutMs: parseDuration(getString(flags, 'timeout'), '--timeout'),
-    effectiveTime: parseEffectiveTime(getString(flags, 'effective-time')),
+    effectiveTime,
+    retry,
     extraRuleData,
     ...(getString(flags, 'opa') ? { opaPath: getString(flags, 'opa') } : {}),
     cacheDir,
