@@ -119,7 +119,8 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal):
   const log = options.log ?? (() => undefined);
   const now = options.now ?? new Date();
   const effectiveTime = config.effectiveTime.kind === 'fixed' ? config.effectiveTime.time : now;
-  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal, env, ...(config.retry ? { retry: config.retry } : {}) });
+  // `oci:` layout paths resolve against the run's directory (the demo's, under --demo), not the process's.
+  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal, env, baseDir: config.baseDir, ...(config.retry ? { retry: config.retry } : {}) });
 
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? '--images'), config.shard);
   // The policy compiles (opa, a child process) while the registry work goes on; components wait
