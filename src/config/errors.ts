@@ -11,6 +11,8 @@ export type ConfigErrorCode =
   | 'INVALID_SHARD'
   | 'INVALID_WORKERS'
   | 'REMOTE_POLICY_LOCAL_KEY'
+  | 'EFFECTIVE_TIME_IN_PAST'
+  | 'INVALID_RETRY'
   | 'TRUST_FLAGS'
   | 'TUF_MIRROR_INVALID'
   // documents

@@ -6,6 +6,8 @@ import { EnvironmentError, InputError, errorMessage } from '../errors.ts';
 import { makeDirectory } from '../util/files.ts';
 import { parseDuration } from './duration.ts';
 import { parseEffectiveTime } from './effective-time.ts';
+import { assertEffectiveTimeAllowed } from './past-effective-time.ts';
+import { parseRetryFlags } from './retry.ts';
 import type { RunConfig } from './types.ts';
 import type { ValidateImageFlags } from './validate-image-flags.ts';
 
@@ -51,12 +53,17 @@ export function trustFlags(flags: ValidateImageFlags, cwd: string): RunConfig['t
 const isHttpUrl = (text: string): boolean => URL.canParse(text) && ['https:', 'http:'].includes(new URL(text).protocol);
 
 /** The run's behaviour flags: what the report shows, parallelism, slice, time limit and effective time. */
-export type RuntimeOptions = Pick<RunConfig, 'ignoreRekor' | 'ignoreSct' | 'strict' | 'info' | 'showSuccesses' | 'showWarnings' | 'workers' | 'shard' | 'timeoutMs' | 'effectiveTime' | 'opaPath'>;
+export type RuntimeOptions = Pick<RunConfig, 'ignoreRekor' | 'ignoreSct' | 'strict' | 'info' | 'showSuccesses' | 'showWarnings' | 'workers' | 'shard' | 'timeoutMs' | 'effectiveTime' | 'retry' | 'opaPath'>;
 
-/** The runtime options of the flags, each checked (workers, shard, timeout, effective time: the first bad one is reported). */
-export function runtimeOptions(flags: ValidateImageFlags): RuntimeOptions {
+/**
+ * The runtime options of the flags, each checked (workers, shard, timeout, effective time, retries:
+ * the first bad one is reported). `now`: the clock ec's past-effective-time guard compares with.
+ */
+export function runtimeOptions(flags: ValidateImageFlags, now = new Date()): RuntimeOptions {
   const workers = parseWorkers(flags.workers);
   const shard = parseShard(flags.shard);
+  const effectiveTime = parseEffectiveTime(flags['effective-time']);
+  assertEffectiveTimeAllowed(effectiveTime, flags['allow-past-effective-time'], now);
   return {
     ignoreRekor: flags['ignore-rekor'],
     ...(flags['insecure-ignore-sct'] ? { ignoreSct: true } : {}),
@@ -67,7 +74,14 @@ export function runtimeOptions(flags: ValidateImageFlags): RuntimeOptions {
     workers,
     ...(shard ? { shard } : {}),
     timeoutMs: parseDuration(flags.timeout, '--timeout'),
-    effectiveTime: parseEffectiveTime(flags['effective-time']),
+    effectiveTime,
+    retry: parseRetryFlags({
+      duration: flags['retry-duration'],
+      factor: flags['retry-factor'],
+      jitter: flags['retry-jitter'],
+      maxRetry: flags['retry-max-retry'],
+      maxWait: flags['retry-max-wait'],
+    }),
     ...(flags.opa ? { opaPath: flags.opa } : {}),
   };
 }

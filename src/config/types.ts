@@ -1,6 +1,7 @@
 // One typed run configuration, produced from CLI flags, GitHub inputs or Tekton params.
 import type { PolicySpec } from '../model/policy-spec.ts';
 import type { Snapshot } from '../model/snapshot.ts';
+import type { RetrySettings } from './retry.ts';
 
 /** One `--output FORMAT[=PATH][?opts]` target. */
 export interface OutputTarget {
@@ -54,6 +55,8 @@ export interface RunConfig {
   /** Milliseconds; 0 = none. */
   timeoutMs: number;
   effectiveTime: EffectiveTimeSetting;
+  /** The registry client's backoff (`--retry-*`); unset: the client's defaults. */
+  retry?: RetrySettings;
   extraRuleData: Record<string, string>;
   opaPath?: string;
   cacheDir: string;

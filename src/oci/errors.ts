@@ -1,6 +1,6 @@
 // Registry failures, classified so the pipeline can tell "the image is not there" from "the
 // registry could not be reached" (an infrastructure error, never cached as a verdict).
-import { VouchError } from '../errors.ts';
+import { ExitCode, VouchError } from '../errors.ts';
 
 export type RegistryErrorCode =
   | 'NOT_FOUND'
@@ -34,7 +34,8 @@ export class RegistryError extends VouchError {
   readonly status: number | undefined;
 
   constructor(code: RegistryErrorCode, message: string, options: { value?: unknown; status?: number; cause?: unknown; transient?: boolean } = {}) {
-    super(code, message, { value: options.value, cause: options.cause });
+    // Escaping a run (a policy bundle's registry; an image's failures are violations), it is the environment's: exit 3.
+    super(code, message, { value: options.value, cause: options.cause, exitCode: ExitCode.Environment });
     this.name = 'RegistryError';
     this.status = options.status;
     this.transient = options.transient ?? (TRANSIENT.has(code) || (options.status !== undefined && options.status >= 500));

@@ -10,12 +10,17 @@ export interface RetryPolicy {
    * back, so waiting as told is what a polite client does, while errors still fail fast.
    */
   throttleRetries: number;
+  /** The first wait; wait n is baseMs × factor^n, moved by up to ±jitter of itself, at most maxWaitMs. */
   baseMs: number;
+  factor: number;
+  jitter: number;
+  /** Caps every wait, Retry-After's included. */
   maxWaitMs: number;
   timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 3, throttleRetries: 8, baseMs: 250, maxWaitMs: 5_000, timeoutMs: 30_000 };
+/** ec's defaults (`--retry-duration 1s --retry-factor 2 --retry-jitter 0.1 --retry-max-retry 3 --retry-max-wait 3s`). */
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, throttleRetries: 8, baseMs: 1_000, factor: 2, jitter: 0.1, maxWaitMs: 3_000, timeoutMs: 30_000 };
 
 /** A counting semaphore: at most `limit` requests in flight per client. */
 export class Semaphore {
@@ -51,9 +56,10 @@ export function retryAfterMs(header: string | null, now: number, capMs: number):
   return Math.min(Math.max(0, ms), capMs);
 }
 
+/** ec's backoff (conforma/cli internal/http/retry.go calculateBackoff, commit a18338416237ca7c5154a0af499f81d4b821ea46). */
 export function backoffMs(attempt: number, policy: RetryPolicy): number {
-  const exp = Math.min(policy.maxWaitMs, policy.baseMs * 2 ** attempt);
-  return exp / 2 + Math.random() * (exp / 2);
+  const wait = policy.baseMs * policy.factor ** attempt * (1 + policy.jitter * (2 * Math.random() - 1));
+  return Math.max(0, Math.min(policy.maxWaitMs, wait));
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);

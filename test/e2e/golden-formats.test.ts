@@ -51,7 +51,7 @@ test('all formats from a real run match their golden files', async () => {
   const formats: [string, string][] = [['json', 'json'], ['yaml', 'yaml'], ['text', 'txt'], ['summary', 'json'], ['summary-markdown', 'md'], ['appstudio', 'json'], ['junit', 'xml'], ['attestation', 'jsonl'], ['policy-input', 'jsonl']];
   const outputs = formats.map(([f, ext]) => `${f}=${join(fx.dir, `out.${f}.${ext}`)}`);
   // Run from the fixtures directory: the JUnit names the components file relative to it.
-  const run = await vouch(['validate', 'image', '--images', file, '--public-key', fx.key.pub, '--ignore-rekor', '--policy', policy, '--info', '--show-successes', '--effective-time', '2026-11-01T00:00:00Z', ...outputs.flatMap((o) => ['--output', o])], { ...process.env, VOUCH_CACHE_DIR: join(fx.dir, 'cache-golden') }, fx.dir);
+  const run = await vouch(['validate', 'image', '--images', file, '--public-key', fx.key.pub, '--ignore-rekor', '--policy', policy, '--info', '--show-successes', '--effective-time', '2026-11-01T00:00:00Z', '--allow-past-effective-time', ...outputs.flatMap((o) => ['--output', o])], { ...process.env, VOUCH_CACHE_DIR: join(fx.dir, 'cache-golden') }, fx.dir);
   assert.equal(run.code, 1, run.stderr);
   for (const [f, ext] of formats) {
     const text = normalise(await readFile(join(fx.dir, `out.${f}.${ext}`), 'utf8'), fx, reg.host);

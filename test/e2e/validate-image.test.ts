@@ -207,7 +207,7 @@ test('--shard I/N splits the snapshot; merge-reports joins the shards into the s
   const file = join(fx.dir, 'shard-components.yaml');
   const images = [fx.happy, ...fx.snapshot, fx.unsigned];
   await writeFile(file, `components:\n${images.map((s, i) => `  - name: s${i}\n    containerImage: ${s.ref}\n`).join('')}`);
-  const common = ['validate', 'image', '--images', file, ...keyArgs(), '--effective-time', '2026-11-01T00:00:00Z', '--strict=false'];
+  const common = ['validate', 'image', '--images', file, ...keyArgs(), '--effective-time', '2026-11-01T00:00:00Z', '--allow-past-effective-time', '--strict=false'];
   const single = await vouch([...common, '--output', `json=${join(fx.dir, 'single.json')}`], env());
   assert.equal(single.code, 0, single.stderr);
   const shards: string[] = [];

@@ -1,0 +1,115 @@
+// The Task's params (the step's environment) → `vouch validate image` flags, as the validate step
+// of ec's verify-enterprise-contract Task maps them (conforma/cli
+// tasks/verify-enterprise-contract/0.1/verify-enterprise-contract.yaml, commit
+// a18338416237ca7c5154a0af499f81d4b821ea46). Pure: what the step prepared (the snapshot, the TUF
+// root) comes in `StepInputs`.
+import { join } from 'node:path';
+import { InputError, VouchError } from '../../errors.ts';
+
+/** strconv.ParseBool's spellings: ec passes `--info="$(params.INFO)"` and pflag parses it so. */
+const GO_BOOL: ReadonlyMap<string, boolean> = new Map([
+  ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((k) => [k, true] as const),
+  ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((k) => [k, false] as const),
+]);
+
+/**
+ * A boolean param as ec's CLI reads it; unset (a step started without the Task, as in tests) is the
+ * Task's default. Anything else, `""` included, is an error naming the param, as it is in ec.
+ */
+export function boolParam(env: NodeJS.ProcessEnv, name: string, taskDefault: boolean): boolean {
+  const value = env[name];
+  if (value === undefined) return taskDefault;
+  const b = GO_BOOL.get(value);
+  if (b === undefined) throw new InputError('INVALID_PARAM', `${name}=${JSON.stringify(value)}: expected true or false`, { value: name });
+  return b;
+}
+
+/** Which param each flag comes from, to name the param when a flag's value is refused. */
+export const PARAM_OF_FLAG: ReadonlyMap<string, string> = new Map([
+  ['--images', 'IMAGES'],
+  ['--policy', 'POLICY_CONFIGURATION'],
+  ['--public-key', 'PUBLIC_KEY'],
+  ['--rekor-url', 'REKOR_HOST'],
+  ['--certificate-identity', 'CERTIFICATE_IDENTITY'],
+  ['--certificate-identity-regexp', 'CERTIFICATE_IDENTITY_REGEXP'],
+  ['--certificate-oidc-issuer', 'CERTIFICATE_OIDC_ISSUER'],
+  ['--certificate-oidc-issuer-regexp', 'CERTIFICATE_OIDC_ISSUER_REGEXP'],
+  ['--tuf-mirror', 'TUF_MIRROR'],
+  ['--tuf-root', 'TUF_ROOT_JSON'],
+  ['--effective-time', 'EFFECTIVE_TIME'],
+  ['--extra-rule-data', 'EXTRA_RULE_DATA'],
+  ['--workers', 'WORKERS'],
+  ['--retry-duration', 'RETRY_DURATION'],
+  ['--retry-factor', 'RETRY_FACTOR'],
+  ['--retry-jitter', 'RETRY_JITTER'],
+  ['--retry-max-retry', 'RETRY_MAX_RETRY'],
+  ['--retry-max-wait', 'RETRY_MAX_WAIT'],
+]);
+
+/** An error about a flag the step set from a param, told as an error about the param. */
+export function asParamError(err: unknown): unknown {
+  if (!(err instanceof VouchError)) return err;
+  for (const [flag, param] of PARAM_OF_FLAG) {
+    const aboutFlag = err.value === flag || err.message.startsWith(`${flag} `) || err.message.startsWith(`${flag}:`) || err.message.startsWith(`${flag}=`);
+    if (aboutFlag) return new VouchError(err.code, `${param}: ${err.message}`, { value: param, cause: err, exitCode: err.exitCode });
+  }
+  return err;
+}
+
+export interface StepInputs {
+  /** The `--images` value: IMAGES, or the snapshot reduced to one component. */
+  images: string;
+  /** The TUF root: TUF_ROOT_JSON, or the mirror's own root.json fetched by the step. */
+  tufRoot?: string;
+  resultsDir: string;
+  reportsDir: string;
+}
+
+const KEYLESS_PARAMS = ['CERTIFICATE_IDENTITY', 'CERTIFICATE_IDENTITY_REGEXP', 'CERTIFICATE_OIDC_ISSUER', 'CERTIFICATE_OIDC_ISSUER_REGEXP'];
+
+/** Whether the params ask for keyless verification (any CERTIFICATE_* set, as in ec's task). */
+export function keylessParams(env: NodeJS.ProcessEnv): boolean {
+  return KEYLESS_PARAMS.some((k) => (env[k] ?? '') !== '');
+}
+
+export function tektonArgs(env: NodeJS.ProcessEnv, step: StepInputs): string[] {
+  const args: string[] = ['--images', step.images];
+  const str = (name: string, flag: string): void => {
+    const v = (env[name] ?? '').trim();
+    if (v !== '') args.push(`--${flag}=${v}`);
+  };
+  str('POLICY_CONFIGURATION', 'policy');
+  // ec's task: keyless when any CERTIFICATE_* is set — the exact value wins over the regexp, the
+  // public key is not passed and Rekor is never ignored; else the key and IGNORE_REKOR.
+  if (keylessParams(env)) {
+    if (env.CERTIFICATE_IDENTITY) str('CERTIFICATE_IDENTITY', 'certificate-identity');
+    else str('CERTIFICATE_IDENTITY_REGEXP', 'certificate-identity-regexp');
+    if (env.CERTIFICATE_OIDC_ISSUER) str('CERTIFICATE_OIDC_ISSUER', 'certificate-oidc-issuer');
+    else str('CERTIFICATE_OIDC_ISSUER_REGEXP', 'certificate-oidc-issuer-regexp');
+  } else {
+    str('PUBLIC_KEY', 'public-key');
+    args.push(`--ignore-rekor=${boolParam(env, 'IGNORE_REKOR', false)}`);
+  }
+  str('REKOR_HOST', 'rekor-url');
+  str('TUF_MIRROR', 'tuf-mirror');
+  if (step.tufRoot) args.push(`--tuf-root=${step.tufRoot}`);
+  str('EFFECTIVE_TIME', 'effective-time');
+  args.push(`--allow-past-effective-time=${boolParam(env, 'ALLOW_PAST_EFFECTIVE_TIME', false)}`);
+  // One value, split by the flag parser as cobra's StringSlice splits ec's (CSV: quotes keep commas).
+  str('EXTRA_RULE_DATA', 'extra-rule-data');
+  str('WORKERS', 'workers');
+  str('RETRY_DURATION', 'retry-duration');
+  str('RETRY_FACTOR', 'retry-factor');
+  str('RETRY_JITTER', 'retry-jitter');
+  str('RETRY_MAX_RETRY', 'retry-max-retry');
+  str('RETRY_MAX_WAIT', 'retry-max-wait');
+  args.push(`--info=${boolParam(env, 'INFO', true)}`);
+  // ec runs non-strict and lets its assert step decide; vouch decides in this step from STRICT.
+  args.push('--strict=false', '--show-successes', '--timeout', '0');
+  args.push('--output', `text=${join(step.reportsDir, 'text-report.txt')}?show-successes=false`);
+  args.push('--output', `json=${join(step.reportsDir, 'report-json.json')}`);
+  args.push('--output', `junit=${join(step.reportsDir, 'junit.xml')}`);
+  args.push('--output', `appstudio=${join(step.resultsDir, 'TEST_OUTPUT')}`);
+  args.push('--output', 'text?show-successes=false');
+  return args;
+}
