@@ -2292,9 +2292,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve18, reject) => {
             this.close((err, data3) => {
-              return err ? reject(err) : resolve17(data3);
+              return err ? reject(err) : resolve18(data3);
             });
           });
         }
@@ -2332,12 +2332,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve18, reject) => {
             this.destroy(err, (err2, data3) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve17(data3);
+              ) : resolve18(data3);
             });
           });
         }
@@ -4604,8 +4604,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve17, reject) => {
-        res = resolve17;
+      const promise = new Promise((resolve18, reject) => {
+        res = resolve18;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6856,12 +6856,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve18, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve17;
+          callback = resolve18;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7531,12 +7531,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve18, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve17;
+          callback = resolve18;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8015,16 +8015,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve17) => {
+        return new Promise((resolve18) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve17;
+            this[kClosedResolve] = resolve18;
           } else {
-            resolve17(null);
+            resolve18(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve17) => {
+        return new Promise((resolve18) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -8035,7 +8035,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve17(null);
+            resolve18(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -8086,7 +8086,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve17, reject) => {
+        const socket = await new Promise((resolve18, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -8098,7 +8098,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve17(socket2);
+              resolve18(socket2);
             }
           });
         });
@@ -8434,8 +8434,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve17) => {
-            this[kClosedResolve] = resolve17;
+          await new Promise((resolve18) => {
+            this[kClosedResolve] = resolve18;
           });
         }
       }
@@ -9704,7 +9704,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve17, reject) => {
+        return await new Promise((resolve18, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9717,7 +9717,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve17(null);
+              resolve18(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9736,7 +9736,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve18, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9753,7 +9753,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve17,
+              resolve: resolve18,
               reject,
               length: 0,
               body: []
@@ -9823,18 +9823,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body: body3, resolve: resolve17, stream, length } = consume2;
+      const { type: type2, body: body3, resolve: resolve18, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve17(chunksDecode(body3, length));
+          resolve18(chunksDecode(body3, length));
         } else if (type2 === "json") {
-          resolve17(JSON.parse(chunksDecode(body3, length)));
+          resolve18(JSON.parse(chunksDecode(body3, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve17(chunksConcat(body3, length).buffer);
+          resolve18(chunksConcat(body3, length).buffer);
         } else if (type2 === "blob") {
-          resolve17(new Blob(body3, { type: stream[kContentType] }));
+          resolve18(new Blob(body3, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve17(chunksConcat(body3, length));
+          resolve18(chunksConcat(body3, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10091,9 +10091,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           request.call(this, opts, (err, data3) => {
-            return err ? reject(err) : resolve17(data3);
+            return err ? reject(err) : resolve18(data3);
           });
         });
       }
@@ -10316,9 +10316,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           stream.call(this, opts, factory, (err, data3) => {
-            return err ? reject(err) : resolve17(data3);
+            return err ? reject(err) : resolve18(data3);
           });
         });
       }
@@ -10603,9 +10603,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           upgrade.call(this, opts, (err, data3) => {
-            return err ? reject(err) : resolve17(data3);
+            return err ? reject(err) : resolve18(data3);
           });
         });
       }
@@ -10697,9 +10697,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           connect.call(this, opts, (err, data3) => {
-            return err ? reject(err) : resolve17(data3);
+            return err ? reject(err) : resolve18(data3);
           });
         });
       }
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
       function dispatch({ body: body3 }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve17, reject) => agent.dispatch(
+        return new Promise((resolve18, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14638,7 +14638,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve17({
+              resolve18({
                 status,
                 statusText,
                 headersList,
@@ -14681,7 +14681,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve17({
+              resolve18({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18422,8 +18422,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve17) => {
-        setTimeout(resolve17, ms).unref();
+      return new Promise((resolve18) => {
+        setTimeout(resolve18, ms).unref();
       });
     }
     module.exports = {
@@ -19362,11 +19362,11 @@ var init_summary = __esm({
   "node_modules/@actions/core/lib/summary.js"() {
     __awaiter = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve17) {
-          resolve17(value);
+        return value instanceof P ? value : new P(function(resolve18) {
+          resolve18(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve17, reject) {
+      return new (P || (P = Promise))(function(resolve18, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19382,7 +19382,7 @@ var init_summary = __esm({
           }
         }
         function step(result3) {
-          result3.done ? resolve17(result3.value) : adopt(result3.value).then(fulfilled, rejected);
+          result3.done ? resolve18(result3.value) : adopt(result3.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -24361,6 +24361,60 @@ var init_effective_time = __esm({
   }
 });
 
+// src/config/past-effective-time.ts
+function assertEffectiveTimeAllowed(setting, allowPast, now) {
+  if (setting.kind !== "fixed" || allowPast) return;
+  if (setting.time.getTime() < now.getTime() - PAST_GRACE_MS) {
+    throw new InputError("EFFECTIVE_TIME_IN_PAST", `effective time ${rfc3339Seconds(setting.time)} is in the past; use --allow-past-effective-time to override`, {
+      value: "--effective-time"
+    });
+  }
+}
+var PAST_GRACE_MS, rfc3339Seconds;
+var init_past_effective_time = __esm({
+  "src/config/past-effective-time.ts"() {
+    "use strict";
+    init_errors();
+    PAST_GRACE_MS = 2e3;
+    rfc3339Seconds = (d) => d.toISOString().replace(/\.\d+Z$/, "Z");
+  }
+});
+
+// src/config/retry.ts
+function decimal(value, flag, min, max) {
+  const text2 = value.trim();
+  const n = DECIMAL.test(text2) ? Number(text2) : Number.NaN;
+  if (!(n >= min && n <= max)) {
+    throw new InputError("INVALID_RETRY", `${flag} ${JSON.stringify(value)}: expected a number from ${min} to ${max}`, { value: flag });
+  }
+  return n;
+}
+function parseRetryFlags(v) {
+  const retriesText = v.maxRetry.trim();
+  const retries = /^\d{1,3}$/.test(retriesText) ? Number(retriesText) : Number.NaN;
+  if (!(retries <= MAX_RETRIES)) {
+    throw new InputError("INVALID_RETRY", `--retry-max-retry ${JSON.stringify(v.maxRetry)}: expected a whole number from 0 to ${MAX_RETRIES}`, { value: "--retry-max-retry" });
+  }
+  return {
+    baseMs: parseDuration(v.duration, "--retry-duration"),
+    // A factor under 1 would shrink the waits: a retry storm, never what a backoff means.
+    factor: decimal(v.factor, "--retry-factor", 1, 100),
+    jitter: decimal(v.jitter, "--retry-jitter", 0, 1),
+    retries,
+    maxWaitMs: parseDuration(v.maxWait, "--retry-max-wait")
+  };
+}
+var DECIMAL, MAX_RETRIES;
+var init_retry = __esm({
+  "src/config/retry.ts"() {
+    "use strict";
+    init_errors();
+    init_duration();
+    DECIMAL = /^(?:\d{1,6}(?:\.\d{0,9})?|\.\d{1,9})$/;
+    MAX_RETRIES = 100;
+  }
+});
+
 // src/config/run-options.ts
 import { homedir } from "node:os";
 import { join, resolve as resolve4 } from "node:path";
@@ -24398,9 +24452,11 @@ function trustFlags(flags, cwd) {
     ...tufRoot ? { tufRoot: resolve4(cwd, tufRoot) } : {}
   };
 }
-function runtimeOptions(flags) {
+function runtimeOptions(flags, now = /* @__PURE__ */ new Date()) {
   const workers = parseWorkers(flags.workers);
   const shard = parseShard(flags.shard);
+  const effectiveTime = parseEffectiveTime(flags["effective-time"]);
+  assertEffectiveTimeAllowed(effectiveTime, flags["allow-past-effective-time"], now);
   return {
     ignoreRekor: flags["ignore-rekor"],
     ...flags["insecure-ignore-sct"] ? { ignoreSct: true } : {},
@@ -24411,7 +24467,14 @@ function runtimeOptions(flags) {
     workers,
     ...shard ? { shard } : {},
     timeoutMs: parseDuration(flags.timeout, "--timeout"),
-    effectiveTime: parseEffectiveTime(flags["effective-time"]),
+    effectiveTime,
+    retry: parseRetryFlags({
+      duration: flags["retry-duration"],
+      factor: flags["retry-factor"],
+      jitter: flags["retry-jitter"],
+      maxRetry: flags["retry-max-retry"],
+      maxWait: flags["retry-max-wait"]
+    }),
     ...flags.opa ? { opaPath: flags.opa } : {}
   };
 }
@@ -24438,6 +24501,8 @@ var init_run_options = __esm({
     init_files();
     init_duration();
     init_effective_time();
+    init_past_effective_time();
+    init_retry();
     isHttpUrl = (text2) => URL.canParse(text2) && ["https:", "http:"].includes(new URL(text2).protocol);
   }
 });
@@ -25838,6 +25903,7 @@ var init_validate_image_flags = __esm({
       "output-file": { short: "o", kind: "string", help: "DEPRECATED: use --output json=PATH" },
       strict: { short: "s", kind: "bool", help: "Exit non-zero when the policy fails", default: true },
       "effective-time": { kind: "string", help: "now, attestation, RFC3339 time or YYYY-MM-DD", default: "now" },
+      "allow-past-effective-time": { kind: "bool", help: "Accept an --effective-time in the past (refused by default, as ec does)", default: false },
       "extra-rule-data": { kind: "slice", help: "key=value added to every source's ruleData, repeatable" },
       info: { kind: "bool", help: "Keep full rule metadata (title, description, solution, \u2026) in results", default: false },
       "show-successes": { kind: "bool", help: "Include successes in the report", default: false },
@@ -25851,6 +25917,11 @@ var init_validate_image_flags = __esm({
         default: "5"
       },
       shard: { kind: "string", help: "I/N: validate the I-th of N deterministic slices of the snapshot (join with vouch merge-reports)" },
+      "retry-duration": { kind: "string", help: "Registry retries: first wait of the exponential backoff (Go duration)", default: "1s" },
+      "retry-factor": { kind: "string", help: "Registry retries: backoff multiplier, 1 to 100", default: "2" },
+      "retry-jitter": { kind: "string", help: "Registry retries: each wait moves by up to this share of itself, 0.0-1.0", default: "0.1" },
+      "retry-max-retry": { kind: "string", help: "Registry retries after a 5xx or a failed connection (429s wait as told, apart)", default: "3" },
+      "retry-max-wait": { kind: "string", help: "Registry retries: longest wait, Retry-After included (Go duration)", default: "3s" },
       timeout: { kind: "string", help: "Give up after this long (Go duration; 0 = no limit)", default: "5m" },
       opa: { kind: "string", help: "Path of the opa binary used to compile Rego (else OPA_PATH, then PATH)" },
       "cache-dir": { kind: "string", help: "Cache directory (else VOUCH_CACHE_DIR, then ~/.cache/vouch)" },
@@ -26031,17 +26102,17 @@ function fromEntry(entry) {
   return void 0;
 }
 function fromHelper(helper, registry) {
-  return new Promise((resolve17) => {
+  return new Promise((resolve18) => {
     const child2 = execFile(`docker-credential-${helper}`, ["get"], { timeout: 1e4 }, (err, stdout) => {
-      if (err) return resolve17(void 0);
+      if (err) return resolve18(void 0);
       try {
         const parsed = JSON.parse(stdout);
         const secret = parsed?.Secret;
         const username = typeof parsed?.Username === "string" ? parsed.Username : "";
-        if (typeof secret !== "string" || secret === "") return resolve17(void 0);
-        resolve17(username === "<token>" ? { kind: "identity-token", username, token: secret } : { kind: "basic", username, password: secret });
+        if (typeof secret !== "string" || secret === "") return resolve18(void 0);
+        resolve18(username === "<token>" ? { kind: "identity-token", username, token: secret } : { kind: "basic", username, password: secret });
       } catch {
-        resolve17(void 0);
+        resolve18(void 0);
       }
     });
     child2.stdin?.end(DOCKER_HUB_KEYS.includes(registry) ? "https://index.docker.io/v1/" : registry);
@@ -26208,7 +26279,7 @@ var init_errors3 = __esm({
       transient;
       status;
       constructor(code2, message, options = {}) {
-        super(code2, message, { value: options.value, cause: options.cause });
+        super(code2, message, { value: options.value, cause: options.cause, exitCode: ExitCode2.Environment });
         this.name = "RegistryError";
         this.status = options.status;
         this.transient = options.transient ?? (TRANSIENT.has(code2) || options.status !== void 0 && options.status >= 500);
@@ -26226,8 +26297,8 @@ function retryAfterMs(header2, now, capMs) {
   return Math.min(Math.max(0, ms), capMs);
 }
 function backoffMs(attempt, policy) {
-  const exp = Math.min(policy.maxWaitMs, policy.baseMs * 2 ** attempt);
-  return exp / 2 + Math.random() * (exp / 2);
+  const wait = policy.baseMs * policy.factor ** attempt * (1 + policy.jitter * (2 * Math.random() - 1));
+  return Math.max(0, Math.min(policy.maxWaitMs, wait));
 }
 function isRetryableStatus(status) {
   return RETRYABLE_STATUS.has(status);
@@ -26295,7 +26366,7 @@ var init_http = __esm({
   "src/oci/http.ts"() {
     "use strict";
     init_errors3();
-    DEFAULT_RETRY = { retries: 3, throttleRetries: 8, baseMs: 250, maxWaitMs: 5e3, timeoutMs: 3e4 };
+    DEFAULT_RETRY = { retries: 3, throttleRetries: 8, baseMs: 1e3, factor: 2, jitter: 0.1, maxWaitMs: 3e3, timeoutMs: 3e4 };
     Semaphore = class {
       active = 0;
       waiting = [];
@@ -26304,7 +26375,7 @@ var init_http = __esm({
         this.limit = limit;
       }
       async run(fn) {
-        if (this.active >= this.limit) await new Promise((resolve17) => this.waiting.push(resolve17));
+        if (this.active >= this.limit) await new Promise((resolve18) => this.waiting.push(resolve18));
         this.active++;
         try {
           return await fn();
@@ -26317,11 +26388,11 @@ var init_http = __esm({
     RETRYABLE_STATUS = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
     timedOut = (err) => err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
     networkCause = (err) => err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
-    sleep = (ms, signal) => new Promise((resolve17, reject) => {
+    sleep = (ms, signal) => new Promise((resolve18, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const timer = setTimeout(() => {
         signal?.removeEventListener("abort", stop);
-        resolve17();
+        resolve18();
       }, ms);
       const stop = () => {
         clearTimeout(timer);
@@ -27514,7 +27585,7 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 import { mkdir as mkdir5, rename as rename3, rm as rm3 } from "node:fs/promises";
 import { dirname as dirname3, join as join4 } from "node:path";
 function runGit(args, opts) {
-  return new Promise((resolve17, reject) => {
+  return new Promise((resolve18, reject) => {
     const child2 = spawn("git", args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
     let length = 0;
@@ -27544,7 +27615,7 @@ function runGit(args, opts) {
       if (failure) reject(failure);
       else if (spawnError) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: cannot run git: ${spawnError.message}`, { value: opts.source }));
       else if (code2 !== 0) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: git ${args[0]} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${code2}`}`, { value: opts.source }));
-      else resolve17(Buffer.concat(out, length));
+      else resolve18(Buffer.concat(out, length));
     };
     child2.on("error", (err) => finish(null, err));
     child2.on("close", (code2) => finish(code2));
@@ -29615,7 +29686,7 @@ var require_cert = __commonJS({
     var EXTENSION_OID_BASIC_CONSTRAINTS = "2.5.29.19";
     var EXTENSION_OID_AUTHORITY_KEY_ID = "2.5.29.35";
     exports.EXTENSION_OID_SCT = "1.3.6.1.4.1.11129.2.4.2";
-    var X509Certificate7 = class _X509Certificate {
+    var X509Certificate8 = class _X509Certificate {
       root;
       constructor(asn1) {
         this.root = asn1;
@@ -29775,7 +29846,7 @@ var require_cert = __commonJS({
         return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(3));
       }
     };
-    exports.X509Certificate = X509Certificate7;
+    exports.X509Certificate = X509Certificate8;
   }
 });
 
@@ -38416,12 +38487,12 @@ ${ctx.indent}`;
       for (const {
         format,
         test,
-        resolve: resolve17
+        resolve: resolve18
       } of tags) {
         if (test) {
           const match = str4.match(test);
           if (match) {
-            let res = resolve17.apply(null, match);
+            let res = resolve18.apply(null, match);
             if (!(res instanceof Scalar)) res = new Scalar(res);
             if (format) res.format = format;
             return res;
@@ -41203,8 +41274,8 @@ function encoded(value) {
 }
 function withinBudget(work, budgetMs) {
   let timer;
-  const expiry = new Promise((resolve17) => {
-    timer = setTimeout(() => resolve17(void 0), budgetMs);
+  const expiry = new Promise((resolve18) => {
+    timer = setTimeout(() => resolve18(void 0), budgetMs);
     timer.unref();
   });
   return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
@@ -47582,16 +47653,16 @@ function startEvaluationPool(size, signal, options = {}) {
   return {
     load(sources, now) {
       if (failure !== void 0) return Promise.reject(failure);
-      return new Promise((resolve17, reject) => {
-        loading = { pending: slots.length, resolve: resolve17, reject };
+      return new Promise((resolve18, reject) => {
+        loading = { pending: slots.length, resolve: resolve18, reject };
         for (const s of slots) s.worker.postMessage({ kind: "load", sources, nowMs: now.getTime() });
       });
     },
     evaluate(input) {
       if (failure !== void 0) return Promise.reject(failure);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve18, reject) => {
         const host = options.ec?.forComponent();
-        queue.push({ id: nextId++, input: JSON.stringify(input), ...host ? { host } : {}, resolve: resolve17, reject });
+        queue.push({ id: nextId++, input: JSON.stringify(input), ...host ? { host } : {}, resolve: resolve18, reject });
         dispatch();
       });
     },
@@ -52492,13 +52563,13 @@ var require_lib2 = __commonJS({
         unref: options.unref,
         maxRetryTime: options.maxRetryTime
       });
-      return new Promise(function(resolve17, reject) {
+      return new Promise(function(resolve18, reject) {
         operation.attempt(async (number) => {
           try {
             const result3 = await fn((err) => {
               throw Object.assign(new Error("Retrying"), { code: "EPROMISERETRY", retried: err });
             }, number, operation);
-            return resolve17(result3);
+            return resolve18(result3);
           } catch (err) {
             if (!isRetryError(err)) {
               return reject(err);
@@ -52627,12 +52698,12 @@ var require_fetcher = __commonJS({
     };
     exports.DefaultFetcher = DefaultFetcher;
     var writeBufferToStream = async (stream, buffer) => {
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve18, reject) => {
         stream.write(buffer, (err) => {
           if (err) {
             reject(err);
           }
-          resolve17(true);
+          resolve18(true);
         });
       });
     };
@@ -52898,9 +52969,9 @@ var require_url = __commonJS({
   "node_modules/tuf-js/dist/utils/url.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.join = join16;
+    exports.join = join19;
     var url_1 = __require("url");
-    function join16(base, path) {
+    function join19(base, path) {
       return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path)).toString();
     }
     function ensureTrailingSlash(path) {
@@ -53331,7 +53402,7 @@ var require_target = __commonJS({
     var error_1 = require_error7();
     async function readTarget(tuf, targetPath) {
       const path = await getTargetPath(tuf, targetPath);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve18, reject) => {
         fs_1.default.readFile(path, "utf-8", (err, data3) => {
           if (err) {
             reject(new error_1.TUFError({
@@ -53340,7 +53411,7 @@ var require_target = __commonJS({
               cause: err
             }));
           } else {
-            resolve17(data3);
+            resolve18(data3);
           }
         });
       });
@@ -54342,7 +54413,7 @@ async function* inCompletionOrder(promises3) {
     });
   }
   for (let yielded = 0; yielded < promises3.length; yielded++) {
-    while (settled.length === 0) await new Promise((resolve17) => wake = resolve17);
+    while (settled.length === 0) await new Promise((resolve18) => wake = resolve18);
     yield settled.shift();
   }
 }
@@ -54361,7 +54432,7 @@ var init_pool = __esm({
           this.free--;
           return;
         }
-        await new Promise((resolve17) => this.queue.push(resolve17));
+        await new Promise((resolve18) => this.queue.push(resolve18));
       }
       release() {
         const next = this.queue.shift();
@@ -54425,9 +54496,9 @@ async function readLayoutFile(path, limit, what) {
     throw new RegistryError("NOT_FOUND", `${path}: ${what} is not in the layout (${code2 ?? String(err)})`, { value: path, cause: err });
   }
   try {
-    const stat8 = await handle.stat();
-    if (!stat8.isFile()) throw new RegistryError("BAD_RESPONSE", `${path}: ${what} is not a regular file`, { value: path });
-    if (stat8.size > limit) throw new RegistryError("TOO_LARGE", `${path}: ${stat8.size} bytes is over the ${limit}-byte limit`, { value: stat8.size });
+    const stat10 = await handle.stat();
+    if (!stat10.isFile()) throw new RegistryError("BAD_RESPONSE", `${path}: ${what} is not a regular file`, { value: path });
+    if (stat10.size > limit) throw new RegistryError("TOO_LARGE", `${path}: ${stat10.size} bytes is over the ${limit}-byte limit`, { value: stat10.size });
     const bytes2 = await handle.readFile();
     if (bytes2.length > limit) throw new RegistryError("TOO_LARGE", `${path}: over the ${limit}-byte limit`, { value: bytes2.length });
     return bytes2;
@@ -54734,7 +54805,7 @@ function trustRootOptions(config, env) {
 }
 function createRuntime(config, mode, options) {
   const { env, signal, log } = options;
-  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal, env });
+  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal, env, baseDir: config.baseDir, ...config.retry ? { retry: config.retry } : {} });
   const cache3 = diskVerdictCache(config.cacheDir);
   const trustedRoot = () => Promise.resolve(options.trustedRoot);
   const basis = memo(() => verdictBasis(mode, config.rekorUrl, trustedRoot));
@@ -55035,6 +55106,7 @@ function actionArgs(input) {
   bool2("info");
   bool2("show-successes");
   str4("effective-time");
+  bool2("allow-past-effective-time");
   for (const item of input("extra-rule-data").split(/\n/).map((s) => s.trim()).filter(Boolean)) args.push("--extra-rule-data", item);
   str4("workers");
   const report = input("report-path").trim();
@@ -55172,97 +55244,485 @@ var init_github = __esm({
   }
 });
 
+// src/faces/tekton/ca-trust.ts
+import { X509Certificate as X509Certificate7 } from "node:crypto";
+import { readFile as readFile9, readdir as readdir4, stat as stat7, writeFile as writeFile8 } from "node:fs/promises";
+import { join as join13 } from "node:path";
+import { getCACertificates, setDefaultCACertificates } from "node:tls";
+async function certificatesIn(path, notes) {
+  let text2;
+  try {
+    const info = await stat7(path);
+    if (!info.isFile()) return [];
+    if (info.size > MAX_FILE_BYTES) {
+      notes.push(`${path}: ${info.size} bytes is over the ${MAX_FILE_BYTES}-byte limit for a certificate file: skipped`);
+      return [];
+    }
+    text2 = await readFile9(path, "utf8");
+  } catch {
+    return [];
+  }
+  const out = [];
+  (text2.match(PEM_CERT2) ?? []).forEach((pem, i2) => {
+    try {
+      out.push(new X509Certificate7(pem));
+    } catch (err) {
+      notes.push(`${path}: certificate ${i2 + 1} does not parse (${errorMessage(err)}): skipped`);
+    }
+  });
+  return out;
+}
+async function filesIn(dir, notes, quiet) {
+  let names;
+  try {
+    names = await readdir4(dir);
+  } catch {
+    if (!quiet) notes.push(`SSL_CERT_DIR: ${dir} does not exist or cannot be read: no certificates from it`);
+    return [];
+  }
+  if (names.length > MAX_ENTRIES) notes.push(`SSL_CERT_DIR: ${dir} has ${names.length} entries; only the first ${MAX_ENTRIES} are read`);
+  return names.filter((n) => !n.startsWith(".")).sort().slice(0, MAX_ENTRIES).map((n) => join13(dir, n));
+}
+async function collectCaCertificates(env, trusted = getCACertificates("default")) {
+  const notes = [];
+  const seen = new Set(trusted.map((pem) => new X509Certificate7(pem).fingerprint256));
+  const certificates = [];
+  const take = async (paths, origin) => {
+    let added = 0;
+    for (const path of paths) {
+      for (const cert of await certificatesIn(path, notes)) {
+        if (seen.has(cert.fingerprint256) || certificates.length >= MAX_CERTIFICATES2) continue;
+        seen.add(cert.fingerprint256);
+        certificates.push(cert.toString());
+        added++;
+      }
+    }
+    if (added > 0) notes.push(`${origin}: ${added} CA certificate(s) trusted for https`);
+  };
+  const file = (env.SSL_CERT_FILE ?? "").trim();
+  if (file !== "") await take([file], `SSL_CERT_FILE ${file}`);
+  for (const dir of (env.SSL_CERT_DIR ?? "").split(":").filter((d) => d.trim() !== "")) {
+    await take(await filesIn(dir, notes, TEKTON_CERT_DIRS.includes(dir)), `SSL_CERT_DIR ${dir}`);
+  }
+  return { certificates, notes };
+}
+async function trustCertificates(certificates, env, dir) {
+  if (certificates.length === 0) return env;
+  const all = [...getCACertificates("default"), ...certificates];
+  setDefaultCACertificates(all);
+  if (env.GIT_SSL_CAINFO) return env;
+  await makeDirectory(dir);
+  const bundle = join13(dir, "ca-bundle.pem");
+  await writeFile8(bundle, `${all.map((pem) => pem.trim()).join("\n")}
+`);
+  return { ...env, GIT_SSL_CAINFO: bundle };
+}
+var TEKTON_CERT_DIRS, MAX_FILE_BYTES, MAX_ENTRIES, MAX_CERTIFICATES2, PEM_CERT2;
+var init_ca_trust = __esm({
+  "src/faces/tekton/ca-trust.ts"() {
+    "use strict";
+    init_errors();
+    init_files();
+    TEKTON_CERT_DIRS = ["/tekton-custom-certs", "/etc/ssl/certs", "/etc/pki/tls/certs", "/system/etc/security/cacerts"];
+    MAX_FILE_BYTES = 4 * 1024 * 1024;
+    MAX_ENTRIES = 1e4;
+    MAX_CERTIFICATES2 = 1e4;
+    PEM_CERT2 = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+  }
+});
+
+// src/faces/tekton/params.ts
+import { join as join14 } from "node:path";
+function boolParam(env, name, taskDefault) {
+  const value = env[name];
+  if (value === void 0) return taskDefault;
+  const b = GO_BOOL.get(value);
+  if (b === void 0) throw new InputError("INVALID_PARAM", `${name}=${JSON.stringify(value)}: expected true or false`, { value: name });
+  return b;
+}
+function asParamError(err) {
+  if (!(err instanceof VouchError)) return err;
+  for (const [flag, param] of PARAM_OF_FLAG) {
+    const aboutFlag = err.value === flag || err.message.startsWith(`${flag} `) || err.message.startsWith(`${flag}:`) || err.message.startsWith(`${flag}=`);
+    if (aboutFlag) return new VouchError(err.code, `${param}: ${err.message}`, { value: param, cause: err, exitCode: err.exitCode });
+  }
+  return err;
+}
+function keylessParams(env) {
+  return KEYLESS_PARAMS.some((k) => (env[k] ?? "") !== "");
+}
+function tektonArgs(env, step) {
+  const args = ["--images", step.images];
+  const str4 = (name, flag) => {
+    const v = (env[name] ?? "").trim();
+    if (v !== "") args.push(`--${flag}=${v}`);
+  };
+  str4("POLICY_CONFIGURATION", "policy");
+  if (keylessParams(env)) {
+    if (env.CERTIFICATE_IDENTITY) str4("CERTIFICATE_IDENTITY", "certificate-identity");
+    else str4("CERTIFICATE_IDENTITY_REGEXP", "certificate-identity-regexp");
+    if (env.CERTIFICATE_OIDC_ISSUER) str4("CERTIFICATE_OIDC_ISSUER", "certificate-oidc-issuer");
+    else str4("CERTIFICATE_OIDC_ISSUER_REGEXP", "certificate-oidc-issuer-regexp");
+  } else {
+    str4("PUBLIC_KEY", "public-key");
+    args.push(`--ignore-rekor=${boolParam(env, "IGNORE_REKOR", false)}`);
+  }
+  str4("REKOR_HOST", "rekor-url");
+  str4("TUF_MIRROR", "tuf-mirror");
+  if (step.tufRoot) args.push(`--tuf-root=${step.tufRoot}`);
+  str4("EFFECTIVE_TIME", "effective-time");
+  args.push(`--allow-past-effective-time=${boolParam(env, "ALLOW_PAST_EFFECTIVE_TIME", false)}`);
+  str4("EXTRA_RULE_DATA", "extra-rule-data");
+  str4("WORKERS", "workers");
+  str4("RETRY_DURATION", "retry-duration");
+  str4("RETRY_FACTOR", "retry-factor");
+  str4("RETRY_JITTER", "retry-jitter");
+  str4("RETRY_MAX_RETRY", "retry-max-retry");
+  str4("RETRY_MAX_WAIT", "retry-max-wait");
+  args.push(`--info=${boolParam(env, "INFO", true)}`);
+  args.push("--strict=false", "--show-successes", "--timeout", "0");
+  args.push("--output", `text=${join14(step.reportsDir, "text-report.txt")}?show-successes=false`);
+  args.push("--output", `json=${join14(step.reportsDir, "report-json.json")}`);
+  args.push("--output", `junit=${join14(step.reportsDir, "junit.xml")}`);
+  args.push("--output", `appstudio=${join14(step.resultsDir, "TEST_OUTPUT")}`);
+  args.push("--output", "text?show-successes=false");
+  return args;
+}
+var GO_BOOL, PARAM_OF_FLAG, KEYLESS_PARAMS;
+var init_params = __esm({
+  "src/faces/tekton/params.ts"() {
+    "use strict";
+    init_errors();
+    GO_BOOL = new Map([
+      ...["1", "t", "T", "TRUE", "true", "True"].map((k) => [k, true]),
+      ...["0", "f", "F", "FALSE", "false", "False"].map((k) => [k, false])
+    ]);
+    PARAM_OF_FLAG = /* @__PURE__ */ new Map([
+      ["--images", "IMAGES"],
+      ["--policy", "POLICY_CONFIGURATION"],
+      ["--public-key", "PUBLIC_KEY"],
+      ["--rekor-url", "REKOR_HOST"],
+      ["--certificate-identity", "CERTIFICATE_IDENTITY"],
+      ["--certificate-identity-regexp", "CERTIFICATE_IDENTITY_REGEXP"],
+      ["--certificate-oidc-issuer", "CERTIFICATE_OIDC_ISSUER"],
+      ["--certificate-oidc-issuer-regexp", "CERTIFICATE_OIDC_ISSUER_REGEXP"],
+      ["--tuf-mirror", "TUF_MIRROR"],
+      ["--tuf-root", "TUF_ROOT_JSON"],
+      ["--effective-time", "EFFECTIVE_TIME"],
+      ["--extra-rule-data", "EXTRA_RULE_DATA"],
+      ["--workers", "WORKERS"],
+      ["--retry-duration", "RETRY_DURATION"],
+      ["--retry-factor", "RETRY_FACTOR"],
+      ["--retry-jitter", "RETRY_JITTER"],
+      ["--retry-max-retry", "RETRY_MAX_RETRY"],
+      ["--retry-max-wait", "RETRY_MAX_WAIT"]
+    ]);
+    KEYLESS_PARAMS = ["CERTIFICATE_IDENTITY", "CERTIFICATE_IDENTITY_REGEXP", "CERTIFICATE_OIDC_ISSUER", "CERTIFICATE_OIDC_ISSUER_REGEXP"];
+  }
+});
+
+// src/faces/tekton/policy-pin.ts
+function bundleDigest(value) {
+  const v = (value ?? "").trim();
+  if (v === "") return void 0;
+  const digest = v.startsWith("sha256:") ? v : `sha256:${v}`;
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
+    throw new InputError("INVALID_PARAM", `POLICY_BUNDLE_DIGEST ${JSON.stringify(v)}: expected sha256:<64 lowercase hex digits> (or the hex alone)`, { value: "POLICY_BUNDLE_DIGEST" });
+  }
+  return digest;
+}
+function pinKonfluxBundle(spec, digest) {
+  const urls = (spec.sources ?? []).flatMap((s) => [...s.policy ?? [], ...s.data ?? []]);
+  if (urls.some((u) => u.startsWith(`${KONFLUX_BUNDLE}@sha256:`))) return { spec, replaced: 0, alreadyPinned: true };
+  let replaced = 0;
+  const pin = (list) => list?.map((u) => {
+    if (u !== KONFLUX_BUNDLE) return u;
+    replaced++;
+    return `${PINNED_REPOSITORY}@${digest}`;
+  });
+  const sources = spec.sources?.map((s) => {
+    const policy = pin(s.policy);
+    const data3 = pin(s.data);
+    return { ...s, ...policy ? { policy } : {}, ...data3 ? { data: data3 } : {} };
+  });
+  return { spec: sources ? { ...spec, sources } : spec, replaced, alreadyPinned: false };
+}
+function pinningResolver(inner, digest, log) {
+  if (!digest) return inner;
+  return async (value, opts) => {
+    const resolved = await inner(value, opts);
+    const outcome = pinKonfluxBundle(resolved.spec, digest);
+    if (outcome.alreadyPinned) log(`Note: POLICY_BUNDLE_DIGEST: the policy pins ${KONFLUX_BUNDLE} itself; kept as it is`);
+    else if (outcome.replaced > 0) log(`Note: POLICY_BUNDLE_DIGEST: ${KONFLUX_BUNDLE} \u2192 ${PINNED_REPOSITORY}@${digest}`);
+    else log(`Note: POLICY_BUNDLE_DIGEST: the policy does not use ${KONFLUX_BUNDLE}; nothing to pin`);
+    return { ...resolved, spec: outcome.spec };
+  };
+}
+var KONFLUX_BUNDLE, PINNED_REPOSITORY;
+var init_policy_pin = __esm({
+  "src/faces/tekton/policy-pin.ts"() {
+    "use strict";
+    init_errors();
+    KONFLUX_BUNDLE = "oci::quay.io/conforma/release-policy:konflux";
+    PINNED_REPOSITORY = "oci::quay.io/conforma/release-policy";
+  }
+});
+
+// src/faces/tekton/single-component.ts
+function parseLabelsFile(text2, origin) {
+  const labels = /* @__PURE__ */ new Map();
+  text2.split("\n").forEach((line, i2) => {
+    if (line.trim() === "") return;
+    const m = LABEL_LINE.exec(line);
+    let value;
+    try {
+      value = m ? JSON.parse(`"${m[2]}"`) : void 0;
+    } catch {
+      value = void 0;
+    }
+    if (typeof value !== "string") throw new InputError("POD_LABELS_INVALID", `${origin}:${i2 + 1}: not a label line (key="value")`, { value: origin });
+    labels.set(m[1], value);
+  });
+  return labels;
+}
+function componentToKeep(params, pod) {
+  const slash = params.resource.indexOf("/");
+  const kind = slash === -1 ? "" : params.resource.slice(0, slash).toLowerCase();
+  const name = slash === -1 ? "" : params.resource.slice(slash + 1);
+  const own = pod.labels.get(PIPELINERUN_LABEL);
+  if (!PIPELINERUN_KINDS.has(kind) || name === "" || name !== own) {
+    const where = own ? `this step runs in PipelineRun ${own}` : "this step runs in no PipelineRun";
+    throw new InputError(
+      "SINGLE_COMPONENT_RESOURCE",
+      `SINGLE_COMPONENT_CUSTOM_RESOURCE ${JSON.stringify(params.resource)}: vouch reads no cluster, only the labels Tekton copies from the PipelineRun onto the step's pod; name that PipelineRun (pr/$(context.pipelineRun.name)) \u2014 ${where}`,
+      { value: "SINGLE_COMPONENT_CUSTOM_RESOURCE" }
+    );
+  }
+  if (params.namespace !== "" && pod.namespace !== void 0 && params.namespace !== pod.namespace) {
+    throw new InputError(
+      "SINGLE_COMPONENT_RESOURCE",
+      `SINGLE_COMPONENT_CUSTOM_RESOURCE_NS ${JSON.stringify(params.namespace)}: this step runs in namespace ${pod.namespace}, and vouch reads no other`,
+      { value: "SINGLE_COMPONENT_CUSTOM_RESOURCE_NS" }
+    );
+  }
+  const type2 = pod.labels.get(TYPE_LABEL) ?? "";
+  const component = pod.labels.get(COMPONENT_LABEL) ?? "";
+  if (type2 === "component" && component !== "") return { component, reason: `PipelineRun ${own} is labelled ${TYPE_LABEL}=component, ${COMPONENT_LABEL}=${component}` };
+  return { reason: `PipelineRun ${own} is not labelled as a single component's (${TYPE_LABEL}=${JSON.stringify(type2)}, ${COMPONENT_LABEL}=${JSON.stringify(component)})` };
+}
+function reduceToComponent(snapshot, component) {
+  const kept = snapshot.components.filter((c) => c.name === component);
+  if (kept.length !== 1) {
+    throw new InputError(
+      "SINGLE_COMPONENT_NOT_FOUND",
+      `SINGLE_COMPONENT: the snapshot has ${kept.length} components named ${JSON.stringify(component)}; it must have exactly one (the component whose build made the snapshot)`,
+      { value: "SINGLE_COMPONENT" }
+    );
+  }
+  return { ...snapshot, components: kept };
+}
+var TYPE_LABEL, COMPONENT_LABEL, PIPELINERUN_LABEL, PIPELINERUN_KINDS, LABEL_LINE;
+var init_single_component = __esm({
+  "src/faces/tekton/single-component.ts"() {
+    "use strict";
+    init_errors();
+    TYPE_LABEL = "test.appstudio.openshift.io/type";
+    COMPONENT_LABEL = "appstudio.openshift.io/component";
+    PIPELINERUN_LABEL = "tekton.dev/pipelineRun";
+    PIPELINERUN_KINDS = /* @__PURE__ */ new Set(["pr", "prs", "pipelinerun", "pipelineruns", "pipelinerun.tekton.dev", "pipelineruns.tekton.dev"]);
+    LABEL_LINE = /^([A-Za-z0-9][A-Za-z0-9._/-]*)="((?:[^"\\]|\\.)*)"$/;
+  }
+});
+
+// src/faces/tekton/tuf-root.ts
+import { writeFile as writeFile9 } from "node:fs/promises";
+import { join as join15 } from "node:path";
+function mirrorRootUrl(mirror) {
+  let base;
+  try {
+    base = new URL(mirror);
+  } catch {
+    throw new InputError("TUF_MIRROR_INVALID", `TUF_MIRROR ${JSON.stringify(mirror)}: not a URL`, { value: "TUF_MIRROR" });
+  }
+  if (base.protocol !== "https:" && !(base.protocol === "http:" && isLoopbackHost(base.host))) {
+    throw new InputError(
+      "TUF_ROOT_UNTRUSTED",
+      `TUF_MIRROR ${mirror}: the initial root.json would come over plain http, where anyone on the way could replace it; use an https mirror or pin the root with TUF_ROOT_JSON`,
+      { value: "TUF_MIRROR" }
+    );
+  }
+  return new URL(`${base.pathname.replace(/\/+$/, "")}/root.json`, base);
+}
+async function fetchMirrorRoot(mirror, dir) {
+  const url = mirrorRootUrl(mirror);
+  const describe = `GET ${url.href}`;
+  let body3;
+  try {
+    const res = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(ROOT_TIMEOUT_MS) });
+    if (res.status !== 200) {
+      await res.body?.cancel().catch(() => void 0);
+      throw new Error(`HTTP ${res.status}`);
+    }
+    body3 = await readLimited(res, { limit: ROOT_LIMIT, describe, timeoutMs: ROOT_TIMEOUT_MS });
+  } catch (err) {
+    const cause = err instanceof Error && err.cause instanceof Error ? `${errorMessage(err)}: ${err.cause.message}` : errorMessage(err);
+    throw new EnvironmentError("TUF_ROOT_FETCH", `TUF_MIRROR ${mirror}: cannot fetch its root.json (${describe}): ${cause}`, { value: "TUF_MIRROR", cause: err });
+  }
+  await makeDirectory(dir);
+  const path = join15(dir, "tuf-root.json");
+  await writeFile9(path, body3);
+  return path;
+}
+var ROOT_LIMIT, ROOT_TIMEOUT_MS;
+var init_tuf_root = __esm({
+  "src/faces/tekton/tuf-root.ts"() {
+    "use strict";
+    init_errors();
+    init_http();
+    init_realm();
+    init_files();
+    ROOT_LIMIT = 1024 * 1024;
+    ROOT_TIMEOUT_MS = 3e4;
+  }
+});
+
 // src/faces/tekton.ts
 var tekton_exports = {};
 __export(tekton_exports, {
-  runTektonStep: () => runTektonStep,
-  tektonArgs: () => tektonArgs
+  runTektonStep: () => runTektonStep
 });
-import { writeFile as writeFile8 } from "node:fs/promises";
-import { join as join13 } from "node:path";
-function tektonArgs(env, resultsDir, reportsDir) {
-  const args = [];
-  const str4 = (name, flag) => {
-    const v = (env[name] ?? "").trim();
-    if (v !== "") args.push(`--${flag}`, v);
-  };
-  str4("IMAGES", "images");
-  str4("POLICY_CONFIGURATION", "policy");
-  const keyless = ["CERTIFICATE_IDENTITY", "CERTIFICATE_IDENTITY_REGEXP", "CERTIFICATE_OIDC_ISSUER", "CERTIFICATE_OIDC_ISSUER_REGEXP"].some((k) => (env[k] ?? "") !== "");
-  if (!keyless) str4("PUBLIC_KEY", "public-key");
-  if (env.CERTIFICATE_IDENTITY) str4("CERTIFICATE_IDENTITY", "certificate-identity");
-  else str4("CERTIFICATE_IDENTITY_REGEXP", "certificate-identity-regexp");
-  if (env.CERTIFICATE_OIDC_ISSUER) str4("CERTIFICATE_OIDC_ISSUER", "certificate-oidc-issuer");
-  else str4("CERTIFICATE_OIDC_ISSUER_REGEXP", "certificate-oidc-issuer-regexp");
-  str4("REKOR_HOST", "rekor-url");
-  if (truthy(env.IGNORE_REKOR) && !keyless) args.push("--ignore-rekor");
-  str4("TUF_MIRROR", "tuf-mirror");
-  str4("TUF_ROOT_JSON", "tuf-root");
-  str4("EFFECTIVE_TIME", "effective-time");
-  for (const item of (env.EXTRA_RULE_DATA ?? "").split(",").map((s) => s.trim()).filter(Boolean)) args.push("--extra-rule-data", item);
-  str4("WORKERS", "workers");
-  if (env.INFO === void 0 || truthy(env.INFO)) args.push("--info");
-  args.push("--strict=false", "--show-successes", "--timeout", "0");
-  args.push("--output", `text=${join13(reportsDir, "text-report.txt")}?show-successes=false`);
-  args.push("--output", `json=${join13(reportsDir, "report-json.json")}`);
-  args.push("--output", `junit=${join13(reportsDir, "junit.xml")}`);
-  args.push("--output", `appstudio=${join13(resultsDir, "TEST_OUTPUT")}`);
-  args.push("--output", "text?show-successes=false");
-  return args;
+import { readFile as readFile10, stat as stat8, writeFile as writeFile10 } from "node:fs/promises";
+import { join as join16, resolve as resolve15 } from "node:path";
+async function isFile2(path) {
+  return stat8(path).then((s) => s.isFile(), () => false);
+}
+async function snapshotForStep(env, cwd, log) {
+  const images = (env.IMAGES ?? "").trim();
+  if (images === "") throw new InputError("NO_IMAGES", "IMAGES is empty: pass the snapshot (JSON) or the path of a snapshot file", { value: "IMAGES" });
+  if (images.length <= 63 && RESOURCE_NAME.test(images) && !await isFile2(resolve15(cwd, images))) {
+    throw new InputError("SNAPSHOT_CLUSTER_REFERENCE", `IMAGES ${JSON.stringify(images)} looks like the name of a Snapshot resource; vouch reads no cluster: pass the snapshot JSON, or the path of a snapshot file (e.g. in the data workspace)`, { value: "IMAGES" });
+  }
+  const single = env.SINGLE_COMPONENT ?? "false";
+  if (single !== "true") {
+    if (single !== "false" && single !== "") log(`Note: SINGLE_COMPONENT=${JSON.stringify(single)} is not "true": every component is validated`);
+    return images;
+  }
+  const labelsFile = env.VOUCH_POD_LABELS ?? "";
+  if (labelsFile === "") throw new InputError("POD_LABELS_MISSING", "SINGLE_COMPONENT=true needs the labels of the step's pod (VOUCH_POD_LABELS, the Task's podinfo volume)", { value: "SINGLE_COMPONENT" });
+  const text2 = await readFile10(labelsFile, "utf8").catch((err) => {
+    throw new EnvironmentError("POD_LABELS_MISSING", `SINGLE_COMPONENT=true: cannot read the pod's labels at ${labelsFile}: ${errorMessage(err)}`, { value: labelsFile });
+  });
+  const pod = { labels: parseLabelsFile(text2, labelsFile), ...env.VOUCH_POD_NAMESPACE ? { namespace: env.VOUCH_POD_NAMESPACE } : {} };
+  const { component, reason } = componentToKeep({ resource: env.SINGLE_COMPONENT_CUSTOM_RESOURCE ?? "", namespace: env.SINGLE_COMPONENT_CUSTOM_RESOURCE_NS ?? "" }, pod);
+  if (component === void 0) {
+    log(`Note: SINGLE_COMPONENT: ${reason}: every component is validated`);
+    return images;
+  }
+  const reduced = reduceToComponent((await loadSnapshot(images, cwd)).snapshot, component);
+  log(`Note: SINGLE_COMPONENT: ${reason}: only component ${component} is validated`);
+  return JSON.stringify(reduced);
+}
+async function tufRootForStep(env, dir, log) {
+  const root = (env.TUF_ROOT_JSON ?? "").trim();
+  const mirror = (env.TUF_MIRROR ?? "").trim();
+  if (root !== "" || mirror === "" || mirror === DEFAULT_TUF_MIRROR) return root || void 0;
+  const path = await fetchMirrorRoot(mirror, dir);
+  log(`Note: TUF_MIRROR: no TUF_ROOT_JSON given, so the mirror's own root.json is the initial root (trusted on first use, as ec's task does); pin one with TUF_ROOT_JSON`);
+  return path;
+}
+async function acceptedParams(env, log) {
+  if (env.VOUCH_VSA_GENERATED_PATH) await writeFile10(env.VOUCH_VSA_GENERATED_PATH, "false");
+  if (env.ENABLE_VSA === "true") {
+    throw new InputError("VSA_UNSUPPORTED", `ENABLE_VSA=true: vouch does not generate verification summary attestations (VSAs); set ENABLE_VSA to "false" or use ec's Task for VSAs`, { value: "ENABLE_VSA" });
+  }
+  const opa = env.EC_USE_OPA ?? "";
+  if (opa !== "") log(`Note: EC_USE_OPA=${JSON.stringify(opa)}: vouch has one evaluator (Rego compiled to WebAssembly, with conftest's semantics); the setting changes nothing`);
+}
+async function prepareRun(env, paths, log) {
+  await acceptedParams(env, log);
+  const stepDir = join16(paths.homeDir, ".vouch");
+  const ca = await collectCaCertificates(env);
+  for (const n of ca.notes) log(`Note: ${n}`);
+  const runEnv = await trustCertificates(ca.certificates, env, stepDir);
+  const images = await snapshotForStep(runEnv, paths.cwd, log);
+  const tufRoot = await tufRootForStep(runEnv, stepDir, log);
+  const args = tektonArgs(runEnv, { images, ...tufRoot ? { tufRoot } : {}, resultsDir: paths.resultsDir, reportsDir: paths.reportsDir });
+  const resolver = pinningResolver(resolvePolicy, bundleDigest(runEnv.POLICY_BUNDLE_DIGEST), log);
+  return { inv: await buildRunConfig(args, runEnv, paths.cwd, resolver), env: runEnv };
 }
 async function runTektonStep(env) {
   const resultsDir = env.VOUCH_TEKTON_RESULTS_DIR || "/tekton/results";
   const homeDir = env.HOMEDIR || env.HOME || "/tekton/home";
   const reportsDir = env.VOUCH_REPORTS_DIR || homeDir;
-  const { strict, note } = strictSetting(env.STRICT, "STRICT");
-  if (note) process.stderr.write(`Warning: ${note}
+  const log = (line) => void process.stderr.write(`${line}
 `);
+  const { strict, note } = strictSetting(env.STRICT, "STRICT");
+  if (note) log(`Warning: ${note}`);
   try {
     await makeDirectory(reportsDir).catch((err) => {
       const origin = env.VOUCH_REPORTS_DIR ? "the reports workspace" : "HOMEDIR";
-      throw new EnvironmentError("REPORTS_DIR_UNUSABLE", `${origin} ${reportsDir}: cannot create it: ${errorMessage(err)}`, { value: reportsDir, cause: err });
+      throw new EnvironmentError("REPORTS_DIR_UNUSABLE", `${origin} ${reportsDir}: cannot create it: ${errorMessage(err)}`, { value: reportsDir });
     });
-    const inv = await parseValidateArgs(tektonArgs(env, resultsDir, reportsDir), env, process.cwd());
-    const result3 = await validateAndReport(inv, { stdout: process.stdout }, env, () => void 0);
-    if (!result3.report.success) process.stderr.write("Error: success criteria not met\n");
+    const { inv, env: runEnv } = await prepareRun(env, { resultsDir, homeDir, reportsDir, cwd: process.cwd() }, log);
+    const progress = startProgress({
+      mode: progressMode({ quiet: inv.extras.quiet === true, stderrIsTTY: false, ciLog: true }),
+      total: expectedComponents(inv.config.snapshot.components.length, inv.config.shard),
+      write: (text2) => process.stderr.write(text2)
+    });
+    let result3;
+    try {
+      result3 = await validateAndReport(inv, { stdout: process.stdout }, runEnv, () => void 0, { onComponentDone: progress.componentDone });
+    } finally {
+      progress.stop();
+    }
+    if (!result3.report.success) log("Error: success criteria not met");
     return result3.report.success || !strict ? ExitCode2.Ok : ExitCode2.PolicyFailed;
-  } catch (err) {
-    process.stderr.write(`Error: ${errorMessage(err)}
-`);
+  } catch (caught) {
+    const err = asParamError(caught);
+    log(`Error: ${errorMessage(err)}`);
     try {
       await makeDirectory(resultsDir);
-      await writeFile8(join13(resultsDir, "TEST_OUTPUT"), `${renderTestOutputError(errorMessage(err), /* @__PURE__ */ new Date())}
+      await writeFile10(join16(resultsDir, "TEST_OUTPUT"), `${renderTestOutputError(errorMessage(err), /* @__PURE__ */ new Date())}
 `);
     } catch (writeErr) {
-      process.stderr.write(`Error: could not write TEST_OUTPUT: ${errorMessage(writeErr)}
-`);
+      log(`Error: could not write TEST_OUTPUT: ${errorMessage(writeErr)}`);
     }
     return exitCodeOf(err);
   }
 }
-var truthy;
+var RESOURCE_NAME;
 var init_tekton = __esm({
   "src/faces/tekton.ts"() {
     "use strict";
+    init_run_config();
+    init_snapshot();
     init_errors();
+    init_resolve_config();
     init_appstudio();
+    init_progress();
+    init_trust_root();
     init_files();
-    init_strict();
     init_entry();
-    truthy = (v) => (v ?? "").trim().toLowerCase() === "true";
+    init_strict();
+    init_ca_trust();
+    init_params();
+    init_policy_pin();
+    init_single_component();
+    init_tuf_root();
+    RESOURCE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
   }
 });
 
 // src/policy/build.ts
-import { readdir as readdir4, readFile as readFile9, stat as stat7 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { readdir as readdir5, readFile as readFile11, stat as stat9 } from "node:fs/promises";
+import { join as join17 } from "node:path";
 async function rego(dir) {
-  if ((await stat7(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile9(dir, "utf8") }] : [];
+  if ((await stat9(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile11(dir, "utf8") }] : [];
   const out = [];
-  for (const e of (await readdir4(dir, { withFileTypes: true, recursive: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
+  for (const e of (await readdir5(dir, { withFileTypes: true, recursive: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
     if (e.isFile() && e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) {
-      const p = join14(e.parentPath, e.name);
-      out.push({ path: p, text: await readFile9(p, "utf8") });
+      const p = join17(e.parentPath, e.name);
+      out.push({ path: p, text: await readFile11(p, "utf8") });
     }
   }
   return out;
@@ -55306,13 +55766,13 @@ var policy_build_exports = {};
 __export(policy_build_exports, {
   runPolicyBuild: () => runPolicyBuild
 });
-import { resolve as resolve15 } from "node:path";
+import { resolve as resolve16 } from "node:path";
 async function runPolicyBuild(argv, io, env) {
   const { policy, output, opa, "cache-dir": cacheDir } = parseFlags(argv, FLAGS).values;
   if (policy === "" || output === "") {
     throw new InputError("POLICY_BUILD_USAGE", "vouch policy build needs --policy and --output (e.g. --output bundle.tar.gz)", { value: argv.join(" ") });
   }
-  const out = resolve15(io.cwd, output);
+  const out = resolve16(io.cwd, output);
   await buildPolicyBundle(policy, out, {
     baseDir: io.cwd,
     cacheDir: cacheDir || defaultCacheDir(env),
@@ -55345,16 +55805,16 @@ var merge_reports_exports = {};
 __export(merge_reports_exports, {
   runMergeReports: () => runMergeReports
 });
-import { readFile as readFile10 } from "node:fs/promises";
-import { resolve as resolve16 } from "node:path";
+import { readFile as readFile12 } from "node:fs/promises";
+import { resolve as resolve17 } from "node:path";
 async function runMergeReports(argv, io) {
   const flags = parseFlags(argv, FLAGS2);
   const targets = flags.values.output.map((t) => parseOutputTarget(t));
   const shards = [];
-  for (const f of flags.positionals.map((p) => resolve16(io.cwd, p))) {
+  for (const f of flags.positionals.map((p) => resolve17(io.cwd, p))) {
     let text2;
     try {
-      text2 = await readFile10(f, "utf8");
+      text2 = await readFile12(f, "utf8");
     } catch (err) {
       throw new InputError("MERGE_UNREADABLE", `${f}: ${errorMessage(err)}`, { value: f, cause: err });
     }
@@ -55397,21 +55857,21 @@ __export(cli_exports, {
   demoArgs: () => demoArgs,
   runCli: () => runCli
 });
-import { dirname as dirname5, join as join15 } from "node:path";
+import { dirname as dirname5, join as join18 } from "node:path";
 import { fileURLToPath } from "node:url";
 function demoArgs() {
-  const root = join15(dirname5(fileURLToPath(import.meta.url)), "..");
+  const root = join18(dirname5(fileURLToPath(import.meta.url)), "..");
   const repo = root.endsWith("/src") ? dirname5(root) : root;
-  const demo = join15(repo, "examples", "demo");
+  const demo = join18(repo, "examples", "demo");
   return {
     cwd: repo,
     argv: [
       "--images",
-      join15(demo, "components.yaml"),
+      join18(demo, "components.yaml"),
       "--public-key",
-      join15(demo, "cosign.pub"),
+      join18(demo, "cosign.pub"),
       "--policy",
-      join15(demo, "policy.yaml"),
+      join18(demo, "policy.yaml"),
       "--ignore-rekor",
       "--show-successes",
       "--info",

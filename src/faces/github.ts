@@ -51,6 +51,7 @@ export function actionArgs(input: (name: string) => string): string[] {
   bool('info');
   bool('show-successes');
   str('effective-time');
+  bool('allow-past-effective-time');
   for (const item of input('extra-rule-data').split(/\n/).map((s) => s.trim()).filter(Boolean)) args.push('--extra-rule-data', item);
   str('workers');
   const report = input('report-path').trim();

@@ -125,8 +125,11 @@ test('faces: detection, and action inputs / task params become the CLI flags as 
   assert.equal(detectFace({ GITHUB_ACTIONS: 'true' }, []), 'github');
   assert.equal(detectFace({ GITHUB_ACTIONS: 'true' }, ['validate', 'image']), 'cli');
   assert.equal(detectFace({ VOUCH_FACE: 'tekton' }, []), 'tekton');
-  const inputs: Record<string, string> = { images: 'c.yaml', 'public-key': 'k.pub', 'ignore-rekor': 'true', strict: 'false', 'extra-rule-data': 'a=1\nb=2', 'report-path': 'r.json', 'junit-path': '' };
-  assert.deepEqual(actionArgs((n) => inputs[n] ?? ''), ['--images', 'c.yaml', '--public-key', 'k.pub', '--ignore-rekor=true', '--strict=false', '--extra-rule-data', 'a=1', '--extra-rule-data', 'b=2', '--output', 'text', '--output', 'json=r.json']);
+  const inputs: Record<string, string> = { images: 'c.yaml', 'public-key': 'k.pub', 'ignore-rekor': 'true', strict: 'false', 'effective-time': '2026-01-01', 'allow-past-effective-time': 'true', 'extra-rule-data': 'a=1\nb=2', 'report-path': 'r.json', 'junit-path': '' };
+  assert.deepEqual(actionArgs((n) => inputs[n] ?? ''), [
+    '--images', 'c.yaml', '--public-key', 'k.pub', '--ignore-rekor=true', '--strict=false', '--effective-time', '2026-01-01', '--allow-past-effective-time=true',
+    '--extra-rule-data', 'a=1', '--extra-rule-data', 'b=2', '--output', 'text', '--output', 'json=r.json',
+  ]);
   const paths = { images: '{}', resultsDir: '/r', reportsDir: '/h' };
   const keyless = tektonArgs({ PUBLIC_KEY: 'k.pub', CERTIFICATE_IDENTITY: 'id', CERTIFICATE_IDENTITY_REGEXP: 'ignored', CERTIFICATE_OIDC_ISSUER_REGEXP: '.*', IGNORE_REKOR: 'true' }, paths);
   assert.ok(!keyless.some((a) => a.startsWith('--public-key')), 'keyless params win over PUBLIC_KEY');
