@@ -1,7 +1,6 @@
 // A loopback HTTP proxy in front of the test registry: records every request and lets a test answer
 // some itself (faults, tampering) — what a real registry never does on its own.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { freePort } from './registry.ts';
 
 export interface LoopbackProxy {
   /** `127.0.0.1:<port>` */
@@ -30,7 +29,9 @@ export async function startProxy(target: string, intercept?: Intercept): Promise
     });
     req.pipe(upstream);
   });
-  const p = await freePort();
-  await new Promise<void>((r) => server.listen(p, '127.0.0.1', r));
+  // Port 0: the kernel picks a free port at bind, so no other server can take it first.
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const p = typeof address === 'object' && address ? address.port : 0;
   return { host: `127.0.0.1:${p}`, requests: () => [...log], close: () => server.close() };
 }

@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { httpAnswers, ServerNotReadyError, waitUntilReady } from './ready.ts';
 import { toolPath } from './tools.ts';
 
 export interface TestRegistry {
@@ -34,12 +35,14 @@ export async function freePort(): Promise<number> {
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-registry-'));
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
   const auth = options.htpasswdFile
     ? `auth:\n  htpasswd:\n    realm: vouch-test\n    path: ${options.htpasswdFile}\n`
     : '';
-  const config = `version: 0.1
+  const configPath = join(dir, 'config.yml');
+  return serveOnFreePort('docker-registry', dir, async (host) => {
+    await writeFile(
+      configPath,
+      `version: 0.1
 log:
   level: error
   accesslog:
@@ -51,44 +54,63 @@ storage:
     enabled: true
 http:
   addr: ${host}
-${auth}`;
-  const configPath = join(dir, 'config.yml');
-  await writeFile(configPath, config);
-  return serveRegistry('docker-registry', ['serve', configPath], host, dir);
+${auth}`,
+    );
+    return ['serve', configPath];
+  });
 }
 
-/** Runs a registry binary until GET /v2/ answers (200, or 401 behind auth); stop() also removes its data. */
-async function serveRegistry(tool: string, args: string[], host: string, dir: string): Promise<TestRegistry> {
-  const child: ChildProcess = spawn(toolPath(tool), args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-10_000);
-  });
-  const url = `http://${host}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${tool} exited: ${stderr}`);
+/**
+ * Runs a registry binary on a port just found free until GET /v2/ answers (200, or 401 behind auth);
+ * stop() also removes its data. The port can be taken between the probe and the bind: a registry that
+ * exits saying so is started again on another port.
+ */
+async function serveOnFreePort(tool: string, dir: string, argsFor: (host: string) => Promise<string[]>): Promise<TestRegistry> {
+  for (let attempt = 1; ; attempt++) {
+    const host = `127.0.0.1:${await freePort()}`;
     try {
-      const res = await fetch(`${url}/v2/`);
-      if (res.status === 200 || res.status === 401) break;
-    } catch {
-      // not listening yet
+      return await serveRegistry(tool, await argsFor(host), host, dir);
+    } catch (err) {
+      if (attempt < 3 && err instanceof ServerNotReadyError && /address already in use/i.test(err.message)) continue;
+      await rm(dir, { recursive: true, force: true });
+      throw err;
     }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${tool} did not start on ${host}: ${stderr}`);
+  }
+}
+
+async function serveRegistry(tool: string, args: string[], host: string, dir: string): Promise<TestRegistry> {
+  const child: ChildProcess = spawn(toolPath(tool), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (d: Buffer): void => {
+    output = (output + d.toString()).slice(-10_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const url = `http://${host}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
     }
-    await new Promise((r) => setTimeout(r, 50));
+  };
+  try {
+    await waitUntilReady({
+      name: tool,
+      target: `${url}/v2/`,
+      probe: () => httpAnswers(`${url}/v2/`, (s) => s === 200 || s === 401),
+      exited: () => child.exitCode ?? child.signalCode ?? undefined,
+      log: () => output,
+    });
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
   }
   return {
     host,
     url,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -97,7 +119,9 @@ async function serveRegistry(tool: string, args: string[], host: string, dir: st
 /** olareg on loopback: an OCI 1.1 registry that answers GET /v2/<name>/referrers/<digest>. */
 export async function startReferrersRegistry(): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-olareg-'));
-  const port = await freePort();
   // Garbage collection off: a test's referrers must not be collected while it runs.
-  return serveRegistry('olareg', ['serve', '--addr', '127.0.0.1', '--port', String(port), '--dir', join(dir, 'data'), '--gc-frequency=-1s'], `127.0.0.1:${port}`, dir);
+  return serveOnFreePort('olareg', dir, async (host) => {
+    const port = host.split(':')[1]!;
+    return ['serve', '--addr', '127.0.0.1', '--port', port, '--dir', join(dir, 'data'), '--gc-frequency=-1s'];
+  });
 }

@@ -1,6 +1,7 @@
 // Starts a real server binary, waits until it answers on loopback, and stops it.
 import { spawn } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
+import { acceptsConnections, httpAnswers, waitUntilReady } from '../ready.ts';
 
 export interface Service {
   name: string;
@@ -27,7 +28,8 @@ export function assertPrivateNetworkNamespace(): void {
 }
 
 /**
- * `stopSignal: 'SIGKILL'` for servers whose graceful stop only waits (Trillian sleeps 5 to 10 s on
+ * Ready once `readyUrl` answers, and, with `alsoListening`, once that loopback port accepts too (a
+ * server that opens its HTTP port before its gRPC one). `stopSignal: 'SIGKILL'` for servers whose graceful stop only waits (Trillian sleeps 5 to 10 s on
  * SIGTERM) and whose data is thrown away anyway.
  */
 export async function startService(
@@ -35,7 +37,7 @@ export async function startService(
   bin: string,
   args: string[],
   readyUrl: string,
-  options: { env?: NodeJS.ProcessEnv; stopSignal?: NodeJS.Signals } = {},
+  options: { env?: NodeJS.ProcessEnv; stopSignal?: NodeJS.Signals; alsoListening?: number } = {},
 ): Promise<Service> {
   const env = options.env ?? process.env;
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -45,27 +47,24 @@ export async function startService(
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
-    try {
-      const res = await fetch(readyUrl);
-      if (res.status < 500) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${name} did not answer ${readyUrl} within 30 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitUntilReady({
+      name,
+      target: readyUrl,
+      probe: async () => (await httpAnswers(readyUrl)) && (options.alsoListening === undefined || acceptsConnections({ host: '127.0.0.1', port: options.alsoListening })),
+      exited: () => child.exitCode ?? child.signalCode ?? undefined,
+      log: () => output,
+    });
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
   }
   return {
     name,
     url: new URL(readyUrl).origin,
     logs: () => output,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill(options.stopSignal ?? 'SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);

@@ -1,11 +1,13 @@
 // Trillian on loopback, as Rekor v1 and the CT log run on it in production: a log server and a log
 // signer over a throwaway MariaDB (Debian's). One instance serves every log of the stack.
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../registry.ts';
 import { toolPath } from '../tools.ts';
+import { acceptsConnections, waitUntilReady } from '../ready.ts';
 import { startService, type Service } from './services.ts';
 
 const run = promisify(execFile);
@@ -22,26 +24,9 @@ export interface Trillian {
   stop(): Promise<void>;
 }
 
-async function waitForFile(path: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      await stat(path);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`${path} did not appear within ${ms} ms`);
-}
-
-/** Trillian's MySQL schema ships in its Go module (the same version as the installed binaries). */
-async function trillianSchema(): Promise<string> {
-  const { stdout } = await run('go', ['env', 'GOMODCACHE']);
-  const env = await readFile(new URL('../../../scripts/tools.env', import.meta.url), 'utf8');
-  const version = /^TRILLIAN_VERSION=(\S+)/m.exec(env)?.[1];
-  if (!version) throw new Error('scripts/tools.env has no TRILLIAN_VERSION');
-  return readFile(join(stdout.trim(), 'github.com', 'google', `trillian@${version}`, 'storage', 'mysql', 'schema', 'storage.sql'), 'utf8');
+/** Trillian's MySQL schema, installed beside its binaries (from the same module version) by install-tools. */
+function trillianSchema(): Promise<string> {
+  return readFile(toolPath('trillian-storage.sql'), 'utf8');
 }
 
 export async function startTrillian(dir: string): Promise<Trillian> {
@@ -57,7 +42,7 @@ export async function startTrillian(dir: string): Promise<Trillian> {
   ], { stdio: 'ignore' });
   const stop = async (): Promise<void> => {
     for (const s of services.reverse()) await s.stop();
-    if (db.exitCode !== null) return;
+    if (db.exitCode !== null || db.signalCode !== null) return;
     const exited = new Promise((r) => db.once('exit', r));
     db.kill('SIGTERM');
     await exited;
@@ -66,7 +51,19 @@ export async function startTrillian(dir: string): Promise<Trillian> {
     await run('mariadb', [`--socket=${sock}`, '-uroot', '-e', `CREATE DATABASE ${name};`]);
   };
   try {
-    await waitForFile(sock, 20_000);
+    await waitUntilReady({
+      name: 'mariadbd',
+      target: sock,
+      probe: () => acceptsConnections({ path: sock }),
+      exited: () => db.exitCode ?? db.signalCode ?? undefined,
+      log: () => {
+        try {
+          return readFileSync(join(data, 'db.err'), 'utf8');
+        } catch {
+          return `(no log at ${join(data, 'db.err')})`;
+        }
+      },
+    });
     await createDatabase('trillian');
     const schema = await trillianSchema();
     await new Promise<void>((resolve, reject) => {
@@ -78,10 +75,11 @@ export async function startTrillian(dir: string): Promise<Trillian> {
     });
     const uri = `root@unix(${sock})/trillian`;
     const [rpc, http, signerRpc, signerHttp] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    // The admin API that createtree calls listens after the HTTP port: wait for both.
     services.push(
       await startService('trillian_log_server', toolPath('trillian_log_server'), [
         '--storage_system=mysql', `--mysql_uri=${uri}`, `--rpc_endpoint=127.0.0.1:${rpc}`, `--http_endpoint=127.0.0.1:${http}`,
-      ], `http://127.0.0.1:${http}/metrics`, { stopSignal: 'SIGKILL' }),
+      ], `http://127.0.0.1:${http}/metrics`, { stopSignal: 'SIGKILL', alsoListening: rpc }),
     );
     services.push(
       await startService('trillian_log_signer', toolPath('trillian_log_signer'), [
