@@ -55,7 +55,6 @@ link /usr/bin/docker-registry docker-registry
 # `go install pkg@version` cannot resolve them). Largest first, so the long builds start early.
 steps=(
   "cosign|$COSIGN_V3_VERSION|cosign=cosign|$COSIGN_V3_MODULE"
-  "cosign2|$COSIGN_V2_VERSION|cosign2=cosign|$COSIGN_V2_MODULE"
   "trillian|$TRILLIAN_VERSION|trillian_log_server=trillian_log_server trillian_log_signer=trillian_log_signer createtree=createtree|$TRILLIAN_SERVER_MODULE $TRILLIAN_SIGNER_MODULE $TRILLIAN_CREATETREE_MODULE"
   "rekor-server|$REKOR_VERSION|rekor-server=rekor-server|$REKOR_MODULE"
   "fulcio|$FULCIO_VERSION|fulcio=fulcio|$FULCIO_MODULE"
@@ -209,5 +208,18 @@ if [ ! -f "$schema" ]; then
   cp "$dir/storage/mysql/schema/storage.sql" "$schema.tmp" && mv "$schema.tmp" "$schema"
 fi
 link "$schema" trillian-storage.sql
+
+# Tekton's own validation of our Tasks and pipelines (test/tekton-validate, whose go.mod pins
+# github.com/tektoncd/pipeline), built here, outside the tests' loopback-only namespace, at the path
+# test/unit/faces/tekton-validate.test.ts looks for: named after its sources' hash.
+tv_src="$here/../test/tekton-validate"
+tv_bin="$tools_home/tekton-validate-$(cat "$tv_src/go.mod" "$tv_src/go.sum" "$tv_src/main.go" | sha256sum | cut -c1-12)/tekton-validate"
+if [ ! -x "$tv_bin" ]; then
+  command -v go >/dev/null || { log "go is not on PATH: install Go $GO_VERSION or newer (https://go.dev/dl/)"; exit 3; }
+  log "building test/tekton-validate ($(grep -m1 'github.com/tektoncd/pipeline ' "$tv_src/go.mod" | xargs)); a first build takes minutes"
+  t0=$SECONDS
+  (cd "$tv_src" && GOFLAGS=-mod=readonly go build "${build_flags[@]}" -o "$tv_bin.tmp" . && mv "$tv_bin.tmp" "$tv_bin") >&2 || { log "test/tekton-validate: FAILED"; exit 1; }
+  log "test/tekton-validate built in $(since "$t0") s"
+fi
 
 echo "$bin"
