@@ -30,7 +30,7 @@ const untimed = (text: string): string => text.replace(/timestamp="[^"]*"/g, 'ti
 async function singleAndMerged(name: string, images: string[], shards: number): Promise<{ ws: string; single: Record<string, string>; merged: Record<string, string>; mergeCode: number; singleCode: number }> {
   const ws = await mkdtemp(join(fx.dir, `merge-${name}-`));
   await writeFile(join(ws, 'components.yaml'), `# ${name}\ncomponents:\n${images.map((ref, i) => `  - name: ${name}-${i}\n    containerImage: ${ref}\n`).join('')}`);
-  const common = ['validate', 'image', '--images', 'components.yaml', ...keyArgs(), '--effective-time', '2026-11-01T00:00:00Z', '--strict=false'];
+  const common = ['validate', 'image', '--images', 'components.yaml', ...keyArgs(), '--effective-time', '2026-11-01T00:00:00Z', '--allow-past-effective-time', '--strict=false'];
   const outs = (prefix: string): string[] => ['--output', `json=${prefix}.json`, '--output', `junit=${prefix}.xml`, '--output', `appstudio=${prefix}.test-output`];
   const single = await vouch([...common, ...outs('single')], env(ws), ws);
   assert.equal(single.code, 0, single.stderr);

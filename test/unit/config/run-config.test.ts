@@ -89,7 +89,7 @@ test('signer: an organisation CA chain is intermediates then the root; it never 
 
 test('runtime options: ec\'s defaults; each bad value named by its flag', () => {
   const defaults = runtimeOptions(flags());
-  assert.deepEqual(defaults, { ignoreRekor: false, strict: true, info: false, showSuccesses: false, showWarnings: true, workers: 5, timeoutMs: 300_000, effectiveTime: { kind: 'now' } });
+  assert.deepEqual(defaults, { ignoreRekor: false, strict: true, info: false, showSuccesses: false, showWarnings: true, workers: 5, timeoutMs: 300_000, effectiveTime: { kind: 'now' }, retry: { baseMs: 1000, factor: 2, jitter: 0.1, maxWaitMs: 3000, retries: 3 } });
   assert.deepEqual(runtimeOptions(flags('--shard', '2/4', '--insecure-ignore-sct', '--opa', '/bin/opa')).shard, { index: 2, count: 4 });
   assert.throws(() => runtimeOptions(flags('--workers', '0')), inputError('INVALID_WORKERS'));
   assert.throws(() => runtimeOptions(flags('--workers', '1.5')), inputError('INVALID_WORKERS'));
