@@ -19,6 +19,8 @@ Usage:
   vouch validate image [flags]     Validate images of a snapshot against a policy
   vouch policy build --policy P --output bundle.tar.gz
                                    Pre-compile a policy so runs need no opa
+  vouch policy test [paths…] [--data PATH] [--run REGEX] [--verbose]
+                                   Run a policy's unit tests (its test_ rules), as ec opa test
   vouch merge-reports [--output FORMAT[=PATH]] shard1.json shard2.json …
                                    Join the JSON reports of --shard runs
   vouch version                    Print the version
@@ -66,6 +68,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliI
       return ExitCode.Ok;
     }
     if (cmd === 'policy' && sub === 'build') return await (await import('./policy-build.ts')).runPolicyBuild(rest, io, env);
+    if (cmd === 'policy' && sub === 'test') return await (await import('./policy-test.ts')).runPolicyTest(rest, io, env);
     if (cmd === 'merge-reports') return await (await import('./merge-reports.ts')).runMergeReports(argv.slice(1), io);
     if (cmd !== 'validate' || sub !== 'image') {
       throw new InputError('UNKNOWN_COMMAND', `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(' '))}; run 'vouch --help'`, {

@@ -18,7 +18,7 @@ const sdkBuiltins = sdkBuiltinTable as Record<string, unknown>;
 for (const name of ['sprintf', 'regex.split']) Reflect.deleteProperty(sdkBuiltins, name);
 
 /** Builtins the SDK still answers itself (JSON, yaml.*). */
-const SDK_PROVIDED = new Set(Object.keys(sdkBuiltins));
+export const SDK_PROVIDED = new Set(Object.keys(sdkBuiltins));
 
 export interface LoadedPolicy {
   evaluate(input: unknown): RawRuleOutcome[];
@@ -40,7 +40,7 @@ export interface PolicyProgram {
 }
 
 /** The builtins a module needs, read through its own ABI (the SDK does not expose them). */
-function requiredBuiltins(policy: SdkPolicy): string[] {
+export function requiredBuiltins(policy: SdkPolicy): string[] {
   const exports = (policy.wasmInstance as unknown as { exports: { builtins(): number; opa_json_dump(addr: number): number } }).exports;
   const addr = exports.opa_json_dump(exports.builtins());
   const bytes = new Uint8Array(policy.mem.buffer, addr);

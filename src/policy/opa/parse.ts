@@ -1,0 +1,199 @@
+// Rego modules read by the real `opa parse` (the parser vouch trusts for source positions), reduced
+// to an outline: the package, the imports, each rule head and each `with` chain, with rows, columns
+// and exact source text. Outlines are cached by opa version and module text (a full AST is ~40× the
+// source; the outline is small).
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { InputError, errorMessage } from '../../errors.ts';
+import { makeDirectory } from '../../util/files.ts';
+
+const run = promisify(execFile);
+const OUTLINE_FORMAT = 'vouch-rego-outline/v1';
+
+/** A node's place: 1-based row, 1-based column counted in Unicode code points, its exact source text. */
+export interface SourceSpan {
+  row: number;
+  col: number;
+  text: string;
+}
+
+export interface RuleOutline {
+  /** The head's name path up to its first non-constant part (`a.b[x] := 1` ⇒ ["a", "b"]). */
+  ref: string[];
+  /** Whether the head goes on past `ref` (`test_x[name] if …`: a partial object). */
+  dynamicTail: boolean;
+  /** Whether it is a function (has arguments). */
+  function: boolean;
+  /** The rule's own location (opa test reports it), and its first name's (a rename edits it). */
+  at: SourceSpan;
+  name: SourceSpan | undefined;
+}
+
+export interface WithOutline {
+  at: SourceSpan;
+  /** The target as written (`data.x.y`, `lib.f`, `upper`); undefined when it is not a plain ref. */
+  target: string[] | undefined;
+}
+
+export interface ModuleOutline {
+  path: string;
+  text: string;
+  package: string[];
+  /** alias ⇒ the imported `data`/`input` path (`import data.lib` ⇒ lib ⇒ ["data", "lib"]). */
+  imports: Record<string, string[]>;
+  rules: RuleOutline[];
+  /** Every `with` chain, wherever it is (rule bodies, comprehensions, `every`, other `with` values). */
+  chains: WithOutline[][];
+}
+
+interface AstTerm {
+  type: string;
+  value: unknown;
+  location?: SourceSpan;
+}
+
+interface AstModule {
+  package: { path: AstTerm[] };
+  imports?: { path: AstTerm; alias?: string }[];
+  rules?: { head: { name?: string; ref?: AstTerm[]; args?: unknown[]; location?: SourceSpan }; location?: SourceSpan }[];
+}
+
+function isAstModule(v: unknown): v is AstModule {
+  const pkg = (v as { package?: { path?: unknown } } | null)?.package;
+  return typeof v === 'object' && v !== null && Array.isArray(pkg?.path);
+}
+
+function decoded(span: SourceSpan | undefined): SourceSpan | undefined {
+  return span ? { row: span.row, col: span.col, text: Buffer.from(span.text, 'base64').toString('utf8') } : undefined;
+}
+
+/** The constant prefix of a ref (`data.lib["x"][y]` ⇒ ["data", "lib", "x"]), and whether it goes on. */
+function groundPrefix(terms: AstTerm[]): { path: string[]; rest: boolean } {
+  const path: string[] = [];
+  for (const [i, t] of terms.entries()) {
+    if ((i === 0 ? t.type !== 'var' : t.type !== 'string') || typeof t.value !== 'string') return { path, rest: true };
+    path.push(t.value);
+  }
+  return { path, rest: false };
+}
+
+function refOf(term: AstTerm): string[] | undefined {
+  if (term.type === 'var' && typeof term.value === 'string') return [term.value];
+  if (term.type !== 'ref' || !Array.isArray(term.value)) return undefined;
+  const { path, rest } = groundPrefix(term.value as AstTerm[]);
+  return rest ? undefined : path;
+}
+
+/** Every `with` chain under `node`, outer chains before the ones nested in their values. */
+function collectChains(node: unknown, out: WithOutline[][]): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectChains(n, out);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const withs = (node as { with?: unknown }).with;
+  if (Array.isArray(withs) && withs.length > 0 && 'terms' in node) {
+    out.push(
+      (withs as { target: AstTerm; location: SourceSpan }[]).map((w) => ({ at: decoded(w.location)!, target: refOf(w.target) })),
+    );
+  }
+  for (const v of Object.values(node)) collectChains(v, out);
+}
+
+export function outlineOf(path: string, text: string, ast: AstModule): ModuleOutline {
+  const imports: Record<string, string[]> = {};
+  for (const imp of ast.imports ?? []) {
+    const p = refOf(imp.path);
+    if (p && (p[0] === 'data' || p[0] === 'input')) imports[imp.alias || p[p.length - 1]!] = p;
+  }
+  const rules: RuleOutline[] = [];
+  for (const r of ast.rules ?? []) {
+    const head = r.head;
+    const { path: ref, rest } = head.ref ? groundPrefix(head.ref) : { path: head.name ? [head.name] : [], rest: false };
+    const at = decoded(r.location ?? head.location);
+    if (ref.length === 0 || !at) continue;
+    rules.push({ ref, dynamicTail: rest, function: (head.args ?? []).length > 0, at, name: decoded(head.ref?.[0]?.location) });
+  }
+  const chains: WithOutline[][] = [];
+  collectChains(ast.rules ?? [], chains);
+  return { path, text, package: ast.package.path.slice(1).map((t) => String(t.value)), imports, rules, chains };
+}
+
+/** Runs `task` over `items` with at most `limit` at a time, results in input order. */
+async function mapLimited<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export interface ParseOptions {
+  opa: string;
+  /** opa's version: part of the cache key (another opa may place nodes differently). */
+  opaVersion: string;
+  cacheDir?: string;
+  signal?: AbortSignal;
+  concurrency?: number;
+}
+
+async function parseOne(f: { path: string; text: string }, copy: string, opts: ParseOptions): Promise<ModuleOutline> {
+  await writeFile(copy, f.text);
+  let stdout: string;
+  try {
+    ({ stdout } = await run(opts.opa, ['parse', '--format', 'json', '--json-include', 'locations,-comments', copy], {
+      maxBuffer: 1024 * 1024 * 1024,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }));
+  } catch (err) {
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    const e = err as { stderr?: string; stdout?: string };
+    const detail = `${e.stderr ?? ''}${e.stdout ?? ''}`.trim() || errorMessage(err);
+    throw new InputError('POLICY_COMPILE', `policy compilation error:\n${detail.split(copy).join(f.path)}`, { value: f.path });
+  }
+  const ast: unknown = JSON.parse(stdout);
+  if (!isAstModule(ast)) throw new InputError('POLICY_COMPILE', `opa parse gave no module for ${f.path}`, { value: f.path });
+  return outlineOf(f.path, f.text, ast);
+}
+
+/**
+ * Each module's outline. A syntax error is the policy author's: an InputError naming the file (opa
+ * names our temporary copy; the original path is put back).
+ */
+export async function parseModules(files: { path: string; text: string }[], opts: ParseOptions): Promise<ModuleOutline[]> {
+  const work = await mkdtemp(join(tmpdir(), 'vouch-parse-'));
+  const cache = opts.cacheDir ? join(opts.cacheDir, 'outlines') : undefined;
+  if (cache) await makeDirectory(cache);
+  try {
+    return await mapLimited(files, opts.concurrency ?? 2, async (f, i) => {
+      const key = createHash('sha256').update(`${OUTLINE_FORMAT}\n${opts.opaVersion}\n${f.text}`).digest('hex');
+      if (cache) {
+        try {
+          const cached = JSON.parse(await readFile(join(cache, `${key}.json`), 'utf8')) as Omit<ModuleOutline, 'path' | 'text'>;
+          return { ...cached, path: f.path, text: f.text };
+        } catch {
+          // not parsed yet
+        }
+      }
+      const outline = await parseOne(f, join(work, `${i}.rego`), opts);
+      if (cache) {
+        const { path: _p, text: _t, ...rest } = outline;
+        const tmp = join(cache, `${key}.${process.pid}.tmp`);
+        await writeFile(tmp, JSON.stringify(rest));
+        await rename(tmp, join(cache, `${key}.json`));
+      }
+      return outline;
+    });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
