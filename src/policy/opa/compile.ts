@@ -1,5 +1,6 @@
 // Rego → WebAssembly with the real `opa build -t wasm`: one entrypoint per deny/warn/violation rule,
-// network builtins removed from the capabilities (as ec does), cached by sources + opa version.
+// with ec's capabilities (network builtins removed, the `ec.*` builtins declared: capabilities.ts),
+// cached by sources + opa version + capabilities.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { access, constants, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -9,11 +10,11 @@ import { promisify } from 'node:util';
 import { EnvironmentError, InputError, errorMessage } from '../../errors.ts';
 import { readTar } from '../../util/tar.ts';
 import { parseRegoModule, ruleKind } from '../rules/annotations.ts';
+import { REMOVED_BUILTINS, ecCapabilities, type Capabilities } from './capabilities.ts';
 import { parseModules, type ModuleOutline } from './parse.ts';
 import { rewriteWithChains } from './with-rewrite.ts';
 
 const run = promisify(execFile);
-const REMOVED_BUILTINS = new Set(['http.send', 'opa.runtime', 'net.lookup_ip_addr']);
 
 export interface CompiledPolicy {
   wasm: Uint8Array;
@@ -66,16 +67,11 @@ function opaVersion(opa: string): Promise<string> {
   return v;
 }
 
-/** The current capabilities minus network builtins; merged, never replaced (a replacement drops rego_v1 etc.). */
+/** ec's capabilities over this opa's current ones; merged, never replaced (a replacement drops rego_v1 etc.). */
 function restrictedCapabilities(opa: string): Promise<string> {
   let c = capabilities.get(opa);
   if (!c) {
-    c = run(opa, ['capabilities', '--current'], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => {
-      const caps = JSON.parse(stdout) as { builtins: { name: string }[]; allow_net?: string[] };
-      caps.builtins = caps.builtins.filter((b) => !REMOVED_BUILTINS.has(b.name));
-      caps.allow_net = [];
-      return JSON.stringify(caps);
-    });
+    c = run(opa, ['capabilities', '--current'], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => JSON.stringify(ecCapabilities(JSON.parse(stdout) as Capabilities)));
     capabilities.set(opa, c);
   }
   return c;
@@ -126,6 +122,26 @@ function explainBuildError(stderr: string): InputError {
     );
   }
   return new InputError('POLICY_COMPILE', `policy compilation error:\n${stderr.trim()}`, { value: 'rego' });
+}
+
+const outputOf = (err: unknown): string => {
+  const e = err as { stderr?: string; stdout?: string };
+  return `${e.stderr ?? ''}${e.stdout ?? ''}`.trim();
+};
+
+/**
+ * `opa build` stops at its first ten errors and has no flag to go on; `opa check` (same parser,
+ * compiler and capabilities) lists them all. Undefined when check finds nothing: the error is then
+ * one of the wasm planner's, which build reported in full.
+ */
+async function everyCompileError(opa: string, caps: string, src: string, cwd: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+  try {
+    await run(opa, ['check', '--max-errors=-1', '--capabilities', caps, src], { cwd, maxBuffer: 64 * 1024 * 1024, ...(signal ? { signal } : {}) });
+    return undefined;
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    return outputOf(err) || undefined;
+  }
 }
 
 /** The opa that compiles, its version and the capabilities it compiles with (keys of every cache). */
@@ -199,8 +215,8 @@ export async function buildWasm(toolchain: OpaToolchain, modules: RegoFile[], en
       });
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
-      const e = err as { stderr?: string; stdout?: string };
-      throw explainBuildError(withOriginalPaths(`${e.stderr ?? ''}${e.stdout ?? ''}`.trim() || errorMessage(err), modules));
+      const every = await everyCompileError(toolchain.opa, 'caps.json', 'src', work, opts.signal);
+      throw explainBuildError(withOriginalPaths(every ?? (outputOf(err) || errorMessage(err)), modules));
     }
     const wasm = readTar(await readFile(join(work, 'bundle.tar.gz'))).find((e) => e.path.replace(/^\/+/, '') === 'policy.wasm')?.data;
     if (!wasm) throw new EnvironmentError('OPA_BUILD_OUTPUT', 'opa build produced no policy.wasm', { value: work });
