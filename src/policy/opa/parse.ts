@@ -12,7 +12,7 @@ import { InputError, errorMessage } from '../../errors.ts';
 import { makeDirectory } from '../../util/files.ts';
 
 const run = promisify(execFile);
-const OUTLINE_FORMAT = 'vouch-rego-outline/v1';
+const OUTLINE_FORMAT = 'vouch-rego-outline/v3';
 
 /** A node's place: 1-based row, 1-based column counted in Unicode code points, its exact source text. */
 export interface SourceSpan {
@@ -31,6 +31,11 @@ export interface RuleOutline {
   /** The rule's own location (opa test reports it), and its first name's (a rename edits it). */
   at: SourceSpan;
   name: SourceSpan | undefined;
+  /**
+   * For `name := <literal>` with no body whose value is plain JSON (no sets, refs or calls; numbers
+   * that a double holds exactly) of at least CONSTANT_MIN_TEXT characters: the value's place and JSON.
+   */
+  constant?: { at: SourceSpan; json: string };
 }
 
 export interface WithOutline {
@@ -56,11 +61,22 @@ interface AstTerm {
   location?: SourceSpan;
 }
 
+interface AstRule {
+  head: { name?: string; ref?: AstTerm[]; args?: unknown[]; key?: unknown; value?: AstTerm; location?: SourceSpan };
+  body?: { generated?: boolean }[];
+  else?: unknown;
+  default?: boolean;
+  location?: SourceSpan;
+}
+
 interface AstModule {
   package: { path: AstTerm[] };
   imports?: { path: AstTerm; alias?: string }[];
-  rules?: { head: { name?: string; ref?: AstTerm[]; args?: unknown[]; location?: SourceSpan }; location?: SourceSpan }[];
+  rules?: AstRule[];
 }
+
+/** Constants smaller than this are not worth describing (the outline is cached). */
+export const CONSTANT_MIN_TEXT = 512;
 
 function isAstModule(v: unknown): v is AstModule {
   const pkg = (v as { package?: { path?: unknown } } | null)?.package;
@@ -86,6 +102,49 @@ function refOf(term: AstTerm): string[] | undefined {
   if (term.type !== 'ref' || !Array.isArray(term.value)) return undefined;
   const { path, rest } = groundPrefix(term.value as AstTerm[]);
   return rest ? undefined : path;
+}
+
+/** A literal term as JSON text, or undefined when it is not plain JSON (sets, refs, calls, duplicate keys, inexact numbers). */
+function literalJson(term: AstTerm): string | undefined {
+  switch (term.type) {
+    case 'null':
+      return 'null';
+    case 'boolean':
+    case 'string':
+      return JSON.stringify(term.value);
+    case 'number': {
+      const text = decoded(term.location)?.text ?? '';
+      const n = Number(text);
+      return /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text) && Number.isFinite(n) && (Number.isSafeInteger(n) || String(n) === text) ? JSON.stringify(n) : undefined;
+    }
+    case 'array': {
+      const items = (term.value as AstTerm[]).map(literalJson);
+      return items.every((i) => i !== undefined) ? `[${items.join(',')}]` : undefined;
+    }
+    case 'object': {
+      const keys = new Set<unknown>();
+      const parts: string[] = [];
+      for (const [k, v] of term.value as [AstTerm, AstTerm][]) {
+        const value = literalJson(v);
+        if (k.type !== 'string' || keys.has(k.value) || value === undefined) return undefined;
+        keys.add(k.value);
+        parts.push(`${JSON.stringify(k.value)}:${value}`);
+      }
+      return `{${parts.join(',')}}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function constantOf(rule: AstRule, ground: boolean): RuleOutline['constant'] {
+  const { head, body } = rule;
+  if (!ground || rule.default || rule.else || (head.args ?? []).length > 0 || head.key !== undefined || !head.value) return undefined;
+  if (!body || body.length !== 1 || body[0]!.generated !== true) return undefined;
+  const at = decoded(head.value.location);
+  if (!at || at.text.length < CONSTANT_MIN_TEXT) return undefined;
+  const json = literalJson(head.value);
+  return json === undefined ? undefined : { at, json };
 }
 
 /** Every `with` chain under `node`, outer chains before the ones nested in their values. */
@@ -116,7 +175,8 @@ export function outlineOf(path: string, text: string, ast: AstModule): ModuleOut
     const { path: ref, rest } = head.ref ? groundPrefix(head.ref) : { path: head.name ? [head.name] : [], rest: false };
     const at = decoded(r.location ?? head.location);
     if (ref.length === 0 || !at) continue;
-    rules.push({ ref, dynamicTail: rest, function: (head.args ?? []).length > 0, at, name: decoded(head.ref?.[0]?.location) });
+    const constant = constantOf(r, !rest);
+    rules.push({ ref, dynamicTail: rest, function: (head.args ?? []).length > 0, at, name: decoded(head.ref?.[0]?.location), ...(constant ? { constant } : {}) });
   }
   const chains: WithOutline[][] = [];
   collectChains(ast.rules ?? [], chains);

@@ -2,7 +2,7 @@
 // .rego file is a module; every .json/.yaml/.yml file is data, placed at the path of its directory
 // below the argument it was found under (a file given directly lands at the data root). Data given
 // with --data is read as `validate image` reads a policy source's data (each file's top-level keys
-// become top-level data keys). Hidden files and directories are skipped (a checkout's .git, .github).
+// become top-level data keys). Hidden files and directories are read too, as opa reads them.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
@@ -36,7 +36,7 @@ async function kind(path: string, named: string): Promise<'file' | 'dir'> {
 }
 
 /**
- * Every file under `dir` (sorted, hidden entries skipped), as [path as the user would write it (under
+ * Every file under `dir` (sorted), as [path as the user would write it (under
  * `dir` as given), directory segments below `dir`].
  */
 async function walk(dir: string, cwd: string): Promise<[string, string[]][]> {
@@ -44,7 +44,6 @@ async function walk(dir: string, cwd: string): Promise<[string, string[]][]> {
   const root = resolve(cwd, dir);
   const visit = async (d: string): Promise<void> => {
     for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.name.startsWith('.')) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) await visit(p);
       else if (e.isFile()) out.push([join(dir, relative(root, p)), relative(root, d).split(sep).filter(Boolean)]);

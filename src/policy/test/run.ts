@@ -1,11 +1,12 @@
 // `vouch policy test`: a policy's unit tests (its `test_` rules) on vouch's own wasm path. The
-// modules are parsed by opa, their `with` chains reordered (opa/with-rewrite.ts), and compiled once
-// per test package with that package's tests as entrypoints: a whole policy's tests in one module
-// cost the planner minutes and gigabytes (every function mock re-plans what it reaches), packages
-// apart compile in parallel, bounded in memory, each cached on its own.
+// modules are parsed by opa, their large constants moved to data (constants.ts), their `with` chains
+// reordered (opa/with-rewrite.ts), and compiled once per test package with that package's tests as
+// entrypoints: packages apart compile in parallel, bounded in memory, each cached on its own.
 import { buildWasm, cachedBuild, compileKey, opaToolchain, withOriginalPaths, type OpaToolchain, type RegoFile } from '../opa/compile.ts';
 import { parseModules } from '../opa/parse.ts';
 import { rewriteScope, rewriteWithOrder } from '../opa/with-rewrite.ts';
+import { mergeData } from '../data.ts';
+import { CONSTANTS_KEY, hoistConstants } from './constants.ts';
 import { discoverTests, type TestCase } from './discover.ts';
 import { instantiateTests, runTest, type TestResult } from './evaluate.ts';
 import { loadTestSources } from './load.ts';
@@ -71,8 +72,11 @@ export async function runPolicyTests(opts: PolicyTestOptions): Promise<TestResul
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   const scope = rewriteScope(outlines);
+  // Each step edits text the previous one left in place (rows are kept; no two touch one row).
+  const hoisted = hoistConstants(outlines);
+  mergeData(sources.data, { [CONSTANTS_KEY]: hoisted.constants }, 'the policy\'s constants', new Map());
   const { tests, modules } = discoverTests(
-    outlines.map((m) => ({ ...m, text: rewriteWithOrder(m, scope) })),
+    hoisted.modules.map((m) => ({ ...m, text: rewriteWithOrder(m, scope) })),
     opts.run,
   );
   const files = modules.map((m) => ({ path: m.path, text: m.text }));
