@@ -12,7 +12,7 @@ import { InputError, errorMessage } from '../../errors.ts';
 import { makeDirectory } from '../../util/files.ts';
 
 const run = promisify(execFile);
-const OUTLINE_FORMAT = 'vouch-rego-outline/v3';
+const OUTLINE_FORMAT = 'vouch-rego-outline/v4';
 
 /** A node's place: 1-based row, 1-based column counted in Unicode code points, its exact source text. */
 export interface SourceSpan {
@@ -42,6 +42,8 @@ export interface WithOutline {
   at: SourceSpan;
   /** The target as written (`data.x.y`, `lib.f`, `upper`); undefined when it is not a plain ref. */
   target: string[] | undefined;
+  /** The value's place, and its kind when it is a collection built from local values (see localCollection). */
+  value: { at: SourceSpan; collection?: 'array' | 'object' | 'set' } | undefined;
 }
 
 export interface ModuleOutline {
@@ -147,6 +149,40 @@ function constantOf(rule: AstRule, ground: boolean): RuleOutline['constant'] {
   return json === undefined ? undefined : { at, json };
 }
 
+/** Whether a term reads a local variable or calls a function (refs rooted at `data`/`input` do not). */
+function readsLocals(term: unknown): boolean {
+  if (Array.isArray(term)) return term.some(readsLocals);
+  if (typeof term !== 'object' || term === null) return false;
+  const t = term as AstTerm;
+  if (t.type === 'var') return true;
+  if (t.type === 'call') return true;
+  if (t.type === 'ref' && Array.isArray(t.value)) {
+    const [head, ...rest] = t.value as AstTerm[];
+    const rooted = head?.type === 'var' && (head.value === 'data' || head.value === 'input');
+    return !rooted || rest.some(readsLocals);
+  }
+  return Object.values(t).some(readsLocals);
+}
+
+const COLLECTIONS: Record<string, 'array' | 'object' | 'set'> = {
+  array: 'array',
+  arraycomprehension: 'array',
+  object: 'object',
+  objectcomprehension: 'object',
+  set: 'set',
+  setcomprehension: 'set',
+};
+
+/**
+ * The kind of a `with` value that is a collection built from local values or calls
+ * (`[_referrer(…)]`, `[m]`): as a function mock's value OPA's wasm planner reads such a value from
+ * the wrong scope (see with-rewrite.ts). Undefined for anything else.
+ */
+function localCollection(value: AstTerm): 'array' | 'object' | 'set' | undefined {
+  const kind = COLLECTIONS[value.type];
+  return kind && readsLocals(value.value) ? kind : undefined;
+}
+
 /** Every `with` chain under `node`, outer chains before the ones nested in their values. */
 function collectChains(node: unknown, out: WithOutline[][]): void {
   if (Array.isArray(node)) {
@@ -157,7 +193,11 @@ function collectChains(node: unknown, out: WithOutline[][]): void {
   const withs = (node as { with?: unknown }).with;
   if (Array.isArray(withs) && withs.length > 0 && 'terms' in node) {
     out.push(
-      (withs as { target: AstTerm; location: SourceSpan }[]).map((w) => ({ at: decoded(w.location)!, target: refOf(w.target) })),
+      (withs as { target: AstTerm; value: AstTerm; location: SourceSpan }[]).map((w) => {
+        const at = decoded(w.value.location);
+        const collection = localCollection(w.value);
+        return { at: decoded(w.location)!, target: refOf(w.target), value: at ? { at, ...(collection ? { collection } : {}) } : undefined };
+      }),
     );
   }
   for (const v of Object.values(node)) collectChains(v, out);

@@ -1,14 +1,21 @@
-// Works around an OPA wasm planner bug: in `x with f as m with data.y as v`, a `data`/`input` mock
-// placed after a function or builtin mock is lost (the planner takes the target's root from the
-// unfiltered chain, so the mock lands in `input`): see docs/upstream/opa-wasm-with-chain.md. Each
-// chain is reordered before compiling so that every `data`/`input` target comes before the first
-// function/builtin target, keeping the relative order within each group. The two groups never
-// target the same thing and all modifiers of one chain apply together, so the meaning is unchanged.
+// Works around two OPA wasm planner bugs with `with` (docs/upstream/opa-wasm-with-chain.md):
 //
-// The rewrite works on `opa parse` locations and moves the exact source text of each modifier
-// (`with T as V`) between the modifiers' own slots; everything between them (spaces, newlines,
-// comments) stays where it was. A chain spans as many lines after as before, so every rule and test
-// keeps its row.
+// 1. In `x with f as m with data.y as v`, a `data`/`input` mock placed after a function or builtin
+//    mock is lost (the planner takes the target's root from the unfiltered chain, so the mock lands in
+//    `input`). Each chain is reordered so that every `data`/`input` target comes before the first
+//    function/builtin target, keeping the relative order within each group. The two groups never
+//    target the same thing and all modifiers of one chain apply together: the meaning is unchanged.
+// 2. A function mock whose value is a collection built from local values or calls
+//    (`with ec.oci.image_referrers as [_referrer(d)]`, `with f as [m]`) is planned inside the mocked
+//    function's body, where those locals do not exist: evaluation reads garbage or fails. The value
+//    is wrapped in an identity call of its kind (`array.concat(v, [])`, `object.union(v, {})`,
+//    `union({v})`): the compiler then evaluates the call before the expression, as it does for every
+//    call in a `with` value, and the mock gets a plain variable, which the planner handles.
+//
+// The rewrite works on `opa parse` locations and edits only the chain's own text: each modifier's
+// exact source (`with T as V`) moves between the modifiers' slots; everything between them (spaces,
+// newlines, comments) stays where it was. A chain spans as many lines after as before, so every rule
+// and test keeps its row.
 import { VouchError } from '../../errors.ts';
 import type { ModuleOutline, SourceSpan, WithOutline } from './parse.ts';
 
@@ -27,11 +34,22 @@ interface Span {
   end: number;
 }
 
+interface Modifier extends Span {
+  /** The value's span and the identity call to wrap it in (function mocks of local collections). */
+  wrap?: Span & { kind: 'array' | 'object' | 'set' };
+}
+
 interface Chain extends Span {
-  modifiers: Span[];
+  modifiers: Modifier[];
   /** The modifiers' new order (indexes into `modifiers`). */
   order: number[];
 }
+
+const WRAPPERS = {
+  array: ['array.concat(', ', [])'],
+  object: ['object.union(', ', {})'],
+  set: ['union({', '})'],
+} as const;
 
 export function rewriteScope(modules: ModuleOutline[]): RewriteScope {
   const functions = new Set<string>();
@@ -85,11 +103,22 @@ export function spanOf(text: string, starts: number[], at: SourceSpan, path: str
 }
 
 function chainOf(withs: WithOutline[], m: ModuleOutline, starts: number[], scope: RewriteScope): Chain {
-  const spans = withs.map((w) => spanOf(m.text, starts, w.at, m.path));
   const groups = withs.map((w) => targetGroup(w.target, m, scope));
+  const modifiers = withs.map((w, i): Modifier => {
+    const span = spanOf(m.text, starts, w.at, m.path);
+    const kind = groups[i] === 'function' ? w.value?.collection : undefined;
+    return kind ? { ...span, wrap: { ...spanOf(m.text, starts, w.value!.at, m.path), kind } } : span;
+  });
   const keys = [...groups.keys()];
   const order = groups.includes(undefined) ? keys : keys.filter((i) => groups[i] === 'document').concat(keys.filter((i) => groups[i] === 'function'));
-  return { start: spans[0]!.start, end: spans[spans.length - 1]!.end, modifiers: spans, order };
+  return { start: modifiers[0]!.start, end: modifiers[modifiers.length - 1]!.end, modifiers, order };
+}
+
+/** A modifier's text, its value wrapped when it has to be, chains nested in it rendered. */
+function renderModifier(text: string, m: Modifier, chains: Chain[]): string {
+  if (!m.wrap) return render(text, m.start, m.end, chains);
+  const [open, close] = WRAPPERS[m.wrap.kind];
+  return `${text.slice(m.start, m.wrap.start)}${open}${render(text, m.wrap.start, m.wrap.end, chains)}${close}${text.slice(m.wrap.end, m.end)}`;
 }
 
 /** `text[a, b)` with every chain inside it reordered (chains nested in a modifier's value included). */
@@ -100,7 +129,9 @@ function render(text: string, a: number, b: number, chains: Chain[]): string {
   let pos = a;
   for (const c of top) {
     out += text.slice(pos, c.start);
-    const rendered = c.modifiers.map((m) => render(text, m.start, m.end, inside));
+    // The chains strictly inside this one (a one-modifier chain spans exactly its modifier).
+    const nested = inside.filter((o) => o !== c);
+    const rendered = c.modifiers.map((m) => renderModifier(text, m, nested));
     c.order.forEach((from, slot) => {
       out += rendered[from]!;
       const next = c.modifiers[slot + 1];
@@ -111,13 +142,18 @@ function render(text: string, a: number, b: number, chains: Chain[]): string {
   return out + text.slice(pos, b);
 }
 
-/** The module's text with its `with` chains reordered; the very same string when nothing needs to move. */
+/** Whether a chain may need a rewrite: several modifiers, or a value the wasm planner may mishandle. */
+function mayNeedRewrite(chain: WithOutline[]): boolean {
+  return chain.length > 1 || chain.some((w) => w.value?.collection);
+}
+
+/** The module's text with its `with` chains rewritten; the very same string when nothing changes. */
 export function rewriteWithOrder(m: ModuleOutline, scope: RewriteScope): string {
-  const needed = m.chains.filter((c) => c.length > 1);
+  const needed = m.chains.filter(mayNeedRewrite);
   if (needed.length === 0) return m.text;
   const starts = rowStarts(m.text);
   const chains = needed.map((c) => chainOf(c, m, starts, scope));
-  if (!chains.some((c) => c.order.some((from, slot) => from !== slot))) return m.text;
+  if (!chains.some((c) => c.order.some((from, slot) => from !== slot) || c.modifiers.some((mod) => mod.wrap))) return m.text;
   return render(m.text, 0, m.text.length, chains);
 }
 
@@ -134,7 +170,7 @@ export async function rewriteWithChains<F extends { path: string; text: string }
   const candidates = files.filter((f) => mayUseWith(f.text));
   if (candidates.length === 0) return files;
   const parsed = await parse(candidates);
-  if (!parsed.some((m) => m.chains.some((c) => c.length > 1))) return files;
+  if (!parsed.some((m) => m.chains.some(mayNeedRewrite))) return files;
   const scope = rewriteScope([...parsed, ...(await parse(files.filter((f) => !mayUseWith(f.text))))]);
   const rewritten = parsed.map((m) => rewriteWithOrder(m, scope));
   return files.map((f) => {

@@ -10,6 +10,7 @@ import { CONSTANTS_KEY, hoistConstants } from './constants.ts';
 import { discoverTests, type TestCase } from './discover.ts';
 import { instantiateTests, runTest, type TestResult } from './evaluate.ts';
 import { loadTestSources } from './load.ts';
+import { modulesFor, nameIndex } from './prune.ts';
 
 export interface PolicyTestOptions {
   /** Paths as `opa test` takes them: directories and .rego/.json/.yaml files. */
@@ -79,12 +80,20 @@ export async function runPolicyTests(opts: PolicyTestOptions): Promise<TestResul
     hoisted.modules.map((m) => ({ ...m, text: rewriteWithOrder(m, scope) })),
     opts.run,
   );
-  const files = modules.map((m) => ({ path: m.path, text: m.text }));
-  const byPackage = new Map<string, TestCase[]>();
-  for (const t of tests) if (t.entrypoint) byPackage.set(t.package, [...(byPackage.get(t.package) ?? []), t]);
+  const byPackage = new Map<string, { pkg: string[]; tests: TestCase[] }>();
+  for (const t of tests) {
+    if (!t.entrypoint) continue;
+    const group = byPackage.get(t.package) ?? { pkg: modules.find((m) => m.path === t.file)!.package, tests: [] };
+    group.tests.push(t);
+    byPackage.set(t.package, group);
+  }
+  const names = nameIndex(modules);
   const now = opts.now ?? new Date();
   const results = new Map<TestCase, TestResult>();
-  const batches = await mapLimited([...byPackage.values()], opts.parallel, (group) => runPackage(toolchain, files, group, sources.data, now, opts));
+  const batches = await mapLimited([...byPackage.values()], opts.parallel, ({ pkg, tests: group }) => {
+    const files = modulesFor(pkg, modules, names).map((m) => ({ path: m.path, text: m.text }));
+    return runPackage(toolchain, files, group, sources.data, now, opts);
+  });
   for (const r of batches.flat()) results.set(r.test, r);
   return tests.map((t) => results.get(t) ?? runTest({ evaluate: () => undefined }, t));
 }

@@ -156,3 +156,77 @@ test('the upstream repro: after the rewrite every rule answers on vouch’s wasm
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+const LOCAL_VALUES = `package locals
+
+import rego.v1
+
+mk(x) := {"v": x}
+
+inner := upper("x")
+
+call_in_array := r if {
+	r := inner with upper as [mk(1)]
+}
+
+local_in_array := r if {
+	m := mk(1)
+	r := inner with upper as [m]
+}
+
+local_in_object := r if {
+	m := mk(2)
+	r := inner with input.a as 1 with upper as {"k": m} with lower as "q"
+}
+
+local_in_set := r if {
+	m := mk(3)
+	r := inner with upper as {m}
+}
+
+comprehension := r if {
+	m := [4, 5]
+	r := inner with upper as [y | some y in m]
+}
+
+plain_var := r if {
+	m := [mk(6)]
+	r := inner with upper as m
+}
+
+data_mock_untouched := r if {
+	m := 7
+	r := data.d with data.d as [m]
+}
+`;
+
+test('a function mock’s value built from locals or calls answers on vouch’s wasm path what opa eval answers', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-with-'));
+  try {
+    await writeFile(join(dir, 'locals.rego'), LOCAL_VALUES);
+    const { stdout } = await run(opa, ['eval', '-f', 'json', '-d', join(dir, 'locals.rego'), 'data.locals']);
+    const all = (JSON.parse(stdout) as { result: { expressions: { value: Record<string, unknown> }[] }[] }).result[0]!.expressions[0]!.value;
+    const rules = ['call_in_array', 'local_in_array', 'local_in_object', 'local_in_set', 'comprehension', 'plain_var', 'data_mock_untouched'];
+    const expected = Object.fromEntries(rules.map((r) => [r, all[r]]));
+    assert.deepEqual(expected.local_in_set, [{ v: 3 }]);
+    const toolchain = await opaToolchain({ env });
+    const files = await rewriteWithChains([{ path: 'locals.rego', text: LOCAL_VALUES }], (some) => parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version }));
+    const entrypoints = rules.map((r) => `locals/${r}`);
+    const instance = await instantiateTests(await buildWasm(toolchain, files, entrypoints), entrypoints, {}, new Date());
+    const actual = Object.fromEntries(rules.map((r) => {
+      try {
+        return [r, instance.evaluate(`locals/${r}`)];
+      } catch (err) {
+        return [r, `throws: ${String(err)}`];
+      }
+    }));
+    assert.deepEqual(actual, expected);
+    assert.match(files[0]!.text, /r := inner with upper as array\.concat\(\[mk\(1\)\], \[\]\)\n/);
+    assert.match(files[0]!.text, /r := inner with input\.a as 1 with upper as object\.union\(\{"k": m\}, \{\}\) with lower as "q"\n/);
+    assert.match(files[0]!.text, /r := inner with upper as union\(\{\{m\}\}\)\n/);
+    assert.match(files[0]!.text, /r := inner with upper as m\n/);
+    assert.match(files[0]!.text, /r := data\.d with data\.d as \[m\]\n/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
