@@ -56,7 +56,8 @@ function printError(err: unknown, io: CliIO, debug: boolean): number {
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliIO): Promise<number> {
   const io = env.GITHUB_ACTIONS === 'true' ? runnerSafeIO(cliIO) : cliIO;
-  const debug = argv.includes('--debug') || argv.includes('--verbose');
+  // `policy test --verbose` lists tests (as opa test -v); it is no debug switch.
+  const debug = argv.includes('--debug') || (argv[0] !== 'policy' && argv.includes('--verbose'));
   try {
     const [cmd, sub, ...rest] = argv;
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {

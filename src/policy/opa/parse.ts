@@ -246,6 +246,21 @@ export interface ParseOptions {
   concurrency?: number;
 }
 
+/** opa's JSON error list as opa prints it in text (`1 error occurred: p.rego:7: rego_parse_error: …`), or the text as is. */
+function parseErrors(detail: string, path: string): string {
+  let list: unknown;
+  try {
+    list = (JSON.parse(detail) as { errors?: unknown }).errors;
+  } catch {
+    return detail;
+  }
+  if (!Array.isArray(list) || list.length === 0) return detail;
+  const lines = (list as { message?: unknown; code?: unknown; location?: { row?: unknown } }[]).map(
+    (e) => `${path}:${String(e.location?.row ?? '?')}: ${String(e.code ?? 'rego_error')}: ${String(e.message ?? '')}`,
+  );
+  return `${lines.length} error${lines.length === 1 ? '' : 's'} occurred:\n${lines.join('\n')}`;
+}
+
 async function parseOne(f: { path: string; text: string }, copy: string, opts: ParseOptions): Promise<ModuleOutline> {
   await writeFile(copy, f.text);
   let stdout: string;
@@ -258,7 +273,7 @@ async function parseOne(f: { path: string; text: string }, copy: string, opts: P
     if (opts.signal?.aborted) throw opts.signal.reason;
     const e = err as { stderr?: string; stdout?: string };
     const detail = `${e.stderr ?? ''}${e.stdout ?? ''}`.trim() || errorMessage(err);
-    throw new InputError('POLICY_COMPILE', `policy compilation error:\n${detail.split(copy).join(f.path)}`, { value: f.path });
+    throw new InputError('POLICY_COMPILE', `policy compilation error:\n${parseErrors(detail, f.path).split(copy).join(f.path)}`, { value: f.path });
   }
   const ast: unknown = JSON.parse(stdout);
   if (!isAstModule(ast)) throw new InputError('POLICY_COMPILE', `opa parse gave no module for ${f.path}`, { value: f.path });

@@ -201,6 +201,13 @@ test('the CLI prints opa test’s report and exits as ec opa test does (1 on any
   assert.equal(usage.code, 2);
 });
 
+test('a syntax error is bad input naming file and row, as opa prints it; --verbose adds no stack trace', async () => {
+  const dir = await policyDir({ 'p/p_test.rego': 'package p_test\n\nimport rego.v1\n\ntest_x if {\n\t1 ==\n}\n' });
+  const r = await vouch(['policy', 'test', '--verbose', '--cache-dir', join(dir, 'cache'), 'p'], env, dir);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'Error: policy compilation error:\n1 error occurred:\np/p_test.rego:7: rego_parse_error: unexpected } token\n');
+});
+
 test('data: files under a directory argument sit at their directory’s path; --data merges top-level keys as validate does; clashes name both files', async () => {
   const dir = await policyDir({
     'p/p_test.rego': 'package p_test\n\nimport rego.v1\n\ntest_data if {\n\tdata.a.b.x == 1\n\tdata.top == 2\n\tdata.extra.y == 3\n}\n',
