@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { VouchError } from '../../../../src/errors.ts';
-import { buildWasm, opaToolchain } from '../../../../src/policy/opa/compile.ts';
+import { buildWasm, compilePolicy, opaToolchain } from '../../../../src/policy/opa/compile.ts';
+import { loadCompiledPolicy } from '../../../../src/policy/wasm/evaluate.ts';
 import { parseModules, type ModuleOutline } from '../../../../src/policy/opa/parse.ts';
 import { rewriteScope, rewriteWithChains, rewriteWithOrder } from '../../../../src/policy/opa/with-rewrite.ts';
 import { instantiateTests } from '../../../../src/policy/test/evaluate.ts';
@@ -229,4 +230,22 @@ test('a function mock’s value built from locals or calls answers on vouch’s 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('validate image’s compile applies the rewrite: a deny rule with a data mock after a builtin mock sees the mocked data', async () => {
+  const policy = `package main
+
+import rego.v1
+
+deny contains msg if {
+	some x in input.items
+	allowed := data.cfg.allowed with upper as lower with data.cfg as {"allowed": ["a"]}
+	not x in allowed
+	msg := sprintf("%s is not allowed", [x])
+}
+`;
+  const compiled = await compilePolicy([{ path: 'main.rego', text: policy }], { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-with-')), env });
+  const loaded = await loadCompiledPolicy(compiled, { cfg: { allowed: ['a', 'b'] } });
+  const deny = loaded.evaluate({ items: ['a', 'b'] }).find((o) => o.rule === 'deny');
+  assert.deepEqual(deny?.results.map((r) => r.msg), ['b is not allowed']);
 });
