@@ -7,6 +7,7 @@
 // minutes and 1.3 GB to compile, 36 s once the schemas were data. Only values that are plain JSON
 // move (see parse.ts, literalJson), so the data holds exactly the literal. The replacement keeps the
 // value's line count, so every later row (test locations) stays where it was. Pure.
+import { createHash } from 'node:crypto';
 import type { ModuleOutline } from '../opa/parse.ts';
 import { rowStarts, spanOf } from '../opa/with-rewrite.ts';
 import { refString } from './discover.ts';
@@ -27,7 +28,8 @@ export function hoistConstants(modules: ModuleOutline[]): Hoisted {
     const starts = rowStarts(m.text);
     const edits = rules
       .map((r) => {
-        const id = `c${Object.keys(constants).length}`;
+        // Named by content: another module's constants never shift this one's name (or its build's cache key).
+        const id = `c${createHash('sha256').update(r.constant!.json).digest('hex').slice(0, 32)}`;
         constants[id] = JSON.parse(r.constant!.json) as unknown;
         const span = spanOf(m.text, starts, r.constant!.at, m.path);
         const lines = r.constant!.at.text.split('\n').length - 1;
