@@ -21,6 +21,8 @@ Usage:
   vouch validate image [flags]     Validate images of a snapshot against a policy
   vouch policy build --policy P --output bundle.tar.gz
                                    Pre-compile a policy so runs need no opa
+  vouch policy test [paths…] [--data PATH] [--run REGEX] [--verbose]
+                                   Run a policy's unit tests (its test_ rules), as ec opa test
   vouch merge-reports [--output FORMAT[=PATH]] shard1.json shard2.json …
                                    Join the JSON reports of --shard runs
   vouch version                    Print the version
@@ -56,7 +58,8 @@ function printError(err: unknown, io: CliIO, debug: boolean): number {
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliIO): Promise<number> {
   const io = env.GITHUB_ACTIONS === 'true' ? runnerSafeIO(cliIO) : cliIO;
-  const debug = argv.includes('--debug') || argv.includes('--verbose');
+  // `policy test --verbose` lists tests (as opa test -v); it is no debug switch.
+  const debug = argv.includes('--debug') || (argv[0] !== 'policy' && argv.includes('--verbose'));
   try {
     const [cmd, sub, ...rest] = argv;
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
@@ -68,6 +71,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliI
       return ExitCode.Ok;
     }
     if (cmd === 'policy' && sub === 'build') return await (await import('./policy-build.ts')).runPolicyBuild(rest, io, env);
+    if (cmd === 'policy' && sub === 'test') return await (await import('./policy-test.ts')).runPolicyTest(rest, io, env);
     if (cmd === 'merge-reports') return await (await import('./merge-reports.ts')).runMergeReports(argv.slice(1), io);
     if (cmd !== 'validate' || sub !== 'image') {
       throw new InputError('UNKNOWN_COMMAND', `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(' '))}; run 'vouch --help'`, {

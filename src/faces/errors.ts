@@ -2,6 +2,7 @@
 export type FaceErrorCode =
   | 'UNKNOWN_COMMAND'
   | 'POLICY_BUILD_USAGE'
+  | 'POLICY_TEST_USAGE'
   | 'MERGE_UNREADABLE'
   | 'REPORTS_DIR_UNUSABLE'
   // the Tekton step's params

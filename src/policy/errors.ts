@@ -38,6 +38,11 @@ export type PolicyErrorCode =
   | 'WASM_BUILTIN_MISSING'
   | 'WASM_JSON_IS_VALID_PATCH'
   | 'WASM_ABI_UNSUPPORTED'
+  | 'REGO_LOCATION_MISMATCH'
+  // policy tests
+  | 'TEST_PATH_MISSING'
+  | 'TEST_PATH_TYPE'
+  | 'TEST_RUN_PATTERN'
   // ec.* builtins
   | 'EC_BUILTIN_BUG'
   | 'EC_BUILTIN_UNDEFINED'

@@ -11,6 +11,8 @@ import { EnvironmentError, InputError, errorMessage } from '../../errors.ts';
 import { readTar } from '../../util/tar.ts';
 import { parseRegoModule, ruleKind } from '../rules/annotations.ts';
 import { REMOVED_BUILTINS, ecCapabilities, type Capabilities } from './capabilities.ts';
+import { parseModules, type ModuleOutline } from './parse.ts';
+import { rewriteWithChains } from './with-rewrite.ts';
 
 const run = promisify(execFile);
 
@@ -135,9 +137,9 @@ const outputOf = (err: unknown): string => {
  * compiler and capabilities) lists them all. Undefined when check finds nothing: the error is then
  * one of the wasm planner's, which build reported in full.
  */
-async function everyCompileError(opa: string, caps: string, src: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+async function everyCompileError(opa: string, caps: string, src: string, cwd: string, signal: AbortSignal | undefined): Promise<string | undefined> {
   try {
-    await run(opa, ['check', '--max-errors=-1', '--capabilities', caps, src], { maxBuffer: 64 * 1024 * 1024, ...(signal ? { signal } : {}) });
+    await run(opa, ['check', '--max-errors=-1', '--capabilities', caps, src], { cwd, maxBuffer: 64 * 1024 * 1024, ...(signal ? { signal } : {}) });
     return undefined;
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
@@ -145,59 +147,105 @@ async function everyCompileError(opa: string, caps: string, src: string, signal:
   }
 }
 
-export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string; cacheDir: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CompiledPolicy> {
-  const modules = files.filter((f) => f.path.endsWith('.rego') && !f.path.endsWith('_test.rego'));
-  const entrypoints = entrypointsOf(modules);
+/** The opa that compiles, its version and the capabilities it compiles with (keys of every cache). */
+export interface OpaToolchain {
+  opa: string;
+  version: string;
+  capabilities: string;
+}
+
+export async function opaToolchain(opts: { opaPath?: string; env: NodeJS.ProcessEnv }): Promise<OpaToolchain> {
   const opa = await findOpa(opts.opaPath, opts.env);
   const [version, caps] = await Promise.all([opaVersion(opa), restrictedCapabilities(opa)]);
-  const hash = createHash('sha256').update(`vouch-compile-v2\n${version}\n${createHash('sha256').update(caps).digest('hex')}\n`);
+  return { opa, version, capabilities: caps };
+}
+
+/** A compile-cache key: the toolchain, a purpose tag and the modules (sorted by path). */
+export function compileKey(toolchain: OpaToolchain, tag: string, modules: RegoFile[]): ReturnType<typeof createHash> {
+  const hash = createHash('sha256').update(`${tag}\n${toolchain.version}\n${createHash('sha256').update(toolchain.capabilities).digest('hex')}\n`);
   for (const f of [...modules].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${f.path}\n${f.text.length}\n${f.text}`);
-  const key = hash.digest('hex');
-  const dir = join(opts.cacheDir, 'compiled', key);
+  return hash;
+}
+
+/** A module and its entrypoints from the compile cache, or built and stored there. */
+export async function cachedBuild(cacheDir: string, key: string, build: () => Promise<{ wasm: Uint8Array; entrypoints: string[] }>): Promise<{ wasm: Uint8Array; entrypoints: string[] }> {
+  const dir = join(cacheDir, 'compiled', key);
   try {
     const wasm = await readFile(join(dir, 'policy.wasm'));
-    const cachedEntrypoints = JSON.parse(await readFile(join(dir, 'entrypoints.json'), 'utf8')) as string[];
-    return { wasm, entrypoints: cachedEntrypoints, opaVersion: version, key };
+    const entrypoints = JSON.parse(await readFile(join(dir, 'entrypoints.json'), 'utf8')) as string[];
+    return { wasm, entrypoints };
   } catch {
     // not compiled yet
   }
-  if (entrypoints.length === 0) {
-    throw new InputError('POLICY_NO_RULES', `the policy has no deny, violation or warn rules (${modules.map((m) => m.path).join(', ') || 'no .rego files'})`, {
-      value: modules.map((m) => m.path),
-    });
-  }
+  const built = await build();
+  const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  await mkdir(tmp, { recursive: true });
+  await writeFile(join(tmp, 'policy.wasm'), built.wasm);
+  await writeFile(join(tmp, 'entrypoints.json'), JSON.stringify(built.entrypoints));
+  await rename(tmp, dir).catch(async () => rm(tmp, { recursive: true, force: true }));
+  return built;
+}
+
+/** The name a module is compiled under: short, unique, and stable across builds (wasm messages carry it). */
+function compiledName(index: number, path: string): string {
+  return `src/${String(index).padStart(4, '0')}-${path.replace(/[^\w.-]+/g, '_').slice(-80)}`;
+}
+
+/** Text from opa or from a compiled module (an abort names `file:row:col`) with the modules' own paths. */
+export function withOriginalPaths(text: string, modules: { path: string }[]): string {
+  return text.replace(/src\/(\d{4})-[\w.-]+/g, (name, index: string) => {
+    const m = modules[Number(index)];
+    return m && compiledName(Number(index), m.path) === name ? m.path : name;
+  });
+}
+
+/**
+ * `opa build -t wasm` over these modules with these entrypoints. The modules go to opa as written
+ * (their `with` chains already put in an order the wasm planner gets right: see with-rewrite.ts).
+ */
+export async function buildWasm(toolchain: OpaToolchain, modules: RegoFile[], entrypoints: string[], opts: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
   const work = await mkdtemp(join(tmpdir(), 'vouch-opa-'));
   try {
-    // Only the .rego modules go to opa: data files are merged by vouch (ec's data rules).
-    const src = join(work, 'src');
-    await mkdir(src);
-    const names = modules.map((m, i) => `${String(i).padStart(4, '0')}-${m.path.replace(/[^\w.-]+/g, '_').slice(-80)}`);
-    await Promise.all(modules.map((m, i) => writeFile(join(src, names[i]!), m.text)));
-    await writeFile(join(src, 'zzzz-vouch-aggregate.rego'), aggregateModule(entrypoints));
-    const built = [...entrypoints, AGGREGATE_ENTRYPOINT];
-    // opa's messages name our temporary copies: put the original paths back.
-    const original = (text: string): string => names.reduce((t, n, i) => t.split(join(src, n)).join(modules[i]!.path), text);
-    await writeFile(join(work, 'caps.json'), caps);
-    const out = join(work, 'bundle.tar.gz');
+    await mkdir(join(work, 'src'));
+    await Promise.all(modules.map((m, i) => writeFile(join(work, compiledName(i, m.path)), m.text)));
+    await writeFile(join(work, 'caps.json'), toolchain.capabilities);
     try {
-      await run(opa, ['build', '-t', 'wasm', '--capabilities', join(work, 'caps.json'), ...built.flatMap((e) => ['-e', e]), '-o', out, src], {
+      // Relative paths: the names compiled into the module do not depend on where it was built.
+      await run(toolchain.opa, ['build', '-t', 'wasm', '--capabilities', 'caps.json', ...entrypoints.flatMap((e) => ['-e', e]), '-o', 'bundle.tar.gz', 'src'], {
+        cwd: work,
         maxBuffer: 64 * 1024 * 1024,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
-      const every = await everyCompileError(opa, join(work, 'caps.json'), src, opts.signal);
-      throw explainBuildError(original(every ?? (outputOf(err) || errorMessage(err))));
+      const every = await everyCompileError(toolchain.opa, 'caps.json', 'src', work, opts.signal);
+      throw explainBuildError(withOriginalPaths(every ?? (outputOf(err) || errorMessage(err)), modules));
     }
-    const wasm = readTar(await readFile(out)).find((e) => e.path.replace(/^\/+/, '') === 'policy.wasm')?.data;
-    if (!wasm) throw new EnvironmentError('OPA_BUILD_OUTPUT', 'opa build produced no policy.wasm', { value: out });
-    const tmp = `${dir}.tmp-${process.pid}`;
-    await mkdir(tmp, { recursive: true });
-    await writeFile(join(tmp, 'policy.wasm'), wasm);
-    await writeFile(join(tmp, 'entrypoints.json'), JSON.stringify(built));
-    await rename(tmp, dir).catch(async () => rm(tmp, { recursive: true, force: true }));
-    return { wasm, entrypoints: built, opaVersion: version, key };
+    const wasm = readTar(await readFile(join(work, 'bundle.tar.gz'))).find((e) => e.path.replace(/^\/+/, '') === 'policy.wasm')?.data;
+    if (!wasm) throw new EnvironmentError('OPA_BUILD_OUTPUT', 'opa build produced no policy.wasm', { value: work });
+    return wasm;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string; cacheDir: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CompiledPolicy> {
+  const modules = files.filter((f) => f.path.endsWith('.rego') && !f.path.endsWith('_test.rego'));
+  const entrypoints = entrypointsOf(modules);
+  const toolchain = await opaToolchain(opts);
+  const key = compileKey(toolchain, 'vouch-compile-v3', modules).digest('hex');
+  if (entrypoints.length === 0) {
+    throw new InputError('POLICY_NO_RULES', `the policy has no deny, violation or warn rules (${modules.map((m) => m.path).join(', ') || 'no .rego files'})`, {
+      value: modules.map((m) => m.path),
+    });
+  }
+  const built = await cachedBuild(opts.cacheDir, key, async () => {
+    // Only the .rego modules go to opa: data files are merged by vouch (ec's data rules).
+    const parse = (some: RegoFile[]): Promise<ModuleOutline[]> => parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version, cacheDir: opts.cacheDir, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const rewritten = await rewriteWithChains(modules, parse);
+    const all = [...entrypoints, AGGREGATE_ENTRYPOINT];
+    const aggregate = { path: 'zzzz-vouch-aggregate.rego', text: aggregateModule(entrypoints) };
+    return { wasm: await buildWasm(toolchain, [...rewritten, aggregate], all, opts), entrypoints: all };
+  });
+  return { ...built, opaVersion: toolchain.version, key };
 }

@@ -99,7 +99,8 @@ export async function loadCompiledPolicy(compiled: CompiledPolicy, data: Record<
   return instantiatePolicy(await policyProgram(compiled), data, opts);
 }
 
-export async function instantiatePolicy(program: PolicyProgram, data: Record<string, unknown>, opts: InstanceOptions = {}): Promise<LoadedPolicy> {
+/** An instance of the module with vouch's builtins and this data, every builtin it calls answered. */
+export function instantiateModuleWithData(program: PolicyProgram, data: Record<string, unknown>, opts: InstanceOptions = {}): SdkPolicy {
   const builtins = builtinTable(opts);
   // Pre-sized memory: the first evaluation of a large input does not grow page by page.
   // vouch's own builtin dispatch (instance.ts): sprintf sees sets and number text as Go's does.
@@ -109,6 +110,11 @@ export async function instantiatePolicy(program: PolicyProgram, data: Record<str
     throw new InputError('WASM_BUILTIN_MISSING', `the policy uses builtins vouch does not provide: ${missing.join(', ')}`, { value: missing });
   }
   policy.setData(data);
+  return policy;
+}
+
+export async function instantiatePolicy(program: PolicyProgram, data: Record<string, unknown>, opts: InstanceOptions = {}): Promise<LoadedPolicy> {
+  const policy = instantiateModuleWithData(program, data, opts);
   const ruleEntrypoints = program.entrypoints.filter((e) => e !== AGGREGATE_ENTRYPOINT);
   const entrypoints = ruleEntrypoints.filter((e) => !e.endsWith('/exception'));
   const exceptions = new Set(ruleEntrypoints.filter((e) => e.endsWith('/exception')).map((e) => e.slice(0, -'/exception'.length)));
