@@ -2292,9 +2292,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve19, reject) => {
             this.close((err, data3) => {
-              return err ? reject(err) : resolve18(data3);
+              return err ? reject(err) : resolve19(data3);
             });
           });
         }
@@ -2332,12 +2332,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve19, reject) => {
             this.destroy(err, (err2, data3) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve18(data3);
+              ) : resolve19(data3);
             });
           });
         }
@@ -2881,18 +2881,18 @@ var require_constants2 = __commonJS({
       TYPE3[TYPE3["REQUEST"] = 1] = "REQUEST";
       TYPE3[TYPE3["RESPONSE"] = 2] = "RESPONSE";
     })(TYPE2 = exports.TYPE || (exports.TYPE = {}));
-    var FLAGS3;
-    (function(FLAGS4) {
-      FLAGS4[FLAGS4["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
-      FLAGS4[FLAGS4["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
-      FLAGS4[FLAGS4["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
-      FLAGS4[FLAGS4["CHUNKED"] = 8] = "CHUNKED";
-      FLAGS4[FLAGS4["UPGRADE"] = 16] = "UPGRADE";
-      FLAGS4[FLAGS4["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
-      FLAGS4[FLAGS4["SKIPBODY"] = 64] = "SKIPBODY";
-      FLAGS4[FLAGS4["TRAILING"] = 128] = "TRAILING";
-      FLAGS4[FLAGS4["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
-    })(FLAGS3 = exports.FLAGS || (exports.FLAGS = {}));
+    var FLAGS4;
+    (function(FLAGS5) {
+      FLAGS5[FLAGS5["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
+      FLAGS5[FLAGS5["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
+      FLAGS5[FLAGS5["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
+      FLAGS5[FLAGS5["CHUNKED"] = 8] = "CHUNKED";
+      FLAGS5[FLAGS5["UPGRADE"] = 16] = "UPGRADE";
+      FLAGS5[FLAGS5["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
+      FLAGS5[FLAGS5["SKIPBODY"] = 64] = "SKIPBODY";
+      FLAGS5[FLAGS5["TRAILING"] = 128] = "TRAILING";
+      FLAGS5[FLAGS5["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
+    })(FLAGS4 = exports.FLAGS || (exports.FLAGS = {}));
     var LENIENT_FLAGS;
     (function(LENIENT_FLAGS2) {
       LENIENT_FLAGS2[LENIENT_FLAGS2["HEADERS"] = 1] = "HEADERS";
@@ -4604,8 +4604,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve18, reject) => {
-        res = resolve18;
+      const promise = new Promise((resolve19, reject) => {
+        res = resolve19;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -4641,9 +4641,9 @@ var require_util2 = __commonJS({
          * @param {unknown} target
          * @param {'key' | 'value' | 'key+value'} kind
          */
-        constructor(target, kind) {
+        constructor(target, kind2) {
           this.#target = target;
-          this.#kind = kind;
+          this.#kind = kind2;
           this.#index = 0;
         }
         next() {
@@ -4692,8 +4692,8 @@ var require_util2 = __commonJS({
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
-      return function(target, kind) {
-        return new FastIterableIterator(target, kind);
+      return function(target, kind2) {
+        return new FastIterableIterator(target, kind2);
       };
     }
     function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
@@ -6856,12 +6856,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve18, reject) => {
+      const waitForDrain = () => new Promise((resolve19, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve18;
+          callback = resolve19;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7531,12 +7531,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve18, reject) => {
+      const waitForDrain = () => new Promise((resolve19, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve18;
+          callback = resolve19;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8015,16 +8015,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve18) => {
+        return new Promise((resolve19) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve18;
+            this[kClosedResolve] = resolve19;
           } else {
-            resolve18(null);
+            resolve19(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve18) => {
+        return new Promise((resolve19) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -8035,7 +8035,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve18(null);
+            resolve19(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -8086,7 +8086,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve18, reject) => {
+        const socket = await new Promise((resolve19, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -8098,7 +8098,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve18(socket2);
+              resolve19(socket2);
             }
           });
         });
@@ -8434,8 +8434,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve18) => {
-            this[kClosedResolve] = resolve18;
+          await new Promise((resolve19) => {
+            this[kClosedResolve] = resolve19;
           });
         }
       }
@@ -9704,7 +9704,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve18, reject) => {
+        return await new Promise((resolve19, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9717,7 +9717,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve18(null);
+              resolve19(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9736,7 +9736,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve18, reject) => {
+      return new Promise((resolve19, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9753,7 +9753,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve18,
+              resolve: resolve19,
               reject,
               length: 0,
               body: []
@@ -9823,18 +9823,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body: body3, resolve: resolve18, stream, length } = consume2;
+      const { type: type2, body: body3, resolve: resolve19, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve18(chunksDecode(body3, length));
+          resolve19(chunksDecode(body3, length));
         } else if (type2 === "json") {
-          resolve18(JSON.parse(chunksDecode(body3, length)));
+          resolve19(JSON.parse(chunksDecode(body3, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve18(chunksConcat(body3, length).buffer);
+          resolve19(chunksConcat(body3, length).buffer);
         } else if (type2 === "blob") {
-          resolve18(new Blob(body3, { type: stream[kContentType] }));
+          resolve19(new Blob(body3, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve18(chunksConcat(body3, length));
+          resolve19(chunksConcat(body3, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10091,9 +10091,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve19, reject) => {
           request.call(this, opts, (err, data3) => {
-            return err ? reject(err) : resolve18(data3);
+            return err ? reject(err) : resolve19(data3);
           });
         });
       }
@@ -10316,9 +10316,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve19, reject) => {
           stream.call(this, opts, factory, (err, data3) => {
-            return err ? reject(err) : resolve18(data3);
+            return err ? reject(err) : resolve19(data3);
           });
         });
       }
@@ -10603,9 +10603,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve19, reject) => {
           upgrade.call(this, opts, (err, data3) => {
-            return err ? reject(err) : resolve18(data3);
+            return err ? reject(err) : resolve19(data3);
           });
         });
       }
@@ -10697,9 +10697,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve19, reject) => {
           connect.call(this, opts, (err, data3) => {
-            return err ? reject(err) : resolve18(data3);
+            return err ? reject(err) : resolve19(data3);
           });
         });
       }
@@ -11245,7 +11245,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify2 } = __require("node:util");
+    var { promisify: promisify3 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11285,7 +11285,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify2(this[kOriginalClose])();
+        await promisify3(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11298,7 +11298,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify2 } = __require("node:util");
+    var { promisify: promisify3 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11338,7 +11338,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify2(this[kOriginalClose])();
+        await promisify3(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
       function dispatch({ body: body3 }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve18, reject) => agent.dispatch(
+        return new Promise((resolve19, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14638,7 +14638,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve18({
+              resolve19({
                 status,
                 statusText,
                 headersList,
@@ -14681,7 +14681,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve18({
+              resolve19({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18422,8 +18422,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve18) => {
-        setTimeout(resolve18, ms).unref();
+      return new Promise((resolve19) => {
+        setTimeout(resolve19, ms).unref();
       });
     }
     module.exports = {
@@ -18473,12 +18473,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field2) {
+    function isFieldName(line2, length, field2) {
       if (length !== field2.length) {
         return false;
       }
       for (let i2 = 0; i2 < length; i2++) {
-        if (line[i2] !== field2[i2]) {
+        if (line2[i2] !== field2[i2]) {
           return false;
         }
       }
@@ -18624,31 +18624,31 @@ var require_eventsource_stream = __commonJS({
        * @param {Buffer} line
        * @param {EventSourceStreamEvent} event
        */
-      parseLine(line, event) {
-        if (line.length === 0) {
+      parseLine(line2, event) {
+        if (line2.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON);
+        const colonPosition = line2.indexOf(COLON);
         if (colonPosition === 0) {
           return;
         }
-        let fieldLength = line.length;
-        let valueStart = line.length;
+        let fieldLength = line2.length;
+        let valueStart = line2.length;
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line2[valueStart] === SPACE) {
             ++valueStart;
           }
         }
-        if (isFieldName(line, fieldLength, DATA)) {
+        if (isFieldName(line2, fieldLength, DATA)) {
           if (this.maxEventSize > 0 && this.dataLineCount >= this.maxDataLines) {
             throw createMaxEventSizeExceededError();
           }
-          const valueBytes = line.length - valueStart;
+          const valueBytes = line2.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value = line.toString("utf8", valueStart);
+          const value = line2.toString("utf8", valueStart);
           if (event.data === void 0) {
             event.data = value;
           } else {
@@ -18658,24 +18658,24 @@ ${value}`;
           this.dataLineCount++;
           return;
         }
-        if (isFieldName(line, fieldLength, RETRY)) {
-          if (isASCIINumberBytes(line, valueStart)) {
-            this.setEventFieldSize("retry", line.length - valueStart);
-            event.retry = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, RETRY)) {
+          if (isASCIINumberBytes(line2, valueStart)) {
+            this.setEventFieldSize("retry", line2.length - valueStart);
+            event.retry = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID)) {
-          if (isValidLastEventIdBytes(line, valueStart)) {
-            this.setEventFieldSize("id", line.length - valueStart);
-            event.id = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, ID)) {
+          if (isValidLastEventIdBytes(line2, valueStart)) {
+            this.setEventFieldSize("id", line2.length - valueStart);
+            event.id = line2.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line, fieldLength, EVENT)) {
-          if (valueStart < line.length) {
-            this.setEventFieldSize("event", line.length - valueStart);
-            event.event = line.toString("utf8", valueStart);
+        if (isFieldName(line2, fieldLength, EVENT)) {
+          if (valueStart < line2.length) {
+            this.setEventFieldSize("event", line2.length - valueStart);
+            event.event = line2.toString("utf8", valueStart);
           }
         }
       }
@@ -19362,11 +19362,11 @@ var init_summary = __esm({
   "node_modules/@actions/core/lib/summary.js"() {
     __awaiter = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve18) {
-          resolve18(value);
+        return value instanceof P ? value : new P(function(resolve19) {
+          resolve19(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve18, reject) {
+      return new (P || (P = Promise))(function(resolve19, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19382,7 +19382,7 @@ var init_summary = __esm({
           }
         }
         function step(result3) {
-          result3.done ? resolve18(result3.value) : adopt(result3.value).then(fulfilled, rejected);
+          result3.done ? resolve19(result3.value) : adopt(result3.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -20007,8 +20007,8 @@ var init_job_summary = __esm({
 import { relative, sep } from "node:path";
 function componentLines(text2) {
   const lines = /* @__PURE__ */ new Map();
-  text2.split("\n").forEach((line, i2) => {
-    const m = /"?containerImage"?\s*:\s*["']?([^"',\s}]+)/.exec(line);
+  text2.split("\n").forEach((line2, i2) => {
+    const m = /"?containerImage"?\s*:\s*["']?([^"',\s}]+)/.exec(line2);
     if (m && !lines.has(m[1])) lines.set(m[1], i2 + 1);
   });
   return lines;
@@ -20024,8 +20024,8 @@ function lineFor(lines, c, snapshot) {
   if (own !== void 0) return own;
   for (const name of [c.name, expandedFrom(c.name)]) {
     const entry = name === void 0 ? void 0 : snapshot.find((s) => s.name === name);
-    const line = entry ? lines.get(entry.containerImage) : void 0;
-    if (line !== void 0) return line;
+    const line2 = entry ? lines.get(entry.containerImage) : void 0;
+    if (line2 !== void 0) return line2;
   }
   const repo = repositoryOf(c.containerImage);
   const same = snapshot.filter((s) => repositoryOf(s.containerImage) === repo && lines.has(s.containerImage));
@@ -20038,8 +20038,8 @@ function componentsFileOf(components, file, snapshot, baseDir) {
   const byImage2 = componentLines(file.text);
   const lines = {};
   for (const c of components) {
-    const line = lineFor(byImage2, c, snapshot);
-    if (line !== void 0) lines[locationKey(c)] = line;
+    const line2 = lineFor(byImage2, c, snapshot);
+    if (line2 !== void 0) lines[locationKey(c)] = line2;
   }
   return { path: relative(baseDir, file.path).split(sep).join("/"), lines };
 }
@@ -20090,7 +20090,7 @@ function startProgress(opts) {
   let drawn = false;
   let lastLine = started;
   let lastTenth = 0;
-  const line = () => progressLine(done, total, failing, (clock.now() - started) / 1e3);
+  const line2 = () => progressLine(done, total, failing, (clock.now() - started) / 1e3);
   const safeWrite = (text2) => {
     try {
       opts.write(text2);
@@ -20100,7 +20100,7 @@ function startProgress(opts) {
   const live = (force) => {
     const now = clock.now();
     if (stopped || now - started < LIVE_DELAY_MS || !force && now - lastLine < LIVE_REDRAW_MS) return;
-    safeWrite(`${CLEAR}${line()}`);
+    safeWrite(`${CLEAR}${line2()}`);
     drawn = true;
     lastLine = now;
   };
@@ -20109,7 +20109,7 @@ function startProgress(opts) {
     if (stopped || now - started < LOG_EVERY_MS) return;
     const tenth = total > 0 ? Math.floor(done * 10 / total) : 0;
     if (tenth > lastTenth || tick && now - lastLine >= LOG_EVERY_MS || !drawn) {
-      safeWrite(`${line()}
+      safeWrite(`${line2()}
 `);
       drawn = true;
       lastLine = now;
@@ -20251,33 +20251,33 @@ function makeSnippet(mark, options) {
     }
   }
   if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
-  var result3 = "", i2, line;
+  var result3 = "", i2, line2;
   var lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
   var maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
   for (i2 = 1; i2 <= options.linesBefore; i2++) {
     if (foundLineNo - i2 < 0) break;
-    line = getLine(
+    line2 = getLine(
       mark.buffer,
       lineStarts[foundLineNo - i2],
       lineEnds[foundLineNo - i2],
       mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i2]),
       maxLineLength
     );
-    result3 = common.repeat(" ", options.indent) + padStart((mark.line - i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n" + result3;
+    result3 = common.repeat(" ", options.indent) + padStart((mark.line - i2 + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result3;
   }
-  line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
-  result3 += common.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-  result3 += common.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+  line2 = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+  result3 += common.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+  result3 += common.repeat("-", options.indent + lineNoLength + 3 + line2.pos) + "^\n";
   for (i2 = 1; i2 <= options.linesAfter; i2++) {
     if (foundLineNo + i2 >= lineEnds.length) break;
-    line = getLine(
+    line2 = getLine(
       mark.buffer,
       lineStarts[foundLineNo + i2],
       lineEnds[foundLineNo + i2],
       mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i2]),
       maxLineLength
     );
-    result3 += common.repeat(" ", options.indent) + padStart((mark.line + i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result3 += common.repeat(" ", options.indent) + padStart((mark.line + i2 + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
   }
   return result3.replace(/\n$/, "");
 }
@@ -21840,18 +21840,18 @@ function State(options) {
   this.usedDuplicates = null;
 }
 function indentString(string, spaces) {
-  var ind = common.repeat(" ", spaces), position = 0, next = -1, result3 = "", line, length = string.length;
+  var ind = common.repeat(" ", spaces), position = 0, next = -1, result3 = "", line2, length = string.length;
   while (position < length) {
     next = string.indexOf("\n", position);
     if (next === -1) {
-      line = string.slice(position);
+      line2 = string.slice(position);
       position = length;
     } else {
-      line = string.slice(position, next + 1);
+      line2 = string.slice(position, next + 1);
       position = next + 1;
     }
-    if (line.length && line !== "\n") result3 += ind;
-    result3 += line;
+    if (line2.length && line2 !== "\n") result3 += ind;
+    result3 += line2;
   }
   return result3;
 }
@@ -22021,33 +22021,33 @@ function foldString(string, width) {
   var moreIndented;
   var match;
   while (match = lineRe.exec(string)) {
-    var prefix = match[1], line = match[2];
-    moreIndented = line[0] === " ";
-    result3 += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+    var prefix = match[1], line2 = match[2];
+    moreIndented = line2[0] === " ";
+    result3 += prefix + (!prevMoreIndented && !moreIndented && line2 !== "" ? "\n" : "") + foldLine(line2, width);
     prevMoreIndented = moreIndented;
   }
   return result3;
 }
-function foldLine(line, width) {
-  if (line === "" || line[0] === " ") return line;
+function foldLine(line2, width) {
+  if (line2 === "" || line2[0] === " ") return line2;
   var breakRe = / [^ ]/g;
   var match;
   var start = 0, end, curr = 0, next = 0;
   var result3 = "";
-  while (match = breakRe.exec(line)) {
+  while (match = breakRe.exec(line2)) {
     next = match.index;
     if (next - start > width) {
       end = curr > start ? curr : next;
-      result3 += "\n" + line.slice(start, end);
+      result3 += "\n" + line2.slice(start, end);
       start = end + 1;
     }
     curr = next;
   }
   result3 += "\n";
-  if (line.length - start > width && curr > start) {
-    result3 += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+  if (line2.length - start > width && curr > start) {
+    result3 += line2.slice(start, curr) + "\n" + line2.slice(curr + 1);
   } else {
-    result3 += line.slice(start);
+    result3 += line2.slice(start);
   }
   return result3.slice(1);
 }
@@ -22907,18 +22907,18 @@ function attrs(list, escape4) {
 }
 function writeXml(root) {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const walk = (e, depth) => {
+  const walk2 = (e, depth) => {
     const pad2 = "  ".repeat(depth);
     const open6 = `${pad2}<${e.tag}${attrs(e.attrs, attribute)}`;
     if (e.children.length === 0 && (e.text === void 0 || e.text === "")) lines.push(`${open6}/>`);
     else if (e.children.length === 0) lines.push(`${open6}>${text(e.text)}</${e.tag}>`);
     else {
       lines.push(`${open6}>`);
-      for (const c of e.children) walk(c, depth + 1);
+      for (const c of e.children) walk2(c, depth + 1);
       lines.push(`${pad2}</${e.tag}>`);
     }
   };
-  walk(root, 0);
+  walk2(root, 0);
   return lines.join("\n");
 }
 function goEscape(s) {
@@ -23194,32 +23194,32 @@ function shouldColor(env, isTTY, flag) {
 function indentWrap(text2, width = WRAP, indent = INDENT) {
   const out = [];
   for (const para of text2.split("\n")) {
-    let line = "";
+    let line2 = "";
     for (const word of para.split(" ")) {
-      if (line !== "" && indent.length + line.length + 1 + word.length > width) {
-        out.push(indent + line);
-        line = word;
+      if (line2 !== "" && indent.length + line2.length + 1 + word.length > width) {
+        out.push(indent + line2);
+        line2 = word;
       } else {
-        line = line === "" ? word : `${line} ${word}`;
+        line2 = line2 === "" ? word : `${line2} ${word}`;
       }
     }
-    out.push(indent + line);
+    out.push(indent + line2);
   }
   return out.join("\n");
 }
-function results(ctx, kind, color) {
+function results(ctx, kind2, color) {
   let out = "";
   for (const c of ctx.report.components) {
-    const list = (kind === "Violation" ? c.violations : kind === "Warning" ? c.warnings : c.successes) ?? [];
+    const list = (kind2 === "Violation" ? c.violations : kind2 === "Warning" ? c.warnings : c.successes) ?? [];
     for (const r of list) {
       const code2 = String(r.metadata?.code ?? "");
-      const label = `[${kind}] ${code2}`;
-      out += color ? `\x1B[${COLOR[kind]}m${INDICATOR[kind]}\x1B[0m \x1B[${COLOR[kind]}m${label}\x1B[0m
-` : `${INDICATOR[kind]} ${label}
+      const label = `[${kind2}] ${code2}`;
+      out += color ? `\x1B[${COLOR[kind2]}m${INDICATOR[kind2]}\x1B[0m \x1B[${COLOR[kind2]}m${label}\x1B[0m
+` : `${INDICATOR[kind2]} ${label}
 `;
       if (c.containerImage) out += `${INDENT}ImageRef: ${c.containerImage}
 `;
-      if (kind !== "Success" && r.msg) out += `${indentWrap(`Reason: ${r.msg}`)}
+      if (kind2 !== "Success" && r.msg) out += `${indentWrap(`Reason: ${r.msg}`)}
 `;
       const term = r.metadata?.term;
       if (typeof term === "string" && term !== "") out += `${indentWrap(`Term: ${term}`)}
@@ -23230,7 +23230,7 @@ function results(ctx, kind, color) {
 `;
       if (r.metadata?.description) out += `${indentWrap(`Description: ${r.metadata.description}`)}
 `;
-      if (kind !== "Success" && r.metadata?.solution) out += `${indentWrap(`Solution: ${r.metadata.solution}`)}
+      if (kind2 !== "Success" && r.metadata?.solution) out += `${indentWrap(`Solution: ${r.metadata.solution}`)}
 `;
       out += "\n";
     }
@@ -23380,11 +23380,11 @@ function shardStamp(report, shard, componentsFile2, showSuccesses) {
     showSuccesses,
     ...componentsFile2 ? { file: componentsFile2.path } : {},
     components: report.components.map((c) => {
-      const line = componentsFile2?.lines[locationKey(c)];
+      const line2 = componentsFile2?.lines[locationKey(c)];
       return {
         successCount: successCount(c),
         ...c.infrastructureError ? { infrastructureError: c.infrastructureError } : {},
-        ...line !== void 0 ? { line } : {}
+        ...line2 !== void 0 ? { line: line2 } : {}
       };
     })
   };
@@ -23575,9 +23575,9 @@ function runnerSafeOutput(text2, format) {
   return JSON_FORMATS.has(format) ? text2.replaceAll("##[", "\\u0023#[") : withoutRunnerCommands(text2);
 }
 function lineTail(previous, text2) {
-  const line = previous + text2;
-  const start = Math.max(line.lastIndexOf("\n"), line.lastIndexOf("\r")) + 1;
-  return line.slice(Math.max(start, line.length - 2));
+  const line2 = previous + text2;
+  const start = Math.max(line2.lastIndexOf("\n"), line2.lastIndexOf("\r")) + 1;
+  return line2.slice(Math.max(start, line2.length - 2));
 }
 function runnerSafeWriter(target) {
   let tail = "";
@@ -24776,11 +24776,11 @@ function alwaysSet(n) {
 function unstableGroups(n, out) {
   if (n.k === "rep" && (n.max < 0 || n.max >= 2)) {
     const kept = alwaysSet(n.sub);
-    const walk = (m) => {
+    const walk2 = (m) => {
       if (m.k === "cap" && !kept.has(m.index)) out.add(m.index);
-      subsOf(m).forEach(walk);
+      subsOf(m).forEach(walk2);
     };
-    walk(n.sub);
+    walk2(n.sub);
   }
   for (const s of subsOf(n)) unstableGroups(s, out);
   return out;
@@ -26089,11 +26089,11 @@ function fromEntry(entry) {
   let username = entry.username;
   let password = entry.password;
   if (entry.auth) {
-    const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
+    const decoded2 = Buffer.from(entry.auth, "base64").toString("utf8");
+    const colon = decoded2.indexOf(":");
     if (colon !== -1) {
-      username = decoded.slice(0, colon);
-      password = decoded.slice(colon + 1);
+      username = decoded2.slice(0, colon);
+      password = decoded2.slice(colon + 1);
     }
   }
   if (entry.registrytoken) return { kind: "registry-token", token: entry.registrytoken };
@@ -26102,17 +26102,17 @@ function fromEntry(entry) {
   return void 0;
 }
 function fromHelper(helper, registry) {
-  return new Promise((resolve18) => {
+  return new Promise((resolve19) => {
     const child2 = execFile(`docker-credential-${helper}`, ["get"], { timeout: 1e4 }, (err, stdout) => {
-      if (err) return resolve18(void 0);
+      if (err) return resolve19(void 0);
       try {
         const parsed = JSON.parse(stdout);
         const secret = parsed?.Secret;
         const username = typeof parsed?.Username === "string" ? parsed.Username : "";
-        if (typeof secret !== "string" || secret === "") return resolve18(void 0);
-        resolve18(username === "<token>" ? { kind: "identity-token", username, token: secret } : { kind: "basic", username, password: secret });
+        if (typeof secret !== "string" || secret === "") return resolve19(void 0);
+        resolve19(username === "<token>" ? { kind: "identity-token", username, token: secret } : { kind: "basic", username, password: secret });
       } catch {
-        resolve18(void 0);
+        resolve19(void 0);
       }
     });
     child2.stdin?.end(DOCKER_HUB_KEYS.includes(registry) ? "https://index.docker.io/v1/" : registry);
@@ -26307,8 +26307,8 @@ async function discard(res) {
   await res.body?.cancel().catch(() => void 0);
 }
 async function fetchWithRetry(url, init, policy, describe, hooks = {}) {
-  const gate = hooks.attempt ?? ((run3) => run3());
-  const pause = (ms) => (hooks.wait ?? ((run3) => run3()))(() => sleep(ms, hooks.signal));
+  const gate = hooks.attempt ?? ((run4) => run4());
+  const pause = (ms) => (hooks.wait ?? ((run4) => run4()))(() => sleep(ms, hooks.signal));
   let errors = 0;
   let throttled = 0;
   for (; ; ) {
@@ -26375,7 +26375,7 @@ var init_http = __esm({
         this.limit = limit;
       }
       async run(fn) {
-        if (this.active >= this.limit) await new Promise((resolve18) => this.waiting.push(resolve18));
+        if (this.active >= this.limit) await new Promise((resolve19) => this.waiting.push(resolve19));
         this.active++;
         try {
           return await fn();
@@ -26388,11 +26388,11 @@ var init_http = __esm({
     RETRYABLE_STATUS = /* @__PURE__ */ new Set([429, 500, 502, 503, 504]);
     timedOut = (err) => err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
     networkCause = (err) => err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
-    sleep = (ms, signal) => new Promise((resolve18, reject) => {
+    sleep = (ms, signal) => new Promise((resolve19, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const timer = setTimeout(() => {
         signal?.removeEventListener("abort", stop);
-        resolve18();
+        resolve19();
       }, ms);
       const stop = () => {
         clearTimeout(timer);
@@ -26842,7 +26842,7 @@ var init_client = __esm({
         return `Bearer ${parseTokenResponse(await this.read(res, TOKEN_LIMIT, describe), describe)}`;
       }
       hooks() {
-        return { attempt: (run3) => this.semaphore.run(run3), ...this.idle ? { wait: this.idle } : {}, ...this.signal ? { signal: this.signal } : {} };
+        return { attempt: (run4) => this.semaphore.run(run4), ...this.idle ? { wait: this.idle } : {}, ...this.signal ? { signal: this.signal } : {} };
       }
       /**
        * One request to the registry: follows redirects itself and answers a 401 challenge once, then
@@ -27335,16 +27335,16 @@ function classifySource(url, existsLocally) {
   assertCleanSourceUrl(url);
   const forced = FORCED.exec(url);
   if (forced) {
-    const kind = forced[1].toLowerCase();
+    const kind2 = forced[1].toLowerCase();
     const rest = url.slice(forced[0].length);
     assertCleanSourceUrl(rest);
-    if (kind === "oci") return "oci";
-    if (kind === "file") return "file";
-    if (kind !== "git" && kind !== "http" && kind !== "https") {
-      throw new InputError("UNKNOWN_SOURCE_TYPE", `unknown source type "${kind}::" in ${url}: use git::, oci::, file:: or an https:// URL`, { value: url });
+    if (kind2 === "oci") return "oci";
+    if (kind2 === "file") return "file";
+    if (kind2 !== "git" && kind2 !== "http" && kind2 !== "https") {
+      throw new InputError("UNKNOWN_SOURCE_TYPE", `unknown source type "${kind2}::" in ${url}: use git::, oci::, file:: or an https:// URL`, { value: url });
     }
     if (schemeOf(rest) === "http" && !isLoopbackUrl(rest)) throw insecure(url);
-    if (kind === "git") return "git";
+    if (kind2 === "git") return "git";
     httpSourceUrl(rest, url);
     return "https";
   }
@@ -27534,9 +27534,9 @@ function parseGitUrl(url, baseDir = process.cwd()) {
   }
   const scheme = schemeOf(rest);
   const body3 = scheme === void 0 ? rest : rest.slice(rest.indexOf("://") + 3);
-  const sep2 = body3.indexOf("//", 1);
-  if (sep2 !== -1) subdir = subdir || body3.slice(sep2 + 2);
-  const { repo, protocol } = locateRepo(sep2 === -1 ? body3 : body3.slice(0, sep2), scheme, url, baseDir);
+  const sep3 = body3.indexOf("//", 1);
+  if (sep3 !== -1) subdir = subdir || body3.slice(sep3 + 2);
+  const { repo, protocol } = locateRepo(sep3 === -1 ? body3 : body3.slice(0, sep3), scheme, url, baseDir);
   const depth = checkDepth(query.depth, url);
   return {
     repo,
@@ -27585,7 +27585,7 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 import { mkdir as mkdir5, rename as rename3, rm as rm3 } from "node:fs/promises";
 import { dirname as dirname3, join as join4 } from "node:path";
 function runGit(args, opts) {
-  return new Promise((resolve18, reject) => {
+  return new Promise((resolve19, reject) => {
     const child2 = spawn("git", args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
     let length = 0;
@@ -27615,7 +27615,7 @@ function runGit(args, opts) {
       if (failure) reject(failure);
       else if (spawnError) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: cannot run git: ${spawnError.message}`, { value: opts.source }));
       else if (code2 !== 0) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: git ${args[0]} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${code2}`}`, { value: opts.source }));
-      else resolve18(Buffer.concat(out, length));
+      else resolve19(Buffer.concat(out, length));
     };
     child2.on("error", (err) => finish(null, err));
     child2.on("close", (code2) => finish(code2));
@@ -27628,13 +27628,13 @@ async function ensureBareRepository(repoDir, env, source, deadlineMs) {
   await runGit(["init", "--quiet", "--bare", "--", aside], { env, maxBytes: SMALL_OUTPUT, deadlineMs, source });
   await rename3(aside, repoDir).catch(() => rm3(aside, { recursive: true, force: true }));
 }
-async function fetchCommit(g, repoDir, run3) {
+async function fetchCommit(g, repoDir, run4) {
   const into = `refs/vouch/fetch/${randomBytes2(8).toString("hex")}`;
-  await run3(gitFetchArgs(g, into));
+  await run4(gitFetchArgs(g, into));
   try {
-    return (await run3(gitCommitArgs(g, into))).toString("utf8").trim();
+    return (await run4(gitCommitArgs(g, into))).toString("utf8").trim();
   } finally {
-    await run3(["update-ref", "-d", "--", into]).catch(() => void 0);
+    await run4(["update-ref", "-d", "--", into]).catch(() => void 0);
   }
 }
 async function fetchGit(url, opts, limits = GIT_LIMITS) {
@@ -27644,13 +27644,13 @@ async function fetchGit(url, opts, limits = GIT_LIMITS) {
     return { dir: join4(trees, g.ref, g.subdir), pinned: pinnedGitUrl(g, g.ref) };
   }
   const repoDir = join4(opts.cacheDir, "sources", "git", sha256Hex(g.repo));
-  const run3 = (args, maxBytes = SMALL_OUTPUT) => runGit(args, { cwd: repoDir, env: gitEnv(g.protocol, opts.env), maxBytes, deadlineMs: limits.deadlineMs, source: url });
+  const run4 = (args, maxBytes = SMALL_OUTPUT) => runGit(args, { cwd: repoDir, env: gitEnv(g.protocol, opts.env), maxBytes, deadlineMs: limits.deadlineMs, source: url });
   await ensureBareRepository(repoDir, gitEnv(g.protocol, opts.env), url, limits.deadlineMs);
-  const commit = await fetchCommit(g, repoDir, run3);
+  const commit = await fetchCommit(g, repoDir, run4);
   if (!isFullSha(commit)) throw new EnvironmentError("GIT_FAILED", `policy source ${url}: git did not name a commit (${JSON.stringify(commit.slice(0, 80))})`, { value: url });
   const tree = join4(trees, commit);
   await publish(tree, async (tmp) => {
-    const archive = await run3(["archive", "--format=tar", "--end-of-options", commit], limits.maxArchiveBytes);
+    const archive = await run4(["archive", "--format=tar", "--end-of-options", commit], limits.maxArchiveBytes);
     await extractTar(archive, tmp, { origin: `policy source ${url}` });
   });
   const dir = join4(tree, g.subdir);
@@ -27675,15 +27675,15 @@ var init_git = __esm({
 import { writeFile as writeFile3 } from "node:fs/promises";
 import { basename, join as join5, resolve as resolve10 } from "node:path";
 async function checkSource(url, opts) {
-  const kind = classifySource(url, await exists2(localPath(url, opts.baseDir)));
-  const local = kind === "file" || kind === "git" && parseGitUrl(url, opts.baseDir).protocol === "file";
+  const kind2 = classifySource(url, await exists2(localPath(url, opts.baseDir)));
+  const local = kind2 === "file" || kind2 === "git" && parseGitUrl(url, opts.baseDir).protocol === "file";
   if (opts.remote && local) {
     throw new InputError("REMOTE_POLICY_LOCAL_SOURCE", `policy source ${url}: a policy configuration fetched from a remote source may not name local files or repositories`, {
       value: url
     });
   }
-  if (kind === "https") httpSourceUrl(url.replace(/^https?::/i, ""), url);
-  return kind;
+  if (kind2 === "https") httpSourceUrl(url.replace(/^https?::/i, ""), url);
+  return kind2;
 }
 function fetchSource(url, opts) {
   const key = `${opts.cacheDir}
@@ -27698,8 +27698,8 @@ ${url}`;
   return p;
 }
 async function fetchUncached(url, opts) {
-  const kind = await checkSource(url, opts);
-  switch (kind) {
+  const kind2 = await checkSource(url, opts);
+  switch (kind2) {
     case "file": {
       const local = localPath(url, opts.baseDir);
       if (!await exists2(local)) {
@@ -27829,8 +27829,8 @@ var init_resolve_config = __esm({
         return { spec: await checkSources(specFromDocument(doc, "--policy (inline JSON)"), "--policy", opts, false) };
       }
       const local = resolve11(opts.baseDir, v);
-      const kind = /[\s\u0000-\u001f\u007f]/.test(v) ? void 0 : await checkSource(v, { baseDir: opts.baseDir });
-      if (kind === "git" || kind === "https") {
+      const kind2 = /[\s\u0000-\u001f\u007f]/.test(v) ? void 0 : await checkSource(v, { baseDir: opts.baseDir });
+      if (kind2 === "git" || kind2 === "https") {
         const fetched = await fetchSource(v, opts);
         for (const name of CONFIG_NAMES) {
           const path = join6(fetched.dir, name);
@@ -27862,8 +27862,8 @@ var init_resolve_config = __esm({
 // src/report/targets.ts
 import { writeFile as writeFile4 } from "node:fs/promises";
 import { dirname as dirname4, resolve as resolve12 } from "node:path";
-function successesNeeded(run3) {
-  return run3.showSuccesses || run3.shard !== void 0 || run3.outputs.some((t) => t.showSuccesses === true || t.format === "junit" && !t.ecFormat);
+function successesNeeded(run4) {
+  return run4.showSuccesses || run4.shard !== void 0 || run4.outputs.some((t) => t.showSuccesses === true || t.format === "junit" && !t.ecFormat);
 }
 function keepsSuccesses(t, format, ctx) {
   if (format === "junit" && !t.ecFormat) return true;
@@ -28132,9 +28132,9 @@ function pemDecode(data3) {
     if (getLine2(restOfEndLine).line.length !== 0) continue;
     let bytes2 = new Uint8Array();
     if (endIndex > 0) {
-      const decoded = decodeStdBase64(rest.slice(0, endIndex).replace(/[ \t]/g, ""));
-      if (!decoded) continue;
-      bytes2 = decoded;
+      const decoded2 = decodeStdBase64(rest.slice(0, endIndex).replace(/[ \t]/g, ""));
+      if (!decoded2) continue;
+      bytes2 = decoded2;
     }
     return { block: { type: type2, bytes: bytes2 }, rest: getLine2(rest.slice(endIndex + "\n-----END ".length - 1)).rest };
   }
@@ -29019,11 +29019,11 @@ var require_pem = __commonJS({
     var PEM_FOOTER = /-----END (.*)-----/;
     function toDER(certificate) {
       let der = "";
-      certificate.split("\n").forEach((line) => {
-        if (line.match(PEM_HEADER) || line.match(PEM_FOOTER)) {
+      certificate.split("\n").forEach((line2) => {
+        if (line2.match(PEM_HEADER) || line2.match(PEM_FOOTER)) {
           return;
         }
-        der += line;
+        der += line2;
       });
       return Buffer.from(der, "base64");
     }
@@ -33046,7 +33046,7 @@ var require_tlog = __commonJS({
     var merkle_1 = require_merkle();
     var set_1 = require_set();
     function verifyTLogBody(entry, sigContent) {
-      const { kind, version } = entry.kindVersion;
+      const { kind: kind2, version } = entry.kindVersion;
       let body3;
       try {
         body3 = JSON.parse(entry.canonicalizedBody.toString("utf8"));
@@ -33056,13 +33056,13 @@ var require_tlog = __commonJS({
           message: "invalid canonicalized body"
         });
       }
-      if (kind !== body3.kind || version !== body3.apiVersion) {
+      if (kind2 !== body3.kind || version !== body3.apiVersion) {
         throw new error_1.VerificationError({
           code: "TLOG_BODY_ERROR",
-          message: `kind/version mismatch - expected: ${kind}/${version}, received: ${body3.kind}/${body3.apiVersion}`
+          message: `kind/version mismatch - expected: ${kind2}/${version}, received: ${body3.kind}/${body3.apiVersion}`
         });
       }
-      switch (kind) {
+      switch (kind2) {
         case "dsse":
           if (version == dsse_1.DSSE_API_VERSION_V1) {
             return (0, dsse_1.verifyDSSETLogBody)(body3, sigContent);
@@ -33083,7 +33083,7 @@ var require_tlog = __commonJS({
         default:
           throw new error_1.VerificationError({
             code: "TLOG_BODY_ERROR",
-            message: `unsupported kind: ${kind}`
+            message: `unsupported kind: ${kind2}`
           });
       }
     }
@@ -33930,11 +33930,11 @@ function rekorBodyKind(bodyB64) {
   return { kind: body3.kind, version: body3.apiVersion, body: body3 };
 }
 function tlogEntry(rekor) {
-  const { kind, version } = rekorBodyKind(rekor.Payload.body);
+  const { kind: kind2, version } = rekorBodyKind(rekor.Payload.body);
   return {
     logIndex: String(rekor.Payload.logIndex),
     logId: { keyId: Buffer.from(rekor.Payload.logID, "hex").toString("base64") },
-    kindVersion: { kind, version },
+    kindVersion: { kind: kind2, version },
     integratedTime: String(rekor.Payload.integratedTime),
     inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp },
     canonicalizedBody: rekor.Payload.body
@@ -34023,16 +34023,16 @@ function get(obj, ...path) {
   return cur;
 }
 function assertRekorBodyNamesSigner(bodyB64, signer) {
-  const { kind, version, body: body3 } = rekorBodyKind(bodyB64);
+  const { kind: kind2, version, body: body3 } = rekorBodyKind(bodyB64);
   let key;
-  if (version === "0.0.2" && kind === "hashedrekord") key = keyFromVerifierV2(get(body3, "spec", "hashedRekordV002", "signature", "verifier"));
-  else if (version === "0.0.2" && kind === "dsse") key = keyFromVerifierV2(get(body3, "spec", "dsseV002", "signatures", 0, "verifier"));
-  else if (kind === "hashedrekord" || kind === "rekord") key = keyFromBody(get(body3, "spec", "signature", "publicKey", "content"));
-  else if (kind === "dsse") key = keyFromBody(get(body3, "spec", "signatures", 0, "verifier"));
-  else if (kind === "intoto") key = keyFromBody(version === "0.0.1" ? get(body3, "spec", "publicKey") : get(body3, "spec", "content", "envelope", "signatures", 0, "publicKey"));
-  if (!key) throw new SignatureRejected("REKOR_SIGNER_MISMATCH", `the Rekor ${kind} ${version} entry names no signer key`);
+  if (version === "0.0.2" && kind2 === "hashedrekord") key = keyFromVerifierV2(get(body3, "spec", "hashedRekordV002", "signature", "verifier"));
+  else if (version === "0.0.2" && kind2 === "dsse") key = keyFromVerifierV2(get(body3, "spec", "dsseV002", "signatures", 0, "verifier"));
+  else if (kind2 === "hashedrekord" || kind2 === "rekord") key = keyFromBody(get(body3, "spec", "signature", "publicKey", "content"));
+  else if (kind2 === "dsse") key = keyFromBody(get(body3, "spec", "signatures", 0, "verifier"));
+  else if (kind2 === "intoto") key = keyFromBody(version === "0.0.1" ? get(body3, "spec", "publicKey") : get(body3, "spec", "content", "envelope", "signatures", 0, "publicKey"));
+  if (!key) throw new SignatureRejected("REKOR_SIGNER_MISMATCH", `the Rekor ${kind2} ${version} entry names no signer key`);
   if (!spki2(key).equals(spki2(signer))) {
-    throw new SignatureRejected("REKOR_SIGNER_MISMATCH", `the Rekor ${kind} entry was made by another key or certificate than this signature's`);
+    throw new SignatureRejected("REKOR_SIGNER_MISMATCH", `the Rekor ${kind2} entry was made by another key or certificate than this signature's`);
   }
 }
 var init_rekor_binding = __esm({
@@ -34123,7 +34123,7 @@ function exactlyOne(obj, names, what) {
 }
 function signingMaterial(bundle, carried) {
   const content = bundle.verificationMaterial.content;
-  const chainOf = (certs) => {
+  const chainOf2 = (certs) => {
     if (certs.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the bundle's x509CertificateChain holds ${certs.length} certificates; at most ${MAX_CERTIFICATES} are read`);
     const [first, ...rest] = certs.map((der, i2) => parseSigningCertificate(der, `certificate ${i2 + 1} of the bundle's x509CertificateChain`));
     if (!first) throw new MalformedSignatureError("the bundle's x509CertificateChain is empty");
@@ -34134,36 +34134,36 @@ function signingMaterial(bundle, carried) {
     case "publicKey":
       return { kind: "publicKey" };
     case "certificate":
-      return carried.length > 0 ? chainOf([content.certificate.rawBytes, ...carried]) : { kind: "certificate", certificate: parseSigningCertificate(content.certificate.rawBytes, "the bundle certificate"), chain: [] };
+      return carried.length > 0 ? chainOf2([content.certificate.rawBytes, ...carried]) : { kind: "certificate", certificate: parseSigningCertificate(content.certificate.rawBytes, "the bundle certificate"), chain: [] };
     case "x509CertificateChain":
-      return chainOf(content.x509CertificateChain.certificates.map((c) => c.rawBytes));
+      return chainOf2(content.x509CertificateChain.certificates.map((c) => c.rawBytes));
   }
 }
-function cosignV03Chain(json2, vm) {
+function cosignV03Chain(json3, vm) {
   const chain = vm.x509CertificateChain;
-  if (typeof json2.mediaType !== "string" || V01_V02.test(json2.mediaType) || !isObject3(chain) || !Array.isArray(chain.certificates)) return { json: json2, carried: [] };
+  if (typeof json3.mediaType !== "string" || V01_V02.test(json3.mediaType) || !isObject3(chain) || !Array.isArray(chain.certificates)) return { json: json3, carried: [] };
   const [leaf, ...rest] = import_protobuf_specs2.X509CertificateChain.fromJSON(chain).certificates;
-  if (!leaf) return { json: json2, carried: [] };
+  if (!leaf) return { json: json3, carried: [] };
   const others = Object.fromEntries(Object.entries(vm).filter(([k]) => k !== "x509CertificateChain"));
-  return { json: { ...json2, verificationMaterial: { ...others, certificate: { rawBytes: leaf.rawBytes.toString("base64") } } }, carried: rest.map((c) => c.rawBytes) };
+  return { json: { ...json3, verificationMaterial: { ...others, certificate: { rawBytes: leaf.rawBytes.toString("base64") } } }, carried: rest.map((c) => c.rawBytes) };
 }
 function parseBundle(bytes2) {
-  let json2;
+  let json3;
   try {
-    json2 = parseStrictJson(typeof bytes2 === "string" ? bytes2 : bytes2.toString("utf8"));
+    json3 = parseStrictJson(typeof bytes2 === "string" ? bytes2 : bytes2.toString("utf8"));
   } catch (err) {
     throw new MalformedSignatureError(`the bundle: ${errorMessage(err)}`, { cause: err });
   }
-  if (!isObject3(json2)) throw new MalformedSignatureError("the bundle is not a JSON object");
-  exactlyOne(json2, CONTENT, "signature content (messageSignature or dsseEnvelope)");
-  if (Object.hasOwn(json2, "verification_material")) throw ambiguous("the bundle names verification_material; write it verificationMaterial");
-  const vm = json2.verificationMaterial;
+  if (!isObject3(json3)) throw new MalformedSignatureError("the bundle is not a JSON object");
+  exactlyOne(json3, CONTENT, "signature content (messageSignature or dsseEnvelope)");
+  if (Object.hasOwn(json3, "verification_material")) throw ambiguous("the bundle names verification_material; write it verificationMaterial");
+  const vm = json3.verificationMaterial;
   if (!isObject3(vm)) throw new MalformedSignatureError("the bundle has no verificationMaterial object");
   exactlyOne(vm, MATERIAL, "signing key or certificate (publicKey, x509CertificateChain or certificate)");
   let bundle;
   let carried;
   try {
-    const normalised = cosignV03Chain(json2, vm);
+    const normalised = cosignV03Chain(json3, vm);
     carried = normalised.carried;
     bundle = (0, import_bundle2.bundleFromJSON)(normalised.json);
   } catch (err) {
@@ -34241,8 +34241,8 @@ function rfc3161Of(layer) {
 }
 async function rootTrust(ctx, why) {
   if (!ctx.trustedRoot) throw new SignatureRejected("NO_TRUST_ROOT", `${why}, but no Sigstore trust root is configured`);
-  const json2 = await ctx.trustedRoot();
-  return { ...(0, import_verify3.toTrustMaterial)(import_protobuf_specs3.TrustedRoot.fromJSON(json2)), json: json2 };
+  const json3 = await ctx.trustedRoot();
+  return { ...(0, import_verify3.toTrustMaterial)(import_protobuf_specs3.TrustedRoot.fromJSON(json3)), json: json3 };
 }
 async function verifyLayerSigner(ctx, layer, signed) {
   strictBase64(signed.sig, "the signature");
@@ -34773,23 +34773,23 @@ function mergeData(into, from, origin, origins, path = "") {
 }
 async function dataDirectories(dir) {
   const out = [];
-  const walk = async (d) => {
+  const walk2 = async (d) => {
     const entries = (await readdir2(d, { withFileTypes: true })).sort(byName);
     if (entries.some((e) => !e.isDirectory() && isDataFile(e.name))) out.push(d);
-    for (const e of entries) if (e.isDirectory()) await walk(join7(d, e.name));
+    for (const e of entries) if (e.isDirectory()) await walk2(join7(d, e.name));
   };
-  await walk(dir);
+  await walk2(dir);
   return out;
 }
 async function nestedDataFiles(root) {
   const out = [];
-  const walk = async (d, nest) => {
+  const walk2 = async (d, nest) => {
     for (const e of (await readdir2(d, { withFileTypes: true })).sort(byName)) {
-      if (e.isDirectory()) await walk(join7(d, e.name), [...nest, e.name]);
+      if (e.isDirectory()) await walk2(join7(d, e.name), [...nest, e.name]);
       else if (isDataFile(e.name)) out.push({ file: join7(d, e.name), nest });
     }
   };
-  await walk(root, []);
+  await walk2(root, []);
   return out;
 }
 async function readDataFile(file) {
@@ -34864,8 +34864,8 @@ function parseRegoModule(path, text2) {
   const annotations2 = [];
   let pending = [];
   for (let i2 = 0; i2 < lines.length; i2++) {
-    const line = lines[i2];
-    if (/^\s*#\s*METADATA\s*$/.test(line)) {
+    const line2 = lines[i2];
+    if (/^\s*#\s*METADATA\s*$/.test(line2)) {
       const body3 = [];
       let j = i2 + 1;
       for (; j < lines.length && /^\s*#/.test(lines[j]); j++) body3.push(lines[j].replace(/^\s*# ?/, ""));
@@ -34879,23 +34879,23 @@ function parseRegoModule(path, text2) {
       i2 = j - 1;
       continue;
     }
-    const pkgMatch = /^package\s+([\w.]+)/.exec(line);
+    const pkgMatch = /^package\s+([\w.]+)/.exec(line2);
     if (pkgMatch) {
       pkg = pkgMatch[1].replace(/^data\./, "");
       for (const p of pending) annotations2.push({ scope: p.data.scope === "subpackages" ? "subpackages" : "package", line: p.line, data: p.data });
       pending = [];
       continue;
     }
-    const head = /^([a-zA-Z_]\w*)(\s*(\[|contains\b|if\b|=|:=|\{)|\s*$)/.exec(line);
+    const head = /^([a-zA-Z_]\w*)(\s*(\[|contains\b|if\b|=|:=|\{)|\s*$)/.exec(line2);
     if (head && !["import", "package", "default", "else"].includes(head[1])) {
       const name = head[1];
-      rules.push({ name, line: i2 + 1, head: line.split("{")[0].trim() });
+      rules.push({ name, line: i2 + 1, head: line2.split("{")[0].trim() });
       for (const p of pending) {
         const scope = p.data.scope === "document" ? "document" : "rule";
         annotations2.push({ scope, rule: name, line: p.line, data: p.data });
       }
       pending = [];
-    } else if (/^default\s+([a-zA-Z_]\w*)/.test(line)) {
+    } else if (/^default\s+([a-zA-Z_]\w*)/.test(line2)) {
       pending = [];
     }
   }
@@ -34944,10 +34944,10 @@ function ruleInfosFromModules(files2) {
       });
     }
     for (const r of mod.rules) {
-      const kind = ruleKind(r.name);
-      if (kind === "other") continue;
+      const kind2 = ruleKind(r.name);
+      if (kind2 === "other") continue;
       const code2 = `${mod.package}.${r.name}`;
-      if (!infos.has(code2)) infos.set(code2, { code: code2, package: mod.package, rule: r.name, kind, annotated: false });
+      if (!infos.has(code2)) infos.set(code2, { code: code2, package: mod.package, rule: r.name, kind: kind2, annotated: false });
     }
   }
   return [...infos.values()];
@@ -35041,13 +35041,343 @@ var init_capabilities = __esm({
   }
 });
 
-// src/policy/opa/compile.ts
+// src/policy/opa/parse.ts
 import { execFile as execFile2 } from "node:child_process";
 import { createHash as createHash5 } from "node:crypto";
-import { access as access2, constants as constants4, mkdir as mkdir6, mkdtemp, readFile as readFile5, rename as rename4, rm as rm4, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdtemp, readFile as readFile5, rename as rename4, rm as rm4, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join as join8 } from "node:path";
+import { join as join8 } from "node:path";
 import { promisify } from "node:util";
+function isAstModule(v) {
+  const pkg = v?.package;
+  return typeof v === "object" && v !== null && Array.isArray(pkg?.path);
+}
+function decoded(span) {
+  return span ? { row: span.row, col: span.col, text: Buffer.from(span.text, "base64").toString("utf8") } : void 0;
+}
+function groundPrefix(terms2) {
+  const path = [];
+  for (const [i2, t] of terms2.entries()) {
+    if ((i2 === 0 ? t.type !== "var" : t.type !== "string") || typeof t.value !== "string") return { path, rest: true };
+    path.push(t.value);
+  }
+  return { path, rest: false };
+}
+function refOf(term) {
+  if (term.type === "var" && typeof term.value === "string") return [term.value];
+  if (term.type !== "ref" || !Array.isArray(term.value)) return void 0;
+  const { path, rest } = groundPrefix(term.value);
+  return rest ? void 0 : path;
+}
+function literalJson(term) {
+  switch (term.type) {
+    case "null":
+      return "null";
+    case "boolean":
+    case "string":
+      return JSON.stringify(term.value);
+    case "number": {
+      const text2 = decoded(term.location)?.text ?? "";
+      const n = Number(text2);
+      return /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text2) && Number.isFinite(n) && (Number.isSafeInteger(n) || String(n) === text2) ? JSON.stringify(n) : void 0;
+    }
+    case "array": {
+      const items = term.value.map(literalJson);
+      return items.every((i2) => i2 !== void 0) ? `[${items.join(",")}]` : void 0;
+    }
+    case "object": {
+      const keys = /* @__PURE__ */ new Set();
+      const parts = [];
+      for (const [k, v] of term.value) {
+        const value = literalJson(v);
+        if (k.type !== "string" || keys.has(k.value) || value === void 0) return void 0;
+        keys.add(k.value);
+        parts.push(`${JSON.stringify(k.value)}:${value}`);
+      }
+      return `{${parts.join(",")}}`;
+    }
+    default:
+      return void 0;
+  }
+}
+function constantOf(rule, ground) {
+  const { head, body: body3 } = rule;
+  if (!ground || rule.default || rule.else || (head.args ?? []).length > 0 || head.key !== void 0 || !head.value) return void 0;
+  if (!body3 || body3.length !== 1 || body3[0].generated !== true) return void 0;
+  const at2 = decoded(head.value.location);
+  if (!at2 || at2.text.length < CONSTANT_MIN_TEXT) return void 0;
+  const json3 = literalJson(head.value);
+  return json3 === void 0 ? void 0 : { at: at2, json: json3 };
+}
+function readsLocals(term) {
+  if (Array.isArray(term)) return term.some(readsLocals);
+  if (typeof term !== "object" || term === null) return false;
+  const t = term;
+  if (t.type === "var") return true;
+  if (t.type === "call") return true;
+  if (t.type === "ref" && Array.isArray(t.value)) {
+    const [head, ...rest] = t.value;
+    const rooted = head?.type === "var" && (head.value === "data" || head.value === "input");
+    return !rooted || rest.some(readsLocals);
+  }
+  return Object.values(t).some(readsLocals);
+}
+function localCollection(value) {
+  const kind2 = COLLECTIONS[value.type];
+  return kind2 && readsLocals(value.value) ? kind2 : void 0;
+}
+function collectChains(node2, out) {
+  if (Array.isArray(node2)) {
+    for (const n of node2) collectChains(n, out);
+    return;
+  }
+  if (typeof node2 !== "object" || node2 === null) return;
+  const withs = node2.with;
+  if (Array.isArray(withs) && withs.length > 0 && "terms" in node2) {
+    out.push(
+      withs.map((w) => {
+        const at2 = decoded(w.value.location);
+        const collection = localCollection(w.value);
+        return { at: decoded(w.location), target: refOf(w.target), value: at2 ? { at: at2, ...collection ? { collection } : {} } : void 0 };
+      })
+    );
+  }
+  for (const v of Object.values(node2)) collectChains(v, out);
+}
+function outlineOf(path, text2, ast) {
+  const imports = {};
+  for (const imp of ast.imports ?? []) {
+    const p = refOf(imp.path);
+    if (p && (p[0] === "data" || p[0] === "input")) imports[imp.alias || p[p.length - 1]] = p;
+  }
+  const rules = [];
+  for (const r of ast.rules ?? []) {
+    const head = r.head;
+    const { path: ref2, rest } = head.ref ? groundPrefix(head.ref) : { path: head.name ? [head.name] : [], rest: false };
+    const at2 = decoded(r.location ?? head.location);
+    if (ref2.length === 0 || !at2) continue;
+    const constant = constantOf(r, !rest);
+    rules.push({ ref: ref2, dynamicTail: rest, function: (head.args ?? []).length > 0, at: at2, name: decoded(head.ref?.[0]?.location), ...constant ? { constant } : {} });
+  }
+  const chains = [];
+  collectChains(ast.rules ?? [], chains);
+  return { path, text: text2, package: ast.package.path.slice(1).map((t) => String(t.value)), imports, rules, chains };
+}
+async function mapLimited(items, limit, task) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i2 = next++;
+      out[i2] = await task(items[i2], i2);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+function parseErrors(detail, path) {
+  let list;
+  try {
+    list = JSON.parse(detail).errors;
+  } catch {
+    return detail;
+  }
+  if (!Array.isArray(list) || list.length === 0) return detail;
+  const lines = list.map(
+    (e) => `${path}:${String(e.location?.row ?? "?")}: ${String(e.code ?? "rego_error")}: ${String(e.message ?? "")}`
+  );
+  return `${lines.length} error${lines.length === 1 ? "" : "s"} occurred:
+${lines.join("\n")}`;
+}
+async function parseOne(f, copy, opts) {
+  await writeFile6(copy, f.text);
+  let stdout;
+  try {
+    ({ stdout } = await run(opts.opa, ["parse", "--format", "json", "--json-include", "locations,-comments", copy], {
+      maxBuffer: 1024 * 1024 * 1024,
+      ...opts.signal ? { signal: opts.signal } : {}
+    }));
+  } catch (err) {
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    const e = err;
+    const detail = `${e.stderr ?? ""}${e.stdout ?? ""}`.trim() || errorMessage(err);
+    throw new InputError("POLICY_COMPILE", `policy compilation error:
+${parseErrors(detail, f.path).split(copy).join(f.path)}`, { value: f.path });
+  }
+  const ast = JSON.parse(stdout);
+  if (!isAstModule(ast)) throw new InputError("POLICY_COMPILE", `opa parse gave no module for ${f.path}`, { value: f.path });
+  return outlineOf(f.path, f.text, ast);
+}
+async function parseModules(files2, opts) {
+  const work = await mkdtemp(join8(tmpdir(), "vouch-parse-"));
+  const cache3 = opts.cacheDir ? join8(opts.cacheDir, "outlines") : void 0;
+  if (cache3) await makeDirectory(cache3);
+  try {
+    return await mapLimited(files2, opts.concurrency ?? 2, async (f, i2) => {
+      const key = createHash5("sha256").update(`${OUTLINE_FORMAT}
+${opts.opaVersion}
+${f.text}`).digest("hex");
+      if (cache3) {
+        try {
+          const cached2 = JSON.parse(await readFile5(join8(cache3, `${key}.json`), "utf8"));
+          return { ...cached2, path: f.path, text: f.text };
+        } catch {
+        }
+      }
+      const outline = await parseOne(f, join8(work, `${i2}.rego`), opts);
+      if (cache3) {
+        const { path: _p, text: _t, ...rest } = outline;
+        const tmp = join8(cache3, `${key}.${process.pid}.tmp`);
+        await writeFile6(tmp, JSON.stringify(rest));
+        await rename4(tmp, join8(cache3, `${key}.json`));
+      }
+      return outline;
+    });
+  } finally {
+    await rm4(work, { recursive: true, force: true });
+  }
+}
+var run, OUTLINE_FORMAT, CONSTANT_MIN_TEXT, COLLECTIONS;
+var init_parse = __esm({
+  "src/policy/opa/parse.ts"() {
+    "use strict";
+    init_errors();
+    init_files();
+    run = promisify(execFile2);
+    OUTLINE_FORMAT = "vouch-rego-outline/v4";
+    CONSTANT_MIN_TEXT = 512;
+    COLLECTIONS = {
+      array: "array",
+      arraycomprehension: "array",
+      object: "object",
+      objectcomprehension: "object",
+      set: "set",
+      setcomprehension: "set"
+    };
+  }
+});
+
+// src/policy/opa/with-rewrite.ts
+function rewriteScope(modules) {
+  const functions = /* @__PURE__ */ new Set();
+  const ruleNames = /* @__PURE__ */ new Map();
+  for (const m of modules) {
+    const key = JSON.stringify(m.package);
+    const names = ruleNames.get(key) ?? /* @__PURE__ */ new Set();
+    ruleNames.set(key, names);
+    for (const rule of m.rules) {
+      names.add(rule.ref[0]);
+      if (rule.function) functions.add(JSON.stringify(["data", ...m.package, ...rule.ref]));
+    }
+  }
+  return { functions, ruleNames };
+}
+function targetGroup(target, m, scope) {
+  if (!target) return void 0;
+  const [head, ...rest] = target;
+  let full;
+  if (head === "data" || head === "input") full = target;
+  else if (Object.hasOwn(m.imports, head)) full = [...m.imports[head], ...rest];
+  else if (scope.ruleNames.get(JSON.stringify(m.package))?.has(head)) full = ["data", ...m.package, ...target];
+  else return "function";
+  if (full[0] === "input") return "document";
+  return scope.functions.has(JSON.stringify(full)) ? "function" : "document";
+}
+function rowStarts(text2) {
+  const starts = [0, 0];
+  for (let i2 = text2.indexOf("\n"); i2 !== -1; i2 = text2.indexOf("\n", i2 + 1)) starts.push(i2 + 1);
+  return starts;
+}
+function spanOf(text2, starts, at2, path) {
+  let index = starts[at2.row];
+  for (let c = 1; index !== void 0 && c < at2.col && index < text2.length; c++) index += (text2.codePointAt(index) ?? 0) > 65535 ? 2 : 1;
+  if (index === void 0 || text2.slice(index, index + at2.text.length) !== at2.text) {
+    throw new VouchError("REGO_LOCATION_MISMATCH", `${path}:${at2.row}:${at2.col}: opa parse placed ${JSON.stringify(at2.text.slice(0, 40))} where the source holds something else; is this opa version supported?`, {
+      value: `${path}:${at2.row}`
+    });
+  }
+  return { start: index, end: index + at2.text.length };
+}
+function chainOf(withs, m, starts, scope) {
+  const groups = withs.map((w) => targetGroup(w.target, m, scope));
+  const modifiers = withs.map((w, i2) => {
+    const span = spanOf(m.text, starts, w.at, m.path);
+    const kind2 = groups[i2] === "function" ? w.value?.collection : void 0;
+    return kind2 ? { ...span, wrap: { ...spanOf(m.text, starts, w.value.at, m.path), kind: kind2 } } : span;
+  });
+  const keys = [...groups.keys()];
+  const order = groups.includes(void 0) ? keys : keys.filter((i2) => groups[i2] === "document").concat(keys.filter((i2) => groups[i2] === "function"));
+  return { start: modifiers[0].start, end: modifiers[modifiers.length - 1].end, modifiers, order };
+}
+function renderModifier(text2, m, chains) {
+  if (!m.wrap) return render2(text2, m.start, m.end, chains);
+  const [open6, close] = WRAPPERS[m.wrap.kind];
+  return `${text2.slice(m.start, m.wrap.start)}${open6}${render2(text2, m.wrap.start, m.wrap.end, chains)}${close}${text2.slice(m.wrap.end, m.end)}`;
+}
+function render2(text2, a, b, chains) {
+  const inside = chains.filter((c) => c.start >= a && c.end <= b);
+  const top = inside.filter((c) => !inside.some((o) => o !== c && o.start <= c.start && o.end >= c.end)).sort((x, y) => x.start - y.start);
+  let out = "";
+  let pos = a;
+  for (const c of top) {
+    out += text2.slice(pos, c.start);
+    const nested = inside.filter((o) => o !== c);
+    const rendered = c.modifiers.map((m) => renderModifier(text2, m, nested));
+    c.order.forEach((from, slot) => {
+      out += rendered[from];
+      const next = c.modifiers[slot + 1];
+      if (next) out += text2.slice(c.modifiers[slot].end, next.start);
+    });
+    pos = c.end;
+  }
+  return out + text2.slice(pos, b);
+}
+function mayNeedRewrite(chain) {
+  return chain.length > 1 || chain.some((w) => w.value?.collection);
+}
+function rewriteWithOrder(m, scope) {
+  const needed = m.chains.filter(mayNeedRewrite);
+  if (needed.length === 0) return m.text;
+  const starts = rowStarts(m.text);
+  const chains = needed.map((c) => chainOf(c, m, starts, scope));
+  if (!chains.some((c) => c.order.some((from, slot) => from !== slot) || c.modifiers.some((mod) => mod.wrap))) return m.text;
+  return render2(m.text, 0, m.text.length, chains);
+}
+function mayUseWith(text2) {
+  return /\bwith\b/.test(text2);
+}
+async function rewriteWithChains(files2, parse3) {
+  const candidates = files2.filter((f) => mayUseWith(f.text));
+  if (candidates.length === 0) return files2;
+  const parsed = await parse3(candidates);
+  if (!parsed.some((m) => m.chains.some(mayNeedRewrite))) return files2;
+  const scope = rewriteScope([...parsed, ...await parse3(files2.filter((f) => !mayUseWith(f.text)))]);
+  const rewritten = parsed.map((m) => rewriteWithOrder(m, scope));
+  return files2.map((f) => {
+    const i2 = candidates.indexOf(f);
+    return i2 === -1 ? f : { ...f, text: rewritten[i2] };
+  });
+}
+var WRAPPERS;
+var init_with_rewrite = __esm({
+  "src/policy/opa/with-rewrite.ts"() {
+    "use strict";
+    init_errors();
+    WRAPPERS = {
+      array: ["array.concat(", ", [])"],
+      object: ["object.union(", ", {})"],
+      set: ["union({", "})"]
+    };
+  }
+});
+
+// src/policy/opa/compile.ts
+import { execFile as execFile3 } from "node:child_process";
+import { createHash as createHash6 } from "node:crypto";
+import { access as access2, constants as constants4, mkdir as mkdir6, mkdtemp as mkdtemp2, readFile as readFile6, rename as rename5, rm as rm5, writeFile as writeFile7 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { delimiter, join as join9 } from "node:path";
+import { promisify as promisify2 } from "node:util";
 async function executable(path) {
   try {
     await access2(path, constants4.X_OK);
@@ -35063,7 +35393,7 @@ async function findOpa(explicit, env) {
     throw new EnvironmentError("OPA_NOT_FOUND", `opa not found at ${candidate} (from ${candidate === explicit ? "--opa" : "OPA_PATH"})`, { value: candidate });
   }
   for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (dir && await executable(join8(dir, "opa"))) return join8(dir, "opa");
+    if (dir && await executable(join9(dir, "opa"))) return join9(dir, "opa");
   }
   throw new EnvironmentError(
     "OPA_NOT_FOUND",
@@ -35074,7 +35404,7 @@ async function findOpa(explicit, env) {
 function opaVersion(opa) {
   let v = versions.get(opa);
   if (!v) {
-    v = run(opa, ["version"]).then(({ stdout }) => /Version:\s*(\S+)/.exec(stdout)?.[1] ?? "unknown");
+    v = run2(opa, ["version"]).then(({ stdout }) => /Version:\s*(\S+)/.exec(stdout)?.[1] ?? "unknown");
     versions.set(opa, v);
   }
   return v;
@@ -35082,7 +35412,7 @@ function opaVersion(opa) {
 function restrictedCapabilities(opa) {
   let c = capabilities.get(opa);
   if (!c) {
-    c = run(opa, ["capabilities", "--current"], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => JSON.stringify(ecCapabilities(JSON.parse(stdout))));
+    c = run2(opa, ["capabilities", "--current"], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => JSON.stringify(ecCapabilities(JSON.parse(stdout))));
     capabilities.set(opa, c);
   }
   return c;
@@ -35093,9 +35423,9 @@ function entrypointsOf(files2) {
     if (f.path.endsWith("_test.rego")) continue;
     const mod = parseRegoModule(f.path, f.text);
     for (const r of mod.rules) {
-      const kind = ruleKind(r.name);
-      if (kind === "other" && r.name !== "exception") continue;
-      if (kind !== "other" && (new RegExp(`^${r.name}\\s+if\\b`).test(r.head) || /^\w+\s*:?=\s*(true|false)\b/.test(r.head) || r.head === r.name)) {
+      const kind2 = ruleKind(r.name);
+      if (kind2 === "other" && r.name !== "exception") continue;
+      if (kind2 !== "other" && (new RegExp(`^${r.name}\\s+if\\b`).test(r.head) || /^\w+\s*:?=\s*(true|false)\b/.test(r.head) || r.head === r.name)) {
         throw new InputError("UNSUPPORTED_RULE_VALUE", `the rule "${r.head}" returns an unsupported value, at ${f.path}:${r.line} (deny/warn rules must produce strings or objects with "msg")`, {
           value: `${f.path}:${r.line}`
         });
@@ -35131,74 +35461,99 @@ ${stderr.trim()}`,
   return new InputError("POLICY_COMPILE", `policy compilation error:
 ${stderr.trim()}`, { value: "rego" });
 }
-async function everyCompileError(opa, caps, src, signal) {
+async function everyCompileError(opa, caps, src, cwd, signal) {
   try {
-    await run(opa, ["check", "--max-errors=-1", "--capabilities", caps, src], { maxBuffer: 64 * 1024 * 1024, ...signal ? { signal } : {} });
+    await run2(opa, ["check", "--max-errors=-1", "--capabilities", caps, src], { cwd, maxBuffer: 64 * 1024 * 1024, ...signal ? { signal } : {} });
     return void 0;
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     return outputOf(err) || void 0;
   }
 }
-async function compilePolicy(files2, opts) {
-  const modules = files2.filter((f) => f.path.endsWith(".rego") && !f.path.endsWith("_test.rego"));
-  const entrypoints = entrypointsOf(modules);
+async function opaToolchain(opts) {
   const opa = await findOpa(opts.opaPath, opts.env);
   const [version, caps] = await Promise.all([opaVersion(opa), restrictedCapabilities(opa)]);
-  const hash = createHash5("sha256").update(`vouch-compile-v2
-${version}
-${createHash5("sha256").update(caps).digest("hex")}
+  return { opa, version, capabilities: caps };
+}
+function compileKey(toolchain, tag, modules) {
+  const hash = createHash6("sha256").update(`${tag}
+${toolchain.version}
+${createHash6("sha256").update(toolchain.capabilities).digest("hex")}
 `);
   for (const f of [...modules].sort((a, b) => a.path < b.path ? -1 : 1)) hash.update(`${f.path}
 ${f.text.length}
 ${f.text}`);
-  const key = hash.digest("hex");
-  const dir = join8(opts.cacheDir, "compiled", key);
+  return hash;
+}
+async function cachedBuild(cacheDir, key, build) {
+  const dir = join9(cacheDir, "compiled", key);
   try {
-    const wasm2 = await readFile5(join8(dir, "policy.wasm"));
-    const cachedEntrypoints = JSON.parse(await readFile5(join8(dir, "entrypoints.json"), "utf8"));
-    return { wasm: wasm2, entrypoints: cachedEntrypoints, opaVersion: version, key };
+    const wasm2 = await readFile6(join9(dir, "policy.wasm"));
+    const entrypoints = JSON.parse(await readFile6(join9(dir, "entrypoints.json"), "utf8"));
+    return { wasm: wasm2, entrypoints };
   } catch {
   }
-  if (entrypoints.length === 0) {
-    throw new InputError("POLICY_NO_RULES", `the policy has no deny, violation or warn rules (${modules.map((m) => m.path).join(", ") || "no .rego files"})`, {
-      value: modules.map((m) => m.path)
-    });
-  }
-  const work = await mkdtemp(join8(tmpdir(), "vouch-opa-"));
+  const built = await build();
+  const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  await mkdir6(tmp, { recursive: true });
+  await writeFile7(join9(tmp, "policy.wasm"), built.wasm);
+  await writeFile7(join9(tmp, "entrypoints.json"), JSON.stringify(built.entrypoints));
+  await rename5(tmp, dir).catch(async () => rm5(tmp, { recursive: true, force: true }));
+  return built;
+}
+function compiledName(index, path) {
+  return `src/${String(index).padStart(4, "0")}-${path.replace(/[^\w.-]+/g, "_").slice(-80)}`;
+}
+function withOriginalPaths(text2, modules) {
+  return text2.replace(/src\/(\d{4})-[\w.-]+/g, (name, index) => {
+    const m = modules[Number(index)];
+    return m && compiledName(Number(index), m.path) === name ? m.path : name;
+  });
+}
+async function buildWasm(toolchain, modules, entrypoints, opts = {}) {
+  const work = await mkdtemp2(join9(tmpdir2(), "vouch-opa-"));
   try {
-    const src = join8(work, "src");
-    await mkdir6(src);
-    const names = modules.map((m, i2) => `${String(i2).padStart(4, "0")}-${m.path.replace(/[^\w.-]+/g, "_").slice(-80)}`);
-    await Promise.all(modules.map((m, i2) => writeFile6(join8(src, names[i2]), m.text)));
-    await writeFile6(join8(src, "zzzz-vouch-aggregate.rego"), aggregateModule(entrypoints));
-    const built = [...entrypoints, AGGREGATE_ENTRYPOINT];
-    const original = (text2) => names.reduce((t, n, i2) => t.split(join8(src, n)).join(modules[i2].path), text2);
-    await writeFile6(join8(work, "caps.json"), caps);
-    const out = join8(work, "bundle.tar.gz");
+    await mkdir6(join9(work, "src"));
+    await Promise.all(modules.map((m, i2) => writeFile7(join9(work, compiledName(i2, m.path)), m.text)));
+    await writeFile7(join9(work, "caps.json"), toolchain.capabilities);
     try {
-      await run(opa, ["build", "-t", "wasm", "--capabilities", join8(work, "caps.json"), ...built.flatMap((e) => ["-e", e]), "-o", out, src], {
+      await run2(toolchain.opa, ["build", "-t", "wasm", "--capabilities", "caps.json", ...entrypoints.flatMap((e) => ["-e", e]), "-o", "bundle.tar.gz", "src"], {
+        cwd: work,
         maxBuffer: 64 * 1024 * 1024,
         ...opts.signal ? { signal: opts.signal } : {}
       });
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
-      const every = await everyCompileError(opa, join8(work, "caps.json"), src, opts.signal);
-      throw explainBuildError(original(every ?? (outputOf(err) || errorMessage(err))));
+      const every = await everyCompileError(toolchain.opa, "caps.json", "src", work, opts.signal);
+      throw explainBuildError(withOriginalPaths(every ?? (outputOf(err) || errorMessage(err)), modules));
     }
-    const wasm2 = readTar(await readFile5(out)).find((e) => e.path.replace(/^\/+/, "") === "policy.wasm")?.data;
-    if (!wasm2) throw new EnvironmentError("OPA_BUILD_OUTPUT", "opa build produced no policy.wasm", { value: out });
-    const tmp = `${dir}.tmp-${process.pid}`;
-    await mkdir6(tmp, { recursive: true });
-    await writeFile6(join8(tmp, "policy.wasm"), wasm2);
-    await writeFile6(join8(tmp, "entrypoints.json"), JSON.stringify(built));
-    await rename4(tmp, dir).catch(async () => rm4(tmp, { recursive: true, force: true }));
-    return { wasm: wasm2, entrypoints: built, opaVersion: version, key };
+    const wasm2 = readTar(await readFile6(join9(work, "bundle.tar.gz"))).find((e) => e.path.replace(/^\/+/, "") === "policy.wasm")?.data;
+    if (!wasm2) throw new EnvironmentError("OPA_BUILD_OUTPUT", "opa build produced no policy.wasm", { value: work });
+    return wasm2;
   } finally {
-    await rm4(work, { recursive: true, force: true });
+    await rm5(work, { recursive: true, force: true });
   }
 }
-var run, versions, capabilities, AGGREGATE_ENTRYPOINT, outputOf;
+async function compilePolicy(files2, opts) {
+  const modules = files2.filter((f) => f.path.endsWith(".rego") && !f.path.endsWith("_test.rego"));
+  const entrypoints = entrypointsOf(modules);
+  const toolchain = await opaToolchain(opts);
+  const key = compileKey(toolchain, "vouch-compile-v3", modules).digest("hex");
+  if (entrypoints.length === 0) {
+    throw new InputError("POLICY_NO_RULES", `the policy has no deny, violation or warn rules (${modules.map((m) => m.path).join(", ") || "no .rego files"})`, {
+      value: modules.map((m) => m.path)
+    });
+  }
+  const built = await cachedBuild(opts.cacheDir, key, async () => {
+    const parse3 = (some) => parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version, cacheDir: opts.cacheDir, ...opts.signal ? { signal: opts.signal } : {} });
+    const rewritten = await rewriteWithChains(modules, parse3);
+    const all = [...entrypoints, AGGREGATE_ENTRYPOINT];
+    const aggregate = { path: "zzzz-vouch-aggregate.rego", text: aggregateModule(entrypoints) };
+    return { wasm: await buildWasm(toolchain, [...rewritten, aggregate], all, opts), entrypoints: all };
+  });
+  return { ...built, opaVersion: toolchain.version, key };
+}
+var run2, versions, capabilities, AGGREGATE_ENTRYPOINT, outputOf;
 var init_compile = __esm({
   "src/policy/opa/compile.ts"() {
     "use strict";
@@ -35206,7 +35561,9 @@ var init_compile = __esm({
     init_tar();
     init_annotations();
     init_capabilities();
-    run = promisify(execFile2);
+    init_parse();
+    init_with_rewrite();
+    run2 = promisify2(execFile3);
     versions = /* @__PURE__ */ new Map();
     capabilities = /* @__PURE__ */ new Map();
     AGGREGATE_ENTRYPOINT = "vouch__aggregate/results";
@@ -35807,20 +36164,20 @@ var require_PlainValue_516d5bc2 = __commonJS({
           col: 1
         };
       }
-      const line = lineStarts.length;
+      const line2 = lineStarts.length;
       return {
-        line,
-        col: offset - lineStarts[line - 1] + 1
+        line: line2,
+        col: offset - lineStarts[line2 - 1] + 1
       };
     }
-    function getLine3(line, cst) {
+    function getLine3(line2, cst) {
       const {
         lineStarts,
         src
       } = getSrcInfo(cst);
-      if (!lineStarts || !(line >= 1) || line > lineStarts.length) return null;
-      const start = lineStarts[line - 1];
-      let end = lineStarts[line];
+      if (!lineStarts || !(line2 >= 1) || line2 > lineStarts.length) return null;
+      const start = lineStarts[line2 - 1];
+      let end = lineStarts[line2];
       while (end && end > start && src[end - 1] === "\n") --end;
       return src.slice(start, end);
     }
@@ -35909,13 +36266,13 @@ ${offset}${err}${errEnd}`;
         return next >= src.length || src[next] === "\n" ? str4 + "\n" : str4;
       }
       // ^(---|...)
-      static atDocumentBoundary(src, offset, sep2) {
+      static atDocumentBoundary(src, offset, sep3) {
         const ch0 = src[offset];
         if (!ch0) return true;
         const prev = src[offset - 1];
         if (prev && prev !== "\n") return false;
-        if (sep2) {
-          if (ch0 !== sep2) return false;
+        if (sep3) {
+          if (ch0 !== sep3) return false;
         } else {
           if (ch0 !== Char.DIRECTIVES_END && ch0 !== Char.DOCUMENT_END) return false;
         }
@@ -36218,10 +36575,10 @@ ${offset}${err}${errEnd}`;
         }
         if (this.linePos) {
           const {
-            line,
+            line: line2,
             col
           } = this.linePos.start;
-          this.message += ` at line ${line}, column ${col}`;
+          this.message += ` at line ${line2}, column ${col}`;
           const ctx = cst && getPrettyContext(this.linePos, cst);
           if (ctx) this.message += `:
 
@@ -37091,7 +37448,7 @@ var require_parse_cst = __commonJS({
         const folded = this.type === PlainValue.Type.BLOCK_FOLDED;
         let atStart = true;
         let str4 = "";
-        let sep2 = "";
+        let sep3 = "";
         let prevMoreIndented = false;
         for (let i2 = start; i2 < end; ++i2) {
           for (let j = 0; j < bi; ++j) {
@@ -37100,24 +37457,24 @@ var require_parse_cst = __commonJS({
           }
           const ch3 = src[i2];
           if (ch3 === "\n") {
-            if (sep2 === "\n") str4 += "\n";
-            else sep2 = "\n";
+            if (sep3 === "\n") str4 += "\n";
+            else sep3 = "\n";
           } else {
             const lineEnd = PlainValue.Node.endOfLine(src, i2);
-            const line = src.slice(i2, lineEnd);
+            const line2 = src.slice(i2, lineEnd);
             i2 = lineEnd;
             if (folded && (ch3 === " " || ch3 === "	") && i2 < keepStart) {
-              if (sep2 === " ") sep2 = "\n";
-              else if (!prevMoreIndented && !atStart && sep2 === "\n") sep2 = "\n\n";
-              str4 += sep2 + line;
-              sep2 = lineEnd < end && src[lineEnd] || "";
+              if (sep3 === " ") sep3 = "\n";
+              else if (!prevMoreIndented && !atStart && sep3 === "\n") sep3 = "\n\n";
+              str4 += sep3 + line2;
+              sep3 = lineEnd < end && src[lineEnd] || "";
               prevMoreIndented = true;
             } else {
-              str4 += sep2 + line;
-              sep2 = folded && i2 < keepStart ? " " : "\n";
+              str4 += sep3 + line2;
+              sep3 = folded && i2 < keepStart ? " " : "\n";
               prevMoreIndented = false;
             }
-            if (atStart && line !== "") atStart = false;
+            if (atStart && line2 !== "") atStart = false;
           }
         }
         return this.chomping === Chomp.STRIP ? str4 : str4 + "\n";
@@ -38008,10 +38365,10 @@ ${indent}${str4}`;
               type: "comment",
               str: ""
             });
-            if (item.commentBefore) item.commentBefore.match(/^.*$/gm).forEach((line) => {
+            if (item.commentBefore) item.commentBefore.match(/^.*$/gm).forEach((line2) => {
               nodes2.push({
                 type: "comment",
-                str: `#${line}`
+                str: `#${line2}`
               });
             });
             if (item.comment) comment = item.comment;
@@ -38487,12 +38844,12 @@ ${ctx.indent}`;
       for (const {
         format,
         test,
-        resolve: resolve18
+        resolve: resolve19
       } of tags) {
         if (test) {
           const match = str4.match(test);
           if (match) {
-            let res = resolve18.apply(null, match);
+            let res = resolve19.apply(null, match);
             if (!(res instanceof Scalar)) res = new Scalar(res);
             if (format) res.format = format;
             return res;
@@ -38638,23 +38995,23 @@ ${indent}${text2.slice(fold3 + 1, end2)}`;
         jsonEncoding,
         minMultiLineLength
       } = strOptions.doubleQuoted;
-      const json2 = JSON.stringify(value);
-      if (jsonEncoding) return json2;
+      const json3 = JSON.stringify(value);
+      if (jsonEncoding) return json3;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str4 = "";
       let start = 0;
-      for (let i2 = 0, ch2 = json2[i2]; ch2; ch2 = json2[++i2]) {
-        if (ch2 === " " && json2[i2 + 1] === "\\" && json2[i2 + 2] === "n") {
-          str4 += json2.slice(start, i2) + "\\ ";
+      for (let i2 = 0, ch2 = json3[i2]; ch2; ch2 = json3[++i2]) {
+        if (ch2 === " " && json3[i2 + 1] === "\\" && json3[i2 + 2] === "n") {
+          str4 += json3.slice(start, i2) + "\\ ";
           i2 += 1;
           start = i2;
           ch2 = "\\";
         }
-        if (ch2 === "\\") switch (json2[i2 + 1]) {
+        if (ch2 === "\\") switch (json3[i2 + 1]) {
           case "u":
             {
-              str4 += json2.slice(start, i2);
-              const code2 = json2.substr(i2 + 2, 4);
+              str4 += json3.slice(start, i2);
+              const code2 = json3.substr(i2 + 2, 4);
               switch (code2) {
                 case "0000":
                   str4 += "\\0";
@@ -38682,23 +39039,23 @@ ${indent}${text2.slice(fold3 + 1, end2)}`;
                   break;
                 default:
                   if (code2.substr(0, 2) === "00") str4 += "\\x" + code2.substr(2);
-                  else str4 += json2.substr(i2, 6);
+                  else str4 += json3.substr(i2, 6);
               }
               i2 += 5;
               start = i2 + 1;
             }
             break;
           case "n":
-            if (implicitKey || json2[i2 + 2] === '"' || json2.length < minMultiLineLength) {
+            if (implicitKey || json3[i2 + 2] === '"' || json3.length < minMultiLineLength) {
               i2 += 1;
             } else {
-              str4 += json2.slice(start, i2) + "\n\n";
-              while (json2[i2 + 2] === "\\" && json2[i2 + 3] === "n" && json2[i2 + 4] !== '"') {
+              str4 += json3.slice(start, i2) + "\n\n";
+              while (json3[i2 + 2] === "\\" && json3[i2 + 3] === "n" && json3[i2 + 4] !== '"') {
                 str4 += "\n";
                 i2 += 2;
               }
               str4 += indent;
-              if (json2[i2 + 2] === " ") str4 += "\\";
+              if (json3[i2 + 2] === " ") str4 += "\\";
               i2 += 1;
               start = i2 + 1;
             }
@@ -38707,7 +39064,7 @@ ${indent}${text2.slice(fold3 + 1, end2)}`;
             i2 += 1;
         }
       }
-      str4 = start ? str4 + json2.slice(start) : json2;
+      str4 = start ? str4 + json3.slice(start) : json3;
       return implicitKey ? str4 : foldFlowLines(str4, indent, FOLD_QUOTED, getFoldOptions(ctx));
     }
     function singleQuotedString(value, ctx) {
@@ -40156,7 +40513,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
     var stringifyJSON = ({
       value
     }) => JSON.stringify(value);
-    var json2 = [map2, seq2, {
+    var json3 = [map2, seq2, {
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
@@ -40194,7 +40551,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
       resolve: (str4) => parseFloat(str4),
       stringify: stringifyJSON
     }];
-    json2.scalarFallback = (str4) => {
+    json3.scalarFallback = (str4) => {
       throw new SyntaxError(`Unresolved plain scalar ${JSON.stringify(str4)}`);
     };
     var boolStringify = ({
@@ -40322,7 +40679,7 @@ var require_Schema_bcc6c2d7 = __commonJS({
     var schemas = {
       core: core2,
       failsafe: failsafe2,
-      json: json2,
+      json: json3,
       yaml11
     };
     var tags = {
@@ -41207,12 +41564,12 @@ var require_yaml2 = __commonJS({
 // node_modules/@open-policy-agent/opa-wasm/src/builtins/index.js
 var require_builtins = __commonJS({
   "node_modules/@open-policy-agent/opa-wasm/src/builtins/index.js"(exports, module) {
-    var json2 = require_json2();
+    var json3 = require_json2();
     var strings = require_strings();
     var regex = require_regex();
     var yaml = require_yaml2();
     module.exports = {
-      ...json2,
+      ...json3,
       ...strings,
       ...regex,
       ...yaml
@@ -41274,8 +41631,8 @@ function encoded(value) {
 }
 function withinBudget(work, budgetMs) {
   let timer;
-  const expiry = new Promise((resolve18) => {
-    timer = setTimeout(() => resolve18(void 0), budgetMs);
+  const expiry = new Promise((resolve19) => {
+    timer = setTimeout(() => resolve19(void 0), budgetMs);
     timer.unref();
   });
   return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
@@ -41292,8 +41649,8 @@ function serveBridge(handler, times = {}) {
   port1.on("message", (request) => {
     withinBudget(handler(request), budgetMs).then(
       (value) => {
-        const json2 = encoded(value);
-        reply(json2 ? { id: request.id, json: json2 } : { id: request.id }, json2 ? [json2] : []);
+        const json3 = encoded(value);
+        reply(json3 ? { id: request.id, json: json3 } : { id: request.id }, json3 ? [json3] : []);
       },
       (err) => {
         const e = err instanceof VouchError ? err : new VouchError("EC_BUILTIN_BUG", `${request.name}: ${String(err)}`);
@@ -41436,14 +41793,14 @@ function child(n, key) {
 function unfold(root, path) {
   return path.reduce((n, key) => child(n, key), root);
 }
-function render2(n) {
+function render3(n) {
   if (isObject4(n.value)) {
     const out = {};
     for (const [k, v] of Object.entries(n.value)) if (!n.members.has(k)) out[k] = v;
-    for (const [k, m] of n.members) if (m !== DELETED) out[k] = render2(m);
+    for (const [k, m] of n.members) if (m !== DELETED) out[k] = render3(m);
     return out;
   }
-  if (n.slots) return n.slots.map((s) => typeof s === "number" ? n.value[s] : render2(s));
+  if (n.slots) return n.slots.map((s) => typeof s === "number" ? n.value[s] : render3(s));
   return n.value;
 }
 function parsePath(p) {
@@ -41495,16 +41852,16 @@ function applyOne(root, op) {
       break;
     case "move": {
       const src = from();
-      const chunk = render2(at(root, src));
+      const chunk = render3(at(root, src));
       removeAt(root, src);
       insertAt(root, path, chunk);
       break;
     }
     case "copy":
-      insertAt(root, path, render2(at(root, from())));
+      insertAt(root, path, render3(at(root, from())));
       break;
     case "test":
-      if (!regoEqual(render2(at(root, path)), value())) fail("test failed");
+      if (!regoEqual(render3(at(root, path)), value())) fail("test failed");
       break;
     default:
       fail("unrecognized op");
@@ -41519,7 +41876,7 @@ function jsonPatch(doc, operations) {
     if (err instanceof PatchError) return void 0;
     throw err;
   }
-  return root.node ? render2(root.node) : void 0;
+  return root.node ? render3(root.node) : void 0;
 }
 var DELETED, PatchError, fail, isObject4, memberKey;
 var init_json_patch = __esm({
@@ -42908,17 +43265,17 @@ var init_mail = __esm({
           if (words > 0 && !this.skipCFWS()) throw new MailSyntax("misformatted parenthetical comment");
           this.skipSpace();
           if (this.empty()) break;
-          let decoded = { kind: "plain" };
+          let decoded2 = { kind: "plain" };
           try {
             if (this.peek() === '"') this.consumeQuotedString();
-            else decoded = decodeWord(this.consumeAtom(true, true));
-            if (decoded.kind === "charset-error") throw new MailSyntax("charset not supported");
+            else decoded2 = decodeWord(this.consumeAtom(true, true));
+            if (decoded2.kind === "charset-error") throw new MailSyntax("charset not supported");
           } catch (err) {
             if (!(err instanceof MailSyntax)) throw err;
             failed2 = true;
             break;
           }
-          if (decoded.kind === "decoded") pending ||= !decoded.empty;
+          if (decoded2.kind === "decoded") pending ||= !decoded2.empty;
           else if (pending) {
             words += 2;
             pending = false;
@@ -43710,8 +44067,8 @@ var init_semver = __esm({
     "use strict";
     META = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
     INT64_MAX2 = 2n ** 63n - 1n;
-    cut = (s, sep2) => {
-      const i2 = s.indexOf(sep2);
+    cut = (s, sep3) => {
+      const i2 = s.indexOf(sep3);
       return i2 === -1 ? [s, ""] : [s.slice(0, i2), s.slice(i2 + 1)];
     };
     allDecimals = (s) => /^\d+$/.test(s);
@@ -44249,11 +44606,11 @@ function goInt(x, width) {
   const digits = String(Math.abs(x)).padStart(width, "0");
   return x < 0 ? `-${digits}` : digits;
 }
-function goNano(nsec, digits, sep2, trim) {
+function goNano(nsec, digits, sep3, trim) {
   if (trim && (digits === 0 || nsec === 0)) return "";
   let frac = String(nsec).padStart(9, "0");
   if (digits < 9) frac = frac.slice(0, digits);
-  let out = sep2 + frac;
+  let out = sep3 + frac;
   if (trim) out = out.replace(/0+$/, "").replace(/[.,]$/, "");
   return out;
 }
@@ -47244,26 +47601,26 @@ function importedFunctions(wasm2, secs) {
   for (let n = r.u32(); n > 0; n--) {
     r.name();
     r.name();
-    const kind = r.byte();
-    if (kind === 0) {
+    const kind2 = r.byte();
+    if (kind2 === 0) {
       r.u32();
       funcs++;
-    } else if (kind === 1) {
+    } else if (kind2 === 1) {
       r.byte();
       const flags = r.byte();
       r.u32();
       if (flags & 1) r.u32();
-    } else if (kind === 2) {
+    } else if (kind2 === 2) {
       const flags = r.byte();
       r.u32();
       if (flags & 1) r.u32();
-    } else if (kind === 3) {
+    } else if (kind2 === 3) {
       r.byte();
       r.byte();
-    } else if (kind === 4) {
+    } else if (kind2 === 4) {
       r.byte();
       r.u32();
-    } else throw new RangeError(`unknown import kind ${kind}`);
+    } else throw new RangeError(`unknown import kind ${kind2}`);
   }
   return funcs;
 }
@@ -47446,7 +47803,7 @@ function prefixless(rule) {
 async function policyProgram(compiled2) {
   return { module: await wasmApi.compile(patchJsonIsValid(Uint8Array.from(compiled2.wasm))), entrypoints: compiled2.entrypoints };
 }
-async function instantiatePolicy(program, data3, opts = {}) {
+function instantiateModuleWithData(program, data3, opts = {}) {
   const builtins = builtinTable(opts);
   const policy = instantiateModule(program.module, builtins, sdkBuiltins, { initialPages: 160 });
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
@@ -47454,32 +47811,36 @@ async function instantiatePolicy(program, data3, opts = {}) {
     throw new InputError("WASM_BUILTIN_MISSING", `the policy uses builtins vouch does not provide: ${missing.join(", ")}`, { value: missing });
   }
   policy.setData(data3);
+  return policy;
+}
+async function instantiatePolicy(program, data3, opts = {}) {
+  const policy = instantiateModuleWithData(program, data3, opts);
   const ruleEntrypoints = program.entrypoints.filter((e) => e !== AGGREGATE_ENTRYPOINT);
   const entrypoints = ruleEntrypoints.filter((e) => !e.endsWith("/exception"));
   const exceptions = new Set(ruleEntrypoints.filter((e) => e.endsWith("/exception")).map((e) => e.slice(0, -"/exception".length)));
   const aggregated = program.entrypoints.includes(AGGREGATE_ENTRYPOINT);
-  const evaluateOne = (json2, entry) => {
+  const evaluateOne = (json3, entry) => {
     try {
-      return policy.evaluate(json2, entry)[0]?.result;
+      return policy.evaluate(json3, entry)[0]?.result;
     } catch (err) {
       if (err instanceof HostCallError) throw err;
       const slash = entry.lastIndexOf("/");
       throw new InputError("POLICY_EVALUATION", `evaluating ${entry.slice(0, slash).replace(/\//g, ".")}.${entry.slice(slash + 1)} failed: ${errorMessage(err) || JSON.stringify(err)}`, { value: entry });
     }
   };
-  const evaluateAll = (json2) => {
+  const evaluateAll = (json3) => {
     if (aggregated) {
       try {
-        const all = policy.evaluate(json2, AGGREGATE_ENTRYPOINT)[0]?.result ?? {};
+        const all = policy.evaluate(json3, AGGREGATE_ENTRYPOINT)[0]?.result ?? {};
         return (entry) => all[entry];
       } catch (err) {
         if (err instanceof HostCallError) throw err;
       }
     }
-    return (entry) => evaluateOne(json2, entry);
+    return (entry) => evaluateOne(json3, entry);
   };
-  const evaluateJson = (json2) => {
-    const encoded2 = new TextEncoder().encode(json2);
+  const evaluateJson = (json3) => {
+    const encoded2 = new TextEncoder().encode(json3);
     const valueOf = evaluateAll(encoded2.buffer.slice(encoded2.byteOffset, encoded2.byteOffset + encoded2.byteLength));
     const outcomes = [];
     for (const entry of entrypoints) {
@@ -47653,16 +48014,16 @@ function startEvaluationPool(size, signal, options = {}) {
   return {
     load(sources, now) {
       if (failure !== void 0) return Promise.reject(failure);
-      return new Promise((resolve18, reject) => {
-        loading = { pending: slots.length, resolve: resolve18, reject };
+      return new Promise((resolve19, reject) => {
+        loading = { pending: slots.length, resolve: resolve19, reject };
         for (const s of slots) s.worker.postMessage({ kind: "load", sources, nowMs: now.getTime() });
       });
     },
     evaluate(input) {
       if (failure !== void 0) return Promise.reject(failure);
-      return new Promise((resolve18, reject) => {
+      return new Promise((resolve19, reject) => {
         const host = options.ec?.forComponent();
-        queue.push({ id: nextId++, input: JSON.stringify(input), ...host ? { host } : {}, resolve: resolve18, reject });
+        queue.push({ id: nextId++, input: JSON.stringify(input), ...host ? { host } : {}, resolve: resolve19, reject });
         dispatch();
       });
     },
@@ -47684,25 +48045,25 @@ var init_workers = __esm({
 });
 
 // src/policy/engine.ts
-import { readdir as readdir3, readFile as readFile6, stat as stat6 } from "node:fs/promises";
-import { join as join9, relative as relative3 } from "node:path";
+import { readdir as readdir3, readFile as readFile7, stat as stat6 } from "node:fs/promises";
+import { join as join10, relative as relative3 } from "node:path";
 async function regoFiles(root) {
   const out = [];
-  const walk = async (dir) => {
+  const walk2 = async (dir) => {
     const info = await stat6(dir);
     if (info.isFile()) {
-      if (dir.endsWith(".rego")) out.push({ path: dir, text: await readFile6(dir, "utf8") });
+      if (dir.endsWith(".rego")) out.push({ path: dir, text: await readFile7(dir, "utf8") });
       return;
     }
     for (const e of (await readdir3(dir, { withFileTypes: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
       if (e.name.startsWith(".")) continue;
-      const p = join9(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) out.push({ path: relative3(root, p) || p, text: await readFile6(p, "utf8") });
+      const p = join10(dir, e.name);
+      if (e.isDirectory()) await walk2(p);
+      else if (e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) out.push({ path: relative3(root, p) || p, text: await readFile7(p, "utf8") });
     }
   };
-  await walk(root);
-  return out.map((f) => ({ ...f, path: f.path.startsWith("/") ? f.path : join9(root, f.path) }));
+  await walk2(root);
+  return out.map((f) => ({ ...f, path: f.path.startsWith("/") ? f.path : join10(root, f.path) }));
 }
 async function gatherPolicy(urls, opts) {
   const pinned = [];
@@ -48176,17 +48537,17 @@ var require_file2 = __commonJS({
         }
       }
       toJSON() {
-        const json2 = {
+        const json3 = {
           version: this.version,
           ...this.unrecognizedFields
         };
         if (this.length !== void 0) {
-          json2.length = this.length;
+          json3.length = this.length;
         }
         if (this.hashes) {
-          json2.hashes = this.hashes;
+          json3.hashes = this.hashes;
         }
-        return json2;
+        return json3;
       }
       static fromJSON(data3) {
         const { version, length, hashes, ...rest } = data3;
@@ -50751,18 +51112,18 @@ var require_role = __commonJS({
         return false;
       }
       toJSON() {
-        const json2 = {
+        const json3 = {
           ...super.toJSON(),
           name: this.name,
           terminating: this.terminating
         };
         if (this.paths) {
-          json2.paths = this.paths;
+          json3.paths = this.paths;
         }
         if (this.pathHashPrefixes) {
-          json2.path_hash_prefixes = this.pathHashPrefixes;
+          json3.path_hash_prefixes = this.pathHashPrefixes;
         }
-        return json2;
+        return json3;
       }
       static fromJSON(data3) {
         const { keyids, threshold, name, terminating, paths, path_hash_prefixes, ...rest } = data3;
@@ -50876,12 +51237,12 @@ var require_role = __commonJS({
         return 0 <= num && num < this.numberOfBins;
       }
       toJSON() {
-        const json2 = {
+        const json3 = {
           ...super.toJSON(),
           bit_length: this.bitLength,
           name_prefix: this.namePrefix
         };
-        return json2;
+        return json3;
       }
       static fromJSON(data3) {
         const { keyids, threshold, bit_length, name_prefix, ...rest } = data3;
@@ -51184,16 +51545,16 @@ var require_delegations = __commonJS({
         }
       }
       toJSON() {
-        const json2 = {
+        const json3 = {
           keys: keysToJSON(this.keys),
           ...this.unrecognizedFields
         };
         if (this.roles) {
-          json2.roles = rolesToJSON(this.roles);
+          json3.roles = rolesToJSON(this.roles);
         } else if (this.succinctRoles) {
-          json2.succinct_roles = this.succinctRoles.toJSON();
+          json3.succinct_roles = this.succinctRoles.toJSON();
         }
-        return json2;
+        return json3;
       }
       static fromJSON(data3) {
         const { keys, roles, succinct_roles, ...unrecognizedFields } = data3;
@@ -51283,7 +51644,7 @@ var require_targets = __commonJS({
         return super.equals(other) && util_1.default.isDeepStrictEqual(this.targets, other.targets) && util_1.default.isDeepStrictEqual(this.delegations, other.delegations);
       }
       toJSON() {
-        const json2 = {
+        const json3 = {
           _type: this.type,
           spec_version: this.specVersion,
           version: this.version,
@@ -51292,9 +51653,9 @@ var require_targets = __commonJS({
           ...this.unrecognizedFields
         };
         if (this.delegations) {
-          json2.delegations = this.delegations.toJSON();
+          json3.delegations = this.delegations.toJSON();
         }
-        return json2;
+        return json3;
       }
       static fromJSON(data3) {
         const { unrecognizedFields, ...commonFields } = base_1.Signed.commonFieldsFromJSON(data3);
@@ -52563,13 +52924,13 @@ var require_lib2 = __commonJS({
         unref: options.unref,
         maxRetryTime: options.maxRetryTime
       });
-      return new Promise(function(resolve18, reject) {
+      return new Promise(function(resolve19, reject) {
         operation.attempt(async (number) => {
           try {
             const result3 = await fn((err) => {
               throw Object.assign(new Error("Retrying"), { code: "EPROMISERETRY", retried: err });
             }, number, operation);
-            return resolve18(result3);
+            return resolve19(result3);
           } catch (err) {
             if (!isRetryError(err)) {
               return reject(err);
@@ -52698,12 +53059,12 @@ var require_fetcher = __commonJS({
     };
     exports.DefaultFetcher = DefaultFetcher;
     var writeBufferToStream = async (stream, buffer) => {
-      return new Promise((resolve18, reject) => {
+      return new Promise((resolve19, reject) => {
         stream.write(buffer, (err) => {
           if (err) {
             reject(err);
           }
-          resolve18(true);
+          resolve19(true);
         });
       });
     };
@@ -52969,9 +53330,9 @@ var require_url = __commonJS({
   "node_modules/tuf-js/dist/utils/url.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.join = join19;
+    exports.join = join21;
     var url_1 = __require("url");
-    function join19(base, path) {
+    function join21(base, path) {
       return new url_1.URL(ensureTrailingSlash(base) + removeLeadingSlash(path)).toString();
     }
     function ensureTrailingSlash(path) {
@@ -53402,7 +53763,7 @@ var require_target = __commonJS({
     var error_1 = require_error7();
     async function readTarget(tuf, targetPath) {
       const path = await getTargetPath(tuf, targetPath);
-      return new Promise((resolve18, reject) => {
+      return new Promise((resolve19, reject) => {
         fs_1.default.readFile(path, "utf-8", (err, data3) => {
           if (err) {
             reject(new error_1.TUFError({
@@ -53411,7 +53772,7 @@ var require_target = __commonJS({
               cause: err
             }));
           } else {
-            resolve18(data3);
+            resolve19(data3);
           }
         });
       });
@@ -53602,9 +53963,9 @@ var init_seeds = __esm({
 });
 
 // src/sigstore/trust-root.ts
-import { X509Certificate as X509Certificate6, createHash as createHash6, createPublicKey as createPublicKey3 } from "node:crypto";
-import { readFile as readFile7 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { X509Certificate as X509Certificate6, createHash as createHash7, createPublicKey as createPublicKey3 } from "node:crypto";
+import { readFile as readFile8 } from "node:fs/promises";
+import { join as join11 } from "node:path";
 function embeddedRoot() {
   const target = seeds_default[DEFAULT_TUF_MIRROR]?.targets["trusted_root.json"];
   if (!target) throw new EnvironmentError("TRUST_ROOT_MISSING", "@sigstore/tuf ships no embedded trusted_root.json; pass --trusted-root", { value: "seeds.json" });
@@ -53612,23 +53973,23 @@ function embeddedRoot() {
 }
 async function readNamed(path, origin) {
   try {
-    return await readFile7(path, "utf8");
+    return await readFile8(path, "utf8");
   } catch (err) {
     throw new InputError("TRUST_ROOT_UNREADABLE", `${origin} ${path}: ${errorMessage(err)}`, { value: origin, cause: err });
   }
 }
 async function readJson(path, origin) {
   const text2 = await readNamed(path, origin);
-  let json2;
+  let json3;
   try {
-    json2 = JSON.parse(text2);
+    json3 = JSON.parse(text2);
   } catch (err) {
     throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: not JSON (${errorMessage(err)})`, { value: origin, cause: err });
   }
-  if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) {
+  if (typeof json3 !== "object" || json3 === null || Array.isArray(json3)) {
     throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: not a JSON object`, { value: origin });
   }
-  return json2;
+  return json3;
 }
 async function pemCertificates(path, origin) {
   const blocks = (await readNamed(path, origin)).match(PEM_CERTS) ?? [];
@@ -53663,7 +54024,7 @@ function logEntry(pem, baseUrl) {
     baseUrl,
     hashAlgorithm: "SHA2_256",
     publicKey: { rawBytes: der.toString("base64"), keyDetails: details, validFor: { start: "1970-01-01T00:00:00Z" } },
-    logId: { keyId: createHash6("sha256").update(der).digest("base64") }
+    logId: { keyId: createHash7("sha256").update(der).digest("base64") }
   };
 }
 function authority(certs, uri2) {
@@ -53716,7 +54077,7 @@ async function fromTuf(opts, mirror) {
     const tr = await (0, import_tuf.getTrustedRoot)({
       mirrorURL: mirror,
       ...opts.tufRoot ? { rootPath: opts.tufRoot } : {},
-      cachePath: join10(opts.cacheDir, "tuf", encodeURIComponent(mirror)),
+      cachePath: join11(opts.cacheDir, "tuf", encodeURIComponent(mirror)),
       forceInit: true
     });
     return import_protobuf_specs4.TrustedRoot.toJSON(tr);
@@ -54413,7 +54774,7 @@ async function* inCompletionOrder(promises3) {
     });
   }
   for (let yielded = 0; yielded < promises3.length; yielded++) {
-    while (settled.length === 0) await new Promise((resolve18) => wake = resolve18);
+    while (settled.length === 0) await new Promise((resolve19) => wake = resolve19);
     yield settled.shift();
   }
 }
@@ -54432,7 +54793,7 @@ var init_pool = __esm({
           this.free--;
           return;
         }
-        await new Promise((resolve18) => this.queue.push(resolve18));
+        await new Promise((resolve19) => this.queue.push(resolve19));
       }
       release() {
         const next = this.queue.shift();
@@ -54485,7 +54846,7 @@ var init_plan = __esm({
 // src/oci/layout.ts
 import { constants as constants5 } from "node:fs";
 import { open as open4 } from "node:fs/promises";
-import { join as join11, resolve as resolve13 } from "node:path";
+import { join as join12, resolve as resolve13 } from "node:path";
 async function readLayoutFile(path, limit, what) {
   let handle;
   try {
@@ -54496,9 +54857,9 @@ async function readLayoutFile(path, limit, what) {
     throw new RegistryError("NOT_FOUND", `${path}: ${what} is not in the layout (${code2 ?? String(err)})`, { value: path, cause: err });
   }
   try {
-    const stat10 = await handle.stat();
-    if (!stat10.isFile()) throw new RegistryError("BAD_RESPONSE", `${path}: ${what} is not a regular file`, { value: path });
-    if (stat10.size > limit) throw new RegistryError("TOO_LARGE", `${path}: ${stat10.size} bytes is over the ${limit}-byte limit`, { value: stat10.size });
+    const stat11 = await handle.stat();
+    if (!stat11.isFile()) throw new RegistryError("BAD_RESPONSE", `${path}: ${what} is not a regular file`, { value: path });
+    if (stat11.size > limit) throw new RegistryError("TOO_LARGE", `${path}: ${stat11.size} bytes is over the ${limit}-byte limit`, { value: stat11.size });
     const bytes2 = await handle.readFile();
     if (bytes2.length > limit) throw new RegistryError("TOO_LARGE", `${path}: over the ${limit}-byte limit`, { value: bytes2.length });
     return bytes2;
@@ -54527,7 +54888,7 @@ var init_layout = __esm({
         return resolve13(this.baseDir, ref2.registry);
       }
       loadIndex(ref2) {
-        const path = join11(this.dir(ref2), "index.json");
+        const path = join12(this.dir(ref2), "index.json");
         this.index ??= readLayoutFile(path, MANIFEST_LIMIT2, "index.json").then(
           (bytes2) => parseIndex(bytes2, path),
           (err) => {
@@ -54539,7 +54900,7 @@ var init_layout = __esm({
       async readBlob(ref2, digest, limit) {
         if (!DIGEST2.test(digest)) throw new RegistryError("BAD_RESPONSE", `${this.dir(ref2)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
         const [algorithm, hex3] = digest.split(":");
-        const path = join11(this.dir(ref2), "blobs", algorithm, hex3);
+        const path = join12(this.dir(ref2), "blobs", algorithm, hex3);
         const bytes2 = await readLayoutFile(path, limit, `blob ${digest}`);
         if (!matchesDigest(bytes2, digest)) throw new RegistryError("DIGEST_MISMATCH", `${path}: content does not hash to ${digest}`, { value: digest });
         return bytes2;
@@ -54555,9 +54916,9 @@ var init_layout = __esm({
         const cosign = /^(sha256)-([a-f0-9]{64})\.(sig|att)$/.exec(tagOrDigest);
         if (cosign) {
           const subject2 = `${cosign[1]}:${cosign[2]}`;
-          const kind = cosign[3] === "sig" ? "dev.cosignproject.cosign/sigs" : "dev.cosignproject.cosign/atts";
+          const kind2 = cosign[3] === "sig" ? "dev.cosignproject.cosign/sigs" : "dev.cosignproject.cosign/atts";
           const image = index.manifests.find((m) => m.annotations?.[KIND] === "dev.cosignproject.cosign/image");
-          if (image?.digest === subject2) return index.manifests.find((m) => m.annotations?.[KIND] === kind);
+          if (image?.digest === subject2) return index.manifests.find((m) => m.annotations?.[KIND] === kind2);
         }
         return void 0;
       }
@@ -54581,7 +54942,7 @@ var init_layout = __esm({
           if (err instanceof RegistryError && err.code === "NOT_FOUND") return void 0;
           throw err;
         }
-        const { mediaType, manifest: manifest2 } = parseManifest(bytes2, join11(this.dir(ref2), "blobs", ...desc.digest.split(":")));
+        const { mediaType, manifest: manifest2 } = parseManifest(bytes2, join12(this.dir(ref2), "blobs", ...desc.digest.split(":")));
         return { descriptor: { mediaType, digest: desc.digest, size: bytes2.length }, bytes: bytes2, manifest: manifest2 };
       }
       getBlob(ref2, descriptor2, maxBytes = 16 * 1024 * 1024) {
@@ -54677,11 +55038,11 @@ var init_image_info = __esm({
 });
 
 // src/validate/verdict-cache.ts
-import { createHash as createHash7 } from "node:crypto";
-import { mkdir as mkdir7, open as open5, rename as rename5, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { createHash as createHash8 } from "node:crypto";
+import { mkdir as mkdir7, open as open5, rename as rename6, writeFile as writeFile8 } from "node:fs/promises";
+import { join as join13 } from "node:path";
 function verdictKey(parts) {
-  return createHash7("sha256").update(JSON.stringify(parts)).digest("hex");
+  return createHash8("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 function ownedPrivately(stats) {
   const uid = process.getuid?.();
@@ -54698,11 +55059,11 @@ async function readOwned(path) {
   }
 }
 function diskVerdictCache(dir) {
-  const root = join12(dir, "verdicts");
+  const root = join13(dir, "verdicts");
   return {
     async get(key, isValid) {
       try {
-        const text2 = await readOwned(join12(root, key.slice(0, 2), `${key}.json`));
+        const text2 = await readOwned(join13(root, key.slice(0, 2), `${key}.json`));
         if (text2 === void 0) return void 0;
         const entry = JSON.parse(text2);
         if (entry?.format !== FORMAT2 || entry.key !== key || !isValid(entry.value)) return void 0;
@@ -54712,12 +55073,12 @@ function diskVerdictCache(dir) {
       }
     },
     async put(key, value) {
-      const d = join12(root, key.slice(0, 2));
+      const d = join13(root, key.slice(0, 2));
       try {
         await mkdir7(d, { recursive: true, mode: 448 });
-        const tmp = join12(d, `${key}.${process.pid}.tmp`);
-        await writeFile7(tmp, JSON.stringify({ format: FORMAT2, key, value }), { mode: 384 });
-        await rename5(tmp, join12(d, `${key}.json`));
+        const tmp = join13(d, `${key}.${process.pid}.tmp`);
+        await writeFile8(tmp, JSON.stringify({ format: FORMAT2, key, value }), { mode: 384 });
+        await rename6(tmp, join13(d, `${key}.json`));
       } catch {
       }
     }
@@ -54754,7 +55115,7 @@ var init_verdict_cache = __esm({
 });
 
 // src/validate/memo.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 function once(fn) {
   const seen = /* @__PURE__ */ new Map();
   return (ctx) => {
@@ -54768,11 +55129,11 @@ function once(fn) {
     return p;
   };
 }
-function cached(cache3, kind, basis, fn, isPass) {
+function cached(cache3, kind2, basis, fn, isPass) {
   return async (ctx) => {
     const parts = await basis().catch(() => void 0);
     if (!parts) return fn(ctx);
-    const key = verdictKey([kind, repositoryName(ctx.ref), ctx.digest, ...parts]);
+    const key = verdictKey([kind2, repositoryName(ctx.ref), ctx.digest, ...parts]);
     const hit = await cache3.get(key, isPass);
     if (hit) return hit;
     const verdict = await fn(ctx);
@@ -54782,7 +55143,7 @@ function cached(cache3, kind, basis, fn, isPass) {
 }
 async function verdictBasis(mode, rekorUrl, trustedRoot) {
   const usesRoot = !(mode.kind === "key" && mode.ignoreTlog);
-  const root = usesRoot ? createHash8("sha256").update(JSON.stringify(await trustedRoot())).digest("hex") : "no trust root";
+  const root = usesRoot ? createHash9("sha256").update(JSON.stringify(await trustedRoot())).digest("hex") : "no trust root";
   return [VERSION, mode, rekorUrl ?? "", root];
 }
 var memo;
@@ -54904,10 +55265,10 @@ var init_timeout = __esm({
 function runValidateImage(config, options) {
   return withTimeout(config.timeoutMs, async (signal) => {
     const trustedRoot = await loadTrustedRoot(trustRootOptions(config, options.env));
-    return run2(config, options, signal, trustedRoot);
+    return run3(config, options, signal, trustedRoot);
   });
 }
-async function run2(config, options, signal, trustedRoot) {
+async function run3(config, options, signal, trustedRoot) {
   const log = options.log ?? (() => void 0);
   const now = options.now ?? /* @__PURE__ */ new Date();
   const effectiveTime = config.effectiveTime.kind === "fixed" ? config.effectiveTime.time : now;
@@ -54962,7 +55323,7 @@ function startPolicyLoad(config, effectiveTime, env, signal, ec) {
   loading.catch(() => void 0);
   return loading;
 }
-function componentDeps(config, runtime, mode, run3) {
+function componentDeps(config, runtime, mode, run4) {
   return {
     sourceFor: runtime.sourceFor,
     verifySignatures: runtime.verifySignatures,
@@ -54974,7 +55335,7 @@ function componentDeps(config, runtime, mode, run3) {
     info: config.info,
     showSuccesses: config.showSuccesses,
     effectiveTime: config.effectiveTime,
-    ...run3
+    ...run4
   };
 }
 function result2(config, policy, ordered, effectiveTime) {
@@ -55077,7 +55438,7 @@ __export(github_exports, {
   planAnnotations: () => planAnnotations,
   runGitHubAction: () => runGitHubAction
 });
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 import { resolve as resolve14 } from "node:path";
 function actionArgs(input) {
   const args = [];
@@ -55120,8 +55481,8 @@ function perComponent(report, where) {
   const errors = [];
   const warnings = [];
   const props = (c, title) => {
-    const line = where?.lines[locationKey(c)];
-    return { title, ...where ? { file: where.path } : {}, ...where && line ? { startLine: line } : {} };
+    const line2 = where?.lines[locationKey(c)];
+    return { title, ...where ? { file: where.path } : {}, ...where && line2 ? { startLine: line2 } : {} };
   };
   const list = (results2) => results2.map((r) => `${String(r.metadata?.code ?? "policy")}: ${r.msg}`).join("\n");
   for (const c of report.components) {
@@ -55167,7 +55528,7 @@ function emit(plan, failStep) {
 async function componentsFile(inv, report, workspace) {
   const file = inv.config.snapshotFile;
   if (!file) return void 0;
-  const text2 = inv.extras.snapshotText ?? await readFile8(file, "utf8");
+  const text2 = inv.extras.snapshotText ?? await readFile9(file, "utf8");
   return componentsFileOf(report.components, { path: file, text: text2 }, inv.config.snapshot.components, workspace);
 }
 async function reportStop(err, env) {
@@ -55246,8 +55607,8 @@ var init_github = __esm({
 
 // src/faces/tekton/ca-trust.ts
 import { X509Certificate as X509Certificate7 } from "node:crypto";
-import { readFile as readFile9, readdir as readdir4, stat as stat7, writeFile as writeFile8 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { readFile as readFile10, readdir as readdir4, stat as stat7, writeFile as writeFile9 } from "node:fs/promises";
+import { join as join14 } from "node:path";
 import { getCACertificates, setDefaultCACertificates } from "node:tls";
 async function certificatesIn(path, notes) {
   let text2;
@@ -55258,7 +55619,7 @@ async function certificatesIn(path, notes) {
       notes.push(`${path}: ${info.size} bytes is over the ${MAX_FILE_BYTES}-byte limit for a certificate file: skipped`);
       return [];
     }
-    text2 = await readFile9(path, "utf8");
+    text2 = await readFile10(path, "utf8");
   } catch {
     return [];
   }
@@ -55281,7 +55642,7 @@ async function filesIn(dir, notes, quiet) {
     return [];
   }
   if (names.length > MAX_ENTRIES) notes.push(`SSL_CERT_DIR: ${dir} has ${names.length} entries; only the first ${MAX_ENTRIES} are read`);
-  return names.filter((n) => !n.startsWith(".")).sort().slice(0, MAX_ENTRIES).map((n) => join13(dir, n));
+  return names.filter((n) => !n.startsWith(".")).sort().slice(0, MAX_ENTRIES).map((n) => join14(dir, n));
 }
 async function collectCaCertificates(env, trusted = getCACertificates("default")) {
   const notes = [];
@@ -55312,8 +55673,8 @@ async function trustCertificates(certificates, env, dir) {
   setDefaultCACertificates(all);
   if (env.GIT_SSL_CAINFO) return env;
   await makeDirectory(dir);
-  const bundle = join13(dir, "ca-bundle.pem");
-  await writeFile8(bundle, `${all.map((pem) => pem.trim()).join("\n")}
+  const bundle = join14(dir, "ca-bundle.pem");
+  await writeFile9(bundle, `${all.map((pem) => pem.trim()).join("\n")}
 `);
   return { ...env, GIT_SSL_CAINFO: bundle };
 }
@@ -55332,7 +55693,7 @@ var init_ca_trust = __esm({
 });
 
 // src/faces/tekton/params.ts
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 function boolParam(env, name, taskDefault) {
   const value = env[name];
   if (value === void 0) return taskDefault;
@@ -55381,10 +55742,10 @@ function tektonArgs(env, step) {
   str4("RETRY_MAX_WAIT", "retry-max-wait");
   args.push(`--info=${boolParam(env, "INFO", true)}`);
   args.push("--strict=false", "--show-successes", "--timeout", "0");
-  args.push("--output", `text=${join14(step.reportsDir, "text-report.txt")}?show-successes=false`);
-  args.push("--output", `json=${join14(step.reportsDir, "report-json.json")}`);
-  args.push("--output", `junit=${join14(step.reportsDir, "junit.xml")}`);
-  args.push("--output", `appstudio=${join14(step.resultsDir, "TEST_OUTPUT")}`);
+  args.push("--output", `text=${join15(step.reportsDir, "text-report.txt")}?show-successes=false`);
+  args.push("--output", `json=${join15(step.reportsDir, "report-json.json")}`);
+  args.push("--output", `junit=${join15(step.reportsDir, "junit.xml")}`);
+  args.push("--output", `appstudio=${join15(step.resultsDir, "TEST_OUTPUT")}`);
   args.push("--output", "text?show-successes=false");
   return args;
 }
@@ -55471,9 +55832,9 @@ var init_policy_pin = __esm({
 // src/faces/tekton/single-component.ts
 function parseLabelsFile(text2, origin) {
   const labels = /* @__PURE__ */ new Map();
-  text2.split("\n").forEach((line, i2) => {
-    if (line.trim() === "") return;
-    const m = LABEL_LINE.exec(line);
+  text2.split("\n").forEach((line2, i2) => {
+    if (line2.trim() === "") return;
+    const m = LABEL_LINE.exec(line2);
     let value;
     try {
       value = m ? JSON.parse(`"${m[2]}"`) : void 0;
@@ -55487,10 +55848,10 @@ function parseLabelsFile(text2, origin) {
 }
 function componentToKeep(params, pod) {
   const slash = params.resource.indexOf("/");
-  const kind = slash === -1 ? "" : params.resource.slice(0, slash).toLowerCase();
+  const kind2 = slash === -1 ? "" : params.resource.slice(0, slash).toLowerCase();
   const name = slash === -1 ? "" : params.resource.slice(slash + 1);
   const own = pod.labels.get(PIPELINERUN_LABEL);
-  if (!PIPELINERUN_KINDS.has(kind) || name === "" || name !== own) {
+  if (!PIPELINERUN_KINDS.has(kind2) || name === "" || name !== own) {
     const where = own ? `this step runs in PipelineRun ${own}` : "this step runs in no PipelineRun";
     throw new InputError(
       "SINGLE_COMPONENT_RESOURCE",
@@ -55535,8 +55896,8 @@ var init_single_component = __esm({
 });
 
 // src/faces/tekton/tuf-root.ts
-import { writeFile as writeFile9 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { writeFile as writeFile10 } from "node:fs/promises";
+import { join as join16 } from "node:path";
 function mirrorRootUrl(mirror) {
   let base;
   try {
@@ -55569,8 +55930,8 @@ async function fetchMirrorRoot(mirror, dir) {
     throw new EnvironmentError("TUF_ROOT_FETCH", `TUF_MIRROR ${mirror}: cannot fetch its root.json (${describe}): ${cause}`, { value: "TUF_MIRROR", cause: err });
   }
   await makeDirectory(dir);
-  const path = join15(dir, "tuf-root.json");
-  await writeFile9(path, body3);
+  const path = join16(dir, "tuf-root.json");
+  await writeFile10(path, body3);
   return path;
 }
 var ROOT_LIMIT, ROOT_TIMEOUT_MS;
@@ -55591,8 +55952,8 @@ var tekton_exports = {};
 __export(tekton_exports, {
   runTektonStep: () => runTektonStep
 });
-import { readFile as readFile10, stat as stat8, writeFile as writeFile10 } from "node:fs/promises";
-import { join as join16, resolve as resolve15 } from "node:path";
+import { readFile as readFile11, stat as stat8, writeFile as writeFile11 } from "node:fs/promises";
+import { join as join17, resolve as resolve15 } from "node:path";
 async function isFile2(path) {
   return stat8(path).then((s) => s.isFile(), () => false);
 }
@@ -55609,7 +55970,7 @@ async function snapshotForStep(env, cwd, log) {
   }
   const labelsFile = env.VOUCH_POD_LABELS ?? "";
   if (labelsFile === "") throw new InputError("POD_LABELS_MISSING", "SINGLE_COMPONENT=true needs the labels of the step's pod (VOUCH_POD_LABELS, the Task's podinfo volume)", { value: "SINGLE_COMPONENT" });
-  const text2 = await readFile10(labelsFile, "utf8").catch((err) => {
+  const text2 = await readFile11(labelsFile, "utf8").catch((err) => {
     throw new EnvironmentError("POD_LABELS_MISSING", `SINGLE_COMPONENT=true: cannot read the pod's labels at ${labelsFile}: ${errorMessage(err)}`, { value: labelsFile });
   });
   const pod = { labels: parseLabelsFile(text2, labelsFile), ...env.VOUCH_POD_NAMESPACE ? { namespace: env.VOUCH_POD_NAMESPACE } : {} };
@@ -55631,7 +55992,7 @@ async function tufRootForStep(env, dir, log) {
   return path;
 }
 async function acceptedParams(env, log) {
-  if (env.VOUCH_VSA_GENERATED_PATH) await writeFile10(env.VOUCH_VSA_GENERATED_PATH, "false");
+  if (env.VOUCH_VSA_GENERATED_PATH) await writeFile11(env.VOUCH_VSA_GENERATED_PATH, "false");
   if (env.ENABLE_VSA === "true") {
     throw new InputError("VSA_UNSUPPORTED", `ENABLE_VSA=true: vouch does not generate verification summary attestations (VSAs); set ENABLE_VSA to "false" or use ec's Task for VSAs`, { value: "ENABLE_VSA" });
   }
@@ -55640,7 +56001,7 @@ async function acceptedParams(env, log) {
 }
 async function prepareRun(env, paths, log) {
   await acceptedParams(env, log);
-  const stepDir = join16(paths.homeDir, ".vouch");
+  const stepDir = join17(paths.homeDir, ".vouch");
   const ca = await collectCaCertificates(env);
   for (const n of ca.notes) log(`Note: ${n}`);
   const runEnv = await trustCertificates(ca.certificates, env, stepDir);
@@ -55654,7 +56015,7 @@ async function runTektonStep(env) {
   const resultsDir = env.VOUCH_TEKTON_RESULTS_DIR || "/tekton/results";
   const homeDir = env.HOMEDIR || env.HOME || "/tekton/home";
   const reportsDir = env.VOUCH_REPORTS_DIR || homeDir;
-  const log = (line) => void process.stderr.write(`${line}
+  const log = (line2) => void process.stderr.write(`${line2}
 `);
   const { strict, note } = strictSetting(env.STRICT, "STRICT");
   if (note) log(`Warning: ${note}`);
@@ -55682,7 +56043,7 @@ async function runTektonStep(env) {
     log(`Error: ${errorMessage(err)}`);
     try {
       await makeDirectory(resultsDir);
-      await writeFile10(join16(resultsDir, "TEST_OUTPUT"), `${renderTestOutputError(errorMessage(err), /* @__PURE__ */ new Date())}
+      await writeFile11(join17(resultsDir, "TEST_OUTPUT"), `${renderTestOutputError(errorMessage(err), /* @__PURE__ */ new Date())}
 `);
     } catch (writeErr) {
       log(`Error: could not write TEST_OUTPUT: ${errorMessage(writeErr)}`);
@@ -55714,15 +56075,15 @@ var init_tekton = __esm({
 });
 
 // src/policy/build.ts
-import { readdir as readdir5, readFile as readFile11, stat as stat9 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { readdir as readdir5, readFile as readFile12, stat as stat9 } from "node:fs/promises";
+import { join as join18 } from "node:path";
 async function rego(dir) {
-  if ((await stat9(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile11(dir, "utf8") }] : [];
+  if ((await stat9(dir)).isFile()) return dir.endsWith(".rego") ? [{ path: dir, text: await readFile12(dir, "utf8") }] : [];
   const out = [];
   for (const e of (await readdir5(dir, { withFileTypes: true, recursive: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
     if (e.isFile() && e.name.endsWith(".rego") && !e.name.endsWith("_test.rego")) {
-      const p = join17(e.parentPath, e.name);
-      out.push({ path: p, text: await readFile11(p, "utf8") });
+      const p = join18(e.parentPath, e.name);
+      out.push({ path: p, text: await readFile12(p, "utf8") });
     }
   }
   return out;
@@ -55800,21 +56161,503 @@ var init_policy_build = __esm({
   }
 });
 
+// src/policy/test/report.ts
+function goDuration(ns) {
+  const n = Math.max(0, Math.round(ns));
+  if (n === 0) return "0s";
+  const fraction = (value, unit2, digits) => {
+    const whole = Math.floor(value / unit2);
+    const rest = String(value % unit2).padStart(digits, "0").replace(/0+$/, "");
+    return rest ? `${whole}.${rest}` : String(whole);
+  };
+  if (n < 1e3) return `${n}ns`;
+  if (n < 1e6) return `${fraction(n, 1e3, 3)}\xB5s`;
+  if (n < 1e9) return `${fraction(n, 1e6, 6)}ms`;
+  const hours = Math.floor(n / 36e11);
+  const minutes = Math.floor(n % 36e11 / 6e10);
+  const seconds = `${fraction(n % 6e10, 1e9, 9)}s`;
+  return hours > 0 ? `${hours}h${minutes}m${seconds}` : minutes > 0 ? `${minutes}m${seconds}` : seconds;
+}
+function line(r) {
+  const name = `${r.test.package}.${r.test.name}: ${r.outcome}`;
+  return r.outcome === "SKIPPED" ? name : `${name} (${goDuration(r.durationNs)})`;
+}
+function tally(results2) {
+  const t = { pass: 0, fail: 0, skip: 0, error: 0 };
+  for (const r of results2) {
+    if (r.outcome === "SKIPPED") t.skip++;
+    else if (r.outcome === "ERROR") t.error++;
+    else if (r.subResults && r.subResults.length > 0) {
+      for (const s of r.subResults) {
+        if (s.pass) t.pass++;
+        else t.fail++;
+      }
+    } else if (r.outcome === "PASS") t.pass++;
+    else t.fail++;
+  }
+  return t;
+}
+function prettyReport(results2, verbose) {
+  const out = [];
+  let lastFile;
+  for (const r of results2) {
+    if (verbose || r.outcome !== "PASS") {
+      if (lastFile !== void 0 && lastFile !== r.test.file) out.push("");
+      out.push(`${r.test.file}:${r.test.row}:`, line(r));
+      lastFile = r.test.file;
+      for (const s of r.subResults ?? []) {
+        if (verbose || !s.pass) out.push(`${"  ".repeat(s.path.length)}${s.path[s.path.length - 1]}: ${s.pass ? "PASS" : "FAIL"}`);
+      }
+    }
+    if (r.error !== void 0) out.push(...r.error.split("\n").map((l) => `  ${l}`));
+  }
+  const failed2 = results2.filter((r) => r.outcome === "FAIL");
+  if (verbose && failed2.length > 0) {
+    out.push(RULE, "FAILURES", RULE);
+    for (const r of failed2) out.push(line(r), "");
+  }
+  if (out.length > 0) out.push(RULE);
+  const t = tally(results2);
+  const total = t.pass + t.fail + t.skip + t.error;
+  if (t.pass) out.push(`PASS: ${t.pass}/${total}`);
+  if (t.fail) out.push(`FAIL: ${t.fail}/${total}`);
+  if (t.skip) out.push(`SKIPPED: ${t.skip}/${total}`);
+  if (t.error) out.push(`ERROR: ${t.error}/${total}`);
+  return out.length > 0 ? `${out.join("\n")}
+` : "";
+}
+var RULE;
+var init_report = __esm({
+  "src/policy/test/report.ts"() {
+    "use strict";
+    RULE = "-".repeat(80);
+  }
+});
+
+// src/policy/test/discover.ts
+function refString(path) {
+  return path.map((s, i2) => i2 === 0 ? s : IDENT.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`).join("");
+}
+function testRef(rule) {
+  const i2 = rule.ref.findIndex((s) => s.startsWith(TEST_PREFIX) || s.startsWith(SKIP_PREFIX));
+  return i2 === -1 ? void 0 : rule.ref.slice(0, i2 + 1);
+}
+function runFilter(pattern) {
+  if (pattern === void 0 || pattern === "") return void 0;
+  try {
+    const re = compileRe2(pattern);
+    return (name) => re.test(name);
+  } catch (err) {
+    if (err instanceof Re2SyntaxError || err instanceof Re2UnsupportedError) {
+      throw new InputError("TEST_RUN_PATTERN", `--run: ${JSON.stringify(pattern)} is not a regular expression vouch can run: ${err.message}`, { value: pattern });
+    }
+    throw err;
+  }
+}
+function repeatName(name, n, taken) {
+  let candidate = `${name}__vouch_repeat_${n}`;
+  while (taken.has(candidate)) candidate += "_";
+  taken.add(candidate);
+  return candidate;
+}
+function discoverTests(modules, run4) {
+  const matches = runFilter(run4);
+  const counts = /* @__PURE__ */ new Map();
+  const taken = new Set(modules.flatMap((m) => m.rules.map((r) => r.ref[0])));
+  const tests = [];
+  const out = [];
+  for (const m of modules) {
+    const renames = [];
+    for (const rule of m.rules) {
+      const ref2 = testRef(rule);
+      if (!ref2) continue;
+      const pkg = refString(["data", ...m.package]);
+      const key = `${pkg}\0${JSON.stringify(ref2)}`;
+      const seen = counts.get(key) ?? 0;
+      counts.set(key, seen + 1);
+      const last = ref2[ref2.length - 1];
+      let name = refString(ref2);
+      let entryRef = ref2;
+      if (seen > 0 && !last.startsWith(SKIP_PREFIX)) {
+        name = refString([...ref2.slice(0, -1), `${last}#${String(seen).padStart(2, "0")}`]);
+        if (ref2.length === 1 && rule.name?.text === last) {
+          const to = repeatName(last, seen, taken);
+          renames.push({ rule, to });
+          entryRef = [to];
+        } else continue;
+      }
+      if (matches && !matches(`${pkg}.${name}`)) continue;
+      const kind2 = last.startsWith(SKIP_PREFIX) ? "skip" : rule.function ? "function" : "test";
+      tests.push({
+        package: pkg,
+        name,
+        ...kind2 === "test" ? { entrypoint: [...m.package, ...entryRef].join("/") } : {},
+        file: m.path,
+        row: rule.at.row,
+        kind: kind2,
+        partial: rule.dynamicTail
+      });
+    }
+    out.push(renames.length === 0 ? m : { ...m, text: renamed2(m, renames) });
+  }
+  return { tests, modules: out };
+}
+function renamed2(m, renames) {
+  const starts = rowStarts(m.text);
+  const spans = renames.map(({ rule, to }) => ({ ...spanOf(m.text, starts, rule.name, m.path), to })).sort((a, b) => b.start - a.start);
+  return spans.reduce((text2, s) => text2.slice(0, s.start) + s.to + text2.slice(s.end), m.text);
+}
+var TEST_PREFIX, SKIP_PREFIX, IDENT;
+var init_discover = __esm({
+  "src/policy/test/discover.ts"() {
+    "use strict";
+    init_errors();
+    init_re2();
+    init_with_rewrite();
+    TEST_PREFIX = "test_";
+    SKIP_PREFIX = "todo_test_";
+    IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+  }
+});
+
+// src/policy/test/constants.ts
+import { createHash as createHash10 } from "node:crypto";
+function hoistConstants(modules) {
+  const constants6 = {};
+  const out = modules.map((m) => {
+    const rules = m.rules.filter((r) => r.constant);
+    if (rules.length === 0) return m;
+    const starts = rowStarts(m.text);
+    const edits = rules.map((r) => {
+      const id = `c${createHash10("sha256").update(r.constant.json).digest("hex").slice(0, 32)}`;
+      constants6[id] = JSON.parse(r.constant.json);
+      const span = spanOf(m.text, starts, r.constant.at, m.path);
+      const lines = r.constant.at.text.split("\n").length - 1;
+      return { ...span, to: `${refString(["data", CONSTANTS_KEY, id])}${"\n".repeat(lines)}` };
+    }).sort((a, b) => b.start - a.start);
+    return { ...m, text: edits.reduce((text2, e) => text2.slice(0, e.start) + e.to + text2.slice(e.end), m.text) };
+  });
+  return { modules: out, constants: constants6 };
+}
+var CONSTANTS_KEY;
+var init_constants = __esm({
+  "src/policy/test/constants.ts"() {
+    "use strict";
+    init_with_rewrite();
+    init_discover();
+    CONSTANTS_KEY = "__vouch_test_constants__";
+  }
+});
+
+// src/policy/test/offline-builtins.ts
+function json2(value) {
+  const bytes2 = new TextEncoder().encode(JSON.stringify(value));
+  return bytes2.buffer.slice(bytes2.byteOffset, bytes2.byteOffset + bytes2.byteLength);
+}
+var OFFLINE, offlineHostCall;
+var init_offline_builtins = __esm({
+  "src/policy/test/offline-builtins.ts"() {
+    "use strict";
+    OFFLINE = "vouch policy test does not reach registries";
+    offlineHostCall = (name) => {
+      if (name === "ec.sigstore.verify_image") return json2({ success: false, errors: [`verify image signature: ${OFFLINE}`], signatures: [] });
+      if (name === "ec.sigstore.verify_attestation") return json2({ success: false, errors: [`verify image attestation signature: ${OFFLINE}`], attestations: [] });
+      return void 0;
+    };
+  }
+});
+
+// src/policy/test/evaluate.ts
+async function instantiateTests(wasm2, entrypoints, data3, now) {
+  const program = await policyProgram({ wasm: wasm2, entrypoints, opaVersion: "", key: "" });
+  const policy = instantiateModuleWithData(program, data3, { now, hostCall: offlineHostCall });
+  return {
+    evaluate(entrypoint) {
+      return policy.evaluate(void 0, entrypoint)[0]?.result;
+    }
+  };
+}
+function isRecord5(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function subResults(value, prefix = []) {
+  return Object.keys(value).sort().flatMap((k) => isRecord5(value[k]) ? subResults(value[k], [...prefix, k]) : [{ path: [...prefix, k], pass: value[k] === true }]);
+}
+function thrownText(err) {
+  if (typeof err === "object" && err !== null && !(err instanceof Error)) return JSON.stringify(err);
+  return errorMessage(err) || String(err);
+}
+function runTest(instance, test) {
+  if (test.kind === "skip") return { test, outcome: "SKIPPED", durationNs: 0 };
+  if (test.kind === "function" || !test.entrypoint) {
+    return { test, outcome: "ERROR", durationNs: 0, error: `rego_type_error: function ${test.package}.${test.name} used as reference, not called` };
+  }
+  const start = process.hrtime.bigint();
+  let value;
+  try {
+    value = instance.evaluate(test.entrypoint);
+  } catch (err) {
+    return { test, outcome: "ERROR", durationNs: Number(process.hrtime.bigint() - start), error: thrownText(err) };
+  }
+  const durationNs = Number(process.hrtime.bigint() - start);
+  if (test.partial && isRecord5(value)) {
+    const subs = subResults(value);
+    return { test, outcome: subs.every((s) => s.pass) ? "PASS" : "FAIL", durationNs, subResults: subs };
+  }
+  return { test, outcome: value === true ? "PASS" : "FAIL", durationNs };
+}
+var init_evaluate2 = __esm({
+  "src/policy/test/evaluate.ts"() {
+    "use strict";
+    init_errors();
+    init_evaluate();
+    init_offline_builtins();
+  }
+});
+
+// src/policy/test/load.ts
+import { readdir as readdir6, stat as stat10 } from "node:fs/promises";
+import { join as join19, relative as relative4, resolve as resolve17, sep as sep2 } from "node:path";
+function isRecord6(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+async function kind(path, named2) {
+  try {
+    const info = await stat10(path);
+    if (info.isDirectory()) return "dir";
+    if (info.isFile()) return "file";
+  } catch {
+  }
+  throw new InputError("TEST_PATH_MISSING", `${named2}: no such file or directory`, { value: named2 });
+}
+async function walk(dir, cwd) {
+  const out = [];
+  const root = resolve17(cwd, dir);
+  const visit = async (d) => {
+    for (const e of (await readdir6(d, { withFileTypes: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
+      const p = join19(d, e.name);
+      if (e.isDirectory()) await visit(p);
+      else if (e.isFile()) out.push([join19(dir, relative4(root, p)), relative4(root, d).split(sep2).filter(Boolean)]);
+    }
+  };
+  await visit(root);
+  return out;
+}
+async function dataDocument(file, cwd) {
+  return parseYamlDocument(await readTextFile(resolve17(cwd, file), file), file, { syntaxCode: "DATA_SYNTAX", schema: jsYaml.CORE_SCHEMA });
+}
+function placed(value, prefix, file) {
+  if (prefix.length === 0) {
+    if (!isRecord6(value)) throw new InputError("DATA_SHAPE", `${file}: a data file at the data root must hold an object`, { value: file });
+    return value;
+  }
+  return prefix.reduceRight((inner, key) => ({ [key]: inner }), value);
+}
+async function loadTestSources(paths, dataPaths, cwd) {
+  const modules = [];
+  const data3 = {};
+  const origins = /* @__PURE__ */ new Map();
+  for (const arg of paths) {
+    const isDir = await kind(resolve17(cwd, arg), arg) === "dir";
+    if (!isDir && !arg.endsWith(".rego") && !DATA_FILE.test(arg)) throw new InputError("TEST_PATH_TYPE", `${arg}: not a .rego, .json, .yaml or .yml file`, { value: arg });
+    for (const [file, prefix] of isDir ? await walk(arg, cwd) : [[arg, []]]) {
+      if (file.endsWith(".rego")) modules.push({ path: file, text: await readTextFile(resolve17(cwd, file), file) });
+      else if (DATA_FILE.test(file)) {
+        const doc = await dataDocument(file, cwd);
+        if (doc !== void 0 && doc !== null) mergeData(data3, placed(doc, prefix, file), file, origins);
+      }
+    }
+  }
+  const dataDirs = dataPaths.map((p) => resolve17(cwd, p));
+  for (const [i2, p] of dataDirs.entries()) await kind(p, `--data ${dataPaths[i2]}`);
+  mergeData(data3, await loadDataTree(dataDirs), "--data", origins);
+  return { modules, data: data3 };
+}
+var DATA_FILE;
+var init_load = __esm({
+  "src/policy/test/load.ts"() {
+    "use strict";
+    init_js_yaml();
+    init_document();
+    init_errors();
+    init_data();
+    DATA_FILE = /\.(json|ya?ml)$/i;
+  }
+});
+
+// src/policy/test/prune.ts
+function nameIndex(modules) {
+  return new Map(modules.map((m) => [m, new Set(m.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])]));
+}
+function modulesFor(pkg, modules, names = nameIndex(modules)) {
+  const key = JSON.stringify(pkg);
+  const included = new Set(modules.filter((m) => !isTestFile(m) || JSON.stringify(m.package) === key));
+  const mentions = (m, word) => IDENT2.test(word) ? names.get(m).has(word) : m.text.includes(word);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const m of modules) {
+      if (included.has(m) || m.package.length === 0) continue;
+      const last = m.package[m.package.length - 1];
+      if ([...included].some((i2) => mentions(i2, last))) {
+        included.add(m);
+        grew = true;
+      }
+    }
+  }
+  return modules.filter((m) => included.has(m));
+}
+var isTestFile, IDENT2;
+var init_prune = __esm({
+  "src/policy/test/prune.ts"() {
+    "use strict";
+    isTestFile = (m) => m.path.endsWith("_test.rego");
+    IDENT2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+  }
+});
+
+// src/policy/test/run.ts
+async function mapLimited2(items, limit, task) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i2 = next++;
+      out[i2] = await task(items[i2]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+async function runPackage(toolchain, modules, tests, data3, now, opts) {
+  const entrypoints = tests.map((t) => t.entrypoint);
+  const key = compileKey(toolchain, `vouch-test-v1
+${JSON.stringify(entrypoints)}`, modules).digest("hex");
+  const started = Date.now();
+  const built = await cachedBuild(opts.cacheDir, key, async () => ({ wasm: await buildWasm(toolchain, modules, entrypoints, opts.signal ? { signal: opts.signal } : {}), entrypoints }));
+  opts.log?.(`${tests[0].package}: ${tests.length} tests compiled in ${Date.now() - started} ms`);
+  const instance = await instantiateTests(built.wasm, built.entrypoints, data3, now);
+  return tests.map((t) => {
+    const r = runTest(instance, t);
+    return r.error === void 0 ? r : { ...r, error: withOriginalPaths(r.error, modules) };
+  });
+}
+async function runPolicyTests(opts) {
+  const sources = await loadTestSources(opts.paths, opts.dataPaths, opts.cwd);
+  if (sources.modules.length === 0) return [];
+  const toolchain = await opaToolchain(opts);
+  const outlines = await parseModules(sources.modules, {
+    opa: toolchain.opa,
+    opaVersion: toolchain.version,
+    cacheDir: opts.cacheDir,
+    concurrency: opts.parallel,
+    ...opts.signal ? { signal: opts.signal } : {}
+  });
+  const scope = rewriteScope(outlines);
+  const hoisted = hoistConstants(outlines);
+  mergeData(sources.data, { [CONSTANTS_KEY]: hoisted.constants }, "the policy's constants", /* @__PURE__ */ new Map());
+  const { tests, modules } = discoverTests(
+    hoisted.modules.map((m) => ({ ...m, text: rewriteWithOrder(m, scope) })),
+    opts.run
+  );
+  const byPackage = /* @__PURE__ */ new Map();
+  for (const t of tests) {
+    if (!t.entrypoint) continue;
+    const group = byPackage.get(t.package) ?? { pkg: modules.find((m) => m.path === t.file).package, tests: [] };
+    group.tests.push(t);
+    byPackage.set(t.package, group);
+  }
+  const names = nameIndex(modules);
+  const now = opts.now ?? /* @__PURE__ */ new Date();
+  const results2 = /* @__PURE__ */ new Map();
+  const batches = await mapLimited2([...byPackage.values()], opts.parallel, ({ pkg, tests: group }) => {
+    const files2 = modulesFor(pkg, modules, names).map((m) => ({ path: m.path, text: m.text }));
+    return runPackage(toolchain, files2, group, sources.data, now, opts);
+  });
+  for (const r of batches.flat()) results2.set(r.test, r);
+  return tests.map((t) => results2.get(t) ?? runTest({ evaluate: () => void 0 }, t));
+}
+var init_run2 = __esm({
+  "src/policy/test/run.ts"() {
+    "use strict";
+    init_compile();
+    init_parse();
+    init_with_rewrite();
+    init_data();
+    init_constants();
+    init_discover();
+    init_evaluate2();
+    init_load();
+    init_prune();
+  }
+});
+
+// src/faces/policy-test.ts
+var policy_test_exports = {};
+__export(policy_test_exports, {
+  runPolicyTest: () => runPolicyTest
+});
+import { availableParallelism as availableParallelism2 } from "node:os";
+function parallelism(text2) {
+  if (text2 === "") return Math.min(4, availableParallelism2());
+  if (!/^[1-9]\d{0,2}$/.test(text2)) throw new InputError("INVALID_FLAG_VALUE", `--parallel=${text2}: expected a whole number from 1 to 999`, { value: "--parallel" });
+  return Number(text2);
+}
+async function runPolicyTest(argv, io, env) {
+  const { values: flags, positionals } = parseFlags(argv, FLAGS2);
+  if (positionals.length === 0) {
+    throw new InputError("POLICY_TEST_USAGE", "vouch policy test needs the policy's paths (directories or .rego/.json/.yaml files), e.g. vouch policy test policy/", { value: argv.join(" ") });
+  }
+  const { verbose } = flags;
+  const results2 = await runPolicyTests({
+    paths: positionals,
+    dataPaths: flags.data,
+    run: flags.run,
+    cwd: io.cwd,
+    cacheDir: flags["cache-dir"] || defaultCacheDir(env),
+    env,
+    parallel: parallelism(flags.parallel),
+    ...flags.opa ? { opaPath: flags.opa } : {},
+    ...verbose ? { log: (m) => io.stderr.write(`${m}
+`) } : {}
+  });
+  io.stdout.write(prettyReport(results2, verbose));
+  return results2.every((r) => r.outcome === "PASS") ? ExitCode2.Ok : ExitCode2.PolicyFailed;
+}
+var FLAGS2;
+var init_policy_test = __esm({
+  "src/faces/policy-test.ts"() {
+    "use strict";
+    init_run_options();
+    init_flags();
+    init_errors();
+    init_report();
+    init_run2();
+    FLAGS2 = {
+      data: { short: "d", kind: "slice", help: "Data file or directory, read as a policy source's data (repeatable)" },
+      run: { short: "r", kind: "string", help: "Run only tests whose data.<package>.<name> matches this regular expression" },
+      verbose: { short: "v", kind: "bool", help: "List every test, passing ones too" },
+      parallel: { short: "p", kind: "string", help: "Test packages compiled at once (default: the number of CPUs, at most 4)" },
+      opa: { kind: "string", help: "Path of the opa binary" },
+      "cache-dir": { kind: "string", help: "Cache directory" }
+    };
+  }
+});
+
 // src/faces/merge-reports.ts
 var merge_reports_exports = {};
 __export(merge_reports_exports, {
   runMergeReports: () => runMergeReports
 });
-import { readFile as readFile12 } from "node:fs/promises";
-import { resolve as resolve17 } from "node:path";
+import { readFile as readFile13 } from "node:fs/promises";
+import { resolve as resolve18 } from "node:path";
 async function runMergeReports(argv, io) {
-  const flags = parseFlags(argv, FLAGS2);
+  const flags = parseFlags(argv, FLAGS3);
   const targets = flags.values.output.map((t) => parseOutputTarget(t));
   const shards = [];
-  for (const f of flags.positionals.map((p) => resolve17(io.cwd, p))) {
+  for (const f of flags.positionals.map((p) => resolve18(io.cwd, p))) {
     let text2;
     try {
-      text2 = await readFile12(f, "utf8");
+      text2 = await readFile13(f, "utf8");
     } catch (err) {
       throw new InputError("MERGE_UNREADABLE", `${f}: ${errorMessage(err)}`, { value: f, cause: err });
     }
@@ -55838,7 +56681,7 @@ async function runMergeReports(argv, io) {
   );
   return report.success ? ExitCode2.Ok : ExitCode2.PolicyFailed;
 }
-var FLAGS2;
+var FLAGS3;
 var init_merge_reports = __esm({
   "src/faces/merge-reports.ts"() {
     "use strict";
@@ -55847,7 +56690,7 @@ var init_merge_reports = __esm({
     init_errors();
     init_merge();
     init_targets();
-    FLAGS2 = { output: { kind: "slice", help: "FORMAT[=PATH], repeatable (default: json to stdout)" } };
+    FLAGS3 = { output: { kind: "slice", help: "FORMAT[=PATH], repeatable (default: json to stdout)" } };
   }
 });
 
@@ -55857,21 +56700,21 @@ __export(cli_exports, {
   demoArgs: () => demoArgs,
   runCli: () => runCli
 });
-import { dirname as dirname5, join as join18 } from "node:path";
+import { dirname as dirname5, join as join20 } from "node:path";
 import { fileURLToPath } from "node:url";
 function demoArgs() {
-  const root = join18(dirname5(fileURLToPath(import.meta.url)), "..");
+  const root = join20(dirname5(fileURLToPath(import.meta.url)), "..");
   const repo = root.endsWith("/src") ? dirname5(root) : root;
-  const demo = join18(repo, "examples", "demo");
+  const demo = join20(repo, "examples", "demo");
   return {
     cwd: repo,
     argv: [
       "--images",
-      join18(demo, "components.yaml"),
+      join20(demo, "components.yaml"),
       "--public-key",
-      join18(demo, "cosign.pub"),
+      join20(demo, "cosign.pub"),
       "--policy",
-      join18(demo, "policy.yaml"),
+      join20(demo, "policy.yaml"),
       "--ignore-rekor",
       "--show-successes",
       "--info",
@@ -55890,7 +56733,7 @@ function printError(err, io, debug2) {
 }
 async function runCli(argv, env, cliIO) {
   const io = env.GITHUB_ACTIONS === "true" ? runnerSafeIO(cliIO) : cliIO;
-  const debug2 = argv.includes("--debug") || argv.includes("--verbose");
+  const debug2 = argv.includes("--debug") || argv[0] !== "policy" && argv.includes("--verbose");
   try {
     const [cmd, sub, ...rest] = argv;
     if (cmd === void 0 || cmd === "--help" || cmd === "-h" || cmd === "help") {
@@ -55904,6 +56747,7 @@ async function runCli(argv, env, cliIO) {
       return ExitCode2.Ok;
     }
     if (cmd === "policy" && sub === "build") return await (await Promise.resolve().then(() => (init_policy_build(), policy_build_exports))).runPolicyBuild(rest, io, env);
+    if (cmd === "policy" && sub === "test") return await (await Promise.resolve().then(() => (init_policy_test(), policy_test_exports))).runPolicyTest(rest, io, env);
     if (cmd === "merge-reports") return await (await Promise.resolve().then(() => (init_merge_reports(), merge_reports_exports))).runMergeReports(argv.slice(1), io);
     if (cmd !== "validate" || sub !== "image") {
       throw new InputError("UNKNOWN_COMMAND", `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(" "))}; run 'vouch --help'`, {
@@ -55973,6 +56817,8 @@ Usage:
   vouch validate image [flags]     Validate images of a snapshot against a policy
   vouch policy build --policy P --output bundle.tar.gz
                                    Pre-compile a policy so runs need no opa
+  vouch policy test [paths\u2026] [--data PATH] [--run REGEX] [--verbose]
+                                   Run a policy's unit tests (its test_ rules), as ec opa test
   vouch merge-reports [--output FORMAT[=PATH]] shard1.json shard2.json \u2026
                                    Join the JSON reports of --shard runs
   vouch version                    Print the version
