@@ -11,6 +11,8 @@ export interface RegoRule {
   line: number;
   /** The rule head's text up to `{`, for shape checks (boolean deny rules are refused). */
   head: string;
+  /** This definition has a rule-scope METADATA block of its own (OPA's annotation chain starts with it). */
+  annotated: boolean;
 }
 
 export interface RegoAnnotation {
@@ -72,7 +74,7 @@ export function parseRegoModule(path: string, text: string): RegoModule {
     const head = /^([a-zA-Z_]\w*)(\s*(\[|contains\b|if\b|=|:=|\{)|\s*$)/.exec(line);
     if (head && !['import', 'package', 'default', 'else'].includes(head[1]!)) {
       const name = head[1]!;
-      rules.push({ name, line: i + 1, head: line.split('{')[0]!.trim() });
+      rules.push({ name, line: i + 1, head: line.split('{')[0]!.trim(), annotated: pending.some((p) => p.data.scope !== 'document') });
       for (const p of pending) {
         const scope = p.data.scope === 'document' ? 'document' : 'rule';
         annotations.push({ scope, rule: name, line: p.line, data: p.data });
@@ -95,7 +97,9 @@ const strList = (v: unknown): string[] | undefined =>
   typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
 
 /**
- * One RuleInfo per deny/warn rule (annotated or not) and per annotated rule with a short_name.
+ * One RuleInfo per annotated rule with a short_name, and one per deny/warn rule name with a
+ * definition that has no rule-scope METADATA (ec's "non-annotated rules", conforma/cli a183384
+ * internal/evaluator/conftest_evaluator.go Evaluate).
  * Duplicate codes within these modules are refused (ec: `found a second rule with the same code`).
  */
 export function ruleInfosFromModules(files: { path: string; text: string }[]): RuleInfo[] {
@@ -139,7 +143,7 @@ export function ruleInfosFromModules(files: { path: string; text: string }[]): R
     }
     for (const r of mod.rules) {
       const kind = ruleKind(r.name);
-      if (kind === 'other') continue;
+      if (kind === 'other' || r.annotated) continue;
       const code = `${mod.package}.${r.name}`;
       if (!infos.has(code)) infos.set(code, { code, package: mod.package, rule: r.name, kind, annotated: false });
     }

@@ -7,6 +7,7 @@ import type { ResultMetadata, RuleResult } from '../../model/results.ts';
 import type { EvaluationContext, PolicyOutcome, RawRuleOutcome, RuleInfo } from '../types.ts';
 import { isIncluded, matchersFor, resolveIncludeExclude } from './matchers.ts';
 import { sortResults } from './order.ts';
+import { evaluatedNamespaces } from './packages.ts';
 
 const NINETY_DAYS_MS = 90 * 24 * 3600 * 1000;
 /** ec's effectiveOnFormat `2006-01-02T15:04:05Z`; Go's time.Parse also takes a fraction after the seconds. */
@@ -96,6 +97,10 @@ export function processSourceResults(
   opts: { showSuccesses: boolean; sourceName?: string },
 ): PolicyOutcome {
   const cfg = resolveIncludeExclude(source, spec, ctx);
+  // ec picks the packages to evaluate before evaluating, without component-scoped criteria.
+  const { originalComponentName: _original, ...imageOnly } = ctx;
+  const namespaces = evaluatedNamespaces(rules, resolveIncludeExclude(source, spec, { ...imageOnly, componentName: '' }));
+  const evaluated = (ns: string): boolean => namespaces?.has(ns) ?? true;
   const byCode = new Map(rules.map((r) => [r.code, r]));
   // A string result of an annotated rule takes that rule's code when the rule has exactly one.
   const annotatedByRule = new Map<string, RuleInfo[]>();
@@ -116,6 +121,7 @@ export function processSourceResults(
   // The dependencies a result is trimmed by: its rule's annotation only (ec: a []string there).
   const dependencies = new Map<RuleResult, string[]>();
   for (const outcome of raw) {
+    if (!evaluated(outcome.namespace)) continue;
     for (const result of outcome.results) {
       let code = typeof result.metadata.code === 'string' ? result.metadata.code : undefined;
       if (!code) {
@@ -148,7 +154,8 @@ export function processSourceResults(
 
   const successes: RuleResult[] = [];
   for (const info of rules) {
-    if (!info.annotated || info.kind === 'other' || reported.has(info.code)) continue;
+    // ec computes a namespace's successes from the rules whose package is that namespace.
+    if (!info.annotated || info.kind === 'other' || reported.has(info.code) || !evaluated(info.package)) continue;
     const matchers = matchersFor(info.code, undefined, info.collections);
     noteMatches(matchers);
     if (!isIncluded(matchers, cfg)) continue;
@@ -173,13 +180,16 @@ export function processSourceResults(
     .filter((inc) => !matchedIncludes.has(inc))
     .map((inc): RuleResult => ({ msg: `Include criterion '${inc}' doesn't match any policy rule` }));
 
-  // ec's depends_on trimming: a result stays while one of its dependencies went unreported (ec
-  // appends it once per such dependency; vouch keeps it once), and goes when all were reported.
+  // ec's depends_on trimming (conftest_evaluator.go trim): a result is appended once per dependency
+  // that went unreported, so it goes when all were reported and appears twice when two were not.
   const reportedCodes = new Set([...violations, ...warnings].map((r) => r.metadata?.code).filter((c): c is string => typeof c === 'string'));
-  const kept = (r: RuleResult): boolean => dependencies.get(r)?.some((d) => !reportedCodes.has(d)) ?? true;
-  const keptViolations = violations.filter(kept).map(withExcludeHint);
-  const keptWarnings = [...warnings.filter(kept), ...missing];
-  const keptSuccesses = successes.filter(kept);
+  const kept = (r: RuleResult): RuleResult[] => {
+    const deps = dependencies.get(r);
+    return deps ? deps.filter((d) => !reportedCodes.has(d)).map(() => r) : [r];
+  };
+  const keptViolations = violations.flatMap(kept).map(withExcludeHint);
+  const keptWarnings = [...warnings.flatMap(kept), ...missing];
+  const keptSuccesses = successes.flatMap(kept);
   return {
     violations: sortResults(keptViolations),
     warnings: sortResults(keptWarnings),

@@ -61,12 +61,13 @@ deny contains {"code": "main.h", "msg": "h failed", "depends_on": ["main.a"], "c
 deny contains {"code": "main.i", "msg": "i failed", "collections": ["minimal", 1, true, null, {"x": 1}, ["y", 2]]}
 `;
 
-test('depends_on: a result stays while one of its dependencies went unreported; only the annotation trims', async () => {
+test('depends_on: a result is kept once per dependency that went unreported; only the annotation trims', async () => {
   const dir = await tree({ 'policy/main.rego': DEPENDS });
   const out = await evaluateSource({ policy: [`${dir}/policy`] });
   // ec: violations a, c (b unreported), d twice, h, i; successes b, e, f twice; g dropped (a reported).
-  assert.deepEqual(codes(out.violations), ['main.a', 'main.c', 'main.d', 'main.h', 'main.i']);
-  assert.deepEqual(codes(out.successes), ['main.b', 'main.e', 'main.f']);
+  assert.deepEqual(codes(out.violations), ['main.a', 'main.c', 'main.d', 'main.d', 'main.h', 'main.i']);
+  assert.deepEqual(codes(out.successes), ['main.b', 'main.e', 'main.f', 'main.f']);
+  assert.equal(out.successCount, 4);
   const h = out.violations.find((r) => r.metadata?.code === 'main.h')!;
   // A result's own depends_on is kept as written and trims nothing; a string `collections` is dropped.
   assert.deepEqual(h.metadata?.depends_on, ['main.a']);
@@ -145,20 +146,56 @@ deny contains {"code": "release.maven_repos.c", "msg": "c failed"} if false
 
 // ec v0.9.115 groups rules by the FIRST segment of their code to pick the packages to evaluate
 // (internal/evaluator/filters.go baseResolvePolicy), so `release.maven_repos` is never evaluated
-// unless no package is picked at all. vouch evaluates every package (docs/compatibility.md).
-test('rules of a nested package are evaluated and matched by their last two code segments', async () => {
+// unless no package is picked at all; vouch does the same (src/policy/rules/packages.ts).
+test('rules of a nested package are not evaluated while another package is picked, as in ec', async () => {
   const dir = await tree({ 'policy/main.rego': 'package main\n\nimport rego.v1\n\n# METADATA\n# title: A\n# custom:\n#   short_name: a\ndeny contains {"code": "main.a", "msg": "a failed"}\n', 'policy/maven.rego': NESTED });
   const all = await evaluateSource({ policy: [`${dir}/policy`] });
-  // ec: only main.a.
-  assert.deepEqual(codes(all.violations), ['main.a', 'release.maven_repos.b']);
-  assert.deepEqual(codes(all.successes), ['release.maven_repos.c']);
-  // ec with only this include picks no package, evaluates all, and reports b as vouch does.
+  // ec: only main.a, no success of the nested package.
+  assert.deepEqual(codes(all.violations), ['main.a']);
+  assert.deepEqual(codes(all.successes), []);
+  // Picked by its rules' matchers (`maven_repos.*`), the nested package still is not evaluated: its
+  // first segment names the package `release`, which does not exist, so the include is unmatched.
+  const picked = await evaluateSource({ policy: [`${dir}/policy`], config: { include: ['maven_repos.*', 'main'] } });
+  assert.deepEqual(codes(picked.violations), ['main.a']);
+  assert.deepEqual(picked.warnings.map((w) => w.msg), ["Include criterion 'maven_repos.*' doesn't match any policy rule"]);
+  // ec with only a term-scoped include picks no package, evaluates all, and reports b.
   const byTerm = await evaluateSource({ policy: [`${dir}/policy`], config: { include: ['maven_repos.b:t'] } });
   assert.deepEqual(codes(byTerm.violations), ['release.maven_repos.b']);
   // The full nested path is not a matcher, in ec either.
   const full = await evaluateSource({ policy: [`${dir}/policy`], config: { include: ['release.maven_repos.b', 'main'] } });
   assert.deepEqual(codes(full.violations), ['main.a']);
   assert.deepEqual(full.warnings.map((w) => w.msg), ["Include criterion 'release.maven_repos.b' doesn't match any policy rule"]);
+});
+
+const PICKED = `package other
+
+import rego.v1
+
+# METADATA
+# title: X
+# custom:
+#   short_name: x
+#   collections: [other]
+deny contains {"code": "other.x", "msg": "x failed"}
+`;
+
+const THIRD = `package third
+
+import rego.v1
+
+deny contains {"msg": "no code, no annotation"}
+`;
+
+test('a package none of whose rules is included is not evaluated: its uncoded results are absent too', async () => {
+  const dir = await tree({ 'policy/main.rego': 'package main\n\nimport rego.v1\n\n# METADATA\n# title: A\n# custom:\n#   short_name: a\n#   collections: [mine]\ndeny contains {"code": "main.a", "msg": "a failed"}\n', 'policy/other.rego': PICKED, 'policy/third.rego': THIRD });
+  const mine = await evaluateSource({ policy: [`${dir}/policy`], config: { include: ['@mine'] } });
+  assert.deepEqual(codes(mine.violations), ['main.a']);
+  // With every package picked (`*` includes the unannotated rule, code `third.deny`), the uncoded result is kept.
+  const every = await evaluateSource({ policy: [`${dir}/policy`] });
+  assert.deepEqual(codes(every.violations), ['(no code) no code, no annotation', 'main.a', 'other.x']);
+  // A component-scoped include does not pick a package: `other` is not evaluated for it.
+  const scoped = await evaluateSource({ policy: [`${dir}/policy`], config: { include: ['@mine'] }, volatileConfig: { include: [{ value: 'other.x', componentNames: ['app'] }] } });
+  assert.deepEqual(codes(scoped.violations), ['main.a']);
 });
 
 const HINTS = `package main
