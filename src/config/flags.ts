@@ -103,7 +103,7 @@ export function parseFlags<T extends FlagTable>(argv: string[], table: T): Parse
     if (spec.kind === 'slice') {
       const prev = values.get(name);
       const list = Array.isArray(prev) && given.has(name) ? prev : [];
-      values.set(name, [...list, ...splitSlice(value)]);
+      values.set(name, [...list, ...splitSlice(value, name)]);
     } else {
       values.set(name, value);
     }
@@ -121,20 +121,97 @@ function parseBool(name: string, inline: string | undefined): boolean {
   return b;
 }
 
-/** cobra's StringSlice splits on commas (CSV rules: quotes keep commas). */
-export function splitSlice(value: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (const ch of value) {
-    if (ch === '"') quoted = !quoted;
-    else if (ch === ',' && !quoted) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
+/** A CSV parse error as Go's encoding/csv words it (`parse error on line 1, column 3: bare " in non-quoted-field`). */
+class CsvError extends Error {}
+
+const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** Lines as Go's csv.Reader reads them: each with its `\n`, `\r\n` made `\n`, a final `\r` dropped. */
+function csvLines(value: string): string[] {
+  const lines = value.split(/(?<=\n)/).map((l) => l.replace(/\r\n$/, '\n'));
+  const last = lines.length - 1;
+  if (lines[last]!.endsWith('\r')) lines[last] = lines[last]!.slice(0, -1);
+  return lines;
+}
+
+/**
+ * The first record of `value` as Go's encoding/csv reads it with pflag's settings (readAsCSV: `,`,
+ * strict quotes, no space trimming): a field in quotes keeps commas, `""` is a quote and a line
+ * break; a quote inside an unquoted field, or text after a closing quote, is an error; empty
+ * fields are fields; lines after the record are ignored.
+ */
+function readCsvRecord(value: string): string[] {
+  const lines = csvLines(value);
+  let index = lines.findIndex((l) => l !== '\n' && l !== '');
+  if (index < 0) throw new CsvError('EOF');
+  const startLine = index + 1;
+  let line = lines[index]!;
+  let col = 1;
+  const fail = (column: number, what: string): CsvError => {
+    const at = index + 1 === startLine ? '' : `record on line ${startLine}; `;
+    return new CsvError(`${at}parse error on line ${index + 1}, column ${column}: ${what}`);
+  };
+  const fields: string[] = [];
+  for (;;) {
+    if (!line.startsWith('"')) {
+      const comma = line.indexOf(',');
+      const field = comma >= 0 ? line.slice(0, comma) : line.replace(/\n$/, '');
+      const quote = field.indexOf('"');
+      if (quote >= 0) throw fail(col + utf8Length(field.slice(0, quote)), 'bare " in non-quoted-field');
+      fields.push(field);
+      if (comma < 0) return fields;
+      col += utf8Length(line.slice(0, comma + 1));
+      line = line.slice(comma + 1);
+      continue;
+    }
+    line = line.slice(1);
+    col += 1;
+    let field = '';
+    for (;;) {
+      const quote = line.indexOf('"');
+      if (quote >= 0) {
+        field += line.slice(0, quote);
+        col += utf8Length(line.slice(0, quote)) + 1;
+        line = line.slice(quote + 1);
+        if (line.startsWith('"')) {
+          field += '"';
+          line = line.slice(1);
+          col += 1;
+        } else if (line.startsWith(',')) {
+          line = line.slice(1);
+          col += 1;
+          break;
+        } else if (line === '' || line === '\n') {
+          fields.push(field);
+          return fields;
+        } else throw fail(col - 1, 'extraneous or missing " in quoted-field');
+      } else if (line !== '') {
+        field += line;
+        col += utf8Length(line);
+        line = lines[index + 1] ?? '';
+        if (line !== '') {
+          index++;
+          col = 1;
+        }
+      } else throw fail(col, 'extraneous or missing " in quoted-field');
+    }
+    fields.push(field);
   }
-  out.push(cur);
-  return out.filter((s) => s !== '');
+}
+
+/**
+ * The values of one string-slice flag, as cobra's StringSlice (pflag readAsCSV) reads them: an
+ * empty value is none, otherwise the first CSV record, empty fields included; a malformed record
+ * is pflag's error, exit 2.
+ */
+export function splitSlice(value: string, flag = 'flag'): string[] {
+  if (value === '') return [];
+  try {
+    return readCsvRecord(value);
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    throw new InputError('INVALID_FLAG_VALUE', `invalid argument ${JSON.stringify(value)} for "--${flag}" flag: ${err.message}`, { value: `--${flag}` });
+  }
 }
 
 function unknownFlag(arg: string, names: string[]): InputError {

@@ -63,8 +63,20 @@ export async function parseExtraRuleData(items: string[], opts: ResolveOptions):
   return out;
 }
 
-/** Adds extra rule data (as strings) to every source's ruleData, creating it where absent. */
+/** A JSON value with every object's keys in Go's map order (sorted), as encoding/json writes a map. */
+function goMapOrder(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(goMapOrder);
+  if (v === null || typeof v !== 'object') return v;
+  const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, x]) => [k, goMapOrder(x)]));
+}
+
+/**
+ * Adds extra rule data (as strings) to every source's ruleData, creating it where absent. ec
+ * decodes the ruleData into a Go map, adds the pairs and encodes it again (cmd/validate/image.go):
+ * the report shows its keys sorted.
+ */
 export function applyExtraRuleData(spec: PolicySpec, data: Record<string, string>): PolicySpec {
   if (Object.keys(data).length === 0 || !spec.sources) return spec;
-  return { ...spec, sources: spec.sources.map((s) => ({ ...s, ruleData: { ...(s.ruleData ?? {}), ...data } })) };
+  return { ...spec, sources: spec.sources.map((s) => ({ ...s, ruleData: goMapOrder({ ...(s.ruleData ?? {}), ...data }) as Record<string, unknown> })) };
 }

@@ -77,7 +77,9 @@ async function fetchUncached(url: string, opts: FetchOptions): Promise<FetchedSo
       if (!(await exists(local))) {
         throw new InputError('POLICY_SOURCE_NOT_FOUND', `policy source ${url}: no such file or directory (${local})`, { value: url });
       }
-      return { dir: local, pinned: url };
+      // ec's report names a local source `file::<path as given>` (conforma/go-gather v1.2.0
+      // gather/file/file.go GetPinnedURL: one `file::`, then one `file://`, trimmed first).
+      return { dir: local, pinned: `file::${url.replace(/^file::/, '').replace(/^file:\/\//, '')}` };
     }
     case 'git':
       return fetchGit(url, opts);

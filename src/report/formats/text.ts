@@ -69,7 +69,8 @@ export function renderText(ctx: RenderContext): string {
   const comps = ctx.report.components;
   let out = `Success: ${ctx.report.success}\nResult: ${t.result}\nViolations: ${t.failures}, Warnings: ${t.warnings}, Successes: ${t.successes}\n`;
   if (comps.length > 1) {
-    out += 'Components:\n';
+    // ec's _components.tmpl leaves the newline after its comment: a blank line before the list.
+    out += '\nComponents:\n';
     for (const c of comps) {
       out += `- Name: ${c.name}\n  ImageRef: ${c.containerImage}\n  Violations: ${c.violations?.length ?? 0}, Warnings: ${c.warnings?.length ?? 0}, Successes: ${successCount(c)}\n\n`;
     }

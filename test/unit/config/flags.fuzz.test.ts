@@ -68,8 +68,16 @@ test('the last of repeated string flags wins; repeated slices accumulate', () =>
     fc.property(fc.array(fc.string(), { minLength: 1, maxLength: 5 }), (values) => {
       const p = parseFlags(values.flatMap((v) => ['--image', v]), specs);
       assert.equal(p.values.image, values.at(-1));
-      const q = parseFlags(values.map((v) => `--output=${v}`), specs);
-      assert.deepEqual(q.values.output, values.flatMap((v) => splitSlice(v)));
+      // Each value is one CSV record (pflag): a malformed one is an error, as in ec.
+      let expected: string[] | undefined;
+      try {
+        expected = values.flatMap((v) => splitSlice(v, 'output'));
+      } catch {
+        expected = undefined;
+      }
+      const args = values.map((v) => `--output=${v}`);
+      if (expected === undefined) assert.throws(() => parseFlags(args, specs), (e: unknown) => e instanceof InputError && e.code === 'INVALID_FLAG_VALUE');
+      else assert.deepEqual(parseFlags(args, specs).values.output, expected);
     }),
   );
 });

@@ -41,6 +41,39 @@ test('slices split on commas but keep quoted commas', () => {
   assert.deepEqual(splitSlice('a=1,"b=2,3",c'), ['a=1', 'b=2,3', 'c']);
 });
 
+// Each row was checked with ec v0.9.115 (`validate image --extra-rule-data=<value>`, report.policy
+// ruleData or ec's error; the last two and the line-break rows against Go 1.26's encoding/csv itself):
+// pflag reads a StringSlice value as one record of Go's encoding/csv.
+test('slices are read as pflag reads a StringSlice: one CSV record of Go\'s encoding/csv', () => {
+  const read: [string, string[]][] = [
+    ['', []],
+    ['a=1,b=2', ['a=1', 'b=2']],
+    ['"a=x,y"', ['a=x,y']],
+    ['"a=x""y"', ['a=x"y']],
+    ['a=1,', ['a=1', '']],
+    [',a=1', ['', 'a=1']],
+    ['a=1, b=2', ['a=1', ' b=2']],
+    ['a=1\nb=2', ['a=1']],
+    ['\na=1', ['a=1']],
+    ['"a=1\nb"', ['a=1\nb']],
+    ['a=1\r\n', ['a=1']],
+    ['"a={""k"": 1}"', ['a={"k": 1}']],
+  ];
+  for (const [value, fields] of read) assert.deepEqual(splitSlice(value, 'extra-rule-data'), fields, JSON.stringify(value));
+  const refused: [string, string][] = [
+    ['a="x"', 'invalid argument "a=\\"x\\"" for "--extra-rule-data" flag: parse error on line 1, column 3: bare " in non-quoted-field'],
+    ['"a=1', 'invalid argument "\\"a=1" for "--extra-rule-data" flag: parse error on line 1, column 5: extraneous or missing " in quoted-field'],
+    ['"a=1"b', 'invalid argument "\\"a=1\\"b" for "--extra-rule-data" flag: parse error on line 1, column 5: extraneous or missing " in quoted-field'],
+    ['a={"k": 1}', 'invalid argument "a={\\"k\\": 1}" for "--extra-rule-data" flag: parse error on line 1, column 4: bare " in non-quoted-field'],
+    [' "a=1"', 'invalid argument " \\"a=1\\"" for "--extra-rule-data" flag: parse error on line 1, column 2: bare " in non-quoted-field'],
+    ['\n"a\nb"c', 'invalid argument "\\n\\"a\\nb\\"c" for "--extra-rule-data" flag: record on line 2; parse error on line 3, column 2: extraneous or missing " in quoted-field'],
+    ['é"', 'invalid argument "é\\"" for "--extra-rule-data" flag: parse error on line 1, column 3: bare " in non-quoted-field'],
+  ];
+  for (const [value, message] of refused) {
+    assert.throws(() => parseFlags([`--extra-rule-data=${value}`], { 'extra-rule-data': { kind: 'slice', help: '' } }), (e: unknown) => e instanceof InputError && e.code === 'INVALID_FLAG_VALUE' && e.message === message, JSON.stringify(value));
+  }
+});
+
 test('a boolean value that names an Object.prototype member is an error, not a non-strict run', () => {
   for (const v of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
     assert.throws(() => parseFlags([`--strict=${v}`], specs), (err: unknown) => err instanceof InputError && err.code === 'INVALID_FLAG_VALUE', v);

@@ -86,18 +86,20 @@ test('attestation syntax: provenance checked against its schema; other predicate
   assert.deepEqual(attestationSyntaxVerdict([], false).result.msg, 'Attestation syntax check failed: no attestation data');
 });
 
-test('evidence and policy input: ec\'s fields in ec\'s order, empty ones left out', () => {
+test('evidence and policy input: ec\'s fields in ec\'s order, empty ones left out but the source struct', () => {
   assert.deepEqual(evidence([], []), {});
   const shown = evidence([signature], [provenance()]);
   assert.deepEqual(shown.attestations, [{ type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://slsa.dev/provenance/v0.2', predicateBuildType: 'tekton.dev/v1beta1/PipelineRun', signatures: [signature] }]);
   const policy: PolicyEvaluator = { spec: { sources: [] }, evaluate: () => Promise.reject(new Error('not evaluated here')), close: () => Promise.resolve() };
-  const snapshot = { application: '', components: [], artifacts: {} };
+  const snapshot = { application: '', components: [{ name: 'app', containerImage: 'r:1' }], artifacts: {} };
   const input = policyInput({ ref: 'r@sha256:ab', component: { name: 'app', containerImage: 'r:1', source: { git: { url: 'u', revision: 'c' } } }, signatures: [], attestations: [provenance()], image: { config: { Labels: {} } }, snapshot, policy });
   assert.deepEqual(Object.keys(input), ['attestations', 'image', 'snapshot', 'component_name', 'policy_spec']);
   assert.deepEqual(input.image, { ref: 'r@sha256:ab', config: { Labels: {} }, source: { git: { url: 'u', revision: 'c' } } });
   assert.deepEqual(Object.keys(input.attestations[0]!), ['statement', 'signatures']);
   const unnamed = policyInput({ ref: 'r', component: { name: '', containerImage: 'r', source: {} }, signatures: [signature], attestations: [], image: {}, snapshot, policy });
-  assert.deepEqual(unnamed.image, { ref: 'r', signatures: [signature] });
+  // ec's image.source and snapshot components' source are Go structs: `{}` when empty (policy-input output of ec v0.9.115).
+  assert.deepEqual(unnamed.image, { ref: 'r', signatures: [signature], source: {} });
+  assert.deepEqual(unnamed.snapshot.components, [{ name: 'app', containerImage: 'r:1', source: {} }]);
   assert.equal('component_name' in unnamed, false);
 });
 
