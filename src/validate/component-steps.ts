@@ -58,7 +58,8 @@ function cosignSignatureError(check: SignatureCheck): string {
 }
 
 function cosignAttestationError(check: AttestationCheck): string {
-  if (check.noneFound) return 'no matching attestations: no attestations found';
+  // cosign's error over an empty list: ec prints nothing after the colon (ec v0.9.115).
+  if (check.noneFound) return 'no matching attestations: ';
   return `no matching attestations: ${rejections(check)}`;
 }
 
