@@ -159,7 +159,39 @@ export function rewriteWithOrder(m: ModuleOutline, scope: RewriteScope): string 
 
 /** Whether a module may hold a `with` modifier at all (each one starts with the keyword). */
 export function mayUseWith(text: string): boolean {
-  return /\bwith\b/.test(text);
+  return /\bwith\b/.test(codeOnly(text));
+}
+
+/**
+ * A module's text with comments and string contents blanked: the word `with` in a comment or a
+ * message is not the keyword (most modules of a policy say "with" only there, and parsing them all
+ * costs an `opa parse` each). Unsure cases keep the text: a false positive only costs a parse.
+ */
+function codeOnly(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === '#') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (ch === '`') {
+      const end = text.indexOf('`', i + 1);
+      if (end < 0) return text;
+      out += '""';
+      i = end + 1;
+    } else if (ch === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      if (text[j] !== '"') return text;
+      out += '""';
+      i = j + 1;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
 }
 
 /**

@@ -104,7 +104,9 @@ export function instantiateModuleWithData(program: PolicyProgram, data: Record<s
   const builtins = builtinTable(opts);
   // Pre-sized memory: the first evaluation of a large input does not grow page by page.
   // vouch's own builtin dispatch (instance.ts): sprintf sees sets and number text as Go's does.
-  const policy = instantiateModule(program.module, builtins, sdkBuiltins, { initialPages: 160 });
+  // vouch's own builtins are pure, and remembered; ec's registry builtins keep ec's caches.
+  const memoize = new Set(Object.keys(builtins).filter((name) => !EC_BUILTIN_NAMES.has(name) || name.startsWith('ec.purl.')));
+  const policy = instantiateModule(program.module, builtins, sdkBuiltins, { initialPages: 160, memoize });
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
   if (missing.length > 0) {
     throw new InputError('WASM_BUILTIN_MISSING', `the policy uses builtins vouch does not provide: ${missing.join(', ')}`, { value: missing });

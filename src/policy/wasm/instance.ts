@@ -40,6 +40,32 @@ export type HostBuiltin = (...args: unknown[]) => unknown;
 /** Builtins whose arguments keep Rego's sets and number text: Go's sprintf prints both. */
 export const REGO_VALUE_BUILTINS: ReadonlySet<string> = new Set(['sprintf']);
 
+const NO_RESULT = Symbol('undefined');
+
+/**
+ * Answers of pure builtins by their arguments' text, for one instance: at most 64 MiB of keys and
+ * answers (a key over 1 Mi characters is not kept); full, it starts again empty.
+ */
+class BuiltinMemo {
+  private readonly answers = new Map<string, ArrayBuffer | typeof NO_RESULT>();
+  private bytes = 0;
+
+  get(key: string): ArrayBuffer | typeof NO_RESULT | undefined {
+    return this.answers.get(key);
+  }
+
+  set(key: string, answer: ArrayBuffer | typeof NO_RESULT): void {
+    if (key.length > 1024 * 1024) return;
+    const size = key.length * 2 + (answer === NO_RESULT ? 0 : answer.byteLength);
+    if (this.bytes + size > 64 * 1024 * 1024) {
+      this.answers.clear();
+      this.bytes = 0;
+    }
+    this.answers.set(key, answer);
+    this.bytes += size;
+  }
+}
+
 /** The NUL-terminated UTF-8 string at addr. */
 function cString(memory: Memory, addr: number): string {
   const bytes = new Uint8Array(memory.buffer);
@@ -52,7 +78,7 @@ export function instantiateModule(
   module: object,
   builtins: Record<string, HostBuiltin>,
   fallback: Record<string, unknown>,
-  opts: { initialPages: number; regoValueArgs?: ReadonlySet<string> },
+  opts: { initialPages: number; regoValueArgs?: ReadonlySet<string>; memoize?: ReadonlySet<string> },
 ): SdkPolicy {
   const memory = new wasm.Memory({ initial: opts.initialPages });
   const regoValueArgs = opts.regoValueArgs ?? REGO_VALUE_BUILTINS;
@@ -60,16 +86,20 @@ export function instantiateModule(
   // Set once the instance exists; the module calls no builtin while it is being instantiated.
   const holder: { exports?: Exports } = {};
 
-  const argument = (ex: Exports, name: string, addr: number): unknown => {
-    if (regoValueArgs.has(name)) {
+  /** An argument's text as the module dumps it: Rego syntax for sprintf (sets, number text), else JSON. */
+  const dump = (ex: Exports, name: string, addr: number): { text: string; rego: boolean } =>
+    regoValueArgs.has(name) ? { text: cString(memory, ex.opa_value_dump(addr)), rego: true } : { text: cString(memory, ex.opa_json_dump(addr)), rego: false };
+  const argument = (ex: Exports, name: string, addr: number, text = dump(ex, name, addr)): unknown => {
+    if (text.rego) {
       try {
-        return parseRegoValue(cString(memory, ex.opa_value_dump(addr)));
+        return parseRegoValue(text.text);
       } catch (err) {
         // Not expected: the module writes the syntax read here. The JSON dump still carries the value.
         if (!(err instanceof RegoValueSyntaxError)) throw err;
       }
+      return JSON.parse(cString(memory, ex.opa_json_dump(addr))) as unknown;
     }
-    return JSON.parse(cString(memory, ex.opa_json_dump(addr))) as unknown;
+    return JSON.parse(text.text) as unknown;
   };
   /** A result into the module: an ArrayBuffer as ready JSON text, anything else as its JSON (0 = undefined). */
   const toModule = (ex: Exports, value: unknown): number => {
@@ -81,12 +111,22 @@ export function instantiateModule(
     if (parsed === 0) throw new Error('failed to parse json value');
     return parsed;
   };
+  const memo = new BuiltinMemo();
   const call = (id: number, addrs: number[]): number => {
     const ex = holder.exports!;
     const name = names.get(id) ?? '';
     const impl = builtins[name] ?? (fallback[name] as HostBuiltin | undefined);
     if (typeof impl !== 'function') throw new Error(`not implemented: built-in function ${id}: ${name}`);
-    return toModule(ex, impl(...addrs.map((a) => argument(ex, name, a))));
+    if (!opts.memoize?.has(name)) return toModule(ex, impl(...addrs.map((a) => argument(ex, name, a))));
+    // A pure builtin answers the same arguments the same way: the release policy asks the same
+    // questions of its rule data for every component (schemas, dates, patterns).
+    const texts = addrs.map((a) => dump(ex, name, a));
+    const key = `${name}\u0000${texts.map((t) => t.text).join('\u0000')}`;
+    const known = memo.get(key);
+    if (known !== undefined) return toModule(ex, known === NO_RESULT ? undefined : known);
+    const result: unknown = impl(...addrs.map((a, i) => argument(ex, name, a, texts[i])));
+    memo.set(key, result === undefined ? NO_RESULT : result instanceof ArrayBuffer ? result : new TextEncoder().encode(JSON.stringify(result)).buffer);
+    return toModule(ex, result);
   };
   const instance = new wasm.Instance(module, {
     env: {

@@ -13,7 +13,7 @@ import { VouchError } from '../../../../src/errors.ts';
 import { buildWasm, compilePolicy, opaToolchain } from '../../../../src/policy/opa/compile.ts';
 import { loadCompiledPolicy } from '../../../../src/policy/wasm/evaluate.ts';
 import { parseModules, type ModuleOutline } from '../../../../src/policy/opa/parse.ts';
-import { rewriteScope, rewriteWithChains, rewriteWithOrder } from '../../../../src/policy/opa/with-rewrite.ts';
+import { mayUseWith, rewriteScope, rewriteWithChains, rewriteWithOrder } from '../../../../src/policy/opa/with-rewrite.ts';
 import { instantiateTests } from '../../../../src/policy/test/evaluate.ts';
 import { toolPath } from '../../../support/tools.ts';
 
@@ -248,4 +248,16 @@ deny contains msg if {
   const loaded = await loadCompiledPolicy(compiled, { cfg: { allowed: ['a', 'b'] } });
   const deny = loaded.evaluate({ items: ['a', 'b'] }).find((o) => o.rule === 'deny');
   assert.deepEqual(deny?.results.map((r) => r.msg), ['b is not allowed']);
+});
+
+test('only modules whose code says `with` are parsed: the word in comments and strings does not count', () => {
+  assert.equal(mayUseWith('package a\n\n# Fails with a message.\ndeny contains "with x" if true\n'), false);
+  assert.equal(mayUseWith('package a\n\nx := `raw with` if true\ny := "esc \\" with"\n'), false);
+  assert.equal(mayUseWith('package a\n\ntest_x if { f with input as 1 }\n'), true);
+  assert.equal(mayUseWith('package a\n\ns := "#" # comment\ntest_x if { f with input as "x" }\n'), true);
+  assert.equal(mayUseWith('package a\nx := "a\\\\" with input as 1\n'), true);
+  // Unsure (an unterminated string): the whole text is looked at.
+  assert.equal(mayUseWith('package a\nx := "with\n'), true);
+  assert.equal(mayUseWith('package a\nx := `with\n'), true);
+  assert.equal(mayUseWith('package a\n\nallow_with_x := true\n'), false);
 });
