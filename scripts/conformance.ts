@@ -4,6 +4,8 @@
 // conforma/policy checkout is tested as its own CI tests it (example/data/rule_data.yml policy/lib
 // policy/release); another repository's `policy/` directory, or the whole checkout. Exit 0 when the
 // two agree (or, without --ec, when every test passes), 1 otherwise, 2 for bad arguments.
+// With --validate-image it runs `validate image` on real images through both instead
+// (scripts/differential.ts).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +17,7 @@ import { defaultCacheDir } from '../src/config/run-options.ts';
 import { errorMessage } from '../src/errors.ts';
 import { runPolicyTests } from '../src/policy/test/run.ts';
 import { defaultPaths, differences, parseOpaJson, report, type NamedOutcome } from './conformance-lib.ts';
+import { defaultSbomInputs, differentialReport, runDifferential } from './differential.ts';
 
 const run = promisify(execFile);
 
@@ -26,6 +29,11 @@ const FLAGS = {
   run: { kind: 'string', help: 'Only tests whose data.<package>.<name> matches' },
   opa: { kind: 'string', help: 'The opa vouch compiles with' },
   'cache-dir': { kind: 'string', help: 'vouch cache directory' },
+  'validate-image': { kind: 'bool', help: 'Compare `validate image` on real images instead of the unit tests (needs --ec)' },
+  'golden-input': { kind: 'string', help: 'A policy input whose SLSA provenance attests the golden-container-like image' },
+  'sbom-input': { kind: 'slice', help: 'Policy inputs whose SBOM attestations attest the second image (default: acceptance/samples/*sbom*.json)' },
+  collections: { kind: 'slice', help: 'Includes to compare under (default @minimal,@slsa3,@redhat,*)' },
+  keep: { kind: 'string', help: 'Keep the differential work directory (reports, policies) here' },
 } as const satisfies FlagTable;
 
 type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
@@ -65,6 +73,24 @@ async function ecOutcomes(ec: string, repo: string, paths: string[], runPattern:
   }
 }
 
+async function validateImage(root: string, flags: Flags): Promise<number> {
+  if (!flags.ec || !flags['golden-input']) {
+    process.stderr.write('usage: npm run conformance -- --validate-image --policy-repo DIR --ec PATH --golden-input FILE [--sbom-input FILE] [--collections a,b] [--keep DIR]\n');
+    return 2;
+  }
+  const rows = await runDifferential({
+    policyRepo: root,
+    ec: resolve(flags.ec),
+    goldenInput: resolve(flags['golden-input']),
+    sbomInputs: flags['sbom-input'].length > 0 ? flags['sbom-input'].map((f) => resolve(f)) : await defaultSbomInputs(root),
+    collections: flags.collections.length > 0 ? flags.collections : ['@minimal', '@slsa3', '@redhat', '*'],
+    vouch: resolve(import.meta.dirname, '../dist/index.js'),
+    ...(flags.keep ? { keep: flags.keep } : {}),
+  });
+  process.stdout.write(differentialReport(rows));
+  return rows.every((r) => r.comparison.codeDifferences.length === 0) ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   let flags: Flags;
   try {
@@ -79,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const root = resolve(repo);
+  if (flags['validate-image']) return validateImage(root, flags);
   const paths = flags.paths.length > 0 ? flags.paths : defaultPaths((p) => existsSync(join(root, p)));
   process.stderr.write(`testing ${paths.join(' ')} in ${root}\n`);
   const { ec } = flags;
