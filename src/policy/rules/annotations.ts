@@ -30,6 +30,39 @@ export interface RegoModule {
   annotations: RegoAnnotation[];
 }
 
+/**
+ * A plain YAML scalar that OPA's METADATA parser (gopkg.in/yaml.v3 resolve.go parseTimestamp) reads as
+ * a time: `2006-1-2T15:4:5.999999999Z07:00` (or `t`), `2006-1-2 15:4:5.999999999` (UTC), `2006-1-2`;
+ * one- or two-digit month, day, hour, minute and second, each in range. ec prints such a custom
+ * annotation with Go's RFC 3339 layout (internal/opa/rule/rule.go customAnnotationString):
+ * `effective_on: 2025-5-01T00:00:00Z` is `2025-05-01T00:00:00Z`, `2025-07-01` is `2025-07-01T00:00:00Z`.
+ */
+export function goYamlTimestamp(text: string): string | undefined {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:([Tt])| )(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, t, h = '0', mi = '0', sec = '0', zone] = m;
+  // The `T` form needs its zone; the space form has none.
+  if ((t !== undefined) !== (zone !== undefined) && !(t === undefined && m[5] === undefined)) return undefined;
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, sec].map(Number) as [number, number, number, number, number, number];
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (zone !== undefined && zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59)) return undefined;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const offset = zone === undefined || zone === 'Z' || zone.slice(1) === '00:00' ? 'Z' : zone;
+  return `${y}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${offset}`;
+}
+
+/** The METADATA schema: YAML 1.2 core, plus yaml.v3's timestamps (as ec prints them) for plain scalars. */
+const METADATA_SCHEMA = yaml.CORE_SCHEMA.extend({
+  implicit: [
+    new yaml.Type('tag:yaml.org,2002:timestamp', {
+      kind: 'scalar',
+      resolve: (data: unknown) => typeof data === 'string' && goYamlTimestamp(data) !== undefined,
+      construct: (data: string) => goYamlTimestamp(data),
+    }),
+  ],
+});
+
 const DENY = /^(deny|violation)(_[a-zA-Z0-9]+)*$/;
 const WARN = /^warn(_[a-zA-Z0-9]+)*$/;
 
@@ -56,7 +89,7 @@ export function parseRegoModule(path: string, text: string): RegoModule {
       for (; j < lines.length && /^\s*#/.test(lines[j]!); j++) body.push(lines[j]!.replace(/^\s*# ?/, ''));
       let data: unknown;
       try {
-        data = yaml.load(body.join('\n'), { schema: yaml.CORE_SCHEMA });
+        data = yaml.load(body.join('\n'), { schema: METADATA_SCHEMA });
       } catch (err) {
         throw new InputError('REGO_METADATA_INVALID', `${path}:${i + 1}: the METADATA block is not valid YAML: ${String(err)}`, { value: path, cause: err });
       }

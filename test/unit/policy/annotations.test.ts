@@ -81,3 +81,17 @@ test('two rules with the same code are refused, as ec refuses them', () => {
   );
   assert.equal(ruleInfosFromModules([{ path: 'a.rego', text: rule('one') }, { path: 'b.rego', text: rule('two') }]).filter((i) => i.annotated).length, 2);
 });
+
+// ec v0.9.115 printed these effective_on values (conforma/policy's olm.rego has `2025-5-01T00:00:00Z`,
+// git_branch.rego `2025-07-01`): OPA reads METADATA with yaml.v3, whose plain timestamps ec formats
+// as RFC 3339. Quoted values stay as written.
+test('effective_on written as a YAML timestamp is the time ec prints; quoted, it stays as written', () => {
+  const text = (v: string): string => `package p\n\n# METADATA\n# custom:\n#   short_name: r\n#   effective_on: ${v}\ndeny contains "x"\n`;
+  const on = (v: string): string | undefined => ruleInfosFromModules([{ path: 'p.rego', text: text(v) }]).find((r) => r.code === 'p.r')?.effectiveOn;
+  assert.equal(on('2025-5-01T00:00:00Z'), '2025-05-01T00:00:00Z');
+  assert.equal(on('2025-07-01'), '2025-07-01T00:00:00Z');
+  assert.equal(on('2025-07-01 1:2:3.5'), '2025-07-01T01:02:03Z');
+  assert.equal(on('2025-07-01T10:00:00.25+01:00'), '2025-07-01T10:00:00+01:00');
+  assert.equal(on('"2025-07-01"'), '2025-07-01');
+  for (const v of ['2025-07-01T00:00:00', '2025-02-30', '2025-13-01', '2025-07-01 00:00:00Z', '25-07-01']) assert.equal(on(v), v, v);
+});
