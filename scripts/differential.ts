@@ -113,7 +113,7 @@ export async function runDifferential(opts: DifferentialOptions): Promise<{ coll
       const same = async (name: string): Promise<boolean> => (await readFile(join(work, `ec-${slug}${name}`), 'utf8')) === (await readFile(join(work, `vouch-${slug}${name}`), 'utf8'));
       const inputs = async (who: string): Promise<unknown[]> => (await readFile(join(work, `${who}-${slug}-input.json`), 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
       const inputsEqual = isDeepStrictEqual(await inputs('ec'), await inputs('vouch'));
-      process.stderr.write(`${collection}: ec ${((t1 - t0) / 1000).toFixed(1)} s, vouch ${((t2 - t1) / 1000).toFixed(1)} s; text ${(await same('.txt')) ? 'identical' : 'differs'}, policy input ${inputsEqual ? 'equal' : 'differs'}\n`);
+      process.stderr.write(`${collection}: ec ${((t1 - t0) / 1000).toFixed(1)} s, vouch ${((t2 - t1) / 1000).toFixed(1)} s; JSON components ${isDeepStrictEqual(ec.components, vouch.components) ? 'equal' : 'differ'}, text ${(await same('.txt')) ? 'identical' : 'differs'}, policy input ${inputsEqual ? 'equal' : 'differs'}\n`);
       for (const comparison of compareReports(ec, vouch)) rows.push({ collection, comparison });
     }
     return rows;
