@@ -353,14 +353,14 @@ async function countRequests(n: number): Promise<void> {
   }
 }
 
-/** Wall time and peak RSS against N (linear axes: a straight line is a linear run), one line per policy. */
+/** CPU time (user + system; wall time on a shared machine measures its load) and peak RSS against N, linear axes (a straight line is a linear run), one line per policy. */
 export function renderCurveSvg(results: Measured[]): string {
   const w = 720;
   const h = 300;
   const pad = 56;
   const colors: Record<string, string> = { none: '#6a1b9a', example: '#2e7d32', 'one-rule': '#ef6c00' };
   const maxN = Math.max(...results.map((r) => r.n));
-  const panel = (title: string, value: (r: Measured) => number, unit: string, left: number, width: number): string => {
+  const panel = (title: string, value: (r: Measured) => number, left: number, width: number): string => {
     const maxY = Math.max(1, ...results.map(value)) * 1.1;
     const x = (n: number): number => left + (n / maxN) * (width - pad);
     const y = (v: number): number => h - pad - (v / maxY) * (h - 2 * pad);
@@ -376,7 +376,7 @@ export function renderCurveSvg(results: Measured[]): string {
     return `<text x="${left}" y="${pad - 16}" font-size="12">${title}</text>
 <line x1="${left}" y1="${h - pad}" x2="${left + width - pad}" y2="${h - pad}" stroke="#333"/><line x1="${left}" y1="${pad}" x2="${left}" y2="${h - pad}" stroke="#333"/>
 <text x="${left - 4}" y="${pad + 4}" font-size="10" text-anchor="end">${maxY.toFixed(0)}</text><text x="${left - 4}" y="${h - pad}" font-size="10" text-anchor="end">0</text>
-<text x="${left + (width - pad) / 2}" y="${h - 12}" font-size="10" text-anchor="middle">components (${unit})</text>
+<text x="${left + (width - pad) / 2}" y="${h - 12}" font-size="10" text-anchor="middle">components</text>
 ${lines}
 ${ticks}`;
   };
@@ -384,8 +384,8 @@ ${ticks}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 ${legend}
-${panel('wall time, s', (r) => r.wallS, 'wall s', pad, w / 2)}
-${panel('peak RSS, MiB', (r) => r.maxRssMiB, 'MiB', w / 2 + pad / 2, w / 2 - pad / 2)}
+${panel('CPU time (user + system), s', (r) => r.userS + r.sysS, pad, w / 2)}
+${panel('peak RSS, MiB', (r) => r.maxRssMiB, w / 2 + pad / 2, w / 2 - pad / 2)}
 </svg>
 `;
 }
