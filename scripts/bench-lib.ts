@@ -119,3 +119,12 @@ export function faultPicker(rates: { rate429: number; rate500: number; rateDrop:
     return undefined;
   };
 }
+
+/** The heading of the section scripts/bench-scale.ts's results go under in docs/benchmarks.md. */
+export const SCALE_SECTION = '## 10,000 components';
+
+/** A document's section from `heading` to its end (with the blank line before it), or '' when absent. */
+export function keptSection(doc: string, heading: string): string {
+  const at = doc.indexOf(`\n${heading}\n`);
+  return at < 0 ? '' : `\n${doc.slice(at + 1).trimEnd()}\n`;
+}

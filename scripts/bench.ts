@@ -17,7 +17,7 @@ import { attest, generateKeyPair, sign, type KeyPair } from '../test/support/cos
 import { pushImage, type PushedImage } from '../test/support/images.ts';
 import { slsaV1 } from '../test/support/predicates.ts';
 import { startProxy, type LoopbackProxy } from '../test/support/proxy.ts';
-import { bundleModules, faultPicker, profileByArea, requestBreakdown, seededRandom, type CpuProfile } from './bench-lib.ts';
+import { SCALE_SECTION, bundleModules, faultPicker, keptSection, profileByArea, requestBreakdown, seededRandom, type CpuProfile } from './bench-lib.ts';
 import { startRegistry } from '../test/support/registry.ts';
 import { toolPath } from '../test/support/tools.ts';
 
@@ -244,7 +244,9 @@ async function main(): Promise<void> {
     }
     // BENCH_DOC_DIR writes elsewhere (a trial run that should not replace the published numbers).
     const docDir = process.env.BENCH_DOC_DIR ?? join(root, 'docs');
-    await writeFile(join(docDir, 'benchmarks.md'), renderDoc(rows, version.wallMs, { breakdown, profile, faults }));
+    // The scale curve (scripts/bench-scale.ts) is measured apart: its section is kept as it was.
+    const kept = keptSection(await readFile(join(docDir, 'benchmarks.md'), 'utf8').catch(() => ''), SCALE_SECTION);
+    await writeFile(join(docDir, 'benchmarks.md'), renderDoc(rows, version.wallMs, { breakdown, profile, faults }) + kept);
     await writeFile(join(docDir, 'benchmarks.svg'), renderSvg(rows));
     process.stdout.write(renderDoc(rows, version.wallMs, { breakdown, profile, faults }));
   } finally {

@@ -324,17 +324,34 @@ export class RegistryClient implements ImageSource {
 
   /** Registries seen to lack the referrers API: go straight to the tag schema for them. */
   private readonly noReferrersApi = new Set<string>();
+  /** Per registry, settled once its first referrers call is answered: calls made meanwhile wait, so a registry without the API is probed once, not once per component in flight. */
+  private readonly referrersProbes = new Map<string, Promise<void>>();
 
   async referrers(ref: ImageReference, digest: string): Promise<Descriptor[]> {
+    const probe = this.referrersProbes.get(ref.registry);
+    if (probe) await probe;
     if (this.noReferrersApi.has(ref.registry)) return this.referrersByTag(ref, digest);
+    let answered: (() => void) | undefined;
+    if (!probe) this.referrersProbes.set(ref.registry, new Promise<void>((resolve) => (answered = resolve)));
+    try {
+      return await this.referrersFromApi(ref, digest, () => answered?.());
+    } finally {
+      // A call that failed (network) lets the others ask for themselves.
+      answered?.();
+    }
+  }
+
+  /** GET /v2/<name>/referrers/<digest>; the tag schema when the registry lacks the API (remembered before `onAnswer`). */
+  private async referrersFromApi(ref: ImageReference, digest: string, onAnswer: () => void): Promise<Descriptor[]> {
     const describe = `GET ${this.baseUrl(ref)}/referrers/${digest}`;
     const res = await this.request(ref, 'GET', `referrers/${digest}`, { accept: MediaType.OciIndex });
-    if (res.ok && contentType(res) === MediaType.OciIndex) return parseIndex(await this.read(res, MANIFEST_LIMIT, describe), describe).manifests;
+    const served = res.ok && contentType(res) === MediaType.OciIndex;
+    const lacksApi = !served && (res.ok || [400, 404, 405, 406].includes(res.status));
+    if (lacksApi) this.noReferrersApi.add(ref.registry);
+    onAnswer();
+    if (served) return parseIndex(await this.read(res, MANIFEST_LIMIT, describe), describe).manifests;
     await discard(res);
-    if (res.ok || [400, 404, 405, 406].includes(res.status)) {
-      this.noReferrersApi.add(ref.registry);
-      return this.referrersByTag(ref, digest);
-    }
+    if (lacksApi) return this.referrersByTag(ref, digest);
     throw await this.failure(res, describe);
   }
 

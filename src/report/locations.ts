@@ -25,22 +25,44 @@ function repositoryOf(image: string): string {
 /** A platform of an image index is named `<name>-sha256:<hex>-<arch>` (ec's naming): the name it came from. */
 const expandedFrom = (name: string): string | undefined => /^(.*)-sha256:[0-9a-f]{64}-\S+$/.exec(name)?.[1];
 
+/** The snapshot's entries by name (the first of each) and, per repository, its entries that have a line: built once per run. */
+export interface SnapshotIndex {
+  lines: Map<string, number>;
+  byName: Map<string, Pick<SnapshotComponent, 'name' | 'containerImage'>>;
+  /** Per repository: how many entries have a line, and the first one's line. */
+  byRepository: Map<string, { count: number; line: number }>;
+}
+
+export function snapshotIndex(lines: Map<string, number>, snapshot: Pick<SnapshotComponent, 'name' | 'containerImage'>[]): SnapshotIndex {
+  const byName = new Map<string, Pick<SnapshotComponent, 'name' | 'containerImage'>>();
+  const byRepository = new Map<string, { count: number; line: number }>();
+  for (const s of snapshot) {
+    if (!byName.has(s.name)) byName.set(s.name, s);
+    const line = lines.get(s.containerImage);
+    if (line === undefined) continue;
+    const repo = repositoryOf(s.containerImage);
+    const seen = byRepository.get(repo);
+    if (seen) seen.count++;
+    else byRepository.set(repo, { count: 1, line });
+  }
+  return { lines, byName, byRepository };
+}
+
 /**
  * The line of a reported component (its reference pinned since it was read): its own image's line,
  * else the line of the snapshot entry of its name (or of the index it was expanded from), else of
- * the only entry of its repository.
+ * the only entry of its repository. Looked up in the index: a run of N components costs O(N).
  */
-export function lineFor(lines: Map<string, number>, c: Pick<ComponentReport, 'name' | 'containerImage'>, snapshot: Pick<SnapshotComponent, 'name' | 'containerImage'>[]): number | undefined {
-  const own = lines.get(c.containerImage);
+export function lineFor(index: SnapshotIndex, c: Pick<ComponentReport, 'name' | 'containerImage'>): number | undefined {
+  const own = index.lines.get(c.containerImage);
   if (own !== undefined) return own;
   for (const name of [c.name, expandedFrom(c.name)]) {
-    const entry = name === undefined ? undefined : snapshot.find((s) => s.name === name);
-    const line = entry ? lines.get(entry.containerImage) : undefined;
+    const entry = name === undefined ? undefined : index.byName.get(name);
+    const line = entry ? index.lines.get(entry.containerImage) : undefined;
     if (line !== undefined) return line;
   }
-  const repo = repositoryOf(c.containerImage);
-  const same = snapshot.filter((s) => repositoryOf(s.containerImage) === repo && lines.has(s.containerImage));
-  return same.length === 1 ? lines.get(same[0]!.containerImage) : undefined;
+  const same = index.byRepository.get(repositoryOf(c.containerImage));
+  return same?.count === 1 ? same.line : undefined;
 }
 
 /** A component as `ComponentsFile.lines` knows it: name and image (two entries may share either). */
@@ -55,10 +77,10 @@ export function componentsFileOf(
   snapshot: Pick<SnapshotComponent, 'name' | 'containerImage'>[],
   baseDir: string,
 ): ComponentsFile {
-  const byImage = componentLines(file.text);
+  const index = snapshotIndex(componentLines(file.text), snapshot);
   const lines: Record<string, number> = {};
   for (const c of components) {
-    const line = lineFor(byImage, c, snapshot);
+    const line = lineFor(index, c);
     if (line !== undefined) lines[locationKey(c)] = line;
   }
   return { path: relative(baseDir, file.path).split(sep).join('/'), lines };

@@ -4,9 +4,19 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import { publicKeyFromPem } from '../config/public-key.ts';
 
+/** Keys already parsed, by PEM text: a run verifies three signatures per component with one key. */
+const parsedKeys = new Map<string, KeyObject>();
+const PARSED_KEYS_KEPT = 16;
+
 /** The key of a PEM public key (exactly one block); InputError otherwise. */
 export function parsePublicKey(pem: string): KeyObject {
-  return publicKeyFromPem(pem, 'the public key');
+  let key = parsedKeys.get(pem);
+  if (!key) {
+    key = publicKeyFromPem(pem, 'the public key');
+    if (parsedKeys.size >= PARSED_KEYS_KEPT) parsedKeys.clear();
+    parsedKeys.set(pem, key);
+  }
+  return key;
 }
 
 const EMPTY_ROOT = {

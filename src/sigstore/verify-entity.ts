@@ -98,7 +98,8 @@ export function verifyBundle(bundle: Bundle, artifact: Buffer | undefined, trust
     if (window) throw new SignatureRejected('CERTIFICATE_NOT_VALID', window, { cause: err });
     throw explain(err, () => diagnose(expected, trust, options));
   }
-  if (!spki(signer.key).equals(spki(expected.key))) throw new SignatureRejected('SIGNER_KEY_MISMATCH', "the signature was verified with another key than the signing certificate's or the given key");
+  // The same KeyObject (key mode hands the given key to the verifier) needs no export to compare.
+  if (signer.key !== expected.key && !spki(signer.key).equals(spki(expected.key))) throw new SignatureRejected('SIGNER_KEY_MISMATCH', "the signature was verified with another key than the signing certificate's or the given key");
   return signer;
 }
 

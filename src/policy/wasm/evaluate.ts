@@ -16,6 +16,7 @@ import type { RawResult, RawRuleOutcome } from '../types.ts';
 import { hostBuiltins, type Builtin } from './builtins.ts';
 import { instantiateModule } from './instance.ts';
 import { patchJsonIsValid } from './patch-json-is-valid.ts';
+import { sharedInput } from './shared-input.ts';
 
 const sdkBuiltins = sdkBuiltinTable as Record<string, unknown>;
 for (const name of ['sprintf', 'regex.split']) Reflect.deleteProperty(sdkBuiltins, name);
@@ -27,8 +28,15 @@ export interface LoadedPolicy {
   evaluate(input: unknown): RawRuleOutcome[];
   /** The same, for an input already serialised as JSON (evaluation workers receive it so). */
   evaluateJson(json: string): RawRuleOutcome[];
+  /** Parses the snapshot every following `evaluateWithSnapshot` input shows as `input.snapshot` (once per run). */
+  shareSnapshot(json: string): void;
+  /** `evaluateJson` for an input whose `snapshot` is a null placeholder: the shared snapshot takes its place. */
+  evaluateWithSnapshot(json: string): RawRuleOutcome[];
   close(): void;
 }
+
+/** Where the shared snapshot goes in ec's input document. */
+export const SHARED_INPUT_KEY = 'snapshot';
 
 /** A compiled WebAssembly module, opaque here: threads share it through postMessage (no DOM lib types). */
 export interface WasmModule {
@@ -122,10 +130,13 @@ export async function instantiatePolicy(program: PolicyProgram, data: Record<str
   const exceptions = new Set(ruleEntrypoints.filter((e) => e.endsWith('/exception')).map((e) => e.slice(0, -'/exception'.length)));
   const aggregated = program.entrypoints.includes(AGGREGATE_ENTRYPOINT);
 
+  const shared = sharedInput(policy, SHARED_INPUT_KEY);
+  /** One input's result sets by entrypoint: the SDK's evaluation, or the shared snapshot joined in. */
+  type Run = (entry: string) => unknown;
   /** One entrypoint's value, named in the error when its evaluation fails. */
-  const evaluateOne = (json: ArrayBuffer, entry: string): unknown => {
+  const evaluateOne = (run: Run, entry: string): unknown => {
     try {
-      return (policy.evaluate(json, entry) as { result?: unknown }[])[0]?.result;
+      return (run(entry) as { result?: unknown }[])[0]?.result;
     } catch (err) {
       // The main thread could not answer: not this rule's error, and no other rule's either.
       if (err instanceof HostCallError) throw err;
@@ -134,23 +145,20 @@ export async function instantiatePolicy(program: PolicyProgram, data: Record<str
     }
   };
   /** Every rule's value: in one evaluation when the module has the aggregate entrypoint. */
-  const evaluateAll = (json: ArrayBuffer): (entry: string) => unknown => {
+  const evaluateAll = (run: Run): (entry: string) => unknown => {
     if (aggregated) {
       try {
-        const all = (policy.evaluate(json, AGGREGATE_ENTRYPOINT) as { result?: Record<string, unknown> }[])[0]?.result ?? {};
+        const all = (run(AGGREGATE_ENTRYPOINT) as { result?: Record<string, unknown> }[])[0]?.result ?? {};
         return (entry) => all[entry];
       } catch (err) {
         if (err instanceof HostCallError) throw err;
         // A rule failed: evaluate them one by one so the error names it.
       }
     }
-    return (entry) => evaluateOne(json, entry);
+    return (entry) => evaluateOne(run, entry);
   };
-  const evaluateJson = (json: string): RawRuleOutcome[] => {
-    // Serialised once for every rule: the input holds the whole snapshot, so it grows with the
-    // number of components (the SDK takes an ArrayBuffer as ready-made JSON).
-    const encoded = new TextEncoder().encode(json);
-    const valueOf = evaluateAll(encoded.buffer.slice(encoded.byteOffset, encoded.byteOffset + encoded.byteLength));
+  const outcomesOf = (run: Run): RawRuleOutcome[] => {
+    const valueOf = evaluateAll(run);
     const outcomes: RawRuleOutcome[] = [];
     for (const entry of entrypoints) {
       const slash = entry.lastIndexOf('/');
@@ -174,9 +182,20 @@ export async function instantiatePolicy(program: PolicyProgram, data: Record<str
     }
     return outcomes;
   };
+  const evaluateJson = (json: string): RawRuleOutcome[] => {
+    // Encoded once for every rule (the SDK takes an ArrayBuffer as ready-made JSON).
+    const encoded = new TextEncoder().encode(json);
+    const buffer = encoded.buffer.slice(encoded.byteOffset, encoded.byteOffset + encoded.byteLength);
+    return outcomesOf((entry) => policy.evaluate(buffer, entry));
+  };
   return {
     evaluate: (input) => evaluateJson(JSON.stringify(input)),
     evaluateJson,
+    shareSnapshot: (json) => shared.share(json),
+    evaluateWithSnapshot(json) {
+      const encoded = new TextEncoder().encode(json);
+      return outcomesOf((entry) => shared.evaluate(encoded, entry));
+    },
     close() {
       // The instance is garbage-collected with its memory; nothing to release explicitly.
     },

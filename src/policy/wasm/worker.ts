@@ -19,7 +19,16 @@ export interface SourceProgram extends PolicyProgram {
   data: Record<string, unknown>;
 }
 
-export type ToWorker = { kind: 'load'; sources: SourceProgram[]; nowMs: number } | { kind: 'evaluate'; id: number; input: string };
+/**
+ * The snapshot an input shows, sent once per worker: `json` comes with the first input that needs
+ * it, later inputs name it by `id` (their `snapshot` is a null placeholder).
+ */
+export interface SharedSnapshot {
+  id: number;
+  json?: string;
+}
+
+export type ToWorker = { kind: 'load'; sources: SourceProgram[]; nowMs: number } | { kind: 'evaluate'; id: number; input: string; snapshot?: SharedSnapshot };
 
 /** A typed error, as it crosses threads (classes do not). */
 export interface TransferredError {
@@ -43,14 +52,31 @@ export function transferable(err: unknown): TransferredError {
   return { code: 'POLICY_WORKER_BUG', message: errorMessage(err) || String(err), exitCode: ExitCode.Internal };
 }
 
+/** Every source's outcomes for one input, its snapshot shared when the pool split it off. */
+function evaluateWith(list: LoadedPolicy[], msg: Extract<ToWorker, { kind: 'evaluate' }>, held: { snapshotId?: number }): RawRuleOutcome[][] {
+  const { snapshot } = msg;
+  if (!snapshot) return list.map((p) => p.evaluateJson(msg.input));
+  if (snapshot.json !== undefined) {
+    // Marked held only once every instance has it (a failure leaves none claimed).
+    held.snapshotId = undefined;
+    for (const p of list) p.shareSnapshot(snapshot.json);
+    held.snapshotId = snapshot.id;
+  } else if (snapshot.id !== held.snapshotId) {
+    throw new VouchError('POLICY_WORKER_BUG', `an input of snapshot ${snapshot.id} reached a worker holding ${String(held.snapshotId)}`);
+  }
+  return list.map((p) => p.evaluateWithSnapshot(msg.input));
+}
+
 function serve(port: NonNullable<typeof parentPort>, bridge: BridgeEnd | undefined): void {
   let loaded: Promise<LoadedPolicy[]> | undefined;
+  const held: { snapshotId?: number } = {};
   const host = bridge ? new SyncHostCaller(bridge) : undefined;
   const hostCall = host ? { hostCall: (name: string, args: unknown[]) => host.call(name, args) } : {};
   const reply = (msg: FromWorker): void => port.postMessage(msg);
   port.on('message', (msg: ToWorker) => {
     if (msg.kind === 'load') {
       const now = new Date(msg.nowMs);
+      held.snapshotId = undefined;
       loaded = Promise.all(msg.sources.map((s) => instantiatePolicy(s, s.data, { now, ...hostCall })));
       loaded.then(
         () => reply({ kind: 'loaded' }),
@@ -63,7 +89,7 @@ function serve(port: NonNullable<typeof parentPort>, bridge: BridgeEnd | undefin
       (list) => {
         // One component: ec's builtins are memoised per evaluation, never across components.
         host?.reset();
-        reply({ kind: 'outcomes', id: msg.id, outcomes: list.map((p) => p.evaluateJson(msg.input)) });
+        reply({ kind: 'outcomes', id: msg.id, outcomes: evaluateWith(list, msg, held) });
       },
       (err: unknown) => reply({ kind: 'failed', id: msg.id, error: transferable(err) }),
     ).catch((err: unknown) => reply({ kind: 'failed', id: msg.id, error: transferable(err) }));

@@ -1,6 +1,9 @@
 // A small pool of evaluation workers (worker.ts): every worker holds an instance of every policy
 // source, made from modules compiled once here; each component's input is serialised once and
-// evaluated by whichever worker is free. Evaluation never blocks this thread, so timers fire while
+// evaluated by whichever worker is free. ec's input embeds the whole snapshot in every component's
+// document: the snapshot is serialised here once, sent to each worker once and parsed into each
+// instance once (shared-input.ts); a component's own input travels with a null in its place. The
+// snapshot object is recognised by identity, so a caller must not change one it has evaluated. Evaluation never blocks this thread, so timers fire while
 // a policy runs, and close() (or the abort signal) stops a runaway evaluation by terminating its
 // thread. I/O stays here: the `ec.*` builtins that need the registry are answered from this thread
 // through each worker's synchronous bridge (../ec/bridge.ts), for the component the worker evaluates.
@@ -9,7 +12,9 @@ import { Worker } from 'node:worker_threads';
 import { EnvironmentError, ExitCode, InputError, VouchError } from '../../errors.ts';
 import { HostCallError, serveBridge, type BridgeServer, type BridgeTimes, type HostCallRequest } from '../ec/bridge.ts';
 import type { EcComponentHost, EcHost, RawRuleOutcome } from '../types.ts';
-import { EVALUATION_WORKER, evaluationWorkerUrl, type FromWorker, type SourceProgram, type ToWorker, type TransferredError } from './worker.ts';
+import { isRecord } from '../../util/json-shapes.ts';
+import { SHARED_INPUT_KEY } from './evaluate.ts';
+import { EVALUATION_WORKER, evaluationWorkerUrl, type FromWorker, type SharedSnapshot, type SourceProgram, type ToWorker, type TransferredError } from './worker.ts';
 
 export interface EvaluationPool {
   /** Instantiates every source in every worker; resolves when all are ready. */
@@ -34,6 +39,8 @@ function revive(e: TransferredError): VouchError {
 interface Job {
   id: number;
   input: string;
+  /** The snapshot the input's null placeholder stands for. */
+  snapshot?: { id: number; json: string };
   /** The component's answers to host calls (its own blob caches). */
   host?: EcComponentHost;
   resolve(outcomes: RawRuleOutcome[][]): void;
@@ -44,6 +51,24 @@ interface Slot {
   worker: Worker;
   bridge: BridgeServer;
   job?: Job;
+  /** The snapshot this worker's instances hold. */
+  snapshotId?: number;
+}
+
+/** Serialises inputs, each distinct snapshot object once: the input keeps a null in its place (same key order). */
+function inputSerialiser(): (input: unknown) => { input: string; snapshot?: { id: number; json: string } } {
+  const seen = new WeakMap<object, { id: number; json: string }>();
+  let next = 0;
+  return (input) => {
+    const snapshot = isRecord(input) ? input[SHARED_INPUT_KEY] : undefined;
+    if (!isRecord(input) || !isRecord(snapshot)) return { input: JSON.stringify(input) };
+    let entry = seen.get(snapshot);
+    if (!entry) {
+      entry = { id: next++, json: JSON.stringify(snapshot) };
+      seen.set(snapshot, entry);
+    }
+    return { input: JSON.stringify({ ...input, [SHARED_INPUT_KEY]: null }), snapshot: entry };
+  };
 }
 
 export interface PoolOptions {
@@ -69,6 +94,7 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
   let nextId = 0;
   let failure: unknown;
   let loading: { pending: number; resolve(): void; reject(err: unknown): void } | undefined;
+  const serialise = inputSerialiser();
 
   const fail = (err: unknown): void => {
     failure ??= err;
@@ -83,8 +109,13 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
   const dispatch = (): void => {
     for (const slot of slots) {
       if (slot.job || queue.length === 0 || failure !== undefined) continue;
-      slot.job = queue.shift()!;
-      slot.worker.postMessage({ kind: 'evaluate', id: slot.job.id, input: slot.job.input } satisfies ToWorker);
+      const job = (slot.job = queue.shift()!);
+      let snapshot: SharedSnapshot | undefined;
+      if (job.snapshot) {
+        snapshot = slot.snapshotId === job.snapshot.id ? { id: job.snapshot.id } : job.snapshot;
+        slot.snapshotId = job.snapshot.id;
+      }
+      slot.worker.postMessage({ kind: 'evaluate', id: job.id, input: job.input, ...(snapshot ? { snapshot } : {}) } satisfies ToWorker);
     }
   };
   for (let i = 0; i < size; i++) {
@@ -100,6 +131,8 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
       if (msg.kind === 'failed' && msg.id === undefined) return fail(revive(msg.error));
       const job = slot.job;
       slot.job = undefined;
+      // A failed evaluation may have left the snapshot unshared: the next input carries it again.
+      if (msg.kind === 'failed') slot.snapshotId = undefined;
       if (job && job.id === msg.id) {
         if (msg.kind === 'outcomes') job.resolve(msg.outcomes);
         else job.reject(revive(msg.error));
@@ -122,6 +155,7 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
       if (failure !== undefined) return Promise.reject(failure);
       return new Promise<void>((resolve, reject) => {
         loading = { pending: slots.length, resolve, reject };
+        for (const s of slots) s.snapshotId = undefined;
         for (const s of slots) s.worker.postMessage({ kind: 'load', sources, nowMs: now.getTime() } satisfies ToWorker);
       });
     },
@@ -129,7 +163,7 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
       if (failure !== undefined) return Promise.reject(failure);
       return new Promise<RawRuleOutcome[][]>((resolve, reject) => {
         const host = options.ec?.forComponent();
-        queue.push({ id: nextId++, input: JSON.stringify(input), ...(host ? { host } : {}), resolve, reject });
+        queue.push({ id: nextId++, ...serialise(input), ...(host ? { host } : {}), resolve, reject });
         dispatch();
       });
     },

@@ -76,6 +76,23 @@ test('the referrers fallback reads the sha256-<hex> tag index; none gives []', a
   assert.deepEqual(await client.referrers(ref, digest), [referrer]);
 });
 
+test('a registry without the referrers API is probed once, even by many components at once', async () => {
+  const proxy = await startProxy(reg.host);
+  try {
+    const seed = new RegistryClient();
+    const images = await Promise.all(Array.from({ length: 12 }, (_, i) => pushImage(seed, `${reg.host}/probe:v${i}`)));
+    const client = new RegistryClient();
+    const ref = parseReference(`${proxy.host}/probe:v0`);
+    const found = await Promise.all(images.map((img) => client.referrers(ref, img.digest)));
+    assert.deepEqual(found, images.map(() => []));
+    const lines = proxy.requests();
+    assert.equal(lines.filter((l) => l.includes('/referrers/')).length, 1, lines.join('\n'));
+    assert.equal(lines.filter((l) => /\/manifests\/sha256-[0-9a-f]{64}$/.test(l)).length, images.length, 'each digest still looks for its tag-schema index');
+  } finally {
+    proxy.close();
+  }
+});
+
 test('an unreachable registry is a transient UNREACHABLE error after the retries', async () => {
   const port = await freePort();
   const client = new RegistryClient({ retry: { retries: 1, baseMs: 10 } });

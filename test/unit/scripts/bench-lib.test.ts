@@ -7,7 +7,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleModules, faultPicker, profileByArea, requestBreakdown, requestKind, seededRandom, type CpuProfile } from '../../../scripts/bench-lib.ts';
+import { SCALE_SECTION, bundleModules, faultPicker, keptSection, profileByArea, requestBreakdown, requestKind, seededRandom, type CpuProfile } from '../../../scripts/bench-lib.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const hex = 'a'.repeat(64);
@@ -60,4 +60,11 @@ test('faults: the same seed picks the same faults, at about the asked rates', ()
   assert.ok(Math.abs(share('429') - 0.2) < 0.02, `429 ${share('429')}`);
   assert.ok(Math.abs(share('500') - 0.03) < 0.01, `500 ${share('500')}`);
   assert.ok(Math.abs(share('drop') - 0.02) < 0.01, `drop ${share('drop')}`);
+});
+
+test('the scale section of docs/benchmarks.md is kept when npm run bench rewrites the rest', () => {
+  const doc = `# Benchmarks\n\ntable\n\n${SCALE_SECTION}\n\ncurve\n\n### Profile\n\nareas\n\n`;
+  assert.equal(keptSection(doc, SCALE_SECTION), `\n${SCALE_SECTION}\n\ncurve\n\n### Profile\n\nareas\n`);
+  assert.equal(keptSection('# Benchmarks\n\n## 10,000 components are mentioned inline\n', SCALE_SECTION), '');
+  assert.equal(keptSection('', SCALE_SECTION), '');
 });

@@ -1,0 +1,429 @@
+// `npm run bench -- scale` (or `node scripts/bench-scale.ts`): vouch at 100 to 10,000 components,
+// measured, not asserted (docs/benchmarks.md, "10,000 components").
+//
+// Preparing 10,000 images with the cosign CLI would take ~30,000 cosign runs (~0.4 s of CPU each).
+// Instead the real cosign signs and attests ONE template image (key-signed, no tlog, the legacy
+// `.sig`/`.att` layout, two attestations: SLSA v1 provenance and a custom predicate), and every other
+// image gets artefacts of exactly that shape, re-signed here with the same ECDSA P-256 key: its own
+// simple-signing payload and in-toto statements naming its own digest, its own signatures. Images
+// share one layer blob; each has its own config blob (so its own digest) in one of 100 repositories.
+// A sample of the made images is then checked by the real `cosign verify` and
+// `cosign verify-attestation`, so the shape is cosign's, not ours.
+//
+// The registry (Debian's docker-registry) keeps its data in BENCH_SCALE_DIR across runs, on a fixed
+// port (the port is part of each signed reference); a run is cold: a fresh --cache-dir each time.
+//
+//   node scripts/bench-scale.ts prepare 10000
+//   node scripts/bench-scale.ts run 100,1000,3000,10000 none,example,one-rule
+//   node scripts/bench-scale.ts requests 100          # requests per component, docker-registry and olareg
+//   node scripts/bench-scale.ts report docs/benchmarks-scale.svg   # the table of the last results, and the chart
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync, sign as ecSign, type KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { RegistryClient } from '../src/oci/client.ts';
+import { parseReference } from '../src/oci/reference.ts';
+import { MediaType } from '../src/oci/types.ts';
+import { attest, sign } from '../test/support/cosign.ts';
+import { slsaV1 } from '../test/support/predicates.ts';
+import { startProxy } from '../test/support/proxy.ts';
+import { httpAnswers, waitUntilReady } from '../test/support/ready.ts';
+import { freePort, startReferrersRegistry } from '../test/support/registry.ts';
+import { toolPath } from '../test/support/tools.ts';
+import { bundleModules, profileByArea, requestBreakdown, type CpuProfile } from './bench-lib.ts';
+
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+const dir = process.env.BENCH_SCALE_DIR ?? join(tmpdir(), 'vouch-bench-scale');
+const client = new RegistryClient({ env: {} });
+const REPOS = 100;
+const SCAN_TYPE = 'https://example.com/attestations/scan/v1';
+
+interface State {
+  port: number;
+  count: number;
+  /** `host/repo:tag` and its digest, in order. */
+  images: { ref: string; digest: string }[];
+}
+
+const statePath = join(dir, 'state.json');
+const keyPem = join(dir, 'bench-import.pem');
+const pub = join(dir, 'bench.pub');
+
+async function loadState(): Promise<State | undefined> {
+  return existsSync(statePath) ? (JSON.parse(await readFile(statePath, 'utf8')) as State) : undefined;
+}
+
+/** docker-registry on the state's port, its data kept in `dir`. */
+async function serveRegistry(port: number): Promise<{ host: string; stop(): Promise<void> }> {
+  const host = `127.0.0.1:${port}`;
+  // Already serving (a `prepare` still running): measure against it.
+  if (await httpAnswers(`http://${host}/v2/`, (s) => s === 200).catch(() => false)) return { host, stop: async () => undefined };
+  const config = join(dir, 'registry.yml');
+  await writeFile(config, `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'registry')}\nhttp:\n  addr: ${host}\n`);
+  const child: ChildProcess = spawn(toolPath('docker-registry'), ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  await waitUntilReady({ name: 'docker-registry', target: `http://${host}/v2/`, probe: () => httpAnswers(`http://${host}/v2/`, (s) => s === 200), exited: () => child.exitCode ?? undefined, log: () => log });
+  return {
+    host,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}
+
+const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
+
+/** One image: the shared layer, its own config (its index in a label), its own manifest. */
+async function pushImage(host: string, i: number, layer: { digest: string; size: number }): Promise<{ ref: string; digest: string }> {
+  const ref = parseReference(`${host}/scale/app-${i % REPOS}:c${i}`);
+  const config = json({
+    architecture: 'amd64',
+    os: 'linux',
+    config: { Labels: { 'org.opencontainers.image.title': ref.repository, 'vouch.bench/index': String(i) }, Env: ['PATH=/usr/bin'], Cmd: ['/app'] },
+    rootfs: { type: 'layers', diff_ids: [layer.digest] },
+  });
+  const cfg = await client.pushBlob(ref, config);
+  const manifest = json({
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    config: { mediaType: MediaType.OciConfig, digest: cfg.digest, size: cfg.size },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.digest, size: layer.size }],
+  });
+  const desc = await client.pushManifest(ref, ref.tag!, manifest, MediaType.OciManifest);
+  return { ref: `${host}/${ref.repository}:${ref.tag}`, digest: desc.digest };
+}
+
+/** What the real cosign wrote for the template image: payloads, predicates, annotations. */
+interface Template {
+  payload: string;
+  templateRepo: string;
+  templateDigest: string;
+  statements: { statement: Record<string, unknown>; predicateType: string }[];
+}
+
+async function readTemplate(host: string, img: { ref: string; digest: string }): Promise<Template> {
+  const ref = parseReference(img.ref);
+  const tag = img.digest.replace(':', '-');
+  const manifestOf = async (suffix: string): Promise<{ layers: { digest: string; annotations: Record<string, string> }[] }> =>
+    JSON.parse((await run(toolPath('crane'), ['manifest', `${host}/${ref.repository}:${tag}.${suffix}`])).stdout) as { layers: { digest: string; annotations: Record<string, string> }[] };
+  const blob = async (digest: string): Promise<string> => (await run(toolPath('crane'), ['blob', `${host}/${ref.repository}@${digest}`])).stdout;
+  const sig = await manifestOf('sig');
+  const att = await manifestOf('att');
+  const statements = await Promise.all(
+    att.layers.map(async (l) => {
+      const env = JSON.parse(await blob(l.digest)) as { payload: string };
+      return { statement: JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as Record<string, unknown>, predicateType: l.annotations.predicateType! };
+    }),
+  );
+  return { payload: await blob(sig.layers[0]!.digest), templateRepo: `${host}/${ref.repository}`, templateDigest: img.digest, statements };
+}
+
+/** cosign's image config for a signature artefact: empty but for the layers' diff_ids. */
+const artefactConfig = (layers: string[]): Buffer =>
+  json({ architecture: '', created: '0001-01-01T00:00:00Z', history: [{ created: '0001-01-01T00:00:00Z' }], os: '', rootfs: { type: 'layers', diff_ids: layers }, config: {} });
+
+const pae = (type: string, body: Buffer): Buffer => Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(type)} ${type} ${body.length} `), body]);
+
+/** The `.sig` and `.att` artefacts of one image, shaped as the template's, signed with `key`. */
+async function signLikeCosign(img: { ref: string; digest: string }, tpl: Template, key: KeyObject): Promise<void> {
+  const ref = parseReference(img.ref);
+  const repo = `${ref.registry}/${ref.repository}`;
+  const tag = img.digest.replace(':', '-');
+  const artefact = async (suffix: string, layers: { mediaType: string; bytes: Buffer; annotations: Record<string, string> }[]): Promise<void> => {
+    const pushed = await Promise.all(layers.map((l) => client.pushBlob(ref, l.bytes)));
+    const cfg = await client.pushBlob(ref, artefactConfig(pushed.map((p) => p.digest)));
+    const manifest = json({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: { mediaType: MediaType.OciConfig, size: cfg.size, digest: cfg.digest },
+      layers: layers.map((l, i) => ({ mediaType: l.mediaType, size: pushed[i]!.size, digest: pushed[i]!.digest, annotations: l.annotations })),
+    });
+    await client.pushManifest(ref, `${tag}.${suffix}`, manifest, MediaType.OciManifest);
+  };
+  const payload = Buffer.from(tpl.payload.replace(tpl.templateRepo, repo).replace(tpl.templateDigest, img.digest));
+  await artefact('sig', [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', bytes: payload, annotations: { 'dev.cosignproject.cosign/signature': ecSign('sha256', payload, key).toString('base64') } }]);
+  await artefact(
+    'att',
+    tpl.statements.map(({ statement, predicateType }) => {
+      const body = json({ ...statement, subject: [{ name: repo, digest: { sha256: img.digest.slice('sha256:'.length) } }] });
+      const envelope = json({ payload: body.toString('base64'), payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: ecSign('sha256', pae('application/vnd.in-toto+json', body), key).toString('base64') }] });
+      return { mediaType: 'application/vnd.dsse.envelope.v1+json', bytes: envelope, annotations: { 'dev.cosignproject.cosign/signature': '', predicateType } };
+    }),
+  );
+}
+
+async function cosignEnv(): Promise<NodeJS.ProcessEnv> {
+  return { ...process.env, HOME: dir, COSIGN_PASSWORD: '' };
+}
+
+async function prepare(count: number): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const previous = await loadState();
+  if (previous && previous.count >= count) {
+    process.stderr.write(`bench-scale: ${previous.count} images already in ${dir}\n`);
+    return;
+  }
+  if (previous) throw new Error(`${dir} holds ${previous.count} images; remove it to prepare ${count}`);
+  const port = await freePort();
+  const reg = await serveRegistry(port);
+  try {
+    // The key: P-256 made here (so this script can sign), imported into cosign's format.
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    await writeFile(keyPem, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    await run(toolPath('cosign'), ['import-key-pair', '--key', keyPem, '--output-key-prefix', join(dir, 'bench')], { env: await cosignEnv() });
+    const cosignKey = { key: join(dir, 'bench.key'), pub };
+    const layerBytes = Buffer.alloc(256, 7);
+    const layers = await mapLimit(Array.from({ length: REPOS }, (_, r) => r), 8, (r) => client.pushBlob(parseReference(`${reg.host}/scale/app-${r}:x`), layerBytes));
+    const started = Date.now();
+    const images = await mapLimit(Array.from({ length: count }, (_, i) => i), 16, (i) => pushImage(reg.host, i, layers[i % REPOS]!));
+    process.stderr.write(`bench-scale: ${count} images pushed in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    // The template: image 0, signed and attested by the real cosign.
+    const t0 = images[0]!;
+    const pinned0 = `${reg.host}/${parseReference(t0.ref).repository}@${t0.digest}`;
+    await sign(dir, pinned0, cosignKey);
+    await attest(dir, pinned0, cosignKey, slsaV1(), 'slsaprovenance1');
+    await attest(dir, pinned0, cosignKey, { scanner: 'bench', result: 'clean' }, SCAN_TYPE);
+    const tpl = await readTemplate(reg.host, t0);
+    const key = createPrivateKey(await readFile(keyPem));
+    const signing = Date.now();
+    await mapLimit(images.slice(1), 16, async (img, i) => {
+      await signLikeCosign(img, tpl, key);
+      if (i % 1000 === 999) process.stderr.write(`bench-scale: ${i + 1} signed\n`);
+    });
+    process.stderr.write(`bench-scale: ${count - 1} images signed in ${((Date.now() - signing) / 1000).toFixed(0)} s\n`);
+    // The real cosign checks a sample of what was made here.
+    const sample = [...new Set([1, Math.floor(count / 2), count - 1])].filter((i) => i > 0 && i < count);
+    for (const i of sample) {
+      const img = images[i]!;
+      const pinned = `${reg.host}/${parseReference(img.ref).repository}@${img.digest}`;
+      await run(toolPath('cosign'), ['verify', '--key', pub, '--insecure-ignore-tlog', pinned], { env: await cosignEnv() });
+      for (const type of ['slsaprovenance1', SCAN_TYPE]) await run(toolPath('cosign'), ['verify-attestation', '--key', pub, '--insecure-ignore-tlog', '--type', type, pinned], { env: await cosignEnv() });
+    }
+    process.stderr.write(`bench-scale: cosign verify and verify-attestation accept images ${sample.join(', ')}\n`);
+    await writeFile(statePath, JSON.stringify({ port, count, images } satisfies State));
+  } finally {
+    await reg.stop();
+  }
+}
+
+const ONE_RULE = `package one_rule
+
+import rego.v1
+
+# METADATA
+# title: Two attestations
+# description: The image has at least two attestations.
+# custom:
+#   short_name: two_attestations
+#   failure_msg: only %d attestations
+deny contains result if {
+\tcount(input.attestations) < 2
+\tresult := {"code": "one_rule.two_attestations", "msg": sprintf("only %d attestations", [count(input.attestations)])}
+}
+`;
+
+async function policyArg(kind: string): Promise<string> {
+  if (kind === 'none') return JSON.stringify({ sources: [] });
+  if (kind === 'example') return JSON.stringify({ sources: [{ name: 'release', policy: [join(root, 'examples', 'policies')] }] });
+  if (kind === 'one-rule') {
+    const p = join(dir, 'one-rule');
+    await mkdir(p, { recursive: true });
+    await writeFile(join(p, 'one_rule.rego'), ONE_RULE);
+    return JSON.stringify({ sources: [{ name: 'one', policy: [p] }] });
+  }
+  throw new Error(`unknown policy ${kind}: none, example or one-rule`);
+}
+
+export interface Measured {
+  n: number;
+  policy: string;
+  wallS: number;
+  userS: number;
+  sysS: number;
+  maxRssMiB: number;
+  exit: number;
+  components: number;
+  passed: number;
+  load: string;
+}
+
+/** /usr/bin/time -v's fields. */
+function timeFields(text: string): { wallS: number; userS: number; sysS: number; maxRssMiB: number } {
+  const field = (name: string): string => new RegExp(`${name}: (.+)`).exec(text)?.[1]?.trim() ?? '0';
+  const wall = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)').split(':').map(Number);
+  const wallS = wall.reduce((s, v) => s * 60 + v, 0);
+  return { wallS, userS: Number(field('User time \\(seconds\\)')), sysS: Number(field('System time \\(seconds\\)')), maxRssMiB: Number(field('Maximum resident set size \\(kbytes\\)')) / 1024 };
+}
+
+async function components(state: State, n: number, host: string): Promise<string> {
+  const file = join(dir, `components-${n}-${host.replace(':', '_')}.json`);
+  const list = state.images.slice(0, n).map((img, i) => ({ name: `c${i}`, containerImage: img.ref.replace(`127.0.0.1:${state.port}`, host) }));
+  await writeFile(file, JSON.stringify({ components: list }));
+  return file;
+}
+
+/** One cold run of dist/index.js under /usr/bin/time -v; `extraNode` e.g. --cpu-prof. */
+async function measure(state: State, n: number, policy: string, host: string, extraNode: string[] = []): Promise<Measured> {
+  const cache = await mkdtemp(join(dir, 'cache-'));
+  const report = join(cache, 'report.json');
+  const args = [
+    '-v', process.execPath, ...extraNode, process.env.BENCH_SCALE_VOUCH ?? join(root, 'dist/index.js'), 'validate', 'image', '--images', await components(state, n, host),
+    '--public-key', pub, '--ignore-rekor', '--policy', await policyArg(policy), '--output', `json=${report}`, '--strict=false', '--workers', process.env.BENCH_SCALE_WORKERS ?? '8', '--timeout', '30m',
+  ];
+  const load = (await run('uptime')).stdout.replace(/.*load average: /, '').trim();
+  const res = await new Promise<{ code: number; stderr: string }>((resolve) => {
+    const child = spawn('/usr/bin/time', args, { env: { ...process.env, VOUCH_CACHE_DIR: cache }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+    child.on('exit', (c) => resolve({ code: c ?? 1, stderr }));
+  });
+  const parsed = JSON.parse(await readFile(report, 'utf8').catch(() => '{"components":[]}')) as { components: { success: boolean }[] };
+  await rm(cache, { recursive: true, force: true });
+  if (res.code !== 0) process.stderr.write(res.stderr);
+  return { n, policy, ...timeFields(res.stderr), exit: res.code, components: parsed.components.length, passed: parsed.components.filter((c) => c.success).length, load };
+}
+
+async function runCurve(sizes: number[], policies: string[]): Promise<void> {
+  const state = await loadState();
+  if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
+  const reg = await serveRegistry(state.port);
+  try {
+    for (const n of sizes) {
+      if (n > state.count) throw new Error(`only ${state.count} images prepared`);
+      for (const policy of policies) {
+        const m = await measure(state, n, policy, reg.host, process.env.BENCH_SCALE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SCALE_PROF] : []);
+        await writeFile(join(dir, 'results.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), ...m })}\n`, { flag: 'a' });
+        process.stdout.write(`${JSON.stringify(m)}\n`);
+      }
+    }
+  } finally {
+    await reg.stop();
+  }
+}
+
+/** Requests per component at the data floor (cold, no policy), on docker-registry and on olareg. */
+async function countRequests(n: number): Promise<void> {
+  const state = await loadState();
+  if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
+  const reg = await serveRegistry(state.port);
+  const olareg = await startReferrersRegistry();
+  try {
+    // The same images and their .sig/.att tags, copied into olareg by the real crane.
+    const subset = state.images.slice(0, n);
+    await mapLimit(subset, 4, async (img) => {
+      const ref = parseReference(img.ref);
+      const tag = img.digest.replace(':', '-');
+      for (const t of [ref.tag!, `${tag}.sig`, `${tag}.att`]) await run(toolPath('crane'), ['copy', `${reg.host}/${ref.repository}:${t}`, `${olareg.host}/${ref.repository}:${t}`]);
+    });
+    for (const [name, host] of [['docker-registry', reg.host], ['olareg', olareg.host]] as const) {
+      const proxy = await startProxy(host);
+      try {
+        const m = await measure(state, n, 'none', proxy.host);
+        const lines = proxy.requests();
+        process.stdout.write(`${JSON.stringify({ registry: name, n, exit: m.exit, passed: m.passed, perComponent: lines.length / n, breakdown: requestBreakdown(lines, n) })}\n`);
+      } finally {
+        proxy.close();
+      }
+    }
+  } finally {
+    await olareg.stop();
+    await reg.stop();
+  }
+}
+
+/** CPU time (user + system; wall time on a shared machine measures its load) and peak RSS against N, linear axes (a straight line is a linear run), one line per policy. */
+export function renderCurveSvg(results: Measured[]): string {
+  const w = 720;
+  const h = 300;
+  const pad = 56;
+  const colors: Record<string, string> = { none: '#6a1b9a', example: '#2e7d32', 'one-rule': '#ef6c00' };
+  const maxN = Math.max(...results.map((r) => r.n));
+  const panel = (title: string, value: (r: Measured) => number, left: number, width: number): string => {
+    const maxY = Math.max(1, ...results.map(value)) * 1.1;
+    const x = (n: number): number => left + (n / maxN) * (width - pad);
+    const y = (v: number): number => h - pad - (v / maxY) * (h - 2 * pad);
+    const lines = Object.entries(colors)
+      .map(([policy, color]) => {
+        const pts = results.filter((r) => r.policy === policy).sort((a, b) => a.n - b.n);
+        if (pts.length === 0) return '';
+        const dots = pts.map((r) => `<circle cx="${x(r.n).toFixed(1)}" cy="${y(value(r)).toFixed(1)}" r="3" fill="${color}"/>`).join('');
+        return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((r) => `${x(r.n).toFixed(1)},${y(value(r)).toFixed(1)}`).join(' ')}"/>${dots}`;
+      })
+      .join('\n');
+    const ticks = [...new Set(results.map((r) => r.n))].map((n) => `<text x="${x(n).toFixed(1)}" y="${h - pad + 16}" font-size="10" text-anchor="middle">${n}</text>`).join('');
+    return `<text x="${left}" y="${pad - 16}" font-size="12">${title}</text>
+<line x1="${left}" y1="${h - pad}" x2="${left + width - pad}" y2="${h - pad}" stroke="#333"/><line x1="${left}" y1="${pad}" x2="${left}" y2="${h - pad}" stroke="#333"/>
+<text x="${left - 4}" y="${pad + 4}" font-size="10" text-anchor="end">${maxY.toFixed(0)}</text><text x="${left - 4}" y="${h - pad}" font-size="10" text-anchor="end">0</text>
+<text x="${left + (width - pad) / 2}" y="${h - 12}" font-size="10" text-anchor="middle">components</text>
+${lines}
+${ticks}`;
+  };
+  const legend = Object.entries(colors).map(([policy, color], i) => `<text x="${pad + i * 120}" y="16" fill="${color}" font-size="12">${policy === 'none' ? 'no policy' : policy === 'example' ? 'example policy' : 'one-rule policy'}</text>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+${legend}
+${panel('CPU time (user + system), s', (r) => r.userS + r.sysS, pad, w / 2)}
+${panel('peak RSS, MiB', (r) => r.maxRssMiB, w / 2 + pad / 2, w / 2 - pad / 2)}
+</svg>
+`;
+}
+
+/** The last result of each (N, policy) in results.jsonl, as a table and the SVG. */
+async function report(svgPath: string | undefined): Promise<void> {
+  const lines = (await readFile(join(dir, 'results.jsonl'), 'utf8')).trim().split('\n');
+  const last = new Map<string, Measured>();
+  for (const l of lines) {
+    const m = JSON.parse(l) as Measured;
+    last.set(`${m.n} ${m.policy}`, m);
+  }
+  const results = [...last.values()].sort((a, b) => a.n - b.n || a.policy.localeCompare(b.policy));
+  process.stdout.write(`| N | policy | wall s | CPU s | peak RSS MiB | µs CPU / component | passed | load (1/5/15 min) |\n|---|---|---|---|---|---|---|---|\n`);
+  for (const r of results) {
+    process.stdout.write(`| ${r.n} | ${r.policy} | ${r.wallS.toFixed(1)} | ${(r.userS + r.sysS).toFixed(1)} | ${r.maxRssMiB.toFixed(0)} | ${(((r.userS + r.sysS) / r.n) * 1e6).toFixed(0)} | ${r.passed}/${r.components} | ${r.load} |\n`);
+  }
+  if (svgPath) await writeFile(svgPath, renderCurveSvg(results));
+}
+
+/** Self time by area of each V8 profile in `profDir` (BENCH_SCALE_PROF=dir on a run: the main thread and each worker). */
+async function profile(profDir: string): Promise<void> {
+  const modules = bundleModules(await readFile(join(root, 'dist/index.js'), 'utf8'));
+  for (const file of (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+    const areas = profileByArea(JSON.parse(await readFile(join(profDir, file), 'utf8')) as CpuProfile, 'dist/index.js', modules);
+    const total = areas.reduce((s, a) => s + a.ms, 0);
+    process.stdout.write(`${file}: ${(total / 1000).toFixed(1)} s sampled\n`);
+    for (const a of areas.slice(0, 12)) process.stdout.write(`  ${a.area}: ${(a.ms / 1000).toFixed(2)} s (${(a.share * 100).toFixed(1)} %)\n`);
+  }
+}
+
+const [command, arg1, arg2] = process.argv.slice(2);
+if (command === 'prepare') await prepare(Number(arg1 ?? 10000));
+else if (command === 'run') await runCurve((arg1 ?? '100,1000,3000,10000').split(',').map(Number), (arg2 ?? 'none,example,one-rule').split(','));
+else if (command === 'requests') await countRequests(Number(arg1 ?? 100));
+else if (command === 'report') await report(arg1);
+else if (command === 'profile' && arg1) await profile(arg1);
+else {
+  process.stderr.write('usage: bench-scale.ts prepare N | run N,N… POLICY,… | requests N | report [SVG] | profile DIR\n');
+  process.exitCode = 2;
+}
