@@ -119,3 +119,39 @@ export function faultPicker(rates: { rate429: number; rate500: number; rateDrop:
     return undefined;
   };
 }
+
+/** A component of an ec-shaped JSON report, as far as verdicts go. */
+export interface EcVerdictComponent {
+  name: string;
+  success: boolean;
+  violations?: { metadata?: { code?: string } }[];
+  warnings?: { metadata?: { code?: string } }[];
+}
+
+const codesOf = (results: { metadata?: { code?: string } }[] | undefined): string =>
+  (results ?? [])
+    .map((r) => r.metadata?.code ?? '?')
+    .sort()
+    .join(',');
+
+/**
+ * Per component (by name): success, violation codes and warning codes of ec's report against
+ * vouch's. A component in one report only is a mismatch too.
+ */
+export function compareVerdicts(ec: EcVerdictComponent[], vouch: EcVerdictComponent[]): { compared: number; mismatches: string[] } {
+  const byName = new Map(vouch.map((c) => [c.name, c]));
+  const mismatches: string[] = [];
+  for (const e of ec) {
+    const v = byName.get(e.name);
+    byName.delete(e.name);
+    if (!v) {
+      mismatches.push(`${e.name}: not in vouch's report`);
+      continue;
+    }
+    const a = `success=${e.success} violations=[${codesOf(e.violations)}] warnings=[${codesOf(e.warnings)}]`;
+    const b = `success=${v.success} violations=[${codesOf(v.violations)}] warnings=[${codesOf(v.warnings)}]`;
+    if (a !== b) mismatches.push(`${e.name}: ec ${a}, vouch ${b}`);
+  }
+  for (const name of byName.keys()) mismatches.push(`${name}: not in ec's report`);
+  return { compared: ec.length, mismatches };
+}
