@@ -41,7 +41,8 @@ export interface CpuProfile {
 export function bundleModules(bundle: string): [number, string][] {
   const out: [number, string][] = [];
   bundle.split('\n').forEach((text, i) => {
-    const m = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(text);
+    // A worktree whose node_modules links elsewhere gets `../../<dir>/node_modules/…` paths.
+    const m = /^\/\/ (?:(?:\.\.\/)+[^/]+\/)?((?:src|node_modules)\/\S+)$/.exec(text);
     if (!m) return;
     const p = m[1]!;
     const area = p.startsWith('src/')

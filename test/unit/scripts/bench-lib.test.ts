@@ -1,5 +1,5 @@
 // The benchmark's helpers: request kinds from real proxy log lines, areas from a real V8 profile of
-// dist/index.js, and a repeatable fault choice.
+// dist/index.js, a repeatable fault choice, and ec's verdicts against vouch's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -7,7 +7,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleModules, faultPicker, profileByArea, requestBreakdown, requestKind, seededRandom, type CpuProfile } from '../../../scripts/bench-lib.ts';
+import { bundleModules, compareVerdicts, faultPicker, profileByArea, requestBreakdown, requestKind, seededRandom, type CpuProfile } from '../../../scripts/bench-lib.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const hex = 'a'.repeat(64);
@@ -60,4 +60,22 @@ test('faults: the same seed picks the same faults, at about the asked rates', ()
   assert.ok(Math.abs(share('429') - 0.2) < 0.02, `429 ${share('429')}`);
   assert.ok(Math.abs(share('500') - 0.03) < 0.01, `500 ${share('500')}`);
   assert.ok(Math.abs(share('drop') - 0.02) < 0.01, `drop ${share('drop')}`);
+});
+
+test("ec's verdicts against vouch's: success, violation and warning codes per component, order aside", () => {
+  const v = (name: string, success: boolean, violations: string[] = [], warnings: string[] = []) => ({
+    name,
+    success,
+    violations: violations.map((code) => ({ metadata: { code } })),
+    warnings: warnings.map((code) => ({ metadata: { code } })),
+  });
+  const same = compareVerdicts([v('a', false, ['x.one', 'y.two']), v('b', true)], [v('b', true), v('a', false, ['y.two', 'x.one'])]);
+  assert.deepEqual(same, { compared: 2, mismatches: [] });
+  const differ = compareVerdicts([v('a', false, ['x.one']), v('b', true, [], ['w']), v('c', true)], [v('a', true), v('b', true), v('d', true)]);
+  assert.equal(differ.compared, 3);
+  assert.deepEqual(
+    differ.mismatches.map((m) => m.split(':')[0]),
+    ['a', 'b', 'c', 'd'],
+  );
+  assert.match(differ.mismatches[0]!, /ec success=false violations=\[x\.one\].*vouch success=true violations=\[\]/);
 });
