@@ -156,3 +156,29 @@ export function compareVerdicts(ec: EcVerdictComponent[], vouch: EcVerdictCompon
   for (const name of byName.keys()) mismatches.push(`${name}: not in ec's report`);
   return { compared: ec.length, mismatches };
 }
+
+/** Blocks of the doc between `<!-- bench: NAME -->` and `<!-- /bench: NAME -->`, by name, in order. */
+export function docBlocks(doc: string): Map<string, string> {
+  const blocks = new Map<string, string>();
+  for (const m of doc.matchAll(/<!-- bench: ([^>]+?) -->\n[\s\S]*?<!-- \/bench: \1 -->\n?/g)) blocks.set(m[1]!, m[0].endsWith('\n') ? m[0] : `${m[0]}\n`);
+  return blocks;
+}
+
+/**
+ * Puts `block` (named by its markers) into `doc`: in place of the block of that name, or at the end.
+ * A rewritten doc keeps the blocks another run wrote (the ec side-by-side, the transport's figures).
+ */
+export function withBlock(doc: string, block: string): string {
+  const [[name, text]] = [...docBlocks(block)] as [[string, string]];
+  const old = docBlocks(doc).get(name);
+  if (old !== undefined) return doc.replace(old, () => text);
+  return `${doc.trimEnd()}\n\n${text}`;
+}
+
+/** `fresh` with every block of `previous` that `fresh` lacks, appended in their order. */
+export function carryBlocks(previous: string, fresh: string): string {
+  const have = docBlocks(fresh);
+  let out = fresh;
+  for (const [name, text] of docBlocks(previous)) if (!have.has(name)) out = withBlock(out, text);
+  return out;
+}

@@ -21,7 +21,7 @@ import { pushImage, type PushedImage } from '../test/support/images.ts';
 import { slsaV1 } from '../test/support/predicates.ts';
 import { startProxy, type LoopbackProxy } from '../test/support/proxy.ts';
 import { buildBundle, ecComparison, type EcRow } from './bench-ec.ts';
-import { bundleModules, faultPicker, profileByArea, requestBreakdown, seededRandom, type CpuProfile } from './bench-lib.ts';
+import { bundleModules, carryBlocks, faultPicker, profileByArea, requestBreakdown, seededRandom, withBlock, type CpuProfile } from './bench-lib.ts';
 import { startRegistry } from '../test/support/registry.ts';
 import { toolPath } from '../test/support/tools.ts';
 
@@ -277,7 +277,9 @@ async function main(): Promise<void> {
       return;
     }
     const text = renderDoc(rows, version.wallMs, { breakdown, profile, faults });
-    await writeFile(join(docDir, 'benchmarks.md'), section ? withEcSection(text, section) : text);
+    // Blocks other runs wrote (the ec side-by-side without --ec, the transport's figures) are kept.
+    const previous = await readFile(join(docDir, 'benchmarks.md'), 'utf8').catch(() => '');
+    await writeFile(join(docDir, 'benchmarks.md'), carryBlocks(previous, section ? withEcSection(text, section) : text));
     await writeFile(join(docDir, 'benchmarks.svg'), renderSvg(rows));
     process.stdout.write(text);
   } finally {
@@ -288,11 +290,7 @@ async function main(): Promise<void> {
 
 /** Replaces the ec section of the doc (between its markers), or appends it. */
 function withEcSection(doc: string, section: string): string {
-  const block = `${EC_BEGIN}\n${section}${EC_END}\n`;
-  const start = doc.indexOf(EC_BEGIN);
-  const end = doc.indexOf(EC_END);
-  if (start >= 0 && end > start) return doc.slice(0, start) + block + doc.slice(end + EC_END.length + 1);
-  return `${doc.trimEnd()}\n\n${block}`;
+  return withBlock(doc, `${EC_BEGIN}\n${section}${EC_END}\n`);
 }
 
 function ecSection(rows: EcRow[]): string {

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleModules, compareVerdicts, faultPicker, profileByArea, requestBreakdown, requestKind, seededRandom, type CpuProfile } from '../../../scripts/bench-lib.ts';
+import { bundleModules, carryBlocks, compareVerdicts, docBlocks, faultPicker, profileByArea, requestBreakdown, requestKind, seededRandom, withBlock, type CpuProfile } from '../../../scripts/bench-lib.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const hex = 'a'.repeat(64);
@@ -78,4 +78,16 @@ test("ec's verdicts against vouch's: success, violation and warning codes per co
     ['a', 'b', 'c', 'd'],
   );
   assert.match(differ.mismatches[0]!, /ec success=false violations=\[x\.one\].*vouch success=true violations=\[\]/);
+});
+
+test('doc blocks: one replaced in place, one appended, and a rewritten doc keeps the blocks it lacks', () => {
+  const a = '<!-- bench: a -->\nA1\n<!-- /bench: a -->\n';
+  const a2 = '<!-- bench: a -->\nA2 $& $1\n<!-- /bench: a -->\n';
+  const b = '<!-- bench: b -->\nB\n<!-- /bench: b -->\n';
+  const doc = `# T\n\n${a}\ntail\n`;
+  assert.deepEqual([...docBlocks(doc).keys()], ['a']);
+  assert.equal(withBlock(doc, a2), `# T\n\n${a2}\ntail\n`, 'replaced where it was, replacement patterns taken literally');
+  assert.equal(withBlock(doc, b), `# T\n\n${a}\ntail\n\n${b}`);
+  assert.equal(carryBlocks(`${doc}\n${b}`, '# New\n'), `# New\n\n${a}\n${b}`);
+  assert.equal(carryBlocks(doc, `# New\n\n${a2}`), `# New\n\n${a2}`, 'a block the new doc has is not carried');
 });
