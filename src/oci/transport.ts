@@ -6,8 +6,12 @@
 // deadline per exchange covers connecting, the headers and the whole body, so a trickling body ends.
 // Trust is TLS's default store: Node's roots plus what tls.setDefaultCACertificates added (the
 // Tekton face's SSL_CERT_DIR / SSL_CERT_FILE, src/faces/tekton/ca-trust.ts).
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+
+// Not `import … from 'node:http'`: the ESM wrapper of node:http reads every export, and one of them
+// loads Node's whole bundled undici (tens of ms of CPU in each thread, evaluation workers included).
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** Response headers, at most, in bytes (Node's and undici's default; the status line and every header together). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -16,8 +20,8 @@ const DRAIN_LIMIT = 64 * 1024;
 
 // `lifo` reuses the warmest connection; free connections close after 5 s (as Node's global agent).
 const agents = {
-  'http:': new HttpAgent({ keepAlive: true, scheduling: 'lifo', timeout: 5_000 }),
-  'https:': new HttpsAgent({ keepAlive: true, scheduling: 'lifo', timeout: 5_000 }),
+  'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5_000 }),
+  'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5_000 }),
 };
 
 export interface HttpRequest {
@@ -88,7 +92,7 @@ function encode(body: HttpRequest['body'], headers: Record<string, string>): Buf
 /** One attempt, on a connection of its own or a reused one. */
 function exchange(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, deadline: Deadline, fresh: boolean): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const https = url.protocol === 'https:';
+    const secure = url.protocol === 'https:';
     let req: ClientRequest;
     let res: IncomingMessage | undefined;
     const stop = (reason: unknown): void => {
@@ -104,10 +108,10 @@ function exchange(url: URL, method: string, headers: Record<string, string>, bod
       deadline.signal?.removeEventListener('abort', onAbort);
     };
     try {
-      req = (https ? httpsRequest : httpRequest)(url, {
+      req = (secure ? https.request : http.request)(url, {
         method,
         headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
-        agent: fresh ? false : agents[https ? 'https:' : 'http:'],
+        agent: fresh ? false : agents[secure ? 'https:' : 'http:'],
         maxHeaderSize: MAX_HEADER_BYTES,
       });
     } catch (err) {
