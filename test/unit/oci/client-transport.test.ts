@@ -4,7 +4,7 @@
 // kept-alive connection is replaced at once, and nothing asks for or accepts compressed bodies.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Socket } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { RegistryClient } from '../../../src/oci/client.ts';
 import { RegistryError } from '../../../src/oci/errors.ts';
@@ -26,6 +26,9 @@ before(async () => {
 after(async () => {
   await registry.close();
 });
+
+/** Accepts connections and never answers. */
+const silent = createTcpServer(() => undefined);
 
 const client = (retries = 0): RegistryClient => new RegistryClient({ retry: { retries, timeoutMs: 30_000, baseMs: 1 } });
 const ref = () => parseReference(`${registry.host}/app:v1`);
@@ -144,5 +147,31 @@ test('the run timing out stops a request in flight: the run TimeoutError, or a T
     await assert.rejects(c.getBlob(ref(), layer), (e: unknown) => e instanceof TimeoutError || refusal('TIMEOUT', /GET http:\/\/127\.0\.0\.1:\d+\/v2\/app\/blobs\/sha256:/, /1 bytes read/)(e));
   } finally {
     registry.clearFaults();
+  }
+});
+
+test('a registry that accepts the connection and never answers: the run abort closes the connection at once', async () => {
+  const sockets: Socket[] = [];
+  const closed = new Promise<void>((resolve) => {
+    silent.on('connection', (s: Socket) => {
+      sockets.push(s);
+      s.on('close', () => resolve());
+    });
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (silent.address() as AddressInfo).port;
+    const controller = new AbortController();
+    const c = new RegistryClient({ retry: { retries: 3, timeoutMs: 60_000 }, signal: controller.signal });
+    const pending = c.resolve(parseReference(`127.0.0.1:${port}/app:v1`));
+    await new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    const reason = new TimeoutError(1000);
+    controller.abort(reason);
+    await assert.rejects(pending, (e: unknown) => e === reason);
+    await closed; // the client's side closed it: the server never does
+    assert.equal(sockets.length, 1, 'no retry after the abort');
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
   }
 });
