@@ -41,7 +41,8 @@ export interface CpuProfile {
 export function bundleModules(bundle: string): [number, string][] {
   const out: [number, string][] = [];
   bundle.split('\n').forEach((text, i) => {
-    const m = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(text);
+    // A worktree whose node_modules links elsewhere gets `../../<dir>/node_modules/…` paths.
+    const m = /^\/\/ (?:(?:\.\.\/)+[^/]+\/)?((?:src|node_modules)\/\S+)$/.exec(text);
     if (!m) return;
     const p = m[1]!;
     const area = p.startsWith('src/')
@@ -127,4 +128,66 @@ export const SCALE_SECTION = '## 10,000 components';
 export function keptSection(doc: string, heading: string): string {
   const at = doc.indexOf(`\n${heading}\n`);
   return at < 0 ? '' : `\n${doc.slice(at + 1).trimEnd()}\n`;
+}
+
+/** A component of an ec-shaped JSON report, as far as verdicts go. */
+export interface EcVerdictComponent {
+  name: string;
+  success: boolean;
+  violations?: { metadata?: { code?: string } }[];
+  warnings?: { metadata?: { code?: string } }[];
+}
+
+const codesOf = (results: { metadata?: { code?: string } }[] | undefined): string =>
+  (results ?? [])
+    .map((r) => r.metadata?.code ?? '?')
+    .sort()
+    .join(',');
+
+/**
+ * Per component (by name): success, violation codes and warning codes of ec's report against
+ * vouch's. A component in one report only is a mismatch too.
+ */
+export function compareVerdicts(ec: EcVerdictComponent[], vouch: EcVerdictComponent[]): { compared: number; mismatches: string[] } {
+  const byName = new Map(vouch.map((c) => [c.name, c]));
+  const mismatches: string[] = [];
+  for (const e of ec) {
+    const v = byName.get(e.name);
+    byName.delete(e.name);
+    if (!v) {
+      mismatches.push(`${e.name}: not in vouch's report`);
+      continue;
+    }
+    const a = `success=${e.success} violations=[${codesOf(e.violations)}] warnings=[${codesOf(e.warnings)}]`;
+    const b = `success=${v.success} violations=[${codesOf(v.violations)}] warnings=[${codesOf(v.warnings)}]`;
+    if (a !== b) mismatches.push(`${e.name}: ec ${a}, vouch ${b}`);
+  }
+  for (const name of byName.keys()) mismatches.push(`${name}: not in ec's report`);
+  return { compared: ec.length, mismatches };
+}
+
+/** Blocks of the doc between `<!-- bench: NAME -->` and `<!-- /bench: NAME -->`, by name, in order. */
+export function docBlocks(doc: string): Map<string, string> {
+  const blocks = new Map<string, string>();
+  for (const m of doc.matchAll(/<!-- bench: ([^>]+?) -->\n[\s\S]*?<!-- \/bench: \1 -->\n?/g)) blocks.set(m[1]!, m[0].endsWith('\n') ? m[0] : `${m[0]}\n`);
+  return blocks;
+}
+
+/**
+ * Puts `block` (named by its markers) into `doc`: in place of the block of that name, or at the end.
+ * A rewritten doc keeps the blocks another run wrote (the ec side-by-side, the transport's figures).
+ */
+export function withBlock(doc: string, block: string): string {
+  const [[name, text]] = [...docBlocks(block)] as [[string, string]];
+  const old = docBlocks(doc).get(name);
+  if (old !== undefined) return doc.replace(old, () => text);
+  return `${doc.trimEnd()}\n\n${text}`;
+}
+
+/** `fresh` with every block of `previous` that `fresh` lacks, appended in their order. */
+export function carryBlocks(previous: string, fresh: string): string {
+  const have = docBlocks(fresh);
+  let out = fresh;
+  for (const [name, text] of docBlocks(previous)) if (!have.has(name)) out = withBlock(out, text);
+  return out;
 }

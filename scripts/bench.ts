@@ -5,6 +5,9 @@
 // component), policy evaluation per component, `vouch --version`, and the peers doing the same job:
 // `cosign verify` + `cosign verify-attestation` per image and `opa eval` over each attestation.
 // Writes docs/benchmarks.md (table + SVG chart).
+// With the real ec (`--ec PATH` or EC_BIN; docs/benchmarks.md says how to build one), each N also
+// gets the side-by-side with ec (scripts/bench-ec.ts), and N = 10 a pre-compiled bundle row.
+// BENCH_ONLY=ec runs that side-by-side alone and rewrites only its section of docs/benchmarks.md.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -17,7 +20,8 @@ import { attest, generateKeyPair, sign, type KeyPair } from '../test/support/cos
 import { pushImage, type PushedImage } from '../test/support/images.ts';
 import { slsaV1 } from '../test/support/predicates.ts';
 import { startProxy, type LoopbackProxy } from '../test/support/proxy.ts';
-import { SCALE_SECTION, bundleModules, faultPicker, keptSection, profileByArea, requestBreakdown, seededRandom, type CpuProfile } from './bench-lib.ts';
+import { buildBundle, ecComparison, type EcRow } from './bench-ec.ts';
+import { SCALE_SECTION, bundleModules, carryBlocks, faultPicker, keptSection, profileByArea, requestBreakdown, seededRandom, withBlock, type CpuProfile } from './bench-lib.ts';
 import { startRegistry } from '../test/support/registry.ts';
 import { toolPath } from '../test/support/tools.ts';
 
@@ -25,6 +29,12 @@ const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 const policies = join(root, 'examples', 'policies');
 const sizes = (process.env.BENCH_N ?? '10,100').split(',').map(Number);
+const ecFlag = process.argv.indexOf('--ec');
+const ecBin = ecFlag >= 0 ? process.argv[ecFlag + 1] : process.env.EC_BIN;
+const onlyEc = process.env.BENCH_ONLY === 'ec';
+if (onlyEc && !ecBin) throw new Error('BENCH_ONLY=ec needs --ec PATH or EC_BIN');
+const EC_BEGIN = '<!-- bench: ec side-by-side -->';
+const EC_END = '<!-- /bench: ec side-by-side -->';
 
 interface Measure {
   wallMs: number;
@@ -144,6 +154,7 @@ async function main(): Promise<void> {
   let breakdown: { kind: string; perComponent: number }[] = [];
   let profile: { n: number; wallMs: number; areas: { area: string; ms: number; share: number }[] } | undefined;
   const faults: Record<string, string | number>[] = [];
+  const ecRows: EcRow[] = [];
   try {
     const version = await timed(node, ['--import', join(root, 'scripts/bench-probe.mjs'), join(root, 'dist/index.js'), '--version'], process.env);
     for (const n of sizes) {
@@ -156,6 +167,22 @@ async function main(): Promise<void> {
       const cacheDir = join(dir, `cache-${n}`);
       const vouchArgs = ['--import', join(root, 'scripts/bench-probe.mjs'), join(root, 'dist/index.js'), 'validate', 'image', '--images', components, '--public-key', key.pub, '--ignore-rekor', '--policy', policy, '--output', `json=${join(dir, `report-${n}.json`)}`, '--strict=false', '--workers', '8'];
       const env = { ...process.env, VOUCH_CACHE_DIR: cacheDir };
+      if (ecBin) {
+        const setup = { ec: ecBin, node, vouch: join(root, 'dist/index.js'), components, publicKey: key.pub, policy, workers: 8, reps: Number(process.env.BENCH_EC_REPS ?? 2), dir, takeRequests: take };
+        ecRows.push(await ecComparison(n, String(n), setup, policy, sizes.indexOf(n)));
+        if (n === 10) {
+          const bundle = join(dir, 'policy-bundle.tar.gz');
+          await buildBundle(node, setup.vouch, policies, bundle);
+          ecRows.push(await ecComparison(n, '10, vouch pre-compiled bundle', setup, JSON.stringify({ sources: [{ name: 'release', policy: [bundle] }] }), 1));
+        }
+        process.stderr.write(`bench ec: ${JSON.stringify(ecRows.slice(-2))}\n`);
+        if (onlyEc) {
+          // Written after each N: a long run that is stopped still leaves the sizes it finished.
+          const doc = join(process.env.BENCH_DOC_DIR ?? join(root, 'docs'), 'benchmarks.md');
+          await writeFile(doc, withEcSection(await readFile(doc, 'utf8').catch(() => '# Benchmarks\n'), ecSection(ecRows)));
+          continue;
+        }
+      }
       take();
       const before = proxy.requests().length;
       const cold = await timed(node, vouchArgs, env);
@@ -244,15 +271,48 @@ async function main(): Promise<void> {
     }
     // BENCH_DOC_DIR writes elsewhere (a trial run that should not replace the published numbers).
     const docDir = process.env.BENCH_DOC_DIR ?? join(root, 'docs');
-    // The scale curve (scripts/bench-scale.ts) is measured apart: its section is kept as it was.
-    const kept = keptSection(await readFile(join(docDir, 'benchmarks.md'), 'utf8').catch(() => ''), SCALE_SECTION);
-    await writeFile(join(docDir, 'benchmarks.md'), renderDoc(rows, version.wallMs, { breakdown, profile, faults }) + kept);
+    const section = ecBin ? ecSection(ecRows) : undefined;
+    if (onlyEc) {
+      process.stdout.write(section!);
+      return;
+    }
+    const text = renderDoc(rows, version.wallMs, { breakdown, profile, faults });
+    // Blocks other runs wrote (the ec side-by-side without --ec, the transport's figures) are kept.
+    const previous = await readFile(join(docDir, 'benchmarks.md'), 'utf8').catch(() => '');
+    // The scale curve (scripts/bench-scale.ts) is measured apart: its section is kept as it was, last.
+    const kept = keptSection(previous, SCALE_SECTION);
+    const fresh = carryBlocks(previous.slice(0, previous.length - kept.length), section ? withEcSection(text, section) : text);
+    await writeFile(join(docDir, 'benchmarks.md'), `${fresh.trimEnd()}\n${kept}`);
     await writeFile(join(docDir, 'benchmarks.svg'), renderSvg(rows));
-    process.stdout.write(renderDoc(rows, version.wallMs, { breakdown, profile, faults }));
+    process.stdout.write(text);
   } finally {
     proxy.close();
     await reg.stop();
   }
+}
+
+/** Replaces the ec section of the doc (between its markers), or appends it. */
+function withEcSection(doc: string, section: string): string {
+  return withBlock(doc, `${EC_BEGIN}\n${section}${EC_END}\n`);
+}
+
+function ecSection(rows: EcRow[]): string {
+  return `## Side by side with ec (cold, compile included)
+
+Measured by \`npm run bench -- --ec PATH\` (scripts/bench-ec.ts) on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, the real ec
+v0.9.115 built from conforma/cli source (see "Building ec" below). The same snapshot, registry (behind the
+counting proxy), key and policy (examples/policies) for both; \`--workers 8 --strict=false --ignore-rekor
+--timeout 60m\` for both. Both cold: ec with an empty \`HOME\`, vouch with an empty cache, so its \`opa build\`
+compile is in every figure. Runs are paired and alternated (ec first, then vouch first), ${process.env.BENCH_EC_REPS ?? 2} pairs per N;
+the figures are medians. Wall, CPU (user + system) and peak RSS are of the whole process tree (getrusage
+of the children), the same way for both. TMPDIR is a fresh directory per run; "files left" is what
+remained in it after the run. The load column is the 1-minute load average at the start of each run:
+other work shared the 2 cores, so compare within a row rather than across rows. Verdicts: per
+component, success and the sorted violation and warning codes of ec's report against vouch's.
+
+${markdownTable(rows)}
+
+`;
 }
 
 interface Extras {

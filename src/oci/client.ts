@@ -5,6 +5,7 @@ import { parseChallenge, type Challenge } from './challenge.ts';
 import { matchesDigest, computeDigest } from './digest.ts';
 import { RegistryError, type RegistryErrorCode } from './errors.ts';
 import { DEFAULT_RETRY, Semaphore, discard, fetchWithRetry, readLimited, type Around, type RetryHooks, type RetryPolicy } from './http.ts';
+import type { HttpRequest, HttpResponse } from './transport.ts';
 import { parseIndex, parseManifest } from './manifest.ts';
 import { checkRealm, isLoopbackHost } from './realm.ts';
 import { apiHost } from './reference.ts';
@@ -46,7 +47,7 @@ function during(err: unknown, describe: string): unknown {
   return new RegistryError(err.code, `${describe}: ${err.message}`, { value: err.value, status: err.status, cause: err, transient: err.transient });
 }
 
-const contentType = (res: Response): string => (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+const contentType = (res: HttpResponse): string => (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
 
 export class RegistryClient implements ImageSource {
   private readonly semaphore: Semaphore;
@@ -107,12 +108,12 @@ export class RegistryClient implements ImageSource {
   }
 
   /** Reads a body through the one limited reader, under this client's request deadline. */
-  private read(res: Response, limit: number, describe: string): Promise<Buffer> {
+  private read(res: HttpResponse, limit: number, describe: string): Promise<Buffer> {
     return readLimited(res, { limit, describe, timeoutMs: this.retry.timeoutMs });
   }
 
   /** A RegistryError for a non-OK answer, with the registry's own words when it gave some. */
-  private async failure(res: Response, describe: string): Promise<RegistryError> {
+  private async failure(res: HttpResponse, describe: string): Promise<RegistryError> {
     let detail = `${res.status} ${res.statusText}`.trim();
     try {
       const words = registryErrorDetail(JSON.parse((await this.read(res, ERROR_BODY_LIMIT, describe)).toString('utf8')));
@@ -134,7 +135,7 @@ export class RegistryClient implements ImageSource {
     const url = checkRealm(challenge.realm, { registry: new URL(this.baseUrl(ref)), plainHttp: this.plainHttp });
     const describe = `token request to ${url.origin}${url.pathname} for ${scope}`;
     const headers: Record<string, string> = { 'user-agent': this.userAgent };
-    let init: RequestInit;
+    let init: HttpRequest;
     if (cred.kind === 'identity-token') {
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.token, scope, client_id: 'vouch' });
       if (challenge.service !== undefined) form.set('service', challenge.service);
@@ -147,7 +148,7 @@ export class RegistryClient implements ImageSource {
     }
     // A redirect could carry the credentials (a form body, a same-origin header) somewhere the realm
     // rules never saw: token services do not redirect, so vouch does not follow.
-    const res = await fetchWithRetry(url.toString(), () => ({ ...init, redirect: 'manual' }), this.retry, describe, this.hooks());
+    const res = await fetchWithRetry(url, () => init, this.retry, describe, this.hooks());
     if (res.status >= 300 && res.status < 400) {
       await discard(res);
       throw new RegistryError('REFUSED', `${describe}: redirected (${res.status}); vouch does not follow token service redirects`, { value: url.origin });
@@ -166,7 +167,7 @@ export class RegistryClient implements ImageSource {
    * http only to hosts vouch reaches over http); credentials go to the registry's own origin only,
    * and a challenge from where a redirect led is not answered.
    */
-  private async request(ref: ImageReference, method: string, path: string, headers: Record<string, string>, body?: Uint8Array, push = false): Promise<Response> {
+  private async request(ref: ImageReference, method: string, path: string, headers: Record<string, string>, body?: Uint8Array, push = false): Promise<HttpResponse> {
     const base = new URL(this.baseUrl(ref));
     let target = this.location(ref, path.startsWith('http') ? path : `${base.href}/${path}`);
     const scope = `repository:${ref.repository}:${push ? 'pull,push' : 'pull'}`;
@@ -176,12 +177,11 @@ export class RegistryClient implements ImageSource {
       const ours = target.origin === base.origin;
       const auth = ours ? await this.authorization(ref, scope).catch((err: unknown) => Promise.reject(during(err, describe))) : undefined;
       const res = await fetchWithRetry(
-        target.href,
+        target,
         () => ({
           method,
           headers: { 'user-agent': this.userAgent, ...headers, ...(auth ? { authorization: auth } : {}) },
           ...(body ? { body } : {}),
-          redirect: 'manual',
         }),
         this.retry,
         describe,

@@ -1,6 +1,9 @@
 // HTTP for the registry client: bounded concurrency, per-request timeouts, and retries with
 // exponential backoff and jitter that honour Retry-After.
 import { RegistryError } from './errors.ts';
+import { BodyError, MAX_HEADER_BYTES, discard, isProtocolError, readBody, send, type HttpRequest, type HttpResponse } from './transport.ts';
+
+export { discard };
 
 export interface RetryPolicy {
   /** Retries after a server error (5xx) or a failed connection. */
@@ -70,12 +73,13 @@ export function isRetryableStatus(status: number): boolean {
 
 const timedOut = (err: unknown): boolean => err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
 
-/** Text of a network failure: undici puts the reason in `cause`. */
-const networkCause = (err: unknown): string => (err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err));
-
-/** Drops a body we will not read (cancelling an errored stream rejects: nothing to do then). */
-export async function discard(res: Response): Promise<void> {
-  await res.body?.cancel().catch(() => undefined);
+/** Text of a network failure, in words: Node's parser codes (HPE_…) told as what the server did. */
+function networkCause(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = 'code' in err && typeof err.code === 'string' ? err.code : '';
+  if (code === 'HPE_HEADER_OVERFLOW') return `the answer's headers exceed ${MAX_HEADER_BYTES} bytes`;
+  if (isProtocolError(err)) return `the answer is not valid HTTP (${code}: ${err.message})`;
+  return err.message;
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -105,36 +109,37 @@ export interface RetryHooks {
 }
 
 /**
- * fetch with retries. `describe` names the request in errors (method and URL, never headers).
+ * One request with retries. `describe` names the request in errors (method and URL, never headers).
  * Returns the last response for non-retryable or exhausted statuses; throws only for network errors.
  * Waits happen outside `hooks.attempt`: a request sleeping on Retry-After must not keep other
- * requests from going out.
+ * requests from going out. Each attempt has `policy.timeoutMs` for its answer and its whole body.
+ * An answer that is not HTTP (oversized headers, a malformed status line) is not retried: it would
+ * come back the same.
  */
 export async function fetchWithRetry(
-  url: string,
-  init: () => RequestInit,
+  url: URL,
+  init: () => HttpRequest,
   policy: RetryPolicy,
   describe: string,
   hooks: RetryHooks = {},
-): Promise<Response> {
+): Promise<HttpResponse> {
   const gate: Around = hooks.attempt ?? ((run) => run());
   const pause = (ms: number): Promise<void> => (hooks.wait ?? ((run) => run()))(() => sleep(ms, hooks.signal));
   let errors = 0;
   let throttled = 0;
   for (;;) {
-    let res: Response;
+    let res: HttpResponse;
     try {
-      const timeout = AbortSignal.timeout(policy.timeoutMs);
-      res = await gate(() => fetch(url, { ...init(), signal: hooks.signal ? AbortSignal.any([hooks.signal, timeout]) : timeout }));
+      res = await gate(() => send(url, init(), { timeoutMs: policy.timeoutMs, signal: hooks.signal }));
     } catch (err) {
       if (hooks.signal?.aborted) throw hooks.signal.reason;
-      if (errors < policy.retries) {
+      if (errors < policy.retries && !isProtocolError(err)) {
         await pause(backoffMs(errors++, policy));
         continue;
       }
       const late = timedOut(err);
       throw new RegistryError(late ? 'TIMEOUT' : 'UNREACHABLE', `${describe}: ${late ? `no answer within ${policy.timeoutMs / 1000}s` : networkCause(err)}`, {
-        value: url,
+        value: url.href,
         cause: err,
       });
     }
@@ -155,35 +160,25 @@ export interface ReadLimits {
   limit: number;
   /** The request, for messages (method and URL). */
   describe: string;
-  /** The request's deadline (fetchWithRetry's signal also aborts the body), for messages. */
+  /** The request's deadline (it covers the body too), for messages. */
   timeoutMs: number;
 }
 
 /**
  * Reads a response body while it streams, refusing more than `limit` bytes (whatever Content-Length
- * says, or without one). The request's timeout signal covers the body too: a body that trickles or
- * never ends is a TIMEOUT error. Every failure is a RegistryError naming the request and the limit.
+ * says, or without one). The request's deadline covers the body too: a body that trickles or never
+ * ends is a TIMEOUT error. Every failure is a RegistryError naming the request and the limit.
  */
-export async function readLimited(res: Response, { limit, describe, timeoutMs }: ReadLimits): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await discard(res);
-    throw new RegistryError('TOO_LARGE', `${describe}: ${declared} bytes is over the ${limit}-byte limit`, { value: declared });
-  }
-  if (!res.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let total = 0;
+export async function readLimited(res: HttpResponse, { limit, describe, timeoutMs }: ReadLimits): Promise<Buffer> {
   try {
-    for await (const chunk of res.body) {
-      total += chunk.byteLength;
-      // Leaving the loop cancels the stream.
-      if (total > limit) throw new RegistryError('TOO_LARGE', `${describe}: more than the ${limit}-byte limit`, { value: total });
-      chunks.push(Buffer.from(chunk));
-    }
+    return await readBody(res, { limit });
   } catch (err) {
-    if (err instanceof RegistryError) throw err;
-    if (timedOut(err)) throw new RegistryError('TIMEOUT', `${describe}: the answer did not arrive within ${timeoutMs / 1000}s (${total} bytes read)`, { value: describe, cause: err });
-    throw new RegistryError('UNREACHABLE', `${describe}: the connection broke while reading the answer: ${networkCause(err)}`, { value: describe, cause: err });
+    if (!(err instanceof BodyError)) throw err;
+    if (err.reason === 'declared-too-large') throw new RegistryError('TOO_LARGE', `${describe}: ${err.bytes} bytes is over the ${limit}-byte limit`, { value: err.bytes });
+    if (err.reason === 'too-large') throw new RegistryError('TOO_LARGE', `${describe}: more than the ${limit}-byte limit`, { value: err.bytes });
+    if (timedOut(err.cause)) {
+      throw new RegistryError('TIMEOUT', `${describe}: the answer did not arrive within ${timeoutMs / 1000}s (${err.bytes} bytes read)`, { value: describe, cause: err.cause });
+    }
+    throw new RegistryError('UNREACHABLE', `${describe}: the connection broke while reading the answer (${err.bytes} bytes read): ${networkCause(err.cause)}`, { value: describe, cause: err.cause });
   }
-  return Buffer.concat(chunks);
 }

@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvironmentError, InputError, errorMessage } from '../../errors.ts';
 import { readLimited } from '../../oci/http.ts';
+import { discard, send } from '../../oci/transport.ts';
 import { isLoopbackHost } from '../../oci/realm.ts';
 import { makeDirectory } from '../../util/files.ts';
 
@@ -39,9 +40,10 @@ export async function fetchMirrorRoot(mirror: string, dir: string): Promise<stri
   const describe = `GET ${url.href}`;
   let body: Buffer;
   try {
-    const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(ROOT_TIMEOUT_MS) });
+    // A redirect is not followed: it is a status other than 200.
+    const res = await send(url, {}, { timeoutMs: ROOT_TIMEOUT_MS });
     if (res.status !== 200) {
-      await res.body?.cancel().catch(() => undefined);
+      await discard(res);
       throw new Error(`HTTP ${res.status}`);
     }
     body = await readLimited(res, { limit: ROOT_LIMIT, describe, timeoutMs: ROOT_TIMEOUT_MS });

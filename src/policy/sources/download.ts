@@ -1,8 +1,9 @@
-// https policy downloads. Redirects are followed here, not by fetch, so every hop is checked before
-// it is connected to (https only; plain http to loopback) and a downgrade is refused. The body is
-// read as it streams and abandoned at the size limit; one deadline covers every hop and the whole
-// body, so a server trickling bytes cannot hold a run.
+// https policy downloads, over the registry client's transport (src/oci/transport.ts). Redirects are
+// followed here, so every hop is checked before it is connected to (https only; plain http to
+// loopback) and a downgrade is refused. The body is read as it streams and abandoned at the size
+// limit; one deadline covers every hop and the whole body, so a server trickling bytes cannot hold a run.
 import { EnvironmentError, InputError, errorMessage } from '../../errors.ts';
+import { BodyError, discard, readBody, send, type HttpResponse } from '../../oci/transport.ts';
 import { httpSourceUrl } from './classify.ts';
 
 export interface DownloadLimits {
@@ -26,27 +27,13 @@ function failed(source: string, err: unknown, limits: DownloadLimits): Environme
   return new EnvironmentError('SOURCE_DOWNLOAD_FAILED', `downloading ${source} failed: ${errorMessage(err)}${cause}`, { value: source });
 }
 
-async function readBody(res: Response, source: string, limits: DownloadLimits): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length') ?? '');
-  if (Number.isFinite(declared) && declared > limits.maxBytes) {
-    await res.body?.cancel();
-    throw tooLarge(source, limits.maxBytes);
+async function readAll(res: HttpResponse, source: string, limits: DownloadLimits): Promise<Buffer> {
+  try {
+    return await readBody(res, { limit: limits.maxBytes });
+  } catch (err) {
+    if (err instanceof BodyError && err.reason !== 'broken') throw tooLarge(source, limits.maxBytes);
+    throw err instanceof BodyError ? (err.cause ?? err) : err;
   }
-  if (!res.body) return Buffer.alloc(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.length;
-    if (length > limits.maxBytes) {
-      await reader.cancel();
-      throw tooLarge(source, limits.maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, length);
 }
 
 /** Downloads `target` (https, or plain http on loopback) within the limits; messages name `source`. */
@@ -55,19 +42,19 @@ export async function download(target: string, source: string = target, limits: 
   const signal = AbortSignal.timeout(limits.deadlineMs);
   try {
     for (let hop = 0; ; hop++) {
-      const res = await fetch(url, { redirect: 'manual', signal });
+      const res = await send(url, {}, { timeoutMs: limits.deadlineMs, signal });
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location !== null) {
-        await res.body?.cancel();
+        await discard(res);
         if (hop >= limits.maxRedirects) throw new EnvironmentError('SOURCE_DOWNLOAD_FAILED', `downloading ${source} failed: more than ${limits.maxRedirects} redirects (the limit)`, { value: source });
         url = httpSourceUrl(new URL(location, url).href, source, url.href);
         continue;
       }
       if (!res.ok) {
-        await res.body?.cancel();
+        await discard(res);
         throw new EnvironmentError('SOURCE_DOWNLOAD_FAILED', `downloading ${source} failed: HTTP ${res.status}`, { value: source });
       }
-      return await readBody(res, source, limits);
+      return await readAll(res, source, limits);
     }
   } catch (err) {
     if (err instanceof InputError || err instanceof EnvironmentError) throw err;

@@ -100,7 +100,7 @@ test('the realm rules (go-containerregistry validateRealmURL, plus https-only cr
   refused('https://192.168.1.1/token', loopbackRegistry, /loopback, private or link-local/);
 });
 
-test("a blob redirected to another origin arrives without the registry's Authorization header (fetch drops it)", async () => {
+test("a blob redirected to another origin arrives without the registry's Authorization header (another port is another origin)", async () => {
   const elsewhere = await hostile();
   const registry = await hostile({ auth: { token: 'T' } });
   registry.putImage('app', 'v1');

@@ -1,5 +1,5 @@
 // The benchmark's helpers: request kinds from real proxy log lines, areas from a real V8 profile of
-// dist/index.js, and a repeatable fault choice.
+// dist/index.js, a repeatable fault choice, and ec's verdicts against vouch's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -7,7 +7,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SCALE_SECTION, bundleModules, faultPicker, keptSection, profileByArea, requestBreakdown, requestKind, seededRandom, type CpuProfile } from '../../../scripts/bench-lib.ts';
+import { SCALE_SECTION, bundleModules, carryBlocks, compareVerdicts, docBlocks, faultPicker, keptSection, profileByArea, requestBreakdown, requestKind, seededRandom, withBlock, type CpuProfile } from '../../../scripts/bench-lib.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const hex = 'a'.repeat(64);
@@ -67,4 +67,34 @@ test('the scale section of docs/benchmarks.md is kept when npm run bench rewrite
   assert.equal(keptSection(doc, SCALE_SECTION), `\n${SCALE_SECTION}\n\ncurve\n\n### Profile\n\nareas\n`);
   assert.equal(keptSection('# Benchmarks\n\n## 10,000 components are mentioned inline\n', SCALE_SECTION), '');
   assert.equal(keptSection('', SCALE_SECTION), '');
+});
+
+test("ec's verdicts against vouch's: success, violation and warning codes per component, order aside", () => {
+  const v = (name: string, success: boolean, violations: string[] = [], warnings: string[] = []) => ({
+    name,
+    success,
+    violations: violations.map((code) => ({ metadata: { code } })),
+    warnings: warnings.map((code) => ({ metadata: { code } })),
+  });
+  const same = compareVerdicts([v('a', false, ['x.one', 'y.two']), v('b', true)], [v('b', true), v('a', false, ['y.two', 'x.one'])]);
+  assert.deepEqual(same, { compared: 2, mismatches: [] });
+  const differ = compareVerdicts([v('a', false, ['x.one']), v('b', true, [], ['w']), v('c', true)], [v('a', true), v('b', true), v('d', true)]);
+  assert.equal(differ.compared, 3);
+  assert.deepEqual(
+    differ.mismatches.map((m) => m.split(':')[0]),
+    ['a', 'b', 'c', 'd'],
+  );
+  assert.match(differ.mismatches[0]!, /ec success=false violations=\[x\.one\].*vouch success=true violations=\[\]/);
+});
+
+test('doc blocks: one replaced in place, one appended, and a rewritten doc keeps the blocks it lacks', () => {
+  const a = '<!-- bench: a -->\nA1\n<!-- /bench: a -->\n';
+  const a2 = '<!-- bench: a -->\nA2 $& $1\n<!-- /bench: a -->\n';
+  const b = '<!-- bench: b -->\nB\n<!-- /bench: b -->\n';
+  const doc = `# T\n\n${a}\ntail\n`;
+  assert.deepEqual([...docBlocks(doc).keys()], ['a']);
+  assert.equal(withBlock(doc, a2), `# T\n\n${a2}\ntail\n`, 'replaced where it was, replacement patterns taken literally');
+  assert.equal(withBlock(doc, b), `# T\n\n${a}\ntail\n\n${b}`);
+  assert.equal(carryBlocks(`${doc}\n${b}`, '# New\n'), `# New\n\n${a}\n${b}`);
+  assert.equal(carryBlocks(doc, `# New\n\n${a2}`), `# New\n\n${a2}`, 'a block the new doc has is not carried');
 });
