@@ -216,18 +216,23 @@ build_progress() {
   echo "$(grep -c '^[A-Za-z0-9][A-Za-z0-9._~/+-]*$' "$work/building-$1" || true)/$(planned "$1") packages compiled,"
 }
 
-# pool VERB CONCURRENCY RUN PROGRESS: runs `RUN <step>` for every step in $todo, CONCURRENCY at a
-# time, its output in $work/VERB-<step>. Prints "[k/N] VERB <what> …" as each starts, "… done in N s"
+# pool VERB CONCURRENCY RUN PROGRESS [AFTER]: runs `RUN <step>` for every step in $todo, CONCURRENCY
+# at a time, its output in $work/VERB-<step>; with AFTER, a step starts once the AFTER pool (running
+# meanwhile) has ended the same step well, and the pool fails if that failed. Prints "[k/N] VERB <what> …" as each starts, "… done in N s"
 # as each ends, and every $heartbeat seconds `PROGRESS <step>` for those still running. On a failure
 # it starts nothing more, lets the running ones end, shows the log and returns 1.
 pool() {
-  local verb="$1" concurrency="$2" run="$3" progress="$4"
+  local verb="$1" concurrency="$2" run="$3" progress="$4" after="${5:-}"
   local n=${#todo[@]} next=0 failed=0 last_beat=$SECONDS i k rc
   local -a running=() still=()
   local -A started=() index=() pid=() what=()
   while :; do
     while [ "$failed" -eq 0 ] && [ ${#running[@]} -lt "$concurrency" ] && [ "$next" -lt "$n" ]; do
       i="${todo[$next]}"
+      if [ -n "$after" ]; then
+        [ -f "$work/$after-$i.rc" ] || break
+        [ "$(cat "$work/$after-$i.rc")" -eq 0 ] || { failed=1; break; }
+      fi
       next=$((next + 1))
       index[$i]=$next
       started[$i]=$SECONDS
@@ -237,7 +242,7 @@ pool() {
       pid[$i]=$!
       running+=("$i")
     done
-    [ ${#running[@]} -gt 0 ] || break
+    if [ ${#running[@]} -eq 0 ]; then { [ "$failed" -eq 0 ] && [ "$next" -lt "$n" ]; } || break; fi
     sleep 1
     still=()
     for i in "${running[@]}"; do
@@ -273,13 +278,17 @@ if [ ${#todo[@]} -gt 0 ]; then
   command -v go >/dev/null || { log "go is not on PATH: install Go $GO_VERSION or newer (https://go.dev/dl/)"; exit 3; }
   log "Go builds: ${#todo[@]}, one at a time, each on every core, $jobs links at a time ($(go env GOVERSION), $(nproc 2>/dev/null || echo '?') cores); progress every $heartbeat s"
   t0=$SECONDS
-  # Downloads wait on the network, not the CPU: all at once.
-  pool downloading "${#todo[@]}" download download_progress || exit 1
-  t1=$SECONDS
+  # Downloads wait on the network, not the CPU: all at once, and a build starts as soon as its own
+  # modules are in (the first compiles while the others download).
+  ( pool downloading "${#todo[@]}" download download_progress && echo $((SECONDS - t0)) >"$work/downloaded" ) &
+  downloads=$!
   # One build at a time: a build's compile already keeps every core busy, and two at once would both
   # compile what they share (the standard library).
-  pool building 1 build build_progress || exit 1
-  log "Go tools: downloads $((t1 - t0)) s, builds $(since "$t1") s"
+  built=0
+  pool building 1 build build_progress downloading || built=1
+  wait "$downloads" || exit 1
+  [ "$built" -eq 0 ] || exit 1
+  log "Go tools: $(since "$t0") s (every module downloaded after $(cat "$work/downloaded") s)"
 fi
 for name in "${!tool[@]}"; do link "$(tool_bin "$name")" "$name"; done
 
