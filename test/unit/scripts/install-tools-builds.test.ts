@@ -167,9 +167,10 @@ test('tools whose versions agree build in one module, say how far they are, and 
     assert.match(stderr, /^install-tools: Go builds: 1, one at a time, each on every core, \d+ links at a time/m);
     assert.match(stderr, /^install-tools: \[1\/1\] building cosign v1\.0\.0, rekor-posix v1\.0\.0, .*actionlint v1\.0\.0 \(\d+ packages to compile\) …$/m);
     assert.match(stderr, /^install-tools: \[1\/1\] building cosign \+6 … done in \d+ s$/m);
-    for (const [name, says] of [['cosign', 'dep v1.0.0'], ['rekor-posix', 'dep v1.0.0'], ['olareg', 'other v1.0.0'], ['createtree', 'dep v1.0.0']]) {
+    const says: [string, string][] = [['cosign', 'dep v1.0.0'], ['rekor-posix', 'dep v1.0.0'], ['olareg', 'other v1.0.0'], ['createtree', 'dep v1.0.0']];
+    for (const [name, said] of says) {
       const { stdout: out } = await run(join(home, 'bin', name));
-      assert.equal(out, `${says}\n`, name);
+      assert.equal(out, `${said}\n`, name);
     }
     assert.equal(await readFile(join(home, 'bin', 'trillian-storage.sql'), 'utf8'), '-- schema\n');
     // A later run builds nothing.
