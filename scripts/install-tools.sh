@@ -175,6 +175,8 @@ plan() {
     (cd "$work/module-$1" && "${modflags[@]}" go list -export -deps -n "${build_flags[@]}" -f '' $(packages "$1")) 2>"$work/plan-$1" >/dev/null || rc=$?
   fi
   grep -c '/compile -o' "$work/plan-$1" >"$work/planned-$1" || true
+  # A package no required module provides would be looked up at its latest version: not reproducible.
+  if grep '^go: finding module for package' "$work/plan-$1"; then echo "a tool imports a package that no module of its go.mod provides"; return 1; fi
   [ "$rc" -eq 0 ] || { grep -v '^\(mkdir\|cat\|cd\|EOF\|packagefile\|echo\|/\|\$\|#\|\s\)' "$work/plan-$1" | tail -n 20; return "$rc"; }
 }
 planned() { cat "$work/planned-$1"; }
