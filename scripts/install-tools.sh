@@ -97,7 +97,7 @@ done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# Test/tekton-validate: Tekton's own validation of our Tasks and pipelines, a module of this
+# test/tekton-validate: Tekton's own validation of our Tasks and pipelines, a module of this
 # repository (its go.mod pins github.com/tektoncd/pipeline), built as its go.mod says, outside the
 # tests' loopback-only namespace, at the path test/unit/faces/tekton-validate.test.ts looks for:
 # named after its sources' hash.
@@ -131,13 +131,37 @@ make_module() { # step dir
   mkdir -p "$dir"
   printf 'module vouch.local/tools/%s\n\ngo %s\n' "$anchor" "$(awk '$1 == "go" { print $2; exit }' "$gomod")" >"$dir/go.mod"
   awk '/^godebug \($/ { b = 1; next } b && /^\)/ { b = 0; next } b { print $1; next } /^godebug [^(]/ { print $2 }' "$gomod" |
-    while read -r name; do (cd "$dir" && go mod edit -godebug="$name") || return 1; done
+    while read -r name; do (cd "$dir" && go mod edit -godebug="$name") || exit 1; done || return 1
   for name in ${builds[$i]}; do
     t="${tool[$name]}"
     (cd "$dir" && go mod edit -require="$(field "$t" 2)@$(field "$t" 3)") || return 1
   done
   awk '/^require \($/ { b = 1; next } b && /^\)/ { b = 0; next } b { print $1, $2; next } /^require [^(]/ { print $2, $3 }' "$gomod" >"$dir/anchor.requires"
   awk '$1 == "go" { print $2; exit }' "$gomod" >"$dir/anchor.go"
+  resolve "$1" "$dir"
+}
+# A module's graph is pruned to the go.mod of each module it requires (go >= 1.17), so a package that
+# a dependency raised here imports from a module only that dependency's go.mod requires is not found,
+# and the go command would look its module up at its latest version. Instead the importer's module
+# becomes a requirement too, which brings its go.mod's version in, and the packages load again.
+resolve() { # step dir
+  local dir="$2" round absent importers name
+  cp "$dir/go.mod" "$dir/go.mod.base"
+  : >"$dir/extra"
+  for round in 1 2 3 4 5 6 7 8; do
+    # shellcheck disable=SC2046 # one word per package
+    (cd "$dir" && "${modflags[@]}" go list -deps -f '{{.ImportPath}} {{with .Module}}{{.Path}}@{{.Version}}{{end}} {{join .Imports " "}}' $(packages "$1")) >"$dir/deps" 2>"$dir/resolve" ||
+      { grep -v '^go: downloading' "$dir/resolve"; return 1; }
+    absent=" $(sed -n 's/^go: finding module for package //p' "$dir/resolve" | xargs) "
+    [ "$absent" != "  " ] || return 0
+    importers="$(awk -v absent="$absent" '{ for (k = 3; k <= NF; k++) if (index(absent, " " $k " ")) { print $2; break } }' "$dir/deps" | sort -u)"
+    [ -n "$importers" ] || { echo "no package of the build imports${absent}but the go command looked it up"; return 1; }
+    echo "$importers" >>"$dir/extra"
+    cp "$dir/go.mod.base" "$dir/go.mod"
+    while read -r name; do (cd "$dir" && go mod edit -require="$name") || exit 1; done <"$dir/extra" || return 1
+  done
+  echo "the packages of the build still import modules no requirement provides after $round rounds:${absent}"
+  return 1
 }
 check_module() { # step dir
   local i="${1#b}" dir="$2" anchor name t selected bad

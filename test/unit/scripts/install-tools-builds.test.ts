@@ -84,7 +84,9 @@ const lib = (name: string, v: string): Record<string, string> => ({ [`${name}.go
  * rest of the first build the anchor's module again. The second build's tools and tekton-validate are
  * already installed, so only the first build runs.
  */
-async function installer(raiser: string[]): Promise<{ root: string; home: string; env: NodeJS.ProcessEnv }> {
+interface Deeper { anchorRequires: string[]; raiserImports: string[]; mods: Mod[] }
+
+async function installer(raiser: string[], deeper?: Deeper): Promise<{ root: string; home: string; env: NodeJS.ProcessEnv }> {
   const root = await mkdtemp(join(tmpdir(), 'vouch-install-builds-'));
   const home = join(root, 'home');
   await mkdir(join(root, 'scripts'), { recursive: true });
@@ -119,10 +121,11 @@ async function installer(raiser: string[]): Promise<{ root: string; home: string
     { path: 'example.com/other', version: 'v1.0.0', requires: [], files: { ...lib('other', 'v1.0.0'), 'cmd/other/main.go': main(['example.com/other']) } },
     { path: 'example.com/other', version: 'v1.1.0', requires: [], files: { ...lib('other', 'v1.1.0'), 'cmd/other/main.go': main(['example.com/other']) } },
     {
-      path: 'example.com/anchor', version: 'v1.0.0', requires: ['example.com/dep v1.0.0'],
+      path: 'example.com/anchor', version: 'v1.0.0', requires: ['example.com/dep v1.0.0', ...(deeper?.anchorRequires ?? [])],
       files: { 'cmd/anchor/main.go': main(['example.com/dep']), 'storage/mysql/schema/storage.sql': '-- schema\n' },
     },
-    { path: 'example.com/raiser', version: 'v1.0.0', requires: raiser, files: { 'cmd/raiser/main.go': main(['example.com/dep']) } },
+    { path: 'example.com/raiser', version: 'v1.0.0', requires: raiser, files: { 'cmd/raiser/main.go': main(['example.com/dep', ...(deeper?.raiserImports ?? [])]) } },
+    ...(deeper?.mods ?? []),
   ]);
   const env = {
     ...process.env, VOUCH_TOOLS_HOME: home, VOUCH_TOOLS_HEARTBEAT: '1', GOPROXY: `file://${join(root, 'proxy')}`, GOSUMDB: 'off',
@@ -176,6 +179,34 @@ test('tools whose versions agree build in one module, say how far they are, and 
     // A later run builds nothing.
     const again = await run('bash', [join(root, 'scripts', 'install-tools.sh')], { env });
     assert.doesNotMatch(again.stderr, /building|downloading/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a package imported from a module only a raised dependency requires builds at that go.mod\'s version, never the latest', { skip }, async () => {
+  // rekor-tiles' stand-in imports lib from example.com/lib v1.0.0; the anchor's go.mod requires lib
+  // v1.1.0 (its indirect requirement: it imports none of it), whose lib imports example.com/deep,
+  // required at v1.0.0 by lib v1.1.0's go.mod only. The build's pruned graph does not hold deep: the
+  // installer must require lib itself rather than let the go command take deep's latest, v1.2.0.
+  const libAt = (v: string, imports: string[], requires: string[]): Mod => ({
+    path: 'example.com/lib', version: v, requires,
+    files: { 'lib.go': `package lib\n\nimport (\n${imports.map((i) => `\t"${i}"\n`).join('')})\n\nconst V = "lib ${v}"${imports.map((i) => ` + " " + ${i.split('/').at(-1)}.V`).join('')}\n` },
+  });
+  const { root, home, env } = await installer(['example.com/dep v1.0.0', 'example.com/lib v1.0.0'], {
+    anchorRequires: ['example.com/lib v1.1.0'],
+    raiserImports: ['example.com/lib'],
+    mods: [
+      libAt('v1.0.0', [], []),
+      libAt('v1.1.0', ['example.com/deep'], ['example.com/deep v1.0.0']),
+      { path: 'example.com/deep', version: 'v1.0.0', requires: [], files: lib('deep', 'v1.0.0') },
+      { path: 'example.com/deep', version: 'v1.2.0', requires: [], files: lib('deep', 'v1.2.0') },
+    ],
+  });
+  try {
+    await run('bash', [join(root, 'scripts', 'install-tools.sh')], { env });
+    const { stdout } = await run(join(home, 'bin', 'rekor-posix'));
+    assert.equal(stdout, 'dep v1.0.0 lib v1.1.0 deep v1.0.0\n');
   } finally {
     await rm(root, { recursive: true, force: true });
   }
