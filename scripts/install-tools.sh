@@ -11,8 +11,9 @@
 # go.mod, as `go install module@version` builds it: the other tools of a build are those whose
 # requirements raise none of them, which the installer checks. The others (test servers, crane,
 # actionlint) build with the versions chosen for their build; the tests that run them prove them.
-# First every module is downloaded (all builds at once: network, not CPU); then each build compiles
-# its packages and links its tools (VOUCH_TOOLS_JOBS links at a time, default: the number of cores).
+# Every build's modules download at once (network, not CPU); the builds run one after another, each
+# as soon as its own modules are in, compiling its packages, then linking its tools (VOUCH_TOOLS_JOBS
+# links at a time, default: the number of cores); then test/tekton-validate from its own go.mod.
 # Each step says what it builds and, every VOUCH_TOOLS_HEARTBEAT seconds, how far it is.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
