@@ -125,6 +125,21 @@ test('--attestation-format predicate writes the unsigned predicate, in the SLSA 
   assertVsaShape({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'x', digest: { sha256: image.digest.slice(7) } }], predicateType: VSA_TYPE, predicate }, 'slsa');
 });
 
+test("--vsa-predicate conforma: ec's predicate in ec's statement, in its shape, accepted by cosign for its type", async () => {
+  const out = join(dir, 'conforma');
+  const r = await validate(image.ref, '--vsa', '--vsa-predicate', 'conforma', '--vsa-signing-key', vsaKey.key, '--vsa-upload', 'oci', '--attestation-output-dir', out);
+  assert.equal(r.code, 0, r.stderr);
+  const envelope = JSON.parse(await readFile(join(out, `sha256-${image.digest.slice(7)}.intoto.jsonl`), 'utf8')) as { payload: string };
+  const statement = payloadOf(envelope);
+  assertVsaShape(statement, 'conforma');
+  assert.equal((statement.predicate as { status: string }).status, 'passed');
+  try {
+    await run(toolPath('cosign'), ['verify-attestation', '--key', vsaKey.pub, '--insecure-ignore-tlog=true', '--type', 'https://conforma.dev/verification_summary/v1', image.pinned], { env: { ...process.env, HOME: dir } });
+  } catch (err) {
+    assert.fail(`cosign refused ec's predicate: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+  }
+});
+
 test('hostile: wrong password, cosign key format, a directory or a flag as key — exit 2 before any image is verified, nothing written', async () => {
   const out = join(dir, 'hostile-out');
   await mkdir(join(dir, 'keydir'), { recursive: true });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { PolicySource } from '../../../src/model/policy-spec.ts';
+import { buildPolicyBundle } from '../../../src/policy/build.ts';
 import { loadPolicy } from '../../../src/policy/engine.ts';
 import type { SigstoreOpts } from '../../../src/policy/types.ts';
 import { toolPath } from '../../support/tools.ts';
@@ -116,4 +117,22 @@ test('include/exclude and the signer settings the policy sees change the digest'
     await digestOf({ source: base, sigstoreOpts: { ...SIGSTORE, certificate_identity: 'https://ci.example/build' } }),
   ];
   assert.equal(new Set(digests).size, digests.length);
+});
+
+test("a pre-compiled bundle's content is the digest's: the same bundle anywhere is one digest, another rule another", async () => {
+  const build = async (rego: string): Promise<string> => {
+    const src = await policyDir({ 'main.rego': rego });
+    const out = join(src, 'bundle.tar.gz');
+    await buildPolicyBundle(src, out, { baseDir: src, cacheDir, env: process.env, opaPath: toolPath('opa') });
+    return out;
+  };
+  const a = await build(REGO);
+  const other = await build(REGO.replace('"forbidden"', '"banned"'));
+  const copy = join(await policyDir({}), 'copied.tar.gz');
+  await cp(a, copy);
+  const of = (bundle: string) => digestOf({ source: { policy: [bundle], ruleData: { allowed: ['a'] } } });
+  assert.equal(await of(a), await of(copy));
+  assert.notEqual(await of(a), await of(other));
+  // A bundle is not its Rego compiled on the spot (the module differs): another digest.
+  assert.notEqual(await of(a), await digestOf({ source: { policy: [join(policy, 'policy')], ruleData: { allowed: ['a'] } } }));
 });
