@@ -100,24 +100,35 @@ async function attach(client: RegistryClient, image: string, signed: SignedState
   }
 }
 
+/**
+ * One component per image: a snapshot may name the same digest twice, and a component-scoped
+ * exclusion can pass it under one name and fail it under another. The VSA speaks for the image, so
+ * it is made from a failed one when there is one.
+ */
+function representatives(components: ComponentReport[]): [number, ComponentReport][] {
+  const chosen = new Map<string, [number, ComponentReport]>();
+  components.forEach((c, i) => {
+    const key = vsaSubject(c)?.resourceUri ?? `unpinned ${i}`;
+    const current = chosen.get(key);
+    if (!current || (current[1].success && !c.success)) chosen.set(key, [i, c]);
+  });
+  return [...chosen.values()].sort(([a], [b]) => a - b);
+}
+
 /** Makes, signs and stores every component's VSA, one component at a time; the first failure stops the rest. */
 export async function produceVsas(prepared: PreparedVsa, run: VsaRun): Promise<ProducedVsa[]> {
   const { config } = prepared;
   const ctx: VsaContext = { policy: run.policy, version: VERSION, time: run.time };
   const sign = config.format === 'dsse' ? await signer(prepared, run.env) : undefined;
   const client = config.uploads.some((u) => u.backend === 'oci') ? new RegistryClient({ env: run.env }) : undefined;
-  const seen = new Set<string>();
   const produced: ProducedVsa[] = [];
-  for (const [i, component] of run.components.entries()) {
+  for (const [i, component] of representatives(run.components)) {
     const subject = vsaSubject(component);
     const statement = statementOf(config.predicate, component, run.attestations[i] ?? [], ctx);
     if (!subject || !statement) {
       run.log(`no VSA for ${component.name}: its image ${component.containerImage} was never resolved to a sha256 digest`);
       continue;
     }
-    // One VSA per image: a snapshot may name the same digest twice.
-    if (seen.has(subject.resourceUri)) continue;
-    seen.add(subject.resourceUri);
     const base = `sha256-${subject.digest.sha256}`;
     const result = component.success ? 'PASSED' : 'FAILED';
     if (!sign) {
