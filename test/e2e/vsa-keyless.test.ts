@@ -80,6 +80,14 @@ test('keyless: a Fulcio certificate and a Rekor entry; cosign accepts the VSA fo
   for (const s of statements) assertVsaShape(s, 'slsa');
   const other = await cosignVerify(keyless, ['--certificate-identity', github().san, '--certificate-oidc-issuer', github().issuer]);
   assert.notEqual(other.code, 0, 'another identity must not verify the VSA');
+  // The bundle file verifies on its own against the stack's trusted root, for the signer's identity.
+  const blob = (id: IdentityInfo) =>
+    run(toolPath('cosign'), [
+      'verify-blob-attestation', '--bundle', join(out, `sha256-${keyless.digest.slice(7)}.sigstore.json`), '--trusted-root', stack.trustedRootPath, '--new-bundle-format',
+      '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer, '--type', VSA_TYPE, '--digest', keyless.digest.slice(7), '--digestAlg', 'sha256',
+    ], { env: { ...process.env, HOME: stack.dir } });
+  await blob(signer);
+  await assert.rejects(blob(github()));
 });
 
 test('SIGSTORE_ID_TOKEN is the token when no file is named; no token at all is exit 2 before validation', { skip }, async () => {

@@ -101,6 +101,11 @@ test('a signed VSA, written and attached, is accepted by cosign verify-attestati
   for (const s of attested.filter((x) => x.predicateType === VSA_TYPE)) assertVsaShape(s, 'slsa');
   // The check can fail: another key does not verify vouch's VSA.
   assert.notEqual((await cosignVerify(image.pinned, cosignKey.pub)).code, 0);
+  // The v0.3 bundle (the file, and the referrer's layer) is a Sigstore bundle cosign verifies on its own.
+  const blob = (pub: string) =>
+    run(toolPath('cosign'), ['verify-blob-attestation', '--bundle', join(out, `sha256-${hex}.sigstore.json`), '--key', pub, '--new-bundle-format', '--insecure-ignore-tlog=true', '--type', VSA_TYPE, '--digest', hex, '--digestAlg', 'sha256'], { env: { ...process.env, HOME: dir } });
+  await blob(vsaKey.pub);
+  await assert.rejects(blob(cosignKey.pub));
 });
 
 test('a registry without the referrers API keeps the bundle in the tag-schema index; cosign accepts the .att layer', async () => {
