@@ -13,6 +13,7 @@ import { signerConfig, withSignerOverrides } from './signer.ts';
 import { loadSnapshot, mergeSnapshots } from './snapshot.ts';
 import type { OutputTarget, PolicyResolver, ResolveOptions, RunConfig } from './types.ts';
 import { VALIDATE_IMAGE_FLAGS, type ValidateImageFlags } from './validate-image-flags.ts';
+import { vsaConfig } from './vsa.ts';
 
 /** Knobs of the faces, not of the run's semantics. */
 export interface RunExtras {
@@ -33,6 +34,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
   // Where the run writes is checked first: a run must not verify for minutes, then fail to write.
   const cacheDir = await usableCacheDir(flags['cache-dir'], env, cwd);
   const outputs = await outputTargets(flags, cwd);
+  const vsa = await vsaConfig(flags, env, cwd);
   const trust = trustFlags(flags, cwd);
   const { snapshot, snapshotFile, snapshotText } = await snapshotFromFlags(flags, cwd);
   const resolveOpts: ResolveOptions = { baseDir: cwd, cacheDir, env };
@@ -51,6 +53,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     extraRuleData,
     cacheDir,
     baseDir: cwd,
+    ...(vsa ? { vsa } : {}),
   };
   return { config, extras: runExtras(flags, snapshotText) };
 }

@@ -2,6 +2,7 @@
 import type { PolicySpec } from '../model/policy-spec.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import type { RetrySettings } from './retry.ts';
+import type { VsaConfig } from './vsa.ts';
 
 /** One `--output FORMAT[=PATH][?opts]` target. */
 export interface OutputTarget {
@@ -62,6 +63,8 @@ export interface RunConfig {
   cacheDir: string;
   /** Directory relative paths in the policy resolve against. */
   baseDir: string;
+  /** `--vsa`: the Verification Summary Attestations to write (src/config/vsa.ts). */
+  vsa?: VsaConfig;
 }
 
 export interface ResolveOptions {

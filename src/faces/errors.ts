@@ -14,7 +14,7 @@ export type FaceErrorCode =
   | 'SINGLE_COMPONENT_NOT_FOUND'
   | 'TUF_ROOT_UNTRUSTED'
   | 'TUF_ROOT_FETCH'
-  | 'VSA_UNSUPPORTED';
+  | 'VSA_SIGNING_KEY_PARAM';
 
 declare module '../errors.ts' {
   interface ErrorCodes {

@@ -54,6 +54,15 @@ export function actionArgs(input: (name: string) => string): string[] {
   bool('allow-past-effective-time');
   for (const item of input('extra-rule-data').split(/\n/).map((s) => s.trim()).filter(Boolean)) args.push('--extra-rule-data', item);
   str('workers');
+  // VSAs (ec's task names ENABLE_VSA, ATTESTATION_FORMAT, VSA_SIGNING_KEY, VSA_UPLOAD, in kebab case).
+  if (input('enable-vsa').trim().toLowerCase() === 'true') {
+    args.push('--vsa');
+    str('attestation-format');
+    str('vsa-signing-key');
+    bool('vsa-keyless');
+    str('vsa-upload');
+    str('attestation-output-dir');
+  }
   const report = input('report-path').trim();
   const junit = input('junit-path').trim();
   args.push('--output', 'text');
@@ -175,12 +184,15 @@ export async function runGitHubAction(env: NodeJS.ProcessEnv): Promise<number> {
       total: expectedComponents(inv.config.snapshot.components.length, inv.config.shard),
       write: (text) => io.stderr.write(text),
     });
-    let report: Report;
+    let result: Awaited<ReturnType<typeof validateAndReport>>;
     try {
-      ({ report } = await validateAndReport(inv, io, env, (m) => core.debug(m), { onComponentDone: progress.componentDone }));
+      result = await validateAndReport(inv, io, env, (m) => core.debug(m), { onComponentDone: progress.componentDone });
     } finally {
       progress.stop();
     }
+    const { report } = result;
+    core.setOutput('vsa-generated', String((result.vsas?.length ?? 0) > 0));
+    for (const v of result.vsas ?? []) core.info(`VSA ${v.verificationResult} for ${v.image}: ${[...v.files, ...v.attached].join(', ')}`);
     const t = gateTotals(report);
     core.setOutput('result', t.result);
     core.setOutput('success', String(report.success));

@@ -78,10 +78,9 @@ async function tufRootForStep(env: NodeJS.ProcessEnv, dir: string, log: Log): Pr
 /** Params vouch accepts but cannot give ec's meaning: said, never dropped silently. */
 async function acceptedParams(env: NodeJS.ProcessEnv, log: Log): Promise<void> {
   // The trusted-artifacts Task's result: written first, so it exists whatever happens next.
+  // "true" only once VSAs were made (ec writes it before its run).
   if (env.VOUCH_VSA_GENERATED_PATH) await writeFile(env.VOUCH_VSA_GENERATED_PATH, 'false');
-  if (env.ENABLE_VSA === 'true') {
-    throw new InputError('VSA_UNSUPPORTED', 'ENABLE_VSA=true: vouch does not generate verification summary attestations (VSAs); set ENABLE_VSA to "false" or use ec\'s Task for VSAs', { value: 'ENABLE_VSA' });
-  }
+  if (env.ENABLE_VSA === 'true' && (env.ociStorage ?? '') !== '') log('Note: ociStorage: this Task makes no trusted artifact of the VSAs; VSA_UPLOAD says where they go (oci attaches them to each image)');
   const opa = env.EC_USE_OPA ?? '';
   if (opa !== '') log(`Note: EC_USE_OPA=${JSON.stringify(opa)}: vouch has one evaluator (Rego compiled to WebAssembly, with conftest's semantics); the setting changes nothing`);
 }
@@ -125,6 +124,8 @@ export async function runTektonStep(env: NodeJS.ProcessEnv): Promise<number> {
     } finally {
       progress.stop();
     }
+    if (env.VOUCH_VSA_GENERATED_PATH && (result.vsas?.length ?? 0) > 0) await writeFile(env.VOUCH_VSA_GENERATED_PATH, 'true');
+    for (const v of result.vsas ?? []) log(`VSA ${v.verificationResult} for ${v.image}: ${[...v.files, ...v.attached].join(', ')}`);
     if (!result.report.success) log('Error: success criteria not met');
     return result.report.success || !strict ? ExitCode.Ok : ExitCode.PolicyFailed;
   } catch (caught) {

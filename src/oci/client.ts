@@ -385,10 +385,12 @@ export class RegistryClient implements ImageSource {
     return { mediaType: 'application/octet-stream', digest, size: bytes.length };
   }
 
-  async pushManifest(ref: ImageReference, tagOrDigest: string, bytes: Uint8Array, mediaType: string): Promise<Descriptor> {
+  /** `ociSubject`: the registry's OCI-Subject header, set when it indexed the manifest's subject (OCI distribution 1.1). */
+  async pushManifest(ref: ImageReference, tagOrDigest: string, bytes: Uint8Array, mediaType: string): Promise<Descriptor & { ociSubject?: string }> {
     const res = await this.request(ref, 'PUT', `manifests/${tagOrDigest}`, { 'content-type': mediaType }, bytes, true);
     if (!res.ok) throw await this.failure(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);
+    const ociSubject = res.headers.get('oci-subject');
     await discard(res);
-    return { mediaType, digest: computeDigest(bytes), size: bytes.length };
+    return { mediaType, digest: computeDigest(bytes), size: bytes.length, ...(ociSubject ? { ociSubject } : {}) };
   }
 }

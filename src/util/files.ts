@@ -3,8 +3,9 @@
 // /proc, or a dangling symlink): the child's ENOENT makes it re-create the existing parent, then
 // retry the child (the loop described in oven-sh/bun#40600 for Bun's copy of the same walk).
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, stat, unlink } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 
 function code(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | null)?.code;
@@ -80,4 +81,32 @@ export async function assertWritableFile(file: string): Promise<void> {
   const handle = await open(path, created ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL : constants.O_WRONLY | constants.O_APPEND);
   await handle.close();
   if (created) await unlink(path);
+}
+
+/** A file name of one path component that no reader mistakes for something else: no separator, no leading dot. */
+const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,200}$/;
+
+/**
+ * Writes `name` inside `dir` and nowhere else: the name is one safe path component, the bytes go to
+ * a fresh temporary file (O_EXCL, never through a link planted there) that is renamed over the
+ * name, so a symlink at the name is replaced, not followed, and readers never see half a file.
+ */
+export async function writeFileInside(dir: string, name: string, data: Uint8Array | string, mode = 0o644): Promise<string> {
+  if (!SAFE_NAME.test(name) || name.includes('..')) throw Object.assign(new Error(`${JSON.stringify(name)} is not a plain file name`), { code: 'EINVAL' });
+  const target = join(dir, name);
+  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  try {
+    await handle.writeFile(data);
+    await handle.chmod(mode);
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, target);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  return target;
 }

@@ -8,6 +8,8 @@ import { snapshotDigest } from '../report/merge.ts';
 import { successesNeeded, writeOutputs, type StdoutSink } from '../report/targets.ts';
 import { runValidateImage, type RunOptions } from './run.ts';
 import type { ValidationResult } from './types.ts';
+import { policyUri } from '../report/vsa/predicate.ts';
+import { prepareVsa, produceVsas } from './vsa/produce.ts';
 
 /** Where reports printed to stdout go (a face's `guard` keeps them safe for whoever reads stdout). */
 export interface ReportIO {
@@ -28,6 +30,8 @@ export async function validateAndReport(
   observe: Pick<RunOptions, 'onComponentDone'> = {},
 ): Promise<ValidationResult> {
   const { config } = inv;
+  // The VSA signing key is opened before anything is verified: a wrong password fails in seconds.
+  const vsa = config.vsa ? await prepareVsa(config.vsa, env) : undefined;
   const result = await runValidateImage({ ...config, showSuccesses: successesNeeded(config) }, { log, env, ...observe });
   const { snapshotFile } = config;
   const text = inv.extras.snapshotText;
@@ -50,5 +54,16 @@ export async function validateAndReport(
     config.outputs,
     io.stdout,
   );
+  if (vsa) {
+    result.vsas = await produceVsas(vsa, {
+      components: result.report.components,
+      attestations: result.componentAttestations,
+      policy: { spec: result.report.policy, digest: result.policyDigest, source: policyUri(result.report.policy), publicKey: config.publicKey ?? '' },
+      time: new Date(),
+      env,
+      log,
+    });
+    for (const v of result.vsas) log(`VSA ${v.verificationResult} for ${v.image}: ${[...v.files, ...v.attached].join(', ') || '(nowhere)'}`);
+  }
   return result;
 }

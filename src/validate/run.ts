@@ -136,5 +136,11 @@ function result(config: RunConfig, policy: PolicyEvaluator, ordered: ComponentOu
     'effective-time': formatRfc3339Nano(effectiveTime),
   };
   const policyInputs = ordered.map((o) => o.input).filter((i): i is PolicyInput => i !== undefined);
-  return { report, policyInputs, exitCode: success || !config.strict ? ExitCode.Ok : ExitCode.PolicyFailed };
+  return {
+    report,
+    policyInputs,
+    exitCode: success || !config.strict ? ExitCode.Ok : ExitCode.PolicyFailed,
+    policyDigest: policy.digest,
+    componentAttestations: ordered.map((o) => (o.input?.attestations ?? []).map((a) => a.statement)),
+  };
 }

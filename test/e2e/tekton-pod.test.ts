@@ -4,6 +4,7 @@
 // loopback registry, signed and attested by the real cosign; a real https front with its own CA.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -232,7 +233,7 @@ test('POLICY_BUNDLE_DIGEST pins the Konflux release policy bundle (by default to
   assert.match(String(testOutput(bad).note), /POLICY_BUNDLE_DIGEST "latest": expected sha256:<64 lowercase hex digits>/);
 });
 
-test('the trusted-artifacts Task: the snapshot from the extracted artifact, VSA_GENERATED always "false", ENABLE_VSA refused', async () => {
+test('the trusted-artifacts Task: the snapshot from the extracted artifact; ENABLE_VSA writes signed VSAs and VSA_GENERATED says so', async () => {
   const pipeline = await loadDoc<PipelineDoc>('examples/tekton/release-pipeline-ta.yaml');
   const run = taskRunOf(pipeline, 'verify-conforma', {
     params: { snapshotSpec: 'snapshot.json', sourceDataArtifact: 'oci:quay.io/konflux/ta@sha256:0000000000000000000000000000000000000000000000000000000000000000', enterpriseContractPolicy: PASS_POLICY },
@@ -240,17 +241,27 @@ test('the trusted-artifacts Task: the snapshot from the extracted artifact, VSA_
     pipelineRunName: 'release-ta-1',
   });
   // The use-trusted-artifact step (Konflux's image) has extracted the artifact: its files are there.
-  const files = { '/var/workdir/conforma/snapshot.json': snapshot(['happy', happy]) };
+  const vsaKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const files = { '/var/workdir/conforma/snapshot.json': snapshot(['happy', happy]), '/var/secrets/vsa/key.pem': vsaKey };
   // The release pipeline passes no PUBLIC_KEY and no keyless identity: the policy carries the key.
   const policy = JSON.stringify({ ...(JSON.parse(PASS_POLICY) as object), publicKey: await readFile(key.pub, 'utf8') });
   const pass = await runTaskStep({ task: verifyVouchTa, step: 'validate', params: { ...run.params, POLICY_CONFIGURATION: policy }, imageEnv, files });
   assert.equal(pass.code, 0, pass.stderr);
   assert.equal(testOutput(pass).result, 'SUCCESS');
   assert.equal(pass.results.VSA_GENERATED, 'false');
-  const vsa = await runTaskStep({ task: verifyVouchTa, step: 'validate', params: { ...run.params, POLICY_CONFIGURATION: policy, ENABLE_VSA: 'true' }, imageEnv, files });
-  assert.equal(vsa.code, 2);
-  assert.equal(vsa.results.VSA_GENERATED, 'false');
-  assert.match(String(testOutput(vsa).note), /ENABLE_VSA=true: vouch does not generate verification summary attestations/);
+  const out = await mkdtemp(join(tmpdir(), 'vouch-pod-vsa-'));
+  const vsa = await runTaskStep({ task: verifyVouchTa, step: 'validate', params: { ...run.params, POLICY_CONFIGURATION: policy, ENABLE_VSA: 'true', VSA_SIGNING_KEY: '/var/secrets/vsa/key.pem', VSA_UPLOAD: `local@${out}` }, imageEnv, files });
+  assert.equal(vsa.code, 0, vsa.stderr);
+  assert.equal(vsa.results.VSA_GENERATED, 'true');
+  const envelope = JSON.parse(await readFile(join(out, `sha256-${happy.digest.slice(7)}.intoto.jsonl`), 'utf8')) as { payload: string };
+  const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicateType: string; predicate: { verificationResult: string } };
+  assert.equal(statement.predicateType, 'https://slsa.dev/verification_summary/v1');
+  assert.equal(statement.predicate.verificationResult, 'PASSED');
+  // No key for a signed VSA: the step fails naming the param, before any image is verified.
+  const noKey = await runTaskStep({ task: verifyVouchTa, step: 'validate', params: { ...run.params, POLICY_CONFIGURATION: policy, ENABLE_VSA: 'true' }, imageEnv, files });
+  assert.equal(noKey.code, 2);
+  assert.equal(noKey.results.VSA_GENERATED, 'false');
+  assert.match(String(testOutput(noKey).note), /VSA_SIGNING_KEY: ENABLE_VSA=true with ATTESTATION_FORMAT=dsse signs each VSA/);
 });
 
 test('IMAGES naming a Snapshot resource, and the default POLICY_CONFIGURATION (a cluster policy), fail naming the param', async () => {

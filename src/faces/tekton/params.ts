@@ -44,6 +44,9 @@ export const PARAM_OF_FLAG: ReadonlyMap<string, string> = new Map([
   ['--retry-jitter', 'RETRY_JITTER'],
   ['--retry-max-retry', 'RETRY_MAX_RETRY'],
   ['--retry-max-wait', 'RETRY_MAX_WAIT'],
+  ['--attestation-format', 'ATTESTATION_FORMAT'],
+  ['--vsa-signing-key', 'VSA_SIGNING_KEY'],
+  ['--vsa-upload', 'VSA_UPLOAD'],
 ]);
 
 /** An error about a flag the step set from a param, told as an error about the param. */
@@ -70,6 +73,34 @@ const KEYLESS_PARAMS = ['CERTIFICATE_IDENTITY', 'CERTIFICATE_IDENTITY_REGEXP', '
 /** Whether the params ask for keyless verification (any CERTIFICATE_* set, as in ec's task). */
 export function keylessParams(env: NodeJS.ProcessEnv): boolean {
   return KEYLESS_PARAMS.some((k) => (env[k] ?? '') !== '');
+}
+
+/**
+ * ENABLE_VSA and its params, as ec's trusted-artifacts Task passes them (conforma/cli a1833841
+ * tasks/verify-conforma-konflux-ta/0.1: `--vsa --attestation-format`, and for dsse
+ * `--vsa-signing-key --vsa-upload`). ec compares ENABLE_VSA with "true" exactly. ec's `k8s://`
+ * key references read a cluster Secret; vouch reads no cluster: mount the Secret and name the file.
+ * For predicates ec copies its output into VSA_UPLOAD's local directory: vouch writes there.
+ */
+export function vsaArgs(env: NodeJS.ProcessEnv): string[] {
+  if ((env.ENABLE_VSA ?? '') !== 'true') return [];
+  const format = (env.ATTESTATION_FORMAT ?? '').trim() || 'dsse';
+  const args = ['--vsa', `--attestation-format=${format}`];
+  const uploads = (env.VSA_UPLOAD ?? '').trim();
+  if (format !== 'dsse') {
+    const local = uploads.split(',').map((u) => u.trim()).filter((u) => u.startsWith('local@'));
+    return local.length > 0 ? [...args, `--vsa-upload=${local.join(',')}`] : args;
+  }
+  const key = (env.VSA_SIGNING_KEY ?? '').trim();
+  if (key === '') {
+    throw new InputError('VSA_SIGNING_KEY_PARAM', 'VSA_SIGNING_KEY: ENABLE_VSA=true with ATTESTATION_FORMAT=dsse signs each VSA: name the key file (a Secret mounted into the step)', { value: 'VSA_SIGNING_KEY' });
+  }
+  if (/^k8s:\/\//i.test(key)) {
+    throw new InputError('VSA_SIGNING_KEY_PARAM', `VSA_SIGNING_KEY ${JSON.stringify(key)}: vouch reads no cluster Secret; mount the Secret as a volume and name the key file`, { value: 'VSA_SIGNING_KEY' });
+  }
+  args.push(`--vsa-signing-key=${key.replace(/^file:\/\//i, '')}`);
+  if (uploads !== '') args.push(`--vsa-upload=${uploads}`);
+  return args;
 }
 
 export function tektonArgs(env: NodeJS.ProcessEnv, step: StepInputs): string[] {
@@ -111,5 +142,6 @@ export function tektonArgs(env: NodeJS.ProcessEnv, step: StepInputs): string[] {
   args.push('--output', `junit=${join(step.reportsDir, 'junit.xml')}`);
   args.push('--output', `appstudio=${join(step.resultsDir, 'TEST_OUTPUT')}`);
   args.push('--output', 'text?show-successes=false');
+  args.push(...vsaArgs(env));
   return args;
 }

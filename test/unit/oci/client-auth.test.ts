@@ -170,3 +170,22 @@ test('an https registry: its own https realm gets the credentials; a blob redire
   await assert.rejects(client.getBlob(ref, layer), refusedWith(/redirected to plain http \(http:\/\/127\.0\.0\.1:\d+\); vouch does not downgrade/));
   assert.deepEqual(plain.requests, [], 'refused before connecting: the plain-http hop never sees a request');
 });
+
+test('a push asks the realm for push scope, with the same realm rules as reads; a registry refusing the upload is a RegistryError', async () => {
+  const registry = await hostile({ auth: { token: 'T' } });
+  registry.putImage('app', 'v1');
+  const client = await clientWithCredentials(registry.host);
+  // The hostile registry takes no uploads: the push fails, as a registry error naming the request.
+  await assert.rejects(client.pushBlob(parseReference(`${registry.host}/app:v1`), Buffer.from('vsa')), (e: unknown) => e instanceof RegistryError && /blobs\/uploads/.test(e.message) && !e.message.includes(PASSWORD));
+  const scopes = registry.requests.filter((r) => r.url.startsWith('/token')).map((r) => new URL(r.url, 'http://x').searchParams.get('scope'));
+  assert.deepEqual([...new Set(scopes)], ['repository:app:pull,push']);
+  // After the challenge, the upload requests carry the token, never the basic credentials.
+  const authorized = registry.requests.filter((r) => r.url.startsWith('/v2/app/blobs') && r.headers.authorization);
+  assert.deepEqual(authorized.map((r) => `${r.method} ${r.headers.authorization}`), ['HEAD Bearer T', 'POST Bearer T']);
+  // A realm elsewhere over plain http gets nothing, for a push as for a read.
+  const realmServer = await hostile();
+  const other = await hostile({ auth: { token: 'T', realm: `${realmServer.url}/token` } });
+  const pusher = await clientWithCredentials(other.host, { plainHttp: (h) => h === other.host });
+  await assert.rejects(pusher.pushBlob(parseReference(`${other.host}/app:v1`), Buffer.from('vsa')), refusedWith(/no credentials were sent/));
+  assert.deepEqual(realmServer.requests, []);
+});
