@@ -11,6 +11,7 @@ import { parseExtraRuleData } from './policy.ts';
 import { runtimeOptions, trustFlags, usableCacheDir } from './run-options.ts';
 import { signerConfig, withSignerOverrides } from './signer.ts';
 import { loadSnapshot, mergeSnapshots } from './snapshot.ts';
+import { vsaTrustConfig } from './vsa-trust.ts';
 import type { OutputTarget, PolicyResolver, ResolveOptions, RunConfig } from './types.ts';
 import { VALIDATE_IMAGE_FLAGS, type ValidateImageFlags } from './validate-image-flags.ts';
 
@@ -39,6 +40,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
   const { spec: policy, downloadedFrom } = await policyFromFlags(flags, resolveOpts, resolvePolicy);
   const signer = await signerConfig(policy, flags, cwd, downloadedFrom);
   const extraRuleData = await parseExtraRuleData(flags['extra-rule-data'], resolveOpts);
+  const vsaTrust = await vsaTrustConfig(flags, cwd);
   const config: RunConfig = {
     snapshot,
     ...(snapshotFile ? { snapshotFile } : {}),
@@ -51,6 +53,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     extraRuleData,
     cacheDir,
     baseDir: cwd,
+    ...(vsaTrust ? { vsaTrust } : {}),
   };
   return { config, extras: runExtras(flags, snapshotText) };
 }

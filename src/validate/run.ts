@@ -21,6 +21,7 @@ import { createRuntime, trustRootOptions, type Runtime } from './runtime.ts';
 import { sigstoreOpts, verificationMode } from './signer-mode.ts';
 import { withTimeout } from './timeout.ts';
 import type { ValidationResult } from './types.ts';
+import { policyDigestOf, trustedVsa, vsaVerificationMode, type VsaTrustDeps } from './vsa/trust.ts';
 
 export interface RunOptions {
   log?: (msg: string) => void;
@@ -62,6 +63,7 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal, 
       ready: () => whileIdle(() => ready),
       now: effectiveTime,
       log,
+      ...vsaTrust(config, runtime, effectiveTime, () => whileIdle(() => policyLoading), log),
     });
     const outcomes = await mapWithConcurrency(plan.arrivals(), config.workers, async (at: Ordered) => {
       const outcome = await validateComponent(at.item, deps);
@@ -106,8 +108,23 @@ function startPolicyLoad(config: RunConfig, effectiveTime: Date, env: NodeJS.Pro
   return loading;
 }
 
+/** With --vsa-expiration and a VSA signer: how a component may be reported from its VSA. */
+function vsaTrust(config: RunConfig, runtime: Runtime, now: Date, policy: () => Promise<PolicyEvaluator>, log: (m: string) => void): Pick<ComponentDeps, 'trustedVsa'> {
+  const vsa = config.vsaTrust;
+  if (!vsa) return {};
+  const deps: VsaTrustDeps = {
+    mode: vsaVerificationMode(vsa, config.ignoreRekor, config.ignoreSct),
+    maxAgeMs: vsa.maxAgeMs,
+    now,
+    trustedRoot: runtime.trustedRoot,
+    policyDigest: async () => policyDigestOf(await policy()),
+    log,
+  };
+  return { trustedVsa: (ref, digest, source) => trustedVsa(ref, digest, source, deps) };
+}
+
 /** What every component is validated with: the runtime's verifications and the run's settings. */
-function componentDeps(config: RunConfig, runtime: Runtime, mode: VerificationMode, run: Pick<ComponentDeps, 'ready' | 'now' | 'log'>): ComponentDeps {
+function componentDeps(config: RunConfig, runtime: Runtime, mode: VerificationMode, run: Pick<ComponentDeps, 'ready' | 'now' | 'log' | 'trustedVsa'>): ComponentDeps {
   return {
     sourceFor: runtime.sourceFor,
     verifySignatures: runtime.verifySignatures,
