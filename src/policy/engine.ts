@@ -8,6 +8,7 @@ import type { PolicySource, PolicySpec } from '../model/policy-spec.ts';
 import { InputError } from '../errors.ts';
 import { isPolicyBundle, readBundle, readBundleDir, type PolicyBundle } from './bundle.ts';
 import { configData, loadDataTree, mergeData } from './data.ts';
+import { policyDigest, sourceDigest } from './digest.ts';
 import type { PolicyInput } from '../model/policy-input.ts';
 import { compilePolicy, type RegoFile } from './opa/compile.ts';
 import { stripMetadata } from './rules/order.ts';
@@ -23,6 +24,8 @@ interface LoadedSource {
   source: PolicySource;
   name: string;
   rules: RuleInfo[];
+  /** src/policy/digest.ts sourceDigest. */
+  digest: string;
 }
 
 async function regoFiles(root: string): Promise<RegoFile[]> {
@@ -68,15 +71,17 @@ export async function loadPolicy(options: PolicyLoadOptions): Promise<PolicyEval
   const withPolicy = (spec.sources ?? []).some((s) => (s.policy ?? []).length > 0);
   const pool = withPolicy ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal, options.ec ? { ec: options.ec } : {}) : undefined;
   let loaded: LoadedSource[];
+  let digests: string[];
   try {
     const { sources, programs } = await loadSources(spec, options);
     await pool?.load(programs, new Date());
     loaded = sources;
+    digests = sources.map((s) => s.digest);
   } catch (err) {
     await pool?.close();
     throw err;
   }
-  return evaluator(spec, loaded, pool, options);
+  return evaluator(spec, policyDigest(spec, digests, options.sigstoreOpts), loaded, pool, options);
 }
 
 async function loadSources(spec: PolicySpec, options: PolicyLoadOptions): Promise<{ sources: LoadedSource[]; programs: SourceProgram[] }> {
@@ -115,16 +120,18 @@ async function loadSources(spec: PolicySpec, options: PolicyLoadOptions): Promis
     mergeData(data, await loadDataTree(dataDirs), 'data sources', origins);
     // ec adds `rule_data__configuration__` only for a source with ruleData (policy/source PolicySourcesFrom).
     if (source.ruleData !== undefined) mergeData(data, { rule_data__configuration__: source.ruleData }, 'ruleData', origins);
+    const digest = sourceDigest({ source, modules: gathered.files.map((f) => f.text), ...(bundle ? { wasm: bundle.compiled.wasm } : {}), rules, data });
     mergeData(data, configData(whenNs, options.sigstoreOpts), 'config', origins);
-    loaded.push({ source, name, rules });
+    loaded.push({ source, name, rules, digest });
     programs.push({ ...(await policyProgram(compiled)), data });
   }
   return { sources: loaded, programs };
 }
 
-function evaluator(spec: PolicySpec, loaded: LoadedSource[], pool: EvaluationPool | undefined, options: PolicyLoadOptions): PolicyEvaluator {
+function evaluator(spec: PolicySpec, digest: string, loaded: LoadedSource[], pool: EvaluationPool | undefined, options: PolicyLoadOptions): PolicyEvaluator {
   return {
     spec,
+    digest,
     async evaluate(input: PolicyInput, ctx: EvaluationContext): Promise<PolicyOutcome> {
       const raw = pool && loaded.length > 0 ? await pool.evaluate(input) : [];
       const outcomes = loaded.map((s, i) => processSourceResults(raw[i]!, s.rules, s.source, spec, ctx, { showSuccesses: options.showSuccesses, sourceName: s.name }));

@@ -71,6 +71,12 @@ export interface PolicyOutcome {
 export interface PolicyEvaluator {
   /** The spec after pre-processing (pinned source URLs, CLI overrides), echoed as report.policy. */
   readonly spec: PolicySpec;
+  /**
+   * `sha256:<hex>` of the content the verdicts depend on (src/policy/digest.ts): the same policy
+   * content gives the same digest on any machine; a changed rule, data file, ruleData or signer
+   * setting changes it. A VSA names it as its policy digest.
+   */
+  readonly digest: string;
   /** Evaluates every source against one component's input. */
   evaluate(input: PolicyInput, ctx: EvaluationContext): Promise<PolicyOutcome>;
   close(): Promise<void>;

@@ -12,6 +12,7 @@ import type { Snapshot } from '../model/snapshot.ts';
 import { parseStrictJson } from '../util/strict-json.ts';
 import { successCount } from './counts.ts';
 import { locationKey } from './locations.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 
 export const SHARD_FIELD = 'vouch-shard';
 
@@ -36,20 +37,9 @@ export interface ShardReport {
   stamp: ShardStamp;
 }
 
-/** JSON with keys sorted at every level: the same snapshot gives the same text whatever its key order. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** What every shard of one snapshot shares, and a shard of another snapshot does not. */
 export function snapshotDigest(snapshot: Snapshot): string {
-  return `sha256:${createHash('sha256').update(canonical(snapshot)).digest('hex')}`;
+  return `sha256:${createHash('sha256').update(canonicalJson(snapshot)).digest('hex')}`;
 }
 
 /** The `vouch-shard` object of a shard run's JSON report. */
@@ -161,7 +151,7 @@ function checkShards(shards: ShardReport[]): void {
   for (const s of shards) {
     if (s.stamp.snapshotDigest !== first.stamp.snapshotDigest) throw foreign(s, first, 'cut from another snapshot');
     if (s.stamp.count !== first.stamp.count) throw foreign(s, first, `one of ${s.stamp.count} shards, not of ${first.stamp.count},`);
-    if (s.report.key !== first.report.key || canonical(s.report.policy) !== canonical(first.report.policy)) throw foreign(s, first, 'made with another key or policy');
+    if (s.report.key !== first.report.key || canonicalJson(s.report.policy) !== canonicalJson(first.report.policy)) throw foreign(s, first, 'made with another key or policy');
     if (s.report['ec-version'] !== first.report['ec-version']) throw foreign(s, first, 'made by another vouch version');
     if ((s.stamp.file ?? '') !== (first.stamp.file ?? '')) throw foreign(s, first, 'read from another components file');
     if (s.stamp.showSuccesses !== first.stamp.showSuccesses) throw foreign(s, first, 'run with another --show-successes');

@@ -90,7 +90,7 @@ test('evidence and policy input: ec\'s fields in ec\'s order, empty ones left ou
   assert.deepEqual(evidence([], []), {});
   const shown = evidence([signature], [provenance()]);
   assert.deepEqual(shown.attestations, [{ type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://slsa.dev/provenance/v0.2', predicateBuildType: 'tekton.dev/v1beta1/PipelineRun', signatures: [signature] }]);
-  const policy: PolicyEvaluator = { spec: { sources: [] }, evaluate: () => Promise.reject(new Error('not evaluated here')), close: () => Promise.resolve() };
+  const policy: PolicyEvaluator = { spec: { sources: [] }, digest: `sha256:${'0'.repeat(64)}`, evaluate: () => Promise.reject(new Error('not evaluated here')), close: () => Promise.resolve() };
   const snapshot = { application: '', components: [], artifacts: {} };
   const input = policyInput({ ref: 'r@sha256:ab', component: { name: 'app', containerImage: 'r:1', source: { git: { url: 'u', revision: 'c' } } }, signatures: [], attestations: [provenance()], image: { config: { Labels: {} } }, snapshot, policy });
   assert.deepEqual(Object.keys(input), ['attestations', 'image', 'snapshot', 'component_name', 'policy_spec']);
@@ -129,6 +129,7 @@ test('the steps together: the policy sees the pinned image, the attestations and
   const seen: { input: PolicyInput; ctx: EvaluationContext }[] = [];
   const policy: PolicyEvaluator = {
     spec: { sources: [] },
+    digest: `sha256:${'0'.repeat(64)}`,
     evaluate: (input, ctx) => {
       seen.push({ input, ctx });
       return Promise.resolve({ violations: [{ msg: 'denied', metadata: { code: 'p.denied' } }], warnings: [], successes: [], successCount: 2 });

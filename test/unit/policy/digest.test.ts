@@ -1,0 +1,119 @@
+// The policy content digest a VSA names: loaded by vouch's engine from local sources compiled by the
+// real opa. It follows the content the verdicts depend on (a rule file, a data file, ruleData,
+// --extra-rule-data, include/exclude, the signer settings) and nothing else: not the directory the
+// policy sits in, not the effective time, not a second load.
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { PolicySource } from '../../../src/model/policy-spec.ts';
+import { loadPolicy } from '../../../src/policy/engine.ts';
+import type { SigstoreOpts } from '../../../src/policy/types.ts';
+import { toolPath } from '../../support/tools.ts';
+import { tree } from './rules/engine-harness.ts';
+
+const REGO = `package main
+
+import rego.v1
+
+# METADATA
+# custom:
+#   short_name: allowed
+deny contains result if {
+  some x in data.rule_data__configuration__.allowed
+  x == "forbidden"
+  result := {"code": "main.allowed", "msg": "forbidden"}
+}
+`;
+
+const SIGSTORE: SigstoreOpts = { certificate_identity: '', certificate_identity_regexp: '', certificate_oidc_issuer: '', certificate_oidc_issuer_regexp: '', ignore_rekor: true, public_key: '', rekor_url: '' };
+
+const cacheDir = await mkdtemp(join(tmpdir(), 'vouch-digest-cache-'));
+const dirs: string[] = [cacheDir];
+after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function policyDir(files: Record<string, string>): Promise<string> {
+  const dir = await tree(files);
+  dirs.push(dir);
+  return dir;
+}
+
+interface Load {
+  source: PolicySource;
+  extraRuleData?: Record<string, string>;
+  sigstoreOpts?: SigstoreOpts;
+  effectiveTime?: Date;
+  configuration?: { include?: string[] };
+}
+
+async function digestOf(l: Load): Promise<string> {
+  const evaluator = await loadPolicy({
+    spec: { sources: [l.source], ...(l.configuration ? { configuration: l.configuration } : {}) },
+    effectiveTime: l.effectiveTime ?? new Date('2026-06-01T00:00:00Z'),
+    info: false,
+    showSuccesses: false,
+    extraRuleData: l.extraRuleData ?? {},
+    sigstoreOpts: l.sigstoreOpts ?? SIGSTORE,
+    opaPath: toolPath('opa'),
+    cacheDir,
+    env: process.env,
+    baseDir: tmpdir(),
+  });
+  await evaluator.close();
+  assert.match(evaluator.digest, /^sha256:[0-9a-f]{64}$/);
+  return evaluator.digest;
+}
+
+const policy = await policyDir({ 'policy/main.rego': REGO, 'data/d.json': '{"numbers": [1, 2]}' });
+const base: PolicySource = { name: 'default', policy: [join(policy, 'policy')], data: [join(policy, 'data')], ruleData: { allowed: ['a'] } };
+const reference = await digestOf({ source: base });
+
+test('two loads of the same policy give the same digest; the effective time and the source name do not count', async () => {
+  assert.equal(await digestOf({ source: base }), reference);
+  assert.equal(await digestOf({ source: { ...base, name: 'renamed' }, effectiveTime: new Date('2030-01-01T00:00:00Z') }), reference);
+});
+
+test('the same content in another directory gives the same digest (content, not path)', async () => {
+  const copy = await mkdtemp(join(tmpdir(), 'vouch-digest-copy-'));
+  dirs.push(copy);
+  await cp(policy, copy, { recursive: true });
+  assert.equal(await digestOf({ source: { ...base, policy: [join(copy, 'policy')], data: [join(copy, 'data')] } }), reference);
+});
+
+test("a local rule file's changed content changes the digest", async () => {
+  const changed = await policyDir({ 'policy/main.rego': REGO.replace('"forbidden"', '"banned"'), 'data/d.json': '{"numbers": [1, 2]}' });
+  assert.notEqual(await digestOf({ source: { ...base, policy: [join(changed, 'policy')], data: [join(changed, 'data')] } }), reference);
+  // The same directory, its file rewritten between two loads.
+  const dir = await policyDir({ 'policy/main.rego': REGO, 'data/d.json': '{"numbers": [1, 2]}' });
+  const source = { ...base, policy: [join(dir, 'policy')], data: [join(dir, 'data')] };
+  assert.equal(await digestOf({ source }), reference);
+  await writeFile(join(dir, 'policy/main.rego'), `${REGO}\n# a comment is content too\n`);
+  assert.notEqual(await digestOf({ source }), reference);
+});
+
+test("a data file's changed content changes the digest", async () => {
+  const dir = await policyDir({ 'policy/main.rego': REGO, 'data/d.json': '{"numbers": [1, 3]}' });
+  assert.notEqual(await digestOf({ source: { ...base, policy: [join(dir, 'policy')], data: [join(dir, 'data')] } }), reference);
+});
+
+test('ruleData and --extra-rule-data change the digest', async () => {
+  const byRuleData = await digestOf({ source: { ...base, ruleData: { allowed: ['b'] } } });
+  const byExtra = await digestOf({ source: base, extraRuleData: { other: 'x' } });
+  const withoutRuleData = await digestOf({ source: { name: base.name!, policy: base.policy!, data: base.data! } });
+  assert.equal(new Set([reference, byRuleData, byExtra, withoutRuleData]).size, 4);
+  // The digest covers ruleData after --extra-rule-data: the same effective rule data, however set, is the same digest.
+  assert.equal(await digestOf({ source: { ...base, ruleData: { allowed: 'x' } } }), await digestOf({ source: { ...base, ruleData: {} }, extraRuleData: { allowed: 'x' } }));
+});
+
+test('include/exclude and the signer settings the policy sees change the digest', async () => {
+  const digests = [
+    reference,
+    await digestOf({ source: { ...base, config: { include: ['main.allowed'] } } }),
+    await digestOf({ source: { ...base, config: { exclude: ['main.allowed'] } } }),
+    await digestOf({ source: base, configuration: { include: ['@minimal'] } }),
+    await digestOf({ source: base, sigstoreOpts: { ...SIGSTORE, public_key: '-----BEGIN PUBLIC KEY-----\nother\n-----END PUBLIC KEY-----\n' } }),
+    await digestOf({ source: base, sigstoreOpts: { ...SIGSTORE, certificate_identity: 'https://ci.example/build' } }),
+  ];
+  assert.equal(new Set(digests).size, digests.length);
+});
