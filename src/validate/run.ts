@@ -21,7 +21,7 @@ import { createRuntime, trustRootOptions, type Runtime } from './runtime.ts';
 import { sigstoreOpts, verificationMode } from './signer-mode.ts';
 import { withTimeout } from './timeout.ts';
 import type { ValidationResult } from './types.ts';
-import { policyDigestOf, trustedVsa, vsaVerificationMode, type VsaTrustDeps } from './vsa/trust.ts';
+import { trustedVsa, vsaVerificationMode, type VsaTrustDeps } from './vsa/trust.ts';
 
 export interface RunOptions {
   log?: (msg: string) => void;
@@ -117,7 +117,7 @@ function vsaTrust(config: RunConfig, runtime: Runtime, now: Date, policy: () => 
     maxAgeMs: vsa.maxAgeMs,
     now,
     trustedRoot: runtime.trustedRoot,
-    policyDigest: async () => policyDigestOf(await policy()),
+    policyDigest: async () => (await policy()).digest,
     log,
   };
   return { trustedVsa: (ref, digest, source) => trustedVsa(ref, digest, source, deps) };

@@ -6,7 +6,6 @@ import type { VsaTrustConfig } from '../../config/types.ts';
 import { errorMessage } from '../../errors.ts';
 import type { VsaEvidence } from '../../model/report.ts';
 import type { ImageReference, ImageSource } from '../../oci/types.ts';
-import type { PolicyEvaluator } from '../../policy/types.ts';
 import { belongsToRun } from '../../sigstore/errors.ts';
 import type { VerificationMode } from '../../sigstore/types.ts';
 import { findImageVsas } from '../../sigstore/verify-vsa.ts';
@@ -19,8 +18,8 @@ export interface VsaTrustDeps {
   /** The run's effective time. */
   now: Date;
   trustedRoot: () => Promise<unknown>;
-  /** The current policy's content digest (waits for the policy to load). */
-  policyDigest(): Promise<string | undefined>;
+  /** The current policy's content digest, `PolicyEvaluator.digest` (waits for the policy to load). */
+  policyDigest(): Promise<string>;
   log(msg: string): void;
 }
 
@@ -28,15 +27,6 @@ export interface VsaTrustDeps {
 export function vsaVerificationMode(vsa: VsaTrustConfig, ignoreRekor: boolean, ignoreSct: boolean | undefined): VerificationMode {
   if (vsa.publicKey !== undefined) return { kind: 'key', publicKey: vsa.publicKey, ignoreTlog: ignoreRekor };
   return { kind: 'keyless', identity: vsa.identity, ...(ignoreSct ? { ignoreSct: true } : {}) };
-}
-
-/**
- * The content digest of a loaded policy (`PolicyEvaluator.digest`, vsa-contract item 1); undefined
- * while the policy layer does not give one, so that no VSA can match.
- */
-export function policyDigestOf(policy: PolicyEvaluator): string | undefined {
-  const digest = (policy as { digest?: unknown }).digest;
-  return typeof digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : undefined;
 }
 
 /** The VSA the component may be reported from, or undefined (and the log says why). */
