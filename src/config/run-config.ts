@@ -29,13 +29,20 @@ export interface ValidateInvocation {
   extras: RunExtras;
 }
 
-export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string, resolvePolicy: PolicyResolver): Promise<ValidateInvocation> {
-  const flags = validateImageFlags(argv);
+export function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string, resolvePolicy: PolicyResolver): Promise<ValidateInvocation> {
+  return runConfigFromFlags(validateImageFlags(argv), env, cwd, resolvePolicy);
+}
+
+/**
+ * The RunConfig of parsed flags. `imagesOptional`: `vouch validate vsa`, which needs the run's
+ * policy and signer (for the policy digest) but may have no image, gets an empty snapshot.
+ */
+export async function runConfigFromFlags(flags: ValidateImageFlags, env: NodeJS.ProcessEnv, cwd: string, resolvePolicy: PolicyResolver, opts: { imagesOptional?: boolean } = {}): Promise<ValidateInvocation> {
   // Where the run writes is checked first: a run must not verify for minutes, then fail to write.
   const cacheDir = await usableCacheDir(flags['cache-dir'], env, cwd);
   const outputs = await outputTargets(flags, cwd);
   const trust = trustFlags(flags, cwd);
-  const { snapshot, snapshotFile, snapshotText } = await snapshotFromFlags(flags, cwd);
+  const { snapshot, snapshotFile, snapshotText } = opts.imagesOptional && flags.image === '' && flags.images === '' ? { snapshot: { components: [] }, snapshotFile: undefined, snapshotText: undefined } : await snapshotFromFlags(flags, cwd);
   const resolveOpts: ResolveOptions = { baseDir: cwd, cacheDir, env };
   const { spec: policy, downloadedFrom } = await policyFromFlags(flags, resolveOpts, resolvePolicy);
   const signer = await signerConfig(policy, flags, cwd, downloadedFrom);

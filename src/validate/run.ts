@@ -18,7 +18,8 @@ import { validateComponent, type ComponentDeps, type ComponentOutcome } from './
 import { inReportOrder, planSnapshot, type Ordered } from './plan.ts';
 import { mapWithConcurrency, whileIdle } from './pool.ts';
 import { createRuntime, trustRootOptions, type Runtime } from './runtime.ts';
-import { sigstoreOpts, verificationMode } from './signer-mode.ts';
+import { policyLoadOptions } from './policy-load.ts';
+import { verificationMode } from './signer-mode.ts';
 import { withTimeout } from './timeout.ts';
 import type { ValidationResult } from './types.ts';
 import { trustedVsa, vsaVerificationMode, type VsaTrustDeps } from './vsa/trust.ts';
@@ -88,21 +89,7 @@ function ecHost(config: RunConfig, runtime: Runtime): EcHost {
 }
 
 function startPolicyLoad(config: RunConfig, effectiveTime: Date, env: NodeJS.ProcessEnv, signal: AbortSignal, ec: EcHost): Promise<PolicyEvaluator> {
-  const loading = loadPolicy({
-    spec: config.policy,
-    effectiveTime,
-    info: config.info,
-    showSuccesses: config.showSuccesses,
-    extraRuleData: config.extraRuleData,
-    sigstoreOpts: sigstoreOpts(config),
-    ...(config.opaPath ? { opaPath: config.opaPath } : {}),
-    cacheDir: config.cacheDir,
-    env,
-    baseDir: config.baseDir,
-    evaluationWorkers: config.workers,
-    signal,
-    ec,
-  });
+  const loading = loadPolicy({ ...policyLoadOptions(config, effectiveTime, env), signal, ec });
   // Awaited later; until then an early failure must not count as an unhandled rejection.
   loading.catch(() => undefined);
   return loading;

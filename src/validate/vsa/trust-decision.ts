@@ -31,6 +31,8 @@ export interface VsaExpectation {
   now: Date;
   /** --vsa-expiration. */
   maxAgeMs: number;
+  /** `vouch validate vsa` without --policy: the VSA's policy digest is shown, not compared. */
+  anyPolicy?: boolean;
 }
 
 /** One candidate judged: current and PASSED, stale (history), or bad (vetoes the rest). */
@@ -74,8 +76,9 @@ export function judgeVsa(candidate: VsaCandidate, expect: VsaExpectation): Judge
   if (typeof read === 'string') return { kind: 'bad', why: `malformed: ${read}` };
   const now = expect.now.getTime();
   if (read.time > now + CLOCK_SKEW_MS) return { kind: 'bad', why: `timeVerified ${read.timeVerified} is in the future` };
-  if (expect.policyDigest === undefined) return { kind: 'stale', why: 'the current policy has no content digest to match' };
-  if (`sha256:${read.policySha256}` !== expect.policyDigest) return { kind: 'stale', why: `made for another policy (sha256:${read.policySha256}, this run's is ${expect.policyDigest})` };
+  const policyDigest = expect.anyPolicy ? `sha256:${read.policySha256}` : expect.policyDigest;
+  if (policyDigest === undefined) return { kind: 'stale', why: 'the current policy has no content digest to match' };
+  if (`sha256:${read.policySha256}` !== policyDigest) return { kind: 'stale', why: `made for another policy (sha256:${read.policySha256}, this run's is ${expect.policyDigest})` };
   if (now - read.time > expect.maxAgeMs) return { kind: 'stale', why: `expired: verified ${read.timeVerified}, longer ago than --vsa-expiration` };
   if (read.result === 'FAILED') return { kind: 'bad', why: `it records FAILED for this policy at ${read.timeVerified}` };
   const evidence: VsaEvidence = {
@@ -83,7 +86,7 @@ export function judgeVsa(candidate: VsaCandidate, expect: VsaExpectation): Judge
     source: candidate.source,
     signer: verified.signer,
     timeVerified: read.timeVerified,
-    policyDigest: expect.policyDigest,
+    policyDigest,
     verificationResult: 'PASSED',
   };
   return { kind: 'pass', evidence, time: read.time };
