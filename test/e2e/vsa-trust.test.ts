@@ -272,3 +272,90 @@ test('--vsa-public-key and --vsa-certificate-identity together, or a keyless sig
   assert.equal(badExpiration.code, 2);
   assert.match(badExpiration.stderr, /--vsa-expiration/);
 });
+
+// `vouch validate vsa` (issue 14 item 5) on the same VSAs.
+const vsaCheck = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => vouch(['validate', 'vsa', ...args], env, dir);
+
+async function vsaFile(name: string, blob: Buffer): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, blob);
+  return path;
+}
+
+test('validate vsa: an image’s trusted VSA, with and without the policy digest compared', async () => {
+  const withPolicy = await vsaCheck([images.good!.ref, ...vsaArgs()]);
+  assert.equal(withPolicy.code, 0, withPolicy.stderr);
+  assert.match(withPolicy.stdout, /^Success: true$/m);
+  assert.match(withPolicy.stdout, new RegExp(`^Policy: ${policyDigest}$`, 'm'));
+  assert.match(withPolicy.stdout, /^Result: trusted VSA sha256:[0-9a-f]{64}, signed by key sha256:[0-9a-f]{64}, verified /m);
+  const json = await vsaCheck(['--image', images.good!.ref, '--vsa-public-key', vsaKey.pub, '--ignore-rekor', '--output', 'json']);
+  assert.equal(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout) as { success: boolean; image: string; policyDigest?: string; vsas: { verdict: string; policyDigest: string }[] };
+  assert.equal(doc.success, true);
+  assert.equal(doc.image, images.good!.pinned);
+  assert.equal(doc.policyDigest, undefined);
+  assert.deepEqual(doc.vsas.map((v) => [v.verdict, v.policyDigest]), [['trusted', policyDigest]]);
+});
+
+test('validate vsa: forged, FAILED, other-policy and wrong-key VSAs are not trusted (exit 1)', async () => {
+  for (const [name, why] of [['forged', /not verified/], ['failed', /records FAILED/], ['other-policy', /another policy/]] as const) {
+    const r = await vsaCheck([images[name]!.ref, ...vsaArgs()]);
+    assert.equal(r.code, 1, `${name}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /^Result: no VSA is trusted: /m);
+    assert.match(r.stdout, why);
+  }
+  const wrongKey = await vsaCheck([images.good!.ref, ...imageArgs(), '--vsa-public-key', otherKey.pub]);
+  assert.equal(wrongKey.code, 1);
+  const none = await vsaCheck([images.good!.ref, '--vsa-public-key', vsaKey.pub, '--ignore-rekor', '--strict=false']);
+  assert.equal(none.code, 0, 'trusted without --policy');
+});
+
+test('validate vsa: a VSA file (a cosign .att layer’s DSSE envelope, a Sigstore bundle), bound to --image when given', async () => {
+  const ref = parseReference(images.good!.ref);
+  const layer = (await attLayers(images.good!)).find((l) => l.annotations?.predicateType === VSA) ?? (await attLayers(images.good!)).at(-1)!;
+  const envelope = await vsaFile('good.dsse.json', await client.getBlob(ref, layer));
+  const ok = await vsaCheck([envelope, '--vsa-public-key', vsaKey.pub, '--ignore-rekor']);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, new RegExp(`Subject: .*@${images.good!.digest}`));
+  const otherImage = await vsaCheck(['--vsa', envelope, '--image', images.forged!.ref, '--vsa-public-key', vsaKey.pub, '--ignore-rekor']);
+  assert.equal(otherImage.code, 1);
+  assert.match(otherImage.stdout, /no matching subject digest/);
+  const wrongKey = await vsaCheck([envelope, '--vsa-public-key', otherKey.pub, '--ignore-rekor']);
+  assert.equal(wrongKey.code, 1);
+
+  const bref = parseReference(images.bundle!.ref);
+  const referrers = await client.referrers(bref, images.bundle!.digest);
+  const blobs = await Promise.all(
+    referrers.map(async (r) => {
+      const m = await client.getManifest(bref, r.digest);
+      return client.getBlob(bref, (m!.manifest as { layers: { digest: string; size: number; mediaType: string }[] }).layers[0]!);
+    }),
+  );
+  const bundle = blobs.find((b) => b.toString().includes('verification_summary') || Buffer.from(JSON.parse(b.toString()).dsseEnvelope?.payload ?? '', 'base64').toString().includes(VSA));
+  const bundleFile = await vsaFile('good.sigstore.json', bundle!);
+  const fromBundle = await vsaCheck([bundleFile, ...vsaArgs()]);
+  assert.equal(fromBundle.code, 0, fromBundle.stdout + fromBundle.stderr);
+});
+
+test('validate vsa: hostile files and bad input', async () => {
+  const good = JSON.stringify(vsaPredicate(images.good!));
+  const keyPem = await readFile(join(dir, 'vsa-import.pem'), 'utf8');
+  const dup = handMadeEnvelope(statementFor(images.good!, good.replace('"verificationResult":"PASSED"', '"verificationResult":"FAILED","verificationResult":"PASSED"')), keyPem);
+  const dupEnvelope = Buffer.from(dup.toString().replace('{"payloadType"', '{"payloadType":"x","payloadType"'));
+  for (const [name, blob] of [['dup-statement.json', dup], ['dup-envelope.json', dupEnvelope], ['not-json.json', Buffer.from('{"payload":')], ['huge.json', Buffer.alloc(2 * 1024 * 1024, 0x20)]] as const) {
+    const r = await vsaCheck([await vsaFile(name, blob), '--vsa-public-key', vsaKey.pub, '--ignore-rekor']);
+    assert.equal(r.code, 1, `${name}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /Verdict: ignored/);
+  }
+  const noSigner = await vsaCheck([images.good!.ref]);
+  assert.equal(noSigner.code, 2);
+  assert.match(noSigner.stderr, /--vsa-public-key/);
+  const missing = await vsaCheck(['--vsa', join(dir, 'nope.json'), '--vsa-public-key', vsaKey.pub]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--vsa .*nope\.json/);
+  const format = await vsaCheck([images.good!.ref, '--vsa-public-key', vsaKey.pub, '--output', 'junit']);
+  assert.equal(format.code, 2);
+  const typo = await vouch(['validate', 'vas'], env);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /did you mean 'vouch validate vsa'/);
+});
