@@ -29,7 +29,7 @@ export interface ValidateInvocation {
   extras: RunExtras;
 }
 
-export function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string, resolvePolicy: PolicyResolver): Promise<ValidateInvocation> {
+export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string, resolvePolicy: PolicyResolver): Promise<ValidateInvocation> {
   return runConfigFromFlags(validateImageFlags(argv), env, cwd, resolvePolicy);
 }
 
