@@ -64,7 +64,7 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal, 
       ready: () => whileIdle(() => ready),
       now: effectiveTime,
       log,
-      ...vsaTrust(config, runtime, effectiveTime, () => whileIdle(() => policyLoading), log),
+      ...vsaTrust(config, runtime, effectiveTime, () => policyLoading, log),
     });
     const outcomes = await mapWithConcurrency(plan.arrivals(), config.workers, async (at: Ordered) => {
       const outcome = await validateComponent(at.item, deps);
@@ -107,7 +107,9 @@ function vsaTrust(config: RunConfig, runtime: Runtime, now: Date, policy: () => 
     policyDigest: async () => (await policy()).digest,
     log,
   };
-  return { trustedVsa: (ref, digest, source) => trustedVsa(ref, digest, source, deps) };
+  // Looking for VSAs is waiting on the registry (and on the policy, for its digest): the worker is
+  // lent meanwhile, the registry client still bounds the requests in flight.
+  return { trustedVsa: (ref, digest, source) => whileIdle(() => trustedVsa(ref, digest, source, deps)) };
 }
 
 /** What every component is validated with: the runtime's verifications and the run's settings. */
