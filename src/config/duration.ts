@@ -78,6 +78,17 @@ export function parseDuration(value: string, flag: string): number {
   return ms > BigInt(MAX_TIMER_MS) ? MAX_TIMER_MS : Number(ms);
 }
 
+/**
+ * A Go duration as a length of time, not a timer (`--vsa-expiration`): whole milliseconds, rounded
+ * up, never capped to what a timer can hold. 0 stays 0.
+ */
+export function parseDurationSpan(value: string, flag: string): number {
+  const parsed = parseGoDuration(value.trim());
+  if (typeof parsed === 'string') throw invalid(value, flag, parsed);
+  if (parsed.negative && parsed.ns !== 0n) throw invalid(value, flag, 'negative');
+  return Number((parsed.ns + 999_999n) / 1_000_000n);
+}
+
 /** Go's Duration.String() of whole milliseconds (`0s`, `250ms`, `1.5s`, `5m0s`, `1h0m0s`), as ec prints a timeout. */
 export function formatDuration(ms: number): string {
   if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`formatDuration: ${ms} is not a whole, non-negative number of milliseconds`);

@@ -41,6 +41,8 @@ export type ConfigErrorCode =
   | 'PKI_INVALID'
   | 'PKI_UNREADABLE'
   | 'PKI_WITH_KEY'
+  | 'VSA_SIGNER_FLAGS'
+  | 'VSA_SIGNER_INCOMPLETE'
   // where the run writes
   | 'CACHE_DIR_UNUSABLE'
   | 'OUTPUT_UNWRITABLE'

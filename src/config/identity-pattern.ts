@@ -4,7 +4,7 @@
 import { InputError } from '../errors.ts';
 import { Re2SyntaxError, Re2UnsupportedError, compileRe2, type Re2 } from '../util/re2.ts';
 
-export type IdentityPatternFlag = '--certificate-identity-regexp' | '--certificate-oidc-issuer-regexp';
+export type IdentityPatternFlag = `--${'' | 'vsa-'}certificate-${'identity' | 'oidc-issuer'}-regexp`;
 
 export function compileIdentityPattern(pattern: string, flag: IdentityPatternFlag): Re2 {
   try {

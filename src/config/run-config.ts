@@ -11,6 +11,7 @@ import { parseExtraRuleData } from './policy.ts';
 import { runtimeOptions, trustFlags, usableCacheDir } from './run-options.ts';
 import { signerConfig, withSignerOverrides } from './signer.ts';
 import { loadSnapshot, mergeSnapshots } from './snapshot.ts';
+import { vsaTrustConfig } from './vsa-trust.ts';
 import type { OutputTarget, PolicyResolver, ResolveOptions, RunConfig } from './types.ts';
 import { VALIDATE_IMAGE_FLAGS, type ValidateImageFlags } from './validate-image-flags.ts';
 import { vsaConfig } from './vsa.ts';
@@ -30,17 +31,25 @@ export interface ValidateInvocation {
 }
 
 export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd: string, resolvePolicy: PolicyResolver): Promise<ValidateInvocation> {
-  const flags = validateImageFlags(argv);
+  return runConfigFromFlags(validateImageFlags(argv), env, cwd, resolvePolicy);
+}
+
+/**
+ * The RunConfig of parsed flags. `imagesOptional`: `vouch validate vsa`, which needs the run's
+ * policy and signer (for the policy digest) but may have no image, gets an empty snapshot.
+ */
+export async function runConfigFromFlags(flags: ValidateImageFlags, env: NodeJS.ProcessEnv, cwd: string, resolvePolicy: PolicyResolver, opts: { imagesOptional?: boolean } = {}): Promise<ValidateInvocation> {
   // Where the run writes is checked first: a run must not verify for minutes, then fail to write.
   const cacheDir = await usableCacheDir(flags['cache-dir'], env, cwd);
   const outputs = await outputTargets(flags, cwd);
   const vsa = await vsaConfig(flags, env, cwd);
   const trust = trustFlags(flags, cwd);
-  const { snapshot, snapshotFile, snapshotText } = await snapshotFromFlags(flags, cwd);
+  const { snapshot, snapshotFile, snapshotText } = opts.imagesOptional && flags.image === '' && flags.images === '' ? { snapshot: { components: [] }, snapshotFile: undefined, snapshotText: undefined } : await snapshotFromFlags(flags, cwd);
   const resolveOpts: ResolveOptions = { baseDir: cwd, cacheDir, env };
   const { spec: policy, downloadedFrom } = await policyFromFlags(flags, resolveOpts, resolvePolicy);
   const signer = await signerConfig(policy, flags, cwd, downloadedFrom);
   const extraRuleData = await parseExtraRuleData(flags['extra-rule-data'], resolveOpts);
+  const vsaTrust = await vsaTrustConfig(flags, cwd);
   const config: RunConfig = {
     snapshot,
     ...(snapshotFile ? { snapshotFile } : {}),
@@ -54,6 +63,7 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
     cacheDir,
     baseDir: cwd,
     ...(vsa ? { vsa } : {}),
+    ...(vsaTrust ? { vsaTrust } : {}),
   };
   return { config, extras: runExtras(flags, snapshotText) };
 }

@@ -26,6 +26,12 @@ export interface IdentityConfig {
   issuerRegExp?: string;
 }
 
+/** Who signs the VSAs a re-run may trust, and how old one may be (src/config/vsa-trust.ts). */
+export type VsaTrustConfig = ({ publicKey: string; identity?: undefined } | { identity: IdentityConfig; publicKey?: undefined }) & {
+  /** --vsa-expiration in milliseconds (> 0). */
+  maxAgeMs: number;
+};
+
 export type EffectiveTimeSetting = { kind: 'now' } | { kind: 'attestation' } | { kind: 'fixed'; time: Date };
 
 export interface RunConfig {
@@ -65,6 +71,8 @@ export interface RunConfig {
   baseDir: string;
   /** `--vsa`: the Verification Summary Attestations to write (src/config/vsa.ts). */
   vsa?: VsaConfig;
+  /** Trust valid VSAs instead of validating again (issue 14); undefined: VSAs are not consulted. */
+  vsaTrust?: VsaTrustConfig;
 }
 
 export interface ResolveOptions {

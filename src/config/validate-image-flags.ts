@@ -65,6 +65,13 @@ export const VALIDATE_IMAGE_FLAGS = {
   'vsa-fulcio-url': { kind: 'string', help: 'Keyless VSA signing: Fulcio URL (default https://fulcio.sigstore.dev)' },
   'vsa-upload': { kind: 'slice', help: 'Where VSAs go, repeatable: local@DIR, rekor@URL, oci (attached to the image)' },
   'attestation-output-dir': { kind: 'string', help: 'Directory VSAs are written to, one file per component named by its digest' },
+  // VSA trust on re-runs (issue 14 item 4): consulted only when a VSA signer is configured.
+  'vsa-expiration': { kind: 'string', help: 'Trust a VSA verified this recently instead of validating again (Go duration; 0 = never)', default: '168h' },
+  'vsa-public-key': { kind: 'string', help: 'Public key (PEM text or file) VSAs must be signed with to be trusted' },
+  'vsa-certificate-identity': { kind: 'string', help: 'Keyless VSA signer: expected certificate identity (exact)' },
+  'vsa-certificate-identity-regexp': { kind: 'string', help: 'Keyless VSA signer: certificate identity regular expression' },
+  'vsa-certificate-oidc-issuer': { kind: 'string', help: 'Keyless VSA signer: expected OIDC issuer (exact)' },
+  'vsa-certificate-oidc-issuer-regexp': { kind: 'string', help: 'Keyless VSA signer: OIDC issuer regular expression' },
 } as const satisfies FlagTable;
 
 /** Parsed `validate image` flags: `flags['cache-dir']` is a string, `flags.strict` a boolean. */

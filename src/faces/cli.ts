@@ -19,6 +19,8 @@ const USAGE = `vouch ${VERSION}: verify container image signatures, attestations
 
 Usage:
   vouch validate image [flags]     Validate images of a snapshot against a policy
+  vouch validate vsa [IMAGE|FILE] [flags]
+                                   Verify an image's VSAs, or a VSA file, as a re-run trusts them
   vouch policy build --policy P --output bundle.tar.gz
                                    Pre-compile a policy so runs need no opa
   vouch policy test [paths…] [--data PATH] [--run REGEX] [--verbose]
@@ -27,7 +29,27 @@ Usage:
                                    Join the JSON reports of --shard runs
   vouch version                    Print the version
 
-Run 'vouch validate image --help' for its flags.`;
+Run 'vouch validate image --help' (or 'vouch validate vsa --help') for its flags.`;
+
+const COMMANDS = ['validate image', 'validate vsa', 'policy build', 'policy test', 'merge-reports', 'version'];
+
+/** Levenshtein distance, for did-you-mean. Pure. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** ` (did you mean 'vouch validate vsa'?)` for a command a typo or two away from a known one, else ''. */
+export function didYouMean(cmd: string, sub = ''): string {
+  const scored = COMMANDS.map((c) => ({ c, d: distance(c.includes(' ') ? `${cmd} ${sub}` : cmd, c) })).sort((x, y) => x.d - y.d);
+  const best = scored[0];
+  return best && best.d > 0 && best.d <= 2 ? ` (did you mean 'vouch ${best.c}'?)` : '';
+}
 
 /** The embedded demo: a signed image in an OCI layout shipped with the repository, verified offline. */
 export function demoArgs(): { argv: string[]; cwd: string } {
@@ -73,8 +95,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliI
     if (cmd === 'policy' && sub === 'build') return await (await import('./policy-build.ts')).runPolicyBuild(rest, io, env);
     if (cmd === 'policy' && sub === 'test') return await (await import('./policy-test.ts')).runPolicyTest(rest, io, env);
     if (cmd === 'merge-reports') return await (await import('./merge-reports.ts')).runMergeReports(argv.slice(1), io);
+    if (cmd === 'validate' && sub === 'vsa') {
+      const log = debug ? (m: string) => io.stderr.write(`debug: ${m}\n`) : () => undefined;
+      return await (await import('./validate-vsa.ts')).runValidateVsa(rest, io, env, log);
+    }
     if (cmd !== 'validate' || sub !== 'image') {
-      throw new InputError('UNKNOWN_COMMAND', `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(' '))}; run 'vouch --help'`, {
+      throw new InputError('UNKNOWN_COMMAND', `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(' '))}${didYouMean(cmd, sub)}; run 'vouch --help'`, {
         value: cmd,
       });
     }

@@ -20,6 +20,24 @@ export interface InfrastructureError {
   message: string;
 }
 
+/**
+ * The Verification Summary Attestation a component was reported from instead of being validated
+ * again (issue 14; src/validate/vsa/trust-decision.ts says when).
+ */
+export interface VsaEvidence {
+  /** Which VSA: the `.att` layer's or the referrer bundle manifest's digest. */
+  digest: string;
+  /** Where it was found: `attestation layer` or `referrer bundle`. */
+  source: string;
+  /** Who signed it: `key sha256:<SPKI digest>`, or a certificate's identity and issuer. */
+  signer: string;
+  /** When the VSA says the image was verified (its predicate's timeVerified). */
+  timeVerified: string;
+  /** The policy's content digest it was verified against: this run's. */
+  policyDigest: string;
+  verificationResult: 'PASSED';
+}
+
 export interface ComponentReport {
   name: string;
   containerImage: string;
@@ -30,6 +48,8 @@ export interface ComponentReport {
   success: boolean;
   signatures?: EntitySignature[];
   attestations?: AttestationSummary[];
+  /** Reported from this VSA, not validated again (vouch only; absent otherwise). */
+  vsa?: VsaEvidence;
   /**
    * vouch's own fields, never written to ec-compatible outputs: successes counted even when not
    * shown (TEST_OUTPUT counts them), and the infrastructure error behind a failure (JUnit `error`).

@@ -1,5 +1,5 @@
 // The report as ec serialises it: Go struct field order, omitempty, metadata keys sorted, and no
-// vouch-only fields. Every ec-compatible format starts from this. Pure.
+// vouch-only fields but `vsa` (a component reported from a VSA). Every ec-compatible format starts from this. Pure.
 import type { PolicySpec, PolicySource, VolatileCriterion } from '../model/policy-spec.ts';
 import type { AttestationSummary, ComponentReport, Report } from '../model/report.ts';
 import type { EntitySignature } from '../model/signature.ts';
@@ -63,6 +63,8 @@ export function ecComponent(c: ComponentReport): Json {
       ['signatures', c.signatures?.map(ecSignature)],
       ['attestations', c.attestations?.map(ecAttestation)],
     ]),
+    // vouch's one addition to ec's component: which VSA it was reported from (absent otherwise).
+    ...(c.vsa ? { vsa: { ...c.vsa } } : {}),
   };
 }
 

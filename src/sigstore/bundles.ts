@@ -17,7 +17,7 @@ import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
 import { rootTrust } from './signer-check.ts';
 import { parseBundle, type ParsedBundle } from './signing-material.ts';
 import { keylessThresholds } from './thresholds.ts';
-import type { Rejection, VerifyContext } from './types.ts';
+import type { Rejection, SignerContext, VerifyContext } from './types.ts';
 import { verifyBundle } from './verify-entity.ts';
 import { SignatureRejected } from './errors.ts';
 
@@ -85,7 +85,7 @@ function keyOnly(bundle: Bundle): Bundle {
 }
 
 /** Verifies one bundle in the chosen mode; returns ec's description of its signer. */
-export async function verifyBundleSigner(ctx: VerifyContext, candidate: BundleCandidate): Promise<EntitySignature> {
+export async function verifyBundleSigner(ctx: SignerContext, candidate: BundleCandidate): Promise<EntitySignature> {
   const { bundle, material } = candidate.parsed;
   if (bundle.content.$case !== 'dsseEnvelope') throw new SignatureRejected('PAYLOAD_TYPE', 'the bundle signs no DSSE envelope');
   const envelope = bundle.content.dsseEnvelope;

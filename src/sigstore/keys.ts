@@ -1,5 +1,5 @@
 // Public keys for key-based verification, and the trust material that hands them to @sigstore/verify.
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import { publicKeyFromPem } from '../config/public-key.ts';
@@ -33,4 +33,10 @@ const EMPTY_ROOT = {
  */
 export function keyTrustMaterial(key: KeyObject, root: unknown = EMPTY_ROOT): TrustMaterial {
   return toTrustMaterial(TrustedRoot.fromJSON(root), () => ({ publicKey: key, validFor: () => true }));
+}
+
+/** `sha256:<hex>` of the key's SubjectPublicKeyInfo (DER): names a key in reports without printing it. */
+export function keyFingerprint(pem: string): string {
+  const der = parsePublicKey(pem).export({ type: 'spki', format: 'der' });
+  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
 }

@@ -14,7 +14,7 @@ import { verifyWithOrganisationCa } from './pki-chain.ts';
 import { assertRekorBodyNamesSigner } from './rekor-binding.ts';
 import { legacySigningCertificate } from './signing-material.ts';
 import { keylessThresholds } from './thresholds.ts';
-import type { VerifyContext } from './types.ts';
+import type { SignerContext } from './types.ts';
 import { cosignHashFor, verifyBundle, verifyWithHash } from './verify-entity.ts';
 import { SignatureRejected } from './errors.ts';
 
@@ -40,14 +40,14 @@ function rfc3161Of(layer: Descriptor): string | undefined {
   return text ? parseRfc3161Annotation(text) : undefined;
 }
 
-export async function rootTrust(ctx: VerifyContext, why: string): Promise<TrustMaterial & { json: unknown }> {
+export async function rootTrust(ctx: SignerContext, why: string): Promise<TrustMaterial & { json: unknown }> {
   if (!ctx.trustedRoot) throw new SignatureRejected('NO_TRUST_ROOT', `${why}, but no Sigstore trust root is configured`);
   const json = await ctx.trustedRoot();
   return { ...toTrustMaterial(TrustedRoot.fromJSON(json)), json };
 }
 
 /** Verifies the layer's signature; returns ec's description of it. Throws SignatureRejected. */
-export async function verifyLayerSigner(ctx: VerifyContext, layer: Descriptor, signed: LayerSignature): Promise<EntitySignature> {
+export async function verifyLayerSigner(ctx: SignerContext, layer: Descriptor, signed: LayerSignature): Promise<EntitySignature> {
   strictBase64(signed.sig, 'the signature');
   if (ctx.mode.kind === 'key') {
     const key = parsePublicKey(ctx.mode.publicKey);

@@ -46,6 +46,9 @@ export interface VerifyContext {
   trustedRoot?: () => Promise<unknown>;
 }
 
+/** What checking who signed needs: the mode and the trust root (not where the signature came from). */
+export type SignerContext = Pick<VerifyContext, 'mode' | 'trustedRoot'>;
+
 /**
  * Why one candidate (a signature, an attestation, a bundle) was rejected: the stable code of the
  * error that rejected it (a RejectionCode, MALFORMED_SIGNATURE, a registry's code, or INTERNAL for

@@ -5,7 +5,7 @@
 import type { EffectiveTimeSetting } from '../config/types.ts';
 import { VouchError, errorCode, errorMessage } from '../errors.ts';
 import type { PolicyInput } from '../model/policy-input.ts';
-import type { ComponentReport } from '../model/report.ts';
+import type { ComponentReport, VsaEvidence } from '../model/report.ts';
 import type { Snapshot, SnapshotComponent } from '../model/snapshot.ts';
 import { RegistryError } from '../oci/errors.ts';
 import { pinnedReference } from '../oci/reference.ts';
@@ -54,6 +54,8 @@ export interface ComponentDeps {
   /** The run's fixed clock (effective time when not per attestation). */
   now: Date;
   log(msg: string): void;
+  /** With VSA trust (--vsa-expiration and a VSA signer): the VSA to report the component from, if one may be. */
+  trustedVsa?(ref: ImageReference, digest: string, source: ImageSource): Promise<VsaEvidence | undefined>;
 }
 
 export interface ComponentOutcome {
@@ -111,6 +113,9 @@ async function validateImage(planned: PlannedComponent, base: ComponentReport, d
     return { report: inaccessible(base, err, deps.info) };
   }
   base.containerImage = pinnedReference(ref, digest);
+  // A trusted VSA stands for the whole validation of this digest (src/validate/vsa/trust-decision.ts).
+  const vsa = deps.trustedVsa ? await deps.trustedVsa(ref, digest, source) : undefined;
+  if (vsa) return { report: { ...base, success: true, successCount: 0, vsa } };
 
   const findings = new Findings();
   const wording = { keyMode: deps.mode.kind === 'key', info: deps.info };

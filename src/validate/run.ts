@@ -18,9 +18,11 @@ import { validateComponent, type ComponentDeps, type ComponentOutcome } from './
 import { inReportOrder, planSnapshot, type Ordered } from './plan.ts';
 import { mapWithConcurrency, whileIdle } from './pool.ts';
 import { createRuntime, trustRootOptions, type Runtime } from './runtime.ts';
-import { sigstoreOpts, verificationMode } from './signer-mode.ts';
+import { policyLoadOptions } from './policy-load.ts';
+import { verificationMode } from './signer-mode.ts';
 import { withTimeout } from './timeout.ts';
 import type { ValidationResult } from './types.ts';
+import { trustedVsa, vsaVerificationMode, type VsaTrustDeps } from './vsa/trust.ts';
 
 export interface RunOptions {
   log?: (msg: string) => void;
@@ -62,6 +64,7 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal, 
       ready: () => whileIdle(() => ready),
       now: effectiveTime,
       log,
+      ...vsaTrust(config, runtime, effectiveTime, () => policyLoading, log),
     });
     const outcomes = await mapWithConcurrency(plan.arrivals(), config.workers, async (at: Ordered) => {
       const outcome = await validateComponent(at.item, deps);
@@ -86,28 +89,31 @@ function ecHost(config: RunConfig, runtime: Runtime): EcHost {
 }
 
 function startPolicyLoad(config: RunConfig, effectiveTime: Date, env: NodeJS.ProcessEnv, signal: AbortSignal, ec: EcHost): Promise<PolicyEvaluator> {
-  const loading = loadPolicy({
-    spec: config.policy,
-    effectiveTime,
-    info: config.info,
-    showSuccesses: config.showSuccesses,
-    extraRuleData: config.extraRuleData,
-    sigstoreOpts: sigstoreOpts(config),
-    ...(config.opaPath ? { opaPath: config.opaPath } : {}),
-    cacheDir: config.cacheDir,
-    env,
-    baseDir: config.baseDir,
-    evaluationWorkers: config.workers,
-    signal,
-    ec,
-  });
+  const loading = loadPolicy({ ...policyLoadOptions(config, effectiveTime, env), signal, ec });
   // Awaited later; until then an early failure must not count as an unhandled rejection.
   loading.catch(() => undefined);
   return loading;
 }
 
+/** With --vsa-expiration and a VSA signer: how a component may be reported from its VSA. */
+function vsaTrust(config: RunConfig, runtime: Runtime, now: Date, policy: () => Promise<PolicyEvaluator>, log: (m: string) => void): Pick<ComponentDeps, 'trustedVsa'> {
+  const vsa = config.vsaTrust;
+  if (!vsa) return {};
+  const deps: VsaTrustDeps = {
+    mode: vsaVerificationMode(vsa, config.ignoreRekor, config.ignoreSct),
+    maxAgeMs: vsa.maxAgeMs,
+    now,
+    trustedRoot: runtime.trustedRoot,
+    policyDigest: async () => (await policy()).digest,
+    log,
+  };
+  // Looking for VSAs is waiting on the registry (and on the policy, for its digest): the worker is
+  // lent meanwhile, the registry client still bounds the requests in flight.
+  return { trustedVsa: (ref, digest, source) => whileIdle(() => trustedVsa(ref, digest, source, deps)) };
+}
+
 /** What every component is validated with: the runtime's verifications and the run's settings. */
-function componentDeps(config: RunConfig, runtime: Runtime, mode: VerificationMode, run: Pick<ComponentDeps, 'ready' | 'now' | 'log'>): ComponentDeps {
+function componentDeps(config: RunConfig, runtime: Runtime, mode: VerificationMode, run: Pick<ComponentDeps, 'ready' | 'now' | 'log' | 'trustedVsa'>): ComponentDeps {
   return {
     sourceFor: runtime.sourceFor,
     verifySignatures: runtime.verifySignatures,

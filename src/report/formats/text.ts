@@ -1,6 +1,7 @@
 // ec's `text` report (conforma/cli a18338416237 internal/applicationsnapshot/templates/text_report.tmpl):
 // header, component summary, then violations, warnings and
 // successes, wrapped at 130 columns with a 2-space indent. Pure.
+import type { VsaEvidence } from '../../model/report.ts';
 import type { RuleResult } from '../../model/results.ts';
 import { successCount, totals } from '../counts.ts';
 import type { RenderContext } from '../../model/output.ts';
@@ -64,6 +65,9 @@ function results(ctx: RenderContext, kind: Kind, color: boolean): string {
   return out;
 }
 
+/** vouch's line for a component reported from a VSA instead of validated again. */
+const vsaLine = (v: VsaEvidence): string => `VSA: reported from ${v.digest} (${v.source}), signed by ${v.signer}, verified ${v.timeVerified}, policy ${v.policyDigest}`;
+
 export function renderText(ctx: RenderContext): string {
   const t = totals(ctx.report);
   const comps = ctx.report.components;
@@ -72,10 +76,10 @@ export function renderText(ctx: RenderContext): string {
     // ec's _components.tmpl leaves the newline after its comment: a blank line before the list.
     out += '\nComponents:\n';
     for (const c of comps) {
-      out += `- Name: ${c.name}\n  ImageRef: ${c.containerImage}\n  Violations: ${c.violations?.length ?? 0}, Warnings: ${c.warnings?.length ?? 0}, Successes: ${successCount(c)}\n\n`;
+      out += `- Name: ${c.name}\n  ImageRef: ${c.containerImage}\n${c.vsa ? `  ${vsaLine(c.vsa)}\n` : ''}  Violations: ${c.violations?.length ?? 0}, Warnings: ${c.warnings?.length ?? 0}, Successes: ${successCount(c)}\n\n`;
     }
   } else {
-    for (const c of comps) out += `Component: ${c.name}\nImageRef: ${c.containerImage}\n\n`;
+    for (const c of comps) out += `Component: ${c.name}\nImageRef: ${c.containerImage}\n${c.vsa ? `${vsaLine(c.vsa)}\n` : ''}\n`;
   }
   const showWarnings = ctx.showWarnings && t.warnings > 0;
   const showSuccesses = ctx.showSuccesses && comps.some((c) => (c.successes?.length ?? 0) > 0);
