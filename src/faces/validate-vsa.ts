@@ -26,9 +26,12 @@ interface VsaIO {
   cwd: string;
 }
 
+// validate image's `--vsa` (write VSAs) has no meaning here: `--vsa` names the VSA file to verify.
+const { vsa: _writeVsas, ...IMAGE_FLAGS } = VALIDATE_IMAGE_FLAGS;
+
 export const VALIDATE_VSA_FLAGS = {
   vsa: { short: 'v', kind: 'string', help: 'A VSA file: a Sigstore bundle, or a DSSE envelope (the content of a cosign .att layer)' },
-  ...VALIDATE_IMAGE_FLAGS,
+  ...IMAGE_FLAGS,
 } as const;
 
 const HELP_HEAD = `Usage: vouch validate vsa [IMAGE | FILE] [flags]
@@ -40,7 +43,7 @@ for that policy's content digest (give the image signer flags too: the digest co
 --output json|text[=PATH] (default text). Exit 0: a VSA is trusted; 1: none is; 2: bad input.`;
 
 /** The positional identifier: a file that exists is a VSA file, anything else an image reference. */
-function target(flags: ValidateImageFlags & { vsa: string }, positionals: string[], cwd: string): { image?: string; file?: string } {
+function target(flags: Omit<ValidateImageFlags, 'vsa'> & { vsa: string }, positionals: string[], cwd: string): { image?: string; file?: string } {
   if (positionals.length > 1) throw new InputError('UNEXPECTED_ARGUMENT', `unexpected argument ${JSON.stringify(positionals[1])}: pass one image or VSA file`, { value: positionals[1] });
   const [id] = positionals;
   const file = flags.vsa !== '' ? flags.vsa : id !== undefined && existsSync(resolve(cwd, id)) ? id : undefined;
@@ -52,9 +55,11 @@ function target(flags: ValidateImageFlags & { vsa: string }, positionals: string
 
 /** The check, under --timeout. */
 async function check(argv: string[], io: VsaIO, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<{ result: VsaCheckResult; outputs: string[]; strict: boolean }> {
-  const { values: flags, positionals } = parseFlags(argv, VALIDATE_VSA_FLAGS);
+  const { values: given, positionals } = parseFlags(argv, VALIDATE_VSA_FLAGS);
   const { cwd } = io;
-  const what = target(flags, positionals, cwd);
+  const what = target(given, positionals, cwd);
+  // The rest reads validate image's flags; this command never writes VSAs.
+  const flags: ValidateImageFlags = { ...given, vsa: false };
   const vsa = await vsaTrustConfig(flags, cwd);
   if (!vsa) throw new InputError('VSA_SIGNER_INCOMPLETE', 'a VSA is only checked against its signer: pass --vsa-public-key, or --vsa-certificate-identity[-regexp] with --vsa-certificate-oidc-issuer[-regexp], and a --vsa-expiration above 0', { value: '--vsa-public-key' });
   const runtime = runtimeOptions(flags);
