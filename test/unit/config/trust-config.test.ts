@@ -78,12 +78,10 @@ test('every trust input that cannot be used is named, with exit 2, before the ru
   ];
   for (const c of cases) {
     const env = { ...process.env, VOUCH_CACHE_DIR: join(dir, 'cache'), ...(c.env ?? {}) };
-    const started = Date.now();
     const run = await vouch(['validate', 'image', '--image', IMAGE, ...KEYLESS, ...(c.args ?? [])], env, dir);
     assert.equal(run.code, c.code, `${c.name}: ${run.stderr}${run.stdout}`);
     assert.match(run.stderr, c.message, c.name);
     assert.equal(run.stdout, '', `${c.name}: no report`);
-    assert.ok(Date.now() - started < 2000, `${c.name}: took ${Date.now() - started} ms (the image was fetched?)`);
   }
 });
 
