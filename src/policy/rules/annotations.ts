@@ -5,6 +5,7 @@
 import yaml from 'js-yaml';
 import { InputError } from '../../errors.ts';
 import type { RuleInfo } from '../types.ts';
+import { isRecord } from '../../util/json-shapes.ts';
 
 export interface RegoRule {
   name: string;
@@ -33,10 +34,6 @@ const WARN = /^warn(_[a-zA-Z0-9]+)*$/;
 
 export function ruleKind(name: string): RuleInfo['kind'] {
   return DENY.test(name) ? 'deny' : WARN.test(name) ? 'warn' : 'other';
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Scans a Rego module: package, top-level rule heads and METADATA blocks. */
