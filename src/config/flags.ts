@@ -4,6 +4,7 @@
 // A command declares its flags in one table keyed by name; the parsed values are a record typed by
 // that table, so reading an undeclared flag is a compile error and each value has its kind's type.
 import { InputError } from '../errors.ts';
+import { closest } from '../util/suggest.ts';
 
 /** A flag's kind and the type its parsed value has. */
 interface FlagKinds {
@@ -139,7 +140,7 @@ export function splitSlice(value: string): string[] {
 
 function unknownFlag(arg: string, names: string[]): InputError {
   const name = arg.replace(/^-+/, '').split('=')[0] ?? '';
-  const close = name.length < 2 ? undefined : names.find((n) => n.includes(name) || name.includes(n));
+  const close = closest(name, names);
   const hint = close ? ` Did you mean --${close}?` : ' Run with --help to list the flags.';
   return new InputError('UNKNOWN_FLAG', `unknown flag: ${arg.split('=')[0]}.${hint}`, { value: arg.split('=')[0] });
 }
