@@ -344,34 +344,4 @@ export class RegistryClient implements ImageSource {
     if (!fallback || !('manifests' in fallback.manifest)) return [];
     return fallback.manifest.manifests;
   }
-
-  /** Uploads a blob (monolithic POST + PUT), skipping it when the registry has it already. */
-  async pushBlob(ref: ImageReference, bytes: Uint8Array): Promise<Descriptor> {
-    const digest = computeDigest(bytes);
-    const head = await this.request(ref, 'HEAD', `blobs/${digest}`, {}, undefined, true);
-    await discard(head);
-    if (head.ok) return { mediaType: 'application/octet-stream', digest, size: bytes.length };
-    const start = await this.request(ref, 'POST', 'blobs/uploads/', {}, undefined, true);
-    const location = start.headers.get('location');
-    if (start.status !== 202 || !location) throw await this.failure(start, `POST ${this.baseUrl(ref)}/blobs/uploads/`);
-    await discard(start);
-    let target: URL;
-    try {
-      target = new URL(location, this.baseUrl(ref));
-    } catch {
-      throw new RegistryError('BAD_RESPONSE', `POST ${this.baseUrl(ref)}/blobs/uploads/: unusable Location ${JSON.stringify(location.slice(0, 200))}`);
-    }
-    target.searchParams.set('digest', digest);
-    const put = await this.request(ref, 'PUT', target.toString(), { 'content-type': 'application/octet-stream' }, bytes, true);
-    if (!put.ok) throw await this.failure(put, `PUT ${target.origin}${target.pathname}`);
-    await discard(put);
-    return { mediaType: 'application/octet-stream', digest, size: bytes.length };
-  }
-
-  async pushManifest(ref: ImageReference, tagOrDigest: string, bytes: Uint8Array, mediaType: string): Promise<Descriptor> {
-    const res = await this.request(ref, 'PUT', `manifests/${tagOrDigest}`, { 'content-type': mediaType }, bytes, true);
-    if (!res.ok) throw await this.failure(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);
-    await discard(res);
-    return { mediaType, digest: computeDigest(bytes), size: bytes.length };
-  }
 }
