@@ -8,6 +8,7 @@ export PATH="$VOUCH_TOOLS_BIN:$PATH"
 echo "node $(node --version), tools in $VOUCH_TOOLS_BIN"
 npx eslint src test scripts
 npx tsc --noEmit -p tsconfig.json
+npx knip
 
 run_tests=(node --test --test-concurrency=2 --test-timeout=600000 "test/**/*.test.ts")
 # The tests run in a private network namespace that holds only loopback: every server they start

@@ -14,7 +14,7 @@ interface FlagKinds {
   /** Repeatable, comma-separated; `[]` when not given. */
   slice: string[];
 }
-export type FlagKind = keyof FlagKinds;
+type FlagKind = keyof FlagKinds;
 
 interface FlagSpecOf<K extends FlagKind> {
   kind: K;
@@ -23,7 +23,7 @@ interface FlagSpecOf<K extends FlagKind> {
   help: string;
   default?: FlagKinds[K];
 }
-export type FlagSpec = { [K in FlagKind]: FlagSpecOf<K> }[FlagKind];
+type FlagSpec = { [K in FlagKind]: FlagSpecOf<K> }[FlagKind];
 
 /** A command's flags by name (`--name`); the key order is the `--help` order. */
 export type FlagTable = Readonly<Record<string, FlagSpec>>;

@@ -35,7 +35,7 @@ const criterion: Shape = {
 
 const includeExclude: Shape = { type: 'object', fields: { include: { type: 'string[]' }, exclude: { type: 'string[]' } } };
 
-export const POLICY_SPEC_SHAPE: Shape = {
+const POLICY_SPEC_SHAPE: Shape = {
   type: 'object',
   fields: {
     name: { type: 'string' },

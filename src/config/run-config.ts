@@ -15,7 +15,7 @@ import type { OutputTarget, PolicyResolver, ResolveOptions, RunConfig } from './
 import { VALIDATE_IMAGE_FLAGS, type ValidateImageFlags } from './validate-image-flags.ts';
 
 /** Knobs of the faces, not of the run's semantics. */
-export interface RunExtras {
+interface RunExtras {
   color?: boolean;
   snapshotText?: string;
   debug: boolean;

@@ -24,7 +24,7 @@ const IDENTITY_FLAGS = [
 ] as const;
 
 /** The keyless identity given by flags; undefined when no identity flag was given. Pure. */
-export function identityFromFlags(flags: ValidateImageFlags): IdentityConfig | undefined {
+function identityFromFlags(flags: ValidateImageFlags): IdentityConfig | undefined {
   const identity: IdentityConfig = {};
   for (const [flag, field] of IDENTITY_FLAGS) if (flags[flag] !== '') identity[field] = flags[flag];
   return Object.keys(identity).length > 0 ? identity : undefined;

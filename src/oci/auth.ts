@@ -80,7 +80,7 @@ export function parseDockerConfig(text: string, path: string): DockerConfig {
 const DOCKER_HUB_KEYS = ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
 
 /** Config files in the order docker, podman and skopeo consult them. */
-export function configPaths(env: NodeJS.ProcessEnv): string[] {
+function configPaths(env: NodeJS.ProcessEnv): string[] {
   const paths: string[] = [];
   if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
   if (env.DOCKER_CONFIG) paths.push(join(env.DOCKER_CONFIG, 'config.json'));

@@ -30,7 +30,7 @@ const expandedFrom = (name: string): string | undefined => /^(.*)-sha256:[0-9a-f
  * else the line of the snapshot entry of its name (or of the index it was expanded from), else of
  * the only entry of its repository.
  */
-export function lineFor(lines: Map<string, number>, c: Pick<ComponentReport, 'name' | 'containerImage'>, snapshot: Pick<SnapshotComponent, 'name' | 'containerImage'>[]): number | undefined {
+function lineFor(lines: Map<string, number>, c: Pick<ComponentReport, 'name' | 'containerImage'>, snapshot: Pick<SnapshotComponent, 'name' | 'containerImage'>[]): number | undefined {
   const own = lines.get(c.containerImage);
   if (own !== undefined) return own;
   for (const name of [c.name, expandedFrom(c.name)]) {

@@ -11,7 +11,7 @@ export const Annotation = {
 } as const;
 
 /** `sha256:<hex>` → `sha256-<hex>.<suffix>`, the tag cosign writes next to the image. */
-export function cosignTag(digest: string, suffix: 'sig' | 'att'): string {
+function cosignTag(digest: string, suffix: 'sig' | 'att'): string {
   return `${digest.replace(':', '-')}.${suffix}`;
 }
 

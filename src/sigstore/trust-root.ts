@@ -128,7 +128,7 @@ export function assertTrustedRootComplete(root: unknown, origin: string): void {
  * The parts sigstore-js builds its trust material from must parse: a garbled key or certificate is
  * a configuration error of the run, not a failed signature on every image.
  */
-export function assertTrustedRootUsable(root: Root, origin: string): void {
+function assertTrustedRootUsable(root: Root, origin: string): void {
   assertTrustedRootComplete(root, origin);
   let material: ReturnType<typeof toTrustMaterial>;
   try {

@@ -16,7 +16,7 @@ import { makeDirectory } from '../../util/files.ts';
 import { pemCertificateBlocks } from '../../util/pem.ts';
 
 /** The directories ec's task puts before its SSL_CERT_DIR param (Tekton's own): silent when absent. */
-export const TEKTON_CERT_DIRS = ['/tekton-custom-certs', '/etc/ssl/certs', '/etc/pki/tls/certs', '/system/etc/security/cacerts'];
+const TEKTON_CERT_DIRS = ['/tekton-custom-certs', '/etc/ssl/certs', '/etc/pki/tls/certs', '/system/etc/security/cacerts'];
 
 /** A certificate file larger than this is not a CA bundle (Mozilla's whole bundle is ~220 KiB). */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;

@@ -158,7 +158,7 @@ export function rewriteWithOrder(m: ModuleOutline, scope: RewriteScope): string 
 }
 
 /** Whether a module may hold a `with` modifier at all (each one starts with the keyword). */
-export function mayUseWith(text: string): boolean {
+function mayUseWith(text: string): boolean {
   return /\bwith\b/.test(text);
 }
 

@@ -7,14 +7,14 @@ import { InputError } from '../../errors.ts';
 import type { RuleInfo } from '../types.ts';
 import { isRecord } from '../../util/json-shapes.ts';
 
-export interface RegoRule {
+interface RegoRule {
   name: string;
   line: number;
   /** The rule head's text up to `{`, for shape checks (boolean deny rules are refused). */
   head: string;
 }
 
-export interface RegoAnnotation {
+interface RegoAnnotation {
   scope: 'rule' | 'document' | 'package' | 'subpackages';
   /** Rule name it applies to (rule/document scope). */
   rule?: string;
