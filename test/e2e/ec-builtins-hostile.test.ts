@@ -8,6 +8,7 @@
 // cosign's, mirrored from a real registry.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -277,5 +278,19 @@ test('ec.sigstore.* options are checked as ec checks them; a key must be PEM tex
     errors: ['opts parameter: new policy: public_key must be PEM text (vouch reads no file, URL or KMS key a policy names)'],
     attestations: [],
   });
+});
+
+test('ec.sigstore.* with the wrong key: each rejection in words, as cosign gives them', async () => {
+  const host = newHost();
+  const ref = `${hostile.host}/signed@${signed.digest}`;
+  const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const opts = { ignore_rekor: true, public_key: other };
+  const image = (await call(host, 'ec.sigstore.verify_image', ref, opts)) as { success: boolean; errors: string[] };
+  const attestation = (await call(host, 'ec.sigstore.verify_attestation', ref, opts)) as { success: boolean; errors: string[] };
+  assert.equal(image.success, false);
+  assert.match(image.errors[0]!, /^verify image signature: no matching signatures: .*invalid signature/);
+  assert.equal(attestation.success, false);
+  assert.match(attestation.errors[0]!, /^verify image attestation signature: no matching attestations: .*invalid signature/);
+  assert.doesNotMatch(`${image.errors[0]} ${attestation.errors[0]}`, /\[object Object\]/);
 });
 

@@ -94,12 +94,12 @@ function signatureTerm(s: EntitySignature): Json {
 }
 
 function signatureFailure(check: SignatureCheck): string {
-  return check.noneFound ? 'no signatures found' : `no matching signatures: ${check.errors.join('\n ')}`;
+  return check.noneFound ? 'no signatures found' : `no matching signatures: ${check.errors.map((e) => e.message).join('\n ')}`;
 }
 
 /** cosign's words; with nothing found, nothing follows the colon (as ec v0.9.115 reports it). */
 function attestationFailure(check: AttestationCheck): string {
-  return `no matching attestations: ${check.errors.join('\n ')}`;
+  return `no matching attestations: ${check.errors.map((e) => e.message).join('\n ')}`;
 }
 
 export async function verifyImage(refText: unknown, opts: unknown, deps: SigstoreDeps): Promise<Json> {
