@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: installs the pinned test tools (cached), then lint, type-check and every test suite.
+# `npm test`: installs the pinned test tools (cached), then lint, type-check, the dead-code check (knip) and every test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VOUCH_TOOLS_BIN="$(bash scripts/install-tools.sh | tail -n 1)"
