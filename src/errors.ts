@@ -28,6 +28,8 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
  *       config: ConfigErrorCode;
  *     }
  *   }
+ *
+ * @public (exported for those augmentations, which knip does not count as uses)
  */
 export interface ErrorCodes {
   /** A bug: something not a VouchError was met where a code is needed. */

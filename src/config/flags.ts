@@ -4,6 +4,7 @@
 // A command declares its flags in one table keyed by name; the parsed values are a record typed by
 // that table, so reading an undeclared flag is a compile error and each value has its kind's type.
 import { InputError } from '../errors.ts';
+import { closest } from '../util/suggest.ts';
 
 /** A flag's kind and the type its parsed value has. */
 interface FlagKinds {
@@ -13,7 +14,7 @@ interface FlagKinds {
   /** Repeatable, comma-separated; `[]` when not given. */
   slice: string[];
 }
-export type FlagKind = keyof FlagKinds;
+type FlagKind = keyof FlagKinds;
 
 interface FlagSpecOf<K extends FlagKind> {
   kind: K;
@@ -22,7 +23,7 @@ interface FlagSpecOf<K extends FlagKind> {
   help: string;
   default?: FlagKinds[K];
 }
-export type FlagSpec = { [K in FlagKind]: FlagSpecOf<K> }[FlagKind];
+type FlagSpec = { [K in FlagKind]: FlagSpecOf<K> }[FlagKind];
 
 /** A command's flags by name (`--name`); the key order is the `--help` order. */
 export type FlagTable = Readonly<Record<string, FlagSpec>>;
@@ -216,7 +217,7 @@ export function splitSlice(value: string, flag = 'flag'): string[] {
 
 function unknownFlag(arg: string, names: string[]): InputError {
   const name = arg.replace(/^-+/, '').split('=')[0] ?? '';
-  const close = name.length < 2 ? undefined : names.find((n) => n.includes(name) || name.includes(n));
+  const close = closest(name, names);
   const hint = close ? ` Did you mean --${close}?` : ' Run with --help to list the flags.';
   return new InputError('UNKNOWN_FLAG', `unknown flag: ${arg.split('=')[0]}.${hint}`, { value: arg.split('=')[0] });
 }

@@ -2,6 +2,7 @@
 // api/v1alpha1/policy_spec.json): unknown fields are rejected and every
 // error names the JSON path, so a typo in `include` can never silently pass. Pure.
 import { isRecord } from '../util/json-shapes.ts';
+import { closest } from '../util/suggest.ts';
 
 type Shape =
   | { type: 'string'; pattern?: RegExp; minLength?: number }
@@ -34,7 +35,7 @@ const criterion: Shape = {
 
 const includeExclude: Shape = { type: 'object', fields: { include: { type: 'string[]' }, exclude: { type: 'string[]' } } };
 
-export const POLICY_SPEC_SHAPE: Shape = {
+const POLICY_SPEC_SHAPE: Shape = {
   type: 'object',
   fields: {
     name: { type: 'string' },
@@ -62,16 +63,6 @@ export const POLICY_SPEC_SHAPE: Shape = {
     },
   },
 };
-
-/** Edit distance, for "did you mean" on unknown fields. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
-}
 
 function check(shape: Shape, value: unknown, path: string, errors: string[]): void {
   if (errors.length > MAX_ERRORS) return;
@@ -108,7 +99,7 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
       for (const [k, v] of Object.entries(value)) {
         const field = shape.fields[k];
         if (!field) {
-          const near = k.length > MAX_SUGGESTED_KEY ? undefined : Object.keys(shape.fields).find((f) => distance(f.toLowerCase(), k.toLowerCase()) <= 2);
+          const near = closest(k, Object.keys(shape.fields));
           errors.push(`${path}.${k.length > MAX_SUGGESTED_KEY ? `${k.slice(0, MAX_SUGGESTED_KEY)}…` : k}: unknown field${near ? `; did you mean "${near}"?` : ''} (allowed: ${Object.keys(shape.fields).join(', ')})`);
         } else if (v !== null && v !== undefined) {
           check(field, v, `${path}.${k}`, errors);

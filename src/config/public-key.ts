@@ -70,7 +70,7 @@ export function publicKeyFromPem(pem: string, where: string): KeyObject {
 }
 
 /** Rejects anything but ECDSA P-256/P-384/P-521, RSA and Ed25519 public keys, naming where it came from. */
-export function assertSupportedPublicKey(pem: string, where: string): void {
+function assertSupportedPublicKey(pem: string, where: string): void {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
     throw new InputError('PRIVATE_KEY_GIVEN', `${where}: this is a private key; pass the public key (cosign.pub)`, { value: where });
   }

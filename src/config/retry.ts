@@ -36,7 +36,7 @@ function decimal(value: string, flag: string, min: number, max: number): number 
 }
 
 /** A retry budget beyond this keeps a run waiting on a dead registry for hours. */
-export const MAX_RETRIES = 100;
+const MAX_RETRIES = 100;
 
 export function parseRetryFlags(v: RetryFlagValues): RetrySettings {
   const retriesText = v.maxRetry.trim();

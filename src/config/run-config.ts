@@ -17,7 +17,7 @@ import { VALIDATE_IMAGE_FLAGS, type ValidateImageFlags } from './validate-image-
 import { vsaConfig } from './vsa.ts';
 
 /** Knobs of the faces, not of the run's semantics. */
-export interface RunExtras {
+interface RunExtras {
   color?: boolean;
   snapshotText?: string;
   debug: boolean;

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, errorMessage } from '../errors.ts';
 import type { PolicySpec } from '../model/policy-spec.ts';
+import { pemCertificateBlocks } from '../util/pem.ts';
 import { compileIdentityPattern } from './identity-pattern.ts';
 import { resolvePublicKey } from './public-key.ts';
 import type { IdentityConfig, RunConfig } from './types.ts';
@@ -23,7 +24,7 @@ const IDENTITY_FLAGS = [
 ] as const;
 
 /** The keyless identity given by flags; undefined when no identity flag was given. Pure. */
-export function identityFromFlags(flags: ValidateImageFlags): IdentityConfig | undefined {
+function identityFromFlags(flags: ValidateImageFlags): IdentityConfig | undefined {
   const identity: IdentityConfig = {};
   for (const [flag, field] of IDENTITY_FLAGS) if (flags[flag] !== '') identity[field] = flags[flag];
   return Object.keys(identity).length > 0 ? identity : undefined;
@@ -80,8 +81,6 @@ function keylessIdentity(identity: IdentityConfig): IdentityConfig {
   return identity;
 }
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
-
 /** A PEM certificate file named by a flag: every certificate in it must parse (a garbled one would fail every image). */
 async function pemFile(path: string, flag: string, cwd: string): Promise<string[]> {
   const full = resolve(cwd, path);
@@ -91,7 +90,7 @@ async function pemFile(path: string, flag: string, cwd: string): Promise<string[
   } catch (err) {
     throw new InputError('PKI_UNREADABLE', `${flag} ${full}: ${errorMessage(err)}`, { value: flag, cause: err });
   }
-  const certs = text.match(PEM_CERT) ?? [];
+  const certs = pemCertificateBlocks(text);
   if (certs.length === 0) throw new InputError('PKI_UNREADABLE', `${flag} ${full}: no PEM certificates`, { value: flag });
   certs.forEach((pem, i) => {
     try {

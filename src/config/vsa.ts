@@ -10,7 +10,7 @@ import { makeDirectory } from '../util/files.ts';
 import type { AttestationFormat, VsaPredicateKind } from '../model/vsa.ts';
 import type { ValidateImageFlags } from './validate-image-flags.ts';
 
-export type VsaConfigErrorCode = 'VSA_FLAGS' | 'VSA_UPLOAD_INVALID' | 'VSA_SIGNING_KEY_UNREADABLE';
+type VsaConfigErrorCode = 'VSA_FLAGS' | 'VSA_UPLOAD_INVALID' | 'VSA_SIGNING_KEY_UNREADABLE';
 
 declare module '../errors.ts' {
   interface ErrorCodes {
@@ -20,7 +20,7 @@ declare module '../errors.ts' {
 
 export type VsaUpload = { backend: 'local'; dir: string } | { backend: 'rekor'; url: string } | { backend: 'oci' };
 
-export type VsaSigning =
+type VsaSigning =
   | { kind: 'key'; keyFile: string; password?: string }
   | { kind: 'keyless'; fulcioUrl: string; rekorUrl: string; tokenFile?: string };
 
@@ -34,8 +34,8 @@ export interface VsaConfig {
   outputDir?: string;
 }
 
-export const PUBLIC_FULCIO = 'https://fulcio.sigstore.dev';
-export const PUBLIC_REKOR = 'https://rekor.sigstore.dev';
+const PUBLIC_FULCIO = 'https://fulcio.sigstore.dev';
+const PUBLIC_REKOR = 'https://rekor.sigstore.dev';
 
 const VSA_STRING_FLAGS = ['vsa-signing-key', 'vsa-identity-token', 'vsa-fulcio-url', 'attestation-output-dir'] as const;
 

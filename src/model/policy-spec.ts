@@ -11,12 +11,12 @@ export interface VolatileCriterion {
   reference?: string;
 }
 
-export interface SourceConfig {
+interface SourceConfig {
   exclude?: string[];
   include?: string[];
 }
 
-export interface VolatileSourceConfig {
+interface VolatileSourceConfig {
   exclude?: VolatileCriterion[];
   include?: VolatileCriterion[];
 }
@@ -30,7 +30,7 @@ export interface PolicySource {
   volatileConfig?: VolatileSourceConfig;
 }
 
-export interface PolicyIdentity {
+interface PolicyIdentity {
   subject?: string;
   subjectRegExp?: string;
   issuer?: string;

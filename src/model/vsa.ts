@@ -24,10 +24,10 @@ export type AttestationFormat = 'dsse' | 'predicate';
 /** Which predicate vouch writes: the SLSA VSA (the default) or ec's. */
 export type VsaPredicateKind = 'slsa' | 'conforma';
 
-export type VerificationResult = 'PASSED' | 'FAILED';
+type VerificationResult = 'PASSED' | 'FAILED';
 
 /** in-toto ResourceDescriptor, as a VSA uses it. */
-export interface VsaResourceDescriptor {
+interface VsaResourceDescriptor {
   uri: string;
   digest: { sha256: string };
 }
@@ -62,7 +62,7 @@ export interface VsaStatement<P = SlsaVsaPredicate> {
 }
 
 /** ec's component counts (vsa.go ComponentDetail); its capitalised keys kept. */
-export interface ConformaComponentDetail {
+interface ConformaComponentDetail {
   Name: string;
   ImageRef: string;
   Violations: number;

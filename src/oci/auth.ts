@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
+import { isRecord } from '../util/json-shapes.ts';
 
 export type Credential =
   | { kind: 'anonymous' }
@@ -39,7 +40,6 @@ export function parseDockerConfig(text: string, path: string): DockerConfig {
   const bad = (field: string, why: string): never => {
     throw new InputError('INVALID_REGISTRY_AUTH_FILE', `${path}: ${field} ${why}`, { value: path });
   };
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (text.trim() === '') return { auths: {}, credHelpers: {} };
   let raw: unknown;
   try {
@@ -48,12 +48,12 @@ export function parseDockerConfig(text: string, path: string): DockerConfig {
     // JSON.parse's message quotes the text around the fault: it could quote a password.
     return bad('the file', 'is not JSON');
   }
-  if (!isObject(raw)) return bad('the file', 'is not a JSON object');
+  if (!isRecord(raw)) return bad('the file', 'is not a JSON object');
   const auths: Record<string, AuthEntry> = {};
   if (raw.auths !== undefined && raw.auths !== null) {
-    if (!isObject(raw.auths)) bad('auths', 'is not an object');
+    if (!isRecord(raw.auths)) bad('auths', 'is not an object');
     for (const [key, entry] of Object.entries(raw.auths as Record<string, unknown>)) {
-      if (!isObject(entry)) bad(`auths[${JSON.stringify(key)}]`, 'is not an object');
+      if (!isRecord(entry)) bad(`auths[${JSON.stringify(key)}]`, 'is not an object');
       const out: AuthEntry = {};
       for (const field of ENTRY_FIELDS) {
         const v = (entry as Record<string, unknown>)[field];
@@ -66,7 +66,7 @@ export function parseDockerConfig(text: string, path: string): DockerConfig {
   }
   const credHelpers: Record<string, string> = {};
   if (raw.credHelpers !== undefined && raw.credHelpers !== null) {
-    if (!isObject(raw.credHelpers)) bad('credHelpers', 'is not an object');
+    if (!isRecord(raw.credHelpers)) bad('credHelpers', 'is not an object');
     for (const [key, helper] of Object.entries(raw.credHelpers as Record<string, unknown>)) {
       if (typeof helper !== 'string' || !HELPER_NAME.test(helper)) bad(`credHelpers[${JSON.stringify(key)}]`, 'is not a credential helper name');
       Object.defineProperty(credHelpers, key, { value: helper, enumerable: true });
@@ -80,7 +80,7 @@ export function parseDockerConfig(text: string, path: string): DockerConfig {
 const DOCKER_HUB_KEYS = ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
 
 /** Config files in the order docker, podman and skopeo consult them. */
-export function configPaths(env: NodeJS.ProcessEnv): string[] {
+function configPaths(env: NodeJS.ProcessEnv): string[] {
   const paths: string[] = [];
   if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
   if (env.DOCKER_CONFIG) paths.push(join(env.DOCKER_CONFIG, 'config.json'));

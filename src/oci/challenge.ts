@@ -63,7 +63,7 @@ class Scanner {
 }
 
 /** Every challenge in the header, or `[]` when any part of it is malformed. */
-export function parseChallenges(header: string): Parsed[] {
+function parseChallenges(header: string): Parsed[] {
   const s = new Scanner(header);
   const out: Parsed[] = [];
   const skipSeparators = (): void => {

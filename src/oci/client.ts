@@ -12,7 +12,7 @@ import { apiHost } from './reference.ts';
 import { basicAuthorization, parseTokenResponse, registryErrorDetail } from './token.ts';
 import { MediaType, type BlobDescriptor, type Descriptor, type FetchedManifest, type ImageReference, type ImageSource } from './types.ts';
 
-export const MANIFEST_ACCEPT = [MediaType.OciManifest, MediaType.OciIndex, MediaType.DockerManifest, MediaType.DockerManifestList].join(', ');
+const MANIFEST_ACCEPT = [MediaType.OciManifest, MediaType.OciIndex, MediaType.DockerManifest, MediaType.DockerManifestList].join(', ');
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const DEFAULT_BLOB_LIMIT = 16 * 1024 * 1024;
 /** Statuses followed as redirects, and how many hops (Go's http.Client allows 10). */

@@ -67,7 +67,7 @@ export function backoffMs(attempt: number, policy: RetryPolicy): number {
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUS.has(status);
 }
 

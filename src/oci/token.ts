@@ -1,6 +1,7 @@
 // What goes into and comes out of Authorization headers: the docker token service's answer
 // (distribution's token spec: `token`, or OAuth2's `access_token`) and basic credentials. Pure.
 import { RegistryError } from './errors.ts';
+import { isRecord } from '../util/json-shapes.ts';
 
 /** Visible ASCII only: anything else cannot be a header value (and could split one). */
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
@@ -13,7 +14,7 @@ export function parseTokenResponse(bytes: Uint8Array, describe: string): string 
   } catch {
     throw new RegistryError('BAD_RESPONSE', `${describe}: the answer is not JSON`, { value: describe });
   }
-  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { token?: unknown; access_token?: unknown }) : {};
+  const fields = isRecord(body) ? body : {};
   const token = [fields.token, fields.access_token].find((t): t is string => typeof t === 'string' && t !== '');
   if (token === undefined) throw new RegistryError('BAD_RESPONSE', `${describe}: the answer has no token`, { value: describe });
   if (!HEADER_SAFE.test(token)) throw new RegistryError('BAD_RESPONSE', `${describe}: the token has characters a header cannot carry`, { value: describe });

@@ -38,7 +38,7 @@ export interface Deadline {
 }
 
 /** Case-insensitive header lookup; repeated headers are joined with `, ` (as fetch's Headers.get). */
-export interface HeaderReader {
+interface HeaderReader {
   get(name: string): string | null;
 }
 
@@ -52,7 +52,7 @@ export interface HttpResponse {
 }
 
 /** The deadline passed: the error a read or a request fails with (its name is what callers test). */
-export class DeadlineError extends Error {
+class DeadlineError extends Error {
   constructor(ms: number) {
     super(`no complete answer within ${ms / 1000}s`);
     this.name = 'TimeoutError';

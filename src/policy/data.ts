@@ -8,12 +8,9 @@ import { assertBoundedDocument, parseYamlDocument, readTextFile } from '../confi
 import { InputError, errorMessage } from '../errors.ts';
 import { GO_YAML_V2_SCHEMA } from '../util/go-yaml.ts';
 import type { SigstoreOpts } from './types.ts';
+import { isRecord } from '../util/json-shapes.ts';
 
 type Tree = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Tree {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Deep-merges objects; a clash of non-objects is an error naming both origins. */
 export function mergeData(into: Tree, from: Tree, origin: string, origins: Map<string, string>, path = ''): void {

@@ -3,7 +3,7 @@
 import type { ComponentReport, Report } from '../model/report.ts';
 import type { RuleResult } from '../model/results.ts';
 
-export type TestResult = 'SUCCESS' | 'FAILURE' | 'WARNING' | 'SKIPPED' | 'ERROR';
+type TestResult = 'SUCCESS' | 'FAILURE' | 'WARNING' | 'SKIPPED' | 'ERROR';
 
 export interface Totals {
   failures: number;

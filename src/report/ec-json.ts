@@ -19,7 +19,7 @@ function compact(entries: [string, unknown][]): Json {
 const sortKeys = (o: Record<string, unknown>): Json =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-export function ecResult(r: RuleResult): Json {
+function ecResult(r: RuleResult): Json {
   return compact([
     ['msg', r.msg],
     ['metadata', r.metadata && Object.keys(r.metadata).length > 0 ? sortKeys(r.metadata) : undefined],
@@ -27,7 +27,7 @@ export function ecResult(r: RuleResult): Json {
   ]);
 }
 
-export function ecSignature(s: EntitySignature): Json {
+function ecSignature(s: EntitySignature): Json {
   return {
     keyid: s.keyid,
     sig: s.sig,
@@ -48,7 +48,7 @@ function ecAttestation(a: AttestationSummary): Json {
   ]);
 }
 
-export function ecComponent(c: ComponentReport): Json {
+function ecComponent(c: ComponentReport): Json {
   return {
     name: c.name,
     containerImage: c.containerImage,
@@ -99,7 +99,7 @@ function ecSource(s: PolicySource): Json {
   ]);
 }
 
-export function ecPolicy(p: PolicySpec): Json {
+function ecPolicy(p: PolicySpec): Json {
   const configuration = p.configuration
     ? compact([['exclude', p.configuration.exclude], ['include', p.configuration.include], ['collections', p.configuration.collections]])
     : undefined;

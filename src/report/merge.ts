@@ -5,7 +5,7 @@
 // `vouch merge-reports` takes only the N slices of one snapshot, validated with one policy, key and
 // vouch version, each once, and joins them into the report a single run gives.
 import { createHash } from 'node:crypto';
-import { InputError } from '../errors.ts';
+import { InputError, errorMessage } from '../errors.ts';
 import type { ComponentsFile, ShardIdentity } from '../model/output.ts';
 import type { ComponentReport, InfrastructureError, Report } from '../model/report.ts';
 import type { Snapshot } from '../model/snapshot.ts';
@@ -129,7 +129,7 @@ export function parseShardReport(text: string, origin: string): ShardReport {
   try {
     doc = parseStrictJson(text);
   } catch (err) {
-    throw notAShard(origin, `not JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw notAShard(origin, `not JSON (${errorMessage(err)})`);
   }
   if (!isObject(doc) || !Array.isArray(doc.components) || !doc.components.every(isComponent)) throw notAShard(origin, 'not a vouch JSON report');
   if (typeof doc.key !== 'string' || !isObject(doc.policy) || typeof doc.success !== 'boolean') throw notAShard(origin, 'not a vouch JSON report (key, policy, success)');

@@ -3,6 +3,12 @@
 // xml.Marshal, compact, attributes and CDATA escaped as in go1.26 src/encoding/xml/xml.go,
 // EscapeString and emitCDATA). Untrusted text never breaks the document: characters XML 1.0 does
 // not allow become U+FFFD. Pure.
+//
+// Not junit-report-builder (5.1.2, over xmlbuilder 15.1.1): it cannot write ec's bytes (Go's `&#34;`
+// escapes, no declaration, `id` and `time` as go-junit-report sets them), always puts `skipped` on
+// <testsuites> (junit-10.xsd refuses it), writes <skipped/> without the warning's message, drops the
+// characters XML cannot hold, and splits only the first `]]>` of a CDATA body, so a message holding
+// two forges elements (xmlbuilder lib/XMLStringifier.js `cdata`).
 
 export interface XmlElement {
   tag: string;

@@ -21,7 +21,7 @@ import type { Rejection, SignerContext, VerifyContext } from './types.ts';
 import { verifyBundle } from './verify-entity.ts';
 import { SignatureRejected } from './errors.ts';
 
-export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
+const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 const BUNDLE_MEDIA = 'application/vnd.dev.sigstore.bundle';
 const BUNDLE_LIMIT = 16 * 1024 * 1024;
 

@@ -7,7 +7,7 @@ import type { EntitySignature } from '../model/signature.ts';
 import type { SigningCertificate } from './signing-material.ts';
 import { SignatureRejected } from './errors.ts';
 
-export const FULCIO_OID = '1.3.6.1.4.1.57264.1';
+const FULCIO_OID = '1.3.6.1.4.1.57264.1';
 const OTHERNAME_USERNAME = `${FULCIO_OID}.7`;
 const EKU_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
 
@@ -85,7 +85,7 @@ export function subjectAltNamesText(sans: SubjectAlternativeNames): string {
 }
 
 /** A Fulcio extension's string value: raw bytes for .1.1–.1.6, DER UTF8String for .1.8 on. */
-export function fulcioExtension(cert: X509Certificate, arc: number): string | undefined {
+function fulcioExtension(cert: X509Certificate, arc: number): string | undefined {
   const ext = cert.extension(`${FULCIO_OID}.${arc}`);
   if (!ext) return undefined;
   if (arc <= 6) return ext.value.toString('utf8');
@@ -115,7 +115,7 @@ function rfc3339(d: Date): string {
 }
 
 /** ec's certificate metadata map (keys sorted when serialised; empty values omitted). */
-export function certificateMetadata(signer: SigningCertificate): Record<string, string> {
+function certificateMetadata(signer: SigningCertificate): Record<string, string> {
   const { node, x509: cert } = signer;
   const sans = subjectAlternativeNames(cert);
   const sanParts = [

@@ -10,12 +10,12 @@ import type { IdentityConfig } from '../config/types.ts';
 import { allSans, certificateIssuer, subjectAltNamesText, subjectAlternativeNames } from './certificate.ts';
 import { SignatureRejected } from './errors.ts';
 
-export interface IdentityMatcher {
+interface IdentityMatcher {
   matches(sans: string[], issuer: string | undefined): boolean;
   describe(): string;
 }
 
-export function identityMatcher(identity: IdentityConfig): IdentityMatcher {
+function identityMatcher(identity: IdentityConfig): IdentityMatcher {
   const subject = identity.subject;
   const subjectRe = subject === undefined && identity.subjectRegExp !== undefined ? compileIdentityPattern(identity.subjectRegExp, '--certificate-identity-regexp') : undefined;
   const issuer = identity.issuer;

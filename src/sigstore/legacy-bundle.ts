@@ -13,7 +13,7 @@ export interface RekorBundleAnnotation {
 }
 
 /** Strict JSON (no duplicate keys) of a signature's part, or a MalformedSignatureError naming it. */
-export function signedJson(text: string, what: string): unknown {
+function signedJson(text: string, what: string): unknown {
   try {
     return parseStrictJson(text);
   } catch (err) {

@@ -16,7 +16,7 @@ export interface OrganisationPki {
   intermediates: string[];
 }
 
-export function assertChainsToOrganisationCa(leaf: X509Certificate, pki: OrganisationPki, now = new Date()): void {
+function assertChainsToOrganisationCa(leaf: X509Certificate, pki: OrganisationPki, now = new Date()): void {
   const roots = pki.roots.map((p) => X509Certificate.parse(p));
   const pool = [...pki.intermediates.map((p) => X509Certificate.parse(p)), ...roots];
   let cert = leaf;

@@ -1,6 +1,6 @@
 // Error codes of VSA signing and attaching: the signing key, the OIDC identity, the services that
 // certify and log a signature, and the stores a VSA is written to.
-export type SignErrorCode =
+type SignErrorCode =
   | 'VSA_KEY_INVALID'
   | 'VSA_KEY_COSIGN_FORMAT'
   | 'VSA_KEY_PASSWORD'
@@ -16,3 +16,5 @@ declare module '../errors.ts' {
     sign: SignErrorCode;
   }
 }
+
+export {};

@@ -32,7 +32,7 @@ export interface SigningCertificate {
   key: KeyObject;
 }
 
-export type SigningMaterial = { kind: 'publicKey' } | { kind: 'certificate'; certificate: SigningCertificate; chain: SigningCertificate[] };
+type SigningMaterial = { kind: 'publicKey' } | { kind: 'certificate'; certificate: SigningCertificate; chain: SigningCertificate[] };
 
 export interface ParsedBundle {
   /** The bundle as @sigstore/verify sees it. */

@@ -9,6 +9,8 @@ import { getTrustedRoot } from '@sigstore/tuf';
 import { toTrustMaterial } from '@sigstore/verify';
 import seeds from '@sigstore/tuf/seeds.json' with { type: 'json' };
 import { EnvironmentError, InputError, errorMessage } from '../errors.ts';
+import { isRecord } from '../util/json-shapes.ts';
+import { pemCertificateBlocks } from '../util/pem.ts';
 
 export const DEFAULT_TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 const PRODUCTION_REKOR = 'https://rekor.sigstore.dev';
@@ -47,16 +49,14 @@ async function readJson(path: string, origin: string): Promise<Root> {
   } catch (err) {
     throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not JSON (${errorMessage(err)})`, { value: origin, cause: err });
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+  if (!isRecord(json)) {
     throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not a JSON object`, { value: origin });
   }
   return json as Root;
 }
 
-const PEM_CERTS = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
 async function pemCertificates(path: string, origin: string): Promise<X509Certificate[]> {
-  const blocks = (await readNamed(path, origin)).match(PEM_CERTS) ?? [];
+  const blocks = pemCertificateBlocks(await readNamed(path, origin));
   if (blocks.length === 0) throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: no PEM certificates`, { value: origin });
   return blocks.map((pem, i) => {
     try {
@@ -128,7 +128,7 @@ export function assertTrustedRootComplete(root: unknown, origin: string): void {
  * The parts sigstore-js builds its trust material from must parse: a garbled key or certificate is
  * a configuration error of the run, not a failed signature on every image.
  */
-export function assertTrustedRootUsable(root: Root, origin: string): void {
+function assertTrustedRootUsable(root: Root, origin: string): void {
   assertTrustedRootComplete(root, origin);
   let material: ReturnType<typeof toTrustMaterial>;
   try {

@@ -15,7 +15,7 @@ import { assertTrustedRootComplete } from './trust-root.ts';
 import { verifyBundle } from './verify-entity.ts';
 import { SignatureRejected } from './errors.ts';
 
-export type ArtifactInput = { bytes: Buffer } | { sha256: string };
+type ArtifactInput = { bytes: Buffer } | { sha256: string };
 
 export interface ArtifactVerification {
   /** The bundle file's bytes (read as strict JSON). */

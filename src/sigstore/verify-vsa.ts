@@ -26,13 +26,13 @@ import type { Rejection, SignerContext, VerifyContext } from './types.ts';
 export const VSA_PREDICATE_TYPE = 'https://slsa.dev/verification_summary/v1';
 
 /** A VSA is a few kilobytes; a bigger one is refused before it is read (an attestation may be 16 MiB). */
-export const VSA_LIMIT = 1024 * 1024;
+const VSA_LIMIT = 1024 * 1024;
 
 /** The layer annotation cosign attest writes with the statement's predicate type (not signed: a hint only). */
 const PREDICATE_TYPE_ANNOTATION = 'predicateType';
 const IN_TOTO = 'application/vnd.in-toto+json';
 
-export type VsaSource = 'attestation layer' | 'referrer bundle' | 'file';
+type VsaSource = 'attestation layer' | 'referrer bundle' | 'file';
 
 /** One VSA found: verified (statement and signer) or rejected (why). */
 export interface VsaCandidate {
@@ -44,7 +44,7 @@ export interface VsaCandidate {
 }
 
 /** Who signed, in words: the key's fingerprint, or the certificate's identity and issuer. */
-export function describeSigner(ctx: SignerContext, signature: EntitySignature): string {
+function describeSigner(ctx: SignerContext, signature: EntitySignature): string {
   if (ctx.mode.kind === 'key') return `key ${keyFingerprint(ctx.mode.publicKey)}`;
   const meta = signature.metadata ?? {};
   const issuer = meta['Fulcio Issuer (V2)'] ?? meta['Fulcio Issuer'] ?? '(no issuer)';

@@ -16,7 +16,7 @@ const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
 
 /** A value JSON cannot hold (ec: `json: unsupported value`): the caller refuses the file. */
-export class NotJsonValueError extends Error {
+class NotJsonValueError extends Error {
   readonly code = 'DATA_NOT_JSON';
 }
 

@@ -46,3 +46,24 @@ export function pemBlocks(text: string): PemBlock[] {
 export function toPem(type: string, der: Buffer): string {
   return `-----BEGIN ${type}-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ${type}-----\n`;
 }
+
+const BEGIN_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
+const END_CERTIFICATE = '-----END CERTIFICATE-----';
+
+/**
+ * The CERTIFICATE blocks of a CA bundle, each as PEM text ending in a newline (as `toPem` writes
+ * it), skipping whatever stands between them (bundles carry comments and other blocks, which Go's
+ * pem.Decode and OpenSSL skip too); each still has to parse where it is used. The lenient reader
+ * for certificate files an operator names or the system holds; `pemBlocks` is the strict one.
+ * Linear time.
+ */
+export function pemCertificateBlocks(text: string): string[] {
+  const out: string[] = [];
+  for (let i = text.indexOf(BEGIN_CERTIFICATE); i !== -1; ) {
+    const end = text.indexOf(END_CERTIFICATE, i + BEGIN_CERTIFICATE.length + 1);
+    if (end === -1) break;
+    out.push(`${text.slice(i, end + END_CERTIFICATE.length)}\n`);
+    i = text.indexOf(BEGIN_CERTIFICATE, end + END_CERTIFICATE.length);
+  }
+  return out;
+}

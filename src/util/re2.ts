@@ -12,7 +12,7 @@
 // that can match the empty string (Go and JavaScript iterate it differently), multi-line anchors
 // mixed with whole-text anchors, counted repetitions of capture groups beyond V8's replication limit.
 import v8 from 'node:v8';
-import { EnvironmentError, type InputError } from '../errors.ts';
+import { EnvironmentError, errorMessage, type InputError } from '../errors.ts';
 import { isHigh, isLow } from './re2/charset.ts';
 import { Emitter, LINE_STAND_INS, V8_REPLICATION } from './re2/emit.ts';
 import { Re2SyntaxError, Re2UnsupportedError } from './re2/errors.ts';
@@ -72,7 +72,7 @@ export class Re2 {
     try {
       this.re = new RegExp(src, emitter.multiline ? 'lgm' : 'lg');
     } catch (err) {
-      throw new Re2UnsupportedError(pattern, `V8's linear engine refused it (${err instanceof Error ? err.message.slice(-60) : String(err)})`);
+      throw new Re2UnsupportedError(pattern, `V8's linear engine refused it (${errorMessage(err).slice(-60)})`);
     }
   }
 

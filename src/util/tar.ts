@@ -223,7 +223,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * The entry's path relative to the extraction root, or undefined for the root itself. Absolute paths,
  * `..` components, backslashes and control characters are refused, not rewritten.
  */
-export function safeEntryPath(path: string, origin: string): string | undefined {
+function safeEntryPath(path: string, origin: string): string | undefined {
   const norm = posix.normalize(path).replace(/\/+$/, '');
   if (path.startsWith('/') || path.includes('\\') || CONTROL.test(path) || norm === '..' || norm.startsWith('../')) {
     throw new InputError('ARCHIVE_PATH_ESCAPES', `${origin}: archive entry ${JSON.stringify(path)} points outside the extraction directory`, { value: origin });

@@ -9,7 +9,7 @@ interface BuiltinInfo {
   description: string;
 }
 
-export const IMAGE_ACCESSIBLE: BuiltinInfo = {
+const IMAGE_ACCESSIBLE: BuiltinInfo = {
   code: 'builtin.image.accessible',
   title: 'Image URL is accessible',
   description: 'The image URL is available and accessible.',

@@ -5,6 +5,7 @@
 import { parseReference, pinnedReference } from '../oci/reference.ts';
 import { isIndex, type ImageReference, type ImageSource } from '../oci/types.ts';
 import type { InputImage } from '../model/policy-input.ts';
+import { isRecord } from '../util/json-shapes.ts';
 
 const BASE_NAME = 'org.opencontainers.image.base.name';
 const BASE_DIGEST = 'org.opencontainers.image.base.digest';
@@ -16,10 +17,7 @@ async function imageConfig(source: ImageSource, ref: ImageReference, digest: str
   const manifest = fetched.manifest;
   const blob = await source.getBlob(ref, manifest.config, CONFIG_LIMIT);
   const parsed: unknown = JSON.parse(blob.toString('utf8'));
-  const config =
-    typeof parsed === 'object' && parsed !== null && 'config' in parsed && typeof parsed.config === 'object' && parsed.config !== null && !Array.isArray(parsed.config)
-      ? (parsed.config as Record<string, unknown>)
-      : undefined;
+  const config = isRecord(parsed) && isRecord(parsed.config) ? parsed.config : undefined;
   return { ...(config ? { config } : {}), ...(manifest.annotations ? { annotations: manifest.annotations } : {}) };
 }
 

@@ -13,6 +13,7 @@ import type { InTotoStatement } from '../model/statement.ts';
 import type { EntitySignature } from '../model/signature.ts';
 import type { AttestationCheck, SignatureCheck } from '../sigstore/types.ts';
 import type { ImageInfo } from './image-info.ts';
+import { isRecord, isStringList } from '../util/json-shapes.ts';
 
 export interface VerdictCache {
   /** The value stored under `key`, when it passes `isValid`; otherwise undefined (a miss). */
@@ -86,8 +87,6 @@ export function diskVerdictCache(dir: string): VerdictCache {
 
 // ---- The shapes of what is cached: a value that is not one of these is ignored ----
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 /** A pass rejected nothing: its `errors` list is empty. */
 const isNone = (v: unknown): v is [] => Array.isArray(v) && v.length === 0;
 const optional = (v: unknown, check: (x: unknown) => boolean): boolean => v === undefined || check(v);
@@ -98,7 +97,7 @@ function isEntitySignature(v: unknown): v is EntitySignature {
     typeof v.keyid === 'string' &&
     typeof v.sig === 'string' &&
     optional(v.certificate, (x) => typeof x === 'string') &&
-    optional(v.chain, isStringArray) &&
+    optional(v.chain, isStringList) &&
     optional(v.metadata, (m) => isRecord(m) && Object.values(m).every((x) => typeof x === 'string'))
   );
 }

@@ -17,6 +17,7 @@ import { pushImage, type PushedImage } from '../support/images.ts';
 import { slsaV02 } from '../support/predicates.ts';
 import { startRegistry, type TestRegistry } from '../support/registry.ts';
 import { validateJson } from '../support/run-cli.ts';
+import { pushManifest } from '../support/push.ts';
 
 let reg: TestRegistry;
 let hostile: HostileRegistry;
@@ -125,7 +126,7 @@ test('an index served without mediaType and with a manifest Content-Type has its
     const sizes = await Promise.all(children.map(async (c) => (await client.resolve(parseReference(c.ref))).size));
     const doc = { schemaVersion: 2, manifests: children.map((c, i) => ({ mediaType: MediaType.OciManifest, digest: c.digest, size: sizes[i], platform: { architecture: i ? 'arm64' : 'amd64', os: 'linux' } })) };
     const bytes = Buffer.from(JSON.stringify(doc));
-    const { digest } = await client.pushManifest(parseReference(`${reg.host}/${name}:v1`), 'v1', bytes, MediaType.OciIndex);
+    const { digest } = await pushManifest(parseReference(`${reg.host}/${name}:v1`), 'v1', bytes, MediaType.OciIndex);
     await Promise.all([signAndAttest(`${reg.host}/${name}@${digest}`), ...children.map((c, i) => signAndAttest(c.pinned, childKeys[i]))]);
     // The copy in the hostile registry: the same bytes, served as if they were an image manifest.
     await hostile.mirror(reg.url, name, 'v1');

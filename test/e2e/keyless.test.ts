@@ -21,6 +21,7 @@ import { inPrivateNetworkNamespace } from '../support/sigstore-stack/services.ts
 import { cosignAttest, cosignSign, identityToken } from '../support/sigstore-stack/sign.ts';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore-stack/stack.ts';
 import { validateJson } from '../support/run-cli.ts';
+import { pushBlob, pushManifest } from '../support/push.ts';
 
 const skip = inPrivateNetworkNamespace() ? false : 'needs a private network namespace (scripts/test.sh runs the tests under unshare --net)';
 const policies = fileURLToPath(new URL('../../examples/policies', import.meta.url));
@@ -286,15 +287,15 @@ async function referrerBundles(img: PushedImage): Promise<BundleReferrer[]> {
 async function attachBundle(img: PushedImage, like: BundleReferrer['manifest'], bundle: Json): Promise<void> {
   const client = new RegistryClient({ env: {} });
   const ref = parseReference(img.pinned);
-  const blob = await client.pushBlob(ref, Buffer.from(JSON.stringify(bundle)));
+  const blob = await pushBlob(ref, Buffer.from(JSON.stringify(bundle)));
   const manifest = { ...like, layers: [{ ...like.layers[0], digest: blob.digest, size: blob.size }] };
   const bytes = Buffer.from(JSON.stringify(manifest));
   const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  await client.pushManifest(ref, digest, bytes, MediaType.OciManifest);
+  await pushManifest(ref, digest, bytes, MediaType.OciManifest);
   const tag = img.digest.replace(':', '-');
   const index = JSON.parse((await client.getManifest(ref, tag))!.bytes.toString('utf8')) as { manifests: Json[] };
   index.manifests.push({ mediaType: MediaType.OciManifest, digest, size: bytes.length, artifactType: like.artifactType });
-  await client.pushManifest(ref, tag, Buffer.from(JSON.stringify(index)), MediaType.OciIndex);
+  await pushManifest(ref, tag, Buffer.from(JSON.stringify(index)), MediaType.OciIndex);
 }
 
 const signatureViolation = (report: { components: unknown[] }): string | undefined =>

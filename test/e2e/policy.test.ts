@@ -7,7 +7,6 @@ import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { RegistryClient } from '../../src/oci/client.ts';
 import { parseReference } from '../../src/oci/reference.ts';
 import { MediaType } from '../../src/oci/types.ts';
 import { configData, loadDataTree } from '../../src/policy/data.ts';
@@ -18,6 +17,7 @@ import { freePort, startRegistry, type TestRegistry } from '../support/registry.
 import { validateJson, vouch } from '../support/run-cli.ts';
 import { billionLaughsUnder } from '../support/yaml-bombs.ts';
 import { toolPath } from '../support/tools.ts';
+import { pushBlob, pushManifest } from '../support/push.ts';
 
 const run = promisify(execFile);
 const policies = fileURLToPath(new URL('../../examples/policies', import.meta.url));
@@ -178,10 +178,9 @@ test('git sources over loopback (git daemon): //subdir and ?ref=, pinned to the 
 test('an OCI policy bundle (a vouch bundle pushed as an ORAS-style layer) is pulled, pinned by digest and evaluated', async () => {
   const bundle = join(fx.dir, 'oci-bundle.tar.gz');
   assert.equal((await vouch(['policy', 'build', '--policy', policies, '--output', bundle], env)).code, 0);
-  const client = new RegistryClient();
   const ref = parseReference(`${reg.host}/policy-bundle:v1`);
-  const layer = await client.pushBlob(ref, await readFile(bundle));
-  const config = await client.pushBlob(ref, Buffer.from('{}'));
+  const layer = await pushBlob(ref, await readFile(bundle));
+  const config = await pushBlob(ref, Buffer.from('{}'));
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -190,7 +189,7 @@ test('an OCI policy bundle (a vouch bundle pushed as an ORAS-style layer) is pul
       layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer.digest, size: layer.size, annotations: { 'org.opencontainers.image.title': 'bundle.tar.gz' } }],
     }),
   );
-  const pushed = await client.pushManifest(ref, 'v1', manifest, MediaType.OciManifest);
+  const pushed = await pushManifest(ref, 'v1', manifest, MediaType.OciManifest);
   const { code, report } = await validateJson(['--image', fx.happy.ref, ...keyArgs(), '--policy', JSON.stringify({ sources: [{ policy: [`oci::${reg.host}/policy-bundle:v1`] }] }), '--show-successes'], env);
   assert.equal(code, 0);
   assert.deepEqual((report.policy as { sources: { policy: string[] }[] }).sources[0]!.policy, [`oci::${reg.host}/policy-bundle:v1@${pushed.digest}`]);

@@ -17,6 +17,7 @@ import { slsaV1 } from '../support/predicates.ts';
 import { startProxy, type LoopbackProxy } from '../support/proxy.ts';
 import { startReferrersRegistry, type TestRegistry } from '../support/registry.ts';
 import { validateJson, vouch } from '../support/run-cli.ts';
+import { pushBlob, pushManifest } from '../support/push.ts';
 
 let reg: TestRegistry;
 let proxy: LoopbackProxy;
@@ -31,8 +32,8 @@ let unrelated: PushedImage;
 async function pushUnrelatedReferrer(image: PushedImage): Promise<void> {
   const client = new RegistryClient({ env: {} });
   const ref = parseReference(image.pinned);
-  const empty = await client.pushBlob(ref, Buffer.from('{}'));
-  const sbom = await client.pushBlob(ref, Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' })));
+  const empty = await pushBlob(ref, Buffer.from('{}'));
+  const sbom = await pushBlob(ref, Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' })));
   const size = (await client.resolve(ref)).size;
   const manifest = {
     schemaVersion: 2,
@@ -43,7 +44,7 @@ async function pushUnrelatedReferrer(image: PushedImage): Promise<void> {
     subject: { mediaType: MediaType.OciManifest, digest: image.digest, size },
   };
   const bytes = Buffer.from(JSON.stringify(manifest));
-  await client.pushManifest(ref, `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes, MediaType.OciManifest);
+  await pushManifest(ref, `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes, MediaType.OciManifest);
 }
 
 before(async () => {

@@ -6,6 +6,7 @@ import { toolPath } from './tools.ts';
 import { RegistryClient } from '../../src/oci/client.ts';
 import { parseReference } from '../../src/oci/reference.ts';
 import { MediaType } from '../../src/oci/types.ts';
+import { pushBlob, pushManifest } from './push.ts';
 
 export interface PushedImage {
   /** `host/repo:tag` */
@@ -26,7 +27,7 @@ export interface ImageOptions {
 
 export async function pushImage(refText: string, opts: ImageOptions = {}): Promise<PushedImage> {
   const ref = parseReference(refText);
-  const layer = await client.pushBlob(ref, randomBytes(256));
+  const layer = await pushBlob(ref, randomBytes(256));
   const config = Buffer.from(
     JSON.stringify({
       architecture: opts.architecture ?? 'amd64',
@@ -35,7 +36,7 @@ export async function pushImage(refText: string, opts: ImageOptions = {}): Promi
       rootfs: { type: 'layers', diff_ids: [layer.digest] },
     }),
   );
-  const cfg = await client.pushBlob(ref, config);
+  const cfg = await pushBlob(ref, config);
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -47,7 +48,7 @@ export async function pushImage(refText: string, opts: ImageOptions = {}): Promi
         : {}),
     }),
   );
-  const desc = await client.pushManifest(ref, ref.tag ?? 'latest', manifest, MediaType.OciManifest);
+  const desc = await pushManifest(ref, ref.tag ?? 'latest', manifest, MediaType.OciManifest);
   return { ref: refText, digest: desc.digest, pinned: `${ref.registry}/${ref.repository}@${desc.digest}` };
 }
 
@@ -63,7 +64,7 @@ export async function pushIndex(refText: string): Promise<{ index: PushedImage; 
       manifests: platforms.map((p, i) => ({ mediaType: MediaType.OciManifest, digest: p.digest, size: sizes[i], platform: { architecture: i === 0 ? 'amd64' : 'arm64', os: 'linux' } })),
     }),
   );
-  const desc = await client.pushManifest(ref, ref.tag ?? 'latest', index, MediaType.OciIndex);
+  const desc = await pushManifest(ref, ref.tag ?? 'latest', index, MediaType.OciIndex);
   return { index: { ref: refText, digest: desc.digest, pinned: `${ref.registry}/${ref.repository}@${desc.digest}` }, platforms };
 }
 
@@ -79,5 +80,5 @@ export async function rewriteManifest(refText: string, edit: (m: Record<string, 
   if (!fetched) throw new Error(`no manifest at ${refText}`);
   const json = JSON.parse(fetched.bytes.toString('utf8')) as Record<string, unknown>;
   edit(json);
-  await client.pushManifest(ref, ref.tag ?? 'latest', Buffer.from(JSON.stringify(json)), fetched.descriptor.mediaType);
+  await pushManifest(ref, ref.tag ?? 'latest', Buffer.from(JSON.stringify(json)), fetched.descriptor.mediaType);
 }

@@ -13,17 +13,16 @@ import { join } from 'node:path';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { errorMessage } from '../../errors.ts';
 import { makeDirectory } from '../../util/files.ts';
+import { pemCertificateBlocks } from '../../util/pem.ts';
 
 /** The directories ec's task puts before its SSL_CERT_DIR param (Tekton's own): silent when absent. */
-export const TEKTON_CERT_DIRS = ['/tekton-custom-certs', '/etc/ssl/certs', '/etc/pki/tls/certs', '/system/etc/security/cacerts'];
+const TEKTON_CERT_DIRS = ['/tekton-custom-certs', '/etc/ssl/certs', '/etc/pki/tls/certs', '/system/etc/security/cacerts'];
 
 /** A certificate file larger than this is not a CA bundle (Mozilla's whole bundle is ~220 KiB). */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** Entries read per directory, and certificates kept in all: a directory is not a dump. */
 const MAX_ENTRIES = 10_000;
 const MAX_CERTIFICATES = 10_000;
-
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 export interface CaCollection {
   /** PEM certificates not yet trusted by Node, each once. */
@@ -47,7 +46,7 @@ async function certificatesIn(path: string, notes: string[]): Promise<X509Certif
     return [];
   }
   const out: X509Certificate[] = [];
-  (text.match(PEM_CERT) ?? []).forEach((pem, i) => {
+  pemCertificateBlocks(text).forEach((pem, i) => {
     try {
       out.push(new X509Certificate(pem));
     } catch (err) {

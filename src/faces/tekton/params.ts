@@ -16,7 +16,7 @@ const GO_BOOL: ReadonlyMap<string, boolean> = new Map([
  * A boolean param as ec's CLI reads it; unset (a step started without the Task, as in tests) is the
  * Task's default. Anything else, `""` included, is an error naming the param, as it is in ec.
  */
-export function boolParam(env: NodeJS.ProcessEnv, name: string, taskDefault: boolean): boolean {
+function boolParam(env: NodeJS.ProcessEnv, name: string, taskDefault: boolean): boolean {
   const value = env[name];
   if (value === undefined) return taskDefault;
   const b = GO_BOOL.get(value);
@@ -25,7 +25,7 @@ export function boolParam(env: NodeJS.ProcessEnv, name: string, taskDefault: boo
 }
 
 /** Which param each flag comes from, to name the param when a flag's value is refused. */
-export const PARAM_OF_FLAG: ReadonlyMap<string, string> = new Map([
+const PARAM_OF_FLAG: ReadonlyMap<string, string> = new Map([
   ['--images', 'IMAGES'],
   ['--policy', 'POLICY_CONFIGURATION'],
   ['--public-key', 'PUBLIC_KEY'],
@@ -71,7 +71,7 @@ export interface StepInputs {
 const KEYLESS_PARAMS = ['CERTIFICATE_IDENTITY', 'CERTIFICATE_IDENTITY_REGEXP', 'CERTIFICATE_OIDC_ISSUER', 'CERTIFICATE_OIDC_ISSUER_REGEXP'];
 
 /** Whether the params ask for keyless verification (any CERTIFICATE_* set, as in ec's task). */
-export function keylessParams(env: NodeJS.ProcessEnv): boolean {
+function keylessParams(env: NodeJS.ProcessEnv): boolean {
   return KEYLESS_PARAMS.some((k) => (env[k] ?? '') !== '');
 }
 

@@ -8,10 +8,10 @@
 import { InputError } from '../../errors.ts';
 import type { Snapshot } from '../../model/snapshot.ts';
 
-export const TYPE_LABEL = 'test.appstudio.openshift.io/type';
-export const COMPONENT_LABEL = 'appstudio.openshift.io/component';
+const TYPE_LABEL = 'test.appstudio.openshift.io/type';
+const COMPONENT_LABEL = 'appstudio.openshift.io/component';
 /** Set by Tekton on every pod of a PipelineRun. */
-export const PIPELINERUN_LABEL = 'tekton.dev/pipelineRun';
+const PIPELINERUN_LABEL = 'tekton.dev/pipelineRun';
 /** kubectl's names for the PipelineRun kind. */
 const PIPELINERUN_KINDS = new Set(['pr', 'prs', 'pipelinerun', 'pipelineruns', 'pipelinerun.tekton.dev', 'pipelineruns.tekton.dev']);
 

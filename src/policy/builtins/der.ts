@@ -178,7 +178,7 @@ export class Der {
   }
 }
 
-export function minimalInteger(b: Uint8Array): boolean {
+function minimalInteger(b: Uint8Array): boolean {
   if (b.length === 0) return false;
   if (b.length === 1) return true;
   return !((b[0] === 0 && (b[1]! & 0x80) === 0) || (b[0] === 0xff && (b[1]! & 0x80) === 0x80));

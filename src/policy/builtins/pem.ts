@@ -9,7 +9,6 @@ export function decodeStdBase64(s: string): Uint8Array | undefined {
   return new Uint8Array(Buffer.from(clean, 'base64'));
 }
 
-const toBytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 const toText = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 
 function getLine(data: string): { line: string; rest: string; consumed: number } {
@@ -85,4 +84,4 @@ export function pemDecode(data: string): { block?: PemBlock; rest: string } {
   }
 }
 
-export { toBytes as latin1Bytes, toText as latin1Text };
+export { toText as latin1Text };

@@ -11,7 +11,7 @@ import { fromByteString, toByteString } from './go/bytes.ts';
 import { goPathJoin, goToLower, goTrim } from './go/strings.ts';
 import { parseURL, pathUnescape, queryUnescape } from './go/url.ts';
 
-export interface PurlQualifier {
+interface PurlQualifier {
   key: string;
   value: string;
 }

@@ -6,7 +6,7 @@
 // looked up, so a policy cannot make vouch open an arbitrary file.
 import { readFileSync } from 'node:fs';
 
-export interface ZonePeriod {
+interface ZonePeriod {
   name: string;
   /** Seconds east of UTC. */
   offset: number;
@@ -98,7 +98,7 @@ class Reader {
 const latin1 = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 
 /** A Location from TZif bytes, or undefined where Go's LoadLocationFromTZData fails. */
-export function parseTzif(data: Uint8Array): Location | undefined {
+function parseTzif(data: Uint8Array): Location | undefined {
   const r = new Reader(data);
   if (latin1(r.bytes(4) ?? new Uint8Array()) !== 'TZif') return undefined;
   const head = r.bytes(16);

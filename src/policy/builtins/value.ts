@@ -3,9 +3,6 @@
 // doubles and sets are arrays; a result that is an ArrayBuffer is handed to the module as raw JSON
 // text (`_loadJSON`), which is how an integer above 2^53 goes back exactly. Pure.
 
-/** A Rego integer too large for a double travels as a bigint inside vouch. */
-export type RegoValue = null | boolean | number | bigint | string | RegoValue[] | { [key: string]: RegoValue };
-
 /**
  * An integer argument as the policy most likely wrote it. A double above 2^53 stands for every
  * integer within half a unit in the last place; the shortest decimal that rounds to it (what

@@ -7,7 +7,7 @@
 import { Der, TAG, bitAt, contextTag, rightAlign } from './der.ts';
 import { decodeStdBase64, latin1Text, pemDecode } from './pem.ts';
 import { addDateGo, formatGoTime, marshalTimeJSON, parseGoTime, type Time } from './time.ts';
-import { parseGoURL, type GoURL } from './url.ts';
+import { parseURL, urlString, type GoURL } from './go/url.ts';
 
 class CertError extends Error {}
 const fail = (why: string): never => {
@@ -401,12 +401,43 @@ function ipString(ip: Uint8Array): string {
   return `${hexes.slice(0, bestStart).join(':')}::${hexes.slice(bestStart + bestLen).join(':')}`;
 }
 
+/** A *url.URL as encoding/json writes it: the exported fields in order (Userinfo has none: `{}`). */
+interface URLJson {
+  Scheme: string;
+  Opaque: string;
+  User: Record<string, never> | null;
+  Host: string;
+  Path: string;
+  RawPath: string;
+  OmitHost: boolean;
+  ForceQuery: boolean;
+  RawQuery: string;
+  Fragment: string;
+  RawFragment: string;
+}
+
+function urlJson(u: GoURL): URLJson {
+  return {
+    Scheme: u.scheme,
+    Opaque: u.opaque,
+    User: u.user ? {} : null,
+    Host: u.host,
+    Path: u.path,
+    RawPath: u.rawPath,
+    OmitHost: u.omitHost,
+    ForceQuery: u.forceQuery,
+    RawQuery: u.rawQuery,
+    Fragment: u.fragment,
+    RawFragment: u.rawFragment,
+  };
+}
+
 function parseSAN(cert: Cert, value: Uint8Array): boolean {
   const seq = new Der(value).read(TAG.SEQUENCE) ?? fail('invalid subject alternative names');
   const dns: string[] = [];
   const emails: string[] = [];
   const ips: string[] = [];
-  const uris: GoURL[] = [];
+  const uris: URLJson[] = [];
   const uriStrings: string[] = [];
   while (!seq.empty) {
     const san = seq.readAny() ?? fail('invalid subject alternative name');
@@ -418,10 +449,12 @@ function parseSAN(cert: Cert, value: Uint8Array): boolean {
         dns.push(IA5(san.body, 'SAN dNSName is malformed'));
         break;
       case 6: {
-        const u = parseGoURL(IA5(san.body, 'SAN uniformResourceIdentifier is malformed')) ?? fail('cannot parse URI');
-        if (u.url.Host.length > 0 && !domainNameValid(u.url.Host, false)) fail('invalid domain');
-        uris.push(u.url);
-        uriStrings.push(u.text);
+        const parsed = parseURL(IA5(san.body, 'SAN uniformResourceIdentifier is malformed'));
+        if (!parsed.ok) return fail('cannot parse URI');
+        const u = parsed.value;
+        if (u.host.length > 0 && !domainNameValid(u.host, false)) fail('invalid domain');
+        uris.push(urlJson(u));
+        uriStrings.push(urlString(u));
         break;
       }
       case 7:

@@ -18,9 +18,9 @@ import { ExitCode, VouchError, type ErrorCode } from '../../errors.ts';
 import { encodeExactJson } from '../builtins/value.ts';
 
 /** How long the main thread lets one call run before answering undefined. */
-export const HOST_CALL_BUDGET_MS = 5 * 60_000;
+const HOST_CALL_BUDGET_MS = 5 * 60_000;
 /** How long past the budget a worker waits before it gives the main thread up. */
-export const HOST_CALL_MARGIN_MS = 60_000;
+const HOST_CALL_MARGIN_MS = 60_000;
 
 export interface BridgeTimes {
   budgetMs?: number;

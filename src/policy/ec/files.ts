@@ -74,7 +74,7 @@ export function blobFiles(entries: TarEntry[], paths: string[], origin: string):
 }
 
 /** Go's path.Clean. */
-export function goClean(p: string): string {
+function goClean(p: string): string {
   const n = posix.normalize(p);
   return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
 }

@@ -15,7 +15,7 @@ import { headDescriptorTerm, indexTerm, manifestTerm, referrerTerm, schemaVersio
 export type SourceFor = (ref: ImageReference) => ImageSource;
 
 /** The largest blob (or image layer) a builtin fetches: ec has no limit; vouch's archive limit. */
-export const BLOB_LIMIT = TAR_LIMITS.maxBytes;
+const BLOB_LIMIT = TAR_LIMITS.maxBytes;
 /** The platform go-containerregistry's remote.Image picks from an index. */
 const DEFAULT_PLATFORM = { os: 'linux', architecture: 'amd64' };
 /** cosign's tag-based artifacts, in the order ec looks for them. */

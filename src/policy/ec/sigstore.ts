@@ -89,7 +89,7 @@ function verifyContext(refText: unknown, opts: unknown, deps: SigstoreDeps): Out
 }
 
 /** ec's toSignatureTerm: every field present, Go's zero values for the missing. */
-export function signatureTerm(s: EntitySignature): Json {
+function signatureTerm(s: EntitySignature): Json {
   return { keyid: s.keyid, signature: s.sig, certificate: s.certificate ?? '', chain: s.chain ?? [], metadata: s.metadata ?? {} };
 }
 

@@ -7,7 +7,7 @@
 // are left out: they never reach a compile error. Pure data.
 
 /** A Rego type in capabilities JSON (OPA v1 `types` marshalling). */
-export type RegoType =
+type RegoType =
   | { type: 'any' | 'string' | 'number' | 'boolean' | 'null'; name?: string }
   | { type: 'array'; static?: RegoType[]; dynamic?: RegoType; name?: string }
   | { type: 'object'; static?: { key: string; value: RegoType }[]; dynamic?: { key: RegoType; value: RegoType }; name?: string }

@@ -39,7 +39,7 @@ async function executable(path: string): Promise<boolean> {
 }
 
 /** `opa` from --opa, then OPA_PATH, then PATH. */
-export async function findOpa(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+async function findOpa(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   for (const candidate of [explicit, env.OPA_PATH]) {
     if (!candidate) continue;
     if (await executable(candidate)) return candidate;
@@ -81,7 +81,7 @@ function restrictedCapabilities(opa: string): Promise<string> {
  * Entrypoints and rule-shape checks from the original modules (conforma/cli a18338416237
  * internal/opa/inspect.go checkRules).
  */
-export function entrypointsOf(files: RegoFile[]): string[] {
+function entrypointsOf(files: RegoFile[]): string[] {
   const entries = new Set<string>();
   for (const f of files) {
     if (f.path.endsWith('_test.rego')) continue;

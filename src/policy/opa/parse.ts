@@ -78,7 +78,7 @@ interface AstModule {
 }
 
 /** Constants smaller than this are not worth describing (the outline is cached). */
-export const CONSTANT_MIN_TEXT = 512;
+const CONSTANT_MIN_TEXT = 512;
 
 function isAstModule(v: unknown): v is AstModule {
   const pkg = (v as { package?: { path?: unknown } } | null)?.package;
@@ -203,7 +203,7 @@ function collectChains(node: unknown, out: WithOutline[][]): void {
   for (const v of Object.values(node)) collectChains(v, out);
 }
 
-export function outlineOf(path: string, text: string, ast: AstModule): ModuleOutline {
+function outlineOf(path: string, text: string, ast: AstModule): ModuleOutline {
   const imports: Record<string, string[]> = {};
   for (const imp of ast.imports ?? []) {
     const p = refOf(imp.path);

@@ -5,8 +5,9 @@
 import yaml from 'js-yaml';
 import { InputError } from '../../errors.ts';
 import type { RuleInfo } from '../types.ts';
+import { isRecord } from '../../util/json-shapes.ts';
 
-export interface RegoRule {
+interface RegoRule {
   name: string;
   line: number;
   /** The rule head's text up to `{`, for shape checks (boolean deny rules are refused). */
@@ -15,7 +16,7 @@ export interface RegoRule {
   annotated: boolean;
 }
 
-export interface RegoAnnotation {
+interface RegoAnnotation {
   scope: 'rule' | 'document' | 'package' | 'subpackages';
   /** Rule name it applies to (rule/document scope). */
   rule?: string;
@@ -37,7 +38,7 @@ export interface RegoModule {
  * annotation with Go's RFC 3339 layout (internal/opa/rule/rule.go customAnnotationString):
  * `effective_on: 2025-5-01T00:00:00Z` is `2025-05-01T00:00:00Z`, `2025-07-01` is `2025-07-01T00:00:00Z`.
  */
-export function goYamlTimestamp(text: string): string | undefined {
+function goYamlTimestamp(text: string): string | undefined {
   const m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:([Tt])| )(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, t, h = '0', mi = '0', sec = '0', zone] = m;
@@ -68,10 +69,6 @@ const WARN = /^warn(_[a-zA-Z0-9]+)*$/;
 
 export function ruleKind(name: string): RuleInfo['kind'] {
   return DENY.test(name) ? 'deny' : WARN.test(name) ? 'warn' : 'other';
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Scans a Rego module: package, top-level rule heads and METADATA blocks. */

@@ -45,7 +45,7 @@ const USERINFO = /^(?:[A-Za-z0-9]+::)?\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)@/
  * another way (a credential helper, ~/.git-credentials, an ssh key). An ssh user name alone is no
  * secret. The message shows the URL with its userinfo masked.
  */
-export function assertNoCredentials(url: string): void {
+function assertNoCredentials(url: string): void {
   const userinfo = USERINFO.exec(url)?.[1];
   if (userinfo === undefined) return;
   const ssh = /^(?:[A-Za-z0-9]+::)?\s*(?:git\+)?ssh:\/\//i.test(url);

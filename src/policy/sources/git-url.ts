@@ -47,7 +47,7 @@ export function isGitRefName(ref: string): boolean {
 /** A full commit id (sha-1 or sha-256): immutable, so a cached tree needs no network. */
 export const isFullSha = (ref: string | undefined): boolean => ref !== undefined && FULL_SHA.test(ref);
 /** An abbreviated commit id: only found by fetching the branches and tags. */
-export const isAbbreviatedSha = (ref: string | undefined): boolean => ref !== undefined && HEX.test(ref) && !FULL_SHA.test(ref.toLowerCase());
+const isAbbreviatedSha = (ref: string | undefined): boolean => ref !== undefined && HEX.test(ref) && !FULL_SHA.test(ref.toLowerCase());
 
 function checkSubdir(subdir: string, url: string): string {
   if (subdir === '') return '';

@@ -23,7 +23,7 @@ export interface GitLimits {
   deadlineMs: number;
 }
 
-export const GIT_LIMITS: GitLimits = { maxArchiveBytes: TAR_LIMITS.maxBytes, deadlineMs: 300_000 };
+const GIT_LIMITS: GitLimits = { maxArchiveBytes: TAR_LIMITS.maxBytes, deadlineMs: 300_000 };
 const SMALL_OUTPUT = 1024 * 1024;
 const MAX_STDERR = 16 * 1024;
 

@@ -7,6 +7,7 @@ import { errorMessage } from '../../errors.ts';
 import { instantiateModuleWithData, policyProgram } from '../wasm/evaluate.ts';
 import type { TestCase } from './discover.ts';
 import { offlineHostCall } from './offline-builtins.ts';
+import { isRecord } from '../../util/json-shapes.ts';
 
 export type Outcome = 'PASS' | 'FAIL' | 'SKIPPED' | 'ERROR';
 
@@ -39,10 +40,6 @@ export async function instantiateTests(wasm: Uint8Array, entrypoints: string[], 
       return (policy.evaluate(undefined, entrypoint) as { result?: unknown }[])[0]?.result;
     },
   };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Leaf results of a partial-object test: `true` passes, anything else fails (runner.go `subResult`). */

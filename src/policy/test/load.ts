@@ -10,6 +10,7 @@ import { parseYamlDocument, readTextFile } from '../../config/document.ts';
 import { InputError } from '../../errors.ts';
 import { loadDataTree, mergeData } from '../data.ts';
 import type { RegoFile } from '../opa/compile.ts';
+import { isRecord } from '../../util/json-shapes.ts';
 
 type Tree = Record<string, unknown>;
 
@@ -19,10 +20,6 @@ export interface TestSources {
 }
 
 const DATA_FILE = /\.(json|ya?ml)$/i;
-
-function isRecord(v: unknown): v is Tree {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 async function kind(path: string, named: string): Promise<'file' | 'dir'> {
   try {

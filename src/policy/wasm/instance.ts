@@ -38,7 +38,7 @@ const SdkLoadedPolicy = (sdkModule as { LoadedPolicy: new (instance: Instance, m
 export type HostBuiltin = (...args: unknown[]) => unknown;
 
 /** Builtins whose arguments keep Rego's sets and number text: Go's sprintf prints both. */
-export const REGO_VALUE_BUILTINS: ReadonlySet<string> = new Set(['sprintf']);
+const REGO_VALUE_BUILTINS: ReadonlySet<string> = new Set(['sprintf']);
 
 const NO_RESULT = Symbol('undefined');
 

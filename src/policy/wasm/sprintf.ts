@@ -56,7 +56,7 @@ function sortedEntries(v: object): [unknown, unknown][] {
 }
 
 /** OPA's ordering of values (ast.Compare), for printing set elements in its order. */
-export function regoCompare(a: unknown, b: unknown): number {
+function regoCompare(a: unknown, b: unknown): number {
   const ra = TYPE_RANK(a);
   const rb = TYPE_RANK(b);
   if (ra !== rb) return ra - rb;

@@ -38,7 +38,7 @@ export interface JUnitOptions {
 const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** Go's %v for metadata values, as ec renders them in test names. */
-export function goValue(v: unknown): string {
+function goValue(v: unknown): string {
   if (v === null || v === undefined) return '<nil>';
   if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
   if (typeof v === 'object') {
@@ -51,7 +51,7 @@ export function goValue(v: unknown): string {
 }
 
 /** ec's test name: `<code>: <msg>` plus ` [k=v, …]` of the other metadata, sorted. */
-export function ecTestCaseName(r: RuleResult): string {
+function ecTestCaseName(r: RuleResult): string {
   const meta = Object.entries(r.metadata ?? {})
     .filter(([k]) => k !== 'code')
     .map(([k, v]) => `${k}=${goValue(v)}`)
@@ -81,7 +81,7 @@ function termText(term: unknown): string {
 }
 
 /** The test's name: the rule code and its term, the same from run to run (a code-less result: its message). */
-export function checkName(r: RuleResult): string {
+function checkName(r: RuleResult): string {
   const code = r.metadata?.code;
   if (typeof code !== 'string' || oneLine(code) === '') return clip(oneLine(r.msg), 120) || 'policy';
   const term = oneLine(termText(r.metadata?.term));

@@ -26,7 +26,7 @@ import { canonicalJson } from '../../util/canonical-json.ts';
 import { successCount } from '../counts.ts';
 
 /** What a VSA says about the policy. */
-export interface VsaPolicy {
+interface VsaPolicy {
   /** The policy after pre-processing: source URLs pinned (the report's `policy`). */
   spec: PolicySpec;
   /** `sha256:<hex>`: the policy content digest (src/policy/digest.ts). */
@@ -64,7 +64,7 @@ export function vsaSubject(report: ComponentReport): (VsaSubject & { resourceUri
 }
 
 /** RFC 3339, UTC, whole seconds. */
-export const rfc3339Seconds = (t: Date): string => `${t.toISOString().slice(0, 19)}Z`;
+const rfc3339Seconds = (t: Date): string => `${t.toISOString().slice(0, 19)}Z`;
 
 const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 

@@ -28,7 +28,7 @@ export interface VsaCheckRequest {
 }
 
 /** One VSA as the check saw it. */
-export interface CheckedVsa {
+interface CheckedVsa {
   digest: string;
   source: string;
   signer?: string;

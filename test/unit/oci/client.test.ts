@@ -12,6 +12,7 @@ import { parseReference } from '../../../src/oci/reference.ts';
 import { MediaType } from '../../../src/oci/types.ts';
 import { startProxy } from '../../support/proxy.ts';
 import { freePort, startRegistry, type TestRegistry } from '../../support/registry.ts';
+import { pushBlob, pushManifest } from '../../support/push.ts';
 
 let reg: TestRegistry;
 before(async () => {
@@ -21,12 +22,12 @@ after(async () => {
   await reg.stop();
 });
 
-/** Pushes a small random image with our own push API and returns its manifest digest. */
-async function pushImage(client: RegistryClient, refText: string): Promise<{ digest: string; configDigest: string }> {
+/** Pushes a small random image (test/support/push.ts) and returns its manifest digest. */
+async function pushImage(refText: string, auth?: Record<string, string>): Promise<{ digest: string; configDigest: string }> {
   const ref = parseReference(refText);
-  const layer = await client.pushBlob(ref, randomBytes(512));
+  const layer = await pushBlob(ref, randomBytes(512), auth);
   const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { a: 'b' } }, rootfs: { type: 'layers', diff_ids: [layer.digest] } }));
-  const config = await client.pushBlob(ref, configBytes);
+  const config = await pushBlob(ref, configBytes, auth);
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -35,13 +36,13 @@ async function pushImage(client: RegistryClient, refText: string): Promise<{ dig
       layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.digest, size: layer.size }],
     }),
   );
-  const desc = await client.pushManifest(ref, ref.tag ?? 'latest', manifest, MediaType.OciManifest);
+  const desc = await pushManifest(ref, ref.tag ?? 'latest', manifest, MediaType.OciManifest, auth);
   return { digest: desc.digest, configDigest: config.digest };
 }
 
 test('pushes, resolves and reads back manifests and blobs, checking digests', async () => {
   const client = new RegistryClient();
-  const { digest, configDigest } = await pushImage(client, `${reg.host}/app:v1`);
+  const { digest, configDigest } = await pushImage(`${reg.host}/app:v1`);
   const ref = parseReference(`${reg.host}/app:v1`);
   const desc = await client.resolve(ref);
   assert.equal(desc.digest, digest);
@@ -57,7 +58,7 @@ test('pushes, resolves and reads back manifests and blobs, checking digests', as
 
 test('size limits are enforced before reading a blob', async () => {
   const client = new RegistryClient();
-  await pushImage(client, `${reg.host}/limits:v1`);
+  await pushImage(`${reg.host}/limits:v1`);
   const ref = parseReference(`${reg.host}/limits:v1`);
   const fetched = await client.getManifest(ref, 'v1');
   assert.ok(fetched && 'layers' in fetched.manifest);
@@ -66,21 +67,20 @@ test('size limits are enforced before reading a blob', async () => {
 
 test('the referrers fallback reads the sha256-<hex> tag index; none gives []', async () => {
   const client = new RegistryClient();
-  const { digest } = await pushImage(client, `${reg.host}/refs:v1`);
+  const { digest } = await pushImage(`${reg.host}/refs:v1`);
   const ref = parseReference(`${reg.host}/refs:v1`);
   assert.deepEqual(await client.referrers(ref, digest), []);
-  const other = await pushImage(client, `${reg.host}/refs:referrer`);
+  const other = await pushImage(`${reg.host}/refs:referrer`);
   const referrer = { mediaType: MediaType.OciManifest, digest: other.digest, size: (await client.resolve(parseReference(`${reg.host}/refs:referrer`))).size, artifactType: MediaType.SigstoreBundleV03 };
   const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [referrer] }));
-  await client.pushManifest(ref, digest.replace(':', '-'), index, MediaType.OciIndex);
+  await pushManifest(ref, digest.replace(':', '-'), index, MediaType.OciIndex);
   assert.deepEqual(await client.referrers(ref, digest), [referrer]);
 });
 
 test('a registry without the referrers API is probed once, even by many components at once', async () => {
   const proxy = await startProxy(reg.host);
   try {
-    const seed = new RegistryClient();
-    const images = await Promise.all(Array.from({ length: 12 }, (_, i) => pushImage(seed, `${reg.host}/probe:v${i}`)));
+    const images = await Promise.all(Array.from({ length: 12 }, (_, i) => pushImage(`${reg.host}/probe:v${i}`)));
     const client = new RegistryClient();
     const ref = parseReference(`${proxy.host}/probe:v0`);
     const found = await Promise.all(images.map((img) => client.referrers(ref, img.digest)));
@@ -100,8 +100,7 @@ test('an unreachable registry is a transient UNREACHABLE error after the retries
 });
 
 test('429 with Retry-After is honoured, then the request succeeds', async () => {
-  const client = new RegistryClient();
-  await pushImage(client, `${reg.host}/retry:v1`);
+  await pushImage(`${reg.host}/retry:v1`);
   let refused = 0;
   const p = await startProxy(reg.host, (req, res) => {
     if (!req.url?.includes('/manifests/') || refused >= 1) return false;
@@ -122,8 +121,7 @@ test('429 with Retry-After is honoured, then the request succeeds', async () => 
 
 
 test('429s have a retry budget of their own; server errors keep the short one', async () => {
-  const client = new RegistryClient();
-  await pushImage(client, `${reg.host}/budget:v1`);
+  await pushImage(`${reg.host}/budget:v1`);
   // Each request for the manifest is answered by the next status in `plan`, then by the registry.
   let plan: number[] = [];
   let seen = 0;
@@ -157,9 +155,8 @@ test('429s have a retry budget of their own; server errors keep the short one', 
 });
 
 test('a request waiting on Retry-After does not hold a concurrency slot', async () => {
-  const client = new RegistryClient();
-  await pushImage(client, `${reg.host}/slow:v1`);
-  await pushImage(client, `${reg.host}/fast:v1`);
+  await pushImage(`${reg.host}/slow:v1`);
+  await pushImage(`${reg.host}/fast:v1`);
   const p = await startProxy(reg.host, (req, res, seen) => {
     if (!req.url?.includes('/slow/manifests/') || seen > 0) return false;
     res.writeHead(429, { 'retry-after': '2' }).end();
@@ -179,8 +176,7 @@ test('a request waiting on Retry-After does not hold a concurrency slot', async 
   }
 });
 test('a blob whose bytes do not match its digest is rejected (tampering injected by a proxy)', async () => {
-  const client = new RegistryClient();
-  await pushImage(client, `${reg.host}/tamper:v1`);
+  await pushImage(`${reg.host}/tamper:v1`);
   const p = await startProxy(reg.host, (req, res) => {
     if (!req.url?.includes('/blobs/')) return false;
     res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(512, 1));
@@ -209,7 +205,7 @@ test('basic auth from a docker config file; the password never appears in errors
     assert.ok(err instanceof RegistryError && err.code === 'UNAUTHORIZED', String(err));
     await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [authReg.host]: { auth: Buffer.from(`builder:${secret}`).toString('base64') } } }));
     const authed = new RegistryClient({ env: { DOCKER_CONFIG: dir } });
-    const { digest } = await pushImage(authed, `${authReg.host}/private:v1`);
+    const { digest } = await pushImage(`${authReg.host}/private:v1`, { authorization: `Basic ${Buffer.from(`builder:${secret}`).toString('base64')}` });
     assert.equal((await authed.resolve(parseReference(`${authReg.host}/private:v1`))).digest, digest);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [authReg.host]: { auth: Buffer.from(`builder:wrong-${secret}`).toString('base64') } } }));
     const wrong = new RegistryClient({ env: { DOCKER_CONFIG: dir } });
@@ -245,7 +241,7 @@ test('the bearer-token flow: challenge, token from the realm with credentials, o
     return true;
   });
   try {
-    await pushImage(new RegistryClient(), `${reg.host}/bearer:v1`);
+    await pushImage(`${reg.host}/bearer:v1`);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { [p.host]: { username: 'robot', password: 'pw' } } }));
     const client = new RegistryClient({ env: { DOCKER_CONFIG: dir } });
     const ref = parseReference(`${p.host}/bearer:v1`);

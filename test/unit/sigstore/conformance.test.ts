@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorMessage } from '../../../src/errors.ts';
 import { loadTrustedRoot } from '../../../src/sigstore/trust-root.ts';
 import { verifyArtifactBundle } from '../../../src/sigstore/verify-artifact.ts';
 
@@ -50,7 +51,7 @@ test('sigstore-conformance bundle-verify cases (artifact and digest modes)', asy
         });
       } catch (err) {
         ok = false;
-        why = err instanceof Error ? err.message : String(err);
+        why = errorMessage(err);
       }
       checked++;
       const expected = expectFail !== (name in EXCEPTIONS);

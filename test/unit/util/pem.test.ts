@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { PemError, pemBlocks, toPem } from '../../../src/util/pem.ts';
+import { PemError, pemBlocks, pemCertificateBlocks, toPem } from '../../../src/util/pem.ts';
 
 const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey;
 const pem = key.export({ type: 'spki', format: 'pem' }).toString();
@@ -26,4 +26,14 @@ test('linear time whatever an attacker writes', () => {
     assert.throws(() => pemBlocks(text), PemError);
     assert.ok(performance.now() - start < 15_000, `${text.length} bytes took ${Math.round(performance.now() - start)} ms`);
   }
+});
+
+test('a CA bundle: its certificate blocks, text between them skipped, in linear time', () => {
+  const cert = toPem('CERTIFICATE', der);
+  assert.deepEqual(pemCertificateBlocks(`# Issuer: x\n${cert}\n${pem}junk ${cert.trimEnd()}`), [cert, cert]);
+  assert.deepEqual(pemCertificateBlocks('-----BEGIN CERTIFICATE----------END CERTIFICATE-----'), []);
+  assert.deepEqual(pemCertificateBlocks(cert.replace('-----END CERTIFICATE-----', '')), []);
+  const start = performance.now();
+  assert.deepEqual(pemCertificateBlocks('-----BEGIN CERTIFICATE-----\n'.repeat(200_000)), []);
+  assert.ok(performance.now() - start < 15_000);
 });

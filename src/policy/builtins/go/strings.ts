@@ -2,7 +2,7 @@
 // src/strings/strings.go, unicode.ToLower). Pure.
 
 /** path.Clean: the shortest equivalent slash path ("." for nothing). */
-export function goPathClean(path: string): string {
+function goPathClean(path: string): string {
   if (path === '') return '.';
   const rooted = path.startsWith('/');
   const out: string[] = [];

@@ -6,7 +6,7 @@
 import { parseAddr } from './netip.ts';
 import { goQuoteBytes } from './quote.ts';
 
-export type Encoding = 'path' | 'pathSegment' | 'host' | 'zone' | 'userPassword' | 'queryComponent' | 'fragment';
+type Encoding = 'path' | 'pathSegment' | 'host' | 'zone' | 'userPassword' | 'queryComponent' | 'fragment';
 
 export interface GoURL {
   scheme: string;
@@ -31,7 +31,7 @@ const isAlnum = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c
 const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 
 /** Go's shouldEscape: whether byte `c` must be percent-encoded in a URL part of the given kind. */
-export function shouldEscape(c: string, mode: Encoding): boolean {
+function shouldEscape(c: string, mode: Encoding): boolean {
   if (isAlnum(c)) return false;
   if ((mode === 'host' || mode === 'zone') && '!$&\'()*+,;=:[]<>"'.includes(c)) return false;
   if ('-_.~'.includes(c)) return false;
@@ -56,7 +56,7 @@ export function shouldEscape(c: string, mode: Encoding): boolean {
 }
 
 /** Go's unescape: percent-decoding with the per-part rules (hosts may only escape non-ASCII). */
-export function unescape(s: string, mode: Encoding): Parsed<string> {
+function unescape(s: string, mode: Encoding): Parsed<string> {
   let escapes = 0;
   let hasPlus = false;
   for (let i = 0; i < s.length; ) {
@@ -94,7 +94,7 @@ export function unescape(s: string, mode: Encoding): Parsed<string> {
 }
 
 /** Go's escape: percent-encodes the bytes `shouldEscape` selects (upper-case hex). */
-export function escape(s: string, mode: Encoding): string {
+function escape(s: string, mode: Encoding): string {
   let out = '';
   for (const c of s) {
     if (c === ' ' && mode === 'queryComponent') out += '+';
@@ -283,7 +283,7 @@ function validEncoded(s: string, mode: Encoding): boolean {
   return true;
 }
 
-export function escapedPath(u: GoURL): string {
+function escapedPath(u: GoURL): string {
   if (u.rawPath !== '' && validEncoded(u.rawPath, 'path')) {
     const p = unescape(u.rawPath, 'path');
     if (p.ok && p.value === u.path) return u.rawPath;

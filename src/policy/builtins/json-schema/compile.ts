@@ -18,7 +18,7 @@ import { Draft, newSubSchema, type SubSchema } from './schema.ts';
 import { goMarshal, isObject, MAX_NESTING, sortedKeys, type JsonObject, type JsonValue } from './value.ts';
 
 /** Upper bound on schema nodes compiled for one schema (a `$ref` target counts once per use). */
-export const MAX_COMPILE_STEPS = 200_000;
+const MAX_COMPILE_STEPS = 200_000;
 
 /** A schema that does not compile; `message` is gojsonschema's text (vouch's for its own limits). */
 export class SchemaCompileError extends Error {

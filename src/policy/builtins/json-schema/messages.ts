@@ -4,7 +4,7 @@
 // these strings to people and keys severities off them, so they are the same to the letter. Pure.
 
 /** A big.Float as Go's fmt prints it (%v = shortest %g, exponent from 1e+06 and below 1e-04). */
-export function goBigFloat(x: number): string {
+function goBigFloat(x: number): string {
   if (x === 0) return '0';
   const sign = x < 0 ? '-' : '';
   const [mantissa, exp] = Math.abs(x).toExponential().split('e') as [string, string];

@@ -15,14 +15,14 @@ import type { SubSchema } from './schema.ts';
 import { compareCodePoints, goMarshal, isObject, sortedKeys, type JsonObject, type JsonValue } from './value.ts';
 
 /** Most nested schema applications on one path (documents are at most MAX_NESTING deep). */
-export const MAX_VALIDATION_DEPTH = 1500;
+const MAX_VALIDATION_DEPTH = 1500;
 /**
  * Most schema applications in one validation: a fixed allowance plus a number per value of the
  * document, so time stays linear in the input (about 2 µs a step) while real schemas, which apply a
  * few dozen schemas per value at most, never reach it.
  */
-export const BASE_VALIDATION_STEPS = 1_000_000;
-export const STEPS_PER_VALUE = 200;
+const BASE_VALIDATION_STEPS = 1_000_000;
+const STEPS_PER_VALUE = 200;
 
 export interface ResultError {
   type: ErrorType;

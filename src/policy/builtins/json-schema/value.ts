@@ -9,7 +9,7 @@ export type JsonObject = Map<string, JsonValue>;
 /** Deepest nesting of arrays and objects accepted, in documents and schemas alike. */
 export const MAX_NESTING = 512;
 /** Most values (of any kind, at any depth) in one argument. */
-export const MAX_VALUES = 2_000_000;
+const MAX_VALUES = 2_000_000;
 
 /** Thrown (and caught by the builtins) when a value is deeper than MAX_NESTING or has more than MAX_VALUES values. */
 export class NestingLimitError extends Error {
@@ -114,7 +114,7 @@ const HEX = '0123456789abcdef';
 const SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** A string as Go's encoding/json writes it: HTML-safe, U+2028/U+2029 escaped. */
-export function goJsonString(s: string): string {
+function goJsonString(s: string): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -127,7 +127,7 @@ export function goJsonString(s: string): string {
 }
 
 /** A float64 as Go's encoding/json writes it (ES6 number formatting, but -0 stays "-0"). */
-export function goJsonNumber(n: number): string {
+function goJsonNumber(n: number): string {
   return Object.is(n, -0) ? '-0' : String(n);
 }
 
