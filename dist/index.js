@@ -5633,7 +5633,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape4 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape3 = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5641,14 +5641,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape4(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape4(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape4(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -22921,8 +22921,8 @@ function attribute(s) {
 function text(s) {
   return xmlChars(s).replace(/[&<>\r]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;" })[c]);
 }
-function attrs(list, escape4) {
-  return list.filter((a) => a[1] !== void 0).map(([k, v]) => ` ${k}="${escape4(v)}"`).join("");
+function attrs(list, escape3) {
+  return list.filter((a) => a[1] !== void 0).map(([k, v]) => ` ${k}="${escape3(v)}"`).join("");
 }
 function writeXml(root) {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
@@ -23467,7 +23467,7 @@ function parseShardReport(text2, origin) {
   try {
     doc = parseStrictJson(text2);
   } catch (err) {
-    throw notAShard(origin, `not JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw notAShard(origin, `not JSON (${errorMessage(err)})`);
   }
   if (!isObject2(doc) || !Array.isArray(doc.components) || !doc.components.every(isComponent)) throw notAShard(origin, "not a vouch JSON report");
   if (typeof doc.key !== "string" || !isObject2(doc.policy) || typeof doc.success !== "boolean") throw notAShard(origin, "not a vouch JSON report (key, policy, success)");
@@ -23639,6 +23639,36 @@ var init_runner_commands = __esm({
   }
 });
 
+// src/util/suggest.ts
+function closest(typed, candidates) {
+  if (typed.length < 2 || typed.length > MAX_TYPED) return void 0;
+  const t = typed.toLowerCase();
+  let best;
+  for (const name of candidates) {
+    const c = name.toLowerCase();
+    const edits = c.startsWith(t) ? 0 : editDistance(t, c);
+    if (edits <= MAX_EDITS && (best === void 0 || edits < best.edits)) best = { name, edits };
+  }
+  return best?.name;
+}
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    const row = [i2];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i2 - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length];
+}
+var MAX_TYPED, MAX_EDITS;
+var init_suggest = __esm({
+  "src/util/suggest.ts"() {
+    "use strict";
+    MAX_TYPED = 64;
+    MAX_EDITS = 2;
+  }
+});
+
 // src/config/flags.ts
 var flags_exports = {};
 __export(flags_exports, {
@@ -23729,7 +23759,7 @@ function readCsvRecord(value) {
   const startLine = index + 1;
   let line2 = lines[index];
   let col = 1;
-  const fail7 = (column, what) => {
+  const fail6 = (column, what) => {
     const at2 = index + 1 === startLine ? "" : `record on line ${startLine}; `;
     return new CsvError(`${at2}parse error on line ${index + 1}, column ${column}: ${what}`);
   };
@@ -23739,7 +23769,7 @@ function readCsvRecord(value) {
       const comma = line2.indexOf(",");
       const field3 = comma >= 0 ? line2.slice(0, comma) : line2.replace(/\n$/, "");
       const quote2 = field3.indexOf('"');
-      if (quote2 >= 0) throw fail7(col + utf8Length(field3.slice(0, quote2)), 'bare " in non-quoted-field');
+      if (quote2 >= 0) throw fail6(col + utf8Length(field3.slice(0, quote2)), 'bare " in non-quoted-field');
       fields2.push(field3);
       if (comma < 0) return fields2;
       col += utf8Length(line2.slice(0, comma + 1));
@@ -23766,7 +23796,7 @@ function readCsvRecord(value) {
         } else if (line2 === "" || line2 === "\n") {
           fields2.push(field2);
           return fields2;
-        } else throw fail7(col - 1, 'extraneous or missing " in quoted-field');
+        } else throw fail6(col - 1, 'extraneous or missing " in quoted-field');
       } else if (line2 !== "") {
         field2 += line2;
         col += utf8Length(line2);
@@ -23775,7 +23805,7 @@ function readCsvRecord(value) {
           index++;
           col = 1;
         }
-      } else throw fail7(col, 'extraneous or missing " in quoted-field');
+      } else throw fail6(col, 'extraneous or missing " in quoted-field');
     }
     fields2.push(field2);
   }
@@ -23791,7 +23821,7 @@ function splitSlice(value, flag = "flag") {
 }
 function unknownFlag(arg, names) {
   const name = arg.replace(/^-+/, "").split("=")[0] ?? "";
-  const close = name.length < 2 ? void 0 : names.find((n) => n.includes(name) || name.includes(n));
+  const close = closest(name, names);
   const hint = close ? ` Did you mean --${close}?` : " Run with --help to list the flags.";
   return new InputError("UNKNOWN_FLAG", `unknown flag: ${arg.split("=")[0]}.${hint}`, { value: arg.split("=")[0] });
 }
@@ -23808,6 +23838,7 @@ var init_flags = __esm({
   "src/config/flags.ts"() {
     "use strict";
     init_errors();
+    init_suggest();
     BOOL_TEXT = new Map([
       ...["1", "t", "T", "TRUE", "true", "True"].map((k) => [k, true]),
       ...["0", "f", "F", "FALSE", "false", "False"].map((k) => [k, false])
@@ -24150,14 +24181,6 @@ var init_json_shapes = __esm({
 });
 
 // src/config/policy-schema.ts
-function distance(a, b) {
-  const d = Array.from({ length: a.length + 1 }, (_, i2) => [i2, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i2 = 1; i2 <= a.length; i2++)
-    for (let j = 1; j <= b.length; j++)
-      d[i2][j] = Math.min(d[i2 - 1][j] + 1, d[i2][j - 1] + 1, d[i2 - 1][j - 1] + (a[i2 - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
-}
 function check(shape, value, path, errors) {
   if (errors.length > MAX_ERRORS) return;
   switch (shape.type) {
@@ -24193,7 +24216,7 @@ function check(shape, value, path, errors) {
       for (const [k, v] of Object.entries(value)) {
         const field2 = shape.fields[k];
         if (!field2) {
-          const near = k.length > MAX_SUGGESTED_KEY ? void 0 : Object.keys(shape.fields).find((f) => distance(f.toLowerCase(), k.toLowerCase()) <= 2);
+          const near = closest(k, Object.keys(shape.fields));
           errors.push(`${path}.${k.length > MAX_SUGGESTED_KEY ? `${k.slice(0, MAX_SUGGESTED_KEY)}\u2026` : k}: unknown field${near ? `; did you mean "${near}"?` : ""} (allowed: ${Object.keys(shape.fields).join(", ")})`);
         } else if (v !== null && v !== void 0) {
           check(field2, v, `${path}.${k}`, errors);
@@ -24228,6 +24251,7 @@ var init_policy_schema = __esm({
   "src/config/policy-schema.ts"() {
     "use strict";
     init_json_shapes();
+    init_suggest();
     DIGEST = /^sha256:[a-fA-F0-9]{64}$/;
     MAX_ERRORS = 50;
     MAX_PATTERN_INPUT = 4096;
@@ -24629,6 +24653,62 @@ var init_run_options = __esm({
     init_past_effective_time();
     init_retry();
     isHttpUrl = (text2) => URL.canParse(text2) && ["https:", "http:"].includes(new URL(text2).protocol);
+  }
+});
+
+// src/util/pem.ts
+function skipWhitespace(text2, i2) {
+  while (i2 < text2.length && /\s/.test(text2[i2])) i2++;
+  return i2;
+}
+function pemBlocks(text2) {
+  const blocks = [];
+  let i2 = skipWhitespace(text2, 0);
+  while (i2 < text2.length) {
+    BLOCK.lastIndex = i2;
+    const m = BLOCK.exec(text2);
+    if (!m) throw new PemError(blocks.length === 0 ? "not PEM text" : `text after PEM block ${blocks.length} is not a PEM block`);
+    const [, type2, body3, endType] = m;
+    if (type2 !== endType) throw new PemError(`PEM block ${blocks.length + 1} begins as ${type2} but ends as ${endType}`);
+    const b642 = body3.replace(/\r?\n/g, "");
+    if (!BASE64.test(b642) || b642 === "") throw new PemError(`PEM block ${blocks.length + 1} (${type2}) is not base64`);
+    blocks.push({ type: type2, der: Buffer.from(b642, "base64") });
+    i2 = skipWhitespace(text2, BLOCK.lastIndex);
+  }
+  return blocks;
+}
+function toPem(type2, der) {
+  return `-----BEGIN ${type2}-----
+${der.toString("base64").match(/.{1,64}/g).join("\n")}
+-----END ${type2}-----
+`;
+}
+function pemCertificateBlocks(text2) {
+  const out = [];
+  for (let i2 = text2.indexOf(BEGIN_CERTIFICATE); i2 !== -1; ) {
+    const end = text2.indexOf(END_CERTIFICATE, i2 + BEGIN_CERTIFICATE.length + 1);
+    if (end === -1) break;
+    out.push(`${text2.slice(i2, end + END_CERTIFICATE.length)}
+`);
+    i2 = text2.indexOf(BEGIN_CERTIFICATE, end + END_CERTIFICATE.length);
+  }
+  return out;
+}
+var PemError, BLOCK, BASE64, BEGIN_CERTIFICATE, END_CERTIFICATE;
+var init_pem = __esm({
+  "src/util/pem.ts"() {
+    "use strict";
+    init_errors();
+    PemError = class extends InputError {
+      constructor(message) {
+        super("PEM_INVALID", message);
+        this.name = "PemError";
+      }
+    };
+    BLOCK = /-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n([A-Za-z0-9+/=\r\n]*?)-----END ([A-Z0-9 ]{1,40})-----/y;
+    BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    BEGIN_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
+    END_CERTIFICATE = "-----END CERTIFICATE-----";
   }
 });
 
@@ -25552,7 +25632,7 @@ var init_re2 = __esm({
         try {
           this.re = new RegExp(src, emitter.multiline ? "lgm" : "lg");
         } catch (err) {
-          throw new Re2UnsupportedError(pattern, `V8's linear engine refused it (${err instanceof Error ? err.message.slice(-60) : String(err)})`);
+          throw new Re2UnsupportedError(pattern, `V8's linear engine refused it (${errorMessage(err).slice(-60)})`);
         }
       }
       toString() {
@@ -25692,49 +25772,6 @@ var init_identity_pattern = __esm({
   }
 });
 
-// src/util/pem.ts
-function skipWhitespace(text2, i2) {
-  while (i2 < text2.length && /\s/.test(text2[i2])) i2++;
-  return i2;
-}
-function pemBlocks(text2) {
-  const blocks = [];
-  let i2 = skipWhitespace(text2, 0);
-  while (i2 < text2.length) {
-    BLOCK.lastIndex = i2;
-    const m = BLOCK.exec(text2);
-    if (!m) throw new PemError(blocks.length === 0 ? "not PEM text" : `text after PEM block ${blocks.length} is not a PEM block`);
-    const [, type2, body3, endType] = m;
-    if (type2 !== endType) throw new PemError(`PEM block ${blocks.length + 1} begins as ${type2} but ends as ${endType}`);
-    const b642 = body3.replace(/\r?\n/g, "");
-    if (!BASE64.test(b642) || b642 === "") throw new PemError(`PEM block ${blocks.length + 1} (${type2}) is not base64`);
-    blocks.push({ type: type2, der: Buffer.from(b642, "base64") });
-    i2 = skipWhitespace(text2, BLOCK.lastIndex);
-  }
-  return blocks;
-}
-function toPem(type2, der) {
-  return `-----BEGIN ${type2}-----
-${der.toString("base64").match(/.{1,64}/g).join("\n")}
------END ${type2}-----
-`;
-}
-var PemError, BLOCK, BASE64;
-var init_pem = __esm({
-  "src/util/pem.ts"() {
-    "use strict";
-    init_errors();
-    PemError = class extends InputError {
-      constructor(message) {
-        super("PEM_INVALID", message);
-        this.name = "PemError";
-      }
-    };
-    BLOCK = /-----BEGIN ([A-Z0-9 ]{1,40})-----\r?\n([A-Za-z0-9+/=\r\n]*?)-----END ([A-Z0-9 ]{1,40})-----/y;
-    BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-  }
-});
-
 // src/config/public-key.ts
 import { createPublicKey } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -25868,7 +25905,7 @@ async function pemFile(path, flag, cwd) {
   } catch (err) {
     throw new InputError("PKI_UNREADABLE", `${flag} ${full}: ${errorMessage(err)}`, { value: flag, cause: err });
   }
-  const certs = text2.match(PEM_CERT) ?? [];
+  const certs = pemCertificateBlocks(text2);
   if (certs.length === 0) throw new InputError("PKI_UNREADABLE", `${flag} ${full}: no PEM certificates`, { value: flag });
   certs.forEach((pem2, i2) => {
     try {
@@ -25891,11 +25928,12 @@ async function loadPki(roots, intermediates, chain, cwd) {
   }
   return { roots: await pemFile(roots, "--ca-roots", cwd), intermediates: intermediates === "" ? [] : await pemFile(intermediates, "--ca-intermediates", cwd) };
 }
-var IDENTITY_FLAGS, PEM_CERT;
+var IDENTITY_FLAGS;
 var init_signer = __esm({
   "src/config/signer.ts"() {
     "use strict";
     init_errors();
+    init_pem();
     init_identity_pattern();
     init_public_key();
     IDENTITY_FLAGS = [
@@ -25904,7 +25942,6 @@ var init_signer = __esm({
       ["certificate-oidc-issuer", "issuer"],
       ["certificate-oidc-issuer-regexp", "issuerRegExp"]
     ];
-    PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
   }
 });
 
@@ -26352,7 +26389,6 @@ function parseDockerConfig(text2, path) {
   const bad2 = (field2, why) => {
     throw new InputError("INVALID_REGISTRY_AUTH_FILE", `${path}: ${field2} ${why}`, { value: path });
   };
-  const isObject6 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
   if (text2.trim() === "") return { auths: {}, credHelpers: {} };
   let raw;
   try {
@@ -26360,12 +26396,12 @@ function parseDockerConfig(text2, path) {
   } catch {
     return bad2("the file", "is not JSON");
   }
-  if (!isObject6(raw)) return bad2("the file", "is not a JSON object");
+  if (!isRecord(raw)) return bad2("the file", "is not a JSON object");
   const auths = {};
   if (raw.auths !== void 0 && raw.auths !== null) {
-    if (!isObject6(raw.auths)) bad2("auths", "is not an object");
+    if (!isRecord(raw.auths)) bad2("auths", "is not an object");
     for (const [key, entry] of Object.entries(raw.auths)) {
-      if (!isObject6(entry)) bad2(`auths[${JSON.stringify(key)}]`, "is not an object");
+      if (!isRecord(entry)) bad2(`auths[${JSON.stringify(key)}]`, "is not an object");
       const out = {};
       for (const field2 of ENTRY_FIELDS) {
         const v = entry[field2];
@@ -26378,7 +26414,7 @@ function parseDockerConfig(text2, path) {
   }
   const credHelpers = {};
   if (raw.credHelpers !== void 0 && raw.credHelpers !== null) {
-    if (!isObject6(raw.credHelpers)) bad2("credHelpers", "is not an object");
+    if (!isRecord(raw.credHelpers)) bad2("credHelpers", "is not an object");
     for (const [key, helper] of Object.entries(raw.credHelpers)) {
       if (typeof helper !== "string" || !HELPER_NAME.test(helper)) bad2(`credHelpers[${JSON.stringify(key)}]`, "is not a credential helper name");
       Object.defineProperty(credHelpers, key, { value: helper, enumerable: true });
@@ -26465,6 +26501,7 @@ var init_auth2 = __esm({
   "src/oci/auth.ts"() {
     "use strict";
     init_errors();
+    init_json_shapes();
     ENTRY_FIELDS = ["auth", "username", "password", "identitytoken", "registrytoken"];
     HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
     DOCKER_HUB_KEYS = ["https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io"];
@@ -26696,7 +26733,7 @@ function readBody(res, { limit }) {
     const chunks = [];
     let total = 0;
     let settled = false;
-    const fail7 = (err) => {
+    const fail6 = (err) => {
       if (settled) return;
       settled = true;
       reject(err);
@@ -26704,7 +26741,7 @@ function readBody(res, { limit }) {
     body3.on("data", (chunk) => {
       total += chunk.length;
       if (total > limit) {
-        fail7(new BodyError("too-large", total));
+        fail6(new BodyError("too-large", total));
         body3.destroy();
       } else chunks.push(chunk);
     });
@@ -26713,8 +26750,8 @@ function readBody(res, { limit }) {
       settled = true;
       resolve22(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
     });
-    body3.on("error", (err) => fail7(new BodyError("broken", total, err)));
-    body3.on("close", () => fail7(new BodyError("broken", total, new Error("the connection closed before the answer was complete"))));
+    body3.on("error", (err) => fail6(new BodyError("broken", total, err)));
+    body3.on("close", () => fail6(new BodyError("broken", total, new Error("the connection closed before the answer was complete"))));
   });
 }
 var http, https, MAX_HEADER_BYTES, DRAIN_LIMIT, agents, DeadlineError, STALE, errorCode2, isProtocolError, BodyError;
@@ -27150,7 +27187,7 @@ function parseTokenResponse(bytes2, describe2) {
   } catch {
     throw new RegistryError("BAD_RESPONSE", `${describe2}: the answer is not JSON`, { value: describe2 });
   }
-  const fields2 = typeof body3 === "object" && body3 !== null && !Array.isArray(body3) ? body3 : {};
+  const fields2 = isRecord(body3) ? body3 : {};
   const token = [fields2.token, fields2.access_token].find((t) => typeof t === "string" && t !== "");
   if (token === void 0) throw new RegistryError("BAD_RESPONSE", `${describe2}: the answer has no token`, { value: describe2 });
   if (!HEADER_SAFE.test(token)) throw new RegistryError("BAD_RESPONSE", `${describe2}: the token has characters a header cannot carry`, { value: describe2 });
@@ -27172,6 +27209,7 @@ var init_token = __esm({
   "src/oci/token.ts"() {
     "use strict";
     init_errors3();
+    init_json_shapes();
     HEADER_SAFE = /^[\x21-\x7e]+$/;
   }
 });
@@ -35228,9 +35266,6 @@ var init_bundle = __esm({
 // src/policy/data.ts
 import { readdir as readdir2, stat as stat6 } from "node:fs/promises";
 import { join as join8, relative as relative2 } from "node:path";
-function isRecord2(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function mergeData(into, from, origin, origins, path = "") {
   for (const [k, v] of Object.entries(from)) {
     const at2 = path ? `${path}.${k}` : k;
@@ -35238,7 +35273,7 @@ function mergeData(into, from, origin, origins, path = "") {
     if (existing === void 0) {
       into[k] = v;
       origins.set(at2, origin);
-    } else if (isRecord2(existing) && isRecord2(v)) {
+    } else if (isRecord(existing) && isRecord(v)) {
       mergeData(existing, v, origin, origins, at2);
     } else {
       throw new InputError("DATA_MERGE_CONFLICT", `merge error: data key "${at2}" is set by both ${origins.get(at2) ?? "another file"} and ${origin}`, { value: at2 });
@@ -35269,7 +35304,7 @@ async function nestedDataFiles(root) {
 async function readDataFile(file) {
   const text2 = await readTextFile(file);
   const doc = file.endsWith(".json") ? parseJsonDocument(text2, file) : parseYamlDocument(text2, file, { syntaxCode: "DATA_SYNTAX", schema: GO_YAML_V2_SCHEMA });
-  if (!isRecord2(doc)) throw new InputError("DATA_SHAPE", `${file}: a data file must hold an object (its keys become data keys)`, { value: file });
+  if (!isRecord(doc)) throw new InputError("DATA_SHAPE", `${file}: a data file must hold an object (its keys become data keys)`, { value: file });
   return doc;
 }
 function parseJsonDocument(text2, file) {
@@ -35318,6 +35353,7 @@ var init_data = __esm({
     init_document();
     init_errors();
     init_go_yaml();
+    init_json_shapes();
     isDataFile = (name) => /\.(json|yaml|yml)$/.test(name);
     MAX_DOCUMENTS = 1e5;
     byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -35368,9 +35404,6 @@ function goYamlTimestamp(text2) {
 function ruleKind(name) {
   return DENY.test(name) ? "deny" : WARN.test(name) ? "warn" : "other";
 }
-function isRecord3(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function parseRegoModule(path, text2) {
   const lines = text2.split("\n");
   let pkg = "";
@@ -35389,7 +35422,7 @@ function parseRegoModule(path, text2) {
       } catch (err) {
         throw new InputError("REGO_METADATA_INVALID", `${path}:${i2 + 1}: the METADATA block is not valid YAML: ${String(err)}`, { value: path, cause: err });
       }
-      pending.push({ line: i2 + 1, data: isRecord3(data3) ? data3 : {} });
+      pending.push({ line: i2 + 1, data: isRecord(data3) ? data3 : {} });
       i2 = j - 1;
       continue;
     }
@@ -35426,7 +35459,7 @@ function ruleInfosFromModules(files2) {
     const annotatedRules = /* @__PURE__ */ new Set();
     for (const a of mod.annotations) {
       if (!a.rule) continue;
-      const custom = isRecord3(a.data.custom) ? a.data.custom : {};
+      const custom = isRecord(a.data.custom) ? a.data.custom : {};
       const shortName = str3(custom.short_name);
       if (!shortName) continue;
       const code2 = `${mod.package}.${shortName}`;
@@ -35472,6 +35505,7 @@ var init_annotations = __esm({
     "use strict";
     init_js_yaml();
     init_errors();
+    init_json_shapes();
     METADATA_SCHEMA = jsYaml.CORE_SCHEMA.extend({
       implicit: [
         new jsYaml.Type("tag:yaml.org,2002:timestamp", {
@@ -35895,12 +35929,12 @@ function codeOnly(text2) {
   }
   return out;
 }
-async function rewriteWithChains(files2, parse3) {
+async function rewriteWithChains(files2, parse2) {
   const candidates = files2.filter((f) => mayUseWith(f.text));
   if (candidates.length === 0) return files2;
-  const parsed = await parse3(candidates);
+  const parsed = await parse2(candidates);
   if (!parsed.some((m) => m.chains.some(mayNeedRewrite))) return files2;
-  const scope = rewriteScope([...parsed, ...await parse3(files2.filter((f) => !mayUseWith(f.text)))]);
+  const scope = rewriteScope([...parsed, ...await parse2(files2.filter((f) => !mayUseWith(f.text)))]);
   const rewritten = parsed.map((m) => rewriteWithOrder(m, scope));
   return files2.map((f) => {
     const i2 = candidates.indexOf(f);
@@ -36094,8 +36128,8 @@ async function compilePolicy(files2, opts) {
     });
   }
   const built = await cachedBuild(opts.cacheDir, key, async () => {
-    const parse3 = (some) => parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version, cacheDir: opts.cacheDir, ...opts.signal ? { signal: opts.signal } : {} });
-    const rewritten = await rewriteWithChains(modules, parse3);
+    const parse2 = (some) => parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version, cacheDir: opts.cacheDir, ...opts.signal ? { signal: opts.signal } : {} });
+    const rewritten = await rewriteWithChains(modules, parse2);
     const all = [...entrypoints, AGGREGATE_ENTRYPOINT];
     const aggregate = { path: "zzzz-vouch-aggregate.rego", text: aggregateModule(entrypoints) };
     return { wasm: await buildWasm(toolchain, [...rewritten, aggregate], all, opts), entrypoints: all };
@@ -38759,7 +38793,7 @@ var require_parse_cst = __commonJS({
         };
       }
     };
-    function parse3(src) {
+    function parse2(src) {
       const cr = [];
       if (src.indexOf("\r") !== -1) {
         src = src.replace(/\r\n?/g, (match, offset2) => {
@@ -38790,7 +38824,7 @@ var require_parse_cst = __commonJS({
       documents.toString = () => documents.join("...\n");
       return documents;
     }
-    exports.parse = parse3;
+    exports.parse = parse2;
   }
 });
 
@@ -42069,7 +42103,7 @@ var require_dist5 = __commonJS({
       }
       return doc;
     }
-    function parse3(src, options) {
+    function parse2(src, options) {
       const doc = parseDocument(src, options);
       doc.warnings.forEach((warning2) => warnings.warn(warning2));
       if (doc.errors.length > 0) throw doc.errors[0];
@@ -42084,7 +42118,7 @@ var require_dist5 = __commonJS({
       createNode,
       defaultOptions: Document$1.defaultOptions,
       Document,
-      parse: parse3,
+      parse: parse2,
       parseAllDocuments,
       parseCST: parseCst.parse,
       parseDocument,
@@ -42112,7 +42146,7 @@ var require_yaml2 = __commonJS({
       "YAMLSyntaxError",
       "YAMLWarning"
     ]);
-    function parse3(str4) {
+    function parse2(str4) {
       if (typeof str4 !== "string") {
         return { ok: false, result: void 0 };
       }
@@ -42132,9 +42166,9 @@ var require_yaml2 = __commonJS({
     module.exports = {
       // is_valid is expected to return nothing if input is invalid otherwise
       // true/false for it being valid YAML.
-      "yaml.is_valid": (str4) => typeof str4 === "string" ? parse3(str4).ok : void 0,
+      "yaml.is_valid": (str4) => typeof str4 === "string" ? parse2(str4).ok : void 0,
       "yaml.marshal": (data3) => yaml.stringify(data3),
-      "yaml.unmarshal": (str4) => parse3(str4).result
+      "yaml.unmarshal": (str4) => parse2(str4).result
     };
   }
 });
@@ -45922,246 +45956,6 @@ var init_der = __esm({
   }
 });
 
-// src/policy/builtins/url.ts
-import { isIPv4, isIPv6 } from "node:net";
-function shouldEscape2(c, mode) {
-  if (isAlnum3(c)) return false;
-  if ((mode === HOST || mode === ZONE) && `!$&'()*+,;=:[]<>"`.includes(c)) return false;
-  if ("-_.~".includes(c)) return false;
-  if ("$&+,/:;=?@".includes(c)) {
-    switch (mode) {
-      case PATH:
-        return c === "?";
-      case PATH_SEGMENT:
-        return "/;,?".includes(c);
-      case USER_PASSWORD:
-        return "@/?:".includes(c);
-      case QUERY_COMPONENT:
-        return true;
-      case FRAGMENT:
-        return false;
-    }
-  }
-  if (mode === FRAGMENT && "!()*".includes(c)) return false;
-  return true;
-}
-function unescape2(s, mode) {
-  let n = 0;
-  let hasPlus = false;
-  for (let i2 = 0; i2 < s.length; ) {
-    const c = s[i2];
-    if (c === "%") {
-      n++;
-      if (i2 + 2 >= s.length || !isHex2(s[i2 + 1]) || !isHex2(s[i2 + 2])) fail5("invalid URL escape");
-      const v = parseInt(s.slice(i2 + 1, i2 + 3), 16);
-      if (mode === HOST && parseInt(s[i2 + 1], 16) < 8 && s.slice(i2, i2 + 3) !== "%25") fail5("invalid URL escape");
-      if (mode === ZONE && s.slice(i2, i2 + 3) !== "%25" && v !== 32 && shouldEscape2(String.fromCharCode(v), HOST)) fail5("invalid URL escape");
-      i2 += 3;
-    } else {
-      if (c === "+") hasPlus = mode === QUERY_COMPONENT;
-      else if ((mode === HOST || mode === ZONE) && c.charCodeAt(0) < 128 && shouldEscape2(c, mode)) fail5("invalid character in host name");
-      i2++;
-    }
-  }
-  if (n === 0 && !hasPlus) return s;
-  let out = "";
-  for (let i2 = 0; i2 < s.length; i2++) {
-    const c = s[i2];
-    if (c === "%") {
-      out += String.fromCharCode(parseInt(s.slice(i2 + 1, i2 + 3), 16));
-      i2 += 2;
-    } else out += c === "+" ? mode === QUERY_COMPONENT ? " " : "+" : c;
-  }
-  return out;
-}
-function escape3(s, mode) {
-  let out = "";
-  for (const c of s) {
-    if (c === " " && mode === QUERY_COMPONENT) out += "+";
-    else if (shouldEscape2(c, mode)) out += `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
-    else out += c;
-  }
-  return out;
-}
-function getScheme2(raw) {
-  for (let i2 = 0; i2 < raw.length; i2++) {
-    const c = raw[i2];
-    if (/[A-Za-z]/.test(c)) continue;
-    if (/[0-9+.-]/.test(c)) {
-      if (i2 === 0) return ["", raw];
-      continue;
-    }
-    if (c === ":") {
-      if (i2 === 0) fail5("missing protocol scheme");
-      return [raw.slice(0, i2), raw.slice(i2 + 1)];
-    }
-    return ["", raw];
-  }
-  return ["", raw];
-}
-function parseHost2(scheme, host) {
-  const open6 = host.lastIndexOf("[");
-  if (open6 > 0) fail5("invalid IP-literal");
-  if (open6 === 0) {
-    const close = host.lastIndexOf("]");
-    if (close < 0) fail5("missing ']' in host");
-    const colonPort = host.slice(close + 1);
-    if (!validOptionalPort2(colonPort)) fail5("invalid port");
-    const port = unescape2(colonPort, HOST);
-    const hostname = host.slice(1, close);
-    const zoneIdx = hostname.indexOf("%25");
-    const unescaped2 = zoneIdx >= 0 ? unescape2(hostname.slice(0, zoneIdx), HOST) + unescape2(hostname.slice(zoneIdx), ZONE) : unescape2(hostname, HOST);
-    const [addr, zone] = [unescaped2.split("%")[0], unescaped2.includes("%") ? unescaped2.slice(unescaped2.indexOf("%") + 1) : void 0];
-    if (!isIPv6(addr) || isIPv4(addr) || zone === "") fail5("invalid host");
-    return `[${unescaped2}]${port}`;
-  }
-  let i2 = host.indexOf(":");
-  if (i2 !== -1) {
-    const last = host.lastIndexOf(":");
-    if (last !== i2 && scheme !== "http" && scheme !== "https") i2 = last;
-    if (!validOptionalPort2(host.slice(i2))) fail5("invalid port");
-  }
-  return unescape2(host, HOST);
-}
-function parseAuthority2(scheme, authority2) {
-  const at2 = authority2.lastIndexOf("@");
-  const host = parseHost2(scheme, at2 < 0 ? authority2 : authority2.slice(at2 + 1));
-  if (at2 < 0) return { host };
-  const userinfo = authority2.slice(0, at2);
-  if (!validUserinfo2(userinfo)) fail5("invalid userinfo");
-  const colon = userinfo.indexOf(":");
-  if (colon < 0) return { host, user: { username: unescape2(userinfo, USER_PASSWORD) } };
-  return { host, user: { username: unescape2(userinfo.slice(0, colon), USER_PASSWORD), password: unescape2(userinfo.slice(colon + 1), USER_PASSWORD) } };
-}
-function validEncoded2(s, mode) {
-  for (const c of s) {
-    if ("!$&'()*+,;=:@[]%".includes(c)) continue;
-    if (shouldEscape2(c, mode)) return false;
-  }
-  return true;
-}
-function parse2(raw) {
-  if (/[\x00-\x1f\x7f]/.test(raw)) fail5("invalid control character in URL");
-  const u = { Scheme: "", Opaque: "", User: null, Host: "", Path: "", RawPath: "", OmitHost: false, ForceQuery: false, RawQuery: "", Fragment: "", RawFragment: "" };
-  if (raw === "*") {
-    u.Path = "*";
-    return { json: u };
-  }
-  let [scheme, rest] = getScheme2(raw);
-  u.Scheme = scheme.toLowerCase();
-  scheme = u.Scheme;
-  if (rest.endsWith("?") && rest.split("?").length === 2) {
-    u.ForceQuery = true;
-    rest = rest.slice(0, -1);
-  } else {
-    const q = rest.indexOf("?");
-    if (q >= 0) {
-      u.RawQuery = rest.slice(q + 1);
-      rest = rest.slice(0, q);
-    }
-  }
-  if (!rest.startsWith("/")) {
-    if (scheme !== "") {
-      u.Opaque = rest;
-      return { json: u };
-    }
-    if (rest.split("/")[0].includes(":")) fail5("first path segment in URL cannot contain colon");
-  }
-  let user;
-  if ((scheme !== "" || !rest.startsWith("///")) && rest.startsWith("//")) {
-    let authority2 = rest.slice(2);
-    rest = "";
-    const slash = authority2.indexOf("/");
-    if (slash >= 0) {
-      rest = authority2.slice(slash);
-      authority2 = authority2.slice(0, slash);
-    }
-    const a = parseAuthority2(scheme, authority2);
-    u.Host = a.host;
-    user = a.user;
-    u.User = user ? {} : null;
-  } else if (scheme !== "" && rest.startsWith("/")) u.OmitHost = true;
-  u.Path = unescape2(rest, PATH);
-  u.RawPath = escape3(u.Path, PATH) === rest ? "" : rest;
-  return { json: u, user };
-}
-function escapedPath2(u) {
-  if (u.RawPath !== "" && validEncoded2(u.RawPath, PATH)) {
-    try {
-      if (unescape2(u.RawPath, PATH) === u.Path) return u.RawPath;
-    } catch {
-    }
-  }
-  return u.Path === "*" ? "*" : escape3(u.Path, PATH);
-}
-function escapedFragment2(u) {
-  if (u.RawFragment !== "" && validEncoded2(u.RawFragment, FRAGMENT)) {
-    try {
-      if (unescape2(u.RawFragment, FRAGMENT) === u.Fragment) return u.RawFragment;
-    } catch {
-    }
-  }
-  return escape3(u.Fragment, FRAGMENT);
-}
-function urlString2(p) {
-  const u = p.json;
-  let out = u.Scheme !== "" ? `${u.Scheme}:` : "";
-  if (u.Opaque !== "") out += u.Opaque;
-  else {
-    if (u.Scheme !== "" || u.Host !== "" || p.user) {
-      if (!(u.OmitHost && u.Host === "" && !p.user)) {
-        if (u.Host !== "" || u.Path !== "" || p.user) out += "//";
-        if (p.user) out += `${escape3(p.user.username, USER_PASSWORD)}${p.user.password !== void 0 ? `:${escape3(p.user.password, USER_PASSWORD)}` : ""}@`;
-        if (u.Host !== "") out += escape3(u.Host, HOST);
-      }
-    }
-    const path = escapedPath2(u);
-    if (path !== "" && path[0] !== "/" && u.Host !== "") out += "/";
-    if (out === "" && path.split("/")[0].includes(":")) out += "./";
-    out += path;
-  }
-  if (u.ForceQuery || u.RawQuery !== "") out += `?${u.RawQuery}`;
-  if (u.Fragment !== "") out += `#${escapedFragment2(u)}`;
-  return out;
-}
-function parseGoURL(raw) {
-  try {
-    const hash = raw.indexOf("#");
-    const p = parse2(hash < 0 ? raw : raw.slice(0, hash));
-    if (hash >= 0 && raw.length > hash + 1) {
-      const frag = raw.slice(hash + 1);
-      p.json.Fragment = unescape2(frag, FRAGMENT);
-      p.json.RawFragment = escape3(p.json.Fragment, FRAGMENT) === frag ? "" : frag;
-    }
-    return { url: p.json, text: urlString2(p) };
-  } catch (err) {
-    if (err instanceof UrlError) return void 0;
-    throw err;
-  }
-}
-var PATH, PATH_SEGMENT, HOST, ZONE, USER_PASSWORD, QUERY_COMPONENT, FRAGMENT, isAlnum3, isHex2, UrlError, fail5, validOptionalPort2, validUserinfo2;
-var init_url2 = __esm({
-  "src/policy/builtins/url.ts"() {
-    "use strict";
-    PATH = 1;
-    PATH_SEGMENT = 2;
-    HOST = 4;
-    ZONE = 8;
-    USER_PASSWORD = 16;
-    QUERY_COMPONENT = 32;
-    FRAGMENT = 64;
-    isAlnum3 = (c) => /^[A-Za-z0-9]$/.test(c);
-    isHex2 = (c) => c !== void 0 && /^[0-9A-Fa-f]$/.test(c);
-    UrlError = class extends Error {
-    };
-    fail5 = (why) => {
-      throw new UrlError(why);
-    };
-    validOptionalPort2 = (port) => port === "" || /^:\d*$/.test(port);
-    validUserinfo2 = (s) => /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(s);
-  }
-});
-
 // src/policy/builtins/x509.ts
 function utf8Length2(b, i2) {
   const c = b[i2];
@@ -46223,38 +46017,38 @@ function asn1String(tag, v) {
     case TAG2.T61String:
       return Buffer.from(v).toString("latin1");
     case TAG2.PrintableString:
-      return v.every(isPrintableByte) ? Buffer.from(v).toString("latin1") : fail6("invalid PrintableString");
+      return v.every(isPrintableByte) ? Buffer.from(v).toString("latin1") : fail5("invalid PrintableString");
     case TAG2.UTF8String:
-      return validUTF8(v) ? Buffer.from(v).toString("utf8") : fail6("invalid UTF-8 string");
+      return validUTF8(v) ? Buffer.from(v).toString("utf8") : fail5("invalid UTF-8 string");
     case TAG2.BMPString: {
-      if (v.length % 2 !== 0) fail6("invalid BMPString");
+      if (v.length % 2 !== 0) fail5("invalid BMPString");
       let w = v;
       if (w.length >= 2 && w[w.length - 1] === 0 && w[w.length - 2] === 0) w = w.subarray(0, w.length - 2);
       let s = "";
       for (let i2 = 0; i2 < w.length; i2 += 2) {
         const point = w[i2] << 8 | w[i2 + 1];
-        if (point === 65534 || point === 65535 || point >= 64976 && point <= 65007 || point >= 55296 && point <= 57343) fail6("invalid BMPString");
+        if (point === 65534 || point === 65535 || point >= 64976 && point <= 65007 || point >= 55296 && point <= 57343) fail5("invalid BMPString");
         s += String.fromCharCode(point);
       }
       return s;
     }
     case TAG2.IA5String:
-      return isASCII(v) ? Buffer.from(v).toString("latin1") : fail6("invalid IA5String");
+      return isASCII(v) ? Buffer.from(v).toString("latin1") : fail5("invalid IA5String");
     case TAG2.NumericString:
-      return v.every((b) => b >= 48 && b <= 57 || b === 32) ? Buffer.from(v).toString("latin1") : fail6("invalid NumericString");
+      return v.every((b) => b >= 48 && b <= 57 || b === 32) ? Buffer.from(v).toString("latin1") : fail5("invalid NumericString");
     default:
-      return fail6("unsupported string type");
+      return fail5("unsupported string type");
   }
 }
 function parseName(raw) {
   const name = { Country: null, Organization: null, OrganizationalUnit: null, Locality: null, Province: null, StreetAddress: null, PostalCode: null, SerialNumber: "", CommonName: "", Names: null, ExtraNames: null };
-  const seq2 = new Der(raw).read(TAG2.SEQUENCE) ?? fail6("invalid RDNSequence");
+  const seq2 = new Der(raw).read(TAG2.SEQUENCE) ?? fail5("invalid RDNSequence");
   while (!seq2.empty) {
-    const set2 = seq2.read(TAG2.SET) ?? fail6("invalid RDNSequence");
+    const set2 = seq2.read(TAG2.SET) ?? fail5("invalid RDNSequence");
     while (!set2.empty) {
-      const atav = set2.read(TAG2.SEQUENCE) ?? fail6("invalid attribute");
-      const type2 = atav.readOID() ?? fail6("invalid attribute type");
-      const value = atav.readAny() ?? fail6("invalid attribute value");
+      const atav = set2.read(TAG2.SEQUENCE) ?? fail5("invalid attribute");
+      const type2 = atav.readOID() ?? fail5("invalid attribute type");
+      const value = atav.readAny() ?? fail5("invalid attribute value");
       const text2 = asn1String(value.tag, value.body);
       (name.Names ??= []).push({ Type: type2, Value: text2 });
       if (type2.length === 4 && type2[0] === 2 && type2[1] === 5 && type2[2] === 4) {
@@ -46270,9 +46064,9 @@ function parseName(raw) {
   return name;
 }
 function parseAI(der) {
-  const algorithm = der.readOID() ?? fail6("malformed OID");
+  const algorithm = der.readOID() ?? fail5("malformed OID");
   if (der.empty) return { algorithm, params: new Uint8Array() };
-  const p = der.readAny() ?? fail6("malformed parameters");
+  const p = der.readAny() ?? fail5("malformed parameters");
   return { algorithm, params: p.element };
 }
 function pssAlgorithm(params) {
@@ -46319,31 +46113,31 @@ function bigFromBytes(b) {
 function parsePublicKey2(algorithm, ai, data3) {
   switch (algorithm) {
     case 1: {
-      if (!bytesEq(ai.params, NULL_BYTES)) fail6("RSA key missing NULL parameters");
-      const der = new Der(data3).read(TAG2.SEQUENCE) ?? fail6("invalid RSA public key");
-      const N2 = der.readBigInt() ?? fail6("invalid RSA modulus");
-      const E = der.readInt64() ?? fail6("invalid RSA public exponent");
+      if (!bytesEq(ai.params, NULL_BYTES)) fail5("RSA key missing NULL parameters");
+      const der = new Der(data3).read(TAG2.SEQUENCE) ?? fail5("invalid RSA public key");
+      const N2 = der.readBigInt() ?? fail5("invalid RSA modulus");
+      const E = der.readInt64() ?? fail5("invalid RSA public exponent");
       return { N: positive(N2, "RSA modulus is not positive"), E: positive(E, "RSA exponent is not positive") };
     }
     case 3: {
-      const curveOID = new Der(ai.params).readOID() ?? fail6("invalid ECDSA parameters");
-      const curve = CURVES.find((c) => oidEq(c.oid, curveOID)) ?? fail6("unsupported elliptic curve");
-      if (data3.length !== 1 + 2 * curve.size || data3[0] !== 4) fail6("invalid uncompressed public key");
+      const curveOID = new Der(ai.params).readOID() ?? fail5("invalid ECDSA parameters");
+      const curve = CURVES.find((c) => oidEq(c.oid, curveOID)) ?? fail5("unsupported elliptic curve");
+      if (data3.length !== 1 + 2 * curve.size || data3[0] !== 4) fail5("invalid uncompressed public key");
       const X = bigFromBytes(data3.subarray(1, 1 + curve.size));
       const Y = bigFromBytes(data3.subarray(1 + curve.size));
       const { p, b } = curve;
-      if (X >= p || Y >= p || (Y * Y - (X * X * X - 3n * X + b)) % p !== 0n) fail6("point not on curve");
+      if (X >= p || Y >= p || (Y * Y - (X * X * X - 3n * X + b)) % p !== 0n) fail5("point not on curve");
       return { Curve: {}, X, Y };
     }
     case 4:
-      if (ai.params.length !== 0) fail6("Ed25519 key encoded with illegal parameters");
-      if (data3.length !== 32) fail6("wrong Ed25519 public key size");
+      if (ai.params.length !== 0) fail5("Ed25519 key encoded with illegal parameters");
+      if (data3.length !== 32) fail5("wrong Ed25519 public key size");
       return b64(data3);
     case 2: {
-      const Y = new Der(data3).readBigInt() ?? fail6("invalid DSA public key");
-      const params = new Der(ai.params).read(TAG2.SEQUENCE) ?? fail6("invalid DSA parameters");
+      const Y = new Der(data3).readBigInt() ?? fail5("invalid DSA public key");
+      const params = new Der(ai.params).read(TAG2.SEQUENCE) ?? fail5("invalid DSA parameters");
       const [P, Q, G] = [params.readBigInt(), params.readBigInt(), params.readBigInt()];
-      if (P === void 0 || Q === void 0 || G === void 0) fail6("invalid DSA parameters");
+      if (P === void 0 || Q === void 0 || G === void 0) fail5("invalid DSA parameters");
       return { P: positive(P, "DSA"), Q: positive(Q, "DSA"), G: positive(G, "DSA"), Y: positive(Y, "DSA") };
     }
     default:
@@ -46352,20 +46146,20 @@ function parsePublicKey2(algorithm, ai, data3) {
 }
 function readTime(der) {
   if (der.peek(TAG2.UTCTime)) {
-    const text2 = toText(der.read(TAG2.UTCTime)?.rest ?? fail6("malformed UTCTime"));
+    const text2 = toText(der.read(TAG2.UTCTime)?.rest ?? fail5("malformed UTCTime"));
     const layout = parseGoTime("060102150405Z0700", text2) ? "060102150405Z0700" : "0601021504Z0700";
-    const t = parseGoTime(layout, text2) ?? fail6("malformed UTCTime");
-    if (goFormat(t, layout) !== text2) fail6("malformed UTCTime");
+    const t = parseGoTime(layout, text2) ?? fail5("malformed UTCTime");
+    if (goFormat(t, layout) !== text2) fail5("malformed UTCTime");
     return yearOf(t) >= 2050 ? addDateGo(t, -100, 0, 0) : t;
   }
   if (der.peek(TAG2.GeneralizedTime)) {
-    const text2 = toText(der.read(TAG2.GeneralizedTime)?.rest ?? fail6("malformed GeneralizedTime"));
+    const text2 = toText(der.read(TAG2.GeneralizedTime)?.rest ?? fail5("malformed GeneralizedTime"));
     const layout = "20060102150405.999999999Z0700";
     const t = parseGoTime(layout, text2);
-    if (!t || goFormat(t, layout) !== text2) return fail6("malformed GeneralizedTime");
+    if (!t || goFormat(t, layout) !== text2) return fail5("malformed GeneralizedTime");
     return t;
   }
-  return fail6("unsupported time format");
+  return fail5("unsupported time format");
 }
 function yearOf(t) {
   return Number(goFormat(t, "2006"));
@@ -46395,15 +46189,30 @@ function ipString(ip) {
   if (bestStart < 0) return hexes.join(":");
   return `${hexes.slice(0, bestStart).join(":")}::${hexes.slice(bestStart + bestLen).join(":")}`;
 }
+function urlJson(u) {
+  return {
+    Scheme: u.scheme,
+    Opaque: u.opaque,
+    User: u.user ? {} : null,
+    Host: u.host,
+    Path: u.path,
+    RawPath: u.rawPath,
+    OmitHost: u.omitHost,
+    ForceQuery: u.forceQuery,
+    RawQuery: u.rawQuery,
+    Fragment: u.fragment,
+    RawFragment: u.rawFragment
+  };
+}
 function parseSAN(cert, value) {
-  const seq2 = new Der(value).read(TAG2.SEQUENCE) ?? fail6("invalid subject alternative names");
+  const seq2 = new Der(value).read(TAG2.SEQUENCE) ?? fail5("invalid subject alternative names");
   const dns2 = [];
   const emails = [];
   const ips = [];
   const uris = [];
   const uriStrings = [];
   while (!seq2.empty) {
-    const san = seq2.readAny() ?? fail6("invalid subject alternative name");
+    const san = seq2.readAny() ?? fail5("invalid subject alternative name");
     switch (san.tag ^ 128) {
       case 1:
         emails.push(IA5(san.body, "SAN rfc822Name is malformed"));
@@ -46412,14 +46221,16 @@ function parseSAN(cert, value) {
         dns2.push(IA5(san.body, "SAN dNSName is malformed"));
         break;
       case 6: {
-        const u = parseGoURL(IA5(san.body, "SAN uniformResourceIdentifier is malformed")) ?? fail6("cannot parse URI");
-        if (u.url.Host.length > 0 && !domainNameValid(u.url.Host, false)) fail6("invalid domain");
-        uris.push(u.url);
-        uriStrings.push(u.text);
+        const parsed = parseURL(IA5(san.body, "SAN uniformResourceIdentifier is malformed"));
+        if (!parsed.ok) return fail5("cannot parse URI");
+        const u = parsed.value;
+        if (u.host.length > 0 && !domainNameValid(u.host, false)) fail5("invalid domain");
+        uris.push(urlJson(u));
+        uriStrings.push(urlString(u));
         break;
       }
       case 7:
-        if (san.body.length !== 4 && san.body.length !== 16) fail6("cannot parse IP address");
+        if (san.body.length !== 4 && san.body.length !== 16) fail5("cannot parse IP address");
         ips.push(ipString(san.body));
         break;
     }
@@ -46476,11 +46287,11 @@ function validMailbox(s) {
 function parseNameConstraints(cert, e) {
   const outer = new Der(e.value);
   const top = outer.read(TAG2.SEQUENCE);
-  if (!top || !outer.empty) fail6("invalid NameConstraints extension");
-  const permitted = top.readOptional(contextTag(0, true)) ?? fail6("invalid NameConstraints extension");
-  const excluded = top.readOptional(contextTag(1, true)) ?? fail6("invalid NameConstraints extension");
-  if (!top.empty) fail6("invalid NameConstraints extension");
-  if (!permitted.present && !excluded.present || permitted.value.empty && excluded.value.empty) fail6("empty name constraints extension");
+  if (!top || !outer.empty) fail5("invalid NameConstraints extension");
+  const permitted = top.readOptional(contextTag(0, true)) ?? fail5("invalid NameConstraints extension");
+  const excluded = top.readOptional(contextTag(1, true)) ?? fail5("invalid NameConstraints extension");
+  if (!top.empty) fail5("invalid NameConstraints extension");
+  if (!permitted.present && !excluded.present || permitted.value.empty && excluded.value.empty) fail5("empty name constraints extension");
   let unhandled = false;
   const values = (subtrees) => {
     const dns2 = [];
@@ -46488,28 +46299,28 @@ function parseNameConstraints(cert, e) {
     const emails = [];
     const uris = [];
     while (!subtrees.empty) {
-      const seq2 = subtrees.read(TAG2.SEQUENCE) ?? fail6("invalid NameConstraints extension");
-      const v = seq2.readAny() ?? fail6("invalid NameConstraints extension");
+      const seq2 = subtrees.read(TAG2.SEQUENCE) ?? fail5("invalid NameConstraints extension");
+      const v = seq2.readAny() ?? fail5("invalid NameConstraints extension");
       if (v.tag === contextTag(2)) {
         const d = IA5(v.body, "invalid constraint value");
-        if (!domainNameValid(d, true)) fail6("failed to parse dnsName constraint");
+        if (!domainNameValid(d, true)) fail5("failed to parse dnsName constraint");
         dns2.push(d);
       } else if (v.tag === contextTag(7)) {
-        const n = v.body.length === 8 ? 4 : v.body.length === 32 ? 16 : fail6("IP constraint length");
+        const n = v.body.length === 8 ? 4 : v.body.length === 32 ? 16 : fail5("IP constraint length");
         const mask = v.body.subarray(n);
         let seenZero = false;
         for (const b of mask) {
-          if (seenZero ? b !== 0 : ![0, 128, 192, 224, 240, 248, 252, 254, 255].includes(b)) fail6("invalid mask");
+          if (seenZero ? b !== 0 : ![0, 128, 192, 224, 240, 248, 252, 254, 255].includes(b)) fail5("invalid mask");
           if (b !== 255) seenZero = true;
         }
         ips.push({ IP: ipString(v.body.subarray(0, n)), Mask: b64(mask) });
       } else if (v.tag === contextTag(1)) {
         const c = IA5(v.body, "invalid constraint value");
-        if (c.includes("@") ? !validMailbox(c) : !domainNameValid(c, true)) fail6("failed to parse rfc822Name constraint");
+        if (c.includes("@") ? !validMailbox(c) : !domainNameValid(c, true)) fail5("failed to parse rfc822Name constraint");
         emails.push(c);
       } else if (v.tag === contextTag(6)) {
         const d = IA5(v.body, "invalid constraint value");
-        if (isIPLiteral(d) || !domainNameValid(d, true)) fail6("failed to parse URI constraint");
+        if (isIPLiteral(d) || !domainNameValid(d, true)) fail5("failed to parse URI constraint");
         uris.push(d);
       } else unhandled = true;
     }
@@ -46545,20 +46356,20 @@ function processExtensions(cert, exts) {
     if (e.Id.length === 4 && e.Id[0] === 2 && e.Id[1] === 5 && e.Id[2] === 29) {
       switch (e.Id[3]) {
         case 15: {
-          const bits = v.readBitString() ?? fail6("invalid key usage");
+          const bits = v.readBitString() ?? fail5("invalid key usage");
           let usage = 0;
           for (let i2 = 0; i2 < 9; i2++) if (bitAt(bits, i2)) usage |= 1 << i2;
           cert.KeyUsage = usage;
           break;
         }
         case 19: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid basic constraints");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail5("invalid basic constraints");
           let isCA = false;
-          if (seq2.peek(TAG2.BOOLEAN)) isCA = seq2.readBoolean() ?? fail6("invalid basic constraints");
+          if (seq2.peek(TAG2.BOOLEAN)) isCA = seq2.readBoolean() ?? fail5("invalid basic constraints");
           let maxPathLen = -1n;
           if (seq2.peek(TAG2.INTEGER)) {
             const mpl = seq2.readUint64();
-            if (mpl === void 0 || mpl > INT64_MAX3) fail6("invalid basic constraints");
+            if (mpl === void 0 || mpl > INT64_MAX3) fail5("invalid basic constraints");
             maxPathLen = mpl;
           }
           Object.assign(cert, { IsCA: isCA, MaxPathLen: maxPathLen, BasicConstraintsValid: true, MaxPathLenZero: maxPathLen === 0n });
@@ -46571,42 +46382,42 @@ function processExtensions(cert, exts) {
           unhandled = parseNameConstraints(cert, e);
           break;
         case 31: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid CRL distribution points");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail5("invalid CRL distribution points");
           const points = cert.CRLDistributionPoints ?? [];
           while (!seq2.empty) {
-            const dp = seq2.read(TAG2.SEQUENCE) ?? fail6("invalid CRL distribution point");
-            const name = dp.readOptional(contextTag(0, true)) ?? fail6("invalid CRL distribution point");
+            const dp = seq2.read(TAG2.SEQUENCE) ?? fail5("invalid CRL distribution point");
+            const name = dp.readOptional(contextTag(0, true)) ?? fail5("invalid CRL distribution point");
             if (!name.present) continue;
-            const full = name.value.read(contextTag(0, true)) ?? fail6("invalid CRL distribution point");
-            while (!full.empty && full.peek(contextTag(6))) points.push(goString(full.read(contextTag(6))?.rest ?? fail6("invalid CRL distribution point")));
+            const full = name.value.read(contextTag(0, true)) ?? fail5("invalid CRL distribution point");
+            while (!full.empty && full.peek(contextTag(6))) points.push(goString(full.read(contextTag(6))?.rest ?? fail5("invalid CRL distribution point")));
           }
           cert.CRLDistributionPoints = points.length ? points : cert.CRLDistributionPoints;
           break;
         }
         case 35: {
-          if (e.Critical) fail6("authority key identifier incorrectly marked critical");
-          const akid = v.read(TAG2.SEQUENCE) ?? fail6("invalid authority key identifier");
-          cert.AuthorityKeyId = akid.peek(contextTag(0)) ? b64(akid.read(contextTag(0))?.rest ?? fail6("invalid authority key identifier")) : null;
+          if (e.Critical) fail5("authority key identifier incorrectly marked critical");
+          const akid = v.read(TAG2.SEQUENCE) ?? fail5("invalid authority key identifier");
+          cert.AuthorityKeyId = akid.peek(contextTag(0)) ? b64(akid.read(contextTag(0))?.rest ?? fail5("invalid authority key identifier")) : null;
           break;
         }
         case 36: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid policy constraints extension");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail5("invalid policy constraints extension");
           if (seq2.peek(contextTag(0))) {
-            const n = seq2.readInt64(contextTag(0)) ?? fail6("invalid policy constraints extension");
+            const n = seq2.readInt64(contextTag(0)) ?? fail5("invalid policy constraints extension");
             Object.assign(cert, { RequireExplicitPolicy: n, RequireExplicitPolicyZero: n === 0n });
           }
           if (seq2.peek(contextTag(1))) {
-            const n = seq2.readInt64(contextTag(1)) ?? fail6("invalid policy constraints extension");
+            const n = seq2.readInt64(contextTag(1)) ?? fail5("invalid policy constraints extension");
             Object.assign(cert, { InhibitPolicyMapping: n, InhibitPolicyMappingZero: n === 0n });
           }
           break;
         }
         case 37: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid extended key usages");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail5("invalid extended key usages");
           const known = [];
           const unknown = [];
           while (!seq2.empty) {
-            const eku = seq2.readOID() ?? fail6("invalid extended key usages");
+            const eku = seq2.readOID() ?? fail5("invalid extended key usages");
             const i2 = EXT_KEY_USAGES.findIndex((o) => oidEq(o, eku));
             if (i2 >= 0) known.push(i2);
             else unknown.push(eku);
@@ -46616,16 +46427,16 @@ function processExtensions(cert, exts) {
           break;
         }
         case 14: {
-          if (e.Critical) fail6("subject key identifier incorrectly marked critical");
-          cert.SubjectKeyId = b64(v.read(TAG2.OCTET_STRING)?.rest ?? fail6("invalid subject key identifier"));
+          if (e.Critical) fail5("subject key identifier incorrectly marked critical");
+          cert.SubjectKeyId = b64(v.read(TAG2.OCTET_STRING)?.rest ?? fail5("invalid subject key identifier"));
           break;
         }
         case 32: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid certificate policies");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail5("invalid certificate policies");
           const policies = [];
           while (!seq2.empty) {
-            const oid = seq2.read(TAG2.SEQUENCE)?.read(TAG2.OID)?.rest ?? fail6("invalid certificate policies");
-            if (policies.some((p) => bytesEq(p, oid)) || !validOIDDer(oid)) fail6("invalid certificate policies");
+            const oid = seq2.read(TAG2.SEQUENCE)?.read(TAG2.OID)?.rest ?? fail5("invalid certificate policies");
+            if (policies.some((p) => bytesEq(p, oid)) || !validOIDDer(oid)) fail5("invalid certificate policies");
             policies.push(oid);
           }
           cert.Policies = policies.length ? policies.map(oidText) : null;
@@ -46633,20 +46444,20 @@ function processExtensions(cert, exts) {
           break;
         }
         case 33: {
-          const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid policy mappings extension");
+          const seq2 = v.read(TAG2.SEQUENCE) ?? fail5("invalid policy mappings extension");
           const mappings = [];
           while (!seq2.empty) {
             const s = seq2.read(TAG2.SEQUENCE);
             const issuer = s?.read(TAG2.OID)?.rest;
             const subject2 = s?.read(TAG2.OID)?.rest;
-            if (!issuer || !subject2) fail6("invalid policy mappings extension");
+            if (!issuer || !subject2) fail5("invalid policy mappings extension");
             mappings.push({ IssuerDomainPolicy: oidText(issuer), SubjectDomainPolicy: oidText(subject2) });
           }
           cert.PolicyMappings = mappings.length ? mappings : null;
           break;
         }
         case 54: {
-          const n = v.readInt64() ?? fail6("invalid inhibit any policy extension");
+          const n = v.readInt64() ?? fail5("invalid inhibit any policy extension");
           Object.assign(cert, { InhibitAnyPolicy: n, InhibitAnyPolicyZero: n === 0n });
           break;
         }
@@ -46654,15 +46465,15 @@ function processExtensions(cert, exts) {
           unhandled = true;
       }
     } else if (oidEq(e.Id, OID.authorityInfoAccess)) {
-      if (e.Critical) fail6("authority info access incorrectly marked critical");
-      const seq2 = v.read(TAG2.SEQUENCE) ?? fail6("invalid authority info access");
+      if (e.Critical) fail5("authority info access incorrectly marked critical");
+      const seq2 = v.read(TAG2.SEQUENCE) ?? fail5("invalid authority info access");
       const ocsp = cert.OCSPServer ?? [];
       const issuers = cert.IssuingCertificateURL ?? [];
       while (!seq2.empty) {
-        const aia = seq2.read(TAG2.SEQUENCE) ?? fail6("invalid authority info access");
-        const method = aia.readOID() ?? fail6("invalid authority info access");
+        const aia = seq2.read(TAG2.SEQUENCE) ?? fail5("invalid authority info access");
+        const method = aia.readOID() ?? fail5("invalid authority info access");
         if (!aia.peek(contextTag(6))) continue;
-        const url = goString(aia.read(contextTag(6))?.rest ?? fail6("invalid authority info access"));
+        const url = goString(aia.read(contextTag(6))?.rest ?? fail5("invalid authority info access"));
         if (oidEq(method, OID.ocsp)) ocsp.push(url);
         else if (oidEq(method, OID.caIssuers)) issuers.push(url);
       }
@@ -46682,58 +46493,58 @@ function zeroCertificate() {
 function parseCertificate(der) {
   const cert = zeroCertificate();
   const outerDer = new Der(der);
-  const raw = outerDer.readElement(TAG2.SEQUENCE) ?? fail6("malformed certificate");
+  const raw = outerDer.readElement(TAG2.SEQUENCE) ?? fail5("malformed certificate");
   cert.Raw = b64(raw);
-  const input = new Der(raw).read(TAG2.SEQUENCE) ?? fail6("malformed certificate");
-  const rawTBS = input.readElement(TAG2.SEQUENCE) ?? fail6("malformed tbs certificate");
+  const input = new Der(raw).read(TAG2.SEQUENCE) ?? fail5("malformed certificate");
+  const rawTBS = input.readElement(TAG2.SEQUENCE) ?? fail5("malformed tbs certificate");
   cert.RawTBSCertificate = b64(rawTBS);
-  const tbs = new Der(rawTBS).read(TAG2.SEQUENCE) ?? fail6("malformed tbs certificate");
-  const versionField = tbs.readOptional(contextTag(0, true)) ?? fail6("malformed version");
+  const tbs = new Der(rawTBS).read(TAG2.SEQUENCE) ?? fail5("malformed tbs certificate");
+  const versionField = tbs.readOptional(contextTag(0, true)) ?? fail5("malformed version");
   let version = 0n;
   if (versionField.present) {
-    version = versionField.value.readInt64() ?? fail6("malformed version");
-    if (!versionField.value.empty) fail6("malformed version");
+    version = versionField.value.readInt64() ?? fail5("malformed version");
+    if (!versionField.value.empty) fail5("malformed version");
   }
-  if (version < 0n) fail6("malformed version");
+  if (version < 0n) fail5("malformed version");
   version++;
-  if (version > 3n) fail6("invalid version");
+  if (version > 3n) fail5("invalid version");
   cert.Version = Number(version);
-  const serial = tbs.readBigInt() ?? fail6("malformed serial number");
-  if (serial < 0n) fail6("negative serial number");
+  const serial = tbs.readBigInt() ?? fail5("malformed serial number");
+  if (serial < 0n) fail5("negative serial number");
   cert.SerialNumber = serial;
-  const sigAI = tbs.read(TAG2.SEQUENCE) ?? fail6("malformed signature algorithm identifier");
-  const outerSigAI = input.read(TAG2.SEQUENCE) ?? fail6("malformed algorithm identifier");
-  if (!bytesEq(sigAI.rest, outerSigAI.rest)) fail6("inner and outer signature algorithm identifiers don't match");
+  const sigAI = tbs.read(TAG2.SEQUENCE) ?? fail5("malformed signature algorithm identifier");
+  const outerSigAI = input.read(TAG2.SEQUENCE) ?? fail5("malformed algorithm identifier");
+  if (!bytesEq(sigAI.rest, outerSigAI.rest)) fail5("inner and outer signature algorithm identifiers don't match");
   cert.SignatureAlgorithm = signatureAlgorithm(parseAI(sigAI));
-  const issuer = tbs.readElement(TAG2.SEQUENCE) ?? fail6("malformed issuer");
+  const issuer = tbs.readElement(TAG2.SEQUENCE) ?? fail5("malformed issuer");
   cert.RawIssuer = b64(issuer);
   cert.Issuer = parseName(issuer);
-  const validity = tbs.read(TAG2.SEQUENCE) ?? fail6("malformed validity");
+  const validity = tbs.read(TAG2.SEQUENCE) ?? fail5("malformed validity");
   const notBefore = readTime(validity);
   const notAfter = readTime(validity);
-  const subject2 = tbs.readElement(TAG2.SEQUENCE) ?? fail6("malformed issuer");
+  const subject2 = tbs.readElement(TAG2.SEQUENCE) ?? fail5("malformed issuer");
   cert.RawSubject = b64(subject2);
   cert.Subject = parseName(subject2);
-  const rawSPKI = tbs.readElement(TAG2.SEQUENCE) ?? fail6("malformed spki");
+  const rawSPKI = tbs.readElement(TAG2.SEQUENCE) ?? fail5("malformed spki");
   cert.RawSubjectPublicKeyInfo = b64(rawSPKI);
-  const spki3 = new Der(rawSPKI).read(TAG2.SEQUENCE) ?? fail6("malformed spki");
-  const pkAI = parseAI(spki3.read(TAG2.SEQUENCE) ?? fail6("malformed public key algorithm identifier"));
+  const spki3 = new Der(rawSPKI).read(TAG2.SEQUENCE) ?? fail5("malformed spki");
+  const pkAI = parseAI(spki3.read(TAG2.SEQUENCE) ?? fail5("malformed public key algorithm identifier"));
   cert.PublicKeyAlgorithm = publicKeyAlgorithm(pkAI.algorithm);
-  const spk = spki3.readBitString() ?? fail6("malformed subjectPublicKey");
+  const spk = spki3.readBitString() ?? fail5("malformed subjectPublicKey");
   cert.PublicKey = parsePublicKey2(cert.PublicKeyAlgorithm, pkAI, rightAlign(spk));
   if (version > 1n) {
-    if (!tbs.skipOptional(contextTag(1)) || !tbs.skipOptional(contextTag(2))) fail6("malformed unique ID");
+    if (!tbs.skipOptional(contextTag(1)) || !tbs.skipOptional(contextTag(2))) fail5("malformed unique ID");
     if (version === 3n) {
-      const field2 = tbs.readOptional(contextTag(3, true)) ?? fail6("malformed extensions");
+      const field2 = tbs.readOptional(contextTag(3, true)) ?? fail5("malformed extensions");
       if (field2.present) {
-        const seq2 = field2.value.read(TAG2.SEQUENCE) ?? fail6("malformed extensions");
+        const seq2 = field2.value.read(TAG2.SEQUENCE) ?? fail5("malformed extensions");
         const exts = [];
         while (!seq2.empty) {
-          const ext = seq2.read(TAG2.SEQUENCE) ?? fail6("malformed extension");
-          const Id = ext.readOID() ?? fail6("malformed extension OID field");
-          const Critical = ext.peek(TAG2.BOOLEAN) ? ext.readBoolean() ?? fail6("malformed extension critical field") : false;
-          const value = ext.read(TAG2.OCTET_STRING)?.rest ?? fail6("malformed extension value field");
-          if (exts.some((x) => oidEq(x.Id, Id))) fail6("duplicate extension");
+          const ext = seq2.read(TAG2.SEQUENCE) ?? fail5("malformed extension");
+          const Id = ext.readOID() ?? fail5("malformed extension OID field");
+          const Critical = ext.peek(TAG2.BOOLEAN) ? ext.readBoolean() ?? fail5("malformed extension critical field") : false;
+          const value = ext.read(TAG2.OCTET_STRING)?.rest ?? fail5("malformed extension value field");
+          if (exts.some((x) => oidEq(x.Id, Id))) fail5("duplicate extension");
           exts.push({ Id, Critical, value });
         }
         cert.Extensions = exts.length ? exts.map((x) => ({ Id: x.Id, Critical: x.Critical, Value: b64(x.value) })) : null;
@@ -46741,10 +46552,10 @@ function parseCertificate(der) {
       }
     }
   }
-  const signature2 = input.readBitString() ?? fail6("malformed signature");
+  const signature2 = input.readBitString() ?? fail5("malformed signature");
   cert.Signature = b64(rightAlign(signature2));
-  cert.NotBefore = marshalTimeJSON(notBefore) ?? fail6("time not representable in JSON");
-  cert.NotAfter = marshalTimeJSON(notAfter) ?? fail6("time not representable in JSON");
+  cert.NotBefore = marshalTimeJSON(notBefore) ?? fail5("time not representable in JSON");
+  cert.NotAfter = marshalTimeJSON(notAfter) ?? fail5("time not representable in JSON");
   return { cert, length: raw.length };
 }
 function parseDER(der) {
@@ -46762,7 +46573,7 @@ function parsePEM(data3) {
   for (; ; ) {
     const { block: block2, rest: next } = pemDecode(rest);
     if (!block2) break;
-    if (block2.type !== "CERTIFICATE") fail6("PEM block type is not CERTIFICATE");
+    if (block2.type !== "CERTIFICATE") fail5("PEM block type is not CERTIFICATE");
     chunks.push(block2.bytes);
     rest = next;
   }
@@ -46773,7 +46584,7 @@ function parseCertificates(input) {
   const bytes2 = toText(new Uint8Array(Buffer.from(input, "utf8")));
   try {
     if (bytes2.startsWith("-----BEGIN")) return parsePEM(bytes2);
-    const der = decodeStdBase64(bytes2) ?? fail6("illegal base64 data");
+    const der = decodeStdBase64(bytes2) ?? fail5("illegal base64 data");
     const text2 = toText(der);
     return text2.startsWith("-----BEGIN") ? parsePEM(text2) : parseDER(der);
   } catch (err) {
@@ -46781,17 +46592,17 @@ function parseCertificates(input) {
     throw err;
   }
 }
-var CertError, fail6, b64, oidEq, bytesEq, validUTF8, OID, SIGNATURE_ALGORITHMS, EXT_KEY_USAGES, CURVES, isPrintableByte, isASCII, NAME_FIELDS, NULL_BYTES, positive, INT64_MAX3, IA5;
+var CertError, fail5, b64, oidEq, bytesEq, validUTF8, OID, SIGNATURE_ALGORITHMS, EXT_KEY_USAGES, CURVES, isPrintableByte, isASCII, NAME_FIELDS, NULL_BYTES, positive, INT64_MAX3, IA5;
 var init_x509 = __esm({
   "src/policy/builtins/x509.ts"() {
     "use strict";
     init_der();
     init_pem2();
     init_time();
-    init_url2();
+    init_url();
     CertError = class extends Error {
     };
-    fail6 = (why) => {
+    fail5 = (why) => {
       throw new CertError(why);
     };
     b64 = (b) => Buffer.from(b).toString("base64");
@@ -46869,9 +46680,9 @@ var init_x509 = __esm({
       17: "PostalCode"
     };
     NULL_BYTES = new Uint8Array([5, 0]);
-    positive = (n, why) => n !== void 0 && n > 0n ? n : fail6(why);
+    positive = (n, why) => n !== void 0 && n > 0n ? n : fail5(why);
     INT64_MAX3 = 2n ** 63n - 1n;
-    IA5 = (b, why) => isASCII(b) ? toText(b) : fail6(why);
+    IA5 = (b, why) => isASCII(b) ? toText(b) : fail5(why);
   }
 });
 
@@ -47424,11 +47235,11 @@ var init_gofmt = __esm({
 // src/policy/wasm/rego-value.ts
 function parseRegoValue(text2) {
   let at2 = 0;
-  const fail7 = (what) => {
+  const fail6 = (what) => {
     throw new RegoValueSyntaxError(`${what} at offset ${at2}`);
   };
   const expect = (s) => {
-    if (!text2.startsWith(s, at2)) fail7(`expected ${JSON.stringify(s)}`);
+    if (!text2.startsWith(s, at2)) fail6(`expected ${JSON.stringify(s)}`);
     at2 += s.length;
   };
   const sticky = (re) => {
@@ -47455,16 +47266,16 @@ function parseRegoValue(text2) {
   const string = () => {
     const start = at2++;
     for (; at2 < text2.length && text2[at2] !== '"'; at2++) if (text2[at2] === "\\") at2++;
-    if (at2 >= text2.length) fail7("unterminated string");
+    if (at2 >= text2.length) fail6("unterminated string");
     at2++;
     try {
       return JSON.parse(text2.slice(start, at2));
     } catch {
-      return fail7("bad string");
+      return fail6("bad string");
     }
   };
   const value = (depth) => {
-    if (depth > MAX_DEPTH) fail7("nesting too deep");
+    if (depth > MAX_DEPTH) fail6("nesting too deep");
     const c = text2[at2];
     if (c === '"') return string();
     if (c === "[") {
@@ -47508,10 +47319,10 @@ function parseRegoValue(text2) {
       }
     }
     const n = sticky(NUMBER);
-    return n === void 0 ? fail7("unexpected character") : new RegoNumber(n);
+    return n === void 0 ? fail6("unexpected character") : new RegoNumber(n);
   };
   const v = value(0);
-  if (at2 !== text2.length) fail7("trailing characters");
+  if (at2 !== text2.length) fail6("trailing characters");
   return v;
 }
 var RegoNumber, RegoValueSyntaxError, MAX_DEPTH, NUMBER;
@@ -48664,7 +48475,7 @@ function startEvaluationPool(size, signal, options = {}) {
   let failure;
   let loading;
   const serialise = inputSerialiser();
-  const fail7 = (err) => {
+  const fail6 = (err) => {
     failure ??= err;
     loading?.reject(failure);
     for (const job of [...queue.splice(0), ...slots.flatMap((s) => s.job ? [s.job] : [])]) job.reject(failure);
@@ -48695,7 +48506,7 @@ function startEvaluationPool(size, signal, options = {}) {
         if (loading && --loading.pending === 0) loading.resolve();
         return;
       }
-      if (msg.kind === "failed" && msg.id === void 0) return fail7(revive(msg.error));
+      if (msg.kind === "failed" && msg.id === void 0) return fail6(revive(msg.error));
       const job = slot.job;
       slot.job = void 0;
       if (msg.kind === "failed") slot.snapshotId = void 0;
@@ -48705,13 +48516,13 @@ function startEvaluationPool(size, signal, options = {}) {
       }
       dispatch();
     });
-    worker.on("error", (err) => fail7(new EnvironmentError("POLICY_WORKER_FAILED", `a policy evaluation worker failed: ${err.message}`)));
+    worker.on("error", (err) => fail6(new EnvironmentError("POLICY_WORKER_FAILED", `a policy evaluation worker failed: ${err.message}`)));
     worker.on("exit", (code2) => {
-      if (failure === void 0) fail7(new EnvironmentError("POLICY_WORKER_FAILED", `a policy evaluation worker exited (code ${code2})`));
+      if (failure === void 0) fail6(new EnvironmentError("POLICY_WORKER_FAILED", `a policy evaluation worker exited (code ${code2})`));
     });
     slots.push(slot);
   }
-  const onAbort = () => fail7(signal?.reason ?? new VouchError("ABORTED", "policy evaluation was aborted"));
+  const onAbort = () => fail6(signal?.reason ?? new VouchError("ABORTED", "policy evaluation was aborted"));
   if (signal?.aborted) onAbort();
   signal?.addEventListener("abort", onAbort, { once: true });
   return {
@@ -48734,7 +48545,7 @@ function startEvaluationPool(size, signal, options = {}) {
     async close() {
       signal?.removeEventListener("abort", onAbort);
       failure ??= new VouchError("POLICY_CLOSED", "the policy evaluator was closed");
-      fail7(failure);
+      fail6(failure);
       await Promise.all(slots.map((s) => s.worker.terminate()));
     }
   };
@@ -48952,7 +48763,7 @@ var require_guard = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isDefined = isDefined;
     exports.isObject = isObject6;
-    exports.isStringArray = isStringArray2;
+    exports.isStringArray = isStringArray;
     exports.isObjectArray = isObjectArray;
     exports.isStringRecord = isStringRecord;
     exports.isObjectRecord = isObjectRecord;
@@ -48962,7 +48773,7 @@ var require_guard = __commonJS({
     function isObject6(value) {
       return typeof value === "object" && value !== null;
     }
-    function isStringArray2(value) {
+    function isStringArray(value) {
       return Array.isArray(value) && value.every((v) => typeof v === "string");
     }
     function isObjectArray(value) {
@@ -49452,7 +49263,7 @@ var require_key2 = __commonJS({
       if (keyInfo.keyVal.startsWith(PEM_HEADER)) {
         key = crypto_1.default.createPublicKey(keyInfo.keyVal);
       } else {
-        if (!isHex3(keyInfo.keyVal)) {
+        if (!isHex2(keyInfo.keyVal)) {
           throw new error_1.CryptoError("Invalid key format");
         }
         key = crypto_1.default.createPublicKey({
@@ -49488,7 +49299,7 @@ var require_key2 = __commonJS({
       if (keyInfo.keyVal.startsWith(PEM_HEADER)) {
         key = crypto_1.default.createPublicKey(keyInfo.keyVal);
       } else {
-        if (!isHex3(keyInfo.keyVal)) {
+        if (!isHex2(keyInfo.keyVal)) {
           throw new error_1.CryptoError("Invalid key format");
         }
         key = crypto_1.default.createPublicKey({
@@ -49556,7 +49367,7 @@ var require_key2 = __commonJS({
         return der;
       }
     };
-    var isHex3 = (key) => /^[0-9a-fA-F]+$/.test(key);
+    var isHex2 = (key) => /^[0-9a-fA-F]+$/.test(key);
   }
 });
 
@@ -50201,13 +50012,13 @@ var require_unescape = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.unescape = void 0;
-    var unescape3 = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
+    var unescape2 = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
       if (magicalBraces) {
         return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
       }
       return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
     };
-    exports.unescape = unescape3;
+    exports.unescape = unescape2;
   }
 });
 
@@ -50871,13 +50682,13 @@ var require_escape = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.escape = void 0;
-    var escape4 = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
+    var escape3 = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
       if (magicalBraces) {
         return windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, "[$&]") : s.replace(/[?*()[\]\\{}]/g, "\\$&");
       }
       return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
     };
-    exports.escape = escape4;
+    exports.escape = escape3;
   }
 });
 
@@ -52678,7 +52489,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type2 = typeof val;
       if (type2 === "string" && val.length > 0) {
-        return parse3(val);
+        return parse2(val);
       } else if (type2 === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -52686,7 +52497,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse3(str4) {
+    function parse2(str4) {
       str4 = String(str4);
       if (str4.length > 100) {
         return;
@@ -54697,13 +54508,13 @@ async function readJson(path, origin) {
   } catch (err) {
     throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: not JSON (${errorMessage(err)})`, { value: origin, cause: err });
   }
-  if (typeof json5 !== "object" || json5 === null || Array.isArray(json5)) {
+  if (!isRecord(json5)) {
     throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: not a JSON object`, { value: origin });
   }
   return json5;
 }
 async function pemCertificates(path, origin) {
-  const blocks = (await readNamed(path, origin)).match(PEM_CERTS) ?? [];
+  const blocks = pemCertificateBlocks(await readNamed(path, origin));
   if (blocks.length === 0) throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: no PEM certificates`, { value: origin });
   return blocks.map((pem2, i2) => {
     try {
@@ -54831,7 +54642,7 @@ async function loadTrustedRoot(opts) {
   if (origins.length > 0) assertTrustedRootUsable(root, `the trust root from ${origins.join(", ")}`);
   return root;
 }
-var import_protobuf_specs4, import_tuf, import_verify4, DEFAULT_TUF_MIRROR, PRODUCTION_REKOR, PEM_CERTS;
+var import_protobuf_specs4, import_tuf, import_verify4, DEFAULT_TUF_MIRROR, PRODUCTION_REKOR;
 var init_trust_root = __esm({
   "src/sigstore/trust-root.ts"() {
     "use strict";
@@ -54840,9 +54651,10 @@ var init_trust_root = __esm({
     import_verify4 = __toESM(require_dist3(), 1);
     init_seeds();
     init_errors();
+    init_json_shapes();
+    init_pem();
     DEFAULT_TUF_MIRROR = "https://tuf-repo-cdn.sigstore.dev";
     PRODUCTION_REKOR = "https://rekor.sigstore.dev";
-    PEM_CERTS = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
   }
 });
 
@@ -55712,7 +55524,7 @@ async function imageConfig(source, ref2, digest) {
   const manifest2 = fetched.manifest;
   const blob = await source.getBlob(ref2, manifest2.config, CONFIG_LIMIT);
   const parsed = JSON.parse(blob.toString("utf8"));
-  const config = typeof parsed === "object" && parsed !== null && "config" in parsed && typeof parsed.config === "object" && parsed.config !== null && !Array.isArray(parsed.config) ? parsed.config : void 0;
+  const config = isRecord(parsed) && isRecord(parsed.config) ? parsed.config : void 0;
   return { ...config ? { config } : {}, ...manifest2.annotations ? { annotations: manifest2.annotations } : {} };
 }
 async function fetchImageInfo(sourceFor, ref2, digest, log) {
@@ -55746,6 +55558,7 @@ var init_image_info = __esm({
     "use strict";
     init_reference();
     init_types();
+    init_json_shapes();
     BASE_NAME = "org.opencontainers.image.base.name";
     BASE_DIGEST = "org.opencontainers.image.base.digest";
     CONFIG_LIMIT = 4 * 1024 * 1024;
@@ -55810,30 +55623,29 @@ function diskVerdictCache(dir) {
   };
 }
 function isEntitySignature(v) {
-  return isRecord4(v) && typeof v.keyid === "string" && typeof v.sig === "string" && optional2(v.certificate, (x) => typeof x === "string") && optional2(v.chain, isStringArray) && optional2(v.metadata, (m) => isRecord4(m) && Object.values(m).every((x) => typeof x === "string"));
+  return isRecord(v) && typeof v.keyid === "string" && typeof v.sig === "string" && optional2(v.certificate, (x) => typeof x === "string") && optional2(v.chain, isStringList) && optional2(v.metadata, (m) => isRecord(m) && Object.values(m).every((x) => typeof x === "string"));
 }
 function isStatement(v) {
-  return isRecord4(v) && typeof v._type === "string" && typeof v.predicateType === "string" && Array.isArray(v.subject) && v.subject.every((s) => isRecord4(s) && isRecord4(s.digest) && Object.values(s.digest).every((d) => typeof d === "string"));
+  return isRecord(v) && typeof v._type === "string" && typeof v.predicateType === "string" && Array.isArray(v.subject) && v.subject.every((s) => isRecord(s) && isRecord(s.digest) && Object.values(s.digest).every((d) => typeof d === "string"));
 }
 function isSignaturePass(v) {
-  return isRecord4(v) && v.ok === true && Array.isArray(v.signatures) && v.signatures.length > 0 && v.signatures.every(isEntitySignature) && isNone(v.errors) && v.noneFound === false;
+  return isRecord(v) && v.ok === true && Array.isArray(v.signatures) && v.signatures.length > 0 && v.signatures.every(isEntitySignature) && isNone(v.errors) && v.noneFound === false;
 }
 function isAttestationPass(v) {
-  return isRecord4(v) && v.ok === true && Array.isArray(v.attestations) && v.attestations.every(
-    (a) => isRecord4(a) && isStatement(a.statement) && Array.isArray(a.signatures) && a.signatures.length > 0 && a.signatures.every(isEntitySignature) && optional2(a.predicateBuildType, (x) => typeof x === "string")
+  return isRecord(v) && v.ok === true && Array.isArray(v.attestations) && v.attestations.every(
+    (a) => isRecord(a) && isStatement(a.statement) && Array.isArray(a.signatures) && a.signatures.length > 0 && a.signatures.every(isEntitySignature) && optional2(a.predicateBuildType, (x) => typeof x === "string")
   ) && isNone(v.errors) && v.noneFound === false;
 }
 function isCachedImageInfo(v) {
-  return isRecord4(v) && v.cached === true && optional2(v.config, isRecord4) && optional2(v.parent, (p) => isRecord4(p) && typeof p.ref === "string" && optional2(p.config, isRecord4));
+  return isRecord(v) && v.cached === true && optional2(v.config, isRecord) && optional2(v.parent, (p) => isRecord(p) && typeof p.ref === "string" && optional2(p.config, isRecord));
 }
-var FORMAT3, ENTRY_LIMIT, isRecord4, isStringArray, isNone, optional2;
+var FORMAT3, ENTRY_LIMIT, isNone, optional2;
 var init_verdict_cache = __esm({
   "src/validate/verdict-cache.ts"() {
     "use strict";
+    init_json_shapes();
     FORMAT3 = "vouch-verdict/1";
     ENTRY_LIMIT = 64 * 1024 * 1024;
-    isRecord4 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-    isStringArray = (v) => Array.isArray(v) && v.every((s) => typeof s === "string");
     isNone = (v) => Array.isArray(v) && v.length === 0;
     optional2 = (v, check4) => v === void 0 || check4(v);
   }
@@ -64109,7 +63921,7 @@ var require_dist9 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.format = format;
-    exports.parse = parse3;
+    exports.parse = parse2;
     var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
     var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
     var QUOTE_REGEXP = /[\\"]/g;
@@ -64136,7 +63948,7 @@ var require_dist9 = __commonJS({
       }
       return result3;
     }
-    function parse3(header2, options) {
+    function parse2(header2, options) {
       const stopChar = options?.comma === true ? COMMA : 65536;
       const len = header2.length;
       let index = skipOWS(header2, options?.start ?? 0, len);
@@ -64730,7 +64542,7 @@ var require_lib5 = __commonJS({
         this.hashes = this.algorithms.map(crypto3.createHash);
       }
       #getOptions() {
-        this.sri = this.opts?.integrity ? parse3(this.opts?.integrity, this.opts) : null;
+        this.sri = this.opts?.integrity ? parse2(this.opts?.integrity, this.opts) : null;
         this.expectedSize = this.opts?.size;
         if (!this.sri) {
           this.algorithm = null;
@@ -64771,7 +64583,7 @@ var require_lib5 = __commonJS({
         if (!this.goodSri) {
           this.#getOptions();
         }
-        const newSri = parse3(this.hashes.map((h, i2) => {
+        const newSri = parse2(this.hashes.map((h, i2) => {
           return `${this.algorithms[i2]}-${h.digest("base64")}${this.optString}`;
         }).join(" "), this.opts);
         const match = this.goodSri && newSri.match(this.sri, this.opts);
@@ -64840,7 +64652,7 @@ var require_lib5 = __commonJS({
         return this.toString();
       }
       match(integrity, opts) {
-        const other = parse3(integrity, opts);
+        const other = parse2(integrity, opts);
         if (!other) {
           return false;
         }
@@ -64925,14 +64737,14 @@ var require_lib5 = __commonJS({
       }
       concat(integrity, opts) {
         const other = typeof integrity === "string" ? integrity : stringify(integrity, opts);
-        return parse3(`${this.toString(opts)} ${other}`, opts);
+        return parse2(`${this.toString(opts)} ${other}`, opts);
       }
       hexDigest() {
-        return parse3(this, { single: true }).hexDigest();
+        return parse2(this, { single: true }).hexDigest();
       }
       // add additional hashes to an integrity value, but prevent *changing* an existing integrity hash.
       merge(integrity, opts) {
-        const other = parse3(integrity, opts);
+        const other = parse2(integrity, opts);
         for (const algo in other) {
           if (this[algo]) {
             if (!this[algo].find((hash) => other[algo].find((otherhash) => hash.digest === otherhash.digest))) {
@@ -64944,7 +64756,7 @@ var require_lib5 = __commonJS({
         }
       }
       match(integrity, opts) {
-        const other = parse3(integrity, opts);
+        const other = parse2(integrity, opts);
         if (!other) {
           return false;
         }
@@ -64969,8 +64781,8 @@ var require_lib5 = __commonJS({
         return null;
       }
     };
-    module.exports.parse = parse3;
-    function parse3(sri, opts) {
+    module.exports.parse = parse2;
+    function parse2(sri, opts) {
       if (!sri) {
         return null;
       }
@@ -65006,7 +64818,7 @@ var require_lib5 = __commonJS({
       if (obj.algorithm && obj.digest) {
         return Hash.prototype.toString.call(obj, opts);
       } else if (typeof obj === "string") {
-        return stringify(parse3(obj, opts), opts);
+        return stringify(parse2(obj, opts), opts);
       } else {
         return Integrity.prototype.toString.call(obj, opts);
       }
@@ -65014,7 +64826,7 @@ var require_lib5 = __commonJS({
     module.exports.fromHex = fromHex;
     function fromHex(hexDigest, algorithm, opts) {
       const optString = getOptString(opts?.options);
-      return parse3(
+      return parse2(
         `${algorithm}-${Buffer.from(hexDigest, "hex").toString("base64")}${optString}`,
         opts
       );
@@ -65056,7 +64868,7 @@ var require_lib5 = __commonJS({
     }
     module.exports.checkData = checkData;
     function checkData(data3, sri, opts) {
-      sri = parse3(sri, opts);
+      sri = parse2(sri, opts);
       if (!sri || !Object.keys(sri).length) {
         if (opts?.error) {
           throw Object.assign(
@@ -65071,7 +64883,7 @@ var require_lib5 = __commonJS({
       }
       const algorithm = sri.pickAlgorithm(opts);
       const digest = crypto3.createHash(algorithm).update(data3).digest("base64");
-      const newSri = parse3({ algorithm, digest });
+      const newSri = parse2({ algorithm, digest });
       const match = newSri.match(sri, opts);
       opts = opts || {};
       if (match || !opts.error) {
@@ -65099,7 +64911,7 @@ var require_lib5 = __commonJS({
     function checkStream(stream, sri, opts) {
       opts = opts || /* @__PURE__ */ Object.create(null);
       opts.integrity = sri;
-      sri = parse3(sri, opts);
+      sri = parse2(sri, opts);
       if (!sri || !Object.keys(sri).length) {
         return Promise.reject(Object.assign(
           new Error("No valid integrity hashes to check against"),
@@ -67076,7 +66888,7 @@ var require_parse3 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = (version, options, throwErrors = false) => {
+    var parse2 = (version, options, throwErrors = false) => {
       if (version instanceof SemVer) {
         return version;
       }
@@ -67089,7 +66901,7 @@ var require_parse3 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse3;
+    module.exports = parse2;
   }
 });
 
@@ -67097,9 +66909,9 @@ var require_parse3 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse3();
+    var parse2 = require_parse3();
     var valid = (version, options) => {
-      const v = parse3(version, options);
+      const v = parse2(version, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -67110,9 +66922,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse3();
+    var parse2 = require_parse3();
     var clean = (version, options) => {
-      const s = parse3(version.trim().replace(/^[=v]+/, ""), options);
+      const s = parse2(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -67147,10 +66959,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse3();
+    var parse2 = require_parse3();
     var diff = (version1, version2) => {
-      const v1 = parse3(version1, null, true);
-      const v2 = parse3(version2, null, true);
+      const v1 = parse2(version1, null, true);
+      const v2 = parse2(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -67221,9 +67033,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse3();
+    var parse2 = require_parse3();
     var prerelease = (version, options) => {
-      const parsed = parse3(version, options);
+      const parsed = parse2(version, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -67409,7 +67221,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = require_parse3();
+    var parse2 = require_parse3();
     var { safeRe: re, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
@@ -67444,7 +67256,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse2(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -67454,7 +67266,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse3();
+    var parse2 = require_parse3();
     var constants6 = require_constants7();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
@@ -67466,7 +67278,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version, options) => {
       const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse3(versionStringToParse, options);
+      return parse2(versionStringToParse, options);
     };
     var doTruncation = (version, truncation) => {
       if (isPrerelease(truncation)) {
@@ -68701,7 +68513,7 @@ var require_semver2 = __commonJS({
     var constants6 = require_constants7();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse3 = require_parse3();
+    var parse2 = require_parse3();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -68740,7 +68552,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse3,
+      parse: parse2,
       valid,
       clean,
       inc,
@@ -68962,7 +68774,7 @@ var require_polyfill = __commonJS({
       dirname: dirname6,
       isAbsolute: isAbsolute3,
       join: join22,
-      parse: parse3,
+      parse: parse2,
       resolve: resolve22,
       sep: sep3,
       toNamespacedPath
@@ -69075,7 +68887,7 @@ var require_polyfill = __commonJS({
     async function checkParentPaths(src, srcStat, dest) {
       const srcParent = resolve22(dirname6(src));
       const destParent = resolve22(dirname6(dest));
-      if (destParent === srcParent || destParent === parse3(destParent).root) {
+      if (destParent === srcParent || destParent === parse2(destParent).root) {
         return;
       }
       let destStat;
@@ -84138,6 +83950,13 @@ var require_dist11 = __commonJS({
   }
 });
 
+// src/sigstore/sign-errors.ts
+var init_sign_errors = __esm({
+  "src/sigstore/sign-errors.ts"() {
+    "use strict";
+  }
+});
+
 // src/sigstore/sign-dsse.ts
 import { X509Certificate as X509Certificate7 } from "node:crypto";
 function keySigner(key) {
@@ -84207,6 +84026,7 @@ var init_sign_dsse = __esm({
     import_sigstore2 = __toESM(require_dist11(), 1);
     init_errors();
     init_vsa2();
+    init_sign_errors();
     V03 = "application/vnd.dev.sigstore.bundle.v0.3+json";
     TIMEOUT_MS = 3e4;
     pem = (derB64) => new X509Certificate7(Buffer.from(derB64, "base64")).toString();
@@ -84266,6 +84086,7 @@ var init_sign_identity = __esm({
   "src/sigstore/sign-identity.ts"() {
     "use strict";
     init_errors();
+    init_sign_errors();
     TOKEN_LIMIT2 = 64 * 1024;
     JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
   }
@@ -84339,6 +84160,7 @@ var init_sign_key = __esm({
   "src/sigstore/sign-key.ts"() {
     "use strict";
     init_errors();
+    init_sign_errors();
     KEY_LIMIT = 64 * 1024;
     COSIGN_LABELS = ["ENCRYPTED SIGSTORE PRIVATE KEY", "ENCRYPTED COSIGN PRIVATE KEY"];
     PLAIN_LABELS = ["PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY"];
@@ -84451,6 +84273,7 @@ var init_produce = __esm({
     init_sign_dsse();
     init_sign_identity();
     init_sign_key();
+    init_sign_errors();
     init_files();
     init_version();
     directories = (c) => [...c.outputDir ? [c.outputDir] : [], ...c.uploads.flatMap((u) => u.backend === "local" ? [u.dir] : [])];
@@ -84736,7 +84559,7 @@ async function certificatesIn(path, notes) {
     return [];
   }
   const out = [];
-  (text2.match(PEM_CERT2) ?? []).forEach((pem2, i2) => {
+  pemCertificateBlocks(text2).forEach((pem2, i2) => {
     try {
       out.push(new X509Certificate8(pem2));
     } catch (err) {
@@ -84790,17 +84613,17 @@ async function trustCertificates(certificates, env, dir) {
 `);
   return { ...env, GIT_SSL_CAINFO: bundle };
 }
-var TEKTON_CERT_DIRS, MAX_FILE_BYTES, MAX_ENTRIES, MAX_CERTIFICATES2, PEM_CERT2;
+var TEKTON_CERT_DIRS, MAX_FILE_BYTES, MAX_ENTRIES, MAX_CERTIFICATES2;
 var init_ca_trust = __esm({
   "src/faces/tekton/ca-trust.ts"() {
     "use strict";
     init_errors();
     init_files();
+    init_pem();
     TEKTON_CERT_DIRS = ["/tekton-custom-certs", "/etc/ssl/certs", "/etc/pki/tls/certs", "/system/etc/security/cacerts"];
     MAX_FILE_BYTES = 4 * 1024 * 1024;
     MAX_ENTRIES = 1e4;
     MAX_CERTIFICATES2 = 1e4;
-    PEM_CERT2 = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
   }
 });
 
@@ -85514,11 +85337,8 @@ async function instantiateTests(wasm2, entrypoints, data3, now) {
     }
   };
 }
-function isRecord5(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 function subResults(value, prefix = []) {
-  return Object.keys(value).sort().flatMap((k) => isRecord5(value[k]) ? subResults(value[k], [...prefix, k]) : [{ path: [...prefix, k], pass: value[k] === true }]);
+  return Object.keys(value).sort().flatMap((k) => isRecord(value[k]) ? subResults(value[k], [...prefix, k]) : [{ path: [...prefix, k], pass: value[k] === true }]);
 }
 function thrownText(err) {
   if (typeof err === "object" && err !== null && !(err instanceof Error)) return JSON.stringify(err);
@@ -85537,7 +85357,7 @@ function runTest(instance, test) {
     return { test, outcome: "ERROR", durationNs: Number(process.hrtime.bigint() - start), error: thrownText(err) };
   }
   const durationNs = Number(process.hrtime.bigint() - start);
-  if (test.partial && isRecord5(value)) {
+  if (test.partial && isRecord(value)) {
     const subs = subResults(value);
     return { test, outcome: subs.every((s) => s.pass) ? "PASS" : "FAIL", durationNs, subResults: subs };
   }
@@ -85549,15 +85369,13 @@ var init_evaluate2 = __esm({
     init_errors();
     init_evaluate();
     init_offline_builtins();
+    init_json_shapes();
   }
 });
 
 // src/policy/test/load.ts
 import { readdir as readdir6, stat as stat11 } from "node:fs/promises";
 import { join as join20, relative as relative4, resolve as resolve18, sep as sep2 } from "node:path";
-function isRecord6(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 async function kind(path, named2) {
   try {
     const info2 = await stat11(path);
@@ -85585,7 +85403,7 @@ async function dataDocument(file, cwd) {
 }
 function placed(value, prefix, file) {
   if (prefix.length === 0) {
-    if (!isRecord6(value)) throw new InputError("DATA_SHAPE", `${file}: a data file at the data root must hold an object`, { value: file });
+    if (!isRecord(value)) throw new InputError("DATA_SHAPE", `${file}: a data file at the data root must hold an object`, { value: file });
     return value;
   }
   return prefix.reduceRight((inner, key) => ({ [key]: inner }), value);
@@ -85618,6 +85436,7 @@ var init_load = __esm({
     init_document();
     init_errors();
     init_data();
+    init_json_shapes();
     DATA_FILE = /\.(json|ya?ml)$/i;
   }
 });
@@ -86055,7 +85874,7 @@ __export(cli_exports, {
 });
 import { dirname as dirname5, join as join21 } from "node:path";
 import { fileURLToPath } from "node:url";
-function distance2(a, b) {
+function distance(a, b) {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i2 = 1; i2 <= a.length; i2++) {
     const next = [i2];
@@ -86065,7 +85884,7 @@ function distance2(a, b) {
   return row[b.length];
 }
 function didYouMean(cmd, sub = "") {
-  const scored = COMMANDS.map((c) => ({ c, d: distance2(c.includes(" ") ? `${cmd} ${sub}` : cmd, c) })).sort((x, y) => x.d - y.d);
+  const scored = COMMANDS.map((c) => ({ c, d: distance(c.includes(" ") ? `${cmd} ${sub}` : cmd, c) })).sort((x, y) => x.d - y.d);
   const best = scored[0];
   return best && best.d > 0 && best.d <= 2 ? ` (did you mean 'vouch ${best.c}'?)` : "";
 }
