@@ -1,5 +1,5 @@
 // `--retry-duration`, `--retry-factor`, `--retry-jitter`, `--retry-max-retry`, `--retry-max-wait`:
-// ec's registry backoff flags (conforma/cli cmd/root/root_cmd.go and internal/http/retry.go,
+// ec's registry backoff flags (conforma/cli root_cmd.go under cmd/root, and internal/http/retry.go,
 // commit a18338416237ca7c5154a0af499f81d4b821ea46), with ec's defaults. Wait n (from 0) is
 // duration × factor^n, moved by up to ±jitter of itself, capped at max-wait. Pure.
 import { InputError } from '../errors.ts';
