@@ -6,25 +6,23 @@ import { bundleCandidates, verifyBundleSigner } from './bundles.ts';
 import { verifyCandidates } from './candidates.ts';
 import { assertSubjectNamesDigest, decodeStatement, predicateBuildType } from './claims.ts';
 import { Annotation, legacyArtifacts } from './cosign-layout.ts';
-import { dsseBundle, parseEnvelope } from './legacy-bundle.ts';
+import { dsseBundle, parseEnvelope, type DsseEnvelopeJson } from './legacy-bundle.ts';
 import { verifyLayerSigner } from './signer-check.ts';
-import type { AttestationCheck, VerifiedAttestation, VerifyContext } from './types.ts';
+import type { AttestationCheck, SignerContext, VerifiedAttestation, VerifyContext } from './types.ts';
+import type { EntitySignature } from '../model/signature.ts';
+import type { InTotoStatement } from '../model/statement.ts';
 import { SignatureRejected } from './errors.ts';
 
 const ENVELOPE_LIMIT = 16 * 1024 * 1024;
 const IN_TOTO = 'application/vnd.in-toto+json';
 
-async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<VerifiedAttestation> {
-  if (layer.mediaType !== MediaType.DsseEnvelope) {
-    throw new SignatureRejected('LAYER_MEDIA_TYPE', `layer media type ${layer.mediaType} is not ${MediaType.DsseEnvelope}`);
-  }
-  const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
+/**
+ * One in-toto DSSE envelope: its signer verified (as the layer carrying it) and its statement decoded,
+ * bound to `digest` when given. Image attestations and VSAs both go through here.
+ */
+export async function verifyEnvelopeSigner(ctx: SignerContext, envelope: DsseEnvelopeJson, layer: Descriptor, digest: string | undefined): Promise<{ statement: InTotoStatement; signature: EntitySignature }> {
   if (envelope.payloadType !== IN_TOTO) throw new SignatureRejected('PAYLOAD_TYPE', `DSSE payload type ${envelope.payloadType} is not ${IN_TOTO}`);
   const first = envelope.signatures[0]!;
-  // ec reports sig/keyid from the OCI layer annotation, falling back to the envelope's: the two
-  // must then be the same signature (cosign attest leaves the annotation empty).
-  const annotated = layer.annotations?.[Annotation.Signature];
-  if (annotated && annotated !== first.sig) throw new SignatureRejected('SIGNATURE_ANNOTATION_MISMATCH', `the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
   const payload = Buffer.from(envelope.payload, 'base64');
   const signature = await verifyLayerSigner(ctx, layer, {
     sig: first.sig,
@@ -33,7 +31,21 @@ async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<Verif
     bundle: (material) => dsseBundle(envelope, material),
   });
   const statement = decodeStatement(payload);
-  assertSubjectNamesDigest(statement, ctx.digest);
+  if (digest !== undefined) assertSubjectNamesDigest(statement, digest);
+  return { statement, signature };
+}
+
+async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<VerifiedAttestation> {
+  if (layer.mediaType !== MediaType.DsseEnvelope) {
+    throw new SignatureRejected('LAYER_MEDIA_TYPE', `layer media type ${layer.mediaType} is not ${MediaType.DsseEnvelope}`);
+  }
+  const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
+  const first = envelope.signatures[0]!;
+  // ec reports sig/keyid from the OCI layer annotation, falling back to the envelope's: the two
+  // must then be the same signature (cosign attest leaves the annotation empty).
+  const annotated = layer.annotations?.[Annotation.Signature];
+  if (annotated && annotated !== first.sig) throw new SignatureRejected('SIGNATURE_ANNOTATION_MISMATCH', `the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
+  const { statement, signature } = await verifyEnvelopeSigner(ctx, envelope, layer, ctx.digest);
   const buildType = predicateBuildType(statement);
   return { statement, signatures: [signature], ...(buildType ? { predicateBuildType: buildType } : {}) };
 }

@@ -4,7 +4,6 @@
 // says who signed what about which digest; whether that is enough to skip a validation is decided
 // by src/validate/vsa/trust-decision.ts.
 import { createHash } from 'node:crypto';
-import { dsse } from '@sigstore/core';
 import { errorMessage } from '../errors.ts';
 import type { EntitySignature } from '../model/signature.ts';
 import type { InTotoStatement } from '../model/statement.ts';
@@ -17,8 +16,8 @@ import { assertSubjectNamesDigest, decodeStatement } from './claims.ts';
 import { legacyArtifacts } from './cosign-layout.ts';
 import { MalformedSignatureError, SignatureRejected } from './errors.ts';
 import { keyFingerprint } from './keys.ts';
-import { dsseBundle, parseEnvelope, type DsseEnvelopeJson } from './legacy-bundle.ts';
-import { verifyLayerSigner } from './signer-check.ts';
+import { parseEnvelope, type DsseEnvelopeJson } from './legacy-bundle.ts';
+import { verifyEnvelopeSigner } from './verify-attestations.ts';
 import { parseBundle } from './signing-material.ts';
 import type { Rejection, SignerContext, VerifyContext } from './types.ts';
 
@@ -63,17 +62,7 @@ function claimedPredicateType(payloadB64: string): string | undefined {
 
 /** Verifies one envelope's signer and decodes its statement (bound to `digest` when given). */
 async function verifyEnvelope(ctx: SignerContext, envelope: DsseEnvelopeJson, layer: Descriptor, digest: string | undefined): Promise<NonNullable<VsaCandidate['verified']>> {
-  if (envelope.payloadType !== IN_TOTO) throw new SignatureRejected('PAYLOAD_TYPE', `DSSE payload type ${envelope.payloadType} is not ${IN_TOTO}`);
-  const first = envelope.signatures[0]!;
-  const payload = Buffer.from(envelope.payload, 'base64');
-  const signature = await verifyLayerSigner(ctx, layer, {
-    sig: first.sig,
-    keyid: first.keyid ?? '',
-    signedBytes: dsse.preAuthEncoding(envelope.payloadType, payload),
-    bundle: (material) => dsseBundle(envelope, material),
-  });
-  const statement = decodeStatement(payload);
-  if (digest !== undefined) assertSubjectNamesDigest(statement, digest);
+  const { statement, signature } = await verifyEnvelopeSigner(ctx, envelope, layer, digest);
   return { statement, signature, signer: describeSigner(ctx, signature) };
 }
 
