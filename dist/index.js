@@ -34923,15 +34923,9 @@ var init_bundles = __esm({
 });
 
 // src/sigstore/verify-attestations.ts
-async function verifyLayer(ctx, layer) {
-  if (layer.mediaType !== MediaType.DsseEnvelope) {
-    throw new SignatureRejected("LAYER_MEDIA_TYPE", `layer media type ${layer.mediaType} is not ${MediaType.DsseEnvelope}`);
-  }
-  const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
+async function verifyEnvelopeSigner(ctx, envelope, layer, digest) {
   if (envelope.payloadType !== IN_TOTO2) throw new SignatureRejected("PAYLOAD_TYPE", `DSSE payload type ${envelope.payloadType} is not ${IN_TOTO2}`);
   const first = envelope.signatures[0];
-  const annotated = layer.annotations?.[Annotation.Signature];
-  if (annotated && annotated !== first.sig) throw new SignatureRejected("SIGNATURE_ANNOTATION_MISMATCH", `the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
   const payload = Buffer.from(envelope.payload, "base64");
   const signature2 = await verifyLayerSigner(ctx, layer, {
     sig: first.sig,
@@ -34940,7 +34934,18 @@ async function verifyLayer(ctx, layer) {
     bundle: (material) => dsseBundle(envelope, material)
   });
   const statement = decodeStatement(payload);
-  assertSubjectNamesDigest(statement, ctx.digest);
+  if (digest !== void 0) assertSubjectNamesDigest(statement, digest);
+  return { statement, signature: signature2 };
+}
+async function verifyLayer(ctx, layer) {
+  if (layer.mediaType !== MediaType.DsseEnvelope) {
+    throw new SignatureRejected("LAYER_MEDIA_TYPE", `layer media type ${layer.mediaType} is not ${MediaType.DsseEnvelope}`);
+  }
+  const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
+  const first = envelope.signatures[0];
+  const annotated = layer.annotations?.[Annotation.Signature];
+  if (annotated && annotated !== first.sig) throw new SignatureRejected("SIGNATURE_ANNOTATION_MISMATCH", `the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
+  const { statement, signature: signature2 } = await verifyEnvelopeSigner(ctx, envelope, layer, ctx.digest);
   const buildType = predicateBuildType(statement);
   return { statement, signatures: [signature2], ...buildType ? { predicateBuildType: buildType } : {} };
 }
@@ -55847,17 +55852,7 @@ function claimedPredicateType(payloadB64) {
   }
 }
 async function verifyEnvelope(ctx, envelope, layer, digest) {
-  if (envelope.payloadType !== IN_TOTO3) throw new SignatureRejected("PAYLOAD_TYPE", `DSSE payload type ${envelope.payloadType} is not ${IN_TOTO3}`);
-  const first = envelope.signatures[0];
-  const payload = Buffer.from(envelope.payload, "base64");
-  const signature2 = await verifyLayerSigner(ctx, layer, {
-    sig: first.sig,
-    keyid: first.keyid ?? "",
-    signedBytes: import_core10.dsse.preAuthEncoding(envelope.payloadType, payload),
-    bundle: (material) => dsseBundle(envelope, material)
-  });
-  const statement = decodeStatement(payload);
-  if (digest !== void 0) assertSubjectNamesDigest(statement, digest);
+  const { statement, signature: signature2 } = await verifyEnvelopeSigner(ctx, envelope, layer, digest);
   return { statement, signature: signature2, signer: describeSigner(ctx, signature2) };
 }
 async function verifyBundleVsa(ctx, b, digest) {
@@ -55921,11 +55916,10 @@ async function verifyVsaFile(ctx, bytes2, digest) {
     return verifyEnvelope(ctx, parseEnvelope(bytes2), layer, digest);
   });
 }
-var import_core10, VSA_PREDICATE_TYPE, VSA_LIMIT, PREDICATE_TYPE_ANNOTATION, IN_TOTO3;
+var VSA_PREDICATE_TYPE, VSA_LIMIT, PREDICATE_TYPE_ANNOTATION, IN_TOTO3;
 var init_verify_vsa = __esm({
   "src/sigstore/verify-vsa.ts"() {
     "use strict";
-    import_core10 = __toESM(require_dist(), 1);
     init_errors();
     init_types();
     init_json_shapes();
@@ -55937,7 +55931,7 @@ var init_verify_vsa = __esm({
     init_errors4();
     init_keys();
     init_legacy_bundle();
-    init_signer_check();
+    init_verify_attestations();
     init_signing_material();
     VSA_PREDICATE_TYPE = "https://slsa.dev/verification_summary/v1";
     VSA_LIMIT = 1024 * 1024;
@@ -83168,20 +83162,20 @@ var require_entry3 = __commonJS({
       const sig = util_1.encoding.base64Encode(envelope.signatures[0].sig.toString("base64"));
       const keyid = envelope.signatures[0].keyid;
       const encodedKey = util_1.encoding.base64Encode(publicKey);
-      const dsse4 = {
+      const dsse3 = {
         payloadType: envelope.payloadType,
         payload,
         signatures: [{ sig, publicKey: encodedKey }]
       };
       if (keyid.length > 0) {
-        dsse4.signatures[0].keyid = keyid;
+        dsse3.signatures[0].keyid = keyid;
       }
       return {
         apiVersion: "0.0.2",
         kind: "intoto",
         spec: {
           content: {
-            envelope: dsse4,
+            envelope: dsse3,
             hash: { algorithm: SHA256_ALGORITHM, value: envelopeHash },
             payloadHash: { algorithm: SHA256_ALGORITHM, value: payloadHash }
           }
@@ -83189,7 +83183,7 @@ var require_entry3 = __commonJS({
       };
     }
     function calculateDSSEHash(envelope, publicKey) {
-      const dsse4 = {
+      const dsse3 = {
         payloadType: envelope.payloadType,
         payload: envelope.payload.toString("base64"),
         signatures: [
@@ -83197,9 +83191,9 @@ var require_entry3 = __commonJS({
         ]
       };
       if (envelope.signatures[0].keyid.length > 0) {
-        dsse4.signatures[0].keyid = envelope.signatures[0].keyid;
+        dsse3.signatures[0].keyid = envelope.signatures[0].keyid;
       }
-      return util_1.crypto.digest(SHA256_ALGORITHM, util_1.json.canonicalize(dsse4)).toString("hex");
+      return util_1.crypto.digest(SHA256_ALGORITHM, util_1.json.canonicalize(dsse3)).toString("hex");
     }
     function toCreateEntryRequest(content, publicKey) {
       switch (content.$case) {
