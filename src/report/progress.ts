@@ -50,7 +50,7 @@ export interface ProgressOptions {
 
 export interface Progress {
   /** Give to the run (`RunOptions.onComponentDone`). */
-  componentDone(report: ComponentReport): void;
+  componentDone: (report: ComponentReport) => void;
   /** Clears the live line and stops: call before anything else goes to the terminal, and at the end. */
   stop(): void;
 }

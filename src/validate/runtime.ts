@@ -16,9 +16,9 @@ import { whileIdle } from './pool.ts';
 import { diskVerdictCache, isAttestationPass, isCachedImageInfo, isSignaturePass, verdictKey } from './verdict-cache.ts';
 
 export interface Runtime {
-  sourceFor(ref: ImageReference): ImageSource;
+  sourceFor: (ref: ImageReference) => ImageSource;
   /** The image's config and parent, cached on disk by digest once complete. */
-  imageInfo(ref: ImageReference, digest: string): Promise<ImageInfo>;
+  imageInfo: (ref: ImageReference, digest: string) => Promise<ImageInfo>;
   verifySignatures: Verification<SignatureCheck>;
   verifyAttestations: Verification<AttestationCheck>;
   trustedRoot: () => Promise<unknown>;
@@ -28,7 +28,7 @@ export interface RuntimeOptions {
   env: NodeJS.ProcessEnv;
   /** --timeout's: aborts registry requests in flight. */
   signal: AbortSignal;
-  log(msg: string): void;
+  log: (msg: string) => void;
   /** The run's trust root, already loaded and checked. */
   trustedRoot: unknown;
 }

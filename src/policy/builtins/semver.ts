@@ -70,7 +70,7 @@ function compare(v: Version, o: Version): number | undefined {
 
 export const semverBuiltins = {
   isValid: (v: unknown): boolean => typeof v === 'string' && parse(v) !== undefined,
-  compare(a: unknown, b: unknown): number | undefined {
+  compare: (a: unknown, b: unknown): number | undefined => {
     if (typeof a !== 'string' || typeof b !== 'string') return undefined;
     const x = parse(a);
     const y = parse(b);

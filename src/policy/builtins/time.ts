@@ -675,33 +675,33 @@ export const timeBuiltins = {
   parseNs: (layout: unknown, value: unknown): bigint | undefined =>
     typeof layout === 'string' && typeof value === 'string' ? parseToNs(NAMED_LAYOUTS[layout] ?? layout, value) : undefined,
 
-  format(x: unknown): string | undefined {
+  format: (x: unknown): string | undefined => {
     const tt = tzTime(x);
     if (!tt) return undefined;
     const layout = tt.layout === '' ? NAMED_LAYOUTS.RFC3339Nano! : (NAMED_LAYOUTS[tt.layout] ?? tt.layout);
     return fromBytes(goFormat(tt.t, toBytes(layout)));
   },
 
-  date(x: unknown): number[] | undefined {
+  date: (x: unknown): number[] | undefined => {
     const tt = tzTime(x);
     if (!tt) return undefined;
     const f = fields(tt.t);
     return [f.year, f.month, f.day];
   },
 
-  clock(x: unknown): number[] | undefined {
+  clock: (x: unknown): number[] | undefined => {
     const tt = tzTime(x);
     if (!tt) return undefined;
     const f = fields(tt.t);
     return [f.hour, f.min, f.sec];
   },
 
-  weekday(x: unknown): string | undefined {
+  weekday: (x: unknown): string | undefined => {
     const tt = tzTime(x);
     return tt && LONG_DAYS[fields(tt.t).weekday];
   },
 
-  addDate(x: unknown, years: unknown, months: unknown, days: unknown): bigint | undefined {
+  addDate: (x: unknown, years: unknown, months: unknown, days: unknown): bigint | undefined => {
     const tt = tzTime(x);
     const [y, m, d] = [int64Argument(years), int64Argument(months), int64Argument(days)];
     if (!tt || y === undefined || m === undefined || d === undefined) return undefined;
@@ -709,7 +709,7 @@ export const timeBuiltins = {
     return unixNano(goDate(f.year + Number(y), f.month + Number(m), f.day + Number(d), f.hour, f.min, f.sec, tt.t.nsec, tt.t.loc));
   },
 
-  diff(a: unknown, b: unknown): number[] | undefined {
+  diff: (a: unknown, b: unknown): number[] | undefined => {
     const ta = tzTime(a);
     const tb = tzTime(b);
     if (!ta || !tb) return undefined;

@@ -16,7 +16,7 @@ import type { Json } from './shapes.ts';
 
 /** The run's trust material and registry access. */
 export interface SigstoreDeps {
-  sourceFor(ref: ImageReference): ImageSource;
+  sourceFor: (ref: ImageReference) => ImageSource;
   /** The run's Sigstore trusted root, loaded on first use. */
   trustedRoot?: () => Promise<unknown>;
   /** The run's Rekor URL (an option's `rekor_url` takes precedence). */
