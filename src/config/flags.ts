@@ -219,7 +219,7 @@ function unknownFlag(arg: string, names: string[]): InputError {
   const name = arg.replace(/^-+/, '').split('=')[0] ?? '';
   const close = closest(name, names);
   const hint = close ? ` Did you mean --${close}?` : ' Run with --help to list the flags.';
-  return new InputError('UNKNOWN_FLAG', `unknown flag: ${arg.split('=')[0]}.${hint}`, { value: arg.split('=')[0] });
+  return new InputError('UNKNOWN_FLAG', `unknown flag: ${arg.split('=')[0]!}.${hint}`, { value: arg.split('=')[0] });
 }
 
 /** `--help` text for a flag table. */

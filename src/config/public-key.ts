@@ -81,7 +81,7 @@ function assertSupportedPublicKey(pem: string, where: string): void {
   if (!ok) {
     throw new InputError(
       'PUBLIC_KEY_UNSUPPORTED',
-      `${where}: unsupported key type ${type}${curve ? ` (${curve})` : ''}; use ECDSA P-256/P-384/P-521, RSA or Ed25519`,
+      `${where}: unsupported key type ${String(type)}${curve ? ` (${curve})` : ''}; use ECDSA P-256/P-384/P-521, RSA or Ed25519`,
       { value: where },
     );
   }

@@ -56,7 +56,7 @@ class Scanner {
         return out;
       }
       if (c === '\\') i++;
-      if (i < this.text.length) out += this.text[i];
+      if (i < this.text.length) out += this.text[i]!;
     }
     return undefined;
   }

@@ -83,7 +83,7 @@ export class OciLayoutSource implements ImageSource {
     if (tagged) return tagged;
     const cosign = /^(sha256)-([a-f0-9]{64})\.(sig|att)$/.exec(tagOrDigest);
     if (cosign) {
-      const subject = `${cosign[1]}:${cosign[2]}`;
+      const subject = `${cosign[1]!}:${cosign[2]!}`;
       const kind = cosign[3] === 'sig' ? 'dev.cosignproject.cosign/sigs' : 'dev.cosignproject.cosign/atts';
       // cosign save writes one image per layout; its sigs/atts belong to that image.
       const image = index.manifests.find((m) => m.annotations?.[KIND] === 'dev.cosignproject.cosign/image');

@@ -72,7 +72,7 @@ export async function verifyLayerSigner(ctx: SignerContext, layer: Descriptor, s
     }
     const hash = cosignHashFor(key);
     if (hash !== undefined) {
-      if (rekor) throw new SignatureRejected('UNSUPPORTED_SIGNATURE', `${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace('  ', ' '));
+      if (rekor) throw new SignatureRejected('UNSUPPORTED_SIGNATURE', `${String(key.asymmetricKeyType)} ${key.asymmetricKeyDetails?.namedCurve ?? ''} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace('  ', ' '));
       verifyWithHash(signed.signedBytes, signed.sig, key, hash);
     } else {
       verifyBundle(signed.bundle({ ...(rekor ? { rekor } : {}) }), signed.artifact, trust, options, { key });

@@ -116,8 +116,8 @@ function exactlyOne(obj: Record<string, unknown>, names: readonly string[], what
   const set = present(obj, names);
   if (set.length > 1) throw ambiguous(`the bundle sets ${set.join(' and ')}; exactly one ${what} is allowed`);
   if (set.length === 0) throw new MalformedSignatureError(`the bundle has no ${what}`);
-  if (set[0]!.includes('_')) throw new MalformedSignatureError(`the bundle names its ${what} ${set[0]}; write it in protobuf JSON's camelCase`);
-  if (!isObject(obj[set[0]!])) throw new MalformedSignatureError(`the bundle's ${set[0]} is not a JSON object`);
+  if (set[0]!.includes('_')) throw new MalformedSignatureError(`the bundle names its ${what} ${set[0]!}; write it in protobuf JSON's camelCase`);
+  if (!isObject(obj[set[0]!])) throw new MalformedSignatureError(`the bundle's ${set[0]!} is not a JSON object`);
 }
 
 /** What the verifier will check the signature with; `carried` are the certificates moved out of a v0.3 chain. */
@@ -182,7 +182,7 @@ export function parseBundle(bytes: Buffer | string): ParsedBundle {
     // ts-proto reads wrong-typed members with TypeErrors; every failure here is a malformed bundle.
     throw new MalformedSignatureError(`not a valid Sigstore bundle${fields || ` (${errorMessage(err).slice(0, 200)})`}`, { cause: err });
   }
-  const proofs = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
+  const proofs: [number, number] = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
   if (proofs.some((n) => n > MAX_PROOFS)) throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
   return { bundle, material: signingMaterial(bundle, carried) };
 }

@@ -205,7 +205,7 @@ function restoreLineBreaks(s: string): string {
   for (let i = 0; i < s.length; i++) {
     const u = s.charCodeAt(i);
     const standIn = LINE_STAND_INS.find(([, x]) => x === u);
-    out += standIn && !(i > 0 && isHigh(s.charCodeAt(i - 1))) ? String.fromCharCode(standIn[0]) : s[i];
+    out += standIn && !(i > 0 && isHigh(s.charCodeAt(i - 1))) ? String.fromCharCode(standIn[0]) : s[i]!;
   }
   return out;
 }

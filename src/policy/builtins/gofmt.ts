@@ -116,7 +116,7 @@ function fmtFloat(f: Flags, v: number, verb: string, precIn: number): string {
     num = body + tail;
   }
   if (f.plus || num[0] !== '+') {
-    if (f.zero && !f.minus && f.widPresent && f.wid > num.length) return num[0] + '0'.repeat(f.wid - num.length) + num.slice(1);
+    if (f.zero && !f.minus && f.widPresent && f.wid > num.length) return num[0]! + '0'.repeat(f.wid - num.length) + num.slice(1);
     return pad(f, num);
   }
   return pad(f, num.slice(1));

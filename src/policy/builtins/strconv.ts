@@ -118,7 +118,7 @@ function fmtF(neg: boolean, d: Digits, prec: number): string {
     let frac = '';
     for (let i = 0; i < prec; i++) {
       const j = d.dp + i;
-      frac += j >= 0 && j < d.d.length ? d.d[j] : '0';
+      frac += j >= 0 && j < d.d.length ? d.d[j]! : '0';
     }
     out += `.${frac}`;
   }

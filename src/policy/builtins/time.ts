@@ -239,12 +239,12 @@ function goFormat(t: Time, layout: string): string {
     switch (c.std) {
       case '06': out += goInt(Math.abs(f.year) % 100, 2); break;
       case '2006': out += goInt(f.year, 4); break;
-      case 'Jan': out += SHORT_MONTHS[f.month - 1]; break;
-      case 'January': out += LONG_MONTHS[f.month - 1]; break;
+      case 'Jan': out += SHORT_MONTHS[f.month - 1]!; break;
+      case 'January': out += LONG_MONTHS[f.month - 1]!; break;
       case '1': out += goInt(f.month, 0); break;
       case '01': out += goInt(f.month, 2); break;
-      case 'Mon': out += SHORT_DAYS[f.weekday]; break;
-      case 'Monday': out += LONG_DAYS[f.weekday]; break;
+      case 'Mon': out += SHORT_DAYS[f.weekday]!; break;
+      case 'Monday': out += LONG_DAYS[f.weekday]!; break;
       case '2': out += goInt(f.day, 0); break;
       case '_2': out += (f.day < 10 ? ' ' : '') + goInt(f.day, 0); break;
       case '02': out += goInt(f.day, 2); break;

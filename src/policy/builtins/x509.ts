@@ -486,9 +486,9 @@ function validMailbox(s: string): boolean {
         if (i >= s.length) return false;
         const n = s.charCodeAt(i);
         if (n === 11 || n === 12 || (n >= 1 && n <= 9) || (n >= 14 && n <= 127)) {
-          local += s[i++];
+          local += s[i++]!;
         } else return false;
-      } else if (c === 11 || c === 12 || c === 32 || c === 33 || c === 127 || (c >= 1 && c <= 8) || (c >= 14 && c <= 31) || (c >= 35 && c <= 91) || (c >= 93 && c <= 126)) local += s[i - 1];
+      } else if (c === 11 || c === 12 || c === 32 || c === 33 || c === 127 || (c >= 1 && c <= 8) || (c >= 14 && c <= 31) || (c >= 35 && c <= 91) || (c >= 93 && c <= 126)) local += s[i - 1]!;
       else return false;
     }
   } else {

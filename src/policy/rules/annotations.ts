@@ -50,7 +50,7 @@ function goYamlTimestamp(text: string): string | undefined {
   if (zone !== undefined && zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4)) > 59)) return undefined;
   const two = (n: number): string => String(n).padStart(2, '0');
   const offset = zone === undefined || zone === 'Z' || zone.slice(1) === '00:00' ? 'Z' : zone;
-  return `${y}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${offset}`;
+  return `${y!}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}${offset}`;
 }
 
 /** The METADATA schema: YAML 1.2 core, plus yaml.v3's timestamps (as ec prints them) for plain scalars. */

@@ -121,7 +121,7 @@ export function parseGitUrl(url: string, baseDir: string = process.cwd()): GitUr
   assertCleanSourceUrl(url);
   let rest = url.replace(/^git::/i, '');
   const helper = /^([A-Za-z0-9][A-Za-z0-9+.-]*)::/.exec(rest);
-  if (helper) throw invalid('GIT_TRANSPORT_REFUSED', url, `the git transport ${helper[1]}:: is not allowed (it runs a command)`);
+  if (helper) throw invalid('GIT_TRANSPORT_REFUSED', url, `the git transport ${helper[1]!}:: is not allowed (it runs a command)`);
   const q = rest.indexOf('?');
   const query = parseQuery(q === -1 ? '' : rest.slice(q + 1), url);
   if (q !== -1) rest = rest.slice(0, q);

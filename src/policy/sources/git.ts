@@ -50,12 +50,12 @@ export function runGit(args: string[], opts: RunOptions): Promise<Buffer> {
       child.kill('SIGKILL');
     };
     const timer = setTimeout(
-      () => stop(new EnvironmentError('SOURCE_DOWNLOAD_TIMEOUT', `policy source ${opts.source}: git ${args[0]} did not finish within ${opts.deadlineMs / 1000} s (the limit)`, { value: opts.source })),
+      () => stop(new EnvironmentError('SOURCE_DOWNLOAD_TIMEOUT', `policy source ${opts.source}: git ${String(args[0])} did not finish within ${opts.deadlineMs / 1000} s (the limit)`, { value: opts.source })),
       opts.deadlineMs,
     );
     child.stdout.on('data', (chunk: Buffer) => {
       length += chunk.length;
-      if (length > opts.maxBytes) stop(new InputError('SOURCE_TOO_LARGE', `policy source ${opts.source}: git ${args[0]} produced more than ${opts.maxBytes} bytes (the limit)`, { value: opts.source }));
+      if (length > opts.maxBytes) stop(new InputError('SOURCE_TOO_LARGE', `policy source ${opts.source}: git ${String(args[0])} produced more than ${opts.maxBytes} bytes (the limit)`, { value: opts.source }));
       else out.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -67,7 +67,7 @@ export function runGit(args: string[], opts: RunOptions): Promise<Buffer> {
       clearTimeout(timer);
       if (failure) reject(failure);
       else if (spawnError) reject(new EnvironmentError('GIT_FAILED', `policy source ${opts.source}: cannot run git: ${spawnError.message}`, { value: opts.source }));
-      else if (code !== 0) reject(new EnvironmentError('GIT_FAILED', `policy source ${opts.source}: git ${args[0]} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${code}`}`, { value: opts.source }));
+      else if (code !== 0) reject(new EnvironmentError('GIT_FAILED', `policy source ${opts.source}: git ${String(args[0])} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${String(code)}`}`, { value: opts.source }));
       else resolve(Buffer.concat(out, length));
     };
     child.on('error', (err) => finish(null, err));

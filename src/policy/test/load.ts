@@ -83,7 +83,7 @@ export async function loadTestSources(paths: string[], dataPaths: string[], cwd:
     }
   }
   const dataDirs = dataPaths.map((p) => resolve(cwd, p));
-  for (const [i, p] of dataDirs.entries()) await kind(p, `--data ${dataPaths[i]}`);
+  for (const [i, p] of dataDirs.entries()) await kind(p, `--data ${dataPaths[i]!}`);
   mergeData(data, await loadDataTree(dataDirs), '--data', origins);
   return { modules, data };
 }

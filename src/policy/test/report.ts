@@ -56,7 +56,7 @@ export function prettyReport(results: TestResult[], verbose: boolean): string {
       out.push(`${r.test.file}:${r.test.row}:`, line(r));
       lastFile = r.test.file;
       for (const s of r.subResults ?? []) {
-        if (verbose || !s.pass) out.push(`${'  '.repeat(s.path.length)}${s.path[s.path.length - 1]}: ${s.pass ? 'PASS' : 'FAIL'}`);
+        if (verbose || !s.pass) out.push(`${'  '.repeat(s.path.length)}${String(s.path[s.path.length - 1])}: ${s.pass ? 'PASS' : 'FAIL'}`);
       }
     }
     if (r.error !== undefined) out.push(...r.error.split('\n').map((l) => `  ${l}`));

@@ -140,7 +140,7 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
       dispatch();
     });
     // A worker that dies (out of memory, a bug) fails the run: never a verdict without evaluation.
-    worker.on('error', (err) => fail(new EnvironmentError('POLICY_WORKER_FAILED', `a policy evaluation worker failed: ${err.message}`)));
+    worker.on('error', (err: Error) => fail(new EnvironmentError('POLICY_WORKER_FAILED', `a policy evaluation worker failed: ${err.message}`)));
     worker.on('exit', (code) => {
       if (failure === undefined) fail(new EnvironmentError('POLICY_WORKER_FAILED', `a policy evaluation worker exited (code ${code})`));
     });

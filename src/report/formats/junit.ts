@@ -70,7 +70,7 @@ const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0,
 /** A platform of an image index (`<name>-sha256:<hex>-<arch>`, as ec names it) keeps its name without the digest. */
 export function componentLabel(name: string): string {
   const m = /^(.*)-sha256:[0-9a-f]{64}-(\S+)$/.exec(name);
-  const label = oneLine(m ? `${m[1]} (${m[2]})` : name);
+  const label = oneLine(m ? `${m[1]!} (${m[2]!})` : name);
   return label === '' ? 'Unnamed' : clip(label, 200);
 }
 

@@ -88,7 +88,7 @@ class AddrParser {
       if (this.peek() === '\\' && this.s.length > 1) this.s = this.s.slice(1);
       else if (this.peek() === '(') depth++;
       else if (this.peek() === ')') depth--;
-      if (depth > 0) text += this.s[0];
+      if (depth > 0) text += this.s[0]!;
       this.s = this.s.slice(1);
     }
     return { text, closed: depth === 0 };

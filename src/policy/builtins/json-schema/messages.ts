@@ -12,7 +12,7 @@ function goBigFloat(x: number): string {
   const sci = Number(exp);
   if (sci < -4 || sci >= 6) {
     const more = digits.length > 1 ? `.${digits.slice(1)}` : '';
-    return `${sign}${digits[0]}${more}e${sci < 0 ? '-' : '+'}${String(Math.abs(sci)).padStart(2, '0')}`;
+    return `${sign}${digits[0]!}${more}e${sci < 0 ? '-' : '+'}${String(Math.abs(sci)).padStart(2, '0')}`;
   }
   const point = sci + 1; // digits before the decimal point
   const whole = point > 0 ? digits.slice(0, point).padEnd(point, '0') : '0';

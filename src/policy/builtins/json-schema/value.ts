@@ -119,8 +119,8 @@ function goJsonString(s: string): string {
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     if (SHORT[ch] !== undefined) out += SHORT[ch];
-    else if (c < 0x20 || ch === '<' || ch === '>' || ch === '&') out += `\\u00${HEX[c >> 4]}${HEX[c & 15]}`;
-    else if (c === 0x2028 || c === 0x2029) out += `\\u202${HEX[c & 15]}`;
+    else if (c < 0x20 || ch === '<' || ch === '>' || ch === '&') out += `\\u00${HEX[c >> 4]!}${HEX[c & 15]!}`;
+    else if (c === 0x2028 || c === 0x2029) out += `\\u202${HEX[c & 15]!}`;
     else out += ch;
   }
   return `${out}"`;
