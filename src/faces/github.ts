@@ -15,6 +15,7 @@ import { render } from '../report/render.ts';
 import { runnerSafeIO } from '../report/runner-commands.ts';
 import { parseValidateArgs, validateAndReport } from '../validate/entry.ts';
 import { strictSetting } from './strict.ts';
+import { jsonText } from '../util/json-shapes.ts';
 
 /**
  * The runner keeps at most 10 annotations of each kind (error, warning, notice) per step and drops
@@ -87,7 +88,7 @@ function perComponent(report: Report, where: ComponentsFile | undefined): { erro
     const line = where?.lines[locationKey(c)];
     return { title, ...(where ? { file: where.path } : {}), ...(where && line ? { startLine: line } : {}) };
   };
-  const list = (results: { msg: string; metadata?: { code?: unknown } }[]): string => results.map((r) => `${String(r.metadata?.code ?? 'policy')}: ${r.msg}`).join('\n');
+  const list = (results: { msg: string; metadata?: { code?: unknown } }[]): string => results.map((r) => `${jsonText(r.metadata?.code, 'policy')}: ${r.msg}`).join('\n');
   for (const c of report.components) {
     if (c.infrastructureError) {
       errors.push({ message: `${c.name}: could not be checked: ${c.infrastructureError.message}`, props: props(c, `${c.name}: ${c.infrastructureError.code}`) });

@@ -2,13 +2,15 @@
 
 /** Rule result metadata. Keys are emitted alphabetically (ec's Go map order). */
 export interface ResultMetadata {
-  code?: string;
+  /** Whatever the policy (or a merged report) gave: not checked to be a string; print with jsonText. */
+  code?: unknown;
   collections?: string[];
   depends_on?: string[];
   description?: string;
   effective_on?: string;
   severity?: string;
-  solution?: string;
+  /** As `code`: unchecked. */
+  solution?: unknown;
   term?: string | string[];
   title?: string;
   [key: string]: unknown;

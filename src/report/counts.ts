@@ -2,6 +2,7 @@
 // (conforma/cli a18338416237 internal/applicationsnapshot/report.go). Pure.
 import type { ComponentReport, Report } from '../model/report.ts';
 import type { RuleResult } from '../model/results.ts';
+import { jsonText } from '../util/json-shapes.ts';
 
 type TestResult = 'SUCCESS' | 'FAILURE' | 'WARNING' | 'SKIPPED' | 'ERROR';
 
@@ -38,7 +39,7 @@ export function totals(report: Report): Totals {
  * infrastructure error. The one rule every report uses to keep the two apart.
  */
 export function isInfrastructureViolation(c: ComponentReport, r: RuleResult): boolean {
-  return c.infrastructureError !== undefined && String(r.metadata?.code ?? '').startsWith('builtin.');
+  return c.infrastructureError !== undefined && jsonText(r.metadata?.code).startsWith('builtin.');
 }
 
 /** The violations of a component that are verdicts of the policy. */

@@ -8,6 +8,7 @@
 import type { ComponentReport, Report } from '../model/report.ts';
 import { gateTotals, policyViolations, type GateTotals } from './counts.ts';
 import { markdownText } from './escape.ts';
+import { jsonText } from '../util/json-shapes.ts';
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 /** Room left for the runner's rewriting (secret masking may lengthen a line) and for the closing note. */
@@ -53,7 +54,7 @@ function failingBlock(c: ComponentReport): string {
   const violations = policyViolations(c);
   const rows = violations
     .slice(0, ROWS_PER_COMPONENT)
-    .map((v) => `| <code>${cell(String(v.metadata?.code ?? ''))}</code> | ${cell(v.msg)} | ${cell(String(v.metadata?.solution ?? ''))} |`);
+    .map((v) => `| <code>${cell(jsonText(v.metadata?.code))}</code> | ${cell(v.msg)} | ${cell(jsonText(v.metadata?.solution))} |`);
   const more = violations.length > ROWS_PER_COMPONENT ? `\n\n_${violations.length - ROWS_PER_COMPONENT} more violation(s) of this component: see the JSON report._` : '';
   return `<details><summary>✕ ${cell(c.name)} — ${plural(violations.length, 'violation')}</summary>\n\n<code>${cell(c.containerImage)}</code>\n\n| Rule | Message | Solution |\n|---|---|---|\n${rows.join('\n')}${more}\n\n</details>\n\n`;
 }

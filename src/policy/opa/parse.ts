@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InputError, errorMessage } from '../../errors.ts';
 import { makeDirectory } from '../../util/files.ts';
+import { jsonText } from '../../util/json-shapes.ts';
 
 const run = promisify(execFile);
 const OUTLINE_FORMAT = 'vouch-rego-outline/v4';
@@ -256,7 +257,7 @@ function parseErrors(detail: string, path: string): string {
   }
   if (!Array.isArray(list) || list.length === 0) return detail;
   const lines = (list as { message?: unknown; code?: unknown; location?: { row?: unknown } }[]).map(
-    (e) => `${path}:${String(e.location?.row ?? '?')}: ${String(e.code ?? 'rego_error')}: ${String(e.message ?? '')}`,
+    (e) => `${path}:${jsonText(e.location?.row, '?')}: ${jsonText(e.code, 'rego_error')}: ${jsonText(e.message)}`,
   );
   return `${lines.length} error${lines.length === 1 ? '' : 's'} occurred:\n${lines.join('\n')}`;
 }

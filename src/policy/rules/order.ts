@@ -1,6 +1,7 @@
 // Result ordering and metadata stripping as ec does them
 // (conforma/cli a18338416237 internal/output/output.go sortResults, keepSomeMetadata). Pure.
 import type { RuleResult } from '../../model/results.ts';
+import { jsonText } from '../../util/json-shapes.ts';
 
 function firstTerm(r: RuleResult): string {
   const term = r.metadata?.term;
@@ -14,7 +15,7 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** By code, then first term, then message (plain string comparison, stable). */
 export function sortResults(results: RuleResult[]): RuleResult[] {
   return [...results].sort(
-    (a, b) => cmp(String(a.metadata?.code ?? ''), String(b.metadata?.code ?? '')) || cmp(firstTerm(a), firstTerm(b)) || cmp(a.msg, b.msg),
+    (a, b) => cmp(jsonText(a.metadata?.code), jsonText(b.metadata?.code)) || cmp(firstTerm(a), firstTerm(b)) || cmp(a.msg, b.msg),
   );
 }
 

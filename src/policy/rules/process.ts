@@ -8,6 +8,7 @@ import type { EvaluationContext, PolicyOutcome, RawRuleOutcome, RuleInfo } from 
 import { isIncluded, matchersFor, resolveIncludeExclude } from './matchers.ts';
 import { sortResults } from './order.ts';
 import { evaluatedNamespaces } from './packages.ts';
+import { jsonText } from '../../util/json-shapes.ts';
 
 const NINETY_DAYS_MS = 90 * 24 * 3600 * 1000;
 /** ec's effectiveOnFormat `2006-01-02T15:04:05Z`; Go's time.Parse also takes a fraction after the seconds. */
@@ -38,7 +39,7 @@ function goSprint(v: unknown): string {
     const keys = Object.keys(v).sort();
     return `map[${keys.map((k) => `${k}:${goSprint((v as Record<string, unknown>)[k])}`).join(' ')}]`;
   }
-  return String(v);
+  return jsonText(v);
 }
 
 /**

@@ -24,6 +24,7 @@ import type { RuleResult } from '../../model/results.ts';
 import { isInfrastructureViolation } from '../counts.ts';
 import { locationKey } from '../locations.ts';
 import { element, writeGoXml, writeXml, type XmlElement } from '../xml.ts';
+import { jsonText } from '../../util/json-shapes.ts';
 
 export interface JUnitOptions {
   createdAt: Date;
@@ -47,7 +48,7 @@ function goValue(v: unknown): string {
       .map(([k, x]) => `${k}:${goValue(x)}`)
       .join(' ')}]`;
   }
-  return String(v);
+  return jsonText(v);
 }
 
 /** ec's test name: `<code>: <msg>` plus ` [k=v, …]` of the other metadata, sorted. */

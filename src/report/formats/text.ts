@@ -5,6 +5,7 @@ import type { VsaEvidence } from '../../model/report.ts';
 import type { RuleResult } from '../../model/results.ts';
 import { successCount, totals } from '../counts.ts';
 import type { RenderContext } from '../../model/output.ts';
+import { jsonText } from '../../util/json-shapes.ts';
 
 const WRAP = 130;
 const INDENT = '  ';
@@ -48,7 +49,7 @@ function results(ctx: RenderContext, kind: Kind, color: boolean): string {
   for (const c of ctx.report.components) {
     const list: RuleResult[] = (kind === 'Violation' ? c.violations : kind === 'Warning' ? c.warnings : c.successes) ?? [];
     for (const r of list) {
-      const code = String(r.metadata?.code ?? '');
+      const code = jsonText(r.metadata?.code);
       const label = `[${kind}] ${code}`;
       out += color ? `\x1b[${COLOR[kind]}m${INDICATOR[kind]}\x1b[0m \x1b[${COLOR[kind]}m${label}\x1b[0m\n` : `${INDICATOR[kind]} ${label}\n`;
       if (c.containerImage) out += `${INDENT}ImageRef: ${c.containerImage}\n`;
