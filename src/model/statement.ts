@@ -3,8 +3,15 @@
 
 export interface InTotoStatement {
   _type: string;
-  subject: { name?: string; digest: Record<string, string>; [key: string]: unknown }[];
+  /** Checked to be an array only: read a subject's digest with subjectSha256. */
+  subject: unknown[];
   predicateType: string;
   predicate?: unknown;
   [key: string]: unknown;
+}
+
+/** A subject's `digest.sha256` (`{ name?, digest: { sha256 } }`), whatever its type, or undefined. */
+export function subjectSha256(subject: unknown): unknown {
+  const digest = typeof subject === 'object' && subject !== null ? (subject as { digest?: unknown }).digest : undefined;
+  return typeof digest === 'object' && digest !== null ? (digest as { sha256?: unknown }).sha256 : undefined;
 }

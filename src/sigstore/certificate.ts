@@ -104,7 +104,8 @@ export function certificateIssuer(cert: X509Certificate): string | undefined {
 /** Throws unless the certificate may sign code (no extended key usage, or codeSigning among them). */
 export function assertCodeSigning(cert: SigningCertificate): void {
   // node:crypto exposes the EKU list; @sigstore/core does not.
-  const eku = cert.node.keyUsage;
+  // undefined when the certificate has no EKU extension (Node's X509Certificate.keyUsage docs), whatever @types/node says.
+  const eku = cert.node.keyUsage as string[] | undefined;
   if (eku !== undefined && !eku.includes(EKU_CODE_SIGNING)) {
     throw new SignatureRejected('NOT_CODE_SIGNING', 'the signing certificate is not for code signing (no codeSigning extended key usage)');
   }

@@ -2,8 +2,9 @@
 // read as strict JSON: a duplicate key, or two differing only in case, is refused (Go's decoder,
 // which cosign and ec use, matches keys case-insensitively and could read another claim). Pure.
 import { errorMessage } from '../errors.ts';
-import type { InTotoStatement } from '../model/statement.ts';
+import { subjectSha256, type InTotoStatement } from '../model/statement.ts';
 import { parseStrictJson } from '../util/strict-json.ts';
+import { isRecord } from '../util/json-shapes.ts';
 import { SignatureRejected } from './errors.ts';
 
 /** Go's JSON decoding matches keys case-insensitively; cosign accepts `Docker-manifest-digest` (one match: duplicates are refused). */
@@ -36,17 +37,16 @@ export function decodeStatement(payload: Buffer): InTotoStatement {
   } catch (err) {
     throw new SignatureRejected('PAYLOAD_INVALID', `the attestation payload is not JSON: ${errorMessage(err)}`, { cause: err });
   }
-  const s = statement as Partial<InTotoStatement>;
-  if (typeof s !== 'object' || s === null || Array.isArray(s) || typeof s.predicateType !== 'string' || !Array.isArray(s.subject)) {
+  if (!isRecord(statement) || typeof statement.predicateType !== 'string' || !Array.isArray(statement.subject)) {
     throw new SignatureRejected('PAYLOAD_INVALID', 'the attestation payload is not an in-toto statement (no predicateType or subject)');
   }
-  return s as InTotoStatement;
+  return statement as InTotoStatement;
 }
 
 /** cosign's IntotoSubjectClaimVerifier: some subject's sha256 must be the image digest. */
 export function assertSubjectNamesDigest(statement: InTotoStatement, digest: string): void {
   const hex = digest.replace(/^sha256:/, '');
-  if (!statement.subject.some((s) => s && typeof s === 'object' && s.digest?.sha256 === hex)) {
+  if (!statement.subject.some((s) => subjectSha256(s) === hex)) {
     throw new SignatureRejected('SUBJECT_MISMATCH', 'no matching subject digest found');
   }
 }

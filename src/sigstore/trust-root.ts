@@ -52,7 +52,7 @@ async function readJson(path: string, origin: string): Promise<Root> {
   if (!isRecord(json)) {
     throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: not a JSON object`, { value: origin });
   }
-  return json as Root;
+  return json;
 }
 
 async function pemCertificates(path: string, origin: string): Promise<X509Certificate[]> {
@@ -116,7 +116,7 @@ export function assertTrustedRootComplete(root: unknown, origin: string): void {
     const logs = (root as Record<string, unknown> | null)?.[field];
     if (!Array.isArray(logs)) continue;
     logs.forEach((log: unknown, i) => {
-      const start = (log as { publicKey?: { validFor?: { start?: unknown } } })?.publicKey?.validFor?.start;
+      const start = (log as { publicKey?: { validFor?: { start?: unknown } } } | null)?.publicKey?.validFor?.start;
       if (typeof start !== 'string' || start === '') {
         throw new InputError('TRUST_ROOT_INCOMPLETE', `${origin}: ${field}[${i}].publicKey.validFor.start is missing; a trusted log key needs a start of validity`, { value: origin });
       }

@@ -14,6 +14,7 @@ import { parseBundle } from './signing-material.ts';
 import { assertTrustedRootComplete } from './trust-root.ts';
 import { verifyBundle } from './verify-entity.ts';
 import { SignatureRejected } from './errors.ts';
+import { subjectSha256 } from '../model/statement.ts';
 
 type ArtifactInput = { bytes: Buffer } | { sha256: string };
 
@@ -38,7 +39,7 @@ export function verifyArtifactBundle(v: ArtifactVerification): void {
   let artifact: Buffer | undefined;
   if (bundle.content.$case === 'dsseEnvelope') {
     const statement = decodeStatement(bundle.content.dsseEnvelope.payload);
-    if (!statement.subject.some((s) => s?.digest?.sha256 === digest)) throw new SignatureRejected('SUBJECT_MISMATCH', 'no subject of the statement has the artifact digest');
+    if (!statement.subject.some((s) => subjectSha256(s) === digest)) throw new SignatureRejected('SUBJECT_MISMATCH', 'no subject of the statement has the artifact digest');
   } else {
     if (bundle.content.messageSignature.messageDigest.digest.toString('hex') !== digest) throw new SignatureRejected('SUBJECT_MISMATCH', 'the message digest is not the artifact digest');
     if (!('bytes' in v.artifact)) throw new SignatureRejected('UNSUPPORTED_SIGNATURE', 'verifying a message signature from a digest needs pre-hashed ECDSA, which Node cannot do; pass the artifact');

@@ -165,7 +165,8 @@ export class Re2 {
         from = m.index + 1;
         continue;
       }
-      const groups = m.slice(1).map((g) => (g === undefined || !this.multiline ? g : restoreLineBreaks(g)));
+      // An unmatched group is undefined, whatever RegExpExecArray's type says.
+      const groups = (m.slice(1) as (string | undefined)[]).map((g) => (g === undefined || !this.multiline ? g : restoreLineBreaks(g)));
       return { start: m.index, end: m.index + m[0].length, groups };
     }
     return undefined;

@@ -58,7 +58,7 @@ export async function mapWithConcurrency<T, R>(
   const inFlight = new Gate(Math.max(workers, options.maxInFlight ?? workers * 32));
   const results: R[] = [];
   const running: Promise<void>[] = [];
-  let failure: { error: unknown } | undefined;
+  let failure = undefined as { error: unknown } | undefined; // set by the jobs while this loop awaits, which narrowing does not follow
   let i = 0;
   for await (const item of items) {
     if (failure) break;

@@ -251,7 +251,7 @@ export function goSprintf(format: string, args: GoValue[]): string {
   const end = format.length;
   let out = '';
   let argNum = 0;
-  let reordered = false;
+  let reordered = false as boolean; // set inside argNumber(), which narrowing does not follow
   let i = 0;
   while (i < end) {
     let goodArgNum = true;
@@ -271,7 +271,7 @@ export function goSprintf(format: string, args: GoValue[]): string {
       else break;
     }
     // An explicit argument index, [n], one-based.
-    let afterIndex = false;
+    let afterIndex = false as boolean; // as `reordered`
     const argNumber = (): void => {
       if (i >= end || format[i] !== '[') {
         afterIndex = false;

@@ -11,6 +11,8 @@ import type { SourceFactoryOptions } from '../../oci/source.ts';
 import type { VerificationMode } from '../../sigstore/types.ts';
 import { findImageVsas, verifyVsaFile, type VsaCandidate } from '../../sigstore/verify-vsa.ts';
 import { decideVsaTrust, judgeVsa, type VsaExpectation } from './trust-decision.ts';
+import { subjectSha256 } from '../../model/statement.ts';
+import { jsonText } from '../../util/json-shapes.ts';
 
 export interface VsaCheckRequest {
   /** An image whose attached VSAs are checked, or (with `file`) the image the file must be about. */
@@ -60,6 +62,7 @@ function predicateField(c: VsaCandidate, read: (p: Record<string, unknown>) => u
 function describe(c: VsaCandidate, expect: VsaExpectation, trusted: VsaEvidence | undefined): CheckedVsa {
   const j = judgeVsa(c, expect);
   const subject = c.verified?.statement.subject[0];
+  const subjectHex = subjectSha256(subject);
   const policy = predicateField(c, (p) => (p.policy as { digest?: { sha256?: unknown } } | undefined)?.digest?.sha256);
   const time = predicateField(c, (p) => p.timeVerified);
   const result = predicateField(c, (p) => p.verificationResult);
@@ -67,7 +70,7 @@ function describe(c: VsaCandidate, expect: VsaExpectation, trusted: VsaEvidence 
     digest: c.digest,
     source: c.source,
     ...(c.verified ? { signer: c.verified.signer } : {}),
-    ...(subject?.digest?.sha256 ? { subject: `${subject.name ?? ''}@sha256:${subject.digest.sha256}` } : {}),
+    ...(subjectHex ? { subject: `${jsonText((subject as { name?: unknown }).name)}@sha256:${jsonText(subjectHex)}` } : {}),
     ...(time ? { timeVerified: time } : {}),
     ...(result ? { verificationResult: result } : {}),
     ...(policy ? { policyDigest: `sha256:${policy}` } : {}),
@@ -107,7 +110,8 @@ export async function checkVsas(req: VsaCheckRequest): Promise<VsaCheckResult> {
     candidates = [one];
     // A file alone is about the one digest it names.
     const subject = one.verified?.statement.subject;
-    if (digest === undefined && subject?.length === 1 && typeof subject[0]?.digest?.sha256 === 'string') digest = `sha256:${subject[0].digest.sha256}`;
+    const hex = subject?.length === 1 ? subjectSha256(subject[0]) : undefined;
+    if (digest === undefined && typeof hex === 'string') digest = `sha256:${hex}`;
   }
   const expect: VsaExpectation = { imageDigest: digest ?? '', policyDigest: req.policyDigest, now: req.now, maxAgeMs: req.maxAgeMs, ...(req.policyDigest === undefined ? { anyPolicy: true } : {}) };
   const decision = decideVsaTrust(candidates, expect);

@@ -10,7 +10,7 @@
 // current and says FAILED, vetoes every other. Signed VSAs that are only stale (expired, another
 // policy) are history and veto nothing: each run may add one.
 import type { VsaEvidence } from '../../model/report.ts';
-import type { InTotoStatement } from '../../model/statement.ts';
+import { subjectSha256, type InTotoStatement } from '../../model/statement.ts';
 import { VSA_PREDICATE_TYPE, type VsaCandidate } from '../../sigstore/verify-vsa.ts';
 import { isRecord } from '../../util/json-shapes.ts';
 
@@ -54,7 +54,7 @@ interface ReadVsa {
 function readPredicate(statement: InTotoStatement, imageHex: string): ReadVsa | string {
   if (!STATEMENT_TYPES.has(statement._type)) return `statement _type ${JSON.stringify(statement._type)} is not an in-toto statement`;
   if (statement.predicateType !== VSA_PREDICATE_TYPE) return `predicateType ${JSON.stringify(statement.predicateType)} is not ${VSA_PREDICATE_TYPE}`;
-  if (statement.subject.length !== 1 || statement.subject[0]?.digest?.sha256 !== imageHex) return 'its subject is not exactly this image digest';
+  if (statement.subject.length !== 1 || subjectSha256(statement.subject[0]) !== imageHex) return 'its subject is not exactly this image digest';
   const p = statement.predicate;
   if (!isRecord(p)) return 'it has no predicate';
   if (!isRecord(p.verifier) || p.verifier.id !== VOUCH_VERIFIER_ID) return `verifier.id is not ${VOUCH_VERIFIER_ID}`;
