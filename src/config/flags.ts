@@ -112,7 +112,7 @@ export function parseFlags<T extends FlagTable>(argv: string[], table: T): Parse
   }
   // The one place the table's types meet the parsed values: each was set from its own spec's kind.
   const record = Object.assign(Object.create(null) as object, Object.fromEntries(values)) as FlagValues<T>;
-  return { values: record, given: given as ReadonlySet<keyof T & string>, positionals };
+  return { values: record, given, positionals };
 }
 
 function parseBool(name: string, inline: string | undefined): boolean {

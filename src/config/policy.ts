@@ -23,7 +23,7 @@ export function specFromDocument(doc: unknown, origin: string): PolicySpec {
   if (typeof doc === 'object' && !Array.isArray(doc) && 'apiVersion' in doc) {
     spec = (doc as { spec?: unknown }).spec ?? {};
   } else if (typeof doc === 'object' && !Array.isArray(doc) && 'spec' in doc) {
-    spec = (doc as { spec: unknown }).spec;
+    spec = doc.spec;
   } else {
     root = 'policy';
   }

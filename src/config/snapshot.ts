@@ -60,7 +60,7 @@ export function parseSnapshot(text: string, origin: string): Snapshot {
     if (c.source !== undefined && !isRecord(c.source)) {
       throw new InputError('SNAPSHOT_SHAPE', `${where}.source must be an object`, { value: where });
     }
-    return { ...c, name: c.name ?? '', containerImage: c.containerImage.trim() } as SnapshotComponent;
+    return { ...c, name: c.name ?? '', containerImage: c.containerImage.trim() };
   });
   const snapshot: Snapshot = { components };
   for (const key of ['application', 'displayName', 'displayDescription'] as const) {

@@ -65,7 +65,7 @@ export function parseSigningCertificate(der: Buffer, what: string): SigningCerti
     node = new NodeX509(der);
     key = node.publicKey;
     // @sigstore/core reads fields lazily: a field it cannot read fails here, not during a check.
-    void [x509.subject, x509.issuer, x509.notBefore, x509.notAfter, x509.extensions, x509.isCA, x509.signatureAlgorithm];
+    const _read = [x509.subject, x509.issuer, x509.notBefore, x509.notAfter, x509.extensions, x509.isCA, x509.signatureAlgorithm];
   } catch (err) {
     throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`, { cause: err });
   }
@@ -178,7 +178,7 @@ export function parseBundle(bytes: Buffer | string): ParsedBundle {
     carried = normalised.carried;
     bundle = bundleFromJSON(normalised.json);
   } catch (err) {
-    const fields = err instanceof ValidationError && err.fields ? `: ${err.fields.join(', ')}` : '';
+    const fields = err instanceof ValidationError ? `: ${err.fields.join(', ')}` : '';
     // ts-proto reads wrong-typed members with TypeErrors; every failure here is a malformed bundle.
     throw new MalformedSignatureError(`not a valid Sigstore bundle${fields || ` (${errorMessage(err).slice(0, 200)})`}`, { cause: err });
   }

@@ -5,7 +5,7 @@
 function stringList(x: unknown): string[] | undefined {
   if (typeof x === 'string') return [x];
   if (!Array.isArray(x) || !x.every((s) => typeof s === 'string')) return undefined;
-  return x as string[];
+  return x;
 }
 
 function anyMatch(search: unknown, base: unknown, matches: (s: string, affix: string) => boolean): boolean | undefined {

@@ -161,7 +161,7 @@ export class SyncHostCaller {
   /** This call's reply if queued; replies to calls given up before are dropped. */
   private take(id: number): HostCallReply | undefined {
     for (;;) {
-      const received = receiveMessageOnPort(this.end.port) as { message: HostCallReply } | undefined;
+      const received: { message: HostCallReply } | undefined = receiveMessageOnPort(this.end.port);
       if (!received) return undefined;
       if (received.message.id === id) return received.message;
     }

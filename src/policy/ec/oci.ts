@@ -193,5 +193,5 @@ export class ComponentOci {
 }
 
 function stringList(value: unknown): string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : refuse('paths are not strings');
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : refuse('paths are not strings');
 }

@@ -14,7 +14,7 @@ import { EC_BUILTIN_NAMES } from '../opa/capabilities.ts';
 import { AGGREGATE_ENTRYPOINT, type CompiledPolicy } from '../opa/compile.ts';
 import type { RawResult, RawRuleOutcome } from '../types.ts';
 import { hostBuiltins, type Builtin } from './builtins.ts';
-import { instantiateModule } from './instance.ts';
+import { instantiateModule, type Memory } from './instance.ts';
 import { patchJsonIsValid } from './patch-json-is-valid.ts';
 import { sharedInput } from './shared-input.ts';
 
@@ -77,7 +77,7 @@ function builtinTable(opts: InstanceOptions): Record<string, Builtin> {
 function requiredBuiltins(policy: SdkPolicy): string[] {
   const exports = (policy.wasmInstance as unknown as { exports: { builtins(): number; opa_json_dump(addr: number): number } }).exports;
   const addr = exports.opa_json_dump(exports.builtins());
-  const bytes = new Uint8Array(policy.mem.buffer, addr);
+  const bytes = new Uint8Array((policy.mem as Memory).buffer, addr);
   const end = bytes.indexOf(0);
   return Object.keys(JSON.parse(new TextDecoder().decode(bytes.subarray(0, end))) as Record<string, number>);
 }

@@ -11,7 +11,7 @@ import sdkModule from '../../../node_modules/@open-policy-agent/opa-wasm/src/opa
 import { InputError } from '../../errors.ts';
 import { RegoValueSyntaxError, parseRegoValue } from './rego-value.ts';
 
-interface Memory {
+export interface Memory {
   readonly buffer: ArrayBuffer;
 }
 

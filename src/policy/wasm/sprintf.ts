@@ -100,7 +100,7 @@ export function regoString(v: unknown): string {
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(regoString).join(', ')}]`;
   if (v instanceof Set) return v.size === 0 ? 'set()' : `{${[...v].sort(regoCompare).map(regoString).join(', ')}}`;
-  return `{${sortedEntries(v as object).map(([k, x]) => `${regoString(k)}: ${regoString(x)}`).join(', ')}}`;
+  return `{${sortedEntries(v).map(([k, x]) => `${regoString(k)}: ${regoString(x)}`).join(', ')}}`;
 }
 
 /** A number's Go value from its text: int, then *big.Int, then float64, else the text itself. */
