@@ -18,6 +18,7 @@ export function isStringList(v: unknown): v is string[] {
  * only printed or compared as text (policy output, foreign reports), which nothing checked to be strings.
  */
 export function jsonText(v: unknown, absent = ''): string {
-  // Narrowed `unknown` is `{}` to the type checker, which cannot tell it from an object without toString.
-  return v === undefined || v === null ? absent : String(v as unknown);
+  // Not `String(v ?? absent)`: the type checker reads that as `{}`, which it cannot tell from an object without toString.
+  const text: unknown = v ?? absent;
+  return String(text);
 }

@@ -58,13 +58,15 @@ export async function mapWithConcurrency<T, R>(
   const inFlight = new Gate(Math.max(workers, options.maxInFlight ?? workers * 32));
   const results: R[] = [];
   const running: Promise<void>[] = [];
-  let failure = undefined as { error: unknown } | undefined; // set by the jobs while this loop awaits, which narrowing does not follow
+  let failure: { error: unknown } | undefined;
+  // A job may set `failure` while this loop awaits, which narrowing does not follow.
+  const failed = (): boolean => failure !== undefined;
   let i = 0;
   for await (const item of items) {
     if (failure) break;
     await inFlight.acquire();
     await working.acquire();
-    if (failure) {
+    if (failed()) {
       working.release();
       inFlight.release();
       break;

@@ -726,7 +726,7 @@ function zeroCertificate(): Cert {
   const nulls = ['Extensions', 'ExtraExtensions', 'UnhandledCriticalExtensions', 'ExtKeyUsage', 'UnknownExtKeyUsage', 'SubjectKeyId', 'AuthorityKeyId', 'OCSPServer', 'IssuingCertificateURL', 'DNSNames', 'EmailAddresses', 'IPAddresses', 'URIs', 'PermittedDNSDomains', 'ExcludedDNSDomains', 'PermittedIPRanges', 'ExcludedIPRanges', 'PermittedEmailAddresses', 'ExcludedEmailAddresses', 'PermittedURIDomains', 'ExcludedURIDomains', 'CRLDistributionPoints', 'PolicyIdentifiers', 'Policies', 'PolicyMappings', 'URIStrings'];
   const zeros = ['KeyUsage', 'MaxPathLen', 'InhibitAnyPolicy', 'InhibitPolicyMapping', 'RequireExplicitPolicy'];
   const falses = ['BasicConstraintsValid', 'IsCA', 'MaxPathLenZero', 'PermittedDNSDomainsCritical', 'InhibitAnyPolicyZero', 'InhibitPolicyMappingZero', 'RequireExplicitPolicyZero'];
-  return Object.fromEntries([...nulls.map((k) => [k, null] as const), ...zeros.map((k) => [k, 0] as const), ...falses.map((k) => [k, false] as const)]);
+  return Object.fromEntries<unknown>([...nulls.map((k) => [k, null] as const), ...zeros.map((k) => [k, 0] as const), ...falses.map((k) => [k, false] as const)]);
 }
 
 /** Go's parseCertificate: one certificate from the front of der, and its length. */

@@ -59,7 +59,7 @@ function results(ctx: RenderContext, kind: Kind, color: boolean): string {
       else if (Array.isArray(term) && term.length > 0) out += `${indentWrap(`Terms: ${term.join(', ')}`)}\n`;
       if (r.metadata?.title) out += `${indentWrap(`Title: ${r.metadata.title}`)}\n`;
       if (r.metadata?.description) out += `${indentWrap(`Description: ${r.metadata.description}`)}\n`;
-      if (kind !== 'Success' && r.metadata?.solution) out += `${indentWrap(`Solution: ${r.metadata.solution}`)}\n`;
+      if (kind !== 'Success' && r.metadata?.solution) out += `${indentWrap(`Solution: ${jsonText(r.metadata.solution)}`)}\n`;
       out += '\n';
     }
   }
