@@ -80,7 +80,7 @@ async function serveRegistry(port: number): Promise<{ host: string; stop(): Prom
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: limit }, async () => {
@@ -112,7 +112,7 @@ async function pushImage(host: string, i: number, layer: { digest: string; size:
     layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.digest, size: layer.size }],
   });
   const desc = await client.pushManifest(ref, ref.tag!, manifest, MediaType.OciManifest);
-  return { ref: `${host}/${ref.repository}:${ref.tag}`, digest: desc.digest };
+  return { ref: `${host}/${ref.repository}:${ref.tag!}`, digest: desc.digest };
 }
 
 /** What the real cosign wrote for the template image: payloads, predicates, annotations. */

@@ -53,7 +53,7 @@ interface Measure {
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(Array.from({ length: limit }, async () => {
     while (next < items.length) {
@@ -425,13 +425,13 @@ function targets(rows: Record<string, string | number>[], versionMs: number, ext
   const maxRequests = Math.max(...rows.map((r) => Number(r['requests/component'])));
   const maxEval = Math.max(...rows.map((r) => Number(r['policy eval median ms'])));
   const largestFault = extras.faults[extras.faults.length - 1];
-  const faultRatios = extras.faults.map((f) => `N=${f.N}: ${f['faults / clean']}×`).join(', ');
+  const faultRatios = extras.faults.map((f) => `N=${String(f.N)}: ${String(f['faults / clean'])}×`).join(', ');
   const falseVerdicts = extras.faults.reduce((s, f) => s + Number(f['false verdicts']), 0);
   return markdownTable([
-    { target: '100 components cold ≤ 5 s', measured: r100 ? `${r100['vouch cold s']} s` : '—', '': verdict(r100 && Number(r100['vouch cold s']) <= 5) },
+    { target: '100 components cold ≤ 5 s', measured: r100 ? `${String(r100['vouch cold s'])} s` : '—', '': verdict(r100 && Number(r100['vouch cold s']) <= 5) },
     {
       target: '1000 components ≤ 30 s, peak RSS ≤ 512 MiB',
-      measured: r1000 ? `${r1000['vouch cold s']} s, ${r1000['peak RSS MiB']} MiB` : '—',
+      measured: r1000 ? `${String(r1000['vouch cold s'])} s, ${String(r1000['peak RSS MiB'])} MiB` : '—',
       '': verdict(r1000 && Number(r1000['vouch cold s']) <= 30 && Number(r1000['peak RSS MiB']) <= 512),
     },
     { target: '≤ 6 registry requests per component', measured: `${maxRequests.toFixed(1)} cold`, '': verdict(maxRequests <= 6) },
@@ -441,7 +441,7 @@ function targets(rows: Record<string, string | number>[], versionMs: number, ext
     {
       target: 'faults: no false verdict, ≤ 2× clean wall time',
       measured: `${falseVerdicts} false verdicts; ${faultRatios}`,
-      '': largestFault ? `${verdict(falseVerdicts === 0 && Number(largestFault['faults / clean']) <= 2)} at N=${largestFault.N} (see below for small N)` : verdict(undefined),
+      '': largestFault ? `${verdict(falseVerdicts === 0 && Number(largestFault['faults / clean']) <= 2)} at N=${String(largestFault.N)} (see below for small N)` : verdict(undefined),
     },
   ]);
 }
@@ -477,7 +477,7 @@ ${table}
 
 ${targets(rows, versionMs, extras)}
 
-## Where the registry requests go (cold, N=${last})
+## Where the registry requests go (cold, N=${String(last)})
 
 ${breakdown}
 
@@ -489,7 +489,7 @@ component probes the API once). That is 8 with two attestations: the ≤ 6 targe
 dropping the image config or the bundle lookup, and vouch keeps both. A warm run makes 1 request per
 component and fetches no blob.
 
-## Where the time goes (cold, N=${extras.profile?.n}, V8 CPU profile of one run)
+## Where the time goes (cold, N=${String(extras.profile?.n)}, V8 CPU profile of one run)
 
 Self time by area of dist/index.js (our layers by \`src/<layer>\`, bundled packages by name). Idle is
 time spent waiting: on the registry, and on \`opa build\` compiling the policy in a child process.
@@ -534,7 +534,7 @@ function renderSvg(rows: Record<string, string | number>[]): string {
     })
     .join('\n');
   const legend = series.map((s, i) => `<text x="${pad + i * 180}" y="20" fill="${s.color}" font-size="12">${s.key}${s.scale ? ' ÷ 100' : ''}</text>`).join('\n');
-  const ticks = rows.map((r) => `<text x="${x(Number(r.N))}" y="${h - pad + 18}" font-size="11" text-anchor="middle">N=${r.N}</text>`).join('\n');
+  const ticks = rows.map((r) => `<text x="${x(Number(r.N))}" y="${h - pad + 18}" font-size="11" text-anchor="middle">N=${String(r.N)}</text>`).join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#333"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${h - pad}" stroke="#333"/>
