@@ -43,8 +43,9 @@ before(async () => {
   await hostile.mirrorSignatures(real.url, 'signed', signed.digest);
 });
 after(async () => {
-  await hostile?.close();
-  await real?.stop();
+  // before() may have failed before assigning these.
+  await (hostile as HostileRegistry | undefined)?.close();
+  await (real as TestRegistry | undefined)?.stop();
 });
 
 /** The host a run makes, on a client with quick retries (these registries fail on purpose). */
@@ -291,6 +292,6 @@ test('ec.sigstore.* with the wrong key: each rejection in words, as cosign gives
   assert.match(image.errors[0]!, /^verify image signature: no matching signatures: .*invalid signature/);
   assert.equal(attestation.success, false);
   assert.match(attestation.errors[0]!, /^verify image attestation signature: no matching attestations: .*invalid signature/);
-  assert.doesNotMatch(`${image.errors[0]} ${attestation.errors[0]}`, /\[object Object\]/);
+  assert.doesNotMatch(`${String(image.errors[0])} ${String(attestation.errors[0])}`, /\[object Object\]/);
 });
 

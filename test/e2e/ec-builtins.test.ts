@@ -152,7 +152,7 @@ before(async () => {
   await attest(dir, bundled.pinned, key, slsaV02(), 'slsaprovenance', { bundle: true });
 });
 after(async () => {
-  await reg?.stop();
+  await (reg as TestRegistry | undefined)?.stop(); // before() may have failed before assigning it
 });
 
 type Json = Record<string, unknown>;
@@ -308,7 +308,7 @@ test('every ec builtin answers as ec does, from a policy evaluated in a worker, 
   const slsaBundle = listed.find((d) => d.annotations?.['dev.sigstore.bundle.predicateType'] === 'https://slsa.dev/provenance/v0.2')!;
   const bundleLayer = await firstLayer(bundled, slsaBundle.digest);
   const payloads: Record<string, string> = {
-    'verify_attestation(app)': JSON.parse(attLayer).payload as string,
+    'verify_attestation(app)': (JSON.parse(attLayer) as { payload: string }).payload,
     'verify_attestation(bundled)': (JSON.parse(bundleLayer) as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload,
   };
   for (const [name, payload] of Object.entries(payloads)) {

@@ -39,7 +39,7 @@ test('every example step that runs vouch has it: checked out at vouch/ with Node
         runsVouch++;
         const before = job.steps.slice(0, i);
         assert.ok(
-          before.some((s) => s.uses?.startsWith('actions/checkout@') && s.with?.repository === 'vouch-dev/vouch' && s.with?.path === 'vouch'),
+          before.some((s) => s.uses?.startsWith('actions/checkout@') && s.with?.repository === 'vouch-dev/vouch' && s.with.path === 'vouch'),
           `${where} runs vouch/ but no earlier step checks vouch out at vouch/`,
         );
         assert.ok(
@@ -71,7 +71,7 @@ async function workspace(): Promise<string> {
 function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile('bash', ['-e', '-c', script], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

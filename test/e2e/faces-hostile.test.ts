@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { attest, generateKeyPair, sign, type KeyPair } from '../support/cosign.ts';
 import { pushImage, type PushedImage } from '../support/images.ts';
+import { jsonText } from '../../src/util/json-shapes.ts';
 import { slsaV02 } from '../support/predicates.ts';
 import { startProxy, type LoopbackProxy } from '../support/proxy.ts';
 import { startRegistry, type TestRegistry } from '../support/registry.ts';
@@ -76,14 +77,15 @@ before(async () => {
 });
 
 after(async () => {
-  proxy?.close();
-  await reg?.stop();
+  // before() may have failed before assigning these.
+  (proxy as LoopbackProxy | undefined)?.close();
+  await (reg as TestRegistry | undefined)?.stop();
 });
 
 function runEntry(env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [entry], { env, cwd, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
@@ -180,7 +182,7 @@ test('GitHub Action: hostile names, Rego messages and registry errors drive no r
       if (unchecked) out.push(errors[k++]!);
       const policy = (c.violations ?? []).filter((v) => !(unchecked && String(v.metadata?.code).startsWith('builtin.')));
       if (policy.length > 0) {
-        out.push(`${c.name}:\n${policy.map((v) => `${String(v.metadata?.code ?? 'policy')}: ${v.msg}`).join('\n')}`);
+        out.push(`${c.name}:\n${policy.map((v) => `${jsonText(v.metadata?.code, 'policy')}: ${v.msg}`).join('\n')}`);
         k++;
       }
     }

@@ -27,7 +27,7 @@ after(async () => {
 function runEntry(env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [entry], { env, cwd, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
@@ -64,7 +64,7 @@ test('GitHub Action: a passing snapshot sets outputs, writes the summary and the
   assert.equal(out.violations, '0');
   assert.equal(out['infrastructure-errors'], '0');
   assert.equal(out['report-path'], join(ws, 'vouch-report.json'));
-  assert.equal(JSON.parse(out['test-output']!).result, 'SUCCESS');
+  assert.equal((JSON.parse(out['test-output']!) as { result: unknown }).result, 'SUCCESS');
   const report = JSON.parse(await readFile(join(ws, 'vouch-report.json'), 'utf8')) as { success: boolean; components: Record<string, unknown>[] };
   assert.equal(report.success, true);
   assert.equal(report.components[0]!.successes, undefined, 'show-successes is false by default: the JSON report has none');
@@ -120,7 +120,7 @@ test('GitHub Action: a registry that cannot be reached is not a violation: its o
   assert.equal(out.success, 'false');
   assert.equal(out.violations, '0');
   assert.equal(out['infrastructure-errors'], '1');
-  assert.equal(JSON.parse(out['test-output']!).result, 'FAILURE', 'TEST_OUTPUT counts as ec does');
+  assert.equal((JSON.parse(out['test-output']!) as { result: unknown }).result, 'FAILURE', 'TEST_OUTPUT counts as ec does');
   const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
   assert.equal(errors[0], '::error::vouch: 1 component of 2 could not be checked (registry or network error); no policy violation in the others');
   assert.match(errors[1]!, /^::error title=down%3A UNREACHABLE,file=components\.yaml,line=5::down: could not be checked: /);
@@ -143,7 +143,7 @@ test('GitHub Action: strict=false reports the failure without failing the step; 
   assert.equal(out.result, 'ERROR');
   assert.equal(out.success, 'false');
   assert.match(out.error!, /policy\.sources\[0\]\.confg: unknown field; did you mean "config"\?/);
-  assert.equal(JSON.parse(out['test-output']!).result, 'ERROR');
+  assert.equal((JSON.parse(out['test-output']!) as { result: unknown }).result, 'ERROR');
   const summary = await readFile(env.GITHUB_STEP_SUMMARY!, 'utf8');
   assert.match(summary, /^## vouch: ERROR\n\nvouch stopped \(POLICY&#95;SCHEMA\): .*confg&#58; unknown field/);
   assert.match(summary, /Fix what the message names/);

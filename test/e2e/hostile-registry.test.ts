@@ -139,13 +139,13 @@ test('an index served without mediaType and with a manifest Content-Type has its
 
   const ok = await run([{ name: 'multi', containerImage: `${hostile.host}/no-media-type:v1` }], 'index-good');
   assert.equal(ok.code, 0, JSON.stringify(ok.report).slice(0, 2000));
-  assert.deepEqual([...ok.byName.keys()].sort(), ['multi', `multi-${good.children[0]}-amd64`, `multi-${good.children[1]}-arm64`].sort());
+  assert.deepEqual([...ok.byName.keys()].sort(), ['multi', `multi-${good.children[0]!}-amd64`, `multi-${good.children[1]!}-arm64`].sort());
 
   const failed = await run([{ name: 'multi', containerImage: `${hostile.host}/no-media-type-bad-child:v1` }], 'index-bad');
   assert.equal(failed.code, 1, JSON.stringify(failed.report).slice(0, 2000));
   assert.equal(failed.byName.get('multi')?.success, true, 'the index itself is signed');
-  assert.equal(failed.byName.get(`multi-${bad.children[0]}-amd64`)?.success, true);
-  const child = failed.byName.get(`multi-${bad.children[1]}-arm64`);
+  assert.equal(failed.byName.get(`multi-${bad.children[0]!}-amd64`)?.success, true);
+  const child = failed.byName.get(`multi-${bad.children[1]!}-arm64`);
   assert.equal(child?.success, false, 'the child signed with another key fails');
   assert.ok(child.violations?.some((v) => v.metadata?.code === 'builtin.image.signature_check'));
   assert.equal(bad.digest.startsWith('sha256:'), true);

@@ -63,7 +63,7 @@ before(async () => {
   await cosignSign(stack, keyed2.pinned, { key: key.key, rekor: true });
   await cosignAttest(stack, keyed2.pinned, slsaV02(), 'slsaprovenance', { key: key.key, rekor: true });
   // keyed2's signature now carries keyed's Rekor entry: a valid SET, for another artifact.
-  const sigTag = (img: PushedImage): string => `${img.pinned.split('@')[0]}:${img.digest.replace(':', '-')}.sig`;
+  const sigTag = (img: PushedImage): string => `${img.pinned.split('@')[0]!}:${img.digest.replace(':', '-')}.sig`;
   const other = await new RegistryClient().getManifest(parseReference(sigTag(keyed)), `${keyed.digest.replace(':', '-')}.sig`);
   const otherBundle = (other!.manifest as { layers: { annotations: Record<string, string> }[] }).layers[0]!.annotations['dev.sigstore.cosign/bundle']!;
   await rewriteManifest(sigTag(keyed2), (m) => {
@@ -113,7 +113,7 @@ after(async () => {
   await stack.stop();
 });
 
-type Component = { success: boolean; violations?: { msg: string }[]; signatures?: { metadata?: Record<string, string> }[] };
+type Component = { success: boolean; violations?: { msg: string; metadata?: { code?: string } }[]; signatures?: { metadata?: Record<string, string> }[] };
 const trust = (): string[] => ['--trusted-root', stack.trustedRootPath];
 
 test('keyless (Kubernetes service account): Fulcio chain, Rekor SET, identity and issuer', { skip }, async () => {
@@ -299,7 +299,7 @@ async function attachBundle(img: PushedImage, like: BundleReferrer['manifest'], 
 }
 
 const signatureViolation = (report: { components: unknown[] }): string | undefined =>
-  ((report.components[0] as Component).violations as { msg: string; metadata?: { code?: string } }[] | undefined)?.find((v) => v.metadata?.code === 'builtin.image.signature_check')?.msg;
+  (report.components[0] as Component).violations?.find((v) => v.metadata?.code === 'builtin.image.signature_check')?.msg;
 
 test("certificate confusion: the attacker's real bundle with the victim's certificate spliced beside its chain is refused as ambiguous, never verified as the victim", { skip }, async () => {
   const victim = identityToken(stack, 'email');

@@ -58,7 +58,7 @@ function assertSameReports(r: Awaited<ReturnType<typeof singleAndMerged>>): void
 test('a passing snapshot in 3 shards: the joined JSON, JUnit and TEST_OUTPUT are the single run\'s', async () => {
   const r = await singleAndMerged('pass', [fx.happy.ref, ...fx.snapshot.map((s) => s.ref)], 3);
   assertSameReports(r);
-  assert.equal(JSON.parse(r.merged.testOutput!).result, 'SUCCESS');
+  assert.equal((JSON.parse(r.merged.testOutput!) as { result: unknown }).result, 'SUCCESS');
   assert.match(r.merged.junit!, /<testcase name="builtin\.image\.signature_check" classname="pass-0" time="0"\/>/, 'the checks are listed');
   assert.match(r.merged.junit!, /file="components\.yaml"/);
   assert.doesNotMatch(r.merged.json!, /"successes"/, 'successes shown as the single run shows them: not asked for, not written');
@@ -68,7 +68,7 @@ test('a failing snapshot in 2 shards: the same failures, lines and counts as the
   const r = await singleAndMerged('fail', [fx.happy.ref, fx.unsigned.ref, fx.wrongKey.ref, fx.snapshot[0]!.ref], 2);
   assertSameReports(r);
   assert.equal(r.mergeCode, 1);
-  assert.equal(JSON.parse(r.merged.testOutput!).result, 'FAILURE');
+  assert.equal((JSON.parse(r.merged.testOutput!) as { result: unknown }).result, 'FAILURE');
   assert.match(r.merged.junit!, /at fail-1 \(components\.yaml:6:1\)<\/failure>/);
 });
 
@@ -86,7 +86,7 @@ test('merge-reports refuses a missing, a duplicate or a foreign shard, and a rep
   for (const [ws, images] of [[a, [fx.happy.ref, fx.snapshot[0]!.ref]], [b, [fx.happy.ref, fx.snapshot[2]!.ref]]] as const) {
     await writeFile(join(ws, 'components.yaml'), `components:\n${images.map((ref, i) => `  - name: c${i}\n    containerImage: ${ref}\n`).join('')}`);
     for (const shard of ['1/2', '2/2']) {
-      const run = await vouch(['validate', 'image', '--images', 'components.yaml', ...keyArgs(), '--shard', shard, '--output', `json=shard-${shard[0]}.json`], env(ws), ws);
+      const run = await vouch(['validate', 'image', '--images', 'components.yaml', ...keyArgs(), '--shard', shard, '--output', `json=shard-${shard[0]!}.json`], env(ws), ws);
       assert.equal(run.code, 0, run.stderr);
     }
     const whole = await vouch(['validate', 'image', '--images', 'components.yaml', ...keyArgs(), '--output', 'json=whole.json'], env(ws), ws);

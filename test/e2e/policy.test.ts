@@ -106,7 +106,7 @@ async function vouchProcess(args: string[], childEnv: NodeJS.ProcessEnv): Promis
   const main = fileURLToPath(new URL('../../src/faces/main.ts', import.meta.url));
   return new Promise((resolve) => {
     execFile(process.execPath, [main, ...args], { env: childEnv, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }

@@ -73,7 +73,7 @@ test('keyless + Rekor v2: the certificate is checked at the TSA time; identity a
   const id = identityToken(stack, 'github');
   const args = ['--image', keyless.ref, '--trusted-root', stack.trustedRootPath, '--certificate-oidc-issuer', id.issuer];
   const { code, report } = await validateJson([...args, '--certificate-identity', id.san], env);
-  assert.equal(code, 0, `${JSON.stringify(report).slice(0, 2000)}`);
+  assert.equal(code, 0, JSON.stringify(report).slice(0, 2000));
   assert.equal((report.components[0] as Component).signatures![0]!.metadata!['Fulcio Build Trigger'], 'push');
   const wrong = await validateJson([...args, '--certificate-identity', 'https://github.com/acme/other/.github/workflows/release.yml@refs/heads/main'], env);
   assert.equal(wrong.code, 1);

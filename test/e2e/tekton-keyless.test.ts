@@ -45,9 +45,10 @@ before(async () => {
   imageEnv = { PATH: [dirname(toolPath('opa')), dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
 }, { timeout: 600_000 });
 after(async () => {
-  await tufTls?.close();
-  await reg?.stop();
-  await stack?.stop();
+  // before() may have failed before assigning these.
+  await (tufTls as TlsFront | undefined)?.close();
+  await (reg as TestRegistry | undefined)?.stop();
+  await (stack as SigstoreStack | undefined)?.stop();
 });
 
 /** The Konflux integration test pipeline with keyless params, as an IntegrationTestScenario sets them. */

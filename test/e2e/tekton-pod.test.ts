@@ -56,8 +56,9 @@ before(async () => {
   imageEnv = { PATH: [dirname(toolPath('opa')), dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
 });
 after(async () => {
-  await tls?.close();
-  await reg?.stop();
+  // before() may have failed before assigning these.
+  await (tls as TlsFront | undefined)?.close();
+  await (reg as TestRegistry | undefined)?.stop();
 });
 
 const snapshot = (...images: [string, PushedImage][]): string => JSON.stringify({ application: 'app', components: images.map(([name, img]) => ({ name, containerImage: img.ref })) });

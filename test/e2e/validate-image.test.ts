@@ -37,7 +37,7 @@ test('happy day: a signed image with SLSA v0.2 provenance passes, reported as ec
   assert.equal(c.name, 'Unnamed');
   assert.equal(c.containerImage, fx.happy.pinned);
   assert.deepEqual(codes(c.successes), ['builtin.attestation.signature_check', 'builtin.attestation.syntax_check', 'builtin.image.signature_check']);
-  assert.ok(((c.successes as Result[]) ?? []).every((s) => s.msg === 'Pass' && Object.keys(s.metadata ?? {}).join() === 'code'));
+  assert.ok(((c.successes as Result[] | undefined) ?? []).every((s) => s.msg === 'Pass' && Object.keys(s.metadata ?? {}).join() === 'code'));
   const sigs = c.signatures as { keyid: string; sig: string }[];
   assert.equal(sigs.length, 1);
   assert.equal(sigs[0]!.keyid, '');
@@ -81,7 +81,7 @@ test('a multi-arch index is verified itself and per platform, platform component
 async function failing(image: string, extra: string[] = []): Promise<{ code: number; violations: Result[]; report: Record<string, unknown> & { components: Record<string, unknown>[] } }> {
   const { code, report } = await validateJson(['--image', image, ...keyArgs(), ...extra], env());
   assert.equal(report.success, false);
-  return { code, violations: (report.components[0]!.violations as Result[]) ?? [], report };
+  return { code, violations: (report.components[0]!.violations as Result[] | undefined) ?? [], report };
 }
 
 test('signed by another key: both checks fail with ec\'s public-key hint; exit 1', async () => {
@@ -127,7 +127,7 @@ test('a signed image without attestations fails only the attestation check', asy
 test('a tag moved after signing resolves to the new, unsigned image; the signed digest still passes', async () => {
   const { report } = await failing(fx.movedTag.ref);
   assert.equal(report.components[0]!.containerImage, fx.movedTag.current.pinned);
-  const pinned = `${fx.movedTag.ref.split(':v1')[0]}@${fx.movedTag.signedDigest}`;
+  const pinned = `${fx.movedTag.ref.split(':v1')[0]!}@${fx.movedTag.signedDigest}`;
   const ok = await validateJson(['--image', pinned, ...keyArgs()], env());
   assert.equal(ok.report.success, true);
 });
@@ -224,7 +224,7 @@ test('--shard I/N splits the snapshot; merge-reports joins the shards into the s
   const merged = await vouch(['merge-reports', '--output', `json=${join(fx.dir, 'merged.json')}`, '--output', `junit=${join(fx.dir, 'merged.xml')}`, '--output', 'appstudio', ...shards]);
   assert.equal(merged.code, 1, 'the merged report fails like the single run');
   assert.deepEqual(JSON.parse(await readFile(join(fx.dir, 'merged.json'), 'utf8')), JSON.parse(await readFile(join(fx.dir, 'single.json'), 'utf8')));
-  assert.equal(JSON.parse(merged.stdout).failures, 2);
+  assert.equal((JSON.parse(merged.stdout) as { failures: unknown }).failures, 2);
   assert.equal((await readFile(join(fx.dir, 'merged.xml'), 'utf8')).match(/<testsuite /g)?.length, 5);
   const bad = await vouch([...common, '--shard', '4/3']);
   assert.equal(bad.code, 2);

@@ -68,7 +68,7 @@ function vsaPredicate(img: PushedImage, o: VsaOptions = {}): Record<string, unkn
   };
 }
 
-const attTag = (img: PushedImage): string => `${img.pinned.split('@')[0]}:${img.digest.replace(':', '-')}.att`;
+const attTag = (img: PushedImage): string => `${img.pinned.split('@')[0]!}:${img.digest.replace(':', '-')}.att`;
 
 /** The `.att` layers of an image (digest and annotations), as cosign wrote them. */
 async function attLayers(img: PushedImage): Promise<{ digest: string; size: number; annotations?: Record<string, string> }[]> {
@@ -97,7 +97,7 @@ async function replaceVsaLayer(img: PushedImage, blob: Buffer): Promise<void> {
 }
 
 const statementFor = (img: PushedImage, predicate: string): Buffer =>
-  Buffer.from(`{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"${VSA}","subject":[{"name":"${img.pinned.split('@')[0]}","digest":{"sha256":"${img.digest.slice(7)}"}}],"predicate":${predicate}}`);
+  Buffer.from(`{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"${VSA}","subject":[{"name":"${img.pinned.split('@')[0]!}","digest":{"sha256":"${img.digest.slice(7)}"}}],"predicate":${predicate}}`);
 
 before(async () => {
   reg = await startRegistry();
@@ -155,7 +155,7 @@ before(async () => {
 }, { timeout: 900_000 });
 
 after(async () => {
-  await reg?.stop();
+  await (reg as TestRegistry | undefined)?.stop(); // before() may have failed before assigning it
 });
 
 function imageArgs(): string[] {
@@ -331,7 +331,7 @@ test('validate vsa: a VSA file (a cosign .att layer’s DSSE envelope, a Sigstor
       return client.getBlob(bref, (m!.manifest as { layers: { digest: string; size: number; mediaType: string }[] }).layers[0]!);
     }),
   );
-  const bundle = blobs.find((b) => b.toString().includes('verification_summary') || Buffer.from(JSON.parse(b.toString()).dsseEnvelope?.payload ?? '', 'base64').toString().includes(VSA));
+  const bundle = blobs.find((b) => b.toString().includes('verification_summary') || Buffer.from((JSON.parse(b.toString()) as { dsseEnvelope?: { payload?: string } }).dsseEnvelope?.payload ?? '', 'base64').toString().includes(VSA));
   const bundleFile = await vsaFile('good.sigstore.json', bundle!);
   const fromBundle = await vsaCheck([bundleFile, ...vsaArgs()]);
   assert.equal(fromBundle.code, 0, fromBundle.stdout + fromBundle.stderr);
