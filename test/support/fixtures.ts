@@ -25,7 +25,7 @@ export interface Fixtures {
   movedTag: { ref: string; signedDigest: string; current: PushedImage };
 }
 
-const sigTag = (img: PushedImage, suffix: 'sig' | 'att'): string => `${img.pinned.split('@')[0]}:${img.digest.replace(':', '-')}.${suffix}`;
+const sigTag = (img: PushedImage, suffix: 'sig' | 'att'): string => `${img.pinned.split('@')[0]!}:${img.digest.replace(':', '-')}.${suffix}`;
 
 export async function makeFixtures(reg: TestRegistry): Promise<Fixtures> {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-fixtures-'));

@@ -213,7 +213,7 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
   const handler: RequestListener = (req, res) => {
     requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
     const real = answer(req);
-    const route = `${req.method} ${req.url}`;
+    const route = `${req.method!} ${req.url!}`;
     const hit = routes.find((r) => r.route.test(route));
     if (hit) return hit.fault(req, res, real);
     const auth = options.auth;

@@ -18,7 +18,7 @@ export async function startProxy(target: string, intercept?: Intercept): Promise
   const log: string[] = [];
   const counts = new Map<string, number>();
   const server = createServer((req, res) => {
-    const key = `${req.method} ${req.url}`;
+    const key = `${req.method!} ${req.url!}`;
     log.push(key);
     const seen = counts.get(key) ?? 0;
     counts.set(key, seen + 1);

@@ -248,7 +248,7 @@ export async function runTaskStep(spec: PodSpec): Promise<PodRun> {
   const entry = join(repo, 'src', 'faces', 'main.ts');
   const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(process.execPath, [entry, ...rest.slice(1)], { env, cwd: hostPath(image.workdir), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr });
     });
   });
   const results: Record<string, string> = {};

@@ -39,7 +39,7 @@ function parseCanonical(c14n: string): XNode {
     }
     if (close) {
       const done = stack.pop();
-      if (!done || done.tag !== tag) throw new Error(`unbalanced </${tag}>`);
+      if (!done || done.tag !== tag) throw new Error(`unbalanced </${String(tag)}>`);
       continue;
     }
     const attrs: Record<string, string> = {};

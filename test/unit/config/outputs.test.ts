@@ -32,7 +32,7 @@ test('a directory under /proc or behind a dangling symlink fails at once instead
   await symlink(join(dir, 'absent'), join(dir, 'dangling'));
   await writeFile(join(dir, 'file'), 'x');
   for (const path of ['/proc/nope/x', join(dir, 'dangling', 'a', 'b'), join(dir, 'file', 'sub')]) {
-    await assert.rejects(within(30_000, makeDirectory(path)), (err: unknown) => /ENOENT|ENOTDIR|EEXIST|not a directory/.test(String((err as Error).message)), path);
+    await assert.rejects(within(30_000, makeDirectory(path)), (err: unknown) => /ENOENT|ENOTDIR|EEXIST|not a directory/.test(String((err as { message?: unknown }).message)), path);
   }
   await makeDirectory(join(dir, 'a', 'b', 'c'));
   await makeDirectory(join(dir, 'a', 'b', 'c'));

@@ -78,8 +78,8 @@ test('signer: an organisation CA chain is intermediates then the root; it never 
   const keyless = flags('--certificate-oidc-issuer', 'https://issuer', '--certificate-identity', 'me', '--certificate-chain', 'chain.pem');
   const { pki } = await signerConfig({}, keyless, dir);
   assert.equal(pki?.roots.length, 1);
-  assert.equal(pki?.intermediates.length, 1);
-  assert.equal(pki?.roots[0], await readFile(join(dir, 'root.pem'), 'utf8'));
+  assert.equal(pki.intermediates.length, 1);
+  assert.equal(pki.roots[0], await readFile(join(dir, 'root.pem'), 'utf8'));
   await assert.rejects(signerConfig({ publicKey: publicKeyFile }, flags('--ca-roots', 'root.pem'), dir), inputError('PKI_WITH_KEY'));
   const identity = { identity: { issuer: 'https://issuer', subject: 'me' } };
   await assert.rejects(signerConfig(identity, flags('--ca-roots', 'root.pem', '--certificate-chain', 'chain.pem'), dir), inputError('PKI_FLAGS'));

@@ -20,7 +20,7 @@ const snapshotDoc = fc.oneof(
 /** YAML text: dumped documents, the same with anchors and aliases spliced in, and raw strings. */
 const text = fc.oneof(
   snapshotDoc.map((d) => yaml.dump(d, { skipInvalid: true })),
-  snapshotDoc.map((d) => JSON.stringify(d) ?? 'null'),
+  snapshotDoc.map((d) => (JSON.stringify(d) as string | undefined) ?? 'null'),
   fc.tuple(fc.nat(5), fc.nat(12)).map(([levels, width]) => {
     let t = 'a0: &a0 [x]\n';
     for (let i = 1; i <= levels + 4; i++) t += `a${i}: &a${i} [${Array.from({ length: width + 2 }, () => `*a${i - 1}`).join(', ')}]\n`;

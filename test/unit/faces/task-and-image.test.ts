@@ -105,8 +105,8 @@ test('the Tasks are valid tekton.dev/v1 Tasks: names, types, references, catalog
     const workspaces = new Set((task.spec.workspaces ?? []).map((w) => w.name));
     const text = JSON.stringify(task.spec.steps);
     for (const m of text.matchAll(/\$\((params|workspaces|results)\.([\w-]+)/g)) {
-      if (m[1] === 'params') assert.ok(params.includes(m[2]!), `$(params.${m[2]}) is declared`);
-      if (m[1] === 'workspaces') assert.ok(workspaces.has(m[2]!), `$(workspaces.${m[2]}) is declared`);
+      if (m[1] === 'params') assert.ok(params.includes(m[2]!), `$(params.${m[2]!}) is declared`);
+      if (m[1] === 'workspaces') assert.ok(workspaces.has(m[2]!), `$(workspaces.${m[2]!}) is declared`);
     }
     const vouchSteps = task.spec.steps.filter((s) => s.image.startsWith('ghcr.io/vouch-dev/vouch'));
     assert.equal(vouchSteps.length, 1, 'one vouch step');
@@ -116,7 +116,7 @@ test('the Tasks are valid tekton.dev/v1 Tasks: names, types, references, catalog
     // The step reads each param from the variable of the same name (what src/faces/tekton reads).
     for (const e of step.env ?? []) {
       const m = /^\$\(params\.([\w-]+)\)$/.exec(e.value ?? '');
-      if (m && !['HOMEDIR', 'SNAPSHOT_FILENAME'].includes(m[1]!)) assert.equal(e.name, m[1], `${e.name} carries $(params.${m[1]})`);
+      if (m && !['HOMEDIR', 'SNAPSHOT_FILENAME'].includes(m[1]!)) assert.equal(e.name, m[1], `${e.name} carries $(params.${m[1]!})`);
     }
   }
 });

@@ -26,7 +26,7 @@ async function checker(): Promise<string> {
   if (existsSync(binary)) return binary;
   const pipeline = /^\s*github\.com\/tektoncd\/pipeline (v\S+)/m.exec(await readFile(join(source, 'go.mod'), 'utf8'))?.[1];
   const started = Date.now();
-  process.stderr.write(`tekton-validate: building test/tekton-validate (github.com/tektoncd/pipeline ${pipeline}) into ${binary}; the first build takes minutes\n`);
+  process.stderr.write(`tekton-validate: building test/tekton-validate (github.com/tektoncd/pipeline ${String(pipeline)}) into ${binary}; the first build takes minutes\n`);
   try {
     await run('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', binary, '.'], { cwd: source, env: { ...process.env, GOFLAGS: '-mod=readonly' }, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {

@@ -16,7 +16,7 @@ function checked(h: string) {
   const c = parseChallenge(h);
   assert.ok(performance.now() - start < 100, 'bounded time');
   if (c) {
-    assert.ok(c.scheme === 'bearer' || c.scheme === 'basic');
+    assert.ok(['bearer', 'basic'].includes(c.scheme));
     for (const v of [c.realm, c.service, c.scope]) assert.ok(v === undefined || typeof v === 'string');
   }
   return c;

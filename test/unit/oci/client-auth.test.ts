@@ -181,7 +181,7 @@ test('a push asks the realm for push scope, with the same realm rules as reads; 
   assert.deepEqual([...new Set(scopes)], ['repository:app:pull,push']);
   // After the challenge, the upload requests carry the token, never the basic credentials.
   const authorized = registry.requests.filter((r) => r.url.startsWith('/v2/app/blobs') && r.headers.authorization);
-  assert.deepEqual(authorized.map((r) => `${r.method} ${r.headers.authorization}`), ['HEAD Bearer T', 'POST Bearer T']);
+  assert.deepEqual(authorized.map((r) => `${r.method} ${String(r.headers.authorization)}`), ['HEAD Bearer T', 'POST Bearer T']);
   // A realm elsewhere over plain http gets nothing, for a push as for a read.
   const realmServer = await hostile();
   const other = await hostile({ auth: { token: 'T', realm: `${realmServer.url}/token` } });

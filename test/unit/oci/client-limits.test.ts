@@ -45,7 +45,7 @@ async function withFault(route: RegExp, fault: Parameters<HostileRegistry['fault
   try {
     const [outcome] = await Promise.allSettled([fn()]);
     assert.equal(outcome.status, 'rejected', 'the request must fail');
-    return { ms: Date.now() - start, error: (outcome as PromiseRejectedResult).reason };
+    return { ms: Date.now() - start, error: outcome.reason };
   } finally {
     registry.clearFaults();
   }

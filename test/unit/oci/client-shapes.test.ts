@@ -72,7 +72,7 @@ test('manifests with fields of the wrong type, nulls or unusable digests are BAD
     ['{"schemaVersion": 2, "layers": [', /is not JSON/],
   ];
   for (const [i, [doc, why]] of cases.entries()) {
-    await assert.rejects(serve(doc, `bad-${i}`), badResponse(new RegExp(`GET http://127\\.0\\.0\\.1:\\d+/v2/app/manifests/bad-${i}: `), why), JSON.stringify(doc)?.slice(0, 200));
+    await assert.rejects(serve(doc, `bad-${i}`), badResponse(new RegExp(`GET http://127\\.0\\.0\\.1:\\d+/v2/app/manifests/bad-${i}: `), why), (JSON.stringify(doc) as string | undefined)?.slice(0, 200));
   }
 });
 

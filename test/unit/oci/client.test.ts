@@ -50,7 +50,7 @@ test('pushes, resolves and reads back manifests and blobs, checking digests', as
   const fetched = await client.getManifest(ref, digest);
   assert.ok(fetched && 'config' in fetched.manifest);
   const config = await client.getBlob(ref, fetched.manifest.config);
-  assert.equal(JSON.parse(config.toString()).config.Labels.a, 'b');
+  assert.equal((JSON.parse(config.toString()) as { config: { Labels: Record<string, string> } }).config.Labels.a, 'b');
   assert.equal(fetched.manifest.config.digest, configDigest);
   assert.equal(await client.getManifest(ref, 'no-such-tag'), undefined);
   await assert.rejects(client.resolve(parseReference(`${reg.host}/app:nope`)), (e: unknown) => e instanceof RegistryError && e.code === 'NOT_FOUND' && /MANIFEST_UNKNOWN/.test(e.message));

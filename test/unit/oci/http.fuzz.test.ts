@@ -12,7 +12,7 @@ test('any Retry-After value is a wait within [0, cap], or none', () => {
   fuzz(
     fc.property(header, (h) => {
       const ms = retryAfterMs(h, NOW, CAP);
-      assert.ok(ms === undefined || (Number.isFinite(ms) && ms >= 0 && ms <= CAP), `${JSON.stringify(h)} → ${ms}`);
+      assert.ok(ms === undefined || (Number.isFinite(ms) && ms >= 0 && ms <= CAP), `${JSON.stringify(h)} → ${String(ms)}`);
     }),
   );
 });

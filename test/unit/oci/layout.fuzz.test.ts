@@ -50,7 +50,7 @@ const blob = fc.oneof(
   fc.record({ layers: fc.constant([]), config: fc.constant({ mediaType: MediaType.OciEmpty, digest: `sha256:${'4'.repeat(64)}`, size: 2 }), subject: fc.constant({ mediaType: MediaType.OciManifest, digest: `sha256:${subjectHex}`, size: 1 }), artifactType: fc.string() }, { requiredKeys: ['layers', 'config'] }),
   fc.jsonValue(),
   fc.uint8Array({ maxLength: 64 }),
-).map((v) => (v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(JSON.stringify(v) ?? '')));
+).map((v) => (v instanceof Uint8Array ? Buffer.from(v) : Buffer.from((JSON.stringify(v) as string | undefined) ?? '')));
 
 const annotations = fc.option(fc.constantFrom({ 'org.opencontainers.image.ref.name': 'v1' }, { kind: 'dev.cosignproject.cosign/image' }, { kind: 'dev.cosignproject.cosign/sigs' }), { nil: undefined });
 const indexText = fc.tuple(fc.array(annotations, { maxLength: 4 }), fc.option(fc.tuple(fc.constantFrom('manifests', 'schemaVersion', 'mediaType', 'digest', 'size'), junk), { nil: undefined }), fc.boolean()).map(

@@ -18,9 +18,9 @@ test('reads a cosign-saved OCI layout: the image and its .sig/.att manifests', a
   assert.equal(sig?.descriptor.digest, 'sha256:4912946aa9657bed0670396e6b0862038a1294225fac21be92a3938e0c62abe4');
   const att = await source.getManifest(ref, `${IMAGE.replace(':', '-')}.att`);
   assert.equal(att?.descriptor.digest, 'sha256:8bd6efa7b156bb334427c63b32d6a484288a205e8cdc468c882275d046f059df');
-  assert.ok(att && 'layers' in att.manifest);
+  assert.ok('layers' in att.manifest);
   const envelope = await source.getBlob(ref, att.manifest.layers[0]!);
-  assert.equal(JSON.parse(envelope.toString()).payloadType, 'application/vnd.in-toto+json');
+  assert.equal((JSON.parse(envelope.toString()) as { payloadType: unknown }).payloadType, 'application/vnd.in-toto+json');
   assert.equal(await source.getManifest(ref, `sha256-${'0'.repeat(64)}.sig`), undefined);
 });
 

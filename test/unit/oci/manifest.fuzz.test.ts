@@ -51,14 +51,14 @@ function mutate(doc: Record<string, unknown>, path: string, value: unknown): Rec
 /** A valid manifest or index, with up to two fields replaced by junk or deleted. */
 const document = fc
   .tuple(fc.oneof(validManifest, validIndex), fc.array(fc.tuple(fc.constantFrom(...PATHS), fc.option(junk, { nil: undefined })), { maxLength: 2 }), fc.boolean())
-  .map(([doc, mutations, mutateAtAll]) => (mutateAtAll ? mutations.reduce((d, [path, value]) => mutate(d, path, value), structuredClone(doc) as Record<string, unknown>) : doc));
+  .map(([doc, mutations, mutateAtAll]) => (mutateAtAll ? mutations.reduce<Record<string, unknown>>((d, [path, value]) => mutate(d, path, value), structuredClone(doc)) : doc));
 
 /** The document as JSON, sometimes truncated, or other bytes entirely. */
 const bytes = fc.oneof(
   { weight: 8, arbitrary: document.map((d) => Buffer.from(JSON.stringify(d))) },
   { weight: 1, arbitrary: fc.tuple(document, fc.nat()).map(([d, n]) => Buffer.from(JSON.stringify(d).slice(0, n))) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)) },
-  { weight: 1, arbitrary: fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? '')) },
+  { weight: 1, arbitrary: fc.jsonValue().map((v) => Buffer.from((JSON.stringify(v) as string | undefined) ?? '')) },
 );
 
 function assertUsable(d: Descriptor): void {

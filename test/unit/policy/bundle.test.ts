@@ -13,11 +13,11 @@ const WASM = Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
 const RULE = { code: 'a.b', package: 'a', rule: 'deny', kind: 'deny', annotated: true };
 const INDEX = { format: 'vouch-policy-bundle/v1', entrypoints: ['a/deny'], opaVersion: '1.22.2', key: 'k', rules: [RULE] };
 
-function bundle(index: unknown, data: string | undefined = '{}'): Uint8Array {
+function bundle(index: unknown, data = '{}'): Uint8Array {
   return writeTar([
     { path: 'vouch-index.json', data: Buffer.from(typeof index === 'string' ? index : JSON.stringify(index)) },
     { path: 'policy.wasm', data: WASM },
-    ...(data === undefined ? [] : [{ path: 'data.json', data: Buffer.from(data) }]),
+    { path: 'data.json', data: Buffer.from(data) },
   ]);
 }
 

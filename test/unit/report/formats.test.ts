@@ -30,7 +30,7 @@ const EXT: Record<string, string> = { json: 'json', yaml: 'yaml', junit: 'xml', 
 test('every format renders as its golden file', async () => {
   for (const format of FORMATS.filter((f): f is Format => f in EXT)) {
     const out = render(format, ctx());
-    const file = golden(`report.${format}.${EXT[format]}`);
+    const file = golden(`report.${format}.${EXT[format]!}`);
     if (process.env.UPDATE_GOLDEN === '1') await writeFile(file, out);
     assert.equal(out, await readFile(file, 'utf8'), format);
   }
@@ -72,9 +72,9 @@ test('TEST_OUTPUT: counts from every component, result precedence, ERROR with a 
   const ok = sampleReport();
   ok.components = [ok.components[2]!];
   ok.success = true;
-  assert.equal(JSON.parse(render('appstudio', ctx({ report: ok }))).result, 'SUCCESS');
+  assert.equal((JSON.parse(render('appstudio', ctx({ report: ok }))) as { result: unknown }).result, 'SUCCESS');
   ok.components[0]!.successCount = 0;
-  assert.equal(JSON.parse(render('appstudio', ctx({ report: ok }))).result, 'SKIPPED');
+  assert.equal((JSON.parse(render('appstudio', ctx({ report: ok }))) as { result: unknown }).result, 'SKIPPED');
   assert.deepEqual(JSON.parse(renderTestOutputError('boom', createdAt)), { timestamp: '1795168800', namespace: '', successes: 0, failures: 0, warnings: 0, result: 'ERROR', note: 'Error: boom' });
 });
 

@@ -68,7 +68,7 @@ function dornyJavaJunit(root: XNode): { suites: { name: string; timeMs: number }
       if (issue) {
         const v = xml2js(issue);
         c.details = typeof v === 'object' ? v._ : v;
-        if (typeof v === 'object') c.message = v.$.type ? `${v.$.type}: ${v.$.message}` : v.$.message;
+        if (typeof v === 'object') c.message = v.$.type ? `${v.$.type}: ${String(v.$.message)}` : v.$.message;
       }
       cases.push(c);
     }
@@ -163,7 +163,7 @@ function mikepenz(root: XNode): { total: number; skipped: number; failed: number
         const stackTrace = (issue.hasText ? issue.text : '').trim();
         const message = (issue.attrs.message || stackTrace.split('\n').slice(0, 2).join('\n') || tc.attrs.name!).trim();
         const pos = mikepenzFileAndLine(tc.attrs.file || issue.attrs.file || ts.attrs.file, tc.attrs.line || issue.attrs.line || ts.attrs.line, tc.attrs.classname || tc.attrs.name!, stackTrace);
-        const title = pos.fileName !== tc.attrs.name ? `${pos.fileName}.${tc.attrs.name}` : tc.attrs.name!;
+        const title = pos.fileName !== tc.attrs.name ? `${pos.fileName}.${String(tc.attrs.name)}` : tc.attrs.name;
         annotations.push({ suite: ts.attrs.name!, name: tc.attrs.name!, path: pos.fileName, line: pos.line, title, message });
       }
     }
@@ -190,7 +190,7 @@ interface GitLabCase {
   classname: string;
   name: string;
   status: 'success' | 'failed' | 'skipped' | 'error';
-  output: string | null | 'HASH';
+  output: string | null; // or 'HASH'
   key: string;
 }
 
@@ -207,14 +207,14 @@ function gitlab(root: XNode): { cases: GitLabCase[]; kept: number } {
       const failure = pick('failure');
       const error = pick('error');
       const skipped = pick('skipped');
-      const out = (n: XNode): string | null | 'HASH' => {
+      const out = (n: XNode): string | null /* or 'HASH' */ => {
         const v = activeSupportValue(n);
         return v.kind === 'content' ? v.text : v.kind === 'hash' ? 'HASH' : null;
       };
       const status = failure ? 'failed' : error ? 'error' : skipped ? 'skipped' : 'success';
       const output = failure ? out(failure) : error ? out(error) : skipped ? out(skipped) : null;
       const suite = ts.attrs.name!;
-      cases.push({ suite, classname: tc.attrs.classname!, name: tc.attrs.name!, status, output, key: `${status}\u0000${suite}_${tc.attrs.classname}_${tc.attrs.name}` });
+      cases.push({ suite, classname: tc.attrs.classname!, name: tc.attrs.name!, status, output, key: `${status}\u0000${suite}_${String(tc.attrs.classname)}_${String(tc.attrs.name)}` });
     }
   }
   return { cases, kept: new Set(cases.map((c) => c.key)).size };
@@ -320,7 +320,7 @@ test('GitLab: statuses kept apart (error for an unreachable registry), every out
 
 test('names stay the same when a rerun changes digests and messages; a passing run lists its checks in every reader', () => {
   const names = (r: Report): string[] =>
-    childrenNamed(parseXml(render('junit', ctxFor(r))), 'testsuite').flatMap((ts) => childrenNamed(ts, 'testcase').map((tc) => `${ts.attrs.name}/${tc.attrs.classname}/${tc.attrs.name}`));
+    childrenNamed(parseXml(render('junit', ctxFor(r))), 'testsuite').flatMap((ts) => childrenNamed(ts, 'testcase').map((tc) => `${String(ts.attrs.name)}/${String(tc.attrs.classname)}/${String(tc.attrs.name)}`));
   const first = sampleReport();
   const rerun = sampleReport();
   for (const c of rerun.components) {

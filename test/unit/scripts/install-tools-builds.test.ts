@@ -75,7 +75,7 @@ async function proxy(dir: string, mods: Mod[]): Promise<void> {
 }
 
 const main = (imports: string[]): string =>
-  `package main\n\nimport (\n\t"os"\n${imports.map((i) => `\t"${i}"\n`).join('')})\n\nfunc main() { os.Stdout.WriteString(${imports.map((i) => `${i.split('/').at(-1)}.V`).join(' + " " + ')} + "\\n") }\n`;
+  `package main\n\nimport (\n\t"os"\n${imports.map((i) => `\t"${i}"\n`).join('')})\n\nfunc main() { os.Stdout.WriteString(${imports.map((i) => `${i.split('/').at(-1)!}.V`).join(' + " " + ')} + "\\n") }\n`;
 const lib = (name: string, v: string): Record<string, string> => ({ [`${name}.go`]: `package ${name}\n\nconst V = "${name} ${v}"\n` });
 
 /**
@@ -191,7 +191,7 @@ test('a package imported from a module only a raised dependency requires builds 
   // installer must require lib itself rather than let the go command take deep's latest, v1.2.0.
   const libAt = (v: string, imports: string[], requires: string[]): Mod => ({
     path: 'example.com/lib', version: v, requires,
-    files: { 'lib.go': `package lib\n\nimport (\n${imports.map((i) => `\t"${i}"\n`).join('')})\n\nconst V = "lib ${v}"${imports.map((i) => ` + " " + ${i.split('/').at(-1)}.V`).join('')}\n` },
+    files: { 'lib.go': `package lib\n\nimport (\n${imports.map((i) => `\t"${i}"\n`).join('')})\n\nconst V = "lib ${v}"${imports.map((i) => ` + " " + ${i.split('/').at(-1)!}.V`).join('')}\n` },
   });
   const { root, home, env } = await installer(['example.com/dep v1.0.0', 'example.com/lib v1.0.0'], {
     anchorRequires: ['example.com/lib v1.1.0'],

@@ -24,7 +24,7 @@ function actionlint(files: string[], cwd = root): Promise<{ stdout: string }> {
 test('actionlint accepts .github/workflows and examples/github', async () => {
   const files = [...(await yamlFiles('.github/workflows')), ...(await yamlFiles('examples/github'))];
   assert.ok(files.includes('.github/workflows/ci.yml'));
-  await actionlint(files).catch((e: { stdout?: string }) => assert.fail(`actionlint:\n${e.stdout ?? String(e)}`));
+  await actionlint(files).catch((e: unknown) => assert.fail(`actionlint:\n${(e as { stdout?: string }).stdout ?? String(e)}`));
 });
 
 test('actionlint rejects a workflow with a broken expression and an unquoted shell variable', async () => {
@@ -43,5 +43,5 @@ test('actionlint rejects a workflow with a broken expression and an unquoted she
 
 test('shellcheck accepts the shell scripts (scripts/*.sh, .ci/run)', async () => {
   const scripts = [...(await readdir(join(root, 'scripts'))).filter((f) => f.endsWith('.sh')).map((f) => join('scripts', f)), '.ci/run'];
-  await run(toolPath('shellcheck'), ['-x', '-P', 'SCRIPTDIR', ...scripts], { cwd: root }).catch((e: { stdout?: string }) => assert.fail(`shellcheck:\n${e.stdout ?? String(e)}`));
+  await run(toolPath('shellcheck'), ['-x', '-P', 'SCRIPTDIR', ...scripts], { cwd: root }).catch((e: unknown) => assert.fail(`shellcheck:\n${(e as { stdout?: string }).stdout ?? String(e)}`));
 });

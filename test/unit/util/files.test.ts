@@ -34,7 +34,7 @@ test('a symlink planted at the name is replaced, its target untouched', async ()
 });
 
 test('names that could leave the directory or hide are refused', async () => {
-  for (const name of ['../escape', 'a/b', '.hidden', '..', '', 'x\0y', `${'a'.repeat(300)}`]) {
+  for (const name of ['../escape', 'a/b', '.hidden', '..', '', 'x\0y', 'a'.repeat(300)]) {
     await assert.rejects(writeFileInside(dir, name, 'x'), (e: unknown) => (e as { code?: string }).code === 'EINVAL', name);
   }
 });

@@ -40,7 +40,7 @@ test('every pattern matches exactly as Go\'s regexp does', async () => {
     pairs.forEach(([p, s], i) => {
       const compiled = compilePattern(p!);
       if (!compiled) failures.push(`refused ${JSON.stringify(p)}`);
-      else if (compiled.test(s!) !== go[String(i)]) failures.push(`${JSON.stringify(p)} on ${JSON.stringify(s)}: go ${go[String(i)]}, vouch ${compiled.test(s!)}`);
+      else if (compiled.test(s!) !== go[String(i)]) failures.push(`${JSON.stringify(p)} on ${JSON.stringify(s)}: go ${String(go[String(i)])}, vouch ${compiled.test(s!)}`);
     });
     assert.deepEqual([...new Set(failures)], []);
   } finally {

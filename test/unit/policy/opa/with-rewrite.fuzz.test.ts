@@ -38,9 +38,9 @@ test('generated chains: same modifiers, data/input first in their order, separat
       const mods: { text: string; document: boolean; start: number }[] = [];
       chain.forEach((c, i) => {
         const t = TARGETS[c.target]!;
-        const mod = `with ${t.text} as ${VALUES[c.value]}`;
+        const mod = `with ${t.text} as ${VALUES[c.value]!}`;
         mods.push({ text: mod, document: t.document, start: text.length });
-        text += mod + (i < chain.length - 1 ? SEPARATORS[c.sep] : '');
+        text += mod + (i < chain.length - 1 ? SEPARATORS[c.sep]! : '');
       });
       text += '\n}\n';
       const withs: WithOutline[] = mods.map((m, i) => ({ at: { ...place(text, m.start), text: m.text }, target: TARGETS[chain[i]!.target]!.path, value: undefined }));

@@ -71,7 +71,7 @@ test('depends_on: a result is kept once per dependency that went unreported; onl
   const h = out.violations.find((r) => r.metadata?.code === 'main.h')!;
   // A result's own depends_on is kept as written and trims nothing; a string `collections` is dropped.
   assert.deepEqual(h.metadata?.depends_on, ['main.a']);
-  assert.equal(h.metadata?.collections, undefined);
+  assert.equal(h.metadata.collections, undefined);
   // ec prints each element of a result's collections with Go's fmt.Sprint.
   assert.deepEqual(out.violations.find((r) => r.metadata?.code === 'main.i')!.metadata?.collections, ['minimal', '1', 'true', '<nil>', 'map[x:1]', '[y 2]']);
 });

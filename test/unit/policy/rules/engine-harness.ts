@@ -8,6 +8,7 @@ import type { PolicyInput } from '../../../../src/model/policy-input.ts';
 import { loadPolicy } from '../../../../src/policy/engine.ts';
 import type { PolicyOutcome } from '../../../../src/policy/types.ts';
 import { toolPath } from '../../../support/tools.ts';
+import { jsonText } from '../../../../src/util/json-shapes.ts';
 
 export const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -50,7 +51,7 @@ export async function evaluateSource(source: PolicySource, opts: RunOptions = {}
       snapshot: { components: [] },
       policy_spec: {},
       ...opts.input,
-    } as PolicyInput;
+    };
     return await evaluator.evaluate(input, { imageDigest: DIGEST, imageUrl: 'registry.local/app', componentName: 'app', effectiveTime });
   } finally {
     await evaluator.close();
@@ -59,4 +60,4 @@ export async function evaluateSource(source: PolicySource, opts: RunOptions = {}
 }
 
 /** `[msg, code]` of each result, for compact assertions. */
-export const codes = (results: { msg: string; metadata?: Record<string, unknown> }[]): string[] => results.map((r) => String(r.metadata?.code ?? `(no code) ${r.msg}`));
+export const codes = (results: { msg: string; metadata?: Record<string, unknown> }[]): string[] => results.map((r) => jsonText(r.metadata?.code, `(no code) ${r.msg}`));

@@ -75,7 +75,7 @@ test('a body over the limit is abandoned while streaming, whether declared or no
   await assert.rejects(download(`${base}/big-declared`), (e: unknown) => e instanceof InputError && e.code === 'SOURCE_TOO_LARGE' && e.message.includes(String(DOWNLOAD_LIMITS.maxBytes)));
   await assert.rejects(download(`${base}/endless`, 'policy source S'), (e: unknown) => e instanceof InputError && e.code === 'SOURCE_TOO_LARGE' && e.message.includes('policy source S'));
   await new Promise((r) => setTimeout(r, 200));
-  assert.ok((written.get('/endless') ?? 0) < 2 * DOWNLOAD_LIMITS.maxBytes, `the server wrote ${written.get('/endless')} bytes`);
+  assert.ok((written.get('/endless') ?? 0) < 2 * DOWNLOAD_LIMITS.maxBytes, `the server wrote ${String(written.get('/endless'))} bytes`);
 });
 
 test('a trickling body stops at the total deadline with a typed error naming the source', async () => {

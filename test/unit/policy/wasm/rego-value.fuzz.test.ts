@@ -4,7 +4,7 @@
 // error, never another exception.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { instantiateModule } from '../../../../src/policy/wasm/instance.ts';
+import { instantiateModule, type Memory } from '../../../../src/policy/wasm/instance.ts';
 import { RegoNumber, RegoValueSyntaxError, parseRegoValue, type RegoValue } from '../../../../src/policy/wasm/rego-value.ts';
 import { regoString } from '../../../../src/policy/wasm/sprintf.ts';
 import { fc, fuzz } from '../../../support/fuzz.ts';
@@ -30,11 +30,11 @@ async function moduleDumper(): Promise<(text: string, as: 'json' | 'rego') => st
     ex.opa_heap_ptr_set(base);
     const bytes = new TextEncoder().encode(text);
     const addr = ex.opa_malloc(bytes.length);
-    new Uint8Array(policy.mem.buffer).set(bytes, addr);
+    new Uint8Array((policy.mem as Memory).buffer).set(bytes, addr);
     const value = as === 'json' ? ex.opa_json_parse(addr, bytes.length) : ex.opa_value_parse(addr, bytes.length);
     if (value === 0) return undefined;
     const out = ex.opa_value_dump(value);
-    const mem = new Uint8Array(policy.mem.buffer);
+    const mem = new Uint8Array((policy.mem as Memory).buffer);
     return new TextDecoder().decode(mem.subarray(out, mem.indexOf(0, out)));
   };
 }

@@ -30,7 +30,7 @@ function statement(edit: (s: Record<string, unknown> & { predicate: Record<strin
     } as Record<string, unknown>,
   };
   edit(s);
-  return s as unknown as InTotoStatement;
+  return s;
 }
 
 const signed = (s: InTotoStatement, digest = 'sha256:' + 'c'.repeat(64)): VsaCandidate => ({
