@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { RunConfig } from '../../../src/config/types.ts';
 import { InputError, VouchError } from '../../../src/errors.ts';
 import type { ComponentReport } from '../../../src/model/report.ts';
+import type { SnapshotComponent } from '../../../src/model/snapshot.ts';
 import { RegistryClient } from '../../../src/oci/client.ts';
 import { parseReference } from '../../../src/oci/reference.ts';
 import { MediaType } from '../../../src/oci/types.ts';
@@ -92,6 +93,18 @@ test('report order: descending by image, ties in snapshot order; the policy snap
   const outcomes = [at(0, 0, 'r/a'), at(1, 0, 'r/b'), at(2, 0, 'r/a'), at(1, 1, 'r/c')];
   assert.deepEqual(inReportOrder(outcomes).map((o) => o.outcome.report.name), ['1.1', '1.0', '0.0', '2.0']);
   assert.deepEqual(policySnapshot({ components: [] }, outcomes.map((o) => o.at)).components.map((c) => c.name), ['0.0', '2.0', '1.0', '1.1']);
+});
+
+test('policy snapshot: each component\'s source struct is there, `{}` when empty, in the component\'s key order', () => {
+  const ref = parseReference('r.example/a:1');
+  const ordered = (order: number, component: SnapshotComponent): Ordered => ({ item: { component, ref }, order, child: 0 });
+  const snapshot = policySnapshot({ components: [] }, [ordered(0, { name: 'b', containerImage: 'r/b' }), ordered(1, { name: 'a', source: { git: { url: 'u', revision: 'c' } }, containerImage: 'r/a' })]);
+  // ec's snapshot components' source is a Go struct: `{}` when empty (policy-input output of ec v0.9.115).
+  assert.deepEqual(snapshot.components, [
+    { name: 'a', source: { git: { url: 'u', revision: 'c' } }, containerImage: 'r/a' },
+    { name: 'b', containerImage: 'r/b', source: {} },
+  ]);
+  assert.deepEqual(Object.keys(snapshot.components[0]!), ['name', 'source', 'containerImage']);
 });
 
 test('signer mode: a key, or a keyless identity with an organisation CA; the policy\'s sigstore options', () => {
