@@ -162,6 +162,8 @@ test('the steps together: the policy sees the pinned image, the attestations and
   assert.equal(report.successCount, 5);
   assert.equal(seen.length, 1);
   assert.equal(seen[0]!.input, input);
+  // The run's one snapshot object, as the evaluator shares it (by identity: src/policy/wasm/workers.ts).
+  assert.equal(input?.snapshot, snapshot);
   assert.equal(input?.image.ref, report.containerImage);
   assert.deepEqual(seen[0]!.ctx.effectiveTime, new Date('2026-02-02T00:00:00Z'));
   assert.equal(seen[0]!.ctx.imageDigest, digest);
