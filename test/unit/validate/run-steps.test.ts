@@ -17,6 +17,7 @@ import { MediaType } from '../../../src/oci/types.ts';
 import type { SignatureCheck, VerifyContext } from '../../../src/sigstore/types.ts';
 import { cached, once, verdictBasis } from '../../../src/validate/memo.ts';
 import { inReportOrder, planSnapshot, policySnapshot, type Ordered } from '../../../src/validate/plan.ts';
+import { kept } from '../../../src/validate/run.ts';
 import { createRuntime } from '../../../src/validate/runtime.ts';
 import { sigstoreOpts, verificationMode } from '../../../src/validate/signer-mode.ts';
 import { TimeoutError, withTimeout } from '../../../src/validate/timeout.ts';
@@ -205,4 +206,20 @@ test('timeout: expiry aborts the work and ends with ec\'s message, the limit as 
   assert.match(new TimeoutError(300_000).message, /^exceeded allowed execution time of 5m0s, /);
   assert.match(new TimeoutError(90_500).message, /^exceeded allowed execution time of 1m30\.5s, /);
   assert.equal(await withTimeout(0, () => Promise.resolve('done')), 'done');
+});
+
+test('retention: a component\'s policy input is kept to the end of the run only when a report shows it, its statements only for VSAs', () => {
+  const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [], predicateType: 'https://example.com/p', predicate: { large: 'x'.repeat(1000) } };
+  const input = { attestations: [{ statement, signatures: [] }], image: { ref: 'r@sha256:ab', source: {} }, snapshot: { application: '', components: [], artifacts: {} }, policy_spec: { sources: [] } };
+  const report: ComponentReport = { name: 'c', containerImage: 'r@sha256:ab', source: {}, success: true };
+  const none = kept({ report, input }, { policyInputs: false, statements: false });
+  assert.deepEqual(none, { report, statements: [] });
+  assert.equal('input' in none, false);
+  const vsa = kept({ report, input }, { policyInputs: false, statements: true });
+  assert.equal('input' in vsa, false);
+  assert.equal(vsa.statements[0], statement);
+  const all = kept({ report, input }, { policyInputs: true, statements: true });
+  assert.equal(all.input, input);
+  // A component that never reached its policy has neither.
+  assert.deepEqual(kept({ report }, { policyInputs: true, statements: true }), { report, statements: [] });
 });
