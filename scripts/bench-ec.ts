@@ -5,10 +5,10 @@
 // whole process tree (vouch's `opa build` child included), the same way for both tools.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { compareVerdicts, type EcVerdictComponent } from './bench-lib.ts';
+import { compareVerdicts, markdownTable, withBlock, type EcVerdictComponent } from './bench-lib.ts';
 
 const run = promisify(execFile);
 
@@ -51,7 +51,9 @@ async function measure(argv: string[], env: NodeJS.ProcessEnv, dir: string, take
   await new Promise<void>((resolve, reject) => {
     const child = spawn('python3', ['-c', RUSAGE, out, join(dir, 'stderr.log'), ...argv], { env: { ...env, TMPDIR: tmp }, stdio: 'ignore' });
     child.on('error', reject);
-    child.on('exit', () => resolve());
+    child.on('exit', () => {
+      resolve();
+    });
   });
   const r = JSON.parse(await readFile(out, 'utf8')) as { code: number; wallS: number; cpuS: number; maxRssKiB: number };
   const left = await treeSize(tmp);
@@ -144,8 +146,20 @@ export async function ecComparison(n: number, label: string, setup: EcSetup, pol
   };
 }
 
+/** The rows at one N: the paired runs, and at N = 10 a pre-compiled bundle's too (built once, not timed). */
+export async function ecRowsAt(n: number, setup: EcSetup, policies: string, offset: number): Promise<EcRow[]> {
+  const rows = [await ecComparison(n, String(n), setup, setup.policy, offset)];
+  if (n === 10) {
+    const bundle = join(setup.dir, 'policy-bundle.tar.gz');
+    await buildBundle(setup.node, setup.vouch, policies, bundle);
+    rows.push(await ecComparison(n, '10, vouch pre-compiled bundle', setup, JSON.stringify({ sources: [{ name: 'release', policy: [bundle] }] }), 1));
+  }
+  process.stderr.write(`bench ec: ${JSON.stringify(rows)}\n`);
+  return rows;
+}
+
 /** `vouch policy build` once (not timed): the bundle the pre-compiled row evaluates. */
-export async function buildBundle(node: string, vouch: string, policies: string, out: string): Promise<void> {
+async function buildBundle(node: string, vouch: string, policies: string, out: string): Promise<void> {
   await run(node, [vouch, 'policy', 'build', '--policy', policies, '--output', out]);
 }
 
@@ -154,3 +168,39 @@ export async function writeJson(path: string, value: unknown): Promise<void> {
 }
 
 export const scratch = (): Promise<string> => mkdtemp(join(tmpdir(), 'vouch-bench-ec-'));
+
+const EC_BEGIN = '<!-- bench: ec side-by-side -->';
+const EC_END = '<!-- /bench: ec side-by-side -->';
+
+/** Replaces the ec section of the doc (between its markers), or appends it. */
+export function withEcSection(doc: string, section: string): string {
+  return withBlock(doc, `${EC_BEGIN}\n${section}${EC_END}\n`);
+}
+
+/**
+ * The ec section's text around its table. `images` says where the images came from: signed per
+ * image by the real cosign (scripts/bench.ts), or bench-scale's prepared ones (scripts/bench-scale.ts).
+ */
+export function ecSection(rows: EcRow[], how: { command: string; images: string }): string {
+  return `## Side by side with ec (cold, compile included)
+
+Measured by \`${how.command}\` (scripts/bench-ec.ts) on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, the real ec
+v0.9.115 built from conforma/cli source (see "Building ec" below). ${how.images} The same snapshot, registry (behind the
+counting proxy), key and policy (examples/policies) for both; \`--workers 8 --strict=false --ignore-rekor
+--timeout 60m\` for both. Both cold: ec with an empty \`HOME\`, vouch with an empty cache, so its \`opa build\`
+compile is in every figure. Runs are paired and alternated (ec first, then vouch first), ${process.env.BENCH_EC_REPS ?? 2} pairs per N;
+the figures are medians. Wall, CPU (user + system) and peak RSS are of the whole process tree (getrusage
+of the children), the same way for both. TMPDIR is a fresh directory per run; "files left" is what
+remained in it after the run. The load column is the 1-minute load average at the start of each run:
+other work shared the 2 cores, so compare within a row rather than across rows. Verdicts: per
+component, success and the sorted violation and warning codes of ec's report against vouch's.
+
+${markdownTable(rows)}
+
+`;
+}
+
+/** Rewrites the ec section of the doc at `doc` (called after each N: a run that is stopped still leaves the sizes it finished). */
+export async function writeEcSection(doc: string, rows: EcRow[], how: { command: string; images: string }): Promise<void> {
+  await writeFile(doc, withEcSection(await readFile(doc, 'utf8').catch(() => '# Benchmarks\n'), ecSection(rows, how)));
+}

@@ -158,8 +158,8 @@ export function compareVerdicts(ec: EcVerdictComponent[], vouch: EcVerdictCompon
       mismatches.push(`${e.name}: not in vouch's report`);
       continue;
     }
-    const a = `success=${e.success} violations=[${codesOf(e.violations)}] warnings=[${codesOf(e.warnings)}]`;
-    const b = `success=${v.success} violations=[${codesOf(v.violations)}] warnings=[${codesOf(v.warnings)}]`;
+    const a = `success=${String(e.success)} violations=[${codesOf(e.violations)}] warnings=[${codesOf(e.warnings)}]`;
+    const b = `success=${String(v.success)} violations=[${codesOf(v.violations)}] warnings=[${codesOf(v.warnings)}]`;
     if (a !== b) mismatches.push(`${e.name}: ec ${a}, vouch ${b}`);
   }
   for (const name of byName.keys()) mismatches.push(`${name}: not in ec's report`);
@@ -190,4 +190,10 @@ export function carryBlocks(previous: string, fresh: string): string {
   let out = fresh;
   for (const [name, text] of docBlocks(previous)) if (!have.has(name)) out = withBlock(out, text);
   return out;
+}
+
+/** Rows as a Markdown table, the columns of the first row in order. */
+export function markdownTable(rows: Record<string, string | number>[]): string {
+  const cols = Object.keys(rows[0] ?? {});
+  return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`)].join('\n');
 }

@@ -17,6 +17,7 @@
 //   node scripts/bench-scale.ts run 100,1000,3000,10000 none,example,one-rule
 //   node scripts/bench-scale.ts requests 100          # requests per component, docker-registry and olareg
 //   node scripts/bench-scale.ts report docs/benchmarks-scale.svg   # the table of the last results, and the chart
+//   node scripts/bench-scale.ts ec ~/.cache/ec-ref/ec 10,100,300,1000  # the side by side with the real ec (scripts/bench-ec.ts)
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, sign as ecSign, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -33,6 +34,7 @@ import { startProxy } from '../test/support/proxy.ts';
 import { httpAnswers, waitUntilReady } from '../test/support/ready.ts';
 import { freePort, startReferrersRegistry } from '../test/support/registry.ts';
 import { toolPath } from '../test/support/tools.ts';
+import { ecRowsAt, scratch, writeEcSection, type EcRow } from './bench-ec.ts';
 import { bundleModules, profileByArea, requestBreakdown, type CpuProfile } from './bench-lib.ts';
 
 const run = promisify(execFile);
@@ -61,7 +63,7 @@ async function loadState(): Promise<State | undefined> {
 async function serveRegistry(port: number): Promise<{ host: string; stop(): Promise<void> }> {
   const host = `127.0.0.1:${port}`;
   // Already serving (a `prepare` still running): measure against it.
-  if (await httpAnswers(`http://${host}/v2/`, (s) => s === 200).catch(() => false)) return { host, stop: async () => undefined };
+  if (await httpAnswers(`http://${host}/v2/`, (s) => s === 200).catch(() => false)) return { host, stop: () => Promise.resolve() };
   const config = join(dir, 'registry.yml');
   await writeFile(config, `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'registry')}\nhttp:\n  addr: ${host}\n`);
   const child: ChildProcess = spawn(toolPath('docker-registry'), ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -174,7 +176,7 @@ async function signLikeCosign(img: { ref: string; digest: string }, tpl: Templat
   );
 }
 
-async function cosignEnv(): Promise<NodeJS.ProcessEnv> {
+function cosignEnv(): NodeJS.ProcessEnv {
   return { ...process.env, HOME: dir, COSIGN_PASSWORD: '' };
 }
 
@@ -192,7 +194,7 @@ async function prepare(count: number): Promise<void> {
     // The key: P-256 made here (so this script can sign), imported into cosign's format.
     const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     await writeFile(keyPem, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    await run(toolPath('cosign'), ['import-key-pair', '--key', keyPem, '--output-key-prefix', join(dir, 'bench')], { env: await cosignEnv() });
+    await run(toolPath('cosign'), ['import-key-pair', '--key', keyPem, '--output-key-prefix', join(dir, 'bench')], { env: cosignEnv() });
     const cosignKey = { key: join(dir, 'bench.key'), pub };
     const layerBytes = Buffer.alloc(256, 7);
     const layers = await mapLimit(Array.from({ length: REPOS }, (_, r) => r), 8, (r) => client.pushBlob(parseReference(`${reg.host}/scale/app-${r}:x`), layerBytes));
@@ -218,8 +220,8 @@ async function prepare(count: number): Promise<void> {
     for (const i of sample) {
       const img = images[i]!;
       const pinned = `${reg.host}/${parseReference(img.ref).repository}@${img.digest}`;
-      await run(toolPath('cosign'), ['verify', '--key', pub, '--insecure-ignore-tlog', pinned], { env: await cosignEnv() });
-      for (const type of ['slsaprovenance1', SCAN_TYPE]) await run(toolPath('cosign'), ['verify-attestation', '--key', pub, '--insecure-ignore-tlog', '--type', type, pinned], { env: await cosignEnv() });
+      await run(toolPath('cosign'), ['verify', '--key', pub, '--insecure-ignore-tlog', pinned], { env: cosignEnv() });
+      for (const type of ['slsaprovenance1', SCAN_TYPE]) await run(toolPath('cosign'), ['verify-attestation', '--key', pub, '--insecure-ignore-tlog', '--type', type, pinned], { env: cosignEnv() });
     }
     process.stderr.write(`bench-scale: cosign verify and verify-attestation accept images ${sample.join(', ')}\n`);
     await writeFile(statePath, JSON.stringify({ port, count, images } satisfies State));
@@ -297,7 +299,9 @@ async function measure(state: State, n: number, policy: string, host: string, ex
     const child = spawn('/usr/bin/time', args, { env: { ...process.env, VOUCH_CACHE_DIR: cache }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
-    child.on('exit', (c) => resolve({ code: c ?? 1, stderr }));
+    child.on('exit', (c) => {
+      resolve({ code: c ?? 1, stderr });
+    });
   });
   const parsed = JSON.parse(await readFile(report, 'utf8').catch(() => '{"components":[]}')) as { components: { success: boolean }[] };
   await rm(cache, { recursive: true, force: true });
@@ -349,6 +353,45 @@ async function countRequests(n: number): Promise<void> {
     }
   } finally {
     await olareg.stop();
+    await reg.stop();
+  }
+}
+
+const PREPARED_IMAGES = {
+  command: 'BENCH_ONLY=ec BENCH_N=10,100,300,1000 npm run bench -- --ec PATH',
+  images:
+    'The images are scripts/bench-scale.ts\'s prepared ones (see "How the 10,000 images are made" below): the shape the real cosign makes (key-signed, legacy `.sig`/`.att` tags, two attestations), verified by the real cosign on a sample, images 0…N−1 of one set.',
+};
+
+/**
+ * The side by side with the real ec (scripts/bench-ec.ts) on the prepared images, behind a counting
+ * proxy; prepares them first when fewer are there. The ec section of `doc` is rewritten after each N.
+ */
+export async function ecOnPreparedImages(ec: string, sizes: number[], doc: string): Promise<void> {
+  const needed = Math.max(...sizes);
+  if (((await loadState())?.count ?? 0) < needed) await prepare(needed);
+  const state = await loadState();
+  if (!state) throw new Error(`no images in ${dir}`);
+  const reg = await serveRegistry(state.port);
+  const proxy = await startProxy(reg.host);
+  let counted = 0;
+  const takeRequests = (): number => {
+    const n = proxy.requests().length - counted;
+    counted += n;
+    return n;
+  };
+  const rows: EcRow[] = [];
+  try {
+    const work = await scratch();
+    const policies = join(root, 'examples', 'policies');
+    for (const [i, n] of sizes.entries()) {
+      const policy = await policyArg('example');
+      const setup = { ec, node: process.execPath, vouch: process.env.BENCH_SCALE_VOUCH ?? join(root, 'dist/index.js'), components: await components(state, n, proxy.host), publicKey: pub, policy, workers: 8, reps: Number(process.env.BENCH_EC_REPS ?? 2), dir: work, takeRequests };
+      rows.push(...(await ecRowsAt(n, setup, policies, i)));
+      await writeEcSection(doc, rows, PREPARED_IMAGES);
+    }
+  } finally {
+    proxy.close();
     await reg.stop();
   }
 }
@@ -417,13 +460,19 @@ async function profile(profDir: string): Promise<void> {
   }
 }
 
-const [command, arg1, arg2] = process.argv.slice(2);
-if (command === 'prepare') await prepare(Number(arg1 ?? 10000));
-else if (command === 'run') await runCurve((arg1 ?? '100,1000,3000,10000').split(',').map(Number), (arg2 ?? 'none,example,one-rule').split(','));
-else if (command === 'requests') await countRequests(Number(arg1 ?? 100));
-else if (command === 'report') await report(arg1);
-else if (command === 'profile' && arg1) await profile(arg1);
-else {
-  process.stderr.write('usage: bench-scale.ts prepare N | run N,N… POLICY,… | requests N | report [SVG] | profile DIR\n');
-  process.exitCode = 2;
+async function main(): Promise<void> {
+  const [command, arg1, arg2, arg3] = process.argv.slice(2);
+  if (command === 'prepare') await prepare(Number(arg1 ?? 10000));
+  else if (command === 'run') await runCurve((arg1 ?? '100,1000,3000,10000').split(',').map(Number), (arg2 ?? 'none,example,one-rule').split(','));
+  else if (command === 'requests') await countRequests(Number(arg1 ?? 100));
+  else if (command === 'report') await report(arg1);
+  else if (command === 'profile' && arg1) await profile(arg1);
+  else if (command === 'ec' && arg1) await ecOnPreparedImages(arg1, (arg2 ?? '10,100,300,1000').split(',').map(Number), arg3 ?? join(root, 'docs', 'benchmarks.md'));
+  else {
+    process.stderr.write('usage: bench-scale.ts prepare N | run N,N… POLICY,… | requests N | report [SVG] | profile DIR | ec EC_PATH [N,N…] [DOC]\n');
+    process.exitCode = 2;
+  }
 }
+
+// scripts/bench.ts imports ecOnPreparedImages: the commands run only when this file is the one started.
+if (import.meta.main) await main();

@@ -7,7 +7,8 @@
 // Writes docs/benchmarks.md (table + SVG chart).
 // With the real ec (`--ec PATH` or EC_BIN; docs/benchmarks.md says how to build one), each N also
 // gets the side-by-side with ec (scripts/bench-ec.ts), and N = 10 a pre-compiled bundle row.
-// BENCH_ONLY=ec runs that side-by-side alone and rewrites only its section of docs/benchmarks.md.
+// BENCH_ONLY=ec runs that side-by-side alone, on scripts/bench-scale.ts's prepared images (made once,
+// without a cosign run per image, so N = 1,000 is quick), and rewrites only its section of docs/benchmarks.md.
 // Then a VSA is attached to every image (the real `cosign attest --type
 // https://slsa.dev/verification_summary/v1`, signed with a key of its own) and vouch re-runs with
 // `--vsa-public-key` on an empty cache (issue 14 item 7).
@@ -27,8 +28,9 @@ import { attest, generateKeyPair, sign, type KeyPair } from '../test/support/cos
 import { pushImage, type PushedImage } from '../test/support/images.ts';
 import { slsaV1 } from '../test/support/predicates.ts';
 import { startProxy, type LoopbackProxy } from '../test/support/proxy.ts';
-import { buildBundle, ecComparison, type EcRow } from './bench-ec.ts';
-import { SCALE_SECTION, bundleModules, carryBlocks, faultPicker, keptSection, profileByArea, requestBreakdown, seededRandom, withBlock, type CpuProfile } from './bench-lib.ts';
+import { ecRowsAt, ecSection, withEcSection, type EcRow } from './bench-ec.ts';
+import { ecOnPreparedImages } from './bench-scale.ts';
+import { SCALE_SECTION, bundleModules, carryBlocks, faultPicker, keptSection, markdownTable, profileByArea, requestBreakdown, seededRandom, type CpuProfile } from './bench-lib.ts';
 import { startRegistry } from '../test/support/registry.ts';
 import { toolPath } from '../test/support/tools.ts';
 
@@ -40,8 +42,6 @@ const ecFlag = process.argv.indexOf('--ec');
 const ecBin = ecFlag >= 0 ? process.argv[ecFlag + 1] : process.env.EC_BIN;
 const onlyEc = process.env.BENCH_ONLY === 'ec';
 if (onlyEc && !ecBin) throw new Error('BENCH_ONLY=ec needs --ec PATH or EC_BIN');
-const EC_BEGIN = '<!-- bench: ec side-by-side -->';
-const EC_END = '<!-- /bench: ec side-by-side -->';
 const vsaOnly = process.env.BENCH_VSA_ONLY === '1';
 const VSA_TYPE = 'https://slsa.dev/verification_summary/v1';
 
@@ -216,7 +216,12 @@ ${markdownTable(rows)}
 `;
 }
 
+/** Where the ec section's images came from, in its text. */
+const COSIGN_IMAGES = { command: 'npm run bench -- --ec PATH', images: 'Every image was signed and attested twice by the real cosign (scripts/bench.ts).' };
+
 async function main(): Promise<void> {
+  // The side by side alone runs on bench-scale's prepared images: no cosign run per image, so N = 1,000 is quick to set up.
+  if (onlyEc && ecBin) return ecOnPreparedImages(ecBin, sizes, join(process.env.BENCH_DOC_DIR ?? join(root, 'docs'), 'benchmarks.md'));
   const reg = await startRegistry();
   const proxy = await startProxy(reg.host);
   let counted = 0;
@@ -248,19 +253,7 @@ async function main(): Promise<void> {
       const env = { ...process.env, VOUCH_CACHE_DIR: cacheDir };
       if (ecBin) {
         const setup = { ec: ecBin, node, vouch: join(root, 'dist/index.js'), components, publicKey: key.pub, policy, workers: 8, reps: Number(process.env.BENCH_EC_REPS ?? 2), dir, takeRequests: take };
-        ecRows.push(await ecComparison(n, String(n), setup, policy, sizes.indexOf(n)));
-        if (n === 10) {
-          const bundle = join(dir, 'policy-bundle.tar.gz');
-          await buildBundle(node, setup.vouch, policies, bundle);
-          ecRows.push(await ecComparison(n, '10, vouch pre-compiled bundle', setup, JSON.stringify({ sources: [{ name: 'release', policy: [bundle] }] }), 1));
-        }
-        process.stderr.write(`bench ec: ${JSON.stringify(ecRows.slice(-2))}\n`);
-        if (onlyEc) {
-          // Written after each N: a long run that is stopped still leaves the sizes it finished.
-          const doc = join(process.env.BENCH_DOC_DIR ?? join(root, 'docs'), 'benchmarks.md');
-          await writeFile(doc, withEcSection(await readFile(doc, 'utf8').catch(() => '# Benchmarks\n'), ecSection(ecRows)));
-          continue;
-        }
+        ecRows.push(...(await ecRowsAt(n, setup, policies, sizes.indexOf(n))));
       }
       take();
       const before = proxy.requests().length;
@@ -361,11 +354,7 @@ async function main(): Promise<void> {
     }
     // BENCH_DOC_DIR writes elsewhere (a trial run that should not replace the published numbers).
     const docDir = process.env.BENCH_DOC_DIR ?? join(root, 'docs');
-    const section = ecBin ? ecSection(ecRows) : undefined;
-    if (onlyEc) {
-      process.stdout.write(section!);
-      return;
-    }
+    const section = ecBin ? ecSection(ecRows, COSIGN_IMAGES) : undefined;
     const text = `${renderDoc(rows, version.wallMs, { breakdown, profile, faults })}\n${renderVsaSection(vsaRows)}`;
     // Blocks other runs wrote (the ec side-by-side without --ec, the transport's figures) are kept.
     const previous = await readFile(join(docDir, 'benchmarks.md'), 'utf8').catch(() => '');
@@ -381,39 +370,10 @@ async function main(): Promise<void> {
   }
 }
 
-/** Replaces the ec section of the doc (between its markers), or appends it. */
-function withEcSection(doc: string, section: string): string {
-  return withBlock(doc, `${EC_BEGIN}\n${section}${EC_END}\n`);
-}
-
-function ecSection(rows: EcRow[]): string {
-  return `## Side by side with ec (cold, compile included)
-
-Measured by \`npm run bench -- --ec PATH\` (scripts/bench-ec.ts) on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, the real ec
-v0.9.115 built from conforma/cli source (see "Building ec" below). The same snapshot, registry (behind the
-counting proxy), key and policy (examples/policies) for both; \`--workers 8 --strict=false --ignore-rekor
---timeout 60m\` for both. Both cold: ec with an empty \`HOME\`, vouch with an empty cache, so its \`opa build\`
-compile is in every figure. Runs are paired and alternated (ec first, then vouch first), ${process.env.BENCH_EC_REPS ?? 2} pairs per N;
-the figures are medians. Wall, CPU (user + system) and peak RSS are of the whole process tree (getrusage
-of the children), the same way for both. TMPDIR is a fresh directory per run; "files left" is what
-remained in it after the run. The load column is the 1-minute load average at the start of each run:
-other work shared the 2 cores, so compare within a row rather than across rows. Verdicts: per
-component, success and the sorted violation and warning codes of ec's report against vouch's.
-
-${markdownTable(rows)}
-
-`;
-}
-
 interface Extras {
   breakdown: { kind: string; perComponent: number }[];
   profile: { n: number; wallMs: number; areas: { area: string; ms: number; share: number }[] } | undefined;
   faults: Record<string, string | number>[];
-}
-
-function markdownTable(rows: Record<string, string | number>[]): string {
-  const cols = Object.keys(rows[0] ?? {});
-  return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`)].join('\n');
 }
 
 /** Each target of issue 6 against what this run measured. */

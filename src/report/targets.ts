@@ -19,6 +19,11 @@ export function successesNeeded(run: { showSuccesses: boolean; outputs: OutputTa
   return run.showSuccesses || run.shard !== undefined || run.outputs.some((t) => t.showSuccesses === true || (t.format === 'junit' && !t.ecFormat));
 }
 
+/** Whether a target renders the components' policy inputs (`policy-input`, and `attestation`, their statements). */
+export function policyInputsNeeded(outputs: OutputTarget[]): boolean {
+  return outputs.some((t) => t.format === 'policy-input' || t.format === 'attestation');
+}
+
 function keepsSuccesses(t: OutputTarget, format: Format, ctx: RenderContext): boolean {
   if (format === 'junit' && !t.ecFormat) return true;
   if (format === 'json' && ctx.shard) return true;

@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.ts';
 import type { InputAttestation, PolicyInput } from '../model/policy-input.ts';
 import type { AttestationSummary, ComponentReport } from '../model/report.ts';
 import type { EntitySignature } from '../model/signature.ts';
-import type { Snapshot, SnapshotComponent } from '../model/snapshot.ts';
+import type { Snapshot } from '../model/snapshot.ts';
 import { RegistryError } from '../oci/errors.ts';
 import { repositoryName } from '../oci/reference.ts';
 import type { ImageReference, ImageSource } from '../oci/types.ts';
@@ -113,9 +113,6 @@ export interface InputParts {
   policy: PolicyEvaluator;
 }
 
-/** A snapshot component as ec's input shows it: its `source` struct is always there (`{}` when empty). */
-const withSource = (c: SnapshotComponent): SnapshotComponent => ({ ...c, source: c.source ?? {} });
-
 /** Policy input: ec's document (conforma/cli a18338416237 internal/applicationsnapshot/input.go), in its field order. */
 export function policyInput(parts: InputParts): PolicyInput {
   const { component, signatures, image } = parts;
@@ -129,7 +126,9 @@ export function policyInput(parts: InputParts): PolicyInput {
       // ec puts the component's source struct there, empty or not (`{}`).
       source: component.source ?? {},
     },
-    snapshot: { ...parts.snapshot, components: parts.snapshot.components.map(withSource) },
+    // The run's one snapshot object (plan.ts policySnapshot), never a copy: the evaluator shares it
+    // by identity (src/policy/wasm/workers.ts), and a copy per component made the run quadratic.
+    snapshot: parts.snapshot,
     ...(component.name ? { component_name: component.name } : {}),
     policy_spec: parts.policy.spec,
   };

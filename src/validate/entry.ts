@@ -5,7 +5,7 @@ import { resolvePolicy } from '../policy/resolve-config.ts';
 import { shouldColor } from '../report/formats/text.ts';
 import { componentsFileOf } from '../report/locations.ts';
 import { snapshotDigest } from '../report/merge.ts';
-import { successesNeeded, writeOutputs, type StdoutSink } from '../report/targets.ts';
+import { policyInputsNeeded, successesNeeded, writeOutputs, type StdoutSink } from '../report/targets.ts';
 import { runValidateImage, type RunOptions } from './run.ts';
 import type { ValidationResult } from './types.ts';
 import { policyUri } from '../report/vsa/predicate.ts';
@@ -32,7 +32,10 @@ export async function validateAndReport(
   const { config } = inv;
   // The VSA signing key is opened before anything is verified: a wrong password fails in seconds.
   const vsa = config.vsa ? await prepareVsa(config.vsa, env) : undefined;
-  const result = await runValidateImage({ ...config, showSuccesses: successesNeeded(config) }, { log, env, ...observe });
+  // Each component's policy input is kept to the end of the run only for a report that shows it,
+  // its statements only for the VSAs: at 10,000 components with large provenance they add up.
+  const retain = { policyInputs: policyInputsNeeded(config.outputs), statements: config.vsa !== undefined };
+  const result = await runValidateImage({ ...config, showSuccesses: successesNeeded(config) }, { log, env, retain, ...observe });
   const { snapshotFile } = config;
   const text = inv.extras.snapshotText;
   const componentsFile =

@@ -2,7 +2,7 @@
 // snapshot the policy input shows, and the order components are reported in (ec's).
 import type { RunConfig } from '../config/types.ts';
 import type { ComponentReport } from '../model/report.ts';
-import type { Snapshot } from '../model/snapshot.ts';
+import type { Snapshot, SnapshotComponent } from '../model/snapshot.ts';
 import type { ImageReference, ImageSource } from '../oci/types.ts';
 import type { PlannedComponent } from './component.ts';
 import { expandIndex, parseComponents, shardComponents } from './expand.ts';
@@ -42,13 +42,20 @@ const byImage = (a: Ordered, b: Ordered): number => {
   return x < y ? -1 : x > y ? 1 : a.order - b.order || a.child - b.child;
 };
 
-/** The snapshot as the policy input shows it: ec processes components in ascending containerImage order. Pure. */
+/** A snapshot component as ec's input shows it: its `source` struct is always there (`{}` when empty). */
+const withSource = (c: SnapshotComponent): SnapshotComponent => ({ ...c, source: c.source ?? {} });
+
+/**
+ * The snapshot as the policy input shows it, made once per run and shown to every component as this
+ * one object: ec processes components in ascending containerImage order, and its components' source
+ * is a Go struct (`{}` when empty). Pure.
+ */
 export function policySnapshot(snapshot: Snapshot, expanded: Ordered[]): Snapshot {
   return {
     application: snapshot.application ?? '',
     ...(snapshot.displayName ? { displayName: snapshot.displayName } : {}),
     ...(snapshot.displayDescription ? { displayDescription: snapshot.displayDescription } : {}),
-    components: [...expanded].sort(byImage).map((o) => o.item.component),
+    components: [...expanded].sort(byImage).map((o) => withSource(o.item.component)),
     artifacts: snapshot.artifacts ?? {},
   };
 }

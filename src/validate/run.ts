@@ -8,6 +8,7 @@ import type { RunConfig } from '../config/types.ts';
 import { ExitCode } from '../errors.ts';
 import type { PolicyInput } from '../model/policy-input.ts';
 import type { ComponentReport, Report } from '../model/report.ts';
+import type { InTotoStatement } from '../model/statement.ts';
 import { createEcHost } from '../policy/ec/host.ts';
 import { loadPolicy } from '../policy/engine.ts';
 import type { EcHost, PolicyEvaluator } from '../policy/types.ts';
@@ -32,6 +33,30 @@ export interface RunOptions {
   now?: Date;
   /** Called as each component's report is complete (progress). */
   onComponentDone?: (report: ComponentReport) => void;
+  /** What of each component's policy input the result keeps (default: all of it). */
+  retain?: Retained;
+}
+
+/** The parts of each component's policy input a result holds: the whole input, or its attestations' statements. */
+export interface Retained {
+  policyInputs: boolean;
+  statements: boolean;
+}
+
+/** A component's outcome as the run keeps it until the end: its report and what the result needs of its input. */
+export interface Kept {
+  report: ComponentReport;
+  input?: PolicyInput;
+  statements: InTotoStatement[];
+}
+
+export function kept(outcome: ComponentOutcome, retain: Retained): Kept {
+  const { report, input } = outcome;
+  return {
+    report,
+    ...(retain.policyInputs && input ? { input } : {}),
+    statements: retain.statements && input ? input.attestations.map((a) => a.statement) : [],
+  };
 }
 
 /**
@@ -66,10 +91,11 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal, 
       log,
       ...vsaTrust(config, runtime, effectiveTime, () => policyLoading, log),
     });
+    const retain = options.retain ?? { policyInputs: true, statements: true };
     const outcomes = await mapWithConcurrency(plan.arrivals(), config.workers, async (at: Ordered) => {
       const outcome = await validateComponent(at.item, deps);
       options.onComponentDone?.(outcome.report);
-      return { at, outcome };
+      return { at, outcome: kept(outcome, retain) };
     });
     return result(config, await policyLoading, inReportOrder(outcomes).map((o) => o.outcome), effectiveTime);
   } finally {
@@ -130,7 +156,7 @@ function componentDeps(config: RunConfig, runtime: Runtime, mode: VerificationMo
 }
 
 /** The report, the policy inputs in report order, and the exit code (--strict). */
-function result(config: RunConfig, policy: PolicyEvaluator, ordered: ComponentOutcome[], effectiveTime: Date): ValidationResult {
+function result(config: RunConfig, policy: PolicyEvaluator, ordered: Kept[], effectiveTime: Date): ValidationResult {
   const components = ordered.map((o) => o.report);
   const success = components.every((c) => c.success);
   const report: Report = {
@@ -147,6 +173,6 @@ function result(config: RunConfig, policy: PolicyEvaluator, ordered: ComponentOu
     policyInputs,
     exitCode: success || !config.strict ? ExitCode.Ok : ExitCode.PolicyFailed,
     policyDigest: policy.digest,
-    componentAttestations: ordered.map((o) => (o.input?.attestations ?? []).map((a) => a.statement)),
+    componentAttestations: ordered.map((o) => o.statements),
   };
 }

@@ -7,7 +7,7 @@
 // to this user and nobody else may write it, when it names the key it was stored under, and when
 // its value has the expected shape; anything else is a miss (the run verifies again).
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InTotoStatement } from '../model/statement.ts';
 import type { EntitySignature } from '../model/signature.ts';
@@ -47,6 +47,15 @@ async function readOwned(path: string): Promise<string | undefined> {
 
 export function diskVerdictCache(dir: string): VerdictCache {
   const root = join(dir, 'verdicts');
+  // A cache without verdicts when the run starts (a first run, a fresh CI runner) holds none that
+  // another run wrote: its misses are known without a failing open() each (30,000 at 10,000
+  // components). What this run writes is read back as usual; another run's entry written meanwhile is
+  // only a miss (verified again).
+  const startedEmpty = access(root).then(
+    () => false,
+    () => true,
+  );
+  const written = new Set<string>();
   // Directories made by this run: a cold run of 10,000 components writes 30,000 entries into at
   // most 256 directories, and a recursive mkdir per entry cost more than the entry itself.
   const made = new Map<string, Promise<unknown>>();
@@ -61,6 +70,7 @@ export function diskVerdictCache(dir: string): VerdictCache {
   };
   return {
     async get<T>(key: string, isValid: (value: unknown) => value is T): Promise<T | undefined> {
+      if ((await startedEmpty) && !written.has(key)) return undefined;
       try {
         const text = await readOwned(join(root, key.slice(0, 2), `${key}.json`));
         if (text === undefined) return undefined;
@@ -78,6 +88,7 @@ export function diskVerdictCache(dir: string): VerdictCache {
         const tmp = join(d, `${key}.${process.pid}.tmp`);
         await writeFile(tmp, JSON.stringify({ format: FORMAT, key, value }), { mode: 0o600 });
         await rename(tmp, join(d, `${key}.json`));
+        written.add(key);
       } catch {
         // A cache that cannot be written only costs time.
       }

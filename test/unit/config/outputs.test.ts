@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeOutputs } from '../../../src/report/targets.ts';
+import { policyInputsNeeded, writeOutputs } from '../../../src/report/targets.ts';
 import { makeDirectory } from '../../../src/util/files.ts';
 import { vouch } from '../../support/run-cli.ts';
 import { sampleReport } from '../report/sample.ts';
@@ -85,4 +85,11 @@ test('a cache directory that cannot be made names its origin: the flag (exit 2) 
   const variable = await within(30_000, vouch(base, { ...process.env, VOUCH_CACHE_DIR: '/proc/nope/cache' }, dir));
   assert.equal(variable.code, 3);
   assert.match(variable.stderr, /VOUCH_CACHE_DIR: cannot create the cache directory/);
+});
+
+test('the policy inputs are needed by the policy-input and attestation formats only', () => {
+  assert.equal(policyInputsNeeded([]), false);
+  assert.equal(policyInputsNeeded([{ format: 'json', path: 'r.json' }, { format: 'text' }, { format: 'junit' }]), false);
+  assert.equal(policyInputsNeeded([{ format: 'text' }, { format: 'policy-input', path: 'i.jsonl' }]), true);
+  assert.equal(policyInputsNeeded([{ format: 'attestation' }]), true);
 });

@@ -99,7 +99,9 @@ test('evidence and policy input: ec\'s fields in ec\'s order, empty ones left ou
   const unnamed = policyInput({ ref: 'r', component: { name: '', containerImage: 'r', source: {} }, signatures: [signature], attestations: [], image: {}, snapshot, policy });
   // ec's image.source and snapshot components' source are Go structs: `{}` when empty (policy-input output of ec v0.9.115).
   assert.deepEqual(unnamed.image, { ref: 'r', signatures: [signature], source: {} });
-  assert.deepEqual(unnamed.snapshot.components, [{ name: 'app', containerImage: 'r:1', source: {} }]);
+  // The run's one snapshot object, never a per-component copy (a copy each made 10,000 components quadratic: src/policy/wasm/workers.ts shares it by identity).
+  assert.equal(unnamed.snapshot, snapshot);
+  assert.equal(input.snapshot, snapshot);
   assert.equal('component_name' in unnamed, false);
 });
 
@@ -160,7 +162,9 @@ test('the steps together: the policy sees the pinned image, the attestations and
   assert.equal(report.successCount, 5);
   assert.equal(seen.length, 1);
   assert.equal(seen[0]!.input, input);
-  assert.equal(input?.image.ref, report.containerImage);
+  // The run's one snapshot object, as the evaluator shares it (by identity: src/policy/wasm/workers.ts).
+  assert.equal(input?.snapshot, snapshot);
+  assert.equal(input.image.ref, report.containerImage);
   assert.deepEqual(seen[0]!.ctx.effectiveTime, new Date('2026-02-02T00:00:00Z'));
   assert.equal(seen[0]!.ctx.imageDigest, digest);
 

@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import type { RunConfig } from '../../../src/config/types.ts';
 import { InputError, VouchError } from '../../../src/errors.ts';
 import type { ComponentReport } from '../../../src/model/report.ts';
+import type { SnapshotComponent } from '../../../src/model/snapshot.ts';
 import { RegistryClient } from '../../../src/oci/client.ts';
 import { parseReference } from '../../../src/oci/reference.ts';
 import { MediaType } from '../../../src/oci/types.ts';
 import type { SignatureCheck, VerifyContext } from '../../../src/sigstore/types.ts';
 import { cached, once, verdictBasis } from '../../../src/validate/memo.ts';
 import { inReportOrder, planSnapshot, policySnapshot, type Ordered } from '../../../src/validate/plan.ts';
+import { kept } from '../../../src/validate/run.ts';
 import { createRuntime } from '../../../src/validate/runtime.ts';
 import { sigstoreOpts, verificationMode } from '../../../src/validate/signer-mode.ts';
 import { TimeoutError, withTimeout } from '../../../src/validate/timeout.ts';
@@ -92,6 +94,18 @@ test('report order: descending by image, ties in snapshot order; the policy snap
   const outcomes = [at(0, 0, 'r/a'), at(1, 0, 'r/b'), at(2, 0, 'r/a'), at(1, 1, 'r/c')];
   assert.deepEqual(inReportOrder(outcomes).map((o) => o.outcome.report.name), ['1.1', '1.0', '0.0', '2.0']);
   assert.deepEqual(policySnapshot({ components: [] }, outcomes.map((o) => o.at)).components.map((c) => c.name), ['0.0', '2.0', '1.0', '1.1']);
+});
+
+test('policy snapshot: each component\'s source struct is there, `{}` when empty, in the component\'s key order', () => {
+  const ref = parseReference('r.example/a:1');
+  const ordered = (order: number, component: SnapshotComponent): Ordered => ({ item: { component, ref }, order, child: 0 });
+  const snapshot = policySnapshot({ components: [] }, [ordered(0, { name: 'b', containerImage: 'r/b' }), ordered(1, { name: 'a', source: { git: { url: 'u', revision: 'c' } }, containerImage: 'r/a' })]);
+  // ec's snapshot components' source is a Go struct: `{}` when empty (policy-input output of ec v0.9.115).
+  assert.deepEqual(snapshot.components, [
+    { name: 'a', source: { git: { url: 'u', revision: 'c' } }, containerImage: 'r/a' },
+    { name: 'b', containerImage: 'r/b', source: {} },
+  ]);
+  assert.deepEqual(Object.keys(snapshot.components[0]!), ['name', 'source', 'containerImage']);
 });
 
 test('signer mode: a key, or a keyless identity with an organisation CA; the policy\'s sigstore options', () => {
@@ -192,4 +206,20 @@ test('timeout: expiry aborts the work and ends with ec\'s message, the limit as 
   assert.match(new TimeoutError(300_000).message, /^exceeded allowed execution time of 5m0s, /);
   assert.match(new TimeoutError(90_500).message, /^exceeded allowed execution time of 1m30\.5s, /);
   assert.equal(await withTimeout(0, () => Promise.resolve('done')), 'done');
+});
+
+test('retention: a component\'s policy input is kept to the end of the run only when a report shows it, its statements only for VSAs', () => {
+  const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [], predicateType: 'https://example.com/p', predicate: { large: 'x'.repeat(1000) } };
+  const input = { attestations: [{ statement, signatures: [] }], image: { ref: 'r@sha256:ab', source: {} }, snapshot: { application: '', components: [], artifacts: {} }, policy_spec: { sources: [] } };
+  const report: ComponentReport = { name: 'c', containerImage: 'r@sha256:ab', source: {}, success: true };
+  const none = kept({ report, input }, { policyInputs: false, statements: false });
+  assert.deepEqual(none, { report, statements: [] });
+  assert.equal('input' in none, false);
+  const vsa = kept({ report, input }, { policyInputs: false, statements: true });
+  assert.equal('input' in vsa, false);
+  assert.equal(vsa.statements[0], statement);
+  const all = kept({ report, input }, { policyInputs: true, statements: true });
+  assert.equal(all.input, input);
+  // A component that never reached its policy has neither.
+  assert.deepEqual(kept({ report }, { policyInputs: true, statements: true }), { report, statements: [] });
 });

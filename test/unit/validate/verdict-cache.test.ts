@@ -77,6 +77,8 @@ test('a forged cache entry that others could have written is ignored: the report
 
 test('the disk cache returns an entry only when it is this user\'s, stored under the key asked for, and of the expected shape', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-vc-'));
+  // A cache that already holds verdicts (an empty one reads back only what it wrote: the test below).
+  await mkdir(join(dir, 'verdicts'), { mode: 0o700 });
   const cache = diskVerdictCache(dir);
   const pass = { ok: true, signatures: [{ keyid: '', sig: 'c2ln' }], errors: [], noneFound: false };
   const key = verdictKey(['signatures', 'r.example/app', 'sha256:1']);
@@ -111,4 +113,21 @@ test('the disk cache returns an entry only when it is this user\'s, stored under
     await chown(file(key), 65534, 65534);
     assert.equal(await cache.get(key, isSignaturePass), undefined);
   }
+});
+
+test('a cache without verdicts when the run starts misses without reading the disk, and reads back what it wrote', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vouch-vc-'));
+  const first = diskVerdictCache(dir);
+  const pass = { ok: true, signatures: [{ keyid: '', sig: 'c2ln' }], errors: [], noneFound: false };
+  const [a, b] = [verdictKey(['signatures', 'r.example/app', 'sha256:a']), verdictKey(['signatures', 'r.example/app', 'sha256:b'])];
+  assert.equal(await first.get(a, isSignaturePass), undefined);
+  // Another run writes `b` while this one runs: this one, started on an empty cache, does not look.
+  await diskVerdictCache(dir).put(b, pass);
+  assert.equal(await first.get(b, isSignaturePass), undefined);
+  await first.put(a, pass);
+  assert.deepEqual(await first.get(a, isSignaturePass), pass);
+  // The next run sees both.
+  const next = diskVerdictCache(dir);
+  assert.deepEqual(await next.get(a, isSignaturePass), pass);
+  assert.deepEqual(await next.get(b, isSignaturePass), pass);
 });
