@@ -43,6 +43,7 @@ export type ConfigErrorCode =
   | 'PKI_WITH_KEY'
   | 'VSA_SIGNER_FLAGS'
   | 'VSA_SIGNER_INCOMPLETE'
+  | 'VSA_TRUST_FLAGS'
   // where the run writes
   | 'CACHE_DIR_UNUSABLE'
   | 'OUTPUT_UNWRITABLE'

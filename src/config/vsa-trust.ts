@@ -19,6 +19,22 @@ const VSA_IDENTITY_FLAGS = [
 
 type VsaFlags = Pick<ValidateImageFlags, 'vsa-expiration' | 'vsa-public-key' | (typeof VSA_IDENTITY_FLAGS)[number][0]>;
 
+/** `-x`, `--name`: the next flag taken as this one's value (PEM text, `-----BEGIN`, is not one). */
+const OPTION_LIKE = /^--?[A-Za-z]/;
+
+/**
+ * A value that is a flag (`--vsa-public-key --image x`, a CI input set to `--vsa-expiration=0`) is a
+ * missing value: refused naming the flag, never read as a file name, identity or pattern.
+ */
+function assertValues(flags: VsaFlags): void {
+  for (const flag of ['vsa-expiration', 'vsa-public-key', ...VSA_IDENTITY_FLAGS.map(([f]) => f)] as const) {
+    const value = flags[flag];
+    if (OPTION_LIKE.test(value)) {
+      throw new InputError('VSA_TRUST_FLAGS', `--${flag} ${JSON.stringify(value)} looks like a flag, not a value (write ./${value} for a key file of that name)`, { value: `--${flag}` });
+    }
+  }
+}
+
 /** The keyless VSA signer given by flags; undefined when none was given. Pure. */
 function vsaIdentity(flags: VsaFlags): IdentityConfig | undefined {
   const identity: IdentityConfig = {};
@@ -40,6 +56,7 @@ function vsaIdentity(flags: VsaFlags): IdentityConfig | undefined {
  * 0). A key file is read and checked now, so a bad one is bad input naming the flag.
  */
 export async function vsaTrustConfig(flags: VsaFlags, cwd: string): Promise<VsaTrustConfig | undefined> {
+  assertValues(flags);
   const maxAgeMs = parseDurationSpan(flags['vsa-expiration'], '--vsa-expiration');
   const identity = vsaIdentity(flags);
   const keyText = flags['vsa-public-key'];

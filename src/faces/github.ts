@@ -64,6 +64,13 @@ export function actionArgs(input: (name: string) => string): string[] {
     str('vsa-upload');
     str('attestation-output-dir');
   }
+  // Trusting VSAs on a re-run, whether or not this run writes any (the CLI's flags).
+  str('vsa-expiration');
+  str('vsa-public-key');
+  str('vsa-certificate-identity');
+  str('vsa-certificate-identity-regexp');
+  str('vsa-certificate-oidc-issuer');
+  str('vsa-certificate-oidc-issuer-regexp');
   const report = input('report-path').trim();
   const junit = input('junit-path').trim();
   args.push('--output', 'text');

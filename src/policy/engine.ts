@@ -10,7 +10,7 @@ import { isPolicyBundle, readBundle, readBundleDir, type PolicyBundle } from './
 import { configData, loadDataTree, mergeData } from './data.ts';
 import { policyDigest, sourceDigest } from './digest.ts';
 import type { PolicyInput } from '../model/policy-input.ts';
-import { compilePolicy, type RegoFile } from './opa/compile.ts';
+import { compilePolicy, policyEntrypoints, type RegoFile } from './opa/compile.ts';
 import { stripMetadata } from './rules/order.ts';
 import { ruleInfosFromModules } from './rules/annotations.ts';
 import { mergeOutcomes, processSourceResults } from './rules/process.ts';
@@ -65,29 +65,65 @@ async function gatherPolicy(urls: string[], opts: PolicyLoadOptions): Promise<{ 
   return { pinned, files, bundles };
 }
 
-export async function loadPolicy(options: PolicyLoadOptions): Promise<PolicyEvaluator> {
+/**
+ * A policy fetched, read and identified by its content digest, nothing compiled yet: a run whose
+ * components are all reported from VSAs needs only the digest, and neither opa nor a worker.
+ */
+export interface PreparedPolicy {
+  /** The spec after pre-processing (pinned source URLs, CLI overrides), echoed as report.policy. */
+  readonly spec: PolicySpec;
+  /** src/policy/digest.ts policyDigest: the same as the loaded evaluator's. */
+  readonly digest: string;
+  /** Compiles the sources (opa, or the pre-compiled bundles) and starts the workers; once. */
+  load(): Promise<PolicyEvaluator>;
+}
+
+/** A source as gathered: what its digest was taken from, and what compiling it needs. */
+interface GatheredSource extends LoadedSource {
+  files: RegoFile[];
+  bundle?: PolicyBundle;
+  /** The data tree with `data.config`, as every instance gets it. */
+  data: Record<string, unknown>;
+}
+
+/** Fetches and reads every source and takes the content digest; compiles nothing, runs no opa. */
+export async function preparePolicy(options: PolicyLoadOptions): Promise<PreparedPolicy> {
   const spec: PolicySpec = structuredClone(applyExtraRuleData(options.spec, options.extraRuleData));
-  // The workers start while sources are fetched and compiled.
-  const withPolicy = (spec.sources ?? []).some((s) => (s.policy ?? []).length > 0);
-  const pool = withPolicy ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal, options.ec ? { ec: options.ec } : {}) : undefined;
-  let loaded: LoadedSource[];
-  let digests: string[];
+  const sources = await gatherSources(spec, options);
+  const digest = policyDigest(spec, sources.map((s) => s.digest), options.sigstoreOpts);
+  let loading: Promise<PolicyEvaluator> | undefined;
+  return {
+    spec,
+    digest,
+    load: () => (loading ??= compileSources(spec, digest, sources, options)),
+  };
+}
+
+/** The policy fetched, compiled and loaded into its evaluation workers. */
+export async function loadPolicy(options: PolicyLoadOptions): Promise<PolicyEvaluator> {
+  return (await preparePolicy(options)).load();
+}
+
+async function compileSources(spec: PolicySpec, digest: string, sources: GatheredSource[], options: PolicyLoadOptions): Promise<PolicyEvaluator> {
+  // The workers start while the sources compile.
+  const pool = sources.length > 0 ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal, options.ec ? { ec: options.ec } : {}) : undefined;
   try {
-    const { sources, programs } = await loadSources(spec, options);
+    const programs: SourceProgram[] = [];
+    for (const s of sources) {
+      const compiled = s.bundle ? s.bundle.compiled : await compilePolicy(s.files, { ...(options.opaPath ? { opaPath: options.opaPath } : {}), cacheDir: options.cacheDir, env: options.env, ...(options.signal ? { signal: options.signal } : {}) });
+      programs.push({ ...(await policyProgram(compiled)), data: s.data });
+    }
     await pool?.load(programs, new Date());
-    loaded = sources;
-    digests = sources.map((s) => s.digest);
   } catch (err) {
     await pool?.close();
     throw err;
   }
-  return evaluator(spec, policyDigest(spec, digests, options.sigstoreOpts), loaded, pool, options);
+  return evaluator(spec, digest, sources, pool, options);
 }
 
-async function loadSources(spec: PolicySpec, options: PolicyLoadOptions): Promise<{ sources: LoadedSource[]; programs: SourceProgram[] }> {
+async function gatherSources(spec: PolicySpec, options: PolicyLoadOptions): Promise<GatheredSource[]> {
   const whenNs = options.effectiveTime.getTime() * 1_000_000;
-  const loaded: LoadedSource[] = [];
-  const programs: SourceProgram[] = [];
+  const gatheredSources: GatheredSource[] = [];
   const seenCodes = new Map<string, string>();
   for (const [i, source] of (spec.sources ?? []).entries()) {
     const name = source.name ?? `sources[${i}]`;
@@ -114,7 +150,8 @@ async function loadSources(spec: PolicySpec, options: PolicyLoadOptions): Promis
       if (other !== undefined && other !== name) throw new InputError('DUPLICATE_RULE_CODE', `found a second rule with the same code: ${r.code} (sources ${other} and ${name})`, { value: r.code });
       seenCodes.set(r.code, name);
     }
-    const compiled = bundle ? bundle.compiled : await compilePolicy(gathered.files, { ...(options.opaPath ? { opaPath: options.opaPath } : {}), cacheDir: options.cacheDir, env: options.env, ...(options.signal ? { signal: options.signal } : {}) });
+    // What opa would refuse before compiling (no rules, a boolean deny) is refused here too, compiled or not.
+    if (!bundle) policyEntrypoints(gathered.files);
     const data = bundle ? structuredClone(bundle.data) : {};
     const origins = new Map<string, string>();
     mergeData(data, await loadDataTree(dataDirs), 'data sources', origins);
@@ -122,10 +159,9 @@ async function loadSources(spec: PolicySpec, options: PolicyLoadOptions): Promis
     if (source.ruleData !== undefined) mergeData(data, { rule_data__configuration__: source.ruleData }, 'ruleData', origins);
     const digest = sourceDigest({ source, modules: gathered.files.map((f) => f.text), ...(bundle ? { wasm: bundle.compiled.wasm } : {}), rules, data });
     mergeData(data, configData(whenNs, options.sigstoreOpts), 'config', origins);
-    loaded.push({ source, name, rules, digest });
-    programs.push({ ...(await policyProgram(compiled)), data });
+    gatheredSources.push({ source, name, rules, digest, files: gathered.files, ...(bundle ? { bundle } : {}), data });
   }
-  return { sources: loaded, programs };
+  return gatheredSources;
 }
 
 function evaluator(spec: PolicySpec, digest: string, loaded: LoadedSource[], pool: EvaluationPool | undefined, options: PolicyLoadOptions): PolicyEvaluator {

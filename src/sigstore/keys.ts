@@ -35,8 +35,16 @@ export function keyTrustMaterial(key: KeyObject, root: unknown = EMPTY_ROOT): Tr
   return toTrustMaterial(TrustedRoot.fromJSON(root), () => ({ publicKey: key, validFor: () => true }));
 }
 
+/** Fingerprints already taken, by parsed key: a re-run names the VSA signer once per component. */
+const fingerprints = new WeakMap<KeyObject, string>();
+
 /** `sha256:<hex>` of the key's SubjectPublicKeyInfo (DER): names a key in reports without printing it. */
 export function keyFingerprint(pem: string): string {
-  const der = parsePublicKey(pem).export({ type: 'spki', format: 'der' });
-  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
+  const key = parsePublicKey(pem);
+  let fingerprint = fingerprints.get(key);
+  if (fingerprint === undefined) {
+    fingerprint = `sha256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+    fingerprints.set(key, fingerprint);
+  }
+  return fingerprint;
 }

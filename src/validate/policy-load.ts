@@ -1,7 +1,7 @@
 // How a run's configuration loads its policy: one place, so that a validation and
 // `vouch validate vsa --policy` load the same policy and see the same content digest.
 import type { RunConfig } from '../config/types.ts';
-import { loadPolicy } from '../policy/engine.ts';
+import { preparePolicy } from '../policy/engine.ts';
 import type { PolicyLoadOptions } from '../policy/types.ts';
 import { sigstoreOpts } from './signer-mode.ts';
 
@@ -22,12 +22,10 @@ export function policyLoadOptions(config: RunConfig, effectiveTime: Date, env: N
   };
 }
 
-/** The content digest of the policy a run with this configuration would evaluate (loads and closes it). */
+/**
+ * The content digest of the policy a run with this configuration would evaluate: its sources are
+ * fetched and read, nothing is compiled (src/policy/engine.ts preparePolicy).
+ */
 export async function runPolicyDigest(config: RunConfig, effectiveTime: Date, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string> {
-  const policy = await loadPolicy({ ...policyLoadOptions(config, effectiveTime, env), evaluationWorkers: 1, ...(signal ? { signal } : {}) });
-  try {
-    return policy.digest;
-  } finally {
-    await policy.close();
-  }
+  return (await preparePolicy({ ...policyLoadOptions(config, effectiveTime, env), ...(signal ? { signal } : {}) })).digest;
 }

@@ -7,10 +7,11 @@ import { formatRfc3339Nano } from '../config/effective-time.ts';
 import type { RunConfig } from '../config/types.ts';
 import { ExitCode } from '../errors.ts';
 import type { PolicyInput } from '../model/policy-input.ts';
+import type { Snapshot } from '../model/snapshot.ts';
 import type { ComponentReport, Report } from '../model/report.ts';
 import type { InTotoStatement } from '../model/statement.ts';
 import { createEcHost } from '../policy/ec/host.ts';
-import { loadPolicy } from '../policy/engine.ts';
+import { preparePolicy, type PreparedPolicy } from '../policy/engine.ts';
 import type { EcHost, PolicyEvaluator } from '../policy/types.ts';
 import { loadTrustedRoot } from '../sigstore/trust-root.ts';
 import type { VerificationMode } from '../sigstore/types.ts';
@@ -78,18 +79,19 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal, 
   const mode = verificationMode(config);
   const runtime = createRuntime(config, mode, { env: options.env, signal, log, trustedRoot });
   const plan = planSnapshot(config, runtime.sourceFor, log);
+  const policy = startPolicyLoad(config, effectiveTime, options.env, signal, ecHost(config, runtime));
   // The policy compiles (opa, a child process) while the registry work goes on; components wait
-  // for it only to evaluate.
-  const policyLoading = startPolicyLoad(config, effectiveTime, options.env, signal, ecHost(config, runtime));
+  // for it only to evaluate. With VSA trust it compiles only once a component is not reported
+  // from a VSA: a re-run whose every component has one needs the policy's digest alone.
+  if (!config.vsaTrust) void policy.compiled();
   try {
-    const ready = Promise.all([policyLoading, plan.snapshot]).then(([policy, snapshot]) => ({ policy, snapshot }));
-    ready.catch(() => undefined);
+    const ready = (): Promise<{ policy: PolicyEvaluator; snapshot: Snapshot }> => Promise.all([policy.compiled(), plan.snapshot]).then(([evaluator, snapshot]) => ({ policy: evaluator, snapshot }));
     const deps = componentDeps(config, runtime, mode, {
       // Waiting for the policy and the other components' lookups is idle time: the worker is lent.
-      ready: () => whileIdle(() => ready),
+      ready: () => whileIdle(ready),
       now: effectiveTime,
       log,
-      ...vsaTrust(config, runtime, effectiveTime, () => policyLoading, log),
+      ...vsaTrust(config, runtime, effectiveTime, policy, log),
     });
     const retain = options.retain ?? { policyInputs: true, statements: true };
     const outcomes = await mapWithConcurrency(plan.arrivals(), config.workers, async (at: Ordered) => {
@@ -97,9 +99,12 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal, 
       options.onComponentDone?.(outcome.report);
       return { at, outcome: kept(outcome, retain) };
     });
-    return result(config, await policyLoading, inReportOrder(outcomes).map((o) => o.outcome), effectiveTime);
+    const prepared = await policy.prepared;
+    // A policy that was compiled must have compiled, even if no component reached evaluation.
+    if (policy.started()) await policy.compiled();
+    return result(config, prepared, inReportOrder(outcomes).map((o) => o.outcome), effectiveTime);
   } finally {
-    await policyLoading.then((p) => p.close(), () => undefined);
+    await policy.close();
   }
 }
 
@@ -114,15 +119,42 @@ function ecHost(config: RunConfig, runtime: Runtime): EcHost {
   });
 }
 
-function startPolicyLoad(config: RunConfig, effectiveTime: Date, env: NodeJS.ProcessEnv, signal: AbortSignal, ec: EcHost): Promise<PolicyEvaluator> {
-  const loading = loadPolicy({ ...policyLoadOptions(config, effectiveTime, env), signal, ec });
+/** The run's policy: its digest as soon as the sources are read, its compiled evaluator on demand. */
+interface RunPolicy {
+  /** Fetched and identified (src/policy/engine.ts preparePolicy); rejects as the load fails. */
+  prepared: Promise<PreparedPolicy>;
+  /** Starts compiling (once) and resolves when it can evaluate. */
+  compiled(): Promise<PolicyEvaluator>;
+  /** Whether compiled() was ever called. */
+  started(): boolean;
+  /** Stops the workers if any were started. */
+  close(): Promise<void>;
+}
+
+function startPolicyLoad(config: RunConfig, effectiveTime: Date, env: NodeJS.ProcessEnv, signal: AbortSignal, ec: EcHost): RunPolicy {
+  const prepared = preparePolicy({ ...policyLoadOptions(config, effectiveTime, env), signal, ec });
   // Awaited later; until then an early failure must not count as an unhandled rejection.
-  loading.catch(() => undefined);
-  return loading;
+  prepared.catch(() => undefined);
+  let compiling: Promise<PolicyEvaluator> | undefined;
+  const compiled = (): Promise<PolicyEvaluator> => {
+    if (!compiling) {
+      compiling = prepared.then((p) => p.load());
+      compiling.catch(() => undefined);
+    }
+    return compiling;
+  };
+  return {
+    prepared,
+    compiled,
+    started: () => compiling !== undefined,
+    close: async () => {
+      await compiling?.then((p) => p.close(), () => undefined);
+    },
+  };
 }
 
 /** With --vsa-expiration and a VSA signer: how a component may be reported from its VSA. */
-function vsaTrust(config: RunConfig, runtime: Runtime, now: Date, policy: () => Promise<PolicyEvaluator>, log: (m: string) => void): Pick<ComponentDeps, 'trustedVsa'> {
+function vsaTrust(config: RunConfig, runtime: Runtime, now: Date, policy: RunPolicy, log: (m: string) => void): Pick<ComponentDeps, 'trustedVsa'> {
   const vsa = config.vsaTrust;
   if (!vsa) return {};
   const deps: VsaTrustDeps = {
@@ -130,12 +162,20 @@ function vsaTrust(config: RunConfig, runtime: Runtime, now: Date, policy: () => 
     maxAgeMs: vsa.maxAgeMs,
     now,
     trustedRoot: runtime.trustedRoot,
-    policyDigest: async () => (await policy()).digest,
+    // The digest needs the sources read, never compiled.
+    policyDigest: async () => (await policy.prepared).digest,
     log,
   };
   // Looking for VSAs is waiting on the registry (and on the policy, for its digest): the worker is
-  // lent meanwhile, the registry client still bounds the requests in flight.
-  return { trustedVsa: (ref, digest, source) => whileIdle(() => trustedVsa(ref, digest, source, deps)) };
+  // lent meanwhile, the registry client still bounds the requests in flight. A component without a
+  // trusted VSA is validated in full: the policy starts compiling as soon as the first one is found.
+  return {
+    trustedVsa: async (ref, digest, source) => {
+      const evidence = await whileIdle(() => trustedVsa(ref, digest, source, deps));
+      if (!evidence) void policy.compiled();
+      return evidence;
+    },
+  };
 }
 
 /** What every component is validated with: the runtime's verifications and the run's settings. */
@@ -156,7 +196,7 @@ function componentDeps(config: RunConfig, runtime: Runtime, mode: VerificationMo
 }
 
 /** The report, the policy inputs in report order, and the exit code (--strict). */
-function result(config: RunConfig, policy: PolicyEvaluator, ordered: Kept[], effectiveTime: Date): ValidationResult {
+function result(config: RunConfig, policy: PreparedPolicy, ordered: Kept[], effectiveTime: Date): ValidationResult {
   const components = ordered.map((o) => o.report);
   const success = components.every((c) => c.success);
   const report: Report = {

@@ -4,10 +4,12 @@
 // passes was reported from its VSA, and one that fails was validated again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createPrivateKey, sign as signBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dsse } from '@sigstore/core';
 import { RegistryClient } from '../../src/oci/client.ts';
 import { parseReference } from '../../src/oci/reference.ts';
@@ -68,7 +70,8 @@ function vsaPredicate(img: PushedImage, o: VsaOptions = {}): Record<string, unkn
   };
 }
 
-const attTag = (img: PushedImage): string => `${img.pinned.split('@')[0]!}:${img.digest.replace(':', '-')}.att`;
+const repoOf = (img: PushedImage): string => img.pinned.slice(0, img.pinned.indexOf('@'));
+const attTag = (img: PushedImage): string => `${repoOf(img)}:${img.digest.replace(':', '-')}.att`;
 
 /** The `.att` layers of an image (digest and annotations), as cosign wrote them. */
 async function attLayers(img: PushedImage): Promise<{ digest: string; size: number; annotations?: Record<string, string> }[]> {
@@ -97,7 +100,7 @@ async function replaceVsaLayer(img: PushedImage, blob: Buffer): Promise<void> {
 }
 
 const statementFor = (img: PushedImage, predicate: string): Buffer =>
-  Buffer.from(`{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"${VSA}","subject":[{"name":"${img.pinned.split('@')[0]!}","digest":{"sha256":"${img.digest.slice(7)}"}}],"predicate":${predicate}}`);
+  Buffer.from(`{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"${VSA}","subject":[{"name":"${repoOf(img)}","digest":{"sha256":"${img.digest.slice(7)}"}}],"predicate":${predicate}}`);
 
 before(async () => {
   reg = await startRegistry();
@@ -261,6 +264,28 @@ test('stale VSAs (expired, another policy) next to a current one are history, no
   assert.match(r.stderr, /made for another policy/);
 });
 
+test('a re-run whose every component has a trusted VSA compiles nothing; one without is compiled for and validated in full', async () => {
+  // No opa at all: reporting from VSAs needs the policy's digest, which needs no compile.
+  const noOpa = ['--opa', join(dir, 'no-such-opa')];
+  const fromVsa = await run('good', [...vsaArgs(), ...noOpa]);
+  assert.equal(fromVsa.code, 0, fromVsa.stderr);
+  assert.ok(fromVsa.component.vsa);
+  // A component whose VSA is not trusted needs the policy: it is compiled then, and here cannot be.
+  const forged = await vouch(['validate', 'image', '--image', images.forged!.ref, ...vsaArgs(), ...noOpa], env);
+  assert.equal(forged.code, 3, forged.stderr);
+  assert.match(forged.stderr, /opa not found/);
+  // With opa, one snapshot of both: the trusted one from its VSA, the other through the policy.
+  const snapshot = join(dir, 'good-and-forged.json');
+  await writeFile(snapshot, JSON.stringify({ components: [{ name: 'good', containerImage: images.good!.ref }, { name: 'forged', containerImage: images.forged!.ref }] }));
+  const both = await validateJson(['--images', snapshot, ...vsaArgs()], env);
+  assert.equal(both.code, 1, both.stderr);
+  const byName = new Map((both.report.components as unknown as (Component & { name: string })[]).map((c) => [c.name, c]));
+  assert.equal(byName.get('good')!.success, true);
+  assert.ok(byName.get('good')!.vsa);
+  assert.equal(byName.get('forged')!.vsa, undefined);
+  assert.deepEqual(byName.get('forged')!.violations?.map((v) => v.msg), ['the policy ran']);
+});
+
 test('--vsa-public-key and --vsa-certificate-identity together, or a keyless signer without an issuer, are bad input', async () => {
   const both = await vouch(['validate', 'image', '--image', images.good!.ref, ...vsaArgs(), '--vsa-certificate-identity', 'a@example.com', '--vsa-certificate-oidc-issuer', 'https://issuer.example'], env);
   assert.equal(both.code, 2);
@@ -271,6 +296,83 @@ test('--vsa-public-key and --vsa-certificate-identity together, or a keyless sig
   const badExpiration = await vouch(['validate', 'image', '--image', images.good!.ref, ...vsaArgs(), '--vsa-expiration', '-1h'], env);
   assert.equal(badExpiration.code, 2);
   assert.match(badExpiration.stderr, /--vsa-expiration/);
+});
+
+// The faces: the Action's vsa-* inputs and the Tekton Task's VSA_* params reach the same trust.
+const entry = fileURLToPath(new URL('../../src/faces/main.ts', import.meta.url));
+
+function runEntry(env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [entry], { env, cwd, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = (err as { code?: unknown } | null)?.code;
+      resolve({ code: err ? (typeof code === 'number' ? code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function faceRun(face: 'github' | 'tekton', name: string, settings: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string; component?: Component }> {
+  const ws = await mkdtemp(join(dir, `${face}-`));
+  const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: ws, VOUCH_CACHE_DIR: join(ws, 'cache') };
+  if (face === 'github') {
+    const env: NodeJS.ProcessEnv = { ...base, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: ws, GITHUB_OUTPUT: join(ws, 'out.txt'), GITHUB_STEP_SUMMARY: join(ws, 'summary.md') };
+    const inputs: Record<string, string> = { image: images[name]!.ref, 'public-key': imageKey.pub, 'ignore-rekor': 'true', policy, strict: 'true', 'report-path': 'report.json', ...settings };
+    for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+    await writeFile(env.GITHUB_OUTPUT!, '');
+    await writeFile(env.GITHUB_STEP_SUMMARY!, '');
+    const r = await runEntry(env, ws);
+    const report = await readFile(join(ws, 'report.json'), 'utf8').catch(() => undefined);
+    return { ...r, ...(report ? { component: (JSON.parse(report) as { components: Component[] }).components[0] } : {}) };
+  }
+  const env: NodeJS.ProcessEnv = { ...base, VOUCH_FACE: 'tekton', HOMEDIR: ws, VOUCH_TEKTON_RESULTS_DIR: join(ws, 'results'), VOUCH_REPORTS_DIR: ws };
+  const params: Record<string, string> = { IMAGES: JSON.stringify({ components: [{ name, containerImage: images[name]!.ref }] }), PUBLIC_KEY: imageKey.pub, IGNORE_REKOR: 'true', POLICY_CONFIGURATION: policy, ...settings };
+  const r = await runEntry({ ...env, ...params }, ws);
+  const report = await readFile(join(ws, 'report-json.json'), 'utf8').catch(() => undefined);
+  return { ...r, ...(report ? { component: (JSON.parse(report) as { components: Component[] }).components[0] } : {}) };
+}
+
+test('GitHub Action: vsa-public-key and vsa-expiration trust a VSA; a forged one is validated; bad inputs stop the step naming the input', async () => {
+  const good = await faceRun('github', 'good', { 'vsa-public-key': vsaKey.pub, 'vsa-expiration': '24h' });
+  assert.equal(good.code, 0, good.stdout + good.stderr);
+  assert.ok(good.component?.vsa, 'reported from the VSA');
+  const forged = await faceRun('github', 'forged', { 'vsa-public-key': vsaKey.pub });
+  assert.equal(forged.code, 1);
+  assert.equal(forged.component?.vsa, undefined);
+  // Expired by the input: validated again.
+  const expired = await faceRun('github', 'good', { 'vsa-public-key': vsaKey.pub, 'vsa-expiration': '30m' });
+  assert.equal(expired.code, 1);
+  for (const [inputs, named] of [
+    [{ 'vsa-public-key': '--image' }, /--vsa-public-key "--image" looks like a flag/],
+    [{ 'vsa-public-key': vsaKey.pub, 'vsa-expiration': '1d' }, /--vsa-expiration "1d" is not a duration/],
+    [{ 'vsa-public-key': vsaKey.pub, 'vsa-expiration': '--vsa-expiration=0' }, /--vsa-expiration "--vsa-expiration=0" looks like a flag/],
+    [{ 'vsa-public-key': imageKey.key }, /--vsa-public-key .*private key|--vsa-public-key .*not a PEM public key/],
+    [{ 'vsa-certificate-identity': 'https://ci.example/release', 'vsa-public-key': vsaKey.pub, 'vsa-certificate-oidc-issuer': 'https://issuer.example' }, /either --vsa-public-key or --vsa-certificate-identity/],
+  ] as const) {
+    const r = await faceRun('github', 'good', inputs);
+    assert.equal(r.code, 2, `${JSON.stringify(inputs)}: ${r.stdout}`);
+    assert.match(r.stdout, named);
+    assert.equal(r.component, undefined, 'no report');
+  }
+});
+
+test('Tekton: VSA_PUBLIC_KEY and VSA_EXPIRATION trust a VSA; bad params stop the step naming the param', async () => {
+  const good = await faceRun('tekton', 'good', { VSA_PUBLIC_KEY: vsaKey.pub, VSA_EXPIRATION: '24h' });
+  assert.equal(good.code, 0, good.stderr);
+  assert.ok(good.component?.vsa, 'reported from the VSA');
+  const forged = await faceRun('tekton', 'forged', { VSA_PUBLIC_KEY: vsaKey.pub, STRICT: 'true' });
+  assert.equal(forged.code, 1, forged.stderr);
+  assert.equal(forged.component?.vsa, undefined);
+  for (const [params, named] of [
+    [{ VSA_PUBLIC_KEY: '--images=/etc/passwd' }, /^Error: VSA_PUBLIC_KEY: --vsa-public-key "--images=\/etc\/passwd" looks like a flag/m],
+    [{ VSA_PUBLIC_KEY: 'k8s://tekton/vsa-key' }, /^Error: VSA_PUBLIC_KEY: --vsa-public-key k8s:\/\/tekton\/vsa-key: key references/m],
+    [{ VSA_PUBLIC_KEY: vsaKey.pub, VSA_EXPIRATION: '-1h' }, /^Error: VSA_EXPIRATION: --vsa-expiration "-1h"/m],
+    [{ VSA_PUBLIC_KEY: vsaKey.pub, VSA_EXPIRATION: '1h; rm -rf /' }, /^Error: VSA_EXPIRATION: --vsa-expiration "1h; rm -rf \/" is not a duration/m],
+    [{ VSA_CERTIFICATE_IDENTITY: 'https://ci.example/release' }, /^Error: VSA_CERTIFICATE_OIDC_ISSUER: a keyless VSA signer needs an OIDC issuer/m],
+    [{ VSA_CERTIFICATE_IDENTITY_REGEXP: '(', VSA_CERTIFICATE_OIDC_ISSUER: 'https://issuer.example' }, /^Error: VSA_CERTIFICATE_IDENTITY_REGEXP: --vsa-certificate-identity-regexp "\(" is not a valid regular expression/m],
+  ] as const) {
+    const r = await faceRun('tekton', 'good', params);
+    assert.equal(r.code, 2, `${JSON.stringify(params)}: ${r.stderr}`);
+    assert.match(r.stderr, named);
+  }
 });
 
 // `vouch validate vsa` (issue 14 item 5) on the same VSAs.

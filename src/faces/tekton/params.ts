@@ -47,6 +47,12 @@ const PARAM_OF_FLAG: ReadonlyMap<string, string> = new Map([
   ['--attestation-format', 'ATTESTATION_FORMAT'],
   ['--vsa-signing-key', 'VSA_SIGNING_KEY'],
   ['--vsa-upload', 'VSA_UPLOAD'],
+  ['--vsa-expiration', 'VSA_EXPIRATION'],
+  ['--vsa-public-key', 'VSA_PUBLIC_KEY'],
+  ['--vsa-certificate-identity', 'VSA_CERTIFICATE_IDENTITY'],
+  ['--vsa-certificate-identity-regexp', 'VSA_CERTIFICATE_IDENTITY_REGEXP'],
+  ['--vsa-certificate-oidc-issuer', 'VSA_CERTIFICATE_OIDC_ISSUER'],
+  ['--vsa-certificate-oidc-issuer-regexp', 'VSA_CERTIFICATE_OIDC_ISSUER_REGEXP'],
 ]);
 
 /** An error about a flag the step set from a param, told as an error about the param. */
@@ -103,6 +109,28 @@ export function vsaArgs(env: NodeJS.ProcessEnv): string[] {
   return args;
 }
 
+/**
+ * Trusting VSAs on a re-run (issue 14 item 4): ec's Tasks have no such params (its trusted-artifacts
+ * Task passes `--vsa-expiration=0`), so they are named after the image signer's: VSA_PUBLIC_KEY as
+ * PUBLIC_KEY, VSA_CERTIFICATE_* as CERTIFICATE_* (the exact value wins over the regexp, as ec's
+ * Task does), VSA_EXPIRATION as the flag. Unlike the image signer, a VSA key and a VSA identity
+ * together are not resolved by precedence: the CLI refuses the pair, naming the param.
+ */
+export function vsaTrustArgs(env: NodeJS.ProcessEnv): string[] {
+  const args: string[] = [];
+  const str = (name: string, flag: string): void => {
+    const v = (env[name] ?? '').trim();
+    if (v !== '') args.push(`--${flag}=${v}`);
+  };
+  str('VSA_EXPIRATION', 'vsa-expiration');
+  str('VSA_PUBLIC_KEY', 'vsa-public-key');
+  if ((env.VSA_CERTIFICATE_IDENTITY ?? '').trim() !== '') str('VSA_CERTIFICATE_IDENTITY', 'vsa-certificate-identity');
+  else str('VSA_CERTIFICATE_IDENTITY_REGEXP', 'vsa-certificate-identity-regexp');
+  if ((env.VSA_CERTIFICATE_OIDC_ISSUER ?? '').trim() !== '') str('VSA_CERTIFICATE_OIDC_ISSUER', 'vsa-certificate-oidc-issuer');
+  else str('VSA_CERTIFICATE_OIDC_ISSUER_REGEXP', 'vsa-certificate-oidc-issuer-regexp');
+  return args;
+}
+
 export function tektonArgs(env: NodeJS.ProcessEnv, step: StepInputs): string[] {
   const args: string[] = ['--images', step.images];
   const str = (name: string, flag: string): void => {
@@ -119,13 +147,13 @@ export function tektonArgs(env: NodeJS.ProcessEnv, step: StepInputs): string[] {
     else str('CERTIFICATE_OIDC_ISSUER_REGEXP', 'certificate-oidc-issuer-regexp');
   } else {
     str('PUBLIC_KEY', 'public-key');
-    args.push(`--ignore-rekor=${boolParam(env, 'IGNORE_REKOR', false)}`);
+    args.push(`--ignore-rekor=${String(boolParam(env, 'IGNORE_REKOR', false))}`);
   }
   str('REKOR_HOST', 'rekor-url');
   str('TUF_MIRROR', 'tuf-mirror');
   if (step.tufRoot) args.push(`--tuf-root=${step.tufRoot}`);
   str('EFFECTIVE_TIME', 'effective-time');
-  args.push(`--allow-past-effective-time=${boolParam(env, 'ALLOW_PAST_EFFECTIVE_TIME', false)}`);
+  args.push(`--allow-past-effective-time=${String(boolParam(env, 'ALLOW_PAST_EFFECTIVE_TIME', false))}`);
   // One value, split by the flag parser as cobra's StringSlice splits ec's (CSV: quotes keep commas).
   str('EXTRA_RULE_DATA', 'extra-rule-data');
   str('WORKERS', 'workers');
@@ -134,7 +162,7 @@ export function tektonArgs(env: NodeJS.ProcessEnv, step: StepInputs): string[] {
   str('RETRY_JITTER', 'retry-jitter');
   str('RETRY_MAX_RETRY', 'retry-max-retry');
   str('RETRY_MAX_WAIT', 'retry-max-wait');
-  args.push(`--info=${boolParam(env, 'INFO', true)}`);
+  args.push(`--info=${String(boolParam(env, 'INFO', true))}`);
   // ec runs non-strict and lets its assert step decide; vouch decides in this step from STRICT.
   args.push('--strict=false', '--show-successes', '--timeout', '0');
   args.push('--output', `text=${join(step.reportsDir, 'text-report.txt')}?show-successes=false`);
@@ -142,6 +170,6 @@ export function tektonArgs(env: NodeJS.ProcessEnv, step: StepInputs): string[] {
   args.push('--output', `junit=${join(step.reportsDir, 'junit.xml')}`);
   args.push('--output', `appstudio=${join(step.resultsDir, 'TEST_OUTPUT')}`);
   args.push('--output', 'text?show-successes=false');
-  args.push(...vsaArgs(env));
+  args.push(...vsaArgs(env), ...vsaTrustArgs(env));
   return args;
 }

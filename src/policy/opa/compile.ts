@@ -229,16 +229,28 @@ export async function buildWasm(toolchain: OpaToolchain, modules: RegoFile[], en
   }
 }
 
-export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string; cacheDir: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CompiledPolicy> {
-  const modules = files.filter((f) => f.path.endsWith('.rego') && !f.path.endsWith('_test.rego'));
+const compiledModules = (files: RegoFile[]): RegoFile[] => files.filter((f) => f.path.endsWith('.rego') && !f.path.endsWith('_test.rego'));
+
+/**
+ * The rule entrypoints the modules compile to, without opa: a policy with none, or with a rule
+ * whose value ec cannot read, is bad input whether or not it is ever compiled.
+ */
+export function policyEntrypoints(files: RegoFile[]): string[] {
+  const modules = compiledModules(files);
   const entrypoints = entrypointsOf(modules);
-  const toolchain = await opaToolchain(opts);
-  const key = compileKey(toolchain, 'vouch-compile-v3', modules).digest('hex');
   if (entrypoints.length === 0) {
     throw new InputError('POLICY_NO_RULES', `the policy has no deny, violation or warn rules (${modules.map((m) => m.path).join(', ') || 'no .rego files'})`, {
       value: modules.map((m) => m.path),
     });
   }
+  return entrypoints;
+}
+
+export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string; cacheDir: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CompiledPolicy> {
+  const modules = compiledModules(files);
+  const entrypoints = policyEntrypoints(modules);
+  const toolchain = await opaToolchain(opts);
+  const key = compileKey(toolchain, 'vouch-compile-v3', modules).digest('hex');
   const built = await cachedBuild(opts.cacheDir, key, async () => {
     // Only the .rego modules go to opa: data files are merged by vouch (ec's data rules).
     const parse = (some: RegoFile[]): Promise<ModuleOutline[]> => parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version, cacheDir: opts.cacheDir, ...(opts.signal ? { signal: opts.signal } : {}) });

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { PolicySource } from '../../../src/model/policy-spec.ts';
+import { InputError, VouchError } from '../../../src/errors.ts';
 import { buildPolicyBundle } from '../../../src/policy/build.ts';
-import { loadPolicy } from '../../../src/policy/engine.ts';
-import type { SigstoreOpts } from '../../../src/policy/types.ts';
+import { loadPolicy, preparePolicy } from '../../../src/policy/engine.ts';
+import type { PolicyLoadOptions, SigstoreOpts } from '../../../src/policy/types.ts';
 import { toolPath } from '../../support/tools.ts';
 import { tree } from './rules/engine-harness.ts';
 
@@ -48,8 +49,8 @@ interface Load {
   configuration?: { include?: string[] };
 }
 
-async function digestOf(l: Load): Promise<string> {
-  const evaluator = await loadPolicy({
+function loadOptions(l: Load): PolicyLoadOptions {
+  return {
     spec: { sources: [l.source], ...(l.configuration ? { configuration: l.configuration } : {}) },
     effectiveTime: l.effectiveTime ?? new Date('2026-06-01T00:00:00Z'),
     info: false,
@@ -60,15 +61,47 @@ async function digestOf(l: Load): Promise<string> {
     cacheDir,
     env: process.env,
     baseDir: tmpdir(),
-  });
+  };
+}
+
+/** No opa anywhere: preparing a policy must not need it. */
+const NO_OPA = { opaPath: join(tmpdir(), 'vouch-no-such-opa'), env: { PATH: '/nonexistent' } };
+
+/**
+ * The digest of a policy, taken both ways, which must agree: from the sources alone
+ * (preparePolicy, with no opa to run) and from the policy compiled by the real opa and loaded into
+ * its workers (loadPolicy), the path a run that evaluates takes.
+ */
+async function digestOf(l: Load): Promise<string> {
+  const prepared = await preparePolicy({ ...loadOptions(l), ...NO_OPA });
+  const evaluator = await loadPolicy(loadOptions(l));
   await evaluator.close();
   assert.match(evaluator.digest, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(prepared.digest, evaluator.digest, 'the digest without compiling is the compiled policy\'s');
   return evaluator.digest;
 }
 
 const policy = await policyDir({ 'policy/main.rego': REGO, 'data/d.json': '{"numbers": [1, 2]}' });
 const base: PolicySource = { name: 'default', policy: [join(policy, 'policy')], data: [join(policy, 'data')], ruleData: { allowed: ['a'] } };
 const reference = await digestOf({ source: base });
+
+test('the digest is the one VSAs already carry: pinned values, taken before the digest could be had without compiling', async () => {
+  // Taken with loadPolicy at db6d592 (opa compiled the policy); a change here strands every VSA made before it.
+  assert.equal(reference, 'sha256:7eca785daa0a6c3b2b9f089233aa8bf199691b65a17db8515a98eec9b3ccf8e3');
+  const other = await digestOf({ source: { ...base, config: { include: ['main.allowed'] } }, extraRuleData: { other: 'x' }, configuration: { include: ['@minimal'] } });
+  assert.equal(other, 'sha256:284622a39db4e541b50dcd27ae8b0b3b04f5fef7a22cbf20d609314785b7f181');
+});
+
+test('preparing a policy compiles nothing; what opa would refuse before compiling is refused all the same', async () => {
+  // Without opa, a prepared policy has its digest; loading it is when opa is looked for.
+  const prepared = await preparePolicy({ ...loadOptions({ source: base }), ...NO_OPA });
+  assert.equal(prepared.digest, reference);
+  await assert.rejects(prepared.load(), (e: unknown) => e instanceof VouchError && e.exitCode === 3);
+  const noRules = await policyDir({ 'p/main.rego': 'package main\n\nallow := true\n' });
+  await assert.rejects(preparePolicy({ ...loadOptions({ source: { policy: [join(noRules, 'p')] } }), ...NO_OPA }), (e: unknown) => e instanceof InputError && e.code === 'POLICY_NO_RULES');
+  const boolDeny = await policyDir({ 'p/main.rego': 'package main\n\nimport rego.v1\n\ndeny if true\n' });
+  await assert.rejects(preparePolicy({ ...loadOptions({ source: { policy: [join(boolDeny, 'p')] } }), ...NO_OPA }), (e: unknown) => e instanceof InputError && e.code === 'UNSUPPORTED_RULE_VALUE');
+});
 
 test('two loads of the same policy give the same digest; the effective time and the source name do not count', async () => {
   assert.equal(await digestOf({ source: base }), reference);
