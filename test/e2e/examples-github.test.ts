@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import yaml from 'js-yaml';
+import { withCompileCache } from '../support/node-env.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -70,7 +71,7 @@ async function workspace(): Promise<string> {
 
 function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('bash', ['-e', '-c', script], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+    execFile('bash', ['-e', '-c', script], { cwd, env: withCompileCache(env), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -57,6 +57,7 @@ deny contains result if {
 	result := {"code": "hostile.inject", "msg": ${JSON.stringify(REGO_MSG)}, "term": ${JSON.stringify(REGO_TERM)}}
 }
 `;
+import { withCompileCache } from '../support/node-env.ts';
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vouch-faces-hostile-'));
@@ -84,7 +85,7 @@ after(async () => {
 
 function runEntry(env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [entry], { env, cwd, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [entry], { env: withCompileCache(env), cwd, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr });
     });
   });

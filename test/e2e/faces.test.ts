@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { makeFixtures, type Fixtures } from '../support/fixtures.ts';
 import { startRegistry, type TestRegistry } from '../support/registry.ts';
+import { withCompileCache } from '../support/node-env.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // The source entry (Node runs TypeScript): the faces as they are now; test/unit/dist.test.ts checks the bundle.
@@ -26,7 +27,7 @@ after(async () => {
 
 function runEntry(env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [entry], { env, cwd, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [entry], { env: withCompileCache(env), cwd, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -18,6 +18,7 @@ import { validateJson, vouch } from '../support/run-cli.ts';
 import { billionLaughsUnder } from '../support/yaml-bombs.ts';
 import { toolPath } from '../support/tools.ts';
 import { pushBlob, pushManifest } from '../support/push.ts';
+import { withCompileCache } from '../support/node-env.ts';
 
 const run = promisify(execFile);
 const policies = fileURLToPath(new URL('../../examples/policies', import.meta.url));
@@ -105,7 +106,7 @@ test('differential: deny/warn sets from wasm equal `opa eval` on the same input 
 async function vouchProcess(args: string[], childEnv: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   const main = fileURLToPath(new URL('../../src/faces/main.ts', import.meta.url));
   return new Promise((resolve) => {
-    execFile(process.execPath, [main, ...args], { env: childEnv, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [main, ...args], { env: withCompileCache(childEnv), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -2,16 +2,23 @@
 // token from the stack's issuer (a Fulcio certificate, a Rekor v1 entry) or with a key and a Rekor
 // entry, and attaches the VSA; the real cosign verify-attestation accepts it with the stack's
 // trusted root and the identity flags (no `cosign initialize`), and refuses another identity.
+// VSA trust with a keyless VSA signer (vouch's --vsa-certificate-* flags), on the same stack (one
+// stack start for both, its own registry and images): a VSA attested by the real cosign with a
+// Fulcio certificate and a Rekor entry is trusted for its identity and issuer only. That image is
+// signed with a key; the policy denies every image, so a pass was reported from the VSA.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { parseValidateArgs } from '../../src/validate/entry.ts';
+import { runPolicyDigest } from '../../src/validate/policy-load.ts';
+import { attest, generateKeyPair, sign, type KeyPair } from '../support/cosign.ts';
 import { pushImage, type PushedImage } from '../support/images.ts';
 import { slsaV02 } from '../support/predicates.ts';
-import { startReferrersRegistry, type TestRegistry } from '../support/registry.ts';
-import { vouch } from '../support/run-cli.ts';
+import { startReferrersRegistry, startRegistry, type TestRegistry } from '../support/registry.ts';
+import { validateJson, vouch } from '../support/run-cli.ts';
 import { inPrivateNetworkNamespace } from '../support/sigstore-stack/services.ts';
 import { cosignAttest, cosignSign, identityToken, type IdentityInfo } from '../support/sigstore-stack/sign.ts';
 import { startSigstoreStack, type SigstoreStack } from '../support/sigstore-stack/stack.ts';
@@ -26,6 +33,13 @@ let reg: TestRegistry;
 let keyless: PushedImage;
 let keyed: PushedImage;
 let signer: IdentityInfo;
+// The VSA-trust part: its own registry (distribution, tag-schema referrers), image, key and policy.
+let trustReg: TestRegistry;
+let trustKey: KeyPair;
+let trustImage: PushedImage;
+let trustEnv: NodeJS.ProcessEnv;
+let trustPolicy: string;
+const trustImageArgs = (): string[] => ['--public-key', trustKey.pub, '--ignore-rekor', '--policy', trustPolicy, '--trusted-root', stack.trustedRootPath];
 
 before(async () => {
   if (skip) return;
@@ -37,12 +51,40 @@ before(async () => {
     await cosignAttest(stack, img.pinned, slsaV02(), 'slsaprovenance', { identity: 'github', rekor: true });
   }
   signer = identityToken(stack, 'kubernetes');
+  await setUpVsaTrust();
 }, { timeout: 600_000 });
 after(async () => {
   if (skip) return;
+  await trustReg.stop();
   await reg.stop();
   await stack.stop();
 });
+
+/** The VSA-trust part's registry, signed image and keyless VSA. */
+async function setUpVsaTrust(): Promise<void> {
+  trustReg = await startRegistry();
+  trustEnv = { ...process.env, VOUCH_CACHE_DIR: join(stack.dir, 'vouch-cache') };
+  trustKey = await generateKeyPair(stack.dir, 'image');
+  const rego = join(stack.dir, 'gate');
+  await mkdir(rego);
+  await writeFile(join(rego, 'gate.rego'), 'package gate\n\nimport rego.v1\n\ndeny contains result if {\n\tresult := {"code": "gate.revalidated", "msg": "the policy ran"}\n}\n');
+  trustPolicy = JSON.stringify({ sources: [{ name: 'gate', policy: [rego] }] });
+  trustImage = await pushImage(`${trustReg.host}/vsa-keyless:v1`);
+  await sign(stack.dir, trustImage.pinned, trustKey);
+  await attest(stack.dir, trustImage.pinned, trustKey, slsaV02(), 'slsaprovenance');
+  const digest = await runPolicyDigest((await parseValidateArgs(['--image', trustImage.ref, ...trustImageArgs()], trustEnv, stack.dir)).config, new Date(), trustEnv);
+  const predicate = {
+    verifier: { id: 'https://github.com/vouch-dev/vouch', version: { vouch: '0.0.0-test' } },
+    timeVerified: new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    resourceUri: trustImage.pinned,
+    policy: { uri: 'inline', digest: { sha256: digest.slice(7) } },
+    inputAttestations: [],
+    verificationResult: 'PASSED',
+    verifiedLevels: [],
+    slsaVersion: '1.0',
+  };
+  await cosignAttest(stack, trustImage.pinned, predicate, VSA_TYPE, { identity: 'github', rekor: true });
+}
 
 const github = (): IdentityInfo => identityToken(stack, 'github');
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, VOUCH_CACHE_DIR: join(stack.dir, 'vsa-cache'), COSIGN_PASSWORD: '' });
@@ -115,4 +157,25 @@ test('key + rekor@URL: the VSA carries a Rekor entry cosign checks against the t
   const ok = await cosignVerify(keyed, ['--key', pub]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.ok(vsaStatements(ok.stdout).length >= 1, ok.stdout);
+});
+
+type Component = { success: boolean; vsa?: { signer: string }; violations?: { msg: string }[] };
+
+test('a keyless VSA is trusted for its identity and issuer, with the signer named in the report', { skip }, async () => {
+  const id = identityToken(stack, 'github');
+  const { code, report, stderr } = await validateJson(['--image', trustImage.ref, ...trustImageArgs(), '--vsa-certificate-identity', id.san, '--vsa-certificate-oidc-issuer', id.issuer], trustEnv);
+  assert.equal(code, 0, stderr);
+  const c = report.components[0] as unknown as Component;
+  assert.equal(c.success, true);
+  assert.equal(c.vsa?.signer, `URIs:${id.san} (issuer ${id.issuer})`);
+});
+
+test('a keyless VSA of another identity is ignored and the image validated', { skip }, async () => {
+  const other = identityToken(stack, 'kubernetes');
+  const { code, report, stderr } = await validateJson(['--image', trustImage.ref, ...trustImageArgs(), '--vsa-certificate-identity', other.san, '--vsa-certificate-oidc-issuer', other.issuer, '--debug'], trustEnv);
+  assert.equal(code, 1);
+  const c = report.components[0] as unknown as Component;
+  assert.equal(c.vsa, undefined);
+  assert.deepEqual(c.violations?.map((v) => v.msg), ['the policy ran']);
+  assert.match(stderr, /ignored: not verified/);
 });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
+import { withCompileCache } from './node-env.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -247,7 +248,7 @@ export async function runTaskStep(spec: PodSpec): Promise<PodRun> {
   // The source entry stands for dist/index.js (test/unit/dist.test.ts checks the bundle).
   const entry = join(repo, 'src', 'faces', 'main.ts');
   const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [entry, ...rest.slice(1)], { env, cwd: hostPath(image.workdir), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [entry, ...rest.slice(1)], { env: withCompileCache(env), cwd: hostPath(image.workdir), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr });
     });
   });
