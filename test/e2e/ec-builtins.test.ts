@@ -358,7 +358,7 @@ test('--timeout ends a run whose policy waits on a registry that never answers (
     const args = ['validate', 'image', '--image', image, ...keyless, '--policy', JSON.stringify({ sources: [{ policy: [policyDir], ruleData: { ref } }] }), '--timeout', timeout, '--output', 'json'];
     return new Promise((resolve) => {
       execFile(process.execPath, [main, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr, seconds: (performance.now() - started) / 1000 });
+        resolve({ code: err ? Number((err as { code?: number | null }).code) : 0, stdout, stderr, seconds: (performance.now() - started) / 1000 });
       });
     });
   };
@@ -369,6 +369,9 @@ test('--timeout ends a run whose policy waits on a registry that never answers (
   assert.equal(stuck.code, 4, stuck.stderr);
   assert.match(stuck.stderr, /exceeded allowed execution time of 10s/);
   assert.equal(stuck.stdout, '');
-  assert.ok(stuck.seconds < 15, `exited after ${stuck.seconds.toFixed(1)} s`);
+  // No upper bound on the elapsed time (a loaded machine stretches it): a run that printed the
+  // timeout but then hung would be killed by execFile's 60 s limit, and a killed child has no exit
+  // code 4.
+  assert.ok(stuck.seconds >= 10, `exited after ${stuck.seconds.toFixed(1)} s, before its --timeout`);
   assert.ok(stalled.length > 0, 'the policy reached the registry');
 });
