@@ -23,6 +23,8 @@ interface SdkInternals {
 export interface HashCache {
   /** Forgets every entry (data or the shared snapshot parsed again). */
   clear(): void;
+  /** How many hashes the table holds (for diagnostics and tests). */
+  held(): number;
   /** Runs `evaluate` with the cache on for values in [lo, hi): `hi` is the heap pointer once the input is parsed. */
   during<T>(hi: number, evaluate: () => T): T;
 }
@@ -58,6 +60,12 @@ export function attachHashCache(policy: SdkPolicy): void {
   clear();
   caches.set(policy, {
     clear,
+    held() {
+      const w = words();
+      let n = 0;
+      for (let i = TABLE.entries / 4; i < w.length; i += TABLE.entrySize / 4) if (w[i] !== 0) n++;
+      return n;
+    },
     during(hi, evaluate) {
       const w = words();
       // Tags 1..2^31-1, then the table starts again empty.
