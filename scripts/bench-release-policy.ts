@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseFlags, type FlagTable } from '../src/config/flags.ts';
 import { defaultCacheDir } from '../src/config/run-options.ts';
 import { configData, loadDataTree } from '../src/policy/data.ts';
@@ -38,8 +39,8 @@ export function outcomesDigest(outcomes: RawRuleOutcome[]): string {
 
 const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
 
-async function main(): Promise<number> {
-  const { values: flags } = parseFlags(process.argv.slice(2), FLAGS);
+export async function releasePolicyBench(argv: string[]): Promise<number> {
+  const { values: flags } = parseFlags(argv, FLAGS);
   if (!flags['policy-repo'] || flags.input.length === 0) {
     process.stderr.write('usage: node scripts/bench-release-policy.ts --policy-repo DIR --input FILE [--input FILE…] [--runs N] [--effective-time RFC3339]\n');
     return 2;
@@ -76,4 +77,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = await releasePolicyBench(process.argv.slice(2));

@@ -16,7 +16,7 @@ import type { RawResult, RawRuleOutcome } from '../types.ts';
 import { hostBuiltins, type Builtin } from './builtins.ts';
 import { instantiateModule } from './instance.ts';
 import { patchJsonIsValid } from './patch-json-is-valid.ts';
-import { attachHashCache } from './hash-cache.ts';
+import { attachHashCache, hashCacheOf, type StableValues } from './hash-cache.ts';
 import { patchHashCache } from './patch-hash-cache.ts';
 import { evaluateInstance, sharedInput } from './shared-input.ts';
 
@@ -116,7 +116,8 @@ export function instantiateModuleWithData(program: PolicyProgram, data: Record<s
   // vouch's own builtin dispatch (instance.ts): sprintf sees sets and number text as Go's does.
   // vouch's own builtins are pure, and remembered; ec's registry builtins keep ec's caches.
   const memoize = new Set(Object.keys(builtins).filter((name) => !EC_BUILTIN_NAMES.has(name) || name.startsWith('ec.purl.')));
-  const policy = instantiateModule(program.module, builtins, sdkBuiltins, { initialPages: 160, memoize });
+  const stableValues = (): StableValues | undefined => hashCacheOf(policy)?.stable();
+  const policy = instantiateModule(program.module, builtins, sdkBuiltins, { initialPages: 160, memoize, stableValues });
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
   if (missing.length > 0) {
     throw new InputError('WASM_BUILTIN_MISSING', `the policy uses builtins vouch does not provide: ${missing.join(', ')}`, { value: missing });

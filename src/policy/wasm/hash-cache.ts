@@ -20,9 +20,22 @@ interface SdkInternals {
   dataHeapPtr: number;
 }
 
+export interface StableValues {
+  keep: number;
+  epoch: number;
+  hi: number;
+  tag: number;
+}
+
 export interface HashCache {
   /** Forgets every entry (data or the shared snapshot parsed again). */
   clear(): void;
+  /**
+   * Values at addresses below `keep` stay as they are until `epoch` changes (data or the shared
+   * snapshot parsed again), those below `hi` until the evaluation `tag` ends (0: none running):
+   * whatever is remembered by their addresses holds that long.
+   */
+  stable(): StableValues;
   /** How many hashes the table holds (for diagnostics and tests). */
   held(): number;
   /** Runs `evaluate` with the cache on for values in [lo, hi): `hi` is the heap pointer once the input is parsed. */
@@ -50,7 +63,11 @@ export function attachHashCache(policy: SdkPolicy): void {
   sdk.dataHeapPtr = lo;
   const words = (): Int32Array => new Int32Array(sdk.mem.buffer, table, size / 4);
   let tag = 0;
+  let epoch = 0;
+  /** The evaluation's `hi` while one runs, else 0. */
+  let running = 0;
   const clear = (): void => {
+    epoch++;
     const w = words();
     w.fill(0);
     w[TABLE.lo / 4] = lo;
@@ -60,6 +77,7 @@ export function attachHashCache(policy: SdkPolicy): void {
   clear();
   caches.set(policy, {
     clear,
+    stable: () => ({ keep: sdk.dataHeapPtr, epoch, hi: running, tag: running === 0 ? 0 : tag }),
     held() {
       const w = words();
       let n = 0;
@@ -75,10 +93,12 @@ export function attachHashCache(policy: SdkPolicy): void {
       w[TABLE.hi / 4] = hi;
       w[TABLE.tag / 4] = tag;
       global.value = table;
+      running = hi;
       try {
         return evaluate();
       } finally {
         global.value = 0;
+        running = 0;
       }
     },
   });

@@ -105,6 +105,31 @@ hit := count({x | some x in input.snapshot.components} | {x | some x in input.mi
   assert.deepEqual(shared.evaluate(mine, 's/hit'), [{ result: 16 }]);
 });
 
+test('answers of pure host builtins remembered by argument address follow a re-shared snapshot and each new input', async () => {
+  const rego = `package t
+
+import rego.v1
+
+shared := time.parse_rfc3339_ns(input.snapshot.when)
+
+own := time.parse_rfc3339_ns(input.when)
+`;
+  const wasm = await buildWasm(rego, ['t/shared', 't/own']);
+  const program = await policyProgram({ wasm, entrypoints: ['t/shared', 't/own'], opaVersion: '', key: '' });
+  const policy = instantiateModuleWithData(program, {});
+  const shared = sharedInput(policy, 'snapshot');
+  const ns = (when: string): number => Date.parse(when) * 1e6;
+  // Same lengths: the second snapshot's and each input's strings land where the previous ones did.
+  for (const year of ['2020', '2021', '2022']) {
+    shared.share(JSON.stringify({ when: `${year}-01-01T00:00:00Z` }));
+    for (const month of ['01', '02', '03']) {
+      const input = new TextEncoder().encode(JSON.stringify({ snapshot: null, when: `${year}-${month}-01T00:00:00Z` }));
+      assert.deepEqual(shared.evaluate(input, 't/shared'), [{ result: ns(`${year}-01-01T00:00:00Z`) }]);
+      assert.deepEqual(shared.evaluate(input, 't/own'), [{ result: ns(`${year}-${month}-01T00:00:00Z`) }]);
+    }
+  }
+});
+
 test('the patched module is the built one until vouch turns the cache on: the SDK evaluates it unchanged', async () => {
   const wasm = await buildWasm(REGO, ENTRIES);
   const patched = patchHashCache(wasm);
