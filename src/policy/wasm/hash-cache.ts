@@ -27,7 +27,7 @@ export interface StableValues {
   tag: number;
 }
 
-export interface HashCache {
+interface HashCache {
   /** Forgets every entry (data or the shared snapshot parsed again). */
   clear(): void;
   /**

@@ -68,10 +68,12 @@ class BuiltinMemo {
 }
 
 /** The NUL-terminated UTF-8 string at addr. */
+const utf8 = new TextDecoder();
+
 function cString(memory: Memory, addr: number): string {
   const bytes = new Uint8Array(memory.buffer);
   const end = bytes.indexOf(0, addr);
-  return new TextDecoder().decode(bytes.subarray(addr, end < 0 ? bytes.length : end));
+  return utf8.decode(bytes.subarray(addr, end < 0 ? bytes.length : end));
 }
 
 /** Instantiates the module with vouch's builtin dispatch; `fallback` answers what `builtins` does not (the SDK's own JS builtins). */

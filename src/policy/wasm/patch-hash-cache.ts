@@ -27,7 +27,7 @@ import { Reader, importCounts, functionNames, sections, sleb, uleb, vectorEntrie
 /** The exported global that turns the cache on (a table address) or off (0). */
 export const HASH_CACHE_GLOBAL = 'vouch_hash_cache';
 /** The name the appended copy of the original hash function carries in the name section. */
-export const UNCACHED_HASH_NAME = 'opa_value_hash_uncached';
+const UNCACHED_HASH_NAME = 'opa_value_hash_uncached';
 
 /** Table header offsets and entry layout, shared with hash-cache.ts. */
 export const TABLE = { lo: 0, keep: 4, hi: 8, tag: 12, shift: 16, entries: 32, entrySize: 16 } as const;

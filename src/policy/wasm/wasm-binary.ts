@@ -155,11 +155,6 @@ export function sleb(n: number): number[] {
   }
 }
 
-/** A section as bytes: id, size, content. */
-export function section(id: number, content: ArrayLike<number>): number[] {
-  return [id, ...uleb(content.length), ...Array.from(content)];
-}
-
 /** The entries of a vector section (count, then entries), each as its own bytes. */
 export function vectorEntries(wasm: Uint8Array, s: Section, skipEntry: (r: Reader) => void): { count: number; entries: Uint8Array } {
   const r = new Reader(wasm.subarray(0, s.end), s.start);
