@@ -134,7 +134,7 @@ export function instantiateModule(
   };
   // Answers by the arguments' addresses, for arguments that cannot change (opts.stableValues):
   // the data's and snapshot's for the instance, the input's for one evaluation.
-  const byAddress = { lasting: new Map<string, ArrayBuffer | typeof NO_RESULT>(), epoch: -1, current: new Map<string, ArrayBuffer | typeof NO_RESULT>(), tag: -1 };
+  const byAddress = { lasting: new Map<string, ArrayBuffer | typeof NO_RESULT>(), epoch: -1, current: new Map<string, ArrayBuffer | typeof NO_RESULT>(), tag: -1, tagEpoch: -1 };
   const addressMemo = (addrs: number[]): Map<string, ArrayBuffer | typeof NO_RESULT> | undefined => {
     const stable = opts.stableValues?.();
     if (!stable || addrs.some((a) => a === 0)) return undefined;
@@ -146,9 +146,11 @@ export function instantiateModule(
       return byAddress.lasting;
     }
     if (stable.tag === 0 || !addrs.every((a) => a < stable.hi)) return undefined;
-    if (stable.tag !== byAddress.tag) {
+    // Tags start again at 1 when the table is cleared (a re-shared snapshot): the epoch tells them apart.
+    if (stable.tag !== byAddress.tag || stable.epoch !== byAddress.tagEpoch) {
       byAddress.current.clear();
       byAddress.tag = stable.tag;
+      byAddress.tagEpoch = stable.epoch;
     }
     return byAddress.current;
   };

@@ -100,6 +100,9 @@ export function sharedInput(policy: SdkPolicy, key: string): SharedInput {
   const encoder = new TextEncoder();
   return {
     share(json) {
+      // Until the new value is parsed, nothing shared stands: a failed parse leaves none behind.
+      shared = undefined;
+      sdk.dataHeapPtr = afterData;
       ex.opa_heap_ptr_set(afterData);
       // Values at these addresses change: no hash remembered for them may stay.
       hashCacheOf(policy)?.clear();
