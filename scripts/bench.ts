@@ -14,6 +14,8 @@
 // `--vsa-public-key` on an empty cache (issue 14 item 7).
 // Writes docs/benchmarks.md (table + SVG chart). BENCH_VSA_ONLY=1 measures cold, warm and the VSA
 // re-run only, and prints the VSA section instead of writing the docs.
+// BENCH_ONLY=release-policy measures the release policy's evaluation per component instead
+// (`-- --policy-repo DIR --input FILE…`: scripts/bench-release-policy.ts).
 import { execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -43,6 +45,11 @@ const ecBin = ecFlag >= 0 ? process.argv[ecFlag + 1] : process.env.EC_BIN;
 const onlyEc = process.env.BENCH_ONLY === 'ec';
 if (onlyEc && !ecBin) throw new Error('BENCH_ONLY=ec needs --ec PATH or EC_BIN');
 const vsaOnly = process.env.BENCH_VSA_ONLY === '1';
+// BENCH_ONLY=release-policy: CPU per evaluation of Conforma's release policy alone (bench-release-policy.ts).
+if (process.env.BENCH_ONLY === 'release-policy') {
+  const { releasePolicyBench } = await import('./bench-release-policy.ts');
+  process.exit(await releasePolicyBench(process.argv.slice(2)));
+}
 const VSA_TYPE = 'https://slsa.dev/verification_summary/v1';
 
 interface Measure {

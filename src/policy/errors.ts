@@ -37,6 +37,7 @@ export type PolicyErrorCode =
   | 'OPA_BUILD_OUTPUT'
   | 'WASM_BUILTIN_MISSING'
   | 'WASM_JSON_IS_VALID_PATCH'
+  | 'WASM_HASH_CACHE_PATCH'
   | 'WASM_ABI_UNSUPPORTED'
   | 'REGO_LOCATION_MISMATCH'
   // policy tests

@@ -5,6 +5,7 @@
 // (`test_x[case] if …`) has one sub-result per case.
 import { errorMessage } from '../../errors.ts';
 import { instantiateModuleWithData, policyProgram } from '../wasm/evaluate.ts';
+import { evaluateInstance } from '../wasm/shared-input.ts';
 import type { TestCase } from './discover.ts';
 import { offlineHostCall } from './offline-builtins.ts';
 import { isRecord } from '../../util/json-shapes.ts';
@@ -37,7 +38,7 @@ export async function instantiateTests(wasm: Uint8Array, entrypoints: string[], 
   const policy = instantiateModuleWithData(program, data, { now, hostCall: offlineHostCall });
   return {
     evaluate(entrypoint) {
-      return (policy.evaluate(undefined, entrypoint) as { result?: unknown }[])[0]?.result;
+      return (evaluateInstance(policy, undefined, entrypoint) as { result?: unknown }[])[0]?.result;
     },
   };
 }

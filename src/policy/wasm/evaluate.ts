@@ -16,7 +16,9 @@ import type { RawResult, RawRuleOutcome } from '../types.ts';
 import { hostBuiltins, type Builtin } from './builtins.ts';
 import { instantiateModule, type Memory } from './instance.ts';
 import { patchJsonIsValid } from './patch-json-is-valid.ts';
-import { sharedInput } from './shared-input.ts';
+import { attachHashCache, hashCacheOf, type StableValues } from './hash-cache.ts';
+import { patchHashCache } from './patch-hash-cache.ts';
+import { evaluateInstance, sharedInput } from './shared-input.ts';
 
 const sdkBuiltins = sdkBuiltinTable as Record<string, unknown>;
 for (const name of ['sprintf', 'regex.split']) Reflect.deleteProperty(sdkBuiltins, name);
@@ -100,7 +102,7 @@ function prefixless(rule: string): string {
 
 /** Compiles the module once; instances (one per evaluation worker) are made from it. */
 export async function policyProgram(compiled: CompiledPolicy): Promise<PolicyProgram> {
-  return { module: await wasmApi.compile(patchJsonIsValid(Uint8Array.from(compiled.wasm))), entrypoints: compiled.entrypoints };
+  return { module: await wasmApi.compile(patchHashCache(patchJsonIsValid(Uint8Array.from(compiled.wasm)))), entrypoints: compiled.entrypoints };
 }
 
 export async function loadCompiledPolicy(compiled: CompiledPolicy, data: Record<string, unknown>, opts: InstanceOptions = {}): Promise<LoadedPolicy> {
@@ -114,11 +116,13 @@ export function instantiateModuleWithData(program: PolicyProgram, data: Record<s
   // vouch's own builtin dispatch (instance.ts): sprintf sees sets and number text as Go's does.
   // vouch's own builtins are pure, and remembered; ec's registry builtins keep ec's caches.
   const memoize = new Set(Object.keys(builtins).filter((name) => !EC_BUILTIN_NAMES.has(name) || name.startsWith('ec.purl.')));
-  const policy = instantiateModule(program.module, builtins, sdkBuiltins, { initialPages: 160, memoize });
+  const stableValues = (): StableValues | undefined => hashCacheOf(policy)?.stable();
+  const policy = instantiateModule(program.module, builtins, sdkBuiltins, { initialPages: 160, memoize, stableValues });
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
   if (missing.length > 0) {
     throw new InputError('WASM_BUILTIN_MISSING', `the policy uses builtins vouch does not provide: ${missing.join(', ')}`, { value: missing });
   }
+  attachHashCache(policy);
   policy.setData(data);
   return policy;
 }
@@ -183,10 +187,9 @@ export async function instantiatePolicy(program: PolicyProgram, data: Record<str
     return outcomes;
   };
   const evaluateJson = (json: string): RawRuleOutcome[] => {
-    // Encoded once for every rule (the SDK takes an ArrayBuffer as ready-made JSON).
+    // Encoded once for every rule.
     const encoded = new TextEncoder().encode(json);
-    const buffer = encoded.buffer.slice(encoded.byteOffset, encoded.byteOffset + encoded.byteLength);
-    return outcomesOf((entry) => policy.evaluate(buffer, entry));
+    return outcomesOf((entry) => evaluateInstance(policy, encoded, entry));
   };
   return {
     evaluate: (input) => evaluateJson(JSON.stringify(input)),

@@ -9,6 +9,7 @@ import type { LoadedPolicy as SdkPolicy } from '@open-policy-agent/opa-wasm';
 // @ts-expect-error -- an untyped CommonJS file inside the SDK (the package exports no LoadedPolicy under ESM)
 import sdkModule from '../../../node_modules/@open-policy-agent/opa-wasm/src/opa.js';
 import { InputError } from '../../errors.ts';
+import type { StableValues } from './hash-cache.ts';
 import { RegoValueSyntaxError, parseRegoValue } from './rego-value.ts';
 
 export interface Memory {
@@ -67,10 +68,12 @@ class BuiltinMemo {
 }
 
 /** The NUL-terminated UTF-8 string at addr. */
+const utf8 = new TextDecoder();
+
 function cString(memory: Memory, addr: number): string {
   const bytes = new Uint8Array(memory.buffer);
   const end = bytes.indexOf(0, addr);
-  return new TextDecoder().decode(bytes.subarray(addr, end < 0 ? bytes.length : end));
+  return utf8.decode(bytes.subarray(addr, end < 0 ? bytes.length : end));
 }
 
 /** Instantiates the module with vouch's builtin dispatch; `fallback` answers what `builtins` does not (the SDK's own JS builtins). */
@@ -78,7 +81,13 @@ export function instantiateModule(
   module: object,
   builtins: Record<string, HostBuiltin>,
   fallback: Record<string, unknown>,
-  opts: { initialPages: number; regoValueArgs?: ReadonlySet<string>; memoize?: ReadonlySet<string> },
+  opts: {
+    initialPages: number;
+    regoValueArgs?: ReadonlySet<string>;
+    memoize?: ReadonlySet<string>;
+    /** Which values do not change, and how long (hash-cache.ts): pure builtins' answers over them are remembered by address. */
+    stableValues?: () => StableValues | undefined;
+  },
 ): SdkPolicy {
   const memory = new wasm.Memory({ initial: opts.initialPages });
   const regoValueArgs = opts.regoValueArgs ?? REGO_VALUE_BUILTINS;
@@ -112,6 +121,39 @@ export function instantiateModule(
     return parsed;
   };
   const memo = new BuiltinMemo();
+  /** A pure builtin's answer, remembered by its arguments' text. */
+  const remembered = (ex: Exports, name: string, impl: HostBuiltin, addrs: number[]): ArrayBuffer | typeof NO_RESULT => {
+    const texts = addrs.map((a) => dump(ex, name, a));
+    const key = `${name}\u0000${texts.map((t) => t.text).join('\u0000')}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const result: unknown = impl(...addrs.map((a, i) => argument(ex, name, a, texts[i])));
+    const answer = result === undefined ? NO_RESULT : result instanceof ArrayBuffer ? result : new TextEncoder().encode(JSON.stringify(result)).buffer;
+    memo.set(key, answer);
+    return answer;
+  };
+  // Answers by the arguments' addresses, for arguments that cannot change (opts.stableValues):
+  // the data's and snapshot's for the instance, the input's for one evaluation.
+  const byAddress = { lasting: new Map<string, ArrayBuffer | typeof NO_RESULT>(), epoch: -1, current: new Map<string, ArrayBuffer | typeof NO_RESULT>(), tag: -1, tagEpoch: -1 };
+  const addressMemo = (addrs: number[]): Map<string, ArrayBuffer | typeof NO_RESULT> | undefined => {
+    const stable = opts.stableValues?.();
+    if (!stable || addrs.some((a) => a === 0)) return undefined;
+    if (addrs.every((a) => a < stable.keep)) {
+      if (stable.epoch !== byAddress.epoch || byAddress.lasting.size >= 1 << 20) {
+        byAddress.lasting.clear();
+        byAddress.epoch = stable.epoch;
+      }
+      return byAddress.lasting;
+    }
+    if (stable.tag === 0 || !addrs.every((a) => a < stable.hi)) return undefined;
+    // Tags start again at 1 when the table is cleared (a re-shared snapshot): the epoch tells them apart.
+    if (stable.tag !== byAddress.tag || stable.epoch !== byAddress.tagEpoch) {
+      byAddress.current.clear();
+      byAddress.tag = stable.tag;
+      byAddress.tagEpoch = stable.epoch;
+    }
+    return byAddress.current;
+  };
   const call = (id: number, addrs: number[]): number => {
     const ex = holder.exports!;
     const name = names.get(id) ?? '';
@@ -119,14 +161,16 @@ export function instantiateModule(
     if (typeof impl !== 'function') throw new Error(`not implemented: built-in function ${id}: ${name}`);
     if (!opts.memoize?.has(name)) return toModule(ex, impl(...addrs.map((a) => argument(ex, name, a))));
     // A pure builtin answers the same arguments the same way: the release policy asks the same
-    // questions of its rule data for every component (schemas, dates, patterns).
-    const texts = addrs.map((a) => dump(ex, name, a));
-    const key = `${name}\u0000${texts.map((t) => t.text).join('\u0000')}`;
-    const known = memo.get(key);
-    if (known !== undefined) return toModule(ex, known === NO_RESULT ? undefined : known);
-    const result: unknown = impl(...addrs.map((a, i) => argument(ex, name, a, texts[i])));
-    memo.set(key, result === undefined ? NO_RESULT : result instanceof ArrayBuffer ? result : new TextEncoder().encode(JSON.stringify(result)).buffer);
-    return toModule(ex, result);
+    // questions of its rule data for every component (schemas, dates, patterns). Arguments that
+    // are values vouch parsed are known by address, without writing them out as text.
+    const byAddr = addressMemo(addrs);
+    const key = byAddr ? `${id}:${addrs.join(':')}` : '';
+    let answer = byAddr?.get(key);
+    if (answer === undefined) {
+      answer = remembered(ex, name, impl, addrs);
+      byAddr?.set(key, answer);
+    }
+    return toModule(ex, answer === NO_RESULT ? undefined : answer);
   };
   const instance = new wasm.Instance(module, {
     env: {

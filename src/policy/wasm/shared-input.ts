@@ -13,6 +13,7 @@
 // non-fast-path `evaluate` (context, input, data, entrypoint, eval, result), with the input built by
 // hand instead of parsed whole.
 import type { LoadedPolicy as SdkPolicy } from '@open-policy-agent/opa-wasm';
+import { hashCacheOf } from './hash-cache.ts';
 
 interface Exports {
   opa_malloc(len: number): number;
@@ -61,6 +62,33 @@ function cString(sdk: SdkInternals, addr: number): string {
 }
 
 /**
+ * The result set of `entrypoint` over `input` (JSON text; none: input undefined), evaluated through
+ * the module's ABI, with the value `place` names put into the parsed input first. The heap is reset
+ * to the instance's data mark before, and the allocator's free lists emptied once the input is
+ * parsed: no block of the data or the input is handed out during the evaluation, which is what lets
+ * the module remember their hashes (hash-cache.ts) while it runs.
+ */
+export function evaluateInstance(policy: SdkPolicy, input: Uint8Array | undefined, entrypoint: string, place?: { path: number; value: number; key: string }): unknown {
+  const sdk = policy as unknown as SdkInternals;
+  const ex = sdk.wasmInstance.exports;
+  const id = sdk.entrypoints[entrypoint];
+  if (id === undefined) throw new Error(`entrypoint ${entrypoint} is not valid in this instance`);
+  ex.opa_heap_ptr_set(sdk.dataHeapPtr);
+  const inputAddr = input ? parseInto(ex, sdk, input, 'the input') : 0;
+  if (place && ex.opa_value_add_path(inputAddr, place.path, place.value) !== 0) throw new Error(`the input has no place for ${place.key}`);
+  const parsed = ex.opa_heap_ptr_get();
+  ex.opa_heap_ptr_set(parsed);
+  const ctx = ex.opa_eval_ctx_new();
+  if (inputAddr !== 0) ex.opa_eval_ctx_set_input(ctx, inputAddr);
+  ex.opa_eval_ctx_set_data(ctx, sdk.dataAddr);
+  ex.opa_eval_ctx_set_entrypoint(ctx, id);
+  const cache = hashCacheOf(policy);
+  if (cache) cache.during(parsed, () => ex.eval(ctx));
+  else ex.eval(ctx);
+  return JSON.parse(cString(sdk, ex.opa_json_dump(ex.opa_eval_ctx_get_result(ctx)))) as unknown;
+}
+
+/**
  * `key` of every input shared by reference. The instance's data must already be set: the shared
  * value is placed after it, and the SDK's own evaluations then keep clear of it too.
  */
@@ -68,30 +96,25 @@ export function sharedInput(policy: SdkPolicy, key: string): SharedInput {
   const sdk = policy as unknown as SdkInternals;
   const ex = sdk.wasmInstance.exports;
   const afterData = sdk.dataHeapPtr;
-  let shared: { value: number; path: number } | undefined;
+  let shared: { value: number; path: number; key: string } | undefined;
   const encoder = new TextEncoder();
   return {
     share(json) {
+      // Until the new value is parsed, nothing shared stands: a failed parse leaves none behind.
+      shared = undefined;
+      sdk.dataHeapPtr = afterData;
       ex.opa_heap_ptr_set(afterData);
+      // Values at these addresses change: no hash remembered for them may stay.
+      hashCacheOf(policy)?.clear();
       const value = parseInto(ex, sdk, encoder.encode(json), `the shared input ${key}`);
       const path = parseInto(ex, sdk, encoder.encode(JSON.stringify([key])), 'the shared input path');
-      shared = { value, path };
+      shared = { value, path, key };
       // Every evaluation (ours and the SDK's) resets the heap to this mark: the value stays.
       sdk.dataHeapPtr = ex.opa_heap_ptr_get();
     },
     evaluate(input, entrypoint) {
       if (!shared) throw new Error(`no shared ${key} was set before evaluation`);
-      const id = sdk.entrypoints[entrypoint];
-      if (id === undefined) throw new Error(`entrypoint ${entrypoint} is not valid in this instance`);
-      ex.opa_heap_ptr_set(sdk.dataHeapPtr);
-      const inputAddr = parseInto(ex, sdk, input, 'the input');
-      if (ex.opa_value_add_path(inputAddr, shared.path, shared.value) !== 0) throw new Error(`the input has no place for ${key}`);
-      const ctx = ex.opa_eval_ctx_new();
-      ex.opa_eval_ctx_set_input(ctx, inputAddr);
-      ex.opa_eval_ctx_set_data(ctx, sdk.dataAddr);
-      ex.opa_eval_ctx_set_entrypoint(ctx, id);
-      ex.eval(ctx);
-      return JSON.parse(cString(sdk, ex.opa_json_dump(ex.opa_eval_ctx_get_result(ctx)))) as unknown;
+      return evaluateInstance(policy, input, entrypoint, shared);
     },
   };
 }
