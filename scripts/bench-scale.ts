@@ -18,6 +18,7 @@
 //   node scripts/bench-scale.ts requests 100          # requests per component, docker-registry and olareg
 //   BENCH_RELEASE_POLICY=DIR node scripts/bench-scale.ts release 1000   # conforma/policy's release policy (@redhat):
 //                                                     # requests and evaluation CPU per component
+//                                                     # (BENCH_KEEP_PROF=1 keeps the profiles)
 //   node scripts/bench-scale.ts report docs/benchmarks-scale.svg   # the table of the last results, and the chart
 //   node scripts/bench-scale.ts ec ~/.cache/ec-ref/ec 10,100,300,1000  # the side by side with the real ec (scripts/bench-ec.ts)
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -434,6 +435,8 @@ async function evaluationCpu(profDir: string): Promise<{ ms: number; wasmMs: num
     sum.wasmMs += t.wasmMs;
     sum.waitMs += t.waitMs;
   }
+  // A renamed function would read as free evaluation: say so rather than print zero.
+  if (workers.length > 0 && sum.ms === 0) throw new Error(`no samples inside evaluateWith in ${profDir}: was src/policy/wasm/worker.ts's function renamed?`);
   return sum;
 }
 
