@@ -10,6 +10,7 @@ export function requestKind(line: string): string {
     const ref = manifest[1]!;
     if (/^sha256-[0-9a-f]{64}\.sig$/.test(ref)) return '.sig manifest';
     if (/^sha256-[0-9a-f]{64}\.att$/.test(ref)) return '.att manifest';
+    if (/^sha256-[0-9a-f]{64}\.sbom$/.test(ref)) return '.sbom manifest';
     if (/^sha256-[0-9a-f]{64}$/.test(ref)) return 'referrers tag (fallback index)';
     return 'image manifest';
   }
@@ -27,9 +28,30 @@ export function requestBreakdown(lines: string[], components: number): { kind: s
     .sort((a, b) => b.perComponent - a.perComponent || a.kind.localeCompare(b.kind));
 }
 
+/** Lines of `b` beyond those of `a`, as multisets: the requests one run made on top of another's. */
+export function extraLines(a: string[], b: string[]): string[] {
+  const left = new Map<string, number>();
+  for (const l of a) left.set(l, (left.get(l) ?? 0) + 1);
+  return b.filter((l) => {
+    const k = left.get(l) ?? 0;
+    if (k > 0) left.set(l, k - 1);
+    return k === 0;
+  });
+}
+
+/** The requests that repeat an earlier identical one of the same run: what a cache would have saved. */
+export function repeatedLines(lines: string[]): string[] {
+  const seen = new Set<string>();
+  return lines.filter((l) => {
+    const again = seen.has(l);
+    seen.add(l);
+    return again;
+  });
+}
+
 /** The subset of a V8 `.cpuprofile` the summary reads. */
 export interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -94,6 +116,39 @@ export function profileByArea(profile: CpuProfile, bundleUrlSuffix: string, modu
   return [...ms]
     .map(([area, v]) => ({ area, ms: v, share: v / total }))
     .sort((a, b) => b.ms - a.ms);
+}
+
+/**
+ * Time of the samples whose stack passes through a function named `under` (an evaluation worker's
+ * `evaluateWith`, src/policy/wasm/worker.ts), less the samples stopped in a function named `waiting`
+ * (the bridge's `roundTrip`, src/policy/ec/bridge.ts, blocked in Atomics.wait for the main thread's
+ * answer to an `ec.*` call): the thread's own CPU for that work, and its WebAssembly part.
+ */
+export function timeUnder(profile: CpuProfile, under: string, waiting: string): { ms: number; wasmMs: number; waitMs: number } {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const inside = new Map<number, boolean>();
+  const isInside = (id: number): boolean => {
+    const known = inside.get(id);
+    if (known !== undefined) return known;
+    const up = parent.get(id);
+    const v = byId.get(id)?.callFrame.functionName === under || (up !== undefined && isInside(up));
+    inside.set(id, v);
+    return v;
+  };
+  const out = { ms: 0, wasmMs: 0, waitMs: 0 };
+  profile.samples.forEach((id, i) => {
+    if (!isInside(id)) return;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const frame = byId.get(id)?.callFrame;
+    if (frame?.functionName === waiting) out.waitMs += ms;
+    else {
+      out.ms += ms;
+      if (frame?.url.startsWith('wasm://')) out.wasmMs += ms;
+    }
+  });
+  return out;
 }
 
 /** A small deterministic PRNG (mulberry32), so a fault run injects the same faults each time. */

@@ -16,6 +16,10 @@
 //   node scripts/bench-scale.ts prepare 10000
 //   node scripts/bench-scale.ts run 100,1000,3000,10000 none,example,one-rule
 //   node scripts/bench-scale.ts requests 100          # requests per component, docker-registry and olareg
+//   BENCH_RELEASE_POLICY=DIR node scripts/bench-scale.ts release 1000   # conforma/policy's release policy (@redhat):
+//                                                     # requests and evaluation CPU per component
+//                                                     # (BENCH_KEEP_PROF=1 keeps the profiles)
+//   node scripts/bench-scale.ts release 100 shared-lookup   # the same for one image every component looks up
 //   node scripts/bench-scale.ts report docs/benchmarks-scale.svg   # the table of the last results, and the chart
 //   node scripts/bench-scale.ts ec ~/.cache/ec-ref/ec 10,100,300,1000  # the side by side with the real ec (scripts/bench-ec.ts)
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -23,7 +27,7 @@ import { createPrivateKey, generateKeyPairSync, sign as ecSign, type KeyObject }
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { RegistryClient } from '../src/oci/client.ts';
 import { parseReference } from '../src/oci/reference.ts';
@@ -35,7 +39,7 @@ import { httpAnswers, waitUntilReady } from '../test/support/ready.ts';
 import { freePort, startReferrersRegistry } from '../test/support/registry.ts';
 import { toolPath } from '../test/support/tools.ts';
 import { ecRowsAt, scratch, writeEcSection, type EcRow } from './bench-ec.ts';
-import { bundleModules, profileByArea, requestBreakdown, type CpuProfile } from './bench-lib.ts';
+import { bundleModules, extraLines, profileByArea, repeatedLines, requestBreakdown, timeUnder, type CpuProfile } from './bench-lib.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -246,6 +250,41 @@ deny contains result if {
 }
 `;
 
+/**
+ * Two rules that look up one image outside the measured components (the last prepared one) for
+ * every component, by digest and by tag, as a provenance naming a shared base image or task bundle
+ * would make the release policy do: the run-wide `ec.oci.*` caches should answer all but the first.
+ */
+async function sharedLookupPolicy(): Promise<string> {
+  const state = await loadState();
+  const last = state?.images.at(-1);
+  if (!state || !last) throw new Error(`no images in ${dir}: run "prepare" first`);
+  const { repository, tag } = parseReference(last.ref);
+  const at = (suffix: string): string => `concat("", [split(input.image.ref, "/")[0], "/${repository}${suffix}"])`;
+  return `package shared_lookup
+
+import rego.v1
+
+# METADATA
+# title: Shared image by digest
+# custom:
+#   short_name: by_digest
+deny contains result if {
+\tnot ec.oci.image_manifest(${at(`@${last.digest}`)})
+\tresult := {"code": "shared_lookup.by_digest", "msg": "the shared image is not there by digest"}
+}
+
+# METADATA
+# title: Shared image by tag
+# custom:
+#   short_name: by_tag
+deny contains result if {
+\tnot ec.oci.descriptor(${at(`:${tag ?? 'latest'}`)})
+\tresult := {"code": "shared_lookup.by_tag", "msg": "the shared image is not there by tag"}
+}
+`;
+}
+
 async function policyArg(kind: string): Promise<string> {
   if (kind === 'none') return JSON.stringify({ sources: [] });
   if (kind === 'example') return JSON.stringify({ sources: [{ name: 'release', policy: [join(root, 'examples', 'policies')] }] });
@@ -255,7 +294,20 @@ async function policyArg(kind: string): Promise<string> {
     await writeFile(join(p, 'one_rule.rego'), ONE_RULE);
     return JSON.stringify({ sources: [{ name: 'one', policy: [p] }] });
   }
-  throw new Error(`unknown policy ${kind}: none, example or one-rule`);
+  if (kind === 'release') {
+    // conforma/policy's release policy as ec users give it (scripts/differential.ts): its library,
+    // the release rules, the example data, the @redhat collection. The checkout is the caller's.
+    const repo = process.env.BENCH_RELEASE_POLICY ?? '';
+    if (!repo || !existsSync(join(repo, 'policy', 'release'))) throw new Error('the release policy: set BENCH_RELEASE_POLICY to a conforma/policy checkout (policy/lib, policy/release, example/data)');
+    return JSON.stringify({ sources: [{ name: 'release', policy: [join(repo, 'policy/lib'), join(repo, 'policy/release')], data: [join(repo, 'example/data')], config: { include: ['@redhat'] } }] });
+  }
+  if (kind === 'shared-lookup') {
+    const p = join(dir, 'shared-lookup');
+    await mkdir(p, { recursive: true });
+    await writeFile(join(p, 'shared_lookup.rego'), await sharedLookupPolicy());
+    return JSON.stringify({ sources: [{ name: 'shared', policy: [p] }] });
+  }
+  throw new Error(`unknown policy ${kind}: none, example, one-rule, release or shared-lookup`);
 }
 
 export interface Measured {
@@ -296,7 +348,7 @@ async function measure(state: State, n: number, policy: string, host: string, ex
   ];
   const load = (await run('uptime')).stdout.replace(/.*load average: /, '').trim();
   const res = await new Promise<{ code: number; stderr: string }>((resolve) => {
-    const child = spawn('/usr/bin/time', args, { env: { ...process.env, VOUCH_CACHE_DIR: cache }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', args, { env: { ...process.env, VOUCH_CACHE_DIR: cache, PATH: `${dirname(toolPath('opa'))}:${process.env.PATH ?? ''}` }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
     child.on('exit', (c) => {
@@ -355,6 +407,79 @@ async function countRequests(n: number): Promise<void> {
     await olareg.stop();
     await reg.stop();
   }
+}
+
+/**
+ * The release policy (BENCH_RELEASE_POLICY, @redhat; or `shared-lookup`) at N, behind the counting
+ * proxy: the run with no policy gives the component's own requests, the policy run's extra ones are
+ * the policy's `ec.oci.*` lookups; a third, profiled run gives the evaluation workers' CPU per component.
+ */
+async function releaseRow(n: number, policy = 'release'): Promise<void> {
+  const state = await loadState();
+  if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
+  if (n > state.count - 1) throw new Error(`only ${state.count} images prepared`);
+  await policyArg(policy);
+  const reg = await serveRegistry(state.port);
+  const proxy = await startProxy(reg.host);
+  let seen = 0;
+  const take = (): string[] => {
+    const all = proxy.requests();
+    const lines = all.slice(seen);
+    seen = all.length;
+    return lines;
+  };
+  try {
+    const none = await measure(state, n, 'none', proxy.host);
+    const own = take();
+    const release = await measure(state, n, policy, proxy.host);
+    const lines = take();
+    const policyLines = extraLines(own, lines);
+    const profDir = await mkdtemp(join(dir, 'prof-'));
+    const profiled = await measure(state, n, policy, proxy.host, ['--cpu-prof', '--cpu-prof-dir', profDir]);
+    take();
+    const evaluation = await evaluationCpu(profDir);
+    if (!process.env.BENCH_KEEP_PROF) await rm(profDir, { recursive: true, force: true });
+    const row = {
+      ...release,
+      noPolicyCpuS: none.userS + none.sysS,
+      requestsPerComponent: lines.length / n,
+      ownRequestsPerComponent: own.length / n,
+      policyRequestsPerComponent: policyLines.length / n,
+      policyRequests: requestBreakdown(policyLines, n),
+      repeatedRequestsPerComponent: repeatedLines(lines).length / n,
+      repeatedRequests: requestBreakdown(repeatedLines(lines), n),
+      evalCpuMsPerComponent: evaluation.ms / n,
+      wasmMsPerComponent: evaluation.wasmMs / n,
+      ecWaitMsPerComponent: evaluation.waitMs / n,
+      evaluationWorkers: evaluation.workers,
+      profiledExit: profiled.exit,
+    };
+    await writeFile(join(dir, 'results.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), ...row })}\n`, { flag: 'a' });
+    process.stdout.write(`${JSON.stringify(row)}\n`);
+  } finally {
+    proxy.close();
+    await reg.stop();
+  }
+}
+
+/**
+ * The evaluation workers' CPU in a --cpu-prof directory: the samples inside `evaluateWith` (one
+ * component's evaluation, src/policy/wasm/worker.ts), less the waits on the main thread's `ec.*`
+ * answers; a worker's start and policy load are left out (fixed per worker, not per component).
+ */
+async function evaluationCpu(profDir: string): Promise<{ ms: number; wasmMs: number; waitMs: number; workers: number }> {
+  // Node names a profile CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main one.
+  const workers = (await readdir(profDir)).filter((f) => /^CPU\.\d+\.\d+\.\d+\.([1-9]\d*)\.\d+\.cpuprofile$/.test(f));
+  const sum = { ms: 0, wasmMs: 0, waitMs: 0, workers: workers.length };
+  for (const file of workers) {
+    const t = timeUnder(JSON.parse(await readFile(join(profDir, file), 'utf8')) as CpuProfile, 'evaluateWith', 'roundTrip');
+    sum.ms += t.ms;
+    sum.wasmMs += t.wasmMs;
+    sum.waitMs += t.waitMs;
+  }
+  // A renamed function would read as free evaluation: say so rather than print zero.
+  if (workers.length > 0 && sum.ms === 0) process.stderr.write(`bench-scale: no samples inside evaluateWith in ${profDir}: was src/policy/wasm/worker.ts's function renamed?\n`);
+  return sum;
 }
 
 const PREPARED_IMAGES = {
@@ -465,11 +590,12 @@ async function main(): Promise<void> {
   if (command === 'prepare') await prepare(Number(arg1 ?? 10000));
   else if (command === 'run') await runCurve((arg1 ?? '100,1000,3000,10000').split(',').map(Number), (arg2 ?? 'none,example,one-rule').split(','));
   else if (command === 'requests') await countRequests(Number(arg1 ?? 100));
+  else if (command === 'release') await releaseRow(Number(arg1 ?? 100), arg2);
   else if (command === 'report') await report(arg1);
   else if (command === 'profile' && arg1) await profile(arg1);
   else if (command === 'ec' && arg1) await ecOnPreparedImages(arg1, (arg2 ?? '10,100,300,1000').split(',').map(Number), arg3 ?? join(root, 'docs', 'benchmarks.md'));
   else {
-    process.stderr.write('usage: bench-scale.ts prepare N | run N,N… POLICY,… | requests N | report [SVG] | profile DIR | ec EC_PATH [N,N…] [DOC]\n');
+    process.stderr.write('usage: bench-scale.ts prepare N | run N,N… POLICY,… | requests N | release N [release|shared-lookup] | report [SVG] | profile DIR | ec EC_PATH [N,N…] [DOC]\n');
     process.exitCode = 2;
   }
 }

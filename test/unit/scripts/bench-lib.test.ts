@@ -7,7 +7,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SCALE_SECTION, bundleModules, carryBlocks, compareVerdicts, docBlocks, faultPicker, keptSection, profileByArea, requestBreakdown, requestKind, seededRandom, withBlock, type CpuProfile } from '../../../scripts/bench-lib.ts';
+import { SCALE_SECTION, bundleModules, carryBlocks, compareVerdicts, docBlocks, extraLines, faultPicker, keptSection, profileByArea, repeatedLines, requestBreakdown, requestKind, seededRandom, timeUnder, withBlock, type CpuProfile } from '../../../scripts/bench-lib.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const hex = 'a'.repeat(64);
@@ -17,6 +17,7 @@ test('request kinds: image manifests, cosign tags, the referrers fallback tag, t
   assert.equal(requestKind(`GET /v2/org/app/manifests/sha256:${hex}`), 'image manifest');
   assert.equal(requestKind(`GET /v2/app/manifests/sha256-${hex}.sig`), '.sig manifest');
   assert.equal(requestKind(`GET /v2/app/manifests/sha256-${hex}.att`), '.att manifest');
+  assert.equal(requestKind(`GET /v2/app/manifests/sha256-${hex}.sbom`), '.sbom manifest');
   assert.equal(requestKind(`GET /v2/app/manifests/sha256-${hex}`), 'referrers tag (fallback index)');
   assert.equal(requestKind(`GET /v2/app/referrers/sha256:${hex}?artifactType=x`), 'referrers API');
   assert.equal(requestKind(`GET /v2/app/blobs/sha256:${hex}`), 'blob');
@@ -30,6 +31,35 @@ test('request breakdown: per component, most frequent first', () => {
     { kind: 'image manifest', perComponent: 1 },
     { kind: 'API check', perComponent: 0.5 },
   ]);
+});
+
+test('extra and repeated requests: multisets, so a request made twice by one run and once by the other counts once', () => {
+  const own = ['GET /v2/a/manifests/c0', 'GET /v2/a/manifests/x.sig', 'GET /v2/a/blobs/sha256:1'];
+  const withPolicy = ['GET /v2/a/manifests/c0', 'GET /v2/a/manifests/x.sig', 'GET /v2/a/manifests/x.sig', 'GET /v2/a/blobs/sha256:1', 'GET /v2/a/manifests/x.sbom'];
+  assert.deepEqual(extraLines(own, withPolicy), ['GET /v2/a/manifests/x.sig', 'GET /v2/a/manifests/x.sbom']);
+  assert.deepEqual(extraLines(withPolicy, own), []);
+  assert.deepEqual(repeatedLines(withPolicy), ['GET /v2/a/manifests/x.sig']);
+  assert.deepEqual(repeatedLines(['a', 'a', 'a', 'b']), ['a', 'a']);
+});
+
+test('time under a function: only samples below it, less those blocked in the wait, and its wasm part', () => {
+  // Hand-made: the arithmetic on a tree whose sample times are known (a real worker profile is
+  // measured by scripts/bench-scale.ts release).
+  const frame = (functionName: string, url = 'file:///dist/index.js') => ({ functionName, url, lineNumber: 0 });
+  const profile: CpuProfile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)', ''), children: [2, 6] },
+      { id: 2, callFrame: frame('onMessage'), children: [3] },
+      { id: 3, callFrame: frame('evaluateWith'), children: [4, 5] },
+      { id: 4, callFrame: frame('roundTrip') },
+      { id: 5, callFrame: frame('opa_eval', 'wasm://wasm/opa.wasm-1') },
+      { id: 6, callFrame: frame('load') },
+    ],
+    samples: [3, 4, 5, 5, 6, 2, 1],
+    timeDeltas: [1000, 7000, 2000, 3000, 50_000, 400, 600],
+  };
+  assert.deepEqual(timeUnder(profile, 'evaluateWith', 'roundTrip'), { ms: 6, wasmMs: 5, waitMs: 7 });
+  assert.deepEqual(timeUnder(profile, 'absent', 'roundTrip'), { ms: 0, wasmMs: 0, waitMs: 0 });
 });
 
 test('profile areas: a real CPU profile of dist/index.js is split into our layers and packages', async () => {
