@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: installs the pinned test tools (cached) while lint, type-check and the dead-code check (knip)
-# run, then every test suite.
+# `npm test`: installs the pinned test tools (cached) while lint, type-check, the dead-code check (knip)
+# and the format check (Prettier) run, then every test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Everything this run keeps (the checks' output, the compile cache) lives here and goes with the run:
@@ -16,9 +16,9 @@ export NODE_COMPILE_CACHE="$run_dir/node-compile-cache"
 # while eslint, tsc and knip run, which need none of the tools. Its progress goes to stderr as it comes.
 bash scripts/install-tools.sh >"$run_dir/tools" &
 tools_pid=$!
-# eslint, tsc and knip are one single-threaded process each: side by side, each one's output shown
+# eslint, tsc, knip and prettier are one single-threaded process each: side by side, each one's output shown
 # whole, in this order, once all have ended.
-checks=("npx eslint src test scripts" "npx tsc --noEmit -p tsconfig.json" "npx knip")
+checks=("npx eslint src test scripts" "npx tsc --noEmit -p tsconfig.json" "npx knip" "npx prettier --check --log-level=warn src test scripts")
 pids=()
 for i in "${!checks[@]}"; do
   ${checks[$i]} >"$run_dir/check-$i" 2>&1 &
