@@ -108,7 +108,6 @@ test('a blob that is a named pipe is refused at once, not waited on', async () =
   const digest = `sha256:${'b'.repeat(64)}`;
   const dir = await writeLayout([], () => JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MediaType.OciManifest, digest, size: 10 }] }));
   execFileSync('mkfifo', [join(dir, 'blobs', 'sha256', 'b'.repeat(64))]);
-  const start = Date.now();
+  // No one writes the pipe: opening it to read would wait forever, so settling at all proves it was not opened.
   await assert.rejects(new OciLayoutSource().getManifest(parseReference(`oci:${dir}`), digest), (e: unknown) => e instanceof RegistryError && e.code === 'BAD_RESPONSE' && /is not a regular file/.test(e.message));
-  assert.ok(Date.now() - start < 1000);
 });

@@ -114,9 +114,8 @@ test('a call still unanswered after its budget is undefined, as a failed fetch i
   const h = host(async (name, args) => (name === 'ec.oci.blob' ? new Promise(() => undefined) : descriptor(name, args)));
   const p = await pool(1, { ec: h, hostCall: { budgetMs: 200 } });
   try {
-    const started = performance.now();
+    // The host never answers: the evaluation ends only through the budget.
     assert.deepEqual(messages(await p.evaluate({ ref: 'c', blob: true })), ['blob undefined', 'sha256:c sha256:c']);
-    assert.ok(performance.now() - started < 5_000);
   } finally {
     await p.close();
   }
@@ -128,10 +127,9 @@ test('an aborted run (--timeout) wakes the waiting worker: the evaluation fails 
   const p = await pool(1, { ec: h }, controller.signal);
   try {
     const reason = new VouchError('TIMEOUT', 'the run timed out', { exitCode: ExitCode.Timeout });
-    const started = performance.now();
+    // The host never answers: the evaluation ends only through the abort.
     setTimeout(() => controller.abort(reason), 200);
     await assert.rejects(p.evaluate({ ref: 'd' }), (err) => err === reason);
-    assert.ok(performance.now() - started < 5_000);
   } finally {
     await p.close();
   }

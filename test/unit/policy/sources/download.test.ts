@@ -86,5 +86,5 @@ test('a trickling body stops at the total deadline with a typed error naming the
     assert.match(e.message, /policy source T did not finish within 0\.7 s/);
     return true;
   });
-  assert.ok(Date.now() - started < 3000);
+  assert.ok(Date.now() - started >= 650, 'stopped at the deadline, not before (the trickle lasts hours: only the deadline ends it)');
 });

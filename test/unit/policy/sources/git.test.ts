@@ -90,7 +90,7 @@ test('a git server that never answers is abandoned at the deadline', async () =>
   try {
     const started = Date.now();
     await assert.rejects(fetchGit(`git::git://127.0.0.1:${port}/r.git`, opts(), { maxArchiveBytes: 1 << 20, deadlineMs: 1000 }), (e: unknown) => e instanceof EnvironmentError && e.code === 'SOURCE_DOWNLOAD_TIMEOUT');
-    assert.ok(Date.now() - started < 5000);
+    assert.ok(Date.now() - started >= 950, 'abandoned at the deadline, not before (the server never answers: only the deadline ends it)');
   } finally {
     server.close();
   }
