@@ -22,12 +22,12 @@ test('a task waiting in whileIdle lends its slot: another task runs meanwhile', 
   // The slow task's wait ends only when the fast task has ended: with one slot, that happens only if
   // the waiting task lent its slot (if it kept it, the run would never end and the test time out).
   const events: string[] = [];
-  const { promise: fastEnded, resolve: endFast } = Promise.withResolvers<void>();
+  const { promise: fastEnded, resolve: endFast } = Promise.withResolvers<undefined>();
   await mapWithConcurrency(['slow', 'fast'], 1, async (name) => {
     events.push(`${name} start`);
     if (name === 'slow') await whileIdle(() => fastEnded);
     events.push(`${name} end`);
-    if (name === 'fast') endFast();
+    if (name === 'fast') endFast(undefined);
   });
   assert.deepEqual(events, ['slow start', 'fast start', 'fast end', 'slow end'], 'the waits overlapped');
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { purlIsValid, purlParse } from '../../../../src/policy/builtins/purl.ts';
 import { fc, fuzz } from '../../../support/fuzz.ts';
+import { withinCpu } from '../../../support/cpu-time.ts';
 
 const atom = fc
   .array(fc.constantFrom('a', 'B', '1', '.', '-', '_', '+', '%2F', '%40', '%25', '%2520', '%zz', '%C3%A4', '%FF', '%E2%82', ' ', '\u0130', '\u03a3', '\u212a', ':', '@', '/', '%', '\u{1F600}', '\u0000'), { maxLength: 6 })
@@ -28,10 +29,11 @@ const purlLike = fc.oneof(
 test('any string: is_valid agrees with parse, and a parse has packageurl-go\'s shape', () => {
   fuzz(
     fc.property(purlLike, (purl) => {
-      const started = performance.now();
-      const parsed = purlParse(purl);
-      assert.equal(purlIsValid(purl), parsed !== undefined);
-      assert.ok(performance.now() - started < 1000, 'bounded time');
+      const parsed = withinCpu(1000, JSON.stringify(purl).slice(0, 200), () => {
+        const p = purlParse(purl);
+        assert.equal(purlIsValid(purl), p !== undefined);
+        return p;
+      });
       if (!parsed) return;
       assert.match(parsed.type, /^[a-z.\-+][0-9a-z.\-+]*$/);
       assert.notEqual(parsed.name, '');
