@@ -48,16 +48,17 @@ test('catastrophic patterns from policy data: the compiled policy answers as opa
     const { loadCompiledPolicy } = await import(${JSON.stringify(evaluateModule)});
     const wasm = readFileSync(${JSON.stringify(join(dir, 'policy.wasm'))});
     const policy = await loadCompiledPolicy({ wasm, entrypoints: ${JSON.stringify(compiled.entrypoints)}, opaVersion: '', key: '' }, { patterns: ${JSON.stringify(PATTERNS)} });
-    const started = performance.now();
+    const started = process.cpuUsage();
     const outcomes = policy.evaluate(${JSON.stringify(INPUT)});
-    console.log(JSON.stringify({ ms: performance.now() - started, msgs: outcomes.flatMap((o) => o.results.map((r) => r.msg)) }));
+    const cpu = process.cpuUsage(started);
+    console.log(JSON.stringify({ ms: (cpu.user + cpu.system) / 1000, msgs: outcomes.flatMap((o) => o.results.map((r) => r.msg)) }));
   `;
-  const child = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 }).catch((err: unknown) => {
-    throw new Error(`evaluation did not finish within 30 s (a backtracking regular expression?): ${String(err)}`);
+  const child = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 300_000 }).catch((err: unknown) => {
+    throw new Error(`evaluation did not finish within 300 s (a backtracking regular expression?): ${String(err)}`);
   });
   const { ms, msgs } = JSON.parse(child.stdout) as { ms: number; msgs: string[] };
   assert.deepEqual(msgs.sort(), await opaMessages(dir));
-  assert.ok(ms < 1000, `evaluation took ${ms} ms`);
+  assert.ok(ms < 1000, `evaluation took ${ms} ms of CPU`);
 });
 
 test('a pattern vouch cannot run with Go\'s results stops the evaluation with a typed error naming it', async () => {
