@@ -101,7 +101,8 @@ test('each kind of registry fault fails its own component only: exit 1, a report
     { name: 'copy', containerImage: `${hostile.host}/copy:v1` },
     ...Object.entries(cases).map(([name, containerImage]) => ({ name, containerImage })),
   ];
-  const start = Date.now();
+  // Each fault that could stall (trickle, silence) is ended by a deadline, named in the report below;
+  // a stall no deadline ends would hang the run and fail it at the runner's timeout.
   const { code, report, byName, stderr } = await run(components, 'faults');
   assert.equal(code, 1, stderr);
   assert.equal(report.success, false);
@@ -115,7 +116,6 @@ test('each kind of registry fault fails its own component only: exit 1, a report
     assert.match(text, new RegExp(`http://(${esc(hostile.host)}|${esc(elsewhere.host)})/v2/${name}/|169\\.254\\.169\\.254`), `${name} names the URL: ${text}`);
   }
   assert.match(JSON.stringify(byName.get('trickle-att')), /did not arrive within 30s/);
-  assert.ok(Date.now() - start < 120_000, `the run took ${Date.now() - start} ms`);
 });
 
 test('an index served without mediaType and with a manifest Content-Type has its children verified', { timeout: 300_000 }, async () => {
