@@ -124,6 +124,5 @@ test('huge and deeply nested documents are refused quickly', () => {
   const wide = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: Array.from({ length: 100_000 }, () => null) }));
   for (const b of [deep, wide]) assert.equal(parsedOrRefused(() => parseManifest(b, 'GET https://r.example/v2/x/manifests/t')), undefined);
   const refuse = (b: Buffer) => assert.equal(orRefused(() => parseManifest(b, 'GET https://r.example/v2/x/manifests/t')), undefined);
-  assertLinear('a deep manifest', 25_000, (n) => Buffer.from(`${'['.repeat(n)}${']'.repeat(n)}`), refuse);
   assertLinear('a wide index', 25_000, (n) => Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: Array.from({ length: n }, () => null) })), refuse);
 });
