@@ -19810,6 +19810,26 @@ var init_errors = __esm({
   }
 });
 
+// src/util/json-shapes.ts
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function isString(v) {
+  return typeof v === "string";
+}
+function isStringList(v) {
+  return Array.isArray(v) && v.every(isString);
+}
+function jsonText(v, absent = "") {
+  const text2 = v ?? absent;
+  return String(text2);
+}
+var init_json_shapes = __esm({
+  "src/util/json-shapes.ts"() {
+    "use strict";
+  }
+});
+
 // src/report/counts.ts
 function successCount(c) {
   return c.successCount ?? c.successes?.length ?? 0;
@@ -19828,7 +19848,7 @@ function totals(report) {
   return { failures, warnings, successes, result: result3 };
 }
 function isInfrastructureViolation(c, r) {
-  return c.infrastructureError !== void 0 && String(r.metadata?.code ?? "").startsWith("builtin.");
+  return c.infrastructureError !== void 0 && jsonText(r.metadata?.code).startsWith("builtin.");
 }
 function policyViolations(c) {
   return (c.violations ?? []).filter((r) => !isInfrastructureViolation(c, r));
@@ -19854,6 +19874,7 @@ function gateTotals(report) {
 var init_counts = __esm({
   "src/report/counts.ts"() {
     "use strict";
+    init_json_shapes();
   }
 });
 
@@ -19929,7 +19950,7 @@ Error: ${cell(e.message)}
 }
 function failingBlock(c) {
   const violations = policyViolations(c);
-  const rows = violations.slice(0, ROWS_PER_COMPONENT).map((v) => `| <code>${cell(String(v.metadata?.code ?? ""))}</code> | ${cell(v.msg)} | ${cell(String(v.metadata?.solution ?? ""))} |`);
+  const rows = violations.slice(0, ROWS_PER_COMPONENT).map((v) => `| <code>${cell(jsonText(v.metadata?.code))}</code> | ${cell(v.msg)} | ${cell(jsonText(v.metadata?.solution))} |`);
   const more = violations.length > ROWS_PER_COMPONENT ? `
 
 _${violations.length - ROWS_PER_COMPONENT} more violation(s) of this component: see the JSON report._` : "";
@@ -19997,6 +20018,7 @@ var init_job_summary = __esm({
     "use strict";
     init_counts();
     init_escape();
+    init_json_shapes();
     SUMMARY_LIMIT_BYTES = 1024 * 1024;
     BUDGET_BYTES = SUMMARY_LIMIT_BYTES - 64 * 1024;
     ROWS_PER_COMPONENT = 50;
@@ -22968,7 +22990,7 @@ function goValue(v) {
   if (typeof v === "object") {
     return `map[${Object.entries(v).sort(([a], [b]) => a < b ? -1 : 1).map(([k, x]) => `${k}:${goValue(x)}`).join(" ")}]`;
   }
-  return String(v);
+  return jsonText(v);
 }
 function ecTestCaseName(r) {
   const meta = Object.entries(r.metadata ?? {}).filter(([k]) => k !== "code").map(([k, v]) => `${k}=${goValue(v)}`).sort();
@@ -23142,6 +23164,7 @@ var init_junit = __esm({
     init_counts();
     init_locations();
     init_xml();
+    init_json_shapes();
     rfc3339 = (d) => d.toISOString().replace(/\.\d+Z$/, "Z");
     oneLine = (s) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
     clip2 = (s, max) => s.length > max ? `${s.slice(0, max - 1)}\u2026` : s;
@@ -23231,7 +23254,7 @@ function results(ctx, kind2, color) {
   for (const c of ctx.report.components) {
     const list = (kind2 === "Violation" ? c.violations : kind2 === "Warning" ? c.warnings : c.successes) ?? [];
     for (const r of list) {
-      const code2 = String(r.metadata?.code ?? "");
+      const code2 = jsonText(r.metadata?.code);
       const label = `[${kind2}] ${code2}`;
       out += color ? `\x1B[${COLOR[kind2]}m${INDICATOR[kind2]}\x1B[0m \x1B[${COLOR[kind2]}m${label}\x1B[0m
 ` : `${INDICATOR[kind2]} ${label}
@@ -23249,7 +23272,7 @@ function results(ctx, kind2, color) {
 `;
       if (r.metadata?.description) out += `${indentWrap(`Description: ${r.metadata.description}`)}
 `;
-      if (kind2 !== "Success" && r.metadata?.solution) out += `${indentWrap(`Solution: ${r.metadata.solution}`)}
+      if (kind2 !== "Success" && r.metadata?.solution) out += `${indentWrap(`Solution: ${jsonText(r.metadata.solution)}`)}
 `;
       out += "\n";
     }
@@ -23298,6 +23321,7 @@ var init_text = __esm({
   "src/report/formats/text.ts"() {
     "use strict";
     init_counts();
+    init_json_shapes();
     WRAP = 130;
     INDENT = "  ";
     INDICATOR = { Violation: "\u2715", Warning: "\u203A", Success: "\u2713" };
@@ -24164,22 +24188,6 @@ var init_document = __esm({
   }
 });
 
-// src/util/json-shapes.ts
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function isString(v) {
-  return typeof v === "string";
-}
-function isStringList(v) {
-  return Array.isArray(v) && v.every(isString);
-}
-var init_json_shapes = __esm({
-  "src/util/json-shapes.ts"() {
-    "use strict";
-  }
-});
-
 // src/config/policy-schema.ts
 function check(shape, value, path, errors) {
   if (errors.length > MAX_ERRORS) return;
@@ -24980,9 +24988,9 @@ function alwaysSet(n) {
 }
 function unstableGroups(n, out) {
   if (n.k === "rep" && (n.max < 0 || n.max >= 2)) {
-    const kept = alwaysSet(n.sub);
+    const kept2 = alwaysSet(n.sub);
     const walk2 = (m) => {
-      if (m.k === "cap" && !kept.has(m.index)) out.add(m.index);
+      if (m.k === "cap" && !kept2.has(m.index)) out.add(m.index);
       subsOf(m).forEach(walk2);
     };
     walk2(n.sub);
@@ -25838,7 +25846,7 @@ function assertSupportedPublicKey(pem2, where) {
   if (!ok2) {
     throw new InputError(
       "PUBLIC_KEY_UNSUPPORTED",
-      `${where}: unsupported key type ${type2}${curve ? ` (${curve})` : ""}; use ECDSA P-256/P-384/P-521, RSA or Ed25519`,
+      `${where}: unsupported key type ${String(type2)}${curve ? ` (${curve})` : ""}; use ECDSA P-256/P-384/P-521, RSA or Ed25519`,
       { value: where }
     );
   }
@@ -26030,6 +26038,14 @@ var init_snapshot = __esm({
 });
 
 // src/config/vsa-trust.ts
+function assertValues(flags) {
+  for (const flag of ["vsa-expiration", "vsa-public-key", ...VSA_IDENTITY_FLAGS.map(([f]) => f)]) {
+    const value = flags[flag];
+    if (OPTION_LIKE.test(value)) {
+      throw new InputError("VSA_TRUST_FLAGS", `--${flag} ${JSON.stringify(value)} looks like a flag, not a value (write ./${value} for a key file of that name)`, { value: `--${flag}` });
+    }
+  }
+}
 function vsaIdentity(flags) {
   const identity = {};
   for (const [flag, field2] of VSA_IDENTITY_FLAGS) if (flags[flag] !== "") identity[field2] = flags[flag];
@@ -26045,6 +26061,7 @@ function vsaIdentity(flags) {
   return identity;
 }
 async function vsaTrustConfig(flags, cwd) {
+  assertValues(flags);
   const maxAgeMs = parseDurationSpan(flags["vsa-expiration"], "--vsa-expiration");
   const identity = vsaIdentity(flags);
   const keyText = flags["vsa-public-key"];
@@ -26056,7 +26073,7 @@ async function vsaTrustConfig(flags, cwd) {
   if (keyText !== "") return { publicKey: await resolvePublicKey(keyText, cwd, "--vsa-public-key"), maxAgeMs };
   return { identity, maxAgeMs };
 }
-var VSA_IDENTITY_FLAGS;
+var VSA_IDENTITY_FLAGS, OPTION_LIKE;
 var init_vsa_trust = __esm({
   "src/config/vsa-trust.ts"() {
     "use strict";
@@ -26070,6 +26087,7 @@ var init_vsa_trust = __esm({
       ["vsa-certificate-oidc-issuer", "issuer"],
       ["vsa-certificate-oidc-issuer-regexp", "issuerRegExp"]
     ];
+    OPTION_LIKE = /^--?[A-Za-z]/;
   }
 });
 
@@ -26733,15 +26751,15 @@ function readBody(res, { limit }) {
     const chunks = [];
     let total = 0;
     let settled = false;
-    const fail6 = (err) => {
+    const fail6 = (error2) => {
       if (settled) return;
       settled = true;
-      reject(err);
+      reject(error2());
     };
     body3.on("data", (chunk) => {
       total += chunk.length;
       if (total > limit) {
-        fail6(new BodyError("too-large", total));
+        fail6(() => new BodyError("too-large", total));
         body3.destroy();
       } else chunks.push(chunk);
     });
@@ -26750,8 +26768,12 @@ function readBody(res, { limit }) {
       settled = true;
       resolve22(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
     });
-    body3.on("error", (err) => fail6(new BodyError("broken", total, err)));
-    body3.on("close", () => fail6(new BodyError("broken", total, new Error("the connection closed before the answer was complete"))));
+    body3.on("error", (err) => {
+      fail6(() => new BodyError("broken", total, err));
+    });
+    body3.on("close", () => {
+      fail6(() => new BodyError("broken", total, new Error("the connection closed before the answer was complete")));
+    });
   });
 }
 var http, https, MAX_HEADER_BYTES, DRAIN_LIMIT, agents, DeadlineError, STALE, errorCode2, isProtocolError, BodyError;
@@ -27067,7 +27089,7 @@ function canonicalHost(url) {
   return `${url.hostname.toLowerCase()}:${url.port || (url.protocol === "http:" ? "80" : "443")}`;
 }
 function checkRealm(realm, ctx) {
-  const refuse4 = (why) => {
+  const refuse5 = (why) => {
     throw new RegistryError("REFUSED", `the registry asked for a token from ${JSON.stringify(realm.slice(0, 200))}, which ${why}; no credentials were sent`, {
       value: ctx.registry.host
     });
@@ -27076,18 +27098,18 @@ function checkRealm(realm, ctx) {
   try {
     url = new URL(realm);
   } catch {
-    return refuse4("is not a URL");
+    return refuse5("is not a URL");
   }
-  if (url.username !== "" || url.password !== "") refuse4("carries credentials of its own");
+  if (url.username !== "" || url.password !== "") refuse5("carries credentials of its own");
   if (url.protocol === "http:") {
-    if (ctx.registry.protocol !== "http:") refuse4("is plain http for a registry reached over https");
-    if (!ctx.plainHttp(url.host)) refuse4("is plain http to a host vouch only reaches over https");
+    if (ctx.registry.protocol !== "http:") refuse5("is plain http for a registry reached over https");
+    if (!ctx.plainHttp(url.host)) refuse5("is plain http to a host vouch only reaches over https");
   } else if (url.protocol !== "https:") {
-    refuse4("is neither https nor http");
+    refuse5("is neither https nor http");
   }
   if (canonicalHost(url) === canonicalHost(ctx.registry)) return url;
   if (isInternal(url.hostname) && !(isLoopbackHost(url.host) && isLoopbackHost(ctx.registry.host))) {
-    refuse4("is a loopback, private or link-local address other than the registry");
+    refuse5("is a loopback, private or link-local address other than the registry");
   }
   return url;
 }
@@ -28096,12 +28118,12 @@ function runGit(args, opts) {
       child2.kill("SIGKILL");
     };
     const timer = setTimeout(
-      () => stop(new EnvironmentError("SOURCE_DOWNLOAD_TIMEOUT", `policy source ${opts.source}: git ${args[0]} did not finish within ${opts.deadlineMs / 1e3} s (the limit)`, { value: opts.source })),
+      () => stop(new EnvironmentError("SOURCE_DOWNLOAD_TIMEOUT", `policy source ${opts.source}: git ${String(args[0])} did not finish within ${opts.deadlineMs / 1e3} s (the limit)`, { value: opts.source })),
       opts.deadlineMs
     );
     child2.stdout.on("data", (chunk) => {
       length += chunk.length;
-      if (length > opts.maxBytes) stop(new InputError("SOURCE_TOO_LARGE", `policy source ${opts.source}: git ${args[0]} produced more than ${opts.maxBytes} bytes (the limit)`, { value: opts.source }));
+      if (length > opts.maxBytes) stop(new InputError("SOURCE_TOO_LARGE", `policy source ${opts.source}: git ${String(args[0])} produced more than ${opts.maxBytes} bytes (the limit)`, { value: opts.source }));
       else out.push(chunk);
     });
     child2.stderr.on("data", (chunk) => {
@@ -28113,7 +28135,7 @@ function runGit(args, opts) {
       clearTimeout(timer);
       if (failure) reject(failure);
       else if (spawnError) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: cannot run git: ${spawnError.message}`, { value: opts.source }));
-      else if (code2 !== 0) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: git ${args[0]} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${code2}`}`, { value: opts.source }));
+      else if (code2 !== 0) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: git ${String(args[0])} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${String(code2)}`}`, { value: opts.source }));
       else resolve22(Buffer.concat(out, length));
     };
     child2.on("error", (err) => finish(null, err));
@@ -28363,6 +28385,9 @@ import { writeFile as writeFile4 } from "node:fs/promises";
 import { dirname as dirname4, resolve as resolve13 } from "node:path";
 function successesNeeded(run4) {
   return run4.showSuccesses || run4.shard !== void 0 || run4.outputs.some((t) => t.showSuccesses === true || t.format === "junit" && !t.ecFormat);
+}
+function policyInputsNeeded(outputs) {
+  return outputs.some((t) => t.format === "policy-input" || t.format === "attestation");
 }
 function keepsSuccesses(t, format, ctx) {
   if (format === "junit" && !t.ecFormat) return true;
@@ -30695,6 +30720,17 @@ var init_certificate = __esm({
   }
 });
 
+// src/model/statement.ts
+function subjectSha256(subject2) {
+  const digest = typeof subject2 === "object" && subject2 !== null ? subject2.digest : void 0;
+  return typeof digest === "object" && digest !== null ? digest.sha256 : void 0;
+}
+var init_statement = __esm({
+  "src/model/statement.ts"() {
+    "use strict";
+  }
+});
+
 // src/sigstore/claims.ts
 function field(obj, name) {
   if (obj === null || typeof obj !== "object") return void 0;
@@ -30721,15 +30757,14 @@ function decodeStatement(payload) {
   } catch (err) {
     throw new SignatureRejected("PAYLOAD_INVALID", `the attestation payload is not JSON: ${errorMessage(err)}`, { cause: err });
   }
-  const s = statement;
-  if (typeof s !== "object" || s === null || Array.isArray(s) || typeof s.predicateType !== "string" || !Array.isArray(s.subject)) {
+  if (!isRecord(statement) || typeof statement.predicateType !== "string" || !Array.isArray(statement.subject)) {
     throw new SignatureRejected("PAYLOAD_INVALID", "the attestation payload is not an in-toto statement (no predicateType or subject)");
   }
-  return s;
+  return statement;
 }
 function assertSubjectNamesDigest(statement, digest) {
   const hex3 = digest.replace(/^sha256:/, "");
-  if (!statement.subject.some((s) => s && typeof s === "object" && s.digest?.sha256 === hex3)) {
+  if (!statement.subject.some((s) => subjectSha256(s) === hex3)) {
     throw new SignatureRejected("SUBJECT_MISMATCH", "no matching subject digest found");
   }
 }
@@ -30743,7 +30778,9 @@ var init_claims = __esm({
   "src/sigstore/claims.ts"() {
     "use strict";
     init_errors();
+    init_statement();
     init_strict_json();
+    init_json_shapes();
     init_errors4();
   }
 });
@@ -33807,10 +33844,15 @@ function keyTrustMaterial(key, root = EMPTY_ROOT) {
   return (0, import_verify.toTrustMaterial)(import_protobuf_specs.TrustedRoot.fromJSON(root), () => ({ publicKey: key, validFor: () => true }));
 }
 function keyFingerprint(pem2) {
-  const der = parsePublicKey(pem2).export({ type: "spki", format: "der" });
-  return `sha256:${createHash4("sha256").update(der).digest("hex")}`;
+  const key = parsePublicKey(pem2);
+  let fingerprint2 = fingerprints.get(key);
+  if (fingerprint2 === void 0) {
+    fingerprint2 = `sha256:${createHash4("sha256").update(key.export({ type: "spki", format: "der" })).digest("hex")}`;
+    fingerprints.set(key, fingerprint2);
+  }
+  return fingerprint2;
 }
-var import_protobuf_specs, import_verify, parsedKeys, PARSED_KEYS_KEPT, EMPTY_ROOT;
+var import_protobuf_specs, import_verify, parsedKeys, PARSED_KEYS_KEPT, EMPTY_ROOT, fingerprints;
 var init_keys = __esm({
   "src/sigstore/keys.ts"() {
     "use strict";
@@ -33826,6 +33868,7 @@ var init_keys = __esm({
       ctlogs: [],
       timestampAuthorities: []
     };
+    fingerprints = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -34591,7 +34634,7 @@ function parseSigningCertificate(der, what) {
     x509 = import_core7.X509Certificate.parse(der);
     node2 = new NodeX509(der);
     key = node2.publicKey;
-    void [x509.subject, x509.issuer, x509.notBefore, x509.notAfter, x509.extensions, x509.isCA, x509.signatureAlgorithm];
+    const _read = [x509.subject, x509.issuer, x509.notBefore, x509.notAfter, x509.extensions, x509.isCA, x509.signatureAlgorithm];
   } catch (err) {
     throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`, { cause: err });
   }
@@ -34679,7 +34722,7 @@ function parseBundle(bytes2) {
     carried = normalised.carried;
     bundle = (0, import_bundle2.bundleFromJSON)(normalised.json);
   } catch (err) {
-    const fields2 = err instanceof import_bundle2.ValidationError && err.fields ? `: ${err.fields.join(", ")}` : "";
+    const fields2 = err instanceof import_bundle2.ValidationError ? `: ${err.fields.join(", ")}` : "";
     throw new MalformedSignatureError(`not a valid Sigstore bundle${fields2 || ` (${errorMessage(err).slice(0, 200)})`}`, { cause: err });
   }
   const proofs = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
@@ -34780,7 +34823,7 @@ async function verifyLayerSigner(ctx, layer, signed) {
     }
     const hash = cosignHashFor(key);
     if (hash !== void 0) {
-      if (rekor) throw new SignatureRejected("UNSUPPORTED_SIGNATURE", `${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ""} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace("  ", " "));
+      if (rekor) throw new SignatureRejected("UNSUPPORTED_SIGNATURE", `${String(key.asymmetricKeyType)} ${key.asymmetricKeyDetails?.namedCurve ?? ""} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace("  ", " "));
       verifyWithHash(signed.signedBytes, signed.sig, key, hash);
     } else {
       verifyBundle(signed.bundle({ ...rekor ? { rekor } : {} }), signed.artifact, trust, options, { key });
@@ -35532,8 +35575,8 @@ function builtin(name, args, result3, nondeterministic = true) {
   return { name, decl: { type: "function", args, result: result3 }, ...nondeterministic ? { nondeterministic } : {} };
 }
 function ecCapabilities(current) {
-  const kept = current.builtins.filter((b) => !REMOVED_BUILTINS.has(b.name) && !EC_BUILTIN_NAMES.has(b.name));
-  return { ...current, builtins: [...kept, ...EC_BUILTINS.map((b) => structuredClone(b))], allow_net: [] };
+  const kept2 = current.builtins.filter((b) => !REMOVED_BUILTINS.has(b.name) && !EC_BUILTIN_NAMES.has(b.name));
+  return { ...current, builtins: [...kept2, ...EC_BUILTINS.map((b) => structuredClone(b))], allow_net: [] };
 }
 var S, N, B, A, named, oneOf, arrayOf, object, mapOf, annotations, platform2, descriptorProps, descriptor, manifest, imageIndex, referrer, files, signature, sigstoreOpts, ref, EC_BUILTINS, EC_BUILTIN_NAMES, REMOVED_BUILTINS;
 var init_capabilities = __esm({
@@ -35746,7 +35789,7 @@ function parseErrors(detail, path) {
   }
   if (!Array.isArray(list) || list.length === 0) return detail;
   const lines = list.map(
-    (e) => `${path}:${String(e.location?.row ?? "?")}: ${String(e.code ?? "rego_error")}: ${String(e.message ?? "")}`
+    (e) => `${path}:${jsonText(e.location?.row, "?")}: ${jsonText(e.code, "rego_error")}: ${jsonText(e.message)}`
   );
   return `${lines.length} error${lines.length === 1 ? "" : "s"} occurred:
 ${lines.join("\n")}`;
@@ -35805,6 +35848,7 @@ var init_parse = __esm({
     "use strict";
     init_errors();
     init_files();
+    init_json_shapes();
     run = promisify(execFile2);
     OUTLINE_FORMAT = "vouch-rego-outline/v4";
     CONSTANT_MIN_TEXT = 512;
@@ -36122,16 +36166,21 @@ async function buildWasm(toolchain, modules, entrypoints, opts = {}) {
     await rm5(work, { recursive: true, force: true });
   }
 }
-async function compilePolicy(files2, opts) {
-  const modules = files2.filter((f) => f.path.endsWith(".rego") && !f.path.endsWith("_test.rego"));
+function policyEntrypoints(files2) {
+  const modules = compiledModules(files2);
   const entrypoints = entrypointsOf(modules);
-  const toolchain = await opaToolchain(opts);
-  const key = compileKey(toolchain, "vouch-compile-v3", modules).digest("hex");
   if (entrypoints.length === 0) {
     throw new InputError("POLICY_NO_RULES", `the policy has no deny, violation or warn rules (${modules.map((m) => m.path).join(", ") || "no .rego files"})`, {
       value: modules.map((m) => m.path)
     });
   }
+  return entrypoints;
+}
+async function compilePolicy(files2, opts) {
+  const modules = compiledModules(files2);
+  const entrypoints = policyEntrypoints(modules);
+  const toolchain = await opaToolchain(opts);
+  const key = compileKey(toolchain, "vouch-compile-v3", modules).digest("hex");
   const built = await cachedBuild(opts.cacheDir, key, async () => {
     const parse2 = (some) => parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version, cacheDir: opts.cacheDir, ...opts.signal ? { signal: opts.signal } : {} });
     const rewritten = await rewriteWithChains(modules, parse2);
@@ -36141,7 +36190,7 @@ async function compilePolicy(files2, opts) {
   });
   return { ...built, opaVersion: toolchain.version, key };
 }
-var run2, versions, capabilities, AGGREGATE_ENTRYPOINT, outputOf;
+var run2, versions, capabilities, AGGREGATE_ENTRYPOINT, outputOf, compiledModules;
 var init_compile = __esm({
   "src/policy/opa/compile.ts"() {
     "use strict";
@@ -36159,6 +36208,7 @@ var init_compile = __esm({
       const e = err;
       return `${e.stderr ?? ""}${e.stdout ?? ""}`.trim();
     };
+    compiledModules = (files2) => files2.filter((f) => f.path.endsWith(".rego") && !f.path.endsWith("_test.rego"));
   }
 });
 
@@ -36171,20 +36221,21 @@ function firstTerm(r) {
 }
 function sortResults(results2) {
   return [...results2].sort(
-    (a, b) => cmp(String(a.metadata?.code ?? ""), String(b.metadata?.code ?? "")) || cmp(firstTerm(a), firstTerm(b)) || cmp(a.msg, b.msg)
+    (a, b) => cmp(jsonText(a.metadata?.code), jsonText(b.metadata?.code)) || cmp(firstTerm(a), firstTerm(b)) || cmp(a.msg, b.msg)
   );
 }
 function stripMetadata(result3, info2) {
   if (info2 || !result3.metadata) return result3;
   const { code: code2, effective_on, term } = result3.metadata;
-  const kept = { ...code2 !== void 0 ? { code: code2 } : {}, ...effective_on !== void 0 ? { effective_on } : {}, ...term !== void 0 ? { term } : {} };
+  const kept2 = { ...code2 !== void 0 ? { code: code2 } : {}, ...effective_on !== void 0 ? { effective_on } : {}, ...term !== void 0 ? { term } : {} };
   const { metadata: _dropped, ...rest } = result3;
-  return Object.keys(kept).length > 0 ? { ...rest, metadata: kept } : rest;
+  return Object.keys(kept2).length > 0 ? { ...rest, metadata: kept2 } : rest;
 }
 var cmp;
 var init_order = __esm({
   "src/policy/rules/order.ts"() {
     "use strict";
+    init_json_shapes();
     cmp = (a, b) => a < b ? -1 : a > b ? 1 : 0;
   }
 });
@@ -36307,7 +36358,7 @@ function goSprint(v) {
     const keys = Object.keys(v).sort();
     return `map[${keys.map((k) => `${k}:${goSprint(v[k])}`).join(" ")}]`;
   }
-  return String(v);
+  return jsonText(v);
 }
 function augment(meta, info2, effectiveTime) {
   const out = { ...meta };
@@ -36410,13 +36461,13 @@ function processSourceResults(raw, rules, source, spec, ctx, opts) {
   }
   const missing = cfg.reportableIncludes.filter((inc) => !matchedIncludes.has(inc)).map((inc) => ({ msg: `Include criterion '${inc}' doesn't match any policy rule` }));
   const reportedCodes = new Set([...violations, ...warnings].map((r) => r.metadata?.code).filter((c) => typeof c === "string"));
-  const kept = (r) => {
+  const kept2 = (r) => {
     const deps = dependencies.get(r);
     return deps ? deps.filter((d) => !reportedCodes.has(d)).map(() => r) : [r];
   };
-  const keptViolations = violations.flatMap(kept).map(withExcludeHint);
-  const keptWarnings = [...warnings.flatMap(kept), ...missing];
-  const keptSuccesses = successes.flatMap(kept);
+  const keptViolations = violations.flatMap(kept2).map(withExcludeHint);
+  const keptWarnings = [...warnings.flatMap(kept2), ...missing];
+  const keptSuccesses = successes.flatMap(kept2);
   return {
     violations: sortResults(keptViolations),
     warnings: sortResults(keptWarnings),
@@ -36441,6 +36492,7 @@ var init_process = __esm({
     init_matchers();
     init_order();
     init_packages();
+    init_json_shapes();
     NINETY_DAYS_MS = 90 * 24 * 3600 * 1e3;
     EFFECTIVE_ON = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:[.,](\d+))?Z$/;
     NoResultsError = class extends VouchError {
@@ -44491,8 +44543,8 @@ function goPathClean(path) {
   return joined === "" ? "." : joined;
 }
 function goPathJoin(...elems) {
-  const kept = elems.filter((e) => e !== "");
-  return kept.length === 0 ? "" : goPathClean(kept.join("/"));
+  const kept2 = elems.filter((e) => e !== "");
+  return kept2.length === 0 ? "" : goPathClean(kept2.join("/"));
 }
 function goTrim(s, c) {
   let start = 0;
@@ -44538,9 +44590,9 @@ function parseQualifiers(rawQuery) {
   return out;
 }
 function normalizeQualifiers(qualifiers) {
-  const kept = qualifiers.filter((q) => q.value !== "").sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  for (let i2 = 1; i2 < kept.length; i2++) if (kept[i2 - 1].key === kept[i2].key) throw new PurlError("duplicate qualifier key");
-  return kept;
+  const kept2 = qualifiers.filter((q) => q.value !== "").sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  for (let i2 = 1; i2 < kept2.length; i2++) if (kept2[i2 - 1].key === kept2[i2].key) throw new PurlError("duplicate qualifier key");
+  return kept2;
 }
 function splitPath(path) {
   let namespace = "";
@@ -44693,7 +44745,7 @@ var init_semver = __esm({
     sign = (a, b) => a > b ? 1 : a < b ? -1 : 0;
     semverBuiltins = {
       isValid: (v) => typeof v === "string" && parse(v) !== void 0,
-      compare(a, b) {
+      compare: (a, b) => {
         if (typeof a !== "string" || typeof b !== "string") return void 0;
         const x = parse(a);
         const y = parse(b);
@@ -45710,36 +45762,36 @@ var init_time = __esm({
     timeBuiltins = {
       parseRfc3339Ns: (value) => typeof value === "string" ? parseToNs(NAMED_LAYOUTS.RFC3339, value) : void 0,
       parseNs: (layout, value) => typeof layout === "string" && typeof value === "string" ? parseToNs(NAMED_LAYOUTS[layout] ?? layout, value) : void 0,
-      format(x) {
+      format: (x) => {
         const tt = tzTime(x);
         if (!tt) return void 0;
         const layout = tt.layout === "" ? NAMED_LAYOUTS.RFC3339Nano : NAMED_LAYOUTS[tt.layout] ?? tt.layout;
         return fromBytes(goFormat(tt.t, toBytes(layout)));
       },
-      date(x) {
+      date: (x) => {
         const tt = tzTime(x);
         if (!tt) return void 0;
         const f = fields(tt.t);
         return [f.year, f.month, f.day];
       },
-      clock(x) {
+      clock: (x) => {
         const tt = tzTime(x);
         if (!tt) return void 0;
         const f = fields(tt.t);
         return [f.hour, f.min, f.sec];
       },
-      weekday(x) {
+      weekday: (x) => {
         const tt = tzTime(x);
         return tt && LONG_DAYS[fields(tt.t).weekday];
       },
-      addDate(x, years, months, days) {
+      addDate: (x, years, months, days) => {
         const tt = tzTime(x);
         const [y, m, d] = [int64Argument(years), int64Argument(months), int64Argument(days)];
         if (!tt || y === void 0 || m === void 0 || d === void 0) return void 0;
         const f = fields(tt.t);
         return unixNano(goDate(f.year + Number(y), f.month + Number(m), f.day + Number(d), f.hour, f.min, f.sec, tt.t.nsec, tt.t.loc));
       },
-      diff(a, b) {
+      diff: (a, b) => {
         const ta = tzTime(a);
         const tb = tzTime(b);
         if (!ta || !tb) return void 0;
@@ -47884,7 +47936,7 @@ var require_opa = __commonJS({
 function cString(memory, addr) {
   const bytes2 = new Uint8Array(memory.buffer);
   const end = bytes2.indexOf(0, addr);
-  return new TextDecoder().decode(bytes2.subarray(addr, end < 0 ? bytes2.length : end));
+  return utf8.decode(bytes2.subarray(addr, end < 0 ? bytes2.length : end));
 }
 function instantiateModule(module, builtins, fallback, opts) {
   const memory = new wasm.Memory({ initial: opts.initialPages });
@@ -47913,19 +47965,49 @@ function instantiateModule(module, builtins, fallback, opts) {
     return parsed;
   };
   const memo2 = new BuiltinMemo();
+  const remembered = (ex, name, impl, addrs) => {
+    const texts = addrs.map((a) => dump2(ex, name, a));
+    const key = `${name}\0${texts.map((t) => t.text).join("\0")}`;
+    const known = memo2.get(key);
+    if (known !== void 0) return known;
+    const result3 = impl(...addrs.map((a, i2) => argument(ex, name, a, texts[i2])));
+    const answer2 = result3 === void 0 ? NO_RESULT : result3 instanceof ArrayBuffer ? result3 : new TextEncoder().encode(JSON.stringify(result3)).buffer;
+    memo2.set(key, answer2);
+    return answer2;
+  };
+  const byAddress = { lasting: /* @__PURE__ */ new Map(), epoch: -1, current: /* @__PURE__ */ new Map(), tag: -1, tagEpoch: -1 };
+  const addressMemo = (addrs) => {
+    const stable = opts.stableValues?.();
+    if (!stable || addrs.some((a) => a === 0)) return void 0;
+    if (addrs.every((a) => a < stable.keep)) {
+      if (stable.epoch !== byAddress.epoch || byAddress.lasting.size >= 1 << 20) {
+        byAddress.lasting.clear();
+        byAddress.epoch = stable.epoch;
+      }
+      return byAddress.lasting;
+    }
+    if (stable.tag === 0 || !addrs.every((a) => a < stable.hi)) return void 0;
+    if (stable.tag !== byAddress.tag || stable.epoch !== byAddress.tagEpoch) {
+      byAddress.current.clear();
+      byAddress.tag = stable.tag;
+      byAddress.tagEpoch = stable.epoch;
+    }
+    return byAddress.current;
+  };
   const call = (id, addrs) => {
     const ex = holder.exports;
     const name = names.get(id) ?? "";
     const impl = builtins[name] ?? fallback[name];
     if (typeof impl !== "function") throw new Error(`not implemented: built-in function ${id}: ${name}`);
     if (!opts.memoize?.has(name)) return toModule2(ex, impl(...addrs.map((a) => argument(ex, name, a))));
-    const texts = addrs.map((a) => dump2(ex, name, a));
-    const key = `${name}\0${texts.map((t) => t.text).join("\0")}`;
-    const known = memo2.get(key);
-    if (known !== void 0) return toModule2(ex, known === NO_RESULT ? void 0 : known);
-    const result3 = impl(...addrs.map((a, i2) => argument(ex, name, a, texts[i2])));
-    memo2.set(key, result3 === void 0 ? NO_RESULT : result3 instanceof ArrayBuffer ? result3 : new TextEncoder().encode(JSON.stringify(result3)).buffer);
-    return toModule2(ex, result3);
+    const byAddr = addressMemo(addrs);
+    const key = byAddr ? `${id}:${addrs.join(":")}` : "";
+    let answer2 = byAddr?.get(key);
+    if (answer2 === void 0) {
+      answer2 = remembered(ex, name, impl, addrs);
+      byAddr?.set(key, answer2);
+    }
+    return toModule2(ex, answer2 === NO_RESULT ? void 0 : answer2);
   };
   const instance = new wasm.Instance(module, {
     env: {
@@ -47949,7 +48031,7 @@ function instantiateModule(module, builtins, fallback, opts) {
   for (const [name, id] of Object.entries(table)) names.set(id, name);
   return new SdkLoadedPolicy(instance, memory, exports.opa_wasm_abi_minor_version?.value ?? 0);
 }
-var import_opa, wasm, SdkLoadedPolicy, REGO_VALUE_BUILTINS, NO_RESULT, BuiltinMemo;
+var import_opa, wasm, SdkLoadedPolicy, REGO_VALUE_BUILTINS, NO_RESULT, BuiltinMemo, utf8;
 var init_instance = __esm({
   "src/policy/wasm/instance.ts"() {
     "use strict";
@@ -47977,10 +48059,11 @@ var init_instance = __esm({
         this.bytes += size;
       }
     };
+    utf8 = new TextDecoder();
   }
 });
 
-// src/policy/wasm/patch-json-is-valid.ts
+// src/policy/wasm/wasm-binary.ts
 function sections(wasm2) {
   const r = new Reader3(wasm2);
   const magic = [0, 97, 115, 109, 1, 0, 0, 0];
@@ -48015,11 +48098,12 @@ function functionNames(wasm2, secs) {
   }
   return void 0;
 }
-function importedFunctions(wasm2, secs) {
+function importCounts(wasm2, secs) {
   const s = secs.find((x) => x.id === 2);
-  if (!s) return 0;
+  if (!s) return { functions: 0, globals: 0 };
   const r = new Reader3(wasm2.subarray(0, s.end), s.start);
   let funcs = 0;
+  let globals = 0;
   for (let n = r.u32(); n > 0; n--) {
     r.name();
     r.name();
@@ -48039,12 +48123,47 @@ function importedFunctions(wasm2, secs) {
     } else if (kind2 === 3) {
       r.byte();
       r.byte();
+      globals++;
     } else if (kind2 === 4) {
       r.byte();
       r.u32();
     } else throw new RangeError(`unknown import kind ${kind2}`);
   }
-  return funcs;
+  return { functions: funcs, globals };
+}
+function importedFunctions(wasm2, secs) {
+  return importCounts(wasm2, secs).functions;
+}
+function uleb(n) {
+  const out = [];
+  let v = n >>> 0;
+  do {
+    const b = v & 127;
+    v >>>= 7;
+    out.push(v === 0 ? b : b | 128);
+  } while (v !== 0);
+  return out;
+}
+function sleb(n) {
+  const out = [];
+  let v = n | 0;
+  for (; ; ) {
+    const b = v & 127;
+    v >>= 7;
+    if (v === 0 && (b & 64) === 0 || v === -1 && (b & 64) !== 0) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 128);
+  }
+}
+function vectorEntries(wasm2, s, skipEntry) {
+  const r = new Reader3(wasm2.subarray(0, s.end), s.start);
+  const count = r.u32();
+  const first = r.pos;
+  for (let i2 = 0; i2 < count; i2++) skipEntry(r);
+  if (r.pos !== s.end) throw new RangeError(`section ${s.id} has bytes after its entries`);
+  return { count, entries: wasm2.subarray(first, s.end) };
 }
 function body2(wasm2, secs, definedIndex) {
   const s = secs.find((x) => x.id === 10);
@@ -48056,6 +48175,51 @@ function body2(wasm2, secs, definedIndex) {
   const size = r.u32();
   return { start: r.pos, end: r.pos + size };
 }
+var Reader3;
+var init_wasm_binary = __esm({
+  "src/policy/wasm/wasm-binary.ts"() {
+    "use strict";
+    Reader3 = class {
+      pos;
+      bytes;
+      constructor(bytes2, pos = 0) {
+        this.bytes = bytes2;
+        this.pos = pos;
+      }
+      byte() {
+        if (this.pos >= this.bytes.length) throw new RangeError("unexpected end of module");
+        return this.bytes[this.pos++];
+      }
+      /** An unsigned LEB128 of at most 32 bits. */
+      u32() {
+        let result3 = 0;
+        for (let shift = 0; shift < 35; shift += 7) {
+          const b = this.byte();
+          result3 += (b & 127) * 2 ** shift;
+          if ((b & 128) === 0) return result3;
+        }
+        throw new RangeError("LEB128 too long");
+      }
+      /** Skips a signed LEB128 of at most `bits` bits. */
+      skipSigned(bits) {
+        for (let n = 0; n < Math.ceil(bits / 7); n++) if ((this.byte() & 128) === 0) return;
+        throw new RangeError("LEB128 too long");
+      }
+      skip(n) {
+        if (n < 0 || this.pos + n > this.bytes.length) throw new RangeError("unexpected end of module");
+        this.pos += n;
+      }
+      name() {
+        const n = this.u32();
+        const start = this.pos;
+        this.skip(n);
+        return Buffer.from(this.bytes.subarray(start, start + n)).toString("utf8");
+      }
+    };
+  }
+});
+
+// src/policy/wasm/patch-json-is-valid.ts
 function callSites(wasm2, range, target2) {
   const r = new Reader3(wasm2.subarray(0, range.end), range.start);
   for (let n = r.u32(); n > 0; n--) {
@@ -48143,52 +48307,334 @@ function patchJsonIsValid(wasm2) {
   out.fill(NOP, site + 1, call.pos);
   return out;
 }
-var CALL, DROP, NOP, Reader3, VALTYPES;
+var CALL, DROP, NOP, VALTYPES;
 var init_patch_json_is_valid = __esm({
   "src/policy/wasm/patch-json-is-valid.ts"() {
     "use strict";
     init_errors();
+    init_wasm_binary();
     CALL = 16;
     DROP = 26;
     NOP = 1;
-    Reader3 = class {
-      pos;
-      bytes;
-      constructor(bytes2, pos = 0) {
-        this.bytes = bytes2;
-        this.pos = pos;
+    VALTYPES = /* @__PURE__ */ new Set([127, 126, 125, 124, 123, 112, 111, 64]);
+  }
+});
+
+// src/policy/wasm/patch-hash-cache.ts
+function refuse4(why, cause) {
+  throw new EnvironmentError("WASM_HASH_CACHE_PATCH", `the policy module cannot be prepared for evaluation (${why}). Compile the policy with a supported opa (v1.8 to v1.22).`, {
+    value: why,
+    cause
+  });
+}
+function functionTypes(wasm2, s) {
+  const r = new Reader3(wasm2.subarray(0, s.end), s.start);
+  const out = [];
+  for (let n = r.u32(); n > 0; n--) {
+    if (r.byte() !== 96) throw new RangeError("a type that is not a function type");
+    const params = Array.from({ length: r.u32() }, () => r.byte());
+    const results2 = Array.from({ length: r.u32() }, () => r.byte());
+    out.push({ params, results: results2 });
+  }
+  return out;
+}
+function wrapperBody(global2, uncached) {
+  const [V, T, E, TAG3, H] = [0, 1, 2, 3, 4];
+  const get2 = (l) => [32, l];
+  const load2 = (offset) => [40, 2, ...uleb(offset)];
+  const store = (offset) => [54, 2, ...uleb(offset)];
+  const callUncached = [...get2(V), 16, ...uleb(uncached)];
+  const uncachedReturn = [4, 64, ...callUncached, 15, 11];
+  const code2 = [
+    1,
+    4,
+    I32,
+    // four i32 locals: table, entry, tag, hash
+    35,
+    ...uleb(global2),
+    34,
+    T,
+    69,
+    ...uncachedReturn,
+    // off
+    ...get2(V),
+    ...get2(T),
+    ...load2(TABLE.lo),
+    73,
+    // v < lo
+    ...get2(V),
+    ...get2(T),
+    ...load2(TABLE.hi),
+    79,
+    114,
+    // || v >= hi
+    ...get2(V),
+    45,
+    0,
+    0,
+    65,
+    4,
+    107,
+    65,
+    4,
+    79,
+    114,
+    // || type not in string..set
+    ...uncachedReturn,
+    ...get2(V),
+    ...get2(T),
+    ...load2(TABLE.keep),
+    73,
+    // tag = v < keep ? 0 : table tag
+    4,
+    I32,
+    65,
+    0,
+    5,
+    ...get2(T),
+    ...load2(TABLE.tag),
+    11,
+    33,
+    TAG3,
+    ...get2(T),
+    ...get2(V),
+    65,
+    ...sleb(FIB),
+    108,
+    ...get2(T),
+    ...load2(TABLE.shift),
+    118,
+    65,
+    4,
+    116,
+    106,
+    33,
+    E,
+    ...get2(E),
+    ...load2(TABLE.entries),
+    ...get2(V),
+    70,
+    // hit: same address
+    ...get2(E),
+    ...load2(TABLE.entries + 4),
+    ...get2(TAG3),
+    70,
+    113,
+    // and same tag
+    4,
+    64,
+    ...get2(E),
+    ...load2(TABLE.entries + 8),
+    15,
+    11,
+    ...callUncached,
+    33,
+    H,
+    ...get2(E),
+    ...get2(V),
+    ...store(TABLE.entries),
+    ...get2(E),
+    ...get2(TAG3),
+    ...store(TABLE.entries + 4),
+    ...get2(E),
+    ...get2(H),
+    ...store(TABLE.entries + 8),
+    ...get2(H),
+    11
+  ];
+  return [...uleb(code2.length), ...code2];
+}
+function sectionOf(id, parts) {
+  const size = parts.reduce((n, p) => n + p.length, 0);
+  return Buffer.concat([Uint8Array.from([id, ...uleb(size)]), ...parts]);
+}
+function namesWith(wasm2, s, index, name) {
+  const r = new Reader3(wasm2.subarray(0, s.end), s.start);
+  r.name();
+  const parts = [wasm2.subarray(s.start, r.pos)];
+  while (r.pos < s.end) {
+    const id = r.byte();
+    const size = r.u32();
+    const start = r.pos;
+    r.skip(size);
+    if (id !== 1) {
+      parts.push(Uint8Array.from([id, ...uleb(size)]), wasm2.subarray(start, start + size));
+      continue;
+    }
+    const sub = vectorEntries(wasm2.subarray(0, start + size), { id, start, end: start + size }, (e) => {
+      e.u32();
+      e.name();
+    });
+    const bytes2 = Buffer.from(name);
+    const added = Uint8Array.from([...uleb(index), ...uleb(bytes2.length), ...bytes2]);
+    const count = Uint8Array.from(uleb(sub.count + 1));
+    parts.push(Uint8Array.from([id, ...uleb(count.length + sub.entries.length + added.length)]), count, sub.entries, added);
+  }
+  return sectionOf(0, parts);
+}
+function patchHashCache(wasm2) {
+  try {
+    const secs = sections(wasm2);
+    const names = functionNames(wasm2, secs);
+    if (!names) return refuse4("the module has no name section");
+    const hash = names.get("opa_value_hash");
+    if (hash === void 0) return refuse4("the module has no opa_value_hash");
+    if (names.has(UNCACHED_HASH_NAME)) return refuse4("the module is already patched");
+    const imports = importCounts(wasm2, secs);
+    const find = (id) => secs.find((x) => x.id === id) ?? refuse4(`the module has no section ${id}`);
+    const funcSec = vectorEntries(wasm2, find(3), skipFunctionEntry);
+    const codeSec = vectorEntries(wasm2, find(10), skipCodeEntry);
+    const exportSec = vectorEntries(wasm2, find(7), skipExportEntry);
+    const globalSecRange = secs.find((x) => x.id === 6);
+    const globalSec = globalSecRange ? vectorEntries(wasm2, globalSecRange, skipGlobalEntry) : { count: 0, entries: new Uint8Array() };
+    const defined = hash - imports.functions;
+    if (defined < 0 || defined >= funcSec.count) return refuse4("opa_value_hash is not a function the module defines");
+    const typeReader = new Reader3(funcSec.entries);
+    for (let i2 = 0; i2 < defined; i2++) typeReader.u32();
+    const typeIndex = typeReader.u32();
+    const type2 = functionTypes(wasm2, find(1))[typeIndex];
+    if (type2?.params.length !== 1 || type2.params[0] !== I32 || type2.results.length !== 1 || type2.results[0] !== I32) return refuse4("opa_value_hash is not (i32) -> i32");
+    const uncached = imports.functions + funcSec.count;
+    const global2 = imports.globals + globalSec.count;
+    const code2 = new Reader3(codeSec.entries);
+    let at2 = { start: 0, end: 0 };
+    for (let i2 = 0; i2 <= defined; i2++) {
+      const start = code2.pos;
+      code2.skip(code2.u32());
+      at2 = { start, end: code2.pos };
+    }
+    const original = codeSec.entries.subarray(at2.start, at2.end);
+    const exportName = Buffer.from(HASH_CACHE_GLOBAL);
+    const replaced = /* @__PURE__ */ new Map([
+      [3, sectionOf(3, [Uint8Array.from(uleb(funcSec.count + 1)), funcSec.entries, Uint8Array.from(uleb(typeIndex))])],
+      [6, sectionOf(6, [Uint8Array.from(uleb(globalSec.count + 1)), globalSec.entries, Uint8Array.from([I32, 1, 65, 0, 11])])],
+      [7, sectionOf(7, [Uint8Array.from(uleb(exportSec.count + 1)), exportSec.entries, Uint8Array.from([...uleb(exportName.length), ...exportName, 3, ...uleb(global2)])])],
+      [
+        10,
+        sectionOf(10, [
+          Uint8Array.from(uleb(codeSec.count + 1)),
+          codeSec.entries.subarray(0, at2.start),
+          Uint8Array.from(wrapperBody(global2, uncached)),
+          codeSec.entries.subarray(at2.end),
+          original
+        ])
+      ]
+    ]);
+    const out = [wasm2.subarray(0, 8)];
+    let globalsWritten = false;
+    for (const s of secs) {
+      if (!globalsWritten && (s.id === 6 || s.id === 7)) {
+        out.push(replaced.get(6));
+        globalsWritten = true;
+        if (s.id === 6) continue;
       }
-      byte() {
-        if (this.pos >= this.bytes.length) throw new RangeError("unexpected end of module");
-        return this.bytes[this.pos++];
-      }
-      /** An unsigned LEB128 of at most 32 bits. */
-      u32() {
-        let result3 = 0;
-        for (let shift = 0; shift < 35; shift += 7) {
-          const b = this.byte();
-          result3 += (b & 127) * 2 ** shift;
-          if ((b & 128) === 0) return result3;
-        }
-        throw new RangeError("LEB128 too long");
-      }
-      /** Skips a signed LEB128 of at most `bits` bits. */
-      skipSigned(bits) {
-        for (let n = 0; n < Math.ceil(bits / 7); n++) if ((this.byte() & 128) === 0) return;
-        throw new RangeError("LEB128 too long");
-      }
-      skip(n) {
-        if (n < 0 || this.pos + n > this.bytes.length) throw new RangeError("unexpected end of module");
-        this.pos += n;
-      }
-      name() {
-        const n = this.u32();
-        const start = this.pos;
-        this.skip(n);
-        return Buffer.from(this.bytes.subarray(start, start + n)).toString("utf8");
+      const isNames = s.id === 0 && new Reader3(wasm2.subarray(0, s.end), s.start).name() === "name";
+      out.push(isNames ? namesWith(wasm2, s, uncached, UNCACHED_HASH_NAME) : replaced.get(s.id) ?? sectionOf(s.id, [wasm2.subarray(s.start, s.end)]));
+    }
+    return Buffer.concat(out);
+  } catch (err) {
+    if (err instanceof EnvironmentError) throw err;
+    return refuse4("the module cannot be read", err);
+  }
+}
+var HASH_CACHE_GLOBAL, UNCACHED_HASH_NAME, TABLE, I32, FIB, skipFunctionEntry, skipExportEntry, skipCodeEntry, skipGlobalEntry;
+var init_patch_hash_cache = __esm({
+  "src/policy/wasm/patch-hash-cache.ts"() {
+    "use strict";
+    init_errors();
+    init_wasm_binary();
+    HASH_CACHE_GLOBAL = "vouch_hash_cache";
+    UNCACHED_HASH_NAME = "opa_value_hash_uncached";
+    TABLE = { lo: 0, keep: 4, hi: 8, tag: 12, shift: 16, entries: 32, entrySize: 16 };
+    I32 = 127;
+    FIB = 2654435761 | 0;
+    skipFunctionEntry = (r) => {
+      r.u32();
+    };
+    skipExportEntry = (r) => {
+      r.name();
+      r.byte();
+      r.u32();
+    };
+    skipCodeEntry = (r) => {
+      r.skip(r.u32());
+    };
+    skipGlobalEntry = (r) => {
+      r.byte();
+      r.byte();
+      for (; ; ) {
+        const op = r.byte();
+        if (op === 11) return;
+        if (op === 65) r.skipSigned(32);
+        else if (op === 66) r.skipSigned(64);
+        else if (op === 35) r.u32();
+        else throw new RangeError(`unexpected opcode 0x${op.toString(16)} in a global's initialiser`);
       }
     };
-    VALTYPES = /* @__PURE__ */ new Set([127, 126, 125, 124, 123, 112, 111, 64]);
+  }
+});
+
+// src/policy/wasm/hash-cache.ts
+function attachHashCache(policy) {
+  const sdk = policy;
+  const ex = sdk.wasmInstance.exports;
+  const global2 = ex[HASH_CACHE_GLOBAL];
+  if (!global2) return;
+  const size = TABLE.entries + TABLE.entrySize * 2 ** BITS;
+  const table = ex.opa_malloc(size + 16) + 15 & ~15;
+  const lo = ex.opa_heap_ptr_get();
+  sdk.baseHeapPtr = lo;
+  sdk.dataHeapPtr = lo;
+  const words = () => new Int32Array(sdk.mem.buffer, table, size / 4);
+  let tag = 0;
+  let epoch = 0;
+  let running = 0;
+  const clear = () => {
+    epoch++;
+    const w = words();
+    w.fill(0);
+    w[TABLE.lo / 4] = lo;
+    w[TABLE.shift / 4] = 32 - BITS;
+    tag = 0;
+  };
+  clear();
+  caches.set(policy, {
+    clear,
+    stable: () => ({ keep: sdk.dataHeapPtr, epoch, hi: running, tag: running === 0 ? 0 : tag }),
+    held() {
+      const w = words();
+      let n = 0;
+      for (let i2 = TABLE.entries / 4; i2 < w.length; i2 += TABLE.entrySize / 4) if (w[i2] !== 0) n++;
+      return n;
+    },
+    during(hi, evaluate) {
+      const w = words();
+      if (tag === 2147483647) clear();
+      tag++;
+      w[TABLE.keep / 4] = sdk.dataHeapPtr;
+      w[TABLE.hi / 4] = hi;
+      w[TABLE.tag / 4] = tag;
+      global2.value = table;
+      running = hi;
+      try {
+        return evaluate();
+      } finally {
+        global2.value = 0;
+        running = 0;
+      }
+    }
+  });
+}
+function hashCacheOf(policy) {
+  return caches.get(policy);
+}
+var BITS, caches;
+var init_hash_cache = __esm({
+  "src/policy/wasm/hash-cache.ts"() {
+    "use strict";
+    init_patch_hash_cache();
+    BITS = 16;
+    caches = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -48205,6 +48651,25 @@ function cString2(sdk, addr) {
   const end = bytes2.indexOf(0, addr);
   return new TextDecoder().decode(bytes2.subarray(addr, end < 0 ? bytes2.length : end));
 }
+function evaluateInstance(policy, input, entrypoint, place) {
+  const sdk = policy;
+  const ex = sdk.wasmInstance.exports;
+  const id = sdk.entrypoints[entrypoint];
+  if (id === void 0) throw new Error(`entrypoint ${entrypoint} is not valid in this instance`);
+  ex.opa_heap_ptr_set(sdk.dataHeapPtr);
+  const inputAddr = input ? parseInto(ex, sdk, input, "the input") : 0;
+  if (place && ex.opa_value_add_path(inputAddr, place.path, place.value) !== 0) throw new Error(`the input has no place for ${place.key}`);
+  const parsed = ex.opa_heap_ptr_get();
+  ex.opa_heap_ptr_set(parsed);
+  const ctx = ex.opa_eval_ctx_new();
+  if (inputAddr !== 0) ex.opa_eval_ctx_set_input(ctx, inputAddr);
+  ex.opa_eval_ctx_set_data(ctx, sdk.dataAddr);
+  ex.opa_eval_ctx_set_entrypoint(ctx, id);
+  const cache3 = hashCacheOf(policy);
+  if (cache3) cache3.during(parsed, () => ex.eval(ctx));
+  else ex.eval(ctx);
+  return JSON.parse(cString2(sdk, ex.opa_json_dump(ex.opa_eval_ctx_get_result(ctx))));
+}
 function sharedInput(policy, key) {
   const sdk = policy;
   const ex = sdk.wasmInstance.exports;
@@ -48213,31 +48678,25 @@ function sharedInput(policy, key) {
   const encoder = new TextEncoder();
   return {
     share(json5) {
+      shared = void 0;
+      sdk.dataHeapPtr = afterData;
       ex.opa_heap_ptr_set(afterData);
+      hashCacheOf(policy)?.clear();
       const value = parseInto(ex, sdk, encoder.encode(json5), `the shared input ${key}`);
       const path = parseInto(ex, sdk, encoder.encode(JSON.stringify([key])), "the shared input path");
-      shared = { value, path };
+      shared = { value, path, key };
       sdk.dataHeapPtr = ex.opa_heap_ptr_get();
     },
     evaluate(input, entrypoint) {
       if (!shared) throw new Error(`no shared ${key} was set before evaluation`);
-      const id = sdk.entrypoints[entrypoint];
-      if (id === void 0) throw new Error(`entrypoint ${entrypoint} is not valid in this instance`);
-      ex.opa_heap_ptr_set(sdk.dataHeapPtr);
-      const inputAddr = parseInto(ex, sdk, input, "the input");
-      if (ex.opa_value_add_path(inputAddr, shared.path, shared.value) !== 0) throw new Error(`the input has no place for ${key}`);
-      const ctx = ex.opa_eval_ctx_new();
-      ex.opa_eval_ctx_set_input(ctx, inputAddr);
-      ex.opa_eval_ctx_set_data(ctx, sdk.dataAddr);
-      ex.opa_eval_ctx_set_entrypoint(ctx, id);
-      ex.eval(ctx);
-      return JSON.parse(cString2(sdk, ex.opa_json_dump(ex.opa_eval_ctx_get_result(ctx))));
+      return evaluateInstance(policy, input, entrypoint, shared);
     }
   };
 }
 var init_shared_input = __esm({
   "src/policy/wasm/shared-input.ts"() {
     "use strict";
+    init_hash_cache();
   }
 });
 
@@ -48272,16 +48731,18 @@ function prefixless(rule) {
   return rule.replace(/^(deny|violation|warn)_?/, "");
 }
 async function policyProgram(compiled2) {
-  return { module: await wasmApi.compile(patchJsonIsValid(Uint8Array.from(compiled2.wasm))), entrypoints: compiled2.entrypoints };
+  return { module: await wasmApi.compile(patchHashCache(patchJsonIsValid(Uint8Array.from(compiled2.wasm)))), entrypoints: compiled2.entrypoints };
 }
 function instantiateModuleWithData(program, data3, opts = {}) {
   const builtins = builtinTable(opts);
   const memoize = new Set(Object.keys(builtins).filter((name) => !EC_BUILTIN_NAMES.has(name) || name.startsWith("ec.purl.")));
-  const policy = instantiateModule(program.module, builtins, sdkBuiltins, { initialPages: 160, memoize });
+  const stableValues = () => hashCacheOf(policy)?.stable();
+  const policy = instantiateModule(program.module, builtins, sdkBuiltins, { initialPages: 160, memoize, stableValues });
   const missing = requiredBuiltins(policy).filter((name) => !(name in builtins) && !SDK_PROVIDED.has(name));
   if (missing.length > 0) {
     throw new InputError("WASM_BUILTIN_MISSING", `the policy uses builtins vouch does not provide: ${missing.join(", ")}`, { value: missing });
   }
+  attachHashCache(policy);
   policy.setData(data3);
   return policy;
 }
@@ -48339,8 +48800,7 @@ async function instantiatePolicy(program, data3, opts = {}) {
   };
   const evaluateJson = (json5) => {
     const encoded2 = new TextEncoder().encode(json5);
-    const buffer = encoded2.buffer.slice(encoded2.byteOffset, encoded2.byteOffset + encoded2.byteLength);
-    return outcomesOf((entry) => policy.evaluate(buffer, entry));
+    return outcomesOf((entry) => evaluateInstance(policy, encoded2, entry));
   };
   return {
     evaluate: (input) => evaluateJson(JSON.stringify(input)),
@@ -48366,6 +48826,8 @@ var init_evaluate = __esm({
     init_builtins();
     init_instance();
     init_patch_json_is_valid();
+    init_hash_cache();
+    init_patch_hash_cache();
     init_shared_input();
     sdkBuiltins = import_builtins.default;
     for (const name of ["sprintf", "regex.split"]) Reflect.deleteProperty(sdkBuiltins, name);
@@ -48603,27 +49065,35 @@ async function gatherPolicy(urls, opts) {
   }
   return { pinned, files: files2, bundles };
 }
-async function loadPolicy(options) {
+async function preparePolicy(options) {
   const spec = structuredClone(applyExtraRuleData(options.spec, options.extraRuleData));
-  const withPolicy = (spec.sources ?? []).some((s) => (s.policy ?? []).length > 0);
-  const pool = withPolicy ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal, options.ec ? { ec: options.ec } : {}) : void 0;
-  let loaded;
-  let digests;
+  const sources = await gatherSources(spec, options);
+  const digest = policyDigest(spec, sources.map((s) => s.digest), options.sigstoreOpts);
+  let loading;
+  return {
+    spec,
+    digest,
+    load: () => loading ??= compileSources(spec, digest, sources, options)
+  };
+}
+async function compileSources(spec, digest, sources, options) {
+  const pool = sources.length > 0 ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal, options.ec ? { ec: options.ec } : {}) : void 0;
   try {
-    const { sources, programs } = await loadSources(spec, options);
+    const programs = [];
+    for (const s of sources) {
+      const compiled2 = s.bundle ? s.bundle.compiled : await compilePolicy(s.files, { ...options.opaPath ? { opaPath: options.opaPath } : {}, cacheDir: options.cacheDir, env: options.env, ...options.signal ? { signal: options.signal } : {} });
+      programs.push({ ...await policyProgram(compiled2), data: s.data });
+    }
     await pool?.load(programs, /* @__PURE__ */ new Date());
-    loaded = sources;
-    digests = sources.map((s) => s.digest);
   } catch (err) {
     await pool?.close();
     throw err;
   }
-  return evaluator(spec, policyDigest(spec, digests, options.sigstoreOpts), loaded, pool, options);
+  return evaluator(spec, digest, sources, pool, options);
 }
-async function loadSources(spec, options) {
+async function gatherSources(spec, options) {
   const whenNs = options.effectiveTime.getTime() * 1e6;
-  const loaded = [];
-  const programs = [];
+  const gatheredSources = [];
   const seenCodes = /* @__PURE__ */ new Map();
   for (const [i2, source] of (spec.sources ?? []).entries()) {
     const name = source.name ?? `sources[${i2}]`;
@@ -48650,17 +49120,16 @@ async function loadSources(spec, options) {
       if (other !== void 0 && other !== name) throw new InputError("DUPLICATE_RULE_CODE", `found a second rule with the same code: ${r.code} (sources ${other} and ${name})`, { value: r.code });
       seenCodes.set(r.code, name);
     }
-    const compiled2 = bundle ? bundle.compiled : await compilePolicy(gathered.files, { ...options.opaPath ? { opaPath: options.opaPath } : {}, cacheDir: options.cacheDir, env: options.env, ...options.signal ? { signal: options.signal } : {} });
+    if (!bundle) policyEntrypoints(gathered.files);
     const data3 = bundle ? structuredClone(bundle.data) : {};
     const origins = /* @__PURE__ */ new Map();
     mergeData(data3, await loadDataTree(dataDirs), "data sources", origins);
     if (source.ruleData !== void 0) mergeData(data3, { rule_data__configuration__: source.ruleData }, "ruleData", origins);
     const digest = sourceDigest({ source, modules: gathered.files.map((f) => f.text), ...bundle ? { wasm: bundle.compiled.wasm } : {}, rules, data: data3 });
     mergeData(data3, configData(whenNs, options.sigstoreOpts), "config", origins);
-    loaded.push({ source, name, rules, digest });
-    programs.push({ ...await policyProgram(compiled2), data: data3 });
+    gatheredSources.push({ source, name, rules, digest, files: gathered.files, ...bundle ? { bundle } : {}, data: data3 });
   }
-  return { sources: loaded, programs };
+  return gatheredSources;
 }
 function evaluator(spec, digest, loaded, pool, options) {
   return {
@@ -55010,7 +55479,9 @@ function policyInput(parts) {
       // ec puts the component's source struct there, empty or not (`{}`).
       source: component.source ?? {}
     },
-    snapshot: { ...parts.snapshot, components: parts.snapshot.components.map(withSource) },
+    // The run's one snapshot object (plan.ts policySnapshot), never a copy: the evaluator shares it
+    // by identity (src/policy/wasm/workers.ts), and a copy per component made the run quadratic.
+    snapshot: parts.snapshot,
     ...component.name ? { component_name: component.name } : {},
     policy_spec: parts.policy.spec
   };
@@ -55040,7 +55511,7 @@ function evaluationContext(ref2, digest, componentName, originalName, effectiveT
     effectiveTime
   };
 }
-var rejections, STATEMENT_V01, withSource, inputAttestations;
+var rejections, STATEMENT_V01, inputAttestations;
 var init_component_steps = __esm({
   "src/validate/component-steps.ts"() {
     "use strict";
@@ -55051,7 +55522,6 @@ var init_component_steps = __esm({
     init_slsa_schema();
     rejections = (check4) => check4.errors.map((e) => e.message).join("\n ");
     STATEMENT_V01 = "https://in-toto.io/Statement/v0.1";
-    withSource = (c) => ({ ...c, source: c.source ?? {} });
     inputAttestations = (attestations) => attestations.map((a) => ({ statement: a.statement, signatures: a.signatures }));
   }
 });
@@ -55267,12 +55737,13 @@ async function mapWithConcurrency(items, limit, fn, options = {}) {
   const results2 = [];
   const running = [];
   let failure;
+  const failed2 = () => failure !== void 0;
   let i2 = 0;
   for await (const item of items) {
     if (failure) break;
     await inFlight2.acquire();
     await working.acquire();
-    if (failure) {
+    if (failed2()) {
       working.release();
       inFlight2.release();
       break;
@@ -55353,7 +55824,7 @@ function policySnapshot(snapshot, expanded) {
     application: snapshot.application ?? "",
     ...snapshot.displayName ? { displayName: snapshot.displayName } : {},
     ...snapshot.displayDescription ? { displayDescription: snapshot.displayDescription } : {},
-    components: [...expanded].sort(byImage).map((o) => o.item.component),
+    components: [...expanded].sort(byImage).map((o) => withSource(o.item.component)),
     artifacts: snapshot.artifacts ?? {}
   };
 }
@@ -55361,7 +55832,7 @@ function inReportOrder(outcomes) {
   const descending = (a, b) => a.containerImage < b.containerImage ? 1 : a.containerImage > b.containerImage ? -1 : 0;
   return [...outcomes].sort((a, b) => descending(a.outcome.report, b.outcome.report) || a.at.order - b.at.order || a.at.child - b.at.child);
 }
-var byImage;
+var byImage, withSource;
 var init_plan = __esm({
   "src/validate/plan.ts"() {
     "use strict";
@@ -55372,6 +55843,7 @@ var init_plan = __esm({
       const y = b.item.component.containerImage;
       return x < y ? -1 : x > y ? 1 : a.order - b.order || a.child - b.child;
     };
+    withSource = (c) => ({ ...c, source: c.source ?? {} });
   }
 });
 
@@ -55572,7 +56044,7 @@ var init_image_info = __esm({
 
 // src/validate/verdict-cache.ts
 import { createHash as createHash10 } from "node:crypto";
-import { mkdir as mkdir7, open as open5, rename as rename7, writeFile as writeFile8 } from "node:fs/promises";
+import { access as access3, mkdir as mkdir7, open as open5, rename as rename7, writeFile as writeFile8 } from "node:fs/promises";
 import { join as join14 } from "node:path";
 function verdictKey(parts) {
   return createHash10("sha256").update(JSON.stringify(parts)).digest("hex");
@@ -55593,6 +56065,11 @@ async function readOwned(path) {
 }
 function diskVerdictCache(dir) {
   const root = join14(dir, "verdicts");
+  const startedEmpty = access3(root).then(
+    () => false,
+    () => true
+  );
+  const written = /* @__PURE__ */ new Set();
   const made = /* @__PURE__ */ new Map();
   const ensureDir = (d) => {
     let p = made.get(d);
@@ -55605,6 +56082,7 @@ function diskVerdictCache(dir) {
   };
   return {
     async get(key, isValid) {
+      if (await startedEmpty && !written.has(key)) return void 0;
       try {
         const text2 = await readOwned(join14(root, key.slice(0, 2), `${key}.json`));
         if (text2 === void 0) return void 0;
@@ -55622,6 +56100,7 @@ function diskVerdictCache(dir) {
         const tmp = join14(d, `${key}.${process.pid}.tmp`);
         await writeFile8(tmp, JSON.stringify({ format: FORMAT3, key, value }), { mode: 384 });
         await rename7(tmp, join14(d, `${key}.json`));
+        written.add(key);
       } catch {
       }
     }
@@ -55783,12 +56262,7 @@ function policyLoadOptions(config, effectiveTime, env) {
   };
 }
 async function runPolicyDigest(config, effectiveTime, env, signal) {
-  const policy = await loadPolicy({ ...policyLoadOptions(config, effectiveTime, env), evaluationWorkers: 1, ...signal ? { signal } : {} });
-  try {
-    return policy.digest;
-  } finally {
-    await policy.close();
-  }
+  return (await preparePolicy({ ...policyLoadOptions(config, effectiveTime, env), ...signal ? { signal } : {} })).digest;
 }
 var init_policy_load = __esm({
   "src/validate/policy-load.ts"() {
@@ -55944,7 +56418,7 @@ var init_verify_vsa = __esm({
 function readPredicate(statement, imageHex) {
   if (!STATEMENT_TYPES.has(statement._type)) return `statement _type ${JSON.stringify(statement._type)} is not an in-toto statement`;
   if (statement.predicateType !== VSA_PREDICATE_TYPE) return `predicateType ${JSON.stringify(statement.predicateType)} is not ${VSA_PREDICATE_TYPE}`;
-  if (statement.subject.length !== 1 || statement.subject[0]?.digest?.sha256 !== imageHex) return "its subject is not exactly this image digest";
+  if (statement.subject.length !== 1 || subjectSha256(statement.subject[0]) !== imageHex) return "its subject is not exactly this image digest";
   const p = statement.predicate;
   if (!isRecord(p)) return "it has no predicate";
   if (!isRecord(p.verifier) || p.verifier.id !== VOUCH_VERIFIER_ID) return `verifier.id is not ${VOUCH_VERIFIER_ID}`;
@@ -55966,7 +56440,7 @@ function judgeVsa(candidate, expect) {
   if (read.time > now + CLOCK_SKEW_MS) return { kind: "bad", why: `timeVerified ${read.timeVerified} is in the future` };
   const policyDigest2 = expect.anyPolicy ? `sha256:${read.policySha256}` : expect.policyDigest;
   if (policyDigest2 === void 0) return { kind: "stale", why: "the current policy has no content digest to match" };
-  if (`sha256:${read.policySha256}` !== policyDigest2) return { kind: "stale", why: `made for another policy (sha256:${read.policySha256}, this run's is ${expect.policyDigest})` };
+  if (`sha256:${read.policySha256}` !== policyDigest2) return { kind: "stale", why: `made for another policy (sha256:${read.policySha256}, this run's is ${policyDigest2})` };
   if (now - read.time > expect.maxAgeMs) return { kind: "stale", why: `expired: verified ${read.timeVerified}, longer ago than --vsa-expiration` };
   if (read.result === "FAILED") return { kind: "bad", why: `it records FAILED for this policy at ${read.timeVerified}` };
   const evidence2 = {
@@ -55994,6 +56468,7 @@ var VOUCH_VERIFIER_ID, STATEMENT_TYPES, CLOCK_SKEW_MS, RFC33394, SHA256_HEX;
 var init_trust_decision = __esm({
   "src/validate/vsa/trust-decision.ts"() {
     "use strict";
+    init_statement();
     init_verify_vsa();
     init_json_shapes();
     VOUCH_VERIFIER_ID = "https://github.com/vouch-dev/vouch";
@@ -56042,6 +56517,14 @@ var init_trust = __esm({
 });
 
 // src/validate/run.ts
+function kept(outcome, retain) {
+  const { report, input } = outcome;
+  return {
+    report,
+    ...retain.policyInputs && input ? { input } : {},
+    statements: retain.statements && input ? input.attestations.map((a) => a.statement) : []
+  };
+}
 function runValidateImage(config, options) {
   return withTimeout(config.timeoutMs, async (signal) => {
     const trustedRoot = await loadTrustedRoot(trustRootOptions(config, options.env));
@@ -56055,25 +56538,28 @@ async function run3(config, options, signal, trustedRoot) {
   const mode = verificationMode(config);
   const runtime = createRuntime(config, mode, { env: options.env, signal, log, trustedRoot });
   const plan = planSnapshot(config, runtime.sourceFor, log);
-  const policyLoading = startPolicyLoad(config, effectiveTime, options.env, signal, ecHost(config, runtime));
+  const policy = startPolicyLoad(config, effectiveTime, options.env, signal, ecHost(config, runtime));
+  if (!config.vsaTrust) void policy.compiled();
   try {
-    const ready = Promise.all([policyLoading, plan.snapshot]).then(([policy, snapshot]) => ({ policy, snapshot }));
-    ready.catch(() => void 0);
+    const ready = () => Promise.all([policy.compiled(), plan.snapshot]).then(([evaluator2, snapshot]) => ({ policy: evaluator2, snapshot }));
     const deps = componentDeps(config, runtime, mode, {
       // Waiting for the policy and the other components' lookups is idle time: the worker is lent.
-      ready: () => whileIdle(() => ready),
+      ready: () => whileIdle(ready),
       now: effectiveTime,
       log,
-      ...vsaTrust(config, runtime, effectiveTime, () => policyLoading, log)
+      ...vsaTrust(config, runtime, effectiveTime, policy, log)
     });
+    const retain = options.retain ?? { policyInputs: true, statements: true };
     const outcomes = await mapWithConcurrency(plan.arrivals(), config.workers, async (at2) => {
       const outcome = await validateComponent(at2.item, deps);
       options.onComponentDone?.(outcome.report);
-      return { at: at2, outcome };
+      return { at: at2, outcome: kept(outcome, retain) };
     });
-    return result2(config, await policyLoading, inReportOrder(outcomes).map((o) => o.outcome), effectiveTime);
+    const prepared = await policy.prepared;
+    if (policy.started()) await policy.compiled();
+    return result2(config, prepared, inReportOrder(outcomes).map((o) => o.outcome), effectiveTime);
   } finally {
-    await policyLoading.then((p) => p.close(), () => void 0);
+    await policy.close();
   }
 }
 function ecHost(config, runtime) {
@@ -56086,9 +56572,24 @@ function ecHost(config, runtime) {
   });
 }
 function startPolicyLoad(config, effectiveTime, env, signal, ec) {
-  const loading = loadPolicy({ ...policyLoadOptions(config, effectiveTime, env), signal, ec });
-  loading.catch(() => void 0);
-  return loading;
+  const prepared = preparePolicy({ ...policyLoadOptions(config, effectiveTime, env), signal, ec });
+  prepared.catch(() => void 0);
+  let compiling;
+  const compiled2 = () => {
+    if (!compiling) {
+      compiling = prepared.then((p) => p.load());
+      compiling.catch(() => void 0);
+    }
+    return compiling;
+  };
+  return {
+    prepared,
+    compiled: compiled2,
+    started: () => compiling !== void 0,
+    close: async () => {
+      await compiling?.then((p) => p.close(), () => void 0);
+    }
+  };
 }
 function vsaTrust(config, runtime, now, policy, log) {
   const vsa = config.vsaTrust;
@@ -56098,10 +56599,17 @@ function vsaTrust(config, runtime, now, policy, log) {
     maxAgeMs: vsa.maxAgeMs,
     now,
     trustedRoot: runtime.trustedRoot,
-    policyDigest: async () => (await policy()).digest,
+    // The digest needs the sources read, never compiled.
+    policyDigest: async () => (await policy.prepared).digest,
     log
   };
-  return { trustedVsa: (ref2, digest, source) => whileIdle(() => trustedVsa(ref2, digest, source, deps)) };
+  return {
+    trustedVsa: async (ref2, digest, source) => {
+      const evidence2 = await whileIdle(() => trustedVsa(ref2, digest, source, deps));
+      if (!evidence2) void policy.compiled();
+      return evidence2;
+    }
+  };
 }
 function componentDeps(config, runtime, mode, run4) {
   return {
@@ -56135,7 +56643,7 @@ function result2(config, policy, ordered, effectiveTime) {
     policyInputs,
     exitCode: success || !config.strict ? ExitCode2.Ok : ExitCode2.PolicyFailed,
     policyDigest: policy.digest,
-    componentAttestations: ordered.map((o) => (o.input?.attestations ?? []).map((a) => a.statement))
+    componentAttestations: ordered.map((o) => o.statements)
   };
 }
 var init_run = __esm({
@@ -84286,7 +84794,8 @@ function parseValidateArgs(argv, env, cwd) {
 async function validateAndReport(inv, io, env, log, observe = {}) {
   const { config } = inv;
   const vsa = config.vsa ? await prepareVsa(config.vsa, env) : void 0;
-  const result3 = await runValidateImage({ ...config, showSuccesses: successesNeeded(config) }, { log, env, ...observe });
+  const retain = { policyInputs: policyInputsNeeded(config.outputs), statements: config.vsa !== void 0 };
+  const result3 = await runValidateImage({ ...config, showSuccesses: successesNeeded(config) }, { log, env, retain, ...observe });
   const { snapshotFile } = config;
   const text2 = inv.extras.snapshotText;
   const componentsFile2 = snapshotFile && text2 !== void 0 ? componentsFileOf(result3.report.components, { path: snapshotFile, text: text2 }, config.snapshot.components, config.baseDir) : void 0;
@@ -84396,6 +84905,12 @@ function actionArgs(input) {
     str4("vsa-upload");
     str4("attestation-output-dir");
   }
+  str4("vsa-expiration");
+  str4("vsa-public-key");
+  str4("vsa-certificate-identity");
+  str4("vsa-certificate-identity-regexp");
+  str4("vsa-certificate-oidc-issuer");
+  str4("vsa-certificate-oidc-issuer-regexp");
   const report = input("report-path").trim();
   const junit = input("junit-path").trim();
   args.push("--output", "text");
@@ -84410,7 +84925,7 @@ function perComponent(report, where) {
     const line2 = where?.lines[locationKey(c)];
     return { title, ...where ? { file: where.path } : {}, ...where && line2 ? { startLine: line2 } : {} };
   };
-  const list = (results2) => results2.map((r) => `${String(r.metadata?.code ?? "policy")}: ${r.msg}`).join("\n");
+  const list = (results2) => results2.map((r) => `${jsonText(r.metadata?.code, "policy")}: ${r.msg}`).join("\n");
   for (const c of report.components) {
     if (c.infrastructureError) {
       errors.push({ message: `${c.name}: could not be checked: ${c.infrastructureError.message}`, props: props(c, `${c.name}: ${c.infrastructureError.code}`) });
@@ -84530,6 +85045,7 @@ var init_github = __esm({
     init_runner_commands();
     init_entry();
     init_strict();
+    init_json_shapes();
     ANNOTATIONS_PER_KIND = 10;
   }
 });
@@ -84661,6 +85177,20 @@ function vsaArgs(env) {
   if (uploads !== "") args.push(`--vsa-upload=${uploads}`);
   return args;
 }
+function vsaTrustArgs(env) {
+  const args = [];
+  const str4 = (name, flag) => {
+    const v = (env[name] ?? "").trim();
+    if (v !== "") args.push(`--${flag}=${v}`);
+  };
+  str4("VSA_EXPIRATION", "vsa-expiration");
+  str4("VSA_PUBLIC_KEY", "vsa-public-key");
+  if ((env.VSA_CERTIFICATE_IDENTITY ?? "").trim() !== "") str4("VSA_CERTIFICATE_IDENTITY", "vsa-certificate-identity");
+  else str4("VSA_CERTIFICATE_IDENTITY_REGEXP", "vsa-certificate-identity-regexp");
+  if ((env.VSA_CERTIFICATE_OIDC_ISSUER ?? "").trim() !== "") str4("VSA_CERTIFICATE_OIDC_ISSUER", "vsa-certificate-oidc-issuer");
+  else str4("VSA_CERTIFICATE_OIDC_ISSUER_REGEXP", "vsa-certificate-oidc-issuer-regexp");
+  return args;
+}
 function tektonArgs(env, step) {
   const args = ["--images", step.images];
   const str4 = (name, flag) => {
@@ -84675,13 +85205,13 @@ function tektonArgs(env, step) {
     else str4("CERTIFICATE_OIDC_ISSUER_REGEXP", "certificate-oidc-issuer-regexp");
   } else {
     str4("PUBLIC_KEY", "public-key");
-    args.push(`--ignore-rekor=${boolParam(env, "IGNORE_REKOR", false)}`);
+    args.push(`--ignore-rekor=${String(boolParam(env, "IGNORE_REKOR", false))}`);
   }
   str4("REKOR_HOST", "rekor-url");
   str4("TUF_MIRROR", "tuf-mirror");
   if (step.tufRoot) args.push(`--tuf-root=${step.tufRoot}`);
   str4("EFFECTIVE_TIME", "effective-time");
-  args.push(`--allow-past-effective-time=${boolParam(env, "ALLOW_PAST_EFFECTIVE_TIME", false)}`);
+  args.push(`--allow-past-effective-time=${String(boolParam(env, "ALLOW_PAST_EFFECTIVE_TIME", false))}`);
   str4("EXTRA_RULE_DATA", "extra-rule-data");
   str4("WORKERS", "workers");
   str4("RETRY_DURATION", "retry-duration");
@@ -84689,14 +85219,14 @@ function tektonArgs(env, step) {
   str4("RETRY_JITTER", "retry-jitter");
   str4("RETRY_MAX_RETRY", "retry-max-retry");
   str4("RETRY_MAX_WAIT", "retry-max-wait");
-  args.push(`--info=${boolParam(env, "INFO", true)}`);
+  args.push(`--info=${String(boolParam(env, "INFO", true))}`);
   args.push("--strict=false", "--show-successes", "--timeout", "0");
   args.push("--output", `text=${join16(step.reportsDir, "text-report.txt")}?show-successes=false`);
   args.push("--output", `json=${join16(step.reportsDir, "report-json.json")}`);
   args.push("--output", `junit=${join16(step.reportsDir, "junit.xml")}`);
   args.push("--output", `appstudio=${join16(step.resultsDir, "TEST_OUTPUT")}`);
   args.push("--output", "text?show-successes=false");
-  args.push(...vsaArgs(env));
+  args.push(...vsaArgs(env), ...vsaTrustArgs(env));
   return args;
 }
 var GO_BOOL, PARAM_OF_FLAG, KEYLESS_PARAMS;
@@ -84729,7 +85259,13 @@ var init_params = __esm({
       ["--retry-max-wait", "RETRY_MAX_WAIT"],
       ["--attestation-format", "ATTESTATION_FORMAT"],
       ["--vsa-signing-key", "VSA_SIGNING_KEY"],
-      ["--vsa-upload", "VSA_UPLOAD"]
+      ["--vsa-upload", "VSA_UPLOAD"],
+      ["--vsa-expiration", "VSA_EXPIRATION"],
+      ["--vsa-public-key", "VSA_PUBLIC_KEY"],
+      ["--vsa-certificate-identity", "VSA_CERTIFICATE_IDENTITY"],
+      ["--vsa-certificate-identity-regexp", "VSA_CERTIFICATE_IDENTITY_REGEXP"],
+      ["--vsa-certificate-oidc-issuer", "VSA_CERTIFICATE_OIDC_ISSUER"],
+      ["--vsa-certificate-oidc-issuer-regexp", "VSA_CERTIFICATE_OIDC_ISSUER_REGEXP"]
     ]);
     KEYLESS_PARAMS = ["CERTIFICATE_IDENTITY", "CERTIFICATE_IDENTITY_REGEXP", "CERTIFICATE_OIDC_ISSUER", "CERTIFICATE_OIDC_ISSUER_REGEXP"];
   }
@@ -84825,15 +85361,15 @@ function componentToKeep(params, pod) {
   return { reason: `PipelineRun ${own} is not labelled as a single component's (${TYPE_LABEL}=${JSON.stringify(type2)}, ${COMPONENT_LABEL}=${JSON.stringify(component)})` };
 }
 function reduceToComponent(snapshot, component) {
-  const kept = snapshot.components.filter((c) => c.name === component);
-  if (kept.length !== 1) {
+  const kept2 = snapshot.components.filter((c) => c.name === component);
+  if (kept2.length !== 1) {
     throw new InputError(
       "SINGLE_COMPONENT_NOT_FOUND",
-      `SINGLE_COMPONENT: the snapshot has ${kept.length} components named ${JSON.stringify(component)}; it must have exactly one (the component whose build made the snapshot)`,
+      `SINGLE_COMPONENT: the snapshot has ${kept2.length} components named ${JSON.stringify(component)}; it must have exactly one (the component whose build made the snapshot)`,
       { value: "SINGLE_COMPONENT" }
     );
   }
-  return { ...snapshot, components: kept };
+  return { ...snapshot, components: kept2 };
 }
 var TYPE_LABEL, COMPONENT_LABEL, PIPELINERUN_LABEL, PIPELINERUN_KINDS, LABEL_LINE;
 var init_single_component = __esm({
@@ -85160,7 +85696,7 @@ function prettyReport(results2, verbose) {
       out.push(`${r.test.file}:${r.test.row}:`, line(r));
       lastFile = r.test.file;
       for (const s of r.subResults ?? []) {
-        if (verbose || !s.pass) out.push(`${"  ".repeat(s.path.length)}${s.path[s.path.length - 1]}: ${s.pass ? "PASS" : "FAIL"}`);
+        if (verbose || !s.pass) out.push(`${"  ".repeat(s.path.length)}${String(s.path[s.path.length - 1])}: ${s.pass ? "PASS" : "FAIL"}`);
       }
     }
     if (r.error !== void 0) out.push(...r.error.split("\n").map((l) => `  ${l}`));
@@ -85327,7 +85863,7 @@ async function instantiateTests(wasm2, entrypoints, data3, now) {
   const policy = instantiateModuleWithData(program, data3, { now, hostCall: offlineHostCall });
   return {
     evaluate(entrypoint) {
-      return policy.evaluate(void 0, entrypoint)[0]?.result;
+      return evaluateInstance(policy, void 0, entrypoint)[0]?.result;
     }
   };
 }
@@ -85362,6 +85898,7 @@ var init_evaluate2 = __esm({
     "use strict";
     init_errors();
     init_evaluate();
+    init_shared_input();
     init_offline_builtins();
     init_json_shapes();
   }
@@ -85656,6 +86193,7 @@ function predicateField(c, read) {
 function describe(c, expect, trusted) {
   const j = judgeVsa(c, expect);
   const subject2 = c.verified?.statement.subject[0];
+  const subjectHex = subjectSha256(subject2);
   const policy = predicateField(c, (p) => p.policy?.digest?.sha256);
   const time = predicateField(c, (p) => p.timeVerified);
   const result3 = predicateField(c, (p) => p.verificationResult);
@@ -85663,7 +86201,7 @@ function describe(c, expect, trusted) {
     digest: c.digest,
     source: c.source,
     ...c.verified ? { signer: c.verified.signer } : {},
-    ...subject2?.digest?.sha256 ? { subject: `${subject2.name ?? ""}@sha256:${subject2.digest.sha256}` } : {},
+    ...subjectHex ? { subject: `${jsonText(subject2.name)}@sha256:${jsonText(subjectHex)}` } : {},
     ...time ? { timeVerified: time } : {},
     ...result3 ? { verificationResult: result3 } : {},
     ...policy ? { policyDigest: `sha256:${policy}` } : {},
@@ -85699,7 +86237,8 @@ async function checkVsas(req2) {
     const one = await verifyVsaFile(ctx, await readVsaFile(req2.file, req2.cwd), digest);
     candidates = [one];
     const subject2 = one.verified?.statement.subject;
-    if (digest === void 0 && subject2?.length === 1 && typeof subject2[0]?.digest?.sha256 === "string") digest = `sha256:${subject2[0].digest.sha256}`;
+    const hex3 = subject2?.length === 1 ? subjectSha256(subject2[0]) : void 0;
+    if (digest === void 0 && typeof hex3 === "string") digest = `sha256:${hex3}`;
   }
   const expect = { imageDigest: digest ?? "", policyDigest: req2.policyDigest, now: req2.now, maxAgeMs: req2.maxAgeMs, ...req2.policyDigest === void 0 ? { anyPolicy: true } : {} };
   const decision = decideVsaTrust(candidates, expect);
@@ -85719,6 +86258,8 @@ var init_check = __esm({
     init_source();
     init_verify_vsa();
     init_trust_decision();
+    init_statement();
+    init_json_shapes();
   }
 });
 

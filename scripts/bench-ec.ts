@@ -82,7 +82,24 @@ const median = (xs: number[]): number => {
 };
 
 function common(setup: EcSetup, policy: string, report: string): string[] {
-  return ['validate', 'image', '--images', setup.components, '--public-key', setup.publicKey, '--ignore-rekor', '--policy', policy, '--output', `json=${report}`, '--strict=false', '--workers', String(setup.workers), '--timeout', '60m'];
+  return [
+    'validate',
+    'image',
+    '--images',
+    setup.components,
+    '--public-key',
+    setup.publicKey,
+    '--ignore-rekor',
+    '--policy',
+    policy,
+    '--output',
+    `json=${report}`,
+    '--strict=false',
+    '--workers',
+    String(setup.workers),
+    '--timeout',
+    '60m',
+  ];
 }
 
 async function runEc(setup: EcSetup, tag: string): Promise<ToolRun> {
@@ -96,7 +113,12 @@ async function runEc(setup: EcSetup, tag: string): Promise<ToolRun> {
 async function runVouch(setup: EcSetup, tag: string, policy: string): Promise<ToolRun> {
   const dir = await mkdtemp(join(setup.dir, `vouch-${tag}-`));
   const report = join(dir, 'report.json');
-  const m = await measure([setup.node, setup.vouch, ...common(setup, policy, report)], { PATH: process.env.PATH, HOME: dir, VOUCH_CACHE_DIR: join(dir, 'cache') }, dir, setup.takeRequests);
+  const m = await measure(
+    [setup.node, setup.vouch, ...common(setup, policy, report)],
+    { PATH: process.env.PATH, HOME: dir, VOUCH_CACHE_DIR: join(dir, 'cache') },
+    dir,
+    setup.takeRequests,
+  );
   return { ...m, report };
 }
 
@@ -122,7 +144,8 @@ export async function ecComparison(n: number, label: string, setup: EcSetup, pol
       process.stderr.write(`bench ec: N=${n} ${label} ${tool}: ${JSON.stringify({ ...last, report: undefined })}\n`);
     }
   }
-  const readReport = async (r: ToolRun): Promise<{ components: EcVerdictComponent[] }> => JSON.parse(await readFile(r.report, 'utf8')) as { components: EcVerdictComponent[] };
+  const readReport = async (r: ToolRun): Promise<{ components: EcVerdictComponent[] }> =>
+    JSON.parse(await readFile(r.report, 'utf8')) as { components: EcVerdictComponent[] };
   const verdicts = compareVerdicts((await readReport(ec[ec.length - 1]!)).components, (await readReport(vouch[vouch.length - 1]!)).components);
   const m = (runs: ToolRun[], k: keyof Omit<ToolRun, 'report'>): number => median(runs.map((r) => r[k]));
   const fmtTmp = (runs: ToolRun[]): string => `${m(runs, 'tmpFiles')} (${(m(runs, 'tmpBytes') / 2 ** 20).toFixed(1)} MiB)`;
@@ -142,7 +165,10 @@ export async function ecComparison(n: number, label: string, setup: EcSetup, pol
     'ec files left in TMPDIR': fmtTmp(ec),
     'vouch files left in TMPDIR': fmtTmp(vouch),
     'exit codes ec/vouch': `${[...new Set(ec.map((r) => r.code))].join(',')}/${[...new Set(vouch.map((r) => r.code))].join(',')}`,
-    'verdict mismatches': verdicts.mismatches.length === 0 ? `0 of ${verdicts.compared}` : `${verdicts.mismatches.length} of ${verdicts.compared}: ${verdicts.mismatches.slice(0, 3).join('; ')}`,
+    'verdict mismatches':
+      verdicts.mismatches.length === 0
+        ? `0 of ${verdicts.compared}`
+        : `${verdicts.mismatches.length} of ${verdicts.compared}: ${verdicts.mismatches.slice(0, 3).join('; ')}`,
   };
 }
 

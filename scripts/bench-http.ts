@@ -45,10 +45,14 @@ try {
     const used = cpuUsage(start);
     const wallMs = performance.now() - wall;
     perRequestUs.push((used.user + used.system) / blobs.length);
-    process.stderr.write(`round ${round}: ${((used.user + used.system) / blobs.length).toFixed(1)} µs CPU/request, ${((wallMs * 1000) / blobs.length).toFixed(1)} µs wall/request\n`);
+    process.stderr.write(
+      `round ${round}: ${((used.user + used.system) / blobs.length).toFixed(1)} µs CPU/request, ${((wallMs * 1000) / blobs.length).toFixed(1)} µs wall/request\n`,
+    );
   }
   perRequestUs.sort((a, b) => a - b);
-  process.stdout.write(`${JSON.stringify({ requests: blobs.length, rounds: ROUNDS, medianCpuUsPerRequest: Number(perRequestUs[Math.floor(ROUNDS / 2)]!.toFixed(1)), minCpuUsPerRequest: Number(perRequestUs[0]!.toFixed(1)) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ requests: blobs.length, rounds: ROUNDS, medianCpuUsPerRequest: Number(perRequestUs[Math.floor(ROUNDS / 2)]!.toFixed(1)), minCpuUsPerRequest: Number(perRequestUs[0]!.toFixed(1)) })}\n`,
+  );
 } finally {
   await reg.stop();
 }

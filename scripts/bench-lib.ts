@@ -67,9 +67,7 @@ export function bundleModules(bundle: string): [number, string][] {
     const m = /^\/\/ (?:(?:\.\.\/)+[^/]+\/)?((?:src|node_modules)\/\S+)$/.exec(text);
     if (!m) return;
     const p = m[1]!;
-    const area = p.startsWith('src/')
-      ? p.split('/').slice(0, 2).join('/').replace(/\.ts$/, '')
-      : (p.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? p);
+    const area = p.startsWith('src/') ? p.split('/').slice(0, 2).join('/').replace(/\.ts$/, '') : (p.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? p);
     out.push([i, area]);
   });
   return out;
@@ -113,9 +111,7 @@ export function profileByArea(profile: CpuProfile, bundleUrlSuffix: string, modu
     ms.set(a, (ms.get(a) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
   const total = [...ms.values()].reduce((s, v) => s + v, 0) || 1;
-  return [...ms]
-    .map(([area, v]) => ({ area, ms: v, share: v / total }))
-    .sort((a, b) => b.ms - a.ms);
+  return [...ms].map(([area, v]) => ({ area, ms: v, share: v / total })).sort((a, b) => b.ms - a.ms);
 }
 
 /**

@@ -50,7 +50,15 @@ export async function releasePolicyBench(argv: string[]): Promise<number> {
   const now = new Date(flags['effective-time']);
   const files = [...(await regoFiles(join(repo, 'policy/lib'))), ...(await regoFiles(join(repo, 'policy/release')))];
   const compiled = await compilePolicy(files, { cacheDir: defaultCacheDir(process.env), env: process.env });
-  const sigstore = { certificate_identity: '', certificate_identity_regexp: '', certificate_oidc_issuer: '', certificate_oidc_issuer_regexp: '', ignore_rekor: true, public_key: '', rekor_url: '' };
+  const sigstore = {
+    certificate_identity: '',
+    certificate_identity_regexp: '',
+    certificate_oidc_issuer: '',
+    certificate_oidc_issuer_regexp: '',
+    ignore_rekor: true,
+    public_key: '',
+    rekor_url: '',
+  };
   const data = { ...(await loadDataTree([join(repo, 'example/data')])), ...configData(now.getTime() * 1e6, sigstore) };
   const program = await policyProgram(compiled);
   for (const file of flags.input) {

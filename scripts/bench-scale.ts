@@ -69,11 +69,20 @@ async function serveRegistry(port: number): Promise<{ host: string; stop(): Prom
   // Already serving (a `prepare` still running): measure against it.
   if (await httpAnswers(`http://${host}/v2/`, (s) => s === 200).catch(() => false)) return { host, stop: () => Promise.resolve() };
   const config = join(dir, 'registry.yml');
-  await writeFile(config, `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'registry')}\nhttp:\n  addr: ${host}\n`);
+  await writeFile(
+    config,
+    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'registry')}\nhttp:\n  addr: ${host}\n`,
+  );
   const child: ChildProcess = spawn(toolPath('docker-registry'), ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-  await waitUntilReady({ name: 'docker-registry', target: `http://${host}/v2/`, probe: () => httpAnswers(`http://${host}/v2/`, (s) => s === 200), exited: () => child.exitCode ?? undefined, log: () => log });
+  await waitUntilReady({
+    name: 'docker-registry',
+    target: `http://${host}/v2/`,
+    probe: () => httpAnswers(`http://${host}/v2/`, (s) => s === 200),
+    exited: () => child.exitCode ?? undefined,
+    log: () => log,
+  });
   return {
     host,
     stop: async () => {
@@ -133,14 +142,19 @@ async function readTemplate(host: string, img: { ref: string; digest: string }):
   const ref = parseReference(img.ref);
   const tag = img.digest.replace(':', '-');
   const manifestOf = async (suffix: string): Promise<{ layers: { digest: string; annotations: Record<string, string> }[] }> =>
-    JSON.parse((await run(toolPath('crane'), ['manifest', `${host}/${ref.repository}:${tag}.${suffix}`])).stdout) as { layers: { digest: string; annotations: Record<string, string> }[] };
+    JSON.parse((await run(toolPath('crane'), ['manifest', `${host}/${ref.repository}:${tag}.${suffix}`])).stdout) as {
+      layers: { digest: string; annotations: Record<string, string> }[];
+    };
   const blob = async (digest: string): Promise<string> => (await run(toolPath('crane'), ['blob', `${host}/${ref.repository}@${digest}`])).stdout;
   const sig = await manifestOf('sig');
   const att = await manifestOf('att');
   const statements = await Promise.all(
     att.layers.map(async (l) => {
       const env = JSON.parse(await blob(l.digest)) as { payload: string };
-      return { statement: JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as Record<string, unknown>, predicateType: l.annotations.predicateType! };
+      return {
+        statement: JSON.parse(Buffer.from(env.payload, 'base64').toString('utf8')) as Record<string, unknown>,
+        predicateType: l.annotations.predicateType!,
+      };
     }),
   );
   return { payload: await blob(sig.layers[0]!.digest), templateRepo: `${host}/${ref.repository}`, templateDigest: img.digest, statements };
@@ -148,7 +162,14 @@ async function readTemplate(host: string, img: { ref: string; digest: string }):
 
 /** cosign's image config for a signature artefact: empty but for the layers' diff_ids. */
 const artefactConfig = (layers: string[]): Buffer =>
-  json({ architecture: '', created: '0001-01-01T00:00:00Z', history: [{ created: '0001-01-01T00:00:00Z' }], os: '', rootfs: { type: 'layers', diff_ids: layers }, config: {} });
+  json({
+    architecture: '',
+    created: '0001-01-01T00:00:00Z',
+    history: [{ created: '0001-01-01T00:00:00Z' }],
+    os: '',
+    rootfs: { type: 'layers', diff_ids: layers },
+    config: {},
+  });
 
 const pae = (type: string, body: Buffer): Buffer => Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(type)} ${type} ${body.length} `), body]);
 
@@ -169,12 +190,22 @@ async function signLikeCosign(img: { ref: string; digest: string }, tpl: Templat
     await client.pushManifest(ref, `${tag}.${suffix}`, manifest, MediaType.OciManifest);
   };
   const payload = Buffer.from(tpl.payload.replace(tpl.templateRepo, repo).replace(tpl.templateDigest, img.digest));
-  await artefact('sig', [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', bytes: payload, annotations: { 'dev.cosignproject.cosign/signature': ecSign('sha256', payload, key).toString('base64') } }]);
+  await artefact('sig', [
+    {
+      mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+      bytes: payload,
+      annotations: { 'dev.cosignproject.cosign/signature': ecSign('sha256', payload, key).toString('base64') },
+    },
+  ]);
   await artefact(
     'att',
     tpl.statements.map(({ statement, predicateType }) => {
       const body = json({ ...statement, subject: [{ name: repo, digest: { sha256: img.digest.slice('sha256:'.length) } }] });
-      const envelope = json({ payload: body.toString('base64'), payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: ecSign('sha256', pae('application/vnd.in-toto+json', body), key).toString('base64') }] });
+      const envelope = json({
+        payload: body.toString('base64'),
+        payloadType: 'application/vnd.in-toto+json',
+        signatures: [{ sig: ecSign('sha256', pae('application/vnd.in-toto+json', body), key).toString('base64') }],
+      });
       return { mediaType: 'application/vnd.dsse.envelope.v1+json', bytes: envelope, annotations: { 'dev.cosignproject.cosign/signature': '', predicateType } };
     }),
   );
@@ -201,9 +232,17 @@ async function prepare(count: number): Promise<void> {
     await run(toolPath('cosign'), ['import-key-pair', '--key', keyPem, '--output-key-prefix', join(dir, 'bench')], { env: cosignEnv() });
     const cosignKey = { key: join(dir, 'bench.key'), pub };
     const layerBytes = Buffer.alloc(256, 7);
-    const layers = await mapLimit(Array.from({ length: REPOS }, (_, r) => r), 8, (r) => client.pushBlob(parseReference(`${reg.host}/scale/app-${r}:x`), layerBytes));
+    const layers = await mapLimit(
+      Array.from({ length: REPOS }, (_, r) => r),
+      8,
+      (r) => client.pushBlob(parseReference(`${reg.host}/scale/app-${r}:x`), layerBytes),
+    );
     const started = Date.now();
-    const images = await mapLimit(Array.from({ length: count }, (_, i) => i), 16, (i) => pushImage(reg.host, i, layers[i % REPOS]!));
+    const images = await mapLimit(
+      Array.from({ length: count }, (_, i) => i),
+      16,
+      (i) => pushImage(reg.host, i, layers[i % REPOS]!),
+    );
     process.stderr.write(`bench-scale: ${count} images pushed in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     // The template: image 0, signed and attested by the real cosign.
     const t0 = images[0]!;
@@ -225,7 +264,8 @@ async function prepare(count: number): Promise<void> {
       const img = images[i]!;
       const pinned = `${reg.host}/${parseReference(img.ref).repository}@${img.digest}`;
       await run(toolPath('cosign'), ['verify', '--key', pub, '--insecure-ignore-tlog', pinned], { env: cosignEnv() });
-      for (const type of ['slsaprovenance1', SCAN_TYPE]) await run(toolPath('cosign'), ['verify-attestation', '--key', pub, '--insecure-ignore-tlog', '--type', type, pinned], { env: cosignEnv() });
+      for (const type of ['slsaprovenance1', SCAN_TYPE])
+        await run(toolPath('cosign'), ['verify-attestation', '--key', pub, '--insecure-ignore-tlog', '--type', type, pinned], { env: cosignEnv() });
     }
     process.stderr.write(`bench-scale: cosign verify and verify-attestation accept images ${sample.join(', ')}\n`);
     await writeFile(statePath, JSON.stringify({ port, count, images } satisfies State));
@@ -298,8 +338,18 @@ async function policyArg(kind: string): Promise<string> {
     // conforma/policy's release policy as ec users give it (scripts/differential.ts): its library,
     // the release rules, the example data, the @redhat collection. The checkout is the caller's.
     const repo = process.env.BENCH_RELEASE_POLICY ?? '';
-    if (!repo || !existsSync(join(repo, 'policy', 'release'))) throw new Error('the release policy: set BENCH_RELEASE_POLICY to a conforma/policy checkout (policy/lib, policy/release, example/data)');
-    return JSON.stringify({ sources: [{ name: 'release', policy: [join(repo, 'policy/lib'), join(repo, 'policy/release')], data: [join(repo, 'example/data')], config: { include: ['@redhat'] } }] });
+    if (!repo || !existsSync(join(repo, 'policy', 'release')))
+      throw new Error('the release policy: set BENCH_RELEASE_POLICY to a conforma/policy checkout (policy/lib, policy/release, example/data)');
+    return JSON.stringify({
+      sources: [
+        {
+          name: 'release',
+          policy: [join(repo, 'policy/lib'), join(repo, 'policy/release')],
+          data: [join(repo, 'example/data')],
+          config: { include: ['@redhat'] },
+        },
+      ],
+    });
   }
   if (kind === 'shared-lookup') {
     const p = join(dir, 'shared-lookup');
@@ -328,7 +378,12 @@ function timeFields(text: string): { wallS: number; userS: number; sysS: number;
   const field = (name: string): string => new RegExp(`${name}: (.+)`).exec(text)?.[1]?.trim() ?? '0';
   const wall = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)').split(':').map(Number);
   const wallS = wall.reduce((s, v) => s * 60 + v, 0);
-  return { wallS, userS: Number(field('User time \\(seconds\\)')), sysS: Number(field('System time \\(seconds\\)')), maxRssMiB: Number(field('Maximum resident set size \\(kbytes\\)')) / 1024 };
+  return {
+    wallS,
+    userS: Number(field('User time \\(seconds\\)')),
+    sysS: Number(field('System time \\(seconds\\)')),
+    maxRssMiB: Number(field('Maximum resident set size \\(kbytes\\)')) / 1024,
+  };
 }
 
 async function components(state: State, n: number, host: string): Promise<string> {
@@ -343,12 +398,33 @@ async function measure(state: State, n: number, policy: string, host: string, ex
   const cache = await mkdtemp(join(dir, 'cache-'));
   const report = join(cache, 'report.json');
   const args = [
-    '-v', process.execPath, ...extraNode, process.env.BENCH_SCALE_VOUCH ?? join(root, 'dist/index.js'), 'validate', 'image', '--images', await components(state, n, host),
-    '--public-key', pub, '--ignore-rekor', '--policy', await policyArg(policy), '--output', `json=${report}`, '--strict=false', '--workers', process.env.BENCH_SCALE_WORKERS ?? '8', '--timeout', '30m',
+    '-v',
+    process.execPath,
+    ...extraNode,
+    process.env.BENCH_SCALE_VOUCH ?? join(root, 'dist/index.js'),
+    'validate',
+    'image',
+    '--images',
+    await components(state, n, host),
+    '--public-key',
+    pub,
+    '--ignore-rekor',
+    '--policy',
+    await policyArg(policy),
+    '--output',
+    `json=${report}`,
+    '--strict=false',
+    '--workers',
+    process.env.BENCH_SCALE_WORKERS ?? '8',
+    '--timeout',
+    '30m',
   ];
   const load = (await run('uptime')).stdout.replace(/.*load average: /, '').trim();
   const res = await new Promise<{ code: number; stderr: string }>((resolve) => {
-    const child = spawn('/usr/bin/time', args, { env: { ...process.env, VOUCH_CACHE_DIR: cache, PATH: `${dirname(toolPath('opa'))}:${process.env.PATH ?? ''}` }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', args, {
+      env: { ...process.env, VOUCH_CACHE_DIR: cache, PATH: `${dirname(toolPath('opa'))}:${process.env.PATH ?? ''}` },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
     child.on('exit', (c) => {
@@ -358,7 +434,15 @@ async function measure(state: State, n: number, policy: string, host: string, ex
   const parsed = JSON.parse(await readFile(report, 'utf8').catch(() => '{"components":[]}')) as { components: { success: boolean }[] };
   await rm(cache, { recursive: true, force: true });
   if (res.code !== 0) process.stderr.write(res.stderr);
-  return { n, policy, ...timeFields(res.stderr), exit: res.code, components: parsed.components.length, passed: parsed.components.filter((c) => c.success).length, load };
+  return {
+    n,
+    policy,
+    ...timeFields(res.stderr),
+    exit: res.code,
+    components: parsed.components.length,
+    passed: parsed.components.filter((c) => c.success).length,
+    load,
+  };
 }
 
 async function runCurve(sizes: number[], policies: string[]): Promise<void> {
@@ -391,14 +475,20 @@ async function countRequests(n: number): Promise<void> {
     await mapLimit(subset, 4, async (img) => {
       const ref = parseReference(img.ref);
       const tag = img.digest.replace(':', '-');
-      for (const t of [ref.tag!, `${tag}.sig`, `${tag}.att`]) await run(toolPath('crane'), ['copy', `${reg.host}/${ref.repository}:${t}`, `${olareg.host}/${ref.repository}:${t}`]);
+      for (const t of [ref.tag!, `${tag}.sig`, `${tag}.att`])
+        await run(toolPath('crane'), ['copy', `${reg.host}/${ref.repository}:${t}`, `${olareg.host}/${ref.repository}:${t}`]);
     });
-    for (const [name, host] of [['docker-registry', reg.host], ['olareg', olareg.host]] as const) {
+    for (const [name, host] of [
+      ['docker-registry', reg.host],
+      ['olareg', olareg.host],
+    ] as const) {
       const proxy = await startProxy(host);
       try {
         const m = await measure(state, n, 'none', proxy.host);
         const lines = proxy.requests();
-        process.stdout.write(`${JSON.stringify({ registry: name, n, exit: m.exit, passed: m.passed, perComponent: lines.length / n, breakdown: requestBreakdown(lines, n) })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ registry: name, n, exit: m.exit, passed: m.passed, perComponent: lines.length / n, breakdown: requestBreakdown(lines, n) })}\n`,
+        );
       } finally {
         proxy.close();
       }
@@ -478,7 +568,8 @@ async function evaluationCpu(profDir: string): Promise<{ ms: number; wasmMs: num
     sum.waitMs += t.waitMs;
   }
   // A renamed function would read as free evaluation: say so rather than print zero.
-  if (workers.length > 0 && sum.ms === 0) process.stderr.write(`bench-scale: no samples inside evaluateWith in ${profDir}: was src/policy/wasm/worker.ts's function renamed?\n`);
+  if (workers.length > 0 && sum.ms === 0)
+    process.stderr.write(`bench-scale: no samples inside evaluateWith in ${profDir}: was src/policy/wasm/worker.ts's function renamed?\n`);
   return sum;
 }
 
@@ -511,7 +602,18 @@ export async function ecOnPreparedImages(ec: string, sizes: number[], doc: strin
     const policies = join(root, 'examples', 'policies');
     for (const [i, n] of sizes.entries()) {
       const policy = await policyArg('example');
-      const setup = { ec, node: process.execPath, vouch: process.env.BENCH_SCALE_VOUCH ?? join(root, 'dist/index.js'), components: await components(state, n, proxy.host), publicKey: pub, policy, workers: 8, reps: Number(process.env.BENCH_EC_REPS ?? 2), dir: work, takeRequests };
+      const setup = {
+        ec,
+        node: process.execPath,
+        vouch: process.env.BENCH_SCALE_VOUCH ?? join(root, 'dist/index.js'),
+        components: await components(state, n, proxy.host),
+        publicKey: pub,
+        policy,
+        workers: 8,
+        reps: Number(process.env.BENCH_EC_REPS ?? 2),
+        dir: work,
+        takeRequests,
+      };
       rows.push(...(await ecRowsAt(n, setup, policies, i)));
       await writeEcSection(doc, rows, PREPARED_IMAGES);
     }
@@ -540,7 +642,9 @@ export function renderCurveSvg(results: Measured[]): string {
         return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((r) => `${x(r.n).toFixed(1)},${y(value(r)).toFixed(1)}`).join(' ')}"/>${dots}`;
       })
       .join('\n');
-    const ticks = [...new Set(results.map((r) => r.n))].map((n) => `<text x="${x(n).toFixed(1)}" y="${h - pad + 16}" font-size="10" text-anchor="middle">${n}</text>`).join('');
+    const ticks = [...new Set(results.map((r) => r.n))]
+      .map((n) => `<text x="${x(n).toFixed(1)}" y="${h - pad + 16}" font-size="10" text-anchor="middle">${n}</text>`)
+      .join('');
     return `<text x="${left}" y="${pad - 16}" font-size="12">${title}</text>
 <line x1="${left}" y1="${h - pad}" x2="${left + width - pad}" y2="${h - pad}" stroke="#333"/><line x1="${left}" y1="${pad}" x2="${left}" y2="${h - pad}" stroke="#333"/>
 <text x="${left - 4}" y="${pad + 4}" font-size="10" text-anchor="end">${maxY.toFixed(0)}</text><text x="${left - 4}" y="${h - pad}" font-size="10" text-anchor="end">0</text>
@@ -548,7 +652,12 @@ export function renderCurveSvg(results: Measured[]): string {
 ${lines}
 ${ticks}`;
   };
-  const legend = Object.entries(colors).map(([policy, color], i) => `<text x="${pad + i * 120}" y="16" fill="${color}" font-size="12">${policy === 'none' ? 'no policy' : policy === 'example' ? 'example policy' : 'one-rule policy'}</text>`).join('');
+  const legend = Object.entries(colors)
+    .map(
+      ([policy, color], i) =>
+        `<text x="${pad + i * 120}" y="16" fill="${color}" font-size="12">${policy === 'none' ? 'no policy' : policy === 'example' ? 'example policy' : 'one-rule policy'}</text>`,
+    )
+    .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 ${legend}
@@ -569,7 +678,9 @@ async function report(svgPath: string | undefined): Promise<void> {
   const results = [...last.values()].sort((a, b) => a.n - b.n || a.policy.localeCompare(b.policy));
   process.stdout.write(`| N | policy | wall s | CPU s | peak RSS MiB | µs CPU / component | passed | load (1/5/15 min) |\n|---|---|---|---|---|---|---|---|\n`);
   for (const r of results) {
-    process.stdout.write(`| ${r.n} | ${r.policy} | ${r.wallS.toFixed(1)} | ${(r.userS + r.sysS).toFixed(1)} | ${r.maxRssMiB.toFixed(0)} | ${(((r.userS + r.sysS) / r.n) * 1e6).toFixed(0)} | ${r.passed}/${r.components} | ${r.load} |\n`);
+    process.stdout.write(
+      `| ${r.n} | ${r.policy} | ${r.wallS.toFixed(1)} | ${(r.userS + r.sysS).toFixed(1)} | ${r.maxRssMiB.toFixed(0)} | ${(((r.userS + r.sysS) / r.n) * 1e6).toFixed(0)} | ${r.passed}/${r.components} | ${r.load} |\n`,
+    );
   }
   if (svgPath) await writeFile(svgPath, renderCurveSvg(results));
 }
@@ -593,9 +704,12 @@ async function main(): Promise<void> {
   else if (command === 'release') await releaseRow(Number(arg1 ?? 100), arg2);
   else if (command === 'report') await report(arg1);
   else if (command === 'profile' && arg1) await profile(arg1);
-  else if (command === 'ec' && arg1) await ecOnPreparedImages(arg1, (arg2 ?? '10,100,300,1000').split(',').map(Number), arg3 ?? join(root, 'docs', 'benchmarks.md'));
+  else if (command === 'ec' && arg1)
+    await ecOnPreparedImages(arg1, (arg2 ?? '10,100,300,1000').split(',').map(Number), arg3 ?? join(root, 'docs', 'benchmarks.md'));
   else {
-    process.stderr.write('usage: bench-scale.ts prepare N | run N,N… POLICY,… | requests N | release N [release|shared-lookup] | report [SVG] | profile DIR | ec EC_PATH [N,N…] [DOC]\n');
+    process.stderr.write(
+      'usage: bench-scale.ts prepare N | run N,N… POLICY,… | requests N | release N [release|shared-lookup] | report [SVG] | profile DIR | ec EC_PATH [N,N…] [DOC]\n',
+    );
     process.exitCode = 2;
   }
 }

@@ -32,7 +32,18 @@ import { slsaV1 } from '../test/support/predicates.ts';
 import { startProxy, type LoopbackProxy } from '../test/support/proxy.ts';
 import { ecRowsAt, ecSection, withEcSection, type EcRow } from './bench-ec.ts';
 import { ecOnPreparedImages } from './bench-scale.ts';
-import { SCALE_SECTION, bundleModules, carryBlocks, faultPicker, keptSection, markdownTable, profileByArea, requestBreakdown, seededRandom, type CpuProfile } from './bench-lib.ts';
+import {
+  SCALE_SECTION,
+  bundleModules,
+  carryBlocks,
+  faultPicker,
+  keptSection,
+  markdownTable,
+  profileByArea,
+  requestBreakdown,
+  seededRandom,
+  type CpuProfile,
+} from './bench-lib.ts';
 import { startRegistry } from '../test/support/registry.ts';
 import { toolPath } from '../test/support/tools.ts';
 
@@ -64,12 +75,14 @@ interface Measure {
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
   return out;
 }
 
@@ -147,7 +160,11 @@ async function profileSummary(args: string[], env: NodeJS.ProcessEnv): Promise<{
 }
 
 async function makeImages(host: string, n: number, key: KeyPair, dir: string): Promise<PushedImage[]> {
-  const images = await mapLimit(Array.from({ length: n }, (_, i) => i), 8, (i) => pushImage(`${host}/bench-${n}-${i}:v1`));
+  const images = await mapLimit(
+    Array.from({ length: n }, (_, i) => i),
+    8,
+    (i) => pushImage(`${host}/bench-${n}-${i}:v1`),
+  );
   await mapLimit(images, 4, async (img) => {
     await sign(dir, img.pinned, key);
     await attest(dir, img.pinned, key, slsaV1(), 'slsaprovenance1');
@@ -183,7 +200,10 @@ interface VsaRun {
 async function vsaRerun(n: number, r: VsaRun, cold: Measure, warm: Measure): Promise<Record<string, string | number>> {
   const vsaKey = await generateKeyPair(r.dir, `vsa-${n}`);
   const flags = r.vouchArgs.slice(r.vouchArgs.indexOf('image') + 1);
-  const policyDigest = await runPolicyDigest((await parseValidateArgs(flags, process.env, root)).config, new Date(), { ...process.env, VOUCH_CACHE_DIR: join(r.dir, `cache-${n}-digest`) });
+  const policyDigest = await runPolicyDigest((await parseValidateArgs(flags, process.env, root)).config, new Date(), {
+    ...process.env,
+    VOUCH_CACHE_DIR: join(r.dir, `cache-${n}-digest`),
+  });
   const attachStart = process.hrtime.bigint();
   await mapLimit(r.images, 4, (img) => attest(r.dir, img.pinned, vsaKey, vsaPredicate(img, policyDigest), VSA_TYPE));
   const attachMs = Number(process.hrtime.bigint() - attachStart) / 1e6;
@@ -264,10 +284,39 @@ async function main(): Promise<void> {
       await writeFile(components, JSON.stringify({ components: viaProxy.map((ref, i) => ({ name: `c${i}`, containerImage: ref })) }));
       const policy = JSON.stringify({ sources: [{ name: 'release', policy: [policies] }] });
       const cacheDir = join(dir, `cache-${n}`);
-      const vouchArgs = ['--import', join(root, 'scripts/bench-probe.mjs'), join(root, 'dist/index.js'), 'validate', 'image', '--images', components, '--public-key', key.pub, '--ignore-rekor', '--policy', policy, '--output', `json=${join(dir, `report-${n}.json`)}`, '--strict=false', '--workers', '8'];
+      const vouchArgs = [
+        '--import',
+        join(root, 'scripts/bench-probe.mjs'),
+        join(root, 'dist/index.js'),
+        'validate',
+        'image',
+        '--images',
+        components,
+        '--public-key',
+        key.pub,
+        '--ignore-rekor',
+        '--policy',
+        policy,
+        '--output',
+        `json=${join(dir, `report-${n}.json`)}`,
+        '--strict=false',
+        '--workers',
+        '8',
+      ];
       const env = { ...process.env, VOUCH_CACHE_DIR: cacheDir };
       if (ecBin) {
-        const setup = { ec: ecBin, node, vouch: join(root, 'dist/index.js'), components, publicKey: key.pub, policy, workers: 8, reps: Number(process.env.BENCH_EC_REPS ?? 2), dir, takeRequests: take };
+        const setup = {
+          ec: ecBin,
+          node,
+          vouch: join(root, 'dist/index.js'),
+          components,
+          publicKey: key.pub,
+          policy,
+          workers: 8,
+          reps: Number(process.env.BENCH_EC_REPS ?? 2),
+          dir,
+          takeRequests: take,
+        };
         ecRows.push(...(await ecRowsAt(n, setup, policies, sizes.indexOf(n))));
       }
       take();
@@ -278,7 +327,10 @@ async function main(): Promise<void> {
       const beforeWarm = proxy.requests().length;
       const warm = await timed(node, vouchArgs, env);
       warm.requests = take();
-      const warmBlobs = proxy.requests().slice(beforeWarm).filter((l) => l.includes('/blobs/')).length;
+      const warmBlobs = proxy
+        .requests()
+        .slice(beforeWarm)
+        .filter((l) => l.includes('/blobs/')).length;
       const report = JSON.parse(await readFile(join(dir, `report-${n}.json`), 'utf8')) as { success: boolean; components: ComponentVerdict[] };
       if (vsaOnly) {
         vsaRows.push(await vsaRerun(n, { images, vouchArgs, reportPath: join(dir, `report-${n}.json`), dir, take }, cold, warm));
@@ -295,9 +347,16 @@ async function main(): Promise<void> {
       const faulty = await faultyProxy(reg.host);
       try {
         const faultComponents = join(dir, `components-${n}-faults.json`);
-        await writeFile(faultComponents, JSON.stringify({ components: images.map((img, i) => ({ name: `c${i}`, containerImage: img.ref.replace(reg.host, faulty.host) })) }));
+        await writeFile(
+          faultComponents,
+          JSON.stringify({ components: images.map((img, i) => ({ name: `c${i}`, containerImage: img.ref.replace(reg.host, faulty.host) })) }),
+        );
         const faultJunit = join(dir, `report-${n}-faults.xml`);
-        const faultArgs = [...vouchArgs.map((a) => (a === components ? faultComponents : a.replace(`report-${n}.json`, `report-${n}-faults.json`))), '--output', `junit=${faultJunit}`];
+        const faultArgs = [
+          ...vouchArgs.map((a) => (a === components ? faultComponents : a.replace(`report-${n}.json`, `report-${n}-faults.json`))),
+          '--output',
+          `junit=${faultJunit}`,
+        ];
         const faultRun = await timed(node, faultArgs, { ...process.env, VOUCH_CACHE_DIR: join(dir, `cache-${n}-faults`) });
         const faultReport = JSON.parse(await readFile(join(dir, `report-${n}-faults.json`), 'utf8')) as { components: ComponentVerdict[] };
         const verdicts = compareVerdicts(report.components, faultReport.components, infrastructureErrors(await readFile(faultJunit, 'utf8')));
@@ -317,10 +376,34 @@ async function main(): Promise<void> {
       }
 
       // Policy evaluation per component, after the one compile: the same wasm module, N inputs.
-      const files = await Promise.all((await run('find', [policies, '-name', '*.rego'])).stdout.trim().split('\n').map(async (p) => ({ path: p, text: await readFile(p, 'utf8') })));
+      const files = await Promise.all(
+        (await run('find', [policies, '-name', '*.rego'])).stdout
+          .trim()
+          .split('\n')
+          .map(async (p) => ({ path: p, text: await readFile(p, 'utf8') })),
+      );
       const compiled = await compilePolicy(files, { cacheDir, env: process.env });
-      const loaded = await loadCompiledPolicy(compiled, { ...(await loadDataTree([])), ...configData(Date.now() * 1e6, { certificate_identity: '', certificate_identity_regexp: '', certificate_oidc_issuer: '', certificate_oidc_issuer_regexp: '', ignore_rekor: true, public_key: '', rekor_url: '' }) });
-      const input = JSON.parse((await run(node, [join(root, 'dist/index.js'), 'validate', 'image', '--image', viaProxy[0]!, '--public-key', key.pub, '--ignore-rekor', '--output', 'policy-input'], { env })).stdout) as {
+      const loaded = await loadCompiledPolicy(compiled, {
+        ...(await loadDataTree([])),
+        ...configData(Date.now() * 1e6, {
+          certificate_identity: '',
+          certificate_identity_regexp: '',
+          certificate_oidc_issuer: '',
+          certificate_oidc_issuer_regexp: '',
+          ignore_rekor: true,
+          public_key: '',
+          rekor_url: '',
+        }),
+      });
+      const input = JSON.parse(
+        (
+          await run(
+            node,
+            [join(root, 'dist/index.js'), 'validate', 'image', '--image', viaProxy[0]!, '--public-key', key.pub, '--ignore-rekor', '--output', 'policy-input'],
+            { env },
+          )
+        ).stdout,
+      ) as {
         snapshot: { components: unknown[] };
       };
       // As in the run: each component's input lists the whole snapshot, so it grows with N.
@@ -340,7 +423,9 @@ async function main(): Promise<void> {
       await writeFile(inputFile, JSON.stringify(input));
       await mapLimit(images, 2, async (img) => {
         await run(toolPath('cosign'), ['verify', '--key', key.pub, '--insecure-ignore-tlog', img.pinned], { env: { ...process.env, HOME: dir } });
-        await run(toolPath('cosign'), ['verify-attestation', '--key', key.pub, '--insecure-ignore-tlog', '--type', 'slsaprovenance1', img.pinned], { env: { ...process.env, HOME: dir } });
+        await run(toolPath('cosign'), ['verify-attestation', '--key', key.pub, '--insecure-ignore-tlog', '--type', 'slsaprovenance1', img.pinned], {
+          env: { ...process.env, HOME: dir },
+        });
         await run(toolPath('opa'), ['eval', '-d', policies, '-i', inputFile, '--format', 'json', 'data']);
       });
       const peerMs = Number(process.hrtime.bigint() - peerStart) / 1e6;
@@ -412,11 +497,17 @@ function targets(rows: Record<string, string | number>[], versionMs: number, ext
     { target: '≤ 6 registry requests per component', measured: `${maxRequests.toFixed(1)} cold`, '': verdict(maxRequests <= 6) },
     { target: '≤ 5 ms median policy evaluation', measured: `${maxEval.toFixed(2)} ms at most`, '': verdict(maxEval <= 5) },
     { target: '`vouch --version` ≤ 150 ms', measured: `${versionMs.toFixed(0)} ms`, '': verdict(versionMs <= 150) },
-    { target: 'a warm re-run downloads no blob', measured: `${rows.map((r) => r['warm blobs']).join(', ')} blobs`, '': verdict(rows.every((r) => Number(r['warm blobs']) === 0)) },
+    {
+      target: 'a warm re-run downloads no blob',
+      measured: `${rows.map((r) => r['warm blobs']).join(', ')} blobs`,
+      '': verdict(rows.every((r) => Number(r['warm blobs']) === 0)),
+    },
     {
       target: 'faults: no false verdict, ≤ 2× clean wall time',
       measured: `${falseVerdicts} false verdicts; ${faultRatios}`,
-      '': largestFault ? `${verdict(falseVerdicts === 0 && Number(largestFault['faults / clean']) <= 2)} at N=${String(largestFault.N)} (see below for small N)` : verdict(undefined),
+      '': largestFault
+        ? `${verdict(falseVerdicts === 0 && Number(largestFault['faults / clean']) <= 2)} at N=${String(largestFault.N)} (see below for small N)`
+        : verdict(undefined),
     },
   ]);
 }
@@ -500,7 +591,8 @@ function renderSvg(rows: Record<string, string | number>[]): string {
     { key: 'peak RSS MiB', color: '#1565c0', scale: 0.01 },
   ];
   const maxY = Math.max(1, ...rows.flatMap((r) => series.map((s) => Number(r[s.key]) * (s.scale ?? 1))));
-  const x = (n: number): number => pad + ((Math.log10(n) - Math.log10(Math.min(...ns))) / Math.max(1e-9, Math.log10(Math.max(...ns)) - Math.log10(Math.min(...ns)))) * (w - 2 * pad);
+  const x = (n: number): number =>
+    pad + ((Math.log10(n) - Math.log10(Math.min(...ns))) / Math.max(1e-9, Math.log10(Math.max(...ns)) - Math.log10(Math.min(...ns)))) * (w - 2 * pad);
   const y = (v: number): number => h - pad - (v / maxY) * (h - 2 * pad);
   const lines = series
     .map((s) => {
@@ -508,7 +600,9 @@ function renderSvg(rows: Record<string, string | number>[]): string {
       return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts}"/>`;
     })
     .join('\n');
-  const legend = series.map((s, i) => `<text x="${pad + i * 180}" y="20" fill="${s.color}" font-size="12">${s.key}${s.scale ? ' ÷ 100' : ''}</text>`).join('\n');
+  const legend = series
+    .map((s, i) => `<text x="${pad + i * 180}" y="20" fill="${s.color}" font-size="12">${s.key}${s.scale ? ' ÷ 100' : ''}</text>`)
+    .join('\n');
   const ticks = rows.map((r) => `<text x="${x(Number(r.N))}" y="${h - pad + 18}" font-size="11" text-anchor="middle">N=${String(r.N)}</text>`).join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>

@@ -1,10 +1,10 @@
 // The conformance comparison (scripts/conformance.ts): test outcomes from `vouch policy test` and from
 // `ec opa test --format json`, by test name, and the tests whose outcome differs. Pure.
 
-
 /** What a repository's own CI hands to `ec opa test`, as far as its layout tells (`has`: does this relative path exist). */
 export function defaultPaths(has: (path: string) => boolean): string[] {
-  if (has('policy/lib') && has('policy/release')) return [...(has('example/data/rule_data.yml') ? ['example/data/rule_data.yml'] : []), 'policy/lib', 'policy/release'];
+  if (has('policy/lib') && has('policy/release'))
+    return [...(has('example/data/rule_data.yml') ? ['example/data/rule_data.yml'] : []), 'policy/lib', 'policy/release'];
   return has('policy') ? ['policy'] : ['.'];
 }
 
@@ -85,7 +85,12 @@ export function summary(results: NamedOutcome[]): string {
 export function report(vouch: NamedOutcome[], ec: NamedOutcome[] | undefined): string {
   const lines = [`vouch policy test: ${summary(vouch)}`];
   if (!ec) {
-    lines.push('', ...vouch.filter((r) => r.outcome !== 'PASS').map((r) => `  ${r.outcome.padEnd(7)} ${r.name}${r.where ? `  (${r.where})` : ''}${r.detail ? `\n            ${r.detail}` : ''}`));
+    lines.push(
+      '',
+      ...vouch
+        .filter((r) => r.outcome !== 'PASS')
+        .map((r) => `  ${r.outcome.padEnd(7)} ${r.name}${r.where ? `  (${r.where})` : ''}${r.detail ? `\n            ${r.detail}` : ''}`),
+    );
     return `${lines.join('\n')}\n`;
   }
   lines.push(`ec opa test:       ${summary(ec)}`);
@@ -94,7 +99,13 @@ export function report(vouch: NamedOutcome[], ec: NamedOutcome[] | undefined): s
     lines.push('', `${title} (${list.length}):`);
     for (const d of list) lines.push(`  ${d.name}  vouch: ${d.vouch}, ec: ${d.ec}${d.where ? `  (${d.where})` : ''}${d.detail ? `\n      ${d.detail}` : ''}`);
   };
-  side('Passing in ec, not in vouch', diff.filter((d) => d.ec === 'PASS'));
-  side('Passing in vouch, not in ec', diff.filter((d) => d.vouch === 'PASS'));
+  side(
+    'Passing in ec, not in vouch',
+    diff.filter((d) => d.ec === 'PASS'),
+  );
+  side(
+    'Passing in vouch, not in ec',
+    diff.filter((d) => d.vouch === 'PASS'),
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -52,7 +52,8 @@ async function vouchOutcomes(repo: string, paths: string[], flags: Flags): Promi
   return results.flatMap((r): NamedOutcome[] => {
     const name = `${r.test.package}.${r.test.name}`;
     const where = `${r.test.file}:${r.test.row}`;
-    if (r.subResults && r.subResults.length > 0) return r.subResults.map((s) => ({ name: `${name}[${s.path.join('.')}]`, outcome: s.pass ? 'PASS' : 'FAIL', where }));
+    if (r.subResults && r.subResults.length > 0)
+      return r.subResults.map((s) => ({ name: `${name}[${s.path.join('.')}]`, outcome: s.pass ? 'PASS' : 'FAIL', where }));
     return [{ name, outcome: r.outcome, where, ...(r.error !== undefined ? { detail: r.error } : {}) }];
   });
 }
@@ -62,11 +63,13 @@ async function ecOutcomes(ec: string, repo: string, paths: string[], runPattern:
   const home = await mkdtemp(join(tmpdir(), 'vouch-conformance-'));
   try {
     const args = ['opa', 'test', '--format', 'json', ...(runPattern ? ['--run', runPattern] : []), ...paths];
-    const out = await run(ec, args, { cwd: repo, env: { ...process.env, HOME: home }, maxBuffer: 1024 * 1024 * 1024 }).catch((err: { stdout?: string; stderr?: string }) => {
-      // A failing test makes ec exit 1 with the report on stdout; no report means ec itself failed.
-      if (err.stdout?.trim().startsWith('[')) return { stdout: err.stdout };
-      throw new Error(`${ec} ${args.join(' ')} failed: ${err.stderr?.trim() || errorMessage(err)}`);
-    });
+    const out = await run(ec, args, { cwd: repo, env: { ...process.env, HOME: home }, maxBuffer: 1024 * 1024 * 1024 }).catch(
+      (err: { stdout?: string; stderr?: string }) => {
+        // A failing test makes ec exit 1 with the report on stdout; no report means ec itself failed.
+        if (err.stdout?.trim().startsWith('[')) return { stdout: err.stdout };
+        throw new Error(`${ec} ${args.join(' ')} failed: ${err.stderr?.trim() || errorMessage(err)}`);
+      },
+    );
     return parseOpaJson(out.stdout);
   } finally {
     await rm(home, { recursive: true, force: true });
@@ -75,7 +78,9 @@ async function ecOutcomes(ec: string, repo: string, paths: string[], runPattern:
 
 async function validateImage(root: string, flags: Flags): Promise<number> {
   if (!flags.ec || !flags['golden-input']) {
-    process.stderr.write('usage: npm run conformance -- --validate-image --policy-repo DIR --ec PATH --golden-input FILE [--sbom-input FILE] [--collections a,b] [--keep DIR]\n');
+    process.stderr.write(
+      'usage: npm run conformance -- --validate-image --policy-repo DIR --ec PATH --golden-input FILE [--sbom-input FILE] [--collections a,b] [--keep DIR]\n',
+    );
     return 2;
   }
   const rows = await runDifferential({

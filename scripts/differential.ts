@@ -57,7 +57,13 @@ async function readInput(path: string): Promise<PolicyInputFile> {
 }
 
 /** Pushes, signs and attests one image with the attestations of a policy input; returns its pinned reference. */
-async function imageFrom(work: string, host: string, name: string, input: PolicyInputFile[], key: Awaited<ReturnType<typeof generateKeyPair>>): Promise<string> {
+async function imageFrom(
+  work: string,
+  host: string,
+  name: string,
+  input: PolicyInputFile[],
+  key: Awaited<ReturnType<typeof generateKeyPair>>,
+): Promise<string> {
   const labels = input[0]?.image?.config?.Labels;
   const image = await pushImage(`${host}/${name}:latest`, labels ? { labels } : {});
   await sign(work, image.pinned, key);
@@ -87,7 +93,15 @@ export async function runDifferential(opts: DifferentialOptions): Promise<{ coll
     const golden = await imageFrom(work, registry.host, 'golden-container', [await readInput(opts.goldenInput)], key);
     const sbom = await imageFrom(work, registry.host, 'sbom-image', await Promise.all(opts.sbomInputs.map(readInput)), key);
     const snapshot = join(work, 'snapshot.json');
-    await writeFile(snapshot, JSON.stringify({ components: [{ name: 'golden', containerImage: golden }, { name: 'sbom', containerImage: sbom }] }));
+    await writeFile(
+      snapshot,
+      JSON.stringify({
+        components: [
+          { name: 'golden', containerImage: golden },
+          { name: 'sbom', containerImage: sbom },
+        ],
+      }),
+    );
     const rows: { collection: string; comparison: ComponentComparison }[] = [];
     for (const collection of opts.collections) {
       const slug = collection.replace(/[^\w]+/g, '_') || 'all';
@@ -95,25 +109,62 @@ export async function runDifferential(opts: DifferentialOptions): Promise<{ coll
       await writeFile(
         policy,
         JSON.stringify({
-          sources: [{ name: 'release', policy: [join(repo, 'policy/lib'), join(repo, 'policy/release')], data: [join(repo, 'example/data')], config: { include: [collection] } }],
+          sources: [
+            {
+              name: 'release',
+              policy: [join(repo, 'policy/lib'), join(repo, 'policy/release')],
+              data: [join(repo, 'example/data')],
+              config: { include: [collection] },
+            },
+          ],
         }),
       );
-      const common = ['validate', 'image', '--images', snapshot, '--policy', policy, '--public-key', key.pub, '--ignore-rekor', '--show-successes', '--timeout', '30m'];
+      const common = [
+        'validate',
+        'image',
+        '--images',
+        snapshot,
+        '--policy',
+        policy,
+        '--public-key',
+        key.pub,
+        '--ignore-rekor',
+        '--show-successes',
+        '--timeout',
+        '30m',
+      ];
       const home = join(work, `home-${slug}`);
       await mkdir(home, { recursive: true });
       const env = { ...process.env, HOME: home };
       const ecOut = join(work, `ec-${slug}.json`);
       const vouchOut = join(work, `vouch-${slug}.json`);
       const t0 = Date.now();
-      const outputs = (who: string): string[] => ['--output', `text=${join(work, `${who}-${slug}.txt`)}`, '--output', `policy-input=${join(work, `${who}-${slug}-input.json`)}`];
+      const outputs = (who: string): string[] => [
+        '--output',
+        `text=${join(work, `${who}-${slug}.txt`)}`,
+        '--output',
+        `policy-input=${join(work, `${who}-${slug}-input.json`)}`,
+      ];
       const ec = await report(opts.ec, [...common, '--output', `json=${ecOut}`, ...outputs('ec')], ecOut, env);
       const t1 = Date.now();
-      const vouch = await report(process.execPath, [opts.vouch, ...common, '--output', `json=${vouchOut}`, ...outputs('vouch'), '--cache-dir', join(work, 'vouch-cache')], vouchOut, env);
+      const vouch = await report(
+        process.execPath,
+        [opts.vouch, ...common, '--output', `json=${vouchOut}`, ...outputs('vouch'), '--cache-dir', join(work, 'vouch-cache')],
+        vouchOut,
+        env,
+      );
       const t2 = Date.now();
-      const same = async (name: string): Promise<boolean> => (await readFile(join(work, `ec-${slug}${name}`), 'utf8')) === (await readFile(join(work, `vouch-${slug}${name}`), 'utf8'));
-      const inputs = async (who: string): Promise<unknown[]> => (await readFile(join(work, `${who}-${slug}-input.json`), 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+      const same = async (name: string): Promise<boolean> =>
+        (await readFile(join(work, `ec-${slug}${name}`), 'utf8')) === (await readFile(join(work, `vouch-${slug}${name}`), 'utf8'));
+      const inputs = async (who: string): Promise<unknown[]> =>
+        (await readFile(join(work, `${who}-${slug}-input.json`), 'utf8'))
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l) as unknown);
       const inputsEqual = isDeepStrictEqual(await inputs('ec'), await inputs('vouch'));
-      process.stderr.write(`${collection}: ec ${((t1 - t0) / 1000).toFixed(1)} s, vouch ${((t2 - t1) / 1000).toFixed(1)} s; JSON components ${isDeepStrictEqual(ec.components, vouch.components) ? 'equal' : 'differ'}, text ${(await same('.txt')) ? 'identical' : 'differs'}, policy input ${inputsEqual ? 'equal' : 'differs'}\n`);
+      process.stderr.write(
+        `${collection}: ec ${((t1 - t0) / 1000).toFixed(1)} s, vouch ${((t2 - t1) / 1000).toFixed(1)} s; JSON components ${isDeepStrictEqual(ec.components, vouch.components) ? 'equal' : 'differ'}, text ${(await same('.txt')) ? 'identical' : 'differs'}, policy input ${inputsEqual ? 'equal' : 'differs'}\n`,
+      );
       for (const comparison of compareReports(ec, vouch)) rows.push({ collection, comparison });
     }
     return rows;

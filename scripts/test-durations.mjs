@@ -13,5 +13,8 @@ export default async function* durations(source) {
   }
   files.sort((a, b) => b.seconds - a.seconds);
   for (const f of files) yield `${f.seconds.toFixed(1).padStart(7)} s  ${f.passed ? '' : 'FAILED '}${f.name}\n`;
-  yield `${files.reduce((sum, f) => sum + f.seconds, 0).toFixed(1).padStart(7)} s  in all, ${files.length} files\n`;
+  yield `${files
+    .reduce((sum, f) => sum + f.seconds, 0)
+    .toFixed(1)
+    .padStart(7)} s  in all, ${files.length} files\n`;
 }

@@ -74,9 +74,13 @@ export function parseYamlDocument(text: string, origin: string, opts: ParseOptio
     if (event !== 'close' || state.kind !== null || state.tag !== null || typeof state.result !== 'object' || state.result === null) return;
     aliased += Array.isArray(state.result) ? state.result.length : Object.keys(state.result).length;
     if (aliased > limits.maxAliasedEntries) {
-      throw new InputError('DOCUMENT_ALIAS_LIMIT', `${origin}: YAML aliases pull in more than ${limits.maxAliasedEntries} entries (an alias or merge-key bomb?)`, {
-        value: origin,
-      });
+      throw new InputError(
+        'DOCUMENT_ALIAS_LIMIT',
+        `${origin}: YAML aliases pull in more than ${limits.maxAliasedEntries} entries (an alias or merge-key bomb?)`,
+        {
+          value: origin,
+        },
+      );
     }
   };
   let doc: unknown;
@@ -103,14 +107,16 @@ export function assertBoundedDocument(doc: unknown, origin: string, limits: Docu
     if (typeof node !== 'object' || node === null) return 1;
     const known = sizes.get(node);
     if (known !== undefined) return known;
-    if (inProgress.has(node)) throw new InputError('DOCUMENT_CYCLE', `${origin}: the document refers to itself (a YAML alias inside its own anchor)`, { value: origin });
+    if (inProgress.has(node))
+      throw new InputError('DOCUMENT_CYCLE', `${origin}: the document refers to itself (a YAML alias inside its own anchor)`, { value: origin });
     if (depth > limits.maxDepth) throw tooLarge(origin, `the document is nested more than ${limits.maxDepth} levels deep (the limit)`);
     inProgress.add(node);
     let size = 1;
     const entries: [string, unknown][] = Array.isArray(node) ? node.map((v): [string, unknown] => ['', v]) : Object.entries(node);
     for (const [key, value] of entries) {
       size += key.length + measure(value, depth + 1);
-      if (size > limits.maxExpandedSize) throw tooLarge(origin, `with its aliases expanded the document exceeds ${limits.maxExpandedSize} nodes and characters (the limit; a YAML alias bomb?)`);
+      if (size > limits.maxExpandedSize)
+        throw tooLarge(origin, `with its aliases expanded the document exceeds ${limits.maxExpandedSize} nodes and characters (the limit; a YAML alias bomb?)`);
     }
     inProgress.delete(node);
     sizes.set(node, size);

@@ -25,7 +25,9 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
 function invalid(value: string, flag: string, why: string): InputError {
-  return new InputError('INVALID_DURATION', `${flag} ${JSON.stringify(value)} is not a duration (${why}): use e.g. 30s, 5m, 1h30m, or 0 for no limit`, { value });
+  return new InputError('INVALID_DURATION', `${flag} ${JSON.stringify(value)} is not a duration (${why}): use e.g. 30s, 5m, 1h30m, or 0 for no limit`, {
+    value,
+  });
 }
 
 /** Go's grammar `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+`, to nanoseconds (signless), or a reason it is not one. */
@@ -97,7 +99,9 @@ export function formatDuration(ms: number): string {
   const hours = Math.floor(ms / 3_600_000);
   const minutes = Math.floor((ms % 3_600_000) / 60_000);
   const millis = ms % 60_000;
-  const fraction = String(millis % 1000).padStart(3, '0').replace(/0+$/, '');
+  const fraction = String(millis % 1000)
+    .padStart(3, '0')
+    .replace(/0+$/, '');
   const seconds = `${Math.floor(millis / 1000)}${fraction ? `.${fraction}` : ''}s`;
   if (hours > 0) return `${hours}h${minutes}m${seconds}`;
   if (minutes > 0) return `${minutes}m${seconds}`;

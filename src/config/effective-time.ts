@@ -29,8 +29,7 @@ interface Fields {
 
 /** The moment, or undefined when a field is out of its range. */
 function toDate(f: Fields): Date | undefined {
-  const inRange =
-    f.month >= 1 && f.month <= 12 && f.day >= 1 && f.day <= daysIn(f.month, f.year) && f.hour <= 23 && f.minute <= 59 && f.second <= 59;
+  const inRange = f.month >= 1 && f.month <= 12 && f.day >= 1 && f.day <= daysIn(f.month, f.year) && f.hour <= 23 && f.minute <= 59 && f.second <= 59;
   if (!inRange) return undefined;
   // setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999.
   const d = new Date(0);

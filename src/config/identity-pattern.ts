@@ -10,8 +10,13 @@ export function compileIdentityPattern(pattern: string, flag: IdentityPatternFla
   try {
     return compileRe2(pattern);
   } catch (err) {
-    if (err instanceof Re2UnsupportedError) throw new InputError('UNSUPPORTED_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)}: ${err.message}`, { value: pattern, cause: err });
-    if (err instanceof Re2SyntaxError) throw new InputError('INVALID_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${err.message}`, { value: pattern, cause: err });
+    if (err instanceof Re2UnsupportedError)
+      throw new InputError('UNSUPPORTED_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)}: ${err.message}`, { value: pattern, cause: err });
+    if (err instanceof Re2SyntaxError)
+      throw new InputError('INVALID_IDENTITY_REGEXP', `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${err.message}`, {
+        value: pattern,
+        cause: err,
+      });
     throw err;
   }
 }

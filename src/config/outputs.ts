@@ -37,7 +37,11 @@ export function parseOutputTarget(text: string): OutputTarget {
       }
       const field = BOOL_OPTS[k];
       if (!field || !['true', 'false'].includes(v)) {
-        throw new InputError('INVALID_OUTPUT_OPTION', `--output ${text}: option ${k}=${v} is not one of ${Object.keys(BOOL_OPTS).join(', ')} with true/false${target.format === 'junit' ? ', or format=ec' : ''}`, { value: text });
+        throw new InputError(
+          'INVALID_OUTPUT_OPTION',
+          `--output ${text}: option ${k}=${v} is not one of ${Object.keys(BOOL_OPTS).join(', ')} with true/false${target.format === 'junit' ? ', or format=ec' : ''}`,
+          { value: text },
+        );
       }
       (target as unknown as Record<string, boolean>)[field] = v === 'true';
     }

@@ -14,8 +14,12 @@ const rfc3339Seconds = (d: Date): string => d.toISOString().replace(/\.\d+Z$/, '
 export function assertEffectiveTimeAllowed(setting: EffectiveTimeSetting, allowPast: boolean, now: Date): void {
   if (setting.kind !== 'fixed' || allowPast) return;
   if (setting.time.getTime() < now.getTime() - PAST_GRACE_MS) {
-    throw new InputError('EFFECTIVE_TIME_IN_PAST', `effective time ${rfc3339Seconds(setting.time)} is in the past; use --allow-past-effective-time to override`, {
-      value: '--effective-time',
-    });
+    throw new InputError(
+      'EFFECTIVE_TIME_IN_PAST',
+      `effective time ${rfc3339Seconds(setting.time)} is in the past; use --allow-past-effective-time to override`,
+      {
+        value: '--effective-time',
+      },
+    );
   }
 }

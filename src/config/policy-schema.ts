@@ -100,7 +100,9 @@ function check(shape: Shape, value: unknown, path: string, errors: string[]): vo
         const field = shape.fields[k];
         if (!field) {
           const near = closest(k, Object.keys(shape.fields));
-          errors.push(`${path}.${k.length > MAX_SUGGESTED_KEY ? `${k.slice(0, MAX_SUGGESTED_KEY)}…` : k}: unknown field${near ? `; did you mean "${near}"?` : ''} (allowed: ${Object.keys(shape.fields).join(', ')})`);
+          errors.push(
+            `${path}.${k.length > MAX_SUGGESTED_KEY ? `${k.slice(0, MAX_SUGGESTED_KEY)}…` : k}: unknown field${near ? `; did you mean "${near}"?` : ''} (allowed: ${Object.keys(shape.fields).join(', ')})`,
+          );
         } else if (v !== null && v !== undefined) {
           check(field, v, `${path}.${k}`, errors);
         }

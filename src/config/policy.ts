@@ -13,7 +13,8 @@ import type { ResolveOptions } from './types.ts';
  * A policy document's text (YAML or JSON) within the document limits; errors name `origin`. Read as
  * ec reads it (sigs.k8s.io/yaml): in `ruleData: {since: 2024-01-01, strict: yes}` a string and a boolean.
  */
-export const parsePolicyDocument = (text: string, origin: string): unknown => parseYamlDocument(text, origin, { syntaxCode: 'POLICY_SYNTAX', schema: GO_YAML_V2_SCHEMA });
+export const parsePolicyDocument = (text: string, origin: string): unknown =>
+  parseYamlDocument(text, origin, { syntaxCode: 'POLICY_SYNTAX', schema: GO_YAML_V2_SCHEMA });
 
 /** A full EnterpriseContractPolicy (with apiVersion) gives its spec; a bare spec is used as is. */
 export function specFromDocument(doc: unknown, origin: string): PolicySpec {
@@ -41,7 +42,9 @@ export function specFromDocument(doc: unknown, origin: string): PolicySpec {
  * as is, a .json/.yaml/.yml file read as a string) and added as a string to every source's ruleData.
  */
 export async function parseExtraRuleData(items: string[], opts: ResolveOptions): Promise<Record<string, string>> {
-  const bad = items.map((item, i) => (item.includes('=') ? undefined : `incorrect syntax for --extra-rule-data ${i}`)).filter((e): e is string => e !== undefined);
+  const bad = items
+    .map((item, i) => (item.includes('=') ? undefined : `incorrect syntax for --extra-rule-data ${i}`))
+    .filter((e): e is string => e !== undefined);
   if (bad.length > 0) throw new InputError('EXTRA_RULE_DATA_SYNTAX', `${bad.join('\n')}: use key=value`, { value: items });
   const out: Record<string, string> = {};
   for (const item of items) {

@@ -42,7 +42,9 @@ export function parseRetryFlags(v: RetryFlagValues): RetrySettings {
   const retriesText = v.maxRetry.trim();
   const retries = /^\d{1,3}$/.test(retriesText) ? Number(retriesText) : Number.NaN;
   if (!(retries <= MAX_RETRIES)) {
-    throw new InputError('INVALID_RETRY', `--retry-max-retry ${JSON.stringify(v.maxRetry)}: expected a whole number from 0 to ${MAX_RETRIES}`, { value: '--retry-max-retry' });
+    throw new InputError('INVALID_RETRY', `--retry-max-retry ${JSON.stringify(v.maxRetry)}: expected a whole number from 0 to ${MAX_RETRIES}`, {
+      value: '--retry-max-retry',
+    });
   }
   return {
     baseMs: parseDuration(v.duration, '--retry-duration'),

@@ -38,13 +38,22 @@ export async function buildRunConfig(argv: string[], env: NodeJS.ProcessEnv, cwd
  * The RunConfig of parsed flags. `imagesOptional`: `vouch validate vsa`, which needs the run's
  * policy and signer (for the policy digest) but may have no image, gets an empty snapshot.
  */
-export async function runConfigFromFlags(flags: ValidateImageFlags, env: NodeJS.ProcessEnv, cwd: string, resolvePolicy: PolicyResolver, opts: { imagesOptional?: boolean } = {}): Promise<ValidateInvocation> {
+export async function runConfigFromFlags(
+  flags: ValidateImageFlags,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  resolvePolicy: PolicyResolver,
+  opts: { imagesOptional?: boolean } = {},
+): Promise<ValidateInvocation> {
   // Where the run writes is checked first: a run must not verify for minutes, then fail to write.
   const cacheDir = await usableCacheDir(flags['cache-dir'], env, cwd);
   const outputs = await outputTargets(flags, cwd);
   const vsa = await vsaConfig(flags, env, cwd);
   const trust = trustFlags(flags, cwd);
-  const { snapshot, snapshotFile, snapshotText } = opts.imagesOptional && flags.image === '' && flags.images === '' ? { snapshot: { components: [] }, snapshotFile: undefined, snapshotText: undefined } : await snapshotFromFlags(flags, cwd);
+  const { snapshot, snapshotFile, snapshotText } =
+    opts.imagesOptional && flags.image === '' && flags.images === ''
+      ? { snapshot: { components: [] }, snapshotFile: undefined, snapshotText: undefined }
+      : await snapshotFromFlags(flags, cwd);
   const resolveOpts: ResolveOptions = { baseDir: cwd, cacheDir, env };
   const { spec: policy, downloadedFrom } = await policyFromFlags(flags, resolveOpts, resolvePolicy);
   const signer = await signerConfig(policy, flags, cwd, downloadedFrom);
@@ -131,7 +140,11 @@ export async function snapshotFromFlags(flags: ValidateImageFlags, cwd: string):
  * URL (conforma/cli a18338416237 internal/policy/policy.go NewPolicy); `downloadedFrom`: where a
  * remote configuration came from.
  */
-export async function policyFromFlags(flags: ValidateImageFlags, opts: ResolveOptions, resolvePolicy: PolicyResolver): Promise<{ spec: PolicySpec; downloadedFrom?: string }> {
+export async function policyFromFlags(
+  flags: ValidateImageFlags,
+  opts: ResolveOptions,
+  resolvePolicy: PolicyResolver,
+): Promise<{ spec: PolicySpec; downloadedFrom?: string }> {
   const { spec, pinnedFrom } = await resolvePolicy(flags.policy, opts);
   return { spec: withSignerOverrides(spec, flags), ...(pinnedFrom !== undefined ? { downloadedFrom: pinnedFrom } : {}) };
 }

@@ -53,7 +53,10 @@ export function trustFlags(flags: ValidateImageFlags, cwd: string): RunConfig['t
 const isHttpUrl = (text: string): boolean => URL.canParse(text) && ['https:', 'http:'].includes(new URL(text).protocol);
 
 /** The run's behaviour flags: what the report shows, parallelism, slice, time limit and effective time. */
-export type RuntimeOptions = Pick<RunConfig, 'ignoreRekor' | 'ignoreSct' | 'strict' | 'info' | 'showSuccesses' | 'showWarnings' | 'workers' | 'shard' | 'timeoutMs' | 'effectiveTime' | 'retry' | 'opaPath'>;
+export type RuntimeOptions = Pick<
+  RunConfig,
+  'ignoreRekor' | 'ignoreSct' | 'strict' | 'info' | 'showSuccesses' | 'showWarnings' | 'workers' | 'shard' | 'timeoutMs' | 'effectiveTime' | 'retry' | 'opaPath'
+>;
 
 /**
  * The runtime options of the flags, each checked (workers, shard, timeout, effective time, retries:

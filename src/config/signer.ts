@@ -54,7 +54,9 @@ export async function signerConfig(spec: PolicySpec, flags: ValidateImageFlags, 
     : { identity: keylessIdentity(identityFromFlags(flags) ?? spec.identity ?? {}) };
   const pki = await loadPki(flags['ca-roots'], flags['ca-intermediates'], flags['certificate-chain'], cwd);
   if (pki && signer.publicKey) {
-    throw new InputError('PKI_WITH_KEY', '--ca-roots/--ca-intermediates/--certificate-chain verify certificates; they cannot be combined with --public-key', { value: '--public-key' });
+    throw new InputError('PKI_WITH_KEY', '--ca-roots/--ca-intermediates/--certificate-chain verify certificates; they cannot be combined with --public-key', {
+      value: '--public-key',
+    });
   }
   return pki ? { ...signer, pki } : signer;
 }
@@ -105,7 +107,8 @@ async function pemFile(path: string, flag: string, cwd: string): Promise<string[
 /** cosign's custom-PKI flags: a chain file is intermediates then the root (its last certificate). */
 async function loadPki(roots: string, intermediates: string, chain: string, cwd: string): Promise<RunConfig['pki']> {
   if (chain !== '') {
-    if (roots !== '' || intermediates !== '') throw new InputError('PKI_FLAGS', 'pass either --certificate-chain or --ca-roots/--ca-intermediates, not both', { value: '--certificate-chain' });
+    if (roots !== '' || intermediates !== '')
+      throw new InputError('PKI_FLAGS', 'pass either --certificate-chain or --ca-roots/--ca-intermediates, not both', { value: '--certificate-chain' });
     const certs = await pemFile(chain, '--certificate-chain', cwd);
     return { roots: certs.slice(-1), intermediates: certs.slice(0, -1) };
   }

@@ -57,10 +57,22 @@ export const VALIDATE_IMAGE_FLAGS = {
   quiet: { kind: 'bool', help: 'No progress line on stderr', default: false },
   // VSA generation (issue 14 items 1-3; src/config/vsa.ts): ec's names where ec has the flag.
   vsa: { kind: 'bool', help: 'Write a Verification Summary Attestation for each component', default: false },
-  'attestation-format': { kind: 'string', help: 'VSA form: dsse (a signed DSSE envelope) or predicate (the unsigned predicate, for a later signing step)', default: 'dsse' },
-  'vsa-predicate': { kind: 'string', help: "VSA predicate: slsa (https://slsa.dev/verification_summary/v1) or conforma (ec's https://conforma.dev/verification_summary/v1)", default: 'slsa' },
+  'attestation-format': {
+    kind: 'string',
+    help: 'VSA form: dsse (a signed DSSE envelope) or predicate (the unsigned predicate, for a later signing step)',
+    default: 'dsse',
+  },
+  'vsa-predicate': {
+    kind: 'string',
+    help: "VSA predicate: slsa (https://slsa.dev/verification_summary/v1) or conforma (ec's https://conforma.dev/verification_summary/v1)",
+    default: 'slsa',
+  },
   'vsa-signing-key': { kind: 'string', help: 'PEM PKCS#8 private key file that signs VSAs (encrypted: password from COSIGN_PASSWORD)' },
-  'vsa-keyless': { kind: 'bool', help: 'Sign VSAs keyless: an OIDC token (--vsa-identity-token, SIGSTORE_ID_TOKEN or GitHub Actions), a Fulcio certificate, a Rekor entry', default: false },
+  'vsa-keyless': {
+    kind: 'bool',
+    help: 'Sign VSAs keyless: an OIDC token (--vsa-identity-token, SIGSTORE_ID_TOKEN or GitHub Actions), a Fulcio certificate, a Rekor entry',
+    default: false,
+  },
   'vsa-identity-token': { kind: 'string', help: 'Keyless VSA signing: file holding the OIDC identity token' },
   'vsa-fulcio-url': { kind: 'string', help: 'Keyless VSA signing: Fulcio URL (default https://fulcio.sigstore.dev)' },
   'vsa-upload': { kind: 'slice', help: 'Where VSAs go, repeatable: local@DIR, rekor@URL, oci (attached to the image)' },

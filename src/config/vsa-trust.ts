@@ -30,7 +30,11 @@ function assertValues(flags: VsaFlags): void {
   for (const flag of ['vsa-expiration', 'vsa-public-key', ...VSA_IDENTITY_FLAGS.map(([f]) => f)] as const) {
     const value = flags[flag];
     if (OPTION_LIKE.test(value)) {
-      throw new InputError('VSA_TRUST_FLAGS', `--${flag} ${JSON.stringify(value)} looks like a flag, not a value (write ./${value} for a key file of that name)`, { value: `--${flag}` });
+      throw new InputError(
+        'VSA_TRUST_FLAGS',
+        `--${flag} ${JSON.stringify(value)} looks like a flag, not a value (write ./${value} for a key file of that name)`,
+        { value: `--${flag}` },
+      );
     }
   }
 }
@@ -41,13 +45,19 @@ function vsaIdentity(flags: VsaFlags): IdentityConfig | undefined {
   for (const [flag, field] of VSA_IDENTITY_FLAGS) if (flags[flag] !== '') identity[field] = flags[flag];
   if (Object.keys(identity).length === 0) return undefined;
   if (!identity.issuer && !identity.issuerRegExp) {
-    throw new InputError('VSA_SIGNER_INCOMPLETE', 'a keyless VSA signer needs an OIDC issuer: pass --vsa-certificate-oidc-issuer[-regexp]', { value: '--vsa-certificate-oidc-issuer' });
+    throw new InputError('VSA_SIGNER_INCOMPLETE', 'a keyless VSA signer needs an OIDC issuer: pass --vsa-certificate-oidc-issuer[-regexp]', {
+      value: '--vsa-certificate-oidc-issuer',
+    });
   }
   if (!identity.subject && !identity.subjectRegExp) {
-    throw new InputError('VSA_SIGNER_INCOMPLETE', 'a keyless VSA signer needs an identity: pass --vsa-certificate-identity[-regexp]', { value: '--vsa-certificate-identity' });
+    throw new InputError('VSA_SIGNER_INCOMPLETE', 'a keyless VSA signer needs an identity: pass --vsa-certificate-identity[-regexp]', {
+      value: '--vsa-certificate-identity',
+    });
   }
-  if (identity.subject === undefined && identity.subjectRegExp !== undefined) compileIdentityPattern(identity.subjectRegExp, '--vsa-certificate-identity-regexp');
-  if (identity.issuer === undefined && identity.issuerRegExp !== undefined) compileIdentityPattern(identity.issuerRegExp, '--vsa-certificate-oidc-issuer-regexp');
+  if (identity.subject === undefined && identity.subjectRegExp !== undefined)
+    compileIdentityPattern(identity.subjectRegExp, '--vsa-certificate-identity-regexp');
+  if (identity.issuer === undefined && identity.issuerRegExp !== undefined)
+    compileIdentityPattern(identity.issuerRegExp, '--vsa-certificate-oidc-issuer-regexp');
   return identity;
 }
 
@@ -61,7 +71,9 @@ export async function vsaTrustConfig(flags: VsaFlags, cwd: string): Promise<VsaT
   const identity = vsaIdentity(flags);
   const keyText = flags['vsa-public-key'];
   if (keyText !== '' && identity) {
-    throw new InputError('VSA_SIGNER_FLAGS', 'pass either --vsa-public-key or --vsa-certificate-identity/--vsa-certificate-oidc-issuer, not both', { value: '--vsa-public-key' });
+    throw new InputError('VSA_SIGNER_FLAGS', 'pass either --vsa-public-key or --vsa-certificate-identity/--vsa-certificate-oidc-issuer, not both', {
+      value: '--vsa-public-key',
+    });
   }
   if (keyText === '' && !identity) return undefined;
   if (maxAgeMs === 0) return undefined;

@@ -20,9 +20,7 @@ declare module '../errors.ts' {
 
 export type VsaUpload = { backend: 'local'; dir: string } | { backend: 'rekor'; url: string } | { backend: 'oci' };
 
-type VsaSigning =
-  | { kind: 'key'; keyFile: string; password?: string }
-  | { kind: 'keyless'; fulcioUrl: string; rekorUrl: string; tokenFile?: string };
+type VsaSigning = { kind: 'key'; keyFile: string; password?: string } | { kind: 'keyless'; fulcioUrl: string; rekorUrl: string; tokenFile?: string };
 
 export interface VsaConfig {
   format: AttestationFormat;
@@ -57,7 +55,8 @@ function serviceUrl(flag: string, text: string): string {
     throw refuse(flag, `${JSON.stringify(text)} is not a URL`);
   }
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw refuse(flag, `${JSON.stringify(text)}: only https URLs (or http to a loopback host)`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    throw refuse(flag, `${JSON.stringify(text)}: only https URLs (or http to a loopback host)`);
   if (url.username || url.password || url.search || url.hash) throw refuse(flag, `${JSON.stringify(text)}: no credentials, query or fragment`);
   return url.toString().replace(/\/$/, '');
 }
@@ -87,7 +86,11 @@ export function parseVsaUpload(entry: string, cwd: string): VsaUpload {
 
 /** Every VSA flag given without --vsa, named. */
 function strayFlags(flags: ValidateImageFlags): string[] {
-  const set = [...VSA_STRING_FLAGS.filter((f) => flags[f] !== ''), ...(flags['vsa-upload'].length > 0 ? ['vsa-upload'] : []), ...(flags['vsa-keyless'] ? ['vsa-keyless'] : [])];
+  const set = [
+    ...VSA_STRING_FLAGS.filter((f) => flags[f] !== ''),
+    ...(flags['vsa-upload'].length > 0 ? ['vsa-upload'] : []),
+    ...(flags['vsa-keyless'] ? ['vsa-keyless'] : []),
+  ];
   if (flags['attestation-format'] !== 'dsse') set.push('attestation-format');
   if (flags['vsa-predicate'] !== 'slsa') set.push('vsa-predicate');
   return set;
@@ -118,7 +121,10 @@ async function signing(flags: ValidateImageFlags, env: NodeJS.ProcessEnv, cwd: s
       ...(token !== '' ? { tokenFile: await signingKeyFile('vsa-identity-token', token, cwd) } : {}),
     };
   }
-  throw refuse('vsa-signing-key', '--attestation-format dsse signs each VSA: pass --vsa-signing-key KEY or --vsa-keyless (or --attestation-format predicate for unsigned predicates)');
+  throw refuse(
+    'vsa-signing-key',
+    '--attestation-format dsse signs each VSA: pass --vsa-signing-key KEY or --vsa-keyless (or --attestation-format predicate for unsigned predicates)',
+  );
 }
 
 /** Made now: a run must not verify for minutes, then fail to write its VSAs. */
@@ -146,12 +152,15 @@ export async function vsaConfig(flags: ValidateImageFlags, env: NodeJS.ProcessEn
   const outputDir = flags['attestation-output-dir'] === '' ? undefined : resolve(cwd, flags['attestation-output-dir']);
   if (outputDir) await usableDirectory('attestation-output-dir', outputDir);
   for (const u of uploads) if (u.backend === 'local') await usableDirectory('vsa-upload', u.dir);
-  if (uploads.length === 0 && outputDir === undefined) throw refuse('vsa', 'the VSAs would be written nowhere: pass --attestation-output-dir DIR or --vsa-upload (local@DIR, rekor@URL, oci)');
+  if (uploads.length === 0 && outputDir === undefined)
+    throw refuse('vsa', 'the VSAs would be written nowhere: pass --attestation-output-dir DIR or --vsa-upload (local@DIR, rekor@URL, oci)');
   if (format === 'predicate') {
-    for (const f of ['vsa-signing-key', 'vsa-identity-token', 'vsa-fulcio-url'] as const) if (flags[f] !== '') throw refuse(f, 'an unsigned predicate (--attestation-format predicate) is not signed');
+    for (const f of ['vsa-signing-key', 'vsa-identity-token', 'vsa-fulcio-url'] as const)
+      if (flags[f] !== '') throw refuse(f, 'an unsigned predicate (--attestation-format predicate) is not signed');
     if (flags['vsa-keyless']) throw refuse('vsa-keyless', 'an unsigned predicate (--attestation-format predicate) is not signed');
     const remote = uploads.find((u) => u.backend !== 'local');
-    if (remote) throw refuse('vsa-upload', `${remote.backend} stores signed attestations only; an unsigned predicate goes to local@DIR or --attestation-output-dir`);
+    if (remote)
+      throw refuse('vsa-upload', `${remote.backend} stores signed attestations only; an unsigned predicate goes to local@DIR or --attestation-output-dir`);
     return { format, predicate, uploads, ...(outputDir ? { outputDir } : {}) };
   }
   if (!flags['vsa-keyless'] && (flags['vsa-identity-token'] !== '' || flags['vsa-fulcio-url'] !== '')) {

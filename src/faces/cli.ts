@@ -60,13 +60,17 @@ export function demoArgs(): { argv: string[]; cwd: string } {
   return {
     cwd: repo,
     argv: [
-      '--images', join(demo, 'components.yaml'),
-      '--public-key', join(demo, 'cosign.pub'),
-      '--policy', join(demo, 'policy.yaml'),
+      '--images',
+      join(demo, 'components.yaml'),
+      '--public-key',
+      join(demo, 'cosign.pub'),
+      '--policy',
+      join(demo, 'policy.yaml'),
       '--ignore-rekor',
       '--show-successes',
       '--info',
-      '--effective-time', 'now',
+      '--effective-time',
+      'now',
     ],
   };
 }
@@ -100,13 +104,19 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliI
       return await (await import('./validate-vsa.ts')).runValidateVsa(rest, io, env, log);
     }
     if (cmd !== 'validate' || sub !== 'image') {
-      throw new InputError('UNKNOWN_COMMAND', `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(' '))}${didYouMean(cmd, sub)}; run 'vouch --help'`, {
-        value: cmd,
-      });
+      throw new InputError(
+        'UNKNOWN_COMMAND',
+        `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(' '))}${didYouMean(cmd, sub)}; run 'vouch --help'`,
+        {
+          value: cmd,
+        },
+      );
     }
     if (rest.includes('--help') || rest.includes('-h')) {
       const [{ VALIDATE_IMAGE_FLAGS }, { formatFlagHelp }] = await Promise.all([import('../config/validate-image-flags.ts'), import('../config/flags.ts')]);
-      io.stdout.write(`Usage: vouch validate image [flags]\n\nFlags:\n${formatFlagHelp(VALIDATE_IMAGE_FLAGS)}\n      --demo                                 Validate the embedded signed demo image (offline)\n`);
+      io.stdout.write(
+        `Usage: vouch validate image [flags]\n\nFlags:\n${formatFlagHelp(VALIDATE_IMAGE_FLAGS)}\n      --demo                                 Validate the embedded signed demo image (offline)\n`,
+      );
       return ExitCode.Ok;
     }
     let args = rest;
@@ -150,4 +160,3 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, cliIO: CliI
     return printError(err, io, debug);
   }
 }
-

@@ -53,7 +53,11 @@ export function actionArgs(input: (name: string) => string): string[] {
   bool('show-successes');
   str('effective-time');
   bool('allow-past-effective-time');
-  for (const item of input('extra-rule-data').split(/\n/).map((s) => s.trim()).filter(Boolean)) args.push('--extra-rule-data', item);
+  for (const item of input('extra-rule-data')
+    .split(/\n/)
+    .map((s) => s.trim())
+    .filter(Boolean))
+    args.push('--extra-rule-data', item);
   str('workers');
   // VSAs (ec's task names ENABLE_VSA, ATTESTATION_FORMAT, VSA_SIGNING_KEY, VSA_UPLOAD, in kebab case).
   if (input('enable-vsa').trim().toLowerCase() === 'true') {
@@ -95,10 +99,14 @@ function perComponent(report: Report, where: ComponentsFile | undefined): { erro
     const line = where?.lines[locationKey(c)];
     return { title, ...(where ? { file: where.path } : {}), ...(where && line ? { startLine: line } : {}) };
   };
-  const list = (results: { msg: string; metadata?: { code?: unknown } }[]): string => results.map((r) => `${jsonText(r.metadata?.code, 'policy')}: ${r.msg}`).join('\n');
+  const list = (results: { msg: string; metadata?: { code?: unknown } }[]): string =>
+    results.map((r) => `${jsonText(r.metadata?.code, 'policy')}: ${r.msg}`).join('\n');
   for (const c of report.components) {
     if (c.infrastructureError) {
-      errors.push({ message: `${c.name}: could not be checked: ${c.infrastructureError.message}`, props: props(c, `${c.name}: ${c.infrastructureError.code}`) });
+      errors.push({
+        message: `${c.name}: could not be checked: ${c.infrastructureError.message}`,
+        props: props(c, `${c.name}: ${c.infrastructureError.code}`),
+      });
     }
     const violations = policyViolations(c);
     if (violations.length > 0) errors.push({ message: `${c.name}:\n${list(violations)}`, props: props(c, `${c.name}: ${violations.length} violation(s)`) });
@@ -113,7 +121,12 @@ function perComponent(report: Report, where: ComponentsFile | undefined): { erro
  * per-component annotations in the room the cap leaves (`used`: annotations of each kind already
  * made by this step), then a notice pointing at the summary for what did not fit.
  */
-export function planAnnotations(report: Report, where: ComponentsFile | undefined, used: { errors: number; warnings: number }, strict: boolean): PlannedAnnotation[] {
+export function planAnnotations(
+  report: Report,
+  where: ComponentsFile | undefined,
+  used: { errors: number; warnings: number },
+  strict: boolean,
+): PlannedAnnotation[] {
   const plan: PlannedAnnotation[] = [];
   const head = headline(gateTotals(report));
   const failed = !report.success;
@@ -212,7 +225,18 @@ export async function runGitHubAction(env: NodeJS.ProcessEnv): Promise<number> {
     const junitPath = core.getInput('junit-path').trim();
     if (reportPath) core.setOutput('report-path', resolve(inv.config.baseDir, reportPath));
     if (junitPath) core.setOutput('junit-path', resolve(inv.config.baseDir, junitPath));
-    core.setOutput('test-output', render('appstudio', { report, policyInputs: [], createdAt: new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
+    core.setOutput(
+      'test-output',
+      render('appstudio', {
+        report,
+        policyInputs: [],
+        createdAt: new Date(),
+        color: false,
+        showSuccesses: false,
+        showWarnings: true,
+        showPolicyDocsLink: false,
+      }),
+    );
     emit(planAnnotations(report, await componentsFile(inv, report, workspace), used, strict), !report.success && strict);
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(jobSummary(report)).write();
     return report.success || !strict ? ExitCode.Ok : ExitCode.PolicyFailed;

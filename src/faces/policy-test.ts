@@ -9,7 +9,7 @@ import { prettyReport } from '../policy/test/report.ts';
 import { runPolicyTests } from '../policy/test/run.ts';
 
 const FLAGS = {
-  data: { short: 'd', kind: 'slice', help: 'Data file or directory, read as a policy source\'s data (repeatable)' },
+  data: { short: 'd', kind: 'slice', help: "Data file or directory, read as a policy source's data (repeatable)" },
   run: { short: 'r', kind: 'string', help: 'Run only tests whose data.<package>.<name> matches this regular expression' },
   verbose: { short: 'v', kind: 'bool', help: 'List every test, passing ones too' },
   parallel: { short: 'p', kind: 'string', help: 'Test packages compiled at once (default: the number of CPUs, at most 4)' },
@@ -19,14 +19,23 @@ const FLAGS = {
 
 function parallelism(text: string): number {
   if (text === '') return Math.min(4, availableParallelism());
-  if (!/^[1-9]\d{0,2}$/.test(text)) throw new InputError('INVALID_FLAG_VALUE', `--parallel=${text}: expected a whole number from 1 to 999`, { value: '--parallel' });
+  if (!/^[1-9]\d{0,2}$/.test(text))
+    throw new InputError('INVALID_FLAG_VALUE', `--parallel=${text}: expected a whole number from 1 to 999`, { value: '--parallel' });
   return Number(text);
 }
 
-export async function runPolicyTest(argv: string[], io: { stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown }; cwd: string }, env: NodeJS.ProcessEnv): Promise<number> {
+export async function runPolicyTest(
+  argv: string[],
+  io: { stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown }; cwd: string },
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const { values: flags, positionals } = parseFlags(argv, FLAGS);
   if (positionals.length === 0) {
-    throw new InputError('POLICY_TEST_USAGE', 'vouch policy test needs the policy\'s paths (directories or .rego/.json/.yaml files), e.g. vouch policy test policy/', { value: argv.join(' ') });
+    throw new InputError(
+      'POLICY_TEST_USAGE',
+      "vouch policy test needs the policy's paths (directories or .rego/.json/.yaml files), e.g. vouch policy test policy/",
+      { value: argv.join(' ') },
+    );
   }
   const { verbose } = flags;
   const results = await runPolicyTests({

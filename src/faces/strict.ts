@@ -21,5 +21,8 @@ export function strictSetting(value: string | undefined, name: string): StrictSe
   const v = value.replace(JSON_SPACE, '');
   if (v === 'false') return { strict: false };
   if (v === 'true') return { strict: true };
-  return { strict: true, note: `${name}=${JSON.stringify(value)} is not "true" or "false": the step fails when the policy fails (only "false" turns that off)` };
+  return {
+    strict: true,
+    note: `${name}=${JSON.stringify(value)} is not "true" or "false": the step fails when the policy fails (only "false" turns that off)`,
+  };
 }

@@ -33,7 +33,10 @@ interface StepPaths {
 const RESOURCE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** IMAGES, reduced to one component when SINGLE_COMPONENT asks and the PipelineRun's labels say so. */
@@ -41,7 +44,11 @@ async function snapshotForStep(env: NodeJS.ProcessEnv, cwd: string, log: Log): P
   const images = (env.IMAGES ?? '').trim();
   if (images === '') throw new InputError('NO_IMAGES', 'IMAGES is empty: pass the snapshot (JSON) or the path of a snapshot file', { value: 'IMAGES' });
   if (images.length <= 63 && RESOURCE_NAME.test(images) && !(await isFile(resolve(cwd, images)))) {
-    throw new InputError('SNAPSHOT_CLUSTER_REFERENCE', `IMAGES ${JSON.stringify(images)} looks like the name of a Snapshot resource; vouch reads no cluster: pass the snapshot JSON, or the path of a snapshot file (e.g. in the data workspace)`, { value: 'IMAGES' });
+    throw new InputError(
+      'SNAPSHOT_CLUSTER_REFERENCE',
+      `IMAGES ${JSON.stringify(images)} looks like the name of a Snapshot resource; vouch reads no cluster: pass the snapshot JSON, or the path of a snapshot file (e.g. in the data workspace)`,
+      { value: 'IMAGES' },
+    );
   }
   const single = env.SINGLE_COMPONENT ?? 'false';
   if (single !== 'true') {
@@ -50,12 +57,20 @@ async function snapshotForStep(env: NodeJS.ProcessEnv, cwd: string, log: Log): P
     return images;
   }
   const labelsFile = env.VOUCH_POD_LABELS ?? '';
-  if (labelsFile === '') throw new InputError('POD_LABELS_MISSING', 'SINGLE_COMPONENT=true needs the labels of the step\'s pod (VOUCH_POD_LABELS, the Task\'s podinfo volume)', { value: 'SINGLE_COMPONENT' });
+  if (labelsFile === '')
+    throw new InputError('POD_LABELS_MISSING', "SINGLE_COMPONENT=true needs the labels of the step's pod (VOUCH_POD_LABELS, the Task's podinfo volume)", {
+      value: 'SINGLE_COMPONENT',
+    });
   const text = await readFile(labelsFile, 'utf8').catch((err: unknown) => {
-    throw new EnvironmentError('POD_LABELS_MISSING', `SINGLE_COMPONENT=true: cannot read the pod's labels at ${labelsFile}: ${errorMessage(err)}`, { value: labelsFile });
+    throw new EnvironmentError('POD_LABELS_MISSING', `SINGLE_COMPONENT=true: cannot read the pod's labels at ${labelsFile}: ${errorMessage(err)}`, {
+      value: labelsFile,
+    });
   });
   const pod = { labels: parseLabelsFile(text, labelsFile), ...(env.VOUCH_POD_NAMESPACE ? { namespace: env.VOUCH_POD_NAMESPACE } : {}) };
-  const { component, reason } = componentToKeep({ resource: env.SINGLE_COMPONENT_CUSTOM_RESOURCE ?? '', namespace: env.SINGLE_COMPONENT_CUSTOM_RESOURCE_NS ?? '' }, pod);
+  const { component, reason } = componentToKeep(
+    { resource: env.SINGLE_COMPONENT_CUSTOM_RESOURCE ?? '', namespace: env.SINGLE_COMPONENT_CUSTOM_RESOURCE_NS ?? '' },
+    pod,
+  );
   if (component === undefined) {
     log(`Note: SINGLE_COMPONENT: ${reason}: every component is validated`);
     return images;
@@ -71,7 +86,9 @@ async function tufRootForStep(env: NodeJS.ProcessEnv, dir: string, log: Log): Pr
   const mirror = (env.TUF_MIRROR ?? '').trim();
   if (root !== '' || mirror === '' || mirror === DEFAULT_TUF_MIRROR) return root || undefined;
   const path = await fetchMirrorRoot(mirror, dir);
-  log(`Note: TUF_MIRROR: no TUF_ROOT_JSON given, so the mirror's own root.json is the initial root (trusted on first use, as ec's task does); pin one with TUF_ROOT_JSON`);
+  log(
+    `Note: TUF_MIRROR: no TUF_ROOT_JSON given, so the mirror's own root.json is the initial root (trusted on first use, as ec's task does); pin one with TUF_ROOT_JSON`,
+  );
   return path;
 }
 
@@ -80,9 +97,13 @@ async function acceptedParams(env: NodeJS.ProcessEnv, log: Log): Promise<void> {
   // The trusted-artifacts Task's result: written first, so it exists whatever happens next.
   // "true" only once VSAs were made (ec writes it before its run).
   if (env.VOUCH_VSA_GENERATED_PATH) await writeFile(env.VOUCH_VSA_GENERATED_PATH, 'false');
-  if (env.ENABLE_VSA === 'true' && (env.ociStorage ?? '') !== '') log('Note: ociStorage: this Task makes no trusted artifact of the VSAs; VSA_UPLOAD says where they go (oci attaches them to each image)');
+  if (env.ENABLE_VSA === 'true' && (env.ociStorage ?? '') !== '')
+    log('Note: ociStorage: this Task makes no trusted artifact of the VSAs; VSA_UPLOAD says where they go (oci attaches them to each image)');
   const opa = env.EC_USE_OPA ?? '';
-  if (opa !== '') log(`Note: EC_USE_OPA=${JSON.stringify(opa)}: vouch has one evaluator (Rego compiled to WebAssembly, with conftest's semantics); the setting changes nothing`);
+  if (opa !== '')
+    log(
+      `Note: EC_USE_OPA=${JSON.stringify(opa)}: vouch has one evaluator (Rego compiled to WebAssembly, with conftest's semantics); the setting changes nothing`,
+    );
 }
 
 async function prepareRun(env: NodeJS.ProcessEnv, paths: StepPaths, log: Log): Promise<{ inv: ValidateInvocation; env: NodeJS.ProcessEnv }> {

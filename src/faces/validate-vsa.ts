@@ -44,30 +44,44 @@ for that policy's content digest (give the image signer flags too: the digest co
 
 /** The positional identifier: a file that exists is a VSA file, anything else an image reference. */
 function target(flags: Omit<ValidateImageFlags, 'vsa'> & { vsa: string }, positionals: string[], cwd: string): { image?: string; file?: string } {
-  if (positionals.length > 1) throw new InputError('UNEXPECTED_ARGUMENT', `unexpected argument ${JSON.stringify(positionals[1])}: pass one image or VSA file`, { value: positionals[1] });
+  if (positionals.length > 1)
+    throw new InputError('UNEXPECTED_ARGUMENT', `unexpected argument ${JSON.stringify(positionals[1])}: pass one image or VSA file`, { value: positionals[1] });
   const [id] = positionals;
   const file = flags.vsa !== '' ? flags.vsa : id !== undefined && existsSync(resolve(cwd, id)) ? id : undefined;
   const image = flags.image !== '' ? flags.image : id !== undefined && id !== file ? id : undefined;
-  if (id !== undefined && flags.vsa !== '' && flags.image !== '') throw new InputError('UNEXPECTED_ARGUMENT', `unexpected argument ${JSON.stringify(id)}: --vsa and --image are given`, { value: id });
-  if (file === undefined && image === undefined) throw new InputError('NO_IMAGES', 'nothing to verify: pass an image reference or a VSA file (--vsa FILE)', { value: '--vsa' });
+  if (id !== undefined && flags.vsa !== '' && flags.image !== '')
+    throw new InputError('UNEXPECTED_ARGUMENT', `unexpected argument ${JSON.stringify(id)}: --vsa and --image are given`, { value: id });
+  if (file === undefined && image === undefined)
+    throw new InputError('NO_IMAGES', 'nothing to verify: pass an image reference or a VSA file (--vsa FILE)', { value: '--vsa' });
   return { ...(image !== undefined ? { image } : {}), ...(file !== undefined ? { file } : {}) };
 }
 
 /** The check, under --timeout. */
-async function check(argv: string[], io: VsaIO, env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<{ result: VsaCheckResult; outputs: string[]; strict: boolean }> {
+async function check(
+  argv: string[],
+  io: VsaIO,
+  env: NodeJS.ProcessEnv,
+  log: (m: string) => void,
+): Promise<{ result: VsaCheckResult; outputs: string[]; strict: boolean }> {
   const { values: given, positionals } = parseFlags(argv, VALIDATE_VSA_FLAGS);
   const { cwd } = io;
   const what = target(given, positionals, cwd);
   // The rest reads validate image's flags; this command never writes VSAs.
   const flags: ValidateImageFlags = { ...given, vsa: false };
   const vsa = await vsaTrustConfig(flags, cwd);
-  if (!vsa) throw new InputError('VSA_SIGNER_INCOMPLETE', 'a VSA is only checked against its signer: pass --vsa-public-key, or --vsa-certificate-identity[-regexp] with --vsa-certificate-oidc-issuer[-regexp], and a --vsa-expiration above 0', { value: '--vsa-public-key' });
+  if (!vsa)
+    throw new InputError(
+      'VSA_SIGNER_INCOMPLETE',
+      'a VSA is only checked against its signer: pass --vsa-public-key, or --vsa-certificate-identity[-regexp] with --vsa-certificate-oidc-issuer[-regexp], and a --vsa-expiration above 0',
+      { value: '--vsa-public-key' },
+    );
   const runtime = runtimeOptions(flags);
   const cacheDir = await usableCacheDir(flags['cache-dir'], env, cwd);
   const trust = trustFlags(flags, cwd);
   const now = runtime.effectiveTime.kind === 'fixed' ? runtime.effectiveTime.time : new Date();
   let root: Promise<unknown> | undefined;
-  const trustedRoot = (): Promise<unknown> => (root ??= loadTrustedRoot({ ...trust, ...(flags['rekor-url'] ? { rekorUrl: flags['rekor-url'] } : {}), cacheDir, env }));
+  const trustedRoot = (): Promise<unknown> =>
+    (root ??= loadTrustedRoot({ ...trust, ...(flags['rekor-url'] ? { rekorUrl: flags['rekor-url'] } : {}), cacheDir, env }));
   const result = await withTimeout(runtime.timeoutMs, async (signal) => {
     let policyDigest: string | undefined;
     if (flags.policy !== '') {
@@ -94,7 +108,9 @@ export function renderVsaText(r: VsaCheckResult): string {
   let out = `Success: ${r.trusted !== undefined}\n`;
   if (r.image) out += `Image: ${r.image}\n`;
   out += `Policy: ${r.policyDigest ?? 'not compared (no --policy)'}\n`;
-  out += r.trusted ? `Result: trusted VSA ${r.trusted.digest}, signed by ${r.trusted.signer}, verified ${r.trusted.timeVerified}\n` : `Result: no VSA is trusted: ${r.why ?? ''}\n`;
+  out += r.trusted
+    ? `Result: trusted VSA ${r.trusted.digest}, signed by ${r.trusted.signer}, verified ${r.trusted.timeVerified}\n`
+    : `Result: no VSA is trusted: ${r.why ?? ''}\n`;
   out += `VSAs: ${r.vsas.length}\n`;
   for (const v of r.vsas) {
     out += `- VSA: ${v.digest} (${v.source})\n  Verdict: ${v.verdict}${v.why ? `: ${v.why}` : ''}\n`;
@@ -113,7 +129,8 @@ async function writeOutput(spec: string, result: VsaCheckResult, io: VsaIO): Pro
   const eq = spec.indexOf('=');
   const format = eq < 0 ? spec : spec.slice(0, eq);
   const path = eq < 0 ? '' : spec.slice(eq + 1);
-  if (format !== 'json' && format !== 'text') throw new InputError('UNKNOWN_OUTPUT_FORMAT', `--output ${JSON.stringify(spec)}: validate vsa writes json or text`, { value: spec });
+  if (format !== 'json' && format !== 'text')
+    throw new InputError('UNKNOWN_OUTPUT_FORMAT', `--output ${JSON.stringify(spec)}: validate vsa writes json or text`, { value: spec });
   const text = format === 'json' ? renderJson(result) : renderVsaText(result);
   if (path === '') io.stdout.write(text);
   else await writeFile(resolve(io.cwd, path), text);

@@ -73,7 +73,8 @@ export function parseDockerConfig(text: string, path: string): DockerConfig {
     }
   }
   const store = raw.credsStore;
-  if (store !== undefined && store !== null && store !== '' && (typeof store !== 'string' || !HELPER_NAME.test(store))) bad('credsStore', 'is not a credential helper name');
+  if (store !== undefined && store !== null && store !== '' && (typeof store !== 'string' || !HELPER_NAME.test(store)))
+    bad('credsStore', 'is not a credential helper name');
   return { auths, credHelpers, ...(typeof store === 'string' && store !== '' ? { credsStore: store } : {}) };
 }
 

@@ -111,7 +111,12 @@ export function parseChallenge(header: string | null): Challenge | undefined {
     const realm = c.params.get('realm');
     const service = c.params.get('service');
     const scope = c.params.get('scope');
-    return { scheme: c.scheme, ...(realm !== undefined ? { realm } : {}), ...(service !== undefined ? { service } : {}), ...(scope !== undefined ? { scope } : {}) };
+    return {
+      scheme: c.scheme,
+      ...(realm !== undefined ? { realm } : {}),
+      ...(service !== undefined ? { service } : {}),
+      ...(scope !== undefined ? { scope } : {}),
+    };
   }
   return undefined;
 }

@@ -167,12 +167,19 @@ export class RegistryClient implements ImageSource {
    * http only to hosts vouch reaches over http); credentials go to the registry's own origin only,
    * and a challenge from where a redirect led is not answered.
    */
-  private async request(ref: ImageReference, method: string, path: string, headers: Record<string, string>, body?: Uint8Array, push = false): Promise<HttpResponse> {
+  private async request(
+    ref: ImageReference,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: Uint8Array,
+    push = false,
+  ): Promise<HttpResponse> {
     const base = new URL(this.baseUrl(ref));
     let target = this.location(ref, path.startsWith('http') ? path : `${base.href}/${path}`);
     const scope = `repository:${ref.repository}:${push ? 'pull,push' : 'pull'}`;
     let challenged = false;
-    for (let hop = 0; ; ) {
+    for (let hop = 0; ;) {
       const describe = `${method} ${target.href}`;
       const ours = target.origin === base.origin;
       const auth = ours ? await this.authorization(ref, scope).catch((err: unknown) => Promise.reject(during(err, describe))) : undefined;
@@ -191,7 +198,8 @@ export class RegistryClient implements ImageSource {
         const location = res.headers.get('location');
         await discard(res);
         if (++hop > MAX_REDIRECTS) throw new RegistryError('REFUSED', `${describe}: more than ${MAX_REDIRECTS} redirects`, { value: target.origin });
-        if (body && res.status !== 307 && res.status !== 308) throw new RegistryError('REFUSED', `${describe}: redirected (${res.status}) while sending a body`, { value: target.origin });
+        if (body && res.status !== 307 && res.status !== 308)
+          throw new RegistryError('REFUSED', `${describe}: redirected (${res.status}) while sending a body`, { value: target.origin });
         target = this.nextHop(ref, target, location, describe);
         continue;
       }
@@ -231,7 +239,11 @@ export class RegistryClient implements ImageSource {
       throw new RegistryError('REFUSED', `${describe}: redirected to plain http (${next.origin}); vouch does not downgrade`, { value: next.origin });
     }
     if (next.protocol === 'http:' && this.plainHttp(next.host)) return next;
-    throw new RegistryError('REFUSED', `${describe}: redirected to ${JSON.stringify(next.origin)}, which vouch does not reach over ${next.protocol.replace(':', '')}`, { value: next.origin });
+    throw new RegistryError(
+      'REFUSED',
+      `${describe}: redirected to ${JSON.stringify(next.origin)}, which vouch does not reach over ${next.protocol.replace(':', '')}`,
+      { value: next.origin },
+    );
   }
 
   resolve(ref: ImageReference): Promise<Descriptor> {
@@ -315,9 +327,13 @@ export class RegistryClient implements ImageSource {
     if (!res.ok) throw await this.failure(res, describe);
     const bytes = await this.read(res, maxBytes, describe);
     if ((descriptor.size !== undefined && bytes.length !== descriptor.size) || !matchesDigest(bytes, descriptor.digest)) {
-      throw new RegistryError('DIGEST_MISMATCH', `${describe}: the blob's content does not match its descriptor (${descriptor.digest}${descriptor.size === undefined ? '' : `, ${descriptor.size} bytes`})`, {
-        value: descriptor.digest,
-      });
+      throw new RegistryError(
+        'DIGEST_MISMATCH',
+        `${describe}: the blob's content does not match its descriptor (${descriptor.digest}${descriptor.size === undefined ? '' : `, ${descriptor.size} bytes`})`,
+        {
+          value: descriptor.digest,
+        },
+      );
     }
     return bytes;
   }

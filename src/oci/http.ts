@@ -116,13 +116,7 @@ export interface RetryHooks {
  * An answer that is not HTTP (oversized headers, a malformed status line) is not retried: it would
  * come back the same.
  */
-export async function fetchWithRetry(
-  url: URL,
-  init: () => HttpRequest,
-  policy: RetryPolicy,
-  describe: string,
-  hooks: RetryHooks = {},
-): Promise<HttpResponse> {
+export async function fetchWithRetry(url: URL, init: () => HttpRequest, policy: RetryPolicy, describe: string, hooks: RetryHooks = {}): Promise<HttpResponse> {
   const gate: Around = hooks.attempt ?? ((run) => run());
   const pause = (ms: number): Promise<void> => (hooks.wait ?? ((run) => run()))(() => sleep(ms, hooks.signal));
   let errors = 0;
@@ -174,11 +168,18 @@ export async function readLimited(res: HttpResponse, { limit, describe, timeoutM
     return await readBody(res, { limit });
   } catch (err) {
     if (!(err instanceof BodyError)) throw err;
-    if (err.reason === 'declared-too-large') throw new RegistryError('TOO_LARGE', `${describe}: ${err.bytes} bytes is over the ${limit}-byte limit`, { value: err.bytes });
+    if (err.reason === 'declared-too-large')
+      throw new RegistryError('TOO_LARGE', `${describe}: ${err.bytes} bytes is over the ${limit}-byte limit`, { value: err.bytes });
     if (err.reason === 'too-large') throw new RegistryError('TOO_LARGE', `${describe}: more than the ${limit}-byte limit`, { value: err.bytes });
     if (timedOut(err.cause)) {
-      throw new RegistryError('TIMEOUT', `${describe}: the answer did not arrive within ${timeoutMs / 1000}s (${err.bytes} bytes read)`, { value: describe, cause: err.cause });
+      throw new RegistryError('TIMEOUT', `${describe}: the answer did not arrive within ${timeoutMs / 1000}s (${err.bytes} bytes read)`, {
+        value: describe,
+        cause: err.cause,
+      });
     }
-    throw new RegistryError('UNREACHABLE', `${describe}: the connection broke while reading the answer (${err.bytes} bytes read): ${networkCause(err.cause)}`, { value: describe, cause: err.cause });
+    throw new RegistryError('UNREACHABLE', `${describe}: the connection broke while reading the answer (${err.bytes} bytes read): ${networkCause(err.cause)}`, {
+      value: describe,
+      cause: err.cause,
+    });
   }
 }

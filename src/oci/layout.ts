@@ -24,7 +24,8 @@ async function readLayoutFile(path: string, limit: number, what: string): Promis
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new RegistryError('BAD_RESPONSE', `${path}: ${what} is a symbolic link; vouch reads only regular files in a layout`, { value: path, cause: err });
+    if (code === 'ELOOP')
+      throw new RegistryError('BAD_RESPONSE', `${path}: ${what} is a symbolic link; vouch reads only regular files in a layout`, { value: path, cause: err });
     throw new RegistryError('NOT_FOUND', `${path}: ${what} is not in the layout (${code ?? String(err)})`, { value: path, cause: err });
   }
   try {
@@ -65,7 +66,8 @@ export class OciLayoutSource implements ImageSource {
   }
 
   private async readBlob(ref: ImageReference, digest: string, limit: number): Promise<Buffer> {
-    if (!DIGEST.test(digest)) throw new RegistryError('BAD_RESPONSE', `${this.dir(ref)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
+    if (!DIGEST.test(digest))
+      throw new RegistryError('BAD_RESPONSE', `${this.dir(ref)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
     const [algorithm, hex] = digest.split(':') as [string, string];
     const path = join(this.dir(ref), 'blobs', algorithm, hex);
     const bytes = await readLayoutFile(path, limit, `blob ${digest}`);
@@ -97,7 +99,8 @@ export class OciLayoutSource implements ImageSource {
     const want = ref.digest ?? ref.tag;
     const found = want
       ? index.manifests.find((m) => m.digest === want || m.annotations?.[REF_NAME] === want)
-      : index.manifests.find((m) => m.annotations?.[KIND] === 'dev.cosignproject.cosign/image') ?? (index.manifests.length === 1 ? index.manifests[0] : undefined);
+      : (index.manifests.find((m) => m.annotations?.[KIND] === 'dev.cosignproject.cosign/image') ??
+        (index.manifests.length === 1 ? index.manifests[0] : undefined));
     if (!found) {
       throw new RegistryError('NOT_FOUND', `${this.dir(ref)}: no image ${want ?? '(untagged)'} in this OCI layout`, { value: want });
     }

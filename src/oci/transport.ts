@@ -90,7 +90,14 @@ function encode(body: HttpRequest['body'], headers: Record<string, string>): Buf
 }
 
 /** One attempt, on a connection of its own or a reused one. */
-function exchange(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, deadline: Deadline, fresh: boolean): Promise<HttpResponse> {
+function exchange(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  deadline: Deadline,
+  fresh: boolean,
+): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     let req: ClientRequest;
@@ -194,7 +201,8 @@ export function readBody(res: HttpResponse, { limit }: BodyLimits): Promise<Buff
     body.destroy();
     return Promise.reject(new BodyError('declared-too-large', declared));
   }
-  if (body.destroyed && !body.complete) return Promise.reject(new BodyError('broken', 0, body.errored ?? new Error('the connection closed before the answer was complete')));
+  if (body.destroyed && !body.complete)
+    return Promise.reject(new BodyError('broken', 0, body.errored ?? new Error('the connection closed before the answer was complete')));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;

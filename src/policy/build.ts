@@ -37,7 +37,11 @@ export async function buildPolicyBundle(policyOrSource: string, out: string, opt
     const { spec } = await resolvePolicy(policyOrSource, opts);
     const sources = spec.sources ?? [];
     if (sources.length !== 1) {
-      throw new InputError('POLICY_BUILD_SOURCES', `vouch policy build compiles one source; ${policyOrSource} has ${sources.length}: pass that source's URL instead`, { value: sources.length });
+      throw new InputError(
+        'POLICY_BUILD_SOURCES',
+        `vouch policy build compiles one source; ${policyOrSource} has ${sources.length}: pass that source's URL instead`,
+        { value: sources.length },
+      );
     }
     policyUrls = sources[0]!.policy ?? [];
     dataUrls = sources[0]!.data ?? [];

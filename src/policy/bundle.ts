@@ -17,7 +17,13 @@ export interface PolicyBundle {
 }
 
 export async function writeBundle(bundle: PolicyBundle, file: string): Promise<void> {
-  const index = { format: FORMAT, entrypoints: bundle.compiled.entrypoints, opaVersion: bundle.compiled.opaVersion, key: bundle.compiled.key, rules: bundle.rules };
+  const index = {
+    format: FORMAT,
+    entrypoints: bundle.compiled.entrypoints,
+    opaVersion: bundle.compiled.opaVersion,
+    key: bundle.compiled.key,
+    rules: bundle.rules,
+  };
   await writeFile(
     file,
     writeTar([
@@ -34,8 +40,10 @@ function ruleProblem(r: unknown): string | undefined {
   for (const key of ['code', 'package', 'rule'] as const) if (!isString(r[key])) return `${key} is not a string`;
   if (!['deny', 'warn', 'other'].includes(r.kind as string)) return 'kind is not deny, warn or other';
   if (typeof r.annotated !== 'boolean') return 'annotated is not a boolean';
-  for (const key of ['shortName', 'title', 'description', 'solution', 'effectiveOn'] as const) if (r[key] !== undefined && !isString(r[key])) return `${key} is not a string`;
-  for (const key of ['collections', 'dependsOn', 'pipelineIntention'] as const) if (r[key] !== undefined && !isStringList(r[key])) return `${key} is not a list of strings`;
+  for (const key of ['shortName', 'title', 'description', 'solution', 'effectiveOn'] as const)
+    if (r[key] !== undefined && !isString(r[key])) return `${key} is not a string`;
+  for (const key of ['collections', 'dependsOn', 'pipelineIntention'] as const)
+    if (r[key] !== undefined && !isStringList(r[key])) return `${key} is not a list of strings`;
   return undefined;
 }
 
@@ -52,11 +60,15 @@ export function parseBundle(bytes: Uint8Array, origin: string): PolicyBundle {
   const entries = new Map(readTar(bytes).map((e) => [e.path.replace(/^\.?\//, ''), e.data]));
   const indexBytes = entries.get(INDEX);
   const wasm = entries.get('policy.wasm');
-  if (!indexBytes || !wasm) throw new InputError('POLICY_BUNDLE_INVALID', `${origin}: not a vouch policy bundle (no ${INDEX} or policy.wasm)`, { value: origin });
+  if (!indexBytes || !wasm)
+    throw new InputError('POLICY_BUNDLE_INVALID', `${origin}: not a vouch policy bundle (no ${INDEX} or policy.wasm)`, { value: origin });
   const index = bundleJson(indexBytes, INDEX, origin);
   const invalid = (why: string): InputError => new InputError('POLICY_BUNDLE_INVALID', `${origin}: ${INDEX}: ${why}`, { value: origin });
   if (!isRecord(index)) throw invalid('not an object');
-  if (index.format !== FORMAT) throw new InputError('POLICY_BUNDLE_VERSION', `${origin}: bundle format ${JSON.stringify(index.format)} is not ${FORMAT}; rebuild it with this vouch`, { value: origin });
+  if (index.format !== FORMAT)
+    throw new InputError('POLICY_BUNDLE_VERSION', `${origin}: bundle format ${JSON.stringify(index.format)} is not ${FORMAT}; rebuild it with this vouch`, {
+      value: origin,
+    });
   if (!isStringList(index.entrypoints) || !isString(index.opaVersion) || !isString(index.key) || !Array.isArray(index.rules)) {
     throw invalid('entrypoints, opaVersion, key or rules missing or of the wrong type');
   }
@@ -98,5 +110,12 @@ export async function readBundleDir(dir: string): Promise<PolicyBundle | undefin
   }
   const wasm = await readFile(`${dir}/policy.wasm`);
   const data = await readFile(`${dir}/data.json`).catch(() => Buffer.from('{}'));
-  return parseBundle(writeTar([{ path: INDEX, data: indexBytes }, { path: 'policy.wasm', data: wasm }, { path: 'data.json', data }]), dir);
+  return parseBundle(
+    writeTar([
+      { path: INDEX, data: indexBytes },
+      { path: 'policy.wasm', data: wasm },
+      { path: 'data.json', data },
+    ]),
+    dir,
+  );
 }

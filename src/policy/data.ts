@@ -23,7 +23,9 @@ export function mergeData(into: Tree, from: Tree, origin: string, origins: Map<s
     } else if (isRecord(existing) && isRecord(v)) {
       mergeData(existing, v, origin, origins, at);
     } else {
-      throw new InputError('DATA_MERGE_CONFLICT', `merge error: data key "${at}" is set by both ${origins.get(at) ?? 'another file'} and ${origin}`, { value: at });
+      throw new InputError('DATA_MERGE_CONFLICT', `merge error: data key "${at}" is set by both ${origins.get(at) ?? 'another file'} and ${origin}`, {
+        value: at,
+      });
     }
   }
 }
@@ -73,9 +75,7 @@ async function nestedDataFiles(root: string): Promise<{ file: string; nest: stri
 /** One data file as OPA's loader reads it: JSON as JSON, YAML as go-yaml v2 resolves it; an object. */
 async function readDataFile(file: string): Promise<Tree> {
   const text = await readTextFile(file);
-  const doc = file.endsWith('.json')
-    ? parseJsonDocument(text, file)
-    : parseYamlDocument(text, file, { syntaxCode: 'DATA_SYNTAX', schema: GO_YAML_V2_SCHEMA });
+  const doc = file.endsWith('.json') ? parseJsonDocument(text, file) : parseYamlDocument(text, file, { syntaxCode: 'DATA_SYNTAX', schema: GO_YAML_V2_SCHEMA });
   // ec: `document must be of type object` (an empty file too).
   if (!isRecord(doc)) throw new InputError('DATA_SHAPE', `${file}: a data file must hold an object (its keys become data keys)`, { value: file });
   return doc;
@@ -105,12 +105,20 @@ export async function loadDataTree(dirs: string[]): Promise<Tree> {
   let loaded = 0;
   for (const dir of dirs) {
     if (!(await stat(dir)).isDirectory()) {
-      throw new InputError('DATA_SOURCE_NOT_DIRECTORY', `data source ${dir} is a file: name the directory that holds it (ec ignores a data source that is a single file)`, { value: dir });
+      throw new InputError(
+        'DATA_SOURCE_NOT_DIRECTORY',
+        `data source ${dir} is a file: name the directory that holds it (ec ignores a data source that is a single file)`,
+        { value: dir },
+      );
     }
     for (const root of await dataDirectories(dir)) {
       for (const { file, nest } of await nestedDataFiles(root)) {
         if (++loaded > MAX_DOCUMENTS) {
-          throw new InputError('DATA_TOO_MANY_FILES', `data source ${dir}: more than ${MAX_DOCUMENTS} data documents once nested directories are counted (the limit)`, { value: dir });
+          throw new InputError(
+            'DATA_TOO_MANY_FILES',
+            `data source ${dir}: more than ${MAX_DOCUMENTS} data documents once nested directories are counted (the limit)`,
+            { value: dir },
+          );
         }
         let doc = parsed.get(file);
         if (!doc) {

@@ -90,7 +90,11 @@ interface GatheredSource extends LoadedSource {
 export async function preparePolicy(options: PolicyLoadOptions): Promise<PreparedPolicy> {
   const spec: PolicySpec = structuredClone(applyExtraRuleData(options.spec, options.extraRuleData));
   const sources = await gatherSources(spec, options);
-  const digest = policyDigest(spec, sources.map((s) => s.digest), options.sigstoreOpts);
+  const digest = policyDigest(
+    spec,
+    sources.map((s) => s.digest),
+    options.sigstoreOpts,
+  );
   let loading: Promise<PolicyEvaluator> | undefined;
   return {
     spec,
@@ -106,11 +110,21 @@ export async function loadPolicy(options: PolicyLoadOptions): Promise<PolicyEval
 
 async function compileSources(spec: PolicySpec, digest: string, sources: GatheredSource[], options: PolicyLoadOptions): Promise<PolicyEvaluator> {
   // The workers start while the sources compile.
-  const pool = sources.length > 0 ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal, options.ec ? { ec: options.ec } : {}) : undefined;
+  const pool =
+    sources.length > 0
+      ? startEvaluationPool(evaluationPoolSize(options.evaluationWorkers ?? 1), options.signal, options.ec ? { ec: options.ec } : {})
+      : undefined;
   try {
     const programs: SourceProgram[] = [];
     for (const s of sources) {
-      const compiled = s.bundle ? s.bundle.compiled : await compilePolicy(s.files, { ...(options.opaPath ? { opaPath: options.opaPath } : {}), cacheDir: options.cacheDir, env: options.env, ...(options.signal ? { signal: options.signal } : {}) });
+      const compiled = s.bundle
+        ? s.bundle.compiled
+        : await compilePolicy(s.files, {
+            ...(options.opaPath ? { opaPath: options.opaPath } : {}),
+            cacheDir: options.cacheDir,
+            env: options.env,
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
       programs.push({ ...(await policyProgram(compiled)), data: s.data });
     }
     await pool?.load(programs, new Date());
@@ -147,7 +161,8 @@ async function gatherSources(spec: PolicySpec, options: PolicyLoadOptions): Prom
     for (const r of rules) {
       if (!r.annotated) continue;
       const other = seenCodes.get(r.code);
-      if (other !== undefined && other !== name) throw new InputError('DUPLICATE_RULE_CODE', `found a second rule with the same code: ${r.code} (sources ${other} and ${name})`, { value: r.code });
+      if (other !== undefined && other !== name)
+        throw new InputError('DUPLICATE_RULE_CODE', `found a second rule with the same code: ${r.code} (sources ${other} and ${name})`, { value: r.code });
       seenCodes.set(r.code, name);
     }
     // What opa would refuse before compiling (no rules, a boolean deny) is refused here too, compiled or not.
@@ -170,7 +185,9 @@ function evaluator(spec: PolicySpec, digest: string, loaded: LoadedSource[], poo
     digest,
     async evaluate(input: PolicyInput, ctx: EvaluationContext): Promise<PolicyOutcome> {
       const raw = pool && loaded.length > 0 ? await pool.evaluate(input) : [];
-      const outcomes = loaded.map((s, i) => processSourceResults(raw[i]!, s.rules, s.source, spec, ctx, { showSuccesses: options.showSuccesses, sourceName: s.name }));
+      const outcomes = loaded.map((s, i) =>
+        processSourceResults(raw[i]!, s.rules, s.source, spec, ctx, { showSuccesses: options.showSuccesses, sourceName: s.name }),
+      );
       const merged = mergeOutcomes(outcomes);
       return {
         violations: merged.violations.map((r) => stripMetadata(r, options.info)),

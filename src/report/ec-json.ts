@@ -16,8 +16,7 @@ function compact(entries: [string, unknown][]): Json {
   return out;
 }
 
-const sortKeys = (o: Record<string, unknown>): Json =>
-  Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const sortKeys = (o: Record<string, unknown>): Json => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 function ecResult(r: RuleResult): Json {
   return compact([
@@ -82,7 +81,12 @@ function ecCriterion(v: VolatileCriterion): Json {
 }
 
 function ecSource(s: PolicySource): Json {
-  const config = s.config ? compact([['exclude', s.config.exclude], ['include', s.config.include]]) : undefined;
+  const config = s.config
+    ? compact([
+        ['exclude', s.config.exclude],
+        ['include', s.config.include],
+      ])
+    : undefined;
   const volatile = s.volatileConfig
     ? compact([
         ['exclude', s.volatileConfig.exclude?.map(ecCriterion)],
@@ -101,10 +105,19 @@ function ecSource(s: PolicySource): Json {
 
 function ecPolicy(p: PolicySpec): Json {
   const configuration = p.configuration
-    ? compact([['exclude', p.configuration.exclude], ['include', p.configuration.include], ['collections', p.configuration.collections]])
+    ? compact([
+        ['exclude', p.configuration.exclude],
+        ['include', p.configuration.include],
+        ['collections', p.configuration.collections],
+      ])
     : undefined;
   const identity = p.identity
-    ? compact([['subject', p.identity.subject], ['subjectRegExp', p.identity.subjectRegExp], ['issuer', p.identity.issuer], ['issuerRegExp', p.identity.issuerRegExp]])
+    ? compact([
+        ['subject', p.identity.subject],
+        ['subjectRegExp', p.identity.subjectRegExp],
+        ['issuer', p.identity.issuer],
+        ['issuerRegExp', p.identity.issuerRegExp],
+      ])
     : undefined;
   return compact([
     ['name', p.name],

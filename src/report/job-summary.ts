@@ -55,7 +55,8 @@ function failingBlock(c: ComponentReport): string {
   const rows = violations
     .slice(0, ROWS_PER_COMPONENT)
     .map((v) => `| <code>${cell(jsonText(v.metadata?.code))}</code> | ${cell(v.msg)} | ${cell(jsonText(v.metadata?.solution))} |`);
-  const more = violations.length > ROWS_PER_COMPONENT ? `\n\n_${violations.length - ROWS_PER_COMPONENT} more violation(s) of this component: see the JSON report._` : '';
+  const more =
+    violations.length > ROWS_PER_COMPONENT ? `\n\n_${violations.length - ROWS_PER_COMPONENT} more violation(s) of this component: see the JSON report._` : '';
   return `<details><summary>✕ ${cell(c.name)} — ${plural(violations.length, 'violation')}</summary>\n\n<code>${cell(c.containerImage)}</code>\n\n| Rule | Message | Solution |\n|---|---|---|\n${rows.join('\n')}${more}\n\n</details>\n\n`;
 }
 

@@ -67,13 +67,19 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 const isCount = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
 
 function notAShard(origin: string, why: string): InputError {
-  return new InputError('MERGE_NOT_A_SHARD', `${origin}: ${why}; merge-reports joins the JSON reports of \`vouch validate image --shard I/N --output json=FILE\``, {
-    value: origin,
-  });
+  return new InputError(
+    'MERGE_NOT_A_SHARD',
+    `${origin}: ${why}; merge-reports joins the JSON reports of \`vouch validate image --shard I/N --output json=FILE\``,
+    {
+      value: origin,
+    },
+  );
 }
 
 function isResultList(v: unknown): boolean {
-  return v === undefined || (Array.isArray(v) && v.every((r) => isObject(r) && typeof r.msg === 'string' && (r.metadata === undefined || isObject(r.metadata))));
+  return (
+    v === undefined || (Array.isArray(v) && v.every((r) => isObject(r) && typeof r.msg === 'string' && (r.metadata === undefined || isObject(r.metadata))))
+  );
 }
 
 function isComponent(v: unknown): v is ComponentReport {
@@ -105,7 +111,14 @@ function stampedComponent(v: unknown): StampedComponent | undefined {
 
 function readStamp(v: unknown, components: number, origin: string): ShardStamp {
   if (v === undefined) throw notAShard(origin, `no "${SHARD_FIELD}" field (a report of a whole run, or of ec)`);
-  if (!isObject(v) || !isCount(v.count, 1) || !isCount(v.index, 1) || v.index > v.count || typeof v.snapshotDigest !== 'string' || typeof v.showSuccesses !== 'boolean') {
+  if (
+    !isObject(v) ||
+    !isCount(v.count, 1) ||
+    !isCount(v.index, 1) ||
+    v.index > v.count ||
+    typeof v.snapshotDigest !== 'string' ||
+    typeof v.showSuccesses !== 'boolean'
+  ) {
     throw notAShard(origin, `"${SHARD_FIELD}" is not {index, count, snapshotDigest, showSuccesses, components}`);
   }
   if (v.file !== undefined && typeof v.file !== 'string') throw notAShard(origin, `"${SHARD_FIELD}".file is not a string`);
@@ -132,7 +145,8 @@ export function parseShardReport(text: string, origin: string): ShardReport {
     throw notAShard(origin, `not JSON (${errorMessage(err)})`);
   }
   if (!isObject(doc) || !Array.isArray(doc.components) || !doc.components.every(isComponent)) throw notAShard(origin, 'not a vouch JSON report');
-  if (typeof doc.key !== 'string' || !isObject(doc.policy) || typeof doc.success !== 'boolean') throw notAShard(origin, 'not a vouch JSON report (key, policy, success)');
+  if (typeof doc.key !== 'string' || !isObject(doc.policy) || typeof doc.success !== 'boolean')
+    throw notAShard(origin, 'not a vouch JSON report (key, policy, success)');
   const stamp = readStamp(doc[SHARD_FIELD], doc.components.length, origin);
   const report = Object.fromEntries(Object.entries(doc).filter(([k]) => k !== SHARD_FIELD)) as unknown as Report;
   return { origin, report, stamp };
@@ -151,7 +165,8 @@ function checkShards(shards: ShardReport[]): void {
   for (const s of shards) {
     if (s.stamp.snapshotDigest !== first.stamp.snapshotDigest) throw foreign(s, first, 'cut from another snapshot');
     if (s.stamp.count !== first.stamp.count) throw foreign(s, first, `one of ${s.stamp.count} shards, not of ${first.stamp.count},`);
-    if (s.report.key !== first.report.key || canonicalJson(s.report.policy) !== canonicalJson(first.report.policy)) throw foreign(s, first, 'made with another key or policy');
+    if (s.report.key !== first.report.key || canonicalJson(s.report.policy) !== canonicalJson(first.report.policy))
+      throw foreign(s, first, 'made with another key or policy');
     if (s.report['ec-version'] !== first.report['ec-version']) throw foreign(s, first, 'made by another vouch version');
     if ((s.stamp.file ?? '') !== (first.stamp.file ?? '')) throw foreign(s, first, 'read from another components file');
     if (s.stamp.showSuccesses !== first.stamp.showSuccesses) throw foreign(s, first, 'run with another --show-successes');
@@ -166,9 +181,13 @@ function checkShards(shards: ShardReport[]): void {
   }
   const missing = Array.from({ length: first.stamp.count }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length > 0) {
-    throw new InputError('MERGE_MISSING_SHARD', `shard(s) ${missing.map((i) => `${i}/${first.stamp.count}`).join(', ')} missing: the joined report would leave out their components`, {
-      value: missing,
-    });
+    throw new InputError(
+      'MERGE_MISSING_SHARD',
+      `shard(s) ${missing.map((i) => `${i}/${first.stamp.count}`).join(', ')} missing: the joined report would leave out their components`,
+      {
+        value: missing,
+      },
+    );
   }
 }
 
@@ -180,7 +199,11 @@ export function mergeShards(shards: ShardReport[]): { report: Report; showSucces
   const components: ComponentReport[] = ordered.flatMap((s) =>
     s.report.components.map((c, i) => {
       const extra = s.stamp.components[i]!;
-      const joined: ComponentReport = { ...c, successCount: extra.successCount, ...(extra.infrastructureError ? { infrastructureError: extra.infrastructureError } : {}) };
+      const joined: ComponentReport = {
+        ...c,
+        successCount: extra.successCount,
+        ...(extra.infrastructureError ? { infrastructureError: extra.infrastructureError } : {}),
+      };
       if (extra.line !== undefined) lines[locationKey(joined)] = extra.line;
       return joined;
     }),

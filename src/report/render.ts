@@ -12,7 +12,9 @@ export function render(format: Format, ctx: RenderContext): string {
   switch (format) {
     case 'json':
       // A shard's report also carries what `vouch merge-reports` needs (after ec's fields).
-      return JSON.stringify(ctx.shard ? { ...ecReport(ctx.report), [SHARD_FIELD]: shardStamp(ctx.report, ctx.shard, ctx.componentsFile, ctx.showSuccesses) } : ecReport(ctx.report));
+      return JSON.stringify(
+        ctx.shard ? { ...ecReport(ctx.report), [SHARD_FIELD]: shardStamp(ctx.report, ctx.shard, ctx.componentsFile, ctx.showSuccesses) } : ecReport(ctx.report),
+      );
     case 'yaml':
       return dump(ecReport(ctx.report), { sortKeys: true, lineWidth: -1, noRefs: true });
     case 'text':

@@ -29,7 +29,10 @@ const xmlChars = (s: string): string => s.replace(NOT_XML_CHAR, '\ufffd');
 
 /** Attribute value: also tab and line breaks as references, which attribute normalisation would turn into spaces. */
 function attribute(s: string): string {
-  return xmlChars(s).replace(/[&<>"\t\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' })[c]!);
+  return xmlChars(s).replace(
+    /[&<>"\t\n\r]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' })[c]!,
+  );
 }
 
 /** Character data: a carriage return as a reference, which line-end normalisation would drop. */

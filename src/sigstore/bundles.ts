@@ -60,8 +60,10 @@ async function discover(ctx: VerifyContext): Promise<{ candidates: BundleCandida
     try {
       const parsed = parseBundle(await ctx.source.getBlob(ctx.ref, layers[0]!, BUNDLE_LIMIT));
       const content = parsed.bundle.content;
-      if (content.$case !== 'dsseEnvelope') throw new SignatureRejected('PAYLOAD_TYPE', 'the bundle signs no DSSE envelope (cosign signs images and attestations with in-toto statements)');
-      if (content.dsseEnvelope.payloadType !== IN_TOTO) throw new SignatureRejected('PAYLOAD_TYPE', `DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
+      if (content.$case !== 'dsseEnvelope')
+        throw new SignatureRejected('PAYLOAD_TYPE', 'the bundle signs no DSSE envelope (cosign signs images and attestations with in-toto statements)');
+      if (content.dsseEnvelope.payloadType !== IN_TOTO)
+        throw new SignatureRejected('PAYLOAD_TYPE', `DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
       const statement = decodeStatement(content.dsseEnvelope.payload);
       candidates.push({ digest: r.digest, parsed, statement, isSignature: statement.predicateType === COSIGN_SIGN_PREDICATE });
     } catch (err) {
@@ -93,12 +95,17 @@ export async function verifyBundleSigner(ctx: SignerContext, candidate: BundleCa
   const sigB64 = sig.sig.toString('base64');
   const entries = bundle.verificationMaterial.tlogEntries;
   if (ctx.mode.kind === 'key') {
-    if (material.kind !== 'publicKey') throw new SignatureRejected('SIGNER_KIND_MISMATCH', 'the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer');
+    if (material.kind !== 'publicKey')
+      throw new SignatureRejected(
+        'SIGNER_KIND_MISMATCH',
+        'the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer',
+      );
     const key = parsePublicKey(ctx.mode.publicKey);
     if (ctx.mode.ignoreTlog) {
       verifyBundle(withoutLogs(bundle), undefined, keyTrustMaterial(key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, { key });
     } else {
-      if (entries.length === 0) throw new SignatureRejected('TLOG_ENTRY_MISSING', 'no transparency log entry in the bundle: pass --ignore-rekor for keys used without Rekor');
+      if (entries.length === 0)
+        throw new SignatureRejected('TLOG_ENTRY_MISSING', 'no transparency log entry in the bundle: pass --ignore-rekor for keys used without Rekor');
       for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString('base64'), key);
       const trust = keyTrustMaterial(key, (await rootTrust(ctx, 'the bundle carries a Rekor entry to check')).json);
       const options: VerifierOptions = { tlogThreshold: 1, timestampThreshold: 0, ctlogThreshold: 0 };
@@ -106,12 +113,17 @@ export async function verifyBundleSigner(ctx: SignerContext, candidate: BundleCa
     }
     return { keyid: sig.keyid, sig: sigB64 };
   }
-  if (material.kind !== 'certificate') throw new SignatureRejected('CERTIFICATE_MISSING', 'no signing certificate in the bundle (was it signed with a key? pass --public-key)');
+  if (material.kind !== 'certificate')
+    throw new SignatureRejected('CERTIFICATE_MISSING', 'no signing certificate in the bundle (was it signed with a key? pass --public-key)');
   const cert = material.certificate;
   assertCodeSigning(cert);
   if (ctx.mode.pki) {
     // An organisation CA replaces the Sigstore trust root for bundles as for legacy layers.
-    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: keyOnly(bundle), signedBytes: dsse.preAuthEncoding(envelope.payloadType, envelope.payload), sig: sigB64 });
+    verifyWithOrganisationCa(cert, ctx.mode.pki, {
+      keyOnly: keyOnly(bundle),
+      signedBytes: dsse.preAuthEncoding(envelope.payloadType, envelope.payload),
+      sig: sigB64,
+    });
   } else {
     for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString('base64'), cert.key);
     const root = await rootTrust(ctx, 'keyless verification needs the Fulcio CA');

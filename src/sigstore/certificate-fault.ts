@@ -17,7 +17,10 @@ export function certificateFault(leaf: X509Certificate, trust: TrustMaterial, ct
   if (scts.length > 0) {
     const preCertificate = signedPreCertificate(leaf, issuer);
     const trusted = (sct: (typeof scts)[number]): boolean =>
-      trust.ctlogs.some((log) => log.logID.equals(sct.logID) && log.validFor.start <= sct.datetime && sct.datetime <= log.validFor.end && sct.verify(preCertificate, log.publicKey));
+      trust.ctlogs.some(
+        (log) =>
+          log.logID.equals(sct.logID) && log.validFor.start <= sct.datetime && sct.datetime <= log.validFor.end && sct.verify(preCertificate, log.publicKey),
+      );
     if (!scts.every(trusted)) return 'sct-invalid';
   }
   return scts.length < ctlogThreshold ? 'sct-missing' : 'chain';

@@ -41,7 +41,8 @@ function attributes(nameContent: Buffer): Attribute[] {
       const [type, value] = atv.subs;
       if (!type || !value) continue;
       // Go decodes every string type to text; BMPString (UCS-2) aside, the bytes are the text.
-      const text = value.tag.number === 0x1e ? Buffer.from(value.value).swap16().toString('utf16le') : value.value.toString(value.tag.number === 0x0c ? 'utf8' : 'latin1');
+      const text =
+        value.tag.number === 0x1e ? Buffer.from(value.value).swap16().toString('utf16le') : value.value.toString(value.tag.number === 0x0c ? 'utf8' : 'latin1');
       out.push({ type: type.toOID(), value: text });
     }
   }

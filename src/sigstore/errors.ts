@@ -7,13 +7,7 @@ import { PemError } from '../util/pem.ts';
 import { StrictJsonError } from '../util/strict-json.ts';
 
 export type SigstoreErrorCode =
-  | 'TRUST_ROOT_MISSING'
-  | 'TRUST_ROOT_UNREADABLE'
-  | 'TRUST_ROOT_INVALID'
-  | 'TRUST_ROOT_INCOMPLETE'
-  | 'TUF_FAILED'
-  | 'TUF_ROOT_MISSING'
-  | 'MALFORMED_SIGNATURE';
+  'TRUST_ROOT_MISSING' | 'TRUST_ROOT_UNREADABLE' | 'TRUST_ROOT_INVALID' | 'TRUST_ROOT_INCOMPLETE' | 'TUF_FAILED' | 'TUF_ROOT_MISSING' | 'MALFORMED_SIGNATURE';
 
 /** Why a candidate signature or attestation was rejected. */
 export type RejectionCode =

@@ -17,9 +17,11 @@ interface IdentityMatcher {
 
 function identityMatcher(identity: IdentityConfig): IdentityMatcher {
   const subject = identity.subject;
-  const subjectRe = subject === undefined && identity.subjectRegExp !== undefined ? compileIdentityPattern(identity.subjectRegExp, '--certificate-identity-regexp') : undefined;
+  const subjectRe =
+    subject === undefined && identity.subjectRegExp !== undefined ? compileIdentityPattern(identity.subjectRegExp, '--certificate-identity-regexp') : undefined;
   const issuer = identity.issuer;
-  const issuerRe = issuer === undefined && identity.issuerRegExp !== undefined ? compileIdentityPattern(identity.issuerRegExp, '--certificate-oidc-issuer-regexp') : undefined;
+  const issuerRe =
+    issuer === undefined && identity.issuerRegExp !== undefined ? compileIdentityPattern(identity.issuerRegExp, '--certificate-oidc-issuer-regexp') : undefined;
   return {
     matches(sans, certIssuer) {
       const subjectOk = subject !== undefined ? sans.includes(subject) : subjectRe !== undefined && sans.some((s) => subjectRe.test(s));

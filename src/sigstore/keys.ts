@@ -43,7 +43,9 @@ export function keyFingerprint(pem: string): string {
   const key = parsePublicKey(pem);
   let fingerprint = fingerprints.get(key);
   if (fingerprint === undefined) {
-    fingerprint = `sha256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+    fingerprint = `sha256:${createHash('sha256')
+      .update(key.export({ type: 'spki', format: 'der' }))
+      .digest('hex')}`;
     fingerprints.set(key, fingerprint);
   }
   return fingerprint;

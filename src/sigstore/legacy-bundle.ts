@@ -49,7 +49,9 @@ export function parseRekorBundle(text: string): RekorBundleAnnotation {
     typeof payload.logID !== 'string' ||
     !/^(?:[0-9a-f]{2})+$/i.test(payload.logID)
   ) {
-    throw new MalformedSignatureError('the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex (non-negative integers), logID (hex)}');
+    throw new MalformedSignatureError(
+      'the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex (non-negative integers), logID (hex)}',
+    );
   }
   strictBase64(p.SignedEntryTimestamp, "the Rekor bundle annotation's SignedEntryTimestamp");
   strictBase64(payload.body, "the Rekor bundle annotation's body");
@@ -127,7 +129,8 @@ export function parseEnvelope(blob: Buffer): DsseEnvelopeJson {
   if (typeof e?.payload !== 'string' || typeof e.payloadType !== 'string' || !Array.isArray(e.signatures) || e.signatures.length === 0) {
     throw new MalformedSignatureError('the DSSE envelope lacks payload, payloadType or signatures');
   }
-  if (e.signatures.length > 1) throw new MalformedSignatureError(`the DSSE envelope has ${e.signatures.length} signatures; vouch verifies envelopes with exactly one`);
+  if (e.signatures.length > 1)
+    throw new MalformedSignatureError(`the DSSE envelope has ${e.signatures.length} signatures; vouch verifies envelopes with exactly one`);
   const sig = record(e.signatures[0]);
   if (typeof sig?.sig !== 'string' || sig.sig === '') throw new MalformedSignatureError('the DSSE signature has no "sig"');
   strictBase64(sig.sig, 'the DSSE signature');

@@ -22,10 +22,17 @@ function assertChainsToOrganisationCa(leaf: X509Certificate, pki: OrganisationPk
   let cert = leaf;
   for (let depth = 0; depth < 8; depth++) {
     if (!cert.validForDate(now)) {
-      throw new SignatureRejected('CERTIFICATE_NOT_VALID', `certificate ${depth === 0 ? 'of the signer' : 'in the chain'} is not valid now (${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`);
+      throw new SignatureRejected(
+        'CERTIFICATE_NOT_VALID',
+        `certificate ${depth === 0 ? 'of the signer' : 'in the chain'} is not valid now (${cert.notBefore.toISOString()} – ${cert.notAfter.toISOString()})`,
+      );
     }
     const issuer = pool.find((c) => c.subject.equals(cert.issuer) && cert.verify(c));
-    if (!issuer) throw new SignatureRejected('CERTIFICATE_UNTRUSTED', 'the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)');
+    if (!issuer)
+      throw new SignatureRejected(
+        'CERTIFICATE_UNTRUSTED',
+        'the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)',
+      );
     if (!issuer.isCA) throw new SignatureRejected('CERTIFICATE_UNTRUSTED', 'the certificate is issued by a certificate that is not a CA');
     if (roots.some((r) => r.equals(issuer))) {
       if (!issuer.validForDate(now)) throw new SignatureRejected('CERTIFICATE_NOT_VALID', 'the root CA certificate is not valid now');

@@ -50,7 +50,8 @@ export function assertRekorBodyNamesSigner(bodyB64: string, signer: KeyObject): 
   else if (version === '0.0.2' && kind === 'dsse') key = keyFromVerifierV2(get(body, 'spec', 'dsseV002', 'signatures', 0, 'verifier'));
   else if (kind === 'hashedrekord' || kind === 'rekord') key = keyFromBody(get(body, 'spec', 'signature', 'publicKey', 'content'));
   else if (kind === 'dsse') key = keyFromBody(get(body, 'spec', 'signatures', 0, 'verifier'));
-  else if (kind === 'intoto') key = keyFromBody(version === '0.0.1' ? get(body, 'spec', 'publicKey') : get(body, 'spec', 'content', 'envelope', 'signatures', 0, 'publicKey'));
+  else if (kind === 'intoto')
+    key = keyFromBody(version === '0.0.1' ? get(body, 'spec', 'publicKey') : get(body, 'spec', 'content', 'envelope', 'signatures', 0, 'publicKey'));
   if (!key) throw new SignatureRejected('REKOR_SIGNER_MISMATCH', `the Rekor ${kind} ${version} entry names no signer key`);
   if (!spki(key).equals(spki(signer))) {
     throw new SignatureRejected('REKOR_SIGNER_MISMATCH', `the Rekor ${kind} entry was made by another key or certificate than this signature's`);

@@ -83,12 +83,23 @@ export async function attachBundleReferrer(t: AttachTarget, signed: SignedStatem
     config: { mediaType: MediaType.OciEmpty, size: empty.size, digest: empty.digest },
     layers: [{ mediaType: MediaType.SigstoreBundleV03, size: bundle.size, digest: bundle.digest }],
     subject: { mediaType: image.descriptor.mediaType, size: image.descriptor.size, digest: image.descriptor.digest },
-    annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': predicateType, 'org.opencontainers.image.created': created },
+    annotations: {
+      'dev.sigstore.bundle.content': 'dsse-envelope',
+      'dev.sigstore.bundle.predicateType': predicateType,
+      'org.opencontainers.image.created': created,
+    },
   };
   const bytes = json(manifest);
   const digest = computeDigest(bytes);
   const pushed = await t.client.pushManifest(t.ref, digest, bytes, MediaType.OciManifest);
-  if (!pushed.ociSubject) await addToTagIndex(t, { mediaType: MediaType.OciManifest, size: bytes.length, digest, artifactType: MediaType.SigstoreBundleV03, ...(manifest.annotations ? { annotations: manifest.annotations } : {}) });
+  if (!pushed.ociSubject)
+    await addToTagIndex(t, {
+      mediaType: MediaType.OciManifest,
+      size: bytes.length,
+      digest,
+      artifactType: MediaType.SigstoreBundleV03,
+      ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
+    });
   return digest;
 }
 

@@ -14,9 +14,7 @@ import type { DsseEnvelopeJson, RekorBundleAnnotation } from './legacy-bundle.ts
 import type { SigningKey } from './sign-key.ts';
 import './sign-errors.ts';
 
-export type VsaSigner =
-  | { kind: 'key'; key: SigningKey; rekorUrl?: string }
-  | { kind: 'keyless'; token: string; fulcioUrl: string; rekorUrl: string };
+export type VsaSigner = { kind: 'key'; key: SigningKey; rekorUrl?: string } | { kind: 'keyless'; token: string; fulcioUrl: string; rekorUrl: string };
 
 export interface SignedStatement {
   envelope: DsseEnvelopeJson;
@@ -40,7 +38,9 @@ function keySigner(key: SigningKey): Signer {
 
 async function signedBundle(payload: Buffer, signer: VsaSigner): Promise<SerializedBundle> {
   if (signer.kind === 'key') {
-    const witnesses = signer.rekorUrl ? [new RekorWitness({ rekorBaseURL: signer.rekorUrl, entryType: 'intoto', fetchOnConflict: false, timeout: TIMEOUT_MS })] : [];
+    const witnesses = signer.rekorUrl
+      ? [new RekorWitness({ rekorBaseURL: signer.rekorUrl, entryType: 'intoto', fetchOnConflict: false, timeout: TIMEOUT_MS })]
+      : [];
     const builder = new DSSEBundleBuilder({ signer: keySigner(signer.key), witnesses });
     return bundleToJSON(await builder.create({ data: payload, type: IN_TOTO_PAYLOAD_TYPE }));
   }
@@ -71,7 +71,9 @@ function rekorAnnotation(bundle: SerializedBundle): RekorBundleAnnotation | unde
 
 /** The same signature as a v0.3 bundle: the leaf certificate alone (the trust root holds the chain). */
 function asV03(bundle: SerializedBundle, leafDer: string | undefined): SerializedBundle {
-  const { tlogEntries = [], timestampVerificationData = { rfc3161Timestamps: [] } } = bundle.verificationMaterial as Partial<SerializedBundle['verificationMaterial']>;
+  const { tlogEntries = [], timestampVerificationData = { rfc3161Timestamps: [] } } = bundle.verificationMaterial as Partial<
+    SerializedBundle['verificationMaterial']
+  >;
   const material = leafDer ? { certificate: { rawBytes: leafDer } } : { publicKey: { hint: '' } };
   return { ...bundle, mediaType: V03, verificationMaterial: { ...material, tlogEntries, timestampVerificationData } } as SerializedBundle;
 }

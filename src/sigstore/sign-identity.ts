@@ -20,13 +20,25 @@ async function fromGitHubActions(url: string, bearer: string): Promise<string> {
   target.searchParams.set('audience', 'sigstore');
   let res: Response;
   try {
-    res = await fetch(target, { headers: { accept: 'application/json', authorization: `Bearer ${bearer}` }, redirect: 'error', signal: AbortSignal.timeout(30_000) });
+    res = await fetch(target, {
+      headers: { accept: 'application/json', authorization: `Bearer ${bearer}` },
+      redirect: 'error',
+      signal: AbortSignal.timeout(30_000),
+    });
   } catch (err) {
-    throw new EnvironmentError('VSA_IDENTITY_TOKEN_FAILED', `the GitHub Actions ID token service (${target.origin}) could not be reached: ${errorMessage(err)}`, { value: target.origin });
+    throw new EnvironmentError(
+      'VSA_IDENTITY_TOKEN_FAILED',
+      `the GitHub Actions ID token service (${target.origin}) could not be reached: ${errorMessage(err)}`,
+      { value: target.origin },
+    );
   }
   const text = await res.text();
   if (!res.ok || text.length > TOKEN_LIMIT) {
-    throw new EnvironmentError('VSA_IDENTITY_TOKEN_FAILED', `the GitHub Actions ID token service answered ${res.status}: does the job have \`permissions: id-token: write\`?`, { value: target.origin });
+    throw new EnvironmentError(
+      'VSA_IDENTITY_TOKEN_FAILED',
+      `the GitHub Actions ID token service answered ${res.status}: does the job have \`permissions: id-token: write\`?`,
+      { value: target.origin },
+    );
   }
   let value: unknown;
   try {
@@ -34,7 +46,8 @@ async function fromGitHubActions(url: string, bearer: string): Promise<string> {
   } catch {
     value = undefined;
   }
-  if (typeof value !== 'string') throw new EnvironmentError('VSA_IDENTITY_TOKEN_FAILED', 'the GitHub Actions ID token service sent no token', { value: target.origin });
+  if (typeof value !== 'string')
+    throw new EnvironmentError('VSA_IDENTITY_TOKEN_FAILED', 'the GitHub Actions ID token service sent no token', { value: target.origin });
   return checked(value, 'the GitHub Actions ID token');
 }
 
@@ -45,13 +58,19 @@ export async function identityToken(tokenFile: string | undefined, env: NodeJS.P
     try {
       text = await readFile(tokenFile, 'utf8');
     } catch (err) {
-      throw new InputError('VSA_IDENTITY_TOKEN_MISSING', `--vsa-identity-token ${tokenFile} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { value: '--vsa-identity-token' });
+      throw new InputError(
+        'VSA_IDENTITY_TOKEN_MISSING',
+        `--vsa-identity-token ${tokenFile} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+        { value: '--vsa-identity-token' },
+      );
     }
-    if (text.length > TOKEN_LIMIT) throw new InputError('VSA_IDENTITY_TOKEN_MISSING', `--vsa-identity-token ${tokenFile} is over ${TOKEN_LIMIT} bytes`, { value: '--vsa-identity-token' });
+    if (text.length > TOKEN_LIMIT)
+      throw new InputError('VSA_IDENTITY_TOKEN_MISSING', `--vsa-identity-token ${tokenFile} is over ${TOKEN_LIMIT} bytes`, { value: '--vsa-identity-token' });
     return checked(text, `--vsa-identity-token ${tokenFile}`);
   }
   if (env.SIGSTORE_ID_TOKEN) return checked(env.SIGSTORE_ID_TOKEN, 'SIGSTORE_ID_TOKEN');
-  if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) return fromGitHubActions(env.ACTIONS_ID_TOKEN_REQUEST_URL, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+  if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
+    return fromGitHubActions(env.ACTIONS_ID_TOKEN_REQUEST_URL, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
   throw new InputError(
     'VSA_IDENTITY_TOKEN_MISSING',
     'keyless VSA signing needs an OIDC token: --vsa-identity-token FILE, SIGSTORE_ID_TOKEN, or a GitHub Actions job with `permissions: id-token: write`',

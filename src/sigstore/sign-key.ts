@@ -31,7 +31,11 @@ function hashFor(key: KeyObject, origin: string): string | null {
     case 'ec': {
       const hash = { prime256v1: 'sha256', secp384r1: 'sha384', secp521r1: 'sha512' }[details?.namedCurve ?? ''];
       if (hash) return hash;
-      throw new InputError('VSA_KEY_UNSUPPORTED', `${origin}: elliptic curve ${details?.namedCurve ?? '(unknown)'} is not one cosign verifies (P-256, P-384, P-521)`, { value: origin });
+      throw new InputError(
+        'VSA_KEY_UNSUPPORTED',
+        `${origin}: elliptic curve ${details?.namedCurve ?? '(unknown)'} is not one cosign verifies (P-256, P-384, P-521)`,
+        { value: origin },
+      );
     }
     case 'rsa':
       if ((details?.modulusLength ?? 0) < 2048) throw new InputError('VSA_KEY_UNSUPPORTED', `${origin}: an RSA key under 2048 bits`, { value: origin });
@@ -39,7 +43,9 @@ function hashFor(key: KeyObject, origin: string): string | null {
     case 'ed25519':
       return null;
     default:
-      throw new InputError('VSA_KEY_UNSUPPORTED', `${origin}: a ${key.asymmetricKeyType ?? 'unknown'} key; use ECDSA (P-256/384/521), RSA or Ed25519`, { value: origin });
+      throw new InputError('VSA_KEY_UNSUPPORTED', `${origin}: a ${key.asymmetricKeyType ?? 'unknown'} key; use ECDSA (P-256/384/521), RSA or Ed25519`, {
+        value: origin,
+      });
   }
 }
 
@@ -61,7 +67,9 @@ export function parseSigningKey(text: string, password: string | undefined, orig
     try {
       key = createPrivateKey({ key: text, format: 'pem', passphrase: password });
     } catch {
-      throw new InputError('VSA_KEY_PASSWORD', `${origin} could not be decrypted with the password in COSIGN_PASSWORD (a wrong password, or a damaged key)`, { value: origin });
+      throw new InputError('VSA_KEY_PASSWORD', `${origin} could not be decrypted with the password in COSIGN_PASSWORD (a wrong password, or a damaged key)`, {
+        value: origin,
+      });
     }
   } else if (label && PLAIN_LABELS.includes(label)) {
     try {

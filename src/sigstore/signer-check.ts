@@ -72,7 +72,14 @@ export async function verifyLayerSigner(ctx: SignerContext, layer: Descriptor, s
     }
     const hash = cosignHashFor(key);
     if (hash !== undefined) {
-      if (rekor) throw new SignatureRejected('UNSUPPORTED_SIGNATURE', `${String(key.asymmetricKeyType)} ${key.asymmetricKeyDetails?.namedCurve ?? ''} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace('  ', ' '));
+      if (rekor)
+        throw new SignatureRejected(
+          'UNSUPPORTED_SIGNATURE',
+          `${String(key.asymmetricKeyType)} ${key.asymmetricKeyDetails?.namedCurve ?? ''} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace(
+            '  ',
+            ' ',
+          ),
+        );
       verifyWithHash(signed.signedBytes, signed.sig, key, hash);
     } else {
       verifyBundle(signed.bundle({ ...(rekor ? { rekor } : {}) }), signed.artifact, trust, options, { key });
@@ -86,7 +93,12 @@ export async function verifyLayerSigner(ctx: SignerContext, layer: Descriptor, s
   const { certificate: cert, chain } = legacySigningCertificate(certText, layer.annotations?.[Annotation.Chain]);
   assertCodeSigning(cert);
   if (ctx.mode.pki) {
-    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: signed.bundle({}), ...(signed.artifact ? { artifact: signed.artifact } : {}), signedBytes: signed.signedBytes, sig: signed.sig });
+    verifyWithOrganisationCa(cert, ctx.mode.pki, {
+      keyOnly: signed.bundle({}),
+      ...(signed.artifact ? { artifact: signed.artifact } : {}),
+      signedBytes: signed.signedBytes,
+      sig: signed.sig,
+    });
   } else {
     const rekor = rekorOf(layer);
     const rfc3161 = rfc3161Of(layer);
@@ -94,7 +106,13 @@ export async function verifyLayerSigner(ctx: SignerContext, layer: Descriptor, s
     if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, cert.key);
     const options = keylessThresholds(root, { tlogEntries: rekor ? 1 : 0, ignoreSct: ctx.mode.ignoreSct === true });
     // Only the signing certificate goes into the bundle: chain certificates are never anchors.
-    verifyBundle(signed.bundle({ certificateDer: cert.der, ...(rekor ? { rekor } : {}), ...(rfc3161 ? { rfc3161 } : {}) }), signed.artifact, root, options, cert);
+    verifyBundle(
+      signed.bundle({ certificateDer: cert.der, ...(rekor ? { rekor } : {}), ...(rfc3161 ? { rfc3161 } : {}) }),
+      signed.artifact,
+      root,
+      options,
+      cert,
+    );
   }
   assertCertificateIdentity(cert.x509, ctx.mode.identity);
   return certificateSigner(cert, signed.sig, chain);

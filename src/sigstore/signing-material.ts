@@ -69,9 +69,12 @@ export function parseSigningCertificate(der: Buffer, what: string): SigningCerti
   } catch (err) {
     throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`, { cause: err });
   }
-  if (!Buffer.from(x509.root.toDER()).equals(der) || !node.raw.equals(der)) throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
-  if (Number.isNaN(x509.notBefore.getTime()) || Number.isNaN(x509.notAfter.getTime())) throw new MalformedSignatureError(`${what} has an unreadable validity period`);
-  if (!key.export({ type: 'spki', format: 'der' }).equals(x509.publicKey)) throw new MalformedSignatureError(`${what}: certificate parsers disagree on its public key`);
+  if (!Buffer.from(x509.root.toDER()).equals(der) || !node.raw.equals(der))
+    throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
+  if (Number.isNaN(x509.notBefore.getTime()) || Number.isNaN(x509.notAfter.getTime()))
+    throw new MalformedSignatureError(`${what} has an unreadable validity period`);
+  if (!key.export({ type: 'spki', format: 'der' }).equals(x509.publicKey))
+    throw new MalformedSignatureError(`${what}: certificate parsers disagree on its public key`);
   return { der, pem: toPem('CERTIFICATE', der), x509, node, key };
 }
 
@@ -124,7 +127,8 @@ function exactlyOne(obj: Record<string, unknown>, names: readonly string[], what
 function signingMaterial(bundle: Bundle, carried: Buffer[]): SigningMaterial {
   const content = bundle.verificationMaterial.content;
   const chainOf = (certs: Buffer[]): SigningMaterial => {
-    if (certs.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the bundle's x509CertificateChain holds ${certs.length} certificates; at most ${MAX_CERTIFICATES} are read`);
+    if (certs.length > MAX_CERTIFICATES)
+      throw new MalformedSignatureError(`the bundle's x509CertificateChain holds ${certs.length} certificates; at most ${MAX_CERTIFICATES} are read`);
     const [first, ...rest] = certs.map((der, i) => parseSigningCertificate(der, `certificate ${i + 1} of the bundle's x509CertificateChain`));
     if (!first) throw new MalformedSignatureError("the bundle's x509CertificateChain is empty");
     assertIssuerChain(first, rest, "the bundle's x509CertificateChain", false);
@@ -134,7 +138,9 @@ function signingMaterial(bundle: Bundle, carried: Buffer[]): SigningMaterial {
     case 'publicKey':
       return { kind: 'publicKey' };
     case 'certificate':
-      return carried.length > 0 ? chainOf([content.certificate.rawBytes, ...carried]) : { kind: 'certificate', certificate: parseSigningCertificate(content.certificate.rawBytes, 'the bundle certificate'), chain: [] };
+      return carried.length > 0
+        ? chainOf([content.certificate.rawBytes, ...carried])
+        : { kind: 'certificate', certificate: parseSigningCertificate(content.certificate.rawBytes, 'the bundle certificate'), chain: [] };
     case 'x509CertificateChain':
       return chainOf(content.x509CertificateChain.certificates.map((c) => c.rawBytes));
   }
@@ -150,11 +156,15 @@ const V01_V02 = /^application\/vnd\.dev\.sigstore\.bundle\+json;version=0\.[12]$
  */
 function cosignV03Chain(json: Record<string, unknown>, vm: Record<string, unknown>): { json: Record<string, unknown>; carried: Buffer[] } {
   const chain = vm.x509CertificateChain;
-  if (typeof json.mediaType !== 'string' || V01_V02.test(json.mediaType) || !isObject(chain) || !Array.isArray(chain.certificates)) return { json, carried: [] };
+  if (typeof json.mediaType !== 'string' || V01_V02.test(json.mediaType) || !isObject(chain) || !Array.isArray(chain.certificates))
+    return { json, carried: [] };
   const [leaf, ...rest] = X509CertificateChain.fromJSON(chain).certificates;
   if (!leaf) return { json, carried: [] };
   const others = Object.fromEntries(Object.entries(vm).filter(([k]) => k !== 'x509CertificateChain'));
-  return { json: { ...json, verificationMaterial: { ...others, certificate: { rawBytes: leaf.rawBytes.toString('base64') } } }, carried: rest.map((c) => c.rawBytes) };
+  return {
+    json: { ...json, verificationMaterial: { ...others, certificate: { rawBytes: leaf.rawBytes.toString('base64') } } },
+    carried: rest.map((c) => c.rawBytes),
+  };
 }
 
 /** A bundle from its bytes: strict JSON, one signature content, one signing certificate or key. */
@@ -182,13 +192,20 @@ export function parseBundle(bytes: Buffer | string): ParsedBundle {
     // ts-proto reads wrong-typed members with TypeErrors; every failure here is a malformed bundle.
     throw new MalformedSignatureError(`not a valid Sigstore bundle${fields || ` (${errorMessage(err).slice(0, 200)})`}`, { cause: err });
   }
-  const proofs: [number, number] = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
-  if (proofs.some((n) => n > MAX_PROOFS)) throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
+  const proofs: [number, number] = [
+    bundle.verificationMaterial.tlogEntries.length,
+    bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0,
+  ];
+  if (proofs.some((n) => n > MAX_PROOFS))
+    throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
   return { bundle, material: signingMaterial(bundle, carried) };
 }
 
 /** The legacy layout: exactly one certificate in `certificate`, its issuers (if any) in `chain`. */
-export function legacySigningCertificate(certificateText: string, chainText: string | undefined): { certificate: SigningCertificate; chain: SigningCertificate[] } {
+export function legacySigningCertificate(
+  certificateText: string,
+  chainText: string | undefined,
+): { certificate: SigningCertificate; chain: SigningCertificate[] } {
   const read = (text: string, annotation: string): SigningCertificate[] => {
     let blocks;
     try {
@@ -196,7 +213,8 @@ export function legacySigningCertificate(certificateText: string, chainText: str
     } catch (err) {
       throw new MalformedSignatureError(`the ${annotation} annotation: ${errorMessage(err)}`, { cause: err });
     }
-    if (blocks.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the ${annotation} annotation holds ${blocks.length} PEM blocks; at most ${MAX_CERTIFICATES} are read`);
+    if (blocks.length > MAX_CERTIFICATES)
+      throw new MalformedSignatureError(`the ${annotation} annotation holds ${blocks.length} PEM blocks; at most ${MAX_CERTIFICATES} are read`);
     return blocks.map((b, i) => {
       if (b.type !== 'CERTIFICATE') throw new MalformedSignatureError(`the ${annotation} annotation holds a ${b.type}, not a CERTIFICATE`);
       return parseSigningCertificate(b.der, `certificate ${i + 1} of the ${annotation} annotation`);

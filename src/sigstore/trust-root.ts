@@ -28,7 +28,8 @@ type Root = Record<string, unknown>;
 
 function embeddedRoot(): Root {
   const target = (seeds as Record<string, { targets: Record<string, string> }>)[DEFAULT_TUF_MIRROR]?.targets['trusted_root.json'];
-  if (!target) throw new EnvironmentError('TRUST_ROOT_MISSING', '@sigstore/tuf ships no embedded trusted_root.json; pass --trusted-root', { value: 'seeds.json' });
+  if (!target)
+    throw new EnvironmentError('TRUST_ROOT_MISSING', '@sigstore/tuf ships no embedded trusted_root.json; pass --trusted-root', { value: 'seeds.json' });
   return JSON.parse(Buffer.from(target, 'base64').toString('utf8')) as Root;
 }
 
@@ -62,7 +63,10 @@ async function pemCertificates(path: string, origin: string): Promise<X509Certif
     try {
       return new X509Certificate(pem);
     } catch (err) {
-      throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: certificate ${i + 1} does not parse (${errorMessage(err)})`, { value: origin, cause: err });
+      throw new InputError('TRUST_ROOT_INVALID', `${origin} ${path}: certificate ${i + 1} does not parse (${errorMessage(err)})`, {
+        value: origin,
+        cause: err,
+      });
     }
   });
 }
@@ -82,7 +86,13 @@ function keyDetails(pem: string): { der: Buffer; details: string } {
   const der = key.export({ type: 'spki', format: 'der' });
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const details =
-    key.asymmetricKeyType === 'ed25519' ? 'PKIX_ED25519' : key.asymmetricKeyType === 'rsa' ? 'PKIX_RSA_PKCS1V15_2048_SHA256' : curve === 'secp384r1' ? 'PKIX_ECDSA_P384_SHA_384' : 'PKIX_ECDSA_P256_SHA_256';
+    key.asymmetricKeyType === 'ed25519'
+      ? 'PKIX_ED25519'
+      : key.asymmetricKeyType === 'rsa'
+        ? 'PKIX_RSA_PKCS1V15_2048_SHA256'
+        : curve === 'secp384r1'
+          ? 'PKIX_ECDSA_P384_SHA_384'
+          : 'PKIX_ECDSA_P256_SHA_256';
   return { der, details };
 }
 
@@ -118,7 +128,11 @@ export function assertTrustedRootComplete(root: unknown, origin: string): void {
     logs.forEach((log: unknown, i) => {
       const start = (log as { publicKey?: { validFor?: { start?: unknown } } } | null)?.publicKey?.validFor?.start;
       if (typeof start !== 'string' || start === '') {
-        throw new InputError('TRUST_ROOT_INCOMPLETE', `${origin}: ${field}[${i}].publicKey.validFor.start is missing; a trusted log key needs a start of validity`, { value: origin });
+        throw new InputError(
+          'TRUST_ROOT_INCOMPLETE',
+          `${origin}: ${field}[${i}].publicKey.validFor.start is missing; a trusted log key needs a start of validity`,
+          { value: origin },
+        );
       }
     });
   }
@@ -138,7 +152,9 @@ function assertTrustedRootUsable(root: Root, origin: string): void {
   }
   const { tlogs, ctlogs, certificateAuthorities, timestampAuthorities } = material;
   if (tlogs.length + ctlogs.length + certificateAuthorities.length + timestampAuthorities.length === 0) {
-    throw new InputError('TRUST_ROOT_INVALID', `${origin}: the trusted root lists no transparency log, CT log, certificate authority or timestamp authority`, { value: origin });
+    throw new InputError('TRUST_ROOT_INVALID', `${origin}: the trusted root lists no transparency log, CT log, certificate authority or timestamp authority`, {
+      value: origin,
+    });
   }
 }
 
@@ -147,13 +163,17 @@ async function assertTufRoot(path: string): Promise<void> {
   const root = await readJson(path, '--tuf-root');
   const signed = root.signed as { _type?: unknown } | undefined;
   if (signed?._type !== 'root' || !Array.isArray(root.signatures)) {
-    throw new InputError('TRUST_ROOT_INVALID', `--tuf-root ${path}: not a TUF root.json (signed._type "root" and signatures expected)`, { value: '--tuf-root' });
+    throw new InputError('TRUST_ROOT_INVALID', `--tuf-root ${path}: not a TUF root.json (signed._type "root" and signatures expected)`, {
+      value: '--tuf-root',
+    });
   }
 }
 
 async function fromTuf(opts: TrustRootOptions, mirror: string): Promise<Root> {
   if (mirror !== DEFAULT_TUF_MIRROR && !opts.tufRoot) {
-    throw new InputError('TUF_ROOT_MISSING', `--tuf-mirror ${mirror} needs --tuf-root (the repository's initial root.json), as cosign initialize does`, { value: '--tuf-mirror' });
+    throw new InputError('TUF_ROOT_MISSING', `--tuf-mirror ${mirror} needs --tuf-root (the repository's initial root.json), as cosign initialize does`, {
+      value: '--tuf-mirror',
+    });
   }
   if (opts.tufRoot) await assertTufRoot(opts.tufRoot);
   try {
@@ -165,7 +185,10 @@ async function fromTuf(opts: TrustRootOptions, mirror: string): Promise<Root> {
     });
     return TrustedRoot.toJSON(tr) as Root;
   } catch (err) {
-    throw new EnvironmentError('TUF_FAILED', `--tuf-mirror ${mirror}: could not obtain trusted_root.json from the TUF repository: ${errorMessage(err)}`, { value: '--tuf-mirror', cause: err });
+    throw new EnvironmentError('TUF_FAILED', `--tuf-mirror ${mirror}: could not obtain trusted_root.json from the TUF repository: ${errorMessage(err)}`, {
+      value: '--tuf-mirror',
+      cause: err,
+    });
   }
 }
 
@@ -203,7 +226,10 @@ export async function loadTrustedRoot(opts: TrustRootOptions): Promise<Root> {
     origins.push('SIGSTORE_ROOT_FILE');
   }
   if (env.SIGSTORE_TSA_CERTIFICATE_FILE) {
-    root = { ...root, timestampAuthorities: [authority(await pemCertificates(env.SIGSTORE_TSA_CERTIFICATE_FILE, 'SIGSTORE_TSA_CERTIFICATE_FILE'), 'https://tsa.local')] };
+    root = {
+      ...root,
+      timestampAuthorities: [authority(await pemCertificates(env.SIGSTORE_TSA_CERTIFICATE_FILE, 'SIGSTORE_TSA_CERTIFICATE_FILE'), 'https://tsa.local')],
+    };
     origins.push('SIGSTORE_TSA_CERTIFICATE_FILE');
   }
   if (origins.length > 0) assertTrustedRootUsable(root, `the trust root from ${origins.join(', ')}`);

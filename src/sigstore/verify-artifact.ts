@@ -39,18 +39,31 @@ export function verifyArtifactBundle(v: ArtifactVerification): void {
   let artifact: Buffer | undefined;
   if (bundle.content.$case === 'dsseEnvelope') {
     const statement = decodeStatement(bundle.content.dsseEnvelope.payload);
-    if (!statement.subject.some((s) => subjectSha256(s) === digest)) throw new SignatureRejected('SUBJECT_MISMATCH', 'no subject of the statement has the artifact digest');
+    if (!statement.subject.some((s) => subjectSha256(s) === digest))
+      throw new SignatureRejected('SUBJECT_MISMATCH', 'no subject of the statement has the artifact digest');
   } else {
-    if (bundle.content.messageSignature.messageDigest.digest.toString('hex') !== digest) throw new SignatureRejected('SUBJECT_MISMATCH', 'the message digest is not the artifact digest');
-    if (!('bytes' in v.artifact)) throw new SignatureRejected('UNSUPPORTED_SIGNATURE', 'verifying a message signature from a digest needs pre-hashed ECDSA, which Node cannot do; pass the artifact');
+    if (bundle.content.messageSignature.messageDigest.digest.toString('hex') !== digest)
+      throw new SignatureRejected('SUBJECT_MISMATCH', 'the message digest is not the artifact digest');
+    if (!('bytes' in v.artifact))
+      throw new SignatureRejected(
+        'UNSUPPORTED_SIGNATURE',
+        'verifying a message signature from a digest needs pre-hashed ECDSA, which Node cannot do; pass the artifact',
+      );
     artifact = v.artifact.bytes;
   }
 
   if (v.publicKey) {
-    if (material.kind !== 'publicKey') throw new SignatureRejected('SIGNER_KIND_MISMATCH', 'the bundle was signed with a certificate, not a key: verify it with an identity');
+    if (material.kind !== 'publicKey')
+      throw new SignatureRejected('SIGNER_KIND_MISMATCH', 'the bundle was signed with a certificate, not a key: verify it with an identity');
     const key = parsePublicKey(v.publicKey);
     for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString('base64'), key);
-    verifyBundle(bundle, artifact, keyTrustMaterial(key, v.trustedRoot), { tlogThreshold: entries.length > 0 ? 1 : 0, ctlogThreshold: 0, timestampThreshold: 1 }, { key });
+    verifyBundle(
+      bundle,
+      artifact,
+      keyTrustMaterial(key, v.trustedRoot),
+      { tlogThreshold: entries.length > 0 ? 1 : 0, ctlogThreshold: 0, timestampThreshold: 1 },
+      { key },
+    );
     return;
   }
   if (material.kind !== 'certificate') throw new SignatureRejected('CERTIFICATE_MISSING', 'the bundle has no signing certificate');

@@ -20,7 +20,12 @@ const IN_TOTO = 'application/vnd.in-toto+json';
  * One in-toto DSSE envelope: its signer verified (as the layer carrying it) and its statement decoded,
  * bound to `digest` when given. Image attestations and VSAs both go through here.
  */
-export async function verifyEnvelopeSigner(ctx: SignerContext, envelope: DsseEnvelopeJson, layer: Descriptor, digest: string | undefined): Promise<{ statement: InTotoStatement; signature: EntitySignature }> {
+export async function verifyEnvelopeSigner(
+  ctx: SignerContext,
+  envelope: DsseEnvelopeJson,
+  layer: Descriptor,
+  digest: string | undefined,
+): Promise<{ statement: InTotoStatement; signature: EntitySignature }> {
   if (envelope.payloadType !== IN_TOTO) throw new SignatureRejected('PAYLOAD_TYPE', `DSSE payload type ${envelope.payloadType} is not ${IN_TOTO}`);
   const first = envelope.signatures[0]!;
   const payload = Buffer.from(envelope.payload, 'base64');
@@ -44,7 +49,8 @@ async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<Verif
   // ec reports sig/keyid from the OCI layer annotation, falling back to the envelope's: the two
   // must then be the same signature (cosign attest leaves the annotation empty).
   const annotated = layer.annotations?.[Annotation.Signature];
-  if (annotated && annotated !== first.sig) throw new SignatureRejected('SIGNATURE_ANNOTATION_MISMATCH', `the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
+  if (annotated && annotated !== first.sig)
+    throw new SignatureRejected('SIGNATURE_ANNOTATION_MISMATCH', `the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
   const { statement, signature } = await verifyEnvelopeSigner(ctx, envelope, layer, ctx.digest);
   const buildType = predicateBuildType(statement);
   return { statement, signatures: [signature], ...(buildType ? { predicateBuildType: buildType } : {}) };
@@ -54,7 +60,8 @@ async function verifyLayer(ctx: VerifyContext, layer: Descriptor): Promise<Verif
 export async function verifyImageAttestations(ctx: VerifyContext): Promise<AttestationCheck> {
   const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, 'att'), bundleCandidates(ctx)]);
   const attestationBundles = bundles.candidates.filter((b) => !b.isSignature);
-  if (layers.length === 0 && attestationBundles.length === 0 && bundles.errors.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
+  if (layers.length === 0 && attestationBundles.length === 0 && bundles.errors.length === 0)
+    return { ok: false, attestations: [], errors: [], noneFound: true };
   const { verified: attestations, errors } = await verifyCandidates<VerifiedAttestation>([
     ...attestationBundles.map((b) => ({
       label: `bundle ${b.digest}`,
@@ -68,5 +75,7 @@ export async function verifyImageAttestations(ctx: VerifyContext): Promise<Attes
     })),
     ...layers.map((layer) => ({ label: `attestation ${layer.digest}`, verify: () => verifyLayer(ctx, layer) })),
   ]);
-  return attestations.length > 0 ? { ok: true, attestations, errors: [], noneFound: false } : { ok: false, attestations, errors: [...bundles.errors, ...errors], noneFound: false };
+  return attestations.length > 0
+    ? { ok: true, attestations, errors: [], noneFound: false }
+    : { ok: false, attestations, errors: [...bundles.errors, ...errors], noneFound: false };
 }

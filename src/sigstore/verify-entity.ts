@@ -36,7 +36,10 @@ function explain(err: unknown, certificate: () => CertificateFault): SignatureRe
             "the certificate's SCT does not verify with a CT log of the trust root (an unknown log, or a forged timestamp); vouch checks every SCT a certificate carries, even with --insecure-ignore-sct",
           );
         case 'sct-missing':
-          return rejected('SCT_MISSING', `the certificate has no SCT from a trusted CT log (${err.message}); a certificate from a private CA without CT needs --insecure-ignore-sct`);
+          return rejected(
+            'SCT_MISSING',
+            `the certificate has no SCT from a trusted CT log (${err.message}); a certificate from a private CA without CT needs --insecure-ignore-sct`,
+          );
         case 'chain':
           return rejected('CERTIFICATE_UNTRUSTED', `the certificate does not chain to a trusted root: ${err.message}`);
       }
@@ -94,12 +97,16 @@ export function verifyBundle(bundle: Bundle, artifact: Buffer | undefined, trust
   try {
     signer = new Verifier(trust, options).verify(toSignedEntity(bundle, artifact));
   } catch (err) {
-    const window = err instanceof VerificationError && err.code === 'CERTIFICATE_ERROR' && expected.node ? validityAtSigning(expected.node, claimedSigningTimes(bundle)) : undefined;
+    const window =
+      err instanceof VerificationError && err.code === 'CERTIFICATE_ERROR' && expected.node
+        ? validityAtSigning(expected.node, claimedSigningTimes(bundle))
+        : undefined;
     if (window) throw new SignatureRejected('CERTIFICATE_NOT_VALID', window, { cause: err });
     throw explain(err, () => diagnose(expected, trust, options));
   }
   // The same KeyObject (key mode hands the given key to the verifier) needs no export to compare.
-  if (signer.key !== expected.key && !spki(signer.key).equals(spki(expected.key))) throw new SignatureRejected('SIGNER_KEY_MISMATCH', "the signature was verified with another key than the signing certificate's or the given key");
+  if (signer.key !== expected.key && !spki(signer.key).equals(spki(expected.key)))
+    throw new SignatureRejected('SIGNER_KEY_MISMATCH', "the signature was verified with another key than the signing certificate's or the given key");
   return signer;
 }
 
@@ -139,7 +146,10 @@ export function verifyWithHash(signed: Buffer, signatureB64: string, key: KeyObj
   if (key.asymmetricKeyType === 'ed25519') {
     // cosign signs with Ed25519ph (pre-hashed); Node's crypto verifies pure Ed25519 only, and vouch
     // does no hand-written cryptography. Never a pass: a clear failure instead.
-    throw new SignatureRejected('UNSUPPORTED_SIGNATURE', 'the signature does not verify as pure Ed25519; cosign signs Ed25519 keys with Ed25519ph, which vouch cannot verify yet: use an ECDSA or RSA key');
+    throw new SignatureRejected(
+      'UNSUPPORTED_SIGNATURE',
+      'the signature does not verify as pure Ed25519; cosign signs Ed25519 keys with Ed25519ph, which vouch cannot verify yet: use an ECDSA or RSA key',
+    );
   }
   throw new SignatureRejected('SIGNATURE_INVALID', 'invalid signature when validating ASN.1 encoded signature (it does not verify with the given key)');
 }

@@ -52,5 +52,7 @@ export async function verifyImageSignatures(ctx: VerifyContext): Promise<Signatu
     })),
     ...layers.map((layer) => ({ label: `signature ${layer.digest}`, verify: () => verifyLayer(ctx, layer) })),
   ]);
-  return signatures.length > 0 ? { ok: true, signatures, errors: [], noneFound: false } : { ok: false, signatures, errors: [...bundles.errors, ...errors], noneFound: false };
+  return signatures.length > 0
+    ? { ok: true, signatures, errors: [], noneFound: false }
+    : { ok: false, signatures, errors: [...bundles.errors, ...errors], noneFound: false };
 }

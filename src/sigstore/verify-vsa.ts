@@ -61,7 +61,12 @@ function claimedPredicateType(payloadB64: string): string | undefined {
 }
 
 /** Verifies one envelope's signer and decodes its statement (bound to `digest` when given). */
-async function verifyEnvelope(ctx: SignerContext, envelope: DsseEnvelopeJson, layer: Descriptor, digest: string | undefined): Promise<NonNullable<VsaCandidate['verified']>> {
+async function verifyEnvelope(
+  ctx: SignerContext,
+  envelope: DsseEnvelopeJson,
+  layer: Descriptor,
+  digest: string | undefined,
+): Promise<NonNullable<VsaCandidate['verified']>> {
   const { statement, signature } = await verifyEnvelopeSigner(ctx, envelope, layer, digest);
   return { statement, signature, signer: describeSigner(ctx, signature) };
 }
@@ -88,7 +93,11 @@ async function layerCandidate(ctx: VerifyContext, layer: Descriptor): Promise<Vs
   if (layer.size > VSA_LIMIT) {
     // Only a layer that calls itself a VSA is one; an unnamed big one is another attestation.
     if (hint === undefined) return undefined;
-    return { digest: layer.digest, source: 'attestation layer', rejection: { code: 'PAYLOAD_INVALID', message: `the VSA is ${layer.size} bytes, more than the ${VSA_LIMIT} a VSA may have` } };
+    return {
+      digest: layer.digest,
+      source: 'attestation layer',
+      rejection: { code: 'PAYLOAD_INVALID', message: `the VSA is ${layer.size} bytes, more than the ${VSA_LIMIT} a VSA may have` },
+    };
   }
   let envelope: DsseEnvelopeJson;
   try {
@@ -121,7 +130,12 @@ export async function findImageVsas(ctx: VerifyContext): Promise<VsaCandidate[]>
  */
 export async function verifyVsaFile(ctx: SignerContext, bytes: Buffer, digest?: string): Promise<VsaCandidate> {
   const fileDigest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  if (bytes.length > VSA_LIMIT) return { digest: fileDigest, source: 'file', rejection: { code: 'PAYLOAD_INVALID', message: `the file is ${bytes.length} bytes, more than the ${VSA_LIMIT} a VSA may have` } };
+  if (bytes.length > VSA_LIMIT)
+    return {
+      digest: fileDigest,
+      source: 'file',
+      rejection: { code: 'PAYLOAD_INVALID', message: `the file is ${bytes.length} bytes, more than the ${VSA_LIMIT} a VSA may have` },
+    };
   let doc: unknown;
   try {
     doc = parseStrictJson(bytes.toString('utf8'));
@@ -134,7 +148,8 @@ export async function verifyVsaFile(ctx: SignerContext, bytes: Buffer, digest?: 
       const parsed = parseBundle(bytes);
       const content = parsed.bundle.content;
       if (content.$case !== 'dsseEnvelope') throw new SignatureRejected('PAYLOAD_TYPE', 'the bundle signs no DSSE envelope');
-      if (content.dsseEnvelope.payloadType !== IN_TOTO) throw new SignatureRejected('PAYLOAD_TYPE', `DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
+      if (content.dsseEnvelope.payloadType !== IN_TOTO)
+        throw new SignatureRejected('PAYLOAD_TYPE', `DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
       const statement = decodeStatement(content.dsseEnvelope.payload);
       return verifyBundleVsa(ctx, { digest: fileDigest, parsed, statement, isSignature: false }, digest);
     }

@@ -44,7 +44,10 @@ export function pemBlocks(text: string): PemBlock[] {
 
 /** DER as PEM, 64 characters a line (as Go's pem.Encode and OpenSSL write it). */
 export function toPem(type: string, der: Buffer): string {
-  return `-----BEGIN ${type}-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ${type}-----\n`;
+  return `-----BEGIN ${type}-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END ${type}-----\n`;
 }
 
 const BEGIN_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
@@ -59,7 +62,7 @@ const END_CERTIFICATE = '-----END CERTIFICATE-----';
  */
 export function pemCertificateBlocks(text: string): string[] {
   const out: string[] = [];
-  for (let i = text.indexOf(BEGIN_CERTIFICATE); i !== -1; ) {
+  for (let i = text.indexOf(BEGIN_CERTIFICATE); i !== -1;) {
     const end = text.indexOf(END_CERTIFICATE, i + BEGIN_CERTIFICATE.length + 1);
     if (end === -1) break;
     out.push(`${text.slice(i, end + END_CERTIFICATE.length)}\n`);

@@ -45,7 +45,11 @@ function assertLinearEngine(): void {
     }
   }
   if (!linearEngine) {
-    throw new EnvironmentError('RE2_ENGINE', "V8's linear-time regular expression engine is not available in this Node.js (--enable-experimental-regexp-engine)", { value: process.version });
+    throw new EnvironmentError(
+      'RE2_ENGINE',
+      "V8's linear-time regular expression engine is not available in this Node.js (--enable-experimental-regexp-engine)",
+      { value: process.version },
+    );
   }
 }
 
@@ -94,7 +98,7 @@ export class Re2 {
     const subject = this.prepare(s);
     const out: Submatch[] = [];
     let prevEnd = -1;
-    for (let pos = 0; (n < 0 || out.length < n) && pos <= subject.length; ) {
+    for (let pos = 0; (n < 0 || out.length < n) && pos <= subject.length;) {
       const m = this.execAt(subject, pos);
       if (!m) break;
       let accept = true;
@@ -117,7 +121,10 @@ export class Re2 {
     for (const ref of refs) {
       const groups = typeof ref === 'number' ? [ref] : this.groupNames.flatMap((name, i) => (name === ref ? [i] : []));
       if (groups.some((g) => this.unstable.has(g))) {
-        throw new Re2UnsupportedError(this.pattern, `$${ref} refers to a group inside a repetition that may not set it (Go keeps an earlier iteration's value, JavaScript does not)`);
+        throw new Re2UnsupportedError(
+          this.pattern,
+          `$${ref} refers to a group inside a repetition that may not set it (Go keeps an earlier iteration's value, JavaScript does not)`,
+        );
       }
     }
     const subject = s.toWellFormed();
@@ -156,7 +163,7 @@ export class Re2 {
 
   /** The leftmost-first match starting at or after `pos` on a code point boundary. */
   private execAt(subject: string, pos: number): Submatch | undefined {
-    for (let from = pos; from <= subject.length; ) {
+    for (let from = pos; from <= subject.length;) {
       this.re.lastIndex = from;
       const m = this.re.exec(subject);
       if (!m) return undefined;

@@ -50,14 +50,18 @@ export class TarBudget {
   takeBytes(n: number): void {
     this.bytes += n;
     if (this.bytes > this.limits.maxBytes) {
-      throw new InputError('ARCHIVE_TOO_LARGE', `${this.origin}: the archive expands to more than ${this.limits.maxBytes} bytes (the limit)`, { value: this.origin });
+      throw new InputError('ARCHIVE_TOO_LARGE', `${this.origin}: the archive expands to more than ${this.limits.maxBytes} bytes (the limit)`, {
+        value: this.origin,
+      });
     }
   }
 
   takeEntry(): void {
     this.entries += 1;
     if (this.entries > this.limits.maxEntries) {
-      throw new InputError('ARCHIVE_TOO_MANY_ENTRIES', `${this.origin}: the archive has more than ${this.limits.maxEntries} entries (the limit)`, { value: this.origin });
+      throw new InputError('ARCHIVE_TOO_MANY_ENTRIES', `${this.origin}: the archive has more than ${this.limits.maxEntries} entries (the limit)`, {
+        value: this.origin,
+      });
     }
   }
 }
@@ -114,7 +118,10 @@ function gunzipBounded(input: Uint8Array, budget: TarBudget): Uint8Array {
     return gunzipSync(input, { maxOutputLength: Math.max(1, max) });
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new InputError('ARCHIVE_TOO_LARGE', `${budget.origin}: the archive expands to more than ${budget.limits.maxBytes} bytes (the limit)`, { value: budget.origin, cause: err });
+      throw new InputError('ARCHIVE_TOO_LARGE', `${budget.origin}: the archive expands to more than ${budget.limits.maxBytes} bytes (the limit)`, {
+        value: budget.origin,
+        cause: err,
+      });
     }
     throw new InputError('ARCHIVE_INVALID', `${budget.origin}: not valid gzip: ${errorMessage(err)}`, { value: budget.origin, cause: err });
   }
@@ -236,7 +243,9 @@ function checkLink(e: TarEntry, rel: string, origin: string): void {
   const target = e.linkTarget ?? '';
   const resolved = posix.normalize(e.type === 'symlink' ? posix.join(posix.dirname(rel), target) : target);
   if (target.startsWith('/') || target.includes('\\') || resolved === '..' || resolved.startsWith('../')) {
-    throw new InputError('ARCHIVE_LINK_ESCAPES', `${origin}: archive entry ${JSON.stringify(e.path)} links to ${JSON.stringify(target)}, outside the archive`, { value: origin });
+    throw new InputError('ARCHIVE_LINK_ESCAPES', `${origin}: archive entry ${JSON.stringify(e.path)} links to ${JSON.stringify(target)}, outside the archive`, {
+      value: origin,
+    });
   }
 }
 
@@ -262,7 +271,10 @@ export async function extractTar(bytes: Uint8Array, root: string, opts: TarOptio
         await writeFile(target, e.data);
       }
     } catch (err) {
-      throw new InputError('ARCHIVE_INVALID', `${budget.origin}: cannot extract archive entry ${JSON.stringify(e.path)}: ${errorMessage(err)}`, { value: budget.origin, cause: err });
+      throw new InputError('ARCHIVE_INVALID', `${budget.origin}: cannot extract archive entry ${JSON.stringify(e.path)}: ${errorMessage(err)}`, {
+        value: budget.origin,
+        cause: err,
+      });
     }
   }
 }

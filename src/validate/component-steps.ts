@@ -134,7 +134,8 @@ export function policyInput(parts: InputParts): PolicyInput {
   };
 }
 
-const inputAttestations = (attestations: VerifiedAttestation[]): InputAttestation[] => attestations.map((a) => ({ statement: a.statement, signatures: a.signatures }));
+const inputAttestations = (attestations: VerifiedAttestation[]): InputAttestation[] =>
+  attestations.map((a) => ({ statement: a.statement, signatures: a.signatures }));
 
 /** Newest `predicate.metadata.buildFinishedOn` (`--effective-time attestation`). */
 function attestationTime(attestations: InputAttestation[]): Date | undefined {
@@ -157,7 +158,13 @@ export function effectiveTimeFor(setting: EffectiveTimeSetting, attestations: In
 }
 
 /** Evaluation: what the policy's results are judged against for this component. */
-export function evaluationContext(ref: ImageReference, digest: string, componentName: string, originalName: string | undefined, effectiveTime: Date): EvaluationContext {
+export function evaluationContext(
+  ref: ImageReference,
+  digest: string,
+  componentName: string,
+  originalName: string | undefined,
+  effectiveTime: Date,
+): EvaluationContext {
   return {
     imageDigest: digest,
     imageUrl: repositoryName(ref),

@@ -148,7 +148,13 @@ async function validateImage(planned: PlannedComponent, base: ComponentReport, d
  * failure while fetching signatures is not a verdict on them: the check fails (never passes) and
  * the component is marked as an infrastructure error.
  */
-function verifyImage(ref: ImageReference, digest: string, source: ImageSource, deps: ComponentDeps, findings: Findings): Promise<[ImageInfo, Checked<SignatureCheck>, Checked<AttestationCheck>]> {
+function verifyImage(
+  ref: ImageReference,
+  digest: string,
+  source: ImageSource,
+  deps: ComponentDeps,
+  findings: Findings,
+): Promise<[ImageInfo, Checked<SignatureCheck>, Checked<AttestationCheck>]> {
   const ctx: VerifyContext = {
     source,
     ref,

@@ -12,11 +12,10 @@ export function parseComponents(snapshot: Snapshot, origin: string): PlannedComp
     try {
       return { component, ref: parseReference(component.containerImage) };
     } catch (err) {
-      throw new InputError(
-        'INVALID_COMPONENT_IMAGE',
-        `${origin}: components[${i}] (${component.name || 'Unnamed'}): ${errorMessage(err)}`,
-        { value: component.containerImage, cause: err },
-      );
+      throw new InputError('INVALID_COMPONENT_IMAGE', `${origin}: components[${i}] (${component.name || 'Unnamed'}): ${errorMessage(err)}`, {
+        value: component.containerImage,
+        cause: err,
+      });
     }
   });
 }
@@ -27,7 +26,9 @@ export function parseComponents(snapshot: Snapshot, origin: string): PlannedComp
  */
 export function shardComponents(planned: PlannedComponent[], shard: { index: number; count: number } | undefined): PlannedComponent[] {
   if (!shard) return planned;
-  const sorted = [...planned].sort((a, b) => (a.component.containerImage < b.component.containerImage ? -1 : a.component.containerImage > b.component.containerImage ? 1 : 0));
+  const sorted = [...planned].sort((a, b) =>
+    a.component.containerImage < b.component.containerImage ? -1 : a.component.containerImage > b.component.containerImage ? 1 : 0,
+  );
   return sorted.filter((_, i) => i % shard.count === shard.index - 1);
 }
 

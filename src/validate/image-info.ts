@@ -11,7 +11,11 @@ const BASE_NAME = 'org.opencontainers.image.base.name';
 const BASE_DIGEST = 'org.opencontainers.image.base.digest';
 const CONFIG_LIMIT = 4 * 1024 * 1024;
 
-async function imageConfig(source: ImageSource, ref: ImageReference, digest: string): Promise<{ config?: Record<string, unknown>; annotations?: Record<string, string> }> {
+async function imageConfig(
+  source: ImageSource,
+  ref: ImageReference,
+  digest: string,
+): Promise<{ config?: Record<string, unknown>; annotations?: Record<string, string> }> {
   const fetched = await source.getManifest(ref, digest);
   if (!fetched || isIndex(fetched.manifest)) return {};
   const manifest = fetched.manifest;

@@ -38,7 +38,13 @@ export function once<T>(fn: Verification<T>): Verification<T> {
  * (`basis`). Only passes are kept: a failure is verified again next run. Trust material that cannot
  * be read is no reason to trust a cached pass: then the verification runs as if cold.
  */
-export function cached<T extends { ok: boolean }>(cache: VerdictCache, kind: string, basis: () => Promise<unknown[]>, fn: Verification<T>, isPass: (v: unknown) => v is T): Verification<T> {
+export function cached<T extends { ok: boolean }>(
+  cache: VerdictCache,
+  kind: string,
+  basis: () => Promise<unknown[]>,
+  fn: Verification<T>,
+  isPass: (v: unknown) => v is T,
+): Verification<T> {
   return async (ctx) => {
     const parts = await basis().catch(() => undefined);
     if (!parts) return fn(ctx);
@@ -60,6 +66,10 @@ export function cached<T extends { ok: boolean }>(cache: VerdictCache, kind: str
  */
 export async function verdictBasis(mode: VerificationMode, rekorUrl: string | undefined, trustedRoot: () => Promise<unknown>): Promise<unknown[]> {
   const usesRoot = !(mode.kind === 'key' && mode.ignoreTlog);
-  const root = usesRoot ? createHash('sha256').update(JSON.stringify(await trustedRoot())).digest('hex') : 'no trust root';
+  const root = usesRoot
+    ? createHash('sha256')
+        .update(JSON.stringify(await trustedRoot()))
+        .digest('hex')
+    : 'no trust root';
   return [VERSION, mode, rekorUrl ?? '', root];
 }

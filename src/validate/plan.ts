@@ -25,7 +25,11 @@ export interface SnapshotPlan {
 }
 
 /** Parses and shards the snapshot's components (a bad reference is bad input), and starts every index lookup. */
-export function planSnapshot(config: Pick<RunConfig, 'snapshot' | 'snapshotFile' | 'shard'>, sourceFor: (ref: ImageReference) => ImageSource, log: (msg: string) => void): SnapshotPlan {
+export function planSnapshot(
+  config: Pick<RunConfig, 'snapshot' | 'snapshotFile' | 'shard'>,
+  sourceFor: (ref: ImageReference) => ImageSource,
+  log: (msg: string) => void,
+): SnapshotPlan {
   const planned = shardComponents(parseComponents(config.snapshot, config.snapshotFile ?? '--images'), config.shard);
   const expansions = planned.map((p, order) => expandIndex(p, sourceFor, log).then((list) => list.map((item, child): Ordered => ({ item, order, child }))));
   return {
@@ -62,6 +66,7 @@ export function policySnapshot(snapshot: Snapshot, expanded: Ordered[]): Snapsho
 
 /** ec reports components in descending containerImage order; ties keep the snapshot's order. Pure. */
 export function inReportOrder<T extends { outcome: { report: ComponentReport }; at: Ordered }>(outcomes: T[]): T[] {
-  const descending = (a: ComponentReport, b: ComponentReport): number => (a.containerImage < b.containerImage ? 1 : a.containerImage > b.containerImage ? -1 : 0);
+  const descending = (a: ComponentReport, b: ComponentReport): number =>
+    a.containerImage < b.containerImage ? 1 : a.containerImage > b.containerImage ? -1 : 0;
   return [...outcomes].sort((a, b) => descending(a.outcome.report, b.outcome.report) || a.at.order - b.at.order || a.at.child - b.at.child);
 }

@@ -85,7 +85,8 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal, 
   // from a VSA: a re-run whose every component has one needs the policy's digest alone.
   if (!config.vsaTrust) void policy.compiled();
   try {
-    const ready = (): Promise<{ policy: PolicyEvaluator; snapshot: Snapshot }> => Promise.all([policy.compiled(), plan.snapshot]).then(([evaluator, snapshot]) => ({ policy: evaluator, snapshot }));
+    const ready = (): Promise<{ policy: PolicyEvaluator; snapshot: Snapshot }> =>
+      Promise.all([policy.compiled(), plan.snapshot]).then(([evaluator, snapshot]) => ({ policy: evaluator, snapshot }));
     const deps = componentDeps(config, runtime, mode, {
       // Waiting for the policy and the other components' lookups is idle time: the worker is lent.
       ready: () => whileIdle(ready),
@@ -102,7 +103,12 @@ async function run(config: RunConfig, options: RunOptions, signal: AbortSignal, 
     const prepared = await policy.prepared;
     // A policy that was compiled must have compiled, even if no component reached evaluation.
     if (policy.started()) await policy.compiled();
-    return result(config, prepared, inReportOrder(outcomes).map((o) => o.outcome), effectiveTime);
+    return result(
+      config,
+      prepared,
+      inReportOrder(outcomes).map((o) => o.outcome),
+      effectiveTime,
+    );
   } finally {
     await policy.close();
   }
@@ -148,7 +154,10 @@ function startPolicyLoad(config: RunConfig, effectiveTime: Date, env: NodeJS.Pro
     compiled,
     started: () => compiling !== undefined,
     close: async () => {
-      await compiling?.then((p) => p.close(), () => undefined);
+      await compiling?.then(
+        (p) => p.close(),
+        () => undefined,
+      );
     },
   };
 }
@@ -179,7 +188,12 @@ function vsaTrust(config: RunConfig, runtime: Runtime, now: Date, policy: RunPol
 }
 
 /** What every component is validated with: the runtime's verifications and the run's settings. */
-function componentDeps(config: RunConfig, runtime: Runtime, mode: VerificationMode, run: Pick<ComponentDeps, 'ready' | 'now' | 'log' | 'trustedVsa'>): ComponentDeps {
+function componentDeps(
+  config: RunConfig,
+  runtime: Runtime,
+  mode: VerificationMode,
+  run: Pick<ComponentDeps, 'ready' | 'now' | 'log' | 'trustedVsa'>,
+): ComponentDeps {
   return {
     sourceFor: runtime.sourceFor,
     verifySignatures: runtime.verifySignatures,

@@ -41,7 +41,14 @@ export function trustRootOptions(config: RunConfig, env: NodeJS.ProcessEnv): Tru
 export function createRuntime(config: RunConfig, mode: VerificationMode, options: RuntimeOptions): Runtime {
   const { env, signal, log } = options;
   // `oci:` layout paths resolve against the run's directory (the demo's, under --demo), not the process's.
-  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal, env, baseDir: config.baseDir, ...(config.retry ? { retry: config.retry } : {}) });
+  const sourceFor = createSourceFactory({
+    maxConcurrency: Math.max(4, config.workers * 2),
+    idle: whileIdle,
+    signal,
+    env,
+    baseDir: config.baseDir,
+    ...(config.retry ? { retry: config.retry } : {}),
+  });
   const cache = diskVerdictCache(config.cacheDir);
   const trustedRoot = (): Promise<unknown> => Promise.resolve(options.trustedRoot);
   // What a verdict depends on besides the digest, computed once per run.

@@ -21,8 +21,25 @@ type Schema =
     };
 
 const DIGEST_ALGORITHMS = [
-  'sha256', 'sha224', 'sha384', 'sha512', 'sha512_224', 'sha512_256', 'sha3_224', 'sha3_256', 'sha3_384',
-  'sha3_512', 'shake128', 'shake256', 'blake2b', 'blake2s', 'ripemd160', 'sm3', 'gost', 'sha1', 'md5',
+  'sha256',
+  'sha224',
+  'sha384',
+  'sha512',
+  'sha512_224',
+  'sha512_256',
+  'sha3_224',
+  'sha3_256',
+  'sha3_384',
+  'sha3_512',
+  'shake128',
+  'shake256',
+  'blake2b',
+  'blake2s',
+  'ripemd160',
+  'sm3',
+  'gost',
+  'sha1',
+  'md5',
 ];
 
 const digestSet = (extra: string[] = []): Schema => ({

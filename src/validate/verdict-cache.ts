@@ -125,7 +125,15 @@ function isStatement(v: unknown): v is InTotoStatement {
 
 /** A cached pass of the signature check. */
 export function isSignaturePass(v: unknown): v is SignatureCheck {
-  return isRecord(v) && v.ok === true && Array.isArray(v.signatures) && v.signatures.length > 0 && v.signatures.every(isEntitySignature) && isNone(v.errors) && v.noneFound === false;
+  return (
+    isRecord(v) &&
+    v.ok === true &&
+    Array.isArray(v.signatures) &&
+    v.signatures.length > 0 &&
+    v.signatures.every(isEntitySignature) &&
+    isNone(v.errors) &&
+    v.noneFound === false
+  );
 }
 
 /** A cached pass of the attestation check. */
@@ -135,7 +143,13 @@ export function isAttestationPass(v: unknown): v is AttestationCheck {
     v.ok === true &&
     Array.isArray(v.attestations) &&
     v.attestations.every(
-      (a) => isRecord(a) && isStatement(a.statement) && Array.isArray(a.signatures) && a.signatures.length > 0 && a.signatures.every(isEntitySignature) && optional(a.predicateBuildType, (x) => typeof x === 'string'),
+      (a) =>
+        isRecord(a) &&
+        isStatement(a.statement) &&
+        Array.isArray(a.signatures) &&
+        a.signatures.length > 0 &&
+        a.signatures.every(isEntitySignature) &&
+        optional(a.predicateBuildType, (x) => typeof x === 'string'),
     ) &&
     isNone(v.errors) &&
     v.noneFound === false
@@ -144,5 +158,10 @@ export function isAttestationPass(v: unknown): v is AttestationCheck {
 
 /** Cached image information (config and parent), marked as complete. */
 export function isCachedImageInfo(v: unknown): v is ImageInfo & { cached: true } {
-  return isRecord(v) && v.cached === true && optional(v.config, isRecord) && optional(v.parent, (p) => isRecord(p) && typeof p.ref === 'string' && optional(p.config, isRecord));
+  return (
+    isRecord(v) &&
+    v.cached === true &&
+    optional(v.config, isRecord) &&
+    optional(v.parent, (p) => isRecord(p) && typeof p.ref === 'string' && optional(p.config, isRecord))
+  );
 }

@@ -17,7 +17,13 @@ test('the demo (dist/index.js validate image --demo) passes offline without opa'
   const report = JSON.parse(stdout) as { success: boolean; components: { containerImage: string; successes: { metadata: { code: string } }[] }[] };
   assert.equal(report.success, true);
   const codes = report.components[0]!.successes.map((s) => s.metadata.code);
-  for (const code of ['builtin.image.signature_check', 'builtin.attestation.signature_check', 'builtin.attestation.syntax_check', 'builder.allowed', 'slsa_provenance_available.attestation_present']) {
+  for (const code of [
+    'builtin.image.signature_check',
+    'builtin.attestation.signature_check',
+    'builtin.attestation.syntax_check',
+    'builder.allowed',
+    'slsa_provenance_available.attestation_present',
+  ]) {
     assert.ok(codes.includes(code), `${code} in ${codes.join(', ')}`);
   }
   assert.match(report.components[0]!.containerImage, /^oci:examples\/demo\/oci-layout@sha256:[0-9a-f]{64}$/);

@@ -77,7 +77,7 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ co
   });
 }
 
-test('examples/github/matrix.yml: the shard commands and the join, run as written, give the single run\'s verdict and reports', async () => {
+test("examples/github/matrix.yml: the shard commands and the join, run as written, give the single run's verdict and reports", async () => {
   const wf = await load('matrix.yml');
   const ws = await workspace();
   // `node` on PATH is Node 24 (actions/setup-node); nothing else is needed.
@@ -92,7 +92,10 @@ test('examples/github/matrix.yml: the shard commands and the join, run as writte
     const result = await bash(`${expand(run).trim()} --ignore-rekor`, ws, env);
     assert.equal(result.code, 0, `shard ${shard}: ${result.stderr}`);
     await readFile(join(ws, expand(String(upload.with!.path))), 'utf8');
-    assert.match(expand(String(upload.with!.name)), new RegExp(`^${String(wf.jobs.join!.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!.with!.pattern).replace('*', '.*')}$`));
+    assert.match(
+      expand(String(upload.with!.name)),
+      new RegExp(`^${String(wf.jobs.join!.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!.with!.pattern).replace('*', '.*')}$`),
+    );
   }
   assert.deepEqual([wf.jobs.join!.needs].flat(), ['verify']);
   const join_ = wf.jobs.join!.steps.find((s) => s.run?.includes('merge-reports'))!.run!;
@@ -100,7 +103,10 @@ test('examples/github/matrix.yml: the shard commands and the join, run as writte
   assert.equal(merged.code, 0, merged.stderr);
   const report = JSON.parse(await readFile(join(ws, 'report.json'), 'utf8')) as { success: boolean; components: { name: string }[] };
   assert.equal(report.success, true);
-  assert.deepEqual(report.components.map((c) => c.name), ['widget']);
+  assert.deepEqual(
+    report.components.map((c) => c.name),
+    ['widget'],
+  );
   assert.equal((JSON.parse(await readFile(join(ws, 'test-output.json'), 'utf8')) as { result: string }).result, 'SUCCESS');
   assert.match(await readFile(join(ws, 'junit.xml'), 'utf8'), /<testcase name="builtin\.image\.signature_check" classname="widget" time="0"\/>/);
   assert.match(merged.stdout, /^Success: true/m);

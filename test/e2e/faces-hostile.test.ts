@@ -33,7 +33,8 @@ let unsigned: PushedImage;
 
 // Hand-made hostile text (no real registry or policy writes these on purpose): runner commands in
 // both syntaxes, after a newline, a lone carriage return and leading spaces, and HTML/Markdown.
-const REGO_MSG = 'benign start\n::error::pwned\n  ::add-mask::secret-value\r::set-output name=x::y\nmid ##[error]legacy-pwned <img src=x onerror=alert(1)> | </details> # heading';
+const REGO_MSG =
+  'benign start\n::error::pwned\n  ::add-mask::secret-value\r::set-output name=x::y\nmid ##[error]legacy-pwned <img src=x onerror=alert(1)> | </details> # heading';
 const REGO_TERM = '::warning::from-term\n::stop-commands::evil';
 const REGO_SOLUTION = '<img src=x onerror=alert(2)> [click](javascript:alert(3)) `code` | ::warning::from-solution';
 const REGISTRY_TEXT = '::error::registry-pwned\n##[add-mask]registry-secret <script>alert(4)</script>';
@@ -96,7 +97,13 @@ const baseEnv = (home: string): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, 
 /** INPUT_* as the runner sets them: action.yml defaults, then `with:`; `undefined` leaves an input out. */
 async function actionEnv(withInputs: Record<string, string | undefined>, ws: string): Promise<NodeJS.ProcessEnv> {
   const action = yaml.load(await readFile(join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
-  const env: NodeJS.ProcessEnv = { ...baseEnv(ws), GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: ws, GITHUB_OUTPUT: join(ws, 'output.txt'), GITHUB_STEP_SUMMARY: join(ws, 'summary.md') };
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv(ws),
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: ws,
+    GITHUB_OUTPUT: join(ws, 'output.txt'),
+    GITHUB_STEP_SUMMARY: join(ws, 'summary.md'),
+  };
   for (const [name, def] of Object.entries(action.inputs)) {
     const value = name in withInputs ? withInputs[name] : (def.default ?? '');
     if (value !== undefined) env[`INPUT_${name.toUpperCase()}`] = value;
@@ -108,7 +115,13 @@ async function actionEnv(withInputs: Record<string, string | undefined>, ws: str
 
 async function tekton(params: Record<string, string | undefined>): Promise<{ code: number; stderr: string; result: string }> {
   const home = await mkdtemp(join(dir, 'tekton-'));
-  const env: NodeJS.ProcessEnv = { ...baseEnv(home), VOUCH_FACE: 'tekton', HOMEDIR: home, VOUCH_TEKTON_RESULTS_DIR: join(home, 'results'), VOUCH_REPORTS_DIR: '' };
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv(home),
+    VOUCH_FACE: 'tekton',
+    HOMEDIR: home,
+    VOUCH_TEKTON_RESULTS_DIR: join(home, 'results'),
+    VOUCH_REPORTS_DIR: '',
+  };
   for (const [k, v] of Object.entries(params)) if (v !== undefined) env[k] = v;
   const run = await runEntry(env, home);
   const result = (JSON.parse(await readFile(join(home, 'results', 'TEST_OUTPUT'), 'utf8')) as { result: string }).result;
@@ -142,7 +155,12 @@ test('Tekton STRICT: a failed policy fails the step for every value but "false"'
     assert.equal(/Warning: STRICT=.* is not "true" or "false"/.test(run.stderr), !canonical, `STRICT=${JSON.stringify(value)} warns when not canonical`);
   }
   // A passing run passes whatever STRICT says.
-  const pass = await tekton({ IMAGES: JSON.stringify({ components: [{ name: 'ok', containerImage: signed.ref }] }), PUBLIC_KEY: key.pub, IGNORE_REKOR: 'true', STRICT: 'yes' });
+  const pass = await tekton({
+    IMAGES: JSON.stringify({ components: [{ name: 'ok', containerImage: signed.ref }] }),
+    PUBLIC_KEY: key.pub,
+    IGNORE_REKOR: 'true',
+    STRICT: 'yes',
+  });
   assert.equal(pass.code, 0, pass.stderr);
   assert.equal(pass.result, 'SUCCESS');
 });
@@ -189,9 +207,18 @@ test('GitHub Action: hostile names, Rego messages and registry errors drive no r
     }
     return out;
   };
-  assert.ok(report.components.some((c) => c.violations?.some((v) => v.msg === REGO_MSG)), 'the Rego message reached the report');
-  assert.ok(report.components.some((c) => c.violations?.some((v) => v.msg.includes(REGISTRY_SEEN))), 'the registry text reached the report');
-  for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+  assert.ok(
+    report.components.some((c) => c.violations?.some((v) => v.msg === REGO_MSG)),
+    'the Rego message reached the report',
+  );
+  assert.ok(
+    report.components.some((c) => c.violations?.some((v) => v.msg.includes(REGISTRY_SEEN))),
+    'the registry text reached the report',
+  );
+  for (const [stream, text] of [
+    ['stdout', run.stdout],
+    ['stderr', run.stderr],
+  ] as const) {
     const commands = runnerCommands(text);
     for (const c of commands) {
       if (c.command === 'stop-commands') assert.match(c.data, /^vouch-[0-9a-f]{32}$/, `${stream}: a stop-commands vouch did not write: ${c.line}`);
@@ -202,9 +229,12 @@ test('GitHub Action: hostile names, Rego messages and registry errors drive no r
     if (stream === 'stdout') {
       assert.match(errors[0]!, /^vouch: \d+ violations? in \d of 3 components/, 'the headline comes first');
       assert.deepEqual(errors, expectedErrors(errors));
-    }
-    else assert.deepEqual(errors, []);
-    assert.equal(commands.filter((c) => c.command === 'stop-commands').length, commands.filter((c) => c.command === 'resume-commands').length, `${stream}: every block is closed`);
+    } else assert.deepEqual(errors, []);
+    assert.equal(
+      commands.filter((c) => c.command === 'stop-commands').length,
+      commands.filter((c) => c.command === 'resume-commands').length,
+      `${stream}: every block is closed`,
+    );
   }
   assert.equal(commands(run.stdout, 'warning').length, 0, 'no warning came from the hostile text');
   // The report itself is printed unchanged, inside a block.
@@ -215,7 +245,11 @@ test('GitHub Action: hostile names, Rego messages and registry errors drive no r
   const ours = summary.replace(/<\/?(details|summary|code)>/g, '');
   assert.doesNotMatch(ours, /[<>`[\]]/, 'no tag, code span or link from untrusted text');
   for (const line of summary.split('\n')) {
-    assert.match(line, /^($|## vouch: |vouch&#58; |### |\| |\|---|<details><summary>[✕⚠] |<code>|Error: |<\/details>|_)/, `a line untrusted text started: ${JSON.stringify(line)}`);
+    assert.match(
+      line,
+      /^($|## vouch: |vouch&#58; |### |\| |\|---|<details><summary>[✕⚠] |<code>|Error: |<\/details>|_)/,
+      `a line untrusted text started: ${JSON.stringify(line)}`,
+    );
     if (line.startsWith('| <code>')) assert.equal(line.split('|').length, 5, `one row, three cells: ${line}`);
   }
   assert.ok(summary.includes('&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;'), 'the Rego HTML shows as text');
@@ -224,23 +258,62 @@ test('GitHub Action: hostile names, Rego messages and registry errors drive no r
 });
 
 function commands(text: string, name: string): string[] {
-  return runnerCommands(text).filter((c) => c.command === name).map((c) => c.data);
+  return runnerCommands(text)
+    .filter((c) => c.command === name)
+    .map((c) => c.data);
 }
 
 test('the CLI in a workflow run step (GITHUB_ACTIONS=true): reports on stdout drive no command; JSON stays JSON', async () => {
   const ws = await mkdtemp(join(dir, 'cli-'));
-  const snapshot = JSON.stringify({ components: [{ name: NAME, containerImage: signed.ref }, { name: 'regerr', containerImage: `${proxy.host}/regerr:v1` }] });
+  const snapshot = JSON.stringify({
+    components: [
+      { name: NAME, containerImage: signed.ref },
+      { name: 'regerr', containerImage: `${proxy.host}/regerr:v1` },
+    ],
+  });
   const policy = JSON.stringify({ sources: [{ policy: [join(dir, 'policy')] }] });
   const env = { ...baseEnv(ws), GITHUB_ACTIONS: 'true' };
-  const run = await vouch(['validate', 'image', '--images', snapshot, '--policy', policy, '--public-key', key.pub, '--ignore-rekor', '--info', '--output', 'text', '--output', 'json', '--output', 'yaml', '--output', 'policy-input'], env, ws);
+  const run = await vouch(
+    [
+      'validate',
+      'image',
+      '--images',
+      snapshot,
+      '--policy',
+      policy,
+      '--public-key',
+      key.pub,
+      '--ignore-rekor',
+      '--info',
+      '--output',
+      'text',
+      '--output',
+      'json',
+      '--output',
+      'yaml',
+      '--output',
+      'policy-input',
+    ],
+    env,
+    ws,
+  );
   assert.equal(run.code, 1, run.stderr);
-  for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+  for (const [stream, text] of [
+    ['stdout', run.stdout],
+    ['stderr', run.stderr],
+  ] as const) {
     for (const c of runnerCommands(text)) {
-      assert.ok(c.command === 'resume-commands' || (c.command === 'stop-commands' && /^vouch-[0-9a-f]{32}$/.test(c.data)), `${stream}: a live ${c.command}: ${JSON.stringify(c.line)}`);
+      assert.ok(
+        c.command === 'resume-commands' || (c.command === 'stop-commands' && /^vouch-[0-9a-f]{32}$/.test(c.data)),
+        `${stream}: a live ${c.command}: ${JSON.stringify(c.line)}`,
+      );
     }
   }
   const json = run.stdout.split('\n').find((l) => l.startsWith('{"success"'));
   const report = JSON.parse(json!) as { components: { violations?: { msg: string }[] }[] };
-  assert.ok(report.components.some((c) => c.violations?.some((v) => v.msg === REGO_MSG)), 'the JSON carries the message unchanged');
+  assert.ok(
+    report.components.some((c) => c.violations?.some((v) => v.msg === REGO_MSG)),
+    'the JSON carries the message unchanged',
+  );
   assert.ok(report.components.some((c) => c.violations?.some((v) => v.msg.includes(REGISTRY_SEEN))));
 });

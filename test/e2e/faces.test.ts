@@ -36,7 +36,13 @@ function runEntry(env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; 
 /** INPUT_* as the runner sets them: action.yml defaults, then the workflow's `with:`. */
 async function actionEnv(withInputs: Record<string, string>, workspace: string): Promise<NodeJS.ProcessEnv> {
   const action = yaml.load(await readFile(join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: workspace, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, VOUCH_CACHE_DIR: join(workspace, '.cache') };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: workspace,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    VOUCH_CACHE_DIR: join(workspace, '.cache'),
+  };
   for (const [name, def] of Object.entries(action.inputs)) env[`INPUT_${name.toUpperCase()}`] = withInputs[name] ?? def.default ?? '';
   env.GITHUB_OUTPUT = join(workspace, 'output.txt');
   env.GITHUB_STEP_SUMMARY = join(workspace, 'summary.md');
@@ -79,18 +85,27 @@ test('GitHub Action: a passing snapshot sets outputs, writes the summary and the
 
 test('GitHub Action: a failing component fails the step; the headline is the first annotation, then one per component on its line', async () => {
   const ws = await mkdtemp(join(fx.dir, 'gh-'));
-  await writeFile(join(ws, 'components.yaml'), `# release\ncomponents:\n  - name: happy\n    containerImage: ${fx.happy.ref}\n  - name: unsigned\n    containerImage: ${fx.unsigned.ref}\n`);
+  await writeFile(
+    join(ws, 'components.yaml'),
+    `# release\ncomponents:\n  - name: happy\n    containerImage: ${fx.happy.ref}\n  - name: unsigned\n    containerImage: ${fx.unsigned.ref}\n`,
+  );
   const env = await actionEnv({ images: 'components.yaml', 'public-key': fx.key.pub, 'ignore-rekor': 'true' }, ws);
   const run = await runEntry(env, ws);
   assert.equal(run.code, 1);
   const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
   assert.deepEqual(errors[0], '::error::vouch: 2 violations in 1 of 2 components');
-  assert.match(errors[1]!, /^::error title=unsigned%3A 2 violation\(s\),file=components\.yaml,line=6::unsigned:%0Abuiltin\.attestation\.signature_check: .*%0Abuiltin\.image\.signature_check: Image signature check failed: no signatures found$/);
+  assert.match(
+    errors[1]!,
+    /^::error title=unsigned%3A 2 violation\(s\),file=components\.yaml,line=6::unsigned:%0Abuiltin\.attestation\.signature_check: .*%0Abuiltin\.image\.signature_check: Image signature check failed: no signatures found$/,
+  );
   const summary = await readFile(env.GITHUB_STEP_SUMMARY!, 'utf8');
   assert.match(summary, /<details><summary>✕ unsigned — 2 violations<\/summary>/);
   assert.doesNotMatch(summary, /✕ happy/);
   const junit = await readFile(join(ws, 'vouch-junit.xml'), 'utf8');
-  assert.match(junit, /<failure message="Image signature check failed: no signatures found" type="violation">Image signature check failed: no signatures found\nImage: [^\n]+\n {4}at unsigned \(components\.yaml:6:1\)<\/failure>/);
+  assert.match(
+    junit,
+    /<failure message="Image signature check failed: no signatures found" type="violation">Image signature check failed: no signatures found\nImage: [^\n]+\n {4}at unsigned \(components\.yaml:6:1\)<\/failure>/,
+  );
   assert.equal(outputs(await readFile(env.GITHUB_OUTPUT!, 'utf8')).result, 'FAILURE');
 });
 
@@ -106,13 +121,19 @@ test('GitHub Action: 12 failing components — the headline survives the cap of 
   const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
   assert.equal(errors.length, 10, errors.join('\n'));
   assert.match(errors[0]!, /^::error::vouch: \d+ violations in 12 of 12 components$/);
-  assert.match(run.stdout, /::notice::3 more component annotation\(s\) not shown \(GitHub keeps 10 errors and 10 warnings per step\): see the job summary and the reports\./);
+  assert.match(
+    run.stdout,
+    /::notice::3 more component annotation\(s\) not shown \(GitHub keeps 10 errors and 10 warnings per step\): see the job summary and the reports\./,
+  );
 });
 
 test('GitHub Action: a registry that cannot be reached is not a violation: its own output, ERROR, and the step fails', async () => {
   const ws = await mkdtemp(join(fx.dir, 'gh-'));
   // Port 1 on loopback: nothing listens, the connection is refused.
-  await writeFile(join(ws, 'components.yaml'), `components:\n  - name: happy\n    containerImage: ${fx.happy.ref}\n  - name: down\n    containerImage: 127.0.0.1:1/acme/down:v1\n`);
+  await writeFile(
+    join(ws, 'components.yaml'),
+    `components:\n  - name: happy\n    containerImage: ${fx.happy.ref}\n  - name: down\n    containerImage: 127.0.0.1:1/acme/down:v1\n`,
+  );
   const env = await actionEnv({ images: 'components.yaml', 'public-key': fx.key.pub, 'ignore-rekor': 'true' }, ws);
   const run = await runEntry(env, ws);
   assert.equal(run.code, 1, run.stdout + run.stderr);
@@ -125,7 +146,10 @@ test('GitHub Action: a registry that cannot be reached is not a violation: its o
   const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
   assert.equal(errors[0], '::error::vouch: 1 component of 2 could not be checked (registry or network error); no policy violation in the others');
   assert.match(errors[1]!, /^::error title=down%3A UNREACHABLE,file=components\.yaml,line=5::down: could not be checked: /);
-  assert.match(await readFile(join(ws, 'vouch-junit.xml'), 'utf8'), /<testcase name="builtin\.image\.accessible" classname="down" time="0">\n\s+<error message="Image URL is not accessible: [^"]*" type="UNREACHABLE">/);
+  assert.match(
+    await readFile(join(ws, 'vouch-junit.xml'), 'utf8'),
+    /<testcase name="builtin\.image\.accessible" classname="down" time="0">\n\s+<error message="Image URL is not accessible: [^"]*" type="UNREACHABLE">/,
+  );
   const summary = await readFile(env.GITHUB_STEP_SUMMARY!, 'utf8');
   assert.match(summary, /^## vouch: ERROR\n/);
   assert.match(summary, /⚠ down — could not be checked \(UNREACHABLE\)/);
@@ -153,7 +177,16 @@ test('GitHub Action: strict=false reports the failure without failing the step; 
 async function tekton(params: Record<string, string>): Promise<{ code: number; testOutput: Record<string, unknown>; home: string; stderr: string }> {
   const home = await mkdtemp(join(fx.dir, 'tekton-'));
   const results = join(home, 'results');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, VOUCH_FACE: 'tekton', HOME: home, HOMEDIR: home, VOUCH_TEKTON_RESULTS_DIR: results, VOUCH_REPORTS_DIR: '', VOUCH_CACHE_DIR: join(home, 'cache'), ...params };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    VOUCH_FACE: 'tekton',
+    HOME: home,
+    HOMEDIR: home,
+    VOUCH_TEKTON_RESULTS_DIR: results,
+    VOUCH_REPORTS_DIR: '',
+    VOUCH_CACHE_DIR: join(home, 'cache'),
+    ...params,
+  };
   const run = await runEntry(env, home);
   const testOutput = JSON.parse(await readFile(join(results, 'TEST_OUTPUT'), 'utf8')) as Record<string, unknown>;
   return { code: run.code, testOutput, home, stderr: run.stderr };
@@ -181,7 +214,9 @@ test('Tekton: pass, fail (STRICT decides the exit), warning-only and hard-error 
   assert.equal(lenient.testOutput.result, 'FAILURE');
 
   const policies = join(root, 'examples', 'policies');
-  const warnPolicy = JSON.stringify({ sources: [{ policy: [policies], config: { include: ['labels'] }, ruleData: { required_labels: ['com.example.absent'] } }] });
+  const warnPolicy = JSON.stringify({
+    sources: [{ policy: [policies], config: { include: ['labels'] }, ruleData: { required_labels: ['com.example.absent'] } }],
+  });
   const warn = await tekton({ IMAGES: images, PUBLIC_KEY: fx.key.pub, IGNORE_REKOR: 'true', POLICY_CONFIGURATION: warnPolicy });
   assert.equal(warn.code, 0, warn.stderr);
   assert.equal(warn.testOutput.result, 'WARNING');

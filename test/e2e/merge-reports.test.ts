@@ -27,11 +27,35 @@ const keyArgs = (): string[] => ['--public-key', fx.key.pub, '--ignore-rekor'];
 /** The run's time is in the JUnit timestamps and TEST_OUTPUT's timestamp; everything else must be equal. */
 const untimed = (text: string): string => text.replace(/timestamp="[^"]*"/g, 'timestamp="T"').replace(/"timestamp":"\d+"/, '"timestamp":"T"');
 
-async function singleAndMerged(name: string, images: string[], shards: number): Promise<{ ws: string; single: Record<string, string>; merged: Record<string, string>; mergeCode: number; singleCode: number }> {
+async function singleAndMerged(
+  name: string,
+  images: string[],
+  shards: number,
+): Promise<{ ws: string; single: Record<string, string>; merged: Record<string, string>; mergeCode: number; singleCode: number }> {
   const ws = await mkdtemp(join(fx.dir, `merge-${name}-`));
-  await writeFile(join(ws, 'components.yaml'), `# ${name}\ncomponents:\n${images.map((ref, i) => `  - name: ${name}-${i}\n    containerImage: ${ref}\n`).join('')}`);
-  const common = ['validate', 'image', '--images', 'components.yaml', ...keyArgs(), '--effective-time', '2026-11-01T00:00:00Z', '--allow-past-effective-time', '--strict=false'];
-  const outs = (prefix: string): string[] => ['--output', `json=${prefix}.json`, '--output', `junit=${prefix}.xml`, '--output', `appstudio=${prefix}.test-output`];
+  await writeFile(
+    join(ws, 'components.yaml'),
+    `# ${name}\ncomponents:\n${images.map((ref, i) => `  - name: ${name}-${i}\n    containerImage: ${ref}\n`).join('')}`,
+  );
+  const common = [
+    'validate',
+    'image',
+    '--images',
+    'components.yaml',
+    ...keyArgs(),
+    '--effective-time',
+    '2026-11-01T00:00:00Z',
+    '--allow-past-effective-time',
+    '--strict=false',
+  ];
+  const outs = (prefix: string): string[] => [
+    '--output',
+    `json=${prefix}.json`,
+    '--output',
+    `junit=${prefix}.xml`,
+    '--output',
+    `appstudio=${prefix}.test-output`,
+  ];
   const single = await vouch([...common, ...outs('single')], env(ws), ws);
   assert.equal(single.code, 0, single.stderr);
   for (let i = 1; i <= shards; i++) {
@@ -55,7 +79,7 @@ function assertSameReports(r: Awaited<ReturnType<typeof singleAndMerged>>): void
   assert.equal(r.mergeCode, r.singleCode, 'the joined report passes or fails as the single (strict) run');
 }
 
-test('a passing snapshot in 3 shards: the joined JSON, JUnit and TEST_OUTPUT are the single run\'s', async () => {
+test("a passing snapshot in 3 shards: the joined JSON, JUnit and TEST_OUTPUT are the single run's", async () => {
   const r = await singleAndMerged('pass', [fx.happy.ref, ...fx.snapshot.map((s) => s.ref)], 3);
   assertSameReports(r);
   assert.equal((JSON.parse(r.merged.testOutput!) as { result: unknown }).result, 'SUCCESS');
@@ -83,10 +107,17 @@ test('an infrastructure-error snapshot in 2 shards: the unreachable registry sta
 test('merge-reports refuses a missing, a duplicate or a foreign shard, and a report that is no shard, with exit 2 naming it', async () => {
   const a = await mkdtemp(join(fx.dir, 'refuse-a-'));
   const b = await mkdtemp(join(fx.dir, 'refuse-b-'));
-  for (const [ws, images] of [[a, [fx.happy.ref, fx.snapshot[0]!.ref]], [b, [fx.happy.ref, fx.snapshot[2]!.ref]]] as const) {
+  for (const [ws, images] of [
+    [a, [fx.happy.ref, fx.snapshot[0]!.ref]],
+    [b, [fx.happy.ref, fx.snapshot[2]!.ref]],
+  ] as const) {
     await writeFile(join(ws, 'components.yaml'), `components:\n${images.map((ref, i) => `  - name: c${i}\n    containerImage: ${ref}\n`).join('')}`);
     for (const shard of ['1/2', '2/2']) {
-      const run = await vouch(['validate', 'image', '--images', 'components.yaml', ...keyArgs(), '--shard', shard, '--output', `json=shard-${shard[0]!}.json`], env(ws), ws);
+      const run = await vouch(
+        ['validate', 'image', '--images', 'components.yaml', ...keyArgs(), '--shard', shard, '--output', `json=shard-${shard[0]!}.json`],
+        env(ws),
+        ws,
+      );
       assert.equal(run.code, 0, run.stderr);
     }
     const whole = await vouch(['validate', 'image', '--images', 'components.yaml', ...keyArgs(), '--output', 'json=whole.json'], env(ws), ws);
@@ -101,7 +132,10 @@ test('merge-reports refuses a missing, a duplicate or a foreign shard, and a rep
   };
   await refused([join(a, 'shard-1.json')], /^Error: shard\(s\) 2\/2 missing/);
   await refused([join(a, 'shard-1.json'), join(a, 'shard-2.json'), join(a, 'shard-2.json')], /are both shard 2\/2/);
-  await refused([join(a, 'shard-1.json'), join(b, 'shard-2.json')], new RegExp(`${join(b, 'shard-2.json').replace(/[/.]/g, '\\$&')}: cut from another snapshot`));
+  await refused(
+    [join(a, 'shard-1.json'), join(b, 'shard-2.json')],
+    new RegExp(`${join(b, 'shard-2.json').replace(/[/.]/g, '\\$&')}: cut from another snapshot`),
+  );
   await refused([join(a, 'shard-1.json'), join(a, 'whole.json')], /whole\.json: no "vouch-shard" field/);
   const ok = await merge(join(a, 'shard-2.json'), join(a, 'shard-1.json'));
   assert.equal(ok.code, 0, ok.stderr);
@@ -128,7 +162,11 @@ test('progress goes to stderr only: a report on stdout stays the report; --quiet
     const stderr = terminal();
     // A terminal, not a CI log (whatever runs this test).
     const terminalEnv = { ...env(ws), CI: '', GITHUB_ACTIONS: '' };
-    const code = await runCli(['validate', 'image', '--images', images, ...keyArgs(), '--output', 'json', ...(quiet ? ['--quiet'] : [])], terminalEnv, { stdout, stderr, cwd: ws });
+    const code = await runCli(['validate', 'image', '--images', images, ...keyArgs(), '--output', 'json', ...(quiet ? ['--quiet'] : [])], terminalEnv, {
+      stdout,
+      stderr,
+      cwd: ws,
+    });
     assert.equal(code, 1);
     assert.equal((JSON.parse(stdout.text) as { components: unknown[] }).components.length, 5, 'stdout is the JSON report alone');
     const rest = stderr.text.replace(/\r\x1b\[2K(vouch: \d+\/5 components \(\d+%\), \d+ failing, [\d.]+\/s(, ~\w+ left)?)?/g, '');

@@ -33,7 +33,23 @@ async function signExternally(image: string, leafName: string, chain: string[]):
   await writeFile(join(dir, `${leafName}.sig.b64`), (await readFile(join(dir, `${leafName}.sig`))).toString('base64'));
   const chainFile = join(dir, `${leafName}-chain.pem`);
   await writeFile(chainFile, (await Promise.all(chain.map((c) => readFile(join(dir, `${c}.pem`), 'utf8')))).join(''));
-  await run(toolPath('cosign'), ['attach', 'signature', '--payload', payload, '--signature', join(dir, `${leafName}.sig.b64`), '--certificate', join(dir, `${leafName}.pem`), '--certificate-chain', chainFile, image], { env });
+  await run(
+    toolPath('cosign'),
+    [
+      'attach',
+      'signature',
+      '--payload',
+      payload,
+      '--signature',
+      join(dir, `${leafName}.sig.b64`),
+      '--certificate',
+      join(dir, `${leafName}.pem`),
+      '--certificate-chain',
+      chainFile,
+      image,
+    ],
+    { env },
+  );
 }
 
 /**
@@ -43,7 +59,8 @@ async function signExternally(image: string, leafName: string, chain: string[]):
 async function signBundle(image: string, leafName: string, chain?: string[]): Promise<void> {
   const env = { ...process.env, HOME: dir, COSIGN_PASSWORD: '' };
   const prefix = join(dir, `${leafName}-cosign`);
-  if (!existsSync(`${prefix}.key`)) await run(toolPath('cosign'), ['import-key-pair', '--key', join(dir, `${leafName}.key`), '--output-key-prefix', prefix], { env });
+  if (!existsSync(`${prefix}.key`))
+    await run(toolPath('cosign'), ['import-key-pair', '--key', join(dir, `${leafName}.key`), '--output-key-prefix', prefix], { env });
   const chainArgs: string[] = [];
   if (chain) {
     const chainFile = join(dir, `${leafName}-bundle-chain.pem`);
@@ -52,7 +69,19 @@ async function signBundle(image: string, leafName: string, chain?: string[]): Pr
   }
   await run(
     toolPath('cosign'),
-    ['sign', '--yes', '--key', `${prefix}.key`, '--certificate', join(dir, `${leafName}.pem`), ...chainArgs, '--new-bundle-format=true', '--tlog-upload=false', '--use-signing-config=false', image],
+    [
+      'sign',
+      '--yes',
+      '--key',
+      `${prefix}.key`,
+      '--certificate',
+      join(dir, `${leafName}.pem`),
+      ...chainArgs,
+      '--new-bundle-format=true',
+      '--tlog-upload=false',
+      '--use-signing-config=false',
+      image,
+    ],
     { env },
   );
 }
@@ -73,7 +102,9 @@ before(async () => {
   // An attacker's own self-signed CA, its chain carried in the signature's annotation.
   await ca('evil-root');
   await leaf('evil', 'evil-root', 'signer@acme.example');
-  const [a, b, c, d, e] = await Promise.all(['pki', 'pki-evil', 'pki-bundle', 'pki-bundle-chain', 'pki-bundle-evil'].map((n) => pushImage(`${reg.host}/${n}:v1`)));
+  const [a, b, c, d, e] = await Promise.all(
+    ['pki', 'pki-evil', 'pki-bundle', 'pki-bundle-chain', 'pki-bundle-evil'].map((n) => pushImage(`${reg.host}/${n}:v1`)),
+  );
   good = a!.pinned;
   smuggled = b!.pinned;
   bundled = c!.pinned;
@@ -95,7 +126,10 @@ type Report = { components: { violations?: { msg: string; metadata?: { code?: st
 const codes = (r: Report): string[] => (r.components[0]!.violations ?? []).map((v) => String(v.metadata?.code));
 
 test('a signature chaining to the organisation CA passes the signature check (--certificate-chain and --ca-roots)', async () => {
-  for (const pki of [['--certificate-chain', join(dir, 'chain.pem')], ['--ca-roots', join(dir, 'root.pem'), '--ca-intermediates', join(dir, 'intermediate.pem')]]) {
+  for (const pki of [
+    ['--certificate-chain', join(dir, 'chain.pem')],
+    ['--ca-roots', join(dir, 'root.pem'), '--ca-intermediates', join(dir, 'intermediate.pem')],
+  ]) {
     const { report } = await validateJson(['--image', good, ...pki, '--certificate-identity', 'signer@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
     const r = report as unknown as Report;
     assert.deepEqual(codes(r), ['builtin.attestation.signature_check'], JSON.stringify(r.components[0]).slice(0, 800));
@@ -104,25 +138,63 @@ test('a signature chaining to the organisation CA passes the signature check (--
 });
 
 test('a self-signed chain smuggled in the signature annotation is never an anchor; another identity fails', async () => {
-  const { report } = await validateJson(['--image', smuggled, '--certificate-chain', join(dir, 'chain.pem'), '--certificate-identity', 'signer@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
+  const { report } = await validateJson([
+    '--image',
+    smuggled,
+    '--certificate-chain',
+    join(dir, 'chain.pem'),
+    '--certificate-identity',
+    'signer@acme.example',
+    '--certificate-oidc-issuer-regexp',
+    '.*',
+  ]);
   const r = report as unknown as Report;
   assert.ok(codes(r).includes('builtin.image.signature_check'));
   assert.match(r.components[0]!.violations!.find((v) => v.metadata?.code === 'builtin.image.signature_check')!.msg, /does not chain to a configured CA/);
-  const other = await validateJson(['--image', good, '--certificate-chain', join(dir, 'chain.pem'), '--certificate-identity', 'someone@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
+  const other = await validateJson([
+    '--image',
+    good,
+    '--certificate-chain',
+    join(dir, 'chain.pem'),
+    '--certificate-identity',
+    'someone@acme.example',
+    '--certificate-oidc-issuer-regexp',
+    '.*',
+  ]);
   assert.ok(codes(other.report).includes('builtin.image.signature_check'));
 });
 
 test('cosign v3 bundles signed with the organisation certificate pass the signature check (chain in the bundle or not); an attacker CA does not', async () => {
-  const pkiFlags = [['--certificate-chain', join(dir, 'chain.pem')], ['--ca-roots', join(dir, 'root.pem'), '--ca-intermediates', join(dir, 'intermediate.pem')]];
+  const pkiFlags = [
+    ['--certificate-chain', join(dir, 'chain.pem')],
+    ['--ca-roots', join(dir, 'root.pem'), '--ca-intermediates', join(dir, 'intermediate.pem')],
+  ];
   for (const image of [bundled, bundledWithChain]) {
     for (const pki of pkiFlags) {
-      const { report } = await validateJson(['--image', image, ...pki, '--certificate-identity', 'signer@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
+      const { report } = await validateJson([
+        '--image',
+        image,
+        ...pki,
+        '--certificate-identity',
+        'signer@acme.example',
+        '--certificate-oidc-issuer-regexp',
+        '.*',
+      ]);
       const r = report as unknown as Report;
       assert.deepEqual(codes(r), ['builtin.attestation.signature_check'], JSON.stringify(r.components[0]).slice(0, 800));
       assert.equal(r.components[0]!.signatures?.[0]?.metadata?.['Subject Alternative Name'], 'Email Addresses:signer@acme.example');
     }
   }
-  const { report } = await validateJson(['--image', evilBundle, '--certificate-chain', join(dir, 'chain.pem'), '--certificate-identity', 'signer@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
+  const { report } = await validateJson([
+    '--image',
+    evilBundle,
+    '--certificate-chain',
+    join(dir, 'chain.pem'),
+    '--certificate-identity',
+    'signer@acme.example',
+    '--certificate-oidc-issuer-regexp',
+    '.*',
+  ]);
   const r = report as unknown as Report;
   assert.match(r.components[0]!.violations!.find((v) => v.metadata?.code === 'builtin.image.signature_check')!.msg, /does not chain to a configured CA/);
 });

@@ -47,22 +47,29 @@ async function pushUnrelatedReferrer(image: PushedImage): Promise<void> {
   await pushManifest(ref, `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes, MediaType.OciManifest);
 }
 
-before(async () => {
-  reg = await startReferrersRegistry();
-  proxy = await startProxy(reg.host);
-  dir = await mkdtemp(join(tmpdir(), 'vouch-referrers-'));
-  [legacyKey, bundleKey] = await Promise.all([generateKeyPair(dir, 'legacy'), generateKeyPair(dir, 'bundle')]);
-  [bundled, both, unrelated] = (await Promise.all(['bundled', 'both', 'unrelated'].map((n) => pushImage(`${reg.host}/${n}:v1`)))) as [PushedImage, PushedImage, PushedImage];
-  await sign(dir, bundled.pinned, bundleKey, { bundle: true });
-  await attest(dir, bundled.pinned, bundleKey, slsaV1(), 'slsaprovenance1', { bundle: true });
-  await sign(dir, both.pinned, legacyKey);
-  await attest(dir, both.pinned, legacyKey, slsaV1({ commit: '1'.repeat(40) }), 'slsaprovenance1');
-  await sign(dir, both.pinned, bundleKey, { bundle: true });
-  await attest(dir, both.pinned, bundleKey, slsaV1({ commit: '2'.repeat(40) }), 'slsaprovenance1', { bundle: true });
-  await sign(dir, unrelated.pinned, legacyKey);
-  await attest(dir, unrelated.pinned, legacyKey, slsaV1(), 'slsaprovenance1');
-  await pushUnrelatedReferrer(unrelated);
-}, { timeout: 180_000 });
+before(
+  async () => {
+    reg = await startReferrersRegistry();
+    proxy = await startProxy(reg.host);
+    dir = await mkdtemp(join(tmpdir(), 'vouch-referrers-'));
+    [legacyKey, bundleKey] = await Promise.all([generateKeyPair(dir, 'legacy'), generateKeyPair(dir, 'bundle')]);
+    [bundled, both, unrelated] = (await Promise.all(['bundled', 'both', 'unrelated'].map((n) => pushImage(`${reg.host}/${n}:v1`)))) as [
+      PushedImage,
+      PushedImage,
+      PushedImage,
+    ];
+    await sign(dir, bundled.pinned, bundleKey, { bundle: true });
+    await attest(dir, bundled.pinned, bundleKey, slsaV1(), 'slsaprovenance1', { bundle: true });
+    await sign(dir, both.pinned, legacyKey);
+    await attest(dir, both.pinned, legacyKey, slsaV1({ commit: '1'.repeat(40) }), 'slsaprovenance1');
+    await sign(dir, both.pinned, bundleKey, { bundle: true });
+    await attest(dir, both.pinned, bundleKey, slsaV1({ commit: '2'.repeat(40) }), 'slsaprovenance1', { bundle: true });
+    await sign(dir, unrelated.pinned, legacyKey);
+    await attest(dir, unrelated.pinned, legacyKey, slsaV1(), 'slsaprovenance1');
+    await pushUnrelatedReferrer(unrelated);
+  },
+  { timeout: 180_000 },
+);
 after(async () => {
   proxy.close();
   await reg.stop();
@@ -76,7 +83,11 @@ const codes = (c: Component): (string | undefined)[] => (c.violations ?? []).map
 /** The git commits of the verified provenance statements (the `attestation` output: one statement per line). */
 async function verifiedCommits(img: PushedImage, key: KeyPair, name: string): Promise<{ code: number; commits: string[] }> {
   const run = await vouch(['validate', 'image', '--image', viaProxy(img), '--public-key', key.pub, '--ignore-rekor', '--output', 'attestation'], env(name));
-  const statements = run.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { predicate: { buildDefinition: { resolvedDependencies: { digest: { sha1: string } }[] } } });
+  const statements = run.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { predicate: { buildDefinition: { resolvedDependencies: { digest: { sha1: string } }[] } } });
   return { code: run.code, commits: statements.map((s) => s.predicate.buildDefinition.resolvedDependencies[0]!.digest.sha1).sort() };
 }
 
@@ -86,7 +97,10 @@ test('bundles are found through the referrers API, with no tag-schema lookup, an
   assert.equal(code, 0, JSON.stringify(report).slice(0, 1500));
   const requests = proxy.requests().slice(start);
   const hex = bundled.digest.slice('sha256:'.length);
-  assert.ok(requests.some((r) => r.startsWith(`GET /v2/bundled/referrers/${bundled.digest}`)), requests.join('\n'));
+  assert.ok(
+    requests.some((r) => r.startsWith(`GET /v2/bundled/referrers/${bundled.digest}`)),
+    requests.join('\n'),
+  );
   assert.ok(!requests.some((r) => r.endsWith(`/manifests/sha256-${hex}`)), 'no sha256-<hex> fallback tag lookup when the API answers');
   const wrongKey = await validateJson(['--image', viaProxy(bundled), '--public-key', legacyKey.pub, '--ignore-rekor'], env('bundled-wrong'));
   assert.equal(wrongKey.code, 1);
@@ -98,13 +112,20 @@ test('legacy tags and bundles both present: each key verifies its own candidates
   assert.deepEqual(byLegacy, { code: 0, commits: ['1'.repeat(40)] }, 'the legacy key verifies only the legacy attestation');
   const byBundle = await verifiedCommits(both, bundleKey, 'both-bundle');
   assert.deepEqual(byBundle, { code: 0, commits: ['2'.repeat(40)] }, 'the bundle key verifies only the bundled attestation');
-  const neither = await validateJson(['--image', viaProxy(both), '--public-key', (await generateKeyPair(dir, 'other')).pub, '--ignore-rekor'], env('both-other'));
+  const neither = await validateJson(
+    ['--image', viaProxy(both), '--public-key', (await generateKeyPair(dir, 'other')).pub, '--ignore-rekor'],
+    env('both-other'),
+  );
   assert.equal(neither.code, 1);
 });
 
 test('an unrelated referrer (an SBOM) does not hide legacy signatures and attestations', async () => {
   const referrers = (await (await fetch(`${reg.url}/v2/unrelated/referrers/${unrelated.digest}`)).json()) as { manifests: { artifactType?: string }[] };
-  assert.deepEqual(referrers.manifests.map((m) => m.artifactType), ['application/spdx+json'], 'the registry lists the SBOM as a referrer');
+  assert.deepEqual(
+    referrers.manifests.map((m) => m.artifactType),
+    ['application/spdx+json'],
+    'the registry lists the SBOM as a referrer',
+  );
   const { code, report } = await validateJson(['--image', viaProxy(unrelated), '--public-key', legacyKey.pub, '--ignore-rekor'], env('unrelated'));
   assert.equal(code, 0, JSON.stringify(report).slice(0, 1500));
 });

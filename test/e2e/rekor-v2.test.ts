@@ -22,18 +22,21 @@ let keyless: PushedImage;
 let key: KeyPair;
 let env: NodeJS.ProcessEnv;
 
-before(async () => {
-  if (skip) return;
-  stack = await startSigstoreStack({ rekorV2: true });
-  reg = await startRegistry();
-  env = { ...process.env, VOUCH_CACHE_DIR: join(stack.dir, 'vouch-cache') };
-  [keyed, keyless] = (await Promise.all(['v2-keyed', 'v2-keyless'].map((n) => pushImage(`${reg.host}/${n}:v1`)))) as [PushedImage, PushedImage];
-  key = await generateKeyPair(stack.dir, 'v2-key');
-  await cosignSign(stack, keyed.pinned, { key: key.key, rekorV2: true });
-  await cosignAttest(stack, keyed.pinned, slsaV1(), 'slsaprovenance1', { key: key.key, rekorV2: true });
-  await cosignSign(stack, keyless.pinned, { identity: 'github', rekorV2: true });
-  await cosignAttest(stack, keyless.pinned, slsaV1(), 'slsaprovenance1', { identity: 'github', rekorV2: true });
-}, { timeout: 300_000 });
+before(
+  async () => {
+    if (skip) return;
+    stack = await startSigstoreStack({ rekorV2: true });
+    reg = await startRegistry();
+    env = { ...process.env, VOUCH_CACHE_DIR: join(stack.dir, 'vouch-cache') };
+    [keyed, keyless] = (await Promise.all(['v2-keyed', 'v2-keyless'].map((n) => pushImage(`${reg.host}/${n}:v1`)))) as [PushedImage, PushedImage];
+    key = await generateKeyPair(stack.dir, 'v2-key');
+    await cosignSign(stack, keyed.pinned, { key: key.key, rekorV2: true });
+    await cosignAttest(stack, keyed.pinned, slsaV1(), 'slsaprovenance1', { key: key.key, rekorV2: true });
+    await cosignSign(stack, keyless.pinned, { identity: 'github', rekorV2: true });
+    await cosignAttest(stack, keyless.pinned, slsaV1(), 'slsaprovenance1', { identity: 'github', rekorV2: true });
+  },
+  { timeout: 300_000 },
+);
 after(async () => {
   if (skip) return;
   await reg.stop();
@@ -63,7 +66,10 @@ test('key + Rekor v2: a trust root without that log fails both checks; --ignore-
   const { code, report } = await validateJson(['--image', keyed.ref, '--public-key', key.pub, '--trusted-root', noLog], env);
   assert.equal(code, 1);
   const c = report.components[0] as Component;
-  assert.deepEqual(c.violations!.map((v) => v.metadata?.code), ['builtin.attestation.signature_check', 'builtin.image.signature_check']);
+  assert.deepEqual(
+    c.violations!.map((v) => v.metadata?.code),
+    ['builtin.attestation.signature_check', 'builtin.image.signature_check'],
+  );
   assert.match(c.violations![1]!.msg, /transparency log|tlog|checkpoint/i);
   const ignored = await validateJson(['--image', keyed.ref, '--public-key', key.pub, '--ignore-rekor', '--trusted-root', noLog], env);
   assert.equal(ignored.code, 0, JSON.stringify(ignored.report).slice(0, 1500));
@@ -85,7 +91,10 @@ test('keyless + Rekor v2: without the TSA in the trust root there is no trusted 
     r.timestampAuthorities = [];
   });
   const id = identityToken(stack, 'github');
-  const { code, report } = await validateJson(['--image', keyless.ref, '--trusted-root', noTsa, '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer], env);
+  const { code, report } = await validateJson(
+    ['--image', keyless.ref, '--trusted-root', noTsa, '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer],
+    env,
+  );
   assert.equal(code, 1, JSON.stringify(report).slice(0, 1500));
   assert.match((report.components[0] as Component).violations![0]!.msg, /timestamp/i);
 });

@@ -39,12 +39,18 @@ test('transient faults on every request: retried, and every verdict is the same 
     const images = [fx.happy, ...fx.snapshot, fx.unsigned];
     const file = join(fx.dir, 'faulty.json');
     await writeFile(file, JSON.stringify({ components: images.map((img, i) => ({ name: `c${i}`, containerImage: img.ref.replace(reg.host, proxy.host) })) }));
-    const { report } = await validateJson(['--images', file, '--public-key', fx.key.pub, '--ignore-rekor', '--strict=false'], { ...process.env, VOUCH_CACHE_DIR: join(fx.dir, 'cache-faults') });
+    const { report } = await validateJson(['--images', file, '--public-key', fx.key.pub, '--ignore-rekor', '--strict=false'], {
+      ...process.env,
+      VOUCH_CACHE_DIR: join(fx.dir, 'cache-faults'),
+    });
     const byName = new Map(report.components.map((c) => [String(c.name), c]));
     for (let i = 0; i < images.length - 1; i++) assert.equal(byName.get(`c${i}`)!.success, true, `c${i}`);
     const unsigned = byName.get(`c${images.length - 1}`)!;
     assert.equal(unsigned.success, false);
-    assert.deepEqual((unsigned.violations as { metadata: { code: string } }[]).map((v) => v.metadata.code), ['builtin.attestation.signature_check', 'builtin.image.signature_check']);
+    assert.deepEqual(
+      (unsigned.violations as { metadata: { code: string } }[]).map((v) => v.metadata.code),
+      ['builtin.attestation.signature_check', 'builtin.image.signature_check'],
+    );
     assert.ok(proxy.injected() > 20, `injected ${proxy.injected()} faults`);
   } finally {
     proxy.close();
@@ -54,10 +60,16 @@ test('transient faults on every request: retried, and every verdict is the same 
 test('a registry that keeps failing: the component fails as inaccessible, never passes', async () => {
   const proxy = await faultyProxy(100);
   try {
-    const { code, report } = await validateJson(['--image', fx.happy.ref.replace(reg.host, proxy.host), '--public-key', fx.key.pub, '--ignore-rekor'], { ...process.env, VOUCH_CACHE_DIR: join(fx.dir, 'cache-down') });
+    const { code, report } = await validateJson(['--image', fx.happy.ref.replace(reg.host, proxy.host), '--public-key', fx.key.pub, '--ignore-rekor'], {
+      ...process.env,
+      VOUCH_CACHE_DIR: join(fx.dir, 'cache-down'),
+    });
     assert.equal(code, 1);
     assert.equal(report.success, false);
-    assert.deepEqual((report.components[0]!.violations as { metadata: { code: string } }[]).map((v) => v.metadata.code), ['builtin.image.accessible']);
+    assert.deepEqual(
+      (report.components[0]!.violations as { metadata: { code: string } }[]).map((v) => v.metadata.code),
+      ['builtin.image.accessible'],
+    );
   } finally {
     proxy.close();
   }
@@ -77,7 +89,10 @@ test('a warm re-run with the on-disk verdict cache downloads no blob (one manife
     const warm = await validateJson(args, env);
     assert.deepEqual(warm.report.components, cold.report.components);
     const warmRequests = proxy.requests().slice(coldRequests);
-    assert.deepEqual(warmRequests.filter((r) => r.includes('/blobs/')), []);
+    assert.deepEqual(
+      warmRequests.filter((r) => r.includes('/blobs/')),
+      [],
+    );
     assert.equal(warmRequests.length, images.length, warmRequests.join('\n'));
   } finally {
     proxy.close();
@@ -100,7 +115,10 @@ test('a component waiting on Retry-After lends its worker: with --workers 1 the 
     const images = [fx.happy, ...fx.snapshot];
     const file = join(fx.dir, 'lend.json');
     await writeFile(file, JSON.stringify({ components: images.map((img, i) => ({ name: `l${i}`, containerImage: img.ref.replace(reg.host, proxy.host) })) }));
-    const { report } = await validateJson(['--images', file, '--public-key', fx.key.pub, '--ignore-rekor', '--workers', '1'], { ...process.env, VOUCH_CACHE_DIR: join(fx.dir, 'cache-lend') });
+    const { report } = await validateJson(['--images', file, '--public-key', fx.key.pub, '--ignore-rekor', '--workers', '1'], {
+      ...process.env,
+      VOUCH_CACHE_DIR: join(fx.dir, 'cache-lend'),
+    });
     assert.equal(report.success, true);
     const log = proxy.requests();
     const waitingRepo = sigLookup.exec(refusedUrl)![1]!;

@@ -31,19 +31,22 @@ let signed: PushedImage;
 let verifyVouch: TaskDoc;
 let imageEnv: NodeJS.ProcessEnv;
 
-before(async () => {
-  if (skip) return;
-  stack = await startSigstoreStack({ rekor: true });
-  reg = await startRegistry();
-  signed = await pushImage(`${reg.host}/chains-signed:v1`, { labels: { 'com.example.team': 'release' } });
-  // Tekton Chains signs with the pipeline's service account token: the `kubernetes` identity.
-  chains = identityToken(stack, 'kubernetes');
-  await cosignSign(stack, signed.pinned, { identity: 'kubernetes', rekor: true });
-  await cosignAttest(stack, signed.pinned, slsaV02(), 'slsaprovenance', { identity: 'kubernetes', rekor: true });
-  tufTls = await startTlsFront(new URL(stack.tuf.url).host, stack.dir, 'tuf');
-  verifyVouch = await loadDoc<TaskDoc>('tekton/verify-vouch.yaml');
-  imageEnv = { PATH: [dirname(toolPath('opa')), dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
-}, { timeout: 600_000 });
+before(
+  async () => {
+    if (skip) return;
+    stack = await startSigstoreStack({ rekor: true });
+    reg = await startRegistry();
+    signed = await pushImage(`${reg.host}/chains-signed:v1`, { labels: { 'com.example.team': 'release' } });
+    // Tekton Chains signs with the pipeline's service account token: the `kubernetes` identity.
+    chains = identityToken(stack, 'kubernetes');
+    await cosignSign(stack, signed.pinned, { identity: 'kubernetes', rekor: true });
+    await cosignAttest(stack, signed.pinned, slsaV02(), 'slsaprovenance', { identity: 'kubernetes', rekor: true });
+    tufTls = await startTlsFront(new URL(stack.tuf.url).host, stack.dir, 'tuf');
+    verifyVouch = await loadDoc<TaskDoc>('tekton/verify-vouch.yaml');
+    imageEnv = { PATH: [dirname(toolPath('opa')), dirname(process.execPath), '/usr/bin', '/bin'].join(':') };
+  },
+  { timeout: 600_000 },
+);
 after(async () => {
   // before() may have failed before assigning these.
   await (tufTls as TlsFront | undefined)?.close();
@@ -72,12 +75,15 @@ async function integration(params: Record<string, string>, extra: Partial<PodSpe
 
 const testOutput = (run: PodRun): Record<string, unknown> => JSON.parse(run.results.TEST_OUTPUT ?? 'null') as Record<string, unknown>;
 
-test('keyless with TUF_MIRROR alone: the mirror\'s root.json starts the trust, Chains\' signature verifies; another identity fails', { skip }, async () => {
+test("keyless with TUF_MIRROR alone: the mirror's root.json starts the trust, Chains' signature verifies; another identity fails", { skip }, async () => {
   const pass = await integration({});
   assert.equal(pass.code, 0, pass.stderr);
   assert.equal(testOutput(pass).result, 'SUCCESS');
   assert.match(pass.stderr, /TUF_MIRROR: no TUF_ROOT_JSON given, so the mirror's own root\.json is the initial root/);
-  const report = JSON.parse(await readFile(pass.hostPath('/tekton/home/report-json.json'), 'utf8')) as { key: string; components: { signatures: { metadata: Record<string, string> }[] }[] };
+  const report = JSON.parse(await readFile(pass.hostPath('/tekton/home/report-json.json'), 'utf8')) as {
+    key: string;
+    components: { signatures: { metadata: Record<string, string> }[] }[];
+  };
   assert.equal(report.key, '', 'keyless');
   assert.equal(report.components[0]!.signatures[0]!.metadata['Subject Alternative Name'], `URIs:${chains.san}`);
 
@@ -86,17 +92,21 @@ test('keyless with TUF_MIRROR alone: the mirror\'s root.json starts the trust, C
   assert.equal(testOutput(other).result, 'FAILURE');
 });
 
-test('TUF_MIRROR over https: its CA from the trusted-ca ConfigMap is trusted for root.json and TUF; without it the step fails naming TUF_MIRROR', { skip }, async () => {
-  const viaHttps = await integration({ TUF_MIRROR: tufTls.url }, { configMaps: { 'trusted-ca': { 'ca-bundle.crt': tufTls.caPem } } });
-  assert.equal(viaHttps.code, 0, viaHttps.stderr);
-  assert.equal(testOutput(viaHttps).result, 'SUCCESS');
-  const untrusted = await integration({ TUF_MIRROR: tufTls.url });
-  assert.equal(untrusted.code, 3, untrusted.stderr);
-  assert.equal(testOutput(untrusted).result, 'ERROR');
-  assert.match(String(testOutput(untrusted).note), /TUF_MIRROR https:\/\/0\.0\.0\.0:\d+: cannot fetch its root\.json/);
-});
+test(
+  'TUF_MIRROR over https: its CA from the trusted-ca ConfigMap is trusted for root.json and TUF; without it the step fails naming TUF_MIRROR',
+  { skip },
+  async () => {
+    const viaHttps = await integration({ TUF_MIRROR: tufTls.url }, { configMaps: { 'trusted-ca': { 'ca-bundle.crt': tufTls.caPem } } });
+    assert.equal(viaHttps.code, 0, viaHttps.stderr);
+    assert.equal(testOutput(viaHttps).result, 'SUCCESS');
+    const untrusted = await integration({ TUF_MIRROR: tufTls.url });
+    assert.equal(untrusted.code, 3, untrusted.stderr);
+    assert.equal(testOutput(untrusted).result, 'ERROR');
+    assert.match(String(testOutput(untrusted).note), /TUF_MIRROR https:\/\/0\.0\.0\.0:\d+: cannot fetch its root\.json/);
+  },
+);
 
-test('TUF_ROOT_JSON pins the initial root: the mirror\'s own root passes, another repository\'s root fails', { skip }, async () => {
+test("TUF_ROOT_JSON pins the initial root: the mirror's own root passes, another repository's root fails", { skip }, async () => {
   const data = await mkdtemp(join(stack.dir, 'data-'));
   await copyFile(stack.tuf.rootPath, join(data, 'root.json'));
   const forged = join(stack.dir, 'forged-tuf');
@@ -111,10 +121,22 @@ test('TUF_ROOT_JSON pins the initial root: the mirror\'s own root passes, anothe
     CERTIFICATE_OIDC_ISSUER: chains.issuer,
     TUF_MIRROR: stack.tuf.url,
   };
-  const pinned = await runTaskStep({ task: verifyVouch, step: 'validate', params: { ...params, TUF_ROOT_JSON: '$(workspaces.data.path)/root.json' }, workspaces: { data }, imageEnv });
+  const pinned = await runTaskStep({
+    task: verifyVouch,
+    step: 'validate',
+    params: { ...params, TUF_ROOT_JSON: '$(workspaces.data.path)/root.json' },
+    workspaces: { data },
+    imageEnv,
+  });
   assert.equal(pinned.code, 0, pinned.stderr);
   assert.doesNotMatch(pinned.stderr, /trusted on first use/);
-  const wrong = await runTaskStep({ task: verifyVouch, step: 'validate', params: { ...params, TUF_ROOT_JSON: '$(workspaces.data.path)/forged-root.json' }, workspaces: { data }, imageEnv });
+  const wrong = await runTaskStep({
+    task: verifyVouch,
+    step: 'validate',
+    params: { ...params, TUF_ROOT_JSON: '$(workspaces.data.path)/forged-root.json' },
+    workspaces: { data },
+    imageEnv,
+  });
   assert.equal(wrong.code, 3, wrong.stderr);
   assert.match(String(testOutput(wrong).note), /TUF_MIRROR: --tuf-mirror .*could not obtain trusted_root\.json from the TUF repository/);
 });

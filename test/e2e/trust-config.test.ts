@@ -12,7 +12,16 @@ import { vouch } from '../support/run-cli.ts';
 
 const trustedRoot = (): Promise<Buffer> => readFile(new URL('../fixtures/conforma-keyless-image/trusted_root.json', import.meta.url));
 // Port 9 on loopback: nothing listens; a run that starts reports the image as inaccessible (exit 1).
-const base = ['validate', 'image', '--image', '127.0.0.1:9/never/fetched:v1', '--certificate-identity', 'https://ci.example/build', '--certificate-oidc-issuer', 'https://issuer.example'];
+const base = [
+  'validate',
+  'image',
+  '--image',
+  '127.0.0.1:9/never/fetched:v1',
+  '--certificate-identity',
+  'https://ci.example/build',
+  '--certificate-oidc-issuer',
+  'https://issuer.example',
+];
 
 async function run(dir: string, repo: { url: string; rootPath: string }): Promise<{ code: number; stderr: string; stdout: string }> {
   return vouch([...base, '--tuf-mirror', repo.url, '--tuf-root', repo.rootPath], { ...process.env, VOUCH_CACHE_DIR: join(dir, 'cache') }, dir);
@@ -31,7 +40,9 @@ test('an unreachable TUF mirror is exit 3 naming --tuf-mirror, before any image'
 test('a TUF repository serving an unusable trusted_root.json is named; a good one lets the run reach the image', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-tuf-cfg-'));
   // Hand-made: a correctly signed TUF target whose content is an empty trusted root.
-  const empty = await startTufRepository(join(dir, 'empty'), { 'trusted_root.json': Buffer.from('{"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1"}') });
+  const empty = await startTufRepository(join(dir, 'empty'), {
+    'trusted_root.json': Buffer.from('{"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1"}'),
+  });
   try {
     const result = await run(dir, empty);
     assert.equal(result.code, 2, result.stderr);

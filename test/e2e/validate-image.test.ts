@@ -67,29 +67,44 @@ test('a snapshot of several components: each verified, reported in descending co
   assert.equal(code, 0);
   const images = report.components.map((c) => String(c.containerImage));
   assert.deepEqual(images, [...fx.snapshot.map((s) => s.pinned)].sort().reverse());
-  assert.deepEqual(report.components.map((c) => c.success), [true, true, true]);
+  assert.deepEqual(
+    report.components.map((c) => c.success),
+    [true, true, true],
+  );
 });
 
 test('a multi-arch index is verified itself and per platform, platform components named as ec names them', async () => {
-  const { code, report } = await validateJson(['--images', JSON.stringify({ components: [{ name: 'multi', containerImage: fx.multiArch.index.ref }] }), ...keyArgs()], env());
+  const { code, report } = await validateJson(
+    ['--images', JSON.stringify({ components: [{ name: 'multi', containerImage: fx.multiArch.index.ref }] }), ...keyArgs()],
+    env(),
+  );
   assert.equal(code, 0, JSON.stringify(report, null, 1).slice(0, 2000));
   const names = report.components.map((c) => String(c.name)).sort();
   assert.deepEqual(names, ['multi', `multi-${fx.multiArch.platforms[0]!.digest}-amd64`, `multi-${fx.multiArch.platforms[1]!.digest}-arm64`].sort());
   assert.ok(report.components.every((c) => c.success === true));
 });
 
-async function failing(image: string, extra: string[] = []): Promise<{ code: number; violations: Result[]; report: Record<string, unknown> & { components: Record<string, unknown>[] } }> {
+async function failing(
+  image: string,
+  extra: string[] = [],
+): Promise<{ code: number; violations: Result[]; report: Record<string, unknown> & { components: Record<string, unknown>[] } }> {
   const { code, report } = await validateJson(['--image', image, ...keyArgs(), ...extra], env());
   assert.equal(report.success, false);
   return { code, violations: (report.components[0]!.violations as Result[] | undefined) ?? [], report };
 }
 
-test('signed by another key: both checks fail with ec\'s public-key hint; exit 1', async () => {
+test("signed by another key: both checks fail with ec's public-key hint; exit 1", async () => {
   const { code, violations } = await failing(fx.wrongKey.ref);
   assert.equal(code, 1);
   assert.deepEqual(codes(violations), ['builtin.attestation.signature_check', 'builtin.image.signature_check']);
-  assert.match(violations[1]!.msg, /^No image signatures found matching the given public key\. Verify the correct public key was provided, and a signature was created\. Error: no matching signatures: invalid signature/);
-  assert.match(violations[0]!.msg, /^No image attestations found matching the given public key\. Verify the correct public key was provided, and one or more attestations were created\. Error: no matching attestations: invalid signature/);
+  assert.match(
+    violations[1]!.msg,
+    /^No image signatures found matching the given public key\. Verify the correct public key was provided, and a signature was created\. Error: no matching signatures: invalid signature/,
+  );
+  assert.match(
+    violations[0]!.msg,
+    /^No image attestations found matching the given public key\. Verify the correct public key was provided, and one or more attestations were created\. Error: no matching attestations: invalid signature/,
+  );
 });
 
 test('a signature copied from another image fails the digest claim', async () => {
@@ -146,7 +161,7 @@ test('--strict=false reports the failure but exits 0', async () => {
   assert.equal(code, 0);
 });
 
-test('--output policy-input writes ec\'s input document', async () => {
+test("--output policy-input writes ec's input document", async () => {
   const run = await vouch(['validate', 'image', '--image', fx.happy.ref, ...keyArgs(), '--output', 'policy-input'], env());
   assert.equal(run.code, 0, run.stderr);
   const input = JSON.parse(run.stdout) as Record<string, Record<string, unknown>>;
@@ -156,7 +171,9 @@ test('--output policy-input writes ec\'s input document', async () => {
   assert.deepEqual(Object.keys(input.image!).sort(), ['config', 'ref', 'signatures', 'source']);
   assert.deepEqual(input.image!.source, {});
   assert.equal((input.image!.config as { Labels: Record<string, string> }).Labels['com.example.team'], 'release');
-  const att = (input.attestations as unknown as { statement: { predicateType: string; subject: { digest: { sha256: string } }[] }; signatures: unknown[] }[])[0]!;
+  const att = (
+    input.attestations as unknown as { statement: { predicateType: string; subject: { digest: { sha256: string } }[] }; signatures: unknown[] }[]
+  )[0]!;
   assert.equal(att.statement.predicateType, 'https://slsa.dev/provenance/v0.2');
   assert.equal(att.statement.subject[0]!.digest.sha256, fx.happy.digest.slice(7));
   assert.deepEqual(input.snapshot, { application: '', components: [{ name: 'Unnamed', containerImage: fx.happy.ref, source: {} }], artifacts: {} });
@@ -200,17 +217,30 @@ test('ECDSA P-384 and RSA keys: cosign signatures and attestations verify; Ed255
 
 test('--output attestation writes each verified statement (JSONL)', async () => {
   const run = await vouch(['validate', 'image', '--image', fx.happy.ref, ...keyArgs(), '--output', 'attestation'], env());
-  const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { predicateType: string; subject: { digest: { sha256: string } }[] });
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { predicateType: string; subject: { digest: { sha256: string } }[] });
   assert.equal(lines.length, 1);
   assert.equal(lines[0]!.predicateType, 'https://slsa.dev/provenance/v0.2');
   assert.equal(lines[0]!.subject[0]!.digest.sha256, fx.happy.digest.slice(7));
 });
 
-test('--shard I/N splits the snapshot; merge-reports joins the shards into the single run\'s report and JUnit', async () => {
+test("--shard I/N splits the snapshot; merge-reports joins the shards into the single run's report and JUnit", async () => {
   const file = join(fx.dir, 'shard-components.yaml');
   const images = [fx.happy, ...fx.snapshot, fx.unsigned];
   await writeFile(file, `components:\n${images.map((s, i) => `  - name: s${i}\n    containerImage: ${s.ref}\n`).join('')}`);
-  const common = ['validate', 'image', '--images', file, ...keyArgs(), '--effective-time', '2026-11-01T00:00:00Z', '--allow-past-effective-time', '--strict=false'];
+  const common = [
+    'validate',
+    'image',
+    '--images',
+    file,
+    ...keyArgs(),
+    '--effective-time',
+    '2026-11-01T00:00:00Z',
+    '--allow-past-effective-time',
+    '--strict=false',
+  ];
   const single = await vouch([...common, '--output', `json=${join(fx.dir, 'single.json')}`], env());
   assert.equal(single.code, 0, single.stderr);
   const shards: string[] = [];
@@ -221,7 +251,16 @@ test('--shard I/N splits the snapshot; merge-reports joins the shards into the s
   }
   const sizes = await Promise.all(shards.map(async (f) => (JSON.parse(await readFile(f, 'utf8')) as { components: unknown[] }).components.length));
   assert.deepEqual(sizes, [2, 2, 1]);
-  const merged = await vouch(['merge-reports', '--output', `json=${join(fx.dir, 'merged.json')}`, '--output', `junit=${join(fx.dir, 'merged.xml')}`, '--output', 'appstudio', ...shards]);
+  const merged = await vouch([
+    'merge-reports',
+    '--output',
+    `json=${join(fx.dir, 'merged.json')}`,
+    '--output',
+    `junit=${join(fx.dir, 'merged.xml')}`,
+    '--output',
+    'appstudio',
+    ...shards,
+  ]);
   assert.equal(merged.code, 1, 'the merged report fails like the single run');
   assert.deepEqual(JSON.parse(await readFile(join(fx.dir, 'merged.json'), 'utf8')), JSON.parse(await readFile(join(fx.dir, 'single.json'), 'utf8')));
   assert.equal((JSON.parse(merged.stdout) as { failures: unknown }).failures, 2);
@@ -231,7 +270,7 @@ test('--shard I/N splits the snapshot; merge-reports joins the shards into the s
   assert.match(bad.stderr, /--shard "4\/3": expected I\/N/);
 });
 
-test('--timeout: an exceeded run ends with exit 4 and ec\'s message', async () => {
+test("--timeout: an exceeded run ends with exit 4 and ec's message", async () => {
   const run = await vouch(['validate', 'image', '--image', fx.unsigned.ref, ...keyArgs(), '--timeout', '1ms'], env());
   assert.equal(run.code, 4);
   assert.match(run.stderr, /exceeded allowed execution time of 1ms, the timeout can be adjusted using the --timeout command line argument/);

@@ -41,18 +41,21 @@ let trustEnv: NodeJS.ProcessEnv;
 let trustPolicy: string;
 const trustImageArgs = (): string[] => ['--public-key', trustKey.pub, '--ignore-rekor', '--policy', trustPolicy, '--trusted-root', stack.trustedRootPath];
 
-before(async () => {
-  if (skip) return;
-  stack = await startSigstoreStack({ rekor: true });
-  reg = await startReferrersRegistry();
-  [keyless, keyed] = (await Promise.all(['keyless', 'keyed'].map((n) => pushImage(`${reg.host}/${n}:v1`)))) as [PushedImage, PushedImage];
-  for (const img of [keyless, keyed]) {
-    await cosignSign(stack, img.pinned, { identity: 'github', rekor: true });
-    await cosignAttest(stack, img.pinned, slsaV02(), 'slsaprovenance', { identity: 'github', rekor: true });
-  }
-  signer = identityToken(stack, 'kubernetes');
-  await setUpVsaTrust();
-}, { timeout: 600_000 });
+before(
+  async () => {
+    if (skip) return;
+    stack = await startSigstoreStack({ rekor: true });
+    reg = await startReferrersRegistry();
+    [keyless, keyed] = (await Promise.all(['keyless', 'keyed'].map((n) => pushImage(`${reg.host}/${n}:v1`)))) as [PushedImage, PushedImage];
+    for (const img of [keyless, keyed]) {
+      await cosignSign(stack, img.pinned, { identity: 'github', rekor: true });
+      await cosignAttest(stack, img.pinned, slsaV02(), 'slsaprovenance', { identity: 'github', rekor: true });
+    }
+    signer = identityToken(stack, 'kubernetes');
+    await setUpVsaTrust();
+  },
+  { timeout: 600_000 },
+);
 after(async () => {
   if (skip) return;
   await trustReg.stop();
@@ -67,12 +70,19 @@ async function setUpVsaTrust(): Promise<void> {
   trustKey = await generateKeyPair(stack.dir, 'image');
   const rego = join(stack.dir, 'gate');
   await mkdir(rego);
-  await writeFile(join(rego, 'gate.rego'), 'package gate\n\nimport rego.v1\n\ndeny contains result if {\n\tresult := {"code": "gate.revalidated", "msg": "the policy ran"}\n}\n');
+  await writeFile(
+    join(rego, 'gate.rego'),
+    'package gate\n\nimport rego.v1\n\ndeny contains result if {\n\tresult := {"code": "gate.revalidated", "msg": "the policy ran"}\n}\n',
+  );
   trustPolicy = JSON.stringify({ sources: [{ name: 'gate', policy: [rego] }] });
   trustImage = await pushImage(`${trustReg.host}/vsa-keyless:v1`);
   await sign(stack.dir, trustImage.pinned, trustKey);
   await attest(stack.dir, trustImage.pinned, trustKey, slsaV02(), 'slsaprovenance');
-  const digest = await runPolicyDigest((await parseValidateArgs(['--image', trustImage.ref, ...trustImageArgs()], trustEnv, stack.dir)).config, new Date(), trustEnv);
+  const digest = await runPolicyDigest(
+    (await parseValidateArgs(['--image', trustImage.ref, ...trustImageArgs()], trustEnv, stack.dir)).config,
+    new Date(),
+    trustEnv,
+  );
   const predicate = {
     verifier: { id: 'https://github.com/vouch-dev/vouch', version: { vouch: '0.0.0-test' } },
     timeVerified: new Date(Date.now() - 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -89,13 +99,27 @@ async function setUpVsaTrust(): Promise<void> {
 const github = (): IdentityInfo => identityToken(stack, 'github');
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, VOUCH_CACHE_DIR: join(stack.dir, 'vsa-cache'), COSIGN_PASSWORD: '' });
 const validateArgs = (img: PushedImage): string[] => [
-  'validate', 'image', '--image', img.ref, '--output', 'json', '--trusted-root', stack.trustedRootPath,
-  '--certificate-identity', github().san, '--certificate-oidc-issuer', github().issuer, '--rekor-url', stack.rekor!.url,
+  'validate',
+  'image',
+  '--image',
+  img.ref,
+  '--output',
+  'json',
+  '--trusted-root',
+  stack.trustedRootPath,
+  '--certificate-identity',
+  github().san,
+  '--certificate-oidc-issuer',
+  github().issuer,
+  '--rekor-url',
+  stack.rekor!.url,
 ];
 
 async function cosignVerify(img: PushedImage, auth: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(toolPath('cosign'), ['verify-attestation', '--trusted-root', stack.trustedRootPath, ...auth, '--type', VSA_TYPE, img.pinned], { env: { ...process.env, HOME: stack.dir } });
+    const r = await run(toolPath('cosign'), ['verify-attestation', '--trusted-root', stack.trustedRootPath, ...auth, '--type', VSA_TYPE, img.pinned], {
+      env: { ...process.env, HOME: stack.dir },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -104,15 +128,37 @@ async function cosignVerify(img: PushedImage, auth: string[]): Promise<{ code: n
 }
 
 const vsaStatements = (stdout: string): Record<string, unknown>[] =>
-  stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(Buffer.from((JSON.parse(l) as { payload: string }).payload, 'base64').toString('utf8')) as Record<string, unknown>).filter((s) => s.predicateType === VSA_TYPE);
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(Buffer.from((JSON.parse(l) as { payload: string }).payload, 'base64').toString('utf8')) as Record<string, unknown>)
+    .filter((s) => s.predicateType === VSA_TYPE);
 
 test('keyless: a Fulcio certificate and a Rekor entry; cosign accepts the VSA for the signer identity only', { skip }, async () => {
   const tokenFile = join(stack.dir, 'vsa-token');
   await writeFile(tokenFile, signer.token);
   const out = join(stack.dir, 'vsa-keyless-out');
-  const r = await vouch([...validateArgs(keyless), '--vsa', '--vsa-keyless', '--vsa-fulcio-url', stack.fulcioUrl, '--vsa-identity-token', tokenFile, '--vsa-upload', `rekor@${stack.rekor!.url},oci`, '--attestation-output-dir', out], env());
+  const r = await vouch(
+    [
+      ...validateArgs(keyless),
+      '--vsa',
+      '--vsa-keyless',
+      '--vsa-fulcio-url',
+      stack.fulcioUrl,
+      '--vsa-identity-token',
+      tokenFile,
+      '--vsa-upload',
+      `rekor@${stack.rekor!.url},oci`,
+      '--attestation-output-dir',
+      out,
+    ],
+    env(),
+  );
   assert.equal(r.code, 0, r.stderr);
-  const bundle = JSON.parse(await readFile(join(out, `sha256-${keyless.digest.slice(7)}.sigstore.json`), 'utf8')) as { verificationMaterial: { certificate?: unknown; tlogEntries: unknown[] } };
+  const bundle = JSON.parse(await readFile(join(out, `sha256-${keyless.digest.slice(7)}.sigstore.json`), 'utf8')) as {
+    verificationMaterial: { certificate?: unknown; tlogEntries: unknown[] };
+  };
   assert.ok(bundle.verificationMaterial.certificate, 'the bundle names the Fulcio certificate');
   assert.equal(bundle.verificationMaterial.tlogEntries.length, 1);
   const ok = await cosignVerify(keyless, ['--certificate-identity', signer.san, '--certificate-oidc-issuer', signer.issuer]);
@@ -124,24 +170,68 @@ test('keyless: a Fulcio certificate and a Rekor entry; cosign accepts the VSA fo
   assert.notEqual(other.code, 0, 'another identity must not verify the VSA');
   // The bundle file verifies on its own against the stack's trusted root, for the signer's identity.
   const blob = (id: IdentityInfo) =>
-    run(toolPath('cosign'), [
-      'verify-blob-attestation', '--bundle', join(out, `sha256-${keyless.digest.slice(7)}.sigstore.json`), '--trusted-root', stack.trustedRootPath, '--new-bundle-format',
-      '--certificate-identity', id.san, '--certificate-oidc-issuer', id.issuer, '--type', VSA_TYPE, '--digest', keyless.digest.slice(7), '--digestAlg', 'sha256',
-    ], { env: { ...process.env, HOME: stack.dir } });
+    run(
+      toolPath('cosign'),
+      [
+        'verify-blob-attestation',
+        '--bundle',
+        join(out, `sha256-${keyless.digest.slice(7)}.sigstore.json`),
+        '--trusted-root',
+        stack.trustedRootPath,
+        '--new-bundle-format',
+        '--certificate-identity',
+        id.san,
+        '--certificate-oidc-issuer',
+        id.issuer,
+        '--type',
+        VSA_TYPE,
+        '--digest',
+        keyless.digest.slice(7),
+        '--digestAlg',
+        'sha256',
+      ],
+      { env: { ...process.env, HOME: stack.dir } },
+    );
   await blob(signer);
   await assert.rejects(blob(github()));
 });
 
 test('SIGSTORE_ID_TOKEN is the token when no file is named; no token at all is exit 2 before validation', { skip }, async () => {
-  const r = await vouch([...validateArgs(keyless), '--vsa', '--vsa-keyless', '--vsa-fulcio-url', stack.fulcioUrl, '--vsa-upload', `rekor@${stack.rekor!.url}`, '--attestation-output-dir', join(stack.dir, 'vsa-env')], {
-    ...env(),
-    SIGSTORE_ID_TOKEN: signer.token,
-  });
+  const r = await vouch(
+    [
+      ...validateArgs(keyless),
+      '--vsa',
+      '--vsa-keyless',
+      '--vsa-fulcio-url',
+      stack.fulcioUrl,
+      '--vsa-upload',
+      `rekor@${stack.rekor!.url}`,
+      '--attestation-output-dir',
+      join(stack.dir, 'vsa-env'),
+    ],
+    {
+      ...env(),
+      SIGSTORE_ID_TOKEN: signer.token,
+    },
+  );
   assert.equal(r.code, 0, r.stderr);
   const bare = { ...env() };
   delete bare.SIGSTORE_ID_TOKEN;
   delete bare.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const none = await vouch([...validateArgs(keyless), '--vsa', '--vsa-keyless', '--vsa-fulcio-url', stack.fulcioUrl, '--vsa-upload', `rekor@${stack.rekor!.url}`, '--attestation-output-dir', join(stack.dir, 'vsa-none')], bare);
+  const none = await vouch(
+    [
+      ...validateArgs(keyless),
+      '--vsa',
+      '--vsa-keyless',
+      '--vsa-fulcio-url',
+      stack.fulcioUrl,
+      '--vsa-upload',
+      `rekor@${stack.rekor!.url}`,
+      '--attestation-output-dir',
+      join(stack.dir, 'vsa-none'),
+    ],
+    bare,
+  );
   assert.equal(none.code, 2, none.stderr);
   assert.match(none.stderr, /needs an OIDC token/);
   assert.equal(none.stdout, '');
@@ -163,7 +253,10 @@ type Component = { success: boolean; vsa?: { signer: string }; violations?: { ms
 
 test('a keyless VSA is trusted for its identity and issuer, with the signer named in the report', { skip }, async () => {
   const id = identityToken(stack, 'github');
-  const { code, report, stderr } = await validateJson(['--image', trustImage.ref, ...trustImageArgs(), '--vsa-certificate-identity', id.san, '--vsa-certificate-oidc-issuer', id.issuer], trustEnv);
+  const { code, report, stderr } = await validateJson(
+    ['--image', trustImage.ref, ...trustImageArgs(), '--vsa-certificate-identity', id.san, '--vsa-certificate-oidc-issuer', id.issuer],
+    trustEnv,
+  );
   assert.equal(code, 0, stderr);
   const c = report.components[0] as unknown as Component;
   assert.equal(c.success, true);
@@ -172,10 +265,16 @@ test('a keyless VSA is trusted for its identity and issuer, with the signer name
 
 test('a keyless VSA of another identity is ignored and the image validated', { skip }, async () => {
   const other = identityToken(stack, 'kubernetes');
-  const { code, report, stderr } = await validateJson(['--image', trustImage.ref, ...trustImageArgs(), '--vsa-certificate-identity', other.san, '--vsa-certificate-oidc-issuer', other.issuer, '--debug'], trustEnv);
+  const { code, report, stderr } = await validateJson(
+    ['--image', trustImage.ref, ...trustImageArgs(), '--vsa-certificate-identity', other.san, '--vsa-certificate-oidc-issuer', other.issuer, '--debug'],
+    trustEnv,
+  );
   assert.equal(code, 1);
   const c = report.components[0] as unknown as Component;
   assert.equal(c.vsa, undefined);
-  assert.deepEqual(c.violations?.map((v) => v.msg), ['the policy ran']);
+  assert.deepEqual(
+    c.violations?.map((v) => v.msg),
+    ['the policy ran'],
+  );
   assert.match(stderr, /ignored: not verified/);
 });

@@ -100,62 +100,85 @@ async function replaceVsaLayer(img: PushedImage, blob: Buffer): Promise<void> {
 }
 
 const statementFor = (img: PushedImage, predicate: string): Buffer =>
-  Buffer.from(`{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"${VSA}","subject":[{"name":"${repoOf(img)}","digest":{"sha256":"${img.digest.slice(7)}"}}],"predicate":${predicate}}`);
-
-before(async () => {
-  reg = await startRegistry();
-  dir = await mkdtemp(join(tmpdir(), 'vouch-vsa-'));
-  env = { ...process.env, VOUCH_CACHE_DIR: join(dir, 'cache') };
-  [imageKey, vsaKey, otherKey] = await Promise.all([generateKeyPair(dir, 'image'), importKeyPair(dir, 'vsa', 'p256'), generateKeyPair(dir, 'other')]);
-  const rego = join(dir, 'policy');
-  await mkdir(rego);
-  await writeFile(join(rego, 'gate.rego'), GATE);
-  policy = JSON.stringify({ sources: [{ name: 'gate', policy: [rego] }] });
-  const inv = await parseValidateArgs(['--image', `${reg.host}/x:v1`, ...imageArgs()], env, dir);
-  policyDigest = await runPolicyDigest(inv.config, new Date(), env);
-
-  const names = ['forged', 'good', 'expired', 'failed', 'other-policy', 'future', 'copied', 'mixed', 'bundle', 'duplicate-keys', 'malformed', 'oversized', 'stale-and-good'];
-  const pushed = await Promise.all(names.map((n) => pushImage(`${reg.host}/vsa-${n}:v1`)));
-  names.forEach((n, i) => (images[n] = pushed[i]!));
-  await Promise.all(
-    pushed.map(async (img) => {
-      await sign(dir, img.pinned, imageKey);
-      await attest(dir, img.pinned, imageKey, slsaV02(), 'slsaprovenance');
-    }),
+  Buffer.from(
+    `{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"${VSA}","subject":[{"name":"${repoOf(img)}","digest":{"sha256":"${img.digest.slice(7)}"}}],"predicate":${predicate}}`,
   );
-  const vsa = (img: PushedImage, key: KeyPair, o: VsaOptions = {}, bundle = false): Promise<void> => attest(dir, img.pinned, key, vsaPredicate(img, o), VSA, { bundle });
-  await Promise.all([
-    vsa(images.forged!, otherKey),
-    vsa(images.good!, vsaKey),
-    vsa(images.expired!, vsaKey, { time: new Date(Date.now() - 169 * HOUR) }),
-    vsa(images.failed!, vsaKey, { result: 'FAILED' }),
-    vsa(images['other-policy']!, vsaKey, { policy: 'f'.repeat(64) }),
-    vsa(images.future!, vsaKey, { time: new Date(Date.now() + HOUR) }),
-    (async () => {
-      await vsa(images.mixed!, vsaKey);
-      await vsa(images.mixed!, otherKey);
-    })(),
-    vsa(images.bundle!, vsaKey, {}, true),
-    vsa(images['duplicate-keys']!, vsaKey),
-    vsa(images.malformed!, vsaKey),
-    vsa(images.oversized!, vsaKey),
-    (async () => {
-      await vsa(images['stale-and-good']!, vsaKey, { time: new Date(Date.now() - 500 * HOUR) });
-      await vsa(images['stale-and-good']!, vsaKey, { policy: 'e'.repeat(64), result: 'FAILED' });
-      await vsa(images['stale-and-good']!, vsaKey);
-    })(),
-  ]);
-  // Another image's valid VSA (and attestations), copied next to this one: its subject is not this digest.
-  await copyManifest(attTag(images.good!), attTag(images.copied!));
-  // Signed by the VSA key, but not what a VSA may be: duplicate keys, JSON that does not parse, too big.
-  const keyPem = await readFile(join(dir, 'vsa-import.pem'), 'utf8');
-  const dup = vsaPredicate(images['duplicate-keys']!);
-  const dupJson = JSON.stringify(dup).replace('"verificationResult":"PASSED"', '"verificationResult":"FAILED","verificationResult":"PASSED"');
-  await replaceVsaLayer(images['duplicate-keys']!, handMadeEnvelope(statementFor(images['duplicate-keys']!, dupJson), keyPem));
-  await replaceVsaLayer(images.malformed!, handMadeEnvelope(statementFor(images.malformed!, `${JSON.stringify(vsaPredicate(images.malformed!)).slice(0, -1)},}`), keyPem));
-  const big = { ...vsaPredicate(images.oversized!), padding: 'x'.repeat(1024 * 1024) };
-  await replaceVsaLayer(images.oversized!, handMadeEnvelope(statementFor(images.oversized!, JSON.stringify(big)), keyPem));
-}, { timeout: 900_000 });
+
+before(
+  async () => {
+    reg = await startRegistry();
+    dir = await mkdtemp(join(tmpdir(), 'vouch-vsa-'));
+    env = { ...process.env, VOUCH_CACHE_DIR: join(dir, 'cache') };
+    [imageKey, vsaKey, otherKey] = await Promise.all([generateKeyPair(dir, 'image'), importKeyPair(dir, 'vsa', 'p256'), generateKeyPair(dir, 'other')]);
+    const rego = join(dir, 'policy');
+    await mkdir(rego);
+    await writeFile(join(rego, 'gate.rego'), GATE);
+    policy = JSON.stringify({ sources: [{ name: 'gate', policy: [rego] }] });
+    const inv = await parseValidateArgs(['--image', `${reg.host}/x:v1`, ...imageArgs()], env, dir);
+    policyDigest = await runPolicyDigest(inv.config, new Date(), env);
+
+    const names = [
+      'forged',
+      'good',
+      'expired',
+      'failed',
+      'other-policy',
+      'future',
+      'copied',
+      'mixed',
+      'bundle',
+      'duplicate-keys',
+      'malformed',
+      'oversized',
+      'stale-and-good',
+    ];
+    const pushed = await Promise.all(names.map((n) => pushImage(`${reg.host}/vsa-${n}:v1`)));
+    names.forEach((n, i) => (images[n] = pushed[i]!));
+    await Promise.all(
+      pushed.map(async (img) => {
+        await sign(dir, img.pinned, imageKey);
+        await attest(dir, img.pinned, imageKey, slsaV02(), 'slsaprovenance');
+      }),
+    );
+    const vsa = (img: PushedImage, key: KeyPair, o: VsaOptions = {}, bundle = false): Promise<void> =>
+      attest(dir, img.pinned, key, vsaPredicate(img, o), VSA, { bundle });
+    await Promise.all([
+      vsa(images.forged!, otherKey),
+      vsa(images.good!, vsaKey),
+      vsa(images.expired!, vsaKey, { time: new Date(Date.now() - 169 * HOUR) }),
+      vsa(images.failed!, vsaKey, { result: 'FAILED' }),
+      vsa(images['other-policy']!, vsaKey, { policy: 'f'.repeat(64) }),
+      vsa(images.future!, vsaKey, { time: new Date(Date.now() + HOUR) }),
+      (async () => {
+        await vsa(images.mixed!, vsaKey);
+        await vsa(images.mixed!, otherKey);
+      })(),
+      vsa(images.bundle!, vsaKey, {}, true),
+      vsa(images['duplicate-keys']!, vsaKey),
+      vsa(images.malformed!, vsaKey),
+      vsa(images.oversized!, vsaKey),
+      (async () => {
+        await vsa(images['stale-and-good']!, vsaKey, { time: new Date(Date.now() - 500 * HOUR) });
+        await vsa(images['stale-and-good']!, vsaKey, { policy: 'e'.repeat(64), result: 'FAILED' });
+        await vsa(images['stale-and-good']!, vsaKey);
+      })(),
+    ]);
+    // Another image's valid VSA (and attestations), copied next to this one: its subject is not this digest.
+    await copyManifest(attTag(images.good!), attTag(images.copied!));
+    // Signed by the VSA key, but not what a VSA may be: duplicate keys, JSON that does not parse, too big.
+    const keyPem = await readFile(join(dir, 'vsa-import.pem'), 'utf8');
+    const dup = vsaPredicate(images['duplicate-keys']!);
+    const dupJson = JSON.stringify(dup).replace('"verificationResult":"PASSED"', '"verificationResult":"FAILED","verificationResult":"PASSED"');
+    await replaceVsaLayer(images['duplicate-keys']!, handMadeEnvelope(statementFor(images['duplicate-keys']!, dupJson), keyPem));
+    await replaceVsaLayer(
+      images.malformed!,
+      handMadeEnvelope(statementFor(images.malformed!, `${JSON.stringify(vsaPredicate(images.malformed!)).slice(0, -1)},}`), keyPem),
+    );
+    const big = { ...vsaPredicate(images.oversized!), padding: 'x'.repeat(1024 * 1024) };
+    await replaceVsaLayer(images.oversized!, handMadeEnvelope(statementFor(images.oversized!, JSON.stringify(big)), keyPem));
+  },
+  { timeout: 900_000 },
+);
 
 after(async () => {
   await (reg as TestRegistry | undefined)?.stop(); // before() may have failed before assigning it
@@ -202,7 +225,13 @@ test('a valid VSA: the component is reported from it, saying which VSA, who sign
   assert.equal(r.component.vsa!.verificationResult, 'PASSED');
   const text = await vouch(['validate', 'image', '--image', images.good!.ref, ...vsaArgs(), '--output', 'text'], env);
   assert.equal(text.code, 0);
-  assert.match(text.stdout, new RegExp(`^VSA: reported from ${vsaLayer.digest} \\(attestation layer\\), signed by key sha256:[0-9a-f]{64}, verified \\S+Z, policy ${policyDigest}$`, 'm'));
+  assert.match(
+    text.stdout,
+    new RegExp(
+      `^VSA: reported from ${vsaLayer.digest} \\(attestation layer\\), signed by key sha256:[0-9a-f]{64}, verified \\S+Z, policy ${policyDigest}$`,
+      'm',
+    ),
+  );
 });
 
 test('without a VSA signer, or with --vsa-expiration 0, VSAs are not consulted', async () => {
@@ -253,7 +282,7 @@ test('a VSA as an OCI 1.1 referrer bundle (cosign v3) is trusted too', async () 
   const r = await run('bundle');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.component.vsa!.source, 'referrer bundle');
-  assert.match(r.component.vsa!.digest ?? "", /^sha256:[0-9a-f]{64}$/);
+  assert.match(r.component.vsa!.digest ?? '', /^sha256:[0-9a-f]{64}$/);
 });
 
 test('stale VSAs (expired, another policy) next to a current one are history, not a veto', async () => {
@@ -276,18 +305,42 @@ test('a re-run whose every component has a trusted VSA compiles nothing; one wit
   assert.match(forged.stderr, /opa not found/);
   // With opa, one snapshot of both: the trusted one from its VSA, the other through the policy.
   const snapshot = join(dir, 'good-and-forged.json');
-  await writeFile(snapshot, JSON.stringify({ components: [{ name: 'good', containerImage: images.good!.ref }, { name: 'forged', containerImage: images.forged!.ref }] }));
+  await writeFile(
+    snapshot,
+    JSON.stringify({
+      components: [
+        { name: 'good', containerImage: images.good!.ref },
+        { name: 'forged', containerImage: images.forged!.ref },
+      ],
+    }),
+  );
   const both = await validateJson(['--images', snapshot, ...vsaArgs()], env);
   assert.equal(both.code, 1, both.stderr);
   const byName = new Map((both.report.components as unknown as (Component & { name: string })[]).map((c) => [c.name, c]));
   assert.equal(byName.get('good')!.success, true);
   assert.ok(byName.get('good')!.vsa);
   assert.equal(byName.get('forged')!.vsa, undefined);
-  assert.deepEqual(byName.get('forged')!.violations?.map((v) => v.msg), ['the policy ran']);
+  assert.deepEqual(
+    byName.get('forged')!.violations?.map((v) => v.msg),
+    ['the policy ran'],
+  );
 });
 
 test('--vsa-public-key and --vsa-certificate-identity together, or a keyless signer without an issuer, are bad input', async () => {
-  const both = await vouch(['validate', 'image', '--image', images.good!.ref, ...vsaArgs(), '--vsa-certificate-identity', 'a@example.com', '--vsa-certificate-oidc-issuer', 'https://issuer.example'], env);
+  const both = await vouch(
+    [
+      'validate',
+      'image',
+      '--image',
+      images.good!.ref,
+      ...vsaArgs(),
+      '--vsa-certificate-identity',
+      'a@example.com',
+      '--vsa-certificate-oidc-issuer',
+      'https://issuer.example',
+    ],
+    env,
+  );
   assert.equal(both.code, 2);
   assert.match(both.stderr, /either --vsa-public-key or --vsa-certificate-identity/);
   const noIssuer = await vouch(['validate', 'image', '--image', images.good!.ref, ...imageArgs(), '--vsa-certificate-identity', 'a@example.com'], env);
@@ -310,12 +363,30 @@ function runEntry(env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; 
   });
 }
 
-async function faceRun(face: 'github' | 'tekton', name: string, settings: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string; component?: Component }> {
+async function faceRun(
+  face: 'github' | 'tekton',
+  name: string,
+  settings: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string; component?: Component }> {
   const ws = await mkdtemp(join(dir, `${face}-`));
   const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: ws, VOUCH_CACHE_DIR: join(ws, 'cache') };
   if (face === 'github') {
-    const env: NodeJS.ProcessEnv = { ...base, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: ws, GITHUB_OUTPUT: join(ws, 'out.txt'), GITHUB_STEP_SUMMARY: join(ws, 'summary.md') };
-    const inputs: Record<string, string> = { image: images[name]!.ref, 'public-key': imageKey.pub, 'ignore-rekor': 'true', policy, strict: 'true', 'report-path': 'report.json', ...settings };
+    const env: NodeJS.ProcessEnv = {
+      ...base,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: ws,
+      GITHUB_OUTPUT: join(ws, 'out.txt'),
+      GITHUB_STEP_SUMMARY: join(ws, 'summary.md'),
+    };
+    const inputs: Record<string, string> = {
+      image: images[name]!.ref,
+      'public-key': imageKey.pub,
+      'ignore-rekor': 'true',
+      policy,
+      strict: 'true',
+      'report-path': 'report.json',
+      ...settings,
+    };
     for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
     await writeFile(env.GITHUB_OUTPUT!, '');
     await writeFile(env.GITHUB_STEP_SUMMARY!, '');
@@ -324,7 +395,13 @@ async function faceRun(face: 'github' | 'tekton', name: string, settings: Record
     return { ...r, ...(report ? { component: (JSON.parse(report) as { components: Component[] }).components[0] } : {}) };
   }
   const env: NodeJS.ProcessEnv = { ...base, VOUCH_FACE: 'tekton', HOMEDIR: ws, VOUCH_TEKTON_RESULTS_DIR: join(ws, 'results'), VOUCH_REPORTS_DIR: ws };
-  const params: Record<string, string> = { IMAGES: JSON.stringify({ components: [{ name, containerImage: images[name]!.ref }] }), PUBLIC_KEY: imageKey.pub, IGNORE_REKOR: 'true', POLICY_CONFIGURATION: policy, ...settings };
+  const params: Record<string, string> = {
+    IMAGES: JSON.stringify({ components: [{ name, containerImage: images[name]!.ref }] }),
+    PUBLIC_KEY: imageKey.pub,
+    IGNORE_REKOR: 'true',
+    POLICY_CONFIGURATION: policy,
+    ...settings,
+  };
   const r = await runEntry({ ...env, ...params }, ws);
   const report = await readFile(join(ws, 'report-json.json'), 'utf8').catch(() => undefined);
   return { ...r, ...(report ? { component: (JSON.parse(report) as { components: Component[] }).components[0] } : {}) };
@@ -345,7 +422,10 @@ test('GitHub Action: vsa-public-key and vsa-expiration trust a VSA; a forged one
     [{ 'vsa-public-key': vsaKey.pub, 'vsa-expiration': '1d' }, /--vsa-expiration "1d" is not a duration/],
     [{ 'vsa-public-key': vsaKey.pub, 'vsa-expiration': '--vsa-expiration=0' }, /--vsa-expiration "--vsa-expiration=0" looks like a flag/],
     [{ 'vsa-public-key': imageKey.key }, /--vsa-public-key .*private key|--vsa-public-key .*not a PEM public key/],
-    [{ 'vsa-certificate-identity': 'https://ci.example/release', 'vsa-public-key': vsaKey.pub, 'vsa-certificate-oidc-issuer': 'https://issuer.example' }, /either --vsa-public-key or --vsa-certificate-identity/],
+    [
+      { 'vsa-certificate-identity': 'https://ci.example/release', 'vsa-public-key': vsaKey.pub, 'vsa-certificate-oidc-issuer': 'https://issuer.example' },
+      /either --vsa-public-key or --vsa-certificate-identity/,
+    ],
   ] as const) {
     const r = await faceRun('github', 'good', inputs);
     assert.equal(r.code, 2, `${JSON.stringify(inputs)}: ${r.stdout}`);
@@ -367,7 +447,10 @@ test('Tekton: VSA_PUBLIC_KEY and VSA_EXPIRATION trust a VSA; bad params stop the
     [{ VSA_PUBLIC_KEY: vsaKey.pub, VSA_EXPIRATION: '-1h' }, /^Error: VSA_EXPIRATION: --vsa-expiration "-1h"/m],
     [{ VSA_PUBLIC_KEY: vsaKey.pub, VSA_EXPIRATION: '1h; rm -rf /' }, /^Error: VSA_EXPIRATION: --vsa-expiration "1h; rm -rf \/" is not a duration/m],
     [{ VSA_CERTIFICATE_IDENTITY: 'https://ci.example/release' }, /^Error: VSA_CERTIFICATE_OIDC_ISSUER: a keyless VSA signer needs an OIDC issuer/m],
-    [{ VSA_CERTIFICATE_IDENTITY_REGEXP: '(', VSA_CERTIFICATE_OIDC_ISSUER: 'https://issuer.example' }, /^Error: VSA_CERTIFICATE_IDENTITY_REGEXP: --vsa-certificate-identity-regexp "\(" is not a valid regular expression/m],
+    [
+      { VSA_CERTIFICATE_IDENTITY_REGEXP: '(', VSA_CERTIFICATE_OIDC_ISSUER: 'https://issuer.example' },
+      /^Error: VSA_CERTIFICATE_IDENTITY_REGEXP: --vsa-certificate-identity-regexp "\(" is not a valid regular expression/m,
+    ],
   ] as const) {
     const r = await faceRun('tekton', 'good', params);
     assert.equal(r.code, 2, `${JSON.stringify(params)}: ${r.stderr}`);
@@ -396,11 +479,18 @@ test('validate vsa: an image’s trusted VSA, with and without the policy digest
   assert.equal(doc.success, true);
   assert.equal(doc.image, images.good!.pinned);
   assert.equal(doc.policyDigest, undefined);
-  assert.deepEqual(doc.vsas.map((v) => [v.verdict, v.policyDigest]), [['trusted', policyDigest]]);
+  assert.deepEqual(
+    doc.vsas.map((v) => [v.verdict, v.policyDigest]),
+    [['trusted', policyDigest]],
+  );
 });
 
 test('validate vsa: forged, FAILED, other-policy and wrong-key VSAs are not trusted (exit 1)', async () => {
-  for (const [name, why] of [['forged', /not verified/], ['failed', /records FAILED/], ['other-policy', /another policy/]] as const) {
+  for (const [name, why] of [
+    ['forged', /not verified/],
+    ['failed', /records FAILED/],
+    ['other-policy', /another policy/],
+  ] as const) {
     const r = await vsaCheck([images[name]!.ref, ...vsaArgs()]);
     assert.equal(r.code, 1, `${name}: ${r.stdout}${r.stderr}`);
     assert.match(r.stdout, /^Result: no VSA is trusted: /m);
@@ -433,7 +523,13 @@ test('validate vsa: a VSA file (a cosign .att layer’s DSSE envelope, a Sigstor
       return client.getBlob(bref, (m!.manifest as { layers: { digest: string; size: number; mediaType: string }[] }).layers[0]!);
     }),
   );
-  const bundle = blobs.find((b) => b.toString().includes('verification_summary') || Buffer.from((JSON.parse(b.toString()) as { dsseEnvelope?: { payload?: string } }).dsseEnvelope?.payload ?? '', 'base64').toString().includes(VSA));
+  const bundle = blobs.find(
+    (b) =>
+      b.toString().includes('verification_summary') ||
+      Buffer.from((JSON.parse(b.toString()) as { dsseEnvelope?: { payload?: string } }).dsseEnvelope?.payload ?? '', 'base64')
+        .toString()
+        .includes(VSA),
+  );
   const bundleFile = await vsaFile('good.sigstore.json', bundle!);
   const fromBundle = await vsaCheck([bundleFile, ...vsaArgs()]);
   assert.equal(fromBundle.code, 0, fromBundle.stdout + fromBundle.stderr);
@@ -442,9 +538,17 @@ test('validate vsa: a VSA file (a cosign .att layer’s DSSE envelope, a Sigstor
 test('validate vsa: hostile files and bad input', async () => {
   const good = JSON.stringify(vsaPredicate(images.good!));
   const keyPem = await readFile(join(dir, 'vsa-import.pem'), 'utf8');
-  const dup = handMadeEnvelope(statementFor(images.good!, good.replace('"verificationResult":"PASSED"', '"verificationResult":"FAILED","verificationResult":"PASSED"')), keyPem);
+  const dup = handMadeEnvelope(
+    statementFor(images.good!, good.replace('"verificationResult":"PASSED"', '"verificationResult":"FAILED","verificationResult":"PASSED"')),
+    keyPem,
+  );
   const dupEnvelope = Buffer.from(dup.toString().replace('{"payloadType"', '{"payloadType":"x","payloadType"'));
-  for (const [name, blob] of [['dup-statement.json', dup], ['dup-envelope.json', dupEnvelope], ['not-json.json', Buffer.from('{"payload":')], ['huge.json', Buffer.alloc(2 * 1024 * 1024, 0x20)]] as const) {
+  for (const [name, blob] of [
+    ['dup-statement.json', dup],
+    ['dup-envelope.json', dupEnvelope],
+    ['not-json.json', Buffer.from('{"payload":')],
+    ['huge.json', Buffer.alloc(2 * 1024 * 1024, 0x20)],
+  ] as const) {
     const r = await vsaCheck([await vsaFile(name, blob), '--vsa-public-key', vsaKey.pub, '--ignore-rekor']);
     assert.equal(r.code, 1, `${name}: ${r.stdout}${r.stderr}`);
     assert.match(r.stdout, /Verdict: ignored/);

@@ -34,37 +34,59 @@ let vsaKey: { key: string; pub: string };
 let image: PushedImage;
 let legacyOnly: PushedImage;
 
-before(async () => {
-  [olareg, plain] = await Promise.all([startReferrersRegistry(), startRegistry()]);
-  // A registry that lets vouch read and refuses every write.
-  refusing = await startProxy(olareg.host, (req, res) => {
-    if (req.method === 'GET' || req.method === 'HEAD') return false;
-    res.writeHead(403, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ errors: [{ code: 'DENIED', message: 'this repository is read-only' }] }));
-    return true;
-  });
-  dir = await mkdtemp(join(tmpdir(), 'vouch-vsa-'));
-  cosignKey = await generateKeyPair(dir, 'cosign');
-  vsaKey = { key: join(dir, 'vsa.key'), pub: join(dir, 'vsa.pub') };
-  await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-aes-256-cbc', '-pass', `pass:${PASSWORD}`, '-out', vsaKey.key]);
-  await run('openssl', ['pkey', '-in', vsaKey.key, '-passin', `pass:${PASSWORD}`, '-pubout', '-out', vsaKey.pub]);
-  [image, legacyOnly] = await Promise.all([pushImage(`${olareg.host}/app:v1`), pushImage(`${plain.host}/legacy:v1`)]);
-  for (const img of [image, legacyOnly]) {
-    await sign(dir, img.pinned, cosignKey);
-    await attest(dir, img.pinned, cosignKey, slsaV02(), 'slsaprovenance');
-  }
-}, { timeout: 300_000 });
+before(
+  async () => {
+    [olareg, plain] = await Promise.all([startReferrersRegistry(), startRegistry()]);
+    // A registry that lets vouch read and refuses every write.
+    refusing = await startProxy(olareg.host, (req, res) => {
+      if (req.method === 'GET' || req.method === 'HEAD') return false;
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'DENIED', message: 'this repository is read-only' }] }));
+      return true;
+    });
+    dir = await mkdtemp(join(tmpdir(), 'vouch-vsa-'));
+    cosignKey = await generateKeyPair(dir, 'cosign');
+    vsaKey = { key: join(dir, 'vsa.key'), pub: join(dir, 'vsa.pub') };
+    await run('openssl', [
+      'genpkey',
+      '-algorithm',
+      'EC',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-aes-256-cbc',
+      '-pass',
+      `pass:${PASSWORD}`,
+      '-out',
+      vsaKey.key,
+    ]);
+    await run('openssl', ['pkey', '-in', vsaKey.key, '-passin', `pass:${PASSWORD}`, '-pubout', '-out', vsaKey.pub]);
+    [image, legacyOnly] = await Promise.all([pushImage(`${olareg.host}/app:v1`), pushImage(`${plain.host}/legacy:v1`)]);
+    for (const img of [image, legacyOnly]) {
+      await sign(dir, img.pinned, cosignKey);
+      await attest(dir, img.pinned, cosignKey, slsaV02(), 'slsaprovenance');
+    }
+  },
+  { timeout: 300_000 },
+);
 after(async () => {
   refusing.close();
   await Promise.all([olareg.stop(), plain.stop()]);
 });
 
-const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...process.env, VOUCH_CACHE_DIR: join(dir, 'cache'), COSIGN_PASSWORD: PASSWORD, ...extra });
-const validate = (ref: string, ...vsaArgs: string[]) => vouch(['validate', 'image', '--image', ref, '--public-key', cosignKey.pub, '--ignore-rekor', '--output', 'json', ...vsaArgs], env());
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  VOUCH_CACHE_DIR: join(dir, 'cache'),
+  COSIGN_PASSWORD: PASSWORD,
+  ...extra,
+});
+const validate = (ref: string, ...vsaArgs: string[]) =>
+  vouch(['validate', 'image', '--image', ref, '--public-key', cosignKey.pub, '--ignore-rekor', '--output', 'json', ...vsaArgs], env());
 
 async function cosignVerify(ref: string, pub = vsaKey.pub): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(toolPath('cosign'), ['verify-attestation', '--key', pub, '--insecure-ignore-tlog=true', '--type', VSA_TYPE, ref], { env: { ...process.env, HOME: dir } });
+    const r = await run(toolPath('cosign'), ['verify-attestation', '--key', pub, '--insecure-ignore-tlog=true', '--type', VSA_TYPE, ref], {
+      env: { ...process.env, HOME: dir },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -72,7 +94,8 @@ async function cosignVerify(ref: string, pub = vsaKey.pub): Promise<{ code: numb
   }
 }
 
-const payloadOf = (envelope: { payload: string }): Record<string, unknown> => JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as Record<string, unknown>;
+const payloadOf = (envelope: { payload: string }): Record<string, unknown> =>
+  JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as Record<string, unknown>;
 
 test('a signed VSA, written and attached, is accepted by cosign verify-attestation --key', async () => {
   const out = join(dir, 'out');
@@ -96,14 +119,38 @@ test('a signed VSA, written and attached, is accepted by cosign verify-attestati
 
   const verified = await cosignVerify(image.pinned);
   assert.equal(verified.code, 0, verified.stderr);
-  const attested = verified.stdout.trim().split('\n').map((l) => payloadOf(JSON.parse(l) as { payload: string }));
-  assert.ok(attested.some((s) => s.predicateType === VSA_TYPE), verified.stdout);
+  const attested = verified.stdout
+    .trim()
+    .split('\n')
+    .map((l) => payloadOf(JSON.parse(l) as { payload: string }));
+  assert.ok(
+    attested.some((s) => s.predicateType === VSA_TYPE),
+    verified.stdout,
+  );
   for (const s of attested.filter((x) => x.predicateType === VSA_TYPE)) assertVsaShape(s, 'slsa');
   // The check can fail: another key does not verify vouch's VSA.
   assert.notEqual((await cosignVerify(image.pinned, cosignKey.pub)).code, 0);
   // The v0.3 bundle (the file, and the referrer's layer) is a Sigstore bundle cosign verifies on its own.
   const blob = (pub: string) =>
-    run(toolPath('cosign'), ['verify-blob-attestation', '--bundle', join(out, `sha256-${hex}.sigstore.json`), '--key', pub, '--new-bundle-format', '--insecure-ignore-tlog=true', '--type', VSA_TYPE, '--digest', hex, '--digestAlg', 'sha256'], { env: { ...process.env, HOME: dir } });
+    run(
+      toolPath('cosign'),
+      [
+        'verify-blob-attestation',
+        '--bundle',
+        join(out, `sha256-${hex}.sigstore.json`),
+        '--key',
+        pub,
+        '--new-bundle-format',
+        '--insecure-ignore-tlog=true',
+        '--type',
+        VSA_TYPE,
+        '--digest',
+        hex,
+        '--digestAlg',
+        'sha256',
+      ],
+      { env: { ...process.env, HOME: dir } },
+    );
   await blob(vsaKey.pub);
   await assert.rejects(blob(cosignKey.pub));
 });
@@ -127,19 +174,37 @@ test('--attestation-format predicate writes the unsigned predicate, in the SLSA 
   const r = await validate(image.ref, '--vsa', '--attestation-format', 'predicate', '--attestation-output-dir', out);
   assert.equal(r.code, 0, r.stderr);
   const predicate = JSON.parse(await readFile(join(out, `sha256-${image.digest.slice(7)}.predicate.json`), 'utf8')) as unknown;
-  assertVsaShape({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'x', digest: { sha256: image.digest.slice(7) } }], predicateType: VSA_TYPE, predicate }, 'slsa');
+  assertVsaShape(
+    { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'x', digest: { sha256: image.digest.slice(7) } }], predicateType: VSA_TYPE, predicate },
+    'slsa',
+  );
 });
 
 test("--vsa-predicate conforma: ec's predicate in ec's statement, in its shape, accepted by cosign for its type", async () => {
   const out = join(dir, 'conforma');
-  const r = await validate(image.ref, '--vsa', '--vsa-predicate', 'conforma', '--vsa-signing-key', vsaKey.key, '--vsa-upload', 'oci', '--attestation-output-dir', out);
+  const r = await validate(
+    image.ref,
+    '--vsa',
+    '--vsa-predicate',
+    'conforma',
+    '--vsa-signing-key',
+    vsaKey.key,
+    '--vsa-upload',
+    'oci',
+    '--attestation-output-dir',
+    out,
+  );
   assert.equal(r.code, 0, r.stderr);
   const envelope = JSON.parse(await readFile(join(out, `sha256-${image.digest.slice(7)}.intoto.jsonl`), 'utf8')) as { payload: string };
   const statement = payloadOf(envelope);
   assertVsaShape(statement, 'conforma');
   assert.equal((statement.predicate as { status: string }).status, 'passed');
   try {
-    await run(toolPath('cosign'), ['verify-attestation', '--key', vsaKey.pub, '--insecure-ignore-tlog=true', '--type', 'https://conforma.dev/verification_summary/v1', image.pinned], { env: { ...process.env, HOME: dir } });
+    await run(
+      toolPath('cosign'),
+      ['verify-attestation', '--key', vsaKey.pub, '--insecure-ignore-tlog=true', '--type', 'https://conforma.dev/verification_summary/v1', image.pinned],
+      { env: { ...process.env, HOME: dir } },
+    );
   } catch (err) {
     assert.fail(`cosign refused ec's predicate: ${(err as { stderr?: string }).stderr ?? String(err)}`);
   }
@@ -155,7 +220,10 @@ test('hostile: wrong password, cosign key format, a directory or a flag as key â
     [['--vsa-signing-key', '--image'], {}, 'looks like a flag'],
   ];
   for (const [args, extra, fragment] of cases) {
-    const r = await vouch(['validate', 'image', '--image', image.ref, '--public-key', cosignKey.pub, '--ignore-rekor', '--vsa', '--attestation-output-dir', out, ...args], env(extra));
+    const r = await vouch(
+      ['validate', 'image', '--image', image.ref, '--public-key', cosignKey.pub, '--ignore-rekor', '--vsa', '--attestation-output-dir', out, ...args],
+      env(extra),
+    );
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.ok(r.stderr.includes(fragment), r.stderr);
     assert.ok(!r.stderr.includes(PASSWORD) && !r.stderr.includes('wrong\n'), r.stderr);

@@ -25,7 +25,11 @@ export async function generateKeyPair(dir: string, prefix: string): Promise<KeyP
 /** A P-384, RSA or Ed25519 key made with node:crypto and imported with `cosign import-key-pair`. */
 export async function importKeyPair(dir: string, prefix: string, kind: 'p256' | 'p384' | 'rsa' | 'ed25519'): Promise<KeyPair> {
   const pair =
-    kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : kind === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: kind === 'p256' ? 'prime256v1' : 'secp384r1' });
+    kind === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : kind === 'ed25519'
+        ? generateKeyPairSync('ed25519')
+        : generateKeyPairSync('ec', { namedCurve: kind === 'p256' ? 'prime256v1' : 'secp384r1' });
   const pem = join(dir, `${prefix}-import.pem`);
   await writeFile(pem, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
   await run(toolPath('cosign'), ['import-key-pair', '--key', pem, '--output-key-prefix', join(dir, prefix)], { env: env(dir) });
@@ -37,7 +41,12 @@ export interface KeySignOptions {
   bundle?: boolean;
 }
 
-const flags = (opts: KeySignOptions): string[] => ['--yes', '--tlog-upload=false', `--new-bundle-format=${opts.bundle ? 'true' : 'false'}`, '--use-signing-config=false'];
+const flags = (opts: KeySignOptions): string[] => [
+  '--yes',
+  '--tlog-upload=false',
+  `--new-bundle-format=${opts.bundle ? 'true' : 'false'}`,
+  '--use-signing-config=false',
+];
 
 export async function sign(dir: string, image: string, key: KeyPair, opts: KeySignOptions = {}): Promise<void> {
   await run(toolPath('cosign'), ['sign', ...flags(opts), '--key', key.key, image], { env: env(dir) });

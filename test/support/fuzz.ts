@@ -12,7 +12,10 @@ export function fuzzParameters<T>(overrides: fc.Parameters<T> = {}): fc.Paramete
 /** Asserts a property with the shared settings; failures print fast-check's seed and path to replay. An async property must be awaited. */
 export function fuzz<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncPropertyWithHooks<Ts>, overrides?: fc.Parameters<Ts>): Promise<void>;
 export function fuzz<Ts extends [unknown, ...unknown[]]>(property: fc.IPropertyWithHooks<Ts>, overrides?: fc.Parameters<Ts>): void;
-export function fuzz<Ts extends [unknown, ...unknown[]]>(property: fc.IPropertyWithHooks<Ts> | fc.IAsyncPropertyWithHooks<Ts>, overrides: fc.Parameters<Ts> = {}): Promise<void> | void {
+export function fuzz<Ts extends [unknown, ...unknown[]]>(
+  property: fc.IPropertyWithHooks<Ts> | fc.IAsyncPropertyWithHooks<Ts>,
+  overrides: fc.Parameters<Ts> = {},
+): Promise<void> | void {
   return fc.assert(property as fc.IAsyncPropertyWithHooks<Ts>, fuzzParameters(overrides));
 }
 

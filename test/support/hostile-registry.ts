@@ -16,7 +16,12 @@ import { promisify } from 'node:util';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const MANIFEST_ACCEPT = [OCI_MANIFEST, OCI_INDEX, 'application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.docker.distribution.manifest.list.v2+json'].join(', ');
+const MANIFEST_ACCEPT = [
+  OCI_MANIFEST,
+  OCI_INDEX,
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+].join(', ');
 
 export const sha256 = (bytes: Uint8Array): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
@@ -151,7 +156,8 @@ export const faults = {
   },
   /** A 401 with this WWW-Authenticate header. */
   challenge(header: string): Fault {
-    return (_req, res) => void res.writeHead(401, { 'www-authenticate': header, 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+    return (_req, res) =>
+      void res.writeHead(401, { 'www-authenticate': header, 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
   },
   status(status: number, body = '', headers: Record<string, string> = {}): Fault {
     return (_req, res) => void res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
@@ -186,7 +192,13 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
       }
       if (doc?.subject?.digest !== digest) continue;
       const artifactType = doc.artifactType ?? doc.config?.mediaType;
-      manifests.push({ mediaType: m.contentType, digest: d, size: m.bytes.length, ...(artifactType ? { artifactType } : {}), ...(doc.annotations ? { annotations: doc.annotations } : {}) });
+      manifests.push({
+        mediaType: m.contentType,
+        digest: d,
+        size: m.bytes.length,
+        ...(artifactType ? { artifactType } : {}),
+        ...(doc.annotations ? { annotations: doc.annotations } : {}),
+      });
     }
     return json(200, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, { 'content-type': OCI_INDEX });
   }
@@ -277,7 +289,9 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
     putManifest,
     putImage(name, tag, opts = {}) {
       const layer = putBlob(name, randomBytes(128));
-      const config = Buffer.from(JSON.stringify({ architecture: opts.architecture ?? 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [layer] } }));
+      const config = Buffer.from(
+        JSON.stringify({ architecture: opts.architecture ?? 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [layer] } }),
+      );
       const manifest = {
         schemaVersion: 2,
         mediaType: OCI_MANIFEST,
@@ -307,8 +321,23 @@ async function selfSigned(): Promise<{ key: string; cert: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-hostile-tls-'));
   try {
     await promisify(execFile)('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
     ]);
     return { key: await readFile(join(dir, 'key.pem'), 'utf8'), cert: await readFile(join(dir, 'cert.pem'), 'utf8') };
   } finally {

@@ -43,9 +43,7 @@ export async function pushImage(refText: string, opts: ImageOptions = {}): Promi
       mediaType: MediaType.OciManifest,
       config: { mediaType: MediaType.OciConfig, digest: cfg.digest, size: cfg.size },
       layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.digest, size: layer.size }],
-      ...(opts.base
-        ? { annotations: { 'org.opencontainers.image.base.name': opts.base.name, 'org.opencontainers.image.base.digest': opts.base.digest } }
-        : {}),
+      ...(opts.base ? { annotations: { 'org.opencontainers.image.base.name': opts.base.name, 'org.opencontainers.image.base.digest': opts.base.digest } } : {}),
     }),
   );
   const desc = await pushManifest(ref, ref.tag ?? 'latest', manifest, MediaType.OciManifest);
@@ -55,13 +53,20 @@ export async function pushImage(refText: string, opts: ImageOptions = {}): Promi
 /** An index over two platform images (linux/amd64, linux/arm64) in the same repository. */
 export async function pushIndex(refText: string): Promise<{ index: PushedImage; platforms: PushedImage[] }> {
   const ref = parseReference(refText);
-  const platforms = await Promise.all(['amd64', 'arm64'].map((arch) => pushImage(`${ref.registry}/${ref.repository}:${ref.tag ?? 'latest'}-${arch}`, { architecture: arch })));
+  const platforms = await Promise.all(
+    ['amd64', 'arm64'].map((arch) => pushImage(`${ref.registry}/${ref.repository}:${ref.tag ?? 'latest'}-${arch}`, { architecture: arch })),
+  );
   const sizes = await Promise.all(platforms.map(async (p) => (await client.resolve(parseReference(p.ref))).size));
   const index = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: MediaType.OciIndex,
-      manifests: platforms.map((p, i) => ({ mediaType: MediaType.OciManifest, digest: p.digest, size: sizes[i], platform: { architecture: i === 0 ? 'amd64' : 'arm64', os: 'linux' } })),
+      manifests: platforms.map((p, i) => ({
+        mediaType: MediaType.OciManifest,
+        digest: p.digest,
+        size: sizes[i],
+        platform: { architecture: i === 0 ? 'amd64' : 'arm64', os: 'linux' },
+      })),
     }),
   );
   const desc = await pushManifest(ref, ref.tag ?? 'latest', index, MediaType.OciIndex);

@@ -5,7 +5,8 @@ import { fc } from './fuzz.ts';
 export type JsonPath = (string | number)[];
 
 /** One byte-level edit: flip a bit, cut the tail, insert or delete a byte (positions taken modulo length). */
-export type ByteEdit = { op: 'flip'; at: number; bit: number } | { op: 'cut'; at: number } | { op: 'insert'; at: number; byte: number } | { op: 'delete'; at: number };
+export type ByteEdit =
+  { op: 'flip'; at: number; bit: number } | { op: 'cut'; at: number } | { op: 'insert'; at: number; byte: number } | { op: 'delete'; at: number };
 
 export const byteEdit: fc.Arbitrary<ByteEdit> = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),

@@ -31,7 +31,12 @@ const opensslTime = (d: Date): string => `${d.toISOString().replace(/[-:T]/g, ''
 /** A P-256 code-signing leaf `<dir>/<name>.pem` (key `<name>.key`) issued by the CA `issuer`. */
 export async function makeLeaf(dir: string, name: string, issuer: string, opts: LeafOptions): Promise<void> {
   const ext = join(dir, `${name}.ext`);
-  const lines = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=codeSigning', `subjectAltName=email:${opts.email}`];
+  const lines = [
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature',
+    'extendedKeyUsage=codeSigning',
+    `subjectAltName=email:${opts.email}`,
+  ];
   if (opts.oidcIssuer) lines.push(`1.3.6.1.4.1.57264.1.8=ASN1:UTF8String:${opts.oidcIssuer}`);
   await writeFile(ext, `${lines.join('\n')}\n`);
   await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(dir, `${name}.key`)]);
@@ -47,9 +52,24 @@ export async function makeLeaf(dir: string, name: string, issuer: string, opts: 
   await writeFile(join(db, 'index.txt'), '');
   await writeFile(join(db, 'serial'), `${Date.now().toString(16).padStart(16, '0')}\n`);
   const cnf = join(db, 'ca.cnf');
-  await writeFile(cnf, `[ca]\ndefault_ca=t\n[t]\ndatabase=${db}/index.txt\nnew_certs_dir=${db}\nserial=${db}/serial\ndefault_md=sha256\npolicy=p\nunique_subject=no\n[p]\ncommonName=optional\norganizationName=optional\n`);
+  await writeFile(
+    cnf,
+    `[ca]\ndefault_ca=t\n[t]\ndatabase=${db}/index.txt\nnew_certs_dir=${db}\nserial=${db}/serial\ndefault_md=sha256\npolicy=p\nunique_subject=no\n[p]\ncommonName=optional\norganizationName=optional\n`,
+  );
   await run('openssl', [
-    'ca', '-batch', '-notext', '-config', cnf, '-cert', join(dir, `${issuer}.pem`), '-keyfile', join(dir, `${issuer}.key`),
-    '-startdate', opensslTime(opts.validity.notBefore), '-enddate', opensslTime(opts.validity.notAfter), ...caArgs,
+    'ca',
+    '-batch',
+    '-notext',
+    '-config',
+    cnf,
+    '-cert',
+    join(dir, `${issuer}.pem`),
+    '-keyfile',
+    join(dir, `${issuer}.key`),
+    '-startdate',
+    opensslTime(opts.validity.notBefore),
+    '-enddate',
+    opensslTime(opts.validity.notAfter),
+    ...caArgs,
   ]);
 }

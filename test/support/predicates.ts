@@ -12,11 +12,30 @@ export function slsaV02(opts: { gitUrl?: string; commit?: string; finishedOn?: s
     },
     buildConfig: {
       tasks: [
-        { name: 'clone', ref: { kind: 'Task', name: 'git-clone' }, startedOn: '2026-11-01T10:00:00Z', finishedOn: '2026-11-01T10:01:00Z', status: 'Succeeded', results: [{ name: 'commit', value: commit }] },
-        { name: 'build', ref: { kind: 'Task', name: 'buildah' }, startedOn: '2026-11-01T10:01:00Z', finishedOn: '2026-11-01T10:05:00Z', status: 'Succeeded', results: [] },
+        {
+          name: 'clone',
+          ref: { kind: 'Task', name: 'git-clone' },
+          startedOn: '2026-11-01T10:00:00Z',
+          finishedOn: '2026-11-01T10:01:00Z',
+          status: 'Succeeded',
+          results: [{ name: 'commit', value: commit }],
+        },
+        {
+          name: 'build',
+          ref: { kind: 'Task', name: 'buildah' },
+          startedOn: '2026-11-01T10:01:00Z',
+          finishedOn: '2026-11-01T10:05:00Z',
+          status: 'Succeeded',
+          results: [],
+        },
       ],
     },
-    metadata: { buildStartedOn: '2026-11-01T10:00:00Z', buildFinishedOn: opts.finishedOn ?? '2026-11-01T10:05:00Z', completeness: { parameters: false, environment: false, materials: false }, reproducible: false },
+    metadata: {
+      buildStartedOn: '2026-11-01T10:00:00Z',
+      buildFinishedOn: opts.finishedOn ?? '2026-11-01T10:05:00Z',
+      completeness: { parameters: false, environment: false, materials: false },
+      reproducible: false,
+    },
     materials: [{ uri: opts.gitUrl ?? 'git+https://example.com/acme/widget.git', digest: { sha1: commit } }],
   };
 }
@@ -30,6 +49,9 @@ export function slsaV1(opts: { gitUrl?: string; commit?: string } = {}): Record<
       internalParameters: { tekton: { serviceAccountName: 'pipeline' } },
       resolvedDependencies: [{ uri: opts.gitUrl ?? 'git+https://example.com/acme/widget.git', digest: { sha1: commit }, name: 'inputs/result' }],
     },
-    runDetails: { builder: { id: 'https://tekton.dev/chains/v2' }, metadata: { invocationId: 'pipelinerun-uid-1', startedOn: '2026-11-01T10:00:00Z', finishedOn: '2026-11-01T10:05:00Z' } },
+    runDetails: {
+      builder: { id: 'https://tekton.dev/chains/v2' },
+      metadata: { invocationId: 'pipelinerun-uid-1', startedOn: '2026-11-01T10:00:00Z', finishedOn: '2026-11-01T10:05:00Z' },
+    },
   };
 }

@@ -21,14 +21,28 @@ export async function pushBlob(ref: ImageReference, bytes: Uint8Array, headers: 
   await start.body?.cancel();
   const target = new URL(start.headers.get('location') ?? '', `${base(ref)}/`);
   target.searchParams.set('digest', digest);
-  const put = await expect(await fetch(target, { method: 'PUT', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: bytes }), (s) => s >= 200 && s < 300, `PUT ${target.href}`);
+  const put = await expect(
+    await fetch(target, { method: 'PUT', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: bytes }),
+    (s) => s >= 200 && s < 300,
+    `PUT ${target.href}`,
+  );
   await put.body?.cancel();
   return descriptor;
 }
 
-export async function pushManifest(ref: ImageReference, tagOrDigest: string, bytes: Uint8Array, mediaType: string, headers: Record<string, string> = {}): Promise<Descriptor> {
+export async function pushManifest(
+  ref: ImageReference,
+  tagOrDigest: string,
+  bytes: Uint8Array,
+  mediaType: string,
+  headers: Record<string, string> = {},
+): Promise<Descriptor> {
   const url = `${base(ref)}/manifests/${tagOrDigest}`;
-  const res = await expect(await fetch(url, { method: 'PUT', headers: { ...headers, 'content-type': mediaType }, body: bytes }), (s) => s >= 200 && s < 300, `PUT ${url}`);
+  const res = await expect(
+    await fetch(url, { method: 'PUT', headers: { ...headers, 'content-type': mediaType }, body: bytes }),
+    (s) => s >= 200 && s < 300,
+    `PUT ${url}`,
+  );
   await res.body?.cancel();
   return { mediaType, digest: computeDigest(bytes), size: bytes.length };
 }

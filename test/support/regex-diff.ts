@@ -69,4 +69,3 @@ export function ourAnswer(c: RegexCase): OpaAnswer | undefined {
   }
   return { valid: true, match: re.test(c.s), find: re.findAll(c.s, -1).map((m) => c.s.slice(m.start, m.end)), replace, split: re.split(c.s, -1) };
 }
-

@@ -35,9 +35,7 @@ export async function freePort(): Promise<number> {
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-registry-'));
-  const auth = options.htpasswdFile
-    ? `auth:\n  htpasswd:\n    realm: vouch-test\n    path: ${options.htpasswdFile}\n`
-    : '';
+  const auth = options.htpasswdFile ? `auth:\n  htpasswd:\n    realm: vouch-test\n    path: ${options.htpasswdFile}\n` : '';
   const configPath = join(dir, 'config.yml');
   return serveOnFreePort('docker-registry', dir, async (host) => {
     await writeFile(

@@ -27,7 +27,10 @@ export async function vouch(args: string[], env: NodeJS.ProcessEnv = process.env
 }
 
 /** `validate image` with a JSON report on stdout, parsed. */
-export async function validateJson(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; report: Record<string, unknown> & { components: Record<string, unknown>[] }; stderr: string }> {
+export async function validateJson(
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ code: number; report: Record<string, unknown> & { components: Record<string, unknown>[] }; stderr: string }> {
   const run = await vouch(['validate', 'image', ...args, '--output', 'json'], env);
   if (run.stdout.trim() === '') throw new Error(`no report (exit ${run.code}): ${run.stderr}`);
   return { code: run.code, report: JSON.parse(run.stdout) as Record<string, unknown> & { components: Record<string, unknown>[] }, stderr: run.stderr };

@@ -12,7 +12,23 @@ export interface RunnerCommand {
   line: string;
 }
 
-const REGISTERED = ['add-mask', 'add-matcher', 'add-path', 'debug', 'echo', 'endgroup', 'error', 'group', 'notice', 'remove-matcher', 'save-state', 'set-env', 'set-output', 'warning', 'stop-commands'];
+const REGISTERED = [
+  'add-mask',
+  'add-matcher',
+  'add-path',
+  'debug',
+  'echo',
+  'endgroup',
+  'error',
+  'group',
+  'notice',
+  'remove-matcher',
+  'save-state',
+  'set-env',
+  'set-output',
+  'warning',
+  'stop-commands',
+];
 /** char.IsWhiteSpace: \t–\r, space, U+0085, U+00A0 and the Unicode space, line and paragraph separators. */
 const LEADING_SPACE = /^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 

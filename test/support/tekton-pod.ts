@@ -60,7 +60,12 @@ export interface PipelineDoc {
   metadata: { name: string };
   spec: {
     params?: ParamSpec[];
-    tasks: { name: string; taskRef?: { name: string }; params?: { name: string; value: string }[]; workspaces?: { name: string; workspace: string; subPath?: string }[] }[];
+    tasks: {
+      name: string;
+      taskRef?: { name: string };
+      params?: { name: string; value: string }[];
+      workspaces?: { name: string; workspace: string; subPath?: string }[];
+    }[];
   };
 }
 
@@ -102,7 +107,10 @@ export interface PodRun {
 
 /** `$(params.X)`, `$(params["X"])`, `$(params['X'])`. */
 function substituteParams(text: string, values: Map<string, string>): string {
-  return text.replace(/\$\(params(?:\.([\w.-]+)|\["([\w.-]+)"\]|\['([\w.-]+)'\])\)/g, (whole, a?: string, b?: string, c?: string) => values.get((a ?? b ?? c)!) ?? whole);
+  return text.replace(
+    /\$\(params(?:\.([\w.-]+)|\["([\w.-]+)"\]|\['([\w.-]+)'\])\)/g,
+    (whole, a?: string, b?: string, c?: string) => values.get((a ?? b ?? c)!) ?? whole,
+  );
 }
 
 function substituteRest(text: string, task: TaskDoc, spec: PodSpec): string {
@@ -118,7 +126,8 @@ function substituteRest(text: string, task: TaskDoc, spec: PodSpec): string {
 /** Tekton's params: the TaskRun's over the Task's defaults; undeclared or missing ones are errors. */
 export function taskParams(task: TaskDoc, given: Record<string, string>): Map<string, string> {
   const declared = new Map((task.spec.params ?? []).map((p) => [p.name, p]));
-  for (const name of Object.keys(given)) if (!declared.has(name)) throw new Error(`param ${name} is not declared by Task ${task.metadata.name}: Tekton would drop it`);
+  for (const name of Object.keys(given))
+    if (!declared.has(name)) throw new Error(`param ${name} is not declared by Task ${task.metadata.name}: Tekton would drop it`);
   const values = new Map<string, string>();
   for (const [name, p] of declared) {
     const v = given[name] ?? p.default;
@@ -248,9 +257,14 @@ export async function runTaskStep(spec: PodSpec): Promise<PodRun> {
   // The source entry stands for dist/index.js (test/unit/dist.test.ts checks the bundle).
   const entry = join(repo, 'src', 'faces', 'main.ts');
   const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [entry, ...rest.slice(1)], { env: withCompileCache(env), cwd: hostPath(image.workdir), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [entry, ...rest.slice(1)],
+      { env: withCompileCache(env), cwd: hostPath(image.workdir), maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number | string }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
   const results: Record<string, string> = {};
   for (const name of await readdir(hostPath('/tekton/results'))) results[name] = await readFile(join(hostPath('/tekton/results'), name), 'utf8');

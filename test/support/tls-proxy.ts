@@ -27,10 +27,29 @@ export interface TlsFront {
 async function serverCertificate(dir: string, name: string): Promise<{ key: string; cert: string; ca: string }> {
   await makeCa(dir, `${name}-ca`);
   const ext = join(dir, `${name}.ext`);
-  await writeFile(ext, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:0.0.0.0,IP:127.0.0.1\n');
+  await writeFile(
+    ext,
+    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:0.0.0.0,IP:127.0.0.1\n',
+  );
   await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(dir, `${name}.key`)]);
   await run('openssl', ['req', '-new', '-key', join(dir, `${name}.key`), '-subj', `/O=Acme/CN=${name}`, '-out', join(dir, `${name}.csr`)]);
-  await run('openssl', ['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', join(dir, `${name}-ca.pem`), '-CAkey', join(dir, `${name}-ca.key`), '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', join(dir, `${name}.pem`)]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    join(dir, `${name}.csr`),
+    '-CA',
+    join(dir, `${name}-ca.pem`),
+    '-CAkey',
+    join(dir, `${name}-ca.key`),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+    '-out',
+    join(dir, `${name}.pem`),
+  ]);
   const [key, cert, ca] = await Promise.all([`${name}.key`, `${name}.pem`, `${name}-ca.pem`].map((f) => readFile(join(dir, f), 'utf8')));
   return { key: key!, cert: cert!, ca: ca! };
 }
@@ -40,10 +59,13 @@ export async function startTlsFront(target: string, dir: string, name: string): 
   const [targetHost, targetPort] = target.split(':') as [string, string];
   const pki = await serverCertificate(dir, name);
   const server = createServer({ key: pki.key, cert: pki.cert }, (req, res) => {
-    const upstream = httpRequest({ host: targetHost, port: Number(targetPort), path: req.url, method: req.method, headers: { ...req.headers, host: target } }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: targetHost, port: Number(targetPort), path: req.url, method: req.method, headers: { ...req.headers, host: target } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });

@@ -29,7 +29,10 @@ async function cruise(cwd: string): Promise<Cruise> {
 
 test('src/ imports only down the layers, with no cycle and no face importing another', async () => {
   const { summary } = await cruise(repo);
-  assert.deepEqual(summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`), []);
+  assert.deepEqual(
+    summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`),
+    [],
+  );
 });
 
 test('an upward import (type-only too), a face importing a face and a cycle are each refused', async () => {

@@ -8,7 +8,7 @@ import type { RegistryErrorCode } from '../../src/oci/errors.ts';
 import type { RejectionCode, SigstoreErrorCode } from '../../src/sigstore/errors.ts';
 import type { PolicyErrorCode } from '../../src/policy/errors.ts';
 
-test('every layer\'s codes are error codes; an undeclared one is a compile error', () => {
+test("every layer's codes are error codes; an undeclared one is a compile error", () => {
   const layers: ErrorCode[] = [
     'PKI_WITH_KEY' satisfies ConfigErrorCode,
     'RATE_LIMITED' satisfies RegistryErrorCode,
@@ -22,7 +22,7 @@ test('every layer\'s codes are error codes; an undeclared one is a compile error
   assert.equal(typo.exitCode, ExitCode.BadInput);
 });
 
-test('exit codes and codes of thrown values: a VouchError\'s own, else internal', () => {
+test("exit codes and codes of thrown values: a VouchError's own, else internal", () => {
   assert.equal(exitCodeOf(new InputError('NO_IMAGES', 'x')), ExitCode.BadInput);
   assert.equal(exitCodeOf(new EnvironmentError('OPA_NOT_FOUND', 'x')), ExitCode.Environment);
   assert.equal(exitCodeOf(new VouchError('TIMEOUT', 'x', { exitCode: ExitCode.Timeout })), 4);

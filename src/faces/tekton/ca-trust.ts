@@ -67,7 +67,11 @@ async function filesIn(dir: string, notes: string[], quiet: boolean): Promise<st
   if (names.length > MAX_ENTRIES) notes.push(`SSL_CERT_DIR: ${dir} has ${names.length} entries; only the first ${MAX_ENTRIES} are read`);
   // Dot entries of a ConfigMap volume are Kubernetes' bookkeeping (`..data`, dated directories);
   // its files are links into them, followed here (Go omits links that stay inside the directory).
-  return names.filter((n) => !n.startsWith('.')).sort().slice(0, MAX_ENTRIES).map((n) => join(dir, n));
+  return names
+    .filter((n) => !n.startsWith('.'))
+    .sort()
+    .slice(0, MAX_ENTRIES)
+    .map((n) => join(dir, n));
 }
 
 /**

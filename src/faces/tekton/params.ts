@@ -94,15 +94,26 @@ export function vsaArgs(env: NodeJS.ProcessEnv): string[] {
   const args = ['--vsa', `--attestation-format=${format}`];
   const uploads = (env.VSA_UPLOAD ?? '').trim();
   if (format !== 'dsse') {
-    const local = uploads.split(',').map((u) => u.trim()).filter((u) => u.startsWith('local@'));
+    const local = uploads
+      .split(',')
+      .map((u) => u.trim())
+      .filter((u) => u.startsWith('local@'));
     return local.length > 0 ? [...args, `--vsa-upload=${local.join(',')}`] : args;
   }
   const key = (env.VSA_SIGNING_KEY ?? '').trim();
   if (key === '') {
-    throw new InputError('VSA_SIGNING_KEY_PARAM', 'VSA_SIGNING_KEY: ENABLE_VSA=true with ATTESTATION_FORMAT=dsse signs each VSA: name the key file (a Secret mounted into the step)', { value: 'VSA_SIGNING_KEY' });
+    throw new InputError(
+      'VSA_SIGNING_KEY_PARAM',
+      'VSA_SIGNING_KEY: ENABLE_VSA=true with ATTESTATION_FORMAT=dsse signs each VSA: name the key file (a Secret mounted into the step)',
+      { value: 'VSA_SIGNING_KEY' },
+    );
   }
   if (/^k8s:\/\//i.test(key)) {
-    throw new InputError('VSA_SIGNING_KEY_PARAM', `VSA_SIGNING_KEY ${JSON.stringify(key)}: vouch reads no cluster Secret; mount the Secret as a volume and name the key file`, { value: 'VSA_SIGNING_KEY' });
+    throw new InputError(
+      'VSA_SIGNING_KEY_PARAM',
+      `VSA_SIGNING_KEY ${JSON.stringify(key)}: vouch reads no cluster Secret; mount the Secret as a volume and name the key file`,
+      { value: 'VSA_SIGNING_KEY' },
+    );
   }
   args.push(`--vsa-signing-key=${key.replace(/^file:\/\//i, '')}`);
   if (uploads !== '') args.push(`--vsa-upload=${uploads}`);

@@ -17,7 +17,9 @@ export function bundleDigest(value: string | undefined): string | undefined {
   if (v === '') return undefined;
   const digest = v.startsWith('sha256:') ? v : `sha256:${v}`;
   if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
-    throw new InputError('INVALID_PARAM', `POLICY_BUNDLE_DIGEST ${JSON.stringify(v)}: expected sha256:<64 lowercase hex digits> (or the hex alone)`, { value: 'POLICY_BUNDLE_DIGEST' });
+    throw new InputError('INVALID_PARAM', `POLICY_BUNDLE_DIGEST ${JSON.stringify(v)}: expected sha256:<64 lowercase hex digits> (or the hex alone)`, {
+      value: 'POLICY_BUNDLE_DIGEST',
+    });
   }
   return digest;
 }

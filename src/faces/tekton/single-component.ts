@@ -70,8 +70,11 @@ export function componentToKeep(params: SingleComponentParams, pod: PodInfo): { 
   }
   const type = pod.labels.get(TYPE_LABEL) ?? '';
   const component = pod.labels.get(COMPONENT_LABEL) ?? '';
-  if (type === 'component' && component !== '') return { component, reason: `PipelineRun ${own} is labelled ${TYPE_LABEL}=component, ${COMPONENT_LABEL}=${component}` };
-  return { reason: `PipelineRun ${own} is not labelled as a single component's (${TYPE_LABEL}=${JSON.stringify(type)}, ${COMPONENT_LABEL}=${JSON.stringify(component)})` };
+  if (type === 'component' && component !== '')
+    return { component, reason: `PipelineRun ${own} is labelled ${TYPE_LABEL}=component, ${COMPONENT_LABEL}=${component}` };
+  return {
+    reason: `PipelineRun ${own} is not labelled as a single component's (${TYPE_LABEL}=${JSON.stringify(type)}, ${COMPONENT_LABEL}=${JSON.stringify(component)})`,
+  };
 }
 
 /** The snapshot with only `component`: exactly one component must bear that name, as in ec. */

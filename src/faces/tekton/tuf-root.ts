@@ -49,7 +49,10 @@ export async function fetchMirrorRoot(mirror: string, dir: string): Promise<stri
     body = await readLimited(res, { limit: ROOT_LIMIT, describe, timeoutMs: ROOT_TIMEOUT_MS });
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? `${errorMessage(err)}: ${err.cause.message}` : errorMessage(err);
-    throw new EnvironmentError('TUF_ROOT_FETCH', `TUF_MIRROR ${mirror}: cannot fetch its root.json (${describe}): ${cause}`, { value: 'TUF_MIRROR', cause: err });
+    throw new EnvironmentError('TUF_ROOT_FETCH', `TUF_MIRROR ${mirror}: cannot fetch its root.json (${describe}): ${cause}`, {
+      value: 'TUF_MIRROR',
+      cause: err,
+    });
   }
   await makeDirectory(dir);
   const path = join(dir, 'tuf-root.json');

@@ -4,7 +4,8 @@
 // error forms (%!d(string=x), %!(EXTRA …), %!v(MISSING), …) included. Pure.
 import { canBackquote, formatFloat, isPrint, quote, quoteRune } from './strconv.ts';
 
-export type GoValue = { type: 'int'; value: bigint } | { type: 'big.Int'; value: bigint } | { type: 'float64'; value: number } | { type: 'string'; value: string };
+export type GoValue =
+  { type: 'int'; value: bigint } | { type: 'big.Int'; value: bigint } | { type: 'float64'; value: number } | { type: 'string'; value: string };
 
 interface Flags {
   plus: boolean;
@@ -20,7 +21,19 @@ interface Flags {
   precPresent: boolean;
 }
 
-const noFlags = (): Flags => ({ plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false });
+const noFlags = (): Flags => ({
+  plus: false,
+  minus: false,
+  sharp: false,
+  space: false,
+  zero: false,
+  plusV: false,
+  sharpV: false,
+  wid: 0,
+  widPresent: false,
+  prec: 0,
+  precPresent: false,
+});
 const runeCount = (s: string): number => [...s].length;
 
 function padding(f: Flags, n: number): string {
@@ -204,28 +217,52 @@ function printArg(f: Flags, a: GoValue, verb: string): string {
     const v = a.value;
     switch (verb) {
       case 'v':
-      case 'd': out = fmtInteger(f, v, 10, verb, false); break;
-      case 'b': out = fmtInteger(f, v, 2, verb, false); break;
+      case 'd':
+        out = fmtInteger(f, v, 10, verb, false);
+        break;
+      case 'b':
+        out = fmtInteger(f, v, 2, verb, false);
+        break;
       case 'o':
-      case 'O': out = fmtInteger(f, v, 8, verb, false); break;
-      case 'x': out = fmtInteger(f, v, 16, verb, false); break;
-      case 'X': out = fmtInteger(f, v, 16, verb, true); break;
-      case 'c': out = pad(f, String.fromCodePoint(toRune(v))); break;
-      case 'q': out = pad(f, quoteRune(toRune(v), f.plus)); break;
-      case 'U': out = fmtUnicode(f, v); break;
+      case 'O':
+        out = fmtInteger(f, v, 8, verb, false);
+        break;
+      case 'x':
+        out = fmtInteger(f, v, 16, verb, false);
+        break;
+      case 'X':
+        out = fmtInteger(f, v, 16, verb, true);
+        break;
+      case 'c':
+        out = pad(f, String.fromCodePoint(toRune(v)));
+        break;
+      case 'q':
+        out = pad(f, quoteRune(toRune(v), f.plus));
+        break;
+      case 'U':
+        out = fmtUnicode(f, v);
+        break;
     }
   } else if (a.type === 'float64') {
     switch (verb) {
-      case 'v': out = fmtFloat(f, a.value, 'g', -1); break;
+      case 'v':
+        out = fmtFloat(f, a.value, 'g', -1);
+        break;
       case 'b':
       case 'g':
       case 'G':
       case 'x':
-      case 'X': out = fmtFloat(f, a.value, verb, -1); break;
+      case 'X':
+        out = fmtFloat(f, a.value, verb, -1);
+        break;
       case 'f':
       case 'e':
-      case 'E': out = fmtFloat(f, a.value, verb, 6); break;
-      case 'F': out = fmtFloat(f, a.value, 'f', 6); break;
+      case 'E':
+        out = fmtFloat(f, a.value, verb, 6);
+        break;
+      case 'F':
+        out = fmtFloat(f, a.value, 'f', 6);
+        break;
     }
   } else {
     out = fmtString(f, a.value, verb);

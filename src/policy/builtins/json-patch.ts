@@ -103,7 +103,10 @@ function render(n: Node): unknown {
 function parsePath(p: unknown): unknown[] {
   if (typeof p === 'string') {
     if (p === '') return [];
-    return p.replace(/^\/+/, '').split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+    return p
+      .replace(/^\/+/, '')
+      .split('/')
+      .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
   }
   if (Array.isArray(p)) return p;
   return fail('path must be a string or an array of segments');

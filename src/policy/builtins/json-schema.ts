@@ -96,7 +96,10 @@ export function matchSchema(document: unknown, schema: unknown): [boolean, Match
   }
   try {
     const errors = new Validator(values.n).validate(root, doc);
-    return [errors.length === 0, errors.map((e) => ({ error: `${fieldOf(e.context)}: ${e.description}`, type: e.type, field: fieldOf(e.context), desc: e.description }))];
+    return [
+      errors.length === 0,
+      errors.map((e) => ({ error: `${fieldOf(e.context)}: ${e.description}`, type: e.type, field: fieldOf(e.context), desc: e.description })),
+    ];
   } catch (err) {
     if (err instanceof LimitError) return limitFailure(err.message);
     if (err instanceof RangeError) return limitFailure('Validation stopped: too deeply nested');

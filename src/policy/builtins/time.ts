@@ -53,11 +53,16 @@ function fields(t: Time): Fields {
   const sod = local - days * SECONDS_PER_DAY;
   const { year, month, day } = civilFromDays(days);
   return {
-    year, month, day,
+    year,
+    month,
+    day,
     yday: days - daysFromCivil(year, 1, 1) + 1,
     weekday: (((days + 4) % 7) + 7) % 7,
-    hour: Math.floor(sod / 3600), min: Math.floor((sod % 3600) / 60), sec: sod % 60,
-    zoneName: z.name, offset: z.offset,
+    hour: Math.floor(sod / 3600),
+    min: Math.floor((sod % 3600) / 60),
+    sec: sod % 60,
+    zoneName: z.name,
+    offset: z.offset,
   };
 }
 
@@ -98,9 +103,41 @@ function goDate(year: number, month: number, day: number, hour: number, min: num
 // ---- layouts ----
 
 type Std =
-  | 'January' | 'Jan' | '1' | '01' | 'Monday' | 'Mon' | '2' | '_2' | '02' | '__2' | '002' | '15' | '3' | '03' | '4' | '04' | '5' | '05'
-  | '2006' | '06' | 'PM' | 'pm' | 'MST' | 'Z0700' | 'Z070000' | 'Z07' | 'Z07:00' | 'Z07:00:00' | '-0700' | '-070000' | '-07' | '-07:00' | '-07:00:00'
-  | 'frac0' | 'frac9';
+  | 'January'
+  | 'Jan'
+  | '1'
+  | '01'
+  | 'Monday'
+  | 'Mon'
+  | '2'
+  | '_2'
+  | '02'
+  | '__2'
+  | '002'
+  | '15'
+  | '3'
+  | '03'
+  | '4'
+  | '04'
+  | '5'
+  | '05'
+  | '2006'
+  | '06'
+  | 'PM'
+  | 'pm'
+  | 'MST'
+  | 'Z0700'
+  | 'Z070000'
+  | 'Z07'
+  | 'Z07:00'
+  | 'Z07:00:00'
+  | '-0700'
+  | '-070000'
+  | '-07'
+  | '-07:00'
+  | '-07:00:00'
+  | 'frac0'
+  | 'frac9';
 
 interface Chunk {
   prefix: string;
@@ -237,28 +274,72 @@ function goFormat(t: Time, layout: string): string {
     layout = c.suffix;
     const hr12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
     switch (c.std) {
-      case '06': out += goInt(Math.abs(f.year) % 100, 2); break;
-      case '2006': out += goInt(f.year, 4); break;
-      case 'Jan': out += SHORT_MONTHS[f.month - 1]!; break;
-      case 'January': out += LONG_MONTHS[f.month - 1]!; break;
-      case '1': out += goInt(f.month, 0); break;
-      case '01': out += goInt(f.month, 2); break;
-      case 'Mon': out += SHORT_DAYS[f.weekday]!; break;
-      case 'Monday': out += LONG_DAYS[f.weekday]!; break;
-      case '2': out += goInt(f.day, 0); break;
-      case '_2': out += (f.day < 10 ? ' ' : '') + goInt(f.day, 0); break;
-      case '02': out += goInt(f.day, 2); break;
-      case '__2': out += goInt(f.yday, 0).padStart(3, ' '); break;
-      case '002': out += goInt(f.yday, 3); break;
-      case '15': out += goInt(f.hour, 2); break;
-      case '3': out += goInt(hr12, 0); break;
-      case '03': out += goInt(hr12, 2); break;
-      case '4': out += goInt(f.min, 0); break;
-      case '04': out += goInt(f.min, 2); break;
-      case '5': out += goInt(f.sec, 0); break;
-      case '05': out += goInt(f.sec, 2); break;
-      case 'PM': out += f.hour >= 12 ? 'PM' : 'AM'; break;
-      case 'pm': out += f.hour >= 12 ? 'pm' : 'am'; break;
+      case '06':
+        out += goInt(Math.abs(f.year) % 100, 2);
+        break;
+      case '2006':
+        out += goInt(f.year, 4);
+        break;
+      case 'Jan':
+        out += SHORT_MONTHS[f.month - 1]!;
+        break;
+      case 'January':
+        out += LONG_MONTHS[f.month - 1]!;
+        break;
+      case '1':
+        out += goInt(f.month, 0);
+        break;
+      case '01':
+        out += goInt(f.month, 2);
+        break;
+      case 'Mon':
+        out += SHORT_DAYS[f.weekday]!;
+        break;
+      case 'Monday':
+        out += LONG_DAYS[f.weekday]!;
+        break;
+      case '2':
+        out += goInt(f.day, 0);
+        break;
+      case '_2':
+        out += (f.day < 10 ? ' ' : '') + goInt(f.day, 0);
+        break;
+      case '02':
+        out += goInt(f.day, 2);
+        break;
+      case '__2':
+        out += goInt(f.yday, 0).padStart(3, ' ');
+        break;
+      case '002':
+        out += goInt(f.yday, 3);
+        break;
+      case '15':
+        out += goInt(f.hour, 2);
+        break;
+      case '3':
+        out += goInt(hr12, 0);
+        break;
+      case '03':
+        out += goInt(hr12, 2);
+        break;
+      case '4':
+        out += goInt(f.min, 0);
+        break;
+      case '04':
+        out += goInt(f.min, 2);
+        break;
+      case '5':
+        out += goInt(f.sec, 0);
+        break;
+      case '05':
+        out += goInt(f.sec, 2);
+        break;
+      case 'PM':
+        out += f.hour >= 12 ? 'PM' : 'AM';
+        break;
+      case 'pm':
+        out += f.hour >= 12 ? 'pm' : 'am';
+        break;
       case 'MST':
         if (f.zoneName !== '') out += f.zoneName;
         else {

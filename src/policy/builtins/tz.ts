@@ -348,12 +348,25 @@ function tzset(spec: string, lastTxSec: number, sec: number): ZonePeriod | undef
 /** A Location from ICU (Intl), used only when the system has no zone files. */
 export function intlLocation(timeZone: string): Location {
   const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short', timeZoneName: 'short',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    era: 'short',
+    timeZoneName: 'short',
   });
   const lookup = (sec: number): ZonePeriod => {
     const parts = Object.fromEntries(fmt.formatToParts(new Date(sec * 1000)).map((p) => [p.type, p.value]));
     const year = parts.era === 'BC' ? 1 - Number(parts.year) : Number(parts.year);
-    const local = daysFromCivil(year, Number(parts.month), Number(parts.day)) * SECONDS_PER_DAY + Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second);
+    const local =
+      daysFromCivil(year, Number(parts.month), Number(parts.day)) * SECONDS_PER_DAY +
+      Number(parts.hour) * 3600 +
+      Number(parts.minute) * 60 +
+      Number(parts.second);
     const offset = local - sec;
     const abs = Math.abs(offset);
     const numeric = `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 3600)).padStart(2, '0')}${abs % 3600 ? String(Math.floor((abs % 3600) / 60)).padStart(2, '0') : ''}`;

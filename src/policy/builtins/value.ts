@@ -58,6 +58,8 @@ export function encodeExactJson(value: unknown): string {
 /** JSON text as the module reads it back: integers beyond 2^53 become bigints (for tests and tools). */
 export function decodeExactJson(text: string): unknown {
   return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) =>
-    typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source) ? BigInt(context.source) : value,
+    typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source)
+      ? BigInt(context.source)
+      : value,
   );
 }

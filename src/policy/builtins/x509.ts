@@ -32,7 +32,7 @@ function utf8Length(b: Uint8Array, i: number): number {
 /** A Go string of arbitrary bytes as encoding/json writes it: each invalid byte becomes U+FFFD. */
 function goString(b: Uint8Array): string {
   let out = '';
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const n = utf8Length(b, i);
     out += n === 0 ? '\ufffd' : Buffer.from(b.subarray(i, i + n)).toString('utf8');
     i += n || 1;
@@ -41,7 +41,7 @@ function goString(b: Uint8Array): string {
 }
 
 const validUTF8 = (b: Uint8Array): boolean => {
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const n = utf8Length(b, i);
     if (n === 0) return false;
     i += n;
@@ -105,9 +105,24 @@ const EXT_KEY_USAGES: number[][] = [
 /** The NIST curves Go parses: OID, field prime, b, and coordinate size in bytes. */
 const CURVES: { oid: number[]; p: bigint; b: bigint; size: number }[] = [
   { oid: [1, 3, 132, 0, 33], size: 28, p: 2n ** 224n - 2n ** 96n + 1n, b: 0xb4050a850c04b3abf54132565044b0b7d7bfd8ba270b39432355ffb4n },
-  { oid: [1, 2, 840, 10045, 3, 1, 7], size: 32, p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n, b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn },
-  { oid: [1, 3, 132, 0, 34], size: 48, p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n, b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn },
-  { oid: [1, 3, 132, 0, 35], size: 66, p: 2n ** 521n - 1n, b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n },
+  {
+    oid: [1, 2, 840, 10045, 3, 1, 7],
+    size: 32,
+    p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n,
+    b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn,
+  },
+  {
+    oid: [1, 3, 132, 0, 34],
+    size: 48,
+    p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n,
+    b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn,
+  },
+  {
+    oid: [1, 3, 132, 0, 35],
+    size: 66,
+    p: 2n ** 521n - 1n,
+    b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n,
+  },
 ];
 
 /** x509.OID.String() of DER arc bytes (an unterminated last arc is dropped, as in Go). */
@@ -156,7 +171,12 @@ function validOIDDer(der: Uint8Array): boolean {
 // ---- strings and names ----
 
 const isPrintableByte = (b: number): boolean =>
-  (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || (b >= 0x30 && b <= 0x39) || (b >= 0x27 && b <= 0x29) || (b >= 0x2b && b <= 0x2f) || ' :=?*&'.includes(String.fromCharCode(b));
+  (b >= 0x61 && b <= 0x7a) ||
+  (b >= 0x41 && b <= 0x5a) ||
+  (b >= 0x30 && b <= 0x39) ||
+  (b >= 0x27 && b <= 0x29) ||
+  (b >= 0x2b && b <= 0x2f) ||
+  ' :=?*&'.includes(String.fromCharCode(b));
 const isASCII = (b: Uint8Array): boolean => b.every((x) => x < 0x80);
 
 function asn1String(tag: number, v: Uint8Array): string {
@@ -203,12 +223,30 @@ interface GoName {
 }
 
 const NAME_FIELDS: Partial<Record<number, 'Country' | 'Locality' | 'Province' | 'StreetAddress' | 'Organization' | 'OrganizationalUnit' | 'PostalCode'>> = {
-  6: 'Country', 7: 'Locality', 8: 'Province', 9: 'StreetAddress', 10: 'Organization', 11: 'OrganizationalUnit', 17: 'PostalCode',
+  6: 'Country',
+  7: 'Locality',
+  8: 'Province',
+  9: 'StreetAddress',
+  10: 'Organization',
+  11: 'OrganizationalUnit',
+  17: 'PostalCode',
 };
 
 /** parseName + pkix.Name.FillFromRDNSequence. */
 function parseName(raw: Uint8Array): GoName {
-  const name: GoName = { Country: null, Organization: null, OrganizationalUnit: null, Locality: null, Province: null, StreetAddress: null, PostalCode: null, SerialNumber: '', CommonName: '', Names: null, ExtraNames: null };
+  const name: GoName = {
+    Country: null,
+    Organization: null,
+    OrganizationalUnit: null,
+    Locality: null,
+    Province: null,
+    StreetAddress: null,
+    PostalCode: null,
+    SerialNumber: '',
+    CommonName: '',
+    Names: null,
+    ExtraNames: null,
+  };
   const seq = new Der(raw).read(TAG.SEQUENCE) ?? fail('invalid RDNSequence');
   while (!seq.empty) {
     const set = seq.read(TAG.SET) ?? fail('invalid RDNSequence');
@@ -267,7 +305,15 @@ function pssAlgorithm(params: Uint8Array): number {
   if (!hash || !mgf || salt === undefined || trailer === undefined) return 0;
   const mgfHash = ai(new Der(mgf.params));
   const nullOrAbsent = (p: Uint8Array): boolean => p.length === 0 || bytesEq(p, NULL_BYTES);
-  if (!mgfHash || !nullOrAbsent(hash.params) || !oidEq(mgf.algorithm, OID.mgf1) || !oidEq(mgfHash.algorithm, hash.algorithm) || !nullOrAbsent(mgfHash.params) || trailer !== 1n) return 0;
+  if (
+    !mgfHash ||
+    !nullOrAbsent(hash.params) ||
+    !oidEq(mgf.algorithm, OID.mgf1) ||
+    !oidEq(mgfHash.algorithm, hash.algorithm) ||
+    !nullOrAbsent(mgfHash.params) ||
+    trailer !== 1n
+  )
+    return 0;
   if (oidEq(hash.algorithm, OID.sha256) && salt === 32n) return 13;
   if (oidEq(hash.algorithm, OID.sha384) && salt === 48n) return 14;
   if (oidEq(hash.algorithm, OID.sha512) && salt === 64n) return 15;
@@ -382,12 +428,13 @@ function domainNameValid(s: string, constraint: boolean): boolean {
 
 /** Go's net.IP.String for 4- and 16-byte addresses. */
 function ipString(ip: Uint8Array): string {
-  const v4 = ip.length === 4 ? ip : ip.length === 16 && ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff ? ip.subarray(12) : undefined;
+  const v4 =
+    ip.length === 4 ? ip : ip.length === 16 && ip.subarray(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff ? ip.subarray(12) : undefined;
   if (v4) return [...v4].join('.');
   const groups = Array.from({ length: 8 }, (_, i) => (ip[2 * i]! << 8) | ip[2 * i + 1]!);
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
     if (j - i > bestLen && j - i >= 2) {
@@ -488,7 +535,18 @@ function validMailbox(s: string): boolean {
         if (n === 11 || n === 12 || (n >= 1 && n <= 9) || (n >= 14 && n <= 127)) {
           local += s[i++]!;
         } else return false;
-      } else if (c === 11 || c === 12 || c === 32 || c === 33 || c === 127 || (c >= 1 && c <= 8) || (c >= 14 && c <= 31) || (c >= 35 && c <= 91) || (c >= 93 && c <= 126)) local += s[i - 1]!;
+      } else if (
+        c === 11 ||
+        c === 12 ||
+        c === 32 ||
+        c === 33 ||
+        c === 127 ||
+        (c >= 1 && c <= 8) ||
+        (c >= 14 && c <= 31) ||
+        (c >= 35 && c <= 91) ||
+        (c >= 93 && c <= 126)
+      )
+        local += s[i - 1]!;
       else return false;
     }
   } else {
@@ -566,7 +624,9 @@ function parseNameConstraints(cert: Cert, e: Extension): boolean {
 
 /** net.ParseIP: a dotted IPv4 or an IPv6 address (no zone). */
 function isIPLiteral(s: string): boolean {
-  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(s) ? s.split('.').every((x) => Number(x) <= 255 && !(x.length > 1 && x.startsWith('0'))) : /^[0-9A-Fa-f:.]+$/.test(s) && s.includes(':') && isIPv6Text(s);
+  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(s)
+    ? s.split('.').every((x) => Number(x) <= 255 && !(x.length > 1 && x.startsWith('0')))
+    : /^[0-9A-Fa-f:.]+$/.test(s) && s.includes(':') && isIPv6Text(s);
 }
 
 function isIPv6Text(s: string): boolean {
@@ -723,10 +783,49 @@ function processExtensions(cert: Cert, exts: Extension[]): void {
 // ---- the certificate ----
 
 function zeroCertificate(): Cert {
-  const nulls = ['Extensions', 'ExtraExtensions', 'UnhandledCriticalExtensions', 'ExtKeyUsage', 'UnknownExtKeyUsage', 'SubjectKeyId', 'AuthorityKeyId', 'OCSPServer', 'IssuingCertificateURL', 'DNSNames', 'EmailAddresses', 'IPAddresses', 'URIs', 'PermittedDNSDomains', 'ExcludedDNSDomains', 'PermittedIPRanges', 'ExcludedIPRanges', 'PermittedEmailAddresses', 'ExcludedEmailAddresses', 'PermittedURIDomains', 'ExcludedURIDomains', 'CRLDistributionPoints', 'PolicyIdentifiers', 'Policies', 'PolicyMappings', 'URIStrings'];
+  const nulls = [
+    'Extensions',
+    'ExtraExtensions',
+    'UnhandledCriticalExtensions',
+    'ExtKeyUsage',
+    'UnknownExtKeyUsage',
+    'SubjectKeyId',
+    'AuthorityKeyId',
+    'OCSPServer',
+    'IssuingCertificateURL',
+    'DNSNames',
+    'EmailAddresses',
+    'IPAddresses',
+    'URIs',
+    'PermittedDNSDomains',
+    'ExcludedDNSDomains',
+    'PermittedIPRanges',
+    'ExcludedIPRanges',
+    'PermittedEmailAddresses',
+    'ExcludedEmailAddresses',
+    'PermittedURIDomains',
+    'ExcludedURIDomains',
+    'CRLDistributionPoints',
+    'PolicyIdentifiers',
+    'Policies',
+    'PolicyMappings',
+    'URIStrings',
+  ];
   const zeros = ['KeyUsage', 'MaxPathLen', 'InhibitAnyPolicy', 'InhibitPolicyMapping', 'RequireExplicitPolicy'];
-  const falses = ['BasicConstraintsValid', 'IsCA', 'MaxPathLenZero', 'PermittedDNSDomainsCritical', 'InhibitAnyPolicyZero', 'InhibitPolicyMappingZero', 'RequireExplicitPolicyZero'];
-  return Object.fromEntries<unknown>([...nulls.map((k) => [k, null] as const), ...zeros.map((k) => [k, 0] as const), ...falses.map((k) => [k, false] as const)]);
+  const falses = [
+    'BasicConstraintsValid',
+    'IsCA',
+    'MaxPathLenZero',
+    'PermittedDNSDomainsCritical',
+    'InhibitAnyPolicyZero',
+    'InhibitPolicyMappingZero',
+    'RequireExplicitPolicyZero',
+  ];
+  return Object.fromEntries<unknown>([
+    ...nulls.map((k) => [k, null] as const),
+    ...zeros.map((k) => [k, 0] as const),
+    ...falses.map((k) => [k, false] as const),
+  ]);
 }
 
 /** Go's parseCertificate: one certificate from the front of der, and its length. */
@@ -845,4 +944,3 @@ export function parseCertificates(input: unknown): Cert[] | undefined {
     throw err;
   }
 }
-

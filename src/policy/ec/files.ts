@@ -34,9 +34,13 @@ export function tarEntries(bytes: Uint8Array, budget: TarBudget): TarEntry[] {
     expanded = zstdDecompressSync(bytes, { maxOutputLength: Math.max(1, budget.remainingBytes) });
   } catch (err) {
     const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new InputError(tooLarge ? 'ARCHIVE_TOO_LARGE' : 'ARCHIVE_INVALID', `${budget.origin}: ${tooLarge ? `expands to more than ${budget.limits.maxBytes} bytes (the limit)` : 'not valid zstd'}`, {
-      value: budget.origin,
-    });
+    throw new InputError(
+      tooLarge ? 'ARCHIVE_TOO_LARGE' : 'ARCHIVE_INVALID',
+      `${budget.origin}: ${tooLarge ? `expands to more than ${budget.limits.maxBytes} bytes (the limit)` : 'not valid zstd'}`,
+      {
+        value: budget.origin,
+      },
+    );
   }
   return readTar(expanded, { budget });
 }
@@ -109,7 +113,7 @@ export class FlattenedImage {
   }
 
   private hiddenByDirectory(name: string): boolean {
-    for (let file = name; file !== ''; ) {
+    for (let file = name; file !== '';) {
       const dir = posix.dirname(file);
       if (dir === file) break;
       if (this.seen.get(dir) === true) return true;

@@ -33,7 +33,8 @@ export function createEcHost(deps: EcHostDeps): EcHost {
         'ec.oci.image_files': ([ref, paths]) => component.imageFiles(ref, paths),
         // Never rejected (a failure is `success: false`), so kept as ec keeps them, failures too.
         'ec.sigstore.verify_image': ([ref, opts]) => remember(verifiedImages, JSON.stringify([ref, opts]), () => verifyImage(ref, opts, deps)),
-        'ec.sigstore.verify_attestation': ([ref, opts]) => remember(verifiedAttestations, JSON.stringify([ref, opts]), () => verifyAttestation(ref, opts, deps)),
+        'ec.sigstore.verify_attestation': ([ref, opts]) =>
+          remember(verifiedAttestations, JSON.stringify([ref, opts]), () => verifyAttestation(ref, opts, deps)),
       };
       return {
         async call(name, args) {

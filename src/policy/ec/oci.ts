@@ -119,7 +119,14 @@ export class OciAnswers {
     const ref = await this.pin(text);
     const tags = COSIGN_TAG_SUFFIXES.map((suffix) => `${ref.digest.replace(':', '-')}.${suffix}`);
     const source = this.sourceFor(ref);
-    const found = await Promise.all(tags.map((tag) => source.getManifest(ref, tag).then((m) => m !== undefined, () => false)));
+    const found = await Promise.all(
+      tags.map((tag) =>
+        source.getManifest(ref, tag).then(
+          (m) => m !== undefined,
+          () => false,
+        ),
+      ),
+    );
     return tags.filter((_, i) => found[i]).map((tag) => `${repositoryName(ref)}:${tag}`);
   }
 

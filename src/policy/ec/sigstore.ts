@@ -72,7 +72,10 @@ function verifyContext(refText: unknown, opts: unknown, deps: SigstoreDeps): Out
   if (typeof refText !== 'string') return { ok: false, error: `ref parameter: operand 0 must be string but got ${typeName(refText)}` };
   const ref: PinnedReference | undefined = ecDigestReference(refText);
   if (!ref) {
-    const why = refText.split('@').length === 2 ? 'a digest must be sha256:<64 hex characters> after a repository' : "a digest must contain exactly one '@' separator (e.g. registry/repository@digest)";
+    const why =
+      refText.split('@').length === 2
+        ? 'a digest must be sha256:<64 hex characters> after a repository'
+        : "a digest must contain exactly one '@' separator (e.g. registry/repository@digest)";
     return { ok: false, error: `new digest: ${why} saw: ${refText}` };
   }
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
@@ -84,7 +87,14 @@ function verifyContext(refText: unknown, opts: unknown, deps: SigstoreDeps): Out
   const rekorUrl = stringOpt(o, 'rekor_url') || deps.rekorUrl;
   return {
     ok: true,
-    ctx: { source: deps.sourceFor(ref), ref, digest: ref.digest, mode, ...(rekorUrl ? { rekorUrl } : {}), ...(deps.trustedRoot ? { trustedRoot: deps.trustedRoot } : {}) },
+    ctx: {
+      source: deps.sourceFor(ref),
+      ref,
+      digest: ref.digest,
+      mode,
+      ...(rekorUrl ? { rekorUrl } : {}),
+      ...(deps.trustedRoot ? { trustedRoot: deps.trustedRoot } : {}),
+    },
   };
 }
 
@@ -122,7 +132,11 @@ export async function verifyAttestation(refText: unknown, opts: unknown, deps: S
   try {
     const check = await verifyImageAttestations(prepared.ctx);
     if (!check.ok) return failed(`verify image attestation signature: ${attestationFailure(check)}`);
-    return { success: true, errors: [], attestations: check.attestations.map((a) => ({ statement: a.statement, signatures: a.signatures.map(signatureTerm) })) };
+    return {
+      success: true,
+      errors: [],
+      attestations: check.attestations.map((a) => ({ statement: a.statement, signatures: a.signatures.map(signatureTerm) })),
+    };
   } catch (err) {
     return failed(`verify image attestation signature: ${errorMessage(err)}`);
   }

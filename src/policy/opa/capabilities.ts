@@ -64,7 +64,11 @@ export const EC_BUILTINS: readonly BuiltinDeclaration[] = [
   builtin('ec.oci.descriptor', [ref()], named('object', descriptor)),
   builtin('ec.oci.image_files', [ref(), named('paths', oneOf(S))], files('files')),
   builtin('ec.oci.image_manifest', [ref()], named('object', manifest)),
-  builtin('ec.oci.image_manifests', [named('refs', { type: 'set', of: S })], { type: 'object', dynamic: { key: named('ref', S), value: named('manifest', manifest) }, name: 'manifests' }),
+  builtin('ec.oci.image_manifests', [named('refs', { type: 'set', of: S })], {
+    type: 'object',
+    dynamic: { key: named('ref', S), value: named('manifest', manifest) },
+    name: 'manifests',
+  }),
   builtin('ec.oci.image_index', [ref()], named('object', imageIndex)),
   builtin('ec.oci.image_tag_refs', [ref()], named('refs', oneOf(S))),
   builtin('ec.oci.image_referrers', [ref()], named('referrers', oneOf(referrer))),
@@ -81,7 +85,10 @@ export const EC_BUILTINS: readonly BuiltinDeclaration[] = [
       object({
         success: named('success', B),
         errors: named('errors', oneOf(S)),
-        attestations: named('attestations', oneOf(named('attestation', object({ statement: named('statement', A), signatures: named('signatures', oneOf(signature)) })))),
+        attestations: named(
+          'attestations',
+          oneOf(named('attestation', object({ statement: named('statement', A), signatures: named('signatures', oneOf(signature)) }))),
+        ),
       }),
     ),
   ),

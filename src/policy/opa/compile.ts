@@ -71,7 +71,9 @@ function opaVersion(opa: string): Promise<string> {
 function restrictedCapabilities(opa: string): Promise<string> {
   let c = capabilities.get(opa);
   if (!c) {
-    c = run(opa, ['capabilities', '--current'], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => JSON.stringify(ecCapabilities(JSON.parse(stdout) as Capabilities)));
+    c = run(opa, ['capabilities', '--current'], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) =>
+      JSON.stringify(ecCapabilities(JSON.parse(stdout) as Capabilities)),
+    );
     capabilities.set(opa, c);
   }
   return c;
@@ -90,9 +92,13 @@ function entrypointsOf(files: RegoFile[]): string[] {
       const kind = ruleKind(r.name);
       if (kind === 'other' && r.name !== 'exception') continue;
       if (kind !== 'other' && (new RegExp(`^${r.name}\\s+if\\b`).test(r.head) || /^\w+\s*:?=\s*(true|false)\b/.test(r.head) || r.head === r.name)) {
-        throw new InputError('UNSUPPORTED_RULE_VALUE', `the rule "${r.head}" returns an unsupported value, at ${f.path}:${r.line} (deny/warn rules must produce strings or objects with "msg")`, {
-          value: `${f.path}:${r.line}`,
-        });
+        throw new InputError(
+          'UNSUPPORTED_RULE_VALUE',
+          `the rule "${r.head}" returns an unsupported value, at ${f.path}:${r.line} (deny/warn rules must produce strings or objects with "msg")`,
+          {
+            value: `${f.path}:${r.line}`,
+          },
+        );
       }
       entries.add(`${mod.package.replace(/\./g, '/')}/${r.name}`);
     }
@@ -109,7 +115,11 @@ export const AGGREGATE_ENTRYPOINT = 'vouch__aggregate/results';
  * that are undefined are simply absent, as they are when queried one by one.
  */
 export function aggregateModule(entrypoints: string[]): string {
-  const ref = (entry: string): string => `data${entry.split('/').map((seg) => `[${JSON.stringify(seg)}]`).join('')}`;
+  const ref = (entry: string): string =>
+    `data${entry
+      .split('/')
+      .map((seg) => `[${JSON.stringify(seg)}]`)
+      .join('')}`;
   const lines = entrypoints.map((e) => `results[${JSON.stringify(e)}] := v if {\n\tv := ${ref(e)}\n}`);
   return `package vouch__aggregate\n\nimport rego.v1\n\n${lines.join('\n\n')}\n`;
 }
@@ -168,7 +178,11 @@ export function compileKey(toolchain: OpaToolchain, tag: string, modules: RegoFi
 }
 
 /** A module and its entrypoints from the compile cache, or built and stored there. */
-export async function cachedBuild(cacheDir: string, key: string, build: () => Promise<{ wasm: Uint8Array; entrypoints: string[] }>): Promise<{ wasm: Uint8Array; entrypoints: string[] }> {
+export async function cachedBuild(
+  cacheDir: string,
+  key: string,
+  build: () => Promise<{ wasm: Uint8Array; entrypoints: string[] }>,
+): Promise<{ wasm: Uint8Array; entrypoints: string[] }> {
   const dir = join(cacheDir, 'compiled', key);
   try {
     const wasm = await readFile(join(dir, 'policy.wasm'));
@@ -246,14 +260,18 @@ export function policyEntrypoints(files: RegoFile[]): string[] {
   return entrypoints;
 }
 
-export async function compilePolicy(files: RegoFile[], opts: { opaPath?: string; cacheDir: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CompiledPolicy> {
+export async function compilePolicy(
+  files: RegoFile[],
+  opts: { opaPath?: string; cacheDir: string; env: NodeJS.ProcessEnv; signal?: AbortSignal },
+): Promise<CompiledPolicy> {
   const modules = compiledModules(files);
   const entrypoints = policyEntrypoints(modules);
   const toolchain = await opaToolchain(opts);
   const key = compileKey(toolchain, 'vouch-compile-v3', modules).digest('hex');
   const built = await cachedBuild(opts.cacheDir, key, async () => {
     // Only the .rego modules go to opa: data files are merged by vouch (ec's data rules).
-    const parse = (some: RegoFile[]): Promise<ModuleOutline[]> => parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version, cacheDir: opts.cacheDir, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const parse = (some: RegoFile[]): Promise<ModuleOutline[]> =>
+      parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version, cacheDir: opts.cacheDir, ...(opts.signal ? { signal: opts.signal } : {}) });
     const rewritten = await rewriteWithChains(modules, parse);
     const all = [...entrypoints, AGGREGATE_ENTRYPOINT];
     const aggregate = { path: 'zzzz-vouch-aggregate.rego', text: aggregateModule(entrypoints) };

@@ -118,7 +118,9 @@ function literalJson(term: AstTerm): string | undefined {
     case 'number': {
       const text = decoded(term.location)?.text ?? '';
       const n = Number(text);
-      return /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text) && Number.isFinite(n) && (Number.isSafeInteger(n) || String(n) === text) ? JSON.stringify(n) : undefined;
+      return /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text) && Number.isFinite(n) && (Number.isSafeInteger(n) || String(n) === text)
+        ? JSON.stringify(n)
+        : undefined;
     }
     case 'array': {
       const items = (term.value as AstTerm[]).map(literalJson);
@@ -217,7 +219,14 @@ function outlineOf(path: string, text: string, ast: AstModule): ModuleOutline {
     const at = decoded(r.location ?? head.location);
     if (ref.length === 0 || !at) continue;
     const constant = constantOf(r, !rest);
-    rules.push({ ref, dynamicTail: rest, function: (head.args ?? []).length > 0, at, name: decoded(head.ref?.[0]?.location), ...(constant ? { constant } : {}) });
+    rules.push({
+      ref,
+      dynamicTail: rest,
+      function: (head.args ?? []).length > 0,
+      at,
+      name: decoded(head.ref?.[0]?.location),
+      ...(constant ? { constant } : {}),
+    });
   }
   const chains: WithOutline[][] = [];
   collectChains(ast.rules ?? [], chains);

@@ -95,9 +95,13 @@ export function spanOf(text: string, starts: number[], at: SourceSpan, path: str
   let index = starts[at.row];
   for (let c = 1; index !== undefined && c < at.col && index < text.length; c++) index += (text.codePointAt(index) ?? 0) > 0xffff ? 2 : 1;
   if (index === undefined || text.slice(index, index + at.text.length) !== at.text) {
-    throw new VouchError('REGO_LOCATION_MISMATCH', `${path}:${at.row}:${at.col}: opa parse placed ${JSON.stringify(at.text.slice(0, 40))} where the source holds something else; is this opa version supported?`, {
-      value: `${path}:${at.row}`,
-    });
+    throw new VouchError(
+      'REGO_LOCATION_MISMATCH',
+      `${path}:${at.row}:${at.col}: opa parse placed ${JSON.stringify(at.text.slice(0, 40))} where the source holds something else; is this opa version supported?`,
+      {
+        value: `${path}:${at.row}`,
+      },
+    );
   }
   return { start: index, end: index + at.text.length };
 }

@@ -14,9 +14,7 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** By code, then first term, then message (plain string comparison, stable). */
 export function sortResults(results: RuleResult[]): RuleResult[] {
-  return [...results].sort(
-    (a, b) => cmp(jsonText(a.metadata?.code), jsonText(b.metadata?.code)) || cmp(firstTerm(a), firstTerm(b)) || cmp(a.msg, b.msg),
-  );
+  return [...results].sort((a, b) => cmp(jsonText(a.metadata?.code), jsonText(b.metadata?.code)) || cmp(firstTerm(a), firstTerm(b)) || cmp(a.msg, b.msg));
 }
 
 /** Without --info only `code`, `effective_on` and `term` survive. */

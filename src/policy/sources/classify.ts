@@ -8,7 +8,8 @@ import { InputError } from '../../errors.ts';
 export type SourceKind = 'file' | 'git' | 'https' | 'oci';
 
 export const FORGES = /(^|[/.@])(github\.com|gitlab\.com|bitbucket\.org)([/:]|$)/i;
-const OCI_HOSTS = /^(quay\.io|[\w.-]+\.gcr\.io|gcr\.io|[\w.-]+\.pkg\.dev|[\w.-]+\.azurecr\.io|registry\.gitlab\.com|[\w.-]+\.dkr\.ecr\.[\w.-]+\.amazonaws\.com|localhost|127\.0\.0\.1|\[?::1\]?)(:\d+)?\//i;
+const OCI_HOSTS =
+  /^(quay\.io|[\w.-]+\.gcr\.io|gcr\.io|[\w.-]+\.pkg\.dev|[\w.-]+\.azurecr\.io|registry\.gitlab\.com|[\w.-]+\.dkr\.ecr\.[\w.-]+\.amazonaws\.com|localhost|127\.0\.0\.1|\[?::1\]?)(:\d+)?\//i;
 /** go-getter's forced getter prefix: `git::`, `oci::`, … */
 const FORCED = /^([A-Za-z0-9]+)::/;
 /** `scheme://`, lower-cased by the caller. */
@@ -60,9 +61,13 @@ function assertNoCredentials(url: string): void {
 
 export function assertCleanSourceUrl(url: string): void {
   if (url === '' || url.trim() !== url || CONTROL.test(url)) {
-    throw new InputError('SOURCE_URL_INVALID', `policy source ${JSON.stringify(url)}: a source URL must not be empty, carry surrounding blanks or control characters`, {
-      value: url,
-    });
+    throw new InputError(
+      'SOURCE_URL_INVALID',
+      `policy source ${JSON.stringify(url)}: a source URL must not be empty, carry surrounding blanks or control characters`,
+      {
+        value: url,
+      },
+    );
   }
 }
 

@@ -21,7 +21,9 @@ function tooLarge(source: string, limit: number): InputError {
 
 function failed(source: string, err: unknown, limits: DownloadLimits): EnvironmentError {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-    return new EnvironmentError('SOURCE_DOWNLOAD_TIMEOUT', `downloading ${source} did not finish within ${limits.deadlineMs / 1000} s (the limit)`, { value: source });
+    return new EnvironmentError('SOURCE_DOWNLOAD_TIMEOUT', `downloading ${source} did not finish within ${limits.deadlineMs / 1000} s (the limit)`, {
+      value: source,
+    });
   }
   const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return new EnvironmentError('SOURCE_DOWNLOAD_FAILED', `downloading ${source} failed: ${errorMessage(err)}${cause}`, { value: source });
@@ -46,7 +48,10 @@ export async function download(target: string, source: string = target, limits: 
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location !== null) {
         await discard(res);
-        if (hop >= limits.maxRedirects) throw new EnvironmentError('SOURCE_DOWNLOAD_FAILED', `downloading ${source} failed: more than ${limits.maxRedirects} redirects (the limit)`, { value: source });
+        if (hop >= limits.maxRedirects)
+          throw new EnvironmentError('SOURCE_DOWNLOAD_FAILED', `downloading ${source} failed: more than ${limits.maxRedirects} redirects (the limit)`, {
+            value: source,
+          });
         url = httpSourceUrl(new URL(location, url).href, source, url.href);
         continue;
       }

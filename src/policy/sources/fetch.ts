@@ -50,9 +50,13 @@ export async function checkSource(url: string, opts: CheckOptions): Promise<Sour
   const kind = classifySource(url, await exists(localPath(url, opts.baseDir)));
   const local = kind === 'file' || (kind === 'git' && parseGitUrl(url, opts.baseDir).protocol === 'file');
   if (opts.remote && local) {
-    throw new InputError('REMOTE_POLICY_LOCAL_SOURCE', `policy source ${url}: a policy configuration fetched from a remote source may not name local files or repositories`, {
-      value: url,
-    });
+    throw new InputError(
+      'REMOTE_POLICY_LOCAL_SOURCE',
+      `policy source ${url}: a policy configuration fetched from a remote source may not name local files or repositories`,
+      {
+        value: url,
+      },
+    );
   }
   if (kind === 'https') httpSourceUrl(url.replace(/^https?::/i, ''), url);
   return kind;
@@ -114,14 +118,20 @@ async function fetchHttps(url: string, opts: FetchOptions): Promise<FetchedSourc
 }
 
 async function fetchOci(url: string, opts: FetchOptions): Promise<FetchedSource> {
-  const ref = parseReference(url.replace(/^oci::/i, '').replace(/^oci:\/\//i, '').replace(/^https?:\/\//i, ''));
+  const ref = parseReference(
+    url
+      .replace(/^oci::/i, '')
+      .replace(/^oci:\/\//i, '')
+      .replace(/^https?:\/\//i, ''),
+  );
   const client = new RegistryClient({ env: opts.env });
   const desc = await client.resolve(ref);
   const pinned = `oci::${formatReference({ ...ref, digest: undefined })}@${desc.digest}`;
   const dir = join(opts.cacheDir, 'sources', 'oci', desc.digest.replace(':', '-'));
   if (await exists(dir)) return { dir, pinned };
   const fetched = await client.getManifest(ref, desc.digest);
-  if (!fetched || isIndex(fetched.manifest)) throw new InputError('POLICY_BUNDLE_INVALID', `${url}: not an image manifest (ORAS policy bundle expected)`, { value: url });
+  if (!fetched || isIndex(fetched.manifest))
+    throw new InputError('POLICY_BUNDLE_INVALID', `${url}: not an image manifest (ORAS policy bundle expected)`, { value: url });
   const layers = fetched.manifest.layers;
   // One budget for every layer: many small layers cannot add up to more than one large archive.
   const budget = new TarBudget(`policy source ${url}`);

@@ -67,7 +67,8 @@ function checkDepth(text: string | null, url: string): number | undefined {
 function parseQuery(query: string, url: string): { ref?: string; depth: string | null } {
   const params = new URLSearchParams(query);
   for (const key of new Set(params.keys())) {
-    if (key !== 'ref' && key !== 'depth') throw invalid('GIT_QUERY_INVALID', url, `unknown query parameter ${JSON.stringify(key)} (ref and depth are supported)`);
+    if (key !== 'ref' && key !== 'depth')
+      throw invalid('GIT_QUERY_INVALID', url, `unknown query parameter ${JSON.stringify(key)} (ref and depth are supported)`);
     if (params.getAll(key).length > 1) throw invalid('GIT_QUERY_INVALID', url, `query parameter ${key} is given more than once`);
   }
   const ref = params.get('ref') ?? '';

@@ -50,12 +50,24 @@ export function runGit(args: string[], opts: RunOptions): Promise<Buffer> {
       child.kill('SIGKILL');
     };
     const timer = setTimeout(
-      () => stop(new EnvironmentError('SOURCE_DOWNLOAD_TIMEOUT', `policy source ${opts.source}: git ${String(args[0])} did not finish within ${opts.deadlineMs / 1000} s (the limit)`, { value: opts.source })),
+      () =>
+        stop(
+          new EnvironmentError(
+            'SOURCE_DOWNLOAD_TIMEOUT',
+            `policy source ${opts.source}: git ${String(args[0])} did not finish within ${opts.deadlineMs / 1000} s (the limit)`,
+            { value: opts.source },
+          ),
+        ),
       opts.deadlineMs,
     );
     child.stdout.on('data', (chunk: Buffer) => {
       length += chunk.length;
-      if (length > opts.maxBytes) stop(new InputError('SOURCE_TOO_LARGE', `policy source ${opts.source}: git ${String(args[0])} produced more than ${opts.maxBytes} bytes (the limit)`, { value: opts.source }));
+      if (length > opts.maxBytes)
+        stop(
+          new InputError('SOURCE_TOO_LARGE', `policy source ${opts.source}: git ${String(args[0])} produced more than ${opts.maxBytes} bytes (the limit)`, {
+            value: opts.source,
+          }),
+        );
       else out.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -66,8 +78,16 @@ export function runGit(args: string[], opts: RunOptions): Promise<Buffer> {
       settled = true;
       clearTimeout(timer);
       if (failure) reject(failure);
-      else if (spawnError) reject(new EnvironmentError('GIT_FAILED', `policy source ${opts.source}: cannot run git: ${spawnError.message}`, { value: opts.source }));
-      else if (code !== 0) reject(new EnvironmentError('GIT_FAILED', `policy source ${opts.source}: git ${String(args[0])} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${String(code)}`}`, { value: opts.source }));
+      else if (spawnError)
+        reject(new EnvironmentError('GIT_FAILED', `policy source ${opts.source}: cannot run git: ${spawnError.message}`, { value: opts.source }));
+      else if (code !== 0)
+        reject(
+          new EnvironmentError(
+            'GIT_FAILED',
+            `policy source ${opts.source}: git ${String(args[0])} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${String(code)}`}`,
+            { value: opts.source },
+          ),
+        );
       else resolve(Buffer.concat(out, length));
     };
     child.on('error', (err) => finish(null, err));
@@ -110,7 +130,8 @@ export async function fetchGit(url: string, opts: GitFetchOptions, limits: GitLi
     runGit(args, { cwd: repoDir, env: gitEnv(g.protocol, opts.env), maxBytes, deadlineMs: limits.deadlineMs, source: url });
   await ensureBareRepository(repoDir, gitEnv(g.protocol, opts.env), url, limits.deadlineMs);
   const commit = await fetchCommit(g, repoDir, run);
-  if (!isFullSha(commit)) throw new EnvironmentError('GIT_FAILED', `policy source ${url}: git did not name a commit (${JSON.stringify(commit.slice(0, 80))})`, { value: url });
+  if (!isFullSha(commit))
+    throw new EnvironmentError('GIT_FAILED', `policy source ${url}: git did not name a commit (${JSON.stringify(commit.slice(0, 80))})`, { value: url });
   const tree = join(trees, commit);
   await publish(tree, async (tmp) => {
     const archive = await run(['archive', '--format=tar', '--end-of-options', commit], limits.maxArchiveBytes);

@@ -51,7 +51,9 @@ function runFilter(pattern: string | undefined): ((name: string) => boolean) | u
     return (name) => re.test(name);
   } catch (err) {
     if (err instanceof Re2SyntaxError || err instanceof Re2UnsupportedError) {
-      throw new InputError('TEST_RUN_PATTERN', `--run: ${JSON.stringify(pattern)} is not a regular expression vouch can run: ${err.message}`, { value: pattern });
+      throw new InputError('TEST_RUN_PATTERN', `--run: ${JSON.stringify(pattern)} is not a regular expression vouch can run: ${err.message}`, {
+        value: pattern,
+      });
     }
     throw err;
   }

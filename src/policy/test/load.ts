@@ -73,7 +73,8 @@ export async function loadTestSources(paths: string[], dataPaths: string[], cwd:
   const origins = new Map<string, string>();
   for (const arg of paths) {
     const isDir = (await kind(resolve(cwd, arg), arg)) === 'dir';
-    if (!isDir && !arg.endsWith('.rego') && !DATA_FILE.test(arg)) throw new InputError('TEST_PATH_TYPE', `${arg}: not a .rego, .json, .yaml or .yml file`, { value: arg });
+    if (!isDir && !arg.endsWith('.rego') && !DATA_FILE.test(arg))
+      throw new InputError('TEST_PATH_TYPE', `${arg}: not a .rego, .json, .yaml or .yml file`, { value: arg });
     for (const [file, prefix] of isDir ? await walk(arg, cwd) : [[arg, []] as [string, string[]]]) {
       if (file.endsWith('.rego')) modules.push({ path: file, text: await readTextFile(resolve(cwd, file), file) });
       else if (DATA_FILE.test(file)) {

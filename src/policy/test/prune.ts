@@ -20,7 +20,7 @@ export function modulesFor(pkg: string[], modules: ModuleOutline[], names: Map<M
   const key = JSON.stringify(pkg);
   const included = new Set(modules.filter((m) => !isTestFile(m) || JSON.stringify(m.package) === key));
   const mentions = (m: ModuleOutline, word: string): boolean => (IDENT.test(word) ? names.get(m)!.has(word) : m.text.includes(word));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const m of modules) {
       if (included.has(m) || m.package.length === 0) continue;

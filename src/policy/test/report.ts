@@ -12,7 +12,9 @@ export function goDuration(ns: number): string {
   if (n === 0) return '0s';
   const fraction = (value: number, unit: number, digits: number): string => {
     const whole = Math.floor(value / unit);
-    const rest = String(value % unit).padStart(digits, '0').replace(/0+$/, '');
+    const rest = String(value % unit)
+      .padStart(digits, '0')
+      .replace(/0+$/, '');
     return rest ? `${whole}.${rest}` : String(whole);
   };
   if (n < 1_000) return `${n}ns`;
@@ -40,8 +42,7 @@ export function tally(results: TestResult[]): { pass: number; fail: number; skip
         if (s.pass) t.pass++;
         else t.fail++;
       }
-    }
-    else if (r.outcome === 'PASS') t.pass++;
+    } else if (r.outcome === 'PASS') t.pass++;
     else t.fail++;
   }
   return t;

@@ -47,11 +47,21 @@ async function mapLimited<T, R>(items: T[], limit: number, task: (item: T) => Pr
 }
 
 /** Compiles and runs one package's tests. */
-async function runPackage(toolchain: OpaToolchain, modules: RegoFile[], tests: TestCase[], data: Record<string, unknown>, now: Date, opts: PolicyTestOptions): Promise<TestResult[]> {
+async function runPackage(
+  toolchain: OpaToolchain,
+  modules: RegoFile[],
+  tests: TestCase[],
+  data: Record<string, unknown>,
+  now: Date,
+  opts: PolicyTestOptions,
+): Promise<TestResult[]> {
   const entrypoints = tests.map((t) => t.entrypoint!);
   const key = compileKey(toolchain, `vouch-test-v1\n${JSON.stringify(entrypoints)}`, modules).digest('hex');
   const started = Date.now();
-  const built = await cachedBuild(opts.cacheDir, key, async () => ({ wasm: await buildWasm(toolchain, modules, entrypoints, opts.signal ? { signal: opts.signal } : {}), entrypoints }));
+  const built = await cachedBuild(opts.cacheDir, key, async () => ({
+    wasm: await buildWasm(toolchain, modules, entrypoints, opts.signal ? { signal: opts.signal } : {}),
+    entrypoints,
+  }));
   opts.log?.(`${tests[0]!.package}: ${tests.length} tests compiled in ${Date.now() - started} ms`);
   const instance = await instantiateTests(built.wasm, built.entrypoints, data, now);
   return tests.map((t) => {
@@ -75,7 +85,7 @@ export async function runPolicyTests(opts: PolicyTestOptions): Promise<TestResul
   const scope = rewriteScope(outlines);
   // Each step edits text the previous one left in place (rows are kept; no two touch one row).
   const hoisted = hoistConstants(outlines);
-  mergeData(sources.data, { [CONSTANTS_KEY]: hoisted.constants }, 'the policy\'s constants', new Map());
+  mergeData(sources.data, { [CONSTANTS_KEY]: hoisted.constants }, "the policy's constants", new Map());
   const { tests, modules } = discoverTests(
     hoisted.modules.map((m) => ({ ...m, text: rewriteWithOrder(m, scope) })),
     opts.run,

@@ -41,7 +41,6 @@ function safe(fn: Builtin): Builtin {
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
-
 /** The host builtins, for one evaluation clock (`time.now_ns` is constant within a run, as in OPA). */
 export function hostBuiltins(now: Date): Record<string, Builtin> {
   const table: Record<string, Builtin> = {

@@ -89,7 +89,9 @@ function toRawResult(value: unknown, where: string): RawResult {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const { msg, _loc: _l, query: _q, ...metadata } = value as Record<string, unknown>;
     if (typeof msg !== 'string') {
-      throw new InputError('RULE_RESULT_NO_MSG', `${where}: a result object has no string "msg" field: ${JSON.stringify(value).slice(0, 200)}`, { value: where });
+      throw new InputError('RULE_RESULT_NO_MSG', `${where}: a result object has no string "msg" field: ${JSON.stringify(value).slice(0, 200)}`, {
+        value: where,
+      });
     }
     return { msg, metadata };
   }
@@ -145,11 +147,15 @@ export async function instantiatePolicy(program: PolicyProgram, data: Record<str
       // The main thread could not answer: not this rule's error, and no other rule's either.
       if (err instanceof HostCallError) throw err;
       const slash = entry.lastIndexOf('/');
-      throw new InputError('POLICY_EVALUATION', `evaluating ${entry.slice(0, slash).replace(/\//g, '.')}.${entry.slice(slash + 1)} failed: ${errorMessage(err) || JSON.stringify(err)}`, { value: entry });
+      throw new InputError(
+        'POLICY_EVALUATION',
+        `evaluating ${entry.slice(0, slash).replace(/\//g, '.')}.${entry.slice(slash + 1)} failed: ${errorMessage(err) || JSON.stringify(err)}`,
+        { value: entry },
+      );
     }
   };
   /** Every rule's value: in one evaluation when the module has the aggregate entrypoint. */
-  const evaluateAll = (run: Run): (entry: string) => unknown => {
+  const evaluateAll = (run: Run): ((entry: string) => unknown) => {
     if (aggregated) {
       try {
         const all = (run(AGGREGATE_ENTRYPOINT) as { result?: Record<string, unknown> }[])[0]?.result ?? {};

@@ -30,9 +30,11 @@ interface Instance {
   readonly exports: Exports;
 }
 
-const wasm = (globalThis as unknown as {
-  WebAssembly: { Memory: new (d: { initial: number }) => Memory; Instance: new (m: object, imports: object) => Instance };
-}).WebAssembly;
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: { Memory: new (d: { initial: number }) => Memory; Instance: new (m: object, imports: object) => Instance };
+  }
+).WebAssembly;
 
 const SdkLoadedPolicy = (sdkModule as { LoadedPolicy: new (instance: Instance, memory: Memory, minorVersion: number) => SdkPolicy }).LoadedPolicy;
 
@@ -134,7 +136,13 @@ export function instantiateModule(
   };
   // Answers by the arguments' addresses, for arguments that cannot change (opts.stableValues):
   // the data's and snapshot's for the instance, the input's for one evaluation.
-  const byAddress = { lasting: new Map<string, ArrayBuffer | typeof NO_RESULT>(), epoch: -1, current: new Map<string, ArrayBuffer | typeof NO_RESULT>(), tag: -1, tagEpoch: -1 };
+  const byAddress = {
+    lasting: new Map<string, ArrayBuffer | typeof NO_RESULT>(),
+    epoch: -1,
+    current: new Map<string, ArrayBuffer | typeof NO_RESULT>(),
+    tag: -1,
+    tagEpoch: -1,
+  };
   const addressMemo = (addrs: number[]): Map<string, ArrayBuffer | typeof NO_RESULT> | undefined => {
     const stable = opts.stableValues?.();
     if (!stable || addrs.some((a) => a === 0)) return undefined;

@@ -36,10 +36,14 @@ const I32 = 0x7f;
 const FIB = 0x9e3779b1 | 0;
 
 function refuse(why: string, cause?: unknown): never {
-  throw new EnvironmentError('WASM_HASH_CACHE_PATCH', `the policy module cannot be prepared for evaluation (${why}). Compile the policy with a supported opa (v1.8 to v1.22).`, {
-    value: why,
-    cause,
-  });
+  throw new EnvironmentError(
+    'WASM_HASH_CACHE_PATCH',
+    `the policy module cannot be prepared for evaluation (${why}). Compile the policy with a supported opa (v1.8 to v1.22).`,
+    {
+      value: why,
+      cause,
+    },
+  );
 }
 
 const skipFunctionEntry = (r: Reader): void => {
@@ -88,23 +92,93 @@ function wrapperBody(global: number, uncached: number): number[] {
   const callUncached = [...get(V), 0x10, ...uleb(uncached)];
   const uncachedReturn = [0x04, 0x40, ...callUncached, 0x0f, 0x0b];
   const code = [
-    0x01, 0x04, I32, // four i32 locals: table, entry, tag, hash
-    0x23, ...uleb(global), 0x22, T, 0x45, ...uncachedReturn, // off
-    ...get(V), ...get(T), ...load(TABLE.lo), 0x49, // v < lo
-    ...get(V), ...get(T), ...load(TABLE.hi), 0x4f, 0x72, // || v >= hi
-    ...get(V), 0x2d, 0, 0, 0x41, 4, 0x6b, 0x41, 4, 0x4f, 0x72, // || type not in string..set
+    0x01,
+    0x04,
+    I32, // four i32 locals: table, entry, tag, hash
+    0x23,
+    ...uleb(global),
+    0x22,
+    T,
+    0x45,
+    ...uncachedReturn, // off
+    ...get(V),
+    ...get(T),
+    ...load(TABLE.lo),
+    0x49, // v < lo
+    ...get(V),
+    ...get(T),
+    ...load(TABLE.hi),
+    0x4f,
+    0x72, // || v >= hi
+    ...get(V),
+    0x2d,
+    0,
+    0,
+    0x41,
+    4,
+    0x6b,
+    0x41,
+    4,
+    0x4f,
+    0x72, // || type not in string..set
     ...uncachedReturn,
-    ...get(V), ...get(T), ...load(TABLE.keep), 0x49, // tag = v < keep ? 0 : table tag
-    0x04, I32, 0x41, 0, 0x05, ...get(T), ...load(TABLE.tag), 0x0b, 0x21, TAG,
-    ...get(T), ...get(V), 0x41, ...sleb(FIB), 0x6c, ...get(T), ...load(TABLE.shift), 0x76, 0x41, 4, 0x74, 0x6a, 0x21, E,
-    ...get(E), ...load(TABLE.entries), ...get(V), 0x46, // hit: same address
-    ...get(E), ...load(TABLE.entries + 4), ...get(TAG), 0x46, 0x71, // and same tag
-    0x04, 0x40, ...get(E), ...load(TABLE.entries + 8), 0x0f, 0x0b,
-    ...callUncached, 0x21, H,
-    ...get(E), ...get(V), ...store(TABLE.entries),
-    ...get(E), ...get(TAG), ...store(TABLE.entries + 4),
-    ...get(E), ...get(H), ...store(TABLE.entries + 8),
-    ...get(H), 0x0b,
+    ...get(V),
+    ...get(T),
+    ...load(TABLE.keep),
+    0x49, // tag = v < keep ? 0 : table tag
+    0x04,
+    I32,
+    0x41,
+    0,
+    0x05,
+    ...get(T),
+    ...load(TABLE.tag),
+    0x0b,
+    0x21,
+    TAG,
+    ...get(T),
+    ...get(V),
+    0x41,
+    ...sleb(FIB),
+    0x6c,
+    ...get(T),
+    ...load(TABLE.shift),
+    0x76,
+    0x41,
+    4,
+    0x74,
+    0x6a,
+    0x21,
+    E,
+    ...get(E),
+    ...load(TABLE.entries),
+    ...get(V),
+    0x46, // hit: same address
+    ...get(E),
+    ...load(TABLE.entries + 4),
+    ...get(TAG),
+    0x46,
+    0x71, // and same tag
+    0x04,
+    0x40,
+    ...get(E),
+    ...load(TABLE.entries + 8),
+    0x0f,
+    0x0b,
+    ...callUncached,
+    0x21,
+    H,
+    ...get(E),
+    ...get(V),
+    ...store(TABLE.entries),
+    ...get(E),
+    ...get(TAG),
+    ...store(TABLE.entries + 4),
+    ...get(E),
+    ...get(H),
+    ...store(TABLE.entries + 8),
+    ...get(H),
+    0x0b,
   ];
   return [...uleb(code.length), ...code];
 }
@@ -166,7 +240,8 @@ export function patchHashCache(wasm: Uint8Array): Uint8Array {
     for (let i = 0; i < defined; i++) typeReader.u32();
     const typeIndex = typeReader.u32();
     const type = functionTypes(wasm, find(1))[typeIndex];
-    if (type?.params.length !== 1 || type.params[0] !== I32 || type.results.length !== 1 || type.results[0] !== I32) return refuse('opa_value_hash is not (i32) -> i32');
+    if (type?.params.length !== 1 || type.params[0] !== I32 || type.results.length !== 1 || type.results[0] !== I32)
+      return refuse('opa_value_hash is not (i32) -> i32');
 
     const uncached = imports.functions + funcSec.count;
     const global = imports.globals + globalSec.count;
@@ -183,7 +258,14 @@ export function patchHashCache(wasm: Uint8Array): Uint8Array {
     const replaced = new Map<number, Uint8Array>([
       [3, sectionOf(3, [Uint8Array.from(uleb(funcSec.count + 1)), funcSec.entries, Uint8Array.from(uleb(typeIndex))])],
       [6, sectionOf(6, [Uint8Array.from(uleb(globalSec.count + 1)), globalSec.entries, Uint8Array.from([I32, 1, 0x41, 0, 0x0b])])],
-      [7, sectionOf(7, [Uint8Array.from(uleb(exportSec.count + 1)), exportSec.entries, Uint8Array.from([...uleb(exportName.length), ...exportName, 3, ...uleb(global)])])],
+      [
+        7,
+        sectionOf(7, [
+          Uint8Array.from(uleb(exportSec.count + 1)),
+          exportSec.entries,
+          Uint8Array.from([...uleb(exportName.length), ...exportName, 3, ...uleb(global)]),
+        ]),
+      ],
       [
         10,
         sectionOf(10, [

@@ -103,7 +103,12 @@ export function parseRegoValue(text: string): RegoValue {
       } else at++;
       return set;
     }
-    for (const [word, v] of [['null', null], ['true', true], ['false', false], ['set()', new Set<RegoValue>()]] as const) {
+    for (const [word, v] of [
+      ['null', null],
+      ['true', true],
+      ['false', false],
+      ['set()', new Set<RegoValue>()],
+    ] as const) {
       if (text.startsWith(word, at)) {
         at += word.length;
         return v;

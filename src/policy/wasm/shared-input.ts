@@ -68,7 +68,12 @@ function cString(sdk: SdkInternals, addr: number): string {
  * parsed: no block of the data or the input is handed out during the evaluation, which is what lets
  * the module remember their hashes (hash-cache.ts) while it runs.
  */
-export function evaluateInstance(policy: SdkPolicy, input: Uint8Array | undefined, entrypoint: string, place?: { path: number; value: number; key: string }): unknown {
+export function evaluateInstance(
+  policy: SdkPolicy,
+  input: Uint8Array | undefined,
+  entrypoint: string,
+  place?: { path: number; value: number; key: string },
+): unknown {
   const sdk = policy as unknown as SdkInternals;
   const ex = sdk.wasmInstance.exports;
   const id = sdk.entrypoints[entrypoint];

@@ -24,7 +24,19 @@ function numberText(v: number | bigint): string {
 const isNumber = (v: unknown): v is number | bigint | RegoNumber => typeof v === 'number' || typeof v === 'bigint' || v instanceof RegoNumber;
 
 const TYPE_RANK = (v: unknown): number =>
-  v === null || v === undefined ? 0 : typeof v === 'boolean' ? 1 : isNumber(v) ? 2 : typeof v === 'string' ? 3 : Array.isArray(v) ? 4 : v instanceof Set ? 6 : 5;
+  v === null || v === undefined
+    ? 0
+    : typeof v === 'boolean'
+      ? 1
+      : isNumber(v)
+        ? 2
+        : typeof v === 'string'
+          ? 3
+          : Array.isArray(v)
+            ? 4
+            : v instanceof Set
+              ? 6
+              : 5;
 
 /** Sign, significant digits and decimal exponent of a number's text (value = 0.digits × 10^exp). */
 function decimalParts(text: string): { negative: boolean; digits: string; exp: number } {
@@ -100,7 +112,9 @@ export function regoString(v: unknown): string {
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(regoString).join(', ')}]`;
   if (v instanceof Set) return v.size === 0 ? 'set()' : `{${[...v].sort(regoCompare).map(regoString).join(', ')}}`;
-  return `{${sortedEntries(v).map(([k, x]) => `${regoString(k)}: ${regoString(x)}`).join(', ')}}`;
+  return `{${sortedEntries(v)
+    .map(([k, x]) => `${regoString(k)}: ${regoString(x)}`)
+    .join(', ')}}`;
 }
 
 /** A number's Go value from its text: int, then *big.Int, then float64, else the text itself. */

@@ -38,9 +38,7 @@ export interface TransferredError {
 }
 
 export type FromWorker =
-  | { kind: 'loaded' }
-  | { kind: 'outcomes'; id: number; outcomes: RawRuleOutcome[][] }
-  | { kind: 'failed'; id?: number; error: TransferredError };
+  { kind: 'loaded' } | { kind: 'outcomes'; id: number; outcomes: RawRuleOutcome[][] } | { kind: 'failed'; id?: number; error: TransferredError };
 
 /** The URL a pool starts a worker from: this module from source, the bundle when bundled. */
 export function evaluationWorkerUrl(): URL {
@@ -85,14 +83,16 @@ function serve(port: NonNullable<typeof parentPort>, bridge: BridgeEnd | undefin
       return;
     }
     const policies = loaded ?? Promise.reject(new VouchError('POLICY_NOT_LOADED', 'evaluation before the policy was loaded'));
-    policies.then(
-      (list) => {
-        // One component: ec's builtins are memoised per evaluation, never across components.
-        host?.reset();
-        reply({ kind: 'outcomes', id: msg.id, outcomes: evaluateWith(list, msg, held) });
-      },
-      (err: unknown) => reply({ kind: 'failed', id: msg.id, error: transferable(err) }),
-    ).catch((err: unknown) => reply({ kind: 'failed', id: msg.id, error: transferable(err) }));
+    policies
+      .then(
+        (list) => {
+          // One component: ec's builtins are memoised per evaluation, never across components.
+          host?.reset();
+          reply({ kind: 'outcomes', id: msg.id, outcomes: evaluateWith(list, msg, held) });
+        },
+        (err: unknown) => reply({ kind: 'failed', id: msg.id, error: transferable(err) }),
+      )
+      .catch((err: unknown) => reply({ kind: 'failed', id: msg.id, error: transferable(err) }));
   });
 }
 

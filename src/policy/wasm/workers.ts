@@ -14,7 +14,15 @@ import { HostCallError, serveBridge, type BridgeServer, type BridgeTimes, type H
 import type { EcComponentHost, EcHost, RawRuleOutcome } from '../types.ts';
 import { isRecord } from '../../util/json-shapes.ts';
 import { SHARED_INPUT_KEY } from './evaluate.ts';
-import { EVALUATION_WORKER, evaluationWorkerUrl, type FromWorker, type SharedSnapshot, type SourceProgram, type ToWorker, type TransferredError } from './worker.ts';
+import {
+  EVALUATION_WORKER,
+  evaluationWorkerUrl,
+  type FromWorker,
+  type SharedSnapshot,
+  type SourceProgram,
+  type ToWorker,
+  type TransferredError,
+} from './worker.ts';
 
 export interface EvaluationPool {
   /** Instantiates every source in every worker; resolves when all are ready. */

@@ -7,7 +7,14 @@ const unixSeconds = (d: Date): string => String(Math.floor(d.getTime() / 1000));
 
 export function renderAppStudio(report: Report, createdAt: Date): string {
   const t = totals(report);
-  return JSON.stringify({ timestamp: unixSeconds(createdAt), namespace: '', successes: t.successes, failures: t.failures, warnings: t.warnings, result: t.result });
+  return JSON.stringify({
+    timestamp: unixSeconds(createdAt),
+    namespace: '',
+    successes: t.successes,
+    failures: t.failures,
+    warnings: t.warnings,
+    result: t.result,
+  });
 }
 
 /** TEST_OUTPUT for a run that could not finish: still schema-valid, with the reason in `note`. */

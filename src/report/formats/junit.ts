@@ -102,7 +102,12 @@ function properties(c: ComponentReport, key: string): XmlElement {
   return element(
     'properties',
     [],
-    props.map(([name, value]) => element('property', [['name', name], ['value', value]])),
+    props.map(([name, value]) =>
+      element('property', [
+        ['name', name],
+        ['value', value],
+      ]),
+    ),
   );
 }
 
@@ -132,7 +137,15 @@ function vouchSuite(c: ComponentReport, label: string, report: Report, opts: JUn
     return n === 1 ? name : `${name} (#${n})`;
   };
   const testCase = (r: RuleResult, child?: XmlElement): XmlElement =>
-    element('testcase', [['name', unique(checkName(r))], ['classname', label], ['time', '0']], child ? [child] : []);
+    element(
+      'testcase',
+      [
+        ['name', unique(checkName(r))],
+        ['classname', label],
+        ['time', '0'],
+      ],
+      child ? [child] : [],
+    );
   const cases: XmlElement[] = [];
   let failures = 0;
   let errors = 0;
@@ -141,10 +154,36 @@ function vouchSuite(c: ComponentReport, label: string, report: Report, opts: JUn
   for (const r of c.violations ?? []) {
     if (isInfrastructureViolation(c, r)) {
       errors++;
-      cases.push(testCase(r, element('error', [['message', r.msg], ['type', c.infrastructureError!.code]], [], body(c, r, place))));
+      cases.push(
+        testCase(
+          r,
+          element(
+            'error',
+            [
+              ['message', r.msg],
+              ['type', c.infrastructureError!.code],
+            ],
+            [],
+            body(c, r, place),
+          ),
+        ),
+      );
     } else {
       failures++;
-      cases.push(testCase(r, element('failure', [['message', r.msg], ['type', 'violation']], [], body(c, r, place))));
+      cases.push(
+        testCase(
+          r,
+          element(
+            'failure',
+            [
+              ['message', r.msg],
+              ['type', 'violation'],
+            ],
+            [],
+            body(c, r, place),
+          ),
+        ),
+      );
     }
   }
   for (const r of c.warnings ?? []) {
@@ -204,7 +243,14 @@ function renderVouch(report: Report, opts: JUnitOptions): string {
 function ecSuite(c: ComponentReport, report: Report, createdAt: Date): { suite: XmlElement; tests: number; failures: number; skipped: number } {
   const testCase = (r: RuleResult, child?: XmlElement): XmlElement => {
     const name = ecTestCaseName(r);
-    return element('testcase', [['name', name], ['classname', name]], child ? [child] : []);
+    return element(
+      'testcase',
+      [
+        ['name', name],
+        ['classname', name],
+      ],
+      child ? [child] : [],
+    );
   };
   const cases = [
     ...(c.successes ?? []).map((r) => testCase(r)),

@@ -38,7 +38,10 @@ export function renderSummary(report: Report): string {
 }
 
 function utc(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+  return d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, '');
 }
 
 export function renderSummaryMarkdown(report: Report, createdAt: Date): string {

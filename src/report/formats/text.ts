@@ -67,7 +67,8 @@ function results(ctx: RenderContext, kind: Kind, color: boolean): string {
 }
 
 /** vouch's line for a component reported from a VSA instead of validated again. */
-const vsaLine = (v: VsaEvidence): string => `VSA: reported from ${v.digest} (${v.source}), signed by ${v.signer}, verified ${v.timeVerified}, policy ${v.policyDigest}`;
+const vsaLine = (v: VsaEvidence): string =>
+  `VSA: reported from ${v.digest} (${v.source}), signed by ${v.signer}, verified ${v.timeVerified}, policy ${v.policyDigest}`;
 
 export function renderText(ctx: RenderContext): string {
   const t = totals(ctx.report);

@@ -137,13 +137,48 @@ export function fold(r: Ranges): Ranges {
 
 const GO_CATEGORIES = 'C Cc Cf Cn Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(' ');
 const GO_CATEGORY_ALIASES: Record<string, string> = {
-  Cased_Letter: 'LC', Close_Punctuation: 'Pe', Combining_Mark: 'M', Connector_Punctuation: 'Pc', Control: 'Cc', Currency_Symbol: 'Sc',
-  Dash_Punctuation: 'Pd', Decimal_Number: 'Nd', Enclosing_Mark: 'Me', Final_Punctuation: 'Pf', Format: 'Cf', Initial_Punctuation: 'Pi',
-  Letter: 'L', Letter_Number: 'Nl', Line_Separator: 'Zl', Lowercase_Letter: 'Ll', Mark: 'M', Math_Symbol: 'Sm', Modifier_Letter: 'Lm',
-  Modifier_Symbol: 'Sk', Nonspacing_Mark: 'Mn', Number: 'N', Open_Punctuation: 'Ps', Other: 'C', Other_Letter: 'Lo', Other_Number: 'No',
-  Other_Punctuation: 'Po', Other_Symbol: 'So', Paragraph_Separator: 'Zp', Private_Use: 'Co', Punctuation: 'P', Separator: 'Z',
-  Space_Separator: 'Zs', Spacing_Mark: 'Mc', Surrogate: 'Cs', Symbol: 'S', Titlecase_Letter: 'Lt', Unassigned: 'Cn', Uppercase_Letter: 'Lu',
-  cntrl: 'Cc', digit: 'Nd', punct: 'P',
+  Cased_Letter: 'LC',
+  Close_Punctuation: 'Pe',
+  Combining_Mark: 'M',
+  Connector_Punctuation: 'Pc',
+  Control: 'Cc',
+  Currency_Symbol: 'Sc',
+  Dash_Punctuation: 'Pd',
+  Decimal_Number: 'Nd',
+  Enclosing_Mark: 'Me',
+  Final_Punctuation: 'Pf',
+  Format: 'Cf',
+  Initial_Punctuation: 'Pi',
+  Letter: 'L',
+  Letter_Number: 'Nl',
+  Line_Separator: 'Zl',
+  Lowercase_Letter: 'Ll',
+  Mark: 'M',
+  Math_Symbol: 'Sm',
+  Modifier_Letter: 'Lm',
+  Modifier_Symbol: 'Sk',
+  Nonspacing_Mark: 'Mn',
+  Number: 'N',
+  Open_Punctuation: 'Ps',
+  Other: 'C',
+  Other_Letter: 'Lo',
+  Other_Number: 'No',
+  Other_Punctuation: 'Po',
+  Other_Symbol: 'So',
+  Paragraph_Separator: 'Zp',
+  Private_Use: 'Co',
+  Punctuation: 'P',
+  Separator: 'Z',
+  Space_Separator: 'Zs',
+  Spacing_Mark: 'Mc',
+  Surrogate: 'Cs',
+  Symbol: 'S',
+  Titlecase_Letter: 'Lt',
+  Unassigned: 'Cn',
+  Uppercase_Letter: 'Lu',
+  cntrl: 'Cc',
+  digit: 'Nd',
+  punct: 'P',
 };
 // unicode.Scripts of Go 1.26. Go looks names up after canonicalising them (first letter upper, the
 // rest lower, no `_`, `-` or space), so only the one-word names are reachable (regexp/syntax/parse.go).
@@ -172,7 +207,12 @@ let unicodeNames: Map<string, string> | undefined;
 /** Canonical Go name → the JavaScript property that holds the same code points. */
 export function jsPropertyFor(name: string): string | undefined {
   if (!unicodeNames) {
-    unicodeNames = new Map([['Any', 'Any'], ['Assigned', 'Assigned'], ['Ascii', 'ASCII'], ['Lc', 'LC']]);
+    unicodeNames = new Map([
+      ['Any', 'Any'],
+      ['Assigned', 'Assigned'],
+      ['Ascii', 'ASCII'],
+      ['Lc', 'LC'],
+    ]);
     for (const c of GO_CATEGORIES) if (canonicalName(c) === c) unicodeNames.set(c, c);
     for (const s of GO_SCRIPTS) if (canonicalName(s) === s) unicodeNames.set(s, `Script=${s}`);
     for (const [alias, c] of Object.entries(GO_CATEGORY_ALIASES)) unicodeNames.set(canonicalName(alias), c);

@@ -13,7 +13,11 @@ const MAX_SOURCE = 1 << 18;
  * In multi-line mode `\r`, U+2028 and U+2029 would be line terminators for V8 (only `\n` is for Go):
  * the subject carries them as lone low surrogates instead, which a well-formed string never has.
  */
-export const LINE_STAND_INS: [number, number][] = [[0x0d, 0xdc00], [0x2028, 0xdc01], [0x2029, 0xdc02]];
+export const LINE_STAND_INS: [number, number][] = [
+  [0x0d, 0xdc00],
+  [0x2028, 0xdc01],
+  [0x2029, 0xdc02],
+];
 
 interface Emitted {
   src: string;
@@ -59,7 +63,7 @@ function emitSet(r: Ranges, multiline: boolean): Emitted {
     const hi = r[i + 1]!;
     if (lo <= Math.min(hi, 0xd7ff)) bmp.push(lo, Math.min(hi, 0xd7ff));
     if (Math.max(lo, 0xe000) <= Math.min(hi, 0xffff)) bmp.push(Math.max(lo, 0xe000), Math.min(hi, 0xffff));
-    for (let cp = Math.max(lo, 0x10000); cp <= hi; ) {
+    for (let cp = Math.max(lo, 0x10000); cp <= hi;) {
       const high = 0xd800 + ((cp - 0x10000) >> 10);
       const end = Math.min(hi, 0x10000 + ((high - 0xd800 + 1) << 10) - 1);
       const lowLo = 0xdc00 + ((cp - 0x10000) & 0x3ff);
@@ -99,7 +103,8 @@ export class Emitter {
   constructor(pattern: string, tree: Node) {
     this.pattern = pattern;
     this.multiline = hasAssertion(tree, ['bol', 'eol']);
-    if (this.multiline && hasAssertion(tree, ['bot', 'eot'])) this.unsupported('multi-line anchors (?m)^ and (?m)$ mixed with whole-text anchors in one expression');
+    if (this.multiline && hasAssertion(tree, ['bot', 'eot']))
+      this.unsupported('multi-line anchors (?m)^ and (?m)$ mixed with whole-text anchors in one expression');
   }
 
   unsupported(why: string): never {
@@ -113,7 +118,12 @@ export class Emitter {
       case 'empty':
         return { src: '(?:)', atom: true, alt: false, repl: 1 };
       case 'assert':
-        return { src: n.a === 'bol' || n.a === 'bot' ? '^' : n.a === 'eol' || n.a === 'eot' ? '$' : n.a === 'wb' ? '\\b' : '\\B', atom: false, alt: false, repl: 1 };
+        return {
+          src: n.a === 'bol' || n.a === 'bot' ? '^' : n.a === 'eol' || n.a === 'eot' ? '$' : n.a === 'wb' ? '\\b' : '\\B',
+          atom: false,
+          alt: false,
+          repl: 1,
+        };
       case 'cat': {
         const parts = this.each(n.subs, budget, stripCaptures);
         return { src: parts.map((p) => (p.alt ? `(?:${p.src})` : p.src)).join(''), atom: false, alt: false, repl: maxRepl(parts) };

@@ -12,7 +12,9 @@ export class Re2SyntaxError extends InputError {
 /** Valid RE2 that vouch cannot run with exactly Go's results: refused, never approximated. */
 export class Re2UnsupportedError extends InputError {
   constructor(pattern: string, why: string) {
-    super('RE2_UNSUPPORTED', `the regular expression ${JSON.stringify(pattern.slice(0, 200))} is valid RE2 but not supported by vouch: ${why}`, { value: pattern });
+    super('RE2_UNSUPPORTED', `the regular expression ${JSON.stringify(pattern.slice(0, 200))} is valid RE2 but not supported by vouch: ${why}`, {
+      value: pattern,
+    });
     this.name = 'Re2UnsupportedError';
   }
 }

@@ -113,7 +113,13 @@ export async function checkVsas(req: VsaCheckRequest): Promise<VsaCheckResult> {
     const hex = subject?.length === 1 ? subjectSha256(subject[0]) : undefined;
     if (digest === undefined && typeof hex === 'string') digest = `sha256:${hex}`;
   }
-  const expect: VsaExpectation = { imageDigest: digest ?? '', policyDigest: req.policyDigest, now: req.now, maxAgeMs: req.maxAgeMs, ...(req.policyDigest === undefined ? { anyPolicy: true } : {}) };
+  const expect: VsaExpectation = {
+    imageDigest: digest ?? '',
+    policyDigest: req.policyDigest,
+    now: req.now,
+    maxAgeMs: req.maxAgeMs,
+    ...(req.policyDigest === undefined ? { anyPolicy: true } : {}),
+  };
   const decision = decideVsaTrust(candidates, expect);
   const trusted = decision.trusted ? decision.evidence : undefined;
   return {

@@ -43,7 +43,12 @@ export async function prepareVsa(config: VsaConfig, env: NodeJS.ProcessEnv): Pro
   const s = config.signing;
   if (s?.kind === 'key') return { config, key: await loadSigningKey(s.keyFile, s.password, '--vsa-signing-key') };
   // Keyless: a token source must exist now; the token itself is fetched when signing (they are short-lived).
-  if (s?.kind === 'keyless' && s.tokenFile === undefined && !env.SIGSTORE_ID_TOKEN && !(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)) {
+  if (
+    s?.kind === 'keyless' &&
+    s.tokenFile === undefined &&
+    !env.SIGSTORE_ID_TOKEN &&
+    !(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
+  ) {
     await identityToken(undefined, env);
   }
   return { config };
@@ -153,4 +158,3 @@ export async function produceVsas(prepared: PreparedVsa, run: VsaRun): Promise<P
   }
   return produced;
 }
-

@@ -78,7 +78,8 @@ export function judgeVsa(candidate: VsaCandidate, expect: VsaExpectation): Judge
   if (read.time > now + CLOCK_SKEW_MS) return { kind: 'bad', why: `timeVerified ${read.timeVerified} is in the future` };
   const policyDigest = expect.anyPolicy ? `sha256:${read.policySha256}` : expect.policyDigest;
   if (policyDigest === undefined) return { kind: 'stale', why: 'the current policy has no content digest to match' };
-  if (`sha256:${read.policySha256}` !== policyDigest) return { kind: 'stale', why: `made for another policy (sha256:${read.policySha256}, this run's is ${policyDigest})` };
+  if (`sha256:${read.policySha256}` !== policyDigest)
+    return { kind: 'stale', why: `made for another policy (sha256:${read.policySha256}, this run's is ${policyDigest})` };
   if (now - read.time > expect.maxAgeMs) return { kind: 'stale', why: `expired: verified ${read.timeVerified}, longer ago than --vsa-expiration` };
   if (read.result === 'FAILED') return { kind: 'bad', why: `it records FAILED for this policy at ${read.timeVerified}` };
   const evidence: VsaEvidence = {

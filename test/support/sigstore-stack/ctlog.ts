@@ -57,10 +57,20 @@ export async function startCtLog(dir: string, plan: CtLogPlan, trillian: Trillia
 }
 `,
   );
-  const service = await startService('ct_server', toolPath('ct_server'), [
-    `--log_config=${configPath}`, `--log_rpc_server=${trillian.rpcAddress}`, `--http_endpoint=127.0.0.1:${plan.port}`,
-    `--metrics_endpoint=127.0.0.1:${await freePort()}`, '--quota_remote=false', '--quota_intermediate=false', '--logtostderr',
-  ], `${plan.url}/ct/v1/get-sth`);
+  const service = await startService(
+    'ct_server',
+    toolPath('ct_server'),
+    [
+      `--log_config=${configPath}`,
+      `--log_rpc_server=${trillian.rpcAddress}`,
+      `--http_endpoint=127.0.0.1:${plan.port}`,
+      `--metrics_endpoint=127.0.0.1:${await freePort()}`,
+      '--quota_remote=false',
+      '--quota_intermediate=false',
+      '--logtostderr',
+    ],
+    `${plan.url}/ct/v1/get-sth`,
+  );
   const publicKey = createPublicKey(plan.privateKey);
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   return {

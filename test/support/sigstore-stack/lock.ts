@@ -29,7 +29,8 @@ export async function acquireStackLock(timeoutMs = 600_000): Promise<() => Promi
       server.unref();
       return () => new Promise<void>((resolve) => server.close(() => resolve()));
     }
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for another Sigstore stack in this network namespace to stop (lock @${LOCK.slice(1)})`);
+    if (Date.now() > deadline)
+      throw new Error(`waited ${timeoutMs / 1000} s for another Sigstore stack in this network namespace to stop (lock @${LOCK.slice(1)})`);
     await sleep(200);
   }
 }

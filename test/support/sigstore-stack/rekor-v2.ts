@@ -17,7 +17,11 @@ const ORIGIN = '127.0.0.1';
  * sha256(origin "\n" 0x01 raw-key). It depends on the origin, unlike Rekor v1's sha256(SPKI).
  */
 export function ed25519LogId(origin: string, spkiDer: Buffer): Buffer {
-  return createHash('sha256').update(`${origin}\n`).update(Buffer.from([1])).update(spkiDer.subarray(12)).digest();
+  return createHash('sha256')
+    .update(`${origin}\n`)
+    .update(Buffer.from([1]))
+    .update(spkiDer.subarray(12))
+    .digest();
 }
 
 export async function startRekorV2(dir: string): Promise<RekorLog> {
@@ -30,10 +34,18 @@ export async function startRekorV2(dir: string): Promise<RekorLog> {
     'rekor-tiles',
     toolPath('rekor-posix'),
     [
-      'serve', `--hostname=${ORIGIN}`, `--storage-dir=${join(dir, 'rekor-v2-tiles')}`, `--signer-filepath=${keyPath}`,
-      `--http-address=${ORIGIN}`, `--http-port=${http}`, `--grpc-address=${ORIGIN}`, `--grpc-port=${grpc}`, `--http-metrics-port=${metrics}`,
+      'serve',
+      `--hostname=${ORIGIN}`,
+      `--storage-dir=${join(dir, 'rekor-v2-tiles')}`,
+      `--signer-filepath=${keyPath}`,
+      `--http-address=${ORIGIN}`,
+      `--http-port=${http}`,
+      `--grpc-address=${ORIGIN}`,
+      `--grpc-port=${grpc}`,
+      `--http-metrics-port=${metrics}`,
       // Each upload waits for the next checkpoint: the 10 s default would make every signature slow.
-      '--checkpoint-interval=500ms', '--batch-max-age=100ms',
+      '--checkpoint-interval=500ms',
+      '--batch-max-age=100ms',
     ],
     `http://${ORIGIN}:${http}/healthz`,
   );

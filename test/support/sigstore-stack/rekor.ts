@@ -29,11 +29,23 @@ export async function startRekor(trillian: Trillian): Promise<RekorLog> {
   await trillian.createDatabase('rekor');
   const [host, rpc] = trillian.rpcAddress.split(':') as [string, string];
   const port = await freePort();
-  const rekor = await startService('rekor-server', toolPath('rekor-server'), [
-    'serve', `--trillian_log_server.address=${host}`, `--trillian_log_server.port=${rpc}`, '--rekor_server.address=127.0.0.1',
-    `--port=${port}`, '--rekor_server.signer=memory', '--rekor_server.hostname=127.0.0.1',
-    '--search_index.storage_provider=mysql', `--search_index.mysql.dsn=root@unix(${trillian.socket})/rekor`, '--enable_retrieve_api=false',
-  ], `http://127.0.0.1:${port}/api/v1/log/publicKey`);
+  const rekor = await startService(
+    'rekor-server',
+    toolPath('rekor-server'),
+    [
+      'serve',
+      `--trillian_log_server.address=${host}`,
+      `--trillian_log_server.port=${rpc}`,
+      '--rekor_server.address=127.0.0.1',
+      `--port=${port}`,
+      '--rekor_server.signer=memory',
+      '--rekor_server.hostname=127.0.0.1',
+      '--search_index.storage_provider=mysql',
+      `--search_index.mysql.dsn=root@unix(${trillian.socket})/rekor`,
+      '--enable_retrieve_api=false',
+    ],
+    `http://127.0.0.1:${port}/api/v1/log/publicKey`,
+  );
   const publicKeyPem = await (await fetch(`${rekor.url}/api/v1/log/publicKey`)).text();
   const der = createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' });
   return {

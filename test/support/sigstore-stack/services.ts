@@ -23,7 +23,9 @@ export function inPrivateNetworkNamespace(): boolean {
 export function assertPrivateNetworkNamespace(): void {
   const names = Object.keys(networkInterfaces());
   if (!inPrivateNetworkNamespace()) {
-    throw new Error(`refusing to start Sigstore servers: this network namespace has interfaces ${names.join(', ')}; run under 'unshare --net' (scripts/test.sh does)`);
+    throw new Error(
+      `refusing to start Sigstore servers: this network namespace has interfaces ${names.join(', ')}; run under 'unshare --net' (scripts/test.sh does)`,
+    );
   }
 }
 
@@ -51,7 +53,8 @@ export async function startService(
     await waitUntilReady({
       name,
       target: readyUrl,
-      probe: async () => (await httpAnswers(readyUrl)) && (options.alsoListening === undefined || acceptsConnections({ host: '127.0.0.1', port: options.alsoListening })),
+      probe: async () =>
+        (await httpAnswers(readyUrl)) && (options.alsoListening === undefined || acceptsConnections({ host: '127.0.0.1', port: options.alsoListening })),
       exited: () => child.exitCode ?? child.signalCode ?? undefined,
       log: () => output,
     });

@@ -93,7 +93,13 @@ function commonArgs(stack: SigstoreStack, opts: SignOptions): string[] {
     if (opts.key) return [...args, '--key', opts.key];
     return [...args, '--identity-token', identityToken(stack, opts.identity ?? 'email').token];
   }
-  const args = ['--yes', '--trusted-root', opts.trustedRoot ?? stack.trustedRootPath, '--use-signing-config=false', `--new-bundle-format=${opts.bundles ? 'true' : 'false'}`];
+  const args = [
+    '--yes',
+    '--trusted-root',
+    opts.trustedRoot ?? stack.trustedRootPath,
+    '--use-signing-config=false',
+    `--new-bundle-format=${opts.bundles ? 'true' : 'false'}`,
+  ];
   if (opts.key) {
     args.push('--key', opts.key);
     if (opts.certificate) args.push('--certificate', opts.certificate);

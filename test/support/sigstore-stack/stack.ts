@@ -90,9 +90,27 @@ export async function startSigstoreStack(options: { rekor?: boolean; rekorV2?: b
       'fulcio',
       toolPath('fulcio'),
       [
-        'serve', '--ca', 'ephemeralca', '--ct-log-url', ctPlan.url, '--ct-log-public-key-path', ctPlan.publicKeyPath, '--config-path', configPath,
-        '--host', '127.0.0.1', '--port', String(fPort), '--grpc-host', '127.0.0.1', '--grpc-port', String(gPort),
-        '--metrics-port', String(mPort), '--legacy-unix-domain-socket', join(dir, 'fulcio-legacy.sock'),
+        'serve',
+        '--ca',
+        'ephemeralca',
+        '--ct-log-url',
+        ctPlan.url,
+        '--ct-log-public-key-path',
+        ctPlan.publicKeyPath,
+        '--config-path',
+        configPath,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(fPort),
+        '--grpc-host',
+        '127.0.0.1',
+        '--grpc-port',
+        String(gPort),
+        '--metrics-port',
+        String(mPort),
+        '--legacy-unix-domain-socket',
+        join(dir, 'fulcio-legacy.sock'),
       ],
       `http://127.0.0.1:${fPort}/api/v1/rootCert`,
     );
@@ -122,7 +140,12 @@ export async function startSigstoreStack(options: { rekor?: boolean; rekorV2?: b
     await writeFile(trustedRootPath, trustedRootBytes);
     await mkdir(join(dir, 'tuf'), { recursive: true });
     const tuf = await startTufRepository(join(dir, 'tuf'), { 'trusted_root.json': trustedRootBytes });
-    const service = (url: string, majorApiVersion: number): Record<string, unknown> => ({ url, majorApiVersion, validFor: { start: '2020-01-01T00:00:00Z' }, operator: 'vouch-test' });
+    const service = (url: string, majorApiVersion: number): Record<string, unknown> => ({
+      url,
+      majorApiVersion,
+      validFor: { start: '2020-01-01T00:00:00Z' },
+      operator: 'vouch-test',
+    });
     const signingConfigPath = join(dir, 'signing_config.json');
     await writeFile(
       signingConfigPath,

@@ -36,10 +36,20 @@ export async function startTrillian(dir: string): Promise<Trillian> {
   const sock = join(data, 'mysql.sock');
   await run('mariadb-install-db', [`--datadir=${join(data, 'db')}`, '--auth-root-authentication-method=normal', '--skip-test-db']);
   const dbPort = await freePort();
-  const db = spawn('mariadbd', [
-    `--datadir=${join(data, 'db')}`, `--socket=${sock}`, `--port=${dbPort}`, '--bind-address=127.0.0.1', '--user=root',
-    '--skip-name-resolve', `--log-error=${join(data, 'db.err')}`, `--pid-file=${join(data, 'db.pid')}`,
-  ], { stdio: 'ignore' });
+  const db = spawn(
+    'mariadbd',
+    [
+      `--datadir=${join(data, 'db')}`,
+      `--socket=${sock}`,
+      `--port=${dbPort}`,
+      '--bind-address=127.0.0.1',
+      '--user=root',
+      '--skip-name-resolve',
+      `--log-error=${join(data, 'db.err')}`,
+      `--pid-file=${join(data, 'db.pid')}`,
+    ],
+    { stdio: 'ignore' },
+  );
   const stop = async (): Promise<void> => {
     for (const s of services.reverse()) await s.stop();
     if (db.exitCode !== null || db.signalCode !== null) return;
@@ -77,15 +87,30 @@ export async function startTrillian(dir: string): Promise<Trillian> {
     const [rpc, http, signerRpc, signerHttp] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     // The admin API that createtree calls listens after the HTTP port: wait for both.
     services.push(
-      await startService('trillian_log_server', toolPath('trillian_log_server'), [
-        '--storage_system=mysql', `--mysql_uri=${uri}`, `--rpc_endpoint=127.0.0.1:${rpc}`, `--http_endpoint=127.0.0.1:${http}`,
-      ], `http://127.0.0.1:${http}/metrics`, { stopSignal: 'SIGKILL', alsoListening: rpc }),
+      await startService(
+        'trillian_log_server',
+        toolPath('trillian_log_server'),
+        ['--storage_system=mysql', `--mysql_uri=${uri}`, `--rpc_endpoint=127.0.0.1:${rpc}`, `--http_endpoint=127.0.0.1:${http}`],
+        `http://127.0.0.1:${http}/metrics`,
+        { stopSignal: 'SIGKILL', alsoListening: rpc },
+      ),
     );
     services.push(
-      await startService('trillian_log_signer', toolPath('trillian_log_signer'), [
-        '--storage_system=mysql', `--mysql_uri=${uri}`, `--rpc_endpoint=127.0.0.1:${signerRpc}`, `--http_endpoint=127.0.0.1:${signerHttp}`,
-        '--force_master', '--sequencer_interval=100ms', '--batch_size=100',
-      ], `http://127.0.0.1:${signerHttp}/metrics`, { stopSignal: 'SIGKILL' }),
+      await startService(
+        'trillian_log_signer',
+        toolPath('trillian_log_signer'),
+        [
+          '--storage_system=mysql',
+          `--mysql_uri=${uri}`,
+          `--rpc_endpoint=127.0.0.1:${signerRpc}`,
+          `--http_endpoint=127.0.0.1:${signerHttp}`,
+          '--force_master',
+          '--sequencer_interval=100ms',
+          '--batch_size=100',
+        ],
+        `http://127.0.0.1:${signerHttp}/metrics`,
+        { stopSignal: 'SIGKILL' },
+      ),
     );
     const rpcAddress = `127.0.0.1:${rpc}`;
     return {

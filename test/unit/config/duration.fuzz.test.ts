@@ -7,9 +7,17 @@ import { InputError } from '../../../src/errors.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
 
 const unit = fc.constantFrom('ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h');
-const number = fc.oneof(fc.nat({ max: 100_000 }).map(String), fc.tuple(fc.nat({ max: 999 }), fc.stringMatching(/^\d{0,12}$/)).map(([i, f]) => `${i}.${f}`));
+const number = fc.oneof(
+  fc.nat({ max: 100_000 }).map(String),
+  fc.tuple(fc.nat({ max: 999 }), fc.stringMatching(/^\d{0,12}$/)).map(([i, f]) => `${i}.${f}`),
+);
 /** Well-formed Go durations, one to four terms. */
-const goDuration = fc.array(fc.tuple(number, unit).map(([n, u]) => `${n}${u}`), { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
+const goDuration = fc
+  .array(
+    fc.tuple(number, unit).map(([n, u]) => `${n}${u}`),
+    { minLength: 1, maxLength: 4 },
+  )
+  .map((parts) => parts.join(''));
 const durationLike = fc.oneof(fc.string(), goDuration, fc.stringMatching(/^[-+]?[\d.]{0,6}[a-zµμ]{0,3}([\d.]{0,4}[a-z]{0,2})?$/));
 
 function tryParse(text: string): number | InputError {

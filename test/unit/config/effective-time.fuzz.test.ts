@@ -54,7 +54,10 @@ test('generated calendar fields are accepted exactly when they name a real momen
       assert.equal(setting !== undefined, valid, text);
       if (setting?.kind !== 'fixed') return;
       const t = setting.time;
-      assert.deepEqual([t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds()], dateOnly ? [y, mo, d, 0, 0, 0] : [y, mo, d, h, mi, s]);
+      assert.deepEqual(
+        [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds()],
+        dateOnly ? [y, mo, d, 0, 0, 0] : [y, mo, d, h, mi, s],
+      );
     }),
   );
 });

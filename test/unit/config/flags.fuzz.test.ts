@@ -17,7 +17,30 @@ const specs = {
 
 const tokens = fc.oneof(
   fc.string(),
-  fc.constantFrom('--', '-', '--=', '---', '-i', '-s', '-sd', '-sfalse', '-s=false', '--strict', '--strict=', '--image', '--image=', '--output', '--output=', '-i=', '--__proto__', '--constructor', '--strict=constructor', '--strict=__proto__', '--strict=toString', '--strict=hasOwnProperty'),
+  fc.constantFrom(
+    '--',
+    '-',
+    '--=',
+    '---',
+    '-i',
+    '-s',
+    '-sd',
+    '-sfalse',
+    '-s=false',
+    '--strict',
+    '--strict=',
+    '--image',
+    '--image=',
+    '--output',
+    '--output=',
+    '-i=',
+    '--__proto__',
+    '--constructor',
+    '--strict=constructor',
+    '--strict=__proto__',
+    '--strict=toString',
+    '--strict=hasOwnProperty',
+  ),
   fc.tuple(fc.constantFrom('--image=', '--strict=', '--output=', '-i', '-s', '--', '-'), fc.string()).map(([a, b]) => a + b),
 );
 
@@ -47,7 +70,10 @@ test('any argument list parses or is refused with a typed error; booleans stay b
 });
 
 test('the real flag table: any argument list parses or is refused with a typed error', () => {
-  const real = fc.oneof(tokens, fc.constantFrom(...Object.entries(VALIDATE_IMAGE_FLAGS).flatMap(([name, f]) => [`--${name}`, `--${name}=`, ...('short' in f ? [`-${f.short}`] : [])])));
+  const real = fc.oneof(
+    tokens,
+    fc.constantFrom(...Object.entries(VALIDATE_IMAGE_FLAGS).flatMap(([name, f]) => [`--${name}`, `--${name}=`, ...('short' in f ? [`-${f.short}`] : [])])),
+  );
   fuzz(fc.property(fc.array(real, { maxLength: 8 }), (argv) => void tryParse(argv, VALIDATE_IMAGE_FLAGS)));
 });
 
@@ -66,7 +92,10 @@ test('a string value round-trips in every form, also when it looks like an optio
 test('the last of repeated string flags wins; repeated slices accumulate', () => {
   fuzz(
     fc.property(fc.array(fc.string(), { minLength: 1, maxLength: 5 }), (values) => {
-      const p = parseFlags(values.flatMap((v) => ['--image', v]), specs);
+      const p = parseFlags(
+        values.flatMap((v) => ['--image', v]),
+        specs,
+      );
       assert.equal(p.values.image, values.at(-1));
       // Each value is one CSV record (pflag): a malformed one is an error, as in ec.
       let expected: string[] | undefined;
@@ -76,14 +105,21 @@ test('the last of repeated string flags wins; repeated slices accumulate', () =>
         expected = undefined;
       }
       const args = values.map((v) => `--output=${v}`);
-      if (expected === undefined) assert.throws(() => parseFlags(args, specs), (e: unknown) => e instanceof InputError && e.code === 'INVALID_FLAG_VALUE');
+      if (expected === undefined)
+        assert.throws(
+          () => parseFlags(args, specs),
+          (e: unknown) => e instanceof InputError && e.code === 'INVALID_FLAG_VALUE',
+        );
       else assert.deepEqual(parseFlags(args, specs).values.output, expected);
     }),
   );
 });
 
 test('a boolean is true or false from strconv.ParseBool spellings only; anything else is an error', () => {
-  const accepted = new Map([...['1', 't', 'T', 'TRUE', 'true', 'True'].map((k) => [k, true] as const), ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((k) => [k, false] as const)]);
+  const accepted = new Map([
+    ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((k) => [k, true] as const),
+    ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((k) => [k, false] as const),
+  ]);
   fuzz(
     fc.property(fc.oneof(fc.string(), fc.constantFrom(...accepted.keys(), 'constructor', '__proto__', 'toString', 'valueOf', 'yes', 'no')), (v) => {
       const p = tryParse([`--strict=${v}`], specs);

@@ -44,7 +44,7 @@ test('slices split on commas but keep quoted commas', () => {
 // Each row was checked with ec v0.9.115 (`validate image --extra-rule-data=<value>`, report.policy
 // ruleData or ec's error; the last two and the line-break rows against Go 1.26's encoding/csv itself):
 // pflag reads a StringSlice value as one record of Go's encoding/csv.
-test('slices are read as pflag reads a StringSlice: one CSV record of Go\'s encoding/csv', () => {
+test("slices are read as pflag reads a StringSlice: one CSV record of Go's encoding/csv", () => {
   const read: [string, string[]][] = [
     ['', []],
     ['a=1,b=2', ['a=1', 'b=2']],
@@ -66,17 +66,28 @@ test('slices are read as pflag reads a StringSlice: one CSV record of Go\'s enco
     ['"a=1"b', 'invalid argument "\\"a=1\\"b" for "--extra-rule-data" flag: parse error on line 1, column 5: extraneous or missing " in quoted-field'],
     ['a={"k": 1}', 'invalid argument "a={\\"k\\": 1}" for "--extra-rule-data" flag: parse error on line 1, column 4: bare " in non-quoted-field'],
     [' "a=1"', 'invalid argument " \\"a=1\\"" for "--extra-rule-data" flag: parse error on line 1, column 2: bare " in non-quoted-field'],
-    ['\n"a\nb"c', 'invalid argument "\\n\\"a\\nb\\"c" for "--extra-rule-data" flag: record on line 2; parse error on line 3, column 2: extraneous or missing " in quoted-field'],
+    [
+      '\n"a\nb"c',
+      'invalid argument "\\n\\"a\\nb\\"c" for "--extra-rule-data" flag: record on line 2; parse error on line 3, column 2: extraneous or missing " in quoted-field',
+    ],
     ['é"', 'invalid argument "é\\"" for "--extra-rule-data" flag: parse error on line 1, column 3: bare " in non-quoted-field'],
   ];
   for (const [value, message] of refused) {
-    assert.throws(() => parseFlags([`--extra-rule-data=${value}`], { 'extra-rule-data': { kind: 'slice', help: '' } }), (e: unknown) => e instanceof InputError && e.code === 'INVALID_FLAG_VALUE' && e.message === message, JSON.stringify(value));
+    assert.throws(
+      () => parseFlags([`--extra-rule-data=${value}`], { 'extra-rule-data': { kind: 'slice', help: '' } }),
+      (e: unknown) => e instanceof InputError && e.code === 'INVALID_FLAG_VALUE' && e.message === message,
+      JSON.stringify(value),
+    );
   }
 });
 
 test('a boolean value that names an Object.prototype member is an error, not a non-strict run', () => {
   for (const v of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
-    assert.throws(() => parseFlags([`--strict=${v}`], specs), (err: unknown) => err instanceof InputError && err.code === 'INVALID_FLAG_VALUE', v);
+    assert.throws(
+      () => parseFlags([`--strict=${v}`], specs),
+      (err: unknown) => err instanceof InputError && err.code === 'INVALID_FLAG_VALUE',
+      v,
+    );
   }
   assert.equal(parseFlags(['--strict=F'], specs).values.strict, false, "strconv.ParseBool's F");
 });
@@ -90,7 +101,7 @@ test('boolean shorthands combine as in pflag: -sX is -s -X, never -s=X', () => {
   assert.equal(parseFlags(['-s=false'], both).values.strict, false);
 });
 
-test('each value has its flag kind\'s type; an undeclared name does not compile', () => {
+test("each value has its flag kind's type; an undeclared name does not compile", () => {
   const { values } = parseFlags(['--image', 'x'], specs);
   const image: string = values.image;
   const strict: boolean = values.strict;

@@ -32,7 +32,11 @@ test('a directory under /proc or behind a dangling symlink fails at once instead
   await symlink(join(dir, 'absent'), join(dir, 'dangling'));
   await writeFile(join(dir, 'file'), 'x');
   for (const path of ['/proc/nope/x', join(dir, 'dangling', 'a', 'b'), join(dir, 'file', 'sub')]) {
-    await assert.rejects(within(30_000, makeDirectory(path)), (err: unknown) => /ENOENT|ENOTDIR|EEXIST|not a directory/.test(String((err as { message?: unknown }).message)), path);
+    await assert.rejects(
+      within(30_000, makeDirectory(path)),
+      (err: unknown) => /ENOENT|ENOTDIR|EEXIST|not a directory/.test(String((err as { message?: unknown }).message)),
+      path,
+    );
   }
   await makeDirectory(join(dir, 'a', 'b', 'c'));
   await makeDirectory(join(dir, 'a', 'b', 'c'));
@@ -40,7 +44,15 @@ test('a directory under /proc or behind a dangling symlink fails at once instead
 });
 
 test('writing a report under /proc ends with an error naming the file, not a busy loop', async () => {
-  const ctx = { report: sampleReport(), policyInputs: [], createdAt: new Date(0), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false };
+  const ctx = {
+    report: sampleReport(),
+    policyInputs: [],
+    createdAt: new Date(0),
+    color: false,
+    showSuccesses: false,
+    showWarnings: true,
+    showPolicyDocsLink: false,
+  };
   await assert.rejects(within(30_000, writeOutputs(ctx, [{ format: 'json', path: '/proc/nope/x.json' }], process.stdout)), /\/proc\/nope\/x\.json/);
 });
 
@@ -69,7 +81,11 @@ test('the check leaves an existing report as it was and creates no file', async 
   await writeFile(join(dir, 'old.json'), 'previous run');
   const env = { ...process.env, VOUCH_CACHE_DIR: join(dir, 'cache') };
   // The run then fails on the unreadable key: after the output check, before writing anything.
-  const run = await vouch(['validate', 'image', '--image', '127.0.0.1:9/x:v1', '--public-key', 'missing.pub', '--output', 'json=old.json', '--output', 'junit=new/r.xml'], env, dir);
+  const run = await vouch(
+    ['validate', 'image', '--image', '127.0.0.1:9/x:v1', '--public-key', 'missing.pub', '--output', 'json=old.json', '--output', 'junit=new/r.xml'],
+    env,
+    dir,
+  );
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--public-key .*missing\.pub/);
   assert.equal(await readFile(join(dir, 'old.json'), 'utf8'), 'previous run');

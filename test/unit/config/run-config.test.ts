@@ -17,7 +17,10 @@ import { generateKeyPair } from '../../support/cosign.ts';
 import { makeCa } from '../../support/pki.ts';
 
 const flags = (...argv: string[]): ValidateImageFlags => parseFlags(argv, VALIDATE_IMAGE_FLAGS).values;
-const inputError = (code: string) => (err: unknown): boolean => err instanceof InputError && err.code === code && err.exitCode === 2;
+const inputError =
+  (code: string) =>
+  (err: unknown): boolean =>
+    err instanceof InputError && err.code === code && err.exitCode === 2;
 
 let dir: string;
 let publicKeyFile: string;
@@ -30,7 +33,7 @@ before(async () => {
   await writeFile(join(dir, 'components.yaml'), 'components:\n  - name: a\n    containerImage: registry.example/a:1\n');
 });
 
-test('snapshot: --images then --image, in ec\'s merge order; the file is remembered for annotations', async () => {
+test("snapshot: --images then --image, in ec's merge order; the file is remembered for annotations", async () => {
   const { snapshot, snapshotFile } = await snapshotFromFlags(flags('--image', 'registry.example/b:2', '--images', 'components.yaml'), dir);
   assert.deepEqual(
     snapshot.components.map((c) => [c.name, c.containerImage]),
@@ -54,7 +57,11 @@ test('policy: --public-key replaces the policy key, keyless flags remove it, --r
   assert.equal(keyless.publicKey, undefined, 'EC-1740: keyless flags win over the policy key');
   assert.equal(keyless.rekorUrl, 'https://rekor.flag');
   assert.equal(resolved.publicKey, 'policy.pub');
-  const { spec } = await policyFromFlags(flags('--policy', '{"publicKey": "p.pub", "sources": []}', '--public-key', 'k.pub'), { baseDir: dir, cacheDir: dir, env: {} }, resolvePolicy);
+  const { spec } = await policyFromFlags(
+    flags('--policy', '{"publicKey": "p.pub", "sources": []}', '--public-key', 'k.pub'),
+    { baseDir: dir, cacheDir: dir, env: {} },
+    resolvePolicy,
+  );
   assert.equal(spec.publicKey, 'k.pub');
 });
 
@@ -62,13 +69,20 @@ test('signer: a key is read and checked; a policy key is named as such when it c
   const key = await signerConfig({ publicKey: publicKeyFile }, flags('--public-key', publicKeyFile), dir);
   assert.match(key.publicKey ?? '', /^-----BEGIN PUBLIC KEY-----/);
   assert.equal(key.identity, undefined);
-  await assert.rejects(signerConfig({ publicKey: 'missing.pub' }, flags(), dir), (e: unknown) => inputError('PUBLIC_KEY_UNREADABLE')(e) && /policy publicKey/.test((e as Error).message));
+  await assert.rejects(
+    signerConfig({ publicKey: 'missing.pub' }, flags(), dir),
+    (e: unknown) => inputError('PUBLIC_KEY_UNREADABLE')(e) && /policy publicKey/.test((e as Error).message),
+  );
 });
 
 test('signer: keyless needs an issuer and a subject; the flags win over the policy identity', async () => {
   await assert.rejects(signerConfig({}, flags('--certificate-identity', 'me'), dir), inputError('KEYLESS_ISSUER_MISSING'));
   await assert.rejects(signerConfig({}, flags('--certificate-oidc-issuer', 'https://issuer'), dir), inputError('KEYLESS_IDENTITY_MISSING'));
-  const fromFlags = await signerConfig({ identity: { issuer: 'https://policy', subject: 'policy' } }, flags('--certificate-oidc-issuer', 'https://issuer', '--certificate-identity-regexp', '^me$'), dir);
+  const fromFlags = await signerConfig(
+    { identity: { issuer: 'https://policy', subject: 'policy' } },
+    flags('--certificate-oidc-issuer', 'https://issuer', '--certificate-identity-regexp', '^me$'),
+    dir,
+  );
   assert.deepEqual(fromFlags, { identity: { issuer: 'https://issuer', subjectRegExp: '^me$' } });
   const fromPolicy = await signerConfig({ identity: { issuer: 'https://policy', subject: 'policy' } }, flags(), dir);
   assert.deepEqual(fromPolicy, { identity: { issuer: 'https://policy', subject: 'policy' } });
@@ -87,9 +101,19 @@ test('signer: an organisation CA chain is intermediates then the root; it never 
   await assert.rejects(signerConfig(identity, flags('--ca-roots', 'components.yaml'), dir), inputError('PKI_UNREADABLE'));
 });
 
-test('runtime options: ec\'s defaults; each bad value named by its flag', () => {
+test("runtime options: ec's defaults; each bad value named by its flag", () => {
   const defaults = runtimeOptions(flags());
-  assert.deepEqual(defaults, { ignoreRekor: false, strict: true, info: false, showSuccesses: false, showWarnings: true, workers: 5, timeoutMs: 300_000, effectiveTime: { kind: 'now' }, retry: { baseMs: 1000, factor: 2, jitter: 0.1, maxWaitMs: 3000, retries: 3 } });
+  assert.deepEqual(defaults, {
+    ignoreRekor: false,
+    strict: true,
+    info: false,
+    showSuccesses: false,
+    showWarnings: true,
+    workers: 5,
+    timeoutMs: 300_000,
+    effectiveTime: { kind: 'now' },
+    retry: { baseMs: 1000, factor: 2, jitter: 0.1, maxWaitMs: 3000, retries: 3 },
+  });
   assert.deepEqual(runtimeOptions(flags('--shard', '2/4', '--insecure-ignore-sct', '--opa', '/bin/opa')).shard, { index: 2, count: 4 });
   assert.throws(() => runtimeOptions(flags('--workers', '0')), inputError('INVALID_WORKERS'));
   assert.throws(() => runtimeOptions(flags('--workers', '1.5')), inputError('INVALID_WORKERS'));
@@ -111,7 +135,19 @@ test('outputs: relative paths mean the run directory; the deprecated --output-fi
 });
 
 test('the whole configuration: every step in place', async () => {
-  const argv = ['--images', 'components.yaml', '--public-key', publicKeyFile, '--policy', '{"sources": []}', '--cache-dir', 'cache', '--no-color', '--output', 'json'];
+  const argv = [
+    '--images',
+    'components.yaml',
+    '--public-key',
+    publicKeyFile,
+    '--policy',
+    '{"sources": []}',
+    '--cache-dir',
+    'cache',
+    '--no-color',
+    '--output',
+    'json',
+  ];
   const { config, extras } = await buildRunConfig(argv, {}, dir, resolvePolicy);
   assert.equal(config.snapshot.components.length, 1);
   assert.match(config.publicKey ?? '', /BEGIN PUBLIC KEY/);

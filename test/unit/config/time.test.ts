@@ -28,8 +28,25 @@ test('durations follow Go syntax', () => {
 });
 
 test('impossible calendar dates are errors, never rolled over into the next month', () => {
-  for (const bad of ['2026-02-30', '2026-02-29', '2025-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-02-30T00:00:00Z', '2026-01-31T24:00:00Z', '2026-01-31T23:60:00Z', '2026-01-31T23:59:60Z', '2026-01-31T12:00:00+24:00', '2026-01-31T12:00:00+01:60']) {
-    assert.throws(() => parseEffectiveTime(bad), (err: unknown) => err instanceof InputError && err.code === 'INVALID_EFFECTIVE_TIME', bad);
+  for (const bad of [
+    '2026-02-30',
+    '2026-02-29',
+    '2025-04-31',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-01-00',
+    '2026-02-30T00:00:00Z',
+    '2026-01-31T24:00:00Z',
+    '2026-01-31T23:60:00Z',
+    '2026-01-31T23:59:60Z',
+    '2026-01-31T12:00:00+24:00',
+    '2026-01-31T12:00:00+01:60',
+  ]) {
+    assert.throws(
+      () => parseEffectiveTime(bad),
+      (err: unknown) => err instanceof InputError && err.code === 'INVALID_EFFECTIVE_TIME',
+      bad,
+    );
   }
   const leap = parseEffectiveTime('2024-02-29');
   assert.equal(leap.kind === 'fixed' && leap.time.toISOString(), '2024-02-29T00:00:00.000Z');
@@ -39,7 +56,20 @@ test('impossible calendar dates are errors, never rolled over into the next mont
 });
 
 test('RFC 3339 as Go reads it: uppercase T and Z, two-digit fields, a dot before the fraction', () => {
-  for (const bad of ['2026-01-31t12:00:00Z', '2026-01-31T12:00:00z', '2026-01-31 12:00:00Z', '2026-01-31T1:00:00Z', '2026-01-31T12:00:00,5Z', '2026-01-31T12:00:00', '2026-01-31T12:00Z', '26-01-31', '2026-1-31', '+2026-01-31', '2026-01-31T12:00:00+0100', '２０２６-01-31']) {
+  for (const bad of [
+    '2026-01-31t12:00:00Z',
+    '2026-01-31T12:00:00z',
+    '2026-01-31 12:00:00Z',
+    '2026-01-31T1:00:00Z',
+    '2026-01-31T12:00:00,5Z',
+    '2026-01-31T12:00:00',
+    '2026-01-31T12:00Z',
+    '26-01-31',
+    '2026-1-31',
+    '+2026-01-31',
+    '2026-01-31T12:00:00+0100',
+    '２０２６-01-31',
+  ]) {
     assert.throws(() => parseEffectiveTime(bad), /is not a time/, bad);
   }
   const frac = parseEffectiveTime('2026-01-31T12:00:00.123456789-02:30');
@@ -68,12 +98,25 @@ test('durations: zero in every spelling means no limit; Go syntax; negatives and
   assert.equal(parseDuration('1μs', '--timeout'), 1, 'Greek mu, as Go accepts');
   assert.equal(parseDuration('+5m', '--timeout'), 300_000);
   for (const bad of ['', '-5m', '5', '.s', 's', '5mm', '5m5', '1e3s', '5M', '1h-5m', '2562048h', '9999999999999999999999h', '0x10s', '5 m']) {
-    assert.throws(() => parseDuration(bad, '--timeout'), (err: unknown) => err instanceof InputError && err.code === 'INVALID_DURATION', bad);
+    assert.throws(
+      () => parseDuration(bad, '--timeout'),
+      (err: unknown) => err instanceof InputError && err.code === 'INVALID_DURATION',
+      bad,
+    );
   }
 });
 
 test("durations print as Go's Duration.String", () => {
-  const cases: [number, string][] = [[0, '0s'], [250, '250ms'], [1000, '1s'], [1500, '1.5s'], [61_000, '1m1s'], [300_000, '5m0s'], [3_600_000, '1h0m0s'], [5_400_250, '1h30m0.25s']];
+  const cases: [number, string][] = [
+    [0, '0s'],
+    [250, '250ms'],
+    [1000, '1s'],
+    [1500, '1.5s'],
+    [61_000, '1m1s'],
+    [300_000, '5m0s'],
+    [3_600_000, '1h0m0s'],
+    [5_400_250, '1h30m0.25s'],
+  ];
   for (const [ms, text] of cases) {
     assert.equal(formatDuration(ms), text);
     assert.equal(parseDuration(text, '--timeout'), ms);

@@ -12,7 +12,10 @@ import { InputError } from '../../../src/errors.ts';
 import { generateKeyPair } from '../../support/cosign.ts';
 
 const flags = (...argv: string[]) => parseFlags(argv, VALIDATE_IMAGE_FLAGS).values;
-const inputError = (code: string, flag?: RegExp) => (err: unknown): boolean => err instanceof InputError && err.code === code && err.exitCode === 2 && (!flag || flag.test(err.message));
+const inputError =
+  (code: string, flag?: RegExp) =>
+  (err: unknown): boolean =>
+    err instanceof InputError && err.code === code && err.exitCode === 2 && (!flag || flag.test(err.message));
 let dir: string;
 let pub: string;
 
@@ -33,15 +36,24 @@ test('a key or a keyless identity, with the expiration in milliseconds; 0 turns 
   assert.equal(key?.maxAgeMs, 168 * 3_600_000);
   assert.equal((await vsaTrustConfig(flags('--vsa-public-key', pub, '--vsa-expiration', '2000h'), dir))?.maxAgeMs, 2000 * 3_600_000, 'not capped to a timer');
   assert.equal(await vsaTrustConfig(flags('--vsa-public-key', pub, '--vsa-expiration', '0'), dir), undefined);
-  const keyless = await vsaTrustConfig(flags('--vsa-certificate-identity', 'ci@example.com', '--vsa-certificate-oidc-issuer-regexp', '^https://issuer\\.example$'), dir);
+  const keyless = await vsaTrustConfig(
+    flags('--vsa-certificate-identity', 'ci@example.com', '--vsa-certificate-oidc-issuer-regexp', '^https://issuer\\.example$'),
+    dir,
+  );
   assert.deepEqual(keyless, { identity: { subject: 'ci@example.com', issuerRegExp: '^https://issuer\\.example$' }, maxAgeMs: 168 * 3_600_000 });
 });
 
 test('bad VSA signer flags are bad input naming the flag', async () => {
-  await assert.rejects(vsaTrustConfig(flags('--vsa-public-key', pub, '--vsa-certificate-identity', 'a', '--vsa-certificate-oidc-issuer', 'b'), dir), inputError('VSA_SIGNER_FLAGS'));
+  await assert.rejects(
+    vsaTrustConfig(flags('--vsa-public-key', pub, '--vsa-certificate-identity', 'a', '--vsa-certificate-oidc-issuer', 'b'), dir),
+    inputError('VSA_SIGNER_FLAGS'),
+  );
   await assert.rejects(vsaTrustConfig(flags('--vsa-certificate-identity', 'a'), dir), inputError('VSA_SIGNER_INCOMPLETE', /--vsa-certificate-oidc-issuer/));
   await assert.rejects(vsaTrustConfig(flags('--vsa-certificate-oidc-issuer', 'b'), dir), inputError('VSA_SIGNER_INCOMPLETE', /--vsa-certificate-identity/));
-  await assert.rejects(vsaTrustConfig(flags('--vsa-certificate-identity-regexp', '(', '--vsa-certificate-oidc-issuer', 'b'), dir), (e: unknown) => e instanceof InputError && /--vsa-certificate-identity-regexp/.test(e.message));
+  await assert.rejects(
+    vsaTrustConfig(flags('--vsa-certificate-identity-regexp', '(', '--vsa-certificate-oidc-issuer', 'b'), dir),
+    (e: unknown) => e instanceof InputError && /--vsa-certificate-identity-regexp/.test(e.message),
+  );
   await assert.rejects(vsaTrustConfig(flags('--vsa-public-key', join(dir, 'missing.pub')), dir), inputError('PUBLIC_KEY_UNREADABLE', /--vsa-public-key/));
   await assert.rejects(vsaTrustConfig(flags('--vsa-public-key', pub, '--vsa-expiration', '-1h'), dir), inputError('INVALID_DURATION', /--vsa-expiration/));
   await assert.rejects(vsaTrustConfig(flags('--vsa-public-key', pub, '--vsa-expiration', '7d'), dir), inputError('INVALID_DURATION'));

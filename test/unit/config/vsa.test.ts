@@ -17,8 +17,10 @@ after(() => rm(dir, { recursive: true, force: true }));
 await writeFile(join(dir, 'key.pem'), 'not parsed here');
 await mkdir(join(dir, 'keydir'));
 
-const refused = (code: string, ...fragments: string[]) => (err: unknown): boolean =>
-  err instanceof InputError && err.code === code && err.exitCode === 2 && fragments.every((f) => err.message.includes(f));
+const refused =
+  (code: string, ...fragments: string[]) =>
+  (err: unknown): boolean =>
+    err instanceof InputError && err.code === code && err.exitCode === 2 && fragments.every((f) => err.message.includes(f));
 const config = (...argv: string[]) => vsaConfig(flags(...argv), { COSIGN_PASSWORD: 'pw' }, dir);
 
 test('without --vsa there is no VSA config, and a VSA flag alone is refused by name', async () => {
@@ -29,7 +31,17 @@ test('without --vsa there is no VSA config, and a VSA flag alone is refused by n
 });
 
 test('a key-signed DSSE run: key file absolute, password from COSIGN_PASSWORD, every backend parsed', async () => {
-  const c = await config('--vsa', '--vsa-signing-key', 'key.pem', '--vsa-upload', 'local@out,oci', '--vsa-upload', 'rekor@http://127.0.0.1:3000/', '--attestation-output-dir', 'att');
+  const c = await config(
+    '--vsa',
+    '--vsa-signing-key',
+    'key.pem',
+    '--vsa-upload',
+    'local@out,oci',
+    '--vsa-upload',
+    'rekor@http://127.0.0.1:3000/',
+    '--attestation-output-dir',
+    'att',
+  );
   assert.deepEqual(c, {
     format: 'dsse',
     predicate: 'slsa',
@@ -44,7 +56,16 @@ test('a key-signed DSSE run: key file absolute, password from COSIGN_PASSWORD, e
 
 test('keyless: Fulcio URL, the Rekor of rekor@URL, a token file', async () => {
   await writeFile(join(dir, 'token'), 'x');
-  const c = await config('--vsa', '--vsa-keyless', '--vsa-fulcio-url', 'http://localhost:5555', '--vsa-identity-token', 'token', '--vsa-upload', 'rekor@http://127.0.0.1:3000,oci');
+  const c = await config(
+    '--vsa',
+    '--vsa-keyless',
+    '--vsa-fulcio-url',
+    'http://localhost:5555',
+    '--vsa-identity-token',
+    'token',
+    '--vsa-upload',
+    'rekor@http://127.0.0.1:3000,oci',
+  );
   assert.deepEqual(c?.signing, { kind: 'keyless', fulcioUrl: 'http://localhost:5555', rekorUrl: 'http://127.0.0.1:3000', tokenFile: join(dir, 'token') });
   const pub = await config('--vsa', '--vsa-keyless', '--vsa-upload', 'oci');
   assert.deepEqual(pub?.signing, { kind: 'keyless', fulcioUrl: 'https://fulcio.sigstore.dev', rekorUrl: 'https://rekor.sigstore.dev' });
@@ -52,12 +73,30 @@ test('keyless: Fulcio URL, the Rekor of rekor@URL, a token file', async () => {
 
 test('missing, directory or option-like keys are refused naming --vsa-signing-key', async () => {
   await assert.rejects(config('--vsa', '--attestation-output-dir', 'o'), refused('VSA_FLAGS', '--vsa-signing-key', '--vsa-keyless'));
-  await assert.rejects(config('--vsa', '--attestation-output-dir', 'o', '--vsa-signing-key', 'keydir'), refused('VSA_SIGNING_KEY_UNREADABLE', '--vsa-signing-key', 'not a regular file'));
-  await assert.rejects(config('--vsa', '--attestation-output-dir', 'o', '--vsa-signing-key', 'absent.pem'), refused('VSA_SIGNING_KEY_UNREADABLE', 'no such file'));
-  await assert.rejects(config('--vsa', '--attestation-output-dir', 'o', '--vsa-signing-key', '--image'), refused('VSA_FLAGS', '--vsa-signing-key', 'looks like a flag'));
-  await assert.rejects(config('--vsa', '--attestation-output-dir', '-x', '--vsa-signing-key', 'key.pem'), refused('VSA_FLAGS', '--attestation-output-dir', 'looks like a flag'));
-  await assert.rejects(config('--vsa', '--vsa-keyless', '--vsa-signing-key', 'key.pem', '--vsa-upload', 'oci'), refused('VSA_FLAGS', '--vsa-keyless', 'not both'));
-  await assert.rejects(config('--vsa', '--vsa-signing-key', 'key.pem', '--vsa-identity-token', 'key.pem', '--vsa-upload', 'oci'), refused('VSA_FLAGS', '--vsa-identity-token', '--vsa-keyless'));
+  await assert.rejects(
+    config('--vsa', '--attestation-output-dir', 'o', '--vsa-signing-key', 'keydir'),
+    refused('VSA_SIGNING_KEY_UNREADABLE', '--vsa-signing-key', 'not a regular file'),
+  );
+  await assert.rejects(
+    config('--vsa', '--attestation-output-dir', 'o', '--vsa-signing-key', 'absent.pem'),
+    refused('VSA_SIGNING_KEY_UNREADABLE', 'no such file'),
+  );
+  await assert.rejects(
+    config('--vsa', '--attestation-output-dir', 'o', '--vsa-signing-key', '--image'),
+    refused('VSA_FLAGS', '--vsa-signing-key', 'looks like a flag'),
+  );
+  await assert.rejects(
+    config('--vsa', '--attestation-output-dir', '-x', '--vsa-signing-key', 'key.pem'),
+    refused('VSA_FLAGS', '--attestation-output-dir', 'looks like a flag'),
+  );
+  await assert.rejects(
+    config('--vsa', '--vsa-keyless', '--vsa-signing-key', 'key.pem', '--vsa-upload', 'oci'),
+    refused('VSA_FLAGS', '--vsa-keyless', 'not both'),
+  );
+  await assert.rejects(
+    config('--vsa', '--vsa-signing-key', 'key.pem', '--vsa-identity-token', 'key.pem', '--vsa-upload', 'oci'),
+    refused('VSA_FLAGS', '--vsa-identity-token', '--vsa-keyless'),
+  );
 });
 
 test('formats and predicates: unknown values refused; an unsigned predicate is never signed nor uploaded remotely', async () => {
@@ -69,8 +108,14 @@ test('formats and predicates: unknown values refused; an unsigned predicate is n
     uploads: [],
     outputDir: join(dir, 'p'),
   });
-  await assert.rejects(config('--vsa', '--attestation-format', 'predicate', '--vsa-signing-key', 'key.pem', '--attestation-output-dir', 'p'), refused('VSA_FLAGS', '--vsa-signing-key', 'not signed'));
-  await assert.rejects(config('--vsa', '--attestation-format', 'predicate', '--vsa-upload', 'oci'), refused('VSA_FLAGS', '--vsa-upload', 'signed attestations only'));
+  await assert.rejects(
+    config('--vsa', '--attestation-format', 'predicate', '--vsa-signing-key', 'key.pem', '--attestation-output-dir', 'p'),
+    refused('VSA_FLAGS', '--vsa-signing-key', 'not signed'),
+  );
+  await assert.rejects(
+    config('--vsa', '--attestation-format', 'predicate', '--vsa-upload', 'oci'),
+    refused('VSA_FLAGS', '--vsa-upload', 'signed attestations only'),
+  );
   await assert.rejects(config('--vsa', '--vsa-signing-key', 'key.pem'), refused('VSA_FLAGS', '--vsa', 'written nowhere'));
 });
 
@@ -89,5 +134,8 @@ test('--vsa-upload: unknown backends, parameters, targets and plain-HTTP service
 
 test('an output directory that cannot be made is refused before the run', async () => {
   await writeFile(join(dir, 'file'), '');
-  await assert.rejects(config('--vsa', '--vsa-signing-key', 'key.pem', '--attestation-output-dir', 'file/sub'), refused('VSA_FLAGS', '--attestation-output-dir', 'cannot be made a directory'));
+  await assert.rejects(
+    config('--vsa', '--vsa-signing-key', 'key.pem', '--attestation-output-dir', 'file/sub'),
+    refused('VSA_FLAGS', '--attestation-output-dir', 'cannot be made a directory'),
+  );
 });

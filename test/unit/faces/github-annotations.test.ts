@@ -10,10 +10,22 @@ import type { ComponentReport, Report } from '../../../src/model/report.ts';
 function run(failing: number, warned: number, unchecked = 0): Report {
   const components: ComponentReport[] = [];
   for (let i = 0; i < failing; i++) {
-    components.push({ name: `bad-${i}`, containerImage: `r.example/bad-${i}@sha256:${'1'.repeat(64)}`, source: {}, success: false, violations: [{ msg: 'no signatures found', metadata: { code: 'builtin.image.signature_check' } }] });
+    components.push({
+      name: `bad-${i}`,
+      containerImage: `r.example/bad-${i}@sha256:${'1'.repeat(64)}`,
+      source: {},
+      success: false,
+      violations: [{ msg: 'no signatures found', metadata: { code: 'builtin.image.signature_check' } }],
+    });
   }
   for (let i = 0; i < warned; i++) {
-    components.push({ name: `warn-${i}`, containerImage: `r.example/warn-${i}`, source: {}, success: true, warnings: [{ msg: 'soon', metadata: { code: 'labels.required' } }] });
+    components.push({
+      name: `warn-${i}`,
+      containerImage: `r.example/warn-${i}`,
+      source: {},
+      success: true,
+      warnings: [{ msg: 'soon', metadata: { code: 'labels.required' } }],
+    });
   }
   for (let i = 0; i < unchecked; i++) {
     components.push({
@@ -40,7 +52,10 @@ test('15 failing components, strict: the headline is the first error and survive
   assert.deepEqual(plan[0], { kind: 'error', message: 'vouch: 15 violations in 15 of 15 components' });
   const errors = plan.filter((a) => a.kind === 'error');
   assert.equal(errors.length, 10);
-  assert.deepEqual(errors.slice(1).map((a) => a.props?.title), Array.from({ length: 9 }, (_, i) => `bad-${i}: 1 violation(s)`));
+  assert.deepEqual(
+    errors.slice(1).map((a) => a.props?.title),
+    Array.from({ length: 9 }, (_, i) => `bad-${i}: 1 violation(s)`),
+  );
   assert.equal(plan.at(-1)!.kind, 'notice');
   assert.match(plan.at(-1)!.message, /^6 more component annotation\(s\) not shown .*: see the job summary/);
 });
@@ -56,15 +71,25 @@ test('warnings: the strict note already made one; the headline of a non-strict f
 
 test('a component that could not be checked is annotated as such, not as a violation; a passing run gets a notice', () => {
   const report = run(0, 0, 2);
-  const plan = planAnnotations(report, { path: 'deploy/components.yaml', lines: { [locationKey(report.components[1]!)]: 9 } }, { errors: 0, warnings: 0 }, true);
-  assert.deepEqual(plan[0], { kind: 'error', message: 'vouch: 2 components of 2 could not be checked (registry or network error); no policy violation in the others' });
+  const plan = planAnnotations(
+    report,
+    { path: 'deploy/components.yaml', lines: { [locationKey(report.components[1]!)]: 9 } },
+    { errors: 0, warnings: 0 },
+    true,
+  );
+  assert.deepEqual(plan[0], {
+    kind: 'error',
+    message: 'vouch: 2 components of 2 could not be checked (registry or network error); no policy violation in the others',
+  });
   assert.deepEqual(plan[2], {
     kind: 'error',
     message: 'down-1: could not be checked: dial tcp: connection refused',
     props: { title: 'down-1: UNREACHABLE', file: 'deploy/components.yaml', startLine: 9 },
   });
   assert.ok(!plan.some((a) => /violation/.test(a.props?.title ?? '')));
-  assert.deepEqual(planAnnotations(run(0, 0), undefined, { errors: 0, warnings: 0 }, true), [{ kind: 'notice', message: 'vouch: no check ran on 0 components' }]);
+  assert.deepEqual(planAnnotations(run(0, 0), undefined, { errors: 0, warnings: 0 }, true), [
+    { kind: 'notice', message: 'vouch: no check ran on 0 components' },
+  ]);
 });
 
 test('action.yml declares every output the face sets, and nothing it never sets', async () => {

@@ -59,7 +59,15 @@ test('the job summary: untrusted fields stay in their cell and render as text', 
     policy: {},
     'ec-version': 'v',
     'effective-time': '2026-01-01T00:00:00Z',
-    components: [{ name: evil, containerImage: `r.example/x\`<b>@sha256:${'0'.repeat(64)}`, source: {}, success: false, violations: [{ msg: evil, metadata: { code: evil, solution: evil } }] }],
+    components: [
+      {
+        name: evil,
+        containerImage: `r.example/x\`<b>@sha256:${'0'.repeat(64)}`,
+        source: {},
+        success: false,
+        violations: [{ msg: evil, metadata: { code: evil, solution: evil } }],
+      },
+    ],
   };
   const summary = jobSummary(report);
   assert.doesNotMatch(summary.replace(/<\/?(details|summary|code)>/g, ''), /[<>`[\]\u202e]/);

@@ -38,21 +38,51 @@ const loadTask = async (file: string): Promise<Task> => yaml.load(await readFile
 // (null: required), the workspaces and the results. A caller's param the Task does not declare is
 // dropped by Tekton without a word, so every one must be declared, with the same default.
 const EC_COMMON: Record<string, string> = {
-  POLICY_CONFIGURATION: 'enterprise-contract-service/default', PUBLIC_KEY: '', REKOR_HOST: '', CERTIFICATE_IDENTITY: '', CERTIFICATE_OIDC_ISSUER: '',
-  CERTIFICATE_IDENTITY_REGEXP: '', CERTIFICATE_OIDC_ISSUER_REGEXP: '', IGNORE_REKOR: 'false', TUF_MIRROR: '', SSL_CERT_DIR: '',
-  CA_TRUST_CONFIGMAP_NAME: 'trusted-ca', CA_TRUST_CONFIG_MAP_KEY: 'ca-bundle.crt', INFO: 'true', STRICT: 'true', HOMEDIR: '/tekton/home',
-  EFFECTIVE_TIME: 'now', ALLOW_PAST_EFFECTIVE_TIME: 'false', EXTRA_RULE_DATA: '',
-  POLICY_BUNDLE_DIGEST: 'sha256:f904979d405a39a3cc492439b379b4b117c622bbe7126a0e1ba76527ec3ce6a2', EC_USE_OPA: '', SINGLE_COMPONENT: 'false',
-  SINGLE_COMPONENT_CUSTOM_RESOURCE: 'unknown', SINGLE_COMPONENT_CUSTOM_RESOURCE_NS: '', RETRY_DURATION: '1s', RETRY_FACTOR: '2.0', RETRY_JITTER: '0.1',
-  RETRY_MAX_RETRY: '3', RETRY_MAX_WAIT: '3s',
+  POLICY_CONFIGURATION: 'enterprise-contract-service/default',
+  PUBLIC_KEY: '',
+  REKOR_HOST: '',
+  CERTIFICATE_IDENTITY: '',
+  CERTIFICATE_OIDC_ISSUER: '',
+  CERTIFICATE_IDENTITY_REGEXP: '',
+  CERTIFICATE_OIDC_ISSUER_REGEXP: '',
+  IGNORE_REKOR: 'false',
+  TUF_MIRROR: '',
+  SSL_CERT_DIR: '',
+  CA_TRUST_CONFIGMAP_NAME: 'trusted-ca',
+  CA_TRUST_CONFIG_MAP_KEY: 'ca-bundle.crt',
+  INFO: 'true',
+  STRICT: 'true',
+  HOMEDIR: '/tekton/home',
+  EFFECTIVE_TIME: 'now',
+  ALLOW_PAST_EFFECTIVE_TIME: 'false',
+  EXTRA_RULE_DATA: '',
+  POLICY_BUNDLE_DIGEST: 'sha256:f904979d405a39a3cc492439b379b4b117c622bbe7126a0e1ba76527ec3ce6a2',
+  EC_USE_OPA: '',
+  SINGLE_COMPONENT: 'false',
+  SINGLE_COMPONENT_CUSTOM_RESOURCE: 'unknown',
+  SINGLE_COMPONENT_CUSTOM_RESOURCE_NS: '',
+  RETRY_DURATION: '1s',
+  RETRY_FACTOR: '2.0',
+  RETRY_JITTER: '0.1',
+  RETRY_MAX_RETRY: '3',
+  RETRY_MAX_WAIT: '3s',
 };
 const EC_TASKS = {
   'verify-vouch.yaml': { params: { IMAGES: null, ...EC_COMMON, WORKERS: '1' }, workspaces: ['data?'], results: ['TEST_OUTPUT'] },
   'verify-vouch-konflux-ta.yaml': {
     params: {
-      SNAPSHOT_FILENAME: null, SOURCE_DATA_ARTIFACT: null, ...EC_COMMON, WORKERS: '4', ORAS_OPTIONS: '', TRUSTED_ARTIFACTS_DEBUG: '',
-      TRUSTED_ARTIFACTS_EXTRACT_DIR: '/var/workdir/conforma', ENABLE_VSA: 'false', ATTESTATION_FORMAT: 'dsse', VSA_SIGNING_KEY: '',
-      VSA_UPLOAD: 'local@/var/workdir/conforma/vsa', ociStorage: '',
+      SNAPSHOT_FILENAME: null,
+      SOURCE_DATA_ARTIFACT: null,
+      ...EC_COMMON,
+      WORKERS: '4',
+      ORAS_OPTIONS: '',
+      TRUSTED_ARTIFACTS_DEBUG: '',
+      TRUSTED_ARTIFACTS_EXTRACT_DIR: '/var/workdir/conforma',
+      ENABLE_VSA: 'false',
+      ATTESTATION_FORMAT: 'dsse',
+      VSA_SIGNING_KEY: '',
+      VSA_UPLOAD: 'local@/var/workdir/conforma/vsa',
+      ociStorage: '',
     },
     workspaces: [],
     results: ['TEST_OUTPUT', 'VSA_GENERATED', 'sourceDataArtifact'],
@@ -77,7 +107,10 @@ for (const [file, ec] of Object.entries(EC_TASKS)) {
     }
     const workspaces = (task.spec.workspaces ?? []).map((w) => `${w.name}${w.optional ? '?' : ''}`);
     for (const w of ec.workspaces) assert.ok(workspaces.includes(w), `workspace ${w}`);
-    assert.deepEqual(task.spec.results.map((r) => r.name), [...ec.results]);
+    assert.deepEqual(
+      task.spec.results.map((r) => r.name),
+      [...ec.results],
+    );
     // Honoured: each param is used by the steps or the volumes (a declared, unused param is a drop too).
     const used = JSON.stringify([task.spec.steps, task.spec.volumes ?? [], task.spec.stepTemplate ?? {}]);
     for (const name of params.keys()) assert.ok(used.includes(`$(params.${name})`), `$(params.${name}) is used`);
@@ -90,7 +123,8 @@ test('the Tasks are valid tekton.dev/v1 Tasks: names, types, references, catalog
     assert.equal(task.apiVersion, 'tekton.dev/v1');
     assert.equal(task.kind, 'Task');
     assert.match(task.metadata.name, STEP_NAME);
-    for (const a of ['tekton.dev/pipelines.minVersion', 'tekton.dev/categories', 'tekton.dev/tags', 'tekton.dev/displayName']) assert.ok(task.metadata.annotations[a], a);
+    for (const a of ['tekton.dev/pipelines.minVersion', 'tekton.dev/categories', 'tekton.dev/tags', 'tekton.dev/displayName'])
+      assert.ok(task.metadata.annotations[a], a);
     const params = task.spec.params.map((p) => p.name);
     assert.equal(new Set(params).size, params.length, 'param names are unique');
     for (const p of task.spec.params) {
@@ -121,23 +155,76 @@ test('the Tasks are valid tekton.dev/v1 Tasks: names, types, references, catalog
   }
 });
 
-test('faces: detection, and action inputs / task params become the CLI flags as ec\'s task passes them', () => {
+test("faces: detection, and action inputs / task params become the CLI flags as ec's task passes them", () => {
   assert.equal(detectFace({ GITHUB_ACTIONS: 'true' }, []), 'github');
   assert.equal(detectFace({ GITHUB_ACTIONS: 'true' }, ['validate', 'image']), 'cli');
   assert.equal(detectFace({ VOUCH_FACE: 'tekton' }, []), 'tekton');
-  const inputs: Record<string, string> = { images: 'c.yaml', 'public-key': 'k.pub', 'ignore-rekor': 'true', strict: 'false', 'effective-time': '2026-01-01', 'allow-past-effective-time': 'true', 'extra-rule-data': 'a=1\nb=2', 'report-path': 'r.json', 'junit-path': '' };
-  assert.deepEqual(actionArgs((n) => inputs[n] ?? ''), [
-    '--images', 'c.yaml', '--public-key', 'k.pub', '--ignore-rekor=true', '--strict=false', '--effective-time', '2026-01-01', '--allow-past-effective-time=true',
-    '--extra-rule-data', 'a=1', '--extra-rule-data', 'b=2', '--output', 'text', '--output', 'json=r.json',
-  ]);
+  const inputs: Record<string, string> = {
+    images: 'c.yaml',
+    'public-key': 'k.pub',
+    'ignore-rekor': 'true',
+    strict: 'false',
+    'effective-time': '2026-01-01',
+    'allow-past-effective-time': 'true',
+    'extra-rule-data': 'a=1\nb=2',
+    'report-path': 'r.json',
+    'junit-path': '',
+  };
+  assert.deepEqual(
+    actionArgs((n) => inputs[n] ?? ''),
+    [
+      '--images',
+      'c.yaml',
+      '--public-key',
+      'k.pub',
+      '--ignore-rekor=true',
+      '--strict=false',
+      '--effective-time',
+      '2026-01-01',
+      '--allow-past-effective-time=true',
+      '--extra-rule-data',
+      'a=1',
+      '--extra-rule-data',
+      'b=2',
+      '--output',
+      'text',
+      '--output',
+      'json=r.json',
+    ],
+  );
   const paths = { images: '{}', resultsDir: '/r', reportsDir: '/h' };
-  const keyless = tektonArgs({ PUBLIC_KEY: 'k.pub', CERTIFICATE_IDENTITY: 'id', CERTIFICATE_IDENTITY_REGEXP: 'ignored', CERTIFICATE_OIDC_ISSUER_REGEXP: '.*', IGNORE_REKOR: 'true' }, paths);
+  const keyless = tektonArgs(
+    { PUBLIC_KEY: 'k.pub', CERTIFICATE_IDENTITY: 'id', CERTIFICATE_IDENTITY_REGEXP: 'ignored', CERTIFICATE_OIDC_ISSUER_REGEXP: '.*', IGNORE_REKOR: 'true' },
+    paths,
+  );
   assert.ok(!keyless.some((a) => a.startsWith('--public-key')), 'keyless params win over PUBLIC_KEY');
   assert.ok(!keyless.some((a) => a.startsWith('--ignore-rekor')), 'IGNORE_REKOR is not passed in keyless mode');
   assert.deepEqual(keyless.slice(0, 4), ['--images', '{}', '--certificate-identity=id', '--certificate-oidc-issuer-regexp=.*']);
   assert.ok(keyless.includes('appstudio=/r/TEST_OUTPUT'));
-  const keyed = tektonArgs({ PUBLIC_KEY: 'k.pub', IGNORE_REKOR: 'True', INFO: '0', EXTRA_RULE_DATA: 'a=1,b="x,y"', RETRY_FACTOR: '1.5', RETRY_MAX_RETRY: '5', WORKERS: '2', ALLOW_PAST_EFFECTIVE_TIME: 't' }, { ...paths, tufRoot: '/h/root.json' });
-  for (const flag of ['--public-key=k.pub', '--ignore-rekor=true', '--info=false', '--extra-rule-data=a=1,b="x,y"', '--retry-factor=1.5', '--retry-max-retry=5', '--workers=2', '--allow-past-effective-time=true', '--tuf-root=/h/root.json']) {
+  const keyed = tektonArgs(
+    {
+      PUBLIC_KEY: 'k.pub',
+      IGNORE_REKOR: 'True',
+      INFO: '0',
+      EXTRA_RULE_DATA: 'a=1,b="x,y"',
+      RETRY_FACTOR: '1.5',
+      RETRY_MAX_RETRY: '5',
+      WORKERS: '2',
+      ALLOW_PAST_EFFECTIVE_TIME: 't',
+    },
+    { ...paths, tufRoot: '/h/root.json' },
+  );
+  for (const flag of [
+    '--public-key=k.pub',
+    '--ignore-rekor=true',
+    '--info=false',
+    '--extra-rule-data=a=1,b="x,y"',
+    '--retry-factor=1.5',
+    '--retry-max-retry=5',
+    '--workers=2',
+    '--allow-past-effective-time=true',
+    '--tuf-root=/h/root.json',
+  ]) {
     assert.ok(keyed.includes(flag), `${flag} in ${keyed.join(' ')}`);
   }
   // A boolean param is read as ec's CLI reads it (strconv.ParseBool): anything else names the param.
@@ -146,16 +233,25 @@ test('faces: detection, and action inputs / task params become the CLI flags as 
 });
 
 test('component lines for annotations, in YAML and JSON components files', () => {
-  assert.deepEqual([...componentLines('components:\n  - name: a\n    containerImage: r/a:1\n  - containerImage: "r/b@sha256:x"\n')], [['r/a:1', 3], ['r/b@sha256:x', 4]]);
+  assert.deepEqual(
+    [...componentLines('components:\n  - name: a\n    containerImage: r/a:1\n  - containerImage: "r/b@sha256:x"\n')],
+    [
+      ['r/a:1', 3],
+      ['r/b@sha256:x', 4],
+    ],
+  );
 });
 
 /** The Dockerfile's instructions, continuation lines joined, comments dropped. */
 async function instructions(): Promise<string[]> {
   const text = await readFile(join(root, 'Dockerfile'), 'utf8');
-  return text.replace(/\\\n/g, ' ').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'));
 }
 
-test('Dockerfile: bases pinned by digest, the tests\' opa version, non-root, exec-form entrypoint, OCI labels with revision and build time, no remote ADD', async () => {
+test("Dockerfile: bases pinned by digest, the tests' opa version, non-root, exec-form entrypoint, OCI labels with revision and build time, no remote ADD", async () => {
   const lines = await instructions();
   const froms = lines.filter((l) => l.startsWith('FROM'));
   assert.equal(froms.length, 2, 'multi-stage');
@@ -185,7 +281,12 @@ test('Dockerfile: bases pinned by digest, the tests\' opa version, non-root, exe
 
 /** Docker's .dockerignore, as moby/patternmatcher applies it: the last pattern matching the path or a parent decides. */
 function glob(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*/g, '\u0000')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]')
+    .replace(/\u0000/g, '.*');
   return new RegExp(`^${body}$`);
 }
 function inContext(path: string, patterns: string[]): boolean {
@@ -208,7 +309,10 @@ async function filesUnder(path: string): Promise<string[]> {
 
 /** The image's files from the build context: every COPY from the context, filtered by .dockerignore. */
 async function imageRootfs(): Promise<string> {
-  const patterns = (await readFile(join(root, '.dockerignore'), 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const patterns = (await readFile(join(root, '.dockerignore'), 'utf8'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const rootfs = await mkdtemp(join(tmpdir(), 'vouch-image-'));
   for (const line of await instructions()) {
     const m = /^COPY (?!--from)(\S+) (\S+)$/.exec(line);
@@ -226,12 +330,16 @@ async function imageRootfs(): Promise<string> {
 }
 
 test('.dockerignore keeps the context to what the image copies; the rest (sources, tests, node_modules) stays out', async () => {
-  const patterns = (await readFile(join(root, '.dockerignore'), 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean);
-  for (const path of ['src/faces/main.ts', 'node_modules/js-yaml/package.json', 'test/e2e/faces.test.ts', 'examples/policies/labels/labels.rego', '.git/HEAD']) assert.ok(!inContext(path, patterns), path);
+  const patterns = (await readFile(join(root, '.dockerignore'), 'utf8'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  for (const path of ['src/faces/main.ts', 'node_modules/js-yaml/package.json', 'test/e2e/faces.test.ts', 'examples/policies/labels/labels.rego', '.git/HEAD'])
+    assert.ok(!inContext(path, patterns), path);
   for (const path of ['dist/index.js', 'examples/demo/policy.yaml', 'examples/demo/oci-layout/index.json']) assert.ok(inContext(path, patterns), path);
 });
 
-test('the image layout runs: dist/index.js alone (no node_modules), and `validate image --demo` from the image\'s WORKDIR passes offline without opa', async () => {
+test("the image layout runs: dist/index.js alone (no node_modules), and `validate image --demo` from the image's WORKDIR passes offline without opa", async () => {
   const rootfs = await imageRootfs();
   const node = process.execPath;
   const entry = join(rootfs, 'opt', 'vouch', 'dist', 'index.js');
@@ -240,15 +348,21 @@ test('the image layout runs: dist/index.js alone (no node_modules), and `validat
   // WORKDIR /tmp and VOUCH_CACHE_DIR as the image sets them (here under the rootfs); no opa on PATH.
   const workdir = join(rootfs, 'tmp');
   await mkdir(workdir, { recursive: true });
-  const demo = await run(node, [entry, 'validate', 'image', '--demo'], { cwd: workdir, env: { PATH: '', VOUCH_CACHE_DIR: join(workdir, 'vouch-cache') } }).catch((err: { code: number; stdout: string; stderr: string }) => err);
+  const demo = await run(node, [entry, 'validate', 'image', '--demo'], {
+    cwd: workdir,
+    env: { PATH: '', VOUCH_CACHE_DIR: join(workdir, 'vouch-cache') },
+  }).catch((err: { code: number; stdout: string; stderr: string }) => err);
   assert.equal('code' in demo ? demo.code : 0, 0, `${demo.stdout}${demo.stderr}`);
   assert.match(demo.stdout, /^Success: true\nResult: SUCCESS/);
 });
 
-test('--demo resolves the demo\'s files against the demo, whatever the process\'s directory (the image runs from /tmp)', async () => {
+test("--demo resolves the demo's files against the demo, whatever the process's directory (the image runs from /tmp)", async () => {
   const elsewhere = await mkdtemp(join(tmpdir(), 'vouch-demo-cwd-'));
   const entry = join(root, 'src', 'faces', 'main.ts');
-  const demo = await run(process.execPath, [entry, 'validate', 'image', '--demo', '--output', 'json'], { cwd: elsewhere, env: { PATH: '', VOUCH_CACHE_DIR: join(elsewhere, 'cache') } }).catch((err: { code: number; stdout: string; stderr: string }) => err);
+  const demo = await run(process.execPath, [entry, 'validate', 'image', '--demo', '--output', 'json'], {
+    cwd: elsewhere,
+    env: { PATH: '', VOUCH_CACHE_DIR: join(elsewhere, 'cache') },
+  }).catch((err: { code: number; stdout: string; stderr: string }) => err);
   assert.equal('code' in demo ? demo.code : 0, 0, `${demo.stdout}${demo.stderr}`);
   assert.equal((JSON.parse(demo.stdout) as { success: boolean }).success, true);
 });

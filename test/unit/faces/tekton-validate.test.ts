@@ -26,9 +26,15 @@ async function checker(): Promise<string> {
   if (existsSync(binary)) return binary;
   const pipeline = /^\s*github\.com\/tektoncd\/pipeline (v\S+)/m.exec(await readFile(join(source, 'go.mod'), 'utf8'))?.[1];
   const started = Date.now();
-  process.stderr.write(`tekton-validate: building test/tekton-validate (github.com/tektoncd/pipeline ${String(pipeline)}) into ${binary}; the first build takes minutes\n`);
+  process.stderr.write(
+    `tekton-validate: building test/tekton-validate (github.com/tektoncd/pipeline ${String(pipeline)}) into ${binary}; the first build takes minutes\n`,
+  );
   try {
-    await run('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', binary, '.'], { cwd: source, env: { ...process.env, GOFLAGS: '-mod=readonly' }, maxBuffer: 16 * 1024 * 1024 });
+    await run('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', binary, '.'], {
+      cwd: source,
+      env: { ...process.env, GOFLAGS: '-mod=readonly' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(
@@ -39,28 +45,48 @@ async function checker(): Promise<string> {
   return binary;
 }
 
-const yamlFiles = async (dir: string): Promise<string[]> => (await readdir(join(root, dir))).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(root, dir, f));
+const yamlFiles = async (dir: string): Promise<string[]> =>
+  (await readdir(join(root, dir)))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(root, dir, f));
 
-test('the Tasks and the example pipelines pass Tekton\'s validation, and every pipeline task binds its Task\'s params and workspaces', { timeout: 900_000 }, async () => {
-  const bin = await checker();
-  const files = [...(await yamlFiles('tekton')), ...(await yamlFiles('examples/tekton'))];
-  const { stdout } = await run(bin, files).catch((err: { stdout: string; stderr: string }) => assert.fail(`${err.stdout}${err.stderr}`));
-  const checked = stdout.trim().split('\n');
-  assert.equal(checked.length, files.length, stdout);
-  for (const line of checked) assert.match(line, /^ok /);
-  for (const kind of ['Task/verify-vouch', 'Task/verify-vouch-konflux-ta', 'Pipeline/enterprise-contract', 'Pipeline/release-verify', 'Pipeline/release-verify-ta']) {
-    assert.ok(checked.some((l) => l.endsWith(` ${kind}`)), kind);
-  }
-});
+test(
+  "the Tasks and the example pipelines pass Tekton's validation, and every pipeline task binds its Task's params and workspaces",
+  { timeout: 900_000 },
+  async () => {
+    const bin = await checker();
+    const files = [...(await yamlFiles('tekton')), ...(await yamlFiles('examples/tekton'))];
+    const { stdout } = await run(bin, files).catch((err: { stdout: string; stderr: string }) => assert.fail(`${err.stdout}${err.stderr}`));
+    const checked = stdout.trim().split('\n');
+    assert.equal(checked.length, files.length, stdout);
+    for (const line of checked) assert.match(line, /^ok /);
+    for (const kind of [
+      'Task/verify-vouch',
+      'Task/verify-vouch-konflux-ta',
+      'Pipeline/enterprise-contract',
+      'Pipeline/release-verify',
+      'Pipeline/release-verify-ta',
+    ]) {
+      assert.ok(
+        checked.some((l) => l.endsWith(` ${kind}`)),
+        kind,
+      );
+    }
+  },
+);
 
-test('the checker refuses what Tekton refuses: an unknown field, an undeclared variable, a param the Task would drop, a required param not passed', { timeout: 900_000 }, async () => {
-  const bin = await checker();
-  const dir = await mkdtemp(join(tmpdir(), 'vouch-tekton-validate-'));
-  // Hand-made: resources with the mistakes the checker exists to catch.
-  const bad = join(dir, 'bad.yaml');
-  await writeFile(
-    bad,
-    `apiVersion: tekton.dev/v1
+test(
+  'the checker refuses what Tekton refuses: an unknown field, an undeclared variable, a param the Task would drop, a required param not passed',
+  { timeout: 900_000 },
+  async () => {
+    const bin = await checker();
+    const dir = await mkdtemp(join(tmpdir(), 'vouch-tekton-validate-'));
+    // Hand-made: resources with the mistakes the checker exists to catch.
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(
+      bad,
+      `apiVersion: tekton.dev/v1
 kind: Task
 metadata:
   name: typo
@@ -100,15 +126,16 @@ spec:
         - name: output
           workspace: ws
 `,
-  );
-  const result = await run(bin, [bad, join(root, 'tekton', 'verify-vouch.yaml')]).then(
-    () => assert.fail('the checker passed invalid resources'),
-    (err: { code: number; stdout: string }) => err,
-  );
-  assert.equal(result.code, 1);
-  assert.match(result.stdout, /INVALID \S+#0 Task\/typo: .*unknown field "computeResource"/);
-  assert.match(result.stdout, /INVALID \S+#1 Task\/undeclared: non-existent variable in "\$\(params\.NOPE\)"/);
-  assert.match(result.stdout, /INVALID Pipeline\/caller task verify → Task\/verify-vouch: param SNAPSHOT is not declared by the Task: Tekton would drop it/);
-  assert.match(result.stdout, /params without a default not passed: IMAGES/);
-  assert.match(result.stdout, /workspace output is not declared by the Task/);
-});
+    );
+    const result = await run(bin, [bad, join(root, 'tekton', 'verify-vouch.yaml')]).then(
+      () => assert.fail('the checker passed invalid resources'),
+      (err: { code: number; stdout: string }) => err,
+    );
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /INVALID \S+#0 Task\/typo: .*unknown field "computeResource"/);
+    assert.match(result.stdout, /INVALID \S+#1 Task\/undeclared: non-existent variable in "\$\(params\.NOPE\)"/);
+    assert.match(result.stdout, /INVALID Pipeline\/caller task verify → Task\/verify-vouch: param SNAPSHOT is not declared by the Task: Tekton would drop it/);
+    assert.match(result.stdout, /params without a default not passed: IMAGES/);
+    assert.match(result.stdout, /workspace output is not declared by the Task/);
+  },
+);

@@ -40,7 +40,15 @@ const config = fc
   });
 
 test('any text is a documented config or an InputError naming the file', () => {
-  fuzz(fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => (JSON.stringify(v) as string | undefined) ?? '')), (text) => void parsedOrRefused(text)));
+  fuzz(
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.jsonValue().map((v) => (JSON.stringify(v) as string | undefined) ?? ''),
+      ),
+      (text) => void parsedOrRefused(text),
+    ),
+  );
 });
 
 test('a refused config never quotes its credentials', () => {

@@ -4,17 +4,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseChallenge } from '../../../src/oci/challenge.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
+import { withinCpu } from '../../support/cpu-time.ts';
 
 /** Headers made of the grammar's own pieces, in any order: the edge cases of a hand-written scanner. */
 const pieces = fc
-  .array(fc.constantFrom('Bearer', 'Basic', 'Negotiate', 'realm', 'service', 'scope', '=', '"', '\\', ',', ' ', '\t', 'x', 'https://a/b', 'abc==', 'ЖЖ', '\u0000'), { maxLength: 40 })
+  .array(
+    fc.constantFrom('Bearer', 'Basic', 'Negotiate', 'realm', 'service', 'scope', '=', '"', '\\', ',', ' ', '\t', 'x', 'https://a/b', 'abc==', 'ЖЖ', '\u0000'),
+    { maxLength: 40 },
+  )
   .map((p) => p.join(''));
 const header = fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), pieces);
 
 function checked(h: string) {
-  const start = performance.now();
-  const c = parseChallenge(h);
-  assert.ok(performance.now() - start < 100, 'bounded time');
+  const c = withinCpu(100, JSON.stringify(h).slice(0, 200), () => parseChallenge(h));
   if (c) {
     assert.ok(['bearer', 'basic'].includes(c.scheme));
     for (const v of [c.realm, c.service, c.scope]) assert.ok(v === undefined || typeof v === 'string');
@@ -29,10 +31,16 @@ test('any header gives a usable challenge or none, never an exception', () => {
 test('quoted parameters read back exactly, after any other challenges', () => {
   const quote = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
   fuzz(
-    fc.property(fc.string(), fc.string(), fc.constantFrom('', 'Negotiate, ', 'Negotiate abc==, ', 'Foo a=b, '), fc.constantFrom('Bearer', 'bearer', 'BEARER'), (realm, service, before, scheme) => {
-      const c = checked(`${before}${scheme} realm=${quote(realm)}, service=${quote(service)}`);
-      assert.deepEqual(c, { scheme: 'bearer', realm, service });
-    }),
+    fc.property(
+      fc.string(),
+      fc.string(),
+      fc.constantFrom('', 'Negotiate, ', 'Negotiate abc==, ', 'Foo a=b, '),
+      fc.constantFrom('Bearer', 'bearer', 'BEARER'),
+      (realm, service, before, scheme) => {
+        const c = checked(`${before}${scheme} realm=${quote(realm)}, service=${quote(service)}`);
+        assert.deepEqual(c, { scheme: 'bearer', realm, service });
+      },
+    ),
   );
 });
 
@@ -45,5 +53,6 @@ test('a parameter named twice makes the challenge ambiguous: none is answered', 
 });
 
 test('a header at the size limit (16 KiB) is parsed in linear time', () => {
-  for (const h of [`Bearer realm="${'\\"'.repeat(8000)}`, `Bearer ${'a=b, '.repeat(4000)}`, `${'Basic, '.repeat(2300)}Bearer realm="x"`, ','.repeat(16_000)]) checked(h);
+  for (const h of [`Bearer realm="${'\\"'.repeat(8000)}`, `Bearer ${'a=b, '.repeat(4000)}`, `${'Basic, '.repeat(2300)}Bearer realm="x"`, ','.repeat(16_000)])
+    checked(h);
 });

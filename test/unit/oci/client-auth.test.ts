@@ -39,7 +39,10 @@ function trust(s: HostileRegistry): void {
 }
 
 const authorizations = (s: HostileRegistry): string[] => s.requests.map((r) => r.headers.authorization ?? '').filter((a) => a !== '');
-const refusedWith = (pattern: RegExp) => (e: unknown): boolean => e instanceof RegistryError && e.code === 'REFUSED' && pattern.test(e.message) && !e.message.includes(PASSWORD);
+const refusedWith =
+  (pattern: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof RegistryError && e.code === 'REFUSED' && pattern.test(e.message) && !e.message.includes(PASSWORD);
 
 test('a realm on another host over plain http gets no credentials, and no request at all', async () => {
   const realmServer = await hostile();
@@ -47,7 +50,10 @@ test('a realm on another host over plain http gets no credentials, and no reques
   registry.putImage('app', 'v1');
   // Only the registry itself may be reached over plain http: the realm's host may not.
   const client = await clientWithCredentials(registry.host, { plainHttp: (h) => h === registry.host });
-  await assert.rejects(client.resolve(parseReference(`${registry.host}/app:v1`)), refusedWith(/is plain http to a host vouch only reaches over https; no credentials were sent/));
+  await assert.rejects(
+    client.resolve(parseReference(`${registry.host}/app:v1`)),
+    refusedWith(/is plain http to a host vouch only reaches over https; no credentials were sent/),
+  );
   assert.deepEqual(realmServer.requests, [], 'the realm server received nothing');
   assert.deepEqual(authorizations(registry), [], 'the registry was never sent the basic credentials');
 });
@@ -80,7 +86,10 @@ test('realms at internal addresses, other schemes, or carrying credentials are r
 
 test('the realm rules (go-containerregistry validateRealmURL, plus https-only credentials)', () => {
   const httpsRegistry: RealmContext = { registry: new URL('https://registry.example.com'), plainHttp: () => false };
-  const loopbackRegistry: RealmContext = { registry: new URL('http://127.0.0.1:5000'), plainHttp: (h: string) => h.startsWith('127.') || h.startsWith('[::1]') };
+  const loopbackRegistry: RealmContext = {
+    registry: new URL('http://127.0.0.1:5000'),
+    plainHttp: (h: string) => h.startsWith('127.') || h.startsWith('[::1]'),
+  };
   const ok = (realm: string, ctx: RealmContext): string => checkRealm(realm, ctx).href;
   const refused = (realm: string, ctx: RealmContext, why: RegExp): void => assert.throws(() => checkRealm(realm, ctx), refusedWith(why), realm);
   assert.equal(ok('https://auth.example.org/token?x=1', httpsRegistry), 'https://auth.example.org/token?x=1', 'https to another host: as Docker Hub does');
@@ -93,7 +102,11 @@ test('the realm rules (go-containerregistry validateRealmURL, plus https-only cr
   refused('https://0.0.0.0/token', httpsRegistry, /loopback, private or link-local/);
   refused('https://localhost:8443/token', httpsRegistry, /loopback, private or link-local/);
   refused('javascript:alert(1)', httpsRegistry, /neither https nor http/);
-  assert.equal(ok('https://10.0.0.5:8443/token', { registry: new URL('https://10.0.0.5:8443'), plainHttp: () => false }), 'https://10.0.0.5:8443/token', 'the registry itself');
+  assert.equal(
+    ok('https://10.0.0.5:8443/token', { registry: new URL('https://10.0.0.5:8443'), plainHttp: () => false }),
+    'https://10.0.0.5:8443/token',
+    'the registry itself',
+  );
   assert.equal(ok('http://127.0.0.1:5001/token', loopbackRegistry), 'http://127.0.0.1:5001/token', 'loopback registry, loopback realm');
   assert.equal(ok('http://[::1]:5001/token', loopbackRegistry), 'http://[::1]:5001/token');
   refused('http://192.168.1.1/token', loopbackRegistry, /plain http to a host vouch only reaches over https/);
@@ -128,7 +141,11 @@ test('a 401 challenge from where a redirect led is not answered with the registr
   const layer = fetched.manifest.layers[0]!;
   registry.fault(/\/blobs\//, faults.redirect(`${elsewhere.url}/v2/app/blobs/${layer.digest}`));
   await assert.rejects(client.getBlob(ref, layer), (e: unknown) => e instanceof RegistryError && e.code === 'UNAUTHORIZED');
-  assert.deepEqual(elsewhere.requests.filter((r) => r.url.startsWith('/token')), [], "the other origin's realm was never asked for a token");
+  assert.deepEqual(
+    elsewhere.requests.filter((r) => r.url.startsWith('/token')),
+    [],
+    "the other origin's realm was never asked for a token",
+  );
   assert.deepEqual(authorizations(elsewhere), []);
 });
 
@@ -160,7 +177,11 @@ test('an https registry: its own https realm gets the credentials; a blob redire
   const client = await clientWithCredentials(registry.host, { plainHttp: () => false });
   const ref = parseReference(`${registry.host}/app:v1`);
   assert.equal((await client.resolve(ref)).digest, digest);
-  assert.deepEqual(registry.requests.filter((r) => r.url.startsWith('/token')).map((r) => r.headers.authorization), [BASIC], 'over https, to the registry itself');
+  assert.deepEqual(
+    registry.requests.filter((r) => r.url.startsWith('/token')).map((r) => r.headers.authorization),
+    [BASIC],
+    'over https, to the registry itself',
+  );
   const fetched = await client.getManifest(ref, digest);
   assert.ok(fetched && 'layers' in fetched.manifest);
   const layer = fetched.manifest.layers[0]!;
@@ -176,12 +197,18 @@ test('a push asks the realm for push scope, with the same realm rules as reads; 
   registry.putImage('app', 'v1');
   const client = await clientWithCredentials(registry.host);
   // The hostile registry takes no uploads: the push fails, as a registry error naming the request.
-  await assert.rejects(client.pushBlob(parseReference(`${registry.host}/app:v1`), Buffer.from('vsa')), (e: unknown) => e instanceof RegistryError && /blobs\/uploads/.test(e.message) && !e.message.includes(PASSWORD));
+  await assert.rejects(
+    client.pushBlob(parseReference(`${registry.host}/app:v1`), Buffer.from('vsa')),
+    (e: unknown) => e instanceof RegistryError && /blobs\/uploads/.test(e.message) && !e.message.includes(PASSWORD),
+  );
   const scopes = registry.requests.filter((r) => r.url.startsWith('/token')).map((r) => new URL(r.url, 'http://x').searchParams.get('scope'));
   assert.deepEqual([...new Set(scopes)], ['repository:app:pull,push']);
   // After the challenge, the upload requests carry the token, never the basic credentials.
   const authorized = registry.requests.filter((r) => r.url.startsWith('/v2/app/blobs') && r.headers.authorization);
-  assert.deepEqual(authorized.map((r) => `${r.method} ${String(r.headers.authorization)}`), ['HEAD Bearer T', 'POST Bearer T']);
+  assert.deepEqual(
+    authorized.map((r) => `${r.method} ${String(r.headers.authorization)}`),
+    ['HEAD Bearer T', 'POST Bearer T'],
+  );
   // A realm elsewhere over plain http gets nothing, for a push as for a read.
   const realmServer = await hostile();
   const other = await hostile({ auth: { token: 'T', realm: `${realmServer.url}/token` } });

@@ -61,9 +61,9 @@ test('an oversized manifest is refused while it streams, with or without Content
 });
 
 test('an endless manifest body is refused at the limit, not read forever', async () => {
-  const { error, ms } = await withFault(/manifests\/v1$/, faults.endless(), () => client().resolve(ref()));
+  // The body never ends: only the limit ends the read, so failing with TOO_LARGE at all proves it.
+  const { error } = await withFault(/manifests\/v1$/, faults.endless(), () => client().resolve(ref()));
   assert.ok(refusal('TOO_LARGE', MANIFEST_URL, /4194304-byte limit/)(error));
-  assert.ok(ms < 5000, `${ms} ms`);
 });
 
 test('a blob longer than its descriptor says is refused at the limit', async () => {
@@ -75,7 +75,7 @@ test('a trickling body stops at the request deadline: the timeout signal covers 
   // Headers arrive at once; then one byte every 100 ms of a ~400-byte manifest.
   const { error, ms } = await withFault(/manifests\/v1$/, faults.trickle(100), () => client(800).resolve(ref()));
   assert.ok(refusal('TIMEOUT', MANIFEST_URL, /did not arrive within 0\.8s/)(error));
-  assert.ok(ms < 3000, `${ms} ms`);
+  assert.ok(ms >= 750, `stopped after ${ms} ms, before the deadline (the body would take 40 s: only the deadline ends it)`);
 });
 
 test('a trickling blob stops at the deadline too', async () => {
@@ -85,9 +85,9 @@ test('a trickling blob stops at the deadline too', async () => {
 
 test('an oversized or endless error body is cut at its limit; the error still names the URL and status', async () => {
   for (const fault of [faults.oversized(50 * 1024 * 1024, true, 403), faults.oversized(1024 * 1024, false, 403)]) {
-    const { error, ms } = await withFault(/manifests\/v1$/, fault, () => client(2000).resolve(ref()));
+    // Reading it whole would end at the 2 s deadline as a TIMEOUT: DENIED with the limit named proves the cut.
+    const { error } = await withFault(/manifests\/v1$/, fault, () => client(2000).resolve(ref()));
     assert.ok(refusal('DENIED', MANIFEST_URL, /403 Forbidden \(an error body over the 65536-byte limit\)/)(error));
-    assert.ok(ms < 1500, `${ms} ms`);
   }
 });
 

@@ -57,7 +57,10 @@ test('manifests with fields of the wrong type, nulls or unusable digests are BAD
     [manifest({ layers: [{ ...layer, size: -1 }] }), /layers\[0\]\.size is not a byte count/],
     [manifest({ layers: [{ ...layer, size: '1' }] }), /layers\[0\]\.size is not a byte count/],
     [manifest({ layers: [{ ...layer, mediaType: null }] }), /layers\[0\]\.mediaType is not a string/],
-    [manifest({ layers: [{ ...layer, annotations: { 'dev.cosignproject.cosign/signature': 7 } }] }), /layers\[0\]\.annotations\["dev\.cosignproject\.cosign\/signature"\] is not a string/],
+    [
+      manifest({ layers: [{ ...layer, annotations: { 'dev.cosignproject.cosign/signature': 7 } }] }),
+      /layers\[0\]\.annotations\["dev\.cosignproject\.cosign\/signature"\] is not a string/,
+    ],
     [manifest({ layers: [{ ...layer, annotations: [] }] }), /layers\[0\]\.annotations is not a JSON object/],
     [manifest({ layers: Array.from({ length: 1001 }, () => layer) }), /layers has 1001 entries, over the 1000-entry limit/],
     [manifest({ subject: 'sha256:x' }), /subject is not a JSON object/],
@@ -72,7 +75,11 @@ test('manifests with fields of the wrong type, nulls or unusable digests are BAD
     ['{"schemaVersion": 2, "layers": [', /is not JSON/],
   ];
   for (const [i, [doc, why]] of cases.entries()) {
-    await assert.rejects(serve(doc, `bad-${i}`), badResponse(new RegExp(`GET http://127\\.0\\.0\\.1:\\d+/v2/app/manifests/bad-${i}: `), why), (JSON.stringify(doc) as string | undefined)?.slice(0, 200));
+    await assert.rejects(
+      serve(doc, `bad-${i}`),
+      badResponse(new RegExp(`GET http://127\\.0\\.0\\.1:\\d+/v2/app/manifests/bad-${i}: `), why),
+      (JSON.stringify(doc) as string | undefined)?.slice(0, 200),
+    );
   }
 });
 
@@ -94,7 +101,10 @@ test('a malformed referrers answer is BAD_RESPONSE naming the referrers URL', as
     ['{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[null]}', /manifests\[0\] is not a JSON object/],
     ['{"schemaVersion":2,"manifests":"x"}', /manifests is not an array/],
     ['{"schemaVersion":2,"manifests":[{"digest":5}]}', /manifests\[0\]\.digest is not a string/],
-    [JSON.stringify({ schemaVersion: 2, manifests: Array.from({ length: 5000 }, () => ({ mediaType: MediaType.OciManifest, digest: image, size: 1 })) }), /5000 entries, over the 1000-entry limit/],
+    [
+      JSON.stringify({ schemaVersion: 2, manifests: Array.from({ length: 5000 }, () => ({ mediaType: MediaType.OciManifest, digest: image, size: 1 })) }),
+      /5000 entries, over the 1000-entry limit/,
+    ],
     ['{"schemaVersion":2,"manifests":[', /is not JSON/],
     ['null', /not a JSON object/],
     [JSON.stringify({ schemaVersion: 2, config, layers: [] }), /is a manifest, not an image index/],
@@ -118,7 +128,15 @@ test('a trailing or foreign field is dropped, a __proto__ annotation stays a pla
 test('an index without mediaType, served with a manifest Content-Type, is known by its content', async () => {
   const arm = registry.putImage('app', 'arm', { architecture: 'arm64' });
   const sizes = await Promise.all([image, arm].map(async (d) => (await client().getManifest(ref(), d))!.bytes.length));
-  const index = { schemaVersion: 2, manifests: [image, arm].map((digest, i) => ({ mediaType: MediaType.OciManifest, digest, size: sizes[i], platform: { architecture: i ? 'arm64' : 'amd64', os: 'linux' } })) };
+  const index = {
+    schemaVersion: 2,
+    manifests: [image, arm].map((digest, i) => ({
+      mediaType: MediaType.OciManifest,
+      digest,
+      size: sizes[i],
+      platform: { architecture: i ? 'arm64' : 'amd64', os: 'linux' },
+    })),
+  };
   const digest = registry.putManifest('app', Buffer.from(JSON.stringify(index)), MediaType.OciManifest, 'multi');
   const c = client();
   const desc = await c.resolve(ref('multi'));
@@ -131,7 +149,11 @@ test('an index without mediaType, served with a manifest Content-Type, is known 
 
   // The snapshot expansion sees the children (ec would validate the index alone).
   const planned = { component: { name: 'multi', containerImage: `${registry.host}/app:multi` }, ref: ref('multi') };
-  const expanded = await expandIndex(planned, () => client(), () => undefined);
+  const expanded = await expandIndex(
+    planned,
+    () => client(),
+    () => undefined,
+  );
   assert.deepEqual(
     expanded.map((p) => p.component.name),
     ['multi', `multi-${image}-amd64`, `multi-${arm}-arm64`],

@@ -64,7 +64,10 @@ test('a connection that breaks mid-body is UNREACHABLE naming the request, never
     res.write(a.body.subarray(0, 10), () => res.socket?.destroy());
   });
   try {
-    await assert.rejects(client().getBlob(ref(), layer), refusal('UNREACHABLE', /GET http:\/\/127\.0\.0\.1:\d+\/v2\/app\/blobs\/sha256:/, /connection broke while reading the answer \(10 bytes read\)/));
+    await assert.rejects(
+      client().getBlob(ref(), layer),
+      refusal('UNREACHABLE', /GET http:\/\/127\.0\.0\.1:\d+\/v2\/app\/blobs\/sha256:/, /connection broke while reading the answer \(10 bytes read\)/),
+    );
   } finally {
     registry.clearFaults();
   }
@@ -89,7 +92,10 @@ test('headers over 16 KiB: refused at once (not retried: the answer would be the
     res.writeHead(a.status, { ...a.headers, 'x-padding': 'a'.repeat(20 * 1024) }).end(a.body);
   });
   try {
-    await assert.rejects(client(3).resolve(ref()), refusal('UNREACHABLE', /GET http:\/\/127\.0\.0\.1:\d+\/v2\/app\/manifests\/v1/, /headers exceed 16384 bytes/));
+    await assert.rejects(
+      client(3).resolve(ref()),
+      refusal('UNREACHABLE', /GET http:\/\/127\.0\.0\.1:\d+\/v2\/app\/manifests\/v1/, /headers exceed 16384 bytes/),
+    );
     assert.equal(seen, 1);
   } finally {
     registry.clearFaults();
@@ -144,7 +150,10 @@ test('the run timing out stops a request in flight: the run TimeoutError, or a T
   try {
     const c = new RegistryClient({ retry: { retries: 0 }, signal: controller.signal });
     // Which one depends on whether the answer's headers reached the client before the abort.
-    await assert.rejects(c.getBlob(ref(), layer), (e: unknown) => e instanceof TimeoutError || refusal('TIMEOUT', /GET http:\/\/127\.0\.0\.1:\d+\/v2\/app\/blobs\/sha256:/, /1 bytes read/)(e));
+    await assert.rejects(
+      c.getBlob(ref(), layer),
+      (e: unknown) => e instanceof TimeoutError || refusal('TIMEOUT', /GET http:\/\/127\.0\.0\.1:\d+\/v2\/app\/blobs\/sha256:/, /1 bytes read/)(e),
+    );
   } finally {
     registry.clearFaults();
   }

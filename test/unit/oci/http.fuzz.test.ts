@@ -8,7 +8,12 @@ const NOW = Date.UTC(2026, 10, 1);
 const CAP = 5000;
 
 test('any Retry-After value is a wait within [0, cap], or none', () => {
-  const header = fc.oneof(fc.string(), fc.stringMatching(/^[-+ 0-9.eExX]{0,12}$/), fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()), fc.constant(null));
+  const header = fc.oneof(
+    fc.string(),
+    fc.stringMatching(/^[-+ 0-9.eExX]{0,12}$/),
+    fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
+    fc.constant(null),
+  );
   fuzz(
     fc.property(header, (h) => {
       const ms = retryAfterMs(h, NOW, CAP);

@@ -26,6 +26,12 @@ test('reads a cosign-saved OCI layout: the image and its .sig/.att manifests', a
 
 test('a pinned digest that is not in the layout, or a directory that is no layout, is NOT_FOUND', async () => {
   const source = new OciLayoutSource();
-  await assert.rejects(source.resolve(parseReference(`oci:${layoutDir}@sha256:${'1'.repeat(64)}`)), (e: unknown) => e instanceof RegistryError && e.code === 'NOT_FOUND');
-  await assert.rejects(new OciLayoutSource().resolve(parseReference('oci:/nonexistent/layout')), (e: unknown) => e instanceof RegistryError && e.code === 'NOT_FOUND');
+  await assert.rejects(
+    source.resolve(parseReference(`oci:${layoutDir}@sha256:${'1'.repeat(64)}`)),
+    (e: unknown) => e instanceof RegistryError && e.code === 'NOT_FOUND',
+  );
+  await assert.rejects(
+    new OciLayoutSource().resolve(parseReference('oci:/nonexistent/layout')),
+    (e: unknown) => e instanceof RegistryError && e.code === 'NOT_FOUND',
+  );
 });

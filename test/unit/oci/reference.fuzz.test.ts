@@ -6,10 +6,7 @@ import { InputError } from '../../../src/errors.ts';
 import { formatReference, parseReference } from '../../../src/oci/reference.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
 
-const referenceLike = fc.oneof(
-  fc.string(),
-  fc.stringMatching(/^[a-z0-9.:-]{0,12}\/[a-z0-9/._-]{0,20}(:[\w.-]{0,10})?(@sha256:[0-9a-f]{0,64})?$/),
-);
+const referenceLike = fc.oneof(fc.string(), fc.stringMatching(/^[a-z0-9.:-]{0,12}\/[a-z0-9/._-]{0,20}(:[\w.-]{0,10})?(@sha256:[0-9a-f]{0,64})?$/));
 
 test('any string parses to a reference or is refused with a typed error', () => {
   fuzz(

@@ -43,6 +43,10 @@ test('rejects malformed references with the reason', () => {
     ['https://quay.io/org/app', /remove the URL scheme/],
     ['quay.io/org/app:bad tag', /tag/],
   ] as const) {
-    assert.throws(() => parseReference(text), (e: unknown) => e instanceof InputError && e.code === 'INVALID_IMAGE_REFERENCE' && why.test(e.message), text);
+    assert.throws(
+      () => parseReference(text),
+      (e: unknown) => e instanceof InputError && e.code === 'INVALID_IMAGE_REFERENCE' && why.test(e.message),
+      text,
+    );
   }
 });

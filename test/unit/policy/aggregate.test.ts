@@ -12,10 +12,21 @@ import { AGGREGATE_ENTRYPOINT, aggregateModule, compilePolicy } from '../../../s
 import { loadCompiledPolicy } from '../../../src/policy/wasm/evaluate.ts';
 
 const policies = fileURLToPath(new URL('../../../examples/policies', import.meta.url));
-const opts = { certificate_identity: '', certificate_identity_regexp: '', certificate_oidc_issuer: '', certificate_oidc_issuer_regexp: '', ignore_rekor: true, public_key: '', rekor_url: '' };
+const opts = {
+  certificate_identity: '',
+  certificate_identity_regexp: '',
+  certificate_oidc_issuer: '',
+  certificate_oidc_issuer_regexp: '',
+  ignore_rekor: true,
+  public_key: '',
+  rekor_url: '',
+};
 
 test('the aggregate module quotes every path segment', () => {
-  assert.equal(aggregateModule(['a/b/deny']), 'package vouch__aggregate\n\nimport rego.v1\n\nresults["a/b/deny"] := v if {\n\tv := data["a"]["b"]["deny"]\n}\n');
+  assert.equal(
+    aggregateModule(['a/b/deny']),
+    'package vouch__aggregate\n\nimport rego.v1\n\nresults["a/b/deny"] := v if {\n\tv := data["a"]["b"]["deny"]\n}\n',
+  );
 });
 
 test('the example policies: aggregate results equal rule-by-rule results, on a failing and a passing input', async () => {
@@ -29,14 +40,27 @@ test('the example policies: aggregate results equal rule-by-rule results, on a f
   const inputs = [
     { attestations: [], image: { ref: 'r.example/app@sha256:' + 'a'.repeat(64), signatures: [{ keyid: '', sig: 'x' }], config: { Labels: {} } } },
     {
-      attestations: [{ statement: { _type: 'https://example.com/other', predicateType: 'https://slsa.dev/provenance/v0.2', subject: [{ name: 'x', digest: { sha1: '1' } }], predicate: { builder: { id: 'https://evil.example' }, materials: [{ uri: 'https://evil.example/x', digest: {} }] } }, signatures: [] }],
+      attestations: [
+        {
+          statement: {
+            _type: 'https://example.com/other',
+            predicateType: 'https://slsa.dev/provenance/v0.2',
+            subject: [{ name: 'x', digest: { sha1: '1' } }],
+            predicate: { builder: { id: 'https://evil.example' }, materials: [{ uri: 'https://evil.example/x', digest: {} }] },
+          },
+          signatures: [],
+        },
+      ],
       image: { ref: 'r.example/app@sha256:' + 'b'.repeat(64), parent: { ref: 'docker.io/evil/base@sha256:1' } },
     },
   ];
   for (const input of inputs) {
     const a = aggregated.evaluate(input);
     assert.deepEqual(a, oneByOne.evaluate(input));
-    assert.ok(a.some((o) => o.results.length > 0), 'some rule fired');
+    assert.ok(
+      a.some((o) => o.results.length > 0),
+      'some rule fired',
+    );
   }
 });
 
@@ -44,6 +68,15 @@ test('a rule failing at run time is named, as it is when rules are queried one b
   const text = 'package acme\n\nimport rego.v1\n\nx := 1 if input.a\n\nx := 2 if input.a\n\ndeny contains "boom" if x == 1\n\nwarn contains "fine" if true\n';
   const compiled = await compilePolicy([{ path: 'acme.rego', text }], { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-agg-')), env: process.env });
   const loaded = await loadCompiledPolicy(compiled, {});
-  assert.deepEqual(loaded.evaluate({ a: false }).map((o) => [o.rule, o.results.length]), [['deny', 0], ['warn', 1]]);
-  assert.throws(() => loaded.evaluate({ a: true }), (e: unknown) => e instanceof InputError && e.code === 'POLICY_EVALUATION' && /^evaluating acme\.deny failed/.test(e.message));
+  assert.deepEqual(
+    loaded.evaluate({ a: false }).map((o) => [o.rule, o.results.length]),
+    [
+      ['deny', 0],
+      ['warn', 1],
+    ],
+  );
+  assert.throws(
+    () => loaded.evaluate({ a: true }),
+    (e: unknown) => e instanceof InputError && e.code === 'POLICY_EVALUATION' && /^evaluating acme\.deny failed/.test(e.message),
+  );
 });

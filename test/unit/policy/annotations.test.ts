@@ -28,7 +28,10 @@ test('the example policies: every annotated rule has a code, a title, collection
   const infos = ruleInfosFromModules(await examplePolicyFiles());
   const annotated = infos.filter((i) => i.annotated);
   assert.equal(annotated.length, 20, annotated.map((i) => i.code).join(', '));
-  assert.ok(annotated.every((i) => i.title && i.description && i.collections?.length), 'titles, descriptions, collections');
+  assert.ok(
+    annotated.every((i) => i.title && i.description && i.collections?.length),
+    'titles, descriptions, collections',
+  );
   assert.ok(!infos.some((i) => i.package.endsWith('_test')), 'no rule from *_test.rego');
   const byCode = new Map(infos.map((i) => [i.code, i]));
   const builder = byCode.get('builder.allowed')!;
@@ -59,11 +62,20 @@ test('scopes: package annotations before the package line, document scope, defau
     ].join('\n'),
   );
   assert.equal(mod.package, 'acme.checks', 'data. prefix removed');
-  assert.deepEqual(mod.annotations.map((a) => [a.scope, a.rule, a.data.title]), [
-    ['package', undefined, 'The package'],
-    ['document', 'deny', 'All denies'],
-  ]);
-  assert.deepEqual(mod.rules.map((r) => [r.name, r.line, r.head]), [['deny', 8, 'deny contains r if'], ['allow', 12, 'allow if']]);
+  assert.deepEqual(
+    mod.annotations.map((a) => [a.scope, a.rule, a.data.title]),
+    [
+      ['package', undefined, 'The package'],
+      ['document', 'deny', 'All denies'],
+    ],
+  );
+  assert.deepEqual(
+    mod.rules.map((r) => [r.name, r.line, r.head]),
+    [
+      ['deny', 8, 'deny contains r if'],
+      ['allow', 12, 'allow if'],
+    ],
+  );
 });
 
 test('a METADATA block that is not YAML names the file and line', () => {
@@ -76,10 +88,20 @@ test('a METADATA block that is not YAML names the file and line', () => {
 test('two rules with the same code are refused, as ec refuses them', () => {
   const rule = (pkg: string): string => `package ${pkg}\n\n# METADATA\n# custom:\n#   short_name: same\ndeny contains 1 if { true }\n`;
   assert.throws(
-    () => ruleInfosFromModules([{ path: 'a.rego', text: rule('acme') }, { path: 'b.rego', text: rule('acme') }]),
+    () =>
+      ruleInfosFromModules([
+        { path: 'a.rego', text: rule('acme') },
+        { path: 'b.rego', text: rule('acme') },
+      ]),
     (e: unknown) => e instanceof InputError && e.code === 'DUPLICATE_RULE_CODE' && /acme\.same \(b\.rego:3\)/.test(e.message),
   );
-  assert.equal(ruleInfosFromModules([{ path: 'a.rego', text: rule('one') }, { path: 'b.rego', text: rule('two') }]).filter((i) => i.annotated).length, 2);
+  assert.equal(
+    ruleInfosFromModules([
+      { path: 'a.rego', text: rule('one') },
+      { path: 'b.rego', text: rule('two') },
+    ]).filter((i) => i.annotated).length,
+    2,
+  );
 });
 
 // ec v0.9.115 printed these effective_on values (conforma/policy's olm.rego has `2025-5-01T00:00:00Z`,

@@ -21,7 +21,8 @@ function bundle(index: unknown, data = '{}'): Uint8Array {
   ]);
 }
 
-const refused = (code: string, fragment: string) => (e: unknown) => e instanceof InputError && e.code === code && e.message.includes('remote.tar.gz') && e.message.includes(fragment);
+const refused = (code: string, fragment: string) => (e: unknown) =>
+  e instanceof InputError && e.code === code && e.message.includes('remote.tar.gz') && e.message.includes(fragment);
 
 test('a well-formed bundle reads back', () => {
   const b = parseBundle(bundle(INDEX, '{"rule_data": {"x": 1}}'), 'remote.tar.gz');
@@ -36,20 +37,33 @@ test('malformed indexes and data are input errors naming the bundle', () => {
   assert.throws(() => parseBundle(bundle({ ...INDEX, format: 'other' }), 'remote.tar.gz'), refused('POLICY_BUNDLE_VERSION', 'is not vouch-policy-bundle/v1'));
   assert.throws(() => parseBundle(bundle({ ...INDEX, rules: null }), 'remote.tar.gz'), refused('POLICY_BUNDLE_INVALID', 'wrong type'));
   assert.throws(() => parseBundle(bundle({ ...INDEX, entrypoints: [1] }), 'remote.tar.gz'), refused('POLICY_BUNDLE_INVALID', 'wrong type'));
-  assert.throws(() => parseBundle(bundle({ ...INDEX, rules: [{ ...RULE, kind: 'allow' }] }), 'remote.tar.gz'), refused('POLICY_BUNDLE_INVALID', 'rules[0]: kind'));
-  assert.throws(() => parseBundle(bundle({ ...INDEX, rules: [{ ...RULE, collections: 'minimal' }] }), 'remote.tar.gz'), refused('POLICY_BUNDLE_INVALID', 'rules[0]: collections'));
+  assert.throws(
+    () => parseBundle(bundle({ ...INDEX, rules: [{ ...RULE, kind: 'allow' }] }), 'remote.tar.gz'),
+    refused('POLICY_BUNDLE_INVALID', 'rules[0]: kind'),
+  );
+  assert.throws(
+    () => parseBundle(bundle({ ...INDEX, rules: [{ ...RULE, collections: 'minimal' }] }), 'remote.tar.gz'),
+    refused('POLICY_BUNDLE_INVALID', 'rules[0]: collections'),
+  );
   assert.throws(() => parseBundle(bundle(INDEX, '{"a":'), 'remote.tar.gz'), refused('POLICY_BUNDLE_INVALID', 'data.json is not JSON'));
   assert.throws(() => parseBundle(bundle(INDEX, '[1]'), 'remote.tar.gz'), refused('POLICY_BUNDLE_INVALID', 'data.json is not an object'));
 });
 
 test('any index text is a bundle or a typed input error', () => {
   fuzz(
-    fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ ...INDEX, rules: [v] }))), (text) => {
-      try {
-        parseBundle(bundle(text), 'remote.tar.gz');
-      } catch (err) {
-        assert.ok(err instanceof InputError, `untyped: ${String(err)}`);
-      }
-    }),
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.json(),
+        fc.jsonValue().map((v) => JSON.stringify({ ...INDEX, rules: [v] })),
+      ),
+      (text) => {
+        try {
+          parseBundle(bundle(text), 'remote.tar.gz');
+        } catch (err) {
+          assert.ok(err instanceof InputError, `untyped: ${String(err)}`);
+        }
+      },
+    ),
   );
 });

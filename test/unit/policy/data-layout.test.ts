@@ -33,7 +33,8 @@ test('every directory holding a data file is a data path; its sub-directories ne
 
 test('YAML data files resolve plain scalars as go-yaml v2 does (YAML 1.1); JSON files are JSON', async () => {
   const dir = await tree({
-    'a.yml': 'yesval: yes\nonval: on\nnval: n\noff: off\noctal: 0777\nhex: 0x1F\nunderscore: 1_000\neight: 08\ndate: 2024-01-01\nts: 2024-01-01T10:00:00Z\nfloat: 1.0\ntilde: ~\nsexa: 1:30\nquoted: "yes"\nhuge: 1e999\n',
+    'a.yml':
+      'yesval: yes\nonval: on\nnval: n\noff: off\noctal: 0777\nhex: 0x1F\nunderscore: 1_000\neight: 08\ndate: 2024-01-01\nts: 2024-01-01T10:00:00Z\nfloat: 1.0\ntilde: ~\nsexa: 1:30\nquoted: "yes"\nhuge: 1e999\n',
     'b.json': '{"j": "yes", "k": 0.5}',
   });
   assert.deepEqual(await loadDataTree([dir]), {
@@ -82,11 +83,19 @@ test('ruleData, --extra-rule-data and data files: extra values replace ruleData 
   const msg = async (source: Parameters<typeof evaluateSource>[0], extra?: Record<string, string>): Promise<unknown> =>
     JSON.parse((await evaluateSource(source, extra ? { extraRuleData: extra } : {})).violations[0]!.msg);
   // ec: {"a":"hello","b":2,"c":3,"nested":{"k":"v"}}
-  assert.deepEqual(await msg({ policy: [`${dir}/policy`], data: [`${dir}/data`], ruleData: { a: { x: 1 }, b: 2 } }, { a: 'hello' }), { a: 'hello', b: 2, c: 3, nested: { k: 'v' } });
+  assert.deepEqual(await msg({ policy: [`${dir}/policy`], data: [`${dir}/data`], ruleData: { a: { x: 1 }, b: 2 } }, { a: 'hello' }), {
+    a: 'hello',
+    b: 2,
+    c: 3,
+    nested: { k: 'v' },
+  });
   // ec: "UNDEF" without ruleData, and {"a":"hello"} with extra rule data alone.
   assert.equal(await msg({ policy: [`${dir}/policy`] }), 'UNDEF');
   assert.deepEqual(await msg({ policy: [`${dir}/policy`] }, { a: 'hello' }), { a: 'hello' });
   const clash = await tree({ 'policy/main.rego': SHOW, 'data/rdc.yml': 'rule_data__configuration__:\n  b: 3\n' });
-  await assert.rejects(evaluateSource({ policy: [`${clash}/policy`], data: [`${clash}/data`], ruleData: { b: 2 } }), (e: unknown) => e instanceof InputError && /merge error/.test(e.message));
+  await assert.rejects(
+    evaluateSource({ policy: [`${clash}/policy`], data: [`${clash}/data`], ruleData: { b: 2 } }),
+    (e: unknown) => e instanceof InputError && /merge error/.test(e.message),
+  );
   assert.deepEqual(codes((await evaluateSource({ policy: [`${dir}/policy`] })).violations), ['main.d']);
 });

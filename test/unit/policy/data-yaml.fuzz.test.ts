@@ -11,13 +11,40 @@ import { loadDataTree } from '../../../src/policy/data.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
 
 const scalar = fc.oneof(
-  fc.constantFrom('yes', 'No', 'ON', '~', '', '.nan', '-.inf', '0777', '0x1F', '-0b101', '+12', '1_000', '08', '1e999', '.5', '2024-01-01', '1:30', '<<', '"q"', "'s'", '!!str 1', '!!int x', '&a 1', '*a'),
+  fc.constantFrom(
+    'yes',
+    'No',
+    'ON',
+    '~',
+    '',
+    '.nan',
+    '-.inf',
+    '0777',
+    '0x1F',
+    '-0b101',
+    '+12',
+    '1_000',
+    '08',
+    '1e999',
+    '.5',
+    '2024-01-01',
+    '1:30',
+    '<<',
+    '"q"',
+    "'s'",
+    '!!str 1',
+    '!!int x',
+    '&a 1',
+    '*a',
+  ),
   fc.stringMatching(/^[-+.0-9a-zA-Z_:~]{0,8}$/),
 );
 const yamlText = fc.oneof(
   fc.string(),
   fc.array(fc.tuple(scalar, scalar), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${k}: ${v}`).join('\n')),
-  fc.array(fc.tuple(scalar, fc.array(scalar, { maxLength: 3 })), { maxLength: 4 }).map((pairs) => pairs.map(([k, vs]) => `${k}:\n${vs.map((v) => `  - ${v}`).join('\n')}`).join('\n')),
+  fc
+    .array(fc.tuple(scalar, fc.array(scalar, { maxLength: 3 })), { maxLength: 4 })
+    .map((pairs) => pairs.map(([k, vs]) => `${k}:\n${vs.map((v) => `  - ${v}`).join('\n')}`).join('\n')),
 );
 
 /** Whether a value holds only what JSON carries. */

@@ -29,7 +29,15 @@ deny contains result if {
 }
 `;
 
-const SIGSTORE: SigstoreOpts = { certificate_identity: '', certificate_identity_regexp: '', certificate_oidc_issuer: '', certificate_oidc_issuer_regexp: '', ignore_rekor: true, public_key: '', rekor_url: '' };
+const SIGSTORE: SigstoreOpts = {
+  certificate_identity: '',
+  certificate_identity_regexp: '',
+  certificate_oidc_issuer: '',
+  certificate_oidc_issuer_regexp: '',
+  ignore_rekor: true,
+  public_key: '',
+  rekor_url: '',
+};
 
 const cacheDir = await mkdtemp(join(tmpdir(), 'vouch-digest-cache-'));
 const dirs: string[] = [cacheDir];
@@ -77,7 +85,7 @@ async function digestOf(l: Load): Promise<string> {
   const evaluator = await loadPolicy(loadOptions(l));
   await evaluator.close();
   assert.match(evaluator.digest, /^sha256:[0-9a-f]{64}$/);
-  assert.equal(prepared.digest, evaluator.digest, 'the digest without compiling is the compiled policy\'s');
+  assert.equal(prepared.digest, evaluator.digest, "the digest without compiling is the compiled policy's");
   return evaluator.digest;
 }
 
@@ -88,7 +96,11 @@ const reference = await digestOf({ source: base });
 test('the digest is the one VSAs already carry: pinned values, taken before the digest could be had without compiling', async () => {
   // Taken with loadPolicy at db6d592 (opa compiled the policy); a change here strands every VSA made before it.
   assert.equal(reference, 'sha256:7eca785daa0a6c3b2b9f089233aa8bf199691b65a17db8515a98eec9b3ccf8e3');
-  const other = await digestOf({ source: { ...base, config: { include: ['main.allowed'] } }, extraRuleData: { other: 'x' }, configuration: { include: ['@minimal'] } });
+  const other = await digestOf({
+    source: { ...base, config: { include: ['main.allowed'] } },
+    extraRuleData: { other: 'x' },
+    configuration: { include: ['@minimal'] },
+  });
   assert.equal(other, 'sha256:284622a39db4e541b50dcd27ae8b0b3b04f5fef7a22cbf20d609314785b7f181');
 });
 
@@ -98,9 +110,15 @@ test('preparing a policy compiles nothing; what opa would refuse before compilin
   assert.equal(prepared.digest, reference);
   await assert.rejects(prepared.load(), (e: unknown) => e instanceof VouchError && e.exitCode === 3);
   const noRules = await policyDir({ 'p/main.rego': 'package main\n\nallow := true\n' });
-  await assert.rejects(preparePolicy({ ...loadOptions({ source: { policy: [join(noRules, 'p')] } }), ...NO_OPA }), (e: unknown) => e instanceof InputError && e.code === 'POLICY_NO_RULES');
+  await assert.rejects(
+    preparePolicy({ ...loadOptions({ source: { policy: [join(noRules, 'p')] } }), ...NO_OPA }),
+    (e: unknown) => e instanceof InputError && e.code === 'POLICY_NO_RULES',
+  );
   const boolDeny = await policyDir({ 'p/main.rego': 'package main\n\nimport rego.v1\n\ndeny if true\n' });
-  await assert.rejects(preparePolicy({ ...loadOptions({ source: { policy: [join(boolDeny, 'p')] } }), ...NO_OPA }), (e: unknown) => e instanceof InputError && e.code === 'UNSUPPORTED_RULE_VALUE');
+  await assert.rejects(
+    preparePolicy({ ...loadOptions({ source: { policy: [join(boolDeny, 'p')] } }), ...NO_OPA }),
+    (e: unknown) => e instanceof InputError && e.code === 'UNSUPPORTED_RULE_VALUE',
+  );
 });
 
 test('two loads of the same policy give the same digest; the effective time and the source name do not count', async () => {
@@ -137,7 +155,10 @@ test('ruleData and --extra-rule-data change the digest', async () => {
   const withoutRuleData = await digestOf({ source: { name: base.name!, policy: base.policy!, data: base.data! } });
   assert.equal(new Set([reference, byRuleData, byExtra, withoutRuleData]).size, 4);
   // The digest covers ruleData after --extra-rule-data: the same effective rule data, however set, is the same digest.
-  assert.equal(await digestOf({ source: { ...base, ruleData: { allowed: 'x' } } }), await digestOf({ source: { ...base, ruleData: {} }, extraRuleData: { allowed: 'x' } }));
+  assert.equal(
+    await digestOf({ source: { ...base, ruleData: { allowed: 'x' } } }),
+    await digestOf({ source: { ...base, ruleData: {} }, extraRuleData: { allowed: 'x' } }),
+  );
 });
 
 test('include/exclude and the signer settings the policy sees change the digest', async () => {

@@ -17,8 +17,14 @@ test("ec's specificity table", () => {
 test('matchers use only the last two code segments', () => {
   const m = matchersFor('release.maven_repos.deny_unpermitted_urls', 'x', ['redhat']);
   assert.deepEqual(m, [
-    'maven_repos', 'maven_repos.*', 'maven_repos.deny_unpermitted_urls',
-    'maven_repos:x', 'maven_repos.*:x', 'maven_repos.deny_unpermitted_urls:x', '*', '@redhat',
+    'maven_repos',
+    'maven_repos.*',
+    'maven_repos.deny_unpermitted_urls',
+    'maven_repos:x',
+    'maven_repos.*:x',
+    'maven_repos.deny_unpermitted_urls:x',
+    '*',
+    '@redhat',
   ]);
   assert.equal(score(['maven_repos.deny_unpermitted_urls'], m), 110);
   assert.equal(score(['release.maven_repos.deny_unpermitted_urls'], m), 0, 'the full nested path never matches');

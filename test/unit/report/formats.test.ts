@@ -40,7 +40,9 @@ test('JUnit validates against the Jenkins xUnit JUnit XSD and keeps infrastructu
   const xml = render('junit', ctx());
   const dir = await mkdtemp(join(tmpdir(), 'vouch-junit-'));
   await writeFile(join(dir, 'junit.xml'), xml);
-  execFileSync('xmllint', ['--noout', '--schema', fileURLToPath(new URL('../../fixtures/junit/junit-10.xsd', import.meta.url)), join(dir, 'junit.xml')], { stdio: 'pipe' });
+  execFileSync('xmllint', ['--noout', '--schema', fileURLToPath(new URL('../../fixtures/junit/junit-10.xsd', import.meta.url)), join(dir, 'junit.xml')], {
+    stdio: 'pipe',
+  });
   assert.match(xml, /<error message="Image URL is not accessible[^"]*" type="UNREACHABLE">Image URL is not accessible/);
   assert.match(xml, /<failure message="Builder ID[^"]*" type="violation">Builder ID/);
   assert.equal((xml.match(/<failure /g) ?? []).length, 2);
@@ -54,7 +56,7 @@ test('JUnit validates against the Jenkins xUnit JUnit XSD and keeps infrastructu
   assert.equal(componentLabel(''), 'Unnamed');
 });
 
-test('JUnit ?format=ec is ec\'s byte for byte (reports and JUnit written by ec v0.9.115 from the same run)', async () => {
+test("JUnit ?format=ec is ec's byte for byte (reports and JUnit written by ec v0.9.115 from the same run)", async () => {
   for (const name of ['tags-info', 'snapshot']) {
     const fixture = (ext: string): string => fileURLToPath(new URL(`../../fixtures/ec-junit/${name}.${ext}`, import.meta.url));
     const expected = await readFile(fixture('xml'), 'utf8');
@@ -68,14 +70,29 @@ test('JUnit ?format=ec is ec\'s byte for byte (reports and JUnit written by ec v
 });
 
 test('TEST_OUTPUT: counts from every component, result precedence, ERROR with a note', () => {
-  assert.deepEqual(JSON.parse(render('appstudio', ctx())), { timestamp: '1795168800', namespace: '', successes: 8, failures: 3, warnings: 1, result: 'FAILURE' });
+  assert.deepEqual(JSON.parse(render('appstudio', ctx())), {
+    timestamp: '1795168800',
+    namespace: '',
+    successes: 8,
+    failures: 3,
+    warnings: 1,
+    result: 'FAILURE',
+  });
   const ok = sampleReport();
   ok.components = [ok.components[2]!];
   ok.success = true;
   assert.equal((JSON.parse(render('appstudio', ctx({ report: ok }))) as { result: unknown }).result, 'SUCCESS');
   ok.components[0]!.successCount = 0;
   assert.equal((JSON.parse(render('appstudio', ctx({ report: ok }))) as { result: unknown }).result, 'SKIPPED');
-  assert.deepEqual(JSON.parse(renderTestOutputError('boom', createdAt)), { timestamp: '1795168800', namespace: '', successes: 0, failures: 0, warnings: 0, result: 'ERROR', note: 'Error: boom' });
+  assert.deepEqual(JSON.parse(renderTestOutputError('boom', createdAt)), {
+    timestamp: '1795168800',
+    namespace: '',
+    successes: 0,
+    failures: 0,
+    warnings: 0,
+    result: 'ERROR',
+    note: 'Error: boom',
+  });
 });
 
 test('text: colour only on indicator and label, and only when asked; wrapping at 130 columns', () => {
@@ -90,7 +107,12 @@ test('text: colour only on indicator and label, and only when asked; wrapping at
 });
 
 test('output targets: FORMAT[=PATH][?options], json default, unknown formats rejected', () => {
-  assert.deepEqual(parseOutputTarget('text=out.txt?show-successes=true&show-warnings=false'), { format: 'text', path: 'out.txt', showSuccesses: true, showWarnings: false });
+  assert.deepEqual(parseOutputTarget('text=out.txt?show-successes=true&show-warnings=false'), {
+    format: 'text',
+    path: 'out.txt',
+    showSuccesses: true,
+    showWarnings: false,
+  });
   assert.deepEqual(parseOutputTarget('=r.json'), { format: 'json', path: 'r.json' });
   assert.deepEqual(parseOutputTarget('hacbs'), { format: 'hacbs' });
   assert.deepEqual(parseOutputTarget('junit=j.xml?warnings-as-passes=true'), { format: 'junit', path: 'j.xml', warningsAsPasses: true });

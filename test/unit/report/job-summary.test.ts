@@ -57,7 +57,7 @@ test('the headline keeps registry failures apart from policy violations', () => 
   assert.equal(headline(gateTotals(passing)), 'vouch: 1 component passed');
 });
 
-test('a stopped run\'s summary says what stopped it, escaped', () => {
+test("a stopped run's summary says what stopped it, escaped", () => {
   const s = errorSummary('policy.sources[0].confg: unknown field; did you mean "config"? <img src=x>', 'POLICY_SCHEMA');
   assert.match(s, /^## vouch: ERROR\n\nvouch stopped \(POLICY&#95;SCHEMA\): policy&#46;sources&#91;0&#93;&#46;confg&#58; unknown field/);
   assert.doesNotMatch(s, /<img/);

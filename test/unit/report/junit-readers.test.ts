@@ -162,7 +162,12 @@ function mikepenz(root: XNode): { total: number; skipped: number; failed: number
       for (const issue of issues) {
         const stackTrace = (issue.hasText ? issue.text : '').trim();
         const message = (issue.attrs.message || stackTrace.split('\n').slice(0, 2).join('\n') || tc.attrs.name!).trim();
-        const pos = mikepenzFileAndLine(tc.attrs.file || issue.attrs.file || ts.attrs.file, tc.attrs.line || issue.attrs.line || ts.attrs.line, tc.attrs.classname || tc.attrs.name!, stackTrace);
+        const pos = mikepenzFileAndLine(
+          tc.attrs.file || issue.attrs.file || ts.attrs.file,
+          tc.attrs.line || issue.attrs.line || ts.attrs.line,
+          tc.attrs.classname || tc.attrs.name!,
+          stackTrace,
+        );
         const title = pos.fileName !== tc.attrs.name ? `${pos.fileName}.${String(tc.attrs.name)}` : tc.attrs.name;
         annotations.push({ suite: ts.attrs.name!, name: tc.attrs.name!, path: pos.fileName, line: pos.line, title, message });
       }
@@ -173,7 +178,22 @@ function mikepenz(root: XNode): { total: number; skipped: number; failed: number
 
 /** ActiveSupport's XmlMini types that change or refuse an element's content, and the ones that end the parse (DISALLOWED_TYPES). */
 const AS_DISALLOWED = new Set(['symbol', 'yaml']);
-const AS_TYPED = new Set(['array', 'file', 'string', 'symbol', 'date', 'datetime', 'dateTime', 'integer', 'float', 'decimal', 'boolean', 'base64Binary', 'binary', 'yaml']);
+const AS_TYPED = new Set([
+  'array',
+  'file',
+  'string',
+  'symbol',
+  'date',
+  'datetime',
+  'dateTime',
+  'integer',
+  'float',
+  'decimal',
+  'boolean',
+  'base64Binary',
+  'binary',
+  'yaml',
+]);
 
 /** The value ActiveSupport::XMLConverter gives an element: its text when it has some, else a Hash (or nil). */
 function activeSupportValue(n: XNode): { kind: 'content'; text: string } | { kind: 'hash' } | { kind: 'nil' } {
@@ -214,7 +234,14 @@ function gitlab(root: XNode): { cases: GitLabCase[]; kept: number } {
       const status = failure ? 'failed' : error ? 'error' : skipped ? 'skipped' : 'success';
       const output = failure ? out(failure) : error ? out(error) : skipped ? out(skipped) : null;
       const suite = ts.attrs.name!;
-      cases.push({ suite, classname: tc.attrs.classname!, name: tc.attrs.name!, status, output, key: `${status}\u0000${suite}_${String(tc.attrs.classname)}_${String(tc.attrs.name)}` });
+      cases.push({
+        suite,
+        classname: tc.attrs.classname!,
+        name: tc.attrs.name!,
+        status,
+        output,
+        key: `${status}\u0000${suite}_${String(tc.attrs.classname)}_${String(tc.attrs.name)}`,
+      });
     }
   }
   return { cases, kept: new Set(cases.map((c) => c.key)).size };
@@ -226,7 +253,16 @@ const D = (c: string): string => `sha256:${c.repeat(64)}`;
 const FILE: ComponentsFile = { path: 'deploy/components.yaml', lines: {} };
 
 function ctxFor(report: Report, file?: ComponentsFile): RenderContext {
-  return { report, policyInputs: [], createdAt, color: false, showSuccesses: true, showWarnings: true, showPolicyDocsLink: false, ...(file ? { componentsFile: file } : {}) };
+  return {
+    report,
+    policyInputs: [],
+    createdAt,
+    color: false,
+    showSuccesses: true,
+    showWarnings: true,
+    showPolicyDocsLink: false,
+    ...(file ? { componentsFile: file } : {}),
+  };
 }
 
 /** The sample, with the traps real runs hold: digests and `file:line`-looking text in messages, names that repeat. */
@@ -258,11 +294,26 @@ test('dorny java-junit: every time is a number (no NaNms), suites and tests name
   const xml = render('junit', ctxFor(report, file));
   assertSchemaValid(xml);
   const read = dornyJavaJunit(parseXml(xml));
-  assert.ok(read.suites.every((s) => Number.isFinite(s.timeMs)), 'suite times');
-  assert.ok(read.cases.every((c) => Number.isFinite(c.timeMs)), 'test times');
-  assert.deepEqual(read.suites.map((s) => s.name), ['web', 'api', 'worker', 'worker (#2)']);
-  assert.ok(read.cases.every((c) => c.group === ''), 'classname is the suite name: no extra group level');
-  assert.ok(read.cases.every((c) => c.name.length <= 200 && !/sha256:[0-9a-f]{64}/.test(c.name.replace(/^provenance\.subject:.*/, ''))), 'short names without digests');
+  assert.ok(
+    read.suites.every((s) => Number.isFinite(s.timeMs)),
+    'suite times',
+  );
+  assert.ok(
+    read.cases.every((c) => Number.isFinite(c.timeMs)),
+    'test times',
+  );
+  assert.deepEqual(
+    read.suites.map((s) => s.name),
+    ['web', 'api', 'worker', 'worker (#2)'],
+  );
+  assert.ok(
+    read.cases.every((c) => c.group === ''),
+    'classname is the suite name: no extra group level',
+  );
+  assert.ok(
+    read.cases.every((c) => c.name.length <= 200 && !/sha256:[0-9a-f]{64}/.test(c.name.replace(/^provenance\.subject:.*/, ''))),
+    'short names without digests',
+  );
   const builder = read.cases.find((c) => c.name === 'builder.allowed:https://evil.example')!;
   assert.equal(builder.result, 'failed');
   assert.equal(builder.message, `violation: ${report.components[0]!.violations![0]!.msg}`);
@@ -273,7 +324,7 @@ test('dorny java-junit: every time is a number (no NaNms), suites and tests name
   assert.equal(read.cases.filter((c) => c.suite === 'worker' && c.result === 'success').length, 1);
 });
 
-test('dorny jest-junit: every failure has a body (the parser splits it), and the frame it reads is the component\'s line', () => {
+test("dorny jest-junit: every failure has a body (the parser splits it), and the frame it reads is the component's line", () => {
   const { report, file } = trappedReport();
   const root = parseXml(render('junit', ctxFor(report, file)));
   // The frame is the body's last line; jest-junit takes the first frame that names a tracked file,
@@ -288,10 +339,13 @@ test('dorny jest-junit: every failure has a body (the parser splits it), and the
   }
 });
 
-test('mikepenz action-junit-report: counts, times and annotations on the component\'s line, never a digest or a message\'s number', () => {
+test("mikepenz action-junit-report: counts, times and annotations on the component's line, never a digest or a message's number", () => {
   const { report, file } = trappedReport();
   const withFile = mikepenz(parseXml(render('junit', ctxFor(report, file))));
-  assert.deepEqual({ total: withFile.total, skipped: withFile.skipped, failed: withFile.failed, passed: withFile.passed }, { total: 10, skipped: 1, failed: 5, passed: 4 });
+  assert.deepEqual(
+    { total: withFile.total, skipped: withFile.skipped, failed: withFile.failed, passed: withFile.passed },
+    { total: 10, skipped: 1, failed: 5, passed: 4 },
+  );
   assert.equal(withFile.time, 0);
   for (const a of withFile.annotations) {
     const component = report.components.find((c) => c.name === a.suite)!;
@@ -310,7 +364,10 @@ test('GitLab: statuses kept apart (error for an unreachable registry), every out
   const { cases, kept } = gitlab(parseXml(render('junit', ctxFor(report, file))));
   assert.equal(kept, cases.length, 'each case has its own key');
   const count = (s: GitLabCase['status']): number => cases.filter((c) => c.status === s).length;
-  assert.deepEqual({ success: count('success'), failed: count('failed'), skipped: count('skipped'), error: count('error') }, { success: 4, failed: 4, skipped: 1, error: 1 });
+  assert.deepEqual(
+    { success: count('success'), failed: count('failed'), skipped: count('skipped'), error: count('error') },
+    { success: 4, failed: 4, skipped: 1, error: 1 },
+  );
   for (const c of cases.filter((x) => x.status !== 'success')) {
     assert.equal(typeof c.output, 'string', `${c.suite} / ${c.name}: ${String(c.output)}`);
     assert.notEqual(c.output, 'HASH');
@@ -320,7 +377,9 @@ test('GitLab: statuses kept apart (error for an unreachable registry), every out
 
 test('names stay the same when a rerun changes digests and messages; a passing run lists its checks in every reader', () => {
   const names = (r: Report): string[] =>
-    childrenNamed(parseXml(render('junit', ctxFor(r))), 'testsuite').flatMap((ts) => childrenNamed(ts, 'testcase').map((tc) => `${String(ts.attrs.name)}/${String(tc.attrs.classname)}/${String(tc.attrs.name)}`));
+    childrenNamed(parseXml(render('junit', ctxFor(r))), 'testsuite').flatMap((ts) =>
+      childrenNamed(ts, 'testcase').map((tc) => `${String(ts.attrs.name)}/${String(tc.attrs.classname)}/${String(tc.attrs.name)}`),
+    );
   const first = sampleReport();
   const rerun = sampleReport();
   for (const c of rerun.components) {

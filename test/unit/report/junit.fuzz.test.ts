@@ -16,10 +16,16 @@ import { childrenNamed, parseXml } from '../../support/xml-tree.ts';
 
 const xsd = fileURLToPath(new URL('../../fixtures/junit/junit-10.xsd', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'vouch-junit-fuzz-'));
-const text = fc.string({ unit: fc.oneof(fc.constantFrom('<', '>', '&', '"', "'", ']]>', '\r', '\n', '\t', '\u0000', '\ud800', '\ufffe', '::', '##['), fc.string({ unit: 'binary', maxLength: 3 })), maxLength: 12 });
+const text = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom('<', '>', '&', '"', "'", ']]>', '\r', '\n', '\t', '\u0000', '\ud800', '\ufffe', '::', '##['),
+    fc.string({ unit: 'binary', maxLength: 3 }),
+  ),
+  maxLength: 12,
+});
 const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 
-test('hostile names, codes, terms and messages: well-formed JUnit in both forms, schema-valid in vouch\'s, messages read back', () => {
+test("hostile names, codes, terms and messages: well-formed JUnit in both forms, schema-valid in vouch's, messages read back", () => {
   fuzz(
     fc.property(text, text, text, text, fc.boolean(), (name, code, term, msg, ec) => {
       const report: Report = {
@@ -28,9 +34,27 @@ test('hostile names, codes, terms and messages: well-formed JUnit in both forms,
         policy: {},
         'ec-version': 'v',
         'effective-time': 't',
-        components: [{ name, containerImage: `r.example/x@sha256:${'0'.repeat(64)}`, source: {}, success: false, violations: [{ msg, metadata: { code, term } }], warnings: [{ msg, metadata: { code } }] }],
+        components: [
+          {
+            name,
+            containerImage: `r.example/x@sha256:${'0'.repeat(64)}`,
+            source: {},
+            success: false,
+            violations: [{ msg, metadata: { code, term } }],
+            warnings: [{ msg, metadata: { code } }],
+          },
+        ],
       };
-      const xml = render('junit', { report, policyInputs: [], createdAt: new Date(0), color: false, showSuccesses: true, showWarnings: true, showPolicyDocsLink: false, ...(ec ? { ecJUnit: true } : {}) });
+      const xml = render('junit', {
+        report,
+        policyInputs: [],
+        createdAt: new Date(0),
+        color: false,
+        showSuccesses: true,
+        showWarnings: true,
+        showPolicyDocsLink: false,
+        ...(ec ? { ecJUnit: true } : {}),
+      });
       const root = parseXml(xml);
       const failure = childrenNamed(childrenNamed(childrenNamed(root, 'testsuite')[0]!, 'testcase')[0]!, 'failure')[0]!;
       assert.equal(failure.attrs.message, msg.replace(NOT_XML, '\ufffd'));

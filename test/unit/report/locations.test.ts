@@ -7,7 +7,14 @@ import { componentLines, componentsFileOf, lineFor, locationKey, snapshotIndex }
 const D = `sha256:${'a'.repeat(64)}`;
 
 test('a component is found by its image, its name, the index it came from, or the only entry of its repository', () => {
-  const text = ['{"components": [', '  {"name": "a", "containerImage": "r.example/a:v1"},', '  {"name": "b", "containerImage": "r.example/b:v1"},', '  {"name": "c1", "containerImage": "r.example/c:v1"},', '  {"name": "c2", "containerImage": "r.example/c:v2"}', ']}'].join('\n');
+  const text = [
+    '{"components": [',
+    '  {"name": "a", "containerImage": "r.example/a:v1"},',
+    '  {"name": "b", "containerImage": "r.example/b:v1"},',
+    '  {"name": "c1", "containerImage": "r.example/c:v1"},',
+    '  {"name": "c2", "containerImage": "r.example/c:v2"}',
+    ']}',
+  ].join('\n');
   const snapshot = [
     { name: 'a', containerImage: 'r.example/a:v1' },
     { name: 'b', containerImage: 'r.example/b:v1' },

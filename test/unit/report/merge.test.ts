@@ -8,7 +8,13 @@ import type { ComponentsFile, RenderContext } from '../../../src/model/output.ts
 import type { Report } from '../../../src/model/report.ts';
 import { createdAt, sampleReport } from './sample.ts';
 
-const SNAPSHOT = { components: [{ name: 'web', containerImage: 'quay.io/acme/web:v1' }, { name: 'api', containerImage: 'quay.io/acme/api:v1' }, { name: 'worker', containerImage: 'quay.io/acme/worker:v1' }] };
+const SNAPSHOT = {
+  components: [
+    { name: 'web', containerImage: 'quay.io/acme/web:v1' },
+    { name: 'api', containerImage: 'quay.io/acme/api:v1' },
+    { name: 'worker', containerImage: 'quay.io/acme/worker:v1' },
+  ],
+};
 
 /** The sample as a single run reports it: components by containerImage, descending; successes collected but hidden. */
 function singleRun(): { report: Report; file: ComponentsFile } {
@@ -37,7 +43,7 @@ function shardJson(whole: { report: Report; file: ComponentsFile }, index: numbe
   return render('json', ctx(part, { componentsFile: whole.file, shard: { index, count, snapshotDigest: snapshotDigest(snapshot as typeof SNAPSHOT) } }));
 }
 
-test('a shard report is ec\'s JSON plus a vouch-shard field: index, count, snapshot digest, successes counted, infrastructure errors, lines', () => {
+test("a shard report is ec's JSON plus a vouch-shard field: index, count, snapshot digest, successes counted, infrastructure errors, lines", () => {
   const doc = JSON.parse(shardJson(singleRun(), 2, 2)) as Record<string, unknown>;
   assert.deepEqual(Object.keys(doc), ['success', 'components', 'key', 'policy', 'ec-version', 'effective-time', SHARD_FIELD]);
   const stamp = doc[SHARD_FIELD] as Record<string, unknown>;
@@ -54,7 +60,11 @@ test('a shard report is ec\'s JSON plus a vouch-shard field: index, count, snaps
     { successCount: 3, line: 3 },
     { successCount: 0, infrastructureError: { code: 'UNREACHABLE', message: 'GET https://quay.io/v2/acme/api/manifests/v1: UNREACHABLE' }, line: 7 },
   ]);
-  assert.equal(snapshotDigest({ components: [...SNAPSHOT.components] }), snapshotDigest(JSON.parse(JSON.stringify(SNAPSHOT)) as typeof SNAPSHOT), 'key order does not matter');
+  assert.equal(
+    snapshotDigest({ components: [...SNAPSHOT.components] }),
+    snapshotDigest(JSON.parse(JSON.stringify(SNAPSHOT)) as typeof SNAPSHOT),
+    'key order does not matter',
+  );
   assert.notEqual(snapshotDigest({ components: SNAPSHOT.components.slice(1) }), snapshotDigest(SNAPSHOT));
 });
 
@@ -69,23 +79,37 @@ test('joined shards render as the single run: JSON, JUnit and TEST_OUTPUT', () =
   assert.equal(render('json', ctx(withoutSuccesses(report))), render('json', ctx(withoutSuccesses(whole.report))));
   assert.equal(render('junit', joined), render('junit', single));
   assert.equal(render('appstudio', joined), render('appstudio', single));
-  assert.deepEqual(JSON.parse(render('appstudio', joined)), { timestamp: '1795168800', namespace: '', successes: 8, failures: 3, warnings: 1, result: 'FAILURE' });
+  assert.deepEqual(JSON.parse(render('appstudio', joined)), {
+    timestamp: '1795168800',
+    namespace: '',
+    successes: 8,
+    failures: 3,
+    warnings: 1,
+    result: 'FAILURE',
+  });
 });
 
 test('a missing, duplicate or foreign shard is refused, naming it', () => {
   const whole = singleRun();
   const s = (i: number, n = 3, snapshot: unknown = SNAPSHOT, origin = `shard-${i}.json`) => parseShardReport(shardJson(whole, i, n, snapshot), origin);
   const refused = (shards: ReturnType<typeof s>[], code: string, message: RegExp): void => {
-    assert.throws(() => mergeShards(shards), (err: Error & { code?: string; exitCode?: number }) => {
-      assert.equal(err.code, code);
-      assert.equal(err.exitCode, 2);
-      assert.match(err.message, message);
-      return true;
-    });
+    assert.throws(
+      () => mergeShards(shards),
+      (err: Error & { code?: string; exitCode?: number }) => {
+        assert.equal(err.code, code);
+        assert.equal(err.exitCode, 2);
+        assert.match(err.message, message);
+        return true;
+      },
+    );
   };
   refused([s(1), s(3)], 'MERGE_MISSING_SHARD', /shard\(s\) 2\/3 missing/);
   refused([s(1), s(2), s(2, 3, SNAPSHOT, 'again.json'), s(3)], 'MERGE_DUPLICATE_SHARD', /again\.json and shard-2\.json are both shard 2\/3/);
-  refused([s(1), s(2), s(3, 3, { components: SNAPSHOT.components.slice(0, 2) })], 'MERGE_FOREIGN_SHARD', /shard-3\.json: cut from another snapshot than shard-1\.json/);
+  refused(
+    [s(1), s(2), s(3, 3, { components: SNAPSHOT.components.slice(0, 2) })],
+    'MERGE_FOREIGN_SHARD',
+    /shard-3\.json: cut from another snapshot than shard-1\.json/,
+  );
   refused([s(1), s(2), s(2, 2)], 'MERGE_FOREIGN_SHARD', /one of 2 shards, not of 3/);
   const otherKey = JSON.parse(shardJson(whole, 3, 3)) as Record<string, unknown>;
   otherKey.key = 'another key';
@@ -96,10 +120,13 @@ test('a missing, duplicate or foreign shard is refused, naming it', () => {
   refused([], 'MERGE_NOTHING', /needs the JSON reports of every shard/);
 });
 
-test('what is not a shard report of vouch is refused before any merge: ec\'s report, a tampered or garbled stamp, not JSON', () => {
+test("what is not a shard report of vouch is refused before any merge: ec's report, a tampered or garbled stamp, not JSON", () => {
   const whole = singleRun();
   const notShard = (text: string, message: RegExp): void =>
-    assert.throws(() => parseShardReport(text, 'x.json'), (err: Error & { code?: string }) => err.code === 'MERGE_NOT_A_SHARD' && message.test(err.message) && err.message.startsWith('x.json: '));
+    assert.throws(
+      () => parseShardReport(text, 'x.json'),
+      (err: Error & { code?: string }) => err.code === 'MERGE_NOT_A_SHARD' && message.test(err.message) && err.message.startsWith('x.json: '),
+    );
   notShard(render('json', ctx(whole.report)), /no "vouch-shard" field/);
   const doc = JSON.parse(shardJson(whole, 1, 2)) as Record<string, Record<string, unknown>>;
   for (const [field, value] of [

@@ -33,7 +33,12 @@ function fakeClock(): Clock & { advance(ms: number): void; timers: number } {
   };
 }
 
-const component = (success: boolean, name = '::error::x ##[set-output name=a]'): ComponentReport => ({ name, containerImage: `r.example/${name}`, source: {}, success });
+const component = (success: boolean, name = '::error::x ##[set-output name=a]'): ComponentReport => ({
+  name,
+  containerImage: `r.example/${name}`,
+  source: {},
+  success,
+});
 
 test('mode: --quiet silences; a CI log gets lines; a terminal gets a live line; anything else nothing', () => {
   assert.equal(progressMode({ quiet: true, stderrIsTTY: true, ciLog: true }), 'off');
@@ -43,7 +48,10 @@ test('mode: --quiet silences; a CI log gets lines; a terminal gets a live line; 
   assert.equal(isCiLog({ GITHUB_ACTIONS: 'true' }), true);
   assert.equal(isCiLog({ CI: 'true' }), true);
   assert.equal(isCiLog({}), false);
-  assert.deepEqual([1, 2, 3, 4].map((i) => expectedComponents(10, { index: i, count: 4 })), [3, 3, 2, 2]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((i) => expectedComponents(10, { index: i, count: 4 })),
+    [3, 3, 2, 2],
+  );
   assert.equal(expectedComponents(2, { index: 3, count: 3 }), 0);
   assert.equal(expectedComponents(7), 7);
 });
@@ -69,7 +77,10 @@ test('terminal: one line redrawn in place from the first second, cleared at the 
   assert.match(out.at(-1)!, /2\/4 components \(50%\), 1 failing/, 'redrawn at most every 200 ms');
   clock.advance(1000);
   assert.match(out.at(-1)!, /3\/4 components \(75%\), 2 failing/, 'and each second');
-  assert.ok(out.every((t) => !t.includes('\n') && !t.includes('::') && !t.includes('##[')), 'one line, no runner command, no name');
+  assert.ok(
+    out.every((t) => !t.includes('\n') && !t.includes('::') && !t.includes('##[')),
+    'one line, no runner command, no name',
+  );
   p.stop();
   assert.equal(out.at(-1), '\r\x1b[2K', 'the line is cleared before anything else is printed');
   const n = out.length;
@@ -98,7 +109,10 @@ test('CI log: nothing in a short run; then a line each further tenth and at leas
   for (let i = 0; i < 90; i++) p.componentDone(component(i % 2 === 0));
   assert.equal(out.length, 12, 'one line per tenth, not per component');
   assert.match(out.at(-1)!, /^vouch: 100\/100 components \(100%\), 45 failing/);
-  assert.ok(out.every((l) => l.endsWith('\n') && !l.includes('\r') && !l.includes('\x1b')), 'plain lines in a log');
+  assert.ok(
+    out.every((l) => l.endsWith('\n') && !l.includes('\r') && !l.includes('\x1b')),
+    'plain lines in a log',
+  );
   p.stop();
   assert.equal(clock.timers, 0);
 });
@@ -122,7 +136,14 @@ test('off: nothing at all, no timer; a writer that throws never ends the run', (
   clock.advance(60_000);
   p.stop();
   assert.equal(clock.timers, 0);
-  const q = startProgress({ mode: 'log', total: 3, write: () => { throw new Error('EPIPE'); }, clock });
+  const q = startProgress({
+    mode: 'log',
+    total: 3,
+    write: () => {
+      throw new Error('EPIPE');
+    },
+    clock,
+  });
   clock.advance(20_000);
   q.componentDone(component(true));
   q.stop();

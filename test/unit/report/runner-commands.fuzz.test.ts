@@ -7,8 +7,34 @@ import { runnerSafeOutput, runnerSafeWriter, withoutRunnerCommands } from '../..
 import { runnerCommands } from '../../support/runner-commands.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
 
-const piece = fc.constantFrom('::', ':', '##[', '#', '[', ']', '\n', '\r', '\r\n', ' ', '\u00a0', '\u3000', 'error', 'add-mask', 'stop-commands', 'set-output name=x', 'warning file=a', 'x', 'VOUCH-', 'vouch-', '::error::pwned', '##[error]pwned');
-const hostile = fc.oneof(fc.string(), fc.array(piece, { maxLength: 16 }).map((p) => p.join('')));
+const piece = fc.constantFrom(
+  '::',
+  ':',
+  '##[',
+  '#',
+  '[',
+  ']',
+  '\n',
+  '\r',
+  '\r\n',
+  ' ',
+  '\u00a0',
+  '\u3000',
+  'error',
+  'add-mask',
+  'stop-commands',
+  'set-output name=x',
+  'warning file=a',
+  'x',
+  'VOUCH-',
+  'vouch-',
+  '::error::pwned',
+  '##[error]pwned',
+);
+const hostile = fc.oneof(
+  fc.string(),
+  fc.array(piece, { maxLength: 16 }).map((p) => p.join('')),
+);
 
 /** Only vouch's own stop/resume pairs, balanced. */
 function assertNoLiveCommand(output: string): void {
@@ -39,7 +65,11 @@ test('any text, printed through withoutRunnerCommands, triggers no runner comman
 
 /** A command cut into several writes at arbitrary points, amid other writes. */
 const splitCommand = fc
-  .tuple(fc.constantFrom('::error::pwned', '##[error]pwned', 'x ##[add-mask]s', '  ::add-mask::s', '\u3000::warning::w'), fc.uniqueArray(fc.nat({ max: 15 }), { maxLength: 4 }), fc.array(hostile, { maxLength: 2 }))
+  .tuple(
+    fc.constantFrom('::error::pwned', '##[error]pwned', 'x ##[add-mask]s', '  ::add-mask::s', '\u3000::warning::w'),
+    fc.uniqueArray(fc.nat({ max: 15 }), { maxLength: 4 }),
+    fc.array(hostile, { maxLength: 2 }),
+  )
   .map(([cmd, cuts, noise]) => {
     const points = [0, ...cuts.filter((c) => c > 0 && c < cmd.length).sort((a, b) => a - b), cmd.length];
     const parts = points.slice(1).map((end, i) => cmd.slice(points[i], end));

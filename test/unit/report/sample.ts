@@ -21,7 +21,8 @@ export function sampleReport(): Report {
             metadata: {
               code: 'builder.allowed',
               collections: ['minimal'],
-              description: 'The builder is allowed. To exclude this rule add "builder.allowed:https://evil.example" to the `exclude` section of the policy configuration.',
+              description:
+                'The builder is allowed. To exclude this rule add "builder.allowed:https://evil.example" to the `exclude` section of the policy configuration.',
               solution: 'Build on a trusted builder.',
               term: 'https://evil.example',
               title: 'Builder is allowed',
@@ -31,19 +32,42 @@ export function sampleReport(): Report {
         ],
         warnings: [{ msg: 'The image has no "com.example.team" label', metadata: { code: 'labels.required', term: 'com.example.team' } }],
         successes: [
-          { msg: 'Pass', metadata: { code: 'builtin.attestation.signature_check', description: 'The attestation signature matches available signing materials.', title: 'Attestation signature check passed' } },
-          { msg: 'Pass', metadata: { code: 'builtin.image.signature_check', description: 'The image signature matches available signing materials.', title: 'Image signature check passed' } },
+          {
+            msg: 'Pass',
+            metadata: {
+              code: 'builtin.attestation.signature_check',
+              description: 'The attestation signature matches available signing materials.',
+              title: 'Attestation signature check passed',
+            },
+          },
+          {
+            msg: 'Pass',
+            metadata: {
+              code: 'builtin.image.signature_check',
+              description: 'The image signature matches available signing materials.',
+              title: 'Image signature check passed',
+            },
+          },
         ],
         success: false,
         signatures: [{ keyid: '', sig: 'MEUCIQD=' }],
-        attestations: [{ type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://slsa.dev/provenance/v0.2', predicateBuildType: 'tekton.dev/v1beta1/PipelineRun', signatures: [{ keyid: '', sig: 'MEYCIQC=' }] }],
+        attestations: [
+          {
+            type: 'https://in-toto.io/Statement/v0.1',
+            predicateType: 'https://slsa.dev/provenance/v0.2',
+            predicateBuildType: 'tekton.dev/v1beta1/PipelineRun',
+            signatures: [{ keyid: '', sig: 'MEYCIQC=' }],
+          },
+        ],
         successCount: 5,
       },
       {
         name: 'api',
         containerImage: 'quay.io/acme/api:v1',
         source: {},
-        violations: [{ msg: 'Image URL is not accessible: GET https://quay.io/v2/acme/api/manifests/v1: UNREACHABLE', metadata: { code: 'builtin.image.accessible' } }],
+        violations: [
+          { msg: 'Image URL is not accessible: GET https://quay.io/v2/acme/api/manifests/v1: UNREACHABLE', metadata: { code: 'builtin.image.accessible' } },
+        ],
         success: false,
         successCount: 0,
         infrastructureError: { code: 'UNREACHABLE', message: 'GET https://quay.io/v2/acme/api/manifests/v1: UNREACHABLE' },
@@ -58,7 +82,10 @@ export function sampleReport(): Report {
       },
     ],
     key: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n',
-    policy: { sources: [{ name: 'release', policy: ['git::github.com/acme/policy//policy?ref=0123'], config: { include: ['@minimal'] } }], publicKey: 'cosign.pub' },
+    policy: {
+      sources: [{ name: 'release', policy: ['git::github.com/acme/policy//policy?ref=0123'], config: { include: ['@minimal'] } }],
+      publicKey: 'cosign.pub',
+    },
     'ec-version': 'v0.1.0',
     'effective-time': '2026-11-20T10:00:00Z',
   };

@@ -15,8 +15,23 @@ const evidence: VsaEvidence = {
   policyDigest: `sha256:${'7'.repeat(64)}`,
   verificationResult: 'PASSED',
 };
-const fromVsa: ComponentReport = { name: 'api', containerImage: `quay.io/acme/api@sha256:${'3'.repeat(64)}`, source: {}, success: true, successCount: 0, vsa: evidence };
-const ctx = (report: Report): RenderContext => ({ report, policyInputs: [], createdAt, color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false });
+const fromVsa: ComponentReport = {
+  name: 'api',
+  containerImage: `quay.io/acme/api@sha256:${'3'.repeat(64)}`,
+  source: {},
+  success: true,
+  successCount: 0,
+  vsa: evidence,
+};
+const ctx = (report: Report): RenderContext => ({
+  report,
+  policyInputs: [],
+  createdAt,
+  color: false,
+  showSuccesses: false,
+  showWarnings: true,
+  showPolicyDocsLink: false,
+});
 const single = (): Report => ({ ...sampleReport(), success: true, components: [fromVsa] });
 
 test('JSON: the vsa field follows ec’s component fields, only on a component reported from a VSA', () => {
@@ -31,7 +46,10 @@ test('JSON: the vsa field follows ec’s component fields, only on a component r
 
 test('YAML carries the same vsa field (keys sorted, as every YAML map)', () => {
   const yaml = render('yaml', ctx(single()));
-  assert.match(yaml, /\n {4}vsa:\n {6}digest: sha256:9{64}\n {6}policyDigest: sha256:7{64}\n {6}signer: key sha256:8{64}\n {6}source: attestation layer\n {6}timeVerified: '2026-12-03T10:00:00Z'\n {6}verificationResult: PASSED\n/);
+  assert.match(
+    yaml,
+    /\n {4}vsa:\n {6}digest: sha256:9{64}\n {6}policyDigest: sha256:7{64}\n {6}signer: key sha256:8{64}\n {6}source: attestation layer\n {6}timeVerified: '2026-12-03T10:00:00Z'\n {6}verificationResult: PASSED\n/,
+  );
 });
 
 test('text: a VSA line under the component, alone or in a list', () => {

@@ -7,7 +7,24 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SCALE_SECTION, bundleModules, carryBlocks, compareVerdicts, docBlocks, extraLines, faultPicker, keptSection, profileByArea, repeatedLines, requestBreakdown, requestKind, seededRandom, timeUnder, withBlock, type CpuProfile } from '../../../scripts/bench-lib.ts';
+import {
+  SCALE_SECTION,
+  bundleModules,
+  carryBlocks,
+  compareVerdicts,
+  docBlocks,
+  extraLines,
+  faultPicker,
+  keptSection,
+  profileByArea,
+  repeatedLines,
+  requestBreakdown,
+  requestKind,
+  seededRandom,
+  timeUnder,
+  withBlock,
+  type CpuProfile,
+} from '../../../scripts/bench-lib.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const hex = 'a'.repeat(64);
@@ -25,7 +42,14 @@ test('request kinds: image manifests, cosign tags, the referrers fallback tag, t
 });
 
 test('request breakdown: per component, most frequent first', () => {
-  const lines = ['GET /v2/a/manifests/v1', 'GET /v2/b/manifests/v1', 'GET /v2/a/blobs/sha256:1', 'GET /v2/a/blobs/sha256:2', 'GET /v2/b/blobs/sha256:3', 'GET /v2/'];
+  const lines = [
+    'GET /v2/a/manifests/v1',
+    'GET /v2/b/manifests/v1',
+    'GET /v2/a/blobs/sha256:1',
+    'GET /v2/a/blobs/sha256:2',
+    'GET /v2/b/blobs/sha256:3',
+    'GET /v2/',
+  ];
   assert.deepEqual(requestBreakdown(lines, 2), [
     { kind: 'blob', perComponent: 1.5 },
     { kind: 'image manifest', perComponent: 1 },
@@ -35,7 +59,13 @@ test('request breakdown: per component, most frequent first', () => {
 
 test('extra and repeated requests: multisets, so a request made twice by one run and once by the other counts once', () => {
   const own = ['GET /v2/a/manifests/c0', 'GET /v2/a/manifests/x.sig', 'GET /v2/a/blobs/sha256:1'];
-  const withPolicy = ['GET /v2/a/manifests/c0', 'GET /v2/a/manifests/x.sig', 'GET /v2/a/manifests/x.sig', 'GET /v2/a/blobs/sha256:1', 'GET /v2/a/manifests/x.sbom'];
+  const withPolicy = [
+    'GET /v2/a/manifests/c0',
+    'GET /v2/a/manifests/x.sig',
+    'GET /v2/a/manifests/x.sig',
+    'GET /v2/a/blobs/sha256:1',
+    'GET /v2/a/manifests/x.sbom',
+  ];
   assert.deepEqual(extraLines(own, withPolicy), ['GET /v2/a/manifests/x.sig', 'GET /v2/a/manifests/x.sbom']);
   assert.deepEqual(extraLines(withPolicy, own), []);
   assert.deepEqual(repeatedLines(withPolicy), ['GET /v2/a/manifests/x.sig']);
@@ -67,16 +97,33 @@ test('profile areas: a real CPU profile of dist/index.js is split into our layer
   const modules = bundleModules(bundle);
   const areas = new Set(modules.map(([, a]) => a));
   for (const a of ['src/oci', 'src/sigstore', 'src/policy', 'src/faces', '@sigstore/verify', 'js-yaml']) assert.ok(areas.has(a), `bundle has ${a}`);
-  assert.deepEqual([...modules].sort((x, y) => x[0] - y[0]), modules, 'sorted by line');
+  assert.deepEqual(
+    [...modules].sort((x, y) => x[0] - y[0]),
+    modules,
+    'sorted by line',
+  );
 
   const dir = await mkdtemp(join(tmpdir(), 'vouch-prof-test-'));
-  await promisify(execFile)(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, join(root, 'dist/index.js'), 'validate', 'image', '--demo', '--output', 'text']).catch(() => undefined);
+  await promisify(execFile)(process.execPath, [
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    dir,
+    join(root, 'dist/index.js'),
+    'validate',
+    'image',
+    '--demo',
+    '--output',
+    'text',
+  ]).catch(() => undefined);
   const [file] = await readdir(dir);
   const profile = JSON.parse(await readFile(join(dir, file!), 'utf8')) as CpuProfile;
   const summary = profileByArea(profile, 'dist/index.js', modules);
   const total = summary.reduce((s, a) => s + a.share, 0);
   assert.ok(Math.abs(total - 1) < 1e-9, `shares sum to 1 (${total})`);
-  assert.ok(summary.some((a) => a.area.startsWith('src/') || a.area === 'sigstore' || a.area.startsWith('@sigstore/')), JSON.stringify(summary));
+  assert.ok(
+    summary.some((a) => a.area.startsWith('src/') || a.area === 'sigstore' || a.area.startsWith('@sigstore/')),
+    JSON.stringify(summary),
+  );
   for (let i = 1; i < summary.length; i++) assert.ok(summary[i - 1]!.ms >= summary[i]!.ms);
 });
 
@@ -85,7 +132,10 @@ test('faults: the same seed picks the same faults, at about the asked rates', ()
   const a = faultPicker(rates, seededRandom(7));
   const b = faultPicker(rates, seededRandom(7));
   const picks = Array.from({ length: 10_000 }, () => a());
-  assert.deepEqual(picks.slice(0, 200), Array.from({ length: 200 }, () => b()));
+  assert.deepEqual(
+    picks.slice(0, 200),
+    Array.from({ length: 200 }, () => b()),
+  );
   const share = (f: string): number => picks.filter((p) => p === f).length / picks.length;
   assert.ok(Math.abs(share('429') - 0.2) < 0.02, `429 ${share('429')}`);
   assert.ok(Math.abs(share('500') - 0.03) < 0.01, `500 ${share('500')}`);

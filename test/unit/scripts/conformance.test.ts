@@ -53,18 +53,15 @@ test('opa test --format json is read per test, a partial-object test per case', 
   const dir = await repo({ 'policy/p_test.rego': TESTS });
   const { stdout } = await run(opa, ['test', '--format', 'json', 'policy'], { cwd: dir }).catch((e: { stdout: string }) => e);
   const outcomes = parseOpaJson(stdout);
-  assert.deepEqual(
-    Object.fromEntries(outcomes.map((o) => [o.name, o.outcome])),
-    {
-      'data.p_test.test_pass': 'PASS',
-      'data.p_test.test_fail': 'FAIL',
-      'data.p_test.test_error': 'ERROR',
-      'data.p_test.test_cases[a]': 'PASS',
-      'data.p_test.test_cases[b]': 'PASS',
-      'data.p_test.todo_test_skip': 'SKIPPED',
-      'data.p_test.test_extra_data': 'FAIL',
-    },
-  );
+  assert.deepEqual(Object.fromEntries(outcomes.map((o) => [o.name, o.outcome])), {
+    'data.p_test.test_pass': 'PASS',
+    'data.p_test.test_fail': 'FAIL',
+    'data.p_test.test_error': 'ERROR',
+    'data.p_test.test_cases[a]': 'PASS',
+    'data.p_test.test_cases[b]': 'PASS',
+    'data.p_test.todo_test_skip': 'SKIPPED',
+    'data.p_test.test_extra_data': 'FAIL',
+  });
   assert.equal(outcomes.find((o) => o.name === 'data.p_test.test_fail')?.where, 'policy/p_test.rego:7');
   assert.match(outcomes.find((o) => o.name === 'data.p_test.test_error')?.detail ?? '', /conflict/);
   assert.throws(() => parseOpaJson('{"not": "a list"}'));
@@ -90,12 +87,19 @@ test('differences: a test passing in one run only, or run in one only; the same 
     { name: 'e', vouch: 'PASS', ec: 'MISSING' },
     { name: 'f', vouch: 'MISSING', ec: 'PASS' },
   ]);
-  assert.match(report(v, e), /^vouch policy test: PASS 2\/5 \(FAIL 2, ERROR 1\)\nec opa test: {7}PASS 3\/5 \(FAIL 2\)\n\nPassing in ec, not in vouch \(2\):\n {2}b {2}vouch: FAIL, ec: PASS\n {6}why\n {2}f {2}vouch: MISSING, ec: PASS\n\nPassing in vouch, not in ec \(1\):\n {2}e {2}vouch: PASS, ec: MISSING\n$/);
+  assert.match(
+    report(v, e),
+    /^vouch policy test: PASS 2\/5 \(FAIL 2, ERROR 1\)\nec opa test: {7}PASS 3\/5 \(FAIL 2\)\n\nPassing in ec, not in vouch \(2\):\n {2}b {2}vouch: FAIL, ec: PASS\n {6}why\n {2}f {2}vouch: MISSING, ec: PASS\n\nPassing in vouch, not in ec \(1\):\n {2}e {2}vouch: PASS, ec: MISSING\n$/,
+  );
 });
 
 test('default paths follow the layout: conforma/policy as its CI runs it, else policy/, else the checkout', () => {
   const layout = (present: string[]) => defaultPaths((p) => present.includes(p));
-  assert.deepEqual(layout(['policy', 'policy/lib', 'policy/release', 'example/data/rule_data.yml']), ['example/data/rule_data.yml', 'policy/lib', 'policy/release']);
+  assert.deepEqual(layout(['policy', 'policy/lib', 'policy/release', 'example/data/rule_data.yml']), [
+    'example/data/rule_data.yml',
+    'policy/lib',
+    'policy/release',
+  ]);
   assert.deepEqual(layout(['policy', 'policy/lib', 'policy/release']), ['policy/lib', 'policy/release']);
   assert.deepEqual(layout(['policy']), ['policy']);
   assert.deepEqual(layout([]), ['.']);

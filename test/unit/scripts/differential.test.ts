@@ -8,7 +8,12 @@ import { compareComponent, compareReports, table } from '../../../scripts/differ
 const r = (code: string, msg = 'm') => ({ msg, metadata: { code } });
 
 test('equal reports: every code equal, nothing differs', () => {
-  const c = { name: 'a', violations: [r('p.x'), r('p.x')], warnings: [{ msg: "Include criterion 'q' doesn't match any policy rule" }], successes: [r('p.y', 'Pass')] };
+  const c = {
+    name: 'a',
+    violations: [r('p.x'), r('p.x')],
+    warnings: [{ msg: "Include criterion 'q' doesn't match any policy rule" }],
+    successes: [r('p.y', 'Pass')],
+  };
   const cmp = compareComponent(c, structuredClone(c));
   assert.deepEqual(cmp, { component: 'a', rules: 3, equal: 3, codeDifferences: [], messageDifferences: [] });
 });
@@ -25,6 +30,12 @@ test('a code counted differently, in another kind, or with another message is re
 
 test('components are paired by name; one missing on a side is a difference; the table has a row each', () => {
   const rows = compareReports({ components: [{ name: 'a' }, { name: 'b' }] }, { components: [{ name: 'a' }] });
-  assert.deepEqual(rows.map((x) => [x.component, x.codeDifferences]), [['a', []], ['b', ['component missing in vouch']]]);
+  assert.deepEqual(
+    rows.map((x) => [x.component, x.codeDifferences]),
+    [
+      ['a', []],
+      ['b', ['component missing in vouch']],
+    ],
+  );
   assert.match(table(rows.map((comparison) => ({ collection: '@c', comparison }))), /\| @c \| b \| 0 \| 0 \| component missing in vouch \| 0 \|/);
 });

@@ -16,7 +16,10 @@ import { crc32 } from 'node:zlib';
 
 const run = promisify(execFile);
 const script = new URL('../../../scripts/install-tools.sh', import.meta.url).pathname;
-const skip = await run('go', ['version']).then(() => false, () => 'needs the go command');
+const skip = await run('go', ['version']).then(
+  () => false,
+  () => 'needs the go command',
+);
 
 /** A zip of stored (uncompressed) entries: the module zip format the go command reads. */
 function zip(files: Record<string, string>): Buffer {
@@ -57,7 +60,12 @@ function zip(files: Record<string, string>): Buffer {
   return Buffer.concat([...locals, dir, end]);
 }
 
-interface Mod { path: string; version: string; requires: string[]; files: Record<string, string> }
+interface Mod {
+  path: string;
+  version: string;
+  requires: string[];
+  files: Record<string, string>;
+}
 
 /** Serves the modules as a GOPROXY=file:// directory. */
 async function proxy(dir: string, mods: Mod[]): Promise<void> {
@@ -84,7 +92,11 @@ const lib = (name: string, v: string): Record<string, string> => ({ [`${name}.go
  * rest of the first build the anchor's module again. The second build's tools and tekton-validate are
  * already installed, so only the first build runs.
  */
-interface Deeper { anchorRequires: string[]; raiserImports: string[]; mods: Mod[] }
+interface Deeper {
+  anchorRequires: string[];
+  raiserImports: string[];
+  mods: Mod[];
+}
 
 async function installer(raiser: string[], deeper?: Deeper): Promise<{ root: string; home: string; env: NodeJS.ProcessEnv }> {
   const root = await mkdtemp(join(tmpdir(), 'vouch-install-builds-'));
@@ -92,17 +104,20 @@ async function installer(raiser: string[], deeper?: Deeper): Promise<{ root: str
   await mkdir(join(root, 'scripts'), { recursive: true });
   await copyFile(script, join(root, 'scripts', 'install-tools.sh'));
   const anchor = (prefix: string): string => `${prefix}_MODULE=example.com/anchor\n${prefix}_PACKAGE=example.com/anchor/cmd/anchor\n${prefix}_VERSION=v1.0.0\n`;
-  await writeFile(join(root, 'scripts', 'tools.env'), [
-    'GO_VERSION=1.22.0',
-    anchor('COSIGN_V3'),
-    'REKOR_TILES_MODULE=example.com/raiser\nREKOR_TILES_PACKAGE=example.com/raiser/cmd/raiser\nREKOR_TILES_VERSION=v1.0.0',
-    'TRILLIAN_MODULE=example.com/anchor\nTRILLIAN_VERSION=v1.0.0',
-    ...['SERVER', 'SIGNER', 'CREATETREE'].map((t) => `TRILLIAN_${t}_PACKAGE=example.com/anchor/cmd/anchor`),
-    'OLAREG_MODULE=example.com/other\nOLAREG_PACKAGE=example.com/other/cmd/other\nOLAREG_VERSION=v1.0.0',
-    ...['ACTIONLINT', 'OPA', 'REKOR', 'FULCIO', 'TSA', 'CT_SERVER', 'CRANE'].map(anchor),
-    'DEBIAN_PACKAGES=""',
-    '',
-  ].join('\n'));
+  await writeFile(
+    join(root, 'scripts', 'tools.env'),
+    [
+      'GO_VERSION=1.22.0',
+      anchor('COSIGN_V3'),
+      'REKOR_TILES_MODULE=example.com/raiser\nREKOR_TILES_PACKAGE=example.com/raiser/cmd/raiser\nREKOR_TILES_VERSION=v1.0.0',
+      'TRILLIAN_MODULE=example.com/anchor\nTRILLIAN_VERSION=v1.0.0',
+      ...['SERVER', 'SIGNER', 'CREATETREE'].map((t) => `TRILLIAN_${t}_PACKAGE=example.com/anchor/cmd/anchor`),
+      'OLAREG_MODULE=example.com/other\nOLAREG_PACKAGE=example.com/other/cmd/other\nOLAREG_VERSION=v1.0.0',
+      ...['ACTIONLINT', 'OPA', 'REKOR', 'FULCIO', 'TSA', 'CT_SERVER', 'CRANE'].map(anchor),
+      'DEBIAN_PACKAGES=""',
+      '',
+    ].join('\n'),
+  );
   for (const name of ['opa', 'rekor-server', 'fulcio', 'timestamp-server', 'ct_server', 'crane']) {
     await mkdir(join(home, `${name}-v1.0.0`), { recursive: true });
     await writeFile(join(home, `${name}-v1.0.0`, 'anchor'), '#!/bin/sh\n');
@@ -121,15 +136,29 @@ async function installer(raiser: string[], deeper?: Deeper): Promise<{ root: str
     { path: 'example.com/other', version: 'v1.0.0', requires: [], files: { ...lib('other', 'v1.0.0'), 'cmd/other/main.go': main(['example.com/other']) } },
     { path: 'example.com/other', version: 'v1.1.0', requires: [], files: { ...lib('other', 'v1.1.0'), 'cmd/other/main.go': main(['example.com/other']) } },
     {
-      path: 'example.com/anchor', version: 'v1.0.0', requires: ['example.com/dep v1.0.0', ...(deeper?.anchorRequires ?? [])],
+      path: 'example.com/anchor',
+      version: 'v1.0.0',
+      requires: ['example.com/dep v1.0.0', ...(deeper?.anchorRequires ?? [])],
       files: { 'cmd/anchor/main.go': main(['example.com/dep']), 'storage/mysql/schema/storage.sql': '-- schema\n' },
     },
-    { path: 'example.com/raiser', version: 'v1.0.0', requires: raiser, files: { 'cmd/raiser/main.go': main(['example.com/dep', ...(deeper?.raiserImports ?? [])]) } },
+    {
+      path: 'example.com/raiser',
+      version: 'v1.0.0',
+      requires: raiser,
+      files: { 'cmd/raiser/main.go': main(['example.com/dep', ...(deeper?.raiserImports ?? [])]) },
+    },
     ...(deeper?.mods ?? []),
   ]);
   const env = {
-    ...process.env, VOUCH_TOOLS_HOME: home, VOUCH_TOOLS_HEARTBEAT: '1', GOPROXY: `file://${join(root, 'proxy')}`, GOSUMDB: 'off',
-    GOMODCACHE: join(root, 'gomodcache'), GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local', GOWORK: 'off',
+    ...process.env,
+    VOUCH_TOOLS_HOME: home,
+    VOUCH_TOOLS_HEARTBEAT: '1',
+    GOPROXY: `file://${join(root, 'proxy')}`,
+    GOSUMDB: 'off',
+    GOMODCACHE: join(root, 'gomodcache'),
+    GOFLAGS: '-modcacherw',
+    GOTOOLCHAIN: 'local',
+    GOWORK: 'off',
   };
   return { root, home, env };
 }
@@ -150,10 +179,16 @@ async function refused(raiser: string[]): Promise<{ stderr: string; home: string
   }
 }
 
-test('a tool that would raise a dependency of its build\'s anchor fails the build, naming the module and both versions', { skip }, async () => {
+test("a tool that would raise a dependency of its build's anchor fails the build, naming the module and both versions", { skip }, async () => {
   const { stderr } = await refused(['example.com/dep v1.1.0']);
-  assert.match(stderr, /^install-tools: \[1\/1\] downloading cosign v1\.0\.0, rekor-posix v1\.0\.0, trillian_log_server v1\.0\.0, .*olareg v1\.0\.0, actionlint v1\.0\.0 FAILED \(exit 1\)/m);
-  assert.match(stderr, /^cosign v1\.0\.0 would not build with its own go\.mod's versions; .*\n {2}example\.com\/dep v1\.1\.0 instead of v1\.0\.0\nmove the tool that requires them to another build$/m);
+  assert.match(
+    stderr,
+    /^install-tools: \[1\/1\] downloading cosign v1\.0\.0, rekor-posix v1\.0\.0, trillian_log_server v1\.0\.0, .*olareg v1\.0\.0, actionlint v1\.0\.0 FAILED \(exit 1\)/m,
+  );
+  assert.match(
+    stderr,
+    /^cosign v1\.0\.0 would not build with its own go\.mod's versions; .*\n {2}example\.com\/dep v1\.1\.0 instead of v1\.0\.0\nmove the tool that requires them to another build$/m,
+  );
   assert.doesNotMatch(stderr, /building/);
 });
 
@@ -170,7 +205,12 @@ test('tools whose versions agree build in one module, say how far they are, and 
     assert.match(stderr, /^install-tools: Go builds: 1, one at a time, each on every core, \d+ links at a time/m);
     assert.match(stderr, /^install-tools: \[1\/1\] building cosign v1\.0\.0, rekor-posix v1\.0\.0, .*actionlint v1\.0\.0 \(\d+ packages to compile\) …$/m);
     assert.match(stderr, /^install-tools: \[1\/1\] building cosign \+6 … done in \d+ s$/m);
-    const says: [string, string][] = [['cosign', 'dep v1.0.0'], ['rekor-posix', 'dep v1.0.0'], ['olareg', 'other v1.0.0'], ['createtree', 'dep v1.0.0']];
+    const says: [string, string][] = [
+      ['cosign', 'dep v1.0.0'],
+      ['rekor-posix', 'dep v1.0.0'],
+      ['olareg', 'other v1.0.0'],
+      ['createtree', 'dep v1.0.0'],
+    ];
     for (const [name, said] of says) {
       const { stdout: out } = await run(join(home, 'bin', name));
       assert.equal(out, `${said}\n`, name);
@@ -184,14 +224,18 @@ test('tools whose versions agree build in one module, say how far they are, and 
   }
 });
 
-test('a package imported from a module only a raised dependency requires builds at that go.mod\'s version, never the latest', { skip }, async () => {
+test("a package imported from a module only a raised dependency requires builds at that go.mod's version, never the latest", { skip }, async () => {
   // rekor-tiles' stand-in imports lib from example.com/lib v1.0.0; the anchor's go.mod requires lib
   // v1.1.0 (its indirect requirement: it imports none of it), whose lib imports example.com/deep,
   // required at v1.0.0 by lib v1.1.0's go.mod only. The build's pruned graph does not hold deep: the
   // installer must require lib itself rather than let the go command take deep's latest, v1.2.0.
   const libAt = (v: string, imports: string[], requires: string[]): Mod => ({
-    path: 'example.com/lib', version: v, requires,
-    files: { 'lib.go': `package lib\n\nimport (\n${imports.map((i) => `\t"${i}"\n`).join('')})\n\nconst V = "lib ${v}"${imports.map((i) => ` + " " + ${i.split('/').at(-1)!}.V`).join('')}\n` },
+    path: 'example.com/lib',
+    version: v,
+    requires,
+    files: {
+      'lib.go': `package lib\n\nimport (\n${imports.map((i) => `\t"${i}"\n`).join('')})\n\nconst V = "lib ${v}"${imports.map((i) => ` + " " + ${i.split('/').at(-1)!}.V`).join('')}\n`,
+    },
   });
   const { root, home, env } = await installer(['example.com/dep v1.0.0', 'example.com/lib v1.0.0'], {
     anchorRequires: ['example.com/lib v1.1.0'],

@@ -24,7 +24,7 @@ test('a later run builds nothing, keeps every link, and prints the bin directory
   assert.deepEqual(after, before);
 });
 
-test('a tool that cannot be fetched fails its step by name, with Go\'s error, and nothing is linked', { skip }, async () => {
+test("a tool that cannot be fetched fails its step by name, with Go's error, and nothing is linked", { skip }, async () => {
   // Every tool of the installed home but actionlint, in a home of its own, and no way to fetch it
   // (tests run offline, in a loopback-only namespace; GOPROXY=off and an empty module cache make
   // that certain anywhere): the real go command fails and the installer must say which step failed.
@@ -40,7 +40,10 @@ test('a tool that cannot be fetched fails its step by name, with Go\'s error, an
     );
     assert.equal(failed.code, 1);
     assert.equal(failed.stdout, '');
-    assert.match(failed.stderr, /^install-tools: Go builds: 1, one at a time, each on every core, \d+ links at a time \(go1\.\S+, \d+ cores\); progress every \d+ s$/m);
+    assert.match(
+      failed.stderr,
+      /^install-tools: Go builds: 1, one at a time, each on every core, \d+ links at a time \(go1\.\S+, \d+ cores\); progress every \d+ s$/m,
+    );
     assert.match(failed.stderr, /^install-tools: \[1\/1\] downloading actionlint v\S+ …$/m);
     // actionlint builds in cosign's module: the go command fails on the first module it cannot fetch.
     assert.match(failed.stderr, /^install-tools: \[1\/1\] downloading actionlint v\S+ FAILED \(exit 1\) after \d+ s:\n(?:.*\n)*?go: .*GOPROXY=off/m);

@@ -35,7 +35,10 @@ test('actionlint rejects a workflow with a broken expression and an unquoted she
       join(dir, '.github', 'workflows', 'bad.yml'),
       'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ steps.nope.outputs.x }} $HOME/$1\n',
     );
-    await assert.rejects(actionlint(['.github/workflows/bad.yml'], dir), (e: { stdout?: string }) => /property "nope" is not defined/.test(e.stdout ?? '') && /SC2086/.test(e.stdout ?? ''));
+    await assert.rejects(
+      actionlint(['.github/workflows/bad.yml'], dir),
+      (e: { stdout?: string }) => /property "nope" is not defined/.test(e.stdout ?? '') && /SC2086/.test(e.stdout ?? ''),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -43,5 +46,7 @@ test('actionlint rejects a workflow with a broken expression and an unquoted she
 
 test('shellcheck accepts the shell scripts (scripts/*.sh, .ci/run)', async () => {
   const scripts = [...(await readdir(join(root, 'scripts'))).filter((f) => f.endsWith('.sh')).map((f) => join('scripts', f)), '.ci/run'];
-  await run(toolPath('shellcheck'), ['-x', '-P', 'SCRIPTDIR', ...scripts], { cwd: root }).catch((e: unknown) => assert.fail(`shellcheck:\n${(e as { stdout?: string }).stdout ?? String(e)}`));
+  await run(toolPath('shellcheck'), ['-x', '-P', 'SCRIPTDIR', ...scripts], { cwd: root }).catch((e: unknown) =>
+    assert.fail(`shellcheck:\n${(e as { stdout?: string }).stdout ?? String(e)}`),
+  );
 });

@@ -14,7 +14,7 @@ import { StrictJsonError } from '../../../src/util/strict-json.ts';
 const failing = (label: string, err: unknown): Candidate<string> => ({ label, verify: () => Promise.reject(err) });
 const passing = (label: string): Candidate<string> => ({ label, verify: () => Promise.resolve(label) });
 
-test('rejections carry codes and the words of the report; a candidate\'s label when there are several', async () => {
+test("rejections carry codes and the words of the report; a candidate's label when there are several", async () => {
   const one = await verifyCandidates([failing('signature sha256:a', new SignatureRejected('IDENTITY_MISMATCH', 'none of the expected identities matched'))]);
   assert.deepEqual(one.errors, [{ code: 'IDENTITY_MISMATCH', message: 'none of the expected identities matched' }]);
   const several = await verifyCandidates([
@@ -42,8 +42,14 @@ test("the run's configuration and environment errors, and a registry that failed
   }
 });
 
-test('what a signature brings is never the run\'s: malformed bytes, strict JSON and PEM refusals, registry answers', () => {
-  for (const err of [new MalformedSignatureError('x'), new StrictJsonError('JSON_TOO_DEEP', 'x'), new PemError('x'), new RegistryError('NOT_FOUND', 'x'), new SignatureRejected('SCT_INVALID', 'x')]) {
+test("what a signature brings is never the run's: malformed bytes, strict JSON and PEM refusals, registry answers", () => {
+  for (const err of [
+    new MalformedSignatureError('x'),
+    new StrictJsonError('JSON_TOO_DEEP', 'x'),
+    new PemError('x'),
+    new RegistryError('NOT_FOUND', 'x'),
+    new SignatureRejected('SCT_INVALID', 'x'),
+  ]) {
     assert.equal(belongsToRun(err), false, err.code);
   }
   assert.equal(belongsToRun(new InputError('PUBLIC_KEY_INVALID', 'x')), true);

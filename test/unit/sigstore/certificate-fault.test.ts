@@ -43,8 +43,14 @@ function forgedCtLogs(): Root {
   return r;
 }
 
-const rejected = (code: string, message: RegExp) => (err: unknown): boolean =>
-  err instanceof SignatureRejected && err.code === code && message.test(err.message) && err.cause instanceof VerificationError && err.cause.code === 'CERTIFICATE_ERROR';
+const rejected =
+  (code: string, message: RegExp) =>
+  (err: unknown): boolean =>
+    err instanceof SignatureRejected &&
+    err.code === code &&
+    message.test(err.message) &&
+    err.cause instanceof VerificationError &&
+    err.cause.code === 'CERTIFICATE_ERROR';
 
 test('the Fulcio certificate and its own trust root: no SCT or chain fault is found', () => {
   assert.equal(certificateFault(leaf, material(root), 1), 'chain');
@@ -56,7 +62,10 @@ test('an SCT that no CT log of the trust root signed: SCT_INVALID, with the word
   assert.equal(certificateFault(leaf, material({ ...root, ctlogs: [] }), 0), 'sct-invalid', 'every SCT carried is checked, whatever the threshold');
   assert.throws(
     () => verifyArtifactBundle({ bundle, artifact, trustedRoot: forgedCtLogs(), identity }),
-    rejected('SCT_INVALID', /^the certificate's SCT does not verify with a CT log of the trust root \(an unknown log, or a forged timestamp\); vouch checks every SCT a certificate carries, even with --insecure-ignore-sct$/),
+    rejected(
+      'SCT_INVALID',
+      /^the certificate's SCT does not verify with a CT log of the trust root \(an unknown log, or a forged timestamp\); vouch checks every SCT a certificate carries, even with --insecure-ignore-sct$/,
+    ),
   );
 });
 
@@ -64,23 +73,44 @@ test('a certificate from a CA the trust root does not hold: CERTIFICATE_UNTRUSTE
   const scratch = await mkdtemp(join(tmpdir(), 'vouch-fault-'));
   await makeCa(scratch, 'other');
   const otherCa = new NodeX509Certificate(await readFile(join(scratch, 'other.pem'))).raw.toString('base64');
-  const foreign = { ...forgedCtLogs(), certificateAuthorities: [{ subject: { organization: 'o', commonName: 'o' }, uri: 'https://o', certChain: { certificates: [{ rawBytes: otherCa }] }, validFor: { start: '2000-01-01T00:00:00Z' } }] };
+  const foreign = {
+    ...forgedCtLogs(),
+    certificateAuthorities: [
+      {
+        subject: { organization: 'o', commonName: 'o' },
+        uri: 'https://o',
+        certChain: { certificates: [{ rawBytes: otherCa }] },
+        validFor: { start: '2000-01-01T00:00:00Z' },
+      },
+    ],
+  };
   assert.equal(certificateFault(leaf, material(foreign), 1), 'chain');
-  assert.throws(() => verifyArtifactBundle({ bundle, artifact, trustedRoot: foreign, identity }), rejected('CERTIFICATE_UNTRUSTED', /^the certificate does not chain to a trusted root: /));
+  assert.throws(
+    () => verifyArtifactBundle({ bundle, artifact, trustedRoot: foreign, identity }),
+    rejected('CERTIFICATE_UNTRUSTED', /^the certificate does not chain to a trusted root: /),
+  );
 });
 
 test('a private CA certificate without an SCT: missing when one is required, no SCT fault when not', async () => {
   const scratch = await mkdtemp(join(tmpdir(), 'vouch-fault-'));
   await makeCa(scratch, 'ca');
   await makeLeaf(scratch, 'leaf', 'ca', { email: 'dev@example.com' });
-  const pem = async (name: string): Promise<Buffer<ArrayBuffer>> => Buffer.from((await readFile(join(scratch, `${name}.pem`), 'utf8')).replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
+  const pem = async (name: string): Promise<Buffer<ArrayBuffer>> =>
+    Buffer.from((await readFile(join(scratch, `${name}.pem`), 'utf8')).replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
   const privateLeaf = X509Certificate.parse(await pem('leaf'));
   const privateRoot = {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
     tlogs: [],
     ctlogs: root.ctlogs,
     timestampAuthorities: [],
-    certificateAuthorities: [{ subject: { organization: 'Acme', commonName: 'ca' }, uri: 'https://ca', certChain: { certificates: [{ rawBytes: (await pem('ca')).toString('base64') }] }, validFor: { start: '2000-01-01T00:00:00Z' } }],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'Acme', commonName: 'ca' },
+        uri: 'https://ca',
+        certChain: { certificates: [{ rawBytes: (await pem('ca')).toString('base64') }] },
+        validFor: { start: '2000-01-01T00:00:00Z' },
+      },
+    ],
   };
   assert.equal(certificateFault(privateLeaf, material(privateRoot), 1), 'sct-missing');
   assert.equal(certificateFault(privateLeaf, material(privateRoot), 0), 'chain');

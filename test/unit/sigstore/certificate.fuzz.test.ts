@@ -19,11 +19,20 @@ import { applyEdit, byteEdit } from '../../support/mutate.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures', import.meta.url));
 const rawBytes = (path: string, pick: (m: Record<string, { rawBytes?: string; certificates?: { rawBytes: string }[] }>) => string): Buffer =>
-  Buffer.from(pick((JSON.parse(readFileSync(path, 'utf8')) as { verificationMaterial: Record<string, { rawBytes?: string; certificates?: { rawBytes: string }[] }> }).verificationMaterial), 'base64');
+  Buffer.from(
+    pick(
+      (JSON.parse(readFileSync(path, 'utf8')) as { verificationMaterial: Record<string, { rawBytes?: string; certificates?: { rawBytes: string }[] }> })
+        .verificationMaterial,
+    ),
+    'base64',
+  );
 const certificates = [
   rawBytes(`${fixtures}/cosign-bundle/oci-attestation.sigstore.json`, (m) => m.certificate!.rawBytes!),
   rawBytes(`${fixtures}/sigstore-conformance/bundle-verify/happy-path-v0.1/bundle.sigstore.json`, (m) => m.x509CertificateChain!.certificates![0]!.rawBytes),
-  rawBytes(`${fixtures}/sigstore-conformance/bundle-verify/bundle-with-root-cert_fail/bundle.sigstore.json`, (m) => m.x509CertificateChain!.certificates![1]!.rawBytes),
+  rawBytes(
+    `${fixtures}/sigstore-conformance/bundle-verify/bundle-with-root-cert_fail/bundle.sigstore.json`,
+    (m) => m.x509CertificateChain!.certificates![1]!.rawBytes,
+  ),
 ];
 
 // Typed, and the signature's own failure: hostile bytes never stop the run (belongsToRun).
@@ -52,11 +61,9 @@ test('mutated certificate DER: parsed with one public key, or refused; checks on
   );
 });
 
-const keys = [
-  generateKeyPairSync('ec', { namedCurve: 'prime256v1' }),
-  generateKeyPairSync('rsa', { modulusLength: 1024 }),
-  generateKeyPairSync('ed25519'),
-].map((k) => k.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+const keys = [generateKeyPairSync('ec', { namedCurve: 'prime256v1' }), generateKeyPairSync('rsa', { modulusLength: 1024 }), generateKeyPairSync('ed25519')].map(
+  (k) => k.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+);
 
 test('mutated PEM public keys and arbitrary text: a key from exactly one PUBLIC KEY block, or a typed refusal', () => {
   fuzz(

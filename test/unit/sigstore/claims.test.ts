@@ -9,7 +9,8 @@ import { SignatureRejected } from '../../../src/sigstore/errors.ts';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OTHER = `sha256:${'b'.repeat(64)}`;
 const claim = (critical: string): Buffer => Buffer.from(`{"critical":${critical},"optional":null}`);
-const image = (digest: string): string => `{"identity":{"docker-reference":"r"},"image":{"docker-manifest-digest":"${digest}"},"type":"cosign container image signature"}`;
+const image = (digest: string): string =>
+  `{"identity":{"docker-reference":"r"},"image":{"docker-manifest-digest":"${digest}"},"type":"cosign container image signature"}`;
 
 test('a simple-signing claim names the digest once: accepted; Go-style case variants of one key still match', () => {
   assertSimpleSigningClaim(claim(image(DIGEST)), DIGEST);
@@ -25,13 +26,20 @@ test('two critical sections, or two digests differing only in case, are refused 
     `{"critical":{"image":{"docker-manifest-digest":"${OTHER}","Docker-Manifest-Digest":"${DIGEST}"}}}`,
   ];
   for (const text of cases) {
-    assert.throws(() => assertSimpleSigningClaim(Buffer.from(text), DIGEST), (err: unknown) => err instanceof SignatureRejected && /not simple-signing JSON: .*(duplicate key|differ only in case)/.test(err.message), text);
+    assert.throws(
+      () => assertSimpleSigningClaim(Buffer.from(text), DIGEST),
+      (err: unknown) => err instanceof SignatureRejected && /not simple-signing JSON: .*(duplicate key|differ only in case)/.test(err.message),
+      text,
+    );
   }
 });
 
 test('an in-toto statement with duplicate or case-variant keys at any depth is refused', () => {
   const subject = `[{"name":"x","digest":{"sha256":"${'a'.repeat(64)}"}}]`;
-  assert.equal(decodeStatement(Buffer.from(`{"_type":"https://in-toto.io/Statement/v1","subject":${subject},"predicateType":"p","predicate":{}}`)).predicateType, 'p');
+  assert.equal(
+    decodeStatement(Buffer.from(`{"_type":"https://in-toto.io/Statement/v1","subject":${subject},"predicateType":"p","predicate":{}}`)).predicateType,
+    'p',
+  );
   for (const text of [
     `{"subject":${subject},"predicateType":"p","predicateType":"q","predicate":{}}`,
     `{"subject":${subject},"Subject":[],"predicateType":"p","predicate":{}}`,

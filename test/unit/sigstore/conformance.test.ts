@@ -11,7 +11,8 @@ import { loadTrustedRoot } from '../../../src/sigstore/trust-root.ts';
 import { verifyArtifactBundle } from '../../../src/sigstore/verify-artifact.ts';
 
 const casesDir = fileURLToPath(new URL('../../fixtures/sigstore-conformance/bundle-verify', import.meta.url));
-const DEFAULT_IDENTITY = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
+const DEFAULT_IDENTITY =
+  'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
 
 /**
@@ -22,11 +23,18 @@ const EXCEPTIONS: Record<string, string> = {
   // (none: trust-root-tlog-missing-validity-start_fail, a sigstore-js gap, is rejected by vouch's trust-root check)
 };
 
-const read = (p: string): Promise<string | undefined> => readFile(p, 'utf8').then((t) => t.trim(), () => undefined);
+const read = (p: string): Promise<string | undefined> =>
+  readFile(p, 'utf8').then(
+    (t) => t.trim(),
+    () => undefined,
+  );
 
 test('sigstore-conformance bundle-verify cases (artifact and digest modes)', async () => {
   const production = await loadTrustedRoot({ cacheDir: '/nonexistent', env: {} });
-  const names = (await readdir(casesDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = (await readdir(casesDir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const failures: string[] = [];
   let checked = 0;
   for (const name of names) {
@@ -54,7 +62,7 @@ test('sigstore-conformance bundle-verify cases (artifact and digest modes)', asy
         why = errorMessage(err);
       }
       checked++;
-      const expected = expectFail !== (name in EXCEPTIONS);
+      const expected = expectFail !== name in EXCEPTIONS;
       if (ok === expected) failures.push(`${name} (${mode}): ${ok ? 'passed, expected a failure' : `failed: ${why}`}`);
     }
   }

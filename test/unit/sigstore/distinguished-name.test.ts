@@ -27,7 +27,25 @@ const SUBJECTS = [
 async function selfSigned(dir: string, i: number, subject: string): Promise<string> {
   const key = join(dir, `${i}.key`);
   const pem = join(dir, `${i}.pem`);
-  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-subj', subject, '-multivalue-rdn', '-utf8', '-days', '1', '-out', pem]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-subj',
+    subject,
+    '-multivalue-rdn',
+    '-utf8',
+    '-days',
+    '1',
+    '-out',
+    pem,
+  ]);
   return pem;
 }
 

@@ -92,9 +92,13 @@ test('certificate and chain annotations, mutated: one certificate and its issuer
   const cert = annotations[Annotation.Certificate]!;
   const chain = annotations[Annotation.Chain]!;
   fuzz(
-    fc.property(fc.oneof(edited(cert), fc.constant(cert)), fc.option(fc.oneof(edited(chain), fc.constant(`${chain}\n${cert}`), fc.constant(chain))), (c, ch) => {
-      assertTyped(() => legacySigningCertificate(c, ch ?? undefined));
-    }),
+    fc.property(
+      fc.oneof(edited(cert), fc.constant(cert)),
+      fc.option(fc.oneof(edited(chain), fc.constant(`${chain}\n${cert}`), fc.constant(chain))),
+      (c, ch) => {
+        assertTyped(() => legacySigningCertificate(c, ch ?? undefined));
+      },
+    ),
   );
 });
 
@@ -104,7 +108,10 @@ const ctx: VerifyContext = {
   source: new OciLayoutSource(),
   ref: parseReference(`oci:${fixture}/oci-layout@${IMAGE}`),
   digest: IMAGE,
-  mode: { kind: 'keyless', identity: { subject: 'https://kubernetes.io/namespaces/default/serviceaccounts/default', issuer: 'https://kubernetes.default.svc.cluster.local' } },
+  mode: {
+    kind: 'keyless',
+    identity: { subject: 'https://kubernetes.io/namespaces/default/serviceaccounts/default', issuer: 'https://kubernetes.default.svc.cluster.local' },
+  },
   trustedRoot: () => Promise.resolve(trustedRoot),
 };
 

@@ -20,14 +20,30 @@ const run = promisify(execFile);
 const dir = await mkdtemp(join(tmpdir(), 'vouch-sign-key-'));
 after(() => rm(dir, { recursive: true, force: true }));
 
-const refused = (code: string, ...fragments: string[]) => (err: unknown): boolean =>
-  err instanceof InputError && err.code === code && fragments.every((f) => err.message.includes(f)) && !err.message.includes('s3cret');
+const refused =
+  (code: string, ...fragments: string[]) =>
+  (err: unknown): boolean =>
+    err instanceof InputError && err.code === code && fragments.every((f) => err.message.includes(f)) && !err.message.includes('s3cret');
 
 test('openssl PKCS#8 keys, plain and encrypted, sign envelopes that verify with their public key', async () => {
   await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, 'plain.key')]);
-  await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-aes-256-cbc', '-pass', 'pass:s3cret', '-out', join(dir, 'enc.key')]);
+  await run('openssl', [
+    'genpkey',
+    '-algorithm',
+    'EC',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-384',
+    '-aes-256-cbc',
+    '-pass',
+    'pass:s3cret',
+    '-out',
+    join(dir, 'enc.key'),
+  ]);
   assert.match(await readFile(join(dir, 'enc.key'), 'utf8'), /BEGIN ENCRYPTED PRIVATE KEY/);
-  for (const [file, password] of [['plain.key', undefined], ['enc.key', 's3cret']] as const) {
+  for (const [file, password] of [
+    ['plain.key', undefined],
+    ['enc.key', 's3cret'],
+  ] as const) {
     const key = await loadSigningKey(join(dir, file), password, '--vsa-signing-key');
     const payload = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [], predicateType: 'x', predicate: {} }));
     const signed = await signStatement(payload, { kind: 'key', key });
@@ -59,11 +75,17 @@ test('a wrong or missing password, a cosign-encrypted key, a directory, a public
   await assert.rejects(loadSigningKey(join(dir, 'enc.key'), 'wrong', '--vsa-signing-key'), refused('VSA_KEY_PASSWORD', 'COSIGN_PASSWORD', 'wrong password'));
   await assert.rejects(loadSigningKey(join(dir, 'enc.key'), undefined, '--vsa-signing-key'), refused('VSA_KEY_PASSWORD', 'set COSIGN_PASSWORD'));
   const cosignKey = await generateKeyPair(dir, 'cosign');
-  await assert.rejects(loadSigningKey(cosignKey.key, '', '--vsa-signing-key'), refused('VSA_KEY_COSIGN_FORMAT', 'ENCRYPTED SIGSTORE PRIVATE KEY', 'openssl genpkey', 'cosign import-key-pair'));
+  await assert.rejects(
+    loadSigningKey(cosignKey.key, '', '--vsa-signing-key'),
+    refused('VSA_KEY_COSIGN_FORMAT', 'ENCRYPTED SIGSTORE PRIVATE KEY', 'openssl genpkey', 'cosign import-key-pair'),
+  );
   await mkdir(join(dir, 'keydir'));
   await assert.rejects(loadSigningKey(join(dir, 'keydir'), undefined, '--vsa-signing-key'), refused('VSA_KEY_INVALID', '--vsa-signing-key', 'is a directory'));
   await assert.rejects(loadSigningKey(cosignKey.pub, undefined, '--vsa-signing-key'), refused('VSA_KEY_INVALID', 'holds no PEM private key', 'PUBLIC KEY'));
-  assert.throws(() => parseSigningKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', undefined, 'k'), refused('VSA_KEY_INVALID', 'not a valid key'));
+  assert.throws(
+    () => parseSigningKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', undefined, 'k'),
+    refused('VSA_KEY_INVALID', 'not a valid key'),
+  );
   const small = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   assert.throws(() => parseSigningKey(small, undefined, 'k'), refused('VSA_KEY_UNSUPPORTED', 'secp256k1'));
 });

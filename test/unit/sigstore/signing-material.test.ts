@@ -19,7 +19,8 @@ import { toPem } from '../../../src/util/pem.ts';
 const fixtures = fileURLToPath(new URL('../../fixtures', import.meta.url));
 const cases = `${fixtures}/sigstore-conformance/bundle-verify`;
 const BEACON = {
-  subject: 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
+  subject:
+    'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
   issuer: 'https://token.actions.githubusercontent.com',
 };
 const CODY = { subject: 'cody@soyland.com', issuer: 'https://github.com/login/oauth' };
@@ -38,14 +39,23 @@ async function attackerAndVictim(): Promise<{ attacker: Json; victim: RawCert }>
 
 test('the real bundles verify as they are (the forgeries below differ only by the spliced certificate)', async () => {
   const { attacker } = await attackerAndVictim();
-  verifyArtifactBundle({ bundle: JSON.stringify(attacker), artifact: await artifact(), trustedRoot: await loadTrustedRoot({ cacheDir: '/nonexistent', env: {} }), identity: BEACON });
+  verifyArtifactBundle({
+    bundle: JSON.stringify(attacker),
+    artifact: await artifact(),
+    trustedRoot: await loadTrustedRoot({ cacheDir: '/nonexistent', env: {} }),
+    identity: BEACON,
+  });
 });
 
 test("a bundle with both a chain and a certificate is refused as ambiguous: the victim's certificate never names the signer", async () => {
   const { attacker, victim } = await attackerAndVictim();
   attacker.verificationMaterial.certificate = victim;
   const bundle = JSON.stringify(attacker);
-  assert.throws(() => parseBundle(bundle), (err: unknown) => err instanceof MalformedSignatureError && /ambiguous verification material: the bundle sets x509CertificateChain and certificate/.test(err.message));
+  assert.throws(
+    () => parseBundle(bundle),
+    (err: unknown) =>
+      err instanceof MalformedSignatureError && /ambiguous verification material: the bundle sets x509CertificateChain and certificate/.test(err.message),
+  );
   const [trustedRoot, bytes] = [await loadTrustedRoot({ cacheDir: '/nonexistent', env: {} }), await artifact()];
   assert.throws(() => verifyArtifactBundle({ bundle, artifact: bytes, trustedRoot, identity: CODY }), /ambiguous verification material/);
 });
@@ -54,7 +64,10 @@ test('a chain whose second certificate is not the issuing CA (another leaf) is r
   const { attacker, victim } = await attackerAndVictim();
   const chain = attacker.verificationMaterial.x509CertificateChain as { certificates: RawCert[] };
   chain.certificates.push(victim);
-  assert.throws(() => parseBundle(JSON.stringify(attacker)), /ambiguous verification material: the bundle's x509CertificateChain certificate 1 is not a CA certificate/);
+  assert.throws(
+    () => parseBundle(JSON.stringify(attacker)),
+    /ambiguous verification material: the bundle's x509CertificateChain certificate 1 is not a CA certificate/,
+  );
 });
 
 test('a chain that starts with the victim and carries the signer after it does not verify as the victim', async () => {
@@ -62,7 +75,10 @@ test('a chain that starts with the victim and carries the signer after it does n
   const chain = attacker.verificationMaterial.x509CertificateChain as { certificates: RawCert[] };
   chain.certificates.unshift(victim);
   const [trustedRoot, bytes] = [await loadTrustedRoot({ cacheDir: '/nonexistent', env: {} }), await artifact()];
-  assert.throws(() => verifyArtifactBundle({ bundle: JSON.stringify(attacker), artifact: bytes, trustedRoot, identity: CODY }), /ambiguous verification material/);
+  assert.throws(
+    () => verifyArtifactBundle({ bundle: JSON.stringify(attacker), artifact: bytes, trustedRoot, identity: CODY }),
+    /ambiguous verification material/,
+  );
 });
 
 test('a publicKey beside a certificate, or snake_case aliases Go would read, are refused', async () => {
@@ -71,7 +87,11 @@ test('a publicKey beside a certificate, or snake_case aliases Go would read, are
     const forged = { ...bundle, verificationMaterial: { ...bundle.verificationMaterial, ...extra } };
     assert.throws(() => parseBundle(JSON.stringify(forged)), /ambiguous verification material: the bundle sets/);
   }
-  assert.throws(() => parseBundle(JSON.stringify({ ...bundle, dsseEnvelope: { payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: 'AA==' }] } })), /ambiguous verification material: the bundle sets messageSignature and dsseEnvelope/);
+  assert.throws(
+    () =>
+      parseBundle(JSON.stringify({ ...bundle, dsseEnvelope: { payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: 'AA==' }] } })),
+    /ambiguous verification material: the bundle sets messageSignature and dsseEnvelope/,
+  );
 });
 
 test('duplicate keys in the bundle JSON are refused (JavaScript keeps the last, other readers the first)', async () => {
@@ -91,15 +111,24 @@ test('key mode: a keyless bundle (timestamp, no log entry) never verifies with a
   const unrelatedKey = await readFile(`${cases}/managed-key-happy-path/key.pub`, 'utf8');
   const trustedRoot = JSON.parse(await readFile(`${dir}/trusted_root.json`, 'utf8')) as unknown;
   const bytes = await artifact();
-  assert.throws(() => verifyArtifactBundle({ bundle: JSON.stringify(bundle), artifact: bytes, trustedRoot, publicKey: unrelatedKey }), /signed with a certificate, not a key/);
+  assert.throws(
+    () => verifyArtifactBundle({ bundle: JSON.stringify(bundle), artifact: bytes, trustedRoot, publicKey: unrelatedKey }),
+    /signed with a certificate, not a key/,
+  );
 });
 
 test('legacy annotations: exactly one certificate; the chain holds only its issuers', async () => {
   const { attacker, victim } = await attackerAndVictim();
-  const signerPem = toPem('CERTIFICATE', Buffer.from((attacker.verificationMaterial.x509CertificateChain as { certificates: RawCert[] }).certificates[0]!.rawBytes, 'base64'));
+  const signerPem = toPem(
+    'CERTIFICATE',
+    Buffer.from((attacker.verificationMaterial.x509CertificateChain as { certificates: RawCert[] }).certificates[0]!.rawBytes, 'base64'),
+  );
   const victimPem = toPem('CERTIFICATE', Buffer.from(victim.rawBytes, 'base64'));
   assert.equal(legacySigningCertificate(signerPem, undefined).certificate.pem, signerPem);
-  assert.throws(() => legacySigningCertificate(`${signerPem}${victimPem}`, undefined), /ambiguous verification material: the dev.sigstore.cosign\/certificate annotation holds 2 certificates/);
+  assert.throws(
+    () => legacySigningCertificate(`${signerPem}${victimPem}`, undefined),
+    /ambiguous verification material: the dev.sigstore.cosign\/certificate annotation holds 2 certificates/,
+  );
   assert.throws(() => legacySigningCertificate(signerPem, victimPem), /dev.sigstore.cosign\/chain annotation certificate 1 is not a CA certificate/);
   assert.throws(() => legacySigningCertificate(signerPem, signerPem), /certificate 1 is the signing certificate again/);
   assert.throws(() => legacySigningCertificate(`junk\n${signerPem}`, undefined), /not PEM text/);
@@ -113,7 +142,9 @@ async function conformaWithSigAnnotations(edit: (annotations: Record<string, str
   const dir = await mkdtemp(join(tmpdir(), 'vouch-conforma-'));
   await cp(`${fixtures}/conforma-keyless-image/oci-layout`, dir, { recursive: true });
   const blob = (d: string): string => join(dir, 'blobs', 'sha256', d.slice('sha256:'.length));
-  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests: { digest: string; size: number; annotations?: Record<string, string> }[] };
+  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as {
+    manifests: { digest: string; size: number; annotations?: Record<string, string> }[];
+  };
   const entry = (kind: string): { digest: string; size: number } => index.manifests.find((m) => m.annotations?.kind === kind)!;
   type Manifest = { layers: { annotations: Record<string, string> }[] };
   const sigs = entry('dev.cosignproject.cosign/sigs');
@@ -129,8 +160,14 @@ async function conformaWithSigAnnotations(edit: (annotations: Record<string, str
 }
 
 const conformaArgs = (image: string): string[] => [
-  '--image', image, '--trusted-root', `${fixtures}/conforma-keyless-image/trusted_root.json`,
-  '--certificate-identity', 'https://kubernetes.io/namespaces/default/serviceaccounts/default', '--certificate-oidc-issuer', 'https://kubernetes.default.svc.cluster.local',
+  '--image',
+  image,
+  '--trusted-root',
+  `${fixtures}/conforma-keyless-image/trusted_root.json`,
+  '--certificate-identity',
+  'https://kubernetes.io/namespaces/default/serviceaccounts/default',
+  '--certificate-oidc-issuer',
+  'https://kubernetes.default.svc.cluster.local',
 ];
 type Component = { violations?: { msg: string; metadata?: { code?: string } }[] };
 const signatureViolation = (report: { components: unknown[] }): string | undefined =>
@@ -139,14 +176,25 @@ const signatureViolation = (report: { components: unknown[] }): string | undefin
 test('legacy layer: the unedited copy verifies; another leaf in the chain annotation, or a second certificate, is refused', async () => {
   const plain = await validateJson(conformaArgs(await conformaWithSigAnnotations(() => {})));
   assert.equal(signatureViolation(plain.report), undefined, JSON.stringify(plain.report).slice(0, 800));
-  const leafInChain = await validateJson(conformaArgs(await conformaWithSigAnnotations((a, att) => {
-    a['dev.sigstore.cosign/chain'] = `${att['dev.sigstore.cosign/certificate']!}${a['dev.sigstore.cosign/chain']!}`;
-  })));
+  const leafInChain = await validateJson(
+    conformaArgs(
+      await conformaWithSigAnnotations((a, att) => {
+        a['dev.sigstore.cosign/chain'] = `${att['dev.sigstore.cosign/certificate']!}${a['dev.sigstore.cosign/chain']!}`;
+      }),
+    ),
+  );
   assert.equal(leafInChain.code, 1);
-  assert.match(signatureViolation(leafInChain.report) ?? '', /ambiguous verification material: the dev.sigstore.cosign\/chain annotation certificate 1 is not a CA certificate/);
-  const twoCertificates = await validateJson(conformaArgs(await conformaWithSigAnnotations((a, att) => {
-    a['dev.sigstore.cosign/certificate'] = `${a['dev.sigstore.cosign/certificate']!}${att['dev.sigstore.cosign/certificate']!}`;
-  })));
+  assert.match(
+    signatureViolation(leafInChain.report) ?? '',
+    /ambiguous verification material: the dev.sigstore.cosign\/chain annotation certificate 1 is not a CA certificate/,
+  );
+  const twoCertificates = await validateJson(
+    conformaArgs(
+      await conformaWithSigAnnotations((a, att) => {
+        a['dev.sigstore.cosign/certificate'] = `${a['dev.sigstore.cosign/certificate']!}${att['dev.sigstore.cosign/certificate']!}`;
+      }),
+    ),
+  );
   assert.equal(twoCertificates.code, 1);
   assert.match(signatureViolation(twoCertificates.report) ?? '', /annotation holds 2 certificates/);
 });

@@ -10,11 +10,18 @@ import { SignatureRejected } from '../../../src/sigstore/errors.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
 import { applyEdit, byteEdit, jsonPaths, setAt } from '../../support/mutate.ts';
 
-const bundle = JSON.parse(readFileSync(fileURLToPath(new URL('../../fixtures/cosign-bundle/oci-attestation.sigstore.json', import.meta.url)), 'utf8')) as { dsseEnvelope: { payload: string } };
+const bundle = JSON.parse(readFileSync(fileURLToPath(new URL('../../fixtures/cosign-bundle/oci-attestation.sigstore.json', import.meta.url)), 'utf8')) as {
+  dsseEnvelope: { payload: string };
+};
 const statement = Buffer.from(bundle.dsseEnvelope.payload, 'base64');
 const subjectHex = (JSON.parse(statement.toString()) as { subject: { digest: { sha256: string } }[] }).subject[0]!.digest.sha256;
 const DIGEST = `sha256:${subjectHex}`;
-const claim = Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': 'r' }, image: { 'docker-manifest-digest': DIGEST }, type: 'cosign container image signature' }, optional: null }));
+const claim = Buffer.from(
+  JSON.stringify({
+    critical: { identity: { 'docker-reference': 'r' }, image: { 'docker-manifest-digest': DIGEST }, type: 'cosign container image signature' },
+    optional: null,
+  }),
+);
 
 const mutated = (original: Buffer): fc.Arbitrary<Buffer> =>
   fc.oneof(

@@ -42,7 +42,10 @@ test('generated documents: the value JSON.parse gives, or a refusal exactly when
     fc.property(value, fc.func(fc.boolean()), (v, escapeFn) => {
       const text = serialise(v, (i) => escapeFn(i));
       if (hasFoldedDuplicate(v)) {
-        assert.throws(() => parseStrictJson(text), (err: unknown) => err instanceof StrictJsonError && err.code === 'JSON_DUPLICATE_KEY');
+        assert.throws(
+          () => parseStrictJson(text),
+          (err: unknown) => err instanceof StrictJsonError && err.code === 'JSON_DUPLICATE_KEY',
+        );
       } else {
         assert.deepEqual(parseStrictJson(text), JSON.parse(text));
       }
@@ -59,13 +62,20 @@ test('a key written twice into any object of a document is refused', () => {
       const m = objects[pick % objects.length]!;
       const again = upper ? JSON.stringify((JSON.parse(`"${m[1]!}"`) as string).toUpperCase()) : `"${m[1]!}"`;
       const forged = `${text.slice(0, m.index + 1)}${again}:0,${text.slice(m.index + 1)}`;
-      assert.throws(() => parseStrictJson(forged), (err: unknown) => err instanceof StrictJsonError && err.code === 'JSON_DUPLICATE_KEY', forged);
+      assert.throws(
+        () => parseStrictJson(forged),
+        (err: unknown) => err instanceof StrictJsonError && err.code === 'JSON_DUPLICATE_KEY',
+        forged,
+      );
     }),
   );
 });
 
 test('any text parses to what JSON.parse gives or is refused with StrictJsonError only', () => {
-  const jsonish = fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '\\', 'u', '0', 'a', 'A', ' ', 'n', 'ull', 'true', '1', 'e', '-', '.'), maxLength: 40 });
+  const jsonish = fc.string({
+    unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '\\', 'u', '0', 'a', 'A', ' ', 'n', 'ull', 'true', '1', 'e', '-', '.'),
+    maxLength: 40,
+  });
   fuzz(
     fc.property(fc.oneof(jsonish, fc.string(), fc.string({ unit: 'binary' })), (text) => {
       let expected: unknown;

@@ -39,8 +39,17 @@ after(() => registry.close());
 const key = { keyMode: true, info: false };
 const keyless = { keyMode: false, info: false };
 const signature = { keyid: '', sig: 'MEUCIQ==' };
-const statement = (predicateType: string, predicate: unknown): InTotoStatement => ({ _type: 'https://in-toto.io/Statement/v0.1', subject: [{ name: 'app', digest: { sha256: 'ab' } }], predicateType, predicate });
-const provenance = (finishedOn?: string): VerifiedAttestation => ({ statement: statement('https://slsa.dev/provenance/v0.2', slsaV02(finishedOn ? { finishedOn } : {})), signatures: [signature], predicateBuildType: 'tekton.dev/v1beta1/PipelineRun' });
+const statement = (predicateType: string, predicate: unknown): InTotoStatement => ({
+  _type: 'https://in-toto.io/Statement/v0.1',
+  subject: [{ name: 'app', digest: { sha256: 'ab' } }],
+  predicateType,
+  predicate,
+});
+const provenance = (finishedOn?: string): VerifiedAttestation => ({
+  statement: statement('https://slsa.dev/provenance/v0.2', slsaV02(finishedOn ? { finishedOn } : {})),
+  signatures: [signature],
+  predicateBuildType: 'tekton.dev/v1beta1/PipelineRun',
+});
 const base = (): ComponentReport => ({ name: 'app', containerImage: `${registry.host}/app:v1`, source: {}, success: false });
 
 test('pin: a tag resolves to the digest; a pinned reference must still exist', async () => {
@@ -54,22 +63,33 @@ test('pin failed: the image is inaccessible; only a registry that failed marks a
   const missing = inaccessible(base(), new RegistryError('NOT_FOUND', 'manifest unknown'), false);
   assert.deepEqual(missing.violations, [{ msg: 'Image URL is not accessible: manifest unknown', metadata: { code: 'builtin.image.accessible' } }]);
   assert.equal(missing.infrastructureError, undefined);
-  assert.deepEqual(inaccessible(base(), new RegistryError('UNREACHABLE', 'connection refused'), false).infrastructureError, { code: 'UNREACHABLE', message: 'connection refused' });
+  assert.deepEqual(inaccessible(base(), new RegistryError('UNREACHABLE', 'connection refused'), false).infrastructureError, {
+    code: 'UNREACHABLE',
+    message: 'connection refused',
+  });
 });
 
-test('signatures: a pass, none found, none matching (key mode gets ec\'s public-key hint), a registry failure', () => {
+test("signatures: a pass, none found, none matching (key mode gets ec's public-key hint), a registry failure", () => {
   const ok: SignatureCheck = { ok: true, signatures: [signature], errors: [], noneFound: false };
   assert.deepEqual(signatureVerdict(ok, key), { pass: true, result: { msg: 'Pass', metadata: { code: 'builtin.image.signature_check' } } });
   const none: SignatureCheck = { ok: false, signatures: [], errors: [], noneFound: true };
   assert.equal(signatureVerdict(none, key).result.msg, 'Image signature check failed: no signatures found');
-  const bad: SignatureCheck = { ok: false, signatures: [], errors: [{ code: 'SIGNATURE_INVALID', message: 'a' }, { code: 'IDENTITY_MISMATCH', message: 'b' }], noneFound: false };
+  const bad: SignatureCheck = {
+    ok: false,
+    signatures: [],
+    errors: [
+      { code: 'SIGNATURE_INVALID', message: 'a' },
+      { code: 'IDENTITY_MISMATCH', message: 'b' },
+    ],
+    noneFound: false,
+  };
   assert.match(signatureVerdict(bad, key).result.msg, /^No image signatures found matching the given public key\. .* Error: no matching signatures: a\n b$/);
   assert.equal(signatureVerdict(bad, keyless).result.msg, 'Image signature check failed: no matching signatures: a\n b');
   const down = signatureVerdict(new RegistryError('UNREACHABLE', 'registry down'), key);
   assert.deepEqual([down.pass, down.result.msg], [false, 'Image signature check failed: registry down']);
 });
 
-test('attestations: ec\'s wording for none found and none matching', () => {
+test("attestations: ec's wording for none found and none matching", () => {
   const none: AttestationCheck = { ok: false, attestations: [], errors: [], noneFound: true };
   assert.match(attestationVerdict(none, key).result.msg, /^No image attestations found matching the given public key\. .* Error: no matching attestations: $/);
   const bad: AttestationCheck = { ok: false, attestations: [], errors: [{ code: 'SIGNATURE_INVALID', message: 'wrong key' }], noneFound: false };
@@ -86,17 +106,45 @@ test('attestation syntax: provenance checked against its schema; other predicate
   assert.deepEqual(attestationSyntaxVerdict([], false).result.msg, 'Attestation syntax check failed: no attestation data');
 });
 
-test('evidence and policy input: ec\'s fields in ec\'s order, empty ones left out but the source struct', () => {
+test("evidence and policy input: ec's fields in ec's order, empty ones left out but the source struct", () => {
   assert.deepEqual(evidence([], []), {});
   const shown = evidence([signature], [provenance()]);
-  assert.deepEqual(shown.attestations, [{ type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://slsa.dev/provenance/v0.2', predicateBuildType: 'tekton.dev/v1beta1/PipelineRun', signatures: [signature] }]);
-  const policy: PolicyEvaluator = { spec: { sources: [] }, digest: `sha256:${'0'.repeat(64)}`, evaluate: () => Promise.reject(new Error('not evaluated here')), close: () => Promise.resolve() };
+  assert.deepEqual(shown.attestations, [
+    {
+      type: 'https://in-toto.io/Statement/v0.1',
+      predicateType: 'https://slsa.dev/provenance/v0.2',
+      predicateBuildType: 'tekton.dev/v1beta1/PipelineRun',
+      signatures: [signature],
+    },
+  ]);
+  const policy: PolicyEvaluator = {
+    spec: { sources: [] },
+    digest: `sha256:${'0'.repeat(64)}`,
+    evaluate: () => Promise.reject(new Error('not evaluated here')),
+    close: () => Promise.resolve(),
+  };
   const snapshot = { application: '', components: [{ name: 'app', containerImage: 'r:1' }], artifacts: {} };
-  const input = policyInput({ ref: 'r@sha256:ab', component: { name: 'app', containerImage: 'r:1', source: { git: { url: 'u', revision: 'c' } } }, signatures: [], attestations: [provenance()], image: { config: { Labels: {} } }, snapshot, policy });
+  const input = policyInput({
+    ref: 'r@sha256:ab',
+    component: { name: 'app', containerImage: 'r:1', source: { git: { url: 'u', revision: 'c' } } },
+    signatures: [],
+    attestations: [provenance()],
+    image: { config: { Labels: {} } },
+    snapshot,
+    policy,
+  });
   assert.deepEqual(Object.keys(input), ['attestations', 'image', 'snapshot', 'component_name', 'policy_spec']);
   assert.deepEqual(input.image, { ref: 'r@sha256:ab', config: { Labels: {} }, source: { git: { url: 'u', revision: 'c' } } });
   assert.deepEqual(Object.keys(input.attestations[0]!), ['statement', 'signatures']);
-  const unnamed = policyInput({ ref: 'r', component: { name: '', containerImage: 'r', source: {} }, signatures: [signature], attestations: [], image: {}, snapshot, policy });
+  const unnamed = policyInput({
+    ref: 'r',
+    component: { name: '', containerImage: 'r', source: {} },
+    signatures: [signature],
+    attestations: [],
+    image: {},
+    snapshot,
+    policy,
+  });
   // ec's image.source and snapshot components' source are Go structs: `{}` when empty (policy-input output of ec v0.9.115).
   assert.deepEqual(unnamed.image, { ref: 'r', signatures: [signature], source: {} });
   // The run's one snapshot object, never a per-component copy (a copy each made 10,000 components quadratic: src/policy/wasm/workers.ts shares it by identity).
@@ -105,22 +153,31 @@ test('evidence and policy input: ec\'s fields in ec\'s order, empty ones left ou
   assert.equal('component_name' in unnamed, false);
 });
 
-test('effective time: a fixed time, the newest buildFinishedOn of the attestations, else the run\'s clock', () => {
+test("effective time: a fixed time, the newest buildFinishedOn of the attestations, else the run's clock", () => {
   const now = new Date('2030-01-01T00:00:00Z');
   const fixed = new Date('2020-05-05T00:00:00Z');
-  const attestations = [provenance('2026-01-01T00:00:00Z'), provenance('2026-03-01T00:00:00Z'), provenance('not a time')].map((a) => ({ statement: a.statement, signatures: a.signatures }));
+  const attestations = [provenance('2026-01-01T00:00:00Z'), provenance('2026-03-01T00:00:00Z'), provenance('not a time')].map((a) => ({
+    statement: a.statement,
+    signatures: a.signatures,
+  }));
   assert.equal(effectiveTimeFor({ kind: 'fixed', time: fixed }, attestations, now), fixed);
   assert.deepEqual(effectiveTimeFor({ kind: 'attestation' }, attestations, now), new Date('2026-03-01T00:00:00Z'));
   assert.equal(effectiveTimeFor({ kind: 'attestation' }, [], now), now);
   assert.equal(effectiveTimeFor({ kind: 'now' }, attestations, now), now);
 });
 
-test('evaluation context: the image\'s repository and digest, and the original name of an expanded component', () => {
+test("evaluation context: the image's repository and digest, and the original name of an expanded component", () => {
   const at = new Date();
-  assert.deepEqual(evaluationContext(parseReference(`${registry.host}/app:v1`), digest, 'app-x-amd64', 'app', at), { imageDigest: digest, imageUrl: `${registry.host}/app`, componentName: 'app-x-amd64', originalComponentName: 'app', effectiveTime: at });
+  assert.deepEqual(evaluationContext(parseReference(`${registry.host}/app:v1`), digest, 'app-x-amd64', 'app', at), {
+    imageDigest: digest,
+    imageUrl: `${registry.host}/app`,
+    componentName: 'app-x-amd64',
+    originalComponentName: 'app',
+    effectiveTime: at,
+  });
 });
 
-test('findings: the report in ec\'s field order; successes counted even when not shown', () => {
+test("findings: the report in ec's field order; successes counted even when not shown", () => {
   const findings = new Findings();
   findings.add({ pass: true, result: { msg: 'Pass', metadata: { code: 'builtin.image.signature_check' } } });
   findings.addPolicy({ violations: [], warnings: [{ msg: 'w' }], successes: [], successCount: 3 });
@@ -154,11 +211,17 @@ test('the steps together: the policy sees the pinned image, the attestations and
     now: new Date(),
     log: () => undefined,
   };
-  const { report, input } = await validateComponent({ component: { name: 'app', containerImage: `${registry.host}/app:v1` }, ref: parseReference(`${registry.host}/app:v1`) }, deps);
+  const { report, input } = await validateComponent(
+    { component: { name: 'app', containerImage: `${registry.host}/app:v1` }, ref: parseReference(`${registry.host}/app:v1`) },
+    deps,
+  );
   assert.equal(report.containerImage, `${registry.host}/app@${digest}`);
   assert.equal(report.success, false);
   assert.deepEqual(report.violations, [{ msg: 'denied', metadata: { code: 'p.denied' } }]);
-  assert.deepEqual(report.successes?.map((s) => s.metadata?.code), ['builtin.attestation.signature_check', 'builtin.attestation.syntax_check', 'builtin.image.signature_check']);
+  assert.deepEqual(
+    report.successes?.map((s) => s.metadata?.code),
+    ['builtin.attestation.signature_check', 'builtin.attestation.syntax_check', 'builtin.image.signature_check'],
+  );
   assert.equal(report.successCount, 5);
   assert.equal(seen.length, 1);
   assert.equal(seen[0]!.input, input);

@@ -21,7 +21,12 @@ before(async () => {
 after(() => registry.close());
 
 const verified: SignatureCheck = { ok: true, signatures: [], errors: [], noneFound: false };
-const attested: AttestationCheck = { ok: true, attestations: [{ statement: { _type: 'https://in-toto.io/Statement/v0.1', subject: [], predicateType: 'x', predicate: {} }, signatures: [] }], errors: [], noneFound: false };
+const attested: AttestationCheck = {
+  ok: true,
+  attestations: [{ statement: { _type: 'https://in-toto.io/Statement/v0.1', subject: [], predicateType: 'x', predicate: {} }, signatures: [] }],
+  errors: [],
+  noneFound: false,
+};
 
 function deps(overrides: Partial<ComponentDeps>): ComponentDeps {
   const client = new RegistryClient({ retry: { retries: 0 } });
@@ -41,7 +46,10 @@ function deps(overrides: Partial<ComponentDeps>): ComponentDeps {
   };
 }
 
-const planned = (): PlannedComponent => ({ component: { name: 'app', containerImage: `${registry.host}/app:v1` }, ref: parseReference(`${registry.host}/app:v1`) });
+const planned = (): PlannedComponent => ({
+  component: { name: 'app', containerImage: `${registry.host}/app:v1` },
+  ref: parseReference(`${registry.host}/app:v1`),
+});
 
 test('a bug in one step (a TypeError) fails the component with its message, pinned, never a pass', async () => {
   const bug = (): Promise<never> => Promise.reject(new TypeError("Cannot read properties of null (reading 'length')"));
@@ -50,7 +58,9 @@ test('a bug in one step (a TypeError) fails the component with its message, pinn
     const { report } = await validateComponent(planned(), deps({ [step]: bug, log: (m) => logged.push(m) }));
     assert.equal(report.success, false, step);
     assert.equal(report.containerImage, `${registry.host}/app@${digest}`, 'the digest is reported');
-    assert.deepEqual(report.violations, [{ msg: "Image could not be validated: Cannot read properties of null (reading 'length')", metadata: { code: 'builtin.image.accessible' } }]);
+    assert.deepEqual(report.violations, [
+      { msg: "Image could not be validated: Cannot read properties of null (reading 'length')", metadata: { code: 'builtin.image.accessible' } },
+    ]);
     assert.deepEqual(report.infrastructureError, { code: 'INTERNAL', message: "Cannot read properties of null (reading 'length')" });
     assert.match(logged.join('\n'), /internal error validating .*TypeError/s, 'the stack goes to the debug log only');
   }

@@ -34,7 +34,12 @@ before(async () => {
   arm = registry.putImage('app', 'arm', { architecture: 'arm64' });
   const ref = parseReference(`${registry.host}/app:amd`);
   const sizes = await Promise.all([amd, arm].map(async (d) => (await client.getManifest(ref, d))!.bytes.length));
-  const manifests = [amd, arm].map((digest, i) => ({ mediaType: MediaType.OciManifest, digest, size: sizes[i], platform: { architecture: i ? 'arm64' : 'amd64', os: 'linux' } }));
+  const manifests = [amd, arm].map((digest, i) => ({
+    mediaType: MediaType.OciManifest,
+    digest,
+    size: sizes[i],
+    platform: { architecture: i ? 'arm64' : 'amd64', os: 'linux' },
+  }));
   registry.putManifest('app', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests })), MediaType.OciIndex, 'multi');
 });
 after(() => registry.close());
@@ -65,15 +70,28 @@ async function collect(gen: AsyncGenerator<Ordered>): Promise<Ordered[]> {
 }
 
 test('planning: an index expands into its platforms; the policy input lists every component by image, ascending', async () => {
-  const snapshot = { application: 'shop', components: [{ name: 'single', containerImage: `${registry.host}/app:amd` }, { name: 'multi', containerImage: `${registry.host}/app:multi` }] };
-  const plan = planSnapshot(config({ snapshot }), () => client, () => undefined);
+  const snapshot = {
+    application: 'shop',
+    components: [
+      { name: 'single', containerImage: `${registry.host}/app:amd` },
+      { name: 'multi', containerImage: `${registry.host}/app:multi` },
+    ],
+  };
+  const plan = planSnapshot(
+    config({ snapshot }),
+    () => client,
+    () => undefined,
+  );
   const arrived = await collect(plan.arrivals());
-  assert.deepEqual(arrived.map((o) => [o.item.component.name, o.order, o.child]).sort((a, b) => Number(a[1]) - Number(b[1]) || Number(a[2]) - Number(b[2])), [
-    ['single', 0, 0],
-    ['multi', 1, 0],
-    [`multi-${amd}-amd64`, 1, 1],
-    [`multi-${arm}-arm64`, 1, 2],
-  ]);
+  assert.deepEqual(
+    arrived.map((o) => [o.item.component.name, o.order, o.child]).sort((a, b) => Number(a[1]) - Number(b[1]) || Number(a[2]) - Number(b[2])),
+    [
+      ['single', 0, 0],
+      ['multi', 1, 0],
+      [`multi-${amd}-amd64`, 1, 1],
+      [`multi-${arm}-arm64`, 1, 2],
+    ],
+  );
   const policyView = await plan.snapshot;
   assert.equal(policyView.application, 'shop');
   const images = policyView.components.map((c) => c.containerImage);
@@ -83,7 +101,15 @@ test('planning: an index expands into its platforms; the policy input lists ever
 
 test('planning: a component whose reference does not parse is bad input naming it', () => {
   const snapshot = { components: [{ name: 'bad', containerImage: 'registry.example/app:a tag with spaces' }] };
-  assert.throws(() => planSnapshot(config({ snapshot, snapshotFile: 'snap.yaml' }), () => client, () => undefined), (e: unknown) => e instanceof InputError && e.code === 'INVALID_COMPONENT_IMAGE' && /^snap\.yaml: components\[0\] \(bad\)/.test(e.message));
+  assert.throws(
+    () =>
+      planSnapshot(
+        config({ snapshot, snapshotFile: 'snap.yaml' }),
+        () => client,
+        () => undefined,
+      ),
+    (e: unknown) => e instanceof InputError && e.code === 'INVALID_COMPONENT_IMAGE' && /^snap\.yaml: components\[0\] \(bad\)/.test(e.message),
+  );
 });
 
 test('report order: descending by image, ties in snapshot order; the policy snapshot is ascending', () => {
@@ -92,14 +118,26 @@ test('report order: descending by image, ties in snapshot order; the policy snap
     at: { item: { component: { name: `${order}.${child}`, containerImage: image }, ref: parseReference('r.example/a:1') }, order, child },
   });
   const outcomes = [at(0, 0, 'r/a'), at(1, 0, 'r/b'), at(2, 0, 'r/a'), at(1, 1, 'r/c')];
-  assert.deepEqual(inReportOrder(outcomes).map((o) => o.outcome.report.name), ['1.1', '1.0', '0.0', '2.0']);
-  assert.deepEqual(policySnapshot({ components: [] }, outcomes.map((o) => o.at)).components.map((c) => c.name), ['0.0', '2.0', '1.0', '1.1']);
+  assert.deepEqual(
+    inReportOrder(outcomes).map((o) => o.outcome.report.name),
+    ['1.1', '1.0', '0.0', '2.0'],
+  );
+  assert.deepEqual(
+    policySnapshot(
+      { components: [] },
+      outcomes.map((o) => o.at),
+    ).components.map((c) => c.name),
+    ['0.0', '2.0', '1.0', '1.1'],
+  );
 });
 
-test('policy snapshot: each component\'s source struct is there, `{}` when empty, in the component\'s key order', () => {
+test("policy snapshot: each component's source struct is there, `{}` when empty, in the component's key order", () => {
   const ref = parseReference('r.example/a:1');
   const ordered = (order: number, component: SnapshotComponent): Ordered => ({ item: { component, ref }, order, child: 0 });
-  const snapshot = policySnapshot({ components: [] }, [ordered(0, { name: 'b', containerImage: 'r/b' }), ordered(1, { name: 'a', source: { git: { url: 'u', revision: 'c' } }, containerImage: 'r/a' })]);
+  const snapshot = policySnapshot({ components: [] }, [
+    ordered(0, { name: 'b', containerImage: 'r/b' }),
+    ordered(1, { name: 'a', source: { git: { url: 'u', revision: 'c' } }, containerImage: 'r/a' }),
+  ]);
   // ec's snapshot components' source is a Go struct: `{}` when empty (policy-input output of ec v0.9.115).
   assert.deepEqual(snapshot.components, [
     { name: 'a', source: { git: { url: 'u', revision: 'c' } }, containerImage: 'r/a' },
@@ -108,7 +146,7 @@ test('policy snapshot: each component\'s source struct is there, `{}` when empty
   assert.deepEqual(Object.keys(snapshot.components[0]!), ['name', 'source', 'containerImage']);
 });
 
-test('signer mode: a key, or a keyless identity with an organisation CA; the policy\'s sigstore options', () => {
+test("signer mode: a key, or a keyless identity with an organisation CA; the policy's sigstore options", () => {
   assert.deepEqual(verificationMode(config({ publicKey: 'PEM', ignoreRekor: true })), { kind: 'key', publicKey: 'PEM', ignoreTlog: true });
   const identity = { subjectRegExp: '^me$', issuer: 'https://issuer' };
   const pki = { roots: ['R'], intermediates: [] };
@@ -124,7 +162,12 @@ test('signer mode: a key, or a keyless identity with an organisation CA; the pol
   });
 });
 
-const ctxFor = (repo: string, digest: string): VerifyContext => ({ source: client, ref: parseReference(`${registry.host}/${repo}:v1`), digest, mode: { kind: 'key', publicKey: 'PEM', ignoreTlog: true } });
+const ctxFor = (repo: string, digest: string): VerifyContext => ({
+  source: client,
+  ref: parseReference(`${registry.host}/${repo}:v1`),
+  digest,
+  mode: { kind: 'key', publicKey: 'PEM', ignoreTlog: true },
+});
 const pass: SignatureCheck = { ok: true, signatures: [{ keyid: '', sig: 'MEUCIQ==' }], errors: [], noneFound: false };
 const fail: SignatureCheck = { ok: false, signatures: [], errors: [{ code: 'SIGNATURE_INVALID', message: 'no' }], noneFound: false };
 
@@ -192,7 +235,7 @@ test('runtime: the trust root handed in is the one served; complete image inform
   assert.equal(configFetches(), before, 'the second run read it from the cache');
 });
 
-test('timeout: expiry aborts the work and ends with ec\'s message, the limit as Go prints it; 0 is no limit', async () => {
+test("timeout: expiry aborts the work and ends with ec's message, the limit as Go prints it; 0 is no limit", async () => {
   let aborted: unknown;
   const work = (signal: AbortSignal): Promise<never> =>
     new Promise((_, reject) => {
@@ -201,16 +244,28 @@ test('timeout: expiry aborts the work and ends with ec\'s message, the limit as 
         reject(new Error('aborted'));
       });
     });
-  await assert.rejects(withTimeout(30, work), (e: unknown) => e instanceof VouchError && e.code === 'TIMEOUT' && e.exitCode === 4 && e.message === 'exceeded allowed execution time of 30ms, the timeout can be adjusted using the --timeout command line argument');
+  await assert.rejects(
+    withTimeout(30, work),
+    (e: unknown) =>
+      e instanceof VouchError &&
+      e.code === 'TIMEOUT' &&
+      e.exitCode === 4 &&
+      e.message === 'exceeded allowed execution time of 30ms, the timeout can be adjusted using the --timeout command line argument',
+  );
   assert.ok(aborted instanceof TimeoutError);
   assert.match(new TimeoutError(300_000).message, /^exceeded allowed execution time of 5m0s, /);
   assert.match(new TimeoutError(90_500).message, /^exceeded allowed execution time of 1m30\.5s, /);
   assert.equal(await withTimeout(0, () => Promise.resolve('done')), 'done');
 });
 
-test('retention: a component\'s policy input is kept to the end of the run only when a report shows it, its statements only for VSAs', () => {
+test("retention: a component's policy input is kept to the end of the run only when a report shows it, its statements only for VSAs", () => {
   const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [], predicateType: 'https://example.com/p', predicate: { large: 'x'.repeat(1000) } };
-  const input = { attestations: [{ statement, signatures: [] }], image: { ref: 'r@sha256:ab', source: {} }, snapshot: { application: '', components: [], artifacts: {} }, policy_spec: { sources: [] } };
+  const input = {
+    attestations: [{ statement, signatures: [] }],
+    image: { ref: 'r@sha256:ab', source: {} },
+    snapshot: { application: '', components: [], artifacts: {} },
+    policy_spec: { sources: [] },
+  };
   const report: ComponentReport = { name: 'c', containerImage: 'r@sha256:ab', source: {}, success: true };
   const none = kept({ report, input }, { policyInputs: false, statements: false });
   assert.deepEqual(none, { report, statements: [] });

@@ -56,7 +56,11 @@ test('SLSA v1 requires buildDefinition and runDetails.builder.id, and accepts Ch
     predicateType: SLSA_PROVENANCE_V1,
     subject: [{ name: 'registry.example/app', digest }],
     predicate: {
-      buildDefinition: { buildType: 'https://tekton.dev/chains/v2/slsa', externalParameters: {}, resolvedDependencies: [{ uri: 'git+https://x', digest: { gitCommit: 'c'.repeat(40) } }] },
+      buildDefinition: {
+        buildType: 'https://tekton.dev/chains/v2/slsa',
+        externalParameters: {},
+        resolvedDependencies: [{ uri: 'git+https://x', digest: { gitCommit: 'c'.repeat(40) } }],
+      },
       runDetails: { builder: { id: 'https://tekton.dev/chains/v2' }, metadata: { startedOn: '2026-01-01T10:00:00Z' } },
     },
   };

@@ -14,7 +14,12 @@ import { validateJson, vouch } from '../../support/run-cli.ts';
 const fixture = fileURLToPath(new URL('../../fixtures/conforma-keyless-image', import.meta.url));
 const productionRoot = fileURLToPath(new URL('../../fixtures/cosign-bundle/trusted_root_pgi.json', import.meta.url));
 const image = `oci:${fixture}/oci-layout@sha256:bb2863eb5a15ce3551748cd6aecd40db02c96c0276ae062354b415ad37330fee`;
-const identity = ['--certificate-identity', 'https://kubernetes.io/namespaces/default/serviceaccounts/default', '--certificate-oidc-issuer', 'https://kubernetes.default.svc.cluster.local'];
+const identity = [
+  '--certificate-identity',
+  'https://kubernetes.io/namespaces/default/serviceaccounts/default',
+  '--certificate-oidc-issuer',
+  'https://kubernetes.default.svc.cluster.local',
+];
 
 type Root = { certificateAuthorities: { certChain: { certificates: { rawBytes: string }[] } }[] };
 const pem = (b64: string): string => `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
@@ -75,7 +80,7 @@ test('a forged cache entry that others could have written is ignored: the report
   assert.ok(stdout.includes('"predicate"') && !stdout.includes('evil.example'), 'the forged statement reached the policy input');
 });
 
-test('the disk cache returns an entry only when it is this user\'s, stored under the key asked for, and of the expected shape', async () => {
+test("the disk cache returns an entry only when it is this user's, stored under the key asked for, and of the expected shape", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-vc-'));
   // A cache that already holds verdicts (an empty one reads back only what it wrote: the test below).
   await mkdir(join(dir, 'verdicts'), { mode: 0o700 });

@@ -29,10 +29,16 @@ test('one VSA per image, FAILED when any component of that image failed; an unpi
       log: (m) => logs.push(m),
     },
   );
-  assert.deepEqual(produced.map((p) => [p.component, p.verificationResult]), [['b', 'FAILED']]);
+  assert.deepEqual(
+    produced.map((p) => [p.component, p.verificationResult]),
+    [['b', 'FAILED']],
+  );
   assert.deepEqual(await readdir(dir), [`sha256-${HEX}.predicate.json`]);
   const predicate = JSON.parse(await readFile(join(dir, `sha256-${HEX}.predicate.json`), 'utf8')) as { verificationResult: string; policy: { uri: string } };
   assert.equal(predicate.verificationResult, 'FAILED');
   assert.equal(predicate.policy.uri, 'inline');
-  assert.ok(logs.some((l) => l.includes('no VSA for c')), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => l.includes('no VSA for c')),
+    logs.join('\n'),
+  );
 });

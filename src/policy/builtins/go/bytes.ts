@@ -43,7 +43,7 @@ export function decodeRune(b: string, i: number): { rune: number; size: number; 
 export function fromByteString(b: string): string {
   let out = '';
   let start = 0;
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const n = validSequenceLength(b, i);
     if (n === 0) {
       out += Buffer.from(b.slice(start, i), 'latin1').toString('utf8') + '\uFFFD';

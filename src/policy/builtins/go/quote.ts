@@ -10,7 +10,7 @@ const hex = (n: number, width: number): string => n.toString(16).padStart(width,
 /** `strconv.Quote` of the byte string `b`: printable runes kept, the rest escaped as Go does. */
 export function goQuoteBytes(b: string): string {
   let out = '"';
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const { rune, size, valid } = decodeRune(b, i);
     if (!valid) out += `\\x${hex(b.charCodeAt(i), 2)}`;
     else if (SHORT_ESCAPES[rune] !== undefined) out += SHORT_ESCAPES[rune];

@@ -59,7 +59,7 @@ function shouldEscape(c: string, mode: Encoding): boolean {
 function unescape(s: string, mode: Encoding): Parsed<string> {
   let escapes = 0;
   let hasPlus = false;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const c = s[i]!;
     if (c === '%') {
       escapes++;
@@ -196,7 +196,19 @@ function parseAuthority(scheme: string, authority: string): Parsed<{ user: GoURL
 }
 
 function emptyURL(): GoURL {
-  return { scheme: '', opaque: '', user: undefined, host: '', path: '', rawPath: '', forceQuery: false, rawQuery: '', fragment: '', rawFragment: '', omitHost: false };
+  return {
+    scheme: '',
+    opaque: '',
+    user: undefined,
+    host: '',
+    path: '',
+    rawPath: '',
+    forceQuery: false,
+    rawQuery: '',
+    fragment: '',
+    rawFragment: '',
+    omitHost: false,
+  };
 }
 
 function setPath(u: GoURL, p: string): Parsed<GoURL> {

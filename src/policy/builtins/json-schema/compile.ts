@@ -325,7 +325,10 @@ export class Compiler {
       if ((multipleOf as number) <= 0) fail(SchemaText.greaterThanZero('multipleOf'));
       s.multipleOf = toBound(multipleOf as number);
     }
-    for (const [bound, exclusive] of [['minimum', 'exclusiveMinimum'], ['maximum', 'exclusiveMaximum']] as const) {
+    for (const [bound, exclusive] of [
+      ['minimum', 'exclusiveMinimum'],
+      ['maximum', 'exclusiveMaximum'],
+    ] as const) {
       const value = doc.get(bound);
       if (value !== undefined) {
         if (typeof value !== 'number') fail(SchemaText.mustBeOfA(bound, Expected.number));
@@ -413,7 +416,12 @@ export class Compiler {
     for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
       for (const v of getSlice(doc, key) ?? []) s[key].push(this.child(key, v, depth));
     }
-    const keyed: ['not' | 'if' | 'then' | 'else', boolean][] = [['not', true], ['if', s.draft >= Draft.D7], ['then', s.draft >= Draft.D7], ['else', s.draft >= Draft.D7]];
+    const keyed: ['not' | 'if' | 'then' | 'else', boolean][] = [
+      ['not', true],
+      ['if', s.draft >= Draft.D7],
+      ['then', s.draft >= Draft.D7],
+      ['else', s.draft >= Draft.D7],
+    ];
     for (const [key, applies] of keyed) {
       const v = doc.get(key);
       if (!applies || v === undefined) continue;

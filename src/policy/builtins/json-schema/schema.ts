@@ -51,5 +51,18 @@ export interface SubSchema {
 }
 
 export function newSubSchema(property: string, draft: Draft): SubSchema {
-  return { draft, property, types: [], items: [], itemsIsSingleSchema: false, properties: [], format: '', required: [], uniqueItems: false, oneOf: [], anyOf: [], allOf: [] };
+  return {
+    draft,
+    property,
+    types: [],
+    items: [],
+    itemsIsSingleSchema: false,
+    properties: [],
+    format: '',
+    required: [],
+    uniqueItems: false,
+    oneOf: [],
+    anyOf: [],
+    allOf: [],
+  };
 }

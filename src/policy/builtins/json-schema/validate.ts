@@ -273,8 +273,10 @@ export class Validator {
   }
 
   private validateObject(s: SubSchema, node: JsonObject, result: Result, context: string): void {
-    if (s.minProperties !== undefined && node.size < s.minProperties) result.add('array_min_properties', context, Describe.array_min_properties(s.minProperties));
-    if (s.maxProperties !== undefined && node.size > s.maxProperties) result.add('array_max_properties', context, Describe.array_max_properties(s.maxProperties));
+    if (s.minProperties !== undefined && node.size < s.minProperties)
+      result.add('array_min_properties', context, Describe.array_min_properties(s.minProperties));
+    if (s.maxProperties !== undefined && node.size > s.maxProperties)
+      result.add('array_max_properties', context, Describe.array_max_properties(s.maxProperties));
     for (const name of s.required) {
       if (node.has(name)) result.score++;
       else result.add('required', context, Describe.required(name));
@@ -325,9 +327,11 @@ export class Validator {
     const x = toDecimal(node);
     if (s.multipleOf && !isMultipleOf(x, s.multipleOf.decimal)) result.add('multiple_of', context, Describe.multiple_of(s.multipleOf.value));
     if (s.maximum && compareDecimal(x, s.maximum.decimal) > 0) result.add('number_lte', context, Describe.number_lte(s.maximum.value));
-    if (s.exclusiveMaximum && compareDecimal(x, s.exclusiveMaximum.decimal) >= 0) result.add('number_lt', context, Describe.number_lt(s.exclusiveMaximum.value));
+    if (s.exclusiveMaximum && compareDecimal(x, s.exclusiveMaximum.decimal) >= 0)
+      result.add('number_lt', context, Describe.number_lt(s.exclusiveMaximum.value));
     if (s.minimum && compareDecimal(x, s.minimum.decimal) < 0) result.add('number_gte', context, Describe.number_gte(s.minimum.value));
-    if (s.exclusiveMinimum && compareDecimal(x, s.exclusiveMinimum.decimal) <= 0) result.add('number_gt', context, Describe.number_gt(s.exclusiveMinimum.value));
+    if (s.exclusiveMinimum && compareDecimal(x, s.exclusiveMinimum.decimal) <= 0)
+      result.add('number_gt', context, Describe.number_gt(s.exclusiveMinimum.value));
     result.score++;
   }
 }

@@ -138,5 +138,7 @@ export function goMarshal(v: JsonValue): string {
   if (typeof v === 'number') return goJsonNumber(v);
   if (typeof v === 'string') return goJsonString(v);
   if (Array.isArray(v)) return `[${v.map(goMarshal).join(',')}]`;
-  return `{${sortedKeys(v).map((k) => `${goJsonString(k)}:${goMarshal(v.get(k)!)}`).join(',')}}`;
+  return `{${sortedKeys(v)
+    .map((k) => `${goJsonString(k)}:${goMarshal(v.get(k)!)}`)
+    .join(',')}}`;
 }

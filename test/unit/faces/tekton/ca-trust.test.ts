@@ -43,7 +43,7 @@ test('certificates Node trusts already are not added again; SSL_CERT_FILE is rea
   assert.deepEqual(notes, [`SSL_CERT_FILE ${join(dir, 'bundle.pem')}: 1 CA certificate(s) trusted for https`]);
 });
 
-test('garbled certificates, oversized files and missing directories are skipped and said (Tekton\'s own directories quietly)', async () => {
+test("garbled certificates, oversized files and missing directories are skipped and said (Tekton's own directories quietly)", async () => {
   const { dir, a } = await twoCas();
   const certs = join(dir, 'certs');
   await mkdir(certs);
@@ -52,8 +52,14 @@ test('garbled certificates, oversized files and missing directories are skipped 
   await writeFile(join(certs, 'huge.pem'), Buffer.alloc(5 * 1024 * 1024, 0x41));
   const { certificates, notes } = await collectCaCertificates({ SSL_CERT_DIR: `${certs}:/etc/pki/tls/certs:${join(dir, 'absent')}` }, []);
   assert.equal(certificates.length, 1);
-  assert.ok(notes.some((n) => n.startsWith(`${join(certs, 'garbled.pem')}: certificate 1 does not parse`)), notes.join('\n'));
-  assert.ok(notes.some((n) => n.startsWith(`${join(certs, 'huge.pem')}: 5242880 bytes is over the 4194304-byte limit`)), notes.join('\n'));
+  assert.ok(
+    notes.some((n) => n.startsWith(`${join(certs, 'garbled.pem')}: certificate 1 does not parse`)),
+    notes.join('\n'),
+  );
+  assert.ok(
+    notes.some((n) => n.startsWith(`${join(certs, 'huge.pem')}: 5242880 bytes is over the 4194304-byte limit`)),
+    notes.join('\n'),
+  );
   assert.ok(notes.includes(`SSL_CERT_DIR: ${join(dir, 'absent')} does not exist or cannot be read: no certificates from it`));
   assert.ok(!notes.some((n) => n.includes('/etc/pki/tls/certs')), 'a Tekton default directory that is absent is not news');
 });
@@ -66,7 +72,7 @@ test('trusting: nothing to add leaves the environment alone; else git gets one b
   assert.equal(withGit.GIT_SSL_CAINFO, join(dir, 'step', 'ca-bundle.pem'));
   const bundle = await readFile(withGit.GIT_SSL_CAINFO, 'utf8');
   assert.ok(bundle.includes(a.trim()), 'the new CA');
-  assert.ok((bundle.match(/BEGIN CERTIFICATE/g) ?? []).length > 100, 'and Node\'s roots: git reads this file instead of its own');
+  assert.ok((bundle.match(/BEGIN CERTIFICATE/g) ?? []).length > 100, "and Node's roots: git reads this file instead of its own");
   const chosen = await trustCertificates([a], { GIT_SSL_CAINFO: '/etc/git-ca.pem' }, join(dir, 'step2'));
   assert.equal(chosen.GIT_SSL_CAINFO, '/etc/git-ca.pem');
 });

@@ -14,7 +14,11 @@ test('the digest: sha256:<hex> or the hex alone; empty means no pinning; anythin
   assert.equal(bundleDigest(''), undefined);
   assert.equal(bundleDigest(undefined), undefined);
   for (const bad of ['latest', `sha512:${HEX}`, HEX.toUpperCase(), HEX.slice(1), `sha256:${HEX}0`, `${HEX}/../x`]) {
-    assert.throws(() => bundleDigest(bad), (err: unknown) => err instanceof InputError && /^POLICY_BUNDLE_DIGEST /.test(err.message), bad);
+    assert.throws(
+      () => bundleDigest(bad),
+      (err: unknown) => err instanceof InputError && /^POLICY_BUNDLE_DIGEST /.test(err.message),
+      bad,
+    );
   }
 });
 
@@ -47,6 +51,12 @@ test('the resolver wrapper pins what the policy layer resolved, and says what it
   const opts = { baseDir: '/', cacheDir: '/tmp', env: {} };
   assert.deepEqual(await resolve(KONFLUX_BUNDLE, opts), { spec: { sources: [{ policy: [PINNED] }] }, pinnedFrom: 'git::example' });
   await resolve('oci::quay.io/acme/policy:v1', opts);
-  assert.deepEqual(lines, [`Note: POLICY_BUNDLE_DIGEST: ${KONFLUX_BUNDLE} → ${PINNED}`, `Note: POLICY_BUNDLE_DIGEST: the policy does not use ${KONFLUX_BUNDLE}; nothing to pin`]);
-  assert.equal(pinningResolver(inner, undefined, () => undefined), inner);
+  assert.deepEqual(lines, [
+    `Note: POLICY_BUNDLE_DIGEST: ${KONFLUX_BUNDLE} → ${PINNED}`,
+    `Note: POLICY_BUNDLE_DIGEST: the policy does not use ${KONFLUX_BUNDLE}; nothing to pin`,
+  ]);
+  assert.equal(
+    pinningResolver(inner, undefined, () => undefined),
+    inner,
+  );
 });

@@ -7,13 +7,19 @@ import { fc, fuzz } from '../../../support/fuzz.ts';
 
 test('parseLabelsFile: labels or an InputError for any text', () =>
   fuzz(
-    fc.property(fc.oneof(fc.string(), fc.array(fc.tuple(fc.string(), fc.string())).map((pairs) => pairs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n'))), (text) => {
-      try {
-        const labels = parseLabelsFile(text, 'labels');
-        for (const [k, v] of labels) if (typeof k !== 'string' || typeof v !== 'string') return false;
-        return true;
-      } catch (err) {
-        return err instanceof InputError;
-      }
-    }),
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.array(fc.tuple(fc.string(), fc.string())).map((pairs) => pairs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n')),
+      ),
+      (text) => {
+        try {
+          const labels = parseLabelsFile(text, 'labels');
+          for (const [k, v] of labels) if (typeof k !== 'string' || typeof v !== 'string') return false;
+          return true;
+        } catch (err) {
+          return err instanceof InputError;
+        }
+      },
+    ),
   ));

@@ -9,9 +9,20 @@ const pod = (labels: Record<string, string>, namespace?: string) => ({ labels: n
 
 test('the downward API labels file: key="value" lines; anything else is refused naming the line', () => {
   const labels = parseLabelsFile('app.kubernetes.io/managed-by="tekton-pipelines"\ntekton.dev/pipelineRun="it-run-1"\nempty=""\n', '/etc/vouch/podinfo/labels');
-  assert.deepEqual([...labels], [['app.kubernetes.io/managed-by', 'tekton-pipelines'], ['tekton.dev/pipelineRun', 'it-run-1'], ['empty', '']]);
+  assert.deepEqual(
+    [...labels],
+    [
+      ['app.kubernetes.io/managed-by', 'tekton-pipelines'],
+      ['tekton.dev/pipelineRun', 'it-run-1'],
+      ['empty', ''],
+    ],
+  );
   for (const bad of ['key=value', 'key="unterminated', '="x"', 'k="a"b"', 'k="\\x41"']) {
-    assert.throws(() => parseLabelsFile(bad, 'labels'), (err: unknown) => err instanceof InputError && err.code === 'POD_LABELS_INVALID' && /labels:1: not a label line/.test(err.message), bad);
+    assert.throws(
+      () => parseLabelsFile(bad, 'labels'),
+      (err: unknown) => err instanceof InputError && err.code === 'POD_LABELS_INVALID' && /labels:1: not a label line/.test(err.message),
+      bad,
+    );
   }
 });
 
@@ -33,13 +44,26 @@ test('the resource must be this PipelineRun; a component snapshot names the comp
     ['pr/it-run-1', 'other', labels, 'team', /SINGLE_COMPONENT_CUSTOM_RESOURCE_NS "other": this step runs in namespace team/],
   ];
   for (const [resource, namespace, l, ns, message] of refused) {
-    assert.throws(() => componentToKeep({ resource, namespace }, pod(l, ns)), (err: unknown) => err instanceof InputError && message.test(err.message), resource);
+    assert.throws(
+      () => componentToKeep({ resource, namespace }, pod(l, ns)),
+      (err: unknown) => err instanceof InputError && message.test(err.message),
+      resource,
+    );
   }
 });
 
 test('the reduced snapshot keeps exactly the one component, and the rest of the snapshot', () => {
-  const snapshot = { application: 'app', components: [{ name: 'api', containerImage: 'r/api:1' }, { name: 'web', containerImage: 'r/web:1' }] };
+  const snapshot = {
+    application: 'app',
+    components: [
+      { name: 'api', containerImage: 'r/api:1' },
+      { name: 'web', containerImage: 'r/web:1' },
+    ],
+  };
   assert.deepEqual(reduceToComponent(snapshot, 'web'), { application: 'app', components: [{ name: 'web', containerImage: 'r/web:1' }] });
   assert.throws(() => reduceToComponent(snapshot, 'db'), /the snapshot has 0 components named "db"; it must have exactly one/);
-  assert.throws(() => reduceToComponent({ components: [...snapshot.components, { name: 'api', containerImage: 'r/api:2' }] }, 'api'), /has 2 components named "api"/);
+  assert.throws(
+    () => reduceToComponent({ components: [...snapshot.components, { name: 'api', containerImage: 'r/api:2' }] }, 'api'),
+    /has 2 components named "api"/,
+  );
 });

@@ -14,8 +14,17 @@ test('<mirror>/root.json: https anywhere, plain http only on loopback', () => {
   assert.equal(mirrorRootUrl('https://tuf.example.com/repo/').href, 'https://tuf.example.com/repo/root.json');
   assert.equal(mirrorRootUrl('http://127.0.0.1:8080/tuf').href, 'http://127.0.0.1:8080/tuf/root.json');
   assert.equal(mirrorRootUrl('http://localhost:8080').href, 'http://localhost:8080/root.json');
-  for (const [bad, code] of [['http://tuf.example.com', 'TUF_ROOT_UNTRUSTED'], ['http://10.0.0.5', 'TUF_ROOT_UNTRUSTED'], ['ftp://127.0.0.1/', 'TUF_ROOT_UNTRUSTED'], ['tuf.example.com', 'TUF_MIRROR_INVALID']] as const) {
-    assert.throws(() => mirrorRootUrl(bad), (err: unknown) => err instanceof InputError && err.code === code, bad);
+  for (const [bad, code] of [
+    ['http://tuf.example.com', 'TUF_ROOT_UNTRUSTED'],
+    ['http://10.0.0.5', 'TUF_ROOT_UNTRUSTED'],
+    ['ftp://127.0.0.1/', 'TUF_ROOT_UNTRUSTED'],
+    ['tuf.example.com', 'TUF_MIRROR_INVALID'],
+  ] as const) {
+    assert.throws(
+      () => mirrorRootUrl(bad),
+      (err: unknown) => err instanceof InputError && err.code === code,
+      bad,
+    );
   }
 });
 
@@ -39,7 +48,15 @@ test('fetched from a loopback mirror; a missing, redirected or oversized root.js
       [`${base}/moved`, /HTTP 302/],
       [`${base}/huge`, /over the 1048576-byte limit|more than the 1048576-byte limit/],
     ] as const) {
-      await assert.rejects(fetchMirrorRoot(mirror, dir), (err: unknown) => err instanceof EnvironmentError && err.code === 'TUF_ROOT_FETCH' && err.message.startsWith(`TUF_MIRROR ${mirror}: cannot fetch its root.json`) && message.test(err.message), mirror);
+      await assert.rejects(
+        fetchMirrorRoot(mirror, dir),
+        (err: unknown) =>
+          err instanceof EnvironmentError &&
+          err.code === 'TUF_ROOT_FETCH' &&
+          err.message.startsWith(`TUF_MIRROR ${mirror}: cannot fetch its root.json`) &&
+          message.test(err.message),
+        mirror,
+      );
     }
   } finally {
     server.close();

@@ -53,7 +53,12 @@ export const MATCH_CASES: MatchCase[] = [
   { name: 'additional property', doc: { a: 'x', b: 2 }, schema: { properties: { a: { type: 'string' } }, additionalProperties: false } },
   { name: 'additional properties several', doc: { a: 1, z: 1, m: 1, b: 2 }, schema: { properties: { a: {} }, additionalProperties: false }, unordered: true },
   { name: 'additional properties schema', doc: { a: 1, b: 'x', c: 3 }, schema: { properties: { a: {} }, additionalProperties: { type: 'string' } } },
-  { name: 'pattern properties', doc: { x1: 'a', x2: 2, y: 3 }, schema: { patternProperties: { '^x': { type: 'string' } }, additionalProperties: false }, unordered: true },
+  {
+    name: 'pattern properties',
+    doc: { x1: 'a', x2: 2, y: 3 },
+    schema: { patternProperties: { '^x': { type: 'string' } }, additionalProperties: false },
+    unordered: true,
+  },
   { name: 'pattern properties two patterns', doc: { ab: 5 }, schema: { patternProperties: { a: { type: 'string' }, b: { minimum: 10 } } }, unordered: true },
   { name: 'property name with dot', doc: { 'a.b': { c: 1 } }, schema: { properties: { 'a.b': { properties: { c: { type: 'string' } } } } } },
   { name: 'property named $ref', doc: { $ref: 1 }, schema: { properties: { $ref: { type: 'string' } } } },
@@ -61,8 +66,17 @@ export const MATCH_CASES: MatchCase[] = [
   { name: 'property names false', doc: { a: 1 }, schema: { propertyNames: false } },
   { name: 'min properties', doc: { a: 1 }, schema: { minProperties: 2 } },
   { name: 'max properties', doc: { a: 1, b: 2, c: 3 }, schema: { maxProperties: 2 } },
-  { name: 'properties and additional mixed errors', doc: { a: 1, b: 2 }, schema: { properties: { a: { type: 'string' } }, additionalProperties: false, required: ['c'] } },
-  { name: 'errors across properties', doc: { a: 1, b: 2, c: 3 }, schema: { properties: { a: { type: 'string' }, b: { type: 'string' }, c: { type: 'string' } } }, unordered: true },
+  {
+    name: 'properties and additional mixed errors',
+    doc: { a: 1, b: 2 },
+    schema: { properties: { a: { type: 'string' } }, additionalProperties: false, required: ['c'] },
+  },
+  {
+    name: 'errors across properties',
+    doc: { a: 1, b: 2, c: 3 },
+    schema: { properties: { a: { type: 'string' }, b: { type: 'string' }, c: { type: 'string' } } },
+    unordered: true,
+  },
   // --- dependencies
   { name: 'dependencies array', doc: { a: 1 }, schema: { dependencies: { a: ['b', 'c'] } } },
   { name: 'dependencies schema', doc: { a: 1 }, schema: { dependencies: { a: { required: ['z'] } } } },
@@ -157,55 +171,183 @@ export const MATCH_CASES: MatchCase[] = [
   { name: 'draft4 ignores contains', doc: [1], schema: { $schema: D4, contains: { type: 'string' } } },
   { name: 'draft4 ignores propertyNames', doc: { abc: 1 }, schema: { $schema: D4, propertyNames: { maxLength: 1 } } },
   { name: 'draft6 const', doc: text(1), schema: { $schema: D6, const: 2 } },
-  { name: 'errors in order of checks', doc: { a: 1 }, schema: { anyOf: [{ type: 'string' }], required: ['b'], minProperties: 3, enum: [1], properties: { a: { type: 'string' } } } },
-  { name: 'nested anyOf oneOf', doc: { a: [1, 'x', null] }, schema: { properties: { a: { items: { anyOf: [{ type: 'integer' }, { oneOf: [{ type: 'string' }, { type: 'boolean' }] }] } } } } },
+  {
+    name: 'errors in order of checks',
+    doc: { a: 1 },
+    schema: { anyOf: [{ type: 'string' }], required: ['b'], minProperties: 3, enum: [1], properties: { a: { type: 'string' } } },
+  },
+  {
+    name: 'nested anyOf oneOf',
+    doc: { a: [1, 'x', null] },
+    schema: { properties: { a: { items: { anyOf: [{ type: 'integer' }, { oneOf: [{ type: 'string' }, { type: 'boolean' }] }] } } } },
+  },
   // --- $ref / $id / definitions
   { name: 'ref definitions', doc: { a: 'x' }, schema: { definitions: { s: { type: 'integer' } }, properties: { a: { $ref: '#/definitions/s' } } } },
   { name: 'ref siblings ignored', doc: text('x'), schema: { definitions: { s: { type: 'string' } }, $ref: '#/definitions/s', maxLength: 0 } },
-  { name: 'ref reused siblings ignored', doc: { a: 'xx', b: 'xx' }, schema: { definitions: { s: { type: 'string' } }, properties: { a: { $ref: '#/definitions/s', maxLength: 1 }, b: { $ref: '#/definitions/s', maxLength: 1 } } } },
-  { name: 'recursive ref tree', doc: { v: 1, children: [{ v: 2, children: [{ v: 'x' }] }] }, schema: { definitions: { node: { type: 'object', properties: { v: { type: 'integer' }, children: { type: 'array', items: { $ref: '#/definitions/node' } } } } }, $ref: '#/definitions/node' } },
+  {
+    name: 'ref reused siblings ignored',
+    doc: { a: 'xx', b: 'xx' },
+    schema: {
+      definitions: { s: { type: 'string' } },
+      properties: { a: { $ref: '#/definitions/s', maxLength: 1 }, b: { $ref: '#/definitions/s', maxLength: 1 } },
+    },
+  },
+  {
+    name: 'recursive ref tree',
+    doc: { v: 1, children: [{ v: 2, children: [{ v: 'x' }] }] },
+    schema: {
+      definitions: { node: { type: 'object', properties: { v: { type: 'integer' }, children: { type: 'array', items: { $ref: '#/definitions/node' } } } } },
+      $ref: '#/definitions/node',
+    },
+  },
   { name: 'ref to root recursion', doc: { a: { a: { a: 5 } } }, schema: { type: 'object', properties: { a: { $ref: '#' } } } },
-  { name: 'ref escaped pointer', doc: text(1), schema: { definitions: { 'a/b': { type: 'string' }, 'c~d': { type: 'integer' } }, allOf: [{ $ref: '#/definitions/a~1b' }, { $ref: '#/definitions/c~0d' }] } },
+  {
+    name: 'ref escaped pointer',
+    doc: text(1),
+    schema: { definitions: { 'a/b': { type: 'string' }, 'c~d': { type: 'integer' } }, allOf: [{ $ref: '#/definitions/a~1b' }, { $ref: '#/definitions/c~0d' }] },
+  },
   { name: 'ref percent pointer', doc: text(1), schema: { definitions: { 'a b': { type: 'string' } }, $ref: '#/definitions/a%20b' } },
   { name: 'ref array index', doc: text(1), schema: { allOf: [{ type: 'string' }], not: { $ref: '#/allOf/0' } } },
-  { name: 'ref by $id', doc: { x: 5 }, schema: { $id: 'http://example.com/root.json', definitions: { a: { $id: 'item.json', type: 'string' } }, properties: { x: { $ref: 'item.json' } } } },
-  { name: 'ref by $id with pointer', doc: { x: 5 }, schema: { $id: 'http://example.com/root.json', definitions: { a: { $id: 'other.json', definitions: { b: { type: 'boolean' } } } }, properties: { x: { $ref: 'other.json#/definitions/b' } } } },
+  {
+    name: 'ref by $id',
+    doc: { x: 5 },
+    schema: { $id: 'http://example.com/root.json', definitions: { a: { $id: 'item.json', type: 'string' } }, properties: { x: { $ref: 'item.json' } } },
+  },
+  {
+    name: 'ref by $id with pointer',
+    doc: { x: 5 },
+    schema: {
+      $id: 'http://example.com/root.json',
+      definitions: { a: { $id: 'other.json', definitions: { b: { type: 'boolean' } } } },
+      properties: { x: { $ref: 'other.json#/definitions/b' } },
+    },
+  },
   { name: 'ref plain-name fragment resolves to root', doc: { x: 5 }, schema: { type: 'object', properties: { x: { $ref: '#nope' } } } },
-  { name: 'draft4 id', doc: { x: 5 }, schema: { $schema: D4, id: 'http://example.com/r.json', definitions: { a: { id: 'a.json', type: 'string' } }, properties: { x: { $ref: 'a.json' } } } },
+  {
+    name: 'draft4 id',
+    doc: { x: 5 },
+    schema: { $schema: D4, id: 'http://example.com/r.json', definitions: { a: { id: 'a.json', type: 'string' } }, properties: { x: { $ref: 'a.json' } } },
+  },
   { name: 'location-independent $id', doc: { x: 5 }, schema: { definitions: { a: { $id: '#foo', type: 'string' } }, properties: { x: { $ref: '#foo' } } } },
-  { name: 'nested $id base for refs', doc: { x: 5 }, schema: { $id: 'http://example.com/a/root.json', definitions: { d: { $id: 'sub/', definitions: { e: { $id: 'leaf.json', type: 'null' } } } }, properties: { x: { $ref: 'sub/leaf.json' } } } },
+  {
+    name: 'nested $id base for refs',
+    doc: { x: 5 },
+    schema: {
+      $id: 'http://example.com/a/root.json',
+      definitions: { d: { $id: 'sub/', definitions: { e: { $id: 'leaf.json', type: 'null' } } } },
+      properties: { x: { $ref: 'sub/leaf.json' } },
+    },
+  },
   { name: 'ref with query not found', doc: {}, schema: { $ref: 'http://example.com/x?y#/a' } },
   { name: 'definitions bool', doc: { x: 5 }, schema: { definitions: { f: false }, properties: { x: { $ref: '#/definitions/f' } } } },
   // --- formats
   ...[
-    '2024-01-02T03:04:05Z', '2024-01-02T03:04:05.123456789+01:00', '2024-01-02T03:04:05,5Z', '2024-01-02', '03:04:05', '03:04:05Z', '3:04:05',
-    '2024-02-30', '2024-02-29', '2023-02-29', '2024-01-02T24:00:00Z', '2024-01-02T03:04:05', '2024-01-02t03:04:05Z', '2024-01-02T03:04:60Z',
-    '2024-01-02T03:04:05+25:00', '2024-01-02T03:04:05+24:00', '2024-1-02', '20240102', '', ' 2024-01-02', '2024-01-02T03:04:05.Z',
+    '2024-01-02T03:04:05Z',
+    '2024-01-02T03:04:05.123456789+01:00',
+    '2024-01-02T03:04:05,5Z',
+    '2024-01-02',
+    '03:04:05',
+    '03:04:05Z',
+    '3:04:05',
+    '2024-02-30',
+    '2024-02-29',
+    '2023-02-29',
+    '2024-01-02T24:00:00Z',
+    '2024-01-02T03:04:05',
+    '2024-01-02t03:04:05Z',
+    '2024-01-02T03:04:60Z',
+    '2024-01-02T03:04:05+25:00',
+    '2024-01-02T03:04:05+24:00',
+    '2024-1-02',
+    '20240102',
+    '',
+    ' 2024-01-02',
+    '2024-01-02T03:04:05.Z',
   ].map((s) => ({ name: `date-time ${JSON.stringify(s)}`, doc: text(s), schema: { format: 'date-time' } })),
-  ...['2024-01-02', '2024-13-01', '0000-02-29', '1900-02-29', '2024-01-02T00:00:00Z'].map((s) => ({ name: `date ${s}`, doc: text(s), schema: { format: 'date' } })),
-  ...['03:04:05', '03:04:05Z', '03:04:05.5-07:00', '3:4:5', '23:59:59+00:00', '24:00:00'].map((s) => ({ name: `time ${s}`, doc: text(s), schema: { format: 'time' } })),
+  ...['2024-01-02', '2024-13-01', '0000-02-29', '1900-02-29', '2024-01-02T00:00:00Z'].map((s) => ({
+    name: `date ${s}`,
+    doc: text(s),
+    schema: { format: 'date' },
+  })),
+  ...['03:04:05', '03:04:05Z', '03:04:05.5-07:00', '3:4:5', '23:59:59+00:00', '24:00:00'].map((s) => ({
+    name: `time ${s}`,
+    doc: text(s),
+    schema: { format: 'time' },
+  })),
   ...[
-    'a@b.c', 'Alice <alice@example.com>', 'alice@[127.0.0.1]', '"quoted local"@example.com', 'no-at-sign', 'a@b@c', 'a..b@c', '.a@b', 'a@b.', '<a@b>', 'a@b (comment)',
-    'Group: a@b;', 'Group: a@b, c@d;', '=?utf-8?q?J=C3=B6rg?= <j@x.org>', '=?x-unknown?q?abc?= <j@x.org>', 'a (x) <a@b>', 'a@b,c@d', '', ' a@b ', 'ünï@cödé.example',
+    'a@b.c',
+    'Alice <alice@example.com>',
+    'alice@[127.0.0.1]',
+    '"quoted local"@example.com',
+    'no-at-sign',
+    'a@b@c',
+    'a..b@c',
+    '.a@b',
+    'a@b.',
+    '<a@b>',
+    'a@b (comment)',
+    'Group: a@b;',
+    'Group: a@b, c@d;',
+    '=?utf-8?q?J=C3=B6rg?= <j@x.org>',
+    '=?x-unknown?q?abc?= <j@x.org>',
+    'a (x) <a@b>',
+    'a@b,c@d',
+    '',
+    ' a@b ',
+    'ünï@cödé.example',
   ].map((s) => ({ name: `email ${JSON.stringify(s)}`, doc: text(s), schema: { format: 'email' } })),
   { name: 'idn-email', doc: text('x y'), schema: { format: 'idn-email' } },
   ...['127.0.0.1', '256.0.0.1', '01.2.3.4', '1.2.3', '::1', '::ffff:1.2.3.4', 'fe80::1%eth0', '1::2::3', 'x'].flatMap((s) => [
     { name: `ipv4 ${s}`, doc: text(s), schema: { format: 'ipv4' } },
     { name: `ipv6 ${s}`, doc: text(s), schema: { format: 'ipv6' } },
   ]),
-  ...['example.com', 'a-b.c', '-a.com', 'a..b', 'a'.repeat(64), `${'a.'.repeat(127)}a`, 'ex_ample.com', ''].map((s) => ({ name: `hostname ${s.slice(0, 20)}`, doc: text(s), schema: { format: 'hostname' } })),
+  ...['example.com', 'a-b.c', '-a.com', 'a..b', 'a'.repeat(64), `${'a.'.repeat(127)}a`, 'ex_ample.com', ''].map((s) => ({
+    name: `hostname ${s.slice(0, 20)}`,
+    doc: text(s),
+    schema: { format: 'hostname' },
+  })),
   ...[
-    'https://example.com/a?b#c', 'urn:isbn:123', 'relative/path', '//host/path', 'http://[::1]:80/', 'http://[1.2.3.4]/', 'http://a b', 'http://x/%zz', 'http://x:y/',
-    'http://a:1:2/', 'ftp://a:1:2/', 'mailto:a@b', ':nope', 'a:b', 'C:\\path', 'http://example.com/\u0001', 'https://ünï.example/ä', '#frag', '', 'http://[::1',
-    'pkg:oci/x@sha256:abc?repository_url=quay.io/x', 'git+https://github.com/org/repo.git@abc', 'http://user:pa ss@host/', 'http://%41/', 'http://h/#%zz',
+    'https://example.com/a?b#c',
+    'urn:isbn:123',
+    'relative/path',
+    '//host/path',
+    'http://[::1]:80/',
+    'http://[1.2.3.4]/',
+    'http://a b',
+    'http://x/%zz',
+    'http://x:y/',
+    'http://a:1:2/',
+    'ftp://a:1:2/',
+    'mailto:a@b',
+    ':nope',
+    'a:b',
+    'C:\\path',
+    'http://example.com/\u0001',
+    'https://ünï.example/ä',
+    '#frag',
+    '',
+    'http://[::1',
+    'pkg:oci/x@sha256:abc?repository_url=quay.io/x',
+    'git+https://github.com/org/repo.git@abc',
+    'http://user:pa ss@host/',
+    'http://%41/',
+    'http://h/#%zz',
   ].flatMap((s) => [
     { name: `uri ${JSON.stringify(s)}`, doc: text(s), schema: { format: 'uri' } },
     { name: `uri-reference ${JSON.stringify(s)}`, doc: text(s), schema: { format: 'uri-reference' } },
   ]),
   { name: 'iri', doc: text('relative'), schema: { format: 'iri' } },
   { name: 'iri-reference', doc: text('http://x/%zz'), schema: { format: 'iri-reference' } },
-  ...['http://example.com/{id}', 'http://example.com/{id', '/{a}{b}/{c', '/a}b'].map((s) => ({ name: `uri-template ${s}`, doc: text(s), schema: { format: 'uri-template' } })),
-  ...['123e4567-e89b-12d3-a456-426614174000', '123E4567-E89B-12D3-A456-426614174000', '123e4567e89b12d3a456426614174000'].map((s) => ({ name: `uuid ${s}`, doc: text(s), schema: { format: 'uuid' } })),
+  ...['http://example.com/{id}', 'http://example.com/{id', '/{a}{b}/{c', '/a}b'].map((s) => ({
+    name: `uri-template ${s}`,
+    doc: text(s),
+    schema: { format: 'uri-template' },
+  })),
+  ...['123e4567-e89b-12d3-a456-426614174000', '123E4567-E89B-12D3-A456-426614174000', '123e4567e89b12d3a456426614174000'].map((s) => ({
+    name: `uuid ${s}`,
+    doc: text(s),
+    schema: { format: 'uuid' },
+  })),
   ...['^a+$', '', '(', 'a{2,1}', '[z-a]', '\\d+'].map((s) => ({ name: `regex ${JSON.stringify(s)}`, doc: text(s), schema: { format: 'regex' } })),
   ...['', '/a/b', '/a~0b/c~1d', 'a/b', '/a~2'].map((s) => ({ name: `json-pointer ${JSON.stringify(s)}`, doc: text(s), schema: { format: 'json-pointer' } })),
   ...['0', '1/a', '2#', '01/a', '-1'].map((s) => ({ name: `relative-json-pointer ${s}`, doc: text(s), schema: { format: 'relative-json-pointer' } })),
@@ -232,11 +374,25 @@ export const MATCH_CASES: MatchCase[] = [
   { name: 'rule data: string list empty', doc: [], schema: stringList() },
   { name: 'rule data: string list wrong type', doc: { a: 1 }, schema: stringList() },
   { name: 'rpm signature result', doc: text({ keys: { abc: 1, def: 'x' } }), schema: rpmResult() },
-  { name: 'trusted tasks', doc: { 'oci://quay.io/t': [{ ref: 'sha256:1', effective_on: 5, extra: true }], 'oci://b': [] }, schema: trustedTasks(), unordered: true },
+  {
+    name: 'trusted tasks',
+    doc: { 'oci://quay.io/t': [{ ref: 'sha256:1', effective_on: 5, extra: true }], 'oci://b': [] },
+    schema: trustedTasks(),
+    unordered: true,
+  },
   { name: 'required tasks ok', doc: [{ effective_on: '2024-01-01T00:00:00Z', tasks: ['a', ['b', 'c']] }], schema: requiredTasks() },
   { name: 'required tasks errors', doc: [{ tasks: ['a', 'a', [], 5] }, { effective_on: 1, tasks: [] }], schema: requiredTasks(), unordered: true },
-  { name: 'trusted task rules', doc: { allow: { g: [{ pattern: 'quay.io/x', effective_on: 'tomorrow' }, { versions: [1] }] }, other: 1 }, schema: trustedTaskRules(), unordered: true },
-  { name: 'task expiry days', doc: { task_expiry_warning_days: -1 }, schema: { $schema: D7, type: 'object', properties: { task_expiry_warning_days: { type: 'integer', minimum: 0 } } } },
+  {
+    name: 'trusted task rules',
+    doc: { allow: { g: [{ pattern: 'quay.io/x', effective_on: 'tomorrow' }, { versions: [1] }] }, other: 1 },
+    schema: trustedTaskRules(),
+    unordered: true,
+  },
+  {
+    name: 'task expiry days',
+    doc: { task_expiry_warning_days: -1 },
+    schema: { $schema: D7, type: 'object', properties: { task_expiry_warning_days: { type: 'integer', minimum: 0 } } },
+  },
   { name: 'cyclonedx-like ok', doc: cdxDocument(), schema: cdxLikeSchema() },
   { name: 'cyclonedx-like errors', doc: cdxBroken(), schema: cdxLikeSchema(), unordered: true },
 ];
@@ -246,11 +402,21 @@ function stringList(): unknown {
 }
 
 function rpmResult(): unknown {
-  return { $schema: D7, type: 'object', properties: { keys: { type: 'object', patternProperties: { '.*': { type: 'integer' } } } }, additionalProperties: true };
+  return {
+    $schema: D7,
+    type: 'object',
+    properties: { keys: { type: 'object', patternProperties: { '.*': { type: 'integer' } } } },
+    additionalProperties: true,
+  };
 }
 
 function trustedTasks(): unknown {
-  const entry = { type: 'object', properties: { effective_on: { type: 'string' }, expires_on: { type: 'string' }, ref: { type: 'string' } }, required: ['ref'], additionalProperties: false };
+  const entry = {
+    type: 'object',
+    properties: { effective_on: { type: 'string' }, expires_on: { type: 'string' }, ref: { type: 'string' } },
+    required: ['ref'],
+    additionalProperties: false,
+  };
   return { $schema: D7, type: 'object', patternProperties: { '.*': { type: 'array', items: entry, minItems: 1 } } };
 }
 
@@ -259,7 +425,11 @@ function requiredTasks(): unknown {
   return {
     $schema: D7,
     type: 'array',
-    items: { type: 'object', properties: { effective_on: { type: 'string' }, tasks: { type: 'array', uniqueItems: true, items: task, minItems: 1 } }, required: ['effective_on', 'tasks'] },
+    items: {
+      type: 'object',
+      properties: { effective_on: { type: 'string' }, tasks: { type: 'array', uniqueItems: true, items: task, minItems: 1 } },
+      required: ['effective_on', 'tasks'],
+    },
     uniqueItems: true,
   };
 }
@@ -268,11 +438,24 @@ function trustedTaskRules(): unknown {
   const entry = {
     type: 'object',
     required: ['pattern'],
-    properties: { pattern: { type: 'string', pattern: '^(oci://|git\\+)' }, effective_on: { type: 'string', format: 'date-time' }, message: { type: 'string' }, versions: { type: 'array', items: { type: 'string' } } },
+    properties: {
+      pattern: { type: 'string', pattern: '^(oci://|git\\+)' },
+      effective_on: { type: 'string', format: 'date-time' },
+      message: { type: 'string' },
+      versions: { type: 'array', items: { type: 'string' } },
+    },
     additionalProperties: true,
   };
   const group = { type: 'object', additionalProperties: { type: 'array', items: entry } };
-  return { $schema: D7, $id: 'https://example.com/schemas/rules.json', title: 'Rules', description: 'Allow and deny rules', type: 'object', properties: { allow: group, deny: group }, additionalProperties: false };
+  return {
+    $schema: D7,
+    $id: 'https://example.com/schemas/rules.json',
+    title: 'Rules',
+    description: 'Allow and deny rules',
+    type: 'object',
+    properties: { allow: group, deny: group },
+    additionalProperties: false,
+  };
 }
 
 /** A miniature of the CycloneDX schema's structure: `$id`s, nested documents by `$id`, refs, patterns, formats. */
@@ -295,11 +478,32 @@ function cdxLikeSchema(): unknown {
     },
     definitions: {
       refType: { type: 'string', minLength: 1 },
-      metadata: { type: 'object', additionalProperties: false, properties: { timestamp: { type: 'string', format: 'date-time' }, authors: { type: 'array', items: { $ref: '#/definitions/contact' } } } },
+      metadata: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { timestamp: { type: 'string', format: 'date-time' }, authors: { type: 'array', items: { $ref: '#/definitions/contact' } } },
+      },
       contact: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' }, email: { type: 'string', format: 'idn-email' } } },
-      hash: { type: 'object', required: ['alg', 'content'], additionalProperties: false, properties: { alg: { enum: ['MD5', 'SHA-1', 'SHA-256'] }, content: { type: 'string', pattern: '^([a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64})$' } } },
-      license: { type: 'object', oneOf: [{ required: ['id'] }, { required: ['name'] }], properties: { id: { $ref: 'spdx.schema.json' }, name: { type: 'string' }, url: { type: 'string', format: 'iri-reference' } } },
-      licenseChoice: { type: 'array', items: { oneOf: [{ type: 'object', required: ['license'], properties: { license: { $ref: '#/definitions/license' } } }, { type: 'object', required: ['expression'], properties: { expression: { type: 'string' } } }] } },
+      hash: {
+        type: 'object',
+        required: ['alg', 'content'],
+        additionalProperties: false,
+        properties: { alg: { enum: ['MD5', 'SHA-1', 'SHA-256'] }, content: { type: 'string', pattern: '^([a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64})$' } },
+      },
+      license: {
+        type: 'object',
+        oneOf: [{ required: ['id'] }, { required: ['name'] }],
+        properties: { id: { $ref: 'spdx.schema.json' }, name: { type: 'string' }, url: { type: 'string', format: 'iri-reference' } },
+      },
+      licenseChoice: {
+        type: 'array',
+        items: {
+          oneOf: [
+            { type: 'object', required: ['license'], properties: { license: { $ref: '#/definitions/license' } } },
+            { type: 'object', required: ['expression'], properties: { expression: { type: 'string' } } },
+          ],
+        },
+      },
       component: {
         type: 'object',
         required: ['type', 'name'],
@@ -312,7 +516,22 @@ function cdxLikeSchema(): unknown {
           purl: { type: 'string' },
           hashes: { type: 'array', items: { $ref: '#/definitions/hash' } },
           licenses: { $ref: '#/definitions/licenseChoice' },
-          externalReferences: { type: 'array', items: { type: 'object', required: ['url', 'type'], properties: { url: { anyOf: [{ type: 'string', format: 'iri-reference' }, { type: 'string', pattern: '^urn:cdx:' }] }, type: { enum: ['vcs', 'website', 'other'] } } } },
+          externalReferences: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['url', 'type'],
+              properties: {
+                url: {
+                  anyOf: [
+                    { type: 'string', format: 'iri-reference' },
+                    { type: 'string', pattern: '^urn:cdx:' },
+                  ],
+                },
+                type: { enum: ['vcs', 'website', 'other'] },
+              },
+            },
+          },
           components: { type: 'array', items: { $ref: '#/definitions/component' }, uniqueItems: true },
           properties: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string' } } } },
         },
@@ -321,7 +540,13 @@ function cdxLikeSchema(): unknown {
       jsf: {
         $schema: D7,
         $id: 'http://example.org/schema/jsf.schema.json',
-        definitions: { signature: { type: 'object', oneOf: [{ required: ['signers'] }, { required: ['chain'] }, { required: ['algorithm', 'value'] }], properties: { algorithm: { type: 'string' }, value: { type: 'string' } } } },
+        definitions: {
+          signature: {
+            type: 'object',
+            oneOf: [{ required: ['signers'] }, { required: ['chain'] }, { required: ['algorithm', 'value'] }],
+            properties: { algorithm: { type: 'string' }, value: { type: 'string' } },
+          },
+        },
       },
     },
   };
@@ -449,12 +674,18 @@ export const VERIFY_CASES: { name: string; schema: unknown; differs?: Deliberate
   {
     name: '$ref to a local file',
     schema: { $ref: 'file:///etc/hostname' },
-    differs: { vouch: [false, 'jsonschema: remote reference loading disabled: file:///etc/hostname'], why: 'gojsonschema reads file:// references from disk, even under ec; vouch never reads a file a schema names' },
+    differs: {
+      vouch: [false, 'jsonschema: remote reference loading disabled: file:///etc/hostname'],
+      why: 'gojsonschema reads file:// references from disk, even under ec; vouch never reads a file a schema names',
+    },
   },
   {
     name: '$ref to a draft-07 meta-schema',
     schema: { properties: { s: { $ref: 'http://json-schema.org/draft-07/schema#' } } },
-    differs: { vouch: [false, 'jsonschema: remote reference loading disabled: http://json-schema.org/draft-07/schema'], why: 'gojsonschema serves the draft 4/6/7 meta-schemas from memory; vouch does not carry them' },
+    differs: {
+      vouch: [false, 'jsonschema: remote reference loading disabled: http://json-schema.org/draft-07/schema'],
+      why: 'gojsonschema serves the draft 4/6/7 meta-schemas from memory; vouch does not carry them',
+    },
   },
   { name: 'format not string', schema: { format: 5 } },
   { name: 'minProperties negative', schema: { minProperties: -1 } },
@@ -468,7 +699,15 @@ export const VERIFY_CASES: { name: string; schema: unknown; differs?: Deliberate
   { name: 'contains wrong', schema: { contains: 5 } },
   { name: 'enum not array', schema: { enum: 'a' } },
   { name: 'enum duplicate', schema: { enum: [1, 1.0] } },
-  { name: 'enum duplicate objects', schema: { enum: [{ a: 1, b: 2 }, { b: 2, a: 1 }] } },
+  {
+    name: 'enum duplicate objects',
+    schema: {
+      enum: [
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ],
+    },
+  },
   { name: 'oneOf not array', schema: { oneOf: {} } },
   { name: 'anyOf entry wrong', schema: { anyOf: [5] } },
   { name: 'allOf entry wrong', schema: { allOf: ['x'] } },

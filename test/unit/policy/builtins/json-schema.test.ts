@@ -26,16 +26,54 @@ random_verify[i] := json.verify_schema(input.random[i].schema) if some i, _ in i
 `;
 
 const keyword = fc.constantFrom(
-  'type', 'properties', 'required', 'items', 'anyOf', 'oneOf', 'allOf', 'not', 'enum', 'const', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum',
-  'maxLength', 'minLength', 'additionalProperties', 'patternProperties', 'dependencies', 'if', 'then', 'else', '$ref', 'definitions', 'contains',
-  'propertyNames', 'uniqueItems', 'multipleOf', 'minItems', 'maxProperties', 'additionalItems',
+  'type',
+  'properties',
+  'required',
+  'items',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'enum',
+  'const',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'additionalProperties',
+  'patternProperties',
+  'dependencies',
+  'if',
+  'then',
+  'else',
+  '$ref',
+  'definitions',
+  'contains',
+  'propertyNames',
+  'uniqueItems',
+  'multipleOf',
+  'minItems',
+  'maxProperties',
+  'additionalItems',
 );
 const schemaLike = fc.letrec((tie) => ({
   schema: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.boolean(),
     fc.record({ type: fc.constantFrom('string', 'integer', 'number', 'object', 'array', 'null', 'boolean') }),
-    fc.dictionary(keyword, fc.oneof(tie('schema'), fc.jsonValue({ maxDepth: 2 }), fc.array(tie('schema'), { maxLength: 2 }), fc.constantFrom('#', '#/definitions/a', 'date-time', 'email', 'uri', 'ipv4', '^a.*$', 'a', 1, 0, 2.5, -1, ['a', 'b'])), { maxKeys: 4 }),
+    fc.dictionary(
+      keyword,
+      fc.oneof(
+        tie('schema'),
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.array(tie('schema'), { maxLength: 2 }),
+        fc.constantFrom('#', '#/definitions/a', 'date-time', 'email', 'uri', 'ipv4', '^a.*$', 'a', 1, 0, 2.5, -1, ['a', 'b']),
+      ),
+      { maxKeys: 4 },
+    ),
     fc.record({ anyOf: fc.array(tie('schema'), { maxLength: 3 }) }),
     fc.record({ oneOf: fc.array(tie('schema'), { maxLength: 3 }) }),
     fc.record({ properties: fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('schema'), { maxKeys: 3 }), required: fc.subarray(['a', 'b', 'c']) }),
@@ -64,7 +102,12 @@ const RANDOM_CASES: { doc: string; schema: unknown }[] = fc
   .filter((c) => !matchSchema(c.doc, c.schema)?.[1].some((e) => e.type === 'validation_limit'));
 
 /** OPA's answers, keyed by case index; an absent index is an undefined (erroring) call. */
-async function opaAnswers(): Promise<{ match: Record<string, unknown>; verify: Record<string, unknown>; random: Record<string, unknown>; randomVerify: Record<string, unknown> }> {
+async function opaAnswers(): Promise<{
+  match: Record<string, unknown>;
+  verify: Record<string, unknown>;
+  random: Record<string, unknown>;
+  randomVerify: Record<string, unknown>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-jsonschema-'));
   try {
     await writeFile(join(dir, 't.rego'), MODULE);
@@ -135,7 +178,9 @@ test('random schemas and documents: the same answers as opa eval', async () => {
       assert.deepEqual(comparable(ours), comparable(theirs));
       assert.equal(verifySchema(c.schema)[0], (randomVerify[String(i)] as [boolean])[0]);
     } catch {
-      failures.push(`${JSON.stringify(c)}\n  opa:   ${JSON.stringify(theirs)} ${JSON.stringify(randomVerify[String(i)])}\n  vouch: ${JSON.stringify(ours)} ${JSON.stringify(verifySchema(c.schema))}`);
+      failures.push(
+        `${JSON.stringify(c)}\n  opa:   ${JSON.stringify(theirs)} ${JSON.stringify(randomVerify[String(i)])}\n  vouch: ${JSON.stringify(ours)} ${JSON.stringify(verifySchema(c.schema))}`,
+      );
     }
   });
   assert.ok(RANDOM_CASES.length > 500 && Object.keys(random).length > 300, 'most random cases are defined');

@@ -17,5 +17,6 @@ test('ICU offsets equal the TZif offsets of the system zone files', () => {
 });
 
 test('zone names are looked up only when ICU knows them, and never as paths', () => {
-  for (const name of ['../../etc/passwd', '/etc/passwd', 'Europe/../../etc/passwd', 'Europe/Berlin\u0000', 'zone.tab', 'Not/AZone']) assert.equal(loadLocation(name), undefined, name);
+  for (const name of ['../../etc/passwd', '/etc/passwd', 'Europe/../../etc/passwd', 'Europe/Berlin\u0000', 'zone.tab', 'Not/AZone'])
+    assert.equal(loadLocation(name), undefined, name);
 });

@@ -32,15 +32,62 @@ before(async () => {
   await makeCa(dir, 'root');
   await makeCa(dir, 'intermediate', 'root');
   await makeLeaf(dir, 'leaf', 'intermediate', { email: 'dev@example.com', oidcIssuer: 'https://issuer.example' });
-  await makeLeaf(dir, 'future', 'intermediate', { email: 'f@example.com', validity: { notBefore: new Date('2051-01-01T00:00:00Z'), notAfter: new Date('2061-01-01T00:00:00Z') } });
+  await makeLeaf(dir, 'future', 'intermediate', {
+    email: 'f@example.com',
+    validity: { notBefore: new Date('2051-01-01T00:00:00Z'), notAfter: new Date('2061-01-01T00:00:00Z') },
+  });
   for (const n of ['root', 'intermediate', 'leaf', 'future']) pems.push(await readFile(join(dir, `${n}.pem`), 'utf8'));
-  const ec = (curve: string) => (out: string): string[] => ['ecparam', '-name', curve, '-genkey', '-noout', '-out', out];
+  const ec =
+    (curve: string) =>
+    (out: string): string[] => ['ecparam', '-name', curve, '-genkey', '-noout', '-out', out];
   const rsa = (out: string): string[] => ['genpkey', '-algorithm', 'rsa', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', out];
-  await selfSigned('ed', (out) => ['genpkey', '-algorithm', 'ed25519', '-out', out], ['-addext', 'subjectAltName=DNS:a.example.com,IP:2001:db8::1,IP:::ffff:1.2.3.4,IP:10.0.0.1,email:x@y.z,URI:spiffe://trust/ns/x,URI:https://h:8443/p%20q?x=1,URI:urn:uuid:1234']);
-  await selfSigned('rsa', rsa, ['-sha512', '-addext', 'nameConstraints=critical,permitted;DNS:.example.com,permitted;IP:10.0.0.0/255.0.0.0,excluded;email:bad@example.com,excluded;URI:.evil.com,permitted;email:.corp.com', '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:3']);
-  await selfSigned('pss', rsa, ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-sha256', '-addext', 'policyConstraints=requireExplicitPolicy:3,inhibitPolicyMapping:0', '-addext', 'inhibitAnyPolicy=2', '-addext', 'policyMappings=1.2.3.4:1.2.3.5', '-addext', 'certificatePolicies=1.2.3.4,1.3.6.1.4.1.99999.1.2.3']);
-  await selfSigned('p384', ec('secp384r1'), ['-sha384', '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,dataEncipherment,keyAgreement,keyCertSign,cRLSign,encipherOnly,decipherOnly', '-addext', 'extendedKeyUsage=serverAuth,clientAuth,codeSigning,emailProtection,timeStamping,OCSPSigning,1.3.6.1.4.1.311.10.3.3,anyExtendedKeyUsage,1.2.3.4.5']);
-  await selfSigned('p521', ec('secp521r1'), ['-sha512', '-addext', '1.2.3.4.5=critical,ASN1:UTF8String:hello', '-addext', 'authorityInfoAccess=OCSP;URI:http://o.example,caIssuers;URI:http://i.example/c.crt', '-addext', 'crlDistributionPoints=URI:http://c1.example/a.crl,URI:http://c2.example/b.crl'], '/CN=utf8 ünïcødé/O=日本');
+  await selfSigned('ed', (out) => ['genpkey', '-algorithm', 'ed25519', '-out', out], [
+    '-addext',
+    'subjectAltName=DNS:a.example.com,IP:2001:db8::1,IP:::ffff:1.2.3.4,IP:10.0.0.1,email:x@y.z,URI:spiffe://trust/ns/x,URI:https://h:8443/p%20q?x=1,URI:urn:uuid:1234',
+  ]);
+  await selfSigned('rsa', rsa, [
+    '-sha512',
+    '-addext',
+    'nameConstraints=critical,permitted;DNS:.example.com,permitted;IP:10.0.0.0/255.0.0.0,excluded;email:bad@example.com,excluded;URI:.evil.com,permitted;email:.corp.com',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE,pathlen:3',
+  ]);
+  await selfSigned('pss', rsa, [
+    '-sigopt',
+    'rsa_padding_mode:pss',
+    '-sigopt',
+    'rsa_pss_saltlen:32',
+    '-sha256',
+    '-addext',
+    'policyConstraints=requireExplicitPolicy:3,inhibitPolicyMapping:0',
+    '-addext',
+    'inhibitAnyPolicy=2',
+    '-addext',
+    'policyMappings=1.2.3.4:1.2.3.5',
+    '-addext',
+    'certificatePolicies=1.2.3.4,1.3.6.1.4.1.99999.1.2.3',
+  ]);
+  await selfSigned('p384', ec('secp384r1'), [
+    '-sha384',
+    '-addext',
+    'keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,dataEncipherment,keyAgreement,keyCertSign,cRLSign,encipherOnly,decipherOnly',
+    '-addext',
+    'extendedKeyUsage=serverAuth,clientAuth,codeSigning,emailProtection,timeStamping,OCSPSigning,1.3.6.1.4.1.311.10.3.3,anyExtendedKeyUsage,1.2.3.4.5',
+  ]);
+  await selfSigned(
+    'p521',
+    ec('secp521r1'),
+    [
+      '-sha512',
+      '-addext',
+      '1.2.3.4.5=critical,ASN1:UTF8String:hello',
+      '-addext',
+      'authorityInfoAccess=OCSP;URI:http://o.example,caIssuers;URI:http://i.example/c.crt',
+      '-addext',
+      'crlDistributionPoints=URI:http://c1.example/a.crl,URI:http://c2.example/b.crl',
+    ],
+    '/CN=utf8 ünïcødé/O=日本',
+  );
   await selfSigned('dsa', (out) => ['dsaparam', '-genkey', '-out', out, '1024'], ['-sha256'], '/CN=dsa');
 });
 
@@ -50,7 +97,9 @@ after(async () => {
 
 /** The Fulcio leaf of a real cosign bundle (test/fixtures/cosign-bundle, see its README). */
 async function fulcioLeaf(): Promise<string> {
-  const bundle = JSON.parse(await readFile(new URL('../../../fixtures/cosign-bundle/oci-attestation.sigstore.json', import.meta.url), 'utf8')) as { verificationMaterial: { certificate: { rawBytes: string } } };
+  const bundle = JSON.parse(await readFile(new URL('../../../fixtures/cosign-bundle/oci-attestation.sigstore.json', import.meta.url), 'utf8')) as {
+    verificationMaterial: { certificate: { rawBytes: string } };
+  };
   return bundle.verificationMaterial.certificate.rawBytes;
 }
 
@@ -69,12 +118,25 @@ function damaged(cert: Buffer, seed: number): string {
 test('crypto.x509.parse_certificates answers as opa eval (Go topdown) does', async () => {
   const fulcio = await fulcioLeaf();
   const inputs = [
-    fulcio, ...pems, ...pems.map((p) => der(p).toString('base64')), pems.join(''), Buffer.from(pems.slice(0, 3).join('\n')).toString('base64'), Buffer.concat(pems.map(der)).toString('base64'),
-    '', '-----BEGIN', 'not base64!', 'AAAA', '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n', '-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n',
+    fulcio,
+    ...pems,
+    ...pems.map((p) => der(p).toString('base64')),
+    pems.join(''),
+    Buffer.from(pems.slice(0, 3).join('\n')).toString('base64'),
+    Buffer.concat(pems.map(der)).toString('base64'),
+    '',
+    '-----BEGIN',
+    'not base64!',
+    'AAAA',
+    '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n',
+    '-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n',
   ];
   const reals = [Buffer.from(fulcio, 'base64'), ...pems.map(der)];
   for (let seed = 1; seed <= 400; seed++) inputs.push(damaged(reals[seed % reals.length]!, seed));
-  const cases: Case[] = [...inputs.map((s) => ({ builtin: 'crypto.x509.parse_certificates', args: [s] })), { builtin: 'crypto.x509.parse_certificates', args: [42] }];
+  const cases: Case[] = [
+    ...inputs.map((s) => ({ builtin: 'crypto.x509.parse_certificates', args: [s] })),
+    { builtin: 'crypto.x509.parse_certificates', args: [42] },
+  ];
   assert.deepEqual(await disagreements(cases), []);
 });
 

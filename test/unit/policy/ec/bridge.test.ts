@@ -33,7 +33,9 @@ deny contains "blob undefined" if {
 
 let compiled: Promise<Awaited<ReturnType<typeof compilePolicy>>> | undefined;
 const program = async (): Promise<Awaited<ReturnType<typeof policyProgram>>> => {
-  compiled ??= mkdtemp(join(tmpdir(), 'vouch-bridge-')).then((cacheDir) => compilePolicy([{ path: 'probe.rego', text: POLICY }], { cacheDir, env: process.env }));
+  compiled ??= mkdtemp(join(tmpdir(), 'vouch-bridge-')).then((cacheDir) =>
+    compilePolicy([{ path: 'probe.rego', text: POLICY }], { cacheDir, env: process.env }),
+  );
   return policyProgram(await compiled);
 };
 
@@ -114,9 +116,8 @@ test('a call still unanswered after its budget is undefined, as a failed fetch i
   const h = host(async (name, args) => (name === 'ec.oci.blob' ? new Promise(() => undefined) : descriptor(name, args)));
   const p = await pool(1, { ec: h, hostCall: { budgetMs: 200 } });
   try {
-    const started = performance.now();
+    // The host never answers: the evaluation ends only through the budget.
     assert.deepEqual(messages(await p.evaluate({ ref: 'c', blob: true })), ['blob undefined', 'sha256:c sha256:c']);
-    assert.ok(performance.now() - started < 5_000);
   } finally {
     await p.close();
   }
@@ -128,10 +129,9 @@ test('an aborted run (--timeout) wakes the waiting worker: the evaluation fails 
   const p = await pool(1, { ec: h }, controller.signal);
   try {
     const reason = new VouchError('TIMEOUT', 'the run timed out', { exitCode: ExitCode.Timeout });
-    const started = performance.now();
+    // The host never answers: the evaluation ends only through the abort.
     setTimeout(() => controller.abort(reason), 200);
     await assert.rejects(p.evaluate({ ref: 'd' }), (err) => err === reason);
-    assert.ok(performance.now() - started < 5_000);
   } finally {
     await p.close();
   }
@@ -154,7 +154,10 @@ test('a main thread that cannot answer in time fails the evaluation (never a ver
   });
   const p = await pool(1, { ec: h, hostCall: { budgetMs: 100, marginMs: 400 } });
   try {
-    await assert.rejects(p.evaluate({ ref: 'e' }), (err: unknown) => err instanceof VouchError && err.code === 'EC_BUILTIN_NO_ANSWER' && /ec\.oci\.descriptor/.test(err.message));
+    await assert.rejects(
+      p.evaluate({ ref: 'e' }),
+      (err: unknown) => err instanceof VouchError && err.code === 'EC_BUILTIN_NO_ANSWER' && /ec\.oci\.descriptor/.test(err.message),
+    );
     // The late reply to the first call is dropped; this one gets its own.
     assert.deepEqual(messages(await p.evaluate({ ref: 'f' })), ['sha256:f sha256:f']);
   } finally {
@@ -165,7 +168,11 @@ test('a main thread that cannot answer in time fails the evaluation (never a ver
 test('without an ec host the call fails the evaluation, naming the builtin (never a silent undefined)', async () => {
   const p = await pool(1, {});
   try {
-    await assert.rejects(p.evaluate({ ref: 'g' }), (err: unknown) => err instanceof VouchError && err.code === 'EC_BUILTIN_UNAVAILABLE' && err.exitCode === ExitCode.Environment && /ec\.oci\.descriptor/.test(err.message));
+    await assert.rejects(
+      p.evaluate({ ref: 'g' }),
+      (err: unknown) =>
+        err instanceof VouchError && err.code === 'EC_BUILTIN_UNAVAILABLE' && err.exitCode === ExitCode.Environment && /ec\.oci\.descriptor/.test(err.message),
+    );
   } finally {
     await p.close();
   }

@@ -11,7 +11,10 @@ import { EC_BUILTINS, ecCapabilities } from '../../../../src/policy/opa/capabili
 import { compilePolicy, type RegoFile } from '../../../../src/policy/opa/compile.ts';
 
 const compile = async (text: string): Promise<Awaited<ReturnType<typeof compilePolicy>>> =>
-  compilePolicy([{ path: 'p.rego', text: `package p\n\nimport rego.v1\n\n${text}\n` } satisfies RegoFile], { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-caps-')), env: process.env });
+  compilePolicy([{ path: 'p.rego', text: `package p\n\nimport rego.v1\n\n${text}\n` } satisfies RegoFile], {
+    cacheDir: await mkdtemp(join(tmpdir(), 'vouch-caps-')),
+    env: process.env,
+  });
 
 const compileError = async (text: string): Promise<string> => {
   const err = await compile(text).then(
@@ -90,8 +93,14 @@ test('network builtins stay removed; an ec declaration replaces one of the same 
   });
   const names = caps.builtins.map((b) => b.name);
   assert.ok(!names.includes('http.send'));
-  assert.deepEqual(names.filter((n) => n === 'ec.oci.blob'), ['ec.oci.blob']);
-  assert.deepEqual(caps.builtins.find((b) => b.name === 'ec.oci.blob'), EC_BUILTINS.find((b) => b.name === 'ec.oci.blob'));
+  assert.deepEqual(
+    names.filter((n) => n === 'ec.oci.blob'),
+    ['ec.oci.blob'],
+  );
+  assert.deepEqual(
+    caps.builtins.find((b) => b.name === 'ec.oci.blob'),
+    EC_BUILTINS.find((b) => b.name === 'ec.oci.blob'),
+  );
   assert.deepEqual(caps.allow_net, []);
   assert.deepEqual(caps.features, ['rego_v1']);
   assert.equal(EC_BUILTINS.length, 14);

@@ -48,11 +48,15 @@ const entry = fc.record({
 
 test('no layers of entries make flattening throw; what it keeps sits directly in an asked directory', () => {
   fuzz(
-    fc.property(fc.array(fc.array(entry, { maxLength: 8 }), { maxLength: 4 }), fc.array(fc.constantFrom('etc', 'etc/app', '/etc', './etc/', 'ETC'), { minLength: 1, maxLength: 2 }), (layers, prefixes) => {
-      const image = new FlattenedImage(prefixes, 'fuzz');
-      for (const layer of layers) image.addLayer(layer);
-      for (const name of Object.keys(image.files)) assert.match(name, /\.(ya?ml|json)$/i);
-    }),
+    fc.property(
+      fc.array(fc.array(entry, { maxLength: 8 }), { maxLength: 4 }),
+      fc.array(fc.constantFrom('etc', 'etc/app', '/etc', './etc/', 'ETC'), { minLength: 1, maxLength: 2 }),
+      (layers, prefixes) => {
+        const image = new FlattenedImage(prefixes, 'fuzz');
+        for (const layer of layers) image.addLayer(layer);
+        for (const name of Object.keys(image.files)) assert.match(name, /\.(ya?ml|json)$/i);
+      },
+    ),
   );
 });
 

@@ -41,7 +41,13 @@ const header = 'package p\n\nimport rego.v1\n\n';
 test('data and input targets move before the first function or builtin target, each group in its order', async () => {
   const text = `${header}f(_) := 1\n\nr if {\n\tx := 1 with upper as f with data.a as 1 with time.now_ns as 2 with input.b as 3 with data.c as 4\n}\n`;
   const out = (await rewritten({ 'p.rego': text }))['p.rego']!;
-  assert.equal(out, text.replace('with upper as f with data.a as 1 with time.now_ns as 2 with input.b as 3 with data.c as 4', 'with data.a as 1 with input.b as 3 with data.c as 4 with upper as f with time.now_ns as 2'));
+  assert.equal(
+    out,
+    text.replace(
+      'with upper as f with data.a as 1 with time.now_ns as 2 with input.b as 3 with data.c as 4',
+      'with data.a as 1 with input.b as 3 with data.c as 4 with upper as f with time.now_ns as 2',
+    ),
+  );
 });
 
 test('spaces, newlines and comments between modifiers stay where they were; every rule keeps its row', async () => {
@@ -62,7 +68,10 @@ test('targets resolve as the compiler resolves them: imports, the package’s ow
   const lib = 'package lib\n\nimport rego.v1\n\nfn(x) := x\n\nvalue := 1\n';
   const text = `${header}import data.lib\nimport data.lib.value as v\n\nown(x) := x\n\nhelper := 2\n\nr if {\n\tx := 1 with lib.fn as own with lib.value as 3 with own as lib.fn with helper as 4 with v as 5 with data.lib.fn as own with data.q as 6\n}\n`;
   const out = (await rewritten({ 'p.rego': text, 'lib.rego': lib }))['p.rego']!;
-  assert.match(out, /x := 1 with lib\.value as 3 with helper as 4 with v as 5 with data\.q as 6 with lib\.fn as own with own as lib\.fn with data\.lib\.fn as own\n/);
+  assert.match(
+    out,
+    /x := 1 with lib\.value as 3 with helper as 4 with v as 5 with data\.q as 6 with lib\.fn as own with own as lib\.fn with data\.lib\.fn as own\n/,
+  );
 });
 
 test('a chain nested in a modifier’s value is rewritten too', async () => {
@@ -149,7 +158,9 @@ test('the upstream repro: after the rewrite every rule answers on vouch’s wasm
     }
     assert.deepEqual(expected, { data_first: [1, 2], function_first: [1, 2], input_function_first: [1, 2], between_a: 1, between_b: 2, fn_only: 'mocked' });
     const toolchain = await opaToolchain({ env });
-    const files = await rewriteWithChains([{ path: 'repro.rego', text: REPRO }], (some) => parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version }));
+    const files = await rewriteWithChains([{ path: 'repro.rego', text: REPRO }], (some) =>
+      parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version }),
+    );
     const entrypoints = RULES.map((r) => `repro/${r}`);
     const instance = await instantiateTests(await buildWasm(toolchain, files, entrypoints), entrypoints, {}, new Date());
     assert.deepEqual(Object.fromEntries(RULES.map((r) => [r, instance.evaluate(`repro/${r}`)])), expected);
@@ -211,16 +222,20 @@ test('a function mock’s value built from locals or calls answers on vouch’s 
     const expected = Object.fromEntries(rules.map((r) => [r, all[r]]));
     assert.deepEqual(expected.local_in_set, [{ v: 3 }]);
     const toolchain = await opaToolchain({ env });
-    const files = await rewriteWithChains([{ path: 'locals.rego', text: LOCAL_VALUES }], (some) => parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version }));
+    const files = await rewriteWithChains([{ path: 'locals.rego', text: LOCAL_VALUES }], (some) =>
+      parseModules(some, { opa: toolchain.opa, opaVersion: toolchain.version }),
+    );
     const entrypoints = rules.map((r) => `locals/${r}`);
     const instance = await instantiateTests(await buildWasm(toolchain, files, entrypoints), entrypoints, {}, new Date());
-    const actual = Object.fromEntries(rules.map((r) => {
-      try {
-        return [r, instance.evaluate(`locals/${r}`)];
-      } catch (err) {
-        return [r, `throws: ${String(err)}`];
-      }
-    }));
+    const actual = Object.fromEntries(
+      rules.map((r) => {
+        try {
+          return [r, instance.evaluate(`locals/${r}`)];
+        } catch (err) {
+          return [r, `throws: ${String(err)}`];
+        }
+      }),
+    );
     assert.deepEqual(actual, expected);
     assert.match(files[0]!.text, /r := inner with upper as array\.concat\(\[mk\(1\)\], \[\]\)\n/);
     assert.match(files[0]!.text, /r := inner with input\.a as 1 with upper as object\.union\(\{"k": m\}, \{\}\) with lower as "q"\n/);
@@ -247,7 +262,10 @@ deny contains msg if {
   const compiled = await compilePolicy([{ path: 'main.rego', text: policy }], { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-with-')), env });
   const loaded = await loadCompiledPolicy(compiled, { cfg: { allowed: ['a', 'b'] } });
   const deny = loaded.evaluate({ items: ['a', 'b'] }).find((o) => o.rule === 'deny');
-  assert.deepEqual(deny?.results.map((r) => r.msg), ['b is not allowed']);
+  assert.deepEqual(
+    deny?.results.map((r) => r.msg),
+    ['b is not allowed'],
+  );
 });
 
 test('only modules whose code says `with` are parsed: the word in comments and strings does not count', () => {

@@ -148,7 +148,11 @@ deny contains {"code": "release.maven_repos.c", "msg": "c failed"} if false
 // (internal/evaluator/filters.go baseResolvePolicy), so `release.maven_repos` is never evaluated
 // unless no package is picked at all; vouch does the same (src/policy/rules/packages.ts).
 test('rules of a nested package are not evaluated while another package is picked, as in ec', async () => {
-  const dir = await tree({ 'policy/main.rego': 'package main\n\nimport rego.v1\n\n# METADATA\n# title: A\n# custom:\n#   short_name: a\ndeny contains {"code": "main.a", "msg": "a failed"}\n', 'policy/maven.rego': NESTED });
+  const dir = await tree({
+    'policy/main.rego':
+      'package main\n\nimport rego.v1\n\n# METADATA\n# title: A\n# custom:\n#   short_name: a\ndeny contains {"code": "main.a", "msg": "a failed"}\n',
+    'policy/maven.rego': NESTED,
+  });
   const all = await evaluateSource({ policy: [`${dir}/policy`] });
   // ec: only main.a, no success of the nested package.
   assert.deepEqual(codes(all.violations), ['main.a']);
@@ -157,14 +161,20 @@ test('rules of a nested package are not evaluated while another package is picke
   // first segment names the package `release`, which does not exist, so the include is unmatched.
   const picked = await evaluateSource({ policy: [`${dir}/policy`], config: { include: ['maven_repos.*', 'main'] } });
   assert.deepEqual(codes(picked.violations), ['main.a']);
-  assert.deepEqual(picked.warnings.map((w) => w.msg), ["Include criterion 'maven_repos.*' doesn't match any policy rule"]);
+  assert.deepEqual(
+    picked.warnings.map((w) => w.msg),
+    ["Include criterion 'maven_repos.*' doesn't match any policy rule"],
+  );
   // ec with only a term-scoped include picks no package, evaluates all, and reports b.
   const byTerm = await evaluateSource({ policy: [`${dir}/policy`], config: { include: ['maven_repos.b:t'] } });
   assert.deepEqual(codes(byTerm.violations), ['release.maven_repos.b']);
   // The full nested path is not a matcher, in ec either.
   const full = await evaluateSource({ policy: [`${dir}/policy`], config: { include: ['release.maven_repos.b', 'main'] } });
   assert.deepEqual(codes(full.violations), ['main.a']);
-  assert.deepEqual(full.warnings.map((w) => w.msg), ["Include criterion 'release.maven_repos.b' doesn't match any policy rule"]);
+  assert.deepEqual(
+    full.warnings.map((w) => w.msg),
+    ["Include criterion 'release.maven_repos.b' doesn't match any policy rule"],
+  );
 });
 
 const PICKED = `package other
@@ -187,14 +197,23 @@ deny contains {"msg": "no code, no annotation"}
 `;
 
 test('a package none of whose rules is included is not evaluated: its uncoded results are absent too', async () => {
-  const dir = await tree({ 'policy/main.rego': 'package main\n\nimport rego.v1\n\n# METADATA\n# title: A\n# custom:\n#   short_name: a\n#   collections: [mine]\ndeny contains {"code": "main.a", "msg": "a failed"}\n', 'policy/other.rego': PICKED, 'policy/third.rego': THIRD });
+  const dir = await tree({
+    'policy/main.rego':
+      'package main\n\nimport rego.v1\n\n# METADATA\n# title: A\n# custom:\n#   short_name: a\n#   collections: [mine]\ndeny contains {"code": "main.a", "msg": "a failed"}\n',
+    'policy/other.rego': PICKED,
+    'policy/third.rego': THIRD,
+  });
   const mine = await evaluateSource({ policy: [`${dir}/policy`], config: { include: ['@mine'] } });
   assert.deepEqual(codes(mine.violations), ['main.a']);
   // With every package picked (`*` includes the unannotated rule, code `third.deny`), the uncoded result is kept.
   const every = await evaluateSource({ policy: [`${dir}/policy`] });
   assert.deepEqual(codes(every.violations), ['(no code) no code, no annotation', 'main.a', 'other.x']);
   // A component-scoped include does not pick a package: `other` is not evaluated for it.
-  const scoped = await evaluateSource({ policy: [`${dir}/policy`], config: { include: ['@mine'] }, volatileConfig: { include: [{ value: 'other.x', componentNames: ['app'] }] } });
+  const scoped = await evaluateSource({
+    policy: [`${dir}/policy`],
+    config: { include: ['@mine'] },
+    volatileConfig: { include: [{ value: 'other.x', componentNames: ['app'] }] },
+  });
   assert.deepEqual(codes(scoped.violations), ['main.a']);
 });
 

@@ -38,7 +38,15 @@ export async function evaluateSource(source: PolicySource, opts: RunOptions = {}
     info: true,
     showSuccesses: true,
     extraRuleData: opts.extraRuleData ?? {},
-    sigstoreOpts: { certificate_identity: '', certificate_identity_regexp: '', certificate_oidc_issuer: '', certificate_oidc_issuer_regexp: '', ignore_rekor: true, public_key: '', rekor_url: '' },
+    sigstoreOpts: {
+      certificate_identity: '',
+      certificate_identity_regexp: '',
+      certificate_oidc_issuer: '',
+      certificate_oidc_issuer_regexp: '',
+      ignore_rekor: true,
+      public_key: '',
+      rekor_url: '',
+    },
     opaPath: toolPath('opa'),
     cacheDir,
     env: process.env,
@@ -60,4 +68,5 @@ export async function evaluateSource(source: PolicySource, opts: RunOptions = {}
 }
 
 /** `[msg, code]` of each result, for compact assertions. */
-export const codes = (results: { msg: string; metadata?: Record<string, unknown> }[]): string[] => results.map((r) => jsonText(r.metadata?.code, `(no code) ${r.msg}`));
+export const codes = (results: { msg: string; metadata?: Record<string, unknown> }[]): string[] =>
+  results.map((r) => jsonText(r.metadata?.code, `(no code) ${r.msg}`));

@@ -16,7 +16,15 @@ const OTHER = `sha256:${'b'.repeat(64)}`;
 
 test('a criterion whose time does not parse is skipped, never applied (ec: the rule still fails)', () => {
   const cfg = resolveIncludeExclude(
-    { volatileConfig: { exclude: [{ value: 'main', effectiveUntil: 'not a time' }, { value: 'other', effectiveOn: '2026-13-01' }, { value: 'day', effectiveOn: '2026-05-31' }] } },
+    {
+      volatileConfig: {
+        exclude: [
+          { value: 'main', effectiveUntil: 'not a time' },
+          { value: 'other', effectiveOn: '2026-13-01' },
+          { value: 'day', effectiveOn: '2026-05-31' },
+        ],
+      },
+    },
     {},
     ctx,
   );
@@ -25,7 +33,11 @@ test('a criterion whose time does not parse is skipped, never applied (ec: the r
 
 test("a criterion for another image still counts as given: no top-level fallback, no default '*'", () => {
   // ec: the rules of the source are evaluated with '*', not the top-level @nothing.
-  const excludeElsewhere = resolveIncludeExclude({ volatileConfig: { exclude: [{ value: 'main', imageDigest: OTHER }] } }, { configuration: { include: ['@nothing'] } }, ctx);
+  const excludeElsewhere = resolveIncludeExclude(
+    { volatileConfig: { exclude: [{ value: 'main', imageDigest: OTHER }] } },
+    { configuration: { include: ['@nothing'] } },
+    ctx,
+  );
   assert.deepEqual([excludeElsewhere.include, excludeElsewhere.exclude], [['*'], []]);
   // ec: "no successes, warnings, or failures": nothing is included for this image.
   const includeElsewhere = resolveIncludeExclude({ volatileConfig: { include: [{ value: 'main', imageDigest: OTHER }] } }, {}, ctx);

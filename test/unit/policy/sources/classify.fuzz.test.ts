@@ -19,14 +19,76 @@ const typed = (fn: () => void, text: string): void => {
   }
 };
 
-const piece = fc.constantFrom('-', '--', '-u', '--upload-pack=touch x', 'ext::', 'fd::', '::', '//', '/', '?', '&', '=', '%2d', '%20', ' ', '\t', '\n', ':', '@', '..', '.git', 'a', 'HTTP', 'git', 'ssh', 'file', '+', '^', '~', '*', '[', '\\', '\u0000', '127.0.0.1', 'localhost', 'github.com', '1', '0');
+const piece = fc.constantFrom(
+  '-',
+  '--',
+  '-u',
+  '--upload-pack=touch x',
+  'ext::',
+  'fd::',
+  '::',
+  '//',
+  '/',
+  '?',
+  '&',
+  '=',
+  '%2d',
+  '%20',
+  ' ',
+  '\t',
+  '\n',
+  ':',
+  '@',
+  '..',
+  '.git',
+  'a',
+  'HTTP',
+  'git',
+  'ssh',
+  'file',
+  '+',
+  '^',
+  '~',
+  '*',
+  '[',
+  '\\',
+  '\u0000',
+  '127.0.0.1',
+  'localhost',
+  'github.com',
+  '1',
+  '0',
+);
 const scheme = fc.constantFrom('', 'git::', 'GIT::', 'https::', 'oci::', 'file::', 'ext::', 'fd::', 'foo::');
-const transport = fc.constantFrom('', 'https://', 'HTTPS://', 'http://', 'git://', 'ssh://', 'git+ssh://', 'file://', 'ext://', 'fd://', 'ftp://', 'git@', '/', './', '-');
+const transport = fc.constantFrom(
+  '',
+  'https://',
+  'HTTPS://',
+  'http://',
+  'git://',
+  'ssh://',
+  'git+ssh://',
+  'file://',
+  'ext://',
+  'fd://',
+  'ftp://',
+  'git@',
+  '/',
+  './',
+  '-',
+);
 const sourceLike = fc.oneof(
   fc.string(),
-  fc.tuple(scheme, transport, fc.array(piece, { maxLength: 6 }), fc.array(piece, { maxLength: 4 }), fc.array(piece, { maxLength: 4 }), fc.array(piece, { maxLength: 3 })).map(
-    ([s, t, host, path, ref, depth]) => `${s}${t}${host.join('')}/${path.join('')}//sub?ref=${ref.join('')}&depth=${depth.join('')}`,
-  ),
+  fc
+    .tuple(
+      scheme,
+      transport,
+      fc.array(piece, { maxLength: 6 }),
+      fc.array(piece, { maxLength: 4 }),
+      fc.array(piece, { maxLength: 4 }),
+      fc.array(piece, { maxLength: 3 }),
+    )
+    .map(([s, t, host, path, ref, depth]) => `${s}${t}${host.join('')}/${path.join('')}//sub?ref=${ref.join('')}&depth=${depth.join('')}`),
   fc.tuple(scheme, transport, fc.string(), fc.string()).map(([s, t, a, b]) => `${s}${t}${a}.git?ref=${b}`),
 );
 
@@ -35,7 +97,8 @@ function assertSafeArgs(g: GitUrl, url: string): void {
   const dashdash = args.indexOf('--');
   assert.equal(args[0], 'fetch');
   assert.ok(dashdash > 0, url);
-  for (const a of args.slice(1, dashdash)) assert.ok((GIT_FETCH_OPTIONS as readonly string[]).includes(a) || /^--depth=[1-9][0-9]*$/.test(a), `unexpected option ${a} for ${url}`);
+  for (const a of args.slice(1, dashdash))
+    assert.ok((GIT_FETCH_OPTIONS as readonly string[]).includes(a) || /^--depth=[1-9][0-9]*$/.test(a), `unexpected option ${a} for ${url}`);
   for (const a of args.slice(dashdash + 1)) assert.ok(!a.startsWith('-'), `${JSON.stringify(a)} would be an option, for ${url}`);
   assert.ok(!/^[A-Za-z0-9+.-]+::/.test(g.repo), `remote helper transport in ${g.repo}`);
   assert.ok(['https', 'http', 'git', 'ssh', 'file'].includes(g.protocol));
@@ -66,9 +129,18 @@ test('any source URL is classified or refused with a typed error; accepted git U
 
 test('ref names: whatever is accepted contains nothing git-check-ref-format forbids', () => {
   fuzz(
-    fc.property(fc.oneof(fc.string(), fc.array(piece, { maxLength: 5 }).map((p) => p.join(''))), (ref) => {
-      if (!isGitRefName(ref)) return;
-      assert.ok(!ref.startsWith('-') && !ref.startsWith('+') && !/[\u0000-\u0020\u007f~^:?*[\\]/.test(ref) && !ref.includes('..') && !ref.includes('@{'), ref);
-    }),
+    fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.array(piece, { maxLength: 5 }).map((p) => p.join('')),
+      ),
+      (ref) => {
+        if (!isGitRefName(ref)) return;
+        assert.ok(
+          !ref.startsWith('-') && !ref.startsWith('+') && !/[\u0000-\u0020\u007f~^:?*[\\]/.test(ref) && !ref.includes('..') && !ref.includes('@{'),
+          ref,
+        );
+      },
+    ),
   );
 });

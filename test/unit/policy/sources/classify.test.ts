@@ -8,13 +8,27 @@ import { classifySource, httpSourceUrl, isLoopbackUrl } from '../../../../src/po
 const refused = (code: string) => (e: unknown) => e instanceof InputError && e.code === code;
 
 test('plain http to a non-loopback host is refused whatever the case of the scheme', () => {
-  for (const url of ['HTTP://policies.example.com/p.tar.gz', 'Http://policies.example.com/p.tar.gz', 'https::HTTP://policies.example.com/p.tar.gz', 'GIT::Http://github.com/o/r', 'HTTP://github.com/o/r']) {
+  for (const url of [
+    'HTTP://policies.example.com/p.tar.gz',
+    'Http://policies.example.com/p.tar.gz',
+    'https::HTTP://policies.example.com/p.tar.gz',
+    'GIT::Http://github.com/o/r',
+    'HTTP://github.com/o/r',
+  ]) {
     assert.throws(() => classifySource(url, false), refused('INSECURE_SOURCE'), url);
   }
 });
 
 test('a source URL with surrounding blanks or control characters is refused, not trimmed', () => {
-  for (const url of [' http://policies.example.com/p.tar.gz', 'https:: http://policies.example.com/p.tar.gz', 'https://policies.example.com/p.tar.gz ', 'ht\ttp://policies.example.com/p', 'https://h/p\n', '\u0000/etc', '']) {
+  for (const url of [
+    ' http://policies.example.com/p.tar.gz',
+    'https:: http://policies.example.com/p.tar.gz',
+    'https://policies.example.com/p.tar.gz ',
+    'ht\ttp://policies.example.com/p',
+    'https://h/p\n',
+    '\u0000/etc',
+    '',
+  ]) {
     assert.throws(() => classifySource(url, false), refused('SOURCE_URL_INVALID'), JSON.stringify(url));
   }
 });
@@ -50,7 +64,9 @@ test('every https hop is checked: http only to loopback, nothing but http(s)', (
   assert.equal(httpSourceUrl('http://127.0.0.1:1/p').protocol, 'http:');
   assert.throws(
     () => httpSourceUrl('http://h.example/p', 'https://a.example/x', 'https://b.example/y'),
-    (e: unknown) => refused('INSECURE_SOURCE')(e) && (e as Error).message.includes('http://h.example/p (policy source https://a.example/x redirected there from https://b.example/y)'),
+    (e: unknown) =>
+      refused('INSECURE_SOURCE')(e) &&
+      (e as Error).message.includes('http://h.example/p (policy source https://a.example/x redirected there from https://b.example/y)'),
   );
   assert.throws(() => httpSourceUrl('file:///etc/passwd'), refused('SOURCE_URL_INVALID'));
   assert.throws(() => httpSourceUrl('not a url'), refused('SOURCE_URL_INVALID'));
@@ -68,7 +84,12 @@ test('a source URL carrying credentials is refused, and the message never shows 
   ]) {
     assert.throws(
       () => classifySource(url, false),
-      (e: unknown) => e instanceof InputError && e.code === 'SOURCE_URL_CREDENTIALS' && !e.message.includes(SECRET) && !JSON.stringify(e.value).includes(SECRET) && e.message.includes('***@'),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.code === 'SOURCE_URL_CREDENTIALS' &&
+        !e.message.includes(SECRET) &&
+        !JSON.stringify(e.value).includes(SECRET) &&
+        e.message.includes('***@'),
       url,
     );
   }

@@ -66,14 +66,27 @@ test('a redirect from loopback to plain http elsewhere is refused before connect
 });
 
 test('a redirect to a non-http scheme is refused; redirect loops stop at the hop limit', async () => {
-  await assert.rejects(download(`${base}/to-file`), (e: unknown) => e instanceof InputError && e.code === 'SOURCE_URL_INVALID' && e.message.includes('file:///etc/passwd'));
-  await assert.rejects(download(`${base}/loop`), (e: unknown) => e instanceof EnvironmentError && e.code === 'SOURCE_DOWNLOAD_FAILED' && e.message.includes(`more than ${DOWNLOAD_LIMITS.maxRedirects} redirects`));
+  await assert.rejects(
+    download(`${base}/to-file`),
+    (e: unknown) => e instanceof InputError && e.code === 'SOURCE_URL_INVALID' && e.message.includes('file:///etc/passwd'),
+  );
+  await assert.rejects(
+    download(`${base}/loop`),
+    (e: unknown) =>
+      e instanceof EnvironmentError && e.code === 'SOURCE_DOWNLOAD_FAILED' && e.message.includes(`more than ${DOWNLOAD_LIMITS.maxRedirects} redirects`),
+  );
   assert.equal((await download(`${base}/to-ok`)).toString(), 'policy bytes');
 });
 
 test('a body over the limit is abandoned while streaming, whether declared or not', async () => {
-  await assert.rejects(download(`${base}/big-declared`), (e: unknown) => e instanceof InputError && e.code === 'SOURCE_TOO_LARGE' && e.message.includes(String(DOWNLOAD_LIMITS.maxBytes)));
-  await assert.rejects(download(`${base}/endless`, 'policy source S'), (e: unknown) => e instanceof InputError && e.code === 'SOURCE_TOO_LARGE' && e.message.includes('policy source S'));
+  await assert.rejects(
+    download(`${base}/big-declared`),
+    (e: unknown) => e instanceof InputError && e.code === 'SOURCE_TOO_LARGE' && e.message.includes(String(DOWNLOAD_LIMITS.maxBytes)),
+  );
+  await assert.rejects(
+    download(`${base}/endless`, 'policy source S'),
+    (e: unknown) => e instanceof InputError && e.code === 'SOURCE_TOO_LARGE' && e.message.includes('policy source S'),
+  );
   await new Promise((r) => setTimeout(r, 200));
   assert.ok((written.get('/endless') ?? 0) < 2 * DOWNLOAD_LIMITS.maxBytes, `the server wrote ${String(written.get('/endless'))} bytes`);
 });
@@ -86,5 +99,5 @@ test('a trickling body stops at the total deadline with a typed error naming the
     assert.match(e.message, /policy source T did not finish within 0\.7 s/);
     return true;
   });
-  assert.ok(Date.now() - started < 3000);
+  assert.ok(Date.now() - started >= 650, 'stopped at the deadline, not before (the trickle lasts hours: only the deadline ends it)');
 });

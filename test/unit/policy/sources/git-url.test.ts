@@ -11,7 +11,14 @@ const INTO = 'refs/vouch/fetch/0';
 
 test('ec forms: forge shorthand, //subdir, ?ref= (carrying //subdir too) and ?depth=', () => {
   const g = parseGitUrl('github.com/conforma/policy//policy/release?ref=main&depth=1');
-  assert.deepEqual(g, { repo: 'https://github.com/conforma/policy.git', protocol: 'https', subdir: 'policy/release', ref: 'main', depth: 1, display: 'github.com/conforma/policy.git' });
+  assert.deepEqual(g, {
+    repo: 'https://github.com/conforma/policy.git',
+    protocol: 'https',
+    subdir: 'policy/release',
+    ref: 'main',
+    depth: 1,
+    display: 'github.com/conforma/policy.git',
+  });
   assert.equal(pinnedGitUrl(g, 'a'.repeat(40)), `git::github.com/conforma/policy.git//policy/release?ref=${'a'.repeat(40)}`);
   assert.equal(parseGitUrl('git::https://host.example/r.git?ref=v1//lib').subdir, 'lib');
   assert.equal(parseGitUrl('git@github.com:o/r.git//p').protocol, 'ssh');
@@ -21,7 +28,29 @@ test('ec forms: forge shorthand, //subdir, ?ref= (carrying //subdir too) and ?de
 });
 
 test('a ref that git would read as an option is refused, naming the source', () => {
-  for (const ref of ['--upload-pack=touch /tmp/x', '-x', '+main', '--', 'a:b', 'refs/heads/*', 'a..b', 'a b', 'a~1', 'a^', 'a?', 'a[', 'a\\b', 'x.lock', '.hidden', 'a/.b', 'a/', 'a.', '@', 'a@{1}', '/a']) {
+  for (const ref of [
+    '--upload-pack=touch /tmp/x',
+    '-x',
+    '+main',
+    '--',
+    'a:b',
+    'refs/heads/*',
+    'a..b',
+    'a b',
+    'a~1',
+    'a^',
+    'a?',
+    'a[',
+    'a\\b',
+    'x.lock',
+    '.hidden',
+    'a/.b',
+    'a/',
+    'a.',
+    '@',
+    'a@{1}',
+    '/a',
+  ]) {
     const url = `git::https://host.example/r.git?ref=${encodeURIComponent(ref)}`;
     assert.throws(() => parseGitUrl(url), refused('GIT_REF_INVALID', url), ref);
     assert.equal(isGitRefName(ref), false, ref);
@@ -60,23 +89,44 @@ test('transports that run commands or travel in clear text are refused', () => {
 });
 
 test('the sub-directory stays inside the repository', () => {
-  for (const url of ['git::https://host.example/r.git//../../etc', 'git::https://host.example/r.git?ref=main//../x', 'git::https://host.example/r.git//a/../../b', 'git::https://host.example/r.git//a\\..\\b']) {
+  for (const url of [
+    'git::https://host.example/r.git//../../etc',
+    'git::https://host.example/r.git?ref=main//../x',
+    'git::https://host.example/r.git//a/../../b',
+    'git::https://host.example/r.git//a\\..\\b',
+  ]) {
     assert.throws(() => parseGitUrl(url), refused('GIT_SUBDIR_INVALID', url), url);
   }
   assert.equal(parseGitUrl('git::https://host.example/r.git//a/./b/').subdir, 'a/b');
 });
 
 test('unknown or repeated query parameters are refused', () => {
-  for (const url of ['git::https://host.example/r.git?ref=a&ref=b', 'git::https://host.example/r.git?sshkey=abc', 'git::https://host.example/r.git?upload-pack=x']) {
+  for (const url of [
+    'git::https://host.example/r.git?ref=a&ref=b',
+    'git::https://host.example/r.git?sshkey=abc',
+    'git::https://host.example/r.git?upload-pack=x',
+  ]) {
     assert.throws(() => parseGitUrl(url), refused('GIT_QUERY_INVALID', url), url);
   }
 });
 
 test('git fetch arguments: fixed options, then --, then the checked repository and refspec', () => {
-  assert.deepEqual(gitFetchArgs(parseGitUrl('git::https://host.example/r.git?ref=main&depth=2'), INTO), ['fetch', ...GIT_FETCH_OPTIONS, '--depth=2', '--', 'https://host.example/r.git', `+main:${INTO}`]);
+  assert.deepEqual(gitFetchArgs(parseGitUrl('git::https://host.example/r.git?ref=main&depth=2'), INTO), [
+    'fetch',
+    ...GIT_FETCH_OPTIONS,
+    '--depth=2',
+    '--',
+    'https://host.example/r.git',
+    `+main:${INTO}`,
+  ]);
   assert.deepEqual(gitFetchArgs(parseGitUrl('git::https://host.example/r.git'), INTO).slice(-3), ['--', 'https://host.example/r.git', `+HEAD:${INTO}`]);
   // An abbreviated commit id is looked up among every branch and tag.
-  assert.deepEqual(gitFetchArgs(parseGitUrl('git::https://host.example/r.git?ref=abc1234&depth=1'), INTO).slice(-4), ['--', 'https://host.example/r.git', '+refs/heads/*:refs/vouch/heads/*', '+refs/tags/*:refs/vouch/tags/*']);
+  assert.deepEqual(gitFetchArgs(parseGitUrl('git::https://host.example/r.git?ref=abc1234&depth=1'), INTO).slice(-4), [
+    '--',
+    'https://host.example/r.git',
+    '+refs/heads/*:refs/vouch/heads/*',
+    '+refs/tags/*:refs/vouch/tags/*',
+  ]);
 });
 
 test('a malformed percent-escape in the user part is never an untyped URIError (found by fuzzing)', () => {
@@ -87,5 +137,8 @@ test('a malformed percent-escape in the user part is never an untyped URIError (
       assert.ok(e instanceof InputError, `${url}: ${String(e)}`);
     }
   }
-  assert.throws(() => parseGitUrl('git::ssh://%2doProxyCommand=x@host.example/r'), (e: unknown) => e instanceof InputError && e.code === 'SOURCE_URL_INVALID');
+  assert.throws(
+    () => parseGitUrl('git::ssh://%2doProxyCommand=x@host.example/r'),
+    (e: unknown) => e instanceof InputError && e.code === 'SOURCE_URL_INVALID',
+  );
 });

@@ -17,7 +17,10 @@ const run = promisify(execFile);
 const opa = toolPath('opa');
 const env = { ...process.env, OPA_PATH: opa };
 
-const items = Array.from({ length: 40 }, (_, i) => `\t\t{"name": "item-${i}", "weight": ${i}.25, "ok": ${i % 2 === 0}, "none": null, "big": 9007199254740991},`).join('\n');
+const items = Array.from(
+  { length: 40 },
+  (_, i) => `\t\t{"name": "item-${i}", "weight": ${i}.25, "ok": ${i % 2 === 0}, "none": null, "big": 9007199254740991},`,
+).join('\n');
 const MODULE = `package c
 
 import rego.v1
@@ -45,7 +48,13 @@ test('a large plain-JSON constant becomes a data reference holding exactly opa e
   const { modules, constants } = hoistConstants([outline!]);
   const text = modules[0]!.text;
   const [id] = Object.keys(constants);
-  assert.match(text, new RegExp(`^schema := data\\.${CONSTANTS_KEY}\\.${id!}\\n{${MODULE.split('schema := ')[1]!.split('\n\nwith_set')[0]!.split('\n').length - 1}}\\n\\nwith_set := \\{"s": \\{1, 2\\}`, 'm'));
+  assert.match(
+    text,
+    new RegExp(
+      `^schema := data\\.${CONSTANTS_KEY}\\.${id!}\\n{${MODULE.split('schema := ')[1]!.split('\n\nwith_set')[0]!.split('\n').length - 1}}\\n\\nwith_set := \\{"s": \\{1, 2\\}`,
+      'm',
+    ),
+  );
   assert.equal(Object.keys(constants).length, 1);
   assert.equal(text.split('\n').length, MODULE.split('\n').length);
   assert.equal(text.split('\n').indexOf('after := 1'), MODULE.split('\n').indexOf('after := 1'));

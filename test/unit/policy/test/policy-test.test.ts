@@ -220,7 +220,10 @@ test('data: files under a directory argument sit at their directory’s path; --
   const opts = { cwd: dir, cacheDir: join(dir, 'cache'), env, parallel: 1 };
   const [r] = await runPolicyTests({ ...opts, paths: ['p'], dataPaths: ['more'] });
   assert.equal(r?.outcome, 'PASS');
-  await assert.rejects(runPolicyTests({ ...opts, paths: ['p', 'clash'], dataPaths: [] }), /merge error: data key "top" is set by both p\/t\.json and clash\/one\.json/);
+  await assert.rejects(
+    runPolicyTests({ ...opts, paths: ['p', 'clash'], dataPaths: [] }),
+    /merge error: data key "top" is set by both p\/t\.json and clash\/one\.json/,
+  );
   await assert.rejects(runPolicyTests({ ...opts, paths: ['p', 'list.json'], dataPaths: [] }), /list\.json: a data file at the data root must hold an object/);
 });
 
@@ -262,6 +265,13 @@ test_purl if {
   const results = await runPolicyTests({ paths: ['e'], dataPaths: [], cwd: dir, cacheDir: join(dir, 'cache'), env, parallel: 1 });
   assert.deepEqual(
     results.map((r) => [r.test.name, r.outcome]),
-    ['test_offline_blob_undefined', 'test_offline_manifest_undefined', 'test_offline_verify_fails', 'test_mocked_blob', 'test_mocked_then_data', 'test_purl'].map((n) => [n, 'PASS']),
+    [
+      'test_offline_blob_undefined',
+      'test_offline_manifest_undefined',
+      'test_offline_verify_fails',
+      'test_mocked_blob',
+      'test_mocked_then_data',
+      'test_purl',
+    ].map((n) => [n, 'PASS']),
   );
 });

@@ -23,7 +23,10 @@ test('durations print as Go prints them', () => {
     [3661000000001, '1h1m1.000000001s'],
     [100000, '100µs'],
   ];
-  assert.deepEqual(go.map(([n]) => [n, goDuration(n)]), go);
+  assert.deepEqual(
+    go.map(([n]) => [n, goDuration(n)]),
+    go,
+  );
 });
 
 const result = (name: string, outcome: TestResult['outcome'], extra: Partial<TestResult> = {}): TestResult => ({

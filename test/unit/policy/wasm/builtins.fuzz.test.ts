@@ -21,7 +21,15 @@ const arg = fc.oneof(
   fc.base64String({ maxLength: 200 }),
   fc.constantFrom('UTC', 'Local', 'Europe/Berlin', 'Bogus/Zone', '../../etc/passwd', '/etc/localtime', ''),
   fc.tuple(fc.integer(), fc.constantFrom('UTC', 'America/New_York', 'x'), fc.string()).map((t) => [...t]),
-  fc.array(fc.record({ op: fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test'), path: fc.stringMatching(/^(\/[a-z0-9~-]{0,3}){0,3}$/), from: fc.string(), value: fc.jsonValue({ maxDepth: 1 }) }), { maxLength: 3 }),
+  fc.array(
+    fc.record({
+      op: fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test'),
+      path: fc.stringMatching(/^(\/[a-z0-9~-]{0,3}){0,3}$/),
+      from: fc.string(),
+      value: fc.jsonValue({ maxDepth: 1 }),
+    }),
+    { maxLength: 3 },
+  ),
 );
 
 test('no host builtin throws or answers anything but JSON text, whatever the arguments', () => {

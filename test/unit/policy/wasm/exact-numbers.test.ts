@@ -27,9 +27,12 @@ nanos_back := time.format(time.parse_rfc3339_ns("2026-01-01T00:00:00.123456789Z"
 test('integers above 2^53 keep their digits between the module and the host builtins', async () => {
   const entrypoints = ['exact/same_ns', 'exact/same_serial', 'exact/now_text', 'exact/formatted', 'exact/nanos_back'];
   const wasm = await buildWasm(REGO, entrypoints);
-  const bundle = JSON.parse(await readFile(new URL('../../../fixtures/cosign-bundle/oci-attestation.sigstore.json', import.meta.url), 'utf8')) as { verificationMaterial: { certificate: { rawBytes: string } } };
+  const bundle = JSON.parse(await readFile(new URL('../../../fixtures/cosign-bundle/oci-attestation.sigstore.json', import.meta.url), 'utf8')) as {
+    verificationMaterial: { certificate: { rawBytes: string } };
+  };
   const policy = await loadPolicy(wasm, { initial: 160 }, hostBuiltins(new Date('2026-01-01T00:00:00.123Z')));
-  const value = (entrypoint: string): unknown => (policy.evaluate({ cert: bundle.verificationMaterial.certificate.rawBytes }, entrypoint) as { result: unknown }[])[0]?.result;
+  const value = (entrypoint: string): unknown =>
+    (policy.evaluate({ cert: bundle.verificationMaterial.certificate.rawBytes }, entrypoint) as { result: unknown }[])[0]?.result;
   assert.equal(value('exact/same_ns'), true);
   assert.equal(value('exact/same_serial'), true);
   assert.equal(value('exact/now_text'), '1767225600123000000');

@@ -52,7 +52,11 @@ order := [t.name | some t in tasks(input)]
 `;
 const ENTRIES = ['q/missing', 'q/present', 'q/trusted', 'q/distinct', 'q/same_as_data', 'q/nested', 'q/mocked', 'q/order'];
 
-const task = (name: string, n: number): Record<string, unknown> => ({ name, results: Array.from({ length: n }, (_, i) => ({ name: `r${i}`, value: `${name}-${i}` })), params: { deep: { list: [n, name, null, true] } } });
+const task = (name: string, n: number): Record<string, unknown> => ({
+  name,
+  results: Array.from({ length: n }, (_, i) => ({ name: `r${i}`, value: `${name}-${i}` })),
+  params: { deep: { list: [n, name, null, true] } },
+});
 const DATA = { known: [task('a', 3), task('b', 2), task('c', 40)] };
 
 /** Inputs whose values land where the previous one's did, with different contents. */
@@ -97,7 +101,9 @@ hit := count({x | some x in input.snapshot.components} | {x | some x in input.mi
   const policy = instantiateModuleWithData(program, {});
   const shared = sharedInput(policy, 'snapshot');
   // The second snapshot is as long as the first: its objects land where the first's did. The input holds exactly them.
-  const snapshot = (shift: number): { components: { name: string; v: number }[] } => ({ components: Array.from({ length: 16 }, (_, i) => ({ name: `c${i}`, v: 100 + i + 20 * shift })) });
+  const snapshot = (shift: number): { components: { name: string; v: number }[] } => ({
+    components: Array.from({ length: 16 }, (_, i) => ({ name: `c${i}`, v: 100 + i + 20 * shift })),
+  });
   const mine = new TextEncoder().encode(JSON.stringify({ snapshot: null, mine: snapshot(1).components }));
   shared.share(JSON.stringify(snapshot(0)));
   assert.deepEqual(shared.evaluate(mine, 's/hit'), [{ result: 32 }]);
@@ -159,7 +165,13 @@ const section = (id: number, body: number[]): number[] => [id, ...leb(body.lengt
 
 /** One function named `name` of type `type` (0: (i32) -> i32, 1: () -> ()); names optional. */
 function handMade(name: string, type: 0 | 1, names = true): Uint8Array {
-  const types = section(1, vec([[0x60, 1, 0x7f, 1, 0x7f], [0x60, 0, 0]]));
+  const types = section(
+    1,
+    vec([
+      [0x60, 1, 0x7f, 1, 0x7f],
+      [0x60, 0, 0],
+    ]),
+  );
   const funcs = section(3, vec([[type]]));
   const memory = section(5, vec([[0x00, 1]]));
   const exports = section(7, vec([]));
@@ -170,7 +182,11 @@ function handMade(name: string, type: 0 | 1, names = true): Uint8Array {
 
 test('a hand-made opa_value_hash is wrapped into a module the engine accepts, with the global exported', async () => {
   const patched = patchHashCache(handMade('opa_value_hash', 0));
-  const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<unknown>; Module: { exports(m: unknown): { name: string; kind: string }[] } } }).WebAssembly;
+  const wasmApi = (
+    globalThis as unknown as {
+      WebAssembly: { compile(bytes: Uint8Array): Promise<unknown>; Module: { exports(m: unknown): { name: string; kind: string }[] } };
+    }
+  ).WebAssembly;
   const module = await wasmApi.compile(patched);
   assert.deepEqual(wasmApi.Module.exports(module), [{ name: HASH_CACHE_GLOBAL, kind: 'global' }]);
 });
@@ -184,6 +200,10 @@ test('modules the patch cannot vouch for are refused with a typed error, never r
     ['not a module', new Uint8Array([1, 2, 3])],
     ['truncated', handMade('opa_value_hash', 0).subarray(0, 30)],
   ] as const) {
-    assert.throws(() => patchHashCache(wasm), (err: unknown) => err instanceof EnvironmentError && err.code === 'WASM_HASH_CACHE_PATCH', why);
+    assert.throws(
+      () => patchHashCache(wasm),
+      (err: unknown) => err instanceof EnvironmentError && err.code === 'WASM_HASH_CACHE_PATCH',
+      why,
+    );
   }
 });

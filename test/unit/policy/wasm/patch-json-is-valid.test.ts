@@ -43,9 +43,15 @@ async function answers(wasm: Uint8Array): Promise<string[]> {
 test('patched, json.is_valid answers true for "true", "false", "null" and "[true]" in any order on one instance', async () => {
   const wasm = await buildWasm(REPRO, ['q/a', 'q/b', 'q/c', 'q/d']);
   // The bug itself, so that this test fails on a module the patch has not touched.
-  assert.notDeepEqual(await answers(wasm), ORDER.map(() => 'true'));
+  assert.notDeepEqual(
+    await answers(wasm),
+    ORDER.map(() => 'true'),
+  );
   const patched = patchJsonIsValid(wasm);
-  assert.deepEqual(await answers(patched), ORDER.map(() => 'true'));
+  assert.deepEqual(
+    await answers(patched),
+    ORDER.map(() => 'true'),
+  );
   assert.equal(patched.length, wasm.length);
   assert.ok(patched.filter((b, i) => b !== wasm[i]).length <= 6, 'only the call instruction changes');
 });
@@ -61,10 +67,17 @@ deny contains "false is valid JSON" if json.is_valid("false")
 
 deny contains sprintf("%v", [[1, {"k": "v"}]]) if input.go
 `;
-  const compiled = await compilePolicy([{ path: 'main.rego', text: rego }], { opaPath: toolPath('opa'), cacheDir: await mkdtemp(join(tmpdir(), 'vouch-isvalid-')), env: process.env });
+  const compiled = await compilePolicy([{ path: 'main.rego', text: rego }], {
+    opaPath: toolPath('opa'),
+    cacheDir: await mkdtemp(join(tmpdir(), 'vouch-isvalid-')),
+    env: process.env,
+  });
   const policy = await loadCompiledPolicy(compiled, {});
   for (let i = 0; i < 3; i++) {
-    const msgs = policy.evaluate({ go: true }).flatMap((o) => o.results.map((r) => r.msg)).sort();
+    const msgs = policy
+      .evaluate({ go: true })
+      .flatMap((o) => o.results.map((r) => r.msg))
+      .sort();
     assert.deepEqual(msgs, ['[1, {"k": "v"}]', 'false is valid JSON', 'true is valid JSON']);
   }
 });
@@ -87,11 +100,26 @@ const section = (id: number, body: number[]): number[] => [id, ...leb(body.lengt
 
 /** Two functions, opa_free(i32) and opa_json_is_valid() calling it `calls` times; names optional. */
 function handMade(calls: number, names = true, caller = 'opa_json_is_valid'): Uint8Array {
-  const types = section(1, vec([[0x60, 1, 0x7f, 0], [0x60, 0, 0]]));
+  const types = section(
+    1,
+    vec([
+      [0x60, 1, 0x7f, 0],
+      [0x60, 0, 0],
+    ]),
+  );
   const funcs = section(3, vec([[0], [1]]));
   const callFree = [0x41, 0x00, 0x10, 0x00];
-  const code = section(10, vec([[...leb(2), 0, 0x0b], [...leb(2 + 4 * calls), 0, ...Array.from({ length: calls }, () => callFree).flat(), 0x0b]]));
-  const fnNames = vec([[0, ...str('opa_free')], [1, ...str(caller)]]);
+  const code = section(
+    10,
+    vec([
+      [...leb(2), 0, 0x0b],
+      [...leb(2 + 4 * calls), 0, ...Array.from({ length: calls }, () => callFree).flat(), 0x0b],
+    ]),
+  );
+  const fnNames = vec([
+    [0, ...str('opa_free')],
+    [1, ...str(caller)],
+  ]);
   const nameSec = section(0, [...str('name'), 1, ...leb(fnNames.length), ...fnNames]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...code, ...(names ? nameSec : [])]);
 }
@@ -117,6 +145,10 @@ test('modules the patch cannot vouch for are refused with a typed error, never r
     ['not a module', new Uint8Array([1, 2, 3])],
     ['truncated', handMade(1).subarray(0, 40)],
   ] as const) {
-    assert.throws(() => patchJsonIsValid(wasm), (err: unknown) => err instanceof EnvironmentError && err.code === 'WASM_JSON_IS_VALID_PATCH', why);
+    assert.throws(
+      () => patchJsonIsValid(wasm),
+      (err: unknown) => err instanceof EnvironmentError && err.code === 'WASM_JSON_IS_VALID_PATCH',
+      why,
+    );
   }
 });

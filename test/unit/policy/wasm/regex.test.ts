@@ -32,8 +32,19 @@ const PATTERNS = ['(a+)+$', '(a|aa)+$', '(.*a){20}$', '^(\\w+\\s?)*$', '(?i)A+!'
 const INPUT = { s: `${'a'.repeat(40)}!` };
 
 async function opaMessages(dir: string): Promise<string[]> {
-  const { stdout } = await run(toolPath('opa'), ['eval', '--format', 'json', '-d', join(dir, 'regexes.rego'), '-d', join(dir, 'data.json'), '-i', join(dir, 'input.json'), 'data.regexes.deny']);
-  return ((JSON.parse(stdout) as { result: { expressions: { value: string[] }[] }[] }).result[0]!.expressions[0]!.value).sort();
+  const { stdout } = await run(toolPath('opa'), [
+    'eval',
+    '--format',
+    'json',
+    '-d',
+    join(dir, 'regexes.rego'),
+    '-d',
+    join(dir, 'data.json'),
+    '-i',
+    join(dir, 'input.json'),
+    'data.regexes.deny',
+  ]);
+  return (JSON.parse(stdout) as { result: { expressions: { value: string[] }[] }[] }).result[0]!.expressions[0]!.value.sort();
 }
 
 test('catastrophic patterns from policy data: the compiled policy answers as opa eval does, in well under a second', async () => {
@@ -48,19 +59,20 @@ test('catastrophic patterns from policy data: the compiled policy answers as opa
     const { loadCompiledPolicy } = await import(${JSON.stringify(evaluateModule)});
     const wasm = readFileSync(${JSON.stringify(join(dir, 'policy.wasm'))});
     const policy = await loadCompiledPolicy({ wasm, entrypoints: ${JSON.stringify(compiled.entrypoints)}, opaVersion: '', key: '' }, { patterns: ${JSON.stringify(PATTERNS)} });
-    const started = performance.now();
+    const started = process.cpuUsage();
     const outcomes = policy.evaluate(${JSON.stringify(INPUT)});
-    console.log(JSON.stringify({ ms: performance.now() - started, msgs: outcomes.flatMap((o) => o.results.map((r) => r.msg)) }));
+    const cpu = process.cpuUsage(started);
+    console.log(JSON.stringify({ ms: (cpu.user + cpu.system) / 1000, msgs: outcomes.flatMap((o) => o.results.map((r) => r.msg)) }));
   `;
-  const child = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 }).catch((err: unknown) => {
-    throw new Error(`evaluation did not finish within 30 s (a backtracking regular expression?): ${String(err)}`);
+  const child = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 300_000 }).catch((err: unknown) => {
+    throw new Error(`evaluation did not finish within 300 s (a backtracking regular expression?): ${String(err)}`);
   });
   const { ms, msgs } = JSON.parse(child.stdout) as { ms: number; msgs: string[] };
   assert.deepEqual(msgs.sort(), await opaMessages(dir));
-  assert.ok(ms < 1000, `evaluation took ${ms} ms`);
+  assert.ok(ms < 1000, `evaluation took ${ms} ms of CPU`);
 });
 
-test('a pattern vouch cannot run with Go\'s results stops the evaluation with a typed error naming it', async () => {
+test("a pattern vouch cannot run with Go's results stops the evaluation with a typed error naming it", async () => {
   const text = 'package r\n\nimport rego.v1\n\ndeny contains "no" if {\n\tregex.replace("aa", data.p, "x") == "aa"\n}\n';
   const compiled = await compilePolicy([{ path: 'r.rego', text }], { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-regex-')), env: process.env });
   const loaded = await loadCompiledPolicy(compiled, { p: '(a*)*' });

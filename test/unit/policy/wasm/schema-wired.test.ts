@@ -30,7 +30,12 @@ const INPUT = {
   schema: {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'array',
-    items: { type: 'object', properties: { name: { type: 'string', minLength: 1 }, effective_on: { type: 'string' } }, required: ['name'], additionalProperties: false },
+    items: {
+      type: 'object',
+      properties: { name: { type: 'string', minLength: 1 }, effective_on: { type: 'string' } },
+      required: ['name'],
+      additionalProperties: false,
+    },
   },
   tasks: [{ name: 'buildah' }, { name: '', effective_on: 7 }, { nam: 'typo' }],
 };
@@ -55,7 +60,10 @@ test('json.match_schema / json.verify_schema through the SDK answer as opa eval 
     // The document really failed, with gojsonschema's words (not an undefined builtin).
     const tasks = (ours as { tasks: [boolean, { desc: string }[]] }).tasks;
     assert.equal(tasks[0], false);
-    assert.ok(tasks[1].some((e) => e.desc === 'Additional property nam is not allowed'), JSON.stringify(tasks[1]));
+    assert.ok(
+      tasks[1].some((e) => e.desc === 'Additional property nam is not allowed'),
+      JSON.stringify(tasks[1]),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

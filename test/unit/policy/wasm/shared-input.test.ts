@@ -36,7 +36,11 @@ warn contains sprintf("own: %s", [input.component_name]) if input.snapshot.compo
 function snapshotOf(n: number, application = 'app'): Record<string, unknown> {
   return {
     application,
-    components: Array.from({ length: n }, (_, i) => ({ name: `c${i}`, containerImage: `registry.example/app${i}@sha256:${String(i).padStart(64, '0')}`, source: { git: { url: 'https://git.example/x', revision: 'abc' } } })),
+    components: Array.from({ length: n }, (_, i) => ({
+      name: `c${i}`,
+      containerImage: `registry.example/app${i}@sha256:${String(i).padStart(64, '0')}`,
+      source: { git: { url: 'https://git.example/x', revision: 'abc' } },
+    })),
     artifacts: {},
   };
 }

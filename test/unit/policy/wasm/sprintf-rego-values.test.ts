@@ -62,7 +62,10 @@ async function goMessages(): Promise<string[]> {
 test('sprintf prints sets, number text and any object keys as OPA (Go) does', async () => {
   const wasm = await buildWasm(REGO, ['msgs/deny']);
   const policy = await loadCompiledPolicy({ wasm, entrypoints: ['msgs/deny'], opaVersion: '', key: '' }, {});
-  const ours = policy.evaluateJson(INPUT).flatMap((o) => o.results.map((r) => r.msg)).sort();
+  const ours = policy
+    .evaluateJson(INPUT)
+    .flatMap((o) => o.results.map((r) => r.msg))
+    .sort();
   const go = await goMessages();
   assert.equal(go.length, 10);
   assert.deepEqual(ours, go);

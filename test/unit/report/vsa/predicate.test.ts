@@ -20,9 +20,17 @@ const passed: ComponentReport = {
   successCount: 7,
 };
 const failed: ComponentReport = { ...passed, success: false, violations: [{ msg: 'no', metadata: { code: 'x.z' } }] };
-const provenance: InTotoStatement = { _type: 'https://in-toto.io/Statement/v0.1', subject: [{ name: 'x', digest: { sha256: HEX } }], predicateType: 'https://slsa.dev/provenance/v0.2', predicate: { b: 1, a: 2 } };
+const provenance: InTotoStatement = {
+  _type: 'https://in-toto.io/Statement/v0.1',
+  subject: [{ name: 'x', digest: { sha256: HEX } }],
+  predicateType: 'https://slsa.dev/provenance/v0.2',
+  predicate: { b: 1, a: 2 },
+};
 
-const ctx = (time = new Date('2026-12-03T04:05:06.789Z'), spec: VsaContext['policy']['spec'] = { sources: [{ policy: ['oci::registry.local/policy@sha256:' + 'ef'.repeat(32)], config: { include: ['@slsa3'] } }] }): VsaContext => ({
+const ctx = (
+  time = new Date('2026-12-03T04:05:06.789Z'),
+  spec: VsaContext['policy']['spec'] = { sources: [{ policy: ['oci::registry.local/policy@sha256:' + 'ef'.repeat(32)], config: { include: ['@slsa3'] } }] },
+): VsaContext => ({
   policy: { spec, digest: `sha256:${POLICY_HEX}`, source: 'policy.yaml', publicKey: '' },
   version: 'v1.2.3',
   time,
@@ -60,14 +68,19 @@ test('reproducible: the same inputs give the same statement except timeVerified'
   const a = slsaVsaStatement({ report: passed, attestations: [provenance, provenance] }, ctx(new Date('2026-01-01T00:00:00Z')))!;
   const b = slsaVsaStatement({ report: structuredClone(passed), attestations: [structuredClone(provenance)] }, ctx(new Date('2027-06-01T00:00:00Z')))!;
   assert.notEqual(a.predicate.timeVerified, b.predicate.timeVerified);
-  assert.equal(JSON.stringify({ ...a, predicate: { ...a.predicate, timeVerified: '' } }), JSON.stringify({ ...b, predicate: { ...b.predicate, timeVerified: '' } }));
+  assert.equal(
+    JSON.stringify({ ...a, predicate: { ...a.predicate, timeVerified: '' } }),
+    JSON.stringify({ ...b, predicate: { ...b.predicate, timeVerified: '' } }),
+  );
 });
 
 test('verifiedLevels: only collections mapped to a build level count, the highest wins', () => {
   assert.deepEqual(verifiedLevels({ sources: [{ config: { include: ['@minimal'] } }] }, true), []);
   assert.deepEqual(verifiedLevels({}, true), []);
   assert.deepEqual(verifiedLevels({ configuration: { collections: ['slsa2'] } }, true), ['SLSA_BUILD_LEVEL_2']);
-  assert.deepEqual(verifiedLevels({ configuration: { include: ['@slsa1'] }, sources: [{ config: { include: ['@slsa3', 'slsa2'] } }] }, true), ['SLSA_BUILD_LEVEL_3']);
+  assert.deepEqual(verifiedLevels({ configuration: { include: ['@slsa1'] }, sources: [{ config: { include: ['@slsa3', 'slsa2'] } }] }, true), [
+    'SLSA_BUILD_LEVEL_3',
+  ]);
   // A rule or package named like a collection is not a collection.
   assert.deepEqual(verifiedLevels({ sources: [{ config: { include: ['slsa3'] } }] }, true), []);
   assert.deepEqual(verifiedLevels({ configuration: { collections: ['slsa3'] } }, false), ['FAILED']);
