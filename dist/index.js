@@ -19881,7 +19881,14 @@ var init_counts = __esm({
 // src/report/formats/appstudio.ts
 function renderAppStudio(report, createdAt) {
   const t = totals(report);
-  return JSON.stringify({ timestamp: unixSeconds(createdAt), namespace: "", successes: t.successes, failures: t.failures, warnings: t.warnings, result: t.result });
+  return JSON.stringify({
+    timestamp: unixSeconds(createdAt),
+    namespace: "",
+    successes: t.successes,
+    failures: t.failures,
+    warnings: t.warnings,
+    result: t.result
+  });
 }
 function renderTestOutputError(note, createdAt) {
   return JSON.stringify({
@@ -22887,7 +22894,10 @@ function ecCriterion(v) {
   ]);
 }
 function ecSource(s) {
-  const config = s.config ? compact([["exclude", s.config.exclude], ["include", s.config.include]]) : void 0;
+  const config = s.config ? compact([
+    ["exclude", s.config.exclude],
+    ["include", s.config.include]
+  ]) : void 0;
   const volatile = s.volatileConfig ? compact([
     ["exclude", s.volatileConfig.exclude?.map(ecCriterion)],
     ["include", s.volatileConfig.include?.map(ecCriterion)]
@@ -22902,8 +22912,17 @@ function ecSource(s) {
   ]);
 }
 function ecPolicy(p) {
-  const configuration = p.configuration ? compact([["exclude", p.configuration.exclude], ["include", p.configuration.include], ["collections", p.configuration.collections]]) : void 0;
-  const identity = p.identity ? compact([["subject", p.identity.subject], ["subjectRegExp", p.identity.subjectRegExp], ["issuer", p.identity.issuer], ["issuerRegExp", p.identity.issuerRegExp]]) : void 0;
+  const configuration = p.configuration ? compact([
+    ["exclude", p.configuration.exclude],
+    ["include", p.configuration.include],
+    ["collections", p.configuration.collections]
+  ]) : void 0;
+  const identity = p.identity ? compact([
+    ["subject", p.identity.subject],
+    ["subjectRegExp", p.identity.subjectRegExp],
+    ["issuer", p.identity.issuer],
+    ["issuerRegExp", p.identity.issuerRegExp]
+  ]) : void 0;
   return compact([
     ["name", p.name],
     ["description", p.description],
@@ -22938,7 +22957,10 @@ function element(tag, attrs2 = [], children = [], text2) {
   return text2 === void 0 ? { tag, attrs: attrs2, children } : { tag, attrs: attrs2, children, text: text2 };
 }
 function attribute(s) {
-  return xmlChars(s).replace(/[&<>"\t\n\r]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "	": "&#9;", "\n": "&#10;", "\r": "&#13;" })[c]);
+  return xmlChars(s).replace(
+    /[&<>"\t\n\r]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "	": "&#9;", "\n": "&#10;", "\r": "&#13;" })[c]
+  );
 }
 function text(s) {
   return xmlChars(s).replace(/[&<>\r]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;" })[c]);
@@ -23027,7 +23049,12 @@ function properties(c, key) {
   return element(
     "properties",
     [],
-    props.map(([name, value]) => element("property", [["name", name], ["value", value]]))
+    props.map(
+      ([name, value]) => element("property", [
+        ["name", name],
+        ["value", value]
+      ])
+    )
   );
 }
 function body(c, r, place) {
@@ -23047,7 +23074,15 @@ function vouchSuite(c, label, report, opts) {
     used.set(name, n);
     return n === 1 ? name : `${name} (#${n})`;
   };
-  const testCase = (r, child2) => element("testcase", [["name", unique(checkName(r))], ["classname", label], ["time", "0"]], child2 ? [child2] : []);
+  const testCase = (r, child2) => element(
+    "testcase",
+    [
+      ["name", unique(checkName(r))],
+      ["classname", label],
+      ["time", "0"]
+    ],
+    child2 ? [child2] : []
+  );
   const cases = [];
   let failures = 0;
   let errors = 0;
@@ -23056,10 +23091,36 @@ function vouchSuite(c, label, report, opts) {
   for (const r of c.violations ?? []) {
     if (isInfrastructureViolation(c, r)) {
       errors++;
-      cases.push(testCase(r, element("error", [["message", r.msg], ["type", c.infrastructureError.code]], [], body(c, r, place))));
+      cases.push(
+        testCase(
+          r,
+          element(
+            "error",
+            [
+              ["message", r.msg],
+              ["type", c.infrastructureError.code]
+            ],
+            [],
+            body(c, r, place)
+          )
+        )
+      );
     } else {
       failures++;
-      cases.push(testCase(r, element("failure", [["message", r.msg], ["type", "violation"]], [], body(c, r, place))));
+      cases.push(
+        testCase(
+          r,
+          element(
+            "failure",
+            [
+              ["message", r.msg],
+              ["type", "violation"]
+            ],
+            [],
+            body(c, r, place)
+          )
+        )
+      );
     }
   }
   for (const r of c.warnings ?? []) {
@@ -23111,7 +23172,14 @@ function renderVouch(report, opts) {
 function ecSuite(c, report, createdAt) {
   const testCase = (r, child2) => {
     const name = ecTestCaseName(r);
-    return element("testcase", [["name", name], ["classname", name]], child2 ? [child2] : []);
+    return element(
+      "testcase",
+      [
+        ["name", name],
+        ["classname", name]
+      ],
+      child2 ? [child2] : []
+    );
   };
   const cases = [
     ...(c.successes ?? []).map((r) => testCase(r)),
@@ -23443,9 +23511,13 @@ function shardStamp(report, shard, componentsFile2, showSuccesses) {
   };
 }
 function notAShard(origin, why) {
-  return new InputError("MERGE_NOT_A_SHARD", `${origin}: ${why}; merge-reports joins the JSON reports of \`vouch validate image --shard I/N --output json=FILE\``, {
-    value: origin
-  });
+  return new InputError(
+    "MERGE_NOT_A_SHARD",
+    `${origin}: ${why}; merge-reports joins the JSON reports of \`vouch validate image --shard I/N --output json=FILE\``,
+    {
+      value: origin
+    }
+  );
 }
 function isResultList(v) {
   return v === void 0 || Array.isArray(v) && v.every((r) => isObject2(r) && typeof r.msg === "string" && (r.metadata === void 0 || isObject2(r.metadata)));
@@ -23494,7 +23566,8 @@ function parseShardReport(text2, origin) {
     throw notAShard(origin, `not JSON (${errorMessage(err)})`);
   }
   if (!isObject2(doc) || !Array.isArray(doc.components) || !doc.components.every(isComponent)) throw notAShard(origin, "not a vouch JSON report");
-  if (typeof doc.key !== "string" || !isObject2(doc.policy) || typeof doc.success !== "boolean") throw notAShard(origin, "not a vouch JSON report (key, policy, success)");
+  if (typeof doc.key !== "string" || !isObject2(doc.policy) || typeof doc.success !== "boolean")
+    throw notAShard(origin, "not a vouch JSON report (key, policy, success)");
   const stamp = readStamp(doc[SHARD_FIELD], doc.components.length, origin);
   const report = Object.fromEntries(Object.entries(doc).filter(([k]) => k !== SHARD_FIELD));
   return { origin, report, stamp };
@@ -23508,7 +23581,8 @@ function checkShards(shards) {
   for (const s of shards) {
     if (s.stamp.snapshotDigest !== first.stamp.snapshotDigest) throw foreign(s, first, "cut from another snapshot");
     if (s.stamp.count !== first.stamp.count) throw foreign(s, first, `one of ${s.stamp.count} shards, not of ${first.stamp.count},`);
-    if (s.report.key !== first.report.key || canonicalJson(s.report.policy) !== canonicalJson(first.report.policy)) throw foreign(s, first, "made with another key or policy");
+    if (s.report.key !== first.report.key || canonicalJson(s.report.policy) !== canonicalJson(first.report.policy))
+      throw foreign(s, first, "made with another key or policy");
     if (s.report["ec-version"] !== first.report["ec-version"]) throw foreign(s, first, "made by another vouch version");
     if ((s.stamp.file ?? "") !== (first.stamp.file ?? "")) throw foreign(s, first, "read from another components file");
     if (s.stamp.showSuccesses !== first.stamp.showSuccesses) throw foreign(s, first, "run with another --show-successes");
@@ -23523,9 +23597,13 @@ function checkShards(shards) {
   }
   const missing = Array.from({ length: first.stamp.count }, (_, i2) => i2 + 1).filter((i2) => !seen.has(i2));
   if (missing.length > 0) {
-    throw new InputError("MERGE_MISSING_SHARD", `shard(s) ${missing.map((i2) => `${i2}/${first.stamp.count}`).join(", ")} missing: the joined report would leave out their components`, {
-      value: missing
-    });
+    throw new InputError(
+      "MERGE_MISSING_SHARD",
+      `shard(s) ${missing.map((i2) => `${i2}/${first.stamp.count}`).join(", ")} missing: the joined report would leave out their components`,
+      {
+        value: missing
+      }
+    );
   }
 }
 function mergeShards(shards) {
@@ -23535,7 +23613,11 @@ function mergeShards(shards) {
   const components = ordered.flatMap(
     (s) => s.report.components.map((c, i2) => {
       const extra = s.stamp.components[i2];
-      const joined = { ...c, successCount: extra.successCount, ...extra.infrastructureError ? { infrastructureError: extra.infrastructureError } : {} };
+      const joined = {
+        ...c,
+        successCount: extra.successCount,
+        ...extra.infrastructureError ? { infrastructureError: extra.infrastructureError } : {}
+      };
       if (extra.line !== void 0) lines[locationKey(joined)] = extra.line;
       return joined;
     })
@@ -23566,7 +23648,9 @@ var init_merge = __esm({
 function render(format, ctx) {
   switch (format) {
     case "json":
-      return JSON.stringify(ctx.shard ? { ...ecReport(ctx.report), [SHARD_FIELD]: shardStamp(ctx.report, ctx.shard, ctx.componentsFile, ctx.showSuccesses) } : ecReport(ctx.report));
+      return JSON.stringify(
+        ctx.shard ? { ...ecReport(ctx.report), [SHARD_FIELD]: shardStamp(ctx.report, ctx.shard, ctx.componentsFile, ctx.showSuccesses) } : ecReport(ctx.report)
+      );
     case "yaml":
       return dump(ecReport(ctx.report), { sortKeys: true, lineWidth: -1, noRefs: true });
     case "text":
@@ -24001,7 +24085,11 @@ function parseOutputTarget(text2) {
       }
       const field2 = BOOL_OPTS[k];
       if (!field2 || !["true", "false"].includes(v)) {
-        throw new InputError("INVALID_OUTPUT_OPTION", `--output ${text2}: option ${k}=${v} is not one of ${Object.keys(BOOL_OPTS).join(", ")} with true/false${target2.format === "junit" ? ", or format=ec" : ""}`, { value: text2 });
+        throw new InputError(
+          "INVALID_OUTPUT_OPTION",
+          `--output ${text2}: option ${k}=${v} is not one of ${Object.keys(BOOL_OPTS).join(", ")} with true/false${target2.format === "junit" ? ", or format=ec" : ""}`,
+          { value: text2 }
+        );
       }
       target2[field2] = v === "true";
     }
@@ -24132,9 +24220,13 @@ function parseYamlDocument(text2, origin, opts) {
     if (event !== "close" || state.kind !== null || state.tag !== null || typeof state.result !== "object" || state.result === null) return;
     aliased += Array.isArray(state.result) ? state.result.length : Object.keys(state.result).length;
     if (aliased > limits.maxAliasedEntries) {
-      throw new InputError("DOCUMENT_ALIAS_LIMIT", `${origin}: YAML aliases pull in more than ${limits.maxAliasedEntries} entries (an alias or merge-key bomb?)`, {
-        value: origin
-      });
+      throw new InputError(
+        "DOCUMENT_ALIAS_LIMIT",
+        `${origin}: YAML aliases pull in more than ${limits.maxAliasedEntries} entries (an alias or merge-key bomb?)`,
+        {
+          value: origin
+        }
+      );
     }
   };
   let doc;
@@ -24156,14 +24248,16 @@ function assertBoundedDocument(doc, origin, limits = DOCUMENT_LIMITS) {
     if (typeof node2 !== "object" || node2 === null) return 1;
     const known = sizes.get(node2);
     if (known !== void 0) return known;
-    if (inProgress.has(node2)) throw new InputError("DOCUMENT_CYCLE", `${origin}: the document refers to itself (a YAML alias inside its own anchor)`, { value: origin });
+    if (inProgress.has(node2))
+      throw new InputError("DOCUMENT_CYCLE", `${origin}: the document refers to itself (a YAML alias inside its own anchor)`, { value: origin });
     if (depth > limits.maxDepth) throw tooLarge(origin, `the document is nested more than ${limits.maxDepth} levels deep (the limit)`);
     inProgress.add(node2);
     let size = 1;
     const entries = Array.isArray(node2) ? node2.map((v) => ["", v]) : Object.entries(node2);
     for (const [key, value] of entries) {
       size += key.length + measure(value, depth + 1);
-      if (size > limits.maxExpandedSize) throw tooLarge(origin, `with its aliases expanded the document exceeds ${limits.maxExpandedSize} nodes and characters (the limit; a YAML alias bomb?)`);
+      if (size > limits.maxExpandedSize)
+        throw tooLarge(origin, `with its aliases expanded the document exceeds ${limits.maxExpandedSize} nodes and characters (the limit; a YAML alias bomb?)`);
     }
     inProgress.delete(node2);
     sizes.set(node2, size);
@@ -24225,7 +24319,9 @@ function check(shape, value, path, errors) {
         const field2 = shape.fields[k];
         if (!field2) {
           const near = closest(k, Object.keys(shape.fields));
-          errors.push(`${path}.${k.length > MAX_SUGGESTED_KEY ? `${k.slice(0, MAX_SUGGESTED_KEY)}\u2026` : k}: unknown field${near ? `; did you mean "${near}"?` : ""} (allowed: ${Object.keys(shape.fields).join(", ")})`);
+          errors.push(
+            `${path}.${k.length > MAX_SUGGESTED_KEY ? `${k.slice(0, MAX_SUGGESTED_KEY)}\u2026` : k}: unknown field${near ? `; did you mean "${near}"?` : ""} (allowed: ${Object.keys(shape.fields).join(", ")})`
+          );
         } else if (v !== null && v !== void 0) {
           check(field2, v, `${path}.${k}`, errors);
         }
@@ -24378,7 +24474,9 @@ var init_policy = __esm({
 
 // src/config/duration.ts
 function invalid(value, flag, why) {
-  return new InputError("INVALID_DURATION", `${flag} ${JSON.stringify(value)} is not a duration (${why}): use e.g. 30s, 5m, 1h30m, or 0 for no limit`, { value });
+  return new InputError("INVALID_DURATION", `${flag} ${JSON.stringify(value)} is not a duration (${why}): use e.g. 30s, 5m, 1h30m, or 0 for no limit`, {
+    value
+  });
 }
 function parseGoDuration(text2) {
   let s = text2;
@@ -24522,9 +24620,13 @@ var init_effective_time = __esm({
 function assertEffectiveTimeAllowed(setting, allowPast, now) {
   if (setting.kind !== "fixed" || allowPast) return;
   if (setting.time.getTime() < now.getTime() - PAST_GRACE_MS) {
-    throw new InputError("EFFECTIVE_TIME_IN_PAST", `effective time ${rfc3339Seconds(setting.time)} is in the past; use --allow-past-effective-time to override`, {
-      value: "--effective-time"
-    });
+    throw new InputError(
+      "EFFECTIVE_TIME_IN_PAST",
+      `effective time ${rfc3339Seconds(setting.time)} is in the past; use --allow-past-effective-time to override`,
+      {
+        value: "--effective-time"
+      }
+    );
   }
 }
 var PAST_GRACE_MS, rfc3339Seconds;
@@ -24550,7 +24652,9 @@ function parseRetryFlags(v) {
   const retriesText = v.maxRetry.trim();
   const retries = /^\d{1,3}$/.test(retriesText) ? Number(retriesText) : Number.NaN;
   if (!(retries <= MAX_RETRIES)) {
-    throw new InputError("INVALID_RETRY", `--retry-max-retry ${JSON.stringify(v.maxRetry)}: expected a whole number from 0 to ${MAX_RETRIES}`, { value: "--retry-max-retry" });
+    throw new InputError("INVALID_RETRY", `--retry-max-retry ${JSON.stringify(v.maxRetry)}: expected a whole number from 0 to ${MAX_RETRIES}`, {
+      value: "--retry-max-retry"
+    });
   }
   return {
     baseMs: parseDuration(v.duration, "--retry-duration"),
@@ -24810,7 +24914,12 @@ function canonicalName(name) {
 }
 function jsPropertyFor(name) {
   if (!unicodeNames) {
-    unicodeNames = /* @__PURE__ */ new Map([["Any", "Any"], ["Assigned", "Assigned"], ["Ascii", "ASCII"], ["Lc", "LC"]]);
+    unicodeNames = /* @__PURE__ */ new Map([
+      ["Any", "Any"],
+      ["Assigned", "Assigned"],
+      ["Ascii", "ASCII"],
+      ["Lc", "LC"]
+    ]);
     for (const c of GO_CATEGORIES) if (canonicalName(c) === c) unicodeNames.set(c, c);
     for (const s of GO_SCRIPTS) if (canonicalName(s) === s) unicodeNames.set(s, `Script=${s}`);
     for (const [alias, c] of Object.entries(GO_CATEGORY_ALIASES)) unicodeNames.set(canonicalName(alias), c);
@@ -24921,7 +25030,9 @@ var init_errors2 = __esm({
     };
     Re2UnsupportedError = class extends InputError {
       constructor(pattern, why) {
-        super("RE2_UNSUPPORTED", `the regular expression ${JSON.stringify(pattern.slice(0, 200))} is valid RE2 but not supported by vouch: ${why}`, { value: pattern });
+        super("RE2_UNSUPPORTED", `the regular expression ${JSON.stringify(pattern.slice(0, 200))} is valid RE2 but not supported by vouch: ${why}`, {
+          value: pattern
+        });
         this.name = "Re2UnsupportedError";
       }
     };
@@ -25428,7 +25539,11 @@ var init_emit = __esm({
     init_syntax();
     V8_REPLICATION = 16;
     MAX_SOURCE = 1 << 18;
-    LINE_STAND_INS = [[13, 56320], [8232, 56321], [8233, 56322]];
+    LINE_STAND_INS = [
+      [13, 56320],
+      [8232, 56321],
+      [8233, 56322]
+    ];
     unit = (u) => /[A-Za-z0-9_]/.test(String.fromCharCode(u)) ? String.fromCharCode(u) : `\\u${u.toString(16).padStart(4, "0")}`;
     maxRepl = (parts) => parts.reduce((m, p) => Math.max(m, p.repl), 1);
     Emitter = class {
@@ -25438,7 +25553,8 @@ var init_emit = __esm({
       constructor(pattern, tree) {
         this.pattern = pattern;
         this.multiline = hasAssertion(tree, ["bol", "eol"]);
-        if (this.multiline && hasAssertion(tree, ["bot", "eot"])) this.unsupported("multi-line anchors (?m)^ and (?m)$ mixed with whole-text anchors in one expression");
+        if (this.multiline && hasAssertion(tree, ["bot", "eot"]))
+          this.unsupported("multi-line anchors (?m)^ and (?m)$ mixed with whole-text anchors in one expression");
       }
       unsupported(why) {
         throw new Re2UnsupportedError(this.pattern, why);
@@ -25450,7 +25566,12 @@ var init_emit = __esm({
           case "empty":
             return { src: "(?:)", atom: true, alt: false, repl: 1 };
           case "assert":
-            return { src: n.a === "bol" || n.a === "bot" ? "^" : n.a === "eol" || n.a === "eot" ? "$" : n.a === "wb" ? "\\b" : "\\B", atom: false, alt: false, repl: 1 };
+            return {
+              src: n.a === "bol" || n.a === "bot" ? "^" : n.a === "eol" || n.a === "eot" ? "$" : n.a === "wb" ? "\\b" : "\\B",
+              atom: false,
+              alt: false,
+              repl: 1
+            };
           case "cat": {
             const parts = this.each(n.subs, budget, stripCaptures);
             return { src: parts.map((p) => p.alt ? `(?:${p.src})` : p.src).join(""), atom: false, alt: false, repl: maxRepl(parts) };
@@ -25548,7 +25669,11 @@ function assertLinearEngine() {
     }
   }
   if (!linearEngine) {
-    throw new EnvironmentError("RE2_ENGINE", "V8's linear-time regular expression engine is not available in this Node.js (--enable-experimental-regexp-engine)", { value: process.version });
+    throw new EnvironmentError(
+      "RE2_ENGINE",
+      "V8's linear-time regular expression engine is not available in this Node.js (--enable-experimental-regexp-engine)",
+      { value: process.version }
+    );
   }
 }
 function restoreLineBreaks(s) {
@@ -25679,7 +25804,10 @@ var init_re2 = __esm({
         for (const ref2 of refs) {
           const groups = typeof ref2 === "number" ? [ref2] : this.groupNames.flatMap((name, i2) => name === ref2 ? [i2] : []);
           if (groups.some((g) => this.unstable.has(g))) {
-            throw new Re2UnsupportedError(this.pattern, `$${ref2} refers to a group inside a repetition that may not set it (Go keeps an earlier iteration's value, JavaScript does not)`);
+            throw new Re2UnsupportedError(
+              this.pattern,
+              `$${ref2} refers to a group inside a repetition that may not set it (Go keeps an earlier iteration's value, JavaScript does not)`
+            );
           }
         }
         const subject2 = s.toWellFormed();
@@ -25767,8 +25895,13 @@ function compileIdentityPattern(pattern, flag) {
   try {
     return compileRe2(pattern);
   } catch (err) {
-    if (err instanceof Re2UnsupportedError) throw new InputError("UNSUPPORTED_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)}: ${err.message}`, { value: pattern, cause: err });
-    if (err instanceof Re2SyntaxError) throw new InputError("INVALID_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${err.message}`, { value: pattern, cause: err });
+    if (err instanceof Re2UnsupportedError)
+      throw new InputError("UNSUPPORTED_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)}: ${err.message}`, { value: pattern, cause: err });
+    if (err instanceof Re2SyntaxError)
+      throw new InputError("INVALID_IDENTITY_REGEXP", `${flag} ${JSON.stringify(pattern)} is not a valid regular expression: ${err.message}`, {
+        value: pattern,
+        cause: err
+      });
     throw err;
   }
 }
@@ -25882,7 +26015,9 @@ async function signerConfig(spec, flags, cwd, downloadedFrom) {
   const signer2 = spec.publicKey ? { publicKey: await resolvePublicKey(spec.publicKey, cwd, fromFlag ? "--public-key" : "policy publicKey", fromFlag ? void 0 : downloadedFrom) } : { identity: keylessIdentity(identityFromFlags(flags) ?? spec.identity ?? {}) };
   const pki = await loadPki(flags["ca-roots"], flags["ca-intermediates"], flags["certificate-chain"], cwd);
   if (pki && signer2.publicKey) {
-    throw new InputError("PKI_WITH_KEY", "--ca-roots/--ca-intermediates/--certificate-chain verify certificates; they cannot be combined with --public-key", { value: "--public-key" });
+    throw new InputError("PKI_WITH_KEY", "--ca-roots/--ca-intermediates/--certificate-chain verify certificates; they cannot be combined with --public-key", {
+      value: "--public-key"
+    });
   }
   return pki ? { ...signer2, pki } : signer2;
 }
@@ -25926,7 +26061,8 @@ async function pemFile(path, flag, cwd) {
 }
 async function loadPki(roots, intermediates, chain, cwd) {
   if (chain !== "") {
-    if (roots !== "" || intermediates !== "") throw new InputError("PKI_FLAGS", "pass either --certificate-chain or --ca-roots/--ca-intermediates, not both", { value: "--certificate-chain" });
+    if (roots !== "" || intermediates !== "")
+      throw new InputError("PKI_FLAGS", "pass either --certificate-chain or --ca-roots/--ca-intermediates, not both", { value: "--certificate-chain" });
     const certs = await pemFile(chain, "--certificate-chain", cwd);
     return { roots: certs.slice(-1), intermediates: certs.slice(0, -1) };
   }
@@ -26042,7 +26178,11 @@ function assertValues(flags) {
   for (const flag of ["vsa-expiration", "vsa-public-key", ...VSA_IDENTITY_FLAGS.map(([f]) => f)]) {
     const value = flags[flag];
     if (OPTION_LIKE.test(value)) {
-      throw new InputError("VSA_TRUST_FLAGS", `--${flag} ${JSON.stringify(value)} looks like a flag, not a value (write ./${value} for a key file of that name)`, { value: `--${flag}` });
+      throw new InputError(
+        "VSA_TRUST_FLAGS",
+        `--${flag} ${JSON.stringify(value)} looks like a flag, not a value (write ./${value} for a key file of that name)`,
+        { value: `--${flag}` }
+      );
     }
   }
 }
@@ -26051,13 +26191,19 @@ function vsaIdentity(flags) {
   for (const [flag, field2] of VSA_IDENTITY_FLAGS) if (flags[flag] !== "") identity[field2] = flags[flag];
   if (Object.keys(identity).length === 0) return void 0;
   if (!identity.issuer && !identity.issuerRegExp) {
-    throw new InputError("VSA_SIGNER_INCOMPLETE", "a keyless VSA signer needs an OIDC issuer: pass --vsa-certificate-oidc-issuer[-regexp]", { value: "--vsa-certificate-oidc-issuer" });
+    throw new InputError("VSA_SIGNER_INCOMPLETE", "a keyless VSA signer needs an OIDC issuer: pass --vsa-certificate-oidc-issuer[-regexp]", {
+      value: "--vsa-certificate-oidc-issuer"
+    });
   }
   if (!identity.subject && !identity.subjectRegExp) {
-    throw new InputError("VSA_SIGNER_INCOMPLETE", "a keyless VSA signer needs an identity: pass --vsa-certificate-identity[-regexp]", { value: "--vsa-certificate-identity" });
+    throw new InputError("VSA_SIGNER_INCOMPLETE", "a keyless VSA signer needs an identity: pass --vsa-certificate-identity[-regexp]", {
+      value: "--vsa-certificate-identity"
+    });
   }
-  if (identity.subject === void 0 && identity.subjectRegExp !== void 0) compileIdentityPattern(identity.subjectRegExp, "--vsa-certificate-identity-regexp");
-  if (identity.issuer === void 0 && identity.issuerRegExp !== void 0) compileIdentityPattern(identity.issuerRegExp, "--vsa-certificate-oidc-issuer-regexp");
+  if (identity.subject === void 0 && identity.subjectRegExp !== void 0)
+    compileIdentityPattern(identity.subjectRegExp, "--vsa-certificate-identity-regexp");
+  if (identity.issuer === void 0 && identity.issuerRegExp !== void 0)
+    compileIdentityPattern(identity.issuerRegExp, "--vsa-certificate-oidc-issuer-regexp");
   return identity;
 }
 async function vsaTrustConfig(flags, cwd) {
@@ -26066,7 +26212,9 @@ async function vsaTrustConfig(flags, cwd) {
   const identity = vsaIdentity(flags);
   const keyText = flags["vsa-public-key"];
   if (keyText !== "" && identity) {
-    throw new InputError("VSA_SIGNER_FLAGS", "pass either --vsa-public-key or --vsa-certificate-identity/--vsa-certificate-oidc-issuer, not both", { value: "--vsa-public-key" });
+    throw new InputError("VSA_SIGNER_FLAGS", "pass either --vsa-public-key or --vsa-certificate-identity/--vsa-certificate-oidc-issuer, not both", {
+      value: "--vsa-public-key"
+    });
   }
   if (keyText === "" && !identity) return void 0;
   if (maxAgeMs === 0) return void 0;
@@ -26154,10 +26302,22 @@ var init_validate_image_flags = __esm({
       quiet: { kind: "bool", help: "No progress line on stderr", default: false },
       // VSA generation (issue 14 items 1-3; src/config/vsa.ts): ec's names where ec has the flag.
       vsa: { kind: "bool", help: "Write a Verification Summary Attestation for each component", default: false },
-      "attestation-format": { kind: "string", help: "VSA form: dsse (a signed DSSE envelope) or predicate (the unsigned predicate, for a later signing step)", default: "dsse" },
-      "vsa-predicate": { kind: "string", help: "VSA predicate: slsa (https://slsa.dev/verification_summary/v1) or conforma (ec's https://conforma.dev/verification_summary/v1)", default: "slsa" },
+      "attestation-format": {
+        kind: "string",
+        help: "VSA form: dsse (a signed DSSE envelope) or predicate (the unsigned predicate, for a later signing step)",
+        default: "dsse"
+      },
+      "vsa-predicate": {
+        kind: "string",
+        help: "VSA predicate: slsa (https://slsa.dev/verification_summary/v1) or conforma (ec's https://conforma.dev/verification_summary/v1)",
+        default: "slsa"
+      },
       "vsa-signing-key": { kind: "string", help: "PEM PKCS#8 private key file that signs VSAs (encrypted: password from COSIGN_PASSWORD)" },
-      "vsa-keyless": { kind: "bool", help: "Sign VSAs keyless: an OIDC token (--vsa-identity-token, SIGSTORE_ID_TOKEN or GitHub Actions), a Fulcio certificate, a Rekor entry", default: false },
+      "vsa-keyless": {
+        kind: "bool",
+        help: "Sign VSAs keyless: an OIDC token (--vsa-identity-token, SIGSTORE_ID_TOKEN or GitHub Actions), a Fulcio certificate, a Rekor entry",
+        default: false
+      },
       "vsa-identity-token": { kind: "string", help: "Keyless VSA signing: file holding the OIDC identity token" },
       "vsa-fulcio-url": { kind: "string", help: "Keyless VSA signing: Fulcio URL (default https://fulcio.sigstore.dev)" },
       "vsa-upload": { kind: "slice", help: "Where VSAs go, repeatable: local@DIR, rekor@URL, oci (attached to the image)" },
@@ -26190,7 +26350,8 @@ function serviceUrl(flag, text2) {
     throw refuse(flag, `${JSON.stringify(text2)} is not a URL`);
   }
   const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) throw refuse(flag, `${JSON.stringify(text2)}: only https URLs (or http to a loopback host)`);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback))
+    throw refuse(flag, `${JSON.stringify(text2)}: only https URLs (or http to a loopback host)`);
   if (url.username || url.password || url.search || url.hash) throw refuse(flag, `${JSON.stringify(text2)}: no credentials, query or fragment`);
   return url.toString().replace(/\/$/, "");
 }
@@ -26216,7 +26377,11 @@ function parseVsaUpload(entry, cwd) {
   }
 }
 function strayFlags(flags) {
-  const set2 = [...VSA_STRING_FLAGS.filter((f) => flags[f] !== ""), ...flags["vsa-upload"].length > 0 ? ["vsa-upload"] : [], ...flags["vsa-keyless"] ? ["vsa-keyless"] : []];
+  const set2 = [
+    ...VSA_STRING_FLAGS.filter((f) => flags[f] !== ""),
+    ...flags["vsa-upload"].length > 0 ? ["vsa-upload"] : [],
+    ...flags["vsa-keyless"] ? ["vsa-keyless"] : []
+  ];
   if (flags["attestation-format"] !== "dsse") set2.push("attestation-format");
   if (flags["vsa-predicate"] !== "slsa") set2.push("vsa-predicate");
   return set2;
@@ -26245,7 +26410,10 @@ async function signing(flags, env, cwd, uploads) {
       ...token !== "" ? { tokenFile: await signingKeyFile("vsa-identity-token", token, cwd) } : {}
     };
   }
-  throw refuse("vsa-signing-key", "--attestation-format dsse signs each VSA: pass --vsa-signing-key KEY or --vsa-keyless (or --attestation-format predicate for unsigned predicates)");
+  throw refuse(
+    "vsa-signing-key",
+    "--attestation-format dsse signs each VSA: pass --vsa-signing-key KEY or --vsa-keyless (or --attestation-format predicate for unsigned predicates)"
+  );
 }
 async function usableDirectory(flag, dir) {
   try {
@@ -26269,12 +26437,15 @@ async function vsaConfig(flags, env, cwd) {
   const outputDir = flags["attestation-output-dir"] === "" ? void 0 : resolve8(cwd, flags["attestation-output-dir"]);
   if (outputDir) await usableDirectory("attestation-output-dir", outputDir);
   for (const u of uploads) if (u.backend === "local") await usableDirectory("vsa-upload", u.dir);
-  if (uploads.length === 0 && outputDir === void 0) throw refuse("vsa", "the VSAs would be written nowhere: pass --attestation-output-dir DIR or --vsa-upload (local@DIR, rekor@URL, oci)");
+  if (uploads.length === 0 && outputDir === void 0)
+    throw refuse("vsa", "the VSAs would be written nowhere: pass --attestation-output-dir DIR or --vsa-upload (local@DIR, rekor@URL, oci)");
   if (format === "predicate") {
-    for (const f of ["vsa-signing-key", "vsa-identity-token", "vsa-fulcio-url"]) if (flags[f] !== "") throw refuse(f, "an unsigned predicate (--attestation-format predicate) is not signed");
+    for (const f of ["vsa-signing-key", "vsa-identity-token", "vsa-fulcio-url"])
+      if (flags[f] !== "") throw refuse(f, "an unsigned predicate (--attestation-format predicate) is not signed");
     if (flags["vsa-keyless"]) throw refuse("vsa-keyless", "an unsigned predicate (--attestation-format predicate) is not signed");
     const remote = uploads.find((u) => u.backend !== "local");
-    if (remote) throw refuse("vsa-upload", `${remote.backend} stores signed attestations only; an unsigned predicate goes to local@DIR or --attestation-output-dir`);
+    if (remote)
+      throw refuse("vsa-upload", `${remote.backend} stores signed attestations only; an unsigned predicate goes to local@DIR or --attestation-output-dir`);
     return { format, predicate, uploads, ...outputDir ? { outputDir } : {} };
   }
   if (!flags["vsa-keyless"] && (flags["vsa-identity-token"] !== "" || flags["vsa-fulcio-url"] !== "")) {
@@ -26439,7 +26610,8 @@ function parseDockerConfig(text2, path) {
     }
   }
   const store = raw.credsStore;
-  if (store !== void 0 && store !== null && store !== "" && (typeof store !== "string" || !HELPER_NAME.test(store))) bad2("credsStore", "is not a credential helper name");
+  if (store !== void 0 && store !== null && store !== "" && (typeof store !== "string" || !HELPER_NAME.test(store)))
+    bad2("credsStore", "is not a credential helper name");
   return { auths, credHelpers, ...typeof store === "string" && store !== "" ? { credsStore: store } : {} };
 }
 function configPaths(env) {
@@ -26571,7 +26743,12 @@ function parseChallenge(header2) {
     const realm = c.params.get("realm");
     const service = c.params.get("service");
     const scope = c.params.get("scope");
-    return { scheme: c.scheme, ...realm !== void 0 ? { realm } : {}, ...service !== void 0 ? { service } : {}, ...scope !== void 0 ? { scope } : {} };
+    return {
+      scheme: c.scheme,
+      ...realm !== void 0 ? { realm } : {},
+      ...service !== void 0 ? { service } : {},
+      ...scope !== void 0 ? { scope } : {}
+    };
   }
   return void 0;
 }
@@ -26746,7 +26923,8 @@ function readBody(res, { limit }) {
     body3.destroy();
     return Promise.reject(new BodyError("declared-too-large", declared));
   }
-  if (body3.destroyed && !body3.complete) return Promise.reject(new BodyError("broken", 0, body3.errored ?? new Error("the connection closed before the answer was complete")));
+  if (body3.destroyed && !body3.complete)
+    return Promise.reject(new BodyError("broken", 0, body3.errored ?? new Error("the connection closed before the answer was complete")));
   return new Promise((resolve22, reject) => {
     const chunks = [];
     let total = 0;
@@ -26870,12 +27048,19 @@ async function readLimited(res, { limit, describe: describe2, timeoutMs }) {
     return await readBody(res, { limit });
   } catch (err) {
     if (!(err instanceof BodyError)) throw err;
-    if (err.reason === "declared-too-large") throw new RegistryError("TOO_LARGE", `${describe2}: ${err.bytes} bytes is over the ${limit}-byte limit`, { value: err.bytes });
+    if (err.reason === "declared-too-large")
+      throw new RegistryError("TOO_LARGE", `${describe2}: ${err.bytes} bytes is over the ${limit}-byte limit`, { value: err.bytes });
     if (err.reason === "too-large") throw new RegistryError("TOO_LARGE", `${describe2}: more than the ${limit}-byte limit`, { value: err.bytes });
     if (timedOut(err.cause)) {
-      throw new RegistryError("TIMEOUT", `${describe2}: the answer did not arrive within ${timeoutMs / 1e3}s (${err.bytes} bytes read)`, { value: describe2, cause: err.cause });
+      throw new RegistryError("TIMEOUT", `${describe2}: the answer did not arrive within ${timeoutMs / 1e3}s (${err.bytes} bytes read)`, {
+        value: describe2,
+        cause: err.cause
+      });
     }
-    throw new RegistryError("UNREACHABLE", `${describe2}: the connection broke while reading the answer (${err.bytes} bytes read): ${networkCause(err.cause)}`, { value: describe2, cause: err.cause });
+    throw new RegistryError("UNREACHABLE", `${describe2}: the connection broke while reading the answer (${err.bytes} bytes read): ${networkCause(err.cause)}`, {
+      value: describe2,
+      cause: err.cause
+    });
   }
 }
 var DEFAULT_RETRY, Semaphore, RETRYABLE_STATUS, timedOut, sleep;
@@ -27122,10 +27307,25 @@ var init_realm = __esm({
     LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
     LOOPBACK.addAddress("::1", "ipv6");
     INTERNAL = new BlockList();
-    for (const [net5, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.168.0.0", 16], ["224.0.0.0", 24]]) {
+    for (const [net5, prefix] of [
+      ["0.0.0.0", 8],
+      ["10.0.0.0", 8],
+      ["127.0.0.0", 8],
+      ["169.254.0.0", 16],
+      ["172.16.0.0", 12],
+      ["192.168.0.0", 16],
+      ["224.0.0.0", 24]
+    ]) {
       INTERNAL.addSubnet(net5, prefix, "ipv4");
     }
-    for (const [net5, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff02::", 16]]) INTERNAL.addSubnet(net5, prefix, "ipv6");
+    for (const [net5, prefix] of [
+      ["::", 128],
+      ["::1", 128],
+      ["fc00::", 7],
+      ["fe80::", 10],
+      ["ff02::", 16]
+    ])
+      INTERNAL.addSubnet(net5, prefix, "ipv6");
     bare = (hostname) => hostname.replace(/^\[|\]$/g, "").toLowerCase();
     family = (ip) => isIP(ip) === 6 ? "ipv6" : "ipv4";
   }
@@ -27392,7 +27592,8 @@ var init_client = __esm({
             const location = res.headers.get("location");
             await discard(res);
             if (++hop > MAX_REDIRECTS) throw new RegistryError("REFUSED", `${describe2}: more than ${MAX_REDIRECTS} redirects`, { value: target2.origin });
-            if (body3 && res.status !== 307 && res.status !== 308) throw new RegistryError("REFUSED", `${describe2}: redirected (${res.status}) while sending a body`, { value: target2.origin });
+            if (body3 && res.status !== 307 && res.status !== 308)
+              throw new RegistryError("REFUSED", `${describe2}: redirected (${res.status}) while sending a body`, { value: target2.origin });
             target2 = this.nextHop(ref2, target2, location, describe2);
             continue;
           }
@@ -27430,7 +27631,11 @@ var init_client = __esm({
           throw new RegistryError("REFUSED", `${describe2}: redirected to plain http (${next.origin}); vouch does not downgrade`, { value: next.origin });
         }
         if (next.protocol === "http:" && this.plainHttp(next.host)) return next;
-        throw new RegistryError("REFUSED", `${describe2}: redirected to ${JSON.stringify(next.origin)}, which vouch does not reach over ${next.protocol.replace(":", "")}`, { value: next.origin });
+        throw new RegistryError(
+          "REFUSED",
+          `${describe2}: redirected to ${JSON.stringify(next.origin)}, which vouch does not reach over ${next.protocol.replace(":", "")}`,
+          { value: next.origin }
+        );
       }
       resolve(ref2) {
         const id = ref2.digest ?? ref2.tag ?? "latest";
@@ -27502,9 +27707,13 @@ var init_client = __esm({
         if (!res.ok) throw await this.failure(res, describe2);
         const bytes2 = await this.read(res, maxBytes, describe2);
         if (descriptor2.size !== void 0 && bytes2.length !== descriptor2.size || !matchesDigest(bytes2, descriptor2.digest)) {
-          throw new RegistryError("DIGEST_MISMATCH", `${describe2}: the blob's content does not match its descriptor (${descriptor2.digest}${descriptor2.size === void 0 ? "" : `, ${descriptor2.size} bytes`})`, {
-            value: descriptor2.digest
-          });
+          throw new RegistryError(
+            "DIGEST_MISMATCH",
+            `${describe2}: the blob's content does not match its descriptor (${descriptor2.digest}${descriptor2.size === void 0 ? "" : `, ${descriptor2.size} bytes`})`,
+            {
+              value: descriptor2.digest
+            }
+          );
         }
         return bytes2;
       }
@@ -27616,7 +27825,10 @@ function gunzipBounded(input, budget) {
     return gunzipSync(input, { maxOutputLength: Math.max(1, max) });
   } catch (err) {
     if (err.code === "ERR_BUFFER_TOO_LARGE") {
-      throw new InputError("ARCHIVE_TOO_LARGE", `${budget.origin}: the archive expands to more than ${budget.limits.maxBytes} bytes (the limit)`, { value: budget.origin, cause: err });
+      throw new InputError("ARCHIVE_TOO_LARGE", `${budget.origin}: the archive expands to more than ${budget.limits.maxBytes} bytes (the limit)`, {
+        value: budget.origin,
+        cause: err
+      });
     }
     throw new InputError("ARCHIVE_INVALID", `${budget.origin}: not valid gzip: ${errorMessage(err)}`, { value: budget.origin, cause: err });
   }
@@ -27721,7 +27933,9 @@ function checkLink(e, rel, origin) {
   const target2 = e.linkTarget ?? "";
   const resolved = posix.normalize(e.type === "symlink" ? posix.join(posix.dirname(rel), target2) : target2);
   if (target2.startsWith("/") || target2.includes("\\") || resolved === ".." || resolved.startsWith("../")) {
-    throw new InputError("ARCHIVE_LINK_ESCAPES", `${origin}: archive entry ${JSON.stringify(e.path)} links to ${JSON.stringify(target2)}, outside the archive`, { value: origin });
+    throw new InputError("ARCHIVE_LINK_ESCAPES", `${origin}: archive entry ${JSON.stringify(e.path)} links to ${JSON.stringify(target2)}, outside the archive`, {
+      value: origin
+    });
   }
 }
 async function extractTar(bytes2, root, opts = {}) {
@@ -27742,7 +27956,10 @@ async function extractTar(bytes2, root, opts = {}) {
         await writeFile2(target2, e.data);
       }
     } catch (err) {
-      throw new InputError("ARCHIVE_INVALID", `${budget.origin}: cannot extract archive entry ${JSON.stringify(e.path)}: ${errorMessage(err)}`, { value: budget.origin, cause: err });
+      throw new InputError("ARCHIVE_INVALID", `${budget.origin}: cannot extract archive entry ${JSON.stringify(e.path)}: ${errorMessage(err)}`, {
+        value: budget.origin,
+        cause: err
+      });
     }
   }
 }
@@ -27768,13 +27985,17 @@ var init_tar = __esm({
       takeBytes(n) {
         this.bytes += n;
         if (this.bytes > this.limits.maxBytes) {
-          throw new InputError("ARCHIVE_TOO_LARGE", `${this.origin}: the archive expands to more than ${this.limits.maxBytes} bytes (the limit)`, { value: this.origin });
+          throw new InputError("ARCHIVE_TOO_LARGE", `${this.origin}: the archive expands to more than ${this.limits.maxBytes} bytes (the limit)`, {
+            value: this.origin
+          });
         }
       }
       takeEntry() {
         this.entries += 1;
         if (this.entries > this.limits.maxEntries) {
-          throw new InputError("ARCHIVE_TOO_MANY_ENTRIES", `${this.origin}: the archive has more than ${this.limits.maxEntries} entries (the limit)`, { value: this.origin });
+          throw new InputError("ARCHIVE_TOO_MANY_ENTRIES", `${this.origin}: the archive has more than ${this.limits.maxEntries} entries (the limit)`, {
+            value: this.origin
+          });
         }
       }
     };
@@ -27845,9 +28066,13 @@ function assertNoCredentials(url) {
 }
 function assertCleanSourceUrl(url) {
   if (url === "" || url.trim() !== url || CONTROL2.test(url)) {
-    throw new InputError("SOURCE_URL_INVALID", `policy source ${JSON.stringify(url)}: a source URL must not be empty, carry surrounding blanks or control characters`, {
-      value: url
-    });
+    throw new InputError(
+      "SOURCE_URL_INVALID",
+      `policy source ${JSON.stringify(url)}: a source URL must not be empty, carry surrounding blanks or control characters`,
+      {
+        value: url
+      }
+    );
   }
 }
 function httpSourceUrl(url, source = url, redirectedFrom) {
@@ -27915,7 +28140,9 @@ function tooLarge2(source, limit) {
 }
 function failed(source, err, limits) {
   if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
-    return new EnvironmentError("SOURCE_DOWNLOAD_TIMEOUT", `downloading ${source} did not finish within ${limits.deadlineMs / 1e3} s (the limit)`, { value: source });
+    return new EnvironmentError("SOURCE_DOWNLOAD_TIMEOUT", `downloading ${source} did not finish within ${limits.deadlineMs / 1e3} s (the limit)`, {
+      value: source
+    });
   }
   const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
   return new EnvironmentError("SOURCE_DOWNLOAD_FAILED", `downloading ${source} failed: ${errorMessage(err)}${cause}`, { value: source });
@@ -27937,7 +28164,10 @@ async function download(target2, source = target2, limits = DOWNLOAD_LIMITS) {
       const location = res.headers.get("location");
       if (res.status >= 300 && res.status < 400 && location !== null) {
         await discard(res);
-        if (hop >= limits.maxRedirects) throw new EnvironmentError("SOURCE_DOWNLOAD_FAILED", `downloading ${source} failed: more than ${limits.maxRedirects} redirects (the limit)`, { value: source });
+        if (hop >= limits.maxRedirects)
+          throw new EnvironmentError("SOURCE_DOWNLOAD_FAILED", `downloading ${source} failed: more than ${limits.maxRedirects} redirects (the limit)`, {
+            value: source
+          });
         url = httpSourceUrl(new URL(location, url).href, source, url.href);
         continue;
       }
@@ -27990,7 +28220,8 @@ function checkDepth(text2, url) {
 function parseQuery(query, url) {
   const params = new URLSearchParams(query);
   for (const key of new Set(params.keys())) {
-    if (key !== "ref" && key !== "depth") throw invalid4("GIT_QUERY_INVALID", url, `unknown query parameter ${JSON.stringify(key)} (ref and depth are supported)`);
+    if (key !== "ref" && key !== "depth")
+      throw invalid4("GIT_QUERY_INVALID", url, `unknown query parameter ${JSON.stringify(key)} (ref and depth are supported)`);
     if (params.getAll(key).length > 1) throw invalid4("GIT_QUERY_INVALID", url, `query parameter ${key} is given more than once`);
   }
   const ref2 = params.get("ref") ?? "";
@@ -28118,12 +28349,23 @@ function runGit(args, opts) {
       child2.kill("SIGKILL");
     };
     const timer = setTimeout(
-      () => stop(new EnvironmentError("SOURCE_DOWNLOAD_TIMEOUT", `policy source ${opts.source}: git ${String(args[0])} did not finish within ${opts.deadlineMs / 1e3} s (the limit)`, { value: opts.source })),
+      () => stop(
+        new EnvironmentError(
+          "SOURCE_DOWNLOAD_TIMEOUT",
+          `policy source ${opts.source}: git ${String(args[0])} did not finish within ${opts.deadlineMs / 1e3} s (the limit)`,
+          { value: opts.source }
+        )
+      ),
       opts.deadlineMs
     );
     child2.stdout.on("data", (chunk) => {
       length += chunk.length;
-      if (length > opts.maxBytes) stop(new InputError("SOURCE_TOO_LARGE", `policy source ${opts.source}: git ${String(args[0])} produced more than ${opts.maxBytes} bytes (the limit)`, { value: opts.source }));
+      if (length > opts.maxBytes)
+        stop(
+          new InputError("SOURCE_TOO_LARGE", `policy source ${opts.source}: git ${String(args[0])} produced more than ${opts.maxBytes} bytes (the limit)`, {
+            value: opts.source
+          })
+        );
       else out.push(chunk);
     });
     child2.stderr.on("data", (chunk) => {
@@ -28134,8 +28376,16 @@ function runGit(args, opts) {
       settled = true;
       clearTimeout(timer);
       if (failure) reject(failure);
-      else if (spawnError) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: cannot run git: ${spawnError.message}`, { value: opts.source }));
-      else if (code2 !== 0) reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: git ${String(args[0])} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${String(code2)}`}`, { value: opts.source }));
+      else if (spawnError)
+        reject(new EnvironmentError("GIT_FAILED", `policy source ${opts.source}: cannot run git: ${spawnError.message}`, { value: opts.source }));
+      else if (code2 !== 0)
+        reject(
+          new EnvironmentError(
+            "GIT_FAILED",
+            `policy source ${opts.source}: git ${String(args[0])} failed: ${stderr.trim().slice(0, MAX_STDERR) || `exit ${String(code2)}`}`,
+            { value: opts.source }
+          )
+        );
       else resolve22(Buffer.concat(out, length));
     };
     child2.on("error", (err) => finish(null, err));
@@ -28168,7 +28418,8 @@ async function fetchGit(url, opts, limits = GIT_LIMITS) {
   const run4 = (args, maxBytes = SMALL_OUTPUT) => runGit(args, { cwd: repoDir, env: gitEnv(g.protocol, opts.env), maxBytes, deadlineMs: limits.deadlineMs, source: url });
   await ensureBareRepository(repoDir, gitEnv(g.protocol, opts.env), url, limits.deadlineMs);
   const commit = await fetchCommit(g, repoDir, run4);
-  if (!isFullSha(commit)) throw new EnvironmentError("GIT_FAILED", `policy source ${url}: git did not name a commit (${JSON.stringify(commit.slice(0, 80))})`, { value: url });
+  if (!isFullSha(commit))
+    throw new EnvironmentError("GIT_FAILED", `policy source ${url}: git did not name a commit (${JSON.stringify(commit.slice(0, 80))})`, { value: url });
   const tree = join5(trees, commit);
   await publish(tree, async (tmp) => {
     const archive = await run4(["archive", "--format=tar", "--end-of-options", commit], limits.maxArchiveBytes);
@@ -28199,9 +28450,13 @@ async function checkSource(url, opts) {
   const kind2 = classifySource(url, await exists2(localPath(url, opts.baseDir)));
   const local = kind2 === "file" || kind2 === "git" && parseGitUrl(url, opts.baseDir).protocol === "file";
   if (opts.remote && local) {
-    throw new InputError("REMOTE_POLICY_LOCAL_SOURCE", `policy source ${url}: a policy configuration fetched from a remote source may not name local files or repositories`, {
-      value: url
-    });
+    throw new InputError(
+      "REMOTE_POLICY_LOCAL_SOURCE",
+      `policy source ${url}: a policy configuration fetched from a remote source may not name local files or repositories`,
+      {
+        value: url
+      }
+    );
   }
   if (kind2 === "https") httpSourceUrl(url.replace(/^https?::/i, ""), url);
   return kind2;
@@ -28256,14 +28511,17 @@ ${sha256Hex(bytes2)}`));
   return { dir, pinned: url };
 }
 async function fetchOci(url, opts) {
-  const ref2 = parseReference(url.replace(/^oci::/i, "").replace(/^oci:\/\//i, "").replace(/^https?:\/\//i, ""));
+  const ref2 = parseReference(
+    url.replace(/^oci::/i, "").replace(/^oci:\/\//i, "").replace(/^https?:\/\//i, "")
+  );
   const client = new RegistryClient({ env: opts.env });
   const desc = await client.resolve(ref2);
   const pinned = `oci::${formatReference({ ...ref2, digest: void 0 })}@${desc.digest}`;
   const dir = join6(opts.cacheDir, "sources", "oci", desc.digest.replace(":", "-"));
   if (await exists2(dir)) return { dir, pinned };
   const fetched = await client.getManifest(ref2, desc.digest);
-  if (!fetched || isIndex(fetched.manifest)) throw new InputError("POLICY_BUNDLE_INVALID", `${url}: not an image manifest (ORAS policy bundle expected)`, { value: url });
+  if (!fetched || isIndex(fetched.manifest))
+    throw new InputError("POLICY_BUNDLE_INVALID", `${url}: not an image manifest (ORAS policy bundle expected)`, { value: url });
   const layers = fetched.manifest.layers;
   const budget = new TarBudget(`policy source ${url}`);
   await publish(dir, async (tmp) => {
@@ -28456,9 +28714,13 @@ function tarEntries(bytes2, budget) {
     expanded = zstdDecompressSync(bytes2, { maxOutputLength: Math.max(1, budget.remainingBytes) });
   } catch (err) {
     const tooLarge3 = err.code === "ERR_BUFFER_TOO_LARGE";
-    throw new InputError(tooLarge3 ? "ARCHIVE_TOO_LARGE" : "ARCHIVE_INVALID", `${budget.origin}: ${tooLarge3 ? `expands to more than ${budget.limits.maxBytes} bytes (the limit)` : "not valid zstd"}`, {
-      value: budget.origin
-    });
+    throw new InputError(
+      tooLarge3 ? "ARCHIVE_TOO_LARGE" : "ARCHIVE_INVALID",
+      `${budget.origin}: ${tooLarge3 ? `expands to more than ${budget.limits.maxBytes} bytes (the limit)` : "not valid zstd"}`,
+      {
+        value: budget.origin
+      }
+    );
   }
   return readTar(expanded, { budget });
 }
@@ -28845,7 +29107,14 @@ var init_oci = __esm({
         const ref2 = await this.pin(text2);
         const tags = COSIGN_TAG_SUFFIXES.map((suffix) => `${ref2.digest.replace(":", "-")}.${suffix}`);
         const source = this.sourceFor(ref2);
-        const found = await Promise.all(tags.map((tag) => source.getManifest(ref2, tag).then((m) => m !== void 0, () => false)));
+        const found = await Promise.all(
+          tags.map(
+            (tag) => source.getManifest(ref2, tag).then(
+              (m) => m !== void 0,
+              () => false
+            )
+          )
+        );
         return tags.filter((_, i2) => found[i2]).map((tag) => `${repositoryName(ref2)}:${tag}`);
       }
       /** OCI 1.1 referrers (the API, else the tag schema), each with `ref` to fetch it by. */
@@ -33879,7 +34148,9 @@ function certificateFault(leaf, trust, ctlogThreshold) {
   const scts = leaf.extSCT?.signedCertificateTimestamps ?? [];
   if (scts.length > 0) {
     const preCertificate = signedPreCertificate(leaf, issuer);
-    const trusted = (sct) => trust.ctlogs.some((log) => log.logID.equals(sct.logID) && log.validFor.start <= sct.datetime && sct.datetime <= log.validFor.end && sct.verify(preCertificate, log.publicKey));
+    const trusted = (sct) => trust.ctlogs.some(
+      (log) => log.logID.equals(sct.logID) && log.validFor.start <= sct.datetime && sct.datetime <= log.validFor.end && sct.verify(preCertificate, log.publicKey)
+    );
     if (!scts.every(trusted)) return "sct-invalid";
   }
   return scts.length < ctlogThreshold ? "sct-missing" : "chain";
@@ -33924,7 +34195,10 @@ function explain(err, certificate) {
             "the certificate's SCT does not verify with a CT log of the trust root (an unknown log, or a forged timestamp); vouch checks every SCT a certificate carries, even with --insecure-ignore-sct"
           );
         case "sct-missing":
-          return rejected("SCT_MISSING", `the certificate has no SCT from a trusted CT log (${err.message}); a certificate from a private CA without CT needs --insecure-ignore-sct`);
+          return rejected(
+            "SCT_MISSING",
+            `the certificate has no SCT from a trusted CT log (${err.message}); a certificate from a private CA without CT needs --insecure-ignore-sct`
+          );
         case "chain":
           return rejected("CERTIFICATE_UNTRUSTED", `the certificate does not chain to a trusted root: ${err.message}`);
       }
@@ -33966,7 +34240,8 @@ function verifyBundle(bundle, artifact, trust, options, expected) {
     if (window2) throw new SignatureRejected("CERTIFICATE_NOT_VALID", window2, { cause: err });
     throw explain(err, () => diagnose(expected, trust, options));
   }
-  if (signer2.key !== expected.key && !spki(signer2.key).equals(spki(expected.key))) throw new SignatureRejected("SIGNER_KEY_MISMATCH", "the signature was verified with another key than the signing certificate's or the given key");
+  if (signer2.key !== expected.key && !spki(signer2.key).equals(spki(expected.key)))
+    throw new SignatureRejected("SIGNER_KEY_MISMATCH", "the signature was verified with another key than the signing certificate's or the given key");
   return signer2;
 }
 function diagnose(expected, trust, options) {
@@ -33990,7 +34265,10 @@ function cosignHashFor(key) {
 function verifyWithHash(signed, signatureB64, key, hash) {
   if (import_core5.crypto.verify(signed, key, Buffer.from(signatureB64, "base64"), hash ?? void 0)) return;
   if (key.asymmetricKeyType === "ed25519") {
-    throw new SignatureRejected("UNSUPPORTED_SIGNATURE", "the signature does not verify as pure Ed25519; cosign signs Ed25519 keys with Ed25519ph, which vouch cannot verify yet: use an ECDSA or RSA key");
+    throw new SignatureRejected(
+      "UNSUPPORTED_SIGNATURE",
+      "the signature does not verify as pure Ed25519; cosign signs Ed25519 keys with Ed25519ph, which vouch cannot verify yet: use an ECDSA or RSA key"
+    );
   }
   throw new SignatureRejected("SIGNATURE_INVALID", "invalid signature when validating ASN.1 encoded signature (it does not verify with the given key)");
 }
@@ -34013,10 +34291,17 @@ function assertChainsToOrganisationCa(leaf, pki, now = /* @__PURE__ */ new Date(
   let cert = leaf;
   for (let depth = 0; depth < 8; depth++) {
     if (!cert.validForDate(now)) {
-      throw new SignatureRejected("CERTIFICATE_NOT_VALID", `certificate ${depth === 0 ? "of the signer" : "in the chain"} is not valid now (${cert.notBefore.toISOString()} \u2013 ${cert.notAfter.toISOString()})`);
+      throw new SignatureRejected(
+        "CERTIFICATE_NOT_VALID",
+        `certificate ${depth === 0 ? "of the signer" : "in the chain"} is not valid now (${cert.notBefore.toISOString()} \u2013 ${cert.notAfter.toISOString()})`
+      );
     }
     const issuer = pool.find((c) => c.subject.equals(cert.issuer) && cert.verify(c));
-    if (!issuer) throw new SignatureRejected("CERTIFICATE_UNTRUSTED", "the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)");
+    if (!issuer)
+      throw new SignatureRejected(
+        "CERTIFICATE_UNTRUSTED",
+        "the certificate does not chain to a configured CA (--ca-roots/--ca-intermediates or --certificate-chain)"
+      );
     if (!issuer.isCA) throw new SignatureRejected("CERTIFICATE_UNTRUSTED", "the certificate is issued by a certificate that is not a CA");
     if (roots.some((r) => r.equals(issuer))) {
       if (!issuer.validForDate(now)) throw new SignatureRejected("CERTIFICATE_NOT_VALID", "the root CA certificate is not valid now");
@@ -34467,7 +34752,9 @@ function parseRekorBundle(text2) {
   const p = record(signedJson(text2, "the Rekor bundle annotation"));
   const payload = record(p?.Payload);
   if (typeof p?.SignedEntryTimestamp !== "string" || !payload || typeof payload.body !== "string" || !isCount2(payload.integratedTime) || !isCount2(payload.logIndex) || typeof payload.logID !== "string" || !/^(?:[0-9a-f]{2})+$/i.test(payload.logID)) {
-    throw new MalformedSignatureError("the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex (non-negative integers), logID (hex)}");
+    throw new MalformedSignatureError(
+      "the Rekor bundle annotation lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex (non-negative integers), logID (hex)}"
+    );
   }
   strictBase64(p.SignedEntryTimestamp, "the Rekor bundle annotation's SignedEntryTimestamp");
   strictBase64(payload.body, "the Rekor bundle annotation's body");
@@ -34514,7 +34801,8 @@ function parseEnvelope(blob) {
   if (typeof e?.payload !== "string" || typeof e.payloadType !== "string" || !Array.isArray(e.signatures) || e.signatures.length === 0) {
     throw new MalformedSignatureError("the DSSE envelope lacks payload, payloadType or signatures");
   }
-  if (e.signatures.length > 1) throw new MalformedSignatureError(`the DSSE envelope has ${e.signatures.length} signatures; vouch verifies envelopes with exactly one`);
+  if (e.signatures.length > 1)
+    throw new MalformedSignatureError(`the DSSE envelope has ${e.signatures.length} signatures; vouch verifies envelopes with exactly one`);
   const sig = record(e.signatures[0]);
   if (typeof sig?.sig !== "string" || sig.sig === "") throw new MalformedSignatureError('the DSSE signature has no "sig"');
   strictBase64(sig.sig, "the DSSE signature");
@@ -34584,7 +34872,8 @@ function assertRekorBodyNamesSigner(bodyB64, signer2) {
   else if (version === "0.0.2" && kind2 === "dsse") key = keyFromVerifierV2(get(body3, "spec", "dsseV002", "signatures", 0, "verifier"));
   else if (kind2 === "hashedrekord" || kind2 === "rekord") key = keyFromBody(get(body3, "spec", "signature", "publicKey", "content"));
   else if (kind2 === "dsse") key = keyFromBody(get(body3, "spec", "signatures", 0, "verifier"));
-  else if (kind2 === "intoto") key = keyFromBody(version === "0.0.1" ? get(body3, "spec", "publicKey") : get(body3, "spec", "content", "envelope", "signatures", 0, "publicKey"));
+  else if (kind2 === "intoto")
+    key = keyFromBody(version === "0.0.1" ? get(body3, "spec", "publicKey") : get(body3, "spec", "content", "envelope", "signatures", 0, "publicKey"));
   if (!key) throw new SignatureRejected("REKOR_SIGNER_MISMATCH", `the Rekor ${kind2} ${version} entry names no signer key`);
   if (!spki2(key).equals(spki2(signer2))) {
     throw new SignatureRejected("REKOR_SIGNER_MISMATCH", `the Rekor ${kind2} entry was made by another key or certificate than this signature's`);
@@ -34638,9 +34927,12 @@ function parseSigningCertificate(der, what) {
   } catch (err) {
     throw new MalformedSignatureError(`${what} is not an X.509 certificate (${errorMessage(err).slice(0, 200)})`, { cause: err });
   }
-  if (!Buffer.from(x509.root.toDER()).equals(der) || !node2.raw.equals(der)) throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
-  if (Number.isNaN(x509.notBefore.getTime()) || Number.isNaN(x509.notAfter.getTime())) throw new MalformedSignatureError(`${what} has an unreadable validity period`);
-  if (!key.export({ type: "spki", format: "der" }).equals(x509.publicKey)) throw new MalformedSignatureError(`${what}: certificate parsers disagree on its public key`);
+  if (!Buffer.from(x509.root.toDER()).equals(der) || !node2.raw.equals(der))
+    throw new MalformedSignatureError(`${what} is not DER (extra or non-canonical bytes)`);
+  if (Number.isNaN(x509.notBefore.getTime()) || Number.isNaN(x509.notAfter.getTime()))
+    throw new MalformedSignatureError(`${what} has an unreadable validity period`);
+  if (!key.export({ type: "spki", format: "der" }).equals(x509.publicKey))
+    throw new MalformedSignatureError(`${what}: certificate parsers disagree on its public key`);
   return { der, pem: toPem("CERTIFICATE", der), x509, node: node2, key };
 }
 function issued(issuer, child2) {
@@ -34679,7 +34971,8 @@ function exactlyOne(obj, names, what) {
 function signingMaterial(bundle, carried) {
   const content = bundle.verificationMaterial.content;
   const chainOf2 = (certs) => {
-    if (certs.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the bundle's x509CertificateChain holds ${certs.length} certificates; at most ${MAX_CERTIFICATES} are read`);
+    if (certs.length > MAX_CERTIFICATES)
+      throw new MalformedSignatureError(`the bundle's x509CertificateChain holds ${certs.length} certificates; at most ${MAX_CERTIFICATES} are read`);
     const [first, ...rest] = certs.map((der, i2) => parseSigningCertificate(der, `certificate ${i2 + 1} of the bundle's x509CertificateChain`));
     if (!first) throw new MalformedSignatureError("the bundle's x509CertificateChain is empty");
     assertIssuerChain(first, rest, "the bundle's x509CertificateChain", false);
@@ -34696,11 +34989,15 @@ function signingMaterial(bundle, carried) {
 }
 function cosignV03Chain(json5, vm) {
   const chain = vm.x509CertificateChain;
-  if (typeof json5.mediaType !== "string" || V01_V02.test(json5.mediaType) || !isObject3(chain) || !Array.isArray(chain.certificates)) return { json: json5, carried: [] };
+  if (typeof json5.mediaType !== "string" || V01_V02.test(json5.mediaType) || !isObject3(chain) || !Array.isArray(chain.certificates))
+    return { json: json5, carried: [] };
   const [leaf, ...rest] = import_protobuf_specs2.X509CertificateChain.fromJSON(chain).certificates;
   if (!leaf) return { json: json5, carried: [] };
   const others = Object.fromEntries(Object.entries(vm).filter(([k]) => k !== "x509CertificateChain"));
-  return { json: { ...json5, verificationMaterial: { ...others, certificate: { rawBytes: leaf.rawBytes.toString("base64") } } }, carried: rest.map((c) => c.rawBytes) };
+  return {
+    json: { ...json5, verificationMaterial: { ...others, certificate: { rawBytes: leaf.rawBytes.toString("base64") } } },
+    carried: rest.map((c) => c.rawBytes)
+  };
 }
 function parseBundle(bytes2) {
   let json5;
@@ -34725,8 +35022,12 @@ function parseBundle(bytes2) {
     const fields2 = err instanceof import_bundle2.ValidationError ? `: ${err.fields.join(", ")}` : "";
     throw new MalformedSignatureError(`not a valid Sigstore bundle${fields2 || ` (${errorMessage(err).slice(0, 200)})`}`, { cause: err });
   }
-  const proofs = [bundle.verificationMaterial.tlogEntries.length, bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0];
-  if (proofs.some((n) => n > MAX_PROOFS)) throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
+  const proofs = [
+    bundle.verificationMaterial.tlogEntries.length,
+    bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0
+  ];
+  if (proofs.some((n) => n > MAX_PROOFS))
+    throw new MalformedSignatureError(`the bundle carries ${proofs[0]} log entries and ${proofs[1]} timestamps; at most ${MAX_PROOFS} of each are read`);
   return { bundle, material: signingMaterial(bundle, carried) };
 }
 function legacySigningCertificate(certificateText, chainText) {
@@ -34737,7 +35038,8 @@ function legacySigningCertificate(certificateText, chainText) {
     } catch (err) {
       throw new MalformedSignatureError(`the ${annotation} annotation: ${errorMessage(err)}`, { cause: err });
     }
-    if (blocks.length > MAX_CERTIFICATES) throw new MalformedSignatureError(`the ${annotation} annotation holds ${blocks.length} PEM blocks; at most ${MAX_CERTIFICATES} are read`);
+    if (blocks.length > MAX_CERTIFICATES)
+      throw new MalformedSignatureError(`the ${annotation} annotation holds ${blocks.length} PEM blocks; at most ${MAX_CERTIFICATES} are read`);
     return blocks.map((b, i2) => {
       if (b.type !== "CERTIFICATE") throw new MalformedSignatureError(`the ${annotation} annotation holds a ${b.type}, not a CERTIFICATE`);
       return parseSigningCertificate(b.der, `certificate ${i2 + 1} of the ${annotation} annotation`);
@@ -34823,7 +35125,14 @@ async function verifyLayerSigner(ctx, layer, signed) {
     }
     const hash = cosignHashFor(key);
     if (hash !== void 0) {
-      if (rekor) throw new SignatureRejected("UNSUPPORTED_SIGNATURE", `${String(key.asymmetricKeyType)} ${key.asymmetricKeyDetails?.namedCurve ?? ""} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace("  ", " "));
+      if (rekor)
+        throw new SignatureRejected(
+          "UNSUPPORTED_SIGNATURE",
+          `${String(key.asymmetricKeyType)} ${key.asymmetricKeyDetails?.namedCurve ?? ""} signatures with a Rekor entry are not supported yet; pass --ignore-rekor`.replace(
+            "  ",
+            " "
+          )
+        );
       verifyWithHash(signed.signedBytes, signed.sig, key, hash);
     } else {
       verifyBundle(signed.bundle({ ...rekor ? { rekor } : {} }), signed.artifact, trust, options, { key });
@@ -34835,14 +35144,25 @@ async function verifyLayerSigner(ctx, layer, signed) {
   const { certificate: cert, chain } = legacySigningCertificate(certText, layer.annotations?.[Annotation.Chain]);
   assertCodeSigning(cert);
   if (ctx.mode.pki) {
-    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: signed.bundle({}), ...signed.artifact ? { artifact: signed.artifact } : {}, signedBytes: signed.signedBytes, sig: signed.sig });
+    verifyWithOrganisationCa(cert, ctx.mode.pki, {
+      keyOnly: signed.bundle({}),
+      ...signed.artifact ? { artifact: signed.artifact } : {},
+      signedBytes: signed.signedBytes,
+      sig: signed.sig
+    });
   } else {
     const rekor = rekorOf(layer);
     const rfc3161 = rfc3161Of(layer);
     const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
     if (rekor) assertRekorBodyNamesSigner(rekor.Payload.body, cert.key);
     const options = keylessThresholds(root, { tlogEntries: rekor ? 1 : 0, ignoreSct: ctx.mode.ignoreSct === true });
-    verifyBundle(signed.bundle({ certificateDer: cert.der, ...rekor ? { rekor } : {}, ...rfc3161 ? { rfc3161 } : {} }), signed.artifact, root, options, cert);
+    verifyBundle(
+      signed.bundle({ certificateDer: cert.der, ...rekor ? { rekor } : {}, ...rfc3161 ? { rfc3161 } : {} }),
+      signed.artifact,
+      root,
+      options,
+      cert
+    );
   }
   assertCertificateIdentity(cert.x509, ctx.mode.identity);
   return certificateSigner(cert, signed.sig, chain);
@@ -34889,8 +35209,10 @@ async function discover(ctx) {
     try {
       const parsed = parseBundle(await ctx.source.getBlob(ctx.ref, layers[0], BUNDLE_LIMIT));
       const content = parsed.bundle.content;
-      if (content.$case !== "dsseEnvelope") throw new SignatureRejected("PAYLOAD_TYPE", "the bundle signs no DSSE envelope (cosign signs images and attestations with in-toto statements)");
-      if (content.dsseEnvelope.payloadType !== IN_TOTO) throw new SignatureRejected("PAYLOAD_TYPE", `DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
+      if (content.$case !== "dsseEnvelope")
+        throw new SignatureRejected("PAYLOAD_TYPE", "the bundle signs no DSSE envelope (cosign signs images and attestations with in-toto statements)");
+      if (content.dsseEnvelope.payloadType !== IN_TOTO)
+        throw new SignatureRejected("PAYLOAD_TYPE", `DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO}`);
       const statement = decodeStatement(content.dsseEnvelope.payload);
       candidates.push({ digest: r.digest, parsed, statement, isSignature: statement.predicateType === COSIGN_SIGN_PREDICATE });
     } catch (err) {
@@ -34914,12 +35236,17 @@ async function verifyBundleSigner(ctx, candidate) {
   const sigB64 = sig.sig.toString("base64");
   const entries = bundle.verificationMaterial.tlogEntries;
   if (ctx.mode.kind === "key") {
-    if (material.kind !== "publicKey") throw new SignatureRejected("SIGNER_KIND_MISMATCH", "the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer");
+    if (material.kind !== "publicKey")
+      throw new SignatureRejected(
+        "SIGNER_KIND_MISMATCH",
+        "the bundle was signed with a certificate (keyless), not a key: verify it with --certificate-identity and --certificate-oidc-issuer"
+      );
     const key = parsePublicKey(ctx.mode.publicKey);
     if (ctx.mode.ignoreTlog) {
       verifyBundle(withoutLogs(bundle), void 0, keyTrustMaterial(key), { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 }, { key });
     } else {
-      if (entries.length === 0) throw new SignatureRejected("TLOG_ENTRY_MISSING", "no transparency log entry in the bundle: pass --ignore-rekor for keys used without Rekor");
+      if (entries.length === 0)
+        throw new SignatureRejected("TLOG_ENTRY_MISSING", "no transparency log entry in the bundle: pass --ignore-rekor for keys used without Rekor");
       for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString("base64"), key);
       const trust = keyTrustMaterial(key, (await rootTrust(ctx, "the bundle carries a Rekor entry to check")).json);
       const options = { tlogThreshold: 1, timestampThreshold: 0, ctlogThreshold: 0 };
@@ -34927,11 +35254,16 @@ async function verifyBundleSigner(ctx, candidate) {
     }
     return { keyid: sig.keyid, sig: sigB64 };
   }
-  if (material.kind !== "certificate") throw new SignatureRejected("CERTIFICATE_MISSING", "no signing certificate in the bundle (was it signed with a key? pass --public-key)");
+  if (material.kind !== "certificate")
+    throw new SignatureRejected("CERTIFICATE_MISSING", "no signing certificate in the bundle (was it signed with a key? pass --public-key)");
   const cert = material.certificate;
   assertCodeSigning(cert);
   if (ctx.mode.pki) {
-    verifyWithOrganisationCa(cert, ctx.mode.pki, { keyOnly: keyOnly(bundle), signedBytes: import_core8.dsse.preAuthEncoding(envelope.payloadType, envelope.payload), sig: sigB64 });
+    verifyWithOrganisationCa(cert, ctx.mode.pki, {
+      keyOnly: keyOnly(bundle),
+      signedBytes: import_core8.dsse.preAuthEncoding(envelope.payloadType, envelope.payload),
+      sig: sigB64
+    });
   } else {
     for (const e of entries) assertRekorBodyNamesSigner(e.canonicalizedBody.toString("base64"), cert.key);
     const root = await rootTrust(ctx, "keyless verification needs the Fulcio CA");
@@ -34987,7 +35319,8 @@ async function verifyLayer(ctx, layer) {
   const envelope = parseEnvelope(await ctx.source.getBlob(ctx.ref, layer, ENVELOPE_LIMIT));
   const first = envelope.signatures[0];
   const annotated = layer.annotations?.[Annotation.Signature];
-  if (annotated && annotated !== first.sig) throw new SignatureRejected("SIGNATURE_ANNOTATION_MISMATCH", `the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
+  if (annotated && annotated !== first.sig)
+    throw new SignatureRejected("SIGNATURE_ANNOTATION_MISMATCH", `the ${Annotation.Signature} annotation is not the DSSE envelope's signature`);
   const { statement, signature: signature2 } = await verifyEnvelopeSigner(ctx, envelope, layer, ctx.digest);
   const buildType = predicateBuildType(statement);
   return { statement, signatures: [signature2], ...buildType ? { predicateBuildType: buildType } : {} };
@@ -34995,7 +35328,8 @@ async function verifyLayer(ctx, layer) {
 async function verifyImageAttestations(ctx) {
   const [{ layers }, bundles] = await Promise.all([legacyArtifacts(ctx.source, ctx.ref, ctx.digest, "att"), bundleCandidates(ctx)]);
   const attestationBundles = bundles.candidates.filter((b) => !b.isSignature);
-  if (layers.length === 0 && attestationBundles.length === 0 && bundles.errors.length === 0) return { ok: false, attestations: [], errors: [], noneFound: true };
+  if (layers.length === 0 && attestationBundles.length === 0 && bundles.errors.length === 0)
+    return { ok: false, attestations: [], errors: [], noneFound: true };
   const { verified: attestations, errors } = await verifyCandidates([
     ...attestationBundles.map((b) => ({
       label: `bundle ${b.digest}`,
@@ -35129,7 +35463,14 @@ function verifyContext(refText, opts, deps) {
   const rekorUrl = stringOpt(o, "rekor_url") || deps.rekorUrl;
   return {
     ok: true,
-    ctx: { source: deps.sourceFor(ref2), ref: ref2, digest: ref2.digest, mode, ...rekorUrl ? { rekorUrl } : {}, ...deps.trustedRoot ? { trustedRoot: deps.trustedRoot } : {} }
+    ctx: {
+      source: deps.sourceFor(ref2),
+      ref: ref2,
+      digest: ref2.digest,
+      mode,
+      ...rekorUrl ? { rekorUrl } : {},
+      ...deps.trustedRoot ? { trustedRoot: deps.trustedRoot } : {}
+    }
   };
 }
 function signatureTerm(s) {
@@ -35160,7 +35501,11 @@ async function verifyAttestation(refText, opts, deps) {
   try {
     const check4 = await verifyImageAttestations(prepared.ctx);
     if (!check4.ok) return failed2(`verify image attestation signature: ${attestationFailure(check4)}`);
-    return { success: true, errors: [], attestations: check4.attestations.map((a) => ({ statement: a.statement, signatures: a.signatures.map(signatureTerm) })) };
+    return {
+      success: true,
+      errors: [],
+      attestations: check4.attestations.map((a) => ({ statement: a.statement, signatures: a.signatures.map(signatureTerm) }))
+    };
   } catch (err) {
     return failed2(`verify image attestation signature: ${errorMessage(err)}`);
   }
@@ -35226,7 +35571,13 @@ var init_host = __esm({
 // src/policy/bundle.ts
 import { readFile as readFile4, writeFile as writeFile5 } from "node:fs/promises";
 async function writeBundle(bundle, file) {
-  const index = { format: FORMAT, entrypoints: bundle.compiled.entrypoints, opaVersion: bundle.compiled.opaVersion, key: bundle.compiled.key, rules: bundle.rules };
+  const index = {
+    format: FORMAT,
+    entrypoints: bundle.compiled.entrypoints,
+    opaVersion: bundle.compiled.opaVersion,
+    key: bundle.compiled.key,
+    rules: bundle.rules
+  };
   await writeFile5(
     file,
     writeTar([
@@ -35241,8 +35592,10 @@ function ruleProblem(r) {
   for (const key of ["code", "package", "rule"]) if (!isString(r[key])) return `${key} is not a string`;
   if (!["deny", "warn", "other"].includes(r.kind)) return "kind is not deny, warn or other";
   if (typeof r.annotated !== "boolean") return "annotated is not a boolean";
-  for (const key of ["shortName", "title", "description", "solution", "effectiveOn"]) if (r[key] !== void 0 && !isString(r[key])) return `${key} is not a string`;
-  for (const key of ["collections", "dependsOn", "pipelineIntention"]) if (r[key] !== void 0 && !isStringList(r[key])) return `${key} is not a list of strings`;
+  for (const key of ["shortName", "title", "description", "solution", "effectiveOn"])
+    if (r[key] !== void 0 && !isString(r[key])) return `${key} is not a string`;
+  for (const key of ["collections", "dependsOn", "pipelineIntention"])
+    if (r[key] !== void 0 && !isStringList(r[key])) return `${key} is not a list of strings`;
   return void 0;
 }
 function bundleJson(bytes2, member, origin) {
@@ -35256,11 +35609,15 @@ function parseBundle2(bytes2, origin) {
   const entries = new Map(readTar(bytes2).map((e) => [e.path.replace(/^\.?\//, ""), e.data]));
   const indexBytes = entries.get(INDEX);
   const wasm2 = entries.get("policy.wasm");
-  if (!indexBytes || !wasm2) throw new InputError("POLICY_BUNDLE_INVALID", `${origin}: not a vouch policy bundle (no ${INDEX} or policy.wasm)`, { value: origin });
+  if (!indexBytes || !wasm2)
+    throw new InputError("POLICY_BUNDLE_INVALID", `${origin}: not a vouch policy bundle (no ${INDEX} or policy.wasm)`, { value: origin });
   const index = bundleJson(indexBytes, INDEX, origin);
   const invalid5 = (why) => new InputError("POLICY_BUNDLE_INVALID", `${origin}: ${INDEX}: ${why}`, { value: origin });
   if (!isRecord(index)) throw invalid5("not an object");
-  if (index.format !== FORMAT) throw new InputError("POLICY_BUNDLE_VERSION", `${origin}: bundle format ${JSON.stringify(index.format)} is not ${FORMAT}; rebuild it with this vouch`, { value: origin });
+  if (index.format !== FORMAT)
+    throw new InputError("POLICY_BUNDLE_VERSION", `${origin}: bundle format ${JSON.stringify(index.format)} is not ${FORMAT}; rebuild it with this vouch`, {
+      value: origin
+    });
   if (!isStringList(index.entrypoints) || !isString(index.opaVersion) || !isString(index.key) || !Array.isArray(index.rules)) {
     throw invalid5("entrypoints, opaVersion, key or rules missing or of the wrong type");
   }
@@ -35297,7 +35654,14 @@ async function readBundleDir(dir) {
   }
   const wasm2 = await readFile4(`${dir}/policy.wasm`);
   const data3 = await readFile4(`${dir}/data.json`).catch(() => Buffer.from("{}"));
-  return parseBundle2(writeTar([{ path: INDEX, data: indexBytes }, { path: "policy.wasm", data: wasm2 }, { path: "data.json", data: data3 }]), dir);
+  return parseBundle2(
+    writeTar([
+      { path: INDEX, data: indexBytes },
+      { path: "policy.wasm", data: wasm2 },
+      { path: "data.json", data: data3 }
+    ]),
+    dir
+  );
 }
 var INDEX, FORMAT;
 var init_bundle = __esm({
@@ -35324,7 +35688,9 @@ function mergeData(into, from, origin, origins, path = "") {
     } else if (isRecord(existing) && isRecord(v)) {
       mergeData(existing, v, origin, origins, at2);
     } else {
-      throw new InputError("DATA_MERGE_CONFLICT", `merge error: data key "${at2}" is set by both ${origins.get(at2) ?? "another file"} and ${origin}`, { value: at2 });
+      throw new InputError("DATA_MERGE_CONFLICT", `merge error: data key "${at2}" is set by both ${origins.get(at2) ?? "another file"} and ${origin}`, {
+        value: at2
+      });
     }
   }
 }
@@ -35372,12 +35738,20 @@ async function loadDataTree(dirs) {
   let loaded = 0;
   for (const dir of dirs) {
     if (!(await stat6(dir)).isDirectory()) {
-      throw new InputError("DATA_SOURCE_NOT_DIRECTORY", `data source ${dir} is a file: name the directory that holds it (ec ignores a data source that is a single file)`, { value: dir });
+      throw new InputError(
+        "DATA_SOURCE_NOT_DIRECTORY",
+        `data source ${dir} is a file: name the directory that holds it (ec ignores a data source that is a single file)`,
+        { value: dir }
+      );
     }
     for (const root of await dataDirectories(dir)) {
       for (const { file, nest } of await nestedDataFiles(root)) {
         if (++loaded > MAX_DOCUMENTS) {
-          throw new InputError("DATA_TOO_MANY_FILES", `data source ${dir}: more than ${MAX_DOCUMENTS} data documents once nested directories are counted (the limit)`, { value: dir });
+          throw new InputError(
+            "DATA_TOO_MANY_FILES",
+            `data source ${dir}: more than ${MAX_DOCUMENTS} data documents once nested directories are counted (the limit)`,
+            { value: dir }
+          );
         }
         let doc = parsed.get(file);
         if (!doc) {
@@ -35612,7 +35986,11 @@ var init_capabilities = __esm({
       builtin("ec.oci.descriptor", [ref()], named("object", descriptor)),
       builtin("ec.oci.image_files", [ref(), named("paths", oneOf(S))], files("files")),
       builtin("ec.oci.image_manifest", [ref()], named("object", manifest)),
-      builtin("ec.oci.image_manifests", [named("refs", { type: "set", of: S })], { type: "object", dynamic: { key: named("ref", S), value: named("manifest", manifest) }, name: "manifests" }),
+      builtin("ec.oci.image_manifests", [named("refs", { type: "set", of: S })], {
+        type: "object",
+        dynamic: { key: named("ref", S), value: named("manifest", manifest) },
+        name: "manifests"
+      }),
       builtin("ec.oci.image_index", [ref()], named("object", imageIndex)),
       builtin("ec.oci.image_tag_refs", [ref()], named("refs", oneOf(S))),
       builtin("ec.oci.image_referrers", [ref()], named("referrers", oneOf(referrer))),
@@ -35629,7 +36007,10 @@ var init_capabilities = __esm({
           object({
             success: named("success", B),
             errors: named("errors", oneOf(S)),
-            attestations: named("attestations", oneOf(named("attestation", object({ statement: named("statement", A), signatures: named("signatures", oneOf(signature)) }))))
+            attestations: named(
+              "attestations",
+              oneOf(named("attestation", object({ statement: named("statement", A), signatures: named("signatures", oneOf(signature)) })))
+            )
           })
         )
       ),
@@ -35762,7 +36143,14 @@ function outlineOf(path, text2, ast) {
     const at2 = decoded(r.location ?? head.location);
     if (ref2.length === 0 || !at2) continue;
     const constant = constantOf(r, !rest);
-    rules.push({ ref: ref2, dynamicTail: rest, function: (head.args ?? []).length > 0, at: at2, name: decoded(head.ref?.[0]?.location), ...constant ? { constant } : {} });
+    rules.push({
+      ref: ref2,
+      dynamicTail: rest,
+      function: (head.args ?? []).length > 0,
+      at: at2,
+      name: decoded(head.ref?.[0]?.location),
+      ...constant ? { constant } : {}
+    });
   }
   const chains = [];
   collectChains(ast.rules ?? [], chains);
@@ -35898,9 +36286,13 @@ function spanOf(text2, starts, at2, path) {
   let index = starts[at2.row];
   for (let c = 1; index !== void 0 && c < at2.col && index < text2.length; c++) index += (text2.codePointAt(index) ?? 0) > 65535 ? 2 : 1;
   if (index === void 0 || text2.slice(index, index + at2.text.length) !== at2.text) {
-    throw new VouchError("REGO_LOCATION_MISMATCH", `${path}:${at2.row}:${at2.col}: opa parse placed ${JSON.stringify(at2.text.slice(0, 40))} where the source holds something else; is this opa version supported?`, {
-      value: `${path}:${at2.row}`
-    });
+    throw new VouchError(
+      "REGO_LOCATION_MISMATCH",
+      `${path}:${at2.row}:${at2.col}: opa parse placed ${JSON.stringify(at2.text.slice(0, 40))} where the source holds something else; is this opa version supported?`,
+      {
+        value: `${path}:${at2.row}`
+      }
+    );
   }
   return { start: index, end: index + at2.text.length };
 }
@@ -36044,7 +36436,9 @@ function opaVersion(opa) {
 function restrictedCapabilities(opa) {
   let c = capabilities.get(opa);
   if (!c) {
-    c = run2(opa, ["capabilities", "--current"], { maxBuffer: 64 * 1024 * 1024 }).then(({ stdout }) => JSON.stringify(ecCapabilities(JSON.parse(stdout))));
+    c = run2(opa, ["capabilities", "--current"], { maxBuffer: 64 * 1024 * 1024 }).then(
+      ({ stdout }) => JSON.stringify(ecCapabilities(JSON.parse(stdout)))
+    );
     capabilities.set(opa, c);
   }
   return c;
@@ -36058,9 +36452,13 @@ function entrypointsOf(files2) {
       const kind2 = ruleKind(r.name);
       if (kind2 === "other" && r.name !== "exception") continue;
       if (kind2 !== "other" && (new RegExp(`^${r.name}\\s+if\\b`).test(r.head) || /^\w+\s*:?=\s*(true|false)\b/.test(r.head) || r.head === r.name)) {
-        throw new InputError("UNSUPPORTED_RULE_VALUE", `the rule "${r.head}" returns an unsupported value, at ${f.path}:${r.line} (deny/warn rules must produce strings or objects with "msg")`, {
-          value: `${f.path}:${r.line}`
-        });
+        throw new InputError(
+          "UNSUPPORTED_RULE_VALUE",
+          `the rule "${r.head}" returns an unsupported value, at ${f.path}:${r.line} (deny/warn rules must produce strings or objects with "msg")`,
+          {
+            value: `${f.path}:${r.line}`
+          }
+        );
       }
       entries.add(`${mod.package.replace(/\./g, "/")}/${r.name}`);
     }
@@ -36220,9 +36618,7 @@ function firstTerm(r) {
   return "";
 }
 function sortResults(results2) {
-  return [...results2].sort(
-    (a, b) => cmp(jsonText(a.metadata?.code), jsonText(b.metadata?.code)) || cmp(firstTerm(a), firstTerm(b)) || cmp(a.msg, b.msg)
-  );
+  return [...results2].sort((a, b) => cmp(jsonText(a.metadata?.code), jsonText(b.metadata?.code)) || cmp(firstTerm(a), firstTerm(b)) || cmp(a.msg, b.msg));
 }
 function stripMetadata(result3, info2) {
   if (info2 || !result3.metadata) return result3;
@@ -43024,7 +43420,19 @@ function parseAuthority(scheme, authority2) {
   return ok({ user: { username: username.value, password: password.value }, host: host.value });
 }
 function emptyURL() {
-  return { scheme: "", opaque: "", user: void 0, host: "", path: "", rawPath: "", forceQuery: false, rawQuery: "", fragment: "", rawFragment: "", omitHost: false };
+  return {
+    scheme: "",
+    opaque: "",
+    user: void 0,
+    host: "",
+    path: "",
+    rawPath: "",
+    forceQuery: false,
+    rawQuery: "",
+    fragment: "",
+    rawFragment: "",
+    omitHost: false
+  };
 }
 function setPath(u, p) {
   const path = unescape(p, "path");
@@ -43376,7 +43784,20 @@ var init_reference3 = __esm({
 
 // src/policy/builtins/json-schema/schema.ts
 function newSubSchema(property, draft) {
-  return { draft, property, types: [], items: [], itemsIsSingleSchema: false, properties: [], format: "", required: [], uniqueItems: false, oneOf: [], anyOf: [], allOf: [] };
+  return {
+    draft,
+    property,
+    types: [],
+    items: [],
+    itemsIsSingleSchema: false,
+    properties: [],
+    format: "",
+    required: [],
+    uniqueItems: false,
+    oneOf: [],
+    anyOf: [],
+    allOf: []
+  };
 }
 var Draft;
 var init_schema = __esm({
@@ -43671,7 +44092,10 @@ var init_compile2 = __esm({
           if (multipleOf <= 0) fail3(SchemaText.greaterThanZero("multipleOf"));
           s.multipleOf = toBound(multipleOf);
         }
-        for (const [bound, exclusive] of [["minimum", "exclusiveMinimum"], ["maximum", "exclusiveMaximum"]]) {
+        for (const [bound, exclusive] of [
+          ["minimum", "exclusiveMinimum"],
+          ["maximum", "exclusiveMaximum"]
+        ]) {
           const value = doc.get(bound);
           if (value !== void 0) {
             if (typeof value !== "number") fail3(SchemaText.mustBeOfA(bound, Expected.number));
@@ -43752,7 +44176,12 @@ var init_compile2 = __esm({
         for (const key of ["oneOf", "anyOf", "allOf"]) {
           for (const v of getSlice(doc, key) ?? []) s[key].push(this.child(key, v, depth));
         }
-        const keyed = [["not", true], ["if", s.draft >= Draft.D7], ["then", s.draft >= Draft.D7], ["else", s.draft >= Draft.D7]];
+        const keyed = [
+          ["not", true],
+          ["if", s.draft >= Draft.D7],
+          ["then", s.draft >= Draft.D7],
+          ["else", s.draft >= Draft.D7]
+        ];
         for (const [key, applies] of keyed) {
           const v = doc.get(key);
           if (!applies || v === void 0) continue;
@@ -44372,8 +44801,10 @@ var init_validate = __esm({
         if (best) result3.merge(best);
       }
       validateObject(s, node2, result3, context) {
-        if (s.minProperties !== void 0 && node2.size < s.minProperties) result3.add("array_min_properties", context, Describe.array_min_properties(s.minProperties));
-        if (s.maxProperties !== void 0 && node2.size > s.maxProperties) result3.add("array_max_properties", context, Describe.array_max_properties(s.maxProperties));
+        if (s.minProperties !== void 0 && node2.size < s.minProperties)
+          result3.add("array_min_properties", context, Describe.array_min_properties(s.minProperties));
+        if (s.maxProperties !== void 0 && node2.size > s.maxProperties)
+          result3.add("array_max_properties", context, Describe.array_max_properties(s.maxProperties));
         for (const name of s.required) {
           if (node2.has(name)) result3.score++;
           else result3.add("required", context, Describe.required(name));
@@ -44421,9 +44852,11 @@ var init_validate = __esm({
         const x = toDecimal(node2);
         if (s.multipleOf && !isMultipleOf(x, s.multipleOf.decimal)) result3.add("multiple_of", context, Describe.multiple_of(s.multipleOf.value));
         if (s.maximum && compareDecimal(x, s.maximum.decimal) > 0) result3.add("number_lte", context, Describe.number_lte(s.maximum.value));
-        if (s.exclusiveMaximum && compareDecimal(x, s.exclusiveMaximum.decimal) >= 0) result3.add("number_lt", context, Describe.number_lt(s.exclusiveMaximum.value));
+        if (s.exclusiveMaximum && compareDecimal(x, s.exclusiveMaximum.decimal) >= 0)
+          result3.add("number_lt", context, Describe.number_lt(s.exclusiveMaximum.value));
         if (s.minimum && compareDecimal(x, s.minimum.decimal) < 0) result3.add("number_gte", context, Describe.number_gte(s.minimum.value));
-        if (s.exclusiveMinimum && compareDecimal(x, s.exclusiveMinimum.decimal) <= 0) result3.add("number_gt", context, Describe.number_gt(s.exclusiveMinimum.value));
+        if (s.exclusiveMinimum && compareDecimal(x, s.exclusiveMinimum.decimal) <= 0)
+          result3.add("number_gt", context, Describe.number_gt(s.exclusiveMinimum.value));
         result3.score++;
       }
     };
@@ -44487,7 +44920,10 @@ function matchSchema(document2, schema2) {
   }
   try {
     const errors = new Validator(values.n).validate(root, doc);
-    return [errors.length === 0, errors.map((e) => ({ error: `${fieldOf(e.context)}: ${e.description}`, type: e.type, field: fieldOf(e.context), desc: e.description }))];
+    return [
+      errors.length === 0,
+      errors.map((e) => ({ error: `${fieldOf(e.context)}: ${e.description}`, type: e.type, field: fieldOf(e.context), desc: e.description }))
+    ];
   } catch (err) {
     if (err instanceof LimitError) return limitFailure(err.message);
     if (err instanceof RangeError) return limitFailure("Validation stopped: too deeply nested");
@@ -46098,7 +46534,19 @@ function asn1String(tag, v) {
   }
 }
 function parseName(raw) {
-  const name = { Country: null, Organization: null, OrganizationalUnit: null, Locality: null, Province: null, StreetAddress: null, PostalCode: null, SerialNumber: "", CommonName: "", Names: null, ExtraNames: null };
+  const name = {
+    Country: null,
+    Organization: null,
+    OrganizationalUnit: null,
+    Locality: null,
+    Province: null,
+    StreetAddress: null,
+    PostalCode: null,
+    SerialNumber: "",
+    CommonName: "",
+    Names: null,
+    ExtraNames: null
+  };
   const seq2 = new Der(raw).read(TAG2.SEQUENCE) ?? fail5("invalid RDNSequence");
   while (!seq2.empty) {
     const set2 = seq2.read(TAG2.SET) ?? fail5("invalid RDNSequence");
@@ -46144,7 +46592,8 @@ function pssAlgorithm(params) {
   if (!hash || !mgf || salt === void 0 || trailer === void 0) return 0;
   const mgfHash = ai(new Der(mgf.params));
   const nullOrAbsent = (p) => p.length === 0 || bytesEq(p, NULL_BYTES);
-  if (!mgfHash || !nullOrAbsent(hash.params) || !oidEq(mgf.algorithm, OID.mgf1) || !oidEq(mgfHash.algorithm, hash.algorithm) || !nullOrAbsent(mgfHash.params) || trailer !== 1n) return 0;
+  if (!mgfHash || !nullOrAbsent(hash.params) || !oidEq(mgf.algorithm, OID.mgf1) || !oidEq(mgfHash.algorithm, hash.algorithm) || !nullOrAbsent(mgfHash.params) || trailer !== 1n)
+    return 0;
   if (oidEq(hash.algorithm, OID.sha256) && salt === 32n) return 13;
   if (oidEq(hash.algorithm, OID.sha384) && salt === 48n) return 14;
   if (oidEq(hash.algorithm, OID.sha512) && salt === 64n) return 15;
@@ -46315,7 +46764,8 @@ function validMailbox(s) {
         if (n === 11 || n === 12 || n >= 1 && n <= 9 || n >= 14 && n <= 127) {
           local += s[i2++];
         } else return false;
-      } else if (c === 11 || c === 12 || c === 32 || c === 33 || c === 127 || c >= 1 && c <= 8 || c >= 14 && c <= 31 || c >= 35 && c <= 91 || c >= 93 && c <= 126) local += s[i2 - 1];
+      } else if (c === 11 || c === 12 || c === 32 || c === 33 || c === 127 || c >= 1 && c <= 8 || c >= 14 && c <= 31 || c >= 35 && c <= 91 || c >= 93 && c <= 126)
+        local += s[i2 - 1];
       else return false;
     }
   } else {
@@ -46542,10 +46992,49 @@ function processExtensions(cert, exts) {
   cert.UnhandledCriticalExtensions = unhandledCritical.length ? unhandledCritical : null;
 }
 function zeroCertificate() {
-  const nulls = ["Extensions", "ExtraExtensions", "UnhandledCriticalExtensions", "ExtKeyUsage", "UnknownExtKeyUsage", "SubjectKeyId", "AuthorityKeyId", "OCSPServer", "IssuingCertificateURL", "DNSNames", "EmailAddresses", "IPAddresses", "URIs", "PermittedDNSDomains", "ExcludedDNSDomains", "PermittedIPRanges", "ExcludedIPRanges", "PermittedEmailAddresses", "ExcludedEmailAddresses", "PermittedURIDomains", "ExcludedURIDomains", "CRLDistributionPoints", "PolicyIdentifiers", "Policies", "PolicyMappings", "URIStrings"];
+  const nulls = [
+    "Extensions",
+    "ExtraExtensions",
+    "UnhandledCriticalExtensions",
+    "ExtKeyUsage",
+    "UnknownExtKeyUsage",
+    "SubjectKeyId",
+    "AuthorityKeyId",
+    "OCSPServer",
+    "IssuingCertificateURL",
+    "DNSNames",
+    "EmailAddresses",
+    "IPAddresses",
+    "URIs",
+    "PermittedDNSDomains",
+    "ExcludedDNSDomains",
+    "PermittedIPRanges",
+    "ExcludedIPRanges",
+    "PermittedEmailAddresses",
+    "ExcludedEmailAddresses",
+    "PermittedURIDomains",
+    "ExcludedURIDomains",
+    "CRLDistributionPoints",
+    "PolicyIdentifiers",
+    "Policies",
+    "PolicyMappings",
+    "URIStrings"
+  ];
   const zeros = ["KeyUsage", "MaxPathLen", "InhibitAnyPolicy", "InhibitPolicyMapping", "RequireExplicitPolicy"];
-  const falses = ["BasicConstraintsValid", "IsCA", "MaxPathLenZero", "PermittedDNSDomainsCritical", "InhibitAnyPolicyZero", "InhibitPolicyMappingZero", "RequireExplicitPolicyZero"];
-  return Object.fromEntries([...nulls.map((k) => [k, null]), ...zeros.map((k) => [k, 0]), ...falses.map((k) => [k, false])]);
+  const falses = [
+    "BasicConstraintsValid",
+    "IsCA",
+    "MaxPathLenZero",
+    "PermittedDNSDomainsCritical",
+    "InhibitAnyPolicyZero",
+    "InhibitPolicyMappingZero",
+    "RequireExplicitPolicyZero"
+  ];
+  return Object.fromEntries([
+    ...nulls.map((k) => [k, null]),
+    ...zeros.map((k) => [k, 0]),
+    ...falses.map((k) => [k, false])
+  ]);
 }
 function parseCertificate(der) {
   const cert = zeroCertificate();
@@ -46721,9 +47210,24 @@ var init_x509 = __esm({
     ];
     CURVES = [
       { oid: [1, 3, 132, 0, 33], size: 28, p: 2n ** 224n - 2n ** 96n + 1n, b: 0xb4050a850c04b3abf54132565044b0b7d7bfd8ba270b39432355ffb4n },
-      { oid: [1, 2, 840, 10045, 3, 1, 7], size: 32, p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n, b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn },
-      { oid: [1, 3, 132, 0, 34], size: 48, p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n, b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn },
-      { oid: [1, 3, 132, 0, 35], size: 66, p: 2n ** 521n - 1n, b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n }
+      {
+        oid: [1, 2, 840, 10045, 3, 1, 7],
+        size: 32,
+        p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n,
+        b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn
+      },
+      {
+        oid: [1, 3, 132, 0, 34],
+        size: 48,
+        p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n,
+        b: 0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aefn
+      },
+      {
+        oid: [1, 3, 132, 0, 35],
+        size: 66,
+        p: 2n ** 521n - 1n,
+        b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n
+      }
     ];
     isPrintableByte = (b) => b >= 97 && b <= 122 || b >= 65 && b <= 90 || b >= 48 && b <= 57 || b >= 39 && b <= 41 || b >= 43 && b <= 47 || " :=?*&".includes(String.fromCharCode(b));
     isASCII = (b) => b.every((x) => x < 128);
@@ -47282,7 +47786,19 @@ var init_gofmt = __esm({
   "src/policy/builtins/gofmt.ts"() {
     "use strict";
     init_strconv();
-    noFlags = () => ({ plus: false, minus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, widPresent: false, prec: 0, precPresent: false });
+    noFlags = () => ({
+      plus: false,
+      minus: false,
+      sharp: false,
+      space: false,
+      zero: false,
+      plusV: false,
+      sharpV: false,
+      wid: 0,
+      widPresent: false,
+      prec: 0,
+      precPresent: false
+    });
     runeCount = (s) => [...s].length;
     padSpaces = (f, s) => pad({ ...f, zero: false }, s);
     typeName2 = (a) => a.type === "big.Int" ? "*big.Int" : a.type;
@@ -47369,7 +47885,12 @@ function parseRegoValue(text2) {
       } else at2++;
       return set2;
     }
-    for (const [word, v2] of [["null", null], ["true", true], ["false", false], ["set()", /* @__PURE__ */ new Set()]]) {
+    for (const [word, v2] of [
+      ["null", null],
+      ["true", true],
+      ["false", false],
+      ["set()", /* @__PURE__ */ new Set()]
+    ]) {
       if (text2.startsWith(word, at2)) {
         at2 += word.length;
         return v2;
@@ -47975,7 +48496,13 @@ function instantiateModule(module, builtins, fallback, opts) {
     memo2.set(key, answer2);
     return answer2;
   };
-  const byAddress = { lasting: /* @__PURE__ */ new Map(), epoch: -1, current: /* @__PURE__ */ new Map(), tag: -1, tagEpoch: -1 };
+  const byAddress = {
+    lasting: /* @__PURE__ */ new Map(),
+    epoch: -1,
+    current: /* @__PURE__ */ new Map(),
+    tag: -1,
+    tagEpoch: -1
+  };
   const addressMemo = (addrs) => {
     const stable = opts.stableValues?.();
     if (!stable || addrs.some((a) => a === 0)) return void 0;
@@ -48322,10 +48849,14 @@ var init_patch_json_is_valid = __esm({
 
 // src/policy/wasm/patch-hash-cache.ts
 function refuse4(why, cause) {
-  throw new EnvironmentError("WASM_HASH_CACHE_PATCH", `the policy module cannot be prepared for evaluation (${why}). Compile the policy with a supported opa (v1.8 to v1.22).`, {
-    value: why,
-    cause
-  });
+  throw new EnvironmentError(
+    "WASM_HASH_CACHE_PATCH",
+    `the policy module cannot be prepared for evaluation (${why}). Compile the policy with a supported opa (v1.8 to v1.22).`,
+    {
+      value: why,
+      cause
+    }
+  );
 }
 function functionTypes(wasm2, s) {
   const r = new Reader3(wasm2.subarray(0, s.end), s.start);
@@ -48493,7 +49024,8 @@ function patchHashCache(wasm2) {
     for (let i2 = 0; i2 < defined; i2++) typeReader.u32();
     const typeIndex = typeReader.u32();
     const type2 = functionTypes(wasm2, find(1))[typeIndex];
-    if (type2?.params.length !== 1 || type2.params[0] !== I32 || type2.results.length !== 1 || type2.results[0] !== I32) return refuse4("opa_value_hash is not (i32) -> i32");
+    if (type2?.params.length !== 1 || type2.params[0] !== I32 || type2.results.length !== 1 || type2.results[0] !== I32)
+      return refuse4("opa_value_hash is not (i32) -> i32");
     const uncached = imports.functions + funcSec.count;
     const global2 = imports.globals + globalSec.count;
     const code2 = new Reader3(codeSec.entries);
@@ -48508,7 +49040,14 @@ function patchHashCache(wasm2) {
     const replaced = /* @__PURE__ */ new Map([
       [3, sectionOf(3, [Uint8Array.from(uleb(funcSec.count + 1)), funcSec.entries, Uint8Array.from(uleb(typeIndex))])],
       [6, sectionOf(6, [Uint8Array.from(uleb(globalSec.count + 1)), globalSec.entries, Uint8Array.from([I32, 1, 65, 0, 11])])],
-      [7, sectionOf(7, [Uint8Array.from(uleb(exportSec.count + 1)), exportSec.entries, Uint8Array.from([...uleb(exportName.length), ...exportName, 3, ...uleb(global2)])])],
+      [
+        7,
+        sectionOf(7, [
+          Uint8Array.from(uleb(exportSec.count + 1)),
+          exportSec.entries,
+          Uint8Array.from([...uleb(exportName.length), ...exportName, 3, ...uleb(global2)])
+        ])
+      ],
       [
         10,
         sectionOf(10, [
@@ -48721,7 +49260,9 @@ function toRawResult(value, where) {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const { msg, _loc: _l, query: _q, ...metadata } = value;
     if (typeof msg !== "string") {
-      throw new InputError("RULE_RESULT_NO_MSG", `${where}: a result object has no string "msg" field: ${JSON.stringify(value).slice(0, 200)}`, { value: where });
+      throw new InputError("RULE_RESULT_NO_MSG", `${where}: a result object has no string "msg" field: ${JSON.stringify(value).slice(0, 200)}`, {
+        value: where
+      });
     }
     return { msg, metadata };
   }
@@ -48759,7 +49300,11 @@ async function instantiatePolicy(program, data3, opts = {}) {
     } catch (err) {
       if (err instanceof HostCallError) throw err;
       const slash = entry.lastIndexOf("/");
-      throw new InputError("POLICY_EVALUATION", `evaluating ${entry.slice(0, slash).replace(/\//g, ".")}.${entry.slice(slash + 1)} failed: ${errorMessage(err) || JSON.stringify(err)}`, { value: entry });
+      throw new InputError(
+        "POLICY_EVALUATION",
+        `evaluating ${entry.slice(0, slash).replace(/\//g, ".")}.${entry.slice(slash + 1)} failed: ${errorMessage(err) || JSON.stringify(err)}`,
+        { value: entry }
+      );
     }
   };
   const evaluateAll = (run4) => {
@@ -49068,7 +49613,11 @@ async function gatherPolicy(urls, opts) {
 async function preparePolicy(options) {
   const spec = structuredClone(applyExtraRuleData(options.spec, options.extraRuleData));
   const sources = await gatherSources(spec, options);
-  const digest = policyDigest(spec, sources.map((s) => s.digest), options.sigstoreOpts);
+  const digest = policyDigest(
+    spec,
+    sources.map((s) => s.digest),
+    options.sigstoreOpts
+  );
   let loading;
   return {
     spec,
@@ -49081,7 +49630,12 @@ async function compileSources(spec, digest, sources, options) {
   try {
     const programs = [];
     for (const s of sources) {
-      const compiled2 = s.bundle ? s.bundle.compiled : await compilePolicy(s.files, { ...options.opaPath ? { opaPath: options.opaPath } : {}, cacheDir: options.cacheDir, env: options.env, ...options.signal ? { signal: options.signal } : {} });
+      const compiled2 = s.bundle ? s.bundle.compiled : await compilePolicy(s.files, {
+        ...options.opaPath ? { opaPath: options.opaPath } : {},
+        cacheDir: options.cacheDir,
+        env: options.env,
+        ...options.signal ? { signal: options.signal } : {}
+      });
       programs.push({ ...await policyProgram(compiled2), data: s.data });
     }
     await pool?.load(programs, /* @__PURE__ */ new Date());
@@ -49117,7 +49671,8 @@ async function gatherSources(spec, options) {
     for (const r of rules) {
       if (!r.annotated) continue;
       const other = seenCodes.get(r.code);
-      if (other !== void 0 && other !== name) throw new InputError("DUPLICATE_RULE_CODE", `found a second rule with the same code: ${r.code} (sources ${other} and ${name})`, { value: r.code });
+      if (other !== void 0 && other !== name)
+        throw new InputError("DUPLICATE_RULE_CODE", `found a second rule with the same code: ${r.code} (sources ${other} and ${name})`, { value: r.code });
       seenCodes.set(r.code, name);
     }
     if (!bundle) policyEntrypoints(gathered.files);
@@ -49137,7 +49692,9 @@ function evaluator(spec, digest, loaded, pool, options) {
     digest,
     async evaluate(input, ctx) {
       const raw = pool && loaded.length > 0 ? await pool.evaluate(input) : [];
-      const outcomes = loaded.map((s, i2) => processSourceResults(raw[i2], s.rules, s.source, spec, ctx, { showSuccesses: options.showSuccesses, sourceName: s.name }));
+      const outcomes = loaded.map(
+        (s, i2) => processSourceResults(raw[i2], s.rules, s.source, spec, ctx, { showSuccesses: options.showSuccesses, sourceName: s.name })
+      );
       const merged = mergeOutcomes(outcomes);
       return {
         violations: merged.violations.map((r) => stripMetadata(r, options.info)),
@@ -54964,7 +55521,8 @@ import { readFile as readFile8 } from "node:fs/promises";
 import { join as join12 } from "node:path";
 function embeddedRoot() {
   const target2 = seeds_default[DEFAULT_TUF_MIRROR]?.targets["trusted_root.json"];
-  if (!target2) throw new EnvironmentError("TRUST_ROOT_MISSING", "@sigstore/tuf ships no embedded trusted_root.json; pass --trusted-root", { value: "seeds.json" });
+  if (!target2)
+    throw new EnvironmentError("TRUST_ROOT_MISSING", "@sigstore/tuf ships no embedded trusted_root.json; pass --trusted-root", { value: "seeds.json" });
   return JSON.parse(Buffer.from(target2, "base64").toString("utf8"));
 }
 async function readNamed(path, origin) {
@@ -54994,7 +55552,10 @@ async function pemCertificates(path, origin) {
     try {
       return new X509Certificate6(pem2);
     } catch (err) {
-      throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: certificate ${i2 + 1} does not parse (${errorMessage(err)})`, { value: origin, cause: err });
+      throw new InputError("TRUST_ROOT_INVALID", `${origin} ${path}: certificate ${i2 + 1} does not parse (${errorMessage(err)})`, {
+        value: origin,
+        cause: err
+      });
     }
   });
 }
@@ -55039,7 +55600,11 @@ function assertTrustedRootComplete(root, origin) {
     logs.forEach((log, i2) => {
       const start = log?.publicKey?.validFor?.start;
       if (typeof start !== "string" || start === "") {
-        throw new InputError("TRUST_ROOT_INCOMPLETE", `${origin}: ${field2}[${i2}].publicKey.validFor.start is missing; a trusted log key needs a start of validity`, { value: origin });
+        throw new InputError(
+          "TRUST_ROOT_INCOMPLETE",
+          `${origin}: ${field2}[${i2}].publicKey.validFor.start is missing; a trusted log key needs a start of validity`,
+          { value: origin }
+        );
       }
     });
   }
@@ -55054,19 +55619,25 @@ function assertTrustedRootUsable(root, origin) {
   }
   const { tlogs, ctlogs, certificateAuthorities, timestampAuthorities } = material;
   if (tlogs.length + ctlogs.length + certificateAuthorities.length + timestampAuthorities.length === 0) {
-    throw new InputError("TRUST_ROOT_INVALID", `${origin}: the trusted root lists no transparency log, CT log, certificate authority or timestamp authority`, { value: origin });
+    throw new InputError("TRUST_ROOT_INVALID", `${origin}: the trusted root lists no transparency log, CT log, certificate authority or timestamp authority`, {
+      value: origin
+    });
   }
 }
 async function assertTufRoot(path) {
   const root = await readJson(path, "--tuf-root");
   const signed = root.signed;
   if (signed?._type !== "root" || !Array.isArray(root.signatures)) {
-    throw new InputError("TRUST_ROOT_INVALID", `--tuf-root ${path}: not a TUF root.json (signed._type "root" and signatures expected)`, { value: "--tuf-root" });
+    throw new InputError("TRUST_ROOT_INVALID", `--tuf-root ${path}: not a TUF root.json (signed._type "root" and signatures expected)`, {
+      value: "--tuf-root"
+    });
   }
 }
 async function fromTuf(opts, mirror) {
   if (mirror !== DEFAULT_TUF_MIRROR && !opts.tufRoot) {
-    throw new InputError("TUF_ROOT_MISSING", `--tuf-mirror ${mirror} needs --tuf-root (the repository's initial root.json), as cosign initialize does`, { value: "--tuf-mirror" });
+    throw new InputError("TUF_ROOT_MISSING", `--tuf-mirror ${mirror} needs --tuf-root (the repository's initial root.json), as cosign initialize does`, {
+      value: "--tuf-mirror"
+    });
   }
   if (opts.tufRoot) await assertTufRoot(opts.tufRoot);
   try {
@@ -55078,7 +55649,10 @@ async function fromTuf(opts, mirror) {
     });
     return import_protobuf_specs4.TrustedRoot.toJSON(tr);
   } catch (err) {
-    throw new EnvironmentError("TUF_FAILED", `--tuf-mirror ${mirror}: could not obtain trusted_root.json from the TUF repository: ${errorMessage(err)}`, { value: "--tuf-mirror", cause: err });
+    throw new EnvironmentError("TUF_FAILED", `--tuf-mirror ${mirror}: could not obtain trusted_root.json from the TUF repository: ${errorMessage(err)}`, {
+      value: "--tuf-mirror",
+      cause: err
+    });
   }
 }
 async function loadTrustedRoot(opts) {
@@ -55110,7 +55684,10 @@ async function loadTrustedRoot(opts) {
     origins.push("SIGSTORE_ROOT_FILE");
   }
   if (env.SIGSTORE_TSA_CERTIFICATE_FILE) {
-    root = { ...root, timestampAuthorities: [authority(await pemCertificates(env.SIGSTORE_TSA_CERTIFICATE_FILE, "SIGSTORE_TSA_CERTIFICATE_FILE"), "https://tsa.local")] };
+    root = {
+      ...root,
+      timestampAuthorities: [authority(await pemCertificates(env.SIGSTORE_TSA_CERTIFICATE_FILE, "SIGSTORE_TSA_CERTIFICATE_FILE"), "https://tsa.local")]
+    };
     origins.push("SIGSTORE_TSA_CERTIFICATE_FILE");
   }
   if (origins.length > 0) assertTrustedRootUsable(root, `the trust root from ${origins.join(", ")}`);
@@ -55672,17 +56249,18 @@ function parseComponents(snapshot, origin) {
     try {
       return { component, ref: parseReference(component.containerImage) };
     } catch (err) {
-      throw new InputError(
-        "INVALID_COMPONENT_IMAGE",
-        `${origin}: components[${i2}] (${component.name || "Unnamed"}): ${errorMessage(err)}`,
-        { value: component.containerImage, cause: err }
-      );
+      throw new InputError("INVALID_COMPONENT_IMAGE", `${origin}: components[${i2}] (${component.name || "Unnamed"}): ${errorMessage(err)}`, {
+        value: component.containerImage,
+        cause: err
+      });
     }
   });
 }
 function shardComponents(planned, shard) {
   if (!shard) return planned;
-  const sorted = [...planned].sort((a, b) => a.component.containerImage < b.component.containerImage ? -1 : a.component.containerImage > b.component.containerImage ? 1 : 0);
+  const sorted = [...planned].sort(
+    (a, b) => a.component.containerImage < b.component.containerImage ? -1 : a.component.containerImage > b.component.containerImage ? 1 : 0
+  );
   return sorted.filter((_, i2) => i2 % shard.count === shard.index - 1);
 }
 async function expandIndex(p, sourceFor, log) {
@@ -55857,7 +56435,8 @@ async function readLayoutFile(path, limit, what) {
     handle = await open4(path, constants5.O_RDONLY | constants5.O_NOFOLLOW | constants5.O_NONBLOCK);
   } catch (err) {
     const code2 = err.code;
-    if (code2 === "ELOOP") throw new RegistryError("BAD_RESPONSE", `${path}: ${what} is a symbolic link; vouch reads only regular files in a layout`, { value: path, cause: err });
+    if (code2 === "ELOOP")
+      throw new RegistryError("BAD_RESPONSE", `${path}: ${what} is a symbolic link; vouch reads only regular files in a layout`, { value: path, cause: err });
     throw new RegistryError("NOT_FOUND", `${path}: ${what} is not in the layout (${code2 ?? String(err)})`, { value: path, cause: err });
   }
   try {
@@ -55902,7 +56481,8 @@ var init_layout = __esm({
         return this.index;
       }
       async readBlob(ref2, digest, limit) {
-        if (!DIGEST2.test(digest)) throw new RegistryError("BAD_RESPONSE", `${this.dir(ref2)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
+        if (!DIGEST2.test(digest))
+          throw new RegistryError("BAD_RESPONSE", `${this.dir(ref2)}: ${JSON.stringify(digest.slice(0, 140))} is not a sha256 or sha512 digest`, { value: digest });
         const [algorithm, hex3] = digest.split(":");
         const path = join13(this.dir(ref2), "blobs", algorithm, hex3);
         const bytes2 = await readLayoutFile(path, limit, `blob ${digest}`);
@@ -56187,7 +56767,14 @@ function trustRootOptions(config, env) {
 }
 function createRuntime(config, mode, options) {
   const { env, signal, log } = options;
-  const sourceFor = createSourceFactory({ maxConcurrency: Math.max(4, config.workers * 2), idle: whileIdle, signal, env, baseDir: config.baseDir, ...config.retry ? { retry: config.retry } : {} });
+  const sourceFor = createSourceFactory({
+    maxConcurrency: Math.max(4, config.workers * 2),
+    idle: whileIdle,
+    signal,
+    env,
+    baseDir: config.baseDir,
+    ...config.retry ? { retry: config.retry } : {}
+  });
   const cache3 = diskVerdictCache(config.cacheDir);
   const trustedRoot = () => Promise.resolve(options.trustedRoot);
   const basis = memo(() => verdictBasis(mode, config.rekorUrl, trustedRoot));
@@ -56347,7 +56934,11 @@ async function layerCandidate(ctx, layer) {
   if (layer.mediaType !== MediaType.DsseEnvelope) return void 0;
   if (layer.size > VSA_LIMIT) {
     if (hint === void 0) return void 0;
-    return { digest: layer.digest, source: "attestation layer", rejection: { code: "PAYLOAD_INVALID", message: `the VSA is ${layer.size} bytes, more than the ${VSA_LIMIT} a VSA may have` } };
+    return {
+      digest: layer.digest,
+      source: "attestation layer",
+      rejection: { code: "PAYLOAD_INVALID", message: `the VSA is ${layer.size} bytes, more than the ${VSA_LIMIT} a VSA may have` }
+    };
   }
   let envelope;
   try {
@@ -56368,7 +56959,12 @@ async function findImageVsas(ctx) {
 }
 async function verifyVsaFile(ctx, bytes2, digest) {
   const fileDigest = `sha256:${createHash12("sha256").update(bytes2).digest("hex")}`;
-  if (bytes2.length > VSA_LIMIT) return { digest: fileDigest, source: "file", rejection: { code: "PAYLOAD_INVALID", message: `the file is ${bytes2.length} bytes, more than the ${VSA_LIMIT} a VSA may have` } };
+  if (bytes2.length > VSA_LIMIT)
+    return {
+      digest: fileDigest,
+      source: "file",
+      rejection: { code: "PAYLOAD_INVALID", message: `the file is ${bytes2.length} bytes, more than the ${VSA_LIMIT} a VSA may have` }
+    };
   let doc;
   try {
     doc = parseStrictJson(bytes2.toString("utf8"));
@@ -56381,7 +56977,8 @@ async function verifyVsaFile(ctx, bytes2, digest) {
       const parsed = parseBundle(bytes2);
       const content = parsed.bundle.content;
       if (content.$case !== "dsseEnvelope") throw new SignatureRejected("PAYLOAD_TYPE", "the bundle signs no DSSE envelope");
-      if (content.dsseEnvelope.payloadType !== IN_TOTO3) throw new SignatureRejected("PAYLOAD_TYPE", `DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO3}`);
+      if (content.dsseEnvelope.payloadType !== IN_TOTO3)
+        throw new SignatureRejected("PAYLOAD_TYPE", `DSSE payload type ${content.dsseEnvelope.payloadType} is not ${IN_TOTO3}`);
       const statement = decodeStatement(content.dsseEnvelope.payload);
       return verifyBundleVsa(ctx, { digest: fileDigest, parsed, statement, isSignature: false }, digest);
     }
@@ -56440,7 +57037,8 @@ function judgeVsa(candidate, expect) {
   if (read.time > now + CLOCK_SKEW_MS) return { kind: "bad", why: `timeVerified ${read.timeVerified} is in the future` };
   const policyDigest2 = expect.anyPolicy ? `sha256:${read.policySha256}` : expect.policyDigest;
   if (policyDigest2 === void 0) return { kind: "stale", why: "the current policy has no content digest to match" };
-  if (`sha256:${read.policySha256}` !== policyDigest2) return { kind: "stale", why: `made for another policy (sha256:${read.policySha256}, this run's is ${policyDigest2})` };
+  if (`sha256:${read.policySha256}` !== policyDigest2)
+    return { kind: "stale", why: `made for another policy (sha256:${read.policySha256}, this run's is ${policyDigest2})` };
   if (now - read.time > expect.maxAgeMs) return { kind: "stale", why: `expired: verified ${read.timeVerified}, longer ago than --vsa-expiration` };
   if (read.result === "FAILED") return { kind: "bad", why: `it records FAILED for this policy at ${read.timeVerified}` };
   const evidence2 = {
@@ -56557,7 +57155,12 @@ async function run3(config, options, signal, trustedRoot) {
     });
     const prepared = await policy.prepared;
     if (policy.started()) await policy.compiled();
-    return result2(config, prepared, inReportOrder(outcomes).map((o) => o.outcome), effectiveTime);
+    return result2(
+      config,
+      prepared,
+      inReportOrder(outcomes).map((o) => o.outcome),
+      effectiveTime
+    );
   } finally {
     await policy.close();
   }
@@ -56587,7 +57190,10 @@ function startPolicyLoad(config, effectiveTime, env, signal, ec) {
     compiled: compiled2,
     started: () => compiling !== void 0,
     close: async () => {
-      await compiling?.then((p) => p.close(), () => void 0);
+      await compiling?.then(
+        (p) => p.close(),
+        () => void 0
+      );
     }
   };
 }
@@ -56824,12 +57430,23 @@ async function attachBundleReferrer(t, signed, predicateType, created) {
     config: { mediaType: MediaType.OciEmpty, size: empty.size, digest: empty.digest },
     layers: [{ mediaType: MediaType.SigstoreBundleV03, size: bundle.size, digest: bundle.digest }],
     subject: { mediaType: image.descriptor.mediaType, size: image.descriptor.size, digest: image.descriptor.digest },
-    annotations: { "dev.sigstore.bundle.content": "dsse-envelope", "dev.sigstore.bundle.predicateType": predicateType, "org.opencontainers.image.created": created }
+    annotations: {
+      "dev.sigstore.bundle.content": "dsse-envelope",
+      "dev.sigstore.bundle.predicateType": predicateType,
+      "org.opencontainers.image.created": created
+    }
   };
   const bytes2 = json2(manifest2);
   const digest = computeDigest(bytes2);
   const pushed = await t.client.pushManifest(t.ref, digest, bytes2, MediaType.OciManifest);
-  if (!pushed.ociSubject) await addToTagIndex(t, { mediaType: MediaType.OciManifest, size: bytes2.length, digest, artifactType: MediaType.SigstoreBundleV03, ...manifest2.annotations ? { annotations: manifest2.annotations } : {} });
+  if (!pushed.ociSubject)
+    await addToTagIndex(t, {
+      mediaType: MediaType.OciManifest,
+      size: bytes2.length,
+      digest,
+      artifactType: MediaType.SigstoreBundleV03,
+      ...manifest2.annotations ? { annotations: manifest2.annotations } : {}
+    });
   return digest;
 }
 async function addToTagIndex(t, descriptor2) {
@@ -84547,13 +85164,25 @@ async function fromGitHubActions(url, bearer) {
   target2.searchParams.set("audience", "sigstore");
   let res;
   try {
-    res = await fetch(target2, { headers: { accept: "application/json", authorization: `Bearer ${bearer}` }, redirect: "error", signal: AbortSignal.timeout(3e4) });
+    res = await fetch(target2, {
+      headers: { accept: "application/json", authorization: `Bearer ${bearer}` },
+      redirect: "error",
+      signal: AbortSignal.timeout(3e4)
+    });
   } catch (err) {
-    throw new EnvironmentError("VSA_IDENTITY_TOKEN_FAILED", `the GitHub Actions ID token service (${target2.origin}) could not be reached: ${errorMessage(err)}`, { value: target2.origin });
+    throw new EnvironmentError(
+      "VSA_IDENTITY_TOKEN_FAILED",
+      `the GitHub Actions ID token service (${target2.origin}) could not be reached: ${errorMessage(err)}`,
+      { value: target2.origin }
+    );
   }
   const text2 = await res.text();
   if (!res.ok || text2.length > TOKEN_LIMIT2) {
-    throw new EnvironmentError("VSA_IDENTITY_TOKEN_FAILED", `the GitHub Actions ID token service answered ${res.status}: does the job have \`permissions: id-token: write\`?`, { value: target2.origin });
+    throw new EnvironmentError(
+      "VSA_IDENTITY_TOKEN_FAILED",
+      `the GitHub Actions ID token service answered ${res.status}: does the job have \`permissions: id-token: write\`?`,
+      { value: target2.origin }
+    );
   }
   let value;
   try {
@@ -84561,7 +85190,8 @@ async function fromGitHubActions(url, bearer) {
   } catch {
     value = void 0;
   }
-  if (typeof value !== "string") throw new EnvironmentError("VSA_IDENTITY_TOKEN_FAILED", "the GitHub Actions ID token service sent no token", { value: target2.origin });
+  if (typeof value !== "string")
+    throw new EnvironmentError("VSA_IDENTITY_TOKEN_FAILED", "the GitHub Actions ID token service sent no token", { value: target2.origin });
   return checked(value, "the GitHub Actions ID token");
 }
 async function identityToken(tokenFile, env) {
@@ -84570,13 +85200,19 @@ async function identityToken(tokenFile, env) {
     try {
       text2 = await readFile9(tokenFile, "utf8");
     } catch (err) {
-      throw new InputError("VSA_IDENTITY_TOKEN_MISSING", `--vsa-identity-token ${tokenFile} cannot be read: ${err.code ?? "error"}`, { value: "--vsa-identity-token" });
+      throw new InputError(
+        "VSA_IDENTITY_TOKEN_MISSING",
+        `--vsa-identity-token ${tokenFile} cannot be read: ${err.code ?? "error"}`,
+        { value: "--vsa-identity-token" }
+      );
     }
-    if (text2.length > TOKEN_LIMIT2) throw new InputError("VSA_IDENTITY_TOKEN_MISSING", `--vsa-identity-token ${tokenFile} is over ${TOKEN_LIMIT2} bytes`, { value: "--vsa-identity-token" });
+    if (text2.length > TOKEN_LIMIT2)
+      throw new InputError("VSA_IDENTITY_TOKEN_MISSING", `--vsa-identity-token ${tokenFile} is over ${TOKEN_LIMIT2} bytes`, { value: "--vsa-identity-token" });
     return checked(text2, `--vsa-identity-token ${tokenFile}`);
   }
   if (env.SIGSTORE_ID_TOKEN) return checked(env.SIGSTORE_ID_TOKEN, "SIGSTORE_ID_TOKEN");
-  if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) return fromGitHubActions(env.ACTIONS_ID_TOKEN_REQUEST_URL, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+  if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
+    return fromGitHubActions(env.ACTIONS_ID_TOKEN_REQUEST_URL, env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
   throw new InputError(
     "VSA_IDENTITY_TOKEN_MISSING",
     "keyless VSA signing needs an OIDC token: --vsa-identity-token FILE, SIGSTORE_ID_TOKEN, or a GitHub Actions job with `permissions: id-token: write`",
@@ -84603,7 +85239,11 @@ function hashFor(key, origin) {
     case "ec": {
       const hash = { prime256v1: "sha256", secp384r1: "sha384", secp521r1: "sha512" }[details?.namedCurve ?? ""];
       if (hash) return hash;
-      throw new InputError("VSA_KEY_UNSUPPORTED", `${origin}: elliptic curve ${details?.namedCurve ?? "(unknown)"} is not one cosign verifies (P-256, P-384, P-521)`, { value: origin });
+      throw new InputError(
+        "VSA_KEY_UNSUPPORTED",
+        `${origin}: elliptic curve ${details?.namedCurve ?? "(unknown)"} is not one cosign verifies (P-256, P-384, P-521)`,
+        { value: origin }
+      );
     }
     case "rsa":
       if ((details?.modulusLength ?? 0) < 2048) throw new InputError("VSA_KEY_UNSUPPORTED", `${origin}: an RSA key under 2048 bits`, { value: origin });
@@ -84611,7 +85251,9 @@ function hashFor(key, origin) {
     case "ed25519":
       return null;
     default:
-      throw new InputError("VSA_KEY_UNSUPPORTED", `${origin}: a ${key.asymmetricKeyType ?? "unknown"} key; use ECDSA (P-256/384/521), RSA or Ed25519`, { value: origin });
+      throw new InputError("VSA_KEY_UNSUPPORTED", `${origin}: a ${key.asymmetricKeyType ?? "unknown"} key; use ECDSA (P-256/384/521), RSA or Ed25519`, {
+        value: origin
+      });
   }
 }
 function pemLabel(text2) {
@@ -84630,7 +85272,9 @@ function parseSigningKey(text2, password, origin) {
     try {
       key = createPrivateKey({ key: text2, format: "pem", passphrase: password });
     } catch {
-      throw new InputError("VSA_KEY_PASSWORD", `${origin} could not be decrypted with the password in COSIGN_PASSWORD (a wrong password, or a damaged key)`, { value: origin });
+      throw new InputError("VSA_KEY_PASSWORD", `${origin} could not be decrypted with the password in COSIGN_PASSWORD (a wrong password, or a damaged key)`, {
+        value: origin
+      });
     }
   } else if (label && PLAIN_LABELS.includes(label)) {
     try {
@@ -84848,7 +85492,10 @@ function strictSetting(value, name) {
   const v = value.replace(JSON_SPACE, "");
   if (v === "false") return { strict: false };
   if (v === "true") return { strict: true };
-  return { strict: true, note: `${name}=${JSON.stringify(value)} is not "true" or "false": the step fails when the policy fails (only "false" turns that off)` };
+  return {
+    strict: true,
+    note: `${name}=${JSON.stringify(value)} is not "true" or "false": the step fails when the policy fails (only "false" turns that off)`
+  };
 }
 var JSON_SPACE;
 var init_strict = __esm({
@@ -84895,7 +85542,8 @@ function actionArgs(input) {
   bool2("show-successes");
   str4("effective-time");
   bool2("allow-past-effective-time");
-  for (const item of input("extra-rule-data").split(/\n/).map((s) => s.trim()).filter(Boolean)) args.push("--extra-rule-data", item);
+  for (const item of input("extra-rule-data").split(/\n/).map((s) => s.trim()).filter(Boolean))
+    args.push("--extra-rule-data", item);
   str4("workers");
   if (input("enable-vsa").trim().toLowerCase() === "true") {
     args.push("--vsa");
@@ -84928,7 +85576,10 @@ function perComponent(report, where) {
   const list = (results2) => results2.map((r) => `${jsonText(r.metadata?.code, "policy")}: ${r.msg}`).join("\n");
   for (const c of report.components) {
     if (c.infrastructureError) {
-      errors.push({ message: `${c.name}: could not be checked: ${c.infrastructureError.message}`, props: props(c, `${c.name}: ${c.infrastructureError.code}`) });
+      errors.push({
+        message: `${c.name}: could not be checked: ${c.infrastructureError.message}`,
+        props: props(c, `${c.name}: ${c.infrastructureError.code}`)
+      });
     }
     const violations = policyViolations(c);
     if (violations.length > 0) errors.push({ message: `${c.name}:
@@ -85022,7 +85673,18 @@ async function runGitHubAction(env) {
     const junitPath = getInput("junit-path").trim();
     if (reportPath) setOutput("report-path", resolve15(inv.config.baseDir, reportPath));
     if (junitPath) setOutput("junit-path", resolve15(inv.config.baseDir, junitPath));
-    setOutput("test-output", render("appstudio", { report, policyInputs: [], createdAt: /* @__PURE__ */ new Date(), color: false, showSuccesses: false, showWarnings: true, showPolicyDocsLink: false }));
+    setOutput(
+      "test-output",
+      render("appstudio", {
+        report,
+        policyInputs: [],
+        createdAt: /* @__PURE__ */ new Date(),
+        color: false,
+        showSuccesses: false,
+        showWarnings: true,
+        showPolicyDocsLink: false
+      })
+    );
     emit(planAnnotations(report, await componentsFile(inv, report, workspace), used, strict), !report.success && strict);
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(jobSummary(report)).write();
     return report.success || !strict ? ExitCode2.Ok : ExitCode2.PolicyFailed;
@@ -85168,10 +85830,18 @@ function vsaArgs(env) {
   }
   const key = (env.VSA_SIGNING_KEY ?? "").trim();
   if (key === "") {
-    throw new InputError("VSA_SIGNING_KEY_PARAM", "VSA_SIGNING_KEY: ENABLE_VSA=true with ATTESTATION_FORMAT=dsse signs each VSA: name the key file (a Secret mounted into the step)", { value: "VSA_SIGNING_KEY" });
+    throw new InputError(
+      "VSA_SIGNING_KEY_PARAM",
+      "VSA_SIGNING_KEY: ENABLE_VSA=true with ATTESTATION_FORMAT=dsse signs each VSA: name the key file (a Secret mounted into the step)",
+      { value: "VSA_SIGNING_KEY" }
+    );
   }
   if (/^k8s:\/\//i.test(key)) {
-    throw new InputError("VSA_SIGNING_KEY_PARAM", `VSA_SIGNING_KEY ${JSON.stringify(key)}: vouch reads no cluster Secret; mount the Secret as a volume and name the key file`, { value: "VSA_SIGNING_KEY" });
+    throw new InputError(
+      "VSA_SIGNING_KEY_PARAM",
+      `VSA_SIGNING_KEY ${JSON.stringify(key)}: vouch reads no cluster Secret; mount the Secret as a volume and name the key file`,
+      { value: "VSA_SIGNING_KEY" }
+    );
   }
   args.push(`--vsa-signing-key=${key.replace(/^file:\/\//i, "")}`);
   if (uploads !== "") args.push(`--vsa-upload=${uploads}`);
@@ -85277,7 +85947,9 @@ function bundleDigest(value) {
   if (v === "") return void 0;
   const digest = v.startsWith("sha256:") ? v : `sha256:${v}`;
   if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
-    throw new InputError("INVALID_PARAM", `POLICY_BUNDLE_DIGEST ${JSON.stringify(v)}: expected sha256:<64 lowercase hex digits> (or the hex alone)`, { value: "POLICY_BUNDLE_DIGEST" });
+    throw new InputError("INVALID_PARAM", `POLICY_BUNDLE_DIGEST ${JSON.stringify(v)}: expected sha256:<64 lowercase hex digits> (or the hex alone)`, {
+      value: "POLICY_BUNDLE_DIGEST"
+    });
   }
   return digest;
 }
@@ -85357,8 +86029,11 @@ function componentToKeep(params, pod) {
   }
   const type2 = pod.labels.get(TYPE_LABEL) ?? "";
   const component = pod.labels.get(COMPONENT_LABEL) ?? "";
-  if (type2 === "component" && component !== "") return { component, reason: `PipelineRun ${own} is labelled ${TYPE_LABEL}=component, ${COMPONENT_LABEL}=${component}` };
-  return { reason: `PipelineRun ${own} is not labelled as a single component's (${TYPE_LABEL}=${JSON.stringify(type2)}, ${COMPONENT_LABEL}=${JSON.stringify(component)})` };
+  if (type2 === "component" && component !== "")
+    return { component, reason: `PipelineRun ${own} is labelled ${TYPE_LABEL}=component, ${COMPONENT_LABEL}=${component}` };
+  return {
+    reason: `PipelineRun ${own} is not labelled as a single component's (${TYPE_LABEL}=${JSON.stringify(type2)}, ${COMPONENT_LABEL}=${JSON.stringify(component)})`
+  };
 }
 function reduceToComponent(snapshot, component) {
   const kept2 = snapshot.components.filter((c) => c.name === component);
@@ -85416,7 +86091,10 @@ async function fetchMirrorRoot(mirror, dir) {
     body3 = await readLimited(res, { limit: ROOT_LIMIT, describe: describe2, timeoutMs: ROOT_TIMEOUT_MS });
   } catch (err) {
     const cause = err instanceof Error && err.cause instanceof Error ? `${errorMessage(err)}: ${err.cause.message}` : errorMessage(err);
-    throw new EnvironmentError("TUF_ROOT_FETCH", `TUF_MIRROR ${mirror}: cannot fetch its root.json (${describe2}): ${cause}`, { value: "TUF_MIRROR", cause: err });
+    throw new EnvironmentError("TUF_ROOT_FETCH", `TUF_MIRROR ${mirror}: cannot fetch its root.json (${describe2}): ${cause}`, {
+      value: "TUF_MIRROR",
+      cause: err
+    });
   }
   await makeDirectory(dir);
   const path = join17(dir, "tuf-root.json");
@@ -85445,13 +86123,20 @@ __export(tekton_exports, {
 import { readFile as readFile13, stat as stat9, writeFile as writeFile11 } from "node:fs/promises";
 import { join as join18, resolve as resolve16 } from "node:path";
 async function isFile2(path) {
-  return stat9(path).then((s) => s.isFile(), () => false);
+  return stat9(path).then(
+    (s) => s.isFile(),
+    () => false
+  );
 }
 async function snapshotForStep(env, cwd, log) {
   const images = (env.IMAGES ?? "").trim();
   if (images === "") throw new InputError("NO_IMAGES", "IMAGES is empty: pass the snapshot (JSON) or the path of a snapshot file", { value: "IMAGES" });
   if (images.length <= 63 && RESOURCE_NAME.test(images) && !await isFile2(resolve16(cwd, images))) {
-    throw new InputError("SNAPSHOT_CLUSTER_REFERENCE", `IMAGES ${JSON.stringify(images)} looks like the name of a Snapshot resource; vouch reads no cluster: pass the snapshot JSON, or the path of a snapshot file (e.g. in the data workspace)`, { value: "IMAGES" });
+    throw new InputError(
+      "SNAPSHOT_CLUSTER_REFERENCE",
+      `IMAGES ${JSON.stringify(images)} looks like the name of a Snapshot resource; vouch reads no cluster: pass the snapshot JSON, or the path of a snapshot file (e.g. in the data workspace)`,
+      { value: "IMAGES" }
+    );
   }
   const single = env.SINGLE_COMPONENT ?? "false";
   if (single !== "true") {
@@ -85459,12 +86144,20 @@ async function snapshotForStep(env, cwd, log) {
     return images;
   }
   const labelsFile = env.VOUCH_POD_LABELS ?? "";
-  if (labelsFile === "") throw new InputError("POD_LABELS_MISSING", "SINGLE_COMPONENT=true needs the labels of the step's pod (VOUCH_POD_LABELS, the Task's podinfo volume)", { value: "SINGLE_COMPONENT" });
+  if (labelsFile === "")
+    throw new InputError("POD_LABELS_MISSING", "SINGLE_COMPONENT=true needs the labels of the step's pod (VOUCH_POD_LABELS, the Task's podinfo volume)", {
+      value: "SINGLE_COMPONENT"
+    });
   const text2 = await readFile13(labelsFile, "utf8").catch((err) => {
-    throw new EnvironmentError("POD_LABELS_MISSING", `SINGLE_COMPONENT=true: cannot read the pod's labels at ${labelsFile}: ${errorMessage(err)}`, { value: labelsFile });
+    throw new EnvironmentError("POD_LABELS_MISSING", `SINGLE_COMPONENT=true: cannot read the pod's labels at ${labelsFile}: ${errorMessage(err)}`, {
+      value: labelsFile
+    });
   });
   const pod = { labels: parseLabelsFile(text2, labelsFile), ...env.VOUCH_POD_NAMESPACE ? { namespace: env.VOUCH_POD_NAMESPACE } : {} };
-  const { component, reason } = componentToKeep({ resource: env.SINGLE_COMPONENT_CUSTOM_RESOURCE ?? "", namespace: env.SINGLE_COMPONENT_CUSTOM_RESOURCE_NS ?? "" }, pod);
+  const { component, reason } = componentToKeep(
+    { resource: env.SINGLE_COMPONENT_CUSTOM_RESOURCE ?? "", namespace: env.SINGLE_COMPONENT_CUSTOM_RESOURCE_NS ?? "" },
+    pod
+  );
   if (component === void 0) {
     log(`Note: SINGLE_COMPONENT: ${reason}: every component is validated`);
     return images;
@@ -85478,14 +86171,20 @@ async function tufRootForStep(env, dir, log) {
   const mirror = (env.TUF_MIRROR ?? "").trim();
   if (root !== "" || mirror === "" || mirror === DEFAULT_TUF_MIRROR) return root || void 0;
   const path = await fetchMirrorRoot(mirror, dir);
-  log(`Note: TUF_MIRROR: no TUF_ROOT_JSON given, so the mirror's own root.json is the initial root (trusted on first use, as ec's task does); pin one with TUF_ROOT_JSON`);
+  log(
+    `Note: TUF_MIRROR: no TUF_ROOT_JSON given, so the mirror's own root.json is the initial root (trusted on first use, as ec's task does); pin one with TUF_ROOT_JSON`
+  );
   return path;
 }
 async function acceptedParams(env, log) {
   if (env.VOUCH_VSA_GENERATED_PATH) await writeFile11(env.VOUCH_VSA_GENERATED_PATH, "false");
-  if (env.ENABLE_VSA === "true" && (env.ociStorage ?? "") !== "") log("Note: ociStorage: this Task makes no trusted artifact of the VSAs; VSA_UPLOAD says where they go (oci attaches them to each image)");
+  if (env.ENABLE_VSA === "true" && (env.ociStorage ?? "") !== "")
+    log("Note: ociStorage: this Task makes no trusted artifact of the VSAs; VSA_UPLOAD says where they go (oci attaches them to each image)");
   const opa = env.EC_USE_OPA ?? "";
-  if (opa !== "") log(`Note: EC_USE_OPA=${JSON.stringify(opa)}: vouch has one evaluator (Rego compiled to WebAssembly, with conftest's semantics); the setting changes nothing`);
+  if (opa !== "")
+    log(
+      `Note: EC_USE_OPA=${JSON.stringify(opa)}: vouch has one evaluator (Rego compiled to WebAssembly, with conftest's semantics); the setting changes nothing`
+    );
 }
 async function prepareRun(env, paths, log) {
   await acceptedParams(env, log);
@@ -85586,7 +86285,11 @@ async function buildPolicyBundle(policyOrSource, out, opts) {
     const { spec } = await resolvePolicy(policyOrSource, opts);
     const sources = spec.sources ?? [];
     if (sources.length !== 1) {
-      throw new InputError("POLICY_BUILD_SOURCES", `vouch policy build compiles one source; ${policyOrSource} has ${sources.length}: pass that source's URL instead`, { value: sources.length });
+      throw new InputError(
+        "POLICY_BUILD_SOURCES",
+        `vouch policy build compiles one source; ${policyOrSource} has ${sources.length}: pass that source's URL instead`,
+        { value: sources.length }
+      );
     }
     policyUrls = sources[0].policy ?? [];
     dataUrls = sources[0].data ?? [];
@@ -85739,7 +86442,9 @@ function runFilter(pattern) {
     return (name) => re.test(name);
   } catch (err) {
     if (err instanceof Re2SyntaxError || err instanceof Re2UnsupportedError) {
-      throw new InputError("TEST_RUN_PATTERN", `--run: ${JSON.stringify(pattern)} is not a regular expression vouch can run: ${err.message}`, { value: pattern });
+      throw new InputError("TEST_RUN_PATTERN", `--run: ${JSON.stringify(pattern)} is not a regular expression vouch can run: ${err.message}`, {
+        value: pattern
+      });
     }
     throw err;
   }
@@ -85945,7 +86650,8 @@ async function loadTestSources(paths, dataPaths, cwd) {
   const origins = /* @__PURE__ */ new Map();
   for (const arg of paths) {
     const isDir = await kind(resolve18(cwd, arg), arg) === "dir";
-    if (!isDir && !arg.endsWith(".rego") && !DATA_FILE.test(arg)) throw new InputError("TEST_PATH_TYPE", `${arg}: not a .rego, .json, .yaml or .yml file`, { value: arg });
+    if (!isDir && !arg.endsWith(".rego") && !DATA_FILE.test(arg))
+      throw new InputError("TEST_PATH_TYPE", `${arg}: not a .rego, .json, .yaml or .yml file`, { value: arg });
     for (const [file, prefix] of isDir ? await walk(arg, cwd) : [[arg, []]]) {
       if (file.endsWith(".rego")) modules.push({ path: file, text: await readTextFile(resolve18(cwd, file), file) });
       else if (DATA_FILE.test(file)) {
@@ -86020,7 +86726,10 @@ async function runPackage(toolchain, modules, tests, data3, now, opts) {
   const key = compileKey(toolchain, `vouch-test-v1
 ${JSON.stringify(entrypoints)}`, modules).digest("hex");
   const started = Date.now();
-  const built = await cachedBuild(opts.cacheDir, key, async () => ({ wasm: await buildWasm(toolchain, modules, entrypoints, opts.signal ? { signal: opts.signal } : {}), entrypoints }));
+  const built = await cachedBuild(opts.cacheDir, key, async () => ({
+    wasm: await buildWasm(toolchain, modules, entrypoints, opts.signal ? { signal: opts.signal } : {}),
+    entrypoints
+  }));
   opts.log?.(`${tests[0].package}: ${tests.length} tests compiled in ${Date.now() - started} ms`);
   const instance = await instantiateTests(built.wasm, built.entrypoints, data3, now);
   return tests.map((t) => {
@@ -86086,13 +86795,18 @@ __export(policy_test_exports, {
 import { availableParallelism as availableParallelism2 } from "node:os";
 function parallelism(text2) {
   if (text2 === "") return Math.min(4, availableParallelism2());
-  if (!/^[1-9]\d{0,2}$/.test(text2)) throw new InputError("INVALID_FLAG_VALUE", `--parallel=${text2}: expected a whole number from 1 to 999`, { value: "--parallel" });
+  if (!/^[1-9]\d{0,2}$/.test(text2))
+    throw new InputError("INVALID_FLAG_VALUE", `--parallel=${text2}: expected a whole number from 1 to 999`, { value: "--parallel" });
   return Number(text2);
 }
 async function runPolicyTest(argv, io, env) {
   const { values: flags, positionals } = parseFlags(argv, FLAGS2);
   if (positionals.length === 0) {
-    throw new InputError("POLICY_TEST_USAGE", "vouch policy test needs the policy's paths (directories or .rego/.json/.yaml files), e.g. vouch policy test policy/", { value: argv.join(" ") });
+    throw new InputError(
+      "POLICY_TEST_USAGE",
+      "vouch policy test needs the policy's paths (directories or .rego/.json/.yaml files), e.g. vouch policy test policy/",
+      { value: argv.join(" ") }
+    );
   }
   const { verbose } = flags;
   const results2 = await runPolicyTests({
@@ -86240,7 +86954,13 @@ async function checkVsas(req2) {
     const hex3 = subject2?.length === 1 ? subjectSha256(subject2[0]) : void 0;
     if (digest === void 0 && typeof hex3 === "string") digest = `sha256:${hex3}`;
   }
-  const expect = { imageDigest: digest ?? "", policyDigest: req2.policyDigest, now: req2.now, maxAgeMs: req2.maxAgeMs, ...req2.policyDigest === void 0 ? { anyPolicy: true } : {} };
+  const expect = {
+    imageDigest: digest ?? "",
+    policyDigest: req2.policyDigest,
+    now: req2.now,
+    maxAgeMs: req2.maxAgeMs,
+    ...req2.policyDigest === void 0 ? { anyPolicy: true } : {}
+  };
   const decision = decideVsaTrust(candidates, expect);
   const trusted = decision.trusted ? decision.evidence : void 0;
   return {
@@ -86274,12 +86994,15 @@ import { existsSync as existsSync2 } from "node:fs";
 import { writeFile as writeFile12 } from "node:fs/promises";
 import { resolve as resolve21 } from "node:path";
 function target(flags, positionals, cwd) {
-  if (positionals.length > 1) throw new InputError("UNEXPECTED_ARGUMENT", `unexpected argument ${JSON.stringify(positionals[1])}: pass one image or VSA file`, { value: positionals[1] });
+  if (positionals.length > 1)
+    throw new InputError("UNEXPECTED_ARGUMENT", `unexpected argument ${JSON.stringify(positionals[1])}: pass one image or VSA file`, { value: positionals[1] });
   const [id] = positionals;
   const file = flags.vsa !== "" ? flags.vsa : id !== void 0 && existsSync2(resolve21(cwd, id)) ? id : void 0;
   const image = flags.image !== "" ? flags.image : id !== void 0 && id !== file ? id : void 0;
-  if (id !== void 0 && flags.vsa !== "" && flags.image !== "") throw new InputError("UNEXPECTED_ARGUMENT", `unexpected argument ${JSON.stringify(id)}: --vsa and --image are given`, { value: id });
-  if (file === void 0 && image === void 0) throw new InputError("NO_IMAGES", "nothing to verify: pass an image reference or a VSA file (--vsa FILE)", { value: "--vsa" });
+  if (id !== void 0 && flags.vsa !== "" && flags.image !== "")
+    throw new InputError("UNEXPECTED_ARGUMENT", `unexpected argument ${JSON.stringify(id)}: --vsa and --image are given`, { value: id });
+  if (file === void 0 && image === void 0)
+    throw new InputError("NO_IMAGES", "nothing to verify: pass an image reference or a VSA file (--vsa FILE)", { value: "--vsa" });
   return { ...image !== void 0 ? { image } : {}, ...file !== void 0 ? { file } : {} };
 }
 async function check3(argv, io, env, log) {
@@ -86288,7 +87011,12 @@ async function check3(argv, io, env, log) {
   const what = target(given, positionals, cwd);
   const flags = { ...given, vsa: false };
   const vsa = await vsaTrustConfig(flags, cwd);
-  if (!vsa) throw new InputError("VSA_SIGNER_INCOMPLETE", "a VSA is only checked against its signer: pass --vsa-public-key, or --vsa-certificate-identity[-regexp] with --vsa-certificate-oidc-issuer[-regexp], and a --vsa-expiration above 0", { value: "--vsa-public-key" });
+  if (!vsa)
+    throw new InputError(
+      "VSA_SIGNER_INCOMPLETE",
+      "a VSA is only checked against its signer: pass --vsa-public-key, or --vsa-certificate-identity[-regexp] with --vsa-certificate-oidc-issuer[-regexp], and a --vsa-expiration above 0",
+      { value: "--vsa-public-key" }
+    );
   const runtime = runtimeOptions(flags);
   const cacheDir = await usableCacheDir(flags["cache-dir"], env, cwd);
   const trust = trustFlags(flags, cwd);
@@ -86348,7 +87076,8 @@ async function writeOutput(spec, result3, io) {
   const eq = spec.indexOf("=");
   const format = eq < 0 ? spec : spec.slice(0, eq);
   const path = eq < 0 ? "" : spec.slice(eq + 1);
-  if (format !== "json" && format !== "text") throw new InputError("UNKNOWN_OUTPUT_FORMAT", `--output ${JSON.stringify(spec)}: validate vsa writes json or text`, { value: spec });
+  if (format !== "json" && format !== "text")
+    throw new InputError("UNKNOWN_OUTPUT_FORMAT", `--output ${JSON.stringify(spec)}: validate vsa writes json or text`, { value: spec });
   const text2 = format === "json" ? renderJson(result3) : renderVsaText(result3);
   if (path === "") io.stdout.write(text2);
   else await writeFile12(resolve21(io.cwd, path), text2);
@@ -86476,18 +87205,24 @@ async function runCli(argv, env, cliIO) {
       return await (await Promise.resolve().then(() => (init_validate_vsa(), validate_vsa_exports))).runValidateVsa(rest, io, env, log2);
     }
     if (cmd !== "validate" || sub !== "image") {
-      throw new InputError("UNKNOWN_COMMAND", `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(" "))}${didYouMean(cmd, sub)}; run 'vouch --help'`, {
-        value: cmd
-      });
+      throw new InputError(
+        "UNKNOWN_COMMAND",
+        `unknown command ${JSON.stringify([cmd, sub].filter(Boolean).join(" "))}${didYouMean(cmd, sub)}; run 'vouch --help'`,
+        {
+          value: cmd
+        }
+      );
     }
     if (rest.includes("--help") || rest.includes("-h")) {
       const [{ VALIDATE_IMAGE_FLAGS: VALIDATE_IMAGE_FLAGS2 }, { formatFlagHelp: formatFlagHelp2 }] = await Promise.all([Promise.resolve().then(() => (init_validate_image_flags(), validate_image_flags_exports)), Promise.resolve().then(() => (init_flags(), flags_exports))]);
-      io.stdout.write(`Usage: vouch validate image [flags]
+      io.stdout.write(
+        `Usage: vouch validate image [flags]
 
 Flags:
 ${formatFlagHelp2(VALIDATE_IMAGE_FLAGS2)}
       --demo                                 Validate the embedded signed demo image (offline)
-`);
+`
+      );
       return ExitCode2.Ok;
     }
     let args = rest;
