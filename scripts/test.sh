@@ -13,11 +13,13 @@ trap 'rm -rf "$run_dir"' EXIT
 export NODE_COMPILE_CACHE="$run_dir/node-compile-cache"
 
 # The tools install (on a first run, minutes of Go builds; later, a check that takes a second) runs
-# while eslint, tsc and knip run, which need none of the tools. Its progress goes to stderr as it comes.
+# while eslint, tsc, knip and prettier run, which need none of the tools. Its progress goes to stderr
+# as it comes.
 bash scripts/install-tools.sh >"$run_dir/tools" &
 tools_pid=$!
-# eslint, tsc, knip and prettier are one single-threaded process each: side by side, each one's output shown
-# whole, in this order, once all have ended.
+# The checks are one single-threaded process each and go on while the tests run (the suite leaves
+# part of the two cores idle, waiting on its servers): each one's output is shown whole, in this
+# order, once the tests have ended, and any failure fails the run.
 checks=("npx eslint src test scripts" "npx tsc --noEmit -p tsconfig.json" "npx knip" "npx prettier --check --log-level=warn src test scripts")
 pids=()
 for i in "${!checks[@]}"; do
@@ -25,18 +27,10 @@ for i in "${!checks[@]}"; do
   pids+=($!)
 done
 failed=()
-for i in "${!checks[@]}"; do
-  rc=0
-  wait "${pids[$i]}" || rc=$?
-  echo "> ${checks[$i]}"
-  cat "$run_dir/check-$i"
-  [ "$rc" -eq 0 ] || failed+=("${checks[$i]} (exit $rc)")
-done
 rc=0
 wait "$tools_pid" || rc=$?
-[ "$rc" -eq 0 ] || failed+=("bash scripts/install-tools.sh (exit $rc)")
-if [ ${#failed[@]} -gt 0 ]; then
-  printf 'failed: %s\n' "${failed[@]}" >&2
+if [ "$rc" -ne 0 ]; then
+  echo "failed: bash scripts/install-tools.sh (exit $rc)" >&2
   exit 1
 fi
 VOUCH_TOOLS_BIN="$(tail -n 1 "$run_dir/tools")"
@@ -55,4 +49,16 @@ if [ "${VOUCH_NO_NETNS:-}" != "1" ] && unshare --net true 2>/dev/null; then
 else
   "${run_tests[@]}" || status=$?
 fi
-exit "$status"
+
+for i in "${!checks[@]}"; do
+  rc=0
+  wait "${pids[$i]}" || rc=$?
+  echo "> ${checks[$i]}"
+  cat "$run_dir/check-$i"
+  [ "$rc" -eq 0 ] || failed+=("${checks[$i]} (exit $rc)")
+done
+[ "$status" -eq 0 ] || failed+=("the tests (exit $status)")
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'failed: %s\n' "${failed[@]}" >&2
+  exit 1
+fi
