@@ -38,8 +38,9 @@ export VOUCH_TOOLS_BIN
 export PATH="$VOUCH_TOOLS_BIN:$PATH"
 echo "node $(node --version), tools in $VOUCH_TOOLS_BIN"
 
-# Arguments go to the test runner, e.g. `npm test -- --test-reporter=spec`.
-run_tests=(node --test --test-concurrency=2 --test-timeout=600000 "$@" "test/**/*.test.ts")
+# Arguments go to the test runner, e.g. `npm test -- --test-reporter=spec`. Three files at a time on two
+# cores: the end-to-end files spend much of their time waiting on their loopback servers.
+run_tests=(node --test --test-concurrency=3 --test-timeout=600000 "$@" "test/**/*.test.ts")
 # The tests run in a private network namespace that holds only loopback: every server they start
 # (registry, git, Fulcio, TSA, TUF) is unreachable from anywhere else, even those that bind all
 # interfaces. Without the privilege for that, tests that need it skip and say why.
