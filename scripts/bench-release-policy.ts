@@ -8,6 +8,7 @@
 // (undefined, as ec answers a failure). Prints, per input, the first evaluation's CPU, the mean of
 // the timed ones, and a digest of the outcomes: a change that keeps every verdict and message keeps
 // the digest. Run it under `node --cpu-prof` for a profile (wasm functions show by name).
+import { NO_SIGNER } from '../test/support/sigstore-opts.ts';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -50,15 +51,7 @@ export async function releasePolicyBench(argv: string[]): Promise<number> {
   const now = new Date(flags['effective-time']);
   const files = [...(await regoFiles(join(repo, 'policy/lib'))), ...(await regoFiles(join(repo, 'policy/release')))];
   const compiled = await compilePolicy(files, { cacheDir: defaultCacheDir(process.env), env: process.env });
-  const sigstore = {
-    certificate_identity: '',
-    certificate_identity_regexp: '',
-    certificate_oidc_issuer: '',
-    certificate_oidc_issuer_regexp: '',
-    ignore_rekor: true,
-    public_key: '',
-    rekor_url: '',
-  };
+  const sigstore = NO_SIGNER;
   const data = { ...(await loadDataTree([join(repo, 'example/data')])), ...configData(now.getTime() * 1e6, sigstore) };
   const program = await policyProgram(compiled);
   for (const file of flags.input) {

@@ -16,6 +16,7 @@
 // re-run only, and prints the VSA section instead of writing the docs.
 // BENCH_ONLY=release-policy measures the release policy's evaluation per component instead
 // (`-- --policy-repo DIR --input FILE…`: scripts/bench-release-policy.ts).
+import { NO_SIGNER } from '../test/support/sigstore-opts.ts';
 import { execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -385,15 +386,7 @@ async function main(): Promise<void> {
       const compiled = await compilePolicy(files, { cacheDir, env: process.env });
       const loaded = await loadCompiledPolicy(compiled, {
         ...(await loadDataTree([])),
-        ...configData(Date.now() * 1e6, {
-          certificate_identity: '',
-          certificate_identity_regexp: '',
-          certificate_oidc_issuer: '',
-          certificate_oidc_issuer_regexp: '',
-          ignore_rekor: true,
-          public_key: '',
-          rekor_url: '',
-        }),
+        ...configData(Date.now() * 1e6, NO_SIGNER),
       });
       const input = JSON.parse(
         (

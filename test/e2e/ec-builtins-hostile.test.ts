@@ -6,6 +6,7 @@
 // component for verify_attestation; failures never cached). Manifests and archives below are
 // hand-made where real tools cannot produce them (hostile bytes, bombs); signatures are the real
 // cosign's, mirrored from a real registry.
+import { NO_SIGNER } from '../support/sigstore-opts.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
@@ -281,15 +282,7 @@ test("ec's caches: manifests for the whole run (a moved tag is not seen), verify
   assert.equal(await digestOf(host), before, 'the same run keeps the first answer');
   assert.notEqual(await digestOf(newHost()), before, 'the next run sees the move');
 
-  const opts = {
-    ignore_rekor: true,
-    public_key: await readFile(key.pub, 'utf8'),
-    certificate_identity: '',
-    certificate_identity_regexp: '',
-    certificate_oidc_issuer: '',
-    certificate_oidc_issuer_regexp: '',
-    rekor_url: '',
-  };
+  const opts = { ...NO_SIGNER, public_key: await readFile(key.pub, 'utf8') };
   const ref = `${hostile.host}/signed@${signed.digest}`;
   const base = signed.digest.replace(':', '-');
   const fetches = (suffix: string): number => hostile.requests.filter((r) => r.url === `/v2/signed/manifests/${base}.${suffix}`).length;

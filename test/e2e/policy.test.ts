@@ -1,5 +1,6 @@
 // The policy engine end to end: Rego compiled by the real opa, evaluated in-process, compared with
 // `opa eval` on the same input; sources from files, git over loopback, and OCI; pre-compiled bundles.
+import { NO_SIGNER } from '../support/sigstore-opts.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -112,15 +113,7 @@ test('differential: deny/warn sets from wasm equal `opa eval` on the same input 
   const data = {
     ...(await loadDataTree([])),
     ...ruleData,
-    ...configData(0, {
-      certificate_identity: '',
-      certificate_identity_regexp: '',
-      certificate_oidc_issuer: '',
-      certificate_oidc_issuer_regexp: '',
-      ignore_rekor: true,
-      public_key: '',
-      rekor_url: '',
-    }),
+    ...configData(0, NO_SIGNER),
   };
   await writeFile(join(dir, 'data.json'), JSON.stringify(data));
   const files = await Promise.all(

@@ -1,5 +1,6 @@
 // One evaluation per component through the generated aggregate entrypoint gives exactly what
 // querying each rule does, and a rule failing at run time is still named in the error.
+import { NO_SIGNER } from '../../support/sigstore-opts.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
@@ -12,15 +13,7 @@ import { AGGREGATE_ENTRYPOINT, aggregateModule, compilePolicy } from '../../../s
 import { loadCompiledPolicy } from '../../../src/policy/wasm/evaluate.ts';
 
 const policies = fileURLToPath(new URL('../../../examples/policies', import.meta.url));
-const opts = {
-  certificate_identity: '',
-  certificate_identity_regexp: '',
-  certificate_oidc_issuer: '',
-  certificate_oidc_issuer_regexp: '',
-  ignore_rekor: true,
-  public_key: '',
-  rekor_url: '',
-};
+const opts = NO_SIGNER;
 
 test('the aggregate module quotes every path segment', () => {
   assert.equal(

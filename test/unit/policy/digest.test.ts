@@ -2,6 +2,7 @@
 // real opa. It follows the content the verdicts depend on (a rule file, a data file, ruleData,
 // --extra-rule-data, include/exclude, the signer settings) and nothing else: not the directory the
 // policy sits in, not the effective time, not a second load.
+import { NO_SIGNER } from '../../support/sigstore-opts.ts';
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,15 +30,7 @@ deny contains result if {
 }
 `;
 
-const SIGSTORE: SigstoreOpts = {
-  certificate_identity: '',
-  certificate_identity_regexp: '',
-  certificate_oidc_issuer: '',
-  certificate_oidc_issuer_regexp: '',
-  ignore_rekor: true,
-  public_key: '',
-  rekor_url: '',
-};
+const SIGSTORE: SigstoreOpts = NO_SIGNER;
 
 const cacheDir = await mkdtemp(join(tmpdir(), 'vouch-digest-cache-'));
 const dirs: string[] = [cacheDir];

@@ -1,5 +1,6 @@
 // Runs vouch's policy engine end to end on Rego and data written by a test: local policy and data
 // directories, compiled by the real opa, evaluated in vouch's workers, results processed as ec does.
+import { NO_SIGNER } from '../../../support/sigstore-opts.ts';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -38,15 +39,7 @@ export async function evaluateSource(source: PolicySource, opts: RunOptions = {}
     info: true,
     showSuccesses: true,
     extraRuleData: opts.extraRuleData ?? {},
-    sigstoreOpts: {
-      certificate_identity: '',
-      certificate_identity_regexp: '',
-      certificate_oidc_issuer: '',
-      certificate_oidc_issuer_regexp: '',
-      ignore_rekor: true,
-      public_key: '',
-      rekor_url: '',
-    },
+    sigstoreOpts: NO_SIGNER,
     opaPath: toolPath('opa'),
     cacheDir,
     env: process.env,

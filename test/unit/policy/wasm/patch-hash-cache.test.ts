@@ -4,6 +4,8 @@
 // module under the SDK does, for a sequence of different inputs on one instance (their values sit at
 // the same addresses evaluation after evaluation: a hash kept from an earlier input would misplace a
 // set element and change the answer, or send the module's set iteration round for ever). Modules the patch cannot vouch for are refused (hand-made).
+import { section, str, vec } from './wasm-bytes.ts';
+import { uleb } from '../../../../src/policy/wasm/wasm-binary.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
@@ -149,20 +151,6 @@ test('the patched module is the built one until vouch turns the cache on: the SD
 
 // ---- hand-made modules: what the patch must refuse ----
 
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const str = (s: string): number[] => [...leb(s.length), ...Buffer.from(s)];
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-
 /** One function named `name` of type `type` (0: (i32) -> i32, 1: () -> ()); names optional. */
 function handMade(name: string, type: 0 | 1, names = true): Uint8Array {
   const types = section(
@@ -175,8 +163,8 @@ function handMade(name: string, type: 0 | 1, names = true): Uint8Array {
   const funcs = section(3, vec([[type]]));
   const memory = section(5, vec([[0x00, 1]]));
   const exports = section(7, vec([]));
-  const code = section(10, vec([type === 0 ? [...leb(4), 0, 0x20, 0, 0x0b] : [...leb(2), 0, 0x0b]]));
-  const nameSec = section(0, [...str('name'), 1, ...leb(vec([[0, ...str(name)]]).length), ...vec([[0, ...str(name)]])]);
+  const code = section(10, vec([type === 0 ? [...uleb(4), 0, 0x20, 0, 0x0b] : [...uleb(2), 0, 0x0b]]));
+  const nameSec = section(0, [...str('name'), 1, ...uleb(vec([[0, ...str(name)]]).length), ...vec([[0, ...str(name)]])]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...exports, ...code, ...(names ? nameSec : [])]);
 }
 

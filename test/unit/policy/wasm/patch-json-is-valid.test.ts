@@ -2,6 +2,8 @@
 // instance. On a module built by the real opa: unpatched, the corruption shows; patched, every
 // order of evaluations answers as `opa eval` does; and vouch's loader applies the patch. Modules the
 // patch cannot vouch for are refused (hand-made below: no tool builds such modules).
+import { section, str, vec } from './wasm-bytes.ts';
+import { uleb } from '../../../../src/policy/wasm/wasm-binary.ts';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,20 +86,6 @@ deny contains sprintf("%v", [[1, {"k": "v"}]]) if input.go
 
 // ---- hand-made modules: what opa never emits, and what the patch must refuse ----
 
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const str = (s: string): number[] => [...leb(s.length), ...Buffer.from(s)];
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-
 /** Two functions, opa_free(i32) and opa_json_is_valid() calling it `calls` times; names optional. */
 function handMade(calls: number, names = true, caller = 'opa_json_is_valid'): Uint8Array {
   const types = section(
@@ -112,15 +100,15 @@ function handMade(calls: number, names = true, caller = 'opa_json_is_valid'): Ui
   const code = section(
     10,
     vec([
-      [...leb(2), 0, 0x0b],
-      [...leb(2 + 4 * calls), 0, ...Array.from({ length: calls }, () => callFree).flat(), 0x0b],
+      [...uleb(2), 0, 0x0b],
+      [...uleb(2 + 4 * calls), 0, ...Array.from({ length: calls }, () => callFree).flat(), 0x0b],
     ]),
   );
   const fnNames = vec([
     [0, ...str('opa_free')],
     [1, ...str(caller)],
   ]);
-  const nameSec = section(0, [...str('name'), 1, ...leb(fnNames.length), ...fnNames]);
+  const nameSec = section(0, [...str('name'), 1, ...uleb(fnNames.length), ...fnNames]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...code, ...(names ? nameSec : [])]);
 }
 

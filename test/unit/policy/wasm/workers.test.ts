@@ -1,6 +1,7 @@
 // The evaluation worker pool, with policies compiled by the real opa: the same results as an
 // instance in this thread, typed errors across threads, this thread free while a policy runs, and
 // an abort that stops a runaway evaluation.
+import { NO_SIGNER } from '../../../support/sigstore-opts.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
@@ -14,15 +15,7 @@ import { loadCompiledPolicy, policyProgram } from '../../../../src/policy/wasm/e
 import { startEvaluationPool } from '../../../../src/policy/wasm/workers.ts';
 
 const policies = fileURLToPath(new URL('../../../../examples/policies', import.meta.url));
-const opts = {
-  certificate_identity: '',
-  certificate_identity_regexp: '',
-  certificate_oidc_issuer: '',
-  certificate_oidc_issuer_regexp: '',
-  ignore_rekor: true,
-  public_key: '',
-  rekor_url: '',
-};
+const opts = NO_SIGNER;
 const compile = async (files: RegoFile[]): Promise<Awaited<ReturnType<typeof compilePolicy>>> =>
   compilePolicy(files, { cacheDir: await mkdtemp(join(tmpdir(), 'vouch-pool-')), env: process.env });
 const module = (name: string, text: string): RegoFile[] => [{ path: `${name}.rego`, text: `package ${name}\n\nimport rego.v1\n\n${text}\n` }];
