@@ -135,6 +135,19 @@ const vsaStatements = (stdout: string): Record<string, unknown>[] =>
     .map((l) => JSON.parse(Buffer.from((JSON.parse(l) as { payload: string }).payload, 'base64').toString('utf8')) as Record<string, unknown>)
     .filter((s) => s.predicateType === VSA_TYPE);
 
+/** validate image writing keyless VSAs to `dir`, signed through the loopback Fulcio and logged in its Rekor. */
+const keylessVsaArgs = (dir: string): string[] => [
+  ...validateArgs(keyless),
+  '--vsa',
+  '--vsa-keyless',
+  '--vsa-fulcio-url',
+  stack.fulcioUrl,
+  '--vsa-upload',
+  `rekor@${stack.rekor!.url}`,
+  '--attestation-output-dir',
+  dir,
+];
+
 test('keyless: a Fulcio certificate and a Rekor entry; cosign accepts the VSA for the signer identity only', { skip }, async () => {
   const tokenFile = join(stack.dir, 'vsa-token');
   await writeFile(tokenFile, signer.token);
@@ -197,41 +210,15 @@ test('keyless: a Fulcio certificate and a Rekor entry; cosign accepts the VSA fo
 });
 
 test('SIGSTORE_ID_TOKEN is the token when no file is named; no token at all is exit 2 before validation', { skip }, async () => {
-  const r = await vouch(
-    [
-      ...validateArgs(keyless),
-      '--vsa',
-      '--vsa-keyless',
-      '--vsa-fulcio-url',
-      stack.fulcioUrl,
-      '--vsa-upload',
-      `rekor@${stack.rekor!.url}`,
-      '--attestation-output-dir',
-      join(stack.dir, 'vsa-env'),
-    ],
-    {
-      ...env(),
-      SIGSTORE_ID_TOKEN: signer.token,
-    },
-  );
+  const r = await vouch(keylessVsaArgs(join(stack.dir, 'vsa-env')), {
+    ...env(),
+    SIGSTORE_ID_TOKEN: signer.token,
+  });
   assert.equal(r.code, 0, r.stderr);
   const bare = { ...env() };
   delete bare.SIGSTORE_ID_TOKEN;
   delete bare.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const none = await vouch(
-    [
-      ...validateArgs(keyless),
-      '--vsa',
-      '--vsa-keyless',
-      '--vsa-fulcio-url',
-      stack.fulcioUrl,
-      '--vsa-upload',
-      `rekor@${stack.rekor!.url}`,
-      '--attestation-output-dir',
-      join(stack.dir, 'vsa-none'),
-    ],
-    bare,
-  );
+  const none = await vouch(keylessVsaArgs(join(stack.dir, 'vsa-none')), bare);
   assert.equal(none.code, 2, none.stderr);
   assert.match(none.stderr, /needs an OIDC token/);
   assert.equal(none.stdout, '');

@@ -4,6 +4,7 @@
 // — and lets a test replace the answer of any route with what no real registry sends: wrong digests,
 // malformed JSON, oversized, trickling or endless bodies, redirects, odd 401 challenges, huge token
 // answers and error bodies. Hand-made bytes, because real registries cannot produce them.
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,6 +14,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { RegistryClient } from '../../src/oci/client.ts';
+import { parseReference } from '../../src/oci/reference.ts';
+import type { Descriptor } from '../../src/oci/types.ts';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -343,4 +347,13 @@ async function selfSigned(): Promise<{ key: string; cert: string }> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A hostile registry holding `app:v1`, and that image's layer as vouch's client reads it (for blob tests). */
+export async function hostileRegistryWithLayer(): Promise<{ registry: HostileRegistry; layer: Descriptor }> {
+  const registry = await startHostileRegistry();
+  registry.putImage('app', 'v1');
+  const fetched = await new RegistryClient().getManifest(parseReference(`${registry.host}/app:v1`), 'v1');
+  assert.ok(fetched && 'layers' in fetched.manifest);
+  return { registry, layer: fetched.manifest.layers[0]! };
 }

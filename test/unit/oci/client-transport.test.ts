@@ -10,18 +10,14 @@ import { RegistryClient } from '../../../src/oci/client.ts';
 import { RegistryError } from '../../../src/oci/errors.ts';
 import { parseReference } from '../../../src/oci/reference.ts';
 import type { Descriptor } from '../../../src/oci/types.ts';
-import { startHostileRegistry, type Answer, type HostileRegistry } from '../../support/hostile-registry.ts';
+import { hostileRegistryWithLayer, type Answer, type HostileRegistry } from '../../support/hostile-registry.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TimeoutError } from '../../../src/validate/timeout.ts';
 
 let registry: HostileRegistry;
 let layer: Descriptor;
 before(async () => {
-  registry = await startHostileRegistry();
-  registry.putImage('app', 'v1');
-  const fetched = await new RegistryClient().getManifest(parseReference(`${registry.host}/app:v1`), 'v1');
-  assert.ok(fetched && 'layers' in fetched.manifest);
-  layer = fetched.manifest.layers[0]!;
+  ({ registry, layer } = await hostileRegistryWithLayer());
 });
 after(async () => {
   await registry.close();
