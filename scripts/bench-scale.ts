@@ -15,6 +15,10 @@
 //
 //   node scripts/bench-scale.ts prepare 10000
 //   node scripts/bench-scale.ts run 100,1000,3000,10000 none,example,one-rule
+//   BENCH_SCALE_REGISTRY_PROF=DIR node scripts/bench-scale.ts run 1000 example   # + the registry's Go CPU profile
+//                                                     # (its first BENCH_SCALE_REGISTRY_PROF_S=10 s) in DIR
+//   node scripts/bench-scale.ts mirror 10000           # the same images, byte for byte, into a persistent olareg
+//   BENCH_SCALE_REGISTRY=olareg node scripts/bench-scale.ts run 10000 example   # run and ec against that mirror
 //   node scripts/bench-scale.ts requests 100          # requests per component, docker-registry and olareg
 //   BENCH_RELEASE_POLICY=DIR node scripts/bench-scale.ts release 1000   # conforma/policy's release policy (@redhat):
 //                                                     # requests and evaluation CPU per component
@@ -31,7 +35,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { RegistryClient } from '../src/oci/client.ts';
 import { parseReference } from '../src/oci/reference.ts';
-import { MediaType } from '../src/oci/types.ts';
+import { isIndex, MediaType, type ImageReference } from '../src/oci/types.ts';
 import { attest, sign } from '../test/support/cosign.ts';
 import { slsaV1 } from '../test/support/predicates.ts';
 import { startProxy } from '../test/support/proxy.ts';
@@ -63,28 +67,41 @@ async function loadState(): Promise<State | undefined> {
   return existsSync(statePath) ? (JSON.parse(await readFile(statePath, 'utf8')) as State) : undefined;
 }
 
-/** docker-registry on the state's port, its data kept in `dir`. */
-async function serveRegistry(port: number): Promise<{ host: string; stop(): Promise<void> }> {
-  const host = `127.0.0.1:${port}`;
-  // Already serving (a `prepare` still running): measure against it.
-  if (await httpAnswers(`http://${host}/v2/`, (s) => s === 200).catch(() => false)) return { host, stop: () => Promise.resolve() };
-  const config = join(dir, 'registry.yml');
-  await writeFile(
-    config,
-    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'registry')}\nhttp:\n  addr: ${host}\n`,
-  );
-  const child: ChildProcess = spawn(toolPath('docker-registry'), ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+interface ServedRegistry {
+  host: string;
+  /** The registry's own CPU seconds so far (user + system), when this script started it. */
+  cpuS(): Promise<number | undefined>;
+  /** BENCH_SCALE_REGISTRY_PROF (docker-registry only): the Go CPU profile of the next `seconds`, written to `file`. */
+  profile?(seconds: number, file: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** utime + stime of a process, from /proc/<pid>/stat (in clock ticks of 1/100 s on Linux). */
+async function processCpuS(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  // Fields after the command name (which may hold spaces), closed by its last ')'.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined;
+}
+
+/** `tool args` serving on `host` until stopped; one already serving there (a `prepare` still running) is measured as it is. */
+async function serve(tool: string, host: string, args: () => Promise<string[]>): Promise<ServedRegistry> {
+  if (await httpAnswers(`http://${host}/v2/`, (s) => s === 200).catch(() => false))
+    return { host, cpuS: () => Promise.resolve(undefined), stop: () => Promise.resolve() };
+  const child: ChildProcess = spawn(toolPath(tool), await args(), { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
   await waitUntilReady({
-    name: 'docker-registry',
+    name: tool,
     target: `http://${host}/v2/`,
     probe: () => httpAnswers(`http://${host}/v2/`, (s) => s === 200),
     exited: () => child.exitCode ?? undefined,
     log: () => log,
   });
+  const pid = child.pid;
   return {
     host,
+    cpuS: () => (pid === undefined ? Promise.resolve(undefined) : processCpuS(pid)),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -92,6 +109,89 @@ async function serveRegistry(port: number): Promise<{ host: string; stop(): Prom
       await exited;
     },
   };
+}
+
+/** docker-registry on the state's port, its data kept in `dir`. */
+async function serveRegistry(port: number): Promise<ServedRegistry> {
+  const host = `127.0.0.1:${port}`;
+  // distribution's debug listener serves Go's pprof: where the registry's CPU goes (docs/benchmarks.md).
+  const debug = process.env.BENCH_SCALE_REGISTRY_PROF ? `127.0.0.1:${await freePort()}` : undefined;
+  const served = await serve('docker-registry', host, async () => {
+    const config = join(dir, 'registry.yml');
+    await writeFile(
+      config,
+      `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'registry')}\nhttp:\n  addr: ${host}\n${debug ? `  debug:\n    addr: ${debug}\n` : ''}`,
+    );
+    return ['serve', config];
+  });
+  if (!debug) return served;
+  const profile = async (seconds: number, file: string): Promise<void> => {
+    const res = await fetch(`http://${debug}/debug/pprof/profile?seconds=${seconds}`);
+    await writeFile(file, Buffer.from(await res.arrayBuffer()));
+  };
+  return { ...served, profile };
+}
+
+// The olareg mirror of the prepared images (`mirror N`): the same bytes, served by the OCI 1.1
+// registry of the tests, which costs about a tenth of docker-registry's CPU per request.
+const mirrorPath = join(dir, 'olareg.json');
+const mirrorDir = join(dir, 'olareg');
+
+async function loadMirror(): Promise<{ port: number; count: number } | undefined> {
+  return existsSync(mirrorPath) ? (JSON.parse(await readFile(mirrorPath, 'utf8')) as { port: number; count: number }) : undefined;
+}
+
+function serveOlareg(port: number): Promise<ServedRegistry> {
+  return serve('olareg', `127.0.0.1:${port}`, () =>
+    Promise.resolve(['serve', '--addr', '127.0.0.1', '--port', String(port), '--dir', mirrorDir, '--gc-frequency=-1s']),
+  );
+}
+
+/** The registry the measuring modes use: BENCH_SCALE_REGISTRY=docker-registry (prepare's, the default) or olareg (the mirror). */
+async function serveMeasured(state: State, n: number): Promise<ServedRegistry> {
+  const kind = process.env.BENCH_SCALE_REGISTRY ?? 'docker-registry';
+  if (kind === 'docker-registry') return serveRegistry(state.port);
+  if (kind !== 'olareg') throw new Error(`BENCH_SCALE_REGISTRY=${kind}: docker-registry or olareg`);
+  const mirror = await loadMirror();
+  if (!mirror || mirror.count < n) throw new Error(`${mirror?.count ?? 0} images mirrored into olareg: run "mirror ${n}" first`);
+  return serveOlareg(mirror.port);
+}
+
+/** Copies images [mirrored, count) with their `.sig`/`.att` artefacts from docker-registry into olareg, byte for byte. */
+async function mirror(count: number): Promise<void> {
+  const state = await loadState();
+  if (!state || state.count < count) throw new Error(`${state?.count ?? 0} images prepared in ${dir}: run "prepare ${count}" first`);
+  const previous = await loadMirror();
+  const port = previous?.port ?? (await freePort());
+  const [from, to] = [await serveRegistry(state.port), await serveOlareg(port)];
+  const copied = new Set<string>();
+  const copyBlob = async (src: ImageReference, dst: ImageReference, digest: string): Promise<void> => {
+    const key = `${dst.repository}@${digest}`;
+    if (copied.has(key)) return;
+    copied.add(key);
+    await client.pushBlob(dst, await client.getBlob(src, { digest }));
+  };
+  const copyTag = async (repository: string, tag: string): Promise<void> => {
+    const src = parseReference(`${from.host}/${repository}:${tag}`);
+    const dst = parseReference(`${to.host}/${repository}:${tag}`);
+    const fetched = await client.getManifest(src, tag, true);
+    if (!fetched || isIndex(fetched.manifest)) throw new Error(`${from.host}/${repository}:${tag}: not an image manifest`);
+    for (const d of [fetched.manifest.config, ...fetched.manifest.layers]) await copyBlob(src, dst, d.digest);
+    await client.pushManifest(dst, tag, fetched.bytes, fetched.descriptor.mediaType);
+  };
+  try {
+    const started = Date.now();
+    await mapLimit(state.images.slice(previous?.count ?? 0, count), 16, async (img) => {
+      const ref = parseReference(img.ref);
+      const tag = img.digest.replace(':', '-');
+      for (const t of [ref.tag!, `${tag}.sig`, `${tag}.att`]) await copyTag(ref.repository, t);
+    });
+    await writeFile(mirrorPath, JSON.stringify({ port, count: Math.max(count, previous?.count ?? 0) }));
+    process.stderr.write(`bench-scale: ${count} images in olareg (${to.host}), ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  } finally {
+    await to.stop();
+    await from.stop();
+  }
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
@@ -371,6 +471,10 @@ export interface Measured {
   components: number;
   passed: number;
   load: string;
+  /** The loopback registry's own CPU seconds over the run (when this script started the registry). */
+  registryCpuS?: number;
+  /** Which loopback registry served the run (BENCH_SCALE_REGISTRY). */
+  registry?: string;
 }
 
 /** /usr/bin/time -v's fields. */
@@ -448,12 +552,30 @@ async function measure(state: State, n: number, policy: string, host: string, ex
 async function runCurve(sizes: number[], policies: string[]): Promise<void> {
   const state = await loadState();
   if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
-  const reg = await serveRegistry(state.port);
+  const reg = await serveMeasured(state, Math.max(...sizes));
   try {
     for (const n of sizes) {
       if (n > state.count) throw new Error(`only ${state.count} images prepared`);
       for (const policy of policies) {
-        const m = await measure(state, n, policy, reg.host, process.env.BENCH_SCALE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SCALE_PROF] : []);
+        const before = await reg.cpuS();
+        const profDir = process.env.BENCH_SCALE_REGISTRY_PROF;
+        const profFile = profDir ? join(profDir, `registry-${n}-${policy}.pprof`) : undefined;
+        const profiled = profFile ? reg.profile?.(Number(process.env.BENCH_SCALE_REGISTRY_PROF_S ?? 10), profFile) : undefined;
+        const measured = await measure(
+          state,
+          n,
+          policy,
+          reg.host,
+          process.env.BENCH_SCALE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SCALE_PROF] : [],
+        );
+        const after = await reg.cpuS();
+        await profiled;
+        if (profFile) process.stderr.write(`bench-scale: the registry's CPU profile: go tool pprof -top -cum ${toolPath('docker-registry')} ${profFile}\n`);
+        const m = {
+          ...measured,
+          registry: process.env.BENCH_SCALE_REGISTRY ?? 'docker-registry',
+          ...(before !== undefined && after !== undefined ? { registryCpuS: Math.round((after - before) * 100) / 100 } : {}),
+        };
         await writeFile(join(dir, 'results.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), ...m })}\n`, { flag: 'a' });
         process.stdout.write(`${JSON.stringify(m)}\n`);
       }
@@ -588,7 +710,7 @@ export async function ecOnPreparedImages(ec: string, sizes: number[], doc: strin
   if (((await loadState())?.count ?? 0) < needed) await prepare(needed);
   const state = await loadState();
   if (!state) throw new Error(`no images in ${dir}`);
-  const reg = await serveRegistry(state.port);
+  const reg = await serveMeasured(state, needed);
   const proxy = await startProxy(reg.host);
   let counted = 0;
   const takeRequests = (): number => {
@@ -699,6 +821,7 @@ async function profile(profDir: string): Promise<void> {
 async function main(): Promise<void> {
   const [command, arg1, arg2, arg3] = process.argv.slice(2);
   if (command === 'prepare') await prepare(Number(arg1 ?? 10000));
+  else if (command === 'mirror') await mirror(Number(arg1 ?? 10000));
   else if (command === 'run') await runCurve((arg1 ?? '100,1000,3000,10000').split(',').map(Number), (arg2 ?? 'none,example,one-rule').split(','));
   else if (command === 'requests') await countRequests(Number(arg1 ?? 100));
   else if (command === 'release') await releaseRow(Number(arg1 ?? 100), arg2);
@@ -708,7 +831,7 @@ async function main(): Promise<void> {
     await ecOnPreparedImages(arg1, (arg2 ?? '10,100,300,1000').split(',').map(Number), arg3 ?? join(root, 'docs', 'benchmarks.md'));
   else {
     process.stderr.write(
-      'usage: bench-scale.ts prepare N | run N,N… POLICY,… | requests N | release N [release|shared-lookup] | report [SVG] | profile DIR | ec EC_PATH [N,N…] [DOC]\n',
+      'usage: bench-scale.ts prepare N | mirror N | run N,N… POLICY,… | requests N | release N [release|shared-lookup] | report [SVG] | profile DIR | ec EC_PATH [N,N…] [DOC]\n',
     );
     process.exitCode = 2;
   }
