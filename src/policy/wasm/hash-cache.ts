@@ -2,7 +2,7 @@
 // does with it): one per instance, allocated in the module's memory before its data, so no heap reset
 // reaches it. Turned on only around an evaluation vouch itself starts, over the values it parsed
 // for that evaluation; entries for data and the shared snapshot (below `keep`) outlive evaluations,
-// the rest are tagged with the evaluation and die with it. Re-parsing data or the snapshot clears it.
+// the rest are tagged with the evaluation and die with it. Setting data or re-parsing the snapshot clears it.
 import type { LoadedPolicy as SdkPolicy } from '@open-policy-agent/opa-wasm';
 import { HASH_CACHE_GLOBAL, TABLE } from './patch-hash-cache.ts';
 
@@ -75,6 +75,12 @@ export function attachHashCache(policy: SdkPolicy): void {
     tag = 0;
   };
   clear();
+  // New data lands where the old data was: the SDK's setData, called by anyone, forgets every hash first.
+  const setData = policy.setData.bind(policy);
+  policy.setData = (data) => {
+    clear();
+    setData(data);
+  };
   caches.set(policy, {
     clear,
     stable: () => ({ keep: sdk.dataHeapPtr, epoch, hi: running, tag: running === 0 ? 0 : tag }),

@@ -90,6 +90,25 @@ test('patched and remembering hashes, every answer equals the unpatched module o
   assert.ok(cache.held() > 10, `only ${cache.held()} hashes held`);
 });
 
+test('data set again clears remembered hashes: answers follow the new data, whose values sit where the old ones did', async () => {
+  const wasm = await buildWasm(REGO, ENTRIES);
+  const program = await policyProgram({ wasm, entrypoints: ENTRIES, opaVersion: '', key: '' });
+  const policy = instantiateModuleWithData(program, DATA);
+  const cache = hashCacheOf(policy);
+  assert.ok(cache, 'the instance has a hash table');
+  const [first, second] = inputs();
+  const bytes = (input: Record<string, unknown> | undefined): Uint8Array => new TextEncoder().encode(JSON.stringify(input));
+  for (const entry of ENTRIES) evaluateInstance(policy, bytes(first), entry);
+  assert.ok(cache.held() > 10, `only ${cache.held()} hashes held`);
+  // Same shape and lengths, other contents: each value of the new data lands on an old one's address.
+  const other = { known: [task('x', 3), task('y', 2), task('z', 40)] };
+  policy.setData(other);
+  assert.equal(cache.held(), 0);
+  const reference = await loadPolicy(wasm, { initial: 160 });
+  reference.setData(other);
+  for (const entry of ENTRIES) assert.deepEqual(evaluateInstance(policy, bytes(second), entry), reference.evaluate(second, entry), entry);
+});
+
 test('the shared snapshot parsed again clears remembered hashes: answers follow the new snapshot', async () => {
   const rego = `package s
 
