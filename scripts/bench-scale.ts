@@ -34,6 +34,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { RegistryClient } from '../src/oci/client.ts';
+import { mapLimited } from '../src/util/map-limited.ts';
 import { parseReference } from '../src/oci/reference.ts';
 import { isIndex, MediaType, type ImageReference } from '../src/oci/types.ts';
 import { attest, sign } from '../test/support/cosign.ts';
@@ -181,7 +182,7 @@ async function mirror(count: number): Promise<void> {
   };
   try {
     const started = Date.now();
-    await mapLimit(state.images.slice(previous?.count ?? 0, count), 16, async (img) => {
+    await mapLimited(state.images.slice(previous?.count ?? 0, count), 16, async (img) => {
       const ref = parseReference(img.ref);
       const tag = img.digest.replace(':', '-');
       for (const t of [ref.tag!, `${tag}.sig`, `${tag}.att`]) await copyTag(ref.repository, t);
@@ -192,20 +193,6 @@ async function mirror(count: number): Promise<void> {
     await to.stop();
     await from.stop();
   }
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!, i);
-      }
-    }),
-  );
-  return out;
 }
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
@@ -332,13 +319,13 @@ async function prepare(count: number): Promise<void> {
     await run(toolPath('cosign'), ['import-key-pair', '--key', keyPem, '--output-key-prefix', join(dir, 'bench')], { env: cosignEnv() });
     const cosignKey = { key: join(dir, 'bench.key'), pub };
     const layerBytes = Buffer.alloc(256, 7);
-    const layers = await mapLimit(
+    const layers = await mapLimited(
       Array.from({ length: REPOS }, (_, r) => r),
       8,
       (r) => client.pushBlob(parseReference(`${reg.host}/scale/app-${r}:x`), layerBytes),
     );
     const started = Date.now();
-    const images = await mapLimit(
+    const images = await mapLimited(
       Array.from({ length: count }, (_, i) => i),
       16,
       (i) => pushImage(reg.host, i, layers[i % REPOS]!),
@@ -353,7 +340,7 @@ async function prepare(count: number): Promise<void> {
     const tpl = await readTemplate(reg.host, t0);
     const key = createPrivateKey(await readFile(keyPem));
     const signing = Date.now();
-    await mapLimit(images.slice(1), 16, async (img, i) => {
+    await mapLimited(images.slice(1), 16, async (img, i) => {
       await signLikeCosign(img, tpl, key);
       if (i % 1000 === 999) process.stderr.write(`bench-scale: ${i + 1} signed\n`);
     });
@@ -594,7 +581,7 @@ async function countRequests(n: number): Promise<void> {
   try {
     // The same images and their .sig/.att tags, copied into olareg by the real crane.
     const subset = state.images.slice(0, n);
-    await mapLimit(subset, 4, async (img) => {
+    await mapLimited(subset, 4, async (img) => {
       const ref = parseReference(img.ref);
       const tag = img.digest.replace(':', '-');
       for (const t of [ref.tag!, `${tag}.sig`, `${tag}.att`])

@@ -47,6 +47,7 @@ import {
 } from './bench-lib.ts';
 import { startRegistry } from '../test/support/registry.ts';
 import { toolPath } from '../test/support/tools.ts';
+import { mapLimited } from '../src/util/map-limited.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -71,20 +72,6 @@ interface Measure {
   childrenCpuMs: number;
   maxRssMiB: number;
   requests: number;
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
 }
 
 async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Measure & { code: number }> {
@@ -161,12 +148,12 @@ async function profileSummary(args: string[], env: NodeJS.ProcessEnv): Promise<{
 }
 
 async function makeImages(host: string, n: number, key: KeyPair, dir: string): Promise<PushedImage[]> {
-  const images = await mapLimit(
+  const images = await mapLimited(
     Array.from({ length: n }, (_, i) => i),
     8,
     (i) => pushImage(`${host}/bench-${n}-${i}:v1`),
   );
-  await mapLimit(images, 4, async (img) => {
+  await mapLimited(images, 4, async (img) => {
     await sign(dir, img.pinned, key);
     await attest(dir, img.pinned, key, slsaV1(), 'slsaprovenance1');
     await attest(dir, img.pinned, key, { scanner: 'bench', result: 'clean' }, 'https://example.com/attestations/scan/v1');
@@ -206,7 +193,7 @@ async function vsaRerun(n: number, r: VsaRun, cold: Measure, warm: Measure): Pro
     VOUCH_CACHE_DIR: join(r.dir, `cache-${n}-digest`),
   });
   const attachStart = process.hrtime.bigint();
-  await mapLimit(r.images, 4, (img) => attest(r.dir, img.pinned, vsaKey, vsaPredicate(img, policyDigest), VSA_TYPE));
+  await mapLimited(r.images, 4, (img) => attest(r.dir, img.pinned, vsaKey, vsaPredicate(img, policyDigest), VSA_TYPE));
   const attachMs = Number(process.hrtime.bigint() - attachStart) / 1e6;
   const reportPath = r.reportPath.replace(/\.json$/, '-vsa.json');
   const args = [...r.vouchArgs.map((a) => a.replace(r.reportPath, reportPath)), '--vsa-public-key', vsaKey.pub];
@@ -414,7 +401,7 @@ async function main(): Promise<void> {
       const peerStart = process.hrtime.bigint();
       const inputFile = join(dir, 'input.json');
       await writeFile(inputFile, JSON.stringify(input));
-      await mapLimit(images, 2, async (img) => {
+      await mapLimited(images, 2, async (img) => {
         await run(toolPath('cosign'), ['verify', '--key', key.pub, '--insecure-ignore-tlog', img.pinned], { env: { ...process.env, HOME: dir } });
         await run(toolPath('cosign'), ['verify-attestation', '--key', key.pub, '--insecure-ignore-tlog', '--type', 'slsaprovenance1', img.pinned], {
           env: { ...process.env, HOME: dir },

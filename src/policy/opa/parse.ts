@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { InputError, errorMessage } from '../../errors.ts';
 import { makeDirectory } from '../../util/files.ts';
 import { jsonText } from '../../util/json-shapes.ts';
+import { mapLimited } from '../../util/map-limited.ts';
 
 const run = promisify(execFile);
 const OUTLINE_FORMAT = 'vouch-rego-outline/v4';
@@ -231,20 +232,6 @@ function outlineOf(path: string, text: string, ast: AstModule): ModuleOutline {
   const chains: WithOutline[][] = [];
   collectChains(ast.rules ?? [], chains);
   return { path, text, package: ast.package.path.slice(1).map((t) => String(t.value)), imports, rules, chains };
-}
-
-/** Runs `task` over `items` with at most `limit` at a time, results in input order. */
-async function mapLimited<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 export interface ParseOptions {

@@ -11,6 +11,7 @@ import { discoverTests, type TestCase } from './discover.ts';
 import { instantiateTests, runTest, type TestResult } from './evaluate.ts';
 import { loadTestSources } from './load.ts';
 import { modulesFor, nameIndex } from './prune.ts';
+import { mapLimited } from '../../util/map-limited.ts';
 
 export interface PolicyTestOptions {
   /** Paths as `opa test` takes them: directories and .rego/.json/.yaml files. */
@@ -30,20 +31,6 @@ export interface PolicyTestOptions {
   signal?: AbortSignal;
   /** Progress notes (compiling, cache hits), for --verbose. */
   log?: (message: string) => void;
-}
-
-/** Runs `task` over `items` with at most `limit` at a time, results in input order. */
-async function mapLimited<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
 }
 
 /** Compiles and runs one package's tests. */
