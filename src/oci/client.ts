@@ -1,5 +1,6 @@
 // A small OCI distribution client: anonymous, basic and bearer-token auth, retries, digest
-// checks, size limits, and per-run caches so each manifest and blob is fetched at most once.
+// checks, size limits, and per-run caches so each manifest and blob is fetched at most once and
+// each tag answers once per run (tag-answers.ts).
 import { lookupCredential, type Credential } from './auth.ts';
 import { parseChallenge, type Challenge } from './challenge.ts';
 import { matchesDigest, computeDigest } from './digest.ts';
@@ -9,6 +10,7 @@ import type { HttpRequest, HttpResponse } from './transport.ts';
 import { parseIndex, parseManifest } from './manifest.ts';
 import { checkRealm, isLoopbackHost } from './realm.ts';
 import { apiHost } from './reference.ts';
+import { TagAnswers, type TagAnswerLimits } from './tag-answers.ts';
 import { basicAuthorization, parseTokenResponse, registryErrorDetail } from './token.ts';
 import { MediaType, type BlobDescriptor, type Descriptor, type FetchedManifest, type ImageReference, type ImageSource } from './types.ts';
 
@@ -22,6 +24,27 @@ const MAX_REDIRECTS = 10;
 const TOKEN_LIMIT = 64 * 1024;
 /** An error body is read for its message only. */
 const ERROR_BODY_LIMIT = 64 * 1024;
+/**
+ * Tag answers kept for the run: a component's verification reads its `.sig`, `.att` and
+ * `sha256-<hex>` tags and its policy reads them again moments later, so a small window suffices;
+ * 8 MiB holds thousands of cosign's signature manifests (under 1 KiB each). Parsed, an answer takes
+ * about three times its bytes in memory: 25 MiB at most, ~9 MiB for 4,096 such manifests (measured).
+ */
+const TAG_ANSWERS: TagAnswerLimits = { entries: 4096, bytes: 8 * 1024 * 1024, entryBytes: 1024 * 1024 };
+
+/** The registry's definite "no such manifest" (a 404), kept like a manifest: its words for a strict reader. */
+interface Absent {
+  absent: string;
+}
+type ManifestAnswer = FetchedManifest | Absent;
+const isAbsent = (a: ManifestAnswer): a is Absent => 'absent' in a;
+
+export interface GetManifestOptions {
+  /** A 404 is a NOT_FOUND error carrying the registry's words rather than `undefined`. */
+  strict?: boolean;
+  /** Ask the registry even when the run has an answer for the tag (a read before writing it). */
+  fresh?: boolean;
+}
 
 export interface RegistryClientOptions {
   /** Requests in flight at once (bounded by --workers). */
@@ -33,6 +56,8 @@ export interface RegistryClientOptions {
   plainHttp?: (host: string) => boolean;
   /** Total bytes of small blobs kept in memory for reuse within the run. */
   blobCacheBytes?: number;
+  /** Bounds of the run's tag answers (default TAG_ANSWERS). */
+  tagAnswers?: Partial<TagAnswerLimits>;
   /** Around waits between retries (the run's worker pool frees the component's slot meanwhile). */
   idle?: Around;
   /** Aborts every request in flight and every wait (the run's --timeout). */
@@ -61,8 +86,10 @@ export class RegistryClient implements ImageSource {
   private readonly challenges = new Map<string, Challenge>();
   /** Authorization header per registry + scope: one token per scope per run. */
   private readonly authorizations = new Map<string, Promise<string | undefined>>();
-  private readonly manifests = new Map<string, Promise<FetchedManifest | undefined>>();
-  private readonly resolutions = new Map<string, Promise<Descriptor>>();
+  /** By digest, for the run (content cannot change); a 404 is kept too. */
+  private readonly manifests = new Map<string, Promise<ManifestAnswer>>();
+  /** By registry + repository + tag, the first definite answer, bounded. */
+  private readonly tags: TagAnswers<ManifestAnswer>;
   private readonly blobs = new Map<string, Promise<Buffer>>();
   private blobCacheBytes: number;
 
@@ -76,6 +103,7 @@ export class RegistryClient implements ImageSource {
     this.plainHttp = options.plainHttp ?? isLoopbackHost;
     this.userAgent = options.userAgent ?? 'vouch';
     this.blobCacheBytes = options.blobCacheBytes ?? 8 * 1024 * 1024;
+    this.tags = new TagAnswers({ ...TAG_ANSWERS, ...options.tagAnswers });
   }
 
   private baseUrl(ref: ImageReference): string {
@@ -246,53 +274,52 @@ export class RegistryClient implements ImageSource {
     );
   }
 
-  resolve(ref: ImageReference): Promise<Descriptor> {
+  async resolve(ref: ImageReference): Promise<Descriptor> {
     const id = ref.digest ?? ref.tag ?? 'latest';
-    const key = `${ref.registry}/${ref.repository}:${id}`;
-    let p = this.resolutions.get(key);
-    if (!p) {
-      p = this.resolveUncached(ref, id);
-      this.resolutions.set(key, p);
-      p.catch(() => this.resolutions.delete(key));
-    }
-    return p;
-  }
-
-  private async resolveUncached(ref: ImageReference, id: string): Promise<Descriptor> {
     // One GET instead of ec's HEAD + GET: the pipeline needs the manifest right after (config,
     // platforms), and the bytes are hashed here, so the digest is ours, not the registry's word.
-    const fetched = await this.getManifest(ref, id, true);
-    if (fetched && !id.includes(':')) {
-      // Keep the tag's manifest under its digest too: the next read by digest is free.
-      this.manifests.set(`${ref.registry}/${ref.repository}@${fetched.descriptor.digest}`, Promise.resolve(fetched));
-    }
-    if (!fetched) throw new RegistryError('NOT_FOUND', `GET ${this.baseUrl(ref)}/manifests/${id}: MANIFEST_UNKNOWN: manifest unknown`, { status: 404 });
+    const fetched = await this.getManifest(ref, id, { strict: true });
+    if (!fetched) throw new RegistryError('NOT_FOUND', `GET ${this.baseUrl(ref)}/manifests/${id}: not found`, { status: 404 });
+    const byDigest = `${ref.registry}/${ref.repository}@${fetched.descriptor.digest}`;
+    // Keep the tag's manifest under its digest too: the next read by digest is free.
+    if (!this.manifests.has(byDigest)) this.manifests.set(byDigest, Promise.resolve(fetched));
     return fetched.descriptor;
   }
 
-  /** `strict`: a 404 is an error carrying the registry's words rather than `undefined`. */
-  getManifest(ref: ImageReference, tagOrDigest: string, strict = false): Promise<FetchedManifest | undefined> {
+  /**
+   * A manifest by tag or digest, `undefined` when the registry says there is none. Within the run a
+   * digest is read once, and a tag answers what it first answered (a manifest or a 404): the
+   * verification and the policy see the same manifest for a tag. Failures are not kept.
+   */
+  async getManifest(ref: ImageReference, tagOrDigest: string, options: GetManifestOptions = {}): Promise<FetchedManifest | undefined> {
+    const answer = options.fresh ? await this.fetchManifest(ref, tagOrDigest) : await this.manifestAnswer(ref, tagOrDigest);
+    if (!isAbsent(answer)) return answer;
+    if (options.strict) throw new RegistryError('NOT_FOUND', answer.absent, { status: 404 });
+    return undefined;
+  }
+
+  private manifestAnswer(ref: ImageReference, tagOrDigest: string): Promise<ManifestAnswer> {
+    const ask = (): Promise<ManifestAnswer> => this.fetchManifest(ref, tagOrDigest);
+    if (!tagOrDigest.includes(':')) {
+      return this.tags.get(`${ref.registry}/${ref.repository}:${tagOrDigest}`, ask, (a) => (isAbsent(a) ? a.absent.length : a.bytes.length));
+    }
     const key = `${ref.registry}/${ref.repository}@${tagOrDigest}`;
     let p = this.manifests.get(key);
     if (!p) {
-      p = this.getManifestUncached(ref, tagOrDigest, strict);
+      p = ask();
       this.manifests.set(key, p);
-      // Only digests are immutable; tags and failures are not kept.
-      p.then(
-        () => (tagOrDigest.includes(':') ? undefined : this.manifests.delete(key)),
-        () => this.manifests.delete(key),
-      );
+      const asked = p;
+      p.catch(() => {
+        if (this.manifests.get(key) === asked) this.manifests.delete(key);
+      });
     }
     return p;
   }
 
-  private async getManifestUncached(ref: ImageReference, tagOrDigest: string, strict: boolean): Promise<FetchedManifest | undefined> {
+  private async fetchManifest(ref: ImageReference, tagOrDigest: string): Promise<ManifestAnswer> {
     const describe = `GET ${this.baseUrl(ref)}/manifests/${tagOrDigest}`;
     const res = await this.request(ref, 'GET', `manifests/${tagOrDigest}`, { accept: MANIFEST_ACCEPT });
-    if (res.status === 404 && !strict) {
-      await discard(res);
-      return undefined;
-    }
+    if (res.status === 404) return { absent: (await this.failure(res, describe)).message };
     if (!res.ok) throw await this.failure(res, describe);
     const bytes = await this.read(res, MANIFEST_LIMIT, describe);
     const expected = tagOrDigest.includes(':') ? tagOrDigest : (res.headers.get('docker-content-digest') ?? computeDigest(bytes));
@@ -403,7 +430,14 @@ export class RegistryClient implements ImageSource {
 
   /** `ociSubject`: the registry's OCI-Subject header, set when it indexed the manifest's subject (OCI distribution 1.1). */
   async pushManifest(ref: ImageReference, tagOrDigest: string, bytes: Uint8Array, mediaType: string): Promise<Descriptor & { ociSubject?: string }> {
-    const res = await this.request(ref, 'PUT', `manifests/${tagOrDigest}`, { 'content-type': mediaType }, bytes, true);
+    let res: HttpResponse;
+    try {
+      res = await this.request(ref, 'PUT', `manifests/${tagOrDigest}`, { 'content-type': mediaType }, bytes, true);
+    } finally {
+      // What the run knew of this tag (or of this digest's absence) may no longer be the registry's answer.
+      this.tags.forget(`${ref.registry}/${ref.repository}:${tagOrDigest}`);
+      this.manifests.delete(`${ref.registry}/${ref.repository}@${tagOrDigest}`);
+    }
     if (!res.ok) throw await this.failure(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);
     const ociSubject = res.headers.get('oci-subject');
     await discard(res);

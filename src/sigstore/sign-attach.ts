@@ -44,8 +44,9 @@ function signatureConfig(layers: Descriptor[]): Buffer {
   });
 }
 
+/** Read fresh: the run's answer for the tag may be older than another writer's push. */
 async function existingLayers(t: AttachTarget, tag: string): Promise<Descriptor[]> {
-  const fetched = await t.client.getManifest(t.ref, tag);
+  const fetched = await t.client.getManifest(t.ref, tag, { fresh: true });
   if (!fetched) return [];
   if (isIndex(fetched.manifest)) return [];
   return fetched.manifest.layers;
@@ -72,7 +73,7 @@ export async function attachLegacyAttestation(t: AttachTarget, signed: SignedSta
 
 /** Pushes the bundle as a referrer of the image. Returns the referrer manifest's digest. */
 export async function attachBundleReferrer(t: AttachTarget, signed: SignedStatement, predicateType: string, created: string): Promise<string> {
-  const image = await t.client.getManifest(t.ref, t.digest, true);
+  const image = await t.client.getManifest(t.ref, t.digest, { strict: true });
   if (!image) throw new Error(`${t.digest} is not in the registry`);
   const bundle = await t.client.pushBlob(t.ref, json(signed.bundle));
   const empty = await t.client.pushBlob(t.ref, EMPTY_JSON);
@@ -106,7 +107,7 @@ export async function attachBundleReferrer(t: AttachTarget, signed: SignedStatem
 /** The OCI 1.1 referrers tag schema: the index at `sha256-<hex>` lists the referrer. */
 async function addToTagIndex(t: AttachTarget, descriptor: Descriptor): Promise<void> {
   const tag = t.digest.replace(':', '-');
-  const fetched = await t.client.getManifest(t.ref, tag);
+  const fetched = await t.client.getManifest(t.ref, tag, { fresh: true });
   const manifests = fetched && isIndex(fetched.manifest) ? fetched.manifest.manifests.filter((m) => m.digest !== descriptor.digest) : [];
   const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [...manifests, descriptor] };
   await t.client.pushManifest(t.ref, tag, json(index), MediaType.OciIndex);

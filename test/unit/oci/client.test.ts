@@ -84,7 +84,9 @@ test('the referrers fallback reads the sha256-<hex> tag index; none gives []', a
   };
   const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [referrer] }));
   await pushManifest(ref, digest.replace(':', '-'), index, MediaType.OciIndex);
-  assert.deepEqual(await client.referrers(ref, digest), [referrer]);
+  // The run's answer for the tag was "none"; the next run sees the index.
+  assert.deepEqual(await client.referrers(ref, digest), []);
+  assert.deepEqual(await new RegistryClient().referrers(ref, digest), [referrer]);
 });
 
 test('a registry without the referrers API is probed once, even by many components at once', async () => {
