@@ -175,7 +175,7 @@ async function mirror(count: number): Promise<void> {
   const copyTag = async (repository: string, tag: string): Promise<void> => {
     const src = parseReference(`${from.host}/${repository}:${tag}`);
     const dst = parseReference(`${to.host}/${repository}:${tag}`);
-    const fetched = await client.getManifest(src, tag, true);
+    const fetched = await client.getManifest(src, tag, { strict: true });
     if (!fetched || isIndex(fetched.manifest)) throw new Error(`${from.host}/${repository}:${tag}: not an image manifest`);
     for (const d of [fetched.manifest.config, ...fetched.manifest.layers]) await copyBlob(src, dst, d.digest);
     await client.pushManifest(dst, tag, fetched.bytes, fetched.descriptor.mediaType);
