@@ -1,5 +1,6 @@
 // Pure helpers of the benchmark: where registry requests go, where CPU time goes, and which
 // requests a fault-injecting proxy fails. Kept apart from scripts/bench.ts so they can be tested.
+import { createHash } from 'node:crypto';
 
 /** The kind of one registry request, from `METHOD /path` as the loopback proxy logs it. */
 export function requestKind(line: string): string {
@@ -247,4 +248,107 @@ export function carryBlocks(previous: string, fresh: string): string {
 export function markdownTable(rows: Record<string, string | number>[]): string {
   const cols = Object.keys(rows[0] ?? {});
   return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`)].join('\n');
+}
+
+/** One layer of a cosign `.att` artefact (a DSSE envelope and cosign's annotations). */
+export interface CosignLayer {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations: Record<string, string>;
+}
+
+const sha256Of = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+/**
+ * A cosign `.att` artefact with one more layer, as `cosign attest` adds one to the attestations an
+ * image has (go-containerregistry's mutate.Append): the layer last in the manifest, its digest last
+ * in the config's `rootfs.diff_ids` (the envelope is not compressed) and one more `history` entry.
+ * Everything else of both documents, key order included, is kept. Returns the bytes to push.
+ */
+export function appendCosignLayer(manifestJson: string, configJson: string, layer: CosignLayer): { manifest: Buffer; config: Buffer } {
+  const manifest = JSON.parse(manifestJson) as unknown;
+  const config = JSON.parse(configJson) as unknown;
+  if (!isObject(manifest) || !Array.isArray(manifest.layers) || !isObject(manifest.config)) throw new Error('not an image manifest with layers and a config');
+  if (!isObject(config) || !isObject(config.rootfs) || !Array.isArray(config.rootfs.diff_ids)) throw new Error('not an image config with rootfs.diff_ids');
+  if (manifest.layers.length !== config.rootfs.diff_ids.length) throw new Error('the manifest and its config do not list the same number of layers');
+  config.rootfs.diff_ids.push(layer.digest);
+  if (Array.isArray(config.history)) config.history.push({ created: '0001-01-01T00:00:00Z' });
+  const configBytes = Buffer.from(JSON.stringify(config));
+  manifest.config = { ...manifest.config, size: configBytes.length, digest: sha256Of(configBytes) };
+  manifest.layers.push({ mediaType: layer.mediaType, size: layer.size, digest: layer.digest, annotations: layer.annotations });
+  return { manifest: Buffer.from(JSON.stringify(manifest)), config: configBytes };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** What `bench-scale.ts vsa` runs: cold and warm on the prepared images, the VSA re-runs on their copy. */
+export type VsaCondition = 'cold' | 'warm' | 'vsa-empty' | 'vsa-compiled';
+
+/**
+ * The order of one round: even rounds start with the cold run, odd ones with the VSA re-runs, so
+ * neither side always runs first (the load drifts). A warm run follows the cold run of its round
+ * (it reuses that cache); the re-run with the compiled policy cached takes it from the last cold run,
+ * which round 0 has already made by then.
+ */
+export function vsaRoundOrder(round: number): VsaCondition[] {
+  return round % 2 === 0 ? ['cold', 'warm', 'vsa-empty', 'vsa-compiled'] : ['vsa-empty', 'vsa-compiled', 'cold', 'warm'];
+}
+
+/** One measured run of `bench-scale.ts vsa`. */
+export interface VsaRunMeasure {
+  condition: VsaCondition;
+  n: number;
+  wallS: number;
+  userS: number;
+  sysS: number;
+  maxRssMiB: number;
+  requests: number;
+  /** Components reported from a VSA. */
+  fromVsa: number;
+  passed: number;
+  components: number;
+  /** 1-minute load average at the start. */
+  load: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+const VSA_LABELS: Record<VsaCondition, string> = {
+  cold: 'cold (empty cache, prepared images)',
+  warm: 'warm (verdict cache of the cold run)',
+  'vsa-empty': 'VSA re-run, empty cache',
+  'vsa-compiled': 'VSA re-run, compiled policy cached',
+};
+
+/** One table row per condition (in the order of VSA_LABELS): medians of the runs, the spread of CPU, the loads. */
+export function vsaTableRows(runs: VsaRunMeasure[]): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
+  for (const condition of Object.keys(VSA_LABELS) as VsaCondition[]) {
+    const rs = runs.filter((r) => r.condition === condition);
+    if (rs.length === 0) continue;
+    const n = rs[0]!.n;
+    const cpu = rs.map((r) => r.userS + r.sysS);
+    const loads = rs.map((r) => r.load);
+    rows.push({
+      N: String(n),
+      run: VSA_LABELS[condition],
+      runs: String(rs.length),
+      'CPU s (user + sys, tree)': `${median(cpu).toFixed(2)} (${Math.min(...cpu).toFixed(2)}–${Math.max(...cpu).toFixed(2)})`,
+      'CPU ms / component': ((median(cpu) * 1000) / n).toFixed(2),
+      'wall s': median(rs.map((r) => r.wallS)).toFixed(1),
+      'peak RSS MiB': median(rs.map((r) => r.maxRssMiB)).toFixed(0),
+      'requests / component': median(rs.map((r) => r.requests / n)).toFixed(2),
+      'from VSA': `${median(rs.map((r) => r.fromVsa))}/${n}`,
+      passed: `${median(rs.map((r) => r.passed))}/${n}`,
+      'load (1 min)': `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
+    });
+  }
+  return rows;
 }
