@@ -312,6 +312,8 @@ export interface VsaRunMeasure {
   components: number;
   /** 1-minute load average at the start. */
   load: number;
+  /** CPU seconds the loopback registry spent meanwhile (its share of the run's cost), when measured. */
+  registryCpuS?: number;
 }
 
 const median = (xs: number[]): number => {
@@ -342,6 +344,7 @@ export function vsaTableRows(runs: VsaRunMeasure[]): Record<string, string>[] {
       runs: String(rs.length),
       'CPU s (user + sys, tree)': `${median(cpu).toFixed(2)} (${Math.min(...cpu).toFixed(2)}–${Math.max(...cpu).toFixed(2)})`,
       'CPU ms / component': ((median(cpu) * 1000) / n).toFixed(2),
+      'registry CPU s': rs.every((r) => r.registryCpuS !== undefined) ? median(rs.map((r) => r.registryCpuS!)).toFixed(2) : '—',
       'wall s': median(rs.map((r) => r.wallS)).toFixed(1),
       'peak RSS MiB': median(rs.map((r) => r.maxRssMiB)).toFixed(0),
       'requests / component': median(rs.map((r) => r.requests / n)).toFixed(2),

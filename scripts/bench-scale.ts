@@ -763,6 +763,25 @@ async function ensureVsas(state: State, host: string, n: number, policy: VsaPoli
   await writeFile(vsaStatePath, JSON.stringify({ count: n, policyDigest: policy.prepared.digest, timeVerified: time.toISOString() } satisfies VsaState));
 }
 
+/**
+ * CPU seconds (user + system) the loopback docker-registry serving `dir` has used so far, from
+ * /proc (Linux; undefined elsewhere or when it is not found). Read around a run, it is what the
+ * run's requests cost the registry, unless another job uses the registry meanwhile.
+ */
+async function registryCpuS(): Promise<number | undefined> {
+  const config = join(dir, 'registry.yml');
+  for (const pid of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!cmd.includes('docker-registry') || !cmd.includes(config)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime (fields 14 and 15 of stat), in USER_HZ: 100 per second on Linux.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return undefined;
+}
+
 const VSA_BEGIN = '<!-- bench: vsa scale -->';
 const VSA_END = '<!-- /bench: vsa scale -->';
 
@@ -807,12 +826,21 @@ async function vsaRows(n: number, rounds: number, doc: string): Promise<void> {
         }
         const vsa = condition.startsWith('vsa');
         take();
+        const registryBefore = await registryCpuS();
         const m = await measure(state, n, 'example', proxy.host, {
           componentsFile: vsa ? copies : original,
           ...(vsa ? { extraArgs: ['--vsa-public-key', vsaPub] } : {}),
           ...(cache ? { cache } : {}),
         });
-        const row: VsaRunMeasure = { condition, ...m, requests: take(), fromVsa: m.fromVsa ?? 0, load: Number(m.load.split(',')[0]) };
+        const registryAfter = await registryCpuS();
+        const row: VsaRunMeasure = {
+          condition,
+          ...m,
+          requests: take(),
+          fromVsa: m.fromVsa ?? 0,
+          load: Number(m.load.split(',')[0]),
+          ...(registryBefore !== undefined && registryAfter !== undefined ? { registryCpuS: registryAfter - registryBefore } : {}),
+        };
         if (condition === 'vsa-compiled') await rm(cache!, { recursive: true, force: true });
         runs.push(row);
         await writeFile(

@@ -261,4 +261,10 @@ test('VSA table: one row per run kind, medians, the CPU range and requests per c
   assert.equal(rows[1]!['CPU s (user + sys, tree)'], '3.50 (3.00–4.00)');
   assert.equal(rows[1]!['from VSA'], '1000/1000');
   assert.equal(rows[1]!['wall s'], '7.0');
+  assert.equal(rows[1]!['registry CPU s'], '—', 'not measured');
+  const withRegistry = vsaTableRows([
+    { ...m('warm', 3, 1000, 0, 5), registryCpuS: 2.5 },
+    { ...m('warm', 3, 1000, 0, 5), registryCpuS: 3.5 },
+  ]);
+  assert.equal(withRegistry[0]!['registry CPU s'], '3.00');
 });
