@@ -839,7 +839,7 @@ async function vsaRows(n: number, rounds: number, doc: string): Promise<void> {
           requests: take(),
           fromVsa: m.fromVsa ?? 0,
           load: Number(m.load.split(',')[0]),
-          ...(registryBefore !== undefined && registryAfter !== undefined ? { registryCpuS: registryAfter - registryBefore } : {}),
+          ...(registryBefore !== undefined && registryAfter !== undefined ? { registryCpuS: Math.round((registryAfter - registryBefore) * 100) / 100 } : {}),
         };
         if (condition === 'vsa-compiled') await rm(cache!, { recursive: true, force: true });
         runs.push(row);
