@@ -59,16 +59,18 @@ export interface CpuProfile {
 
 /**
  * Module start lines of an esbuild bundle: esbuild writes `// <path>` before each module's code.
- * Returns [line (0-based), area] sorted by line, where area is `src/<layer>` or a package name.
+ * Returns [line (0-based), area] sorted by line, where area is `src/<layer>` or a package name
+ * (`by: 'file'`: the source file, `src/<layer>/<file>.ts`, for packages still their name).
  */
-export function bundleModules(bundle: string): [number, string][] {
+export function bundleModules(bundle: string, by: 'area' | 'file' = 'area'): [number, string][] {
   const out: [number, string][] = [];
   bundle.split('\n').forEach((text, i) => {
     // A worktree whose node_modules links elsewhere gets `../../<dir>/node_modules/…` paths.
     const m = /^\/\/ (?:(?:\.\.\/)+[^/]+\/)?((?:src|node_modules)\/\S+)$/.exec(text);
     if (!m) return;
     const p = m[1]!;
-    const area = p.startsWith('src/') ? p.split('/').slice(0, 2).join('/').replace(/\.ts$/, '') : (p.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? p);
+    const ours = by === 'file' ? p : p.split('/').slice(0, 2).join('/').replace(/\.ts$/, '');
+    const area = p.startsWith('src/') ? ours : (p.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? p);
     out.push([i, area]);
   });
   return out;
@@ -113,6 +115,63 @@ export function profileByArea(profile: CpuProfile, bundleUrlSuffix: string, modu
   });
   const total = [...ms.values()].reduce((s, v) => s + v, 0) || 1;
   return [...ms].map(([area, v]) => ({ area, ms: v, share: v / total })).sort((a, b) => b.ms - a.ms);
+}
+
+/** One frame of a sampled stack, as a stage's test sees it: the function, its URL, and its bundle file (`bundleModules(…, 'file')`) when it is bundled code. */
+export interface StackFrame {
+  functionName: string;
+  url: string;
+  file: string;
+}
+
+/** A named part of a run's work: a sample belongs to the first stage any frame of its stack matches. */
+export interface Stage {
+  name: string;
+  test(frame: StackFrame): boolean;
+}
+
+/**
+ * Busy time (idle samples left out) by stage: each sample goes to the first stage in `stages` that
+ * a frame of its stack matches, from the sampled frame up to the root; samples no stage claims go
+ * to `rest`. Stages in order, then `rest`; shares of the thread's busy time.
+ */
+export function busyByStage(
+  profile: CpuProfile,
+  bundleUrlSuffix: string,
+  files: [number, string][],
+  stages: Stage[],
+  rest: string,
+): { stage: string; ms: number; share: number }[] {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const frames = new Map(
+    profile.nodes.map((n) => [
+      n.id,
+      {
+        functionName: n.callFrame.functionName,
+        url: n.callFrame.url,
+        file: n.callFrame.url.endsWith(bundleUrlSuffix) ? areaAt(files, n.callFrame.lineNumber) : '',
+      },
+    ]),
+  );
+  const stageOf = new Map<number, string>();
+  const classify = (id: number): string => {
+    const known = stageOf.get(id);
+    if (known !== undefined) return known;
+    const stack: StackFrame[] = [];
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(frames.get(at)!);
+    const found = stages.find((s) => stack.some((f) => s.test(f)))?.name ?? rest;
+    stageOf.set(id, found);
+    return found;
+  };
+  const ms = new Map<string, number>([...stages.map((s): [string, number] => [s.name, 0]), [rest, 0]]);
+  profile.samples.forEach((id, i) => {
+    if (frames.get(id)?.functionName === '(idle)') return;
+    const stage = classify(id);
+    ms.set(stage, ms.get(stage)! + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const busy = [...ms.values()].reduce((a, b) => a + b, 0) || 1;
+  return [...ms].map(([stage, v]) => ({ stage, ms: v, share: v / busy }));
 }
 
 /**

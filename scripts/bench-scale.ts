@@ -53,6 +53,7 @@ import { ecRowsAt, scratch, writeEcSection, type EcRow } from './bench-ec.ts';
 import {
   appendCosignLayer,
   bundleModules,
+  busyByStage,
   extraLines,
   markdownTable,
   profileByArea,
@@ -63,6 +64,7 @@ import {
   vsaTableRows,
   withBlock,
   type CpuProfile,
+  type Stage,
   type VsaRunMeasure,
 } from './bench-lib.ts';
 
@@ -868,13 +870,61 @@ async function vsaRows(n: number, rounds: number, doc: string): Promise<void> {
           ...(condition === 'warm' ? { cache: coldCache! } : { extraArgs: ['--vsa-public-key', vsaPub] }),
         });
       }
-      process.stderr.write(`bench-scale: profiles in ${prof}/warm and ${prof}/vsa-empty (npm run bench:scale -- profile DIR)\n`);
+      for (const condition of ['warm', 'vsa-empty']) process.stdout.write(`${condition}, per thread:\n${await stagesOf(join(prof, condition), n)}`);
+      process.stderr.write(`bench-scale: profiles in ${prof}/warm and ${prof}/vsa-empty (npm run bench:scale -- profile DIR: by area)\n`);
     }
   } finally {
     proxy.close();
     await reg.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** What a thread of a warm run or VSA re-run spends its CPU on, in this order (bench-lib.ts busyByStage). */
+const RUN_STAGES: Stage[] = [
+  {
+    name: 'start-up: compiling the bundle and the Node modules it loads',
+    test: (f) =>
+      ['compileSourceTextModule', 'compileForInternalLoader', 'compileFunction'].includes(f.functionName) ||
+      f.url.startsWith('node:internal/modules/') ||
+      f.url.startsWith('node:internal/bootstrap/'),
+  },
+  { name: "the verdict cache's files", test: (f) => f.file === 'src/validate/verdict-cache.ts' },
+  { name: 'policy evaluation', test: (f) => f.functionName === 'evaluateWith' },
+  { name: 'posting inputs to the evaluation workers', test: (f) => f.functionName === 'postMessage' || f.file === 'src/policy/wasm/workers.ts' },
+  {
+    name: 'registry requests (src/oci, node:http, sockets)',
+    test: (f) =>
+      f.file.startsWith('src/oci/') ||
+      /^node:(_http_|http$|https$|net$|internal\/stream_base_commons)/.test(f.url) ||
+      ['writeLatin1String', 'writeUtf8String', 'writev'].includes(f.functionName),
+  },
+  {
+    name: 'verification: signatures, VSAs, strict JSON of what they sign',
+    test: (f) => f.file.startsWith('src/sigstore/') || f.file.startsWith('src/validate/vsa/'),
+  },
+  { name: 'the policy: sources, rule results, opa toolchain', test: (f) => f.file.startsWith('src/policy/') },
+  { name: 'garbage collector', test: (f) => f.functionName === '(garbage collector)' },
+];
+
+/** Busy time per component and share of each stage, per thread of each profile in `profDir`. */
+async function stagesOf(profDir: string, n: number): Promise<string> {
+  const files = bundleModules(await readFile(process.env.BENCH_SCALE_VOUCH ?? join(root, 'dist/index.js'), 'utf8'), 'file');
+  let out = '';
+  for (const file of (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+    const stages = busyByStage(
+      JSON.parse(await readFile(join(profDir, file), 'utf8')) as CpuProfile,
+      'dist/index.js',
+      files,
+      RUN_STAGES,
+      'the rest: async machinery, report, plan, V8',
+    );
+    const busy = stages.reduce((a, s) => a + s.ms, 0);
+    out += `${file}: ${(busy / 1000).toFixed(2)} s busy, ${((busy * 1000) / n).toFixed(0)} µs per component\n`;
+    for (const s of stages.filter((x) => x.ms > 0).sort((a, b) => b.ms - a.ms))
+      out += `  ${((s.ms * 1000) / n).toFixed(0).padStart(5)} µs  ${(s.share * 100).toFixed(0).padStart(3)} %  ${s.stage}\n`;
+  }
+  return out;
 }
 
 function vsaSection(runs: VsaRunMeasure[], rounds: number): string {
@@ -1023,11 +1073,12 @@ async function main(): Promise<void> {
   else if (command === 'vsa')
     await vsaRows(Number(arg1 ?? 1000), Number(arg2 ?? process.env.BENCH_VSA_ROUNDS ?? 2), arg3 ?? join(root, 'docs', 'benchmarks.md'));
   else if (command === 'profile' && arg1) await profile(arg1);
+  else if (command === 'stages' && arg1) process.stdout.write(await stagesOf(arg1, Number(arg2 ?? 1)));
   else if (command === 'ec' && arg1)
     await ecOnPreparedImages(arg1, (arg2 ?? '10,100,300,1000').split(',').map(Number), arg3 ?? join(root, 'docs', 'benchmarks.md'));
   else {
     process.stderr.write(
-      'usage: bench-scale.ts prepare N | run N,N… POLICY,… | requests N | release N [release|shared-lookup] | vsa N [ROUNDS] [DOC] | report [SVG] | profile DIR | ec EC_PATH [N,N…] [DOC]\n',
+      'usage: bench-scale.ts prepare N | run N,N… POLICY,… | requests N | release N [release|shared-lookup] | vsa N [ROUNDS] [DOC] | report [SVG] | profile DIR | stages DIR N | ec EC_PATH [N,N…] [DOC]\n',
     );
     process.exitCode = 2;
   }

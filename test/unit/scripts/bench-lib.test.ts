@@ -12,6 +12,7 @@ import {
   SCALE_SECTION,
   appendCosignLayer,
   bundleModules,
+  busyByStage,
   carryBlocks,
   compareVerdicts,
   docBlocks,
@@ -267,4 +268,54 @@ test('VSA table: one row per run kind, medians, the CPU range and requests per c
     { ...m('warm', 3, 1000, 0, 5), registryCpuS: 3.5 },
   ]);
   assert.equal(withRegistry[0]!['registry CPU s'], '3.00');
+});
+
+test('busy time by stage: the first stage a frame of the stack matches, idle left out, the rest unclaimed', () => {
+  const bundle = ['#!/usr/bin/env node', '// src/oci/client.ts', 'a', '// src/sigstore/verify-vsa.ts', 'b', '// node_modules/js-yaml/dist/x.js', 'c'].join(
+    '\n',
+  );
+  const files = bundleModules(bundle, 'file');
+  assert.deepEqual(files, [
+    [1, 'src/oci/client.ts'],
+    [3, 'src/sigstore/verify-vsa.ts'],
+    [5, 'js-yaml'],
+  ]);
+  const frame = (id: number, functionName: string, url: string, lineNumber: number, children: number[] = []) => ({
+    id,
+    callFrame: { functionName, url, lineNumber },
+    children,
+  });
+  const profile: CpuProfile = {
+    nodes: [
+      frame(1, '(root)', '', 0, [2, 3, 6, 7]),
+      frame(2, '(idle)', '', 0),
+      frame(3, 'findImageVsas', 'file:///x/dist/index.js', 4, [4, 5]),
+      frame(4, 'request', 'file:///x/dist/index.js', 2),
+      frame(5, 'verifyOneShot', 'node:internal/crypto/sig', 0),
+      frame(6, '(garbage collector)', '', 0),
+      frame(7, 'load', 'file:///x/dist/index.js', 6),
+    ],
+    samples: [2, 4, 5, 5, 6, 7, 2],
+    timeDeltas: [9000, 1000, 2000, 3000, 500, 1500, 9000],
+  };
+  const stages = [
+    { name: 'requests', test: (f: { file: string }) => f.file.startsWith('src/oci/') },
+    { name: 'verification', test: (f: { file: string }) => f.file.startsWith('src/sigstore/') },
+    { name: 'gc', test: (f: { functionName: string }) => f.functionName === '(garbage collector)' },
+  ];
+  const out = busyByStage(profile, 'dist/index.js', files, stages, 'rest');
+  assert.deepEqual(
+    out.map((s) => [s.stage, s.ms]),
+    [
+      ['requests', 1],
+      ['verification', 5],
+      ['gc', 0.5],
+      ['rest', 1.5],
+    ],
+    'a request below findImageVsas is a request (the earlier stage wins); a package frame is no stage',
+  );
+  assert.equal(
+    out.reduce((a, s) => a + s.share, 0),
+    1,
+  );
 });
