@@ -1,5 +1,6 @@
 // Pure helpers of the benchmark: where registry requests go, where CPU time goes, and which
 // requests a fault-injecting proxy fails. Kept apart from scripts/bench.ts so they can be tested.
+import { createHash } from 'node:crypto';
 
 /** The kind of one registry request, from `METHOD /path` as the loopback proxy logs it. */
 export function requestKind(line: string): string {
@@ -58,16 +59,18 @@ export interface CpuProfile {
 
 /**
  * Module start lines of an esbuild bundle: esbuild writes `// <path>` before each module's code.
- * Returns [line (0-based), area] sorted by line, where area is `src/<layer>` or a package name.
+ * Returns [line (0-based), area] sorted by line, where area is `src/<layer>` or a package name
+ * (`by: 'file'`: the source file, `src/<layer>/<file>.ts`, for packages still their name).
  */
-export function bundleModules(bundle: string): [number, string][] {
+export function bundleModules(bundle: string, by: 'area' | 'file' = 'area'): [number, string][] {
   const out: [number, string][] = [];
   bundle.split('\n').forEach((text, i) => {
     // A worktree whose node_modules links elsewhere gets `../../<dir>/node_modules/…` paths.
     const m = /^\/\/ (?:(?:\.\.\/)+[^/]+\/)?((?:src|node_modules)\/\S+)$/.exec(text);
     if (!m) return;
     const p = m[1]!;
-    const area = p.startsWith('src/') ? p.split('/').slice(0, 2).join('/').replace(/\.ts$/, '') : (p.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? p);
+    const ours = by === 'file' ? p : p.split('/').slice(0, 2).join('/').replace(/\.ts$/, '');
+    const area = p.startsWith('src/') ? ours : (p.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? p);
     out.push([i, area]);
   });
   return out;
@@ -112,6 +115,63 @@ export function profileByArea(profile: CpuProfile, bundleUrlSuffix: string, modu
   });
   const total = [...ms.values()].reduce((s, v) => s + v, 0) || 1;
   return [...ms].map(([area, v]) => ({ area, ms: v, share: v / total })).sort((a, b) => b.ms - a.ms);
+}
+
+/** One frame of a sampled stack, as a stage's test sees it: the function, its URL, and its bundle file (`bundleModules(…, 'file')`) when it is bundled code. */
+export interface StackFrame {
+  functionName: string;
+  url: string;
+  file: string;
+}
+
+/** A named part of a run's work: a sample belongs to the first stage any frame of its stack matches. */
+export interface Stage {
+  name: string;
+  test(frame: StackFrame): boolean;
+}
+
+/**
+ * Busy time (idle samples left out) by stage: each sample goes to the first stage in `stages` that
+ * a frame of its stack matches, from the sampled frame up to the root; samples no stage claims go
+ * to `rest`. Stages in order, then `rest`; shares of the thread's busy time.
+ */
+export function busyByStage(
+  profile: CpuProfile,
+  bundleUrlSuffix: string,
+  files: [number, string][],
+  stages: Stage[],
+  rest: string,
+): { stage: string; ms: number; share: number }[] {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const frames = new Map(
+    profile.nodes.map((n) => [
+      n.id,
+      {
+        functionName: n.callFrame.functionName,
+        url: n.callFrame.url,
+        file: n.callFrame.url.endsWith(bundleUrlSuffix) ? areaAt(files, n.callFrame.lineNumber) : '',
+      },
+    ]),
+  );
+  const stageOf = new Map<number, string>();
+  const classify = (id: number): string => {
+    const known = stageOf.get(id);
+    if (known !== undefined) return known;
+    const stack: StackFrame[] = [];
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(frames.get(at)!);
+    const found = stages.find((s) => stack.some((f) => s.test(f)))?.name ?? rest;
+    stageOf.set(id, found);
+    return found;
+  };
+  const ms = new Map<string, number>([...stages.map((s): [string, number] => [s.name, 0]), [rest, 0]]);
+  profile.samples.forEach((id, i) => {
+    if (frames.get(id)?.functionName === '(idle)') return;
+    const stage = classify(id);
+    ms.set(stage, ms.get(stage)! + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const busy = [...ms.values()].reduce((a, b) => a + b, 0) || 1;
+  return [...ms].map(([stage, v]) => ({ stage, ms: v, share: v / busy }));
 }
 
 /**
@@ -247,4 +307,110 @@ export function carryBlocks(previous: string, fresh: string): string {
 export function markdownTable(rows: Record<string, string | number>[]): string {
   const cols = Object.keys(rows[0] ?? {});
   return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`)].join('\n');
+}
+
+/** One layer of a cosign `.att` artefact (a DSSE envelope and cosign's annotations). */
+export interface CosignLayer {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations: Record<string, string>;
+}
+
+const sha256Of = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+/**
+ * A cosign `.att` artefact with one more layer, as `cosign attest` adds one to the attestations an
+ * image has (go-containerregistry's mutate.Append): the layer last in the manifest, its digest last
+ * in the config's `rootfs.diff_ids` (the envelope is not compressed) and one more `history` entry.
+ * Everything else of both documents, key order included, is kept. Returns the bytes to push.
+ */
+export function appendCosignLayer(manifestJson: string, configJson: string, layer: CosignLayer): { manifest: Buffer; config: Buffer } {
+  const manifest = JSON.parse(manifestJson) as unknown;
+  const config = JSON.parse(configJson) as unknown;
+  if (!isObject(manifest) || !Array.isArray(manifest.layers) || !isObject(manifest.config)) throw new Error('not an image manifest with layers and a config');
+  if (!isObject(config) || !isObject(config.rootfs) || !Array.isArray(config.rootfs.diff_ids)) throw new Error('not an image config with rootfs.diff_ids');
+  if (manifest.layers.length !== config.rootfs.diff_ids.length) throw new Error('the manifest and its config do not list the same number of layers');
+  config.rootfs.diff_ids.push(layer.digest);
+  if (Array.isArray(config.history)) config.history.push({ created: '0001-01-01T00:00:00Z' });
+  const configBytes = Buffer.from(JSON.stringify(config));
+  manifest.config = { ...manifest.config, size: configBytes.length, digest: sha256Of(configBytes) };
+  manifest.layers.push({ mediaType: layer.mediaType, size: layer.size, digest: layer.digest, annotations: layer.annotations });
+  return { manifest: Buffer.from(JSON.stringify(manifest)), config: configBytes };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** What `bench-scale.ts vsa` runs: cold and warm on the prepared images, the VSA re-runs on their copy. */
+export type VsaCondition = 'cold' | 'warm' | 'vsa-empty' | 'vsa-compiled';
+
+/**
+ * The order of one round: even rounds start with the cold run, odd ones with the VSA re-runs, so
+ * neither side always runs first (the load drifts). A warm run follows the cold run of its round
+ * (it reuses that cache); the re-run with the compiled policy cached takes it from the last cold run,
+ * which round 0 has already made by then.
+ */
+export function vsaRoundOrder(round: number): VsaCondition[] {
+  return round % 2 === 0 ? ['cold', 'warm', 'vsa-empty', 'vsa-compiled'] : ['vsa-empty', 'vsa-compiled', 'cold', 'warm'];
+}
+
+/** One measured run of `bench-scale.ts vsa`. */
+export interface VsaRunMeasure {
+  condition: VsaCondition;
+  n: number;
+  wallS: number;
+  userS: number;
+  sysS: number;
+  maxRssMiB: number;
+  requests: number;
+  /** Components reported from a VSA. */
+  fromVsa: number;
+  passed: number;
+  components: number;
+  /** 1-minute load average at the start. */
+  load: number;
+  /** CPU seconds the loopback registry spent meanwhile (its share of the run's cost), when measured. */
+  registryCpuS?: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+const VSA_LABELS: Record<VsaCondition, string> = {
+  cold: 'cold (empty cache, prepared images)',
+  warm: 'warm (verdict cache of the cold run)',
+  'vsa-empty': 'VSA re-run, empty cache',
+  'vsa-compiled': 'VSA re-run, compiled policy cached',
+};
+
+/** One table row per condition (in the order of VSA_LABELS): medians of the runs, the spread of CPU, the loads. */
+export function vsaTableRows(runs: VsaRunMeasure[]): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
+  for (const condition of Object.keys(VSA_LABELS) as VsaCondition[]) {
+    const rs = runs.filter((r) => r.condition === condition);
+    if (rs.length === 0) continue;
+    const n = rs[0]!.n;
+    const cpu = rs.map((r) => r.userS + r.sysS);
+    const loads = rs.map((r) => r.load);
+    rows.push({
+      N: String(n),
+      run: VSA_LABELS[condition],
+      runs: String(rs.length),
+      'CPU s (user + sys, tree)': `${median(cpu).toFixed(2)} (${Math.min(...cpu).toFixed(2)}–${Math.max(...cpu).toFixed(2)})`,
+      'CPU ms / component': ((median(cpu) * 1000) / n).toFixed(2),
+      'registry CPU s': rs.every((r) => r.registryCpuS !== undefined) ? median(rs.map((r) => r.registryCpuS!)).toFixed(2) : '—',
+      'wall s': median(rs.map((r) => r.wallS)).toFixed(1),
+      'peak RSS MiB': median(rs.map((r) => r.maxRssMiB)).toFixed(0),
+      'requests / component': median(rs.map((r) => r.requests / n)).toFixed(2),
+      'from VSA': `${median(rs.map((r) => r.fromVsa))}/${n}`,
+      passed: `${median(rs.map((r) => r.passed))}/${n}`,
+      'load (1 min)': `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
+    });
+  }
+  return rows;
 }

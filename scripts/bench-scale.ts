@@ -24,19 +24,30 @@
 //                                                     # requests and evaluation CPU per component
 //                                                     # (BENCH_KEEP_PROF=1 keeps the profiles)
 //   node scripts/bench-scale.ts release 100 shared-lookup   # the same for one image every component looks up
+//   node scripts/bench-scale.ts vsa 1000               # re-runs trusting VSAs: cold, warm, VSA re-runs, alternated
+//                                                     # (BENCH_VSA_PROF=DIR adds a profiled warm run and VSA re-run)
 //   node scripts/bench-scale.ts report docs/benchmarks-scale.svg   # the table of the last results, and the chart
 //   node scripts/bench-scale.ts ec ~/.cache/ec-ref/ec 10,100,300,1000  # the side by side with the real ec (scripts/bench-ec.ts)
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, sign as ecSign, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { RegistryClient } from '../src/oci/client.ts';
 import { mapLimited } from '../src/util/map-limited.ts';
 import { parseReference } from '../src/oci/reference.ts';
-import { isIndex, MediaType, type ImageReference } from '../src/oci/types.ts';
+import { MediaType, isIndex, type FetchedManifest, type ImageReference } from '../src/oci/types.ts';
+import type { PolicySpec } from '../src/model/policy-spec.ts';
+import type { ComponentReport } from '../src/model/report.ts';
+import type { InTotoStatement } from '../src/model/statement.ts';
+import { IN_TOTO_PAYLOAD_TYPE, SLSA_VSA_PREDICATE_TYPE } from '../src/model/vsa.ts';
+import { preparePolicy } from '../src/policy/engine.ts';
+import { slsaVsaStatement } from '../src/report/vsa/predicate.ts';
+import { parseValidateArgs } from '../src/validate/entry.ts';
+import { policyLoadOptions } from '../src/validate/policy-load.ts';
+import { VERSION } from '../src/version.ts';
 import { attest, sign } from '../test/support/cosign.ts';
 import { slsaV1 } from '../test/support/predicates.ts';
 import { startProxy } from '../test/support/proxy.ts';
@@ -44,7 +55,23 @@ import { httpAnswers, waitUntilReady } from '../test/support/ready.ts';
 import { freePort, startReferrersRegistry } from '../test/support/registry.ts';
 import { toolPath } from '../test/support/tools.ts';
 import { ecRowsAt, scratch, writeEcSection, type EcRow } from './bench-ec.ts';
-import { bundleModules, extraLines, profileByArea, repeatedLines, requestBreakdown, timeUnder, type CpuProfile } from './bench-lib.ts';
+import {
+  appendCosignLayer,
+  bundleModules,
+  busyByStage,
+  extraLines,
+  markdownTable,
+  profileByArea,
+  repeatedLines,
+  requestBreakdown,
+  timeUnder,
+  vsaRoundOrder,
+  vsaTableRows,
+  withBlock,
+  type CpuProfile,
+  type Stage,
+  type VsaRunMeasure,
+} from './bench-lib.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -85,10 +112,25 @@ async function processCpuS(pid: number): Promise<number | undefined> {
   return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined;
 }
 
-/** `tool args` serving on `host` until stopped; one already serving there (a `prepare` still running) is measured as it is. */
-async function serve(tool: string, host: string, args: () => Promise<string[]>): Promise<ServedRegistry> {
-  if (await httpAnswers(`http://${host}/v2/`, (s) => s === 200).catch(() => false))
-    return { host, cpuS: () => Promise.resolve(undefined), stop: () => Promise.resolve() };
+/** The pid of a running `tool` whose command line holds `marker` (Linux /proc; undefined elsewhere). */
+async function findPid(tool: string, marker: string): Promise<number | undefined> {
+  for (const pid of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes(tool) && cmd.includes(marker)) return Number(pid);
+  }
+  return undefined;
+}
+
+/**
+ * `tool args` serving on `host` until stopped. One already serving there (a `prepare` still running,
+ * or started by hand) is measured as it is: its CPU found by `marker`, an argument of its command line.
+ */
+async function serve(tool: string, host: string, marker: string, args: () => Promise<string[]>): Promise<ServedRegistry> {
+  if (await httpAnswers(`http://${host}/v2/`, (s) => s === 200).catch(() => false)) {
+    const running = await findPid(tool, marker);
+    return { host, cpuS: () => (running === undefined ? Promise.resolve(undefined) : processCpuS(running)), stop: () => Promise.resolve() };
+  }
   const child: ChildProcess = spawn(toolPath(tool), await args(), { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
@@ -117,8 +159,8 @@ async function serveRegistry(port: number): Promise<ServedRegistry> {
   const host = `127.0.0.1:${port}`;
   // distribution's debug listener serves Go's pprof: where the registry's CPU goes (docs/benchmarks.md).
   const debug = process.env.BENCH_SCALE_REGISTRY_PROF ? `127.0.0.1:${await freePort()}` : undefined;
-  const served = await serve('docker-registry', host, async () => {
-    const config = join(dir, 'registry.yml');
+  const config = join(dir, 'registry.yml');
+  const served = await serve('docker-registry', host, config, async () => {
     await writeFile(
       config,
       `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'registry')}\nhttp:\n  addr: ${host}\n${debug ? `  debug:\n    addr: ${debug}\n` : ''}`,
@@ -143,7 +185,7 @@ async function loadMirror(): Promise<{ port: number; count: number } | undefined
 }
 
 function serveOlareg(port: number): Promise<ServedRegistry> {
-  return serve('olareg', `127.0.0.1:${port}`, () =>
+  return serve('olareg', `127.0.0.1:${port}`, mirrorDir, () =>
     Promise.resolve(['serve', '--addr', '127.0.0.1', '--port', String(port), '--dir', mirrorDir, '--gc-frequency=-1s']),
   );
 }
@@ -457,6 +499,8 @@ export interface Measured {
   exit: number;
   components: number;
   passed: number;
+  /** Components reported from a VSA (`vsa` mode). */
+  fromVsa?: number;
   load: string;
   /** The loopback registry's own CPU seconds over the run (when this script started the registry). */
   registryCpuS?: number;
@@ -484,19 +528,21 @@ async function components(state: State, n: number, host: string): Promise<string
   return file;
 }
 
-/** One cold run of dist/index.js under /usr/bin/time -v; `extraNode` e.g. --cpu-prof. */
-async function measure(state: State, n: number, policy: string, host: string, extraNode: string[] = []): Promise<Measured> {
-  const cache = await mkdtemp(join(dir, 'cache-'));
-  const report = join(cache, 'report.json');
-  const args = [
-    '-v',
-    process.execPath,
-    ...extraNode,
-    process.env.BENCH_SCALE_VOUCH ?? join(root, 'dist/index.js'),
-    'validate',
-    'image',
+/** How one run differs from the cold run of `run`: node flags (--cpu-prof), vouch flags, a cache kept, other images. */
+interface RunOptions {
+  extraNode?: string[];
+  extraArgs?: string[];
+  /** A cache directory the caller keeps (a warm run reuses a cold run's); default: a fresh one, removed after. */
+  cache?: string;
+  /** The components file; default: images 0…N−1 of `prepare`. */
+  componentsFile?: string;
+}
+
+/** vouch's `validate image` flags of a bench run (also what the policy's content digest is taken with). */
+async function validateFlags(componentsFile: string, policy: string, report: string, extraArgs: string[] = []): Promise<string[]> {
+  return [
     '--images',
-    await components(state, n, host),
+    componentsFile,
     '--public-key',
     pub,
     '--ignore-rekor',
@@ -509,6 +555,22 @@ async function measure(state: State, n: number, policy: string, host: string, ex
     process.env.BENCH_SCALE_WORKERS ?? '8',
     '--timeout',
     '30m',
+    ...extraArgs,
+  ];
+}
+
+/** One run of dist/index.js under /usr/bin/time -v (cold unless `opts.cache` holds an earlier run's cache). */
+async function measure(state: State, n: number, policy: string, host: string, o: RunOptions = {}): Promise<Measured> {
+  const cache = o.cache ?? (await mkdtemp(join(dir, 'cache-')));
+  const report = join(cache, 'report.json');
+  const args = [
+    '-v',
+    process.execPath,
+    ...(o.extraNode ?? []),
+    process.env.BENCH_SCALE_VOUCH ?? join(root, 'dist/index.js'),
+    'validate',
+    'image',
+    ...(await validateFlags(o.componentsFile ?? (await components(state, n, host)), policy, report, o.extraArgs)),
   ];
   const load = (await run('uptime')).stdout.replace(/.*load average: /, '').trim();
   const res = await new Promise<{ code: number; stderr: string }>((resolve) => {
@@ -522,8 +584,9 @@ async function measure(state: State, n: number, policy: string, host: string, ex
       resolve({ code: c ?? 1, stderr });
     });
   });
-  const parsed = JSON.parse(await readFile(report, 'utf8').catch(() => '{"components":[]}')) as { components: { success: boolean }[] };
-  await rm(cache, { recursive: true, force: true });
+  const parsed = JSON.parse(await readFile(report, 'utf8').catch(() => '{"components":[]}')) as { components: { success: boolean; vsa?: unknown }[] };
+  if (o.cache === undefined) await rm(cache, { recursive: true, force: true });
+  else await rm(report, { force: true });
   if (res.code !== 0) process.stderr.write(res.stderr);
   return {
     n,
@@ -532,6 +595,7 @@ async function measure(state: State, n: number, policy: string, host: string, ex
     exit: res.code,
     components: parsed.components.length,
     passed: parsed.components.filter((c) => c.success).length,
+    fromVsa: parsed.components.filter((c) => c.vsa !== undefined).length,
     load,
   };
 }
@@ -548,13 +612,9 @@ async function runCurve(sizes: number[], policies: string[]): Promise<void> {
         const profDir = process.env.BENCH_SCALE_REGISTRY_PROF;
         const profFile = profDir ? join(profDir, `registry-${n}-${policy}.pprof`) : undefined;
         const profiled = profFile ? reg.profile?.(Number(process.env.BENCH_SCALE_REGISTRY_PROF_S ?? 10), profFile) : undefined;
-        const measured = await measure(
-          state,
-          n,
-          policy,
-          reg.host,
-          process.env.BENCH_SCALE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SCALE_PROF] : [],
-        );
+        const measured = await measure(state, n, policy, reg.host, {
+          extraNode: process.env.BENCH_SCALE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SCALE_PROF] : [],
+        });
         const after = await reg.cpuS();
         await profiled;
         if (profFile) process.stderr.write(`bench-scale: the registry's CPU profile: go tool pprof -top -cum ${toolPath('docker-registry')} ${profFile}\n`);
@@ -634,7 +694,7 @@ async function releaseRow(n: number, policy = 'release'): Promise<void> {
     const lines = take();
     const policyLines = extraLines(own, lines);
     const profDir = await mkdtemp(join(dir, 'prof-'));
-    const profiled = await measure(state, n, policy, proxy.host, ['--cpu-prof', '--cpu-prof-dir', profDir]);
+    const profiled = await measure(state, n, policy, proxy.host, { extraNode: ['--cpu-prof', '--cpu-prof-dir', profDir] });
     take();
     const evaluation = await evaluationCpu(profDir);
     if (!process.env.BENCH_KEEP_PROF) await rm(profDir, { recursive: true, force: true });
@@ -680,6 +740,301 @@ async function evaluationCpu(profDir: string): Promise<{ ms: number; wasmMs: num
   if (workers.length > 0 && sum.ms === 0)
     process.stderr.write(`bench-scale: no samples inside evaluateWith in ${profDir}: was src/policy/wasm/worker.ts's function renamed?\n`);
   return sum;
+}
+
+// ---- `vsa N`: re-runs trusting VSAs at scale (issue 14 item 7) ----
+
+/** The copies the VSAs are attached to live in repositories of their own: the prepared images stay as `run`, `ec`, `release` and `requests` measure them. */
+const VSA_REPOS = 'scale-vsa';
+const vsaKeyPem = join(dir, 'vsa-key.pem');
+const vsaPub = join(dir, 'vsa.pub');
+const vsaStatePath = join(dir, 'vsa-state.json');
+/** Attached VSAs are made again when older than this (--vsa-expiration is 168 h by default). */
+const VSA_REFRESH_MS = 24 * 3600_000;
+
+interface VsaState {
+  /** Copies 0…count−1 carry a VSA. */
+  count: number;
+  /** The policy content digest the VSAs name. */
+  policyDigest: string;
+  timeVerified: string;
+}
+
+/** Image i's copy: the same manifest (so the same digest), its `.sig` as it is, its `.att` with a VSA appended. */
+const vsaCopyRef = (img: { ref: string }, host: string): string => img.ref.replace(/^[^/]+\/scale\//, `${host}/${VSA_REPOS}/`);
+
+/** The VSA signer's key: P-256, made once, kept beside the bench key. */
+async function vsaKey(): Promise<KeyObject> {
+  if (!existsSync(vsaKeyPem)) {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    await writeFile(vsaKeyPem, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    await writeFile(vsaPub, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+  }
+  return createPrivateKey(await readFile(vsaKeyPem));
+}
+
+/** A signed DSSE envelope of `statement`, as cosign attest writes it into a `.att` layer. */
+function cosignEnvelope(statement: unknown, key: KeyObject): Buffer {
+  const body = json(statement);
+  return json({
+    payload: body.toString('base64'),
+    payloadType: IN_TOTO_PAYLOAD_TYPE,
+    signatures: [{ sig: ecSign('sha256', pae(IN_TOTO_PAYLOAD_TYPE, body), key).toString('base64') }],
+  });
+}
+
+/** Copies one manifest and the blobs it names from `src` to `dst` (the bytes as they are); the `.att` is not pushed when `push` is false. */
+async function copyManifest(src: ImageReference, dst: ImageReference, tag: string, push = true): Promise<FetchedManifest & { blobs: Buffer[] }> {
+  const fetched = await client.getManifest(src, tag, { strict: true });
+  if (!fetched || isIndex(fetched.manifest)) throw new Error(`${src.repository}:${tag} is not an image manifest`);
+  const m = fetched.manifest;
+  const blobs = await Promise.all([m.config, ...m.layers].map((d) => client.getBlob(src, d)));
+  for (const b of blobs) await client.pushBlob(dst, b);
+  if (push) await client.pushManifest(dst, tag, fetched.bytes, fetched.descriptor.mediaType);
+  return { ...fetched, blobs };
+}
+
+interface VsaPolicy {
+  prepared: { spec: PolicySpec; digest: string };
+  /** The --policy argument as given. */
+  source: string;
+}
+
+/**
+ * Image i's copy with a VSA: the image manifest and its `.sig` copied, the `.att` made again from the
+ * prepared image's (so attaching twice leaves one VSA) with one more layer, the VSA vouch would write
+ * for a PASSED component (src/report/vsa/predicate.ts), signed with the VSA key.
+ */
+async function attachVsa(host: string, img: { ref: string; digest: string }, policy: VsaPolicy, key: KeyObject, time: Date): Promise<void> {
+  const src = parseReference(img.ref);
+  const dst = parseReference(vsaCopyRef(img, host));
+  const tag = img.digest.replace(':', '-');
+  await copyManifest(src, dst, src.tag!);
+  await copyManifest(src, dst, `${tag}.sig`);
+  const att = await copyManifest(src, dst, `${tag}.att`, false);
+  const [configBytes, ...envelopes] = att.blobs;
+  const attestations = envelopes.map(
+    (e) => JSON.parse(Buffer.from((JSON.parse(e.toString('utf8')) as { payload: string }).payload, 'base64').toString('utf8')) as InTotoStatement,
+  );
+  const report = { name: src.tag!, containerImage: `${dst.registry}/${dst.repository}@${img.digest}`, source: {}, success: true } satisfies ComponentReport;
+  const statement = slsaVsaStatement(
+    { report, attestations },
+    {
+      policy: { spec: policy.prepared.spec, digest: policy.prepared.digest, source: policy.source, publicKey: await readFile(pub, 'utf8') },
+      version: VERSION,
+      time,
+    },
+  );
+  if (!statement) throw new Error(`no VSA statement for ${report.containerImage}`);
+  const envelope = cosignEnvelope(statement, key);
+  const layer = await client.pushBlob(dst, envelope);
+  const annotations = { 'dev.cosignproject.cosign/signature': '', predicateType: SLSA_VSA_PREDICATE_TYPE };
+  const next = appendCosignLayer(att.bytes.toString('utf8'), configBytes!.toString('utf8'), {
+    mediaType: MediaType.DsseEnvelope,
+    digest: layer.digest,
+    size: layer.size,
+    annotations,
+  });
+  await client.pushBlob(dst, next.config);
+  await client.pushManifest(dst, `${tag}.att`, next.manifest, MediaType.OciManifest);
+}
+
+/** The content digest of the example policy as a run with these flags computes it (src/policy/engine.ts preparePolicy), nothing compiled. */
+async function examplePolicy(componentsFile: string): Promise<VsaPolicy> {
+  const flags = await validateFlags(componentsFile, 'example', join(dir, 'unused-report.json'));
+  const { config } = await parseValidateArgs(flags, process.env, root);
+  const cacheDir = await mkdtemp(join(dir, 'digest-'));
+  try {
+    const prepared = await preparePolicy(policyLoadOptions({ ...config, cacheDir }, new Date(), { ...process.env, VOUCH_CACHE_DIR: cacheDir }));
+    return { prepared: { spec: prepared.spec, digest: prepared.digest }, source: await policyArg('example') };
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+}
+
+/** Copies 0…n−1 with a VSA for `policy`, made unless an earlier call made them for the same digest, recently enough. */
+async function ensureVsas(state: State, host: string, n: number, policy: VsaPolicy): Promise<void> {
+  const key = await vsaKey();
+  const previous = existsSync(vsaStatePath) ? (JSON.parse(await readFile(vsaStatePath, 'utf8')) as VsaState) : undefined;
+  if (previous && previous.count >= n && previous.policyDigest === policy.prepared.digest && Date.now() - Date.parse(previous.timeVerified) < VSA_REFRESH_MS) {
+    process.stderr.write(`bench-scale: ${previous.count} copies with VSAs made ${previous.timeVerified} for ${previous.policyDigest}\n`);
+    return;
+  }
+  const time = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const started = Date.now();
+  await mapLimited(state.images.slice(0, n), 8, async (img, i) => {
+    await attachVsa(host, img, policy, key, time);
+    if (i % 250 === 249) process.stderr.write(`bench-scale: ${i + 1} VSAs attached\n`);
+  });
+  process.stderr.write(`bench-scale: ${n} copies with a VSA in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  // The real cosign checks a sample: the VSA verifies with the VSA key as cosign's type, and the
+  // copies' own signature and provenance still verify with the bench key.
+  const sample = [...new Set([0, 1, Math.floor(n / 2), n - 1])].filter((i) => i < n);
+  for (const i of sample) {
+    const img = state.images[i]!;
+    const pinned = `${vsaCopyRef(img, host).replace(/:[^:/]+$/, '')}@${img.digest}`;
+    await run(toolPath('cosign'), ['verify-attestation', '--key', vsaPub, '--insecure-ignore-tlog', '--type', SLSA_VSA_PREDICATE_TYPE, pinned], {
+      env: cosignEnv(),
+    });
+    await run(toolPath('cosign'), ['verify', '--key', pub, '--insecure-ignore-tlog', pinned], { env: cosignEnv() });
+    await run(toolPath('cosign'), ['verify-attestation', '--key', pub, '--insecure-ignore-tlog', '--type', 'slsaprovenance1', pinned], { env: cosignEnv() });
+  }
+  process.stderr.write(`bench-scale: cosign verify-attestation --type ${SLSA_VSA_PREDICATE_TYPE} accepts the VSAs of copies ${sample.join(', ')}\n`);
+  await writeFile(vsaStatePath, JSON.stringify({ count: n, policyDigest: policy.prepared.digest, timeVerified: time.toISOString() } satisfies VsaState));
+}
+
+const VSA_BEGIN = '<!-- bench: vsa scale -->';
+const VSA_END = '<!-- /bench: vsa scale -->';
+
+/**
+ * Cold, warm (verdict cache), and the re-runs trusting VSAs on an empty cache and on one holding
+ * only the compiled policy, `rounds` times each, alternated (bench-lib.ts vsaRoundOrder), behind the
+ * counting proxy; each run a row of results.jsonl, the medians a block of docs/benchmarks.md.
+ */
+async function vsaRows(n: number, rounds: number, doc: string): Promise<void> {
+  const state = await loadState();
+  if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
+  if (n > state.count) throw new Error(`only ${state.count} images prepared`);
+  const reg = await serveRegistry(state.port);
+  const proxy = await startProxy(reg.host);
+  let seen = 0;
+  const take = (): number => {
+    const now = proxy.requests().length;
+    const k = now - seen;
+    seen = now;
+    return k;
+  };
+  const work = await mkdtemp(join(dir, 'vsa-run-'));
+  try {
+    const original = await components(state, n, proxy.host);
+    const copies = join(work, 'components-vsa.json');
+    await writeFile(
+      copies,
+      JSON.stringify({ components: state.images.slice(0, n).map((img, i) => ({ name: `c${i}`, containerImage: vsaCopyRef(img, proxy.host) })) }),
+    );
+    const policy = await examplePolicy(copies);
+    await ensureVsas(state, reg.host, n, policy);
+    const runs: VsaRunMeasure[] = [];
+    let coldCache: string | undefined;
+    for (let round = 0; round < rounds; round++) {
+      for (const condition of vsaRoundOrder(round)) {
+        let cache: string | undefined;
+        if (condition === 'cold') cache = coldCache = await mkdtemp(join(work, 'cold-'));
+        else if (condition === 'warm') cache = coldCache;
+        else if (condition === 'vsa-compiled') {
+          cache = await mkdtemp(join(work, 'compiled-'));
+          await cp(join(coldCache!, 'compiled'), join(cache, 'compiled'), { recursive: true });
+        }
+        const vsa = condition.startsWith('vsa');
+        take();
+        const registryBefore = await reg.cpuS();
+        const m = await measure(state, n, 'example', proxy.host, {
+          componentsFile: vsa ? copies : original,
+          ...(vsa ? { extraArgs: ['--vsa-public-key', vsaPub] } : {}),
+          ...(cache ? { cache } : {}),
+        });
+        const registryAfter = await reg.cpuS();
+        const row: VsaRunMeasure = {
+          condition,
+          ...m,
+          requests: take(),
+          fromVsa: m.fromVsa ?? 0,
+          load: Number(m.load.split(',')[0]),
+          ...(registryBefore !== undefined && registryAfter !== undefined ? { registryCpuS: Math.round((registryAfter - registryBefore) * 100) / 100 } : {}),
+        };
+        if (condition === 'vsa-compiled') await rm(cache!, { recursive: true, force: true });
+        runs.push(row);
+        await writeFile(
+          join(dir, 'results.jsonl'),
+          `${JSON.stringify({ at: new Date().toISOString(), mode: 'vsa', round, ...row, policyDigest: policy.prepared.digest })}\n`,
+          { flag: 'a' },
+        );
+        process.stdout.write(`${JSON.stringify({ round, ...row })}\n`);
+        if (m.exit !== 0 || m.passed !== n || (vsa && row.fromVsa !== n))
+          throw new Error(`the ${condition} run did not pass every component${vsa ? ' from its VSA' : ''}: ${JSON.stringify(row)}`);
+      }
+    }
+    const block = `${VSA_BEGIN}\n${vsaSection(runs, rounds)}${VSA_END}\n`;
+    await writeFile(doc, withBlock(await readFile(doc, 'utf8'), block));
+    process.stdout.write(block);
+    // BENCH_VSA_PROF=DIR: one more warm run and VSA re-run under --cpu-prof (profiling inflates CPU: not in the table).
+    const prof = process.env.BENCH_VSA_PROF;
+    if (prof) {
+      for (const condition of ['warm', 'vsa-empty'] as const) {
+        const profDir = join(prof, condition);
+        await mkdir(profDir, { recursive: true });
+        await measure(state, n, 'example', proxy.host, {
+          extraNode: ['--cpu-prof', '--cpu-prof-dir', profDir],
+          componentsFile: condition === 'warm' ? original : copies,
+          ...(condition === 'warm' ? { cache: coldCache! } : { extraArgs: ['--vsa-public-key', vsaPub] }),
+        });
+      }
+      for (const condition of ['warm', 'vsa-empty']) process.stdout.write(`${condition}, per thread:\n${await stagesOf(join(prof, condition), n)}`);
+      process.stderr.write(`bench-scale: profiles in ${prof}/warm and ${prof}/vsa-empty (npm run bench:scale -- profile DIR: by area)\n`);
+    }
+  } finally {
+    proxy.close();
+    await reg.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** What a thread of a warm run or VSA re-run spends its CPU on, in this order (bench-lib.ts busyByStage). */
+const RUN_STAGES: Stage[] = [
+  {
+    name: 'start-up: compiling the bundle and the Node modules it loads',
+    test: (f) =>
+      ['compileSourceTextModule', 'compileForInternalLoader', 'compileFunction'].includes(f.functionName) ||
+      f.url.startsWith('node:internal/modules/') ||
+      f.url.startsWith('node:internal/bootstrap/'),
+  },
+  { name: "the verdict cache's files", test: (f) => f.file === 'src/validate/verdict-cache.ts' },
+  { name: 'policy evaluation', test: (f) => f.functionName === 'evaluateWith' },
+  { name: 'posting inputs to the evaluation workers', test: (f) => f.functionName === 'postMessage' || f.file === 'src/policy/wasm/workers.ts' },
+  {
+    name: 'registry requests (src/oci, node:http, sockets)',
+    test: (f) =>
+      f.file.startsWith('src/oci/') ||
+      /^node:(_http_|http$|https$|net$|internal\/stream_base_commons)/.test(f.url) ||
+      ['writeLatin1String', 'writeUtf8String', 'writev'].includes(f.functionName),
+  },
+  {
+    name: 'verification: signatures, VSAs, strict JSON of what they sign',
+    test: (f) => f.file.startsWith('src/sigstore/') || f.file.startsWith('src/validate/vsa/'),
+  },
+  { name: 'the policy: sources, rule results, opa toolchain', test: (f) => f.file.startsWith('src/policy/') },
+  { name: 'garbage collector', test: (f) => f.functionName === '(garbage collector)' },
+];
+
+/** Busy time per component and share of each stage, per thread of each profile in `profDir`. */
+async function stagesOf(profDir: string, n: number): Promise<string> {
+  const files = bundleModules(await readFile(process.env.BENCH_SCALE_VOUCH ?? join(root, 'dist/index.js'), 'utf8'), 'file');
+  let out = '';
+  for (const file of (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+    const stages = busyByStage(
+      JSON.parse(await readFile(join(profDir, file), 'utf8')) as CpuProfile,
+      'dist/index.js',
+      files,
+      RUN_STAGES,
+      'the rest: async machinery, report, plan, V8',
+    );
+    const busy = stages.reduce((a, s) => a + s.ms, 0);
+    out += `${file}: ${(busy / 1000).toFixed(2)} s busy, ${((busy * 1000) / n).toFixed(0)} µs per component\n`;
+    for (const s of stages.filter((x) => x.ms > 0).sort((a, b) => b.ms - a.ms))
+      out += `  ${((s.ms * 1000) / n).toFixed(0).padStart(5)} µs  ${(s.share * 100).toFixed(0).padStart(3)} %  ${s.stage}\n`;
+  }
+  return out;
+}
+
+function vsaSection(runs: VsaRunMeasure[], rounds: number): string {
+  const n = runs[0]?.n ?? 0;
+  return `Measured by \`npm run bench:scale -- vsa ${n}${rounds === 2 ? '' : ` ${rounds}`}\` on ${new Date().toISOString().slice(0, 10)} (scripts/bench-scale.ts), ${cpus().length} cores, dist/index.js, the example policy, \`--workers 8\`, behind the counting proxy.
+Cold and warm run on the prepared images 0…N−1; the VSA re-runs on their copies in \`${VSA_REPOS}/…\` (same digests, same \`.sig\`, the \`.att\` with one more layer: a PASSED SLSA VSA v1 for the policy's content digest, signed in-process with a VSA key of its own, checked on a sample by the real \`cosign verify-attestation --type ${SLSA_VSA_PREDICATE_TYPE}\`), with \`--vsa-public-key\`.
+${rounds} rounds, alternated (even rounds cold first, odd rounds the VSA re-runs first); medians, CPU with its range. CPU is user + system of the whole process tree (\`/usr/bin/time\`: every thread, \`opa\` included).
+
+${markdownTable(vsaTableRows(runs))}
+
+`;
 }
 
 const PREPARED_IMAGES = {
@@ -781,7 +1136,9 @@ async function report(svgPath: string | undefined): Promise<void> {
   const lines = (await readFile(join(dir, 'results.jsonl'), 'utf8')).trim().split('\n');
   const last = new Map<string, Measured>();
   for (const l of lines) {
-    const m = JSON.parse(l) as Measured;
+    const m = JSON.parse(l) as Measured & { mode?: string };
+    // Rows of other modes (`vsa`: warm runs and VSA re-runs) are not points of the cold curve.
+    if (m.mode !== undefined) continue;
     last.set(`${m.n} ${m.policy}`, m);
   }
   const results = [...last.values()].sort((a, b) => a.n - b.n || a.policy.localeCompare(b.policy));
@@ -813,12 +1170,15 @@ async function main(): Promise<void> {
   else if (command === 'requests') await countRequests(Number(arg1 ?? 100));
   else if (command === 'release') await releaseRow(Number(arg1 ?? 100), arg2);
   else if (command === 'report') await report(arg1);
+  else if (command === 'vsa')
+    await vsaRows(Number(arg1 ?? 1000), Number(arg2 ?? process.env.BENCH_VSA_ROUNDS ?? 2), arg3 ?? join(root, 'docs', 'benchmarks.md'));
   else if (command === 'profile' && arg1) await profile(arg1);
+  else if (command === 'stages' && arg1) process.stdout.write(await stagesOf(arg1, Number(arg2 ?? 1)));
   else if (command === 'ec' && arg1)
     await ecOnPreparedImages(arg1, (arg2 ?? '10,100,300,1000').split(',').map(Number), arg3 ?? join(root, 'docs', 'benchmarks.md'));
   else {
     process.stderr.write(
-      'usage: bench-scale.ts prepare N | mirror N | run N,N… POLICY,… | requests N | release N [release|shared-lookup] | report [SVG] | profile DIR | ec EC_PATH [N,N…] [DOC]\n',
+      'usage: bench-scale.ts prepare N | mirror N | run N,N… POLICY,… | requests N | release N [release|shared-lookup] | vsa N [ROUNDS] [DOC] | report [SVG] | profile DIR | stages DIR N | ec EC_PATH [N,N…] [DOC]\n',
     );
     process.exitCode = 2;
   }

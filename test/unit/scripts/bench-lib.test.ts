@@ -3,13 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   SCALE_SECTION,
+  appendCosignLayer,
   bundleModules,
+  busyByStage,
   carryBlocks,
   compareVerdicts,
   docBlocks,
@@ -22,8 +25,11 @@ import {
   requestKind,
   seededRandom,
   timeUnder,
+  vsaRoundOrder,
+  vsaTableRows,
   withBlock,
   type CpuProfile,
+  type VsaRunMeasure,
 } from '../../../scripts/bench-lib.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -177,4 +183,139 @@ test('doc blocks: one replaced in place, one appended, and a rewritten doc keeps
   assert.equal(withBlock(doc, b), `# T\n\n${a}\ntail\n\n${b}`);
   assert.equal(carryBlocks(`${doc}\n${b}`, '# New\n'), `# New\n\n${a}\n${b}`);
   assert.equal(carryBlocks(doc, `# New\n\n${a2}`), `# New\n\n${a2}`, 'a block the new doc has is not carried');
+});
+
+// The `.att` artefact the real cosign (v3, `cosign attest` twice, key only, no tlog) wrote for
+// bench-scale's template image: its manifest and config, as the registry served them. The
+// one-layer "before" is that artefact after the first `cosign attest` (go-containerregistry writes
+// the same documents with one layer, one diff_id and one history entry).
+const COSIGN_ATT_MANIFEST =
+  '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":342,"digest":"sha256:9e90e412f0051a368f03a470cb16f36367249dc1754f43a964de433893293d2c"},"layers":[{"mediaType":"application/vnd.dsse.envelope.v1+json","size":1241,"digest":"sha256:56996621946f71760de6857537398380285eb479b4afcbfbbbe848c08bd1df30","annotations":{"dev.cosignproject.cosign/signature":"","predicateType":"https://slsa.dev/provenance/v1"}},{"mediaType":"application/vnd.dsse.envelope.v1+json","size":569,"digest":"sha256:4d3097d79bf31452f46cc5b80b07ba383e3aa15bacf9437d17e20ae1a40e8e07","annotations":{"dev.cosignproject.cosign/signature":"","predicateType":"https://example.com/attestations/scan/v1"}}]}';
+const COSIGN_ATT_CONFIG =
+  '{"architecture":"","created":"0001-01-01T00:00:00Z","history":[{"created":"0001-01-01T00:00:00Z"},{"created":"0001-01-01T00:00:00Z"}],"os":"","rootfs":{"type":"layers","diff_ids":["sha256:56996621946f71760de6857537398380285eb479b4afcbfbbbe848c08bd1df30","sha256:4d3097d79bf31452f46cc5b80b07ba383e3aa15bacf9437d17e20ae1a40e8e07"]},"config":{}}';
+
+test("a layer appended to cosign's .att artefact gives the documents cosign itself writes for it", () => {
+  const two = JSON.parse(COSIGN_ATT_MANIFEST) as {
+    config: Record<string, unknown>;
+    layers: { mediaType: string; digest: string; size: number; annotations: Record<string, string> }[];
+  };
+  const twoConfig = JSON.parse(COSIGN_ATT_CONFIG) as { history: unknown[]; rootfs: { diff_ids: string[] } };
+  const oneConfig = JSON.stringify({
+    ...twoConfig,
+    history: twoConfig.history.slice(0, 1),
+    rootfs: { ...twoConfig.rootfs, diff_ids: twoConfig.rootfs.diff_ids.slice(0, 1) },
+  });
+  const one = JSON.stringify({
+    ...two,
+    config: { ...two.config, size: Buffer.byteLength(oneConfig), digest: `sha256:${createHash('sha256').update(oneConfig).digest('hex')}` },
+    layers: two.layers.slice(0, 1),
+  });
+  const out = appendCosignLayer(one, oneConfig, two.layers[1]!);
+  assert.equal(out.config.toString(), COSIGN_ATT_CONFIG);
+  assert.equal(out.manifest.toString(), COSIGN_ATT_MANIFEST);
+  assert.throws(() => appendCosignLayer(one, COSIGN_ATT_CONFIG, two.layers[1]!), /same number of layers/);
+  assert.throws(() => appendCosignLayer('{"manifests":[]}', oneConfig, two.layers[1]!), /not an image manifest/);
+  assert.throws(() => appendCosignLayer(one, '{"rootfs":{}}', two.layers[1]!), /rootfs\.diff_ids/);
+});
+
+test('VSA rounds: each run once per round, the warm run after its cold run, and the side that goes first alternates', () => {
+  for (const round of [0, 1, 2, 3]) {
+    const order = vsaRoundOrder(round);
+    assert.deepEqual([...order].sort(), ['cold', 'vsa-compiled', 'vsa-empty', 'warm']);
+    assert.ok(order.indexOf('cold') < order.indexOf('warm'), `round ${round}: warm after cold`);
+  }
+  assert.equal(vsaRoundOrder(0)[0], 'cold');
+  assert.equal(vsaRoundOrder(1)[0], 'vsa-empty');
+  // The compiled policy the second re-run starts from comes from a cold run already made.
+  assert.ok(vsaRoundOrder(0).indexOf('cold') < vsaRoundOrder(0).indexOf('vsa-compiled'));
+});
+
+test('VSA table: one row per run kind, medians, the CPU range and requests per component', () => {
+  const m = (condition: VsaRunMeasure['condition'], cpu: number, requests: number, fromVsa: number, load: number): VsaRunMeasure => ({
+    condition,
+    n: 1000,
+    wallS: cpu * 2,
+    userS: cpu - 1,
+    sysS: 1,
+    maxRssMiB: 200,
+    requests,
+    fromVsa,
+    passed: 1000,
+    components: 1000,
+    load,
+  });
+  const rows = vsaTableRows([
+    m('vsa-empty', 3, 4000, 1000, 5),
+    m('cold', 12, 8010, 0, 3),
+    m('cold', 14, 8010, 0, 7),
+    m('vsa-empty', 4, 4000, 1000, 9),
+    m('cold', 13, 8000, 0, 4),
+  ]);
+  assert.deepEqual(
+    rows.map((r) => r.run),
+    ['cold (empty cache, prepared images)', 'VSA re-run, empty cache'],
+  );
+  assert.equal(rows[0]!['CPU s (user + sys, tree)'], '13.00 (12.00–14.00)');
+  assert.equal(rows[0]!['CPU ms / component'], '13.00');
+  assert.equal(rows[0]!['requests / component'], '8.01');
+  assert.equal(rows[0]!['load (1 min)'], '3.0–7.0');
+  assert.equal(rows[1]!['CPU s (user + sys, tree)'], '3.50 (3.00–4.00)');
+  assert.equal(rows[1]!['from VSA'], '1000/1000');
+  assert.equal(rows[1]!['wall s'], '7.0');
+  assert.equal(rows[1]!['registry CPU s'], '—', 'not measured');
+  const withRegistry = vsaTableRows([
+    { ...m('warm', 3, 1000, 0, 5), registryCpuS: 2.5 },
+    { ...m('warm', 3, 1000, 0, 5), registryCpuS: 3.5 },
+  ]);
+  assert.equal(withRegistry[0]!['registry CPU s'], '3.00');
+});
+
+test('busy time by stage: the first stage a frame of the stack matches, idle left out, the rest unclaimed', () => {
+  const bundle = ['#!/usr/bin/env node', '// src/oci/client.ts', 'a', '// src/sigstore/verify-vsa.ts', 'b', '// node_modules/js-yaml/dist/x.js', 'c'].join(
+    '\n',
+  );
+  const files = bundleModules(bundle, 'file');
+  assert.deepEqual(files, [
+    [1, 'src/oci/client.ts'],
+    [3, 'src/sigstore/verify-vsa.ts'],
+    [5, 'js-yaml'],
+  ]);
+  const frame = (id: number, functionName: string, url: string, lineNumber: number, children: number[] = []) => ({
+    id,
+    callFrame: { functionName, url, lineNumber },
+    children,
+  });
+  const profile: CpuProfile = {
+    nodes: [
+      frame(1, '(root)', '', 0, [2, 3, 6, 7]),
+      frame(2, '(idle)', '', 0),
+      frame(3, 'findImageVsas', 'file:///x/dist/index.js', 4, [4, 5]),
+      frame(4, 'request', 'file:///x/dist/index.js', 2),
+      frame(5, 'verifyOneShot', 'node:internal/crypto/sig', 0),
+      frame(6, '(garbage collector)', '', 0),
+      frame(7, 'load', 'file:///x/dist/index.js', 6),
+    ],
+    samples: [2, 4, 5, 5, 6, 7, 2],
+    timeDeltas: [9000, 1000, 2000, 3000, 500, 1500, 9000],
+  };
+  const stages = [
+    { name: 'requests', test: (f: { file: string }) => f.file.startsWith('src/oci/') },
+    { name: 'verification', test: (f: { file: string }) => f.file.startsWith('src/sigstore/') },
+    { name: 'gc', test: (f: { functionName: string }) => f.functionName === '(garbage collector)' },
+  ];
+  const out = busyByStage(profile, 'dist/index.js', files, stages, 'rest');
+  assert.deepEqual(
+    out.map((s) => [s.stage, s.ms]),
+    [
+      ['requests', 1],
+      ['verification', 5],
+      ['gc', 0.5],
+      ['rest', 1.5],
+    ],
+    'a request below findImageVsas is a request (the earlier stage wins); a package frame is no stage',
+  );
+  assert.equal(
+    out.reduce((a, s) => a + s.share, 0),
+    1,
+  );
 });
