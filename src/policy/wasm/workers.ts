@@ -8,21 +8,14 @@
 // thread. I/O stays here: the `ec.*` builtins that need the registry are answered from this thread
 // through each worker's synchronous bridge (../ec/bridge.ts), for the component the worker evaluates.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { EnvironmentError, ExitCode, InputError, VouchError } from '../../errors.ts';
 import { HostCallError, serveBridge, type BridgeServer, type BridgeTimes, type HostCallRequest } from '../ec/bridge.ts';
 import type { EcComponentHost, EcHost, RawRuleOutcome } from '../types.ts';
 import { isRecord } from '../../util/json-shapes.ts';
 import { SHARED_INPUT_KEY } from './evaluate.ts';
-import {
-  EVALUATION_WORKER,
-  evaluationWorkerUrl,
-  type FromWorker,
-  type SharedSnapshot,
-  type SourceProgram,
-  type ToWorker,
-  type TransferredError,
-} from './worker.ts';
+import { startEvaluationWorker } from './worker-launch.ts';
+import { EVALUATION_WORKER, type FromWorker, type SharedSnapshot, type SourceProgram, type ToWorker, type TransferredError } from './worker.ts';
 
 export interface EvaluationPool {
   /** Instantiates every source in every worker; resolves when all are ready. */
@@ -129,7 +122,7 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
   for (let i = 0; i < size; i++) {
     // The worker's host calls are answered for the job it holds at the time (slots[i] below).
     const bridge = serveBridge((request) => answer(slots[i]?.job, request), options.hostCall);
-    const worker = new Worker(evaluationWorkerUrl(), { workerData: { vouchWorker: EVALUATION_WORKER, bridge: bridge.end }, transferList: [bridge.end.port] });
+    const worker = startEvaluationWorker({ vouchWorker: EVALUATION_WORKER, bridge: bridge.end }, [bridge.end.port]);
     const slot: Slot = { worker, bridge };
     worker.on('message', (msg: FromWorker) => {
       if (msg.kind === 'loaded') {
