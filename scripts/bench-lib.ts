@@ -58,13 +58,14 @@ export interface CpuProfile {
 
 /**
  * Module start lines of an esbuild bundle: esbuild writes `// <path>` before each module's code.
+ * (indented inside the evaluation worker's IIFE build, scripts/bundle.ts).
  * Returns [line (0-based), area] sorted by line, where area is `src/<layer>` or a package name.
  */
 export function bundleModules(bundle: string): [number, string][] {
   const out: [number, string][] = [];
   bundle.split('\n').forEach((text, i) => {
     // A worktree whose node_modules links elsewhere gets `../../<dir>/node_modules/…` paths.
-    const m = /^\/\/ (?:(?:\.\.\/)+[^/]+\/)?((?:src|node_modules)\/\S+)$/.exec(text);
+    const m = /^\s*\/\/ (?:(?:\.\.\/)+[^/]+\/)?((?:src|node_modules)\/\S+)$/.exec(text);
     if (!m) return;
     const p = m[1]!;
     const area = p.startsWith('src/') ? p.split('/').slice(0, 2).join('/').replace(/\.ts$/, '') : (p.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? p);
