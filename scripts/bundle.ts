@@ -3,23 +3,28 @@
 // bundle as a string (__VOUCH_EVALUATION_WORKER__, read by src/policy/wasm/worker-launch.ts): a
 // worker then compiles the evaluation code only (the wasm SDK, the host builtins, the bridge), not
 // the whole CLI with its HTTP, registry and Sigstore stacks, and the product stays one file.
+import { builtinModules } from 'node:module';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 
 export const WORKER_ENTRY = 'src/policy/wasm/worker.ts';
+/** The metafile's inputs of Node built-ins are `<this>:<name>` (lazyNodeBuiltins). */
+export const BUILTIN_NAMESPACE = 'node-builtin';
 
 /**
- * `import * as http from 'http'` (agent-base, under the TUF client's proxy agents) would be linked
- * at start-up through Node's ES module facade of node:http, which reads every export, and one of
- * them loads Node's whole bundled undici: tens of ms of CPU in every run, `--version` included,
- * whether or not anything speaks HTTP. As a CommonJS value (process.getBuiltinModule, as
- * src/oci/transport.ts does) the module is taken when its importer first runs, and the getter only
- * when read.
+ * Node's built-in modules as CommonJS values (process.getBuiltinModule, as src/oci/transport.ts
+ * does), taken when the module importing them first runs. esbuild hoists every `import … from
+ * 'node:x'` of an ES module bundle to its top, so Node would link them all at start-up through its
+ * ES module facades, which read every export: agent-base's `import * as http` (under the TUF
+ * client's proxy agents) then loads Node's whole bundled undici, `import * as crypto` its
+ * WebCrypto, and `--version` loaded tls, http2, child_process and zlib too (measured: ~35 ms of
+ * the ~120 ms of CPU of `vouch --version`; undici was 100–170 ms of samples of a validate run under load).
  */
-const lazyNodeHttp: Plugin = {
-  name: 'lazy-node-http',
+const BUILTIN = new RegExp(`^(node:.+|${builtinModules.map((m) => m.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+const lazyNodeBuiltins: Plugin = {
+  name: 'lazy-node-builtins',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?https?$/ }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: 'lazy-node-http' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-node-http' }, (args) => ({
+    b.onResolve({ filter: BUILTIN }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: BUILTIN_NAMESPACE }));
+    b.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => ({
       contents: `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)});`,
       loader: 'js',
     }));
@@ -35,7 +40,7 @@ const common = (root: string): BuildOptions => ({
   legalComments: 'none',
   sourcemap: false,
   logLevel: 'warning',
-  plugins: [lazyNodeHttp],
+  plugins: [lazyNodeBuiltins],
 });
 
 /** The worker's code: one script (an IIFE) that gets `require` as its one parameter, as worker-launch.ts runs it. */
@@ -52,7 +57,7 @@ export async function bundleCli(root: string, version: string, workerCode: strin
     outfile: 'dist/index.js',
     format: 'esm',
     define: { __VOUCH_VERSION__: JSON.stringify(version), __VOUCH_EVALUATION_WORKER__: JSON.stringify(workerCode) },
-    // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+    // For a CommonJS dependency that looks for require() itself (Node's built-ins are resolved by lazyNodeBuiltins).
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __vouchCreateRequire } from 'node:module';\nconst require = __vouchCreateRequire(import.meta.url);",
     },

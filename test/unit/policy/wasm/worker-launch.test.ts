@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { bundleEvaluationWorker } from '../../../../scripts/bundle.ts';
+import { BUILTIN_NAMESPACE, bundleEvaluationWorker } from '../../../../scripts/bundle.ts';
 import type { CpuProfile } from '../../../../scripts/bench-lib.ts';
 import { compilePolicy } from '../../../../src/policy/opa/compile.ts';
 import { loadCompiledPolicy, policyProgram } from '../../../../src/policy/wasm/evaluate.ts';
@@ -34,7 +34,11 @@ test("the worker's build holds the evaluation code, and no module only the main 
     inputs.filter((p) => MAIN_ONLY_SOURCES.test(p)),
     [],
   );
-  const builtins = Object.values(metafile.inputs).flatMap((i) => i.imports.filter((m) => m.external).map((m) => m.path));
+  // Node's built-ins are inputs of their own namespace (scripts/bundle.ts lazyNodeBuiltins), or external.
+  const builtins = [
+    ...Object.keys(metafile.inputs).flatMap((p) => (p.startsWith(`${BUILTIN_NAMESPACE}:`) ? [`node:${p.slice(BUILTIN_NAMESPACE.length + 1)}`] : [])),
+    ...Object.values(metafile.inputs).flatMap((i) => i.imports.filter((m) => m.external).map((m) => m.path)),
+  ];
   assert.ok(builtins.includes('node:worker_threads'), builtins.join(' '));
   assert.deepEqual(
     builtins.filter((m) => MAIN_ONLY_BUILTINS.test(m)),
