@@ -59,6 +59,7 @@ export interface CpuProfile {
 
 /**
  * Module start lines of an esbuild bundle: esbuild writes `// <path>` before each module's code.
+ * (indented inside the evaluation worker's IIFE build, scripts/bundle.ts).
  * Returns [line (0-based), area] sorted by line, where area is `src/<layer>` or a package name
  * (`by: 'file'`: the source file, `src/<layer>/<file>.ts`, for packages still their name).
  */
@@ -66,7 +67,7 @@ export function bundleModules(bundle: string, by: 'area' | 'file' = 'area'): [nu
   const out: [number, string][] = [];
   bundle.split('\n').forEach((text, i) => {
     // A worktree whose node_modules links elsewhere gets `../../<dir>/node_modules/…` paths.
-    const m = /^\/\/ (?:(?:\.\.\/)+[^/]+\/)?((?:src|node_modules)\/\S+)$/.exec(text);
+    const m = /^\s*\/\/ (?:(?:\.\.\/)+[^/]+\/)?((?:src|node_modules)\/\S+)$/.exec(text);
     if (!m) return;
     const p = m[1]!;
     const ours = by === 'file' ? p : p.split('/').slice(0, 2).join('/').replace(/\.ts$/, '');

@@ -48,6 +48,7 @@ import { slsaVsaStatement } from '../src/report/vsa/predicate.ts';
 import { parseValidateArgs } from '../src/validate/entry.ts';
 import { policyLoadOptions } from '../src/validate/policy-load.ts';
 import { VERSION } from '../src/version.ts';
+import { WORKER_FILENAME } from '../src/policy/wasm/worker-launch.ts';
 import { attest, sign } from '../test/support/cosign.ts';
 import { slsaV1 } from '../test/support/predicates.ts';
 import { startProxy } from '../test/support/proxy.ts';
@@ -72,6 +73,7 @@ import {
   type Stage,
   type VsaRunMeasure,
 } from './bench-lib.ts';
+import { bundleEvaluationWorker } from './bundle.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -721,14 +723,16 @@ async function releaseRow(n: number, policy = 'release'): Promise<void> {
   }
 }
 
+/** Node names a profile CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main one. */
+const WORKER_PROFILE = /^CPU\.\d+\.\d+\.\d+\.[1-9]\d*\.\d+\.cpuprofile$/;
+
 /**
  * The evaluation workers' CPU in a --cpu-prof directory: the samples inside `evaluateWith` (one
  * component's evaluation, src/policy/wasm/worker.ts), less the waits on the main thread's `ec.*`
  * answers; a worker's start and policy load are left out (fixed per worker, not per component).
  */
 async function evaluationCpu(profDir: string): Promise<{ ms: number; wasmMs: number; waitMs: number; workers: number }> {
-  // Node names a profile CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main one.
-  const workers = (await readdir(profDir)).filter((f) => /^CPU\.\d+\.\d+\.\d+\.([1-9]\d*)\.\d+\.cpuprofile$/.test(f));
+  const workers = (await readdir(profDir)).filter((f) => WORKER_PROFILE.test(f));
   const sum = { ms: 0, wasmMs: 0, waitMs: 0, workers: workers.length };
   for (const file of workers) {
     const t = timeUnder(JSON.parse(await readFile(join(profDir, file), 'utf8')) as CpuProfile, 'evaluateWith', 'roundTrip');
@@ -1154,8 +1158,15 @@ async function report(svgPath: string | undefined): Promise<void> {
 /** Self time by area of each V8 profile in `profDir` (BENCH_SCALE_PROF=dir on a run: the main thread and each worker). */
 async function profile(profDir: string): Promise<void> {
   const modules = bundleModules(await readFile(join(root, 'dist/index.js'), 'utf8'));
+  // A worker runs the worker's own build (scripts/bundle.ts), whose functions show under WORKER_FILENAME.
+  const workerModules = bundleModules((await bundleEvaluationWorker(root)).code);
   for (const file of (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile')).sort()) {
-    const areas = profileByArea(JSON.parse(await readFile(join(profDir, file), 'utf8')) as CpuProfile, 'dist/index.js', modules);
+    const worker = WORKER_PROFILE.test(file);
+    const areas = profileByArea(
+      JSON.parse(await readFile(join(profDir, file), 'utf8')) as CpuProfile,
+      worker ? WORKER_FILENAME : 'dist/index.js',
+      worker ? workerModules : modules,
+    );
     const total = areas.reduce((s, a) => s + a.ms, 0);
     process.stdout.write(`${file}: ${(total / 1000).toFixed(1)} s sampled\n`);
     for (const a of areas.slice(0, 12)) process.stdout.write(`  ${a.area}: ${(a.ms / 1000).toFixed(2)} s (${(a.share * 100).toFixed(1)} %)\n`);

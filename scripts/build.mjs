@@ -1,33 +1,16 @@
 // Bundles src/ into the one committed entrypoint, dist/index.js (ESM, dependencies inlined).
-// `--check` builds in memory and exits 1 when the committed dist/index.js differs (stale).
-import { build } from 'esbuild';
+// `--check` builds in memory and exits 1 when the committed dist/index.js differs (stale). The
+// builds themselves (the evaluation worker's, embedded in the CLI's) are in bundle.ts.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { bundleCli, bundleEvaluationWorker } from './bundle.ts';
 
 const root = new URL('..', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 const outfile = new URL('dist/index.js', root).pathname;
 const check = process.argv.includes('--check');
 
-const result = await build({
-  absWorkingDir: root.pathname,
-  entryPoints: ['src/faces/main.ts'],
-  outfile,
-  bundle: true,
-  write: false,
-  platform: 'node',
-  target: 'node24',
-  format: 'esm',
-  legalComments: 'none',
-  sourcemap: false,
-  logLevel: 'warning',
-  define: { __VOUCH_VERSION__: JSON.stringify(pkg.version) },
-  // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-  banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __vouchCreateRequire } from 'node:module';\nconst require = __vouchCreateRequire(import.meta.url);",
-  },
-});
-
-const code = result.outputFiles[0].contents;
+const worker = await bundleEvaluationWorker(root.pathname);
+const code = await bundleCli(root.pathname, pkg.version, worker.code);
 if (check) {
   let current = Buffer.alloc(0);
   try {

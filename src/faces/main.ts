@@ -1,7 +1,6 @@
 // The one entrypoint, dist/index.js: GitHub Action, Tekton step or CLI, chosen from the environment.
 // Faces are imported on demand: the bundler then evaluates only the chosen one's modules, which keeps
 // `vouch --version` and `--help` from loading the Sigstore, OPA and HTTP stacks.
-import { isMainThread, workerData } from 'node:worker_threads';
 import { detectFace } from './detect.ts';
 
 async function main(): Promise<number> {
@@ -17,6 +16,4 @@ async function main(): Promise<number> {
   }
 }
 
-// A policy evaluation worker starts from this same file (the bundle is one file): it only serves.
-if (!isMainThread && (workerData as { vouchWorker?: unknown } | null)?.vouchWorker) await import('../policy/wasm/worker.ts');
-else process.exitCode = await main();
+process.exitCode = await main();

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { EnvironmentError, InputError, errorMessage } from '../../errors.ts';
 import { readTar } from '../../util/tar.ts';
 import { parseRegoModule, ruleKind } from '../rules/annotations.ts';
+import { AGGREGATE_ENTRYPOINT, aggregateModule } from './aggregate.ts';
 import { REMOVED_BUILTINS, ecCapabilities, type Capabilities } from './capabilities.ts';
 import { parseModules, type ModuleOutline } from './parse.ts';
 import { rewriteWithChains } from './with-rewrite.ts';
@@ -104,24 +105,6 @@ function entrypointsOf(files: RegoFile[]): string[] {
     }
   }
   return [...entries].sort();
-}
-
-/** The entrypoint that returns every rule's value at once (see aggregateModule). */
-export const AGGREGATE_ENTRYPOINT = 'vouch__aggregate/results';
-
-/**
- * A generated module whose `results` maps each entrypoint to its rule's value, so a component's
- * input (which holds the whole snapshot) is parsed once per component, not once per rule. Rules
- * that are undefined are simply absent, as they are when queried one by one.
- */
-export function aggregateModule(entrypoints: string[]): string {
-  const ref = (entry: string): string =>
-    `data${entry
-      .split('/')
-      .map((seg) => `[${JSON.stringify(seg)}]`)
-      .join('')}`;
-  const lines = entrypoints.map((e) => `results[${JSON.stringify(e)}] := v if {\n\tv := ${ref(e)}\n}`);
-  return `package vouch__aggregate\n\nimport rego.v1\n\n${lines.join('\n\n')}\n`;
 }
 
 function explainBuildError(stderr: string): InputError {

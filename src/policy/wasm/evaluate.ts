@@ -11,7 +11,8 @@ import sdkBuiltinTable from '../../../node_modules/@open-policy-agent/opa-wasm/s
 import { InputError, errorMessage } from '../../errors.ts';
 import { HostCallError } from '../ec/bridge.ts';
 import { EC_BUILTIN_NAMES } from '../opa/capabilities.ts';
-import { AGGREGATE_ENTRYPOINT, type CompiledPolicy } from '../opa/compile.ts';
+import { AGGREGATE_ENTRYPOINT } from '../opa/aggregate.ts';
+import type { CompiledPolicy } from '../opa/compile.ts';
 import type { RawResult, RawRuleOutcome } from '../types.ts';
 import { hostBuiltins, type Builtin } from './builtins.ts';
 import { instantiateModule, type Memory } from './instance.ts';

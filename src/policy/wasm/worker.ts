@@ -2,9 +2,9 @@
 // components' inputs on request, so that a long evaluation never blocks the main thread (which
 // keeps the --timeout clock and all I/O) and can be stopped by terminating the thread.
 //
-// It starts from the same file as the main thread (dist/index.js is one bundle): the entry point
-// sees `workerData.vouchWorker` and imports this module, whose top level then serves. From source,
-// the pool starts this file itself. Messages are typed below; the main thread owns all I/O, which
+// It is the entry of the worker's own build, embedded in dist/index.js (scripts/bundle.ts,
+// worker-launch.ts); from source, the pool starts this file itself. Its top level serves when
+// `workerData.vouchWorker` says so. Messages are typed below; the main thread owns all I/O, which
 // the `ec.*` builtins reach through the bridge in workerData (../ec/bridge.ts).
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ExitCode, VouchError, errorMessage, type ErrorCode } from '../../errors.ts';
@@ -39,11 +39,6 @@ export interface TransferredError {
 
 export type FromWorker =
   { kind: 'loaded' } | { kind: 'outcomes'; id: number; outcomes: RawRuleOutcome[][] } | { kind: 'failed'; id?: number; error: TransferredError };
-
-/** The URL a pool starts a worker from: this module from source, the bundle when bundled. */
-export function evaluationWorkerUrl(): URL {
-  return new URL(import.meta.url);
-}
 
 export function transferable(err: unknown): TransferredError {
   if (err instanceof VouchError) return { code: err.code, message: err.message, exitCode: err.exitCode };

@@ -1,31 +1,28 @@
 // A small pool of evaluation workers (worker.ts): every worker holds an instance of every policy
 // source, made from modules compiled once here; each component's input is serialised once and
-// evaluated by whichever worker is free. ec's input embeds the whole snapshot in every component's
-// document: the snapshot is serialised here once, sent to each worker once and parsed into each
-// instance once (shared-input.ts); a component's own input travels with a null in its place. The
-// snapshot object is recognised by identity, so a caller must not change one it has evaluated. Evaluation never blocks this thread, so timers fire while
-// a policy runs, and close() (or the abort signal) stops a runaway evaluation by terminating its
-// thread. I/O stays here: the `ec.*` builtins that need the registry are answered from this thread
-// through each worker's synchronous bridge (../ec/bridge.ts), for the component the worker evaluates.
+// evaluated by whichever worker is free. One worker starts with the pool; another (up to the size)
+// only when an input waits because every worker is busy, one start at a time: a run whose
+// evaluations do not overlap (a few components, most of their time spent on the registry) pays for
+// one worker's start and policy load, not one per core. ec's input embeds the whole snapshot in
+// every component's document: the snapshot is serialised here once, sent to each worker once and
+// parsed into each instance once (shared-input.ts); a component's own input travels with a null in
+// its place. The snapshot object is recognised by identity, so a caller must not change one it has
+// evaluated. Evaluation never blocks this thread, so timers fire while a policy runs, and close()
+// (or the abort signal) stops a runaway evaluation by terminating its thread. I/O stays here: the
+// `ec.*` builtins that need the registry are answered from this thread through each worker's
+// synchronous bridge (../ec/bridge.ts), for the component the worker evaluates.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { EnvironmentError, ExitCode, InputError, VouchError } from '../../errors.ts';
 import { HostCallError, serveBridge, type BridgeServer, type BridgeTimes, type HostCallRequest } from '../ec/bridge.ts';
 import type { EcComponentHost, EcHost, RawRuleOutcome } from '../types.ts';
 import { isRecord } from '../../util/json-shapes.ts';
 import { SHARED_INPUT_KEY } from './evaluate.ts';
-import {
-  EVALUATION_WORKER,
-  evaluationWorkerUrl,
-  type FromWorker,
-  type SharedSnapshot,
-  type SourceProgram,
-  type ToWorker,
-  type TransferredError,
-} from './worker.ts';
+import { startEvaluationWorker } from './worker-launch.ts';
+import { EVALUATION_WORKER, type FromWorker, type SharedSnapshot, type SourceProgram, type ToWorker, type TransferredError } from './worker.ts';
 
 export interface EvaluationPool {
-  /** Instantiates every source in every worker; resolves when all are ready. */
+  /** Instantiates every source in the workers started so far (once; a later worker loads the same before it takes an input); resolves when they are ready. */
   load(sources: SourceProgram[], now: Date): Promise<void>;
   /** Every source's raw outcomes for one input, in source order. */
   evaluate(input: unknown): Promise<RawRuleOutcome[][]>;
@@ -61,6 +58,8 @@ interface Slot {
   job?: Job;
   /** The snapshot this worker's instances hold. */
   snapshotId?: number;
+  /** Started after the load: takes no input until it has loaded the policy. */
+  starting?: boolean;
 }
 
 /** Serialises inputs, each distinct snapshot object once: the input keeps a null in its place (same key order). */
@@ -102,6 +101,8 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
   let nextId = 0;
   let failure: unknown;
   let loading: { pending: number; resolve(): void; reject(err: unknown): void } | undefined;
+  /** The load, as a worker started later gets it first. */
+  let program: Extract<ToWorker, { kind: 'load' }> | undefined;
   const serialise = inputSerialiser();
 
   const fail = (err: unknown): void => {
@@ -116,7 +117,7 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
   };
   const dispatch = (): void => {
     for (const slot of slots) {
-      if (slot.job || queue.length === 0 || failure !== undefined) continue;
+      if (slot.job || slot.starting || queue.length === 0 || failure !== undefined) continue;
       const job = (slot.job = queue.shift()!);
       let snapshot: SharedSnapshot | undefined;
       if (job.snapshot) {
@@ -125,15 +126,21 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
       }
       slot.worker.postMessage({ kind: 'evaluate', id: job.id, input: job.input, ...(snapshot ? { snapshot } : {}) } satisfies ToWorker);
     }
+    if (queue.length > 0 && failure === undefined && program && slots.length < size && !slots.some((s) => s.starting)) addSlot(program);
   };
-  for (let i = 0; i < size; i++) {
+  /** Starts a worker; one started after the load gets `load` first and takes inputs once it has loaded. */
+  const addSlot = (load?: ToWorker): void => {
+    const i = slots.length;
     // The worker's host calls are answered for the job it holds at the time (slots[i] below).
     const bridge = serveBridge((request) => answer(slots[i]?.job, request), options.hostCall);
-    const worker = new Worker(evaluationWorkerUrl(), { workerData: { vouchWorker: EVALUATION_WORKER, bridge: bridge.end }, transferList: [bridge.end.port] });
-    const slot: Slot = { worker, bridge };
+    const worker = startEvaluationWorker({ vouchWorker: EVALUATION_WORKER, bridge: bridge.end }, [bridge.end.port]);
+    const slot: Slot = { worker, bridge, ...(load ? { starting: true } : {}) };
     worker.on('message', (msg: FromWorker) => {
       if (msg.kind === 'loaded') {
-        if (loading && --loading.pending === 0) loading.resolve();
+        if (slot.starting) {
+          slot.starting = false;
+          dispatch();
+        } else if (loading && --loading.pending === 0) loading.resolve();
         return;
       }
       if (msg.kind === 'failed' && msg.id === undefined) return fail(revive(msg.error));
@@ -153,7 +160,9 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
       if (failure === undefined) fail(new EnvironmentError('POLICY_WORKER_FAILED', `a policy evaluation worker exited (code ${code})`));
     });
     slots.push(slot);
-  }
+    if (load) worker.postMessage(load);
+  };
+  if (size > 0) addSlot();
   const onAbort = (): void => fail(signal?.reason ?? new VouchError('ABORTED', 'policy evaluation was aborted'));
   if (signal?.aborted) onAbort();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -161,10 +170,11 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
   return {
     load(sources, now) {
       if (failure !== undefined) return Promise.reject(failure);
+      if (program) return Promise.reject(new VouchError('POLICY_WORKER_BUG', 'the evaluation pool was loaded twice'));
+      const load = (program = { kind: 'load', sources, nowMs: now.getTime() });
       return new Promise<void>((resolve, reject) => {
         loading = { pending: slots.length, resolve, reject };
-        for (const s of slots) s.snapshotId = undefined;
-        for (const s of slots) s.worker.postMessage({ kind: 'load', sources, nowMs: now.getTime() } satisfies ToWorker);
+        for (const s of slots) s.worker.postMessage(load);
       });
     },
     evaluate(input) {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../../src/errors.ts';
 import { configData, loadDataTree } from '../../../src/policy/data.ts';
-import { AGGREGATE_ENTRYPOINT, aggregateModule, compilePolicy } from '../../../src/policy/opa/compile.ts';
+import { AGGREGATE_ENTRYPOINT, aggregateModule } from '../../../src/policy/opa/aggregate.ts';
+import { compilePolicy } from '../../../src/policy/opa/compile.ts';
 import { loadCompiledPolicy } from '../../../src/policy/wasm/evaluate.ts';
 
 const policies = fileURLToPath(new URL('../../../examples/policies', import.meta.url));

@@ -1,7 +1,8 @@
 // The evaluation worker pool, with policies compiled by the real opa: the same results as an
-// instance in this thread, typed errors across threads, this thread free while a policy runs, and
-// an abort that stops a runaway evaluation.
+// instance in this thread, typed errors across threads, this thread free while a policy runs, an
+// abort that stops a runaway evaluation, and workers started only as inputs wait for them.
 import { NO_SIGNER } from '../../../support/sigstore-opts.ts';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
@@ -88,6 +89,31 @@ test('this thread stays free while a policy runs for minutes, and an abort stops
     await assert.rejects(evaluation, (e: unknown) => e instanceof VouchError && e.code === 'TIMEOUT');
     await assert.rejects(pool.evaluate({}), (e: unknown) => e instanceof VouchError && e.code === 'TIMEOUT');
   } finally {
+    await pool.close();
+  }
+});
+
+test('one worker starts with the pool; another only while inputs wait for a busy one, never past the size', async () => {
+  const started: unknown[] = [];
+  const count = (message: unknown): void => void started.push(message);
+  const workers = (): number => started.length;
+  // Node publishes every thread it creates on this channel (doc/api/diagnostics_channel.md, "Worker Thread").
+  subscribe('worker_threads', count);
+  const compiled = await compile(module('acme', 'deny contains sprintf("%d", [input.n]) if input.n > 2'));
+  const here = await loadCompiledPolicy(compiled, {});
+  const pool = startEvaluationPool(4);
+  try {
+    const program = { ...(await policyProgram(compiled)), data: {} };
+    await pool.load([program], new Date());
+    await assert.rejects(pool.load([program], new Date()), (e: unknown) => e instanceof VouchError && e.code === 'POLICY_WORKER_BUG');
+    for (let n = 0; n < 5; n++) assert.deepEqual(await pool.evaluate({ n }), [here.evaluate({ n })]);
+    assert.equal(workers(), 1, 'evaluations one after another need one worker');
+    const inputs = Array.from({ length: 12 }, (_, n) => ({ n }));
+    const results = await Promise.all(inputs.map((input) => pool.evaluate(input)));
+    results.forEach((outcomes, i) => assert.deepEqual(outcomes, [here.evaluate(inputs[i])]));
+    assert.ok(workers() >= 2 && workers() <= 4, `${workers()} workers for 12 inputs at once, at most 4`);
+  } finally {
+    unsubscribe('worker_threads', count);
     await pool.close();
   }
 });
