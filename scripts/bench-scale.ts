@@ -1083,7 +1083,11 @@ export async function ecOnPreparedImages(ec: string, sizes: number[], doc: strin
         takeRequests,
       };
       rows.push(...(await ecRowsAt(n, setup, policies, i)));
-      await writeEcSection(doc, rows, PREPARED_IMAGES);
+      const registry = process.env.BENCH_SCALE_REGISTRY ?? 'docker-registry';
+      await writeEcSection(doc, rows, {
+        command: registry === 'docker-registry' ? PREPARED_IMAGES.command : `BENCH_SCALE_REGISTRY=${registry} ${PREPARED_IMAGES.command}`,
+        images: `${PREPARED_IMAGES.images} Registry: ${registry}.`,
+      });
     }
   } finally {
     proxy.close();
