@@ -336,13 +336,17 @@ test('.dockerignore keeps the context to what the image copies; the rest (source
     .filter(Boolean);
   for (const path of ['src/faces/main.ts', 'node_modules/js-yaml/package.json', 'test/e2e/faces.test.ts', 'examples/policies/labels/labels.rego', '.git/HEAD'])
     assert.ok(!inContext(path, patterns), path);
-  for (const path of ['dist/index.js', 'examples/demo/policy.yaml', 'examples/demo/oci-layout/index.json']) assert.ok(inContext(path, patterns), path);
+  for (const path of ['dist/index.js', 'package.json', 'examples/demo/policy.yaml', 'examples/demo/oci-layout/index.json'])
+    assert.ok(inContext(path, patterns), path);
 });
 
 test("the image layout runs: dist/index.js alone (no node_modules), and `validate image --demo` from the image's WORKDIR passes offline without opa", async () => {
   const rootfs = await imageRootfs();
   const node = process.execPath;
   const entry = join(rootfs, 'opt', 'vouch', 'dist', 'index.js');
+  // The bundle's nearest package.json says it is an ES module: Node compiles it once, not twice.
+  const pkg = JSON.parse(await readFile(join(rootfs, 'opt', 'vouch', 'package.json'), 'utf8')) as { type?: string };
+  assert.equal(pkg.type, 'module');
   const { stdout } = await run(node, [entry, '--version'], { cwd: rootfs, env: { PATH: '' } });
   assert.match(stdout, /^vouch v\d+\.\d+\.\d+\n$/);
   // WORKDIR /tmp and VOUCH_CACHE_DIR as the image sets them (here under the rootfs); no opa on PATH.
