@@ -90,6 +90,8 @@ export class RegistryClient implements ImageSource {
   private readonly manifests = new Map<string, Promise<ManifestAnswer>>();
   /** By registry + repository + tag, the first definite answer, bounded. */
   private readonly tags: TagAnswers<ManifestAnswer>;
+  /** By registry + repository + tag or digest, the run's pin (resolve). */
+  private readonly resolutions = new Map<string, Promise<Descriptor>>();
   private readonly blobs = new Map<string, Promise<Buffer>>();
   private blobCacheBytes: number;
 
@@ -274,8 +276,26 @@ export class RegistryClient implements ImageSource {
     );
   }
 
-  async resolve(ref: ImageReference): Promise<Descriptor> {
+  /**
+   * The image a reference names, pinned once per run: every later resolution of it (the policy's
+   * `ec.oci.*` look-ups of a component's own tag) gets the same digest, however many tag answers
+   * have been pushed out of the bounded store since (one small descriptor per reference).
+   */
+  resolve(ref: ImageReference): Promise<Descriptor> {
     const id = ref.digest ?? ref.tag ?? 'latest';
+    const key = `${ref.registry}/${ref.repository}:${id}`;
+    let p = this.resolutions.get(key);
+    if (!p) {
+      const asked = (p = this.resolveUncached(ref, id));
+      this.resolutions.set(key, asked);
+      asked.catch(() => {
+        if (this.resolutions.get(key) === asked) this.resolutions.delete(key);
+      });
+    }
+    return p;
+  }
+
+  private async resolveUncached(ref: ImageReference, id: string): Promise<Descriptor> {
     // One GET instead of ec's HEAD + GET: the pipeline needs the manifest right after (config,
     // platforms), and the bytes are hashed here, so the digest is ours, not the registry's word.
     const fetched = await this.getManifest(ref, id, { strict: true });
@@ -436,6 +456,7 @@ export class RegistryClient implements ImageSource {
     } finally {
       // What the run knew of this tag (or of this digest's absence) may no longer be the registry's answer.
       this.tags.forget(`${ref.registry}/${ref.repository}:${tagOrDigest}`);
+      this.resolutions.delete(`${ref.registry}/${ref.repository}:${tagOrDigest}`);
       this.manifests.delete(`${ref.registry}/${ref.repository}@${tagOrDigest}`);
     }
     if (!res.ok) throw await this.failure(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);

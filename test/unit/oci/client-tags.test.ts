@@ -158,3 +158,17 @@ test('the run keeps a bounded number of tag answers: one pushed out is asked aga
     for (const tag of ['a', 'a', 'b', 'b', 'a']) assert.ok(await c.getManifest(ref, tag));
     assert.deepEqual([gets(proxy, 'bounded', 'a'), gets(proxy, 'bounded', 'b')], [2, 1]);
   }));
+
+test("an image's pin outlives the bounded tag answers: resolving its tag again asks nothing and gives the first digest", () =>
+  withProxy(async (proxy) => {
+    const first = await pushImage(reg.host, 'pinned', 'app');
+    await pushImage(reg.host, 'pinned', 'other');
+    const c = client({ tagAnswers: { entries: 1 } });
+    const ref = (tag: string): ReturnType<typeof parseReference> => parseReference(`${proxy.host}/pinned:${tag}`);
+    assert.equal((await c.resolve(ref('app'))).digest, first);
+    // Another tag's answer pushes the image tag's out of the store, and the tag moves meanwhile.
+    assert.ok(await c.getManifest(ref('other'), 'other'));
+    await pushImage(reg.host, 'pinned', 'app');
+    assert.equal((await c.resolve(ref('app'))).digest, first);
+    assert.equal(gets(proxy, 'pinned', 'app'), 1);
+  }));
