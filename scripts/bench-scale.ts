@@ -752,7 +752,8 @@ async function evaluationCpu(profDir: string): Promise<{ ms: number; wasmMs: num
 const VSA_REPOS = 'scale-vsa';
 const vsaKeyPem = join(dir, 'vsa-key.pem');
 const vsaPub = join(dir, 'vsa.pub');
-const vsaStatePath = join(dir, 'vsa-state.json');
+/** Which copies hold VSAs, per registry (BENCH_SCALE_REGISTRY: the copies are made in the one measured). */
+const vsaStatePath = join(dir, process.env.BENCH_SCALE_REGISTRY === 'olareg' ? 'vsa-state-olareg.json' : 'vsa-state.json');
 /** Attached VSAs are made again when older than this (--vsa-expiration is 168 h by default). */
 const VSA_REFRESH_MS = 24 * 3600_000;
 
@@ -899,7 +900,7 @@ async function vsaRows(n: number, rounds: number, doc: string): Promise<void> {
   const state = await loadState();
   if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
   if (n > state.count) throw new Error(`only ${state.count} images prepared`);
-  const reg = await serveRegistry(state.port);
+  const reg = await serveMeasured(state, n);
   const proxy = await startProxy(reg.host);
   let seen = 0;
   const take = (): number => {
