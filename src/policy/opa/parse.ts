@@ -4,12 +4,12 @@
 // source; the outline is small).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InputError, errorMessage } from '../../errors.ts';
-import { makeDirectory } from '../../util/files.ts';
+import { makeDirectory, writeFileInside } from '../../util/files.ts';
 import { jsonText } from '../../util/json-shapes.ts';
 import { mapLimited } from '../../util/map-limited.ts';
 
@@ -299,9 +299,8 @@ export async function parseModules(files: { path: string; text: string }[], opts
       const outline = await parseOne(f, join(work, `${i}.rego`), opts);
       if (cache) {
         const { path: _p, text: _t, ...rest } = outline;
-        const tmp = join(cache, `${key}.${process.pid}.tmp`);
-        await writeFile(tmp, JSON.stringify(rest));
-        await rename(tmp, join(cache, `${key}.json`));
+        // A temporary file of its own: two modules with the same text in one call write the same key.
+        await writeFileInside(cache, `${key}.json`, JSON.stringify(rest));
       }
       return outline;
     });
