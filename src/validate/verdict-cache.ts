@@ -56,6 +56,7 @@ export function diskVerdictCache(dir: string): VerdictCache {
     () => true,
   );
   const written = new Set<string>();
+  let writes = 0;
   // Directories made by this run: a cold run of 10,000 components writes 30,000 entries into at
   // most 256 directories, and a recursive mkdir per entry cost more than the entry itself.
   const made = new Map<string, Promise<unknown>>();
@@ -85,7 +86,8 @@ export function diskVerdictCache(dir: string): VerdictCache {
       const d = join(root, key.slice(0, 2));
       try {
         await ensureDir(d);
-        const tmp = join(d, `${key}.${process.pid}.tmp`);
+        // Its own temporary name: the same entry written twice at once must not share one.
+        const tmp = join(d, `${key}.${process.pid}.${++writes}.tmp`);
         await writeFile(tmp, JSON.stringify({ format: FORMAT, key, value }), { mode: 0o600 });
         await rename(tmp, join(d, `${key}.json`));
         written.add(key);
