@@ -90,6 +90,8 @@ export class RegistryClient implements ImageSource {
   private readonly manifests = new Map<string, Promise<ManifestAnswer>>();
   /** By registry + repository + tag, the first definite answer, bounded. */
   private readonly tags: TagAnswers<ManifestAnswer>;
+  /** What each tag first named in the run (a digest, or 'no manifest'), kept when its answer is not. */
+  private readonly tagDigests = new Map<string, string>();
   /** By registry + repository + tag or digest, the run's pin (resolve). */
   private readonly resolutions = new Map<string, Promise<Descriptor>>();
   private readonly blobs = new Map<string, Promise<Buffer>>();
@@ -320,9 +322,7 @@ export class RegistryClient implements ImageSource {
 
   private manifestAnswer(ref: ImageReference, tagOrDigest: string): Promise<ManifestAnswer> {
     const ask = (): Promise<ManifestAnswer> => this.fetchManifest(ref, tagOrDigest);
-    if (!tagOrDigest.includes(':')) {
-      return this.tags.get(`${ref.registry}/${ref.repository}:${tagOrDigest}`, ask, (a) => (isAbsent(a) ? a.absent.length : a.bytes.length));
-    }
+    if (!tagOrDigest.includes(':')) return this.tagAnswer(ref, tagOrDigest, ask);
     const key = `${ref.registry}/${ref.repository}@${tagOrDigest}`;
     let p = this.manifests.get(key);
     if (!p) {
@@ -334,6 +334,30 @@ export class RegistryClient implements ImageSource {
       });
     }
     return p;
+  }
+
+  /**
+   * The run's answer for a tag. The bounded store may have let it go (too large to keep, or pushed
+   * out): read again, it must name what it first named in the run (its digest, or none), else it is
+   * an error, not a second answer, and is not kept.
+   */
+  private async tagAnswer(ref: ImageReference, tag: string, ask: () => Promise<ManifestAnswer>): Promise<ManifestAnswer> {
+    const key = `${ref.registry}/${ref.repository}:${tag}`;
+    const answer = await this.tags.get(key, ask, (a) => (isAbsent(a) ? a.absent.length : a.bytes.length));
+    const named = isAbsent(answer) ? 'no manifest' : answer.descriptor.digest;
+    const first = this.tagDigests.get(key);
+    if (first === undefined) this.tagDigests.set(key, named);
+    else if (first !== named) {
+      this.tags.forget(key);
+      throw new RegistryError(
+        'TAG_MOVED',
+        `GET ${this.baseUrl(ref)}/manifests/${tag}: the tag now names ${named}, where it named ${first} earlier in this run`,
+        {
+          value: named,
+        },
+      );
+    }
+    return answer;
   }
 
   private async fetchManifest(ref: ImageReference, tagOrDigest: string): Promise<ManifestAnswer> {
@@ -457,6 +481,7 @@ export class RegistryClient implements ImageSource {
       // What the run knew of this tag (or of this digest's absence) may no longer be the registry's answer.
       this.tags.forget(`${ref.registry}/${ref.repository}:${tagOrDigest}`);
       this.resolutions.delete(`${ref.registry}/${ref.repository}:${tagOrDigest}`);
+      this.tagDigests.delete(`${ref.registry}/${ref.repository}:${tagOrDigest}`);
       this.manifests.delete(`${ref.registry}/${ref.repository}@${tagOrDigest}`);
     }
     if (!res.ok) throw await this.failure(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);

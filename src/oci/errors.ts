@@ -12,6 +12,8 @@ export type RegistryErrorCode =
   | 'TOO_LARGE'
   | 'BAD_RESPONSE'
   | 'RATE_LIMITED'
+  /** A tag read again in the run names another manifest than it first did (src/oci/client.ts). */
+  | 'TAG_MOVED'
   /** The registry asked for something vouch will not do: credentials to a foreign or plain-http realm, an https→http redirect. */
   | 'REFUSED';
 

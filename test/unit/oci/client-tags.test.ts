@@ -172,3 +172,26 @@ test("an image's pin outlives the bounded tag answers: resolving its tag again a
     assert.equal((await c.resolve(ref('app'))).digest, first);
     assert.equal(gets(proxy, 'pinned', 'app'), 1);
   }));
+
+test('a tag whose answer was not kept (too large, or pushed out) and that names another manifest when read again is an error, never a second answer', () =>
+  withProxy(async (proxy) => {
+    const ref = (repo: string, tag: string): ReturnType<typeof parseReference> => parseReference(`${proxy.host}/${repo}:${tag}`);
+    // Too large to keep: every answer is over a 10-byte limit.
+    const first = await pushImage(reg.host, 'padded', 'v1');
+    const small = client({ tagAnswers: { entryBytes: 10 } });
+    assert.equal((await small.getManifest(ref('padded', 'v1'), 'v1'))?.descriptor.digest, first);
+    await pushImage(reg.host, 'padded', 'v1');
+    await assert.rejects(small.getManifest(ref('padded', 'v1'), 'v1'), (err: unknown) => err instanceof RegistryError && err.code === 'TAG_MOVED');
+    // Not kept either: the next read asks again, and is refused again.
+    await assert.rejects(small.getManifest(ref('padded', 'v1'), 'v1'), (err: unknown) => err instanceof RegistryError && err.code === 'TAG_MOVED');
+    assert.equal(gets(proxy, 'padded', 'v1'), 3);
+    // Pushed out by another tag's answer, then re-pointed.
+    await Promise.all(['a', 'b'].map((tag) => pushImage(reg.host, 'evicted', tag)));
+    const one = client({ tagAnswers: { entries: 1 } });
+    assert.ok(await one.getManifest(ref('evicted', 'a'), 'a'));
+    assert.ok(await one.getManifest(ref('evicted', 'b'), 'b'));
+    const moved = await pushImage(reg.host, 'evicted', 'a');
+    await assert.rejects(one.getManifest(ref('evicted', 'a'), 'a'), (err: unknown) => err instanceof RegistryError && err.code === 'TAG_MOVED');
+    // A new run sees the tag as it is now.
+    assert.equal((await client().getManifest(ref('evicted', 'a'), 'a'))?.descriptor.digest, moved);
+  }));
