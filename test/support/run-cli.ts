@@ -1,5 +1,7 @@
 // Runs the CLI face in-process (the same code dist/index.js runs) and captures what it prints.
+import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import { runCli } from '../../src/faces/cli.ts';
 
 export interface CliRun {
@@ -34,4 +36,24 @@ export async function validateJson(
   const run = await vouch(['validate', 'image', ...args, '--output', 'json'], env);
   if (run.stdout.trim() === '') throw new Error(`no report (exit ${run.code}): ${run.stderr}`);
   return { code: run.code, report: JSON.parse(run.stdout) as Record<string, unknown> & { components: Record<string, unknown>[] }, stderr: run.stderr };
+}
+
+/**
+ * dist/index.js's offline demo (`validate image --demo --output <format>`) under Node's CPU profiler,
+ * each thread's profile written to `dir`; `profilerFlags` e.g. a finer `--cpu-prof-interval`.
+ */
+export function profiledDemo(dir: string, format: string, profilerFlags: string[] = []): Promise<{ stdout: string; stderr: string }> {
+  const dist = new URL('../../dist/index.js', import.meta.url).pathname;
+  return promisify(execFile)(process.execPath, [
+    '--cpu-prof',
+    ...profilerFlags,
+    '--cpu-prof-dir',
+    dir,
+    dist,
+    'validate',
+    'image',
+    '--demo',
+    '--output',
+    format,
+  ]);
 }

@@ -2,12 +2,10 @@
 // dist/index.js, a repeatable fault choice, and ec's verdicts against vouch's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   SCALE_SECTION,
   appendCosignLayer,
@@ -31,6 +29,7 @@ import {
   type CpuProfile,
   type VsaRunMeasure,
 } from '../../../scripts/bench-lib.ts';
+import { profiledDemo } from '../../support/run-cli.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const hex = 'a'.repeat(64);
@@ -110,17 +109,7 @@ test('profile areas: a real CPU profile of dist/index.js is split into our layer
   );
 
   const dir = await mkdtemp(join(tmpdir(), 'vouch-prof-test-'));
-  await promisify(execFile)(process.execPath, [
-    '--cpu-prof',
-    '--cpu-prof-dir',
-    dir,
-    join(root, 'dist/index.js'),
-    'validate',
-    'image',
-    '--demo',
-    '--output',
-    'text',
-  ]).catch(() => undefined);
+  await profiledDemo(dir, 'text').catch(() => undefined);
   const [file] = await readdir(dir);
   const profile = JSON.parse(await readFile(join(dir, file!), 'utf8')) as CpuProfile;
   const summary = profileByArea(profile, 'dist/index.js', modules);

@@ -3,19 +3,18 @@
 // starts it (src/policy/wasm/worker-launch.ts) it evaluates as an instance in this thread does,
 // and dist/index.js's workers run it, not the whole bundle again.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { BUILTIN_NAMESPACE, bundleEvaluationWorker } from '../../../../scripts/bundle.ts';
 import type { CpuProfile } from '../../../../scripts/bench-lib.ts';
 import { compilePolicy } from '../../../../src/policy/opa/compile.ts';
 import { loadCompiledPolicy, policyProgram } from '../../../../src/policy/wasm/evaluate.ts';
 import { EVALUATION_WORKER, type FromWorker, type ToWorker } from '../../../../src/policy/wasm/worker.ts';
 import { WORKER_FILENAME, startEvaluationWorker } from '../../../../src/policy/wasm/worker-launch.ts';
+import { profiledDemo } from '../../../support/run-cli.ts';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const built = bundleEvaluationWorker(root);
@@ -115,20 +114,7 @@ test('once its code has run, the built worker has loaded no network, process or 
 test("dist/index.js's evaluation workers run the embedded worker code, not the bundle", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-launch-prof-'));
   // Sampled every 100 µs: each thread's profile then certainly shows the code it ran.
-  const args = [
-    '--cpu-prof',
-    '--cpu-prof-interval',
-    '100',
-    '--cpu-prof-dir',
-    dir,
-    join(root, 'dist/index.js'),
-    'validate',
-    'image',
-    '--demo',
-    '--output',
-    'json',
-  ];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root });
+  const { stdout } = await profiledDemo(dir, 'json', ['--cpu-prof-interval', '100']);
   assert.equal((JSON.parse(stdout) as { success: boolean }).success, true);
   // Node names a profile CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main one.
   const files = await readdir(dir);
