@@ -104,6 +104,7 @@ warn contains show("verify_attestation(unsigned)", ec.sigstore.verify_attestatio
 
 warn contains show("purl", [ec.purl.is_valid("pkg:npm/left-pad@1.3.0"), ec.purl.parse("pkg:npm/left-pad@1.3.0")])
 `;
+import { CONFORMA_KEYLESS_ARGS, CONFORMA_KEYLESS_IMAGE } from '../support/conforma-keyless.ts';
 
 let reg: TestRegistry;
 let dir: string;
@@ -403,16 +404,8 @@ after(() => {
 test('--timeout ends a run whose policy waits on a registry that never answers (exit 4, at once, no report)', async () => {
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const port = (silent.address() as { port: number }).port;
-  const fixture = fileURLToPath(new URL('../fixtures/conforma-keyless-image', import.meta.url));
-  const image = `oci:${fixture}/oci-layout@sha256:bb2863eb5a15ce3551748cd6aecd40db02c96c0276ae062354b415ad37330fee`;
-  const keyless = [
-    '--trusted-root',
-    `${fixture}/trusted_root.json`,
-    '--certificate-identity',
-    'https://kubernetes.io/namespaces/default/serviceaccounts/default',
-    '--certificate-oidc-issuer',
-    'https://kubernetes.default.svc.cluster.local',
-  ];
+  const image = CONFORMA_KEYLESS_IMAGE;
+  const keyless = CONFORMA_KEYLESS_ARGS;
   const policyDir = join(dir, 'stuck');
   await mkdir(policyDir, { recursive: true });
   await writeFile(

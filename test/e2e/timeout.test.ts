@@ -15,16 +15,8 @@ import { startTufRepository } from '../support/sigstore-stack/tuf.ts';
 import { vouch } from '../support/run-cli.ts';
 
 const main = fileURLToPath(new URL('../../src/faces/main.ts', import.meta.url));
-const fixture = fileURLToPath(new URL('../fixtures/conforma-keyless-image', import.meta.url));
-const image = `oci:${fixture}/oci-layout@sha256:bb2863eb5a15ce3551748cd6aecd40db02c96c0276ae062354b415ad37330fee`;
-const keyless = [
-  '--trusted-root',
-  `${fixture}/trusted_root.json`,
-  '--certificate-identity',
-  'https://kubernetes.io/namespaces/default/serviceaccounts/default',
-  '--certificate-oidc-issuer',
-  'https://kubernetes.default.svc.cluster.local',
-];
+const image = CONFORMA_KEYLESS_IMAGE;
+const keyless = CONFORMA_KEYLESS_ARGS;
 const TIMEOUT_MESSAGE = /^Error: exceeded allowed execution time of 2s, the timeout can be adjusted using the --timeout command line argument\n$/;
 
 // With rule data `spin`, a billion iterations with nothing kept: minutes of evaluation, no memory
@@ -44,6 +36,7 @@ deny contains result if {
 \tresult := {"code": "loop.spins", "msg": "never reached"}
 }
 `;
+import { CONFORMA_KEYLESS_ARGS, CONFORMA_KEYLESS_IMAGE } from '../support/conforma-keyless.ts';
 
 interface Exited {
   code: number;

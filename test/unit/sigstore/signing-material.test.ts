@@ -15,6 +15,7 @@ import { legacySigningCertificate, parseBundle, parseSigningCertificate } from '
 import { loadTrustedRoot } from '../../../src/sigstore/trust-root.ts';
 import { verifyArtifactBundle } from '../../../src/sigstore/verify-artifact.ts';
 import { toPem } from '../../../src/util/pem.ts';
+import { CONFORMA_KEYLESS_ARGS } from '../../support/conforma-keyless.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures', import.meta.url));
 const cases = `${fixtures}/sigstore-conformance/bundle-verify`;
@@ -159,16 +160,7 @@ async function conformaWithSigAnnotations(edit: (annotations: Record<string, str
   return `oci:${dir}@sha256:bb2863eb5a15ce3551748cd6aecd40db02c96c0276ae062354b415ad37330fee`;
 }
 
-const conformaArgs = (image: string): string[] => [
-  '--image',
-  image,
-  '--trusted-root',
-  `${fixtures}/conforma-keyless-image/trusted_root.json`,
-  '--certificate-identity',
-  'https://kubernetes.io/namespaces/default/serviceaccounts/default',
-  '--certificate-oidc-issuer',
-  'https://kubernetes.default.svc.cluster.local',
-];
+const conformaArgs = (image: string): string[] => ['--image', image, ...CONFORMA_KEYLESS_ARGS];
 type Component = { violations?: { msg: string; metadata?: { code?: string } }[] };
 const signatureViolation = (report: { components: unknown[] }): string | undefined =>
   (report.components[0] as Component).violations?.find((v) => v.metadata?.code === 'builtin.image.signature_check')?.msg;

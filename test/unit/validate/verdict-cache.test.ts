@@ -10,16 +10,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diskVerdictCache, isAttestationPass, isSignaturePass, verdictKey } from '../../../src/validate/verdict-cache.ts';
 import { validateJson, vouch } from '../../support/run-cli.ts';
+import { CONFORMA_KEYLESS_DIR, CONFORMA_KEYLESS_IDENTITY, CONFORMA_KEYLESS_IMAGE } from '../../support/conforma-keyless.ts';
 
-const fixture = fileURLToPath(new URL('../../fixtures/conforma-keyless-image', import.meta.url));
+const fixture = CONFORMA_KEYLESS_DIR;
 const productionRoot = fileURLToPath(new URL('../../fixtures/cosign-bundle/trusted_root_pgi.json', import.meta.url));
-const image = `oci:${fixture}/oci-layout@sha256:bb2863eb5a15ce3551748cd6aecd40db02c96c0276ae062354b415ad37330fee`;
-const identity = [
-  '--certificate-identity',
-  'https://kubernetes.io/namespaces/default/serviceaccounts/default',
-  '--certificate-oidc-issuer',
-  'https://kubernetes.default.svc.cluster.local',
-];
+const image = CONFORMA_KEYLESS_IMAGE;
+const identity = CONFORMA_KEYLESS_IDENTITY;
 
 type Root = { certificateAuthorities: { certChain: { certificates: { rawBytes: string }[] } }[] };
 const pem = (b64: string): string => `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
