@@ -5,7 +5,6 @@
 // malformed JSON, oversized, trickling or endless bodies, redirects, odd 401 challenges, huge token
 // answers and error bodies. Hand-made bytes, because real registries cannot produce them.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
@@ -13,10 +12,10 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { RegistryClient } from '../../src/oci/client.ts';
 import { parseReference } from '../../src/oci/reference.ts';
 import type { Descriptor } from '../../src/oci/types.ts';
+import { makeSelfSigned } from './pki.ts';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -324,26 +323,8 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
 async function selfSigned(): Promise<{ key: string; cert: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-hostile-tls-'));
   try {
-    await promisify(execFile)('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ]);
-    return { key: await readFile(join(dir, 'key.pem'), 'utf8'), cert: await readFile(join(dir, 'cert.pem'), 'utf8') };
+    const made = await makeSelfSigned(dir, 'tls', '/CN=127.0.0.1', ['-addext', 'subjectAltName=IP:127.0.0.1']);
+    return { key: await readFile(made.key, 'utf8'), cert: await readFile(made.cert, 'utf8') };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

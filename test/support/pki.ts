@@ -8,6 +8,34 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/**
+ * A P-256 self-signed certificate for `subject`, valid `days`: the paths of `<dir>/<name>.pem` and
+ * its key `<name>.key`; `extra` adds `openssl req` flags (an extension, multi-valued RDNs).
+ */
+export async function makeSelfSigned(dir: string, name: string, subject: string, extra: string[] = [], days = 2): Promise<{ key: string; cert: string }> {
+  const key = join(dir, `${name}.key`);
+  const cert = join(dir, `${name}.pem`);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    String(days),
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-subj',
+    subject,
+    ...extra,
+  ]);
+  return { key, cert };
+}
+
 /** A P-256 CA certificate `<dir>/<name>.pem` (key `<name>.key`), self-signed or issued by `issuer`. */
 export async function makeCa(dir: string, name: string, issuer?: string): Promise<void> {
   const ext = join(dir, `${name}.ext`);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { X509Certificate } from '@sigstore/core';
 import { goDistinguishedName } from '../../../src/sigstore/distinguished-name.ts';
+import { makeSelfSigned } from '../../support/pki.ts';
 
 const run = promisify(execFile);
 const goProgram = fileURLToPath(new URL('../../support/go-dn/main.go', import.meta.url));
@@ -24,30 +25,8 @@ const SUBJECTS = [
   '/CN=ünïcödé ✓/O=Beyond ASCII',
 ];
 
-async function selfSigned(dir: string, i: number, subject: string): Promise<string> {
-  const key = join(dir, `${i}.key`);
-  const pem = join(dir, `${i}.pem`);
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    key,
-    '-subj',
-    subject,
-    '-multivalue-rdn',
-    '-utf8',
-    '-days',
-    '1',
-    '-out',
-    pem,
-  ]);
-  return pem;
-}
+const selfSigned = async (dir: string, i: number, subject: string): Promise<string> =>
+  (await makeSelfSigned(dir, String(i), subject, ['-multivalue-rdn', '-utf8'], 1)).cert;
 
 test("Subject and Issuer read as Go's pkix.Name.String() prints them", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'vouch-dn-'));
