@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { policyInputsNeeded, writeOutputs } from '../../../src/report/targets.ts';
 import { makeDirectory } from '../../../src/util/files.ts';
 import { vouch } from '../../support/run-cli.ts';
-import { sampleReport } from '../report/sample.ts';
+import { renderContext, sampleReport } from '../report/sample.ts';
 
 /** Settles within `ms` or fails the test (instead of hanging it, as the recursive mkdir did). */
 async function within<T>(ms: number, work: Promise<T>): Promise<T> {
@@ -44,15 +44,7 @@ test('a directory under /proc or behind a dangling symlink fails at once instead
 });
 
 test('writing a report under /proc ends with an error naming the file, not a busy loop', async () => {
-  const ctx = {
-    report: sampleReport(),
-    policyInputs: [],
-    createdAt: new Date(0),
-    color: false,
-    showSuccesses: false,
-    showWarnings: true,
-    showPolicyDocsLink: false,
-  };
+  const ctx = renderContext(sampleReport(), { createdAt: new Date(0) });
   await assert.rejects(within(30_000, writeOutputs(ctx, [{ format: 'json', path: '/proc/nope/x.json' }], process.stdout)), /\/proc\/nope\/x\.json/);
 });
 

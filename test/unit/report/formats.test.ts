@@ -11,19 +11,10 @@ import { indentWrap, shouldColor } from '../../../src/report/formats/text.ts';
 import { render } from '../../../src/report/render.ts';
 import { FORMATS, type Format, type RenderContext } from '../../../src/model/output.ts';
 import { parseOutputTarget } from '../../../src/config/outputs.ts';
-import { createdAt, sampleReport } from './sample.ts';
+import { createdAt, renderContext, sampleReport } from './sample.ts';
 
 const golden = (name: string): string => fileURLToPath(new URL(`./golden/${name}`, import.meta.url));
-const ctx = (over: Partial<RenderContext> = {}): RenderContext => ({
-  report: sampleReport(),
-  policyInputs: [],
-  createdAt,
-  color: false,
-  showSuccesses: true,
-  showWarnings: true,
-  showPolicyDocsLink: false,
-  ...over,
-});
+const ctx = (over: Partial<RenderContext> = {}): RenderContext => renderContext(sampleReport(), { showSuccesses: true, ...over });
 
 const EXT: Record<string, string> = { json: 'json', yaml: 'yaml', junit: 'xml', appstudio: 'json', summary: 'json', 'summary-markdown': 'md', text: 'txt' };
 

@@ -25,7 +25,7 @@ import { locationKey } from '../../../src/report/locations.ts';
 import type { ComponentsFile, RenderContext } from '../../../src/model/output.ts';
 import type { Report } from '../../../src/model/report.ts';
 import { childrenNamed, parseXml, type XNode } from '../../support/xml-tree.ts';
-import { createdAt, sampleReport } from './sample.ts';
+import { renderContext, sampleReport } from './sample.ts';
 
 // ---- the readers ----
 
@@ -253,16 +253,7 @@ const D = (c: string): string => `sha256:${c.repeat(64)}`;
 const FILE: ComponentsFile = { path: 'deploy/components.yaml', lines: {} };
 
 function ctxFor(report: Report, file?: ComponentsFile): RenderContext {
-  return {
-    report,
-    policyInputs: [],
-    createdAt,
-    color: false,
-    showSuccesses: true,
-    showWarnings: true,
-    showPolicyDocsLink: false,
-    ...(file ? { componentsFile: file } : {}),
-  };
+  return renderContext(report, { showSuccesses: true, ...(file ? { componentsFile: file } : {}) });
 }
 
 /** The sample, with the traps real runs hold: digests and `file:line`-looking text in messages, names that repeat. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { render } from '../../../src/report/render.ts';
+import { renderContext } from './sample.ts';
 import type { Report } from '../../../src/model/report.ts';
 import { fc, fuzz } from '../../support/fuzz.ts';
 import { childrenNamed, parseXml } from '../../support/xml-tree.ts';
@@ -45,16 +46,7 @@ test("hostile names, codes, terms and messages: well-formed JUnit in both forms,
           },
         ],
       };
-      const xml = render('junit', {
-        report,
-        policyInputs: [],
-        createdAt: new Date(0),
-        color: false,
-        showSuccesses: true,
-        showWarnings: true,
-        showPolicyDocsLink: false,
-        ...(ec ? { ecJUnit: true } : {}),
-      });
+      const xml = render('junit', renderContext(report, { createdAt: new Date(0), showSuccesses: true, ...(ec ? { ecJUnit: true } : {}) }));
       const root = parseXml(xml);
       const failure = childrenNamed(childrenNamed(childrenNamed(root, 'testsuite')[0]!, 'testcase')[0]!, 'failure')[0]!;
       assert.equal(failure.attrs.message, msg.replace(NOT_XML, '\ufffd'));

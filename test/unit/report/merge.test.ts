@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { render } from '../../../src/report/render.ts';
 import { mergeShards, parseShardReport, snapshotDigest, SHARD_FIELD } from '../../../src/report/merge.ts';
 import { locationKey } from '../../../src/report/locations.ts';
-import type { ComponentsFile, RenderContext } from '../../../src/model/output.ts';
+import type { ComponentsFile } from '../../../src/model/output.ts';
 import type { Report } from '../../../src/model/report.ts';
-import { createdAt, sampleReport } from './sample.ts';
+import { renderContext, sampleReport } from './sample.ts';
 
 const SNAPSHOT = {
   components: [
@@ -25,16 +25,7 @@ function singleRun(): { report: Report; file: ComponentsFile } {
   return { report, file: { path: 'components.yaml', lines } };
 }
 
-const ctx = (report: Report, over: Partial<RenderContext> = {}): RenderContext => ({
-  report,
-  policyInputs: [],
-  createdAt,
-  color: false,
-  showSuccesses: false,
-  showWarnings: true,
-  showPolicyDocsLink: false,
-  ...over,
-});
+const ctx = renderContext;
 
 /** Shard I of N's JSON report, as `--shard I/N --output json=…` writes it. */
 function shardJson(whole: { report: Report; file: ComponentsFile }, index: number, count: number, snapshot: unknown = SNAPSHOT): string {

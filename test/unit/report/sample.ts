@@ -1,11 +1,24 @@
 // A realistic report model for format tests: a failing multi-component snapshot with terms, list
 // terms, warnings, successes with --info metadata, an inaccessible image and an infrastructure error.
+import type { RenderContext } from '../../../src/model/output.ts';
 import type { Report } from '../../../src/model/report.ts';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
 
 export const createdAt = new Date('2026-11-20T10:00:00Z');
+
+/** What rendering `report` needs, at `createdAt`, without colour, successes or the docs link; `over` changes any of it. */
+export const renderContext = (report: Report, over: Partial<RenderContext> = {}): RenderContext => ({
+  report,
+  policyInputs: [],
+  createdAt,
+  color: false,
+  showSuccesses: false,
+  showWarnings: true,
+  showPolicyDocsLink: false,
+  ...over,
+});
 
 export function sampleReport(): Report {
   return {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { ComponentReport, Report, VsaEvidence } from '../../../src/model/report.ts';
 import type { RenderContext } from '../../../src/model/output.ts';
 import { render } from '../../../src/report/render.ts';
-import { createdAt, sampleReport } from './sample.ts';
+import { renderContext, sampleReport } from './sample.ts';
 
 const evidence: VsaEvidence = {
   digest: `sha256:${'9'.repeat(64)}`,
@@ -23,15 +23,7 @@ const fromVsa: ComponentReport = {
   successCount: 0,
   vsa: evidence,
 };
-const ctx = (report: Report): RenderContext => ({
-  report,
-  policyInputs: [],
-  createdAt,
-  color: false,
-  showSuccesses: false,
-  showWarnings: true,
-  showPolicyDocsLink: false,
-});
+const ctx = (report: Report): RenderContext => renderContext(report);
 const single = (): Report => ({ ...sampleReport(), success: true, components: [fromVsa] });
 
 test('JSON: the vsa field follows ec’s component fields, only on a component reported from a VSA', () => {
