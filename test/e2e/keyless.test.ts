@@ -37,6 +37,17 @@ let late: PushedImage;
 let onTime: PushedImage;
 let confused: PushedImage;
 let lateRoot: string;
+/** `img` checked keylessly against the dated trust root, for the signer of the dated certificates. */
+const lateArgs = (img: PushedImage): string[] => [
+  '--image',
+  img.ref,
+  '--trusted-root',
+  lateRoot,
+  '--certificate-identity',
+  'late@example.com',
+  '--certificate-oidc-issuer',
+  'https://issuer.example',
+];
 let key: KeyPair;
 let env: NodeJS.ProcessEnv;
 
@@ -289,17 +300,7 @@ test('key + Rekor: a valid SET for another artifact (an entry copied from anothe
 
 test('a certificate expired at signing time fails; the same CA and identity with a valid certificate pass', { skip }, async () => {
   // Our CA logs to no CT log, so SCTs are waived here (what a private CA without CT needs).
-  const args = (img: PushedImage): string[] => [
-    '--image',
-    img.ref,
-    '--trusted-root',
-    lateRoot,
-    '--certificate-identity',
-    'late@example.com',
-    '--certificate-oidc-issuer',
-    'https://issuer.example',
-    '--insecure-ignore-sct',
-  ];
+  const args = (img: PushedImage): string[] => [...lateArgs(img), '--insecure-ignore-sct'];
   const ok = await validateJson(args(onTime), env);
   assert.equal(ok.code, 0, JSON.stringify(ok.report).slice(0, 1500));
   const { code, report } = await validateJson(args(late), env);
@@ -344,16 +345,7 @@ test(
 );
 
 test('SCTs: a certificate without one (a private CA) fails unless --insecure-ignore-sct', { skip }, async () => {
-  const args = [
-    '--image',
-    onTime.ref,
-    '--trusted-root',
-    lateRoot,
-    '--certificate-identity',
-    'late@example.com',
-    '--certificate-oidc-issuer',
-    'https://issuer.example',
-  ];
+  const args = lateArgs(onTime);
   const { code, report } = await validateJson(args, env);
   assert.equal(code, 1);
   assert.match((report.components[0] as Component).violations![0]!.msg, /the certificate has no SCT from a trusted CT log .*--insecure-ignore-sct/);

@@ -124,13 +124,25 @@ after(async () => {
 
 type Report = { components: { violations?: { msg: string; metadata?: { code?: string } }[]; signatures?: { metadata?: Record<string, string> }[] }[] };
 const codes = (r: Report): string[] => (r.components[0]!.violations ?? []).map((v) => String(v.metadata?.code));
+/** Both ways to name the organisation's CAs: the chain file, or roots and intermediates apart. */
+const PKI_FLAGS = (): string[][] => [
+  ['--certificate-chain', join(dir, 'chain.pem')],
+  ['--ca-roots', join(dir, 'root.pem'), '--ca-intermediates', join(dir, 'intermediate.pem')],
+];
+/** `image` checked against the organisation's chain (or `pki`) for the signer `identity`, any issuer. */
+const orgArgs = (image: string, identity = 'signer@acme.example', pki = PKI_FLAGS()[0]!): string[] => [
+  '--image',
+  image,
+  ...pki,
+  '--certificate-identity',
+  identity,
+  '--certificate-oidc-issuer-regexp',
+  '.*',
+];
 
 test('a signature chaining to the organisation CA passes the signature check (--certificate-chain and --ca-roots)', async () => {
-  for (const pki of [
-    ['--certificate-chain', join(dir, 'chain.pem')],
-    ['--ca-roots', join(dir, 'root.pem'), '--ca-intermediates', join(dir, 'intermediate.pem')],
-  ]) {
-    const { report } = await validateJson(['--image', good, ...pki, '--certificate-identity', 'signer@acme.example', '--certificate-oidc-issuer-regexp', '.*']);
+  for (const pki of PKI_FLAGS()) {
+    const { report } = await validateJson(orgArgs(good, undefined, pki));
     const r = report as unknown as Report;
     assert.deepEqual(codes(r), ['builtin.attestation.signature_check'], JSON.stringify(r.components[0]).slice(0, 800));
     assert.equal(r.components[0]!.signatures?.[0]?.metadata?.['Subject Alternative Name'], 'Email Addresses:signer@acme.example');
@@ -138,63 +150,24 @@ test('a signature chaining to the organisation CA passes the signature check (--
 });
 
 test('a self-signed chain smuggled in the signature annotation is never an anchor; another identity fails', async () => {
-  const { report } = await validateJson([
-    '--image',
-    smuggled,
-    '--certificate-chain',
-    join(dir, 'chain.pem'),
-    '--certificate-identity',
-    'signer@acme.example',
-    '--certificate-oidc-issuer-regexp',
-    '.*',
-  ]);
+  const { report } = await validateJson(orgArgs(smuggled));
   const r = report as unknown as Report;
   assert.ok(codes(r).includes('builtin.image.signature_check'));
   assert.match(r.components[0]!.violations!.find((v) => v.metadata?.code === 'builtin.image.signature_check')!.msg, /does not chain to a configured CA/);
-  const other = await validateJson([
-    '--image',
-    good,
-    '--certificate-chain',
-    join(dir, 'chain.pem'),
-    '--certificate-identity',
-    'someone@acme.example',
-    '--certificate-oidc-issuer-regexp',
-    '.*',
-  ]);
+  const other = await validateJson(orgArgs(good, 'someone@acme.example'));
   assert.ok(codes(other.report).includes('builtin.image.signature_check'));
 });
 
 test('cosign v3 bundles signed with the organisation certificate pass the signature check (chain in the bundle or not); an attacker CA does not', async () => {
-  const pkiFlags = [
-    ['--certificate-chain', join(dir, 'chain.pem')],
-    ['--ca-roots', join(dir, 'root.pem'), '--ca-intermediates', join(dir, 'intermediate.pem')],
-  ];
   for (const image of [bundled, bundledWithChain]) {
-    for (const pki of pkiFlags) {
-      const { report } = await validateJson([
-        '--image',
-        image,
-        ...pki,
-        '--certificate-identity',
-        'signer@acme.example',
-        '--certificate-oidc-issuer-regexp',
-        '.*',
-      ]);
+    for (const pki of PKI_FLAGS()) {
+      const { report } = await validateJson(orgArgs(image, undefined, pki));
       const r = report as unknown as Report;
       assert.deepEqual(codes(r), ['builtin.attestation.signature_check'], JSON.stringify(r.components[0]).slice(0, 800));
       assert.equal(r.components[0]!.signatures?.[0]?.metadata?.['Subject Alternative Name'], 'Email Addresses:signer@acme.example');
     }
   }
-  const { report } = await validateJson([
-    '--image',
-    evilBundle,
-    '--certificate-chain',
-    join(dir, 'chain.pem'),
-    '--certificate-identity',
-    'signer@acme.example',
-    '--certificate-oidc-issuer-regexp',
-    '.*',
-  ]);
+  const { report } = await validateJson(orgArgs(evilBundle));
   const r = report as unknown as Report;
   assert.match(r.components[0]!.violations!.find((v) => v.metadata?.code === 'builtin.image.signature_check')!.msg, /does not chain to a configured CA/);
 });
