@@ -15,6 +15,7 @@ import { encodeExactJson } from '../builtins/value.ts';
 import { parseCertificates } from '../builtins/x509.ts';
 import { Re2UnsupportedError, compileRe2 } from '../../util/re2.ts';
 import { goSprintf } from './sprintf.ts';
+import { utf8Encoder } from './wasm-memory.ts';
 
 export type Builtin = (...args: unknown[]) => unknown;
 
@@ -24,7 +25,7 @@ export type Builtin = (...args: unknown[]) => unknown;
  */
 function toModule(value: unknown): ArrayBuffer | undefined {
   if (value === undefined) return undefined;
-  const bytes = new TextEncoder().encode(encodeExactJson(value));
+  const bytes = utf8Encoder.encode(encodeExactJson(value));
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 

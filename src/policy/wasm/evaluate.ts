@@ -15,7 +15,8 @@ import { AGGREGATE_ENTRYPOINT } from '../opa/aggregate.ts';
 import type { CompiledPolicy } from '../opa/compile.ts';
 import type { RawResult, RawRuleOutcome } from '../types.ts';
 import { hostBuiltins, type Builtin } from './builtins.ts';
-import { instantiateModule, type Memory } from './instance.ts';
+import { instantiateModule } from './instance.ts';
+import { cString, utf8Encoder, type Memory } from './wasm-memory.ts';
 import { patchJsonIsValid } from './patch-json-is-valid.ts';
 import { attachHashCache, hashCacheOf, type StableValues } from './hash-cache.ts';
 import { patchHashCache } from './patch-hash-cache.ts';
@@ -79,10 +80,7 @@ function builtinTable(opts: InstanceOptions): Record<string, Builtin> {
 /** The builtins a module needs, read through its own ABI (the SDK does not expose them). */
 function requiredBuiltins(policy: SdkPolicy): string[] {
   const exports = (policy.wasmInstance as unknown as { exports: { builtins(): number; opa_json_dump(addr: number): number } }).exports;
-  const addr = exports.opa_json_dump(exports.builtins());
-  const bytes = new Uint8Array((policy.mem as Memory).buffer, addr);
-  const end = bytes.indexOf(0);
-  return Object.keys(JSON.parse(new TextDecoder().decode(bytes.subarray(0, end))) as Record<string, number>);
+  return Object.keys(JSON.parse(cString(policy.mem as Memory, exports.opa_json_dump(exports.builtins()))) as Record<string, number>);
 }
 
 function toRawResult(value: unknown, where: string): RawResult {
@@ -168,34 +166,34 @@ export async function instantiatePolicy(program: PolicyProgram, data: Record<str
     }
     return (entry) => evaluateOne(run, entry);
   };
+  /** Each rule entrypoint's names, worked out once per instance rather than per component. */
+  const rules = entrypoints.map((entry) => {
+    const slash = entry.lastIndexOf('/');
+    const pkg = entry.slice(0, slash);
+    const namespace = pkg.replace(/\//g, '.');
+    const rule = entry.slice(slash + 1);
+    return {
+      entry,
+      namespace,
+      rule,
+      kind: /^warn/.test(rule) ? ('warn' as const) : ('deny' as const),
+      exceptionEntry: exceptions.has(pkg) ? `${pkg}/exception` : undefined,
+      excepts: prefixless(rule),
+    };
+  });
   const outcomesOf = (run: Run): RawRuleOutcome[] => {
     const valueOf = evaluateAll(run);
-    const outcomes: RawRuleOutcome[] = [];
-    for (const entry of entrypoints) {
-      const slash = entry.lastIndexOf('/');
-      const namespace = entry.slice(0, slash).replace(/\//g, '.');
-      const rule = entry.slice(slash + 1);
+    return rules.map(({ entry, namespace, rule, kind, exceptionEntry, excepts }) => {
       const value = valueOf(entry);
-      let excepted = false;
-      const pkg = entry.slice(0, slash);
-      if (exceptions.has(pkg)) {
-        const ex = valueOf(`${pkg}/exception`);
-        excepted = Array.isArray(ex) && ex.some((e) => Array.isArray(e) && e.includes(prefixless(rule)));
-      }
+      const ex = exceptionEntry === undefined ? undefined : valueOf(exceptionEntry);
+      const excepted = Array.isArray(ex) && ex.some((e) => Array.isArray(e) && e.includes(excepts));
       const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
-      outcomes.push({
-        namespace,
-        rule,
-        kind: /^warn/.test(rule) ? 'warn' : 'deny',
-        results: list.map((v) => toRawResult(v, `${namespace}.${rule}`)),
-        excepted,
-      });
-    }
-    return outcomes;
+      return { namespace, rule, kind, results: list.map((v) => toRawResult(v, `${namespace}.${rule}`)), excepted };
+    });
   };
   const evaluateJson = (json: string): RawRuleOutcome[] => {
     // Encoded once for every rule.
-    const encoded = new TextEncoder().encode(json);
+    const encoded = utf8Encoder.encode(json);
     return outcomesOf((entry) => evaluateInstance(policy, encoded, entry));
   };
   return {
@@ -203,7 +201,7 @@ export async function instantiatePolicy(program: PolicyProgram, data: Record<str
     evaluateJson,
     shareSnapshot: (json) => shared.share(json),
     evaluateWithSnapshot(json) {
-      const encoded = new TextEncoder().encode(json);
+      const encoded = utf8Encoder.encode(json);
       return outcomesOf((entry) => shared.evaluate(encoded, entry));
     },
     close() {

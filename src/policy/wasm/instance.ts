@@ -11,10 +11,7 @@ import sdkModule from '../../../node_modules/@open-policy-agent/opa-wasm/src/opa
 import { InputError } from '../../errors.ts';
 import type { StableValues } from './hash-cache.ts';
 import { RegoValueSyntaxError, parseRegoValue } from './rego-value.ts';
-
-export interface Memory {
-  readonly buffer: ArrayBuffer;
-}
+import { cString, parseJsonInto, utf8Encoder, type Memory } from './wasm-memory.ts';
 
 interface Exports {
   builtins(): number;
@@ -69,15 +66,6 @@ class BuiltinMemo {
   }
 }
 
-/** The NUL-terminated UTF-8 string at addr. */
-const utf8 = new TextDecoder();
-
-function cString(memory: Memory, addr: number): string {
-  const bytes = new Uint8Array(memory.buffer);
-  const end = bytes.indexOf(0, addr);
-  return utf8.decode(bytes.subarray(addr, end < 0 ? bytes.length : end));
-}
-
 /** Instantiates the module with vouch's builtin dispatch; `fallback` answers what `builtins` does not (the SDK's own JS builtins). */
 export function instantiateModule(
   module: object,
@@ -115,12 +103,8 @@ export function instantiateModule(
   /** A result into the module: an ArrayBuffer as ready JSON text, anything else as its JSON (0 = undefined). */
   const toModule = (ex: Exports, value: unknown): number => {
     if (value === undefined) return 0;
-    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new TextEncoder().encode(JSON.stringify(value));
-    const addr = ex.opa_malloc(bytes.byteLength);
-    new Uint8Array(memory.buffer).set(bytes, addr);
-    const parsed = ex.opa_json_parse(addr, bytes.byteLength);
-    if (parsed === 0) throw new Error('failed to parse json value');
-    return parsed;
+    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : utf8Encoder.encode(JSON.stringify(value));
+    return parseJsonInto(ex, memory, bytes, "a builtin's answer");
   };
   const memo = new BuiltinMemo();
   /** A pure builtin's answer, remembered by its arguments' text. */
@@ -130,7 +114,7 @@ export function instantiateModule(
     const known = memo.get(key);
     if (known !== undefined) return known;
     const result: unknown = impl(...addrs.map((a, i) => argument(ex, name, a, texts[i])));
-    const answer = result === undefined ? NO_RESULT : result instanceof ArrayBuffer ? result : new TextEncoder().encode(JSON.stringify(result)).buffer;
+    const answer = result === undefined ? NO_RESULT : result instanceof ArrayBuffer ? result : utf8Encoder.encode(JSON.stringify(result)).buffer;
     memo.set(key, answer);
     return answer;
   };

@@ -14,6 +14,7 @@
 // hand instead of parsed whole.
 import type { LoadedPolicy as SdkPolicy } from '@open-policy-agent/opa-wasm';
 import { hashCacheOf } from './hash-cache.ts';
+import { cString, parseJsonInto, utf8Encoder } from './wasm-memory.ts';
 
 interface Exports {
   opa_malloc(len: number): number;
@@ -46,21 +47,6 @@ export interface SharedInput {
   evaluate(input: Uint8Array, entrypoint: string): unknown;
 }
 
-/** Writes JSON text into the module's memory and parses it; the value's address. */
-function parseInto(ex: Exports, sdk: SdkInternals, bytes: Uint8Array, what: string): number {
-  const addr = ex.opa_malloc(bytes.byteLength);
-  new Uint8Array(sdk.mem.buffer).set(bytes, addr);
-  const value = ex.opa_json_parse(addr, bytes.byteLength);
-  if (value === 0) throw new Error(`failed to parse ${what}`);
-  return value;
-}
-
-function cString(sdk: SdkInternals, addr: number): string {
-  const bytes = new Uint8Array(sdk.mem.buffer);
-  const end = bytes.indexOf(0, addr);
-  return new TextDecoder().decode(bytes.subarray(addr, end < 0 ? bytes.length : end));
-}
-
 /**
  * The result set of `entrypoint` over `input` (JSON text; none: input undefined), evaluated through
  * the module's ABI, with the value `place` names put into the parsed input first. The heap is reset
@@ -79,7 +65,7 @@ export function evaluateInstance(
   const id = sdk.entrypoints[entrypoint];
   if (id === undefined) throw new Error(`entrypoint ${entrypoint} is not valid in this instance`);
   ex.opa_heap_ptr_set(sdk.dataHeapPtr);
-  const inputAddr = input ? parseInto(ex, sdk, input, 'the input') : 0;
+  const inputAddr = input ? parseJsonInto(ex, sdk.mem, input, 'the input') : 0;
   if (place && ex.opa_value_add_path(inputAddr, place.path, place.value) !== 0) throw new Error(`the input has no place for ${place.key}`);
   const parsed = ex.opa_heap_ptr_get();
   ex.opa_heap_ptr_set(parsed);
@@ -90,7 +76,7 @@ export function evaluateInstance(
   const cache = hashCacheOf(policy);
   if (cache) cache.during(parsed, () => ex.eval(ctx));
   else ex.eval(ctx);
-  return JSON.parse(cString(sdk, ex.opa_json_dump(ex.opa_eval_ctx_get_result(ctx)))) as unknown;
+  return JSON.parse(cString(sdk.mem, ex.opa_json_dump(ex.opa_eval_ctx_get_result(ctx)))) as unknown;
 }
 
 /**
@@ -102,7 +88,6 @@ export function sharedInput(policy: SdkPolicy, key: string): SharedInput {
   const ex = sdk.wasmInstance.exports;
   const afterData = sdk.dataHeapPtr;
   let shared: { value: number; path: number; key: string } | undefined;
-  const encoder = new TextEncoder();
   return {
     share(json) {
       // Until the new value is parsed, nothing shared stands: a failed parse leaves none behind.
@@ -111,8 +96,8 @@ export function sharedInput(policy: SdkPolicy, key: string): SharedInput {
       ex.opa_heap_ptr_set(afterData);
       // Values at these addresses change: no hash remembered for them may stay.
       hashCacheOf(policy)?.clear();
-      const value = parseInto(ex, sdk, encoder.encode(json), `the shared input ${key}`);
-      const path = parseInto(ex, sdk, encoder.encode(JSON.stringify([key])), 'the shared input path');
+      const value = parseJsonInto(ex, sdk.mem, utf8Encoder.encode(json), `the shared input ${key}`);
+      const path = parseJsonInto(ex, sdk.mem, utf8Encoder.encode(JSON.stringify([key])), 'the shared input path');
       shared = { value, path, key };
       // Every evaluation (ours and the SDK's) resets the heap to this mark: the value stays.
       sdk.dataHeapPtr = ex.opa_heap_ptr_get();

@@ -4,7 +4,8 @@
 // error, never another exception.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { instantiateModule, type Memory } from '../../../../src/policy/wasm/instance.ts';
+import { instantiateModule } from '../../../../src/policy/wasm/instance.ts';
+import type { Memory } from '../../../../src/policy/wasm/wasm-memory.ts';
 import { RegoNumber, RegoValueSyntaxError, parseRegoValue, type RegoValue } from '../../../../src/policy/wasm/rego-value.ts';
 import { regoString } from '../../../../src/policy/wasm/sprintf.ts';
 import { fc, fuzz } from '../../../support/fuzz.ts';
