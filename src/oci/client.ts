@@ -146,6 +146,12 @@ export class RegistryClient implements ImageSource {
 
   /** A RegistryError for a non-OK answer, with the registry's own words when it gave some. */
   private async failure(res: HttpResponse, describe: string): Promise<RegistryError> {
+    const code = ERROR_CODES[res.status] ?? (res.status >= 500 ? 'UNREACHABLE' : 'BAD_RESPONSE');
+    return new RegistryError(code, await this.failureMessage(res, describe), { status: res.status });
+  }
+
+  /** What a non-OK answer says: `describe`, then the registry's own words or the status. */
+  private async failureMessage(res: HttpResponse, describe: string): Promise<string> {
     let detail = `${res.status} ${res.statusText}`.trim();
     try {
       const words = registryErrorDetail(JSON.parse((await this.read(res, ERROR_BODY_LIMIT, describe)).toString('utf8')));
@@ -154,8 +160,7 @@ export class RegistryClient implements ImageSource {
       if (err instanceof RegistryError && err.code === 'TOO_LARGE') detail += ` (an error body over the ${ERROR_BODY_LIMIT}-byte limit)`;
       else if (err instanceof RegistryError && err.code === 'TIMEOUT') detail += ` (an error body still arriving after ${this.retry.timeoutMs / 1000}s)`;
     }
-    const code = ERROR_CODES[res.status] ?? (res.status >= 500 ? 'UNREACHABLE' : 'BAD_RESPONSE');
-    return new RegistryError(code, `${describe}: ${detail}`, { status: res.status });
+    return `${describe}: ${detail}`;
   }
 
   private async fetchAuthorization(ref: ImageReference, challenge: Challenge, scope: string): Promise<string | undefined> {
@@ -363,7 +368,7 @@ export class RegistryClient implements ImageSource {
   private async fetchManifest(ref: ImageReference, tagOrDigest: string): Promise<ManifestAnswer> {
     const describe = `GET ${this.baseUrl(ref)}/manifests/${tagOrDigest}`;
     const res = await this.request(ref, 'GET', `manifests/${tagOrDigest}`, { accept: MANIFEST_ACCEPT });
-    if (res.status === 404) return { absent: (await this.failure(res, describe)).message };
+    if (res.status === 404) return { absent: await this.failureMessage(res, describe) };
     if (!res.ok) throw await this.failure(res, describe);
     const bytes = await this.read(res, MANIFEST_LIMIT, describe);
     const expected = tagOrDigest.includes(':') ? tagOrDigest : (res.headers.get('docker-content-digest') ?? computeDigest(bytes));
