@@ -90,8 +90,6 @@ export class RegistryClient implements ImageSource {
   private readonly manifests = new Map<string, Promise<ManifestAnswer>>();
   /** By registry + repository + tag, the first definite answer, bounded. */
   private readonly tags: TagAnswers<ManifestAnswer>;
-  /** What each tag first named in the run (a digest, or 'no manifest'), kept when its answer is not. */
-  private readonly tagDigests = new Map<string, string>();
   /** By registry + repository + tag or digest, the run's pin (resolve). */
   private readonly resolutions = new Map<string, Promise<Descriptor>>();
   private readonly blobs = new Map<string, Promise<Buffer>>();
@@ -107,7 +105,13 @@ export class RegistryClient implements ImageSource {
     this.plainHttp = options.plainHttp ?? isLoopbackHost;
     this.userAgent = options.userAgent ?? 'vouch';
     this.blobCacheBytes = options.blobCacheBytes ?? 8 * 1024 * 1024;
-    this.tags = new TagAnswers({ ...TAG_ANSWERS, ...options.tagAnswers });
+    this.tags = new TagAnswers(
+      { ...TAG_ANSWERS, ...options.tagAnswers },
+      {
+        sizeOf: (a) => (isAbsent(a) ? a.absent.length : a.bytes.length),
+        nameOf: (a) => (isAbsent(a) ? 'no manifest' : a.descriptor.digest),
+      },
+    );
   }
 
   private baseUrl(ref: ImageReference): string {
@@ -346,23 +350,15 @@ export class RegistryClient implements ImageSource {
    * out): read again, it must name what it first named in the run (its digest, or none), else it is
    * an error, not a second answer, and is not kept.
    */
-  private async tagAnswer(ref: ImageReference, tag: string, ask: () => Promise<ManifestAnswer>): Promise<ManifestAnswer> {
-    const key = `${ref.registry}/${ref.repository}:${tag}`;
-    const answer = await this.tags.get(key, ask, (a) => (isAbsent(a) ? a.absent.length : a.bytes.length));
-    const named = isAbsent(answer) ? 'no manifest' : answer.descriptor.digest;
-    const first = this.tagDigests.get(key);
-    if (first === undefined) this.tagDigests.set(key, named);
-    else if (first !== named) {
-      this.tags.forget(key);
-      throw new RegistryError(
-        'TAG_MOVED',
-        `GET ${this.baseUrl(ref)}/manifests/${tag}: the tag now names ${named}, where it named ${first} earlier in this run`,
-        {
-          value: named,
-        },
-      );
-    }
-    return answer;
+  private tagAnswer(ref: ImageReference, tag: string, ask: () => Promise<ManifestAnswer>): Promise<ManifestAnswer> {
+    return this.tags.get(
+      `${ref.registry}/${ref.repository}:${tag}`,
+      ask,
+      (first, now) =>
+        new RegistryError('TAG_MOVED', `GET ${this.baseUrl(ref)}/manifests/${tag}: the tag now names ${now}, where it named ${first} earlier in this run`, {
+          value: now,
+        }),
+    );
   }
 
   private async fetchManifest(ref: ImageReference, tagOrDigest: string): Promise<ManifestAnswer> {
@@ -486,7 +482,6 @@ export class RegistryClient implements ImageSource {
       // What the run knew of this tag (or of this digest's absence) may no longer be the registry's answer.
       this.tags.forget(`${ref.registry}/${ref.repository}:${tagOrDigest}`);
       this.resolutions.delete(`${ref.registry}/${ref.repository}:${tagOrDigest}`);
-      this.tagDigests.delete(`${ref.registry}/${ref.repository}:${tagOrDigest}`);
       this.manifests.delete(`${ref.registry}/${ref.repository}@${tagOrDigest}`);
     }
     if (!res.ok) throw await this.failure(res, `PUT ${this.baseUrl(ref)}/manifests/${tagOrDigest}`);

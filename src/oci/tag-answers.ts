@@ -2,7 +2,8 @@
 // answer every later read of it in the run gets, so the verifier and the policy see one manifest per
 // tag (docs/security.md, "One answer per tag"). Failures are not answers and are not kept. Bounded:
 // by entries and by bytes, the least recently read answer out first; an answer too big to keep is
-// given to its readers and read again next time, as every tag was before.
+// given to its readers and read again next time, and what the tag first named (a digest) stays for
+// the run: a later read naming anything else is an error, never a second answer.
 
 export interface TagAnswerLimits {
   /** Answers kept at once (a 404 costs an entry, no bytes). */
@@ -13,6 +14,12 @@ export interface TagAnswerLimits {
   entryBytes: number;
 }
 
+/** How the store weighs an answer, and what it names (a digest, or none). */
+export interface AnswerMeasure<T> {
+  sizeOf(answer: T): number;
+  nameOf(answer: T): string;
+}
+
 interface Entry<T> {
   answer: Promise<T>;
   bytes: number;
@@ -20,18 +27,38 @@ interface Entry<T> {
 
 export class TagAnswers<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  /** What each key first named in the run: kept when its answer is not (a few bytes each). */
+  private readonly named = new Map<string, string>();
   private readonly limits: TagAnswerLimits;
+  private readonly measure: AnswerMeasure<T>;
   private bytes = 0;
 
-  constructor(limits: TagAnswerLimits) {
+  constructor(limits: TagAnswerLimits, measure: AnswerMeasure<T>) {
     this.limits = limits;
+    this.measure = measure;
+  }
+
+  /**
+   * The run's answer for `key` (see kept), which must name what the key first named in the run; one
+   * that names anything else is dropped and rejected with `moved(first, now)`.
+   */
+  async get(key: string, ask: () => Promise<T>, moved: (first: string, now: string) => Error): Promise<T> {
+    const answer = await this.kept(key, ask);
+    const now = this.measure.nameOf(answer);
+    const first = this.named.get(key);
+    if (first === undefined) this.named.set(key, now);
+    else if (first !== now) {
+      this.remove(key);
+      throw moved(first, now);
+    }
+    return answer;
   }
 
   /**
    * The answer kept for `key`, else `ask()`'s, shared with every reader while in flight and kept when
-   * it resolves (`sizeOf` its bytes); a rejection is dropped, so the next reader asks again.
+   * it resolves; a rejection is dropped, so the next reader asks again.
    */
-  get(key: string, ask: () => Promise<T>, sizeOf: (answer: T) => number): Promise<T> {
+  private kept(key: string, ask: () => Promise<T>): Promise<T> {
     const kept = this.entries.get(key);
     if (kept) {
       // Most recently read goes last: the oldest in the map is the first out.
@@ -45,7 +72,7 @@ export class TagAnswers<T> {
     entry.answer.then(
       (answer) => {
         if (this.entries.get(key) !== entry) return;
-        const bytes = sizeOf(answer);
+        const bytes = this.measure.sizeOf(answer);
         if (bytes > this.limits.entryBytes) return this.remove(key);
         entry.bytes = bytes;
         this.bytes += bytes;
@@ -58,9 +85,10 @@ export class TagAnswers<T> {
     return entry.answer;
   }
 
-  /** Forgets `key` (vouch wrote the tag): the next read asks the registry. */
+  /** Forgets `key` and what it named (vouch wrote the tag): the next read asks the registry. */
   forget(key: string): void {
     this.remove(key);
+    this.named.delete(key);
   }
 
   get size(): number {

@@ -5,9 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TagAnswers, type TagAnswerLimits } from '../../../src/oci/tag-answers.ts';
 
+/** Strings weighed by their length, each naming itself. */
+const STRINGS = { sizeOf: (a: string): number => a.length, nameOf: (a: string): string => a };
+const moved = (first: string, now: string): Error => new Error(`${first} became ${now}`);
+
 /** A cache of strings sized by their length, and the keys it asked for, in order. */
 function cache(limits: Partial<TagAnswerLimits>): { read: (key: string, answer?: string) => Promise<string>; asked: string[]; tags: TagAnswers<string> } {
-  const tags = new TagAnswers<string>({ entries: 100, bytes: 1000, entryBytes: 1000, ...limits });
+  const tags = new TagAnswers<string>({ entries: 100, bytes: 1000, entryBytes: 1000, ...limits }, STRINGS);
   const asked: string[] = [];
   const read = (key: string, answer = key): Promise<string> =>
     tags.get(
@@ -16,7 +20,7 @@ function cache(limits: Partial<TagAnswerLimits>): { read: (key: string, answer?:
         asked.push(key);
         return Promise.resolve(answer);
       },
-      (a) => a.length,
+      moved,
     );
   return { read, asked, tags };
 }
@@ -56,30 +60,16 @@ test('an answer over the entry limit is given but not kept', async () => {
 });
 
 test('a rejection is shared while in flight, then dropped; forget() drops an answer', async () => {
-  const tags = new TagAnswers<string>({ entries: 10, bytes: 100, entryBytes: 100 });
+  const tags = new TagAnswers<string>({ entries: 10, bytes: 100, entryBytes: 100 }, STRINGS);
   let asks = 0;
   const failing = (): Promise<string> => {
     asks++;
     return Promise.reject(new Error('503'));
   };
-  const both = [tags.get('t', failing, (a) => a.length), tags.get('t', failing, (a) => a.length)];
+  const both = [tags.get('t', failing, moved), tags.get('t', failing, moved)];
   for (const p of both) await assert.rejects(p, /503/);
   assert.equal(asks, 1);
-  assert.equal(
-    await tags.get(
-      't',
-      () => Promise.resolve('ok'),
-      (a) => a.length,
-    ),
-    'ok',
-  );
+  assert.equal(await tags.get('t', () => Promise.resolve('ok'), moved), 'ok');
   tags.forget('t');
-  assert.equal(
-    await tags.get(
-      't',
-      () => Promise.resolve('new'),
-      (a) => a.length,
-    ),
-    'new',
-  );
+  assert.equal(await tags.get('t', () => Promise.resolve('new'), moved), 'new');
 });
