@@ -220,7 +220,7 @@ async function mirror(count: number): Promise<void> {
     const src = parseReference(`${from.host}/${repository}:${tag}`);
     const dst = parseReference(`${to.host}/${repository}:${tag}`);
     const fetched = await client.getManifest(src, tag, { strict: true });
-    if (!fetched || isIndex(fetched.manifest)) throw new Error(`${from.host}/${repository}:${tag}: not an image manifest`);
+    if (isIndex(fetched.manifest)) throw new Error(`${from.host}/${repository}:${tag}: not an image manifest`);
     for (const d of [fetched.manifest.config, ...fetched.manifest.layers]) await copyBlob(src, dst, d.digest);
     await client.pushManifest(dst, tag, fetched.bytes, fetched.descriptor.mediaType);
   };
@@ -791,7 +791,7 @@ function cosignEnvelope(statement: unknown, key: KeyObject): Buffer {
 /** Copies one manifest and the blobs it names from `src` to `dst` (the bytes as they are); the `.att` is not pushed when `push` is false. */
 async function copyManifest(src: ImageReference, dst: ImageReference, tag: string, push = true): Promise<FetchedManifest & { blobs: Buffer[] }> {
   const fetched = await client.getManifest(src, tag, { strict: true });
-  if (!fetched || isIndex(fetched.manifest)) throw new Error(`${src.repository}:${tag} is not an image manifest`);
+  if (isIndex(fetched.manifest)) throw new Error(`${src.repository}:${tag} is not an image manifest`);
   const m = fetched.manifest;
   const blobs = await Promise.all([m.config, ...m.layers].map((d) => client.getBlob(src, d)));
   for (const b of blobs) await client.pushBlob(dst, b);

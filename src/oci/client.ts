@@ -310,7 +310,6 @@ export class RegistryClient implements ImageSource {
     // One GET instead of ec's HEAD + GET: the pipeline needs the manifest right after (config,
     // platforms), and the bytes are hashed here, so the digest is ours, not the registry's word.
     const fetched = await this.getManifest(ref, id, { strict: true });
-    if (!fetched) throw new RegistryError('NOT_FOUND', `GET ${this.baseUrl(ref)}/manifests/${id}: not found`, { status: 404 });
     const byDigest = `${ref.registry}/${ref.repository}@${fetched.descriptor.digest}`;
     // Keep the tag's manifest under its digest too: the next read by digest is free.
     if (!this.manifests.has(byDigest)) this.manifests.set(byDigest, Promise.resolve(fetched));
@@ -322,6 +321,8 @@ export class RegistryClient implements ImageSource {
    * digest is read once, and a tag answers what it first answered (a manifest or a 404): the
    * verification and the policy see the same manifest for a tag. Failures are not kept.
    */
+  getManifest(ref: ImageReference, tagOrDigest: string, options: GetManifestOptions & { strict: true }): Promise<FetchedManifest>;
+  getManifest(ref: ImageReference, tagOrDigest: string, options?: GetManifestOptions): Promise<FetchedManifest | undefined>;
   async getManifest(ref: ImageReference, tagOrDigest: string, options: GetManifestOptions = {}): Promise<FetchedManifest | undefined> {
     const answer = options.fresh ? await this.fetchManifest(ref, tagOrDigest) : await this.manifestAnswer(ref, tagOrDigest);
     if (!isAbsent(answer)) return answer;

@@ -74,7 +74,6 @@ export async function attachLegacyAttestation(t: AttachTarget, signed: SignedSta
 /** Pushes the bundle as a referrer of the image. Returns the referrer manifest's digest. */
 export async function attachBundleReferrer(t: AttachTarget, signed: SignedStatement, predicateType: string, created: string): Promise<string> {
   const image = await t.client.getManifest(t.ref, t.digest, { strict: true });
-  if (!image) throw new Error(`${t.digest} is not in the registry`);
   const bundle = await t.client.pushBlob(t.ref, json(signed.bundle));
   const empty = await t.client.pushBlob(t.ref, EMPTY_JSON);
   const manifest: ImageManifest = {
