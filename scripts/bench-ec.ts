@@ -8,7 +8,7 @@ import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { compareVerdicts, markdownTable, withBlock, type EcVerdictComponent } from './bench-lib.ts';
+import { compareVerdicts, markdownTable, median, withBlock, type EcVerdictComponent } from './bench-lib.ts';
 
 const run = promisify(execFile);
 
@@ -75,11 +75,6 @@ export interface EcSetup {
   dir: string;
   takeRequests: () => number;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 function common(setup: EcSetup, policy: string, report: string): string[] {
   return [
@@ -187,10 +182,6 @@ export async function ecRowsAt(n: number, setup: EcSetup, policies: string, offs
 /** `vouch policy build` once (not timed): the bundle the pre-compiled row evaluates. */
 async function buildBundle(node: string, vouch: string, policies: string, out: string): Promise<void> {
   await run(node, [vouch, 'policy', 'build', '--policy', policies, '--output', out]);
-}
-
-export async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFile(path, JSON.stringify(value));
 }
 
 export const scratch = (): Promise<string> => mkdtemp(join(tmpdir(), 'vouch-bench-ec-'));

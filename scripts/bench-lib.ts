@@ -1,6 +1,7 @@
 // Pure helpers of the benchmark: where registry requests go, where CPU time goes, and which
 // requests a fault-injecting proxy fails. Kept apart from scripts/bench.ts so they can be tested.
 import { createHash } from 'node:crypto';
+import { isRecord } from '../src/util/json-shapes.ts';
 
 /** The kind of one registry request, from `METHOD /path` as the loopback proxy logs it. */
 export function requestKind(line: string): string {
@@ -329,8 +330,8 @@ const sha256Of = (bytes: Buffer): string => `sha256:${createHash('sha256').updat
 export function appendCosignLayer(manifestJson: string, configJson: string, layer: CosignLayer): { manifest: Buffer; config: Buffer } {
   const manifest = JSON.parse(manifestJson) as unknown;
   const config = JSON.parse(configJson) as unknown;
-  if (!isObject(manifest) || !Array.isArray(manifest.layers) || !isObject(manifest.config)) throw new Error('not an image manifest with layers and a config');
-  if (!isObject(config) || !isObject(config.rootfs) || !Array.isArray(config.rootfs.diff_ids)) throw new Error('not an image config with rootfs.diff_ids');
+  if (!isRecord(manifest) || !Array.isArray(manifest.layers) || !isRecord(manifest.config)) throw new Error('not an image manifest with layers and a config');
+  if (!isRecord(config) || !isRecord(config.rootfs) || !Array.isArray(config.rootfs.diff_ids)) throw new Error('not an image config with rootfs.diff_ids');
   if (manifest.layers.length !== config.rootfs.diff_ids.length) throw new Error('the manifest and its config do not list the same number of layers');
   config.rootfs.diff_ids.push(layer.digest);
   if (Array.isArray(config.history)) config.history.push({ created: '0001-01-01T00:00:00Z' });
@@ -338,10 +339,6 @@ export function appendCosignLayer(manifestJson: string, configJson: string, laye
   manifest.config = { ...manifest.config, size: configBytes.length, digest: sha256Of(configBytes) };
   manifest.layers.push({ mediaType: layer.mediaType, size: layer.size, digest: layer.digest, annotations: layer.annotations });
   return { manifest: Buffer.from(JSON.stringify(manifest)), config: configBytes };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** What `bench-scale.ts vsa` runs: cold and warm on the prepared images, the VSA re-runs on their copy. */
@@ -376,7 +373,8 @@ export interface VsaRunMeasure {
   registryCpuS?: number;
 }
 
-const median = (xs: number[]): number => {
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length === 0 ? NaN : s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;

@@ -35,6 +35,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { dsse } from '@sigstore/core';
 import { RegistryClient } from '../src/oci/client.ts';
 import { mapLimited } from '../src/util/map-limited.ts';
 import { parseReference } from '../src/oci/reference.ts';
@@ -209,21 +210,8 @@ async function mirror(count: number): Promise<void> {
   const previous = await loadMirror();
   const port = previous?.port ?? (await freePort());
   const [from, to] = [await serveRegistry(state.port), await serveOlareg(port)];
-  const copied = new Set<string>();
-  const copyBlob = async (src: ImageReference, dst: ImageReference, digest: string): Promise<void> => {
-    const key = `${dst.repository}@${digest}`;
-    if (copied.has(key)) return;
-    copied.add(key);
-    await client.pushBlob(dst, await client.getBlob(src, { digest }));
-  };
-  const copyTag = async (repository: string, tag: string): Promise<void> => {
-    const src = parseReference(`${from.host}/${repository}:${tag}`);
-    const dst = parseReference(`${to.host}/${repository}:${tag}`);
-    const fetched = await client.getManifest(src, tag, { strict: true });
-    if (isIndex(fetched.manifest)) throw new Error(`${from.host}/${repository}:${tag}: not an image manifest`);
-    for (const d of [fetched.manifest.config, ...fetched.manifest.layers]) await copyBlob(src, dst, d.digest);
-    await client.pushManifest(dst, tag, fetched.bytes, fetched.descriptor.mediaType);
-  };
+  const copyTag = (repository: string, tag: string): Promise<unknown> =>
+    copyManifest(parseReference(`${from.host}/${repository}:${tag}`), parseReference(`${to.host}/${repository}:${tag}`), tag);
   try {
     const started = Date.now();
     await mapLimited(state.images.slice(previous?.count ?? 0, count), 16, async (img) => {
@@ -302,8 +290,6 @@ const artefactConfig = (layers: string[]): Buffer =>
     config: {},
   });
 
-const pae = (type: string, body: Buffer): Buffer => Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(type)} ${type} ${body.length} `), body]);
-
 /** The `.sig` and `.att` artefacts of one image, shaped as the template's, signed with `key`. */
 async function signLikeCosign(img: { ref: string; digest: string }, tpl: Template, key: KeyObject): Promise<void> {
   const ref = parseReference(img.ref);
@@ -331,13 +317,8 @@ async function signLikeCosign(img: { ref: string; digest: string }, tpl: Templat
   await artefact(
     'att',
     tpl.statements.map(({ statement, predicateType }) => {
-      const body = json({ ...statement, subject: [{ name: repo, digest: { sha256: img.digest.slice('sha256:'.length) } }] });
-      const envelope = json({
-        payload: body.toString('base64'),
-        payloadType: 'application/vnd.in-toto+json',
-        signatures: [{ sig: ecSign('sha256', pae('application/vnd.in-toto+json', body), key).toString('base64') }],
-      });
-      return { mediaType: 'application/vnd.dsse.envelope.v1+json', bytes: envelope, annotations: { 'dev.cosignproject.cosign/signature': '', predicateType } };
+      const envelope = cosignEnvelope({ ...statement, subject: [{ name: repo, digest: { sha256: img.digest.slice('sha256:'.length) } }] }, key);
+      return { mediaType: MediaType.DsseEnvelope, bytes: envelope, annotations: { 'dev.cosignproject.cosign/signature': '', predicateType } };
     }),
   );
 }
@@ -784,7 +765,7 @@ function cosignEnvelope(statement: unknown, key: KeyObject): Buffer {
   return json({
     payload: body.toString('base64'),
     payloadType: IN_TOTO_PAYLOAD_TYPE,
-    signatures: [{ sig: ecSign('sha256', pae(IN_TOTO_PAYLOAD_TYPE, body), key).toString('base64') }],
+    signatures: [{ sig: ecSign('sha256', dsse.preAuthEncoding(IN_TOTO_PAYLOAD_TYPE, body), key).toString('base64') }],
   });
 }
 

@@ -6,7 +6,7 @@
 import { builtinModules } from 'node:module';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 
-export const WORKER_ENTRY = 'src/policy/wasm/worker.ts';
+const WORKER_ENTRY = 'src/policy/wasm/worker.ts';
 /** The metafile's inputs of Node built-ins are `<this>:<name>` (lazyNodeBuiltins). */
 export const BUILTIN_NAMESPACE = 'node-builtin';
 
