@@ -22,7 +22,7 @@
 // Fibonacci hashing of the address; a collision overwrites. Fail-closed: a module whose
 // opa_value_hash is missing or not (i32) -> i32 is refused. Pure.
 import { EnvironmentError } from '../../errors.ts';
-import { Reader, importCounts, functionNames, sections, sleb, uleb, vectorEntries, type Section } from './wasm-binary.ts';
+import { Reader, importCounts, functionNames, refuseModule, sections, sleb, uleb, vectorEntries, type Section } from './wasm-binary.ts';
 
 /** The exported global that turns the cache on (a table address) or off (0). */
 export const HASH_CACHE_GLOBAL = 'vouch_hash_cache';
@@ -35,16 +35,8 @@ export const TABLE = { lo: 0, keep: 4, hi: 8, tag: 12, shift: 16, entries: 32, e
 const I32 = 0x7f;
 const FIB = 0x9e3779b1 | 0;
 
-function refuse(why: string, cause?: unknown): never {
-  throw new EnvironmentError(
-    'WASM_HASH_CACHE_PATCH',
-    `the policy module cannot be prepared for evaluation (${why}). Compile the policy with a supported opa (v1.8 to v1.22).`,
-    {
-      value: why,
-      cause,
-    },
-  );
-}
+const refuse = (why: string, cause?: unknown): never =>
+  refuseModule('WASM_HASH_CACHE_PATCH', `the policy module cannot be prepared for evaluation (${why})`, why, cause);
 
 const skipFunctionEntry = (r: Reader): void => {
   r.u32();
@@ -226,7 +218,7 @@ export function patchHashCache(wasm: Uint8Array): Uint8Array {
     if (!names) return refuse('the module has no name section');
     const hash = names.get('opa_value_hash');
     if (hash === undefined) return refuse('the module has no opa_value_hash');
-    if (names.has(UNCACHED_HASH_NAME)) return refuse('the module is already patched');
+    if (names.has(UNCACHED_HASH_NAME)) return refuse('the module is already patched: its policy.wasm was not written by opa build');
     const imports = importCounts(wasm, secs);
     const find = (id: number): Section => secs.find((x) => x.id === id) ?? refuse(`the module has no section ${id}`);
     const funcSec = vectorEntries(wasm, find(3), skipFunctionEntry);

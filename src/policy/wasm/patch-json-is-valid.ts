@@ -7,8 +7,7 @@
 // same stack effect, no byte moves (the value is never freed; the heap is reset after each
 // evaluation anyway). Fail-closed: a module whose opa_json_is_valid cannot be found or does not
 // look exactly like that is refused rather than run with a heap that may be corrupted. Pure.
-import { EnvironmentError } from '../../errors.ts';
-import { Reader, body, functionNames, importedFunctions, sections, type Section } from './wasm-binary.ts';
+import { Reader, body, functionNames, importCounts, refuseModule, sections, type Section } from './wasm-binary.ts';
 
 const CALL = 0x10;
 const DROP = 0x1a;
@@ -70,13 +69,13 @@ function skipPrefixed(r: Reader): void {
   else throw new RangeError(`unknown opcode 0xfc ${sub}`);
 }
 
-function refuse(why: string, cause?: unknown): never {
-  throw new EnvironmentError(
+const refuse = (why: string, cause?: unknown): never =>
+  refuseModule(
     'WASM_JSON_IS_VALID_PATCH',
-    `the policy module's json.is_valid cannot be made safe (${why}); it frees a constant in OPA's wasm runtime and would corrupt the evaluation. Compile the policy with a supported opa (v1.8 to v1.22).`,
-    { value: why, cause },
+    `the policy module's json.is_valid cannot be made safe (${why}); it frees a constant in OPA's wasm runtime and would corrupt the evaluation`,
+    why,
+    cause,
   );
-}
 
 /**
  * The module with opa_json_is_valid's `call opa_free` replaced by `drop` + `nop`s (a copy; the
@@ -98,7 +97,7 @@ export function patchJsonIsValid(wasm: Uint8Array): Uint8Array {
   if (free === undefined) return refuse('the module has no opa_free');
   let sites: number[];
   try {
-    sites = callSites(wasm, body(wasm, secs, isValid - importedFunctions(wasm, secs)), free);
+    sites = callSites(wasm, body(wasm, secs, isValid - importCounts(wasm, secs).functions), free);
   } catch (err) {
     return refuse('opa_json_is_valid cannot be decoded', err);
   }

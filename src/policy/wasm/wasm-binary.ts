@@ -1,6 +1,7 @@
 // Reading a WebAssembly binary (the module `opa build -t wasm` writes): sections, the name
 // section's function names, imported function count, function bodies. Only what the module patches
 // (patch-json-is-valid.ts, patch-hash-cache.ts) need; anything unexpected throws RangeError. Pure.
+import { EnvironmentError } from '../../errors.ts';
 
 export class Reader {
   pos: number;
@@ -124,10 +125,6 @@ export function importCounts(wasm: Uint8Array, secs: Section[]): { functions: nu
   return { functions: funcs, globals };
 }
 
-export function importedFunctions(wasm: Uint8Array, secs: Section[]): number {
-  return importCounts(wasm, secs).functions;
-}
-
 /** An unsigned LEB128. */
 export function uleb(n: number): number[] {
   const out: number[] = [];
@@ -175,4 +172,12 @@ export function body(wasm: Uint8Array, secs: Section[], definedIndex: number): {
   for (let i = 0; i < definedIndex; i++) r.skip(r.u32());
   const size = r.u32();
   return { start: r.pos, end: r.pos + size };
+}
+
+/**
+ * Refuses a module a patch cannot vouch for: `problem` says what is wrong with it, and the error
+ * what to do (vouch never runs such a module unpatched).
+ */
+export function refuseModule(code: 'WASM_HASH_CACHE_PATCH' | 'WASM_JSON_IS_VALID_PATCH', problem: string, why: string, cause?: unknown): never {
+  throw new EnvironmentError(code, `${problem}. Compile the policy with a supported opa (v1.8 to v1.22).`, { value: why, cause });
 }
