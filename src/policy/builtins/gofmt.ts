@@ -178,10 +178,21 @@ function fmtSx(f: Flags, s: string, upper: boolean): string {
   return f.minus ? body + fill : fill + body;
 }
 
+/** The base of each integer verb (Go's fmt; `s` only for *big.Int). */
+const INTEGER_BASE = new Map<string, 2 | 8 | 10 | 16>([
+  ['v', 10],
+  ['d', 10],
+  ['b', 2],
+  ['o', 8],
+  ['O', 8],
+  ['x', 16],
+  ['X', 16],
+]);
+
 /** *big.Int's Format method. */
 function fmtBigInt(f: Flags, x: bigint, verb: string): string {
-  const base = verb === 'b' ? 2 : verb === 'o' || verb === 'O' ? 8 : verb === 'x' || verb === 'X' ? 16 : 'dsv'.includes(verb) ? 10 : 0;
-  if (base === 0) return `%!${verb}(big.Int=${x})`;
+  const base = verb === 's' ? 10 : INTEGER_BASE.get(verb);
+  if (base === undefined) return `%!${verb}(big.Int=${x})`;
   const plus = f.plus || f.plusV;
   const sign = x < 0n ? '-' : plus ? '+' : f.space ? ' ' : '';
   let prefix = '';
@@ -215,34 +226,20 @@ function printArg(f: Flags, a: GoValue, verb: string): string {
   let out: string | undefined;
   if (a.type === 'int') {
     const v = a.value;
-    switch (verb) {
-      case 'v':
-      case 'd':
-        out = fmtInteger(f, v, 10, verb, false);
-        break;
-      case 'b':
-        out = fmtInteger(f, v, 2, verb, false);
-        break;
-      case 'o':
-      case 'O':
-        out = fmtInteger(f, v, 8, verb, false);
-        break;
-      case 'x':
-        out = fmtInteger(f, v, 16, verb, false);
-        break;
-      case 'X':
-        out = fmtInteger(f, v, 16, verb, true);
-        break;
-      case 'c':
-        out = pad(f, String.fromCodePoint(toRune(v)));
-        break;
-      case 'q':
-        out = pad(f, quoteRune(toRune(v), f.plus));
-        break;
-      case 'U':
-        out = fmtUnicode(f, v);
-        break;
-    }
+    const base = INTEGER_BASE.get(verb);
+    if (base !== undefined) out = fmtInteger(f, v, base, verb, verb === 'X');
+    else
+      switch (verb) {
+        case 'c':
+          out = pad(f, String.fromCodePoint(toRune(v)));
+          break;
+        case 'q':
+          out = pad(f, quoteRune(toRune(v), f.plus));
+          break;
+        case 'U':
+          out = fmtUnicode(f, v);
+          break;
+      }
   } else if (a.type === 'float64') {
     switch (verb) {
       case 'v':
