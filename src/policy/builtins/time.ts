@@ -266,13 +266,13 @@ function formatZone(std: Std, offset: number): string {
 /** Go's Time.Format over a byte-string layout. */
 function goFormat(t: Time, layout: string): string {
   const f = fields(t);
+  const hr12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
   let out = '';
   while (layout !== '') {
     const c = nextStdChunk(layout);
     out += c.prefix;
     if (c.std === undefined) break;
     layout = c.suffix;
-    const hr12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
     switch (c.std) {
       case '06':
         out += goInt(Math.abs(f.year) % 100, 2);
