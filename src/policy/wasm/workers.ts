@@ -100,7 +100,8 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
   const queue: Job[] = [];
   let nextId = 0;
   let failure: unknown;
-  let loading: { pending: number; resolve(): void; reject(err: unknown): void } | undefined;
+  /** The load of the first worker, the only one started before the policy is known. */
+  let loading: { resolve(): void; reject(err: unknown): void } | undefined;
   /** The load, as a worker started later gets it first. */
   let program: Extract<ToWorker, { kind: 'load' }> | undefined;
   const serialise = inputSerialiser();
@@ -140,7 +141,7 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
         if (slot.starting) {
           slot.starting = false;
           dispatch();
-        } else if (loading && --loading.pending === 0) loading.resolve();
+        } else loading?.resolve();
         return;
       }
       if (msg.kind === 'failed' && msg.id === undefined) return fail(revive(msg.error));
@@ -173,8 +174,8 @@ export function startEvaluationPool(size: number, signal?: AbortSignal, options:
       if (program) return Promise.reject(new VouchError('POLICY_WORKER_BUG', 'the evaluation pool was loaded twice'));
       const load = (program = { kind: 'load', sources, nowMs: now.getTime() });
       return new Promise<void>((resolve, reject) => {
-        loading = { pending: slots.length, resolve, reject };
-        for (const s of slots) s.worker.postMessage(load);
+        loading = { resolve, reject };
+        slots[0]?.worker.postMessage(load);
       });
     },
     evaluate(input) {
