@@ -663,13 +663,7 @@ async function releaseRow(n: number, policy = 'release'): Promise<void> {
   await policyArg(policy);
   const reg = await serveRegistry(state.port);
   const proxy = await startProxy(reg.host);
-  let seen = 0;
-  const take = (): string[] => {
-    const all = proxy.requests();
-    const lines = all.slice(seen);
-    seen = all.length;
-    return lines;
-  };
+  const take = (): string[] => proxy.since();
   try {
     const none = await measure(state, n, 'none', proxy.host);
     const own = take();
@@ -883,13 +877,7 @@ async function vsaRows(n: number, rounds: number, doc: string): Promise<void> {
   if (n > state.count) throw new Error(`only ${state.count} images prepared`);
   const reg = await serveMeasured(state, n);
   const proxy = await startProxy(reg.host);
-  let seen = 0;
-  const take = (): number => {
-    const now = proxy.requests().length;
-    const k = now - seen;
-    seen = now;
-    return k;
-  };
+  const take = (): number => proxy.since().length;
   const work = await mkdtemp(join(dir, 'vsa-run-'));
   try {
     const original = await components(state, n, proxy.host);
@@ -1040,12 +1028,7 @@ export async function ecOnPreparedImages(ec: string, sizes: number[], doc: strin
   if (!state) throw new Error(`no images in ${dir}`);
   const reg = await serveMeasured(state, needed);
   const proxy = await startProxy(reg.host);
-  let counted = 0;
-  const takeRequests = (): number => {
-    const n = proxy.requests().length - counted;
-    counted += n;
-    return n;
-  };
+  const takeRequests = (): number => proxy.since().length;
   const rows: EcRow[] = [];
   try {
     const work = await scratch();

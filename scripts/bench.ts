@@ -247,12 +247,7 @@ async function main(): Promise<void> {
   if (onlyEc && ecBin) return ecOnPreparedImages(ecBin, sizes, join(process.env.BENCH_DOC_DIR ?? join(root, 'docs'), 'benchmarks.md'));
   const reg = await startRegistry();
   const proxy = await startProxy(reg.host);
-  let counted = 0;
-  const take = (): number => {
-    const n = proxy.requests().length - counted;
-    counted += n;
-    return n;
-  };
+  const take = (): number => proxy.since().length;
   const dir = await mkdtemp(join(tmpdir(), 'vouch-bench-'));
   const key = await generateKeyPair(dir, 'bench');
   const node = process.execPath;
@@ -308,17 +303,14 @@ async function main(): Promise<void> {
         ecRows.push(...(await ecRowsAt(n, setup, policies, sizes.indexOf(n))));
       }
       take();
-      const before = proxy.requests().length;
       const cold = await timed(node, vouchArgs, env);
-      cold.requests = take();
-      breakdown = requestBreakdown(proxy.requests().slice(before), n);
-      const beforeWarm = proxy.requests().length;
+      const coldLines = proxy.since();
+      cold.requests = coldLines.length;
+      breakdown = requestBreakdown(coldLines, n);
       const warm = await timed(node, vouchArgs, env);
-      warm.requests = take();
-      const warmBlobs = proxy
-        .requests()
-        .slice(beforeWarm)
-        .filter((l) => l.includes('/blobs/')).length;
+      const warmLines = proxy.since();
+      warm.requests = warmLines.length;
+      const warmBlobs = warmLines.filter((l) => l.includes('/blobs/')).length;
       const report = JSON.parse(await readFile(join(dir, `report-${n}.json`), 'utf8')) as { success: boolean; components: ComponentVerdict[] };
       if (vsaOnly) {
         vsaRows.push(await vsaRerun(n, { images, vouchArgs, reportPath: join(dir, `report-${n}.json`), dir, take }, cold, warm));

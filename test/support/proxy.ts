@@ -7,6 +7,8 @@ export interface LoopbackProxy {
   host: string;
   /** `METHOD /path` of every request, in order. */
   requests(): string[];
+  /** The requests since the last call of `since` (all of them, the first time). */
+  since(): string[];
   close(): void;
 }
 
@@ -33,5 +35,11 @@ export async function startProxy(target: string, intercept?: Intercept): Promise
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const address = server.address();
   const p = typeof address === 'object' && address ? address.port : 0;
-  return { host: `127.0.0.1:${p}`, requests: () => [...log], close: () => server.close() };
+  let taken = 0;
+  const since = (): string[] => {
+    const lines = log.slice(taken);
+    taken = log.length;
+    return lines;
+  };
+  return { host: `127.0.0.1:${p}`, requests: () => [...log], since, close: () => server.close() };
 }
