@@ -98,6 +98,14 @@ async function loadState(): Promise<State | undefined> {
   return existsSync(statePath) ? (JSON.parse(await readFile(statePath, 'utf8')) as State) : undefined;
 }
 
+/** The prepared images, at least `n` of them, or an error saying what to run first. */
+async function requireState(n: number): Promise<State> {
+  const state = await loadState();
+  if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
+  if (n > state.count) throw new Error(`only ${state.count} images prepared in ${dir}: remove it and run "prepare ${n}"`);
+  return state;
+}
+
 interface ServedRegistry {
   host: string;
   /** The registry's own CPU seconds so far (user + system), when this script started it. */
@@ -584,12 +592,10 @@ async function measure(state: State, n: number, policy: string, host: string, o:
 }
 
 async function runCurve(sizes: number[], policies: string[]): Promise<void> {
-  const state = await loadState();
-  if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
+  const state = await requireState(Math.max(...sizes));
   const reg = await serveMeasured(state, Math.max(...sizes));
   try {
     for (const n of sizes) {
-      if (n > state.count) throw new Error(`only ${state.count} images prepared`);
       for (const policy of policies) {
         const before = await reg.cpuS();
         const profDir = process.env.BENCH_SCALE_REGISTRY_PROF;
@@ -617,8 +623,7 @@ async function runCurve(sizes: number[], policies: string[]): Promise<void> {
 
 /** Requests per component at the data floor (cold, no policy), on docker-registry and on olareg. */
 async function countRequests(n: number): Promise<void> {
-  const state = await loadState();
-  if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
+  const state = await requireState(n);
   const reg = await serveRegistry(state.port);
   const olareg = await startReferrersRegistry();
   try {
@@ -657,9 +662,8 @@ async function countRequests(n: number): Promise<void> {
  * the policy's `ec.oci.*` lookups; a third, profiled run gives the evaluation workers' CPU per component.
  */
 async function releaseRow(n: number, policy = 'release'): Promise<void> {
-  const state = await loadState();
-  if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
-  if (n > state.count - 1) throw new Error(`only ${state.count} images prepared`);
+  // One more than measured: the shared-lookup policy looks up the last prepared image.
+  const state = await requireState(n + 1);
   await policyArg(policy);
   const reg = await serveRegistry(state.port);
   const proxy = await startProxy(reg.host);
@@ -872,9 +876,7 @@ const VSA_END = '<!-- /bench: vsa scale -->';
  * counting proxy; each run a row of results.jsonl, the medians a block of docs/benchmarks.md.
  */
 async function vsaRows(n: number, rounds: number, doc: string): Promise<void> {
-  const state = await loadState();
-  if (!state) throw new Error(`no images in ${dir}: run "prepare" first`);
-  if (n > state.count) throw new Error(`only ${state.count} images prepared`);
+  const state = await requireState(n);
   const reg = await serveMeasured(state, n);
   const proxy = await startProxy(reg.host);
   const take = (): number => proxy.since().length;
