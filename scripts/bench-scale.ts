@@ -28,7 +28,7 @@
 //                                                     # (BENCH_VSA_PROF=DIR adds a profiled warm run and VSA re-run)
 //   node scripts/bench-scale.ts report docs/benchmarks-scale.svg   # the table of the last results, and the chart
 //   node scripts/bench-scale.ts ec ~/.cache/ec-ref/ec 10,100,300,1000  # the side by side with the real ec (scripts/bench-ec.ts)
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, sign as ecSign, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -53,8 +53,8 @@ import { WORKER_FILENAME } from '../src/policy/wasm/worker-launch.ts';
 import { attest, sign } from '../test/support/cosign.ts';
 import { slsaV1 } from '../test/support/predicates.ts';
 import { startProxy } from '../test/support/proxy.ts';
-import { httpAnswers, waitUntilReady } from '../test/support/ready.ts';
-import { freePort, startReferrersRegistry } from '../test/support/registry.ts';
+import { httpAnswers } from '../test/support/ready.ts';
+import { freePort, serveTool, startReferrersRegistry } from '../test/support/registry.ts';
 import { toolPath } from '../test/support/tools.ts';
 import { ecRowsAt, scratch, writeEcSection, type EcRow } from './bench-ec.ts';
 import {
@@ -142,27 +142,8 @@ async function serve(tool: string, host: string, marker: string, args: () => Pro
     const running = await findPid(tool, marker);
     return { host, cpuS: () => (running === undefined ? Promise.resolve(undefined) : processCpuS(running)), stop: () => Promise.resolve() };
   }
-  const child: ChildProcess = spawn(toolPath(tool), await args(), { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-  await waitUntilReady({
-    name: tool,
-    target: `http://${host}/v2/`,
-    probe: () => httpAnswers(`http://${host}/v2/`, (s) => s === 200),
-    exited: () => child.exitCode ?? undefined,
-    log: () => log,
-  });
-  const pid = child.pid;
-  return {
-    host,
-    cpuS: () => (pid === undefined ? Promise.resolve(undefined) : processCpuS(pid)),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const { pid, stop } = await serveTool(tool, await args(), host);
+  return { host, cpuS: () => (pid === undefined ? Promise.resolve(undefined) : processCpuS(pid)), stop };
 }
 
 /** docker-registry on the state's port, its data kept in `dir`. */

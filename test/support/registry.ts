@@ -77,6 +77,22 @@ async function serveOnFreePort(tool: string, dir: string, argsFor: (host: string
 }
 
 async function serveRegistry(tool: string, args: string[], host: string, dir: string): Promise<TestRegistry> {
+  const served = await serveTool(tool, args, host);
+  return {
+    host,
+    url: `http://${host}`,
+    async stop() {
+      await served.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A registry `tool` started with `args`, once `GET /v2/` on `host` answers (200, or 401 behind auth);
+ * its output kept for the error when it does not. `stop()` ends it (its data stays).
+ */
+export async function serveTool(tool: string, args: string[], host: string): Promise<{ pid: number | undefined; stop: () => Promise<void> }> {
   const child: ChildProcess = spawn(toolPath(tool), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (d: Buffer): void => {
@@ -104,14 +120,7 @@ async function serveRegistry(tool: string, args: string[], host: string, dir: st
     child.kill('SIGKILL');
     throw err;
   }
-  return {
-    host,
-    url,
-    async stop() {
-      await stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return { pid: child.pid, stop };
 }
 
 /** olareg on loopback: an OCI 1.1 registry that answers GET /v2/<name>/referrers/<digest>. */
